@@ -1,0 +1,70 @@
+"""From a conversation's current branch to the chat request the model sees."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.api.types import ChatMessage, ChatRequest, ToolSpec
+from app.domain.messages import ChatParams, Message, MessageStatus, Role
+
+
+def provisional_title(question: str, limit: int = 60) -> str:
+    """A title from the first question, shown at once until a better one exists."""
+    words = " ".join(question.split())
+    if not words:
+        return "New chat"
+    if len(words) <= limit:
+        return words
+    cut = words[:limit].rsplit(" ", 1)[0] or words[:limit]
+    return cut.rstrip(",.;:") + "…"
+
+
+def _answered_call_ids(path: Sequence[Message]) -> set[str]:
+    return {m.tool_call_id for m in path if m.role is Role.TOOL and m.tool_call_id}
+
+
+def build_request(
+    path: Sequence[Message],
+    *,
+    model: str,
+    system_prompt: str | None,
+    params: ChatParams,
+    tools: Sequence[ToolSpec] = (),
+    continue_last: bool = False,
+) -> ChatRequest:
+    """The request for the next answer after ``path`` (root to leaf).
+
+    Failed answers with no text are left out (they carry nothing for the model), and
+    tool calls that never got a result are dropped: Mistral refuses a conversation
+    whose calls and results do not pair up. With ``continue_last`` the last assistant
+    message is sent as a ``prefix`` for the model to carry on from.
+    """
+    messages: list[ChatMessage] = []
+    if system_prompt and system_prompt.strip():
+        messages.append(ChatMessage(Role.SYSTEM, system_prompt))
+    answered = _answered_call_ids(path)
+    for message in path:
+        if message.role is Role.SYSTEM:
+            messages.append(ChatMessage(Role.SYSTEM, message.content))
+        elif message.role is Role.USER:
+            messages.append(ChatMessage(Role.USER, message.content))
+        elif message.role is Role.ASSISTANT:
+            calls = tuple(c for c in message.tool_calls if c.id in answered)
+            if not message.content and not calls:
+                continue
+            if message.status is MessageStatus.STREAMING:
+                continue
+            messages.append(ChatMessage(Role.ASSISTANT, message.content, tool_calls=calls))
+        elif message.role is Role.TOOL:
+            messages.append(
+                ChatMessage(
+                    Role.TOOL,
+                    message.content,
+                    tool_call_id=message.tool_call_id,
+                    name=message.name,
+                )
+            )
+    if continue_last and messages and messages[-1].role is Role.ASSISTANT:
+        last = messages[-1]
+        messages[-1] = ChatMessage(Role.ASSISTANT, last.content, prefix=True)
+    return ChatRequest(model=model, messages=tuple(messages), params=params, tools=tuple(tools))

@@ -1,0 +1,418 @@
+"""The asynchronous client for ``/v1/chat/completions`` and ``/v1/models``.
+
+Retries happen only before the first token of an answer: once text has arrived a
+request is never replayed, so the user is never billed twice nor shown two answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from types import TracebackType
+from typing import Any, NoReturn, Self
+
+import httpx
+from httpx_sse import EventSource, SSEError
+
+from app import __version__
+from app.api.dialects import chat_body, model_cards
+from app.api.endpoint import Endpoint
+from app.api.errors import (
+    RETRYABLE_STATUSES,
+    ApiError,
+    AuthenticationError,
+    ModelUnavailable,
+    NetworkError,
+    ServerError,
+    StreamInterrupted,
+    error_from_response,
+)
+from app.api.retry import RetryPolicy, parse_retry_after
+from app.api.streaming import AnswerSoFar, MalformedChunk, ServerReportedError
+from app.api.types import (
+    ChatRequest,
+    Completion,
+    Dialect,
+    Finished,
+    ModelCard,
+    StreamEvent,
+)
+from app.domain.messages import ToolCall, Usage
+
+USER_AGENT = f"maestrale/{__version__}"
+CHAT_PATH = "/v1/chat/completions"
+MODELS_PATH = "/v1/models"
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class _RetryBeforeFirstToken(Exception):
+    """Internal: this attempt failed in a way worth repeating, and no answer had begun."""
+
+    def __init__(self, error: ApiError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+class MistralClient:
+    """One endpoint, one key, one connection pool. Close it with ``aclose()``."""
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        api_key: str | None,
+        dialect: Dialect = Dialect.MISTRAL,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 90.0,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.endpoint = endpoint
+        self.dialect = dialect
+        self.read_timeout = read_timeout
+        self.retry = retry or RetryPolicy()
+        self._api_key = api_key
+        self._sleep = sleep
+        # The last rate-limit figures the server sent (x-ratelimit-*), for display.
+        self.rate_limits: dict[str, str] = {}
+        self._http = httpx.AsyncClient(
+            base_url=endpoint.base_url,
+            # Never follow redirects: a redirect could carry the key to another host.
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
+            ),
+            headers={"User-Agent": USER_AGENT},
+            transport=transport,
+            trust_env=True,
+        )
+
+    def __repr__(self) -> str:
+        # Deliberately without the key.
+        return f"MistralClient({self.endpoint.base_url!r}, dialect={self.dialect.value})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- requests ---------------------------------------------------------------------
+
+    def _headers(self, *, streaming: bool = False) -> dict[str, str]:
+        headers = {"Accept": "text/event-stream" if streaming else "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        elif self.dialect is Dialect.MISTRAL:
+            raise AuthenticationError(
+                "No API key is set: add your Mistral API key (maestrale key set, or "
+                "Settings → API key), or set MISTRAL_API_KEY for this session."
+            )
+        return headers
+
+    def _note_rate_limits(self, response: httpx.Response) -> None:
+        for name, value in response.headers.items():
+            if name.startswith(("x-ratelimit-", "ratelimitbysize-")):
+                self.rate_limits[name] = value
+
+    def _failure(self, response: httpx.Response, body: bytes, model: str | None) -> ApiError:
+        return error_from_response(
+            response.status_code,
+            body,
+            response.headers,
+            model=model,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+        )
+
+    async def _explained(self, error: ApiError) -> ApiError:
+        """Name the replacement of an unavailable model when the endpoint lists one."""
+        if not isinstance(error, ModelUnavailable) or error.replacement:
+            return error
+        try:
+            cards = await self.list_models()
+        except ApiError:
+            return error
+        for card in cards:
+            if card.answers_to(error.model) and card.replacement:
+                return error.with_replacement(card.replacement)
+        return error
+
+    async def _with_retries(
+        self, attempt: Callable[[], Awaitable[httpx.Response]]
+    ) -> httpx.Response:
+        retry_number = 0
+        while True:
+            try:
+                return await attempt()
+            except _RetryBeforeFirstToken as failure:
+                retry_number += 1
+                wait = self.retry.delay(retry_number, failure.retry_after)
+                if wait is None:
+                    raise failure.error from None
+                await self._sleep(wait)
+
+    async def _request_json(self, method: str, path: str, body: Any, model: str | None) -> Any:
+        async def attempt() -> httpx.Response:
+            try:
+                response = await self._http.request(
+                    method, path, json=body, headers=self._headers()
+                )
+            except httpx.TimeoutException as error:
+                if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
+                    raise _RetryBeforeFirstToken(_network_error(self.endpoint, error)) from error
+                raise _network_error(self.endpoint, error) from error
+            except httpx.TransportError as error:
+                raise _RetryBeforeFirstToken(_network_error(self.endpoint, error)) from error
+            self._note_rate_limits(response)
+            if response.status_code >= 400:
+                failure = self._failure(response, response.content, model)
+                if response.status_code in RETRYABLE_STATUSES:
+                    raise _RetryBeforeFirstToken(failure, getattr(failure, "retry_after", None))
+                raise await self._explained(failure)
+            return response
+
+        response = await self._with_retries(attempt)
+        try:
+            return response.json()
+        except ValueError as error:
+            raise ServerError(
+                f"The endpoint {self.endpoint.base_url} answered with something that is not "
+                "JSON; check the base URL in Settings.",
+                status=response.status_code,
+            ) from error
+
+    async def list_models(self) -> list[ModelCard]:
+        """The endpoint's models (every kind; filter on ``ModelCard.chat`` for chat)."""
+        return model_cards(await self._request_json("GET", MODELS_PATH, None, None))
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        """One whole answer without streaming (short jobs such as titles)."""
+        body = chat_body(request, self.dialect, stream=False)
+        payload = await self._request_json("POST", CHAT_PATH, body, request.model)
+        return _completion(payload)
+
+    def stream(self, request: ChatRequest) -> ChatStream:
+        """Stream one answer: ``async with client.stream(r) as s: async for e in s``."""
+        return ChatStream(self, request)
+
+
+class ChatStream:
+    """One streamed answer: an async iterator of events that remembers what arrived.
+
+    Cancelling the task that iterates closes the connection at once; ``answer`` then
+    holds the text so far and ``cancelled`` is true.
+    """
+
+    def __init__(self, client: MistralClient, request: ChatRequest) -> None:
+        self._client = client
+        self._request = request
+        self.answer = AnswerSoFar()
+        self.cancelled = False
+        self._iterator: AsyncIterator[StreamEvent] | None = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._iterator is not None and hasattr(self._iterator, "aclose"):
+            await self._iterator.aclose()
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
+
+    def interrupted(self, reason: str, *, cancelled: bool = False) -> StreamInterrupted:
+        return StreamInterrupted(
+            reason,
+            partial_text=self.answer.text,
+            tool_calls=self.answer.tool_calls,
+            cancelled=cancelled,
+        )
+
+    async def _events(self) -> AsyncIterator[StreamEvent]:
+        retry_number = 0
+        while True:
+            try:
+                async for event in self._attempt():
+                    yield event
+                return
+            except _RetryBeforeFirstToken as failure:
+                retry_number += 1
+                wait = self._client.retry.delay(retry_number, failure.retry_after)
+                if wait is None:
+                    raise failure.error from None
+                self.answer = AnswerSoFar()
+                await self._client._sleep(wait)
+            except asyncio.CancelledError:
+                self.cancelled = True
+                raise
+
+    async def _attempt(self) -> AsyncIterator[StreamEvent]:
+        client = self._client
+        body = chat_body(self._request, client.dialect, stream=True)
+        try:
+            async with client._http.stream(
+                "POST", CHAT_PATH, json=body, headers=client._headers(streaming=True)
+            ) as response:
+                client._note_rate_limits(response)
+                if response.status_code != 200:
+                    failure = client._failure(response, await response.aread(), self._request.model)
+                    if response.status_code in RETRYABLE_STATUSES:
+                        raise _RetryBeforeFirstToken(failure, getattr(failure, "retry_after", None))
+                    raise await client._explained(failure)
+                content_type = response.headers.get("content-type", "")
+                if "application/json" in content_type:
+                    # A server that ignored "stream": give its whole answer as events.
+                    async for event in self._whole_answer(await response.aread()):
+                        yield event
+                    return
+                async for event in self._read_events(response):
+                    yield event
+        except httpx.TimeoutException as error:
+            if self.answer.started:
+                raise self.interrupted(
+                    f"The answer stalled: no data for {client.read_timeout:.0f} s, so it was "
+                    "stopped. The text so far is kept; try Continue or Retry."
+                ) from error
+            if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
+                raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
+            raise _network_error(client.endpoint, error) from error
+        except httpx.TransportError as error:
+            if self.answer.started:
+                raise self.interrupted(
+                    "The connection broke before the answer finished. The text so far is "
+                    "kept; try Continue or Retry."
+                ) from error
+            raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
+
+    async def _read_events(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
+        done = False
+        try:
+            async for sse in EventSource(response).aiter_sse():
+                data = sse.data
+                if data == "[DONE]":
+                    done = True
+                    break
+                if not data.strip():
+                    continue
+                for event in self.answer.feed(data):
+                    yield event
+        except SSEError as error:
+            raise ServerError(
+                f"The endpoint did not answer with a stream ({error}); check the base URL."
+            ) from error
+        except MalformedChunk as error:
+            raise self.interrupted(
+                f"The server sent a malformed event ({error}), so the answer was stopped. "
+                "The text so far is kept; try Continue or Retry."
+            ) from error
+        except ServerReportedError as error:
+            raise self.interrupted(
+                f"The server stopped the answer with an error: {error}"
+            ) from error
+        if not done and self.answer.finish_reason is None:
+            if not self.answer.started:
+                raise _RetryBeforeFirstToken(
+                    NetworkError("The endpoint closed the connection before answering.")
+                )
+            raise self.interrupted(
+                "The connection closed before the answer finished. The text so far is kept; "
+                "try Continue or Retry."
+            )
+        if self.answer.finish_reason == "error":
+            raise self.interrupted("The model stopped with an error before finishing its answer.")
+        yield Finished(reason=self.answer.finish_reason, tool_calls=self.answer.tool_calls)
+
+    async def _whole_answer(self, body: bytes) -> AsyncIterator[StreamEvent]:
+        try:
+            completion = _completion(json.loads(body))
+        except ValueError as error:
+            raise ServerError("The endpoint sent a reply that is not JSON.") from error
+        chunk = {
+            "choices": [
+                {
+                    "delta": {
+                        "content": completion.text,
+                        "tool_calls": [
+                            c.to_json() | {"index": c.index} for c in completion.tool_calls
+                        ],
+                    },
+                    "finish_reason": completion.finish_reason,
+                }
+            ],
+            "usage": completion.usage.to_json() if completion.usage else None,
+        }
+        for event in self.answer.feed(json.dumps(chunk)):
+            yield event
+        yield Finished(reason=self.answer.finish_reason, tool_calls=self.answer.tool_calls)
+
+
+def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
+    if isinstance(error, httpx.ConnectTimeout):
+        why = "the connection timed out"
+    elif isinstance(error, httpx.TimeoutException):
+        why = "it sent no reply in time"
+    elif isinstance(error, httpx.ConnectError):
+        why = "the connection failed"
+    else:
+        why = "the connection broke"
+    return NetworkError(
+        f"Could not reach {endpoint.base_url}: {why} ({type(error).__name__}). "
+        "Check your network connection and the endpoint in Settings."
+    )
+
+
+def _completion(payload: Any) -> Completion:
+    if not isinstance(payload, dict) or not isinstance(payload.get("choices"), list):
+        _not_a_completion()
+    choices = payload["choices"]
+    choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+    message = choice.get("message") or {}
+    content = message.get("content")
+    if isinstance(content, list):
+        content = "".join(
+            part.get("text", "")
+            for part in content
+            if isinstance(part, dict) and part.get("type") == "text"
+        )
+    calls = tuple(
+        ToolCall.from_json(call, index)
+        for index, call in enumerate(message.get("tool_calls") or [])
+        if isinstance(call, dict)
+    )
+    usage = payload.get("usage")
+    return Completion(
+        text=content if isinstance(content, str) else "",
+        model=payload.get("model") if isinstance(payload.get("model"), str) else None,
+        finish_reason=choice.get("finish_reason"),
+        tool_calls=calls,
+        usage=(
+            Usage(usage["prompt_tokens"], usage["completion_tokens"])
+            if isinstance(usage, dict)
+            and isinstance(usage.get("prompt_tokens"), int)
+            and isinstance(usage.get("completion_tokens"), int)
+            else None
+        ),
+    )
+
+
+def _not_a_completion() -> NoReturn:
+    raise ServerError("The endpoint's reply is not a chat completion; check the base URL.")

@@ -1,0 +1,64 @@
+"""The configured endpoint: the only place an API key may ever be sent."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from app.api.errors import EndpointRefused
+
+MISTRAL_BASE_URL = "https://api.mistral.ai"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A validated base URL: ``https://``, or ``http://`` only to this machine.
+
+    ``base_url`` never ends with ``/`` nor with ``/v1``: people paste both forms
+    (vLLM documents ``http://host:8000/v1``), and request paths add ``/v1`` themselves.
+    """
+
+    base_url: str
+
+    @staticmethod
+    def parse(text: str) -> Endpoint:
+        raw = text.strip()
+        parts = urlsplit(raw)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise EndpointRefused(
+                f"The endpoint {raw!r} is not a web address; use a URL such as "
+                f"{MISTRAL_BASE_URL} or http://localhost:8000."
+            )
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise EndpointRefused(
+                f"The endpoint {raw!r} must not carry a query, fragment or credentials; "
+                "give only scheme, host, port and path."
+            )
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise EndpointRefused(
+                f"Refusing the plain http:// endpoint {raw!r}: the API key would cross the "
+                "network unencrypted. Use https://, or a loopback address for a server on "
+                "this machine."
+            )
+        path = parts.path.rstrip("/")
+        if path.endswith("/v1"):
+            path = path[: -len("/v1")]
+        netloc = parts.netloc.lower()
+        return Endpoint(f"{parts.scheme}://{netloc}{path}")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    @property
+    def is_mistral(self) -> bool:
+        return self.base_url == MISTRAL_BASE_URL

@@ -1,0 +1,272 @@
+"""Every failure the API layer can raise, and how server replies map onto them.
+
+    ApiError                      base: ``message`` is one sentence a person can act on
+    ├── EndpointRefused           the configured base URL is unusable or insecure
+    ├── AuthenticationError       401, or no key for an endpoint that needs one
+    ├── PermissionDenied          402 payment required, 403 forbidden
+    ├── InvalidRequest            400, 404, 422: ``details`` holds the server's own words
+    │   └── ModelUnavailable      unknown or retired model; ``replacement`` when known
+    ├── RateLimited               429; ``retry_after`` in seconds when the server said
+    ├── ServerError               5xx, or a reply that is not the API at all
+    ├── NetworkError              no connection, TLS failure, no reply in time
+    └── StreamInterrupted         the answer started and then stopped; ``partial_text``
+
+Only ``StreamInterrupted`` is raised after the first token; everything else means
+no answer text was received.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from app.domain.messages import ToolCall
+
+
+class ApiError(Exception):
+    """Base of the tree; ``status`` is the HTTP status when there was one."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, request_id: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class EndpointRefused(ApiError):
+    pass
+
+
+class AuthenticationError(ApiError):
+    pass
+
+
+class PermissionDenied(ApiError):
+    pass
+
+
+class InvalidRequest(ApiError):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+        details: list[str] | None = None,
+    ) -> None:
+        super().__init__(message, status=status, request_id=request_id)
+        self.details = details or []
+
+
+class ModelUnavailable(InvalidRequest):
+    def __init__(
+        self,
+        model: str,
+        *,
+        replacement: str | None = None,
+        status: int | None = None,
+        server_message: str | None = None,
+    ) -> None:
+        self.model = model
+        self.replacement = replacement
+        super().__init__(
+            _model_message(model, replacement),
+            status=status,
+            details=[server_message] if server_message else [],
+        )
+
+    def with_replacement(self, replacement: str | None) -> ModelUnavailable:
+        return ModelUnavailable(
+            self.model,
+            replacement=replacement,
+            status=self.status,
+            server_message=self.details[0] if self.details else None,
+        )
+
+
+def _model_message(model: str, replacement: str | None) -> str:
+    if replacement:
+        return (
+            f"The model {model} is retired or not served by this endpoint; "
+            f"its replacement is {replacement}: choose it instead."
+        )
+    return (
+        f"The model {model} is unknown to this endpoint or retired; "
+        "pick one of the models it lists (maestrale models)."
+    )
+
+
+class RateLimited(ApiError):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = 429,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status=status, request_id=request_id)
+        self.retry_after = retry_after
+
+
+class ServerError(ApiError):
+    pass
+
+
+class NetworkError(ApiError):
+    pass
+
+
+class StreamInterrupted(ApiError):
+    """The answer began, then stopped before its end; what arrived is kept."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        partial_text: str = "",
+        tool_calls: tuple[ToolCall, ...] = (),
+        cancelled: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.partial_text = partial_text
+        self.tool_calls = tool_calls
+        self.cancelled = cancelled
+
+
+# Statuses worth another attempt before the first token (Mistral's own guidance).
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def _server_words(body: bytes) -> tuple[str | None, list[str], str | None, str | None]:
+    """Pull (message, details, type, request_id) out of any error body shape we know.
+
+    Shapes seen: ``{"message": str}``, ``{"message": {"detail": [...]}}``,
+    ``{"detail": str}``, ``{"detail": [{loc, msg, type}]}``,
+    ``{"error": {"message": ...}}`` (OpenAI-compatible servers), and non-JSON text.
+    """
+    try:
+        data: Any = json.loads(body.decode("utf-8", errors="replace"))
+    except ValueError:
+        text = body.decode("utf-8", errors="replace").strip()
+        return (_first_line(text) if text else None), [], None, None
+    if not isinstance(data, dict):
+        return None, [], None, None
+    if isinstance(data.get("error"), dict):
+        data = {**data, **data["error"]}
+    request_id = data.get("request_id") if isinstance(data.get("request_id"), str) else None
+    kind = data.get("type") if isinstance(data.get("type"), str) else None
+    message: str | None = None
+    details: list[str] = []
+    for candidate in (data.get("message"), data.get("detail")):
+        if isinstance(candidate, str) and message is None:
+            message = candidate
+        elif isinstance(candidate, dict):
+            details.extend(_validation_details(candidate.get("detail")))
+            if isinstance(candidate.get("message"), str) and message is None:
+                message = candidate["message"]
+        elif isinstance(candidate, list):
+            details.extend(_validation_details(candidate))
+    return message, details, kind, request_id
+
+
+def _validation_details(items: Any) -> list[str]:
+    if isinstance(items, str):
+        return [items]
+    if not isinstance(items, list):
+        return []
+    details = []
+    for item in items:
+        if isinstance(item, dict):
+            location = ".".join(str(part) for part in item.get("loc", []) if part != "body")
+            text = str(item.get("msg", item.get("type", "invalid")))
+            details.append(f"{location}: {text}" if location else text)
+        else:
+            details.append(str(item))
+    return details
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def error_from_response(
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    model: str | None = None,
+    retry_after: float | None = None,
+) -> ApiError:
+    """Turn an unsuccessful HTTP reply into the matching exception of the tree."""
+    message, details, kind, request_id = _server_words(body)
+    request_id = request_id or headers.get("mistral-correlation-id") or headers.get("x-request-id")
+    said = f" The server said: {message}" if message else ""
+    if status == 401:
+        return AuthenticationError(
+            "The endpoint refused the API key (401). Check or replace it: "
+            "maestrale key set, or Settings → API key." + said,
+            status=status,
+            request_id=request_id,
+        )
+    if status == 402:
+        return PermissionDenied(
+            "The endpoint asks for payment (402): check your plan and billing on "
+            "console.mistral.ai." + said,
+            status=status,
+            request_id=request_id,
+        )
+    if status == 403:
+        return PermissionDenied(
+            "This key is not allowed to do that (403): check the key's workspace "
+            "and permissions." + said,
+            status=status,
+            request_id=request_id,
+        )
+    if status == 429:
+        return RateLimited(
+            "Rate limit reached (429): wait a moment and try again"
+            + (f" (the server asks for {retry_after:.0f} s)." if retry_after else ".")
+            + said,
+            request_id=request_id,
+            retry_after=retry_after,
+        )
+    if model and _is_model_problem(status, message, kind):
+        return ModelUnavailable(model, status=status, server_message=message)
+    if status in (400, 404, 422):
+        shown = "; ".join(details[:3]) if details else (message or "no details given")
+        return InvalidRequest(
+            f"The endpoint rejected the request ({status}): {shown}",
+            status=status,
+            request_id=request_id,
+            details=details or ([message] if message else []),
+        )
+    if status >= 500:
+        return ServerError(
+            f"The server failed ({status}); this is usually temporary, try again shortly." + said,
+            status=status,
+            request_id=request_id,
+        )
+    return ApiError(
+        f"Unexpected reply from the endpoint ({status})." + said,
+        status=status,
+        request_id=request_id,
+    )
+
+
+def _is_model_problem(status: int, message: str | None, kind: str | None) -> bool:
+    if kind == "invalid_model":
+        return True
+    text = (message or "").lower()
+    return (
+        status in (400, 404)
+        and "model" in text
+        and ("invalid" in text or "not exist" in text or "not found" in text or "unknown" in text)
+    )

@@ -1,0 +1,163 @@
+"""Turning ``chat.completion.chunk`` objects into typed events, keeping the answer so far."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.api.types import (
+    ContentDelta,
+    StreamEvent,
+    ThinkingDelta,
+    ToolCallDelta,
+    UsageReport,
+)
+from app.domain.messages import ToolCall, Usage
+
+
+class MalformedChunk(ValueError):
+    """A data line that is not a chunk; the caller decides what that means mid-answer."""
+
+
+class ServerReportedError(ValueError):
+    """The server put an error object in the stream instead of a chunk."""
+
+
+@dataclass(slots=True)
+class _PartialCall:
+    id: str = ""
+    name: str = ""
+    arguments: str = ""
+
+    def freeze(self, index: int) -> ToolCall:
+        return ToolCall(id=self.id, name=self.name, arguments=self.arguments, index=index)
+
+
+@dataclass(slots=True)
+class AnswerSoFar:
+    """Everything a stream has delivered: the text, tool calls by index, usage, finish."""
+
+    _text_parts: list[str] = field(default_factory=list)
+    _calls: dict[int, _PartialCall] = field(default_factory=dict)
+    usage: Usage | None = None
+    finish_reason: str | None = None
+    model: str | None = None
+    # Whether any answer content (text or a tool call) arrived: before that, retrying
+    # the request is safe; after it, never.
+    started: bool = False
+
+    @property
+    def text(self) -> str:
+        if len(self._text_parts) > 1:
+            # Join once and keep the result so reading the text stays cheap mid-stream.
+            self._text_parts[:] = ["".join(self._text_parts)]
+        return self._text_parts[0] if self._text_parts else ""
+
+    @property
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        return tuple(self._calls[i].freeze(i) for i in sorted(self._calls))
+
+    def feed(self, data: str) -> list[StreamEvent]:
+        """Digest one SSE data payload (not ``[DONE]``) and return its events."""
+        try:
+            chunk = json.loads(data)
+        except ValueError as error:
+            raise MalformedChunk(f"not JSON: {data[:80]!r}") from error
+        if not isinstance(chunk, dict):
+            raise MalformedChunk(f"not an object: {data[:80]!r}")
+        if chunk.get("object") == "error" or isinstance(chunk.get("error"), dict | str):
+            detail = chunk.get("error", chunk)
+            message = detail.get("message") if isinstance(detail, dict) else detail
+            raise ServerReportedError(str(message or "the server reported an error"))
+        if isinstance(chunk.get("model"), str):
+            self.model = chunk["model"]
+        events: list[StreamEvent] = []
+        choices = chunk.get("choices")
+        if isinstance(choices, list) and choices:
+            choice = choices[0]
+            if not isinstance(choice, dict):
+                raise MalformedChunk("a choice is not an object")
+            delta = choice.get("delta") or {}
+            if isinstance(delta, dict):
+                events.extend(self._content(delta.get("content")))
+                events.extend(self._tool_calls(delta.get("tool_calls")))
+            if isinstance(choice.get("finish_reason"), str):
+                self.finish_reason = choice["finish_reason"]
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            prompt = usage.get("prompt_tokens")
+            completion = usage.get("completion_tokens")
+            if isinstance(prompt, int) and isinstance(completion, int):
+                self.usage = Usage(prompt_tokens=prompt, completion_tokens=completion)
+                events.append(UsageReport(self.usage))
+        return events
+
+    def _content(self, content: Any) -> list[StreamEvent]:
+        if isinstance(content, str):
+            return [self._text(content)] if content else []
+        if not isinstance(content, list):
+            return []
+        events: list[StreamEvent] = []
+        for part in content:
+            if not isinstance(part, dict):
+                continue
+            if part.get("type") == "text" and isinstance(part.get("text"), str):
+                if part["text"]:
+                    events.append(self._text(part["text"]))
+            elif part.get("type") == "thinking":
+                thought = "".join(
+                    piece.get("text", "")
+                    for piece in part.get("thinking") or []
+                    if isinstance(piece, dict) and isinstance(piece.get("text"), str)
+                )
+                if thought:
+                    events.append(ThinkingDelta(thought))
+        return events
+
+    def _text(self, text: str) -> ContentDelta:
+        self.started = True
+        self._text_parts.append(text)
+        return ContentDelta(text)
+
+    def _tool_calls(self, deltas: Any) -> list[StreamEvent]:
+        if not isinstance(deltas, list):
+            return []
+        events: list[StreamEvent] = []
+        for position, delta in enumerate(deltas):
+            if not isinstance(delta, dict):
+                continue
+            index = self._index_of(delta, position, len(deltas))
+            call = self._calls.setdefault(index, _PartialCall())
+            if isinstance(delta.get("id"), str) and delta["id"]:
+                call.id = delta["id"]
+            function = delta.get("function") or {}
+            if isinstance(function.get("name"), str) and function["name"]:
+                call.name = function["name"]
+            arguments = function.get("arguments")
+            piece = ""
+            if isinstance(arguments, str):
+                piece = arguments
+                call.arguments += arguments
+            elif isinstance(arguments, dict | list):
+                # Some servers send the arguments already decoded: keep them as JSON text.
+                piece = json.dumps(arguments, ensure_ascii=False)
+                call.arguments = piece
+            self.started = True
+            events.append(
+                ToolCallDelta(index=index, call=call.freeze(index), arguments_delta=piece)
+            )
+        return events
+
+    def _index_of(self, delta: dict[str, Any], position: int, count: int) -> int:
+        index = delta.get("index")
+        if isinstance(index, int) and not isinstance(index, bool):
+            return index
+        # No index: several calls in one delta are distinct calls; a lone delta with a
+        # new id starts a call; a lone delta without id continues the last one.
+        if count > 1:
+            return position
+        new_id = delta.get("id")
+        if isinstance(new_id, str) and new_id and all(c.id != new_id for c in self._calls.values()):
+            return len(self._calls)
+        return max(self._calls, default=0)

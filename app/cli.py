@@ -1,0 +1,159 @@
+"""The ``maestrale`` command: the window by default, and sub-commands that need no display.
+
+Exit status (documented in the README too):
+
+    0    success
+    1    an unexpected failure (a bug: please report it with the log)
+    2    usage error: bad arguments or input
+    3    authentication: no key, a refused key, no keychain, payment or permission
+    4    rate limited: wait and try again
+    5    network or server failure (before any answer text arrived)
+    6    the answer was interrupted by a network or server failure; partial text kept
+    7    the endpoint rejected the request (unknown or retired model, invalid values)
+    8    the history could not be used (damaged database, bad import file, no such chat)
+    130  stopped with Ctrl+C (143: terminated); a partial answer is kept as interrupted
+
+Every failure prints one line to stderr saying what to do. Nothing here imports Qt:
+the window's modules are imported only when the window is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+
+from app import __version__
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    AUTHENTICATION = 3
+    RATE_LIMITED = 4
+    NETWORK = 5
+    INTERRUPTED = 6
+    REJECTED = 7
+    HISTORY = 8
+    CTRL_C = 130
+    TERMINATED = 143
+
+
+class CommandError(Exception):
+    """A failure a command explains itself; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: ExitCode) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="folder of the history (default: $MAESTRALE_DATA_DIR, else the platform's)",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default,
+        help="API base URL (default: $MAESTRALE_BASE_URL, else the settings)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="maestrale",
+        description="A desktop assistant for Mistral's chat models. "
+        "Without a sub-command, opens the window.",
+        epilog="Exit status: 0 ok, 2 usage, 3 authentication, 4 rate limited, 5 network or "
+        "server, 6 answer interrupted, 7 request rejected, 8 history problem, 130 Ctrl+C.",
+    )
+    parser.add_argument("--version", action="version", version=f"maestrale {__version__}")
+    _global_options(parser, suppress=False)
+    parser.add_argument("--model", metavar="ID", default=None, help="model for new chats")
+    parser.add_argument("--verbose", action="store_true", help=argparse.SUPPRESS)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = commands.add_parser(
+        "ask",
+        parents=[common],
+        help="ask a question and stream the answer",
+        description="Ask a question; the answer streams to stdout and is kept in the history.",
+    )
+    ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question (else stdin)")
+    ask.add_argument("--model", metavar="ID", default=argparse.SUPPRESS, help="model to ask")
+    ask.add_argument("--system", metavar="TEXT", help="system prompt")
+    ask.add_argument("--temperature", metavar="T", type=float, help="sampling temperature 0-1.5")
+    ask.add_argument("--max-tokens", metavar="N", type=int, help="longest answer in tokens")
+    ask.add_argument("--conversation", metavar="ID", help="continue this conversation")
+    ask.add_argument("--json", action="store_true", help="one JSON object per event")
+
+    models = commands.add_parser("models", parents=[common], help="list the endpoint's models")
+    models.add_argument("--json", action="store_true", help="print JSON")
+
+    key = commands.add_parser("key", parents=[common], help="manage the API key")
+    key.add_argument(
+        "action",
+        choices=["set", "status", "clear"],
+        help="set (reads the key from stdin), status, clear",
+    )
+
+    listing = commands.add_parser("list", parents=[common], help="list conversations")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    export = commands.add_parser("export", parents=[common], help="export conversations")
+    export.add_argument("--format", choices=["json", "md"], default="json")
+    export.add_argument("--conversation", metavar="ID", help="only this conversation")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (else stdout)")
+
+    importing = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import a Maestrale export or ChatGPT's conversations.json",
+    )
+    importing.add_argument("file", metavar="FILE")
+
+    quick = commands.add_parser(
+        "quick", parents=[common], help="show the quick prompt in the running instance"
+    )
+    quick.add_argument("--template", metavar="NAME")
+    return parser
+
+
+def _prepare_streams() -> None:
+    # A terminal or pipe that cannot show a character must not crash an answer.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: parses arguments, runs the command, returns the exit status."""
+    _prepare_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _open_window(args)
+    from app.commands import run_command
+
+    return run_command(args, dict(os.environ))
+
+
+def _open_window(args: argparse.Namespace) -> int:
+    from app.main import run_window
+
+    return run_window(args, dict(os.environ))
+
+
+def gui_main() -> int:
+    """Entry point for desktop launchers (no console window on Windows)."""
+    return main()

@@ -1,0 +1,196 @@
+"""``maestrale ask``: one question, the answer streamed to stdout and kept in the history."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from typing import Any
+
+from app.answering import AnswerRecorder, build_request, provisional_title
+from app.api.errors import StreamInterrupted
+from app.api.types import (
+    ContentDelta,
+    Finished,
+    StreamEvent,
+    ThinkingDelta,
+    ToolCallDelta,
+    UsageReport,
+)
+from app.cli import CommandError, ExitCode
+from app.commands import exit_code_for, fail, run_async
+from app.commands.context import CommandContext
+from app.domain.messages import ChatParams, Message, Role
+
+
+def _read_prompt(args: argparse.Namespace) -> str:
+    if args.prompt is not None:
+        prompt = str(args.prompt)
+    elif sys.stdin.isatty():
+        raise CommandError(
+            'no question: give it as an argument (maestrale ask "...") or pipe it on stdin.',
+            ExitCode.USAGE,
+        )
+    else:
+        prompt = sys.stdin.read()
+    if not prompt.strip():
+        raise CommandError("the question is empty: there is nothing to ask.", ExitCode.USAGE)
+    return prompt
+
+
+def _params(base: ChatParams, args: argparse.Namespace) -> ChatParams:
+    params = base
+    if args.temperature is not None:
+        if not 0.0 <= args.temperature <= 1.5:
+            raise CommandError("--temperature must be between 0 and 1.5.", ExitCode.USAGE)
+        params = replace(params, temperature=args.temperature)
+    if args.max_tokens is not None:
+        if args.max_tokens < 1:
+            raise CommandError("--max-tokens must be at least 1.", ExitCode.USAGE)
+        params = replace(params, max_tokens=args.max_tokens)
+    return params
+
+
+class _Printer:
+    """Shows events as they arrive: plain text, or one JSON object per line."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self.ends_with_newline = True
+
+    def emit(self, record: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def on_started(self, message: Message) -> None:
+        if self.as_json:
+            self.emit(
+                {
+                    "type": "start",
+                    "conversation_id": message.conversation_id,
+                    "message_id": message.id,
+                    "model": message.model,
+                }
+            )
+
+    def on_event(self, event: StreamEvent) -> None:
+        if self.as_json:
+            self.emit(_event_json(event))
+        elif isinstance(event, ContentDelta):
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+            self.ends_with_newline = event.text.endswith("\n")
+        elif isinstance(event, Finished):
+            # Tool calls are shown once, whole, rather than as argument fragments.
+            for call in event.tool_calls:
+                self.line(f"[tool call {call.name}({call.arguments})]")
+
+    def line(self, text: str) -> None:
+        if not self.ends_with_newline:
+            sys.stdout.write("\n")
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+        self.ends_with_newline = True
+
+    def close(self) -> None:
+        if not self.as_json and not self.ends_with_newline:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            self.ends_with_newline = True
+
+
+def _event_json(event: StreamEvent) -> dict[str, Any]:
+    if isinstance(event, ContentDelta):
+        return {"type": "content", "text": event.text}
+    if isinstance(event, ThinkingDelta):
+        return {"type": "thinking", "text": event.text}
+    if isinstance(event, ToolCallDelta):
+        return {
+            "type": "tool_call",
+            "index": event.index,
+            "id": event.call.id,
+            "name": event.call.name,
+            "arguments_delta": event.arguments_delta,
+        }
+    if isinstance(event, UsageReport):
+        return {"type": "usage", **event.usage.to_json()}
+    return {
+        "type": "finish",
+        "reason": event.reason,
+        "tool_calls": [call.to_json() for call in event.tool_calls],
+    }
+
+
+def run(context: CommandContext, args: argparse.Namespace) -> int:
+    prompt = _read_prompt(args)
+    store = context.store()
+    settings = context.config.settings
+    if args.conversation:
+        conversation = store.resolve(args.conversation)
+        model = getattr(args, "model", None) or conversation.model or settings.model
+        params = _params(conversation.params, args)
+        if args.system is not None or model != conversation.model:
+            store.update_conversation(
+                conversation.id,
+                model=model,
+                system_prompt=args.system
+                if args.system is not None
+                else conversation.system_prompt,
+            )
+            conversation = store.get_conversation(conversation.id)
+    else:
+        model = settings.model
+        params = _params(settings.chat_params, args)
+        system = args.system if args.system is not None else (settings.system_prompt or None)
+        conversation = store.create_conversation(
+            title=provisional_title(prompt), model=model, system_prompt=system, params=params
+        )
+    # Open the client first: a missing key or a refused endpoint must not leave a
+    # question without an answer in the history.
+    client = context.client()
+    question = store.add_message(
+        conversation.id, role=Role.USER, content=prompt, parent_id=conversation.current_leaf_id
+    )
+    request = build_request(
+        store.current_path(conversation.id),
+        model=model,
+        system_prompt=conversation.system_prompt,
+        params=params,
+    )
+    printer = _Printer(as_json=args.json)
+
+    async def answer() -> int:
+        async with client:
+            recorder = AnswerRecorder(store, client)
+            try:
+                outcome = await recorder.run(
+                    conversation_id=conversation.id,
+                    parent_id=question.id,
+                    request=request,
+                    on_event=printer.on_event,
+                    on_started=printer.on_started,
+                )
+            finally:
+                printer.close()
+        if outcome.error is None:
+            return ExitCode.OK
+        if printer.as_json:
+            printer.emit(
+                {
+                    "type": "error",
+                    "kind": type(outcome.error).__name__,
+                    "message": outcome.error.message,
+                    "message_id": outcome.message.id,
+                }
+            )
+        if isinstance(outcome.error, StreamInterrupted):
+            fail(f"{outcome.error.message} (conversation {conversation.id})")
+        else:
+            fail(outcome.error.message)
+        return exit_code_for(outcome.error)
+
+    status = run_async(answer())
+    if status in (ExitCode.CTRL_C, ExitCode.TERMINATED):
+        fail(f"stopped; the answer so far is kept as interrupted (conversation {conversation.id}).")
+    return status

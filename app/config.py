@@ -1,0 +1,80 @@
+"""The configuration one run works with: folders, settings, and their overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.api.client import MistralClient
+from app.api.endpoint import Endpoint
+from app.api.errors import AuthenticationError
+from app.api.retry import RetryPolicy
+from app.api.types import Dialect
+from app.paths import AppPaths, resolve_paths
+from app.secrets import ApiKeys, KeychainUnavailable
+from app.settings import LoadedSettings, Settings, load_settings
+
+BASE_URL_VARIABLE = "MAESTRALE_BASE_URL"
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeConfig:
+    paths: AppPaths
+    loaded: LoadedSettings  # as read from the file (what "save" starts from)
+    settings: Settings  # with this run's overrides (--base-url, MAESTRALE_BASE_URL, --model)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.loaded.problems
+
+    def endpoint(self) -> Endpoint:
+        """The validated endpoint; raises EndpointRefused with advice when unusable."""
+        return Endpoint.parse(self.settings.base_url)
+
+    @property
+    def dialect(self) -> Dialect:
+        return Dialect(self.settings.dialect)
+
+
+def load_config(
+    environ: Mapping[str, str],
+    *,
+    data_dir: str | None = None,
+    base_url: str | None = None,
+    model: str | None = None,
+) -> RuntimeConfig:
+    """Flags win over environment variables, which win over the settings file."""
+    paths = resolve_paths(environ, data_dir)
+    loaded = load_settings(paths.settings_file)
+    settings = loaded.settings
+    chosen_url = base_url or environ.get(BASE_URL_VARIABLE)
+    if chosen_url:
+        settings = settings.with_values(base_url=chosen_url)
+    if model:
+        settings = settings.with_values(model=model)
+    return RuntimeConfig(paths=paths, loaded=loaded, settings=settings)
+
+
+def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:
+    """A client for the configured endpoint with its key (optional off Mistral's API)."""
+    endpoint = config.endpoint()
+    try:
+        api_key = keys.lookup(endpoint.base_url)
+    except KeychainUnavailable:
+        if config.dialect is Dialect.MISTRAL:
+            raise
+        api_key = None  # self-hosted servers usually need no key
+    if api_key is None and config.dialect is Dialect.MISTRAL:
+        raise AuthenticationError(
+            f"No API key for {endpoint.base_url}: run `maestrale key set` (or use Settings), "
+            "or set MISTRAL_API_KEY for this session."
+        )
+    settings = config.settings
+    return MistralClient(
+        endpoint,
+        api_key=api_key,
+        dialect=config.dialect,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        retry=RetryPolicy(attempts=settings.retries + 1),
+    )

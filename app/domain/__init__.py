@@ -1,0 +1,1 @@
+"""Plain data of the product: conversations, messages, their tree and status (no I/O)."""

@@ -1,0 +1,64 @@
+"""The conversation tree: a message's branch, its siblings, and where a branch ends."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from app.domain.messages import Message
+
+
+class MessageTree:
+    """An index over one conversation's messages (all branches)."""
+
+    def __init__(self, messages: Iterable[Message]) -> None:
+        self._by_id: dict[str, Message] = {}
+        self._children: dict[str | None, list[Message]] = defaultdict(list)
+        for message in messages:
+            self._by_id[message.id] = message
+        # Creation order decides sibling order: branch 1 is the oldest.
+        for message in sorted(self._by_id.values(), key=lambda m: m.created_at):
+            parent = message.parent_id if message.parent_id in self._by_id else None
+            self._children[parent].append(message)
+
+    @property
+    def by_id(self) -> Mapping[str, Message]:
+        return self._by_id
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def children(self, message_id: str | None) -> Sequence[Message]:
+        return self._children.get(message_id, [])
+
+    def siblings(self, message_id: str) -> Sequence[Message]:
+        """The alternatives at this message's place, itself included, oldest first."""
+        message = self._by_id[message_id]
+        parent = message.parent_id if message.parent_id in self._by_id else None
+        return self._children[parent]
+
+    def path_to(self, leaf_id: str | None) -> list[Message]:
+        """Messages from the root down to ``leaf_id`` (empty when it is unknown)."""
+        path: list[Message] = []
+        seen: set[str] = set()
+        current = self._by_id.get(leaf_id) if leaf_id else None
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            path.append(current)
+            current = self._by_id.get(current.parent_id) if current.parent_id else None
+        path.reverse()
+        return path
+
+    def deepest_leaf(self, message_id: str) -> str:
+        """Follow the newest child from ``message_id`` down to a leaf."""
+        current = message_id
+        while children := self._children.get(current):
+            current = children[-1].id
+        return current
+
+    def latest_leaf(self) -> str | None:
+        """The leaf of the most recently created message's branch (a default current leaf)."""
+        if not self._by_id:
+            return None
+        newest = max(self._by_id.values(), key=lambda m: m.created_at)
+        return self.deepest_leaf(newest.id)

@@ -1,0 +1,190 @@
+"""The API key: read from ``MISTRAL_API_KEY`` or the operating system's keychain, nowhere else.
+
+This is the only module that talks to ``keyring``. The key is never written to a file,
+never logged, and there is no plaintext fallback: without a usable keychain the user is
+told what to install or unlock, and that ``MISTRAL_API_KEY`` works for one session.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+SERVICE = "maestrale"
+KEY_VARIABLE = "MISTRAL_API_KEY"
+
+
+class KeychainUnavailable(Exception):
+    """No usable keychain, or it is locked; the message says what to do."""
+
+
+class KeySource(StrEnum):
+    ENVIRONMENT = "environment"
+    KEYCHAIN = "keychain"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    source: KeySource
+    description: str  # for people: where the key comes from, never the key itself
+    backend: str | None = None
+
+
+def _keychain_name() -> str:
+    if sys.platform == "darwin":
+        return "the macOS Keychain"
+    if sys.platform == "win32":
+        return "Windows Credential Manager"
+    return "the system keychain (Secret Service)"
+
+
+def _install_hint() -> str:
+    if sys.platform == "darwin":
+        return "The macOS Keychain is not reachable from this session (is it a remote login?)."
+    if sys.platform == "win32":
+        return (
+            "Windows Credential Manager is not reachable "
+            "(is the Credential Manager service running?)."
+        )
+    return (
+        "No Secret Service keychain is running: install and start one, e.g. gnome-keyring "
+        "(Debian/Ubuntu: sudo apt install gnome-keyring), KWallet or KeePassXC with its "
+        "Secret Service integration."
+    )
+
+
+_WORKAROUND = f" Or set {KEY_VARIABLE} in the environment to use a key for one session."
+
+
+def validate_key(text: str) -> str:
+    """The key with surrounding whitespace removed, or ValueError saying what is wrong."""
+    key = text.strip()
+    if not key:
+        raise ValueError("The key is empty: paste the API key from console.mistral.ai.")
+    if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in key):
+        raise ValueError(
+            "That does not look like an API key (it holds spaces or unusual characters): "
+            "copy it again from console.mistral.ai."
+        )
+    return key
+
+
+def _is_usable(backend: keyring.backend.KeyringBackend) -> bool:
+    members = getattr(backend, "backends", None)
+    if isinstance(members, list):
+        return any(_is_usable(member) for member in members)
+    module = type(backend).__module__
+    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
+        return False
+    # keyrings.alt's file backends store secrets in plain or weakly encrypted files.
+    return not module.startswith("keyrings.alt")
+
+
+class ApiKeys:
+    """Keys per endpoint (the keychain account is the endpoint's base URL).
+
+    Args:
+        environ: the process environment; ``MISTRAL_API_KEY`` there wins for this process.
+        backend: a keyring backend; by default, keyring's choice for this platform.
+        on_key_seen: told every key value read or stored, so the log can redact it.
+    """
+
+    def __init__(
+        self,
+        environ: Mapping[str, str],
+        *,
+        backend: keyring.backend.KeyringBackend | None = None,
+        on_key_seen: Callable[[str], None] | None = None,
+    ) -> None:
+        self._environ = environ
+        self._backend = backend
+        self._on_key_seen = on_key_seen or (lambda key: None)
+
+    def _keychain(self) -> keyring.backend.KeyringBackend:
+        backend = self._backend if self._backend is not None else keyring.get_keyring()
+        if not _is_usable(backend):
+            raise KeychainUnavailable(_install_hint() + _WORKAROUND)
+        return backend
+
+    def _environment_key(self) -> str | None:
+        value = self._environ.get(KEY_VARIABLE, "").strip()
+        if value:
+            self._on_key_seen(value)
+        return value or None
+
+    def lookup(self, account: str) -> str | None:
+        """The key for ``account``: the environment's, else the keychain's, else None.
+
+        Raises KeychainUnavailable when the key would come from a keychain that is
+        missing or locked.
+        """
+        if (key := self._environment_key()) is not None:
+            return key
+        try:
+            key = self._keychain().get_password(SERVICE, account)
+        except keyring.errors.KeyringLocked as error:
+            raise KeychainUnavailable(
+                f"{_keychain_name().capitalize()} is locked: unlock it and try again." + _WORKAROUND
+            ) from error
+        except keyring.errors.KeyringError as error:
+            raise KeychainUnavailable(
+                f"{_keychain_name().capitalize()} failed ({type(error).__name__})." + _WORKAROUND
+            ) from error
+        if key:
+            self._on_key_seen(key)
+        return key or None
+
+    def status(self, account: str) -> KeyStatus:
+        if self._environment_key() is not None:
+            return KeyStatus(
+                KeySource.ENVIRONMENT, f"from {KEY_VARIABLE}, for this session only (not stored)"
+            )
+        try:
+            backend = self._keychain()
+            stored = self.lookup(account)
+        except KeychainUnavailable as error:
+            return KeyStatus(KeySource.NONE, str(error))
+        name = type(backend).__module__ + "." + type(backend).__name__
+        if stored:
+            return KeyStatus(KeySource.KEYCHAIN, f"in {_keychain_name()}", name)
+        return KeyStatus(
+            KeySource.NONE, f"no key is set for {account} (maestrale key set, or Settings)", name
+        )
+
+    def store(self, account: str, key: str) -> None:
+        """Save ``key`` (validated) in the keychain; never anywhere else."""
+        key = validate_key(key)
+        self._on_key_seen(key)
+        try:
+            self._keychain().set_password(SERVICE, account, key)
+        except keyring.errors.KeyringLocked as error:
+            raise KeychainUnavailable(
+                f"{_keychain_name().capitalize()} is locked: unlock it and try again." + _WORKAROUND
+            ) from error
+        except keyring.errors.KeyringError as error:
+            raise KeychainUnavailable(
+                f"Could not save the key in {_keychain_name()} ({type(error).__name__})."
+                + _WORKAROUND
+            ) from error
+
+    def remove(self, account: str) -> bool:
+        """Delete the stored key; False when there was none."""
+        try:
+            backend = self._keychain()
+            if backend.get_password(SERVICE, account) is None:
+                return False
+            backend.delete_password(SERVICE, account)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        except keyring.errors.KeyringError as error:
+            raise KeychainUnavailable(
+                f"Could not remove the key from {_keychain_name()} ({type(error).__name__})."
+            ) from error
+        return True

@@ -1,0 +1,283 @@
+"""Every user option, declared once (name, type, default, help), and the file that holds them.
+
+The file is ``settings.toml`` in the platform's config folder, meant to be edited by
+hand too. A bad value is reported by name and replaced by its default; it never stops
+the program. The API key is never an option: it lives in the keychain (app.secrets).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.api.endpoint import MISTRAL_BASE_URL
+from app.domain.messages import ChatParams
+
+DEFAULT_MODEL = "mistral-large-2411"
+
+
+def _option(
+    default: Any,
+    help_text: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+    choices: tuple[str, ...] = (),
+) -> Any:
+    return field(
+        default=default,
+        metadata={
+            "help": help_text,
+            "minimum": minimum,
+            "maximum": maximum,
+            "above": above,
+            "choices": choices,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The option table: each field is one option; its metadata holds help and limits."""
+
+    base_url: str = _option(
+        MISTRAL_BASE_URL,
+        "Base URL of the chat API: Mistral's La Plateforme, or an OpenAI-compatible "
+        "server such as vLLM (https://, or http:// on this machine only).",
+    )
+    dialect: str = _option(
+        "mistral",
+        "What the endpoint speaks: 'mistral' (La Plateforme) or 'openai' (vLLM, "
+        "llama.cpp, Ollama, LM Studio).",
+        choices=("mistral", "openai"),
+    )
+    model: str = _option(DEFAULT_MODEL, "Model for new conversations.")
+    system_prompt: str = _option("", "System prompt for new conversations (empty for none).")
+    temperature: float | None = _option(
+        None,
+        "Sampling temperature from 0 to 1.5; unset uses the model's own default.",
+        minimum=0.0,
+        maximum=1.5,
+    )
+    top_p: float | None = _option(
+        None,
+        "Nucleus sampling, above 0 and at most 1; unset for the default.",
+        above=0.0,
+        maximum=1.0,
+    )
+    max_tokens: int | None = _option(
+        None, "Longest answer in tokens; unset lets the model decide.", minimum=1
+    )
+    random_seed: int | None = _option(
+        None, "Seed for reproducible answers; unset for random.", minimum=0
+    )
+    safe_prompt: bool = _option(False, "Ask Mistral to prepend its safety prompt.")
+    connect_timeout: float = _option(
+        10.0, "Seconds to wait for a connection to the endpoint.", minimum=1.0, maximum=300.0
+    )
+    read_timeout: float = _option(
+        90.0,
+        "Seconds without any data after which a waiting or streaming answer is stopped.",
+        minimum=5.0,
+        maximum=3600.0,
+    )
+    retries: int = _option(
+        3,
+        "How many times a request is retried on rate limits, server and network errors, "
+        "before any text arrived.",
+        minimum=0,
+        maximum=10,
+    )
+
+    @property
+    def chat_params(self) -> ChatParams:
+        return ChatParams(
+            temperature=self.temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+            random_seed=self.random_seed,
+            safe_prompt=self.safe_prompt,
+        )
+
+    def with_values(self, **values: Any) -> Settings:
+        return replace(self, **values)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    kinds: tuple[type, ...]
+    optional: bool
+    default: Any
+    help: str
+    minimum: float | None
+    maximum: float | None
+    above: float | None
+    choices: tuple[str, ...]
+
+    def check(self, value: Any) -> Any:
+        """The value if valid for this option, else raises ValueError saying why."""
+        if value is None and self.optional:
+            return None
+        if isinstance(value, bool) != (bool in self.kinds):
+            raise ValueError(f"must be {self.describe_type()}")
+        if float in self.kinds and isinstance(value, int):
+            value = float(value)
+        if not isinstance(value, self.kinds):
+            raise ValueError(f"must be {self.describe_type()}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        if self.choices and value not in self.choices:
+            raise ValueError("must be one of " + ", ".join(repr(c) for c in self.choices))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"must be at least {self.minimum:g}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"must be at most {self.maximum:g}")
+            if self.above is not None and value <= self.above:
+                raise ValueError(f"must be above {self.above:g}")
+        return value
+
+    def describe_type(self) -> str:
+        names = {str: "text", float: "a number", int: "a whole number", bool: "true or false"}
+        return " or ".join(names[k] for k in self.kinds if k in names)
+
+
+def _options() -> tuple[Option, ...]:
+    hints = typing.get_type_hints(Settings)
+    options = []
+    for item in fields(Settings):
+        hint = hints[item.name]
+        members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        kinds = tuple(k for k in members if k is not type(None))
+        options.append(
+            Option(
+                name=item.name,
+                kinds=kinds,
+                optional=type(None) in members,
+                default=item.default,
+                help=item.metadata["help"],
+                minimum=item.metadata["minimum"],
+                maximum=item.metadata["maximum"],
+                above=item.metadata["above"],
+                choices=item.metadata["choices"],
+            )
+        )
+    return tuple(options)
+
+
+OPTIONS: tuple[Option, ...] = _options()
+OPTIONS_BY_NAME: Mapping[str, Option] = {option.name: option for option in OPTIONS}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSettings:
+    settings: Settings
+    problems: tuple[str, ...] = ()
+    # Keys this version does not know, kept so that saving loses nothing.
+    unknown: Mapping[str, Any] = field(default_factory=dict)
+    # The file could not be parsed at all; saving must first keep a copy of it.
+    unreadable: bool = False
+
+
+def settings_from_mapping(data: Mapping[str, Any], origin: str) -> LoadedSettings:
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    unknown: dict[str, Any] = {}
+    for name, value in data.items():
+        option = OPTIONS_BY_NAME.get(name)
+        if option is None:
+            unknown[name] = value
+            problems.append(f"{origin}: unknown option {name!r} ignored (kept in the file).")
+            continue
+        try:
+            values[name] = option.check(value)
+        except ValueError as error:
+            problems.append(
+                f"{origin}: {name} = {_encode(value)} {error}; using the default "
+                f"({_encode(option.default) if option.default is not None else 'unset'})."
+            )
+    return LoadedSettings(Settings(**values), tuple(problems), unknown)
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    """Read the settings file; a missing file means all defaults, never an error."""
+    try:
+        with path.open("rb") as stream:
+            data = tomllib.load(stream)
+    except FileNotFoundError:
+        return LoadedSettings(Settings())
+    except OSError as error:
+        return LoadedSettings(
+            Settings(), (f"{path}: cannot be read ({error.strerror}); using defaults.",), {}, True
+        )
+    except tomllib.TOMLDecodeError as error:
+        return LoadedSettings(
+            Settings(),
+            (f"{path}: not valid TOML ({error}); using defaults until it is fixed.",),
+            {},
+            True,
+        )
+    return settings_from_mapping(data, path.name)
+
+
+def _encode(value: Any) -> str:
+    """A TOML literal for a scalar, list or table value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # A JSON string is a valid TOML basic string.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_encode(item) for item in value) + "]"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{json.dumps(str(k))} = {_encode(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return json.dumps(str(value))
+
+
+def render_settings(settings: Settings, unknown: Mapping[str, Any] | None = None) -> str:
+    lines = [
+        "# Maestrale settings. Edit freely; a bad value is reported and its default used.",
+        "# A commented-out line shows the default. The API key is never stored here.",
+        "",
+    ]
+    for option in OPTIONS:
+        value = getattr(settings, option.name)
+        lines.append(f"# {option.help}")
+        if value == option.default:
+            shown = _encode(option.default) if option.default is not None else ""
+            lines.append(f"# {option.name} = {shown}".rstrip())
+        else:
+            lines.append(f"{option.name} = {_encode(value)}")
+        lines.append("")
+    if unknown:
+        lines.append("# Options this version of Maestrale does not know, kept as they were.")
+        lines.extend(f"{json.dumps(name)} = {_encode(value)}" for name, value in unknown.items())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def save_settings(path: Path, loaded: LoadedSettings, settings: Settings) -> None:
+    """Write ``settings`` atomically, keeping unknown keys and any unreadable old file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if loaded.unreadable and path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        path.replace(path.with_name(f"{path.name}.unreadable-{stamp}"))
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(render_settings(settings, loaded.unknown), encoding="utf-8")
+    os.replace(temporary, path)

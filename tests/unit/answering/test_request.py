@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from app.answering import build_request, provisional_title
+from app.domain.messages import ChatParams, Message, MessageStatus, Role, ToolCall
+
+START = datetime(2026, 11, 29, tzinfo=UTC)
+
+
+def msg(n: int, role: Role, content: str, **extra: object) -> Message:
+    return Message(
+        id=f"m{n}",
+        conversation_id="c",
+        parent_id=f"m{n - 1}" if n else None,
+        role=role,
+        content=content,
+        created_at=START + timedelta(seconds=n),
+        **extra,
+    )  # type: ignore[arg-type]
+
+
+def test_titles_are_short_single_lines() -> None:
+    assert provisional_title("  How do I\n  cook   rice? ") == "How do I cook rice?"
+    long = provisional_title("word " * 40)
+    assert len(long) <= 61
+    assert long.endswith("…")
+    assert provisional_title("   ") == "New chat"
+
+
+def test_system_prompt_then_branch_and_failed_empty_answers_dropped() -> None:
+    path = [
+        msg(0, Role.USER, "Hi"),
+        msg(1, Role.ASSISTANT, "", status=MessageStatus.ERROR, error="boom"),
+        msg(2, Role.USER, "Hi again"),
+    ]
+    request = build_request(path, model="m", system_prompt="Be kind", params=ChatParams())
+    assert [(m.role, m.content) for m in request.messages] == [
+        (Role.SYSTEM, "Be kind"),
+        (Role.USER, "Hi"),
+        (Role.USER, "Hi again"),
+    ]
+
+
+def test_partial_text_of_an_interrupted_answer_is_context() -> None:
+    path = [
+        msg(0, Role.USER, "Tell"),
+        msg(1, Role.ASSISTANT, "Once upon", status=MessageStatus.INTERRUPTED),
+        msg(2, Role.USER, "Go on"),
+    ]
+    request = build_request(path, model="m", system_prompt=None, params=ChatParams())
+    assert [m.content for m in request.messages] == ["Tell", "Once upon", "Go on"]
+
+
+def test_tool_calls_without_results_are_dropped() -> None:
+    answered = ToolCall("aaaaaaaa1", "f", "{}")
+    dangling = ToolCall("bbbbbbbb2", "g", "{}")
+    path = [
+        msg(0, Role.USER, "Do"),
+        msg(1, Role.ASSISTANT, "", tool_calls=(answered, dangling)),
+        msg(2, Role.TOOL, "ok", tool_call_id="aaaaaaaa1", name="f"),
+    ]
+    request = build_request(path, model="m", system_prompt=None, params=ChatParams())
+    assert request.messages[1].tool_calls == (answered,)
+    assert request.messages[2].tool_call_id == "aaaaaaaa1"
+
+
+def test_continue_sends_the_partial_answer_as_prefix() -> None:
+    path = [
+        msg(0, Role.USER, "Count"),
+        msg(1, Role.ASSISTANT, "1, 2,", status=MessageStatus.INTERRUPTED),
+    ]
+    request = build_request(
+        path, model="m", system_prompt=None, params=ChatParams(), continue_last=True
+    )
+    assert request.messages[-1].prefix is True
+    assert request.messages[-1].content == "1, 2,"

@@ -1,0 +1,134 @@
+"""Every error body shape of NOTES.md maps to the right exception with the server's words."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.api.errors import (
+    ApiError,
+    AuthenticationError,
+    InvalidRequest,
+    ModelUnavailable,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    error_from_response,
+)
+
+
+def body(data: object) -> bytes:
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"message": "Unauthorized", "request_id": "abc123"},
+        {"detail": "Unauthorized"},
+    ],
+)
+def test_401_in_both_shapes_is_an_authentication_error(payload: dict[str, str]) -> None:
+    error = error_from_response(401, body(payload), {})
+    assert isinstance(error, AuthenticationError)
+    assert "Unauthorized" in error.message
+    assert "maestrale key set" in error.message
+    assert error.status == 401
+
+
+def test_401_keeps_the_request_id() -> None:
+    error = error_from_response(401, body({"message": "Unauthorized", "request_id": "r-1"}), {})
+    assert error.request_id == "r-1"
+
+
+@pytest.mark.parametrize("status", [402, 403])
+def test_payment_and_permission(status: int) -> None:
+    error = error_from_response(status, body({"message": "nope"}), {})
+    assert isinstance(error, PermissionDenied)
+    assert str(status) in error.message
+
+
+def test_invalid_model_with_a_model_becomes_model_unavailable() -> None:
+    payload = {
+        "object": "error",
+        "message": "Invalid model: mistral-large-2411",
+        "type": "invalid_model",
+        "param": None,
+        "code": "1500",
+    }
+    error = error_from_response(400, body(payload), {}, model="mistral-large-2411")
+    assert isinstance(error, ModelUnavailable)
+    assert error.model == "mistral-large-2411"
+    assert error.replacement is None
+    assert error.with_replacement("mistral-large-2512").message.count("mistral-large-2512") == 1
+
+
+def test_openai_style_404_model_not_found_is_model_unavailable() -> None:
+    payload = {"object": "error", "message": "The model `x` does not exist.", "code": 404}
+    error = error_from_response(404, body(payload), {}, model="x")
+    assert isinstance(error, ModelUnavailable)
+
+
+def test_wrapped_422_lists_the_validation_details() -> None:
+    payload = {
+        "object": "error",
+        "message": {
+            "detail": [
+                {
+                    "type": "extra_forbidden",
+                    "loc": ["body", "stream_options"],
+                    "msg": "Extra inputs are not permitted",
+                }
+            ]
+        },
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+    error = error_from_response(422, body(payload), {})
+    assert isinstance(error, InvalidRequest)
+    assert error.details == ["stream_options: Extra inputs are not permitted"]
+    assert "stream_options" in error.message
+
+
+def test_bare_422_detail_list() -> None:
+    payload = {"detail": [{"loc": ["body", "temperature"], "msg": "too big", "type": "x"}]}
+    error = error_from_response(422, body(payload), {})
+    assert isinstance(error, InvalidRequest)
+    assert error.details == ["temperature: too big"]
+
+
+def test_429_carries_retry_after() -> None:
+    payload = {"object": "error", "message": "Rate limit exceeded", "type": "rate_limited"}
+    error = error_from_response(429, body(payload), {}, retry_after=12.0)
+    assert isinstance(error, RateLimited)
+    assert error.retry_after == 12.0
+    assert "12 s" in error.message
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_errors(status: int) -> None:
+    assert isinstance(error_from_response(status, b"{}", {}), ServerError)
+
+
+def test_non_json_proxy_page_is_summarised_in_one_line() -> None:
+    page = b"<html>\n<h1>502 Bad Gateway</h1>\n</html>"
+    error = error_from_response(502, page, {"mistral-correlation-id": "c-9"})
+    assert isinstance(error, ServerError)
+    assert "<html>" in error.message
+    assert "\n" not in error.message
+    assert error.request_id == "c-9"
+
+
+def test_openai_error_object_shape() -> None:
+    payload = {"error": {"message": "bad things", "type": "invalid_request_error"}}
+    error = error_from_response(400, body(payload), {})
+    assert isinstance(error, InvalidRequest)
+    assert "bad things" in error.message
+
+
+def test_unknown_status_is_still_an_api_error() -> None:
+    error = error_from_response(418, b"teapot", {})
+    assert type(error) is ApiError
+    assert "418" in error.message

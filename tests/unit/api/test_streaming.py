@@ -1,0 +1,137 @@
+"""The chunk accumulator: text, tool calls in every shape, usage, errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from app.api.streaming import AnswerSoFar, MalformedChunk, ServerReportedError
+from app.api.types import ContentDelta, ThinkingDelta, ToolCallDelta, UsageReport
+
+
+def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+    return json.dumps(
+        {
+            "id": "x",
+            "object": "chat.completion.chunk",
+            "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
+    )
+
+
+def test_text_accumulates_and_role_delta_is_not_a_start() -> None:
+    answer = AnswerSoFar()
+    assert answer.feed(chunk({"role": "assistant", "content": ""})) == []
+    assert not answer.started
+    assert answer.feed(chunk({"content": "Bon"})) == [ContentDelta("Bon")]
+    answer.feed(chunk({"content": "jour"}, p="padding-field-ignored"))
+    assert answer.started
+    assert answer.text == "Bonjour"
+    assert answer.model == "m"
+
+
+def test_content_as_list_of_chunks_with_thinking() -> None:
+    answer = AnswerSoFar()
+    events = answer.feed(
+        chunk(
+            {
+                "content": [
+                    {"type": "thinking", "thinking": [{"type": "text", "text": "hmm"}]},
+                    {"type": "text", "text": "Yes."},
+                ]
+            }
+        )
+    )
+    assert events == [ThinkingDelta("hmm"), ContentDelta("Yes.")]
+    assert answer.text == "Yes."
+
+
+def test_parallel_whole_tool_calls_in_one_delta() -> None:
+    answer = AnswerSoFar()
+    events = answer.feed(
+        chunk(
+            {
+                "tool_calls": [
+                    {
+                        "id": "aaaaaaaa1",
+                        "function": {"name": "a", "arguments": '{"x": 1}'},
+                        "index": 0,
+                    },
+                    {
+                        "id": "bbbbbbbb2",
+                        "function": {"name": "b", "arguments": {"y": 2}},
+                        "index": 1,
+                    },
+                ]
+            },
+            finish="tool_calls",
+        )
+    )
+    assert [type(e) for e in events] == [ToolCallDelta, ToolCallDelta]
+    first, second = answer.tool_calls
+    assert (first.id, first.name, first.parsed_arguments()) == ("aaaaaaaa1", "a", {"x": 1})
+    assert (second.name, second.parsed_arguments()) == ("b", {"y": 2})
+    assert answer.finish_reason == "tool_calls"
+
+
+def test_fragmented_tool_call_arguments_concatenate_by_index() -> None:
+    answer = AnswerSoFar()
+    answer.feed(
+        chunk(
+            {
+                "tool_calls": [
+                    {"index": 0, "id": "ccccccccc", "function": {"name": "search", "arguments": ""}}
+                ]
+            }
+        )
+    )
+    for piece in ['{"que', 'ry": "Ly', 'on"}']:
+        answer.feed(chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
+    (call,) = answer.tool_calls
+    assert call.parsed_arguments() == {"query": "Lyon"}
+    assert call.name == "search"
+
+
+def test_fragments_without_index_follow_the_last_call() -> None:
+    answer = AnswerSoFar()
+    answer.feed(chunk({"tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{"}}]}))
+    answer.feed(chunk({"tool_calls": [{"function": {"arguments": "}"}}]}))
+    answer.feed(chunk({"tool_calls": [{"id": "c2", "function": {"name": "g", "arguments": "[]"}}]}))
+    assert [(c.id, c.arguments) for c in answer.tool_calls] == [("c1", "{}"), ("c2", "[]")]
+
+
+def test_usage_arrives_on_the_last_chunk_and_null_usage_is_ignored() -> None:
+    answer = AnswerSoFar()
+    assert answer.feed(chunk({"content": "a"}, usage=None)) == [ContentDelta("a")]
+    events = answer.feed(
+        chunk(
+            {"content": ""},
+            finish="stop",
+            usage={"prompt_tokens": 5, "completion_tokens": 1, "total_tokens": 6},
+        )
+    )
+    assert isinstance(events[-1], UsageReport)
+    assert answer.usage is not None
+    assert answer.usage.total_tokens == 6
+
+
+def test_openai_usage_only_chunk_with_empty_choices() -> None:
+    answer = AnswerSoFar()
+    answer.feed(json.dumps({"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 4}}))
+    assert answer.usage is not None
+    assert answer.usage.completion_tokens == 4
+
+
+@pytest.mark.parametrize("data", ["{not json", "[1, 2]", '"text"'])
+def test_malformed_data(data: str) -> None:
+    with pytest.raises(MalformedChunk):
+        AnswerSoFar().feed(data)
+
+
+def test_error_object_in_the_stream() -> None:
+    with pytest.raises(ServerReportedError, match="overloaded"):
+        AnswerSoFar().feed(json.dumps({"object": "error", "message": "overloaded"}))

@@ -1,0 +1,103 @@
+"""The key's rules with an in-memory keychain; the real Secret Service is tested elsewhere."""
+
+from __future__ import annotations
+
+import keyring.backend
+import keyring.backends.fail
+import keyring.errors
+import pytest
+
+from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
+
+ACCOUNT = "https://api.mistral.ai"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+        self.locked = False
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if self.locked:
+            raise keyring.errors.KeyringLocked("locked")
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.items:
+            raise keyring.errors.PasswordDeleteError("none")
+        del self.items[(service, username)]
+
+
+def test_store_lookup_remove() -> None:
+    backend = MemoryKeyring()
+    seen: list[str] = []
+    keys = ApiKeys({}, backend=backend, on_key_seen=seen.append)
+    keys.store(ACCOUNT, "  sk-abcdef123456  \n")
+    assert backend.items == {("maestrale", ACCOUNT): "sk-abcdef123456"}
+    assert keys.lookup(ACCOUNT) == "sk-abcdef123456"
+    assert keys.status(ACCOUNT).source is KeySource.KEYCHAIN
+    assert "sk-abcdef123456" not in keys.status(ACCOUNT).description
+    assert seen
+    assert set(seen) == {"sk-abcdef123456"}
+    assert keys.remove(ACCOUNT) is True
+    assert keys.remove(ACCOUNT) is False
+    assert keys.lookup(ACCOUNT) is None
+    assert keys.status(ACCOUNT).source is KeySource.NONE
+
+
+def test_keys_are_per_endpoint() -> None:
+    keys = ApiKeys({}, backend=MemoryKeyring())
+    keys.store(ACCOUNT, "mistral-key-123")
+    assert keys.lookup("http://localhost:8000") is None
+
+
+def test_environment_wins_and_is_never_stored() -> None:
+    backend = MemoryKeyring()
+    backend.items[("maestrale", ACCOUNT)] = "stored-key-123"
+    keys = ApiKeys({"MISTRAL_API_KEY": "env-key-456"}, backend=backend)
+    assert keys.lookup(ACCOUNT) == "env-key-456"
+    status = keys.status(ACCOUNT)
+    assert status.source is KeySource.ENVIRONMENT
+    assert "MISTRAL_API_KEY" in status.description
+    assert backend.items == {("maestrale", ACCOUNT): "stored-key-123"}
+
+
+def test_no_keychain_says_what_to_install_and_offers_the_variable() -> None:
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    with pytest.raises(KeychainUnavailable) as caught:
+        keys.lookup(ACCOUNT)
+    assert "MISTRAL_API_KEY" in str(caught.value)
+    assert "gnome-keyring" in str(caught.value)
+    with pytest.raises(KeychainUnavailable):
+        keys.store(ACCOUNT, "some-key-123")
+    assert keys.status(ACCOUNT).source is KeySource.NONE
+
+
+def test_no_keychain_but_the_variable_works() -> None:
+    keys = ApiKeys({"MISTRAL_API_KEY": "env-key-456"}, backend=keyring.backends.fail.Keyring())
+    assert keys.lookup(ACCOUNT) == "env-key-456"
+
+
+def test_locked_keychain_is_reported() -> None:
+    backend = MemoryKeyring()
+    backend.locked = True
+    with pytest.raises(KeychainUnavailable, match="locked"):
+        ApiKeys({}, backend=backend).lookup(ACCOUNT)
+
+
+def test_plaintext_backends_are_refused() -> None:
+    plaintext = type("PlaintextKeyring", (MemoryKeyring,), {"__module__": "keyrings.alt.file"})
+    with pytest.raises(KeychainUnavailable):
+        ApiKeys({}, backend=plaintext()).store(ACCOUNT, "some-key-123")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "two words", "tab\there", "é-accent"])
+def test_validate_key_refuses_what_is_not_a_key(bad: str) -> None:
+    with pytest.raises(ValueError, match="key"):
+        validate_key(bad)

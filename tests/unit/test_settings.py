@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from app.settings import (
+    DEFAULT_MODEL,
+    OPTIONS,
+    LoadedSettings,
+    Settings,
+    load_settings,
+    render_settings,
+    save_settings,
+)
+
+
+def test_every_option_has_help_and_a_valid_default() -> None:
+    assert {o.name for o in OPTIONS} >= {
+        "base_url",
+        "dialect",
+        "model",
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "random_seed",
+        "safe_prompt",
+        "connect_timeout",
+        "read_timeout",
+    }
+    for option in OPTIONS:
+        assert option.help.endswith((".", ")"))
+        assert option.check(option.default) == option.default
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    loaded = load_settings(tmp_path / "settings.toml")
+    assert loaded.settings == Settings()
+    assert loaded.settings.model == DEFAULT_MODEL == "mistral-large-2411"
+    assert loaded.problems == ()
+
+
+def test_round_trip_through_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "settings.toml"
+    chosen = Settings(
+        temperature=0.2,
+        max_tokens=512,
+        system_prompt='Say "hi"\nthen stop.',
+        dialect="openai",
+        base_url="http://localhost:8000",
+    )
+    save_settings(path, LoadedSettings(Settings()), chosen)
+    assert load_settings(path).settings == chosen
+    text = path.read_text()
+    assert "# Sampling temperature" in text  # the help is written as a comment
+    assert "# random_seed =" in text  # unset options shown commented out
+
+
+def test_bad_values_are_reported_by_name_and_replaced_by_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        'temperature = 3.0\ndialect = "klingon"\nmax_tokens = "lots"\n'
+        'safe_prompt = 1\ntop_p = 0\nmodel = "mistral-small-latest"\n'
+    )
+    loaded = load_settings(path)
+    assert loaded.settings.temperature is None
+    assert loaded.settings.dialect == "mistral"
+    assert loaded.settings.max_tokens is None
+    assert loaded.settings.safe_prompt is False
+    assert loaded.settings.top_p is None
+    assert loaded.settings.model == "mistral-small-latest"  # good values survive
+    joined = "\n".join(loaded.problems)
+    for name in ("temperature", "dialect", "max_tokens", "safe_prompt", "top_p"):
+        assert f"{name} = " in joined
+    assert "at most 1.5" in joined
+
+
+def test_unknown_options_are_kept_when_saving(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('future_option = "keep me"\nnested = { a = 1, b = [true, "x"] }\n')
+    loaded = load_settings(path)
+    assert any("future_option" in p for p in loaded.problems)
+    save_settings(path, loaded, loaded.settings.with_values(temperature=0.5))
+    data = tomllib.loads(path.read_text())
+    assert data["future_option"] == "keep me"
+    assert data["nested"] == {"a": 1, "b": [True, "x"]}
+    assert data["temperature"] == 0.5
+
+
+def test_unreadable_file_is_kept_aside_before_saving(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("temperature = = broken\n")
+    loaded = load_settings(path)
+    assert loaded.unreadable
+    assert "not valid TOML" in loaded.problems[0]
+    save_settings(path, loaded, Settings(temperature=0.1))
+    kept = list(tmp_path.glob("settings.toml.unreadable-*"))
+    assert len(kept) == 1
+    assert kept[0].read_text() == "temperature = = broken\n"
+    assert load_settings(path).settings.temperature == 0.1
+
+
+def test_rendered_defaults_parse_back_to_defaults() -> None:
+    assert tomllib.loads(render_settings(Settings())) == {}
