@@ -10,7 +10,7 @@ import pytest
 # Before any QApplication exists: widget tests run without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.fake_mistral.fixtures"]
+pytest_plugins = ["tests.fake_mistral.fixtures", "tests.helpers.keychain"]
 
 
 @pytest.fixture(autouse=True)
