@@ -64,6 +64,12 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help="API base URL (default: $MAESTRALE_BASE_URL, else the settings)",
     )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="write more detail to the log file",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,7 +83,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"maestrale {__version__}")
     _global_options(parser, suppress=False)
     parser.add_argument("--model", metavar="ID", default=None, help="model for new chats")
-    parser.add_argument("--verbose", action="store_true", help=argparse.SUPPRESS)
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

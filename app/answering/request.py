@@ -19,8 +19,11 @@ def provisional_title(question: str, limit: int = 60) -> str:
     return cut.rstrip(",.;:") + "…"
 
 
-def _answered_call_ids(path: Sequence[Message]) -> set[str]:
-    return {m.tool_call_id for m in path if m.role is Role.TOOL and m.tool_call_id}
+def _paired_call_ids(path: Sequence[Message]) -> set[str]:
+    """Ids of tool calls that have both the call and its result on this branch."""
+    called = {call.id for m in path if m.role is Role.ASSISTANT for call in m.tool_calls}
+    answered = {m.tool_call_id for m in path if m.role is Role.TOOL and m.tool_call_id}
+    return called & answered
 
 
 def build_request(
@@ -35,27 +38,28 @@ def build_request(
     """The request for the next answer after ``path`` (root to leaf).
 
     Failed answers with no text are left out (they carry nothing for the model), and
-    tool calls that never got a result are dropped: Mistral refuses a conversation
-    whose calls and results do not pair up. With ``continue_last`` the last assistant
+    tool calls and tool results that do not pair up are dropped: Mistral refuses a
+    conversation whose calls and results do not match. With ``continue_last`` the last assistant
     message is sent as a ``prefix`` for the model to carry on from.
     """
     messages: list[ChatMessage] = []
     if system_prompt and system_prompt.strip():
         messages.append(ChatMessage(Role.SYSTEM, system_prompt))
-    answered = _answered_call_ids(path)
+    paired = _paired_call_ids(path)
     for message in path:
         if message.role is Role.SYSTEM:
             messages.append(ChatMessage(Role.SYSTEM, message.content))
         elif message.role is Role.USER:
             messages.append(ChatMessage(Role.USER, message.content))
         elif message.role is Role.ASSISTANT:
-            calls = tuple(c for c in message.tool_calls if c.id in answered)
+            calls = tuple(c for c in message.tool_calls if c.id in paired)
             if not message.content and not calls:
                 continue
             if message.status is MessageStatus.STREAMING:
                 continue
             messages.append(ChatMessage(Role.ASSISTANT, message.content, tool_calls=calls))
-        elif message.role is Role.TOOL:
+        elif message.role is Role.TOOL and message.tool_call_id in paired:
+            # Unpaired results (ChatGPT imports carry no call ids) would be refused.
             messages.append(
                 ChatMessage(
                     Role.TOOL,

@@ -124,6 +124,9 @@ def _event_json(event: StreamEvent) -> dict[str, Any]:
 
 def run(context: CommandContext, args: argparse.Namespace) -> int:
     prompt = _read_prompt(args)
+    # The client first: a missing key or a refused endpoint must leave no trace of a
+    # question without its answer in the history.
+    client = context.client()
     store = context.store()
     settings = context.config.settings
     if args.conversation:
@@ -146,9 +149,6 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
         conversation = store.create_conversation(
             title=provisional_title(prompt), model=model, system_prompt=system, params=params
         )
-    # Open the client first: a missing key or a refused endpoint must not leave a
-    # question without an answer in the history.
-    client = context.client()
     question = store.add_message(
         conversation.id, role=Role.USER, content=prompt, parent_id=conversation.current_leaf_id
     )

@@ -25,8 +25,9 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     The daemon runs with its own HOME, so it never sees the developer's keyrings, and
     stops when the fixture closes the session's stdin.
     """
-    missing = [tool for tool in ("dbus-run-session", "gnome-keyring-daemon")
-               if shutil.which(tool) is None]
+    missing = [
+        tool for tool in ("dbus-run-session", "gnome-keyring-daemon") if shutil.which(tool) is None
+    ]
     if missing:
         pytest.skip(
             f"no real keychain to test with ({', '.join(missing)} not installed): "
@@ -50,7 +51,8 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         env=env,
         text=True,
     )
-    assert session.stdout is not None and session.stdin is not None
+    assert session.stdout is not None
+    assert session.stdin is not None
     bus: dict[str, str] = {}
     for line in session.stdout:
         if line.startswith("DBUS_SESSION_BUS_ADDRESS="):
@@ -59,6 +61,9 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             break
     if "DBUS_SESSION_BUS_ADDRESS" not in bus:
         session.kill()
+        session.wait()
+        session.stdout.close()
+        session.stdin.close()
         pytest.fail("gnome-keyring did not start inside dbus-run-session")
     try:
         yield bus
@@ -68,6 +73,8 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             session.wait(timeout=10)
         except subprocess.TimeoutExpired:
             session.kill()
+            session.wait()
+        session.stdout.close()
 
 
 @pytest.fixture

@@ -75,3 +75,13 @@ def test_continue_sends_the_partial_answer_as_prefix() -> None:
     )
     assert request.messages[-1].prefix is True
     assert request.messages[-1].content == "1, 2,"
+
+
+def test_tool_results_without_a_call_are_dropped() -> None:
+    path = [
+        msg(0, Role.USER, "Browse"),
+        msg(1, Role.TOOL, "page text", tool_call_id=None, name="browser"),
+        msg(2, Role.ASSISTANT, "Summary"),
+    ]
+    request = build_request(path, model="m", system_prompt=None, params=ChatParams())
+    assert [m.role for m in request.messages] == [Role.USER, Role.ASSISTANT]

@@ -1,0 +1,52 @@
+"""The history store: one SQLite file of conversations, shared by the window and the CLI."""
+
+from app.store.conversations import UNCHANGED, ConversationStore, ImportCounts
+from app.store.db import (
+    INTERRUPTED_ERROR,
+    StoreConnection,
+    check_integrity,
+    open_database,
+    recover_interrupted,
+    set_aside,
+)
+from app.store.errors import (
+    AmbiguousConversation,
+    ConversationNotFound,
+    DatabaseBusy,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    ImportFailed,
+    MessageNotFound,
+    StoreError,
+)
+from app.store.schema import SCHEMA_VERSION
+from app.store.search import MATCH_END, MATCH_START, SearchHit
+from app.store.transfer import ImportReport, export_json, export_markdown, import_file
+
+__all__ = [
+    "INTERRUPTED_ERROR",
+    "MATCH_END",
+    "MATCH_START",
+    "SCHEMA_VERSION",
+    "UNCHANGED",
+    "AmbiguousConversation",
+    "ConversationNotFound",
+    "ConversationStore",
+    "DatabaseBusy",
+    "DatabaseTooNew",
+    "DatabaseUnreadable",
+    "ImportCounts",
+    "ImportFailed",
+    "ImportReport",
+    "MessageNotFound",
+    "SearchHit",
+    "StoreConnection",
+    "StoreError",
+    "check_integrity",
+    "export_json",
+    "export_markdown",
+    "import_file",
+    "open_database",
+    "recover_interrupted",
+    "set_aside",
+]

@@ -1,0 +1,680 @@
+"""Conversations and their message trees in the history file, as domain values."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Any, Concatenate, Final, NamedTuple, ParamSpec, TypeVar
+
+from app.domain.messages import (
+    ChatParams,
+    Conversation,
+    Message,
+    MessageStatus,
+    Role,
+    ToolCall,
+    Usage,
+    from_iso,
+    to_iso,
+    utc_now,
+)
+from app.domain.tree import MessageTree
+from app.store.db import StoreConnection, open_database, translate_error
+from app.store.errors import AmbiguousConversation, ConversationNotFound, MessageNotFound
+from app.store.search import SearchHit
+from app.store.search import search as _search
+
+MIN_PREFIX = 4
+_FINAL_STATUSES = frozenset(
+    {MessageStatus.COMPLETE, MessageStatus.INTERRUPTED, MessageStatus.ERROR}
+)
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class _Unchanged(Enum):
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED: Final = _Unchanged.UNCHANGED
+"""Default of ``update_conversation`` arguments: leave that field as it is."""
+
+_CONVERSATION_COLUMNS = (
+    "id, title, created_at, updated_at, model, system_prompt, params, pinned,"
+    " current_leaf_id, title_is_custom"
+)
+_MESSAGE_COLUMNS = (
+    "id, conversation_id, parent_id, role, content, created_at, status, model, error,"
+    " prompt_tokens, completion_tokens, tool_calls, tool_call_id, name, finish_reason"
+)
+# Queries are built only from these constants; values always go through parameters.
+_SELECT_CONVERSATIONS = f"SELECT {_CONVERSATION_COLUMNS} FROM conversations"  # noqa: S608
+_SELECT_MESSAGES = f"SELECT {_MESSAGE_COLUMNS} FROM messages"  # noqa: S608
+
+
+class ImportCounts(NamedTuple):
+    """What ``ConversationStore.import_conversations`` did, by conversation id."""
+
+    imported: list[str]
+    """New conversations."""
+    updated: list[str]
+    """Conversations already present that received messages they did not have."""
+    skipped: list[str]
+    """Conversations already present with every message."""
+    conflicting: list[str]
+    """Not written: a message id already belongs to another conversation."""
+    messages: int
+    """Messages written."""
+
+
+def _guarded(
+    method: Callable[Concatenate[ConversationStore, _P], _R],
+) -> Callable[Concatenate[ConversationStore, _P], _R]:
+    """Turn SQLite's corruption, permission and lock errors into store errors."""
+
+    @functools.wraps(method)
+    def wrapper(self: ConversationStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            translated = translate_error(error, self.path)
+            if translated is error:
+                raise
+            raise translated from error
+
+    return wrapper
+
+
+class ConversationStore:
+    """Reads and writes conversations and messages; every write is one short transaction.
+
+    One store wraps one connection and must be used from one thread at a time.
+    """
+
+    def __init__(self, connection: StoreConnection) -> None:
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> ConversationStore:
+        """Open the history file at ``path`` (see ``app.store.db.open_database``)."""
+        return cls(open_database(path))
+
+    @property
+    def connection(self) -> StoreConnection:
+        return self._db
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def recovered_count(self) -> int:
+        """Answers found unfinished from a dead process and marked interrupted on open."""
+        return self._db.recovered_count
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> ConversationStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[StoreConnection]:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that reads
+        # first and then writes fails at once with SQLITE_BUSY under WAL when another
+        # process wrote in between, instead of waiting for the busy timeout.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    # Conversations -------------------------------------------------------------------
+
+    @_guarded
+    def create_conversation(
+        self,
+        *,
+        title: str,
+        model: str | None,
+        system_prompt: str | None = None,
+        params: ChatParams = ChatParams(),  # noqa: B008 - frozen, so sharing is safe
+        conversation_id: str | None = None,
+        created_at: datetime | None = None,
+        title_is_custom: bool = False,
+        pinned: bool = False,
+    ) -> Conversation:
+        moment = created_at or utc_now()
+        conversation = Conversation(
+            id=conversation_id or uuid.uuid4().hex,
+            title=title,
+            created_at=from_iso(to_iso(moment)),
+            updated_at=from_iso(to_iso(moment)),
+            model=model,
+            system_prompt=system_prompt,
+            params=params,
+            pinned=pinned,
+            title_is_custom=title_is_custom,
+        )
+        with self._transaction() as db:
+            _insert_conversation(db, conversation)
+        return conversation
+
+    @_guarded
+    def get_conversation(self, conversation_id: str) -> Conversation:
+        row = self._db.execute(
+            _SELECT_CONVERSATIONS + " WHERE id = ?",
+            (conversation_id,),
+        ).fetchone()
+        if row is None:
+            raise ConversationNotFound(conversation_id)
+        return _conversation(row)
+
+    @_guarded
+    def resolve(self, ref: str) -> Conversation:
+        """The conversation whose id is ``ref`` or starts with it (at least 4 characters).
+
+        Raises:
+            ConversationNotFound: nothing matches, or ``ref`` is too short to be a prefix.
+            AmbiguousConversation: several ids start with ``ref``.
+        """
+        ref = ref.strip()
+        row = self._db.execute(_SELECT_CONVERSATIONS + " WHERE id = ?", (ref,)).fetchone()
+        if row is not None:
+            return _conversation(row)
+        if len(ref) < MIN_PREFIX:
+            raise ConversationNotFound(ref)
+        rows = self._db.execute(
+            _SELECT_CONVERSATIONS
+            + " WHERE lower(substr(id, 1, ?)) = lower(?) ORDER BY updated_at DESC",
+            (len(ref), ref),
+        ).fetchall()
+        if not rows:
+            raise ConversationNotFound(ref)
+        if len(rows) > 1:
+            raise AmbiguousConversation(ref, [row[0] for row in rows])
+        return _conversation(rows[0])
+
+    @_guarded
+    def list_conversations(
+        self, *, limit: int | None = None, offset: int = 0, pinned_first: bool = False
+    ) -> list[Conversation]:
+        """Newest activity first (pinned ones before the rest when ``pinned_first``)."""
+        order = (
+            "pinned DESC, updated_at DESC, seq DESC"
+            if pinned_first
+            else ("updated_at DESC, seq DESC")
+        )
+        rows = self._db.execute(
+            f"{_SELECT_CONVERSATIONS} ORDER BY {order} LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
+        return [_conversation(row) for row in rows]
+
+    @_guarded
+    def count_conversations(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM conversations").fetchone()[0])
+
+    @_guarded
+    def rename(self, conversation_id: str, title: str, *, custom: bool = True) -> bool:
+        """Set the title; return whether the stored title changed.
+
+        ``custom=False`` is for automatic titles: it never replaces a title the user
+        chose (and returns ``False`` then).
+        """
+        cursor = self._db.execute(
+            "UPDATE conversations SET title = ?1, title_is_custom = ?2"
+            " WHERE id = ?3 AND (?2 OR title_is_custom = 0)"
+            " AND (title != ?1 OR title_is_custom != ?2)",
+            (title, int(custom), conversation_id),
+        )
+        if cursor.rowcount == 0:
+            self._require_conversation(conversation_id)
+            return False
+        return True
+
+    @_guarded
+    def set_pinned(self, conversation_id: str, pinned: bool) -> None:
+        self._update_one(
+            "UPDATE conversations SET pinned = ? WHERE id = ?",
+            (int(pinned), conversation_id),
+            conversation_id,
+        )
+
+    @_guarded
+    def update_conversation(
+        self,
+        conversation_id: str,
+        *,
+        model: str | _Unchanged | None = UNCHANGED,
+        system_prompt: str | _Unchanged | None = UNCHANGED,
+        params: ChatParams | _Unchanged = UNCHANGED,
+    ) -> Conversation:
+        """Change the given fields (the others stay as they are); return the result."""
+        assignments: list[str] = []
+        values: list[Any] = []
+        if model is not UNCHANGED:
+            assignments.append("model = ?")
+            values.append(model)
+        if system_prompt is not UNCHANGED:
+            assignments.append("system_prompt = ?")
+            values.append(system_prompt)
+        if not isinstance(params, _Unchanged):
+            assignments.append("params = ?")
+            values.append(_dumps(params.to_json()))
+        if assignments:
+            self._update_one(
+                f"UPDATE conversations SET {', '.join(assignments)} WHERE id = ?",  # noqa: S608
+                (*values, conversation_id),
+                conversation_id,
+            )
+        return self.get_conversation(conversation_id)
+
+    @_guarded
+    def touch(self, conversation_id: str) -> None:
+        """Mark the conversation as just used (moves it to the top of the list)."""
+        self._update_one(
+            "UPDATE conversations SET updated_at = ? WHERE id = ?",
+            (to_iso(utc_now()), conversation_id),
+            conversation_id,
+        )
+
+    @_guarded
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Delete the conversation with all its messages."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            if cursor.rowcount == 0:
+                raise ConversationNotFound(conversation_id)
+
+    @_guarded
+    def set_current_leaf(self, conversation_id: str, message_id: str) -> None:
+        """Make the branch ending at ``message_id`` the one the conversation shows."""
+        with self._transaction() as db:
+            self._require_message_in(db, conversation_id, message_id)
+            db.execute(
+                "UPDATE conversations SET current_leaf_id = ? WHERE id = ?",
+                (message_id, conversation_id),
+            )
+
+    def _update_one(self, sql: str, values: Sequence[Any], conversation_id: str) -> None:
+        if self._db.execute(sql, values).rowcount == 0:
+            raise ConversationNotFound(conversation_id)
+
+    def _require_conversation(self, conversation_id: str) -> None:
+        row = self._db.execute(
+            "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            raise ConversationNotFound(conversation_id)
+
+    def _require_message_in(
+        self, db: sqlite3.Connection, conversation_id: str, message_id: str
+    ) -> None:
+        self._require_conversation(conversation_id)
+        row = db.execute(
+            "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            raise MessageNotFound(message_id)
+        if row[0] != conversation_id:
+            raise ValueError(f"message {message_id} belongs to another conversation")
+
+    # Messages ------------------------------------------------------------------------
+
+    @_guarded
+    def messages(self, conversation_id: str) -> list[Message]:
+        """Every message of every branch, in creation order."""
+        rows = self._db.execute(
+            _SELECT_MESSAGES + " WHERE conversation_id = ? ORDER BY created_at, seq",
+            (conversation_id,),
+        ).fetchall()
+        if not rows:
+            self._require_conversation(conversation_id)
+        return [_message(row) for row in rows]
+
+    @_guarded
+    def get_message(self, message_id: str) -> Message:
+        row = self._db.execute(_SELECT_MESSAGES + " WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise MessageNotFound(message_id)
+        return _message(row)
+
+    def tree(self, conversation_id: str) -> MessageTree:
+        return MessageTree(self.messages(conversation_id))
+
+    def current_path(self, conversation_id: str) -> list[Message]:
+        """The shown branch, root first: up to the current leaf, or the newest branch."""
+        conversation = self.get_conversation(conversation_id)
+        tree = self.tree(conversation_id)
+        leaf = conversation.current_leaf_id
+        if leaf not in tree.by_id:
+            leaf = tree.latest_leaf()
+        return tree.path_to(leaf)
+
+    @_guarded
+    def add_message(
+        self,
+        conversation_id: str,
+        *,
+        role: Role,
+        content: str,
+        parent_id: str | None,
+        status: MessageStatus = MessageStatus.COMPLETE,
+        model: str | None = None,
+        error: str | None = None,
+        usage: Usage | None = None,
+        tool_calls: Sequence[ToolCall] = (),
+        tool_call_id: str | None = None,
+        name: str | None = None,
+        finish_reason: str | None = None,
+        message_id: str | None = None,
+        created_at: datetime | None = None,
+        make_current: bool = True,
+    ) -> Message:
+        """Append a message under ``parent_id`` (``None`` for a root).
+
+        The conversation's ``updated_at`` moves forward, and the message becomes its
+        current leaf when ``make_current``. Without ``created_at`` the message gets the
+        current time, nudged a millisecond past the conversation's newest message so
+        creation order is never ambiguous.
+        """
+        with self._transaction() as db:
+            if parent_id is None:
+                self._require_conversation(conversation_id)
+            else:
+                self._require_message_in(db, conversation_id, parent_id)
+            message = Message(
+                id=message_id or uuid.uuid4().hex,
+                conversation_id=conversation_id,
+                parent_id=parent_id,
+                role=Role(role),
+                content=content,
+                created_at=self._next_time(db, conversation_id)
+                if created_at is None
+                else from_iso(to_iso(created_at)),
+                status=MessageStatus(status),
+                model=model,
+                error=error,
+                usage=usage,
+                tool_calls=tuple(tool_calls),
+                tool_call_id=tool_call_id,
+                name=name,
+                finish_reason=finish_reason,
+            )
+            _insert_messages(db, [message], self._db.writer_id)
+            db.execute(
+                "UPDATE conversations SET updated_at = max(updated_at, ?),"
+                " current_leaf_id = CASE WHEN ? THEN ? ELSE current_leaf_id END WHERE id = ?",
+                (to_iso(message.created_at), make_current, message.id, conversation_id),
+            )
+        return message
+
+    def _next_time(self, db: sqlite3.Connection, conversation_id: str) -> datetime:
+        now = from_iso(to_iso(utc_now()))
+        newest = db.execute(
+            "SELECT max(created_at) FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()[0]
+        if newest is not None and from_iso(newest) >= now:
+            return from_iso(newest) + timedelta(milliseconds=1)
+        return now
+
+    def begin_answer(self, conversation_id: str, *, parent_id: str, model: str | None) -> Message:
+        """Store an empty streaming assistant answer and make it the current leaf."""
+        return self.add_message(
+            conversation_id,
+            role=Role.ASSISTANT,
+            content="",
+            parent_id=parent_id,
+            status=MessageStatus.STREAMING,
+            model=model,
+        )
+
+    @_guarded
+    def save_partial(self, message_id: str, content: str) -> bool:
+        """Save the text received so far of a streaming answer (one short UPDATE).
+
+        Returns ``False`` (and saves nothing) when the answer is no longer streaming.
+        The full-text index is not touched until the answer is finished.
+        """
+        cursor = self._db.execute(
+            "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'",
+            (content, to_iso(utc_now()), message_id),
+        )
+        if cursor.rowcount == 0:
+            self.get_message(message_id)  # raises MessageNotFound when it is gone
+            return False
+        return True
+
+    @_guarded
+    def finish_answer(
+        self,
+        message_id: str,
+        *,
+        content: str,
+        status: MessageStatus,
+        error: str | None = None,
+        usage: Usage | None = None,
+        tool_calls: Sequence[ToolCall] = (),
+        finish_reason: str | None = None,
+    ) -> Message:
+        """Store the final text and outcome (complete, interrupted or error) of an answer."""
+        if status not in _FINAL_STATUSES:
+            raise ValueError(f"an answer cannot finish as {status!r}")
+        now = to_iso(utc_now())
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET content = ?, status = ?, error = ?, prompt_tokens = ?,"
+                " completion_tokens = ?, tool_calls = ?, finish_reason = ?, writer = NULL,"
+                " updated_at = ? WHERE id = ?",
+                (
+                    content,
+                    str(status),
+                    error,
+                    usage.prompt_tokens if usage else None,
+                    usage.completion_tokens if usage else None,
+                    _tool_calls_json(tool_calls),
+                    finish_reason,
+                    now,
+                    message_id,
+                ),
+            )
+            if cursor.rowcount == 0:
+                raise MessageNotFound(message_id)
+            db.execute(
+                "UPDATE conversations SET updated_at = max(updated_at, ?)"
+                " WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)",
+                (now, message_id),
+            )
+        return self.get_message(message_id)
+
+    # Search and bulk import ----------------------------------------------------------
+
+    @_guarded
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        """Conversations whose title, and messages whose text, match what was typed.
+
+        See ``app.store.search`` for the query rules and the snippet markers.
+        """
+        return _search(self._db, query, limit=limit)
+
+    @_guarded
+    def import_conversations(
+        self, batch: Iterable[tuple[Conversation, Sequence[Message]]]
+    ) -> ImportCounts:
+        """Write validated conversations in ONE transaction; ids already present are kept.
+
+        A conversation already stored only receives the messages it lacks (so importing
+        the same export twice adds nothing). The caller guarantees that each message's
+        parent is in the same sequence or already stored in that conversation.
+        """
+        counts = ImportCounts([], [], [], [], 0)
+        written = 0
+        with self._transaction() as db:
+            for conversation, messages in batch:
+                owners = _message_owners(db, [message.id for message in messages])
+                if any(owner != conversation.id for owner in owners.values()):
+                    counts.conflicting.append(conversation.id)
+                    continue
+                new = [message for message in messages if message.id not in owners]
+                exists = db.execute(
+                    "SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)
+                ).fetchone()
+                if exists is None:
+                    _insert_conversation(db, conversation)
+                    counts.imported.append(conversation.id)
+                elif new:
+                    counts.updated.append(conversation.id)
+                else:
+                    counts.skipped.append(conversation.id)
+                    continue
+                _insert_messages(db, new, None)
+                new_ids = {message.id for message in new}
+                db.execute(
+                    "UPDATE conversations SET updated_at = max(updated_at, ?),"
+                    " current_leaf_id = CASE WHEN ? THEN ? ELSE current_leaf_id END"
+                    " WHERE id = ?",
+                    (
+                        to_iso(conversation.updated_at),
+                        conversation.current_leaf_id in new_ids,
+                        conversation.current_leaf_id,
+                        conversation.id,
+                    ),
+                )
+                written += len(new)
+        return counts._replace(messages=written)
+
+
+def _message_owners(db: sqlite3.Connection, message_ids: Sequence[str]) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for start in range(0, len(message_ids), _CHUNK):
+        chunk = message_ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        owners.update(
+            db.execute(
+                f"SELECT id, conversation_id FROM messages WHERE id IN ({marks})",  # noqa: S608
+                chunk,
+            ).fetchall()
+        )
+    return owners
+
+
+def _insert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:
+    db.execute(
+        "INSERT INTO conversations (id, title, title_is_custom, model, system_prompt, params,"
+        " pinned, created_at, updated_at, current_leaf_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            conversation.id,
+            conversation.title,
+            int(conversation.title_is_custom),
+            conversation.model,
+            conversation.system_prompt,
+            _dumps(conversation.params.to_json()),
+            int(conversation.pinned),
+            to_iso(conversation.created_at),
+            to_iso(conversation.updated_at),
+            conversation.current_leaf_id,
+        ),
+    )
+
+
+def _insert_messages(
+    db: sqlite3.Connection, messages: Iterable[Message], writer: str | None
+) -> None:
+    db.executemany(
+        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model,"
+        " error, prompt_tokens, completion_tokens, tool_calls, tool_call_id, name,"
+        " finish_reason, writer, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                m.id,
+                m.conversation_id,
+                m.parent_id,
+                str(m.role),
+                m.content,
+                str(m.status),
+                m.model,
+                m.error,
+                m.usage.prompt_tokens if m.usage else None,
+                m.usage.completion_tokens if m.usage else None,
+                _tool_calls_json(m.tool_calls),
+                m.tool_call_id,
+                m.name,
+                m.finish_reason,
+                writer if m.status is MessageStatus.STREAMING else None,
+                to_iso(m.created_at),
+                to_iso(m.created_at),
+            )
+            for m in messages
+        ),
+    )
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tool_calls_json(tool_calls: Sequence[ToolCall]) -> str | None:
+    return _dumps([call.to_json() for call in tool_calls]) if tool_calls else None
+
+
+def _conversation(row: sqlite3.Row | tuple[Any, ...]) -> Conversation:
+    try:
+        params = ChatParams.from_json(json.loads(row[6]))
+    except (ValueError, TypeError, AttributeError):
+        params = ChatParams()
+    return Conversation(
+        id=row[0],
+        title=row[1],
+        created_at=from_iso(row[2]),
+        updated_at=from_iso(row[3]),
+        model=row[4],
+        system_prompt=row[5],
+        params=params,
+        pinned=bool(row[7]),
+        current_leaf_id=row[8],
+        title_is_custom=bool(row[9]),
+    )
+
+
+def _message(row: sqlite3.Row | tuple[Any, ...]) -> Message:
+    usage = None
+    if row[9] is not None or row[10] is not None:
+        usage = Usage(prompt_tokens=row[9] or 0, completion_tokens=row[10] or 0)
+    tool_calls: tuple[ToolCall, ...] = ()
+    if row[11]:
+        tool_calls = tuple(
+            ToolCall.from_json(data, index) for index, data in enumerate(json.loads(row[11]))
+        )
+    return Message(
+        id=row[0],
+        conversation_id=row[1],
+        parent_id=row[2],
+        role=Role(row[3]),
+        content=row[4],
+        created_at=from_iso(row[5]),
+        status=MessageStatus(row[6]),
+        model=row[7],
+        error=row[8],
+        usage=usage,
+        tool_calls=tool_calls,
+        tool_call_id=row[12],
+        name=row[13],
+        finish_reason=row[14],
+    )

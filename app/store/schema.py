@@ -1,0 +1,136 @@
+"""The history file's schema, as a list of migrations indexed by ``PRAGMA user_version``.
+
+``MIGRATIONS[n]`` takes a file from version ``n`` to ``n + 1``; ``app.store.db`` runs each
+one in a single transaction together with the version bump. Never edit a released
+migration: append a new one.
+
+Choices worth knowing:
+
+* Both tables have an explicit ``seq INTEGER PRIMARY KEY`` and a ``UNIQUE`` text ``id``.
+  ``seq`` is the rowid the full-text indexes point at; an implicit rowid could be
+  renumbered by ``VACUUM``, which would silently detach the external-content indexes.
+  It also breaks ties between messages created in the same millisecond.
+* Full-text search uses the ``unicode61 remove_diacritics 2`` tokenizer: word search that
+  folds case and accents ("resume" finds "résumé"), which suits prose in Mistral's
+  languages, with prefix queries for search-as-you-type. ``trigram`` would find arbitrary
+  substrings inside code, but it ignores words shorter than three characters, cannot
+  fold accents before SQLite 3.45, and makes the index about three times larger than
+  the text, a poor trade for a history made of long answers.
+* A message is in the index only while its status is not ``streaming``: a long answer is
+  rewritten about once a second while it streams, and re-tokenizing it each time would
+  grow costlier with every token. It enters the index when it is finished (or marked
+  interrupted). With external content, removing a row needs exactly the values it was
+  indexed with, hence the ``old.status`` tests. Never run the FTS ``rebuild`` command:
+  it would index streaming rows too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# "MstR": tells our file apart from another program's SQLite database.
+APPLICATION_ID = 0x4D737452
+
+_TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'"
+
+_V1: tuple[str, ...] = (
+    """
+    CREATE TABLE conversations (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        title_is_custom INTEGER NOT NULL DEFAULT 0 CHECK (title_is_custom IN (0, 1)),
+        model TEXT,
+        system_prompt TEXT,
+        params TEXT NOT NULL DEFAULT '{}',
+        pinned INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        current_leaf_id TEXT
+    )
+    """,
+    """
+    CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        conversation_id TEXT NOT NULL
+            REFERENCES conversations (id) ON DELETE CASCADE,
+        parent_id TEXT
+            REFERENCES messages (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+        content TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'complete'
+            CHECK (status IN ('streaming', 'complete', 'interrupted', 'error')),
+        model TEXT,
+        error TEXT,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        tool_calls TEXT,
+        tool_call_id TEXT,
+        name TEXT,
+        finish_reason TEXT,
+        writer TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX messages_by_conversation ON messages (conversation_id, created_at)",
+    "CREATE INDEX messages_by_parent ON messages (parent_id)",
+    "CREATE INDEX messages_streaming ON messages (writer) WHERE status = 'streaming'",
+    "CREATE INDEX conversations_by_recency ON conversations (pinned, updated_at)",
+    f"""
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        content, content = 'messages', content_rowid = 'seq', {_TOKENIZE}
+    )
+    """,
+    f"""
+    CREATE VIRTUAL TABLE conversations_fts USING fts5 (
+        title, content = 'conversations', content_rowid = 'seq', {_TOKENIZE}
+    )
+    """,
+    """
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+    WHEN new.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+    END
+    """,
+    """
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+    WHEN old.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content)
+        VALUES ('delete', old.seq, old.content);
+    END
+    """,
+    # One trigger, two ordered statements: the old entry must go before the new one
+    # comes in, and SQLite does not promise an order between separate triggers.
+    """
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, status ON messages
+    WHEN old.status != 'streaming' OR new.status != 'streaming' BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content)
+        SELECT 'delete', old.seq, old.content WHERE old.status != 'streaming';
+        INSERT INTO messages_fts (rowid, content)
+        SELECT new.seq, new.content WHERE new.status != 'streaming';
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.seq, new.title);
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations BEGIN
+        INSERT INTO conversations_fts (conversations_fts, rowid, title)
+        VALUES ('delete', old.seq, old.title);
+    END
+    """,
+    """
+    CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations BEGIN
+        INSERT INTO conversations_fts (conversations_fts, rowid, title)
+        VALUES ('delete', old.seq, old.title);
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.seq, new.title);
+    END
+    """,
+)
+
+MIGRATIONS: Sequence[Sequence[str]] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,285 @@
+"""Export conversations (JSON per the contract, or readable markdown) and import files.
+
+Import reads a Maestrale JSON export or ChatGPT's ``conversations.json`` (also straight
+from ChatGPT's zip archive), validates all of it, then writes it in one transaction:
+a file that is wrong in any place changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from app.domain.messages import Conversation, Message, MessageStatus, Role, to_iso
+from app.domain.tree import MessageTree
+from app.store.conversations import ConversationStore
+from app.store.errors import ImportFailed
+from app.store.imports import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    MalformedFile,
+    ParsedImport,
+    fenced,
+    looks_like_chatgpt,
+    parse_chatgpt,
+    parse_maestrale,
+)
+
+_NOT_OURS = "it is not a Maestrale export or ChatGPT conversations.json"
+
+
+# Export --------------------------------------------------------------------------------
+
+
+def _chosen(store: ConversationStore, conversation_ids: Sequence[str] | None) -> list[Conversation]:
+    if conversation_ids is None:
+        return sorted(store.list_conversations(), key=lambda c: (c.created_at, c.id))
+    return [store.get_conversation(conversation_id) for conversation_id in conversation_ids]
+
+
+def export_json(
+    store: ConversationStore, conversation_ids: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The export document (``json.dump`` it) of the given conversations, or of all.
+
+    Keys beyond the contract (``params``, ``pinned``, ``title_is_custom``,
+    ``current_leaf_id``; ``name`` and ``finish_reason`` on messages) let a re-import
+    restore everything; readers of the contract can ignore them.
+
+    Raises:
+        ConversationNotFound: one of ``conversation_ids`` does not exist.
+    """
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "conversations": [
+            _conversation_json(conversation, store.messages(conversation.id))
+            for conversation in _chosen(store, conversation_ids)
+        ],
+    }
+
+
+def _conversation_json(conversation: Conversation, messages: Sequence[Message]) -> dict[str, Any]:
+    return {
+        "id": conversation.id,
+        "title": conversation.title,
+        "created_at": to_iso(conversation.created_at),
+        "updated_at": to_iso(conversation.updated_at),
+        "model": conversation.model,
+        "system_prompt": conversation.system_prompt,
+        "messages": [_message_json(message) for message in messages],
+        "params": conversation.params.to_json(),
+        "pinned": conversation.pinned,
+        "title_is_custom": conversation.title_is_custom,
+        "current_leaf_id": conversation.current_leaf_id,
+    }
+
+
+def _message_json(message: Message) -> dict[str, Any]:
+    status = message.status
+    if status is MessageStatus.STREAMING:  # still being written elsewhere: a snapshot
+        status = MessageStatus.INTERRUPTED
+    return {
+        "id": message.id,
+        "parent_id": message.parent_id,
+        "role": str(message.role),
+        "content": message.content,
+        "created_at": to_iso(message.created_at),
+        "model": message.model,
+        "status": str(status),
+        "error": message.error,
+        "usage": message.usage.to_json() if message.usage else None,
+        "tool_calls": [call.to_json() for call in message.tool_calls],
+        "tool_call_id": message.tool_call_id,
+        "name": message.name,
+        "finish_reason": message.finish_reason,
+    }
+
+
+def export_markdown(store: ConversationStore, conversation_ids: Sequence[str] | None = None) -> str:
+    """Readable markdown: each conversation's shown branch, then its other branches."""
+    parts = [
+        _conversation_markdown(conversation, store.tree(conversation.id))
+        for conversation in _chosen(store, conversation_ids)
+    ]
+    return "\n\n---\n\n".join(parts) + "\n"
+
+
+def _conversation_markdown(conversation: Conversation, tree: MessageTree) -> str:
+    lines = [f"# {_one_line(conversation.title) or 'Untitled conversation'}", ""]
+    facts = [f"Model: {conversation.model}"] if conversation.model else []
+    facts.append(f"Created {conversation.created_at:%Y-%m-%d %H:%M} UTC")
+    facts.append(f"last active {conversation.updated_at:%Y-%m-%d %H:%M} UTC")
+    lines += [" · ".join(facts), ""]
+    if conversation.system_prompt:
+        lines += ["**System prompt**", ""]
+        lines += [f"> {line}".rstrip() for line in conversation.system_prompt.splitlines()]
+        lines.append("")
+    leaf = conversation.current_leaf_id
+    if leaf not in tree.by_id:
+        leaf = tree.latest_leaf()
+    main = tree.path_to(leaf)
+    for message in main:
+        lines += _message_markdown(message)
+    written = {message.id for message in main}
+    branches: list[list[str]] = []
+    for message in tree.by_id.values():
+        if message.id in written or tree.children(message.id):
+            continue
+        # Paths from the root share prefixes: only the part not written yet is new.
+        segment = [m for m in tree.path_to(message.id) if m.id not in written]
+        written.update(m.id for m in segment)
+        branch = [f"### Branch {len(branches) + 2}", ""]
+        parent = tree.by_id.get(segment[0].parent_id or "")
+        if parent is None:
+            branch += ["*A separate thread from the start.*", ""]
+        else:
+            branch += [f"*Continues after {_label(parent)}: “{_preview(parent.content)}”*", ""]
+        for item in segment:
+            branch += _message_markdown(item)
+        branches.append(branch)
+    if branches:
+        lines += ["## Other branches", ""]
+        for branch in branches:
+            lines += branch
+    return "\n".join(lines).rstrip()
+
+
+def _label(message: Message) -> str:
+    if message.role is Role.USER:
+        return "**You**"
+    if message.role is Role.ASSISTANT:
+        return "**Assistant**" + (f" ({message.model})" if message.model else "")
+    if message.role is Role.TOOL:
+        return "**Tool result**" + (f" ({message.name})" if message.name else "")
+    return "**System**"
+
+
+def _message_markdown(message: Message) -> list[str]:
+    heading = _label(message)
+    if message.status is not MessageStatus.COMPLETE:
+        heading += f" — *{message.status}*"
+    lines = [heading, ""]
+    if message.content.strip():
+        body = fenced(message.content) if message.role is Role.TOOL else message.content.rstrip()
+        lines += [body, ""]
+    for call in message.tool_calls:
+        try:
+            arguments = json.dumps(call.parsed_arguments(), indent=2, ensure_ascii=False)
+        except ValueError:
+            arguments = call.arguments
+        lines += [f"Tool call `{call.name}`:", "", fenced(arguments, "json"), ""]
+    if message.error:
+        lines += [f"> **{str(message.status).capitalize()}:** {_one_line(message.error)}", ""]
+    return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _preview(text: str, length: int = 60) -> str:
+    flat = _one_line(text)
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+# Import --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    imported: int
+    """New conversations added."""
+    skipped: int
+    """Conversations already in the history with all their messages."""
+    updated: int = 0
+    """Conversations already in the history that received messages they lacked."""
+    messages: int = 0
+    """Messages added."""
+    warnings: tuple[str, ...] = ()
+    conversation_ids: tuple[str, ...] = ()
+    """The conversations added or updated."""
+
+
+def import_file(store: ConversationStore, path: Path) -> ImportReport:
+    """Import a Maestrale export or ChatGPT's ``conversations.json`` (or its zip archive).
+
+    Everything is read and validated before one transaction writes it. Conversations
+    already present are skipped, apart from messages they lack, so importing the same
+    file twice adds nothing.
+
+    Raises:
+        ImportFailed: the file cannot be read or is not in a format we know; nothing
+            was written.
+    """
+    path = Path(path)
+    try:
+        parsed = _parse(_load(path))
+    except MalformedFile as error:
+        raise ImportFailed(path, str(error)) from None
+    counts = store.import_conversations(parsed.conversations)
+    warnings = list(parsed.warnings)
+    titles = {conversation.id: conversation.title for conversation, _ in parsed.conversations}
+    warnings += [
+        f"Did not import “{titles[conversation_id]}” ({conversation_id}): one of its message "
+        "ids already belongs to another conversation."
+        for conversation_id in counts.conflicting
+    ]
+    return ImportReport(
+        imported=len(counts.imported),
+        skipped=len(counts.skipped),
+        updated=len(counts.updated),
+        messages=counts.messages,
+        warnings=tuple(warnings),
+        conversation_ids=tuple(counts.imported + counts.updated),
+    )
+
+
+def _load(path: Path) -> object:
+    try:
+        raw = _from_zip(path) if zipfile.is_zipfile(path) else path.read_bytes()
+    except (OSError, zipfile.BadZipFile) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise MalformedFile(f"it cannot be read ({reason})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MalformedFile("it is not UTF-8 text, so not JSON") from None
+    if not text.strip():
+        raise MalformedFile("it is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        hint = "; the file may be cut short" if error.pos >= len(text.rstrip()) else ""
+        raise MalformedFile(f"line {error.lineno}: not JSON ({error.msg}){hint}") from None
+    except RecursionError:
+        raise MalformedFile("it is nested too deeply to be an export") from None
+
+
+def _from_zip(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        names = [
+            name for name in archive.namelist() if PurePosixPath(name).name == "conversations.json"
+        ]
+        if not names:
+            raise MalformedFile("the zip archive holds no conversations.json")
+        return archive.read(min(names, key=len))
+
+
+def _parse(data: object) -> ParsedImport:
+    if isinstance(data, dict):
+        if data.get("format") == EXPORT_FORMAT:
+            return parse_maestrale(data)
+        if "mapping" in data:  # a single ChatGPT conversation
+            return parse_chatgpt([data])
+        raise MalformedFile(_NOT_OURS)
+    if isinstance(data, list):
+        if not data:
+            return ParsedImport(warnings=["The file holds no conversations."])
+        if looks_like_chatgpt(data):
+            return parse_chatgpt(data)
+    raise MalformedFile(_NOT_OURS)
