@@ -10,7 +10,11 @@ import pytest
 # Before any QApplication exists: widget tests run without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.fake_mistral.fixtures", "tests.helpers.keychain"]
+pytest_plugins = [
+    "tests.fake_mistral.fixtures",
+    "tests.helpers.keychain",
+    "tests.helpers.qt_loop",
+]
 
 
 @pytest.fixture(autouse=True)

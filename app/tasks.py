@@ -1,0 +1,81 @@
+"""Running coroutines from Qt slots: strong references, one task per name, no lost errors.
+
+A fire-and-forget ``create_task`` can be garbage-collected mid-flight and its exception
+lost; every coroutine the GUI starts goes through ``TaskRunner.start`` instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ErrorHandler = Callable[[str, BaseException], None]
+
+
+class TaskRunner:
+    """Owns the GUI's background tasks.
+
+    Args:
+        on_error: told the task's name and exception when a task fails (not when it is
+            cancelled); the window shows it to the user.
+    """
+
+    def __init__(self, on_error: ErrorHandler | None = None) -> None:
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self._anonymous: set[asyncio.Task[Any]] = set()
+        self._on_error = on_error
+
+    def set_error_handler(self, on_error: ErrorHandler) -> None:
+        self._on_error = on_error
+
+    def start(self, coroutine: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+        """Run ``coroutine``; a running task of the same ``name`` is cancelled first."""
+        if name is not None:
+            self.cancel(name)
+        task = asyncio.get_event_loop().create_task(coroutine, name=name)
+        if name is not None:
+            self._tasks[name] = task
+        else:
+            self._anonymous.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def cancel(self, name: str) -> bool:
+        task = self._tasks.pop(name, None)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
+    def running(self, name: str) -> bool:
+        task = self._tasks.get(name)
+        return task is not None and not task.done()
+
+    def get(self, name: str) -> asyncio.Task[Any] | None:
+        return self._tasks.get(name)
+
+    async def cancel_all(self) -> None:
+        """Cancel everything and wait until each task has finished its cleanup."""
+        tasks = [t for t in (*self._tasks.values(), *self._anonymous) if not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._anonymous.discard(task)
+        name = task.get_name()
+        if self._tasks.get(name) is task:
+            del self._tasks[name]
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is None:
+            return
+        log.error("Task %s failed", name, exc_info=error)
+        if self._on_error is not None:
+            self._on_error(name, error)
