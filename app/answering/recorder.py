@@ -12,8 +12,9 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from app.answering.continuation import Continuation
 from app.api.client import ChatStream, MistralClient
 from app.api.errors import ApiError, StreamInterrupted
 from app.api.types import ChatRequest, ContentDelta, StreamEvent, ToolCallDelta
@@ -63,20 +64,30 @@ class AnswerRecorder:
         request: ChatRequest,
         on_event: Callable[[StreamEvent], None] | None = None,
         on_started: Callable[[Message], None] | None = None,
+        continue_from: str | None = None,
     ) -> AnswerOutcome:
         """Stream the answer to ``request`` as a child of ``parent_id``.
 
-        API errors are stored and returned, not raised. Cancellation stores the text so
-        far as ``interrupted`` and then propagates, as asyncio requires.
+        With ``continue_from`` the request asks the model to carry on from that partial
+        answer: the stored answer then starts with it, and the events carry only the
+        new text. API errors are stored and returned, not raised. Cancellation stores
+        the text so far as ``interrupted`` and then propagates, as asyncio requires.
         """
-        run = _Run(self, conversation_id, parent_id, request.model, on_started)
+        run = _Run(
+            self,
+            conversation_id=conversation_id,
+            parent_id=parent_id,
+            model=request.model,
+            on_started=on_started,
+            continue_from=continue_from,
+        )
         stream = self._client.stream(request)
         try:
             async with stream:
                 async for event in stream:
-                    run.on_event(event, stream)
-                    if on_event is not None:
-                        on_event(event)
+                    shown = run.on_event(event, stream)
+                    if on_event is not None and shown is not None:
+                        on_event(shown)
         except asyncio.CancelledError:
             run.finish(stream, MessageStatus.INTERRUPTED, STOPPED_BY_USER)
             raise
@@ -95,12 +106,15 @@ class _Run:
     def __init__(
         self,
         recorder: AnswerRecorder,
+        *,
         conversation_id: str,
         parent_id: str,
         model: str,
         on_started: Callable[[Message], None] | None,
+        continue_from: str | None = None,
     ) -> None:
         self._recorder = recorder
+        self._continuation = Continuation(continue_from) if continue_from is not None else None
         self._store = recorder._store
         self._conversation_id = conversation_id
         self._parent_id = parent_id
@@ -113,14 +127,26 @@ class _Run:
         self._flusher: asyncio.Task[None] | None = None
         self._finished: Message | None = None
 
-    def on_event(self, event: StreamEvent, stream: ChatStream) -> None:
+    def text(self, stream: ChatStream) -> str:
+        if self._continuation is not None:
+            return self._continuation.text
+        return stream.answer.text
+
+    def on_event(self, event: StreamEvent, stream: ChatStream) -> StreamEvent | None:
+        """Keep the store in step; returns the event as the reader should see it."""
         self._stream = stream
         if isinstance(event, ContentDelta | ToolCallDelta):
             if self._message is None:
                 self._begin(stream)
+            if isinstance(event, ContentDelta) and self._continuation is not None:
+                visible = self._continuation.feed(event.text)
+                event = ContentDelta(visible)
+                if not visible:
+                    return None
             self._dirty = True
             if self._recorder._clock() - self._last_save >= 1.0:
                 self.save()
+        return event
 
     def _begin(self, stream: ChatStream) -> None:
         self._message = self._store.begin_answer(
@@ -128,6 +154,9 @@ class _Run:
             parent_id=self._parent_id,
             model=stream.answer.model or self._model,
         )
+        if self._continuation is not None:
+            self._store.save_partial(self._message.id, self._continuation.prefix)
+            self._message = replace(self._message, content=self._continuation.prefix)
         self._last_save = self._recorder._clock()
         self._flusher = asyncio.get_running_loop().create_task(self._flush_periodically())
         if self._on_started is not None:
@@ -136,7 +165,7 @@ class _Run:
     def save(self) -> None:
         if self._message is None or self._stream is None or not self._dirty:
             return
-        self._store.save_partial(self._message.id, self._stream.answer.text)
+        self._store.save_partial(self._message.id, self.text(self._stream))
         self._dirty = False
         self._last_save = self._recorder._clock()
 
@@ -162,12 +191,13 @@ class _Run:
         if self._flusher is not None:
             self._flusher.cancel()
         answer = stream.answer
+        text = self.text(stream)
         if self._message is None:
             # Nothing arrived: still record the attempt, so the history shows what failed.
             self._finished = self._store.add_message(
                 self._conversation_id,
                 role=Role.ASSISTANT,
-                content=answer.text,
+                content=text,
                 parent_id=self._parent_id,
                 status=status,
                 model=answer.model or self._model,
@@ -179,7 +209,7 @@ class _Run:
             return self._finished
         self._store.finish_answer(
             self._message.id,
-            content=answer.text,
+            content=text,
             status=status,
             error=error,
             usage=answer.usage,

@@ -113,6 +113,25 @@ class ModelCard:
     vision: bool = False
     owned_by: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The card in Mistral's own shape (``dialects.model_card`` reads it back)."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "max_context_length": self.max_context_length,
+            "aliases": list(self.aliases),
+            "deprecation": self.deprecation.isoformat() if self.deprecation else None,
+            "deprecation_replacement_model": self.replacement,
+            "default_model_temperature": self.default_temperature,
+            "capabilities": {
+                "completion_chat": self.chat,
+                "function_calling": self.function_calling,
+                "vision": self.vision,
+            },
+            "owned_by": self.owned_by,
+        }
+
     def answers_to(self, model: str) -> bool:
         return model == self.id or model in self.aliases
 

@@ -1,0 +1,1 @@
+"""Qt controllers over the core: send, stop, regenerate, continue; the model catalogue."""

@@ -1,0 +1,132 @@
+"""The endpoint's models: cached on disk for a fast start, refreshed in the background."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.api.client import MistralClient
+from app.api.dialects import model_cards
+from app.api.types import ModelCard
+
+log = logging.getLogger(__name__)
+
+CHEAP_MODELS = ("mistral-small-latest", "ministral-8b-latest", "open-mistral-nemo")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    model: str
+    note: str | None = None  # why another model than the preferred one was chosen
+
+
+class ModelCatalog(QObject):
+    """Models of one endpoint.
+
+    Signals:
+        changed: the list of cards changed (after a refresh or an endpoint switch).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        cache_file: Path,
+        base_url: str,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self._cache_file = cache_file
+        self._base_url = base_url
+        self._now = now
+        self._cards: list[ModelCard] = []
+        self.fetched_at: datetime | None = None
+        self._load_cache()
+
+    @property
+    def cards(self) -> list[ModelCard]:
+        return list(self._cards)
+
+    def chat_models(self) -> list[ModelCard]:
+        return [card for card in self._cards if card.chat]
+
+    def card(self, model: str) -> ModelCard | None:
+        return next((card for card in self._cards if card.answers_to(model)), None)
+
+    def is_retired(self, model: str) -> bool:
+        card = self.card(model)
+        return card is not None and card.is_retired(self._now())
+
+    def choose(self, preferred: str) -> ModelChoice:
+        """The model for a new chat: the preferred one where the endpoint serves it."""
+        if not self._cards:
+            return ModelChoice(preferred)
+        card = self.card(preferred)
+        if card is not None and not card.is_retired(self._now()):
+            return ModelChoice(preferred)
+        if card is not None and card.replacement:
+            return ModelChoice(
+                card.replacement, f"{preferred} is retired; its replacement is {card.replacement}."
+            )
+        served = [c for c in self.chat_models() if not c.is_retired(self._now())]
+        fallback = next((c for c in served if c.answers_to("mistral-large-latest")), None)
+        fallback = fallback or (served[0] if served else None)
+        if fallback is None:
+            return ModelChoice(preferred)
+        return ModelChoice(fallback.id, f"{preferred} is not served by this endpoint.")
+
+    def cheap_model(self) -> str | None:
+        """A small, inexpensive model for side jobs such as titles, if listed."""
+        return next((name for name in CHEAP_MODELS if self.card(name) is not None), None)
+
+    def switch_endpoint(self, base_url: str) -> None:
+        if base_url != self._base_url:
+            self._base_url = base_url
+            self._cards = []
+            self.fetched_at = None
+            self._load_cache()
+            self.changed.emit()
+
+    async def refresh(self, client: MistralClient) -> None:
+        """Fetch the list from the endpoint (errors propagate to the caller's handler)."""
+        cards = await client.list_models()
+        self._cards = sorted(cards, key=lambda card: card.id)
+        self.fetched_at = self._now()
+        self._save_cache()
+        self.changed.emit()
+
+    def _load_cache(self) -> None:
+        try:
+            data = json.loads(self._cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        entry = data.get(self._base_url) if isinstance(data, dict) else None
+        if isinstance(entry, dict):
+            self._cards = model_cards(entry.get("cards"))
+
+    def _save_cache(self) -> None:
+        try:
+            data = json.loads(self._cache_file.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                data = {}
+        except (OSError, ValueError):
+            data = {}
+        data[self._base_url] = {
+            "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
+            "cards": [card.to_json() for card in self._cards],
+        }
+        try:
+            self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._cache_file.with_name(self._cache_file.name + ".tmp")
+            temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            os.replace(temporary, self._cache_file)
+        except OSError:
+            log.warning("Could not write the model cache %s", self._cache_file, exc_info=True)

@@ -1,0 +1,41 @@
+"""The API client the window uses, rebuilt when the endpoint, dialect or key changes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from app.api.client import MistralClient
+from app.config import RuntimeConfig, open_client
+from app.secrets import ApiKeys
+
+
+class ClientSource:
+    """Hands out one shared client; ``invalidate()`` after settings or key changes.
+
+    Raises from ``client()`` what ``open_client`` raises (no key, no keychain, refused
+    endpoint), so the caller can show the first-run panel or the settings.
+    """
+
+    def __init__(self, config: Callable[[], RuntimeConfig], keys: ApiKeys) -> None:
+        self._config = config
+        self._keys = keys
+        self._client: MistralClient | None = None
+        self._retired: list[MistralClient] = []
+
+    def client(self) -> MistralClient:
+        if self._client is None:
+            self._client = open_client(self._config(), self._keys)
+        return self._client
+
+    def invalidate(self) -> None:
+        if self._client is not None:
+            # Answers still streaming keep their client until they end; close it later.
+            self._retired.append(self._client)
+            self._client = None
+
+    async def aclose(self) -> None:
+        clients = [*self._retired, *([self._client] if self._client else [])]
+        self._retired.clear()
+        self._client = None
+        await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)

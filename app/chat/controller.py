@@ -1,0 +1,276 @@
+"""Sending, stopping, regenerating, editing and continuing: the chat's actions.
+
+Every action writes to the store first and then tells the window through signals, so
+the window only ever shows what is stored. Nothing is overwritten: regenerate, edit
+and continue create new branches next to the old messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from app.answering import AnswerRecorder, build_request, provisional_title
+from app.api.errors import ApiError, AuthenticationError, EndpointRefused
+from app.api.types import ChatRequest, ContentDelta, StreamEvent
+from app.chat.catalog import ModelCatalog
+from app.chat.clients import ClientSource
+from app.chat.titles import generate_title
+from app.domain.messages import ChatParams, Message, MessageStatus, Role
+from app.secrets import KeychainUnavailable
+from app.store.conversations import ConversationStore
+from app.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class NewChat:
+    """What a conversation that does not exist yet will be created with."""
+
+    model: str
+    system_prompt: str | None = None
+    params: ChatParams = field(default_factory=ChatParams)
+
+
+class ChatController(QObject):
+    """The chat's actions over one store and one API endpoint.
+
+    Signals:
+        conversation_changed(str): title, settings or order of a conversation changed.
+        message_stored(object): a message was written (a question, or an answer's row
+            at its first token); the transcript adds it.
+        answer_pending(str, str): (conversation id, parent message id) a request left;
+            nothing has arrived yet.
+        answer_delta(str, str): (message id, new text) more of an answer arrived.
+        answer_finished(object): the stored answer (complete, interrupted or error).
+        streaming_changed(str, bool): an answer started or stopped in a conversation.
+        branch_changed(str): the current branch of a conversation moved.
+        needs_key(str): no usable key or endpoint: the reason, for the first-run panel.
+    """
+
+    conversation_changed = Signal(str)
+    message_stored = Signal(object)
+    answer_pending = Signal(str, str)
+    answer_delta = Signal(str, str)
+    answer_finished = Signal(object)
+    streaming_changed = Signal(str, bool)
+    branch_changed = Signal(str)
+    needs_key = Signal(str)
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        clients: ClientSource,
+        runner: TaskRunner,
+        catalog: ModelCatalog,
+        *,
+        title_model: Callable[[], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._clients = clients
+        self._runner = runner
+        self._catalog = catalog
+        self._title_model = title_model or catalog.cheap_model
+
+    # -- queries ------------------------------------------------------------------------
+
+    def is_streaming(self, conversation_id: str) -> bool:
+        return self._runner.running(_answer_task(conversation_id))
+
+    # -- actions ------------------------------------------------------------------------
+
+    def send(self, conversation_id: str | None, text: str, new_chat: NewChat) -> str | None:
+        """Ask ``text`` in a conversation (a new one when None); returns its id.
+
+        Returns None, storing nothing, when there is no usable key or endpoint
+        (``needs_key`` says why) or when the conversation is already answering.
+        """
+        if not text.strip() or not self._client_ready():
+            return None
+        store = self._store
+        if conversation_id is None:
+            conversation = store.create_conversation(
+                title=provisional_title(text),
+                model=new_chat.model,
+                system_prompt=new_chat.system_prompt,
+                params=new_chat.params,
+            )
+            conversation_id = conversation.id
+        elif self.is_streaming(conversation_id):
+            return None
+        else:
+            conversation = store.get_conversation(conversation_id)
+        question = store.add_message(
+            conversation_id, role=Role.USER, content=text, parent_id=conversation.current_leaf_id
+        )
+        self.conversation_changed.emit(conversation_id)
+        self.message_stored.emit(question)
+        self._start_answer(conversation_id, question.id)
+        return conversation_id
+
+    def regenerate(self, message_id: str) -> None:
+        """A new answer to the same question, beside the old one (also "Retry")."""
+        answer = self._store.get_message(message_id)
+        if answer.parent_id is None or self.is_streaming(answer.conversation_id):
+            return
+        if not self._client_ready():
+            return
+        self._store.set_current_leaf(answer.conversation_id, answer.parent_id)
+        self.branch_changed.emit(answer.conversation_id)
+        self._start_answer(answer.conversation_id, answer.parent_id)
+
+    retry = regenerate
+
+    def edit_and_resend(self, message_id: str, text: str) -> None:
+        """The question asked again with new text, as a sibling of the original."""
+        original = self._store.get_message(message_id)
+        conversation_id = original.conversation_id
+        if not text.strip() or self.is_streaming(conversation_id) or not self._client_ready():
+            return
+        question = self._store.add_message(
+            conversation_id, role=Role.USER, content=text, parent_id=original.parent_id
+        )
+        self.branch_changed.emit(conversation_id)
+        self.message_stored.emit(question)
+        self._start_answer(conversation_id, question.id)
+
+    def continue_answer(self, message_id: str) -> None:
+        """Ask the model to carry on from a partial answer; stored as a new sibling."""
+        partial = self._store.get_message(message_id)
+        conversation_id = partial.conversation_id
+        if partial.parent_id is None or self.is_streaming(conversation_id):
+            return
+        if not partial.content or not self._client_ready():
+            return
+        self._store.set_current_leaf(conversation_id, partial.id)
+        self._start_answer(conversation_id, partial.parent_id, continue_from=partial.content)
+
+    def stop(self, conversation_id: str) -> bool:
+        """Stop the answer being written; what arrived is kept as interrupted."""
+        return self._runner.cancel(_answer_task(conversation_id))
+
+    def switch_branch(self, message_id: str, step: int) -> None:
+        """Show the previous (-1) or next (+1) alternative of a message."""
+        message = self._store.get_message(message_id)
+        tree = self._store.tree(message.conversation_id)
+        siblings = list(tree.siblings(message_id))
+        index = next(i for i, m in enumerate(siblings) if m.id == message_id) + step
+        if not 0 <= index < len(siblings) or self.is_streaming(message.conversation_id):
+            return
+        leaf = tree.deepest_leaf(siblings[index].id)
+        self._store.set_current_leaf(message.conversation_id, leaf)
+        self.branch_changed.emit(message.conversation_id)
+
+    async def shutdown(self) -> None:
+        """Stop every answer (each is stored as interrupted) and close the clients."""
+        await self._runner.cancel_all()
+        await self._clients.aclose()
+
+    # -- inside -------------------------------------------------------------------------
+
+    def _client_ready(self) -> bool:
+        try:
+            self._clients.client()
+        except (AuthenticationError, KeychainUnavailable, EndpointRefused) as error:
+            self.needs_key.emit(str(error))
+            return False
+        return True
+
+    def _start_answer(
+        self, conversation_id: str, parent_id: str, *, continue_from: str | None = None
+    ) -> None:
+        conversation = self._store.get_conversation(conversation_id)
+        # Continuing answers from the partial answer (the current leaf) onwards.
+        leaf = parent_id if continue_from is None else conversation.current_leaf_id
+        path = self._store.tree(conversation_id).path_to(leaf)
+        request = build_request(
+            path,
+            model=conversation.model or "",
+            system_prompt=conversation.system_prompt,
+            params=conversation.params,
+            continue_last=continue_from is not None,
+        )
+        self.answer_pending.emit(conversation_id, parent_id)
+        self._runner.start(
+            self._answer(conversation_id, parent_id, request, continue_from),
+            name=_answer_task(conversation_id),
+        )
+
+    async def _answer(
+        self,
+        conversation_id: str,
+        parent_id: str,
+        request: ChatRequest,
+        continue_from: str | None,
+    ) -> None:
+        client = self._clients.client()
+        started: list[Message] = []
+
+        def on_started(message: Message) -> None:
+            started.append(message)
+            self.message_stored.emit(message)
+
+        def on_event(event: StreamEvent) -> None:
+            if isinstance(event, ContentDelta) and started:
+                self.answer_delta.emit(started[0].id, event.text)
+
+        self.streaming_changed.emit(conversation_id, True)
+        try:
+            outcome = await AnswerRecorder(self._store, client).run(
+                conversation_id=conversation_id,
+                parent_id=parent_id,
+                request=request,
+                on_event=on_event,
+                on_started=on_started,
+                continue_from=continue_from,
+            )
+        finally:
+            self.streaming_changed.emit(conversation_id, False)
+            final = self._final_message(started, conversation_id)
+            if final is not None:
+                self.answer_finished.emit(final)
+            self.conversation_changed.emit(conversation_id)
+        if outcome.error is None and outcome.message.status is MessageStatus.COMPLETE:
+            self._maybe_title(conversation_id)
+
+    def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
+        if started:
+            return self._store.get_message(started[0].id)
+        leaf = self._store.get_conversation(conversation_id).current_leaf_id
+        if leaf is None:
+            return None
+        message = self._store.get_message(leaf)
+        return message if message.role is Role.ASSISTANT else None
+
+    def _maybe_title(self, conversation_id: str) -> None:
+        conversation = self._store.get_conversation(conversation_id)
+        path = self._store.current_path(conversation_id)
+        if conversation.title_is_custom or len(path) != 2:
+            return
+        question, answer = path
+        model = self._title_model() or conversation.model
+        if not model:
+            return
+        self._runner.start(
+            self._title(conversation_id, model, question.content, answer.content),
+            name=f"title:{conversation_id}",
+        )
+
+    async def _title(self, conversation_id: str, model: str, question: str, answer: str) -> None:
+        try:
+            title = await generate_title(self._clients.client(), model, question, answer)
+        except (ApiError, KeychainUnavailable) as error:
+            # The provisional title stays; a failed nicety is not worth an alert.
+            log.info("No generated title for %s: %s", conversation_id, error)
+            return
+        if title and self._store.rename(conversation_id, title, custom=False):
+            self.conversation_changed.emit(conversation_id)
+
+
+def _answer_task(conversation_id: str) -> str:
+    return f"answer:{conversation_id}"

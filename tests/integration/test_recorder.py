@@ -1,0 +1,215 @@
+"""Answers streamed into a real history file: saved as they arrive, kept when cut short."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.answering import AnswerRecorder, build_request
+from app.api import Endpoint, MistralClient, RetryPolicy, StreamInterrupted
+from app.api.types import ContentDelta, StreamEvent
+from app.domain.messages import ChatParams, Message, MessageStatus, Role
+from app.store.conversations import ConversationStore
+from tests.fake_mistral import FakeMistral, Reply
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ConversationStore:
+    opened = ConversationStore.open(tmp_path / "history.sqlite3")
+    yield opened
+    opened.close()
+
+
+def client_for(server: FakeMistral) -> MistralClient:
+    async def no_wait(_: float) -> None:
+        return None
+
+    return MistralClient(
+        Endpoint.parse(server.base_url),
+        api_key="test-key",
+        read_timeout=5,
+        retry=RetryPolicy(attempts=2, base_delay=0.01),
+        sleep=no_wait,
+    )
+
+
+def ask(store: ConversationStore, text: str) -> tuple[str, Message]:
+    conversation = store.create_conversation(title=text, model="mistral-large-2411")
+    question = store.add_message(conversation.id, role=Role.USER, content=text, parent_id=None)
+    return conversation.id, question
+
+
+def request_for(store: ConversationStore, conversation_id: str, *, continue_last: bool = False):
+    return build_request(
+        store.current_path(conversation_id),
+        model="mistral-large-2411",
+        system_prompt=None,
+        params=ChatParams(),
+        continue_last=continue_last,
+    )
+
+
+def stored_text(path: Path, message_id: str) -> tuple[str, str]:
+    """Read the row through a separate connection, as another process would."""
+    with sqlite3.connect(path) as connection:
+        row = connection.execute(
+            "SELECT content, status FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+    return row[0], row[1]
+
+
+async def test_a_complete_answer_is_stored(store: ConversationStore, fake_mistral: FakeMistral) -> None:
+    conversation_id, question = ask(store, "Hi")
+    fake_mistral.enqueue(Reply(text="Hello! How can I help?"))
+    started: list[Message] = []
+    events: list[StreamEvent] = []
+    async with client_for(fake_mistral) as client:
+        outcome = await AnswerRecorder(store, client).run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request_for(store, conversation_id),
+            on_event=events.append,
+            on_started=started.append,
+        )
+    assert outcome.error is None
+    assert outcome.message.status is MessageStatus.COMPLETE
+    assert outcome.message.content == "Hello! How can I help?"
+    assert outcome.message.usage is not None
+    assert started[0].id == outcome.message.id
+    assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == outcome.message.content
+    assert store.get_conversation(conversation_id).current_leaf_id == outcome.message.id
+
+
+async def test_text_is_saved_at_least_once_a_second_while_streaming(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    conversation_id, question = ask(store, "Long")
+    fake_mistral.enqueue(Reply(chunks=[f"w{i} " for i in range(60)], delay=0.05))
+    samples: list[tuple[int, str, str]] = []
+    started: list[Message] = []
+    received: list[str] = []
+
+    def on_event(event: StreamEvent) -> None:
+        if isinstance(event, ContentDelta):
+            received.append(event.text)
+
+    async def sample() -> None:
+        while not started:
+            await asyncio.sleep(0.01)
+        while True:
+            await asyncio.sleep(1.0)
+            content, status = stored_text(store.path, started[0].id)
+            samples.append((len("".join(received)), content, status))
+
+    async with client_for(fake_mistral) as client:
+        sampler = asyncio.create_task(sample())
+        outcome = await AnswerRecorder(store, client, flush_interval=0.5).run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request_for(store, conversation_id),
+            on_event=on_event,
+            on_started=started.append,
+        )
+        sampler.cancel()
+    assert len(samples) >= 2
+    for received_length, content, status in samples:
+        assert status == "streaming"
+        assert content  # something is saved from the first second on
+        # At most the last second (20 pieces of ~4 characters) is missing.
+        assert received_length - len(content) <= 20 * 5
+    assert outcome.message.status is MessageStatus.COMPLETE
+
+
+async def test_cancel_keeps_the_partial_text_as_interrupted(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    conversation_id, question = ask(store, "Go")
+    fake_mistral.enqueue(Reply(chunks=[f"p{i} " for i in range(300)], delay=0.01))
+    started: list[Message] = []
+    async with client_for(fake_mistral) as client:
+        task = asyncio.create_task(
+            AnswerRecorder(store, client).run(
+                conversation_id=conversation_id,
+                parent_id=question.id,
+                request=request_for(store, conversation_id),
+                on_started=started.append,
+            )
+        )
+        while not started:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    answer = store.get_message(started[0].id)
+    assert answer.status is MessageStatus.INTERRUPTED
+    assert answer.content.startswith("p0 p1 ")
+    assert answer.error
+
+
+async def test_an_error_before_any_text_is_stored_as_a_failed_answer(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    conversation_id, question = ask(store, "Hi")
+    fake_mistral.enqueue(Reply(status=403))
+    async with client_for(fake_mistral) as client:
+        outcome = await AnswerRecorder(store, client).run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request_for(store, conversation_id),
+        )
+    assert outcome.error is not None
+    assert outcome.message.status is MessageStatus.ERROR
+    assert "403" in (outcome.message.error or "")
+    assert outcome.message.parent_id == question.id
+
+
+async def test_a_cut_stream_is_stored_as_error_with_its_text(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    conversation_id, question = ask(store, "Hi")
+    fake_mistral.enqueue(Reply(text="one two three four", cut_after=2))
+    async with client_for(fake_mistral) as client:
+        outcome = await AnswerRecorder(store, client).run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request_for(store, conversation_id),
+        )
+    assert isinstance(outcome.error, StreamInterrupted)
+    assert outcome.message.status is MessageStatus.ERROR
+    assert outcome.message.content == "one two"
+
+
+@pytest.mark.parametrize("server_repeats_prefix", [True, False])
+async def test_continue_sends_the_prefix_and_stores_one_whole_answer(
+    store: ConversationStore, fake_mistral: FakeMistral, server_repeats_prefix: bool
+) -> None:
+    conversation_id, question = ask(store, "Count to six")
+    partial = store.add_message(
+        conversation_id,
+        role=Role.ASSISTANT,
+        content="one, two, three,",
+        parent_id=question.id,
+        status=MessageStatus.INTERRUPTED,
+    )
+    more = " four, five, six."
+    fake_mistral.enqueue(Reply(text=("one, two, three," if server_repeats_prefix else "") + more))
+    request = request_for(store, conversation_id, continue_last=True)
+    shown: list[str] = []
+    async with client_for(fake_mistral) as client:
+        outcome = await AnswerRecorder(store, client).run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request,
+            continue_from=partial.content,
+            on_event=lambda e: shown.append(e.text) if isinstance(e, ContentDelta) else None,
+        )
+    sent = fake_mistral.last_request.body["messages"][-1]
+    assert sent == {"role": "assistant", "content": "one, two, three,", "prefix": True}
+    assert outcome.message.content == "one, two, three, four, five, six."
+    assert "".join(shown) == more
+    assert store.get_message(partial.id).content == "one, two, three,"  # nothing overwritten
+    assert len(store.tree(conversation_id).siblings(outcome.message.id)) == 2
