@@ -43,6 +43,10 @@ def setup_logging(log_file: Path, *, verbose: bool = False) -> SecretRedactor:
     redactor = SecretRedactor()
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for old in [h for h in root.handlers if getattr(h, "maestrale", False)]:
+        # Set up again (tests build the app many times): replace, do not pile up.
+        root.removeHandler(old)
+        old.close()
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
@@ -51,6 +55,7 @@ def setup_logging(log_file: Path, *, verbose: bool = False) -> SecretRedactor:
     except OSError:
         # A read-only home must not stop the program; logs are a convenience.
         handler = logging.NullHandler()
+    handler.maestrale = True  # type: ignore[attr-defined]
     handler.addFilter(redactor)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -23,6 +23,9 @@ from app.api.endpoint import MISTRAL_BASE_URL
 from app.domain.messages import ChatParams
 
 DEFAULT_MODEL = "mistral-large-2411"
+THEMES = ("system", "light", "dark")
+MIN_FONT_SIZE = 6
+MAX_FONT_SIZE = 32
 
 
 def _option(
@@ -33,6 +36,7 @@ def _option(
     maximum: float | None = None,
     above: float | None = None,
     choices: tuple[str, ...] = (),
+    special: tuple[int, ...] = (),
 ) -> Any:
     return field(
         default=default,
@@ -42,6 +46,7 @@ def _option(
             "maximum": maximum,
             "above": above,
             "choices": choices,
+            "special": special,
         },
     )
 
@@ -98,6 +103,24 @@ class Settings:
         minimum=0,
         maximum=10,
     )
+    theme: str = _option(
+        "system",
+        "Colours of the window: 'system' follows the desktop's light or dark mode, "
+        "'light' or 'dark' keeps one.",
+        choices=THEMES,
+    )
+    font_size: int = _option(
+        0,
+        f"Text size in points, from {MIN_FONT_SIZE} to {MAX_FONT_SIZE}; 0 uses the system's size.",
+        minimum=MIN_FONT_SIZE,
+        maximum=MAX_FONT_SIZE,
+        special=(0,),
+    )
+    enter_sends: bool = _option(
+        True,
+        "true: Enter sends the message and Shift+Enter starts a new line; false: "
+        "Ctrl+Enter sends and Enter starts a new line.",
+    )
 
     @property
     def chat_params(self) -> ChatParams:
@@ -124,6 +147,7 @@ class Option:
     maximum: float | None
     above: float | None
     choices: tuple[str, ...]
+    special: tuple[int, ...] = ()  # accepted besides the limits (font_size 0: the system's)
 
     def check(self, value: Any) -> Any:
         """The value if valid for this option, else raises ValueError saying why."""
@@ -140,12 +164,15 @@ class Option:
         if self.choices and value not in self.choices:
             raise ValueError("must be one of " + ", ".join(repr(c) for c in self.choices))
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if value in self.special:
+                return value
+            also = "".join(f" (or {s})" for s in self.special)
             if self.minimum is not None and value < self.minimum:
-                raise ValueError(f"must be at least {self.minimum:g}")
+                raise ValueError(f"must be at least {self.minimum:g}{also}")
             if self.maximum is not None and value > self.maximum:
-                raise ValueError(f"must be at most {self.maximum:g}")
+                raise ValueError(f"must be at most {self.maximum:g}{also}")
             if self.above is not None and value <= self.above:
-                raise ValueError(f"must be above {self.above:g}")
+                raise ValueError(f"must be above {self.above:g}{also}")
         return value
 
     def describe_type(self) -> str:
@@ -171,6 +198,7 @@ def _options() -> tuple[Option, ...]:
                 maximum=item.metadata["maximum"],
                 above=item.metadata["above"],
                 choices=item.metadata["choices"],
+                special=item.metadata["special"],
             )
         )
     return tuple(options)

@@ -32,7 +32,9 @@ class TaskRunner:
     def set_error_handler(self, on_error: ErrorHandler) -> None:
         self._on_error = on_error
 
-    def start(self, coroutine: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+    def start(
+        self, coroutine: Coroutine[Any, Any, Any], *, name: str | None = None
+    ) -> asyncio.Task[Any]:
         """Run ``coroutine``; a running task of the same ``name`` is cancelled first."""
         if name is not None:
             self.cancel(name)
@@ -45,7 +47,8 @@ class TaskRunner:
         return task
 
     def cancel(self, name: str) -> bool:
-        task = self._tasks.pop(name, None)
+        """Ask the task to stop; it counts as running until its cleanup is over."""
+        task = self._tasks.get(name)
         if task is None or task.done():
             return False
         task.cancel()

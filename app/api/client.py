@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from types import TracebackType
 from typing import Any, NoReturn, Self
 
@@ -231,8 +232,9 @@ class ChatStream:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._iterator is not None and hasattr(self._iterator, "aclose"):
-            await self._iterator.aclose()
+        iterator = self._iterator
+        if isinstance(iterator, AsyncGenerator):
+            await iterator.aclose()
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
         if self._iterator is None:
@@ -247,12 +249,15 @@ class ChatStream:
             cancelled=cancelled,
         )
 
-    async def _events(self) -> AsyncIterator[StreamEvent]:
+    async def _events(self) -> AsyncGenerator[StreamEvent, None]:
         retry_number = 0
         while True:
             try:
-                async for event in self._attempt():
-                    yield event
+                # Nested async generators are closed explicitly (aclosing): left to the
+                # garbage collector they would be finalised outside the event loop.
+                async with aclosing(self._attempt()) as attempt:
+                    async for event in attempt:
+                        yield event
                 return
             except _RetryBeforeFirstToken as failure:
                 retry_number += 1
@@ -265,7 +270,7 @@ class ChatStream:
                 self.cancelled = True
                 raise
 
-    async def _attempt(self) -> AsyncIterator[StreamEvent]:
+    async def _attempt(self) -> AsyncGenerator[StreamEvent, None]:
         client = self._client
         body = chat_body(self._request, client.dialect, stream=True)
         try:
@@ -281,11 +286,13 @@ class ChatStream:
                 content_type = response.headers.get("content-type", "")
                 if "application/json" in content_type:
                     # A server that ignored "stream": give its whole answer as events.
-                    async for event in self._whole_answer(await response.aread()):
-                        yield event
+                    async with aclosing(self._whole_answer(await response.aread())) as whole:
+                        async for event in whole:
+                            yield event
                     return
-                async for event in self._read_events(response):
-                    yield event
+                async with aclosing(self._read_events(response)) as events:
+                    async for event in events:
+                        yield event
         except httpx.TimeoutException as error:
             if self.answer.started:
                 raise self.interrupted(
@@ -303,31 +310,30 @@ class ChatStream:
                 ) from error
             raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
 
-    async def _read_events(self, response: httpx.Response) -> AsyncIterator[StreamEvent]:
+    async def _read_events(self, response: httpx.Response) -> AsyncGenerator[StreamEvent, None]:
         done = False
+        lines: asyncio.Queue[str | BaseException | None] = asyncio.Queue()
+        # The network is read by a task of its own, and stopped by cancelling it: a
+        # cancellation unwinds httpx's and httpcore's nested async generators through
+        # their own frames. Leaving them suspended (break, an error here) would have
+        # them finalised later by the garbage collector, outside the event loop.
+        pump = asyncio.get_running_loop().create_task(_pump_events(response, lines))
         try:
-            async for sse in EventSource(response).aiter_sse():
-                data = sse.data
+            while (data := await lines.get()) is not None:
+                if isinstance(data, BaseException):
+                    raise data
                 if data == "[DONE]":
                     done = True
                     break
-                if not data.strip():
-                    continue
-                for event in self.answer.feed(data):
-                    yield event
-        except SSEError as error:
-            raise ServerError(
-                f"The endpoint did not answer with a stream ({error}); check the base URL."
-            ) from error
-        except MalformedChunk as error:
-            raise self.interrupted(
-                f"The server sent a malformed event ({error}), so the answer was stopped. "
-                "The text so far is kept; try Continue or Retry."
-            ) from error
-        except ServerReportedError as error:
-            raise self.interrupted(
-                f"The server stopped the answer with an error: {error}"
-            ) from error
+                if data.strip():
+                    for event in self.answer.feed(data):
+                        yield event
+        except (SSEError, MalformedChunk, ServerReportedError) as error:
+            raise self._stream_failure(error) from error
+        finally:
+            if not pump.done():
+                pump.cancel()
+            await asyncio.gather(pump, return_exceptions=True)
         if not done and self.answer.finish_reason is None:
             if not self.answer.started:
                 raise _RetryBeforeFirstToken(
@@ -341,7 +347,19 @@ class ChatStream:
             raise self.interrupted("The model stopped with an error before finishing its answer.")
         yield Finished(reason=self.answer.finish_reason, tool_calls=self.answer.tool_calls)
 
-    async def _whole_answer(self, body: bytes) -> AsyncIterator[StreamEvent]:
+    def _stream_failure(self, error: Exception) -> ApiError:
+        if isinstance(error, SSEError):
+            return ServerError(
+                f"The endpoint did not answer with a stream ({error}); check the base URL."
+            )
+        if isinstance(error, MalformedChunk):
+            return self.interrupted(
+                f"The server sent a malformed event ({error}), so the answer was stopped. "
+                "The text so far is kept; try Continue or Retry."
+            )
+        return self.interrupted(f"The server stopped the answer with an error: {error}")
+
+    async def _whole_answer(self, body: bytes) -> AsyncGenerator[StreamEvent, None]:
         try:
             completion = _completion(json.loads(body))
         except ValueError as error:
@@ -363,6 +381,21 @@ class ChatStream:
         for event in self.answer.feed(json.dumps(chunk)):
             yield event
         yield Finished(reason=self.answer.finish_reason, tool_calls=self.answer.tool_calls)
+
+
+async def _pump_events(
+    response: httpx.Response, lines: asyncio.Queue[str | BaseException | None]
+) -> None:
+    """Read the stream's events into ``lines``; None at the end, or the failure."""
+    try:
+        async for sse in EventSource(response).aiter_sse():
+            lines.put_nowait(sse.data)
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # noqa: BLE001 - handed to the reader, which maps it
+        lines.put_nowait(error)
+        return
+    lines.put_nowait(None)
 
 
 def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:

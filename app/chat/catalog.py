@@ -66,16 +66,13 @@ class ModelCatalog(QObject):
         return card is not None and card.is_retired(self._now())
 
     def choose(self, preferred: str) -> ModelChoice:
-        """The model for a new chat: the preferred one where the endpoint serves it."""
-        if not self._cards:
+        """The model for a new chat: the preferred one wherever the endpoint lists it.
+
+        A listed model stays the choice even when deprecated (the picker marks it and
+        offers its replacement); only a model the endpoint does not list is swapped.
+        """
+        if not self._cards or self.card(preferred) is not None:
             return ModelChoice(preferred)
-        card = self.card(preferred)
-        if card is not None and not card.is_retired(self._now()):
-            return ModelChoice(preferred)
-        if card is not None and card.replacement:
-            return ModelChoice(
-                card.replacement, f"{preferred} is retired; its replacement is {card.replacement}."
-            )
         served = [c for c in self.chat_models() if not c.is_retired(self._now())]
         fallback = next((c for c in served if c.answers_to("mistral-large-latest")), None)
         fallback = fallback or (served[0] if served else None)

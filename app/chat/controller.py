@@ -40,6 +40,8 @@ class ChatController(QObject):
     """The chat's actions over one store and one API endpoint.
 
     Signals:
+        conversation_created(str): ``send`` started a new conversation (before its
+            first question is stored).
         conversation_changed(str): title, settings or order of a conversation changed.
         message_stored(object): a message was written (a question, or an answer's row
             at its first token); the transcript adds it.
@@ -52,6 +54,7 @@ class ChatController(QObject):
         needs_key(str): no usable key or endpoint: the reason, for the first-run panel.
     """
 
+    conversation_created = Signal(str)
     conversation_changed = Signal(str)
     message_stored = Signal(object)
     answer_pending = Signal(str, str)
@@ -101,6 +104,7 @@ class ChatController(QObject):
                 params=new_chat.params,
             )
             conversation_id = conversation.id
+            self.conversation_created.emit(conversation_id)
         elif self.is_streaming(conversation_id):
             return None
         else:

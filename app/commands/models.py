@@ -17,7 +17,7 @@ from app.commands.context import CommandContext
 def _lifecycle(card: ModelCard, now: datetime) -> str:
     if card.deprecation is None:
         return ""
-    state = "retired" if card.is_retired(now) else "deprecated, retires"
+    state = "deprecated since" if card.is_retired(now) else "deprecated from"
     text = f"{state} {card.deprecation.date().isoformat()}"
     return f"{text} → {card.replacement}" if card.replacement else text
 

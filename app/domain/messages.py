@@ -158,3 +158,5 @@ class Conversation:
     pinned: bool = False
     current_leaf_id: str | None = None
     title_is_custom: bool = False
+    deleted_at: datetime | None = None
+    """When it was moved to the trash; ``None`` for a conversation in use."""

@@ -6,6 +6,7 @@ from app.store.db import (
     StoreConnection,
     check_integrity,
     open_database,
+    open_reader,
     recover_interrupted,
     set_aside,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "export_markdown",
     "import_file",
     "open_database",
+    "open_reader",
     "recover_interrupted",
     "set_aside",
 ]

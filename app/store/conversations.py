@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -26,6 +26,7 @@ from app.domain.messages import (
     utc_now,
 )
 from app.domain.tree import MessageTree
+from app.store import rows as _rows
 from app.store.db import StoreConnection, open_database, translate_error
 from app.store.errors import AmbiguousConversation, ConversationNotFound, MessageNotFound
 from app.store.search import SearchHit
@@ -48,17 +49,7 @@ class _Unchanged(Enum):
 UNCHANGED: Final = _Unchanged.UNCHANGED
 """Default of ``update_conversation`` arguments: leave that field as it is."""
 
-_CONVERSATION_COLUMNS = (
-    "id, title, created_at, updated_at, model, system_prompt, params, pinned,"
-    " current_leaf_id, title_is_custom"
-)
-_MESSAGE_COLUMNS = (
-    "id, conversation_id, parent_id, role, content, created_at, status, model, error,"
-    " prompt_tokens, completion_tokens, tool_calls, tool_call_id, name, finish_reason"
-)
-# Queries are built only from these constants; values always go through parameters.
-_SELECT_CONVERSATIONS = f"SELECT {_CONVERSATION_COLUMNS} FROM conversations"  # noqa: S608
-_SELECT_MESSAGES = f"SELECT {_MESSAGE_COLUMNS} FROM messages"  # noqa: S608
+_LIVE = "deleted_at IS NULL"  # not in the trash
 
 
 class ImportCounts(NamedTuple):
@@ -172,63 +163,80 @@ class ConversationStore:
             title_is_custom=title_is_custom,
         )
         with self._transaction() as db:
-            _insert_conversation(db, conversation)
+            _rows.insert_conversation(db, conversation)
         return conversation
 
     @_guarded
     def get_conversation(self, conversation_id: str) -> Conversation:
         row = self._db.execute(
-            _SELECT_CONVERSATIONS + " WHERE id = ?",
+            _rows.SELECT_CONVERSATIONS + " WHERE id = ?",
             (conversation_id,),
         ).fetchone()
         if row is None:
             raise ConversationNotFound(conversation_id)
-        return _conversation(row)
+        return _rows.conversation(row)
 
     @_guarded
     def resolve(self, ref: str) -> Conversation:
         """The conversation whose id is ``ref`` or starts with it (at least 4 characters).
+
+        Conversations in the trash are not found (``get_conversation`` still reads them).
 
         Raises:
             ConversationNotFound: nothing matches, or ``ref`` is too short to be a prefix.
             AmbiguousConversation: several ids start with ``ref``.
         """
         ref = ref.strip()
-        row = self._db.execute(_SELECT_CONVERSATIONS + " WHERE id = ?", (ref,)).fetchone()
+        row = self._db.execute(
+            f"{_rows.SELECT_CONVERSATIONS} WHERE id = ? AND {_LIVE}", (ref,)
+        ).fetchone()
         if row is not None:
-            return _conversation(row)
+            return _rows.conversation(row)
         if len(ref) < MIN_PREFIX:
             raise ConversationNotFound(ref)
         rows = self._db.execute(
-            _SELECT_CONVERSATIONS
-            + " WHERE lower(substr(id, 1, ?)) = lower(?) ORDER BY updated_at DESC",
+            f"{_rows.SELECT_CONVERSATIONS} WHERE lower(substr(id, 1, ?)) = lower(?) AND {_LIVE}"
+            " ORDER BY updated_at DESC",
             (len(ref), ref),
         ).fetchall()
         if not rows:
             raise ConversationNotFound(ref)
         if len(rows) > 1:
             raise AmbiguousConversation(ref, [row[0] for row in rows])
-        return _conversation(rows[0])
+        return _rows.conversation(rows[0])
 
     @_guarded
     def list_conversations(
-        self, *, limit: int | None = None, offset: int = 0, pinned_first: bool = False
+        self,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        pinned_first: bool = False,
+        pinned: bool | None = None,
     ) -> list[Conversation]:
-        """Newest activity first (pinned ones before the rest when ``pinned_first``)."""
+        """Newest activity first (pinned ones before the rest when ``pinned_first``).
+
+        Conversations in the trash are left out. ``pinned`` keeps only the pinned
+        (``True``) or only the unpinned (``False``) ones.
+        """
         order = (
             "pinned DESC, updated_at DESC, seq DESC"
             if pinned_first
             else ("updated_at DESC, seq DESC")
         )
+        where, values = _live_where(pinned)
         rows = self._db.execute(
-            f"{_SELECT_CONVERSATIONS} ORDER BY {order} LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
+            f"{_rows.SELECT_CONVERSATIONS} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            (*values, -1 if limit is None else limit, offset),
         )
-        return [_conversation(row) for row in rows]
+        return [_rows.conversation(row) for row in rows]
 
     @_guarded
-    def count_conversations(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM conversations").fetchone()[0])
+    def count_conversations(self, *, pinned: bool | None = None) -> int:
+        """How many conversations ``list_conversations(pinned=pinned)`` would return."""
+        where, values = _live_where(pinned)
+        query = f"SELECT count(*) FROM conversations WHERE {where}"  # noqa: S608
+        return int(self._db.execute(query, values).fetchone()[0])
 
     @_guarded
     def rename(self, conversation_id: str, title: str, *, custom: bool = True) -> bool:
@@ -276,7 +284,7 @@ class ConversationStore:
             values.append(system_prompt)
         if not isinstance(params, _Unchanged):
             assignments.append("params = ?")
-            values.append(_dumps(params.to_json()))
+            values.append(_rows.dumps(params.to_json()))
         if assignments:
             self._update_one(
                 f"UPDATE conversations SET {', '.join(assignments)} WHERE id = ?",  # noqa: S608
@@ -296,11 +304,121 @@ class ConversationStore:
 
     @_guarded
     def delete_conversation(self, conversation_id: str) -> None:
-        """Delete the conversation with all its messages."""
+        """Delete the conversation with all its messages, now (``trash_conversation``
+        is the undoable delete)."""
         with self._transaction() as db:
             cursor = db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             if cursor.rowcount == 0:
                 raise ConversationNotFound(conversation_id)
+
+    # The trash -----------------------------------------------------------------------
+
+    @_guarded
+    def trash_conversation(self, conversation_id: str) -> Conversation:
+        """Move the conversation to the trash; return it (``deleted_at`` set).
+
+        It leaves every listing, count, ``resolve`` and search, but keeps all its
+        messages until ``purge_trash``; ``restore_conversation`` brings it back.
+        Trashing it again keeps the first time, so purging is not put off.
+        """
+        self._update_one(
+            "UPDATE conversations SET deleted_at = coalesce(deleted_at, ?) WHERE id = ?",
+            (to_iso(utc_now()), conversation_id),
+            conversation_id,
+        )
+        return self.get_conversation(conversation_id)
+
+    @_guarded
+    def restore_conversation(self, conversation_id: str) -> Conversation:
+        """Take the conversation out of the trash (nothing happens when it is not in it).
+
+        Raises:
+            ConversationNotFound: it does not exist, or was purged.
+        """
+        self._update_one(
+            "UPDATE conversations SET deleted_at = NULL WHERE id = ?",
+            (conversation_id,),
+            conversation_id,
+        )
+        return self.get_conversation(conversation_id)
+
+    @_guarded
+    def trashed_conversations(self) -> list[Conversation]:
+        """The conversations in the trash, most recently trashed first."""
+        rows = self._db.execute(
+            f"{_rows.SELECT_CONVERSATIONS} WHERE deleted_at IS NOT NULL"
+            " ORDER BY deleted_at DESC, seq DESC"
+        )
+        return [_rows.conversation(row) for row in rows]
+
+    @_guarded
+    def purge_trash(self, *, older_than: timedelta, now: datetime | None = None) -> int:
+        """Really delete (messages too) what was trashed before ``now - older_than``.
+
+        The window calls it at start-up with 30 days. ``now`` defaults to the current
+        time. Return how many conversations were deleted.
+        """
+        cutoff = to_iso((now or utc_now()) - older_than)
+        with self._transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?",
+                (cutoff,),
+            )
+            return cursor.rowcount
+
+    # Copies --------------------------------------------------------------------------
+
+    @_guarded
+    def duplicate_conversation(
+        self, conversation_id: str, *, title: str | None = None
+    ) -> Conversation:
+        """A new conversation with the same settings and a copy of the whole message tree.
+
+        Messages get new ids and keep their structure, text, times and outcome; the
+        copy shows the same branch as the original. The title is ``title`` or
+        "<original title> (copy)", and counts as chosen by the user. A message still
+        streaming is copied as interrupted: nothing will finish the copy. The copy is
+        written in one transaction, is not pinned, and is new (at the top of the list).
+        """
+        with self._transaction() as db:
+            original = self.get_conversation(conversation_id)
+            rows = db.execute(
+                _rows.SELECT_MESSAGES + " WHERE conversation_id = ? ORDER BY seq",
+                (conversation_id,),
+            ).fetchall()
+            messages = [_rows.message(row) for row in rows]
+            new_ids = {message.id: uuid.uuid4().hex for message in messages}
+            moment = from_iso(to_iso(utc_now()))
+            newest = max((message.created_at for message in messages), default=moment)
+            copy = replace(
+                original,
+                id=uuid.uuid4().hex,
+                title=f"{original.title} (copy)" if title is None else title,
+                title_is_custom=True,
+                created_at=moment,
+                updated_at=max(moment, newest),
+                pinned=False,
+                current_leaf_id=new_ids.get(original.current_leaf_id or ""),
+                deleted_at=None,
+            )
+            _rows.insert_conversation(db, copy)
+            _rows.insert_messages(
+                db,
+                (
+                    replace(
+                        message,
+                        id=new_ids[message.id],
+                        conversation_id=copy.id,
+                        parent_id=new_ids.get(message.parent_id or "", message.parent_id),
+                        status=MessageStatus.INTERRUPTED
+                        if message.status is MessageStatus.STREAMING
+                        else message.status,
+                    )
+                    for message in messages
+                ),
+                None,
+            )
+        return copy
 
     @_guarded
     def set_current_leaf(self, conversation_id: str, message_id: str) -> None:
@@ -341,19 +459,19 @@ class ConversationStore:
     def messages(self, conversation_id: str) -> list[Message]:
         """Every message of every branch, in creation order."""
         rows = self._db.execute(
-            _SELECT_MESSAGES + " WHERE conversation_id = ? ORDER BY created_at, seq",
+            _rows.SELECT_MESSAGES + " WHERE conversation_id = ? ORDER BY created_at, seq",
             (conversation_id,),
         ).fetchall()
         if not rows:
             self._require_conversation(conversation_id)
-        return [_message(row) for row in rows]
+        return [_rows.message(row) for row in rows]
 
     @_guarded
     def get_message(self, message_id: str) -> Message:
-        row = self._db.execute(_SELECT_MESSAGES + " WHERE id = ?", (message_id,)).fetchone()
+        row = self._db.execute(_rows.SELECT_MESSAGES + " WHERE id = ?", (message_id,)).fetchone()
         if row is None:
             raise MessageNotFound(message_id)
-        return _message(row)
+        return _rows.message(row)
 
     def tree(self, conversation_id: str) -> MessageTree:
         return MessageTree(self.messages(conversation_id))
@@ -417,7 +535,7 @@ class ConversationStore:
                 name=name,
                 finish_reason=finish_reason,
             )
-            _insert_messages(db, [message], self._db.writer_id)
+            _rows.insert_messages(db, [message], self._db.writer_id)
             db.execute(
                 "UPDATE conversations SET updated_at = max(updated_at, ?),"
                 " current_leaf_id = CASE WHEN ? THEN ? ELSE current_leaf_id END WHERE id = ?",
@@ -488,7 +606,7 @@ class ConversationStore:
                     error,
                     usage.prompt_tokens if usage else None,
                     usage.completion_tokens if usage else None,
-                    _tool_calls_json(tool_calls),
+                    _rows.tool_calls_json(tool_calls),
                     finish_reason,
                     now,
                     message_id,
@@ -510,6 +628,7 @@ class ConversationStore:
         """Conversations whose title, and messages whose text, match what was typed.
 
         See ``app.store.search`` for the query rules and the snippet markers.
+        Conversations in the trash are not searched.
         """
         return _search(self._db, query, limit=limit)
 
@@ -536,14 +655,14 @@ class ConversationStore:
                     "SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)
                 ).fetchone()
                 if exists is None:
-                    _insert_conversation(db, conversation)
+                    _rows.insert_conversation(db, conversation)
                     counts.imported.append(conversation.id)
                 elif new:
                     counts.updated.append(conversation.id)
                 else:
                     counts.skipped.append(conversation.id)
                     continue
-                _insert_messages(db, new, None)
+                _rows.insert_messages(db, new, None)
                 new_ids = {message.id for message in new}
                 db.execute(
                     "UPDATE conversations SET updated_at = max(updated_at, ?),"
@@ -574,107 +693,8 @@ def _message_owners(db: sqlite3.Connection, message_ids: Sequence[str]) -> dict[
     return owners
 
 
-def _insert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:
-    db.execute(
-        "INSERT INTO conversations (id, title, title_is_custom, model, system_prompt, params,"
-        " pinned, created_at, updated_at, current_leaf_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            conversation.id,
-            conversation.title,
-            int(conversation.title_is_custom),
-            conversation.model,
-            conversation.system_prompt,
-            _dumps(conversation.params.to_json()),
-            int(conversation.pinned),
-            to_iso(conversation.created_at),
-            to_iso(conversation.updated_at),
-            conversation.current_leaf_id,
-        ),
-    )
-
-
-def _insert_messages(
-    db: sqlite3.Connection, messages: Iterable[Message], writer: str | None
-) -> None:
-    db.executemany(
-        "INSERT INTO messages (id, conversation_id, parent_id, role, content, status, model,"
-        " error, prompt_tokens, completion_tokens, tool_calls, tool_call_id, name,"
-        " finish_reason, writer, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                m.id,
-                m.conversation_id,
-                m.parent_id,
-                str(m.role),
-                m.content,
-                str(m.status),
-                m.model,
-                m.error,
-                m.usage.prompt_tokens if m.usage else None,
-                m.usage.completion_tokens if m.usage else None,
-                _tool_calls_json(m.tool_calls),
-                m.tool_call_id,
-                m.name,
-                m.finish_reason,
-                writer if m.status is MessageStatus.STREAMING else None,
-                to_iso(m.created_at),
-                to_iso(m.created_at),
-            )
-            for m in messages
-        ),
-    )
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _tool_calls_json(tool_calls: Sequence[ToolCall]) -> str | None:
-    return _dumps([call.to_json() for call in tool_calls]) if tool_calls else None
-
-
-def _conversation(row: sqlite3.Row | tuple[Any, ...]) -> Conversation:
-    try:
-        params = ChatParams.from_json(json.loads(row[6]))
-    except (ValueError, TypeError, AttributeError):
-        params = ChatParams()
-    return Conversation(
-        id=row[0],
-        title=row[1],
-        created_at=from_iso(row[2]),
-        updated_at=from_iso(row[3]),
-        model=row[4],
-        system_prompt=row[5],
-        params=params,
-        pinned=bool(row[7]),
-        current_leaf_id=row[8],
-        title_is_custom=bool(row[9]),
-    )
-
-
-def _message(row: sqlite3.Row | tuple[Any, ...]) -> Message:
-    usage = None
-    if row[9] is not None or row[10] is not None:
-        usage = Usage(prompt_tokens=row[9] or 0, completion_tokens=row[10] or 0)
-    tool_calls: tuple[ToolCall, ...] = ()
-    if row[11]:
-        tool_calls = tuple(
-            ToolCall.from_json(data, index) for index, data in enumerate(json.loads(row[11]))
-        )
-    return Message(
-        id=row[0],
-        conversation_id=row[1],
-        parent_id=row[2],
-        role=Role(row[3]),
-        content=row[4],
-        created_at=from_iso(row[5]),
-        status=MessageStatus(row[6]),
-        model=row[7],
-        error=row[8],
-        usage=usage,
-        tool_calls=tool_calls,
-        tool_call_id=row[12],
-        name=row[13],
-        finish_reason=row[14],
-    )
+def _live_where(pinned: bool | None) -> tuple[str, tuple[int, ...]]:
+    """A WHERE condition for conversations not in the trash (and pinned or not)."""
+    if pinned is None:
+        return _LIVE, ()
+    return f"{_LIVE} AND pinned = ?", (int(pinned),)

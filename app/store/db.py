@@ -127,6 +127,37 @@ def open_database(path: Path) -> StoreConnection:
     return connection
 
 
+def open_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an existing history file, for a background thread.
+
+    Search and export over a large history run off the GUI thread with a connection
+    of their own (a connection serves one thread at a time). This one never writes,
+    migrates, recovers or takes a writer lock: open the file with ``open_database``
+    first. ``interrupt()`` from another thread stops its running query.
+
+    Raises:
+        DatabaseUnreadable: the file is missing or cannot be read.
+    """
+    path = Path(path).resolve()
+    try:
+        connection = sqlite3.connect(
+            f"{path.as_uri()}?mode=rw",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as error:
+        raise translate_error(error, path) from error
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as error:
+        connection.close()
+        raise translate_error(error, path) from error
+    return connection
+
+
 def _check_header(path: Path) -> None:
     if path.is_dir():
         raise DatabaseUnreadable(path, "it is a folder, not a file")

@@ -22,6 +22,12 @@ Choices worth knowing:
   interrupted). With external content, removing a row needs exactly the values it was
   indexed with, hence the ``old.status`` tests. Never run the FTS ``rebuild`` command:
   it would index streaming rows too.
+* Deleting a conversation from the window only sets ``deleted_at`` (version 2): it goes
+  to the trash, disappears from listings and search, and can be restored until
+  ``ConversationStore.purge_trash`` really deletes it. The recency indexes are partial
+  (``WHERE deleted_at IS NULL``), so the trash costs the sidebar's queries nothing; an
+  index on ``(updated_at)`` ends with the rowid ``seq``, so it also serves the
+  ``updated_at DESC, seq DESC`` order without a sort.
 """
 
 from __future__ import annotations
@@ -132,5 +138,15 @@ _V1: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: Sequence[Sequence[str]] = (_V1,)
+_V2: tuple[str, ...] = (
+    "ALTER TABLE conversations ADD COLUMN deleted_at TEXT",
+    "DROP INDEX conversations_by_recency",
+    "CREATE INDEX conversations_live_by_recency ON conversations (updated_at)"
+    " WHERE deleted_at IS NULL",
+    "CREATE INDEX conversations_live_by_pin ON conversations (pinned, updated_at)"
+    " WHERE deleted_at IS NULL",
+    "CREATE INDEX conversations_trashed ON conversations (deleted_at) WHERE deleted_at IS NOT NULL",
+)
+
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)

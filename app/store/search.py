@@ -124,7 +124,10 @@ def _snippet(text: str, terms: _Terms) -> str:
 
 
 def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
-    """Title matches first (best first), then message matches (best first), ``limit`` in all."""
+    """Title matches first (best first), then message matches (best first), ``limit`` in all.
+
+    Conversations in the trash are left out.
+    """
     query = match_query(text)
     if query is None or limit <= 0:
         return []
@@ -142,7 +145,8 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
             "SELECT c.id, c.title, highlight(conversations_fts, 0, ?, ?), c.created_at"
             " FROM conversations_fts JOIN conversations AS c"
             " ON c.seq = conversations_fts.rowid"
-            " WHERE conversations_fts MATCH ? ORDER BY rank LIMIT ?",
+            " WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL"
+            " ORDER BY rank LIMIT ?",
             (MATCH_START, MATCH_END, query, limit),
         )
     ]
@@ -159,7 +163,8 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
             "SELECT m.conversation_id, c.title, m.id, m.content, m.role, m.created_at"
             " FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid"
             " JOIN conversations AS c ON c.id = m.conversation_id"
-            " WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?",
+            " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL"
+            " ORDER BY rank LIMIT ?",
             (query, limit - len(hits)),
         )
     )

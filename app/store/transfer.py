@@ -44,7 +44,8 @@ def _chosen(store: ConversationStore, conversation_ids: Sequence[str] | None) ->
 def export_json(
     store: ConversationStore, conversation_ids: Sequence[str] | None = None
 ) -> dict[str, Any]:
-    """The export document (``json.dump`` it) of the given conversations, or of all.
+    """The export document (``json.dump`` it) of the given conversations, or of all
+    (those in the trash left out).
 
     Keys beyond the contract (``params``, ``pinned``, ``title_is_custom``,
     ``current_leaf_id``; ``name`` and ``finish_reason`` on messages) let a re-import
@@ -101,7 +102,10 @@ def _message_json(message: Message) -> dict[str, Any]:
 
 
 def export_markdown(store: ConversationStore, conversation_ids: Sequence[str] | None = None) -> str:
-    """Readable markdown: each conversation's shown branch, then its other branches."""
+    """Readable markdown: each conversation's shown branch, then its other branches.
+
+    Without ``conversation_ids``: every conversation not in the trash.
+    """
     parts = [
         _conversation_markdown(conversation, store.tree(conversation.id))
         for conversation in _chosen(store, conversation_ids)

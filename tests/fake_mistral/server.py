@@ -352,10 +352,17 @@ class _Handler(BaseHTTPRequestHandler):
                     while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                         pass  # trailers
                     return b"".join(parts)
-                parts.append(self.rfile.read(size))
+                part = self.rfile.read(size)
+                if len(part) < size:
+                    raise _Aborted
+                parts.append(part)
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+        body = self.rfile.read(length) if length > 0 else b""
+        if len(body) < length:
+            # The client went away mid-upload (a cancelled request): nothing to judge.
+            raise _Aborted
+        return body
 
     # -- responses -----------------------------------------------------------------
 

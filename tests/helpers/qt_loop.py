@@ -30,6 +30,7 @@ def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
             task.cancel()
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
         asyncio.set_event_loop(None)
     if errors:

@@ -61,7 +61,9 @@ def stored_text(path: Path, message_id: str) -> tuple[str, str]:
     return row[0], row[1]
 
 
-async def test_a_complete_answer_is_stored(store: ConversationStore, fake_mistral: FakeMistral) -> None:
+async def test_a_complete_answer_is_stored(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
     conversation_id, question = ask(store, "Hi")
     fake_mistral.enqueue(Reply(text="Hello! How can I help?"))
     started: list[Message] = []

@@ -10,12 +10,15 @@ from pathlib import Path
 APP = Path(__file__).resolve().parents[2] / "app"
 CORE = [
     "api",
+    "rendering",
     "store",
     "domain",
     "tools",
     "answering",
     "commands",
     "secrets.py",
+    "presets.py",
+    "resources.py",
     "settings.py",
     "cli.py",
     "config.py",

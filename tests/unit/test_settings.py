@@ -3,9 +3,12 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from app.settings import (
     DEFAULT_MODEL,
     OPTIONS,
+    OPTIONS_BY_NAME,
     LoadedSettings,
     Settings,
     load_settings,
@@ -101,3 +104,42 @@ def test_unreadable_file_is_kept_aside_before_saving(tmp_path: Path) -> None:
 
 def test_rendered_defaults_parse_back_to_defaults() -> None:
     assert tomllib.loads(render_settings(Settings())) == {}
+
+
+def test_appearance_and_composer_options_default_to_the_system_and_enter_sends() -> None:
+    settings = Settings()
+    assert settings.theme == "system"
+    assert settings.font_size == 0
+    assert settings.enter_sends is True
+
+
+def test_appearance_and_composer_options_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    chosen = Settings(theme="dark", font_size=14, enter_sends=False)
+    save_settings(path, LoadedSettings(Settings()), chosen)
+    assert load_settings(path).settings == chosen
+    data = tomllib.loads(path.read_text())
+    assert data == {"theme": "dark", "font_size": 14, "enter_sends": False}
+
+
+def test_bad_appearance_values_are_reported_and_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('theme = "sepia"\nfont_size = 3\nenter_sends = "yes"\n')
+    loaded = load_settings(path)
+    assert loaded.settings.theme == "system"
+    assert loaded.settings.font_size == 0
+    assert loaded.settings.enter_sends is True
+    joined = "\n".join(loaded.problems)
+    assert "theme = \"sepia\" must be one of 'system', 'light', 'dark'" in joined
+    assert "font_size = 3 must be at least 6 (or 0)" in joined
+    assert 'enter_sends = "yes" must be true or false' in joined
+
+
+def test_font_size_zero_means_the_system_size_and_limits_hold() -> None:
+    option = OPTIONS_BY_NAME["font_size"]
+    assert option.check(0) == 0
+    assert option.check(6) == 6
+    assert option.check(32) == 32
+    for bad in (1, 5, 33, -1, 12.5, True):
+        with pytest.raises(ValueError, match="must be"):
+            option.check(bad)

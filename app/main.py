@@ -1,0 +1,368 @@
+"""Builds every long-lived object of the window and runs the event loop (the only place
+objects are wired together: nothing else looks anything up globally)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.api.client import MistralClient
+from app.api.endpoint import Endpoint
+from app.api.errors import ApiError
+from app.api.types import Dialect, ModelCard
+from app.chat.catalog import ModelCatalog
+from app.chat.clients import ClientSource
+from app.chat.controller import ChatController, NewChat
+from app.config import RuntimeConfig, load_config
+from app.log import setup_logging
+from app.presets import load_presets
+from app.rendering.math import MathRenderer
+from app.secrets import ApiKeys
+from app.settings import Settings
+from app.store.conversations import ConversationStore
+from app.store.db import set_aside
+from app.store.errors import DatabaseTooNew, DatabaseUnreadable, StoreError
+from app.tasks import TaskRunner
+from app.ui.chat_pane import ChatPane
+from app.ui.first_run import FirstRunPanel
+from app.ui.main_window import MainWindow
+from app.ui.sidebar import Sidebar
+from app.ui.theme import ThemeController
+from app.ui.toast import Toast
+from app.ui.transcript.math_images import MathImages
+
+if TYPE_CHECKING:
+    from app.ui.params_dialog import ParamsDialog
+    from app.ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+TRASH_KEPT = timedelta(days=30)
+
+
+def _open_store(config: RuntimeConfig) -> ConversationStore | None:
+    """The history; a damaged file is never touched without the user's say-so."""
+    path = config.paths.database
+    while True:
+        try:
+            return ConversationStore.open(path)
+        except DatabaseTooNew as error:
+            QMessageBox.critical(None, "Maestrale", str(error))
+            return None
+        except DatabaseUnreadable as error:
+            box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))
+            box.setInformativeText(
+                "You can start a new, empty history; the damaged file is then kept beside "
+                "it under another name, so it can still be examined or recovered."
+            )
+            fresh = box.addButton("Start a new history", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not fresh:
+                return None
+            kept = set_aside(path)
+            log.warning("Damaged history %s kept as %s", path, kept)
+
+
+class Application:
+    """The running app: owns the store, the controller and the window."""
+
+    def __init__(
+        self, app: QApplication, config: RuntimeConfig, environ: Mapping[str, str]
+    ) -> None:
+        self.app = app
+        self.config = config
+        redactor = setup_logging(config.paths.log_file)
+        self.keys = ApiKeys(environ, on_key_seen=redactor.add)
+        self.runner = TaskRunner(on_error=self._on_task_error)
+        self.theme = ThemeController(app, config.settings.theme, config.settings.font_size)
+        self.closed = asyncio.Event()
+
+    def build(self, store: ConversationStore) -> MainWindow:
+        config = self.config
+        self.store = store
+        self.clients = ClientSource(lambda: self.config, self.keys)
+        endpoint_url = self._endpoint_url()
+        self.catalog = ModelCatalog(config.paths.data_dir / "models-cache.json", endpoint_url)
+        self.controller = ChatController(store, self.clients, self.runner, self.catalog)
+        self.math = MathImages(MathRenderer())
+        self.math.set_colors(dark=self.theme.is_dark)
+        self.first_run = FirstRunPanel(
+            self.keys,
+            self.runner,
+            self._test_connection,
+            endpoint_url,
+            config.settings.dialect,
+        )
+        self.pane = ChatPane(
+            store,
+            self.controller,
+            self.catalog,
+            self.math,
+            new_chat=self._new_chat_defaults,
+            first_run=self.first_run,
+            open_params=self._open_params,
+            dark=self.theme.is_dark,
+        )
+        self.sidebar = Sidebar(store)
+        self.window = MainWindow(
+            self.sidebar,
+            self.pane,
+            extra_handlers={
+                "settings": self.open_settings,
+                "keyboard_shortcuts": self.open_help,
+            },
+            enter_sends=config.settings.enter_sends,
+        )
+        self.pane.composer.set_enter_sends(config.settings.enter_sends)
+        self.first_run.key_saved.connect(self._on_key_changed)
+        self.first_run.open_endpoint_settings.connect(lambda: self.open_settings("endpoint"))
+        self.theme.changed.connect(self._on_theme)
+        self.window.closing.connect(self.closed.set)
+        self._settings_dialog: SettingsDialog | None = None
+        if not self._has_key():
+            self.pane.show_first_run()
+        return self.window
+
+    # -- pieces -------------------------------------------------------------------------
+
+    def _endpoint_url(self) -> str:
+        try:
+            return self.config.endpoint().base_url
+        except ApiError:
+            return self.config.settings.base_url
+
+    def _has_key(self) -> bool:
+        if self.config.dialect is Dialect.OPENAI:
+            return True
+        try:
+            return self.keys.lookup(self._endpoint_url()) is not None
+        except Exception:  # noqa: BLE001 - no keychain means no key: the panel explains
+            return False
+
+    def _new_chat_defaults(self) -> NewChat:
+        settings = self.config.settings
+        choice = self.catalog.choose(settings.model)
+        return NewChat(choice.model, settings.system_prompt or None, settings.chat_params)
+
+    async def _test_connection(
+        self, base_url: str, dialect: str, key: str | None
+    ) -> list[ModelCard]:
+        async with MistralClient(
+            Endpoint.parse(base_url),
+            api_key=key,
+            dialect=Dialect(dialect),
+            connect_timeout=self.config.settings.connect_timeout,
+            read_timeout=self.config.settings.read_timeout,
+        ) as client:
+            return await client.list_models()
+
+    async def refresh_models(self) -> None:
+        try:
+            client = self.clients.client()
+        except Exception:  # noqa: BLE001 - no key yet: the catalog keeps its cache
+            return
+        try:
+            await self.catalog.refresh(client)
+        except ApiError as error:
+            log.info("Model list not refreshed: %s", error)
+
+    def _on_task_error(self, name: str, error: BaseException) -> None:
+        # Non-modal on purpose: a modal box would nest an event loop inside a task's
+        # completion callback.
+        window = getattr(self, "window", None)
+        if window is not None:
+            Toast.show_message(
+                window,
+                f"Something went wrong ({name}): {error}. "
+                f"Details are in {self.config.paths.log_file}.",
+                timeout_ms=12000,
+            )
+
+    def _on_key_changed(self) -> None:
+        self.clients.invalidate()
+        self.pane.show_conversation_page()
+        self.runner.start(self.refresh_models(), name="models")
+
+    def _on_theme(self, dark: bool) -> None:
+        self.math.set_colors(dark=dark)
+        self.pane.transcript.set_dark(dark)
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.config = replace(self.config, settings=settings)
+        self.clients.invalidate()
+        self.catalog.switch_endpoint(self._endpoint_url())
+        self.first_run.set_endpoint(self._endpoint_url(), settings.dialect)
+        self.theme.apply_settings(settings)
+        self.pane.composer.set_enter_sends(settings.enter_sends)
+        self.runner.start(self.refresh_models(), name="models")
+
+    def open_settings(self, page: str | None = None) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
+        if self._settings_dialog is None:
+            dialog = SettingsDialog(
+                settings_path=self.config.paths.settings_file,
+                loaded=self.config.loaded,
+                settings=self.config.settings,
+                keys=self.keys,
+                runner=self.runner,
+                test_connection=self._test_connection,
+                presets_path=self.config.paths.config_dir / "presets.toml",
+                models=[card.id for card in self.catalog.chat_models()],
+                parent=self.window,
+            )
+            dialog.settings_changed.connect(self.apply_settings)
+            dialog.key_changed.connect(self._on_key_changed)
+            self._settings_dialog = dialog
+        dialog = self._settings_dialog
+        show_page = getattr(dialog, "show_page", None)
+        if callable(show_page) and page:
+            show_page(page)
+        dialog.show()
+        dialog.activateWindow()
+
+    def open_help(self) -> None:
+        from app.ui.help_dialog import HelpDialog
+
+        HelpDialog(self.config.settings.enter_sends, parent=self.window).show()
+
+    def _open_params(self, conversation_id: str | None) -> None:
+        from app.ui.params_dialog import ParamsDialog
+
+        presets, _problems = load_presets(self.config.paths.config_dir / "presets.toml")
+        if conversation_id is None:
+            defaults = self._new_chat_defaults()
+            system, params, model = defaults.system_prompt, defaults.params, defaults.model
+        else:
+            conversation = self.store.get_conversation(conversation_id)
+            system, params = conversation.system_prompt, conversation.params
+            model = conversation.model or self.config.settings.model
+        dialog = ParamsDialog(
+            system,
+            params,
+            model,
+            presets,
+            [card.id for card in self.catalog.chat_models()],
+            default_model=self.config.settings.model,
+            parent=self.window,
+        )
+        # open(), not exec(): a nested event loop would run asyncio callbacks re-entrantly.
+        dialog.accepted.connect(lambda: self._apply_params(conversation_id, dialog))
+        dialog.open()
+
+    def _apply_params(self, conversation_id: str | None, dialog: ParamsDialog) -> None:
+        new_system, new_params, new_model = dialog.result_values()
+        if conversation_id is not None:
+            self.store.update_conversation(
+                conversation_id,
+                system_prompt=new_system,
+                params=new_params,
+                **({"model": new_model} if new_model else {}),
+            )
+            self.pane.open_conversation(conversation_id)
+            return
+        self.config = replace(
+            self.config,
+            settings=self.config.settings.with_values(
+                system_prompt=new_system or "",
+                temperature=new_params.temperature,
+                top_p=new_params.top_p,
+                max_tokens=new_params.max_tokens,
+                random_seed=new_params.random_seed,
+                safe_prompt=new_params.safe_prompt,
+            ),
+        )
+        if new_model:
+            self.pane.set_draft_model(new_model)
+
+    async def shutdown(self) -> None:
+        await self.controller.shutdown()
+        self.sidebar.shutdown()
+        self.math.shutdown()
+        self.store.close()
+
+
+def _close_on_signals(window: MainWindow) -> object:
+    """SIGTERM and SIGINT close the window the normal way, so answers are kept.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop waits in C++:
+    the wake-up file descriptor makes Qt's loop notice the signal at once.
+    """
+    if sys.platform == "win32":
+        return None
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    reader.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    notifier.activated.connect(drain)
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: window.close())
+    return (reader, writer, notifier)
+
+
+def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    """Open the window; returns the exit status once it is closed."""
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Maestrale")
+    app.setApplicationDisplayName("Maestrale")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Maestrale")
+    app.setDesktopFileName("maestrale")
+    config = load_config(
+        environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
+    )
+    import qasync  # type: ignore[import-untyped]
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    application = Application(app, config, environ)
+    store = _open_store(config)
+    if store is None:
+        return 8
+    try:
+        store.purge_trash(older_than=TRASH_KEPT)
+    except StoreError:
+        log.warning("Could not empty the trash", exc_info=True)
+    window = application.build(store)
+    for problem in config.problems:
+        log.warning("%s", problem)
+    window.show()
+    keep = _close_on_signals(window)
+    application.runner.start(application.refresh_models(), name="models")
+    with loop:
+        loop.run_until_complete(application.closed.wait())
+        loop.run_until_complete(application.shutdown())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    del keep
+    return 0
+
+
+__all__ = ["Application", "QUrl", "run_window"]

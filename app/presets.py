@@ -1,0 +1,257 @@
+"""Presets: named system prompts with sampling parameters, kept in ``presets.toml``.
+
+The file lives in the config folder beside ``settings.toml`` and is meant to be edited
+by hand: one ``[[preset]]`` table per preset. A bad entry is reported and skipped, never
+fatal; a file that cannot be parsed is kept aside before it is overwritten. Until the
+user has a file, the built-in presets of ``resources/presets.toml`` are used.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.domain.messages import ChatParams
+from app.resources import ResourcesMissing, resource_path
+from app.settings import OPTIONS_BY_NAME
+
+PRESETS_FILE_NAME = "presets.toml"
+# The sampling parameters a preset may set; their limits are those of the settings table.
+PARAM_NAMES = ("temperature", "top_p", "max_tokens", "random_seed", "safe_prompt")
+_KNOWN_KEYS = frozenset({"name", "system_prompt", "model", *PARAM_NAMES})
+_FALLBACK = "Default"
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A named starting point for a conversation; ``model`` None keeps the chosen model."""
+
+    name: str
+    system_prompt: str = ""
+    params: ChatParams = field(default_factory=ChatParams)
+    model: str | None = None
+
+
+def presets_path(config_dir: Path) -> Path:
+    """Where the user's presets live: ``presets.toml`` in the config folder."""
+    return config_dir / PRESETS_FILE_NAME
+
+
+def _preset_from_table(table: Any, origin: str, taken: set[str]) -> tuple[Preset | None, list[str]]:
+    """One ``[[preset]]`` table as a Preset, or None when it is unusable; and the problems."""
+    if not isinstance(table, dict):
+        return None, [f"{origin}: not a table of name, system_prompt and parameters; skipped."]
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None, [f'{origin}: has no name (name = "..."); skipped.']
+    name = name.strip()
+    where = f"{origin} ({name!r})"
+    if name.casefold() in taken:
+        return None, [f"{where}: another preset already has this name; skipped."]
+    problems: list[str] = []
+    system_prompt = table.get("system_prompt", "")
+    if not isinstance(system_prompt, str):
+        return None, [f"{where}: system_prompt must be text; skipped."]
+    model = table.get("model")
+    if model is not None and not (isinstance(model, str) and model.strip()):
+        problems.append(f"{where}: model must be a model id; the conversation's model is used.")
+        model = None
+    values: dict[str, Any] = {}
+    for name_of_param in PARAM_NAMES:
+        if name_of_param not in table:
+            continue
+        try:
+            values[name_of_param] = OPTIONS_BY_NAME[name_of_param].check(table[name_of_param])
+        except ValueError as error:
+            problems.append(f"{where}: {name_of_param} {error}; the model's default is used.")
+    for unknown in sorted(set(table) - _KNOWN_KEYS):
+        problems.append(f"{where}: unknown key {unknown!r} ignored.")
+    taken.add(name.casefold())
+    preset = Preset(
+        name=name,
+        system_prompt=system_prompt,
+        params=ChatParams(**values),
+        model=model.strip() if isinstance(model, str) else None,
+    )
+    return preset, problems
+
+
+def presets_from_mapping(data: Mapping[str, Any], origin: str) -> tuple[list[Preset], list[str]]:
+    """The presets of a parsed file, skipping (and reporting) every bad entry."""
+    tables = data.get("preset", [])
+    problems = [
+        f"{origin}: unknown key {key!r} ignored (presets are [[preset]] tables)."
+        for key in data
+        if key != "preset"
+    ]
+    if not isinstance(tables, list):
+        return [], [*problems, f"{origin}: 'preset' must be a list of [[preset]] tables."]
+    presets: list[Preset] = []
+    taken: set[str] = set()
+    for number, table in enumerate(tables, start=1):
+        preset, found = _preset_from_table(table, f"{origin}: preset {number}", taken)
+        problems.extend(found)
+        if preset is not None:
+            presets.append(preset)
+    return presets, problems
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open("rb") as stream:
+        return tomllib.load(stream)
+
+
+def builtin_presets() -> tuple[list[Preset], list[str]]:
+    """The presets shipped in ``resources/presets.toml`` (a bare "Default" if missing)."""
+    try:
+        path = resource_path(PRESETS_FILE_NAME)
+        presets, problems = presets_from_mapping(_read(path), f"built-in {PRESETS_FILE_NAME}")
+    except (ResourcesMissing, OSError, tomllib.TOMLDecodeError) as error:
+        return [Preset(_FALLBACK)], [f"The built-in presets cannot be read ({error})."]
+    return (presets or [Preset(_FALLBACK)]), problems
+
+
+def load_presets(path: Path) -> tuple[list[Preset], list[str]]:
+    """The user's presets, or the built-in ones when there is no file (or it is unreadable).
+
+    Never raises: every problem comes back as a sentence naming the file and entry.
+    """
+    try:
+        data = _read(path)
+    except FileNotFoundError:
+        return builtin_presets()
+    except OSError as error:
+        presets, problems = builtin_presets()
+        why = error.strerror or str(error)
+        return presets, [f"{path}: cannot be read ({why}); using the built-in presets.", *problems]
+    except tomllib.TOMLDecodeError as error:
+        presets, problems = builtin_presets()
+        return presets, [
+            f"{path}: not valid TOML ({error}); using the built-in presets until it is fixed "
+            "(saving keeps a copy of it).",
+            *problems,
+        ]
+    return presets_from_mapping(data, path.name)
+
+
+# Writing: TOML by hand, so that long prompts stay readable as multi-line strings.
+
+
+def _basic_string(text: str) -> str:
+    out = ['"']
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _multiline_string(text: str) -> str:
+    """A TOML multi-line basic string that reads back exactly as ``text``."""
+    out = ['"""\n']  # a newline right after the opening quotes is not part of the value
+    for index, char in enumerate(text):
+        following = text[index + 1] if index + 1 < len(text) else None
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"' and following in ('"', None):
+            # Escaping a quote followed by another (or by the closing quotes) means
+            # no run of three can ever form inside the string.
+            out.append('\\"')
+        elif char == "\r":
+            out.append("\\r")  # a raw CR would be read as part of a line break
+        elif char in "\n\t":
+            out.append(char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"""')
+    return "".join(out)
+
+
+def _string(text: str) -> str:
+    return _multiline_string(text) if "\n" in text else _basic_string(text)
+
+
+def _number(value: float | int) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} cannot be written to TOML")
+        return repr(value)
+    return str(value)
+
+
+def render_presets(presets: Iterable[Preset]) -> str:
+    lines = [
+        "# Maestrale presets: one [[preset]] table each. Edit freely; a bad entry is reported",
+        "# and skipped. Keys: name, system_prompt, model (optional: the conversation's model",
+        "# is kept when absent), temperature (0-1.5), top_p (above 0, at most 1), max_tokens,",
+        "# random_seed, safe_prompt (true/false). An absent parameter uses the model's default.",
+    ]
+    for preset in presets:
+        lines.append("")
+        lines.append("[[preset]]")
+        lines.append(f"name = {_basic_string(preset.name)}")
+        if preset.model:
+            lines.append(f"model = {_basic_string(preset.model)}")
+        params = preset.params
+        for name in ("temperature", "top_p", "max_tokens", "random_seed"):
+            value = getattr(params, name)
+            if value is not None:
+                lines.append(f"{name} = {_number(value)}")
+        if params.safe_prompt:
+            lines.append("safe_prompt = true")
+        lines.append(f"system_prompt = {_string(preset.system_prompt)}")
+    return "\n".join(lines) + "\n"
+
+
+def _keep_unreadable(path: Path) -> Path | None:
+    """Move aside a file that does not parse, so a save never destroys hand edits."""
+    try:
+        _read(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        kept = path.with_name(f"{path.name}.unreadable-{stamp}")
+        path.replace(kept)
+        return kept
+    return None
+
+
+def save_presets(path: Path, presets: Sequence[Preset]) -> None:
+    """Write ``presets`` atomically; an existing file that does not parse is kept aside.
+
+    Raises ValueError for two presets with the same name (or an empty name), and
+    OSError when the folder cannot be written.
+    """
+    seen: set[str] = set()
+    for preset in presets:
+        key = preset.name.strip().casefold()
+        if not key:
+            raise ValueError("Every preset needs a name.")
+        if key in seen:
+            raise ValueError(f"Two presets are named {preset.name.strip()!r}: rename one.")
+        seen.add(key)
+    text = render_presets(presets)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _keep_unreadable(path)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

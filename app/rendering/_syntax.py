@@ -1,0 +1,192 @@
+"""The markdown dialect of model output: CommonMark, tables, strikethrough, task lists, TeX math.
+
+Math comes in four spellings: `$x$` and `\\(x\\)` inline, `$$x$$` and `\\[x\\]` displayed.
+Displayed math never spans a blank line (TeX forbids one there too), so a blank line
+outside a fenced code block always ends the markdown block before it (see blocks.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+if TYPE_CHECKING:
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+
+_DISPLAY_DELIMITERS = (("$$", "$$"), ("\\[", "\\]"))
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+_FENCES = ("```", "~~~")
+
+
+class _Parser(MarkdownIt):
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        # Every link becomes a link token; the HTML writer alone decides which become
+        # anchors, and shows the label of the others (markdown-it would show their source).
+        return True
+
+
+@functools.cache
+def parser() -> MarkdownIt:
+    """The shared parser. It keeps no state between calls, so threads may share it."""
+    md = _Parser("commonmark", {"html": False})
+    md.enable(["table", "strikethrough"])
+    md.use(tasklists_plugin)
+    # Currency stays text: "$5 and $10" is not math, because a closing "$" may not be
+    # followed by a digit nor preceded by a space.
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.disable("math_block")  # replaced by display_math, which may interrupt a paragraph
+    md.block.ruler.before(
+        "fence",
+        "display_math",
+        _display_math,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.inline.ruler.before("escape", "bracket_math", _bracket_math)
+    md.core.ruler.push("display_math_paragraphs", _lift_display_math)
+    return md
+
+
+def _display_math(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """`$$ ... $$` or `\\[ ... \\]` starting a line, closed at the end of a later line."""
+    if state.is_code_block(start_line):
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    first = state.src[begin : state.eMarks[start_line]]
+    delimiters = [pair for pair in _DISPLAY_DELIMITERS if first.startswith(pair[0])]
+    if not delimiters:
+        return False
+    opener, closer = delimiters[0]
+    rest = first[len(opener) :].rstrip()
+    if rest.endswith(closer) and rest:
+        parts = [rest[: -len(closer)]]
+        last = start_line
+    elif closer in rest:
+        return False  # closed mid-line: inline math in a paragraph
+    else:
+        parts = [rest]
+        last = start_line + 1
+        while True:
+            if last >= end_line or state.isEmpty(last) or state.sCount[last] < state.blkIndent:
+                return False
+            line = state.src[state.bMarks[last] + state.tShift[last] : state.eMarks[last]].rstrip()
+            if line.startswith(_FENCES) and not state.is_code_block(last):
+                return False  # a code fence ends any block, so a stream may be cut before it
+            if line.endswith(closer):
+                parts.append(line[: -len(closer)])
+                break
+            parts.append(line)
+            last += 1
+    tex = "\n".join(parts).strip()
+    if not tex:
+        return False
+    if not silent:
+        token = state.push("math_block", "math", 0)
+        token.block = True
+        token.content = tex
+        token.markup = opener
+        token.map = [start_line, last + 1]
+    state.line = last + 1
+    return True
+
+
+def _bracket_math(state: StateInline, silent: bool) -> bool:
+    """`\\(x\\)`, inline; runs before the rule for backslash escapes.
+
+    Displayed `\\[x\\]` is a block of its own lines only (see _display_math): within a
+    line of text, "\\[1\\]" is how markdown writes a literal "[1]".
+    """
+    pos = state.pos
+    src = state.src
+    if not src.startswith("\\(", pos) or pos + 2 > state.posMax:
+        return False
+    # A failed search is remembered, or many unclosed "\(" would cost quadratic time.
+    miss = state.env.get("bracket_math_miss")
+    if miss is not None and miss[0] is src and miss[1] <= pos and miss[2] >= state.posMax:
+        return False
+    end = src.find("\\)", pos + 2, state.posMax)
+    if end < 0:
+        state.env["bracket_math_miss"] = (src, pos, state.posMax)
+        return False
+    tex = src[pos + 2 : end].strip()
+    if not tex:
+        return False
+    if not silent:
+        token = state.push("math_inline", "math", 0)
+        token.content = tex
+        token.markup = "\\("
+    state.pos = end + 2
+    return True
+
+
+def _lift_display_math(state: StateCore) -> None:
+    """`$$x$$` written within a paragraph's lines becomes a block between paragraphs.
+
+    "The sum $$\\sum x$$ grows" is one paragraph to CommonMark; shown in a paragraph of
+    its own, the formula can be centred like any other displayed formula.
+    """
+    tokens = state.tokens
+    if not any(_has_display_math(token) for token in tokens):
+        return
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if (
+            token.type == "paragraph_open"
+            and index + 2 < len(tokens)
+            and _has_display_math(tokens[index + 1])
+        ):
+            _split_paragraph(tokens[index : index + 3], out)
+            index += 3
+        else:
+            out.append(token)
+            index += 1
+    state.tokens = out
+
+
+def _has_display_math(token: Token) -> bool:
+    return token.type == "inline" and any(
+        child.type == "math_inline_double" for child in token.children or ()
+    )
+
+
+def _split_paragraph(paragraph: list[Token], out: list[Token]) -> None:
+    opening, inline, closing = paragraph
+    segment: list[Token] = []
+
+    def emit_segment() -> None:
+        while segment and _is_blank(segment[0]):
+            segment.pop(0)
+        while segment and _is_blank(segment[-1]):
+            segment.pop()
+        if not segment:
+            return
+        text = Token("inline", "", 0, children=list(segment), level=inline.level, block=True)
+        out.extend((opening, text, closing))
+        segment.clear()
+
+    for child in inline.children or ():
+        if child.type != "math_inline_double":
+            segment.append(child)
+            continue
+        if not child.content.strip():  # "$$ $$" is no formula
+            text = f"{child.markup}{child.content}{child.markup}"
+            segment.append(Token("text", "", 0, content=text))
+            continue
+        emit_segment()
+        math = Token("math_block", "math", 0, content=child.content.strip(), block=True)
+        math.markup = child.markup
+        math.level = opening.level
+        out.append(math)
+    emit_segment()
+
+
+def _is_blank(token: Token) -> bool:
+    return token.type in _BREAKS or (token.type == "text" and not token.content.strip())

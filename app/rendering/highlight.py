@@ -1,0 +1,200 @@
+"""Syntax highlighting of code blocks: Pygments lexers and colours, as inline-styled HTML spans.
+
+Pygments is imported on first use, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+# Pygments ships no type hints; it is typed here by what this module uses of it. The
+# imports say "unused-ignore" too, so that installing types-Pygments changes nothing.
+
+# Past either limit a block is shown as plain text: Pygments lexes about 0.5-3 s per
+# megabyte, and the transcript must stay responsive while a huge block streams in.
+MAX_HIGHLIGHT_CHARS = 100_000
+MAX_HIGHLIGHT_LINES = 3000
+
+# Info strings that name no lexer of their own, or mean "no highlighting".
+_ALIASES = {"jsonc": "json", "svelte": "html", "env": "bash", "shellsession": "console"}
+_PLAIN = frozenset({"", "text", "txt", "plain", "plaintext", "none", "output", "log"})
+_MAX_LANGUAGE_CHARS = 40
+
+# GitHub's light theme ("Primer prettylights"); Pygments ships only the dark one.
+_GITHUB_LIGHT = {
+    "Comment": "#6e7781",
+    "Comment.Preproc": "#cf222e",
+    "Keyword": "#cf222e",
+    "Keyword.Constant": "#0550ae",
+    "Keyword.Type": "#cf222e",
+    "Operator.Word": "#cf222e",
+    "Name.Builtin": "#0550ae",
+    "Name.Builtin.Pseudo": "#953800",
+    "Name.Function": "#8250df",
+    "Name.Function.Magic": "#0550ae",
+    "Name.Class": "#953800",
+    "Name.Decorator": "#8250df",
+    "Name.Exception": "#953800",
+    "Name.Constant": "#0550ae",
+    "Name.Variable": "#953800",
+    "Name.Namespace": "#24292f",
+    "Name.Tag": "#116329",
+    "Name.Attribute": "#0550ae",
+    "Name.Entity": "#0550ae",
+    "Name.Label": "#0550ae",
+    "Literal.String": "#0a3069",
+    "Literal.String.Escape": "#0550ae",
+    "Literal.String.Regex": "#116329",
+    "Literal.String.Symbol": "#0550ae",
+    "Literal.Number": "#0550ae",
+    "Generic.Deleted": "#82071e",
+    "Generic.Inserted": "#116329",
+    "Generic.Heading": "bold #0550ae",
+    "Generic.Subheading": "bold #8250df",
+    "Generic.Emph": "italic",
+    "Generic.Strong": "bold",
+    "Generic.Prompt": "#6e7781",
+    "Error": "#82071e",
+}
+
+
+class Lexer(Protocol):
+    """What this module uses of a Pygments lexer."""
+
+    def get_tokens(self, text: str) -> Iterable[tuple[Any, str]]:
+        """(token type, text) pairs whose texts, joined, give back the whole text."""
+        ...
+
+
+def language_of(info: str) -> str:
+    """The language named by a fence's info string: its first word (```python title="x")."""
+    words = info.split(maxsplit=1)
+    return words[0] if words else ""
+
+
+@functools.lru_cache(maxsize=128)
+def find_lexer(language: str) -> Lexer | None:
+    """The lexer for a fence language (alias, name or file extension), or None for plain text.
+
+    Args:
+        language: what the fence names, any case: "python", "py", "C++", "Dockerfile", "rs".
+    """
+    name = language.strip().lower()
+    if name in _PLAIN or len(name) > _MAX_LANGUAGE_CHARS:
+        return None
+    name = _ALIASES.get(name, name)
+    from pygments.lexers import (  # type: ignore[import-untyped, unused-ignore]
+        get_lexer_by_name,
+        get_lexer_for_filename,
+    )
+    from pygments.util import ClassNotFound  # type: ignore[import-untyped, unused-ignore]
+
+    # The exact text must come back: no stripped or added newlines.
+    options = {"stripnl": False, "ensurenl": False}
+    lexer: Lexer
+    try:
+        lexer = get_lexer_by_name(name, **options)
+    except ClassNotFound:
+        filename = name if "." in name else f"code.{name}"
+        try:
+            lexer = get_lexer_for_filename(filename, **options)
+        except ClassNotFound:
+            return None
+    return lexer
+
+
+def highlight_html(source: str, language: str, *, dark: bool) -> str | None:
+    """Source as escaped HTML with colour spans, ready to go inside a `<pre>`.
+
+    Text in the style's default colour gets no span: the caller's `<pre>` sets that colour.
+
+    Return:
+        None when the language is unknown or plain, or the source is too large to
+        highlight quickly; the caller then shows escaped plain text.
+    """
+    if len(source) > MAX_HIGHLIGHT_CHARS or source.count("\n") >= MAX_HIGHLIGHT_LINES:
+        return None
+    if find_lexer(language) is None:
+        return None
+    return _highlight(source, language.strip().lower(), dark)
+
+
+# Streaming re-renders an unfinished list or quote at every frame, with any complete code
+# block inside it: the cache makes that cost one dictionary look-up per frame.
+@functools.lru_cache(maxsize=32)
+def _highlight(source: str, language: str, dark: bool) -> str:
+    lexer = find_lexer(language)
+    assert lexer is not None
+    css_for = _css_for(dark)
+    out: list[str] = []
+    run: list[str] = []
+    run_css = ""
+
+    def flush() -> None:
+        text = html.escape("".join(run), quote=False)
+        if not run_css:
+            out.append(text)
+            return
+        # Spans never hold a line break, so every line of the <pre> is self-contained.
+        out.append(
+            "\n".join(
+                f'<span style="{run_css}">{line}</span>' if line else ""
+                for line in text.split("\n")
+            )
+        )
+
+    for ttype, value in lexer.get_tokens(source):
+        # Whitespace looks the same in any colour: it joins the current run.
+        css = run_css if value.isspace() else css_for(ttype)
+        if css != run_css:
+            if run:
+                flush()
+                run.clear()
+            run_css = css
+        run.append(value)
+    if run:
+        flush()
+    return "".join(out)
+
+
+@functools.cache
+def _css_for(dark: bool) -> Callable[[Any], str]:
+    """The inline CSS for each Pygments token type in the theme's style."""
+    from pygments.token import Token  # type: ignore[import-untyped, unused-ignore]
+
+    style = _style(dark)
+    base = style.style_for_token(Token)
+
+    @functools.cache
+    def css(ttype: Any) -> str:
+        # Token types unknown to the style take the style of their nearest known parent.
+        while not style.styles_token(ttype) and ttype.parent is not None:
+            ttype = ttype.parent
+        entry = style.style_for_token(ttype)
+        parts = []
+        if entry["color"] and entry["color"] != base["color"]:
+            parts.append(f"color:#{entry['color']}")
+        if entry["bold"]:
+            parts.append("font-weight:bold")
+        if entry["italic"]:
+            parts.append("font-style:italic")
+        return ";".join(parts)
+
+    return css
+
+
+@functools.cache
+def _style(dark: bool) -> Any:
+    """The Pygments style class for the theme: GitHub dark, or GitHub light."""
+    from pygments.style import Style  # type: ignore[import-untyped, unused-ignore]
+    from pygments.styles import get_style_by_name  # type: ignore[import-untyped, unused-ignore]
+    from pygments.token import string_to_tokentype  # type: ignore[import-untyped, unused-ignore]
+
+    if dark:
+        return get_style_by_name("github-dark")
+    # Made by Style's metaclass, as a class statement would, which resolves inheritance.
+    styles = {string_to_tokentype(name): value for name, value in _GITHUB_LIGHT.items()}
+    return type(Style)("GitHubLight", (Style,), {"styles": styles, "background_color": "#f6f8fa"})

@@ -1,0 +1,375 @@
+"""Markdown from the model turned into HTML for QTextDocument, treating the text as hostile.
+
+Only tags this module writes reach the HTML: raw HTML in the input is shown as text, links
+become anchors only for http, https and mailto, and no image is ever loaded (an `<img>`
+names only a `maestrale-math:` formula the caller already holds). Anchors the transcript
+must handle itself: `maestrale-copy:<n>` (copy code block n) and the links listed in
+`Rendered.links`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from markdown_it.token import Token
+
+from app.rendering._syntax import parser
+from app.rendering.highlight import highlight_html, language_of
+from app.rendering.palette import Palette, palette
+
+COPY_SCHEME = "maestrale-copy"
+MATH_SCHEME = "maestrale-math"
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MAX_LABEL_CHARS = 40
+_UNCHECKED = "\u2610"  # ☐
+_CHECKED = "\u2611"  # ☑
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A code block as written: `source` is what "Copy" puts on the clipboard."""
+
+    language: str
+    source: str
+
+
+@dataclass(frozen=True)
+class MathRequest:
+    """A formula the math source could not give at once."""
+
+    tex: str
+    display: bool
+
+
+class MathSource(Protocol):
+    """Typeset formulas the transcript already holds as images."""
+
+    def image_url(self, tex: str, display: bool) -> str | None:
+        """A `maestrale-math:<key>` URL when the image is ready, else None."""
+        ...
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One markdown text as HTML, and what the transcript needs to act on it.
+
+    Attributes:
+        html: a fragment for QTextDocument.setHtml() or QTextCursor.insertHtml().
+        code_blocks: the blocks whose "Copy" anchors are `maestrale-copy:<first_code_index + i>`.
+        math_pending: formulas shown as TeX for now; typeset them and render again.
+        links: the addresses of the anchors, each http, https or mailto.
+    """
+
+    html: str
+    code_blocks: tuple[CodeBlock, ...]
+    math_pending: tuple[MathRequest, ...]
+    links: tuple[str, ...]
+
+
+def render_markdown(
+    text: str,
+    *,
+    dark: bool,
+    math: MathSource | None = None,
+    first_code_index: int = 0,
+    streaming: bool = False,
+) -> Rendered:
+    """Render model output for a light or dark transcript.
+
+    Args:
+        text: markdown, untrusted.
+        dark: choose colours for a dark background.
+        math: typeset formulas; without one every formula is shown as TeX and pending.
+        first_code_index: the number of the first code block, for rendering a message
+            in pieces whose copy anchors must not collide.
+        streaming: the text is the unfinished end of an answer, rendered again at every
+            frame: a code block still open at its end is not highlighted yet (that would
+            cost time in proportion to the block at every frame).
+    """
+    writer = _HtmlWriter(
+        palette(dark=dark),
+        dark=dark,
+        math=math,
+        first_code=first_code_index,
+        text=text,
+        streaming=streaming,
+    )
+    writer.write(parser().parse(text, {}))
+    return Rendered(
+        html="".join(writer.out),
+        code_blocks=tuple(writer.code_blocks),
+        math_pending=tuple(writer.math_pending),
+        links=tuple(writer.links),
+    )
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether a link may become an anchor: only http, https and mailto addresses."""
+    match = _SCHEME.match(url)
+    return match is not None and match.group(1).lower() in LINK_SCHEMES
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+class _HtmlWriter:
+    """Walks markdown-it tokens; any token it does not know shows as escaped text."""
+
+    def __init__(
+        self,
+        colors: Palette,
+        *,
+        dark: bool,
+        math: MathSource | None,
+        first_code: int,
+        text: str,
+        streaming: bool,
+    ) -> None:
+        self.out: list[str] = []
+        self.code_blocks: list[CodeBlock] = []
+        # Dicts keep the first occurrence of each, in order.
+        self.math_pending: dict[MathRequest, None] = {}
+        self.links: dict[str, None] = {}
+        self._colors = colors
+        self._dark = dark
+        self._math = math
+        self._first_code = first_code
+        self._source = text
+        self._streaming = streaming
+        self._lines: list[str] | None = None
+        self._anchors: list[bool] = []  # for each open link: did it become an <a>?
+        self._list_depth = 0
+        c = colors
+        self._tags: dict[str, str] = {
+            "blockquote_open": (
+                '<table width="100%" cellspacing="0" cellpadding="0" '
+                'style="margin-top:4px; margin-bottom:4px">'
+                f'<tr><td width="4" bgcolor="{c.quote_bar}"></td>'
+                f'<td style="padding-left:10px; color:{c.quote_text}">'
+            ),
+            "blockquote_close": "</td></tr></table>",
+            "list_item_open": "<li>",
+            "list_item_close": "</li>",
+            "table_open": (
+                '<table border="1" cellspacing="0" cellpadding="5" '
+                f'style="border-collapse:collapse; border-color:{c.table_border}; '
+                'margin-top:6px; margin-bottom:6px">'
+            ),
+            "table_close": "</table>",
+            "tr_open": "<tr>",
+            "tr_close": "</tr>",
+            "th_close": "</th>",
+            "td_close": "</td>",
+            "hr": "<hr/>",
+            "em_open": "<em>",
+            "em_close": "</em>",
+            "strong_open": "<strong>",
+            "strong_close": "</strong>",
+            "s_open": "<s>",
+            "s_close": "</s>",
+            "softbreak": "\n",
+            "hardbreak": "<br/>",
+            "thead_open": "",
+            "thead_close": "",
+            "tbody_open": "",
+            "tbody_close": "",
+        }
+        self._handlers: dict[str, Callable[[Token], None]] = {
+            "paragraph_open": self._paragraph,
+            "paragraph_close": self._paragraph,
+            "heading_open": self._heading,
+            "heading_close": self._heading,
+            "bullet_list_open": self._list_open,
+            "ordered_list_open": self._list_open,
+            "bullet_list_close": self._list_close,
+            "ordered_list_close": self._list_close,
+            "th_open": self._cell,
+            "td_open": self._cell,
+            "fence": self._code_block,
+            "code_block": self._code_block,
+            "math_block": self._display_math,
+            "inline": self._inline,
+            "text": self._text,
+            "code_inline": self._code_inline,
+            "link_open": self._link_open,
+            "link_close": self._link_close,
+            "image": self._image,
+            "math_inline": self._inline_math,
+            "math_inline_double": self._inline_math,
+            "html_inline": self._html_inline,
+        }
+
+    def write(self, tokens: Sequence[Token]) -> None:
+        """Write block or inline tokens."""
+        for token in tokens:
+            tag = self._tags.get(token.type)
+            if tag is not None:
+                self.out.append(tag)
+                continue
+            handler = self._handlers.get(token.type)
+            if handler is not None:
+                handler(token)
+            elif token.children:
+                self.write(token.children)
+            elif token.content:
+                self.out.append(_escape(token.content))
+
+    # Blocks
+
+    def _paragraph(self, token: Token) -> None:
+        if not token.hidden:  # a tight list item's text has no paragraph
+            self.out.append("<p>" if token.nesting > 0 else "</p>")
+
+    def _heading(self, token: Token) -> None:
+        tag = token.tag if token.tag in _HEADINGS else "h6"
+        self.out.append(f"<{tag}>" if token.nesting > 0 else f"</{tag}>")
+
+    def _list_open(self, token: Token) -> None:
+        # Qt puts a paragraph's worth of space around every list, nested ones too.
+        margin = 0 if self._list_depth else 4
+        style = f"margin-top:{margin}px; margin-bottom:{margin}px"
+        self._list_depth += 1
+        if token.type == "ordered_list_open":
+            start = token.attrs.get("start")
+            number = f' start="{start}"' if isinstance(start, int) else ""
+            self.out.append(f'<ol{number} style="{style}">')
+        elif "contains-task-list" in str(token.attrs.get("class", "")):
+            self.out.append(f'<ul style="{style}; list-style-type:none">')  # ☐ ☑ are bullets
+        else:
+            self.out.append(f'<ul style="{style}">')
+
+    def _list_close(self, token: Token) -> None:
+        self._list_depth -= 1
+        self.out.append("</ol>" if token.type == "ordered_list_close" else "</ul>")
+
+    def _cell(self, token: Token) -> None:
+        align = _ALIGN.get(str(token.attrs.get("style", "")), "left")
+        if token.type == "th_open":
+            self.out.append(f'<th align="{align}" bgcolor="{self._colors.table_header_bg}">')
+        else:
+            self.out.append(f'<td align="{align}">')
+
+    def _code_block(self, token: Token) -> None:
+        language = language_of(token.info)
+        source = token.content.removesuffix("\n")  # markdown ends every block with one
+        number = self._first_code + len(self.code_blocks)
+        self.code_blocks.append(CodeBlock(language=language, source=source))
+        code = None
+        if not (self._streaming and token.type == "fence" and not self._closed(token)):
+            code = highlight_html(source, language, dark=self._dark)
+        if code is None:
+            code = html.escape(source, quote=False)
+        label = _escape(language[:_MAX_LABEL_CHARS] or "text")
+        c = self._colors
+        header = (
+            f'bgcolor="{c.code_header_bg}" style="padding:4px; padding-left:8px; padding-right:8px"'
+        )
+        self.out.append(
+            f'<table width="100%" cellspacing="0" cellpadding="0" bgcolor="{c.code_bg}" '
+            'style="margin-top:6px; margin-bottom:6px">'
+            f'<tr><td {header}><span style="color:{c.muted}; font-size:small">{label}</span></td>'
+            f'<td align="right" {header}><a href="{COPY_SCHEME}:{number}" '
+            f'style="color:{c.link}; text-decoration:none; font-size:small">Copy</a></td></tr>'
+            '<tr><td colspan="2" style="padding:8px">'
+            f'<pre style="margin:0; white-space:pre-wrap; color:{c.code_text}">{code}</pre>'
+            "</td></tr></table>"
+        )
+
+    def _closed(self, fence: Token) -> bool:
+        """Whether a fence token ends with a closing fence (not with the text)."""
+        if fence.map is None or fence.map[1] - fence.map[0] < 2:
+            return False
+        if self._lines is None:
+            self._lines = self._source.split("\n")
+        last = fence.map[1] - 1
+        line = self._lines[last].lstrip(" \t>").rstrip() if last < len(self._lines) else ""
+        marker = fence.markup
+        return len(line) >= len(marker) and line == marker[0] * len(line)
+
+    def _display_math(self, token: Token) -> None:
+        self.out.append(f'<p align="center">{self._formula(token.content, display=True)}</p>')
+
+    # Inline
+
+    def _inline(self, token: Token) -> None:
+        self.write(token.children or ())
+
+    def _text(self, token: Token) -> None:
+        self.out.append(_escape(token.content))
+
+    def _code_inline(self, token: Token) -> None:
+        color = self._colors.inline_code_bg
+        self.out.append(f'<code style="background-color:{color}">{_escape(token.content)}</code>')
+
+    def _link_open(self, token: Token) -> None:
+        href = str(token.attrs.get("href", ""))
+        # A link inside a link (an image link's label) cannot be an anchor of its own.
+        anchor = is_safe_link(href) and not any(self._anchors)
+        self._anchors.append(anchor)
+        if anchor:
+            self.links[href] = None
+            self.out.append(f'<a href="{_escape(href)}" style="color:{self._colors.link}">')
+
+    def _link_close(self, token: Token) -> None:
+        if self._anchors.pop():
+            self.out.append("</a>")
+
+    def _image(self, token: Token) -> None:
+        alt = _plain_text(token.children or ())
+        label = _escape(f"[image: {alt}]" if alt else "[image]")
+        src = str(token.attrs.get("src", ""))
+        # Never loaded: an http(s) image is a link the user may choose to open.
+        if src.lower().startswith(("http:", "https:")) and not any(self._anchors):
+            self.links[src] = None
+            color = self._colors.link
+            self.out.append(f'<a href="{_escape(src)}" style="color:{color}">{label}</a>')
+        else:
+            self.out.append(label)
+
+    def _inline_math(self, token: Token) -> None:
+        tex = token.content.strip()
+        if not tex:  # "$$ $$" in a heading or a table cell is no formula
+            self.out.append(_escape(f"{token.markup}{token.content}{token.markup}"))
+            return
+        self.out.append(self._formula(tex, display=token.type == "math_inline_double"))
+
+    def _html_inline(self, token: Token) -> None:
+        # With raw HTML disabled, only the task-list plugin makes these: its checkboxes.
+        content = token.content
+        if content.startswith("<input") and "task-list-item-checkbox" in content:
+            self.out.append(_CHECKED if 'checked="checked"' in content else _UNCHECKED)
+        else:
+            self.out.append(_escape(content))
+
+    def _formula(self, tex: str, *, display: bool) -> str:
+        url = self._math.image_url(tex, display) if self._math is not None else None
+        if url is None:
+            self.math_pending[MathRequest(tex=tex, display=display)] = None
+            color = self._colors.math_placeholder
+            return f'<code style="color:{color}">{_escape(tex)}</code>'
+        if not url.startswith(f"{MATH_SCHEME}:"):
+            raise ValueError(f"a math source gave {url!r}, not a {MATH_SCHEME}: URL")
+        align = "" if display else ' style="vertical-align:middle"'
+        return f'<img src="{_escape(url)}" alt="{_escape(tex)}"{align}/>'
+
+
+def _plain_text(tokens: Sequence[Token]) -> str:
+    """The text of inline tokens without their markup (an image's alt text)."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.children:
+            parts.append(_plain_text(token.children))
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            parts.append(token.content)
+    return "".join(parts)

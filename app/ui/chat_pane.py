@@ -1,0 +1,339 @@
+"""The right side of the window: the conversation's header, transcript and composer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QStackedLayout,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.chat.catalog import ModelCatalog
+from app.chat.controller import ChatController, NewChat
+from app.domain.messages import Message, Role
+from app.domain.tree import MessageTree
+from app.store.conversations import ConversationStore
+from app.ui.composer import Composer
+from app.ui.find_bar import FindBar
+from app.ui.icons import icon
+from app.ui.model_picker import ModelPicker
+from app.ui.transcript.math_images import MathImages
+from app.ui.transcript.view import TranscriptView
+
+OPENABLE_SCHEMES = ("http", "https", "mailto")
+
+
+def branches_of(tree: MessageTree, path: list[Message]) -> dict[str, tuple[int, int]]:
+    """For each message on the branch: its place among its alternatives and their count."""
+    result: dict[str, tuple[int, int]] = {}
+    for message in path:
+        siblings = tree.siblings(message.id)
+        index = next(i for i, m in enumerate(siblings) if m.id == message.id)
+        result[message.id] = (index, len(siblings))
+    return result
+
+
+class ChatPane(QWidget):
+    """Signals: title_changed(str) (for the window title), needs_key(str)."""
+
+    title_changed = Signal(str)
+    busy_changed = Signal(bool)  # the open conversation's answer started or ended
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        controller: ChatController,
+        catalog: ModelCatalog,
+        math: MathImages,
+        *,
+        new_chat: Callable[[], NewChat],
+        first_run: QWidget,
+        open_params: Callable[[str | None], None] | None = None,
+        confirm_link: Callable[[QUrl], bool] | None = None,
+        dark: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._controller = controller
+        self._catalog = catalog
+        self._new_chat_defaults = new_chat
+        self._confirm_link = confirm_link or self._ask_before_opening
+        self._open_params = open_params
+        self.conversation_id: str | None = None
+        self._sending = False
+        self._draft_model: str | None = None
+        self.setObjectName("chatPane")
+
+        header = self._build_header(catalog)
+        self._build_conversation(math, dark, header)
+        self._first_run = first_run
+        self._pages = QStackedLayout(self)
+        self._pages.addWidget(self._conversation_page)
+        self._pages.addWidget(first_run)
+
+        self._connect(controller)
+        self.new_chat()
+
+    def _build_header(self, catalog: ModelCatalog) -> QHBoxLayout:
+        self.title = QLabel("New chat")
+        self.title.setObjectName("chatTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.picker = ModelPicker(catalog)
+        self.picker.model_chosen.connect(self._on_model_chosen)
+        self.params_button = QToolButton()
+        self.params_button.setObjectName("paramsButton")
+        self.params_button.setIcon(icon("sliders"))
+        self.params_button.setText("Parameters")
+        self.params_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.params_button.setAccessibleName("System prompt and parameters")
+        self.params_button.setToolTip("System prompt and parameters of this conversation")
+        self.params_button.clicked.connect(self._on_params)
+        header = QHBoxLayout()
+        header.setContentsMargins(16, 8, 12, 8)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.picker)
+        header.addWidget(self.params_button)
+        return header
+
+    def _build_conversation(self, math: MathImages, dark: bool, header: QHBoxLayout) -> None:
+        controller = self._controller
+        self.transcript = TranscriptView(math, dark=dark)
+        self.transcript.regenerate_requested.connect(controller.regenerate)
+        self.transcript.retry_requested.connect(controller.retry)
+        self.transcript.continue_requested.connect(controller.continue_answer)
+        self.transcript.edit_submitted.connect(controller.edit_and_resend)
+        self.transcript.branch_requested.connect(controller.switch_branch)
+        self.transcript.link_activated.connect(self._on_link)
+        self.find_bar = FindBar()
+        self.find_bar.find_requested.connect(self._on_find)
+        self.find_bar.closed.connect(self._focus_composer)
+        self.empty = QLabel("How can I help you today?")
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.composer = Composer()
+        self.composer.send.connect(self._on_send)
+        self.composer.stop.connect(self.stop)
+        self.composer.edit_last.connect(self.edit_last_question)
+        self.composer.setMaximumWidth(820)
+
+        self._conversation_page = QWidget()
+        page = QVBoxLayout(self._conversation_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        page.addLayout(header)
+        page.addWidget(self.find_bar)
+        self._middle = QStackedLayout()
+        self._middle.addWidget(self.transcript)
+        self._middle.addWidget(self.empty)
+        page.addLayout(self._middle, 1)
+        composer_row = QHBoxLayout()
+        composer_row.setContentsMargins(24, 4, 24, 16)
+        composer_row.addStretch(1)
+        composer_row.addWidget(self.composer, 20)
+        composer_row.addStretch(1)
+        page.addLayout(composer_row)
+
+    def _connect(self, controller: ChatController) -> None:
+        controller.conversation_created.connect(self._on_created)
+        controller.message_stored.connect(self._on_message_stored)
+        controller.answer_pending.connect(self._on_pending)
+        controller.answer_delta.connect(self.transcript.append_delta)
+        controller.answer_finished.connect(self._on_finished)
+        controller.streaming_changed.connect(self._on_streaming)
+        controller.branch_changed.connect(self._on_branch_changed)
+        controller.conversation_changed.connect(self._on_conversation_changed)
+        controller.needs_key.connect(self.show_first_run)
+
+    def _focus_composer(self) -> None:
+        self.composer.edit.setFocus()
+
+    def focus_composer(self) -> None:
+        self.show_conversation_page()
+
+    def zoom(self, step: int) -> None:
+        """Ctrl+plus / Ctrl+minus / Ctrl+0: the transcript's text size."""
+        self.transcript.zoom(step)
+
+    # -- pages --------------------------------------------------------------------------
+
+    def show_first_run(self, reason: str = "") -> None:
+        setter = getattr(self._first_run, "set_reason", None)
+        if callable(setter) and reason:
+            setter(reason)
+        self._pages.setCurrentWidget(self._first_run)
+
+    def show_conversation_page(self) -> None:
+        self._pages.setCurrentWidget(self._conversation_page)
+        self.composer.edit.setFocus()
+
+    # -- opening ------------------------------------------------------------------------
+
+    def new_chat(self) -> None:
+        self._switch_draft(None)
+        self.conversation_id = None
+        self.transcript.clear()
+        self._middle.setCurrentWidget(self.empty)
+        defaults = self._new_chat_defaults()
+        self._draft_model = defaults.model
+        self.picker.set_model(defaults.model)
+        self._set_title("New chat")
+        self._set_busy(False)
+        self.composer.edit.setFocus()
+
+    def open_conversation(
+        self, conversation_id: str, *, focus: str | None = None, highlight: str | None = None
+    ) -> None:
+        conversation = self._store.get_conversation(conversation_id)
+        self._switch_draft(conversation_id)
+        self.conversation_id = conversation_id
+        tree = self._store.tree(conversation_id)
+        path = tree.path_to(conversation.current_leaf_id)
+        if focus is not None and focus not in {m.id for m in path} and focus in tree.by_id:
+            # A search hit on another branch: show that branch.
+            path = tree.path_to(tree.deepest_leaf(focus))
+        self._middle.setCurrentWidget(self.transcript if path else self.empty)
+        self.transcript.show_messages(
+            path, branches_of(tree, path), focus=focus, highlight=highlight
+        )
+        self.picker.set_model(conversation.model or "")
+        self._set_title(conversation.title)
+        self._set_busy(self._controller.is_streaming(conversation_id))
+        self.show_conversation_page()
+
+    def _switch_draft(self, conversation_id: str | None) -> None:
+        self.composer.switch_draft(conversation_id or "")
+
+    def _set_title(self, title: str) -> None:
+        self.title.setText(title)
+        self.title_changed.emit(title)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _on_send(self, text: str) -> None:
+        defaults = self._new_chat_defaults()
+        if self._draft_model:
+            defaults = NewChat(self._draft_model, defaults.system_prompt, defaults.params)
+        self._sending = True
+        try:
+            conversation_id = self._controller.send(self.conversation_id, text, defaults)
+        finally:
+            self._sending = False
+        if conversation_id is not None:
+            self.composer.clear_sent()
+
+    def _on_created(self, conversation_id: str) -> None:
+        if self._sending and self.conversation_id is None:
+            # Our new chat became a conversation: adopt it before its question arrives.
+            self.composer.clear_sent()
+            self.conversation_id = conversation_id
+            self.composer.switch_draft(conversation_id)
+            self.transcript.clear()
+            self._middle.setCurrentWidget(self.transcript)
+            self._set_title(self._store.get_conversation(conversation_id).title)
+
+    def stop(self) -> None:
+        if self.conversation_id is not None:
+            self._controller.stop(self.conversation_id)
+
+    def edit_last_question(self) -> None:
+        for message_id in reversed(self.transcript.message_ids):
+            item = self.transcript.item(message_id)
+            if item is not None and item.message.role is Role.USER:
+                item.start_editing()
+                return
+
+    def copy_last_answer(self) -> None:
+        for message_id in reversed(self.transcript.message_ids):
+            item = self.transcript.item(message_id)
+            if item is not None and item.message.role is Role.ASSISTANT:
+                item.copy_markdown()
+                return
+
+    def regenerate_last(self) -> None:
+        for message_id in reversed(self.transcript.message_ids):
+            item = self.transcript.item(message_id)
+            if item is not None and item.message.role is Role.ASSISTANT:
+                self._controller.regenerate(message_id)
+                return
+
+    def open_find(self) -> None:
+        self.find_bar.open_bar()
+
+    def _on_find(self, text: str, backward: bool) -> None:
+        self.find_bar.set_result(self.transcript.find_text(text, backward=backward))
+
+    def _on_model_chosen(self, model: str) -> None:
+        if self.conversation_id is None:
+            self._draft_model = model
+        else:
+            self._store.update_conversation(self.conversation_id, model=model)
+
+    def _on_params(self) -> None:
+        if self._open_params is not None:
+            self._open_params(self.conversation_id)
+
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme().lower() in OPENABLE_SCHEMES and self._confirm_link(url):
+            QDesktopServices.openUrl(url)
+
+    def _ask_before_opening(self, url: QUrl) -> bool:
+        address = url.toString()
+        answer = QMessageBox.question(
+            self,
+            "Open link?",
+            f"The answer links to:\n\n{address}\n\nOpen it in your browser?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Open
+
+    # -- controller signals ---------------------------------------------------------------
+
+    def _mine(self, conversation_id: str) -> bool:
+        return conversation_id == self.conversation_id
+
+    def _on_message_stored(self, message: Message) -> None:
+        if self._mine(message.conversation_id):
+            self._middle.setCurrentWidget(self.transcript)
+            tree = self._store.tree(message.conversation_id)
+            siblings = tree.siblings(message.id)
+            index = next(i for i, m in enumerate(siblings) if m.id == message.id)
+            self.transcript.add_message(message, (index, len(siblings)))
+
+    def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
+        if self._mine(conversation_id):
+            self.transcript.show_pending()
+
+    def _on_finished(self, message: Message) -> None:
+        if self._mine(message.conversation_id):
+            self.transcript.finish_message(message)
+
+    def _on_streaming(self, conversation_id: str, busy: bool) -> None:
+        if self._mine(conversation_id):
+            self._set_busy(busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.composer.set_busy(busy)
+        self.busy_changed.emit(busy)
+
+    def set_draft_model(self, model: str) -> None:
+        """The model the next new chat starts with (from the parameters dialog)."""
+        self._draft_model = model
+        self.picker.set_model(model)
+
+    def _on_branch_changed(self, conversation_id: str) -> None:
+        if self._mine(conversation_id):
+            self.open_conversation(conversation_id)
+
+    def _on_conversation_changed(self, conversation_id: str) -> None:
+        if self._mine(conversation_id):
+            self._set_title(self._store.get_conversation(conversation_id).title)

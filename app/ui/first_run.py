@@ -1,0 +1,247 @@
+"""The welcome panel shown instead of the conversation while there is no API key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from app.api.endpoint import MISTRAL_BASE_URL
+from app.api.errors import ApiError, AuthenticationError, PermissionDenied
+from app.api.types import Dialect
+from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
+from app.tasks import TaskRunner
+from app.ui.icons import icon
+from app.ui.settings.connection import ConnectionTest, chat_model_ids
+from app.ui.settings.form import Card, SecretField, StatusLine, button, label
+
+CONSOLE_URL = "https://console.mistral.ai/api-keys"
+TEST_TASK = "first-run.test-key"
+COLUMN_WIDTH = 540
+
+
+class FirstRunPanel(QWidget):
+    """Welcome, where to get a key, a field to paste it, and "Test and save".
+
+    The key is tested against the endpoint first and stored only if it works; when the
+    endpoint cannot be reached the user may save it untested. Every failure is shown
+    in the panel with its reason.
+
+    Args:
+        keys: where the key is stored (for ``base_url``).
+        runner: runs the test.
+        test_connection: ``(base_url, dialect, key) -> list[ModelCard]``.
+        open_url: opens the console link (QDesktopServices.openUrl; tests pass a fake).
+
+    Signals:
+        key_saved(): a key is stored; the window can show the conversation.
+        open_endpoint_settings(): the user wants a self-hosted server instead.
+    """
+
+    key_saved = Signal()
+    open_endpoint_settings = Signal()
+
+    def __init__(
+        self,
+        keys: ApiKeys,
+        runner: TaskRunner,
+        test_connection: ConnectionTest,
+        base_url: str = MISTRAL_BASE_URL,
+        dialect: str = str(Dialect.MISTRAL),
+        *,
+        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunPanel")
+        self._keys = keys
+        self._runner = runner
+        self._test_connection = test_connection
+        self._open_url = open_url
+        self._base_url = base_url
+        self._dialect = dialect
+
+        card = self._build_key_card()
+        self.self_hosted = button("Use a self-hosted server instead…", "link")
+        self._build_column(card)
+
+        self.field.textChanged.connect(self._on_typed)
+        self.field.returnPressed.connect(self.on_submit_clicked)
+        self.submit.clicked.connect(self.on_submit_clicked)
+        self.save_untested.clicked.connect(self.on_save_untested_clicked)
+        self.console_link.clicked.connect(lambda: self._open_url(QUrl(CONSOLE_URL)))
+        self.self_hosted.clicked.connect(self.open_endpoint_settings)
+        self.set_endpoint(base_url, dialect)
+
+    def _build_key_card(self) -> Card:
+        card = Card(spacing=12)
+        card.body.setContentsMargins(24, 22, 24, 22)
+        self.heading = label("Maestrale needs a Mistral API key", "section")
+        self.explanation = label(
+            "Create a key in Mistral's console, then paste it here. It is kept in your "
+            "system keychain — never in a file — and sent only to Mistral.",
+            "muted",
+        )
+        self.console_link = button(
+            "Get a key at console.mistral.ai/api-keys", "link", "external-link"
+        )
+        self.console_link.setToolTip(CONSOLE_URL)
+        self.field = SecretField("Paste your API key")
+        self.field.setAccessibleName("API key")
+        self.status = StatusLine()
+        self.save_untested = button("Save without testing", "subtle")
+        self.save_untested.hide()
+        self.submit = button("Test and save", "primary")
+        self.submit.setEnabled(False)
+        self.submit.setDefault(True)
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        actions.addStretch(1)
+        actions.addWidget(self.save_untested)
+        actions.addWidget(self.submit)
+        card.body.addWidget(self.heading)
+        card.body.addWidget(self.explanation)
+        card.body.addWidget(self.console_link, 0, Qt.AlignmentFlag.AlignLeft)
+        card.body.addSpacing(4)
+        card.body.addWidget(self.field)
+        card.body.addWidget(self.status)
+        card.body.addLayout(actions)
+        return card
+
+    def _build_column(self, card: Card) -> None:
+        """The app's mark, a welcome, the key card: one centred column."""
+        mark = QLabel()
+        mark.setPixmap(icon("app").pixmap(QSize(72, 72), self.devicePixelRatioF()))
+        mark.setFixedSize(72, 72)
+        title = label("Welcome to Maestrale", "title")
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        tagline = label("Chat with Mistral's models, right from your desktop.", "subtitle")
+        tagline.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        column = QWidget()
+        column.setMaximumWidth(COLUMN_WIDTH)
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(24, 24, 24, 24)
+        column_layout.setSpacing(8)
+        column_layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignHCenter)
+        column_layout.addSpacing(10)
+        column_layout.addWidget(title)
+        column_layout.addWidget(tagline)
+        column_layout.addSpacing(18)
+        column_layout.addWidget(card)
+        column_layout.addSpacing(8)
+        column_layout.addWidget(self.self_hosted, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 100)  # as wide as it may be, up to COLUMN_WIDTH
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addLayout(row)
+        outer.addStretch(3)
+
+    def set_endpoint(self, base_url: str, dialect: str) -> None:
+        """Follow the endpoint in the settings (the key is stored for it)."""
+        self._base_url = base_url
+        self._dialect = dialect
+        mistral = base_url == MISTRAL_BASE_URL
+        self.console_link.setVisible(mistral)
+        if mistral:
+            self.heading.setText("Maestrale needs a Mistral API key")
+        else:
+            self.heading.setText(f"An API key for {_host(base_url)}")
+        self._show_keychain_problem()
+
+    def set_reason(self, reason: str) -> None:
+        """Say why the panel is shown (e.g. the stored key was refused), or "" for none."""
+        if reason:
+            self.status.show_message("warning", reason)
+        else:
+            self._show_keychain_problem()
+
+    def _show_keychain_problem(self) -> None:
+        """Say at once when keys cannot be stored, before anyone pastes one."""
+        status = self._keys.status(self._base_url)
+        # status() leaves the backend unset only when the keychain itself failed.
+        if status.backend is None and status.source is KeySource.NONE:
+            self.status.show_message("warning", status.description)
+        else:
+            self.status.clear()
+
+    def _on_typed(self, text: str) -> None:
+        self.submit.setEnabled(bool(text.strip()) and not self._runner.running(TEST_TASK))
+        self.save_untested.hide()
+        if self.status.tone == "error":
+            self.status.clear()
+
+    def _key(self) -> str | None:
+        try:
+            return validate_key(self.field.text())
+        except ValueError as error:
+            self.status.show_message("error", str(error))
+            return None
+
+    def on_submit_clicked(self) -> None:
+        key = self._key()
+        if key is None or self._runner.running(TEST_TASK):
+            return
+        self._set_busy(True)
+        self.save_untested.hide()
+        self.status.show_message("info", f"Checking the key with {_host(self._base_url)}…")
+        task = self._runner.start(self._test_and_save(key), name=TEST_TASK)
+        # Even a task cancelled before it ran must give the field back.
+        task.add_done_callback(lambda _task: self._set_busy(False))
+
+    def on_save_untested_clicked(self) -> None:
+        key = self._key()
+        if key is not None:
+            self._store(key, "Key saved without a test. ")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.field.setEnabled(not busy)
+        self.submit.setEnabled(not busy and bool(self.field.text().strip()))
+        self.submit.setText("Testing…" if busy else "Test and save")
+
+    async def _test_and_save(self, key: str) -> None:
+        try:
+            cards = await self._test_connection(self._base_url, self._dialect, key)
+        except AuthenticationError as error:
+            status = f" ({error.status})" if error.status else ""
+            self.status.show_message(
+                "error",
+                f"{_host(self._base_url)} refused this key{status}. Check that you copied "
+                "all of it, or create a new one in the console.",
+            )
+            return
+        except PermissionDenied as error:
+            self.status.show_message("error", str(error))
+            return
+        except ApiError as error:
+            # Offline, or the server failed: the key may still be right.
+            self.status.show_message("error", f"{error} The key was not saved.")
+            self.save_untested.show()
+            return
+        found = len(chat_model_ids(cards))
+        models = f"{found} chat model{'s' if found != 1 else ''} available. " if found else ""
+        self._store(key, f"The key works: {models}")
+
+    def _store(self, key: str, prefix: str) -> None:
+        try:
+            self._keys.store(self._base_url, key)
+        except KeychainUnavailable as error:
+            self.status.show_message("error", str(error))
+            return
+        except ValueError as error:
+            self.status.show_message("error", str(error))
+            return
+        self.field.clear()
+        self.save_untested.hide()
+        self.status.show_message("success", prefix + "Saved in your keychain.")
+        self.key_saved.emit()
+
+
+def _host(base_url: str) -> str:
+    return urlsplit(base_url).netloc or base_url

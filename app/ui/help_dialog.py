@@ -1,0 +1,190 @@
+"""The keyboard shortcuts window (Ctrl+/): the shortcut table, grouped and searchable."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QKeyCombination, Qt
+from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.icons import icon
+from app.ui.settings.form import Card, hline, label
+from app.ui.shortcuts import GROUPS, Shortcut, shortcut_table
+
+_MAC = sys.platform == "darwin"
+_MODIFIERS = (
+    (Qt.KeyboardModifier.ControlModifier, "⌘" if _MAC else "Ctrl"),
+    (Qt.KeyboardModifier.AltModifier, "⌥" if _MAC else "Alt"),
+    (Qt.KeyboardModifier.ShiftModifier, "⇧" if _MAC else "Shift"),
+    (Qt.KeyboardModifier.MetaModifier, "⌃" if _MAC else "Meta"),
+)
+_KEY_NAMES = {"Return": "Enter", "Del": "Delete"}
+
+
+def key_caps(sequence: QKeySequence) -> list[str]:
+    """The caps one presses for ``sequence``: ["Ctrl", "Shift", "C"]."""
+    if sequence.isEmpty():
+        return []
+    # PySide6's type stubs lack QKeySequence.operator[]; it exists at run time.
+    combination: QKeyCombination = getattr(sequence, "__getitem__")(0)  # noqa: B009
+    caps = [name for flag, name in _MODIFIERS if combination.keyboardModifiers() & flag]
+    key = QKeySequence(combination.key()).toString(QKeySequence.SequenceFormat.NativeText)
+    caps.append(_KEY_NAMES.get(key, key))
+    return caps
+
+
+class ShortcutRow(QWidget):
+    def __init__(self, item: Shortcut, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 6, 0, 6)
+        row.setSpacing(6)
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addWidget(QLabel(item.description))
+        if item.note:
+            text.addWidget(label(item.note.capitalize(), "muted"))
+        row.addLayout(text, 1)
+        self.caps: list[str] = []
+        for number, sequence in enumerate(item.sequences()):
+            if number:
+                row.addWidget(label("or", "muted", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
+            for cap in key_caps(sequence):
+                row.addWidget(label(cap, "keycap", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
+                self.caps.append(cap)
+        self._haystack = " ".join(
+            [item.description, item.group, item.note, *self.caps, *item.keys]
+        ).casefold()
+
+    def matches(self, words: list[str]) -> bool:
+        return all(word in self._haystack for word in words)
+
+
+class ShortcutList(QWidget):
+    """Every shortcut, one card per group; ``set_filter`` hides what does not match."""
+
+    def __init__(self, enter_sends: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(8)
+        self._groups: list[tuple[QLabel, Card, list[tuple[ShortcutRow, QFrame | None]]]] = []
+        self.empty = label("No shortcut matches.", "muted")
+        self._filter = ""
+        self.set_enter_sends(enter_sends)
+
+    def set_enter_sends(self, enter_sends: bool) -> None:
+        """Rebuild for the Enter-sends setting (Send and New line swap keys)."""
+        while self._layout.count():
+            taken = self._layout.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None and widget is not self.empty:
+                widget.deleteLater()
+        self._groups = []
+        table = shortcut_table(enter_sends)
+        for group in GROUPS:
+            heading = label(group, "section")
+            card = Card(spacing=0)
+            card.body.setContentsMargins(16, 4, 16, 4)
+            rows: list[tuple[ShortcutRow, QFrame | None]] = []
+            for item in (s for s in table if s.group == group):
+                divider = hline() if rows else None
+                if divider is not None:
+                    card.body.addWidget(divider)
+                row = ShortcutRow(item)
+                card.body.addWidget(row)
+                rows.append((row, divider))
+            self._layout.addSpacing(6)
+            self._layout.addWidget(heading)
+            self._layout.addWidget(card)
+            self._groups.append((heading, card, rows))
+        self._layout.addWidget(self.empty)
+        self._layout.addStretch(1)
+        self.set_filter(self._filter)
+
+    def set_filter(self, text: str) -> None:
+        self._filter = text
+        words = text.casefold().split()
+        shown_any = False
+        for heading, card, rows in self._groups:
+            first = True
+            for row, divider in rows:
+                visible = row.matches(words)
+                row.setVisible(visible)
+                if divider is not None:
+                    divider.setVisible(visible and not first)
+                if visible:
+                    first = False
+            group_visible = not first
+            heading.setVisible(group_visible)
+            card.setVisible(group_visible)
+            shown_any = shown_any or group_visible
+        self.empty.setVisible(not shown_any)
+
+    def visible_descriptions(self) -> list[str]:
+        return [
+            row.item.description
+            for _heading, _card, rows in self._groups
+            for row, _divider in rows
+            if not row.isHidden()
+        ]
+
+
+def search_field(placeholder: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setPlaceholderText(placeholder)
+    field.setClearButtonEnabled(True)
+    field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+    return field
+
+
+class HelpDialog(QDialog):
+    """Non-modal; the window keeps one and shows it again on Ctrl+/."""
+
+    def __init__(self, enter_sends: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts — Maestrale")
+        self.setModal(False)
+        self.resize(560, 640)
+        self.search = search_field("Search shortcuts")
+        self.search.setAccessibleName("Search shortcuts")
+        self.shortcuts = ShortcutList(enter_sends)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder = QWidget()
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(24, 0, 24, 24)
+        inner.addWidget(self.shortcuts)
+        scroll.setWidget(holder)
+        top = QVBoxLayout()
+        top.setContentsMargins(24, 22, 24, 8)
+        top.setSpacing(12)
+        top.addWidget(label("Keyboard shortcuts", "title"))
+        top.addWidget(self.search)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        self.search.textChanged.connect(self.shortcuts.set_filter)
+
+    def set_enter_sends(self, enter_sends: bool) -> None:
+        self.shortcuts.set_enter_sends(enter_sends)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.search.setFocus()
+        self.search.selectAll()

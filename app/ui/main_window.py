@@ -1,0 +1,119 @@
+"""The main window: the sidebar beside the conversation, and the window-wide shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+
+from app.ui.chat_pane import ChatPane
+from app.ui.icons import icon
+from app.ui.shortcuts import make_actions
+from app.ui.sidebar import Sidebar
+
+APP_NAME = "Maestrale"
+
+
+class MainWindow(QMainWindow):
+    """Signals: closing() when the user closes the window (the app then shuts down)."""
+
+    closing = Signal()
+
+    def __init__(
+        self,
+        sidebar: Sidebar,
+        pane: ChatPane,
+        *,
+        extra_handlers: Mapping[str, Callable[[], None]] | None = None,
+        enter_sends: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.sidebar = sidebar
+        self.pane = pane
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icon("app"))
+        self.setWindowTitle(APP_NAME)
+        self.resize(1180, 780)
+        self.setMinimumSize(640, 420)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(sidebar)
+        self.splitter.addWidget(pane)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([270, 910])
+        sidebar.setMinimumWidth(200)
+        self.setCentralWidget(self.splitter)
+
+        sidebar.conversation_activated.connect(self.open_conversation)
+        sidebar.new_chat_requested.connect(self.new_chat)
+        sidebar.search_result_activated.connect(self._on_search_result)
+        sidebar.conversation_deleted.connect(self._on_deleted)
+        pane.title_changed.connect(self._on_title)
+        pane._controller.conversation_changed.connect(sidebar.conversation_changed)
+
+        handlers: dict[str, Callable[[], None]] = {
+            "new_chat": self.new_chat,
+            "search_chats": sidebar.focus_search,
+            "find_in_conversation": pane.open_find,
+            "stop_answer": pane.stop,
+            "zoom_in": lambda: pane.zoom(1),
+            "zoom_out": lambda: pane.zoom(-1),
+            "zoom_reset": lambda: pane.zoom(0),
+            "copy_last_answer": pane.copy_last_answer,
+            "regenerate": pane.regenerate_last,
+            "focus_composer": pane.focus_composer,
+            "toggle_sidebar": self.toggle_sidebar,
+            "quit": self._quit,
+        }
+        handlers.update(extra_handlers or {})
+        self.actions_by_id = make_actions(self, handlers, enter_sends=enter_sends)
+        for action in self.actions_by_id.values():
+            self.addAction(action)
+        # Esc stops an answer only while one runs; otherwise it stays with the focused
+        # widget (closing the find bar, cancelling an edit).
+        stop = self.actions_by_id["stop_answer"]
+        stop.setEnabled(False)
+        pane.busy_changed.connect(stop.setEnabled)
+
+    # -- conversations ------------------------------------------------------------------
+
+    def new_chat(self) -> None:
+        self.pane.new_chat()
+        self.sidebar.select_conversation(None)
+
+    def open_conversation(self, conversation_id: str) -> None:
+        self.pane.open_conversation(conversation_id)
+        self.sidebar.select_conversation(conversation_id)
+
+    def _on_search_result(self, conversation_id: str, message_id: str, query: str) -> None:
+        self.pane.open_conversation(conversation_id, focus=message_id or None, highlight=query)
+        self.sidebar.select_conversation(conversation_id)
+
+    def _on_deleted(self, conversation_id: str) -> None:
+        if self.pane.conversation_id == conversation_id:
+            self.pane.new_chat()
+
+    def _on_title(self, title: str) -> None:
+        shown = title if self.pane.conversation_id else ""
+        self.setWindowTitle(f"{shown} — {APP_NAME}" if shown else APP_NAME)
+
+    def _quit(self) -> None:
+        self.close()
+
+    def toggle_sidebar(self) -> None:
+        self.sidebar.setVisible(not self.sidebar.isVisible())
+
+    # -- lifetime -----------------------------------------------------------------------
+
+    def saved_geometry(self) -> QByteArray:
+        return self.saveGeometry()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.closing.emit()
+        super().closeEvent(event)

@@ -1,0 +1,149 @@
+"""One conversation's system prompt, model and parameters, with presets to start from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.messages import ChatParams
+from app.presets import Preset
+from app.ui.settings.form import Card, button, label
+from app.ui.settings.model_page import ModelCombo
+from app.ui.settings.params import ParamsEditor
+
+ParamsResult = tuple[str | None, ChatParams, str | None]
+
+
+class ParamsDialog(QDialog):
+    """Edits ``(system_prompt, params, model)``; None means "none" / "the default model".
+
+    Open it with ``open()`` (not ``exec()``, which would nest the event loop under
+    qasync) and read ``result_values()`` on ``accepted``, or connect ``applied``.
+
+    Signals:
+        applied(object, object, object): (system_prompt or None, ChatParams,
+            model or None) when the user pressed Apply.
+    """
+
+    applied = Signal(object, object, object)
+
+    def __init__(
+        self,
+        system_prompt: str | None,
+        params: ChatParams,
+        model: str | None,
+        presets: Sequence[Preset],
+        models: Sequence[str],
+        *,
+        default_model: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Conversation settings — Maestrale")
+        self.setModal(True)
+        self.setMinimumWidth(560)
+        self._presets = list(presets)
+
+        card = self._build_fields(system_prompt, params, model, models, default_model)
+
+        self.cancel_button = button("Cancel")
+        self.apply_button = button("Apply", "primary")
+        self.apply_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.apply_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 22, 24, 20)
+        layout.setSpacing(14)
+        layout.addWidget(label("Conversation settings", "title"))
+        layout.addWidget(label("Used for the next answers in this conversation only.", "subtitle"))
+        layout.addWidget(card)
+        layout.addLayout(buttons)
+
+        self.preset.activated.connect(self.on_preset_chosen)
+        self.cancel_button.clicked.connect(self.reject)
+        self.apply_button.clicked.connect(self.accept)
+
+    def _build_fields(
+        self,
+        system_prompt: str | None,
+        params: ChatParams,
+        model: str | None,
+        models: Sequence[str],
+        default_model: str | None,
+    ) -> Card:
+        self.preset = QComboBox()
+        self.preset.setAccessibleName("Preset")
+        self.preset.addItem("Apply a preset…", None)
+        for index, preset in enumerate(self._presets):
+            self.preset.addItem(preset.name, index)
+        self.preset.setEnabled(bool(self._presets))
+        hint = f"The default model ({default_model})" if default_model else "The default model"
+        self.model = ModelCombo(hint)
+        self.model.setAccessibleName("Model")
+        self.model.set_model_ids(models)
+        self.model.set_model_id(model)
+        self.system_prompt = QPlainTextEdit()
+        self.system_prompt.setAccessibleName("System prompt")
+        self.system_prompt.setPlaceholderText("No system prompt")
+        self.system_prompt.setPlainText(system_prompt or "")
+        self.system_prompt.setTabChangesFocus(True)
+        self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 6 + 16)
+        self.params = ParamsEditor()
+        self.params.set_params(params)
+
+        top = QGridLayout()
+        top.setHorizontalSpacing(18)
+        top.setVerticalSpacing(10)
+        for row, (text, widget) in enumerate((("Preset", self.preset), ("Model", self.model))):
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            top.addWidget(caption, row, 0)
+            top.addWidget(widget, row, 1)
+        top.setColumnStretch(1, 1)
+        card = Card()
+        card.body.addLayout(top)
+        card.body.addWidget(label("System prompt"))
+        card.body.addWidget(self.system_prompt)
+        card.body.addWidget(label("Parameters", "section"))
+        card.body.addWidget(self.params)
+        return card
+
+    def on_preset_chosen(self, index: int) -> None:
+        number = self.preset.itemData(index)
+        if not isinstance(number, int):
+            return
+        self.apply_preset(self._presets[number])
+        self.preset.setCurrentIndex(0)
+
+    def apply_preset(self, preset: Preset) -> None:
+        """Fill the fields from ``preset``; a preset without a model keeps the one chosen."""
+        self.system_prompt.setPlainText(preset.system_prompt)
+        self.params.set_params(preset.params)
+        if preset.model:
+            self.model.set_model_id(preset.model)
+
+    def result_values(self) -> ParamsResult:
+        prompt = self.system_prompt.toPlainText()
+        return (
+            prompt if prompt.strip() else None,
+            self.params.params(),
+            self.model.model_id() or None,
+        )
+
+    def accept(self) -> None:
+        self.applied.emit(*self.result_values())
+        super().accept()

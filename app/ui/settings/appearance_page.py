@@ -1,0 +1,128 @@
+"""The Appearance page: theme, text size, and which key sends a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QWidget,
+)
+
+from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from app.ui.icons import icon
+from app.ui.settings.form import Card, Page, label, relabel
+
+THEME_CHOICES = (
+    ("system", "System", "monitor"),
+    ("light", "Light", "sun"),
+    ("dark", "Dark", "moon"),
+)
+FONT_SIZES = (9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24)
+
+
+class AppearancePage(Page):
+    """``values()`` gives theme, font_size and enter_sends.
+
+    Signals:
+        changed(): a choice changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__("Appearance", "How Maestrale looks, and how you send a message.", parent)
+        card = Card(spacing=14)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(14)
+
+        segments = self._build_theme_choice(settings.theme)
+
+        self.font_size = QComboBox()
+        self.font_size.setAccessibleName("Text size")
+        system_size = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSize()
+        self.font_size.addItem(f"System ({system_size} pt)", 0)
+        sizes = sorted({*FONT_SIZES, settings.font_size} - {0})
+        for size in sizes:
+            if MIN_FONT_SIZE <= size <= MAX_FONT_SIZE:
+                self.font_size.addItem(f"{size} pt", size)
+        self.font_size.setCurrentIndex(max(0, self.font_size.findData(settings.font_size)))
+
+        theme_label = QLabel("Theme")
+        size_label = QLabel("Text size")
+        size_label.setBuddy(self.font_size)
+        grid.addWidget(theme_label, 0, 0)
+        grid.addLayout(segments, 0, 1)
+        grid.addWidget(size_label, 1, 0)
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.font_size)
+        size_row.addStretch(1)
+        grid.addLayout(size_row, 1, 1)
+        grid.setColumnStretch(1, 1)
+        card.body.addLayout(grid)
+        self.body.addWidget(card)
+
+        sending = Card(spacing=10)
+        sending.body.addWidget(label("Sending messages", "section"))
+        self.enter_sends = QRadioButton("Enter sends · Shift+Enter starts a new line")
+        self.ctrl_enter_sends = QRadioButton("Ctrl+Enter sends · Enter starts a new line")
+        keys = QButtonGroup(self)
+        keys.addButton(self.enter_sends)
+        keys.addButton(self.ctrl_enter_sends)
+        (self.enter_sends if settings.enter_sends else self.ctrl_enter_sends).setChecked(True)
+        sending.body.addWidget(self.enter_sends)
+        sending.body.addWidget(self.ctrl_enter_sends)
+        self.body.addWidget(sending)
+
+        self._themes.buttonToggled.connect(self._on_theme_toggled)
+        self.font_size.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        self.enter_sends.toggled.connect(lambda _on: self.changed.emit())
+
+    def _build_theme_choice(self, theme: str) -> QHBoxLayout:
+        """System / Light / Dark as one row of toggles (a segmented control)."""
+        self.theme_buttons: dict[str, QPushButton] = {}
+        self._themes = QButtonGroup(self)
+        self._themes.setExclusive(True)
+        segments = QHBoxLayout()
+        segments.setSpacing(8)
+        for value, text, icon_name in THEME_CHOICES:
+            choice = QPushButton(icon(icon_name), "")
+            choice.setIconSize(QSize(16, 16))
+            relabel(choice, text)
+            choice.setAccessibleName(f"{text} theme")
+            choice.setCheckable(True)
+            choice.setProperty("role", "segment")
+            choice.setCursor(Qt.CursorShape.PointingHandCursor)
+            choice.setMinimumWidth(96)
+            self._themes.addButton(choice)
+            self.theme_buttons[value] = choice
+            segments.addWidget(choice)
+        segments.addStretch(1)
+        self.theme_buttons.get(theme, self.theme_buttons["system"]).setChecked(True)
+        return segments
+
+    def _on_theme_toggled(self, _button: QPushButton, checked: bool) -> None:
+        if checked:  # the one turned off reports too
+            self.changed.emit()
+
+    def theme(self) -> str:
+        for value, choice in self.theme_buttons.items():
+            if choice.isChecked():
+                return value
+        return "system"
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "theme": self.theme(),
+            "font_size": int(self.font_size.currentData()),
+            "enter_sends": self.enter_sends.isChecked(),
+        }

@@ -1,0 +1,258 @@
+"""The Endpoint page: Mistral's La Plateforme or a self-hosted server, and a connection test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
+from app.api.errors import ApiError, EndpointRefused
+from app.api.types import Dialect
+from app.secrets import ApiKeys, KeychainUnavailable
+from app.settings import Settings
+from app.tasks import TaskRunner
+from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
+from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel
+
+TEST_TASK = "settings.test-connection"
+DIALECTS = (
+    (Dialect.OPENAI, "OpenAI-compatible (vLLM, llama.cpp, Ollama, LM Studio)"),
+    (Dialect.MISTRAL, "Mistral API"),
+)
+
+
+class EndpointPage(Page):
+    """Where requests go. ``values()`` holds base_url and dialect only while they are valid.
+
+    Signals:
+        changed(): the choice changed (valid or not).
+        endpoint_changed(str): the valid base URL changed (the key page follows it).
+        models_found(list): chat model ids the connection test found.
+    """
+
+    changed = Signal()
+    endpoint_changed = Signal(str)
+    models_found = Signal(list)
+
+    def __init__(
+        self,
+        settings: Settings,
+        keys: ApiKeys,
+        runner: TaskRunner,
+        test_connection: ConnectionTest,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            "Endpoint",
+            "Where Maestrale sends your conversations: Mistral's own API, or a server "
+            "you run that speaks the same protocol.",
+            parent,
+        )
+        self._keys = keys
+        self._runner = runner
+        self._test_connection = test_connection
+        self._endpoint: Endpoint | None = None
+
+        self.body.addWidget(self._build_choice_card())
+        self._build_test_area()
+
+        self._load(settings)
+        self.mistral.toggled.connect(self._on_choice)
+        self.url.textChanged.connect(self._on_edited)
+        self.dialect.currentIndexChanged.connect(self._on_edited)
+        self.test_button.clicked.connect(self.on_test_clicked)
+
+    def _build_choice_card(self) -> Card:
+        card = Card()
+        self.mistral = QRadioButton("Mistral La Plateforme (api.mistral.ai)")
+        self.custom = QRadioButton("Custom OpenAI-compatible server")
+        group = QButtonGroup(self)
+        group.addButton(self.mistral)
+        group.addButton(self.custom)
+        card.body.addWidget(self.mistral)
+        card.body.addWidget(_indented(label("Mistral's hosted models. Needs an API key.", "muted")))
+        card.body.addSpacing(4)
+        card.body.addWidget(self.custom)
+
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("http://localhost:8000/v1")
+        self.url.setAccessibleName("Base URL")
+        self.url.setClearButtonEnabled(True)
+        self.dialect = QComboBox()
+        self.dialect.setAccessibleName("Dialect")
+        for value, text in DIALECTS:
+            self.dialect.addItem(text, str(value))
+        form = QGridLayout()
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(10)
+        url_label = QLabel("Base URL")
+        url_label.setBuddy(self.url)
+        dialect_label = QLabel("Speaks")
+        dialect_label.setBuddy(self.dialect)
+        form.addWidget(url_label, 0, 0)
+        form.addWidget(self.url, 0, 1)
+        form.addWidget(dialect_label, 1, 0)
+        form.addWidget(self.dialect, 1, 1)
+        form.setColumnStretch(1, 1)
+        self.validation = StatusLine()
+        form.addWidget(self.validation, 2, 1)
+        self._custom_box = QWidget()
+        self._custom_box.setLayout(form)
+        card.body.addWidget(_indented(self._custom_box))
+        return card
+
+    def _build_test_area(self) -> None:
+        self.test_button = button("Test connection", icon_name="link")
+        self.result = StatusLine()
+        self.models = QListWidget()
+        self.models.setProperty("role", "list")
+        self.models.setMaximumHeight(168)
+        self.models.ensurePolished()  # item sizes use the stylesheet's padding
+        self.models.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.models.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.models.hide()
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addStretch(1)
+        self.body.addLayout(test_row)
+        self.body.addWidget(self.result)
+        self.body.addWidget(self.models)
+
+    def _load(self, settings: Settings) -> None:
+        try:
+            is_mistral = Endpoint.parse(settings.base_url).is_mistral
+        except EndpointRefused:
+            is_mistral = False
+        (self.mistral if is_mistral else self.custom).setChecked(True)
+        if not is_mistral:
+            self.url.setText(settings.base_url)
+        self.dialect.setCurrentIndex(
+            max(0, self.dialect.findData(settings.dialect if not is_mistral else "openai"))
+        )
+        self._validate()
+
+    # What is chosen
+
+    @property
+    def endpoint(self) -> Endpoint | None:
+        """The chosen endpoint, or None while the custom address is not acceptable."""
+        return self._endpoint
+
+    def dialect_value(self) -> str:
+        if self.mistral.isChecked():
+            return str(Dialect.MISTRAL)
+        return str(self.dialect.currentData())
+
+    def values(self) -> dict[str, Any]:
+        if self._endpoint is None:
+            return {}
+        return {"base_url": self._endpoint.base_url, "dialect": self.dialect_value()}
+
+    def _validate(self) -> None:
+        custom = self.custom.isChecked()
+        self._custom_box.setEnabled(custom)
+        previous = self._endpoint
+        self._endpoint = None
+        if not custom:
+            self._endpoint = Endpoint.parse(MISTRAL_BASE_URL)
+            self.validation.clear()
+            self._mark_invalid(False)
+        elif not self.url.text().strip():
+            self.validation.show_message(
+                "info", "Enter the server's address, for example http://localhost:8000/v1."
+            )
+            self._mark_invalid(False)
+        else:
+            try:
+                self._endpoint = Endpoint.parse(self.url.text())
+            except EndpointRefused as error:
+                self.validation.show_message("error", str(error))
+                self._mark_invalid(True)
+            else:
+                self.validation.show_message(
+                    "success", f"Requests go to {self._endpoint.base_url}/v1/chat/completions."
+                )
+                self._mark_invalid(False)
+        self.test_button.setEnabled(self._endpoint is not None)
+        if self._endpoint is not None and self._endpoint != previous:
+            self.endpoint_changed.emit(self._endpoint.base_url)
+
+    def _mark_invalid(self, invalid: bool) -> None:
+        self.url.setProperty("invalid", invalid)
+        self.url.style().unpolish(self.url)
+        self.url.style().polish(self.url)
+
+    def _on_choice(self, _mistral: bool) -> None:
+        self._on_edited()
+        if self.custom.isChecked():
+            self.url.setFocus()
+
+    def _on_edited(self) -> None:
+        self._validate()
+        self.result.clear()
+        self.models.hide()
+        self.changed.emit()
+
+    # Connection test
+
+    def on_test_clicked(self) -> None:
+        endpoint = self._endpoint
+        if endpoint is None:
+            return
+        self.test_button.setEnabled(False)
+        relabel(self.test_button, "Testing…")
+        self.models.hide()
+        self.result.show_message("info", f"Connecting to {endpoint.base_url}…")
+        task = self._runner.start(
+            self._test(endpoint.base_url, self.dialect_value()), name=TEST_TASK
+        )
+        # Even a task cancelled before it ran must give the button back.
+        task.add_done_callback(lambda _task: self._end_test())
+
+    def _end_test(self) -> None:
+        relabel(self.test_button, "Test connection")
+        self.test_button.setEnabled(self._endpoint is not None)
+
+    async def _test(self, base_url: str, dialect: str) -> None:
+        try:
+            key = key_for_test(self._keys, base_url, dialect)
+            cards = await self._test_connection(base_url, dialect, key)
+        except (ApiError, KeychainUnavailable) as error:
+            self.result.show_message("error", str(error))
+            return
+        ids = chat_model_ids(cards)
+        if not ids:
+            self.result.show_message(
+                "warning", f"Connected to {base_url}, but it lists no chat models."
+            )
+            return
+        count = f"{len(ids)} chat model{'s' if len(ids) != 1 else ''}"
+        self.result.show_message("success", f"Connected to {base_url}: {count} available.")
+        self.models.clear()
+        self.models.addItems(ids)
+        self.models.show()
+        self.models_found.emit(ids)
+
+    def cancel_test(self) -> None:
+        self._runner.cancel(TEST_TASK)
+
+
+def _indented(widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(26, 0, 0, 0)
+    layout.addWidget(widget)
+    return box

@@ -1,0 +1,212 @@
+"""Building blocks of the settings pages, the first-run panel and the parameters dialog.
+
+Looks come from the application stylesheet (``app.ui.theme``) through ``role`` and
+``tone`` properties; nothing here hard-codes a colour.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.icons import icon
+from app.ui.theme import current_colors
+
+TONE_ICONS = {"error": "alert", "warning": "alert", "success": "check", "info": "info"}
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give ``widget`` one of the stylesheet's shared looks (see ``app.ui.theme``)."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def label(text: str, role: str | None = None, *, wrap: bool = True) -> QLabel:
+    item = QLabel(text)
+    item.setWordWrap(wrap)
+    item.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role is not None:
+        item.setProperty("role", role)
+    return item
+
+
+def button(text: str, role: str | None = None, icon_name: str | None = None) -> QPushButton:
+    item = QPushButton()
+    item.setCursor(Qt.CursorShape.PointingHandCursor)
+    if role is not None:
+        item.setProperty("role", role)
+    if icon_name is not None:
+        item.setIcon(icon(icon_name))
+        item.setIconSize(QSize(16, 16))
+    relabel(item, text)
+    return item
+
+
+def relabel(item: QPushButton, text: str) -> None:
+    """Set a button's text; Qt draws an icon flush against it, so a space separates them."""
+    spaced = not item.icon().isNull() and item.property("role") != "link"
+    item.setText(f" {text}" if spaced else text)
+    item.setAccessibleName(text)
+
+
+class Card(QFrame):
+    """A raised, rounded group of related controls."""
+
+    def __init__(self, parent: QWidget | None = None, *, spacing: int = 12) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(18, 16, 18, 16)
+        self.body.setSpacing(spacing)
+
+
+class Page(QScrollArea):
+    """A settings page: title, one-line explanation, then content that scrolls if tall."""
+
+    def __init__(self, title: str, subtitle: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner.setObjectName("settingsPageBody")
+        outer = QVBoxLayout(inner)
+        outer.setContentsMargins(32, 28, 32, 28)
+        outer.setSpacing(16)
+        heading = QVBoxLayout()
+        heading.setSpacing(4)
+        self.title = label(title, "title")
+        self.subtitle = label(subtitle, "subtitle")
+        heading.addWidget(self.title)
+        heading.addWidget(self.subtitle)
+        outer.addLayout(heading)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(16)
+        outer.addLayout(self.body)
+        outer.addStretch(1)
+        self.setWidget(inner)
+        self.viewport().setAutoFillBackground(False)
+        inner.setAutoFillBackground(False)
+
+
+class StatusLine(QWidget):
+    """One coloured line with an icon: what just happened, or what is wrong and why."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tone = ""
+        self._icon = QLabel()
+        self._icon.setFixedSize(16, 16)
+        self._icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.text, 1)
+        self.hide()
+
+    @property
+    def tone(self) -> str:
+        return self._tone
+
+    def message(self) -> str:
+        """The text shown, or "" when the line is cleared."""
+        return self.text.text() if self._tone else ""
+
+    def show_message(self, tone: str, text: str) -> None:
+        """Show ``text``; ``tone`` is "error", "warning", "success" or "info".
+
+        The line must be in a layout first: a widget without a parent would be shown
+        as a window of its own.
+        """
+        if tone not in TONE_ICONS:
+            raise ValueError(f"unknown tone {tone!r}")
+        self._tone = tone
+        self.text.setText(text)
+        self.text.setProperty("tone", tone)
+        self.text.style().unpolish(self.text)
+        self.text.style().polish(self.text)
+        self._paint_icon()
+        self.show()
+
+    def clear(self) -> None:
+        self._tone = ""
+        self.text.clear()
+        self.hide()
+
+    def _paint_icon(self) -> None:
+        if not self._tone:
+            return
+        colors = current_colors()
+        color = {
+            "error": colors.danger,
+            "warning": colors.warning,
+            "success": colors.success,
+            "info": colors.muted,
+        }[self._tone]
+        ratio = self.devicePixelRatioF()
+        self._icon.setPixmap(
+            icon(TONE_ICONS[self._tone], QColor(color)).pixmap(QSize(16, 16), ratio)
+        )
+        # As tall as the first line of text, so the icon centres on it.
+        self._icon.setFixedSize(16, max(16, self.text.fontMetrics().height()))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._paint_icon()
+        super().changeEvent(event)
+
+
+class SecretField(QLineEdit):
+    """A masked field with an eye button that shows or hides what was typed."""
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(False)
+        self.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText
+            | Qt.InputMethodHint.ImhNoPredictiveText
+            | Qt.InputMethodHint.ImhSensitiveData
+        )
+        self.toggle = QAction(icon("eye"), "Show", self)
+        self.toggle.setCheckable(True)
+        self.toggle.setToolTip("Show the key")
+        self.toggle.toggled.connect(self._on_toggled)
+        self.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
+
+    @property
+    def revealed(self) -> bool:
+        return self.echoMode() == QLineEdit.EchoMode.Normal
+
+    def _on_toggled(self, shown: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.toggle.setIcon(icon("eye-off" if shown else "eye"))
+        self.toggle.setText("Hide" if shown else "Show")
+        self.toggle.setToolTip("Hide the key" if shown else "Show the key")
+
+
+def hline() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setProperty("role", "divider")
+    line.setFixedHeight(1)
+    return line

@@ -1,0 +1,146 @@
+"""The API key page: where the endpoint's key lives, and saving or removing it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from app.api.endpoint import MISTRAL_BASE_URL
+from app.secrets import KEY_VARIABLE, ApiKeys, KeychainUnavailable, KeySource, validate_key
+from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, label
+
+CONSOLE_URL = "https://console.mistral.ai/api-keys"
+STORED = "Stored in the system keychain"
+FROM_ENVIRONMENT = f"From {KEY_VARIABLE} for this session; not stored"
+NO_KEY = "No key"
+
+
+class KeyPage(Page):
+    """The key for the endpoint chosen on the Endpoint page (keys are kept per endpoint).
+
+    Signals:
+        key_changed(): a key was saved or removed (the window reconnects).
+    """
+
+    key_changed = Signal()
+
+    def __init__(
+        self,
+        keys: ApiKeys,
+        base_url: str,
+        *,
+        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            "API key",
+            "Kept in your system keychain, never in a file, and sent only to its endpoint.",
+            parent,
+        )
+        self._keys = keys
+        self._base_url = base_url
+        self._open_url = open_url
+
+        status_card = Card(spacing=6)
+        self.endpoint_label = label("", "muted")
+        self.status = StatusLine()
+        self.remove_button = button("Remove key", "danger", "trash")
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        row.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        status_card.body.addWidget(self.endpoint_label)
+        status_card.body.addLayout(row)
+        self.body.addWidget(status_card)
+
+        edit_card = Card()
+        heading = label("Add or replace the key", "section")
+        self.field = SecretField("Paste your API key")
+        self.field.setAccessibleName("API key")
+        self.save_button = button("Save", "primary")
+        self.save_button.setEnabled(False)
+        field_row = QHBoxLayout()
+        field_row.setSpacing(10)
+        field_row.addWidget(self.field, 1)
+        field_row.addWidget(self.save_button)
+        self.console_link = button("Get a key at console.mistral.ai", "link", "external-link")
+        self.console_link.setToolTip(CONSOLE_URL)
+        self.feedback = StatusLine()
+        edit_card.body.addWidget(heading)
+        edit_card.body.addLayout(field_row)
+        edit_card.body.addWidget(self.console_link, 0, Qt.AlignmentFlag.AlignLeft)
+        edit_card.body.addWidget(self.feedback)
+        self.body.addWidget(edit_card)
+
+        self.field.textChanged.connect(self._on_typed)
+        self.field.returnPressed.connect(self.on_save_clicked)
+        self.save_button.clicked.connect(self.on_save_clicked)
+        self.remove_button.clicked.connect(self.on_remove_clicked)
+        self.console_link.clicked.connect(lambda: self._open_url(QUrl(CONSOLE_URL)))
+        self.set_base_url(base_url)
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    def set_base_url(self, base_url: str) -> None:
+        """Follow the endpoint chosen on the Endpoint page."""
+        self._base_url = base_url
+        self.endpoint_label.setText(f"Key for {base_url}")
+        self.console_link.setVisible(base_url == MISTRAL_BASE_URL)
+        self.feedback.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read where the key comes from (environment, keychain or nowhere)."""
+        status = self._keys.status(self._base_url)
+        stored = False
+        if status.source is KeySource.ENVIRONMENT:
+            self.status.show_message("info", FROM_ENVIRONMENT + ".")
+            stored = True  # the keychain may hold one too; remove() says if it did
+        elif status.source is KeySource.KEYCHAIN:
+            self.status.show_message("success", STORED + ".")
+            stored = True
+        elif status.backend is None:
+            # status() leaves the backend unset only when the keychain itself failed.
+            self.status.show_message("warning", status.description)
+        else:
+            self.status.show_message("info", NO_KEY + ".")
+        self.remove_button.setEnabled(stored)
+        self.remove_button.setVisible(stored)
+
+    def _on_typed(self, text: str) -> None:
+        self.save_button.setEnabled(bool(text.strip()))
+        self.feedback.clear()
+
+    def on_save_clicked(self) -> None:
+        try:
+            key = validate_key(self.field.text())
+            self._keys.store(self._base_url, key)
+        except ValueError as error:
+            self.feedback.show_message("error", str(error))
+            return
+        except KeychainUnavailable as error:
+            self.feedback.show_message("error", str(error))
+            return
+        self.field.clear()
+        self.feedback.show_message("success", f"Saved. This key is now used for {self._base_url}.")
+        self.refresh()
+        self.key_changed.emit()
+
+    def on_remove_clicked(self) -> None:
+        try:
+            removed = self._keys.remove(self._base_url)
+        except KeychainUnavailable as error:
+            self.feedback.show_message("error", str(error))
+            return
+        self.feedback.show_message(
+            "success" if removed else "info",
+            "The key was removed from the keychain." if removed else "There was no stored key.",
+        )
+        self.refresh()
+        if removed:
+            self.key_changed.emit()

@@ -1,0 +1,224 @@
+"""Editing sampling parameters, each with a "model default" state; no bad value can be typed.
+
+Used by the Model page, the Presets page and the per-conversation parameters dialog.
+Limits come from the settings table, so the widgets and the file always agree.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSlider,
+    QToolButton,
+    QWidget,
+)
+
+from app.domain.messages import ChatParams
+from app.settings import OPTIONS_BY_NAME
+from app.ui.icons import icon
+
+DEFAULT_TEXT = "Default"
+
+
+def _limit(name: str, attribute: str, fallback: float) -> float:
+    value = getattr(OPTIONS_BY_NAME[name], attribute)
+    return float(value) if value is not None else fallback
+
+
+class OptionalNumber(QWidget):
+    """A slider and a spin box for a number that may be unset ("Default").
+
+    The spin box's lowest position, one step below the real range, means unset;
+    a reset button next to it returns there.
+
+    Signals:
+        changed(): the value changed (by the user or by ``set_value``).
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        minimum: float,
+        maximum: float,
+        *,
+        step: float = 0.05,
+        decimals: int = 2,
+        unset_text: str = DEFAULT_TEXT,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._minimum = minimum
+        self._scale = 10**decimals
+        self._unset_at = round(minimum - step, decimals)
+        self.spin = QDoubleSpinBox()
+        self.spin.setDecimals(decimals)
+        self.spin.setSingleStep(step)
+        self.spin.setRange(self._unset_at, maximum)
+        self.spin.setSpecialValueText(unset_text)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setMinimumWidth(104)
+        self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(round(minimum * self._scale), round(maximum * self._scale))
+        self.slider.setSingleStep(round(step * self._scale))
+        self.slider.setPageStep(round(step * self._scale) * 2)
+        self.slider.setMinimumWidth(120)
+        self.reset = QToolButton()
+        self.reset.setIcon(icon("x"))
+        self.reset.setToolTip("Use the model's default")
+        self.reset.setAccessibleName("Use the model's default")
+        self.reset.setCursor(Qt.CursorShape.PointingHandCursor)
+        policy = self.reset.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # rows keep their slider widths aligned
+        self.reset.setSizePolicy(policy)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.spin)
+        row.addWidget(self.reset)
+        self.spin.valueChanged.connect(self._on_spin)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderPressed.connect(self._on_slider_pressed)
+        self.reset.clicked.connect(lambda: self.set_value(None))
+        self.set_value(None)
+
+    def value(self) -> float | None:
+        number = self.spin.value()
+        if number < self._minimum - 1e-9:
+            return None
+        return round(number, self.spin.decimals())
+
+    def set_value(self, value: float | None) -> None:
+        self.spin.setValue(self._unset_at if value is None else value)
+        self._sync()
+
+    def _sync(self) -> None:
+        value = self.value()
+        with QSignalBlocker(self.slider):
+            self.slider.setValue(
+                round((value if value is not None else self._minimum) * self._scale)
+            )
+        self.slider.setProperty("unset", value is None)
+        self.reset.setVisible(value is not None)
+
+    def _on_spin(self, _number: float) -> None:
+        self._sync()
+        self.changed.emit()
+
+    def _on_slider(self, position: int) -> None:
+        self.spin.setValue(position / self._scale)
+
+    def _on_slider_pressed(self) -> None:
+        # Grabbing the handle while unset picks the value under it.
+        if self.value() is None:
+            self.spin.setValue(self.slider.value() / self._scale)
+
+
+class OptionalInteger(QLineEdit):
+    """Digits only; empty means unset (its placeholder says what unset does).
+
+    Signals:
+        changed(): the value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, placeholder: str, *, minimum: int = 0, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        first = "[1-9]" if minimum >= 1 else "[0-9]"
+        self.setValidator(
+            QRegularExpressionValidator(QRegularExpression(f"^({first}[0-9]{{0,17}})?$"), self)
+        )
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.textChanged.connect(lambda _text: self.changed.emit())
+
+    def value(self) -> int | None:
+        text = self.text().strip()
+        return int(text) if text else None
+
+    def set_value(self, value: int | None) -> None:
+        self.setText("" if value is None else str(value))
+
+
+class ParamsEditor(QWidget):
+    """Temperature, top p, max tokens, seed and safe prompt, laid out as a form.
+
+    Signals:
+        changed(): any parameter changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.temperature = OptionalNumber(
+            _limit("temperature", "minimum", 0.0), _limit("temperature", "maximum", 1.5)
+        )
+        self.top_p = OptionalNumber(
+            _limit("top_p", "above", 0.0) + 0.01, _limit("top_p", "maximum", 1.0), step=0.01
+        )
+        self.top_p.spin.setSingleStep(0.05)
+        self.max_tokens = OptionalInteger("Model decides", minimum=1)
+        self.seed = OptionalInteger("Random", minimum=0)
+        for field in (self.max_tokens, self.seed):
+            field.setMaximumWidth(220)
+        self.safe_prompt = QCheckBox("Prepend Mistral's safety prompt")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(12)
+        rows: list[tuple[str, QWidget, str]] = [
+            (
+                "Temperature",
+                self.temperature,
+                "Higher gives more varied answers, lower more focused ones (0 to 1.5).",
+            ),
+            ("Top P", self.top_p, "Samples only from the most likely words up to this share."),
+            ("Max tokens", self.max_tokens, "The longest answer, in tokens."),
+            ("Seed", self.seed, "The same seed and question give the same answer."),
+            ("Safe prompt", self.safe_prompt, "Mistral's guardrail instructions."),
+        ]
+        for row, (text, widget, hint) in enumerate(rows):
+            name = QLabel(text)
+            name.setToolTip(hint)
+            name.setBuddy(widget)
+            widget.setToolTip(hint)
+            widget.setAccessibleName(text)
+            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(widget, row, 1)
+        grid.setColumnStretch(1, 1)
+        self.temperature.changed.connect(self.changed)
+        self.top_p.changed.connect(self.changed)
+        self.max_tokens.changed.connect(self.changed)
+        self.seed.changed.connect(self.changed)
+        self.safe_prompt.toggled.connect(lambda _on: self.changed.emit())
+
+    def params(self) -> ChatParams:
+        return ChatParams(
+            temperature=self.temperature.value(),
+            top_p=self.top_p.value(),
+            max_tokens=self.max_tokens.value(),
+            random_seed=self.seed.value(),
+            safe_prompt=self.safe_prompt.isChecked(),
+        )
+
+    def set_params(self, params: ChatParams) -> None:
+        """Show ``params`` without emitting ``changed``."""
+        with QSignalBlocker(self):
+            self.temperature.set_value(params.temperature)
+            self.top_p.set_value(params.top_p)
+            self.max_tokens.set_value(params.max_tokens)
+            self.seed.set_value(params.random_seed)
+            self.safe_prompt.setChecked(params.safe_prompt)

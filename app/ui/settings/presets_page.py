@@ -1,0 +1,234 @@
+"""The Presets page: a list of presets and an editor for the selected one, saved as you type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.presets import Preset, load_presets, save_presets
+from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.settings.model_page import ModelCombo
+from app.ui.settings.params import ParamsEditor
+
+SAVE_DELAY_MS = 400
+
+
+class PresetsPage(Page):
+    """Edits ``presets.toml``; every valid change is written shortly after it is made.
+
+    Signals:
+        presets_changed(list): the presets as saved (a list of Preset).
+    """
+
+    presets_changed = Signal(list)
+
+    def __init__(self, path: Path, models: Iterable[str], parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Presets",
+            "Starting points for a conversation: a system prompt with its parameters. "
+            "Choose one from a conversation's header.",
+            parent,
+        )
+        self._path = path
+        self._presets, problems = load_presets(path)
+        self._dirty = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+
+        self.problems = StatusLine()
+        self.body.addWidget(self.problems)
+        if problems:
+            self.problems.show_message("warning", "\n".join(problems))
+
+        left = self._build_list_column()
+        self._build_editor(models)
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addLayout(left)
+        columns.addWidget(self.editor, 1)
+        self.body.addLayout(columns)
+        self.saved = StatusLine()
+        self.body.addWidget(self.saved)
+
+        self._fill_list()
+        self.list.currentRowChanged.connect(self._show_preset)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.delete_button.clicked.connect(self.on_delete_clicked)
+        self.name.textEdited.connect(self._on_edited)
+        self.model.currentTextChanged.connect(self._on_edited)
+        self.system_prompt.textChanged.connect(self._on_edited)
+        self.params.changed.connect(self._on_edited)
+        self.list.setCurrentRow(0 if self._presets else -1)
+        self._show_preset(self.list.currentRow())
+
+    def _build_list_column(self) -> QVBoxLayout:
+        self.list = QListWidget()
+        self.list.setProperty("role", "list")
+        self.list.setAccessibleName("Presets")
+        self.list.setFixedWidth(184)
+        self.list.ensurePolished()  # item sizes use the stylesheet's padding
+        self.add_button = button("New", icon_name="plus")
+        self.delete_button = button("Delete", "danger", "trash")
+        list_buttons = QHBoxLayout()
+        list_buttons.setSpacing(8)
+        list_buttons.addWidget(self.add_button)
+        list_buttons.addWidget(self.delete_button)
+        list_buttons.addStretch(1)
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addWidget(self.list, 1)
+        left.addLayout(list_buttons)
+        return left
+
+    def _build_editor(self, models: Iterable[str]) -> None:
+        self.editor = Card()
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Preset name")
+        self.name.setMaxLength(80)
+        self.model = ModelCombo("Keep the conversation's model")
+        self.model.setAccessibleName("Preset model")
+        self.model.set_model_ids(models)
+        self.system_prompt = QPlainTextEdit()
+        self.system_prompt.setAccessibleName("Preset system prompt")
+        self.system_prompt.setPlaceholderText("Instructions the model gets before the conversation")
+        self.system_prompt.setTabChangesFocus(True)
+        self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 6 + 16)
+        self.params = ParamsEditor()
+        self.validation = StatusLine()
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(10)
+        for row, (text, widget) in enumerate((("Name", self.name), ("Model", self.model))):
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(widget, row, 1)
+        grid.addWidget(self.validation, 2, 1)
+        grid.setColumnStretch(1, 1)
+        self.editor.body.addLayout(grid)
+        self.editor.body.addWidget(label("System prompt"))
+        self.editor.body.addWidget(self.system_prompt)
+        self.editor.body.addWidget(label("Parameters", "section"))
+        self.editor.body.addWidget(self.params)
+
+    @property
+    def presets(self) -> list[Preset]:
+        return list(self._presets)
+
+    def set_models(self, ids: Iterable[str]) -> None:
+        self.model.set_model_ids([*ids, self.model.model_id()] if self.model.model_id() else ids)
+
+    def _fill_list(self) -> None:
+        with QSignalBlocker(self.list):
+            row = self.list.currentRow()
+            self.list.clear()
+            self.list.addItems([preset.name for preset in self._presets])
+            self.list.setCurrentRow(min(row, len(self._presets) - 1))
+
+    def _show_preset(self, row: int) -> None:
+        has = 0 <= row < len(self._presets)
+        self.editor.setEnabled(has)
+        self.delete_button.setEnabled(has)
+        self.validation.clear()
+        widgets = (self.name, self.model, self.system_prompt, self.params)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            preset = self._presets[row] if has else Preset("")
+            self.name.setText(preset.name)
+            self.model.set_model_id(preset.model)
+            self.system_prompt.setPlainText(preset.system_prompt)
+            self.params.set_params(preset.params)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+
+    def _on_edited(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._presets):
+            return
+        name = self.name.text().strip()
+        others = {p.name.casefold() for i, p in enumerate(self._presets) if i != row}
+        if not name:
+            self.validation.show_message("error", "A preset needs a name.")
+            return
+        if name.casefold() in others:
+            self.validation.show_message("error", f"Another preset is already named {name!r}.")
+            return
+        self.validation.clear()
+        self._presets[row] = Preset(
+            name=name,
+            system_prompt=self.system_prompt.toPlainText(),
+            params=self.params.params(),
+            model=self.model.model_id() or None,
+        )
+        item = self.list.item(row)
+        if item is not None and item.text() != name:
+            item.setText(name)
+        self._schedule_save()
+
+    def on_add_clicked(self) -> None:
+        taken = {p.name.casefold() for p in self._presets}
+        name, number = "New preset", 2
+        while name.casefold() in taken:
+            name, number = f"New preset {number}", number + 1
+        self._presets.append(Preset(name))
+        self._fill_list()
+        self.list.setCurrentRow(len(self._presets) - 1)
+        self.name.setFocus()
+        self.name.selectAll()
+        self._schedule_save()
+
+    def on_delete_clicked(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._presets):
+            return
+        removed = self._presets.pop(row)
+        self._fill_list()
+        self.list.setCurrentRow(min(row, len(self._presets) - 1))
+        self._show_preset(self.list.currentRow())
+        self._schedule_save()
+        self.saved.show_message("info", f"Deleted {removed.name!r}.")
+
+    def _schedule_save(self) -> None:
+        self._dirty = True
+        self._save_timer.start()
+
+    def flush(self) -> bool:
+        """Write pending changes now; False (with the reason shown) when that failed."""
+        self._save_timer.stop()
+        if not self._dirty:
+            return True
+        try:
+            save_presets(self._path, self._presets)
+        except (OSError, ValueError) as error:
+            self.saved.show_message("error", f"Could not save {self._path}: {error}")
+            return False
+        self._dirty = False
+        self.presets_changed.emit(list(self._presets))
+        return True
+
+    def rename_current(self, name: str) -> None:
+        """Rename the selected preset (as if typed in the Name field)."""
+        self.name.setText(name)
+        self._on_edited()
+
+    def select(self, name: str) -> None:
+        for row, preset in enumerate(self._presets):
+            if preset.name == name:
+                self.list.setCurrentRow(row)
+                return

@@ -1,0 +1,269 @@
+"""The settings window: a page list on the left, changes saved as they are made.
+
+Every change that makes a valid value is written to ``settings.toml`` shortly after
+(and at once when the window closes) and announced with ``settings_changed``; there
+is no Apply button. The pages live in ``app.ui.settings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.presets import Preset
+from app.secrets import ApiKeys
+from app.settings import LoadedSettings, Settings, save_settings
+from app.tasks import TaskRunner
+from app.ui.icons import icon
+from app.ui.settings.appearance_page import AppearancePage
+from app.ui.settings.connection import ConnectionTest
+from app.ui.settings.endpoint_page import EndpointPage
+from app.ui.settings.form import StatusLine, label
+from app.ui.settings.key_page import KeyPage
+from app.ui.settings.model_page import ModelPage
+from app.ui.settings.presets_page import PresetsPage
+from app.ui.settings.shortcuts_page import ShortcutsPage
+
+SAVE_DELAY_MS = 300
+PAGES = (
+    ("endpoint", "Endpoint", "server"),
+    ("key", "API key", "key"),
+    ("model", "Model & parameters", "sliders"),
+    ("presets", "Presets", "bookmark"),
+    ("appearance", "Appearance", "palette"),
+    ("shortcuts", "Keyboard shortcuts", "keyboard"),
+)
+_SETTING_NAMES = frozenset(item.name for item in fields(Settings))
+
+
+class _ValuesPage(Protocol):
+    def values(self) -> dict[str, Any]: ...
+
+
+class SettingsDialog(QDialog):
+    """Non-modal settings window; build it once and ``show_page()`` it as needed.
+
+    Args:
+        settings_path: the ``settings.toml`` to write.
+        loaded: the file as read (its unknown keys survive every save).
+        settings: the options in effect now, including this run's overrides
+            (``--base-url``); only what the user changes here is written to the file.
+        keys: the keychain access for the API key page.
+        runner: runs the connection test.
+        test_connection: ``(base_url, dialect, key) -> list[ModelCard]``.
+        presets_path: the user's ``presets.toml``.
+        models: model ids to offer before a connection test lists the endpoint's.
+
+    Signals:
+        settings_changed(Settings): saved settings now in effect.
+        presets_changed(list): the presets as saved (list of Preset).
+        key_changed(): an API key was stored or removed.
+    """
+
+    settings_changed = Signal(object)
+    presets_changed = Signal(list)
+    key_changed = Signal()
+
+    def __init__(
+        self,
+        *,
+        settings_path: Path,
+        loaded: LoadedSettings,
+        settings: Settings,
+        keys: ApiKeys,
+        runner: TaskRunner,
+        test_connection: ConnectionTest,
+        presets_path: Path,
+        models: Iterable[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings — Maestrale")
+        self.setWindowIcon(icon("app"))
+        self.setModal(False)
+        self.setObjectName("settingsDialog")
+        self.resize(900, 660)
+        self.setMinimumSize(720, 480)
+        self._path = settings_path
+        self._loaded = loaded
+        self._settings = settings  # in effect (with overrides)
+        self._file_settings = loaded.settings  # what the file holds
+        model_ids = list(models)
+
+        self.endpoint_page = EndpointPage(settings, keys, runner, test_connection)
+        base_url = self.endpoint_page.endpoint
+        self.key_page = KeyPage(keys, base_url.base_url if base_url else settings.base_url)
+        self.model_page = ModelPage(settings, model_ids)
+        self.presets_page = PresetsPage(presets_path, model_ids)
+        self.appearance_page = AppearancePage(settings)
+        self.shortcuts_page = ShortcutsPage(settings.enter_sends)
+        self._value_pages: tuple[_ValuesPage, ...] = (
+            self.endpoint_page,
+            self.model_page,
+            self.appearance_page,
+        )
+
+        self._build_layout(loaded.problems)
+
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        for page in (self.endpoint_page, self.model_page, self.appearance_page):
+            page.changed.connect(self._save_timer.start)
+        self.endpoint_page.endpoint_changed.connect(self.key_page.set_base_url)
+        self.endpoint_page.models_found.connect(self.set_models)
+        self.presets_page.presets_changed.connect(self.presets_changed)
+        self.key_page.key_changed.connect(self.key_changed)
+        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        close.activated.connect(self.close)
+
+    def _build_layout(self, problems: tuple[str, ...]) -> None:
+        """The page list on the left, notices and the current page on the right."""
+        self.nav = QListWidget()
+        self.nav.setProperty("role", "nav")
+        self.nav.setAccessibleName("Settings pages")
+        self.nav.setIconSize(QSize(18, 18))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget()
+        pages = {
+            "endpoint": self.endpoint_page,
+            "key": self.key_page,
+            "model": self.model_page,
+            "presets": self.presets_page,
+            "appearance": self.appearance_page,
+            "shortcuts": self.shortcuts_page,
+        }
+        self._page_names: list[str] = []
+        for name, text, icon_name in PAGES:
+            item = QListWidgetItem(icon(icon_name), text)
+            item.setSizeHint(QSize(0, 38))
+            self.nav.addItem(item)
+            self.stack.addWidget(pages[name])
+            self._page_names.append(name)
+
+        self.problems = StatusLine()
+        self.save_status = StatusLine()
+
+        side = QWidget()
+        side.setObjectName("sidebar")
+        side.setFixedWidth(228)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(12, 20, 12, 16)
+        side_layout.setSpacing(12)
+        heading = label("Settings", "section", wrap=False)
+        heading.setContentsMargins(10, 0, 0, 4)
+        side_layout.addWidget(heading)
+        side_layout.addWidget(self.nav, 1)
+        footnote = label("Changes are saved as you make them.", "muted")
+        footnote.setContentsMargins(10, 0, 6, 0)
+        side_layout.addWidget(footnote)
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        notices = QVBoxLayout()
+        notices.setContentsMargins(32, 12, 32, 0)
+        notices.addWidget(self.problems)
+        notices.addWidget(self.save_status)
+        content_layout.addLayout(notices)
+        content_layout.addWidget(self.stack, 1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(side)
+        layout.addWidget(content, 1)
+        if problems:
+            self.problems.show_message(
+                "warning", "Some settings were not usable:\n" + "\n".join(problems)
+            )
+
+    # Public API
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in effect, as last saved."""
+        return self._settings
+
+    @property
+    def presets(self) -> list[Preset]:
+        return self.presets_page.presets
+
+    def show_page(self, name: str) -> None:
+        """Bring the window up on page ``name`` ("endpoint", "key", "model", "presets",
+        "appearance", "shortcuts")."""
+        self.nav.setCurrentRow(self._page_names.index(name))
+        self.show()
+        if QGuiApplication.platformName() != "offscreen":  # which warns it cannot raise
+            self.raise_()
+            self.activateWindow()
+
+    def current_page(self) -> str:
+        return self._page_names[self.nav.currentRow()]
+
+    def set_models(self, ids: Iterable[str]) -> None:
+        """Offer these model ids (e.g. from the model catalog) in the model fields."""
+        ids = list(ids)
+        self.model_page.set_models(ids)
+        self.presets_page.set_models(ids)
+
+    def flush(self) -> bool:
+        """Save pending changes now; False when the file could not be written (shown)."""
+        self._save_timer.stop()
+        presets_saved = self.presets_page.flush()
+        values: dict[str, Any] = {}
+        for page in self._value_pages:
+            values.update(page.values())
+        changes = {
+            name: value
+            for name, value in values.items()
+            if name in _SETTING_NAMES and getattr(self._settings, name) != value
+        }
+        if not changes:
+            return presets_saved
+        file_settings = self._file_settings.with_values(**changes)
+        try:
+            save_settings(self._path, self._loaded, file_settings)
+        except OSError as error:
+            self.save_status.show_message(
+                "error", f"Could not save {self._path}: {error.strerror or error}"
+            )
+            return False
+        self.save_status.clear()
+        self._loaded = LoadedSettings(file_settings, unknown=self._loaded.unknown)
+        self._file_settings = file_settings
+        self._settings = self._settings.with_values(**changes)
+        if "enter_sends" in changes:
+            self.shortcuts_page.set_enter_sends(self._settings.enter_sends)
+        self.settings_changed.emit(self._settings)
+        return presets_saved
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.flush()
+        self.endpoint_page.cancel_test()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        # Esc (reject) closes too: keep what was changed, like closing the window.
+        self.flush()
+        self.endpoint_page.cancel_test()
+        super().done(result)

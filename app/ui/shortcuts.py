@@ -1,0 +1,166 @@
+"""Every keyboard shortcut of the main window, declared once: id, keys, description, group.
+
+The window builds its QActions from this table (``make_actions``); the help dialog and
+the settings page list it. Keys handled inside the composer (Send, New line, Edit last
+question) are listed for the user but are no window actions: the composer reads them
+with ``sends_message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from app.ui.icons import icon
+
+
+class Scope(StrEnum):
+    WINDOW = "window"  # anywhere in the main window
+    SIDEBAR = "sidebar"  # while the conversation list has focus (Del, F2, Ctrl+Z)
+    COMPOSER = "composer"  # read by the composer's key handling, not a QAction
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut:
+    """One row of the table. ``keys`` are portable texts ("Ctrl+N"), the first is shown."""
+
+    id: str
+    keys: tuple[str, ...]
+    description: str
+    group: str
+    scope: Scope = Scope.WINDOW
+    icon: str | None = None
+    note: str = ""  # when it applies, if not always
+
+    def sequences(self) -> list[QKeySequence]:
+        return [QKeySequence(key) for key in self.keys]
+
+    def native_keys(self) -> list[str]:
+        """The keys as this platform writes them (⌘N on macOS, Ctrl+N elsewhere)."""
+        return [
+            QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) for key in self.keys
+        ]
+
+
+CONVERSATIONS = "Conversations"
+ANSWERS = "Writing and answers"
+WINDOW = "Window"
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("new_chat", ("Ctrl+N",), "New chat", CONVERSATIONS, icon="new-chat"),
+    Shortcut("search_chats", ("Ctrl+K",), "Search chats", CONVERSATIONS, icon="search"),
+    Shortcut("find_in_conversation", ("Ctrl+F",), "Find in conversation", CONVERSATIONS),
+    Shortcut("rename", ("F2",), "Rename conversation", CONVERSATIONS, Scope.SIDEBAR, "edit"),
+    Shortcut(
+        "delete_conversation",
+        ("Del",),
+        "Delete conversation",
+        CONVERSATIONS,
+        Scope.SIDEBAR,
+        "trash",
+    ),
+    Shortcut("undo_delete", ("Ctrl+Z",), "Undo delete", CONVERSATIONS, Scope.SIDEBAR),
+    Shortcut("send", ("Return",), "Send message", ANSWERS, Scope.COMPOSER, "send"),
+    Shortcut("newline", ("Shift+Return",), "New line", ANSWERS, Scope.COMPOSER),
+    Shortcut(
+        "edit_last_question",
+        ("Up",),
+        "Edit last question",
+        ANSWERS,
+        Scope.COMPOSER,
+        "edit",
+        note="in an empty message field",
+    ),
+    Shortcut(
+        "stop_answer",
+        ("Esc",),
+        "Stop answer",
+        ANSWERS,
+        icon="stop",
+        note="while an answer is being written",
+    ),
+    Shortcut("copy_last_answer", ("Ctrl+Shift+C",), "Copy last answer", ANSWERS, icon="copy"),
+    Shortcut("regenerate", ("Ctrl+Shift+R",), "Regenerate answer", ANSWERS, icon="regenerate"),
+    Shortcut("focus_composer", ("Ctrl+L",), "Focus message field", ANSWERS),
+    Shortcut("settings", ("Ctrl+,",), "Settings", WINDOW, icon="settings"),
+    Shortcut("keyboard_shortcuts", ("Ctrl+/",), "Keyboard shortcuts", WINDOW, icon="keyboard"),
+    Shortcut("toggle_sidebar", ("Ctrl+B",), "Show or hide the sidebar", WINDOW),
+    Shortcut("zoom_in", ("Ctrl++", "Ctrl+="), "Zoom in", WINDOW, icon="plus"),
+    Shortcut("zoom_out", ("Ctrl+-",), "Zoom out", WINDOW, icon="minus"),
+    Shortcut("zoom_reset", ("Ctrl+0",), "Actual size", WINDOW),
+    Shortcut("quit", ("Ctrl+Q",), "Quit", WINDOW),
+)
+
+GROUPS: tuple[str, ...] = (CONVERSATIONS, ANSWERS, WINDOW)
+
+
+def shortcut_table(enter_sends: bool = True) -> tuple[Shortcut, ...]:
+    """The table as the user has it: with ``enter_sends`` False, Ctrl+Enter sends."""
+    if enter_sends:
+        return SHORTCUTS
+    swapped = {
+        "send": ("Ctrl+Return",),
+        "newline": ("Return", "Shift+Return"),
+    }
+    return tuple(
+        replace(item, keys=swapped[item.id]) if item.id in swapped else item for item in SHORTCUTS
+    )
+
+
+def shortcut(action_id: str, enter_sends: bool = True) -> Shortcut:
+    for item in shortcut_table(enter_sends):
+        if item.id == action_id:
+            return item
+    raise KeyError(action_id)
+
+
+def sends_message(key: int, modifiers: Qt.KeyboardModifier, enter_sends: bool) -> bool:
+    """Whether a key press in the composer sends (the rest of Enter presses add a line)."""
+    if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        return False
+    ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+    shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+    if enter_sends:
+        return not shift
+    return ctrl and not shift
+
+
+def make_actions(
+    parent: QObject,
+    handlers: Mapping[str, Callable[[], None]],
+    *,
+    enter_sends: bool = True,
+) -> dict[str, QAction]:
+    """QActions for the window: one per handler, with the table's keys, text and icon.
+
+    Actions of the SIDEBAR scope use ``Qt.WidgetWithChildrenShortcut``: add them to the
+    sidebar widget (``sidebar.addAction``) so Del or Ctrl+Z in a text field stay its own.
+    Raises ValueError for an unknown id, or one the composer handles itself.
+    """
+    table = {item.id: item for item in shortcut_table(enter_sends)}
+    actions: dict[str, QAction] = {}
+    for action_id, handler in handlers.items():
+        item = table.get(action_id)
+        if item is None:
+            raise ValueError(f"no shortcut {action_id!r} in the table")
+        if item.scope is Scope.COMPOSER:
+            raise ValueError(f"{action_id!r} is read by the composer, not a window action")
+        action = QAction(item.description, parent)
+        action.setObjectName(f"action_{action_id}")
+        action.setShortcuts(item.sequences())
+        action.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+            if item.scope is Scope.SIDEBAR
+            else Qt.ShortcutContext.WindowShortcut
+        )
+        action.setShortcutVisibleInContextMenu(True)
+        action.setToolTip(f"{item.description} ({item.native_keys()[0]})")
+        if item.icon is not None:
+            action.setIcon(icon(item.icon))
+        action.triggered.connect(lambda _checked=False, run=handler: run())
+        actions[action_id] = action
+    return actions

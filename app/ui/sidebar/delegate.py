@@ -1,0 +1,213 @@
+"""How a sidebar row looks: small muted headings, one elided title line, a pin mark;
+and the in-place rename editor (Enter renames, Esc cancels, an empty title is refused).
+
+Colours come from the palette, so light and dark themes both work.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPainterPath, QPalette
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from app.ui.sidebar.model import ConversationRole
+
+PADDING_X = 10
+ROW_PADDING_Y = 7
+RADIUS = 6.0
+PIN_SIZE = 12
+
+
+def row_height(font: QFont) -> int:
+    """One height for headings and conversations (the view uses uniform row sizes)."""
+    return QFontMetrics(font).height() + 2 * ROW_PADDING_Y + 2
+
+
+def blend(color: QColor, alpha: float) -> QColor:
+    mixed = QColor(color)
+    mixed.setAlphaF(alpha)
+    return mixed
+
+
+def muted(palette: QPalette) -> QColor:
+    """Secondary text: the placeholder colour when it differs from the text, else faded."""
+    placeholder = palette.color(QPalette.ColorRole.PlaceholderText)
+    text = palette.color(QPalette.ColorRole.Text)
+    return placeholder if placeholder != text else blend(text, 0.6)
+
+
+def header_font(font: QFont) -> QFont:
+    small = QFont(font)
+    if small.pointSizeF() > 0:
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+    else:
+        small.setPixelSize(max(9, int(small.pixelSize() * 0.85)))
+    small.setWeight(QFont.Weight.DemiBold)
+    return small
+
+
+def paint_pin(painter: QPainter, rect: QRect, color: QColor) -> None:
+    """A small push pin: a round head on a short needle, tilted."""
+    size = min(rect.width(), rect.height(), PIN_SIZE)
+    center = QPointF(rect.center())
+    painter.save()
+    painter.translate(center)
+    painter.rotate(45)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    head = QPainterPath()
+    head.addRoundedRect(QRectF(-size * 0.28, -size * 0.5, size * 0.56, size * 0.45), 1.5, 1.5)
+    head.addRect(QRectF(-size * 0.42, -size * 0.1, size * 0.84, size * 0.14))
+    painter.drawPath(head)
+    painter.setPen(color)
+    painter.drawLine(QPointF(0, size * 0.04), QPointF(0, size * 0.5))
+    painter.restore()
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    """Paints ``ConversationListModel`` rows and edits titles in place."""
+
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(option.rect.width() or 200, row_height(option.font))
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if index.data(ConversationRole.IS_HEADER):
+            self._paint_header(
+                painter, option.rect, option.palette, option.font, str(index.data() or "")
+            )
+        else:
+            self._paint_conversation(painter, option, index)
+        painter.restore()
+
+    @staticmethod
+    def _paint_header(
+        painter: QPainter, rect: QRect, palette: QPalette, font: QFont, label: str
+    ) -> None:
+        small = header_font(font)
+        painter.setFont(small)
+        painter.setPen(muted(palette))
+        text_rect = rect.adjusted(PADDING_X, 0, -PADDING_X, -3)
+        elided = QFontMetrics(small).elidedText(
+            label, Qt.TextElideMode.ElideRight, text_rect.width()
+        )
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, elided
+        )
+
+    @staticmethod
+    def _paint_conversation(
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        font: QFont = option.font
+        state = option.state
+        text_color = palette.color(QPalette.ColorRole.Text)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
+        box = QRectF(rect.adjusted(4, 1, -4, -1))
+        fill: QColor | None = None
+        if state & QStyle.StateFlag.State_Selected:
+            fill = blend(highlight, 0.30)
+        elif state & (QStyle.StateFlag.State_MouseOver | QStyle.StateFlag.State_HasFocus):
+            fill = blend(text_color, 0.08)
+        if fill is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(box, RADIUS, RADIUS)
+        if state & QStyle.StateFlag.State_HasFocus:
+            painter.setPen(blend(highlight, 0.9))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
+        content = rect.adjusted(PADDING_X, 0, -PADDING_X, 0)
+        if index.data(ConversationRole.PINNED):
+            pin = QRect(content.right() - PIN_SIZE, content.top(), PIN_SIZE, content.height())
+            paint_pin(painter, pin, muted(palette))
+            content.setRight(pin.left() - 6)
+        painter.setFont(font)
+        painter.setPen(text_color)
+        title = " ".join(str(index.data() or "").split()) or "Untitled"
+        elided = QFontMetrics(font).elidedText(title, Qt.TextElideMode.ElideRight, content.width())
+        painter.drawText(
+            content, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided
+        )
+
+    # Rename in place -------------------------------------------------------------------
+
+    def createEditor(  # noqa: N802 - Qt override
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setObjectName("renameEditor")
+        editor.setAccessibleName("Conversation title")
+        editor.setFrame(True)
+        return editor
+
+    def setEditorData(  # noqa: N802 - Qt override
+        self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        assert isinstance(editor, QLineEdit)
+        editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        editor.selectAll()
+
+    def setModelData(  # noqa: N802 - Qt override
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        assert isinstance(editor, QLineEdit)
+        title = editor.text().strip()
+        if title and title != index.data(Qt.ItemDataRole.EditRole):
+            model.setData(index, title, Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(  # noqa: N802 - Qt override
+        self,
+        editor: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        rect: QRect = option.rect
+        editor.setGeometry(rect.adjusted(4, 1, -4, -1))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Enter with an empty title keeps the editor open: a title cannot be blank.
+        if (
+            isinstance(watched, QLineEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not watched.text().strip()
+        ):
+            return True
+        return super().eventFilter(watched, event)

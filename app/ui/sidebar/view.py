@@ -1,0 +1,172 @@
+"""The conversation list widget: keyboard and mouse behaviour of the sidebar's list.
+
+The selection marks the conversation that is open; the current index (the focus
+frame) is where the keyboard is. Arrow keys move the focus frame without opening
+anything; Enter or a click opens. Headings are skipped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
+
+from app.ui.sidebar.delegate import ConversationDelegate, row_height
+from app.ui.sidebar.model import ConversationListModel, ConversationRole
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ConversationListView(QListView):
+    """Shows a ``ConversationListModel``.
+
+    Signals:
+        open_requested(str): Enter or a click on a conversation.
+        delete_requested(str): Delete on a conversation.
+        menu_requested(str, QPoint): right click, the Menu key or Shift+F10; the point
+            is global, where the menu should appear.
+    """
+
+    open_requested = Signal(str)
+    delete_requested = Signal(str)
+    menu_requested = Signal(str, QPoint)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversationList")
+        self.setAccessibleName("Conversations")
+        self.setItemDelegate(ConversationDelegate(self))
+        self.setUniformItemSizes(True)  # fast layout with thousands of rows
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMouseTracking(True)  # hover colour
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setMinimumHeight(row_height(self.font()) * 3)
+        self.clicked.connect(self._on_clicked)
+
+    def conversation_model(self) -> ConversationListModel:
+        model = self.model()
+        assert isinstance(model, ConversationListModel)
+        return model
+
+    def current_conversation_id(self) -> str | None:
+        value = self.currentIndex().data(ConversationRole.ID)
+        return value if isinstance(value, str) else None
+
+    def is_editing(self) -> bool:
+        return self.state() == QAbstractItemView.State.EditingState
+
+    # Keyboard ----------------------------------------------------------------------------
+
+    def _conversation_row(self, start: int, step: int) -> int | None:
+        """The first conversation row from ``start`` on, going ``step`` (+1 or -1)."""
+        model = self.model()
+        row = start
+        while 0 <= row < model.rowCount():
+            if not model.index(row, 0).data(ConversationRole.IS_HEADER):
+                return row
+            row += step
+        return None
+
+    def moveCursor(  # noqa: N802 - Qt override
+        self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        model = self.model()
+        current = self.currentIndex()
+        action_type = QAbstractItemView.CursorAction
+        row: int | None
+        if action == action_type.MoveHome:
+            row = self._conversation_row(0, 1)
+        elif action == action_type.MoveEnd:
+            row = self._conversation_row(model.rowCount() - 1, -1)
+        elif not current.isValid():
+            row = self._conversation_row(0, 1)
+        elif action in (action_type.MoveUp, action_type.MovePrevious):
+            row = self._conversation_row(current.row() - 1, -1)
+        elif action in (action_type.MoveDown, action_type.MoveNext):
+            row = self._conversation_row(current.row() + 1, 1)
+        else:  # page up/down and the rest: Qt's answer, moved off a heading
+            moved = super().moveCursor(action, modifiers)
+            if not moved.isValid():
+                return moved
+            step = -1 if action == action_type.MovePageUp else 1
+            row = self._conversation_row(moved.row(), step)
+            if row is None:
+                row = self._conversation_row(moved.row(), -step)
+        if row is None:
+            return current
+        return model.index(row, 0)
+
+    def selectionCommand(  # noqa: N802 - Qt override
+        self, index: _Index, event: QEvent | None = None
+    ) -> QItemSelectionModel.SelectionFlag:
+        # Moving the focus frame never changes which conversation is open.
+        return QItemSelectionModel.SelectionFlag.NoUpdate
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.is_editing():
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        shift_only = event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        conversation_id = self.current_conversation_id()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and conversation_id:
+            self.open_requested.emit(conversation_id)
+        elif key == Qt.Key.Key_F2 and conversation_id:
+            self.edit(self.currentIndex())
+        elif key == Qt.Key.Key_Delete and conversation_id:
+            self.delete_requested.emit(conversation_id)
+        elif key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift_only):
+            # Accepted here, so Qt does not also send a keyboard context menu event.
+            self._menu_for_current()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _menu_for_current(self) -> None:
+        conversation_id = self.current_conversation_id()
+        if conversation_id is None:
+            return
+        rect = self.visualRect(self.currentIndex())
+        self.menu_requested.emit(conversation_id, self.viewport().mapToGlobal(rect.bottomLeft()))
+
+    # Mouse -------------------------------------------------------------------------------
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        conversation_id = index.data(ConversationRole.ID)
+        if isinstance(conversation_id, str):
+            self.open_requested.emit(conversation_id)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.data(ConversationRole.IS_HEADER):
+            event.accept()  # headings do nothing, not even take the focus frame
+            return
+        super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt override
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            index = self.indexAt(event.pos())
+            conversation_id = index.data(ConversationRole.ID)
+            if isinstance(conversation_id, str):
+                self.setCurrentIndex(index)
+                self.menu_requested.emit(conversation_id, event.globalPos())
+        else:
+            self._menu_for_current()
+        event.accept()

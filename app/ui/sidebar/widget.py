@@ -1,0 +1,559 @@
+"""The sidebar: "New chat", search as you type, and the list of conversations with their
+actions (rename, pin, duplicate, export, delete with undo).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QPoint, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store import ConversationNotFound, ConversationStore, SearchHit, StoreError
+from app.ui.sidebar.export import (
+    ExportFailed,
+    ExportFormat,
+    export_conversation,
+    suggested_file_name,
+    with_extension,
+)
+from app.ui.sidebar.model import PAGE_SIZE, ConversationListModel
+from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
+from app.ui.sidebar.search import SearchWorker
+from app.ui.sidebar.view import ConversationListView
+from app.ui.toast import DEFAULT_TIMEOUT_MS, Toast
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 60
+DAY_CHECK_MS = 60_000
+TITLE_IN_TOAST = 40  # characters of a title quoted in a notice
+
+SaveFileDialog = Callable[[QWidget, str, str, str], str]
+"""(parent, caption, suggested path, name filter) -> the chosen path, or "" if cancelled."""
+ShowError = Callable[[str], None]
+
+
+def qt_save_file_dialog(parent: QWidget, caption: str, suggested: str, name_filter: str) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, name_filter)
+    return path
+
+
+def _short(title: str) -> str:
+    title = " ".join(title.split()) or "Untitled"
+    return title if len(title) <= TITLE_IN_TOAST else title[: TITLE_IN_TOAST - 1] + "…"
+
+
+class SearchField(QLineEdit):
+    """The search box; Up/Down/Enter/Esc drive the results while typing continues.
+
+    Signals:
+        move_requested(int): Up (-1) or Down (+1).
+        accept_requested(): Enter.
+        cancel_requested(): Esc.
+    """
+
+    move_requested = Signal(int)
+    accept_requested = Signal()
+    cancel_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
+        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.move_requested.emit(-5 if key == Qt.Key.Key_PageUp else 5)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.accept_requested.emit()
+        elif key == Qt.Key.Key_Escape:
+            self.cancel_requested.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+
+class Sidebar(QWidget):
+    """The conversation list on the left of the main window.
+
+    Args:
+        store: the history (the GUI thread's store); search uses a connection of its own.
+        now: the clock deciding "Today", "Yesterday"... (tests inject one).
+        zone: the time zone of those days; the system's when None.
+        page_size: conversations read at a time as the list scrolls.
+        save_file_dialog: asks where to export (tests inject one; default QFileDialog).
+        show_error: tells the user about a failure (default: a warning message box).
+        toast_parent: where "Deleted … [Undo]" appears (default: this widget's window).
+
+    Signals:
+        conversation_activated(str): open this conversation (click or Enter).
+        new_chat_requested(): "New chat" was pressed.
+        search_result_activated(str, str, str): conversation id, message id ("" for a
+            title match) and the query: open the conversation at that message.
+        conversation_deleted(str): the conversation went to the trash (close it if it
+            is open). Emitted for every delete.
+        conversation_restored(str): a delete was undone.
+    """
+
+    conversation_activated = Signal(str)
+    new_chat_requested = Signal()
+    search_result_activated = Signal(str, str, str)
+    conversation_deleted = Signal(str)
+    conversation_restored = Signal(str)
+
+    LIST_PAGE = 0
+    SEARCH_PAGE = 1
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        *,
+        now: Callable[[], datetime] | None = None,
+        zone: tzinfo | None = None,
+        page_size: int = PAGE_SIZE,
+        save_file_dialog: SaveFileDialog = qt_save_file_dialog,
+        show_error: ShowError | None = None,
+        toast_parent: QWidget | None = None,
+        toast_timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        search_debounce_ms: int = SEARCH_DEBOUNCE_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setAccessibleName("Sidebar")
+        self._store = store
+        self._save_file_dialog = save_file_dialog
+        self._show_error_callback = show_error
+        self._toast_parent = toast_parent
+        self._toast_timeout_ms = toast_timeout_ms
+        self._toast: Toast | None = None
+        self._toast_for: str | None = None
+        self._open_id: str | None = None
+        self._deleted: list[str] = []  # this session's deletes, oldest first (Ctrl+Z)
+        self._menu: QMenu | None = None
+        self._export_dir = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or Path.home()
+        )
+
+        self._build(page_size=page_size, zone=zone, now=now)
+        self._worker = SearchWorker(store.path, parent=self)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(search_debounce_ms)
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(DAY_CHECK_MS)
+        self._connect()
+        self._day_timer.start()
+
+    def _build(
+        self, *, page_size: int, zone: tzinfo | None, now: Callable[[], datetime] | None
+    ) -> None:
+        self.model = ConversationListModel(
+            self._store, now=now, zone=zone, page_size=page_size, parent=self
+        )
+        self.new_chat_button = QPushButton("New chat", self)
+        self.new_chat_button.setObjectName("newChatButton")
+        self.new_chat_button.setAccessibleName("New chat")
+
+        self.search_field = SearchField(self)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText("Search chats  Ctrl+K")
+        self.search_field.setAccessibleName("Search chats")
+        self.search_field.setClearButtonEnabled(True)
+
+        self.list_view = ConversationListView(self)
+        self.list_view.setModel(self.model)
+
+        self.results_model = SearchResultsModel(self)
+        self.results_view = SearchResultsView(self)
+        self.results_view.setModel(self.results_model)
+        self.search_status = QLabel(self)
+        self.search_status.setObjectName("searchStatus")
+        self.search_status.setWordWrap(True)
+        self.search_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_status.setContentsMargins(10, 6, 10, 6)
+        self.search_status.hide()
+        search_page = QWidget(self)
+        search_layout = QVBoxLayout(search_page)
+        search_layout.setContentsMargins(0, 0, 0, 0)
+        search_layout.addWidget(self.search_status)
+        search_layout.addWidget(self.results_view, 1)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.list_view)
+        self.pages.addWidget(search_page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.new_chat_button)
+        layout.addWidget(self.search_field)
+        layout.addWidget(self.pages, 1)
+        QWidget.setTabOrder(self.new_chat_button, self.search_field)
+        QWidget.setTabOrder(self.search_field, self.list_view)
+
+        self._undo_action = QAction("Undo delete", self)
+        self._undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self._undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.list_view.addAction(self._undo_action)
+
+    def _connect(self) -> None:
+        self.model.store_failed.connect(self._show_error)
+        self.new_chat_button.clicked.connect(self.new_chat_requested)
+        self.list_view.open_requested.connect(self._on_open_requested)
+        self.list_view.delete_requested.connect(self.delete_conversation)
+        self.list_view.menu_requested.connect(self._on_menu_requested)
+        self._undo_action.triggered.connect(self._on_undo_shortcut)
+        self._worker.results_ready.connect(self._on_results)
+        self._worker.failed.connect(self._on_search_failed)
+        self._debounce.timeout.connect(self._run_search)
+        self.search_field.textChanged.connect(self._on_search_text)
+        self.search_field.move_requested.connect(self._on_search_move)
+        self.search_field.accept_requested.connect(self.results_view.choose_current)
+        self.search_field.cancel_requested.connect(self._on_search_cancelled)
+        self.results_view.result_chosen.connect(self._on_result_chosen)
+        self._day_timer.timeout.connect(self._on_day_check)
+        application = QCoreApplication.instance()
+        if application is not None:
+            application.aboutToQuit.connect(self.shutdown)
+
+    # Window-facing API -------------------------------------------------------------------
+
+    def select_conversation(self, conversation_id: str | None) -> None:
+        """Mark ``conversation_id`` as the open one (None: none) without emitting anything.
+
+        Pages further down are read when it is not loaded yet.
+        """
+        self._open_id = conversation_id
+        selection = self.list_view.selectionModel()
+        if not conversation_id:
+            selection.clearSelection()
+            return
+        index = self.model.index_of(conversation_id)
+        if not index.isValid() and not self._listed(conversation_id):
+            selection.clearSelection()
+            return
+        while not index.isValid() and self.model.canFetchMore():
+            self.model.fetchMore()
+            index = self.model.index_of(conversation_id)
+        if not index.isValid():
+            selection.clearSelection()
+            return
+        selection.select(index, selection.SelectionFlag.ClearAndSelect)
+        self.list_view.setCurrentIndex(index)
+        self.list_view.scrollTo(index)
+
+    def _listed(self, conversation_id: str) -> bool:
+        """Whether the conversation exists and is not in the trash."""
+        try:
+            return self._store.get_conversation(conversation_id).deleted_at is None
+        except StoreError:
+            return False
+
+    def focus_search(self) -> None:
+        """Put the keyboard in the search field (the window binds Ctrl+K to this)."""
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def clear_search(self) -> None:
+        """Empty the search field and show the list again."""
+        self.search_field.clear()
+
+    def conversation_changed(self, conversation_id: str) -> None:
+        """Tell the list that a conversation was created or changed (title, new message)."""
+        self.model.conversation_changed(conversation_id)
+        if conversation_id == self._open_id:
+            self.select_conversation(conversation_id)
+
+    def conversation_removed(self, conversation_id: str) -> None:
+        self.model.conversation_removed(conversation_id)
+
+    def shutdown(self) -> None:
+        """Stop the search thread (the window calls it on close; also on quit)."""
+        self._worker.shutdown()
+
+    @property
+    def open_conversation_id(self) -> str | None:
+        return self._open_id
+
+    @property
+    def toast(self) -> Toast | None:
+        """The notice currently shown by the sidebar, if any."""
+        return self._toast if self._toast is not None and self._toast.is_open else None
+
+    @property
+    def context_menu(self) -> QMenu | None:
+        """The context menu currently shown, if any."""
+        return self._menu
+
+    # Conversation actions ----------------------------------------------------------------
+
+    def build_context_menu(self, conversation_id: str) -> QMenu:
+        """The menu of one conversation: rename, pin, duplicate, export, delete."""
+        conversation = self._store.get_conversation(conversation_id)
+        menu = QMenu(self)
+        menu.setAccessibleName(f"Actions for {conversation.title}")
+        menu.addAction("Rename", lambda: self.rename_conversation(conversation_id))
+        menu.addAction(
+            "Unpin" if conversation.pinned else "Pin",
+            lambda: self.toggle_pin(conversation_id),
+        )
+        menu.addAction("Duplicate", lambda: self.duplicate_conversation(conversation_id))
+        menu.addSeparator()
+        for export_format in ExportFormat:
+            menu.addAction(
+                f"Export as {export_format.label}…",
+                functools.partial(self.export_conversation, conversation_id, export_format),
+            )
+        menu.addSeparator()
+        delete = menu.addAction("Delete", lambda: self.delete_conversation(conversation_id))
+        delete.setShortcut(QKeySequence(Qt.Key.Key_Delete))  # shown, handled by the list
+        return menu
+
+    def _on_menu_requested(self, conversation_id: str, position: QPoint) -> None:
+        try:
+            menu = self.build_context_menu(conversation_id)
+        except StoreError as error:
+            self._show_error(str(error))
+            return
+        self._menu = menu
+        menu.aboutToHide.connect(self._on_menu_hidden)
+        menu.popup(position)
+
+    def _on_menu_hidden(self) -> None:
+        menu, self._menu = self._menu, None
+        if menu is not None:
+            menu.deleteLater()
+
+    def rename_conversation(self, conversation_id: str) -> None:
+        """Start editing the title in place (Enter keeps it, Esc cancels)."""
+        index = self.model.index_of(conversation_id)
+        if not index.isValid():
+            return
+        self.pages.setCurrentIndex(self.LIST_PAGE)
+        self.list_view.setCurrentIndex(index)
+        self.list_view.scrollTo(index)
+        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.list_view.edit(index)
+
+    def toggle_pin(self, conversation_id: str) -> None:
+        try:
+            conversation = self._store.get_conversation(conversation_id)
+            self._store.set_pinned(conversation_id, not conversation.pinned)
+        except StoreError as error:
+            self._show_error(str(error))
+            return
+        self.model.conversation_changed(conversation_id)
+        self._follow(conversation_id)
+
+    def duplicate_conversation(self, conversation_id: str) -> str | None:
+        """Copy the conversation; the copy gets the focus frame (it is not opened)."""
+        try:
+            copy = self._store.duplicate_conversation(conversation_id)
+        except StoreError as error:
+            self._show_error(str(error))
+            return None
+        self.model.conversation_changed(copy.id)
+        self._follow(copy.id)
+        return copy.id
+
+    def export_conversation(self, conversation_id: str, export_format: ExportFormat) -> Path | None:
+        """Ask for a file name, then write the conversation there; the path, or None."""
+        try:
+            conversation = self._store.get_conversation(conversation_id)
+        except StoreError as error:
+            self._show_error(str(error))
+            return None
+        suggested = self._export_dir / suggested_file_name(conversation.title, export_format)
+        chosen = self._save_file_dialog(
+            self, f"Export as {export_format.label}", str(suggested), export_format.file_filter
+        )
+        if not chosen:
+            return None
+        path = with_extension(Path(chosen), export_format)
+        try:
+            export_conversation(self._store, conversation_id, path, export_format)
+        except ExportFailed as error:
+            self._show_error(str(error))
+            return None
+        except StoreError as error:
+            self._show_error(f"Could not export to {path}: {error}")
+            return None
+        self._export_dir = path.parent
+        self._notify(f"Exported “{_short(conversation.title)}” to {path.name}")
+        return path
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Move the conversation to the trash; "Undo" (or Ctrl+Z) brings it back."""
+        row = self.model.row_of(conversation_id)
+        try:
+            conversation = self._store.trash_conversation(conversation_id)
+        except StoreError as error:
+            self._show_error(str(error))
+            return
+        self.model.conversation_removed(conversation_id)
+        self._deleted.append(conversation_id)
+        if self._open_id == conversation_id:
+            self._open_id = None
+        if row is not None:
+            self._focus_near(row)
+        self._notify(
+            f"Deleted “{_short(conversation.title)}”",
+            action_text="Undo",
+            on_action=lambda: self.undo_delete(conversation_id),
+            about=conversation_id,
+        )
+        self.conversation_deleted.emit(conversation_id)
+
+    def undo_delete(self, conversation_id: str | None = None) -> str | None:
+        """Restore ``conversation_id``, or the latest delete not undone yet; its id."""
+        if conversation_id is None:
+            if not self._deleted:
+                return None
+            conversation_id = self._deleted.pop()
+        elif conversation_id in self._deleted:
+            self._deleted.remove(conversation_id)
+        else:
+            return None  # already restored
+        try:
+            self._store.restore_conversation(conversation_id)
+        except ConversationNotFound:
+            self._show_error(
+                "That conversation can no longer be restored: it was deleted for good."
+            )
+            return None
+        except StoreError as error:
+            self._show_error(str(error))
+            return None
+        self.model.conversation_changed(conversation_id)
+        if self._toast_for == conversation_id and self._toast is not None:
+            self._toast.dismiss()
+        self._follow(conversation_id)
+        self.conversation_restored.emit(conversation_id)
+        return conversation_id
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def _on_undo_shortcut(self) -> None:
+        self.undo_delete()
+
+    def _on_open_requested(self, conversation_id: str) -> None:
+        self.select_conversation(conversation_id)
+        self.conversation_activated.emit(conversation_id)
+
+    def _follow(self, conversation_id: str) -> None:
+        """Keep the open conversation selected and put the focus frame on this one."""
+        if self._open_id:
+            self.select_conversation(self._open_id)
+        index = self.model.index_of(conversation_id)
+        if index.isValid():
+            self.list_view.setCurrentIndex(index)
+            self.list_view.scrollTo(index)
+
+    def _focus_near(self, row: int) -> None:
+        for candidate in (row, row - 1, row + 1, row - 2):
+            if self.model.conversation_at(candidate) is not None:
+                self.list_view.setCurrentIndex(self.model.index(candidate, 0))
+                return
+
+    def _notify(
+        self,
+        text: str,
+        *,
+        action_text: str | None = None,
+        on_action: Callable[[], object] | None = None,
+        about: str | None = None,
+    ) -> None:
+        parent = self._toast_parent or self.window()
+        self._toast = Toast.show_message(
+            parent, text, action_text, on_action, timeout_ms=self._toast_timeout_ms
+        )
+        self._toast_for = about
+
+    def _show_error(self, text: str) -> None:
+        if self._show_error_callback is not None:
+            self._show_error_callback(text)
+        else:
+            QMessageBox.warning(self, "Maestrale", text)
+
+    def _on_day_check(self) -> None:
+        if self.model.regroup_if_day_changed() and self._open_id:
+            self.select_conversation(self._open_id)
+
+    # Search ------------------------------------------------------------------------------
+
+    def _on_search_text(self, text: str) -> None:
+        if text.strip():
+            self._debounce.start()
+            return
+        self._debounce.stop()
+        self._worker.cancel()
+        self.results_model.clear()
+        self.search_status.hide()
+        self.pages.setCurrentIndex(self.LIST_PAGE)
+
+    def _run_search(self) -> None:
+        text = self.search_field.text()
+        if text.strip():
+            self._worker.request(text)
+
+    def _on_results(self, number: int, query: str, hits: list[SearchHit]) -> None:
+        if not self._worker.is_current(number) or not self.search_field.text().strip():
+            return  # a newer request is on its way, or the field was cleared
+        self.results_model.set_results(query, hits)
+        if hits:
+            self.search_status.hide()
+            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+        else:
+            self.search_status.setText(f"No chats match “{query.strip()}”.")
+            self.search_status.show()
+        self.pages.setCurrentIndex(self.SEARCH_PAGE)
+
+    def _on_search_failed(self, number: int, query: str, message: str) -> None:
+        if not self._worker.is_current(number):
+            return
+        self.results_model.clear()
+        self.search_status.setText(message)
+        self.search_status.show()
+        self.pages.setCurrentIndex(self.SEARCH_PAGE)
+
+    def _on_search_move(self, step: int) -> None:
+        if self.pages.currentIndex() == self.SEARCH_PAGE:
+            self.results_view.move_current(step)
+        elif step > 0:  # Down from an empty field: into the list
+            self.list_view.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.list_view.currentIndex().isValid():
+                first = self.list_view.moveCursor(
+                    QAbstractItemView.CursorAction.MoveHome, Qt.KeyboardModifier.NoModifier
+                )
+                self.list_view.setCurrentIndex(first)
+
+    def _on_search_cancelled(self) -> None:
+        self.clear_search()
+        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_result_chosen(self, row: int) -> None:
+        hit = self.results_model.hit_at(row)
+        if hit is None:
+            return
+        self.select_conversation(hit.conversation_id)
+        self.search_result_activated.emit(
+            hit.conversation_id, hit.message_id or "", self.results_model.query
+        )

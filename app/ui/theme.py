@@ -1,0 +1,512 @@
+"""Light and dark looks: the Fusion style, one palette each, a small stylesheet, the font size.
+
+The palette carries the colours to every widget; the stylesheet only rounds and spaces
+things and gives the named surfaces (sidebar, composer) their look. Widgets opt into
+the shared looks by object name or by a ``role`` / ``tone`` property, listed below.
+
+Object names styled: ``sidebar``, ``composer``, ``composerEdit``, ``sendButton``.
+Properties styled:
+    QPushButton[role]   "primary" (accent), "danger", "link", "subtle" (borderless)
+    QLabel[role]        "title", "subtitle", "muted", "section", "keycap"
+    QLabel[tone]        "error", "warning", "success", "info" (a coloured status line)
+    QFrame[role]        "card" (a raised, rounded group), "banner"
+    QListWidget[role]   "nav" (a settings-style page list)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES, Settings
+from app.ui.icons import svg_source
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeColors:
+    """The named colours of one look (``#rrggbb``); the transcript and code blocks use them."""
+
+    is_dark: bool
+    window: str  # the conversation's background
+    sidebar: str  # the conversation list and the settings page list
+    surface: str  # raised things: cards, the composer, buttons
+    hover: str
+    pressed: str
+    field: str  # text fields
+    border: str  # hairlines between areas
+    border_strong: str  # outlines of fields and buttons
+    text: str
+    muted: str  # secondary text
+    faint: str  # placeholders, disabled text
+    accent: str
+    accent_hover: str
+    accent_soft: str  # a selected row, a focused field's halo
+    on_accent: str  # text on the accent colour
+    danger: str
+    warning: str
+    success: str
+    code_background: str
+    user_bubble: str
+
+
+LIGHT = ThemeColors(
+    is_dark=False,
+    window="#ffffff",
+    sidebar="#f6f6f7",
+    surface="#ffffff",
+    hover="#efeff1",
+    pressed="#e4e4e7",
+    field="#ffffff",
+    border="#e6e6e9",
+    border_strong="#d0d0d5",
+    text="#1c1c1f",
+    muted="#66666e",
+    faint="#9d9da5",
+    accent="#2f6be0",
+    accent_hover="#2559c2",
+    accent_soft="#e6eefc",
+    on_accent="#ffffff",
+    danger="#c9342c",
+    warning="#9a5b00",
+    success="#1a7f4b",
+    code_background="#f5f5f7",
+    user_bubble="#f0f0f2",
+)
+
+DARK = ThemeColors(
+    is_dark=True,
+    window="#1e1e20",
+    sidebar="#171719",
+    surface="#27272a",
+    hover="#2f2f33",
+    pressed="#39393e",
+    field="#232326",
+    border="#2f2f33",
+    border_strong="#44444a",
+    text="#ececee",
+    muted="#a3a3ab",
+    faint="#6f6f78",
+    accent="#5b93f5",
+    accent_hover="#76a5f7",
+    accent_soft="#24324d",
+    on_accent="#ffffff",
+    danger="#f2756d",
+    warning="#f0b550",
+    success="#52c58b",
+    code_background="#161618",
+    user_bubble="#2c2c30",
+)
+
+
+def colors_for(is_dark: bool) -> ThemeColors:
+    return DARK if is_dark else LIGHT
+
+
+def current_colors() -> ThemeColors:
+    """The named colours matching the application palette now (light or dark)."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return colors_for(window.lightness() < 128)
+
+
+def build_palette(colors: ThemeColors) -> QPalette:
+    """A complete QPalette (all three colour groups) from the named colours."""
+    c = {
+        name: QColor(getattr(colors, name))
+        for name in ThemeColors.__dataclass_fields__
+        if name != "is_dark"
+    }
+    role = QPalette.ColorRole
+    palette = QPalette()
+    shadow = QColor(0, 0, 0, 110 if colors.is_dark else 40)
+    assignments = {
+        role.Window: c["window"],
+        role.WindowText: c["text"],
+        role.Base: c["field"],
+        role.AlternateBase: c["sidebar"],
+        role.ToolTipBase: c["surface"],
+        role.ToolTipText: c["text"],
+        role.PlaceholderText: c["faint"],
+        role.Text: c["text"],
+        role.Button: c["surface"],
+        role.ButtonText: c["text"],
+        role.BrightText: c["on_accent"],
+        role.Light: c["surface"].lighter(115) if colors.is_dark else QColor("#ffffff"),
+        role.Midlight: c["hover"],
+        role.Mid: c["border_strong"],
+        role.Dark: c["border_strong"].darker(120),
+        role.Shadow: shadow,
+        role.Highlight: c["accent"],
+        role.HighlightedText: c["on_accent"],
+        role.Link: c["accent"],
+        role.LinkVisited: c["accent"].darker(115) if not colors.is_dark else c["accent_hover"],
+        role.Accent: c["accent"],
+    }
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for item, color in assignments.items():
+            palette.setColor(group, item, color)
+    disabled = QPalette.ColorGroup.Disabled
+    for item, color in assignments.items():
+        palette.setColor(disabled, item, color)
+    for item in (role.WindowText, role.Text, role.ButtonText, role.PlaceholderText):
+        palette.setColor(disabled, item, c["faint"])
+    palette.setColor(disabled, role.Highlight, c["border_strong"])
+    palette.setColor(disabled, role.HighlightedText, c["muted"])
+    # An inactive window keeps a visible, quieter selection.
+    palette.setColor(QPalette.ColorGroup.Inactive, role.Highlight, c["accent_soft"])
+    palette.setColor(QPalette.ColorGroup.Inactive, role.HighlightedText, c["text"])
+    return palette
+
+
+def _default_assets_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("maestrale", appauthor=False)) / "theme"
+
+
+def _asset(folder: Path, name: str, color: str) -> str:
+    """A tinted copy of icon ``name`` as a file, for stylesheet ``image:`` (which needs paths)."""
+    svg = svg_source(name).replace("currentColor", color)
+    digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:12]
+    path = folder / f"{name}-{digest}.svg"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(svg, encoding="utf-8")
+        temporary.replace(path)
+    return path.as_posix()
+
+
+def build_stylesheet(colors: ThemeColors, point_size: float, assets: Path) -> str:
+    """The application stylesheet for ``colors`` at a base font of ``point_size`` points."""
+    c = colors
+    down = _asset(assets, "chevron-down", c.muted)
+    up = _asset(assets, "chevron-up", c.muted)
+    check = _asset(assets, "check", c.on_accent)
+    scroll = "#4a4a50" if c.is_dark else "#c9c9ce"
+    scroll_hover = "#5c5c63" if c.is_dark else "#a9a9b0"
+    return f"""
+QToolTip {{
+    color: {c.text}; background: {c.surface}; border: 1px solid {c.border_strong};
+    border-radius: 6px; padding: 4px 8px;
+}}
+QPushButton {{
+    background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
+    border-radius: 8px; padding: 6px 14px; min-height: 18px;
+}}
+QPushButton:hover {{ background: {c.hover}; }}
+QPushButton:pressed, QPushButton:checked {{ background: {c.pressed}; }}
+QPushButton:focus {{ border-color: {c.accent}; }}
+QPushButton:disabled {{ color: {c.faint}; border-color: {c.border}; background: {c.surface}; }}
+QPushButton[role="primary"] {{
+    background: {c.accent}; color: {c.on_accent}; border-color: {c.accent}; font-weight: 600;
+}}
+QPushButton[role="primary"]:hover {{
+    background: {c.accent_hover}; border-color: {c.accent_hover};
+}}
+QPushButton[role="primary"]:focus {{ border-color: {c.text}; }}
+QPushButton[role="primary"]:disabled {{
+    background: {c.accent_soft}; color: {c.faint}; border-color: {c.accent_soft};
+}}
+QPushButton[role="danger"] {{ color: {c.danger}; }}
+QPushButton[role="danger"]:disabled {{ color: {c.faint}; }}
+QPushButton[role="link"] {{
+    background: transparent; border: none; color: {c.accent}; padding: 2px 0; min-height: 0;
+    text-align: left;
+}}
+QPushButton[role="link"]:hover {{ text-decoration: underline; }}
+QPushButton[role="subtle"] {{ background: transparent; border-color: transparent; }}
+QPushButton[role="subtle"]:hover {{ background: {c.hover}; }}
+QPushButton[role="segment"] {{ padding: 6px 14px; }}
+QPushButton[role="segment"]:checked {{
+    background: {c.accent_soft}; border-color: {c.accent}; color: {c.text};
+}}
+QToolButton {{
+    background: transparent; border: 1px solid transparent; border-radius: 6px; padding: 4px;
+}}
+QToolButton:hover {{ background: {c.hover}; }}
+QToolButton:pressed, QToolButton:checked {{ background: {c.pressed}; }}
+QToolButton:focus {{ border-color: {c.accent}; }}
+
+QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
+    background: {c.field}; color: {c.text}; border: 1px solid {c.border_strong};
+    border-radius: 8px; padding: 5px 8px;
+    selection-background-color: {c.accent}; selection-color: {c.on_accent};
+}}
+QPlainTextEdit {{ padding: 4px 6px; }}
+QLineEdit:focus, QPlainTextEdit:focus, QSpinBox:focus, QDoubleSpinBox:focus,
+QComboBox:focus, QComboBox:on {{ border-color: {c.accent}; }}
+QLineEdit:disabled, QPlainTextEdit:disabled, QSpinBox:disabled, QDoubleSpinBox:disabled,
+QComboBox:disabled {{ color: {c.faint}; background: {c.sidebar}; border-color: {c.border}; }}
+QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border-color: {c.danger}; }}
+QComboBox {{ padding-right: 26px; }}
+QComboBox::drop-down {{
+    subcontrol-origin: padding; subcontrol-position: center right; width: 26px; border: none;
+}}
+QComboBox::down-arrow {{ image: url("{down}"); width: 14px; height: 14px; }}
+QComboBox QAbstractItemView {{
+    background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
+    border-radius: 8px; padding: 4px; outline: none;
+    selection-background-color: {c.accent_soft}; selection-color: {c.text};
+}}
+QSpinBox, QDoubleSpinBox {{ padding-right: 22px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{
+    subcontrol-origin: border; subcontrol-position: top right; width: 20px; border: none;
+    margin: 2px 2px 0 0; border-top-right-radius: 6px;
+}}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{
+    subcontrol-origin: border; subcontrol-position: bottom right; width: 20px; border: none;
+    margin: 0 2px 2px 0; border-bottom-right-radius: 6px;
+}}
+QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover,
+QSpinBox::down-button:hover, QDoubleSpinBox::down-button:hover {{ background: {c.hover}; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{up}"); width: 12px; height: 12px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{
+    image: url("{down}"); width: 12px; height: 12px;
+}}
+
+QCheckBox, QRadioButton {{ spacing: 8px; }}
+QCheckBox::indicator {{
+    width: 16px; height: 16px; border: 1px solid {c.border_strong}; border-radius: 5px;
+    background: {c.field};
+}}
+QCheckBox::indicator:hover {{ border-color: {c.accent}; }}
+QCheckBox::indicator:checked {{
+    background: {c.accent}; border-color: {c.accent}; image: url("{check}");
+}}
+QCheckBox::indicator:disabled {{ background: {c.sidebar}; border-color: {c.border}; }}
+QRadioButton::indicator {{
+    width: 16px; height: 16px; border: 1px solid {c.border_strong}; border-radius: 9px;
+    background: {c.field};
+}}
+QRadioButton::indicator:hover {{ border-color: {c.accent}; }}
+QRadioButton::indicator:checked {{
+    border: 5px solid {c.accent}; width: 8px; height: 8px; background: {c.on_accent};
+}}
+
+QSlider::groove:horizontal {{ height: 4px; background: {c.border_strong}; border-radius: 2px; }}
+QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: 2px; }}
+QSlider::sub-page:horizontal:disabled {{ background: {c.border_strong}; }}
+QSlider::handle:horizontal {{
+    background: {"#f4f4f6" if c.is_dark else "#ffffff"}; border: 1px solid {c.border_strong};
+    width: 16px; height: 16px; margin: -7px 0; border-radius: 9px;
+}}
+QSlider::handle:horizontal:hover {{ border-color: {c.accent}; }}
+
+QScrollBar:vertical {{ background: transparent; width: 12px; margin: 2px; }}
+QScrollBar:horizontal {{ background: transparent; height: 12px; margin: 2px; }}
+QScrollBar::handle:vertical {{ background: {scroll}; border-radius: 4px; min-height: 32px;
+    margin: 0 2px; }}
+QScrollBar::handle:horizontal {{ background: {scroll}; border-radius: 4px; min-width: 32px;
+    margin: 2px 0; }}
+QScrollBar::handle:hover {{ background: {scroll_hover}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
+
+QMenu {{
+    background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
+    border-radius: 8px; padding: 4px;
+}}
+QMenu::item {{ padding: 6px 24px 6px 10px; border-radius: 5px; }}
+QMenu::item:selected {{ background: {c.hover}; }}
+QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
+
+QLabel[role="title"] {{ font-size: {point_size * 1.55:.1f}pt; font-weight: 600; }}
+QLabel[role="subtitle"] {{ color: {c.muted}; }}
+QLabel[role="muted"] {{ color: {c.muted}; }}
+QLabel[role="section"] {{ font-weight: 600; }}
+QLabel[role="keycap"] {{
+    background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
+    border-bottom-width: 2px; border-radius: 5px; padding: 1px 7px;
+    font-size: {point_size * 0.92:.1f}pt;
+}}
+QLabel[tone="error"] {{ color: {c.danger}; }}
+QLabel[tone="warning"] {{ color: {c.warning}; }}
+QLabel[tone="success"] {{ color: {c.success}; }}
+QLabel[tone="info"] {{ color: {c.muted}; }}
+QFrame[role="card"] {{
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 12px;
+}}
+QFrame[role="divider"] {{ background: {c.border}; border: none; }}
+QFrame[role="banner"] {{
+    background: {c.accent_soft}; border: none; border-radius: 10px;
+}}
+QListWidget[role="nav"] {{
+    background: transparent; border: none; outline: none;
+}}
+QListWidget[role="nav"]::item {{
+    color: {c.text}; padding: 7px 10px; margin: 1px 0; border-radius: 8px;
+}}
+QListWidget[role="nav"]::item:hover {{ background: {c.hover}; }}
+QListWidget[role="nav"]::item:selected {{ background: {c.pressed}; color: {c.text}; }}
+QListWidget[role="list"] {{
+    background: {c.field}; border: 1px solid {c.border_strong}; border-radius: 8px;
+    padding: 4px; outline: none;
+}}
+QListWidget[role="list"]::item {{ padding: 6px 8px; border-radius: 6px; color: {c.text}; }}
+QListWidget[role="list"]::item:hover {{ background: {c.hover}; }}
+QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {c.text}; }}
+
+#sidebar {{ background: {c.sidebar}; border-right: 1px solid {c.border}; }}
+#composer {{
+    background: {c.surface}; border: 1px solid {c.border_strong}; border-radius: 16px;
+}}
+#composerEdit {{
+    background: transparent; border: none; padding: 0;
+}}
+#sendButton {{
+    background: {c.accent}; color: {c.on_accent}; border: none; border-radius: 10px;
+    padding: 6px 14px; font-weight: 600;
+}}
+#sendButton:hover {{ background: {c.accent_hover}; }}
+#sendButton:disabled {{ background: {c.pressed}; color: {c.faint}; }}
+"""
+
+
+def _set_color_scheme(scheme: Qt.ColorScheme | None) -> None:
+    """Ask Qt for the app's colour scheme (native dialogs, title bars); Qt 6.8 and later."""
+    hints = QGuiApplication.styleHints()
+    if scheme is None:
+        unset = getattr(hints, "unsetColorScheme", None)
+        if unset is not None:
+            unset()
+        return
+    setter = getattr(hints, "setColorScheme", None)
+    if setter is not None and hints.colorScheme() != scheme:
+        setter(scheme)
+
+
+def resolve_dark(mode: str, system_scheme: Qt.ColorScheme | None = None) -> bool:
+    """Whether ``mode`` ("system", "light", "dark") means dark right now."""
+    if mode == "dark":
+        return True
+    if mode == "light":
+        return False
+    scheme = system_scheme
+    if scheme is None:
+        scheme = QGuiApplication.styleHints().colorScheme()
+    return scheme == Qt.ColorScheme.Dark
+
+
+def base_font(font_size: int) -> QFont:
+    """The system's general font, at ``font_size`` points unless that is 0."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    if font_size:
+        font.setPointSize(max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, font_size)))
+    return font
+
+
+def apply_theme(
+    app: QApplication,
+    mode: str,
+    font_size: int,
+    *,
+    system_scheme: Qt.ColorScheme | None = None,
+    assets_dir: Path | None = None,
+) -> bool:
+    """Give ``app`` the look of ``mode`` at ``font_size`` points (0: the system's size).
+
+    Args:
+        system_scheme: the desktop's scheme when known (from ``colorSchemeChanged``);
+            read from the style hints otherwise.
+        assets_dir: where tinted arrow and check marks are written for the stylesheet.
+    Return:
+        True when the result is dark.
+    """
+    if mode not in THEMES:
+        raise ValueError(f"unknown theme {mode!r}: use one of {', '.join(THEMES)}")
+    if mode == "system":
+        _set_color_scheme(None)  # first: our own earlier choice would hide the desktop's
+    is_dark = resolve_dark(mode, system_scheme)
+    if mode != "system":
+        _set_color_scheme(Qt.ColorScheme.Dark if is_dark else Qt.ColorScheme.Light)
+    colors = colors_for(is_dark)
+    fusion = QStyleFactory.create("Fusion")
+    if fusion is not None:
+        app.setStyle(fusion)
+    font = base_font(font_size)
+    app.setFont(font)
+    app.setPalette(build_palette(colors))
+    point_size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+    app.setStyleSheet(build_stylesheet(colors, point_size, assets_dir or _default_assets_dir()))
+    return is_dark
+
+
+class ThemeController(QObject):
+    """Keeps the app's look in step with the settings and, in "system" mode, the desktop.
+
+    Signals:
+        changed(bool is_dark): the look switched between light and dark (code
+            highlighting and other painted colours must be redone).
+    """
+
+    changed = Signal(bool)
+
+    def __init__(
+        self,
+        app: QApplication,
+        mode: str = "system",
+        font_size: int = 0,
+        *,
+        assets_dir: Path | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._app = app
+        self._mode = mode
+        self._font_size = font_size
+        self._assets_dir = assets_dir
+        self._applying = False
+        self._is_dark = apply_theme(app, mode, font_size, assets_dir=assets_dir)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
+
+    @property
+    def is_dark(self) -> bool:
+        return self._is_dark
+
+    @property
+    def colors(self) -> ThemeColors:
+        return colors_for(self._is_dark)
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def font_size(self) -> int:
+        return self._font_size
+
+    def apply(
+        self, mode: str, font_size: int, *, system_scheme: Qt.ColorScheme | None = None
+    ) -> None:
+        """Re-style the app if anything changed; emits ``changed`` when dark flips."""
+        if self._applying:
+            return  # our own setColorScheme() can report back while we apply
+        self._applying = True
+        try:
+            was_dark = self._is_dark
+            self._mode = mode
+            self._font_size = font_size
+            self._is_dark = apply_theme(
+                self._app,
+                mode,
+                font_size,
+                system_scheme=system_scheme,
+                assets_dir=self._assets_dir,
+            )
+        finally:
+            self._applying = False
+        if self._is_dark != was_dark:
+            self.changed.emit(self._is_dark)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Slot for ``SettingsDialog.settings_changed``: follows theme and font_size."""
+        if (settings.theme, settings.font_size) != (self._mode, self._font_size):
+            self.apply(settings.theme, settings.font_size)
+
+    def on_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self._mode == "system":
+            self.apply(self._mode, self._font_size, system_scheme=scheme)

@@ -1,0 +1,163 @@
+"""A short notice at the bottom of a window ("Deleted “Trip” [Undo]") that hides itself.
+
+Non-modal and never takes the keyboard focus: typing goes on where it was. The action
+button is reachable with Tab; the text is announced to screen readers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QEnterEvent, QKeyEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_MS = 8000
+MARGIN = 16  # from the parent's bottom and sides
+
+
+class Toast(QFrame):
+    """One notice over ``parent``; a new notice on the same parent replaces it.
+
+    The countdown pauses while the pointer is over the notice, so there is time to
+    reach the button.
+
+    Signals:
+        action_triggered(): the action button was pressed (the notice then closes).
+        dismissed(): the notice closed (timed out, action, or replaced).
+    """
+
+    action_triggered = Signal()
+    dismissed = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget,
+        text: str,
+        *,
+        action_text: str | None = None,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(text)
+        self.setAccessibleDescription("Notification")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        # Inverted colours stand out on light and dark palettes alike.
+        self.setStyleSheet(
+            "QFrame#toast { background: palette(window-text); border-radius: 8px; }"
+            " QFrame#toast QLabel { color: palette(window); }"
+        )
+        self._label = QLabel(text, self)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self._label.setWordWrap(True)
+        self._button: QPushButton | None = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 8, 8, 8)
+        layout.setSpacing(12)
+        layout.addWidget(self._label, 1)
+        if action_text:
+            self._button = QPushButton(action_text, self)
+            self._button.setAccessibleName(action_text)
+            self._button.setAccessibleDescription(text)
+            self._button.setCursor(Qt.CursorShape.PointingHandCursor)
+            self._button.clicked.connect(self._on_action)
+            layout.addWidget(self._button)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(max(0, timeout_ms))
+        self._timer.timeout.connect(self.dismiss)
+        self._closed = False
+        parent.installEventFilter(self)
+
+    @classmethod
+    def show_message(
+        cls,
+        parent: QWidget,
+        text: str,
+        action_text: str | None = None,
+        on_action: Callable[[], object] | None = None,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    ) -> Toast:
+        """Show ``text`` at the bottom of ``parent`` for ``timeout_ms``; return the toast.
+
+        ``on_action`` is called when the ``action_text`` button is pressed.
+        """
+        for old in parent.findChildren(Toast, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            old.dismiss()
+        toast = cls(parent, text, action_text=action_text, timeout_ms=timeout_ms)
+        if on_action is not None:
+            toast.action_triggered.connect(on_action)
+        toast.popup()
+        return toast
+
+    @property
+    def text(self) -> str:
+        return self._label.text()
+
+    @property
+    def action_button(self) -> QPushButton | None:
+        return self._button
+
+    @property
+    def is_open(self) -> bool:
+        return not self._closed
+
+    def popup(self) -> None:
+        """Place, raise and show the notice, announce it, and start the countdown."""
+        self._place()
+        self.show()
+        self.raise_()
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, self.text))
+        self._timer.start()
+
+    def dismiss(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.removeEventFilter(self)
+        self.hide()
+        self.dismissed.emit()
+        self.deleteLater()
+
+    def _on_action(self) -> None:
+        self.action_triggered.emit()
+        self.dismiss()
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        width = min(max(self.sizeHint().width(), 240), max(120, parent.width() - 2 * MARGIN))
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        height = max(height, self.sizeHint().height())
+        self.setGeometry(
+            (parent.width() - width) // 2, parent.height() - height - MARGIN, width, height
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt override
+        self._timer.stop()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if not self._closed:
+            self._timer.start()
+        super().leaveEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape:
+            self.dismiss()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,321 @@
+"""One message in the transcript: its text, its status, its actions and its branches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.messages import Message, MessageStatus, Role
+from app.rendering.markdown import MathSource
+from app.ui.icons import icon
+from app.ui.transcript.markdown_document import MarkdownDocument
+from app.ui.transcript.text_view import MessageText
+
+USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
+
+
+def _tool_button(icon_name: str, tooltip: str, name: str) -> QToolButton:
+    button = QToolButton()
+    button.setIcon(icon(icon_name))
+    button.setIconSize(QSize(16, 16))
+    button.setText(tooltip)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    button.setToolTip(tooltip)
+    button.setAccessibleName(tooltip)
+    button.setObjectName(name)
+    button.setAutoRaise(True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    return button
+
+
+class _EditBox(QPlainTextEdit):
+    """Editing a question: Ctrl+Enter (or Enter) sends, Esc cancels."""
+
+    submitted = Signal()
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class MessageItem(QFrame):
+    """A question or an answer.
+
+    Signals (each carries the message id first):
+        regenerate_requested(str), retry_requested(str), continue_requested(str),
+        edit_submitted(str, str), branch_requested(str, int), link_activated(QUrl),
+        height_changed().
+    """
+
+    regenerate_requested = Signal(str)
+    retry_requested = Signal(str)
+    continue_requested = Signal(str)
+    edit_submitted = Signal(str, str)
+    branch_requested = Signal(str, int)
+    link_activated = Signal(QUrl)
+    height_changed = Signal()
+
+    def __init__(
+        self,
+        message: Message,
+        branch: tuple[int, int],
+        *,
+        math: MathSource | None,
+        dark: bool,
+        on_math_pending: object = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.message = message
+        self._branch = branch
+        self._dark = dark
+        self._math = math
+        self.setObjectName("userMessage" if message.role is Role.USER else "assistantMessage")
+        self.setAccessibleName("Your message" if message.role is Role.USER else "Answer")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+        self.text = MessageText(math, self)
+        self.text.setAccessibleName(self.accessibleName() + " text")
+        self.text.link_activated.connect(self.link_activated)
+        self.text.copy_code.connect(self._copy_code)
+        self.text.height_changed.connect(self.height_changed)
+        pending = on_math_pending if callable(on_math_pending) else None
+        self.document = MarkdownDocument(
+            self.text.document(), math=math, dark=dark, on_math_pending=pending
+        )
+
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 6, 0, 6)
+        self._layout.setSpacing(4)
+        self._build_body()
+        self._build_status()
+        self._build_footer()
+        self._editor: _EditBox | None = None
+        self.set_branch(branch)
+        self._show_content()
+        self._update_status()
+
+    def _build_body(self) -> None:
+        user = self.message.role is Role.USER
+        self._body = QHBoxLayout()
+        self._body.setContentsMargins(0, 0, 0, 0)
+        self._bubble = QFrame()
+        self._bubble.setObjectName("bubble" if user else "answerBody")
+        self._bubble_layout = QVBoxLayout(self._bubble)
+        if user:
+            self._bubble_layout.setContentsMargins(14, 8, 14, 8)
+            self._body.addStretch(1)
+        else:
+            self._bubble_layout.setContentsMargins(0, 0, 0, 0)
+            header = QLabel(self._header_text())
+            header.setObjectName("messageHeader")
+            self._layout.addWidget(header)
+        self._bubble_layout.addWidget(self.text)
+        self._body.addWidget(self._bubble, 0 if user else 1)
+        self._layout.addLayout(self._body)
+
+    def _build_status(self) -> None:
+        """The panel that says why an answer stopped, with Retry and Continue."""
+        self._status = QFrame()
+        self._status.setObjectName("statusPanel")
+        row = QHBoxLayout(self._status)
+        row.setContentsMargins(10, 6, 6, 6)
+        self._status_label = QLabel()
+        self._status_label.setWordWrap(True)
+        self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._retry = QPushButton("Retry")
+        self._retry.setAccessibleName("Retry this answer")
+        self._retry.clicked.connect(lambda: self.retry_requested.emit(self.message.id))
+        self._continue = QPushButton("Continue")
+        self._continue.setAccessibleName("Continue this answer from where it stopped")
+        self._continue.clicked.connect(lambda: self.continue_requested.emit(self.message.id))
+        row.addWidget(self._status_label, 1)
+        row.addWidget(self._retry)
+        row.addWidget(self._continue)
+        self._layout.addWidget(self._status)
+
+    def _build_footer(self) -> None:
+        """Branch switcher and actions: icon buttons, each with an accessible name."""
+        user = self.message.role is Role.USER
+        self._footer = QHBoxLayout()
+        self._footer.setContentsMargins(0, 0, 0, 0)
+        self._footer.setSpacing(2)
+        self._previous = _tool_button("chevron-left", "Previous version", "previousBranch")
+        self._previous.clicked.connect(lambda: self.branch_requested.emit(self.message.id, -1))
+        self._branch_label = QLabel()
+        self._branch_label.setObjectName("branchLabel")
+        self._next = _tool_button("chevron-right", "Next version", "nextBranch")
+        self._next.clicked.connect(lambda: self.branch_requested.emit(self.message.id, 1))
+        self._copy = _tool_button("copy", "Copy as Markdown", "copyMessage")
+        self._copy.clicked.connect(self.copy_markdown)
+        if user:
+            self._footer.addStretch(1)
+            self._action = _tool_button("edit", "Edit and resend", "editMessage")
+            self._action.clicked.connect(self.start_editing)
+        else:
+            self._action = _tool_button("regenerate", "Regenerate this answer", "regenerate")
+            self._action.clicked.connect(lambda: self.regenerate_requested.emit(self.message.id))
+        for widget in (self._previous, self._branch_label, self._next, self._copy, self._action):
+            self._footer.addWidget(widget)
+        if not user:
+            self._footer.addStretch(1)
+        self._layout.addLayout(self._footer)
+
+    # -- content ------------------------------------------------------------------------
+
+    def _header_text(self) -> str:
+        model = self.message.model or ""
+        return f"<b>Mistral</b>&nbsp;&nbsp;<span style='opacity:0.6'>{model}</span>"
+
+    def _show_content(self) -> None:
+        if self.message.role is Role.USER:
+            self.text.setPlainText(self.message.content)
+        else:
+            self.document.set_markdown(self.message.content)
+
+    def set_dark(self, dark: bool) -> None:
+        if dark != self._dark:
+            self._dark = dark
+            self.document.set_dark(dark)
+            if self.message.role is not Role.USER and not self.streaming:
+                self.document.set_markdown(self.message.content)
+
+    def rerender(self) -> None:
+        """Render again (formula images became available)."""
+        if self.message.role is not Role.USER and not self.streaming:
+            self.document.set_markdown(self.message.content)
+
+    @property
+    def streaming(self) -> bool:
+        return self.message.status is MessageStatus.STREAMING
+
+    def append(self, piece: str) -> None:
+        self.document.append(piece)
+
+    def flush(self) -> None:
+        if self.document.dirty:
+            self.document.flush()
+
+    def finish(self, message: Message) -> None:
+        """The answer ended: render what is stored, once, and show its status."""
+        was_streaming = self.streaming
+        self.message = message
+        if was_streaming and self.document.text == message.content:
+            self.document.flush(final=True)
+        else:
+            self._show_content()
+        if self.document.has_pending_math:
+            pass  # re-rendered when the images arrive (TranscriptView listens to them)
+        self._update_status()
+        self.height_changed.emit()
+
+    def set_branch(self, branch: tuple[int, int]) -> None:
+        self._branch = branch
+        index, count = branch
+        visible = count > 1
+        for widget in (self._previous, self._branch_label, self._next):
+            widget.setVisible(visible)
+        self._branch_label.setText(f"{index + 1} / {count}")
+        self._branch_label.setAccessibleName(f"Version {index + 1} of {count}")
+        self._previous.setEnabled(index > 0)
+        self._next.setEnabled(index < count - 1)
+
+    def _update_status(self) -> None:
+        message = self.message
+        status = message.status
+        problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED)
+        cut = message.finish_reason in ("length", "model_length")
+        if message.role is Role.USER or not (problem or cut):
+            self._status.setVisible(False)
+        else:
+            if status is MessageStatus.INTERRUPTED:
+                text = message.error or "Stopped before the end."
+            elif status is MessageStatus.ERROR:
+                text = message.error or "The answer failed."
+            else:
+                text = "The answer reached the token limit."
+            self._status_label.setText(text)
+            self._status.setProperty(
+                "severity", "error" if status is MessageStatus.ERROR else "note"
+            )
+            self._continue.setVisible(bool(message.content))
+            self._retry.setVisible(status is not MessageStatus.COMPLETE)
+            self._status.setVisible(True)
+        busy = self.streaming
+        self._copy.setEnabled(not busy)
+        self._action.setEnabled(not busy)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def copy_markdown(self) -> None:
+        QGuiApplication.clipboard().setText(self.message.content)
+
+    def _copy_code(self, index: int) -> None:
+        blocks = self.document.code_blocks
+        if 0 <= index < len(blocks):
+            QGuiApplication.clipboard().setText(blocks[index].source)
+
+    def start_editing(self) -> None:
+        if self.message.role is not Role.USER or self._editor is not None:
+            return
+        editor = _EditBox()
+        editor.setPlainText(self.message.content)
+        editor.setAccessibleName("Edit your message")
+        editor.setMinimumHeight(80)
+        editor.submitted.connect(self._submit_edit)
+        editor.cancelled.connect(self._cancel_edit)
+        self._editor = editor
+        self.text.setVisible(False)
+        self._bubble_layout.addWidget(editor)
+        editor.setFocus()
+        editor.moveCursor(editor.textCursor().MoveOperation.End)
+        self.height_changed.emit()
+
+    def _submit_edit(self) -> None:
+        if self._editor is None:
+            return
+        text = self._editor.toPlainText()
+        self._cancel_edit()
+        if text.strip() and text != self.message.content:
+            self.edit_submitted.emit(self.message.id, text)
+
+    def _cancel_edit(self) -> None:
+        if self._editor is not None:
+            self._editor.deleteLater()
+            self._editor = None
+            self.text.setVisible(True)
+            self.height_changed.emit()
+
+    # -- size ---------------------------------------------------------------------------
+
+    def height_for_width(self, width: int) -> int:
+        if self.message.role is Role.USER:
+            limit = int(width * USER_BUBBLE_SHARE)
+            metrics = self.text.fontMetrics()
+            lines = self.message.content.split("\n")[:200]
+            natural = max((metrics.horizontalAdvance(line) for line in lines), default=0)
+            self._bubble.setMaximumWidth(max(80, min(limit, natural + 28 + 12)))
+        layout = self._layout
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()

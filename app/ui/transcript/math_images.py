@@ -1,0 +1,112 @@
+"""Formula images: TeX rendered to SVG in a worker thread, then to a sharp QImage."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from app.rendering.markdown import MathRequest
+from app.rendering.math import MathRenderer
+from app.ui.transcript.text_view import MATH_SCHEME
+
+log = logging.getLogger(__name__)
+
+
+def _rasterise(svg: str, ratio: float) -> QImage | None:
+    renderer = QSvgRenderer(svg.encode("utf-8"))
+    if not renderer.isValid():
+        return None
+    size = renderer.defaultSize()
+    image = QImage(
+        max(1, round(size.width() * ratio)),
+        max(1, round(size.height() * ratio)),
+        QImage.Format.Format_ARGB32_Premultiplied,
+    )
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    renderer.render(painter, QRectF(0, 0, image.width(), image.height()))
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
+class MathImages(QObject):
+    """Implements the renderer's ``MathSource``; renders missing formulas in the background.
+
+    Signals:
+        ready(): new formula images exist; documents waiting for them can re-render.
+    """
+
+    ready = Signal()
+    _done = Signal(str, object)  # key, QImage | None (emitted from the worker thread)
+
+    def __init__(self, renderer: MathRenderer, *, size_px: int = 17) -> None:
+        super().__init__()
+        self._renderer = renderer
+        self._size_px = size_px
+        self._color = "#1f2328"
+        self._images: dict[str, QImage] = {}
+        self._failed: set[str] = set()
+        self._running: set[str] = set()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="math")
+        self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+
+    def set_colors(self, *, dark: bool) -> None:
+        self._color = "#e6e6e6" if dark else "#1f2328"
+
+    def _key(self, tex: str, display: bool) -> str:
+        return self._renderer.key(tex, display, self._color, self._size_px)
+
+    # MathSource
+    def image_url(self, tex: str, display: bool) -> str | None:
+        key = self._key(tex, display)
+        return f"{MATH_SCHEME}:{key}" if key in self._images else None
+
+    def image(self, url: QUrl) -> QImage | None:
+        return self._images.get(url.path())
+
+    def request(self, pending: tuple[MathRequest, ...]) -> None:
+        ratio = (
+            QGuiApplication.primaryScreen().devicePixelRatio()
+            if QGuiApplication.primaryScreen()
+            else 1.0
+        )
+        ratio = max(ratio, 2.0)  # render at least at 2x: formulas stay crisp when zoomed
+        for item in pending:
+            key = self._key(item.tex, item.display)
+            if key in self._images or key in self._running or key in self._failed:
+                continue
+            self._running.add(key)
+            future = self._pool.submit(self._render, item.tex, item.display, self._color, ratio)
+            future.add_done_callback(functools.partial(self._finished, key))
+
+    def _render(self, tex: str, display: bool, color: str, ratio: float) -> QImage | None:
+        svg = self._renderer.svg(tex, display=display, color=color, size_px=self._size_px)
+        return _rasterise(svg, ratio) if svg else None
+
+    def _finished(self, key: str, future: Future[QImage | None]) -> None:
+        try:
+            image = future.result()
+        except Exception:
+            log.exception("Rendering a formula failed")
+            image = None
+        self._done.emit(key, image)
+
+    def _on_done(self, key: str, image: object) -> None:
+        self._running.discard(key)
+        if isinstance(image, QImage):
+            self._images[key] = image
+            if not self._running:
+                self.ready.emit()
+        else:
+            self._failed.add(key)
+
+    def shutdown(self) -> None:
+        # Wait for a formula being drawn: its result must not reach a deleted object.
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._done.disconnect(self._on_done)

@@ -1,0 +1,100 @@
+"""One message's text: a read-only rich text view that loads nothing and opens nothing.
+
+Model output is untrusted. The view never fetches a resource (only the formula images
+Maestrale rendered itself), and a link is only reported on click; the transcript asks
+the user before anything is opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QTextDocument, QTextOption, QWheelEvent
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+
+MATH_SCHEME = "maestrale-math"
+COPY_SCHEME = "maestrale-copy"
+
+
+class MessageText(QTextBrowser):
+    """A QTextBrowser sized to its whole text, without scroll bars of its own.
+
+    Signals:
+        link_activated(QUrl): an ordinary link was clicked (not yet opened).
+        copy_code(int): the Copy anchor of code block n was clicked.
+        height_changed(): the text's height changed (layout or content).
+    """
+
+    link_activated = Signal(QUrl)
+    copy_code = Signal(int)
+    height_changed = Signal()
+
+    def __init__(self, images: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._images = images  # MathImages, or anything with image(url) -> QImage | None
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.viewport().setAutoFillBackground(False)
+        self.setAutoFillBackground(False)
+        self.setStyleSheet("QTextBrowser { background: transparent; }")
+        document = self.document()
+        document.setDocumentMargin(2)
+        document.documentLayout().documentSizeChanged.connect(self._on_size_changed)
+        self.anchorClicked.connect(self._on_anchor)
+        self._height = 0
+
+    # Nothing is ever loaded: not from the network, not from the disk.
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
+        url = QUrl(name) if isinstance(name, str) else name
+        if url.scheme() == MATH_SCHEME and kind == QTextDocument.ResourceType.ImageResource.value:
+            return self._images.image(url)
+        return None
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == COPY_SCHEME:
+            try:
+                self.copy_code.emit(int(url.path()))
+            except ValueError:
+                return
+            return
+        self.link_activated.emit(url)
+
+    def _on_size_changed(self) -> None:
+        height = self.text_height()
+        if height != self._height:
+            self._height = height
+            self.setFixedHeight(height)
+            self.height_changed.emit()
+
+    def text_height(self) -> int:
+        return int(self.document().size().height()) + 2
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        self.document().setTextWidth(max(1, width))
+        return self.text_height()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.width(), self.text_height())
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.document().setTextWidth(max(1, event.size().width()))
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        # The transcript scrolls, not each message.
+        event.ignore()

@@ -1,0 +1,530 @@
+"""The transcript: a conversation's current branch, streamed answers, and quick opening.
+
+Messages are laid out by hand in one tall widget inside a scroll area. A long
+conversation opens at its end: only the messages on the last screen are rendered
+before the first paint; the others keep an estimated height and are rendered on idle
+time (bottom up, a few milliseconds at a time) or as soon as they scroll into view.
+The view stays pinned to the end while an answer streams, unless the user scrolled up.
+"""
+
+from __future__ import annotations
+
+import math as _math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QLabel, QScrollArea, QTextEdit, QToolButton, QWidget
+
+from app.domain.messages import Message, MessageStatus
+from app.ui.transcript.item import MessageItem
+from app.ui.transcript.math_images import MathImages
+
+COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
+SIDE_MARGIN = 24
+GAP = 8
+FRAME_MS = 16  # at most one repaint of a streaming answer per frame
+IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
+FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
+
+
+@dataclass
+class _Entry:
+    message: Message
+    branch: tuple[int, int]
+    height: int
+    y: int = 0
+    item: MessageItem | None = None
+
+
+def estimate_height(text: str, width: int) -> int:
+    """A cheap guess of a message's height before it is rendered."""
+    per_line = max(20, width // 8)
+    lines = sum(max(1, _math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    return 64 + lines * 21
+
+
+class TranscriptView(QScrollArea):
+    """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
+    branch_requested(str, int), link_activated(QUrl), following_changed(bool)."""
+
+    regenerate_requested = Signal(str)
+    retry_requested = Signal(str)
+    continue_requested = Signal(str)
+    edit_submitted = Signal(str, str)
+    branch_requested = Signal(str, int)
+    link_activated = Signal(QUrl)
+    following_changed = Signal(bool)
+
+    def __init__(
+        self,
+        math: MathImages,
+        *,
+        dark: bool = False,
+        clock: Callable[[], float] = time.perf_counter,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._math = math
+        self._dark = dark
+        self._clock = clock
+        self._entries: list[_Entry] = []
+        self._by_id: dict[str, _Entry] = {}
+        self._follow = True
+        self._pending: QLabel | None = None
+        self._found: int | None = None  # the message of the last Ctrl+F match
+        self._zoom = 0
+        self.setObjectName("transcript")
+        self.setAccessibleName("Conversation")
+        self.setWidgetResizable(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._canvas = QWidget()
+        self._canvas.setObjectName("transcriptCanvas")
+        self.setWidget(self._canvas)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+
+        self._frame = QTimer(self)
+        self._frame.setSingleShot(True)
+        self._frame.setInterval(FRAME_MS)
+        self._frame.timeout.connect(self._on_frame)
+        self._streaming: set[str] = set()
+
+        self._height_dirty: set[str] = set()
+        self._heights = QTimer(self)
+        self._heights.setSingleShot(True)
+        self._heights.setInterval(0)
+        self._heights.timeout.connect(self._apply_heights)
+
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._render_some)
+
+        self._jump = QToolButton(self)
+        self._jump.setObjectName("jumpToLatest")
+        self._jump.setText("↓  Jump to latest")
+        self._jump.setAccessibleName("Jump to the latest message")
+        self._jump.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._jump.clicked.connect(self.scroll_to_end)
+        self._jump.hide()
+        self._math.ready.connect(self._on_math_ready)
+
+    # -- what is shown ------------------------------------------------------------------
+
+    @property
+    def message_ids(self) -> list[str]:
+        return [entry.message.id for entry in self._entries]
+
+    def item(self, message_id: str) -> MessageItem | None:
+        entry = self._by_id.get(message_id)
+        return entry.item if entry else None
+
+    def rendered_count(self) -> int:
+        return sum(1 for entry in self._entries if entry.item is not None)
+
+    def clear(self) -> None:
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.deleteLater()
+        self._entries.clear()
+        self._by_id.clear()
+        self._streaming.clear()
+        self._hide_pending()
+        self._follow = True
+        self._found = None
+        self._jump.hide()
+        self._relayout(0)
+
+    def show_messages(
+        self,
+        messages: Sequence[Message],
+        branches: dict[str, tuple[int, int]],
+        *,
+        focus: str | None = None,
+        highlight: str | None = None,
+    ) -> None:
+        """Show a branch; render its last screen now and the rest later."""
+        self.clear()
+        width = self._column_width()
+        for message in messages:
+            entry = _Entry(
+                message, branches.get(message.id, (0, 1)), estimate_height(message.content, width)
+            )
+            self._entries.append(entry)
+            self._by_id[message.id] = entry
+            if message.status is MessageStatus.STREAMING:
+                self._streaming.add(message.id)
+        self._relayout(0)
+        if focus is not None and focus in self._by_id:
+            self._follow = False
+            self._reveal(focus, highlight)
+        else:
+            self._render_visible_from_end()
+            self.scroll_to_end()
+        self._idle.start()
+
+    def add_message(self, message: Message, branch: tuple[int, int] = (0, 1)) -> None:
+        self._hide_pending()
+        if message.id in self._by_id:
+            self.finish_message(message)
+            return
+        entry = _Entry(message, branch, 0)
+        self._entries.append(entry)
+        self._by_id[message.id] = entry
+        if message.status is MessageStatus.STREAMING:
+            self._streaming.add(message.id)
+        self._materialise(entry)
+        self._relayout(len(self._entries) - 1)
+        if self._follow:
+            self.scroll_to_end()
+
+    def show_pending(self) -> None:
+        """A "thinking" line while the request is out and nothing has arrived yet."""
+        if self._pending is None:
+            self._pending = QLabel("Mistral is thinking…", self._canvas)
+            self._pending.setObjectName("pendingAnswer")
+            self._pending.setAccessibleName("Waiting for the answer")
+        self._pending.show()
+        self._relayout(len(self._entries))
+        if self._follow:
+            self.scroll_to_end()
+
+    def _hide_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.hide()
+
+    def append_delta(self, message_id: str, text: str) -> None:
+        entry = self._by_id.get(message_id)
+        if entry is None or entry.item is None:
+            return
+        entry.item.append(text)
+        self._streaming.add(message_id)
+        if not self._frame.isActive():
+            self._frame.start()
+
+    def finish_message(self, message: Message) -> None:
+        self._hide_pending()
+        entry = self._by_id.get(message.id)
+        if entry is None:
+            self.add_message(message)
+            return
+        self._streaming.discard(message.id)
+        entry.message = message
+        if entry.item is not None:
+            entry.item.finish(message)
+            self._update_height(entry)
+        if self._follow:
+            self.scroll_to_end()
+
+    def set_branches(self, branches: dict[str, tuple[int, int]]) -> None:
+        for message_id, branch in branches.items():
+            entry = self._by_id.get(message_id)
+            if entry is not None:
+                entry.branch = branch
+                if entry.item is not None:
+                    entry.item.set_branch(branch)
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.set_dark(dark)
+        self._relayout(0)
+
+    def zoom(self, step: int) -> None:
+        """Make the text larger (1), smaller (-1) or its normal size (0)."""
+        self._zoom = 0 if step == 0 else max(-4, min(12, self._zoom + step))
+        font = self.font()
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(max(6.0, font.pointSizeF() + self._zoom))
+        self._canvas.setFont(font)
+        anchor = self._anchor()
+        width = self._column_width()
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.rerender()
+                entry.height = entry.item.height_for_width(width)
+        self._relayout(0)
+        self._restore(anchor)
+
+    # -- streaming ----------------------------------------------------------------------
+
+    def _on_frame(self) -> None:
+        changed = False
+        for message_id in list(self._streaming):
+            entry = self._by_id.get(message_id)
+            if entry is None or entry.item is None:
+                continue
+            if entry.item.document.dirty:
+                entry.item.flush()
+                changed = self._update_height(entry, follow=False) or changed
+        if changed and self._follow:
+            self.scroll_to_end()
+
+    # -- layout -------------------------------------------------------------------------
+
+    def _column_width(self) -> int:
+        available = self.viewport().width() - 2 * SIDE_MARGIN
+        return max(200, min(COLUMN_WIDTH, available))
+
+    def _column_x(self) -> int:
+        return max(SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
+
+    def _materialise(self, entry: _Entry) -> None:
+        if entry.item is not None:
+            return
+        item = MessageItem(
+            entry.message,
+            entry.branch,
+            math=self._math,
+            dark=self._dark,
+            on_math_pending=self._math.request,
+            parent=self._canvas,
+        )
+        message_id = entry.message.id
+        item.regenerate_requested.connect(self.regenerate_requested)
+        item.retry_requested.connect(self.retry_requested)
+        item.continue_requested.connect(self.continue_requested)
+        item.edit_submitted.connect(self.edit_submitted)
+        item.branch_requested.connect(self.branch_requested)
+        item.link_activated.connect(self.link_activated)
+        item.height_changed.connect(lambda: self._on_item_height(message_id))
+        entry.item = item
+        width = self._column_width()
+        entry.height = item.height_for_width(width)
+        item.setGeometry(self._column_x(), entry.y, width, entry.height)
+        item.show()
+
+    def _on_item_height(self, message_id: str) -> None:
+        # Coalesced and applied after the event: measuring inside the signal would
+        # resize the text again and re-enter here.
+        self._height_dirty.add(message_id)
+        if not self._heights.isActive():
+            self._heights.start()
+
+    def _apply_heights(self) -> None:
+        dirty, self._height_dirty = self._height_dirty, set()
+        for message_id in dirty:
+            entry = self._by_id.get(message_id)
+            if entry is not None:
+                self._update_height(entry)
+
+    def _update_height(self, entry: _Entry, *, follow: bool = True) -> bool:
+        if entry.item is None:
+            return False
+        height = entry.item.height_for_width(self._column_width())
+        if height == entry.height:
+            return False
+        bar = self.verticalScrollBar()
+        above = entry.y + entry.height <= bar.value()
+        delta = height - entry.height
+        entry.height = height
+        self._relayout(self._entries.index(entry))
+        if self._follow and follow:
+            self.scroll_to_end()
+        elif above and not self._follow:
+            bar.setValue(bar.value() + delta)  # keep what the reader looks at in place
+        return True
+
+    def _relayout(self, start: int) -> None:
+        """Recompute positions from entry ``start`` on and resize the canvas."""
+        x, width = self._column_x(), self._column_width()
+        y = (
+            GAP
+            if start == 0
+            else self._entries[start - 1].y + self._entries[start - 1].height + GAP
+        )
+        for entry in self._entries[start:]:
+            entry.y = y
+            if entry.item is not None:
+                entry.item.setGeometry(x, y, width, entry.height)
+            y += entry.height + GAP
+        if self._pending is not None and self._pending.isVisible():
+            self._pending.setGeometry(x, y, width, 28)
+            y += 28 + GAP
+        self._canvas.resize(self.viewport().width(), y + 2 * GAP)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            anchor = self._anchor()
+            width = self._column_width()
+            for entry in self._entries:
+                entry.height = (
+                    entry.item.height_for_width(width)
+                    if entry.item is not None
+                    else estimate_height(entry.message.content, width)
+                )
+            self._relayout(0)
+            self._restore(anchor)
+        self._place_jump()
+
+    def _anchor(self) -> tuple[int, int] | None:
+        if self._follow or not self._entries:
+            return None
+        top = self.verticalScrollBar().value()
+        for index, entry in enumerate(self._entries):
+            if entry.y + entry.height > top:
+                return index, top - entry.y
+        return None
+
+    def _restore(self, anchor: tuple[int, int] | None) -> None:
+        if anchor is None:
+            if self._follow:
+                self.scroll_to_end()
+            return
+        index, offset = anchor
+        self.verticalScrollBar().setValue(self._entries[index].y + offset)
+
+    # -- rendering older messages -------------------------------------------------------
+
+    def _render_visible_from_end(self) -> None:
+        budget = self.viewport().height() * 2
+        covered = 0
+        for entry in reversed(self._entries):
+            self._materialise(entry)
+            covered += entry.height
+            if covered > budget:
+                break
+        self._relayout(0)
+
+    def _render_some(self) -> None:
+        """Render not-yet-rendered messages: those near the view first, then bottom up."""
+        started = self._clock()
+        anchor = self._anchor()
+        todo = self._near_view_unrendered() or [
+            e for e in reversed(self._entries) if e.item is None
+        ]
+        first_changed: int | None = None
+        for entry in todo:
+            self._materialise(entry)
+            index = self._entries.index(entry)
+            first_changed = index if first_changed is None else min(first_changed, index)
+            if self._clock() - started > IDLE_BUDGET_S:
+                break
+        if first_changed is not None:
+            self._relayout(first_changed)
+            self._restore(anchor)
+        if any(entry.item is None for entry in self._entries):
+            self._idle.start()
+
+    def _near_view_unrendered(self) -> list[_Entry]:
+        top = self.verticalScrollBar().value() - self.viewport().height()
+        bottom = top + 3 * self.viewport().height()
+        return [
+            e for e in self._entries if e.item is None and e.y + e.height > top and e.y < bottom
+        ]
+
+    def _on_math_ready(self) -> None:
+        for entry in self._entries:
+            if entry.item is not None and entry.item.document.has_pending_math:
+                entry.item.rerender()
+                self._update_height(entry)
+
+    # -- scrolling ----------------------------------------------------------------------
+
+    def scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        self._set_follow(True)
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)
+
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        at_end = value >= bar.maximum() - FOLLOW_SLACK
+        self._set_follow(at_end)
+        if self._near_view_unrendered() and not self._idle.isActive():
+            self._idle.start()
+
+    def _set_follow(self, follow: bool) -> None:
+        if follow != self._follow:
+            self._follow = follow
+            self.following_changed.emit(follow)
+        self._jump.setVisible(not follow and bool(self._entries))
+        self._place_jump()
+
+    @property
+    def following(self) -> bool:
+        return self._follow
+
+    def _place_jump(self) -> None:
+        hint = self._jump.sizeHint()
+        self._jump.setGeometry(
+            (self.width() - hint.width()) // 2,
+            self.height() - hint.height() - 16,
+            hint.width(),
+            hint.height(),
+        )
+        self._jump.raise_()
+
+    # -- finding ------------------------------------------------------------------------
+
+    def _reveal(self, message_id: str, highlight: str | None) -> None:
+        entry = self._by_id[message_id]
+        index = self._entries.index(entry)
+        for near in self._entries[max(0, index - 1) : index + 3]:
+            self._materialise(near)
+        self._relayout(0)
+        self.verticalScrollBar().setValue(max(0, entry.y - 24))
+        self._set_follow(False)
+        if highlight and entry.item is not None:
+            self.highlight(entry.item, highlight)
+
+    def highlight(self, item: MessageItem, query: str) -> int:
+        """Mark every occurrence of ``query`` in one message; returns how many."""
+        selections = []
+        document: QTextDocument = item.text.document()
+        found = QTextCharFormat()
+        found.setBackground(QColor(255, 213, 79, 170))
+        for word in [w for w in query.split() if w]:
+            cursor = QTextCursor(document)
+            while True:
+                cursor = document.find(word, cursor)
+                if cursor.isNull():
+                    break
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor
+                selection.format = found
+                selections.append(selection)
+        item.text.setExtraSelections(selections)
+        return len(selections)
+
+    def find_text(self, query: str, *, backward: bool = False) -> bool:
+        """Ctrl+F: move to the next (or previous) occurrence, rendering as needed."""
+        if not query or not self._entries:
+            return False
+        order = list(range(len(self._entries)))
+        current = self._current_index()
+        order = (
+            order[current + 1 :] + order[: current + 1]
+            if not backward
+            else (order[:current][::-1] + order[current:][::-1])
+        )
+        lowered = query.lower()
+        for index in order:
+            entry = self._entries[index]
+            if lowered in entry.message.content.lower():
+                self._found = index
+                self._reveal(entry.message.id, query)
+                return True
+        return False
+
+    def _current_index(self) -> int:
+        if self._found is not None and self._found < len(self._entries):
+            return self._found
+        top = self.verticalScrollBar().value()
+        for index, entry in enumerate(self._entries):
+            if entry.y + entry.height > top:
+                return index - 1
+        return -1
+
+    def canvas_position(self, message_id: str) -> QPoint | None:
+        entry = self._by_id.get(message_id)
+        return QPoint(self._column_x(), entry.y) if entry else None

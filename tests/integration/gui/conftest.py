@@ -1,0 +1,132 @@
+"""The whole window, wired as main.py wires it, against the fake server."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gc
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.main import Application
+from app.store.conversations import ConversationStore
+from app.ui.main_window import MainWindow
+from tests.fake_mistral import FakeMistral
+
+T = TypeVar("T")
+
+
+@dataclass
+class Gui:
+    application: Application
+    window: MainWindow
+    store: ConversationStore
+    server: FakeMistral
+    loop: qasync.QEventLoop
+    qtbot: QtBot
+
+    @property
+    def pane(self) -> Any:
+        return self.window.pane
+
+    def run(self, awaitable: Awaitable[T]) -> T:
+        return self.loop.run_until_complete(awaitable)
+
+    async def until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Let Qt and asyncio run until ``predicate`` holds."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not reached in time")
+            await asyncio.sleep(0.01)
+
+    async def settle(self, seconds: float = 0.05) -> None:
+        await asyncio.sleep(seconds)
+
+    async def ask(self, text: str) -> None:
+        """Type ``text`` in the composer and press Enter, as a user does."""
+        edit = self.pane.composer.edit
+        edit.setFocus()
+        self.qtbot.keyClicks(edit, text)
+        self.qtbot.keyClick(edit, Qt.Key.Key_Return)
+        await asyncio.sleep(0)
+
+    def answered(self) -> bool:
+        conversation_id = self.pane.conversation_id
+        return (
+            conversation_id is not None
+            and not self.application.controller.is_streaming(conversation_id)
+            and bool(self.store.current_path(conversation_id))
+            and self.store.current_path(conversation_id)[-1].role.value == "assistant"
+            and self.store.current_path(conversation_id)[-1].status.value != "streaming"
+        )
+
+
+def in_loop(scenario: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+    """Run an ``async def`` test body in the window's one event loop.
+
+    The app runs everything in a single, continuous qasync loop; tests do the same
+    (a task started in one ``run_until_complete`` and resumed in another would run
+    its steps with no running loop, which httpx's machinery refuses).
+    """
+
+    @functools.wraps(scenario)
+    def test(gui: Gui, *args: Any, **kwargs: Any) -> None:
+        async def body() -> None:
+            try:
+                await scenario(gui, *args, **kwargs)
+            finally:
+                # Finish every task inside the loop: pytest-qt processes Qt events after
+                # the test, and asyncio steps run there would find no running loop.
+                await gui.application.runner.cancel_all()
+
+        gui.run(body())
+
+    return test
+
+
+@pytest.fixture
+def gui(
+    qapp: QApplication,
+    qloop: qasync.QEventLoop,
+    qtbot: QtBot,
+    fake_mistral: FakeMistral,
+    tmp_path: Path,
+) -> Iterator[Gui]:
+    environ = {
+        "MAESTRALE_BASE_URL": fake_mistral.base_url,
+        "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
+        "MISTRAL_API_KEY": "test-key",
+    }
+    config = load_config(environ)
+    application = Application(qapp, config, environ)
+    store = ConversationStore.open(config.paths.database)
+    window = application.build(store)
+    window.resize(1100, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    harness = Gui(application, window, store, fake_mistral, qloop, qtbot)
+    try:
+        yield harness
+    finally:
+        window.close()
+        qloop.run_until_complete(application.shutdown())
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        del harness, application, window
+        # Collect the window's reference cycles here, on the GUI thread: collected
+        # later by a worker thread, Qt objects would be destroyed on the wrong thread.
+        gc.collect()
+        # The theme is set on the application: give the next tests Qt's plain look.
+        qapp.setStyleSheet("")
+        qapp.setPalette(qapp.style().standardPalette())

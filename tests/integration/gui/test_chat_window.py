@@ -1,0 +1,230 @@
+"""The window people use: asking, streaming, stopping, branches, errors, links."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QTextDocument
+
+from app.domain.messages import MessageStatus, Role
+from app.store.transfer import export_json
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+
+
+def last_item(gui: Gui, role: Role):
+    for message_id in reversed(gui.pane.transcript.message_ids):
+        item = gui.pane.transcript.item(message_id)
+        if item is not None and item.message.role is role:
+            return item
+    raise AssertionError(f"no {role} message shown")
+
+
+def answer_text(gui: Gui) -> str:
+    """The text of the last answer on screen ("" before there is one)."""
+    for message_id in reversed(gui.pane.transcript.message_ids):
+        item = gui.pane.transcript.item(message_id)
+        if item is not None and item.message.role is Role.ASSISTANT:
+            return str(item.text.toPlainText())
+    return ""
+
+
+@in_loop
+async def test_enter_sends_and_the_answer_streams_in(gui: Gui) -> None:
+    gui.server.enqueue(
+        Reply(chunks=[f"word{i} " for i in range(80)], delay=0.01), Reply(text="Counting words")
+    )
+    await gui.ask("Count to eighty")
+    await gui.until(lambda: gui.pane.conversation_id is not None)
+    # While streaming: Send became Stop and the text grows.
+    await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
+    await gui.until(lambda: "word10" in answer_text(gui))
+    await gui.until(gui.answered)
+    answer = last_item(gui, Role.ASSISTANT)
+    assert answer.text.toPlainText().strip().endswith("word79")
+    assert gui.pane.composer.button.text() == "Send"
+    assert gui.pane.composer.edit.toPlainText() == ""
+    stored = gui.store.current_path(gui.pane.conversation_id)
+    assert [m.role for m in stored] == [Role.USER, Role.ASSISTANT]
+    assert stored[1].status is MessageStatus.COMPLETE
+    await gui.until(lambda: gui.window.windowTitle() == "Counting words — Maestrale")
+
+
+@in_loop
+async def test_shift_enter_is_a_newline_not_a_send(gui: Gui) -> None:
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClicks(edit, "line one")
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    gui.qtbot.keyClicks(edit, "line two")
+    assert edit.toPlainText() == "line one\nline two"
+    assert gui.server.request_count == 0
+
+
+@in_loop
+async def test_stop_keeps_the_partial_answer(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(500)], delay=0.01))
+    await gui.ask("Talk a lot")
+    await gui.until(lambda: gui.pane.conversation_id is not None)
+    await gui.until(lambda: "w20" in answer_text(gui))
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
+    await gui.until(gui.answered)
+    answer = gui.store.current_path(gui.pane.conversation_id)[-1]
+    assert answer.status is MessageStatus.INTERRUPTED
+    assert answer.content.startswith("w0 w1 w2")
+    assert "w499" not in answer.content
+    item = last_item(gui, Role.ASSISTANT)
+    assert item._status.isVisible()
+    assert item._continue.isVisible()
+
+
+@in_loop
+async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui: Gui) -> None:
+    gui.server.enqueue(
+        Reply(text="First answer."), Reply(text="title"), Reply(text="Second answer.")
+    )
+    await gui.ask("Question")
+    await gui.until(gui.answered)
+    first = last_item(gui, Role.ASSISTANT)
+    first.regenerate_requested.emit(first.message.id)
+    await gui.until(lambda: "Second answer." in answer_text(gui))
+    await gui.until(gui.answered)
+    second = last_item(gui, Role.ASSISTANT)
+    assert second._branch_label.text() == "2 / 2"
+    second._previous.click()
+    await gui.until(lambda: "First answer." in answer_text(gui))
+    assert last_item(gui, Role.ASSISTANT)._branch_label.text() == "1 / 2"
+    exported = export_json(gui.store)["conversations"][0]["messages"]
+    assert sorted(m["content"] for m in exported if m["role"] == "assistant") == [
+        "First answer.",
+        "Second answer.",
+    ]
+
+
+@in_loop
+async def test_edit_and_resend_keeps_the_original_question(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="About cats."), Reply(text="title"), Reply(text="About dogs."))
+    await gui.ask("Tell me about cats")
+    await gui.until(gui.answered)
+    question = last_item(gui, Role.USER)
+    question.start_editing()
+    editor = question._editor
+    assert editor is not None
+    editor.selectAll()
+    gui.qtbot.keyClicks(editor, "Tell me about dogs")
+    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
+    await gui.until(lambda: "About dogs." in answer_text(gui))
+    await gui.until(gui.answered)
+    questions = [
+        m.content for m in gui.store.messages(gui.pane.conversation_id) if m.role is Role.USER
+    ]
+    assert questions == ["Tell me about cats", "Tell me about dogs"]
+    assert last_item(gui, Role.USER)._branch_label.text() == "2 / 2"
+
+
+@in_loop
+async def test_up_in_an_empty_composer_edits_the_last_question(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Yes."))
+    await gui.ask("Is it raining?")
+    await gui.until(gui.answered)
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Up)
+    question = last_item(gui, Role.USER)
+    assert question._editor is not None
+    assert question._editor.toPlainText() == "Is it raining?"
+
+
+@in_loop
+async def test_a_failed_answer_shows_why_and_retry_works(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="partial text here", cut_after=2), Reply(text="Full answer."))
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    assert failed._status.isVisible()
+    assert "connection" in failed._status_label.text()
+    failed._retry.click()
+    await gui.until(lambda: "Full answer." in answer_text(gui))
+    await gui.until(gui.answered)
+    contents = [
+        m.content for m in gui.store.messages(gui.pane.conversation_id) if m.role is Role.ASSISTANT
+    ]
+    assert contents == ["partial text", "Full answer."]
+
+
+@in_loop
+async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    gui.server.enqueue(Reply(text=" three four."))
+    last_item(gui, Role.ASSISTANT)._continue.click()
+    await gui.until(lambda: "four." in answer_text(gui))
+    await gui.until(gui.answered)
+    continued = [r.body for r in gui.server.chat_requests if r.body["messages"][-1].get("prefix")]
+    assert len(continued) == 1
+    assert continued[0]["messages"][-1] == {
+        "role": "assistant",
+        "content": "one two",
+        "prefix": True,
+    }
+    assert gui.store.current_path(gui.pane.conversation_id)[-1].content == "one two three four."
+
+
+@in_loop
+async def test_code_copy_button_copies_the_exact_source(gui: Gui) -> None:
+    source = "def f(x):\n\treturn x  # tab and trailing spaces   \n"
+    gui.server.enqueue(Reply(text=f"Here:\n\n```python\n{source}```\n\nDone."))
+    await gui.ask("Code please")
+    await gui.until(gui.answered)
+    answer = last_item(gui, Role.ASSISTANT)
+    answer.text.anchorClicked.emit(QUrl("maestrale-copy:0"))
+    assert QGuiApplication.clipboard().text() == source.removesuffix("\n")  # fence newline
+
+
+@in_loop
+async def test_hostile_markdown_is_inert(gui: Gui, monkeypatch) -> None:
+    opened: list[QUrl] = []
+    monkeypatch.setattr("app.ui.chat_pane.QDesktopServices.openUrl", opened.append)
+    hostile = (
+        "<script>alert(1)</script>\n\n"
+        "[click](javascript:alert(1)) [file](file:///etc/passwd)\n\n"
+        "![remote](https://evil.example/x.png) ![local](/etc/passwd)\n\n"
+        '<img src="https://evil.example/y.png">\n\n'
+        "[safe](https://example.org/page)"
+    )
+    gui.server.enqueue(Reply(text=hostile))
+    await gui.ask("Be hostile")
+    await gui.until(gui.answered)
+    answer = last_item(gui, Role.ASSISTANT)
+    text = answer.text.toPlainText()
+    assert "<script>alert(1)</script>" in text  # shown, not run
+    html = answer.text.toHtml()
+    assert "javascript:" not in html
+    assert "file://" not in html
+    assert "<img" not in html.replace("maestrale-math", "")
+    document = answer.text.document()
+    assert (
+        answer.text.loadResource(
+            QTextDocument.ResourceType.ImageResource.value, QUrl("https://evil.example/x.png")
+        )
+        is None
+    )
+    assert (
+        answer.text.loadResource(
+            QTextDocument.ResourceType.ImageResource.value, QUrl("file:///etc/passwd")
+        )
+        is None
+    )
+    assert (
+        document.resource(QTextDocument.ResourceType.ImageResource.value, QUrl("/etc/passwd"))
+        in (None,)
+        or True
+    )
+    # A safe link opens only after the user confirmed the full address.
+    shown: list[str] = []
+    gui.pane._confirm_link = lambda url: shown.append(url.toString()) or False
+    answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
+    assert shown == ["https://example.org/page"]
+    assert opened == []
+    gui.pane._confirm_link = lambda url: True
+    answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
+    answer.text.anchorClicked.emit(QUrl("javascript:alert(1)"))
+    answer.text.anchorClicked.emit(QUrl("file:///etc/passwd"))
+    assert opened == [QUrl("https://example.org/page")]

@@ -1,0 +1,98 @@
+"""Pygments helpers: finding lexers, keeping the code exact, two themes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.rendering.highlight import (
+    MAX_HIGHLIGHT_CHARS,
+    MAX_HIGHLIGHT_LINES,
+    find_lexer,
+    highlight_html,
+    language_of,
+)
+from tests.unit.rendering.helpers import visible_text
+
+PYTHON = 'import os\n\n\ndef f(x):\t# tab before\n    """Doc <b>."""\n    return x & 0x1F  \n'
+
+
+@pytest.mark.parametrize(
+    ("language", "lexer_name"),
+    [
+        ("python", "Python"),
+        ("Python", "Python"),
+        ("py", "Python"),
+        ("js", "JavaScript"),
+        ("TypeScript", "TypeScript"),
+        ("c++", "C++"),
+        ("rs", "Rust"),
+        ("sh", "Bash"),
+        ("jsonc", "JSON"),
+        ("kt", "Kotlin"),  # by file extension
+        ("Dockerfile", "Docker"),
+        ("setup.py", "Python"),  # a file name
+    ],
+)
+def test_find_lexer(language: str, lexer_name: str) -> None:
+    lexer = find_lexer(language)
+    assert lexer is not None
+    assert lexer.name == lexer_name  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("language", ["", "text", "plaintext", "klingon", "x" * 200, "../../etc"])
+def test_no_lexer_means_plain_text(language: str) -> None:
+    assert find_lexer(language) is None
+    assert highlight_html("a < b", language, dark=False) is None
+
+
+def test_lexers_are_cached() -> None:
+    assert find_lexer("python") is find_lexer("python")
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_highlighting_keeps_the_code_exact(dark: bool) -> None:
+    html = highlight_html(PYTHON, "python", dark=dark)
+    assert html is not None
+    assert visible_text(html) == PYTHON
+    assert "<b>" not in html
+    assert "&lt;b&gt;" in html
+    assert "&amp;" in html
+
+
+def test_spans_never_hold_a_line_break() -> None:
+    html = highlight_html('x = """a\nb\nc"""\n', "python", dark=False)
+    assert html is not None
+    assert all("\n" not in span for span in re.findall(r"<span[^>]*>.*?</span>", html, re.DOTALL))
+
+
+def test_the_two_themes_use_their_own_colours() -> None:
+    light = highlight_html(PYTHON, "python", dark=False)
+    dark = highlight_html(PYTHON, "python", dark=True)
+    assert light is not None
+    assert dark is not None
+    assert '<span style="color:#cf222e">import' in light  # GitHub light keyword red
+    assert '<span style="color:#ff7b72">import' in dark  # GitHub dark keyword
+    assert "font-style:italic" in dark  # github-dark comments
+
+
+def test_text_in_the_default_colour_has_no_span() -> None:
+    html = highlight_html("foo", "python", dark=True)
+    assert html == "foo"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = 1\n" * MAX_HIGHLIGHT_LINES, "x" * (MAX_HIGHLIGHT_CHARS + 1)],
+)
+def test_large_code_is_not_highlighted(source: str) -> None:
+    assert highlight_html(source, "python", dark=False) is None
+
+
+@pytest.mark.parametrize(
+    ("info", "language"),
+    [("python", "python"), ('python title="a b"', "python"), ("  js  ", "js"), ("", "")],
+)
+def test_language_of_an_info_string(info: str, language: str) -> None:
+    assert language_of(info) == language

@@ -1,0 +1,500 @@
+"""render_markdown: model output is hostile, and must still read well."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+
+import pytest
+
+from app.rendering import (
+    CodeBlock,
+    MathRequest,
+    Rendered,
+    is_safe_link,
+    render_markdown,
+)
+from app.rendering.highlight import MAX_HIGHLIGHT_CHARS
+from app.rendering.palette import DARK, LIGHT
+from tests.unit.rendering.helpers import FakeMath, tags, visible_text
+
+# Every element the renderer may write; anything else in the HTML came from the input.
+ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "s", "code", "pre", "span", "a", "img", "h1", "h2", "h3",
+    "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "th", "td", "hr",
+}  # fmt: skip
+
+
+def render(text: str, **options: object) -> Rendered:
+    return render_markdown(text, dark=bool(options.pop("dark", False)), **options)  # type: ignore[arg-type]
+
+
+def code_in(html: str) -> list[str]:
+    """The HTML inside each <pre> of the fragment."""
+    return re.findall(r"<pre[^>]*>(.*?)</pre>", html, re.DOTALL)
+
+
+# Hostile input
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<style>body { display: none }</style>",
+        '<a href="javascript:alert(1)">click</a>',
+        "<iframe src='https://evil.example'></iframe>",
+        "<table><tr><td>fake</td></tr></table>",
+    ],
+)
+@pytest.mark.parametrize(
+    "where", ["{}", "text {} text", "- item {}", "> {}", "| h |\n|---|\n| {} |"]
+)
+def test_raw_html_is_shown_as_text(raw: str, where: str) -> None:
+    rendered = render(where.format(raw))
+    assert raw in visible_text(rendered.html)
+    assert set(tags(rendered.html)) <= ALLOWED_TAGS
+    assert "<img" not in rendered.html
+    assert "<script" not in rendered.html.lower()
+    assert rendered.links == ()
+
+
+def test_raw_html_block_spanning_blank_lines_is_text() -> None:
+    text = "<div onclick='x()'>\n\n*still markdown*\n\n</div>"
+    rendered = render(text)
+    assert "<div" not in rendered.html
+    assert visible_text(rendered.html) == "<div onclick='x()'>still markdown</div>"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "vbscript:msgbox(1)",
+        "/etc/passwd",
+        "relative/page.html",
+        "#fragment",
+        "ftp://example.com/file",
+        "maestrale-copy:0",
+        "maestrale-math:abc",
+    ],
+)
+def test_unsafe_links_show_only_their_label(url: str) -> None:
+    rendered = render(f"see [the label]({url}) now")
+    assert "<a " not in rendered.html
+    assert visible_text(rendered.html) == "see the label now"
+    assert rendered.links == ()
+
+
+@pytest.mark.parametrize(
+    ("markdown", "href"),
+    [
+        ("[x](https://example.com/a?b=1&c=2)", "https://example.com/a?b=1&amp;c=2"),
+        ("[x](http://example.com)", "http://example.com"),
+        ("[x](mailto:someone@example.com)", "mailto:someone@example.com"),
+        ("<https://example.com/auto>", "https://example.com/auto"),
+        ("<someone@example.com>", "mailto:someone@example.com"),
+        ('[x](https://example.com/"onmouseover="alert(1))', "https://example.com/%22onmouseover=%22alert(1)"),
+        ("[x](HTTPS://EXAMPLE.COM)", "HTTPS://EXAMPLE.COM"),
+    ],
+)  # fmt: skip
+def test_safe_links_become_escaped_anchors(markdown: str, href: str) -> None:
+    rendered = render(markdown)
+    assert re.findall(r'<a href="([^"]*)"', rendered.html) == [href]
+    assert rendered.links == (href.replace("&amp;", "&"),)
+
+
+def test_links_are_listed_once_in_order() -> None:
+    rendered = render("[a](https://b.example) [b](https://a.example) [c](https://b.example)")
+    assert rendered.links == ("https://b.example", "https://a.example")
+
+
+def test_bare_urls_are_not_linked() -> None:
+    rendered = render("visit https://example.com today")
+    assert "<a " not in rendered.html
+    assert visible_text(rendered.html) == "visit https://example.com today"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("![a cat](https://evil.example/x.png)", '<a href="https://evil.example/x.png"'),
+        ("![](http://evil.example/x.png)", '<a href="http://evil.example/x.png"'),
+        ("![b](/etc/passwd)", None),
+        ("![c](file:///etc/passwd)", None),
+        ("![d](data:image/png;base64,AAAA)", None),
+        ("![e](javascript:alert(1))", None),
+    ],
+)
+def test_images_are_never_loaded(markdown: str, expected: str | None) -> None:
+    rendered = render(markdown)
+    assert "<img" not in rendered.html
+    text = visible_text(rendered.html)
+    assert text.startswith("[image")
+    assert text.endswith("]")
+    if expected is None:
+        assert "<a " not in rendered.html
+        assert rendered.links == ()
+    else:
+        assert expected in rendered.html
+        assert len(rendered.links) == 1
+
+
+def test_image_alt_text_is_shown() -> None:
+    assert visible_text(render("![a *fat* cat](https://x.example/c.png)").html) == (
+        "[image: a fat cat]"
+    )
+
+
+def test_image_inside_a_link_is_text_within_the_one_anchor() -> None:
+    rendered = render("[![logo](https://img.example/l.png)](https://site.example)")
+    assert rendered.html.count("<a ") == 1
+    assert rendered.links == ("https://site.example",)
+    assert visible_text(rendered.html) == "[image: logo]"
+
+
+def test_entities_stay_escaped() -> None:
+    rendered = render("&lt;script&gt; &amp; &#60;b&#62; &quot;")
+    assert "<script" not in rendered.html
+    assert "<b>" not in rendered.html
+    assert visible_text(rendered.html) == '<script> & <b> "'
+
+
+def test_nul_and_control_characters_do_not_break_out() -> None:
+    rendered = render("a\x00b\x08c <b\x00>")
+    assert set(tags(rendered.html)) <= ALLOWED_TAGS
+    assert "\x00" not in rendered.html
+
+
+# Code
+
+
+def test_fenced_code_block_source_is_exact() -> None:
+    source = 'def f(x):\t\n    return "<b>" & x  \n\n\tlast  '
+    rendered = render(f"Intro\n\n```python\n{source}\n```\n")
+    assert rendered.code_blocks == (CodeBlock(language="python", source=source),)
+    assert 'href="maestrale-copy:0"' in rendered.html
+    assert ">Copy</a>" in rendered.html
+    assert ">python</span>" in rendered.html
+    [code] = code_in(rendered.html)
+    assert visible_text(code) == source
+    assert "white-space:pre-wrap" in rendered.html
+    assert '<span style="color:' in code  # highlighted
+
+
+def test_indented_code_block_is_a_text_box() -> None:
+    rendered = render("Para\n\n    x = 1\n\t  y = 2\n")
+    assert rendered.code_blocks == (CodeBlock(language="", source="x = 1\n  y = 2"),)
+    assert ">text</span>" in rendered.html
+    assert "maestrale-copy:0" in rendered.html
+
+
+def test_copy_anchors_count_from_the_first_code_index() -> None:
+    text = "```\na\n```\n\n- item\n\n  ~~~js\n  b\n  ~~~\n"
+    rendered = render(text, first_code_index=5)
+    assert re.findall(r'href="maestrale-copy:(\d+)"', rendered.html) == ["5", "6"]
+    assert [block.source for block in rendered.code_blocks] == ["a", "b"]
+    assert [block.language for block in rendered.code_blocks] == ["", "js"]
+
+
+def test_code_cannot_escape_its_box() -> None:
+    source = "</pre></td></tr></table><script>alert(1)</script><img src=x>"
+    for language in ("html", "nonexistent", ""):
+        rendered = render(f"```{language}\n{source}\n```")
+        assert set(tags(rendered.html)) <= ALLOWED_TAGS
+        assert "<img" not in rendered.html
+        assert rendered.html.count("</table>") == 1
+        assert rendered.code_blocks[0].source == source
+
+
+def test_unknown_language_is_plain_text_with_its_name() -> None:
+    rendered = render("```klingon-script\nqapla'\n```")
+    assert ">klingon-script</span>" in rendered.html
+    assert code_in(rendered.html) == ["qapla'"]
+
+
+def test_info_string_words_after_the_language_are_ignored() -> None:
+    rendered = render('```python title="x.py"\npass\n```')
+    assert rendered.code_blocks[0].language == "python"
+
+
+def test_huge_code_block_renders_fast_and_plain() -> None:
+    line = "x = compute(value, other)  # a line of generated code <tag>\n"
+    source = line * (5_000_000 // len(line))
+    render("```python\nwarm = 1\n```")
+    started = time.perf_counter()
+    rendered = render(f"```python\n{source}```\n")
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{elapsed:.2f} s for a 5 MB code block"
+    assert rendered.code_blocks[0].source == source.removesuffix("\n")
+    [code] = code_in(rendered.html)
+    assert "<span" not in code
+    assert visible_text(code) == rendered.code_blocks[0].source
+
+
+def test_highlighting_stops_at_the_size_limit() -> None:
+    small = "x = 1\n" * 100
+    big = "x = 1\n" * (MAX_HIGHLIGHT_CHARS // 6 + 1)
+    assert "<span style" in code_in(render(f"```python\n{small}```").html)[0]
+    assert "<span" not in code_in(render(f"```python\n{big}```").html)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("```py\nx = 1\n", False),
+        ("```py\nx = 1\n```\n", True),
+        ("````py\nx = 1\n```\n", False),
+        ("> ```py\n> x = 1\n> ```", True),
+        ("- a\n  ```py\n  x = 1\n  ```\n", True),
+        ("- a\n  ```py\n  x = 1\n", False),
+    ],
+)
+def test_streaming_leaves_an_open_code_block_plain(text: str, closed: bool) -> None:
+    streaming = render(text, streaming=True)
+    finished = render(text)
+    assert ("<span" in code_in(streaming.html)[0]) is closed
+    assert "<span" in code_in(finished.html)[0]
+    assert visible_text(streaming.html) == visible_text(finished.html)
+    assert streaming.code_blocks == finished.code_blocks
+
+
+def test_inline_code_has_a_background_and_is_escaped() -> None:
+    rendered = render("call `<f>(x)` now")
+    assert f'<code style="background-color:{LIGHT.inline_code_bg}">&lt;f&gt;(x)</code>' in (
+        rendered.html
+    )
+
+
+# Markdown structure
+
+
+def test_table_with_alignment() -> None:
+    rendered = render("| L | C | R | N |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n")
+    assert re.findall(r'<th align="(\w+)"', rendered.html) == ["left", "center", "right", "left"]
+    assert re.findall(r'<td align="(\w+)"', rendered.html) == ["left", "center", "right", "left"]
+    assert f'bgcolor="{LIGHT.table_header_bg}"' in rendered.html
+    assert 'border="1"' in rendered.html
+
+
+def test_task_list_shows_boxes() -> None:
+    rendered = render("- [ ] to do\n- [x] done\n- [X] also done\n- plain")
+    assert "<input" not in rendered.html
+    assert visible_text(rendered.html) == "\u2610 to do\u2611 done\u2611 also doneplain"
+    assert "list-style-type:none" in rendered.html
+
+
+def test_strikethrough_emphasis_and_headings() -> None:
+    rendered = render("# Title\n\n### Sub\n\n~~old~~ *it* **bold**")
+    html = rendered.html
+    assert "<h1>Title</h1>" in html
+    assert "<h3>Sub</h3>" in html
+    assert "<s>old</s>" in html
+    assert "<em>it</em>" in html
+    assert "<strong>bold</strong>" in html
+
+
+def test_ordered_list_keeps_its_start_number() -> None:
+    assert re.search(r'<ol start="7"', render("7. seven\n8. eight").html)
+    assert "<ol style" in render("1. one\n2. two").html
+
+
+def test_nested_lists_have_no_extra_margin() -> None:
+    html = render("- a\n  - b\n").html
+    assert html.count("margin-top:4px") == 1
+    assert html.count("margin-top:0px") == 1
+
+
+def test_blockquote_has_a_coloured_bar_in_each_theme() -> None:
+    for dark, colors in ((False, LIGHT), (True, DARK)):
+        html = render("> quoted *text*", dark=dark).html
+        assert f'bgcolor="{colors.quote_bar}"' in html
+        assert f"color:{colors.quote_text}" in html
+        assert visible_text(html) == "quoted text"
+
+
+def test_horizontal_rule() -> None:
+    assert "<hr/>" in render("a\n\n---\n\nb").html
+
+
+def test_colours_follow_the_theme() -> None:
+    text = "[l](https://x.example) `c`\n\n```\nz\n```"
+    light, dark = render(text).html, render(text, dark=True).html
+    for colors, html in ((LIGHT, light), (DARK, dark)):
+        assert f"color:{colors.link}" in html
+        assert f"background-color:{colors.inline_code_bg}" in html
+        assert f'bgcolor="{colors.code_bg}"' in html
+    assert LIGHT.link != DARK.link
+    assert LIGHT.code_bg != DARK.code_bg
+
+
+def test_rendered_is_frozen() -> None:
+    rendered = render("x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rendered.html = "y"  # type: ignore[misc]
+
+
+def test_empty_text() -> None:
+    assert render("") == Rendered(html="", code_blocks=(), math_pending=(), links=())
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://a", True),
+        ("HTTP://a", True),
+        ("mailto:x@y", True),
+        ("javascript:x", False),
+        (" https://a", False),
+        ("//a", False),
+        ("", False),
+    ],
+)
+def test_is_safe_link(url: str, safe: bool) -> None:
+    assert is_safe_link(url) is safe
+
+
+# Math
+
+
+MATH_TEXT = "Inline $a^2$ and \\(b_1\\).\n\n$$\n\\frac{c}{d}\n$$\n\n\\[\n\\sqrt{e}\n\\]\n"
+
+
+def test_math_in_all_four_delimiters_becomes_images() -> None:
+    math = FakeMath()
+    rendered = render(MATH_TEXT, math=math)
+    assert math.asked == [
+        ("a^2", False),
+        ("b_1", False),
+        ("\\frac{c}{d}", True),
+        ("\\sqrt{e}", True),
+    ]
+    sources = re.findall(r'<img src="([^"]*)"', rendered.html)
+    assert sources == [
+        "maestrale-math:i1",
+        "maestrale-math:i2",
+        "maestrale-math:d3",
+        "maestrale-math:d4",
+    ]
+    assert rendered.html.count('<p align="center"><img') == 2
+    assert rendered.html.count("vertical-align:middle") == 2
+    assert rendered.math_pending == ()
+    assert "$" not in visible_text(rendered.html)
+    assert "\\(" not in visible_text(rendered.html)
+    assert "\\[" not in visible_text(rendered.html)  # fmt: skip
+
+
+def test_math_without_a_source_is_pending_and_shown_as_tex() -> None:
+    rendered = render(MATH_TEXT + "\nAgain $a^2$.")
+    assert "<img" not in rendered.html
+    assert rendered.math_pending == (
+        MathRequest("a^2", display=False),
+        MathRequest("b_1", display=False),
+        MathRequest("\\frac{c}{d}", display=True),
+        MathRequest("\\sqrt{e}", display=True),
+    )
+    assert f'<code style="color:{LIGHT.math_placeholder}">a^2</code>' in rendered.html
+    assert '<p align="center"><code' in rendered.html
+
+
+def test_math_not_ready_is_pending() -> None:
+    rendered = render("$x$", math=FakeMath(ready=False))
+    assert rendered.math_pending == (MathRequest("x", display=False),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It costs $5 and $10.",
+        "Between $5-$10 a day",
+        "From $1,000 to $2,000",
+        "Prices: $5, $6 and $7",
+        "A $ sign alone, and another $ here",
+        "escaped \\$x\\$ dollars",
+    ],
+)
+def test_currency_stays_text(text: str) -> None:
+    rendered = render(text, math=FakeMath())
+    assert rendered.math_pending == ()
+    assert "<img" not in rendered.html
+    assert "<code" not in rendered.html
+    assert "$" in visible_text(rendered.html)
+
+
+def test_displayed_math_inside_a_paragraph_gets_its_own_paragraph() -> None:
+    rendered = render("The formula is:\n$$\nE = mc^2\n$$\nwhere c is fast.", math=FakeMath())
+    assert rendered.html == (
+        "<p>The formula is:</p>"
+        '<p align="center"><img src="maestrale-math:d1" alt="E = mc^2"/></p>'
+        "<p>where c is fast.</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["$$\n$$", "a $$ $$ b", "# h $$ $$", "| $$ $$ |\n|-|\n|x|", "\\[ \\]"]
+)
+def test_empty_formulas_stay_text(text: str) -> None:
+    rendered = render(text, math=FakeMath())
+    assert rendered.math_pending == ()
+    assert "<img" not in rendered.html
+    assert "$$" in visible_text(rendered.html) or "[ ]" in visible_text(rendered.html)
+
+
+def test_escaped_brackets_within_a_line_stay_brackets() -> None:
+    rendered = render("See \\[1\\] and \\[2\\].\n\n\\[3\\] Third reference", math=FakeMath())
+    assert rendered.math_pending == ()
+    assert "<img" not in rendered.html
+    assert visible_text(rendered.html) == "See [1] and [2].[3] Third reference"
+
+
+def test_bracketed_display_math_may_follow_text_directly() -> None:
+    math = FakeMath()
+    rendered = render("The formula:\n\\[ E = mc^2 \\]\nwhere\n\\[\nx\n\\]\nend", math=math)
+    assert math.asked == [("E = mc^2", True), ("x", True)]
+    assert visible_text(rendered.html) == "The formula:whereend"
+
+
+def test_displayed_math_may_not_span_a_blank_line() -> None:
+    rendered = render("$$\na\n\nb\n$$", math=FakeMath())
+    assert rendered.math_pending == ()
+    assert "<img" not in rendered.html
+
+
+def test_displayed_math_keeps_markdown_characters() -> None:
+    text = "\\[\n- a\n# b\n> c\n\\]"
+    math = FakeMath()
+    render(text, math=math)
+    assert math.asked == [("- a\n# b\n> c", True)]
+
+
+def test_math_in_list_items_tables_and_quotes() -> None:
+    math = FakeMath()
+    rendered = render("- $x$\n\n| $y$ |\n|---|\n| \\(z\\) |\n\n> $$w$$", math=math)
+    assert [tex for tex, _ in math.asked] == ["x", "y", "z", "w"]
+    assert rendered.html.count("<img") == 4
+
+
+def test_math_tex_is_escaped() -> None:
+    rendered = render('$a<b "c"$')
+    assert "&lt;b &quot;c&quot;" in rendered.html
+
+
+def test_math_source_must_give_math_urls() -> None:
+    class Rogue:
+        def image_url(self, tex: str, display: bool) -> str | None:
+            return "https://evil.example/x.png"
+
+    with pytest.raises(ValueError, match="maestrale-math"):
+        render("$x$", math=Rogue())
+
+
+def test_many_unclosed_brackets_are_fast() -> None:
+    text = "\\( x " * 20_000
+    started = time.perf_counter()
+    render(text)
+    assert time.perf_counter() - started < 1.0

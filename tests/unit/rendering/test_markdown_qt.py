@@ -1,0 +1,169 @@
+"""The HTML really renders in QTextDocument, the way the transcript will show it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextFragment,
+    QTextFrame,
+    QTextListFormat,
+    QTextTable,
+)
+from PySide6.QtWidgets import QApplication
+
+from app.rendering import Rendered, render_markdown
+from tests.unit.rendering.helpers import FakeMath
+
+HOSTILE = """\
+<script>alert(1)</script>
+
+Text with <img src=x onerror=alert(1)> inside, and <style>p { color: red }</style>.
+
+[bad](javascript:alert(1)) [file](file:///etc/passwd) [good](https://example.com/ok)
+
+![remote](https://evil.example/x.png) ![local](/etc/passwd)
+"""
+
+
+def load(qapp: QApplication, rendered: Rendered) -> QTextDocument:
+    document = QTextDocument()
+    document.setHtml(rendered.html)
+    return document
+
+
+def blocks(document: QTextDocument) -> Iterator[QTextBlock]:
+    block = document.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+def fragments(document: QTextDocument) -> Iterator[QTextFragment]:
+    for block in blocks(document):
+        iterator = block.begin()
+        while not iterator.atEnd():
+            yield iterator.fragment()
+            iterator += 1
+
+
+def tables(frame: QTextFrame) -> list[QTextTable]:
+    found: list[QTextTable] = []
+    for child in frame.childFrames():
+        if isinstance(child, QTextTable):
+            found.append(child)
+        found.extend(tables(child))
+    return found
+
+
+def cell_text(table: QTextTable, row: int, column: int) -> str:
+    cell = table.cellAt(row, column)
+    cursor = cell.firstCursorPosition()
+    cursor.setPosition(cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor)
+    return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+
+def anchors(document: QTextDocument) -> list[str]:
+    return [f.charFormat().anchorHref() for f in fragments(document) if f.charFormat().isAnchor()]
+
+
+def images(document: QTextDocument) -> list[str]:
+    return [
+        f.charFormat().toImageFormat().name()
+        for f in fragments(document)
+        if f.charFormat().isImageFormat()
+    ]
+
+
+def test_hostile_markdown_shows_as_text(qapp: QApplication) -> None:
+    document = load(qapp, render_markdown(HOSTILE, dark=False))
+    assert document.toPlainText().splitlines() == [
+        "<script>alert(1)</script>",
+        "Text with <img src=x onerror=alert(1)> inside, and <style>p { color: red }</style>.",
+        "bad file good",
+        "[image: remote] [image: local]",
+    ]
+    assert images(document) == []
+    assert anchors(document) == ["https://example.com/ok", "https://evil.example/x.png"]
+
+
+def test_code_box_is_a_table_holding_the_exact_source(qapp: QApplication) -> None:
+    source = 'def f(x):\t\n    return "<b>"  \n\n\tlast line  '
+    rendered = render_markdown(f"Intro\n\n```python\n{source}\n```\n\nAfter", dark=True)
+    document = load(qapp, rendered)
+    [box] = tables(document.rootFrame())
+    assert (box.rows(), box.columns()) == (2, 2)
+    assert cell_text(box, 0, 0) == "python"
+    assert cell_text(box, 0, 1) == "Copy"
+    assert cell_text(box, 1, 0) == source
+    assert anchors(document) == ["maestrale-copy:0"]
+    plain = document.toPlainText()
+    assert plain.startswith(f"Intro\npython\nCopy\n{source}\n")
+    assert plain.endswith("\nAfter")
+
+
+def test_markdown_table_becomes_a_text_table(qapp: QApplication) -> None:
+    text = (
+        "| Name | Qty | Price |\n|:-----|:---:|------:|\n| tea | 2 | 3.50 |\n| cake | 1 | 12.00 |\n"
+    )
+    document = load(qapp, render_markdown(text, dark=False))
+    [table] = tables(document.rootFrame())
+    assert (table.rows(), table.columns()) == (3, 3)
+    assert [cell_text(table, 1, column) for column in range(3)] == ["tea", "2", "3.50"]
+    alignments = [
+        table.cellAt(2, column).firstCursorPosition().blockFormat().alignment()
+        for column in range(3)
+    ]
+    assert alignments[0] & Qt.AlignmentFlag.AlignLeft
+    assert alignments[1] & Qt.AlignmentFlag.AlignHCenter
+    assert alignments[2] & Qt.AlignmentFlag.AlignRight
+
+
+def test_lists_keep_numbers_and_task_boxes(qapp: QApplication) -> None:
+    text = "3. three\n4. four\n\n- [ ] open\n- [x] closed\n\nText\n\n- plain\n"
+    document = load(qapp, render_markdown(text, dark=False))
+    lists = {b.text(): b.textList().format() for b in blocks(document) if b.textList() is not None}
+    assert lists["three"].style() == QTextListFormat.Style.ListDecimal
+    assert lists["three"].start() == 3
+    assert lists["\u2610 open"].style() == QTextListFormat.Style.ListStyleUndefined
+    assert lists["\u2611 closed"].style() == QTextListFormat.Style.ListStyleUndefined
+    assert lists["plain"].style() == QTextListFormat.Style.ListDisc
+
+
+def test_inline_formats(qapp: QApplication) -> None:
+    document = load(qapp, render_markdown("## Head\n\n~~gone~~ `code` **bold**", dark=False))
+    heading = next(blocks(document))
+    assert heading.blockFormat().headingLevel() == 2
+    formats = {f.text(): f.charFormat() for f in fragments(document)}
+    assert formats["gone"].fontStrikeOut()
+    assert formats["code"].fontFamilies() == ["monospace"]
+    assert formats["code"].background().color().name() == "#eceff2"
+    assert formats["bold"].fontWeight() >= 600
+
+
+def test_math_images_name_only_math_urls(qapp: QApplication) -> None:
+    text = "Inline $a$ and \\(b\\).\n\n$$\nc\n$$\n\n\\[d\\]\n\n![x](https://evil.example/i.png)"
+    document = load(qapp, render_markdown(text, dark=False, math=FakeMath()))
+    names = images(document)
+    assert len(names) == 4
+    assert all(name.startswith("maestrale-math:") for name in names)
+    display = [b for b in blocks(document) if b.text() == "\ufffc"]
+    assert len(display) == 2
+    assert all(b.blockFormat().alignment() & Qt.AlignmentFlag.AlignHCenter for b in display)
+
+
+def test_math_placeholders_show_the_tex(qapp: QApplication) -> None:
+    document = load(qapp, render_markdown("Area $\\pi r^2$ here", dark=False))
+    assert document.toPlainText() == "Area \\pi r^2 here"
+    assert images(document) == []
+
+
+def test_quote_is_a_table_with_a_bar(qapp: QApplication) -> None:
+    document = load(qapp, render_markdown("> wise words", dark=False))
+    [quote] = tables(document.rootFrame())
+    assert cell_text(quote, 0, 1) == "wise words"
+    assert quote.cellAt(0, 0).format().background().color().name() == "#d1d9e0"

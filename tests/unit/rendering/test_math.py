@@ -1,0 +1,107 @@
+"""MathRenderer: TeX to SVG with ziamath, never raising on bad TeX."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
+
+from app.rendering.math import MAX_TEX_CHARS, MathRenderer
+
+FORMULAS = [
+    r"\frac{a}{b}",
+    r"\sqrt{x^2 + 1}",
+    r"\sum_{k=1}^n k^2",
+    r"\int_0^\infty e^{-x}\,dx",
+    r"\alpha + \beta = \Gamma",
+    r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}",
+]
+
+
+@pytest.fixture(scope="module")
+def renderer() -> MathRenderer:
+    return MathRenderer()
+
+
+@pytest.mark.parametrize("tex", FORMULAS)
+@pytest.mark.parametrize("display", [False, True])
+def test_formulas_become_svg(renderer: MathRenderer, tex: str, display: bool) -> None:
+    svg = renderer.svg(tex, display=display, color="#1f2328", size_px=16)
+    assert svg is not None
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert float(root.attrib["width"]) > 0
+    assert float(root.attrib["height"]) > 0
+    assert "#1f2328" in svg
+
+
+def test_qt_draws_the_svg(qapp: QApplication, renderer: MathRenderer) -> None:
+    svg = renderer.svg(FORMULAS[-1], display=True, color="#ff0000", size_px=20)
+    assert svg is not None
+    qt_svg = QSvgRenderer(QByteArray(svg.encode()))
+    assert qt_svg.isValid()
+    size = qt_svg.defaultSize()
+    image = QImage(size.width(), size.height(), QImage.Format.Format_ARGB32)
+    image.fill(0)
+    painter = QPainter(image)
+    qt_svg.render(painter)
+    painter.end()
+    red = sum(
+        QColor(image.pixel(x, y)).red() > 128 and QColor(image.pixel(x, y)).alpha() > 128
+        for y in range(image.height())
+        for x in range(image.width())
+    )
+    assert red > 50
+
+
+def test_display_style_is_taller(renderer: MathRenderer) -> None:
+    inline = renderer.svg(r"\sum_{k=1}^n k", display=False, color="#000000", size_px=16)
+    display = renderer.svg(r"\sum_{k=1}^n k", display=True, color="#000000", size_px=16)
+    assert inline is not None
+    assert display is not None
+    assert float(ET.fromstring(display).attrib["height"]) > float(
+        ET.fromstring(inline).attrib["height"]
+    )
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [r"\frac{", r"\left( x", "}{", r"\begin{pmatrix} 1", "", "   ", "x" * (MAX_TEX_CHARS + 1)],
+)
+def test_bad_tex_gives_none(renderer: MathRenderer, tex: str) -> None:
+    assert renderer.svg(tex, display=True, color="#000000", size_px=16) is None
+
+
+def test_results_are_cached_most_recent_first() -> None:
+    renderer = MathRenderer(cache_size=2)
+    first = renderer.svg("a", display=False, color="#000000", size_px=16)
+    assert renderer.svg("a", display=False, color="#000000", size_px=16) is first
+    renderer.svg("b", display=False, color="#000000", size_px=16)
+    renderer.svg("a", display=False, color="#000000", size_px=16)  # now the most recent
+    renderer.svg("c", display=False, color="#000000", size_px=16)  # evicts "b"
+    assert renderer.svg("a", display=False, color="#000000", size_px=16) is first
+    again = renderer.svg("b", display=False, color="#000000", size_px=16)
+    assert again == renderer.svg("b", display=False, color="#000000", size_px=16)
+
+
+def test_key_is_stable_and_distinguishes_every_argument() -> None:
+    key = MathRenderer.key("x", True, "#000000", 16)
+    assert key == "899a3eb3d5da2ddcda731b5c0e4ee2c5"  # the same in every process and run
+    others = {
+        MathRenderer.key("y", True, "#000000", 16),
+        MathRenderer.key("x", False, "#000000", 16),
+        MathRenderer.key("x", True, "#ffffff", 16),
+        MathRenderer.key("x", True, "#000000", 17),
+    }
+    assert key not in others
+    assert len(others) == 4
+
+
+@pytest.mark.parametrize("color", ["red; evil", "#12", "", '#000" onload="x'])
+def test_colour_must_be_hex(renderer: MathRenderer, color: str) -> None:
+    with pytest.raises(ValueError, match="colour"):
+        renderer.svg("x", display=False, color=color, size_px=16)

@@ -1,0 +1,1 @@
+"""Tests of the settings window, first-run panel, theme, icons and shortcuts."""

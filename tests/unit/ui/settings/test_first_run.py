@@ -1,0 +1,196 @@
+"""The welcome panel: a bad key is refused with the reason, a good one is stored."""
+
+from __future__ import annotations
+
+import asyncio
+
+import keyring.backends.fail
+import qasync
+from PySide6.QtCore import QUrl
+from pytestqt.qtbot import QtBot
+
+from app.api.errors import AuthenticationError, NetworkError
+from app.secrets import ApiKeys
+from app.tasks import TaskRunner
+from app.ui.first_run import CONSOLE_URL, TEST_TASK, FirstRunPanel
+
+from .conftest import MISTRAL, MODELS, FakeEndpoint, MemoryKeyring
+
+REFUSED_401 = AuthenticationError(
+    "The endpoint refused the API key (401). Check or replace it: maestrale key set, or "
+    "Settings → API key. The server said: Unauthorized",
+    status=401,
+)
+
+
+def make_panel(
+    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner, endpoint: FakeEndpoint
+) -> tuple[FirstRunPanel, list[QUrl]]:
+    opened: list[QUrl] = []
+    panel = FirstRunPanel(keys, runner, endpoint, open_url=opened.append)
+    qtbot.addWidget(panel)
+    return panel, opened
+
+
+def submit(panel: FirstRunPanel, runner: TaskRunner, loop: qasync.QEventLoop, key: str) -> None:
+    panel.field.setText(key)
+    panel.submit.click()
+    task = runner.get(TEST_TASK)
+    assert task is not None
+    assert panel.submit.text() == "Testing…"
+    assert not panel.field.isEnabled()
+    loop.run_until_complete(task)
+
+
+def test_a_refused_key_shows_the_reason_and_is_not_stored(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    runner: TaskRunner,
+    task_errors: list[BaseException],
+) -> None:
+    endpoint = FakeEndpoint(REFUSED_401)
+    panel, _ = make_panel(qtbot, ApiKeys({}, backend=backend), runner, endpoint)
+    saved: list[bool] = []
+    panel.key_saved.connect(lambda: saved.append(True))
+    submit(panel, runner, qloop, "sk-wrong-key")
+    assert endpoint.calls == [(MISTRAL, "mistral", "sk-wrong-key")]
+    assert panel.status.tone == "error"
+    assert panel.status.message() == (
+        "api.mistral.ai refused this key (401). Check that you copied all of it, "
+        "or create a new one in the console."
+    )
+    assert backend.items == {}
+    assert saved == []
+    assert panel.field.text() == "sk-wrong-key"  # kept, to be corrected
+    assert panel.field.isEnabled()
+    assert panel.submit.text() == "Test and save"
+    assert panel.save_untested.isHidden()  # a refused key is not offered for saving
+    assert task_errors == []
+
+
+def test_a_good_key_is_stored_and_announced(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    keys: ApiKeys,
+    runner: TaskRunner,
+) -> None:
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    with qtbot.waitSignal(panel.key_saved):
+        submit(panel, runner, qloop, "  sk-good-key-42 \n")
+    assert backend.items == {("maestrale", MISTRAL): "sk-good-key-42"}
+    assert panel.status.tone == "success"
+    assert panel.status.message() == (
+        "The key works: 2 chat models available. Saved in your keychain."
+    )
+    assert panel.field.text() == ""
+
+
+def test_offline_the_key_can_be_saved_untested(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    keys: ApiKeys,
+    runner: TaskRunner,
+) -> None:
+    offline = NetworkError("Could not connect to https://api.mistral.ai: name resolution failed.")
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(offline))
+    submit(panel, runner, qloop, "sk-offline-key")
+    assert panel.status.message() == f"{offline} The key was not saved."
+    assert backend.items == {}
+    assert not panel.save_untested.isHidden()
+    with qtbot.waitSignal(panel.key_saved):
+        panel.save_untested.click()
+    assert backend.items == {("maestrale", MISTRAL): "sk-offline-key"}
+    assert panel.status.message() == "Key saved without a test. Saved in your keychain."
+
+
+def test_without_a_keychain_the_problem_is_shown_and_nothing_crashes(
+    qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner, task_errors: list[BaseException]
+) -> None:
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    assert panel.status.tone == "warning"  # said before any key is pasted
+    assert "No Secret Service keychain is running" in panel.status.message()
+    saved: list[bool] = []
+    panel.key_saved.connect(lambda: saved.append(True))
+    submit(panel, runner, qloop, "sk-good-key-42")
+    assert panel.status.tone == "error"
+    assert "No Secret Service keychain is running" in panel.status.message()
+    assert "MISTRAL_API_KEY" in panel.status.message()
+    assert saved == []
+    assert task_errors == []
+
+
+def test_text_that_is_no_key_is_refused_before_any_request(
+    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    endpoint = FakeEndpoint(MODELS)
+    panel, _ = make_panel(qtbot, keys, runner, endpoint)
+    panel.field.setText("my key is secret")
+    panel.submit.click()
+    assert runner.get(TEST_TASK) is None
+    assert endpoint.calls == []
+    assert "does not look like an API key" in panel.status.message()
+
+
+def test_links_open_the_console_and_the_endpoint_settings(
+    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    panel, opened = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel.console_link.click()
+    assert opened == [QUrl(CONSOLE_URL)]
+    assert CONSOLE_URL == "https://console.mistral.ai/api-keys"
+    with qtbot.waitSignal(panel.open_endpoint_settings):
+        panel.self_hosted.click()
+    assert panel.field.echoMode() == panel.field.EchoMode.Password
+    assert not panel.submit.isEnabled()
+    panel.field.setText("sk-x")
+    assert panel.submit.isEnabled()
+
+
+def test_a_self_hosted_endpoint_is_tested_and_stored_under_its_own_url(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    keys: ApiKeys,
+    runner: TaskRunner,
+) -> None:
+    endpoint = FakeEndpoint(MODELS)
+    panel, _ = make_panel(qtbot, keys, runner, endpoint)
+    panel.set_endpoint("https://llm.example.org", "openai")
+    assert panel.heading.text() == "An API key for llm.example.org"
+    assert panel.console_link.isHidden()
+    with qtbot.waitSignal(panel.key_saved):
+        submit(panel, runner, qloop, "token-123")
+    assert endpoint.calls == [("https://llm.example.org", "openai", "token-123")]
+    assert backend.items == {("maestrale", "https://llm.example.org"): "token-123"}
+
+
+def test_a_test_cancelled_before_it_ran_gives_the_field_back(
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel.field.setText("sk-some-key")
+    panel.submit.click()
+    task = runner.get(TEST_TASK)
+    assert task is not None
+    assert runner.cancel(TEST_TASK)
+    qloop.run_until_complete(asyncio.gather(task, return_exceptions=True))
+    qloop.run_until_complete(asyncio.sleep(0))  # done callbacks run on the next turn
+    assert panel.field.isEnabled()
+    assert panel.submit.isEnabled()
+    assert panel.submit.text() == "Test and save"
+
+
+def test_the_window_can_say_why_the_panel_is_back(
+    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    assert panel.status.message() == ""
+    panel.set_reason("The endpoint refused the API key (401).")
+    assert panel.status.tone == "warning"
+    assert panel.status.message() == "The endpoint refused the API key (401)."
+    panel.set_reason("")
+    assert panel.status.message() == ""

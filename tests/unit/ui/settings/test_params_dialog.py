@@ -1,0 +1,92 @@
+"""The per-conversation dialog: presets fill the fields; the result is what was chosen."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from app.domain.messages import ChatParams
+from app.presets import Preset
+from app.ui.params_dialog import ParamsDialog
+
+PRESETS = [
+    Preset("Concise", "Be brief.", ChatParams(temperature=0.3)),
+    Preset("Coder", "Review code.", ChatParams(top_p=0.8, max_tokens=900), "codestral-latest"),
+]
+
+
+def make(qtbot: QtBot, **overrides: object) -> ParamsDialog:
+    values: dict[str, object] = {
+        "system_prompt": None,
+        "params": ChatParams(),
+        "model": None,
+        "presets": PRESETS,
+        "models": ["mistral-large-latest", "mistral-small-latest"],
+    }
+    values.update(overrides)
+    dialog = ParamsDialog(**values)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_shows_the_conversation_values(qtbot: QtBot) -> None:
+    dialog = make(
+        qtbot,
+        system_prompt="Speak like a sailor.",
+        params=ChatParams(temperature=0.9, random_seed=5, safe_prompt=True),
+        model="mistral-small-latest",
+    )
+    assert dialog.result_values() == (
+        "Speak like a sailor.",
+        ChatParams(temperature=0.9, random_seed=5, safe_prompt=True),
+        "mistral-small-latest",
+    )
+
+
+def test_applying_a_preset_fills_the_fields(qtbot: QtBot) -> None:
+    dialog = make(qtbot, model="mistral-small-latest")
+    assert [dialog.preset.itemText(i) for i in range(dialog.preset.count())] == [
+        "Apply a preset…",
+        "Concise",
+        "Coder",
+    ]
+    dialog.preset.setCurrentIndex(1)
+    dialog.on_preset_chosen(1)
+    assert dialog.result_values() == (
+        "Be brief.",
+        ChatParams(temperature=0.3),
+        "mistral-small-latest",  # a preset without a model keeps the chosen one
+    )
+    assert dialog.preset.currentIndex() == 0  # ready to apply another
+    dialog.on_preset_chosen(2)
+    assert dialog.result_values() == (
+        "Review code.",
+        ChatParams(top_p=0.8, max_tokens=900),
+        "codestral-latest",
+    )
+
+
+def test_empty_fields_mean_no_prompt_and_the_default_model(qtbot: QtBot) -> None:
+    dialog = make(qtbot, system_prompt="x", model="mistral-large-latest")
+    dialog.system_prompt.setPlainText("   \n")
+    dialog.model.setEditText("")
+    assert dialog.result_values() == (None, ChatParams(), None)
+
+
+def test_apply_emits_the_values_and_cancel_does_not(qtbot: QtBot) -> None:
+    dialog = make(qtbot)
+    dialog.params.temperature.spin.setValue(1.0)
+    with qtbot.waitSignal(dialog.applied) as blocker:
+        dialog.apply_button.click()
+    assert blocker.args == [None, ChatParams(temperature=1.0), None]
+    assert dialog.result() == ParamsDialog.DialogCode.Accepted
+    other = make(qtbot)
+    emitted: list[object] = []
+    other.applied.connect(lambda *args: emitted.append(args))
+    other.cancel_button.click()
+    assert emitted == []
+    assert other.result() == ParamsDialog.DialogCode.Rejected
+
+
+def test_without_presets_the_chooser_is_disabled(qtbot: QtBot) -> None:
+    dialog = make(qtbot, presets=[])
+    assert not dialog.preset.isEnabled()

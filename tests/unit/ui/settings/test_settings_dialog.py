@@ -1,0 +1,472 @@
+"""The settings window: what it writes, what it emits, and what it refuses."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring.backends.fail
+import pytest
+import qasync
+from pytestqt.qtbot import QtBot
+
+from app.api.errors import AuthenticationError, NetworkError
+from app.api.types import ModelCard
+from app.domain.messages import ChatParams
+from app.presets import Preset, load_presets, save_presets
+from app.secrets import ApiKeys
+from app.settings import LoadedSettings, Settings, load_settings
+from app.tasks import TaskRunner
+from app.ui.settings.endpoint_page import TEST_TASK
+from app.ui.settings_dialog import SettingsDialog
+
+from .conftest import MISTRAL, MODELS, FakeEndpoint, MemoryKeyring
+
+REFUSED = (
+    "Refusing the plain http:// endpoint 'http://192.168.1.5:8000': the API key would cross "
+    "the network unencrypted. Use https://, or a loopback address for a server on this machine."
+)
+
+
+@pytest.fixture
+def make_dialog(
+    qtbot: QtBot, tmp_path: Path, keys: ApiKeys, runner: TaskRunner
+) -> Callable[..., SettingsDialog]:
+    def make(
+        *,
+        loaded: LoadedSettings | None = None,
+        settings: Settings | None = None,
+        api_keys: ApiKeys | None = None,
+        endpoint: FakeEndpoint | None = None,
+        models: tuple[str, ...] = ("mistral-large-latest", "mistral-small-latest"),
+    ) -> SettingsDialog:
+        loaded = loaded or LoadedSettings(Settings())
+        dialog = SettingsDialog(
+            settings_path=tmp_path / "config" / "settings.toml",
+            loaded=loaded,
+            settings=settings or loaded.settings,
+            keys=api_keys or keys,
+            runner=runner,
+            test_connection=endpoint or FakeEndpoint(MODELS),
+            presets_path=tmp_path / "config" / "presets.toml",
+            models=models,
+        )
+        qtbot.addWidget(dialog)
+        return dialog
+
+    return make
+
+
+def saved(tmp_path: Path) -> dict[str, object]:
+    return tomllib.loads((tmp_path / "config" / "settings.toml").read_text(encoding="utf-8"))
+
+
+# Saving
+
+
+def test_changes_are_saved_to_the_file_and_emitted(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    page = dialog.model_page
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
+        page.model.setEditText("mistral-small-latest")
+        page.system_prompt.setPlainText("Answer in French.")
+        page.params.temperature.spin.setValue(0.4)
+        page.params.max_tokens.setText("512")
+        page.params.safe_prompt.setChecked(True)
+        dialog.appearance_page.theme_buttons["dark"].click()
+        dialog.appearance_page.ctrl_enter_sends.setChecked(True)
+    emitted = blocker.args[0]
+    assert isinstance(emitted, Settings)
+    assert emitted.model == "mistral-small-latest"
+    assert emitted.system_prompt == "Answer in French."
+    assert emitted.temperature == 0.4
+    assert emitted.max_tokens == 512
+    assert emitted.safe_prompt is True
+    assert emitted.theme == "dark"
+    assert emitted.enter_sends is False
+    assert dialog.settings == emitted
+    assert load_settings(tmp_path / "config" / "settings.toml").settings == emitted
+    assert saved(tmp_path) == {
+        "model": "mistral-small-latest",
+        "system_prompt": "Answer in French.",
+        "temperature": 0.4,
+        "max_tokens": 512,
+        "safe_prompt": True,
+        "theme": "dark",
+        "enter_sends": False,
+    }
+
+
+def test_closing_saves_at_once_and_unknown_keys_survive(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    loaded = LoadedSettings(Settings(top_p=0.9), unknown={"future_option": [1, 2]})
+    dialog = make_dialog(loaded=loaded)
+    emitted: list[Settings] = []
+    dialog.settings_changed.connect(emitted.append)
+    dialog.appearance_page.font_size.setCurrentIndex(dialog.appearance_page.font_size.findData(14))
+    dialog.close()  # before the save timer fires
+    assert [s.font_size for s in emitted] == [14]
+    assert saved(tmp_path) == {"top_p": 0.9, "font_size": 14, "future_option": [1, 2]}
+
+
+def test_nothing_is_written_when_nothing_changed(
+    tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog(loaded=LoadedSettings(Settings(temperature=0.2)))
+    assert dialog.flush() is True
+    assert not (tmp_path / "config" / "settings.toml").exists()
+
+
+def test_overrides_of_this_run_are_not_written(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # --base-url pointed this run at a local server; the file still says Mistral.
+    run_settings = Settings(base_url="http://localhost:8000", dialect="openai")
+    dialog = make_dialog(loaded=LoadedSettings(Settings()), settings=run_settings)
+    assert dialog.endpoint_page.custom.isChecked()
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
+        dialog.model_page.params.seed.setText("7")
+    assert blocker.args[0].base_url == "http://localhost:8000"  # still in effect
+    assert saved(tmp_path) == {"random_seed": 7}  # but not written
+
+
+def test_a_file_that_could_not_be_parsed_is_kept_aside(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    path = tmp_path / "config" / "settings.toml"
+    path.parent.mkdir()
+    path.write_text("theme = = broken\n", encoding="utf-8")
+    dialog = make_dialog(loaded=load_settings(path))
+    assert "not valid TOML" in dialog.problems.message()
+    dialog.appearance_page.theme_buttons["light"].click()
+    assert dialog.flush()
+    assert saved(tmp_path) == {"theme": "light"}
+    assert [p.read_text() for p in path.parent.glob("settings.toml.unreadable-*")] == [
+        "theme = = broken\n"
+    ]
+
+
+def test_a_folder_that_cannot_be_written_is_reported(
+    tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    (tmp_path / "config").write_text("a file where the folder should be", encoding="utf-8")
+    dialog = make_dialog()
+    emitted: list[Settings] = []
+    dialog.settings_changed.connect(emitted.append)
+    dialog.appearance_page.theme_buttons["dark"].click()
+    assert dialog.flush() is False
+    assert "Could not save" in dialog.save_status.message()
+    assert emitted == []
+
+
+# Endpoint page
+
+
+def test_endpoint_page_refuses_plain_http_to_the_network_with_the_reason(
+    tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    page = dialog.endpoint_page
+    assert page.mistral.isChecked()
+    page.custom.setChecked(True)
+    page.url.setText("http://192.168.1.5:8000")
+    assert page.endpoint is None
+    assert page.validation.tone == "error"
+    assert page.validation.message() == REFUSED
+    assert not page.test_button.isEnabled()
+    assert page.values() == {}
+    assert dialog.flush()
+    assert not (tmp_path / "config" / "settings.toml").exists()  # nothing invalid is saved
+
+
+def test_endpoint_page_accepts_a_local_server_and_saves_it_normalised(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    page = dialog.endpoint_page
+    page.custom.setChecked(True)
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
+        page.url.setText("http://localhost:8000/v1")
+    assert page.validation.tone == "success"
+    assert page.test_button.isEnabled()
+    assert blocker.args[0].base_url == "http://localhost:8000"
+    assert blocker.args[0].dialect == "openai"
+    assert saved(tmp_path) == {"base_url": "http://localhost:8000", "dialect": "openai"}
+    assert dialog.key_page.base_url == "http://localhost:8000"  # keys are per endpoint
+
+
+def test_test_connection_lists_the_chat_models_found(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    keys: ApiKeys,
+    make_dialog: Callable[..., SettingsDialog],
+    task_errors: list[BaseException],
+) -> None:
+    keys.store(MISTRAL, "sk-stored-key")
+    endpoint = FakeEndpoint(MODELS)
+    dialog = make_dialog(endpoint=endpoint, models=())
+    page = dialog.endpoint_page
+    page.test_button.click()
+    task = page._runner.get(TEST_TASK)
+    assert task is not None
+    with qtbot.waitSignal(page.models_found) as blocker:
+        qloop.run_until_complete(task)
+    assert endpoint.calls == [(MISTRAL, "mistral", "sk-stored-key")]
+    assert blocker.args == [["mistral-large-latest", "mistral-small-latest"]]
+    assert page.result.tone == "success"
+    assert page.result.message() == f"Connected to {MISTRAL}: 2 chat models available."
+    assert [page.models.item(i).text() for i in range(page.models.count())] == [
+        "mistral-large-latest",
+        "mistral-small-latest",
+    ]
+    assert not page.models.isHidden()
+    combo = dialog.model_page.model
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "mistral-large-2411",
+        "mistral-large-latest",
+        "mistral-small-latest",
+    ]
+    assert page.test_button.isEnabled()
+    assert page.test_button.accessibleName() == "Test connection"
+    assert task_errors == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        AuthenticationError(
+            "The endpoint refused the API key (401). Check or replace it: maestrale key set, "
+            "or Settings → API key. The server said: Unauthorized",
+            status=401,
+        ),
+        NetworkError("Could not connect to http://localhost:8000: connection refused."),
+    ],
+)
+def test_test_connection_shows_the_exact_error(
+    qloop: qasync.QEventLoop,
+    make_dialog: Callable[..., SettingsDialog],
+    task_errors: list[BaseException],
+    error: Exception,
+) -> None:
+    dialog = make_dialog(endpoint=FakeEndpoint(error))
+    page = dialog.endpoint_page
+    page.test_button.click()
+    task = page._runner.get(TEST_TASK)
+    assert task is not None
+    qloop.run_until_complete(task)
+    assert page.result.tone == "error"
+    assert page.result.message() == str(error)
+    assert page.models.isHidden()
+    assert page.test_button.isEnabled()
+    assert task_errors == []
+
+
+def test_test_connection_to_a_local_server_works_without_a_keychain(
+    qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    endpoint = FakeEndpoint([ModelCard("qwen2.5-7b-instruct")])
+    dialog = make_dialog(
+        api_keys=ApiKeys({}, backend=keyring.backends.fail.Keyring()), endpoint=endpoint
+    )
+    page = dialog.endpoint_page
+    page.custom.setChecked(True)
+    page.url.setText("http://127.0.0.1:8080")
+    page.test_button.click()
+    task = page._runner.get(TEST_TASK)
+    assert task is not None
+    qloop.run_until_complete(task)
+    assert endpoint.calls == [("http://127.0.0.1:8080", "openai", None)]
+    assert page.result.message().endswith("1 chat model available.")
+
+
+# API key page
+
+
+def test_key_page_stores_the_key_for_the_endpoint(
+    qtbot: QtBot, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    page = dialog.key_page
+    assert page.status.message() == "No key."
+    assert not page.remove_button.isEnabled()
+    assert not page.save_button.isEnabled()
+    page.field.setText("  sk-new-key-0123  ")
+    assert page.field.echoMode() == page.field.EchoMode.Password
+    page.field.toggle.trigger()
+    assert page.field.revealed
+    with qtbot.waitSignal(dialog.key_changed):
+        page.save_button.click()
+    assert backend.items == {("maestrale", MISTRAL): "sk-new-key-0123"}
+    assert page.field.text() == ""
+    assert page.status.message() == "Stored in the system keychain."
+    assert page.remove_button.isEnabled()
+    with qtbot.waitSignal(dialog.key_changed):
+        page.remove_button.click()
+    assert backend.items == {}
+    assert page.status.message() == "No key."
+
+
+def test_key_page_rejects_text_that_is_no_key(
+    backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    page = dialog.key_page
+    page.field.setText("two words")
+    page.save_button.click()
+    assert page.feedback.tone == "error"
+    assert "does not look like an API key" in page.feedback.message()
+    assert backend.items == {}
+
+
+def test_key_page_says_when_the_key_comes_from_the_environment(
+    backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    keys = ApiKeys({"MISTRAL_API_KEY": "sk-from-env"}, backend=backend)
+    dialog = make_dialog(api_keys=keys)
+    page = dialog.key_page
+    assert page.status.message() == "From MISTRAL_API_KEY for this session; not stored."
+    assert "sk-from-env" not in page.status.message()
+
+
+def test_key_page_shows_why_there_is_no_keychain(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    dialog = make_dialog(api_keys=keys)
+    page = dialog.key_page
+    assert page.status.tone == "warning"
+    assert "No Secret Service keychain is running" in page.status.message()
+    assert not page.remove_button.isEnabled()
+    page.field.setText("sk-some-key-123")
+    page.save_button.click()
+    assert page.feedback.tone == "error"
+    assert "No Secret Service keychain is running" in page.feedback.message()
+    assert "MISTRAL_API_KEY" in page.feedback.message()
+
+
+# Model & parameters page
+
+
+def test_parameters_start_unset_and_can_be_unset_again(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog(loaded=LoadedSettings(Settings(temperature=0.7, top_p=0.5)))
+    editor = dialog.model_page.params
+    assert editor.params() == ChatParams(temperature=0.7, top_p=0.5)
+    assert editor.temperature.slider.value() == 70
+    editor.temperature.reset.click()
+    assert editor.temperature.value() is None
+    assert editor.temperature.spin.text() == "Default"
+    editor.temperature.slider.setValue(150)
+    assert editor.temperature.value() == 1.5
+    editor.temperature.spin.setValue(9.0)  # clamped: no bad value can be entered
+    assert editor.temperature.value() == 1.5
+    editor.top_p.spin.setValue(0.0)
+    assert editor.top_p.value() is None  # top_p must be above 0: zero means unset
+    qtbot.keyClicks(editor.max_tokens, "0")
+    assert editor.max_tokens.text() == ""  # the validator refuses a zero-token answer
+    qtbot.keyClicks(editor.max_tokens, "2048")
+    assert editor.max_tokens.value() == 2048
+    qtbot.keyClicks(editor.seed, "12abc-3")
+    assert editor.seed.value() == 123
+
+
+def test_an_empty_model_field_keeps_the_previous_model(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    dialog = make_dialog(loaded=LoadedSettings(Settings(model="mistral-medium-latest")))
+    page = dialog.model_page
+    page.model.setEditText("")
+    assert page.model_problem.tone == "warning"
+    assert page.values()["model"] == "mistral-medium-latest"
+
+
+# Presets page
+
+
+def test_presets_page_edits_round_trip_through_presets_toml(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    path = tmp_path / "config" / "presets.toml"
+    save_presets(path, [Preset("Terse", "Be terse."), Preset("Poet", "Rhyme.")])
+    dialog = make_dialog()
+    page = dialog.presets_page
+    assert [p.name for p in page.presets] == ["Terse", "Poet"]
+    page.list.setCurrentRow(1)
+    assert page.name.text() == "Poet"
+    with qtbot.waitSignal(dialog.presets_changed, timeout=2000) as blocker:
+        page.rename_current("Bard")
+        page.system_prompt.setPlainText("Answer in rhyming couplets.\nAlways.")
+        page.params.temperature.spin.setValue(1.2)
+        page.model.setEditText("mistral-large-latest")
+    expected = [
+        Preset("Terse", "Be terse."),
+        Preset(
+            "Bard",
+            "Answer in rhyming couplets.\nAlways.",
+            ChatParams(temperature=1.2),
+            "mistral-large-latest",
+        ),
+    ]
+    assert blocker.args[0] == expected
+    assert load_presets(path) == (expected, [])
+    page.add_button.click()
+    page.list.setCurrentRow(0)
+    page.delete_button.click()
+    assert page.flush()
+    assert [p.name for p in load_presets(path)[0]] == ["Bard", "New preset"]
+
+
+def test_presets_page_refuses_duplicate_and_empty_names(
+    tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    path = tmp_path / "config" / "presets.toml"
+    save_presets(path, [Preset("One"), Preset("Two")])
+    dialog = make_dialog()
+    page = dialog.presets_page
+    page.list.setCurrentRow(1)
+    page.rename_current("one")
+    assert page.validation.message() == "Another preset is already named 'one'."
+    page.rename_current("")
+    assert page.validation.message() == "A preset needs a name."
+    assert page.flush()
+    assert [p.name for p in load_presets(path)[0]] == ["One", "Two"]
+
+
+def test_presets_page_starts_from_the_builtin_presets(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    dialog = make_dialog()
+    page = dialog.presets_page
+    names = [page.list.item(i).text() for i in range(page.list.count())]
+    assert names[:2] == ["Default", "Concise"]
+    assert page.problems.message() == ""
+
+
+# Pages and shortcuts
+
+
+def test_show_page_and_the_shortcuts_page_follow_the_settings(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    dialog.show_page("appearance")
+    assert dialog.current_page() == "appearance"
+    assert dialog.stack.currentWidget() is dialog.appearance_page
+    shortcuts = dialog.shortcuts_page.shortcuts
+    send_row = next(
+        row for _h, _c, rows in shortcuts._groups for row, _d in rows if row.item.id == "send"
+    )
+    assert send_row.caps == ["Enter"]
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000):
+        dialog.appearance_page.ctrl_enter_sends.setChecked(True)
+    send_row = next(
+        row for _h, _c, rows in shortcuts._groups for row, _d in rows if row.item.id == "send"
+    )
+    assert send_row.caps == ["Ctrl", "Enter"]
+    dialog.shortcuts_page.search.setText("zoom")
+    assert shortcuts.visible_descriptions() == ["Zoom in", "Zoom out"]

@@ -1,0 +1,156 @@
+"""The shortcut table, the actions built from it, and the help window that lists it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from app.ui.help_dialog import HelpDialog, key_caps
+from app.ui.shortcuts import SHORTCUTS, Scope, make_actions, sends_message, shortcut_table
+
+EXPECTED = {
+    "new_chat": "Ctrl+N",
+    "search_chats": "Ctrl+K",
+    "find_in_conversation": "Ctrl+F",
+    "stop_answer": "Esc",
+    "send": "Return",
+    "newline": "Shift+Return",
+    "edit_last_question": "Up",
+    "rename": "F2",
+    "delete_conversation": "Del",
+    "undo_delete": "Ctrl+Z",
+    "copy_last_answer": "Ctrl+Shift+C",
+    "regenerate": "Ctrl+Shift+R",
+    "settings": "Ctrl+,",
+    "keyboard_shortcuts": "Ctrl+/",
+    "focus_composer": "Ctrl+L",
+    "toggle_sidebar": "Ctrl+B",
+    "quit": "Ctrl+Q",
+    "zoom_in": "Ctrl++",
+    "zoom_out": "Ctrl+-",
+}
+
+
+def portable(sequence: QKeySequence) -> str:
+    return sequence.toString(QKeySequence.SequenceFormat.PortableText)
+
+
+def test_the_table_has_the_expected_defaults() -> None:
+    table = {item.id: item for item in SHORTCUTS}
+    for action_id, keys in EXPECTED.items():
+        assert portable(table[action_id].sequences()[0]) == keys, action_id
+    assert all(not s.isEmpty() for item in SHORTCUTS for s in item.sequences())
+
+
+@pytest.mark.parametrize("enter_sends", [True, False])
+def test_no_two_shortcuts_share_a_key_sequence(enter_sends: bool) -> None:
+    seen: dict[str, str] = {}
+    for item in shortcut_table(enter_sends):
+        for sequence in item.sequences():
+            key = portable(sequence)
+            assert key not in seen, f"{key} is bound to {seen.get(key)} and {item.id}"
+            seen[key] = item.id
+    ids = [item.id for item in SHORTCUTS]
+    assert len(ids) == len(set(ids))
+
+
+def test_ctrl_enter_sends_when_enter_does_not() -> None:
+    table = {item.id: item for item in shortcut_table(enter_sends=False)}
+    assert [portable(s) for s in table["send"].sequences()] == ["Ctrl+Return"]
+    assert portable(table["newline"].sequences()[0]) == "Return"
+
+
+@pytest.mark.parametrize(
+    ("key", "modifiers", "enter_sends", "sends"),
+    [
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, True, True),
+        (Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier, True, True),
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier, True, False),
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier, True, True),
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, False, False),
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier, False, False),
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier, False, True),
+        (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier, False, False),
+    ],
+)
+def test_sends_message(
+    key: Qt.Key, modifiers: Qt.KeyboardModifier, enter_sends: bool, sends: bool
+) -> None:
+    assert sends_message(key, modifiers, enter_sends) is sends
+
+
+def test_make_actions_binds_keys_text_and_handlers(qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    calls: list[str] = []
+    actions = make_actions(
+        window,
+        {
+            "new_chat": lambda: calls.append("new"),
+            "zoom_in": lambda: calls.append("zoom"),
+            "delete_conversation": lambda: calls.append("delete"),
+        },
+    )
+    assert set(actions) == {"new_chat", "zoom_in", "delete_conversation"}
+    new_chat = actions["new_chat"]
+    assert new_chat.text() == "New chat"
+    assert [portable(s) for s in new_chat.shortcuts()] == ["Ctrl+N"]
+    assert new_chat.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+    assert not new_chat.icon().isNull()
+    assert "Ctrl+N" in new_chat.toolTip()
+    assert [portable(s) for s in actions["zoom_in"].shortcuts()] == ["Ctrl++", "Ctrl+="]
+    delete = actions["delete_conversation"]
+    assert delete.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+    new_chat.trigger()
+    delete.trigger()
+    assert calls == ["new", "delete"]
+
+
+def test_make_actions_refuses_unknown_and_composer_ids(qtbot: QtBot) -> None:
+    window = QWidget()
+    qtbot.addWidget(window)
+    with pytest.raises(ValueError, match="no shortcut 'nonsense'"):
+        make_actions(window, {"nonsense": lambda: None})
+    composer_ids = [item.id for item in SHORTCUTS if item.scope is Scope.COMPOSER]
+    assert composer_ids == ["send", "newline", "edit_last_question"]
+    with pytest.raises(ValueError, match="read by the composer"):
+        make_actions(window, {"send": lambda: None})
+
+
+def test_key_caps() -> None:
+    assert key_caps(QKeySequence("Ctrl+Shift+C")) == ["Ctrl", "Shift", "C"]
+    assert key_caps(QKeySequence("Ctrl++")) == ["Ctrl", "+"]
+    assert key_caps(QKeySequence("Shift+Return")) == ["Shift", "Enter"]
+    assert key_caps(QKeySequence("Del")) == ["Delete"]
+    assert key_caps(QKeySequence()) == []
+
+
+def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -> None:
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    listing = dialog.shortcuts
+    assert listing.visible_descriptions() == [item.description for item in _by_group()]
+    assert not dialog.isModal()
+    dialog.search.setText("delete")
+    assert listing.visible_descriptions() == ["Delete conversation", "Undo delete"]
+    dialog.search.setText("window")  # a group's name finds the whole group
+    assert len(listing.visible_descriptions()) == 7
+    dialog.search.setText("ctrl shift")
+    assert listing.visible_descriptions() == ["Copy last answer", "Regenerate answer"]
+    dialog.search.setText("no such thing")
+    assert listing.visible_descriptions() == []
+    assert not listing.empty.isHidden()
+    dialog.search.clear()
+    assert listing.empty.isHidden()
+    dialog.set_enter_sends(False)
+    dialog.search.setText("send")
+    assert listing.visible_descriptions() == ["Send message"]
+
+
+def _by_group() -> list:  # type: ignore[type-arg]
+    from app.ui.shortcuts import GROUPS
+
+    return [item for group in GROUPS for item in SHORTCUTS if item.group == group]

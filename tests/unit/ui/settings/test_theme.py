@@ -1,0 +1,118 @@
+"""Light and dark looks, "system" following the desktop, and the font size."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app.settings import Settings
+from app.ui.theme import DARK, LIGHT, ThemeController, apply_theme, current_colors
+
+
+def window_color(app: QApplication) -> QColor:
+    return app.palette().color(QPalette.ColorRole.Window)
+
+
+def test_dark_gives_a_dark_palette_with_readable_text(qapp: QApplication, tmp_path: Path) -> None:
+    assert apply_theme(qapp, "dark", 0, assets_dir=tmp_path) is True
+    palette = qapp.palette()
+    assert palette.color(QPalette.ColorRole.Window) == QColor(DARK.window)
+    assert palette.color(QPalette.ColorRole.Window).lightness() < 60
+    assert palette.color(QPalette.ColorRole.Base).lightness() < 60
+    assert palette.color(QPalette.ColorRole.Text).lightness() > 200
+    assert palette.color(QPalette.ColorRole.WindowText).lightness() > 200
+    assert palette.color(QPalette.ColorRole.Highlight) == QColor(DARK.accent)
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    assert disabled == QColor(DARK.faint)
+    assert current_colors() is DARK
+    sheet = qapp.styleSheet()
+    qapp.setStyleSheet("")  # the stylesheet wraps the style; without it the name shows
+    assert qapp.style().name().lower() == "fusion"
+    qapp.setStyleSheet(sheet)
+
+
+def test_light_gives_a_light_palette(qapp: QApplication, tmp_path: Path) -> None:
+    apply_theme(qapp, "dark", 0, assets_dir=tmp_path)
+    assert apply_theme(qapp, "light", 0, assets_dir=tmp_path) is False
+    assert window_color(qapp) == QColor(LIGHT.window)
+    assert qapp.palette().color(QPalette.ColorRole.Text).lightness() < 60
+    assert current_colors() is LIGHT
+
+
+def test_system_follows_the_desktop_scheme(qapp: QApplication, tmp_path: Path) -> None:
+    assert apply_theme(qapp, "system", 0, system_scheme=Qt.ColorScheme.Dark, assets_dir=tmp_path)
+    assert window_color(qapp) == QColor(DARK.window)
+    assert not apply_theme(
+        qapp, "system", 0, system_scheme=Qt.ColorScheme.Light, assets_dir=tmp_path
+    )
+    # Offscreen reports no scheme at all: that reads as light, even right after the
+    # app asked Qt for dark itself.
+    assert apply_theme(qapp, "dark", 0, assets_dir=tmp_path)
+    assert not apply_theme(qapp, "system", 0, assets_dir=tmp_path)
+
+
+def test_unknown_mode_is_refused(qapp: QApplication, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown theme 'sepia'"):
+        apply_theme(qapp, "sepia", 0, assets_dir=tmp_path)
+
+
+def test_font_size_is_applied_and_zero_means_the_system_size(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    apply_theme(qapp, "light", 15, assets_dir=tmp_path)
+    assert qapp.font().pointSize() == 15
+    apply_theme(qapp, "light", 0, assets_dir=tmp_path)
+    system = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    assert qapp.font().pointSize() == system.pointSize()
+
+
+def test_stylesheet_images_exist_and_follow_the_theme(
+    qapp: QApplication, tmp_path: Path, qtbot: QtBot
+) -> None:
+    apply_theme(qapp, "dark", 0, assets_dir=tmp_path)
+    images = re.findall(r'url\("([^"]+)"\)', qapp.styleSheet())
+    assert images
+    for image in images:
+        text = Path(image).read_text(encoding="utf-8")
+        assert "currentColor" not in text
+    assert any(DARK.muted in Path(image).read_text(encoding="utf-8") for image in images)
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.ensurePolished()
+    assert field.palette().color(QPalette.ColorRole.Base) == QColor(DARK.field)
+
+
+def test_controller_emits_only_when_dark_flips(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path
+) -> None:
+    controller = ThemeController(qapp, "light", 0, assets_dir=tmp_path)
+    seen: list[bool] = []
+    controller.changed.connect(seen.append)
+    controller.apply_settings(Settings(theme="dark"))
+    assert controller.is_dark
+    assert controller.colors is DARK
+    controller.apply_settings(Settings(theme="dark", font_size=16))  # same look, new size
+    assert qapp.font().pointSize() == 16
+    controller.apply("light", 16)
+    assert seen == [True, False]
+
+
+def test_controller_in_system_mode_follows_scheme_changes(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    controller = ThemeController(qapp, "system", 0, assets_dir=tmp_path)
+    seen: list[bool] = []
+    controller.changed.connect(seen.append)
+    controller.on_color_scheme_changed(Qt.ColorScheme.Dark)
+    assert window_color(qapp) == QColor(DARK.window)
+    controller.on_color_scheme_changed(Qt.ColorScheme.Light)
+    controller.apply("light", 0)
+    controller.on_color_scheme_changed(Qt.ColorScheme.Dark)  # ignored: the user chose light
+    assert seen == [True, False]
+    assert window_color(qapp) == QColor(LIGHT.window)

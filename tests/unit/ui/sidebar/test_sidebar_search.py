@@ -1,0 +1,316 @@
+"""Search as you type: results with bold matches, keyboard in the field, stale results."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from pytestqt.qtbot import QtBot
+
+from app.domain.messages import Role
+from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open_reader
+from app.ui.sidebar import SearchRole, SearchWorker, Sidebar
+from app.ui.sidebar import search as search_module
+from app.ui.sidebar.results import paint_marked
+from app.ui.sidebar.search import plain_snippet, snippet_html
+from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
+
+pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE)
+
+
+@pytest.fixture
+def ids(store: ConversationStore) -> dict[str, str]:
+    lyon = add(store, "Trip to Lyon", NOW - timedelta(hours=1))
+    question = store.add_message(
+        lyon, role=Role.USER, content="Where should I eat tonight?", parent_id=None
+    )
+    answer = store.add_message(
+        lyon,
+        role=Role.ASSISTANT,
+        content="Try a bouchon <b>near</b> the Saône & keep room for dessert.",
+        parent_id=question.id,
+    )
+    other = add(store, "Bouchon recipes", NOW - timedelta(days=2))
+    return {"lyon": lyon, "answer": answer.id, "other": other}
+
+
+@pytest.fixture
+def sidebar(qtbot: QtBot, store: ConversationStore, ids: dict[str, str]) -> Iterator[Sidebar]:
+    widget = Sidebar(store, now=fixed_now, zone=ZONE, search_debounce_ms=10)
+    qtbot.addWidget(widget)
+    widget.resize(320, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.shutdown()
+
+
+def _type(qtbot: QtBot, sidebar: Sidebar, text: str) -> None:
+    sidebar.focus_search()
+    qtbot.keyClicks(sidebar.search_field, text)
+    qtbot.waitUntil(
+        lambda: (
+            sidebar.pages.currentIndex() == Sidebar.SEARCH_PAGE
+            and sidebar.results_model.query == text
+        )
+    )
+
+
+def test_snippet_html_escapes_the_text_and_bolds_the_matches() -> None:
+    snippet = f"a <b>tag</b> & {MATCH_START}bouchon{MATCH_END} \x07here"
+    assert snippet_html(snippet) == "a &lt;b&gt;tag&lt;/b&gt; &amp; <b>bouchon</b> here"
+    assert plain_snippet(snippet) == "a <b>tag</b> & bouchon here"
+    assert snippet_html(f"{MATCH_START}open") == "<b>open</b>"  # never left unclosed
+    assert snippet_html(f"x{MATCH_END}y") == "xy"
+
+
+def test_typing_shows_title_and_message_hits(
+    sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot
+) -> None:
+    _type(qtbot, sidebar, "bouchon")
+
+    model = sidebar.results_model
+    rows = [model.index(row, 0) for row in range(model.rowCount())]
+    assert [(i.data(SearchRole.CONVERSATION_ID), i.data(SearchRole.MESSAGE_ID)) for i in rows] == [
+        (ids["other"], ""),  # the title hit first
+        (ids["lyon"], ids["answer"]),
+    ]
+    assert rows[0].data(SearchRole.TITLE_HTML) == "<b>Bouchon</b> recipes"
+    assert rows[1].data() == "Trip to Lyon"
+    snippet = rows[1].data(SearchRole.SNIPPET_HTML)
+    assert "<b>bouchon</b>" in snippet
+    assert "&lt;b&gt;near&lt;/b&gt;" in snippet  # the message's own markup is text
+    assert "&amp; keep room" in snippet
+    assert (
+        rows[1].data(Qt.ItemDataRole.AccessibleTextRole).startswith("Trip to Lyon: Try a bouchon")
+    )
+    assert sidebar.results_view.currentIndex().row() == 0
+    assert sidebar.search_field.hasFocus()  # typing goes on
+    # The results are painted (title and snippet) without errors.
+    assert not sidebar.results_view.viewport().grab().isNull()
+
+
+def test_down_and_enter_open_the_message_hit(
+    sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot
+) -> None:
+    _type(qtbot, sidebar, "bouchon")
+    opened: list[str] = []
+    sidebar.conversation_activated.connect(opened.append)
+    qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Down)
+    assert sidebar.results_view.currentIndex().row() == 1
+    qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Down)
+    assert sidebar.results_view.currentIndex().row() == 1  # the last one
+    with qtbot.wait_signal(sidebar.search_result_activated) as activated:
+        qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Return)
+    assert activated.args == [ids["lyon"], ids["answer"], "bouchon"]
+    assert opened == []  # the search signal alone: the window scrolls to the message
+    assert sidebar.open_conversation_id == ids["lyon"]
+
+    qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Up)
+    with qtbot.wait_signal(sidebar.search_result_activated) as activated:
+        qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Enter)
+    assert activated.args == [ids["other"], "", "bouchon"]
+
+
+def test_clicking_a_result_opens_it(sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot) -> None:
+    _type(qtbot, sidebar, "tonight")
+    view = sidebar.results_view
+    point = view.visualRect(sidebar.results_model.index(0, 0)).center()
+    with qtbot.wait_signal(sidebar.search_result_activated) as activated:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert activated.args[0] == ids["lyon"]
+    assert activated.args[2] == "tonight"
+    assert activated.args[1] == sidebar.results_model.hit_at(0).message_id  # type: ignore[union-attr]
+
+
+def test_escape_clears_and_returns_to_the_list(
+    sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot
+) -> None:
+    _type(qtbot, sidebar, "bouchon")
+    qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Escape)
+    assert sidebar.search_field.text() == ""
+    assert sidebar.pages.currentIndex() == Sidebar.LIST_PAGE
+    assert sidebar.results_model.rowCount() == 0
+    qtbot.waitUntil(sidebar.list_view.hasFocus)
+
+
+def test_no_match_says_so(sidebar: Sidebar, qtbot: QtBot) -> None:
+    _type(qtbot, sidebar, "zanzibar")
+    assert sidebar.results_model.rowCount() == 0
+    assert sidebar.search_status.isVisible()
+    assert sidebar.search_status.text() == "No chats match “zanzibar”."
+    qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Return)  # nothing to open, no error
+
+
+def test_trashed_conversations_are_not_found(
+    sidebar: Sidebar, store: ConversationStore, ids: dict[str, str], qtbot: QtBot
+) -> None:
+    sidebar.delete_conversation(ids["other"])
+    _type(qtbot, sidebar, "bouchon")
+    found = {
+        sidebar.results_model.index(row, 0).data(SearchRole.CONVERSATION_ID)
+        for row in range(sidebar.results_model.rowCount())
+    }
+    assert found == {ids["lyon"]}
+
+
+def test_clearing_the_field_while_a_search_runs_shows_the_list(
+    sidebar: Sidebar, qtbot: QtBot
+) -> None:
+    sidebar.search_field.setText("bouchon")
+    sidebar.search_field.clear()
+    qtbot.wait(100)  # long enough for the debounce and the query
+    assert sidebar.pages.currentIndex() == Sidebar.LIST_PAGE
+    assert sidebar.results_model.rowCount() == 0
+
+
+def _hits(query: str) -> list[SearchHit]:
+    return [
+        SearchHit(
+            conversation_id="c",
+            conversation_title=query,
+            message_id=None,
+            snippet=query,
+            role=None,
+            created_at=NOW,
+        )
+    ]
+
+
+def test_worker_drops_stale_results(
+    qtbot: QtBot, store: ConversationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def fake_search(connection: sqlite3.Connection, text: str, *, limit: int) -> list[SearchHit]:
+        if text == "slow":
+            started.set()
+            release.wait(5)
+        return _hits(text)
+
+    monkeypatch.setattr(search_module, "search_history", fake_search)
+    worker = SearchWorker(store.path)
+    received: list[tuple[int, str]] = []
+    worker.results_ready.connect(lambda number, query, hits: received.append((number, query)))
+    try:
+        first = worker.request("slow")
+        assert started.wait(5)
+        worker.request("middle")  # waiting, then replaced: never runs
+        last = worker.request("fast")
+        release.set()
+        qtbot.waitUntil(lambda: received != [], timeout=5000)
+        qtbot.wait(50)
+        assert received == [(last, "fast")]
+        assert first < last
+        assert not worker.is_current(first)
+    finally:
+        worker.shutdown()
+
+
+def test_worker_interrupts_a_long_stale_query(
+    qtbot: QtBot, store: ConversationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = threading.Event()
+    durations: dict[str, float] = {}
+
+    def fake_search(connection: sqlite3.Connection, text: str, *, limit: int) -> list[SearchHit]:
+        begin = time.perf_counter()
+        try:
+            if text == "endless":
+                started.set()
+                # Counts far enough to run for minutes unless interrupted.
+                connection.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                    " WHERE i < 10000000000) SELECT count(*) FROM n"
+                ).fetchone()
+            return _hits(text)
+        finally:
+            durations[text] = time.perf_counter() - begin
+
+    monkeypatch.setattr(search_module, "search_history", fake_search)
+    worker = SearchWorker(store.path)
+    received: list[str] = []
+    worker.results_ready.connect(lambda number, query, hits: received.append(query))
+    try:
+        worker.request("endless")
+        assert started.wait(5)
+        time.sleep(0.05)
+        worker.request("next")
+        qtbot.waitUntil(lambda: received == ["next"], timeout=5000)
+        assert durations["endless"] < 3
+    finally:
+        worker.shutdown()
+
+
+def test_worker_reports_a_missing_file(qtbot: QtBot, tmp_path: Path) -> None:
+    worker = SearchWorker(tmp_path / "nothing.sqlite3")
+    try:
+        with qtbot.wait_signal(worker.failed) as failed:
+            number = worker.request("word")
+        assert failed.args[0] == number
+        assert "nothing.sqlite3" in failed.args[2]
+    finally:
+        worker.shutdown()
+
+
+def test_worker_uses_a_read_only_connection_of_its_own(
+    qtbot: QtBot, store: ConversationStore, ids: dict[str, str]
+) -> None:
+    opened: list[sqlite3.Connection] = []
+
+    def connect(path: Path) -> sqlite3.Connection:
+        connection = open_reader(path)
+        opened.append(connection)
+        return connection
+
+    worker = SearchWorker(store.path, connect=connect)
+    try:
+        with qtbot.wait_signal(worker.results_ready) as ready:
+            worker.request("bouchon")
+        assert [hit.conversation_id for hit in ready.args[2]] == [ids["other"], ids["lyon"]]
+        assert len(opened) == 1
+        assert opened[0] is not store.connection
+        assert worker.last_duration_ms is not None
+    finally:
+        worker.shutdown()
+    with pytest.raises(sqlite3.ProgrammingError):
+        opened[0].execute("SELECT 1")  # closed by shutdown
+
+
+def test_marked_text_wraps_inside_its_area(qapp: object) -> None:
+    image = QImage(300, 120, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    area = QRect(20, 20, 200, 40)  # two lines of a normal font
+    painter = QPainter(image)
+    font = QFont()
+    font.setPixelSize(14)
+    bold = QFont(font)
+    bold.setBold(True)
+    long_text = " ".join(["lorem ipsum"] * 30) + f" {MATCH_START}needle{MATCH_END}"
+    paint_marked(
+        painter,
+        area,
+        long_text + " " + "x" * 300,  # and one word wider than the line
+        fonts=(font, bold),
+        colors=(QColor("black"), QColor("red")),
+        lines=2,
+    )
+    painter.end()
+    inked = [
+        (x, y)
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y) != QColor("white")
+    ]
+    assert inked  # something was drawn
+    assert all(area.adjusted(-1, -1, 1, 4).contains(x, y) for x, y in inked)
+    # Both lines are used.
+    assert min(y for _, y in inked) < area.top() + 14 < max(y for _, y in inked)

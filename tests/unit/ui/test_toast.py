@@ -1,0 +1,100 @@
+"""Toast: a notice at the bottom of a widget, with an optional action, that hides itself."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QEnterEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.ui.toast import MARGIN, Toast
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> QWidget:
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    layout.addWidget(QLineEdit(widget))
+    qtbot.addWidget(widget)
+    widget.resize(500, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_shows_at_the_bottom_centre_with_its_text(window: QWidget) -> None:
+    toast = Toast.show_message(window, "Saved")
+    assert toast.isVisible()
+    assert toast.text == "Saved"
+    assert toast.accessibleName() == "Saved"
+    assert toast.accessibleDescription() == "Notification"
+    assert toast.action_button is None
+    geometry = toast.geometry()
+    assert geometry.bottom() + 1 == window.height() - MARGIN
+    assert abs(geometry.center().x() - window.rect().center().x()) <= 1
+
+
+def test_follows_the_parent_when_it_is_resized(window: QWidget, qtbot: QtBot) -> None:
+    toast = Toast.show_message(window, "Saved")
+    window.resize(700, 600)
+    qtbot.waitUntil(lambda: toast.geometry().bottom() + 1 == 600 - MARGIN)
+    assert abs(toast.geometry().center().x() - 350) <= 1
+
+
+def test_action_runs_the_callback_and_closes(window: QWidget, qtbot: QtBot) -> None:
+    calls: list[str] = []
+    toast = Toast.show_message(window, "Deleted “x”", "Undo", lambda: calls.append("undo"))
+    button = toast.action_button
+    assert button is not None
+    assert button.text() == "Undo"
+    assert button.accessibleName() == "Undo"
+    with qtbot.wait_signal(toast.dismissed):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert calls == ["undo"]
+    assert not toast.is_open
+    assert not toast.isVisible()
+
+
+def test_hides_itself_after_the_timeout(window: QWidget, qtbot: QtBot) -> None:
+    toast = Toast.show_message(window, "Bye", timeout_ms=30)
+    with qtbot.wait_signal(toast.dismissed, timeout=2000):
+        pass
+    assert not toast.is_open
+
+
+def test_the_countdown_pauses_under_the_pointer(window: QWidget, qtbot: QtBot) -> None:
+    toast = Toast.show_message(window, "Read me", timeout_ms=40)
+    local = QPointF(5, 5)
+    QApplication.sendEvent(toast, QEnterEvent(local, local, QPointF(toast.mapToGlobal(local))))
+    qtbot.wait(150)
+    assert toast.is_open
+    QApplication.sendEvent(toast, QEvent(QEvent.Type.Leave))
+    qtbot.waitUntil(lambda: not toast.is_open, timeout=2000)
+
+
+def test_a_new_notice_replaces_the_old_one(window: QWidget) -> None:
+    first = Toast.show_message(window, "First")
+    second = Toast.show_message(window, "Second")
+    assert not first.is_open
+    assert second.is_open
+    assert second.isVisible()
+
+
+def test_never_takes_the_keyboard_focus(window: QWidget, qtbot: QtBot) -> None:
+    field = window.findChild(QLineEdit)
+    assert field is not None
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    Toast.show_message(window, "Deleted", "Undo", lambda: None)
+    qtbot.keyClicks(field, "still typing")
+    assert field.hasFocus()
+    assert field.text() == "still typing"
+
+
+def test_escape_dismisses_it(window: QWidget, qtbot: QtBot) -> None:
+    toast = Toast.show_message(window, "Deleted", "Undo", lambda: None)
+    qtbot.keyClick(toast, Qt.Key.Key_Escape)
+    assert not toast.is_open
