@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.api.client import MistralClient
 from app.api.endpoint import Endpoint
 from app.api.errors import AuthenticationError
 from app.api.retry import RetryPolicy
@@ -13,6 +13,9 @@ from app.api.types import Dialect
 from app.paths import AppPaths, resolve_paths
 from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import LoadedSettings, Settings, load_settings
+
+if TYPE_CHECKING:
+    from app.api.client import MistralClient
 
 BASE_URL_VARIABLE = "MAESTRALE_BASE_URL"
 
@@ -70,6 +73,8 @@ def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:
             "or set MISTRAL_API_KEY for this session."
         )
     settings = config.settings
+    from app.api.client import MistralClient  # httpx: loaded when first needed
+
     return MistralClient(
         endpoint,
         api_key=api_key,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import Mapping
@@ -13,12 +14,11 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.api.client import MistralClient
 from app.api.endpoint import Endpoint
 from app.api.errors import ApiError
 from app.api.types import Dialect, ModelCard
@@ -50,6 +50,35 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRASH_KEPT = timedelta(days=30)
+
+
+_WARM_UP_SAMPLE = """\
+Warm-up **text** with `code`, a [link](https://example.org) and $x^2$.
+
+```python
+print("hello")
+```
+
+```bash
+echo hello
+```
+
+```json
+{"a": 1}
+```
+
+| a | b |
+|---|---|
+| 1 | 2 |
+"""
+
+
+def _warm_up(dark: bool) -> None:
+    """Import and prime, off the GUI thread, what the first answer would otherwise load
+    (the markdown parser, Pygments lexers): a one-off stall of the first stream."""
+    from app.rendering.markdown import render_markdown
+
+    render_markdown(_WARM_UP_SAMPLE, dark=dark)
 
 
 def _open_store(config: RuntimeConfig) -> ConversationStore | None:
@@ -160,6 +189,8 @@ class Application:
     async def _test_connection(
         self, base_url: str, dialect: str, key: str | None
     ) -> list[ModelCard]:
+        from app.api.client import MistralClient  # httpx: not needed before this
+
         async with MistralClient(
             Endpoint.parse(base_url),
             api_key=key,
@@ -168,6 +199,11 @@ class Application:
             read_timeout=self.config.settings.read_timeout,
         ) as client:
             return await client.list_models()
+
+    def start_background(self) -> None:
+        """Work that must not delay the first paint: model list, warm caches."""
+        self.runner.start(self.refresh_models(), name="models")
+        self.runner.start(asyncio.to_thread(_warm_up, self.theme.is_dark), name="warm-up")
 
     async def refresh_models(self) -> None:
         try:
@@ -290,6 +326,7 @@ class Application:
 
     async def shutdown(self) -> None:
         await self.controller.shutdown()
+        self.pane.transcript.clear()  # nothing may read the history once it is closed
         self.sidebar.shutdown()
         self.math.shutdown()
         self.store.close()
@@ -355,8 +392,13 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     for problem in config.problems:
         log.warning("%s", problem)
     window.show()
+    # After the first paint: the model list and warm-up are not worth a slower start.
+    QTimer.singleShot(300, application.start_background)
+    application.pane.focus_composer()  # type at once, as in every chat app
+    # Everything built so far lives as long as the window: keep it out of the garbage
+    # collector's full passes, which would otherwise stall streaming now and then.
+    gc.freeze()
     keep = _close_on_signals(window)
-    application.runner.start(application.refresh_models(), name="models")
     with loop:
         loop.run_until_complete(application.closed.wait())
         loop.run_until_complete(application.shutdown())

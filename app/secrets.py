@@ -11,10 +11,13 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-import keyring.errors
+if TYPE_CHECKING:
+    import keyring.backend
+
+# keyring is imported where it is used: its import (and its backends') costs the
+# window's start-up, and a key from MISTRAL_API_KEY never needs it.
 
 SERVICE = "maestrale"
 KEY_VARIABLE = "MISTRAL_API_KEY"
@@ -108,6 +111,8 @@ class ApiKeys:
         self._on_key_seen = on_key_seen or (lambda key: None)
 
     def _keychain(self) -> keyring.backend.KeyringBackend:
+        import keyring
+
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if not _is_usable(backend):
             raise KeychainUnavailable(_install_hint() + _WORKAROUND)
@@ -127,6 +132,8 @@ class ApiKeys:
         """
         if (key := self._environment_key()) is not None:
             return key
+        import keyring.errors
+
         try:
             key = self._keychain().get_password(SERVICE, account)
         except keyring.errors.KeyringLocked as error:
@@ -162,6 +169,8 @@ class ApiKeys:
         """Save ``key`` (validated) in the keychain; never anywhere else."""
         key = validate_key(key)
         self._on_key_seen(key)
+        import keyring.errors
+
         try:
             self._keychain().set_password(SERVICE, account, key)
         except keyring.errors.KeyringLocked as error:
@@ -176,6 +185,8 @@ class ApiKeys:
 
     def remove(self, account: str) -> bool:
         """Delete the stored key; False when there was none."""
+        import keyring.errors
+
         try:
             backend = self._keychain()
             if backend.get_password(SERVICE, account) is None:

@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fake_mistral.fixtures",
     "tests.helpers.keychain",
     "tests.helpers.qt_loop",
+    "tests.helpers.xvfb",
 ]
 
 

@@ -1,34 +1,43 @@
-"""Mistral's chat API (and OpenAI-compatible servers), spoken asynchronously. No Qt."""
+"""Mistral's chat API (and OpenAI-compatible servers), spoken asynchronously. No Qt.
 
-from app.api.client import ChatStream, MistralClient
-from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
-from app.api.errors import (
-    ApiError,
-    AuthenticationError,
-    EndpointRefused,
-    InvalidRequest,
-    ModelUnavailable,
-    NetworkError,
-    PermissionDenied,
-    RateLimited,
-    ServerError,
-    StreamInterrupted,
-)
-from app.api.retry import RetryPolicy
-from app.api.types import (
-    ChatMessage,
-    ChatRequest,
-    Completion,
-    ContentDelta,
-    Dialect,
-    Finished,
-    ModelCard,
-    StreamEvent,
-    ThinkingDelta,
-    ToolCallDelta,
-    ToolSpec,
-    UsageReport,
-)
+The names below are loaded on first use (PEP 562): importing ``app.api.endpoint`` or
+``app.api.errors`` must not pull in httpx, whose import costs the window's start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_HOMES = {
+    "ChatStream": "client",
+    "MistralClient": "client",
+    "MISTRAL_BASE_URL": "endpoint",
+    "Endpoint": "endpoint",
+    "ApiError": "errors",
+    "AuthenticationError": "errors",
+    "EndpointRefused": "errors",
+    "InvalidRequest": "errors",
+    "ModelUnavailable": "errors",
+    "NetworkError": "errors",
+    "PermissionDenied": "errors",
+    "RateLimited": "errors",
+    "ServerError": "errors",
+    "StreamInterrupted": "errors",
+    "RetryPolicy": "retry",
+    "ChatMessage": "types",
+    "ChatRequest": "types",
+    "Completion": "types",
+    "ContentDelta": "types",
+    "Dialect": "types",
+    "Finished": "types",
+    "ModelCard": "types",
+    "StreamEvent": "types",
+    "ThinkingDelta": "types",
+    "ToolCallDelta": "types",
+    "ToolSpec": "types",
+    "UsageReport": "types",
+}
 
 __all__ = [
     "MISTRAL_BASE_URL",
@@ -59,3 +68,42 @@ __all__ = [
     "ToolSpec",
     "UsageReport",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'app.api' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"app.api.{home}"), name)
+
+
+if TYPE_CHECKING:
+    from app.api.client import ChatStream, MistralClient
+    from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
+    from app.api.errors import (
+        ApiError,
+        AuthenticationError,
+        EndpointRefused,
+        InvalidRequest,
+        ModelUnavailable,
+        NetworkError,
+        PermissionDenied,
+        RateLimited,
+        ServerError,
+        StreamInterrupted,
+    )
+    from app.api.retry import RetryPolicy
+    from app.api.types import (
+        ChatMessage,
+        ChatRequest,
+        Completion,
+        ContentDelta,
+        Dialect,
+        Finished,
+        ModelCard,
+        StreamEvent,
+        ThinkingDelta,
+        ToolCallDelta,
+        ToolSpec,
+        UsageReport,
+    )

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
+from enum import Enum
 from types import TracebackType
 from typing import Any, NoReturn, Self
 
@@ -311,29 +313,25 @@ class ChatStream:
             raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
 
     async def _read_events(self, response: httpx.Response) -> AsyncGenerator[StreamEvent, None]:
-        done = False
-        lines: asyncio.Queue[str | BaseException | None] = asyncio.Queue()
+        channel = _Channel()
         # The network is read by a task of its own, and stopped by cancelling it: a
         # cancellation unwinds httpx's and httpcore's nested async generators through
         # their own frames. Leaving them suspended (break, an error here) would have
         # them finalised later by the garbage collector, outside the event loop.
-        pump = asyncio.get_running_loop().create_task(_pump_events(response, lines))
+        pump = asyncio.get_running_loop().create_task(_pump_events(response, channel))
         try:
-            while (data := await lines.get()) is not None:
-                if isinstance(data, BaseException):
-                    raise data
-                if data == "[DONE]":
-                    done = True
-                    break
-                if data.strip():
-                    for event in self.answer.feed(data):
-                        yield event
+            ending: _Ending | None = None
+            while ending is None:
+                events, ending = self._digest(await channel.take())
+                for event in events:
+                    yield event
         except (SSEError, MalformedChunk, ServerReportedError) as error:
             raise self._stream_failure(error) from error
         finally:
             if not pump.done():
                 pump.cancel()
             await asyncio.gather(pump, return_exceptions=True)
+        done = ending is _Ending.DONE
         if not done and self.answer.finish_reason is None:
             if not self.answer.started:
                 raise _RetryBeforeFirstToken(
@@ -346,6 +344,22 @@ class ChatStream:
         if self.answer.finish_reason == "error":
             raise self.interrupted("The model stopped with an error before finishing its answer.")
         yield Finished(reason=self.answer.finish_reason, tool_calls=self.answer.tool_calls)
+
+    def _digest(
+        self, batch: list[str | BaseException | None]
+    ) -> tuple[list[StreamEvent], _Ending | None]:
+        """The events of a batch of data lines, and how the stream ended if it did."""
+        events: list[StreamEvent] = []
+        for data in batch:
+            if data is None:
+                return events, _Ending.CLOSED
+            if isinstance(data, BaseException):
+                raise data
+            if data == "[DONE]":
+                return events, _Ending.DONE
+            if data.strip():
+                events.extend(self.answer.feed(data))
+        return events, None
 
     def _stream_failure(self, error: Exception) -> ApiError:
         if isinstance(error, SSEError):
@@ -383,19 +397,47 @@ class ChatStream:
         yield Finished(reason=self.answer.finish_reason, tool_calls=self.answer.tool_calls)
 
 
-async def _pump_events(
-    response: httpx.Response, lines: asyncio.Queue[str | BaseException | None]
-) -> None:
-    """Read the stream's events into ``lines``; None at the end, or the failure."""
+class _Ending(Enum):
+    DONE = "done"  # the server said [DONE]
+    CLOSED = "closed"  # the body ended without it
+
+
+class _Channel:
+    """Events handed from the network task to the reader, taken in batches.
+
+    Cheaper than an asyncio.Queue per event: one wake-up per network read, not per
+    token (an answer may bring 100,000 of them).
+    """
+
+    def __init__(self) -> None:
+        self._items: deque[str | BaseException | None] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, item: str | BaseException | None) -> None:
+        self._items.append(item)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def take(self) -> list[str | BaseException | None]:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        items = list(self._items)
+        self._items.clear()
+        return items
+
+
+async def _pump_events(response: httpx.Response, channel: _Channel) -> None:
+    """Read the stream's events into ``channel``; None at the end, or the failure."""
     try:
         async for sse in EventSource(response).aiter_sse():
-            lines.put_nowait(sse.data)
+            channel.put(sse.data)
     except asyncio.CancelledError:
         raise
     except Exception as error:  # noqa: BLE001 - handed to the reader, which maps it
-        lines.put_nowait(error)
+        channel.put(error)
         return
-    lines.put_nowait(None)
+    channel.put(None)
 
 
 def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:

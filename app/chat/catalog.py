@@ -9,12 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.api.client import MistralClient
 from app.api.dialects import model_cards
 from app.api.types import ModelCard
+
+if TYPE_CHECKING:
+    from app.api.client import MistralClient
 
 log = logging.getLogger(__name__)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from app.api.client import MistralClient
 from app.config import RuntimeConfig, open_client
 from app.secrets import ApiKeys
+
+if TYPE_CHECKING:
+    from app.api.client import MistralClient
 
 
 class ClientSource:

@@ -7,13 +7,14 @@ and continue create new branches next to the old messages.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from app.answering import AnswerRecorder, build_request, provisional_title
+from app.answering.request import build_request, provisional_title
 from app.api.errors import ApiError, AuthenticationError, EndpointRefused
 from app.api.types import ChatRequest, ContentDelta, StreamEvent
 from app.chat.catalog import ModelCatalog
@@ -212,8 +213,19 @@ class ChatController(QObject):
         request: ChatRequest,
         continue_from: str | None,
     ) -> None:
+        from app.answering.recorder import AnswerRecorder  # httpx: not at start-up
+
         client = self._clients.client()
         started: list[Message] = []
+        # Text is handed to the window once per batch of events read together, not
+        # per token: a Qt signal per token would cost more than the token itself.
+        pending: list[str] = []
+        loop = asyncio.get_running_loop()
+
+        def flush() -> None:
+            if pending and started:
+                self.answer_delta.emit(started[0].id, "".join(pending))
+            pending.clear()
 
         def on_started(message: Message) -> None:
             started.append(message)
@@ -221,7 +233,9 @@ class ChatController(QObject):
 
         def on_event(event: StreamEvent) -> None:
             if isinstance(event, ContentDelta) and started:
-                self.answer_delta.emit(started[0].id, event.text)
+                if not pending:
+                    loop.call_soon(flush)
+                pending.append(event.text)
 
         self.streaming_changed.emit(conversation_id, True)
         try:
@@ -234,6 +248,7 @@ class ChatController(QObject):
                 continue_from=continue_from,
             )
         finally:
+            flush()
             self.streaming_changed.emit(conversation_id, False)
             final = self._final_message(started, conversation_id)
             if final is not None:

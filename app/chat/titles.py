@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from app.api.client import MistralClient
 from app.api.types import ChatMessage, ChatRequest
 from app.domain.messages import ChatParams, Role
+
+if TYPE_CHECKING:
+    from app.api.client import MistralClient
 
 _INSTRUCTION = (
     "You name conversations. Reply with a title of 2 to 6 words for the conversation "

@@ -147,6 +147,19 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageOutline:
+    """A message without its text: enough to build the tree and lay a transcript out."""
+
+    id: str
+    conversation_id: str
+    parent_id: str | None
+    role: Role
+    created_at: datetime
+    status: MessageStatus
+    length: int  # characters of its text
+
+
+@dataclass(frozen=True, slots=True)
 class Conversation:
     id: str
     title: str

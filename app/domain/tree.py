@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
-from app.domain.messages import Message
+
+class Node(Protocol):
+    """What the tree needs of a message (a Message, or a MessageOutline)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def parent_id(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
-class MessageTree:
+N = TypeVar("N", bound=Node)
+
+
+class MessageTree(Generic[N]):
     """An index over one conversation's messages (all branches)."""
 
-    def __init__(self, messages: Iterable[Message]) -> None:
-        self._by_id: dict[str, Message] = {}
-        self._children: dict[str | None, list[Message]] = defaultdict(list)
+    def __init__(self, messages: Iterable[N]) -> None:
+        self._by_id: dict[str, N] = {}
+        self._children: dict[str | None, list[N]] = defaultdict(list)
         for message in messages:
             self._by_id[message.id] = message
         # Creation order decides sibling order: branch 1 is the oldest.
@@ -22,24 +36,24 @@ class MessageTree:
             self._children[parent].append(message)
 
     @property
-    def by_id(self) -> Mapping[str, Message]:
+    def by_id(self) -> Mapping[str, N]:
         return self._by_id
 
     def __len__(self) -> int:
         return len(self._by_id)
 
-    def children(self, message_id: str | None) -> Sequence[Message]:
+    def children(self, message_id: str | None) -> Sequence[N]:
         return self._children.get(message_id, [])
 
-    def siblings(self, message_id: str) -> Sequence[Message]:
+    def siblings(self, message_id: str) -> Sequence[N]:
         """The alternatives at this message's place, itself included, oldest first."""
         message = self._by_id[message_id]
         parent = message.parent_id if message.parent_id in self._by_id else None
         return self._children[parent]
 
-    def path_to(self, leaf_id: str | None) -> list[Message]:
+    def path_to(self, leaf_id: str | None) -> list[N]:
         """Messages from the root down to ``leaf_id`` (empty when it is unknown)."""
-        path: list[Message] = []
+        path: list[N] = []
         seen: set[str] = set()
         current = self._by_id.get(leaf_id) if leaf_id else None
         while current is not None and current.id not in seen:

@@ -6,20 +6,31 @@
 - highlight: Pygments lexers and colours for code blocks (imported on first use).
 """
 
-from app.rendering.blocks import OpenFence, StreamSplitter, open_fence, stable_prefix_length
-from app.rendering.markdown import (
-    COPY_SCHEME,
-    LINK_SCHEMES,
-    MATH_SCHEME,
-    CodeBlock,
-    MathRequest,
-    MathSource,
-    Rendered,
-    is_safe_link,
-    render_markdown,
-)
-from app.rendering.math import MathRenderer
-from app.rendering.palette import Palette, palette
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Loaded on first use (PEP 562): the window imports this package at start-up, and
+# must not pay for what it does not use yet.
+_HOMES = {
+    "COPY_SCHEME": "markdown",
+    "CodeBlock": "markdown",
+    "LINK_SCHEMES": "markdown",
+    "MATH_SCHEME": "markdown",
+    "MathRenderer": "math",
+    "MathRequest": "markdown",
+    "MathSource": "markdown",
+    "OpenFence": "blocks",
+    "Palette": "palette",
+    "Rendered": "markdown",
+    "StreamSplitter": "blocks",
+    "is_safe_link": "markdown",
+    "open_fence": "blocks",
+    "palette": "palette",
+    "render_markdown": "markdown",
+    "stable_prefix_length": "blocks",
+}
 
 __all__ = [
     "COPY_SCHEME",
@@ -39,3 +50,10 @@ __all__ = [
     "render_markdown",
     "stable_prefix_length",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
-from app.domain.messages import Message, Role
+from app.domain.messages import Message, MessageOutline, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.ui.composer import Composer
@@ -31,7 +31,9 @@ from app.ui.transcript.view import TranscriptView
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 
 
-def branches_of(tree: MessageTree, path: list[Message]) -> dict[str, tuple[int, int]]:
+def branches_of(
+    tree: MessageTree[MessageOutline], path: Sequence[MessageOutline]
+) -> dict[str, tuple[int, int]]:
     """For each message on the branch: its place among its alternatives and their count."""
     result: dict[str, tuple[int, int]] = {}
     for message in path:
@@ -116,9 +118,6 @@ class ChatPane(QWidget):
         self.find_bar = FindBar()
         self.find_bar.find_requested.connect(self._on_find)
         self.find_bar.closed.connect(self._focus_composer)
-        self.empty = QLabel("How can I help you today?")
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.composer = Composer()
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
@@ -131,10 +130,9 @@ class ChatPane(QWidget):
         page.setSpacing(0)
         page.addLayout(header)
         page.addWidget(self.find_bar)
-        self._middle = QStackedLayout()
-        self._middle.addWidget(self.transcript)
-        self._middle.addWidget(self.empty)
-        page.addLayout(self._middle, 1)
+        # The transcript stays shown: an empty chat is the transcript's own welcome
+        # line (switching widgets would cost a relayout at every opening).
+        page.addWidget(self.transcript, 1)
         composer_row = QHBoxLayout()
         composer_row.setContentsMargins(24, 4, 24, 16)
         composer_row.addStretch(1)
@@ -181,7 +179,6 @@ class ChatPane(QWidget):
         self._switch_draft(None)
         self.conversation_id = None
         self.transcript.clear()
-        self._middle.setCurrentWidget(self.empty)
         defaults = self._new_chat_defaults()
         self._draft_model = defaults.model
         self.picker.set_model(defaults.model)
@@ -195,14 +192,20 @@ class ChatPane(QWidget):
         conversation = self._store.get_conversation(conversation_id)
         self._switch_draft(conversation_id)
         self.conversation_id = conversation_id
-        tree = self._store.tree(conversation_id)
+        # Outlines (no texts): the transcript reads only the texts it renders first.
+        tree = MessageTree(self._store.outline(conversation_id))
         path = tree.path_to(conversation.current_leaf_id)
+        if not path and tree.by_id:
+            path = tree.path_to(tree.latest_leaf())
         if focus is not None and focus not in {m.id for m in path} and focus in tree.by_id:
             # A search hit on another branch: show that branch.
             path = tree.path_to(tree.deepest_leaf(focus))
-        self._middle.setCurrentWidget(self.transcript if path else self.empty)
         self.transcript.show_messages(
-            path, branches_of(tree, path), focus=focus, highlight=highlight
+            path,
+            branches_of(tree, path),
+            load=self._store.messages_by_id,
+            focus=focus,
+            highlight=highlight,
         )
         self.picker.set_model(conversation.model or "")
         self._set_title(conversation.title)
@@ -237,7 +240,6 @@ class ChatPane(QWidget):
             self.conversation_id = conversation_id
             self.composer.switch_draft(conversation_id)
             self.transcript.clear()
-            self._middle.setCurrentWidget(self.transcript)
             self._set_title(self._store.get_conversation(conversation_id).title)
 
     def stop(self) -> None:
@@ -303,8 +305,7 @@ class ChatPane(QWidget):
 
     def _on_message_stored(self, message: Message) -> None:
         if self._mine(message.conversation_id):
-            self._middle.setCurrentWidget(self.transcript)
-            tree = self._store.tree(message.conversation_id)
+            tree = MessageTree(self._store.outline(message.conversation_id))
             siblings = tree.siblings(message.id)
             index = next(i for i, m in enumerate(siblings) if m.id == message.id)
             self.transcript.add_message(message, (index, len(siblings)))

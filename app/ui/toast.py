@@ -72,6 +72,7 @@ class Toast(QFrame):
         self._timer.setInterval(max(0, timeout_ms))
         self._timer.timeout.connect(self.dismiss)
         self._closed = False
+        self._callback: Callable[[], object] | None = None
         parent.installEventFilter(self)
 
     @classmethod
@@ -90,8 +91,11 @@ class Toast(QFrame):
         for old in parent.findChildren(Toast, options=Qt.FindChildOption.FindDirectChildrenOnly):
             old.dismiss()
         toast = cls(parent, text, action_text=action_text, timeout_ms=timeout_ms)
-        if on_action is not None:
-            toast.action_triggered.connect(on_action)
+        # Kept as an attribute and dropped on dismiss, not connected: a connection lives
+        # until the toast is destroyed, and a callback holding the last reference to a
+        # top-level widget would then destroy that widget from inside the toast's own
+        # destruction (a double delete; seen under valgrind).
+        toast._callback = on_action
         toast.popup()
         return toast
 
@@ -119,6 +123,7 @@ class Toast(QFrame):
         if self._closed:
             return
         self._closed = True
+        self._callback = None
         self._timer.stop()
         parent = self.parentWidget()
         if parent is not None:
@@ -128,8 +133,11 @@ class Toast(QFrame):
         self.deleteLater()
 
     def _on_action(self) -> None:
+        callback = self._callback
         self.action_triggered.emit()
         self.dismiss()
+        if callback is not None:
+            callback()
 
     def _place(self) -> None:
         parent = self.parentWidget()

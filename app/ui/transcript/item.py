@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
@@ -17,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.messages import Message, MessageStatus, Role
-from app.rendering.markdown import MathSource
 from app.ui.icons import icon
 from app.ui.transcript.markdown_document import MarkdownDocument
 from app.ui.transcript.text_view import MessageText
+
+if TYPE_CHECKING:
+    from app.rendering.markdown import MathSource
 
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 
@@ -83,6 +87,7 @@ class MessageItem(QFrame):
         math: MathSource | None,
         dark: bool,
         on_math_pending: object = None,
+        width: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -95,6 +100,9 @@ class MessageItem(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         self.text = MessageText(math, self)
+        if width is not None:
+            # Lay the text out once, at its final width, before it is filled.
+            self.text.set_text_width(self._text_width(width))
         self.text.setAccessibleName(self.accessibleName() + " text")
         self.text.link_activated.connect(self.link_activated)
         self.text.copy_code.connect(self._copy_code)
@@ -111,6 +119,7 @@ class MessageItem(QFrame):
         self._build_status()
         self._build_footer()
         self._editor: _EditBox | None = None
+        self._finishing = False  # finished, but its text is still being rendered
         self.set_branch(branch)
         self._show_content()
         self._update_status()
@@ -207,27 +216,38 @@ class MessageItem(QFrame):
 
     @property
     def streaming(self) -> bool:
-        return self.message.status is MessageStatus.STREAMING
+        return self.message.status is MessageStatus.STREAMING or self._finishing
 
     def append(self, piece: str) -> None:
         self.document.append(piece)
 
-    def flush(self) -> None:
-        if self.document.dirty:
-            self.document.flush()
+    def flush(self, budget: int | None = None) -> bool:
+        """Render what streamed in; False when more is left for the next frame."""
+        if self.document.dirty or budget is not None:
+            return self.document.flush(budget=budget)
+        return True
 
-    def finish(self, message: Message) -> None:
-        """The answer ended: render what is stored, once, and show its status."""
-        was_streaming = self.streaming
+    def finish(self, message: Message, budget: int | None = None) -> bool:
+        """The answer ended: show its status and render the rest of its text.
+
+        With a ``budget`` only that much is rendered now (see ``flush_final``); returns
+        True when the text is fully rendered.
+        """
+        was_streaming = self.streaming or self._finishing
         self.message = message
-        if was_streaming and self.document.text == message.content:
-            self.document.flush(final=True)
-        else:
-            self._show_content()
-        if self.document.has_pending_math:
-            pass  # re-rendered when the images arrive (TranscriptView listens to them)
         self._update_status()
+        if was_streaming and self.document.text == message.content:
+            self._finishing = not self.document.flush(final=True, budget=budget)
+        else:
+            self._finishing = False
+            self._show_content()
         self.height_changed.emit()
+        return not self._finishing
+
+    def flush_final(self, budget: int | None = None) -> bool:
+        """Continue rendering a finished answer that streamed faster than it rendered."""
+        self._finishing = not self.document.flush(final=True, budget=budget)
+        return not self._finishing
 
     def set_branch(self, branch: tuple[int, int]) -> None:
         self._branch = branch
@@ -308,13 +328,23 @@ class MessageItem(QFrame):
 
     # -- size ---------------------------------------------------------------------------
 
+    def _text_width(self, width: int) -> int:
+        if self.message.role is Role.USER:
+            return int(width * USER_BUBBLE_SHARE) - 28
+        return width
+
     def height_for_width(self, width: int) -> int:
         if self.message.role is Role.USER:
             limit = int(width * USER_BUBBLE_SHARE)
             metrics = self.text.fontMetrics()
             lines = self.message.content.split("\n")[:200]
             natural = max((metrics.horizontalAdvance(line) for line in lines), default=0)
-            self._bubble.setMaximumWidth(max(80, min(limit, natural + 28 + 12)))
+            bubble = max(80, min(limit, natural + 28 + 12))
+            self._bubble.setMaximumWidth(bubble)
+            self.text.set_text_width(bubble - 28)
+        else:
+            self.text.set_text_width(width)
+        self.text.setFixedHeight(self.text.text_height())
         layout = self._layout
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)

@@ -10,11 +10,23 @@ not on how long the answer already is.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
 
-from app.rendering.blocks import StreamSplitter
-from app.rendering.markdown import CodeBlock, MathRequest, MathSource, render_markdown
+from app.rendering.blocks import StreamSplitter, stable_prefix_length
+
+if TYPE_CHECKING:
+    from app.rendering.markdown import CodeBlock, MathRequest, MathSource
+
+
+def render_markdown(text: str, **options: Any) -> Any:
+    # markdown-it and Pygments are imported with the first message rendered, not at
+    # start-up (a new chat shows none).
+    from app.rendering.markdown import render_markdown as render
+
+    return render(text, **options)
+
 
 # An empty paragraph that Qt's HTML reader keeps. Inserted HTML merges its first
 # paragraph into the block at the cursor; starting each piece with this one makes the
@@ -86,17 +98,29 @@ class MarkdownDocument:
     def dirty(self) -> bool:
         return bool(self._parts)
 
-    def flush(self, *, final: bool = False) -> None:
-        """Bring the document up to date with the streamed text.
+    def flush(self, *, final: bool = False, budget: int | None = None) -> bool:
+        """Bring the document up to date with the streamed text; True when it is.
 
-        With ``final`` the tail is complete too and is rendered as stable.
+        With ``final`` the tail is complete too and is rendered as stable. With a
+        ``budget`` (characters), at most about that much stable text is rendered now
+        and the tail waits: a server far faster than reading speed must not make one
+        frame long enough to stall the window. Call again until it returns True.
         """
         text = self.text
         stable = len(text) if final else self._splitter.feed(text)
         if stable > self._stable_rendered:
+            end = stable
+            if budget is not None and stable - self._stable_rendered > budget:
+                window = text[self._stable_rendered : self._stable_rendered + budget]
+                # A block boundary inside the budget; a single longer block goes whole.
+                end = self._stable_rendered + (
+                    stable_prefix_length(window) or (stable - self._stable_rendered)
+                )
             self._remove_tail()
-            self._insert(text[self._stable_rendered : stable])
-            self._stable_rendered = stable
+            self._insert(text[self._stable_rendered : end])
+            self._stable_rendered = end
+            if end < stable:
+                return False
         tail = text[stable:]
         if tail != self._tail_text or (tail and self._tail_position is None):
             self._remove_tail()
@@ -106,6 +130,7 @@ class MarkdownDocument:
                 self._tail_position = cursor.position()
                 self._insert(tail, is_tail=True)
             self._tail_text = tail
+        return True
 
     def _remove_tail(self) -> None:
         if self._tail_position is None:

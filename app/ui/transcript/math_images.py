@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from app.rendering.markdown import MathRequest
-from app.rendering.math import MathRenderer
 from app.ui.transcript.text_view import MATH_SCHEME
+
+if TYPE_CHECKING:
+    from app.rendering.markdown import MathRequest
+    from app.rendering.math import MathRenderer
 
 log = logging.getLogger(__name__)
 

@@ -81,18 +81,25 @@ class MessageText(QTextBrowser):
     def text_height(self) -> int:
         return int(self.document().size().height()) + 2
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
-        return True
+    # Not height-for-width on purpose: layouts probe other widths (100 px, say) and each
+    # probe would lay the whole document out again. The message sets the width itself
+    # (set_text_width) and the view takes the height it then has (a fixed height).
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        self.document().setTextWidth(max(1, width))
-        return self.text_height()
+    def set_text_width(self, width: int) -> None:
+        self._set_width(width)
+
+    def _set_width(self, width: int) -> None:
+        # setTextWidth lays the whole document out again, even for the same width: on a
+        # long answer that would cost more at every frame. Only a real change pays it.
+        document = self.document()
+        if document.textWidth() != max(1, width):
+            document.setTextWidth(max(1, width))
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.width(), self.text_height())
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self.document().setTextWidth(max(1, event.size().width()))
+        self._set_width(event.size().width())
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override

@@ -9,16 +9,15 @@ The view stays pinned to the end while an answer streams, unless the user scroll
 
 from __future__ import annotations
 
-import math as _math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QLabel, QScrollArea, QTextEdit, QToolButton, QWidget
 
-from app.domain.messages import Message, MessageStatus
+from app.domain.messages import Message, MessageOutline, MessageStatus
 from app.ui.transcript.item import MessageItem
 from app.ui.transcript.math_images import MathImages
 
@@ -26,24 +25,31 @@ COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat a
 SIDE_MARGIN = 24
 GAP = 8
 FRAME_MS = 16  # at most one repaint of a streaming answer per frame
+FRAME_BUDGET_CHARS = 3000  # markdown rendered per frame at most (a few milliseconds)
 IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
 
 
 @dataclass
 class _Entry:
-    message: Message
+    id: str
+    length: int  # characters of text, for the height estimate
     branch: tuple[int, int]
     height: int
+    message: Message | None = None  # None until its text is read (see show_messages)
     y: int = 0
     item: MessageItem | None = None
 
 
-def estimate_height(text: str, width: int) -> int:
-    """A cheap guess of a message's height before it is rendered."""
+def estimate_height(length: int, width: int) -> int:
+    """A cheap guess of a message's height before it is rendered: it runs for every
+    message of a conversation when it opens, from the text's length alone."""
     per_line = max(20, width // 8)
-    lines = sum(max(1, _math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    lines = 1 + length // per_line + length // 400  # wrapped lines, and paragraph breaks
     return 64 + lines * 21
+
+
+Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
 
 class TranscriptView(QScrollArea):
@@ -75,6 +81,7 @@ class TranscriptView(QScrollArea):
         self._follow = True
         self._pending: QLabel | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
+        self._load: Loader | None = None
         self._zoom = 0
         self.setObjectName("transcript")
         self.setAccessibleName("Conversation")
@@ -92,6 +99,8 @@ class TranscriptView(QScrollArea):
         self._frame.setInterval(FRAME_MS)
         self._frame.timeout.connect(self._on_frame)
         self._streaming: set[str] = set()
+        self._behind: set[str] = set()  # streamed text not all rendered yet
+        self._finishing: set[str] = set()  # finished answers whose text is still rendering
 
         self._height_dirty: set[str] = set()
         self._heights = QTimer(self)
@@ -103,6 +112,11 @@ class TranscriptView(QScrollArea):
         self._idle.setSingleShot(True)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._render_some)
+
+        self.empty_label = QLabel("How can I help you today?", self.viewport())
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.hide()
 
         self._jump = QToolButton(self)
         self._jump.setObjectName("jumpToLatest")
@@ -117,7 +131,7 @@ class TranscriptView(QScrollArea):
 
     @property
     def message_ids(self) -> list[str]:
-        return [entry.message.id for entry in self._entries]
+        return [entry.id for entry in self._entries]
 
     def item(self, message_id: str) -> MessageItem | None:
         entry = self._by_id.get(message_id)
@@ -127,12 +141,17 @@ class TranscriptView(QScrollArea):
         return sum(1 for entry in self._entries if entry.item is not None)
 
     def clear(self) -> None:
+        for timer in (self._frame, self._heights, self._idle):
+            timer.stop()
+        self._load = None
         for entry in self._entries:
             if entry.item is not None:
                 entry.item.deleteLater()
         self._entries.clear()
         self._by_id.clear()
         self._streaming.clear()
+        self._behind.clear()
+        self._finishing.clear()
         self._hide_pending()
         self._follow = True
         self._found = None
@@ -141,18 +160,31 @@ class TranscriptView(QScrollArea):
 
     def show_messages(
         self,
-        messages: Sequence[Message],
+        messages: Sequence[Message | MessageOutline],
         branches: dict[str, tuple[int, int]],
         *,
+        load: Loader | None = None,
         focus: str | None = None,
         highlight: str | None = None,
     ) -> None:
-        """Show a branch; render its last screen now and the rest later."""
+        """Show a branch; render its last screen now and the rest later.
+
+        ``messages`` may be outlines (no text): ``load`` then reads the texts of the
+        messages about to be rendered, so a long conversation opens without reading
+        all of it first.
+        """
         self.clear()
+        self._load = load
         width = self._column_width()
         for message in messages:
+            full = message if isinstance(message, Message) else None
+            length = len(full.content) if full is not None else getattr(message, "length", 0)
             entry = _Entry(
-                message, branches.get(message.id, (0, 1)), estimate_height(message.content, width)
+                message.id,
+                length,
+                branches.get(message.id, (0, 1)),
+                estimate_height(length, width),
+                full,
             )
             self._entries.append(entry)
             self._by_id[message.id] = entry
@@ -172,7 +204,7 @@ class TranscriptView(QScrollArea):
         if message.id in self._by_id:
             self.finish_message(message)
             return
-        entry = _Entry(message, branch, 0)
+        entry = _Entry(message.id, len(message.content), branch, 0, message)
         self._entries.append(entry)
         self._by_id[message.id] = entry
         if message.status is MessageStatus.STREAMING:
@@ -213,9 +245,13 @@ class TranscriptView(QScrollArea):
             self.add_message(message)
             return
         self._streaming.discard(message.id)
+        self._behind.discard(message.id)
         entry.message = message
         if entry.item is not None:
-            entry.item.finish(message)
+            if not entry.item.finish(message, budget=FRAME_BUDGET_CHARS):
+                # The server was faster than rendering: finish over the next frames.
+                self._finishing.add(message.id)
+                self._frame.start()
             self._update_height(entry)
         if self._follow:
             self.scroll_to_end()
@@ -255,15 +291,31 @@ class TranscriptView(QScrollArea):
 
     def _on_frame(self) -> None:
         changed = False
-        for message_id in list(self._streaming):
+        behind = False
+        for message_id in list(self._streaming | self._behind):
             entry = self._by_id.get(message_id)
             if entry is None or entry.item is None:
                 continue
-            if entry.item.document.dirty:
-                entry.item.flush()
+            if entry.item.document.dirty or message_id in self._behind:
+                caught_up = entry.item.flush(budget=FRAME_BUDGET_CHARS)
+                if caught_up:
+                    self._behind.discard(message_id)
+                else:
+                    self._behind.add(message_id)
+                    behind = True
+                changed = self._update_height(entry, follow=False) or changed
+        for message_id in list(self._finishing):
+            entry = self._by_id.get(message_id)
+            if entry is None or entry.item is None or entry.item.flush_final(FRAME_BUDGET_CHARS):
+                self._finishing.discard(message_id)
+            else:
+                behind = True
+            if entry is not None:
                 changed = self._update_height(entry, follow=False) or changed
         if changed and self._follow:
             self.scroll_to_end()
+        if behind:
+            self._frame.start()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -274,18 +326,33 @@ class TranscriptView(QScrollArea):
     def _column_x(self) -> int:
         return max(SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
 
+    def _ensure_loaded(self, entries: Sequence[_Entry]) -> None:
+        missing = [entry.id for entry in entries if entry.message is None]
+        if not missing:
+            return
+        if self._load is None:
+            raise RuntimeError("outlines shown without a loader")
+        found = self._load(missing)
+        for entry in entries:
+            if entry.message is None:
+                entry.message = found[entry.id]
+
     def _materialise(self, entry: _Entry) -> None:
         if entry.item is not None:
             return
+        self._ensure_loaded([entry])
+        assert entry.message is not None
+        width = self._column_width()
         item = MessageItem(
             entry.message,
             entry.branch,
             math=self._math,
             dark=self._dark,
             on_math_pending=self._math.request,
+            width=width,
             parent=self._canvas,
         )
-        message_id = entry.message.id
+        message_id = entry.id
         item.regenerate_requested.connect(self.regenerate_requested)
         item.retry_requested.connect(self.retry_requested)
         item.continue_requested.connect(self.continue_requested)
@@ -294,7 +361,6 @@ class TranscriptView(QScrollArea):
         item.link_activated.connect(self.link_activated)
         item.height_changed.connect(lambda: self._on_item_height(message_id))
         entry.item = item
-        width = self._column_width()
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)
         item.show()
@@ -347,6 +413,11 @@ class TranscriptView(QScrollArea):
             self._pending.setGeometry(x, y, width, 28)
             y += 28 + GAP
         self._canvas.resize(self.viewport().width(), y + 2 * GAP)
+        # An empty chat shows a welcome line instead of an empty page.
+        empty = not self._entries and not (self._pending is not None and self._pending.isVisible())
+        self.empty_label.setVisible(empty)
+        if empty:
+            self.empty_label.setGeometry(self.viewport().rect())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -357,7 +428,7 @@ class TranscriptView(QScrollArea):
                 entry.height = (
                     entry.item.height_for_width(width)
                     if entry.item is not None
-                    else estimate_height(entry.message.content, width)
+                    else estimate_height(entry.length, width)
                 )
             self._relayout(0)
             self._restore(anchor)
@@ -383,7 +454,9 @@ class TranscriptView(QScrollArea):
     # -- rendering older messages -------------------------------------------------------
 
     def _render_visible_from_end(self) -> None:
-        budget = self.viewport().height() * 2
+        """Render the messages of the last screen (real heights), no more: the rest
+        comes on idle time, after the first paint."""
+        budget = self.viewport().height()
         covered = 0
         for entry in reversed(self._entries):
             self._materialise(entry)
@@ -508,11 +581,12 @@ class TranscriptView(QScrollArea):
             else (order[:current][::-1] + order[current:][::-1])
         )
         lowered = query.lower()
+        self._ensure_loaded(self._entries)  # finding reads every text, once
         for index in order:
             entry = self._entries[index]
-            if lowered in entry.message.content.lower():
+            if entry.message is not None and lowered in entry.message.content.lower():
                 self._found = index
-                self._reveal(entry.message.id, query)
+                self._reveal(entry.id, query)
                 return True
         return False
 

@@ -1,0 +1,92 @@
+"""Benchmark 4 of the window: start-up and memory with a large history.
+
+With 10,000 conversations and 200,000 messages: time from the command to the painted
+window, and peak memory, against a bare PySide6 QMainWindow started the same way
+(targets: time <= 1.5x, memory <= 2x). Search figures: bench_search.
+
+Run: python -m tests.benchmarks.bench_startup [--history FILE] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.benchmarks.harness import REPO
+
+
+def start(mode: str, env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from launch to the first paint, and peak memory in KiB."""
+    launched = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.startup_child", mode],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    line = next((x for x in result.stdout.splitlines() if x.startswith("PAINTED")), None)
+    if line is None:
+        raise RuntimeError(f"{mode} did not paint: {result.stderr[-2000:]}")
+    _, painted, peak = line.split()
+    return float(painted) - launched, int(peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--history", type=Path, help="a history.sqlite3 of 10k/200k to reuse")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        data.mkdir()
+        history = args.history
+        if history is None:
+            from tests.benchmarks.synthetic import build_history
+
+            history = Path(folder) / "built.sqlite3"
+            print("building a history of 10,000 conversations / 200,000 messages…", flush=True)
+            build_history(history, conversations=10_000, messages=200_000)
+        shutil.copy(history, data / "history.sqlite3")
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "HOME": folder,
+            "XDG_CONFIG_HOME": f"{folder}/config",
+            "XDG_STATE_HOME": f"{folder}/state",
+            "XDG_CACHE_HOME": f"{folder}/cache",
+            "MAESTRALE_DATA_DIR": str(data),
+            "MAESTRALE_BASE_URL": "http://127.0.0.1:9",  # nothing listens: no network
+            "MISTRAL_API_KEY": "benchmark-key",
+        }
+        start("app", env)  # first run: caches, migrations
+        start("bare", env)
+        bare = [start("bare", env) for _ in range(args.repeat)]
+        app = [start("app", env) for _ in range(args.repeat)]
+    bare_s = statistics.median(t for t, _ in bare)
+    app_s = statistics.median(t for t, _ in app)
+    bare_kib = statistics.median(m for _, m in bare)
+    app_kib = statistics.median(m for _, m in app)
+    print(
+        f"4. start-up to the painted window, median of {args.repeat} "
+        f"({os.environ.get('QT_QPA_PLATFORM', 'offscreen')} platform)"
+    )
+    print(f"   bare PySide6 QMainWindow: {bare_s * 1000:.0f} ms, peak {bare_kib / 1024:.0f} MiB")
+    print(f"   Maestrale, 10k/200k history: {app_s * 1000:.0f} ms, peak {app_kib / 1024:.0f} MiB")
+    print(
+        f"   ratios: time {app_s / bare_s:.2f}x (target <= 1.5x), "
+        f"memory {app_kib / bare_kib:.2f}x (target <= 2x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
