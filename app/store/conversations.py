@@ -17,6 +17,7 @@ from app.domain.messages import (
     ChatParams,
     Conversation,
     Message,
+    MessageOutline,
     MessageStatus,
     Role,
     ToolCall,
@@ -473,8 +474,46 @@ class ConversationStore:
             raise MessageNotFound(message_id)
         return _rows.message(row)
 
-    def tree(self, conversation_id: str) -> MessageTree:
+    def tree(self, conversation_id: str) -> MessageTree[Message]:
         return MessageTree(self.messages(conversation_id))
+
+    @_guarded
+    def outline(self, conversation_id: str) -> list[MessageOutline]:
+        """Every message without its text: opening a long conversation reads its texts
+        only for the messages shown first."""
+        rows = self._db.execute(
+            "SELECT id, conversation_id, parent_id, role, created_at, status, length(content)"
+            " FROM messages WHERE conversation_id = ? ORDER BY created_at, seq",
+            (conversation_id,),
+        ).fetchall()
+        if not rows:
+            self._require_conversation(conversation_id)
+        return [
+            MessageOutline(
+                id=row[0],
+                conversation_id=row[1],
+                parent_id=row[2],
+                role=Role(row[3]),
+                created_at=from_iso(row[4]),
+                status=MessageStatus(row[5]),
+                length=row[6],
+            )
+            for row in rows
+        ]
+
+    @_guarded
+    def messages_by_id(self, message_ids: Sequence[str]) -> dict[str, Message]:
+        """The messages of those ids that exist (any conversation)."""
+        found: dict[str, Message] = {}
+        for start in range(0, len(message_ids), _CHUNK):
+            chunk = list(message_ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                _rows.SELECT_MESSAGES + f" WHERE id IN ({marks})",
+                chunk,
+            ).fetchall()
+            found.update((row[0], _rows.message(row)) for row in rows)
+        return found
 
     def current_path(self, conversation_id: str) -> list[Message]:
         """The shown branch, root first: up to the current leaf, or the newest branch."""

@@ -113,7 +113,7 @@ def export_markdown(store: ConversationStore, conversation_ids: Sequence[str] | 
     return "\n\n---\n\n".join(parts) + "\n"
 
 
-def _conversation_markdown(conversation: Conversation, tree: MessageTree) -> str:
+def _conversation_markdown(conversation: Conversation, tree: MessageTree[Message]) -> str:
     lines = [f"# {_one_line(conversation.title) or 'Untitled conversation'}", ""]
     facts = [f"Model: {conversation.model}"] if conversation.model else []
     facts.append(f"Created {conversation.created_at:%Y-%m-%d %H:%M} UTC")

@@ -24,7 +24,7 @@ class ModelPicker(QWidget):
         self.combo = QComboBox()
         self.combo.setObjectName("modelPicker")
         self.combo.setAccessibleName("Model")
-        self.combo.setMinimumContentsLength(18)
+        self.combo.setMinimumContentsLength(24)
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -54,10 +54,7 @@ class ModelPicker(QWidget):
         card = self._catalog.card(model)
         if card is None or card.deprecation is None:
             return model
-        when = card.deprecation.date().isoformat()
-        if card.is_retired(datetime.now(UTC)):
-            return f"{model}  (deprecated since {when})"
-        return f"{model}  (deprecated from {when})"
+        return f"{model}  (deprecated)"
 
     def _fill(self) -> None:
         self.combo.blockSignals(True)
@@ -68,6 +65,15 @@ class ModelPicker(QWidget):
         for name in names:
             self.combo.addItem(self._label(name))
             self.combo.setItemData(self.combo.count() - 1, name, ROLE_MODEL)
+            card = self._catalog.card(name)
+            if card is not None and card.deprecation is not None:
+                state = "since" if card.is_retired(datetime.now(UTC)) else "from"
+                tip = f"Deprecated {state} {card.deprecation.date().isoformat()}"
+                if card.replacement:
+                    tip += f"; replacement: {card.replacement}"
+                self.combo.setItemData(
+                    self.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+                )
         index = names.index(self._current) if self._current in names else -1
         self.combo.setCurrentIndex(index)
         self.combo.blockSignals(False)

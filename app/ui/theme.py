@@ -363,6 +363,30 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 }}
 #sendButton:hover {{ background: {c.accent_hover}; }}
 #sendButton:disabled {{ background: {c.pressed}; color: {c.faint}; }}
+
+#chatPane, #transcript, #transcriptCanvas {{ background: {c.window}; border: none; }}
+#chatTitle {{ font-size: {point_size * 1.12:.1f}pt; font-weight: 600; }}
+#bubble {{ background: {c.user_bubble}; border-radius: 18px; }}
+#messageHeader {{ color: {c.muted}; }}
+#branchLabel {{ color: {c.muted}; font-size: {point_size * 0.9:.1f}pt; }}
+#statusPanel {{
+    background: {"rgba(240, 181, 80, 0.12)" if c.is_dark else "rgba(154, 91, 0, 0.07)"};
+    border: 1px solid {"rgba(240, 181, 80, 0.35)" if c.is_dark else "rgba(154, 91, 0, 0.25)"};
+    border-radius: 10px;
+}}
+#statusPanel[severity="error"] {{
+    background: {"rgba(242, 117, 109, 0.12)" if c.is_dark else "rgba(201, 52, 44, 0.06)"};
+    border-color: {"rgba(242, 117, 109, 0.4)" if c.is_dark else "rgba(201, 52, 44, 0.3)"};
+}}
+#pendingAnswer {{ color: {c.muted}; font-style: italic; }}
+#emptyState {{ color: {c.muted}; font-size: {point_size * 1.7:.1f}pt; font-weight: 600; }}
+#jumpToLatest {{
+    background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
+    border-radius: 15px; padding: 6px 16px;
+}}
+#jumpToLatest:hover {{ background: {c.hover}; }}
+#findBar {{ background: {c.sidebar}; border-bottom: 1px solid {c.border}; }}
+#switchModel {{ color: {c.accent}; border-color: {c.accent}; }}
 """
 
 

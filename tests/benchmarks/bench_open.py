@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.store.conversations import ConversationStore
 from tests.benchmarks.harness import build_app
 
 TOKENS_PER_WORD = 1.3
@@ -33,8 +34,10 @@ def answer_text(index: int, words: int) -> str:
         block += 1
         if block % 6 == 0:
             parts.append(
-                "```python\nimport sqlite3\n\nconnection = sqlite3.connect('history.sqlite3')\n"
-                "connection.execute('PRAGMA journal_mode=WAL')\nprint(connection.total_changes)\n```"
+                "```python\nimport sqlite3\n\n"
+                "connection = sqlite3.connect('history.sqlite3')\n"
+                "connection.execute('PRAGMA journal_mode=WAL')\n"
+                "print(connection.total_changes)\n```"
             )
             written += 20
         elif block % 9 == 0:
@@ -52,11 +55,13 @@ def answer_text(index: int, words: int) -> str:
     return "\n\n".join(parts)
 
 
-def build_conversation(store: object, total_tokens: int, messages: int) -> tuple[str, str]:
+def build_conversation(
+    store: ConversationStore, total_tokens: int, messages: int
+) -> tuple[str, str]:
     from app.domain.messages import Role
 
     words_per_answer = int(total_tokens / TOKENS_PER_WORD / (messages // 2))
-    conversation = store.create_conversation(title="Long conversation", model="mistral-large-2411")  # type: ignore[attr-defined]
+    conversation = store.create_conversation(title="Long conversation", model="mistral-large-2411")
     parent = None
     texts = []
     for index in range(messages // 2):

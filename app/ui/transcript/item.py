@@ -340,11 +340,16 @@ class MessageItem(QFrame):
             lines = self.message.content.split("\n")[:200]
             natural = max((metrics.horizontalAdvance(line) for line in lines), default=0)
             bubble = max(80, min(limit, natural + 28 + 12))
-            self._bubble.setMaximumWidth(bubble)
+            # A fixed width: the layout would otherwise give the bubble its size hint.
+            self._bubble.setFixedWidth(bubble)
             self.text.set_text_width(bubble - 28)
         else:
             self.text.set_text_width(width)
         self.text.setFixedHeight(self.text.text_height())
+        # Layouts cache their heights and learn of a child's new height only when their
+        # events run; measuring now must not read a stale cache (it clipped answers).
+        for nested in (self._bubble_layout, self._body, self._layout):
+            nested.invalidate()
         layout = self._layout
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)

@@ -1,0 +1,37 @@
+"""Outlines: a conversation's tree without its texts, and texts read by id on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain.messages import MessageStatus, Role
+from app.domain.tree import MessageTree
+from app.store.conversations import ConversationStore
+
+
+def test_outline_matches_the_messages_without_their_text(tmp_path: Path) -> None:
+    store = ConversationStore.open(tmp_path / "history.sqlite3")
+    conversation = store.create_conversation(title="t", model="m")
+    question = store.add_message(conversation.id, role=Role.USER, content="Héllo", parent_id=None)
+    first = store.add_message(
+        conversation.id, role=Role.ASSISTANT, content="One answer", parent_id=question.id
+    )
+    second = store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="Another",
+        parent_id=question.id,
+        status=MessageStatus.INTERRUPTED,
+    )
+    outline = store.outline(conversation.id)
+    assert [o.id for o in outline] == [m.id for m in store.messages(conversation.id)]
+    assert [o.length for o in outline] == [5, 10, 7]  # characters, not bytes
+    assert outline[2].status is MessageStatus.INTERRUPTED
+    tree = MessageTree(outline)
+    assert [m.id for m in tree.siblings(first.id)] == [first.id, second.id]
+    assert [m.id for m in tree.path_to(second.id)] == [question.id, second.id]
+
+    found = store.messages_by_id([second.id, "missing", question.id])
+    assert set(found) == {second.id, question.id}
+    assert found[second.id].content == "Another"
+    store.close()
