@@ -112,12 +112,16 @@ class Application:
         self, app: QApplication, config: RuntimeConfig, environ: Mapping[str, str]
     ) -> None:
         self.app = app
+        # The app ends when its window says so (after storing any answer in progress),
+        # not when Qt sees the last window close.
+        app.setQuitOnLastWindowClosed(False)
         self.config = config
         redactor = setup_logging(config.paths.log_file)
         self.keys = ApiKeys(environ, on_key_seen=redactor.add)
         self.runner = TaskRunner(on_error=self._on_task_error)
         self.theme = ThemeController(app, config.settings.theme, config.settings.font_size)
         self.closed = asyncio.Event()
+        self._shut_down = False
 
     def build(self, store: ConversationStore) -> MainWindow:
         config = self.config
@@ -325,6 +329,13 @@ class Application:
             self.pane.set_draft_model(new_model)
 
     async def shutdown(self) -> None:
+        """Store answers in progress as interrupted, stop workers, close the history.
+
+        Runs once; later calls do nothing.
+        """
+        if self._shut_down:
+            return
+        self._shut_down = True
         await self.controller.shutdown()
         self.pane.transcript.clear()  # nothing may read the history once it is closed
         self.sidebar.shutdown()

@@ -57,6 +57,7 @@ class MathImages(QObject):
         self._failed: set[str] = set()
         self._running: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="math")
+        self._closed = False
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
     def set_colors(self, *, dark: bool) -> None:
@@ -101,6 +102,8 @@ class MathImages(QObject):
         self._done.emit(key, image)
 
     def _on_done(self, key: str, image: object) -> None:
+        if self._closed:  # a result that arrived after shutdown
+            return
         self._running.discard(key)
         if isinstance(image, QImage):
             self._images[key] = image
@@ -111,5 +114,5 @@ class MathImages(QObject):
 
     def shutdown(self) -> None:
         # Wait for a formula being drawn: its result must not reach a deleted object.
+        self._closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._done.disconnect(self._on_done)

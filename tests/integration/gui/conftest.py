@@ -96,18 +96,24 @@ def in_loop(scenario: Callable[..., Awaitable[None]]) -> Callable[..., None]:
 
 
 @pytest.fixture
+def gui_environ(fake_mistral: FakeMistral, tmp_path: Path) -> dict[str, str]:
+    """The environment the window starts with; a test may change it before ``gui``."""
+    return {
+        "MAESTRALE_BASE_URL": fake_mistral.base_url,
+        "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
+        "MISTRAL_API_KEY": "test-key",
+    }
+
+
+@pytest.fixture
 def gui(
     qapp: QApplication,
     qloop: qasync.QEventLoop,
     qtbot: QtBot,
     fake_mistral: FakeMistral,
-    tmp_path: Path,
+    gui_environ: dict[str, str],
 ) -> Iterator[Gui]:
-    environ = {
-        "MAESTRALE_BASE_URL": fake_mistral.base_url,
-        "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
-        "MISTRAL_API_KEY": "test-key",
-    }
+    environ = gui_environ
     config = load_config(environ)
     application = Application(qapp, config, environ)
     store = ConversationStore.open(config.paths.database)

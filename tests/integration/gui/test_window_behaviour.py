@@ -1,0 +1,216 @@
+"""More of the window: titles, models, finding, search hits, scrolling, closing, first run."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain.messages import MessageStatus, Role
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import answer_text
+
+
+@in_loop
+async def test_title_from_the_question_then_a_generated_one(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Paris."), Reply(text='"Capital of France."'))
+    await gui.ask("What is the capital of France? Answer in one word please, thanks.")
+    await gui.until(lambda: gui.pane.conversation_id is not None)
+    conversation_id = gui.pane.conversation_id
+    provisional = gui.store.get_conversation(conversation_id).title
+    assert provisional.startswith("What is the capital of France?")
+    await gui.until(
+        lambda: gui.store.get_conversation(conversation_id).title == "Capital of France"
+    )
+    await gui.until(lambda: gui.window.windowTitle() == "Capital of France — Maestrale")
+    title_request = gui.server.chat_requests[-1].body
+    assert title_request["stream"] is False
+    assert title_request["max_tokens"] <= 32
+
+
+@in_loop
+async def test_a_title_the_user_chose_is_never_replaced(gui: Gui) -> None:
+    conversation = gui.store.create_conversation(title="My own title", model="mistral-large-2411")
+    gui.store.rename(conversation.id, "My own title", custom=True)
+    gui.pane.open_conversation(conversation.id)
+    gui.server.enqueue(Reply(text="Hi."), Reply(text="Generated"))
+    await gui.ask("Hello")
+    await gui.until(gui.answered)
+    await gui.settle(0.3)
+    assert gui.store.get_conversation(conversation.id).title == "My own title"
+    assert len(gui.server.chat_requests) == 1  # no title request at all
+
+
+@in_loop
+async def test_deprecated_model_is_marked_and_switched_in_one_click(gui: Gui) -> None:
+    await gui.application.refresh_models()
+    picker = gui.pane.picker
+    picker.set_model("mistral-large-2411")
+    assert "(deprecated)" in picker.combo.currentText()
+    assert picker.switch.isVisible()
+    assert picker.switch.text() == "Switch to mistral-large-2512"
+    gui.server.enqueue(Reply(text="ok"), Reply(text="t"))
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    picker.switch.click()
+    conversation = gui.store.get_conversation(gui.pane.conversation_id)
+    assert conversation.model == "mistral-large-2512"
+    assert not picker.switch.isVisible()
+    names = [picker.combo.itemText(i) for i in range(picker.combo.count())]
+    assert not any(name.startswith("mistral-embed") for name in names)  # chat models only
+
+
+@in_loop
+async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
+    conversation = gui.store.create_conversation(title="Long", model="mistral-large-2411")
+    parent = None
+    for index in range(40):
+        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
+        content = f"message {index} " + ("needle here" if index == 3 else "hay " * 60)
+        parent = gui.store.add_message(
+            conversation.id, role=role, content=content, parent_id=parent
+        ).id
+    gui.window.open_conversation(conversation.id)
+    await gui.settle(0.1)
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    assert gui.pane.find_bar.isVisible()
+    gui.qtbot.keyClicks(gui.pane.find_bar.field, "needle")
+    await gui.settle(0.1)
+    item = gui.pane.transcript.item(gui.pane.transcript.message_ids[3])
+    assert item is not None
+    assert item.text.extraSelections()
+    bar = gui.pane.transcript.verticalScrollBar()
+    assert bar.value() < bar.maximum()  # scrolled up to the match
+    gui.qtbot.keyClicks(gui.pane.find_bar.field, "zzz")
+    await gui.settle(0.05)
+    assert gui.pane.find_bar.status.text() == "No match"
+
+
+@in_loop
+async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> None:
+    conversation = gui.store.create_conversation(title="Trip", model="mistral-large-2411")
+    parent = None
+    for index in range(30):
+        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
+        content = "the Lyon train leaves at noon" if index == 5 else f"filler {index} " * 40
+        parent = gui.store.add_message(
+            conversation.id, role=role, content=content, parent_id=parent
+        ).id
+    target = gui.store.messages(conversation.id)[5]
+    gui.window._on_search_result(conversation.id, target.id, "Lyon train")
+    await gui.settle(0.1)
+    assert gui.pane.conversation_id == conversation.id
+    item = gui.pane.transcript.item(target.id)
+    assert item is not None
+    assert len(item.text.extraSelections()) == 2  # "Lyon" and "train" highlighted
+    assert not gui.pane.transcript.following
+
+
+@in_loop
+async def test_view_follows_the_answer_unless_the_user_scrolled_up(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=[f"line {i}\n\n" for i in range(400)], delay=0.01))
+    await gui.ask("Many lines")
+    transcript = gui.pane.transcript
+    bar = transcript.verticalScrollBar()
+    await gui.until(lambda: bar.maximum() > 2000)
+    assert transcript.following
+    assert bar.value() == bar.maximum()
+    bar.setValue(0)  # the user scrolls up
+    await gui.settle(0.3)
+    assert not transcript.following
+    assert bar.value() == 0
+    assert transcript._jump.isVisible()
+    transcript._jump.click()
+    assert transcript.following
+    await gui.settle(0.2)
+    assert bar.value() >= bar.maximum() - 48
+    await gui.until(gui.answered)
+
+
+@in_loop
+async def test_closing_the_window_while_streaming_keeps_the_partial_answer(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(1000)], delay=0.01))
+    await gui.ask("Stream a lot")
+    await gui.until(lambda: "w30" in answer_text(gui))
+    conversation_id = gui.pane.conversation_id
+    gui.window.close()
+    await gui.application.shutdown()
+    reopened = type(gui.store).open(gui.store.path)
+    answer = reopened.current_path(conversation_id)[-1]
+    reopened.close()
+    assert answer.status is MessageStatus.INTERRUPTED
+    assert answer.content.startswith("w0 w1 w2")
+
+
+@in_loop
+async def test_drafts_are_kept_per_conversation(gui: Gui) -> None:
+    first = gui.store.create_conversation(title="One", model="mistral-large-2411")
+    second = gui.store.create_conversation(title="Two", model="mistral-large-2411")
+    gui.window.open_conversation(first.id)
+    gui.qtbot.keyClicks(gui.pane.composer.edit, "draft for one")
+    gui.window.open_conversation(second.id)
+    assert gui.pane.composer.edit.toPlainText() == ""
+    gui.qtbot.keyClicks(gui.pane.composer.edit, "draft for two")
+    gui.window.open_conversation(first.id)
+    assert gui.pane.composer.edit.toPlainText() == "draft for one"
+    gui.window.open_conversation(second.id)
+    assert gui.pane.composer.edit.toPlainText() == "draft for two"
+
+
+@in_loop
+async def test_a_long_conversation_opens_at_its_end_and_renders_the_rest_later(gui: Gui) -> None:
+    conversation = gui.store.create_conversation(title="Big", model="mistral-large-2411")
+    parent = None
+    for index in range(200):
+        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
+        parent = gui.store.add_message(
+            conversation.id,
+            role=role,
+            content=f"## Part {index}\n\n" + "words " * 300,
+            parent_id=parent,
+        ).id
+    transcript = gui.pane.transcript
+    gui.window.open_conversation(conversation.id)
+    first_paint = transcript.rendered_count()
+    assert 1 <= first_paint < 10
+    bar = transcript.verticalScrollBar()
+    assert bar.value() == bar.maximum()
+    await gui.until(lambda: transcript.rendered_count() == 200, timeout=20)
+    assert bar.value() == bar.maximum()  # still at the end after the rest rendered
+
+
+@in_loop
+async def test_ctrl_enter_setting_sends_with_ctrl_enter_only(gui: Gui) -> None:
+    gui.pane.composer.set_enter_sends(False)
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClicks(edit, "first line")
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert edit.toPlainText() == "first line\n"
+    assert gui.server.request_count == 0
+    gui.server.enqueue(Reply(text="sent"))
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    await gui.until(gui.answered)
+    assert gui.server.chat_requests[0].body["messages"][-1]["content"] == "first line\n"
+
+
+@pytest.fixture
+def no_key_environ(gui_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    del gui_environ["MISTRAL_API_KEY"]
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_without_a_key_the_first_run_panel_shows_and_nothing_is_lost(gui: Gui) -> None:
+    assert gui.pane._pages.currentWidget() is gui.application.first_run
+    # Going back to the chat and sending anyway: the panel returns, the text stays.
+    gui.pane.show_conversation_page()
+    gui.pane.composer.edit.setPlainText("my precious question")
+    gui.pane.composer._on_send()
+    await asyncio.sleep(0)
+    assert gui.pane._pages.currentWidget() is gui.application.first_run
+    assert gui.pane.composer.edit.toPlainText() == "my precious question"
+    assert gui.store.count_conversations() == 0
+    assert gui.server.request_count == 0
