@@ -28,6 +28,16 @@ Choices worth knowing:
   (``WHERE deleted_at IS NULL``), so the trash costs the sidebar's queries nothing; an
   index on ``(updated_at)`` ends with the rowid ``seq``, so it also serves the
   ``updated_at DESC, seq DESC`` order without a sort.
+* Version 3 rebuilds both full-text indexes with ``prefix = '1 2 3'``: every one-, two-
+  and three-character prefix of each word is indexed too, so search as you type finds
+  "kubernetes d" in milliseconds rather than merging the lists of every word that starts
+  with "d" (about a second in 200,000 messages). The message index grows about 2.5
+  times (90 to 220 MiB for 290 MiB of text); longer prefixes are merged fast enough.
+  FTS5 cannot add the option to an existing table: the migration drops the tables,
+  creates them again under the same names and columns (version 1's triggers keep
+  feeding them, unchanged) and copies every row back, streaming messages excepted, as
+  the triggers would have (not ``rebuild``). That takes 8 to 10 seconds per 100 MiB of
+  message text (about 25 s for 200,000 messages), once, while the file is opened.
 """
 
 from __future__ import annotations
@@ -148,5 +158,26 @@ _V2: tuple[str, ...] = (
     "CREATE INDEX conversations_trashed ON conversations (deleted_at) WHERE deleted_at IS NOT NULL",
 )
 
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2)
+_PREFIX = "prefix = '1 2 3'"
+
+_V3: tuple[str, ...] = (
+    "DROP TABLE messages_fts",
+    "DROP TABLE conversations_fts",
+    f"""
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        content, content = 'messages', content_rowid = 'seq', {_TOKENIZE}, {_PREFIX}
+    )
+    """,
+    f"""
+    CREATE VIRTUAL TABLE conversations_fts USING fts5 (
+        title, content = 'conversations', content_rowid = 'seq', {_TOKENIZE}, {_PREFIX}
+    )
+    """,
+    "INSERT INTO messages_fts (rowid, content)"
+    " SELECT seq, content FROM messages WHERE status != 'streaming' ORDER BY seq",
+    "INSERT INTO conversations_fts (rowid, title)"
+    " SELECT seq, title FROM conversations ORDER BY seq",
+)
+
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,8 +1,20 @@
 """Full-text search over message text and conversation titles (SQLite FTS5).
 
-FTS5 finds and ranks the hits; message snippets are cut in Python, because FTS5's
-``snippet()`` and ``highlight()`` take time quadratic in the number of matches in a
-document: about a minute for a common word in a 100,000-token answer.
+Hits come newest first, as a chat app lists them: titles first, the most recently
+active conversation first, then messages, the most recently stored first. That order
+is what keeps search as you type fast on a large history: FTS5 walks the index from the
+highest rowid down and stops at the ``limit``-th live hit, where ranking by relevance
+(``bm25``) had to score every match first, 100,000 of them for "how d" in 200,000
+messages. The index also holds every one-, two- and three-character prefix of each word
+(``prefix = '1 2 3'``, schema version 3), so a short last word such as the "d" of
+"kubernetes d" reads one list instead of merging the lists of every word that starts
+with it. Messages are "most recently stored" by ``seq``: their creation order, except
+that an imported history comes after everything stored before the import.
+
+FTS5 finds the hits; titles are marked and message snippets cut in Python, because
+FTS5's ``snippet()`` and ``highlight()`` take time quadratic in the number of matches in
+a document: about a minute for a common word in a 100,000-token answer. Finding the
+first match in a message is a regular expression over its folded text, in C.
 
 Snippets mark each match between ``MATCH_START`` (``\\x02``) and ``MATCH_END``
 (``\\x03``): control characters never met in chat text, unlike ``[``/``]`` or ``*``
@@ -12,9 +24,11 @@ into terminal attributes without ever misreading the message itself.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +43,22 @@ SNIPPET_LENGTH = 200  # characters in a snippet, about
 # A word as the unicode61 tokenizer sees it: letters and digits; "_" separates.
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
+
+# Title hits are at most one a conversation: sorting them all by recency stays cheap.
+_TITLES = (
+    "SELECT c.id, c.title, c.created_at"
+    " FROM conversations_fts JOIN conversations AS c ON c.seq = conversations_fts.rowid"
+    " WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL"
+    " ORDER BY c.updated_at DESC, c.seq DESC LIMIT ?"
+)
+# The index gives message hits in rowid order: FTS5 stops after LIMIT live ones.
+_MESSAGES = (
+    "SELECT m.conversation_id, c.title, m.id, m.content, m.role, m.created_at"
+    " FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid"
+    " JOIN conversations AS c ON c.id = m.conversation_id"
+    " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL"
+    " ORDER BY messages_fts.rowid DESC LIMIT ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,21 +111,127 @@ def _fold(word: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str | None:
+    """``char`` folded, if that is one character that is a word character just when
+    ``char`` is one; else ``None``."""
+    folded = _fold(char)
+    if len(folded) != 1 or bool(_WORD.match(folded)) != bool(_WORD.match(char)):
+        return None
+    return folded
+
+
+def _fold_text(text: str) -> str | None:
+    """``text`` with every character folded as ``_fold`` folds words, at the same
+    indexes, or ``None`` when some character folds to more or fewer than one (German
+    "ß", Korean syllables, a lone accent)."""
+    if text.isascii():
+        return text.lower()
+    table: dict[int, str] = {}
+    for char in set(text):
+        folded = _fold_char(char)
+        if folded is None:
+            return None
+        if folded != char:
+            table[ord(char)] = folded
+    return text.translate(table)
+
+
+# A word character, as _WORD cuts words ("_" is not one).
+_W = r"[^\W_]"
+# Up to this many words, one literal-first search each beats a single search for any
+# of them (which tries every position); beyond, a pasted paragraph would scan too often.
+_SEPARATE_SEARCHES = 4
+_PIECE = 4096
+
+
+def _pieces_of(text: str) -> Iterator[tuple[int, str]]:
+    """``text`` in pieces of about ``_PIECE`` characters, each with its offset, cut
+    before whitespace: no word spans two pieces, and a piece's end is a word's end."""
+    start = 0
+    while start < len(text):
+        space = _SPACE.search(text, start + _PIECE)
+        end = space.start() if space else len(text)
+        yield start, text[start:end]
+        start = end
+
+
 @dataclass(frozen=True, slots=True)
 class _Terms:
+    """What a query matches, word by word: its finished words, and its last word as a
+    prefix while it is being typed. The patterns work on folded text (``_fold_text``)."""
+
     words: frozenset[str]
     prefix: str | None
+    starts: tuple[re.Pattern[str], ...]
+    """One a word: finds it whole (the prefix: a word it starts), literal first, so the
+    regular expression engine scans for that literal at C speed."""
+    every: re.Pattern[str]
+    """Every matching word, whole."""
 
     @staticmethod
     def of(text: str) -> _Terms:
         words = [_fold(word) for piece in _pieces(text) for word in _WORD.findall(piece)]
-        if words and _prefix_last(text):
-            return _Terms(frozenset(words[:-1]), words[-1])
-        return _Terms(frozenset(words), None)
+        prefix = words.pop() if words and _prefix_last(text) else None
+        whole = [re.escape(word) for word in sorted(set(words) - {""})]
+        # A word is whole when no word character comes before or after it.
+        starts = [f"{word}(?!{_W})(?<!{_W}{word})" for word in whole]
+        every = [f"{word}(?!{_W})" for word in whole]
+        if prefix is not None:
+            starts.append(f"{re.escape(prefix)}(?<!{_W}{re.escape(prefix)})")
+            every.append(f"{re.escape(prefix)}{_W}*")
+        return _Terms(
+            frozenset(words),
+            prefix,
+            tuple(re.compile(start) for start in starts),
+            re.compile(f"(?<!{_W})(?:{'|'.join(every)})" if every else "(?!)"),
+        )
 
     def match(self, word: str) -> bool:
         folded = _fold(word)
         return folded in self.words or (self.prefix is not None and folded.startswith(self.prefix))
+
+    def find(self, text: str) -> int:
+        """Where the first matching word of ``text`` starts (0 when none matches).
+
+        Piece by piece, so a match early in a long text costs folding only the first
+        piece: folding anything but ASCII costs about 70 ns a character."""
+        for offset, piece in _pieces_of(text):
+            found = self._find_in(piece)
+            if found is not None:
+                return offset + found
+        return 0
+
+    def _find_in(self, text: str) -> int | None:
+        """Regular expressions over the folded text when folding keeps the indexes, else
+        word by word: several times slower, linear all the same."""
+        folded = _fold_text(text)
+        if folded is None:
+            return next((m.start() for m in _WORD.finditer(text) if self.match(m.group())), None)
+        if len(self.starts) > _SEPARATE_SEARCHES:  # one pass, however long the query
+            first = self.every.search(folded)
+            return first.start() if first else None
+        found = [m.start() for m in (start.search(folded) for start in self.starts) if m]
+        return min(found, default=None)
+
+    def mark(self, text: str) -> str:
+        """``text`` with every matching word between ``MATCH_START`` and ``MATCH_END``."""
+        folded = _fold_text(text)
+        if folded is None:
+            return _WORD.sub(
+                lambda m: (
+                    f"{MATCH_START}{m.group()}{MATCH_END}" if self.match(m.group()) else m.group()
+                ),
+                text,
+            )
+        pieces: list[str] = []
+        done = 0
+        for found in self.every.finditer(folded):
+            start, end = found.span()
+            pieces += (text[done:start], MATCH_START, text[start:end], MATCH_END)
+            done = end
+        pieces.append(text[done:])
+        return "".join(pieces)
 
 
 def snippet(text: str, query: str) -> str:
@@ -106,7 +242,7 @@ def snippet(text: str, query: str) -> str:
 
 
 def _snippet(text: str, terms: _Terms) -> str:
-    first = next((m.start() for m in _WORD.finditer(text) if terms.match(m.group())), 0)
+    first = terms.find(text)
     start = max(0, first - SNIPPET_BEFORE)
     if start:  # begin after a space, not inside a word
         gap = _SPACE.search(text, start, first)
@@ -115,16 +251,13 @@ def _snippet(text: str, terms: _Terms) -> str:
     if end < len(text):  # end at a space after the match, not inside a word
         cut = max(text.rfind(" ", first, end), text.rfind("\n", first, end))
         end = cut if cut > first else end
-    window = _SPACE.sub(" ", text[start:end]).strip()
-    marked = _WORD.sub(
-        lambda m: f"{MATCH_START}{m.group()}{MATCH_END}" if terms.match(m.group()) else m.group(),
-        window,
-    )
+    marked = terms.mark(_SPACE.sub(" ", text[start:end]).strip())
     return (ELLIPSIS if start else "") + marked + (ELLIPSIS if end < len(text) else "")
 
 
 def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
-    """Title matches first (best first), then message matches (best first), ``limit`` in all.
+    """Title matches (the most recently active conversation first), then message
+    matches (the most recently stored first), ``limit`` in all.
 
     Conversations in the trash are left out.
     """
@@ -137,19 +270,14 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
             conversation_id=row[0],
             conversation_title=row[1],
             message_id=None,
-            snippet=row[2],
+            snippet=terms.mark(row[1]),
             role=None,
-            created_at=from_iso(row[3]),
+            created_at=from_iso(row[2]),
         )
-        for row in connection.execute(
-            "SELECT c.id, c.title, highlight(conversations_fts, 0, ?, ?), c.created_at"
-            " FROM conversations_fts JOIN conversations AS c"
-            " ON c.seq = conversations_fts.rowid"
-            " WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL"
-            " ORDER BY rank LIMIT ?",
-            (MATCH_START, MATCH_END, query, limit),
-        )
+        for row in connection.execute(_TITLES, (query, limit))
     ]
+    if len(hits) == limit:
+        return hits
     hits.extend(
         SearchHit(
             conversation_id=row[0],
@@ -159,13 +287,6 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
             role=Role(row[4]),
             created_at=from_iso(row[5]),
         )
-        for row in connection.execute(
-            "SELECT m.conversation_id, c.title, m.id, m.content, m.role, m.created_at"
-            " FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid"
-            " JOIN conversations AS c ON c.id = m.conversation_id"
-            " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL"
-            " ORDER BY rank LIMIT ?",
-            (query, limit - len(hits)),
-        )
+        for row in connection.execute(_MESSAGES, (query, limit - len(hits)))
     )
     return hits

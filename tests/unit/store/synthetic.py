@@ -2,12 +2,18 @@
 
 Text follows a Zipf law over common English words, technical words and made-up words,
 so prefixes such as "t" or "th" match most messages (the worst case for search as you
-type) while a rare word matches a handful. Everything goes through
+type) while a rare word matches a handful. By default messages have fixed lengths (15
+words for a question, 100 for an answer) and titles are four words and a number;
+``realistic`` draws lengths like a real chat's (log-normal: a question about 30 words on
+average, an answer about 280, a few answers of thousands) and titles like generated ones
+(two to five words, no common word such as "the" or "how"). Everything goes through
 ``ConversationStore.import_conversations`` (one transaction, ``executemany``).
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -38,34 +44,50 @@ TECHNICAL = _words(
     " kubernetes docker deploy container cluster pod service network latency cache memory"
     " thread async await loop event signal widget window layout sidebar search snippet"
     " recipe lyon bouchon cheese wine travel museum train hotel budget itinerary weather"
+    " deployment 500 404 200 8080"
 )
 RARE_WORD = "zanzibarite"  # in exactly RARE_COUNT messages
 RARE_COUNT = 7
+# Log-normal word counts (median, sigma, cap) when lengths vary: mean = median * e^(σ²/2).
+QUESTION_WORDS = (20, 0.9, 600)
+ANSWER_WORDS = (220, 0.7, 4000)
 
 
 def _made_up_words(rng: random.Random, count: int) -> list[str]:
     syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "zen", "dar", "pel", "qui"]
-    words = set()
+    words: set[str] = set()
     while len(words) < count:
         words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
     return sorted(words)
+
+
+def _length(rng: random.Random, median: int, sigma: float, cap: int) -> int:
+    return max(1, min(cap, round(rng.lognormvariate(math.log(median), sigma))))
 
 
 class _Vocabulary:
     def __init__(self, rng: random.Random) -> None:
         self.words = [*COMMON, *TECHNICAL, *_made_up_words(rng, 20_000)]
         weights = [1 / (rank + 1) for rank in range(len(self.words))]
-        self._cumulative: list[float] = []
-        total = 0.0
-        for weight in weights:
-            total += weight
-            self._cumulative.append(total)
+        self._cumulative = list(itertools.accumulate(weights))
         self._rng = rng
 
     def text(self, words: int) -> str:
         picked = self._rng.choices(self.words, cum_weights=self._cumulative, k=words)
         sentences = [" ".join(picked[i : i + 12]).capitalize() for i in range(0, words, 12)]
         return ". ".join(sentences) + "."
+
+    def title(self) -> str:
+        """Two to five words, none of the common ones, like a generated title."""
+        start = len(COMMON)
+        picked = self._rng.choices(
+            self.words[start:],
+            cum_weights=[
+                weight - self._cumulative[start - 1] for weight in self._cumulative[start:]
+            ],
+            k=self._rng.randint(2, 5),
+        )
+        return " ".join(picked).capitalize()
 
 
 def conversations(
@@ -75,6 +97,7 @@ def conversations(
     seed: int = 7,
     newest: datetime | None = None,
     spacing: timedelta = timedelta(hours=3),
+    realistic: bool = False,
 ) -> Iterator[tuple[Conversation, list[Message]]]:
     """``count`` conversations, each a single branch of alternating user/assistant messages.
 
@@ -95,7 +118,11 @@ def conversations(
         parent: str | None = None
         for index in range(messages_per_conversation):
             role = Role.USER if index % 2 == 0 else Role.ASSISTANT
-            text = vocabulary.text(15 if role is Role.USER else 100)
+            if realistic:
+                words = _length(rng, *(QUESTION_WORDS if role is Role.USER else ANSWER_WORDS))
+            else:
+                words = 15 if role is Role.USER else 100
+            text = vocabulary.text(words)
             if serial in rare:
                 text += f" {RARE_WORD}"
             message = Message(
@@ -109,11 +136,14 @@ def conversations(
             messages.append(message)
             parent = message.id
             serial += 1
-        title = " ".join(vocabulary.text(4).rstrip(".").split()[:4])
+        if realistic:
+            title = vocabulary.title()
+        else:
+            title = " ".join(vocabulary.text(4).rstrip(".").split()[:4]) + f" {number}"
         yield (
             Conversation(
                 id=conversation_id,
-                title=f"{title} {number}",
+                title=title,
                 created_at=first,
                 updated_at=updated,
                 model="mistral-large-latest",
@@ -132,6 +162,7 @@ def fill(
     seed: int = 7,
     newest: datetime | None = None,
     spacing: timedelta = timedelta(hours=3),
+    realistic: bool = False,
 ) -> None:
     """Write ``count`` synthetic conversations, ``batch`` per transaction."""
     pending: list[tuple[Conversation, list[Message]]] = []
@@ -141,6 +172,7 @@ def fill(
         seed=seed,
         newest=newest,
         spacing=spacing,
+        realistic=realistic,
     ):
         pending.append(item)
         if len(pending) == batch:

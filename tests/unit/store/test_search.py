@@ -1,14 +1,20 @@
-"""Full-text search: what is found, what is not (yet), and hostile input."""
+"""Full-text search: what is found, in which order, what is not (yet), and hostile input."""
 
 from __future__ import annotations
 
+import random
+import re
+import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
 from app.domain.messages import MessageStatus, Role
-from app.store import MATCH_END, MATCH_START, ConversationStore
-from app.store.search import ELLIPSIS, match_query, snippet
+from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore
+from app.store import db as db_module
+from app.store.schema import MIGRATIONS
+from app.store.search import _WORD, ELLIPSIS, _Terms, match_query, snippet
 
 
 def _chat(store: ConversationStore, title: str, *texts: str) -> list[str]:
@@ -158,10 +164,68 @@ def test_phrases_with_punctuation_match_adjacent_words(store: ConversationStore)
 def test_limit_caps_the_total(store: ConversationStore) -> None:
     for number in range(5):
         _chat(store, f"walrus {number}", "walrus facts")
-    assert len(store.search("walrus", limit=3)) == 3
-    assert len(store.search("walrus", limit=7)) == 7
+    assert [h.message_id for h in store.search("walrus", limit=3)] == [None] * 3
+    seven = store.search("walrus", limit=7)
+    assert [h.message_id is None for h in seven] == [True] * 5 + [False] * 2
     assert len(store.search("walrus")) == 10
     assert store.search("walrus", limit=0) == []
+
+
+def _set_updated(store: ConversationStore, conversation_id: str, when: str) -> None:
+    store.connection.execute(
+        "UPDATE conversations SET updated_at = ? WHERE id = ?", (when, conversation_id)
+    )
+
+
+def test_titles_come_most_recently_active_first(store: ConversationStore) -> None:
+    # Ranking by relevance would put the shortest title first; recency decides.
+    old, _ = _chat(store, "Walrus", "walrus facts")
+    new, _ = _chat(store, "Walrus walrus walrus and more", "more walrus facts")
+    middle, _ = _chat(store, "About a walrus", "unrelated")
+    _set_updated(store, old, "2025-01-01T00:00:00.000Z")
+    _set_updated(store, middle, "2025-06-01T00:00:00.000Z")
+    _set_updated(store, new, "2026-01-01T00:00:00.000Z")
+    titles = [h.conversation_id for h in store.search("walr") if h.message_id is None]
+    assert titles == [new, middle, old]
+
+
+def test_messages_come_most_recently_stored_first(store: ConversationStore) -> None:
+    # Newest first across conversations, whatever their titles' order; the number of
+    # matches in a message (what bm25 ranking rewarded) does not count.
+    first_conversation, one = _chat(store, "a", "walrus walrus walrus walrus")
+    _, two = _chat(store, "b", "one walrus")
+    parent = store.current_path(first_conversation)[-1].id
+    three = store.add_message(
+        first_conversation, role=Role.ASSISTANT, content="the walrus again", parent_id=parent
+    ).id
+    assert [h.message_id for h in store.search("walrus")] == [three, two, one]
+    assert [h.message_id for h in store.search("walrus", limit=2)] == [three, two]
+
+
+def test_hits_in_the_trash_do_not_use_up_the_limit(store: ConversationStore) -> None:
+    live = [_chat(store, f"live {n}", f"narwhal {n}")[1] for n in range(4)]
+    for number in range(60):  # newer than every live hit
+        store.trash_conversation(_chat(store, "gone", f"narwhal {number}")[0])
+    assert [h.message_id for h in store.search("narwh", limit=3)] == live[::-1][:3]
+    assert [h.message_id for h in store.search("narwhal")] == live[::-1]
+
+
+def test_short_prefixes_find_words_of_every_length(store: ConversationStore) -> None:
+    # One to three characters come from the prefix index, four from merging words.
+    conversation_id, message_id = _chat(store, "Orchestration", "Kubernetes deployment")
+    for typed in ("k", "ku", "kub", "kube", "kubernetes d", "kubernetes dep", "kubernetes depl"):
+        assert [h.message_id for h in store.search(typed)] == [message_id], typed
+    assert [h.conversation_id for h in store.search("o")] == [conversation_id]
+    assert store.search("kubernetes x") == []
+
+
+def test_title_hits_mark_every_matching_word(store: ConversationStore) -> None:
+    _chat(store, "Café crème, os.path and the CAFE", "x")
+    [hit] = store.search("os.path caf")
+    assert hit.snippet == (
+        f"{MATCH_START}Café{MATCH_END} crème, {MATCH_START}os{MATCH_END}."
+        f"{MATCH_START}path{MATCH_END} and the {MATCH_START}CAFE{MATCH_END}"
+    )
 
 
 def test_match_query_quotes_every_piece() -> None:
@@ -218,3 +282,107 @@ def test_index_matches_the_tables_exactly_after_every_kind_of_write(
         store.connection.execute(
             f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"
         )
+
+
+def _first_word_by_word(text: str, terms: _Terms) -> int:
+    return next((m.start() for m in _WORD.finditer(text) if terms.match(m.group())), 0)
+
+
+def _marked_word_by_word(text: str, terms: _Terms) -> str:
+    return _WORD.sub(
+        lambda m: f"{MATCH_START}{m.group()}{MATCH_END}" if terms.match(m.group()) else m.group(),
+        text,
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_matches_are_where_word_by_word_folding_finds_them(seed: int) -> None:
+    # The fast path (regular expressions over the folded text) and the reference (fold
+    # each word, compare) find the same first match and mark the same words: accents,
+    # case, "ß", lone accents, "_", and characters that fold across a word's edge ("Ⓐ",
+    # a symbol, folds to "a"; "ͺ", a letter, to " ").
+    rng = random.Random(seed)
+    words = ["cafe", "CAFÉ", "Café", "résumé", "RESUME", "straße", "strasse", "e\u0301t\u00e9",
+             "naïve", "NAIVE", "x_y", "über", "Ǆemal", "ﬁle", "file", "한국어", "ΣΟΦΙΑ", "σοφια",
+             "42", "4²", "a", "the", "Ⓐcafe", "xͺcafe"]  # fmt: skip
+    separators = [" ", "  ", "\n", ", ", ".", "-", "_", "'", "(", "\u00a0"]
+    for _ in range(300):
+        text = "".join(
+            rng.choice(words) + rng.choice(separators) for _ in range(rng.randint(0, 12))
+        )
+        query = " ".join(rng.choice(words) for _ in range(rng.randint(1, 2)))
+        query = query[: rng.randint(1, len(query))]
+        terms = _Terms.of(query)
+        assert terms.find(text) == _first_word_by_word(text, terms), (text, query)
+        assert terms.mark(text) == _marked_word_by_word(text, terms), (text, query)
+
+
+def test_the_first_match_in_a_long_text_is_found_across_pieces() -> None:
+    # Long texts are folded piece by piece (about 4,096 characters, cut before
+    # whitespace): a match where a blind cut would fall is found all the same, whether
+    # the text folds to the same length or not ("ß").
+    for before in ("été ", "straße "):
+        for shift in range(-8, 8):
+            text = before + ("mot " * 1100)[: 4090 + shift] + "zebre_x zebre"
+            text += " mot" * 2000
+            for query in ("zebre", "zeb", "mot zebre"):
+                terms = _Terms.of(query)
+                assert terms.find(text) == _first_word_by_word(text, terms), (query, shift)
+
+
+def test_the_first_match_in_a_long_accented_text_is_found_fast() -> None:
+    text = "Le café de la gare est fermé. " * 20_000 + "Le zèbre"
+    started = time.perf_counter()
+    cut = snippet(text, "zebre")
+    assert time.perf_counter() - started < 0.5
+    assert cut.endswith(f"Le {MATCH_START}zèbre{MATCH_END}")
+
+
+def _version_2_history(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A history file as version 2 wrote it: finished messages, a trashed conversation,
+    and an answer left streaming by a process that died."""
+    with monkeypatch.context() as patch:
+        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:2])
+        patch.setattr(db_module, "SCHEMA_VERSION", 2)
+        with ConversationStore.open(path) as store:
+            conversation_id, question, answer = _chat(
+                store, "Kubernetes notes", "How do I deploy?", "Apply the deployment."
+            )
+            store.trash_conversation(_chat(store, "Old deployment", "deploy it")[0])
+            store.connection.execute(
+                "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,"
+                " writer, created_at, updated_at) VALUES ('streamed', ?, ?, 'assistant',"
+                " 'a deployment half written', 'streaming', 'dead-writer',"
+                " '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+                (conversation_id, answer),
+            )
+            assert "prefix" not in _fts_sql(store.connection)
+    return {"conversation": conversation_id, "question": question, "answer": answer}
+
+
+def _fts_sql(connection: sqlite3.Connection) -> str:
+    rows = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE name IN ('messages_fts', 'conversations_fts')"
+    )
+    return " ".join(row[0] for row in rows)
+
+
+def test_version_3_rebuilds_the_indexes_with_prefixes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _version_2_history(db_path, monkeypatch)
+    with ConversationStore.open(db_path) as store:
+        connection = store.connection
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert re.findall(r"prefix = '1 2 3'", _fts_sql(connection)) == ["prefix = '1 2 3'"] * 2
+        # The answer left streaming was not copied into the index: recovery, which runs
+        # after the migration, marked it interrupted and the trigger indexed it once.
+        assert store.recovered_count == 1
+        for table in ("messages_fts", "conversations_fts"):
+            connection.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)")
+        hits = store.search("kubernetes n")
+        assert [(h.conversation_id, h.message_id) for h in hits] == [(ids["conversation"], None)]
+        hits = store.search("depl")
+        assert [h.message_id for h in hits] == ["streamed", ids["answer"], ids["question"]]
+        indexed = connection.execute("SELECT count(*) FROM messages_fts").fetchone()[0]
+        assert indexed == connection.execute("SELECT count(*) FROM messages").fetchone()[0]

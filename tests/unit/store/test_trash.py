@@ -213,7 +213,6 @@ def test_the_trash_survives_reopening(db_path: Path) -> None:
 def test_a_version_1_history_is_migrated_with_nothing_in_the_trash(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert SCHEMA_VERSION == 2
     with monkeypatch.context() as patch:
         patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:1])
         patch.setattr(db_module, "SCHEMA_VERSION", 1)
@@ -230,9 +229,11 @@ def test_a_version_1_history_is_migrated_with_nothing_in_the_trash(
             connection.close()
 
     with ConversationStore.open(db_path) as store:
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        version = store.connection.execute("PRAGMA user_version").fetchone()[0]
+        assert version == SCHEMA_VERSION
         [conversation] = store.list_conversations()
         assert (conversation.id, conversation.deleted_at) == ("old1", None)
+        assert [hit.conversation_id for hit in store.search("versi")] == ["old1"]
         indexes = {
             row[0]
             for row in store.connection.execute(

@@ -1,8 +1,8 @@
-"""Sidebar timings on a large history (not part of the test run).
+"""Sidebar timings on a large history (a script, not a test).
 
-    QT_QPA_PLATFORM=offscreen python -m tests.unit.ui.sidebar.bench_sidebar --path FILE
+    QT_QPA_PLATFORM=offscreen python -m tests.benchmarks.bench_sidebar --path FILE
 
-FILE is a history such as ``tests.unit.store.bench_search`` builds (10,000
+FILE is a history such as ``tests.benchmarks.bench_search`` builds (10,000
 conversations, 200,000 messages). Prints start-up time, the cost of reading every
 page and of moving one row, and search latency as seen by a person typing: from the
 last keystroke to the results on screen, through the debounce and the worker thread,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain.messages import Role
 from app.store import ConversationStore
 from app.ui.sidebar import Sidebar
-from tests.unit.store.bench_search import TYPED
+from tests.benchmarks.bench_search import TYPED
 
 
 def _wait(application: QApplication, condition: object, timeout: float = 30.0) -> None:
