@@ -156,7 +156,7 @@ class MessageOutline:
     role: Role
     created_at: datetime
     status: MessageStatus
-    length: int  # characters of its text
+    length: int  # size of its text in UTF-8 bytes (cheap to read), for layout estimates
 
 
 @dataclass(frozen=True, slots=True)

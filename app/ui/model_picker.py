@@ -71,9 +71,7 @@ class ModelPicker(QWidget):
                 tip = f"Deprecated {state} {card.deprecation.date().isoformat()}"
                 if card.replacement:
                     tip += f"; replacement: {card.replacement}"
-                self.combo.setItemData(
-                    self.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
-                )
+                self.combo.setItemData(self.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         index = names.index(self._current) if self._current in names else -1
         self.combo.setCurrentIndex(index)
         self.combo.blockSignals(False)

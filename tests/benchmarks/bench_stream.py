@@ -106,8 +106,11 @@ class UiRun:
         marks.append(started)
         pane._on_send("Explain the write-ahead log")
         await finished.wait()
-        # The final render happens in the window's own answer_finished slot, connected
-        # before ours; let the last frame paint too.
+        # The answer counts as shown once the transcript has rendered all of it (a
+        # stream faster than rendering finishes over the next frames) and painted it.
+        transcript = pane.transcript
+        while transcript.rendering:
+            await asyncio.sleep(0.001)
         self.window.repaint()  # type: ignore[attr-defined]
         elapsed = time.perf_counter() - started
         self.sampler.stop()

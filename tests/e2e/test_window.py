@@ -21,9 +21,7 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
     x_display: str, fake_mistral: FakeMistral, tmp_path: Path
 ) -> None:
     answer = "Lyon sits where the Rhône meets the Saône. " * 5
-    fake_mistral.enqueue(
-        Reply(text=answer.strip(), delay=0.02), Reply(text="Lyon and its rivers")
-    )
+    fake_mistral.enqueue(Reply(text=answer.strip(), delay=0.02), Reply(text="Lyon and its rivers"))
     cli = make_cli(tmp_path, fake_mistral.base_url)
     env = {**cli.env, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
     env.pop("PYTHON_KEYRING_BACKEND", None)

@@ -37,8 +37,12 @@ def x_display() -> Iterator[str]:
     )
     env = {**os.environ, "DISPLAY": display}
     deadline = time.monotonic() + 10
-    while subprocess.run(["xdotool", "getdisplaygeometry"], env=env, capture_output=True,
-                         check=False).returncode != 0:
+    while (
+        subprocess.run(
+            ["xdotool", "getdisplaygeometry"], env=env, capture_output=True, check=False
+        ).returncode
+        != 0
+    ):
         if time.monotonic() > deadline or server.poll() is not None:
             server.kill()
             pytest.fail("Xvfb did not start")

@@ -115,8 +115,9 @@ class MessageItem(QFrame):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 6, 0, 6)
         self._layout.setSpacing(4)
+        self._status: QFrame | None = None
+        self._switcher: QWidget | None = None
         self._build_body()
-        self._build_status()
         self._build_footer()
         self._editor: _EditBox | None = None
         self._finishing = False  # finished, but its text is still being rendered
@@ -144,7 +145,11 @@ class MessageItem(QFrame):
         self._layout.addLayout(self._body)
 
     def _build_status(self) -> None:
-        """The panel that says why an answer stopped, with Retry and Continue."""
+        """The panel that says why an answer stopped, with Retry and Continue.
+
+        Built only for the answers that need it: most never do, and every widget
+        costs time when a long conversation opens.
+        """
         self._status = QFrame()
         self._status.setObjectName("statusPanel")
         row = QHBoxLayout(self._status)
@@ -161,7 +166,8 @@ class MessageItem(QFrame):
         row.addWidget(self._status_label, 1)
         row.addWidget(self._retry)
         row.addWidget(self._continue)
-        self._layout.addWidget(self._status)
+        # Between the text and the footer (the footer is the last item of the layout).
+        self._layout.insertWidget(self._layout.count() - 1, self._status)
 
     def _build_footer(self) -> None:
         """Branch switcher and actions: icon buttons, each with an accessible name."""
@@ -169,12 +175,6 @@ class MessageItem(QFrame):
         self._footer = QHBoxLayout()
         self._footer.setContentsMargins(0, 0, 0, 0)
         self._footer.setSpacing(2)
-        self._previous = _tool_button("chevron-left", "Previous version", "previousBranch")
-        self._previous.clicked.connect(lambda: self.branch_requested.emit(self.message.id, -1))
-        self._branch_label = QLabel()
-        self._branch_label.setObjectName("branchLabel")
-        self._next = _tool_button("chevron-right", "Next version", "nextBranch")
-        self._next.clicked.connect(lambda: self.branch_requested.emit(self.message.id, 1))
         self._copy = _tool_button("copy", "Copy as Markdown", "copyMessage")
         self._copy.clicked.connect(self.copy_markdown)
         if user:
@@ -184,11 +184,28 @@ class MessageItem(QFrame):
         else:
             self._action = _tool_button("regenerate", "Regenerate this answer", "regenerate")
             self._action.clicked.connect(lambda: self.regenerate_requested.emit(self.message.id))
-        for widget in (self._previous, self._branch_label, self._next, self._copy, self._action):
+        for widget in (self._copy, self._action):
             self._footer.addWidget(widget)
         if not user:
             self._footer.addStretch(1)
         self._layout.addLayout(self._footer)
+
+    def _build_switcher(self) -> None:
+        """The "‹ 2/3 ›" switcher, built for messages that have alternatives."""
+        self._switcher = QWidget()
+        row = QHBoxLayout(self._switcher)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        self._previous = _tool_button("chevron-left", "Previous version", "previousBranch")
+        self._previous.clicked.connect(lambda: self.branch_requested.emit(self.message.id, -1))
+        self._branch_label = QLabel()
+        self._branch_label.setObjectName("branchLabel")
+        self._next = _tool_button("chevron-right", "Next version", "nextBranch")
+        self._next.clicked.connect(lambda: self.branch_requested.emit(self.message.id, 1))
+        for widget in (self._previous, self._branch_label, self._next):
+            row.addWidget(widget)
+        # Before Copy: after the stretch of a question, first for an answer.
+        self._footer.insertWidget(self._footer.indexOf(self._copy), self._switcher)
 
     # -- content ------------------------------------------------------------------------
 
@@ -252,9 +269,14 @@ class MessageItem(QFrame):
     def set_branch(self, branch: tuple[int, int]) -> None:
         self._branch = branch
         index, count = branch
-        visible = count > 1
-        for widget in (self._previous, self._branch_label, self._next):
-            widget.setVisible(visible)
+        if count <= 1:
+            if self._switcher is not None:
+                self._switcher.setVisible(False)
+            return
+        if self._switcher is None:
+            self._build_switcher()
+        assert self._switcher is not None
+        self._switcher.setVisible(True)
         self._branch_label.setText(f"{index + 1} / {count}")
         self._branch_label.setAccessibleName(f"Version {index + 1} of {count}")
         self._previous.setEnabled(index > 0)
@@ -266,8 +288,12 @@ class MessageItem(QFrame):
         problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED)
         cut = message.finish_reason in ("length", "model_length")
         if message.role is Role.USER or not (problem or cut):
-            self._status.setVisible(False)
+            if self._status is not None:
+                self._status.setVisible(False)
         else:
+            if self._status is None:
+                self._build_status()
+            assert self._status is not None
             if status is MessageStatus.INTERRUPTED:
                 text = message.error or "Stopped before the end."
             elif status is MessageStatus.ERROR:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QTextDocument, QTextOption, QWheelEvent
+from PySide6.QtGui import QColor, QPalette, QTextDocument, QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
 
 MATH_SCHEME = "maestrale-math"
@@ -48,7 +48,11 @@ class MessageText(QTextBrowser):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.viewport().setAutoFillBackground(False)
         self.setAutoFillBackground(False)
-        self.setStyleSheet("QTextBrowser { background: transparent; }")
+        # Transparent through the palette: a style sheet per message costs a re-polish
+        # of each one, noticeable when a long conversation opens.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(0, 0, 0, 0))
+        self.setPalette(palette)
         document = self.document()
         document.setDocumentMargin(2)
         document.documentLayout().documentSizeChanged.connect(self._on_size_changed)

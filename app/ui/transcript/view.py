@@ -25,6 +25,9 @@ COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat a
 SIDE_MARGIN = 24
 GAP = 8
 FRAME_MS = 16  # at most one repaint of a streaming answer per frame
+BUSY_FRAME_MS = 40  # when text arrives far faster than reading speed
+SLOW_FRAME_S = 0.004
+FRAME_SLICE_S = 0.010  # rendering time per frame at most
 FRAME_BUDGET_CHARS = 3000  # markdown rendered per frame at most (a few milliseconds)
 IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
@@ -290,32 +293,60 @@ class TranscriptView(QScrollArea):
     # -- streaming ----------------------------------------------------------------------
 
     def _on_frame(self) -> None:
+        """Render what streamed in since the last frame, within a time slice.
+
+        Rendering goes in pieces of at most FRAME_BUDGET_CHARS until FRAME_SLICE_S is
+        spent, so no frame stalls the window; text left over (a stream faster than
+        rendering) is taken up by the next frame, which then comes at once.
+        """
+        started = self._clock()
         changed = False
-        behind = False
+        behind = True
+        while behind and self._clock() - started < FRAME_SLICE_S:
+            pieces_changed, behind = self._render_pieces()
+            changed = changed or pieces_changed
+        if changed:
+            for message_id in list(self._streaming | self._behind | self._finishing):
+                entry = self._by_id.get(message_id)
+                if entry is not None:
+                    self._update_height(entry, follow=False)
+            if self._follow:
+                self.scroll_to_end()
+        # Behind: come back as soon as events (input, painting) have run. Otherwise a
+        # frame that took long means text arrives faster than anyone reads: repaint
+        # less often then; ordinary streams keep 60 frames a second.
+        if behind:
+            self._frame.setInterval(0)
+            self._frame.start()
+        elif self._clock() - started > SLOW_FRAME_S:
+            self._frame.setInterval(BUSY_FRAME_MS)
+        else:
+            self._frame.setInterval(FRAME_MS)
+
+    def _render_pieces(self) -> tuple[bool, bool]:
+        """One piece of each message waiting to render; (anything changed, still behind)."""
+        changed = behind = False
         for message_id in list(self._streaming | self._behind):
             entry = self._by_id.get(message_id)
             if entry is None or entry.item is None:
                 continue
             if entry.item.document.dirty or message_id in self._behind:
-                caught_up = entry.item.flush(budget=FRAME_BUDGET_CHARS)
-                if caught_up:
+                changed = True
+                if entry.item.flush(budget=FRAME_BUDGET_CHARS):
                     self._behind.discard(message_id)
                 else:
                     self._behind.add(message_id)
                     behind = True
-                changed = self._update_height(entry, follow=False) or changed
         for message_id in list(self._finishing):
             entry = self._by_id.get(message_id)
-            if entry is None or entry.item is None or entry.item.flush_final(FRAME_BUDGET_CHARS):
+            changed = True
+            if entry is None or entry.item is None:
+                self._finishing.discard(message_id)
+            elif entry.item.flush_final(FRAME_BUDGET_CHARS):
                 self._finishing.discard(message_id)
             else:
                 behind = True
-            if entry is not None:
-                changed = self._update_height(entry, follow=False) or changed
-        if changed and self._follow:
-            self.scroll_to_end()
-        if behind:
-            self._frame.start()
+        return changed, behind
 
     # -- layout -------------------------------------------------------------------------
 
@@ -522,6 +553,11 @@ class TranscriptView(QScrollArea):
             self.following_changed.emit(follow)
         self._jump.setVisible(not follow and bool(self._entries))
         self._place_jump()
+
+    @property
+    def rendering(self) -> bool:
+        """Streamed text is still waiting to be shown (a stream faster than rendering)."""
+        return bool(self._streaming or self._behind or self._finishing)
 
     @property
     def following(self) -> bool:

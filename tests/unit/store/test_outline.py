@@ -25,7 +25,7 @@ def test_outline_matches_the_messages_without_their_text(tmp_path: Path) -> None
     )
     outline = store.outline(conversation.id)
     assert [o.id for o in outline] == [m.id for m in store.messages(conversation.id)]
-    assert [o.length for o in outline] == [5, 10, 7]  # characters, not bytes
+    assert [o.length for o in outline] == [6, 10, 7]  # UTF-8 bytes: "é" counts 2
     assert outline[2].status is MessageStatus.INTERRUPTED
     tree = MessageTree(outline)
     assert [m.id for m in tree.siblings(first.id)] == [first.id, second.id]
