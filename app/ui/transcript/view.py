@@ -340,9 +340,7 @@ class TranscriptView(QScrollArea):
         for message_id in list(self._finishing):
             entry = self._by_id.get(message_id)
             changed = True
-            if entry is None or entry.item is None:
-                self._finishing.discard(message_id)
-            elif entry.item.flush_final(FRAME_BUDGET_CHARS):
+            if entry is None or entry.item is None or entry.item.flush_final(FRAME_BUDGET_CHARS):
                 self._finishing.discard(message_id)
             else:
                 behind = True
