@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"maestrale {__version__}")
     _global_options(parser, suppress=False)
     parser.add_argument("--model", metavar="ID", default=None, help="model for new chats")
+    # Internal: `maestrale quick` starts the app this way when none runs (hidden window,
+    # the quick prompt shown). Not part of the documented command line.
+    parser.add_argument("--start-quick", nargs="?", const="", default=None, help=argparse.SUPPRESS)
     common = argparse.ArgumentParser(add_help=False)
     _global_options(common, suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -28,9 +28,16 @@ from app.chat.controller import ChatController, NewChat
 from app.config import RuntimeConfig, load_config
 from app.log import setup_logging
 from app.presets import load_presets
+from app.quick.single_instance import (
+    InstanceServer,
+    SingleInstanceError,
+    instance_name,
+    send_to_running,
+)
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import Settings
+from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.db import set_aside
 from app.store.errors import DatabaseTooNew, DatabaseUnreadable, StoreError
@@ -167,7 +174,41 @@ class Application:
         self._settings_dialog: SettingsDialog | None = None
         if not self._has_key():
             self.pane.show_first_run()
+        self._build_desktop()
         return self.window
+
+    def _build_desktop(self) -> None:
+        """The quick prompt, the tray and the global shortcuts."""
+        from app.quick.desktop import QuickDesktop
+        from app.quick.templates import templates_path
+
+        paths = self.config.paths
+        self.desktop = QuickDesktop(
+            store=self.store,
+            controller=self.controller,
+            math=self.math,
+            window=self.window,
+            settings=self.config.settings,
+            templates_path=templates_path(paths.config_dir),
+            state=UiState(paths.config_dir / "state.json"),
+            new_chat=self._new_chat_defaults,
+            open_conversation=self.window.open_conversation,
+            conversation_changed=self.sidebar.conversation_changed,
+            report=self._report,
+            quit_app=self.quit,
+            dark=self.theme.is_dark,
+        )
+        self.window.close_hides = self.desktop.keeps_running_in_tray
+
+    def _report(self, message: str) -> None:
+        if self.window.isVisible():
+            Toast.show_message(self.window, message, timeout_ms=12000)
+        elif self.desktop.tray is not None:
+            self.desktop.tray.icon.showMessage("Maestrale", message)
+
+    def quit(self) -> None:
+        """End the application (from the tray, or a window closed for good)."""
+        self.closed.set()
 
     # -- pieces -------------------------------------------------------------------------
 
@@ -247,6 +288,7 @@ class Application:
         self.first_run.set_endpoint(self._endpoint_url(), settings.dialect)
         self.theme.apply_settings(settings)
         self.pane.composer.set_enter_sends(settings.enter_sends)
+        self.desktop.apply_settings(settings)
         self.runner.start(self.refresh_models(), name="models")
 
     def open_settings(self, page: str | None = None) -> None:
@@ -266,8 +308,10 @@ class Application:
             )
             dialog.settings_changed.connect(self.apply_settings)
             dialog.key_changed.connect(self._on_key_changed)
+            dialog.templates_changed.connect(self.desktop.set_templates)
             self._settings_dialog = dialog
         dialog = self._settings_dialog
+        dialog.quick_page.set_shortcut_note(self.desktop.shortcut_note, self.desktop.shortcut_tone)
         show_page = getattr(dialog, "show_page", None)
         if callable(show_page) and page:
             show_page(page)
@@ -338,6 +382,8 @@ class Application:
         self._shut_down = True
         await self.controller.shutdown()
         self.pane.transcript.clear()  # nothing may read the history once it is closed
+        self.desktop.quick.transcript.clear()
+        self.desktop.close()
         self.sidebar.shutdown()
         self.math.shutdown()
         self.store.close()
@@ -372,6 +418,37 @@ def _close_on_signals(window: MainWindow) -> object:
     return (reader, writer, notifier)
 
 
+def _become_the_instance(
+    config: RuntimeConfig, start_quick: str | None
+) -> tuple[InstanceServer | None, int | None]:
+    """Listen as the one Maestrale of this history, or hand over to the one that runs.
+
+    Returns the server (None when hand-over is impossible here) and, when this process
+    must end at once, its exit status.
+    """
+    name = instance_name(config.paths.data_dir)
+    server = InstanceServer(name)
+    try:
+        if server.listen():
+            return server, None
+    except SingleInstanceError:
+        log.warning("Running without single-instance hand-over", exc_info=True)
+        return None, None
+    # Another Maestrale runs on this history: hand over to it and leave.
+    if start_quick is not None:
+        delivered = send_to_running(name, "quick", {"template": start_quick or None})
+    else:
+        delivered = send_to_running(name, "show", {})
+    if delivered:
+        return None, 0
+    print(
+        "maestrale: another Maestrale is running on this history but does not answer; "
+        "close it (or end its process) and try again.",
+        file=sys.stderr,
+    )
+    return None, 1
+
+
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     """Open the window; returns the exit status once it is closed."""
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -387,6 +464,10 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     config = load_config(
         environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
     )
+    start_quick = getattr(args, "start_quick", None)
+    server, status = _become_the_instance(config, start_quick)
+    if status is not None:
+        return status
     import qasync  # type: ignore[import-untyped]
 
     loop = qasync.QEventLoop(app)
@@ -400,12 +481,20 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     except StoreError:
         log.warning("Could not empty the trash", exc_info=True)
     window = application.build(store)
+    if server is not None:
+        server.command_received.connect(application.desktop.on_command)
     for problem in config.problems:
         log.warning("%s", problem)
-    window.show()
-    # After the first paint: the model list and warm-up are not worth a slower start.
+    if start_quick is None:
+        window.show()
+        application.pane.focus_composer()  # type at once, as in every chat app
+    else:
+        # Started by `maestrale quick`: only the quick prompt shows.
+        application.desktop.summon(start_quick or None, run=True)
+    # After the first paint: the model list, warm-up and global shortcuts are not worth
+    # a slower start.
     QTimer.singleShot(300, application.start_background)
-    application.pane.focus_composer()  # type at once, as in every chat app
+    QTimer.singleShot(300, application.desktop.start_hotkeys)
     # Everything built so far lives as long as the window: keep it out of the garbage
     # collector's full passes, which would otherwise stall streaming now and then.
     gc.freeze()
@@ -414,6 +503,8 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         loop.run_until_complete(application.closed.wait())
         loop.run_until_complete(application.shutdown())
         loop.run_until_complete(loop.shutdown_asyncgens())
+    if server is not None:
+        server.close()
     del keep
     return 0
 

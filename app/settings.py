@@ -121,6 +121,20 @@ class Settings:
         "true: Enter sends the message and Shift+Enter starts a new line; false: "
         "Ctrl+Enter sends and Enter starts a new line.",
     )
+    quick_shortcut: str = _option(
+        "Ctrl+Alt+Space",
+        "Keys that open the quick prompt window from any program, written like "
+        "'Ctrl+Alt+Space' (modifiers Ctrl, Alt, Shift, Meta and one key); empty for none.",
+    )
+    close_to_tray: bool = _option(
+        False,
+        "Closing the window keeps Maestrale in the tray so shortcuts keep working "
+        "(quit from the tray menu or with Ctrl+Q).",
+    )
+    notify_when_hidden: bool = _option(
+        True,
+        "Show a desktop notification when an answer finishes while Maestrale's windows are hidden.",
+    )
 
     @property
     def chat_params(self) -> ChatParams:

@@ -35,6 +35,7 @@ class NewChat:
     model: str
     system_prompt: str | None = None
     params: ChatParams = field(default_factory=ChatParams)
+    kind: str = "chat"  # "quick" for the quick prompt's exchanges
 
 
 class ChatController(QObject):
@@ -103,6 +104,7 @@ class ChatController(QObject):
                 model=new_chat.model,
                 system_prompt=new_chat.system_prompt,
                 params=new_chat.params,
+                kind=new_chat.kind,
             )
             conversation_id = conversation.id
             self.conversation_created.emit(conversation_id)

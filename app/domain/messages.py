@@ -173,3 +173,5 @@ class Conversation:
     title_is_custom: bool = False
     deleted_at: datetime | None = None
     """When it was moved to the trash; ``None`` for a conversation in use."""
+    kind: str = "chat"
+    """``"chat"``, or ``"quick"`` for an exchange from the quick prompt window."""

@@ -20,12 +20,16 @@ from app.store.errors import (
     MessageNotFound,
     StoreError,
 )
+from app.store.kinds import CONVERSATION_KINDS, KIND_CHAT, KIND_QUICK
 from app.store.schema import SCHEMA_VERSION
 from app.store.search import MATCH_END, MATCH_START, SearchHit
 from app.store.transfer import ImportReport, export_json, export_markdown, import_file
 
 __all__ = [
+    "CONVERSATION_KINDS",
     "INTERRUPTED_ERROR",
+    "KIND_CHAT",
+    "KIND_QUICK",
     "MATCH_END",
     "MATCH_START",
     "SCHEMA_VERSION",

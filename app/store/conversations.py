@@ -30,6 +30,7 @@ from app.domain.tree import MessageTree
 from app.store import rows as _rows
 from app.store.db import StoreConnection, open_database, translate_error
 from app.store.errors import AmbiguousConversation, ConversationNotFound, MessageNotFound
+from app.store.kinds import KIND_CHAT, check_kind
 from app.store.search import SearchHit
 from app.store.search import search as _search
 
@@ -152,7 +153,14 @@ class ConversationStore:
         created_at: datetime | None = None,
         title_is_custom: bool = False,
         pinned: bool = False,
+        kind: str = KIND_CHAT,
     ) -> Conversation:
+        """Store a new conversation without messages; ``kind`` is ``"chat"`` or ``"quick"``.
+
+        Raises:
+            ValueError: an unknown ``kind``.
+        """
+        check_kind(kind)
         moment = created_at or utc_now()
         conversation = Conversation(
             id=conversation_id or uuid.uuid4().hex,
@@ -164,6 +172,7 @@ class ConversationStore:
             params=params,
             pinned=pinned,
             title_is_custom=title_is_custom,
+            kind=kind,
         )
         with self._transaction() as db:
             _rows.insert_conversation(db, conversation)
@@ -216,18 +225,20 @@ class ConversationStore:
         offset: int = 0,
         pinned_first: bool = False,
         pinned: bool | None = None,
+        kind: str | None = None,
     ) -> list[Conversation]:
         """Newest activity first (pinned ones before the rest when ``pinned_first``).
 
         Conversations in the trash are left out. ``pinned`` keeps only the pinned
-        (``True``) or only the unpinned (``False``) ones.
+        (``True``) or only the unpinned (``False``) ones; ``kind`` only the chats
+        (``"chat"``) or the quick exchanges (``"quick"``); ``None`` keeps all.
         """
         order = (
             "pinned DESC, updated_at DESC, seq DESC"
             if pinned_first
             else ("updated_at DESC, seq DESC")
         )
-        where, values = _live_where(pinned)
+        where, values = _live_where(pinned, kind)
         rows = self._db.execute(
             f"{_rows.SELECT_CONVERSATIONS} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             (*values, -1 if limit is None else limit, offset),
@@ -235,9 +246,9 @@ class ConversationStore:
         return [_rows.conversation(row) for row in rows]
 
     @_guarded
-    def count_conversations(self, *, pinned: bool | None = None) -> int:
-        """How many conversations ``list_conversations(pinned=pinned)`` would return."""
-        where, values = _live_where(pinned)
+    def count_conversations(self, *, pinned: bool | None = None, kind: str | None = None) -> int:
+        """How many conversations ``list_conversations(pinned=..., kind=...)`` would return."""
+        where, values = _live_where(pinned, kind)
         query = f"SELECT count(*) FROM conversations WHERE {where}"  # noqa: S608
         return int(self._db.execute(query, values).fetchone()[0])
 
@@ -264,6 +275,23 @@ class ConversationStore:
         self._update_one(
             "UPDATE conversations SET pinned = ? WHERE id = ?",
             (int(pinned), conversation_id),
+            conversation_id,
+        )
+
+    @_guarded
+    def set_kind(self, conversation_id: str, kind: str) -> None:
+        """Make the conversation a chat (``"chat"``) or a quick exchange (``"quick"``).
+
+        "Continue in Maestrale" turns a quick exchange into a chat. Its last activity
+        (``updated_at``) stays as it was: the next message moves it up.
+
+        Raises:
+            ConversationNotFound: it does not exist.
+            ValueError: an unknown ``kind``.
+        """
+        self._update_one(
+            "UPDATE conversations SET kind = ? WHERE id = ?",
+            (check_kind(kind), conversation_id),
             conversation_id,
         )
 
@@ -381,7 +409,8 @@ class ConversationStore:
         copy shows the same branch as the original. The title is ``title`` or
         "<original title> (copy)", and counts as chosen by the user. A message still
         streaming is copied as interrupted: nothing will finish the copy. The copy is
-        written in one transaction, is not pinned, and is new (at the top of the list).
+        written in one transaction, is not pinned, is new (at the top of the list), and
+        keeps the original's kind (a copy of a quick exchange is listed under "Quick").
         """
         with self._transaction() as db:
             original = self.get_conversation(conversation_id)
@@ -732,8 +761,12 @@ def _message_owners(db: sqlite3.Connection, message_ids: Sequence[str]) -> dict[
     return owners
 
 
-def _live_where(pinned: bool | None) -> tuple[str, tuple[int, ...]]:
-    """A WHERE condition for conversations not in the trash (and pinned or not)."""
-    if pinned is None:
-        return _LIVE, ()
-    return f"{_LIVE} AND pinned = ?", (int(pinned),)
+def _live_where(pinned: bool | None, kind: str | None) -> tuple[str, tuple[int | str, ...]]:
+    """A WHERE condition for conversations not in the trash (pinned or not, of a kind)."""
+    where = _LIVE
+    values: tuple[int | str, ...] = ()
+    if pinned is not None:
+        where, values = f"{where} AND pinned = ?", (*values, int(pinned))
+    if kind is not None:
+        where, values = f"{where} AND kind = ?", (*values, check_kind(kind))
+    return where, values

@@ -26,6 +26,7 @@ from app.domain.messages import (
     from_iso,
 )
 from app.domain.tree import MessageTree
+from app.store.kinds import CONVERSATION_KINDS, KIND_CHAT
 
 EXPORT_FORMAT = "maestrale-export"
 EXPORT_VERSION = 1
@@ -107,6 +108,8 @@ def _maestrale_conversation(
         pinned=item.get("pinned") is True,
         current_leaf_id=leaf,
         title_is_custom=item.get("title_is_custom") is True,
+        # Exports older than quick exchanges have no "kind": they hold chats.
+        kind=kind if (kind := item.get("kind")) in CONVERSATION_KINDS else KIND_CHAT,
     )
     return conversation, messages
 

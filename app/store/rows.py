@@ -18,10 +18,11 @@ from app.domain.messages import (
     from_iso,
     to_iso,
 )
+from app.store.kinds import KIND_CHAT, check_kind
 
 CONVERSATION_COLUMNS = (
     "id, title, created_at, updated_at, model, system_prompt, params, pinned,"
-    " current_leaf_id, title_is_custom, deleted_at"
+    " current_leaf_id, title_is_custom, deleted_at, kind"
 )
 MESSAGE_COLUMNS = (
     "id, conversation_id, parent_id, role, content, created_at, status, model, error,"
@@ -33,24 +34,30 @@ SELECT_MESSAGES = f"SELECT {MESSAGE_COLUMNS} FROM messages"  # noqa: S608
 
 
 def insert_conversation(db: sqlite3.Connection, conversation: Conversation) -> None:
-    db.execute(
-        "INSERT INTO conversations (id, title, title_is_custom, model, system_prompt, params,"
-        " pinned, created_at, updated_at, current_leaf_id, deleted_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            conversation.id,
-            conversation.title,
-            int(conversation.title_is_custom),
-            conversation.model,
-            conversation.system_prompt,
-            dumps(conversation.params.to_json()),
-            int(conversation.pinned),
-            to_iso(conversation.created_at),
-            to_iso(conversation.updated_at),
-            conversation.current_leaf_id,
-            to_iso(conversation.deleted_at) if conversation.deleted_at else None,
-        ),
+    columns = (
+        "id, title, title_is_custom, model, system_prompt, params, pinned, created_at,"
+        " updated_at, current_leaf_id, deleted_at"
     )
+    values: list[Any] = [
+        conversation.id,
+        conversation.title,
+        int(conversation.title_is_custom),
+        conversation.model,
+        conversation.system_prompt,
+        dumps(conversation.params.to_json()),
+        int(conversation.pinned),
+        to_iso(conversation.created_at),
+        to_iso(conversation.updated_at),
+        conversation.current_leaf_id,
+        to_iso(conversation.deleted_at) if conversation.deleted_at else None,
+    ]
+    # A chat leaves ``kind`` to the column's default, so this still writes the files of
+    # older formats that the migration tests and ``--format`` benchmarks build.
+    if conversation.kind != KIND_CHAT:
+        columns += ", kind"
+        values.append(check_kind(conversation.kind))
+    marks = ", ".join("?" * len(values))
+    db.execute(f"INSERT INTO conversations ({columns}) VALUES ({marks})", values)  # noqa: S608
 
 
 def insert_messages(
@@ -111,6 +118,7 @@ def conversation(row: sqlite3.Row | tuple[Any, ...]) -> Conversation:
         current_leaf_id=row[8],
         title_is_custom=bool(row[9]),
         deleted_at=from_iso(row[10]) if row[10] else None,
+        kind=row[11],
     )
 
 

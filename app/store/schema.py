@@ -38,6 +38,12 @@ Choices worth knowing:
   feeding them, unchanged) and copies every row back, streaming messages excepted, as
   the triggers would have (not ``rebuild``). That takes 8 to 10 seconds per 100 MiB of
   message text (about 25 s for 200,000 messages), once, while the file is opened.
+* Version 4 adds ``conversations.kind``: ``'chat'``, or ``'quick'`` for an exchange
+  from the quick prompt window, which the sidebar lists under its own heading. Adding a
+  column with a constant default rewrites nothing, so the migration is instant. The
+  partial index on ``(kind, pinned, updated_at)`` serves the sidebar's two paged
+  listings (unpinned chats, unpinned quick exchanges) newest first without a sort, and
+  their counts, however many quick exchanges pile up.
 """
 
 from __future__ import annotations
@@ -179,5 +185,12 @@ _V3: tuple[str, ...] = (
     " SELECT seq, title FROM conversations ORDER BY seq",
 )
 
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
+_V4: tuple[str, ...] = (
+    "ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'"
+    " CHECK (kind IN ('chat', 'quick'))",
+    "CREATE INDEX conversations_live_by_kind ON conversations (kind, pinned, updated_at)"
+    " WHERE deleted_at IS NULL",
+)
+
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

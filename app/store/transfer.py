@@ -48,8 +48,8 @@ def export_json(
     (those in the trash left out).
 
     Keys beyond the contract (``params``, ``pinned``, ``title_is_custom``,
-    ``current_leaf_id``; ``name`` and ``finish_reason`` on messages) let a re-import
-    restore everything; readers of the contract can ignore them.
+    ``current_leaf_id``, ``kind``; ``name`` and ``finish_reason`` on messages) let a
+    re-import restore everything; readers of the contract can ignore them.
 
     Raises:
         ConversationNotFound: one of ``conversation_ids`` does not exist.
@@ -77,6 +77,7 @@ def _conversation_json(conversation: Conversation, messages: Sequence[Message]) 
         "pinned": conversation.pinned,
         "title_is_custom": conversation.title_is_custom,
         "current_leaf_id": conversation.current_leaf_id,
+        "kind": conversation.kind,
     }
 
 

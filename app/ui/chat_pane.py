@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
 
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
-from app.domain.messages import Message, MessageOutline, Role
+from app.domain.messages import MessageOutline, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.ui.composer import Composer
 from app.ui.find_bar import FindBar
 from app.ui.icons import icon
 from app.ui.model_picker import ModelPicker
+from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.view import TranscriptView
 
@@ -70,7 +71,8 @@ class ChatPane(QWidget):
         self._new_chat_defaults = new_chat
         self._confirm_link = confirm_link or self._ask_before_opening
         self._open_params = open_params
-        self.conversation_id: str | None = None
+        self._conversation_id: str | None = None
+        self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
         self.setObjectName("chatPane")
@@ -142,14 +144,23 @@ class ChatPane(QWidget):
 
     def _connect(self, controller: ChatController) -> None:
         controller.conversation_created.connect(self._on_created)
-        controller.message_stored.connect(self._on_message_stored)
-        controller.answer_pending.connect(self._on_pending)
-        controller.answer_delta.connect(self.transcript.append_delta)
-        controller.answer_finished.connect(self._on_finished)
-        controller.streaming_changed.connect(self._on_streaming)
-        controller.branch_changed.connect(self._on_branch_changed)
-        controller.conversation_changed.connect(self._on_conversation_changed)
         controller.needs_key.connect(self.show_first_run)
+        self._binding = TranscriptBinding(self.transcript, self._store, controller)
+        self._binding.conversation_id = self._conversation_id
+        self._binding.busy_changed.connect(self._set_busy)
+        self._binding.title_changed.connect(self._set_title)
+        self._binding.reload_requested.connect(self.open_conversation)
+
+    @property
+    def conversation_id(self) -> str | None:
+        """The conversation shown, or None for a new chat not yet sent."""
+        return self._conversation_id
+
+    @conversation_id.setter
+    def conversation_id(self, value: str | None) -> None:
+        self._conversation_id = value
+        if self._binding is not None:
+            self._binding.conversation_id = value
 
     def _focus_composer(self) -> None:
         self.composer.edit.setFocus()
@@ -300,28 +311,6 @@ class ChatPane(QWidget):
 
     # -- controller signals ---------------------------------------------------------------
 
-    def _mine(self, conversation_id: str) -> bool:
-        return conversation_id == self.conversation_id
-
-    def _on_message_stored(self, message: Message) -> None:
-        if self._mine(message.conversation_id):
-            tree = MessageTree(self._store.outline(message.conversation_id))
-            siblings = tree.siblings(message.id)
-            index = next(i for i, m in enumerate(siblings) if m.id == message.id)
-            self.transcript.add_message(message, (index, len(siblings)))
-
-    def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
-        if self._mine(conversation_id):
-            self.transcript.show_pending()
-
-    def _on_finished(self, message: Message) -> None:
-        if self._mine(message.conversation_id):
-            self.transcript.finish_message(message)
-
-    def _on_streaming(self, conversation_id: str, busy: bool) -> None:
-        if self._mine(conversation_id):
-            self._set_busy(busy)
-
     def _set_busy(self, busy: bool) -> None:
         self.composer.set_busy(busy)
         self.busy_changed.emit(busy)
@@ -330,11 +319,3 @@ class ChatPane(QWidget):
         """The model the next new chat starts with (from the parameters dialog)."""
         self._draft_model = model
         self.picker.set_model(model)
-
-    def _on_branch_changed(self, conversation_id: str) -> None:
-        if self._mine(conversation_id):
-            self.open_conversation(conversation_id)
-
-    def _on_conversation_changed(self, conversation_id: str) -> None:
-        if self._mine(conversation_id):
-            self._set_title(self._store.get_conversation(conversation_id).title)

@@ -33,6 +33,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.sidebar = sidebar
         self.pane = pane
+        # Asked when the window closes: True keeps the app running in the tray.
+        self.close_hides: Callable[[], bool] | None = None
+        self._quitting = False
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("app"))
         self.setWindowTitle(APP_NAME)
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{shown} — {APP_NAME}" if shown else APP_NAME)
 
     def _quit(self) -> None:
+        self._quitting = True
         self.close()
 
     def toggle_sidebar(self) -> None:
@@ -115,5 +119,10 @@ class MainWindow(QMainWindow):
         return self.saveGeometry()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.close_hides is not None and self.close_hides() and not self._quitting:
+            # Kept in the tray, so the global shortcuts keep working.
+            event.ignore()
+            self.hide()
+            return
         self.closing.emit()
         super().closeEvent(event)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.presets import Preset
+from app.quick.templates import Template
 from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, save_settings
 from app.tasks import TaskRunner
@@ -36,7 +37,9 @@ from app.ui.settings.form import StatusLine, label
 from app.ui.settings.key_page import KeyPage
 from app.ui.settings.model_page import ModelPage
 from app.ui.settings.presets_page import PresetsPage
+from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.shortcuts_page import ShortcutsPage
+from app.ui.settings.templates_page import TemplatesPage
 
 SAVE_DELAY_MS = 300
 PAGES = (
@@ -44,6 +47,8 @@ PAGES = (
     ("key", "API key", "key"),
     ("model", "Model & parameters", "sliders"),
     ("presets", "Presets", "bookmark"),
+    ("quick", "Quick prompts", "send"),
+    ("templates", "Templates", "edit"),
     ("appearance", "Appearance", "palette"),
     ("shortcuts", "Keyboard shortcuts", "keyboard"),
 )
@@ -67,15 +72,18 @@ class SettingsDialog(QDialog):
         test_connection: ``(base_url, dialect, key) -> list[ModelCard]``.
         presets_path: the user's ``presets.toml``.
         models: model ids to offer before a connection test lists the endpoint's.
+        templates_path: the user's ``templates.toml`` (default: beside ``presets_path``).
 
     Signals:
         settings_changed(Settings): saved settings now in effect.
         presets_changed(list): the presets as saved (list of Preset).
+        templates_changed(list): the quick prompt templates as saved (list of Template).
         key_changed(): an API key was stored or removed.
     """
 
     settings_changed = Signal(object)
     presets_changed = Signal(list)
+    templates_changed = Signal(list)
     key_changed = Signal()
 
     def __init__(
@@ -89,6 +97,7 @@ class SettingsDialog(QDialog):
         test_connection: ConnectionTest,
         presets_path: Path,
         models: Iterable[str] = (),
+        templates_path: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -109,11 +118,18 @@ class SettingsDialog(QDialog):
         self.key_page = KeyPage(keys, base_url.base_url if base_url else settings.base_url)
         self.model_page = ModelPage(settings, model_ids)
         self.presets_page = PresetsPage(presets_path, model_ids)
+        self.quick_page = QuickPage(settings)
+        self.templates_page = TemplatesPage(
+            templates_path or presets_path.with_name("templates.toml"), model_ids
+        )
+        self.templates_page.set_quick_shortcut(settings.quick_shortcut)
+        self.quick_page.set_template_shortcuts(_shortcuts_of(self.templates_page.templates))
         self.appearance_page = AppearancePage(settings)
         self.shortcuts_page = ShortcutsPage(settings.enter_sends)
         self._value_pages: tuple[_ValuesPage, ...] = (
             self.endpoint_page,
             self.model_page,
+            self.quick_page,
             self.appearance_page,
         )
 
@@ -126,11 +142,12 @@ class SettingsDialog(QDialog):
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
-        for page in (self.endpoint_page, self.model_page, self.appearance_page):
+        for page in (self.endpoint_page, self.model_page, self.quick_page, self.appearance_page):
             page.changed.connect(self._save_timer.start)
         self.endpoint_page.endpoint_changed.connect(self.key_page.set_base_url)
         self.endpoint_page.models_found.connect(self.set_models)
         self.presets_page.presets_changed.connect(self.presets_changed)
+        self.templates_page.templates_changed.connect(self._on_templates_saved)
         self.key_page.key_changed.connect(self.key_changed)
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)
@@ -148,6 +165,8 @@ class SettingsDialog(QDialog):
             "key": self.key_page,
             "model": self.model_page,
             "presets": self.presets_page,
+            "quick": self.quick_page,
+            "templates": self.templates_page,
             "appearance": self.appearance_page,
             "shortcuts": self.shortcuts_page,
         }
@@ -208,9 +227,13 @@ class SettingsDialog(QDialog):
     def presets(self) -> list[Preset]:
         return self.presets_page.presets
 
+    @property
+    def templates(self) -> list[Template]:
+        return self.templates_page.templates
+
     def show_page(self, name: str) -> None:
         """Bring the window up on page ``name`` ("endpoint", "key", "model", "presets",
-        "appearance", "shortcuts")."""
+        "quick", "templates", "appearance", "shortcuts")."""
         self.nav.setCurrentRow(self._page_names.index(name))
         self.show()
         if QGuiApplication.platformName() != "offscreen":  # which warns it cannot raise
@@ -225,11 +248,14 @@ class SettingsDialog(QDialog):
         ids = list(ids)
         self.model_page.set_models(ids)
         self.presets_page.set_models(ids)
+        self.templates_page.set_models(ids)
 
     def flush(self) -> bool:
         """Save pending changes now; False when the file could not be written (shown)."""
         self._save_timer.stop()
         presets_saved = self.presets_page.flush()
+        templates_saved = self.templates_page.flush()
+        lists_saved = presets_saved and templates_saved
         values: dict[str, Any] = {}
         for page in self._value_pages:
             values.update(page.values())
@@ -239,7 +265,7 @@ class SettingsDialog(QDialog):
             if name in _SETTING_NAMES and getattr(self._settings, name) != value
         }
         if not changes:
-            return presets_saved
+            return lists_saved
         file_settings = self._file_settings.with_values(**changes)
         try:
             save_settings(self._path, self._loaded, file_settings)
@@ -254,8 +280,14 @@ class SettingsDialog(QDialog):
         self._settings = self._settings.with_values(**changes)
         if "enter_sends" in changes:
             self.shortcuts_page.set_enter_sends(self._settings.enter_sends)
+        if "quick_shortcut" in changes:
+            self.templates_page.set_quick_shortcut(self._settings.quick_shortcut)
         self.settings_changed.emit(self._settings)
-        return presets_saved
+        return lists_saved
+
+    def _on_templates_saved(self, templates: list[Template]) -> None:
+        self.quick_page.set_template_shortcuts(_shortcuts_of(templates))
+        self.templates_changed.emit(templates)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.flush()
@@ -267,3 +299,7 @@ class SettingsDialog(QDialog):
         self.flush()
         self.endpoint_page.cancel_test()
         super().done(result)
+
+
+def _shortcuts_of(templates: Iterable[Template]) -> dict[str, str]:
+    return {t.shortcut: t.name for t in templates if t.shortcut}

@@ -387,6 +387,23 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #jumpToLatest:hover {{ background: {c.hover}; }}
 #findBar {{ background: {c.sidebar}; border-bottom: 1px solid {c.border}; }}
 #switchModel {{ color: {c.accent}; border-color: {c.accent}; }}
+
+#quickWindow {{ background: {c.window}; }}
+#quickCard {{
+    background: {c.window}; border: 1px solid {c.border_strong}; border-radius: 12px;
+}}
+#quickInput {{ background: transparent; border: none; font-size: {point_size * 1.15:.1f}pt; }}
+#quickHint {{ color: {c.faint}; }}
+#quickNotice {{ color: {c.warning}; }}
+#templateChip {{
+    background: {c.accent_soft}; color: {c.text}; border: 1px solid {c.accent};
+    border-radius: 12px; padding: 3px 10px; min-height: 0;
+}}
+#templateList {{
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; outline: none;
+}}
+#templateList::item {{ padding: 5px 8px; border-radius: 6px; }}
+#templateList::item:selected {{ background: {c.accent_soft}; color: {c.text}; }}
 """
 
 

@@ -143,3 +143,43 @@ def test_font_size_zero_means_the_system_size_and_limits_hold() -> None:
     for bad in (1, 5, 33, -1, 12.5, True):
         with pytest.raises(ValueError, match="must be"):
             option.check(bad)
+
+
+def test_quick_prompt_options_have_their_defaults() -> None:
+    settings = Settings()
+    assert settings.quick_shortcut == "Ctrl+Alt+Space"
+    assert settings.close_to_tray is False
+    assert settings.notify_when_hidden is True
+    assert OPTIONS_BY_NAME["close_to_tray"].help.startswith(
+        "Closing the window keeps Maestrale in the tray so shortcuts keep working"
+    )
+    assert "quick prompt window" in OPTIONS_BY_NAME["quick_shortcut"].help
+
+
+def test_quick_prompt_options_round_trip_and_an_empty_shortcut_means_none(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.toml"
+    chosen = Settings(quick_shortcut="", close_to_tray=True, notify_when_hidden=False)
+    save_settings(path, LoadedSettings(Settings()), chosen)
+    assert load_settings(path).settings == chosen
+    assert tomllib.loads(path.read_text()) == {
+        "quick_shortcut": "",
+        "close_to_tray": True,
+        "notify_when_hidden": False,
+    }
+    text = path.read_text()
+    assert "# Closing the window keeps Maestrale in the tray" in text
+
+
+def test_bad_quick_prompt_values_are_reported_and_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('quick_shortcut = 5\nclose_to_tray = "yes"\nnotify_when_hidden = 0\n')
+    loaded = load_settings(path)
+    assert loaded.settings.quick_shortcut == "Ctrl+Alt+Space"
+    assert loaded.settings.close_to_tray is False
+    assert loaded.settings.notify_when_hidden is True
+    joined = "\n".join(loaded.problems)
+    assert 'quick_shortcut = 5 must be text; using the default ("Ctrl+Alt+Space").' in joined
+    assert 'close_to_tray = "yes" must be true or false' in joined
+    assert "notify_when_hidden = 0 must be true or false" in joined

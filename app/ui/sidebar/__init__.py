@@ -1,7 +1,12 @@
 """The conversation sidebar: grouped list, search as you type, and conversation actions."""
 
 from app.ui.sidebar.export import ExportFailed, ExportFormat
-from app.ui.sidebar.model import PAGE_SIZE, ConversationListModel, ConversationRole
+from app.ui.sidebar.model import (
+    PAGE_SIZE,
+    QUICK_PREVIEW,
+    ConversationListModel,
+    ConversationRole,
+)
 from app.ui.sidebar.results import SearchResultsModel, SearchRole
 from app.ui.sidebar.search import SearchWorker
 from app.ui.sidebar.view import ConversationListView
@@ -9,6 +14,7 @@ from app.ui.sidebar.widget import SaveFileDialog, Sidebar
 
 __all__ = [
     "PAGE_SIZE",
+    "QUICK_PREVIEW",
     "ConversationListModel",
     "ConversationListView",
     "ConversationRole",

@@ -1,5 +1,6 @@
-"""How a sidebar row looks: small muted headings, one elided title line, a pin mark;
-and the in-place rename editor (Enter renames, Esc cancels, an empty title is refused).
+"""How a sidebar row looks: small muted headings, one elided title line, a pin mark, a
+muted "Show more quick prompts…"; and the in-place rename editor (Enter renames, Esc
+cancels, an empty title is refused).
 
 Colours come from the palette, so light and dark themes both work.
 """
@@ -131,6 +132,7 @@ class ConversationDelegate(QStyledItemDelegate):
         font: QFont = option.font
         state = option.state
         text_color = palette.color(QPalette.ColorRole.Text)
+        label_color = muted(palette) if index.data(ConversationRole.IS_SHOW_MORE) else text_color
         highlight = palette.color(QPalette.ColorRole.Highlight)
         box = QRectF(rect.adjusted(4, 1, -4, -1))
         fill: QColor | None = None
@@ -152,7 +154,7 @@ class ConversationDelegate(QStyledItemDelegate):
             paint_pin(painter, pin, muted(palette))
             content.setRight(pin.left() - 6)
         painter.setFont(font)
-        painter.setPen(text_color)
+        painter.setPen(label_color)
         title = " ".join(str(index.data() or "").split()) or "Untitled"
         elided = QFontMetrics(font).elidedText(title, Qt.TextElideMode.ElideRight, content.width())
         painter.drawText(

@@ -1,4 +1,5 @@
-"""Which heading of the sidebar a conversation falls under: Pinned, Today, ..., months.
+"""Which heading of the sidebar a conversation falls under: Pinned, Quick, Today, ...,
+months.
 
 Pure functions of a conversation's last activity and "now", in local time, so the
 grouping can be tested with a fixed clock and time zone.
@@ -35,6 +36,7 @@ class Group:
 
 
 PINNED = Group("pinned", "Pinned", (0, 0))
+QUICK = Group("quick", "Quick", (0, 1))
 TODAY = Group("today", "Today", (1, 0))
 YESTERDAY = Group("yesterday", "Yesterday", (2, 0))
 PREVIOUS_7_DAYS = Group("7-days", "Previous 7 days", (3, 0))
@@ -53,14 +55,24 @@ def local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone)
 
 
-def group_of(updated_at: datetime, *, pinned: bool, today: date, zone: tzinfo | None) -> Group:
+def group_of(
+    updated_at: datetime,
+    *,
+    pinned: bool,
+    today: date,
+    zone: tzinfo | None,
+    quick: bool = False,
+) -> Group:
     """The heading of a conversation last active at ``updated_at``, seen on ``today``.
 
-    Days are calendar days in local time: something from 23:59 yesterday is
+    Pinned comes first (a pinned quick exchange too), then quick exchanges, then chats
+    by day. Days are calendar days in local time: something from 23:59 yesterday is
     "Yesterday" at 00:01. Times in the future (another machine's clock) count as today.
     """
     if pinned:
         return PINNED
+    if quick:
+        return QUICK
     day = local(updated_at, zone).date()
     age = (today - day).days
     if age <= 0:

@@ -1,10 +1,16 @@
 """The sidebar's list: group headings and conversations, newest first, loaded page by page.
 
-Rows are headings ("Pinned", "Today", ..., "October 2026") and conversations. Pinned
-conversations are all read at once (there are few); the others page in as the view
-scrolls (``canFetchMore``/``fetchMore``), so opening a history of 10,000 conversations
-reads one page. Changes arrive one conversation at a time (``conversation_changed``)
-and move, insert or remove single rows: a view keeps its selection and scroll position.
+Rows are headings ("Pinned", "Quick", "Today", ..., "October 2026"), conversations, and
+one "Show more quick prompts…" row. Pinned conversations (quick ones included) are all
+read at once (there are few). Quick exchanges pile up fast (a few a day), so "Quick"
+shows the newest ``quick_preview`` (20) of them, then the "Show more…" row, which reads
+the next page into the group each time it is activated (``show_more_quick``); older
+ones are found by search. Chats page in as the view scrolls (``canFetchMore`` /
+``fetchMore``), so opening a history of 10,000 conversations, thousands of them quick,
+reads 20 quick ones and one page of chats. Changes arrive one conversation at a time
+(``conversation_changed``) and move, insert or remove single rows, between "Quick" and
+the dated groups too when a quick exchange becomes a chat: a view keeps its selection
+and scroll position.
 """
 
 from __future__ import annotations
@@ -27,12 +33,14 @@ from PySide6.QtCore import (
 )
 
 from app.domain.messages import Conversation
-from app.store import ConversationNotFound, ConversationStore, StoreError
-from app.ui.sidebar.grouping import Group, group_of, local
+from app.store import KIND_CHAT, KIND_QUICK, ConversationNotFound, ConversationStore, StoreError
+from app.ui.sidebar.grouping import QUICK, Group, group_of, local
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+QUICK_PREVIEW = 20
+SHOW_MORE_QUICK = "Show more quick prompts…"
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
 
@@ -48,6 +56,18 @@ class ConversationRole(IntEnum):
     IS_HEADER = Qt.ItemDataRole.UserRole + 5
     GROUP = Qt.ItemDataRole.UserRole + 6
     """The label of the heading the row is under (or is)."""
+    KIND = Qt.ItemDataRole.UserRole + 7
+    """``"chat"`` or ``"quick"`` on a conversation (``None`` on other rows)."""
+    IS_SHOW_MORE = Qt.ItemDataRole.UserRole + 8
+    """``True`` on the "Show more quick prompts…" row."""
+
+
+class _Section(IntEnum):
+    """The parts of the list, top to bottom; each but the first is read page by page."""
+
+    PINNED = 0
+    QUICK = 1
+    CHATS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +81,32 @@ class _Item:
     group: Group
 
 
-_Row = _Header | _Item
+@dataclass(frozen=True, slots=True)
+class _ShowMore:
+    """The last row of "Quick" while older quick exchanges are not read yet."""
+
+    group: Group = QUICK
+
+
+_Row = _Header | _Item | _ShowMore
+
+
+@dataclass(slots=True)
+class _Paging:
+    loaded: int = 0
+    """Rows of the section read so far: the offset of its next page."""
+    has_more: bool = False
+
+
+def _section(conversation: Conversation) -> _Section:
+    if conversation.pinned:
+        return _Section.PINNED
+    return _Section.QUICK if conversation.kind == KIND_QUICK else _Section.CHATS
 
 
 def _order(conversation: Conversation) -> tuple[int, float]:
-    """Sort key: pinned first, then the most recent activity first."""
-    return (0 if conversation.pinned else 1, -conversation.updated_at.timestamp())
+    """Sort key: pinned first, then quick exchanges, then chats; newest first in each."""
+    return (_section(conversation), -conversation.updated_at.timestamp())
 
 
 def _system_now() -> datetime:
@@ -81,7 +121,8 @@ class ConversationListModel(QAbstractListModel):
         now: the clock (tests inject a fixed one); aware, or naive local time. Default:
             the system clock.
         zone: the time zone that decides "today"; the system's when None.
-        page_size: conversations read per ``fetchMore``.
+        page_size: chats read per ``fetchMore``, quick exchanges per ``show_more_quick``.
+        quick_preview: quick exchanges shown before the "Show more quick prompts…" row.
 
     Signals:
         store_failed(str): a write asked through the model (a rename) failed; the text
@@ -97,6 +138,7 @@ class ConversationListModel(QAbstractListModel):
         now: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
         page_size: int = PAGE_SIZE,
+        quick_preview: int = QUICK_PREVIEW,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -104,9 +146,9 @@ class ConversationListModel(QAbstractListModel):
         self._now = now or _system_now
         self._zone = zone
         self._page_size = max(1, page_size)
+        self._quick_preview = max(1, quick_preview)
         self._rows: list[_Row] = []
-        self._unpinned_loaded = 0
-        self._has_more = False
+        self._paging = {_Section.QUICK: _Paging(), _Section.CHATS: _Paging()}
         self._today = self._current_day()
         self._row_cache: dict[str, int] | None = None
         self.reload()
@@ -122,6 +164,7 @@ class ConversationListModel(QAbstractListModel):
             pinned=conversation.pinned,
             today=self._today,
             zone=self._zone,
+            quick=conversation.kind == KIND_QUICK,
         )
 
     def _rows_for(self, conversations: Sequence[Conversation], after: Group | None) -> list[_Row]:
@@ -134,20 +177,32 @@ class ConversationListModel(QAbstractListModel):
             rows.append(_Item(conversation, group))
         return rows
 
+    def _read(self, section: _Section, limit: int, offset: int = 0) -> list[Conversation]:
+        kind = KIND_QUICK if section is _Section.QUICK else KIND_CHAT
+        return self._store.list_conversations(pinned=False, kind=kind, limit=limit, offset=offset)
+
     def reload(self) -> None:
         """Read everything again (as many conversations as were loaded, at least a page).
 
         Also the way to regroup after midnight: see ``regroup_if_day_changed``.
         """
-        keep = max(self._page_size, self._unpinned_loaded)
+        keep = {
+            _Section.QUICK: max(self._quick_preview, self._paging[_Section.QUICK].loaded),
+            _Section.CHATS: max(self._page_size, self._paging[_Section.CHATS].loaded),
+        }
         pinned = self._store.list_conversations(pinned=True)
-        unpinned = self._store.list_conversations(pinned=False, limit=keep + 1)
+        read = {section: self._read(section, limit + 1) for section, limit in keep.items()}
         self.beginResetModel()
         self._today = self._current_day()
-        self._has_more = len(unpinned) > keep
-        unpinned = unpinned[:keep]
-        self._unpinned_loaded = len(unpinned)
-        self._rows = self._rows_for([*pinned, *unpinned], None)
+        for section, conversations in read.items():
+            paging = self._paging[section]
+            paging.has_more = len(conversations) > keep[section]
+            del conversations[keep[section] :]
+            paging.loaded = len(conversations)
+        self._rows = self._rows_for([*pinned, *read[_Section.QUICK]], None)
+        if self._paging[_Section.QUICK].has_more:
+            self._rows.append(_ShowMore())
+        self._rows += self._rows_for(read[_Section.CHATS], None)
         self._row_cache = None
         self.endResetModel()
 
@@ -159,22 +214,16 @@ class ConversationListModel(QAbstractListModel):
         return True
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and self._has_more
+        return not parent.isValid() and self._paging[_Section.CHATS].has_more
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
-        if parent.isValid() or not self._has_more:
+        """Read the next page of chats (at the end of the list)."""
+        if parent.isValid() or not self._paging[_Section.CHATS].has_more:
             return
-        page = self._store.list_conversations(
-            pinned=False, limit=self._page_size + 1, offset=self._unpinned_loaded
-        )
-        self._has_more = len(page) > self._page_size
-        page = page[: self._page_size]
-        known = self._ids()
-        fresh = [conversation for conversation in page if conversation.id not in known]
-        self._unpinned_loaded += len(page)
+        fresh = self._next_page(_Section.CHATS)
         if not fresh:
             return
-        last = self._last_unpinned_row()
+        last = self._last_row_in(_Section.CHATS)
         after = self._rows[last].group if last is not None else None
         rows = self._rows_for(fresh, after)
         start = len(self._rows)
@@ -182,6 +231,69 @@ class ConversationListModel(QAbstractListModel):
         self._rows.extend(rows)
         self._row_cache = None
         self.endInsertRows()
+
+    def can_show_more_quick(self) -> bool:
+        """Whether older quick exchanges are not read yet (the "Show more…" row is there)."""
+        return self._paging[_Section.QUICK].has_more
+
+    def show_more_quick(self) -> int:
+        """Read the next page of quick exchanges into "Quick"; how many rows came in.
+
+        They go in where the "Show more quick prompts…" row is, which moves down, or
+        leaves when there are no more: the first new row takes its row number.
+        """
+        more = self._show_more_row()
+        if more is None:
+            return 0
+        fresh = self._next_page(_Section.QUICK)
+        if fresh:
+            self.beginInsertRows(QModelIndex(), more, more + len(fresh) - 1)
+            self._rows[more:more] = [_Item(conversation, QUICK) for conversation in fresh]
+            self._row_cache = None
+            self.endInsertRows()
+            more += len(fresh)
+        if not self._paging[_Section.QUICK].has_more:
+            self.beginRemoveRows(QModelIndex(), more, more)
+            del self._rows[more]
+            self._row_cache = None
+            self.endRemoveRows()
+            self._drop_empty_header(QUICK.key)
+        return len(fresh)
+
+    def _next_page(self, section: _Section) -> list[Conversation]:
+        """The section's next page, without the conversations already in the list."""
+        paging = self._paging[section]
+        page = self._read(section, self._page_size + 1, paging.loaded)
+        paging.has_more = len(page) > self._page_size
+        del page[self._page_size :]
+        paging.loaded += len(page)
+        known = self._ids()
+        return [conversation for conversation in page if conversation.id not in known]
+
+    def reveal(self, conversation_id: str) -> QModelIndex:
+        """The row of ``conversation_id``, reading further pages of its part of the list
+        ("Quick" or the chats) until it is there; invalid when it is not listed (in the
+        trash, gone, or newer than the list and not announced by ``conversation_changed``).
+        """
+        index = self.index_of(conversation_id)
+        if index.isValid():
+            return index
+        try:
+            conversation = self._store.get_conversation(conversation_id)
+        except StoreError:
+            return QModelIndex()
+        section = _section(conversation)
+        if conversation.deleted_at is not None or section is _Section.PINNED:
+            return QModelIndex()  # pinned ones are all read: this one was never announced
+        if section is _Section.QUICK:
+            while not index.isValid() and self.can_show_more_quick():
+                self.show_more_quick()
+                index = self.index_of(conversation_id)
+        else:
+            while not index.isValid() and self.canFetchMore():
+                self.fetchMore()
+                index = self.index_of(conversation_id)
+        return index
 
     # Qt model interface ----------------------------------------------------------------
 
@@ -192,8 +304,8 @@ class ConversationListModel(QAbstractListModel):
         row = self._row_at(index)
         if row is None:
             return None
-        if isinstance(row, _Header):
-            return self._header_data(row, role)
+        if not isinstance(row, _Item):
+            return self._other_data(row, role)
         conversation = row.conversation
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, ConversationRole.TITLE):
             return conversation.title
@@ -207,22 +319,26 @@ class ConversationListModel(QAbstractListModel):
             return conversation.updated_at
         if role == ConversationRole.PINNED:
             return conversation.pinned
-        if role == ConversationRole.IS_HEADER:
+        if role in (ConversationRole.IS_HEADER, ConversationRole.IS_SHOW_MORE):
             return False
         if role == ConversationRole.GROUP:
             return row.group.label
+        if role == ConversationRole.KIND:
+            return conversation.kind
         return None
 
     @staticmethod
-    def _header_data(row: _Header, role: int) -> Any:
-        if role in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            ConversationRole.GROUP,
-        ):
+    def _other_data(row: _Header | _ShowMore, role: int) -> Any:
+        """Data of a heading or of the "Show more quick prompts…" row."""
+        header = isinstance(row, _Header)
+        if role == ConversationRole.GROUP:
             return row.group.label
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.group.label if header else SHOW_MORE_QUICK
         if role == ConversationRole.IS_HEADER:
-            return True
+            return header
+        if role == ConversationRole.IS_SHOW_MORE:
+            return not header
         if role == ConversationRole.PINNED:
             return False
         return None
@@ -231,7 +347,7 @@ class ConversationListModel(QAbstractListModel):
         row = self._row_at(index)
         if row is None:
             return Qt.ItemFlag.NoItemFlags
-        if isinstance(row, _Header):
+        if not isinstance(row, _Item):
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
         return (
             Qt.ItemFlag.ItemIsEnabled
@@ -299,6 +415,10 @@ class ConversationListModel(QAbstractListModel):
     def is_header(self, row: int) -> bool:
         return 0 <= row < len(self._rows) and isinstance(self._rows[row], _Header)
 
+    def is_show_more(self, row: int) -> bool:
+        """Whether ``row`` is the "Show more quick prompts…" row."""
+        return 0 <= row < len(self._rows) and isinstance(self._rows[row], _ShowMore)
+
     def loaded_count(self) -> int:
         """Conversations currently in the model (pinned ones included)."""
         return len(self._ids())
@@ -309,11 +429,27 @@ class ConversationListModel(QAbstractListModel):
                 return number
         return None
 
-    def _last_unpinned_row(self, *, besides: int | None = None) -> int | None:
+    def _show_more_row(self) -> int | None:
+        if not self._paging[_Section.QUICK].has_more:
+            return None
+        header = self._header_row(QUICK.key)
+        assert header is not None, "the Show more row sits under the Quick heading"
+        number = header + 1
+        while not isinstance(self._rows[number], _ShowMore):
+            number += 1
+        return number
+
+    def _last_row_in(self, section: _Section) -> int | None:
+        """The last conversation row of ``section``, if any."""
         for number in range(len(self._rows) - 1, -1, -1):
             row = self._rows[number]
-            if isinstance(row, _Item) and number != besides:
-                return None if row.conversation.pinned else number
+            if not isinstance(row, _Item):
+                continue
+            found = _section(row.conversation)
+            if found == section:
+                return number
+            if found < section:
+                return None
         return None
 
     # Changes ---------------------------------------------------------------------------
@@ -322,8 +458,9 @@ class ConversationListModel(QAbstractListModel):
         """Read one conversation again and put its row where it now belongs.
 
         A new conversation is inserted, a changed one updated (and moved if its
-        activity, pin or group changed), one in the trash or gone removed. A
-        conversation older than everything loaded so far waits for ``fetchMore``.
+        activity, pin, kind or group changed), one in the trash or gone removed. A
+        conversation older than everything loaded so far in its part of the list waits
+        for ``fetchMore`` (a chat) or ``show_more_quick`` (a quick exchange).
         """
         try:
             conversation = self._store.get_conversation(conversation_id)
@@ -334,7 +471,7 @@ class ConversationListModel(QAbstractListModel):
             self.conversation_removed(conversation_id)
             return
         row = self.row_of(conversation_id)
-        if not self._within_loaded(conversation, row):
+        if not self._within_loaded(conversation):
             if row is not None:
                 self._remove_row(row)
             return
@@ -349,23 +486,34 @@ class ConversationListModel(QAbstractListModel):
         if row is not None:
             self._remove_row(row)
 
-    def _within_loaded(self, conversation: Conversation, row: int | None) -> bool:
-        """Whether the conversation sorts among the rows read so far."""
-        if conversation.pinned or not self._has_more:
+    def _within_loaded(self, conversation: Conversation) -> bool:
+        """Whether the conversation sorts among the rows of its section read so far.
+
+        Its own row, as it was, counts: activity only moves forward, so a conversation
+        already read (the last one, renamed) never sorts past where it was.
+        """
+        section = _section(conversation)
+        if section is _Section.PINNED or not self._paging[section].has_more:
             return True
-        last = self._last_unpinned_row(besides=row)
+        last = self._last_row_in(section)
         if last is None:
             return False
         item = self._rows[last]
         assert isinstance(item, _Item)
         return _order(conversation) <= _order(item.conversation)
 
+    def _count(self, conversation: Conversation, step: int) -> None:
+        """Add ``step`` to the rows read of the conversation's section (pinned: none)."""
+        section = _section(conversation)
+        if section is not _Section.PINNED:
+            self._paging[section].loaded += step
+
     def _slot_in_group(self, header: int, conversation: Conversation, skip: int | None) -> int:
         """The row before which ``conversation`` goes in the group headed at ``header``."""
         number = header + 1
         while number < len(self._rows):
             row = self._rows[number]
-            if isinstance(row, _Header):
+            if not isinstance(row, _Item):
                 break
             if number != skip and _order(conversation) <= _order(row.conversation):
                 break
@@ -391,8 +539,7 @@ class ConversationListModel(QAbstractListModel):
             at = self._slot_in_group(header, conversation, None)
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, item)
-        if not conversation.pinned:
-            self._unpinned_loaded += 1
+        self._count(conversation, +1)
         self._row_cache = None
         self.endInsertRows()
 
@@ -400,7 +547,8 @@ class ConversationListModel(QAbstractListModel):
         old = self._rows[row]
         assert isinstance(old, _Item)
         group = self._group(conversation)
-        self._unpinned_loaded += int(old.conversation.pinned) - int(conversation.pinned)
+        self._count(old.conversation, -1)
+        self._count(conversation, +1)
         header = self._header_row(group.key)
         if header is None:
             header = self._header_slot(group)
@@ -423,6 +571,7 @@ class ConversationListModel(QAbstractListModel):
         self.dataChanged.emit(changed, changed)
         if old.group != group:
             self._drop_empty_header(old.group.key)
+            self._refill_quick()
 
     def _remove_row(self, row: int) -> None:
         item = self._rows[row]
@@ -433,10 +582,10 @@ class ConversationListModel(QAbstractListModel):
         first = row - 1 if alone else row
         self.beginRemoveRows(QModelIndex(), first, row)
         del self._rows[first : row + 1]
-        if not item.conversation.pinned:
-            self._unpinned_loaded -= 1
+        self._count(item.conversation, -1)
         self._row_cache = None
         self.endRemoveRows()
+        self._refill_quick()
 
     def _drop_empty_header(self, key: str) -> None:
         header = self._header_row(key)
@@ -447,3 +596,10 @@ class ConversationListModel(QAbstractListModel):
             del self._rows[header]
             self._row_cache = None
             self.endRemoveRows()
+
+    def _refill_quick(self) -> None:
+        """Read more quick exchanges when the last one shown left while more remain:
+        "Quick" never shows a heading over nothing but "Show more…"."""
+        more = self._show_more_row()
+        if more is not None and isinstance(self._rows[more - 1], _Header):
+            self.show_more_quick()

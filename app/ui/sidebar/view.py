@@ -2,7 +2,8 @@
 
 The selection marks the conversation that is open; the current index (the focus
 frame) is where the keyboard is. Arrow keys move the focus frame without opening
-anything; Enter or a click opens. Headings are skipped.
+anything; Enter or a click opens. Headings are skipped. Enter or a click on "Show more
+quick prompts…" reads the next quick exchanges and puts the focus frame on the first.
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ class ConversationListView(QListView):
         conversation_id = self.current_conversation_id()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and conversation_id:
             self.open_requested.emit(conversation_id)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current_is_show_more():
+            self.show_more(self.currentIndex().row())
         elif key == Qt.Key.Key_F2 and conversation_id:
             self.edit(self.currentIndex())
         elif key == Qt.Key.Key_Delete and conversation_id:
@@ -152,6 +155,18 @@ class ConversationListView(QListView):
         conversation_id = index.data(ConversationRole.ID)
         if isinstance(conversation_id, str):
             self.open_requested.emit(conversation_id)
+        elif index.data(ConversationRole.IS_SHOW_MORE):
+            self.show_more(index.row())
+
+    def _current_is_show_more(self) -> bool:
+        return bool(self.currentIndex().data(ConversationRole.IS_SHOW_MORE))
+
+    def show_more(self, row: int) -> None:
+        """Read more quick exchanges ("Show more…" is on ``row``); focus the first one."""
+        if self.conversation_model().show_more_quick():
+            index = self.model().index(row, 0)
+            self.setCurrentIndex(index)
+            self.scrollTo(index)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         index = self.indexAt(event.position().toPoint())

@@ -33,7 +33,7 @@ from app.ui.sidebar.export import (
     suggested_file_name,
     with_extension,
 )
-from app.ui.sidebar.model import PAGE_SIZE, ConversationListModel
+from app.ui.sidebar.model import PAGE_SIZE, QUICK_PREVIEW, ConversationListModel
 from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
 from app.ui.sidebar.search import SearchWorker
 from app.ui.sidebar.view import ConversationListView
@@ -96,7 +96,9 @@ class Sidebar(QWidget):
         store: the history (the GUI thread's store); search uses a connection of its own.
         now: the clock deciding "Today", "Yesterday"... (tests inject one).
         zone: the time zone of those days; the system's when None.
-        page_size: conversations read at a time as the list scrolls.
+        page_size: conversations read at a time as the list scrolls (or as "Show more
+            quick prompts…" is used).
+        quick_preview: quick exchanges listed under "Quick" before "Show more…".
         save_file_dialog: asks where to export (tests inject one; default QFileDialog).
         show_error: tells the user about a failure (default: a warning message box).
         toast_parent: where "Deleted … [Undo]" appears (default: this widget's window).
@@ -127,6 +129,7 @@ class Sidebar(QWidget):
         now: Callable[[], datetime] | None = None,
         zone: tzinfo | None = None,
         page_size: int = PAGE_SIZE,
+        quick_preview: int = QUICK_PREVIEW,
         save_file_dialog: SaveFileDialog = qt_save_file_dialog,
         show_error: ShowError | None = None,
         toast_parent: QWidget | None = None,
@@ -152,7 +155,7 @@ class Sidebar(QWidget):
             or Path.home()
         )
 
-        self._build(page_size=page_size, zone=zone, now=now)
+        self._build(page_size=page_size, quick_preview=quick_preview, zone=zone, now=now)
         self._worker = SearchWorker(store.path, parent=self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -163,10 +166,20 @@ class Sidebar(QWidget):
         self._day_timer.start()
 
     def _build(
-        self, *, page_size: int, zone: tzinfo | None, now: Callable[[], datetime] | None
+        self,
+        *,
+        page_size: int,
+        quick_preview: int,
+        zone: tzinfo | None,
+        now: Callable[[], datetime] | None,
     ) -> None:
         self.model = ConversationListModel(
-            self._store, now=now, zone=zone, page_size=page_size, parent=self
+            self._store,
+            now=now,
+            zone=zone,
+            page_size=page_size,
+            quick_preview=quick_preview,
+            parent=self,
         )
         self.new_chat_button = QPushButton("New chat", self)
         self.new_chat_button.setObjectName("newChatButton")
@@ -239,33 +252,20 @@ class Sidebar(QWidget):
     def select_conversation(self, conversation_id: str | None) -> None:
         """Mark ``conversation_id`` as the open one (None: none) without emitting anything.
 
-        Pages further down are read when it is not loaded yet.
+        Pages further down (of chats, or of "Quick") are read when it is not loaded yet.
         """
         self._open_id = conversation_id
         selection = self.list_view.selectionModel()
         if not conversation_id:
             selection.clearSelection()
             return
-        index = self.model.index_of(conversation_id)
-        if not index.isValid() and not self._listed(conversation_id):
-            selection.clearSelection()
-            return
-        while not index.isValid() and self.model.canFetchMore():
-            self.model.fetchMore()
-            index = self.model.index_of(conversation_id)
+        index = self.model.reveal(conversation_id)
         if not index.isValid():
             selection.clearSelection()
             return
         selection.select(index, selection.SelectionFlag.ClearAndSelect)
         self.list_view.setCurrentIndex(index)
         self.list_view.scrollTo(index)
-
-    def _listed(self, conversation_id: str) -> bool:
-        """Whether the conversation exists and is not in the trash."""
-        try:
-            return self._store.get_conversation(conversation_id).deleted_at is None
-        except StoreError:
-            return False
 
     def focus_search(self) -> None:
         """Put the keyboard in the search field (the window binds Ctrl+K to this)."""

@@ -28,6 +28,7 @@ FRAME_MS = 16  # at most one repaint of a streaming answer per frame
 BUSY_FRAME_MS = 40  # when text arrives far faster than reading speed
 SLOW_FRAME_S = 0.004
 FRAME_SLICE_S = 0.010  # rendering time per frame at most
+RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
 FRAME_BUDGET_CHARS = 3000  # markdown rendered per frame at most (a few milliseconds)
 IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
@@ -255,6 +256,8 @@ class TranscriptView(QScrollArea):
                 # The server was faster than rendering: finish over the next frames.
                 self._finishing.add(message.id)
                 self._frame.start()
+            else:
+                self._complete_math(entry)
             self._update_height(entry)
         if self._follow:
             self.scroll_to_end()
@@ -520,6 +523,17 @@ class TranscriptView(QScrollArea):
         return [
             e for e in self._entries if e.item is None and e.y + e.height > top and e.y < bottom
         ]
+
+    def _complete_math(self, entry: _Entry) -> None:
+        """Formulas that became ready while the answer streamed: show them now."""
+        # A very long answer is not rendered again in one go (a stall); its formulas
+        # show the next time it is opened.
+        if (
+            entry.item is not None
+            and entry.item.document.has_pending_math
+            and entry.length < RERENDER_LIMIT
+        ):
+            entry.item.rerender()
 
     def _on_math_ready(self) -> None:
         for entry in self._entries:

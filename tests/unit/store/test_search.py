@@ -348,7 +348,11 @@ def _version_2_history(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str,
             conversation_id, question, answer = _chat(
                 store, "Kubernetes notes", "How do I deploy?", "Apply the deployment."
             )
-            store.trash_conversation(_chat(store, "Old deployment", "deploy it")[0])
+            # Raw SQL: the store's reads name columns of later formats (version 4's kind).
+            store.connection.execute(
+                "UPDATE conversations SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?",
+                (_chat(store, "Old deployment", "deploy it")[0],),
+            )
             store.connection.execute(
                 "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,"
                 " writer, created_at, updated_at) VALUES ('streamed', ?, ?, 'assistant',"

@@ -22,9 +22,16 @@ def fixed_now() -> datetime:
     return NOW
 
 
-def add(store: ConversationStore, title: str, when: datetime, *, pinned: bool = False) -> str:
+def add(
+    store: ConversationStore,
+    title: str,
+    when: datetime,
+    *,
+    pinned: bool = False,
+    kind: str = "chat",
+) -> str:
     """A conversation last active at ``when``; its id."""
-    conversation = store.create_conversation(title=title, model="m", created_at=when)
+    conversation = store.create_conversation(title=title, model="m", created_at=when, kind=kind)
     if pinned:
         store.set_pinned(conversation.id, True)
     return conversation.id

@@ -1,0 +1,1 @@
+"""Quick prompts: the quick window, its templates, global shortcuts and the tray."""

@@ -1,0 +1,244 @@
+"""The quick prompt's place in the desktop: its window, the global shortcuts, the tray,
+and the commands a second start or ``maestrale quick`` hands to the running instance."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMainWindow
+
+from app.chat.controller import ChatController, NewChat
+from app.quick.hotkeys import HotkeyBackend, HotkeyError, Unavailable, create_backend
+from app.quick.hotkeys.backend import desktop_command
+from app.quick.popup import QuickWindow
+from app.quick.templates import Template, load_templates, placeholders
+from app.quick.tray import Tray
+from app.settings import Settings
+from app.state import UiState
+from app.store.conversations import ConversationStore
+from app.ui.transcript.math_images import MathImages
+
+log = logging.getLogger(__name__)
+
+QUICK_ID = "quick"
+TEMPLATE_PREFIX = "template:"
+
+
+class QuickDesktop(QObject):
+    """Owns the quick window, the tray icon and the global shortcuts.
+
+    Args:
+        window: the main window (shown, hidden, brought to the front from here).
+        open_conversation: opens a conversation in the main window.
+        conversation_changed: tells the sidebar a conversation changed (kind, title).
+        report: shows a message to the user (a toast on the main window).
+        quit_app: ends the application properly.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: ConversationStore,
+        controller: ChatController,
+        math: MathImages,
+        window: QMainWindow,
+        settings: Settings,
+        templates_path: Path,
+        state: UiState,
+        new_chat: Callable[[], NewChat],
+        open_conversation: Callable[[str], None],
+        conversation_changed: Callable[[str], None],
+        report: Callable[[str], None],
+        quit_app: Callable[[], None],
+        dark: bool = False,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._window = window
+        self._settings = settings
+        self._open_conversation = open_conversation
+        self._conversation_changed = conversation_changed
+        self._report = report
+        self._quit_app = quit_app
+        self._templates, problems = load_templates(templates_path)
+        for problem in problems:
+            log.warning("%s", problem)
+        self.quick = QuickWindow(
+            store,
+            controller,
+            math,
+            new_chat=new_chat,
+            templates=lambda: self._templates,
+            state=state,
+            dark=dark,
+        )
+        self.quick.continue_in_main.connect(self._continue_in_main)
+        self.tray: Tray | None = None
+        if Tray.available():
+            self.tray = Tray(lambda: self._templates, window_visible=self._any_window_visible)
+            self.tray.new_chat.connect(self._new_chat)
+            self.tray.quick_prompt.connect(self.summon)
+            self.tray.template_chosen.connect(lambda name: self.summon(name, run=True))
+            self.tray.toggle_window.connect(self.toggle_window)
+            self.tray.quit.connect(quit_app)
+            self.tray.notify_when_hidden = settings.notify_when_hidden
+            controller.streaming_changed.connect(self.tray.on_streaming)
+            controller.answer_finished.connect(self._on_finished)
+            self.tray.show()
+        self.hotkeys: HotkeyBackend | None = None
+        self.shortcut_note = ""  # for Settings → Quick prompts
+        self.shortcut_tone = "info"
+
+    # -- global shortcuts ----------------------------------------------------------------
+
+    def start_hotkeys(self) -> None:
+        backend = _pick_backend(self)
+        if isinstance(backend, Unavailable):
+            commands = "\n".join(
+                [f"  {desktop_command()}"]
+                + [f"  {desktop_command(t.name)}" for t in self._templates]
+            )
+            self._note(
+                f"{backend.reason} Bind these commands in your desktop's own keyboard "
+                f"shortcut settings instead:\n{commands}",
+                "warning",
+            )
+            return
+        self.hotkeys = backend
+        backend.activated.connect(self._on_hotkey)
+        backend.failed.connect(self._on_hotkey_failed)
+        self._register_all()
+
+    def _register_all(self) -> None:
+        backend = self.hotkeys
+        if backend is None:
+            return
+        backend.unregister_all()
+        self._note("")
+        wanted = [(QUICK_ID, self._settings.quick_shortcut, "Show the quick prompt")]
+        wanted += [
+            (TEMPLATE_PREFIX + t.name, t.shortcut, f"Run the template {t.name}")
+            for t in self._templates
+            if t.shortcut
+        ]
+        for hotkey_id, sequence, description in wanted:
+            if not sequence:
+                continue
+            try:
+                backend.register(hotkey_id, sequence, description=description)
+            except HotkeyError as error:
+                self._on_hotkey_failed(hotkey_id, str(error))
+
+    def _on_hotkey(self, hotkey_id: str) -> None:
+        if hotkey_id == QUICK_ID:
+            self.summon()
+        elif hotkey_id.startswith(TEMPLATE_PREFIX):
+            self.summon(hotkey_id.removeprefix(TEMPLATE_PREFIX), run=True)
+
+    def _on_hotkey_failed(self, hotkey_id: str, message: str) -> None:
+        self._note(message, "error")
+        self._report(message)
+
+    def _note(self, text: str, tone: str = "info") -> None:
+        self.shortcut_note, self.shortcut_tone = text, tone
+
+    # -- commands and actions ------------------------------------------------------------
+
+    def on_command(self, command: str, arguments: dict[str, object]) -> None:
+        """From a second start ("show") or ``maestrale quick`` ("quick")."""
+        if command == "quick":
+            template = arguments.get("template")
+            self.summon(template if isinstance(template, str) else None, run=True)
+        else:
+            self.show_window()
+
+    def summon(self, template: str | None = None, *, run: bool = False) -> None:
+        if template is not None and run:
+            chosen = next((t for t in self._templates if t.name.lower() == template.lower()), None)
+            # A template waiting for typed text cannot run at once: it is chosen instead.
+            run = chosen is not None and "input" not in placeholders(chosen.prompt)
+        self.quick.summon(template, run=run)
+
+    def show_window(self) -> None:
+        window = self._window
+        if window.isMinimized():
+            window.showNormal()
+        else:
+            window.show()
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.raise_()
+        window.activateWindow()
+
+    def toggle_window(self) -> None:
+        if self._window.isVisible() and not self._window.isMinimized():
+            self._window.hide()
+        else:
+            self.show_window()
+
+    def _new_chat(self) -> None:
+        self.show_window()
+        new_chat = getattr(self._window, "new_chat", None)
+        if callable(new_chat):
+            new_chat()
+
+    def _continue_in_main(self, conversation_id: str) -> None:
+        self._store.set_kind(conversation_id, "chat")
+        self._conversation_changed(conversation_id)
+        self.show_window()
+        self._open_conversation(conversation_id)
+
+    def _on_finished(self, message: object) -> None:
+        if self.tray is None:
+            return
+        from app.domain.messages import Message
+
+        if isinstance(message, Message):
+            title = self._store.get_conversation(message.conversation_id).title
+            self.tray.on_finished(message, title)
+
+    def _any_window_visible(self) -> bool:
+        return self._window.isVisible() or self.quick.isVisible()
+
+    # -- settings -----------------------------------------------------------------------
+
+    @property
+    def templates(self) -> list[Template]:
+        return list(self._templates)
+
+    def set_templates(self, templates: list[Template]) -> None:
+        self._templates = list(templates)
+        self._register_all()
+
+    def apply_settings(self, settings: Settings) -> None:
+        changed = settings.quick_shortcut != self._settings.quick_shortcut
+        self._settings = settings
+        if self.tray is not None:
+            self.tray.notify_when_hidden = settings.notify_when_hidden
+        if changed:
+            self._register_all()
+
+    def keeps_running_in_tray(self) -> bool:
+        """Closing the main window only hides it: the setting is on and a tray exists."""
+        return self._settings.close_to_tray and self.tray is not None
+
+    def close(self) -> None:
+        if self.hotkeys is not None:
+            self.hotkeys.close()
+            self.hotkeys = None
+        if self.tray is not None:
+            self.tray.hide()
+        self.quick.hide()
+
+
+def _pick_backend(parent: QObject) -> HotkeyBackend | Unavailable:
+    # Under XWayland, X11 grabs only work while one of our own windows has the focus:
+    # on a Wayland session, ask the desktop portal first.
+    if os.environ.get("WAYLAND_DISPLAY"):
+        portal = create_backend(parent, platform="wayland", app_id="maestrale")
+        if not isinstance(portal, Unavailable):
+            return portal
+    return create_backend(parent, app_id="maestrale")

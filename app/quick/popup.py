@@ -1,0 +1,476 @@
+"""The quick prompt window: summoned by a shortcut over any application, asked, answered.
+
+Frameless, on top, on the screen with the mouse, its field focused. Enter asks; the
+answer streams in with the transcript's renderer; Esc stops a running answer and a
+second Esc hides; Ctrl+Shift+C copies the answer; Ctrl+Enter ("Continue in Maestrale")
+opens the exchange in the main window. Every exchange is a conversation of kind
+"quick" in the history, so nothing typed here is lost. It hides when it loses the focus
+unless pinned, and remembers its size and place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSizeGrip,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.chat.controller import ChatController, NewChat
+from app.domain.messages import Role
+from app.domain.tree import MessageTree
+from app.state import UiState
+from app.store.conversations import ConversationStore
+from app.ui.icons import icon
+from app.ui.transcript.binding import TranscriptBinding
+from app.ui.transcript.math_images import MathImages
+from app.ui.transcript.view import TranscriptView
+
+if TYPE_CHECKING:
+    from app.quick.templates import Template
+
+TITLE = "Quick prompt — Maestrale"
+WIDTH = 680
+ANSWER_HEIGHT = 440
+GEOMETRY_KEY = "quick.geometry"
+
+
+class QuickInput(QPlainTextEdit):
+    """The question field. Signals: submitted(), stop_or_hide(), continue_requested(),
+    moved(int) (Up/Down while the template list is open)."""
+
+    submitted = Signal()
+    stop_or_hide = Signal()
+    continue_requested = Signal()
+    moved = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.completing = False
+        self.setObjectName("quickInput")
+        self.setAccessibleName("Quick question")
+        self.setPlaceholderText("Ask Mistral…   (type / for templates)")
+        self.setTabChangesFocus(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFixedHeight(64)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key, modifiers = event.key(), event.modifiers()
+        if key == Qt.Key.Key_Escape:
+            self.stop_or_hide.emit()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if modifiers & Qt.KeyboardModifier.ControlModifier:
+                self.continue_requested.emit()
+                return
+            if not modifiers & Qt.KeyboardModifier.ShiftModifier:
+                self.submitted.emit()
+                return
+        if self.completing and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.moved.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        super().keyPressEvent(event)
+
+
+class QuickWindow(QWidget):
+    """Signals: continue_in_main(str) (open this conversation in the main window)."""
+
+    continue_in_main = Signal(str)
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        controller: ChatController,
+        math: MathImages,
+        *,
+        new_chat: Callable[[], NewChat],
+        templates: Callable[[], Sequence[Template]],
+        state: UiState,
+        read_clipboard: Callable[[], str | None] | None = None,
+        read_selection: Callable[[], str | None] | None = None,
+        dark: bool = False,
+    ) -> None:
+        super().__init__(None)
+        self._store = store
+        self._controller = controller
+        self._new_chat = new_chat
+        self._templates = templates
+        self._state = state
+        self._read_clipboard = read_clipboard or _clipboard_text
+        self._read_selection = read_selection or _selection_text
+        self._template: Template | None = None
+        self._conversation_id: str | None = None
+        self._sending = False
+        self._busy = False
+        self.setObjectName("quickWindow")
+        self.setWindowTitle(TITLE)
+        self.setWindowIcon(icon("app"))
+        self.setWindowFlags(
+            Qt.WindowType.Window
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.Tool
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._build(math, dark)
+        self._binding = TranscriptBinding(self.transcript, store, controller)
+        self._binding.busy_changed.connect(self._set_busy)
+        self._binding.reload_requested.connect(self._reload)
+        controller.conversation_created.connect(self._on_created)
+        self._shortcuts()
+        self.resize(WIDTH, self.minimumSizeHint().height())
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self, math: MathImages, dark: bool) -> None:
+        self.card = QFrame(self)
+        self.card.setObjectName("quickCard")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(1, 1, 1, 1)
+        outer.addWidget(self.card)
+        layout = QVBoxLayout(self.card)
+        layout.setContentsMargins(14, 12, 14, 8)
+        layout.setSpacing(8)
+
+        layout.addLayout(self._build_input())
+        self._build_middle(layout, math, dark)
+
+    def _build_input(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        self.chip = QPushButton()
+        self.chip.setObjectName("templateChip")
+        self.chip.setAccessibleName("Template in use; press to remove it")
+        self.chip.setToolTip("Remove the template")
+        self.chip.clicked.connect(self.clear_template)
+        self.chip.hide()
+        self.input = QuickInput()
+        self.input.submitted.connect(self._on_submit)
+        self.input.stop_or_hide.connect(self._on_escape)
+        self.input.continue_requested.connect(self.open_in_main)
+        self.input.moved.connect(self._move_completion)
+        self.input.textChanged.connect(self._on_text_changed)
+        top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.input, 1)
+        return top
+
+    def _build_middle(self, layout: QVBoxLayout, math: MathImages, dark: bool) -> None:
+        self.completions = QListWidget()
+        self.completions.setObjectName("templateList")
+        self.completions.setAccessibleName("Templates")
+        self.completions.setMaximumHeight(180)
+        self.completions.itemClicked.connect(self._choose_item)
+        self.completions.hide()
+        layout.addWidget(self.completions)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("quickNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+        self.transcript = TranscriptView(math, dark=dark)
+        self.transcript.setMinimumHeight(ANSWER_HEIGHT)
+        self.transcript.continue_requested.connect(self._controller.continue_answer)
+        self.transcript.retry_requested.connect(self._controller.retry)
+        self.transcript.regenerate_requested.connect(self._controller.regenerate)
+        self.transcript.branch_requested.connect(self._controller.switch_branch)
+        self.transcript.hide()
+        layout.addWidget(self.transcript, 1)
+
+        layout.addLayout(self._build_footer())
+
+    def _build_footer(self) -> QHBoxLayout:
+        bottom = QHBoxLayout()
+        self.hint = QLabel("Enter ask · Esc stop, then hide · Ctrl+Enter open in Maestrale")
+        self.hint.setObjectName("quickHint")
+        # The hint may be cut short: it must not set the window's minimum width.
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.pin = QToolButton()
+        self.pin.setObjectName("quickPin")
+        self.pin.setCheckable(True)
+        self.pin.setIcon(icon("pin"))
+        self.pin.setToolTip("Keep the window open when it loses the focus")
+        self.pin.setAccessibleName("Pin the quick window")
+        self.copy_button = QPushButton("Copy answer")
+        self.copy_button.setIcon(icon("copy"))
+        self.copy_button.setToolTip("Copy the answer (Ctrl+Shift+C)")
+        self.copy_button.clicked.connect(self.copy_answer)
+        self.copy_button.setEnabled(False)
+        self.continue_button = QPushButton("Continue in Maestrale")
+        self.continue_button.setToolTip("Open this exchange in the main window (Ctrl+Enter)")
+        self.continue_button.clicked.connect(self.open_in_main)
+        self.continue_button.setEnabled(False)
+        bottom.addWidget(self.hint, 1)
+        bottom.addWidget(self.pin)
+        bottom.addWidget(self.copy_button)
+        bottom.addWidget(self.continue_button)
+        bottom.addWidget(QSizeGrip(self), 0, Qt.AlignmentFlag.AlignBottom)
+        return bottom
+
+    def _shortcuts(self) -> None:
+        copy = QShortcut(QKeySequence("Ctrl+Shift+C"), self)
+        copy.activated.connect(self.copy_answer)
+
+    # -- showing ------------------------------------------------------------------------
+
+    def summon(self, template_name: str | None = None, *, run: bool = False) -> None:
+        """Show a fresh quick prompt (a template chosen, and run at once when ``run``)."""
+        self._reset()
+        if template_name:
+            template = _find(self._templates(), template_name)
+            if template is None:
+                self._show_notice(f"There is no template named “{template_name}”.")
+            else:
+                self._set_template(template)
+        self._place()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.input.setFocus()
+        if run and self._template is not None and "{input}" not in self._template.prompt:
+            self._on_submit()
+
+    def _reset(self) -> None:
+        if self._busy or self._conversation_id is None:
+            if not self._busy:
+                self.input.clear()
+            return
+        # A new exchange each time the window is called up; the last one stays in the
+        # history (its conversation) and can be reopened from the sidebar.
+        self._conversation_id = None
+        self._binding.conversation_id = None
+        self.transcript.clear()
+        self.transcript.hide()
+        self.input.clear()
+        self.clear_template()
+        self.notice.hide()
+        self.copy_button.setEnabled(False)
+        self.continue_button.setEnabled(False)
+        self.resize(self.width(), self.minimumSizeHint().height())
+
+    def _place(self) -> None:
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        saved = self._state.get(GEOMETRY_KEY)
+        if isinstance(saved, list) and len(saved) == 4:
+            rect = QRect(*[int(v) for v in saved])
+            if area.contains(rect.center()):
+                self.setGeometry(rect)
+                return
+        size = QSize(min(WIDTH, area.width() - 40), self.height())
+        self.resize(size)
+        self.move(
+            QPoint(area.x() + (area.width() - size.width()) // 2, area.y() + area.height() // 4)
+        )
+
+    def _remember_place(self) -> None:
+        rect = self.geometry()
+        self._state.set(GEOMETRY_KEY, [rect.x(), rect.y(), rect.width(), rect.height()])
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._remember_place()
+        super().hideEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if (
+            event.type() == QEvent.Type.ActivationChange
+            and not self.isActiveWindow()
+            and self.isVisible()
+            and not self.pin.isChecked()
+            and QGuiApplication.focusWindow() is None
+        ):
+            self.hide()
+        super().changeEvent(event)
+
+    # -- asking -------------------------------------------------------------------------
+
+    def _on_text_changed(self) -> None:
+        text = self.input.toPlainText()
+        if self._template is None and text.startswith("/") and "\n" not in text:
+            self._fill_completions(text[1:])
+        else:
+            self._close_completions()
+
+    def _fill_completions(self, typed: str) -> None:
+        from app.quick.templates import complete
+
+        self.completions.clear()
+        for template in complete(self._templates(), typed.strip()):
+            item = QListWidgetItem(f"{template.name}    {template.description}".rstrip())
+            item.setData(Qt.ItemDataRole.UserRole, template.name)
+            self.completions.addItem(item)
+        if self.completions.count():
+            self.completions.setCurrentRow(0)
+            self.completions.show()
+            self.input.completing = True
+        else:
+            self._close_completions()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+    def _close_completions(self) -> None:
+        self.completions.hide()
+        self.input.completing = False
+
+    def _move_completion(self, step: int) -> None:
+        row = (self.completions.currentRow() + step) % max(1, self.completions.count())
+        self.completions.setCurrentRow(row)
+
+    def _choose_item(self, item: QListWidgetItem) -> None:
+        template = _find(self._templates(), str(item.data(Qt.ItemDataRole.UserRole)))
+        if template is not None:
+            self._set_template(template)
+            self.input.clear()
+            self.input.setFocus()
+
+    def _set_template(self, template: Template) -> None:
+        self._template = template
+        self.chip.setText(f"{template.name}  ✕")
+        self.chip.show()
+        self._close_completions()
+
+    def clear_template(self) -> None:
+        self._template = None
+        self.chip.hide()
+
+    def _on_submit(self) -> None:
+        if self.input.completing and self.completions.currentItem() is not None:
+            self._choose_item(self.completions.currentItem())
+            return
+        if self._busy:
+            return
+        prompt = self._prompt()
+        if prompt is None:
+            return
+        self.notice.hide()
+        self._sending = True
+        try:
+            sent = self._controller.send(self._conversation_id, prompt, self._chat_for_template())
+        finally:
+            self._sending = False
+        if sent is not None:
+            self.input.clear()
+            self.clear_template()
+
+    def _prompt(self) -> str | None:
+        """The text to send, or None (with a notice) when it cannot be made."""
+        typed = self.input.toPlainText()
+        if self._template is None:
+            return typed if typed.strip() else None
+        from app.quick.templates import EmptyPlaceholder, expand
+
+        try:
+            return expand(
+                self._template.prompt,
+                clipboard=self._read_clipboard(),
+                selection=self._read_selection(),
+                input=typed if typed.strip() else None,
+            )
+        except EmptyPlaceholder as empty:
+            self._show_notice(str(empty))
+            return None
+
+    def _chat_for_template(self) -> NewChat:
+        base = self._new_chat()
+        template = self._template
+        if template is None:
+            return NewChat(base.model, base.system_prompt, base.params, kind="quick")
+        params = base.params
+        if template.temperature is not None:
+            from dataclasses import replace
+
+            params = replace(params, temperature=template.temperature)
+        return NewChat(template.model or base.model, base.system_prompt, params, kind="quick")
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+    def _on_created(self, conversation_id: str) -> None:
+        if self._sending and self._conversation_id is None:
+            self._conversation_id = conversation_id
+            self._binding.conversation_id = conversation_id
+            self.transcript.clear()
+            self.transcript.show()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+            self.continue_button.setEnabled(True)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.copy_button.setEnabled(not busy and self._conversation_id is not None)
+
+    def _reload(self, conversation_id: str) -> None:
+        tree = MessageTree(self._store.outline(conversation_id))
+        leaf = self._store.get_conversation(conversation_id).current_leaf_id
+        path = tree.path_to(leaf)
+        from app.ui.chat_pane import branches_of
+
+        self.transcript.show_messages(
+            path, branches_of(tree, path), load=self._store.messages_by_id
+        )
+
+    def _on_escape(self) -> None:
+        if self._busy and self._conversation_id is not None:
+            self._controller.stop(self._conversation_id)
+        elif self.completions.isVisible():
+            self._close_completions()
+        else:
+            self.hide()
+
+    # -- results ------------------------------------------------------------------------
+
+    @property
+    def conversation_id(self) -> str | None:
+        return self._conversation_id
+
+    def answer_text(self) -> str:
+        if self._conversation_id is None:
+            return ""
+        path = self._store.current_path(self._conversation_id)
+        answers = [m for m in path if m.role is Role.ASSISTANT]
+        return answers[-1].content if answers else ""
+
+    def copy_answer(self) -> None:
+        text = self.answer_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self._show_notice("Answer copied.")
+
+    def open_in_main(self) -> None:
+        if self._conversation_id is not None:
+            self.continue_in_main.emit(self._conversation_id)
+            self.hide()
+
+
+def _find(templates: Sequence[Template], name: str) -> Template | None:
+    from app.quick.templates import find_template
+
+    return find_template(templates, name)
+
+
+def _clipboard_text() -> str | None:
+    return QGuiApplication.clipboard().text() or None
+
+
+def _selection_text() -> str | None:
+    clipboard = QGuiApplication.clipboard()
+    if not clipboard.supportsSelection():
+        return None
+    from PySide6.QtGui import QClipboard
+
+    return clipboard.text(QClipboard.Mode.Selection) or None

@@ -1,0 +1,711 @@
+"""Quick prompt templates: saved prompts with placeholders, kept in ``templates.toml``.
+
+A template's prompt may hold ``{clipboard}``, ``{selection}`` and ``{input}``; ``{{`` and
+``}}`` stand for one literal brace, and any other brace is an error, so a typo is caught
+when the template is saved rather than sent to the model. The file lives in the config
+folder beside ``settings.toml``, one ``[[template]]`` table per template; until the user
+has one, the built-ins of ``resources/templates.toml`` are used.
+
+Errors::
+
+    ValueError
+     └── TemplateError          a template is not valid (the message names the field)
+          ├── PlaceholderError  a prompt's braces: an unknown {name} or a lone brace
+          └── TemplateFileError a file to import is unusable (nothing is imported)
+    Exception
+     └── EmptyPlaceholder       at run time: a placeholder the prompt uses has no text
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# The TOML string writers of the presets file: one way to write a readable prompt.
+from app.presets import _basic_string, _number, _string
+from app.resources import ResourcesMissing, resource_path
+from app.settings import OPTIONS_BY_NAME
+
+TEMPLATES_FILE_NAME = "templates.toml"
+PLACEHOLDERS = ("clipboard", "selection", "input")
+MODIFIERS = ("Meta", "Ctrl", "Alt", "Shift")  # Qt's order in portable key sequence text
+MAX_NAME_LENGTH = 80
+MAX_IMPORT_BYTES = 1_000_000
+
+_KNOWN_KEYS = frozenset({"name", "description", "prompt", "model", "temperature", "shortcut"})
+_EMPTY_MESSAGES = {
+    "clipboard": "The clipboard is empty: copy some text first, then run the template again.",
+    "selection": "No text is selected: select some text first, then run the template again.",
+    "input": "Type something after the template name.",
+}
+_USE = "use {clipboard}, {selection} or {input}"
+# Either doubled brace, a {name} (no braces or line breaks inside), or a lone brace.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\n]*)\}|[{}]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_MODIFIER_ALIASES = {
+    "ctrl": "Ctrl",
+    "control": "Ctrl",
+    "alt": "Alt",
+    "shift": "Shift",
+    "meta": "Meta",
+    "super": "Meta",
+    "win": "Meta",
+}
+# fmt: off
+_KEY_NAMES = {
+    name.lower(): name
+    for name in [
+        "Space", "Return", "Enter", "Tab", "Backspace", "Esc", "Del", "Ins", "Home", "End",
+        "PgUp", "PgDown", "Left", "Right", "Up", "Down", "Print", "Pause", "Menu",
+    ]
+}
+# fmt: on
+_KEY_NAMES.update({"escape": "Esc", "delete": "Del", "insert": "Ins"})
+# Keys that type something: alone (or with Shift only) they would be taken from every program.
+_TYPING_KEYS = frozenset({"Space", "Return", "Enter", "Tab", "Backspace"})
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TABLE_HEADER = re.compile(r"^\s*\[\[\s*template\s*\]\]\s*(#.*)?$")
+
+
+class TemplateError(ValueError):
+    """A template is not valid; the message says which field and what to write instead."""
+
+
+class PlaceholderError(TemplateError):
+    """A prompt names an unknown placeholder or holds a lone brace."""
+
+
+class TemplateFileError(TemplateError):
+    """A templates file cannot be imported; the message says where and what is wrong."""
+
+
+class EmptyPlaceholder(Exception):
+    """A placeholder the prompt uses has nothing to fill it: show ``message`` to the user.
+
+    Args:
+        name: "clipboard", "selection" or "input".
+        message: what to do about it, e.g. "The clipboard is empty: copy some text first…".
+    """
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A saved quick prompt.
+
+    ``model`` and ``temperature`` None use the defaults of Model & parameters;
+    ``shortcut`` is portable key text such as "Ctrl+Alt+S" (see ``normalize_shortcut``).
+    Construction does not validate: ``check_template`` does, and saving refuses bad ones.
+    """
+
+    name: str
+    prompt: str
+    description: str = ""
+    model: str | None = None
+    temperature: float | None = None
+    shortcut: str | None = None
+
+
+def templates_path(config_dir: Path) -> Path:
+    """Where the user's templates live: ``templates.toml`` in the config folder."""
+    return config_dir / TEMPLATES_FILE_NAME
+
+
+# Placeholders
+
+
+def _split(prompt: str) -> tuple[list[str], list[str]]:
+    """The literal runs of ``prompt`` and the placeholder names between them.
+
+    ``literals`` has one more item than ``names``; literal braces are already undoubled.
+    """
+    literals: list[str] = []
+    names: list[str] = []
+    run: list[str] = []
+    position = 0
+    for match in _TOKEN.finditer(prompt):
+        run.append(prompt[position : match.start()])
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            run.append(token[0])
+        elif match.group(1) is not None:
+            name = match.group(1)
+            if name not in PLACEHOLDERS:
+                raise PlaceholderError(_unknown_message(name))
+            literals.append("".join(run))
+            names.append(name)
+            run = []
+        else:
+            line = prompt.count("\n", 0, match.start()) + 1
+            column = match.start() - (prompt.rfind("\n", 0, match.start()) + 1) + 1
+            raise PlaceholderError(
+                f"lone {token} in the prompt (line {line}, column {column}): write "
+                f"{token}{token} for a literal brace, or {_USE}"
+            )
+        position = match.end()
+    run.append(prompt[position:])
+    literals.append("".join(run))
+    return literals, names
+
+
+def _unknown_message(name: str) -> str:
+    shown = name if len(name) <= 40 else name[:39] + "…"
+    message = f"unknown placeholder {{{shown}}}: {_USE}"
+    if not _IDENTIFIER.fullmatch(name):
+        message += "; write {{ and }} for literal braces"
+    return message
+
+
+def placeholders(prompt: str) -> tuple[str, ...]:
+    """The placeholders ``prompt`` uses, each once, in order of first appearance.
+
+    Raises PlaceholderError for an unknown ``{name}`` or a lone brace.
+    """
+    _literals, names = _split(prompt)
+    return tuple(dict.fromkeys(names))
+
+
+def expand(
+    prompt: str,
+    *,
+    clipboard: str | None,
+    selection: str | None,
+    input: str | None,
+) -> str:
+    """The prompt to send: each placeholder replaced by its text, inserted literally.
+
+    Text typed after a template's name fills ``{input}``; a prompt without ``{input}``
+    gets that text appended after a blank line (an extra instruction, e.g.
+    "/Summarize focus on costs"). Braces in the inserted texts are kept as they are.
+    Where the platform has no primary selection (Windows, macOS), pass the clipboard
+    as ``selection``.
+
+    Raises:
+        EmptyPlaceholder: a placeholder the prompt uses is None or blank (the first one
+            in the prompt); its message tells the user what to do.
+        PlaceholderError: the prompt itself is malformed.
+    """
+    literals, names = _split(prompt)
+    values = {"clipboard": clipboard, "selection": selection, "input": input}
+    for name in dict.fromkeys(names):
+        value = values[name]
+        if value is None or not value.strip():
+            raise EmptyPlaceholder(name, _EMPTY_MESSAGES[name])
+    parts = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
+        parts.append(values[name] or "")
+        parts.append(literal)
+    text = "".join(parts)
+    if "input" not in names and input is not None and input.strip():
+        text = f"{text.rstrip()}\n\n{input.strip()}"
+    return text
+
+
+# Shortcuts
+
+
+def normalize_shortcut(text: str) -> str:
+    """``text`` as canonical portable key text ("alt+ctrl+s" gives "Ctrl+Alt+S").
+
+    Loose on purpose: any of Ctrl, Alt, Shift, Meta (Super and Win mean Meta) joined by
+    "+", then one key, as Qt's QKeySequence writes it. Raises TemplateError saying why.
+    """
+    given = text.strip()
+    if not given:
+        raise TemplateError("a shortcut needs a key, as in Ctrl+Alt+S")
+    if ", " in given:
+        raise TemplateError(
+            f"{given!r} is several key presses in a row; a shortcut is one key "
+            "combination, as in Ctrl+Alt+S"
+        )
+    if given.endswith("++"):  # the + key itself, as in "Ctrl++"
+        words, key = given[:-2].split("+"), "+"
+    else:
+        *words, key = given.split("+")
+        key = key.strip()
+    found: set[str] = set()
+    for word in words:
+        modifier = _MODIFIER_ALIASES.get(word.strip().lower())
+        if modifier is None:
+            raise TemplateError(
+                f"{given!r}: {word.strip()!r} is not a modifier; use Ctrl, Alt, Shift or Meta"
+            )
+        if modifier in found:
+            raise TemplateError(f"{given!r}: {modifier} is written twice")
+        found.add(modifier)
+    if not key or key.lower() in _MODIFIER_ALIASES:
+        raise TemplateError(f"{given!r} needs a key after the modifiers, as in Ctrl+Alt+S")
+    key = _canonical_key(key)
+    if (len(key) == 1 or key in _TYPING_KEYS) and not found - {"Shift"}:
+        raise TemplateError(
+            f"{given!r} would take that key from every program: add Ctrl, Alt or Meta"
+        )
+    return "+".join([*(m for m in MODIFIERS if m in found), key])
+
+
+def _canonical_key(key: str) -> str:
+    if len(key) == 1:
+        return key.upper()
+    if re.fullmatch(r"[fF][0-9]{1,2}", key):
+        return key.upper()
+    return _KEY_NAMES.get(key.lower(), key)
+
+
+# Validation
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise TemplateError("a template needs a name")
+    if "\n" in name or "\r" in name:
+        raise TemplateError("a name fits on one line")
+    if len(name) > MAX_NAME_LENGTH:
+        raise TemplateError(f"a name is at most {MAX_NAME_LENGTH} characters")
+    if name.startswith("/"):
+        raise TemplateError("a name cannot start with '/' (you type / before it to run it)")
+    return name
+
+
+def _check_prompt(prompt: str) -> str:
+    if not prompt.strip():
+        raise TemplateError("a template needs a prompt")
+    placeholders(prompt)
+    return prompt
+
+
+def _check_temperature(value: object) -> float | None:
+    try:
+        checked = OPTIONS_BY_NAME["temperature"].check(value)
+    except ValueError as error:
+        raise TemplateError(f"temperature {error}") from None
+    return None if checked is None else float(checked)
+
+
+def check_template(template: Template) -> Template:
+    """``template`` with its name, model and shortcut tidied; TemplateError if invalid.
+
+    The message names the field: "temperature must be at most 1.5",
+    "unknown placeholder {foo}: use {clipboard}, {selection} or {input}".
+    """
+    name = _check_name(template.name)
+    _check_prompt(template.prompt)
+    model = template.model.strip() if template.model is not None else None
+    if model is not None and (not model or any(c.isspace() for c in model)):
+        raise TemplateError("model must be a model id such as mistral-small-latest")
+    temperature = _check_temperature(template.temperature)
+    shortcut = template.shortcut.strip() if template.shortcut else None
+    if shortcut:
+        shortcut = normalize_shortcut(shortcut)
+    return Template(
+        name=name,
+        prompt=template.prompt,
+        description=template.description.strip(),
+        model=model,
+        temperature=temperature,
+        shortcut=shortcut or None,
+    )
+
+
+def check_templates(templates: Sequence[Template]) -> list[Template]:
+    """Every template checked, no two with one name or one shortcut; else TemplateError."""
+    checked: list[Template] = []
+    names: dict[str, str] = {}
+    shortcuts: dict[str, str] = {}
+    for template in templates:
+        try:
+            good = check_template(template)
+        except TemplateError as error:
+            raise TemplateError(f"Template {template.name.strip()!r}: {error}.") from None
+        key = good.name.casefold()
+        if key in names:
+            raise TemplateError(f"Two templates are named {good.name!r}: rename one.")
+        names[key] = good.name
+        if good.shortcut is not None:
+            other = shortcuts.get(good.shortcut)
+            if other is not None:
+                raise TemplateError(
+                    f"{other!r} and {good.name!r} both use {good.shortcut}: change one."
+                )
+            shortcuts[good.shortcut] = good.name
+        checked.append(good)
+    return checked
+
+
+# Reading
+
+
+@dataclass(slots=True)
+class _Parsed:
+    templates: list[Template] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    lossy: bool = False  # something in the file did not make it into ``templates``
+
+
+def _template_from_table(table: object) -> tuple[Template, list[str]]:
+    """One ``[[template]]`` table as a checked Template, and its unknown keys."""
+    if not isinstance(table, dict):
+        raise TemplateError("is not a table of name, prompt and options")
+    name = table.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise TemplateError('has no name (name = "...")')
+    prompt = table.get("prompt")
+    if prompt is None or (isinstance(prompt, str) and not prompt.strip()):
+        raise TemplateError('has no prompt (prompt = "...")')
+    texts = {key: table.get(key) for key in ("prompt", "description", "model", "shortcut")}
+    for key, value in texts.items():
+        if value is not None and not isinstance(value, str):
+            raise TemplateError(f"{key} must be text in quotes")
+    temperature = table.get("temperature")
+    if temperature is not None and (
+        isinstance(temperature, bool) or not isinstance(temperature, int | float)
+    ):
+        raise TemplateError("temperature must be a number from 0 to 1.5")
+    template = check_template(
+        Template(
+            name=name,
+            prompt=str(prompt),
+            description=texts["description"] or "",
+            model=texts["model"],
+            temperature=temperature,
+            shortcut=texts["shortcut"] or None,
+        )
+    )
+    unknown = [f"unknown key {key!r}" for key in sorted(set(table) - _KNOWN_KEYS)]
+    return template, unknown
+
+
+def _locate(where: str, message: str) -> str:
+    return f"{where} {message}" if message.startswith(("has ", "is ")) else f"{where}: {message}"
+
+
+def _header_lines(text: str, count: int) -> list[int] | None:
+    """The line of each ``[[template]]`` header, when the file writes them that way."""
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if _TABLE_HEADER.match(line)]
+    return lines if len(lines) == count else None
+
+
+def _parse(data: Mapping[str, Any], text: str, origin: str, *, strict: bool) -> _Parsed:
+    """The templates of a parsed file; lenient (skip and report) or strict (report all)."""
+    parsed = _Parsed()
+    for key in data:
+        if key != "template":
+            parsed.lossy = True
+            parsed.problems.append(
+                f"{origin}: unknown key {key!r}"
+                + ("" if strict else " ignored (templates are [[template]] tables).")
+            )
+    tables = data.get("template", [])
+    if not isinstance(tables, list):
+        parsed.lossy = True
+        parsed.problems.append(f"{origin}: 'template' must be a list of [[template]] tables.")
+        return parsed
+    lines = _header_lines(text, len(tables))
+    names: dict[str, int] = {}
+    shortcuts: dict[str, str] = {}
+    for number, table in enumerate(tables, start=1):
+        where = f"{origin} line {lines[number - 1]}: " if lines else f"{origin}: "
+        where += f"template {number}"
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            where += f" ({table['name'].strip()!r})"
+        skipped = "" if strict else "; skipped."
+        try:
+            template, unknown = _template_from_table(table)
+        except TemplateError as error:
+            parsed.problems.append(_locate(where, str(error)) + skipped)
+            parsed.lossy = True
+            continue
+        if template.name.casefold() in names:
+            first = names[template.name.casefold()]
+            parsed.problems.append(f"{where} has the same name as template {first}{skipped}")
+            parsed.lossy = True
+            continue
+        for problem in unknown:
+            parsed.problems.append(f"{where}: {problem}" + ("" if strict else " ignored."))
+            parsed.lossy = True
+        if template.shortcut is not None and template.shortcut in shortcuts:
+            other = shortcuts[template.shortcut]
+            parsed.problems.append(
+                f"{where}: shortcut {template.shortcut} is already used by {other!r}"
+                + ("" if strict else "; this template gets none.")
+            )
+            parsed.lossy = True
+            template = replace(template, shortcut=None)
+        if template.shortcut is not None:
+            shortcuts[template.shortcut] = template.name
+        names[template.name.casefold()] = number
+        parsed.templates.append(template)
+    return parsed
+
+
+class _Unreadable(Exception):
+    """The file exists but is not UTF-8 TOML; the message says where, for a person."""
+
+
+def _read(path: Path, *, limit: int | None = None) -> tuple[dict[str, Any], str]:
+    """The parsed file and its text. OSError as is; _Unreadable for bad content."""
+    raw = path.read_bytes()
+    if limit is not None and len(raw) > limit:
+        raise _Unreadable(
+            f"{path.name} is {len(raw) / 1e6:.1f} MB: too large to be a templates file"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise _Unreadable(f"{path.name} line {line}: not UTF-8 text") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        position = _TOML_POSITION.search(message)
+        if position is None:
+            reason = message.replace(" (at end of document)", "")
+            raise _Unreadable(
+                f"{path.name} (at its end): {reason[:1].lower()}{reason[1:]}"
+            ) from None
+        reason = message[: position.start()]
+        raise _Unreadable(
+            f"{path.name} line {position.group(1)}: {reason[:1].lower()}{reason[1:]} "
+            f"(column {position.group(2)})"
+        ) from None
+
+
+def builtin_templates() -> tuple[list[Template], list[str]]:
+    """The templates shipped in ``resources/templates.toml``, and any problem with them."""
+    try:
+        path = resource_path(TEMPLATES_FILE_NAME)
+        data, text = _read(path)
+    except (ResourcesMissing, OSError, _Unreadable) as error:
+        return [], [f"The built-in templates cannot be read ({error})."]
+    parsed = _parse(data, text, f"built-in {TEMPLATES_FILE_NAME}", strict=False)
+    return parsed.templates, parsed.problems
+
+
+def load_templates(path: Path) -> tuple[list[Template], list[str]]:
+    """The user's templates, or the built-in ones when there is no file (or it is unreadable).
+
+    Never raises: a bad template is reported (file, line, template and field) and
+    skipped. Saving later keeps a copy of a file that lost anything this way.
+    """
+    try:
+        data, text = _read(path)
+    except FileNotFoundError:
+        return builtin_templates()
+    except OSError as error:
+        templates, problems = builtin_templates()
+        why = error.strerror or str(error)
+        return templates, [
+            f"{path}: cannot be read ({why}); using the built-in templates.",
+            *problems,
+        ]
+    except _Unreadable as error:
+        templates, problems = builtin_templates()
+        return templates, [
+            f"{error}. Using the built-in templates until it is fixed "
+            "(saving keeps a copy of the file).",
+            *problems,
+        ]
+    parsed = _parse(data, text, path.name, strict=False)
+    if parsed.lossy:
+        parsed.problems.append(
+            f"{path.name}: saving from Maestrale first keeps a copy of the file as it is, "
+            "so nothing written there is lost."
+        )
+    return parsed.templates, parsed.problems
+
+
+def import_templates(path: Path) -> list[Template]:
+    """Every template of ``path``, or TemplateFileError listing each problem (all or nothing).
+
+    The file has the format of ``templates.toml``: an export, or one written by hand.
+    """
+    try:
+        data, text = _read(path, limit=MAX_IMPORT_BYTES)
+    except FileNotFoundError:
+        raise TemplateFileError(f"{path} does not exist.") from None
+    except OSError as error:
+        raise TemplateFileError(f"{path} cannot be read: {error.strerror or error}.") from None
+    except _Unreadable as error:
+        raise TemplateFileError(f"{error}.") from None
+    parsed = _parse(data, text, path.name, strict=True)
+    if parsed.problems:
+        raise TemplateFileError("\n".join(parsed.problems))
+    if not parsed.templates:
+        raise TemplateFileError(
+            f"{path.name} holds no templates: each starts with a [[template]] line."
+        )
+    return parsed.templates
+
+
+def merge_templates(
+    current: Sequence[Template], imported: Sequence[Template]
+) -> tuple[list[Template], list[str]]:
+    """``current`` with ``imported`` added; one of the same name (any case) is replaced in place.
+
+    Returns the merged list and the names replaced. Raises TemplateError when the result
+    is not valid (an imported shortcut already used by another template), so that an
+    import is applied whole or not at all.
+    """
+    merged = list(current)
+    replaced: list[str] = []
+    for template in imported:
+        key = template.name.strip().casefold()
+        index = next((i for i, t in enumerate(merged) if t.name.casefold() == key), None)
+        if index is None:
+            merged.append(template)
+        else:
+            replaced.append(merged[index].name)
+            merged[index] = template
+    return check_templates(merged), replaced
+
+
+# Writing
+
+
+def render_templates(templates: Iterable[Template]) -> str:
+    lines = [
+        "# Maestrale quick prompt templates: one [[template]] table each. Edit freely; a bad",
+        "# entry is reported and skipped. Keys: name, prompt, and optionally description,",
+        '# model, temperature (0-1.5) and shortcut (e.g. "Ctrl+Alt+S"). In the prompt,',
+        "# {clipboard}, {selection} and {input} are filled in; write {{ and }} for a brace.",
+    ]
+    for template in templates:
+        lines.append("")
+        lines.append("[[template]]")
+        lines.append(f"name = {_basic_string(template.name)}")
+        if template.description:
+            lines.append(f"description = {_basic_string(template.description)}")
+        if template.model:
+            lines.append(f"model = {_basic_string(template.model)}")
+        if template.temperature is not None:
+            lines.append(f"temperature = {_number(template.temperature)}")
+        if template.shortcut:
+            lines.append(f"shortcut = {_basic_string(template.shortcut)}")
+        lines.append(f"prompt = {_string(template.prompt)}")
+    return "\n".join(lines) + "\n"
+
+
+def _aside(path: Path, tag: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.{tag}-{stamp}")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{tag}-{stamp}-{number}")
+        number += 1
+    return candidate
+
+
+def _keep_aside(path: Path) -> Path | None:
+    """Move aside a file that would lose something on save: it does not parse, or it has
+    entries that were skipped. Hand edits are never silently destroyed."""
+    try:
+        data, text = _read(path)
+    except FileNotFoundError:
+        return None
+    except (OSError, _Unreadable):
+        kept = _aside(path, "unreadable")
+    else:
+        if not _parse(data, text, path.name, strict=False).lossy:
+            return None
+        kept = _aside(path, "kept")
+    path.replace(kept)
+    return kept
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def save_templates(path: Path, templates: Sequence[Template]) -> list[Template]:
+    """Write ``templates`` atomically and return them as written (tidied).
+
+    An existing file that does not parse, or had entries that were skipped on loading,
+    is first kept aside beside it (``templates.toml.unreadable-…`` / ``.kept-…``).
+    Raises TemplateError for an invalid template or a repeated name or shortcut, and
+    OSError when the folder cannot be written.
+    """
+    checked = check_templates(templates)
+    text = render_templates(checked)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _keep_aside(path)
+    _write_atomically(path, text)
+    return checked
+
+
+def export_templates(path: Path, templates: Sequence[Template]) -> None:
+    """Write ``templates`` to ``path`` (chosen by the user) in the ``templates.toml`` format.
+
+    Raises TemplateError for invalid templates or none at all, OSError on write failure.
+    """
+    if not templates:
+        raise TemplateError("There are no templates to export.")
+    _write_atomically(path, render_templates(check_templates(templates)))
+
+
+# Finding
+
+
+def find_template(templates: Iterable[Template], name: str) -> Template | None:
+    """The template called ``name``, ignoring case and surrounding spaces; None if none."""
+    key = name.strip().casefold()
+    return next((t for t in templates if t.name.strip().casefold() == key), None)
+
+
+def complete(templates: Iterable[Template], typed: str) -> list[Template]:
+    """Templates matching what was typed after "/", best first (ignoring case).
+
+    Names that start with ``typed`` come first, then names with a word that starts with
+    it ("gram" finds "Fix grammar and spelling"), then names that contain it; each group
+    keeps the user's order. A leading "/" is ignored; nothing typed lists them all.
+    """
+    key = typed.strip().removeprefix("/").strip().casefold()
+    ranked: list[list[Template]] = [[], [], []]
+    for template in templates:
+        name = template.name.casefold()
+        if name.startswith(key):
+            ranked[0].append(template)
+        elif any(word.startswith(key) for word in re.split(r"[\s\-_/]+", name)):
+            ranked[1].append(template)
+        elif key in name:
+            ranked[2].append(template)
+    return [*ranked[0], *ranked[1], *ranked[2]]
+
+
+def parse_command(templates: Iterable[Template], text: str) -> tuple[Template, str] | None:
+    """Split "/Template name then the input" into its template and the input after it.
+
+    The longest name that ``text`` starts with (after "/", ignoring case) and that is
+    followed by a space or the end wins. None when ``text`` runs no template.
+    """
+    if not text.startswith("/"):
+        return None
+    rest = text[1:]
+    best: Template | None = None
+    for template in templates:
+        name = template.name.strip()
+        if not name or len(name) > len(rest) or rest[: len(name)].casefold() != name.casefold():
+            continue
+        if len(rest) > len(name) and not rest[len(name)].isspace():
+            continue
+        if best is None or len(name) > len(best.name.strip()):
+            best = template
+    if best is None:
+        return None
+    return best, rest[len(best.name.strip()) :].strip()

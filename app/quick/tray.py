@@ -1,0 +1,116 @@
+"""The tray icon: New chat, Quick prompt, the templates, Show/Hide, Quit; and a note
+when a long answer finishes while the window is hidden."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from app.domain.messages import Message
+from app.ui.icons import icon
+
+if TYPE_CHECKING:
+    from app.quick.templates import Template
+
+LONG_ANSWER_S = 8.0  # an answer worth a notification when the window was hidden
+
+
+class Tray(QObject):
+    """Signals: new_chat(), quick_prompt(), template_chosen(str), toggle_window(), quit()."""
+
+    new_chat = Signal()
+    quick_prompt = Signal()
+    template_chosen = Signal(str)
+    toggle_window = Signal()
+    quit = Signal()
+
+    def __init__(
+        self,
+        templates: Callable[[], Sequence[Template]],
+        *,
+        window_visible: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self._templates = templates
+        self._window_visible = window_visible
+        self._clock = clock
+        self._started: dict[str, float] = {}
+        self.notify_when_hidden = True
+        self.icon = QSystemTrayIcon(icon("app"))
+        self.icon.setToolTip("Maestrale")
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self._fill)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._on_activated)
+        self._fill()
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def _fill(self) -> None:
+        """Rebuilt on every opening: templates may have changed in Settings."""
+        self.menu.clear()
+        self._action("New chat", self.new_chat.emit, "new-chat")
+        self._action("Quick prompt", self.quick_prompt.emit, "search")
+        templates = list(self._templates())
+        if templates:
+            submenu = self.menu.addMenu("Templates")
+            for template in templates:
+                action = QAction(template.name, submenu)
+                action.triggered.connect(
+                    lambda _checked=False, name=template.name: self.template_chosen.emit(name)
+                )
+                submenu.addAction(action)
+        self.menu.addSeparator()
+        self._action(
+            "Hide Maestrale" if self._window_visible() else "Show Maestrale",
+            self.toggle_window.emit,
+        )
+        self._action("Quit", self.quit.emit)
+
+    def _action(self, text: str, slot: Callable[[], None], icon_name: str | None = None) -> None:
+        action = QAction(text, self.menu)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.triggered.connect(slot)
+        self.menu.addAction(action)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            self.toggle_window.emit()
+
+    # -- notifications ------------------------------------------------------------------
+
+    def on_streaming(self, conversation_id: str, busy: bool) -> None:
+        if busy:
+            self._started[conversation_id] = self._clock()
+
+    def on_finished(self, message: Message, title: str) -> bool:
+        """Notify of a finished answer if it was long and nobody was looking; True if so."""
+        started = self._started.pop(message.conversation_id, None)
+        if (
+            not self.notify_when_hidden
+            or started is None
+            or self._clock() - started < LONG_ANSWER_S
+            or self._window_visible()
+            or not self.icon.isVisible()
+        ):
+            return False
+        snippet = " ".join(message.content.split())[:140]
+        self.icon.showMessage(
+            f"Answer ready: {title}", snippet or "The answer has finished.", icon("app"), 8000
+        )
+        return True

@@ -1,0 +1,197 @@
+"""The Quick prompts page: the quick window's global shortcut, the tray, notifications.
+
+Also home of ``ShortcutEdit``, the one-combination key recorder the Templates page uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QKeySequenceEdit, QWidget
+
+from app.quick.templates import TemplateError, normalize_shortcut
+from app.settings import OPTIONS_BY_NAME, Settings
+from app.ui.settings.form import Card, Page, StatusLine, button, label
+
+
+class ShortcutEdit(QWidget):
+    """Records one key combination (as portable text, "Ctrl+Alt+S"), with a Clear button.
+
+    Signals:
+        edited(str): the user recorded keys or cleared them ("" for none).
+    """
+
+    edited = Signal(str)
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.keys = QKeySequenceEdit()
+        self.keys.setMaximumSequenceLength(1)  # a global shortcut is one combination
+        self.keys.setAccessibleName(accessible_name)
+        self.keys.setMinimumWidth(180)
+        self.clear_button = button("Clear", icon_name="x")
+        self.clear_button.setAccessibleName(
+            f"Clear {accessible_name[:1].lower()}{accessible_name[1:]}"
+        )
+        self.clear_button.setToolTip("No shortcut")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(self.keys, 1)
+        row.addWidget(self.clear_button)
+        self.keys.keySequenceChanged.connect(self._on_recorded)
+        self.clear_button.clicked.connect(self.on_clear_clicked)
+        self._sync()
+
+    def shortcut(self) -> str:
+        """What the field shows, as portable text; "" when empty."""
+        return self.keys.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+
+    def set_shortcut(self, text: str | None) -> None:
+        """Show ``text`` without emitting ``edited``."""
+        with QSignalBlocker(self.keys):
+            self.keys.setKeySequence(QKeySequence(text or ""))
+        self._sync()
+
+    def record(self, text: str) -> None:
+        """As if the user pressed these keys (for tests and scripted use)."""
+        self.keys.setKeySequence(QKeySequence(text))
+
+    def on_clear_clicked(self) -> None:
+        with QSignalBlocker(self.keys):
+            self.keys.clear()
+        self._sync()
+        self.edited.emit("")
+
+    def _on_recorded(self, _sequence: QKeySequence) -> None:
+        self._sync()
+        self.edited.emit(self.shortcut())
+
+    def _sync(self) -> None:
+        self.clear_button.setEnabled(bool(self.shortcut()))
+
+
+class QuickPage(Page):
+    """``values()`` gives quick_shortcut, close_to_tray and notify_when_hidden.
+
+    A recorded shortcut that is not usable (a bare letter, one a template already
+    runs) is shown as an error and not saved; the previous one stays in effect.
+
+    Signals:
+        changed(): a valid value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Quick prompts",
+            "Ask from any program: a shortcut opens a small window over it. Type / there "
+            "to pick a template; templates with a shortcut of their own run at once.",
+            parent,
+        )
+        self._shortcut = settings.quick_shortcut
+        self._template_shortcuts: dict[str, str] = {}
+        default = OPTIONS_BY_NAME["quick_shortcut"].default
+
+        card = Card()
+        card.body.addWidget(label("Quick window", "section"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(8)
+        self.shortcut = ShortcutEdit("Quick window shortcut")
+        self.shortcut.set_shortcut(settings.quick_shortcut)
+        self.shortcut.setMaximumWidth(380)
+        caption = label("Shortcut", wrap=False)
+        caption.setBuddy(self.shortcut.keys)
+        grid.addWidget(caption, 0, 0)
+        grid.addWidget(self.shortcut, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        self.shortcut_problem = StatusLine()
+        grid.addWidget(self.shortcut_problem, 1, 1)
+        grid.addWidget(
+            label(
+                f"Click the field and press the keys; the default is {default}. Without a "
+                "shortcut, open the quick window from the tray icon or with the command "
+                "maestrale quick.",
+                "muted",
+            ),
+            2,
+            1,
+        )
+        grid.setColumnStretch(1, 1)
+        card.body.addLayout(grid)
+        self.shortcut_note = StatusLine()
+        card.body.addWidget(self.shortcut_note)
+        self.body.addWidget(card)
+
+        tray = Card(spacing=10)
+        tray.body.addWidget(label("Tray and notifications", "section"))
+        self.close_to_tray = QCheckBox("Keep Maestrale running in the tray when its window closes")
+        self.close_to_tray.setChecked(settings.close_to_tray)
+        self.close_to_tray.setToolTip(OPTIONS_BY_NAME["close_to_tray"].help)
+        tray.body.addWidget(self.close_to_tray)
+        tray.body.addWidget(
+            label(
+                "Closing the window keeps Maestrale in the tray so shortcuts keep working. "
+                "Quit from the tray menu or with Ctrl+Q.",
+                "muted",
+            )
+        )
+        self.notify_when_hidden = QCheckBox(
+            "Notify me when an answer finishes while Maestrale is hidden"
+        )
+        self.notify_when_hidden.setChecked(settings.notify_when_hidden)
+        self.notify_when_hidden.setToolTip(OPTIONS_BY_NAME["notify_when_hidden"].help)
+        tray.body.addWidget(self.notify_when_hidden)
+        self.body.addWidget(tray)
+
+        self.shortcut.edited.connect(self._on_shortcut_edited)
+        self.close_to_tray.toggled.connect(lambda _on: self.changed.emit())
+        self.notify_when_hidden.toggled.connect(lambda _on: self.changed.emit())
+
+    def set_shortcut_note(self, text: str, tone: str = "info") -> None:
+        """Show a note under the shortcut ("" hides it): how to bind the shortcut where
+        Maestrale cannot (the command to run), or that the keys are taken by another
+        program. ``tone`` is "info", "warning" or "error"."""
+        if text:
+            self.shortcut_note.show_message(tone, text)
+        else:
+            self.shortcut_note.clear()
+
+    def set_template_shortcuts(self, shortcuts: Mapping[str, str]) -> None:
+        """The shortcuts templates run (shortcut text -> template name), refused here."""
+        self._template_shortcuts = dict(shortcuts)
+
+    def _on_shortcut_edited(self, text: str) -> None:
+        if not text:
+            self.shortcut_problem.clear()
+            self._accept("")
+            return
+        try:
+            shortcut = normalize_shortcut(text)
+        except TemplateError as error:
+            self.shortcut_problem.show_message("error", f"{error}.")
+            return
+        owner = self._template_shortcuts.get(shortcut)
+        if owner is not None:
+            self.shortcut_problem.show_message(
+                "error", f"{shortcut} already runs the template {owner!r}: choose other keys."
+            )
+            return
+        self.shortcut_problem.clear()
+        self._accept(shortcut)
+
+    def _accept(self, shortcut: str) -> None:
+        if shortcut != self._shortcut:
+            self._shortcut = shortcut
+            self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "quick_shortcut": self._shortcut,
+            "close_to_tray": self.close_to_tray.isChecked(),
+            "notify_when_hidden": self.notify_when_hidden.isChecked(),
+        }

@@ -1,0 +1,476 @@
+"""The Templates page: the quick prompt templates, edited in place and saved as you type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.quick.templates import (
+    MAX_NAME_LENGTH,
+    PLACEHOLDERS,
+    Template,
+    TemplateError,
+    builtin_templates,
+    check_template,
+    export_templates,
+    import_templates,
+    load_templates,
+    merge_templates,
+    save_templates,
+)
+from app.settings import OPTIONS_BY_NAME
+from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.settings.model_page import ModelCombo
+from app.ui.settings.params import OptionalNumber
+from app.ui.settings.quick_page import ShortcutEdit
+
+SAVE_DELAY_MS = 400
+FILE_FILTER = "Templates (*.toml);;All files (*)"
+EXPORT_NAME = "maestrale-templates.toml"
+PLACEHOLDER_HINT = (
+    "{clipboard} is the copied text, {selection} the selected text (the clipboard where "
+    "the system has no selection), {input} what you type after the template's name; "
+    "without {input}, what you type is added at the end. Write {{ and }} for a brace."
+)
+
+ChooseFile = Callable[[], Path | None]
+Confirm = Callable[[str], bool]
+
+
+def _names(templates: Iterable[Template]) -> str:
+    return ", ".join(repr(t.name) for t in templates)
+
+
+class TemplatesPage(Page):
+    """Edits ``templates.toml``; every valid change is written shortly after it is made.
+
+    Args:
+        path: the user's ``templates.toml``.
+        models: model ids to offer in the Model field.
+        choose_import / choose_export: ask for a file (None when cancelled); file
+            dialogs by default, replaceable (tests set the attributes of the same name).
+        confirm: ask a yes/no question before something is overwritten.
+
+    Signals:
+        templates_changed(list): the templates as saved (a list of Template).
+    """
+
+    templates_changed = Signal(list)
+
+    def __init__(
+        self,
+        path: Path,
+        models: Iterable[str],
+        *,
+        choose_import: ChooseFile | None = None,
+        choose_export: ChooseFile | None = None,
+        confirm: Confirm | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            "Templates",
+            "Saved quick prompts. In the quick window, type / and a few letters of a "
+            "template's name; give one a shortcut to run it on the copied text from "
+            "any program.",
+            parent,
+        )
+        self._path = path
+        self.choose_import: ChooseFile = choose_import or self._ask_import_path
+        self.choose_export: ChooseFile = choose_export or self._ask_export_path
+        self.confirm: Confirm = confirm or self._ask_yes_no
+        self._templates, problems = load_templates(path)
+        self._quick_shortcut = ""
+        self._dirty = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.flush)
+
+        self.problems = StatusLine()
+        self.body.addWidget(self.problems)
+        if problems:
+            self.problems.show_message("warning", "\n".join(problems))
+        left = self._build_list_column()
+        self._build_editor(models)
+        columns = QHBoxLayout()
+        columns.setSpacing(18)
+        columns.addLayout(left)
+        columns.addWidget(self.editor, 1)
+        self.body.addLayout(columns)
+        self.status = StatusLine()
+        self.body.addWidget(self.status)
+
+        self._fill_list()
+        self.list.currentRowChanged.connect(self._show_template)
+        self.add_button.clicked.connect(self.on_add_clicked)
+        self.duplicate_button.clicked.connect(self.on_duplicate_clicked)
+        self.delete_button.clicked.connect(self.on_delete_clicked)
+        self.restore_button.clicked.connect(self.on_restore_clicked)
+        self.import_button.clicked.connect(self.on_import_clicked)
+        self.export_button.clicked.connect(self.on_export_clicked)
+        self.name.textChanged.connect(self._on_edited)
+        self.description.textChanged.connect(self._on_edited)
+        self.model.currentTextChanged.connect(self._on_edited)
+        self.temperature.changed.connect(self._on_edited)
+        self.shortcut.edited.connect(self._on_edited)
+        self.prompt.textChanged.connect(self._on_edited)
+        self.list.setCurrentRow(0 if self._templates else -1)
+        self._show_template(self.list.currentRow())
+
+    def _build_list_column(self) -> QVBoxLayout:
+        self.list = QListWidget()
+        self.list.setProperty("role", "list")
+        self.list.setAccessibleName("Templates")
+        self.list.setFixedWidth(200)
+        self.list.ensurePolished()
+        self.add_button = button("New", icon_name="plus")
+        self.duplicate_button = button("Duplicate", icon_name="copy")
+        self.delete_button = button("Delete", "danger", "trash")
+        self.restore_button = button("Restore built-ins", "link")
+        self.restore_button.setToolTip("Bring back the templates Maestrale comes with")
+        self.import_button = button("Import…")
+        self.export_button = button("Export…")
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addWidget(self.list, 1)
+        for buttons in (
+            (self.add_button, self.duplicate_button),
+            (self.delete_button,),
+            (self.import_button, self.export_button),
+            (self.restore_button,),
+        ):
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            for item in buttons:
+                row.addWidget(item)
+            row.addStretch(1)
+            left.addLayout(row)
+        return left
+
+    def _build_editor(self, models: Iterable[str]) -> None:
+        self.editor = Card()
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Template name")
+        self.name.setMaxLength(MAX_NAME_LENGTH)
+        self.description = QLineEdit()
+        self.description.setAccessibleName("Template description")
+        self.description.setPlaceholderText("Shown beside the name when you type /")
+        self.model = ModelCombo("Conversation default")
+        self.model.setAccessibleName("Template model")
+        self.model.set_model_ids(models)
+        option = OPTIONS_BY_NAME["temperature"]
+        self.temperature = OptionalNumber(float(option.minimum or 0), float(option.maximum or 1.5))
+        self.temperature.setAccessibleName("Template temperature")
+        self.shortcut = ShortcutEdit("Template shortcut")
+        self.shortcut.setToolTip("Runs the template at once on the copied or selected text")
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(10)
+        rows: tuple[tuple[str, QWidget], ...] = (
+            ("Name", self.name),
+            ("Description", self.description),
+            ("Model", self.model),
+            ("Temperature", self.temperature),
+            ("Shortcut", self.shortcut),
+        )
+        for row, (text, widget) in enumerate(rows):
+            caption = QLabel(text)
+            caption.setBuddy(widget)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(widget, row, 1)
+        grid.setColumnStretch(1, 1)
+        self.editor.body.addLayout(grid)
+
+        self.prompt = QPlainTextEdit()
+        self.prompt.setAccessibleName("Template prompt")
+        self.prompt.setPlaceholderText("Summarize the text below.\n\n{clipboard}")
+        self.prompt.setTabChangesFocus(True)
+        self.prompt.setMinimumHeight(self.prompt.fontMetrics().lineSpacing() * 9 + 16)
+        heading = QHBoxLayout()
+        heading.setSpacing(6)
+        heading.addWidget(label("Prompt", "section", wrap=False))
+        heading.addStretch(1)
+        heading.addWidget(label("Insert:", "muted", wrap=False))
+        self.insert_buttons: dict[str, QWidget] = {}
+        for name in PLACEHOLDERS:
+            insert = button(f"{{{name}}}", "link")
+            insert.setToolTip(f"Insert {{{name}}} at the cursor")
+            insert.clicked.connect(lambda _checked=False, n=name: self.insert_placeholder(n))
+            heading.addWidget(insert)
+            self.insert_buttons[name] = insert
+        self.editor.body.addLayout(heading)
+        self.editor.body.addWidget(self.prompt)
+        self.hint = label(PLACEHOLDER_HINT, "muted")
+        self.editor.body.addWidget(self.hint)
+        self.validation = StatusLine()
+        self.editor.body.addWidget(self.validation)
+
+    # Public API
+
+    @property
+    def templates(self) -> list[Template]:
+        return list(self._templates)
+
+    def set_models(self, ids: Iterable[str]) -> None:
+        self.model.set_model_ids([*ids, self.model.model_id()] if self.model.model_id() else ids)
+
+    def set_quick_shortcut(self, shortcut: str) -> None:
+        """The quick window's shortcut, which no template may take."""
+        self._quick_shortcut = shortcut
+
+    def select(self, name: str) -> None:
+        for row, template in enumerate(self._templates):
+            if template.name == name:
+                self.list.setCurrentRow(row)
+                return
+
+    def insert_placeholder(self, name: str) -> None:
+        self.prompt.insertPlainText(f"{{{name}}}")
+        self.prompt.setFocus()
+
+    def flush(self) -> bool:
+        """Write pending changes now; False (with the reason shown) when that failed."""
+        self._save_timer.stop()
+        if not self._dirty:
+            return True
+        try:
+            saved = save_templates(self._path, self._templates)
+        except (OSError, TemplateError) as error:
+            why = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.status.show_message("error", f"Could not save {self._path}: {why}")
+            return False
+        self._dirty = False
+        self.templates_changed.emit(saved)
+        return True
+
+    # Editing
+
+    def _fill_list(self) -> None:
+        with QSignalBlocker(self.list):
+            row = self.list.currentRow()
+            self.list.clear()
+            for template in self._templates:
+                self.list.addItem(template.name)
+                self._describe_item(self.list.count() - 1, template)
+            self.list.setCurrentRow(min(row, len(self._templates) - 1))
+
+    def _describe_item(self, row: int, template: Template) -> None:
+        if not 0 <= row < self.list.count():
+            return
+        item = self.list.item(row)
+        if item.text() != template.name:
+            item.setText(template.name)
+        tip = template.description
+        if template.shortcut:
+            tip = f"{tip}\nShortcut: {template.shortcut}".strip()
+        item.setToolTip(tip)
+
+    def _show_template(self, row: int) -> None:
+        has = 0 <= row < len(self._templates)
+        self.editor.setEnabled(has)
+        self.delete_button.setEnabled(has)
+        self.duplicate_button.setEnabled(has)
+        self.export_button.setEnabled(bool(self._templates))
+        self.validation.clear()
+        template = self._templates[row] if has else Template("", "")
+        widgets = (self.name, self.description, self.model, self.temperature, self.prompt)
+        blockers = [QSignalBlocker(widget) for widget in widgets]
+        try:
+            self.name.setText(template.name)
+            self.description.setText(template.description)
+            self.model.set_model_id(template.model)
+            self.temperature.set_value(template.temperature)
+            self.shortcut.set_shortcut(template.shortcut)
+            self.prompt.setPlainText(template.prompt)
+        finally:
+            for blocker in blockers:
+                blocker.unblock()
+
+    def _edited_template(self) -> Template:
+        return Template(
+            name=self.name.text(),
+            prompt=self.prompt.toPlainText(),
+            description=self.description.text(),
+            model=self.model.model_id() or None,
+            temperature=self.temperature.value(),
+            shortcut=self.shortcut.shortcut() or None,
+        )
+
+    def _problem(self, row: int, template: Template) -> str | None:
+        """Why the edited template cannot be kept, or None when it can."""
+        try:
+            checked = check_template(template)
+        except TemplateError as error:
+            return str(error)
+        others = [t for i, t in enumerate(self._templates) if i != row]
+        if any(t.name.casefold() == checked.name.casefold() for t in others):
+            return f"Another template is already named {checked.name!r}."
+        if checked.shortcut:
+            if checked.shortcut == self._quick_shortcut:
+                return f"{checked.shortcut} opens the quick window: choose other keys."
+            owner = next((t.name for t in others if t.shortcut == checked.shortcut), None)
+            if owner is not None:
+                return f"{checked.shortcut} already runs {owner!r}: choose other keys."
+        return None
+
+    def _on_edited(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._templates):
+            return
+        template = self._edited_template()
+        problem = self._problem(row, template)
+        if problem is not None:
+            self.validation.show_message("error", problem)
+            return
+        self.validation.clear()
+        self._templates[row] = check_template(template)
+        self._describe_item(row, self._templates[row])
+        self._schedule_save()
+
+    def _unique_name(self, base: str) -> str:
+        taken = {t.name.casefold() for t in self._templates}
+        name, number = base, 2
+        while name.casefold() in taken:
+            name, number = f"{base} {number}", number + 1
+        return name
+
+    def _insert(self, row: int, template: Template) -> None:
+        self._templates.insert(row, template)
+        self._fill_list()
+        self.list.setCurrentRow(row)
+        self._show_template(row)
+        self.name.setFocus()
+        self.name.selectAll()
+        self._schedule_save()
+
+    def on_add_clicked(self) -> None:
+        self._insert(
+            len(self._templates), Template(self._unique_name("New template"), "{clipboard}")
+        )
+
+    def on_duplicate_clicked(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._templates):
+            return
+        original = self._templates[row]
+        copy = Template(
+            name=self._unique_name(f"{original.name} copy"[:MAX_NAME_LENGTH]),
+            prompt=original.prompt,
+            description=original.description,
+            model=original.model,
+            temperature=original.temperature,
+            shortcut=None,  # one shortcut runs one template
+        )
+        self._insert(row + 1, copy)
+
+    def on_delete_clicked(self) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._templates):
+            return
+        removed = self._templates.pop(row)
+        self._fill_list()
+        self.list.setCurrentRow(min(row, len(self._templates) - 1))
+        self._show_template(self.list.currentRow())
+        self._schedule_save()
+        self.status.show_message("info", f"Deleted {removed.name!r}.")
+
+    def on_restore_clicked(self) -> None:
+        """Bring back missing built-ins and reset changed ones (after asking); others stay."""
+        builtins, problems = builtin_templates()
+        if not builtins:
+            self.status.show_message("error", "\n".join(problems) or "No built-in templates.")
+            return
+        by_name = {t.name.casefold(): t for t in self._templates}
+        changed = [b for b in builtins if by_name.get(b.name.casefold()) not in (None, b)]
+        missing = [b for b in builtins if b.name.casefold() not in by_name]
+        if not changed and not missing:
+            self.status.show_message("info", "All the built-in templates are here, unchanged.")
+            return
+        if changed and not self.confirm(
+            f"Reset {_names(changed)} to the built-in text? Your changes to "
+            f"{'it' if len(changed) == 1 else 'them'} will be lost."
+        ):
+            return
+        self._apply_merge([*changed, *missing], f"Restored {len(changed) + len(missing)} built-in")
+
+    def on_import_clicked(self) -> None:
+        path = self.choose_import()
+        if path is None:
+            return
+        try:
+            imported = import_templates(path)
+            merge_templates(self._templates, imported)  # refused whole if it cannot apply
+        except TemplateError as error:
+            self.status.show_message("error", f"Nothing was imported from {path.name}:\n{error}")
+            return
+        current = {t.name.casefold(): t for t in self._templates}
+        overwritten = [t for t in imported if current.get(t.name.casefold()) not in (None, t)]
+        if overwritten and not self.confirm(
+            f"Replace {_names(overwritten)} with the imported version from {path.name}?"
+        ):
+            return
+        self._apply_merge(imported, f"Imported {len(imported)}", source=path.name)
+
+    def _apply_merge(self, incoming: list[Template], verb: str, source: str = "") -> None:
+        merged, replaced = merge_templates(self._templates, incoming)
+        self._templates = merged
+        self._fill_list()
+        self.select(incoming[0].name)
+        self._show_template(self.list.currentRow())
+        self._schedule_save()
+        noun = "template" if len(incoming) == 1 else "templates"
+        text = f"{verb} {noun}" + (f" from {source}" if source else "")
+        if replaced:
+            text += f" (replacing {', '.join(repr(name) for name in replaced)})"
+        self.status.show_message("success", text + ".")
+
+    def on_export_clicked(self) -> None:
+        path = self.choose_export()
+        if path is None:
+            return
+        try:
+            export_templates(path, self._templates)
+        except TemplateError as error:
+            self.status.show_message("error", str(error))
+            return
+        except OSError as error:
+            self.status.show_message("error", f"Could not write {path}: {error.strerror or error}")
+            return
+        noun = "template" if len(self._templates) == 1 else "templates"
+        self.status.show_message("success", f"Exported {len(self._templates)} {noun} to {path}.")
+
+    def _schedule_save(self) -> None:
+        self._dirty = True
+        self._save_timer.start()
+
+    # Default dialogs (tests replace them)
+
+    def _ask_import_path(self) -> Path | None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Import templates", str(Path.home()), FILE_FILTER
+        )
+        return Path(chosen) if chosen else None
+
+    def _ask_export_path(self) -> Path | None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Export templates", str(Path.home() / EXPORT_NAME), FILE_FILTER
+        )
+        return Path(chosen) if chosen else None
+
+    def _ask_yes_no(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Templates — Maestrale", question)
+        return answer == QMessageBox.StandardButton.Yes

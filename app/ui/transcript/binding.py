@@ -1,0 +1,72 @@
+"""Keeps a transcript in step with the chat controller for the conversation it shows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from app.chat.controller import ChatController
+from app.domain.messages import Message
+from app.domain.tree import MessageTree
+from app.store.conversations import ConversationStore
+from app.ui.transcript.view import TranscriptView
+
+
+class TranscriptBinding(QObject):
+    """Routes the controller's signals for ``conversation_id`` to one transcript.
+
+    Both the main window and the quick window show conversations; each owns a binding.
+
+    Signals:
+        busy_changed(bool): an answer started or ended in the bound conversation.
+        title_changed(str): the bound conversation's title changed.
+        reload_requested(str): its current branch moved; the owner shows it again.
+    """
+
+    busy_changed = Signal(bool)
+    title_changed = Signal(str)
+    reload_requested = Signal(str)
+
+    def __init__(
+        self, transcript: TranscriptView, store: ConversationStore, controller: ChatController
+    ) -> None:
+        super().__init__(transcript)
+        self._transcript = transcript
+        self._store = store
+        self.conversation_id: str | None = None
+        controller.message_stored.connect(self._on_message_stored)
+        controller.answer_pending.connect(self._on_pending)
+        controller.answer_delta.connect(transcript.append_delta)
+        controller.answer_finished.connect(self._on_finished)
+        controller.streaming_changed.connect(self._on_streaming)
+        controller.branch_changed.connect(self._on_branch_changed)
+        controller.conversation_changed.connect(self._on_conversation_changed)
+
+    def _mine(self, conversation_id: str) -> bool:
+        return conversation_id == self.conversation_id
+
+    def _on_message_stored(self, message: Message) -> None:
+        if self._mine(message.conversation_id):
+            tree = MessageTree(self._store.outline(message.conversation_id))
+            siblings = tree.siblings(message.id)
+            index = next(i for i, m in enumerate(siblings) if m.id == message.id)
+            self._transcript.add_message(message, (index, len(siblings)))
+
+    def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
+        if self._mine(conversation_id):
+            self._transcript.show_pending()
+
+    def _on_finished(self, message: Message) -> None:
+        if self._mine(message.conversation_id):
+            self._transcript.finish_message(message)
+
+    def _on_streaming(self, conversation_id: str, busy: bool) -> None:
+        if self._mine(conversation_id):
+            self.busy_changed.emit(busy)
+
+    def _on_branch_changed(self, conversation_id: str) -> None:
+        if self._mine(conversation_id):
+            self.reload_requested.emit(conversation_id)
+
+    def _on_conversation_changed(self, conversation_id: str) -> None:
+        if self._mine(conversation_id):
+            self.title_changed.emit(self._store.get_conversation(conversation_id).title)

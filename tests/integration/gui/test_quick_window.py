@@ -1,0 +1,190 @@
+"""The quick prompt window: its keys and states, templates, and what lands in the history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication
+
+from app.domain.messages import MessageStatus, Role
+from app.quick.popup import TITLE, QuickWindow
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+
+
+def quick(gui: Gui) -> QuickWindow:
+    window = gui.application.desktop.quick
+    assert isinstance(window, QuickWindow)
+    return window
+
+
+def answer_of(window: QuickWindow) -> str:
+    for message_id in reversed(window.transcript.message_ids):
+        item = window.transcript.item(message_id)
+        if item is not None and item.message.role is Role.ASSISTANT:
+            return str(item.text.toPlainText())
+    return ""
+
+
+async def type_and_enter(gui: Gui, window: QuickWindow, text: str) -> None:
+    gui.qtbot.keyClicks(window.input, text)
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
+
+
+def settled(gui: Gui, window: QuickWindow) -> bool:
+    cid = window.conversation_id
+    if cid is None or gui.application.controller.is_streaming(cid):
+        return False
+    path = gui.store.current_path(cid)
+    return bool(path) and path[-1].role is Role.ASSISTANT and path[-1].status.value != "streaming"
+
+
+@in_loop
+async def test_summon_shows_a_focused_window_on_top(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    assert window.isVisible()
+    assert window.windowTitle() == TITLE == "Quick prompt — Maestrale"
+    flags = window.windowFlags()
+    assert flags & Qt.WindowType.WindowStaysOnTopHint
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert window.focusWidget() is window.input or QGuiApplication.focusObject() in (
+        window.input,
+        None,
+    )
+
+
+@in_loop
+async def test_enter_asks_and_the_exchange_is_kept_as_a_quick_conversation(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(chunks=[f"part{i} " for i in range(30)], delay=0.01))
+    await type_and_enter(gui, window, "What is WAL?")
+    await gui.until(lambda: "part5" in answer_of(window))
+    await gui.until(lambda: settled(gui, window))
+    conversation = gui.store.get_conversation(window.conversation_id)
+    assert conversation.kind == "quick"
+    assert next(m.content for m in gui.store.current_path(conversation.id)) == "What is WAL?"
+    assert window.copy_button.isEnabled()
+    window.copy_answer()
+    assert QGuiApplication.clipboard().text().startswith("part0 part1")
+
+
+@in_loop
+async def test_esc_stops_a_running_answer_and_a_second_esc_hides(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(500)], delay=0.01))
+    await type_and_enter(gui, window, "Talk")
+    await gui.until(lambda: "w10" in answer_of(window))
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    await gui.until(lambda: settled(gui, window))
+    assert window.isVisible()  # the first Esc only stopped the answer
+    answer = gui.store.current_path(window.conversation_id)[-1]
+    assert answer.status is MessageStatus.INTERRUPTED
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    assert not window.isVisible()
+
+
+@in_loop
+async def test_ctrl_shift_c_copies_and_ctrl_enter_continues_in_the_main_window(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="Copied answer."), Reply(text="title"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    QGuiApplication.clipboard().clear()
+    gui.qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert QGuiApplication.clipboard().text() == "Copied answer."
+    conversation_id = window.conversation_id
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()
+    assert gui.pane.conversation_id == conversation_id
+    assert gui.store.get_conversation(conversation_id).kind == "chat"
+
+
+@in_loop
+async def test_slash_lists_templates_and_enter_chooses_one(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.qtbot.keyClicks(window.input, "/transl")
+    assert window.completions.isVisible()
+    names = [window.completions.item(i).text() for i in range(window.completions.count())]
+    assert names
+    assert all("Translate" in name for name in names)
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Down)
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert window.chip.isVisible()
+    assert "Translate to French" in window.chip.text()
+    assert window.input.toPlainText() == ""
+    assert gui.server.request_count == 0
+
+
+@in_loop
+async def test_a_template_with_an_empty_clipboard_says_so_and_sends_nothing(gui: Gui) -> None:
+    QGuiApplication.clipboard().clear()
+    window = quick(gui)
+    window.summon("Summarize", run=True)
+    assert window.notice.isVisible()
+    assert "clipboard is empty" in window.notice.text().lower()
+    assert gui.server.request_count == 0
+
+
+@in_loop
+async def test_a_template_runs_at_once_on_the_clipboard(gui: Gui) -> None:
+    QGuiApplication.clipboard().setText("Le chat dort sur le canapé.")
+    window = quick(gui)
+    gui.server.enqueue(Reply(text="The cat sleeps on the sofa."), Reply(text="t"))
+    gui.application.desktop.summon("Translate to English", run=True)
+    await gui.until(lambda: settled(gui, window))
+    sent = gui.server.chat_requests[0].body["messages"][-1]["content"]
+    assert "Le chat dort sur le canapé." in sent
+    assert "English" in sent
+    assert gui.server.chat_requests[0].body.get("temperature") == 0.2
+    assert "The cat sleeps" in answer_of(window)
+
+
+@in_loop
+async def test_it_hides_on_focus_loss_unless_pinned(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    window.changeEvent(QEvent(QEvent.Type.ActivationChange))
+    if QGuiApplication.focusWindow() is None and not window.isActiveWindow():
+        assert not window.isVisible()
+    window.summon()
+    window.pin.setChecked(True)
+    window.changeEvent(QEvent(QEvent.Type.ActivationChange))
+    assert window.isVisible()
+
+
+@in_loop
+async def test_it_remembers_its_size_and_place(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    window.setGeometry(120, 90, 700, 300)
+    window.hide()
+    window.summon()
+    assert (window.x(), window.y(), window.width()) == (120, 90, 700)
+    state = gui.application.desktop.quick._state
+    assert state.get("quick.geometry")[:3] == [120, 90, 700]
+
+
+@in_loop
+async def test_each_summon_starts_a_new_exchange_and_keeps_the_last(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="one"), Reply(text="two"))
+    await type_and_enter(gui, window, "First")
+    await gui.until(lambda: settled(gui, window))
+    first = window.conversation_id
+    window.hide()
+    window.summon()
+    assert window.conversation_id is None
+    await type_and_enter(gui, window, "Second")
+    await gui.until(lambda: settled(gui, window))
+    assert window.conversation_id != first
+    quick_ones = gui.store.list_conversations(kind="quick")
+    assert {c.id for c in quick_ones} == {first, window.conversation_id}

@@ -1,0 +1,1 @@
+"""Tests of app.quick: templates, the quick window, hotkeys and the tray."""

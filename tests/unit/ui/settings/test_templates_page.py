@@ -1,0 +1,505 @@
+"""The Quick prompts and Templates pages: what they write, what they refuse, what they say."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from app.quick.templates import (
+    Template,
+    builtin_templates,
+    export_templates,
+    import_templates,
+    load_templates,
+    save_templates,
+)
+from app.secrets import ApiKeys
+from app.settings import LoadedSettings, Settings, load_settings
+from app.tasks import TaskRunner
+from app.ui.settings.templates_page import TemplatesPage
+from app.ui.settings_dialog import SettingsDialog
+
+from .conftest import MODELS, FakeEndpoint
+
+MODEL_IDS = ("mistral-large-latest", "mistral-small-latest")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return tmp_path / "config"
+
+
+@pytest.fixture
+def make_dialog(
+    qtbot: QtBot, config: Path, keys: ApiKeys, runner: TaskRunner
+) -> Callable[..., SettingsDialog]:
+    def make(*, settings: Settings | None = None) -> SettingsDialog:
+        loaded = LoadedSettings(settings or Settings())
+        dialog = SettingsDialog(
+            settings_path=config / "settings.toml",
+            loaded=loaded,
+            settings=loaded.settings,
+            keys=keys,
+            runner=runner,
+            test_connection=FakeEndpoint(MODELS),
+            presets_path=config / "presets.toml",
+            models=MODEL_IDS,
+        )
+        qtbot.addWidget(dialog)
+        return dialog
+
+    return make
+
+
+@pytest.fixture
+def make_page(qtbot: QtBot, config: Path) -> Callable[..., TemplatesPage]:
+    def make(**kwargs: Any) -> TemplatesPage:
+        page = TemplatesPage(config / "templates.toml", MODEL_IDS, **kwargs)
+        qtbot.addWidget(page)
+        return page
+
+    return make
+
+
+def names(page: TemplatesPage) -> list[str]:
+    return [page.list.item(row).text() for row in range(page.list.count())]
+
+
+def file_templates(config: Path) -> list[Template]:
+    templates, problems = load_templates(config / "templates.toml")
+    assert problems == []
+    return templates
+
+
+# The Templates page
+
+
+def test_the_dialog_keeps_templates_beside_presets_and_starts_from_the_builtins(
+    config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    dialog.show_page("templates")
+    assert dialog.current_page() == "templates"
+    assert dialog.stack.currentWidget() is dialog.templates_page
+    page = dialog.templates_page
+    assert names(page)[:3] == ["Summarize", "Explain code", "Fix grammar and spelling"]
+    assert dialog.templates == builtin_templates()[0]
+    assert page.problems.message() == ""
+    assert page.name.text() == "Summarize"
+    assert "{clipboard}" in page.prompt.toPlainText()
+    assert page.model.model_id() == ""  # the conversation default
+    assert page.temperature.value() == 0.3
+    # Nothing is written until something changes.
+    assert dialog.flush()
+    assert not (config / "templates.toml").exists()
+
+
+def test_editing_a_template_saves_it_to_templates_toml(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    save_templates(
+        config / "templates.toml", [Template("One", "{clipboard}"), Template("Two", "x")]
+    )
+    dialog = make_dialog()
+    page = dialog.templates_page
+    page.list.setCurrentRow(1)
+    with qtbot.waitSignal(dialog.templates_changed, timeout=2000) as blocker:
+        page.name.setText("Reply")
+        page.description.setText("Answer an email")
+        page.prompt.setPlainText("Reply to this saying {input}:\n{clipboard}")
+        page.model.setEditText("mistral-small-latest")
+        page.temperature.spin.setValue(0.8)
+        page.shortcut.keys.setFocus()
+        qtbot.keyClick(
+            page.shortcut.keys,
+            Qt.Key.Key_R,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+        )
+    expected = [
+        Template("One", "{clipboard}"),
+        Template(
+            "Reply",
+            "Reply to this saying {input}:\n{clipboard}",
+            "Answer an email",
+            "mistral-small-latest",
+            0.8,
+            "Ctrl+Alt+R",
+        ),
+    ]
+    assert blocker.args[0] == expected
+    assert file_templates(config) == expected
+    assert names(page) == ["One", "Reply"]
+    assert page.list.item(1).toolTip() == "Answer an email\nShortcut: Ctrl+Alt+R"
+    # Back to "conversation default" and unset temperature, and no shortcut.
+    page.model.setEditText("")
+    page.temperature.reset.click()
+    page.shortcut.clear_button.click()
+    assert page.flush()
+    assert file_templates(config)[1] == Template(
+        "Reply", "Reply to this saying {input}:\n{clipboard}", "Answer an email"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda page: page.prompt.setPlainText("Summarize {foo}"),
+            "unknown placeholder {foo}: use {clipboard}, {selection} or {input}",
+        ),
+        (
+            lambda page: page.prompt.setPlainText("Return {json}"),
+            "unknown placeholder {json}: use {clipboard}, {selection} or {input}",
+        ),
+        (
+            lambda page: page.prompt.setPlainText("a { b"),
+            "lone { in the prompt (line 1, column 3): write {{ for a literal brace, or use "
+            "{clipboard}, {selection} or {input}",
+        ),
+        (lambda page: page.prompt.setPlainText("   "), "a template needs a prompt"),
+        (lambda page: page.name.setText(""), "a template needs a name"),
+        (lambda page: page.name.setText("two"), "Another template is already named 'two'."),
+        (
+            lambda page: page.shortcut.record("Ctrl+Alt+T"),
+            "Ctrl+Alt+T already runs 'Two': choose other keys.",
+        ),
+        (
+            lambda page: page.shortcut.record("Ctrl+Alt+Space"),
+            "Ctrl+Alt+Space opens the quick window: choose other keys.",
+        ),
+        (
+            lambda page: page.shortcut.record("Q"),
+            "'Q' would take that key from every program: add Ctrl, Alt or Meta",
+        ),
+    ],
+)
+def test_bad_edits_show_the_exact_reason_and_are_not_saved(
+    config: Path,
+    make_dialog: Callable[..., SettingsDialog],
+    edit: Callable[[TemplatesPage], None],
+    message: str,
+) -> None:
+    original = [Template("One", "{clipboard}"), Template("Two", "x", shortcut="Ctrl+Alt+T")]
+    save_templates(config / "templates.toml", original)
+    dialog = make_dialog()
+    page = dialog.templates_page
+    edit(page)
+    assert page.validation.tone == "error"
+    assert page.validation.message() == message
+    assert dialog.flush()
+    assert file_templates(config) == original
+    assert dialog.templates == original
+
+
+def test_placeholder_buttons_insert_at_the_cursor(
+    make_page: Callable[..., TemplatesPage], config: Path
+) -> None:
+    page = make_page()
+    page.prompt.setPlainText("Translate: ")
+    page.prompt.moveCursor(QTextCursor.MoveOperation.End)
+    page.insert_buttons["selection"].click()
+    assert page.prompt.toPlainText() == "Translate: {selection}"
+    assert page.templates[0].prompt == "Translate: {selection}"
+    assert "{{ and }}" in page.hint.text()
+    assert page.flush()
+    assert file_templates(config)[0].prompt == "Translate: {selection}"
+
+
+def test_add_duplicate_and_delete(make_page: Callable[..., TemplatesPage], config: Path) -> None:
+    save_templates(
+        config / "templates.toml",
+        [Template("A", "{input}", "d", "mistral-large-latest", 0.2, "Ctrl+Alt+A")],
+    )
+    page = make_page()
+    page.duplicate_button.click()
+    assert names(page) == ["A", "A copy"]
+    assert page.name.text() == "A copy"
+    page.add_button.click()
+    page.add_button.click()
+    assert names(page) == ["A", "A copy", "New template", "New template 2"]
+    page.list.setCurrentRow(0)
+    page.delete_button.click()
+    assert page.status.message() == "Deleted 'A'."
+    assert page.flush()
+    assert file_templates(config) == [
+        Template("A copy", "{input}", "d", "mistral-large-latest", 0.2),  # shortcut not copied
+        Template("New template", "{clipboard}"),
+        Template("New template 2", "{clipboard}"),
+    ]
+    for _ in range(3):
+        page.delete_button.click()
+    assert not page.editor.isEnabled()
+    assert not page.export_button.isEnabled()
+    assert page.flush()
+    assert load_templates(config / "templates.toml") == ([], [])  # none, not the built-ins
+
+
+def test_restore_builtins_brings_back_missing_ones_and_asks_before_resetting(
+    make_page: Callable[..., TemplatesPage], config: Path
+) -> None:
+    builtins = builtin_templates()[0]
+    questions: list[str] = []
+    answers = [False, True]
+
+    def confirm(question: str) -> bool:
+        questions.append(question)
+        return answers.pop(0)
+
+    mine = Template("Mine", "{input}")
+    changed = Template("Summarize", "Just the gist: {clipboard}", shortcut="Ctrl+Alt+G")
+    save_templates(config / "templates.toml", [changed, mine])
+    page = make_page(confirm=confirm)
+    page.restore_button.click()
+    assert questions == ["Reset 'Summarize' to the built-in text? Your changes to it will be lost."]
+    assert page.templates == [changed, mine]  # declined: nothing happened
+    page.restore_button.click()
+    assert page.templates == [builtins[0], mine, *builtins[1:]]
+    assert page.status.message() == (
+        f"Restored {len(builtins)} built-in templates (replacing 'Summarize')."
+    )
+    assert page.flush()
+    assert file_templates(config) == [builtins[0], mine, *builtins[1:]]
+    page.restore_button.click()
+    assert len(questions) == 2
+    assert page.status.message() == "All the built-in templates are here, unchanged."
+
+
+def test_import_merges_through_the_injected_dialog(
+    make_page: Callable[..., TemplatesPage], config: Path, tmp_path: Path
+) -> None:
+    save_templates(config / "templates.toml", [Template("Keep", "k"), Template("Swap", "old")])
+    shared = tmp_path / "shared.toml"
+    export_templates(shared, [Template("swap", "new {clipboard}"), Template("Extra", "e")])
+    questions: list[str] = []
+    page = make_page(choose_import=lambda: shared, confirm=lambda q: questions.append(q) is None)
+    page.import_button.click()
+    assert questions == ["Replace 'swap' with the imported version from shared.toml?"]
+    assert page.templates == [
+        Template("Keep", "k"),
+        Template("swap", "new {clipboard}"),
+        Template("Extra", "e"),
+    ]
+    assert page.name.text() == "swap"
+    assert page.status.tone == "success"
+    assert page.status.message() == "Imported 2 templates from shared.toml (replacing 'Swap')."
+    assert page.flush()
+    assert file_templates(config) == page.templates
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '[[template]]\nname = "Good"\nprompt = "g"\n\n[[template]]\nname = "Bad"\n',
+            "Nothing was imported from bad.toml:\n"
+            "bad.toml line 5: template 2 ('Bad') has no prompt (prompt = \"...\")",
+        ),
+        (
+            '[[template]]\nname = "Typo"\nprompt = "{clipbaord}"\n',
+            "Nothing was imported from bad.toml:\nbad.toml line 1: template 1 ('Typo'): "
+            "unknown placeholder {clipbaord}: use {clipboard}, {selection} or {input}",
+        ),
+        (
+            "[[template]\n",
+            "Nothing was imported from bad.toml:\nbad.toml line 1: expected ']]' at the end "
+            "of an array declaration (column 11).",
+        ),
+        (
+            '[[template]]\nname = "Clash"\nprompt = "c"\nshortcut = "Ctrl+Alt+K"\n',
+            "Nothing was imported from bad.toml:\n'Keep' and 'Clash' both use Ctrl+Alt+K: "
+            "change one.",
+        ),
+    ],
+)
+def test_a_bad_import_changes_nothing_and_says_why(
+    make_page: Callable[..., TemplatesPage],
+    config: Path,
+    tmp_path: Path,
+    content: str,
+    message: str,
+) -> None:
+    original = [Template("Keep", "k", shortcut="Ctrl+Alt+K")]
+    save_templates(config / "templates.toml", original)
+    before = (config / "templates.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content, encoding="utf-8")
+    page = make_page(choose_import=lambda: bad)
+    page.import_button.click()
+    assert page.status.tone == "error"
+    assert page.status.message() == message
+    assert page.templates == original
+    assert names(page) == ["Keep"]
+    assert page.flush()
+    assert (config / "templates.toml").read_text(encoding="utf-8") == before
+
+
+def test_export_writes_every_template_through_the_injected_dialog(
+    make_page: Callable[..., TemplatesPage], tmp_path: Path
+) -> None:
+    target = tmp_path / "out" / "mine.toml"
+    target.parent.mkdir()
+    chosen: list[Path | None] = [None, target]
+    page = make_page(choose_export=lambda: chosen.pop(0))
+    page.export_button.click()  # cancelled
+    assert not target.exists()
+    assert page.status.message() == ""
+    page.export_button.click()
+    assert import_templates(target) == builtin_templates()[0]
+    count = len(builtin_templates()[0])
+    assert page.status.message() == f"Exported {count} templates to {target}."
+
+
+def test_export_to_a_folder_that_cannot_be_written_is_reported(
+    make_page: Callable[..., TemplatesPage], tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-folder" / "mine.toml"
+    page = make_page(choose_export=lambda: target)
+    page.export_button.click()
+    assert page.status.tone == "error"
+    assert page.status.message() == f"Could not write {target}: No such file or directory"
+
+
+def test_a_file_with_bad_entries_is_reported_on_the_page(
+    make_page: Callable[..., TemplatesPage], config: Path
+) -> None:
+    config.mkdir()
+    (config / "templates.toml").write_text(
+        '[[template]]\nname = "Ok"\nprompt = "fine"\n\n[[template]]\nname = "Hot"\n'
+        'prompt = "x"\ntemperature = 2\n',
+        encoding="utf-8",
+    )
+    page = make_page()
+    assert names(page) == ["Ok"]
+    assert page.problems.tone == "warning"
+    assert page.problems.message().startswith(
+        "templates.toml line 5: template 2 ('Hot'): temperature must be at most 1.5; skipped."
+    )
+
+
+# The Quick prompts page
+
+
+def test_quick_page_saves_the_shortcut_and_tray_options_to_settings_toml(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog()
+    dialog.show_page("quick")
+    assert dialog.stack.currentWidget() is dialog.quick_page
+    page = dialog.quick_page
+    assert page.shortcut.shortcut() == "Ctrl+Alt+Space"
+    assert not page.close_to_tray.isChecked()
+    assert page.notify_when_hidden.isChecked()
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
+        page.shortcut.keys.setFocus()
+        qtbot.keyClick(
+            page.shortcut.keys,
+            Qt.Key.Key_K,
+            Qt.KeyboardModifier.MetaModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        page.close_to_tray.setChecked(True)
+        page.notify_when_hidden.setChecked(False)
+    settings = blocker.args[0]
+    assert (settings.quick_shortcut, settings.close_to_tray, settings.notify_when_hidden) == (
+        "Meta+Shift+K",
+        True,
+        False,
+    )
+    data = tomllib.loads((config / "settings.toml").read_text(encoding="utf-8"))
+    assert data == {
+        "quick_shortcut": "Meta+Shift+K",
+        "close_to_tray": True,
+        "notify_when_hidden": False,
+    }
+    page.shortcut.clear_button.click()
+    assert not page.shortcut.clear_button.isEnabled()
+    assert dialog.flush()
+    assert load_settings(config / "settings.toml").settings.quick_shortcut == ""
+
+
+def test_quick_page_refuses_unusable_shortcuts_and_keeps_the_previous_one(
+    config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    save_templates(
+        config / "templates.toml", [Template("Sum", "{clipboard}", shortcut="Ctrl+Alt+S")]
+    )
+    dialog = make_dialog()
+    page = dialog.quick_page
+    page.shortcut.record("X")
+    assert page.shortcut_problem.message() == (
+        "'X' would take that key from every program: add Ctrl, Alt or Meta."
+    )
+    page.shortcut.record("Ctrl+Alt+S")
+    assert page.shortcut_problem.message() == (
+        "Ctrl+Alt+S already runs the template 'Sum': choose other keys."
+    )
+    assert page.values()["quick_shortcut"] == "Ctrl+Alt+Space"
+    assert dialog.flush()
+    assert not (config / "settings.toml").exists()
+    page.shortcut.record("Ctrl+Alt+J")
+    assert page.shortcut_problem.message() == ""
+    assert dialog.flush()
+    assert load_settings(config / "settings.toml").settings.quick_shortcut == "Ctrl+Alt+J"
+
+
+def test_the_two_pages_keep_shortcuts_apart_after_saving(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    save_templates(config / "templates.toml", [Template("Sum", "{clipboard}")])
+    dialog = make_dialog()
+    dialog.quick_page.shortcut.record("Ctrl+Alt+Q")
+    assert dialog.flush()
+    templates = dialog.templates_page
+    templates.shortcut.record("Ctrl+Alt+Q")
+    assert templates.validation.message() == "Ctrl+Alt+Q opens the quick window: choose other keys."
+    with qtbot.waitSignal(dialog.templates_changed, timeout=2000):
+        templates.shortcut.record("Ctrl+Alt+W")
+    dialog.quick_page.shortcut.record("Ctrl+Alt+W")
+    assert dialog.quick_page.shortcut_problem.message() == (
+        "Ctrl+Alt+W already runs the template 'Sum': choose other keys."
+    )
+
+
+def test_quick_page_shows_a_note_set_by_the_app(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    dialog = make_dialog()
+    page = dialog.quick_page
+    assert page.shortcut_note.isHidden()
+    note = (
+        "This desktop does not let programs set global shortcuts. In its keyboard settings, "
+        "bind Ctrl+Alt+Space to the command: maestrale quick"
+    )
+    page.set_shortcut_note(note)
+    assert page.shortcut_note.message() == note
+    assert page.shortcut_note.tone == "info"
+    page.set_shortcut_note("Ctrl+Alt+Space is already used by another program.", "warning")
+    assert page.shortcut_note.tone == "warning"
+    page.set_shortcut_note("")
+    assert page.shortcut_note.message() == ""
+    assert page.shortcut_note.isHidden()
+
+
+def test_an_explicit_templates_path_is_used(
+    qtbot: QtBot, tmp_path: Path, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "t.toml"
+    save_templates(elsewhere, [Template("Only", "{input}")])
+    dialog = SettingsDialog(
+        settings_path=tmp_path / "settings.toml",
+        loaded=LoadedSettings(Settings()),
+        settings=Settings(),
+        keys=keys,
+        runner=runner,
+        test_connection=FakeEndpoint(MODELS),
+        presets_path=tmp_path / "presets.toml",
+        templates_path=elsewhere,
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.templates == [Template("Only", "{input}")]
