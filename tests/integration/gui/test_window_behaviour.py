@@ -214,3 +214,15 @@ async def test_without_a_key_the_first_run_panel_shows_and_nothing_is_lost(gui: 
     assert gui.pane.composer.edit.toPlainText() == "my precious question"
     assert gui.store.count_conversations() == 0
     assert gui.server.request_count == 0
+
+
+@in_loop
+async def test_closing_keeps_running_in_the_tray_when_asked(gui: Gui) -> None:
+    gui.window.close_hides = lambda: True
+    gui.window.close()
+    assert not gui.window.isVisible()
+    assert not gui.application.closed.is_set()  # still running, shortcuts alive
+    gui.window.close_hides = lambda: False
+    gui.window.show()
+    gui.window.close()
+    assert gui.application.closed.is_set()

@@ -1,0 +1,34 @@
+"""The desktop integration files are well formed and point at real commands."""
+
+from __future__ import annotations
+
+import configparser
+import tomllib
+from pathlib import Path
+from xml.etree import ElementTree
+
+ROOT = Path(__file__).resolve().parents[2]
+LINUX = ROOT / "packaging" / "linux"
+
+
+def test_desktop_entry_launches_the_gui_entry_point() -> None:
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(LINUX / "maestrale.desktop", encoding="utf-8")
+    main = entry["Desktop Entry"]
+    assert main["Type"] == "Application"
+    assert main["Name"] == "Maestrale"
+    assert main["Exec"].split()[0] == "maestrale-gui"
+    assert main["Icon"] == "maestrale"
+    assert entry["Desktop Action quick"]["Exec"] == "maestrale quick"
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert "maestrale-gui" in scripts["gui-scripts"]
+    assert "maestrale" in scripts["scripts"]
+
+
+def test_metainfo_is_valid_xml_naming_the_desktop_file() -> None:
+    tree = ElementTree.parse(LINUX / "io.github.maestrale.Maestrale.metainfo.xml")
+    root = tree.getroot()
+    assert root.tag == "component"
+    assert root.findtext("launchable") == "maestrale.desktop"
+    assert (ROOT / "resources" / "icons" / "app.svg").exists()
