@@ -138,6 +138,9 @@ def test_a_second_instance_cannot_take_the_same_combination(
 ) -> None:
     first, second = make_backend(), make_backend()
     first.register("quick", "Ctrl+Alt+Space")
+    # Each backend grabs on its own thread: let the first one's grab land before the
+    # second asks (otherwise the second may win the race, and the first be refused).
+    qtbot.wait(500)
     with qtbot.waitSignal(second.failed, timeout=3000) as blocker:
         second.register("quick", "Ctrl+Alt+Space")
     assert "already used by another program" in blocker.args[1]
