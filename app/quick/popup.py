@@ -292,10 +292,15 @@ class QuickWindow(QWidget):
             and not self.isActiveWindow()
             and self.isVisible()
             and not self.pin.isChecked()
-            and QGuiApplication.focusWindow() is None
+            and not self._focus_stays_here()
         ):
             self.hide()
         super().changeEvent(event)
+
+    def _focus_stays_here(self) -> bool:
+        """The focus went to a window of the quick prompt's own (a dialog it opened)."""
+        focus = QGuiApplication.focusWindow()
+        return focus is not None and focus.transientParent() is self.windowHandle()
 
     # -- asking -------------------------------------------------------------------------
 
