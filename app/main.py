@@ -43,7 +43,6 @@ from app.store.db import set_aside
 from app.store.errors import DatabaseTooNew, DatabaseUnreadable, StoreError
 from app.tasks import TaskRunner
 from app.ui.chat_pane import ChatPane
-from app.ui.first_run import FirstRunPanel
 from app.ui.main_window import MainWindow
 from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
@@ -51,6 +50,8 @@ from app.ui.toast import Toast
 from app.ui.transcript.math_images import MathImages
 
 if TYPE_CHECKING:
+    from app.quick.desktop import QuickDesktop
+    from app.ui.first_run import FirstRunPanel
     from app.ui.params_dialog import ParamsDialog
     from app.ui.settings_dialog import SettingsDialog
 
@@ -139,20 +140,14 @@ class Application:
         self.controller = ChatController(store, self.clients, self.runner, self.catalog)
         self.math = MathImages(MathRenderer())
         self.math.set_colors(dark=self.theme.is_dark)
-        self.first_run = FirstRunPanel(
-            self.keys,
-            self.runner,
-            self._test_connection,
-            endpoint_url,
-            config.settings.dialect,
-        )
+        self.first_run: FirstRunPanel | None = None
         self.pane = ChatPane(
             store,
             self.controller,
             self.catalog,
             self.math,
             new_chat=self._new_chat_defaults,
-            first_run=self.first_run,
+            first_run=self._make_first_run,
             open_params=self._open_params,
             dark=self.theme.is_dark,
         )
@@ -167,23 +162,55 @@ class Application:
             enter_sends=config.settings.enter_sends,
         )
         self.pane.composer.set_enter_sends(config.settings.enter_sends)
-        self.first_run.key_saved.connect(self._on_key_changed)
-        self.first_run.open_endpoint_settings.connect(lambda: self.open_settings("endpoint"))
         self.theme.changed.connect(self._on_theme)
         self.window.closing.connect(self.closed.set)
         self._settings_dialog: SettingsDialog | None = None
         if not self._has_key():
             self.pane.show_first_run()
-        self._build_desktop()
+        self._desktop: QuickDesktop | None = None
         return self.window
 
-    def _build_desktop(self) -> None:
-        """The quick prompt, the tray and the global shortcuts."""
+    def _make_first_run(self) -> FirstRunPanel:
+        """The key and endpoint panel, built the first time it shows."""
+        from app.ui.first_run import FirstRunPanel
+
+        panel = FirstRunPanel(
+            self.keys,
+            self.runner,
+            self._test_connection,
+            self._endpoint_url(),
+            self.config.settings.dialect,
+        )
+        panel.key_saved.connect(self._on_key_changed)
+        panel.open_endpoint_settings.connect(lambda: self.open_settings("endpoint"))
+        self.first_run = panel
+        return panel
+
+    @property
+    def desktop(self) -> QuickDesktop:
+        """The quick prompt, the tray and the global shortcuts.
+
+        Built after the window's first paint (see `start_desktop`), or at once when
+        something needs it sooner: none of it is worth a slower start.
+        """
+        if self._desktop is None:
+            self._desktop = self._build_desktop()
+        return self._desktop
+
+    def start_desktop(self) -> None:
+        """Build the tray and the quick prompt and register the global shortcuts."""
+        self.desktop.start_hotkeys()
+
+    def on_command(self, command: str, arguments: dict[str, object]) -> None:
+        """A command from another `maestrale` started on the same history."""
+        self.desktop.on_command(command, arguments)
+
+    def _build_desktop(self) -> QuickDesktop:
         from app.quick.desktop import QuickDesktop
         from app.quick.templates import templates_path
 
         paths = self.config.paths
-        self.desktop = QuickDesktop(
+        desktop = QuickDesktop(
             store=self.store,
             controller=self.controller,
             math=self.math,
@@ -198,13 +225,14 @@ class Application:
             quit_app=self.quit,
             dark=self.theme.is_dark,
         )
-        self.window.close_hides = self.desktop.keeps_running_in_tray
+        self.window.close_hides = desktop.keeps_running_in_tray
+        return desktop
 
     def _report(self, message: str) -> None:
         if self.window.isVisible():
             Toast.show_message(self.window, message, timeout_ms=12000)
-        elif self.desktop.tray is not None:
-            self.desktop.tray.icon.showMessage("Maestrale", message)
+        elif self._desktop is not None and self._desktop.tray is not None:
+            self._desktop.tray.icon.showMessage("Maestrale", message)
 
     def quit(self) -> None:
         """End the application (from the tray, or a window closed for good)."""
@@ -285,7 +313,8 @@ class Application:
         self.config = replace(self.config, settings=settings)
         self.clients.invalidate()
         self.catalog.switch_endpoint(self._endpoint_url())
-        self.first_run.set_endpoint(self._endpoint_url(), settings.dialect)
+        if self.first_run is not None:
+            self.first_run.set_endpoint(self._endpoint_url(), settings.dialect)
         self.theme.apply_settings(settings)
         self.pane.composer.set_enter_sends(settings.enter_sends)
         self.desktop.apply_settings(settings)
@@ -382,8 +411,9 @@ class Application:
         self._shut_down = True
         await self.controller.shutdown()
         self.pane.transcript.clear()  # nothing may read the history once it is closed
-        self.desktop.quick.transcript.clear()
-        self.desktop.close()
+        if self._desktop is not None:
+            self._desktop.quick.transcript.clear()
+            self._desktop.close()
         self.sidebar.shutdown()
         self.math.shutdown()
         self.store.close()
@@ -482,7 +512,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         log.warning("Could not empty the trash", exc_info=True)
     window = application.build(store)
     if server is not None:
-        server.command_received.connect(application.desktop.on_command)
+        server.command_received.connect(application.on_command)
     for problem in config.problems:
         log.warning("%s", problem)
     if start_quick is None:
@@ -494,7 +524,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     # After the first paint: the model list, warm-up and global shortcuts are not worth
     # a slower start.
     QTimer.singleShot(300, application.start_background)
-    QTimer.singleShot(300, application.desktop.start_hotkeys)
+    QTimer.singleShot(300, application.start_desktop)
     # Everything built so far lives as long as the window: keep it out of the garbage
     # collector's full passes, which would otherwise stall streaming now and then.
     gc.freeze()

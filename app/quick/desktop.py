@@ -132,6 +132,7 @@ class QuickDesktop(QObject):
                 backend.register(hotkey_id, sequence, description=description)
             except HotkeyError as error:
                 self._on_hotkey_failed(hotkey_id, str(error))
+        log.info("Global shortcuts registered with %s", type(backend).__name__)
 
     def _on_hotkey(self, hotkey_id: str) -> None:
         if hotkey_id == QUICK_ID:

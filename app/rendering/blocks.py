@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
-
-from app.rendering._syntax import parser
 from app.rendering.highlight import language_of
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])( *)")
@@ -184,6 +185,9 @@ class StreamSplitter:
 
     def _enclosing_item_indent(self, text: str, end: int) -> int:
         """The text indentation of the list item holding the fence ending at `end`, or 0."""
+        # The parser is imported here, not at start-up: the window opens without it.
+        from app.rendering._syntax import parser
+
         chunk = text[self._stable : end]
         md = parser()
         tokens: list[Token] = []

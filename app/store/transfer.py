@@ -8,7 +8,6 @@ a file that is wrong in any place changes nothing.
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -245,6 +244,8 @@ def import_file(store: ConversationStore, path: Path) -> ImportReport:
 
 
 def _load(path: Path) -> object:
+    import zipfile  # here, not at start-up: only imports read archives
+
     try:
         raw = _from_zip(path) if zipfile.is_zipfile(path) else path.read_bytes()
     except (OSError, zipfile.BadZipFile) as error:
@@ -266,6 +267,8 @@ def _load(path: Path) -> object:
 
 
 def _from_zip(path: Path) -> bytes:
+    import zipfile
+
     with zipfile.ZipFile(path) as archive:
         names = [
             name for name in archive.namelist() if PurePosixPath(name).name == "conversations.json"

@@ -58,7 +58,7 @@ class ChatPane(QWidget):
         math: MathImages,
         *,
         new_chat: Callable[[], NewChat],
-        first_run: QWidget,
+        first_run: Callable[[], QWidget],
         open_params: Callable[[str | None], None] | None = None,
         confirm_link: Callable[[QUrl], bool] | None = None,
         dark: bool = False,
@@ -79,10 +79,11 @@ class ChatPane(QWidget):
 
         header = self._build_header(catalog)
         self._build_conversation(math, dark, header)
-        self._first_run = first_run
+        # Built when first needed: most starts have a key, and the panel is costly.
+        self._make_first_run = first_run
+        self._first_run: QWidget | None = None
         self._pages = QStackedLayout(self)
         self._pages.addWidget(self._conversation_page)
-        self._pages.addWidget(first_run)
 
         self._connect(controller)
         self.new_chat()
@@ -175,6 +176,9 @@ class ChatPane(QWidget):
     # -- pages --------------------------------------------------------------------------
 
     def show_first_run(self, reason: str = "") -> None:
+        if self._first_run is None:
+            self._first_run = self._make_first_run()
+            self._pages.addWidget(self._first_run)
         setter = getattr(self._first_run, "set_reason", None)
         if callable(setter) and reason:
             setter(reason)

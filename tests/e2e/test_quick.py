@@ -68,7 +68,14 @@ def app(cli: Cli, x_display: str) -> Iterator[Running]:
     running = Running(cli, x_display)
     try:
         wait_for_window(x_display, MAIN_TITLE)
-        time.sleep(0.8)  # the global shortcuts are registered just after the first paint
+        # The global shortcuts are registered just after the first paint.
+        log_file = cli.log_dir / "log" / "maestrale.log"
+        wait_until(
+            lambda: (
+                log_file.exists()
+                and "Global shortcuts registered" in log_file.read_text(encoding="utf-8")
+            )
+        )
         yield running
     finally:
         running.stop()

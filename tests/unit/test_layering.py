@@ -75,3 +75,18 @@ def test_sub_commands_load_no_qt_at_run_time() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_window_starts_without_what_only_later_work_needs() -> None:
+    # Start-up imports only what the first window needs: the HTTP client, the keychain,
+    # the markdown parser and the quick prompt load when first used.
+    deferred = ("httpx", "keyring", "markdown_it", "pygments", "app.quick.desktop")
+    code = (
+        "import sys, app.main; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {deferred!r} "
+        f"or m in {deferred!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

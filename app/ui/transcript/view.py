@@ -12,14 +12,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QLabel, QScrollArea, QTextEdit, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus
-from app.ui.transcript.item import MessageItem
 from app.ui.transcript.math_images import MathImages
+
+if TYPE_CHECKING:
+    from app.ui.transcript.item import MessageItem
 
 COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
 SIDE_MARGIN = 24
@@ -375,6 +378,10 @@ class TranscriptView(QScrollArea):
         self._ensure_loaded([entry])
         assert entry.message is not None
         width = self._column_width()
+        # Imported with the first message, not at start-up: the window opens on an
+        # empty chat, and the message widgets pull in the markdown renderer.
+        from app.ui.transcript.item import MessageItem
+
         item = MessageItem(
             entry.message,
             entry.branch,

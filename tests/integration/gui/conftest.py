@@ -121,6 +121,9 @@ def gui(
     window.resize(1100, 760)
     window.show()
     qtbot.waitExposed(window)
+    # The tray and quick prompt, built after the first paint by run_window (here without
+    # registering global shortcuts).
+    _ = application.desktop
     harness = Gui(application, window, store, fake_mistral, qloop, qtbot)
     try:
         yield harness
