@@ -349,17 +349,22 @@ class ChatStream:
         self, batch: list[str | BaseException | None]
     ) -> tuple[list[StreamEvent], _Ending | None]:
         """The events of a batch of data lines, and how the stream ended if it did."""
-        events: list[StreamEvent] = []
+        payloads: list[str] = []
+        ending: _Ending | None = None
         for data in batch:
             if data is None:
-                return events, _Ending.CLOSED
+                ending = _Ending.CLOSED
+                break
             if isinstance(data, BaseException):
+                # What arrived before the failure still counts (the partial answer).
+                self.answer.feed_many(payloads)
                 raise data
             if data == "[DONE]":
-                return events, _Ending.DONE
+                ending = _Ending.DONE
+                break
             if data.strip():
-                events.extend(self.answer.feed(data))
-        return events, None
+                payloads.append(data)
+        return self.answer.feed_many(payloads), ending
 
     def _stream_failure(self, error: Exception) -> ApiError:
         if isinstance(error, SSEError):

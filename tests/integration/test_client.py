@@ -78,7 +78,8 @@ async def collect(client: MistralClient, request: ChatRequest = QUESTION) -> lis
 
 
 async def test_a_normal_streamed_answer(fake_mistral: FakeMistral) -> None:
-    fake_mistral.enqueue(Reply(text="Bonjour, comment puis-je vous aider ?"))
+    # Paced as a real model writes: each piece arrives on its own.
+    fake_mistral.enqueue(Reply(text="Bonjour, comment puis-je vous aider ?", delay=0.01))
     events = await collect(client_for(fake_mistral))
     text = "".join(e.text for e in events if isinstance(e, ContentDelta))
     assert text == "Bonjour, comment puis-je vous aider ?"
@@ -420,7 +421,11 @@ async def test_every_event_of_a_long_stream_arrives(fake_mistral: FakeMistral) -
     words = [f"token{i} " for i in range(3000)]
     fake_mistral.enqueue(Reply(chunks=words, batch=50))
     events = await collect(client_for(fake_mistral))
-    assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == "".join(words)
+    deltas = [e for e in events if isinstance(e, ContentDelta)]
+    assert "".join(e.text for e in deltas) == "".join(words)
+    # Pieces that arrive together are handed on together, not one event per token.
+    assert len(deltas) < len(words) / 10
+    assert isinstance(events[-1], Finished)
 
 
 def test_client_repr_hides_the_key() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette, QTextDocument, QTextOption, QWheelEvent
-from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
@@ -46,6 +46,10 @@ class MessageText(QTextBrowser):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        # The message sets the width to wrap at (set_text_width). In QTextEdit's default
+        # mode the widget's own width would win: a new message, still 100 px wide until
+        # its first layout, would have its whole text laid out at 100 px, then again.
+        self.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
         self.viewport().setAutoFillBackground(False)
         self.setAutoFillBackground(False)
         # Transparent through the palette: a style sheet per message costs a re-polish
@@ -95,9 +99,9 @@ class MessageText(QTextBrowser):
     def _set_width(self, width: int) -> None:
         # setTextWidth lays the whole document out again, even for the same width: on a
         # long answer that would cost more at every frame. Only a real change pays it.
-        document = self.document()
-        if document.textWidth() != max(1, width):
-            document.setTextWidth(max(1, width))
+        width = max(1, width)
+        if self.lineWrapColumnOrWidth() != width or self.document().textWidth() != width:
+            self.setLineWrapColumnOrWidth(width)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.width(), self.text_height())

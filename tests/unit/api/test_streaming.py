@@ -135,3 +135,30 @@ def test_malformed_data(data: str) -> None:
 def test_error_object_in_the_stream() -> None:
     with pytest.raises(ServerReportedError, match="overloaded"):
         AnswerSoFar().feed(json.dumps({"object": "error", "message": "overloaded"}))
+
+
+def test_pieces_fed_together_come_out_as_one_delta_in_order() -> None:
+    answer = AnswerSoFar()
+    events = answer.feed_many(
+        [
+            chunk({"role": "assistant", "content": ""}),
+            chunk({"content": "Bon"}),
+            chunk({"content": "jour"}),
+            chunk({"tool_calls": [{"index": 0, "id": "c1", "function": {"name": "f"}}]}),
+            chunk({"content": " !"}),
+            chunk({"content": ""}, finish="stop"),
+        ]
+    )
+    assert [type(e) for e in events] == [ContentDelta, ToolCallDelta, ContentDelta]
+    assert events[0] == ContentDelta("Bonjour")
+    assert events[2] == ContentDelta(" !")
+    assert answer.text == "Bonjour !"
+    assert answer.finish_reason == "stop"
+
+
+def test_a_bad_payload_among_good_ones_keeps_the_text_before_it() -> None:
+    answer = AnswerSoFar()
+    with pytest.raises(MalformedChunk):
+        answer.feed_many([chunk({"content": "kept "}), chunk({"content": "too"}), "{not json"])
+    assert answer.text == "kept too"
+    assert answer.started
