@@ -46,7 +46,6 @@ from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
 from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
-from app.ui.toast import Toast
 from app.ui.transcript.math_images import MathImages
 
 if TYPE_CHECKING:
@@ -230,6 +229,8 @@ class Application:
 
     def _report(self, message: str) -> None:
         if self.window.isVisible():
+            from app.ui.toast import Toast
+
             Toast.show_message(self.window, message, timeout_ms=12000)
         elif self._desktop is not None and self._desktop.tray is not None:
             self._desktop.tray.icon.showMessage("Maestrale", message)
@@ -293,6 +294,8 @@ class Application:
         # completion callback.
         window = getattr(self, "window", None)
         if window is not None:
+            from app.ui.toast import Toast
+
             Toast.show_message(
                 window,
                 f"Something went wrong ({name}): {error}. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QEnterEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -42,6 +42,19 @@ def branches_of(
         index = next(i for i, m in enumerate(siblings) if m.id == message.id)
         result[message.id] = (index, len(siblings))
     return result
+
+
+class _TitleLabel(QLabel):
+    """The conversation's title: selectable with the mouse.
+
+    Made selectable when the mouse first comes over it: a selectable label loads Qt's
+    whole text machinery, which the window does not need for its first paint.
+    """
+
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt override
+        if not self.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse:
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().enterEvent(event)
 
 
 class ChatPane(QWidget):
@@ -89,9 +102,8 @@ class ChatPane(QWidget):
         self.new_chat()
 
     def _build_header(self, catalog: ModelCatalog) -> QHBoxLayout:
-        self.title = QLabel("New chat")
+        self.title = _TitleLabel("New chat")
         self.title.setObjectName("chatTitle")
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.picker = ModelPicker(catalog)
         self.picker.model_chosen.connect(self._on_model_chosen)
         self.params_button = QToolButton()

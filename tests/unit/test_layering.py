@@ -80,7 +80,17 @@ def test_sub_commands_load_no_qt_at_run_time() -> None:
 def test_the_window_starts_without_what_only_later_work_needs() -> None:
     # Start-up imports only what the first window needs: the HTTP client, the keychain,
     # the markdown parser and the quick prompt load when first used.
-    deferred = ("httpx", "keyring", "markdown_it", "pygments", "app.quick.desktop")
+    deferred = (
+        "httpx",
+        "keyring",
+        "markdown_it",
+        "pygments",
+        "app.quick.desktop",
+        "app.ui.first_run",
+        "app.ui.sidebar.results",
+        "app.ui.toast",
+        "app.ui.transcript.item",
+    )
     code = (
         "import sys, app.main; "
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {deferred!r} "

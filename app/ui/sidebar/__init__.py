@@ -1,4 +1,7 @@
-"""The conversation sidebar: grouped list, search as you type, and conversation actions."""
+"""The conversation sidebar: grouped list, search as you type, and conversation actions.
+
+The search results' list (``app.ui.sidebar.results``) is loaded with the first search.
+"""
 
 from app.ui.sidebar.export import ExportFailed, ExportFormat
 from app.ui.sidebar.model import (
@@ -7,7 +10,6 @@ from app.ui.sidebar.model import (
     ConversationListModel,
     ConversationRole,
 )
-from app.ui.sidebar.results import SearchResultsModel, SearchRole
 from app.ui.sidebar.search import SearchWorker
 from app.ui.sidebar.view import ConversationListView
 from app.ui.sidebar.widget import SaveFileDialog, Sidebar
@@ -21,8 +23,6 @@ __all__ = [
     "ExportFailed",
     "ExportFormat",
     "SaveFileDialog",
-    "SearchResultsModel",
-    "SearchRole",
     "SearchWorker",
     "Sidebar",
 ]

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPoint, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -34,10 +35,12 @@ from app.ui.sidebar.export import (
     with_extension,
 )
 from app.ui.sidebar.model import PAGE_SIZE, QUICK_PREVIEW, ConversationListModel
-from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
 from app.ui.sidebar.search import SearchWorker
 from app.ui.sidebar.view import ConversationListView
-from app.ui.toast import DEFAULT_TIMEOUT_MS, Toast
+
+if TYPE_CHECKING:
+    from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
+    from app.ui.toast import Toast
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +136,7 @@ class Sidebar(QWidget):
         save_file_dialog: SaveFileDialog = qt_save_file_dialog,
         show_error: ShowError | None = None,
         toast_parent: QWidget | None = None,
-        toast_timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        toast_timeout_ms: int | None = None,  # None: the toast's own default
         search_debounce_ms: int = SEARCH_DEBOUNCE_MS,
         parent: QWidget | None = None,
     ) -> None:
@@ -194,9 +197,6 @@ class Sidebar(QWidget):
         self.list_view = ConversationListView(self)
         self.list_view.setModel(self.model)
 
-        self.results_model = SearchResultsModel(self)
-        self.results_view = SearchResultsView(self)
-        self.results_view.setModel(self.results_model)
         self.search_status = QLabel(self)
         self.search_status.setObjectName("searchStatus")
         self.search_status.setWordWrap(True)
@@ -204,10 +204,10 @@ class Sidebar(QWidget):
         self.search_status.setContentsMargins(10, 6, 10, 6)
         self.search_status.hide()
         search_page = QWidget(self)
-        search_layout = QVBoxLayout(search_page)
-        search_layout.setContentsMargins(0, 0, 0, 0)
-        search_layout.addWidget(self.search_status)
-        search_layout.addWidget(self.results_view, 1)
+        self._search_layout = QVBoxLayout(search_page)
+        self._search_layout.setContentsMargins(0, 0, 0, 0)
+        self._search_layout.addWidget(self.search_status)
+        self._results: tuple[SearchResultsModel, SearchResultsView] | None = None
 
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.list_view)
@@ -239,13 +239,33 @@ class Sidebar(QWidget):
         self._debounce.timeout.connect(self._run_search)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.move_requested.connect(self._on_search_move)
-        self.search_field.accept_requested.connect(self.results_view.choose_current)
+        self.search_field.accept_requested.connect(self._on_search_accepted)
         self.search_field.cancel_requested.connect(self._on_search_cancelled)
-        self.results_view.result_chosen.connect(self._on_result_chosen)
         self._day_timer.timeout.connect(self._on_day_check)
         application = QCoreApplication.instance()
         if application is not None:
             application.aboutToQuit.connect(self.shutdown)
+
+    @property
+    def results_model(self) -> SearchResultsModel:
+        return self._search_results()[0]
+
+    @property
+    def results_view(self) -> SearchResultsView:
+        return self._search_results()[1]
+
+    def _search_results(self) -> tuple[SearchResultsModel, SearchResultsView]:
+        """The search results' list, built with the first search: not worth a slower start."""
+        if self._results is None:
+            from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
+
+            model = SearchResultsModel(self)
+            view = SearchResultsView(self)
+            view.setModel(model)
+            view.result_chosen.connect(self._on_result_chosen)
+            self._search_layout.addWidget(view, 1)
+            self._results = (model, view)
+        return self._results
 
     # Window-facing API -------------------------------------------------------------------
 
@@ -481,10 +501,11 @@ class Sidebar(QWidget):
         on_action: Callable[[], object] | None = None,
         about: str | None = None,
     ) -> None:
+        from app.ui.toast import Toast
+
         parent = self._toast_parent or self.window()
-        self._toast = Toast.show_message(
-            parent, text, action_text, on_action, timeout_ms=self._toast_timeout_ms
-        )
+        timeout = {} if self._toast_timeout_ms is None else {"timeout_ms": self._toast_timeout_ms}
+        self._toast = Toast.show_message(parent, text, action_text, on_action, **timeout)
         self._toast_for = about
 
     def _show_error(self, text: str) -> None:
@@ -505,7 +526,8 @@ class Sidebar(QWidget):
             return
         self._debounce.stop()
         self._worker.cancel()
-        self.results_model.clear()
+        if self._results is not None:
+            self.results_model.clear()
         self.search_status.hide()
         self.pages.setCurrentIndex(self.LIST_PAGE)
 
@@ -544,6 +566,10 @@ class Sidebar(QWidget):
                     QAbstractItemView.CursorAction.MoveHome, Qt.KeyboardModifier.NoModifier
                 )
                 self.list_view.setCurrentIndex(first)
+
+    def _on_search_accepted(self) -> None:
+        if self._results is not None:
+            self.results_view.choose_current()
 
     def _on_search_cancelled(self) -> None:
         self.clear_search()

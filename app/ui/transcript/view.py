@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QLabel, QScrollArea, QTextEdit, QToolButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus
 from app.ui.transcript.math_images import MathImages
@@ -607,8 +607,12 @@ class TranscriptView(QScrollArea):
 
     def highlight(self, item: MessageItem, query: str) -> int:
         """Mark every occurrence of ``query`` in one message; returns how many."""
+        # Imported here: the text classes are not needed before the first message.
+        from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+        from PySide6.QtWidgets import QTextEdit
+
         selections = []
-        document: QTextDocument = item.text.document()
+        document = item.text.document()
         found = QTextCharFormat()
         found.setBackground(QColor(255, 213, 79, 170))
         for word in [w for w in query.split() if w]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.domain.messages import MessageStatus, Role
 from tests.fake_mistral import Reply
@@ -28,6 +28,19 @@ async def test_title_from_the_question_then_a_generated_one(gui: Gui) -> None:
     title_request = gui.server.chat_requests[-1].body
     assert title_request["stream"] is False
     assert title_request["max_tokens"] <= 32
+
+
+@in_loop
+async def test_the_title_can_be_selected_with_the_mouse(gui: Gui) -> None:
+    title = gui.pane.title
+    gui.qtbot.mouseMove(title, title.rect().center())
+    await gui.until(
+        lambda: bool(title.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse)
+    )
+    gui.qtbot.mouseDClick(
+        title, Qt.MouseButton.LeftButton, pos=title.rect().topLeft() + QPoint(4, 8)
+    )
+    assert title.hasSelectedText()
 
 
 @in_loop

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
 from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open_reader
-from app.ui.sidebar import SearchRole, SearchWorker, Sidebar
+from app.ui.sidebar import SearchWorker, Sidebar
 from app.ui.sidebar import search as search_module
-from app.ui.sidebar.results import paint_marked
+from app.ui.sidebar.results import SearchRole, paint_marked
 from app.ui.sidebar.search import plain_snippet, snippet_html
 from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
 
