@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
@@ -39,7 +40,7 @@ from app.secrets import ApiKeys
 from app.settings import Settings
 from app.state import UiState
 from app.store.conversations import ConversationStore
-from app.store.db import set_aside
+from app.store.db import needs_upgrade, set_aside
 from app.store.errors import DatabaseTooNew, DatabaseUnreadable, StoreError
 from app.tasks import TaskRunner
 from app.ui.chat_pane import ChatPane
@@ -88,11 +89,19 @@ def _warm_up(dark: bool) -> None:
     render_markdown(_WARM_UP_SAMPLE, dark=dark)
 
 
+UPGRADE_NOTICE = (
+    "Updating your history for this version of Maestrale…\n"
+    "This happens once; a long history can take a minute."
+)
+
+
 def _open_store(config: RuntimeConfig) -> ConversationStore | None:
     """The history; a damaged file is never touched without the user's say-so."""
     path = config.paths.database
     while True:
         try:
+            if needs_upgrade(path):
+                return _open_with_notice(path)
             return ConversationStore.open(path)
         except DatabaseTooNew as error:
             QMessageBox.critical(None, "Maestrale", str(error))
@@ -110,6 +119,49 @@ def _open_store(config: RuntimeConfig) -> ConversationStore | None:
                 return None
             kept = set_aside(path)
             log.warning("Damaged history %s kept as %s", path, kept)
+
+
+def _open_with_notice(path: Path) -> ConversationStore:
+    """Open a history of an older version, converting it off the GUI thread while a
+    small window says what is happening (with nothing on screen for a minute, a user
+    would take the app for hung and end it, and the conversion would start over)."""
+    import threading
+
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
+    outcome: list[ConversationStore | BaseException] = []
+
+    def convert() -> None:
+        try:
+            outcome.append(ConversationStore.open(path))
+        except BaseException as error:  # noqa: BLE001 - raised again on the GUI thread
+            outcome.append(error)
+
+    notice = QProgressDialog()
+    notice.setCancelButton(None)  # the conversion is one transaction: it cannot stop midway
+    notice.setLabelText(UPGRADE_NOTICE)
+    notice.setRange(0, 0)  # no measure of progress: a busy bar
+    notice.setMinimumWidth(440)
+    notice.setWindowTitle("Maestrale")
+    notice.setAccessibleName("Updating the history")
+    notice.setMinimumDuration(0)
+    notice.show()
+    worker = threading.Thread(target=convert, name="history-upgrade", daemon=True)
+    worker.start()
+    waiting = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(50)
+    poll.timeout.connect(lambda: None if worker.is_alive() else waiting.quit())
+    poll.start()
+    waiting.exec()
+    poll.stop()
+    notice.close()
+    notice.deleteLater()
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 class Application:

@@ -12,7 +12,7 @@ from app.config import RuntimeConfig, load_config, open_client
 from app.log import SecretRedactor, setup_logging
 from app.secrets import ApiKeys
 from app.store.conversations import ConversationStore
-from app.store.db import set_aside
+from app.store.db import needs_upgrade, set_aside
 from app.store.errors import DatabaseUnreadable
 
 
@@ -39,6 +39,13 @@ class CommandContext:
         """The history, opened on first use; a damaged file is never touched unasked."""
         if self._store is None:
             path = self.config.paths.database
+            if needs_upgrade(path):
+                print(
+                    "maestrale: updating the history for this version (once; a long "
+                    "history can take a minute)…",
+                    file=sys.stderr,
+                    flush=True,
+                )
             try:
                 self._store = ConversationStore.open(path)
             except DatabaseUnreadable as error:

@@ -71,6 +71,9 @@ class StoreConnection(sqlite3.Connection):
         super().close()
 
 
+_USER_VERSION_OFFSET = 60  # in the database header: https://sqlite.org/fileformat.html
+
+
 def open_database(path: Path) -> StoreConnection:
     """Open (creating if needed) the history file, migrate it, and recover crashed answers.
 
@@ -125,6 +128,25 @@ def open_database(path: Path) -> StoreConnection:
         connection.close()
         raise
     return connection
+
+
+def needs_upgrade(path: Path) -> bool:
+    """Whether opening ``path`` will first convert it from an older Maestrale's format.
+
+    Converting a long history can take a while (its search index is rebuilt): callers
+    say so to the user before they open it. A missing, new or unreadable file is not an
+    upgrade (opening it then reports what is wrong). Read from the file's header, where
+    SQLite keeps ``user_version``, without opening the database.
+    """
+    try:
+        with Path(path).open("rb") as file:
+            header = file.read(_USER_VERSION_OFFSET + 4)
+    except OSError:
+        return False
+    if len(header) < _USER_VERSION_OFFSET + 4 or not header.startswith(_SQLITE_MAGIC):
+        return False
+    version = int.from_bytes(header[_USER_VERSION_OFFSET:], "big")
+    return 0 < version < SCHEMA_VERSION
 
 
 def open_reader(path: Path) -> sqlite3.Connection:

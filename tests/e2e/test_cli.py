@@ -309,3 +309,22 @@ def test_sigkill_loses_at_most_the_last_second(cli: Cli, fake_mistral: FakeMistr
     # The database was left by a killed process: it must open cleanly, not damaged.
     with sqlite3.connect(cli.data_dir / "history.sqlite3") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_history_of_an_older_version_is_updated_with_a_notice(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.store import db as db_module
+    from app.store.schema import MIGRATIONS
+
+    cli.data_dir.mkdir(parents=True, exist_ok=True)
+    with monkeypatch.context() as patch:  # a history written by a version-3 Maestrale
+        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
+        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+        db_module.open_database(cli.data_dir / "history.sqlite3").close()
+    first = cli.run("list")
+    assert first.returncode == 0, first.stderr
+    assert "updating the history for this version" in first.stderr
+    again = cli.run("list")
+    assert again.returncode == 0, again.stderr
+    assert "updating" not in again.stderr

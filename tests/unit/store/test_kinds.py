@@ -232,3 +232,31 @@ def test_a_version_3_history_gets_kind_chat_and_the_index(
         }
         assert "conversations_live_by_kind" in indexes
         assert [hit.conversation_id for hit in store.search("versi")] == ["old1"]
+
+
+def _version_3_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
+        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+        db_module.open_database(path).close()
+
+
+def test_an_older_history_is_known_to_need_an_upgrade_before_it_is_opened(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert not db_module.needs_upgrade(db_path)  # missing: a new history, made at once
+    _version_3_file(db_path, monkeypatch)
+    assert db_module.needs_upgrade(db_path)
+    ConversationStore.open(db_path).close()
+    assert not db_module.needs_upgrade(db_path)
+
+
+def test_files_that_are_not_older_histories_need_no_upgrade(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("SQLite format 3? no, just notes " * 10, encoding="utf-8")
+    other = tmp_path / "other.sqlite3"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    for path in (empty, text, other, tmp_path):
+        assert not db_module.needs_upgrade(path), path

@@ -1,0 +1,77 @@
+"""A history from an older version opens behind a notice while it is converted."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from app import main as main_module
+from app.config import load_config
+from app.store import SCHEMA_VERSION, ConversationStore
+from app.store import db as db_module
+from app.store.schema import MIGRATIONS
+
+
+def _notices() -> list[str]:
+    return [
+        widget.labelText()
+        for widget in QApplication.topLevelWidgets()
+        if isinstance(widget, QProgressDialog) and widget.isVisible()
+    ]
+
+
+def test_an_older_history_is_converted_behind_a_notice(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    with monkeypatch.context() as patch:  # a history written by a version-3 Maestrale
+        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
+        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+        db_module.open_database(data / "history.sqlite3").close()
+    opened_on: list[str] = []
+    original = ConversationStore.open.__func__  # type: ignore[attr-defined]
+
+    def slow_open(cls: type[ConversationStore], path: Path) -> ConversationStore:
+        # As on a long history: the conversion takes a while.
+        opened_on.append(threading.current_thread().name)
+        time.sleep(0.5)
+        return original(cls, path)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(ConversationStore, "open", classmethod(slow_open))
+    seen: list[str] = []
+    QTimer.singleShot(250, lambda: seen.extend(_notices()))
+    config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
+
+    store = main_module._open_store(config)
+
+    assert store is not None
+    try:
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        store.create_conversation(title="usable at once", model="m")
+    finally:
+        store.close()
+    assert seen == [main_module.UPGRADE_NOTICE]  # on screen while it worked
+    assert opened_on == ["history-upgrade"]  # not on the GUI thread
+    QApplication.processEvents()
+    assert _notices() == []
+
+
+def test_a_current_history_opens_without_a_notice(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    ConversationStore.open(data / "history.sqlite3").close()
+    shown: list[str] = []
+    monkeypatch.setattr(QProgressDialog, "show", lambda self: shown.append(self.labelText()))
+    config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
+    store = main_module._open_store(config)
+    assert store is not None
+    store.close()
+    assert shown == []
