@@ -51,11 +51,13 @@ def main() -> None:
         data.mkdir()
         history = args.history
         if history is None:
-            from tests.benchmarks.synthetic import build_history
+            from app.store.conversations import ConversationStore
+            from tests.unit.store.synthetic import fill
 
             history = Path(folder) / "built.sqlite3"
             print("building a history of 10,000 conversations / 200,000 messages…", flush=True)
-            build_history(history, conversations=10_000, messages=200_000)
+            with ConversationStore.open(history) as store:
+                fill(store, 10_000, messages_per_conversation=20, realistic=True)
         shutil.copy(history, data / "history.sqlite3")
         # As installed by pip: the modules' bytecode is cached, never compiled at start.
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "app")], check=True)
