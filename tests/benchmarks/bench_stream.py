@@ -159,14 +159,24 @@ def main() -> None:
         )
 
         long_pieces = token_chunks(args.long)
-        elapsed, lag, marks = ui.run(base_url, long_pieces)
-        tenth = len(marks) // 10
-        first = (marks[tenth] - marks[0]) / tenth * 1000
-        last = (marks[-1] - marks[-1 - tenth]) / tenth * 1000
-        print(f"2. one answer of {args.long:,} tokens: {elapsed:.1f} s in all")
+        # Several answers, the median ratio: a tenth of one answer is short enough for a
+        # busy moment of the machine to weigh on it.
+        runs: list[tuple[float, float, float, list[float]]] = []
+        for _ in range(args.repeat):
+            elapsed, lag, marks = ui.run(base_url, long_pieces)
+            tenth = len(marks) // 10
+            first = (marks[tenth] - marks[0]) / tenth * 1000
+            last = (marks[-1] - marks[-1 - tenth]) / tenth * 1000
+            runs.append((last / first, first, last, lag))
+            print(
+                f"   ({elapsed:.1f} s; ms per 1,000 tokens: first tenth {first:.1f}, "
+                f"last tenth {last:.1f}, ratio {last / first:.2f}x)"
+            )
+        ratio, first, last, lag = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+        print(f"2. one answer of {args.long:,} tokens, median of {args.repeat} answers")
         print(
             f"   ms per 1,000 tokens: first tenth {first:.1f}, last tenth {last:.1f}, "
-            f"ratio {last / first:.2f}x   (target <= 1.3x)"
+            f"ratio {ratio:.2f}x   (target <= 1.3x)"
         )
         print(f"   event-loop lag in ms during it: {summary(lag)}")
         loop.run_until_complete(application.shutdown())

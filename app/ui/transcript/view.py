@@ -301,15 +301,18 @@ class TranscriptView(QScrollArea):
     def _on_frame(self) -> None:
         """Render what streamed in since the last frame, within a time slice.
 
-        Rendering goes in pieces of at most FRAME_BUDGET_CHARS until FRAME_SLICE_S is
-        spent, so no frame stalls the window; text left over (a stream faster than
+        Rendering goes in pieces of at most FRAME_BUDGET_CHARS while another piece still
+        fits in FRAME_SLICE_S, so no frame stalls the window; text left over (a stream faster than
         rendering) is taken up by the next frame, which then comes at once.
         """
         started = self._clock()
         changed = False
         behind = True
-        while behind and self._clock() - started < FRAME_SLICE_S:
+        piece = 0.0  # how long the last piece took: the next one likely takes as long
+        while behind and self._clock() - started + piece < FRAME_SLICE_S:
+            before = self._clock()
             pieces_changed, behind = self._render_pieces()
+            piece = self._clock() - before
             changed = changed or pieces_changed
         if changed:
             for message_id in list(self._streaming | self._behind | self._finishing):
