@@ -50,6 +50,28 @@ async def test_enter_sends_and_the_answer_streams_in(gui: Gui) -> None:
 
 
 @in_loop
+async def test_text_wraps_again_when_the_window_gets_narrower(gui: Gui) -> None:
+    long_line = " ".join(f"word{i}" for i in range(400))
+    gui.server.enqueue(Reply(text=long_line), Reply(text="Words"))
+    await gui.ask("Words, please")
+    await gui.until(gui.answered)
+    await gui.settle(0.2)
+    answer = last_item(gui, Role.ASSISTANT)
+    question = last_item(gui, Role.USER)
+    wide_height = answer.height()
+    gui.window.resize(700, 760)
+    await gui.until(lambda: answer.text.width() < 600)
+    await gui.settle(0.2)
+    for item in (answer, question):
+        document = item.text.document()
+        # Wrapped at the view's new width: nothing runs past its right edge.
+        assert document.textWidth() == item.text.width()
+        assert document.idealWidth() <= item.text.width()
+    assert answer.height() > wide_height  # more lines now
+    assert answer.text.height() >= answer.text.document().size().height()
+
+
+@in_loop
 async def test_shift_enter_is_a_newline_not_a_send(gui: Gui) -> None:
     edit = gui.pane.composer.edit
     gui.qtbot.keyClicks(edit, "line one")
