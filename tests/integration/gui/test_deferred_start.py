@@ -1,0 +1,51 @@
+"""What the window does not build before its first paint is there when first needed."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.main import Application
+from app.store.conversations import ConversationStore
+from tests.fake_mistral import FakeMistral
+
+
+def test_the_quick_prompt_is_built_when_a_second_start_asks_for_it(
+    qapp: QApplication,
+    qloop: qasync.QEventLoop,
+    qtbot: QtBot,
+    fake_mistral: FakeMistral,
+    tmp_path: Path,
+) -> None:
+    environ = {
+        "MAESTRALE_BASE_URL": fake_mistral.base_url,
+        "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
+        "MISTRAL_API_KEY": "test-key",
+    }
+    application = Application(qapp, load_config(environ), environ)
+    store = ConversationStore.open(application.config.paths.database)
+    window = application.build(store)
+    try:
+        # Nothing of the tray and quick prompt before the window is up ...
+        assert application._desktop is None
+        assert application.first_run is None  # a key is there: no first-run panel either
+        # ... but `maestrale quick` run meanwhile finds its window all the same.
+        application.on_command("quick", {"template": None})
+        quick = application.desktop.quick
+        qtbot.waitUntil(quick.isVisible)
+        assert application.window.close_hides is not None
+    finally:
+        window.close()
+        qloop.run_until_complete(application.shutdown())
+        window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        del application, window
+        gc.collect()
+        qapp.setStyleSheet("")
+        qapp.setPalette(qapp.style().standardPalette())
