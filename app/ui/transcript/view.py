@@ -35,6 +35,7 @@ RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the w
 FRAME_BUDGET_CHARS = 3000  # markdown rendered per frame at most (a few milliseconds)
 IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
+FLOOD_PAINT_S = 0.050  # far behind a flood of text: repaint at most this often
 
 
 @dataclass
@@ -108,6 +109,7 @@ class TranscriptView(QScrollArea):
         self._streaming: set[str] = set()
         self._behind: set[str] = set()  # streamed text not all rendered yet
         self._finishing: set[str] = set()  # finished answers whose text is still rendering
+        self._painted_at = 0.0  # when a frame last let the transcript repaint
 
         self._height_dirty: set[str] = set()
         self._heights = QTimer(self)
@@ -159,6 +161,7 @@ class TranscriptView(QScrollArea):
         self._streaming.clear()
         self._behind.clear()
         self._finishing.clear()
+        self.viewport().setUpdatesEnabled(True)  # a flood's frames may have held repaints
         self._hide_pending()
         self._follow = True
         self._found = None
@@ -321,6 +324,15 @@ class TranscriptView(QScrollArea):
                     self._update_height(entry, follow=False)
             if self._follow:
                 self.scroll_to_end()
+        # Behind a flood (a server far faster than rendering), a repaint after every
+        # slice would cost a third of the time: the text is painted a few times a
+        # second meanwhile, and at once when rendering has caught up.
+        now = self._clock()
+        paint = not behind or now - self._painted_at >= FLOOD_PAINT_S
+        if paint:
+            self._painted_at = now
+        if self.viewport().updatesEnabled() != paint:
+            self.viewport().setUpdatesEnabled(paint)
         # Behind: come back as soon as events (input, painting) have run. Otherwise a
         # frame that took long means text arrives faster than anyone reads: repaint
         # less often then; ordinary streams keep 60 frames a second.

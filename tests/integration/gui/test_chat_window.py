@@ -72,6 +72,38 @@ async def test_text_wraps_again_when_the_window_gets_narrower(gui: Gui) -> None:
 
 
 @in_loop
+async def test_a_flood_of_text_is_painted_now_and_then_and_fully_at_the_end(gui: Gui) -> None:
+    words = [f"flood{i} " + ("\n\n" if i % 40 == 39 else "") for i in range(12000)]
+    gui.server.enqueue(Reply(chunks=words, batch=500), Reply(text="Flood"))
+    viewport = gui.pane.transcript.viewport()
+    switched: list[bool] = []
+    original = viewport.setUpdatesEnabled
+
+    def record(enabled: bool) -> None:
+        switched.append(enabled)
+        original(enabled)
+
+    viewport.setUpdatesEnabled = record  # type: ignore[method-assign]
+    await gui.ask("Flood me")
+    await gui.until(gui.answered, timeout=30)
+    await gui.until(lambda: not gui.pane.transcript.rendering, timeout=30)
+    assert False in switched  # repaints were held back while rendering lagged behind
+    assert viewport.updatesEnabled()  # and the end is painted
+    assert answer_text(gui).rstrip().endswith("flood11999")
+
+
+@in_loop
+async def test_leaving_a_chat_in_a_flood_leaves_the_transcript_painting(gui: Gui) -> None:
+    words = [f"flood{i} " + ("\n\n" if i % 40 == 39 else "") for i in range(12000)]
+    gui.server.enqueue(Reply(chunks=words, batch=500), Reply(text="Flood"))
+    viewport = gui.pane.transcript.viewport()
+    await gui.ask("Flood me")
+    await gui.until(lambda: not viewport.updatesEnabled(), timeout=30)
+    gui.pane.new_chat()
+    assert viewport.updatesEnabled()
+
+
+@in_loop
 async def test_shift_enter_is_a_newline_not_a_send(gui: Gui) -> None:
     edit = gui.pane.composer.edit
     gui.qtbot.keyClicks(edit, "line one")
