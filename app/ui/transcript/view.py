@@ -322,6 +322,10 @@ class TranscriptView(QScrollArea):
                 entry = self._by_id.get(message_id)
                 if entry is not None:
                     self._update_height(entry, follow=False)
+                    # Measured now: the height signals the rendering sent are answered.
+                    self._height_dirty.discard(message_id)
+            if not self._height_dirty:
+                self._heights.stop()
             if self._follow:
                 self.scroll_to_end()
         # Behind a flood (a server far faster than rendering), a repaint after every
