@@ -53,6 +53,17 @@ class Gui:
     async def settle(self, seconds: float = 0.05) -> None:
         await asyncio.sleep(seconds)
 
+    async def until_titled(self) -> None:
+        """Wait for the title request that follows a first answer.
+
+        The fake server answers requests in arrival order: a test that queues a reply
+        for the title and then one for its next question must let the title request
+        go first, or a busy machine hands the title's reply to the question.
+        """
+        await self.until(
+            lambda: any(r.body.get("stream") is False for r in self.server.chat_requests)
+        )
+
     async def ask(self, text: str) -> None:
         """Type ``text`` in the composer and press Enter, as a user does."""
         edit = self.pane.composer.edit

@@ -137,6 +137,7 @@ async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui
     )
     await gui.ask("Question")
     await gui.until(gui.answered)
+    await gui.until_titled()
     first = last_item(gui, Role.ASSISTANT)
     first.regenerate_requested.emit(first.message.id)
     await gui.until(lambda: "Second answer." in answer_text(gui))
@@ -158,6 +159,7 @@ async def test_edit_and_resend_keeps_the_original_question(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="About cats."), Reply(text="title"), Reply(text="About dogs."))
     await gui.ask("Tell me about cats")
     await gui.until(gui.answered)
+    await gui.until_titled()
     question = last_item(gui, Role.USER)
     question.start_editing()
     editor = question._editor
