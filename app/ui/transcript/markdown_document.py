@@ -9,6 +9,7 @@ not on how long the answer already is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,36 @@ def render_markdown(text: str, **options: Any) -> Any:
 _SEPARATOR = '<p style="-qt-paragraph-type:empty; margin:0px;"><br /></p>'
 
 
+# Characters that can change how the text before them renders (or start a construct):
+# new text holding one re-renders the tail; text without any is only appended.
+_MARKUP = re.compile(r"[\n\t*_`~\[\]()<>!#|$\\&=;]")
+
+
+def _appends_plainly(before: str, extra: str, *, shown_as_typed: bool) -> bool:
+    """Whether markdown ``before + extra`` renders as ``before`` followed by ``extra``
+    as it is, in the format of ``before``'s last character.
+
+    True only for plain words continuing a line that already holds a word: no markup
+    in ``extra``; ``before`` not ending in markup (its last character is then plain
+    text of its block, whose format the new text takes), nor in a space that rendering
+    dropped (``shown_as_typed``: the text shown ends as ``before`` does); no double
+    space (HTML would show one); and a last line with a space and a letter or digit, so
+    that it is no setext underline, rule or bare list marker, which new text could turn
+    into another block.
+    """
+    if not before or not extra or _MARKUP.search(extra):
+        return False
+    last = before[-1]
+    if last == " " and not shown_as_typed:
+        return False
+    if not (last.isalnum() or last in " .,;:?'\"-/%@+"):
+        return False
+    if "  " in before[-1:] + extra[:1] or "  " in extra:
+        return False
+    line = before.rsplit("\n", 1)[-1].strip()
+    return " " in line and any(c.isalnum() for c in line)
+
+
 class MarkdownDocument:
     """Renders markdown into ``document``, all at once or incrementally while streaming.
 
@@ -51,11 +82,13 @@ class MarkdownDocument:
         math: MathSource | None,
         dark: bool,
         on_math_pending: Callable[[tuple[MathRequest, ...]], None] | None = None,
+        append_plain_text: bool = True,
     ) -> None:
         self._document = document
         self._math = math
         self._dark = dark
         self._on_math_pending = on_math_pending
+        self._append_plain_text = append_plain_text
         self._reset()
 
     def _reset(self) -> None:
@@ -65,6 +98,11 @@ class MarkdownDocument:
         self._stable_rendered = 0  # characters of markdown rendered as stable blocks
         self._tail_position: int | None = None  # document position where the tail starts
         self._tail_text = ""
+        # The tail's rendering ends in a plain block of the main frame showing its last
+        # character (no table, as code blocks and quotes are), where plain text can be
+        # typed on: see _appends_plainly.
+        self._tail_open = False
+        self._typed_on = False  # the tail's last words were typed on, not rendered
         self.code_blocks: list[CodeBlock] = []
         self._stable_codes = 0  # code blocks that belong to stable blocks
         self.has_pending_math = False
@@ -123,12 +161,39 @@ class MarkdownDocument:
                 return False
         tail = text[stable:]
         if tail != self._tail_text or (tail and self._tail_position is None):
-            self._remove_tail()
-            if tail:
+            previous = self._tail_text
+            if (
+                self._append_plain_text
+                and self._tail_open
+                and self._tail_position is not None
+                and tail.startswith(previous)
+                and _appends_plainly(previous, tail[len(previous) :], shown_as_typed=self._typed_on)
+            ):
+                # Most frames of a stream add a few words to a paragraph: typing them
+                # on costs far less than rendering the whole paragraph again.
                 cursor = QTextCursor(self._document)
                 cursor.movePosition(QTextCursor.MoveOperation.End)
-                self._tail_position = cursor.position()
-                self._insert(tail, is_tail=True)
+                cursor.insertText(tail[len(previous) :])
+                self._typed_on = True
+            else:
+                self._typed_on = False
+                self._remove_tail()
+                if tail:
+                    cursor = QTextCursor(self._document)
+                    cursor.movePosition(QTextCursor.MoveOperation.End)
+                    self._tail_position = cursor.position()
+                    self._insert(tail, is_tail=True)
+                    at_end = QTextCursor(self._document)
+                    at_end.movePosition(QTextCursor.MoveOperation.End)
+                    shown = at_end.block().text().rstrip()
+                    self._tail_open = (
+                        at_end.currentTable() is None
+                        and at_end.currentFrame() == self._document.rootFrame()
+                        # The last block shows the tail's last character: no empty block
+                        # after a table or a quote's frame, where typing would go astray.
+                        and bool(shown)
+                        and shown[-1] == tail.rstrip()[-1:]
+                    )
             self._tail_text = tail
         return True
 
@@ -141,6 +206,7 @@ class MarkdownDocument:
         cursor.removeSelectedText()
         self._tail_position = None
         self._tail_text = ""
+        self._tail_open = False
         # Code blocks of the tail were provisional.
         del self.code_blocks[self._stable_codes :]
 
