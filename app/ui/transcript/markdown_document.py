@@ -1,10 +1,11 @@
 """A message's QTextDocument, filled from markdown at a cost that does not grow with length.
 
 While an answer streams, the text splits into a stable part (complete blocks, rendered
-once and never touched again) and a tail (the unfinished last block, re-rendered at
-each frame). Finished blocks are appended after the last stable block; only the tail
-is removed and replaced. So the work per frame depends on the new text and the tail,
-not on how long the answer already is.
+once and never touched again) and a tail (the unfinished last block). Finished blocks
+are appended after the last stable block; only the tail is removed and rendered again,
+and when new text only adds plain words to its last line, they are typed on instead.
+So the work per frame depends on the new text and the tail, not on how long the
+answer already is.
 """
 
 from __future__ import annotations
