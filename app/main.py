@@ -139,7 +139,9 @@ def _open_with_notice(path: Path) -> ConversationStore:
             outcome.append(error)
 
     notice = QProgressDialog()
-    notice.setCancelButton(None)  # the conversion is one transaction: it cannot stop midway
+    # No Cancel: each step of the conversion is one transaction, and stopping would only
+    # undo it and leave the same wait for the next start.
+    notice.setCancelButton(None)
     notice.setLabelText(UPGRADE_NOTICE)
     notice.setRange(0, 0)  # no measure of progress: a busy bar
     notice.setMinimumWidth(440)
