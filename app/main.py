@@ -331,7 +331,14 @@ class Application:
     def start_background(self) -> None:
         """Work that must not delay the first paint: model list, warm caches."""
         self.runner.start(self.refresh_models(), name="models")
-        self.runner.start(asyncio.to_thread(_warm_up, self.theme.is_dark), name="warm-up")
+        self.runner.start(self._warm_up(), name="warm-up")
+
+    async def _warm_up(self) -> None:
+        dark = self.theme.is_dark
+        await asyncio.to_thread(_warm_up, dark)  # imports and parser caches, off the GUI
+        from app.ui.transcript.warm_up import warm_up_text_view
+
+        warm_up_text_view(dark=dark)  # Qt's text classes: the GUI thread only
 
     async def refresh_models(self) -> None:
         try:
