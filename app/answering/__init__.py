@@ -3,8 +3,7 @@ into the history. Shared by the command line and the window; no Qt."""
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from app.lazy import lazy_exports
 
 # Loaded on first use (PEP 562): the window imports this package at start-up, and
 # must not pay for what it does not use yet.
@@ -23,8 +22,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = lazy_exports(__name__, _HOMES)

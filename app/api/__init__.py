@@ -6,8 +6,9 @@ The names below are loaded on first use (PEP 562): importing ``app.api.endpoint`
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from app.lazy import lazy_exports
 
 _HOMES = {
     "ChatStream": "client",
@@ -70,11 +71,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'app.api' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"app.api.{home}"), name)
+__getattr__ = lazy_exports(__name__, _HOMES)
 
 
 if TYPE_CHECKING:

@@ -24,6 +24,7 @@ CORE = [
     "config.py",
     "paths.py",
     "log.py",
+    "lazy.py",
 ]
 
 
