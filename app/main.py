@@ -60,35 +60,6 @@ log = logging.getLogger(__name__)
 TRASH_KEPT = timedelta(days=30)
 
 
-_WARM_UP_SAMPLE = """\
-Warm-up **text** with `code`, a [link](https://example.org) and $x^2$.
-
-```python
-print("hello")
-```
-
-```bash
-echo hello
-```
-
-```json
-{"a": 1}
-```
-
-| a | b |
-|---|---|
-| 1 | 2 |
-"""
-
-
-def _warm_up(dark: bool) -> None:
-    """Import and prime, off the GUI thread, what the first answer would otherwise load
-    (the markdown parser, Pygments lexers): a one-off stall of the first stream."""
-    from app.rendering.markdown import render_markdown
-
-    render_markdown(_WARM_UP_SAMPLE, dark=dark)
-
-
 UPGRADE_NOTICE = (
     "Updating your history for this version of Maestrale…\n"
     "This happens once; a long history can take a minute."
@@ -334,10 +305,10 @@ class Application:
         self.runner.start(self._warm_up(), name="warm-up")
 
     async def _warm_up(self) -> None:
-        dark = self.theme.is_dark
-        await asyncio.to_thread(_warm_up, dark)  # imports and parser caches, off the GUI
-        from app.ui.transcript.warm_up import warm_up_text_view
+        from app.ui.transcript.warm_up import warm_up_rendering, warm_up_text_view
 
+        dark = self.theme.is_dark
+        await asyncio.to_thread(warm_up_rendering, dark)  # off the GUI thread
         warm_up_text_view(dark=dark)  # Qt's text classes: the GUI thread only
 
     async def refresh_models(self) -> None:

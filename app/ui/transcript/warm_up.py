@@ -1,17 +1,24 @@
-"""The first use of Qt's text classes, paid while the app idles after start-up.
-
-Otherwise the first message shown pays it (about 10-20 ms more to open the first
-conversation): PySide builds a few hundred Python enum classes, and Qt sets up its
-rich-text machinery, on first use.
+"""What the first answer shown would otherwise pay for, paid while the app idles after
+start-up: importing and priming the markdown parser and Pygments lexers (off the GUI
+thread), and the first use of Qt's text classes (on it), for which PySide builds a few
+hundred Python enum classes (about 10-20 ms more to open the first conversation).
 """
 
 from __future__ import annotations
 
-_SAMPLE = """\
-Warm-up **text** with `code` and a [link](https://example.org).
+SAMPLE = """\
+Warm-up **text** with `code`, a [link](https://example.org) and $x^2$.
 
 ```python
 print("hello")
+```
+
+```bash
+echo hello
+```
+
+```json
+{"a": 1}
 ```
 
 | a | b |
@@ -20,13 +27,20 @@ print("hello")
 """
 
 
+def warm_up_rendering(dark: bool) -> None:
+    """Render the sample to HTML: no Qt, so any thread."""
+    from app.rendering.markdown import render_markdown
+
+    render_markdown(SAMPLE, dark=dark)
+
+
 def warm_up_text_view(*, dark: bool) -> None:
-    """Render a small sample in a message text view that is never shown."""
+    """Show the sample in a message text view that is never on screen (GUI thread)."""
     from app.ui.transcript.markdown_document import MarkdownDocument
     from app.ui.transcript.text_view import MessageText
 
-    view = MessageText(None)
+    view = MessageText(None)  # no formula images: without a math source, TeX stays text
     document = MarkdownDocument(view.document(), math=None, dark=dark)
-    document.set_markdown(_SAMPLE)
+    document.set_markdown(SAMPLE)
     view.document().size()  # lays it out
     view.deleteLater()
