@@ -23,14 +23,11 @@ import math
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 from app.store import ConversationStore
-from app.store import db as db_module
-from app.store.schema import MIGRATIONS, SCHEMA_VERSION
+from app.store.schema import SCHEMA_VERSION
+from tests.helpers.old_format import written_as
 from tests.unit.store.synthetic import RARE_WORD, fill
 
 TYPED = (
@@ -82,19 +79,9 @@ def _report(label: str, timed: list[tuple[float, str]]) -> None:
     )
 
 
-@contextmanager
-def _format(version: int) -> Iterator[None]:
-    """Make the store create (and expect) files of format ``version``, like an older app."""
-    with (
-        mock.patch.object(db_module, "MIGRATIONS", MIGRATIONS[:version]),
-        mock.patch.object(db_module, "SCHEMA_VERSION", version),
-    ):
-        yield
-
-
 def _build(path: Path, args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    with _format(args.format), ConversationStore.open(path) as store:
+    with written_as(args.format), ConversationStore.open(path) as store:
         fill(
             store,
             args.conversations,

@@ -15,6 +15,7 @@ import pytest
 
 from tests.fake_mistral import FakeMistral, Reply
 from tests.helpers.cli import Cli, make_cli
+from tests.helpers.old_format import written_as
 
 pytestmark = pytest.mark.e2e
 
@@ -311,16 +312,11 @@ def test_sigkill_loses_at_most_the_last_second(cli: Cli, fake_mistral: FakeMistr
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def test_a_history_of_an_older_version_is_updated_with_a_notice(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_history_of_an_older_version_is_updated_with_a_notice(cli: Cli) -> None:
     from app.store import db as db_module
-    from app.store.schema import MIGRATIONS
 
     cli.data_dir.mkdir(parents=True, exist_ok=True)
-    with monkeypatch.context() as patch:  # a history written by a version-3 Maestrale
-        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
-        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+    with written_as(3):  # a history written by a version-3 Maestrale
         db_module.open_database(cli.data_dir / "history.sqlite3").close()
     first = cli.run("list")
     assert first.returncode == 0, first.stderr

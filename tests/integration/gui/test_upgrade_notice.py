@@ -14,7 +14,7 @@ from app import main as main_module
 from app.config import load_config
 from app.store import SCHEMA_VERSION, ConversationStore
 from app.store import db as db_module
-from app.store.schema import MIGRATIONS
+from tests.helpers.old_format import written_as
 
 
 def _notices() -> list[str]:
@@ -30,9 +30,7 @@ def test_an_older_history_is_converted_behind_a_notice(
 ) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    with monkeypatch.context() as patch:  # a history written by a version-3 Maestrale
-        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
-        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+    with written_as(3):  # a history written by a version-3 Maestrale
         db_module.open_database(data / "history.sqlite3").close()
     opened_on: list[str] = []
     original = ConversationStore.open.__func__  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from app.store import (
     import_file,
 )
 from app.store import db as db_module
-from app.store.schema import MIGRATIONS
+from tests.helpers.old_format import written_as
 
 T0 = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -201,12 +201,8 @@ def test_an_export_without_a_known_kind_imports_chats(
 # Migration --------------------------------------------------------------------------------
 
 
-def test_a_version_3_history_gets_kind_chat_and_the_index(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with monkeypatch.context() as patch:
-        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
-        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+def test_a_version_3_history_gets_kind_chat_and_the_index(db_path: Path) -> None:
+    with written_as(3):
         connection = db_module.open_database(db_path)
         try:
             columns = {row[1] for row in connection.execute("PRAGMA table_info(conversations)")}
@@ -234,18 +230,14 @@ def test_a_version_3_history_gets_kind_chat_and_the_index(
         assert [hit.conversation_id for hit in store.search("versi")] == ["old1"]
 
 
-def _version_3_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with monkeypatch.context() as patch:
-        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:3])
-        patch.setattr(db_module, "SCHEMA_VERSION", 3)
+def _version_3_file(path: Path) -> None:
+    with written_as(3):
         db_module.open_database(path).close()
 
 
-def test_an_older_history_is_known_to_need_an_upgrade_before_it_is_opened(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_older_history_is_known_to_need_an_upgrade_before_it_is_opened(db_path: Path) -> None:
     assert not db_module.needs_upgrade(db_path)  # missing: a new history, made at once
-    _version_3_file(db_path, monkeypatch)
+    _version_3_file(db_path)
     assert db_module.needs_upgrade(db_path)
     ConversationStore.open(db_path).close()
     assert not db_module.needs_upgrade(db_path)

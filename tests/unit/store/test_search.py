@@ -12,9 +12,8 @@ import pytest
 
 from app.domain.messages import MessageStatus, Role
 from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore
-from app.store import db as db_module
-from app.store.schema import MIGRATIONS
 from app.store.search import _WORD, ELLIPSIS, _Terms, match_query, snippet
+from tests.helpers.old_format import written_as
 
 
 def _chat(store: ConversationStore, title: str, *texts: str) -> list[str]:
@@ -338,29 +337,26 @@ def test_the_first_match_in_a_long_accented_text_is_found_fast() -> None:
     assert cut.endswith(f"Le {MATCH_START}zèbre{MATCH_END}")
 
 
-def _version_2_history(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def _version_2_history(path: Path) -> dict[str, str]:
     """A history file as version 2 wrote it: finished messages, a trashed conversation,
     and an answer left streaming by a process that died."""
-    with monkeypatch.context() as patch:
-        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:2])
-        patch.setattr(db_module, "SCHEMA_VERSION", 2)
-        with ConversationStore.open(path) as store:
-            conversation_id, question, answer = _chat(
-                store, "Kubernetes notes", "How do I deploy?", "Apply the deployment."
-            )
-            # Raw SQL: the store's reads name columns of later formats (version 4's kind).
-            store.connection.execute(
-                "UPDATE conversations SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?",
-                (_chat(store, "Old deployment", "deploy it")[0],),
-            )
-            store.connection.execute(
-                "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,"
-                " writer, created_at, updated_at) VALUES ('streamed', ?, ?, 'assistant',"
-                " 'a deployment half written', 'streaming', 'dead-writer',"
-                " '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
-                (conversation_id, answer),
-            )
-            assert "prefix" not in _fts_sql(store.connection)
+    with written_as(2), ConversationStore.open(path) as store:
+        conversation_id, question, answer = _chat(
+            store, "Kubernetes notes", "How do I deploy?", "Apply the deployment."
+        )
+        # Raw SQL: the store's reads name columns of later formats (version 4's kind).
+        store.connection.execute(
+            "UPDATE conversations SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?",
+            (_chat(store, "Old deployment", "deploy it")[0],),
+        )
+        store.connection.execute(
+            "INSERT INTO messages (id, conversation_id, parent_id, role, content, status,"
+            " writer, created_at, updated_at) VALUES ('streamed', ?, ?, 'assistant',"
+            " 'a deployment half written', 'streaming', 'dead-writer',"
+            " '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+            (conversation_id, answer),
+        )
+        assert "prefix" not in _fts_sql(store.connection)
     return {"conversation": conversation_id, "question": question, "answer": answer}
 
 
@@ -371,10 +367,8 @@ def _fts_sql(connection: sqlite3.Connection) -> str:
     return " ".join(row[0] for row in rows)
 
 
-def test_version_3_rebuilds_the_indexes_with_prefixes(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ids = _version_2_history(db_path, monkeypatch)
+def test_version_3_rebuilds_the_indexes_with_prefixes(db_path: Path) -> None:
+    ids = _version_2_history(db_path)
     with ConversationStore.open(db_path) as store:
         connection = store.connection
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -19,7 +19,7 @@ from app.store import (
     open_reader,
 )
 from app.store import db as db_module
-from app.store.schema import MIGRATIONS
+from tests.helpers.old_format import written_as
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -210,12 +210,8 @@ def test_the_trash_survives_reopening(db_path: Path) -> None:
         assert store.count_conversations() == 1
 
 
-def test_a_version_1_history_is_migrated_with_nothing_in_the_trash(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with monkeypatch.context() as patch:
-        patch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:1])
-        patch.setattr(db_module, "SCHEMA_VERSION", 1)
+def test_a_version_1_history_is_migrated_with_nothing_in_the_trash(db_path: Path) -> None:
+    with written_as(1):
         connection = db_module.open_database(db_path)
         try:
             columns = {row[1] for row in connection.execute("PRAGMA table_info(conversations)")}
