@@ -139,14 +139,25 @@ def gui(
     try:
         yield harness
     finally:
-        window.close()
-        qloop.run_until_complete(application.shutdown())
-        window.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        close_application(qloop, application)
         del harness, application, window
-        # Collect the window's reference cycles here, on the GUI thread: collected
-        # later by a worker thread, Qt objects would be destroyed on the wrong thread.
-        gc.collect()
-        # The theme is set on the application: give the next tests Qt's plain look.
-        qapp.setStyleSheet("")
-        qapp.setPalette(qapp.style().standardPalette())
+        forget_application(qapp)
+
+
+def close_application(qloop: qasync.QEventLoop, application: Application) -> None:
+    """Close the window and shut the application down as the app does."""
+    window = application.window
+    window.close()
+    qloop.run_until_complete(application.shutdown())
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def forget_application(qapp: QApplication) -> None:
+    """Once the caller dropped its references: leave Qt as the next test expects it."""
+    # Collect the window's reference cycles here, on the GUI thread: collected later by
+    # a worker thread, Qt objects would be destroyed on the wrong thread.
+    gc.collect()
+    # The theme is set on the application: give the next tests Qt's plain look.
+    qapp.setStyleSheet("")
+    qapp.setPalette(qapp.style().standardPalette())

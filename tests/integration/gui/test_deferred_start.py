@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +12,7 @@ from app.config import load_config
 from app.main import Application
 from app.store.conversations import ConversationStore
 from tests.fake_mistral import FakeMistral
+from tests.integration.gui.conftest import close_application, forget_application
 
 
 def test_the_quick_prompt_is_built_when_a_second_start_asks_for_it(
@@ -30,7 +29,7 @@ def test_the_quick_prompt_is_built_when_a_second_start_asks_for_it(
     }
     application = Application(qapp, load_config(environ), environ)
     store = ConversationStore.open(application.config.paths.database)
-    window = application.build(store)
+    application.build(store)
     try:
         # Nothing of the tray and quick prompt before the window is up ...
         assert application._desktop is None
@@ -41,11 +40,6 @@ def test_the_quick_prompt_is_built_when_a_second_start_asks_for_it(
         qtbot.waitUntil(quick.isVisible)
         assert application.window.close_hides is not None
     finally:
-        window.close()
-        qloop.run_until_complete(application.shutdown())
-        window.deleteLater()
-        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        del application, window
-        gc.collect()
-        qapp.setStyleSheet("")
-        qapp.setPalette(qapp.style().standardPalette())
+        close_application(qloop, application)
+        del application
+        forget_application(qapp)
