@@ -8,18 +8,16 @@ user has a file, the built-in presets of ``resources/presets.toml`` are used.
 
 from __future__ import annotations
 
-import math
-import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from app.domain.messages import ChatParams
 from app.resources import ResourcesMissing, resource_path
 from app.settings import OPTIONS_BY_NAME
+from app.toml_files import aside_path, basic_string, toml_number, toml_string, write_atomically
 
 PRESETS_FILE_NAME = "presets.toml"
 # The sampling parameters a preset may set; their limits are those of the settings table.
@@ -140,61 +138,7 @@ def load_presets(path: Path) -> tuple[list[Preset], list[str]]:
     return presets_from_mapping(data, path.name)
 
 
-# Writing: TOML by hand, so that long prompts stay readable as multi-line strings.
-
-
-def _basic_string(text: str) -> str:
-    out = ['"']
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t":
-            out.append("\\t")
-        elif char == "\r":
-            out.append("\\r")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
-
-
-def _multiline_string(text: str) -> str:
-    """A TOML multi-line basic string that reads back exactly as ``text``."""
-    out = ['"""\n']  # a newline right after the opening quotes is not part of the value
-    for index, char in enumerate(text):
-        following = text[index + 1] if index + 1 < len(text) else None
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"' and following in ('"', None):
-            # Escaping a quote followed by another (or by the closing quotes) means
-            # no run of three can ever form inside the string.
-            out.append('\\"')
-        elif char == "\r":
-            out.append("\\r")  # a raw CR would be read as part of a line break
-        elif char in "\n\t":
-            out.append(char)
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    out.append('"""')
-    return "".join(out)
-
-
-def _string(text: str) -> str:
-    return _multiline_string(text) if "\n" in text else _basic_string(text)
-
-
-def _number(value: float | int) -> str:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{value!r} cannot be written to TOML")
-        return repr(value)
-    return str(value)
+# Writing (see app.toml_files)
 
 
 def render_presets(presets: Iterable[Preset]) -> str:
@@ -207,17 +151,17 @@ def render_presets(presets: Iterable[Preset]) -> str:
     for preset in presets:
         lines.append("")
         lines.append("[[preset]]")
-        lines.append(f"name = {_basic_string(preset.name)}")
+        lines.append(f"name = {basic_string(preset.name)}")
         if preset.model:
-            lines.append(f"model = {_basic_string(preset.model)}")
+            lines.append(f"model = {basic_string(preset.model)}")
         params = preset.params
         for name in ("temperature", "top_p", "max_tokens", "random_seed"):
             value = getattr(params, name)
             if value is not None:
-                lines.append(f"{name} = {_number(value)}")
+                lines.append(f"{name} = {toml_number(value)}")
         if params.safe_prompt:
             lines.append("safe_prompt = true")
-        lines.append(f"system_prompt = {_string(preset.system_prompt)}")
+        lines.append(f"system_prompt = {toml_string(preset.system_prompt)}")
     return "\n".join(lines) + "\n"
 
 
@@ -228,8 +172,7 @@ def _keep_unreadable(path: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        kept = path.with_name(f"{path.name}.unreadable-{stamp}")
+        kept = aside_path(path, "unreadable")
         path.replace(kept)
         return kept
     return None
@@ -252,6 +195,4 @@ def save_presets(path: Path, presets: Sequence[Preset]) -> None:
     text = render_presets(presets)
     path.parent.mkdir(parents=True, exist_ok=True)
     _keep_unreadable(path)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, text)

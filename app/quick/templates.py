@@ -18,19 +18,17 @@ Errors::
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 # The TOML string writers of the presets file: one way to write a readable prompt.
-from app.presets import _basic_string, _number, _string
 from app.resources import ResourcesMissing, resource_path
 from app.settings import OPTIONS_BY_NAME
+from app.toml_files import aside_path, basic_string, toml_number, toml_string, write_atomically
 
 TEMPLATES_FILE_NAME = "templates.toml"
 PLACEHOLDERS = ("clipboard", "selection", "input")
@@ -583,27 +581,17 @@ def render_templates(templates: Iterable[Template]) -> str:
     for template in templates:
         lines.append("")
         lines.append("[[template]]")
-        lines.append(f"name = {_basic_string(template.name)}")
+        lines.append(f"name = {basic_string(template.name)}")
         if template.description:
-            lines.append(f"description = {_basic_string(template.description)}")
+            lines.append(f"description = {basic_string(template.description)}")
         if template.model:
-            lines.append(f"model = {_basic_string(template.model)}")
+            lines.append(f"model = {basic_string(template.model)}")
         if template.temperature is not None:
-            lines.append(f"temperature = {_number(template.temperature)}")
+            lines.append(f"temperature = {toml_number(template.temperature)}")
         if template.shortcut:
-            lines.append(f"shortcut = {_basic_string(template.shortcut)}")
-        lines.append(f"prompt = {_string(template.prompt)}")
+            lines.append(f"shortcut = {basic_string(template.shortcut)}")
+        lines.append(f"prompt = {toml_string(template.prompt)}")
     return "\n".join(lines) + "\n"
-
-
-def _aside(path: Path, tag: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.name}.{tag}-{stamp}")
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.name}.{tag}-{stamp}-{number}")
-        number += 1
-    return candidate
 
 
 def _keep_aside(path: Path) -> Path | None:
@@ -614,23 +602,13 @@ def _keep_aside(path: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except (OSError, _Unreadable):
-        kept = _aside(path, "unreadable")
+        kept = aside_path(path, "unreadable")
     else:
         if not _parse(data, text, path.name, strict=False).lossy:
             return None
-        kept = _aside(path, "kept")
+        kept = aside_path(path, "kept")
     path.replace(kept)
     return kept
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def save_templates(path: Path, templates: Sequence[Template]) -> list[Template]:
@@ -645,7 +623,7 @@ def save_templates(path: Path, templates: Sequence[Template]) -> list[Template]:
     text = render_templates(checked)
     path.parent.mkdir(parents=True, exist_ok=True)
     _keep_aside(path)
-    _write_atomically(path, text)
+    write_atomically(path, text)
     return checked
 
 
@@ -656,7 +634,7 @@ def export_templates(path: Path, templates: Sequence[Template]) -> None:
     """
     if not templates:
         raise TemplateError("There are no templates to export.")
-    _write_atomically(path, render_templates(check_templates(templates)))
+    write_atomically(path, render_templates(check_templates(templates)))
 
 
 # Finding

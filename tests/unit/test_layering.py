@@ -25,6 +25,7 @@ CORE = [
     "paths.py",
     "log.py",
     "lazy.py",
+    "toml_files.py",
 ]
 
 

@@ -1,0 +1,90 @@
+"""Writing the app's hand-editable TOML files (presets, templates).
+
+By hand rather than with a library, so that long prompts stay readable as multi-line
+strings; written atomically, and a file about to be replaced that the user may still
+want is kept aside under a new name, never overwritten.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def basic_string(text: str) -> str:
+    """A one-line TOML basic string that reads back exactly as ``text``."""
+    out = ['"']
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def multiline_string(text: str) -> str:
+    """A TOML multi-line basic string that reads back exactly as ``text``."""
+    out = ['"""\n']  # a newline right after the opening quotes is not part of the value
+    for index, char in enumerate(text):
+        following = text[index + 1] if index + 1 < len(text) else None
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"' and following in ('"', None):
+            # Escaping a quote followed by another (or by the closing quotes) means
+            # no run of three can ever form inside the string.
+            out.append('\\"')
+        elif char == "\r":
+            out.append("\\r")  # a raw CR would be read as part of a line break
+        elif char in "\n\t":
+            out.append(char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"""')
+    return "".join(out)
+
+
+def toml_string(text: str) -> str:
+    return multiline_string(text) if "\n" in text else basic_string(text)
+
+
+def toml_number(value: float | int) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} cannot be written to TOML")
+        return repr(value)
+    return str(value)
+
+
+def aside_path(path: Path, tag: str) -> Path:
+    """A free name beside ``path`` to keep it under: ``name.tag-YYYYmmdd-HHMMSS[-n]``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.{tag}-{stamp}")
+    number = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{tag}-{stamp}-{number}")
+        number += 1
+    return candidate
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: a crash leaves the old file or the new."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
