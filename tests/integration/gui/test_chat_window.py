@@ -10,6 +10,9 @@ from app.store.transfer import export_json
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
+# Text far faster than rendering: 12,000 words in paragraphs, 500 of them per write.
+FLOOD = [f"flood{i} " + ("\n\n" if i % 40 == 39 else "") for i in range(12000)]
+
 
 def last_item(gui: Gui, role: Role):
     for message_id in reversed(gui.pane.transcript.message_ids):
@@ -73,8 +76,7 @@ async def test_text_wraps_again_when_the_window_gets_narrower(gui: Gui) -> None:
 
 @in_loop
 async def test_a_flood_of_text_is_painted_now_and_then_and_fully_at_the_end(gui: Gui) -> None:
-    words = [f"flood{i} " + ("\n\n" if i % 40 == 39 else "") for i in range(12000)]
-    gui.server.enqueue(Reply(chunks=words, batch=500), Reply(text="Flood"))
+    gui.server.enqueue(Reply(chunks=FLOOD, batch=500), Reply(text="Flood"))
     viewport = gui.pane.transcript.viewport()
     switched: list[bool] = []
     original = viewport.setUpdatesEnabled
@@ -94,8 +96,7 @@ async def test_a_flood_of_text_is_painted_now_and_then_and_fully_at_the_end(gui:
 
 @in_loop
 async def test_leaving_a_chat_in_a_flood_leaves_the_transcript_painting(gui: Gui) -> None:
-    words = [f"flood{i} " + ("\n\n" if i % 40 == 39 else "") for i in range(12000)]
-    gui.server.enqueue(Reply(chunks=words, batch=500), Reply(text="Flood"))
+    gui.server.enqueue(Reply(chunks=FLOOD, batch=500), Reply(text="Flood"))
     viewport = gui.pane.transcript.viewport()
     await gui.ask("Flood me")
     await gui.until(lambda: "flood100" in answer_text(gui))
