@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,17 @@ from app.api.types import (
     UsageReport,
 )
 from app.domain.messages import ToolCall, Usage
+
+# The inside of a JSON string with nothing to unescape: no quote, backslash or control
+# character (which JSON requires escaped).
+_PLAIN = r'[^"\\\x00-\x1f]*'
+_PLAIN_STRING = re.compile(_PLAIN)
+_CONTENT_KEY = re.compile(r'"content"\s*:\s*"')
+# Members with plain string values closing a chunk: padding such as Mistral's random
+# "p" field, different in every chunk.
+_LAST_MEMBERS = re.compile(rf'(?:,"\w+":"{_PLAIN}")*\}}\Z')
+# Top-level fields the full reading looks at: never part of the padding.
+_READ_FIELDS = frozenset({"object", "error", "model", "choices", "usage"})
 
 
 class MalformedChunk(ValueError):
@@ -49,6 +61,9 @@ class AnswerSoFar:
     # Whether any answer content (text or a tool call) arrived: before that, retrying
     # the request is safe; after it, never.
     started: bool = False
+    # The text chunks of one stream differ only in their text (and padding): their
+    # shape, learnt from the first one (see _template_of), its group 1 the text.
+    _template: re.Pattern[str] | None = None
 
     @property
     def text(self) -> str:
@@ -77,6 +92,11 @@ class AnswerSoFar:
         texts: list[str] = []
         try:
             for data in payloads:
+                plain = self._templated_text(data)
+                if plain is not None:
+                    if plain:
+                        texts.append(plain)
+                    continue
                 try:
                     # orjson: a chunk per token makes JSON decoding a hot path (3x faster).
                     chunk = orjson.loads(data)
@@ -88,6 +108,8 @@ class AnswerSoFar:
                 if text is not None:
                     if text:
                         texts.append(text)
+                    if self._template is None:
+                        self._template = self._template_of(data, chunk, text)
                     continue
                 if texts:
                     events.append(self._text("".join(texts)))
@@ -98,6 +120,55 @@ class AnswerSoFar:
             if texts:
                 events.append(self._text("".join(texts)))
         return events
+
+    def _templated_text(self, data: str) -> str | None:
+        """The text of a chunk shaped like the template's, or None (decode it)."""
+        if self._template is None:
+            return None
+        match = self._template.fullmatch(data)
+        # The chunk the template was learnt from, with this text and padding: decoding
+        # it would give exactly this (see _template_of).
+        return match.group(1) if match else None
+
+    def _template_of(self, data: str, chunk: dict[str, Any], text: str) -> re.Pattern[str] | None:
+        """The shape of the raw chunk ``data`` around its ``text``, so that the next
+        chunks, the same but for their text and padding, are read without decoding JSON
+        (most of the client's time on a fast stream).
+
+        Sound because a text without quote, backslash or control character cannot end
+        its string early nor change any other token: ``head + text' + core + padding'``
+        decodes to this chunk with text' in its place and other padding values, which
+        nothing reads. The raw key must occur once, and a probe decoded in full must
+        show the text at the place of the answer's content and nothing else changed.
+        """
+        if not text or not _PLAIN_STRING.fullmatch(text) or data.count('"content"') != 1:
+            return None
+        key = _CONTENT_KEY.search(data)
+        if key is None or not data.startswith(text + '"', key.end()):
+            return None
+        head, tail = data[: key.end()], data[key.end() + len(text) :]
+        last = _LAST_MEMBERS.search(tail)
+        if last is None:
+            return None
+        core, padding = tail[: last.start()], last.group()
+        fields = re.findall(r',"(\w+)":', padding)
+        try:
+            probe = orjson.loads(head + "probe" + core + "}")
+            padded = orjson.loads("{" + padding[1:]) if fields else {}
+        except orjson.JSONDecodeError:
+            return None
+        if (
+            not isinstance(probe, dict)
+            or self._plain_text(probe) != "probe"
+            or not _READ_FIELDS.isdisjoint(fields)
+            or not probe.keys().isdisjoint(fields)
+        ):
+            return None
+        probe["choices"][0]["delta"]["content"] = text
+        if probe | padded != chunk:
+            return None
+        members = "".join(f',"{field}":"{_PLAIN}"' for field in fields)
+        return re.compile(f"{re.escape(head)}({_PLAIN}){re.escape(core)}{members}\\}}")
 
     def _chunk_events(self, chunk: dict[str, Any]) -> list[StreamEvent]:
         if chunk.get("object") == "error" or isinstance(chunk.get("error"), dict | str):

@@ -162,3 +162,123 @@ def test_a_bad_payload_among_good_ones_keeps_the_text_before_it() -> None:
         answer.feed_many([chunk({"content": "kept "}), chunk({"content": "too"}), "{not json"])
     assert answer.text == "kept too"
     assert answer.started
+
+
+# Text chunks after the first are read by where their text sits in the first one (no
+# JSON decoding); whatever the payloads, the result must be what decoding gives.
+
+TEXTS = [
+    "Le",
+    " vent",
+    ' "quoted"',
+    "back\\slash",
+    "line\nbreak",
+    "tab\there",
+    "\u00e9t\u00e9 \u2014 \U0001f600",
+    "</script>",
+    "",
+    "ok",
+]
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")])
+def test_text_read_without_decoding_equals_decoded_text(
+    ensure_ascii: bool, separators: tuple[str, str]
+) -> None:
+    def raw(text: str) -> str:
+        body = {"id": "x", "model": "m", "choices": [{"index": 0, "delta": {"content": text}}]}
+        return json.dumps(body, ensure_ascii=ensure_ascii, separators=separators)
+
+    answer = AnswerSoFar()
+    events = answer.feed_many([raw(text) for text in TEXTS])
+    assert events == [ContentDelta("".join(TEXTS))]
+    assert answer._template is not None  # the fast path was taken after the first chunk
+    # One at a time, too, and with the final chunk (which differs) at the end.
+    answer = AnswerSoFar()
+    for text in TEXTS:
+        answer.feed(raw(text))
+    answer.feed(chunk({"content": " end"}, finish="stop"))
+    assert answer.text == "".join(TEXTS) + " end"
+    assert answer.finish_reason == "stop"
+
+
+def test_a_payload_like_the_template_but_not_json_is_still_refused() -> None:
+    answer = AnswerSoFar()
+    answer.feed(chunk({"content": "first"}))
+    head, tail = chunk({"content": "first"}).split("first")
+    for bad in ('a"b', "a\\", "a\x01b"):
+        with pytest.raises(MalformedChunk):
+            answer.feed(head + bad + tail)
+    assert answer.text == "first"
+
+
+def test_a_decoy_content_key_does_not_mislead_the_template() -> None:
+    # The raw text shows `"content":"` once, in a key that is not the answer's (whose
+    # key is written with an escape): the text must still come from the real one.
+    def decoy(shown: str, text: str) -> str:
+        return (
+            f'{{"x":{{"\\"content":"{shown}"}},'
+            f'"choices":[{{"index":0,"delta":{{"con\\u0074ent":"{text}"}}}}]}}'
+        )
+
+    assert json.loads(decoy("a", "b"))["choices"][0]["delta"]["content"] == "b"
+    answer = AnswerSoFar()
+    answer.feed_many([decoy("one", "one"), decoy("two", "one"), decoy("three", "!")])
+    assert answer.text == "oneone!"
+
+
+def decoded_one_by_one(payloads: list[str]) -> str:
+    """The reference: each payload decoded in full (a fresh accumulator has no template)."""
+    text = ""
+    for payload in payloads:
+        fresh = AnswerSoFar()
+        fresh.feed(payload)
+        text += fresh.text
+    return text
+
+
+def test_padding_that_changes_every_chunk_keeps_the_fast_reading() -> None:
+    # Mistral pads chunks with a random field "p" (against length side channels).
+    pads = ["a", "", "xyzzy" * 7, "Q9"]
+    payloads = [
+        chunk({"content": text}, p=pads[n % len(pads)]).replace(" ", "")
+        for n, text in enumerate(["Un", "deux", "trois", "quatre", "cinq"])
+    ]
+    answer = AnswerSoFar()
+    assert answer.feed_many(payloads) == [ContentDelta("Undeuxtroisquatrecinq")]
+    assert answer._template is not None
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        ',"choices":"x"}',  # a field the reading uses, where padding was
+        ',"p":"a","q":"b"}',  # more padding than the template's
+        ',"p":1}',  # padding that is not a string
+        ',"usage":{"prompt_tokens":1,"completion_tokens":2}}',
+        ',"object":"error","message":"overloaded"}',
+    ],
+)
+def test_chunks_unlike_the_template_are_decoded(last: str) -> None:
+    first = chunk({"content": "Hi"}, p="pad").replace(" ", "")
+    odd = first.replace("Hi", " there").removesuffix(',"p":"pad"}') + last
+    payloads = [first, odd, first.replace("Hi", "!")]
+    answer = AnswerSoFar()
+    try:
+        answer.feed_many(payloads)
+    except ServerReportedError:
+        assert "error" in last
+        return
+    assert answer.text == decoded_one_by_one(payloads)
+
+
+def test_no_template_from_padding_the_reading_uses() -> None:
+    payloads = [
+        '{"choices":[{"index":0,"delta":{"content":"' + text + '"}}],"model":"m' + text + '"}'
+        for text in ("a", "b")
+    ]
+    answer = AnswerSoFar()
+    answer.feed_many(payloads)
+    assert answer._template is None
+    assert answer.model == "mb"
