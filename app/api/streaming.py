@@ -39,6 +39,20 @@ class ServerReportedError(ValueError):
     """The server put an error object in the stream instead of a chunk."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A chunk as ``head`` followed by what ``rest`` matches (group 1: the text)."""
+
+    head: str
+    rest: re.Pattern[str]
+
+    def text_of(self, data: str) -> str | None:
+        if not data.startswith(self.head):
+            return None
+        match = self.rest.fullmatch(data, len(self.head))
+        return match.group(1) if match else None
+
+
 @dataclass(slots=True)
 class _PartialCall:
     id: str = ""
@@ -62,8 +76,8 @@ class AnswerSoFar:
     # the request is safe; after it, never.
     started: bool = False
     # The text chunks of one stream differ only in their text (and padding): their
-    # shape, learnt from the first one (see _template_of), its group 1 the text.
-    _template: re.Pattern[str] | None = None
+    # shape, learnt from the first one (see _template_of).
+    _template: _Template | None = None
 
     @property
     def text(self) -> str:
@@ -123,14 +137,11 @@ class AnswerSoFar:
 
     def _templated_text(self, data: str) -> str | None:
         """The text of a chunk shaped like the template's, or None (decode it)."""
-        if self._template is None:
-            return None
-        match = self._template.fullmatch(data)
         # The chunk the template was learnt from, with this text and padding: decoding
         # it would give exactly this (see _template_of).
-        return match.group(1) if match else None
+        return None if self._template is None else self._template.text_of(data)
 
-    def _template_of(self, data: str, chunk: dict[str, Any], text: str) -> re.Pattern[str] | None:
+    def _template_of(self, data: str, chunk: dict[str, Any], text: str) -> _Template | None:
         """The shape of the raw chunk ``data`` around its ``text``, so that the next
         chunks, the same but for their text and padding, are read without decoding JSON
         (most of the client's time on a fast stream).
@@ -167,8 +178,10 @@ class AnswerSoFar:
         probe["choices"][0]["delta"]["content"] = text
         if probe | padded != chunk:
             return None
+        # The head names the stream (its id); the rest is the same in every stream, so
+        # its pattern comes from re's cache.
         members = "".join(f',"{field}":"{_PLAIN}"' for field in fields)
-        return re.compile(f"{re.escape(head)}({_PLAIN}){re.escape(core)}{members}\\}}")
+        return _Template(head, re.compile(f"({_PLAIN}){re.escape(core)}{members}\\}}"))
 
     def _chunk_events(self, chunk: dict[str, Any]) -> list[StreamEvent]:
         if chunk.get("object") == "error" or isinstance(chunk.get("error"), dict | str):

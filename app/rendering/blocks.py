@@ -14,6 +14,7 @@ ever cut.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -86,6 +87,7 @@ class StreamSplitter:
         self._line_start = start  # the first line not yet scanned
         self._search_from = start  # where the next line break may be
         self._stable = start
+        self._cuts: list[int] = []
         self._fence: _Fence | None = None
         self._after_blank = False
         self._in_list = False
@@ -95,6 +97,17 @@ class StreamSplitter:
     def stable(self) -> int:
         """The length of the stable prefix found so far."""
         return self._stable
+
+    def cut_after(self, offset: int) -> int:
+        """The first place to cut found so far at or after ``offset`` (else the stable
+        prefix's length): where a later part of the stable text can start rendering."""
+        index = bisect.bisect_left(self._cuts, offset)
+        return self._cuts[index] if index < len(self._cuts) else self._stable
+
+    def _cut(self, offset: int) -> None:
+        if offset > self._stable:
+            self._cuts.append(offset)
+        self._stable = offset
 
     def feed(self, text: str) -> int:
         """Scan what was added since the last call; return the stable prefix's length.
@@ -142,11 +155,11 @@ class StreamSplitter:
             self._item_indent = item
         opening = _fence_opening(line, content)
         if indent == 0 and opening is not None:
-            self._stable = start  # a fence ends any block before it
+            self._cut(start)  # a fence ends any block before it
             self._in_list = False
         elif indent == 0 and after_blank:
             if not (item and self._in_list):
-                self._stable = start
+                self._cut(start)
             self._in_list = bool(item)
         elif item:
             self._in_list = True

@@ -238,32 +238,36 @@ class MessageItem(QFrame):
     def append(self, piece: str) -> None:
         self.document.append(piece)
 
-    def flush(self, budget: int | None = None) -> bool:
+    def flush(self, budget: int | None = None, *, skip_ahead: bool = False) -> bool:
         """Render what streamed in; False when more is left for the next frame."""
         if self.document.dirty or budget is not None:
-            return self.document.flush(budget=budget)
+            return self.document.flush(budget=budget, skip_ahead=skip_ahead)
         return True
 
-    def finish(self, message: Message, budget: int | None = None) -> bool:
+    def finish(
+        self, message: Message, budget: int | None = None, *, skip_ahead: bool = False
+    ) -> bool:
         """The answer ended: show its status and render the rest of its text.
 
         With a ``budget`` only that much is rendered now (see ``flush_final``); returns
-        True when the text is fully rendered.
+        True when the text is rendered (but for gaps skipped, see MarkdownDocument).
         """
         was_streaming = self.streaming or self._finishing
         self.message = message
         self._update_status()
         if was_streaming and self.document.text == message.content:
-            self._finishing = not self.document.flush(final=True, budget=budget)
+            self._finishing = not self.document.flush(
+                final=True, budget=budget, skip_ahead=skip_ahead
+            )
         else:
             self._finishing = False
             self._show_content()
         self.height_changed.emit()
         return not self._finishing
 
-    def flush_final(self, budget: int | None = None) -> bool:
+    def flush_final(self, budget: int | None = None, *, skip_ahead: bool = False) -> bool:
         """Continue rendering a finished answer that streamed faster than it rendered."""
-        self._finishing = not self.document.flush(final=True, budget=budget)
+        self._finishing = not self.document.flush(final=True, budget=budget, skip_ahead=skip_ahead)
         return not self._finishing
 
     def set_branch(self, branch: tuple[int, int]) -> None:

@@ -6,12 +6,17 @@ are appended after the last stable block; only the tail is removed and rendered 
 and when new text only adds plain words to its last line, they are typed on instead.
 So the work per frame depends on the new text and the tail, not on how long the
 answer already is.
+
+A server can send text far faster than it can be rendered. While the reader follows
+the end, what they see is the newest text: far behind, the blocks in between are
+skipped, leaving a gap that ``fill_gaps`` renders afterwards, piece by piece.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
@@ -39,6 +44,20 @@ _SEPARATOR = '<p style="-qt-paragraph-type:empty; margin:0px;"><br /></p>'
 # Characters that can change how the text before them renders (or start a construct):
 # new text holding one re-renders the tail; text without any is only appended.
 _MARKUP = re.compile(r"[\n\t*_`~\[\]()<>!#|$\\&=;]")
+
+
+# Skip ahead when the stable text waiting to render is more than this many budgets.
+SKIP_AHEAD_BUDGETS = 2
+
+
+@dataclass
+class _Gap:
+    """Stable markdown ``[start, end)`` not rendered yet, due at document ``position``
+    (the end of the block before it: pieces go in there as they go in at the end)."""
+
+    start: int
+    end: int
+    position: int
 
 
 def _appends_plainly(before: str, extra: str, *, shown_as_typed: bool) -> bool:
@@ -104,8 +123,11 @@ class MarkdownDocument:
         # typed on: see _appends_plainly.
         self._tail_open = False
         self._typed_on = False  # the tail's last words were typed on, not rendered
+        # In the order rendered (gaps are filled late): a block's index is its place here.
         self.code_blocks: list[CodeBlock] = []
         self._stable_codes = 0  # code blocks that belong to stable blocks
+        self._gaps: list[_Gap] = []  # in text order; any text after them is rendered
+        self.gaps_made = 0
         self.has_pending_math = False
 
     @property
@@ -137,16 +159,24 @@ class MarkdownDocument:
     def dirty(self) -> bool:
         return bool(self._parts)
 
-    def flush(self, *, final: bool = False, budget: int | None = None) -> bool:
+    def flush(
+        self, *, final: bool = False, budget: int | None = None, skip_ahead: bool = False
+    ) -> bool:
         """Bring the document up to date with the streamed text; True when it is.
 
         With ``final`` the tail is complete too and is rendered as stable. With a
         ``budget`` (characters), at most about that much stable text is rendered now
         and the tail waits: a server far faster than reading speed must not make one
         frame long enough to stall the window. Call again until it returns True.
+        With ``skip_ahead`` (the reader follows the end), stable text more than
+        SKIP_AHEAD_BUDGETS budgets behind is left in a gap for ``fill_gaps``.
         """
         text = self.text
-        stable = len(text) if final else self._splitter.feed(text)
+        stable = self._splitter.feed(text)
+        if skip_ahead and budget is not None:
+            self._skip_ahead(stable, budget)
+        if final:
+            stable = len(text)
         if stable > self._stable_rendered:
             end = stable
             if budget is not None and stable - self._stable_rendered > budget:
@@ -198,6 +228,52 @@ class MarkdownDocument:
             self._tail_text = tail
         return True
 
+    def _skip_ahead(self, stable: int, budget: int) -> None:
+        if stable - self._stable_rendered <= SKIP_AHEAD_BUDGETS * budget:
+            return
+        if self._document.isEmpty():
+            return  # a gap needs a block before it (see _Gap): the first piece renders
+        cut = self._splitter.cut_after(stable - budget)
+        if cut <= self._stable_rendered:
+            return
+        self._remove_tail()
+        end = QTextCursor(self._document)
+        end.movePosition(QTextCursor.MoveOperation.End)
+        self._gaps.append(_Gap(self._stable_rendered, cut, end.position()))
+        self.gaps_made += 1
+        self._stable_rendered = cut
+
+    @property
+    def has_gaps(self) -> bool:
+        return bool(self._gaps)
+
+    def fill_gaps(self, budget: int | None = None) -> bool:
+        """Render skipped text, the last gap first (filling it moves no earlier gap);
+        with a ``budget``, about that much. True when no gap is left."""
+        if not self._gaps:
+            return True
+        # The tail's code blocks are provisional and last in code_blocks: it goes, and
+        # comes back once the gap's piece is in.
+        had_tail = self._tail_position is not None
+        self._remove_tail()
+        while self._gaps:
+            gap = self._gaps[-1]
+            end = gap.end
+            if budget is not None and end - gap.start > budget:
+                window = self.text[gap.start : gap.start + budget]
+                end = gap.start + (stable_prefix_length(window) or end - gap.start)
+            before = self._document.characterCount()
+            self._insert(self.text[gap.start : end], at=gap.position)
+            gap.position += self._document.characterCount() - before
+            gap.start = end
+            if gap.start >= gap.end:
+                self._gaps.pop()
+            if budget is not None:
+                break
+        if had_tail:
+            self.flush(budget=budget)
+        return not self._gaps
+
     def _remove_tail(self) -> None:
         if self._tail_position is None:
             return
@@ -211,7 +287,8 @@ class MarkdownDocument:
         # Code blocks of the tail were provisional.
         del self.code_blocks[self._stable_codes :]
 
-    def _insert(self, markdown: str, *, is_tail: bool = False) -> None:
+    def _insert(self, markdown: str, *, is_tail: bool = False, at: int | None = None) -> None:
+        """Render ``markdown`` at the end, or ``at`` a gap's position."""
         rendered = render_markdown(
             markdown,
             dark=self._dark,
@@ -221,7 +298,10 @@ class MarkdownDocument:
             streaming=is_tail,
         )
         cursor = QTextCursor(self._document)
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if at is None:
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+        else:
+            cursor.setPosition(at)
         html = rendered.html if self._document.isEmpty() else _SEPARATOR + rendered.html
         cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
         self.code_blocks.extend(rendered.code_blocks)

@@ -29,6 +29,7 @@ SIDE_MARGIN = 24
 GAP = 8
 FRAME_MS = 16  # at most one repaint of a streaming answer per frame
 BUSY_FRAME_MS = 40  # when text arrives far faster than reading speed
+FLOOD_FRAME_MS = 100  # when it arrives faster than rendering: text is being skipped
 SLOW_FRAME_S = 0.004
 FRAME_SLICE_S = 0.010  # rendering time per frame at most
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
@@ -109,6 +110,10 @@ class TranscriptView(QScrollArea):
         self._streaming: set[str] = set()
         self._behind: set[str] = set()  # streamed text not all rendered yet
         self._finishing: set[str] = set()  # finished answers whose text is still rendering
+        # Answers with text skipped behind a flood (see MarkdownDocument), filled in
+        # once the reader no longer follows the newest text as it arrives.
+        self._gapped: set[str] = set()
+        self._skipped = False  # the last frame skipped text: a flood
         self._painted_at = 0.0  # when a frame last let the transcript repaint
 
         self._height_dirty: set[str] = set()
@@ -127,14 +132,18 @@ class TranscriptView(QScrollArea):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.hide()
 
-        self._jump = QToolButton(self)
-        self._jump.setObjectName("jumpToLatest")
-        self._jump.setText("↓  Jump to latest")
-        self._jump.setAccessibleName("Jump to the latest message")
-        self._jump.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._jump.clicked.connect(self.scroll_to_end)
-        self._jump.hide()
+        self._jump = self._jump_button()
         self._math.ready.connect(self._on_math_ready)
+
+    def _jump_button(self) -> QToolButton:
+        button = QToolButton(self)
+        button.setObjectName("jumpToLatest")
+        button.setText("↓  Jump to latest")
+        button.setAccessibleName("Jump to the latest message")
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.clicked.connect(self.scroll_to_end)
+        button.hide()
+        return button
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -161,6 +170,7 @@ class TranscriptView(QScrollArea):
         self._streaming.clear()
         self._behind.clear()
         self._finishing.clear()
+        self._gapped.clear()
         self.viewport().setUpdatesEnabled(True)  # a flood's frames may have held repaints
         self._hide_pending()
         self._follow = True
@@ -258,12 +268,15 @@ class TranscriptView(QScrollArea):
         self._behind.discard(message.id)
         entry.message = message
         if entry.item is not None:
-            if not entry.item.finish(message, budget=FRAME_BUDGET_CHARS):
+            if not entry.item.finish(message, budget=FRAME_BUDGET_CHARS, skip_ahead=self._follow):
                 # The server was faster than rendering: finish over the next frames.
                 self._finishing.add(message.id)
                 self._frame.start()
             else:
                 self._complete_math(entry)
+            if entry.item.document.has_gaps:
+                self._gapped.add(message.id)
+                self._frame.start()
             self._update_height(entry)
         if self._follow:
             self.scroll_to_end()
@@ -311,6 +324,7 @@ class TranscriptView(QScrollArea):
         started = self._clock()
         changed = False
         behind = True
+        self._skipped = False
         piece = 0.0  # how long the last piece took: the next one likely takes as long
         while behind and self._clock() - started + piece < FRAME_SLICE_S:
             before = self._clock()
@@ -318,7 +332,7 @@ class TranscriptView(QScrollArea):
             piece = self._clock() - before
             changed = changed or pieces_changed
         if changed:
-            for message_id in list(self._streaming | self._behind | self._finishing):
+            for message_id in list(self._streaming | self._behind | self._finishing | self._gapped):
                 entry = self._by_id.get(message_id)
                 if entry is not None:
                     self._update_height(entry, follow=False)
@@ -343,6 +357,8 @@ class TranscriptView(QScrollArea):
         if behind:
             self._frame.setInterval(0)
             self._frame.start()
+        elif self._skipped:
+            self._frame.setInterval(FLOOD_FRAME_MS)
         elif self._clock() - started > SLOW_FRAME_S:
             self._frame.setInterval(BUSY_FRAME_MS)
         else:
@@ -357,19 +373,61 @@ class TranscriptView(QScrollArea):
                 continue
             if entry.item.document.dirty or message_id in self._behind:
                 changed = True
-                if entry.item.flush(budget=FRAME_BUDGET_CHARS):
+                gaps = entry.item.document.gaps_made
+                if entry.item.flush(budget=FRAME_BUDGET_CHARS, skip_ahead=self._follow):
                     self._behind.discard(message_id)
                 else:
                     self._behind.add(message_id)
                     behind = True
+                if entry.item.document.gaps_made > gaps:
+                    self._gapped.add(message_id)
+                    self._skipped = True
         for message_id in list(self._finishing):
             entry = self._by_id.get(message_id)
             changed = True
-            if entry is None or entry.item is None or entry.item.flush_final(FRAME_BUDGET_CHARS):
+            if (
+                entry is None
+                or entry.item is None
+                or entry.item.flush_final(FRAME_BUDGET_CHARS, skip_ahead=self._follow)
+            ):
                 self._finishing.discard(message_id)
             else:
                 behind = True
+            if entry is not None and entry.item is not None and entry.item.document.has_gaps:
+                self._gapped.add(message_id)
+        if not behind:
+            changed = self._fill_a_gap() or changed
+            behind = bool(self._gaps_due())
         return changed, behind
+
+    def _gaps_due(self) -> list[str]:
+        """Answers whose skipped text should render now: all but one still streaming
+        to a reader who follows it (the newest text comes first then)."""
+        return [
+            message_id
+            for message_id in self._gapped
+            if not (self._follow and message_id in self._streaming)
+        ]
+
+    def _fill_a_gap(self) -> bool:
+        for message_id in self._gaps_due():
+            entry = self._by_id.get(message_id)
+            if entry is None or entry.item is None:
+                self._gapped.discard(message_id)
+                continue
+            if entry.item.document.fill_gaps(FRAME_BUDGET_CHARS):
+                self._gapped.discard(message_id)
+            return True
+        return False
+
+    def _fill_all_gaps(self) -> None:
+        """Render every skipped block now (before searching the text)."""
+        for message_id in list(self._gapped):
+            entry = self._by_id.get(message_id)
+            if entry is not None and entry.item is not None:
+                entry.item.document.fill_gaps()
+                self._update_height(entry, follow=False)
+        self._gapped.clear()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -589,6 +647,8 @@ class TranscriptView(QScrollArea):
         if follow != self._follow:
             self._follow = follow
             self.following_changed.emit(follow)
+            if not follow and self._gapped and not self._frame.isActive():
+                self._frame.start()  # the reader may look at text skipped behind a flood
         self._jump.setVisible(not follow and bool(self._entries))
         self._place_jump()
 
@@ -596,6 +656,11 @@ class TranscriptView(QScrollArea):
     def rendering(self) -> bool:
         """Streamed text is still waiting to be shown (a stream faster than rendering)."""
         return bool(self._streaming or self._behind or self._finishing)
+
+    @property
+    def filling_gaps(self) -> bool:
+        """Text skipped behind a flood is still being rendered (see MarkdownDocument)."""
+        return bool(self._gapped)
 
     @property
     def following(self) -> bool:
@@ -614,6 +679,7 @@ class TranscriptView(QScrollArea):
     # -- finding ------------------------------------------------------------------------
 
     def _reveal(self, message_id: str, highlight: str | None) -> None:
+        self._fill_all_gaps()  # the place to scroll to may be in skipped text
         entry = self._by_id[message_id]
         index = self._entries.index(entry)
         for near in self._entries[max(0, index - 1) : index + 3]:
@@ -630,6 +696,7 @@ class TranscriptView(QScrollArea):
         from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
         from PySide6.QtWidgets import QTextEdit
 
+        item.document.fill_gaps()
         selections = []
         document = item.text.document()
         found = QTextCharFormat()

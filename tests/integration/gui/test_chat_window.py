@@ -75,9 +75,10 @@ async def test_text_wraps_again_when_the_window_gets_narrower(gui: Gui) -> None:
 
 
 @in_loop
-async def test_a_flood_of_text_is_painted_now_and_then_and_fully_at_the_end(gui: Gui) -> None:
+async def test_a_flood_shows_its_newest_text_and_all_of_it_at_the_end(gui: Gui) -> None:
     gui.server.enqueue(Reply(chunks=FLOOD, batch=500), Reply(text="Flood"))
-    viewport = gui.pane.transcript.viewport()
+    transcript = gui.pane.transcript
+    viewport = transcript.viewport()
     switched: list[bool] = []
     original = viewport.setUpdatesEnabled
 
@@ -87,11 +88,57 @@ async def test_a_flood_of_text_is_painted_now_and_then_and_fully_at_the_end(gui:
 
     viewport.setUpdatesEnabled = record  # type: ignore[method-assign]
     await gui.ask("Flood me")
+    # Far behind, the reader (following the end) is shown the newest text: blocks in
+    # between are skipped for now.
+    await gui.until(lambda: transcript.filling_gaps, timeout=30)
     await gui.until(gui.answered, timeout=30)
-    await gui.until(lambda: not gui.pane.transcript.rendering, timeout=30)
-    assert False in switched  # repaints were held back while rendering lagged behind
-    assert viewport.updatesEnabled()  # and the end is painted
+    await gui.until(lambda: not transcript.rendering, timeout=30)
     assert answer_text(gui).rstrip().endswith("flood11999")
+    # Then the skipped blocks are rendered in their place, a frame's worth at a time
+    # with repaints held back meanwhile, until the answer shows whole and in order.
+    await gui.until(lambda: not transcript.filling_gaps, timeout=30)
+    assert False in switched
+    assert viewport.updatesEnabled()
+    words = answer_text(gui).split()
+    assert words == [piece.strip() for piece in FLOOD]
+
+
+@in_loop
+async def test_a_reader_who_scrolls_up_in_a_flood_gets_the_skipped_text_at_once(
+    gui: Gui,
+) -> None:
+    # The flood, then the stream stays open (a stall) so the answer is still streaming.
+    gui.server.enqueue(Reply(chunks=FLOOD, stall_after=len(FLOOD) - 1, stall_seconds=20))
+    transcript = gui.pane.transcript
+    await gui.ask("Flood me")
+    await gui.until(lambda: transcript.filling_gaps, timeout=30)
+    await gui.until(lambda: "flood11998" in answer_text(gui), timeout=30)
+    transcript.verticalScrollBar().setValue(0)  # no longer following the end
+    assert not transcript.following
+    await gui.until(lambda: not transcript.filling_gaps, timeout=30)
+    assert gui.application.controller.is_streaming(gui.pane.conversation_id)
+    words = answer_text(gui).split()
+    assert words == [piece.strip() for piece in FLOOD[: len(words)]]
+    assert len(words) >= len(FLOOD) - 2
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
+    await gui.until(gui.answered)
+
+
+@in_loop
+async def test_finding_text_skipped_in_a_flood_renders_it(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=FLOOD, batch=500), Reply(text="Flood"))
+    transcript = gui.pane.transcript
+    await gui.ask("Flood me")
+    await gui.until(lambda: transcript.filling_gaps, timeout=30)
+    await gui.until(gui.answered, timeout=30)
+    await gui.until(lambda: not transcript.rendering, timeout=30)
+    transcript._frame.stop()  # as if the gaps had not been reached yet
+    assert transcript.filling_gaps
+    assert transcript.find_text("flood5000")
+    assert not transcript.filling_gaps
+    item = last_item(gui, Role.ASSISTANT)
+    assert item.text.extraSelections()  # the match is highlighted
+    assert answer_text(gui).split() == [piece.strip() for piece in FLOOD]
 
 
 @in_loop

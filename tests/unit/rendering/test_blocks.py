@@ -333,3 +333,20 @@ def test_splitter_is_fast_on_a_long_answer_in_small_pieces() -> None:
     assert received == text
     assert splitter.stable == stable_prefix_length(text)
     assert len(text) - splitter.stable < 2000  # the unstable tail stays short
+
+
+def test_cut_after_gives_the_places_a_growing_text_was_cut() -> None:
+    text = (
+        "Intro words.\n\n- a\n- b\n\n- c\n\nPara\n```py\nx\n\ny\n```\n\n> q\n\n"
+        "| a |\n|---|\n| 1 |\n\nEnd.\n\nTail"
+    )
+    growing = StreamSplitter()
+    seen = {0}
+    for end in range(len(text) + 1):
+        seen.add(growing.feed(text[:end]))
+    splitter = StreamSplitter()
+    stable = splitter.feed(text)
+    cuts = sorted({splitter.cut_after(offset) for offset in range(len(text) + 1)})
+    assert cuts == sorted(seen - {0})
+    assert splitter.cut_after(len(text)) == stable  # nothing after: the stable end
+    assert splitter.cut_after(1) == text.index("- a")

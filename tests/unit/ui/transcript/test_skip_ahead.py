@@ -1,0 +1,94 @@
+"""Far behind a flood of text, a following reader sees the newest text: the blocks in
+between are skipped and rendered afterwards into the gap they left. Once filled, the
+document is the one rendering everything in order gives."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from app.ui.transcript.markdown_document import MarkdownDocument
+from tests.unit.ui.transcript.test_typed_on_tail import SAMPLES, shown
+
+TEXT = "\n\n".join(SAMPLES * 3)
+BUDGET = 300
+COPY = re.compile(r"maestrale-copy:(\d+)")
+
+
+def seen(document: QTextDocument) -> tuple[str, str]:
+    """What shows (code blocks are numbered in the order they were rendered)."""
+    text, marked = shown(document)
+    return text, COPY.sub("", marked)
+
+
+def copied_code(document: QTextDocument, markdown: MarkdownDocument) -> list[str]:
+    """What each code block's Copy link copies, in the order the document shows them."""
+    indices = [int(index) for index in COPY.findall(document.toHtml())]
+    return [markdown.code_blocks[index].source for index in indices]
+
+
+def streamed(piece_size: int, *, skip_ahead: bool) -> tuple[QTextDocument, MarkdownDocument]:
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    for start in range(0, len(TEXT), piece_size):
+        markdown.append(TEXT[start : start + piece_size])
+        markdown.flush(budget=BUDGET, skip_ahead=skip_ahead)
+    while not markdown.flush(final=True, budget=BUDGET, skip_ahead=skip_ahead):
+        pass
+    return document, markdown
+
+
+@pytest.mark.parametrize("piece_size", [700, 2_000, 9_000])
+def test_gaps_filled_give_the_document_rendering_in_order_gives(
+    qapp: QApplication, piece_size: int
+) -> None:
+    reference, in_order = streamed(piece_size, skip_ahead=False)
+    assert not in_order.has_gaps
+    document, markdown = streamed(piece_size, skip_ahead=True)
+    assert markdown.has_gaps
+    # What the reader followed: the end of the answer is there already.
+    assert document.toPlainText().endswith(reference.toPlainText()[-200:])
+    assert len(document.toPlainText()) < len(reference.toPlainText())
+    fills = 0
+    while not markdown.fill_gaps(BUDGET):
+        fills += 1
+    assert fills > 1  # a budget at a time
+    assert seen(document) == seen(reference)
+    assert COPY.sub("", document.toHtml()) == COPY.sub("", reference.toHtml())
+    assert copied_code(document, markdown) == copied_code(reference, in_order)
+
+
+def test_text_streaming_on_after_a_gap_is_filled_goes_at_the_end(qapp: QApplication) -> None:
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    half = len(TEXT) // 2
+    markdown.append(TEXT[:1000])
+    markdown.flush(budget=BUDGET, skip_ahead=True)
+    markdown.append(TEXT[1000:half])
+    markdown.flush(budget=BUDGET, skip_ahead=True)
+    assert markdown.has_gaps
+    assert markdown.fill_gaps()  # all at once, with an unfinished tail shown
+    so_far = QTextDocument()
+    MarkdownDocument(so_far, math=None, dark=False).set_markdown(TEXT[:half])
+    assert shown(document)[0] == shown(so_far)[0]  # the tail is back after the gaps
+    markdown.append(TEXT[half:])
+    while not markdown.flush(final=True, budget=BUDGET):
+        pass
+    reference = QTextDocument()
+    MarkdownDocument(reference, math=None, dark=False).set_markdown(TEXT)
+    assert shown(document) == shown(reference)
+
+
+def test_no_gap_in_an_empty_document_nor_without_skip_ahead(qapp: QApplication) -> None:
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    markdown.append(TEXT)
+    markdown.flush(budget=BUDGET, skip_ahead=True)
+    assert not markdown.has_gaps  # the first piece renders from the start
+    cursor = QTextCursor(document)
+    assert cursor.block().text() == document.firstBlock().text() != ""
+    markdown.flush(budget=BUDGET, skip_ahead=True)
+    assert markdown.has_gaps
