@@ -157,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_window(args: argparse.Namespace) -> int:
+    from app.ui.qt_import import import_qt
+
+    import_qt()  # before the window's modules: see there
     from app.main import run_window
 
     return run_window(args, dict(os.environ))

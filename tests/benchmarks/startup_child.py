@@ -41,11 +41,9 @@ def main() -> None:
         window.show()
         app.exec()
     else:
-        import argparse
+        from app.cli import main as maestrale
 
-        from app.main import run_window
-
-        run_window(argparse.Namespace(data_dir=None, base_url=None, model=None), dict(os.environ))
+        maestrale([])  # as the `maestrale` command opens the window
 
 
 if __name__ == "__main__":
