@@ -4,7 +4,6 @@ objects are wired together: nothing else looks anything up globally)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
 import logging
@@ -50,6 +49,8 @@ from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
 
 if TYPE_CHECKING:
+    import asyncio
+
     from app.quick.desktop import QuickDesktop
     from app.ui.first_run import FirstRunPanel
     from app.ui.params_dialog import ParamsDialog
@@ -152,7 +153,7 @@ class Application:
         self.keys = ApiKeys(environ, on_key_seen=redactor.add)
         self.runner = TaskRunner(on_error=self._on_task_error)
         self.theme = ThemeController(app, config.settings.theme, config.settings.font_size)
-        self.closed = asyncio.Event()
+        self._closed: asyncio.Event | None = None
         self._shut_down = False
 
     def build(self, store: ConversationStore) -> MainWindow:
@@ -187,7 +188,7 @@ class Application:
         )
         self.pane.composer.set_enter_sends(config.settings.enter_sends)
         self.theme.changed.connect(self._on_theme)
-        self.window.closing.connect(self.closed.set)
+        self.window.closing.connect(self.quit)
         self._settings_dialog: SettingsDialog | None = None
         if not self._has_key():
             self.pane.show_first_run()
@@ -260,6 +261,15 @@ class Application:
         elif self._desktop is not None and self._desktop.tray is not None:
             self._desktop.tray.icon.showMessage("Maestrale", message)
 
+    @property
+    def closed(self) -> asyncio.Event:
+        """Set when the application should end."""
+        if self._closed is None:
+            import asyncio  # not before the first paint (see run_window)
+
+            self._closed = asyncio.Event()
+        return self._closed
+
     def quit(self) -> None:
         """End the application (from the tray, or a window closed for good)."""
         self.closed.set()
@@ -305,6 +315,8 @@ class Application:
         self.runner.start(self._warm_up(), name="warm-up")
 
     async def _warm_up(self) -> None:
+        import asyncio
+
         from app.ui.transcript.warm_up import warm_up_rendering, warm_up_text_view
 
         dark = self.theme.is_dark
@@ -454,6 +466,28 @@ class Application:
         self.store.close()
 
 
+def _until_painted(window: MainWindow, timeout_ms: int = 250) -> None:
+    """Let Qt show the window before start-up goes on (or give up after a while).
+
+    Input waits meanwhile: typing needs the event loop that comes next.
+    """
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+    waiting = QEventLoop()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                waiting.quit()  # once this paint is over
+            return False
+
+    watcher = FirstPaint()
+    window.installEventFilter(watcher)
+    QTimer.singleShot(timeout_ms, waiting.quit)
+    waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    window.removeEventFilter(watcher)
+
+
 def _close_on_signals(window: MainWindow) -> object:
     """SIGTERM and SIGINT close the window the normal way, so answers are kept.
 
@@ -533,10 +567,6 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     server, status = _become_the_instance(config, start_quick)
     if status is not None:
         return status
-    import qasync  # type: ignore[import-untyped]
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     application = Application(app, config, environ)
     store = _open_store(config)
     if store is None:
@@ -553,7 +583,16 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if start_quick is None:
         window.show()
         application.pane.focus_composer()  # type at once, as in every chat app
-    else:
+        _until_painted(window)
+    # asyncio and its event loop only now: they take a tenth of the start-up, and
+    # nothing before the first paint needs them.
+    import asyncio
+
+    import qasync  # type: ignore[import-untyped]
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    if start_quick is not None:
         # Started by `maestrale quick`: only the quick prompt shows.
         application.desktop.summon(start_quick or None, run=True)
     # After the first paint: the model list, warm-up and global shortcuts are not worth

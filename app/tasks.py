@@ -6,10 +6,14 @@ lost; every coroutine the GUI starts goes through ``TaskRunner.start`` instead.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # asyncio itself is imported once a task starts: the window paints before (it
+    # takes a tenth of the start-up).
+    import asyncio
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,8 @@ class TaskRunner:
         self, coroutine: Coroutine[Any, Any, Any], *, name: str | None = None
     ) -> asyncio.Task[Any]:
         """Run ``coroutine``; a running task of the same ``name`` is cancelled first."""
+        import asyncio
+
         if name is not None:
             self.cancel(name)
         task = asyncio.get_event_loop().create_task(coroutine, name=name)
@@ -67,6 +73,8 @@ class TaskRunner:
         for task in tasks:
             task.cancel()
         if tasks:
+            import asyncio
+
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _finished(self, task: asyncio.Task[Any]) -> None:

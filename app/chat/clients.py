@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -41,4 +40,6 @@ class ClientSource:
         clients = [*self._retired, *([self._client] if self._client else [])]
         self._retired.clear()
         self._client = None
+        import asyncio  # not at start-up: see app.tasks
+
         await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)

@@ -7,7 +7,6 @@ and continue create new branches next to the old messages.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -215,6 +214,8 @@ class ChatController(QObject):
         request: ChatRequest,
         continue_from: str | None,
     ) -> None:
+        import asyncio  # not at start-up: see app.tasks
+
         from app.answering.recorder import AnswerRecorder  # httpx: not at start-up
 
         client = self._clients.client()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import qasync
@@ -43,3 +46,45 @@ def test_the_quick_prompt_is_built_when_a_second_start_asks_for_it(
         close_application(qloop, application)
         del application
         forget_application(qapp)
+
+
+PAINT_PROBE = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+
+class Probe(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            print("asyncio at first paint:", "asyncio" in sys.modules, flush=True)
+            os._exit(0)
+        return False
+
+probe = Probe()
+app.installEventFilter(probe)
+from app.cli import main
+main([])
+"""
+
+
+def test_the_window_paints_before_asyncio_and_its_loop_are_loaded(tmp_path: Path) -> None:
+    environ = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
+        "MAESTRALE_BASE_URL": "http://127.0.0.1:9",
+        "MISTRAL_API_KEY": "test-key",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PAINT_PROBE],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "asyncio at first paint: False" in result.stdout, result.stderr[-2000:]
