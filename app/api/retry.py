@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -17,6 +16,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return max(0.0, float(text))
     except ValueError:
         pass
+    # The email package (and the socket module it pulls in) only for the rare date form.
+    from email.utils import parsedate_to_datetime
+
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
