@@ -100,9 +100,6 @@ class MessageItem(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         self.text = MessageText(math, self)
-        if width is not None:
-            # Lay the text out once, at its final width, before it is filled.
-            self.text.set_text_width(self._text_width(width))
         self.text.setAccessibleName(self.accessibleName() + " text")
         self.text.link_activated.connect(self.link_activated)
         self.text.copy_code.connect(self._copy_code)
@@ -117,10 +114,28 @@ class MessageItem(QFrame):
         self._layout.setSpacing(4)
         self._status: QFrame | None = None
         self._switcher: QWidget | None = None
+        self._header: QLabel | None = None
         self._build_body()
         self._build_footer()
         self._editor: _EditBox | None = None
         self._finishing = False  # finished, but its text is still being rendered
+        self.bind(message, branch, width)
+
+    @property
+    def dark(self) -> bool:
+        return self._dark
+
+    def bind(self, message: Message, branch: tuple[int, int], width: int | None = None) -> None:
+        """Show ``message`` (of this item's role): at construction, or in a spare item
+        built ahead of need with an empty message (see TranscriptView)."""
+        if message.role is not self.message.role:
+            raise ValueError(f"a {self.message.role} item cannot show a {message.role} message")
+        self.message = message
+        if width is not None:
+            # Lay the text out once, at its final width, before it is filled.
+            self.text.set_text_width(self._text_width(width))
+        if self._header is not None:
+            self._header.setText(self._header_text())
         self.set_branch(branch)
         self._show_content()
         self._update_status()
@@ -137,9 +152,9 @@ class MessageItem(QFrame):
             self._body.addStretch(1)
         else:
             self._bubble_layout.setContentsMargins(0, 0, 0, 0)
-            header = QLabel(self._header_text())
-            header.setObjectName("messageHeader")
-            self._layout.addWidget(header)
+            self._header = QLabel()
+            self._header.setObjectName("messageHeader")
+            self._layout.addWidget(self._header)
         self._bubble_layout.addWidget(self.text)
         self._body.addWidget(self._bubble, 0 if user else 1)
         self._layout.addLayout(self._body)

@@ -143,6 +143,11 @@ class MarkdownDocument:
     def set_markdown(self, text: str) -> None:
         """Replace everything with ``text`` rendered at once (a finished message)."""
         self._reset()
+        if not text:
+            # Nothing to render (a spare item, an answer yet to come): no need to load
+            # the renderer for that, which a spare built at start-up would do.
+            self._document.setHtml("")
+            return
         rendered = render_markdown(text, dark=self._dark, math=self._math)
         self._document.setHtml(rendered.html)
         self._text = text

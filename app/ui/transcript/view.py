@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
-from app.domain.messages import Message, MessageOutline, MessageStatus
+from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.transcript.math_images import MathImages
+from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
     from app.ui.transcript.item import MessageItem
@@ -134,6 +135,7 @@ class TranscriptView(QScrollArea):
 
         self._jump = self._jump_button()
         self._math.ready.connect(self._on_math_ready)
+        self._spares = SpareItems(self._build_spare, lambda: self.rendering, self)
 
     def _jump_button(self) -> QToolButton:
         button = QToolButton(self)
@@ -289,8 +291,13 @@ class TranscriptView(QScrollArea):
                 if entry.item is not None:
                     entry.item.set_branch(branch)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._spares.schedule()
+
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
+        self._spares.discard()
         for entry in self._entries:
             if entry.item is not None:
                 entry.item.set_dark(dark)
@@ -303,6 +310,7 @@ class TranscriptView(QScrollArea):
         if font.pointSizeF() > 0:
             font.setPointSizeF(max(6.0, font.pointSizeF() + self._zoom))
         self._canvas.setFont(font)
+        self._spares.discard()
         anchor = self._anchor()
         width = self._column_width()
         for entry in self._entries:
@@ -455,18 +463,8 @@ class TranscriptView(QScrollArea):
         self._ensure_loaded([entry])
         assert entry.message is not None
         width = self._column_width()
-        # Imported with the first message, not at start-up: the window opens on an
-        # empty chat, and the message widgets pull in the markdown renderer.
-        from app.ui.transcript.item import MessageItem
-
-        item = MessageItem(
-            entry.message,
-            entry.branch,
-            math=self._math,
-            dark=self._dark,
-            on_math_pending=self._math.request,
-            width=width,
-            parent=self._canvas,
+        item = self._spares.take(entry.message, entry.branch, width) or self._new_item(
+            entry.message, entry.branch, width
         )
         message_id = entry.id
         item.regenerate_requested.connect(self.regenerate_requested)
@@ -480,6 +478,30 @@ class TranscriptView(QScrollArea):
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)
         item.show()
+
+    def _new_item(self, message: Message, branch: tuple[int, int], width: int) -> MessageItem:
+        # Imported with the first message, not at start-up: the window opens on an
+        # empty chat, and the message widgets pull in the markdown renderer.
+        from app.ui.transcript.item import MessageItem
+
+        return MessageItem(
+            message,
+            branch,
+            math=self._math,
+            dark=self._dark,
+            on_math_pending=self._math.request,
+            width=width,
+            parent=self._canvas,
+        )
+
+    def _build_spare(self, role: Role) -> MessageItem:
+        width = self._column_width()
+        blank = Message(
+            id="", conversation_id="", parent_id=None, role=role, content="", created_at=utc_now()
+        )
+        item = self._new_item(blank, (0, 1), width)
+        item.height_for_width(width)  # styled and laid out now, not on the click
+        return item
 
     def _on_item_height(self, message_id: str) -> None:
         # Coalesced and applied after the event: measuring inside the signal would
