@@ -393,6 +393,7 @@ class MessageItem(QFrame):
         self.text.setFixedHeight(self.text.text_height())
         # Layouts cache their heights and learn of a child's new height only when their
         # events run; measuring now must not read a stale cache (it clipped answers).
+        self._bubble.updateGeometry()  # the size its layout item remembers, too
         for nested in (self._bubble_layout, self._body, self._layout):
             nested.invalidate()
         layout = self._layout

@@ -18,7 +18,8 @@ def ready(gui: Gui) -> frozenset[Role]:
 async def test_a_new_exchange_is_shown_in_the_spares_built_at_idle(gui: Gui) -> None:
     await gui.until(lambda: ready(gui) == {Role.USER, Role.ASSISTANT})
     spares = dict(gui.pane.transcript._spares._items)
-    gui.server.enqueue(Reply(text="Le **mistral** souffle.", model="mistral-large-2411"))
+    long_text = "Le **mistral** souffle." + " Il vient du nord, froid et sec." * 40
+    gui.server.enqueue(Reply(text=long_text, model="mistral-large-2411"))
     gui.server.enqueue(Reply(text="Title"))
     await gui.ask("Where does the wind come from?")
     await gui.until(gui.answered)
@@ -27,7 +28,12 @@ async def test_a_new_exchange_is_shown_in_the_spares_built_at_idle(gui: Gui) -> 
     assert question is spares[Role.USER]
     assert answer is spares[Role.ASSISTANT]
     assert question.text.toPlainText() == "Where does the wind come from?"
-    assert answer.text.toPlainText() == "Le mistral souffle."
+    assert answer.text.toPlainText().startswith("Le mistral souffle. Il vient du nord")
+    # As tall as a widget built for it (a spare laid out empty must not keep that size).
+    width = transcript._column_width()
+    fresh = transcript._new_item(answer.message, (0, 1), width)
+    assert answer.height_for_width(width) == fresh.height_for_width(width) > 150
+    fresh.deleteLater()
     assert "mistral-large-2411" in answer._header.text()  # nothing of the blank left
     assert answer.isVisible()
     assert question.isVisible()
@@ -71,3 +77,24 @@ def test_an_item_shows_messages_of_its_role_only(gui: Gui) -> None:
         item.bind(answer, (0, 1))
     assert isinstance(item, MessageItem)
     item.deleteLater()
+
+
+@in_loop
+async def test_a_conversation_opens_in_the_spares_at_their_true_height(gui: Gui) -> None:
+    store = gui.store
+    conversation = store.create_conversation(title="Winds", model="mistral-large-2411")
+    question = store.add_message(conversation.id, role=Role.USER, content="Winds?", parent_id=None)
+    text = "\n\n".join(f"Paragraph {n}: the mistral blows down the Rhone." for n in range(30))
+    answer = store.add_message(
+        conversation.id, role=Role.ASSISTANT, content=text, parent_id=question.id
+    )
+    transcript = gui.pane.transcript
+    await gui.until(lambda: ready(gui) == {Role.USER, Role.ASSISTANT})
+    spare = transcript._spares._items[Role.ASSISTANT]
+    gui.pane.open_conversation(conversation.id)
+    item = transcript.item(answer.id)
+    assert item is spare
+    width = transcript._column_width()
+    fresh = transcript._new_item(item.message, (0, 1), width)
+    assert transcript._by_id[answer.id].height == fresh.height_for_width(width) > 500
+    fresh.deleteLater()
