@@ -17,11 +17,6 @@ from typing import Any, NoReturn, Self
 import httpx
 from httpx_sse import SSEError
 
-# httpx-sse's own line splitter and event decoder (the spec's rules), driven a network
-# read at a time: its aiter_sse() resumes two async generators per line, which cost a
-# fast stream more than the rest of the client. Pinned below 0.5 in pyproject.toml.
-from httpx_sse._decoders import SSEDecoder, SSELineDecoder
-
 from app import __version__
 from app.api.dialects import chat_body, model_cards
 from app.api.endpoint import Endpoint
@@ -36,6 +31,7 @@ from app.api.errors import (
     error_from_response,
 )
 from app.api.retry import RetryPolicy, parse_retry_after
+from app.api.sse import EventReader
 from app.api.streaming import AnswerSoFar, MalformedChunk, ServerReportedError
 from app.api.types import (
     ChatRequest,
@@ -444,20 +440,13 @@ async def _pump_events(response: httpx.Response, channel: _Channel) -> None:
                 f"Expected response header Content-Type to contain 'text/event-stream', "
                 f"got {media_type!r}"
             )
-        lines = SSELineDecoder()
-        events = SSEDecoder()
+        reader = EventReader()
         async for text in response.aiter_text():
             # Everything one network read brought goes to the reader at once.
-            data = [
-                sse.data for line in lines.decode(text) if (sse := events.decode(line)) is not None
-            ]
-            if data:
+            if data := reader.feed(text):
                 channel.put(*data)
-        # What is left (a stream ending in a lone CR closes its last event; any other
-        # unfinished event is dropped, as the spec says).
-        for line in lines.flush():
-            if (sse := events.decode(line)) is not None:
-                channel.put(sse.data)
+        if data := reader.close():
+            channel.put(*data)
     except asyncio.CancelledError:
         raise
     except Exception as error:  # noqa: BLE001 - handed to the reader, which maps it
