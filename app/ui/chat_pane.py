@@ -130,9 +130,7 @@ class ChatPane(QWidget):
         self.transcript.edit_submitted.connect(controller.edit_and_resend)
         self.transcript.branch_requested.connect(controller.switch_branch)
         self.transcript.link_activated.connect(self._on_link)
-        self.find_bar = FindBar()
-        self.find_bar.find_requested.connect(self._on_find)
-        self.find_bar.closed.connect(self._focus_composer)
+        self._find_bar: FindBar | None = None
         self.composer = Composer()
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
@@ -144,7 +142,7 @@ class ChatPane(QWidget):
         page.setContentsMargins(0, 0, 0, 0)
         page.setSpacing(0)
         page.addLayout(header)
-        page.addWidget(self.find_bar)
+        self._page = page
         # The transcript stays shown: an empty chat is the transcript's own welcome
         # line (switching widgets would cost a relayout at every opening).
         page.addWidget(self.transcript, 1)
@@ -293,6 +291,16 @@ class ChatPane(QWidget):
             if item is not None and item.message.role is Role.ASSISTANT:
                 self._controller.regenerate(message_id)
                 return
+
+    @property
+    def find_bar(self) -> FindBar:
+        """Ctrl+F's bar, between the header and the transcript; built when first used."""
+        if self._find_bar is None:
+            self._find_bar = FindBar()
+            self._find_bar.find_requested.connect(self._on_find)
+            self._find_bar.closed.connect(self._focus_composer)
+            self._page.insertWidget(self._page.indexOf(self.transcript), self._find_bar)
+        return self._find_bar
 
     def open_find(self) -> None:
         self.find_bar.open_bar()

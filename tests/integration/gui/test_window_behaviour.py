@@ -89,6 +89,10 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     await gui.settle(0.1)
     gui.window.actions_by_id["find_in_conversation"].trigger()
     assert gui.pane.find_bar.isVisible()
+    await gui.settle(0.05)
+    # Built on first use, in its place: under the header, over the transcript.
+    assert gui.pane.find_bar.geometry().bottom() < gui.pane.transcript.geometry().top()
+    assert gui.pane.find_bar.geometry().top() > gui.pane.title.geometry().top()
     gui.qtbot.keyClicks(gui.pane.find_bar.field, "needle")
     await gui.settle(0.1)
     item = gui.pane.transcript.item(gui.pane.transcript.message_ids[3])
