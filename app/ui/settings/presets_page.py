@@ -5,24 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from app.presets import Preset, load_presets, save_presets
+from app.ui.settings.autosave import AutoSave, list_column, unique_name
 from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
-
-SAVE_DELAY_MS = 400
 
 
 class PresetsPage(Page):
@@ -43,11 +41,7 @@ class PresetsPage(Page):
         )
         self._path = path
         self._presets, problems = load_presets(path)
-        self._dirty = False
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.flush)
+        self._autosave = AutoSave(self._write, self)
 
         self.problems = StatusLine()
         self.body.addWidget(self.problems)
@@ -76,23 +70,10 @@ class PresetsPage(Page):
         self._show_preset(self.list.currentRow())
 
     def _build_list_column(self) -> QVBoxLayout:
-        self.list = QListWidget()
-        self.list.setProperty("role", "list")
-        self.list.setAccessibleName("Presets")
-        self.list.setFixedWidth(184)
-        self.list.ensurePolished()  # item sizes use the stylesheet's padding
         self.add_button = button("New", icon_name="plus")
         self.delete_button = button("Delete", "danger", "trash")
-        list_buttons = QHBoxLayout()
-        list_buttons.setSpacing(8)
-        list_buttons.addWidget(self.add_button)
-        list_buttons.addWidget(self.delete_button)
-        list_buttons.addStretch(1)
-        left = QVBoxLayout()
-        left.setSpacing(10)
-        left.addWidget(self.list, 1)
-        left.addLayout(list_buttons)
-        return left
+        self.list, column = list_column("Presets", 184, [(self.add_button, self.delete_button)])
+        return column
 
     def _build_editor(self, models: Iterable[str]) -> None:
         self.editor = Card()
@@ -182,10 +163,7 @@ class PresetsPage(Page):
         self._schedule_save()
 
     def on_add_clicked(self) -> None:
-        taken = {p.name.casefold() for p in self._presets}
-        name, number = "New preset", 2
-        while name.casefold() in taken:
-            name, number = f"New preset {number}", number + 1
+        name = unique_name("New preset", (p.name for p in self._presets))
         self._presets.append(Preset(name))
         self._fill_list()
         self.list.setCurrentRow(len(self._presets) - 1)
@@ -205,20 +183,18 @@ class PresetsPage(Page):
         self.saved.show_message("info", f"Deleted {removed.name!r}.")
 
     def _schedule_save(self) -> None:
-        self._dirty = True
-        self._save_timer.start()
+        self._autosave.changed()
 
     def flush(self) -> bool:
         """Write pending changes now; False (with the reason shown) when that failed."""
-        self._save_timer.stop()
-        if not self._dirty:
-            return True
+        return self._autosave.flush()
+
+    def _write(self) -> bool:
         try:
             save_presets(self._path, self._presets)
         except (OSError, ValueError) as error:
             self.saved.show_message("error", f"Could not save {self._path}: {error}")
             return False
-        self._dirty = False
         self.presets_changed.emit(list(self._presets))
         return True
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
@@ -33,12 +32,12 @@ from app.quick.templates import (
     save_templates,
 )
 from app.settings import OPTIONS_BY_NAME
+from app.ui.settings.autosave import AutoSave, list_column, unique_name
 from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import OptionalNumber
 from app.ui.settings.quick_page import ShortcutEdit
 
-SAVE_DELAY_MS = 400
 FILE_FILTER = "Templates (*.toml);;All files (*)"
 EXPORT_NAME = "maestrale-templates.toml"
 PLACEHOLDER_HINT = (
@@ -94,11 +93,7 @@ class TemplatesPage(Page):
         self.confirm: Confirm = confirm or self._ask_yes_no
         self._templates, problems = load_templates(path)
         self._quick_shortcut = ""
-        self._dirty = False
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.flush)
+        self._autosave = AutoSave(self._write, self)
 
         self.problems = StatusLine()
         self.body.addWidget(self.problems)
@@ -132,11 +127,6 @@ class TemplatesPage(Page):
         self._show_template(self.list.currentRow())
 
     def _build_list_column(self) -> QVBoxLayout:
-        self.list = QListWidget()
-        self.list.setProperty("role", "list")
-        self.list.setAccessibleName("Templates")
-        self.list.setFixedWidth(200)
-        self.list.ensurePolished()
         self.add_button = button("New", icon_name="plus")
         self.duplicate_button = button("Duplicate", icon_name="copy")
         self.delete_button = button("Delete", "danger", "trash")
@@ -144,22 +134,17 @@ class TemplatesPage(Page):
         self.restore_button.setToolTip("Bring back the templates Maestrale comes with")
         self.import_button = button("Import…")
         self.export_button = button("Export…")
-        left = QVBoxLayout()
-        left.setSpacing(10)
-        left.addWidget(self.list, 1)
-        for buttons in (
-            (self.add_button, self.duplicate_button),
-            (self.delete_button,),
-            (self.import_button, self.export_button),
-            (self.restore_button,),
-        ):
-            row = QHBoxLayout()
-            row.setSpacing(8)
-            for item in buttons:
-                row.addWidget(item)
-            row.addStretch(1)
-            left.addLayout(row)
-        return left
+        self.list, column = list_column(
+            "Templates",
+            200,
+            [
+                (self.add_button, self.duplicate_button),
+                (self.delete_button,),
+                (self.import_button, self.export_button),
+                (self.restore_button,),
+            ],
+        )
+        return column
 
     def _build_editor(self, models: Iterable[str]) -> None:
         self.editor = Card()
@@ -244,16 +229,15 @@ class TemplatesPage(Page):
 
     def flush(self) -> bool:
         """Write pending changes now; False (with the reason shown) when that failed."""
-        self._save_timer.stop()
-        if not self._dirty:
-            return True
+        return self._autosave.flush()
+
+    def _write(self) -> bool:
         try:
             saved = save_templates(self._path, self._templates)
         except (OSError, TemplateError) as error:
             why = error.strerror if isinstance(error, OSError) and error.strerror else error
             self.status.show_message("error", f"Could not save {self._path}: {why}")
             return False
-        self._dirty = False
         self.templates_changed.emit(saved)
         return True
 
@@ -342,11 +326,7 @@ class TemplatesPage(Page):
         self._schedule_save()
 
     def _unique_name(self, base: str) -> str:
-        taken = {t.name.casefold() for t in self._templates}
-        name, number = base, 2
-        while name.casefold() in taken:
-            name, number = f"{base} {number}", number + 1
-        return name
+        return unique_name(base, (t.name for t in self._templates))
 
     def _insert(self, row: int, template: Template) -> None:
         self._templates.insert(row, template)
@@ -454,8 +434,7 @@ class TemplatesPage(Page):
         self.status.show_message("success", f"Exported {len(self._templates)} {noun} to {path}.")
 
     def _schedule_save(self) -> None:
-        self._dirty = True
-        self._save_timer.start()
+        self._autosave.changed()
 
     # Default dialogs (tests replace them)
 
