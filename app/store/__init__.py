@@ -1,5 +1,11 @@
-"""The history store: one SQLite file of conversations, shared by the window and the CLI."""
+"""The history store: one SQLite file of conversations, shared by the window and the CLI.
 
+Export and import (``transfer``) load on first use (PEP 562): the window opens without.
+"""
+
+from typing import TYPE_CHECKING
+
+from app.lazy import lazy_exports
 from app.store.conversations import UNCHANGED, ConversationStore, ImportCounts
 from app.store.db import (
     INTERRUPTED_ERROR,
@@ -24,7 +30,17 @@ from app.store.errors import (
 from app.store.kinds import CONVERSATION_KINDS, KIND_CHAT, KIND_QUICK
 from app.store.schema import SCHEMA_VERSION
 from app.store.search import MATCH_END, MATCH_START, SearchHit
-from app.store.transfer import ImportReport, export_json, export_markdown, import_file
+
+if TYPE_CHECKING:
+    from app.store.transfer import ImportReport, export_json, export_markdown, import_file
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        name: "transfer"
+        for name in ("ImportReport", "export_json", "export_markdown", "import_file")
+    },
+)
 
 __all__ = [
     "CONVERSATION_KINDS",

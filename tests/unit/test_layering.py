@@ -81,8 +81,8 @@ def test_sub_commands_load_no_qt_at_run_time() -> None:
 
 def test_the_window_starts_without_what_only_later_work_needs() -> None:
     # Start-up imports only what the first window needs: the HTTP client, the keychain,
-    # the markdown parser and the quick prompt load when first used, asyncio and its
-    # Qt event loop once the window has painted.
+    # the markdown parser, export and import and the quick prompt load when first used,
+    # asyncio and its Qt event loop once the window has painted.
     deferred = (
         "asyncio",
         "qasync",
@@ -91,6 +91,8 @@ def test_the_window_starts_without_what_only_later_work_needs() -> None:
         "markdown_it",
         "pygments",
         "app.quick.desktop",
+        "app.store.transfer",  # export and import
+        "app.store.imports",
         "app.ui.first_run",
         "app.ui.sidebar.results",
         "app.ui.toast",

@@ -13,7 +13,7 @@ import uuid
 from enum import StrEnum
 from pathlib import Path
 
-from app.store import ConversationStore, export_json, export_markdown
+from app.store import ConversationStore
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 NAME_LIMIT = 80
@@ -53,6 +53,8 @@ def with_extension(path: Path, export_format: ExportFormat) -> Path:
 
 
 def export_text(store: ConversationStore, conversation_id: str, export_format: ExportFormat) -> str:
+    from app.store.transfer import export_json, export_markdown  # not at start-up
+
     if export_format is ExportFormat.MARKDOWN:
         return export_markdown(store, [conversation_id])
     document = export_json(store, [conversation_id])
