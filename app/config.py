@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from app.api.endpoint import Endpoint
 from app.api.errors import AuthenticationError
+from app.api.models import Dialect
 from app.api.retry import RetryPolicy
-from app.api.types import Dialect
 from app.paths import AppPaths, resolve_paths
 from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import LoadedSettings, Settings, load_settings

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import __version__
 from app.api.endpoint import Endpoint
 from app.api.errors import ApiError
-from app.api.types import Dialect, ModelCard
+from app.api.models import Dialect, ModelCard
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.controller import ChatController, NewChat

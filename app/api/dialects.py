@@ -10,10 +10,13 @@ import hashlib
 import re
 import string
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.api.types import ChatMessage, ChatRequest, Dialect, ModelCard, ToolSpec
+from app.api.models import Dialect, ModelCard
 from app.domain.messages import Role, ToolCall
+
+if TYPE_CHECKING:
+    from app.api.types import ChatMessage, ChatRequest, ToolSpec
 
 _MISTRAL_TOOL_ID = re.compile(r"^[A-Za-z0-9]{9}$")
 _ALPHABET = string.ascii_letters + string.digits

@@ -1,20 +1,28 @@
-"""Values the API layer takes and gives: requests, stream events, model cards."""
+"""Values the API layer takes and gives: requests, stream events (and, from
+``app.api.models``, model cards and dialects)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from app.api.models import Dialect, ModelCard
 from app.domain.messages import ChatParams, Role, ToolCall, Usage
 
-
-class Dialect(StrEnum):
-    """Which flavour of ``/v1/chat/completions`` the endpoint speaks."""
-
-    MISTRAL = "mistral"
-    OPENAI = "openai"
+__all__ = [
+    "ChatMessage",
+    "ChatRequest",
+    "Completion",
+    "ContentDelta",
+    "Dialect",
+    "Finished",
+    "ModelCard",
+    "StreamEvent",
+    "ThinkingDelta",
+    "ToolCallDelta",
+    "ToolSpec",
+    "UsageReport",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,45 +104,3 @@ class Completion:
     finish_reason: str | None
     tool_calls: tuple[ToolCall, ...] = ()
     usage: Usage | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ModelCard:
-    id: str
-    name: str | None = None
-    description: str | None = None
-    max_context_length: int | None = None
-    aliases: tuple[str, ...] = ()
-    deprecation: datetime | None = None
-    replacement: str | None = None
-    default_temperature: float | None = None
-    chat: bool = True
-    function_calling: bool = False
-    vision: bool = False
-    owned_by: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The card in Mistral's own shape (``dialects.model_card`` reads it back)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "max_context_length": self.max_context_length,
-            "aliases": list(self.aliases),
-            "deprecation": self.deprecation.isoformat() if self.deprecation else None,
-            "deprecation_replacement_model": self.replacement,
-            "default_model_temperature": self.default_temperature,
-            "capabilities": {
-                "completion_chat": self.chat,
-                "function_calling": self.function_calling,
-                "vision": self.vision,
-            },
-            "owned_by": self.owned_by,
-        }
-
-    def answers_to(self, model: str) -> bool:
-        return model == self.id or model in self.aliases
-
-    def is_retired(self, now: datetime) -> bool:
-        """True once the deprecation date has passed (Mistral then stops serving it)."""
-        return self.deprecation is not None and self.deprecation <= now

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.api.dialects import model_cards
-from app.api.types import ModelCard
+from app.api.models import ModelCard
 
 if TYPE_CHECKING:
     from app.api.client import MistralClient

@@ -10,19 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.answering.request import build_request, provisional_title
 from app.api.errors import ApiError, AuthenticationError, EndpointRefused
-from app.api.types import ChatRequest, ContentDelta, StreamEvent
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
-from app.chat.titles import generate_title
 from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
 from app.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from app.api.types import ChatRequest, StreamEvent
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,10 @@ class ChatController(QObject):
         """
         if not text.strip() or not self._client_ready():
             return None
+        # The request and title code and the API's types: with the first question,
+        # not at start-up.
+        from app.answering.request import provisional_title
+
         store = self._store
         if conversation_id is None:
             conversation = store.create_conversation(
@@ -190,6 +195,8 @@ class ChatController(QObject):
     def _start_answer(
         self, conversation_id: str, parent_id: str, *, continue_from: str | None = None
     ) -> None:
+        from app.answering.request import build_request  # see send()
+
         conversation = self._store.get_conversation(conversation_id)
         # Continuing answers from the partial answer (the current leaf) onwards.
         leaf = parent_id if continue_from is None else conversation.current_leaf_id
@@ -217,6 +224,7 @@ class ChatController(QObject):
         import asyncio  # not at start-up: see app.tasks
 
         from app.answering.recorder import AnswerRecorder  # httpx: not at start-up
+        from app.api.types import ContentDelta
 
         client = self._clients.client()
         started: list[Message] = []
@@ -284,6 +292,8 @@ class ChatController(QObject):
         )
 
     async def _title(self, conversation_id: str, model: str, question: str, answer: str) -> None:
+        from app.chat.titles import generate_title  # see send()
+
         try:
             title = await generate_title(self._clients.client(), model, question, answer)
         except (ApiError, KeychainUnavailable) as error:

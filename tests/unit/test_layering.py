@@ -93,6 +93,8 @@ def test_the_window_starts_without_what_only_later_work_needs() -> None:
         "app.quick.desktop",
         "app.store.transfer",  # export and import
         "app.store.imports",
+        "app.api.types",  # requests and stream events: with the first question
+        "app.answering",
         "app.ui.first_run",
         "app.ui.sidebar.results",
         "app.ui.toast",
