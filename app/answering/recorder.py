@@ -207,7 +207,7 @@ class _Run:
                 finish_reason=answer.finish_reason,
             )
             return self._finished
-        self._store.finish_answer(
+        self._finished = self._store.finish_answer(
             self._message.id,
             content=text,
             status=status,
@@ -216,5 +216,4 @@ class _Run:
             tool_calls=answer.tool_calls,
             finish_reason=answer.finish_reason,
         )
-        self._finished = self._store.get_message(self._message.id)
         return self._finished

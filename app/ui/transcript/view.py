@@ -271,8 +271,10 @@ class TranscriptView(QScrollArea):
         entry.message = message
         if entry.item is not None:
             if not entry.item.finish(message, budget=FRAME_BUDGET_CHARS, skip_ahead=self._follow):
-                # The server was faster than rendering: finish over the next frames.
+                # The server was faster than rendering: finish over the next frames,
+                # the first at once (a flood's frames come only ten times a second).
                 self._finishing.add(message.id)
+                self._frame.setInterval(0)
                 self._frame.start()
             else:
                 self._complete_math(entry)

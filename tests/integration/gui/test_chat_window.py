@@ -333,3 +333,31 @@ async def test_hostile_markdown_is_inert(gui: Gui, monkeypatch) -> None:
     answer.text.anchorClicked.emit(QUrl("javascript:alert(1)"))
     answer.text.anchorClicked.emit(QUrl("file:///etc/passwd"))
     assert opened == [QUrl("https://example.org/page")]
+
+
+def test_an_answer_finished_behind_a_flood_renders_its_rest_at_once(gui: Gui) -> None:
+    from dataclasses import replace
+
+    from app.domain.messages import Message, MessageStatus, utc_now
+    from app.ui.transcript.view import FLOOD_FRAME_MS
+
+    transcript = gui.pane.transcript
+    streaming = Message(
+        id="m1",
+        conversation_id="c1",
+        parent_id=None,
+        role=Role.ASSISTANT,
+        content="",
+        created_at=utc_now(),
+        status=MessageStatus.STREAMING,
+    )
+    transcript.add_message(streaming)
+    text = "".join(FLOOD)
+    transcript.append_delta("m1", text)
+    transcript._frame.stop()
+    transcript._frame.setInterval(FLOOD_FRAME_MS)  # as the frames of a flood leave it
+    transcript.finish_message(replace(streaming, content=text, status=MessageStatus.COMPLETE))
+    assert transcript.rendering  # more than one frame's worth is left ...
+    assert transcript._frame.isActive()
+    assert transcript._frame.interval() == 0  # ... and the next frame comes at once
+    gui.qtbot.waitUntil(lambda: not transcript.rendering, timeout=10_000)
