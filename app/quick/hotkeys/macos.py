@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from app.quick.hotkeys.backend import SETTINGS_HINT, HotkeyBackend, taken_message
+from app.quick.hotkeys.native_ids import NativeIds
 from app.quick.hotkeys.sequence import HotkeyError, KeySequence, Modifier
 
 CARBON_PATH = "/System/Library/Frameworks/Carbon.framework/Carbon"
@@ -146,9 +147,7 @@ class MacBackend(HotkeyBackend):
         super().__init__(parent)
         self._carbon = _load_carbon()
         self._target = self._carbon.GetApplicationEventTarget()
-        self._hot_keys: dict[int, tuple[str, int, ctypes.c_void_p]] = {}
-        self._by_id: dict[str, int] = {}
-        self._next_native_id = 1
+        self._hot_keys: NativeIds[ctypes.c_void_p] = NativeIds()
         # Kept on self: Carbon holds only a raw pointer to the callback.
         self._callback = EventHandlerProc(self._on_carbon_event)
         spec = EventTypeSpec(K_EVENT_CLASS_KEYBOARD, K_EVENT_HOT_KEY_PRESSED)
@@ -168,8 +167,7 @@ class MacBackend(HotkeyBackend):
 
     def _add(self, hotkey_id: str, serial: int, sequence: KeySequence, description: str) -> None:
         modifiers, key_code = carbon_key(sequence)
-        native_id = self._next_native_id
-        self._next_native_id += 1
+        native_id = self._hot_keys.allocate()
         ref = ctypes.c_void_p()
         status = self._carbon.RegisterEventHotKey(
             key_code,
@@ -180,8 +178,7 @@ class MacBackend(HotkeyBackend):
             ctypes.byref(ref),
         )
         if status == NO_ERR:
-            self._hot_keys[native_id] = (hotkey_id, serial, ref)
-            self._by_id[hotkey_id] = native_id
+            self._hot_keys.add(native_id, hotkey_id, serial, ref)
             return
         if status == EVENT_HOT_KEY_EXISTS_ERR:
             message = taken_message(sequence)
@@ -190,18 +187,13 @@ class MacBackend(HotkeyBackend):
         self._refused.emit(hotkey_id, serial, message)
 
     def _remove(self, hotkey_id: str, serial: int) -> None:
-        native_id = self._by_id.get(hotkey_id)
-        if native_id is None or self._hot_keys[native_id][1] != serial:
-            return
-        del self._by_id[hotkey_id]
-        _, _, ref = self._hot_keys.pop(native_id)
-        self._carbon.UnregisterEventHotKey(ref)
+        taken = self._hot_keys.take(hotkey_id, serial)
+        if taken is not None:
+            self._carbon.UnregisterEventHotKey(taken[1])
 
     def _shutdown(self) -> None:
-        for _, _, ref in self._hot_keys.values():
+        for _, ref in self._hot_keys.take_all():
             self._carbon.UnregisterEventHotKey(ref)
-        self._hot_keys.clear()
-        self._by_id.clear()
         if self._handler:
             self._carbon.RemoveEventHandler(self._handler)
             self._handler = ctypes.c_void_p()
@@ -217,8 +209,8 @@ class MacBackend(HotkeyBackend):
             None,
             ctypes.byref(hot_key),
         )
-        owner = self._hot_keys.get(hot_key.id) if status == NO_ERR else None
+        owner = self._hot_keys.owner(hot_key.id) if status == NO_ERR else None
         if owner is None or hot_key.signature != _SIGNATURE:
             return -9874  # eventNotHandledErr: let other handlers see it
-        self._pressed.emit(owner[0], owner[1])
+        self._pressed.emit(owner.hotkey_id, owner.serial)
         return NO_ERR

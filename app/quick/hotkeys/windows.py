@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractNativeEventFilter, QByteArray, QCoreApplication, QObject
 
 from app.quick.hotkeys.backend import SETTINGS_HINT, HotkeyBackend, taken_message
+from app.quick.hotkeys.native_ids import NativeIds
 from app.quick.hotkeys.sequence import HotkeyError, KeySequence, Modifier
 
 MOD_ALT = 0x0001
@@ -142,9 +143,7 @@ class WindowsBackend(HotkeyBackend):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._user32 = _load_user32()
-        self._native_ids: dict[int, tuple[str, int]] = {}
-        self._by_id: dict[str, int] = {}
-        self._next_native_id = 1
+        self._native_ids: NativeIds[None] = NativeIds(limit=_MAX_HOTKEY_ID)
         self._filter = _HotkeyFilter(self)
         application = QCoreApplication.instance()
         if application is None:
@@ -160,10 +159,9 @@ class WindowsBackend(HotkeyBackend):
 
     def _add(self, hotkey_id: str, serial: int, sequence: KeySequence, description: str) -> None:
         modifiers, virtual_key = windows_key(sequence)
-        native_id = self._allocate_native_id()
+        native_id = self._native_ids.allocate()
         if self._user32.RegisterHotKey(None, native_id, modifiers | MOD_NOREPEAT, virtual_key):
-            self._native_ids[native_id] = (hotkey_id, serial)
-            self._by_id[hotkey_id] = native_id
+            self._native_ids.add(native_id, hotkey_id, serial, None)
             return
         error = ctypes.get_last_error()  # type: ignore[attr-defined,unused-ignore]
         if error == ERROR_HOTKEY_ALREADY_REGISTERED:
@@ -173,33 +171,21 @@ class WindowsBackend(HotkeyBackend):
         self._refused.emit(hotkey_id, serial, message)
 
     def _remove(self, hotkey_id: str, serial: int) -> None:
-        native_id = self._by_id.get(hotkey_id)
-        if native_id is None or self._native_ids[native_id][1] != serial:
-            return
-        del self._by_id[hotkey_id]
-        del self._native_ids[native_id]
-        self._user32.UnregisterHotKey(None, native_id)
+        taken = self._native_ids.take(hotkey_id, serial)
+        if taken is not None:
+            self._user32.UnregisterHotKey(None, taken[0])
 
     def _shutdown(self) -> None:
-        for native_id in self._native_ids:
+        for native_id, _ in self._native_ids.take_all():
             self._user32.UnregisterHotKey(None, native_id)
-        self._native_ids.clear()
-        self._by_id.clear()
         application = QCoreApplication.instance()
         if application is not None:
             application.removeNativeEventFilter(self._filter)
 
-    def _allocate_native_id(self) -> int:
-        while self._next_native_id in self._native_ids:
-            self._next_native_id = self._next_native_id % _MAX_HOTKEY_ID + 1
-        native_id = self._next_native_id
-        self._next_native_id = native_id % _MAX_HOTKEY_ID + 1
-        return native_id
-
     def on_hotkey(self, native_id: int) -> bool:
         """WM_HOTKEY arrived for ``native_id``; whether it is one of ours."""
-        owner = self._native_ids.get(native_id)
+        owner = self._native_ids.owner(native_id)
         if owner is None:
             return False
-        self._pressed.emit(*owner)
+        self._pressed.emit(owner.hotkey_id, owner.serial)
         return True
