@@ -411,8 +411,8 @@ class TranscriptView(QScrollArea):
         return changed, behind
 
     def _gaps_due(self) -> list[str]:
-        """Answers whose skipped text should render now: all but one still streaming
-        to a reader who follows it (the newest text comes first then)."""
+        """Answers whose skipped text should render now: all of them but one still
+        streaming while the reader follows it (its newest text comes first)."""
         return [
             message_id
             for message_id in self._gapped
