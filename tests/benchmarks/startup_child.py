@@ -1,7 +1,12 @@
 """Started by bench_startup: opens a window, prints when it is first painted, exits.
 
-Usage: python -m tests.benchmarks.startup_child bare|app
+Usage: python -m tests.benchmarks.startup_child bare|shape|app
 Prints one line: ``PAINTED <time.monotonic()> <peak RSS in KiB>``.
+
+``shape`` is a reference, not a target: a plain Qt window shaped like Maestrale's (the
+sidebar's list with the history's 200 newest titles, a header with a combo box, a
+scroll area, a composer, the same style sheet) and no app code at all, to show how
+much of the start-up any window of that shape costs.
 """
 
 from __future__ import annotations
@@ -17,6 +22,72 @@ def _report_and_exit() -> None:
     sys.stdout.write(f"PAINTED {time.monotonic():.6f} {peak}\n")
     sys.stdout.flush()
     os._exit(0)
+
+
+def _shaped_window(app: object) -> object:
+    import sqlite3
+    from pathlib import Path
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QHBoxLayout,
+        QLabel,
+        QLineEdit,
+        QListView,
+        QMainWindow,
+        QPlainTextEdit,
+        QPushButton,
+        QScrollArea,
+        QSplitter,
+        QToolButton,
+        QVBoxLayout,
+        QWidget,
+    )
+
+    # Maestrale's style sheet, written by bench_startup: its text only, no app code.
+    app.setStyleSheet(Path(os.environ["SHAPE_STYLE_SHEET"]).read_text())  # type: ignore[attr-defined]
+    history = Path(os.environ["MAESTRALE_DATA_DIR"]) / "history.sqlite3"
+    with sqlite3.connect(history) as db:
+        titles = db.execute(
+            "SELECT title FROM conversations ORDER BY updated_at DESC LIMIT 200"
+        ).fetchall()
+    window = QMainWindow()
+    window.resize(1180, 780)
+    left = QWidget()
+    column = QVBoxLayout(left)
+    column.addWidget(QPushButton("New chat"))
+    column.addWidget(QLineEdit())
+    model = QStandardItemModel(window)
+    for (title,) in titles:
+        model.appendRow(QStandardItem(title))
+    listing = QListView()
+    listing.setModel(model)
+    listing.setUniformItemSizes(True)
+    column.addWidget(listing)
+    right = QWidget()
+    page = QVBoxLayout(right)
+    header = QHBoxLayout()
+    header.addWidget(QLabel("New chat"), 1)
+    picker = QComboBox()
+    picker.addItems(["mistral-large-2411"])
+    header.addWidget(picker)
+    header.addWidget(QToolButton())
+    page.addLayout(header)
+    transcript = QScrollArea()
+    transcript.setWidget(QWidget())
+    transcript.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    page.addWidget(transcript, 1)
+    composer = QHBoxLayout()
+    composer.addWidget(QPlainTextEdit(), 1)
+    composer.addWidget(QPushButton("Send"))
+    page.addLayout(composer)
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(right)
+    window.setCentralWidget(split)
+    return window
 
 
 def main() -> None:
@@ -38,6 +109,10 @@ def main() -> None:
         window = QMainWindow()
         window.setWindowTitle("Bare")
         window.resize(1180, 780)
+        window.show()
+        app.exec()
+    elif mode == "shape":
+        window = _shaped_window(app)
         window.show()
         app.exec()
     else:
