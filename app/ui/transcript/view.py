@@ -10,7 +10,7 @@ The view stays pinned to the end while an answer streams, unless the user scroll
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
+from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.spares import SpareItems
 
@@ -28,16 +29,9 @@ if TYPE_CHECKING:
 COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
 SIDE_MARGIN = 24
 GAP = 8
-FRAME_MS = 16  # at most one repaint of a streaming answer per frame
-BUSY_FRAME_MS = 40  # when text arrives far faster than reading speed
-FLOOD_FRAME_MS = 100  # when it arrives faster than rendering: text is being skipped
-SLOW_FRAME_S = 0.004
-FRAME_SLICE_S = 0.010  # rendering time per frame at most
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
-FRAME_BUDGET_CHARS = 3000  # markdown rendered per frame at most (a few milliseconds)
 IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
-FLOOD_PAINT_S = 0.050  # far behind a flood of text: repaint at most this often
 
 
 @dataclass
@@ -104,18 +98,7 @@ class TranscriptView(QScrollArea):
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
 
-        self._frame = QTimer(self)
-        self._frame.setSingleShot(True)
-        self._frame.setInterval(FRAME_MS)
-        self._frame.timeout.connect(self._on_frame)
-        self._streaming: set[str] = set()
-        self._behind: set[str] = set()  # streamed text not all rendered yet
-        self._finishing: set[str] = set()  # finished answers whose text is still rendering
-        # Answers with text skipped behind a flood (see MarkdownDocument), filled in
-        # once the reader no longer follows the newest text as it arrives.
-        self._gapped: set[str] = set()
-        self._skipped = False  # the last frame skipped text: a flood
-        self._painted_at = 0.0  # when a frame last let the transcript repaint
+        self._frames = StreamFrames(self, clock=clock, parent=self)
 
         self._height_dirty: set[str] = set()
         self._heights = QTimer(self)
@@ -161,7 +144,7 @@ class TranscriptView(QScrollArea):
         return sum(1 for entry in self._entries if entry.item is not None)
 
     def clear(self) -> None:
-        for timer in (self._frame, self._heights, self._idle):
+        for timer in (self._heights, self._idle):
             timer.stop()
         self._load = None
         for entry in self._entries:
@@ -169,11 +152,7 @@ class TranscriptView(QScrollArea):
                 entry.item.deleteLater()
         self._entries.clear()
         self._by_id.clear()
-        self._streaming.clear()
-        self._behind.clear()
-        self._finishing.clear()
-        self._gapped.clear()
-        self.viewport().setUpdatesEnabled(True)  # a flood's frames may have held repaints
+        self._frames.clear()
         self._hide_pending()
         self._follow = True
         self._found = None
@@ -211,7 +190,7 @@ class TranscriptView(QScrollArea):
             self._entries.append(entry)
             self._by_id[message.id] = entry
             if message.status is MessageStatus.STREAMING:
-                self._streaming.add(message.id)
+                self._frames.track(message.id)
         self._relayout(0)
         if focus is not None and focus in self._by_id:
             self._follow = False
@@ -230,7 +209,7 @@ class TranscriptView(QScrollArea):
         self._entries.append(entry)
         self._by_id[message.id] = entry
         if message.status is MessageStatus.STREAMING:
-            self._streaming.add(message.id)
+            self._frames.track(message.id)
         self._materialise(entry)
         self._relayout(len(self._entries) - 1)
         if self._follow:
@@ -256,9 +235,7 @@ class TranscriptView(QScrollArea):
         if entry is None or entry.item is None:
             return
         entry.item.append(text)
-        self._streaming.add(message_id)
-        if not self._frame.isActive():
-            self._frame.start()
+        self._frames.appended(message_id)
 
     def finish_message(self, message: Message) -> None:
         self._hide_pending()
@@ -266,21 +243,10 @@ class TranscriptView(QScrollArea):
         if entry is None:
             self.add_message(message)
             return
-        self._streaming.discard(message.id)
-        self._behind.discard(message.id)
         entry.message = message
+        if self._frames.finish(message, entry.item):
+            self._complete_math(entry)
         if entry.item is not None:
-            if not entry.item.finish(message, budget=FRAME_BUDGET_CHARS, skip_ahead=self._follow):
-                # The server was faster than rendering: finish over the next frames,
-                # the first at once (a flood's frames come only ten times a second).
-                self._finishing.add(message.id)
-                self._frame.setInterval(0)
-                self._frame.start()
-            else:
-                self._complete_math(entry)
-            if entry.item.document.has_gaps:
-                self._gapped.add(message.id)
-                self._frame.start()
             self._update_height(entry)
         if self._follow:
             self.scroll_to_end()
@@ -322,122 +288,19 @@ class TranscriptView(QScrollArea):
         self._relayout(0)
         self._restore(anchor)
 
-    # -- streaming ----------------------------------------------------------------------
+    # -- streaming (see StreamFrames) -------------------------------------------------
 
-    def _on_frame(self) -> None:
-        """Render what streamed in since the last frame, within a time slice.
-
-        Rendering goes in pieces of at most FRAME_BUDGET_CHARS while another piece still
-        fits in FRAME_SLICE_S, so no frame stalls the window; text left over (a stream faster than
-        rendering) is taken up by the next frame, which then comes at once.
-        """
-        started = self._clock()
-        changed = False
-        behind = True
-        self._skipped = False
-        piece = 0.0  # how long the last piece took: the next one likely takes as long
-        while behind and self._clock() - started + piece < FRAME_SLICE_S:
-            before = self._clock()
-            pieces_changed, behind = self._render_pieces()
-            piece = self._clock() - before
-            changed = changed or pieces_changed
-        if changed:
-            for message_id in list(self._streaming | self._behind | self._finishing | self._gapped):
-                entry = self._by_id.get(message_id)
-                if entry is not None:
-                    self._update_height(entry, follow=False)
-                    # Measured now: the height signals the rendering sent are answered.
-                    self._height_dirty.discard(message_id)
-            if not self._height_dirty:
-                self._heights.stop()
-            if self._follow:
-                self.scroll_to_end()
-        # Behind a flood (a server far faster than rendering), a repaint after every
-        # slice would cost a third of the time: the text is painted a few times a
-        # second meanwhile, and at once when rendering has caught up.
-        now = self._clock()
-        paint = not behind or now - self._painted_at >= FLOOD_PAINT_S
-        if paint:
-            self._painted_at = now
-        if self.viewport().updatesEnabled() != paint:
-            self.viewport().setUpdatesEnabled(paint)
-        # Behind: come back as soon as events (input, painting) have run. Otherwise a
-        # frame that took long means text arrives faster than anyone reads: repaint
-        # less often then; ordinary streams keep 60 frames a second.
-        if behind:
-            self._frame.setInterval(0)
-            self._frame.start()
-        elif self._skipped:
-            self._frame.setInterval(FLOOD_FRAME_MS)
-        elif self._clock() - started > SLOW_FRAME_S:
-            self._frame.setInterval(BUSY_FRAME_MS)
-        else:
-            self._frame.setInterval(FRAME_MS)
-
-    def _render_pieces(self) -> tuple[bool, bool]:
-        """One piece of each message waiting to render; (anything changed, still behind)."""
-        changed = behind = False
-        for message_id in list(self._streaming | self._behind):
+    def frame_rendered(self, message_ids: Iterable[str]) -> None:
+        for message_id in message_ids:
             entry = self._by_id.get(message_id)
-            if entry is None or entry.item is None:
-                continue
-            if entry.item.document.dirty or message_id in self._behind:
-                changed = True
-                gaps = entry.item.document.gaps_made
-                if entry.item.flush(budget=FRAME_BUDGET_CHARS, skip_ahead=self._follow):
-                    self._behind.discard(message_id)
-                else:
-                    self._behind.add(message_id)
-                    behind = True
-                if entry.item.document.gaps_made > gaps:
-                    self._gapped.add(message_id)
-                    self._skipped = True
-        for message_id in list(self._finishing):
-            entry = self._by_id.get(message_id)
-            changed = True
-            if (
-                entry is None
-                or entry.item is None
-                or entry.item.flush_final(FRAME_BUDGET_CHARS, skip_ahead=self._follow)
-            ):
-                self._finishing.discard(message_id)
-            else:
-                behind = True
-            if entry is not None and entry.item is not None and entry.item.document.has_gaps:
-                self._gapped.add(message_id)
-        if not behind:
-            changed = self._fill_a_gap() or changed
-            behind = bool(self._gaps_due())
-        return changed, behind
-
-    def _gaps_due(self) -> list[str]:
-        """Answers whose skipped text should render now: all of them but one still
-        streaming while the reader follows it (its newest text comes first)."""
-        return [
-            message_id
-            for message_id in self._gapped
-            if not (self._follow and message_id in self._streaming)
-        ]
-
-    def _fill_a_gap(self) -> bool:
-        for message_id in self._gaps_due():
-            entry = self._by_id.get(message_id)
-            if entry is None or entry.item is None:
-                self._gapped.discard(message_id)
-                continue
-            if entry.item.document.fill_gaps(FRAME_BUDGET_CHARS):
-                self._gapped.discard(message_id)
-            return True
-        return False
-
-    def _fill_all_gaps(self) -> None:
-        """Render every skipped block now (before searching the text)."""
-        for message_id in list(self._gapped):
-            entry = self._by_id.get(message_id)
-            if entry is not None and entry.item is not None:
-                entry.item.document.fill_gaps()
+            if entry is not None:
                 self._update_height(entry, follow=False)
-        self._gapped.clear()
+                # Measured now: the height signals the rendering sent are answered.
+                self._height_dirty.discard(message_id)
+        if not self._height_dirty:
+            self._heights.stop()
+        if self._follow:
+            self.scroll_to_end()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -671,20 +534,20 @@ class TranscriptView(QScrollArea):
         if follow != self._follow:
             self._follow = follow
             self.following_changed.emit(follow)
-            if not follow and self._gapped and not self._frame.isActive():
-                self._frame.start()  # the reader may look at text skipped behind a flood
+            if not follow:
+                self._frames.reader_left_end()
         self._jump.setVisible(not follow and bool(self._entries))
         self._place_jump()
 
     @property
     def rendering(self) -> bool:
         """Streamed text is still waiting to be shown (a stream faster than rendering)."""
-        return bool(self._streaming or self._behind or self._finishing)
+        return self._frames.rendering
 
     @property
     def filling_gaps(self) -> bool:
         """Text skipped behind a flood is still being rendered (see MarkdownDocument)."""
-        return bool(self._gapped)
+        return self._frames.filling_gaps
 
     @property
     def following(self) -> bool:
@@ -703,7 +566,9 @@ class TranscriptView(QScrollArea):
     # -- finding ------------------------------------------------------------------------
 
     def _reveal(self, message_id: str, highlight: str | None) -> None:
-        self._fill_all_gaps()  # the place to scroll to may be in skipped text
+        # The place to scroll to may be in text skipped behind a flood.
+        for filled in self._frames.fill_all_gaps():
+            self._update_height(self._by_id[filled], follow=False)
         entry = self._by_id[message_id]
         index = self._entries.index(entry)
         for near in self._entries[max(0, index - 1) : index + 3]:

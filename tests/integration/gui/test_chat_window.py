@@ -132,7 +132,7 @@ async def test_finding_text_skipped_in_a_flood_renders_it(gui: Gui) -> None:
     await gui.until(lambda: transcript.filling_gaps, timeout=30)
     await gui.until(gui.answered, timeout=30)
     await gui.until(lambda: not transcript.rendering, timeout=30)
-    transcript._frame.stop()  # as if the gaps had not been reached yet
+    transcript._frames.timer.stop()  # as if the gaps had not been reached yet
     assert transcript.filling_gaps
     assert transcript.find_text("flood5000")
     assert not transcript.filling_gaps
@@ -339,7 +339,7 @@ def test_an_answer_finished_behind_a_flood_renders_its_rest_at_once(gui: Gui) ->
     from dataclasses import replace
 
     from app.domain.messages import Message, MessageStatus, utc_now
-    from app.ui.transcript.view import FLOOD_FRAME_MS
+    from app.ui.transcript.frames import FLOOD_FRAME_MS
 
     transcript = gui.pane.transcript
     streaming = Message(
@@ -354,10 +354,10 @@ def test_an_answer_finished_behind_a_flood_renders_its_rest_at_once(gui: Gui) ->
     transcript.add_message(streaming)
     text = "".join(FLOOD)
     transcript.append_delta("m1", text)
-    transcript._frame.stop()
-    transcript._frame.setInterval(FLOOD_FRAME_MS)  # as the frames of a flood leave it
+    transcript._frames.timer.stop()
+    transcript._frames.timer.setInterval(FLOOD_FRAME_MS)  # as the frames of a flood leave it
     transcript.finish_message(replace(streaming, content=text, status=MessageStatus.COMPLETE))
     assert transcript.rendering  # more than one frame's worth is left ...
-    assert transcript._frame.isActive()
-    assert transcript._frame.interval() == 0  # ... and the next frame comes at once
+    assert transcript._frames.timer.isActive()
+    assert transcript._frames.timer.interval() == 0  # ... and the next frame comes at once
     gui.qtbot.waitUntil(lambda: not transcript.rendering, timeout=10_000)
