@@ -1,0 +1,76 @@
+"""An answer's text while it streams, and its outcome once it ends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.domain.messages import Message, MessageStatus, ToolCall, Usage, to_iso, utc_now
+from app.store import rows as _rows
+from app.store.base import StoreBase, guarded
+from app.store.errors import MessageNotFound
+
+_FINAL_STATUSES = frozenset(
+    {MessageStatus.COMPLETE, MessageStatus.INTERRUPTED, MessageStatus.ERROR}
+)
+
+
+class AnswerWrites(StoreBase):
+    """Part of ConversationStore (``begin_answer`` is there: it adds a message)."""
+
+    @guarded
+    def save_partial(self, message_id: str, content: str) -> bool:
+        """Save the text received so far of a streaming answer (one short UPDATE).
+
+        Returns ``False`` (and saves nothing) when the answer is no longer streaming.
+        The full-text index is not touched until the answer is finished.
+        """
+        cursor = self._db.execute(
+            "UPDATE messages SET content = ?, updated_at = ? WHERE id = ? AND status = 'streaming'",
+            (content, to_iso(utc_now()), message_id),
+        )
+        if cursor.rowcount == 0:
+            self.get_message(message_id)  # raises MessageNotFound when it is gone
+            return False
+        return True
+
+    @guarded
+    def finish_answer(
+        self,
+        message_id: str,
+        *,
+        content: str,
+        status: MessageStatus,
+        error: str | None = None,
+        usage: Usage | None = None,
+        tool_calls: Sequence[ToolCall] = (),
+        finish_reason: str | None = None,
+    ) -> Message:
+        """Store the final text and outcome (complete, interrupted or error) of an answer."""
+        if status not in _FINAL_STATUSES:
+            raise ValueError(f"an answer cannot finish as {status!r}")
+        now = to_iso(utc_now())
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET content = ?, status = ?, error = ?, prompt_tokens = ?,"
+                " completion_tokens = ?, tool_calls = ?, finish_reason = ?, writer = NULL,"
+                " updated_at = ? WHERE id = ?",
+                (
+                    content,
+                    str(status),
+                    error,
+                    usage.prompt_tokens if usage else None,
+                    usage.completion_tokens if usage else None,
+                    _rows.tool_calls_json(tool_calls),
+                    finish_reason,
+                    now,
+                    message_id,
+                ),
+            )
+            if cursor.rowcount == 0:
+                raise MessageNotFound(message_id)
+            db.execute(
+                "UPDATE conversations SET updated_at = max(updated_at, ?)"
+                " WHERE id = (SELECT conversation_id FROM messages WHERE id = ?)",
+                (now, message_id),
+            )
+        return self.get_message(message_id)

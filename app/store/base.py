@@ -1,0 +1,129 @@
+"""What every part of the conversation store stands on: one connection, short write
+transactions, SQLite's errors turned into store errors, and the basic reads."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+
+from app.domain.messages import Conversation, Message
+from app.store import rows as _rows
+from app.store.db import StoreConnection, open_database, translate_error
+from app.store.errors import ConversationNotFound, MessageNotFound
+
+CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+LIVE = "deleted_at IS NULL"  # not in the trash
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_S = TypeVar("_S", bound="StoreBase")
+
+
+def guarded(
+    method: Callable[Concatenate[_S, _P], _R],
+) -> Callable[Concatenate[_S, _P], _R]:
+    """Turn SQLite's corruption, permission and lock errors into store errors."""
+
+    @functools.wraps(method)
+    def wrapper(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            translated = translate_error(error, self.path)
+            if translated is error:
+                raise
+            raise translated from error
+
+    return wrapper
+
+
+class StoreBase:
+    """One connection to the history file; must be used from one thread at a time."""
+
+    def __init__(self, connection: StoreConnection) -> None:
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> Self:
+        """Open the history file at ``path`` (see ``app.store.db.open_database``)."""
+        return cls(open_database(path))
+
+    @property
+    def connection(self) -> StoreConnection:
+        return self._db
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def recovered_count(self) -> int:
+        """Answers found unfinished from a dead process and marked interrupted on open."""
+        return self._db.recovered_count
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[StoreConnection]:
+        # IMMEDIATE takes the write lock up front: a deferred transaction that reads
+        # first and then writes fails at once with SQLITE_BUSY under WAL when another
+        # process wrote in between, instead of waiting for the busy timeout.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+
+    @guarded
+    def get_conversation(self, conversation_id: str) -> Conversation:
+        row = self._db.execute(
+            _rows.SELECT_CONVERSATIONS + " WHERE id = ?",
+            (conversation_id,),
+        ).fetchone()
+        if row is None:
+            raise ConversationNotFound(conversation_id)
+        return _rows.conversation(row)
+
+    @guarded
+    def get_message(self, message_id: str) -> Message:
+        row = self._db.execute(_rows.SELECT_MESSAGES + " WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise MessageNotFound(message_id)
+        return _rows.message(row)
+
+    def _update_one(self, sql: str, values: Sequence[Any], conversation_id: str) -> None:
+        if self._db.execute(sql, values).rowcount == 0:
+            raise ConversationNotFound(conversation_id)
+
+    def _require_conversation(self, conversation_id: str) -> None:
+        row = self._db.execute(
+            "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            raise ConversationNotFound(conversation_id)
+
+    def _require_message_in(
+        self, db: sqlite3.Connection, conversation_id: str, message_id: str
+    ) -> None:
+        self._require_conversation(conversation_id)
+        row = db.execute(
+            "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            raise MessageNotFound(message_id)
+        if row[0] != conversation_id:
+            raise ValueError(f"message {message_id} belongs to another conversation")
