@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -17,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.presets import Preset, load_presets, save_presets
-from app.ui.settings.autosave import AutoSave, list_column, unique_name
 from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
 
@@ -43,20 +42,9 @@ class PresetsPage(Page):
         self._presets, problems = load_presets(path)
         self._autosave = AutoSave(self._write, self)
 
-        self.problems = StatusLine()
-        self.body.addWidget(self.problems)
-        if problems:
-            self.problems.show_message("warning", "\n".join(problems))
-
-        left = self._build_list_column()
+        column = self._build_list_column()
         self._build_editor(models)
-        columns = QHBoxLayout()
-        columns.setSpacing(18)
-        columns.addLayout(left)
-        columns.addWidget(self.editor, 1)
-        self.body.addLayout(columns)
-        self.saved = StatusLine()
-        self.body.addWidget(self.saved)
+        self.problems, self.saved = lay_out(self, problems, column, self.editor)
 
         self._fill_list()
         self.list.currentRowChanged.connect(self._show_preset)

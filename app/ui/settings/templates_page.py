@@ -32,8 +32,8 @@ from app.quick.templates import (
     save_templates,
 )
 from app.settings import OPTIONS_BY_NAME
-from app.ui.settings.autosave import AutoSave, list_column, unique_name
 from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import OptionalNumber
 from app.ui.settings.quick_page import ShortcutEdit
@@ -95,19 +95,9 @@ class TemplatesPage(Page):
         self._quick_shortcut = ""
         self._autosave = AutoSave(self._write, self)
 
-        self.problems = StatusLine()
-        self.body.addWidget(self.problems)
-        if problems:
-            self.problems.show_message("warning", "\n".join(problems))
-        left = self._build_list_column()
+        column = self._build_list_column()
         self._build_editor(models)
-        columns = QHBoxLayout()
-        columns.setSpacing(18)
-        columns.addLayout(left)
-        columns.addWidget(self.editor, 1)
-        self.body.addLayout(columns)
-        self.status = StatusLine()
-        self.body.addWidget(self.status)
+        self.problems, self.status = lay_out(self, problems, column, self.editor)
 
         self._fill_list()
         self.list.currentRowChanged.connect(self._show_template)

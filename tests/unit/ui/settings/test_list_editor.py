@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app.ui.settings.autosave import SAVE_DELAY_MS, AutoSave, unique_name
+from app.ui.settings.list_editor import SAVE_DELAY_MS, AutoSave, unique_name
 
 
 def test_edits_are_written_once_when_they_pause(qtbot: QtBot) -> None:

@@ -1,12 +1,15 @@
-"""What the list-and-editor pages (presets, templates) share: edits saved shortly after
-they are made, a list column with its buttons, and fresh names for new entries."""
+"""What the list-and-editor pages (presets, templates) share: their layout (a list
+column beside an editor, between status lines), edits saved shortly after they are
+made, and fresh names for new entries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from app.ui.settings.form import Page, StatusLine
 
 SAVE_DELAY_MS = 400  # typing goes on: one write when it pauses, not one per key
 
@@ -71,3 +74,22 @@ def unique_name(base: str, taken: Iterable[str]) -> str:
     while name.casefold() in used:
         name, number = f"{base} {number}", number + 1
     return name
+
+
+def lay_out(
+    page: Page, problems: Sequence[str], column: QVBoxLayout, editor: QWidget
+) -> tuple[StatusLine, StatusLine]:
+    """Put the file's problems (shown if any), the list column beside the editor, and a
+    line for what saving says, in ``page``; returns (problems line, saving line)."""
+    problems_line = StatusLine()
+    page.body.addWidget(problems_line)
+    if problems:
+        problems_line.show_message("warning", "\n".join(problems))
+    columns = QHBoxLayout()
+    columns.setSpacing(18)
+    columns.addLayout(column)
+    columns.addWidget(editor, 1)
+    page.body.addLayout(columns)
+    saving_line = StatusLine()
+    page.body.addWidget(saving_line)
+    return problems_line, saving_line
