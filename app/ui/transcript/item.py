@@ -139,6 +139,8 @@ class MessageItem(QFrame):
         self.set_branch(branch)
         self._show_content()
         self._update_status()
+        # A spare was laid out empty: the size its layout item remembers must go too.
+        self._bubble.updateGeometry()
 
     def _build_body(self) -> None:
         user = self.message.role is Role.USER
@@ -393,7 +395,6 @@ class MessageItem(QFrame):
         self.text.setFixedHeight(self.text.text_height())
         # Layouts cache their heights and learn of a child's new height only when their
         # events run; measuring now must not read a stale cache (it clipped answers).
-        self._bubble.updateGeometry()  # the size its layout item remembers, too
         for nested in (self._bubble_layout, self._body, self._layout):
             nested.invalidate()
         layout = self._layout
