@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
+
+MAX_BYTES = 2_000_000
+BACKUPS = 3
 
 _BEARER = re.compile(r"(Bearer\s+)[^\s'\"]+", re.IGNORECASE)
 
@@ -38,6 +44,45 @@ class SecretRedactor(logging.Filter):
         return True
 
 
+class RotatingLog(logging.Handler):
+    """A ``RotatingFileHandler`` opened at the first record it is given.
+
+    Most runs log nothing while starting, and ``logging.handlers`` (with the socket,
+    pickle and queue modules it needs) is a noticeable share of the window's start-up.
+    A file that cannot be opened (a read-only home) drops the records: logs are a
+    convenience and must not stop the program.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: RotatingFileHandler | None = None
+        self._unwritable = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._unwritable:
+            return
+        if self._file is None:
+            from logging.handlers import RotatingFileHandler
+
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = RotatingFileHandler(
+                    self.path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+                )
+            except OSError:
+                self._unwritable = True
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        super().close()
+
+
 def setup_logging(log_file: Path, *, verbose: bool = False) -> SecretRedactor:
     """Send warnings (all records when ``verbose``) to ``log_file``; returns the redactor."""
     redactor = SecretRedactor()
@@ -47,14 +92,7 @@ def setup_logging(log_file: Path, *, verbose: bool = False) -> SecretRedactor:
         # Set up again (tests build the app many times): replace, do not pile up.
         root.removeHandler(old)
         old.close()
-    try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
-    except OSError:
-        # A read-only home must not stop the program; logs are a convenience.
-        handler = logging.NullHandler()
+    handler = RotatingLog(log_file)
     handler.maestrale = True  # type: ignore[attr-defined]
     handler.addFilter(redactor)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.api.endpoint import Endpoint
@@ -76,9 +76,13 @@ def _open_store(config: RuntimeConfig) -> ConversationStore | None:
                 return _open_with_notice(path)
             return ConversationStore.open(path)
         except DatabaseTooNew as error:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "Maestrale", str(error))
             return None
         except DatabaseUnreadable as error:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))
             box.setInformativeText(
                 "You can start a new, empty history; the damaged file is then kept beside "
@@ -601,7 +605,10 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     QTimer.singleShot(300, application.start_desktop)
     # Everything built so far lives as long as the window: keep it out of the garbage
     # collector's full passes, which would otherwise stall streaming now and then.
+    # The collector was off while starting (see app.cli): its garbage goes first.
+    gc.collect()
     gc.freeze()
+    gc.enable()
     keep = _close_on_signals(window)
     with loop:
         loop.run_until_complete(application.closed.wait())

@@ -9,7 +9,6 @@ by responsibility: ``base`` (the connection, transactions, errors, basic reads),
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import Enum
@@ -34,6 +33,7 @@ from app.store.answers import AnswerWrites
 from app.store.base import CHUNK, LIVE, guarded
 from app.store.bulk import BulkImport, ImportCounts
 from app.store.errors import AmbiguousConversation, ConversationNotFound
+from app.store.ids import new_id
 from app.store.kinds import KIND_CHAT, check_kind
 from app.store.search import SearchHit
 from app.store.search import search as _search
@@ -84,7 +84,7 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport):
         check_kind(kind)
         moment = created_at or utc_now()
         conversation = Conversation(
-            id=conversation_id or uuid.uuid4().hex,
+            id=conversation_id or new_id(),
             title=title,
             created_at=from_iso(to_iso(moment)),
             updated_at=from_iso(to_iso(moment)),
@@ -359,7 +359,7 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport):
             else:
                 self._require_message_in(db, conversation_id, parent_id)
             message = Message(
-                id=message_id or uuid.uuid4().hex,
+                id=message_id or new_id(),
                 conversation_id=conversation_id,
                 parent_id=parent_id,
                 role=Role(role),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from app.domain.messages import Conversation, MessageStatus, from_iso, to_iso, utc_now
 from app.store import rows as _rows
 from app.store.base import StoreBase, guarded
+from app.store.ids import new_id
 
 
 class TrashAndCopies(StoreBase):
@@ -87,12 +87,12 @@ class TrashAndCopies(StoreBase):
                 (conversation_id,),
             ).fetchall()
             messages = [_rows.message(row) for row in rows]
-            new_ids = {message.id: uuid.uuid4().hex for message in messages}
+            new_ids = {message.id: new_id() for message in messages}
             moment = from_iso(to_iso(utc_now()))
             newest = max((message.created_at for message in messages), default=moment)
             copy = replace(
                 original,
-                id=uuid.uuid4().hex,
+                id=new_id(),
                 title=f"{original.title} (copy)" if title is None else title,
                 title_is_custom=True,
                 created_at=moment,

@@ -21,9 +21,10 @@ import logging
 import os
 import re
 import sys
-import uuid
 import weakref
 from pathlib import Path
+
+from app.store.ids import new_id
 
 if sys.platform == "win32":
     import msvcrt
@@ -61,7 +62,7 @@ class WriterLock:
     def __init__(self, database: Path) -> None:
         folder = writers_folder(database)
         folder.mkdir(parents=True, exist_ok=True)
-        self.writer_id = uuid.uuid4().hex
+        self.writer_id = new_id()
         self.path = folder / f"{self.writer_id}.lock"
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         # The finalizer closes the descriptor (dropping the lock) even if close() is never

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import uuid
 from enum import StrEnum
 from pathlib import Path
 
 from app.store import ConversationStore
+from app.store.ids import new_id
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 NAME_LIMIT = 80
@@ -67,7 +67,7 @@ def write_atomically(path: Path, text: str) -> None:
     Raises:
         ExportFailed: the folder is not writable, the disk is full, and so on.
     """
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    temporary = path.with_name(f".{path.name}.{new_id()[:8]}.tmp")
     try:
         # 0o666 and the umask: the permissions any new file of the user gets.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

@@ -9,7 +9,6 @@ replaced by the next one, a running one that became stale is interrupted
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import sqlite3
@@ -53,6 +52,8 @@ def match_runs(snippet: str) -> list[tuple[str, bool]]:
 
 def snippet_html(snippet: str) -> str:
     """The snippet as rich text: everything escaped, each marked match in ``<b>``."""
+    from html import escape  # with its entity tables: not worth loading at start-up
+
     parts: list[str] = []
     bold = False
     for piece in _MARKERS.split(snippet):
@@ -65,7 +66,7 @@ def snippet_html(snippet: str) -> str:
                 parts.append("</b>")
                 bold = False
         elif piece:
-            parts.append(html.escape(_CONTROL.sub("", piece), quote=False))
+            parts.append(escape(_CONTROL.sub("", piece), quote=False))
     if bold:
         parts.append("</b>")
     return "".join(parts)

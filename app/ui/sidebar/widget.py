@@ -11,11 +11,10 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -54,6 +53,8 @@ ShowError = Callable[[str], None]
 
 
 def qt_save_file_dialog(parent: QWidget, caption: str, suggested: str, name_filter: str) -> str:
+    from PySide6.QtWidgets import QFileDialog  # only when exporting
+
     path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, name_filter)
     return path
 
@@ -61,6 +62,13 @@ def qt_save_file_dialog(parent: QWidget, caption: str, suggested: str, name_filt
 def _short(title: str) -> str:
     title = " ".join(title.split()) or "Untitled"
     return title if len(title) <= TITLE_IN_TOAST else title[: TITLE_IN_TOAST - 1] + "…"
+
+
+def _documents() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    location = QStandardPaths.StandardLocation.DocumentsLocation
+    return Path(QStandardPaths.writableLocation(location) or Path.home())
 
 
 class SearchField(QLineEdit):
@@ -153,10 +161,7 @@ class Sidebar(QWidget):
         self._open_id: str | None = None
         self._deleted: list[str] = []  # this session's deletes, oldest first (Ctrl+Z)
         self._menu: QMenu | None = None
-        self._export_dir = Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            or Path.home()
-        )
+        self._export_dir: Path | None = None  # the documents folder, then the last used
 
         self._build(page_size=page_size, quick_preview=quick_preview, zone=zone, now=now)
         self._worker = SearchWorker(store.path, parent=self)
@@ -401,7 +406,9 @@ class Sidebar(QWidget):
         except StoreError as error:
             self._show_error(str(error))
             return None
-        suggested = self._export_dir / suggested_file_name(conversation.title, export_format)
+        suggested = (self._export_dir or _documents()) / suggested_file_name(
+            conversation.title, export_format
+        )
         chosen = self._save_file_dialog(
             self, f"Export as {export_format.label}", str(suggested), export_format.file_filter
         )

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import functools
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
-from PySide6.QtSvg import QSvgRenderer
 
 from app.ui.transcript.text_view import MATH_SCHEME
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from app.rendering.markdown import MathRequest
     from app.rendering.math import MathRenderer
 
@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def _rasterise(svg: str, ratio: float) -> QImage | None:
+    from PySide6.QtSvg import QSvgRenderer  # loaded by request(), on the GUI thread
+
     renderer = QSvgRenderer(svg.encode("utf-8"))
     if not renderer.isValid():
         return None
@@ -56,7 +58,7 @@ class MathImages(QObject):
         self._images: dict[str, QImage] = {}
         self._failed: set[str] = set()
         self._running: set[str] = set()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="math")
+        self._pool: ThreadPoolExecutor | None = None  # made by the first formula
         self._closed = False
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
 
@@ -86,8 +88,18 @@ class MathImages(QObject):
             if key in self._images or key in self._running or key in self._failed:
                 continue
             self._running.add(key)
-            future = self._pool.submit(self._render, item.tex, item.display, self._color, ratio)
+            future = self._worker().submit(self._render, item.tex, item.display, self._color, ratio)
             future.add_done_callback(functools.partial(self._finished, key))
+
+    def _worker(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            # Not at start-up: most windows open without a formula in sight.
+            from concurrent.futures import ThreadPoolExecutor
+
+            import PySide6.QtSvg  # noqa: F401 - imported here, not in the worker thread
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="math")
+        return self._pool
 
     def _render(self, tex: str, display: bool, color: str, ratio: float) -> QImage | None:
         svg = self._renderer.svg(tex, display=display, color=color, size_px=self._size_px)
@@ -115,4 +127,5 @@ class MathImages(QObject):
     def shutdown(self) -> None:
         # Wait for a formula being drawn: its result must not reach a deleted object.
         self._closed = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)

@@ -87,6 +87,10 @@ class TranscriptView(QScrollArea):
         self._found: int | None = None  # the message of the last Ctrl+F match
         self._load: Loader | None = None
         self._zoom = 0
+        # A viewport of our own making: Qt's default one is an object PySide has not
+        # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
+        # type among every class of QtWidgets, creating each class's enums).
+        self.setViewport(QWidget())
         self.setObjectName("transcript")
         self.setAccessibleName("Conversation")
         self.setWidgetResizable(False)
