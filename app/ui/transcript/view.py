@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
@@ -90,7 +90,10 @@ class TranscriptView(QScrollArea):
         # A viewport of our own making: Qt's default one is an object PySide has not
         # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
         # type among every class of QtWidgets, creating each class's enums).
-        self.setViewport(QWidget())
+        viewport = QWidget()
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)  # as Qt's own viewport
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.setObjectName("transcript")
         self.setAccessibleName("Conversation")
         self.setWidgetResizable(False)
