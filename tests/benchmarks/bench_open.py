@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from app.store.conversations import ConversationStore
-from tests.benchmarks.harness import build_app
+from tests.benchmarks.harness import build_app, close_app
 
 TOKENS_PER_WORD = 1.3
 
@@ -141,7 +141,7 @@ def main() -> None:
             f"   ratio: {mine / base:.2f}x   (target <= 0.5x); messages rendered before the "
             f"first paint: {statistics.median(rendered):.0f} of {total}"
         )
-        loop.run_until_complete(application.shutdown())
+        close_app(application, loop)
 
 
 async def _idle(seconds: float) -> None:

@@ -25,6 +25,7 @@ from httpx_sse import aconnect_sse
 from tests.benchmarks.harness import (
     LagSampler,
     build_app,
+    close_app,
     enqueue,
     fake_server_process,
     summary,
@@ -191,7 +192,7 @@ def main() -> None:
             f"ratio {ratio:.2f}x   (target <= 1.3x)"
         )
         print(f"   event-loop lag in ms during it: {summary(lag)}")
-        loop.run_until_complete(application.shutdown())
+        close_app(application, loop)
 
 
 if __name__ == "__main__":

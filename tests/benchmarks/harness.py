@@ -185,3 +185,10 @@ def build_app(base_url: str, data_dir: Path) -> Any:
 
     gc.freeze()  # as main.run_window does
     return application, window, loop
+
+
+def close_app(application: Any, loop: Any) -> None:
+    """Shut down as main.run_window does, closing the loop: its worker threads (qasync's
+    default executor) must end before the process does, or Qt aborts it at exit."""
+    loop.run_until_complete(application.shutdown())
+    loop.close()
