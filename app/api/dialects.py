@@ -6,7 +6,6 @@ Mistral dialect builds bodies from an explicit list of the official fields only.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import string
 from datetime import UTC, datetime
@@ -30,6 +29,8 @@ def mistral_tool_call_id(original: str) -> str:
     """
     if _MISTRAL_TOOL_ID.match(original):
         return original
+    import hashlib  # here: loading OpenSSL's hashes is not worth it at start-up
+
     digest = hashlib.sha256(original.encode("utf-8")).digest()
     return "".join(_ALPHABET[byte % len(_ALPHABET)] for byte in digest[:9])
 

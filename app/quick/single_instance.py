@@ -25,12 +25,12 @@ Choices worth knowing:
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import logging
 import os
 import re
 import time
+import zlib
 from pathlib import Path
 from typing import Any, Final
 
@@ -73,7 +73,9 @@ def instance_name(data_dir: Path) -> str:
     Windows pipe name too.
     """
     folder = os.path.normcase(str(Path(data_dir).expanduser().resolve()))
-    digest = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    # A checksum, not a secure hash: the name needs no secrecy (the socket is the
+    # user's own) and OpenSSL's hashes would load at every start.
+    digest = f"{zlib.crc32(folder.encode('utf-8', 'surrogatepass')):08x}"
     return f"maestrale-{_user()}-{digest}"
 
 

@@ -6,7 +6,6 @@ imported on first use, and the transcript calls svg() away from the GUI thread.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 import threading
@@ -37,6 +36,8 @@ class MathRenderer:
     @staticmethod
     def key(tex: str, display: bool, color: str, size_px: int) -> str:
         """A stable name for a formula's image, the same in every process: for URLs."""
+        import hashlib  # here: loading OpenSSL's hashes is not worth it at start-up
+
         text = f"{int(display)}\0{color}\0{size_px}\0{tex}"
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 

@@ -15,7 +15,7 @@ Properties styled:
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,7 +170,8 @@ def _default_assets_dir() -> Path:
 def _asset(folder: Path, name: str, color: str) -> str:
     """A tinted copy of icon ``name`` as a file, for stylesheet ``image:`` (which needs paths)."""
     svg = svg_source(name).replace("currentColor", color)
-    digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:12]
+    # A checksum names the content (not a secure hash: OpenSSL's would load at start-up).
+    digest = f"{zlib.crc32(svg.encode('utf-8')):08x}"
     path = folder / f"{name}-{digest}.svg"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -103,6 +103,7 @@ def test_the_window_starts_without_what_only_later_work_needs() -> None:
         "logging.handlers",  # the log file opens at its first record
         "concurrent",  # the formula worker starts with the first formula
         "html",  # search snippets
+        "hashlib",  # (and OpenSSL) names are checksums; hashes only when first needed
     )
     code = (
         "import sys, app.main; "
