@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
             "new_chat": self.new_chat,
             "search_chats": sidebar.focus_search,
             "find_in_conversation": pane.open_find,
+            "rename": self.rename_conversation,
             "stop_answer": pane.stop,
             "zoom_in": lambda: pane.zoom(1),
             "zoom_out": lambda: pane.zoom(-1),
@@ -93,6 +94,18 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: str) -> None:
         self.pane.open_conversation(conversation_id)
         self.sidebar.select_conversation(conversation_id)
+
+    def rename_conversation(self) -> None:
+        """F2 anywhere: rename the conversation selected in the list while it has focus,
+        otherwise the open one (just opened from the list, the composer has the focus)."""
+        view = self.sidebar.list_view
+        if view.is_editing():
+            return
+        target = view.current_conversation_id() if view.hasFocus() else self.pane.conversation_id
+        if not target:
+            return
+        self.sidebar.setVisible(True)
+        self.sidebar.rename_conversation(target)
 
     def _on_search_result(self, conversation_id: str, message_id: str, query: str) -> None:
         self.pane.open_conversation(conversation_id, focus=message_id or None, highlight=query)

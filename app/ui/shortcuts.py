@@ -20,7 +20,7 @@ from app.ui.icons import icon
 
 class Scope(StrEnum):
     WINDOW = "window"  # anywhere in the main window
-    SIDEBAR = "sidebar"  # while the conversation list has focus (Del, F2, Ctrl+Z)
+    SIDEBAR = "sidebar"  # while the conversation list has focus (Del, Ctrl+Z)
     COMPOSER = "composer"  # read by the composer's key handling, not a QAction
 
 
@@ -54,7 +54,14 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("new_chat", ("Ctrl+N",), "New chat", CONVERSATIONS, icon="new-chat"),
     Shortcut("search_chats", ("Ctrl+K",), "Search chats", CONVERSATIONS, icon="search"),
     Shortcut("find_in_conversation", ("Ctrl+F",), "Find in conversation", CONVERSATIONS),
-    Shortcut("rename", ("F2",), "Rename conversation", CONVERSATIONS, Scope.SIDEBAR, "edit"),
+    Shortcut(
+        "rename",
+        ("F2",),
+        "Rename conversation",
+        CONVERSATIONS,
+        icon="edit",
+        note="the open one, or the one selected in the list",
+    ),
     Shortcut(
         "delete_conversation",
         ("Del",),

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit
 
 from app.domain.messages import MessageStatus, Role
 from tests.fake_mistral import Reply
@@ -54,6 +55,57 @@ async def test_a_title_the_user_chose_is_never_replaced(gui: Gui) -> None:
     await gui.settle(0.3)
     assert gui.store.get_conversation(conversation.id).title == "My own title"
     assert len(gui.server.chat_requests) == 1  # no title request at all
+
+
+def _rename_editor(gui: Gui) -> QLineEdit | None:
+    view = gui.window.sidebar.list_view
+    shown = [e for e in view.findChildren(QLineEdit, "renameEditor") if e.isVisible()]
+    return shown[0] if shown else None
+
+
+@in_loop
+async def test_f2_renames_the_open_conversation_wherever_the_focus_is(gui: Gui) -> None:
+    # Opening a conversation from the list puts the focus in the message field: F2
+    # there renames the open conversation, it does not go to the field.
+    first = gui.store.create_conversation(title="Soup", model="mistral-large-2411")
+    second = gui.store.create_conversation(title="Taxes", model="mistral-large-2411")
+    gui.window.sidebar.model.reload()
+    gui.window.open_conversation(first.id)
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClick(edit, Qt.Key.Key_F2)
+
+    editor = _rename_editor(gui)
+    assert editor is not None
+    assert editor.text() == "Soup"
+    gui.qtbot.keyClicks(editor, "Onion soup")
+    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
+    await gui.until(lambda: _rename_editor(gui) is None)
+    assert gui.store.get_conversation(first.id).title == "Onion soup"
+    assert edit.toPlainText() == ""
+
+    # In the list, F2 renames the selected row, open or not.
+    view = gui.window.sidebar.list_view
+    view.setFocus()
+    view.setCurrentIndex(gui.window.sidebar.model.index_of(second.id))
+    gui.qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = _rename_editor(gui)
+    assert editor is not None
+    assert editor.text() == "Taxes"
+    gui.qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    await gui.until(lambda: _rename_editor(gui) is None)
+
+    # A new chat has nothing to rename yet; a hidden list is shown to rename in it.
+    gui.window.new_chat()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_F2)
+    assert _rename_editor(gui) is None
+    gui.window.open_conversation(second.id)
+    gui.window.toggle_sidebar()
+    assert not gui.window.sidebar.isVisible()
+    gui.window.actions_by_id["rename"].trigger()
+    assert gui.window.sidebar.isVisible()
+    editor = _rename_editor(gui)
+    assert editor is not None
+    assert editor.text() == "Taxes"
 
 
 @in_loop
