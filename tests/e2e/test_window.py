@@ -32,7 +32,12 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
         xdotool(x_display, "windowactivate", "--sync", window_id)
         time.sleep(0.3)
         xdotool(x_display, "type", "--delay", "15", "Where is Lyon?")
-        xdotool(x_display, "key", "Return")
+        # Ctrl+K, "delete to the end of the line" in Linux text fields, opens "Search
+        # chats" from the message field too (typing goes there); Ctrl+L comes back to
+        # the message, untouched.
+        xdotool(x_display, "key", "Home", "ctrl+k")
+        xdotool(x_display, "type", "--delay", "15", "zz")
+        xdotool(x_display, "key", "ctrl+l", "End", "Return")
         # The generated title replaces the window title once the answer is complete.
         wait_for_window(x_display, "Lyon and its rivers — Maestrale", timeout=30)
         xdotool(x_display, "key", "--window", window_id, "ctrl+q")

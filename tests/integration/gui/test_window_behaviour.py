@@ -109,6 +109,26 @@ async def test_f2_renames_the_open_conversation_wherever_the_focus_is(gui: Gui) 
 
 
 @in_loop
+async def test_the_message_field_keeps_its_own_keys_among_the_window_shortcuts(
+    gui: Gui,
+) -> None:
+    # Select, cut and undo stay with the field (Ctrl+Z is also the list's undo delete);
+    # Ctrl+K, which Linux text fields know as "delete to the end of the line", searches
+    # chats and leaves the draft alone (also pressed in the installed app under X).
+    edit = gui.pane.composer.edit
+    edit.setFocus()
+    gui.qtbot.keyClicks(edit, "half a question")
+    gui.qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    gui.qtbot.keyClick(edit, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert edit.toPlainText() == ""
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.toPlainText() == "half a question"
+    gui.qtbot.keyClick(edit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    await gui.until(gui.window.sidebar.search_field.hasFocus)
+    assert edit.toPlainText() == "half a question"
+
+
+@in_loop
 async def test_deprecated_model_is_marked_and_switched_in_one_click(gui: Gui) -> None:
     await gui.application.refresh_models()
     picker = gui.pane.picker
