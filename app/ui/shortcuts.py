@@ -69,8 +69,16 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         CONVERSATIONS,
         Scope.SIDEBAR,
         "trash",
+        note="in the conversation list",
     ),
-    Shortcut("undo_delete", ("Ctrl+Z",), "Undo delete", CONVERSATIONS, Scope.SIDEBAR),
+    Shortcut(
+        "undo_delete",
+        ("Ctrl+Z",),
+        "Undo delete",
+        CONVERSATIONS,
+        Scope.SIDEBAR,
+        note="in the conversation list, or Undo on the notice",
+    ),
     Shortcut("send", ("Return",), "Send message", ANSWERS, Scope.COMPOSER, "send"),
     Shortcut("newline", ("Shift+Return",), "New line", ANSWERS, Scope.COMPOSER),
     Shortcut(
