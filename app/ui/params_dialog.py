@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.messages import ChatParams
 from app.presets import Preset
-from app.ui.settings.form import Card, button, label
+from app.ui.settings.form import Card, button, button_row, label
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
 
@@ -60,10 +59,7 @@ class ParamsDialog(QDialog):
         self.cancel_button = button("Cancel")
         self.apply_button = button("Apply", "primary")
         self.apply_button.setDefault(True)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.apply_button)
+        buttons = button_row(self.cancel_button, self.apply_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 22, 24, 20)

@@ -54,6 +54,16 @@ def button(text: str, role: str | None = None, icon_name: str | None = None) -> 
     return item
 
 
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """Buttons at the right end of a row (Cancel before the main action)."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    for item in buttons:
+        row.addWidget(item)
+    return row
+
+
 def relabel(item: QPushButton, text: str) -> None:
     """Set a button's text; Qt draws an icon flush against it, so a space separates them."""
     spaced = not item.icon().isNull() and item.property("role") != "link"

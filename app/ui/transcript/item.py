@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -25,6 +24,7 @@ from app.ui.transcript.text_view import MessageText
 
 if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
+    from app.ui.transcript.question_editor import QuestionEditor
 
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 
@@ -42,24 +42,6 @@ def _tool_button(icon_name: str, tooltip: str, name: str) -> QToolButton:
     button.setCursor(Qt.CursorShape.PointingHandCursor)
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     return button
-
-
-class _EditBox(QPlainTextEdit):
-    """Editing a question: Ctrl+Enter (or Enter) sends, Esc cancels."""
-
-    submitted = Signal()
-    cancelled = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() == Qt.Key.Key_Escape:
-            self.cancelled.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class MessageItem(QFrame):
@@ -117,7 +99,7 @@ class MessageItem(QFrame):
         self._header: QLabel | None = None
         self._build_body()
         self._build_footer()
-        self._editor: _EditBox | None = None
+        self._editor: QuestionEditor | None = None
         self._finishing = False  # finished, but its text is still being rendered
         self.bind(message, branch, width)
 
@@ -345,25 +327,21 @@ class MessageItem(QFrame):
     def start_editing(self) -> None:
         if self.message.role is not Role.USER or self._editor is not None:
             return
-        editor = _EditBox()
-        editor.setPlainText(self.message.content)
-        editor.setAccessibleName("Edit your message")
-        editor.setMinimumHeight(80)
+        from app.ui.transcript.question_editor import QuestionEditor  # on first edit
+
+        editor = QuestionEditor(self.message.content)
         editor.submitted.connect(self._submit_edit)
         editor.cancelled.connect(self._cancel_edit)
+        editor.height_changed.connect(self.height_changed)
         self._editor = editor
         self.text.setVisible(False)
         self._bubble_layout.addWidget(editor)
-        editor.setFocus()
-        editor.moveCursor(editor.textCursor().MoveOperation.End)
+        editor.focus()
         self.height_changed.emit()
 
-    def _submit_edit(self) -> None:
-        if self._editor is None:
-            return
-        text = self._editor.toPlainText()
+    def _submit_edit(self, text: str) -> None:
         self._cancel_edit()
-        if text.strip() and text != self.message.content:
+        if text != self.message.content:  # the same text again: nothing to branch
             self.edit_submitted.emit(self.message.id, text)
 
     def _cancel_edit(self) -> None:
@@ -387,6 +365,8 @@ class MessageItem(QFrame):
             lines = self.message.content.split("\n")[:200]
             natural = max((metrics.horizontalAdvance(line) for line in lines), default=0)
             bubble = max(80, min(limit, natural + 28 + 12))
+            if self._editor is not None:
+                bubble = limit  # room to edit, as wide as a question may be
             # A fixed width: the layout would otherwise give the bubble its size hint.
             self._bubble.setFixedWidth(bubble)
             self.text.set_text_width(bubble - 28)

@@ -204,24 +204,50 @@ async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui
 
 
 @in_loop
-async def test_edit_and_resend_keeps_the_original_question(gui: Gui) -> None:
+async def test_a_question_is_edited_in_place_with_cancel_and_send(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="About cats."), Reply(text="title"), Reply(text="About dogs."))
     await gui.ask("Tell me about cats")
     await gui.until(gui.answered)
     await gui.until_titled()
     question = last_item(gui, Role.USER)
-    question.start_editing()
+    narrow = question._bubble.width()
+    question._action.click()  # the pencil under the question
     editor = question._editor
     assert editor is not None
-    editor.selectAll()
-    gui.qtbot.keyClicks(editor, "Tell me about dogs")
-    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert editor.field.hasFocus()
+    await gui.settle(0.05)
+    assert question._bubble.width() > narrow  # room to edit a short question
+    first_height = editor.field.height()
+    for line in ("and dogs", "and birds", "and fish"):
+        gui.qtbot.keyClick(editor.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+        gui.qtbot.keyClicks(editor.field, line)
+        await gui.settle(0.05)
+        # The buttons stay under the text, inside the bubble, as the text grows.
+        assert editor.send_button.geometry().top() > editor.field.geometry().bottom()
+        assert editor.geometry().bottom() < question._bubble.height()
+    assert editor.field.height() > first_height
+
+    editor.cancel_button.click()
+    assert question._editor is None
+    assert question.text.isVisible()
+    assert question.message.content == "Tell me about cats"
+    assert len(gui.server.chat_requests) == 2  # nothing sent
+
+    question._action.click()
+    editor = question._editor
+    assert editor is not None
+    editor.field.selectAll()
+    gui.qtbot.keyClick(editor.field, Qt.Key.Key_Delete)
+    assert not editor.send_button.isEnabled()  # an empty question cannot be sent
+    gui.qtbot.keyClicks(editor.field, "Tell me about dogs")
+    assert editor.send_button.isEnabled()
+    gui.qtbot.keyClick(editor.field, Qt.Key.Key_Return)  # as the Send button does
     await gui.until(lambda: "About dogs." in answer_text(gui))
     await gui.until(gui.answered)
     questions = [
         m.content for m in gui.store.messages(gui.pane.conversation_id) if m.role is Role.USER
     ]
-    assert questions == ["Tell me about cats", "Tell me about dogs"]
+    assert questions == ["Tell me about cats", "Tell me about dogs"]  # nothing overwritten
     assert last_item(gui, Role.USER)._branch_label.text() == "2 / 2"
 
 
@@ -233,7 +259,7 @@ async def test_up_in_an_empty_composer_edits_the_last_question(gui: Gui) -> None
     gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Up)
     question = last_item(gui, Role.USER)
     assert question._editor is not None
-    assert question._editor.toPlainText() == "Is it raining?"
+    assert question._editor.field.toPlainText() == "Is it raining?"
 
 
 @in_loop

@@ -1,0 +1,100 @@
+"""A question edited in place: its text, as tall as its lines, and Cancel / Send under it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout
+
+from app.ui.settings.form import button, button_row
+
+MIN_LINES = 2
+MAX_LINES = 12  # then it scrolls, as the message field does
+
+
+class _Field(QPlainTextEdit):
+    """Enter sends (Shift+Enter: a new line), Esc cancels."""
+
+    submitted = Signal()
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class QuestionEditor(QFrame):
+    """Signals: submitted(str) with the edited text (never empty), cancelled(), and
+    height_changed() when a line more or less changes its height."""
+
+    submitted = Signal(str)
+    cancelled = Signal()
+    height_changed = Signal()
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.setObjectName("questionEditor")
+        self.field = _Field()
+        self.field.setObjectName("questionEditorField")
+        self.field.setAccessibleName("Edit your message")
+        self.field.setTabChangesFocus(True)
+        self.field.setPlainText(text)
+        self.cancel_button = button("Cancel", "subtle")
+        self.cancel_button.setAccessibleName("Cancel editing")
+        self.send_button = button("Send", "primary")
+        self.send_button.setAccessibleName("Send the edited message")
+        self.send_button.setToolTip("Send as a new branch; the original stays (Enter)")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.field)
+        layout.addLayout(button_row(self.cancel_button, self.send_button))
+
+        self.field.submitted.connect(self.submit)
+        self.field.cancelled.connect(self.cancelled)
+        self.cancel_button.clicked.connect(self.cancelled)
+        self.send_button.clicked.connect(self.submit)
+        self.field.textChanged.connect(self._on_text_changed)
+        self.field.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._on_text_changed()
+        self._fit()
+
+    def focus(self) -> None:
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.field.moveCursor(self.field.textCursor().MoveOperation.End)
+
+    def submit(self) -> None:
+        text = self.field.toPlainText()
+        if text.strip():
+            self.submitted.emit(text)
+
+    def _on_text_changed(self) -> None:
+        self.send_button.setEnabled(bool(self.field.toPlainText().strip()))
+
+    def _fit(self) -> None:
+        # The plain text layout measures its document in lines (wrapped ones included).
+        lines = max(MIN_LINES, min(MAX_LINES, int(self.field.document().size().height())))
+        margins = self.field.contentsMargins()
+        height = (
+            lines * QFontMetrics(self.field.font()).lineSpacing()
+            + 2 * int(self.field.document().documentMargin())
+            + margins.top()
+            + margins.bottom()
+            + 4
+        )
+        if height != self.field.height():
+            self.field.setFixedHeight(height)
+            # The transcript measures at once: neither this layout nor the bubble's may
+            # answer from their caches of the old height (the buttons overlapped the text).
+            layout = self.layout()
+            if layout is not None:
+                layout.invalidate()
+            self.updateGeometry()
+            self.height_changed.emit()
