@@ -158,8 +158,10 @@ class ChatController(QObject):
             return
         if not partial.content or not self._client_ready():
             return
-        self._store.set_current_leaf(conversation_id, partial.id)
-        self._start_answer(conversation_id, partial.parent_id, continue_from=partial.content)
+        # As regenerate: the new answer takes the partial one's place on screen.
+        self._store.set_current_leaf(conversation_id, partial.parent_id)
+        self.branch_changed.emit(conversation_id)
+        self._start_answer(conversation_id, partial.parent_id, continue_from=partial)
 
     def stop(self, conversation_id: str) -> bool:
         """Stop the answer being written; what arrived is kept as interrupted."""
@@ -193,13 +195,13 @@ class ChatController(QObject):
         return True
 
     def _start_answer(
-        self, conversation_id: str, parent_id: str, *, continue_from: str | None = None
+        self, conversation_id: str, parent_id: str, *, continue_from: Message | None = None
     ) -> None:
         from app.answering.request import build_request  # see send()
 
         conversation = self._store.get_conversation(conversation_id)
-        # Continuing answers from the partial answer (the current leaf) onwards.
-        leaf = parent_id if continue_from is None else conversation.current_leaf_id
+        # A continuation is asked with the partial answer as the last message.
+        leaf = parent_id if continue_from is None else continue_from.id
         path = self._store.tree(conversation_id).path_to(leaf)
         request = build_request(
             path,
@@ -210,7 +212,12 @@ class ChatController(QObject):
         )
         self.answer_pending.emit(conversation_id, parent_id)
         self._runner.start(
-            self._answer(conversation_id, parent_id, request, continue_from),
+            self._answer(
+                conversation_id,
+                parent_id,
+                request,
+                None if continue_from is None else continue_from.content,
+            ),
             name=_answer_task(conversation_id),
         )
 

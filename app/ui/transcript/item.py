@@ -215,6 +215,13 @@ class MessageItem(QFrame):
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
             self.text.setPlainText(self.message.content)
+        elif self.message.status is MessageStatus.STREAMING and self.message.content:
+            # Still being written and already begun (a continuation starts from the
+            # partial text): the text so far is streamed text, so what arrives next
+            # carries on its last paragraph instead of starting a new one.
+            self.document.set_markdown("")
+            self.document.append(self.message.content)
+            self.document.flush()
         else:
             self.document.set_markdown(self.message.content)
 

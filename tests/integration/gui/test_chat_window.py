@@ -296,6 +296,16 @@ async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
         "prefix": True,
     }
     assert gui.store.current_path(gui.pane.conversation_id)[-1].content == "one two three four."
+    # On screen: the continued answer in place of the partial one (its other version),
+    # the text carried on in the same paragraph.
+    shown = [
+        item
+        for item in map(gui.pane.transcript.item, gui.pane.transcript.message_ids)
+        if item is not None and item.message.role is Role.ASSISTANT
+    ]
+    assert len(shown) == 1
+    assert shown[0].text.toPlainText() == "one two three four."
+    assert shown[0]._branch_label.text() == "2 / 2"
 
 
 @in_loop
