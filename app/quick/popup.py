@@ -196,7 +196,12 @@ class QuickWindow(QWidget):
 
     def _build_footer(self) -> QHBoxLayout:
         bottom = QHBoxLayout()
-        self.hint = QLabel("Enter ask · Esc stop, then hide · Ctrl+Enter open in Maestrale")
+        # Short enough for the row beside the buttons (their tooltips give their keys).
+        self.hint = QLabel("Enter ask · Esc stop, then hide")
+        self.hint.setToolTip(
+            "Enter asks · Esc stops the answer, then hides the window · "
+            "Ctrl+Enter opens the exchange in Maestrale · Ctrl+Shift+C copies the answer"
+        )
         self.hint.setObjectName("quickHint")
         # The hint may be cut short: it must not set the window's minimum width.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
