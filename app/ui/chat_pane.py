@@ -247,6 +247,8 @@ class ChatPane(QWidget):
     # -- actions ------------------------------------------------------------------------
 
     def _on_send(self, text: str) -> None:
+        # Wherever the reader was, the question sent shows and its answer is followed.
+        self.transcript.scroll_to_end()
         defaults = self._new_chat_defaults()
         if self._draft_model:
             defaults = NewChat(self._draft_model, defaults.system_prompt, defaults.params)

@@ -529,6 +529,8 @@ class TranscriptView(QScrollArea):
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:
             self.verticalScrollBar().setValue(maximum)
+        else:
+            self._show_jump()
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
@@ -543,7 +545,14 @@ class TranscriptView(QScrollArea):
             self.following_changed.emit(follow)
             if not follow:
                 self._frames.reader_left_end()
-        self._jump.setVisible(not follow and bool(self._entries))
+        self._show_jump()
+
+    def _show_jump(self) -> None:
+        """ "Jump to latest" while the end is out of sight (not for a conversation that
+        fits in the view, even when it was opened at a found message)."""
+        bar = self.verticalScrollBar()
+        away = bar.value() < bar.maximum() - FOLLOW_SLACK
+        self._jump.setVisible(not self._follow and bool(self._entries) and away)
         self._place_jump()
 
     @property

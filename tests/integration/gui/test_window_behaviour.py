@@ -195,6 +195,18 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
     assert item is not None
     assert len(item.text.extraSelections()) == 2  # "Lyon" and "train" highlighted
     assert not gui.pane.transcript.following
+    assert gui.pane.transcript._jump.isVisible()  # the end is far below
+
+    # A conversation that fits in the view has no "latest" to jump to.
+    short = gui.store.create_conversation(title="Short", model="mistral-large-2411")
+    question = gui.store.add_message(
+        short.id, role=Role.USER, content="Lyon train?", parent_id=None
+    )
+    gui.store.add_message(short.id, role=Role.ASSISTANT, content="Noon.", parent_id=question.id)
+    gui.window._on_search_result(short.id, question.id, "Lyon train")
+    await gui.settle(0.1)
+    assert gui.pane.conversation_id == short.id
+    assert not gui.pane.transcript._jump.isVisible()
 
 
 @in_loop
@@ -216,6 +228,18 @@ async def test_view_follows_the_answer_unless_the_user_scrolled_up(gui: Gui) -> 
     await gui.settle(0.2)
     assert bar.value() >= bar.maximum() - 48
     await gui.until(gui.answered)
+
+    # A question sent while reading further up: it shows, and its answer is followed.
+    bar.setValue(0)
+    await gui.settle(0.1)
+    assert not transcript.following
+    gui.server.enqueue(Reply(text="Short answer."))
+    await gui.ask("One more")
+    assert transcript.following
+    await gui.until(gui.answered)
+    await gui.settle(0.1)
+    assert bar.value() == bar.maximum()
+    assert not transcript._jump.isVisible()
 
 
 @in_loop
