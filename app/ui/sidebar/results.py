@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import SearchHit
-from app.store.search import ELLIPSIS
+from app.store.search import ELLIPSIS, MATCH_START
 from app.ui.sidebar.delegate import PADDING_X, RADIUS, blend, muted
 from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
 
@@ -164,6 +164,22 @@ def paint_marked(
             x += width
 
 
+def lead_in(marked: str, metrics: QFontMetrics, width: int) -> str:
+    """``marked`` with the words before its first match cut to ``width`` pixels or less
+    (an ellipsis in their place), so the match shows in a narrow sidebar's two lines.
+
+    Snippets keep a sentence's worth of context before the match: in the sidebar that
+    could push the match past the last line, where it was cut off.
+    """
+    before, found, after = marked.partition(MATCH_START)
+    if not found or metrics.horizontalAdvance(before) <= width:
+        return marked
+    words = before.removeprefix(ELLIPSIS).split(" ")
+    while words and metrics.horizontalAdvance(ELLIPSIS + " ".join(words)) > width:
+        words.pop(0)
+    return ELLIPSIS + " ".join(words) + found + after
+
+
 class SearchResultDelegate(QStyledItemDelegate):
     """Two parts per hit: the title line, then up to two lines of snippet."""
 
@@ -213,7 +229,8 @@ class SearchResultDelegate(QStyledItemDelegate):
             paint_marked(
                 painter,
                 area,
-                snippet,
+                # The match on the first line, after at most half a line of context.
+                lead_in(snippet, QFontMetrics(font), area.width() // 2),
                 fonts=(font, bold),
                 colors=(muted(palette), text),
                 lines=SNIPPET_LINES,

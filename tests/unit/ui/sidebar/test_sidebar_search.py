@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
 from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open_reader
 from app.ui.sidebar import SearchWorker, Sidebar
 from app.ui.sidebar import search as search_module
-from app.ui.sidebar.results import SearchRole, paint_marked
+from app.ui.sidebar.results import SearchRole, lead_in, paint_marked
 from app.ui.sidebar.search import plain_snippet, snippet_html
 from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
 
@@ -314,3 +314,26 @@ def test_marked_text_wraps_inside_its_area(qapp: object) -> None:
     assert all(area.adjusted(-1, -1, 1, 4).contains(x, y) for x, y in inked)
     # Both lines are used.
     assert min(y for _, y in inked) < area.top() + 14 < max(y for _, y in inked)
+
+
+def test_the_first_match_shows_after_at_most_the_width_given_to_its_lead_in(
+    qapp: object,
+) -> None:
+    font = QFont()
+    font.setPixelSize(14)
+    metrics = QFontMetrics(font)
+    context = " ".join(f"word{n}" for n in range(30, 40))
+    marked = f"…{context} {MATCH_START}word40{MATCH_END} word41 word42"
+
+    cut = lead_in(marked, metrics, 100)
+
+    before, _, after = cut.partition(MATCH_START)
+    assert metrics.horizontalAdvance(before) <= 100
+    assert before.startswith("…")
+    assert not before.startswith("……")
+    assert before.endswith("word39 ")  # the word next to the match is kept
+    assert "word30" not in before  # the farthest: dropped
+    assert after == f"word40{MATCH_END} word41 word42"
+    # Short context, or no match at all: unchanged.
+    assert lead_in(f"a {MATCH_START}b{MATCH_END}", metrics, 100) == f"a {MATCH_START}b{MATCH_END}"
+    assert lead_in(context, metrics, 10) == context
