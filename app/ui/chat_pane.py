@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QEnterEvent
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QEnterEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QSizePolicy,
     QStackedLayout,
     QToolButton,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.view import TranscriptView
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
+NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
 
 
 def branches_of(
@@ -45,11 +47,45 @@ def branches_of(
 
 
 class _TitleLabel(QLabel):
-    """The conversation's title: selectable with the mouse.
+    """The conversation's title: selectable with the mouse, shortened with "…" (the
+    whole title in its tooltip) when the header is narrow, the first to give way.
 
     Made selectable when the mouse first comes over it: a selectable label loads Qt's
     whole text machinery, which the window does not need for its first paint.
     """
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._title = ""
+        # Not its text's width: a long title must not push the model picker out.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(48)
+        self.set_title(title)
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        self._elide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self._title) + 4, super().sizeHint().height()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(
+            self._title, Qt.TextElideMode.ElideRight, max(0, self.width() - 4)
+        )
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._title if shown != self._title else "")
 
     def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt override
         if not self.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse:
@@ -120,6 +156,18 @@ class ChatPane(QWidget):
         header.addWidget(self.picker)
         header.addWidget(self.params_button)
         return header
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # A window beside another on a laptop screen: the header keeps the model
+        # picker and its Switch button readable, the title giving way first.
+        style = (
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if event.size().width() < NARROW_WIDTH
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        if self.params_button.toolButtonStyle() != style:
+            self.params_button.setToolButtonStyle(style)
 
     def _build_conversation(self, math: MathImages, dark: bool, header: QHBoxLayout) -> None:
         controller = self._controller
@@ -241,7 +289,7 @@ class ChatPane(QWidget):
         self.composer.switch_draft(conversation_id or "")
 
     def _set_title(self, title: str) -> None:
-        self.title.setText(title)
+        self.title.set_title(title)
         self.title_changed.emit(title)
 
     # -- actions ------------------------------------------------------------------------

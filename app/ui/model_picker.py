@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from app.chat.catalog import ModelCatalog
 
@@ -28,9 +28,13 @@ class ModelPicker(QWidget):
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        # Room for a model's whole name, but narrower in a narrow window, where the
+        # Switch button next to it keeps its full text.
+        self.combo.setMinimumWidth(120)
         self.combo.activated.connect(self._on_activated)
         self.switch = QPushButton()
         self.switch.setObjectName("switchModel")
+        self.switch.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.switch.setCursor(Qt.CursorShape.PointingHandCursor)
         self.switch.clicked.connect(self._on_switch)
         self.switch.hide()

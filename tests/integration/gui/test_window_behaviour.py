@@ -148,6 +148,32 @@ async def test_deprecated_model_is_marked_and_switched_in_one_click(gui: Gui) ->
 
 
 @in_loop
+async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
+    # Half a laptop screen: the title gives way ("…", whole in its tooltip), Parameters
+    # keeps its icon, and the model picker's Switch button is never cut.
+    await gui.application.refresh_models()
+    long_title = "Planning the spring trip to Lyon and Avignon by train"
+    conversation = gui.store.create_conversation(title=long_title, model="mistral-large-2411")
+    gui.window.open_conversation(conversation.id)
+    title, picker, params = gui.pane.title, gui.pane.picker, gui.pane.params_button
+    assert picker.switch.isVisible()
+
+    gui.window.resize(1400, 800)
+    await gui.settle(0.1)
+    assert title.text() == long_title
+    assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+
+    gui.window.resize(683, 700)
+    await gui.settle(0.1)
+    assert gui.window.width() <= 700  # the window's minimum allows it
+    assert title.text().endswith("…")
+    assert title.toolTip() == long_title
+    assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert picker.switch.width() >= picker.switch.sizeHint().width()
+    assert params.geometry().right() <= gui.pane.width()
+
+
+@in_loop
 async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     conversation = gui.store.create_conversation(title="Long", model="mistral-large-2411")
     parent = None
