@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
@@ -122,6 +122,13 @@ class MainWindow(QMainWindow):
     def _quit(self) -> None:
         self._quitting = True
         self.close()
+
+    def toast_bottom(self) -> int:
+        """Where notices end (see app.ui.toast.ToastHost): above the message field."""
+        composer = self.pane.composer
+        if not composer.isVisible():
+            return self.height() - 16
+        return composer.mapTo(self, QPoint(0, 0)).y() - 8
 
     def toggle_sidebar(self) -> None:
         self.sidebar.setVisible(not self.sidebar.isVisible())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QEnterEvent, QKeyEvent
@@ -17,6 +18,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_MS = 8000
 MARGIN = 16  # from the parent's bottom and sides
+
+
+@runtime_checkable
+class ToastHost(Protocol):
+    """A parent that says where its notices end (the main window: above the message
+    field, which a notice at the window's bottom would cover)."""
+
+    def toast_bottom(self) -> int: ...
 
 
 class Toast(QFrame):
@@ -146,9 +155,10 @@ class Toast(QFrame):
         width = min(max(self.sizeHint().width(), 240), max(120, parent.width() - 2 * MARGIN))
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
         height = max(height, self.sizeHint().height())
-        self.setGeometry(
-            (parent.width() - width) // 2, parent.height() - height - MARGIN, width, height
-        )
+        bottom = parent.height() - MARGIN
+        if isinstance(parent, ToastHost):
+            bottom = min(bottom, parent.toast_bottom())
+        self.setGeometry((parent.width() - width) // 2, bottom - height, width, height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:

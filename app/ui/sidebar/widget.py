@@ -335,7 +335,8 @@ class Sidebar(QWidget):
         conversation = self._store.get_conversation(conversation_id)
         menu = QMenu(self)
         menu.setAccessibleName(f"Actions for {conversation.title}")
-        menu.addAction("Rename", lambda: self.rename_conversation(conversation_id))
+        rename = menu.addAction("Rename", lambda: self.rename_conversation(conversation_id))
+        rename.setShortcut(QKeySequence(Qt.Key.Key_F2))  # shown; the window's F2 does it
         menu.addAction(
             "Unpin" if conversation.pinned else "Pin",
             lambda: self.toggle_pin(conversation_id),

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from app.domain.messages import MessageStatus, Role
+from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import answer_text
@@ -82,6 +83,15 @@ async def test_f2_renames_the_open_conversation_wherever_the_focus_is(gui: Gui) 
     await gui.until(lambda: _rename_editor(gui) is None)
     assert gui.store.get_conversation(first.id).title == "Onion soup"
     assert edit.toPlainText() == ""
+
+    # Notices float above the message field, not over it.
+    gui.window.sidebar.delete_conversation(second.id)
+    toasts = gui.window.findChildren(Toast)
+    assert len(toasts) == 1
+    composer_top = gui.pane.composer.mapTo(gui.window, QPoint(0, 0)).y()
+    assert toasts[0].geometry().bottom() < composer_top
+    toasts[0].action_button.click()  # Undo
+    assert gui.window.sidebar.model.index_of(second.id).isValid()
 
     # In the list, F2 renames the selected row, open or not.
     view = gui.window.sidebar.list_view

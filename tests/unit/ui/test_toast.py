@@ -98,3 +98,22 @@ def test_escape_dismisses_it(window: QWidget, qtbot: QtBot) -> None:
     toast = Toast.show_message(window, "Deleted", "Undo", lambda: None)
     qtbot.keyClick(toast, Qt.Key.Key_Escape)
     assert not toast.is_open
+
+
+class _Host(QWidget):
+    """A window that keeps its bottom 100 pixels for a field notices must not cover."""
+
+    def toast_bottom(self) -> int:
+        return self.height() - 100
+
+
+def test_a_host_window_says_where_notices_end(qtbot: QtBot) -> None:
+    host = _Host()
+    qtbot.addWidget(host)
+    host.resize(500, 400)
+    host.show()
+    qtbot.waitExposed(host)
+    toast = Toast.show_message(host, "Deleted “Trip”", "Undo")
+    assert toast.geometry().bottom() + 1 == 300
+    host.resize(600, 500)
+    qtbot.waitUntil(lambda: toast.geometry().bottom() + 1 == 400)
