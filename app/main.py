@@ -158,6 +158,7 @@ class Application:
         self.runner = TaskRunner(on_error=self._on_task_error)
         self.theme = ThemeController(app, config.settings.theme, config.settings.font_size)
         self._closed: asyncio.Event | None = None
+        self._key_check: asyncio.Task[None] | None = None
         self._shut_down = False
 
     def build(self, store: ConversationStore) -> MainWindow:
@@ -194,10 +195,28 @@ class Application:
         self.theme.changed.connect(self._on_theme)
         self.window.closing.connect(self.quit)
         self._settings_dialog: SettingsDialog | None = None
-        if not self._has_key():
-            self.pane.show_first_run()
         self._desktop: QuickDesktop | None = None
         return self.window
+
+    def start_key_check(self) -> None:
+        """Once the window has painted: whether there is a key (see ``check_key``)."""
+        self._key_check = self.runner.start(self.check_key(), name="key-check")
+
+    async def check_key(self) -> None:
+        """With no key for the endpoint, the first-run panel takes the conversation's place.
+
+        Asked from a worker thread, after the first paint: the keyring library's first
+        use looks through every installed package for its backends (a fifth of a second
+        here), and the keychain itself may ask the user something (unlock, or create a
+        keyring); the window must show and answer meanwhile.
+        """
+        import asyncio
+
+        if not await asyncio.to_thread(self._has_key):
+            log.info("No API key for %s: the first-run panel shows", self._endpoint_url())
+            self.pane.show_first_run()
+            if self.window.isActiveWindow():
+                self.pane.focus_composer()  # the panel's key field
 
     def _make_first_run(self) -> FirstRunPanel:
         """The key and endpoint panel, built the first time it shows."""
@@ -328,6 +347,12 @@ class Application:
         warm_up_text_view(dark=dark)  # Qt's text classes: the GUI thread only
 
     async def refresh_models(self) -> None:
+        import asyncio
+
+        if self._key_check is not None and not self._key_check.done():
+            # Its thread is loading the keyring library: doing that again here, on the
+            # GUI thread, would freeze the window as long.
+            await asyncio.wait([self._key_check])
         try:
             client = self.clients.client()
         except Exception:  # noqa: BLE001 - no key yet: the catalog keeps its cache
@@ -596,6 +621,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    application.start_key_check()
     if start_quick is not None:
         # Started by `maestrale quick`: only the quick prompt shows.
         application.desktop.summon(start_quick or None, run=True)

@@ -225,6 +225,12 @@ class ChatPane(QWidget):
         self.composer.edit.setFocus()
 
     def focus_composer(self) -> None:
+        """The keyboard to the message field (Ctrl+L, and as the window opens); while
+        the first-run panel shows, to its key field: the panel stays, a message could
+        not be sent without a key anyway."""
+        if self._first_run is not None and self._pages.currentWidget() is self._first_run:
+            self._first_run.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         self.show_conversation_page()
 
     def zoom(self, step: int) -> None:

@@ -68,6 +68,7 @@ class FirstRunPanel(QWidget):
         self.self_hosted = button("Use a self-hosted server instead…", "link")
         self._build_column(card)
 
+        self.setFocusProxy(self.field)  # focusing the panel means: paste the key here
         self.field.textChanged.connect(self._on_typed)
         self.field.returnPressed.connect(self.on_submit_clicked)
         self.submit.clicked.connect(self.on_submit_clicked)

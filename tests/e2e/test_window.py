@@ -40,7 +40,7 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
         xdotool(x_display, "key", "ctrl+l", "End", "Return")
         # The generated title replaces the window title once the answer is complete.
         wait_for_window(x_display, "Lyon and its rivers — Maestrale", timeout=30)
-        xdotool(x_display, "key", "--window", window_id, "ctrl+q")
+        _quit_with_ctrl_q(x_display, window_id)
         assert window.wait(timeout=20) == 0
     finally:
         if window.poll() is None:
@@ -60,3 +60,42 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
     assert reply["content"] == answer.strip()
     assert reply["status"] == "complete"
     assert os.path.getsize(tmp_path / "window.log") >= 0
+
+
+def _quit_with_ctrl_q(x_display: str, window_id: str) -> None:
+    """Ctrl+Q as typed on the keyboard, to the active window. (``xdotool key --window``
+    sends events that the next window shown on the display also receives: it quit at
+    once.)"""
+    xdotool(x_display, "windowactivate", "--sync", window_id)
+    xdotool(x_display, "key", "ctrl+q")
+
+
+@pytest.mark.keychain
+def test_without_a_key_the_window_opens_on_the_first_run_panel(
+    x_display: str, fake_mistral: FakeMistral, tmp_path: Path, real_keychain: dict[str, str]
+) -> None:
+    # The keychain is asked after the first paint, from a worker thread, and finds
+    # nothing: the first-run panel shows (the window test checks the panel itself).
+    cli = make_cli(tmp_path, fake_mistral.base_url, key=None)
+    env = {**cli.env, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    log = (tmp_path / "window.log").open("w")
+    window = subprocess.Popen([installed_command()], env=env, stdout=log, stderr=log)
+    log_file = cli.log_dir / "log" / "maestrale.log"
+    try:
+        window_id = wait_for_window(x_display, "^Maestrale$")
+        deadline = time.monotonic() + 20
+        while not (
+            log_file.exists()
+            and "the first-run panel shows" in log_file.read_text(encoding="utf-8")
+        ):
+            assert time.monotonic() < deadline, "the key check did not report"
+            time.sleep(0.1)
+        _quit_with_ctrl_q(x_display, window_id)
+        assert window.wait(timeout=20) == 0
+    finally:
+        if window.poll() is None:
+            window.kill()
+            window.wait()
+        log.close()
+    assert fake_mistral.request_count == 0  # nothing was sent without a key

@@ -132,6 +132,8 @@ def gui(
     window.resize(1100, 760)
     window.show()
     qtbot.waitExposed(window)
+    # As run_window does once the window has painted: no key, the first-run panel.
+    qloop.run_until_complete(application.check_key())
     # The tray and quick prompt, built after the first paint by run_window (here without
     # registering global shortcuts).
     _ = application.desktop

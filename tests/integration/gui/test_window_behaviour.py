@@ -354,6 +354,11 @@ def no_key_environ(gui_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch)
 @in_loop
 async def test_without_a_key_the_first_run_panel_shows_and_nothing_is_lost(gui: Gui) -> None:
     assert gui.pane._pages.currentWidget() is gui.application.first_run
+    # As the window opens (run_window), and with Ctrl+L: the panel stays, its key
+    # field gets the keyboard.
+    gui.pane.focus_composer()
+    assert gui.pane._pages.currentWidget() is gui.application.first_run
+    assert gui.application.first_run.field.hasFocus()
     # Going back to the chat and sending anyway: the panel returns, the text stays.
     gui.pane.show_conversation_page()
     gui.pane.composer.edit.setPlainText("my precious question")
