@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fake_mistral import FakeMistral, Reply
-from tests.helpers.cli import installed_command, make_cli
+from tests.helpers.cli import Cli, installed_command, make_cli
 from tests.helpers.xvfb import wait_for_window, xdotool
 
 pytestmark = pytest.mark.e2e
+
+
+@contextlib.contextmanager
+def _window(
+    cli: Cli, x_display: str, log_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """The installed ``maestrale`` on the display; yields it and its window's id. It is
+    killed afterwards if the test did not make it quit."""
+    env = {**cli.env, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    with log_path.open("w") as log:
+        window = subprocess.Popen([installed_command()], env=env, stdout=log, stderr=log)
+        try:
+            yield window, wait_for_window(x_display, "^Maestrale$")
+        finally:
+            if window.poll() is None:
+                window.kill()
+                window.wait()
 
 
 def test_type_a_question_and_find_the_streamed_answer_in_the_export(
@@ -23,12 +42,7 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
     answer = "Lyon sits where the Rhône meets the Saône. " * 5
     fake_mistral.enqueue(Reply(text=answer.strip(), delay=0.02), Reply(text="Lyon and its rivers"))
     cli = make_cli(tmp_path, fake_mistral.base_url)
-    env = {**cli.env, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
-    env.pop("PYTHON_KEYRING_BACKEND", None)
-    log = (tmp_path / "window.log").open("w")
-    window = subprocess.Popen([installed_command()], env=env, stdout=log, stderr=log)
-    try:
-        window_id = wait_for_window(x_display, "^Maestrale$")
+    with _window(cli, x_display, tmp_path / "window.log") as (window, window_id):
         xdotool(x_display, "windowactivate", "--sync", window_id)
         time.sleep(0.3)
         xdotool(x_display, "type", "--delay", "15", "Where is Lyon?")
@@ -42,11 +56,6 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
         wait_for_window(x_display, "Lyon and its rivers — Maestrale", timeout=30)
         _quit_with_ctrl_q(x_display, window_id)
         assert window.wait(timeout=20) == 0
-    finally:
-        if window.poll() is None:
-            window.kill()
-            window.wait()
-        log.close()
     assert fake_mistral.chat_requests[0].body["messages"][-1] == {
         "role": "user",
         "content": "Where is Lyon?",
@@ -59,7 +68,6 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
     assert question["content"] == "Where is Lyon?"
     assert reply["content"] == answer.strip()
     assert reply["status"] == "complete"
-    assert os.path.getsize(tmp_path / "window.log") >= 0
 
 
 def _quit_with_ctrl_q(x_display: str, window_id: str) -> None:
@@ -77,13 +85,8 @@ def test_without_a_key_the_window_opens_on_the_first_run_panel(
     # The keychain is asked after the first paint, from a worker thread, and finds
     # nothing: the first-run panel shows (the window test checks the panel itself).
     cli = make_cli(tmp_path, fake_mistral.base_url, key=None)
-    env = {**cli.env, "DISPLAY": x_display, "QT_QPA_PLATFORM": "xcb"}
-    env.pop("PYTHON_KEYRING_BACKEND", None)
-    log = (tmp_path / "window.log").open("w")
-    window = subprocess.Popen([installed_command()], env=env, stdout=log, stderr=log)
     log_file = cli.log_dir / "log" / "maestrale.log"
-    try:
-        window_id = wait_for_window(x_display, "^Maestrale$")
+    with _window(cli, x_display, tmp_path / "window.log") as (window, window_id):
         deadline = time.monotonic() + 20
         while not (
             log_file.exists()
@@ -93,9 +96,4 @@ def test_without_a_key_the_window_opens_on_the_first_run_panel(
             time.sleep(0.1)
         _quit_with_ctrl_q(x_display, window_id)
         assert window.wait(timeout=20) == 0
-    finally:
-        if window.poll() is None:
-            window.kill()
-            window.wait()
-        log.close()
     assert fake_mistral.request_count == 0  # nothing was sent without a key
