@@ -152,13 +152,26 @@ class Toast(QFrame):
         parent = self.parentWidget()
         if parent is None:
             return
-        width = min(max(self.sizeHint().width(), 240), max(120, parent.width() - 2 * MARGIN))
+        width = min(max(self._natural_width(), 240), max(120, parent.width() - 2 * MARGIN))
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
         height = max(height, self.sizeHint().height())
         bottom = parent.height() - MARGIN
         if isinstance(parent, ToastHost):
             bottom = min(bottom, parent.toast_bottom())
         self.setGeometry((parent.width() - width) // 2, bottom - height, width, height)
+
+    def _natural_width(self) -> int:
+        """The width showing the text on one line (a word-wrapped label's size hint
+        would wrap even a short notice)."""
+        margins = self.contentsMargins()
+        inner = self.layout()
+        width = self._label.fontMetrics().horizontalAdvance(self.text) + 8
+        if inner is not None:
+            layout_margins = inner.contentsMargins()
+            width += layout_margins.left() + layout_margins.right()
+            if self._button is not None:
+                width += inner.spacing() + self._button.sizeHint().width()
+        return width + margins.left() + margins.right()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:

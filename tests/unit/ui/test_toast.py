@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.toast import MARGIN, Toast
@@ -117,3 +117,22 @@ def test_a_host_window_says_where_notices_end(qtbot: QtBot) -> None:
     assert toast.geometry().bottom() + 1 == 300
     host.resize(600, 500)
     qtbot.waitUntil(lambda: toast.geometry().bottom() + 1 == 400)
+
+
+def test_a_short_notice_keeps_to_one_line_and_a_long_one_wraps(
+    window: QWidget, qtbot: QtBot
+) -> None:
+    window.resize(900, 400)
+    toast = Toast.show_message(window, "Deleted “Echo: Question”", "Undo")
+    label = toast.findChild(QLabel)
+    assert label is not None
+    one_line = label.fontMetrics().horizontalAdvance(label.text())
+    qtbot.waitUntil(lambda: label.width() >= one_line)  # one line: there is room for it
+
+    long_text = "The model list could not be refreshed: " + "the server did not answer. " * 6
+    toast = Toast.show_message(window, long_text)
+    assert toast.width() <= window.width() - 2 * MARGIN
+    label = toast.findChild(QLabel)
+    assert label is not None
+    line = label.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: label.height() >= 2 * line)  # wrapped, not cut
