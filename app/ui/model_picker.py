@@ -64,8 +64,10 @@ class ModelPicker(QWidget):
         self.combo.blockSignals(True)
         self.combo.clear()
         names = [card.id for card in self._catalog.chat_models()]
-        if self._current and self._catalog.card(self._current) is None:
-            names.insert(0, self._current)  # unknown to the catalog: still shown
+        if self._current and self._current not in names:
+            # Unknown to the catalog, or one of its aliases ("mistral-large-latest"):
+            # shown as the conversation names it, not as an empty choice.
+            names.insert(0, self._current)
         for name in names:
             self.combo.addItem(self._label(name))
             self.combo.setItemData(self.combo.count() - 1, name, ROLE_MODEL)

@@ -158,6 +158,18 @@ async def test_deprecated_model_is_marked_and_switched_in_one_click(gui: Gui) ->
 
 
 @in_loop
+async def test_a_conversation_on_a_model_alias_shows_that_alias(gui: Gui) -> None:
+    # Histories from other apps, or from before a model's dated name, say "…-latest".
+    await gui.application.refresh_models()
+    conversation = gui.store.create_conversation(title="Old", model="mistral-large-latest")
+    gui.window.open_conversation(conversation.id)
+    picker = gui.pane.picker
+    assert picker.model == "mistral-large-latest"
+    assert picker.combo.currentText().startswith("mistral-large-latest")
+    assert picker.combo.currentIndex() >= 0
+
+
+@in_loop
 async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     # Half a laptop screen: the title gives way ("…", whole in its tooltip), Parameters
     # keeps its icon, and the model picker's Switch button is never cut.
