@@ -23,7 +23,7 @@ from app.domain.messages import MessageOutline, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.ui.composer import Composer
-from app.ui.find_bar import FindBar
+from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
 from app.ui.model_picker import ModelPicker
 from app.ui.transcript.binding import TranscriptBinding
@@ -361,8 +361,10 @@ class ChatPane(QWidget):
     def open_find(self) -> None:
         self.find_bar.open_bar()
 
-    def _on_find(self, text: str, backward: bool) -> None:
-        self.find_bar.set_result(self.transcript.find_text(text, backward=backward))
+    def _on_find(self, text: str, step: int) -> None:
+        self.find_bar.set_result(
+            self.transcript.find_text(text, backward=step == PREVIOUS, stay=step == REFINE)
+        )
 
     def _on_model_chosen(self, model: str) -> None:
         if self.conversation_id is None:

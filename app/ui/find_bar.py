@@ -6,11 +6,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+NEXT, PREVIOUS, REFINE = 1, -1, 0
+"""Where find_requested looks: the next or previous message holding the text, or (as
+the text is typed) the current one while it still holds it."""
+
 
 class FindBar(QWidget):
-    """Signals: find_requested(str, bool backward), closed()."""
+    """Signals: find_requested(str, int step: NEXT, PREVIOUS or REFINE), closed()."""
 
-    find_requested = Signal(str, bool)
+    find_requested = Signal(str, int)
     closed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -19,18 +23,18 @@ class FindBar(QWidget):
         self.field = QLineEdit()
         self.field.setPlaceholderText("Find in conversation")
         self.field.setAccessibleName("Find in conversation")
-        self.field.returnPressed.connect(lambda: self.find_requested.emit(self.field.text(), False))
-        self.field.textChanged.connect(lambda text: self.find_requested.emit(text, False))
+        self.field.returnPressed.connect(lambda: self.find_requested.emit(self.field.text(), NEXT))
+        self.field.textChanged.connect(lambda text: self.find_requested.emit(text, REFINE))
         self.status = QLabel()
         self.status.setObjectName("findStatus")
         previous = QToolButton()
         previous.setText("↑")
         previous.setAccessibleName("Previous match")
-        previous.clicked.connect(lambda: self.find_requested.emit(self.field.text(), True))
+        previous.clicked.connect(lambda: self.find_requested.emit(self.field.text(), PREVIOUS))
         following = QToolButton()
         following.setText("↓")
         following.setAccessibleName("Next match")
-        following.clicked.connect(lambda: self.find_requested.emit(self.field.text(), False))
+        following.clicked.connect(lambda: self.find_requested.emit(self.field.text(), NEXT))
         close = QToolButton()
         close.setText("✕")
         close.setAccessibleName("Close find")
@@ -53,8 +57,18 @@ class FindBar(QWidget):
         self.hide()
         self.closed.emit()
 
-    def set_result(self, found: bool) -> None:
-        self.status.setText("" if found or not self.field.text() else "No match")
+    def set_result(self, found: tuple[int, int]) -> None:
+        """Which message holding the text is shown, of how many: (2, 5) reads "2 of 5"."""
+        position, total = found
+        if not self.field.text():
+            self.status.setText("")
+        elif not total:
+            self.status.setText("No match")
+        else:
+            self.status.setText(f"{position} of {total}")
+        self.status.setAccessibleName(
+            f"Message {position} of {total} with the text" if total else self.status.text()
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Escape:
@@ -63,6 +77,6 @@ class FindBar(QWidget):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
-            self.find_requested.emit(self.field.text(), True)
+            self.find_requested.emit(self.field.text(), PREVIOUS)
             return
         super().keyPressEvent(event)

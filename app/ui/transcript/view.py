@@ -619,10 +619,24 @@ class TranscriptView(QScrollArea):
         item.text.setExtraSelections(selections)
         return len(selections)
 
-    def find_text(self, query: str, *, backward: bool = False) -> bool:
-        """Ctrl+F: move to the next (or previous) occurrence, rendering as needed."""
+    def find_text(
+        self, query: str, *, backward: bool = False, stay: bool = False
+    ) -> tuple[int, int]:
+        """Ctrl+F: move to the next (or previous) message holding ``query``, rendering as
+        needed; with ``stay`` (the query is being typed) keep to the message found last
+        while it still holds it. Returns which of them it is and how many there are:
+        (2, 5), (0, 0)."""
         if not query or not self._entries:
-            return False
+            return 0, 0
+        lowered = query.lower()
+        self._ensure_loaded(self._entries)  # finding reads every text, once
+        holding = [
+            index
+            for index, entry in enumerate(self._entries)
+            if entry.message is not None and lowered in entry.message.content.lower()
+        ]
+        if not holding:
+            return 0, 0
         order = list(range(len(self._entries)))
         current = self._current_index()
         order = (
@@ -630,15 +644,14 @@ class TranscriptView(QScrollArea):
             if not backward
             else (order[:current][::-1] + order[current:][::-1])
         )
-        lowered = query.lower()
-        self._ensure_loaded(self._entries)  # finding reads every text, once
-        for index in order:
-            entry = self._entries[index]
-            if entry.message is not None and lowered in entry.message.content.lower():
-                self._found = index
-                self._reveal(entry.id, query)
-                return True
-        return False
+        found = set(holding)
+        if stay and self._found in found:
+            chosen = self._found
+        else:
+            chosen = next(index for index in order if index in found)
+        self._found = chosen
+        self._reveal(self._entries[chosen].id, query)
+        return holding.index(chosen) + 1, len(holding)
 
     def _current_index(self) -> int:
         if self._found is not None and self._found < len(self._entries):

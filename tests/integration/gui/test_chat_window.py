@@ -134,7 +134,7 @@ async def test_finding_text_skipped_in_a_flood_renders_it(gui: Gui) -> None:
     await gui.until(lambda: not transcript.rendering, timeout=30)
     transcript._frames.timer.stop()  # as if the gaps had not been reached yet
     assert transcript.filling_gaps
-    assert transcript.find_text("flood5000")
+    assert transcript.find_text("flood5000") == (1, 1)  # the answer, the one message with it
     assert not transcript.filling_gaps
     item = last_item(gui, Role.ASSISTANT)
     assert item.text.extraSelections()  # the match is highlighted

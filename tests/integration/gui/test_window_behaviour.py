@@ -201,7 +201,7 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     parent = None
     for index in range(40):
         role = Role.USER if index % 2 == 0 else Role.ASSISTANT
-        content = f"message {index} " + ("needle here" if index == 3 else "hay " * 60)
+        content = f"message {index} " + ("needle here" if index in (3, 7) else "hay " * 60)
         parent = gui.store.add_message(
             conversation.id, role=role, content=content, parent_id=parent
         ).id
@@ -220,6 +220,13 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     assert item.text.extraSelections()
     bar = gui.pane.transcript.verticalScrollBar()
     assert bar.value() < bar.maximum()  # scrolled up to the match
+    assert gui.pane.find_bar.status.text() == "1 of 2"  # two messages hold it
+    gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Return)  # the next one
+    await gui.settle(0.05)
+    assert gui.pane.find_bar.status.text() == "2 of 2"
+    gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Return)  # round to the first
+    await gui.settle(0.05)
+    assert gui.pane.find_bar.status.text() == "1 of 2"
     gui.qtbot.keyClicks(gui.pane.find_bar.field, "zzz")
     await gui.settle(0.05)
     assert gui.pane.find_bar.status.text() == "No match"
