@@ -319,6 +319,8 @@ class MessageItem(QFrame):
             self._status.setVisible(True)
         busy = self.streaming
         self._copy.setEnabled(not busy)
+        # An answer that failed before any text has nothing to copy (Retry is beside it).
+        self._copy.setVisible(bool(message.content) or busy or message.role is Role.USER)
         self._action.setEnabled(not busy)
 
     # -- actions ------------------------------------------------------------------------

@@ -280,6 +280,18 @@ async def test_a_failed_answer_shows_why_and_retry_works(gui: Gui) -> None:
 
 
 @in_loop
+async def test_an_answer_that_failed_before_any_text_offers_retry_not_copy(gui: Gui) -> None:
+    gui.server.enqueue(Reply(status=400))  # refused: not retried
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    assert failed._status.isVisible()
+    assert failed._retry.isVisible()
+    assert not failed._copy.isVisible()  # nothing to copy
+    assert last_item(gui, Role.USER)._copy.isVisible()
+
+
+@in_loop
 async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="one two three four", cut_after=2))
     await gui.ask("Count")
