@@ -65,10 +65,12 @@ def _short(title: str) -> str:
 
 
 def _documents() -> Path:
+    """Where the first export is proposed: the documents folder, or the home folder
+    where there is none (the file dialog would otherwise open in the working folder)."""
     from PySide6.QtCore import QStandardPaths
 
-    location = QStandardPaths.StandardLocation.DocumentsLocation
-    return Path(QStandardPaths.writableLocation(location) or Path.home())
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(location) if location and Path(location).is_dir() else Path.home()
 
 
 class SearchField(QLineEdit):

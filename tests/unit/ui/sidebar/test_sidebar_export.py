@@ -190,3 +190,28 @@ def test_write_atomically_replaces_the_file(tmp_path: Path) -> None:
 )
 def test_suggested_file_names_are_safe(title: str, expected: str) -> None:
     assert suggested_file_name(title, ExportFormat.MARKDOWN) == expected
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder of its own, without user-dirs.dirs: documents are ~/Documents."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path
+
+
+def test_the_first_export_is_proposed_in_documents_or_else_in_home(
+    qtbot: QtBot, store: ConversationStore, conversation_id: str, home: Path, errors: list[str]
+) -> None:
+    # Without a documents folder the dialog opened in the working folder.
+    dialog = FakeDialog("")  # cancelled: the folder stays the proposed one
+    sidebar = _sidebar(qtbot, store, dialog, errors)
+    try:
+        sidebar.export_conversation(conversation_id, ExportFormat.MARKDOWN)
+        (home / "Documents").mkdir()
+        sidebar.export_conversation(conversation_id, ExportFormat.JSON)
+    finally:
+        sidebar.shutdown()
+    first, second = (Path(suggested).parent for _, suggested, _ in dialog.asked)
+    assert first == home
+    assert second == home / "Documents"
