@@ -266,6 +266,16 @@ class QuickWindow(QWidget):
         self.notice.hide()
         self.copy_button.setEnabled(False)
         self.continue_button.setEnabled(False)
+        # Back to the height of a fresh prompt. Hidden, the window's layouts do not
+        # update the sizes the answer gave them: forget those and measure again.
+        widget: QWidget | None = self.transcript.parentWidget()
+        while widget is not None:
+            layout = widget.layout()
+            if layout is not None:
+                layout.invalidate()
+            widget.updateGeometry()
+            widget = None if widget is self else widget.parentWidget()
+        self.setMinimumSize(0, 0)
         self.resize(self.width(), self.minimumSizeHint().height())
 
     def _place(self) -> None:
@@ -275,7 +285,9 @@ class QuickWindow(QWidget):
         if isinstance(saved, list) and len(saved) == 4:
             rect = QRect(*[int(v) for v in saved])
             if area.contains(rect.center()):
-                self.setGeometry(rect)
+                # Where it was and as wide, but as high as a fresh prompt needs: the
+                # height an earlier answer grew it to left an empty window.
+                self.setGeometry(rect.x(), rect.y(), rect.width(), self.height())
                 return
         size = QSize(min(WIDTH, area.width() - 40), self.height())
         self.resize(size)

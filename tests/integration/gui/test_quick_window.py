@@ -173,6 +173,22 @@ async def test_it_remembers_its_size_and_place(gui: Gui) -> None:
 
 
 @in_loop
+async def test_a_fresh_prompt_is_compact_after_an_answer_grew_the_window(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    compact = window.height()
+    gui.server.enqueue(Reply(text="A long answer.\n\n" * 20), Reply(text="t"))
+    await type_and_enter(gui, window, "Tell me a lot")
+    await gui.until(lambda: settled(gui, window))
+    assert window.height() > compact
+    x, width = window.x(), window.width()
+    window.hide()
+    window.summon()
+    assert window.height() == compact  # no empty space under the footer
+    assert (window.x(), window.width()) == (x, width)  # still where it was
+
+
+@in_loop
 async def test_each_summon_starts_a_new_exchange_and_keeps_the_last(gui: Gui) -> None:
     window = quick(gui)
     window.summon()
