@@ -59,6 +59,7 @@ class Probe(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
             print("asyncio at first paint:", "asyncio" in sys.modules, flush=True)
+            print("keyring at first paint:", "keyring" in sys.modules, flush=True)
             os._exit(0)
         return False
 
@@ -88,3 +89,26 @@ def test_the_window_paints_before_asyncio_and_its_loop_are_loaded(tmp_path: Path
         check=False,
     )
     assert "asyncio at first paint: False" in result.stdout, result.stderr[-2000:]
+
+
+def test_the_window_paints_before_the_keychain_is_asked(tmp_path: Path) -> None:
+    # With the key in the keychain (no MISTRAL_API_KEY), the keyring library's backend
+    # discovery and the keychain's answer (or its prompt) come after the first paint.
+    environ = {
+        **{k: v for k, v in os.environ.items() if k != "MISTRAL_API_KEY"},
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # no D-Bus needed
+        "QT_QPA_PLATFORM": "offscreen",
+        "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
+        "MAESTRALE_BASE_URL": "http://127.0.0.1:9",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PAINT_PROBE],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "keyring at first paint: False" in result.stdout, result.stderr[-2000:]
