@@ -13,6 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
+def _plain(char: str) -> str:
+    """``char`` as both string kinds write it when it needs no escape of their own:
+    control characters as ``\\uXXXX``, the rest as itself."""
+    return f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char
+
+
 def basic_string(text: str) -> str:
     """A one-line TOML basic string that reads back exactly as ``text``."""
     out = ['"']
@@ -25,10 +31,8 @@ def basic_string(text: str) -> str:
             out.append("\\t")
         elif char == "\r":
             out.append("\\r")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
         else:
-            out.append(char)
+            out.append(_plain(char))
     out.append('"')
     return "".join(out)
 
@@ -48,10 +52,8 @@ def multiline_string(text: str) -> str:
             out.append("\\r")  # a raw CR would be read as part of a line break
         elif char in "\n\t":
             out.append(char)
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
         else:
-            out.append(char)
+            out.append(_plain(char))
     out.append('"""')
     return "".join(out)
 

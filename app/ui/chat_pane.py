@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QEnterEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -62,18 +62,9 @@ class _TitleLabel(QLabel):
         self.setMinimumWidth(48)
         self.set_title(title)
 
-    @property
-    def title(self) -> str:
-        return self._title
-
     def set_title(self, title: str) -> None:
         self._title = title
         self._elide()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(
-            self.fontMetrics().horizontalAdvance(self._title) + 4, super().sizeHint().height()
-        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

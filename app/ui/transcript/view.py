@@ -548,8 +548,8 @@ class TranscriptView(QScrollArea):
         self._show_jump()
 
     def _show_jump(self) -> None:
-        """ "Jump to latest" while the end is out of sight (not for a conversation that
-        fits in the view, even when it was opened at a found message)."""
+        """Show "Jump to latest" while the end is out of sight: not for a conversation
+        that fits in the view, even when it was opened at a found message."""
         bar = self.verticalScrollBar()
         away = bar.value() < bar.maximum() - FOLLOW_SLACK
         self._jump.setVisible(not self._follow and bool(self._entries) and away)
