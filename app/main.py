@@ -408,7 +408,7 @@ class Application:
                 runner=self.runner,
                 test_connection=self._test_connection,
                 presets_path=self.config.paths.config_dir / "presets.toml",
-                models=[card.id for card in self.catalog.chat_models()],
+                models=self.catalog.chat_models(),
                 parent=self.window,
             )
             dialog.settings_changed.connect(self.apply_settings)
@@ -444,7 +444,7 @@ class Application:
             params,
             model,
             presets,
-            [card.id for card in self.catalog.chat_models()],
+            self.catalog.chat_models(),
             default_model=self.config.settings.model,
             parent=self.window,
         )

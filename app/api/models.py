@@ -59,3 +59,14 @@ class ModelCard:
     def is_retired(self, now: datetime) -> bool:
         """True once the deprecation date has passed (Mistral then stops serving it)."""
         return self.deprecation is not None and self.deprecation <= now
+
+    def deprecation_note(self, now: datetime) -> str | None:
+        """ "Deprecated since/from <day>", and the replacement if named; None if not.
+
+        The card gives no retirement date: the endpoint says so when a request fails.
+        """
+        if self.deprecation is None:
+            return None
+        state = "since" if self.deprecation <= now else "from"
+        note = f"Deprecated {state} {self.deprecation.date().isoformat()}"
+        return f"{note}; replacement: {self.replacement}" if self.replacement else note

@@ -151,14 +151,17 @@ class ChatPane(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         # A window beside another on a laptop screen: the header keeps the model
-        # picker and its Switch button readable, the title giving way first.
+        # picker and its Switch button readable, the title giving way first, and the
+        # Switch button says just "Switch" (its tooltip names the replacement).
+        narrow = event.size().width() < NARROW_WIDTH
         style = (
             Qt.ToolButtonStyle.ToolButtonIconOnly
-            if event.size().width() < NARROW_WIDTH
+            if narrow
             else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
         )
         if self.params_button.toolButtonStyle() != style:
             self.params_button.setToolButtonStyle(style)
+        self.picker.set_compact(narrow)
 
     def _build_conversation(self, math: MathImages, dark: bool, header: QHBoxLayout) -> None:
         controller = self._controller

@@ -1,15 +1,50 @@
-"""Choosing the model: the endpoint's chat models, retired ones marked, one-click replacement."""
+"""Choosing the model: the endpoint's chat models, deprecated ones marked, one-click
+replacement."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
+    QWidget,
+)
 
 from app.chat.catalog import ModelCatalog
 
 ROLE_MODEL = Qt.ItemDataRole.UserRole + 1
+
+
+class ElidingCombo(QComboBox):
+    """A combo box that ends a name too long for it with "…" (Qt's cuts it mid-letter)."""
+
+    def shown_text(self) -> str:
+        """The current text as painted: whole, or elided to the box's text field."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        return self.fontMetrics().elidedText(
+            option.currentText, Qt.TextElideMode.ElideRight, field.width()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        # QComboBox's own painting, with the elided text.
+        painter = QStylePainter(self)
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        option.currentText = self.shown_text()
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
 
 
 class ModelPicker(QWidget):
@@ -21,7 +56,8 @@ class ModelPicker(QWidget):
         super().__init__(parent)
         self._catalog = catalog
         self._current = ""
-        self.combo = QComboBox()
+        self._compact = False
+        self.combo = ElidingCombo()
         self.combo.setObjectName("modelPicker")
         self.combo.setAccessibleName("Model")
         self.combo.setMinimumContentsLength(24)
@@ -32,6 +68,7 @@ class ModelPicker(QWidget):
         # Switch button next to it keeps its full text.
         self.combo.setMinimumWidth(120)
         self.combo.activated.connect(self._on_activated)
+        self.combo.currentTextChanged.connect(self.combo.setToolTip)
         self.switch = QPushButton()
         self.switch.setObjectName("switchModel")
         self.switch.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -56,9 +93,7 @@ class ModelPicker(QWidget):
 
     def _label(self, model: str) -> str:
         card = self._catalog.card(model)
-        if card is None or card.deprecation is None:
-            return model
-        return f"{model}  (deprecated)"
+        return model if card is None or card.deprecation is None else f"{model}  (deprecated)"
 
     def _fill(self) -> None:
         self.combo.blockSignals(True)
@@ -72,21 +107,27 @@ class ModelPicker(QWidget):
             self.combo.addItem(self._label(name))
             self.combo.setItemData(self.combo.count() - 1, name, ROLE_MODEL)
             card = self._catalog.card(name)
-            if card is not None and card.deprecation is not None:
-                state = "since" if card.is_retired(datetime.now(UTC)) else "from"
-                tip = f"Deprecated {state} {card.deprecation.date().isoformat()}"
-                if card.replacement:
-                    tip += f"; replacement: {card.replacement}"
-                self.combo.setItemData(self.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            note = card.deprecation_note(datetime.now(UTC)) if card is not None else None
+            if note:
+                self.combo.setItemData(self.combo.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
         index = names.index(self._current) if self._current in names else -1
         self.combo.setCurrentIndex(index)
+        # Whole when the box is too narrow for it (an item's own note wins in the list).
+        self.combo.setToolTip(self.combo.currentText())
         self.combo.blockSignals(False)
         self._update_switch()
+
+    def set_compact(self, compact: bool) -> None:
+        """In a narrow header the Switch button's text is just "Switch", leaving the
+        room to the model's name."""
+        if compact != self._compact:
+            self._compact = compact
+            self._update_switch()
 
     def _update_switch(self) -> None:
         card = self._catalog.card(self._current) if self._current else None
         if card is not None and card.deprecation is not None and card.replacement:
-            self.switch.setText(f"Switch to {card.replacement}")
+            self.switch.setText("Switch" if self._compact else f"Switch to {card.replacement}")
             self.switch.setToolTip(
                 f"{self._current} is deprecated or retired; the endpoint names "
                 f"{card.replacement} as its replacement."

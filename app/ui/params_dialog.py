@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.models import ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
 from app.ui.settings.form import Card, button, button_row, label
@@ -43,7 +44,7 @@ class ParamsDialog(QDialog):
         params: ChatParams,
         model: str | None,
         presets: Sequence[Preset],
-        models: Sequence[str],
+        models: Sequence[ModelCard],
         *,
         default_model: str | None = None,
         parent: QWidget | None = None,
@@ -78,7 +79,7 @@ class ParamsDialog(QDialog):
         system_prompt: str | None,
         params: ChatParams,
         model: str | None,
-        models: Sequence[str],
+        models: Sequence[ModelCard],
         default_model: str | None,
     ) -> Card:
         self.preset = QComboBox()
@@ -90,7 +91,7 @@ class ParamsDialog(QDialog):
         hint = f"The default model ({default_model})" if default_model else "The default model"
         self.model = ModelCombo(hint)
         self.model.setAccessibleName("Model")
-        self.model.set_model_ids(models)
+        self.model.set_models(models)
         self.model.set_model_id(model)
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setAccessibleName("System prompt")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.models import ModelCard
 from app.presets import Preset
 from app.quick.templates import Template
 from app.secrets import ApiKeys
@@ -71,7 +72,8 @@ class SettingsDialog(QDialog):
         runner: runs the connection test.
         test_connection: ``(base_url, dialect, key) -> list[ModelCard]``.
         presets_path: the user's ``presets.toml``.
-        models: model ids to offer before a connection test lists the endpoint's.
+        models: the models to offer (the catalog's) until a connection test lists the
+            endpoint's.
         templates_path: the user's ``templates.toml`` (default: beside ``presets_path``).
 
     Signals:
@@ -96,7 +98,7 @@ class SettingsDialog(QDialog):
         runner: TaskRunner,
         test_connection: ConnectionTest,
         presets_path: Path,
-        models: Iterable[str] = (),
+        models: Iterable[ModelCard] = (),
         templates_path: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -111,16 +113,16 @@ class SettingsDialog(QDialog):
         self._loaded = loaded
         self._settings = settings  # in effect (with overrides)
         self._file_settings = loaded.settings  # what the file holds
-        model_ids = list(models)
+        cards = list(models)
 
         self.endpoint_page = EndpointPage(settings, keys, runner, test_connection)
         base_url = self.endpoint_page.endpoint
         self.key_page = KeyPage(keys, base_url.base_url if base_url else settings.base_url)
-        self.model_page = ModelPage(settings, model_ids)
-        self.presets_page = PresetsPage(presets_path, model_ids)
+        self.model_page = ModelPage(settings, cards)
+        self.presets_page = PresetsPage(presets_path, cards)
         self.quick_page = QuickPage(settings)
         self.templates_page = TemplatesPage(
-            templates_path or presets_path.with_name("templates.toml"), model_ids
+            templates_path or presets_path.with_name("templates.toml"), cards
         )
         self.templates_page.set_quick_shortcut(settings.quick_shortcut)
         self.quick_page.set_template_shortcuts(_shortcuts_of(self.templates_page.templates))
@@ -243,12 +245,12 @@ class SettingsDialog(QDialog):
     def current_page(self) -> str:
         return self._page_names[self.nav.currentRow()]
 
-    def set_models(self, ids: Iterable[str]) -> None:
-        """Offer these model ids (e.g. from the model catalog) in the model fields."""
-        ids = list(ids)
-        self.model_page.set_models(ids)
-        self.presets_page.set_models(ids)
-        self.templates_page.set_models(ids)
+    def set_models(self, cards: Iterable[ModelCard]) -> None:
+        """Offer these models (the catalog's, or a connection test's) in the model fields."""
+        cards = list(cards)
+        self.model_page.set_models(cards)
+        self.presets_page.set_models(cards)
+        self.templates_page.set_models(cards)
 
     def flush(self) -> bool:
         """Save pending changes now; False when the file could not be written (shown)."""

@@ -40,7 +40,7 @@ class EndpointPage(Page):
     Signals:
         changed(): the choice changed (valid or not).
         endpoint_changed(str): the valid base URL changed (the key page follows it).
-        models_found(list): chat model ids the connection test found.
+        models_found(list): the ModelCards the connection test found (chat or not).
     """
 
     changed = Signal()
@@ -241,10 +241,11 @@ class EndpointPage(Page):
             return
         count = f"{len(ids)} chat model{'s' if len(ids) != 1 else ''}"
         self.result.show_message("success", f"Connected to {base_url}: {count} available.")
+        deprecated = {card.id for card in cards if card.chat and card.deprecation is not None}
         self.models.clear()
-        self.models.addItems(ids)
+        self.models.addItems([f"{i}  (deprecated)" if i in deprecated else i for i in ids])
         self.models.show()
-        self.models_found.emit(ids)
+        self.models_found.emit(list(cards))
 
     def cancel_test(self) -> None:
         self._runner.cancel(TEST_TASK)

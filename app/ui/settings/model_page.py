@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QLabel,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
+from app.api.models import ModelCard
 from app.settings import Settings
 from app.ui.settings.form import Card, Page, StatusLine, label
 from app.ui.settings.params import ParamsEditor
+
+ROLE_MARK = Qt.ItemDataRole.UserRole + 1  # "deprecated", or none
+
+
+class _MarkedModels(QStyledItemDelegate):
+    """Shows "(deprecated)" after a model's id in the drop-down list only:
+    the id alone is what the field takes when the model is chosen."""
+
+    def initStyleOption(  # noqa: N802
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        mark = index.data(ROLE_MARK)
+        if isinstance(mark, str) and mark:
+            option.text = f"{option.text}  ({mark})"
 
 
 class ModelCombo(QComboBox):
@@ -22,6 +47,8 @@ class ModelCombo(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(24)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setItemDelegate(_MarkedModels(self))
+        self._cards: dict[str, ModelCard] = {}
         line = self.lineEdit()
         if line is not None and placeholder:
             line.setPlaceholderText(placeholder)
@@ -32,12 +59,24 @@ class ModelCombo(QComboBox):
     def set_model_id(self, model: str | None) -> None:
         self.setEditText(model or "")
 
-    def set_model_ids(self, ids: Iterable[str]) -> None:
-        """Offer ``ids`` (sorted, without duplicates), keeping the text typed so far."""
+    def card(self, model: str) -> ModelCard | None:
+        """What the endpoint said about ``model``, if it listed it."""
+        return self._cards.get(model)
+
+    def set_models(self, cards: Iterable[ModelCard], *also: str) -> None:
+        """Offer the chat models among ``cards`` and the ids in ``also`` (sorted, without
+        duplicates; deprecated ones marked), keeping the text typed so far."""
+        now = datetime.now(UTC)
+        self._cards = {card.id: card for card in cards if card.chat}
         text = self.currentText()
         with QSignalBlocker(self):
             self.clear()
-            self.addItems(sorted(set(ids)))
+            for row, model in enumerate(sorted({*self._cards, *filter(None, also)})):
+                self.addItem(model)
+                card = self._cards.get(model)
+                if card is not None and card.deprecation is not None:
+                    self.setItemData(row, "deprecated", ROLE_MARK)
+                    self.setItemData(row, card.deprecation_note(now), Qt.ItemDataRole.ToolTipRole)
             self.setEditText(text)
 
 
@@ -51,7 +90,7 @@ class ModelPage(Page):
     changed = Signal()
 
     def __init__(
-        self, settings: Settings, models: Iterable[str], parent: QWidget | None = None
+        self, settings: Settings, models: Iterable[ModelCard], parent: QWidget | None = None
     ) -> None:
         super().__init__(
             "Model & parameters",
@@ -63,9 +102,10 @@ class ModelPage(Page):
         card = Card()
         self.model = ModelCombo("Model id, e.g. mistral-large-latest")
         self.model.setAccessibleName("Default model")
-        self.model.set_model_ids([*models, settings.model])
+        self.model.set_models(models, settings.model)
         self.model.set_model_id(settings.model)
         self.model_problem = StatusLine()
+        self._show_model_problem(settings.model)
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setAccessibleName("System prompt")
         self.system_prompt.setPlaceholderText(
@@ -104,17 +144,25 @@ class ModelPage(Page):
         self.system_prompt.textChanged.connect(self.changed)
         self.params.changed.connect(self.changed)
 
-    def set_models(self, ids: Iterable[str]) -> None:
-        self.model.set_model_ids([*ids, self.model.model_id() or self._last_model])
+    def set_models(self, cards: Iterable[ModelCard]) -> None:
+        self.model.set_models(cards, self.model.model_id() or self._last_model)
+        self._show_model_problem(self.model.model_id())
 
     def _on_model_text(self, text: str) -> None:
-        if text.strip():
-            self.model_problem.clear()
-        else:
+        self._show_model_problem(text.strip())
+        self.changed.emit()
+
+    def _show_model_problem(self, model: str) -> None:
+        card = self.model.card(model) if model else None
+        note = card.deprecation_note(datetime.now(UTC)) if card is not None else None
+        if not model:
             self.model_problem.show_message(
                 "warning", f"Choose a model; new conversations keep using {self._last_model}."
             )
-        self.changed.emit()
+        elif note:
+            self.model_problem.show_message("warning", f"{model}: {note}.")
+        else:
+            self.model_problem.clear()
 
     def values(self) -> dict[str, Any]:
         params = self.params.params()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.models import ModelCard
 from app.presets import Preset, load_presets, save_presets
 from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
@@ -31,7 +32,9 @@ class PresetsPage(Page):
 
     presets_changed = Signal(list)
 
-    def __init__(self, path: Path, models: Iterable[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: Path, models: Iterable[ModelCard], parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             "Presets",
             "Starting points for a conversation: a system prompt with its parameters. "
@@ -63,14 +66,14 @@ class PresetsPage(Page):
         self.list, column = list_column("Presets", 184, [(self.add_button, self.delete_button)])
         return column
 
-    def _build_editor(self, models: Iterable[str]) -> None:
+    def _build_editor(self, models: Iterable[ModelCard]) -> None:
         self.editor = Card()
         self.name = QLineEdit()
         self.name.setAccessibleName("Preset name")
         self.name.setMaxLength(80)
         self.model = ModelCombo("Keep the conversation's model")
         self.model.setAccessibleName("Preset model")
-        self.model.set_model_ids(models)
+        self.model.set_models(models)
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setAccessibleName("Preset system prompt")
         self.system_prompt.setPlaceholderText("Instructions the model gets before the conversation")
@@ -98,8 +101,8 @@ class PresetsPage(Page):
     def presets(self) -> list[Preset]:
         return list(self._presets)
 
-    def set_models(self, ids: Iterable[str]) -> None:
-        self.model.set_model_ids([*ids, self.model.model_id()] if self.model.model_id() else ids)
+    def set_models(self, cards: Iterable[ModelCard]) -> None:
+        self.model.set_models(cards, self.model.model_id())
 
     def _fill_list(self) -> None:
         with QSignalBlocker(self.list):

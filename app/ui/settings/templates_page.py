@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.models import ModelCard
 from app.quick.templates import (
     MAX_NAME_LENGTH,
     PLACEHOLDERS,
@@ -59,7 +60,7 @@ class TemplatesPage(Page):
 
     Args:
         path: the user's ``templates.toml``.
-        models: model ids to offer in the Model field.
+        models: the endpoint's models, offered in the Model field.
         choose_import / choose_export: ask for a file (None when cancelled); file
             dialogs by default, replaceable (tests set the attributes of the same name).
         confirm: ask a yes/no question before something is overwritten.
@@ -73,7 +74,7 @@ class TemplatesPage(Page):
     def __init__(
         self,
         path: Path,
-        models: Iterable[str],
+        models: Iterable[ModelCard],
         *,
         choose_import: ChooseFile | None = None,
         choose_export: ChooseFile | None = None,
@@ -136,7 +137,7 @@ class TemplatesPage(Page):
         )
         return column
 
-    def _build_editor(self, models: Iterable[str]) -> None:
+    def _build_editor(self, models: Iterable[ModelCard]) -> None:
         self.editor = Card()
         self.name = QLineEdit()
         self.name.setAccessibleName("Template name")
@@ -146,7 +147,7 @@ class TemplatesPage(Page):
         self.description.setPlaceholderText("Shown beside the name when you type /")
         self.model = ModelCombo("Conversation default")
         self.model.setAccessibleName("Template model")
-        self.model.set_model_ids(models)
+        self.model.set_models(models)
         option = OPTIONS_BY_NAME["temperature"]
         self.temperature = OptionalNumber(float(option.minimum or 0), float(option.maximum or 1.5))
         self.temperature.setAccessibleName("Template temperature")
@@ -200,8 +201,8 @@ class TemplatesPage(Page):
     def templates(self) -> list[Template]:
         return list(self._templates)
 
-    def set_models(self, ids: Iterable[str]) -> None:
-        self.model.set_model_ids([*ids, self.model.model_id()] if self.model.model_id() else ids)
+    def set_models(self, cards: Iterable[ModelCard]) -> None:
+        self.model.set_models(cards, self.model.model_id())
 
     def set_quick_shortcut(self, shortcut: str) -> None:
         """The quick window's shortcut, which no template may take."""

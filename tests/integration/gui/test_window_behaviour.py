@@ -143,7 +143,7 @@ async def test_deprecated_model_is_marked_and_switched_in_one_click(gui: Gui) ->
     await gui.application.refresh_models()
     picker = gui.pane.picker
     picker.set_model("mistral-large-2411")
-    assert "(deprecated)" in picker.combo.currentText()
+    assert picker.combo.currentText() == "mistral-large-2411  (deprecated)"
     assert picker.switch.isVisible()
     assert picker.switch.text() == "Switch to mistral-large-2512"
     gui.server.enqueue(Reply(text="ok"), Reply(text="t"))
@@ -171,8 +171,9 @@ async def test_a_conversation_on_a_model_alias_shows_that_alias(gui: Gui) -> Non
 
 @in_loop
 async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
-    # Half a laptop screen: the title gives way ("…", whole in its tooltip), Parameters
-    # keeps its icon, and the model picker's Switch button is never cut.
+    # Half a laptop screen: the title and the model's name give way ("…", whole in their
+    # tooltips), Parameters keeps its icon, and the model picker's Switch button is never
+    # cut.
     await gui.application.refresh_models()
     long_title = "Planning the spring trip to Lyon and Avignon by train"
     conversation = gui.store.create_conversation(title=long_title, model="mistral-large-2411")
@@ -184,6 +185,7 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     await gui.settle(0.1)
     assert title.text() == long_title
     assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert picker.combo.shown_text() == "mistral-large-2411  (deprecated)"
 
     gui.window.resize(683, 700)
     await gui.settle(0.1)
@@ -193,6 +195,17 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
     assert picker.switch.width() >= picker.switch.sizeHint().width()
     assert params.geometry().right() <= gui.pane.width()
+    assert picker.switch.text() == "Switch"  # its tooltip and name say to which
+    assert picker.switch.accessibleName() == "Switch to mistral-large-2512"
+    assert picker.combo.shown_text().startswith("mistral-large-2411")
+    picker.combo.setFixedWidth(120)  # narrower still: the name gives way with "…"
+    shown = picker.combo.shown_text()
+    assert shown.endswith("…")
+    assert "mistral-large-2411  (deprecated)".startswith(shown[:-1])
+    assert picker.combo.toolTip() == "mistral-large-2411  (deprecated)"
+    gui.window.resize(1400, 800)
+    await gui.settle(0.1)
+    assert picker.switch.text() == "Switch to mistral-large-2512"
 
 
 @in_loop

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from app.api.models import ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
 from app.ui.params_dialog import ParamsDialog
@@ -20,7 +21,7 @@ def make(qtbot: QtBot, **overrides: object) -> ParamsDialog:
         "params": ChatParams(),
         "model": None,
         "presets": PRESETS,
-        "models": ["mistral-large-latest", "mistral-small-latest"],
+        "models": [ModelCard("mistral-large-latest"), ModelCard("mistral-small-latest")],
     }
     values.update(overrides)
     dialog = ParamsDialog(**values)  # type: ignore[arg-type]

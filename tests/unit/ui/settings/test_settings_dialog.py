@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import keyring.backends.fail
 import pytest
 import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError
@@ -19,6 +22,7 @@ from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, load_settings
 from app.tasks import TaskRunner
 from app.ui.settings.endpoint_page import TEST_TASK
+from app.ui.settings.model_page import ROLE_MARK
 from app.ui.settings_dialog import SettingsDialog
 
 from .conftest import MISTRAL, MODELS, FakeEndpoint, MemoryKeyring
@@ -39,7 +43,10 @@ def make_dialog(
         settings: Settings | None = None,
         api_keys: ApiKeys | None = None,
         endpoint: FakeEndpoint | None = None,
-        models: tuple[str, ...] = ("mistral-large-latest", "mistral-small-latest"),
+        models: tuple[ModelCard, ...] = (
+            ModelCard("mistral-large-latest"),
+            ModelCard("mistral-small-latest"),
+        ),
     ) -> SettingsDialog:
         loaded = loaded or LoadedSettings(Settings())
         dialog = SettingsDialog(
@@ -216,7 +223,7 @@ def test_test_connection_lists_the_chat_models_found(
     with qtbot.waitSignal(page.models_found) as blocker:
         qloop.run_until_complete(task)
     assert endpoint.calls == [(MISTRAL, "mistral", "sk-stored-key")]
-    assert blocker.args == [["mistral-large-latest", "mistral-small-latest"]]
+    assert blocker.args == [MODELS]
     assert page.result.tone == "success"
     assert page.result.message() == f"Connected to {MISTRAL}: 2 chat models available."
     assert [page.models.item(i).text() for i in range(page.models.count())] == [
@@ -383,6 +390,59 @@ def test_an_empty_model_field_keeps_the_previous_model(
     page.model.setEditText("")
     assert page.model_problem.tone == "warning"
     assert page.values()["model"] == "mistral-medium-latest"
+
+
+def test_deprecated_models_are_marked_and_chosen_by_their_id(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    keys: ApiKeys,
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    now = datetime.now(UTC)
+    cards = (
+        ModelCard("mistral-large-2411", deprecation=now - timedelta(days=30)),
+        ModelCard("mistral-large-2512"),
+        ModelCard("open-mistral-nemo", deprecation=now + timedelta(days=30), replacement="x"),
+    )
+    dialog = make_dialog(loaded=LoadedSettings(Settings(model="mistral-large-2411")), models=cards)
+    combo = dialog.model_page.model
+    delegate = combo.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+
+    def shown(row: int) -> str:  # as the drop-down list paints the row
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, combo.model().index(row, 0))
+        return option.text
+
+    assert [shown(row) for row in range(combo.count())] == [
+        "mistral-large-2411  (deprecated)",
+        "mistral-large-2512",
+        "open-mistral-nemo  (deprecated)",
+    ]
+    assert combo.itemData(2, Qt.ItemDataRole.ToolTipRole) == (
+        f"Deprecated from {(now + timedelta(days=30)).date().isoformat()}; replacement: x"
+    )
+    problem = dialog.model_page.model_problem
+    assert problem.tone == "warning"  # the model in effect is deprecated
+    since = (now - timedelta(days=30)).date().isoformat()
+    assert problem.message() == f"mistral-large-2411: Deprecated since {since}."
+    combo.setCurrentIndex(1)
+    assert combo.currentText() == "mistral-large-2512"  # the id alone, no mark
+    assert problem.message() == ""
+    assert dialog.model_page.values()["model"] == "mistral-large-2512"
+    # A connection test's models are marked the same way in its list and the fields.
+    keys.store(MISTRAL, "sk-stored-key")
+    dialog.endpoint_page._test_connection = FakeEndpoint(list(cards))
+    dialog.endpoint_page.test_button.click()
+    task = dialog.endpoint_page._runner.get(TEST_TASK)
+    assert task is not None
+    qloop.run_until_complete(task)
+    found = dialog.endpoint_page.models
+    assert [found.item(i).text() for i in range(found.count())] == [
+        shown(row) for row in range(combo.count())
+    ]
+    presets_combo = dialog.presets_page.model
+    assert presets_combo.itemData(0, ROLE_MARK) == "deprecated"
 
 
 # Presets page

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+from app.api.models import ModelCard
 from app.quick.templates import (
     Template,
     builtin_templates,
@@ -28,7 +29,7 @@ from app.ui.settings_dialog import SettingsDialog
 
 from .conftest import MODELS, FakeEndpoint
 
-MODEL_IDS = ("mistral-large-latest", "mistral-small-latest")
+MODEL_CARDS = (ModelCard("mistral-large-latest"), ModelCard("mistral-small-latest"))
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def make_dialog(
             runner=runner,
             test_connection=FakeEndpoint(MODELS),
             presets_path=config / "presets.toml",
-            models=MODEL_IDS,
+            models=MODEL_CARDS,
         )
         qtbot.addWidget(dialog)
         return dialog
@@ -61,7 +62,7 @@ def make_dialog(
 @pytest.fixture
 def make_page(qtbot: QtBot, config: Path) -> Callable[..., TemplatesPage]:
     def make(**kwargs: Any) -> TemplatesPage:
-        page = TemplatesPage(config / "templates.toml", MODEL_IDS, **kwargs)
+        page = TemplatesPage(config / "templates.toml", MODEL_CARDS, **kwargs)
         qtbot.addWidget(page)
         return page
 
