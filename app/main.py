@@ -485,6 +485,7 @@ class Application:
         if self._shut_down:
             return
         self._shut_down = True
+        self.pane.composer.keep_draft()
         await self.controller.shutdown()
         self.pane.transcript.clear()  # nothing may read the history once it is closed
         if self._desktop is not None:

@@ -3,7 +3,7 @@
 ``ConversationStore`` is the one object the window and the command line use. Its parts
 by responsibility: ``base`` (the connection, transactions, errors, basic reads),
 ``trash`` (the trash and copies), ``answers`` (streamed answers' writes), ``bulk``
-(imports); conversations and messages themselves are here.
+(imports), ``drafts`` (unsent text); conversations and messages themselves are here.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from app.store import rows as _rows
 from app.store.answers import AnswerWrites
 from app.store.base import CHUNK, LIVE, guarded
 from app.store.bulk import BulkImport, ImportCounts
+from app.store.drafts import Drafts
 from app.store.errors import AmbiguousConversation, ConversationNotFound
 from app.store.ids import new_id
 from app.store.kinds import KIND_CHAT, check_kind
@@ -54,7 +55,7 @@ UNCHANGED: Final = _Unchanged.UNCHANGED
 """Default of ``update_conversation`` arguments: leave that field as it is."""
 
 
-class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport):
+class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
     """Reads and writes conversations and messages; every write is one short transaction.
 
     One store wraps one connection and must be used from one thread at a time.

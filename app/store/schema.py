@@ -192,5 +192,22 @@ _V4: tuple[str, ...] = (
     " WHERE deleted_at IS NULL",
 )
 
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4)
+_V5: tuple[str, ...] = (
+    # Unsent text of the message field: a conversation's id, or '' for the chat not
+    # started yet. A conversation's draft goes when the conversation is purged.
+    """
+    CREATE TABLE drafts (
+        key TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE TRIGGER drafts_go_with_conversations AFTER DELETE ON conversations BEGIN
+        DELETE FROM drafts WHERE key = old.id;
+    END
+    """,
+)
+
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -22,6 +23,8 @@ from app.chat.controller import ChatController, NewChat
 from app.domain.messages import MessageOutline, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
+from app.store.drafts import NEW_CHAT
+from app.store.errors import StoreError
 from app.ui.composer import Composer
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
@@ -29,6 +32,8 @@ from app.ui.model_picker import ModelPicker
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.view import TranscriptView
+
+log = logging.getLogger(__name__)
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
@@ -177,6 +182,8 @@ class ChatPane(QWidget):
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
         self.composer.edit_last.connect(self.edit_last_question)
+        self.composer.draft_changed.connect(self._keep_draft)
+        self.composer.restore_drafts(self._read_drafts())
         self.composer.setMaximumWidth(820)
 
         self._conversation_page = QWidget()
@@ -286,7 +293,23 @@ class ChatPane(QWidget):
         self.show_conversation_page()
 
     def _switch_draft(self, conversation_id: str | None) -> None:
-        self.composer.switch_draft(conversation_id or "")
+        self.composer.switch_draft(conversation_id or NEW_CHAT)
+
+    def _read_drafts(self) -> dict[str, str]:
+        try:
+            return self._store.drafts()
+        except StoreError:
+            log.warning("Could not read the drafts", exc_info=True)
+            return {}
+
+    def _keep_draft(self, key: str, text: str) -> None:
+        # In the history file, so an unsent question survives a crash. A failure here
+        # is logged, not shown: the draft is still in the field, and sending it works
+        # or says what is wrong.
+        try:
+            self._store.save_draft(key, text)
+        except StoreError:
+            log.warning("Could not keep the draft", exc_info=True)
 
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 MAX_LINES = 12
+DRAFT_PAUSE_MS = 500  # a draft is kept once typing pauses this long
 
 
 class ComposerEdit(QPlainTextEdit):
@@ -73,11 +74,15 @@ class Composer(QFrame):
         send(str): the user sent this text (the field is cleared by the window on success).
         stop(): Stop was pressed while an answer was running.
         edit_last(): Up in an empty field.
+        draft_changed(str, str): the draft of a conversation (key) is now this text ("":
+            none), once typing pauses, and at once on switching, sending and
+            ``keep_draft()``; for keeping drafts across restarts.
     """
 
     send = Signal(str)
     stop = Signal()
     edit_last = Signal()
+    draft_changed = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +91,11 @@ class Composer(QFrame):
         self._drafts: dict[str, str] = {}
         self._key = ""
         self.edit = ComposerEdit(self)
+        self._draft_pause = QTimer(self)
+        self._draft_pause.setSingleShot(True)
+        self._draft_pause.setInterval(DRAFT_PAUSE_MS)
+        self._draft_pause.timeout.connect(self._hand_over_draft)
+        self.edit.textChanged.connect(self._draft_pause.start)
         self.button = QPushButton("Send")
         self.button.setObjectName("sendButton")
         self.button.setAccessibleName("Send")
@@ -146,17 +156,37 @@ class Composer(QFrame):
     def clear_sent(self) -> None:
         self.edit.clear()
         self._drafts.pop(self._key, None)
+        self._hand_over_draft()
 
     def switch_draft(self, key: str) -> None:
         """Keep the current draft under its conversation and show the one of ``key``."""
+        self.keep_draft()
         text = self.edit.toPlainText()
         if text:
             self._drafts[self._key] = text
         else:
             self._drafts.pop(self._key, None)
         self._key = key
-        self.edit.setPlainText(self._drafts.get(key, ""))
+        self._show_draft()
+
+    def restore_drafts(self, drafts: dict[str, str]) -> None:
+        """The drafts kept from an earlier run; the current conversation's shows."""
+        self._drafts = {key: text for key, text in drafts.items() if text}
+        self._show_draft()
+
+    def keep_draft(self) -> None:
+        """Hand over a draft still waiting for a pause in typing (before closing)."""
+        if self._draft_pause.isActive():
+            self._hand_over_draft()
+
+    def _show_draft(self) -> None:
+        self.edit.setPlainText(self._drafts.get(self._key, ""))
+        self._draft_pause.stop()  # nothing typed: nothing to hand over
         self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
+
+    def _hand_over_draft(self) -> None:
+        self._draft_pause.stop()
+        self.draft_changed.emit(self._key, self.edit.toPlainText())
 
     def set_text(self, text: str) -> None:
         self.edit.setPlainText(text)

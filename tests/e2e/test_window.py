@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -68,6 +69,37 @@ def test_type_a_question_and_find_the_streamed_answer_in_the_export(
     assert question["content"] == "Where is Lyon?"
     assert reply["content"] == answer.strip()
     assert reply["status"] == "complete"
+
+
+def test_a_killed_window_keeps_the_partial_answer_and_the_draft(
+    x_display: str, fake_mistral: FakeMistral, tmp_path: Path
+) -> None:
+    # SIGKILL while an answer streams and a next question waits in the field: the
+    # next run finds both (the status contract says "interrupted" for such an answer).
+    words = " ".join(f"word{n}" for n in range(2000))
+    fake_mistral.enqueue(Reply(text=words, delay=0.01), Reply(text="Words"))
+    cli = make_cli(tmp_path, fake_mistral.base_url)
+    with _window(cli, x_display, tmp_path / "window.log") as (window, window_id):
+        xdotool(x_display, "windowactivate", "--sync", window_id)
+        time.sleep(0.3)
+        xdotool(x_display, "type", "--delay", "15", "Count for me")
+        xdotool(x_display, "key", "Return")
+        time.sleep(0.5)
+        xdotool(x_display, "type", "--delay", "15", "and then in French")
+        time.sleep(1.5)  # typing paused: the draft is handed over
+        window.kill()
+        window.wait(timeout=20)
+    exported = cli.run("export", "--format", "json")
+    assert exported.returncode == 0, exported.stderr
+    (conversation,) = json.loads(exported.stdout)["conversations"]
+    question, reply = conversation["messages"]
+    assert question["content"] == "Count for me"
+    assert reply["status"] == "interrupted"
+    assert words.startswith(reply["content"])
+    assert "word10 " in reply["content"]  # what had arrived before the kill
+    with contextlib.closing(sqlite3.connect(cli.data_dir / "history.sqlite3")) as db:
+        drafts = dict(db.execute("SELECT key, text FROM drafts").fetchall())
+    assert drafts == {conversation["id"]: "and then in French"}
 
 
 def _quit_with_ctrl_q(x_display: str, window_id: str) -> None:

@@ -8,7 +8,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 
+from app.config import load_config
 from app.domain.messages import MessageStatus, Role
+from app.main import Application
+from app.store.conversations import ConversationStore
 from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
@@ -338,6 +341,40 @@ async def test_drafts_are_kept_per_conversation(gui: Gui) -> None:
     assert gui.pane.composer.edit.toPlainText() == "draft for one"
     gui.window.open_conversation(second.id)
     assert gui.pane.composer.edit.toPlainText() == "draft for two"
+
+
+@in_loop
+async def test_drafts_survive_a_restart_and_sending_clears_them(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    conversation = gui.store.create_conversation(title="One", model="mistral-large-2411")
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClicks(edit, "a new chat's question")
+    await gui.until(lambda: gui.store.drafts() == {"": "a new chat's question"})  # a pause
+    gui.window.open_conversation(conversation.id)
+    gui.qtbot.keyClicks(edit, "typed just before quitting")
+    assert conversation.id not in gui.store.drafts()  # typing has not paused yet
+    await gui.application.shutdown()  # quitting hands it over at once
+
+    # The next run shows them (a second window on the same history file).
+    config = load_config(gui_environ)
+    later = Application(gui.application.app, config, gui_environ)
+    store = ConversationStore.open(config.paths.database)
+    assert store.drafts() == {
+        "": "a new chat's question",
+        conversation.id: "typed just before quitting",
+    }
+    window = later.build(store)
+    try:
+        assert later.pane.composer.edit.toPlainText() == "a new chat's question"
+        window.open_conversation(conversation.id)
+        assert later.pane.composer.edit.toPlainText() == "typed just before quitting"
+        later.pane.composer.clear_sent()  # as once it is sent
+        assert store.drafts() == {"": "a new chat's question"}
+    finally:
+        window.close()
+        await later.shutdown()
+        window.deleteLater()
 
 
 @in_loop
