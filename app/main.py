@@ -41,7 +41,7 @@ from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.db import needs_upgrade, set_aside
 from app.store.errors import DatabaseTooNew, DatabaseUnreadable, StoreError
-from app.tasks import TaskRunner
+from app.tasks import TaskRunner, in_own_thread
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
 from app.ui.sidebar import Sidebar
@@ -210,9 +210,7 @@ class Application:
         here), and the keychain itself may ask the user something (unlock, or create a
         keyring); the window must show and answer meanwhile.
         """
-        import asyncio
-
-        if not await asyncio.to_thread(self._has_key):
+        if not await in_own_thread(self._has_key, "key-check"):
             log.info("No API key for %s: the first-run panel shows", self._endpoint_url())
             self.pane.show_first_run()
             if self.window.isActiveWindow():

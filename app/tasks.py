@@ -6,9 +6,11 @@ lost; every coroutine the GUI starts goes through ``TaskRunner.start`` instead.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     # asyncio itself is imported once a task starts: the window paints before (it
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     import asyncio
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 ErrorHandler = Callable[[str, BaseException], None]
 
@@ -90,3 +94,37 @@ class TaskRunner:
         log.error("Task %s failed", name, exc_info=error)
         if self._on_error is not None:
             self._on_error(name, error)
+
+
+async def in_own_thread(function: Callable[[], T], name: str) -> T:
+    """``function()`` in a daemon thread of its own, awaited.
+
+    For a call that may wait on the person outside the app, such as a keychain's unlock
+    prompt: ``asyncio.to_thread`` uses the loop's executor, whose threads are joined
+    when the loop closes, so quitting would wait for that prompt (and a new start would
+    find a Maestrale that no longer answers). A daemon thread is left behind instead.
+    """
+    import asyncio
+    import threading
+
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def deliver(settle: Callable[[], None]) -> None:
+        def in_loop() -> None:
+            if not future.done():  # not cancelled meanwhile
+                settle()
+
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: no one waits
+            loop.call_soon_threadsafe(in_loop)
+
+    def run() -> None:
+        try:
+            result = function()
+        except BaseException as error:  # noqa: BLE001 - handed to the awaiting task
+            deliver(functools.partial(future.set_exception, error))
+        else:
+            deliver(functools.partial(future.set_result, result))
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return await future
