@@ -90,9 +90,11 @@ class _TitleLabel(QLabel):
 
 
 class ChatPane(QWidget):
-    """Signals: title_changed(str) (for the window title), needs_key(str)."""
+    """Signals: title_changed(str) (for the window title), needs_key(str),
+    conversation_adopted(str) (a new chat became this stored conversation)."""
 
     title_changed = Signal(str)
+    conversation_adopted = Signal(str)
     busy_changed = Signal(bool)  # the open conversation's answer started or ended
 
     def __init__(
@@ -311,6 +313,11 @@ class ChatPane(QWidget):
         except StoreError:
             log.warning("Could not keep the draft", exc_info=True)
 
+    def refresh_title(self, conversation_id: str) -> None:
+        """The conversation was renamed elsewhere (the list): show its new title if open."""
+        if conversation_id == self.conversation_id:
+            self._set_title(self._store.get_conversation(conversation_id).title)
+
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)
         self.title_changed.emit(title)
@@ -339,6 +346,7 @@ class ChatPane(QWidget):
             self.composer.switch_draft(conversation_id)
             self.transcript.clear()
             self._set_title(self._store.get_conversation(conversation_id).title)
+            self.conversation_adopted.emit(conversation_id)
 
     def stop(self) -> None:
         if self.conversation_id is not None:

@@ -57,6 +57,9 @@ class MainWindow(QMainWindow):
         sidebar.new_chat_requested.connect(self.new_chat)
         sidebar.search_result_activated.connect(self._on_search_result)
         sidebar.conversation_deleted.connect(self._on_deleted)
+        sidebar.conversation_renamed.connect(pane.refresh_title)
+        # A new chat's first question made it a conversation: mark its row as open.
+        pane.conversation_adopted.connect(sidebar.select_conversation)
         pane.title_changed.connect(self._on_title)
         pane._controller.conversation_changed.connect(sidebar.conversation_changed)
 

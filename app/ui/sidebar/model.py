@@ -127,9 +127,11 @@ class ConversationListModel(QAbstractListModel):
     Signals:
         store_failed(str): a write asked through the model (a rename) failed; the text
             says what to do.
+        renamed(str): the user renamed this conversation in the list.
     """
 
     store_failed = Signal(str)
+    renamed = Signal(str)
 
     def __init__(
         self,
@@ -371,6 +373,7 @@ class ConversationListModel(QAbstractListModel):
             self.store_failed.emit(str(error))
             return False
         self.conversation_changed(row.conversation.id)
+        self.renamed.emit(row.conversation.id)
         return True
 
     def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802 - Qt override

@@ -124,6 +124,7 @@ class Sidebar(QWidget):
         conversation_deleted(str): the conversation went to the trash (close it if it
             is open). Emitted for every delete.
         conversation_restored(str): a delete was undone.
+        conversation_renamed(str): the user renamed this conversation in the list.
     """
 
     conversation_activated = Signal(str)
@@ -131,6 +132,7 @@ class Sidebar(QWidget):
     search_result_activated = Signal(str, str, str)
     conversation_deleted = Signal(str)
     conversation_restored = Signal(str)
+    conversation_renamed = Signal(str)
 
     LIST_PAGE = 0
     SEARCH_PAGE = 1
@@ -236,6 +238,7 @@ class Sidebar(QWidget):
 
     def _connect(self) -> None:
         self.model.store_failed.connect(self._show_error)
+        self.model.renamed.connect(self.conversation_renamed)
         self.new_chat_button.clicked.connect(self.new_chat_requested)
         self.list_view.open_requested.connect(self._on_open_requested)
         self.list_view.delete_requested.connect(self.delete_conversation)

@@ -38,6 +38,10 @@ async def test_enter_sends_and_the_answer_streams_in(gui: Gui) -> None:
     )
     await gui.ask("Count to eighty")
     await gui.until(lambda: gui.pane.conversation_id is not None)
+    # The new chat's row in the list is marked as the open one.
+    view = gui.window.sidebar.list_view
+    await gui.until(lambda: view.current_conversation_id() == gui.pane.conversation_id)
+    assert view.selectionModel().isSelected(view.currentIndex())
     # While streaming: Send became Stop and the text grows.
     await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
     await gui.until(lambda: "word10" in answer_text(gui))

@@ -86,6 +86,8 @@ async def test_f2_renames_the_open_conversation_wherever_the_focus_is(gui: Gui) 
     await gui.until(lambda: _rename_editor(gui) is None)
     assert gui.store.get_conversation(first.id).title == "Onion soup"
     assert edit.toPlainText() == ""
+    assert gui.pane.title.text() == "Onion soup"  # the header and the window follow
+    assert gui.window.windowTitle() == "Onion soup — Maestrale"
 
     # Notices float above the message field, not over it.
     gui.window.sidebar.delete_conversation(second.id)
