@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -42,6 +42,7 @@ from app.ui.transcript.view import TranscriptView
 
 if TYPE_CHECKING:
     from app.quick.templates import Template
+    from app.rendering.links import LinkCheck
 
 TITLE = "Quick prompt — Maestrale"
 WIDTH = 680
@@ -102,9 +103,11 @@ class QuickWindow(QWidget):
         state: UiState,
         read_clipboard: Callable[[], str | None] | None = None,
         read_selection: Callable[[], str | None] | None = None,
+        confirm_link: Callable[[LinkCheck], bool] | None = None,
         dark: bool = False,
     ) -> None:
         super().__init__(None)
+        self._confirm_link = confirm_link
         self._store = store
         self._controller = controller
         self._new_chat = new_chat
@@ -189,6 +192,8 @@ class QuickWindow(QWidget):
         self.transcript.retry_requested.connect(self._controller.retry)
         self.transcript.regenerate_requested.connect(self._controller.regenerate)
         self.transcript.branch_requested.connect(self._controller.switch_branch)
+        self.transcript.edit_submitted.connect(self._controller.edit_and_resend)
+        self.transcript.link_activated.connect(self._on_link)
         self.transcript.hide()
         layout.addWidget(self.transcript, 1)
 
@@ -445,6 +450,19 @@ class QuickWindow(QWidget):
         self.transcript.show_messages(
             path, branches_of(tree, path), load=self._store.messages_by_id
         )
+
+    def _on_link(self, url: QUrl) -> None:
+        from app.ui.link_dialog import ask_before_opening, open_link
+
+        open_link(url, self._confirm_link or ask_before_opening(self))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Esc from anywhere in the window (the answer's text, a button), not only the
+        # question field; a question being edited takes its own Esc (cancel) first.
+        if event.key() == Qt.Key.Key_Escape:
+            self._on_escape()
+            return
+        super().keyPressEvent(event)
 
     def _on_escape(self) -> None:
         if self._busy and self._conversation_id is not None:

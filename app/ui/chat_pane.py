@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QEnterEvent, QResizeEvent
+from PySide6.QtGui import QEnterEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QSizePolicy,
     QStackedLayout,
     QToolButton,
@@ -33,9 +33,11 @@ from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.view import TranscriptView
 
+if TYPE_CHECKING:
+    from app.rendering.links import LinkCheck
+
 log = logging.getLogger(__name__)
 
-OPENABLE_SCHEMES = ("http", "https", "mailto")
 NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
 
 
@@ -107,7 +109,7 @@ class ChatPane(QWidget):
         new_chat: Callable[[], NewChat],
         first_run: Callable[[], QWidget],
         open_params: Callable[[str | None], None] | None = None,
-        confirm_link: Callable[[QUrl], bool] | None = None,
+        confirm_link: Callable[[LinkCheck], bool] | None = None,
         dark: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -116,7 +118,7 @@ class ChatPane(QWidget):
         self._controller = controller
         self._catalog = catalog
         self._new_chat_defaults = new_chat
-        self._confirm_link = confirm_link or self._ask_before_opening
+        self._confirm_link = confirm_link
         self._open_params = open_params
         self._conversation_id: str | None = None
         self._binding: TranscriptBinding | None = None
@@ -402,19 +404,9 @@ class ChatPane(QWidget):
             self._open_params(self.conversation_id)
 
     def _on_link(self, url: QUrl) -> None:
-        if url.scheme().lower() in OPENABLE_SCHEMES and self._confirm_link(url):
-            QDesktopServices.openUrl(url)
+        from app.ui.link_dialog import ask_before_opening, open_link
 
-    def _ask_before_opening(self, url: QUrl) -> bool:
-        address = url.toString()
-        answer = QMessageBox.question(
-            self,
-            "Open link?",
-            f"The answer links to:\n\n{address}\n\nOpen it in your browser?",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Open
+        open_link(url, self._confirm_link or ask_before_opening(self))
 
     # -- controller signals ---------------------------------------------------------------
 

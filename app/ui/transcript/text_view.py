@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QPalette, QTextDocument, QTextOption, QWheelEvent
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
 
@@ -63,12 +63,15 @@ class MessageText(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
 
-    # Nothing is ever loaded: not from the network, not from the disk.
+    # Nothing is ever loaded: not from the network, not from the disk. An empty value,
+    # not None: given nothing, QTextDocument falls back to reading a local file itself.
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override
         url = QUrl(name) if isinstance(name, str) else name
         if url.scheme() == MATH_SCHEME and kind == QTextDocument.ResourceType.ImageResource.value:
+            # None when not drawn yet: not kept by the document, asked again later (and
+            # no file has a math: address).
             return self._images.image(url)
-        return None
+        return QByteArray()
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == COPY_SCHEME:

@@ -338,7 +338,9 @@ async def test_code_copy_button_copies_the_exact_source(gui: Gui) -> None:
 @in_loop
 async def test_hostile_markdown_is_inert(gui: Gui, monkeypatch) -> None:
     opened: list[QUrl] = []
-    monkeypatch.setattr("app.ui.chat_pane.QDesktopServices.openUrl", opened.append)
+    monkeypatch.setattr(
+        "app.ui.link_dialog.QDesktopServices.openUrl", lambda url: opened.append(url) or True
+    )
     hostile = (
         "<script>alert(1)</script>\n\n"
         "[click](javascript:alert(1)) [file](file:///etc/passwd)\n\n"
@@ -356,35 +358,25 @@ async def test_hostile_markdown_is_inert(gui: Gui, monkeypatch) -> None:
     assert "javascript:" not in html
     assert "file://" not in html
     assert "<img" not in html.replace("maestrale-math", "")
+    # Neither the view nor the document's own fallback reads the network or the disk.
     document = answer.text.document()
-    assert (
-        answer.text.loadResource(
-            QTextDocument.ResourceType.ImageResource.value, QUrl("https://evil.example/x.png")
-        )
-        is None
-    )
-    assert (
-        answer.text.loadResource(
-            QTextDocument.ResourceType.ImageResource.value, QUrl("file:///etc/passwd")
-        )
-        is None
-    )
-    assert (
-        document.resource(QTextDocument.ResourceType.ImageResource.value, QUrl("/etc/passwd"))
-        in (None,)
-        or True
-    )
+    for kind in (QTextDocument.ResourceType.ImageResource, QTextDocument.ResourceType.HtmlResource):
+        for url in ("https://evil.example/x.png", "file:///etc/passwd", "/etc/passwd"):
+            assert answer.text.loadResource(kind.value, QUrl(url)).isEmpty()
+            assert document.resource(kind.value, QUrl(url)).isEmpty()
     # A safe link opens only after the user confirmed the full address.
     shown: list[str] = []
-    gui.pane._confirm_link = lambda url: shown.append(url.toString()) or False
+    gui.pane._confirm_link = lambda check: shown.append(check.address) or False
     answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
     assert shown == ["https://example.org/page"]
     assert opened == []
-    gui.pane._confirm_link = lambda url: True
+    gui.pane._confirm_link = lambda check: True
     answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
     answer.text.anchorClicked.emit(QUrl("javascript:alert(1)"))
     answer.text.anchorClicked.emit(QUrl("file:///etc/passwd"))
-    assert opened == [QUrl("https://example.org/page")]
+    # A lookalike opens as shown: the browser gets the ASCII name the person saw.
+    answer.text.anchorClicked.emit(QUrl("https://аpple.com/login"))
+    assert opened == [QUrl("https://example.org/page"), QUrl("https://xn--pple-43d.com/login")]
 
 
 def test_an_answer_finished_behind_a_flood_renders_its_rest_at_once(gui: Gui) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from app.domain.messages import MessageStatus, Role
@@ -204,3 +204,45 @@ async def test_each_summon_starts_a_new_exchange_and_keeps_the_last(gui: Gui) ->
     assert window.conversation_id != first
     quick_ones = gui.store.list_conversations(kind="quick")
     assert {c.id for c in quick_ones} == {first, window.conversation_id}
+
+
+@in_loop
+async def test_a_question_edited_in_the_quick_window_is_asked_again(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="First answer"), Reply(text="Quick"), Reply(text="Second answer"))
+    await type_and_enter(gui, window, "quick one")
+    await gui.until(lambda: settled(gui, window))
+    question = next(
+        item
+        for message_id in window.transcript.message_ids
+        if (item := window.transcript.item(message_id)) is not None
+        and item.message.role is Role.USER
+    )
+    question.edit_submitted.emit(question.message.id, "quick two")  # the editor's Send
+    await gui.until(lambda: "Second answer" in answer_of(window))
+    await gui.until(lambda: settled(gui, window))
+    asked = [m.content for m in gui.store.current_path(window.conversation_id)]
+    assert asked == ["quick two", "Second answer"]
+    asked_again = [r for r in gui.server.chat_requests if r.body["messages"][0]["role"] == "user"]
+    assert asked_again[-1].body["messages"] == [{"role": "user", "content": "quick two"}]
+
+
+@in_loop
+async def test_links_in_a_quick_answer_ask_first_and_esc_hides_from_the_answer(
+    gui: Gui,
+) -> None:
+    window = quick(gui)
+    asked: list[str] = []
+    window._confirm_link = lambda check: asked.append(check.address) or False
+    window.summon()
+    gui.server.enqueue(Reply(text="See [the page](https://example.org/page)."))
+    await type_and_enter(gui, window, "link please")
+    await gui.until(lambda: settled(gui, window))
+    answer = window.transcript.item(window.transcript.message_ids[-1])
+    assert answer is not None
+    answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
+    assert asked == ["https://example.org/page"]
+    answer.text.setFocus()
+    gui.qtbot.keyClick(answer.text, Qt.Key.Key_Escape)  # focus in the answer, not the field
+    assert not window.isVisible()

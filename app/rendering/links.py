@@ -1,0 +1,108 @@
+"""What a link in an answer really points to, said plainly before it is opened.
+
+Model output is untrusted, and a link's text can lie: the confirmation shows the
+address itself, in a form that cannot be mistaken for another. Site names with
+non-Latin letters (``аpple.com`` with a Cyrillic "а") are shown in their ASCII form
+(``xn--pple-43d.com``) with a warning; invisible and direction-changing characters
+(a right-to-left override turns ``gpj.exe`` into ``exe.jpg`` on screen) are shown
+percent-encoded; a user name before ``@`` is pointed out; a ``mailto:`` link loses
+the fields that could make a mail program attach a file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+OPENABLE_SCHEMES = ("http", "https", "mailto")
+MAIL_FIELDS = frozenset({"to", "cc", "bcc", "subject", "body", "in-reply-to"})
+# Shown percent-encoded: controls, format characters (bidi overrides, zero-width
+# joiners, soft hyphens), line and paragraph separators, and every kind of space.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """``address`` is what opens (for ``mailto:``, without its dropped fields) and is
+    shown; ``warnings`` are sentences to show with it; ``mail`` tells a mail link."""
+
+    address: str
+    warnings: tuple[str, ...]
+    mail: bool
+
+
+def openable(address: str) -> bool:
+    return urlsplit(address.strip()).scheme.lower() in OPENABLE_SCHEMES
+
+
+def reveal(text: str) -> str:
+    """``text`` with every invisible or direction-changing character percent-encoded."""
+    return "".join(
+        quote(char, safe="") if unicodedata.category(char) in _HIDDEN_CATEGORIES else char
+        for char in text
+    )
+
+
+def check_link(address: str) -> LinkCheck:
+    """The address to show and open, and what to warn about. Call only for an
+    ``openable`` address."""
+    parts = urlsplit(address.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "mailto":
+        return _check_mail(parts.path, parts.query)
+    warnings: list[str] = []
+    host = parts.hostname or ""
+    shown_host = _ascii_host(host)
+    if shown_host != host:
+        warnings.append(
+            f"The site's name contains letters from other alphabets ({reveal(host)}), "
+            "which can imitate a well-known name: it is shown as the browser will use it."
+        )
+    netloc = shown_host if ":" not in shown_host else f"[{shown_host}]"
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    if parts.username is not None or parts.password is not None:
+        user = parts.netloc.rpartition("@")[0]
+        netloc = f"{user}@{netloc}"
+        warnings.append(
+            f"The part before “@” ({reveal(user)}) is a user name, not the site: "
+            f"the site is {shown_host}."
+        )
+    shown = urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
+    revealed = reveal(shown)
+    if revealed != shown:
+        warnings.append(
+            "The address contains invisible or direction-changing characters, shown "
+            "here as %-codes: what it displays may not be what it is."
+        )
+    return LinkCheck(revealed, tuple(warnings), mail=False)
+
+
+def _ascii_host(host: str) -> str:
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a valid international name: show every byte
+        return quote(host, safe=".-")
+
+
+def _check_mail(path: str, query: str) -> LinkCheck:
+    fields = parse_qsl(query, keep_blank_values=True)
+    kept = [(name, value) for name, value in fields if name.lower() in MAIL_FIELDS]
+    dropped = sorted({name for name, _ in fields if name.lower() not in MAIL_FIELDS})
+    address = "mailto:" + path + (f"?{urlencode(kept, quote_via=quote)}" if kept else "")
+    warnings: list[str] = []
+    if dropped:
+        warnings.append(
+            f"Left out of the message: {', '.join(reveal(name) for name in dropped)} "
+            "(a link may use such fields to make the mail program attach a file)."
+        )
+    revealed = reveal(address)
+    if revealed != address:
+        warnings.append(
+            "The address contains invisible or direction-changing characters, shown "
+            "here as %-codes."
+        )
+    return LinkCheck(revealed, tuple(warnings), mail=True)

@@ -1,0 +1,74 @@
+"""Links from answers: the address shown before opening cannot pass for another."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.rendering.links import check_link, openable, reveal
+
+
+def test_an_ordinary_address_is_shown_whole_and_unwarned() -> None:
+    address = (
+        "https://accounts.example.com:8443/oauth/authorize?client_id=aaa&redirect_uri="
+        "https%3A%2F%2Fevil.example%2Fcallback&scope=all&state=zzz#end"
+    )
+    check = check_link(address)
+    assert check.address == address
+    assert check.warnings == ()
+    assert not check.mail
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        ("https://аpple.com/login", "https://xn--pple-43d.com/login"),  # Cyrillic "а"
+        ("https://münchen.de/", "https://xn--mnchen-3ya.de/"),
+    ],
+)
+def test_a_site_name_in_other_alphabets_is_shown_as_the_browser_uses_it(
+    address: str, shown: str
+) -> None:
+    check = check_link(address)
+    assert check.address == shown
+    [warning] = check.warnings
+    assert "other alphabets" in warning
+    assert address.split("/")[2] in warning  # the name as it looked, for comparison
+
+
+def test_the_ascii_form_of_a_lookalike_stays_as_it_is() -> None:
+    check = check_link("https://xn--pple-43d.com/login")
+    assert check.address == "https://xn--pple-43d.com/login"
+
+
+def test_direction_changing_and_invisible_characters_are_shown_as_codes() -> None:
+    check = check_link("https://example.com/\u202egpj.exe")
+    assert check.address == "https://example.com/%E2%80%AEgpj.exe"
+    assert any("direction-changing" in warning for warning in check.warnings)
+    assert reveal("a\u200bb\u00adc d") == "a%E2%80%8Bb%C2%ADc%20d"
+
+
+def test_a_user_name_before_the_site_is_pointed_out() -> None:
+    check = check_link("https://www.bank.example@evil.example/login")
+    assert check.address == "https://www.bank.example@evil.example/login"
+    [warning] = check.warnings
+    assert "the site is evil.example" in warning
+
+
+def test_an_ipv6_site_keeps_its_brackets() -> None:
+    assert check_link("http://[::1]:8080/x").address == "http://[::1]:8080/x"
+
+
+def test_a_mail_link_keeps_only_the_message_fields() -> None:
+    check = check_link("mailto:someone@example.com?subject=Hi%20there&attach=/etc/passwd")
+    assert check.mail
+    assert check.address == "mailto:someone@example.com?subject=Hi%20there"
+    [warning] = check.warnings
+    assert "attach" in warning
+
+
+def test_only_web_and_mail_links_can_be_opened() -> None:
+    assert openable("https://example.com")
+    assert openable("MAILTO:a@example.com")
+    assert not openable("javascript:alert(1)")
+    assert not openable("file:///etc/passwd")
+    assert not openable("data:text/html,hi")
