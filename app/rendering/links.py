@@ -70,13 +70,7 @@ def check_link(address: str) -> LinkCheck:
             f"the site is {shown_host}."
         )
     shown = urlunsplit((scheme, netloc, parts.path, parts.query, parts.fragment))
-    revealed = reveal(shown)
-    if revealed != shown:
-        warnings.append(
-            "The address contains invisible or direction-changing characters, shown "
-            "here as %-codes: what it displays may not be what it is."
-        )
-    return LinkCheck(revealed, tuple(warnings), mail=False)
+    return _revealed(shown, warnings, mail=False)
 
 
 def _ascii_host(host: str) -> str:
@@ -99,10 +93,14 @@ def _check_mail(path: str, query: str) -> LinkCheck:
             f"Left out of the message: {', '.join(reveal(name) for name in dropped)} "
             "(a link may use such fields to make the mail program attach a file)."
         )
+    return _revealed(address, warnings, mail=True)
+
+
+def _revealed(address: str, warnings: list[str], *, mail: bool) -> LinkCheck:
     revealed = reveal(address)
     if revealed != address:
         warnings.append(
             "The address contains invisible or direction-changing characters, shown "
-            "here as %-codes."
+            "here as %-codes: what it displays may not be what it is."
         )
-    return LinkCheck(revealed, tuple(warnings), mail=True)
+    return LinkCheck(revealed, tuple(warnings), mail=mail)
