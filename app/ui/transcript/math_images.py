@@ -58,6 +58,7 @@ class MathImages(QObject):
         self._images: dict[str, QImage] = {}
         self._failed: set[str] = set()
         self._running: set[str] = set()
+        self._fresh = False  # images made since ``ready`` was last emitted
         self._pool: ThreadPoolExecutor | None = None  # made by the first formula
         self._closed = False
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
@@ -119,10 +120,13 @@ class MathImages(QObject):
         self._running.discard(key)
         if isinstance(image, QImage):
             self._images[key] = image
-            if not self._running:
-                self.ready.emit()
+            self._fresh = True
         else:
             self._failed.add(key)
+        # Once the batch is done, whichever formula finished last (a failed one too).
+        if self._fresh and not self._running:
+            self._fresh = False
+            self.ready.emit()
 
     def shutdown(self) -> None:
         # Wait for a formula being drawn: its result must not reach a deleted object.

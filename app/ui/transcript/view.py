@@ -281,10 +281,14 @@ class TranscriptView(QScrollArea):
     def zoom(self, step: int) -> None:
         """Make the text larger (1), smaller (-1) or its normal size (0)."""
         self._zoom = 0 if step == 0 else max(-4, min(12, self._zoom + step))
-        font = self.font()
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(max(6.0, font.pointSizeF() + self._zoom))
-        self._canvas.setFont(font)
+        # A style sheet, not setFont(): under the application's style sheet a font set
+        # on the canvas does not reach the messages inside it.
+        size = self.font().pointSizeF()
+        self._canvas.setStyleSheet(
+            f"#transcriptCanvas * {{ font-size: {max(6.0, size + self._zoom):.1f}pt; }}"
+            if self._zoom and size > 0
+            else ""
+        )
         self._spares.discard()
         anchor = self._anchor()
         width = self._column_width()
