@@ -7,6 +7,7 @@ check runs first). ``set_aside`` moves such a file out of the way on the user's 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import sqlite3
@@ -136,7 +137,8 @@ def needs_upgrade(path: Path) -> bool:
     Converting a long history can take a while (its search index is rebuilt): callers
     say so to the user before they open it. A missing, new or unreadable file is not an
     upgrade (opening it then reports what is wrong). Read from the file's header, where
-    SQLite keeps ``user_version``, without opening the database.
+    SQLite keeps ``user_version``, without opening the database unless a write-ahead
+    log may hold a newer version.
     """
     try:
         with Path(path).open("rb") as file:
@@ -146,6 +148,18 @@ def needs_upgrade(path: Path) -> bool:
     if len(header) < _USER_VERSION_OFFSET + 4 or not header.startswith(_SQLITE_MAGIC):
         return False
     version = int.from_bytes(header[_USER_VERSION_OFFSET:], "big")
+    if not 0 < version < SCHEMA_VERSION:
+        return False
+    path = Path(path)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        # The header can be behind: a newer Maestrale that has the file open converted
+        # it, and the conversion still sits in the write-ahead log. Ask SQLite.
+        try:
+            with contextlib.closing(sqlite3.connect(path, timeout=5)) as connection:
+                version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.Error:
+            return True  # opening it will say what is wrong
     return 0 < version < SCHEMA_VERSION
 
 

@@ -243,6 +243,20 @@ def test_an_older_history_is_known_to_need_an_upgrade_before_it_is_opened(db_pat
     assert not db_module.needs_upgrade(db_path)
 
 
+def test_a_history_converted_by_a_running_maestrale_needs_no_upgrade(db_path: Path) -> None:
+    # The running (newer) Maestrale converted the file; the conversion is still in the
+    # write-ahead log, and the header still says the old format. `maestrale list`
+    # meanwhile must not announce a conversion.
+    _version_3_file(db_path)
+    store = ConversationStore.open(db_path)  # converts; its connection stays open
+    try:
+        header = db_path.read_bytes()[60:64]
+        assert int.from_bytes(header, "big") == 3  # the header is behind
+        assert not db_module.needs_upgrade(db_path)
+    finally:
+        store.close()
+
+
 def test_files_that_are_not_older_histories_need_no_upgrade(tmp_path: Path) -> None:
     empty = tmp_path / "empty.sqlite3"
     empty.write_bytes(b"")
