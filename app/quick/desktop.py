@@ -173,6 +173,10 @@ class QuickDesktop(QObject):
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
         window.raise_()
         window.activateWindow()
+        # Brought forward to type: keys must not land on a button (Space would press it).
+        ready = getattr(window, "ready_to_type", None)
+        if callable(ready):
+            ready()
 
     def toggle_window(self) -> None:
         if self._window.isVisible() and not self._window.isMinimized():

@@ -6,7 +6,15 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QSplitter,
+    QTextEdit,
+    QWidget,
+)
 
 from app.ui.chat_pane import ChatPane
 from app.ui.icons import icon
@@ -132,6 +140,17 @@ class MainWindow(QMainWindow):
         if not composer.isVisible():
             return self.height() - 16
         return composer.mapTo(self, QPoint(0, 0)).y() - 8
+
+    def ready_to_type(self) -> None:
+        """The focus to the message field unless it already is in a text field here."""
+        focus = QApplication.focusWidget()
+        if (
+            isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit)
+            and not focus.isReadOnly()
+            and self.isAncestorOf(focus)
+        ):
+            return
+        self.pane.focus_composer()
 
     def toggle_sidebar(self) -> None:
         self.sidebar.setVisible(not self.sidebar.isVisible())

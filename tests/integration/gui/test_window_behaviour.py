@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from app.config import load_config
 from app.domain.messages import MessageStatus, Role
@@ -451,3 +451,22 @@ async def test_closing_keeps_running_in_the_tray_when_asked(gui: Gui) -> None:
     gui.window.show()
     gui.window.close()
     assert gui.application.closed.is_set()
+
+
+@in_loop
+async def test_a_second_start_brings_the_window_forward_ready_to_type(gui: Gui) -> None:
+    # The focus was left on a button; `maestrale` started again brings the window up:
+    # typing goes to the message field (Space would have pressed the button).
+    new_chat = gui.window.sidebar.findChild(QPushButton, "newChatButton")
+    assert new_chat is not None
+    new_chat.setFocus()
+    await gui.settle(0.02)
+    gui.application.on_command("show", {})
+    await gui.settle(0.02)
+    assert QApplication.focusWidget() is gui.pane.composer.edit
+    # A text field of the window keeps the focus (the search field, here).
+    gui.window.sidebar.search_field.setFocus()
+    await gui.settle(0.02)
+    gui.application.on_command("show", {})
+    await gui.settle(0.02)
+    assert QApplication.focusWidget() is gui.window.sidebar.search_field
