@@ -381,6 +381,7 @@ class ChatPane(QWidget):
         if self._find_bar is None:
             self._find_bar = FindBar()
             self._find_bar.find_requested.connect(self._on_find)
+            self._find_bar.closed.connect(self.transcript.clear_highlights)
             self._find_bar.closed.connect(self._focus_composer)
             self._page.insertWidget(self._page.indexOf(self.transcript), self._find_bar)
         return self._find_bar

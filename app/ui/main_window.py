@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         sidebar.search_result_activated.connect(self._on_search_result)
         sidebar.conversation_deleted.connect(self._on_deleted)
         sidebar.conversation_renamed.connect(pane.refresh_title)
+        sidebar.search_cleared.connect(pane.transcript.clear_highlights)
         # A new chat's first question made it a conversation: mark its row as open.
         pane.conversation_adopted.connect(sidebar.select_conversation)
         pane.title_changed.connect(self._on_title)

@@ -125,6 +125,7 @@ class Sidebar(QWidget):
             is open). Emitted for every delete.
         conversation_restored(str): a delete was undone.
         conversation_renamed(str): the user renamed this conversation in the list.
+        search_cleared(): the search field was emptied (its marks can go).
     """
 
     conversation_activated = Signal(str)
@@ -133,6 +134,7 @@ class Sidebar(QWidget):
     conversation_deleted = Signal(str)
     conversation_restored = Signal(str)
     conversation_renamed = Signal(str)
+    search_cleared = Signal()
 
     LIST_PAGE = 0
     SEARCH_PAGE = 1
@@ -543,6 +545,7 @@ class Sidebar(QWidget):
             self.results_model.clear()
         self.search_status.hide()
         self.pages.setCurrentIndex(self.LIST_PAGE)
+        self.search_cleared.emit()
 
     def _run_search(self) -> None:
         text = self.search_field.text()

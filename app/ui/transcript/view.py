@@ -24,6 +24,8 @@ from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QTextCursor
+
     from app.ui.transcript.item import MessageItem
 
 COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
@@ -85,6 +87,7 @@ class TranscriptView(QScrollArea):
         self._follow = True
         self._pending: QLabel | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
+        self._highlighted: set[str] = set()  # messages with marks of Ctrl+F or a search
         self._load: Loader | None = None
         self._zoom = 0
         # A viewport of our own making: Qt's default one is an object PySide has not
@@ -163,6 +166,7 @@ class TranscriptView(QScrollArea):
         self._hide_pending()
         self._follow = True
         self._found = None
+        self._highlighted.clear()
         self._jump.hide()
         self._relayout(0)
 
@@ -585,7 +589,7 @@ class TranscriptView(QScrollArea):
 
     # -- finding ------------------------------------------------------------------------
 
-    def _reveal(self, message_id: str, highlight: str | None) -> None:
+    def _reveal(self, message_id: str, highlight: str | None, *, phrase: bool = False) -> None:
         # The place to scroll to may be in text skipped behind a flood.
         for filled in self._frames.fill_all_gaps():
             self._update_height(self._by_id[filled], follow=False)
@@ -597,31 +601,62 @@ class TranscriptView(QScrollArea):
         self.verticalScrollBar().setValue(max(0, entry.y - 24))
         self._set_follow(False)
         if highlight and entry.item is not None:
-            self.highlight(entry.item, highlight)
+            self.highlight(entry.item, highlight, phrase=phrase)
 
-    def highlight(self, item: MessageItem, query: str) -> int:
-        """Mark every occurrence of ``query`` in one message; returns how many."""
+    def highlight(self, item: MessageItem, query: str, *, phrase: bool = False) -> int:
+        """Mark the occurrences of ``query`` in one message (of each of its words, for a
+        search; of the whole of it with ``phrase``, for Ctrl+F) and scroll to the first
+        place that holds all of it, else to the first mark. Returns how many marks."""
         # Imported here: the text classes are not needed before the first message.
         from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
         from PySide6.QtWidgets import QTextEdit
 
+        self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
         selections = []
         document = item.text.document()
         found = QTextCharFormat()
         found.setBackground(QColor(255, 213, 79, 170))
-        for word in [w for w in query.split() if w]:
+        terms = [query.strip()] if phrase else [w for w in query.split() if w]
+        first: QTextCursor | None = None
+        for term in terms:
             cursor = QTextCursor(document)
             while True:
-                cursor = document.find(word, cursor)
+                cursor = document.find(term, cursor)
                 if cursor.isNull():
                     break
                 selection = QTextEdit.ExtraSelection()
                 selection.cursor = cursor
                 selection.format = found
                 selections.append(selection)
+                if first is None or cursor.position() < first.position():
+                    first = QTextCursor(cursor)
+        whole = document.find(query.strip()) if len(terms) > 1 else None
         item.text.setExtraSelections(selections)
+        self._highlighted.add(item.message.id)
+        target = whole if whole is not None and not whole.isNull() else first
+        if target is not None:
+            self._scroll_to_text(item, target)
         return len(selections)
+
+    def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
+        """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if
+        it is not in view already (a match deep in a long answer)."""
+        rect = item.text.cursorRect(cursor)
+        y = item.text.viewport().mapTo(self._canvas, rect.topLeft()).y()
+        bar = self.verticalScrollBar()
+        visible = self.viewport().height()
+        if not bar.value() <= y <= bar.value() + visible - 2 * rect.height():
+            bar.setValue(max(0, y - visible // 3))
+
+    def clear_highlights(self) -> None:
+        """Remove the marks of Ctrl+F or of a search (the find bar closed, the search
+        field emptied)."""
+        for message_id in self._highlighted:
+            entry = self._by_id.get(message_id)
+            if entry is not None and entry.item is not None:
+                entry.item.text.setExtraSelections([])
+        self._highlighted.clear()
 
     def find_text(
         self, query: str, *, backward: bool = False, stay: bool = False
@@ -654,7 +689,7 @@ class TranscriptView(QScrollArea):
         else:
             chosen = next(index for index in order if index in found)
         self._found = chosen
-        self._reveal(self._entries[chosen].id, query)
+        self._reveal(self._entries[chosen].id, query, phrase=True)
         return holding.index(chosen) + 1, len(holding)
 
     def _current_index(self) -> int:

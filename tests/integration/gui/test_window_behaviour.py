@@ -251,6 +251,39 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
 
 
 @in_loop
+async def test_ctrl_f_marks_the_phrase_deep_in_a_long_answer_and_esc_clears(gui: Gui) -> None:
+    conversation = gui.store.create_conversation(title="Essay", model="mistral-large-2411")
+    question = gui.store.add_message(
+        conversation.id, role=Role.USER, content="Write twenty paragraphs", parent_id=None
+    )
+    paragraphs = "\n\n".join(
+        f"Paragraph {n}: " + "words of some length " * 30 for n in range(1, 21)
+    )
+    gui.store.add_message(
+        conversation.id, role=Role.ASSISTANT, content=paragraphs, parent_id=question.id
+    )
+    gui.window.open_conversation(conversation.id)
+    await gui.settle(0.1)
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    gui.qtbot.keyClicks(gui.pane.find_bar.field, "paragraph 19")
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    answer = transcript.item(transcript.message_ids[1])
+    assert answer is not None
+    marks = answer.text.extraSelections()
+    assert [mark.cursor.selectedText() for mark in marks] == ["Paragraph 19"]  # the phrase
+    # The view shows the match, far down the answer, not the answer's top.
+    mark_rect = answer.text.cursorRect(marks[0].cursor)
+    y = answer.text.viewport().mapTo(transcript.widget(), mark_rect.topLeft()).y()
+    bar = transcript.verticalScrollBar()
+    assert bar.value() <= y <= bar.value() + transcript.viewport().height()
+    assert bar.value() > transcript.canvas_position(answer.message.id).y()
+    gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Escape)
+    assert not gui.pane.find_bar.isVisible()
+    assert answer.text.extraSelections() == []  # the marks go with the bar
+
+
+@in_loop
 async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> None:
     conversation = gui.store.create_conversation(title="Trip", model="mistral-large-2411")
     parent = None
@@ -280,6 +313,13 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
     await gui.settle(0.1)
     assert gui.pane.conversation_id == short.id
     assert not gui.pane.transcript._jump.isVisible()
+    marked = gui.pane.transcript.item(question.id)
+    assert marked is not None
+    assert len(marked.text.extraSelections()) == 2
+    # Emptying the search field takes the marks away.
+    gui.window.sidebar.search_field.setText("Lyon")
+    gui.window.sidebar.search_field.setText("")
+    assert marked.text.extraSelections() == []
 
 
 @in_loop
