@@ -58,7 +58,8 @@ def test_raw_html_is_shown_as_text(raw: str, where: str) -> None:
     assert set(tags(rendered.html)) <= ALLOWED_TAGS
     assert "<img" not in rendered.html
     assert "<script" not in rendered.html.lower()
-    assert rendered.links == ()
+    # No link from the markup itself; the bare address inside it is one, as anywhere.
+    assert set(rendered.links) <= {"https://evil.example"}
 
 
 def test_raw_html_block_spanning_blank_lines_is_text() -> None:
@@ -114,10 +115,20 @@ def test_links_are_listed_once_in_order() -> None:
     assert rendered.links == ("https://b.example", "https://a.example")
 
 
-def test_bare_urls_are_not_linked() -> None:
-    rendered = render("visit https://example.com today")
-    assert "<a " not in rendered.html
-    assert visible_text(rendered.html) == "visit https://example.com today"
+def test_bare_web_addresses_are_linked_with_their_scheme_only() -> None:
+    rendered = render(
+        "visit https://example.com/a_b_c. or (http://example.org/x?y=1), "
+        "not setup.py, example.com, javascript:alert(1) nor `https://in.code`"
+    )
+    assert re.findall(r'<a href="([^"]*)"', rendered.html) == [
+        "https://example.com/a_b_c",
+        "http://example.org/x?y=1",
+    ]
+    assert rendered.links == ("https://example.com/a_b_c", "http://example.org/x?y=1")
+    assert visible_text(rendered.html) == (
+        "visit https://example.com/a_b_c. or (http://example.org/x?y=1), "
+        "not setup.py, example.com, javascript:alert(1) nor https://in.code"
+    )
 
 
 @pytest.mark.parametrize(
