@@ -70,11 +70,15 @@ def _appends_plainly(before: str, extra: str, *, shown_as_typed: bool) -> bool:
     dropped (``shown_as_typed``: the text shown ends as ``before`` does); no double
     space (HTML would show one); and a last line with a space and a letter or digit, so
     that it is no setext underline, rule or bare list marker, which new text could turn
-    into another block.
+    into another block; and no web address in the word typed on (a link when rendered).
     """
     if not before or not extra or _MARKUP.search(extra):
         return False
     last = before[-1]
+    # A bare address becomes a link: the word being typed on must not hold one.
+    word = "" if last.isspace() else before.rsplit(None, 1)[-1]
+    if "://" in word + extra:
+        return False
     if last == " " and not shown_as_typed:
         return False
     if not (last.isalnum() or last in " .,;:?'\"-/%@+"):

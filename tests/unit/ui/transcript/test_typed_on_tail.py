@@ -35,6 +35,7 @@ SAMPLES = [
     "Price $5 and $10 words here, not math at all. Then a sentence ending with a colon:",
     "    indented code block words\n    more indented words\n\nparagraph after indented words",
     "# H1 words #\n\n###### h6 words here\n\nword &amp word &#169; done",
+    "Bare addresses https://example.org/a_b/c?x=1 and words, then http://x.y. End words.",
 ]
 
 
