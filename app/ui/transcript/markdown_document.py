@@ -288,8 +288,12 @@ class MarkdownDocument:
             return
         cursor = QTextCursor(self._document)
         cursor.setPosition(self._tail_position)
+        # The block the tail began in is the stable text's last (a rule's, say): removing
+        # a selection across blocks would give it the format of the tail's last block.
+        kept = cursor.blockFormat()
         cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
+        cursor.setBlockFormat(kept)
         self._tail_position = None
         self._tail_text = ""
         self._tail_open = False
