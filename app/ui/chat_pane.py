@@ -259,7 +259,7 @@ class ChatPane(QWidget):
 
     # -- opening ------------------------------------------------------------------------
 
-    def new_chat(self) -> None:
+    def new_chat(self, *, focus: bool = True) -> None:
         self._switch_draft(None)
         self.conversation_id = None
         self.transcript.clear()
@@ -268,7 +268,8 @@ class ChatPane(QWidget):
         self.picker.set_model(defaults.model)
         self._set_title("New chat")
         self._set_busy(False)
-        self.composer.edit.setFocus()
+        if focus:
+            self.composer.edit.setFocus()
 
     def open_conversation(
         self, conversation_id: str, *, focus: str | None = None, highlight: str | None = None

@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         sidebar.new_chat_requested.connect(self.new_chat)
         sidebar.search_result_activated.connect(self._on_search_result)
         sidebar.conversation_deleted.connect(self._on_deleted)
+        sidebar.conversation_restored.connect(self._on_restored)
+        self._closed_by_delete: str | None = None
         sidebar.conversation_renamed.connect(pane.refresh_title)
         sidebar.search_cleared.connect(pane.transcript.clear_highlights)
         # A new chat's first question made it a conversation: mark its row as open.
@@ -124,8 +126,18 @@ class MainWindow(QMainWindow):
         self.sidebar.select_conversation(conversation_id)
 
     def _on_deleted(self, conversation_id: str) -> None:
+        # The focus stays in the list the delete came from: Ctrl+Z there undoes it (in
+        # the message field it would undo typing).
         if self.pane.conversation_id == conversation_id:
-            self.pane.new_chat()
+            self._closed_by_delete = conversation_id
+            self.pane.new_chat(focus=False)
+        self.sidebar.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_restored(self, conversation_id: str) -> None:
+        # Undone while the new chat that replaced it is still untouched: back to it.
+        if conversation_id == self._closed_by_delete and self.pane.conversation_id is None:
+            self.open_conversation(conversation_id)
+        self._closed_by_delete = None
 
     def _on_title(self, title: str) -> None:
         shown = title if self.pane.conversation_id else ""

@@ -510,3 +510,21 @@ async def test_a_second_start_brings_the_window_forward_ready_to_type(gui: Gui) 
     gui.application.on_command("show", {})
     await gui.settle(0.02)
     assert QApplication.focusWidget() is gui.window.sidebar.search_field
+
+
+@in_loop
+async def test_deleting_the_open_chat_from_its_menu_then_ctrl_z_brings_it_back(gui: Gui) -> None:
+    conversation = gui.store.create_conversation(title="Groceries", model="mistral-large-2411")
+    gui.window.sidebar.model.reload()
+    gui.window.open_conversation(conversation.id)
+    menu = gui.window.sidebar.build_context_menu(conversation.id)
+    delete = next(action for action in menu.actions() if action.text().startswith("Delete"))
+    delete.trigger()
+    assert gui.pane.conversation_id is None  # a new chat took its place
+    view = gui.window.sidebar.list_view
+    assert QApplication.focusWidget() is view  # not the message field
+    gui.qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    await gui.settle(0.02)
+    assert gui.store.get_conversation(conversation.id).deleted_at is None
+    assert gui.pane.conversation_id == conversation.id  # and it is open again
+    assert gui.window.windowTitle() == "Groceries — Maestrale"
