@@ -290,6 +290,9 @@ class ChatController(QObject):
         if conversation.title_is_custom or len(path) != 2:
             return
         question, answer = path
+        others = self._store.tree(conversation_id).children(question.id)
+        if any(o.id != answer.id and o.status is MessageStatus.COMPLETE for o in others):
+            return  # a regenerated or continued answer: the question was named already
         model = self._title_model() or conversation.model
         if not model:
             return

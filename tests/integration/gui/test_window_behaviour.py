@@ -36,6 +36,24 @@ async def test_title_from_the_question_then_a_generated_one(gui: Gui) -> None:
 
 
 @in_loop
+async def test_a_regenerated_first_answer_does_not_ask_for_a_title_again(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Paris."), Reply(text="Capital of France"))
+    await gui.ask("What is the capital of France?")
+    await gui.until(lambda: gui.pane.conversation_id is not None)
+    conversation_id = gui.pane.conversation_id
+    await gui.until(
+        lambda: gui.store.get_conversation(conversation_id).title == "Capital of France"
+    )
+    asked = len(gui.server.chat_requests)
+    gui.server.enqueue(Reply(text="It is Paris."))
+    gui.pane.regenerate_last()
+    await gui.until(lambda: gui.answered() and len(gui.server.chat_requests) > asked)
+    await gui.settle(0.3)
+    assert len(gui.server.chat_requests) == asked + 1  # the answer; no new title request
+    assert gui.store.get_conversation(conversation_id).title == "Capital of France"
+
+
+@in_loop
 async def test_the_title_can_be_selected_with_the_mouse(gui: Gui) -> None:
     title = gui.pane.title
     gui.qtbot.mouseMove(title, title.rect().center())
