@@ -424,7 +424,8 @@ class Application:
     def open_help(self) -> None:
         from app.ui.help_dialog import HelpDialog
 
-        HelpDialog(self.config.settings.enter_sends, parent=self.window).show()
+        settings = self.config.settings
+        HelpDialog(settings.enter_sends, settings.quick_shortcut, parent=self.window).show()
 
     def _open_params(self, conversation_id: str | None) -> None:
         from app.ui.params_dialog import ParamsDialog

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.icons import icon
 from app.ui.settings.form import Card, hline, label
-from app.ui.shortcuts import GROUPS, Shortcut, shortcut_table
+from app.ui.shortcuts import DEFAULT_QUICK_SHORTCUT, GROUPS, Shortcut, shortcut_table
 
 _MAC = sys.platform == "darwin"
 _MODIFIERS = (
@@ -74,8 +74,14 @@ class ShortcutRow(QWidget):
 class ShortcutList(QWidget):
     """Every shortcut, one card per group; ``set_filter`` hides what does not match."""
 
-    def __init__(self, enter_sends: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        enter_sends: bool = True,
+        quick_shortcut: str = DEFAULT_QUICK_SHORTCUT,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._quick_shortcut = quick_shortcut
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(8)
@@ -84,15 +90,21 @@ class ShortcutList(QWidget):
         self._filter = ""
         self.set_enter_sends(enter_sends)
 
+    def set_quick_shortcut(self, keys: str) -> None:
+        """Rebuild for the keys that open the quick prompt ("": none)."""
+        self._quick_shortcut = keys
+        self.set_enter_sends(self._enter_sends)
+
     def set_enter_sends(self, enter_sends: bool) -> None:
         """Rebuild for the Enter-sends setting (Send and New line swap keys)."""
+        self._enter_sends = enter_sends
         while self._layout.count():
             taken = self._layout.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None and widget is not self.empty:
                 widget.deleteLater()
         self._groups = []
-        table = shortcut_table(enter_sends)
+        table = shortcut_table(enter_sends, self._quick_shortcut)
         for group in GROUPS:
             heading = label(group, "section")
             card = Card(spacing=0)
@@ -152,14 +164,19 @@ def search_field(placeholder: str) -> QLineEdit:
 class HelpDialog(QDialog):
     """Non-modal; the window keeps one and shows it again on Ctrl+/."""
 
-    def __init__(self, enter_sends: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        enter_sends: bool = True,
+        quick_shortcut: str = DEFAULT_QUICK_SHORTCUT,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts — Maestrale")
         self.setModal(False)
         self.resize(560, 640)
         self.search = search_field("Search shortcuts")
         self.search.setAccessibleName("Search shortcuts")
-        self.shortcuts = ShortcutList(enter_sends)
+        self.shortcuts = ShortcutList(enter_sends, quick_shortcut)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -127,7 +127,7 @@ class SettingsDialog(QDialog):
         self.templates_page.set_quick_shortcut(settings.quick_shortcut)
         self.quick_page.set_template_shortcuts(_shortcuts_of(self.templates_page.templates))
         self.appearance_page = AppearancePage(settings)
-        self.shortcuts_page = ShortcutsPage(settings.enter_sends)
+        self.shortcuts_page = ShortcutsPage(settings.enter_sends, settings.quick_shortcut)
         self._value_pages: tuple[_ValuesPage, ...] = (
             self.endpoint_page,
             self.model_page,
@@ -284,6 +284,7 @@ class SettingsDialog(QDialog):
             self.shortcuts_page.set_enter_sends(self._settings.enter_sends)
         if "quick_shortcut" in changes:
             self.templates_page.set_quick_shortcut(self._settings.quick_shortcut)
+            self.shortcuts_page.set_quick_shortcut(self._settings.quick_shortcut)
         self.settings_changed.emit(self._settings)
         return lists_saved
 

@@ -22,6 +22,7 @@ class Scope(StrEnum):
     WINDOW = "window"  # anywhere in the main window
     SIDEBAR = "sidebar"  # while the conversation list has focus (Del, Ctrl+Z)
     COMPOSER = "composer"  # read by the composer's key handling, not a QAction
+    QUICK = "quick"  # the quick prompt window's own keys (and the system-wide one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ class Shortcut:
 CONVERSATIONS = "Conversations"
 ANSWERS = "Writing and answers"
 WINDOW = "Window"
+QUICK = "Quick prompt"
+DEFAULT_QUICK_SHORTCUT = "Ctrl+Alt+Space"  # the setting's default
 
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("new_chat", ("Ctrl+N",), "New chat", CONVERSATIONS, icon="new-chat"),
@@ -108,22 +111,54 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_out", ("Ctrl+-",), "Zoom out", WINDOW, icon="minus"),
     Shortcut("zoom_reset", ("Ctrl+0",), "Actual size", WINDOW),
     Shortcut("quit", ("Ctrl+Q",), "Quit", WINDOW),
+    Shortcut(
+        "quick_prompt",
+        (DEFAULT_QUICK_SHORTCUT,),
+        "Open the quick prompt",
+        QUICK,
+        Scope.QUICK,
+        note="from any program; the keys are set in Settings, Quick prompt",
+    ),
+    Shortcut("quick_ask", ("Return",), "Ask", QUICK, Scope.QUICK),
+    Shortcut(
+        "quick_templates",
+        ("/",),
+        "Choose a template",
+        QUICK,
+        Scope.QUICK,
+        note="typed first in the question",
+    ),
+    Shortcut("quick_copy", ("Ctrl+Shift+C",), "Copy the answer", QUICK, Scope.QUICK),
+    Shortcut("quick_continue", ("Ctrl+Return",), "Continue in the main window", QUICK, Scope.QUICK),
+    Shortcut("quick_escape", ("Esc",), "Stop the answer, then hide", QUICK, Scope.QUICK),
 )
 
-GROUPS: tuple[str, ...] = (CONVERSATIONS, ANSWERS, WINDOW)
+GROUPS: tuple[str, ...] = (CONVERSATIONS, ANSWERS, WINDOW, QUICK)
 
 
-def shortcut_table(enter_sends: bool = True) -> tuple[Shortcut, ...]:
-    """The table as the user has it: with ``enter_sends`` False, Ctrl+Enter sends."""
-    if enter_sends:
+def shortcut_table(
+    enter_sends: bool = True, quick_shortcut: str = DEFAULT_QUICK_SHORTCUT
+) -> tuple[Shortcut, ...]:
+    """The table as the user has it: with ``enter_sends`` False, Ctrl+Enter sends; the
+    quick prompt opens with ``quick_shortcut`` ("": none)."""
+    swapped: dict[str, tuple[str, ...]] = {}
+    if not enter_sends:
+        swapped = {"send": ("Ctrl+Return",), "newline": ("Return", "Shift+Return")}
+    if quick_shortcut != DEFAULT_QUICK_SHORTCUT:
+        swapped["quick_prompt"] = (quick_shortcut,) if quick_shortcut else ()
+    if not swapped:
         return SHORTCUTS
-    swapped = {
-        "send": ("Ctrl+Return",),
-        "newline": ("Return", "Shift+Return"),
-    }
-    return tuple(
+    table = tuple(
         replace(item, keys=swapped[item.id]) if item.id in swapped else item for item in SHORTCUTS
     )
+    if not quick_shortcut:
+        table = tuple(
+            replace(item, note="none set: choose keys in Settings, Quick prompt")
+            if item.id == "quick_prompt"
+            else item
+            for item in table
+        )
+    return table
 
 
 def shortcut(action_id: str, enter_sends: bool = True) -> Shortcut:
@@ -162,8 +197,8 @@ def make_actions(
         item = table.get(action_id)
         if item is None:
             raise ValueError(f"no shortcut {action_id!r} in the table")
-        if item.scope is Scope.COMPOSER:
-            raise ValueError(f"{action_id!r} is read by the composer, not a window action")
+        if item.scope in (Scope.COMPOSER, Scope.QUICK):
+            raise ValueError(f"{action_id!r} is not a main window action")
         action = QAction(item.description, parent)
         action.setObjectName(f"action_{action_id}")
         action.setShortcuts(item.sequences())

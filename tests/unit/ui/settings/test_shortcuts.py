@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.ui.help_dialog import HelpDialog, key_caps
+from app.ui.help_dialog import HelpDialog, ShortcutRow, key_caps
 from app.ui.shortcuts import SHORTCUTS, Scope, make_actions, sends_message, shortcut_table
 
 EXPECTED = {
@@ -47,12 +47,16 @@ def test_the_table_has_the_expected_defaults() -> None:
 
 @pytest.mark.parametrize("enter_sends", [True, False])
 def test_no_two_shortcuts_share_a_key_sequence(enter_sends: bool) -> None:
-    seen: dict[str, str] = {}
-    for item in shortcut_table(enter_sends):
-        for sequence in item.sequences():
-            key = portable(sequence)
-            assert key not in seen, f"{key} is bound to {seen.get(key)} and {item.id}"
-            seen[key] = item.id
+    # Within one window: the quick prompt's keys are its own (Enter, Esc there too).
+    for quick in (False, True):
+        seen: dict[str, str] = {}
+        for item in shortcut_table(enter_sends):
+            if (item.scope is Scope.QUICK) != quick:
+                continue
+            for sequence in item.sequences():
+                key = portable(sequence)
+                assert key not in seen, f"{key} is bound to {seen.get(key)} and {item.id}"
+                seen[key] = item.id
     ids = [item.id for item in SHORTCUTS]
     assert len(ids) == len(set(ids))
 
@@ -116,8 +120,10 @@ def test_make_actions_refuses_unknown_and_composer_ids(qtbot: QtBot) -> None:
         make_actions(window, {"nonsense": lambda: None})
     composer_ids = [item.id for item in SHORTCUTS if item.scope is Scope.COMPOSER]
     assert composer_ids == ["send", "newline", "edit_last_question"]
-    with pytest.raises(ValueError, match="read by the composer"):
+    with pytest.raises(ValueError, match="not a main window action"):
         make_actions(window, {"send": lambda: None})
+    with pytest.raises(ValueError, match="not a main window action"):
+        make_actions(window, {"quick_ask": lambda: None})
 
 
 def test_key_caps() -> None:
@@ -137,9 +143,31 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
     dialog.search.setText("delete")
     assert listing.visible_descriptions() == ["Delete conversation", "Undo delete"]
     dialog.search.setText("window")  # a group's name finds the whole group
-    assert len(listing.visible_descriptions()) == 7
+    assert listing.visible_descriptions() == [
+        "Settings",
+        "Keyboard shortcuts",
+        "Show or hide the sidebar",
+        "Zoom in",
+        "Zoom out",
+        "Actual size",
+        "Quit",
+        "Continue in the main window",
+    ]
     dialog.search.setText("ctrl shift")
-    assert listing.visible_descriptions() == ["Copy last answer", "Regenerate answer"]
+    assert listing.visible_descriptions() == [
+        "Copy last answer",
+        "Regenerate answer",
+        "Copy the answer",
+    ]
+    dialog.search.setText("quick")  # the quick prompt's own keys are listed too
+    assert listing.visible_descriptions() == [
+        "Open the quick prompt",
+        "Ask",
+        "Choose a template",
+        "Copy the answer",
+        "Continue in the main window",
+        "Stop the answer, then hide",
+    ]
     dialog.search.setText("no such thing")
     assert listing.visible_descriptions() == []
     assert not listing.empty.isHidden()
@@ -154,3 +182,17 @@ def _by_group() -> list:  # type: ignore[type-arg]
     from app.ui.shortcuts import GROUPS
 
     return [item for group in GROUPS for item in SHORTCUTS if item.group == group]
+
+
+def test_the_quick_prompt_row_shows_the_keys_the_user_set(qtbot: QtBot) -> None:
+    dialog = HelpDialog(quick_shortcut="Ctrl+Shift+Space")
+    qtbot.addWidget(dialog)
+    rows = dialog.shortcuts.findChildren(ShortcutRow)
+    [row] = [row for row in rows if row.item.id == "quick_prompt"]
+    assert row.caps == ["Ctrl", "Shift", "Space"]
+    dialog.shortcuts.set_quick_shortcut("")  # none set
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the old rows go
+    rows = dialog.shortcuts.findChildren(ShortcutRow)
+    [row] = [row for row in rows if row.item.id == "quick_prompt"]
+    assert row.caps == []
+    assert "none set" in row.item.note
