@@ -29,6 +29,7 @@ from app.ui.composer import Composer
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
 from app.ui.model_picker import ModelPicker
+from app.ui.theme import font_scale
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.view import TranscriptView
@@ -162,7 +163,7 @@ class ChatPane(QWidget):
         # A window beside another on a laptop screen: the header keeps the model
         # picker and its Switch button readable, the title giving way first, and the
         # Switch button says just "Switch" (its tooltip names the replacement).
-        narrow = event.size().width() < NARROW_WIDTH
+        narrow = event.size().width() < NARROW_WIDTH * font_scale(self)
         style = (
             Qt.ToolButtonStyle.ToolButtonIconOnly
             if narrow

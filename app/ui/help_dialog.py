@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.ui.icons import icon
 from app.ui.settings.form import Card, hline, label
 from app.ui.shortcuts import DEFAULT_QUICK_SHORTCUT, GROUPS, Shortcut, shortcut_table
+from app.ui.theme import fit_window
 
 _MAC = sys.platform == "darwin"
 _MODIFIERS = (
@@ -173,14 +174,13 @@ class HelpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts — Maestrale")
         self.setModal(False)
-        self.resize(560, 640)
         self.search = search_field("Search shortcuts")
         self.search.setAccessibleName("Search shortcuts")
         self.shortcuts = ShortcutList(enter_sends, quick_shortcut)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         holder = QWidget()
         inner = QVBoxLayout(holder)
         inner.setContentsMargins(24, 0, 24, 24)
@@ -197,6 +197,7 @@ class HelpDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         self.search.textChanged.connect(self.shortcuts.set_filter)
+        fit_window(self, 560, 640)
 
     def set_enter_sends(self, enter_sends: bool) -> None:
         self.shortcuts.set_enter_sends(enter_sends)

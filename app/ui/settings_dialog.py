@@ -12,7 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +41,7 @@ from app.ui.settings.presets_page import PresetsPage
 from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.shortcuts_page import ShortcutsPage
 from app.ui.settings.templates_page import TemplatesPage
+from app.ui.theme import fit_window
 
 SAVE_DELAY_MS = 300
 PAGES = (
@@ -107,7 +108,6 @@ class SettingsDialog(QDialog):
         self.setWindowIcon(icon("app"))
         self.setModal(False)
         self.setObjectName("settingsDialog")
-        self.resize(900, 660)
         self.setMinimumSize(720, 480)
         self._path = settings_path
         self._loaded = loaded
@@ -174,9 +174,7 @@ class SettingsDialog(QDialog):
         }
         self._page_names: list[str] = []
         for name, text, icon_name in PAGES:
-            item = QListWidgetItem(icon(icon_name), text)
-            item.setSizeHint(QSize(0, 38))
-            self.nav.addItem(item)
+            self.nav.addItem(QListWidgetItem(icon(icon_name), text))
             self.stack.addWidget(pages[name])
             self._page_names.append(name)
 
@@ -185,7 +183,7 @@ class SettingsDialog(QDialog):
 
         side = QWidget()
         side.setObjectName("sidebar")
-        side.setFixedWidth(228)
+        self._side = side
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(12, 20, 12, 16)
         side_layout.setSpacing(12)
@@ -217,6 +215,24 @@ class SettingsDialog(QDialog):
             self.problems.show_message(
                 "warning", "Some settings were not usable:\n" + "\n".join(problems)
             )
+        self._fit_to_font()
+        fit_window(self, 900, 660)
+
+    def _fit_to_font(self) -> None:
+        """The page list as wide and its rows as tall as their text needs."""
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for _, text, _ in PAGES)
+        self._side.setFixedWidth(max(228, widest + 18 + 88))  # icon, paddings, margins
+        height = max(38, metrics.height() + 20)
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            if item is not None:
+                item.setSizeHint(QSize(0, height))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the text size was changed here
+            self._fit_to_font()
 
     # Public API
 

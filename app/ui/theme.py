@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES, Settings
 from app.ui.icons import svg_source
@@ -431,6 +431,27 @@ def resolve_dark(mode: str, system_scheme: Qt.ColorScheme | None = None) -> bool
     if scheme is None:
         scheme = QGuiApplication.styleHints().colorScheme()
     return scheme == Qt.ColorScheme.Dark
+
+
+REFERENCE_POINT_SIZE = 10.0  # the text size fixed sizes in the interface were made for
+
+
+def font_scale(widget: QWidget) -> float:
+    """How much larger than the reference size ``widget``'s text is (never below 1):
+    windows and columns of a fixed size grow by it, so large text is not cut off."""
+    size = widget.font().pointSizeF()
+    return max(1.0, size / REFERENCE_POINT_SIZE) if size > 0 else 1.0
+
+
+def fit_window(window: QWidget, width: int, height: int) -> None:
+    """Resize ``window`` to ``width`` x ``height`` grown by its text's scale, within the
+    screen it is on."""
+    scale = font_scale(window)
+    size = QSize(round(width * scale), round(height * scale))
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        size = size.boundedTo(screen.availableGeometry().size() * 0.95)
+    window.resize(size)
 
 
 def base_font(font_size: int) -> QFont:

@@ -546,3 +546,29 @@ async def test_deleting_the_open_chat_from_its_menu_then_ctrl_z_brings_it_back(g
     assert gui.store.get_conversation(conversation.id).deleted_at is None
     assert gui.pane.conversation_id == conversation.id  # and it is open again
     assert gui.window.windowTitle() == "Groceries — Maestrale"
+
+
+@in_loop
+async def test_large_text_fits_the_settings_the_help_and_the_message_field(gui: Gui) -> None:
+    edit = gui.pane.composer.edit
+    normal_height, normal_size = edit.height(), gui.application.theme.font_size
+    gui.application.theme.apply("light", 24)
+    await gui.settle(0.05)
+    assert edit.height() > normal_height  # the empty field shows a whole line
+    gui.application.open_settings("model")
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    nav = dialog.nav
+    metrics = nav.fontMetrics()
+    for row in range(nav.count()):  # no page name cut short
+        item = nav.item(row)
+        text_room = nav.visualItemRect(item).width() - nav.iconSize().width() - 16
+        assert metrics.horizontalAdvance(item.text()) <= text_room, item.text()
+    # Grown with the text (2.4 times), within the screen.
+    room = dialog.screen().availableGeometry().width() * 0.95
+    assert abs(dialog.width() - min(900 * 2.4, room)) <= 1
+    assert dialog.model_page.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    dialog.close()
+    gui.application.theme.apply("light", normal_size)
+    await gui.settle(0.05)
+    assert edit.height() == normal_height  # back to one line of the normal size
