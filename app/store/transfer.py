@@ -169,7 +169,10 @@ def _message_markdown(message: Message) -> list[str]:
         heading += f" — *{message.status}*"
     lines = [heading, ""]
     if message.content.strip():
-        body = fenced(message.content) if message.role is Role.TOOL else message.content.rstrip()
+        if message.role is Role.TOOL:
+            body = fenced(message.content)
+        else:
+            body = _nested(message.content.rstrip(), keep_lines=message.role is Role.USER)
         lines += [body, ""]
     for call in message.tool_calls:
         try:
@@ -180,6 +183,38 @@ def _message_markdown(message: Message) -> list[str]:
     if message.error:
         lines += [f"> **{str(message.status).capitalize()}:** {_one_line(message.error)}", ""]
     return lines
+
+
+def _nested(markdown: str, *, keep_lines: bool) -> str:
+    """A message's markdown as part of the export: its headings three levels down, so
+    that they sit under the conversation's title and its branches in an outline; with
+    ``keep_lines`` (a question, shown as typed), each line break kept as one."""
+    from markdown_it import MarkdownIt  # only when exporting to markdown
+
+    lines = markdown.split("\n")
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    code: set[int] = set()
+    for token in tokens:
+        if token.map is None or token.level != 0:
+            continue
+        start, end = token.map
+        if token.type in ("fence", "code_block", "html_block"):
+            code.update(range(start, end))
+        elif token.type == "heading_open":
+            level = min(6, int(token.tag[1:]) + 3)
+            if token.markup.startswith("#"):
+                text = lines[start].lstrip()[len(token.markup) :].strip().rstrip("#").strip()
+            else:  # underlined ("Title" then "===="): one line, the underline gone
+                text = " ".join(line.strip() for line in lines[start : end - 1])
+                lines[end - 1] = "\0"
+            lines[start] = "#" * level + " " + text
+            for number in range(start + 1, end - 1):
+                lines[number] = "\0"
+    if keep_lines:
+        for number in range(len(lines) - 1):
+            if number not in code and lines[number].strip() and lines[number + 1].strip():
+                lines[number] = lines[number].rstrip() + "  "  # a hard line break
+    return "\n".join(line for line in lines if line != "\0")
 
 
 def _one_line(text: str) -> str:

@@ -295,6 +295,31 @@ def test_export_markdown_of_several_conversations(store: ConversationStore) -> N
     assert "Other branches" not in text
 
 
+def test_export_markdown_nests_headings_and_keeps_the_lines_of_questions(
+    store: ConversationStore,
+) -> None:
+    conversation = store.create_conversation(title="Notes", model=None)
+    question = store.add_message(
+        conversation.id,
+        role=Role.USER,
+        content="First line\nsecond line\n\n```\nkept\nas code\n```",
+        parent_id=None,
+    )
+    store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="# Plan\n\nSteps\n---\n\n```sh\n# a comment, not a heading\n```\n\n- a\n\n---",
+        parent_id=question.id,
+    )
+    text = export_markdown(store)
+    # One outline: the conversation's title on top, an answer's headings under it.
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == ["# Notes", "#### Plan", "##### Steps", "# a comment, not a heading"]
+    assert "\n---\n" in text.partition("- a")[2]  # a rule stays a rule
+    # A question shows as typed: its line break is kept, its code block untouched.
+    assert "First line  \nsecond line\n\n```\nkept\nas code\n```" in text
+
+
 # Import of our own exports ----------------------------------------------------------------
 
 
