@@ -165,6 +165,52 @@ class MainWindow(QMainWindow):
             return
         self.pane.focus_composer()
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt override
+        """Tab and Shift+Tab in the order things show: the sidebar top to bottom, then
+        the header, the messages top to bottom, the message field and Send.
+
+        Qt's own order is the order widgets were made in, and a conversation's messages
+        are made from its end upwards, and more as one scrolls.
+        """
+        focus = QApplication.focusWidget()
+        stops = self._tab_stops()
+        if focus not in stops:
+            return super().focusNextPrevChild(next)
+        target = stops[(stops.index(focus) + (1 if next else -1)) % len(stops)]
+        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
+        transcript = self.pane.transcript
+        if transcript.canvas.isAncestorOf(target):
+            transcript.ensureWidgetVisible(target)
+        return True
+
+    def _tab_stops(self) -> list[QWidget]:
+        transcript = self.pane.transcript
+        canvas = transcript.canvas
+        top = transcript.mapTo(self, QPoint(0, 0)).y()
+
+        def place(widget: QWidget) -> tuple[int, int, int, int]:
+            at = widget.mapTo(self, QPoint(0, 0))
+            if not self.pane.isAncestorOf(widget):
+                return (0, 0, at.y(), at.x())  # the sidebar, top to bottom
+            if widget is transcript:
+                return (1, 1, -1, 0)  # the view itself (arrows and Page Up scroll it)
+            if canvas.isAncestorOf(widget):
+                inside = widget.mapTo(canvas, QPoint(0, 0))
+                return (1, 1, inside.y(), inside.x())  # the messages, scrolled or not
+            return (1, 0 if at.y() < top else 2, at.y(), at.x())  # header, then field
+
+        stops = [
+            widget
+            for widget in self.findChildren(QWidget)
+            if widget.window() is self
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+        ]
+        return sorted(stops, key=place)
+
     def toggle_sidebar(self) -> None:
         self.sidebar.setVisible(not self.sidebar.isVisible())
 

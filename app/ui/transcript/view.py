@@ -701,6 +701,11 @@ class TranscriptView(QScrollArea):
                 return index - 1
         return -1
 
+    @property
+    def canvas(self) -> QWidget:
+        """The widget the messages are laid out on (scrolled by this view)."""
+        return self._canvas
+
     def canvas_position(self, message_id: str) -> QPoint | None:
         entry = self._by_id.get(message_id)
         return QPoint(self._column_x(), entry.y) if entry else None

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from app.config import load_config
 from app.domain.messages import MessageStatus, Role
@@ -77,6 +77,18 @@ async def test_a_title_the_user_chose_is_never_replaced(gui: Gui) -> None:
     await gui.settle(0.3)
     assert gui.store.get_conversation(conversation.id).title == "My own title"
     assert len(gui.server.chat_requests) == 1  # no title request at all
+
+
+def _exchanges(gui: Gui, title: str, contents: list[str]) -> str:
+    """A stored conversation of questions and answers taking turns; its id."""
+    conversation = gui.store.create_conversation(title=title, model="mistral-large-2411")
+    parent = None
+    for index, content in enumerate(contents):
+        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
+        parent = gui.store.add_message(
+            conversation.id, role=role, content=content, parent_id=parent
+        ).id
+    return conversation.id
 
 
 def _rename_editor(gui: Gui) -> QLineEdit | None:
@@ -233,15 +245,12 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
 
 @in_loop
 async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
-    conversation = gui.store.create_conversation(title="Long", model="mistral-large-2411")
-    parent = None
-    for index in range(40):
-        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
-        content = f"message {index} " + ("needle here" if index in (3, 7) else "hay " * 60)
-        parent = gui.store.add_message(
-            conversation.id, role=role, content=content, parent_id=parent
-        ).id
-    gui.window.open_conversation(conversation.id)
+    conversation_id = _exchanges(
+        gui,
+        "Long",
+        [f"message {n} " + ("needle here" if n in (3, 7) else "hay " * 60) for n in range(40)],
+    )
+    gui.window.open_conversation(conversation_id)
     await gui.settle(0.1)
     gui.window.actions_by_id["find_in_conversation"].trigger()
     assert gui.pane.find_bar.isVisible()
@@ -303,18 +312,15 @@ async def test_ctrl_f_marks_the_phrase_deep_in_a_long_answer_and_esc_clears(gui:
 
 @in_loop
 async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> None:
-    conversation = gui.store.create_conversation(title="Trip", model="mistral-large-2411")
-    parent = None
-    for index in range(30):
-        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
-        content = "the Lyon train leaves at noon" if index == 5 else f"filler {index} " * 40
-        parent = gui.store.add_message(
-            conversation.id, role=role, content=content, parent_id=parent
-        ).id
-    target = gui.store.messages(conversation.id)[5]
-    gui.window._on_search_result(conversation.id, target.id, "Lyon train")
+    conversation_id = _exchanges(
+        gui,
+        "Trip",
+        ["the Lyon train leaves at noon" if n == 5 else f"filler {n} " * 40 for n in range(30)],
+    )
+    target = gui.store.messages(conversation_id)[5]
+    gui.window._on_search_result(conversation_id, target.id, "Lyon train")
     await gui.settle(0.1)
-    assert gui.pane.conversation_id == conversation.id
+    assert gui.pane.conversation_id == conversation_id
     item = gui.pane.transcript.item(target.id)
     assert item is not None
     assert len(item.text.extraSelections()) == 2  # "Lyon" and "train" highlighted
@@ -439,18 +445,11 @@ async def test_drafts_survive_a_restart_and_sending_clears_them(
 
 @in_loop
 async def test_a_long_conversation_opens_at_its_end_and_renders_the_rest_later(gui: Gui) -> None:
-    conversation = gui.store.create_conversation(title="Big", model="mistral-large-2411")
-    parent = None
-    for index in range(200):
-        role = Role.USER if index % 2 == 0 else Role.ASSISTANT
-        parent = gui.store.add_message(
-            conversation.id,
-            role=role,
-            content=f"## Part {index}\n\n" + "words " * 300,
-            parent_id=parent,
-        ).id
+    conversation_id = _exchanges(
+        gui, "Big", [f"## Part {n}\n\n" + "words " * 300 for n in range(200)]
+    )
     transcript = gui.pane.transcript
-    gui.window.open_conversation(conversation.id)
+    gui.window.open_conversation(conversation_id)
     first_paint = transcript.rendered_count()
     assert 1 <= first_paint < 10
     bar = transcript.verticalScrollBar()
@@ -572,3 +571,42 @@ async def test_large_text_fits_the_settings_the_help_and_the_message_field(gui: 
     gui.application.theme.apply("light", normal_size)
     await gui.settle(0.05)
     assert edit.height() == normal_height  # back to one line of the normal size
+
+
+@in_loop
+async def test_tab_goes_through_the_window_in_the_order_things_show(gui: Gui) -> None:
+    conversation_id = _exchanges(gui, "Order", [f"message {n}" for n in range(4)])
+    gui.window.sidebar.model.reload()
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.05)
+    start = gui.window.sidebar.new_chat_button
+    start.setFocus()
+    visited = [start]
+    for _ in range(60):
+        gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is start:
+            break
+        visited.append(QApplication.focusWidget())
+    assert QApplication.focusWidget() is start  # a full round, back to the first
+    window = gui.window
+
+    def y(widget: QWidget) -> int:
+        return widget.mapTo(window, QPoint(0, 0)).y()
+
+    canvas = gui.pane.transcript.canvas
+    in_messages = [w for w in visited if canvas.isAncestorOf(w)]
+    # Message by message, top to bottom, each message's text before its buttons.
+    assert in_messages
+    assert [y(w) for w in in_messages] == sorted(y(w) for w in in_messages)
+    composer = gui.pane.composer
+    order = [
+        visited.index(gui.window.sidebar.search_field),
+        visited.index(gui.pane.picker.combo),
+        visited.index(in_messages[0]),
+        visited.index(in_messages[-1]),
+        visited.index(composer.edit),
+    ]
+    assert order == sorted(order)
+    # Shift+Tab walks the same round backwards.
+    gui.qtbot.keyClick(start, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is visited[-1]
