@@ -412,6 +412,7 @@ class Application:
             dialog.settings_changed.connect(self.apply_settings)
             dialog.key_changed.connect(self._on_key_changed)
             dialog.templates_changed.connect(self.desktop.set_templates)
+            dialog.recording_shortcut.connect(self.desktop.suspend_hotkeys)
             self._settings_dialog = dialog
         dialog = self._settings_dialog
         dialog.quick_page.set_shortcut_note(self.desktop.shortcut_note, self.desktop.shortcut_tone)

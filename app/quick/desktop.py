@@ -218,6 +218,17 @@ class QuickDesktop(QObject):
         self._templates = list(templates)
         self._register_all()
 
+    def suspend_hotkeys(self, suspended: bool) -> None:
+        """Release the global shortcuts while a settings field records keys (a grab
+        would take the very keys being recorded), and take them again after."""
+        backend = self.hotkeys
+        if backend is None or not backend.releases_to_record:
+            return
+        if suspended:
+            backend.unregister_all()
+        else:
+            self._register_all()
+
     def apply_settings(self, settings: Settings) -> None:
         changed = settings.quick_shortcut != self._settings.quick_shortcut
         self._settings = settings

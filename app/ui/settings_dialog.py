@@ -82,12 +82,15 @@ class SettingsDialog(QDialog):
         presets_changed(list): the presets as saved (list of Preset).
         templates_changed(list): the quick prompt templates as saved (list of Template).
         key_changed(): an API key was stored or removed.
+        recording_shortcut(bool): a shortcut field took (True) or left the keyboard:
+            global shortcuts must let its keys through meanwhile.
     """
 
     settings_changed = Signal(object)
     presets_changed = Signal(list)
     templates_changed = Signal(list)
     key_changed = Signal()
+    recording_shortcut = Signal(bool)
 
     def __init__(
         self,
@@ -151,6 +154,8 @@ class SettingsDialog(QDialog):
         self.presets_page.presets_changed.connect(self.presets_changed)
         self.templates_page.templates_changed.connect(self._on_templates_saved)
         self.key_page.key_changed.connect(self.key_changed)
+        self.quick_page.shortcut.recording.connect(self.recording_shortcut)
+        self.templates_page.shortcut.recording.connect(self.recording_shortcut)
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)
 

@@ -59,6 +59,10 @@ class HotkeyBackend(QObject):
     activated = Signal(str)
     failed = Signal(str, str)
 
+    # Its shortcuts take their keys from every window, ours too: released while a
+    # settings field records keys (it could not see them otherwise).
+    releases_to_record = True
+
     # Emitted by backends from any thread; always delivered queued on the GUI thread,
     # where a stale serial (the id was unregistered or replaced meanwhile) is dropped.
     _pressed = Signal(str, int)

@@ -120,6 +120,10 @@ class PortalBackend(HotkeyBackend):
     than the preferred one; a shortcut it does not bind ends in ``failed``.
     """
 
+    # The desktop binds these, and asks the person to confirm each binding: not
+    # released and asked for again every time a settings field records keys.
+    releases_to_record = False
+
     def __init__(
         self, parent: QObject | None = None, *, bus: str = "SESSION", app_id: str | None = None
     ) -> None:

@@ -10,7 +10,14 @@ from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QKeySequenceEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QWidget,
+)
 
 from app.quick.templates import TemplateError, normalize_shortcut
 from app.settings import OPTIONS_BY_NAME, Settings
@@ -22,9 +29,11 @@ class ShortcutEdit(QWidget):
 
     Signals:
         edited(str): the user recorded keys or cleared them ("" for none).
+        recording(bool): the field took (True) or left (False) the keyboard focus.
     """
 
     edited = Signal(str)
+    recording = Signal(bool)
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +53,17 @@ class ShortcutEdit(QWidget):
         row.addWidget(self.clear_button)
         self.keys.keySequenceChanged.connect(self._on_recorded)
         self.clear_button.clicked.connect(self.on_clear_clicked)
+        self._recording = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the field's focus is its inner line edit's
+            app.focusChanged.connect(self._on_focus_changed)
         self._sync()
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        recording = new is not None and (new is self.keys or self.keys.isAncestorOf(new))
+        if recording != self._recording:
+            self._recording = recording
+            self.recording.emit(recording)
 
     def shortcut(self) -> str:
         """What the field shows, as portable text; "" when empty."""

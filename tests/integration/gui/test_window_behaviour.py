@@ -610,3 +610,29 @@ async def test_tab_goes_through_the_window_in_the_order_things_show(gui: Gui) ->
     # Shift+Tab walks the same round backwards.
     gui.qtbot.keyClick(start, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is visited[-1]
+
+
+@in_loop
+async def test_global_shortcuts_let_keys_through_while_a_shortcut_field_records(
+    gui: Gui,
+) -> None:
+    # X11 grabs take Ctrl+Alt+Space from every window: recording it (or a template's
+    # keys) in the settings would open the quick prompt instead.
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    backend = RecordingBackend()
+    desktop.hotkeys = backend
+    desktop._register_all()
+    assert backend.registered() == {"quick": "Ctrl+Alt+Space"}
+    gui.application.open_settings("quick")
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    dialog.quick_page.shortcut.keys.setFocus()
+    await gui.settle(0.02)
+    assert backend.registered() == {}  # released while the field has the keyboard
+    dialog.quick_page.shortcut.clear_button.setFocus()
+    await gui.settle(0.02)
+    assert backend.registered() == {"quick": "Ctrl+Alt+Space"}
+    dialog.close()
+    desktop.hotkeys = None
