@@ -16,6 +16,8 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
     from app.quick.single_instance import instance_name, send_to_running
 
     template = args.template or None
+    if template is not None and not _known_template(context, template):
+        return ExitCode.USAGE
     name = instance_name(context.config.paths.data_dir)
     if send_to_running(name, "quick", {"template": template}):
         return ExitCode.OK
@@ -34,3 +36,19 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
         close_fds=True,
     )
     return ExitCode.OK
+
+
+def _known_template(context: CommandContext, name: str) -> bool:
+    """Whether a template of that name exists (case aside); if not, says which do."""
+    from app.quick.templates import load_templates, templates_path
+
+    templates, _problems = load_templates(templates_path(context.config.paths.config_dir))
+    if any(t.name.lower() == name.lower() for t in templates):
+        return True
+    names = ", ".join(f"“{t.name}”" for t in templates) or "none"
+    print(
+        f"maestrale: there is no quick prompt template named “{name}”. Templates: {names} "
+        "(Settings, Templates).",
+        file=sys.stderr,
+    )
+    return False

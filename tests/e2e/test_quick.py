@@ -195,3 +195,10 @@ def test_maestrale_quick_without_an_instance_starts_one(cli: Cli, x_display: str
     while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_maestrale_quick_with_an_unknown_template_says_so(cli: Cli) -> None:
+    result = cli.run("quick", "--template", "No such thing")
+    assert result.returncode == 2
+    assert "no quick prompt template named “No such thing”" in result.stderr
+    assert "Templates: “Shout”" in result.stderr  # the fixture's one template, by name
