@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout
 
@@ -10,6 +10,7 @@ from app.ui.settings.form import button, button_row
 
 MIN_LINES = 2
 MAX_LINES = 12  # then it scrolls, as the message field does
+_RESTYLED = (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange)
 
 
 class _Field(QPlainTextEdit):
@@ -17,6 +18,13 @@ class _Field(QPlainTextEdit):
 
     submitted = Signal()
     cancelled = Signal()
+    restyled = Signal()  # its font or padding changed: the height is measured again
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in _RESTYLED:
+            self.restyled.emit()
+        return handled
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() == Qt.Key.Key_Escape:
@@ -63,6 +71,9 @@ class QuestionEditor(QFrame):
         self.send_button.clicked.connect(self.submit)
         self.field.textChanged.connect(self._on_text_changed)
         self.field.document().documentLayout().documentSizeChanged.connect(self._fit)
+        # The style sheet gives the field its padding when it is first shown: measured
+        # without it, the last line was hidden behind a scroll bar.
+        self.field.restyled.connect(self._fit)
         self._on_text_changed()
         self._fit()
 

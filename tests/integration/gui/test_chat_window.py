@@ -256,6 +256,27 @@ async def test_a_question_is_edited_in_place_with_cancel_and_send(gui: Gui) -> N
 
 
 @in_loop
+async def test_a_question_of_several_lines_opens_for_editing_without_a_scroll_bar(
+    gui: Gui,
+) -> None:
+    gui.server.enqueue(Reply(text="Received."), Reply(text="title"))
+    edit = gui.pane.composer.edit
+    edit.setFocus()
+    for number, line in enumerate(("line one", "line two", "", "line four after blank")):
+        if number:
+            gui.qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+        gui.qtbot.keyClicks(edit, line)
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)
+    await gui.until(gui.answered)
+    question = last_item(gui, Role.USER)
+    question._action.click()
+    editor = question._editor
+    assert editor is not None
+    await gui.settle(0.05)
+    assert editor.field.verticalScrollBar().maximum() == 0  # every line in sight
+
+
+@in_loop
 async def test_up_in_an_empty_composer_edits_the_last_question(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="Yes."))
     await gui.ask("Is it raining?")
