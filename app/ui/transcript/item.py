@@ -319,8 +319,11 @@ class MessageItem(QFrame):
             self._status.setVisible(True)
         busy = self.streaming
         self._copy.setEnabled(not busy)
-        # An answer that failed before any text has nothing to copy (Retry is beside it).
+        # An answer that failed before any text has nothing to copy (Retry is beside it),
+        # nor to show: no empty line between its header and why it failed.
         self._copy.setVisible(bool(message.content) or busy or message.role is Role.USER)
+        if message.role is not Role.USER:
+            self.text.setVisible(bool(message.content) or busy)
         self._action.setEnabled(not busy)
 
     # -- actions ------------------------------------------------------------------------

@@ -313,6 +313,7 @@ async def test_an_answer_that_failed_before_any_text_offers_retry_not_copy(gui: 
     assert failed._status.isVisible()
     assert failed._retry.isVisible()
     assert not failed._copy.isVisible()  # nothing to copy
+    assert not failed.text.isVisible()  # nor an empty line above why it failed
     assert last_item(gui, Role.USER)._copy.isVisible()
 
 
