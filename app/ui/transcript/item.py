@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
     from app.ui.transcript.question_editor import QuestionEditor
 
+COPIED_MS = 1500  # how long "Copied" shows
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 
 
@@ -330,11 +332,21 @@ class MessageItem(QFrame):
 
     def copy_markdown(self) -> None:
         QGuiApplication.clipboard().setText(self.message.content)
+        # Seen done: the button shows a check mark for a moment, as chat apps do.
+        self._copy.setIcon(icon("check"))
+        self._copy.setToolTip("Copied")
+        QTimer.singleShot(COPIED_MS, self._copy, self._copy_shown_again)
+
+    def _copy_shown_again(self) -> None:
+        self._copy.setIcon(icon("copy"))
+        self._copy.setToolTip(self._copy.text())
 
     def _copy_code(self, index: int) -> None:
         blocks = self.document.code_blocks
         if 0 <= index < len(blocks):
             QGuiApplication.clipboard().setText(blocks[index].source)
+            # The Copy link is text in the answer: the word "Copied" shows where it was.
+            QToolTip.showText(QCursor.pos(), "Copied", self.text, QRect(), COPIED_MS)
 
     def start_editing(self) -> None:
         if self.message.role is not Role.USER or self._editor is not None:

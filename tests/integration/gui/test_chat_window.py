@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtWidgets import QToolTip
 
 from app.domain.messages import MessageStatus, Role
 from app.store.transfer import export_json
@@ -355,6 +356,15 @@ async def test_code_copy_button_copies_the_exact_source(gui: Gui) -> None:
     answer = last_item(gui, Role.ASSISTANT)
     answer.text.anchorClicked.emit(QUrl("maestrale-copy:0"))
     assert QGuiApplication.clipboard().text() == source.removesuffix("\n")  # fence newline
+    assert QToolTip.text() == "Copied"  # said where the link was
+    # The message's own Copy button shows a check mark for a moment.
+    copy = answer._copy
+    plain = copy.icon().cacheKey()
+    copy.click()
+    assert QGuiApplication.clipboard().text() == answer.message.content
+    assert copy.toolTip() == "Copied"
+    assert copy.icon().cacheKey() != plain
+    await gui.until(lambda: copy.toolTip() == "Copy as Markdown", timeout=5)
 
 
 @in_loop
