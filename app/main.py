@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -170,6 +170,7 @@ class Application:
         self.controller = ChatController(store, self.clients, self.runner, self.catalog)
         self.math = MathImages(MathRenderer())
         self.math.set_colors(dark=self.theme.is_dark)
+        self.math.set_text_pixels(QFontInfo(self.app.font()).pixelSize())
         self.first_run: FirstRunPanel | None = None
         self.pane = ChatPane(
             store,
@@ -389,7 +390,10 @@ class Application:
         self.catalog.switch_endpoint(self._endpoint_url())
         if self.first_run is not None:
             self.first_run.set_endpoint(self._endpoint_url(), settings.dialect)
+        text_size = self.theme.font_size
         self.theme.apply_settings(settings)
+        if self.theme.font_size != text_size:
+            self.pane.transcript.text_size_changed()
         self.pane.composer.set_enter_sends(settings.enter_sends)
         self.desktop.apply_settings(settings)
         self.runner.start(self.refresh_models(), name="models")

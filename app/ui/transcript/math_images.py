@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+FORMULA_SCALE = 1.3  # formulas read best a little larger than the text around them
+
 
 def _rasterise(svg: str, ratio: float) -> QImage | None:
     from PySide6.QtSvg import QSvgRenderer  # loaded by request(), on the GUI thread
@@ -62,6 +64,10 @@ class MathImages(QObject):
         self._pool: ThreadPoolExecutor | None = None  # made by the first formula
         self._closed = False
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
+
+    def set_text_pixels(self, pixels: int) -> None:
+        """The size of the text formulas stand in (they are drawn a little larger)."""
+        self._size_px = max(8, round(pixels * FORMULA_SCALE))
 
     def set_colors(self, *, dark: bool) -> None:
         self._color = "#e6e6e6" if dark else "#1f2328"

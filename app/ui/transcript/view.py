@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontInfo, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
@@ -293,6 +293,15 @@ class TranscriptView(QScrollArea):
             if self._zoom and size > 0
             else ""
         )
+        self.text_size_changed()
+
+    def text_size_changed(self) -> None:
+        """The text got larger or smaller (zoom, or the text size setting): formulas
+        are drawn again at the new size, and every message measured again."""
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(max(6.0, font.pointSizeF() + self._zoom))
+        self._math.set_text_pixels(QFontInfo(font).pixelSize())
         self._spares.discard()
         anchor = self._anchor()
         width = self._column_width()

@@ -458,3 +458,24 @@ async def test_zoom_makes_the_transcript_text_larger_and_back(gui: Gui) -> None:
     answer = last_item(gui, Role.ASSISTANT)
     assert answer.text.font().pointSizeF() == size
     assert answer.height() == height
+
+
+@in_loop
+async def test_formulas_grow_with_the_text(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Energy: $E=mc^2$ and more."), Reply(text="Physics"))
+    await gui.ask("Formula")
+    await gui.until(gui.answered)
+    math = gui.application.math
+
+    def formula_height() -> int:
+        url = math.image_url("E=mc^2", False)
+        image = math.image(QUrl(url)) if url else None
+        return round(image.height() / image.devicePixelRatio()) if image else 0
+
+    await gui.until(lambda: formula_height() > 0, timeout=10)
+    small = formula_height()
+    for _ in range(4):
+        gui.window.actions_by_id["zoom_in"].trigger()
+    await gui.until(lambda: formula_height() > small, timeout=10)  # drawn again, larger
+    answer = last_item(gui, Role.ASSISTANT)
+    assert "maestrale-math:" in answer.text.toHtml()  # shown as an image, not TeX
