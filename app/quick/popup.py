@@ -345,13 +345,28 @@ class QuickWindow(QWidget):
             self.completions.setCurrentRow(0)
             self.completions.show()
             self.input.completing = True
+            self._fit_height()
         else:
             self._close_completions()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def _close_completions(self) -> None:
         self.completions.hide()
         self.input.completing = False
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Tall enough for what shows; with no answer shown, no taller (the template
+        list or a notice that went left empty space under the footer)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()  # the window's minimum height follows at once, not later
+        if self.transcript.isVisible():
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        elif self.completions.isVisible() or self.notice.isVisible():
+            self.resize(self.width(), self.sizeHint().height())
+        else:
+            self.resize(self.width(), self.minimumSizeHint().height())
 
     def _move_completion(self, step: int) -> None:
         row = (self.completions.currentRow() + step) % max(1, self.completions.count())
@@ -426,7 +441,7 @@ class QuickWindow(QWidget):
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)
         self.notice.show()
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        self._fit_height()
 
     def _on_created(self, conversation_id: str) -> None:
         if self._sending and self._conversation_id is None:

@@ -110,8 +110,11 @@ async def test_ctrl_shift_c_copies_and_ctrl_enter_continues_in_the_main_window(g
 async def test_slash_lists_templates_and_enter_chooses_one(gui: Gui) -> None:
     window = quick(gui)
     window.summon()
+    await gui.settle(0.02)
+    compact = window.height()
     gui.qtbot.keyClicks(window.input, "/transl")
     assert window.completions.isVisible()
+    assert window.height() > compact  # room for the list
     names = [window.completions.item(i).text() for i in range(window.completions.count())]
     assert names
     assert all("Translate" in name for name in names)
@@ -121,6 +124,8 @@ async def test_slash_lists_templates_and_enter_chooses_one(gui: Gui) -> None:
     assert "Translate to French" in window.chip.text()
     assert window.input.toPlainText() == ""
     assert gui.server.request_count == 0
+    await gui.settle(0.02)
+    assert window.height() == compact  # the list gone, no empty space under the footer
 
 
 @in_loop
