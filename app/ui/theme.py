@@ -343,6 +343,7 @@ QListWidget[role="nav"]::item {{
 }}
 QListWidget[role="nav"]::item:hover {{ background: {c.hover}; }}
 QListWidget[role="nav"]::item:selected {{ background: {c.pressed}; color: {c.text}; }}
+QListWidget[role="nav"]::item:focus {{ border: 1px solid {c.accent}; }}
 QListWidget[role="list"] {{
     background: {c.field}; border: 1px solid {c.border_strong}; border-radius: 8px;
     padding: 4px; outline: none;
