@@ -181,6 +181,7 @@ class QuickWindow(QWidget):
         layout.addWidget(self.completions)
 
         self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setObjectName("quickNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()

@@ -114,7 +114,7 @@ def export_markdown(store: ConversationStore, conversation_ids: Sequence[str] | 
 
 
 def _conversation_markdown(conversation: Conversation, tree: MessageTree[Message]) -> str:
-    lines = [f"# {_one_line(conversation.title) or 'Untitled conversation'}", ""]
+    lines = [f"# {_literal(_one_line(conversation.title)) or 'Untitled conversation'}", ""]
     facts = [f"Model: {conversation.model}"] if conversation.model else []
     facts.append(f"Created {conversation.created_at:%Y-%m-%d %H:%M} UTC")
     facts.append(f"last active {conversation.updated_at:%Y-%m-%d %H:%M} UTC")
@@ -142,7 +142,8 @@ def _conversation_markdown(conversation: Conversation, tree: MessageTree[Message
         if parent is None:
             branch += ["*A separate thread from the start.*", ""]
         else:
-            branch += [f"*Continues after {_label(parent)}: “{_preview(parent.content)}”*", ""]
+            quoted = _literal(_preview(parent.content))
+            branch += [f"*Continues after {_label(parent)}: “{quoted}”*", ""]
         for item in segment:
             branch += _message_markdown(item)
         branches.append(branch)
@@ -215,6 +216,15 @@ def _nested(markdown: str, *, keep_lines: bool) -> str:
             if number not in code and lines[number].strip() and lines[number + 1].strip():
                 lines[number] = lines[number].rstrip() + "  "  # a hard line break
     return "\n".join(line for line in lines if line != "\0")
+
+
+def _literal(text: str) -> str:
+    """``text`` as it reads, in markdown: a title "<b>tags</b>" or "__init__" is not
+    markup (viewers would make it bold, or drop the tags)."""
+    return "".join(f"\\{char}" if char in _MARKDOWN_SIGNS else char for char in text)
+
+
+_MARKDOWN_SIGNS = frozenset("\\`*_[]<>#|~")
 
 
 def _one_line(text: str) -> str:

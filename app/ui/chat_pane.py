@@ -65,6 +65,9 @@ class _TitleLabel(QLabel):
     def __init__(self, title: str) -> None:
         super().__init__()
         self._title = ""
+        # Titles come from imports and from the model: text, never markup ("<b>" and
+        # "Use <div> or <span>?" lost words; an <img> would be loaded).
+        self.setTextFormat(Qt.TextFormat.PlainText)
         # Not its text's width: a long title must not push the model picker out.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(48)

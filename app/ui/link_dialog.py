@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QTextOption
 from PySide6.QtWidgets import (
     QDialog,
@@ -46,6 +46,7 @@ class LinkDialog(QDialog):
         self.warnings: list[QLabel] = []
         for warning in check.warnings:
             label = QLabel(f"⚠ {warning}")
+            label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the address
             label.setObjectName("linkWarning")
             label.setWordWrap(True)
             layout.addWidget(label)

@@ -35,6 +35,7 @@ def set_role(widget: QWidget, role: str) -> None:
 
 def label(text: str, role: str | None = None, *, wrap: bool = True) -> QLabel:
     item = QLabel(text)
+    item.setTextFormat(Qt.TextFormat.PlainText)  # what it shows may be a server's words
     item.setWordWrap(wrap)
     item.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if role is not None:
@@ -122,6 +123,7 @@ class StatusLine(QWidget):
         self._icon.setFixedSize(16, 16)
         self._icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text = QLabel()
+        self.text.setTextFormat(Qt.TextFormat.PlainText)  # errors quote servers and input
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -156,6 +156,7 @@ class MessageItem(QFrame):
         row = QHBoxLayout(self._status)
         row.setContentsMargins(10, 6, 6, 6)
         self._status_label = QLabel()
+        self._status_label.setTextFormat(Qt.TextFormat.PlainText)  # a server's words
         self._status_label.setWordWrap(True)
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._retry = QPushButton("Retry")
@@ -211,7 +212,8 @@ class MessageItem(QFrame):
     # -- content ------------------------------------------------------------------------
 
     def _header_text(self) -> str:
-        model = self.message.model or ""
+        # The model's name comes from the endpoint (any server): text, never markup.
+        model = (self.message.model or "").replace("&", "&amp;").replace("<", "&lt;")
         return f"<b>Mistral</b>&nbsp;&nbsp;<span style='opacity:0.6'>{model}</span>"
 
     def _show_content(self) -> None:

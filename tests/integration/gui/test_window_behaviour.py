@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from app.config import load_config
@@ -636,3 +637,31 @@ async def test_global_shortcuts_let_keys_through_while_a_shortcut_field_records(
     assert backend.registered() == {"quick": "Ctrl+Alt+Space"}
     dialog.close()
     desktop.hotkeys = None
+
+
+@in_loop
+async def test_titles_model_names_and_errors_show_as_text_never_markup(gui: Gui) -> None:
+    title = "Use <div> or <span>? & <b>bold</b> <img src='file:///etc/hostname'>"
+    conversation = gui.store.create_conversation(title=title, model="<i>m</i>")
+    question = gui.store.add_message(conversation.id, role=Role.USER, content="Hi", parent_id=None)
+    gui.store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="",
+        parent_id=question.id,
+        model="<u>evil</u>",
+        status=MessageStatus.ERROR,
+        error="Server said <b>no</b> & <a href='https://x.example'>click</a>",
+    )
+    gui.window.open_conversation(conversation.id)
+    await gui.settle(0.05)
+    header = gui.pane.title
+    assert header.textFormat() == Qt.TextFormat.PlainText
+    assert header.text() == title or title.startswith(header.text().rstrip("…"))
+    answer = gui.pane.transcript.item(gui.pane.transcript.message_ids[-1])
+    assert answer is not None
+    assert answer._status_label.textFormat() == Qt.TextFormat.PlainText
+    assert answer._status_label.text().startswith("Server said <b>no</b>")
+    shown = QTextDocument()
+    shown.setHtml(answer._header.text())
+    assert shown.toPlainText().endswith("<u>evil</u>")  # the name as text, in its markup

@@ -320,6 +320,12 @@ def test_export_markdown_nests_headings_and_keeps_the_lines_of_questions(
     assert "First line  \nsecond line\n\n```\nkept\nas code\n```" in text
 
 
+def test_export_markdown_shows_a_title_as_written_not_as_markup(store: ConversationStore) -> None:
+    store.create_conversation(title="Use <b>bold</b> or __init__? #1", model=None)
+    text = export_markdown(store)
+    assert text.startswith("# Use \\<b\\>bold\\</b\\> or \\_\\_init\\_\\_? \\#1\n")
+
+
 # Import of our own exports ----------------------------------------------------------------
 
 
