@@ -49,14 +49,37 @@ def run_export(context: CommandContext, args: argparse.Namespace) -> int:
         text = json.dumps(export_json(store, ids), indent=2, ensure_ascii=False) + "\n"
     if args.output:
         target = Path(args.output)
+        problem = _unwritable(target, args.format)
+        if problem:
+            print(f"maestrale: {problem}", file=sys.stderr)
+            return ExitCode.USAGE
+        # Written beside it, then renamed over it: never half a file under its name.
         temporary = target.with_name(target.name + ".part")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)  # no stray copy of the history left behind
+            why = error.strerror or str(error)
+            print(
+                f"maestrale: cannot write {target} ({why}); choose another place.", file=sys.stderr
+            )
+            return ExitCode.USAGE
         print(f"Exported to {target}", file=sys.stderr)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
     return ExitCode.OK
+
+
+def _unwritable(target: Path, export_format: str) -> str | None:
+    """Why the export cannot go to ``target``, in words that say what to do; or None."""
+    if target.is_dir():
+        example = target / f"maestrale-export.{export_format}"
+        return f"{target} is a folder: give a file name, for example {example}"
+    if not target.parent.is_dir():
+        return f"the folder {target.parent} does not exist: create it, or choose another"
+    return None
 
 
 def run_import(context: CommandContext, args: argparse.Namespace) -> int:

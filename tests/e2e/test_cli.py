@@ -324,3 +324,20 @@ def test_a_history_of_an_older_version_is_updated_with_a_notice(cli: Cli) -> Non
     again = cli.run("list")
     assert again.returncode == 0, again.stderr
     assert "updating" not in again.stderr
+
+
+def test_export_to_a_folder_or_a_missing_one_says_what_to_do_and_leaves_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli.run("ask", "Hello")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    into_folder = cli.run("export", "--format", "json", "-o", str(folder))
+    assert into_folder.returncode == 2
+    assert f"{folder} is a folder: give a file name" in into_folder.stderr
+    missing = cli.run("export", "-o", str(tmp_path / "nowhere" / "x.json"))
+    assert missing.returncode == 2
+    assert "does not exist" in missing.stderr
+    # No copy of the history left beside either place.
+    assert not list(tmp_path.glob("**/*.part"))
+    assert list(folder.iterdir()) == []
