@@ -272,6 +272,10 @@ class ChatController(QObject):
             if final is not None:
                 self.answer_finished.emit(final)
             self.conversation_changed.emit(conversation_id)
+        if isinstance(outcome.error, AuthenticationError):
+            # The key may have been replaced meanwhile (`maestrale key set`, as the error
+            # itself suggests): Retry reads it from the keychain again.
+            self._clients.invalidate()
         if outcome.error is None and outcome.message.status is MessageStatus.COMPLETE:
             self._maybe_title(conversation_id)
 

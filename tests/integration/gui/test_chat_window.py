@@ -479,3 +479,20 @@ async def test_formulas_grow_with_the_text(gui: Gui) -> None:
     await gui.until(lambda: formula_height() > small, timeout=10)  # drawn again, larger
     answer = last_item(gui, Role.ASSISTANT)
     assert "maestrale-math:" in answer.text.toHtml()  # shown as an image, not TeX
+
+
+@in_loop
+async def test_retry_after_a_rejected_key_reads_the_key_again(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # The key was replaced outside the window (`maestrale key set`, as the error says).
+    gui.server.api_key = "the-new-key"
+    await gui.ask("Hello")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    assert failed.message.status is MessageStatus.ERROR
+    gui_environ["MISTRAL_API_KEY"] = "the-new-key"
+    gui.server.enqueue(Reply(text="Hello again."), Reply(text="Greeting"))
+    failed._retry.click()
+    await gui.until(lambda: "Hello again." in answer_text(gui))
+    assert gui.server.chat_requests[-1].headers["authorization"] == "Bearer the-new-key"
