@@ -26,6 +26,7 @@ class Endpoint:
 
     ``base_url`` never ends with ``/`` nor with ``/v1``: people paste both forms
     (vLLM documents ``http://host:8000/v1``), and request paths add ``/v1`` themselves.
+    The whole address of a request (``…/v1/chat/completions``) is cut back the same way.
     """
 
     base_url: str
@@ -51,8 +52,9 @@ class Endpoint:
                 "this machine."
             )
         path = parts.path.rstrip("/")
-        if path.endswith("/v1"):
-            path = path[: -len("/v1")]
+        for ending in ("/chat/completions", "/models", "/v1"):  # a whole address pasted
+            if path.endswith(ending):
+                path = path[: -len(ending)]
         netloc = parts.netloc.lower()
         return Endpoint(f"{parts.scheme}://{netloc}{path}")
 

@@ -17,6 +17,9 @@ from app.api.errors import EndpointRefused
         ("http://127.0.0.1:9", "http://127.0.0.1:9"),
         ("http://[::1]:8000", "http://[::1]:8000"),
         ("https://llm.example.org/proxy/v1", "https://llm.example.org/proxy"),
+        # A request's whole address, pasted from documentation or a log:
+        ("http://127.0.0.1:39285/v1/chat/completions", "http://127.0.0.1:39285"),
+        ("https://api.mistral.ai/v1/models/", "https://api.mistral.ai"),
     ],
 )
 def test_accepted_endpoints_are_normalised(given: str, expected: str) -> None:
