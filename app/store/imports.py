@@ -24,6 +24,7 @@ from app.domain.messages import (
     ToolCall,
     Usage,
     from_iso,
+    utc_now,
 )
 from app.domain.tree import MessageTree
 from app.store.kinds import CONVERSATION_KINDS, KIND_CHAT
@@ -279,7 +280,10 @@ def _chatgpt_conversation(
         conversation_id = uuid.uuid5(_CHATGPT_NAMESPACE, seed).hex
     nodes = _chatgpt_nodes(mapping, where)
 
-    start = created or updated or datetime(1970, 1, 1, tzinfo=UTC)
+    # Without dates of its own: its messages' earliest, else the day it was imported (a
+    # 1970 date would sort it below every other chat).
+    times = [_time_of(node) for node in nodes.values() if _time_of(node) > 0]
+    start = created or updated or (_epoch(min(times), where) if times else None) or utc_now()
     kept: dict[str, Message] = {}
     kept_parent: dict[str, str | None] = {}
     messages: list[Message] = []

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from app.domain.messages import ChatParams, MessageStatus, Role, ToolCall, Usage
+from app.domain.messages import ChatParams, MessageStatus, Role, ToolCall, Usage, utc_now
 from app.store import (
     ConversationNotFound,
     ConversationStore,
@@ -487,6 +487,31 @@ def test_chatgpt_nodes_without_parent_chain_and_titles(
     # Without ids the conversation gets a stable one: importing again adds nothing.
     again = import_file(store, tmp_path / "one.json")
     assert (again.imported, again.skipped) == (0, 1)
+
+
+def test_a_chatgpt_conversation_without_dates_is_dated_by_its_messages_or_today(
+    store: ConversationStore, tmp_path: Path
+) -> None:
+    def node(node_id: str, parent: str | None, when: float | None) -> dict[str, Any]:
+        return {
+            "id": node_id,
+            "parent": parent,
+            "children": [],
+            "message": {
+                "id": node_id,
+                "author": {"role": "user" if parent is None else "assistant"},
+                "create_time": when,
+                "content": {"content_type": "text", "parts": [f"text {node_id}"]},
+            },
+        }
+
+    dated = {"title": "Dated by messages", "mapping": {"a": node("a", None, 1700000000.0)}}
+    undated = {"title": "No dates at all", "mapping": {"b": node("b", None, None)}}
+    before = utc_now()
+    import_file(store, _write_json(tmp_path / "two.json", [dated, undated]))
+    by_title = {c.title: c for c in store.list_conversations()}
+    assert by_title["Dated by messages"].created_at.year == 2023
+    assert by_title["No dates at all"].created_at >= before - timedelta(seconds=1)  # not 1970
 
 
 # Files that must be refused --------------------------------------------------------------
