@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRASH_KEPT = timedelta(days=30)
+OUTSIDE_CHECK_MS = 2000  # how soon the list shows what another program wrote
 
 
 UPGRADE_NOTICE = (
@@ -160,6 +161,7 @@ class Application:
         self._closed: asyncio.Event | None = None
         self._key_check: asyncio.Task[None] | None = None
         self._shut_down = False
+        self._data_version: int | None = None  # of the history, as last seen
 
     def build(self, store: ConversationStore) -> MainWindow:
         config = self.config
@@ -335,6 +337,26 @@ class Application:
         """Work that must not delay the first paint: model list, warm caches."""
         self.runner.start(self.refresh_models(), name="models")
         self.runner.start(self._warm_up(), name="warm-up")
+        self.watch_outside_changes()
+
+    def watch_outside_changes(self, interval_ms: int = OUTSIDE_CHECK_MS) -> None:
+        """Show what other programs add to the history (`maestrale ask`, `import`)."""
+        timer = QTimer(self.window)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(self._notice_outside_changes)
+        timer.start()
+        self._notice_outside_changes()
+
+    def _notice_outside_changes(self) -> None:
+        if self._shut_down or not self.window.isVisible():
+            return
+        try:
+            version = self.store.data_version()
+        except StoreError:
+            return
+        if self._data_version is not None and version != self._data_version:
+            self.sidebar.reload()
+        self._data_version = version
 
     async def _warm_up(self) -> None:
         import asyncio

@@ -89,6 +89,12 @@ class StoreBase:
             raise
 
     @guarded
+    def data_version(self) -> int:
+        """A number that changes when another connection (another process: the command
+        line, a second window) has written to the file since it was last read."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    @guarded
     def get_conversation(self, conversation_id: str) -> Conversation:
         row = self._db.execute(
             _rows.SELECT_CONVERSATIONS + " WHERE id = ?",

@@ -317,6 +317,13 @@ class Sidebar(QWidget):
     def conversation_removed(self, conversation_id: str) -> None:
         self.model.conversation_removed(conversation_id)
 
+    def reload(self) -> None:
+        """Read the list again (another program changed the history), keeping the open
+        conversation marked."""
+        self.model.reload()
+        if self._open_id:
+            self.select_conversation(self._open_id)
+
     def shutdown(self) -> None:
         """Stop the search thread (the window calls it on close; also on quit)."""
         self._worker.shutdown()

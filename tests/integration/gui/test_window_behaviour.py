@@ -665,3 +665,23 @@ async def test_titles_model_names_and_errors_show_as_text_never_markup(gui: Gui)
     shown = QTextDocument()
     shown.setHtml(answer._header.text())
     assert shown.toPlainText().endswith("<u>evil</u>")  # the name as text, in its markup
+
+
+@in_loop
+async def test_conversations_another_program_adds_show_in_the_list(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # `maestrale ask` or `import` while the window is open write through a connection
+    # of their own: the list notices and shows them, the open one still marked.
+    mine = gui.store.create_conversation(title="Mine", model="mistral-large-2411")
+    gui.window.sidebar.model.reload()
+    gui.window.open_conversation(mine.id)
+    gui.application.watch_outside_changes(interval_ms=50)
+    other = ConversationStore.open(load_config(gui_environ).paths.database)
+    try:
+        added = other.create_conversation(title="From the command line", model="m")
+    finally:
+        other.close()
+    sidebar = gui.window.sidebar
+    await gui.until(lambda: sidebar.model.index_of(added.id).isValid(), timeout=5)
+    assert sidebar.list_view.current_conversation_id() == mine.id
