@@ -58,6 +58,7 @@ class _Printer:
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
         self.ends_with_newline = True
+        self.shown = ""  # the answer's text printed so far
 
     def emit(self, record: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -75,6 +76,8 @@ class _Printer:
             )
 
     def on_event(self, event: StreamEvent) -> None:
+        if isinstance(event, ContentDelta):
+            self.shown += event.text
         if self.as_json:
             self.emit(_event_json(event))
         elif isinstance(event, ContentDelta):
@@ -171,6 +174,11 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
                     on_event=printer.on_event,
                     on_started=printer.on_started,
                 )
+                # Text that came with the event that broke the stream is stored (and
+                # said to be kept) without having been handed out: print it too.
+                kept = outcome.message.content
+                if kept.startswith(printer.shown) and len(kept) > len(printer.shown):
+                    printer.on_event(ContentDelta(kept[len(printer.shown) :]))
             finally:
                 printer.close()
         if outcome.error is None:

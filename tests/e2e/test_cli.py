@@ -191,6 +191,24 @@ def test_cut_stream_exits_6_and_keeps_the_partial_answer(
     assert "connection" in answer["error"]
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_text_before_a_malformed_event_is_printed_as_it_is_kept(
+    cli: Cli, fake_mistral: FakeMistral, as_json: bool
+) -> None:
+    # No delay: the broken event arrives in the same read as the text before it.
+    fake_mistral.enqueue(Reply(text="alpha beta gamma delta", malformed_after=2))
+    result = cli.run("ask", *(["--json"] if as_json else []), "Hi")
+    kept = only_answer(export(cli))["content"]
+    assert kept.startswith("alpha")
+    if as_json:
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        printed = "".join(e["text"] for e in events if e["type"] == "content")
+        assert events[-1]["type"] == "error"
+    else:
+        printed = result.stdout.rstrip("\n")
+    assert printed == kept
+
+
 def test_plain_http_to_another_machine_is_refused(tmp_path: Path) -> None:
     result = make_cli(tmp_path, "http://192.0.2.1:8000").run("ask", "Hi")
     assert result.returncode == 2
