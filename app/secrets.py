@@ -161,9 +161,7 @@ class ApiKeys:
         name = type(backend).__module__ + "." + type(backend).__name__
         if stored:
             return KeyStatus(KeySource.KEYCHAIN, f"in {_keychain_name()}", name)
-        return KeyStatus(
-            KeySource.NONE, f"no key is set for {account} (maestrale key set, or Settings)", name
-        )
+        return KeyStatus(KeySource.NONE, "none is set (maestrale key set, or Settings)", name)
 
     def store(self, account: str, key: str) -> None:
         """Save ``key`` (validated) in the keychain; never anywhere else."""

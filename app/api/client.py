@@ -299,7 +299,7 @@ class ChatStream:
             if self.answer.started:
                 raise self.interrupted(
                     f"The answer stalled: no data for {client.read_timeout:.0f} s, so it was "
-                    "stopped. The text so far is kept; try Continue or Retry."
+                    "stopped. The text so far is kept; continue or retry it."
                 ) from error
             if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
                 raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
@@ -308,7 +308,7 @@ class ChatStream:
             if self.answer.started:
                 raise self.interrupted(
                     "The connection broke before the answer finished. The text so far is "
-                    "kept; try Continue or Retry."
+                    "kept; continue or retry it."
                 ) from error
             raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
 
@@ -339,7 +339,7 @@ class ChatStream:
                 )
             raise self.interrupted(
                 "The connection closed before the answer finished. The text so far is kept; "
-                "try Continue or Retry."
+                "continue or retry it."
             )
         if self.answer.finish_reason == "error":
             raise self.interrupted("The model stopped with an error before finishing its answer.")
@@ -374,7 +374,7 @@ class ChatStream:
         if isinstance(error, MalformedChunk):
             return self.interrupted(
                 f"The server sent a malformed event ({error}), so the answer was stopped. "
-                "The text so far is kept; try Continue or Retry."
+                "The text so far is kept; continue or retry it."
             )
         return self.interrupted(f"The server stopped the answer with an error: {error}")
 

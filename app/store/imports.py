@@ -249,7 +249,8 @@ def parse_chatgpt(items: Sequence[object]) -> ParsedImport:
             f"import: {kinds}."
         )
     if empty:
-        parsed.warnings.append(f"Skipped {empty} conversations with no messages to import.")
+        noun = "conversation" if empty == 1 else "conversations"
+        parsed.warnings.append(f"Skipped {empty} {noun} with no message that could be imported.")
     return parsed
 
 

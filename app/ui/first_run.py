@@ -83,7 +83,7 @@ class FirstRunPanel(QWidget):
         self.heading = label("Maestrale needs a Mistral API key", "section")
         self.explanation = label(
             "Create a key in Mistral's console, then paste it here. It is kept in your "
-            "system keychain — never in a file — and sent only to Mistral.",
+            "system keychain — never in a file — and sent only to the endpoint it is for.",
             "muted",
         )
         self.console_link = button(
