@@ -7,7 +7,7 @@ is no Apply button. The pages live in ``app.ui.settings``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.errors import ApiError, AuthenticationError, PermissionDenied
 from app.api.models import ModelCard
 from app.presets import Preset
 from app.quick.templates import Template
@@ -113,6 +114,8 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setMinimumSize(720, 480)
         self._path = settings_path
+        self._runner = runner
+        self._test_connection = test_connection
         self._loaded = loaded
         self._settings = settings  # in effect (with overrides)
         self._file_settings = loaded.settings  # what the file holds
@@ -120,7 +123,9 @@ class SettingsDialog(QDialog):
 
         self.endpoint_page = EndpointPage(settings, keys, runner, test_connection)
         base_url = self.endpoint_page.endpoint
-        self.key_page = KeyPage(keys, base_url.base_url if base_url else settings.base_url)
+        self.key_page = KeyPage(
+            keys, base_url.base_url if base_url else settings.base_url, check=self._check_key
+        )
         self.model_page = ModelPage(settings, cards)
         self.presets_page = PresetsPage(presets_path, cards)
         self.quick_page = QuickPage(settings)
@@ -222,6 +227,23 @@ class SettingsDialog(QDialog):
             )
         self._fit_to_font()
         fit_window(self, 900, 660)
+
+    def _check_key(
+        self, base_url: str, key: str, done: Callable[[str, str | None, str | None], None]
+    ) -> None:
+        """For the key page: ask the endpoint with ``key`` before it is stored."""
+
+        async def check() -> None:
+            try:
+                await self._test_connection(base_url, self.endpoint_page.dialect_value(), key)
+            except (AuthenticationError, PermissionDenied) as error:
+                done(key, str(error), None)
+            except ApiError as error:
+                done(key, None, str(error))
+            else:
+                done(key, None, None)
+
+        self._runner.start(check(), name="key-page-check")
 
     def _fit_to_font(self) -> None:
         """The page list as wide and its rows as tall as their text needs."""

@@ -12,6 +12,9 @@ from app.api.endpoint import MISTRAL_BASE_URL
 from app.secrets import KEY_VARIABLE, ApiKeys, KeychainUnavailable, KeySource, validate_key
 from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, label
 
+# Checks a key with the endpoint, then calls back (key, refusal, doubt): refusal is
+# why the endpoint refused it, doubt why it could not be checked (offline...).
+KeyCheck = Callable[[str, str, Callable[[str, str | None, str | None], None]], None]
 CONSOLE_URL = "https://console.mistral.ai/api-keys"
 STORED = "Stored in the system keychain"
 FROM_ENVIRONMENT = f"From {KEY_VARIABLE} for this session; not stored"
@@ -33,6 +36,7 @@ class KeyPage(Page):
         base_url: str,
         *,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        check: KeyCheck | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -43,6 +47,7 @@ class KeyPage(Page):
         self._keys = keys
         self._base_url = base_url
         self._open_url = open_url
+        self._check = check
 
         status_card = Card(spacing=6)
         self.endpoint_label = label("", "muted")
@@ -119,15 +124,41 @@ class KeyPage(Page):
     def on_save_clicked(self) -> None:
         try:
             key = validate_key(self.field.text())
-            self._keys.store(self._base_url, key)
         except ValueError as error:
             self.feedback.show_message("error", str(error))
             return
-        except KeychainUnavailable as error:
+        status = self._keys.status(self._base_url)
+        if status.backend is None and status.source is KeySource.NONE:
+            self.feedback.show_message("error", status.description)  # no keychain to save in
+            return
+        if self._check is None:
+            self._store(key, "")
+            return
+        # Asked first: a key the endpoint refuses must not replace one that works.
+        self.save_button.setEnabled(False)
+        self.feedback.show_message("info", f"Checking the key with {self._base_url}…")
+        self._check(self._base_url, key, self._on_checked)
+
+    def _on_checked(self, key: str, refusal: str | None, doubt: str | None) -> None:
+        self.save_button.setEnabled(bool(self.field.text().strip()))
+        if refusal is not None:
+            self.feedback.show_message(
+                "error", f"{refusal} The key in use is unchanged; check that you copied all of it."
+            )
+            return
+        self._store(key, f"Saved without a check ({doubt}). " if doubt else "The key works. ")
+
+    def _store(self, key: str, prefix: str) -> None:
+        try:
+            self._keys.store(self._base_url, key)
+        except (ValueError, KeychainUnavailable) as error:
             self.feedback.show_message("error", str(error))
             return
         self.field.clear()
-        self.feedback.show_message("success", f"Saved. This key is now used for {self._base_url}.")
+        self.feedback.show_message(
+            "warning" if prefix.startswith("Saved without") else "success",
+            f"{prefix}Saved: this key is now used for {self._base_url}.",
+        )
         self.refresh()
         self.key_changed.emit()
 

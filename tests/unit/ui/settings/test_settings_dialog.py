@@ -294,9 +294,13 @@ def test_test_connection_to_a_local_server_works_without_a_keychain(
 
 
 def test_key_page_stores_the_key_for_the_endpoint(
-    qtbot: QtBot, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    make_dialog: Callable[..., SettingsDialog],
 ) -> None:
-    dialog = make_dialog()
+    endpoint = FakeEndpoint(MODELS)
+    dialog = make_dialog(endpoint=endpoint)
     page = dialog.key_page
     assert page.status.message() == "No key."
     assert not page.remove_button.isEnabled()
@@ -305,8 +309,12 @@ def test_key_page_stores_the_key_for_the_endpoint(
     assert page.field.echoMode() == page.field.EchoMode.Password
     page.field.toggle.trigger()
     assert page.field.revealed
+    page.save_button.click()
+    task = dialog._runner.get("key-page-check")
+    assert task is not None
     with qtbot.waitSignal(dialog.key_changed):
-        page.save_button.click()
+        qloop.run_until_complete(task)
+    assert endpoint.calls == [(MISTRAL, "mistral", "sk-new-key-0123")]  # checked first
     assert backend.items == {("maestrale", MISTRAL): "sk-new-key-0123"}
     assert page.field.text() == ""
     assert page.status.message() == "Stored in the system keychain."
@@ -315,6 +323,24 @@ def test_key_page_stores_the_key_for_the_endpoint(
         page.remove_button.click()
     assert backend.items == {}
     assert page.status.message() == "No key."
+
+
+def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
+    qloop: qasync.QEventLoop, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    backend.items[("maestrale", MISTRAL)] = "sk-working-key"
+    refused = AuthenticationError("Mistral refused the API key (401).", status=401)
+    dialog = make_dialog(endpoint=FakeEndpoint(refused))
+    page = dialog.key_page
+    page.field.setText("sk-wrong-key-0000")
+    page.save_button.click()
+    task = dialog._runner.get("key-page-check")
+    assert task is not None
+    qloop.run_until_complete(task)
+    assert backend.items == {("maestrale", MISTRAL): "sk-working-key"}  # unchanged
+    assert page.feedback.tone == "error"
+    assert "The key in use is unchanged" in page.feedback.message()
+    assert page.field.text() == "sk-wrong-key-0000"  # still there to correct
 
 
 def test_key_page_rejects_text_that_is_no_key(
