@@ -459,8 +459,8 @@ class Application:
 
         presets, _problems = load_presets(self.config.paths.config_dir / "presets.toml")
         if conversation_id is None:
-            defaults = self._new_chat_defaults()
-            system, params, model = defaults.system_prompt, defaults.params, defaults.model
+            draft = self.pane.draft_chat()
+            system, params, model = draft.system_prompt, draft.params, draft.model
         else:
             conversation = self.store.get_conversation(conversation_id)
             system, params = conversation.system_prompt, conversation.params
@@ -489,17 +489,9 @@ class Application:
             )
             self.pane.open_conversation(conversation_id)
             return
-        self.config = replace(
-            self.config,
-            settings=self.config.settings.with_values(
-                system_prompt=new_system or "",
-                temperature=new_params.temperature,
-                top_p=new_params.top_p,
-                max_tokens=new_params.max_tokens,
-                random_seed=new_params.random_seed,
-                safe_prompt=new_params.safe_prompt,
-            ),
-        )
+        # This new chat's own: the defaults of the ones after it stay (they changed and
+        # leaked into every later new chat, and into the settings window).
+        self.pane.set_draft_setup(new_system, new_params)
         if new_model:
             self.pane.set_draft_model(new_model)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
-from app.domain.messages import MessageOutline, Role
+from app.domain.messages import ChatParams, MessageOutline, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.drafts import NEW_CHAT
@@ -128,6 +128,8 @@ class ChatPane(QWidget):
         self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
+        # System prompt and parameters chosen for the new chat only (Parameters dialog).
+        self._draft_setup: tuple[str | None, ChatParams] | None = None
         self.setObjectName("chatPane")
 
         header = self._build_header(catalog)
@@ -269,6 +271,7 @@ class ChatPane(QWidget):
         self.transcript.clear()
         defaults = self._new_chat_defaults()
         self._draft_model = defaults.model
+        self._draft_setup = None
         self.picker.set_model(defaults.model)
         self._set_title("New chat")
         self._set_busy(False)
@@ -334,12 +337,9 @@ class ChatPane(QWidget):
     def _on_send(self, text: str) -> None:
         # Wherever the reader was, the question sent shows and its answer is followed.
         self.transcript.scroll_to_end()
-        defaults = self._new_chat_defaults()
-        if self._draft_model:
-            defaults = NewChat(self._draft_model, defaults.system_prompt, defaults.params)
         self._sending = True
         try:
-            conversation_id = self._controller.send(self.conversation_id, text, defaults)
+            conversation_id = self._controller.send(self.conversation_id, text, self.draft_chat())
         finally:
             self._sending = False
         if conversation_id is not None:
@@ -419,6 +419,16 @@ class ChatPane(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self.composer.set_busy(busy)
         self.busy_changed.emit(busy)
+
+    def draft_chat(self) -> NewChat:
+        """What the new chat will start with: the defaults, with what was chosen for it."""
+        defaults = self._new_chat_defaults()
+        system, params = self._draft_setup or (defaults.system_prompt, defaults.params)
+        return NewChat(self._draft_model or defaults.model, system, params)
+
+    def set_draft_setup(self, system_prompt: str | None, params: ChatParams) -> None:
+        """System prompt and parameters for the new chat only, not the ones after it."""
+        self._draft_setup = (system_prompt, params)
 
     def set_draft_model(self, model: str) -> None:
         """The model the next new chat starts with (from the parameters dialog)."""

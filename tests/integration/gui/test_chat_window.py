@@ -496,3 +496,36 @@ async def test_retry_after_a_rejected_key_reads_the_key_again(
     failed._retry.click()
     await gui.until(lambda: "Hello again." in answer_text(gui))
     assert gui.server.chat_requests[-1].headers["authorization"] == "Bearer the-new-key"
+
+
+@in_loop
+async def test_parameters_chosen_for_a_new_chat_stay_with_it(gui: Gui) -> None:
+    from app.domain.messages import ChatParams
+    from app.ui.params_dialog import ParamsDialog
+
+    gui.pane.params_button.click()
+    dialog = next(d for d in gui.window.findChildren(ParamsDialog) if d.isVisible())
+    dialog.system_prompt.setPlainText("Talk like a pirate.")
+    dialog.params.set_params(ChatParams(temperature=1.0))
+    dialog.apply_button.click()
+    gui.server.enqueue(Reply(text="Arr."), Reply(text="Pirate"))
+    await gui.ask("Hello")
+    await gui.until(gui.answered)
+    first = gui.server.chat_requests[0].body
+    assert first["messages"][0] == {"role": "system", "content": "Talk like a pirate."}
+    assert first["temperature"] == 1.0
+    # The next new chat starts from the defaults again.
+    gui.window.new_chat()
+    asked = len(gui.server.chat_requests)
+    gui.server.enqueue(Reply(text="Hi."), Reply(text="Greeting"))
+    await gui.ask("Hello again")
+    await gui.until(lambda: len(gui.server.chat_requests) > asked)
+    await gui.until(gui.answered)
+    later = next(
+        r.body
+        for r in gui.server.chat_requests
+        if r.body["messages"][-1]["content"] == "Hello again"
+    )
+    assert later["messages"][0]["role"] == "user"  # no system prompt
+    assert "temperature" not in later
+    assert gui.application.config.settings.system_prompt == ""  # the defaults untouched
