@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from app.ui.shortcuts import keeps_escape
+
 NEXT, PREVIOUS, REFINE = 1, -1, 0
 """Where find_requested looks: the next or previous message holding the text, or (as
 the text is typed) the current one while it still holds it."""
@@ -21,6 +23,7 @@ class FindBar(QWidget):
         super().__init__(parent)
         self.setObjectName("findBar")
         self.field = QLineEdit()
+        keeps_escape(self.field)  # Esc closes the bar, not the answer being written
         self.field.setPlaceholderText("Find in conversation")
         self.field.setAccessibleName("Find in conversation")
         self.field.returnPressed.connect(lambda: self.find_requested.emit(self.field.text(), NEXT))

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from app.ui.icons import icon
 
@@ -214,3 +215,20 @@ def make_actions(
         action.triggered.connect(lambda _checked=False, run=handler: run())
         actions[action_id] = action
     return actions
+
+
+class _KeepsEscape(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            event.accept()  # the widget gets the key press, not the window's shortcut
+        return False
+
+
+def keeps_escape(widget: QWidget) -> None:
+    """Esc in ``widget`` does what it does there (close the find bar, cancel an edit),
+    and does not stop the answer being written, as the window's Esc would."""
+    widget.installEventFilter(_KeepsEscape(widget))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import ConversationNotFound, ConversationStore, SearchHit, StoreError
+from app.ui.shortcuts import keeps_escape
 from app.ui.sidebar.export import (
     ExportFailed,
     ExportFormat,
@@ -200,6 +201,7 @@ class Sidebar(QWidget):
         self.new_chat_button.setAccessibleName("New chat")
 
         self.search_field = SearchField(self)
+        keeps_escape(self.search_field)
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText("Search chats  Ctrl+K")
         self.search_field.setAccessibleName("Search chats")

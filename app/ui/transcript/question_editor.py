@@ -7,6 +7,7 @@ from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout
 
 from app.ui.settings.form import button, button_row
+from app.ui.shortcuts import keeps_escape
 
 MIN_LINES = 2
 MAX_LINES = 12  # then it scrolls, as the message field does
@@ -50,6 +51,7 @@ class QuestionEditor(QFrame):
         super().__init__()
         self.setObjectName("questionEditor")
         self.field = _Field()
+        keeps_escape(self.field)  # Esc cancels the edit, not the answer being written
         self.field.setObjectName("questionEditorField")
         self.field.setAccessibleName("Edit your message")
         self.field.setTabChangesFocus(True)

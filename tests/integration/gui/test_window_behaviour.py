@@ -685,3 +685,22 @@ async def test_conversations_another_program_adds_show_in_the_list(
     sidebar = gui.window.sidebar
     await gui.until(lambda: sidebar.model.index_of(added.id).isValid(), timeout=5)
     assert sidebar.list_view.current_conversation_id() == mine.id
+
+
+@in_loop
+async def test_esc_in_a_field_closes_it_and_leaves_the_answer_streaming(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(300)], delay=0.01))
+    await gui.ask("Talk")
+    await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    field = gui.pane.find_bar.field
+    await gui.until(field.hasFocus)
+    gui.qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert not gui.pane.find_bar.isVisible()  # the find bar closed…
+    assert gui.pane.composer.button.text() == "Stop"  # …and the answer goes on
+    search = gui.window.sidebar.search_field
+    search.setFocus()
+    gui.qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert gui.pane.composer.button.text() == "Stop"
+    gui.pane.stop()
+    await gui.until(gui.answered)
