@@ -403,6 +403,10 @@ class MessageItem(QFrame):
         # events run; measuring now must not read a stale cache (it clipped answers).
         for nested in (self._bubble_layout, self._body, self._layout):
             nested.invalidate()
+        # The bubble's own minimum height follows its text now: left to its pending
+        # layout request, answers kept the height they had before a formula's image
+        # came, their last lines cut off until the window was resized.
+        self._bubble_layout.activate()
         layout = self._layout
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)

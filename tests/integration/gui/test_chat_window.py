@@ -529,3 +529,36 @@ async def test_parameters_chosen_for_a_new_chat_stay_with_it(gui: Gui) -> None:
     assert later["messages"][0]["role"] == "user"  # no system prompt
     assert "temperature" not in later
     assert gui.application.config.settings.system_prompt == ""  # the defaults untouched
+
+
+@in_loop
+async def test_long_answers_with_formulas_show_to_their_last_line(gui: Gui) -> None:
+    # Each answer ends after a table, code, a displayed formula and a quote: measured
+    # with the formula's source, answers kept that height once the image came, and
+    # their last line was cut off until the window was resized.
+    content = (
+        "Intro.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n\n"
+        "$$\n\\int_0^1 x^2 dx = \\frac{1}{3}\n$$\n\n> a quoted line\n\nEnd of answer"
+    )
+    conversation = gui.store.create_conversation(title="Formulas", model="m")
+    parent = None
+    for number in range(6):
+        question = gui.store.add_message(
+            conversation.id, role=Role.USER, content=f"Question {number}", parent_id=parent
+        )
+        parent = gui.store.add_message(
+            conversation.id, role=Role.ASSISTANT, content=content, parent_id=question.id
+        ).id
+    gui.window.open_conversation(conversation.id)
+    transcript = gui.pane.transcript
+    width = transcript._column_width()
+
+    math = gui.application.math
+    await gui.until(lambda: math.image_url("\\int_0^1 x^2 dx = \\frac{1}{3}", True) is not None)
+    await gui.settle(0.5)
+    shown = [transcript.item(m) for m in transcript.message_ids]
+    answers = [i for i in shown if i is not None and i.message.role is Role.ASSISTANT]
+    assert answers
+    kept = [(transcript._by_id[i.message.id].height, i.height()) for i in answers]  # as shown
+    needed = [i.height_for_width(width) for i in answers]  # measured now
+    assert kept == [(height, height) for height in needed]
