@@ -128,6 +128,7 @@ class ChatPane(QWidget):
         self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
+        self._branch_anchor: tuple[int, int] | None = None  # see _on_branch_requested
         # System prompt and parameters chosen for the new chat only (Parameters dialog).
         self._draft_setup: tuple[str | None, ChatParams] | None = None
         self.setObjectName("chatPane")
@@ -185,7 +186,7 @@ class ChatPane(QWidget):
         self.transcript.retry_requested.connect(controller.retry)
         self.transcript.continue_requested.connect(controller.continue_answer)
         self.transcript.edit_submitted.connect(controller.edit_and_resend)
-        self.transcript.branch_requested.connect(controller.switch_branch)
+        self.transcript.branch_requested.connect(self._on_branch_requested)
         self.transcript.link_activated.connect(self._on_link)
         self._find_bar: FindBar | None = None
         self.composer = Composer()
@@ -219,7 +220,7 @@ class ChatPane(QWidget):
         self._binding.conversation_id = self._conversation_id
         self._binding.busy_changed.connect(self._set_busy)
         self._binding.title_changed.connect(self._set_title)
-        self._binding.reload_requested.connect(self.open_conversation)
+        self._binding.reload_requested.connect(self._on_reload)
 
     @property
     def conversation_id(self) -> str | None:
@@ -303,6 +304,31 @@ class ChatPane(QWidget):
         self._set_title(conversation.title)
         self._set_busy(self._controller.is_streaming(conversation_id))
         self.show_conversation_page()
+
+    def _on_branch_requested(self, message_id: str, step: int) -> None:
+        # The conversation is shown again on its new branch: the switched message keeps
+        # its place on screen (it went to the end, and the reader lost the place).
+        ids = self.transcript.message_ids
+        position = self.transcript.canvas_position(message_id)
+        if message_id in ids and position is not None:
+            offset = position.y() - self.transcript.verticalScrollBar().value()
+            self._branch_anchor = (ids.index(message_id), offset)
+        self._controller.switch_branch(message_id, step)
+        self._branch_anchor = None
+
+    def _on_reload(self, conversation_id: str) -> None:
+        anchor = self._branch_anchor
+        if anchor is None:
+            self.open_conversation(conversation_id)
+            return
+        depth, offset = anchor
+        leaf = self._store.get_conversation(conversation_id).current_leaf_id
+        path = MessageTree(self._store.outline(conversation_id)).path_to(leaf)
+        focus = path[depth].id if depth < len(path) else None
+        self.open_conversation(conversation_id, focus=focus)
+        position = self.transcript.canvas_position(focus) if focus else None
+        if position is not None:
+            self.transcript.verticalScrollBar().setValue(max(0, position.y() - offset))
 
     def _switch_draft(self, conversation_id: str | None) -> None:
         self.composer.switch_draft(conversation_id or NEW_CHAT)

@@ -704,3 +704,35 @@ async def test_esc_in_a_field_closes_it_and_leaves_the_answer_streaming(gui: Gui
     assert gui.pane.composer.button.text() == "Stop"
     gui.pane.stop()
     await gui.until(gui.answered)
+
+
+@in_loop
+async def test_switching_a_branch_mid_conversation_keeps_the_place(gui: Gui) -> None:
+    conversation_id = _exchanges(gui, "Branches", [f"message {n} " * 80 for n in range(30)])
+    messages = gui.store.messages(conversation_id)
+    question = messages[10]  # a question in the middle, given a second version
+    other = gui.store.add_message(
+        conversation_id, role=Role.USER, content="another version", parent_id=question.parent_id
+    )
+    parent = other.id
+    for number in range(12):  # its own answers and follow-ups, as long
+        role = Role.ASSISTANT if number % 2 == 0 else Role.USER
+        parent = gui.store.add_message(
+            conversation_id, role=role, content=f"other {number} " * 80, parent_id=parent
+        ).id
+    gui.store.set_current_leaf(conversation_id, messages[-1].id)
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    transcript._reveal(question.id, None)
+    await gui.settle(0.05)
+    item = transcript.item(question.id)
+    assert item is not None
+    bar = transcript.verticalScrollBar()
+    place = transcript.canvas_position(question.id).y() - bar.value()
+    item._next.click()  # "›": the other version of this question
+    await gui.settle(0.1)
+    shown = transcript.message_ids[10]
+    assert gui.store.get_message(shown).content == "another version"
+    assert transcript.canvas_position(shown).y() - bar.value() == place  # same place
+    assert bar.value() < bar.maximum()  # not thrown to the end
