@@ -444,6 +444,7 @@ class ChatPane(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.composer.set_busy(busy)
+        self.transcript.set_locked(busy)
         self.busy_changed.emit(busy)
 
     def draft_chat(self) -> NewChat:

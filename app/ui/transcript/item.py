@@ -77,6 +77,7 @@ class MessageItem(QFrame):
         super().__init__(parent)
         self.message = message
         self._branch = branch
+        self._locked = False  # an answer is being written in the conversation
         self._dark = dark
         self._math = math
         self.setObjectName("userMessage" if message.role is Role.USER else "assistantMessage")
@@ -293,8 +294,16 @@ class MessageItem(QFrame):
         self._switcher.setVisible(True)
         self._branch_label.setText(f"{index + 1} / {count}")
         self._branch_label.setAccessibleName(f"Version {index + 1} of {count}")
-        self._previous.setEnabled(index > 0)
-        self._next.setEnabled(index < count - 1)
+        self._previous.setEnabled(index > 0 and not self._locked)
+        self._next.setEnabled(index < count - 1 and not self._locked)
+
+    def set_locked(self, locked: bool) -> None:
+        """While an answer is written in the conversation, versions cannot be switched
+        nor answers asked again: the buttons say so, rather than ignore clicks."""
+        if locked != self._locked:
+            self._locked = locked
+            self.set_branch(self._branch)
+            self._update_status()
 
     def _update_status(self) -> None:
         message = self.message
@@ -328,7 +337,10 @@ class MessageItem(QFrame):
         self._copy.setVisible(bool(message.content) or busy or message.role is Role.USER)
         if message.role is not Role.USER:
             self.text.setVisible(bool(message.content) or busy)
-        self._action.setEnabled(not busy)
+        self._action.setEnabled(not busy and not self._locked)
+        if self._status is not None:
+            self._retry.setEnabled(not self._locked)
+            self._continue.setEnabled(not self._locked)
 
     # -- actions ------------------------------------------------------------------------
 

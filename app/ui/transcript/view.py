@@ -88,6 +88,7 @@ class TranscriptView(QScrollArea):
         self._pending: QLabel | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
         self._highlighted: set[str] = set()  # messages with marks of Ctrl+F or a search
+        self._locked = False  # an answer is being written: see set_locked
         self._load: Loader | None = None
         self._zoom = 0
         # A viewport of our own making: Qt's default one is an object PySide has not
@@ -274,6 +275,13 @@ class TranscriptView(QScrollArea):
         super().showEvent(event)
         self._spares.schedule()
 
+    def set_locked(self, locked: bool) -> None:
+        """While an answer is written: no switching versions, no asking again."""
+        self._locked = locked
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.set_locked(locked)
+
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
         self._spares.discard()
@@ -365,6 +373,7 @@ class TranscriptView(QScrollArea):
         item.branch_requested.connect(self.branch_requested)
         item.link_activated.connect(self.link_activated)
         item.height_changed.connect(lambda: self._on_item_height(message_id))
+        item.set_locked(self._locked)
         entry.item = item
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)

@@ -562,3 +562,29 @@ async def test_long_answers_with_formulas_show_to_their_last_line(gui: Gui) -> N
     kept = [(transcript._by_id[i.message.id].height, i.height()) for i in answers]  # as shown
     needed = [i.height_for_width(width) for i in answers]  # measured now
     assert kept == [(height, height) for height in needed]
+
+
+@in_loop
+async def test_earlier_messages_cannot_be_asked_again_while_an_answer_is_written(
+    gui: Gui,
+) -> None:
+    gui.server.enqueue(Reply(text="First."), Reply(text="title"))
+    await gui.ask("One")
+    await gui.until(gui.answered)
+    first = last_item(gui, Role.ASSISTANT)
+    assert first._action.isEnabled()  # regenerate
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(200)], delay=0.01))
+    await gui.ask("Two")
+    await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
+    assert not first._action.isEnabled()  # greyed, rather than ignoring the click
+    question = next(
+        gui.pane.transcript.item(m)
+        for m in gui.pane.transcript.message_ids
+        if gui.pane.transcript.item(m) is not None
+        and gui.pane.transcript.item(m).message.content == "One"
+    )
+    assert not question._action.isEnabled()  # edit
+    gui.pane.stop()
+    await gui.until(gui.answered)
+    assert first._action.isEnabled()
+    assert question._action.isEnabled()
