@@ -267,6 +267,7 @@ class ChatPane(QWidget):
     # -- opening ------------------------------------------------------------------------
 
     def new_chat(self, *, focus: bool = True) -> None:
+        self._close_find()
         self._switch_draft(None)
         self.conversation_id = None
         self.transcript.clear()
@@ -283,6 +284,7 @@ class ChatPane(QWidget):
         self, conversation_id: str, *, focus: str | None = None, highlight: str | None = None
     ) -> None:
         conversation = self._store.get_conversation(conversation_id)
+        self._close_find()
         self._switch_draft(conversation_id)
         self.conversation_id = conversation_id
         # Outlines (no texts): the transcript reads only the texts it renders first.
@@ -416,6 +418,12 @@ class ChatPane(QWidget):
             self._find_bar.closed.connect(self._focus_composer)
             self._page.insertWidget(self._page.indexOf(self.transcript), self._find_bar)
         return self._find_bar
+
+    def _close_find(self) -> None:
+        # Its count was of the conversation (or branch) shown before: "1 of 1" for
+        # text no longer there.
+        if self._find_bar is not None and self._find_bar.isVisible():
+            self._find_bar.close_bar()
 
     def open_find(self) -> None:
         self.find_bar.open_bar()

@@ -276,6 +276,9 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     gui.qtbot.keyClicks(gui.pane.find_bar.field, "zzz")
     await gui.settle(0.05)
     assert gui.pane.find_bar.status.text() == "No match"
+    # Another conversation: the bar and its count, which were of this one, go.
+    gui.window.new_chat()
+    assert not gui.pane.find_bar.isVisible()
 
 
 @in_loop
