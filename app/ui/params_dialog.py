@@ -50,7 +50,7 @@ class ParamsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Conversation settings — Maestrale")
+        self.setWindowTitle("Parameters — Maestrale")
         self.setModal(True)
         self.setMinimumWidth(560)
         self._presets = list(presets)
@@ -65,7 +65,7 @@ class ParamsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 22, 24, 20)
         layout.setSpacing(14)
-        layout.addWidget(label("Conversation settings", "title"))
+        layout.addWidget(label("Parameters", "title"))
         layout.addWidget(label("Used for the next answers in this conversation only.", "subtitle"))
         layout.addWidget(card)
         layout.addLayout(buttons)

@@ -38,7 +38,7 @@ class PresetsPage(Page):
         super().__init__(
             "Presets",
             "Starting points for a conversation: a system prompt with its parameters. "
-            "Choose one from a conversation's header.",
+            "Choose one in a conversation's Parameters (in its header).",
             parent,
         )
         self._path = path
