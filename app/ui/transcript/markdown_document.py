@@ -75,9 +75,10 @@ def _appends_plainly(before: str, extra: str, *, shown_as_typed: bool) -> bool:
     if not before or not extra or _MARKUP.search(extra):
         return False
     last = before[-1]
-    # A bare address becomes a link: the word being typed on must not hold one.
-    word = "" if last.isspace() else before.rsplit(None, 1)[-1]
-    if "://" in word + extra:
+    # A bare address becomes a link: the word being typed on must not hold one. (Its
+    # end only: the paragraph before it can be long, and this runs at every frame.)
+    word = "" if last.isspace() else before[-300:].rsplit(None, 1)[-1]
+    if "://" in word or "://" in word[-2:] + extra:
         return False
     if last == " " and not shown_as_typed:
         return False
