@@ -28,11 +28,19 @@ log = logging.getLogger(__name__)
 RESULT_LIMIT = 50
 _MARKERS = re.compile(f"([{MATCH_START}{MATCH_END}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Markdown's marks read as noise in a one-line snippet: emphasis, code ticks, display
+# math fences, headings' hashes, and table pipes (which become a separating dot).
+_MARKUP = re.compile(r"\*\*|__|`+|\$\$|(?:^|(?<=\s))#{1,6}(?=\s)")
+_PIPES = re.compile(r"\s*\|\s*")
+
+
+def _readable(text: str) -> str:
+    return _PIPES.sub(" · ", _MARKUP.sub("", _CONTROL.sub("", text)))
 
 
 def plain_snippet(snippet: str) -> str:
-    """The snippet's text without match markers or other control characters."""
-    return _CONTROL.sub("", snippet.replace(MATCH_START, "").replace(MATCH_END, ""))
+    """The snippet's text without match markers, control characters or markdown marks."""
+    return _readable(snippet.replace(MATCH_START, "").replace(MATCH_END, ""))
 
 
 def match_runs(snippet: str) -> list[tuple[str, bool]]:
@@ -46,7 +54,7 @@ def match_runs(snippet: str) -> list[tuple[str, bool]]:
         elif piece == MATCH_END:
             bold = False
         elif piece:
-            runs.append((_CONTROL.sub("", piece), bold))
+            runs.append((_readable(piece), bold))
     return [(text, bold) for text, bold in runs if text]
 
 
@@ -66,7 +74,7 @@ def snippet_html(snippet: str) -> str:
                 parts.append("</b>")
                 bold = False
         elif piece:
-            parts.append(escape(_CONTROL.sub("", piece), quote=False))
+            parts.append(escape(_readable(piece), quote=False))
     if bold:
         parts.append("</b>")
     return "".join(parts)

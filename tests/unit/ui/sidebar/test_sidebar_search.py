@@ -68,6 +68,12 @@ def test_snippet_html_escapes_the_text_and_bolds_the_matches() -> None:
     assert snippet_html(snippet) == "a &lt;b&gt;tag&lt;/b&gt; &amp; <b>bouchon</b> here"
     assert plain_snippet(snippet) == "a <b>tag</b> & bouchon here"
     assert snippet_html(f"{MATCH_START}open") == "<b>open</b>"  # never left unclosed
+
+
+def test_snippets_read_without_markdown_marks() -> None:
+    snippet = f"use **{MATCH_START}bold{MATCH_END}** and `code`, $$x^2$$ in | a | b | with C#"
+    assert plain_snippet(snippet) == "use bold and code, x^2 in · a · b · with C#"
+    assert snippet_html(snippet).startswith("use <b>bold</b> and code")
     assert snippet_html(f"x{MATCH_END}y") == "xy"
 
 
