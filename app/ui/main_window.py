@@ -211,6 +211,12 @@ class MainWindow(QMainWindow):
         ]
         return sorted(stops, key=place)
 
+    def toast_center_x(self) -> int:
+        """Notices are centred over the conversation (see app.ui.toast.ToastHost)."""
+        composer = self.pane.composer
+        widget = composer if composer.isVisible() else self.pane
+        return widget.mapTo(self, QPoint(widget.width() // 2, 0)).x()
+
     def toggle_sidebar(self) -> None:
         self.sidebar.setVisible(not self.sidebar.isVisible())
 

@@ -22,10 +22,13 @@ MARGIN = 16  # from the parent's bottom and sides
 
 @runtime_checkable
 class ToastHost(Protocol):
-    """A parent that says where its notices end (the main window: above the message
-    field, which a notice at the window's bottom would cover)."""
+    """A parent that says where its notices go: their bottom (the main window: above
+    the message field, which a notice at the window's bottom would cover) and their
+    middle (over the conversation, not the whole window)."""
 
     def toast_bottom(self) -> int: ...
+
+    def toast_center_x(self) -> int: ...
 
 
 class Toast(QFrame):
@@ -156,9 +159,12 @@ class Toast(QFrame):
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
         height = max(height, self.sizeHint().height())
         bottom = parent.height() - MARGIN
+        middle = parent.width() // 2
         if isinstance(parent, ToastHost):
             bottom = min(bottom, parent.toast_bottom())
-        self.setGeometry((parent.width() - width) // 2, bottom - height, width, height)
+            middle = parent.toast_center_x()
+        left = max(MARGIN, min(middle - width // 2, parent.width() - width - MARGIN))
+        self.setGeometry(left, bottom - height, width, height)
 
     def _natural_width(self) -> int:
         """The width showing the text on one line (a word-wrapped label's size hint

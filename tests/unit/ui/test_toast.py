@@ -101,10 +101,14 @@ def test_escape_dismisses_it(window: QWidget, qtbot: QtBot) -> None:
 
 
 class _Host(QWidget):
-    """A window that keeps its bottom 100 pixels for a field notices must not cover."""
+    """A window that keeps its bottom 100 pixels for a field notices must not cover,
+    with its conversation on the right (centred at 300 px)."""
 
     def toast_bottom(self) -> int:
         return self.height() - 100
+
+    def toast_center_x(self) -> int:
+        return 300
 
 
 def test_a_host_window_says_where_notices_end(qtbot: QtBot) -> None:
@@ -115,6 +119,7 @@ def test_a_host_window_says_where_notices_end(qtbot: QtBot) -> None:
     qtbot.waitExposed(host)
     toast = Toast.show_message(host, "Deleted “Trip”", "Undo")
     assert toast.geometry().bottom() + 1 == 300
+    assert abs(toast.geometry().center().x() - 300) <= 1  # over the conversation
     host.resize(600, 500)
     qtbot.waitUntil(lambda: toast.geometry().bottom() + 1 == 400)
 
