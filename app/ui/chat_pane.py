@@ -32,7 +32,7 @@ from app.ui.model_picker import ModelPicker
 from app.ui.theme import font_scale
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
-from app.ui.transcript.view import TranscriptView
+from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
 
 if TYPE_CHECKING:
     from app.rendering.links import LinkCheck
@@ -195,7 +195,7 @@ class ChatPane(QWidget):
         self.composer.edit_last.connect(self.edit_last_question)
         self.composer.draft_changed.connect(self._keep_draft)
         self.composer.restore_drafts(self._read_drafts())
-        self.composer.setMaximumWidth(820)
+        self.composer.setMaximumWidth(COLUMN_WIDTH)  # as wide as the messages above it
 
         self._conversation_page = QWidget()
         page = QVBoxLayout(self._conversation_page)

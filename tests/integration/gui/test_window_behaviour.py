@@ -739,3 +739,12 @@ async def test_switching_a_branch_mid_conversation_keeps_the_place(gui: Gui) -> 
     assert gui.store.get_message(shown).content == "another version"
     assert transcript.canvas_position(shown).y() - bar.value() == place  # same place
     assert bar.value() < bar.maximum()  # not thrown to the end
+
+
+@in_loop
+async def test_in_a_wide_window_the_message_field_is_as_wide_as_the_messages(gui: Gui) -> None:
+    gui.window.resize(1600, 900)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    composer = gui.pane.composer
+    assert composer.width() == transcript._column_width()
