@@ -65,6 +65,7 @@ class AnswerRecorder:
         on_event: Callable[[StreamEvent], None] | None = None,
         on_started: Callable[[Message], None] | None = None,
         continue_from: str | None = None,
+        on_wait: Callable[[float, str], None] | None = None,
     ) -> AnswerOutcome:
         """Stream the answer to ``request`` as a child of ``parent_id``.
 
@@ -82,6 +83,7 @@ class AnswerRecorder:
             continue_from=continue_from,
         )
         stream = self._client.stream(request)
+        stream.on_wait = on_wait  # before the first token: a retry after a 429, say
         try:
             async with stream:
                 async for event in stream:

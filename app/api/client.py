@@ -224,6 +224,9 @@ class ChatStream:
         self.answer = AnswerSoFar()
         self.cancelled = False
         self._iterator: AsyncIterator[StreamEvent] | None = None
+        # Told (seconds, why) before waiting to ask again (rate limited, server busy):
+        # the person sees why nothing comes yet.
+        self.on_wait: Callable[[float, str], None] | None = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -267,6 +270,8 @@ class ChatStream:
                 if wait is None:
                     raise failure.error from None
                 self.answer = AnswerSoFar()
+                if self.on_wait is not None:
+                    self.on_wait(wait, failure.error.message)
                 await self._client._sleep(wait)
             except asyncio.CancelledError:
                 self.cancelled = True

@@ -50,6 +50,8 @@ class ChatController(QObject):
         answer_pending(str, str): (conversation id, parent message id) a request left;
             nothing has arrived yet.
         answer_delta(str, str): (message id, new text) more of an answer arrived.
+        answer_waiting(str, float, str): (conversation id, seconds, why) nothing came
+            yet and the request is asked again after that wait (rate limited…).
         answer_finished(object): the stored answer (complete, interrupted or error).
         streaming_changed(str, bool): an answer started or stopped in a conversation.
         branch_changed(str): the current branch of a conversation moved.
@@ -61,6 +63,7 @@ class ChatController(QObject):
     message_stored = Signal(object)
     answer_pending = Signal(str, str)
     answer_delta = Signal(str, str)
+    answer_waiting = Signal(str, float, str)
     answer_finished = Signal(object)
     streaming_changed = Signal(str, bool)
     branch_changed = Signal(str)
@@ -264,6 +267,9 @@ class ChatController(QObject):
                 on_event=on_event,
                 on_started=on_started,
                 continue_from=continue_from,
+                on_wait=lambda seconds, why: self.answer_waiting.emit(
+                    conversation_id, seconds, why
+                ),
             )
         finally:
             flush()

@@ -89,6 +89,10 @@ class _Printer:
             for call in event.tool_calls:
                 self.line(f"[tool call {call.name}({call.arguments})]")
 
+    def on_wait(self, seconds: float, why: str) -> None:
+        # On stderr: stdout carries the answer (or the JSON events) alone.
+        print(f"maestrale: {why} Asking again in {seconds:.0f} s…", file=sys.stderr)
+
     def line(self, text: str) -> None:
         if not self.ends_with_newline:
             sys.stdout.write("\n")
@@ -173,6 +177,7 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
                     request=request,
                     on_event=printer.on_event,
                     on_started=printer.on_started,
+                    on_wait=printer.on_wait,
                 )
                 # Text that came with the event that broke the stream is stored (and
                 # said to be kept) without having been handed out: print it too.

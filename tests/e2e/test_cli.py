@@ -148,6 +148,7 @@ def test_rate_limited_then_answered(cli: Cli, fake_mistral: FakeMistral) -> None
     result = cli.run("ask", "Hi")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "After waiting.\n"
+    assert "Asking again in 1 s" in result.stderr  # said while it waited
     assert time.monotonic() - started >= 1.0
     assert fake_mistral.request_count == 2
 

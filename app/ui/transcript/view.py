@@ -227,12 +227,20 @@ class TranscriptView(QScrollArea):
         if self._follow:
             self.scroll_to_end()
 
-    def show_pending(self) -> None:
-        """A "thinking" line while the request is out and nothing has arrived yet."""
+    def show_pending(self, waiting: tuple[float, str] | None = None) -> None:
+        """A "thinking" line while the request is out and nothing has arrived yet; with
+        ``waiting`` (seconds, why), that it will be asked again and when."""
         if self._pending is None:
-            self._pending = QLabel("Mistral is thinking…", self._canvas)
+            self._pending = QLabel(self._canvas)
             self._pending.setObjectName("pendingAnswer")
             self._pending.setAccessibleName("Waiting for the answer")
+            self._pending.setTextFormat(Qt.TextFormat.PlainText)
+        text = "Mistral is thinking…"
+        if waiting is not None:
+            seconds, why = waiting
+            text = f"{why.split('. ')[0].rstrip('.')}. Asking again in {seconds:.0f} s…"
+        self._pending.setText(text)
+        self._pending.adjustSize()
         self._pending.show()
         self._relayout(len(self._entries))
         if self._follow:

@@ -588,3 +588,20 @@ async def test_earlier_messages_cannot_be_asked_again_while_an_answer_is_written
     await gui.until(gui.answered)
     assert first._action.isEnabled()
     assert question._action.isEnabled()
+
+
+@in_loop
+async def test_a_rate_limited_request_says_it_waits_and_then_answers(gui: Gui) -> None:
+    gui.server.enqueue(Reply(status=429, retry_after="1"), Reply(text="Now it works."))
+    await gui.ask("Busy?")
+    transcript = gui.pane.transcript
+    await gui.until(
+        lambda: (
+            transcript._pending is not None
+            and transcript._pending.isVisible()
+            and "Asking again in 1 s" in transcript._pending.text()
+        ),
+        timeout=5,
+    )
+    assert "429" in transcript._pending.text() or "rate" in transcript._pending.text().lower()
+    await gui.until(lambda: "Now it works." in answer_text(gui), timeout=10)
