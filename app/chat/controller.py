@@ -84,6 +84,7 @@ class ChatController(QObject):
         self._runner = runner
         self._catalog = catalog
         self._title_model = title_model or catalog.cheap_model
+        self._left_leaf: dict[str, str] = {}  # a version's shown leaf when left
 
     # -- queries ------------------------------------------------------------------------
 
@@ -178,7 +179,17 @@ class ChatController(QObject):
         index = next(i for i, m in enumerate(siblings) if m.id == message_id) + step
         if not 0 <= index < len(siblings) or self.is_streaming(message.conversation_id):
             return
-        leaf = tree.deepest_leaf(siblings[index].id)
+        # The branch shown under each version is remembered for this session: coming
+        # back to a version shows what was chosen under it, not always its newest.
+        current = self._store.get_conversation(message.conversation_id).current_leaf_id
+        if current is not None:
+            self._left_leaf[message_id] = current
+        target = siblings[index].id
+        remembered = self._left_leaf.get(target, "")
+        under_target = remembered in tree.by_id and target in {
+            m.id for m in tree.path_to(remembered)
+        }
+        leaf = remembered if under_target else tree.deepest_leaf(target)
         self._store.set_current_leaf(message.conversation_id, leaf)
         self.branch_changed.emit(message.conversation_id)
 

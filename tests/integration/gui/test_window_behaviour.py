@@ -748,3 +748,28 @@ async def test_in_a_wide_window_the_message_field_is_as_wide_as_the_messages(gui
     transcript = gui.pane.transcript
     composer = gui.pane.composer
     assert composer.width() == transcript._column_width()
+
+
+@in_loop
+async def test_a_version_shows_again_the_branch_chosen_under_it(gui: Gui) -> None:
+    # Q1 has two versions; under the first, Q2 has two. Choose Q2's first version,
+    # switch Q1 away and back: Q2 is still on its first version, not its newest.
+    store = gui.store
+    conversation = store.create_conversation(title="Versions", model="m")
+    q1 = store.add_message(conversation.id, role=Role.USER, content="Q1 a", parent_id=None)
+    a1 = store.add_message(conversation.id, role=Role.ASSISTANT, content="A1", parent_id=q1.id)
+    q2a = store.add_message(conversation.id, role=Role.USER, content="Q2 a", parent_id=a1.id)
+    store.add_message(conversation.id, role=Role.ASSISTANT, content="A2 a", parent_id=q2a.id)
+    q2b = store.add_message(conversation.id, role=Role.USER, content="Q2 b", parent_id=a1.id)
+    leaf_b = store.add_message(
+        conversation.id, role=Role.ASSISTANT, content="A2 b", parent_id=q2b.id
+    )
+    q1b = store.add_message(conversation.id, role=Role.USER, content="Q1 b", parent_id=None)
+    store.add_message(conversation.id, role=Role.ASSISTANT, content="B1", parent_id=q1b.id)
+    store.set_current_leaf(conversation.id, leaf_b.id)
+    controller = gui.application.controller
+    controller.switch_branch(q2b.id, -1)  # Q2 → its first version
+    controller.switch_branch(q1.id, +1)  # Q1 → its second version
+    controller.switch_branch(q1b.id, -1)  # and back
+    shown = [m.content for m in store.current_path(conversation.id)]
+    assert shown == ["Q1 a", "A1", "Q2 a", "A2 a"]
