@@ -9,6 +9,7 @@ quick prompts…" reads the next quick exchanges and puts the focus frame on the
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -18,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QListView, QWidget
 
 from app.ui.sidebar.delegate import ConversationDelegate, row_height
 from app.ui.sidebar.model import ConversationListModel, ConversationRole
@@ -59,6 +60,21 @@ class ConversationListView(QListView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setMinimumHeight(row_height(self.font()) * 3)
         self.clicked.connect(self._on_clicked)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
+        super().setModel(model)
+        if model is not None:
+            for change in (model.rowsInserted, model.rowsRemoved, model.rowsMoved):
+                change.connect(self.forget_hover)
+            model.modelReset.connect(self.forget_hover)
+            model.layoutChanged.connect(self.forget_hover)
+
+    def forget_hover(self) -> None:
+        """No row lit as hovered until the pointer moves over one again: after rows
+        moved under a still pointer, or a context menu took it, Qt kept lighting the old
+        row (with the selection, up to three rows looked chosen)."""
+        QApplication.sendEvent(self.viewport(), QEvent(QEvent.Type.Leave))
+        self.viewport().update()
 
     def conversation_model(self) -> ConversationListModel:
         model = self.model()

@@ -383,6 +383,7 @@ class Sidebar(QWidget):
         menu, self._menu = self._menu, None
         if menu is not None:
             menu.deleteLater()
+        self.list_view.forget_hover()
 
     def rename_conversation(self, conversation_id: str) -> None:
         """Start editing the title in place (Enter keeps it, Esc cancels)."""

@@ -502,3 +502,33 @@ def test_selecting_an_unknown_or_trashed_id_reads_no_more_pages(
         assert widget.list_view.selectionModel().selectedIndexes() == []
     finally:
         widget.shutdown()
+
+
+def test_a_row_is_lit_as_hovered_only_while_the_pointer_is_on_it(
+    sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    view = sidebar.list_view
+    model = sidebar.model
+
+    def lit_rows() -> list[int]:
+        image = view.viewport().grab().toImage()
+        base = view.palette().color(QPalette.ColorRole.Base)
+        return [
+            row
+            for row in range(model.rowCount())
+            if not model.is_header(row)
+            and image.pixelColor(8, view.visualRect(model.index(row, 0)).center().y()) != base
+        ]
+
+    soup = model.index_of(chats["Soup"])
+    qtbot.mouseMove(view.viewport(), view.visualRect(soup).center())
+    qtbot.wait(30)
+    assert lit_rows() == [soup.row()]  # hovered
+    # "Taxes" gets a message and moves above the pointer, which does not move: no row
+    # stays lit as if hovered (the moved "Soup" kept the light).
+    store.add_message(
+        chats["Taxes"], role=Role.USER, content="again", parent_id=None, created_at=NOW
+    )
+    sidebar.conversation_changed(chats["Taxes"])
+    qtbot.wait(30)
+    assert lit_rows() == []
