@@ -181,6 +181,16 @@ class ApiKeys:
                 + _WORKAROUND
             ) from error
 
+    def has_stored_key(self, account: str) -> bool:
+        """Whether the keychain holds a key for ``account`` (False without a keychain),
+        whatever the environment says."""
+        import keyring.errors
+
+        try:
+            return self._keychain().get_password(SERVICE, account) is not None
+        except (KeychainUnavailable, keyring.errors.KeyringError):
+            return False
+
     def remove(self, account: str) -> bool:
         """Delete the stored key; False when there was none."""
         import keyring.errors

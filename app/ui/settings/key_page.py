@@ -105,7 +105,8 @@ class KeyPage(Page):
         stored = False
         if status.source is KeySource.ENVIRONMENT:
             self.status.show_message("info", FROM_ENVIRONMENT + ".")
-            stored = True  # the keychain may hold one too; remove() says if it did
+            # Remove is for a key in the keychain: offered only if there is one there too.
+            stored = self._keys.has_stored_key(self._base_url)
         elif status.source is KeySource.KEYCHAIN:
             self.status.show_message("success", STORED + ".")
             stored = True

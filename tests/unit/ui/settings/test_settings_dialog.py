@@ -363,6 +363,14 @@ def test_key_page_says_when_the_key_comes_from_the_environment(
     page = dialog.key_page
     assert page.status.message() == "From MISTRAL_API_KEY for this session; not stored."
     assert "sk-from-env" not in page.status.message()
+    assert page.remove_button.isHidden()  # nothing in the keychain to remove
+    backend.items[("maestrale", MISTRAL)] = "sk-stored-too"
+    page.refresh()
+    assert not page.remove_button.isHidden()  # the keychain's own key can go
+    no_keychain = ApiKeys(
+        {"MISTRAL_API_KEY": "sk-from-env"}, backend=keyring.backends.fail.Keyring()
+    )
+    assert not no_keychain.has_stored_key(MISTRAL)
 
 
 def test_key_page_shows_why_there_is_no_keychain(
