@@ -644,37 +644,15 @@ class TranscriptView(QScrollArea):
         """Mark the occurrences of ``query`` in one message (of each of its words, for a
         search; of the whole of it with ``phrase``, for Ctrl+F) and scroll to the first
         place that holds all of it, else to the first mark. Returns how many marks."""
-        # Imported here: the text classes are not needed before the first message.
-        from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-        from PySide6.QtWidgets import QTextEdit
+        from app.ui.transcript.marks import mark  # the text classes: on first use
 
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
-        selections = []
-        document = item.text.document()
-        found = QTextCharFormat()
-        found.setBackground(QColor(255, 213, 79, 170))
-        terms = [query.strip()] if phrase else [w for w in query.split() if w]
-        first: QTextCursor | None = None
-        for term in terms:
-            cursor = QTextCursor(document)
-            while True:
-                cursor = document.find(term, cursor)
-                if cursor.isNull():
-                    break
-                selection = QTextEdit.ExtraSelection()
-                selection.cursor = cursor
-                selection.format = found
-                selections.append(selection)
-                if first is None or cursor.position() < first.position():
-                    first = QTextCursor(cursor)
-        whole = document.find(query.strip()) if len(terms) > 1 else None
-        item.text.setExtraSelections(selections)
+        count, target = mark(item.text, query, phrase=phrase)
         self._highlighted.add(item.message.id)
-        target = whole if whole is not None and not whole.isNull() else first
         if target is not None:
             self._scroll_to_text(item, target)
-        return len(selections)
+        return count
 
     def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
         """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if

@@ -450,21 +450,28 @@ def test_chatgpt_zip_archive_is_read_directly(store: ConversationStore, tmp_path
     assert import_file(store, archive).imported == 2
 
 
+def _chatgpt_node(
+    node_id: str, parent: str | None, role: str, text: str, when: float | None
+) -> dict[str, Any]:
+    """One node of a ChatGPT export's ``mapping``, its message written at ``when``."""
+    return {
+        "id": node_id,
+        "parent": parent,
+        "children": [],
+        "message": {
+            "id": node_id,
+            "author": {"role": role},
+            "create_time": when,
+            "content": {"content_type": "text", "parts": [text]},
+        },
+    }
+
+
 def test_chatgpt_nodes_without_parent_chain_and_titles(
     store: ConversationStore, tmp_path: Path
 ) -> None:
     def node(node_id: str, parent: str | None, role: str, text: str) -> dict[str, Any]:
-        return {
-            "id": node_id,
-            "parent": parent,
-            "children": [],
-            "message": {
-                "id": node_id,
-                "author": {"role": role},
-                "create_time": None,
-                "content": {"content_type": "text", "parts": [text]},
-            },
-        }
+        return _chatgpt_node(node_id, parent, role, text, None)
 
     conversation = {
         "title": None,
@@ -493,17 +500,8 @@ def test_a_chatgpt_conversation_without_dates_is_dated_by_its_messages_or_today(
     store: ConversationStore, tmp_path: Path
 ) -> None:
     def node(node_id: str, parent: str | None, when: float | None) -> dict[str, Any]:
-        return {
-            "id": node_id,
-            "parent": parent,
-            "children": [],
-            "message": {
-                "id": node_id,
-                "author": {"role": "user" if parent is None else "assistant"},
-                "create_time": when,
-                "content": {"content_type": "text", "parts": [f"text {node_id}"]},
-            },
-        }
+        role = "user" if parent is None else "assistant"
+        return _chatgpt_node(node_id, parent, role, f"text {node_id}", when)
 
     dated = {"title": "Dated by messages", "mapping": {"a": node("a", None, 1700000000.0)}}
     undated = {"title": "No dates at all", "mapping": {"b": node("b", None, None)}}
