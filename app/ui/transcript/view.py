@@ -297,7 +297,6 @@ class TranscriptView(QScrollArea):
             if entry.item is not None:
                 entry.item.set_dark(dark)
         self._relayout(0)
-        self._measure_again_later()
 
     def zoom(self, step: int) -> None:
         """Make the text larger (1), smaller (-1) or its normal size (0)."""
@@ -328,7 +327,6 @@ class TranscriptView(QScrollArea):
                 entry.height = entry.item.height_for_width(width)
         self._relayout(0)
         self._restore(anchor)
-        self._measure_again_later()
 
     # -- streaming (see StreamFrames) -------------------------------------------------
 
@@ -554,15 +552,6 @@ class TranscriptView(QScrollArea):
             if entry.item is not None and entry.item.document.has_pending_math:
                 entry.item.rerender()
                 self._update_height(entry)
-        self._measure_again_later()
-
-    def _measure_again_later(self) -> None:
-        """Measure every message shown once Qt has laid out what just changed (formula
-        images, a theme): measured at once, one could keep its old height, its end cut
-        off until the window was resized."""
-        self._height_dirty.update(entry.id for entry in self._entries if entry.item is not None)
-        if not self._heights.isActive():
-            self._heights.start()
 
     # -- scrolling ----------------------------------------------------------------------
 
