@@ -162,7 +162,9 @@ class _HtmlWriter:
             "table_open": (
                 '<table border="1" cellspacing="0" cellpadding="5" '
                 f'style="border-collapse:collapse; border-color:{c.table_border}; '
-                'margin-top:6px; margin-bottom:6px">'
+                # Qt's default style, "outset", shades the top and left edges lighter:
+                # on a light page only the right and bottom lines showed.
+                'border-style:solid; margin-top:6px; margin-bottom:6px">'
             ),
             "table_close": "</table>",
             "tr_open": "<tr>",

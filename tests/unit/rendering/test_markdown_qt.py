@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QTextBlock,
@@ -11,12 +12,14 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFragment,
     QTextFrame,
+    QTextFrameFormat,
     QTextListFormat,
     QTextTable,
 )
 from PySide6.QtWidgets import QApplication
 
 from app.rendering import Rendered, render_markdown
+from app.rendering.palette import palette
 from tests.unit.rendering.helpers import FakeMath
 
 HOSTILE = """\
@@ -121,6 +124,21 @@ def test_markdown_table_becomes_a_text_table(qapp: QApplication) -> None:
     assert alignments[0] & Qt.AlignmentFlag.AlignLeft
     assert alignments[1] & Qt.AlignmentFlag.AlignHCenter
     assert alignments[2] & Qt.AlignmentFlag.AlignRight
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_table_borders_are_flat_lines_in_the_palette_colour(qapp: QApplication, dark: bool) -> None:
+    # Qt's default border style is "outset": a 3D frame whose top and left edges are
+    # drawn in a lighter shade, so on a light page only the right and bottom showed.
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    document = load(qapp, render_markdown(text, dark=dark))
+    [table] = tables(document.rootFrame())
+    table_format = table.format()
+    assert table_format.borderStyle() == QTextFrameFormat.BorderStyle.BorderStyle_Solid
+    assert table_format.borderCollapse()
+    assert table_format.border() == 1
+    expected = palette(dark=dark).table_border
+    assert table_format.borderBrush().color().name() == expected
 
 
 def test_lists_keep_numbers_and_task_boxes(qapp: QApplication) -> None:
