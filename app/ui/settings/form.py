@@ -90,6 +90,9 @@ class Page(QScrollArea):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own (it showed no focus, so Tab seemed to do nothing):
+        # its controls are, and it scrolls to whichever takes the focus.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # Wrapped text fits the width; with very large text, what cannot scrolls.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         inner = QWidget()

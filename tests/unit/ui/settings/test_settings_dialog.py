@@ -11,7 +11,7 @@ import keyring.backends.fail
 import pytest
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError
@@ -22,6 +22,7 @@ from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, load_settings
 from app.tasks import TaskRunner
 from app.ui.settings.endpoint_page import TEST_TASK
+from app.ui.settings.form import Page
 from app.ui.settings.model_page import ROLE_MARK
 from app.ui.settings_dialog import SettingsDialog
 
@@ -168,6 +169,33 @@ def test_a_folder_that_cannot_be_written_is_reported(
     assert dialog.flush() is False
     assert "Could not save" in dialog.save_status.message()
     assert emitted == []
+
+
+@pytest.mark.parametrize(
+    "page_name",
+    ["endpoint", "key", "model", "presets", "quick", "templates", "appearance", "shortcuts"],
+)
+def test_tab_visits_only_controls_and_comes_back(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog], page_name: str
+) -> None:
+    # The page's scroll area itself was a stop: Tab seemed to do nothing there.
+    dialog = make_dialog()
+    dialog.show_page(page_name)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.nav.setFocus()
+    visited: list[QWidget] = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is dialog.nav:
+            break
+        visited.append(QApplication.focusWidget())
+    assert QApplication.focusWidget() is dialog.nav  # a full round
+    assert visited, "Tab found nothing to do on the page"
+    for widget in visited:
+        assert not isinstance(widget, Page), f"{page_name}: Tab stopped on the page itself"
+        assert widget.isVisible()
+        assert widget.isEnabled()
 
 
 # Endpoint page
