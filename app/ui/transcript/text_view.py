@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QPalette, QTextDocument, QTextOption, QWheelEvent
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QPalette,
+    QTextDocument,
+    QTextOption,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
+
+
+def list_indent(metrics: QFontMetrics) -> float:
+    """How far each list level is indented: room for a marker such as "100." and a gap.
+
+    Qt's default, 40 px whatever the font, pushed nested lists far to the right at
+    ordinary sizes and left big numbers no room at large ones.
+    """
+    return float(metrics.horizontalAdvance("000. "))
 
 
 class MessageText(QTextBrowser):
@@ -59,6 +75,7 @@ class MessageText(QTextBrowser):
         self.setPalette(palette)
         document = self.document()
         document.setDocumentMargin(2)
+        document.setIndentWidth(list_indent(self.fontMetrics()))
         document.documentLayout().documentSizeChanged.connect(self._on_size_changed)
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
@@ -105,6 +122,15 @@ class MessageText(QTextBrowser):
         width = max(1, width)
         if self.lineWrapColumnOrWidth() != width or self.document().textWidth() != width:
             self.setLineWrapColumnOrWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FontChange:
+            # Before the base class lays the text out in the new font, so the text is
+            # laid out once, not again for the indent.
+            indent = list_indent(self.fontMetrics())
+            if indent != self.document().indentWidth():
+                self.document().setIndentWidth(indent)
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.width(), self.text_height())
