@@ -47,6 +47,7 @@ from app.ui.main_window import MainWindow
 from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
+from app.ui.window_place import WindowPlace
 
 if TYPE_CHECKING:
     import asyncio
@@ -195,6 +196,11 @@ class Application:
             enter_sends=config.settings.enter_sends,
         )
         self.pane.composer.set_enter_sends(config.settings.enter_sends)
+        # One UiState for the whole app: each writes its whole file, so two would undo
+        # each other's values.
+        self.state = UiState(config.paths.config_dir / "state.json")
+        self.window_place = WindowPlace(self.window, self.state)
+        self.window_place.restore()
         self.theme.changed.connect(self._on_theme)
         self.window.closing.connect(self.quit)
         self._settings_dialog: SettingsDialog | None = None
@@ -266,7 +272,7 @@ class Application:
             window=self.window,
             settings=self.config.settings,
             templates_path=templates_path(paths.config_dir),
-            state=UiState(paths.config_dir / "state.json"),
+            state=self.state,
             new_chat=self._new_chat_defaults,
             open_conversation=self.window.open_conversation,
             conversation_changed=self.sidebar.conversation_changed,

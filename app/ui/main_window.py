@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
@@ -25,9 +25,11 @@ APP_NAME = "Maestrale"
 
 
 class MainWindow(QMainWindow):
-    """Signals: closing() when the user closes the window (the app then shuts down)."""
+    """Signals: closing() when the user closes the window (the app then shuts down);
+    place_changed() when it moves, is resized, maximised or shows/hides the sidebar."""
 
     closing = Signal()
+    place_changed = Signal()
 
     def __init__(
         self,
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([270, 910])
+        self.sidebar_width = 270  # given back when a hidden sidebar shows again
         sidebar.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
 
@@ -218,12 +221,29 @@ class MainWindow(QMainWindow):
         return widget.mapTo(self, QPoint(widget.width() // 2, 0)).x()
 
     def toggle_sidebar(self) -> None:
-        self.sidebar.setVisible(not self.sidebar.isVisible())
+        if self.sidebar.isHidden():
+            self.sidebar.show()
+            rest = max(1, self.splitter.width() - self.sidebar_width)
+            self.splitter.setSizes([self.sidebar_width, rest])
+        else:
+            self.sidebar_width = self.splitter.sizes()[0] or self.sidebar_width
+            self.sidebar.hide()
+        self.place_changed.emit()
 
     # -- lifetime -----------------------------------------------------------------------
 
-    def saved_geometry(self) -> QByteArray:
-        return self.saveGeometry()
+    def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 - Qt override
+        super().moveEvent(event)
+        self.place_changed.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.place_changed.emit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.place_changed.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.close_hides is not None and self.close_hides() and not self._quitting:

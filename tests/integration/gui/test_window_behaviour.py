@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 from app.config import load_config
 from app.domain.messages import MessageStatus, Role
 from app.main import Application
+from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.ui.toast import Toast
+from app.ui.window_place import WindowPlace
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import answer_text
@@ -773,3 +775,40 @@ async def test_a_version_shows_again_the_branch_chosen_under_it(gui: Gui) -> Non
     controller.switch_branch(q1b.id, -1)  # and back
     shown = [m.content for m in store.current_path(conversation.id)]
     assert shown == ["Q1 a", "A1", "Q2 a", "A2 a"]
+
+
+@in_loop
+async def test_the_window_comes_back_as_it_was_left(gui: Gui) -> None:
+    window = gui.window
+    state_file = gui.application.config.paths.config_dir / "state.json"
+    window.resize(700, 500)  # within the offscreen screen's 800 x 600
+    window.splitter.setSizes([300, 400])
+    window.splitter.splitterMoved.emit(300, 1)  # as a drag of the handle does
+    window.toggle_sidebar()  # hidden: its width is still remembered
+    # Saved a moment after the change, without quitting: a crash keeps it too.
+    await gui.until(
+        lambda: state_file.exists() and '"sidebar_visible": false' in state_file.read_text()
+    )
+
+    # The next start: a window of the default shape, put back from the file.
+    window.sidebar.show()
+    window.resize(1180, 780)
+    window.splitter.setSizes([270, 910])
+    assert WindowPlace(window, UiState(state_file)).restore()
+    assert (window.width(), window.height()) == (700, 500)
+    assert window.sidebar.isHidden()
+    window.toggle_sidebar()
+    await gui.settle(0.05)
+    assert window.splitter.sizes()[0] == 300
+
+
+@in_loop
+async def test_an_unusable_saved_place_leaves_the_default(gui: Gui) -> None:
+    state_file = gui.application.config.paths.config_dir / "state.json"
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text('{"window": {"geometry": "not base64 @@", "sidebar_width": "wide"}}')
+    window = gui.window
+    size = window.size()
+    assert not WindowPlace(window, UiState(state_file)).restore()
+    assert window.size() == size
+    assert not window.sidebar.isHidden()

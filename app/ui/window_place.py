@@ -1,0 +1,69 @@
+"""Where the main window was left: size, place, maximised or not, and the sidebar.
+
+Kept in ``state.json`` (see ``app.state``) so the next start opens the window as the
+user left it. Saved a moment after each change, not only on quit: after a crash or a
+kill the window still comes back where it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QTimer
+
+from app.state import UiState
+from app.ui.main_window import MainWindow
+
+STATE_KEY = "window"
+SAVE_DELAY_MS = 1000  # a drag or a resize sends many events: one write once it ends
+MIN_SIDEBAR_WIDTH = 120
+
+
+class WindowPlace(QObject):
+    """Restores the window's place from ``state`` and keeps it saved there."""
+
+    def __init__(self, window: MainWindow, state: UiState) -> None:
+        super().__init__(window)
+        self._window = window
+        self._state = state
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save)
+        window.place_changed.connect(self._timer.start)
+        window.splitter.splitterMoved.connect(lambda _pos, _index: self._timer.start())
+        window.closing.connect(self.save)
+
+    def restore(self) -> bool:
+        """Put the window back as saved, before it shows; ``False`` when nothing was
+        saved or the record is unusable (the window keeps its default place)."""
+        saved: Any = self._state.get(STATE_KEY)
+        if not isinstance(saved, dict):
+            return False
+        geometry = saved.get("geometry")
+        restored = isinstance(geometry, str) and self._window.restoreGeometry(
+            QByteArray.fromBase64(geometry.encode("ascii", "replace"))
+        )
+        width = saved.get("sidebar_width")
+        if isinstance(width, int) and not isinstance(width, bool):
+            width = max(MIN_SIDEBAR_WIDTH, min(width, self._window.width() // 2))
+            self._window.sidebar_width = width
+            self._window.splitter.setSizes([width, max(1, self._window.width() - width)])
+        if saved.get("sidebar_visible") is False:
+            self._window.sidebar.hide()
+        return bool(restored)
+
+    def save(self) -> None:
+        self._timer.stop()
+        window = self._window
+        if not window.sidebar.isHidden():
+            window.sidebar_width = window.splitter.sizes()[0] or window.sidebar_width
+        geometry = bytes(window.saveGeometry().toBase64().data()).decode("ascii")
+        self._state.set(
+            STATE_KEY,
+            {
+                "geometry": geometry,
+                "sidebar_width": window.sidebar_width,
+                "sidebar_visible": not window.sidebar.isHidden(),
+            },
+        )
