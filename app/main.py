@@ -362,6 +362,7 @@ class Application:
             return
         if self._data_version is not None and version != self._data_version:
             self.sidebar.reload()
+            self.pane.show_outside_changes()
         self._data_version = version
 
     async def _warm_up(self) -> None:

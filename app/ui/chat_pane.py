@@ -24,7 +24,7 @@ from app.domain.messages import ChatParams, MessageOutline, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.drafts import NEW_CHAT
-from app.store.errors import StoreError
+from app.store.errors import ConversationNotFound, StoreError
 from app.ui.composer import Composer
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
@@ -76,6 +76,10 @@ class _TitleLabel(QLabel):
     def set_title(self, title: str) -> None:
         self._title = title
         self._elide()
+
+    def title(self) -> str:
+        """The whole title (the text shown may be shortened)."""
+        return self._title
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -285,7 +289,8 @@ class ChatPane(QWidget):
     ) -> None:
         conversation = self._store.get_conversation(conversation_id)
         self._close_find()
-        self._switch_draft(conversation_id)
+        if conversation_id != self.conversation_id:  # the same: its draft stays as it is
+            self._switch_draft(conversation_id)
         self.conversation_id = conversation_id
         # Outlines (no texts): the transcript reads only the texts it renders first.
         tree = MessageTree(self._store.outline(conversation_id))
@@ -355,6 +360,47 @@ class ChatPane(QWidget):
         """The conversation was renamed elsewhere (the list): show its new title if open."""
         if conversation_id == self.conversation_id:
             self._set_title(self._store.get_conversation(conversation_id).title)
+
+    def show_outside_changes(self) -> None:
+        """Another program changed the history (`maestrale ask --conversation`, an
+        import, a second window): show the open conversation as stored now, where the
+        reader was, with the draft untouched. Without it, the next question here would
+        follow exchanges the window never showed."""
+        conversation_id = self.conversation_id
+        if conversation_id is None or self._controller.is_streaming(conversation_id):
+            return
+        try:
+            conversation = self._store.get_conversation(conversation_id)
+        except ConversationNotFound:
+            return  # deleted there: the list drops it; the text stays readable here
+        if conversation.title != self.title.title():
+            self._set_title(conversation.title)
+        if self._shows(conversation.current_leaf_id):
+            return
+        place = self.transcript.reading_place()
+        if place is None:
+            self.open_conversation(conversation_id)  # it follows the end, as before
+            return
+        # Rendered first, so the place within it is exact (the others' heights are
+        # estimates until they render). Only if still on the branch shown: as a focus,
+        # a message of another branch would show that branch.
+        tree = MessageTree(self._store.outline(conversation_id))
+        on_path = place[0] in {m.id for m in tree.path_to(conversation.current_leaf_id)}
+        self.open_conversation(conversation_id, focus=place[0] if on_path else None)
+        self.transcript.return_to(place)
+
+    def _shows(self, leaf_id: str | None) -> bool:
+        """Whether the transcript shows the branch ending at ``leaf_id`` as stored."""
+        ids = self.transcript.message_ids
+        if not ids or leaf_id is None:
+            return not ids and leaf_id is None
+        if ids[-1] != leaf_id:
+            return False
+        item = self.transcript.item(leaf_id)
+        if item is None:
+            return True  # not rendered yet: it will be from the store
+        stored = self._store.get_message(leaf_id)
+        return (stored.status, stored.content) == (item.message.status, item.message.content)
 
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)

@@ -487,6 +487,21 @@ class TranscriptView(QScrollArea):
                 return index, top - entry.y
         return None
 
+    def reading_place(self) -> tuple[str, int] | None:
+        """The message at the top of the view and how far into it the view starts, or
+        ``None`` while the view follows the end."""
+        anchor = self._anchor()
+        return None if anchor is None else (self._entries[anchor[0]].id, anchor[1])
+
+    def return_to(self, place: tuple[str, int]) -> bool:
+        """Scroll back to a ``reading_place``; ``False`` when that message is not shown."""
+        entry = self._by_id.get(place[0])
+        if entry is None:
+            return False
+        self._set_follow(False)
+        self.verticalScrollBar().setValue(entry.y + place[1])
+        return True
+
     def _restore(self, anchor: tuple[int, int] | None) -> None:
         if anchor is None:
             if self._follow:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -92,6 +94,16 @@ def _exchanges(gui: Gui, title: str, contents: list[str]) -> str:
             conversation.id, role=role, content=content, parent_id=parent
         ).id
     return conversation.id
+
+
+@contextlib.contextmanager
+def _another_program(environ: dict[str, str]) -> Iterator[ConversationStore]:
+    """The history as another process sees it: a connection of its own."""
+    store = ConversationStore.open(load_config(environ).paths.database)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _rename_editor(gui: Gui) -> QLineEdit | None:
@@ -682,11 +694,8 @@ async def test_conversations_another_program_adds_show_in_the_list(
     gui.window.sidebar.model.reload()
     gui.window.open_conversation(mine.id)
     gui.application.watch_outside_changes(interval_ms=50)
-    other = ConversationStore.open(load_config(gui_environ).paths.database)
-    try:
+    with _another_program(gui_environ) as other:
         added = other.create_conversation(title="From the command line", model="m")
-    finally:
-        other.close()
     sidebar = gui.window.sidebar
     await gui.until(lambda: sidebar.model.index_of(added.id).isValid(), timeout=5)
     assert sidebar.list_view.current_conversation_id() == mine.id
@@ -812,3 +821,69 @@ async def test_an_unusable_saved_place_leaves_the_default(gui: Gui) -> None:
     assert not WindowPlace(window, UiState(state_file)).restore()
     assert window.size() == size
     assert not window.sidebar.isHidden()
+
+
+@in_loop
+async def test_the_open_conversation_shows_what_another_program_adds_to_it(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # `maestrale ask --conversation <id>` while the window shows that conversation: the
+    # window's next question must not follow an exchange it never showed.
+    long = "A paragraph to fill the screen.\n\n" * 12
+    conversation_id = _exchanges(gui, "Shared", [f"q{n}\n\n{long}" for n in range(16)])
+    gui.window.sidebar.model.reload()
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    transcript.verticalScrollBar().setValue(transcript.verticalScrollBar().maximum() // 3)
+    await gui.settle(0.1)
+    place = transcript.reading_place()
+    assert place is not None
+    edit = gui.pane.composer.edit
+    edit.setPlainText("half-typed draft")
+    cursor = edit.textCursor()
+    cursor.setPosition(4)
+    edit.setTextCursor(cursor)
+    gui.application.watch_outside_changes(interval_ms=50)
+
+    with _another_program(gui_environ) as other:
+        leaf = other.get_conversation(conversation_id).current_leaf_id
+        question = other.add_message(
+            conversation_id, role=Role.USER, content="from the command line", parent_id=leaf
+        )
+        answer = other.add_message(
+            conversation_id, role=Role.ASSISTANT, content="answered there", parent_id=question.id
+        )
+        other.rename(conversation_id, "Shared, renamed there")
+    await gui.until(lambda: transcript.message_ids[-2:] == [question.id, answer.id], timeout=5)
+    assert gui.pane.title.title() == "Shared, renamed there"
+    assert transcript.reading_place() == place  # the reader's place is kept
+    assert edit.toPlainText() == "half-typed draft"
+    assert edit.textCursor().position() == 4
+    # The next question follows the exchange now shown.
+    gui.server.enqueue(Reply(text="ok"))
+    edit.clear()
+    await gui.ask("and now?")
+    await gui.until(gui.answered)
+    [sent] = [r.body["messages"] for r in gui.server.chat_requests if r.body.get("stream")]
+    assert [m["content"] for m in sent[-3:]] == [
+        "from the command line",
+        "answered there",
+        "and now?",
+    ]
+
+
+@in_loop
+async def test_other_conversations_changing_leave_the_open_one_as_it_is(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    conversation_id = _exchanges(gui, "Mine", ["q", "a"])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.05)
+    shown = gui.pane.transcript.item(gui.pane.transcript.message_ids[-1])
+    gui.application.watch_outside_changes(interval_ms=50)
+    with _another_program(gui_environ) as other:
+        added = other.create_conversation(title="Elsewhere", model="m")
+    sidebar = gui.window.sidebar
+    await gui.until(lambda: sidebar.model.index_of(added.id).isValid(), timeout=5)
+    assert gui.pane.transcript.item(gui.pane.transcript.message_ids[-1]) is shown  # not rebuilt
