@@ -141,6 +141,18 @@ class ChatController(QObject):
 
     retry = regenerate
 
+    def answer(self, question_id: str) -> None:
+        """Ask for the answer a question never got (the program stopped, or was killed,
+        before the first word of it arrived, so no answer was stored)."""
+        question = self._store.get_message(question_id)
+        conversation_id = question.conversation_id
+        if question.role is not Role.USER or self.is_streaming(conversation_id):
+            return
+        if not self._client_ready():
+            return
+        self._store.set_current_leaf(conversation_id, question_id)
+        self._start_answer(conversation_id, question_id)
+
     def edit_and_resend(self, message_id: str, text: str) -> None:
         """The question asked again with new text, as a sibling of the original."""
         original = self._store.get_message(message_id)

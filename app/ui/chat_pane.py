@@ -189,6 +189,7 @@ class ChatPane(QWidget):
         self.transcript.regenerate_requested.connect(controller.regenerate)
         self.transcript.retry_requested.connect(controller.retry)
         self.transcript.continue_requested.connect(controller.continue_answer)
+        self.transcript.answer_requested.connect(self._on_answer_requested)
         self.transcript.edit_submitted.connect(controller.edit_and_resend)
         self.transcript.branch_requested.connect(self._on_branch_requested)
         self.transcript.link_activated.connect(self._on_link)
@@ -309,7 +310,10 @@ class ChatPane(QWidget):
         )
         self.picker.set_model(conversation.model or "")
         self._set_title(conversation.title)
-        self._set_busy(self._controller.is_streaming(conversation_id))
+        streaming = self._controller.is_streaming(conversation_id)
+        self._set_busy(streaming)
+        if path and path[-1].role is Role.USER and not streaming:
+            self.transcript.show_unanswered(path[-1].id)
         self.show_conversation_page()
 
     def _on_branch_requested(self, message_id: str, step: int) -> None:
@@ -447,8 +451,19 @@ class ChatPane(QWidget):
                 item.copy_markdown()
                 return
 
+    def _on_answer_requested(self, question_id: str) -> None:
+        self._controller.answer(question_id)
+        self.focus_composer()  # the button is gone: the focus would go astray
+
     def regenerate_last(self) -> None:
-        for message_id in reversed(self.transcript.message_ids):
+        ids = self.transcript.message_ids
+        last = self.transcript.item(ids[-1]) if ids else None
+        if last is not None and last.message.role is Role.USER:
+            # A question left without an answer: answering it is what "again" means
+            # (not a new answer to the question before it, on another branch).
+            self._controller.answer(last.message.id)
+            return
+        for message_id in reversed(ids):
             item = self.transcript.item(message_id)
             if item is not None and item.message.role is Role.ASSISTANT:
                 self._controller.regenerate(message_id)

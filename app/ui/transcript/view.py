@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QTextCursor
 
     from app.ui.transcript.item import MessageItem
+    from app.ui.transcript.unanswered import UnansweredBar
 
 COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
 SIDE_MARGIN = 24
@@ -60,7 +61,8 @@ Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
 class TranscriptView(QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
-    branch_requested(str, int), link_activated(QUrl), following_changed(bool)."""
+    branch_requested(str, int), link_activated(QUrl), following_changed(bool),
+    answer_requested(str) for a question left without an answer."""
 
     regenerate_requested = Signal(str)
     retry_requested = Signal(str)
@@ -69,6 +71,7 @@ class TranscriptView(QScrollArea):
     branch_requested = Signal(str, int)
     link_activated = Signal(QUrl)
     following_changed = Signal(bool)
+    answer_requested = Signal(str)
 
     def __init__(
         self,
@@ -86,6 +89,7 @@ class TranscriptView(QScrollArea):
         self._by_id: dict[str, _Entry] = {}
         self._follow = True
         self._pending: QLabel | None = None
+        self._unanswered: UnansweredBar | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
         self._highlighted: set[str] = set()  # messages with marks of Ctrl+F or a search
         self._locked = False  # an answer is being written: see set_locked
@@ -230,6 +234,8 @@ class TranscriptView(QScrollArea):
     def show_pending(self, waiting: tuple[float, str] | None = None) -> None:
         """A "thinking" line while the request is out and nothing has arrived yet; with
         ``waiting`` (seconds, why), that it will be asked again and when."""
+        if self._unanswered is not None:
+            self._unanswered.hide()
         if self._pending is None:
             self._pending = QLabel(self._canvas)
             self._pending.setObjectName("pendingAnswer")
@@ -249,6 +255,21 @@ class TranscriptView(QScrollArea):
     def _hide_pending(self) -> None:
         if self._pending is not None:
             self._pending.hide()
+        if self._unanswered is not None:
+            self._unanswered.hide()
+
+    def show_unanswered(self, question_id: str) -> None:
+        """The last question has no answer, and none is coming (see UnansweredBar)."""
+        if self._unanswered is None:
+            from app.ui.transcript.unanswered import UnansweredBar  # rarely needed
+
+            self._unanswered = UnansweredBar(self._canvas)
+            self._unanswered.answer_requested.connect(self.answer_requested)
+        self._unanswered.question_id = question_id
+        self._unanswered.show()
+        self._relayout(len(self._entries))
+        if self._follow:
+            self.scroll_to_end()
 
     def append_delta(self, message_id: str, text: str) -> None:
         entry = self._by_id.get(message_id)
@@ -456,6 +477,10 @@ class TranscriptView(QScrollArea):
         if self._pending is not None and self._pending.isVisible():
             self._pending.setGeometry(x, y, width, 28)
             y += 28 + GAP
+        if self._unanswered is not None and self._unanswered.isVisible():
+            height = self._unanswered.heightForWidth(width)
+            self._unanswered.setGeometry(x, y, width, height)
+            y += height + GAP
         self._canvas.resize(self.viewport().width(), y + 2 * GAP)
         # An empty chat shows a welcome line instead of an empty page.
         empty = not self._entries and not (self._pending is not None and self._pending.isVisible())

@@ -17,6 +17,7 @@ from app.main import Application
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.ui.toast import Toast
+from app.ui.transcript.unanswered import UnansweredBar
 from app.ui.window_place import WindowPlace
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
@@ -887,3 +888,51 @@ async def test_other_conversations_changing_leave_the_open_one_as_it_is(
     sidebar = gui.window.sidebar
     await gui.until(lambda: sidebar.model.index_of(added.id).isValid(), timeout=5)
     assert gui.pane.transcript.item(gui.pane.transcript.message_ids[-1]) is shown  # not rebuilt
+
+
+@in_loop
+async def test_a_question_left_without_answer_offers_to_answer_it(gui: Gui) -> None:
+    # Killed while the request was out and before the first word: no answer was stored.
+    conversation_id = _exchanges(gui, "Cut short", ["first question", "first answer", "second"])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.05)
+    bar = gui.pane.transcript.findChild(UnansweredBar)
+    assert bar is not None
+    assert bar.isVisible()
+    gui.server.enqueue(Reply(text="the second answer"))
+    gui.qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+    await gui.until(gui.answered)
+    assert not bar.isVisible()
+    assert gui.pane.composer.edit.hasFocus()  # not wherever the hidden button left it
+    [asked] = [r.body["messages"] for r in gui.server.chat_requests if r.body.get("stream")]
+    assert asked[-1]["content"] == "second"
+    path = gui.store.current_path(conversation_id)
+    assert [m.content for m in path] == [
+        "first question",
+        "first answer",
+        "second",
+        "the second answer",
+    ]
+
+
+@in_loop
+async def test_regenerate_on_a_question_left_without_answer_answers_it(gui: Gui) -> None:
+    conversation_id = _exchanges(gui, "Cut short", ["first question", "first answer", "second"])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.05)
+    gui.server.enqueue(Reply(text="the second answer"))
+    gui.window.actions_by_id["regenerate"].trigger()
+    await gui.until(gui.answered)
+    path = gui.store.current_path(conversation_id)
+    # Not a new answer to the first question on another branch.
+    assert [m.content for m in path][-2:] == ["second", "the second answer"]
+    assert len(gui.store.tree(conversation_id).by_id) == 4
+
+
+@in_loop
+async def test_an_answered_conversation_has_no_unanswered_notice(gui: Gui) -> None:
+    conversation_id = _exchanges(gui, "Whole", ["question", "answer"])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.05)
+    bar = gui.pane.transcript.findChild(UnansweredBar)
+    assert bar is None or not bar.isVisible()
