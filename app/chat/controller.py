@@ -85,11 +85,24 @@ class ChatController(QObject):
         self._catalog = catalog
         self._title_model = title_model or catalog.cheap_model
         self._left_leaf: dict[str, str] = {}  # a version's shown leaf when left
+        # The text of each answer being written, as handed to the windows so far: the
+        # store holds it only as of its last save (up to a second ago).
+        self._live: dict[str, list[str]] = {}
 
     # -- queries ------------------------------------------------------------------------
 
     def is_streaming(self, conversation_id: str) -> bool:
         return self._runner.running(_answer_task(conversation_id))
+
+    def live_text(self, message_id: str) -> str | None:
+        """The whole text so far of an answer being written, or ``None`` if it is not.
+
+        A window showing the answer again (its conversation opened anew) takes its
+        text from here: from the store it would miss what came since the last save,
+        and the pieces that follow would join on after a hole.
+        """
+        parts = self._live.get(message_id)
+        return None if parts is None else "".join(parts)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -268,11 +281,14 @@ class ChatController(QObject):
 
         def flush() -> None:
             if pending and started:
-                self.answer_delta.emit(started[0].id, "".join(pending))
+                text = "".join(pending)
+                self._live[started[0].id].append(text)
+                self.answer_delta.emit(started[0].id, text)
             pending.clear()
 
         def on_started(message: Message) -> None:
             started.append(message)
+            self._live[message.id] = [message.content]
             self.message_stored.emit(message)
 
         def on_event(event: StreamEvent) -> None:
@@ -296,6 +312,8 @@ class ChatController(QObject):
             )
         finally:
             flush()
+            if started:
+                del self._live[started[0].id]
             self.streaming_changed.emit(conversation_id, False)
             final = self._final_message(started, conversation_id)
             if final is not None:

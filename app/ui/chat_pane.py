@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
-from app.domain.messages import ChatParams, MessageOutline, Role
+from app.domain.messages import ChatParams, Message, MessageOutline, MessageStatus, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.drafts import NEW_CHAT
@@ -304,7 +305,7 @@ class ChatPane(QWidget):
         self.transcript.show_messages(
             path,
             branches_of(tree, path),
-            load=self._store.messages_by_id,
+            load=self._messages_by_id,
             focus=focus,
             highlight=highlight,
         )
@@ -315,6 +316,16 @@ class ChatPane(QWidget):
         if path and path[-1].role is Role.USER and not streaming:
             self.transcript.show_unanswered(path[-1].id)
         self.show_conversation_page()
+
+    def _messages_by_id(self, message_ids: Sequence[str]) -> dict[str, Message]:
+        """Messages to render, an answer being written with all its text so far."""
+        messages = self._store.messages_by_id(message_ids)
+        for message_id, message in messages.items():
+            if message.status is MessageStatus.STREAMING:
+                live = self._controller.live_text(message_id)
+                if live is not None:
+                    messages[message_id] = replace(message, content=live)
+        return messages
 
     def _on_branch_requested(self, message_id: str, step: int) -> None:
         # The conversation is shown again on its new branch: the switched message keeps

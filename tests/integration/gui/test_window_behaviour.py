@@ -936,3 +936,27 @@ async def test_an_answered_conversation_has_no_unanswered_notice(gui: Gui) -> No
     await gui.settle(0.05)
     bar = gui.pane.transcript.findChild(UnansweredBar)
     assert bar is None or not bar.isVisible()
+
+
+@in_loop
+async def test_an_answer_shown_again_while_it_streams_has_no_hole(gui: Gui) -> None:
+    # Its text comes from the store as of the last save (up to a second old): the
+    # pieces streamed since then were missing, and the following ones joined on.
+    chunks = [f"w{n} " for n in range(400)]
+    gui.server.enqueue(Reply(chunks=chunks, delay=0.01))
+    await gui.ask("Count slowly")
+    await gui.until(lambda: "w40 " in answer_text(gui))
+    streaming_id = gui.pane.conversation_id
+    assert streaming_id is not None
+    elsewhere = _exchanges(gui, "Elsewhere", ["q", "a"])
+    gui.window.open_conversation(elsewhere)
+    await gui.settle(0.3)
+    gui.window.open_conversation(streaming_id)
+    await gui.settle(0.3)
+    assert gui.application.controller.is_streaming(streaming_id)  # still streaming
+    item = gui.pane.transcript.item(gui.pane.transcript.message_ids[-1])
+    assert item is not None
+    shown = item.document.text
+    assert len(shown) > len("w0 w1 w40 ")
+    assert "".join(chunks).startswith(shown)
+    gui.pane.stop()
