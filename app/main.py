@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from app.ui.first_run import FirstRunPanel
     from app.ui.params_dialog import ParamsDialog
     from app.ui.settings_dialog import SettingsDialog
+    from app.ui.transcript.view import TranscriptView
 
 log = logging.getLogger(__name__)
 
@@ -409,9 +410,17 @@ class Application:
         self.pane.show_conversation_page()
         self.runner.start(self.refresh_models(), name="models")
 
+    def _transcripts(self) -> list[TranscriptView]:
+        """Every transcript on screen: the window's, and the quick prompt's once built."""
+        views = [self.pane.transcript]
+        if self._desktop is not None:
+            views.append(self._desktop.quick.transcript)
+        return views
+
     def _on_theme(self, dark: bool) -> None:
         self.math.set_colors(dark=dark)
-        self.pane.transcript.set_dark(dark)
+        for view in self._transcripts():
+            view.set_dark(dark)
 
     def apply_settings(self, settings: Settings) -> None:
         self.config = replace(self.config, settings=settings)
@@ -422,7 +431,8 @@ class Application:
         text_size = self.theme.font_size
         self.theme.apply_settings(settings)
         if self.theme.font_size != text_size:
-            self.pane.transcript.text_size_changed()
+            for view in self._transcripts():
+                view.text_size_changed()
         self.pane.composer.set_enter_sends(settings.enter_sends)
         self.desktop.apply_settings(settings)
         self.runner.start(self.refresh_models(), name="models")

@@ -311,6 +311,10 @@ class TranscriptView(QScrollArea):
             if entry.item is not None:
                 entry.item.set_locked(locked)
 
+    @property
+    def dark(self) -> bool:
+        return self._dark
+
     def set_dark(self, dark: bool) -> None:
         self._dark = dark
         self._spares.discard()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
@@ -251,3 +253,18 @@ async def test_links_in_a_quick_answer_ask_first_and_esc_hides_from_the_answer(
     answer.text.setFocus()
     gui.qtbot.keyClick(answer.text, Qt.Key.Key_Escape)  # focus in the answer, not the field
     assert not window.isVisible()
+
+
+@in_loop
+async def test_the_quick_prompt_follows_a_theme_change(gui: Gui) -> None:
+    # It kept the theme it was built with: dark code boxes on a light window.
+    window = quick(gui)
+    application = gui.application
+    dark = application.theme.is_dark
+    application.apply_settings(
+        replace(application.config.settings, theme="light" if dark else "dark")
+    )
+    await gui.settle(0.05)
+    assert application.theme.is_dark is not dark
+    assert window.transcript.dark is application.theme.is_dark
+    assert gui.pane.transcript.dark is application.theme.is_dark
