@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
@@ -26,7 +26,9 @@ class FindBar(QWidget):
         keeps_escape(self.field)  # Esc closes the bar, not the answer being written
         self.field.setPlaceholderText("Find in conversation")
         self.field.setAccessibleName("Find in conversation")
-        self.field.returnPressed.connect(lambda: self.find_requested.emit(self.field.text(), NEXT))
+        # Enter and Shift+Enter here, not with returnPressed: the field emits that for
+        # Shift+Enter too, and the two steps cancelled out.
+        self.field.installEventFilter(self)
         self.field.textChanged.connect(lambda text: self.find_requested.emit(text, REFINE))
         self.status = QLabel()
         self.status.setObjectName("findStatus")
@@ -77,9 +79,16 @@ class FindBar(QWidget):
         if event.key() == Qt.Key.Key_Escape:
             self.close_bar()
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.find_requested.emit(self.field.text(), PREVIOUS)
-            return
         super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.field
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            back = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.find_requested.emit(self.field.text(), PREVIOUS if back else NEXT)
+            return True
+        return False

@@ -288,6 +288,10 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Return)  # round to the first
     await gui.settle(0.05)
     assert gui.pane.find_bar.status.text() == "1 of 2"
+    back = Qt.KeyboardModifier.ShiftModifier
+    gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Return, back)  # the previous
+    await gui.settle(0.05)
+    assert gui.pane.find_bar.status.text() == "2 of 2"
     gui.qtbot.keyClicks(gui.pane.find_bar.field, "zzz")
     await gui.settle(0.05)
     assert gui.pane.find_bar.status.text() == "No match"
