@@ -91,7 +91,8 @@ class TranscriptView(QScrollArea):
         self._pending: QLabel | None = None
         self._unanswered: UnansweredBar | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
-        self._highlighted: set[str] = set()  # messages with marks of Ctrl+F or a search
+        # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
+        self._highlighted: dict[str, tuple[str, bool]] = {}
         self._locked = False  # an answer is being written: see set_locked
         self._load: Loader | None = None
         self._zoom = 0
@@ -321,6 +322,7 @@ class TranscriptView(QScrollArea):
         for entry in self._entries:
             if entry.item is not None:
                 entry.item.set_dark(dark)
+                self._mark_again(entry.item)
         self._relayout(0)
 
     def zoom(self, step: int) -> None:
@@ -349,6 +351,7 @@ class TranscriptView(QScrollArea):
         for entry in self._entries:
             if entry.item is not None:
                 entry.item.rerender()
+                self._mark_again(entry.item)
                 entry.height = entry.item.height_for_width(width)
         self._relayout(0)
         self._restore(anchor)
@@ -595,6 +598,7 @@ class TranscriptView(QScrollArea):
         for entry in self._entries:
             if entry.item is not None and entry.item.document.has_pending_math:
                 entry.item.rerender()
+                self._mark_again(entry.item)
                 self._update_height(entry)
 
     # -- scrolling ----------------------------------------------------------------------
@@ -682,10 +686,19 @@ class TranscriptView(QScrollArea):
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
         count, target = mark(item.text, query, phrase=phrase)
-        self._highlighted.add(item.message.id)
+        self._highlighted[item.message.id] = (query, phrase)
         if target is not None:
             self._scroll_to_text(item, target)
         return count
+
+    def _mark_again(self, item: MessageItem) -> None:
+        """Marks go with the text they were on: a message rendered anew (its formulas
+        drawn, another theme or size) gets them back, the view staying where it is."""
+        marked = self._highlighted.get(item.message.id)
+        if marked is not None:
+            from app.ui.transcript.marks import mark
+
+            mark(item.text, marked[0], phrase=marked[1])
 
     def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
         """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if

@@ -964,3 +964,25 @@ async def test_an_answer_shown_again_while_it_streams_has_no_hole(gui: Gui) -> N
     assert len(shown) > len("w0 w1 w40 ")
     assert "".join(chunks).startswith(shown)
     gui.pane.stop()
+
+
+@in_loop
+async def test_search_marks_stay_when_formulas_are_drawn_or_the_theme_changes(gui: Gui) -> None:
+    # The message is rendered again once its formulas are drawn (and for another
+    # theme): the marks of the search that opened it went with the old rendering.
+    conversation_id = _exchanges(
+        gui, "Physics", ["energy?", "The energy is $E = mc^2$, with mass and light speed."]
+    )
+    answer_id = gui.store.current_path(conversation_id)[-1].id
+    gui.pane.open_conversation(conversation_id, focus=answer_id, highlight="mass")
+    item = gui.pane.transcript.item(answer_id)
+    assert item is not None
+    await gui.until(lambda: not item.document.has_pending_math)
+    await gui.settle(0.05)
+
+    def marked() -> list[str]:
+        return [s.cursor.selectedText() for s in item.text.extraSelections()]
+
+    assert marked() == ["mass"]  # still marked after the formula was drawn
+    gui.pane.transcript.set_dark(not gui.pane.transcript.dark)
+    assert marked() == ["mass"]  # and after a theme change
