@@ -271,7 +271,7 @@ class ChatStream:
                     raise failure.error from None
                 self.answer = AnswerSoFar()
                 if self.on_wait is not None:
-                    self.on_wait(wait, failure.error.message)
+                    self.on_wait(wait, failure.error.reason)
                 await self._client._sleep(wait)
             except asyncio.CancelledError:
                 self.cancelled = True
@@ -471,7 +471,8 @@ def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
         why = "the connection broke"
     return NetworkError(
         f"Could not reach {endpoint.base_url}: {why} ({type(error).__name__}). "
-        "Check your network connection and the endpoint in Settings."
+        "Check your network connection and the endpoint in Settings.",
+        headline=f"Could not reach {endpoint.base_url}",
     )
 
 

@@ -28,15 +28,32 @@ class ApiError(Exception):
     """Base of the tree; ``status`` is the HTTP status when there was one."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, request_id: str | None = None
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        request_id: str | None = None,
+        headline: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.request_id = request_id
+        self._headline = headline
+
+    @property
+    def reason(self) -> str:
+        """What went wrong, without the advice: said while the request is asked again
+        ("Rate limit reached (429)"), where "try again later" would contradict it."""
+        return self._headline or self.message.rstrip(".")
 
     def __str__(self) -> str:
         return self.message
+
+
+def asking_again(seconds: float) -> str:
+    """Said while a request waits to be asked again: "Asking again in 6 s…"."""
+    return f"Asking again in {seconds:.0f} s…" if seconds >= 1 else "Asking again…"
 
 
 class EndpointRefused(ApiError):
@@ -111,7 +128,9 @@ class RateLimited(ApiError):
         request_id: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, status=status, request_id=request_id)
+        super().__init__(
+            message, status=status, request_id=request_id, headline=f"Rate limit reached ({status})"
+        )
         self.retry_after = retry_after
 
 
@@ -253,6 +272,7 @@ def error_from_response(
             f"The server failed ({status}); this is usually temporary, try again shortly." + said,
             status=status,
             request_id=request_id,
+            headline=f"The server failed ({status})",
         )
     return ApiError(
         f"Unexpected reply from the endpoint ({status})." + said,

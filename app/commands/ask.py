@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.answering import AnswerRecorder, build_request, provisional_title
-from app.api.errors import StreamInterrupted
+from app.api.errors import StreamInterrupted, asking_again
 from app.api.types import (
     ContentDelta,
     Finished,
@@ -91,7 +91,7 @@ class _Printer:
 
     def on_wait(self, seconds: float, why: str) -> None:
         # On stderr: stdout carries the answer (or the JSON events) alone.
-        print(f"maestrale: {why} Asking again in {seconds:.0f} s…", file=sys.stderr)
+        print(f"maestrale: {why}. {asking_again(seconds)}", file=sys.stderr)
 
     def line(self, text: str) -> None:
         if not self.ends_with_newline:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QFontInfo, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
+from app.api.errors import asking_again
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.math_images import MathImages
@@ -89,6 +90,10 @@ class TranscriptView(QScrollArea):
         self._by_id: dict[str, _Entry] = {}
         self._follow = True
         self._pending: QLabel | None = None
+        self._waiting: tuple[float, str] | None = None  # until when, and why
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._show_wait)
         self._unanswered: UnansweredBar | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
         # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
@@ -242,18 +247,33 @@ class TranscriptView(QScrollArea):
             self._pending.setObjectName("pendingAnswer")
             self._pending.setAccessibleName("Waiting for the answer")
             self._pending.setTextFormat(Qt.TextFormat.PlainText)
-        text = "Mistral is thinking…"
+        self._waiting = None
         if waiting is not None:
             seconds, why = waiting
-            text = f"{why.split('. ')[0].rstrip('.')}. Asking again in {seconds:.0f} s…"
-        self._pending.setText(text)
+            self._waiting = (time.monotonic() + seconds, why)
+            self._countdown.start()
+        self._show_wait()
         self._pending.adjustSize()
         self._pending.show()
         self._relayout(len(self._entries))
         if self._follow:
             self.scroll_to_end()
 
+    def _show_wait(self) -> None:
+        """The pending line's text; while a request waits, the seconds left, each second."""
+        assert self._pending is not None
+        if self._waiting is None:
+            self._countdown.stop()
+            self._pending.setText("Mistral is thinking…")
+            return
+        deadline, why = self._waiting
+        left = deadline - time.monotonic()
+        if left < 1:
+            self._countdown.stop()
+        self._pending.setText(f"{why}. {asking_again(left)}")
+
     def _hide_pending(self) -> None:
+        self._countdown.stop()
         if self._pending is not None:
             self._pending.hide()
         if self._unanswered is not None:
