@@ -8,16 +8,25 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
-MARK_COLOR = QColor(255, 213, 79, 170)
+# Background and text of a mark. The text colour is set too: over a quote's grey text
+# or the dark theme's light text, the background alone left it hard to read.
+MARKS = {
+    False: (QColor(255, 213, 79), QColor(31, 35, 40)),
+    True: (QColor(158, 106, 3), QColor(255, 255, 255)),
+}
 
 
-def mark(text: QTextEdit, query: str, *, phrase: bool) -> tuple[int, QTextCursor | None]:
+def mark(
+    text: QTextEdit, query: str, *, phrase: bool, dark: bool = False
+) -> tuple[int, QTextCursor | None]:
     """Mark ``query`` in ``text``: each of its words (a search), or with ``phrase`` the
     whole of it (Ctrl+F). Returns how many marks, and the place to show: the first that
     holds all of the query, else the first mark (None: nothing found)."""
     document = text.document()
     found = QTextCharFormat()
-    found.setBackground(MARK_COLOR)
+    background, foreground = MARKS[dark]
+    found.setBackground(background)
+    found.setForeground(foreground)
     terms = [query.strip()] if phrase else [w for w in query.split() if w]
     selections = []
     first: QTextCursor | None = None

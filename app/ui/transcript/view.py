@@ -705,7 +705,7 @@ class TranscriptView(QScrollArea):
 
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
-        count, target = mark(item.text, query, phrase=phrase)
+        count, target = mark(item.text, query, phrase=phrase, dark=self._dark)
         self._highlighted[item.message.id] = (query, phrase)
         if target is not None:
             self._scroll_to_text(item, target)
@@ -718,7 +718,7 @@ class TranscriptView(QScrollArea):
         if marked is not None:
             from app.ui.transcript.marks import mark
 
-            mark(item.text, marked[0], phrase=marked[1])
+            mark(item.text, marked[0], phrase=marked[1], dark=self._dark)
 
     def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
         """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if

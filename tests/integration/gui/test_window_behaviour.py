@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -986,3 +987,22 @@ async def test_search_marks_stay_when_formulas_are_drawn_or_the_theme_changes(gu
     assert marked() == ["mass"]  # still marked after the formula was drawn
     gui.pane.transcript.set_dark(not gui.pane.transcript.dark)
     assert marked() == ["mass"]  # and after a theme change
+
+    def contrast() -> float:
+        # The lightness gap between the mark's text and its background, 0 to 255.
+        [selection] = item.text.extraSelections()
+        brush = selection.format.foreground()
+        shown = (
+            brush.color()
+            if brush.style() != Qt.BrushStyle.NoBrush
+            else item.text.palette().text().color()  # the text's own colour
+        )
+        background = selection.format.background().color()
+        return abs(shown.lightness() - background.lightness())
+
+    application = gui.application
+    for theme in ("light", "dark"):  # readable in both (light grey on mustard was not)
+        application.apply_settings(replace(application.config.settings, theme=theme))
+        await gui.settle(0.05)
+        assert application.theme.is_dark is (theme == "dark")
+        assert contrast() > 110
