@@ -24,6 +24,7 @@ from app.store.conversations import ConversationStore
 log = logging.getLogger(__name__)
 
 STOPPED_BY_USER = "Stopped before the end; the text so far is kept."
+STOPPED_BEFORE_TEXT = "Stopped before the answer began."
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,8 @@ class AnswerRecorder:
                     if on_event is not None and shown is not None:
                         on_event(shown)
         except asyncio.CancelledError:
-            run.finish(stream, MessageStatus.INTERRUPTED, STOPPED_BY_USER)
+            why = STOPPED_BY_USER if run.text(stream) else STOPPED_BEFORE_TEXT
+            run.finish(stream, MessageStatus.INTERRUPTED, why)
             raise
         except StreamInterrupted as error:
             return AnswerOutcome(run.finish(stream, MessageStatus.ERROR, error.message), error)

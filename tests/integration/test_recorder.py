@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.answering import AnswerRecorder, build_request
+from app.answering.recorder import STOPPED_BEFORE_TEXT
 from app.api import Endpoint, MistralClient, RetryPolicy, StreamInterrupted
 from app.api.types import ContentDelta, StreamEvent
 from app.domain.messages import ChatParams, Message, MessageStatus, Role
@@ -150,6 +151,30 @@ async def test_cancel_keeps_the_partial_text_as_interrupted(
     assert answer.status is MessageStatus.INTERRUPTED
     assert answer.content.startswith("p0 p1 ")
     assert answer.error
+
+
+async def test_cancel_before_any_text_says_no_text_was_kept(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    # "the text so far is kept" read wrong on an answer with no text at all.
+    conversation_id, question = ask(store, "Go")
+    fake_mistral.enqueue(Reply(chunks=["late"], stall_after=0, stall_seconds=5))
+    async with client_for(fake_mistral) as client:
+        task = asyncio.create_task(
+            AnswerRecorder(store, client).run(
+                conversation_id=conversation_id,
+                parent_id=question.id,
+                request=request_for(store, conversation_id),
+            )
+        )
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    [answer] = [m for m in store.messages(conversation_id) if m.role is Role.ASSISTANT]
+    assert answer.status is MessageStatus.INTERRUPTED
+    assert answer.content == ""
+    assert answer.error == STOPPED_BEFORE_TEXT
 
 
 async def test_an_error_before_any_text_is_stored_as_a_failed_answer(
