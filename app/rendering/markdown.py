@@ -148,6 +148,10 @@ class _HtmlWriter:
         self._lines: list[str] | None = None
         self._anchors: list[bool] = []  # for each open link: did it become an <a>?
         self._list_depth = 0
+        # For each open list: does it hold task items? Its other items then have no
+        # bullet from Qt (it is turned off for the list), so they get one written.
+        self._task_lists: list[bool] = []
+        self._bullet_due = False
         c = colors
         self._tags: dict[str, str] = {
             "blockquote_open": (
@@ -157,7 +161,6 @@ class _HtmlWriter:
                 f'<td style="padding-left:10px; color:{c.quote_text}">'
             ),
             "blockquote_close": "</td></tr></table>",
-            "list_item_open": "<li>",
             "list_item_close": "</li>",
             "table_open": (
                 '<table border="1" cellspacing="0" cellpadding="5" '
@@ -193,6 +196,7 @@ class _HtmlWriter:
             "bullet_list_open": self._list_open,
             "ordered_list_open": self._list_open,
             "bullet_list_close": self._list_close,
+            "list_item_open": self._list_item,
             "ordered_list_close": self._list_close,
             "th_open": self._cell,
             "td_open": self._cell,
@@ -240,6 +244,7 @@ class _HtmlWriter:
         margin = 0 if self._list_depth else 4
         style = f"margin-top:{margin}px; margin-bottom:{margin}px"
         self._list_depth += 1
+        self._task_lists.append("contains-task-list" in str(token.attrs.get("class", "")))
         if token.type == "ordered_list_open":
             start = token.attrs.get("start")
             number = f' start="{start}"' if isinstance(start, int) else ""
@@ -251,6 +256,7 @@ class _HtmlWriter:
 
     def _list_close(self, token: Token) -> None:
         self._list_depth -= 1
+        self._task_lists.pop()
         self.out.append("</ol>" if token.type == "ordered_list_close" else "</ul>")
 
     def _cell(self, token: Token) -> None:
@@ -302,7 +308,15 @@ class _HtmlWriter:
 
     # Inline
 
+    def _list_item(self, token: Token) -> None:
+        self.out.append("<li>")
+        task = "task-list-item" in str(token.attrs.get("class", ""))
+        self._bullet_due = bool(self._task_lists and self._task_lists[-1]) and not task
+
     def _inline(self, token: Token) -> None:
+        if self._bullet_due:
+            self._bullet_due = False
+            self.out.append("\u2022 ")  # • as wide as ☐ and ☑, near enough
         self.write(token.children or ())
 
     def _text(self, token: Token) -> None:

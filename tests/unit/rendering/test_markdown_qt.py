@@ -126,6 +126,15 @@ def test_markdown_table_becomes_a_text_table(qapp: QApplication) -> None:
     assert alignments[2] & Qt.AlignmentFlag.AlignRight
 
 
+def test_plain_items_of_a_list_with_tasks_keep_a_bullet(qapp: QApplication) -> None:
+    # Qt's bullets are off for a list with tasks (☐ and ☑ stand in for them): its
+    # other items had no mark at all.
+    text = "- plain item\n- [ ] task item\n- [x] done item\n\n* another list\n"
+    document = load(qapp, render_markdown(text, dark=False))
+    listed = [b.text() for b in blocks(document) if b.textList() is not None]
+    assert listed == ["\u2022 plain item", "\u2610 task item", "\u2611 done item", "another list"]
+
+
 @pytest.mark.parametrize("dark", [False, True])
 def test_table_borders_are_flat_lines_in_the_palette_colour(qapp: QApplication, dark: bool) -> None:
     # Qt's default border style is "outset": a 3D frame whose top and left edges are
