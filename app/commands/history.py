@@ -11,7 +11,7 @@ from pathlib import Path
 from app.cli import ExitCode
 from app.commands.context import CommandContext
 from app.domain.messages import to_iso
-from app.store.transfer import export_json, export_markdown, import_file
+from app.store.transfer import ImportReport, export_json, export_markdown, import_file
 
 
 def run_list(context: CommandContext, args: argparse.Namespace) -> int:
@@ -84,11 +84,26 @@ def _unwritable(target: Path, export_format: str) -> str | None:
 
 def run_import(context: CommandContext, args: argparse.Namespace) -> int:
     report = import_file(context.store(), Path(args.file))
-    print(
-        f"Imported {report.imported} conversation(s)"
-        + (f"; {report.skipped} already present, skipped" if report.skipped else "")
-        + "."
-    )
+    print(import_summary(report))
     for warning in report.warnings:
         print(f"note: {warning}", file=sys.stderr)
     return ExitCode.OK
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" + ("" if number == 1 else "s")
+
+
+def import_summary(report: ImportReport) -> str:
+    """One line on what an import changed: conversations added, messages added to
+    conversations already there (a re-imported export with new answers), and skipped."""
+    parts = [f"Imported {_count(report.imported, 'conversation')}"]
+    if report.updated:
+        parts.append(
+            f"added {_count(report.updated_messages, 'message')} to "
+            f"{_count(report.updated, 'conversation')} "
+            "already here"
+        )
+    if report.skipped:
+        parts.append(f"{report.skipped} already here with every message, skipped")
+    return "; ".join(parts) + "."

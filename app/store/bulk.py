@@ -24,6 +24,8 @@ class ImportCounts(NamedTuple):
     """Not written: a message id already belongs to another conversation."""
     messages: int
     """Messages written."""
+    updated_messages: int = 0
+    """Of those, the ones written into conversations already present."""
 
 
 class BulkImport(StoreBase):
@@ -41,6 +43,7 @@ class BulkImport(StoreBase):
         """
         counts = ImportCounts([], [], [], [], 0)
         written = 0
+        into_present = 0
         with self._transaction() as db:
             for conversation, messages in batch:
                 owners = _message_owners(db, [message.id for message in messages])
@@ -56,6 +59,7 @@ class BulkImport(StoreBase):
                     counts.imported.append(conversation.id)
                 elif new:
                     counts.updated.append(conversation.id)
+                    into_present += len(new)
                 else:
                     counts.skipped.append(conversation.id)
                     continue
@@ -73,7 +77,7 @@ class BulkImport(StoreBase):
                     ),
                 )
                 written += len(new)
-        return counts._replace(messages=written)
+        return counts._replace(messages=written, updated_messages=into_present)
 
 
 def _message_owners(db: sqlite3.Connection, message_ids: Sequence[str]) -> dict[str, str]:

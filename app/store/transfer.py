@@ -249,6 +249,8 @@ class ImportReport:
     """Conversations already in the history that received messages they lacked."""
     messages: int = 0
     """Messages added."""
+    updated_messages: int = 0
+    """Of those, the ones added to conversations already in the history."""
     warnings: tuple[str, ...] = ()
     conversation_ids: tuple[str, ...] = ()
     """The conversations added or updated."""
@@ -283,6 +285,7 @@ def import_file(store: ConversationStore, path: Path) -> ImportReport:
         skipped=len(counts.skipped),
         updated=len(counts.updated),
         messages=counts.messages,
+        updated_messages=counts.updated_messages,
         warnings=tuple(warnings),
         conversation_ids=tuple(counts.imported + counts.updated),
     )

@@ -237,7 +237,7 @@ def test_import_chatgpt_then_list(cli: Cli) -> None:
     assert "Imported" in result.stdout
     assert json.loads(cli.run("list", "--json").stdout)
     again = cli.run("import", str(sample))
-    assert "already present" in again.stdout
+    assert "already here" in again.stdout
 
 
 def test_import_of_a_foreign_file_exits_8_and_writes_nothing(cli: Cli) -> None:
@@ -361,3 +361,28 @@ def test_export_to_a_folder_or_a_missing_one_says_what_to_do_and_leaves_nothing(
     # No copy of the history left beside either place.
     assert not list(tmp_path.glob("**/*.part"))
     assert list(folder.iterdir()) == []
+
+
+def test_import_says_what_it_added_to_conversations_already_here(
+    cli: Cli, fake_mistral: FakeMistral
+) -> None:
+    # It said "Imported 0 conversation(s)." while it had merged new messages in.
+    fake_mistral.enqueue(Reply(text="First answer."))
+    assert cli.run("ask", "Hi").returncode == 0
+    data = export(cli)
+    [conversation] = data["conversations"]
+    answer = conversation["messages"][-1]
+    follow_up = {**answer, "id": "follow-up-question", "parent_id": answer["id"]}
+    follow_up.update(role="user", content="And then?", model=None, usage=None)
+    conversation["messages"].append(follow_up)
+    grown = cli.home / "grown.json"
+    grown.write_text(json.dumps(data), encoding="utf-8")
+    result = cli.run("import", str(grown))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Imported 0 conversations; added 1 message to 1 conversation already here."
+    )
+    again = cli.run("import", str(grown))
+    assert again.stdout.strip() == (
+        "Imported 0 conversations; 1 already here with every message, skipped."
+    )
