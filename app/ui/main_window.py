@@ -22,6 +22,7 @@ from app.ui.shortcuts import make_actions
 from app.ui.sidebar import Sidebar
 
 APP_NAME = "Maestrale"
+ROW_SLACK = 8  # pixels between the middles of widgets on one row of the header
 
 
 class MainWindow(QMainWindow):
@@ -201,7 +202,8 @@ class MainWindow(QMainWindow):
             if canvas.isAncestorOf(widget):
                 inside = widget.mapTo(canvas, QPoint(0, 0))
                 return (1, 1, inside.y(), inside.x())  # the messages, scrolled or not
-            return (1, 0 if at.y() < top else 2, at.y(), at.x())  # header, then field
+            # The header, then the field: by rows (their middles), left to right.
+            return (1, 0 if at.y() < top else 2, at.y() + widget.height() // 2, at.x())
 
         stops = [
             widget
@@ -212,7 +214,18 @@ class MainWindow(QMainWindow):
             and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             and widget.focusProxy() is None
         ]
-        return sorted(stops, key=place)
+        ordered = sorted(((place(widget), widget) for widget in stops), key=lambda p: p[0])
+        # One row's widgets are not all as tall: middles a pixel apart put a button
+        # before the field at its left. Close middles count as one row.
+        keyed: list[tuple[tuple[int, int, int, int], QWidget]] = []
+        for key, widget in ordered:
+            row = key
+            if keyed:
+                last = keyed[-1][0]
+                if key[:2] == last[:2] and key[2] - last[2] <= ROW_SLACK:
+                    row = (key[0], key[1], last[2], key[3])
+            keyed.append((row, widget))
+        return [widget for _, widget in sorted(keyed, key=lambda pair: pair[0])]
 
     def toast_center_x(self) -> int:
         """Notices are centred over the conversation (see app.ui.toast.ToastHost)."""

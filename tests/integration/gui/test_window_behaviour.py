@@ -602,6 +602,11 @@ async def test_tab_goes_through_the_window_in_the_order_things_show(gui: Gui) ->
     conversation_id = _exchanges(gui, "Order", [f"message {n}" for n in range(4)])
     gui.window.sidebar.model.reload()
     gui.window.open_conversation(conversation_id)
+    # A taller button in the header's row: its top is higher than the picker's left
+    # of it (by a pixel, the Switch button was, and came first).
+    switch = gui.pane.picker.switch
+    switch.show()
+    switch.setFixedHeight(gui.pane.picker.combo.height() + 6)
     await gui.settle(0.05)
     start = gui.window.sidebar.new_chat_button
     start.setFocus()
@@ -631,6 +636,14 @@ async def test_tab_goes_through_the_window_in_the_order_things_show(gui: Gui) ->
         visited.index(composer.edit),
     ]
     assert order == sorted(order)
+    # The header's controls left to right, whatever their heights (the model picker
+    # came after the Switch button at its right, one pixel higher).
+    header = [gui.pane.picker.combo, gui.pane.picker.switch, gui.pane.params_button]
+    shown = [w for w in header if w.isVisible()]
+    assert switch in shown
+    assert sorted(shown, key=visited.index) == sorted(
+        shown, key=lambda w: w.mapTo(window, QPoint(0, 0)).x()
+    )
     # Shift+Tab walks the same round backwards.
     gui.qtbot.keyClick(start, Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is visited[-1]
