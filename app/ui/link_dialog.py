@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QTextOption
+from PySide6.QtGui import QDesktopServices, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,8 +40,11 @@ class LinkDialog(QDialog):
         self.address.setReadOnly(True)
         self.address.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.address.setTabChangesFocus(True)
-        lines = min(MAX_ADDRESS_LINES, 1 + len(check.address) // 60)
-        self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * lines + 16)
+        self._fit_address(1 + len(check.address) // 60)  # a guess until it is laid out
+        # Wrapped again at each width: then as tall as its lines really are.
+        self.address.document().documentLayout().documentSizeChanged.connect(
+            lambda size: self._fit_address(int(size.height()))
+        )
         layout.addWidget(self.address)
         self.warnings: list[QLabel] = []
         for warning in check.warnings:
@@ -62,6 +65,30 @@ class LinkDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.cancel_button.setFocus()
+
+    def _fit_address(self, lines: int) -> None:
+        """As tall as the address's lines, up to MAX_ADDRESS_LINES (then it scrolls)."""
+        field = self.address
+        field.ensurePolished()  # the style sheet's padding and border count
+        margins = field.contentsMargins()
+        shown = min(MAX_ADDRESS_LINES, max(1, lines))
+        # All of it shows: a scroll bar could only move it by a pixel or so.
+        field.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if lines <= MAX_ADDRESS_LINES
+            else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        field.setFixedHeight(
+            shown * field.fontMetrics().lineSpacing()
+            + round(2 * field.document().documentMargin())
+            + margins.top()
+            + margins.bottom()
+            + 1  # without it, the field's own scroll bar showed to scroll one pixel
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_address(int(self.address.document().size().height()))  # laid out now
 
 
 def ask_before_opening(parent: QWidget) -> Confirm:
