@@ -456,6 +456,8 @@ class Application:
             dialog.key_changed.connect(self._on_key_changed)
             dialog.templates_changed.connect(self.desktop.set_templates)
             dialog.recording_shortcut.connect(self.desktop.suspend_hotkeys)
+            # A refusal may come after the window opened, or end with the next keys tried.
+            self.desktop.shortcut_note_changed.connect(dialog.quick_page.set_shortcut_note)
             self._settings_dialog = dialog
         dialog = self._settings_dialog
         dialog.quick_page.set_shortcut_note(self.desktop.shortcut_note, self.desktop.shortcut_tone)

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from app.chat.controller import ChatController, NewChat
@@ -37,7 +37,13 @@ class QuickDesktop(QObject):
         conversation_changed: tells the sidebar a conversation changed (kind, title).
         report: shows a message to the user (a toast on the main window).
         quit_app: ends the application properly.
+
+    Signals:
+        shortcut_note_changed(str, str): ``shortcut_note`` and ``shortcut_tone`` changed
+            (Settings → Quick prompts shows them while open).
     """
+
+    shortcut_note_changed = Signal(str, str)
 
     def __init__(
         self,
@@ -145,7 +151,10 @@ class QuickDesktop(QObject):
         self._report(message)
 
     def _note(self, text: str, tone: str = "info") -> None:
+        if (text, tone) == (self.shortcut_note, self.shortcut_tone):
+            return
         self.shortcut_note, self.shortcut_tone = text, tone
+        self.shortcut_note_changed.emit(text, tone)
 
     # -- commands and actions ------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.quick.hotkeys.sequence import HotkeyError, parse_sequence
 from app.quick.templates import TemplateError, normalize_shortcut
 from app.settings import OPTIONS_BY_NAME, Settings
 from app.ui.settings.form import Card, Page, StatusLine, button, label
@@ -26,6 +27,9 @@ from app.ui.settings.form import Card, Page, StatusLine, button, label
 
 class ShortcutEdit(QWidget):
     """Records one key combination (as portable text, "Ctrl+Alt+S"), with a Clear button.
+
+    As in the desktops' own key recorders, Esc cancels (the keys stay as they were; a
+    second Esc goes to the window, closing a dialog) and Backspace or Delete clear.
 
     Signals:
         edited(str): the user recorded keys or cleared them ("" for none).
@@ -54,6 +58,8 @@ class ShortcutEdit(QWidget):
         self.keys.keySequenceChanged.connect(self._on_recorded)
         self.clear_button.clicked.connect(self.on_clear_clicked)
         self._recording = False
+        self._escape_cancels = True
+        self.keys.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):  # the field's focus is its inner line edit's
             app.focusChanged.connect(self._on_focus_changed)
@@ -64,6 +70,31 @@ class ShortcutEdit(QWidget):
         if recording != self._recording:
             self._recording = recording
             self.recording.emit(recording)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.keys:
+            if event.type() == QEvent.Type.FocusIn:
+                self._escape_cancels = True
+            elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+                return self._on_key_press(event)
+        return super().eventFilter(watched, event)
+
+    def _on_key_press(self, event: QKeyEvent) -> bool:
+        """True when the key is the field's own command, not keys to record."""
+        bare = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = event.key()
+        if bare and key == Qt.Key.Key_Escape:
+            if self._escape_cancels:
+                self._escape_cancels = False
+                return True  # the recording is cancelled: nothing recorded, nothing saved
+            # Ignored, the key press goes on to the parents: the dialog closes.
+            event.ignore()
+            return True
+        self._escape_cancels = True
+        if bare and key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self.on_clear_clicked()
+            return True
+        return False
 
     def shortcut(self) -> str:
         """What the field shows, as portable text; "" when empty."""
@@ -193,6 +224,11 @@ class QuickPage(Page):
             shortcut = normalize_shortcut(text)
         except TemplateError as error:
             self.shortcut_problem.show_message("error", f"{error}.")
+            return
+        try:  # what every desktop would refuse (a key without modifiers) is not saved
+            parse_sequence(shortcut)
+        except HotkeyError as error:
+            self.shortcut_problem.show_message("error", str(error))
             return
         owner = self._template_shortcuts.get(shortcut)
         if owner is not None:

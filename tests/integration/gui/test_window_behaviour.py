@@ -676,6 +676,32 @@ async def test_global_shortcuts_let_keys_through_while_a_shortcut_field_records(
 
 
 @in_loop
+async def test_the_quick_shortcut_note_follows_the_shortcut_recorded(gui: Gui) -> None:
+    # The note about refused keys was set when the window opened and stayed there after
+    # keys that work were recorded.
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    desktop.hotkeys = RecordingBackend()  # refuses Pause
+    desktop._register_all()
+    gui.application.open_settings("quick")
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    page = dialog.quick_page
+    assert page.shortcut_note.message() == ""
+    page.shortcut.record("Ctrl+Alt+Pause")
+    assert dialog.flush()
+    assert page.shortcut_note.tone == "error"
+    assert "no Pause here" in page.shortcut_note.message()
+    page.shortcut.record("Ctrl+Alt+J")
+    assert dialog.flush()
+    assert page.shortcut_note.message() == ""
+    assert page.shortcut_note.isHidden()
+    dialog.close()
+    desktop.hotkeys = None
+
+
+@in_loop
 async def test_titles_model_names_and_errors_show_as_text_never_markup(gui: Gui) -> None:
     title = "Use <div> or <span>? & <b>bold</b> <img src='file:///etc/hostname'>"
     conversation = gui.store.create_conversation(title=title, model="<i>m</i>")

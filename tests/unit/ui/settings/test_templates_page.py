@@ -440,6 +440,11 @@ def test_quick_page_refuses_unusable_shortcuts_and_keeps_the_previous_one(
     assert page.shortcut_problem.message() == (
         "Ctrl+Alt+S already runs the template 'Sum': choose other keys."
     )
+    page.shortcut.record("F5")  # every desktop would refuse it: not saved to fail later
+    assert page.shortcut_problem.message() == (
+        "“F5” has no modifier; a global shortcut needs Ctrl, Alt, Shift or Meta so that it "
+        "does not take the key away from every other program."
+    )
     assert page.values()["quick_shortcut"] == "Ctrl+Alt+Space"
     assert dialog.flush()
     assert not (config / "settings.toml").exists()
@@ -447,6 +452,31 @@ def test_quick_page_refuses_unusable_shortcuts_and_keeps_the_previous_one(
     assert page.shortcut_problem.message() == ""
     assert dialog.flush()
     assert load_settings(config / "settings.toml").settings.quick_shortcut == "Ctrl+Alt+J"
+
+
+def test_esc_in_the_shortcut_field_cancels_then_closes_and_backspace_clears(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Esc was recorded as the global shortcut, and the one in use was lost.
+    dialog = make_dialog(settings=Settings(quick_shortcut="Ctrl+Alt+J"))
+    dialog.show_page("quick")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    page = dialog.quick_page
+    page.shortcut.keys.setFocus()
+    qtbot.keyClick(page.shortcut.keys, Qt.Key.Key_Escape)
+    assert page.shortcut.shortcut() == "Ctrl+Alt+J"
+    assert page.shortcut_problem.message() == ""
+    assert dialog.isVisible()
+    qtbot.keyClick(page.shortcut.keys, Qt.Key.Key_Escape)  # a second Esc closes
+    assert not dialog.isVisible()
+    assert not (config / "settings.toml").exists()
+    dialog.show_page("quick")
+    page.shortcut.keys.setFocus()
+    qtbot.keyClick(page.shortcut.keys, Qt.Key.Key_Backspace)
+    assert page.shortcut.shortcut() == ""
+    assert dialog.flush()
+    assert load_settings(config / "settings.toml").settings.quick_shortcut == ""
 
 
 def test_the_two_pages_keep_shortcuts_apart_after_saving(
