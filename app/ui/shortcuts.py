@@ -169,6 +169,25 @@ def shortcut(action_id: str, enter_sends: bool = True) -> Shortcut:
     raise KeyError(action_id)
 
 
+def taken_by_app(keys: str) -> str | None:
+    """Why ``keys`` (portable text) cannot be a global shortcut because Maestrale's own
+    windows use them ("... is the main window's shortcut for New chat"), or None.
+
+    A global shortcut is grabbed before any window sees the keys: in the main window,
+    Ctrl+N would open the quick prompt instead of a new chat.
+    """
+    wanted = QKeySequence(keys)
+    if wanted.isEmpty():
+        return None
+    for enter_sends in (True, False):  # Ctrl+Enter sends when Enter does not
+        for item in shortcut_table(enter_sends):
+            if item.id == "quick_prompt" or wanted not in item.sequences():
+                continue
+            where = "the quick prompt's" if item.scope is Scope.QUICK else "the main window's"
+            return f"{keys} is {where} shortcut for {item.description}"
+    return None
+
+
 def sends_message(key: int, modifiers: Qt.KeyboardModifier, enter_sends: bool) -> bool:
     """Whether a key press in the composer sends (the rest of Enter presses add a line)."""
     if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

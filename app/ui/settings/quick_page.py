@@ -23,6 +23,7 @@ from app.quick.hotkeys.sequence import HotkeyError, parse_sequence
 from app.quick.templates import TemplateError, normalize_shortcut
 from app.settings import OPTIONS_BY_NAME, Settings
 from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.shortcuts import taken_by_app
 
 
 class ShortcutEdit(QWidget):
@@ -127,8 +128,9 @@ class ShortcutEdit(QWidget):
 class QuickPage(Page):
     """``values()`` gives quick_shortcut, close_to_tray and notify_when_hidden.
 
-    A recorded shortcut that is not usable (a bare letter, one a template already
-    runs) is shown as an error and not saved; the previous one stays in effect.
+    A recorded shortcut that is not usable (a bare letter, one of the app's own
+    shortcuts, one a template already runs) is shown as an error and not saved; the
+    previous one stays in effect.
 
     Signals:
         changed(): a valid value changed.
@@ -229,6 +231,10 @@ class QuickPage(Page):
             parse_sequence(shortcut)
         except HotkeyError as error:
             self.shortcut_problem.show_message("error", str(error))
+            return
+        taken = taken_by_app(shortcut)
+        if taken is not None:
+            self.shortcut_problem.show_message("error", f"{taken}: choose other keys.")
             return
         owner = self._template_shortcuts.get(shortcut)
         if owner is not None:

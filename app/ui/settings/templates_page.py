@@ -38,6 +38,7 @@ from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_n
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import OptionalNumber
 from app.ui.settings.quick_page import ShortcutEdit
+from app.ui.shortcuts import taken_by_app
 
 FILE_FILTER = "Templates (*.toml);;All files (*)"
 EXPORT_NAME = "maestrale-templates.toml"
@@ -297,6 +298,9 @@ class TemplatesPage(Page):
         if checked.shortcut:
             if checked.shortcut == self._quick_shortcut:
                 return f"{checked.shortcut} opens the quick window: choose other keys."
+            taken = taken_by_app(checked.shortcut)
+            if taken is not None:
+                return f"{taken}: choose other keys."
             owner = next((t.name for t in others if t.shortcut == checked.shortcut), None)
             if owner is not None:
                 return f"{checked.shortcut} already runs {owner!r}: choose other keys."

@@ -479,6 +479,34 @@ def test_esc_in_the_shortcut_field_cancels_then_closes_and_backspace_clears(
     assert load_settings(config / "settings.toml").settings.quick_shortcut == ""
 
 
+@pytest.mark.parametrize(
+    ("pressed", "message"),
+    [
+        ("Ctrl+N", "Ctrl+N is the main window's shortcut for New chat: choose other keys."),
+        ("Ctrl+,", "Ctrl+, is the main window's shortcut for Settings: choose other keys."),
+        (
+            "Ctrl+Return",
+            "Ctrl+Return is the quick prompt's shortcut for Continue in the main window: "
+            "choose other keys.",
+        ),
+    ],
+)
+def test_the_app_s_own_shortcuts_are_refused_as_global_ones(
+    config: Path, make_dialog: Callable[..., SettingsDialog], pressed: str, message: str
+) -> None:
+    # Ctrl+N, grabbed system-wide, opened the quick prompt instead of a new chat.
+    save_templates(config / "templates.toml", [Template("Sum", "{clipboard}")])
+    dialog = make_dialog()
+    dialog.quick_page.shortcut.record(pressed)
+    assert dialog.quick_page.shortcut_problem.message() == message
+    templates = dialog.templates_page
+    templates.shortcut.record(pressed)
+    assert templates.validation.message() == message
+    assert dialog.flush()
+    assert not (config / "settings.toml").exists()
+    assert dialog.templates == [Template("Sum", "{clipboard}")]
+
+
 def test_the_two_pages_keep_shortcuts_apart_after_saving(
     qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
