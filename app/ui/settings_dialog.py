@@ -124,7 +124,10 @@ class SettingsDialog(QDialog):
         self.endpoint_page = EndpointPage(settings, keys, runner, test_connection)
         base_url = self.endpoint_page.endpoint
         self.key_page = KeyPage(
-            keys, base_url.base_url if base_url else settings.base_url, check=self._check_key
+            keys,
+            base_url.base_url if base_url else settings.base_url,
+            check=self._check_key,
+            runner=runner,
         )
         self.model_page = ModelPage(settings, cards)
         self.presets_page = PresetsPage(presets_path, cards)

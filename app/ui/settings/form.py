@@ -6,6 +6,8 @@ Looks come from the application stylesheet (``app.ui.theme``) through ``role`` a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -226,3 +229,34 @@ def hline() -> QFrame:
     line.setProperty("role", "divider")
     line.setFixedHeight(1)
     return line
+
+
+def confirm(
+    parent: QWidget,
+    question: str,
+    details: str,
+    action: str,
+    on_confirmed: Callable[[], None],
+) -> QMessageBox:
+    """Ask before something that cannot be undone; Cancel is the default button, so a
+    stray Enter or Space keeps everything. ``on_confirmed`` runs if ``action`` is chosen.
+
+    Shown with open(), not exec(): a nested event loop would run asyncio callbacks
+    re-entrantly. Returns the box (already shown).
+    """
+    box = QMessageBox(QMessageBox.Icon.Warning, "Maestrale", question, parent=parent)
+    box.setInformativeText(details)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the question may quote a name
+    chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def on_finished(_result: int) -> None:
+        if box.clickedButton() is chosen:
+            on_confirmed()
+
+    box.finished.connect(on_finished)
+    box.open()
+    return box

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QWidget
 
 from app.api.endpoint import MISTRAL_BASE_URL
-from app.secrets import KEY_VARIABLE, ApiKeys, KeychainUnavailable, KeySource, validate_key
-from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, label
+from app.secrets import (
+    KEY_VARIABLE,
+    ApiKeys,
+    KeychainUnavailable,
+    KeySource,
+    KeyStatus,
+    validate_key,
+)
+from app.tasks import TaskRunner, in_own_thread
+from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, confirm, label
 
 # Checks a key with the endpoint, then calls back (key, refusal, doubt): refusal is
 # why the endpoint refused it, doubt why it could not be checked (offline...).
@@ -19,10 +27,15 @@ CONSOLE_URL = "https://console.mistral.ai/api-keys"
 STORED = "Stored in the system keychain"
 FROM_ENVIRONMENT = f"From {KEY_VARIABLE} for this session; not stored"
 NO_KEY = "No key"
+STATUS_TASK = "settings.key-status"
 
 
 class KeyPage(Page):
     """The key for the endpoint chosen on the Endpoint page (keys are kept per endpoint).
+
+    Each time the page is shown, where the key comes from is read again (a key may have
+    been saved or removed elsewhere meanwhile), off the GUI thread when ``runner`` is
+    given: a locked keychain may wait for its password.
 
     Signals:
         key_changed(): a key was saved or removed (the window reconnects).
@@ -37,6 +50,7 @@ class KeyPage(Page):
         *,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
         check: KeyCheck | None = None,
+        runner: TaskRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -48,6 +62,10 @@ class KeyPage(Page):
         self._base_url = base_url
         self._open_url = open_url
         self._check = check
+        self._runner = runner
+        self._checking = False
+        self._reads = 0  # a read started earlier must not overwrite a later one
+        self.confirmation: QMessageBox | None = None
 
         status_card = Card(spacing=6)
         self.endpoint_label = label("", "muted")
@@ -101,15 +119,31 @@ class KeyPage(Page):
 
     def refresh(self) -> None:
         """Re-read where the key comes from (environment, keychain or nowhere)."""
-        status = self._keys.status(self._base_url)
-        stored = False
+        self._reads += 1
+        self._show_status(*_read_status(self._keys, self._base_url))
+
+    def reload(self) -> None:
+        """``refresh()``, with the keychain read in a thread of its own."""
+        if self._runner is None:
+            self.refresh()
+            return
+        self._reads += 1
+        read, keys, base_url = self._reads, self._keys, self._base_url
+
+        async def reread() -> None:
+            status, stored = await in_own_thread(
+                lambda: _read_status(keys, base_url), name="key-status"
+            )
+            if read == self._reads:
+                self._show_status(status, stored)
+
+        self._runner.start(reread(), name=STATUS_TASK)
+
+    def _show_status(self, status: KeyStatus, stored: bool) -> None:
         if status.source is KeySource.ENVIRONMENT:
             self.status.show_message("info", FROM_ENVIRONMENT + ".")
-            # Remove is for a key in the keychain: offered only if there is one there too.
-            stored = self._keys.has_stored_key(self._base_url)
         elif status.source is KeySource.KEYCHAIN:
             self.status.show_message("success", STORED + ".")
-            stored = True
         elif status.backend is None:
             # status() leaves the backend unset only when the keychain itself failed.
             self.status.show_message("warning", status.description)
@@ -117,6 +151,12 @@ class KeyPage(Page):
             self.status.show_message("info", NO_KEY + ".")
         self.remove_button.setEnabled(stored)
         self.remove_button.setVisible(stored)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._checking:  # what was said then may no longer be true
+            self.feedback.clear()
+        self.reload()
 
     def _on_typed(self, text: str) -> None:
         self.save_button.setEnabled(bool(text.strip()))
@@ -138,9 +178,11 @@ class KeyPage(Page):
         # Asked first: a key the endpoint refuses must not replace one that works.
         self.save_button.setEnabled(False)
         self.feedback.show_message("info", f"Checking the key with {self._base_url}…")
+        self._checking = True
         self._check(self._base_url, key, self._on_checked)
 
     def _on_checked(self, key: str, refusal: str | None, doubt: str | None) -> None:
+        self._checking = False
         self.save_button.setEnabled(bool(self.field.text().strip()))
         if refusal is not None:
             self.feedback.show_message(
@@ -164,6 +206,21 @@ class KeyPage(Page):
         self.key_changed.emit()
 
     def on_remove_clicked(self) -> None:
+        """Ask first: the keychain may hold the only copy of the key."""
+        if self._base_url == MISTRAL_BASE_URL:
+            again = "To use Mistral again, create a key at console.mistral.ai and save it here."
+        else:
+            again = "To use this server again, ask its administrator for a key and save it here."
+        self.confirmation = confirm(
+            self,
+            f"Remove the API key for {self._base_url}?",
+            "It will be deleted from the system keychain, and Maestrale keeps no other copy. "
+            + again,
+            "Remove key",
+            self._remove,
+        )
+
+    def _remove(self) -> None:
         try:
             removed = self._keys.remove(self._base_url)
         except KeychainUnavailable as error:
@@ -176,3 +233,13 @@ class KeyPage(Page):
         self.refresh()
         if removed:
             self.key_changed.emit()
+
+
+def _read_status(keys: ApiKeys, base_url: str) -> tuple[KeyStatus, bool]:
+    """Where the key comes from, and whether the keychain holds one (Remove is offered).
+
+    Blocks while the keychain does (an unlock prompt)."""
+    status = keys.status(base_url)
+    if status.source is KeySource.ENVIRONMENT:
+        return status, keys.has_stored_key(base_url)
+    return status, status.source is KeySource.KEYCHAIN

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import ModelCard
 from app.presets import Preset, load_presets, save_presets
-from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
@@ -44,6 +45,7 @@ class PresetsPage(Page):
         self._path = path
         self._presets, problems = load_presets(path)
         self._autosave = AutoSave(self._write, self)
+        self.confirmation: QMessageBox | None = None
 
         column = self._build_list_column()
         self._build_editor(models)
@@ -163,15 +165,32 @@ class PresetsPage(Page):
         self._schedule_save()
 
     def on_delete_clicked(self) -> None:
+        """Ask first: a deleted preset cannot be brought back."""
         row = self.list.currentRow()
         if not 0 <= row < len(self._presets):
             return
-        removed = self._presets.pop(row)
+        preset = self._presets[row]
+        self.confirmation = confirm(
+            self,
+            f"Delete the preset {preset.name!r}?",
+            "It cannot be brought back. Conversations that started from it keep their "
+            "system prompt and parameters.",
+            "Delete",
+            lambda: self._delete(preset),
+        )
+
+    def _delete(self, preset: Preset) -> None:
+        if preset not in self._presets:  # edited or gone meanwhile
+            return
+        row = self._presets.index(preset)
+        self._presets.pop(row)
         self._fill_list()
         self.list.setCurrentRow(min(row, len(self._presets) - 1))
         self._show_preset(self.list.currentRow())
+        # Not left on Delete, where one more Space would delete the next preset.
+        self.list.setFocus()
         self._schedule_save()
-        self.saved.show_message("info", f"Deleted {removed.name!r}.")
+        self.saved.show_message("info", f"Deleted {preset.name!r}.")
 
     def _schedule_save(self) -> None:
         self._autosave.changed()

@@ -11,7 +11,13 @@ import keyring.backends.fail
 import pytest
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError
@@ -23,6 +29,7 @@ from app.settings import LoadedSettings, Settings, load_settings
 from app.tasks import TaskRunner
 from app.ui.settings.endpoint_page import TEST_TASK
 from app.ui.settings.form import Page
+from app.ui.settings.key_page import STATUS_TASK
 from app.ui.settings.model_page import ROLE_MARK
 from app.ui.settings_dialog import SettingsDialog
 
@@ -36,7 +43,11 @@ REFUSED = (
 
 @pytest.fixture
 def make_dialog(
-    qtbot: QtBot, tmp_path: Path, keys: ApiKeys, runner: TaskRunner
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,  # the key page reads the keychain in a task when shown
+    tmp_path: Path,
+    keys: ApiKeys,
+    runner: TaskRunner,
 ) -> Callable[..., SettingsDialog]:
     def make(
         *,
@@ -347,10 +358,69 @@ def test_key_page_stores_the_key_for_the_endpoint(
     assert page.field.text() == ""
     assert page.status.message() == "Stored in the system keychain."
     assert page.remove_button.isEnabled()
+    page.remove_button.click()
     with qtbot.waitSignal(dialog.key_changed):
-        page.remove_button.click()
+        answer(page.confirmation, "Remove key")
     assert backend.items == {}
     assert page.status.message() == "No key."
+
+
+def answer(box: QMessageBox | None, button: str) -> None:
+    """Click ``button`` of a confirmation box."""
+    assert box is not None
+    assert box.isVisible()
+    next(item for item in box.buttons() if item.text() == button).click()
+
+
+def test_key_page_asks_before_removing_the_key_and_cancel_is_the_default(
+    qtbot: QtBot, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # One press deleted the stored key, which may have been the only copy.
+    backend.items[("maestrale", MISTRAL)] = "sk-working-key"
+    dialog = make_dialog()
+    dialog.show_page("key")
+    page = dialog.key_page
+    page.remove_button.click()
+    box = page.confirmation
+    assert box is not None
+    assert box.isVisible()
+    assert box.text() == f"Remove the API key for {MISTRAL}?"
+    assert "deleted from the system keychain" in box.informativeText()
+    assert "create a key at console.mistral.ai" in box.informativeText()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert box.escapeButton() is box.button(QMessageBox.StandardButton.Cancel)
+    answer(box, "Cancel")
+    assert backend.items == {("maestrale", MISTRAL): "sk-working-key"}
+    page.remove_button.click()
+    with qtbot.waitSignal(dialog.key_changed):
+        answer(page.confirmation, "Remove key")
+    assert backend.items == {}
+
+
+def test_key_page_reads_the_key_again_each_time_it_is_shown(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    keys: ApiKeys,
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    # Removed here, then saved from the welcome panel: reopened, the page still said
+    # "No key." and "The key was removed from the keychain."
+    keys.store(MISTRAL, "sk-stored-key")
+    dialog = make_dialog()
+    dialog.show_page("key")
+    page = dialog.key_page
+    page.remove_button.click()
+    answer(page.confirmation, "Remove key")
+    assert page.feedback.message() == "The key was removed from the keychain."
+    dialog.close()
+    keys.store(MISTRAL, "sk-saved-elsewhere")
+    dialog.show_page("key")
+    task = dialog._runner.get(STATUS_TASK)
+    assert task is not None  # read in a thread: the keychain may wait for a password
+    qloop.run_until_complete(task)
+    assert page.status.message() == "Stored in the system keychain."
+    assert not page.remove_button.isHidden()
+    assert page.feedback.message() == ""
 
 
 def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
@@ -539,8 +609,38 @@ def test_presets_page_edits_round_trip_through_presets_toml(
     page.add_button.click()
     page.list.setCurrentRow(0)
     page.delete_button.click()
+    answer(page.confirmation, "Delete")
     assert page.flush()
     assert [p.name for p in load_presets(path)[0]] == ["Bard", "New preset"]
+
+
+def test_presets_page_asks_before_deleting_and_leaves_the_focus_on_the_list(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Delete kept the focus: one more Space deleted the next preset, without a question.
+    path = tmp_path / "config" / "presets.toml"
+    save_presets(path, [Preset("Terse"), Preset("Poet"), Preset("Bard")])
+    dialog = make_dialog()
+    dialog.show_page("presets")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    page = dialog.presets_page
+    page.list.setCurrentRow(1)
+    page.delete_button.setFocus()
+    qtbot.keyClick(page.delete_button, Qt.Key.Key_Space)
+    box = page.confirmation
+    assert box is not None
+    assert box.isVisible()
+    assert box.text() == "Delete the preset 'Poet'?"
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    answer(box, "Cancel")
+    assert [p.name for p in page.presets] == ["Terse", "Poet", "Bard"]
+    page.delete_button.setFocus()
+    qtbot.keyClick(page.delete_button, Qt.Key.Key_Space)
+    answer(page.confirmation, "Delete")
+    assert [p.name for p in page.presets] == ["Terse", "Bard"]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.list)
+    assert page.list.currentItem().text() == "Bard"
 
 
 def test_presets_page_refuses_duplicate_and_empty_names(
