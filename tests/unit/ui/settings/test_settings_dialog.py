@@ -209,6 +209,28 @@ def test_tab_visits_only_controls_and_comes_back(
         assert widget.isEnabled()
 
 
+def test_the_page_list_has_the_focus_each_time_the_window_is_shown(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Reopened, the focus was back on Text size: Home, meant for the page list, set
+    # the text size to "System".
+    dialog = make_dialog()
+    dialog.show_page("appearance")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert QApplication.focusWidget() is dialog.nav
+    dialog.appearance_page.font_size.setFocus()
+    dialog.close()
+    dialog.show_page("appearance")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert QApplication.focusWidget() is dialog.nav
+    size = dialog.appearance_page.font_size.currentIndex()
+    qtbot.keyClick(dialog.nav, Qt.Key.Key_Home)
+    assert dialog.current_page() == "endpoint"
+    assert dialog.appearance_page.font_size.currentIndex() == size
+
+
 # Endpoint page
 
 
