@@ -65,6 +65,9 @@ class EndpointPage(Page):
         self._runner = runner
         self._test_connection = test_connection
         self._endpoint: Endpoint | None = None
+        # While a test runs: whether its button had the focus, and where that went.
+        self._return_focus = False
+        self._focus_moved_to: QWidget | None = None
 
         self.body.addWidget(self._build_choice_card())
         self._build_test_area()
@@ -212,7 +215,10 @@ class EndpointPage(Page):
         endpoint = self._endpoint
         if endpoint is None:
             return
-        self.test_button.setEnabled(False)
+        window = self.test_button.window()
+        had_focus = window.focusWidget() is self.test_button
+        self.test_button.setEnabled(False)  # Qt gives its focus to the next control
+        self._return_focus, self._focus_moved_to = had_focus, window.focusWidget()
         relabel(self.test_button, "Testing…")
         self.models.hide()
         self.result.show_message("info", f"Connecting to {endpoint.base_url}…")
@@ -225,6 +231,11 @@ class EndpointPage(Page):
     def _end_test(self) -> None:
         relabel(self.test_button, "Test connection")
         self.test_button.setEnabled(self._endpoint is not None)
+        # The focus the disabled button lost comes back, unless the user moved it since.
+        window = self.test_button.window()
+        if self._return_focus and window.focusWidget() is self._focus_moved_to:
+            self.test_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._return_focus, self._focus_moved_to = False, None
 
     async def _test(self, base_url: str, dialect: str) -> None:
         try:

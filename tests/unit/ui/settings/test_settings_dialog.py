@@ -303,6 +303,25 @@ def test_test_connection_lists_the_chat_models_found(
     assert task_errors == []
 
 
+def test_the_focus_stays_on_test_connection_after_the_test(
+    qtbot: QtBot, qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # The button, disabled while testing, lost the focus to the page list for good.
+    dialog = make_dialog()
+    dialog.show_page("endpoint")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    page = dialog.endpoint_page
+    page.test_button.setFocus()
+    qtbot.keyClick(page.test_button, Qt.Key.Key_Space)
+    task = page._runner.get(TEST_TASK)
+    assert task is not None
+    assert not page.test_button.isEnabled()
+    qloop.run_until_complete(task)
+    assert page.result.tone == "success"
+    assert QApplication.focusWidget() is page.test_button
+
+
 @pytest.mark.parametrize(
     "error",
     [
