@@ -288,6 +288,7 @@ QRadioButton::indicator:checked {{
     border: 5px solid {c.accent}; width: 8px; height: 8px; background: {c.on_accent};
 }}
 
+QSlider:horizontal {{ min-height: 20px; }}  /* room for the whole handle, ring included */
 QSlider::groove:horizontal {{ height: 4px; background: {c.border_strong}; border-radius: 2px; }}
 QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: 2px; }}
 QSlider::sub-page:horizontal:disabled {{ background: {c.border_strong}; }}
@@ -296,6 +297,9 @@ QSlider::handle:horizontal {{
     width: 16px; height: 16px; margin: -7px 0; border-radius: 9px;
 }}
 QSlider::handle:horizontal:hover {{ border-color: {c.accent}; }}
+QSlider::handle:horizontal:focus {{
+    border: 2px solid {c.accent}; width: 14px; height: 14px; background: {c.accent_soft};
+}}
 
 QScrollBar:vertical {{ background: transparent; width: 12px; margin: 2px; }}
 QScrollBar:horizontal {{ background: transparent; height: 12px; margin: 2px; }}

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
@@ -116,3 +124,42 @@ def test_controller_in_system_mode_follows_scheme_changes(
     controller.on_color_scheme_changed(Qt.ColorScheme.Dark)  # ignored: the user chose light
     assert seen == [True, False]
     assert window_color(qapp) == QColor(LIGHT.window)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_a_focused_slider_shows_it(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str
+) -> None:
+    # Temperature and Top P showed no focus at all when tabbed to.
+    apply_theme(qapp, mode, 0, assets_dir=tmp_path)
+    accent = QColor(current_colors().accent)
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    slider = QSlider(Qt.Orientation.Horizontal)
+    other = QLineEdit()
+    layout.addWidget(slider)
+    layout.addWidget(other)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    def accent_pixels_on_the_handle() -> int:
+        option = QStyleOptionSlider()
+        slider.initStyleOption(option)
+        handle = slider.style().subControlRect(
+            QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, slider
+        )
+        image = slider.grab().toImage()
+        assert image.rect().contains(handle)  # not cut at the top and bottom
+        return sum(
+            image.pixelColor(x, y) == accent
+            for x in range(handle.left(), handle.right() + 1)
+            for y in range(handle.top(), handle.bottom() + 1)
+        )
+
+    other.setFocus()
+    assert accent_pixels_on_the_handle() == 0  # at its minimum: no filled groove under it
+    slider.setFocus()
+    assert slider.hasFocus()
+    assert accent_pixels_on_the_handle() > 0
