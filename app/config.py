@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.api.endpoint import Endpoint
-from app.api.errors import AuthenticationError
+from app.api.errors import RUN_KEY_SET_HINT, AuthenticationError
 from app.api.models import Dialect
 from app.api.retry import RetryPolicy
 from app.paths import AppPaths, resolve_paths
@@ -69,7 +69,7 @@ def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:
         api_key = None  # self-hosted servers usually need no key
     if api_key is None and config.dialect is Dialect.MISTRAL:
         raise AuthenticationError(
-            f"No API key for {endpoint.base_url}: run `maestrale key set` (or use Settings), "
+            f"No API key for {endpoint.base_url}: {RUN_KEY_SET_HINT}, "
             "or set MISTRAL_API_KEY for this session."
         )
     settings = config.settings

@@ -21,6 +21,7 @@ from app import __version__
 from app.api.dialects import chat_body, model_cards
 from app.api.endpoint import Endpoint
 from app.api.errors import (
+    ADD_KEY_HINT,
     RETRYABLE_STATUSES,
     ApiError,
     AuthenticationError,
@@ -120,8 +121,8 @@ class MistralClient:
             headers["Authorization"] = f"Bearer {self._api_key}"
         elif self.dialect is Dialect.MISTRAL:
             raise AuthenticationError(
-                "No API key is set: add your Mistral API key (maestrale key set, or "
-                "Settings → API key), or set MISTRAL_API_KEY for this session."
+                f"No API key is set: add your Mistral API key {ADD_KEY_HINT}, or set "
+                "MISTRAL_API_KEY for this session."
             )
         return headers
 

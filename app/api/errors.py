@@ -23,6 +23,13 @@ from typing import Any
 
 from app.domain.messages import ToolCall
 
+# Where to fix a problem, as the command line says it; the windows word these
+# differently (``app.ui.wording.in_window``), so messages use the constants.
+REPLACE_KEY_HINT = "Check or replace it: maestrale key set, or Settings → API key."
+ADD_KEY_HINT = "(maestrale key set, or Settings → API key)"
+RUN_KEY_SET_HINT = "run `maestrale key set` (or use Settings)"
+MODELS_HINT = " (maestrale models)"
+
 
 class ApiError(Exception):
     """Base of the tree; ``status`` is the HTTP status when there was one."""
@@ -115,7 +122,7 @@ def _model_message(model: str, replacement: str | None) -> str:
         )
     return (
         f"The model {model} is unknown to this endpoint or retired; "
-        "pick one of the models it lists (maestrale models)."
+        f"pick one of the models it lists{MODELS_HINT}."
     )
 
 
@@ -211,6 +218,12 @@ def _validation_details(items: Any) -> list[str]:
     return details
 
 
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop (or its own ! ? …), so another sentence can follow."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def _first_line(text: str, limit: int = 200) -> str:
     line = text.splitlines()[0] if text else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
@@ -227,11 +240,10 @@ def error_from_response(
     """Turn an unsuccessful HTTP reply into the matching exception of the tree."""
     message, details, kind, request_id = _server_words(body)
     request_id = request_id or headers.get("mistral-correlation-id") or headers.get("x-request-id")
-    said = f" The server said: {message}" if message else ""
+    said = f" The server said: {sentence(message)}" if message else ""
     if status == 401:
         return AuthenticationError(
-            "The endpoint refused the API key (401). Check or replace it: "
-            "maestrale key set, or Settings → API key." + said,
+            f"The endpoint refused the API key (401). {REPLACE_KEY_HINT}{said}",
             status=status,
             request_id=request_id,
         )

@@ -17,6 +17,7 @@ from app.tasks import TaskRunner
 from app.ui.icons import icon
 from app.ui.settings.connection import ConnectionTest, chat_model_ids
 from app.ui.settings.form import Card, SecretField, StatusLine, button, label
+from app.ui.wording import in_window, sentence
 
 CONSOLE_URL = "https://console.mistral.ai/api-keys"
 TEST_TASK = "first-run.test-key"
@@ -159,7 +160,7 @@ class FirstRunPanel(QWidget):
     def set_reason(self, reason: str) -> None:
         """Say why the panel is shown (e.g. the stored key was refused), or "" for none."""
         if reason:
-            self.status.show_message("warning", reason)
+            self.status.show_message("warning", in_window(reason, key_field_here=True))
         else:
             self._show_keychain_problem()
 
@@ -218,11 +219,12 @@ class FirstRunPanel(QWidget):
             )
             return
         except PermissionDenied as error:
-            self.status.show_message("error", str(error))
+            self.status.show_message("error", in_window(str(error), key_field_here=True))
             return
         except ApiError as error:
             # Offline, or the server failed: the key may still be right.
-            self.status.show_message("error", f"{error} The key was not saved.")
+            said = sentence(in_window(str(error), key_field_here=True))
+            self.status.show_message("error", f"{said} The key was not saved.")
             self.save_untested.show()
             return
         found = len(chat_model_ids(cards))

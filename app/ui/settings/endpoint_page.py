@@ -26,6 +26,7 @@ from app.settings import Settings
 from app.tasks import TaskRunner
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel
+from app.ui.wording import in_window
 
 TEST_TASK = "settings.test-connection"
 DIALECTS = (
@@ -242,7 +243,7 @@ class EndpointPage(Page):
             key = key_for_test(self._keys, base_url, dialect)
             cards = await self._test_connection(base_url, dialect, key)
         except (ApiError, KeychainUnavailable) as error:
-            self.result.show_message("error", str(error))
+            self.result.show_message("error", in_window(str(error)))
             return
         ids = chat_model_ids(cards)
         if not ids:

@@ -19,6 +19,7 @@ from app.secrets import (
 )
 from app.tasks import TaskRunner, in_own_thread
 from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, confirm, label
+from app.ui.wording import in_window, sentence
 
 # Checks a key with the endpoint, then calls back (key, refusal, doubt): refusal is
 # why the endpoint refused it, doubt why it could not be checked (offline...).
@@ -185,11 +186,16 @@ class KeyPage(Page):
         self._checking = False
         self.save_button.setEnabled(bool(self.field.text().strip()))
         if refusal is not None:
+            refused = sentence(in_window(refusal, key_field_here=True))
             self.feedback.show_message(
-                "error", f"{refusal} The key in use is unchanged; check that you copied all of it."
+                "error", f"{refused} The key in use is unchanged; check that you copied all of it."
             )
             return
-        self._store(key, f"Saved without a check ({doubt}). " if doubt else "The key works. ")
+        if doubt:
+            said = in_window(doubt, key_field_here=True).rstrip(".")
+            self._store(key, f"Saved without a check ({said}). ")
+        else:
+            self._store(key, "The key works. ")
 
     def _store(self, key: str, prefix: str) -> None:
         try:

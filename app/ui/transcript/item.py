@@ -22,6 +22,7 @@ from app.domain.messages import Message, MessageStatus, Role
 from app.ui.icons import icon
 from app.ui.transcript.markdown_document import MarkdownDocument
 from app.ui.transcript.text_view import MessageText
+from app.ui.wording import in_window
 
 if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
@@ -323,7 +324,7 @@ class MessageItem(QFrame):
                 text = message.error or "The answer failed."
             else:
                 text = "The answer reached the token limit."
-            self._status_label.setText(text)
+            self._status_label.setText(in_window(text))  # stored as the core said it
             self._status.setProperty(
                 "severity", "error" if status is MessageStatus.ERROR else "note"
             )

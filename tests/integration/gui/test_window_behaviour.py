@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
+from app.api.errors import ApiError, ModelUnavailable, error_from_response
 from app.config import load_config
 from app.domain.messages import MessageStatus, Role
 from app.main import Application
@@ -727,6 +728,42 @@ async def test_titles_model_names_and_errors_show_as_text_never_markup(gui: Gui)
     shown = QTextDocument()
     shown.setHtml(answer._header.text())
     assert shown.toPlainText().endswith("<u>evil</u>")  # the name as text, in its markup
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (
+            ModelUnavailable("old-model"),
+            "The model old-model is unknown to this endpoint or retired; pick one of the "
+            "models it lists in the model picker.",
+        ),
+        (
+            error_from_response(401, b"", {}),
+            "The endpoint refused the API key (401). Check or replace it in Settings → API key.",
+        ),
+    ],
+)
+@in_loop
+async def test_a_failed_answer_names_the_window_s_place_not_a_command(
+    gui: Gui, error: ApiError, shown: str
+) -> None:
+    # "(maestrale models)" and "maestrale key set" are advice for the command line.
+    conversation = gui.store.create_conversation(title="Failed", model="old-model")
+    question = gui.store.add_message(conversation.id, role=Role.USER, content="Hi", parent_id=None)
+    gui.store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="",
+        parent_id=question.id,
+        status=MessageStatus.ERROR,
+        error=str(error),
+    )
+    gui.window.open_conversation(conversation.id)
+    await gui.settle(0.05)
+    answer = gui.pane.transcript.item(gui.pane.transcript.message_ids[-1])
+    assert answer is not None
+    assert answer._status_label.text() == shown
 
 
 @in_loop

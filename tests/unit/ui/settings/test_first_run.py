@@ -9,7 +9,7 @@ import qasync
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
-from app.api.errors import AuthenticationError, NetworkError
+from app.api.errors import AuthenticationError, NetworkError, ServerError
 from app.secrets import ApiKeys
 from app.tasks import TaskRunner
 from app.ui.first_run import CONSOLE_URL, TEST_TASK, FirstRunPanel
@@ -194,3 +194,23 @@ def test_the_window_can_say_why_the_panel_is_back(
     assert panel.status.message() == "The endpoint refused the API key (401)."
     panel.set_reason("")
     assert panel.status.message() == ""
+
+
+def test_messages_say_where_to_act_in_the_window_and_end_their_sentences(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    keys: ApiKeys,
+    runner: TaskRunner,
+) -> None:
+    # "Internal failure The key was not saved.", and command-line advice in a window.
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(ServerError("Internal failure")))
+    submit(panel, runner, qloop, "sk-some-key-42")
+    assert panel.status.message() == "Internal failure. The key was not saved."
+    panel.set_reason(
+        "No API key for https://api.mistral.ai: run `maestrale key set` (or use Settings), "
+        "or set MISTRAL_API_KEY for this session."
+    )
+    assert panel.status.message() == (
+        "No API key for https://api.mistral.ai: add one here, or set MISTRAL_API_KEY for "
+        "this session."
+    )

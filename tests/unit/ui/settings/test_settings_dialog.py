@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from app.api.errors import AuthenticationError, NetworkError
+from app.api.errors import NetworkError, error_from_response
 from app.api.types import ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset, load_presets, save_presets
@@ -323,14 +323,19 @@ def test_the_focus_stays_on_test_connection_after_the_test(
 
 
 @pytest.mark.parametrize(
-    "error",
+    ("error", "shown"),
     [
-        AuthenticationError(
-            "The endpoint refused the API key (401). Check or replace it: maestrale key set, "
-            "or Settings → API key. The server said: Unauthorized",
-            status=401,
+        (
+            error_from_response(401, b'{"message": "Unauthorized"}', {}),
+            # In the window, the window's place for the key, not the command; and the
+            # server's words end with a full stop.
+            "The endpoint refused the API key (401). Check or replace it in Settings → "
+            "API key. The server said: Unauthorized.",
         ),
-        NetworkError("Could not connect to http://localhost:8000: connection refused."),
+        (
+            NetworkError("Could not connect to http://localhost:8000: connection refused."),
+            "Could not connect to http://localhost:8000: connection refused.",
+        ),
     ],
 )
 def test_test_connection_shows_the_exact_error(
@@ -338,6 +343,7 @@ def test_test_connection_shows_the_exact_error(
     make_dialog: Callable[..., SettingsDialog],
     task_errors: list[BaseException],
     error: Exception,
+    shown: str,
 ) -> None:
     dialog = make_dialog(endpoint=FakeEndpoint(error))
     page = dialog.endpoint_page
@@ -346,7 +352,7 @@ def test_test_connection_shows_the_exact_error(
     assert task is not None
     qloop.run_until_complete(task)
     assert page.result.tone == "error"
-    assert page.result.message() == str(error)
+    assert page.result.message() == shown
     assert page.models.isHidden()
     assert page.test_button.isEnabled()
     assert task_errors == []
@@ -468,7 +474,7 @@ def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
     qloop: qasync.QEventLoop, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
     backend.items[("maestrale", MISTRAL)] = "sk-working-key"
-    refused = AuthenticationError("Mistral refused the API key (401).", status=401)
+    refused = error_from_response(401, b'{"message": "Unauthorized"}', {})
     dialog = make_dialog(endpoint=FakeEndpoint(refused))
     page = dialog.key_page
     page.field.setText("sk-wrong-key-0000")
@@ -478,7 +484,11 @@ def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
     qloop.run_until_complete(task)
     assert backend.items == {("maestrale", MISTRAL): "sk-working-key"}  # unchanged
     assert page.feedback.tone == "error"
-    assert "The key in use is unchanged" in page.feedback.message()
+    # Not "go to Settings → API key" on that very page; the server's words end with ".".
+    assert page.feedback.message() == (
+        "The endpoint refused the API key (401). The server said: Unauthorized. The key in "
+        "use is unchanged; check that you copied all of it."
+    )
     assert page.field.text() == "sk-wrong-key-0000"  # still there to correct
 
 

@@ -1,0 +1,41 @@
+"""Messages of the core layers as the windows say them.
+
+The core's messages tell a command-line user what to run ("maestrale key set"); in a
+window the same advice names the place to go instead, and on the page that holds the
+key field ("here") it says nothing of going elsewhere.
+"""
+
+from __future__ import annotations
+
+from app.api.errors import (
+    ADD_KEY_HINT,
+    MODELS_HINT,
+    REPLACE_KEY_HINT,
+    RUN_KEY_SET_HINT,
+    sentence,
+)
+
+__all__ = ["in_window", "sentence"]
+
+_KEY_PLACE = "Settings → API key"
+_ELSEWHERE = (
+    (REPLACE_KEY_HINT, f"Check or replace it in {_KEY_PLACE}."),
+    (ADD_KEY_HINT, f"in {_KEY_PLACE}"),
+    (RUN_KEY_SET_HINT, f"add one in {_KEY_PLACE}"),
+    (MODELS_HINT, " in the model picker"),
+)
+_HERE = (
+    (" " + REPLACE_KEY_HINT, ""),
+    (REPLACE_KEY_HINT, ""),
+    (ADD_KEY_HINT, "here"),
+    (RUN_KEY_SET_HINT, "add one here"),
+    (MODELS_HINT, " in the model picker"),
+)
+
+
+def in_window(text: str, *, key_field_here: bool = False) -> str:
+    """``text`` with its command-line advice worded for a window; ``key_field_here``
+    on the API key page and the welcome panel, which hold the key field themselves."""
+    for command_line, window in _HERE if key_field_here else _ELSEWHERE:
+        text = text.replace(command_line, window)
+    return text
