@@ -134,34 +134,60 @@ def paint_marked(
     """
     metrics = (QFontMetrics(fonts[0]), QFontMetrics(fonts[1]))
     line_height = metrics[0].lineSpacing()
-    x = line = 0
-
-    def draw(text: str, bold: bool) -> None:
+    for line, x, text, bold in lay_out_marked(marked, metrics, area.width(), lines):
         painter.setFont(fonts[bold])
         painter.setPen(colors[bold])
         baseline = area.top() + line * line_height + metrics[0].ascent()
         painter.drawText(QPointF(area.left() + x, baseline), text)
 
+
+def lay_out_marked(
+    marked: str, metrics: tuple[QFontMetrics, QFontMetrics], width: int, lines: int
+) -> list[tuple[int, int, str, bool]]:
+    """Where each word of ``marked`` goes: (line, x, text, is a match).
+
+    Laid out before anything is drawn: text cut at the last line ends with "…", and
+    when "…" does not fit after the last word that does, that word gives way to it
+    (it was left out, and a cut title looked whole).
+    """
+    placed: list[tuple[int, int, str, bool]] = []
+    x = line = 0
     for run, bold in match_runs(marked):
         for token in _TOKEN.findall(run):
-            width = metrics[bold].horizontalAdvance(token)
+            advance = metrics[bold].horizontalAdvance(token)
             if token.isspace():
-                x += width if x else 0  # no space at the start of a line
+                x += advance if x else 0  # no space at the start of a line
                 continue
-            if x and x + width > area.width():
+            if x and x + advance > width:
                 if line + 1 == lines:
-                    if x + metrics[0].horizontalAdvance(ELLIPSIS) <= area.width():
-                        draw(ELLIPSIS, False)
-                    return
+                    return _end_with_ellipsis(placed, metrics, width, line)
                 line, x = line + 1, 0
             shown = token
-            if x + width > area.width():  # one word wider than the line
-                shown = metrics[bold].elidedText(
-                    token, Qt.TextElideMode.ElideRight, area.width() - x
-                )
-                width = metrics[bold].horizontalAdvance(shown)
-            draw(shown, bold)
-            x += width
+            if x + advance > width:  # one word wider than the line
+                shown = metrics[bold].elidedText(token, Qt.TextElideMode.ElideRight, width - x)
+                advance = metrics[bold].horizontalAdvance(shown)
+            placed.append((line, x, shown, bold))
+            x += advance
+    return placed
+
+
+def _end_with_ellipsis(
+    placed: list[tuple[int, int, str, bool]],
+    metrics: tuple[QFontMetrics, QFontMetrics],
+    width: int,
+    line: int,
+) -> list[tuple[int, int, str, bool]]:
+    ellipsis = metrics[0].horizontalAdvance(ELLIPSIS)
+    at = 0  # the ellipsis's place: after the last word it fits after
+    while placed and placed[-1][0] == line:
+        _, x, text, bold = placed[-1]
+        end = x + metrics[bold].horizontalAdvance(text)
+        if end + ellipsis <= width:
+            at = end
+            break
+        at = x
+        placed.pop()
+    return [*placed, (line, at, ELLIPSIS, False)]
 
 
 def lead_in(marked: str, metrics: QFontMetrics, width: int) -> str:
@@ -217,7 +243,12 @@ class SearchResultDelegate(QStyledItemDelegate):
         paint_marked(
             painter,
             title_area,
-            str(index.data(SearchRole.TITLE_MARKED) or ""),
+            # A long title's match shows too, as the snippet's does.
+            lead_in(
+                str(index.data(SearchRole.TITLE_MARKED) or ""),
+                QFontMetrics(title_font),
+                title_area.width() // 2,
+            ),
             fonts=(title_font, bold),
             colors=(text, text),
             lines=1,

@@ -18,7 +18,7 @@ from app.domain.messages import Role
 from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open_reader
 from app.ui.sidebar import SearchWorker, Sidebar
 from app.ui.sidebar import search as search_module
-from app.ui.sidebar.results import SearchRole, lead_in, paint_marked
+from app.ui.sidebar.results import SearchRole, lay_out_marked, lead_in, paint_marked
 from app.ui.sidebar.search import plain_snippet, snippet_html
 from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
 
@@ -343,3 +343,22 @@ def test_the_first_match_shows_after_at_most_the_width_given_to_its_lead_in(
     # Short context, or no match at all: unchanged.
     assert lead_in(f"a {MATCH_START}b{MATCH_END}", metrics, 100) == f"a {MATCH_START}b{MATCH_END}"
     assert lead_in(context, metrics, 10) == context
+
+
+def test_text_cut_at_the_last_line_always_ends_with_an_ellipsis(qapp: object) -> None:
+    # When "…" did not fit after the last word that did, it was left out: a title cut
+    # after "about" looked whole.
+    font = QFont()
+    font.setPixelSize(14)
+    bold = QFont(font)
+    bold.setBold(True)
+    metrics = (QFontMetrics(font), QFontMetrics(bold))
+    title = f"bulk question number 30 about {MATCH_START}kubernetes{MATCH_END} deployment"
+    whole = metrics[0].horizontalAdvance(title.replace(MATCH_START, "").replace(MATCH_END, ""))
+    for width in range(40, whole - 4):
+        placed = lay_out_marked(title, metrics, width, 1)
+        *words, (_, x, last, _) = placed
+        assert last == "…", width
+        assert x + metrics[0].horizontalAdvance("…") <= width
+        assert all(x + metrics[b].horizontalAdvance(text) <= width for _, x, text, b in words)
+    assert lay_out_marked(title, metrics, whole + 20, 1)[-1][2] == "deployment"  # it fits
