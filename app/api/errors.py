@@ -60,7 +60,8 @@ class ApiError(Exception):
 
 def asking_again(seconds: float) -> str:
     """Said while a request waits to be asked again: "Asking again in 6 s…"."""
-    return f"Asking again in {seconds:.0f} s…" if seconds >= 1 else "Asking again…"
+    # Rounded: a countdown shown each second reads 2 s, 1 s (not 2 s, then 0.99 s).
+    return f"Asking again in {max(1, round(seconds))} s…" if seconds >= 0.5 else "Asking again…"
 
 
 class EndpointRefused(ApiError):

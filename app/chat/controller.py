@@ -52,6 +52,8 @@ class ChatController(QObject):
         answer_delta(str, str): (message id, new text) more of an answer arrived.
         answer_waiting(str, float, str): (conversation id, seconds, why) nothing came
             yet and the request is asked again after that wait (rate limited…).
+        answer_thinking(str, str): (conversation id, new text) more of a reasoning
+            model's thinking, before its answer (shown, not stored).
         answer_finished(object): the stored answer (complete, interrupted or error).
         streaming_changed(str, bool): an answer started or stopped in a conversation.
         branch_changed(str): the current branch of a conversation moved.
@@ -64,6 +66,7 @@ class ChatController(QObject):
     answer_pending = Signal(str, str)
     answer_delta = Signal(str, str)
     answer_waiting = Signal(str, float, str)
+    answer_thinking = Signal(str, str)
     answer_finished = Signal(object)
     streaming_changed = Signal(str, bool)
     branch_changed = Signal(str)
@@ -270,13 +273,14 @@ class ChatController(QObject):
         import asyncio  # not at start-up: see app.tasks
 
         from app.answering.recorder import AnswerRecorder  # httpx: not at start-up
-        from app.api.types import ContentDelta
+        from app.api.types import ContentDelta, ThinkingDelta
 
         client = self._clients.client()
         started: list[Message] = []
         # Text is handed to the window once per batch of events read together, not
         # per token: a Qt signal per token would cost more than the token itself.
         pending: list[str] = []
+        thoughts: list[str] = []  # a reasoning model's, before its answer
         loop = asyncio.get_running_loop()
 
         def flush() -> None:
@@ -285,6 +289,9 @@ class ChatController(QObject):
                 self._live[started[0].id].append(text)
                 self.answer_delta.emit(started[0].id, text)
             pending.clear()
+            if thoughts:
+                self.answer_thinking.emit(conversation_id, "".join(thoughts))
+            thoughts.clear()
 
         def on_started(message: Message) -> None:
             started.append(message)
@@ -296,6 +303,10 @@ class ChatController(QObject):
                 if not pending:
                     loop.call_soon(flush)
                 pending.append(event.text)
+            elif isinstance(event, ThinkingDelta) and not started:
+                if not thoughts:
+                    loop.call_soon(flush)
+                thoughts.append(event.text)
 
         self.streaming_changed.emit(conversation_id, True)
         try:

@@ -36,6 +36,7 @@ class TranscriptBinding(QObject):
         controller.message_stored.connect(self._on_message_stored)
         controller.answer_pending.connect(self._on_pending)
         controller.answer_waiting.connect(self._on_waiting)
+        controller.answer_thinking.connect(self._on_thinking)
         controller.answer_delta.connect(transcript.append_delta)
         controller.answer_finished.connect(self._on_finished)
         controller.streaming_changed.connect(self._on_streaming)
@@ -59,6 +60,10 @@ class TranscriptBinding(QObject):
     def _on_waiting(self, conversation_id: str, seconds: float, why: str) -> None:
         if self._mine(conversation_id):
             self._transcript.show_pending(waiting=(seconds, why))
+
+    def _on_thinking(self, conversation_id: str, piece: str) -> None:
+        if self._mine(conversation_id):
+            self._transcript.show_thought(piece)
 
     def _on_finished(self, message: Message) -> None:
         if self._mine(message.conversation_id):

@@ -18,10 +18,10 @@ from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QFontInfo, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
-from app.api.errors import asking_again
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.math_images import MathImages
+from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
@@ -89,11 +89,7 @@ class TranscriptView(QScrollArea):
         self._entries: list[_Entry] = []
         self._by_id: dict[str, _Entry] = {}
         self._follow = True
-        self._pending: QLabel | None = None
-        self._waiting: tuple[float, str] | None = None  # until when, and why
-        self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
-        self._countdown.timeout.connect(self._show_wait)
+        self._pending: PendingLine | None = None
         self._unanswered: UnansweredBar | None = None
         self._found: int | None = None  # the message of the last Ctrl+F match
         # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
@@ -238,44 +234,32 @@ class TranscriptView(QScrollArea):
             self.scroll_to_end()
 
     def show_pending(self, waiting: tuple[float, str] | None = None) -> None:
-        """A "thinking" line while the request is out and nothing has arrived yet; with
-        ``waiting`` (seconds, why), that it will be asked again and when."""
+        """The line where the answer will be (see PendingLine), while the request is out
+        and nothing has arrived yet; with ``waiting`` (seconds, why), that it will be
+        asked again and when."""
         if self._unanswered is not None:
             self._unanswered.hide()
         if self._pending is None:
-            self._pending = QLabel(self._canvas)
-            self._pending.setObjectName("pendingAnswer")
-            self._pending.setAccessibleName("Waiting for the answer")
-            self._pending.setTextFormat(Qt.TextFormat.PlainText)
-        self._waiting = None
-        if waiting is not None:
-            seconds, why = waiting
-            self._waiting = (time.monotonic() + seconds, why)
-            self._countdown.start()
-        self._show_wait()
-        self._pending.adjustSize()
+            self._pending = PendingLine(self._canvas)
+        self._pending.start(waiting)
         self._pending.show()
         self._relayout(len(self._entries))
         if self._follow:
             self.scroll_to_end()
 
-    def _show_wait(self) -> None:
-        """The pending line's text; while a request waits, the seconds left, each second."""
+    def show_thought(self, piece: str) -> None:
+        """More of a reasoning model's thinking, before its answer."""
+        if self._pending is None or not self._pending.isVisible():
+            self.show_pending()
         assert self._pending is not None
-        if self._waiting is None:
-            self._countdown.stop()
-            self._pending.setText("Mistral is thinking…")
-            return
-        deadline, why = self._waiting
-        left = deadline - time.monotonic()
-        if left < 1:
-            self._countdown.stop()
-        self._pending.setText(f"{why}. {asking_again(left)}")
+        self._pending.add_thought(piece)
+        self._relayout(len(self._entries))
+        if self._follow:
+            self.scroll_to_end()
 
     def _hide_pending(self) -> None:
-        self._countdown.stop()
         if self._pending is not None:
-            self._pending.hide()
+            self._pending.stop()
         if self._unanswered is not None:
             self._unanswered.hide()
 
@@ -502,8 +486,9 @@ class TranscriptView(QScrollArea):
                 entry.item.setGeometry(x, y, width, entry.height)
             y += entry.height + GAP
         if self._pending is not None and self._pending.isVisible():
-            self._pending.setGeometry(x, y, width, 28)
-            y += 28 + GAP
+            height = self._pending.height_for(width)
+            self._pending.setGeometry(x, y, width, height)
+            y += height + GAP
         if self._unanswered is not None and self._unanswered.isVisible():
             height = self._unanswered.heightForWidth(width)
             self._unanswered.setGeometry(x, y, width, height)

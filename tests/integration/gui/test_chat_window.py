@@ -605,3 +605,25 @@ async def test_a_rate_limited_request_says_it_waits_and_then_answers(gui: Gui) -
     assert "try again" not in pending()  # it is asking again itself: no advice to
     await gui.until(lambda: "Asking again in 1 s" in pending(), timeout=5)  # counts down
     await gui.until(lambda: "Now it works." in answer_text(gui), timeout=10)
+
+
+@in_loop
+async def test_a_reasoning_models_thinking_shows_until_its_answer_comes(gui: Gui) -> None:
+    # Magistral thinks aloud first; the window said "Mistral is thinking…" all along,
+    # however long that took, and the thoughts went nowhere.
+    thought = " ".join(f"step{n}" for n in range(60))
+    gui.server.enqueue(Reply(thinking=thought, text="The answer is 42.", delay=0.01))
+    await gui.ask("Hard question")
+    transcript = gui.pane.transcript
+
+    def pending() -> str:
+        label = transcript._pending
+        return label.text() if label is not None and label.isVisible() else ""
+
+    await gui.until(lambda: pending().startswith("Thinking…") and "step3" in pending())
+    await gui.until(lambda: "step59" in pending() or answer_text(gui) != "")
+    await gui.until(gui.answered)
+    assert answer_text(gui) == "The answer is 42."
+    assert pending() == ""
+    stored = gui.store.current_path(gui.pane.conversation_id or "")[-1]
+    assert stored.content == "The answer is 42."  # the thoughts are not the answer

@@ -22,4 +22,5 @@ def test_other_errors_give_their_message_as_the_reason() -> None:
 def test_the_wait_is_said_in_whole_seconds_and_not_as_zero() -> None:
     assert asking_again(6.2) == "Asking again in 6 s…"
     assert asking_again(1.0) == "Asking again in 1 s…"
+    assert asking_again(0.99) == "Asking again in 1 s…"  # a countdown's last second
     assert asking_again(0.4) == "Asking again…"
