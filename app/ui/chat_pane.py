@@ -134,6 +134,8 @@ class ChatPane(QWidget):
         self._sending = False
         self._draft_model: str | None = None
         self._branch_anchor: tuple[int, int] | None = None  # see _on_branch_requested
+        # Where the reader was in each conversation left this session (reading_place).
+        self._places: dict[str, tuple[str, int]] = {}
         # System prompt and parameters chosen for the new chat only (Parameters dialog).
         self._draft_setup: tuple[str | None, ChatParams] | None = None
         self.setObjectName("chatPane")
@@ -274,6 +276,8 @@ class ChatPane(QWidget):
 
     def new_chat(self, *, focus: bool = True) -> None:
         self._close_find()
+        if self._conversation_id is not None:
+            self._remember_place(self._conversation_id)
         self._switch_draft(None)
         self.conversation_id = None
         self.transcript.clear()
@@ -291,7 +295,10 @@ class ChatPane(QWidget):
     ) -> None:
         conversation = self._store.get_conversation(conversation_id)
         self._close_find()
-        if conversation_id != self.conversation_id:  # the same: its draft stays as it is
+        left = self.conversation_id
+        if left is not None:
+            self._remember_place(left)
+        if conversation_id != left:  # the same: its draft stays as it is
             self._switch_draft(conversation_id)
         self.conversation_id = conversation_id
         # Outlines (no texts): the transcript reads only the texts it renders first.
@@ -302,6 +309,11 @@ class ChatPane(QWidget):
         if focus is not None and focus not in {m.id for m in path} and focus in tree.by_id:
             # A search hit on another branch: show that branch.
             path = tree.path_to(tree.deepest_leaf(focus))
+        place = self._places.pop(conversation_id, None) if focus is None else None
+        if place is not None and place[0] in {m.id for m in path}:
+            focus = place[0]  # rendered first, so the place within it is exact
+        else:
+            place = None  # that message is on another branch now: the end, as new
         self.transcript.show_messages(
             path,
             branches_of(tree, path),
@@ -316,6 +328,17 @@ class ChatPane(QWidget):
         if path and path[-1].role is Role.USER and not streaming:
             self.transcript.show_unanswered(path[-1].id)
         self.show_conversation_page()
+        if place is not None:
+            self.transcript.return_to(place)
+
+    def _remember_place(self, conversation_id: str) -> None:
+        """Where the reader is in the conversation shown, to come back there when it is
+        opened again (it opened at its end each time, and the place was lost)."""
+        place = self.transcript.reading_place()
+        if place is None:
+            self._places.pop(conversation_id, None)  # at the end: it opens there anyway
+        else:
+            self._places[conversation_id] = place
 
     def _messages_by_id(self, message_ids: Sequence[str]) -> dict[str, Message]:
         """Messages to render, an answer being written with all its text so far."""
@@ -392,17 +415,7 @@ class ChatPane(QWidget):
             self._set_title(conversation.title)
         if self._shows(conversation.current_leaf_id):
             return
-        place = self.transcript.reading_place()
-        if place is None:
-            self.open_conversation(conversation_id)  # it follows the end, as before
-            return
-        # Rendered first, so the place within it is exact (the others' heights are
-        # estimates until they render). Only if still on the branch shown: as a focus,
-        # a message of another branch would show that branch.
-        tree = MessageTree(self._store.outline(conversation_id))
-        on_path = place[0] in {m.id for m in tree.path_to(conversation.current_leaf_id)}
-        self.open_conversation(conversation_id, focus=place[0] if on_path else None)
-        self.transcript.return_to(place)
+        self.open_conversation(conversation_id)  # at the reader's place (see open_...)
 
     def _shows(self, leaf_id: str | None) -> bool:
         """Whether the transcript shows the branch ending at ``leaf_id`` as stored."""

@@ -1082,3 +1082,33 @@ async def test_search_marks_stay_when_formulas_are_drawn_or_the_theme_changes(gu
         await gui.settle(0.05)
         assert application.theme.is_dark is (theme == "dark")
         assert contrast() > 110
+
+
+@in_loop
+async def test_a_conversation_opens_again_where_the_reader_left_it(gui: Gui) -> None:
+    long = "A paragraph to fill the screen.\n\n" * 12
+    first = _exchanges(gui, "Long read", [f"q{n}\n\n{long}" for n in range(16)])
+    other = _exchanges(gui, "Other", ["q", "a"])
+    transcript = gui.pane.transcript
+    gui.window.open_conversation(first)
+    await gui.settle(0.1)
+    transcript.verticalScrollBar().setValue(transcript.verticalScrollBar().maximum() // 3)
+    await gui.settle(0.1)
+    place = transcript.reading_place()
+    assert place is not None
+    gui.window.open_conversation(other)
+    await gui.settle(0.05)
+    gui.window.open_conversation(first)  # it opened at its end each time
+    await gui.settle(0.1)
+    assert transcript.reading_place() == place
+    gui.window.new_chat()  # leaving by a new chat keeps the place too
+    gui.window.open_conversation(first)
+    await gui.settle(0.1)
+    assert transcript.reading_place() == place
+    transcript.scroll_to_end()  # read to the end: it opens at the end
+    await gui.settle(0.05)
+    gui.window.open_conversation(other)
+    gui.window.open_conversation(first)
+    await gui.settle(0.1)
+    assert transcript.reading_place() is None
+    assert transcript.following
