@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
 
     def new_chat(self) -> None:
         self.pane.new_chat()
+        # The list again, not the results of a search: the new chat shows up in it.
+        self.sidebar.clear_search()
         self.sidebar.select_conversation(None)
 
     def open_conversation(self, conversation_id: str) -> None:

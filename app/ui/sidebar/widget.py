@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -256,9 +256,9 @@ class Sidebar(QWidget):
         self.search_field.accept_requested.connect(self._on_search_accepted)
         self.search_field.cancel_requested.connect(self._on_search_cancelled)
         self._day_timer.timeout.connect(self._on_day_check)
-        application = QCoreApplication.instance()
-        if application is not None:
-            application.aboutToQuit.connect(self.shutdown)
+        # Not on aboutToQuit: each run of an asyncio loop through qasync ends with an
+        # exit of the application's loop, which emits it; the search thread stopped
+        # for good whenever a loop ran to completion. The owner calls shutdown().
 
     @property
     def results_model(self) -> SearchResultsModel:

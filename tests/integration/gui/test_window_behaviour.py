@@ -1112,3 +1112,22 @@ async def test_a_conversation_opens_again_where_the_reader_left_it(gui: Gui) -> 
     await gui.settle(0.1)
     assert transcript.reading_place() is None
     assert transcript.following
+
+
+@in_loop
+async def test_a_new_chat_leaves_the_search_results_for_the_list(gui: Gui) -> None:
+    # The results stayed up: the new chat, once asked, never appeared in the list.
+    _exchanges(gui, "Lyon trip", ["the Lyon train?", "noon"])
+    sidebar = gui.window.sidebar
+    sidebar.model.reload()
+    sidebar.search_field.setText("Lyon")
+    await gui.until(lambda: sidebar.pages.currentIndex() == sidebar.SEARCH_PAGE)
+    gui.window.actions_by_id["new_chat"].trigger()
+    assert sidebar.pages.currentIndex() == sidebar.LIST_PAGE
+    assert sidebar.search_field.text() == ""
+    gui.server.enqueue(Reply(text="Hello."))
+    await gui.ask("A new question")
+    await gui.until(gui.answered)
+    new_id = gui.pane.conversation_id
+    assert new_id is not None
+    assert sidebar.list_view.current_conversation_id() == new_id
