@@ -467,7 +467,7 @@ def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
     elif isinstance(error, httpx.TimeoutException):
         why = "it sent no reply in time"
     elif isinstance(error, httpx.ConnectError):
-        why = "the connection failed"
+        why = _tls_problem(error) or "the connection failed"
     else:
         why = "the connection broke"
     return NetworkError(
@@ -475,6 +475,22 @@ def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
         "Check your network connection and the endpoint in Settings.",
         headline=f"Could not reach {endpoint.base_url}",
     )
+
+
+def _tls_problem(error: httpx.ConnectError) -> str | None:
+    """What went wrong with https, in words: "the connection failed (ConnectError)"
+    said nothing of the commonest slips (https:// to a plain-http local server)."""
+    text = str(error)
+    if "WRONG_VERSION_NUMBER" in text or "record layer failure" in text:
+        return (
+            "the server does not answer in https there (a server of your own often "
+            "speaks plain http: try an address starting with http://)"
+        )
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return (
+            "its https certificate is not trusted (self-signed, expired or made for another name)"
+        )
+    return None
 
 
 def _completion(payload: Any) -> Completion:

@@ -389,6 +389,19 @@ async def test_connection_refused_is_a_network_error() -> None:
         await collect(client)
 
 
+async def test_https_to_a_plain_http_server_says_so(fake_mistral: FakeMistral) -> None:
+    # "the connection failed (ConnectError)" said nothing of the slip to undo.
+    address = fake_mistral.base_url.replace("http://", "https://")
+    client = MistralClient(
+        Endpoint.parse(address),
+        api_key="k",
+        retry=RetryPolicy(attempts=1, base_delay=0.01),
+        sleep=Sleeps(),
+    )
+    with pytest.raises(NetworkError, match=r"does not answer in https.*http://"):
+        await collect(client)
+
+
 async def test_redirects_are_not_followed_so_the_key_stays_home(fake_mistral: FakeMistral) -> None:
     class Redirect(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
