@@ -47,6 +47,14 @@ def _tool_button(icon_name: str, tooltip: str, name: str) -> QToolButton:
     return button
 
 
+def _keep_place(button: QToolButton, keep: bool) -> None:
+    """Hidden, whether the button still takes its room (the footer keeps its height)."""
+    policy = button.sizePolicy()
+    if policy.retainSizeWhenHidden() != keep:
+        policy.setRetainSizeWhenHidden(keep)
+        button.setSizePolicy(policy)
+
+
 class MessageItem(QFrame):
     """A question or an answer.
 
@@ -334,11 +342,17 @@ class MessageItem(QFrame):
         busy = self.streaming
         self._copy.setEnabled(not busy)
         # An answer that failed before any text has nothing to copy (Retry is beside it),
-        # nor to show: no empty line between its header and why it failed.
-        self._copy.setVisible(bool(message.content) or busy or message.role is Role.USER)
+        # nor to show: no empty line between its header and why it failed. While it is
+        # written, its actions wait (their place kept: no jump when they come).
+        _keep_place(self._copy, busy)
+        _keep_place(self._action, busy)
+        self._copy.setVisible(not busy and (bool(message.content) or message.role is Role.USER))
         if message.role is not Role.USER:
             self.text.setVisible(bool(message.content) or busy)
         self._action.setEnabled(not busy and not self._locked)
+        # Retry says it already: no second "ask again" icon under a failed answer.
+        retry = message.role is not Role.USER and problem
+        self._action.setVisible(not busy and not retry)
         if self._status is not None:
             self._retry.setEnabled(not self._locked)
             self._continue.setEnabled(not self._locked)

@@ -627,3 +627,31 @@ async def test_a_reasoning_models_thinking_shows_until_its_answer_comes(gui: Gui
     assert pending() == ""
     stored = gui.store.current_path(gui.pane.conversation_id or "")[-1]
     assert stored.content == "The answer is 42."  # the thoughts are not the answer
+
+
+@in_loop
+async def test_an_answers_actions_show_once_it_is_written(gui: Gui) -> None:
+    # Greyed copy and regenerate icons showed under an answer still being written,
+    # and a failed answer offered regenerate beside its own Retry.
+    gui.server.enqueue(Reply(chunks=[f"w{n} " for n in range(200)], delay=0.01))
+    await gui.ask("Talk")
+    transcript = gui.pane.transcript
+    await gui.until(lambda: answer_text(gui) != "")
+    item = transcript.item(transcript.message_ids[-1])
+    assert item is not None
+    assert not item._copy.isVisible()
+    assert not item._action.isVisible()
+    height = item.height()
+    await gui.until(gui.answered)
+    await gui.settle(0.05)
+    assert item._copy.isVisible()
+    assert item._action.isVisible()
+    assert item.height() >= height  # the footer had its room all along
+    gui.server.enqueue(Reply(status=400))
+    gui.pane.regenerate_last()
+    await gui.until(lambda: gui.pane.composer.button.text() == "Send")
+    await gui.settle(0.05)
+    failed = transcript.item(transcript.message_ids[-1])
+    assert failed is not None
+    assert failed._retry.isVisible()
+    assert not failed._action.isVisible()
