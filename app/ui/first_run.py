@@ -20,6 +20,15 @@ from app.ui.settings.form import Card, SecretField, StatusLine, button, label
 from app.ui.wording import in_window, sentence
 
 CONSOLE_URL = "https://console.mistral.ai/api-keys"
+KEPT = (
+    "It is kept in your system keychain — never in a file — and sent only to the endpoint "
+    "it is for."
+)
+MISTRAL_EXPLANATION = f"Create a key in Mistral's console, then paste it here. {KEPT}"
+SERVER_EXPLANATION = (
+    "Paste the key this server expects (its administrator, or the --api-key it was "
+    f"started with, gives it). {KEPT}"
+)
 TEST_TASK = "first-run.test-key"
 COLUMN_WIDTH = 540
 
@@ -82,11 +91,7 @@ class FirstRunPanel(QWidget):
         card = Card(spacing=12)
         card.body.setContentsMargins(24, 22, 24, 22)
         self.heading = label("Maestrale needs a Mistral API key", "section")
-        self.explanation = label(
-            "Create a key in Mistral's console, then paste it here. It is kept in your "
-            "system keychain — never in a file — and sent only to the endpoint it is for.",
-            "muted",
-        )
+        self.explanation = label(MISTRAL_EXPLANATION, "muted")
         self.console_link = button(
             "Get a key at console.mistral.ai/api-keys", "link", "external-link"
         )
@@ -153,8 +158,12 @@ class FirstRunPanel(QWidget):
         self.console_link.setVisible(mistral)
         if mistral:
             self.heading.setText("Maestrale needs a Mistral API key")
+            self.explanation.setText(MISTRAL_EXPLANATION)
         else:
             self.heading.setText(f"An API key for {_host(base_url)}")
+            # Not Mistral's console: the server's own keys (it said "Create a key in
+            # Mistral's console" for a vLLM on the user's network).
+            self.explanation.setText(SERVER_EXPLANATION)
         self._show_keychain_problem()
 
     def set_reason(self, reason: str) -> None:

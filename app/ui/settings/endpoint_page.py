@@ -82,7 +82,8 @@ class EndpointPage(Page):
     def _build_choice_card(self) -> Card:
         card = Card()
         self.mistral = QRadioButton("Mistral La Plateforme (api.mistral.ai)")
-        self.custom = QRadioButton("Custom OpenAI-compatible server")
+        # It may speak either dialect (see "Speaks" below it).
+        self.custom = QRadioButton("A server of your own (vLLM, Ollama, a proxy…)")
         group = QButtonGroup(self)
         group.addButton(self.mistral)
         group.addButton(self.custom)

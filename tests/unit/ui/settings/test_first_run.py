@@ -162,6 +162,9 @@ def test_a_self_hosted_endpoint_is_tested_and_stored_under_its_own_url(
     panel.set_endpoint("https://llm.example.org", "openai")
     assert panel.heading.text() == "An API key for llm.example.org"
     assert panel.console_link.isHidden()
+    # The server's own key, not one from Mistral's console.
+    assert "Mistral" not in panel.explanation.text()
+    assert "server" in panel.explanation.text()
     with qtbot.waitSignal(panel.key_saved):
         submit(panel, runner, qloop, "token-123")
     assert endpoint.calls == [("https://llm.example.org", "openai", "token-123")]
