@@ -453,6 +453,8 @@ class Application:
                 parent=self.window,
             )
             dialog.settings_changed.connect(self.apply_settings)
+            # Its model fields warn about a default model the endpoint does not serve.
+            self.catalog.changed.connect(lambda: dialog.set_models(self.catalog.chat_models()))
             dialog.key_changed.connect(self._on_key_changed)
             dialog.templates_changed.connect(self.desktop.set_templates)
             dialog.recording_shortcut.connect(self.desktop.suspend_hotkeys)

@@ -68,13 +68,17 @@ class ModelCatalog(QObject):
         card = self.card(model)
         return card is not None and card.is_retired(self._now())
 
+    def serves(self, model: str) -> bool:
+        """False when the endpoint's list is known and lacks ``model``."""
+        return not self._cards or self.card(model) is not None
+
     def choose(self, preferred: str) -> ModelChoice:
-        """The model for a new chat: the preferred one wherever the endpoint lists it.
+        """The model for a new chat: the preferred one wherever the endpoint serves it.
 
         A listed model stays the choice even when deprecated (the picker marks it and
         offers its replacement); only a model the endpoint does not list is swapped.
         """
-        if not self._cards or self.card(preferred) is not None:
+        if self.serves(preferred):
             return ModelChoice(preferred)
         served = [c for c in self.chat_models() if not c.is_retired(self._now())]
         fallback = next((c for c in served if c.answers_to("mistral-large-latest")), None)

@@ -156,6 +156,7 @@ class ChatPane(QWidget):
         self.title.setObjectName("chatTitle")
         self.picker = ModelPicker(catalog)
         self.picker.model_chosen.connect(self._on_model_chosen)
+        catalog.changed.connect(self._on_catalog_changed)
         self.params_button = QToolButton()
         self.params_button.setObjectName("paramsButton")
         self.params_button.setIcon(icon("sliders"))
@@ -517,6 +518,14 @@ class ChatPane(QWidget):
         self.find_bar.set_result(
             self.transcript.find_text(text, backward=step == PREVIOUS, stay=step == REFINE)
         )
+
+    def _on_catalog_changed(self) -> None:
+        # Another endpoint, or its list refreshed: the new chat's model may be gone.
+        # An open conversation keeps its own (the picker marks it).
+        draft = self._draft_model
+        if self.conversation_id is None and draft and not self._catalog.serves(draft):
+            self._draft_model = self._new_chat_defaults().model
+            self.picker.set_model(self._draft_model)
 
     def _on_model_chosen(self, model: str) -> None:
         if self.conversation_id is None:

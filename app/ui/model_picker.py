@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat.catalog import ModelCatalog
+from app.ui.icons import icon
 
 ROLE_MODEL = Qt.ItemDataRole.UserRole + 1
 
@@ -33,9 +34,10 @@ class ElidingCombo(QComboBox):
         field = self.style().subControlRect(
             QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
         )
-        return self.fontMetrics().elidedText(
-            option.currentText, Qt.TextElideMode.ElideRight, field.width()
-        )
+        room = field.width()
+        if not option.currentIcon.isNull():
+            room -= option.iconSize.width() + 4  # as QCommonStyle spaces them
+        return self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight, room)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         # QComboBox's own painting, with the elided text.
@@ -93,7 +95,16 @@ class ModelPicker(QWidget):
 
     def _label(self, model: str) -> str:
         card = self._catalog.card(model)
+        if not self._catalog.serves(model):
+            # Kept (the conversation names it), but a question would fail.
+            return f"{model}  (not on this server)"
         return model if card is None or card.deprecation is None else f"{model}  (deprecated)"
+
+    def _note(self, model: str) -> str | None:
+        if not self._catalog.serves(model):
+            return f"This endpoint does not serve {model}: choose another model."
+        card = self._catalog.card(model)
+        return card.deprecation_note(datetime.now(UTC)) if card is not None else None
 
     def _fill(self) -> None:
         self.combo.blockSignals(True)
@@ -104,10 +115,12 @@ class ModelPicker(QWidget):
             # shown as the conversation names it, not as an empty choice.
             names.insert(0, self._current)
         for name in names:
-            self.combo.addItem(self._label(name))
+            if self._catalog.serves(name):
+                self.combo.addItem(self._label(name))
+            else:  # the mark stays in sight when a narrow box cuts the name short
+                self.combo.addItem(icon("alert"), self._label(name))
             self.combo.setItemData(self.combo.count() - 1, name, ROLE_MODEL)
-            card = self._catalog.card(name)
-            note = card.deprecation_note(datetime.now(UTC)) if card is not None else None
+            note = self._note(name)
             if note:
                 self.combo.setItemData(self.combo.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
         index = names.index(self._current) if self._current in names else -1

@@ -60,8 +60,14 @@ class ModelCombo(QComboBox):
         self.setEditText(model or "")
 
     def card(self, model: str) -> ModelCard | None:
-        """What the endpoint said about ``model``, if it listed it."""
-        return self._cards.get(model)
+        """What the endpoint said about ``model`` (an id or alias), if it listed it."""
+        return self._cards.get(model) or next(
+            (card for card in self._cards.values() if card.answers_to(model)), None
+        )
+
+    def lists(self, model: str) -> bool:
+        """False when the endpoint's chat models are known and ``model`` is not one."""
+        return not self._cards or self.card(model) is not None
 
     def set_models(self, cards: Iterable[ModelCard], *also: str) -> None:
         """Offer the chat models among ``cards`` and the ids in ``also`` (sorted, without
@@ -158,6 +164,12 @@ class ModelPage(Page):
         if not model:
             self.model_problem.show_message(
                 "warning", f"Choose a model; new conversations keep using {self._last_model}."
+            )
+        elif not self.model.lists(model):
+            self.model_problem.show_message(
+                "warning",
+                f"This endpoint does not serve {model}: choose one of its models. "
+                "Until then new chats use another of them.",
             )
         elif note:
             self.model_problem.show_message("warning", f"{model}: {note}.")

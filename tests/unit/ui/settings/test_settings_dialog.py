@@ -575,6 +575,24 @@ def test_an_empty_model_field_keeps_the_previous_model(
     assert page.values()["model"] == "mistral-medium-latest"
 
 
+def test_a_default_model_the_endpoint_does_not_serve_is_warned_about(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    # As after switching to a server of one's own, which serves other models.
+    dialog = make_dialog(
+        loaded=LoadedSettings(Settings(model="mistral-large-2411")),
+        models=(ModelCard("mistral-large-2512", aliases=("mistral-large-latest",)),),
+    )
+    problem = dialog.model_page.model_problem
+    assert problem.tone == "warning"
+    assert problem.message().startswith("This endpoint does not serve mistral-large-2411:")
+    dialog.model_page.model.setEditText("mistral-large-latest")  # an alias it lists
+    assert problem.message() == ""
+    dialog.model_page.model.setEditText("mistral-large-2411")
+    dialog.set_models([ModelCard("mistral-large-2411")])  # the endpoint's list now
+    assert problem.message() == ""
+
+
 def test_deprecated_models_are_marked_and_chosen_by_their_id(
     qtbot: QtBot,
     qloop: qasync.QEventLoop,

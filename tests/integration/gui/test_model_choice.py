@@ -1,0 +1,59 @@
+"""The model a question goes to after an endpoint switch."""
+
+from __future__ import annotations
+
+from tests.fake_mistral import FakeMistral
+from tests.integration.gui.conftest import Gui, in_loop
+
+VLLM_MODEL = "mistralai/Mistral-Large-Instruct-2411"
+
+
+def sent_models(server: FakeMistral) -> list[str]:
+    """The models of the questions sent (title requests left out)."""
+    return [r.body["model"] for r in server.chat_requests if r.body.get("stream") is True]
+
+
+def picker_items(gui: Gui) -> list[str]:
+    combo = gui.pane.picker.combo
+    return [combo.itemText(i) for i in range(combo.count())]
+
+
+@in_loop
+async def test_a_new_chat_follows_a_switch_to_a_server_with_other_models(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    application, picker = gui.application, gui.pane.picker
+    await application.refresh_models()
+    older = gui.store.create_conversation(title="On Mistral", model="mistral-large-2411")
+    application.open_settings("model")
+    dialog = application._settings_dialog
+    assert dialog is not None
+    assert dialog.model_page.model_problem.message().startswith("mistral-large-2411: Deprecated")
+
+    application.apply_settings(
+        application.config.settings.with_values(base_url=fake_openai.base_url, dialect="openai")
+    )
+    await gui.until(lambda: picker.model == VLLM_MODEL)
+    assert picker_items(gui) == [VLLM_MODEL]  # no model this server lacks
+    assert dialog.model_page.model_problem.message().startswith(
+        "This endpoint does not serve mistral-large-2411"
+    )
+    dialog.close()
+    await gui.ask("Hello")
+    await gui.until(gui.answered)
+    assert sent_models(fake_openai) == [VLLM_MODEL]
+
+    # A conversation started on Mistral keeps its model, marked as not served here.
+    gui.window.open_conversation(older.id)
+    assert picker.model == "mistral-large-2411"
+    assert picker.combo.currentText() == "mistral-large-2411  (not on this server)"
+    assert picker_items(gui) == ["mistral-large-2411  (not on this server)", VLLM_MODEL]
+
+
+@in_loop
+async def test_a_conversation_on_a_model_from_elsewhere_is_marked(gui: Gui) -> None:
+    # Imported from ChatGPT, or exported from another server.
+    await gui.application.refresh_models()
+    conversation = gui.store.create_conversation(title="Old import", model="gpt-4o")
+    gui.window.open_conversation(conversation.id)
+    assert gui.pane.picker.combo.currentText() == "gpt-4o  (not on this server)"
