@@ -171,7 +171,13 @@ class Application:
         self.clients = ClientSource(lambda: self.config, self.keys)
         endpoint_url = self._endpoint_url()
         self.catalog = ModelCatalog(config.paths.data_dir / "models-cache.json", endpoint_url)
-        self.controller = ChatController(store, self.clients, self.runner, self.catalog)
+        self.controller = ChatController(
+            store,
+            self.clients,
+            self.runner,
+            self.catalog,
+            default_model=lambda: self._new_chat_defaults().model,
+        )
         self.math = MathImages(MathRenderer())
         self.math.set_colors(dark=self.theme.is_dark)
         self.math.set_text_pixels(QFontInfo(self.app.font()).pixelSize())
@@ -485,7 +491,7 @@ class Application:
         else:
             conversation = self.store.get_conversation(conversation_id)
             system, params = conversation.system_prompt, conversation.params
-            model = conversation.model or self.config.settings.model
+            model = self.controller.model_for(conversation)
         dialog = ParamsDialog(
             system,
             params,

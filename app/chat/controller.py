@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from app.api.errors import ApiError, AuthenticationError, EndpointRefused
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
-from app.domain.messages import ChatParams, Message, MessageStatus, Role
+from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
 from app.tasks import TaskRunner
@@ -79,6 +79,7 @@ class ChatController(QObject):
         runner: TaskRunner,
         catalog: ModelCatalog,
         *,
+        default_model: Callable[[], str],
         title_model: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
@@ -86,6 +87,7 @@ class ChatController(QObject):
         self._clients = clients
         self._runner = runner
         self._catalog = catalog
+        self._default_model = default_model
         self._title_model = title_model or catalog.cheap_model
         self._left_leaf: dict[str, str] = {}  # a version's shown leaf when left
         # The text of each answer being written, as handed to the windows so far: the
@@ -106,6 +108,11 @@ class ChatController(QObject):
         """
         parts = self._live.get(message_id)
         return None if parts is None else "".join(parts)
+
+    def model_for(self, conversation: Conversation) -> str:
+        """The model the next message of ``conversation`` goes to: its own, else (an
+        imported chat names none) the one a new chat would get."""
+        return conversation.model or self._default_model()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -245,9 +252,13 @@ class ChatController(QObject):
         # A continuation is asked with the partial answer as the last message.
         leaf = parent_id if continue_from is None else continue_from.id
         path = self._store.tree(conversation_id).path_to(leaf)
+        model = self.model_for(conversation)
+        if model != conversation.model:
+            # Kept from now on, as a new chat keeps the model it started with.
+            self._store.update_conversation(conversation_id, model=model)
         request = build_request(
             path,
-            model=conversation.model or "",
+            model=model,
             system_prompt=conversation.system_prompt,
             params=conversation.params,
             continue_last=continue_from is not None,

@@ -310,8 +310,6 @@ def _chatgpt_conversation(
     if leaf is None:
         leaf = MessageTree(messages).latest_leaf()
     path = MessageTree(messages).path_to(leaf)
-    models = [message.model for message in path if message.model]
-    default_model = item.get("default_model_slug")
     if not title:
         first_user = next((m.content for m in path if m.role is Role.USER), "")
         title = " ".join(first_user.split())[:60] or "Imported conversation"
@@ -320,7 +318,9 @@ def _chatgpt_conversation(
         title=title,
         created_at=start,
         updated_at=max([updated or start, *(message.created_at for message in messages)]),
-        model=default_model if isinstance(default_model, str) else (models[-1] if models else None),
+        # None: ChatGPT's models are not served here, so continuing the chat goes to the
+        # model a new chat would get. Each answer keeps the model that wrote it.
+        model=None,
         current_leaf_id=leaf,
         title_is_custom=True,  # an automatic title must not replace it
     )

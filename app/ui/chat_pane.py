@@ -322,7 +322,7 @@ class ChatPane(QWidget):
             focus=focus,
             highlight=highlight,
         )
-        self.picker.set_model(conversation.model or "")
+        self.picker.set_model(self._controller.model_for(conversation))
         self._set_title(conversation.title)
         streaming = self._controller.is_streaming(conversation_id)
         self._set_busy(streaming)
@@ -520,12 +520,19 @@ class ChatPane(QWidget):
         )
 
     def _on_catalog_changed(self) -> None:
-        # Another endpoint, or its list refreshed: the new chat's model may be gone.
-        # An open conversation keeps its own (the picker marks it).
-        draft = self._draft_model
-        if self.conversation_id is None and draft and not self._catalog.serves(draft):
-            self._draft_model = self._new_chat_defaults().model
-            self.picker.set_model(self._draft_model)
+        # Another endpoint, or its list refreshed: what the next question goes to may
+        # change. An open conversation keeps its own model (the picker marks it).
+        if self.conversation_id is None:
+            if self._draft_model and not self._catalog.serves(self._draft_model):
+                self._draft_model = self._new_chat_defaults().model
+                self.picker.set_model(self._draft_model)
+            return
+        try:
+            conversation = self._store.get_conversation(self.conversation_id)
+        except StoreError:  # deleted meanwhile: the list opens another
+            return
+        if not conversation.model:  # follows the default until its first question
+            self.picker.set_model(self._controller.model_for(conversation))
 
     def _on_model_chosen(self, model: str) -> None:
         if self.conversation_id is None:

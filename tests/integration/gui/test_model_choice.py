@@ -1,10 +1,15 @@
-"""The model a question goes to after an endpoint switch."""
+"""The model a question goes to: after an endpoint switch, in an imported chat."""
 
 from __future__ import annotations
 
-from tests.fake_mistral import FakeMistral
+from pathlib import Path
+
+from app.store.transfer import import_file
+from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
+CHATGPT_EXPORT = Path(__file__).parents[2] / "unit/store/fixtures/chatgpt_conversations.json"
+IMPORTED = "67497e20-1c2c-800b-9f3e-2a1b0c9d8e7f"  # answered by gpt-4o in ChatGPT
 VLLM_MODEL = "mistralai/Mistral-Large-Instruct-2411"
 
 
@@ -51,8 +56,28 @@ async def test_a_new_chat_follows_a_switch_to_a_server_with_other_models(
 
 
 @in_loop
+async def test_a_chat_imported_from_chatgpt_continues_on_the_default_model(gui: Gui) -> None:
+    picker = gui.pane.picker
+    await gui.application.refresh_models()
+    import_file(gui.store, CHATGPT_EXPORT)
+    gui.window.open_conversation(IMPORTED)
+    assert picker.model == "mistral-large-2411"
+    assert picker.combo.currentText() == "mistral-large-2411  (deprecated)"
+    gui.server.enqueue(Reply(text="Like this."))
+    await gui.ask("And with itertools?")
+    await gui.until(lambda: len(sent_models(gui.server)) == 1 and gui.answered())
+    assert sent_models(gui.server) == ["mistral-large-2411"]
+    path = gui.store.current_path(IMPORTED)
+    assert [m.model for m in path if m.role.value == "assistant"] == [
+        "gpt-4o",  # history: what wrote the imported answers
+        "gpt-4o",
+        "mistral-large-2411",
+    ]
+
+
+@in_loop
 async def test_a_conversation_on_a_model_from_elsewhere_is_marked(gui: Gui) -> None:
-    # Imported from ChatGPT, or exported from another server.
+    # Imported before ChatGPT's model names were left out, or exported from another server.
     await gui.application.refresh_models()
     conversation = gui.store.create_conversation(title="Old import", model="gpt-4o")
     gui.window.open_conversation(conversation.id)

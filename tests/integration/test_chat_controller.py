@@ -1,0 +1,112 @@
+"""The model each question goes to, as the controller sends it to the fake server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import qasync
+
+from app.chat.catalog import ModelCatalog
+from app.chat.clients import ClientSource
+from app.chat.controller import ChatController, NewChat
+from app.config import load_config
+from app.domain.messages import Message, MessageStatus, Role
+from app.secrets import ApiKeys
+from app.settings import DEFAULT_MODEL
+from app.store.conversations import ConversationStore
+from app.tasks import TaskRunner
+from tests.fake_mistral import FakeMistral, Reply
+
+
+@dataclass
+class Chat:
+    controller: ChatController
+    catalog: ModelCatalog
+    store: ConversationStore
+    server: FakeMistral
+    loop: qasync.QEventLoop
+    finished: list[Message]
+
+    def new_chat_model(self) -> str:
+        return self.catalog.choose(DEFAULT_MODEL).model  # as main.py's new-chat defaults
+
+    def answer(self, conversation_id: str | None, text: str) -> tuple[str, Message]:
+        """Ask, wait for the stored answer; (conversation id, answer)."""
+        count = len(self.finished)
+        new_chat = NewChat(self.new_chat_model())
+        sent = self.controller.send(conversation_id, text, new_chat)
+        assert sent is not None
+
+        async def answered() -> None:
+            while len(self.finished) == count or self.controller.is_streaming(sent):
+                await asyncio.sleep(0.01)
+
+        self.loop.run_until_complete(asyncio.wait_for(answered(), 10))
+        return sent, self.finished[-1]
+
+
+@pytest.fixture
+def chat(qloop: qasync.QEventLoop, fake_mistral: FakeMistral, tmp_path: Path) -> Iterator[Chat]:
+    environ = {"MAESTRALE_BASE_URL": fake_mistral.base_url, "MISTRAL_API_KEY": "test-key"}
+    config = load_config(environ, data_dir=str(tmp_path / "data"))
+    store = ConversationStore.open(config.paths.database)
+    clients = ClientSource(lambda: config, ApiKeys(environ))
+    catalog = ModelCatalog(tmp_path / "models-cache.json", fake_mistral.base_url)
+    qloop.run_until_complete(catalog.refresh(clients.client()))
+    runner = TaskRunner()
+    controller = ChatController(
+        store,
+        clients,
+        runner,
+        catalog,
+        default_model=lambda: Chat.new_chat_model(chat),
+        title_model=lambda: None,
+    )
+    finished: list[Message] = []
+    controller.answer_finished.connect(finished.append)
+    chat = Chat(controller, catalog, store, fake_mistral, qloop, finished)
+    try:
+        yield chat
+    finally:
+        qloop.run_until_complete(controller.shutdown())
+        store.close()
+
+
+def sent_model(server: FakeMistral) -> str:
+    return server.chat_requests[-1].body["model"]
+
+
+@pytest.mark.parametrize("model", [None, ""])
+def test_a_conversation_without_a_model_continues_on_the_default(
+    chat: Chat, model: str | None
+) -> None:
+    # As ChatGPT imports are: answers by "gpt-4o", the conversation names no model.
+    conversation = chat.store.create_conversation(title="Imported", model=model)
+    question = chat.store.add_message(conversation.id, role=Role.USER, content="Hi", parent_id=None)
+    chat.store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="Hello",
+        parent_id=question.id,
+        model="gpt-4o",
+    )
+    assert chat.controller.model_for(conversation) == DEFAULT_MODEL
+    chat.server.enqueue(Reply(text="Fine."))
+    _, answer = chat.answer(conversation.id, "How are you?")
+    assert answer.status is MessageStatus.COMPLETE
+    assert sent_model(chat.server) == DEFAULT_MODEL
+    # Kept from now on; the imported answer keeps the model that wrote it.
+    assert chat.store.get_conversation(conversation.id).model == DEFAULT_MODEL
+    assert chat.store.get_message(question.id).model is None
+    assert [m.model for m in chat.store.current_path(conversation.id)][1] == "gpt-4o"
+
+
+def test_a_conversation_keeps_its_own_model_even_when_not_served(chat: Chat) -> None:
+    conversation = chat.store.create_conversation(title="Elsewhere", model="gpt-4o")
+    _, answer = chat.answer(conversation.id, "Hi")
+    assert sent_model(chat.server) == "gpt-4o"
+    assert answer.status is MessageStatus.ERROR
