@@ -51,6 +51,9 @@ class ModelCatalog(QObject):
         self._base_url = base_url
         self._now = now
         self._cards: list[ModelCard] = []
+        # Models the endpoint refused ("invalid model") although it may still list
+        # them: a retired model stays in the list for a while.
+        self._refused: set[str] = set()
         self.fetched_at: datetime | None = None
         self._load_cache()
 
@@ -69,18 +72,49 @@ class ModelCatalog(QObject):
         return card is not None and card.is_retired(self._now())
 
     def serves(self, model: str) -> bool:
-        """False when the endpoint's list is known and lacks ``model``."""
+        """False when the endpoint is known not to serve ``model``: its list lacks it, or
+        it refused a request for it. True while the list is not known yet."""
+        if self.is_refused(model):
+            return False
         return not self._cards or self.card(model) is not None
+
+    def is_refused(self, model: str) -> bool:
+        card = self.card(model)
+        names = {model} if card is None else {card.id, *card.aliases}
+        return not names.isdisjoint(self._refused)
+
+    def note_refused(self, model: str) -> None:
+        """The endpoint answered that it does not serve ``model`` (unknown or retired)."""
+        if model and not self.is_refused(model):
+            self._refused.add(model)
+            self._save_cache()
+            self.changed.emit()
+
+    def note_answered(self, model: str) -> None:
+        """The endpoint answered with ``model``: it serves it (again)."""
+        card = self.card(model)
+        names = {model} if card is None else {card.id, *card.aliases}
+        if not names.isdisjoint(self._refused):
+            self._refused -= names
+            self._save_cache()
+            self.changed.emit()
 
     def choose(self, preferred: str) -> ModelChoice:
         """The model for a new chat: the preferred one wherever the endpoint serves it.
 
         A listed model stays the choice even when deprecated (the picker marks it and
-        offers its replacement); only a model the endpoint does not list is swapped.
+        offers its replacement). One the endpoint does not list, or refused, is swapped
+        for its replacement, else for another chat model the endpoint serves.
         """
         if self.serves(preferred):
             return ModelChoice(preferred)
-        served = [c for c in self.chat_models() if not c.is_retired(self._now())]
+        card = self.card(preferred)
+        replacement = self.card(card.replacement) if card and card.replacement else None
+        if replacement is not None and replacement.chat and self.serves(replacement.id):
+            return ModelChoice(replacement.id, f"{preferred} is retired.")
+        served = [
+            c for c in self.chat_models() if not c.is_retired(self._now()) and self.serves(c.id)
+        ]
         fallback = next((c for c in served if c.answers_to("mistral-large-latest")), None)
         fallback = fallback or (served[0] if served else None)
         if fallback is None:
@@ -95,6 +129,7 @@ class ModelCatalog(QObject):
         if base_url != self._base_url:
             self._base_url = base_url
             self._cards = []
+            self._refused = set()
             self.fetched_at = None
             self._load_cache()
             self.changed.emit()
@@ -115,6 +150,9 @@ class ModelCatalog(QObject):
         entry = data.get(self._base_url) if isinstance(data, dict) else None
         if isinstance(entry, dict):
             self._cards = model_cards(entry.get("cards"))
+            refused = entry.get("refused")
+            if isinstance(refused, list):
+                self._refused = {name for name in refused if isinstance(name, str)}
 
     def _save_cache(self) -> None:
         try:
@@ -126,6 +164,7 @@ class ModelCatalog(QObject):
         data[self._base_url] = {
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "cards": [card.to_json() for card in self._cards],
+            "refused": sorted(self._refused),
         }
         try:
             self._cache_file.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.api.errors import ApiError, AuthenticationError, EndpointRefused
+from app.api.errors import ApiError, AuthenticationError, EndpointRefused, ModelUnavailable
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
@@ -341,6 +341,11 @@ class ChatController(QObject):
             if final is not None:
                 self.answer_finished.emit(final)
             self.conversation_changed.emit(conversation_id)
+        if isinstance(outcome.error, ModelUnavailable):
+            # New chats then get another model (a retired one's replacement).
+            self._catalog.note_refused(outcome.error.model)
+        elif outcome.error is None or started:
+            self._catalog.note_answered(request.model)
         if isinstance(outcome.error, AuthenticationError):
             # The key may have been replaced meanwhile (`maestrale key set`, as the error
             # itself suggests): Retry reads it from the keychain again.

@@ -520,8 +520,9 @@ class ChatPane(QWidget):
         )
 
     def _on_catalog_changed(self) -> None:
-        # Another endpoint, or its list refreshed: what the next question goes to may
-        # change. An open conversation keeps its own model (the picker marks it).
+        # Another endpoint, its list refreshed, or a model it refused: what the next
+        # question goes to may change. An open conversation keeps its own model (the
+        # picker marks it).
         if self.conversation_id is None:
             if self._draft_model and not self._catalog.serves(self._draft_model):
                 self._draft_model = self._new_chat_defaults().model

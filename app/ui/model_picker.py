@@ -97,7 +97,8 @@ class ModelPicker(QWidget):
         card = self._catalog.card(model)
         if not self._catalog.serves(model):
             # Kept (the conversation names it), but a question would fail.
-            return f"{model}  (not on this server)"
+            mark = "retired" if card is not None and card.deprecation else "not on this server"
+            return f"{model}  ({mark})"
         return model if card is None or card.deprecation is None else f"{model}  (deprecated)"
 
     def _note(self, model: str) -> str | None:

@@ -110,3 +110,35 @@ def test_a_conversation_keeps_its_own_model_even_when_not_served(chat: Chat) -> 
     _, answer = chat.answer(conversation.id, "Hi")
     assert sent_model(chat.server) == "gpt-4o"
     assert answer.status is MessageStatus.ERROR
+    assert not chat.catalog.serves("gpt-4o")
+
+
+def test_a_retired_default_gives_way_to_its_replacement_for_new_chats(chat: Chat) -> None:
+    chat.server.retired_models = {DEFAULT_MODEL}
+    assert chat.new_chat_model() == DEFAULT_MODEL  # still listed, not known yet
+    first, answer = chat.answer(None, "Hi")
+    assert sent_model(chat.server) == DEFAULT_MODEL
+    assert answer.status is MessageStatus.ERROR
+    assert "mistral-large-2512" in (answer.error or "")
+
+    chat.server.enqueue(Reply(text="Hello."))
+    _, answer = chat.answer(None, "Hi again")
+    assert sent_model(chat.server) == "mistral-large-2512"
+    assert answer.status is MessageStatus.COMPLETE
+    # The failed conversation keeps its model: the picker marks it, with Switch.
+    assert chat.store.get_conversation(first).model == DEFAULT_MODEL
+
+
+def test_a_model_served_again_is_chosen_again(chat: Chat) -> None:
+    chat.catalog.note_refused(DEFAULT_MODEL)
+    conversation = chat.store.create_conversation(title="Old", model=DEFAULT_MODEL)
+    chat.server.enqueue(Reply(text="Still here."))
+    chat.answer(conversation.id, "Hi")
+    assert chat.new_chat_model() == DEFAULT_MODEL
+
+
+def test_other_failures_say_nothing_about_the_model(chat: Chat) -> None:
+    chat.server.enqueue(Reply(status=422))
+    _, answer = chat.answer(None, "Hi")
+    assert answer.status is MessageStatus.ERROR
+    assert chat.catalog.serves(DEFAULT_MODEL)

@@ -1,8 +1,10 @@
-"""The model a question goes to: after an endpoint switch, in an imported chat."""
+"""The model a question goes to: after an endpoint switch, a retired default, an import."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from PySide6.QtCore import Qt
 
 from app.store.transfer import import_file
 from tests.fake_mistral import FakeMistral, Reply
@@ -53,6 +55,29 @@ async def test_a_new_chat_follows_a_switch_to_a_server_with_other_models(
     assert picker.model == "mistral-large-2411"
     assert picker.combo.currentText() == "mistral-large-2411  (not on this server)"
     assert picker_items(gui) == ["mistral-large-2411  (not on this server)", VLLM_MODEL]
+
+
+@in_loop
+async def test_new_chats_leave_a_retired_default_for_its_replacement(gui: Gui) -> None:
+    picker = gui.pane.picker
+    await gui.application.refresh_models()
+    gui.server.retired_models = {"mistral-large-2411"}  # still listed, as the server does
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    assert sent_models(gui.server) == ["mistral-large-2411"]
+    failed = gui.store.current_path(gui.pane.conversation_id)[-1]
+    assert "its replacement is mistral-large-2512" in (failed.error or "")
+    # That conversation keeps its model, marked, with the one-click switch.
+    assert picker.combo.currentText() == "mistral-large-2411  (retired)"
+    assert picker.switch.isVisible()
+
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    await gui.until(lambda: gui.pane.conversation_id is None)
+    assert picker.model == "mistral-large-2512"
+    gui.server.enqueue(Reply(text="Hello."))
+    await gui.ask("Hi again")
+    await gui.until(gui.answered)
+    assert sent_models(gui.server) == ["mistral-large-2411", "mistral-large-2512"]
 
 
 @in_loop
