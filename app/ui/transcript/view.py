@@ -438,6 +438,10 @@ class TranscriptView(QScrollArea):
             id="", conversation_id="", parent_id=None, role=role, content="", created_at=utc_now()
         )
         item = self._new_item(blank, (0, 1), width)
+        # Hidden by hand: a child not explicitly hidden is shown with its parent, and a
+        # spare built while the chat page was hidden (behind the first-run panel) came up
+        # with the page as an empty bubble under the title.
+        item.hide()
         item.height_for_width(width)  # styled and laid out now, not on the click
         return item
 

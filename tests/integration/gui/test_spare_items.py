@@ -98,3 +98,21 @@ async def test_a_conversation_opens_in_the_spares_at_their_true_height(gui: Gui)
     fresh = transcript._new_item(item.message, (0, 1), width)
     assert transcript._by_id[answer.id].height == fresh.height_for_width(width) > 500
     fresh.deleteLater()
+
+
+@pytest.fixture
+def no_key_environ(gui_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    del gui_environ["MISTRAL_API_KEY"]
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_spares_built_behind_the_first_run_panel_stay_hidden(gui: Gui) -> None:
+    # Built while the chat page was hidden, a spare not hidden explicitly was shown
+    # with the page: an empty question bubble under the "New chat" title.
+    assert gui.pane._pages.currentWidget() is gui.application.first_run
+    await gui.until(lambda: ready(gui) == {Role.USER, Role.ASSISTANT})
+    gui.pane.show_conversation_page()
+    assert gui.pane.transcript.isVisible()
+    assert not any(item.isVisible() for item in gui.pane.transcript._spares._items.values())
