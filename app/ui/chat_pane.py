@@ -195,6 +195,7 @@ class ChatPane(QWidget):
         self.transcript.continue_requested.connect(controller.continue_answer)
         self.transcript.answer_requested.connect(self._on_answer_requested)
         self.transcript.edit_submitted.connect(controller.edit_and_resend)
+        self.transcript.edit_closed.connect(self._focus_composer)
         self.transcript.branch_requested.connect(self._on_branch_requested)
         self.transcript.link_activated.connect(self._on_link)
         self._find_bar: FindBar | None = None

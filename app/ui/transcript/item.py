@@ -61,7 +61,8 @@ class MessageItem(QFrame):
     Signals (each carries the message id first):
         regenerate_requested(str), retry_requested(str), continue_requested(str),
         edit_submitted(str, str), branch_requested(str, int), link_activated(QUrl),
-        height_changed().
+        height_changed(), edit_closed() (the editor closed while it had the keyboard:
+        the pane gives it to the composer).
     """
 
     regenerate_requested = Signal(str)
@@ -71,6 +72,7 @@ class MessageItem(QFrame):
     branch_requested = Signal(str, int)
     link_activated = Signal(QUrl)
     height_changed = Signal()
+    edit_closed = Signal()
 
     def __init__(
         self,
@@ -399,10 +401,14 @@ class MessageItem(QFrame):
 
     def _cancel_edit(self) -> None:
         if self._editor is not None:
+            had_focus = self._editor.isAncestorOf(self.window().focusWidget())
             self._editor.deleteLater()
             self._editor = None
             self.text.setVisible(True)
             self.height_changed.emit()
+            if had_focus:
+                # Deleted with the keyboard in it, the editor would leave it nowhere.
+                self.edit_closed.emit()
 
     # -- size ---------------------------------------------------------------------------
 

@@ -62,13 +62,15 @@ Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
 class TranscriptView(QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
-    branch_requested(str, int), link_activated(QUrl), following_changed(bool),
-    answer_requested(str) for a question left without an answer."""
+    edit_closed(), branch_requested(str, int), link_activated(QUrl),
+    following_changed(bool), answer_requested(str) for a question left without an
+    answer."""
 
     regenerate_requested = Signal(str)
     retry_requested = Signal(str)
     continue_requested = Signal(str)
     edit_submitted = Signal(str, str)
+    edit_closed = Signal()
     branch_requested = Signal(str, int)
     link_activated = Signal(QUrl)
     following_changed = Signal(bool)
@@ -408,6 +410,7 @@ class TranscriptView(QScrollArea):
         item.retry_requested.connect(self.retry_requested)
         item.continue_requested.connect(self.continue_requested)
         item.edit_submitted.connect(self.edit_submitted)
+        item.edit_closed.connect(self.edit_closed)
         item.branch_requested.connect(self.branch_requested)
         item.link_activated.connect(self.link_activated)
         item.height_changed.connect(lambda: self._on_item_height(message_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QTextDocument
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.domain.messages import MessageStatus, Role
 from app.store.transfer import export_json
@@ -254,6 +254,42 @@ async def test_a_question_is_edited_in_place_with_cancel_and_send(gui: Gui) -> N
     ]
     assert questions == ["Tell me about cats", "Tell me about dogs"]  # nothing overwritten
     assert last_item(gui, Role.USER)._branch_label.text() == "2 / 2"
+
+
+@in_loop
+async def test_the_keyboard_goes_back_to_the_composer_when_an_edit_ends(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="About cats."), Reply(text="title"), Reply(text="Again."))
+    await gui.ask("Tell me about cats")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    edit = gui.pane.composer.edit
+    question = last_item(gui, Role.USER)
+    # Up in the empty composer, then Esc: typing goes on in the composer.
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert question._editor is not None
+    assert question._editor.field.hasFocus()
+    gui.qtbot.keyClick(question._editor.field, Qt.Key.Key_Escape)
+    assert question._editor is None
+    assert QApplication.focusWidget() is edit
+    # The same text sent again: nothing to branch, and the composer has the keyboard.
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert question._editor is not None
+    gui.qtbot.keyClick(question._editor.field, Qt.Key.Key_Return)
+    assert question._editor is None
+    assert QApplication.focusWidget() is edit
+    # With the Cancel button, and with a changed question sent.
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert question._editor is not None
+    question._editor.cancel_button.setFocus()
+    question._editor.cancel_button.click()
+    assert QApplication.focusWidget() is edit
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert question._editor is not None
+    gui.qtbot.keyClicks(question._editor.field, " and dogs")
+    gui.qtbot.keyClick(question._editor.field, Qt.Key.Key_Return)
+    await gui.until(lambda: "Again." in answer_text(gui))
+    await gui.until(gui.answered)
+    assert QApplication.focusWidget() is edit
 
 
 @in_loop
