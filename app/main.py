@@ -385,11 +385,11 @@ class Application:
         import asyncio
 
         if self._key_check is not None and not self._key_check.done():
-            # Its thread is loading the keyring library: doing that again here, on the
-            # GUI thread, would freeze the window as long.
+            # Its thread may be waiting on a keychain prompt: a second call would ask
+            # the person again.
             await asyncio.wait([self._key_check])
         try:
-            client = self.clients.client()
+            client = await self.clients.prepared()
         except Exception:  # noqa: BLE001 - no key yet: the catalog keeps its cache
             return
         try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.config import RuntimeConfig, open_client
 from app.secrets import ApiKeys
+from app.tasks import in_own_thread
 
 if TYPE_CHECKING:
     from app.api.client import MistralClient
@@ -24,13 +26,30 @@ class ClientSource:
         self._keys = keys
         self._client: MistralClient | None = None
         self._retired: list[MistralClient] = []
+        self._generation = 0  # of the settings and key the client is built for
 
     def client(self) -> MistralClient:
         if self._client is None:
             self._client = open_client(self._config(), self._keys)
         return self._client
 
+    async def prepared(self) -> MistralClient:
+        """``client()``, its key read from the keychain in a thread of its own.
+
+        The keychain may wait for the person (a password prompt); the window must not.
+        """
+        while self._client is None:
+            generation = self._generation
+            opening = functools.partial(open_client, self._config(), self._keys)
+            client = await in_own_thread(opening, "client")
+            if self._client is None and generation == self._generation:
+                self._client = client
+            else:  # invalidated meanwhile: built for the old settings or key
+                self._retired.append(client)
+        return self._client
+
     def invalidate(self) -> None:
+        self._generation += 1
         if self._client is not None:
             # Answers still streaming keep their client until they end; close it later.
             self._retired.append(self._client)

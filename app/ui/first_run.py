@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 from urllib.parse import urlsplit
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -15,6 +17,7 @@ from app.api.types import Dialect
 from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
 from app.tasks import TaskRunner
 from app.ui.icons import icon
+from app.ui.keychain import CHECKING, from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids
 from app.ui.settings.form import Card, SecretField, StatusLine, button, label
 from app.ui.wording import in_window, sentence
@@ -30,6 +33,7 @@ SERVER_EXPLANATION = (
     f"started with, gives it). {KEPT}"
 )
 TEST_TASK = "first-run.test-key"
+KEYCHAIN_TASK = "first-run.keychain"
 COLUMN_WIDTH = 540
 
 
@@ -38,7 +42,8 @@ class FirstRunPanel(QWidget):
 
     The key is tested against the endpoint first and stored only if it works; when the
     endpoint cannot be reached the user may save it untested. Every failure is shown
-    in the panel with its reason.
+    in the panel with its reason. The keychain is asked in a thread of its own (it may
+    wait for the person to answer a password prompt); the panel answers meanwhile.
 
     Args:
         keys: where the key is stored (for ``base_url``).
@@ -174,8 +179,14 @@ class FirstRunPanel(QWidget):
             self._show_keychain_problem()
 
     def _show_keychain_problem(self) -> None:
-        """Say at once when keys cannot be stored, before anyone pastes one."""
-        status = self._keys.status(self._base_url)
+        """Say when keys cannot be stored, before anyone pastes one."""
+        self.status.show_message("info", CHECKING)
+        self._runner.start(self._check_keychain(self._base_url), name=KEYCHAIN_TASK)
+
+    async def _check_keychain(self, base_url: str) -> None:
+        status = await from_keychain(self, lambda: self._keys.status(base_url))
+        if self.status.message() != CHECKING:
+            return  # a newer message took its place (a test began, a reason came)
         # status() leaves the backend unset only when the keychain itself failed.
         if status.backend is None and status.source is KeySource.NONE:
             self.status.show_message("warning", status.description)
@@ -197,24 +208,35 @@ class FirstRunPanel(QWidget):
 
     def on_submit_clicked(self) -> None:
         key = self._key()
-        if key is None or self._runner.running(TEST_TASK):
-            return
-        self._set_busy(True)
-        self.save_untested.hide()
-        self.status.show_message("info", f"Checking the key with {_host(self._base_url)}…")
-        task = self._runner.start(self._test_and_save(key), name=TEST_TASK)
-        # Even a task cancelled before it ran must give the field back.
-        task.add_done_callback(lambda _task: self._set_busy(False))
+        if key is not None:
+            self._run(
+                self._test_and_save(key),
+                "Testing…",
+                f"Checking the key with {_host(self._base_url)}…",
+            )
 
     def on_save_untested_clicked(self) -> None:
         key = self._key()
         if key is not None:
-            self._store(key, "Key saved without a test. ")
+            self._run(self._store(key, "Key saved without a test. "), "Saving…", "Saving the key…")
 
-    def _set_busy(self, busy: bool) -> None:
+    def _run(self, work: Coroutine[Any, Any, None], busy_text: str, message: str) -> None:
+        if self._runner.running(TEST_TASK):
+            work.close()
+            return
+        self._set_busy(True, busy_text)
+        self.save_untested.hide()
+        self.status.show_message("info", message)
+        task = self._runner.start(work, name=TEST_TASK)
+        # Even a task cancelled before it ran must give the field back.
+        task.add_done_callback(lambda _task: self._set_busy(False))
+
+    def _set_busy(self, busy: bool, text: str = "Testing…") -> None:
+        if not shiboken6.isValid(self):
+            return  # the task outlived the panel
         self.field.setEnabled(not busy)
         self.submit.setEnabled(not busy and bool(self.field.text().strip()))
-        self.submit.setText("Testing…" if busy else "Test and save")
+        self.submit.setText(text if busy else "Test and save")
 
     async def _test_and_save(self, key: str) -> None:
         try:
@@ -238,11 +260,13 @@ class FirstRunPanel(QWidget):
             return
         found = len(chat_model_ids(cards))
         models = f"{found} chat model{'s' if found != 1 else ''} available. " if found else ""
-        self._store(key, f"The key works: {models}")
+        self.status.show_message("info", f"The key works: {models}Saving it…")
+        await self._store(key, f"The key works: {models}")
 
-    def _store(self, key: str, prefix: str) -> None:
+    async def _store(self, key: str, prefix: str) -> None:
+        base_url = self._base_url
         try:
-            self._keys.store(self._base_url, key)
+            await from_keychain(self, lambda: self._keys.store(base_url, key))
         except KeychainUnavailable as error:
             self.status.show_message("error", str(error))
             return

@@ -126,8 +126,8 @@ class SettingsDialog(QDialog):
         self.key_page = KeyPage(
             keys,
             base_url.base_url if base_url else settings.base_url,
+            runner,
             check=self._check_key,
-            runner=runner,
         )
         self.model_page = ModelPage(settings, cards)
         self.presets_page = PresetsPage(presets_path, cards)

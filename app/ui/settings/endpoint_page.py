@@ -24,6 +24,7 @@ from app.api.types import Dialect
 from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import Settings
 from app.tasks import TaskRunner
+from app.ui.keychain import from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel
 from app.ui.wording import in_window
@@ -241,7 +242,7 @@ class EndpointPage(Page):
 
     async def _test(self, base_url: str, dialect: str) -> None:
         try:
-            key = key_for_test(self._keys, base_url, dialect)
+            key = await from_keychain(self, lambda: key_for_test(self._keys, base_url, dialect))
             cards = await self._test_connection(base_url, dialect, key)
         except (ApiError, KeychainUnavailable) as error:
             self.result.show_message("error", in_window(str(error)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QWidget
@@ -17,7 +18,8 @@ from app.secrets import (
     KeyStatus,
     validate_key,
 )
-from app.tasks import TaskRunner, in_own_thread
+from app.tasks import TaskRunner
+from app.ui.keychain import CHECKING, from_keychain
 from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, confirm, label
 from app.ui.wording import in_window, sentence
 
@@ -28,15 +30,19 @@ CONSOLE_URL = "https://console.mistral.ai/api-keys"
 STORED = "Stored in the system keychain"
 FROM_ENVIRONMENT = f"From {KEY_VARIABLE} for this session; not stored"
 NO_KEY = "No key"
-STATUS_TASK = "settings.key-status"
+READ_TASK = "key-page.read"
+SAVE_TASK = "key-page.save"
+REMOVE_TASK = "key-page.remove"
 
 
 class KeyPage(Page):
     """The key for the endpoint chosen on the Endpoint page (keys are kept per endpoint).
 
-    Each time the page is shown, where the key comes from is read again (a key may have
-    been saved or removed elsewhere meanwhile), off the GUI thread when ``runner`` is
-    given: a locked keychain may wait for its password.
+    The keychain is asked in a thread of its own: it may wait for the person to answer
+    a password prompt, and the page says so and answers meanwhile. Where the key comes
+    from is read each time the page is shown (a key may have been saved or removed
+    elsewhere meanwhile), not while it is hidden: each call may ask the person for the
+    keychain's password, and the endpoint changes as its address is typed.
 
     Signals:
         key_changed(): a key was saved or removed (the window reconnects).
@@ -48,10 +54,10 @@ class KeyPage(Page):
         self,
         keys: ApiKeys,
         base_url: str,
+        runner: TaskRunner,
         *,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
         check: KeyCheck | None = None,
-        runner: TaskRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -61,11 +67,9 @@ class KeyPage(Page):
         )
         self._keys = keys
         self._base_url = base_url
+        self._runner = runner
         self._open_url = open_url
         self._check = check
-        self._runner = runner
-        self._checking = False
-        self._reads = 0  # a read started earlier must not overwrite a later one
         self.confirmation: QMessageBox | None = None
 
         status_card = Card(spacing=6)
@@ -119,28 +123,27 @@ class KeyPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read where the key comes from (environment, keychain or nowhere)."""
-        self._reads += 1
-        self._show_status(*_read_status(self._keys, self._base_url))
+        """Re-read where the key comes from (environment, keychain or nowhere); when the
+        page is hidden, at its next showing instead (each showing reads it)."""
+        if self.isVisible():
+            self._start_reading()
 
-    def reload(self) -> None:
-        """``refresh()``, with the keychain read in a thread of its own."""
-        if self._runner is None:
-            self.refresh()
-            return
-        self._reads += 1
-        read, keys, base_url = self._reads, self._keys, self._base_url
+    def _start_reading(self) -> None:
+        self.status.show_message("info", CHECKING)
+        self.remove_button.hide()
+        # Started under one name: the runner cancels a read still under way, whose
+        # answer may be older than this one's.
+        self._runner.start(self._read(self._base_url), name=READ_TASK)
 
-        async def reread() -> None:
-            status, stored = await in_own_thread(
-                lambda: _read_status(keys, base_url), name="key-status"
-            )
-            if read == self._reads:
-                self._show_status(status, stored)
+    async def _read(self, base_url: str) -> None:
+        def read() -> tuple[KeyStatus, bool]:
+            status = self._keys.status(base_url)
+            if status.source is KeySource.ENVIRONMENT:
+                # Remove is for a key in the keychain: offered only if there is one there.
+                return status, self._keys.has_stored_key(base_url)
+            return status, status.source is KeySource.KEYCHAIN
 
-        self._runner.start(reread(), name=STATUS_TASK)
-
-    def _show_status(self, status: KeyStatus, stored: bool) -> None:
+        status, stored = await from_keychain(self, read)
         if status.source is KeySource.ENVIRONMENT:
             self.status.show_message("info", FROM_ENVIRONMENT + ".")
         elif status.source is KeySource.KEYCHAIN:
@@ -155,13 +158,16 @@ class KeyPage(Page):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self._checking:  # what was said then may no longer be true
+        if not self._saving():  # what was said then may no longer be true
             self.feedback.clear()
-        self.reload()
+        self._start_reading()
 
     def _on_typed(self, text: str) -> None:
-        self.save_button.setEnabled(bool(text.strip()))
+        self.save_button.setEnabled(bool(text.strip()) and not self._saving())
         self.feedback.clear()
+
+    def _saving(self) -> bool:
+        return self._runner.running(SAVE_TASK) or self._runner.running("key-page-check")
 
     def on_save_clicked(self) -> None:
         try:
@@ -169,23 +175,30 @@ class KeyPage(Page):
         except ValueError as error:
             self.feedback.show_message("error", str(error))
             return
-        status = self._keys.status(self._base_url)
+        if self._saving():
+            return
+        self.save_button.setEnabled(False)
+        self.feedback.show_message("info", CHECKING)
+        self._runner.start(self._save(self._base_url, key), name=SAVE_TASK)
+
+    async def _save(self, base_url: str, key: str) -> None:
+        status = await from_keychain(self, lambda: self._keys.status(base_url))
         if status.backend is None and status.source is KeySource.NONE:
             self.feedback.show_message("error", status.description)  # no keychain to save in
+            self.save_button.setEnabled(bool(self.field.text().strip()))
             return
         if self._check is None:
-            self._store(key, "")
+            await self._store(base_url, key, "")
             return
         # Asked first: a key the endpoint refuses must not replace one that works.
-        self.save_button.setEnabled(False)
-        self.feedback.show_message("info", f"Checking the key with {self._base_url}…")
-        self._checking = True
-        self._check(self._base_url, key, self._on_checked)
+        self.feedback.show_message("info", f"Checking the key with {base_url}…")
+        self._check(base_url, key, self._on_checked)
 
     def _on_checked(self, key: str, refusal: str | None, doubt: str | None) -> None:
-        self._checking = False
-        self.save_button.setEnabled(bool(self.field.text().strip()))
+        if not shiboken6.isValid(self):
+            return  # the dialog went while the endpoint was asked
         if refusal is not None:
+            self.save_button.setEnabled(bool(self.field.text().strip()))
             refused = sentence(in_window(refusal, key_field_here=True))
             self.feedback.show_message(
                 "error", f"{refused} The key in use is unchanged; check that you copied all of it."
@@ -193,43 +206,56 @@ class KeyPage(Page):
             return
         if doubt:
             said = in_window(doubt, key_field_here=True).rstrip(".")
-            self._store(key, f"Saved without a check ({said}). ")
+            prefix = f"Saved without a check ({said}). "
         else:
-            self._store(key, "The key works. ")
+            prefix = "The key works. "
+        self._runner.start(self._store(self._base_url, key, prefix), name=SAVE_TASK)
 
-    def _store(self, key: str, prefix: str) -> None:
+    async def _store(self, base_url: str, key: str, prefix: str) -> None:
+        self.feedback.show_message("info", prefix + "Saving it in the system keychain…")
         try:
-            self._keys.store(self._base_url, key)
+            await from_keychain(self, lambda: self._keys.store(base_url, key))
         except (ValueError, KeychainUnavailable) as error:
             self.feedback.show_message("error", str(error))
+            self.save_button.setEnabled(bool(self.field.text().strip()))
             return
         self.field.clear()
         self.feedback.show_message(
             "warning" if prefix.startswith("Saved without") else "success",
-            f"{prefix}Saved: this key is now used for {self._base_url}.",
+            f"{prefix}Saved: this key is now used for {base_url}.",
         )
         self.refresh()
         self.key_changed.emit()
 
     def on_remove_clicked(self) -> None:
         """Ask first: the keychain may hold the only copy of the key."""
-        if self._base_url == MISTRAL_BASE_URL:
+        if self._runner.running(REMOVE_TASK):
+            return
+        base_url = self._base_url
+        if base_url == MISTRAL_BASE_URL:
             again = "To use Mistral again, create a key at console.mistral.ai and save it here."
         else:
             again = "To use this server again, ask its administrator for a key and save it here."
         self.confirmation = confirm(
             self,
-            f"Remove the API key for {self._base_url}?",
+            f"Remove the API key for {base_url}?",
             "It will be deleted from the system keychain, and Maestrale keeps no other copy. "
             + again,
             "Remove key",
-            self._remove,
+            lambda: self._start_removing(base_url),
         )
 
-    def _remove(self) -> None:
+    def _start_removing(self, base_url: str) -> None:
+        if self._runner.running(REMOVE_TASK):
+            return
+        self.remove_button.setEnabled(False)
+        self._runner.start(self._remove(base_url), name=REMOVE_TASK)
+
+    async def _remove(self, base_url: str) -> None:
         try:
-            removed = self._keys.remove(self._base_url)
+            removed = await from_keychain(self, lambda: self._keys.remove(base_url))
         except KeychainUnavailable as error:
+            self.remove_button.setEnabled(True)
             self.feedback.show_message("error", str(error))
             return
         self.feedback.show_message(
@@ -239,13 +265,3 @@ class KeyPage(Page):
         self.refresh()
         if removed:
             self.key_changed.emit()
-
-
-def _read_status(keys: ApiKeys, base_url: str) -> tuple[KeyStatus, bool]:
-    """Where the key comes from, and whether the keychain holds one (Remove is offered).
-
-    Blocks while the keychain does (an unlock prompt)."""
-    status = keys.status(base_url)
-    if status.source is KeySource.ENVIRONMENT:
-        return status, keys.has_stored_key(base_url)
-    return status, status.source is KeySource.KEYCHAIN

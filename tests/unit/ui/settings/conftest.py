@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring.backend
-import keyring.errors
 import pytest
+import qasync
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -15,29 +15,18 @@ from app.api.types import ModelCard
 from app.secrets import ApiKeys
 from app.tasks import TaskRunner
 from app.ui.theme import apply_theme
+from tests.helpers.fake_keyrings import BlockingKeyring, MemoryKeyring
+
+__all__ = ["BlockingKeyring", "MemoryKeyring"]
 
 MISTRAL = "https://api.mistral.ai"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keychain that lives in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError("no such item")
-        del self.items[(service, username)]
+def finish(loop: qasync.QEventLoop, runner: TaskRunner, *names: str) -> None:
+    """Run the loop until none of the named tasks runs (one may start another)."""
+    while running := [t for n in names if runner.running(n) and (t := runner.get(n))]:
+        loop.run_until_complete(asyncio.wait(running))
+    loop.run_until_complete(asyncio.sleep(0))  # done callbacks run on the next turn
 
 
 class FakeEndpoint:
@@ -79,7 +68,8 @@ def task_errors() -> list[BaseException]:
 
 
 @pytest.fixture
-def runner(task_errors: list[BaseException]) -> TaskRunner:
+def runner(qloop: qasync.QEventLoop, task_errors: list[BaseException]) -> TaskRunner:
+    """Tasks run in ``qloop``: widgets read the keychain in tasks as they are built."""
     return TaskRunner(on_error=lambda _name, error: task_errors.append(error))
 
 

@@ -6,15 +6,17 @@ import asyncio
 
 import keyring.backends.fail
 import qasync
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError, ServerError
 from app.secrets import ApiKeys
 from app.tasks import TaskRunner
-from app.ui.first_run import CONSOLE_URL, TEST_TASK, FirstRunPanel
+from app.ui.first_run import CONSOLE_URL, KEYCHAIN_TASK, TEST_TASK, FirstRunPanel
+from app.ui.keychain import CHECKING
 
-from .conftest import MISTRAL, MODELS, FakeEndpoint, MemoryKeyring
+from .conftest import MISTRAL, MODELS, BlockingKeyring, FakeEndpoint, MemoryKeyring, finish
 
 REFUSED_401 = AuthenticationError(
     "The endpoint refused the API key (401). Check or replace it: maestrale key set, or "
@@ -24,11 +26,19 @@ REFUSED_401 = AuthenticationError(
 
 
 def make_panel(
-    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner, endpoint: FakeEndpoint
+    qtbot: QtBot,
+    keys: ApiKeys,
+    runner: TaskRunner,
+    endpoint: FakeEndpoint,
+    loop: qasync.QEventLoop,
+    *,
+    settle: bool = True,
 ) -> tuple[FirstRunPanel, list[QUrl]]:
     opened: list[QUrl] = []
     panel = FirstRunPanel(keys, runner, endpoint, open_url=opened.append)
     qtbot.addWidget(panel)
+    if settle:  # the keychain has answered
+        finish(loop, runner, KEYCHAIN_TASK)
     return panel, opened
 
 
@@ -39,7 +49,7 @@ def submit(panel: FirstRunPanel, runner: TaskRunner, loop: qasync.QEventLoop, ke
     assert task is not None
     assert panel.submit.text() == "Testing…"
     assert not panel.field.isEnabled()
-    loop.run_until_complete(task)
+    finish(loop, runner, TEST_TASK)
 
 
 def test_a_refused_key_shows_the_reason_and_is_not_stored(
@@ -50,7 +60,7 @@ def test_a_refused_key_shows_the_reason_and_is_not_stored(
     task_errors: list[BaseException],
 ) -> None:
     endpoint = FakeEndpoint(REFUSED_401)
-    panel, _ = make_panel(qtbot, ApiKeys({}, backend=backend), runner, endpoint)
+    panel, _ = make_panel(qtbot, ApiKeys({}, backend=backend), runner, endpoint, qloop)
     saved: list[bool] = []
     panel.key_saved.connect(lambda: saved.append(True))
     submit(panel, runner, qloop, "sk-wrong-key")
@@ -76,7 +86,7 @@ def test_a_good_key_is_stored_and_announced(
     keys: ApiKeys,
     runner: TaskRunner,
 ) -> None:
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
     with qtbot.waitSignal(panel.key_saved):
         submit(panel, runner, qloop, "  sk-good-key-42 \n")
     assert backend.items == {("maestrale", MISTRAL): "sk-good-key-42"}
@@ -95,13 +105,15 @@ def test_offline_the_key_can_be_saved_untested(
     runner: TaskRunner,
 ) -> None:
     offline = NetworkError("Could not connect to https://api.mistral.ai: name resolution failed.")
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(offline))
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(offline), qloop)
     submit(panel, runner, qloop, "sk-offline-key")
     assert panel.status.message() == f"{offline} The key was not saved."
     assert backend.items == {}
     assert not panel.save_untested.isHidden()
     with qtbot.waitSignal(panel.key_saved):
         panel.save_untested.click()
+        assert panel.submit.text() == "Saving…"
+        finish(qloop, runner, TEST_TASK)
     assert backend.items == {("maestrale", MISTRAL): "sk-offline-key"}
     assert panel.status.message() == "Key saved without a test. Saved in your keychain."
 
@@ -110,7 +122,7 @@ def test_without_a_keychain_the_problem_is_shown_and_nothing_crashes(
     qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner, task_errors: list[BaseException]
 ) -> None:
     keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
     assert panel.status.tone == "warning"  # said before any key is pasted
     assert "No Secret Service keychain is running" in panel.status.message()
     saved: list[bool] = []
@@ -124,10 +136,10 @@ def test_without_a_keychain_the_problem_is_shown_and_nothing_crashes(
 
 
 def test_text_that_is_no_key_is_refused_before_any_request(
-    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
 ) -> None:
     endpoint = FakeEndpoint(MODELS)
-    panel, _ = make_panel(qtbot, keys, runner, endpoint)
+    panel, _ = make_panel(qtbot, keys, runner, endpoint, qloop)
     panel.field.setText("my key is secret")
     panel.submit.click()
     assert runner.get(TEST_TASK) is None
@@ -136,9 +148,9 @@ def test_text_that_is_no_key_is_refused_before_any_request(
 
 
 def test_links_open_the_console_and_the_endpoint_settings(
-    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
 ) -> None:
-    panel, opened = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel, opened = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
     panel.console_link.click()
     assert opened == [QUrl(CONSOLE_URL)]
     assert CONSOLE_URL == "https://console.mistral.ai/api-keys"
@@ -158,8 +170,9 @@ def test_a_self_hosted_endpoint_is_tested_and_stored_under_its_own_url(
     runner: TaskRunner,
 ) -> None:
     endpoint = FakeEndpoint(MODELS)
-    panel, _ = make_panel(qtbot, keys, runner, endpoint)
+    panel, _ = make_panel(qtbot, keys, runner, endpoint, qloop)
     panel.set_endpoint("https://llm.example.org", "openai")
+    finish(qloop, runner, KEYCHAIN_TASK)
     assert panel.heading.text() == "An API key for llm.example.org"
     assert panel.console_link.isHidden()
     # The server's own key, not one from Mistral's console.
@@ -174,7 +187,7 @@ def test_a_self_hosted_endpoint_is_tested_and_stored_under_its_own_url(
 def test_a_test_cancelled_before_it_ran_gives_the_field_back(
     qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
 ) -> None:
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
     panel.field.setText("sk-some-key")
     panel.submit.click()
     task = runner.get(TEST_TASK)
@@ -188,14 +201,15 @@ def test_a_test_cancelled_before_it_ran_gives_the_field_back(
 
 
 def test_the_window_can_say_why_the_panel_is_back(
-    qtbot: QtBot, keys: ApiKeys, runner: TaskRunner
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
 ) -> None:
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS))
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
     assert panel.status.message() == ""
     panel.set_reason("The endpoint refused the API key (401).")
     assert panel.status.tone == "warning"
     assert panel.status.message() == "The endpoint refused the API key (401)."
     panel.set_reason("")
+    finish(qloop, runner, KEYCHAIN_TASK)
     assert panel.status.message() == ""
 
 
@@ -206,7 +220,7 @@ def test_messages_say_where_to_act_in_the_window_and_end_their_sentences(
     runner: TaskRunner,
 ) -> None:
     # "Internal failure The key was not saved.", and command-line advice in a window.
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(ServerError("Internal failure")))
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(ServerError("Internal failure")), qloop)
     submit(panel, runner, qloop, "sk-some-key-42")
     assert panel.status.message() == "Internal failure. The key was not saved."
     panel.set_reason(
@@ -217,3 +231,40 @@ def test_messages_say_where_to_act_in_the_window_and_end_their_sentences(
         "No API key for https://api.mistral.ai: add one here, or set MISTRAL_API_KEY for "
         "this session."
     )
+
+
+def test_the_window_answers_while_the_keychain_waits_for_a_password(
+    qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner, task_errors: list[BaseException]
+) -> None:
+    # gnome-keyring asking to create or unlock a keyring: the call returns when answered.
+    backend = BlockingKeyring()
+    answered = backend.answer_later()
+    panel, _ = make_panel(
+        qtbot, ApiKeys({}, backend=backend), runner, FakeEndpoint(MODELS), qloop, settle=False
+    )
+    assert panel.status.message() == CHECKING
+    assert not backend.release.is_set()
+    finish(qloop, runner, KEYCHAIN_TASK)
+    assert answered == [True]  # Qt's timer ran while the keychain was asked
+    assert panel.status.message() == ""  # a keychain, no key in it: nothing to warn of
+
+    # Storing a tested key waits the same way.
+    answered = backend.answer_later()
+    with qtbot.waitSignal(panel.key_saved):
+        submit(panel, runner, qloop, "sk-good-key-42")
+    assert answered == [True]
+    assert backend.items == {("maestrale", MISTRAL): "sk-good-key-42"}
+    assert task_errors == []
+
+
+def test_an_answer_for_a_panel_that_went_is_dropped(
+    qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner, task_errors: list[BaseException]
+) -> None:
+    backend = BlockingKeyring()
+    panel = FirstRunPanel(ApiKeys({}, backend=backend), runner, FakeEndpoint(MODELS))
+    qloop.run_until_complete(asyncio.to_thread(backend.waiting.wait, 5))
+    panel.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    backend.release.set()
+    finish(qloop, runner, KEYCHAIN_TASK)
+    assert task_errors == []  # and no error reached the loop (qloop checks)

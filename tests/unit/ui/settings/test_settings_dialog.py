@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -27,13 +29,14 @@ from app.presets import Preset, load_presets, save_presets
 from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, load_settings
 from app.tasks import TaskRunner
+from app.ui.keychain import CHECKING
 from app.ui.settings.endpoint_page import TEST_TASK
 from app.ui.settings.form import Page
-from app.ui.settings.key_page import STATUS_TASK
+from app.ui.settings.key_page import READ_TASK, REMOVE_TASK, SAVE_TASK, KeyPage
 from app.ui.settings.model_page import ROLE_MARK
 from app.ui.settings_dialog import SettingsDialog
 
-from .conftest import MISTRAL, MODELS, FakeEndpoint, MemoryKeyring
+from .conftest import MISTRAL, MODELS, BlockingKeyring, FakeEndpoint, MemoryKeyring, finish
 
 REFUSED = (
     "Refusing the plain http:// endpoint 'http://192.168.1.5:8000': the API key would cross "
@@ -41,13 +44,12 @@ REFUSED = (
 )
 
 
+KEY_TASKS = (READ_TASK, SAVE_TASK, REMOVE_TASK, "key-page-check")
+
+
 @pytest.fixture
 def make_dialog(
-    qtbot: QtBot,
-    qloop: qasync.QEventLoop,  # the key page reads the keychain in a task when shown
-    tmp_path: Path,
-    keys: ApiKeys,
-    runner: TaskRunner,
+    qtbot: QtBot, qloop: qasync.QEventLoop, tmp_path: Path, keys: ApiKeys, runner: TaskRunner
 ) -> Callable[..., SettingsDialog]:
     def make(
         *,
@@ -72,6 +74,7 @@ def make_dialog(
             models=models,
         )
         qtbot.addWidget(dialog)
+        finish(qloop, runner, *KEY_TASKS)  # no read left under way
         return dialog
 
     return make
@@ -379,6 +382,45 @@ def test_test_connection_to_a_local_server_works_without_a_keychain(
 # API key page
 
 
+def shown_key_page(dialog: SettingsDialog, loop: qasync.QEventLoop) -> KeyPage:
+    """The key page, shown, once it has read the keychain (it reads only when shown)."""
+    dialog.show_page("key")
+    finish(loop, dialog._runner, *KEY_TASKS)
+    return dialog.key_page
+
+
+class CountingKeyring(MemoryKeyring):
+    """Counts the keychain's reads: each may ask the person for its password."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
+        return super().get_password(service, username)
+
+
+class LateFirstReadKeyring(MemoryKeyring):
+    """Once ``hold`` is set, the next read answers what it found only when ``let_go`` is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold = False
+        self.held = threading.Event()
+        self.let_go = threading.Event()
+        self.held_thread: threading.Thread | None = None
+
+    def get_password(self, service: str, username: str) -> str | None:
+        found = super().get_password(service, username)
+        if self.hold:
+            self.hold = False
+            self.held_thread = threading.current_thread()
+            self.held.set()
+            self.let_go.wait(10)
+        return found
+
+
 def test_key_page_stores_the_key_for_the_endpoint(
     qtbot: QtBot,
     qloop: qasync.QEventLoop,
@@ -387,7 +429,7 @@ def test_key_page_stores_the_key_for_the_endpoint(
 ) -> None:
     endpoint = FakeEndpoint(MODELS)
     dialog = make_dialog(endpoint=endpoint)
-    page = dialog.key_page
+    page = shown_key_page(dialog, qloop)
     assert page.status.message() == "No key."
     assert not page.remove_button.isEnabled()
     assert not page.save_button.isEnabled()
@@ -396,10 +438,9 @@ def test_key_page_stores_the_key_for_the_endpoint(
     page.field.toggle.trigger()
     assert page.field.revealed
     page.save_button.click()
-    task = dialog._runner.get("key-page-check")
-    assert task is not None
+    assert not page.save_button.isEnabled()
     with qtbot.waitSignal(dialog.key_changed):
-        qloop.run_until_complete(task)
+        finish(qloop, dialog._runner, *KEY_TASKS)
     assert endpoint.calls == [(MISTRAL, "mistral", "sk-new-key-0123")]  # checked first
     assert backend.items == {("maestrale", MISTRAL): "sk-new-key-0123"}
     assert page.field.text() == ""
@@ -408,6 +449,7 @@ def test_key_page_stores_the_key_for_the_endpoint(
     page.remove_button.click()
     with qtbot.waitSignal(dialog.key_changed):
         answer(page.confirmation, "Remove key")
+        finish(qloop, dialog._runner, *KEY_TASKS)
     assert backend.items == {}
     assert page.status.message() == "No key."
 
@@ -420,14 +462,17 @@ def answer(box: QMessageBox | None, button: str) -> None:
 
 
 def test_key_page_asks_before_removing_the_key_and_cancel_is_the_default(
-    qtbot: QtBot, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    make_dialog: Callable[..., SettingsDialog],
 ) -> None:
     # One press deleted the stored key, which may have been the only copy.
     backend.items[("maestrale", MISTRAL)] = "sk-working-key"
     dialog = make_dialog()
-    dialog.show_page("key")
-    page = dialog.key_page
+    page = shown_key_page(dialog, qloop)
     page.remove_button.click()
+    assert not dialog._runner.running(REMOVE_TASK)  # nothing asked of the keychain yet
     box = page.confirmation
     assert box is not None
     assert box.isVisible()
@@ -437,10 +482,12 @@ def test_key_page_asks_before_removing_the_key_and_cancel_is_the_default(
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     assert box.escapeButton() is box.button(QMessageBox.StandardButton.Cancel)
     answer(box, "Cancel")
+    finish(qloop, dialog._runner, *KEY_TASKS)
     assert backend.items == {("maestrale", MISTRAL): "sk-working-key"}
     page.remove_button.click()
     with qtbot.waitSignal(dialog.key_changed):
         answer(page.confirmation, "Remove key")
+        finish(qloop, dialog._runner, *KEY_TASKS)
     assert backend.items == {}
 
 
@@ -454,20 +501,67 @@ def test_key_page_reads_the_key_again_each_time_it_is_shown(
     # "No key." and "The key was removed from the keychain."
     keys.store(MISTRAL, "sk-stored-key")
     dialog = make_dialog()
-    dialog.show_page("key")
-    page = dialog.key_page
+    page = shown_key_page(dialog, qloop)
     page.remove_button.click()
     answer(page.confirmation, "Remove key")
+    finish(qloop, dialog._runner, *KEY_TASKS)
     assert page.feedback.message() == "The key was removed from the keychain."
     dialog.close()
     keys.store(MISTRAL, "sk-saved-elsewhere")
     dialog.show_page("key")
-    task = dialog._runner.get(STATUS_TASK)
-    assert task is not None  # read in a thread: the keychain may wait for a password
-    qloop.run_until_complete(task)
+    # Read in a thread: the keychain may wait for a password.
+    assert dialog._runner.running(READ_TASK)
+    assert page.status.message() == CHECKING
+    finish(qloop, dialog._runner, *KEY_TASKS)
     assert page.status.message() == "Stored in the system keychain."
     assert not page.remove_button.isHidden()
     assert page.feedback.message() == ""
+
+
+def test_key_page_shows_the_newest_read_when_an_older_one_answers_late(
+    qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Each showing reads again: a read that waited (a password prompt) must not
+    # overwrite the answer of one started after it.
+    backend = LateFirstReadKeyring()
+    dialog = make_dialog(api_keys=ApiKeys({}, backend=backend))
+    backend.hold = True
+    dialog.show_page("key")
+    first = dialog._runner.get(READ_TASK)
+    assert first is not None
+    qloop.run_until_complete(asyncio.to_thread(backend.held.wait, 5))  # it found no key
+    backend.items[("maestrale", MISTRAL)] = "sk-saved-elsewhere"
+    dialog.show_page("endpoint")
+    page = shown_key_page(dialog, qloop)
+    assert page.status.message() == "Stored in the system keychain."
+    backend.let_go.set()
+    assert backend.held_thread is not None
+    qloop.run_until_complete(asyncio.to_thread(backend.held_thread.join, 5))
+    qloop.run_until_complete(asyncio.wait([first]))  # the first read is over too
+    assert page.status.message() == "Stored in the system keychain."
+    assert not page.remove_button.isHidden()
+
+
+def test_key_page_reads_the_keychain_only_when_shown(
+    qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Each read may ask for the keychain's password: none for a hidden page (as the
+    # endpoint's address is typed), one per showing.
+    backend = CountingKeyring()
+    dialog = make_dialog(api_keys=ApiKeys({}, backend=backend))
+    dialog.show_page("endpoint")
+    dialog.endpoint_page.custom.setChecked(True)
+    dialog.endpoint_page.url.setText("http://127.0.0.1:8080")
+    finish(qloop, dialog._runner, *KEY_TASKS)
+    assert backend.reads == 0
+    backend.items[("maestrale", "http://127.0.0.1:8080")] = "sk-local-key"
+    page = shown_key_page(dialog, qloop)
+    assert backend.reads == 1
+    assert page.endpoint_label.text() == "Key for http://127.0.0.1:8080"
+    assert page.status.message() == "Stored in the system keychain."
+    dialog.show_page("endpoint")
+    shown_key_page(dialog, qloop)
+    assert backend.reads == 2
 
 
 def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
@@ -476,12 +570,10 @@ def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
     backend.items[("maestrale", MISTRAL)] = "sk-working-key"
     refused = error_from_response(401, b'{"message": "Unauthorized"}', {})
     dialog = make_dialog(endpoint=FakeEndpoint(refused))
-    page = dialog.key_page
+    page = shown_key_page(dialog, qloop)
     page.field.setText("sk-wrong-key-0000")
     page.save_button.click()
-    task = dialog._runner.get("key-page-check")
-    assert task is not None
-    qloop.run_until_complete(task)
+    finish(qloop, dialog._runner, *KEY_TASKS)
     assert backend.items == {("maestrale", MISTRAL): "sk-working-key"}  # unchanged
     assert page.feedback.tone == "error"
     # Not "go to Settings → API key" on that very page; the server's words end with ".".
@@ -505,16 +597,17 @@ def test_key_page_rejects_text_that_is_no_key(
 
 
 def test_key_page_says_when_the_key_comes_from_the_environment(
-    backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+    qloop: qasync.QEventLoop, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
     keys = ApiKeys({"MISTRAL_API_KEY": "sk-from-env"}, backend=backend)
     dialog = make_dialog(api_keys=keys)
-    page = dialog.key_page
+    page = shown_key_page(dialog, qloop)
     assert page.status.message() == "From MISTRAL_API_KEY for this session; not stored."
     assert "sk-from-env" not in page.status.message()
     assert page.remove_button.isHidden()  # nothing in the keychain to remove
     backend.items[("maestrale", MISTRAL)] = "sk-stored-too"
     page.refresh()
+    finish(qloop, dialog._runner, *KEY_TASKS)
     assert not page.remove_button.isHidden()  # the keychain's own key can go
     no_keychain = ApiKeys(
         {"MISTRAL_API_KEY": "sk-from-env"}, backend=keyring.backends.fail.Keyring()
@@ -523,19 +616,69 @@ def test_key_page_says_when_the_key_comes_from_the_environment(
 
 
 def test_key_page_shows_why_there_is_no_keychain(
-    make_dialog: Callable[..., SettingsDialog],
+    qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
     keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
     dialog = make_dialog(api_keys=keys)
-    page = dialog.key_page
+    page = shown_key_page(dialog, qloop)
     assert page.status.tone == "warning"
     assert "No Secret Service keychain is running" in page.status.message()
     assert not page.remove_button.isEnabled()
     page.field.setText("sk-some-key-123")
     page.save_button.click()
+    finish(qloop, dialog._runner, *KEY_TASKS)
     assert page.feedback.tone == "error"
     assert "No Secret Service keychain is running" in page.feedback.message()
     assert "MISTRAL_API_KEY" in page.feedback.message()
+
+
+def test_key_page_answers_while_the_keychain_waits_for_a_password(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    tmp_path: Path,
+    runner: TaskRunner,
+    task_errors: list[BaseException],
+) -> None:
+    backend = BlockingKeyring()
+    backend.items[("maestrale", MISTRAL)] = "sk-stored"
+    answered = backend.answer_later()
+    loaded = LoadedSettings(Settings())
+    dialog = SettingsDialog(
+        settings_path=tmp_path / "config" / "settings.toml",
+        loaded=loaded,
+        settings=loaded.settings,
+        keys=ApiKeys({}, backend=backend),
+        runner=runner,
+        test_connection=FakeEndpoint(MODELS),
+        presets_path=tmp_path / "config" / "presets.toml",
+    )
+    qtbot.addWidget(dialog)
+    dialog.show_page("key")
+    page = dialog.key_page
+    assert page.status.message() == CHECKING
+    assert page.remove_button.isHidden()
+    finish(qloop, runner, *KEY_TASKS)
+    assert answered == [True]  # Qt's timer ran while the keychain was asked
+    assert page.status.message() == "Stored in the system keychain."
+
+    # Saving: the keychain is asked whether it works, then stores, then is read again.
+    answered = backend.answer_later(calls=3)
+    page.field.setText("sk-new-key-0123")
+    page.save_button.click()
+    finish(qloop, runner, *KEY_TASKS)
+    assert answered == [True, True, True]
+    assert backend.items == {("maestrale", MISTRAL): "sk-new-key-0123"}
+    assert page.status.message() == "Stored in the system keychain."
+
+    # Removing, once confirmed: the keychain is asked for the key, then read again.
+    answered = backend.answer_later(calls=2)
+    page.remove_button.click()
+    answer(page.confirmation, "Remove key")
+    finish(qloop, runner, *KEY_TASKS)
+    assert answered == [True, True]
+    assert backend.items == {}
+    assert page.status.message() == "No key."
+    assert task_errors == []
 
 
 # Model & parameters page
