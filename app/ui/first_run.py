@@ -224,19 +224,33 @@ class FirstRunPanel(QWidget):
         if self._runner.running(TEST_TASK):
             work.close()
             return
+        had_keyboard = self.isAncestorOf(self.window().focusWidget())
         self._set_busy(True, busy_text)
+        # Qt moves the keyboard off the disabled field, out of the panel at times.
+        moved_to = self.window().focusWidget()
         self.save_untested.hide()
         self.status.show_message("info", message)
         task = self._runner.start(work, name=TEST_TASK)
         # Even a task cancelled before it ran must give the field back.
-        task.add_done_callback(lambda _task: self._set_busy(False))
+        task.add_done_callback(lambda _task: self._end_busy(had_keyboard, moved_to))
 
     def _set_busy(self, busy: bool, text: str = "Testing…") -> None:
-        if not shiboken6.isValid(self):
-            return  # the task outlived the panel
         self.field.setEnabled(not busy)
         self.submit.setEnabled(not busy and bool(self.field.text().strip()))
         self.submit.setText(text if busy else "Test and save")
+
+    def _end_busy(self, had_keyboard: bool, moved_to: QWidget | None) -> None:
+        """``moved_to``: where Qt put the keyboard when the field was disabled."""
+        if not shiboken6.isValid(self):
+            return  # the task outlived the panel
+        self._set_busy(False)
+        if not had_keyboard or not self.field.text() or not self.isVisible():
+            return  # saved (the chat takes the panel's place), or the keyboard was elsewhere
+        focused = self.window().focusWidget()
+        if focused is None or focused is moved_to or self.isAncestorOf(focused):
+            # The key is to be corrected or replaced: a paste replaces it all.
+            self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.field.selectAll()
 
     async def _test_and_save(self, key: str) -> None:
         try:

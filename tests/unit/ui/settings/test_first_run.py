@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import keyring.backends.fail
+import pytest
 import qasync
-from PySide6.QtCore import QEvent, QUrl
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError, ServerError
@@ -268,3 +269,72 @@ def test_an_answer_for_a_panel_that_went_is_dropped(
     backend.release.set()
     finish(qloop, runner, KEYCHAIN_TASK)
     assert task_errors == []  # and no error reached the loop (qloop checks)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [REFUSED_401, NetworkError("Could not connect to https://api.mistral.ai.")],
+    ids=["refused", "offline"],
+)
+def test_after_a_failed_test_the_keyboard_is_back_in_the_field(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    *,
+    keys: ApiKeys,
+    runner: TaskRunner,
+    task_errors: list[BaseException],
+    failure: Exception,
+) -> None:
+    # In the window, a button comes before the panel (the sidebar's "New chat"): the
+    # field, disabled during the test, had handed the keyboard there for good.
+    window = QWidget()
+    row = QHBoxLayout(window)
+    new_chat = QPushButton("New chat")
+    row.addWidget(new_chat)
+    panel = FirstRunPanel(keys, runner, FakeEndpoint(failure))
+    row.addWidget(panel)
+    finish(qloop, runner, KEYCHAIN_TASK)  # before Qt runs events outside the loop
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel.setFocus()
+    qtbot.keyClicks(panel.field, "sk-wrong-key")
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    assert not panel.field.isEnabled()
+    finish(qloop, runner, TEST_TASK)
+    assert panel.status.tone == "error"
+    assert QApplication.focusWidget() is panel.field
+    assert panel.field.selectedText() == "sk-wrong-key"  # a new paste replaces it
+    # Tab follows the panel from left to right, top to bottom.
+    stops = []
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(QApplication.focusWidget())
+    buttons = [panel.submit, panel.self_hosted]
+    if not panel.save_untested.isHidden():  # offered when the endpoint was not reached
+        buttons.insert(0, panel.save_untested)
+    assert stops[: len(buttons)] == buttons
+    assert task_errors == []
+
+
+def test_the_keyboard_stays_where_the_user_took_it_during_a_test(
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    window = QWidget()
+    row = QHBoxLayout(window)
+    elsewhere = QPushButton("Search")
+    panel = FirstRunPanel(keys, runner, FakeEndpoint(REFUSED_401))
+    row.addWidget(panel)
+    row.addWidget(elsewhere)
+    finish(qloop, runner, KEYCHAIN_TASK)  # before Qt runs events outside the loop
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    panel.field.setFocus()
+    panel.field.setText("sk-wrong-key")
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    elsewhere.setFocus()  # the user went on meanwhile
+    finish(qloop, runner, TEST_TASK)
+    assert QApplication.focusWidget() is elsewhere
