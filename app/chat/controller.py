@@ -23,6 +23,7 @@ from app.store.conversations import ConversationStore
 from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from app.answering.recorder import AnswerOutcome
     from app.api.types import ChatRequest, StreamEvent
 
 log = logging.getLogger(__name__)
@@ -341,17 +342,21 @@ class ChatController(QObject):
             if final is not None:
                 self.answer_finished.emit(final)
             self.conversation_changed.emit(conversation_id)
+        self._learn_from(outcome, request.model, started=bool(started))
+
+    def _learn_from(self, outcome: AnswerOutcome, model: str, *, started: bool) -> None:
+        """What an answer's outcome tells about the model, the key and the title."""
         if isinstance(outcome.error, ModelUnavailable):
             # New chats then get another model (a retired one's replacement).
             self._catalog.note_refused(outcome.error.model)
         elif outcome.error is None or started:
-            self._catalog.note_answered(request.model)
+            self._catalog.note_answered(model)
         if isinstance(outcome.error, AuthenticationError):
             # The key may have been replaced meanwhile (`maestrale key set`, as the error
             # itself suggests): Retry reads it from the keychain again.
             self._clients.invalidate()
         if outcome.error is None and outcome.message.status is MessageStatus.COMPLETE:
-            self._maybe_title(conversation_id)
+            self._maybe_title(outcome.message.conversation_id)
 
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
         if started:
