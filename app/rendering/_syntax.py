@@ -1,5 +1,5 @@
-"""The markdown dialect of model output: CommonMark, tables, strikethrough, task lists, TeX
-math, and bare http(s) addresses as links.
+"""The markdown dialect of model output: CommonMark, tables, strikethrough, task lists,
+footnotes, TeX math, and bare http(s) addresses as links.
 
 Math comes in four spellings: `$x$` and `\\(x\\)` inline, `$$x$$` and `\\[x\\]` displayed.
 Displayed math never spans a blank line (TeX forbids one there too), so a blank line
@@ -15,6 +15,7 @@ from linkify_it import LinkifyIt  # type: ignore[import-untyped]
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough", "linkify"])
     md.linkify = _SchemedLinks()
     md.use(tasklists_plugin)
+    # `Text[^1]` with `[^1]: note` below; not pandoc's inline `^[note]`, which would take
+    # "x^[2]" in plain text for a note.
+    md.use(footnote_plugin, inline=False)
     # Currency stays text: "$5 and $10" is not math, because a closing "$" may not be
     # followed by a digit nor preceded by a space.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)

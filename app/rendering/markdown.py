@@ -3,7 +3,8 @@
 Only tags this module writes reach the HTML: raw HTML in the input is shown as text, links
 become anchors only for http, https and mailto, and no image is ever loaded (an `<img>`
 names only a `maestrale-math:` formula the caller already holds). Anchors the transcript
-must handle itself: `maestrale-copy:<n>` (copy code block n) and the links listed in
+must handle itself: `maestrale-copy:<n>` (copy code block n), `#<name>` (a footnote or
+its reference, in the same message: see FOOTNOTE_ANCHOR) and the links listed in
 `Rendered.links`.
 """
 
@@ -24,6 +25,9 @@ from app.rendering.palette import Palette, palette
 COPY_SCHEME = "maestrale-copy"
 MATH_SCHEME = "maestrale-math"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Names of the anchors in a message: a footnote n, and its reference (the k-th of them).
+FOOTNOTE_ANCHOR = "fn{n}"
+FOOTNOTE_REFERENCE_ANCHOR = "fnref{n}-{k}"
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
@@ -212,6 +216,12 @@ class _HtmlWriter:
             "math_inline": self._inline_math,
             "math_inline_double": self._inline_math,
             "html_inline": self._html_inline,
+            "footnote_ref": self._footnote_reference,
+            "footnote_block_open": self._footnotes,
+            "footnote_block_close": self._footnotes,
+            "footnote_open": self._footnote,
+            "footnote_close": self._footnote,
+            "footnote_anchor": self._footnote_back,
         }
 
     def write(self, tokens: Sequence[Token]) -> None:
@@ -306,6 +316,37 @@ class _HtmlWriter:
     def _display_math(self, token: Token) -> None:
         self.out.append(f'<p align="center">{self._formula(token.content, display=True)}</p>')
 
+    def _footnotes(self, token: Token) -> None:
+        # The notes, after a rule, at the end of the message (the parser moves them there).
+        if token.nesting > 0:
+            self.out.append('<hr/><ol style="margin-top:4px; margin-bottom:4px">')
+        else:
+            self.out.append("</ol>")
+
+    def _footnote(self, token: Token) -> None:
+        if token.nesting < 0:
+            self.out.append("</li>")
+            return
+        name = FOOTNOTE_ANCHOR.format(n=_footnote_number(token))
+        self.out.append(f'<li><a name="{name}"></a>')
+
+    def _footnote_reference(self, token: Token) -> None:
+        number = _footnote_number(token)
+        name = FOOTNOTE_REFERENCE_ANCHOR.format(n=number, k=_footnote_use(token))
+        target = FOOTNOTE_ANCHOR.format(n=number)
+        self.out.append(
+            f'<sup><a name="{name}" href="#{target}" '
+            f'style="color:{self._colors.link}; text-decoration:none">{number}</a></sup>'
+        )
+
+    def _footnote_back(self, token: Token) -> None:
+        target = FOOTNOTE_REFERENCE_ANCHOR.format(n=_footnote_number(token), k=_footnote_use(token))
+        # U+FE0E: the arrow as text, not as an emoji.
+        self.out.append(
+            f' <a href="#{target}" style="color:{self._colors.link}; text-decoration:none">'
+            "\u21a9\ufe0e</a>"
+        )
+
     # Inline
 
     def _list_item(self, token: Token) -> None:
@@ -376,6 +417,17 @@ class _HtmlWriter:
             raise ValueError(f"a math source gave {url!r}, not a {MATH_SCHEME}: URL")
         align = "" if display else ' style="vertical-align:middle"'
         return f'<img src="{_escape(url)}" alt="{_escape(tex)}"{align}/>'
+
+
+def _footnote_number(token: Token) -> int:
+    meta = token.meta or {}
+    return int(meta.get("id", 0)) + 1
+
+
+def _footnote_use(token: Token) -> int:
+    """Which reference to its footnote this is: 1 for the first."""
+    meta = token.meta or {}
+    return int(meta.get("subId", 0)) + 1
 
 
 def _plain_text(tokens: Sequence[Token]) -> str:

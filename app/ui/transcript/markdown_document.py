@@ -46,6 +46,15 @@ _SEPARATOR = '<p style="-qt-paragraph-type:empty; margin:0px;"><br /></p>'
 _MARKUP = re.compile(r"[\n\t*_`~\[\]()<>!#|$\\&=;]")
 
 
+# A footnote's definition ("[^1]: note"). A reference renders as one only in a text that
+# holds its definition, and notes are numbered and listed per text rendered: an answer
+# with notes, streamed in pieces, is rendered again whole once it ends.
+_FOOTNOTE_DEFINITION = re.compile(r"^[ >]*\[\^[^\]\s]+\]:", re.MULTILINE)
+# Above this many characters an answer is not rendered again whole (a stall): its notes
+# stay as streamed.
+WHOLE_RENDER_LIMIT = 60_000
+
+
 # Skip ahead when the stable text waiting to render is more than this many budgets.
 SKIP_AHEAD_BUDGETS = 2
 
@@ -134,6 +143,7 @@ class MarkdownDocument:
         self._gaps: list[_Gap] = []  # in text order; any text after them is rendered
         self.gaps_made = 0
         self.has_pending_math = False
+        self._in_pieces = False  # rendered by more than one piece of markdown
 
     @property
     def text(self) -> str:
@@ -187,6 +197,13 @@ class MarkdownDocument:
             self._skip_ahead(stable, budget)
         if final:
             stable = len(text)
+            if (
+                self._in_pieces
+                and len(text) <= WHOLE_RENDER_LIMIT
+                and _FOOTNOTE_DEFINITION.search(text)
+            ):
+                self.set_markdown(text)
+                return True
         if stable > self._stable_rendered:
             end = stable
             if budget is not None and stable - self._stable_rendered > budget:
@@ -316,7 +333,11 @@ class MarkdownDocument:
             cursor.movePosition(QTextCursor.MoveOperation.End)
         else:
             cursor.setPosition(at)
-        html = rendered.html if self._document.isEmpty() else _SEPARATOR + rendered.html
+        if self._document.isEmpty():
+            html = rendered.html
+        else:
+            html = _SEPARATOR + rendered.html
+            self._in_pieces = True
         cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
         self.code_blocks.extend(rendered.code_blocks)
         if not is_tail:

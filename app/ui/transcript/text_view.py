@@ -14,14 +14,36 @@ from PySide6.QtGui import (
     QColor,
     QFontMetrics,
     QPalette,
+    QTextCursor,
     QTextDocument,
     QTextOption,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QSizePolicy, QTextBrowser, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QTextEdit,
+    QWidget,
+)
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
+
+
+def anchor_position(document: QTextDocument, name: str) -> int | None:
+    """Where the anchor named ``name`` (``<a name=...>``) is in ``document``."""
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            if name in fragment.charFormat().anchorNames():
+                return fragment.position()
+            fragments += 1
+        block = block.next()
+    return None
 
 
 def list_indent(metrics: QFontMetrics) -> float:
@@ -97,7 +119,36 @@ class MessageText(QTextBrowser):
             except ValueError:
                 return
             return
+        if not url.scheme() and not url.path() and url.hasFragment():
+            # "#fn1": a footnote or its reference, in this message; nothing to open.
+            self.go_to_anchor(url.fragment())
+            return
         self.link_activated.emit(url)
+
+    def go_to_anchor(self, name: str) -> bool:
+        """Bring the anchor ``name`` of this text into view; False if there is none.
+
+        The transcript scrolls, not this view (it is as tall as its text): the nearest
+        scroll area around it is asked to show the place, a third of a page from the top.
+        """
+        position = anchor_position(self.document(), name)
+        if position is None:
+            return False
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(position)
+        self.setTextCursor(cursor)  # keyboard selection carries on from there
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        canvas = area.widget() if area is not None else None
+        if area is not None and canvas is not None:
+            rect = self.cursorRect(cursor)
+            point = self.viewport().mapTo(canvas, rect.topLeft())
+            margin = area.viewport().height() // 3
+            bar = area.verticalScrollBar()
+            if not bar.value() <= point.y() <= bar.value() + area.viewport().height() - margin:
+                bar.setValue(max(0, point.y() - margin))
+        return True
 
     def _on_size_changed(self) -> None:
         height = self.text_height()

@@ -22,7 +22,7 @@ from tests.unit.rendering.helpers import FakeMath, tags, visible_text
 # Every element the renderer may write; anything else in the HTML came from the input.
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "s", "code", "pre", "span", "a", "img", "h1", "h2", "h3",
-    "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "th", "td", "hr",
+    "h4", "h5", "h6", "ul", "ol", "li", "table", "tr", "th", "td", "hr", "sup",
 }  # fmt: skip
 
 
@@ -510,3 +510,38 @@ def test_many_unclosed_brackets_are_fast() -> None:
     started = time.perf_counter()
     render(text)
     assert time.perf_counter() - started < 1.0
+
+
+# Footnotes
+
+FOOTNOTED = (
+    "Water boils at 100 °C[^1], at sea level[^sea].\n\n"
+    "[^1]: In degrees Celsius.\n[^sea]: Lower on a mountain.\n\nAfter."
+)
+
+
+def test_footnote_references_are_superscript_anchors_within_the_message() -> None:
+    rendered = render(FOOTNOTED)
+    html = rendered.html
+    assert "[^" not in visible_text(html)  # no raw markdown left
+    assert '<sup><a name="fnref1-1" href="#fn1"' in html
+    assert '<sup><a name="fnref2-1" href="#fn2"' in html
+    assert rendered.links == ()  # nothing to open, nor to confirm
+    # The notes, numbered, after the rest of the message, each with a way back.
+    notes = html[html.index("<hr/>") :]
+    assert html.index("After.") < html.index("<hr/>")
+    assert re.search(
+        r'<ol[^>]*><li><a name="fn1"></a><p>In degrees Celsius\. <a href="#fnref1-1"', notes
+    )
+    assert '<li><a name="fn2"></a><p>Lower on a mountain.' in notes
+
+
+def test_a_footnote_referenced_twice_links_back_to_each_reference() -> None:
+    html = render("One[^a], two[^a].\n\n[^a]: Note.").html
+    assert html.count('href="#fn1"') == 2
+    assert 'href="#fnref1-1"' in html
+    assert 'href="#fnref1-2"' in html
+
+
+def test_a_reference_without_a_note_stays_text() -> None:
+    assert visible_text(render("See [^9] and x^[2].").html) == "See [^9] and x^[2]."

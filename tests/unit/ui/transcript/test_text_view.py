@@ -21,3 +21,42 @@ def test_list_levels_are_indented_in_proportion_to_the_font(qtbot: QtBot) -> Non
         assert marker < indent < 2 * marker  # room for a big number, no wide gap
         indents.append(indent)
     assert indents[1] > 2 * indents[0]  # Qt's default was 40 px at any size
+
+
+def test_a_footnote_reference_scrolls_to_its_note_and_opens_nothing(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
+
+    from app.rendering import render_markdown
+
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    canvas = QWidget()
+    layout = QVBoxLayout(canvas)
+    view = MessageText(images=None)
+    layout.addWidget(view)
+    area.setWidget(canvas)
+    area.setWidgetResizable(True)
+    area.resize(500, 200)
+    filler = "\n\n".join(f"Paragraph {n} of filler text." for n in range(40))
+    view.setHtml(render_markdown(f"Claim[^1].\n\n{filler}\n\n[^1]: The note.", dark=False).html)
+    area.show()
+    qtbot.waitExposed(area)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 1000)
+    opened: list[object] = []
+    view.link_activated.connect(opened.append)
+    cursor = view.document().find("Claim")
+    cursor.movePosition(QTextCursor.MoveOperation.Right)  # on the "1" after it
+    rect = view.cursorRect(cursor)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.x() + 3, rect.center().y())
+    )
+    note = view.document().find("The note.")
+    y = view.viewport().mapTo(canvas, view.cursorRect(note).topLeft()).y()
+    bar = area.verticalScrollBar()
+    assert bar.value() > 1000
+    assert bar.value() <= y <= bar.value() + area.viewport().height()
+    assert opened == []  # no link to confirm, nothing opened
+    assert view.go_to_anchor("fnref1-1")  # and back
+    assert bar.value() < 100
