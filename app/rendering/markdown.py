@@ -33,6 +33,7 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _MAX_LABEL_CHARS = 40
+_CLOSERS = {"\\(": "\\)", "\\[": "\\]"}  # others close as they open: $ and $$
 _UNCHECKED = "\u2610"  # ☐
 _CHECKED = "\u2611"  # ☑
 
@@ -314,7 +315,8 @@ class _HtmlWriter:
         return len(line) >= len(marker) and line == marker[0] * len(line)
 
     def _display_math(self, token: Token) -> None:
-        self.out.append(f'<p align="center">{self._formula(token.content, display=True)}</p>')
+        formula = self._formula(token.content, display=True, opener=token.markup or "$$")
+        self.out.append(f'<p align="center">{formula}</p>')
 
     def _footnotes(self, token: Token) -> None:
         # The notes, after a rule, at the end of the message (the parser moves them there).
@@ -397,7 +399,8 @@ class _HtmlWriter:
         if not tex:  # "$$ $$" in a heading or a table cell is no formula
             self.out.append(_escape(f"{token.markup}{token.content}{token.markup}"))
             return
-        self.out.append(self._formula(tex, display=token.type == "math_inline_double"))
+        display = token.type == "math_inline_double"
+        self.out.append(self._formula(tex, display=display, opener=token.markup))
 
     def _html_inline(self, token: Token) -> None:
         # With raw HTML disabled, only the task-list plugin makes these: its checkboxes.
@@ -407,7 +410,7 @@ class _HtmlWriter:
         else:
             self.out.append(_escape(content))
 
-    def _formula(self, tex: str, *, display: bool) -> str:
+    def _formula(self, tex: str, *, display: bool, opener: str) -> str:
         url = self._math.image_url(tex, display) if self._math is not None else None
         if url is None:
             self.math_pending[MathRequest(tex=tex, display=display)] = None
@@ -416,7 +419,10 @@ class _HtmlWriter:
         if not url.startswith(f"{MATH_SCHEME}:"):
             raise ValueError(f"a math source gave {url!r}, not a {MATH_SCHEME}: URL")
         align = "" if display else ' style="vertical-align:middle"'
-        return f'<img src="{_escape(url)}" alt="{_escape(tex)}"{align}/>'
+        # The TeX in the delimiters the answer used: what a copy of the text gives.
+        closer = _CLOSERS.get(opener, opener)
+        alt = _escape(f"{opener}{tex}{closer}")
+        return f'<img src="{_escape(url)}" alt="{alt}"{align}/>'
 
 
 def _footnote_number(token: Token) -> int:

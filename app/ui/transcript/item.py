@@ -97,6 +97,7 @@ class MessageItem(QFrame):
 
         self.text = MessageText(math, self)
         self.text.setAccessibleName(self.accessibleName() + " text")
+        self.text.markdown = message.role is not Role.USER
         self.text.link_activated.connect(self.link_activated)
         self.text.copy_code.connect(self._copy_code)
         self.text.height_changed.connect(self.height_changed)

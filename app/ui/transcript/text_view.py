@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -101,6 +101,9 @@ class MessageText(QTextBrowser):
         document.documentLayout().documentSizeChanged.connect(self._on_size_changed)
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
+        # Rendered markdown (an answer), not plain text (a question): a copy of its
+        # selection is made by plain_copy.
+        self.markdown = True
 
     # Nothing is ever loaded: not from the network, not from the disk. An empty value,
     # not None: given nothing, QTextDocument falls back to reading a local file itself.
@@ -111,6 +114,17 @@ class MessageText(QTextBrowser):
             # no file has a math: address).
             return self._images.image(url)
         return QByteArray()
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
+        # Plain text only: Qt's HTML of the selection names formula images no other
+        # program can load, and carries the code blocks' "Copy" links.
+        if not self.markdown:
+            return super().createMimeDataFromSelection()
+        from app.ui.transcript.plain_copy import selected_text  # on the first copy
+
+        data = QMimeData()
+        data.setText(selected_text(self.textCursor()))
+        return data
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == COPY_SCHEME:

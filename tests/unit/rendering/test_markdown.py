@@ -442,7 +442,7 @@ def test_displayed_math_inside_a_paragraph_gets_its_own_paragraph() -> None:
     rendered = render("The formula is:\n$$\nE = mc^2\n$$\nwhere c is fast.", math=FakeMath())
     assert rendered.html == (
         "<p>The formula is:</p>"
-        '<p align="center"><img src="maestrale-math:d1" alt="E = mc^2"/></p>'
+        '<p align="center"><img src="maestrale-math:d1" alt="$$E = mc^2$$"/></p>'
         "<p>where c is fast.</p>"
     )
 

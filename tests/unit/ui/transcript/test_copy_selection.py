@@ -1,0 +1,104 @@
+"""Copying selected text of an answer gives text a reader can paste anywhere."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QImage, QTextCursor
+from pytestqt.qtbot import QtBot
+
+from app.rendering import render_markdown
+from app.ui.transcript.text_view import MessageText
+from tests.unit.rendering.helpers import FakeMath
+
+ANSWER = (
+    "Math inline $x^2$ and \\(y\\).\n\n"
+    "```python\ndef f():\n\n    return 1  \n```\n\n"
+    "1. one\n2. two\n   - sub\n\n"
+    "| Name | Value |\n|---|--:|\n| pi | 3.14 |\n| e | 2.72 |\n\n"
+    "> quoted\n\n"
+    "A claim[^1].\n\n"
+    "\\[\nE = mc^2\n\\]\n\n"
+    "[^1]: The note.\n"
+)
+
+COPIED = (
+    "Math inline $x^2$ and \\(y\\).\n\n"
+    "def f():\n\n    return 1  \n\n"
+    "1. one\n2. two\n  - sub\n\n"
+    "Name\tValue\npi\t3.14\ne\t2.72\n\n"
+    "quoted\n\n"
+    "A claim[1].\n\n"
+    "\\[E = mc^2\\]\n\n"
+    "1. The note."
+)
+
+
+class _Images:
+    """Every formula drawn: a small picture."""
+
+    def image(self, url: QUrl) -> QImage:
+        image = QImage(20, 10, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.black)
+        return image
+
+
+def _view(qtbot: QtBot, markdown: str) -> MessageText:
+    view = MessageText(_Images())
+    qtbot.addWidget(view)
+    view.setHtml(render_markdown(markdown, dark=False, math=FakeMath()).html)
+    view.resize(600, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_select_all_and_copy_gives_the_text_as_written(qtbot: QtBot) -> None:
+    view = _view(qtbot, ANSWER)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QGuiApplication.clipboard().text()
+    assert "\ufffc" not in copied  # formulas are their TeX
+    assert "Copy" not in copied  # no code block header
+    assert copied == COPIED
+
+
+def test_half_a_paragraph_and_a_formula(qtbot: QtBot) -> None:
+    view = _view(qtbot, "Before. Math inline $x^2$ and more words after.")
+    document = view.document()
+    cursor = QTextCursor(document)
+    cursor.setPosition(document.find("inline").selectionStart())
+    cursor.setPosition(document.find("more").selectionEnd(), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.copy()
+    assert QGuiApplication.clipboard().text() == "inline $x^2$ and more"
+
+
+def _select(view: MessageText, first: str, last: str) -> str:
+    document = view.document()
+    cursor = QTextCursor(document)
+    cursor.setPosition(document.find(first).selectionStart())
+    cursor.setPosition(document.find(last).selectionEnd(), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.copy()
+    return QGuiApplication.clipboard().text()
+
+
+def test_part_of_a_table_is_rows_of_cells_separated_by_tabs(qtbot: QtBot) -> None:
+    view = _view(qtbot, "| a | b | c |\n|---|---|---|\n| 1 | 2 | 3 |\n| 4 | 5 | 6 |\n\nAfter.")
+    assert _select(view, "2", "6") == "2\t3\n5\t6"
+
+
+def test_part_of_a_code_block_is_its_text(qtbot: QtBot) -> None:
+    view = _view(qtbot, "```python\nline one\n    line two\nline three\n```\n")
+    assert _select(view, "one", "two") == "one\n    line two"
+
+
+def test_a_question_copies_as_typed(qtbot: QtBot) -> None:
+    view = MessageText(_Images())
+    qtbot.addWidget(view)
+    view.markdown = False
+    view.setPlainText("first line\n\n$not math$ | a |\n- b")
+    view.selectAll()
+    view.copy()
+    assert QGuiApplication.clipboard().text() == "first line\n\n$not math$ | a |\n- b"
