@@ -514,6 +514,7 @@ class ChatPane(QWidget):
 
     def open_find(self) -> None:
         self.find_bar.open_bar()
+        self.transcript.prepare_find()
 
     def _on_find(self, text: str, step: int) -> None:
         self.find_bar.set_result(

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidg
 from app.ui.shortcuts import keeps_escape
 
 NEXT, PREVIOUS, REFINE = 1, -1, 0
-"""Where find_requested looks: the next or previous message holding the text, or (as
-the text is typed) the current one while it still holds it."""
+"""Where find_requested goes: to the next or previous occurrence of the text, or (as the
+text is typed) to stay on the current one while it still reads the text."""
 
 
 class FindBar(QWidget):
@@ -63,7 +63,8 @@ class FindBar(QWidget):
         self.closed.emit()
 
     def set_result(self, found: tuple[int, int]) -> None:
-        """Which message holding the text is shown, of how many: (2, 5) reads "2 of 5"."""
+        """Which occurrence of the text is the current one, of how many in the
+        conversation: (3, 80) reads "3 of 80"."""
         position, total = found
         if not self.field.text():
             self.status.setText("")
@@ -72,7 +73,7 @@ class FindBar(QWidget):
         else:
             self.status.setText(f"{position} of {total}")
         self.status.setAccessibleName(
-            f"Message {position} of {total} with the text" if total else self.status.text()
+            f"Match {position} of {total}" if total else self.status.text()
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override

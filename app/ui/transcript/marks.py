@@ -5,6 +5,8 @@ Imported when text is first looked for: the window opens without these text clas
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
@@ -14,6 +16,41 @@ MARKS = {
     False: (QColor(255, 213, 79), QColor(31, 35, 40)),
     True: (QColor(158, 106, 3), QColor(255, 255, 255)),
 }
+
+
+# The occurrence Ctrl+F stands on: stronger than the others, in each theme, its text
+# still readable.
+CURRENT = {
+    False: (QColor(255, 128, 0), QColor(0, 0, 0)),
+    True: (QColor(255, 153, 51), QColor(0, 0, 0)),
+}
+
+
+def mark_found(
+    text: QTextEdit, starts: Sequence[int], length: int, current: int, *, dark: bool = False
+) -> QTextCursor | None:
+    """Mark the occurrences of a phrase found at document positions ``starts`` (each
+    ``length`` characters long), the one at ``starts[current]`` in the colour of the
+    current one. Returns that one (None: no occurrence)."""
+    document = text.document()
+    selections = []
+    chosen: QTextCursor | None = None
+    for index, start in enumerate(starts):
+        cursor = QTextCursor(document)
+        cursor.setPosition(start)
+        cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+        background, foreground = (CURRENT if index == current else MARKS)[dark]
+        found = QTextCharFormat()
+        found.setBackground(background)
+        found.setForeground(foreground)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format = found
+        selections.append(selection)
+        if index == current:
+            chosen = cursor
+    text.setExtraSelections(selections)
+    return chosen
 
 
 def mark(

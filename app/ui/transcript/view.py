@@ -19,6 +19,15 @@ from PySide6.QtGui import QFont, QFontInfo, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
+from app.ui.transcript.finding import (
+    BACKWARD,
+    FORWARD,
+    STAY,
+    VisibleTexts,
+    fold,
+    next_place,
+    occurrences,
+)
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
@@ -93,7 +102,9 @@ class TranscriptView(QScrollArea):
         self._follow = True
         self._pending: PendingLine | None = None
         self._unanswered: UnansweredBar | None = None
-        self._found: int | None = None  # the message of the last Ctrl+F match
+        # Ctrl+F's current occurrence: its message, and where it starts in its text.
+        self._found: tuple[str, int] | None = None
+        self._find_texts = VisibleTexts()
         # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
         self._highlighted: dict[str, tuple[str, bool]] = {}
         self._locked = False  # an answer is being written: see set_locked
@@ -130,6 +141,11 @@ class TranscriptView(QScrollArea):
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._render_some)
 
+        self._find_reading = QTimer(self)
+        self._find_reading.setSingleShot(True)
+        self._find_reading.setInterval(0)
+        self._find_reading.timeout.connect(self._read_some_for_find)
+
         self.empty_label = QLabel("How can I help you today?", self.viewport())
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -163,7 +179,7 @@ class TranscriptView(QScrollArea):
         return sum(1 for entry in self._entries if entry.item is not None)
 
     def clear(self) -> None:
-        for timer in (self._heights, self._idle):
+        for timer in (self._heights, self._idle, self._find_reading):
             timer.stop()
         self._load = None
         for entry in self._entries:
@@ -175,6 +191,7 @@ class TranscriptView(QScrollArea):
         self._hide_pending()
         self._follow = True
         self._found = None
+        self._find_texts.clear()
         self._highlighted.clear()
         self._jump.hide()
         self._relayout(0)
@@ -707,10 +724,14 @@ class TranscriptView(QScrollArea):
         """Marks go with the text they were on: a message rendered anew (its formulas
         drawn, another theme or size) gets them back, the view staying where it is."""
         marked = self._highlighted.get(item.message.id)
-        if marked is not None:
-            from app.ui.transcript.marks import mark
+        if marked is None:
+            return
+        if marked[1] and self._found is not None and self._found[0] == item.message.id:
+            self._mark_found(self._by_id[item.message.id], fold(marked[0]), self._found[1])
+            return
+        from app.ui.transcript.marks import mark
 
-            mark(item.text, marked[0], phrase=marked[1], dark=self._dark)
+        mark(item.text, marked[0], phrase=marked[1], dark=self._dark)
 
     def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
         """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if
@@ -734,45 +755,120 @@ class TranscriptView(QScrollArea):
     def find_text(
         self, query: str, *, backward: bool = False, stay: bool = False
     ) -> tuple[int, int]:
-        """Ctrl+F: move to the next (or previous) message holding ``query``, rendering as
-        needed; with ``stay`` (the query is being typed) keep to the message found last
-        while it still holds it. Returns which of them it is and how many there are:
-        (2, 5), (0, 0)."""
-        if not query or not self._entries:
+        """Ctrl+F: stand on the next (or previous) occurrence of ``query`` in the visible
+        text of the conversation, marking those of its message, the current one in a
+        stronger colour, and scrolling to it; with ``stay`` (the query is being typed)
+        keep to the current one while it still reads ``query``. Returns which occurrence
+        it is of how many, in the order of the conversation: (3, 80), (0, 0)."""
+        needle = fold(query)
+        if not needle or not self._entries:
+            self._found = None
+            self.clear_highlights()
             return 0, 0
-        lowered = query.lower()
+        # The text skipped behind a flood is text of the conversation too.
+        for filled in self._frames.fill_all_gaps():
+            self._update_height(self._by_id[filled], follow=False)
         self._ensure_loaded(self._entries)  # finding reads every text, once
-        holding = [
-            index
-            for index, entry in enumerate(self._entries)
-            if entry.message is not None and lowered in entry.message.content.lower()
-        ]
-        if not holding:
+        counts = [self._visible(entry).count(needle) for entry in self._entries]
+        if not any(counts):
+            self._found = None
+            self.clear_highlights()
             return 0, 0
-        order = list(range(len(self._entries)))
-        current = self._current_index()
-        order = (
-            order[current + 1 :] + order[: current + 1]
-            if not backward
-            else (order[:current][::-1] + order[current:][::-1])
+        current: tuple[int, int] | None = None
+        starts: list[int] = []
+        found = self._by_id.get(self._found[0]) if self._found is not None else None
+        if found is not None and self._found is not None:
+            current = (self._entries.index(found), self._found[1])
+            starts = occurrences(self._visible(found), needle)
+        direction = BACKWARD if backward else STAY if stay else FORWARD
+        index, occurrence = next_place(counts, current, starts, direction, self._top_index())
+        entry = self._entries[index]
+        if entry.item is None:
+            for near in self._entries[max(0, index - 1) : index + 3]:
+                self._materialise(near)
+            self._relayout(0)
+        # Now read from its document, which may show a little more or less than its
+        # markdown read alone (where a piece of markup was not closed, say).
+        starts = occurrences(self._visible(entry), needle)
+        counts[index] = len(starts)
+        if not starts:  # read alone, the markdown had it; rendered, it has not
+            self._found = None
+            self.clear_highlights()
+            return 0, sum(counts)
+        occurrence = max(
+            0, min(len(starts) - 1, occurrence if occurrence >= 0 else len(starts) - 1)
         )
-        found = set(holding)
-        if stay and self._found in found:
-            chosen = self._found
-        else:
-            chosen = next(index for index in order if index in found)
-        self._found = chosen
-        self._reveal(self._entries[chosen].id, query, phrase=True)
-        return holding.index(chosen) + 1, len(holding)
+        self._found = (entry.id, starts[occurrence])
+        self._mark_found(entry, needle, starts[occurrence], query=query, scroll=True)
+        return sum(counts[:index]) + occurrence + 1, sum(counts)
 
-    def _current_index(self) -> int:
-        if self._found is not None and self._found < len(self._entries):
-            return self._found
+    def prepare_find(self) -> None:
+        """Ctrl+F opened: read the visible text of every message on idle time, a slice
+        at a time, so that the first letter typed does not wait for all of them."""
+        if self._entries:
+            self._ensure_loaded(self._entries)
+            self._find_reading.start()
+
+    def _read_some_for_find(self) -> None:
+        started = self._clock()
+        for entry in self._entries:
+            if not self._find_texts.known(entry.id):
+                self._visible(entry)
+                if self._clock() - started > IDLE_BUDGET_S:
+                    self._find_reading.start()
+                    return
+
+    def _visible(self, entry: _Entry) -> str:
+        """The text of a message as shown, folded (see finding.VisibleTexts)."""
+        if entry.item is not None:
+            document = entry.item.text.document()
+            key: object = (id(document), document.revision(), document.characterCount())
+            return self._find_texts.text(entry.id, key, document.toPlainText)
+        message = entry.message
+        assert message is not None
+        if message.role is Role.USER:
+            return self._find_texts.text(
+                entry.id, ("text", message.content), lambda: message.content
+            )
+        from app.rendering.visible import visible_text
+
+        return self._find_texts.text(
+            entry.id, ("markdown", message.content), lambda: visible_text(message.content)
+        )
+
+    def _mark_found(
+        self,
+        entry: _Entry,
+        needle: str,
+        current: int,
+        *,
+        query: str | None = None,
+        scroll: bool = False,
+    ) -> None:
+        """Mark the occurrences of ``needle`` in a rendered message, the one at
+        ``current`` as the current one."""
+        from app.ui.transcript.marks import mark_found  # the text classes: on first use
+
+        item = entry.item
+        if item is None:
+            return
+        if query is not None:
+            self.clear_highlights()  # one message's marks at a time
+            self._highlighted[entry.id] = (query, True)
+        starts = occurrences(self._visible(entry), needle)
+        index = starts.index(current) if current in starts else -1
+        cursor = mark_found(item.text, starts, len(needle), index, dark=self._dark)
+        if scroll and cursor is not None:
+            self._set_follow(False)
+            self._scroll_to_text(item, cursor)
+
+    def _top_index(self) -> int:
+        """The first message in view."""
         top = self.verticalScrollBar().value()
         for index, entry in enumerate(self._entries):
             if entry.y + entry.height > top:
-                return index - 1
-        return -1
+                return index
+        return 0
 
     @property
     def canvas(self) -> QWidget:

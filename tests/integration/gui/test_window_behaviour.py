@@ -19,6 +19,8 @@ from app.main import Application
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.ui.toast import Toast
+from app.ui.transcript.item import MessageItem
+from app.ui.transcript.marks import CURRENT, MARKS
 from app.ui.transcript.unanswered import UnansweredBar
 from app.ui.window_place import WindowPlace
 from tests.fake_mistral import Reply
@@ -333,6 +335,122 @@ async def test_ctrl_f_marks_the_phrase_deep_in_a_long_answer_and_esc_clears(gui:
     gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Escape)
     assert not gui.pane.find_bar.isVisible()
     assert answer.text.extraSelections() == []  # the marks go with the bar
+
+
+def _current_mark(item: MessageItem) -> tuple[int, str]:
+    """Which of a message's marks is the current occurrence (its stronger colour), and
+    the text it marks."""
+    marks = item.text.extraSelections()
+    strong = [
+        index
+        for index, selection in enumerate(marks)
+        if selection.format.background().color() == CURRENT[False][0]
+    ]
+    assert len(strong) == 1
+    assert all(  # the others in the ordinary colour
+        selection.format.background().color() == MARKS[False][0]
+        for index, selection in enumerate(marks)
+        if index != strong[0]
+    )
+    return strong[0], marks[strong[0]].cursor.selectedText()
+
+
+@in_loop
+async def test_ctrl_f_counts_and_steps_through_every_occurrence(gui: Gui) -> None:
+    many = "\n\n".join(f"Line {n}: the Word29 again, and more words." for n in range(80))
+    conversation_id = _exchanges(
+        gui,
+        "Words",
+        ["first question", many, "second question", "word29 twice: word29", "last", "none"],
+    )
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    bar = gui.pane.find_bar
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    gui.qtbot.keyClicks(bar.field, "word29")
+    await gui.settle(0.05)
+    assert bar.status.text() == "1 of 82"  # every occurrence, not the messages
+    answer = transcript.item(transcript.message_ids[1])
+    assert answer is not None
+    assert len(answer.text.extraSelections()) == 80
+    assert _current_mark(answer) == (0, "Word29")
+    for _ in range(4):
+        gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    await gui.settle(0.05)
+    assert bar.status.text() == "5 of 82"
+    assert _current_mark(answer)[0] == 4
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.status.text() == "4 of 82"
+    # Far down the answer: the current one is brought into view.
+    for _ in range(70):
+        gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    await gui.settle(0.05)
+    assert bar.status.text() == "74 of 82"
+    index, _text = _current_mark(answer)
+    assert index == 73
+    marks = answer.text.extraSelections()
+    rect = answer.text.cursorRect(marks[index].cursor)
+    y = answer.text.viewport().mapTo(transcript.widget(), rect.topLeft()).y()
+    scroll = transcript.verticalScrollBar()
+    assert scroll.value() <= y <= scroll.value() + transcript.viewport().height()
+    # Across messages, and round from the first to the last.
+    for _ in range(7):
+        gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.status.text() == "81 of 82"
+    later = transcript.item(transcript.message_ids[3])
+    assert later is not None
+    assert _current_mark(later) == (0, "word29")
+    assert answer.text.extraSelections() == []  # one message's marks at a time
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.status.text() == "1 of 82"
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.status.text() == "82 of 82"
+    # Typing on keeps to the current occurrence while it still reads the text.
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.status.text() == "81 of 82"
+    gui.qtbot.keyClicks(bar.field, " t")
+    assert bar.status.text() == "1 of 1"  # "word29 twice"
+    assert _current_mark(later) == (0, "word29 t")
+
+
+@in_loop
+async def test_ctrl_f_finds_only_the_text_shown(gui: Gui) -> None:
+    answer = (
+        "See [the guide](https://example.org/some/very/long/path) for **bold** steps.\n\n"
+        "```python\nprint('some/very/long')\n```"
+    )
+    conversation_id = _exchanges(gui, "Links", ["question", answer])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    bar = gui.pane.find_bar
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    gui.qtbot.keyClicks(bar.field, "example.org")
+    assert bar.status.text() == "No match"  # only in the link's address
+    bar.field.setText("**bold")
+    assert bar.status.text() == "No match"  # markdown's syntax
+    bar.field.setText("some/very/long")
+    assert bar.status.text() == "1 of 1"  # in the code, which is shown
+    bar.field.setText("the guide")
+    assert bar.status.text() == "1 of 1"
+
+
+@in_loop
+async def test_ctrl_f_counts_in_messages_not_rendered_yet(gui: Gui) -> None:
+    contents = [f"message {n} " + ("needle, needle" if n == 1 else "hay " * 80) for n in range(80)]
+    conversation_id = _exchanges(gui, "Long", contents)
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.01)
+    transcript = gui.pane.transcript
+    transcript._idle.stop()  # as if idle time had not come yet
+    assert transcript.item(transcript.message_ids[1]) is None
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    gui.qtbot.keyClicks(gui.pane.find_bar.field, "needle")
+    assert gui.pane.find_bar.status.text() == "1 of 2"
+    found = transcript.item(transcript.message_ids[1])
+    assert found is not None  # rendered to show the occurrence
+    assert _current_mark(found) == (0, "needle")
 
 
 @in_loop

@@ -1,0 +1,98 @@
+"""Ctrl+F's arithmetic: occurrences of a phrase in the visible text of each message, in
+order, and which one to stand on next. No widgets here: the transcript view shows them.
+
+A rendered message's visible text is its document's plain text (positions there are the
+document's); one not rendered yet is read from its markdown (app/rendering/visible.py),
+once, so that typing in the find field costs a count over texts already read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+FORWARD, BACKWARD, STAY = 1, -1, 0
+
+
+def fold(text: str) -> str:
+    """``text`` in lower case, each character still at its place (positions in the
+    folded text are positions in the text: "İ" lowers to two characters, kept as is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def occurrences(folded: str, needle: str) -> list[int]:
+    """Where ``needle`` starts in ``folded``, occurrences not overlapping (as counted)."""
+    starts = []
+    at = folded.find(needle)
+    while at >= 0:
+        starts.append(at)
+        at = folded.find(needle, at + len(needle))
+    return starts
+
+
+class VisibleTexts:
+    """The folded visible text of each message, read again only when it changed."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[object, str]] = {}
+
+    def text(self, message_id: str, key: object, read: Callable[[], str]) -> str:
+        """The text of ``message_id``; ``key`` changes when it does, ``read`` reads it."""
+        known = self._texts.get(message_id)
+        if known is not None and known[0] == key:
+            return known[1]
+        folded = fold(read())
+        self._texts[message_id] = (key, folded)
+        return folded
+
+    def known(self, message_id: str) -> bool:
+        return message_id in self._texts
+
+    def clear(self) -> None:
+        self._texts.clear()
+
+
+def next_place(
+    counts: Sequence[int],
+    current: tuple[int, int] | None,
+    starts: Sequence[int],
+    direction: int,
+    first: int,
+) -> tuple[int, int]:
+    """The message and the occurrence in it (its index; -1 for the last) to stand on.
+
+    Args:
+        counts: occurrences in each message, at least one in all.
+        current: the message and the position of the occurrence stood on, if any.
+        starts: the occurrences' positions in the current message.
+        direction: FORWARD, BACKWARD, or STAY (the phrase is being typed: the current
+            occurrence while the phrase is still there, else the next).
+        first: without a current occurrence, the message to start from (in view).
+    """
+    size = len(counts)
+    step = -1 if direction == BACKWARD else 1
+    last = -1 if direction == BACKWARD else 0  # entering a message: its first or last
+    if current is None:
+        start = first - 1 if direction == BACKWARD else first
+        order = [(start + step * distance) % size for distance in range(size)]
+        return next(i for i in order if counts[i]), last
+    index, here = current
+    if direction == BACKWARD:
+        before = [k for k, start in enumerate(starts) if start < here]
+        if before:
+            return index, before[-1]
+    else:
+        after = [
+            k
+            for k, start in enumerate(starts)
+            if start > here or (direction == STAY and start == here)
+        ]
+        if after:
+            return index, after[0]
+    for distance in range(1, size + 1):  # round to the same message at the end
+        other = (index + step * distance) % size
+        if counts[other]:
+            return other, last
+    raise ValueError("no occurrence anywhere")

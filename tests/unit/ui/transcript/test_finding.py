@@ -1,0 +1,35 @@
+"""Ctrl+F's arithmetic: folding, counting, and where the next occurrence is."""
+
+from __future__ import annotations
+
+from app.rendering.visible import visible_text
+from app.ui.transcript.finding import BACKWARD, FORWARD, STAY, fold, next_place, occurrences
+
+
+def test_folding_keeps_every_character_in_its_place() -> None:
+    text = "İstanbul and ISTANBUL"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert occurrences(folded, "istanbul") == [text.index("ISTANBUL")]
+    assert occurrences(fold("aaaa"), "aa") == [0, 2]  # as counted: no overlap
+
+
+def test_next_place_steps_within_a_message_then_to_the_next_holding_one() -> None:
+    counts = [2, 0, 1]
+    assert next_place(counts, (0, 5), [5, 9], FORWARD, 0) == (0, 1)
+    assert next_place(counts, (0, 9), [5, 9], FORWARD, 0) == (2, 0)
+    assert next_place(counts, (2, 3), [3], FORWARD, 0) == (0, 0)  # round to the first
+    assert next_place(counts, (0, 5), [5, 9], BACKWARD, 0) == (2, -1)  # round to the last
+    assert next_place(counts, (0, 5), [5, 9], STAY, 0) == (0, 0)  # still there
+    assert next_place(counts, (0, 6), [5, 9], STAY, 0) == (0, 1)
+    assert next_place(counts, None, [], FORWARD, 1) == (2, 0)  # from the message in view
+
+
+def test_visible_text_of_markdown_leaves_out_addresses_and_syntax() -> None:
+    text = visible_text(
+        "See [the **guide**](https://example.org/path) and `x`.\n\n```py\nprint(1)\n```"
+    )
+    assert "example.org" not in text
+    assert "**" not in text
+    assert "the guide" in text
+    assert "print(1)" in text
