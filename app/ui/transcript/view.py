@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
@@ -19,14 +18,10 @@ from PySide6.QtGui import QFont, QFontInfo, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
+from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
+from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.finding import (
-    BACKWARD,
-    FORWARD,
-    STAY,
     VisibleTexts,
-    fold,
-    next_place,
-    occurrences,
 )
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.math_images import MathImages
@@ -34,8 +29,6 @@ from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QTextCursor
-
     from app.ui.transcript.item import MessageItem
     from app.ui.transcript.unanswered import UnansweredBar
 
@@ -43,19 +36,7 @@ COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat a
 SIDE_MARGIN = 24
 GAP = 8
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
-IDLE_BUDGET_S = 0.006  # rendering older messages in the background, per slice
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
-
-
-@dataclass
-class _Entry:
-    id: str
-    length: int  # characters of text, for the height estimate
-    branch: tuple[int, int]
-    height: int
-    message: Message | None = None  # None until its text is read (see show_messages)
-    y: int = 0
-    item: MessageItem | None = None
 
 
 def estimate_height(length: int, width: int) -> int:
@@ -69,7 +50,7 @@ def estimate_height(length: int, width: int) -> int:
 Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
 
-class TranscriptView(QScrollArea):
+class TranscriptView(FindingInView, QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
     edit_closed(), branch_requested(str, int), link_activated(QUrl),
     following_changed(bool), answer_requested(str) for a question left without an
@@ -97,8 +78,8 @@ class TranscriptView(QScrollArea):
         self._math = math
         self._dark = dark
         self._clock = clock
-        self._entries: list[_Entry] = []
-        self._by_id: dict[str, _Entry] = {}
+        self._entries: list[Entry] = []
+        self._by_id: dict[str, Entry] = {}
         self._follow = True
         self._pending: PendingLine | None = None
         self._unanswered: UnansweredBar | None = None
@@ -217,7 +198,7 @@ class TranscriptView(QScrollArea):
         for message in messages:
             full = message if isinstance(message, Message) else None
             length = len(full.content) if full is not None else getattr(message, "length", 0)
-            entry = _Entry(
+            entry = Entry(
                 message.id,
                 length,
                 branches.get(message.id, (0, 1)),
@@ -242,7 +223,7 @@ class TranscriptView(QScrollArea):
         if message.id in self._by_id:
             self.finish_message(message)
             return
-        entry = _Entry(message.id, len(message.content), branch, 0, message)
+        entry = Entry(message.id, len(message.content), branch, 0, message)
         self._entries.append(entry)
         self._by_id[message.id] = entry
         if message.status is MessageStatus.STREAMING:
@@ -402,7 +383,7 @@ class TranscriptView(QScrollArea):
     def _column_x(self) -> int:
         return max(SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
 
-    def _ensure_loaded(self, entries: Sequence[_Entry]) -> None:
+    def _ensure_loaded(self, entries: Sequence[Entry]) -> None:
         missing = [entry.id for entry in entries if entry.message is None]
         if not missing:
             return
@@ -413,7 +394,7 @@ class TranscriptView(QScrollArea):
             if entry.message is None:
                 entry.message = found[entry.id]
 
-    def _materialise(self, entry: _Entry) -> None:
+    def _materialise(self, entry: Entry) -> None:
         if entry.item is not None:
             return
         self._ensure_loaded([entry])
@@ -479,7 +460,7 @@ class TranscriptView(QScrollArea):
             if entry is not None:
                 self._update_height(entry)
 
-    def _update_height(self, entry: _Entry, *, follow: bool = True) -> bool:
+    def _update_height(self, entry: Entry, *, follow: bool = True) -> bool:
         if entry.item is None:
             return False
         height = entry.item.height_for_width(self._column_width())
@@ -605,14 +586,14 @@ class TranscriptView(QScrollArea):
         if any(entry.item is None for entry in self._entries):
             self._idle.start()
 
-    def _near_view_unrendered(self) -> list[_Entry]:
+    def _near_view_unrendered(self) -> list[Entry]:
         top = self.verticalScrollBar().value() - self.viewport().height()
         bottom = top + 3 * self.viewport().height()
         return [
             e for e in self._entries if e.item is None and e.y + e.height > top and e.y < bottom
         ]
 
-    def _complete_math(self, entry: _Entry) -> None:
+    def _complete_math(self, entry: Entry) -> None:
         """Formulas that became ready while the answer streamed: show them now."""
         # A very long answer is not rendered again in one go (a stall); its formulas
         # show the next time it is opened.
@@ -689,186 +670,6 @@ class TranscriptView(QScrollArea):
             hint.height(),
         )
         self._jump.raise_()
-
-    # -- finding ------------------------------------------------------------------------
-
-    def _reveal(self, message_id: str, highlight: str | None, *, phrase: bool = False) -> None:
-        # The place to scroll to may be in text skipped behind a flood.
-        for filled in self._frames.fill_all_gaps():
-            self._update_height(self._by_id[filled], follow=False)
-        entry = self._by_id[message_id]
-        index = self._entries.index(entry)
-        for near in self._entries[max(0, index - 1) : index + 3]:
-            self._materialise(near)
-        self._relayout(0)
-        self.verticalScrollBar().setValue(max(0, entry.y - 24))
-        self._set_follow(False)
-        if highlight and entry.item is not None:
-            self.highlight(entry.item, highlight, phrase=phrase)
-
-    def highlight(self, item: MessageItem, query: str, *, phrase: bool = False) -> int:
-        """Mark the occurrences of ``query`` in one message (of each of its words, for a
-        search; of the whole of it with ``phrase``, for Ctrl+F) and scroll to the first
-        place that holds all of it, else to the first mark. Returns how many marks."""
-        from app.ui.transcript.marks import mark  # the text classes: on first use
-
-        self.clear_highlights()  # one message's marks at a time
-        item.document.fill_gaps()
-        count, target = mark(item.text, query, phrase=phrase, dark=self._dark)
-        self._highlighted[item.message.id] = (query, phrase)
-        if target is not None:
-            self._scroll_to_text(item, target)
-        return count
-
-    def _mark_again(self, item: MessageItem) -> None:
-        """Marks go with the text they were on: a message rendered anew (its formulas
-        drawn, another theme or size) gets them back, the view staying where it is."""
-        marked = self._highlighted.get(item.message.id)
-        if marked is None:
-            return
-        if marked[1] and self._found is not None and self._found[0] == item.message.id:
-            self._mark_found(self._by_id[item.message.id], fold(marked[0]), self._found[1])
-            return
-        from app.ui.transcript.marks import mark
-
-        mark(item.text, marked[0], phrase=marked[1], dark=self._dark)
-
-    def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
-        """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if
-        it is not in view already (a match deep in a long answer)."""
-        rect = item.text.cursorRect(cursor)
-        y = item.text.viewport().mapTo(self._canvas, rect.topLeft()).y()
-        bar = self.verticalScrollBar()
-        visible = self.viewport().height()
-        if not bar.value() <= y <= bar.value() + visible - 2 * rect.height():
-            bar.setValue(max(0, y - visible // 3))
-
-    def clear_highlights(self) -> None:
-        """Remove the marks of Ctrl+F or of a search (the find bar closed, the search
-        field emptied)."""
-        for message_id in self._highlighted:
-            entry = self._by_id.get(message_id)
-            if entry is not None and entry.item is not None:
-                entry.item.text.setExtraSelections([])
-        self._highlighted.clear()
-
-    def find_text(
-        self, query: str, *, backward: bool = False, stay: bool = False
-    ) -> tuple[int, int]:
-        """Ctrl+F: stand on the next (or previous) occurrence of ``query`` in the visible
-        text of the conversation, marking those of its message, the current one in a
-        stronger colour, and scrolling to it; with ``stay`` (the query is being typed)
-        keep to the current one while it still reads ``query``. Returns which occurrence
-        it is of how many, in the order of the conversation: (3, 80), (0, 0)."""
-        needle = fold(query)
-        if not needle or not self._entries:
-            self._found = None
-            self.clear_highlights()
-            return 0, 0
-        # The text skipped behind a flood is text of the conversation too.
-        for filled in self._frames.fill_all_gaps():
-            self._update_height(self._by_id[filled], follow=False)
-        self._ensure_loaded(self._entries)  # finding reads every text, once
-        counts = [self._visible(entry).count(needle) for entry in self._entries]
-        if not any(counts):
-            self._found = None
-            self.clear_highlights()
-            return 0, 0
-        current: tuple[int, int] | None = None
-        starts: list[int] = []
-        found = self._by_id.get(self._found[0]) if self._found is not None else None
-        if found is not None and self._found is not None:
-            current = (self._entries.index(found), self._found[1])
-            starts = occurrences(self._visible(found), needle)
-        direction = BACKWARD if backward else STAY if stay else FORWARD
-        index, occurrence = next_place(counts, current, starts, direction, self._top_index())
-        entry = self._entries[index]
-        if entry.item is None:
-            for near in self._entries[max(0, index - 1) : index + 3]:
-                self._materialise(near)
-            self._relayout(0)
-        # Now read from its document, which may show a little more or less than its
-        # markdown read alone (where a piece of markup was not closed, say).
-        starts = occurrences(self._visible(entry), needle)
-        counts[index] = len(starts)
-        if not starts:  # read alone, the markdown had it; rendered, it has not
-            self._found = None
-            self.clear_highlights()
-            return 0, sum(counts)
-        occurrence = max(
-            0, min(len(starts) - 1, occurrence if occurrence >= 0 else len(starts) - 1)
-        )
-        self._found = (entry.id, starts[occurrence])
-        self._mark_found(entry, needle, starts[occurrence], query=query, scroll=True)
-        return sum(counts[:index]) + occurrence + 1, sum(counts)
-
-    def prepare_find(self) -> None:
-        """Ctrl+F opened: read the visible text of every message on idle time, a slice
-        at a time, so that the first letter typed does not wait for all of them."""
-        if self._entries:
-            self._ensure_loaded(self._entries)
-            self._find_reading.start()
-
-    def _read_some_for_find(self) -> None:
-        started = self._clock()
-        for entry in self._entries:
-            if not self._find_texts.known(entry.id):
-                self._visible(entry)
-                if self._clock() - started > IDLE_BUDGET_S:
-                    self._find_reading.start()
-                    return
-
-    def _visible(self, entry: _Entry) -> str:
-        """The text of a message as shown, folded (see finding.VisibleTexts)."""
-        if entry.item is not None:
-            document = entry.item.text.document()
-            key: object = (id(document), document.revision(), document.characterCount())
-            return self._find_texts.text(entry.id, key, document.toPlainText)
-        message = entry.message
-        assert message is not None
-        if message.role is Role.USER:
-            return self._find_texts.text(
-                entry.id, ("text", message.content), lambda: message.content
-            )
-        from app.rendering.visible import visible_text
-
-        return self._find_texts.text(
-            entry.id, ("markdown", message.content), lambda: visible_text(message.content)
-        )
-
-    def _mark_found(
-        self,
-        entry: _Entry,
-        needle: str,
-        current: int,
-        *,
-        query: str | None = None,
-        scroll: bool = False,
-    ) -> None:
-        """Mark the occurrences of ``needle`` in a rendered message, the one at
-        ``current`` as the current one."""
-        from app.ui.transcript.marks import mark_found  # the text classes: on first use
-
-        item = entry.item
-        if item is None:
-            return
-        if query is not None:
-            self.clear_highlights()  # one message's marks at a time
-            self._highlighted[entry.id] = (query, True)
-        starts = occurrences(self._visible(entry), needle)
-        index = starts.index(current) if current in starts else -1
-        cursor = mark_found(item.text, starts, len(needle), index, dark=self._dark)
-        if scroll and cursor is not None:
-            self._set_follow(False)
-            self._scroll_to_text(item, cursor)
-
-    def _top_index(self) -> int:
-        """The first message in view."""
-        top = self.verticalScrollBar().value()
-        for index, entry in enumerate(self._entries):
-            if entry.y + entry.height > top:
-                return index
-        return 0
 
     @property
     def canvas(self) -> QWidget:
