@@ -7,7 +7,7 @@ Limits come from the settings table, so the widgets and the file always agree.
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
@@ -30,6 +30,32 @@ DEFAULT_TEXT = "Default"
 def _limit(name: str, attribute: str, fallback: float) -> float:
     value = getattr(OPTIONS_BY_NAME[name], attribute)
     return float(value) if value is not None else fallback
+
+
+class _ClampingSpin(QDoubleSpinBox):
+    """A spin box where a number typed beyond the range becomes its nearest end.
+
+    Qt's own dropped each key that took the text out of range, silently: "2.5" typed
+    for a temperature of at most 1.5 lost its "2" and became 0.50.
+    """
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # Qt
+        state, text, pos = super().validate(text, pos)
+        if state == QValidator.State.Invalid and self._number(text) is not None:
+            state = QValidator.State.Intermediate
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:  # Qt override
+        number = self._number(text)
+        if number is None:
+            return str(super().fixup(text))
+        return str(self.textFromValue(min(max(number, self.minimum()), self.maximum())))
+
+    def _number(self, text: str) -> float | None:
+        try:
+            return float(text.strip().replace(",", "."))
+        except ValueError:
+            return None
 
 
 class OptionalNumber(QWidget):
@@ -58,7 +84,8 @@ class OptionalNumber(QWidget):
         self._minimum = minimum
         self._scale = 10**decimals
         self._unset_at = round(minimum - step, decimals)
-        self.spin = QDoubleSpinBox()
+        self.spin = _ClampingSpin()
+        self.spin.setToolTip(f"From {minimum:g} to {maximum:g}")
         self.spin.setDecimals(decimals)
         self.spin.setSingleStep(step)
         self.spin.setRange(self._unset_at, maximum)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.api.models import ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
 from app.ui.params_dialog import ParamsDialog
+from app.ui.settings.params import ParamsEditor
 
 PRESETS = [
     Preset("Concise", "Be brief.", ChatParams(temperature=0.3)),
@@ -91,3 +94,19 @@ def test_apply_emits_the_values_and_cancel_does_not(qtbot: QtBot) -> None:
 def test_without_presets_the_chooser_is_disabled(qtbot: QtBot) -> None:
     dialog = make(qtbot, presets=[])
     assert not dialog.preset.isEnabled()
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("2.5", 1.5), ("0.7", 0.7), ("9", 1.5)])
+def test_a_temperature_typed_beyond_the_range_becomes_its_end(
+    qtbot: QtBot, typed: str, expected: float
+) -> None:
+    # Each key taking the text out of range was dropped: "2.5" became 0.50.
+    editor = ParamsEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    spin = editor.temperature.spin
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, typed)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert editor.temperature.value() == expected
