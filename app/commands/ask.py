@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from dataclasses import replace
 from typing import Any
@@ -27,6 +29,15 @@ from app.domain.messages import ChatParams, Message, Role
 def _read_prompt(args: argparse.Namespace) -> str:
     if args.prompt is not None:
         prompt = str(args.prompt)
+        if _waiting_input():
+            # As documented, standard input is the question only without PROMPT; said,
+            # since `cat log | maestrale ask "explain"` would otherwise lose the log.
+            print(
+                "maestrale: standard input is not read when a PROMPT is given; to send "
+                "it, leave PROMPT out (for example: { echo 'explain:'; cat log; } | "
+                "maestrale ask).",
+                file=sys.stderr,
+            )
     elif sys.stdin.isatty():
         raise CommandError(
             'no question: give it as an argument (maestrale ask "...") or pipe it on stdin.',
@@ -37,6 +48,27 @@ def _read_prompt(args: argparse.Namespace) -> str:
     if not prompt.strip():
         raise CommandError("the question is empty: there is nothing to ask.", ExitCode.USAGE)
     return prompt
+
+
+def _waiting_input() -> bool:
+    """Whether text was piped or redirected in (a pipe or file with something in it).
+
+    Never waits: a pipe is looked at without blocking, and a terminal, /dev/null or a
+    closed input count as nothing.
+    """
+    try:
+        fd = sys.stdin.fileno()
+        mode = os.fstat(fd).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    if stat.S_ISREG(mode):
+        return os.fstat(fd).st_size > 0
+    if not stat.S_ISFIFO(mode) or sys.platform == "win32":
+        return False
+    import select  # only here: most runs have a PROMPT and a terminal
+
+    readable, _, _ = select.select([fd], [], [], 0)
+    return bool(readable) and bool(os.read(fd, 1))  # nothing to keep: it is not read
 
 
 def _params(base: ChatParams, args: argparse.Namespace) -> ChatParams:

@@ -386,3 +386,18 @@ def test_import_says_what_it_added_to_conversations_already_here(
     assert again.stdout.strip() == (
         "Imported 0 conversations; 1 already here with every message, skipped."
     )
+
+
+def test_piped_text_beside_a_prompt_is_not_read_and_it_says_so(
+    cli: Cli, fake_mistral: FakeMistral
+) -> None:
+    # `cat log | maestrale ask "explain"` sent "explain" alone, without a word.
+    fake_mistral.enqueue(Reply(text="An answer."))
+    result = cli.run("ask", "explain", stdin="the log's text\n")
+    assert result.returncode == 0, result.stderr
+    assert "standard input is not read when a PROMPT is given" in result.stderr
+    sent = [m["content"] for m in fake_mistral.last_request.body["messages"]]
+    assert sent[-1] == "explain"  # as documented: PROMPT, or stdin when absent
+    fake_mistral.enqueue(Reply(text="Another."))
+    quiet = cli.run("ask", "explain", stdin="")
+    assert "standard input" not in quiet.stderr  # nothing was piped in
