@@ -179,7 +179,8 @@ class _HtmlWriter:
             "tr_close": "</tr>",
             "th_close": "</th>",
             "td_close": "</td>",
-            "hr": "<hr/>",
+            # Qt draws a rule in its block's background colour, else in black.
+            "hr": f'<hr style="background-color:{c.table_border}"/>',
             "em_open": "<em>",
             "em_close": "</em>",
             "strong_open": "<strong>",
@@ -321,7 +322,7 @@ class _HtmlWriter:
     def _footnotes(self, token: Token) -> None:
         # The notes, after a rule, at the end of the message (the parser moves them there).
         if token.nesting > 0:
-            self.out.append('<hr/><ol style="margin-top:4px; margin-bottom:4px">')
+            self.out.append(self._tags["hr"] + '<ol style="margin-top:4px; margin-bottom:4px">')
         else:
             self.out.append("</ol>")
 
