@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
+# The same with a Switch button beside the model picker: at 1000 px the title had 100.
+NARROW_WIDTH_WITH_SWITCH = 860
 
 
 def branches_of(
@@ -156,6 +158,7 @@ class ChatPane(QWidget):
         self.title.setObjectName("chatTitle")
         self.picker = ModelPicker(catalog)
         self.picker.model_chosen.connect(self._on_model_chosen)
+        self.picker.switch_shown.connect(lambda _shown: self._fit_header(self.width()))
         catalog.changed.connect(self._on_catalog_changed)
         self.params_button = QToolButton()
         self.params_button.setObjectName("paramsButton")
@@ -174,10 +177,15 @@ class ChatPane(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._fit_header(event.size().width())
+
+    def _fit_header(self, width: int) -> None:
         # A window beside another on a laptop screen: the header keeps the model
         # picker and its Switch button readable, the title giving way first, and the
         # Switch button says just "Switch" (its tooltip names the replacement).
-        narrow = event.size().width() < NARROW_WIDTH * font_scale(self)
+        switch = not self.picker.switch.isHidden()
+        limit = NARROW_WIDTH_WITH_SWITCH if switch else NARROW_WIDTH
+        narrow = width < limit * font_scale(self)
         style = (
             Qt.ToolButtonStyle.ToolButtonIconOnly
             if narrow

@@ -50,9 +50,11 @@ class ElidingCombo(QComboBox):
 
 
 class ModelPicker(QWidget):
-    """Signals: model_chosen(str) when the user picks (or switches to) a model."""
+    """Signals: model_chosen(str) when the user picks (or switches to) a model;
+    switch_shown(bool) when the Switch button comes or goes."""
 
     model_chosen = Signal(str)
+    switch_shown = Signal(bool)
 
     def __init__(self, catalog: ModelCatalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +141,12 @@ class ModelPicker(QWidget):
             self._update_switch()
 
     def _update_switch(self) -> None:
+        shown = not self.switch.isHidden()
+        self._show_switch()
+        if shown == self.switch.isHidden():
+            self.switch_shown.emit(not shown)
+
+    def _show_switch(self) -> None:
         card = self._catalog.card(self._current) if self._current else None
         if card is not None and card.deprecation is not None and card.replacement:
             self.switch.setText("Switch" if self._compact else f"Switch to {card.replacement}")

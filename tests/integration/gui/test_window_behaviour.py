@@ -242,6 +242,13 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
     assert picker.combo.shown_text() == "mistral-large-2411  (deprecated)"
 
+    # A window of 1000 px with a Switch button: the title keeps a fair share (it had
+    # 100 px, the Switch button's long text taking the rest).
+    gui.window.resize(1000, 760)
+    await gui.settle(0.1)
+    assert title.width() >= 200
+    assert picker.switch.text() == "Switch"
+
     gui.window.resize(683, 700)
     await gui.settle(0.1)
     assert gui.window.width() <= 700  # the window's minimum allows it
