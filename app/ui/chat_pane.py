@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
 # The same with a Switch button beside the model picker: at 1000 px the title had 100.
-NARROW_WIDTH_WITH_SWITCH = 860
+NARROW_WIDTH_WITH_SWITCH = 800
 
 
 def branches_of(
