@@ -49,6 +49,10 @@ class _Piece:
 def selected_text(cursor: QTextCursor) -> str:
     """The text of the selection of ``cursor``."""
     start, end = cursor.selectionStart(), cursor.selectionEnd()
+    # Held for the whole walk: a wrapper made on the fly is dropped at once, and PySide
+    # then invalidates the frames reached through it (the second copy in a document
+    # failed with "Internal C++ object (QTextFrame) already deleted").
+    document = cursor.document()
     pieces: list[_Piece] = []
     table = cursor.currentTable()
     if cursor.hasComplexSelection() and table is not None:
@@ -69,7 +73,7 @@ def selected_text(cursor: QTextCursor) -> str:
             )
         )
     else:
-        _frame_pieces(cursor.document().rootFrame(), start, end, pieces)
+        _frame_pieces(document.rootFrame(), start, end, pieces)
     out: list[str] = []
     previous: _Piece | None = None
     for piece in pieces:
