@@ -370,6 +370,8 @@ class Application:
         if self._data_version is not None and version != self._data_version:
             self.sidebar.reload()
             self.pane.show_outside_changes()
+        elif self.pane.outside_change_waiting:
+            self.pane.show_outside_changes()
         self._data_version = version
 
     async def _warm_up(self) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QEnterEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -136,6 +137,8 @@ class ChatPane(QWidget):
         self._sending = False
         self._draft_model: str | None = None
         self._branch_anchor: tuple[int, int] | None = None  # see _on_branch_requested
+        # Another program changed the open conversation while a question was edited.
+        self.outside_change_waiting = False
         # Where the reader was in each conversation left this session (reading_place).
         self._places: dict[str, tuple[str, int]] = {}
         # System prompt and parameters chosen for the new chat only (Parameters dialog).
@@ -301,10 +304,16 @@ class ChatPane(QWidget):
             self.composer.edit.setFocus()
 
     def open_conversation(
-        self, conversation_id: str, *, focus: str | None = None, highlight: str | None = None
+        self,
+        conversation_id: str,
+        *,
+        focus: str | None = None,
+        highlight: str | None = None,
+        keep_find: bool = False,
     ) -> None:
         conversation = self._store.get_conversation(conversation_id)
-        self._close_find()
+        if not keep_find:
+            self._close_find()
         left = self.conversation_id
         if left is not None:
             self._remember_place(left)
@@ -424,8 +433,26 @@ class ChatPane(QWidget):
         if conversation.title != self.title.title():
             self._set_title(conversation.title)
         if self._shows(conversation.current_leaf_id):
+            self.outside_change_waiting = False
             return
-        self.open_conversation(conversation_id)  # at the reader's place (see open_...)
+        # Not while a question is edited: its text would go with the old transcript.
+        # Asked again at the next look (see Application), until the editor closes.
+        self.outside_change_waiting = self.transcript.editing()
+        if self.outside_change_waiting:
+            return
+        finding = self._find_bar is not None and self._find_bar.isVisible()
+        # The keyboard stays where it was (opening puts it in the message field: with
+        # the find bar in use, the next Enter meant for the bar sent the draft), unless
+        # it was on a message, which goes with the old transcript.
+        focused = QApplication.focusWidget()
+        if focused is not None and self.transcript.isAncestorOf(focused):
+            focused = None
+        # At the reader's place (see open_conversation), the find bar kept open.
+        self.open_conversation(conversation_id, keep_find=finding)
+        if finding:
+            self._on_find(self.find_bar.field.text(), REFINE)
+        if focused is not None:
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _shows(self, leaf_id: str | None) -> bool:
         """Whether the transcript shows the branch ending at ``leaf_id`` as stored."""

@@ -380,6 +380,11 @@ class MessageItem(QFrame):
             # The Copy link is text in the answer: the word "Copied" shows where it was.
             QToolTip.showText(QCursor.pos(), "Copied", self.text, QRect(), COPIED_MS)
 
+    @property
+    def editing(self) -> bool:
+        """The question is open for editing (its editor holds the user's text)."""
+        return self._editor is not None
+
     def start_editing(self) -> None:
         if self.message.role is not Role.USER or self._editor is not None:
             return

@@ -671,6 +671,10 @@ class TranscriptView(FindingInView, QScrollArea):
         )
         self._jump.raise_()
 
+    def editing(self) -> bool:
+        """Whether a question is open for editing."""
+        return any(entry.item is not None and entry.item.editing for entry in self._entries)
+
     @property
     def canvas(self) -> QWidget:
         """The widget the messages are laid out on (scrolled by this view)."""

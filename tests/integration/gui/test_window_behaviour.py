@@ -1256,3 +1256,49 @@ async def test_a_new_chat_leaves_the_search_results_for_the_list(gui: Gui) -> No
     new_id = gui.pane.conversation_id
     assert new_id is not None
     assert sidebar.list_view.current_conversation_id() == new_id
+
+
+@in_loop
+async def test_another_programs_change_leaves_the_find_bar_and_an_edit_open(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # The find bar closed (the keyboard went to the message field: the next Enter sent
+    # the draft), and a question being edited lost its new text.
+    conversation_id = _exchanges(gui, "Bananas", ["banana one?", "a banana", "more?", "yes"])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.05)
+    gui.application.watch_outside_changes(interval_ms=50)
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    field = gui.pane.find_bar.field
+    await gui.until(field.hasFocus)
+    gui.qtbot.keyClicks(field, "banana")
+    await gui.until(lambda: gui.pane.find_bar.status.text() == "1 of 2")
+
+    def add_exchange(question: str) -> str:
+        with _another_program(gui_environ) as other:
+            leaf = other.get_conversation(conversation_id).current_leaf_id
+            asked = other.add_message(
+                conversation_id, role=Role.USER, content=question, parent_id=leaf
+            )
+            return other.add_message(
+                conversation_id, role=Role.ASSISTANT, content="ok", parent_id=asked.id
+            ).id
+
+    added = add_exchange("a third banana?")
+    transcript = gui.pane.transcript
+    await gui.until(lambda: transcript.message_ids[-1] == added, timeout=5)
+    assert gui.pane.find_bar.isVisible()
+    assert field.hasFocus()
+    assert gui.pane.find_bar.status.text().endswith("of 3")  # counted again
+    gui.pane.find_bar.close_bar()
+
+    first_question = transcript.item(transcript.message_ids[0])
+    assert first_question is not None
+    first_question.start_editing()
+    await gui.settle(0.05)
+    later = add_exchange("and a fourth?")
+    await gui.settle(0.3)
+    assert first_question.editing  # still open, with the user's text
+    assert transcript.message_ids[-1] != later
+    first_question._cancel_edit()  # the edit done: the change shows
+    await gui.until(lambda: transcript.message_ids[-1] == later, timeout=5)
