@@ -119,6 +119,11 @@ class ShortcutEdit(QWidget):
 
     def _on_recorded(self, _sequence: QKeySequence) -> None:
         self._sync()
+        if not self.shortcut():
+            # Qt empties the field as a new recording starts: not a choice of "none"
+            # (that is Backspace, Delete or Clear). Taken as one, a recording then
+            # refused left the user with no shortcut at all.
+            return
         self.edited.emit(self.shortcut())
 
     def _sync(self) -> None:
@@ -225,25 +230,28 @@ class QuickPage(Page):
         try:
             shortcut = normalize_shortcut(text)
         except TemplateError as error:
-            self.shortcut_problem.show_message("error", f"{error}.")
+            self._refuse(f"{error}.")
             return
         try:  # what every desktop would refuse (a key without modifiers) is not saved
             parse_sequence(shortcut)
         except HotkeyError as error:
-            self.shortcut_problem.show_message("error", str(error))
+            self._refuse(str(error))
             return
         taken = taken_by_app(shortcut)
         if taken is not None:
-            self.shortcut_problem.show_message("error", f"{taken}: choose other keys.")
+            self._refuse(f"{taken}: choose other keys.")
             return
         owner = self._template_shortcuts.get(shortcut)
         if owner is not None:
-            self.shortcut_problem.show_message(
-                "error", f"{shortcut} already runs the template {owner!r}: choose other keys."
-            )
+            self._refuse(f"{shortcut} already runs the template {owner!r}: choose other keys.")
             return
         self.shortcut_problem.clear()
         self._accept(shortcut)
+
+    def _refuse(self, why: str) -> None:
+        """Say why; the field shows again the shortcut still in effect."""
+        self.shortcut_problem.show_message("error", why)
+        self.shortcut.set_shortcut(self._shortcut)
 
     def _accept(self, shortcut: str) -> None:
         if shortcut != self._shortcut:

@@ -562,3 +562,23 @@ def test_an_explicit_templates_path_is_used(
     )
     qtbot.addWidget(dialog)
     assert dialog.templates == [Template("Only", "{input}")]
+
+
+def test_keys_refused_by_the_field_leave_the_shortcut_in_effect(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Qt empties the field when a recording starts: taken as "no shortcut", refused
+    # keys (Ctrl+N, F5) left the user with none at all.
+    dialog = make_dialog(settings=Settings(quick_shortcut="Ctrl+Alt+J"))
+    dialog.show_page("quick")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    page = dialog.quick_page
+    page.shortcut.keys.setFocus()
+    qtbot.keyClick(page.shortcut.keys, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.shortcut_problem.message() != "")
+    assert "New chat" in page.shortcut_problem.message()
+    assert page.shortcut.shortcut() == "Ctrl+Alt+J"  # shown again: still in effect
+    assert dialog.flush()
+    saved = config / "settings.toml"
+    assert not saved.exists() or load_settings(saved).settings.quick_shortcut == "Ctrl+Alt+J"
