@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
 
         handlers: dict[str, Callable[[], None]] = {
             "new_chat": self.new_chat,
-            "search_chats": sidebar.focus_search,
+            "search_chats": self.search_chats,
             "find_in_conversation": pane.open_find,
             "rename": self.rename_conversation,
             "stop_answer": pane.stop,
@@ -114,6 +114,13 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: str) -> None:
         self.pane.open_conversation(conversation_id)
         self.sidebar.select_conversation(conversation_id)
+
+    def search_chats(self) -> None:
+        """Ctrl+K: the sidebar's search field, the sidebar shown if it was hidden (the
+        keys went to the hidden field)."""
+        if self.sidebar.isHidden():
+            self.toggle_sidebar()
+        self.sidebar.focus_search()
 
     def rename_conversation(self) -> None:
         """F2 anywhere: rename the conversation selected in the list while it has focus,

@@ -390,6 +390,7 @@ class Sidebar(QWidget):
         index = self.model.index_of(conversation_id)
         if not index.isValid():
             return
+        self.clear_search()  # the list again, its field empty (it kept the query)
         self.pages.setCurrentIndex(self.LIST_PAGE)
         self.list_view.setCurrentIndex(index)
         self.list_view.scrollTo(index)

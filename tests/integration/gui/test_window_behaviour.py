@@ -1302,3 +1302,23 @@ async def test_another_programs_change_leaves_the_find_bar_and_an_edit_open(
     assert transcript.message_ids[-1] != later
     first_question._cancel_edit()  # the edit done: the change shows
     await gui.until(lambda: transcript.message_ids[-1] == later, timeout=5)
+
+
+@in_loop
+async def test_ctrl_k_shows_a_hidden_sidebar_and_f2_leaves_the_search(gui: Gui) -> None:
+    # With the sidebar hidden, Ctrl+K sent the typing to its invisible search field;
+    # F2 after a search showed the list under a field still holding the query.
+    conversation_id = _exchanges(gui, "Echo chamber", ["q", "a"])
+    sidebar = gui.window.sidebar
+    sidebar.model.reload()
+    gui.window.open_conversation(conversation_id)
+    gui.window.toggle_sidebar()
+    assert sidebar.isHidden()
+    gui.window.actions_by_id["search_chats"].trigger()
+    assert not sidebar.isHidden()
+    await gui.until(sidebar.search_field.hasFocus)
+    gui.qtbot.keyClicks(sidebar.search_field, "Echo")
+    await gui.until(lambda: sidebar.pages.currentIndex() == sidebar.SEARCH_PAGE)
+    gui.window.actions_by_id["rename"].trigger()
+    assert sidebar.pages.currentIndex() == sidebar.LIST_PAGE
+    assert sidebar.search_field.text() == ""
