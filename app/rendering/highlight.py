@@ -146,7 +146,10 @@ def _highlight(source: str, language: str, dark: bool) -> str:
             )
         )
 
-    for ttype, value in lexer.get_tokens(source):
+    # Line-based lexers (diff, make, console sessions) need each line to end: without
+    # its newline, the last line came out as an error, red ("+ new" looked removed).
+    ended = source.endswith("\n")
+    for ttype, value in lexer.get_tokens(source if ended else source + "\n"):
         # Whitespace looks the same in any colour: it joins the current run.
         css = run_css if value.isspace() else css_for(ttype)
         if css != run_css:
@@ -157,7 +160,8 @@ def _highlight(source: str, language: str, dark: bool) -> str:
         run.append(value)
     if run:
         flush()
-    return "".join(out)
+    result = "".join(out)
+    return result if ended else result.removesuffix("\n")
 
 
 @functools.cache

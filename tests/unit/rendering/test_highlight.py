@@ -96,3 +96,19 @@ def test_large_code_is_not_highlighted(source: str) -> None:
 )
 def test_language_of_an_info_string(info: str, language: str) -> None:
     assert language_of(info) == language
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_last_line_of_a_diff_is_coloured_like_the_others(dark: bool) -> None:
+    # A code block's text has no final newline: line-based lexers made its last line
+    # an error, red, so an added line looked removed.
+    source = "- old line\n+ new line"
+    html = highlight_html(source, "diff", dark=dark)
+    assert html is not None
+    assert visible_text(html) == source  # no newline added to the code
+    colours = re.findall(r'<span style="color:(#[0-9a-f]{6})[^"]*">([^<]*)</span>', html)
+    removed, added = dict((text, colour) for colour, text in colours).values()
+    assert removed != added
+    ended = highlight_html(source + "\n", "diff", dark=dark)
+    assert ended is not None
+    assert added in ended  # the colour of an added line when the line ends
