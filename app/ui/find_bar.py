@@ -13,6 +13,10 @@ NEXT, PREVIOUS, REFINE = 1, -1, 0
 text is typed) to stay on the current one while it still reads the text."""
 
 
+# Keys of the field that step through the occurrences (Shift+Enter and Up go back).
+_STEPS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Down, Qt.Key.Key_Up)
+
+
 class FindBar(QWidget):
     """Signals: find_requested(str, int step: NEXT, PREVIOUS or REFINE), closed()."""
 
@@ -57,6 +61,9 @@ class FindBar(QWidget):
         self.show()
         self.field.setFocus()
         self.field.selectAll()
+        if self.field.text():
+            # Found again, and marked: it showed the count of the last time, unmarked.
+            self.find_requested.emit(self.field.text(), REFINE)
 
     def close_bar(self) -> None:
         self.hide()
@@ -87,9 +94,12 @@ class FindBar(QWidget):
             watched is self.field
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.key() in _STEPS
         ):
-            back = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            back = event.key() == Qt.Key.Key_Up or (
+                event.key() != Qt.Key.Key_Down
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
             self.find_requested.emit(self.field.text(), PREVIOUS if back else NEXT)
             return True
         return False

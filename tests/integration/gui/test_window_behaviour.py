@@ -303,6 +303,23 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Return, back)  # the previous
     await gui.settle(0.05)
     assert gui.pane.find_bar.status.text() == "2 of 2"
+    gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Down)  # arrows step too
+    assert gui.pane.find_bar.status.text() == "1 of 2"
+    gui.qtbot.keyClick(gui.pane.find_bar.field, Qt.Key.Key_Up)
+    assert gui.pane.find_bar.status.text() == "2 of 2"
+
+    # Closed and opened again: found again and marked (it showed the old count, and
+    # nothing marked).
+    def marked() -> bool:
+        items = [gui.pane.transcript.item(i) for i in gui.pane.transcript.message_ids]
+        return any(item.text.extraSelections() for item in items if item is not None)
+
+    gui.pane.find_bar.close_bar()
+    assert not marked()
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    await gui.settle(0.05)
+    assert gui.pane.find_bar.status.text().endswith("of 2")
+    assert marked()
     gui.qtbot.keyClicks(gui.pane.find_bar.field, "zzz")
     await gui.settle(0.05)
     assert gui.pane.find_bar.status.text() == "No match"
