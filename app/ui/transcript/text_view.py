@@ -7,12 +7,16 @@ the user before anything is opened.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
+    QFontDatabase,
     QFontMetrics,
+    QFontMetricsF,
     QPalette,
     QTextCursor,
     QTextDocument,
@@ -44,6 +48,19 @@ def anchor_position(document: QTextDocument, name: str) -> int | None:
             fragments += 1
         block = block.next()
     return None
+
+
+def tab_stop(font: QFont) -> float:
+    """Four columns of code: Qt's default, 80 px, spread Go's tab-indented code wide."""
+    return _tab_stop(font.pointSizeF())
+
+
+@functools.lru_cache(maxsize=16)  # every message asks; few sizes exist
+def _tab_stop(points: float) -> float:
+    code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if points > 0:
+        code.setPointSizeF(points)
+    return QFontMetricsF(code).horizontalAdvance(" ") * 4
 
 
 def list_indent(metrics: QFontMetrics) -> float:
@@ -97,7 +114,7 @@ class MessageText(QTextBrowser):
         self.setPalette(palette)
         document = self.document()
         document.setDocumentMargin(2)
-        document.setIndentWidth(list_indent(self.fontMetrics()))
+        self._fit_to_font()
         document.documentLayout().documentSizeChanged.connect(self._on_size_changed)
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
@@ -192,10 +209,20 @@ class MessageText(QTextBrowser):
         if event.type() == QEvent.Type.FontChange:
             # Before the base class lays the text out in the new font, so the text is
             # laid out once, not again for the indent.
-            indent = list_indent(self.fontMetrics())
-            if indent != self.document().indentWidth():
-                self.document().setIndentWidth(indent)
+            self._fit_to_font()
         super().changeEvent(event)
+
+    def _fit_to_font(self) -> None:
+        """List indents and tab stops in proportion to the text's size."""
+        document = self.document()
+        indent = list_indent(self.fontMetrics())
+        if indent != document.indentWidth():
+            document.setIndentWidth(indent)
+        tab = tab_stop(self.font())
+        option = document.defaultTextOption()
+        if option.tabStopDistance() != tab:
+            option.setTabStopDistance(tab)
+            document.setDefaultTextOption(option)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.width(), self.text_height())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QFontMetricsF, QTextOption
 from pytestqt.qtbot import QtBot
 
 from app.ui.transcript.text_view import MessageText
@@ -60,3 +60,21 @@ def test_a_footnote_reference_scrolls_to_its_note_and_opens_nothing(qtbot: QtBot
     assert opened == []  # no link to confirm, nothing opened
     assert view.go_to_anchor("fnref1-1")  # and back
     assert bar.value() < 100
+
+
+def test_tabs_stop_every_four_columns_of_code_at_any_size(qtbot: QtBot) -> None:
+    # Qt's default, 80 px, spread Go's tab-indented code about ten columns per tab.
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    stops = []
+    for points in (10, 20):
+        font = QFont(view.font())
+        font.setPointSize(points)
+        view.setFont(font)
+        option = view.document().defaultTextOption()
+        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        code.setPointSize(points)
+        assert option.tabStopDistance() == QFontMetricsF(code).horizontalAdvance("    ")
+        assert option.wrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere  # kept
+        stops.append(option.tabStopDistance())
+    assert stops[0] < 80 < stops[1] * 2
