@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from enum import Enum
@@ -43,6 +44,8 @@ from app.api.types import (
     StreamEvent,
 )
 from app.domain.messages import ToolCall, Usage
+
+log = logging.getLogger(__name__)
 
 USER_AGENT = f"maestrale/{__version__}"
 CHAT_PATH = "/v1/chat/completions"
@@ -271,6 +274,8 @@ class ChatStream:
                 if wait is None:
                     raise failure.error from None
                 self.answer = AnswerSoFar()
+                # In the log too: a user reporting "it hung" has the reason to attach.
+                log.warning("%s; asking again in %.1f s", failure.error.reason, wait)
                 if self.on_wait is not None:
                     self.on_wait(wait, failure.error.reason)
                 await self._client._sleep(wait)

@@ -346,6 +346,12 @@ class ChatController(QObject):
 
     def _learn_from(self, outcome: AnswerOutcome, model: str, *, started: bool) -> None:
         """What an answer's outcome tells about the model, the key and the title."""
+        if outcome.error is not None:
+            # The log holds what went wrong, for a user who reports it (never the key:
+            # the messages do not hold it, and the log redacts keys it has seen).
+            log.warning(
+                "An answer in %s failed: %s", outcome.message.conversation_id, outcome.error
+            )
         if isinstance(outcome.error, ModelUnavailable):
             # New chats then get another model (a retired one's replacement).
             self._catalog.note_refused(outcome.error.model)

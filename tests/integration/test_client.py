@@ -151,13 +151,17 @@ async def test_the_server_validates_what_we_send(fake_mistral: FakeMistral) -> N
     assert len(fake_mistral.schema_violations) == 1
 
 
-async def test_429_with_retry_after_then_success(fake_mistral: FakeMistral) -> None:
+async def test_429_with_retry_after_then_success(
+    fake_mistral: FakeMistral, caplog: pytest.LogCaptureFixture
+) -> None:
     fake_mistral.enqueue(Reply(status=429, retry_after="2"), Reply(text="Finally"))
     sleeps = Sleeps()
     events = await collect(client_for(fake_mistral, sleeps=sleeps))
     assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == "Finally"
     assert sleeps.waits == [2.0]
     assert fake_mistral.request_count == 2
+    # In the log, for a user who reports a wait (it held start-up lines only).
+    assert "Rate limit reached (429); asking again in 2.0 s" in caplog.text
 
 
 async def test_429_with_an_http_date(fake_mistral: FakeMistral) -> None:
