@@ -371,6 +371,11 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #sendButton:disabled {{ background: {c.pressed}; color: {c.faint}; }}
 
 #chatPane, #transcript, #transcriptCanvas {{ background: {c.window}; border: none; }}
+/* Tab stops on the conversation itself (arrows and Page Up scroll it): it shows so.
+   The border is always there, clear when unfocused: its width never changes the width
+   the messages are laid out at. */
+#transcript {{ border: 1px solid transparent; border-radius: 6px; }}
+#transcript:focus {{ border-color: {c.accent}; }}
 #chatTitle {{ font-size: {point_size * 1.12:.1f}pt; font-weight: 600; }}
 #bubble {{ background: {c.user_bubble}; border-radius: 18px; }}
 #messageHeader {{ color: {c.muted}; }}

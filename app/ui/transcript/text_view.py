@@ -79,10 +79,12 @@ class MessageText(QTextBrowser):
         link_activated(QUrl): an ordinary link was clicked (not yet opened).
         copy_code(int): the Copy anchor of code block n was clicked.
         height_changed(): the text's height changed (layout or content).
+        keyboard_moved(): Tab or Shift+Tab went to another of its links.
     """
 
     link_activated = Signal(QUrl)
     copy_code = Signal(int)
+    keyboard_moved = Signal()
     height_changed = Signal()
 
     def __init__(self, images: Any, parent: QWidget | None = None) -> None:
@@ -204,6 +206,12 @@ class MessageText(QTextBrowser):
         width = max(1, width)
         if self.lineWrapColumnOrWidth() != width or self.document().textWidth() != width:
             self.setLineWrapColumnOrWidth(width)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt override
+        moved = super().focusNextPrevChild(next)
+        if moved and self.hasFocus():  # to a link of this text (Qt signals nothing)
+            self.keyboard_moved.emit()
+        return moved
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.FontChange:

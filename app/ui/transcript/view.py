@@ -412,6 +412,7 @@ class TranscriptView(FindingInView, QScrollArea):
         item.branch_requested.connect(self.branch_requested)
         item.link_activated.connect(self.link_activated)
         item.height_changed.connect(lambda: self._on_item_height(message_id))
+        item.text.keyboard_moved.connect(lambda: self._follow_keyboard(message_id))
         item.set_locked(self._locked)
         entry.item = item
         entry.height = item.height_for_width(width)
@@ -670,6 +671,18 @@ class TranscriptView(FindingInView, QScrollArea):
             hint.height(),
         )
         self._jump.raise_()
+
+    def _follow_keyboard(self, message_id: str) -> None:
+        """Tab through a message's links (or keys moving its selection): the place is
+        brought into view. The message's own view cannot scroll, the transcript must;
+        the keyboard went to links far off screen."""
+        entry = self._by_id.get(message_id)
+        item = entry.item if entry is not None else None
+        if item is None or not item.text.hasFocus():
+            return
+        rect = item.text.cursorRect()
+        at = item.text.viewport().mapTo(self._canvas, rect.center())
+        self.ensureVisible(at.x(), at.y(), 0, max(48, rect.height() * 2))
 
     def editing(self) -> bool:
         """Whether a question is open for editing."""

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from app.api.errors import ApiError, ModelUnavailable, error_from_response
@@ -1339,3 +1339,50 @@ async def test_ctrl_k_shows_a_hidden_sidebar_and_f2_leaves_the_search(gui: Gui) 
     gui.window.actions_by_id["rename"].trigger()
     assert sidebar.pages.currentIndex() == sidebar.LIST_PAGE
     assert sidebar.search_field.text() == ""
+
+
+@in_loop
+async def test_tabbing_to_a_link_far_down_an_answer_brings_it_into_view(gui: Gui) -> None:
+    # The message's own view cannot scroll: the keyboard went to links off screen.
+    filler = "A paragraph to fill the screen.\n\n" * 60
+    conversation_id = _exchanges(
+        gui,
+        "Links",
+        ["links?", f"[first](https://example.com/a)\n\n{filler}[far](https://example.com/b)"],
+    )
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    answer = transcript.item(transcript.message_ids[-1])
+    assert answer is not None
+    transcript.verticalScrollBar().setValue(answer.y())  # the answer's top in view
+    await gui.settle(0.05)
+    answer.text.setFocus()
+    gui.qtbot.keyClick(answer.text, Qt.Key.Key_Tab)  # the first link
+    gui.qtbot.keyClick(answer.text, Qt.Key.Key_Tab)  # the far one
+    await gui.settle(0.05)
+    assert answer.text.textCursor().selectedText() == "far"
+    rect = answer.text.cursorRect()
+    at = answer.text.viewport().mapTo(transcript.viewport(), rect.center())
+    assert transcript.viewport().rect().contains(at)
+
+
+@in_loop
+async def test_the_conversation_shows_when_it_has_the_keyboard(gui: Gui) -> None:
+    # A Tab stop of its own (arrows and Page Up scroll it) that showed nothing.
+    conversation_id = _exchanges(gui, "Focus", ["q", "a"])
+    gui.window.open_conversation(conversation_id)
+    transcript = gui.pane.transcript
+    gui.pane.composer.edit.setFocus()
+    await gui.settle(0.05)
+
+    def edge() -> QColor:
+        return transcript.grab().toImage().pixelColor(0, transcript.height() // 2)
+
+    unfocused = edge()
+    width = transcript.viewport().width()
+    transcript.setFocus()
+    await gui.until(transcript.hasFocus)
+    await gui.settle(0.05)
+    assert edge() != unfocused
+    assert transcript.viewport().width() == width  # no relayout for a focus change
