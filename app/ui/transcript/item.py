@@ -396,6 +396,9 @@ class MessageItem(QFrame):
         editor.height_changed.connect(self.height_changed)
         self._editor = editor
         self.text.setVisible(False)
+        # Copy and Edit meant the text now in the editor: its own buttons act instead.
+        self._copy.setVisible(False)
+        self._action.setVisible(False)
         self._bubble_layout.addWidget(editor)
         editor.focus()
         self.height_changed.emit()
@@ -411,6 +414,8 @@ class MessageItem(QFrame):
             self._editor.deleteLater()
             self._editor = None
             self.text.setVisible(True)
+            self._copy.setVisible(True)
+            self._action.setVisible(True)
             self.height_changed.emit()
             if had_focus:
                 # Deleted with the keyboard in it, the editor would leave it nowhere.

@@ -222,6 +222,9 @@ async def test_a_question_is_edited_in_place_with_cancel_and_send(gui: Gui) -> N
     assert editor.field.hasFocus()
     await gui.settle(0.05)
     assert question._bubble.width() > narrow  # room to edit a short question
+    # The editor's own buttons act: Copy and Edit (of the text hidden) go meanwhile.
+    assert not question._copy.isVisible()
+    assert not question._action.isVisible()
     first_height = editor.field.height()
     for line in ("and dogs", "and birds", "and fish"):
         gui.qtbot.keyClick(editor.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
@@ -235,6 +238,8 @@ async def test_a_question_is_edited_in_place_with_cancel_and_send(gui: Gui) -> N
     editor.cancel_button.click()
     assert question._editor is None
     assert question.text.isVisible()
+    assert question._copy.isVisible()
+    assert question._action.isVisible()
     assert question.message.content == "Tell me about cats"
     assert len(gui.server.chat_requests) == 2  # nothing sent
 
