@@ -43,6 +43,12 @@ SNIPPET_LENGTH = 200  # characters in a snippet, about
 # A word as the unicode61 tokenizer sees it: letters and digits; "_" separates.
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
+# Marks that begin a line in markdown: a quote's ">", a table's alignment row. On one
+# line they read as noise ("…a time > quoted…"); a ">" inside a line stays ("x > 0").
+_LINE_MARKS = re.compile(
+    r"^[ \t]*(?:>[ \t>]*|\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$)",
+    re.MULTILINE,
+)
 
 # Title hits are at most one a conversation: sorting them all by recency stays cheap.
 _TITLES = (
@@ -251,7 +257,8 @@ def _snippet(text: str, terms: _Terms) -> str:
     if end < len(text):  # end at a space after the match, not inside a word
         cut = max(text.rfind(" ", first, end), text.rfind("\n", first, end))
         end = cut if cut > first else end
-    marked = terms.mark(_SPACE.sub(" ", text[start:end]).strip())
+    excerpt = _LINE_MARKS.sub("", text[start:end])
+    marked = terms.mark(_SPACE.sub(" ", excerpt).strip())
     return (ELLIPSIS if start else "") + marked + (ELLIPSIS if end < len(text) else "")
 
 

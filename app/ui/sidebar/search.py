@@ -31,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Markdown's marks read as noise in a one-line snippet: emphasis, code ticks, display
 # math fences, headings' hashes, and table pipes (which become a separating dot).
 _MARKUP = re.compile(r"\*\*|__|`+|\$\$|(?:^|(?<=\s))#{1,6}(?=\s)")
-_PIPES = re.compile(r"\s*\|\s*")
+_PIPES = re.compile(r"\s*(?:\|\s*)+")  # a row's end and the next row's start: one
 
 
 def _readable(text: str) -> str:

@@ -1,0 +1,28 @@
+"""A search snippet reads as one line of text: markdown's line marks are left out."""
+
+from __future__ import annotations
+
+from app.store.search import MATCH_END, MATCH_START, snippet
+
+ANSWER = (
+    "Intro line.\n\n> quoted words here\n> > nested quote\n\n"
+    "| Name | Lang |\n|:--|--:|\n| layout | Go |\n\nand 3 > 2 holds, x->y too"
+)
+
+
+def plain(text: str) -> str:
+    return text.replace(MATCH_START, "").replace(MATCH_END, "")
+
+
+def test_quote_marks_and_table_alignment_rows_are_left_out() -> None:
+    # "…a time > quoted…" and "· :-- · --: ·" read as noise in the sidebar.
+    shown = plain(snippet(ANSWER, "quoted"))
+    assert ">" not in shown.split("and 3")[0]
+    assert "quoted words here nested quote" in shown
+    assert ":--" not in shown
+    assert "--:" not in shown
+
+
+def test_a_greater_than_sign_inside_a_line_stays() -> None:
+    shown = plain(snippet(ANSWER, "holds"))
+    assert "3 > 2 holds, x->y too" in shown
