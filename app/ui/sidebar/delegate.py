@@ -48,10 +48,16 @@ def blend(color: QColor, alpha: float) -> QColor:
 
 
 def muted(palette: QPalette) -> QColor:
-    """Secondary text: the placeholder colour when it differs from the text, else faded."""
-    placeholder = palette.color(QPalette.ColorRole.PlaceholderText)
+    """Secondary text (group headings, snippets): the text colour taken 30 % towards
+    the list's background. The placeholder colour it was read 2.7:1 on white, under the
+    4.5:1 that small text needs."""
     text = palette.color(QPalette.ColorRole.Text)
-    return placeholder if placeholder != text else blend(text, 0.6)
+    base = palette.color(QPalette.ColorRole.Base)
+    return QColor.fromRgbF(
+        0.7 * text.redF() + 0.3 * base.redF(),
+        0.7 * text.greenF() + 0.3 * base.greenF(),
+        0.7 * text.blueF() + 0.3 * base.blueF(),
+    )
 
 
 def header_font(font: QFont) -> QFont:

@@ -224,7 +224,8 @@ class SearchResultDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = palette.color(QPalette.ColorRole.Text)
         box = QRectF(rect.adjusted(4, 1, -4, -1))
-        if state & QStyle.StateFlag.State_Selected:
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        if selected:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(blend(palette.color(QPalette.ColorRole.Highlight), 0.30))
             painter.drawRoundedRect(box, RADIUS, RADIUS)
@@ -263,7 +264,9 @@ class SearchResultDelegate(QStyledItemDelegate):
                 # The match on the first line, after at most half a line of context.
                 lead_in(snippet, QFontMetrics(font), area.width() // 2),
                 fonts=(font, bold),
-                colors=(muted(palette), text),
+                # On the chosen row's tint the secondary colour read 1.9:1: its text
+                # colour there (the matches stay bold).
+                colors=(text if selected else muted(palette), text),
                 lines=SNIPPET_LINES,
             )
         painter.restore()
