@@ -105,9 +105,11 @@ class _TitleLabel(QLabel):
 
 class ChatPane(QWidget):
     """Signals: title_changed(str) (for the window title), needs_key(str),
-    conversation_adopted(str) (a new chat became this stored conversation)."""
+    conversation_adopted(str) (a new chat became this stored conversation),
+    sidebar_requested() (the button shown while the sidebar is hidden)."""
 
     title_changed = Signal(str)
+    sidebar_requested = Signal()
     conversation_adopted = Signal(str)
     busy_changed = Signal(bool)  # the open conversation's answer started or ended
 
@@ -171,8 +173,19 @@ class ChatPane(QWidget):
         self.params_button.setAccessibleName("System prompt and parameters")
         self.params_button.setToolTip("System prompt and parameters of this conversation")
         self.params_button.clicked.connect(self._on_params)
+        # Shown while the sidebar is hidden (Ctrl+B): without it a mouse user who hid
+        # it by accident had no way back but the shortcuts list.
+        self.sidebar_button = QToolButton()
+        self.sidebar_button.setObjectName("sidebarButton")
+        self.sidebar_button.setIcon(icon("sidebar"))
+        self.sidebar_button.setAccessibleName("Show the conversation list")
+        self.sidebar_button.setToolTip("Show the conversation list (Ctrl+B)")
+        self.sidebar_button.setAutoRaise(True)
+        self.sidebar_button.hide()
+        self.sidebar_button.clicked.connect(self.sidebar_requested)
         header = QHBoxLayout()
         header.setContentsMargins(16, 8, 12, 8)
+        header.addWidget(self.sidebar_button)
         header.addWidget(self.title, 1)
         header.addWidget(self.picker)
         header.addWidget(self.params_button)

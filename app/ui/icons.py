@@ -58,6 +58,7 @@ ICON_NAMES = (
     "send",
     "server",
     "settings",
+    "sidebar",
     "sliders",
     "stop",
     "sun",

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         # A new chat's first question made it a conversation: mark its row as open.
         pane.conversation_adopted.connect(sidebar.select_conversation)
         pane.title_changed.connect(self._on_title)
+        pane.sidebar_requested.connect(self.toggle_sidebar)
         pane._controller.conversation_changed.connect(sidebar.conversation_changed)
 
         handlers: dict[str, Callable[[], None]] = {
@@ -250,6 +251,7 @@ class MainWindow(QMainWindow):
         else:
             self.sidebar_width = self.splitter.sizes()[0] or self.sidebar_width
             self.sidebar.hide()
+        self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 
     # -- lifetime -----------------------------------------------------------------------

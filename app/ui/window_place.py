@@ -49,8 +49,8 @@ class WindowPlace(QObject):
             width = max(MIN_SIDEBAR_WIDTH, min(width, self._window.width() // 2))
             self._window.sidebar_width = width
             self._window.splitter.setSizes([width, max(1, self._window.width() - width)])
-        if saved.get("sidebar_visible") is False:
-            self._window.sidebar.hide()
+        if saved.get("sidebar_visible") is False and not self._window.sidebar.isHidden():
+            self._window.toggle_sidebar()  # as the user did: its button shows
         return bool(restored)
 
     def save(self) -> None:

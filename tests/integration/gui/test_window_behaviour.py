@@ -1030,6 +1030,7 @@ async def test_the_window_comes_back_as_it_was_left(gui: Gui) -> None:
     assert WindowPlace(window, UiState(state_file)).restore()
     assert (window.width(), window.height()) == (700, 500)
     assert window.sidebar.isHidden()
+    assert not gui.pane.sidebar_button.isHidden()  # a way back, for the mouse
     window.toggle_sidebar()
     await gui.settle(0.05)
     assert window.splitter.sizes()[0] == 300
@@ -1386,3 +1387,16 @@ async def test_the_conversation_shows_when_it_has_the_keyboard(gui: Gui) -> None
     await gui.settle(0.05)
     assert edge() != unfocused
     assert transcript.viewport().width() == width  # no relayout for a focus change
+
+
+@in_loop
+async def test_a_hidden_sidebar_has_a_button_to_show_it_again(gui: Gui) -> None:
+    # Hidden by Ctrl+B, the sidebar had no way back but the shortcuts list.
+    button = gui.pane.sidebar_button
+    assert not button.isVisible()
+    gui.window.toggle_sidebar()
+    await gui.settle(0.05)
+    assert button.isVisible()
+    gui.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not gui.window.sidebar.isHidden()
+    assert not button.isVisible()
