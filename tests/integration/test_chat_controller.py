@@ -44,6 +44,10 @@ class Chat:
         async def answered() -> None:
             while len(self.finished) == count or self.controller.is_streaming(sent):
                 await asyncio.sleep(0.01)
+            # httpx's connection schedules its last callbacks as the answer ends: run
+            # them in the loop. Left for Qt to run once the loop stopped, they failed
+            # with "no running event loop".
+            await asyncio.sleep(0.05)
 
         self.loop.run_until_complete(asyncio.wait_for(answered(), 10))
         return sent, self.finished[-1]
@@ -73,6 +77,7 @@ def chat(qloop: qasync.QEventLoop, fake_mistral: FakeMistral, tmp_path: Path) ->
         yield chat
     finally:
         qloop.run_until_complete(controller.shutdown())
+        qloop.run_until_complete(asyncio.sleep(0.05))  # the clients' last callbacks
         store.close()
 
 
