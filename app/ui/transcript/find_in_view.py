@@ -37,7 +37,7 @@ else:
 
 
 class FindingInView(_View):
-    # The view's, for the type checker.
+    # The view's, or set by _init_finding; declared for the type checker.
     _entries: list[Entry]
     _by_id: dict[str, Entry]
     _canvas: QWidget
@@ -46,6 +46,7 @@ class FindingInView(_View):
     _find_texts: VisibleTexts
     _highlighted: dict[str, tuple[str, bool]]  # marked messages: query, as a phrase?
     _find_reading: QTimer
+    _find_query: str | None  # Ctrl+F's text while its occurrences are marked
     _frames: StreamFrames
     _clock: Callable[[], float]
 
@@ -56,6 +57,19 @@ class FindingInView(_View):
         def _relayout(self, start: int) -> None: ...
         def _set_follow(self, follow: bool) -> None: ...
         def _ensure_loaded(self, entries: Sequence[Entry]) -> None: ...
+
+    def _init_finding(self) -> None:
+        """The view's finding state (its __init__ calls this)."""
+        # Ctrl+F's current occurrence: its message, and where it starts in its text.
+        self._found = None
+        self._find_texts = VisibleTexts()
+        self._find_query = None
+        # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
+        self._highlighted = {}
+        self._find_reading = QTimer(self)
+        self._find_reading.setSingleShot(True)
+        self._find_reading.setInterval(0)
+        self._find_reading.timeout.connect(self._read_some_for_find)
 
     def _reveal(self, message_id: str, highlight: str | None, *, phrase: bool = False) -> None:
         # The place to scroll to may be in text skipped behind a flood.
@@ -94,6 +108,13 @@ class FindingInView(_View):
         if marked[1] and self._found is not None and self._found[0] == item.message.id:
             self._mark_found(self._by_id[item.message.id], fold(marked[0]), self._found[1])
             return
+        if marked[1]:  # Ctrl+F's occurrences in another message than the current one
+            from app.ui.transcript.marks import mark_found
+
+            needle = fold(marked[0])
+            starts = occurrences(self._visible(self._by_id[item.message.id]), needle)
+            mark_found(item.text, starts, len(needle), -1, dark=self._dark)
+            return
         from app.ui.transcript.marks import mark
 
         mark(item.text, marked[0], phrase=marked[1], dark=self._dark)
@@ -116,6 +137,7 @@ class FindingInView(_View):
             if entry is not None and entry.item is not None:
                 entry.item.text.setExtraSelections([])
         self._highlighted.clear()
+        self._find_query = None
 
     def find_text(
         self, query: str, *, backward: bool = False, stay: bool = False
@@ -165,7 +187,31 @@ class FindingInView(_View):
         )
         self._found = (entry.id, starts[occurrence])
         self._mark_found(entry, needle, starts[occurrence], query=query, scroll=True)
+        self._find_query = query
+        self.mark_in_view()
         return sum(counts[:index]) + occurrence + 1, sum(counts)
+
+    def mark_in_view(self) -> None:
+        """Ctrl+F: the occurrences in the other messages on screen are marked too, in
+        the plain colour, as a browser marks them (only the current message's were:
+        the others read as missed). Called again as the view scrolls."""
+        query = self._find_query
+        if not query:
+            return
+        from app.ui.transcript.marks import mark_found
+
+        needle = fold(query)
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        for entry in self._entries:
+            if entry.y > bottom:
+                break
+            if entry.item is None or entry.y + entry.height < top or entry.id in self._highlighted:
+                continue
+            starts = occurrences(self._visible(entry), needle)
+            self._highlighted[entry.id] = (query, True)  # looked at: not again
+            if starts:
+                mark_found(entry.item.text, starts, len(needle), -1, dark=self._dark)
 
     def prepare_find(self) -> None:
         """Ctrl+F opened: read the visible text of every message on idle time, a slice

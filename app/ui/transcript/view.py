@@ -20,9 +20,6 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
 from app.ui.transcript.find_in_view import FindingInView
-from app.ui.transcript.finding import (
-    VisibleTexts,
-)
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
@@ -83,11 +80,7 @@ class TranscriptView(FindingInView, QScrollArea):
         self._follow = True
         self._pending: PendingLine | None = None
         self._unanswered: UnansweredBar | None = None
-        # Ctrl+F's current occurrence: its message, and where it starts in its text.
-        self._found: tuple[str, int] | None = None
-        self._find_texts = VisibleTexts()
-        # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
-        self._highlighted: dict[str, tuple[str, bool]] = {}
+        self._init_finding()
         self._locked = False  # an answer is being written: see set_locked
         self._load: Loader | None = None
         self._zoom = 0
@@ -121,11 +114,6 @@ class TranscriptView(FindingInView, QScrollArea):
         self._idle.setSingleShot(True)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._render_some)
-
-        self._find_reading = QTimer(self)
-        self._find_reading.setSingleShot(True)
-        self._find_reading.setInterval(0)
-        self._find_reading.timeout.connect(self._read_some_for_find)
 
         self.empty_label = QLabel("How can I help you today?", self.viewport())
         self.empty_label.setObjectName("emptyState")
@@ -631,6 +619,8 @@ class TranscriptView(FindingInView, QScrollArea):
         self._set_follow(at_end)
         if self._near_view_unrendered() and not self._idle.isActive():
             self._idle.start()
+        if self._find_query:
+            self.mark_in_view()
 
     def _set_follow(self, follow: bool) -> None:
         if follow != self._follow:

@@ -425,7 +425,11 @@ async def test_ctrl_f_counts_and_steps_through_every_occurrence(gui: Gui) -> Non
     later = transcript.item(transcript.message_ids[3])
     assert later is not None
     assert _current_mark(later) == (0, "word29")
-    assert answer.text.extraSelections() == []  # one message's marks at a time
+    # The answer's occurrences, if on screen, stay marked, none of them the current.
+    assert all(
+        selection.format.background().color() == MARKS[False][0]
+        for selection in answer.text.extraSelections()
+    )
     gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
     gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
     assert bar.status.text() == "1 of 82"
@@ -1400,3 +1404,41 @@ async def test_a_hidden_sidebar_has_a_button_to_show_it_again(gui: Gui) -> None:
     gui.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not gui.window.sidebar.isHidden()
     assert not button.isVisible()
+
+
+@in_loop
+async def test_ctrl_f_marks_the_occurrences_in_every_message_on_screen(gui: Gui) -> None:
+    # Only the current message's were marked: the others read as missed matches.
+    long = "A paragraph to fill the screen.\n\n" * 14
+    conversation_id = _exchanges(
+        gui, "Apples", [f"apple {n}?\n\n{long}apple at the end" for n in range(8)]
+    )
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    gui.qtbot.keyClicks(gui.pane.find_bar.field, "apple")
+    await gui.settle(0.05)
+
+    def unmarked_on_screen() -> list[str]:
+        top = transcript.verticalScrollBar().value()
+        bottom = top + transcript.viewport().height()
+        shown = []
+        for message_id in transcript.message_ids:
+            item = transcript.item(message_id)
+            if item is None or item.y() > bottom or item.y() + item.height() < top:
+                continue
+            if "apple" in item.text.toPlainText() and not item.text.extraSelections():
+                shown.append(message_id)
+        return shown
+
+    assert unmarked_on_screen() == []  # every message on screen holding it is marked
+    transcript.verticalScrollBar().setValue(0)  # and after scrolling elsewhere
+    await gui.settle(0.1)
+    assert unmarked_on_screen() == []
+    gui.pane.find_bar.close_bar()
+    assert all(
+        not item.text.extraSelections()
+        for item in (transcript.item(i) for i in transcript.message_ids)
+        if item is not None
+    )
