@@ -36,6 +36,8 @@ class FindBar(QWidget):
         self.field.textChanged.connect(lambda text: self.find_requested.emit(text, REFINE))
         self.status = QLabel()
         self.status.setObjectName("findStatus")
+        # Room for "999 of 999": the field beside it kept changing width as one typed.
+        self.status.setMinimumWidth(self.status.fontMetrics().horizontalAdvance("999 of 999"))
         previous = QToolButton()
         previous.setText("↑")
         previous.setAccessibleName("Previous match")

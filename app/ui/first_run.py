@@ -19,7 +19,7 @@ from app.tasks import TaskRunner
 from app.ui.icons import icon
 from app.ui.keychain import CHECKING, from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids
-from app.ui.settings.form import Card, SecretField, StatusLine, button, label
+from app.ui.settings.form import Card, SecretField, StatusLine, button, label, relabel
 from app.ui.wording import in_window, sentence
 
 CONSOLE_URL = "https://console.mistral.ai/api-keys"
@@ -161,6 +161,11 @@ class FirstRunPanel(QWidget):
         self._dialect = dialect
         mistral = base_url == MISTRAL_BASE_URL
         self.console_link.setVisible(mistral)
+        # Already a server of one's own: the link offers another (it offered one anyway).
+        relabel(
+            self.self_hosted,
+            "Use a self-hosted server instead…" if mistral else "Change the server…",
+        )
         if mistral:
             self.heading.setText("Maestrale needs a Mistral API key")
             self.explanation.setText(MISTRAL_EXPLANATION)

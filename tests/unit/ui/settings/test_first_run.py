@@ -179,6 +179,8 @@ def test_a_self_hosted_endpoint_is_tested_and_stored_under_its_own_url(
     # The server's own key, not one from Mistral's console.
     assert "Mistral" not in panel.explanation.text()
     assert "server" in panel.explanation.text()
+    # Already a server of one's own: the link changes it, rather than offer one.
+    assert panel.self_hosted.accessibleName() == "Change the server…"
     with qtbot.waitSignal(panel.key_saved):
         submit(panel, runner, qloop, "token-123")
     assert endpoint.calls == [("https://llm.example.org", "openai", "token-123")]
