@@ -297,6 +297,11 @@ QSlider::handle:horizontal {{
     width: 16px; height: 16px; margin: -7px 0; border-radius: 9px;
 }}
 QSlider::handle:horizontal:hover {{ border-color: {c.accent}; }}
+/* "Default": no value, the handle hollow (at the left end it read as a value of 0). */
+QSlider[unset="true"]::handle:horizontal {{
+    background: transparent; border: 1px dashed {c.border_strong};
+}}
+QSlider[unset="true"]::sub-page:horizontal {{ background: {c.border_strong}; }}
 QSlider::handle:horizontal:focus {{
     border: 2px solid {c.accent}; width: 14px; height: 14px; background: {c.accent_soft};
 }}

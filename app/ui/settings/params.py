@@ -134,7 +134,12 @@ class OptionalNumber(QWidget):
             self.slider.setValue(
                 round((value if value is not None else self._minimum) * self._scale)
             )
-        self.slider.setProperty("unset", value is None)
+        if self.slider.property("unset") != (value is None):
+            self.slider.setProperty("unset", value is None)
+            # A property the style sheet reads: it applies once the widget is polished
+            # again.
+            self.slider.style().unpolish(self.slider)
+            self.slider.style().polish(self.slider)
         self.reset.setVisible(value is not None)
 
     def _on_spin(self, _number: float) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.api.models import ModelCard
@@ -11,6 +15,7 @@ from app.domain.messages import ChatParams
 from app.presets import Preset
 from app.ui.params_dialog import ParamsDialog
 from app.ui.settings.params import ParamsEditor
+from app.ui.theme import apply_theme
 
 PRESETS = [
     Preset("Concise", "Be brief.", ChatParams(temperature=0.3)),
@@ -110,3 +115,26 @@ def test_a_temperature_typed_beyond_the_range_becomes_its_end(
     qtbot.keyClicks(spin, typed)
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert editor.temperature.value() == expected
+
+
+def test_an_unset_value_is_drawn_apart_from_a_value_at_the_left_end(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    # "Default" put the handle at the left end, as a temperature of 0 is drawn.
+    sheet, palette = qapp.styleSheet(), QPalette(qapp.palette())
+    apply_theme(qapp, "light", 0, assets_dir=tmp_path / "theme")
+    try:
+        editor = ParamsEditor()
+        qtbot.addWidget(editor)
+        editor.show()
+        qtbot.waitExposed(editor)
+        temperature = editor.temperature
+        temperature.set_value(None)
+        unset = temperature.slider.grab().toImage()
+        temperature.set_value(0.0)
+        zero = temperature.slider.grab().toImage()
+        assert temperature.slider.value() == 0  # the same place…
+        assert unset != zero  # …drawn apart
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setPalette(palette)
