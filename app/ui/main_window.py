@@ -20,9 +20,11 @@ from app.ui.chat_pane import ChatPane
 from app.ui.icons import icon
 from app.ui.shortcuts import make_actions
 from app.ui.sidebar import Sidebar
+from app.ui.theme import font_scale
 
 APP_NAME = "Maestrale"
 ROW_SLACK = 8  # pixels between the middles of widgets on one row of the header
+NARROW_WINDOW = 720  # below this width (at the normal text size) the sidebar goes
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +64,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([270, 910])
         self.sidebar_width = 270  # given back when a hidden sidebar shows again
+        self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
+        self._sidebar_kept = False  # shown by the user in a narrow window
         sidebar.setMinimumWidth(200)
         self.setCentralWidget(self.splitter)
 
@@ -244,7 +248,22 @@ class MainWindow(QMainWindow):
         return widget.mapTo(self, QPoint(widget.width() // 2, 0)).x()
 
     def toggle_sidebar(self) -> None:
-        if self.sidebar.isHidden():
+        """The user shows or hides the sidebar (Ctrl+B, the header's button)."""
+        showing = self.sidebar.isHidden()
+        self._sidebar_auto_hidden = False
+        # Shown in a narrow window: it stays, until the window is wide again.
+        self._sidebar_kept = showing and self._narrow()
+        self._show_sidebar(showing)
+
+    @property
+    def sidebar_wanted(self) -> bool:
+        """Whether the user keeps the sidebar (hidden only for a narrow window, it is)."""
+        return not self.sidebar.isHidden() or self._sidebar_auto_hidden
+
+    def _show_sidebar(self, shown: bool) -> None:
+        if shown == (not self.sidebar.isHidden()):
+            return
+        if shown:
             self.sidebar.show()
             rest = max(1, self.splitter.width() - self.sidebar_width)
             self.splitter.setSizes([self.sidebar_width, rest])
@@ -254,6 +273,22 @@ class MainWindow(QMainWindow):
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 
+    def _narrow(self) -> bool:
+        return self.width() < NARROW_WINDOW * font_scale(self)
+
+    def _fit_sidebar(self) -> None:
+        """A narrow window gives the conversation the room: the sidebar goes, and comes
+        back once the window is wide again (250 px of list starved a 700 px window)."""
+        if self._narrow():
+            if not self.sidebar.isHidden() and not self._sidebar_kept:
+                self._show_sidebar(False)
+                self._sidebar_auto_hidden = True
+        else:
+            self._sidebar_kept = False
+            if self._sidebar_auto_hidden:
+                self._sidebar_auto_hidden = False
+                self._show_sidebar(True)
+
     # -- lifetime -----------------------------------------------------------------------
 
     def moveEvent(self, event: QMoveEvent) -> None:  # noqa: N802 - Qt override
@@ -262,6 +297,7 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._fit_sidebar()
         self.place_changed.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override

@@ -64,6 +64,6 @@ class WindowPlace(QObject):
             {
                 "geometry": geometry,
                 "sidebar_width": window.sidebar_width,
-                "sidebar_visible": not window.sidebar.isHidden(),
+                "sidebar_visible": window.sidebar_wanted,
             },
         )

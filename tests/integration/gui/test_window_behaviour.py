@@ -1018,8 +1018,8 @@ async def test_a_version_shows_again_the_branch_chosen_under_it(gui: Gui) -> Non
 async def test_the_window_comes_back_as_it_was_left(gui: Gui) -> None:
     window = gui.window
     state_file = gui.application.config.paths.config_dir / "state.json"
-    window.resize(700, 500)  # within the offscreen screen's 800 x 600
-    window.splitter.setSizes([300, 400])
+    window.resize(780, 500)  # within the offscreen screen's 800 x 600, not narrow
+    window.splitter.setSizes([300, 480])
     window.splitter.splitterMoved.emit(300, 1)  # as a drag of the handle does
     window.toggle_sidebar()  # hidden: its width is still remembered
     # Saved a moment after the change, without quitting: a crash keeps it too.
@@ -1032,7 +1032,7 @@ async def test_the_window_comes_back_as_it_was_left(gui: Gui) -> None:
     window.resize(1180, 780)
     window.splitter.setSizes([270, 910])
     assert WindowPlace(window, UiState(state_file)).restore()
-    assert (window.width(), window.height()) == (700, 500)
+    assert (window.width(), window.height()) == (780, 500)
     assert window.sidebar.isHidden()
     assert not gui.pane.sidebar_button.isHidden()  # a way back, for the mouse
     window.toggle_sidebar()
@@ -1442,3 +1442,35 @@ async def test_ctrl_f_marks_the_occurrences_in_every_message_on_screen(gui: Gui)
         for item in (transcript.item(i) for i in transcript.message_ids)
         if item is not None
     )
+
+
+@in_loop
+async def test_a_narrow_window_gives_the_conversation_the_room(gui: Gui) -> None:
+    # 250 px of list starved a 700 px window: the sidebar goes, and comes back.
+    window, sidebar = gui.window, gui.window.sidebar
+    window.resize(1000, 700)
+    await gui.settle(0.05)
+    assert not sidebar.isHidden()
+    window.resize(660, 700)
+    await gui.settle(0.05)
+    assert sidebar.isHidden()
+    assert gui.pane.sidebar_button.isVisible()  # the way to it, still
+    assert window.sidebar_wanted  # kept as the user's choice (saved so)
+    window.resize(1000, 700)
+    await gui.settle(0.05)
+    assert not sidebar.isHidden()
+    # Shown again by the user in the narrow window, it stays there.
+    window.resize(660, 700)
+    await gui.settle(0.05)
+    window.toggle_sidebar()
+    window.resize(680, 700)
+    await gui.settle(0.05)
+    assert not sidebar.isHidden()
+    # Hidden by the user in a wide window, it does not come back by itself.
+    window.resize(1000, 700)
+    window.toggle_sidebar()
+    window.resize(660, 700)
+    window.resize(1000, 700)
+    await gui.settle(0.05)
+    assert sidebar.isHidden()
+    assert not window.sidebar_wanted
