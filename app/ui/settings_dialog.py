@@ -269,7 +269,9 @@ class SettingsDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # the text size was changed here
-            self._fit_to_font()
+            # Once the page list has its new font too: measured now, it was a size
+            # behind ("Model & param…" at 13 pt, fitted for 10).
+            QTimer.singleShot(0, self, self._fit_to_font)
 
     # Public API
 

@@ -35,6 +35,7 @@ from app.ui.settings.form import Page
 from app.ui.settings.key_page import READ_TASK, REMOVE_TASK, SAVE_TASK, KeyPage
 from app.ui.settings.model_page import ROLE_MARK
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.theme import apply_theme
 
 from .conftest import MISTRAL, MODELS, BlockingKeyring, FakeEndpoint, MemoryKeyring, finish
 
@@ -904,3 +905,21 @@ def test_show_page_and_the_shortcuts_page_follow_the_settings(
     assert send_row.caps == ["Ctrl", "Enter"]
     dialog.shortcuts_page.search.setText("zoom")
     assert shortcuts.visible_descriptions() == ["Zoom in", "Zoom out"]
+
+
+def test_the_page_list_fits_its_names_after_each_text_size_change(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Fitted in the font it had before the change: "Model & param…" at 13 pt.
+    dialog = make_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for size in (13, 16, 20):
+        apply_theme(qapp, "light", size, assets_dir=tmp_path / "theme")
+        qtbot.wait(20)
+        nav = dialog.nav
+        metrics = nav.fontMetrics()
+        for row in range(nav.count()):
+            item = nav.item(row)
+            room = nav.visualItemRect(item).width() - metrics.horizontalAdvance(item.text())
+            assert room > 60, (size, item.text())  # the icon and paddings beside the text
