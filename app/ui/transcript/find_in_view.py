@@ -44,7 +44,7 @@ class FindingInView(_View):
     _dark: bool
     _found: tuple[str, int] | None  # Ctrl+F's current: its message, where it starts
     _find_texts: VisibleTexts
-    _highlighted: dict[str, tuple[str, bool]]  # marked messages: query, as a phrase?
+    _highlighted: dict[str, tuple[str, bool]]  # marked messages: query, by Ctrl+F?
     _find_reading: QTimer
     _find_query: str | None  # Ctrl+F's text while its occurrences are marked
     _frames: StreamFrames
@@ -64,14 +64,14 @@ class FindingInView(_View):
         self._found = None
         self._find_texts = VisibleTexts()
         self._find_query = None
-        # Messages with marks of Ctrl+F or a search: what was marked, and as a phrase?
+        # Messages with marks of Ctrl+F or a search: what was marked, and by Ctrl+F?
         self._highlighted = {}
         self._find_reading = QTimer(self)
         self._find_reading.setSingleShot(True)
         self._find_reading.setInterval(0)
         self._find_reading.timeout.connect(self._read_some_for_find)
 
-    def _reveal(self, message_id: str, highlight: str | None, *, phrase: bool = False) -> None:
+    def _reveal(self, message_id: str, highlight: str | None) -> None:
         # The place to scroll to may be in text skipped behind a flood.
         for filled in self._frames.fill_all_gaps():
             self._update_height(self._by_id[filled], follow=False)
@@ -83,18 +83,18 @@ class FindingInView(_View):
         self.verticalScrollBar().setValue(max(0, entry.y - 24))
         self._set_follow(False)
         if highlight and entry.item is not None:
-            self.highlight(entry.item, highlight, phrase=phrase)
+            self.highlight(entry.item, highlight)
 
-    def highlight(self, item: MessageItem, query: str, *, phrase: bool = False) -> int:
-        """Mark the occurrences of ``query`` in one message (of each of its words, for a
-        search; of the whole of it with ``phrase``, for Ctrl+F) and scroll to the first
-        place that holds all of it, else to the first mark. Returns how many marks."""
+    def highlight(self, item: MessageItem, query: str) -> int:
+        """A search hit: mark each word of ``query`` in one message and scroll to the
+        first place that holds all of it, else to the first mark. Returns how many
+        marks. (Ctrl+F marks its occurrences with _mark_found.)"""
         from app.ui.transcript.marks import mark  # the text classes: on first use
 
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
-        count, target = mark(item.text, query, phrase=phrase, dark=self._dark)
-        self._highlighted[item.message.id] = (query, phrase)
+        count, target = mark(item.text, query, dark=self._dark)
+        self._highlighted[item.message.id] = (query, False)
         if target is not None:
             self._scroll_to_text(item, target)
         return count
@@ -105,19 +105,15 @@ class FindingInView(_View):
         marked = self._highlighted.get(item.message.id)
         if marked is None:
             return
-        if marked[1] and self._found is not None and self._found[0] == item.message.id:
-            self._mark_found(self._by_id[item.message.id], fold(marked[0]), self._found[1])
-            return
-        if marked[1]:  # Ctrl+F's occurrences in another message than the current one
-            from app.ui.transcript.marks import mark_found
-
-            needle = fold(marked[0])
-            starts = occurrences(self._visible(self._by_id[item.message.id]), needle)
-            mark_found(item.text, starts, len(needle), -1, dark=self._dark)
+        query, by_find = marked
+        if by_find:  # Ctrl+F's occurrences, with the current one if it is in this message
+            found = self._found
+            current = found[1] if found is not None and found[0] == item.message.id else -1
+            self._mark_found(self._by_id[item.message.id], fold(query), current)
             return
         from app.ui.transcript.marks import mark
 
-        mark(item.text, marked[0], phrase=marked[1], dark=self._dark)
+        mark(item.text, query, dark=self._dark)
 
     def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
         """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if
@@ -198,8 +194,6 @@ class FindingInView(_View):
         query = self._find_query
         if not query:
             return
-        from app.ui.transcript.marks import mark_found
-
         needle = fold(query)
         top = self.verticalScrollBar().value()
         bottom = top + self.viewport().height()
@@ -208,10 +202,8 @@ class FindingInView(_View):
                 break
             if entry.item is None or entry.y + entry.height < top or entry.id in self._highlighted:
                 continue
-            starts = occurrences(self._visible(entry), needle)
             self._highlighted[entry.id] = (query, True)  # looked at: not again
-            if starts:
-                mark_found(entry.item.text, starts, len(needle), -1, dark=self._dark)
+            self._mark_found(entry, needle, -1)  # none of them the current one
 
     def prepare_find(self) -> None:
         """Ctrl+F opened: read the visible text of every message on idle time, a slice
@@ -257,7 +249,7 @@ class FindingInView(_View):
         scroll: bool = False,
     ) -> None:
         """Mark the occurrences of ``needle`` in a rendered message, the one at
-        ``current`` as the current one."""
+        ``current`` (a position in its text; -1: none) as the current one."""
         from app.ui.transcript.marks import mark_found  # the text classes: on first use
 
         item = entry.item

@@ -39,32 +39,30 @@ def mark_found(
         cursor = QTextCursor(document)
         cursor.setPosition(start)
         cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
-        background, foreground = (CURRENT if index == current else MARKS)[dark]
-        found = QTextCharFormat()
-        found.setBackground(background)
-        found.setForeground(foreground)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor
-        selection.format = found
-        selections.append(selection)
+        selections.append(_selection(cursor, (CURRENT if index == current else MARKS)[dark]))
         if index == current:
             chosen = cursor
     text.setExtraSelections(selections)
     return chosen
 
 
-def mark(
-    text: QTextEdit, query: str, *, phrase: bool, dark: bool = False
-) -> tuple[int, QTextCursor | None]:
-    """Mark ``query`` in ``text``: each of its words (a search), or with ``phrase`` the
-    whole of it (Ctrl+F). Returns how many marks, and the place to show: the first that
-    holds all of the query, else the first mark (None: nothing found)."""
+def _selection(cursor: QTextCursor, colours: tuple[QColor, QColor]) -> QTextEdit.ExtraSelection:
+    """A mark over ``cursor``'s selection in (background, text) ``colours``."""
+    look = QTextCharFormat()
+    look.setBackground(colours[0])
+    look.setForeground(colours[1])
+    selection = QTextEdit.ExtraSelection()
+    selection.cursor = cursor
+    selection.format = look
+    return selection
+
+
+def mark(text: QTextEdit, query: str, *, dark: bool = False) -> tuple[int, QTextCursor | None]:
+    """Mark each word of ``query`` in ``text`` (a search hit). Returns how many marks,
+    and the place to show: the first that holds all of the query, else the first mark
+    (None: nothing found)."""
     document = text.document()
-    found = QTextCharFormat()
-    background, foreground = MARKS[dark]
-    found.setBackground(background)
-    found.setForeground(foreground)
-    terms = [query.strip()] if phrase else [w for w in query.split() if w]
+    terms = [w for w in query.split() if w]
     selections = []
     first: QTextCursor | None = None
     for term in terms:
@@ -73,10 +71,7 @@ def mark(
             cursor = document.find(term, cursor)
             if cursor.isNull():
                 break
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = found
-            selections.append(selection)
+            selections.append(_selection(cursor, MARKS[dark]))
             if first is None or cursor.position() < first.position():
                 first = QTextCursor(cursor)
     text.setExtraSelections(selections)
