@@ -24,6 +24,7 @@ from app.quick.templates import (
 from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, load_settings
 from app.tasks import TaskRunner
+from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.templates_page import TemplatesPage
 from app.ui.settings_dialog import SettingsDialog
 
@@ -454,16 +455,25 @@ def test_quick_page_refuses_unusable_shortcuts_and_keeps_the_previous_one(
     assert load_settings(config / "settings.toml").settings.quick_shortcut == "Ctrl+Alt+J"
 
 
-def test_esc_in_the_shortcut_field_cancels_then_closes_and_backspace_clears(
-    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
-) -> None:
-    # Esc was recorded as the global shortcut, and the one in use was lost.
+def _recording_on_the_quick_page(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> tuple[SettingsDialog, QuickPage]:
+    """Settings open on the quick page, Ctrl+Alt+J in effect, the keyboard in the
+    shortcut field."""
     dialog = make_dialog(settings=Settings(quick_shortcut="Ctrl+Alt+J"))
     dialog.show_page("quick")
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     page = dialog.quick_page
     page.shortcut.keys.setFocus()
+    return dialog, page
+
+
+def test_esc_in_the_shortcut_field_cancels_then_closes_and_backspace_clears(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Esc was recorded as the global shortcut, and the one in use was lost.
+    dialog, page = _recording_on_the_quick_page(qtbot, make_dialog)
     qtbot.keyClick(page.shortcut.keys, Qt.Key.Key_Escape)
     assert page.shortcut.shortcut() == "Ctrl+Alt+J"
     assert page.shortcut_problem.message() == ""
@@ -569,12 +579,7 @@ def test_keys_refused_by_the_field_leave_the_shortcut_in_effect(
 ) -> None:
     # Qt empties the field when a recording starts: taken as "no shortcut", refused
     # keys (Ctrl+N, F5) left the user with none at all.
-    dialog = make_dialog(settings=Settings(quick_shortcut="Ctrl+Alt+J"))
-    dialog.show_page("quick")
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    page = dialog.quick_page
-    page.shortcut.keys.setFocus()
+    dialog, page = _recording_on_the_quick_page(qtbot, make_dialog)
     qtbot.keyClick(page.shortcut.keys, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.shortcut_problem.message() != "")
     assert "New chat" in page.shortcut_problem.message()
