@@ -8,30 +8,22 @@ import keyring.errors
 import pytest
 
 from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
+from tests.helpers.fake_keyrings import MemoryKeyring as SharedMemoryKeyring
 
 ACCOUNT = "https://api.mistral.ai"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+class MemoryKeyring(SharedMemoryKeyring):
+    """The tests' keychain, which can also be locked (reading then fails)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
         self.locked = False
 
     def get_password(self, service: str, username: str) -> str | None:
         if self.locked:
             raise keyring.errors.KeyringLocked("locked")
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError("none")
-        del self.items[(service, username)]
+        return super().get_password(service, username)
 
 
 def test_store_lookup_remove() -> None:
