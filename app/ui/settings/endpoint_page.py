@@ -84,7 +84,7 @@ class EndpointPage(Page):
         card = Card()
         self.mistral = QRadioButton("Mistral La Plateforme (api.mistral.ai)")
         # It may speak either dialect (see "Speaks" below it).
-        self.custom = QRadioButton("A server of your own (vLLM, Ollama, a proxy…)")
+        self.custom = QRadioButton("A server of your own")
         group = QButtonGroup(self)
         group.addButton(self.mistral)
         group.addButton(self.custom)
@@ -92,6 +92,9 @@ class EndpointPage(Page):
         card.body.addWidget(_indented(label("Mistral's hosted models. Needs an API key.", "muted")))
         card.body.addSpacing(4)
         card.body.addWidget(self.custom)
+        card.body.addWidget(
+            _indented(label("vLLM, llama.cpp, Ollama, LM Studio, a proxy…", "muted"))
+        )
 
         self.url = QLineEdit()
         self.url.setPlaceholderText("http://localhost:8000/v1")
@@ -99,6 +102,12 @@ class EndpointPage(Page):
         self.url.setClearButtonEnabled(True)
         self.dialect = QComboBox()
         self.dialect.setAccessibleName("Dialect")
+        # Not as wide as its longest choice: with large text that pushed the page wider
+        # than the window.
+        self.dialect.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.dialect.setMinimumContentsLength(16)
         for value, text in DIALECTS:
             self.dialect.addItem(text, str(value))
         form = QGridLayout()

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.ui.settings.form import Page, StatusLine
 
@@ -49,10 +57,9 @@ def list_column(
     name: str, width: int, button_rows: Sequence[Sequence[QPushButton]]
 ) -> tuple[QListWidget, QVBoxLayout]:
     """The entries' list (accessible as ``name``) over rows of buttons."""
-    entries = QListWidget()
+    entries = _EntryList(width)
     entries.setProperty("role", "list")
     entries.setAccessibleName(name)
-    entries.setFixedWidth(width)
     entries.ensurePolished()  # item sizes use the stylesheet's padding
     column = QVBoxLayout()
     column.setSpacing(10)
@@ -85,11 +92,79 @@ def lay_out(
     page.body.addWidget(problems_line)
     if problems:
         problems_line.show_message("warning", "\n".join(problems))
-    columns = QHBoxLayout()
-    columns.setSpacing(18)
-    columns.addLayout(column)
-    columns.addWidget(editor, 1)
-    page.body.addLayout(columns)
+    page.body.addWidget(_Columns(column, editor))
     saving_line = StatusLine()
     page.body.addWidget(saving_line)
     return problems_line, saving_line
+
+
+class _EntryList(QListWidget):
+    """The entries' list: ``width`` pixels wide at the normal text size, wider with
+    larger text (a fixed width cut names to "Code revie" at 22 pt)."""
+
+    NAME_CHARS = 16  # the width of a typical name, in average characters
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self._width = width
+
+    def _fitted_width(self) -> int:
+        text = self.fontMetrics().averageCharWidth() * self.NAME_CHARS
+        return max(self._width, text + 2 * self.frameWidth() + 24)  # item padding
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self._fitted_width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self._fitted_width(), super().minimumSizeHint().height())
+
+
+class _Columns(QWidget):
+    """The list column beside the editor, or above it when the page is too narrow for
+    both side by side (large text: the settings window would otherwise scroll
+    sideways, with the editor's right half out of sight)."""
+
+    SPACING = 18
+
+    def __init__(self, column: QVBoxLayout, editor: QWidget) -> None:
+        super().__init__()
+        self._column = column
+        self._editor = editor
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(self.SPACING)
+        self._box.addLayout(column, 0)
+        self._box.addWidget(editor, 1)
+
+    def side_by_side(self) -> bool:
+        return self._box.direction() is QBoxLayout.Direction.LeftToRight
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # As narrow as the stacked layout allows: the page may then give less width than
+        # side by side needs, and resizeEvent stacks them.
+        hint = super().minimumSizeHint()
+        stacked = max(self._column.minimumSize().width(), self._editor.minimumSizeHint().width())
+        return QSize(stacked, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def event(self, event: QEvent) -> bool:
+        # The editor's needs change without a resize too (the style sheet polishes it,
+        # the text size changes): its layout then asks this widget to lay out again.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._arrange(self.width())
+        return super().event(event)
+
+    def _arrange(self, width: int) -> None:
+        wide = (
+            self._column.minimumSize().width()
+            + self.SPACING
+            + self._editor.minimumSizeHint().width()
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight if width >= wide else QBoxLayout.Direction.TopToBottom
+        )
+        if direction is not self._box.direction():
+            self._box.setDirection(direction)

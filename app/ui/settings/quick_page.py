@@ -186,7 +186,9 @@ class QuickPage(Page):
 
         tray = Card(spacing=10)
         tray.body.addWidget(label("Tray and notifications", "section"))
-        self.close_to_tray = QCheckBox("Keep Maestrale running in the tray when its window closes")
+        # Short labels, the details in a line under each: a check box does not wrap, and
+        # with large text a long one made the page wider than the window.
+        self.close_to_tray = QCheckBox("Keep running in the tray")
         self.close_to_tray.setChecked(settings.close_to_tray)
         self.close_to_tray.setToolTip(OPTIONS_BY_NAME["close_to_tray"].help)
         tray.body.addWidget(self.close_to_tray)
@@ -197,12 +199,13 @@ class QuickPage(Page):
                 "muted",
             )
         )
-        self.notify_when_hidden = QCheckBox(
-            "Notify me when an answer finishes while Maestrale is hidden"
-        )
+        self.notify_when_hidden = QCheckBox("Notify me when an answer is ready")
         self.notify_when_hidden.setChecked(settings.notify_when_hidden)
         self.notify_when_hidden.setToolTip(OPTIONS_BY_NAME["notify_when_hidden"].help)
         tray.body.addWidget(self.notify_when_hidden)
+        tray.body.addWidget(
+            label("While Maestrale is hidden or in the tray, a notification says so.", "muted")
+        )
         self.body.addWidget(tray)
 
         self.shortcut.edited.connect(self._on_shortcut_edited)

@@ -177,20 +177,22 @@ class TemplatesPage(Page):
         self.prompt.setPlaceholderText("Summarize the text below.\n\n{clipboard}")
         self.prompt.setTabChangesFocus(True)
         self.prompt.setMinimumHeight(self.prompt.fontMetrics().lineSpacing() * 9 + 16)
-        heading = QHBoxLayout()
-        heading.setSpacing(6)
-        heading.addWidget(label("Prompt", "section", wrap=False))
-        heading.addStretch(1)
-        heading.addWidget(label("Insert:", "muted", wrap=False))
+        # The insert buttons on a row of their own, under the prompt: beside its heading
+        # they made the page too wide for large text.
+        inserts = QHBoxLayout()
+        inserts.setSpacing(6)
+        inserts.addWidget(label("Insert:", "muted", wrap=False))
         self.insert_buttons: dict[str, QWidget] = {}
         for name in PLACEHOLDERS:
             insert = button(f"{{{name}}}", "link")
             insert.setToolTip(f"Insert {{{name}}} at the cursor")
             insert.clicked.connect(lambda _checked=False, n=name: self.insert_placeholder(n))
-            heading.addWidget(insert)
+            inserts.addWidget(insert)
             self.insert_buttons[name] = insert
-        self.editor.body.addLayout(heading)
+        inserts.addStretch(1)
+        self.editor.body.addWidget(label("Prompt", "section", wrap=False))
         self.editor.body.addWidget(self.prompt)
+        self.editor.body.addLayout(inserts)
         self.hint = label(PLACEHOLDER_HINT, "muted")
         self.editor.body.addWidget(self.hint)
         self.validation = StatusLine()
@@ -268,6 +270,8 @@ class TemplatesPage(Page):
         try:
             self.name.setText(template.name)
             self.description.setText(template.description)
+            # From its start: a long description showed its last words only.
+            self.description.setCursorPosition(0)
             self.model.set_model_id(template.model)
             self.temperature.set_value(template.temperature)
             self.shortcut.set_shortcut(template.shortcut)

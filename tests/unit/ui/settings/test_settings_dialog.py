@@ -923,3 +923,40 @@ def test_the_page_list_fits_its_names_after_each_text_size_change(
             item = nav.item(row)
             room = nav.visualItemRect(item).width() - metrics.horizontalAdvance(item.text())
             assert room > 60, (size, item.text())  # the icon and paddings beside the text
+
+
+@pytest.mark.parametrize("size", [10, 20, 24])
+def test_every_page_fits_the_window_width_at_large_text_sizes(
+    qtbot: QtBot,
+    qapp: QApplication,
+    tmp_path: Path,
+    make_dialog: Callable[..., SettingsDialog],
+    size: int,
+) -> None:
+    # At 22 pt the endpoint, presets, quick and templates pages were wider than the
+    # window: their right half behind a sideways scroll bar (a combo box as wide as its
+    # longest choice, check boxes with long labels, the list beside the editor).
+    apply_theme(qapp, "light", size, assets_dir=tmp_path / "theme")
+    dialog = make_dialog()
+    dialog.resize(1310, 860)  # as large as a 1400 x 900 screen lets it be
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for name in ("endpoint", "model", "presets", "quick", "templates", "appearance"):
+        dialog.show_page(name)
+        page = dialog.stack.currentWidget()
+        assert isinstance(page, Page)
+        qtbot.waitUntil(lambda page=page: page.widget().width() <= page.viewport().width())
+        assert page.horizontalScrollBar().maximum() == 0, (size, name)
+    presets = dialog.presets_page
+    names = presets.list
+    # Beside the editor at the normal size; above it, and as wide, when there is no room.
+    beside = (
+        names.mapTo(presets, names.rect().topRight()).x()
+        < presets.editor.mapTo(presets, presets.editor.rect().topLeft()).x()
+    )
+    assert beside is (size == 10)
+    widest = max(
+        names.fontMetrics().horizontalAdvance(names.item(row).text())
+        for row in range(names.count())
+    )
+    assert names.viewport().width() > widest
