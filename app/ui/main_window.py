@@ -25,6 +25,8 @@ from app.ui.theme import font_scale
 APP_NAME = "Maestrale"
 ROW_SLACK = 8  # pixels between the middles of widgets on one row of the header
 NARROW_WINDOW = 720  # below this width (at the normal text size) the sidebar goes
+SIDEBAR_WIDTH = 270  # the sidebar's width at first (at the normal text size)
+SIDEBAR_MIN_WIDTH = 200
 
 
 class MainWindow(QMainWindow):
@@ -62,11 +64,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([270, 910])
-        self.sidebar_width = 270  # given back when a hidden sidebar shows again
+        self.sidebar_width = SIDEBAR_WIDTH  # given back when a hidden sidebar shows again
+        width = self.sidebar_room()
+        self.splitter.setSizes([width, 1180 - width])
         self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
         self._sidebar_kept = False  # shown by the user in a narrow window
-        sidebar.setMinimumWidth(200)
+        sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
         self.setCentralWidget(self.splitter)
 
         sidebar.conversation_activated.connect(self.open_conversation)
@@ -265,16 +268,27 @@ class MainWindow(QMainWindow):
             return
         if shown:
             self.sidebar.show()
-            rest = max(1, self.splitter.width() - self.sidebar_width)
-            self.splitter.setSizes([self.sidebar_width, rest])
+            width = self.sidebar_room()
+            self.splitter.setSizes([width, max(1, self.splitter.width() - width)])
         else:
             self.sidebar_width = self.splitter.sizes()[0] or self.sidebar_width
             self.sidebar.hide()
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 
+    def sidebar_room(self) -> int:
+        """The width the sidebar gets when it shows: as the user left it, but wide enough
+        for titles in the current text size (a width chosen at 10 pt showed "Table of
+        pl…" at 22 pt), and never more than half the window."""
+        scale = font_scale(self)
+        self.sidebar.setMinimumWidth(round(SIDEBAR_MIN_WIDTH * min(scale, 1.5)))
+        fitted = max(self.sidebar_width, round(SIDEBAR_MIN_WIDTH * scale))
+        return max(self.sidebar.minimumWidth(), min(fitted, self.width() // 2))
+
     def _narrow(self) -> bool:
-        return self.width() < NARROW_WINDOW * font_scale(self)
+        # With larger text the threshold grows, but not past 16 pt's: at 22 pt the
+        # sidebar otherwise stepped aside in any window narrower than 1,584 px.
+        return self.width() < NARROW_WINDOW * min(font_scale(self), 1.6)
 
     def _fit_sidebar(self) -> None:
         """A narrow window gives the conversation the room: the sidebar goes, and comes

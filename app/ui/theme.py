@@ -181,6 +181,12 @@ def _asset(folder: Path, name: str, color: str) -> str:
     return path.as_posix()
 
 
+def icon_size(point_size: float, normal: int = 16) -> int:
+    """An icon's side in pixels for text of ``point_size`` points (``normal`` at the
+    reference size and below)."""
+    return round(normal * max(1.0, point_size / REFERENCE_POINT_SIZE))
+
+
 def build_stylesheet(colors: ThemeColors, point_size: float, assets: Path) -> str:
     """The application stylesheet for ``colors`` at a base font of ``point_size`` points."""
     c = colors
@@ -189,7 +195,13 @@ def build_stylesheet(colors: ThemeColors, point_size: float, assets: Path) -> st
     check = _asset(assets, "check", c.on_accent)
     scroll = "#4a4a50" if c.is_dark else "#c9c9ce"
     scroll_hover = "#5c5c63" if c.is_dark else "#a9a9b0"
+    # Icons grow with the text (16 px icons beside 22 pt text were specks); the same
+    # rules at every size, so a smaller size shrinks them back.
+    icon_px = icon_size(point_size)
+    nav_icon_px = icon_size(point_size, 18)
     return f"""
+QAbstractButton {{ qproperty-iconSize: {icon_px}px {icon_px}px; }}
+QListWidget[role="nav"] {{ qproperty-iconSize: {nav_icon_px}px {nav_icon_px}px; }}
 QToolTip {{
     color: {c.text}; background: {c.surface}; border: 1px solid {c.border_strong};
     border-radius: 6px; padding: 4px 8px;

@@ -46,8 +46,8 @@ class WindowPlace(QObject):
         )
         width = saved.get("sidebar_width")
         if isinstance(width, int) and not isinstance(width, bool):
-            width = max(MIN_SIDEBAR_WIDTH, min(width, self._window.width() // 2))
-            self._window.sidebar_width = width
+            self._window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
+            width = self._window.sidebar_room()
             self._window.splitter.setSizes([width, max(1, self._window.width() - width)])
         if saved.get("sidebar_visible") is False and not self._window.sidebar.isHidden():
             self._window.toggle_sidebar()  # as the user did: its button shows

@@ -745,6 +745,32 @@ async def test_large_text_fits_the_settings_the_help_and_the_message_field(gui: 
 
 
 @in_loop
+async def test_large_text_grows_the_icons_and_the_sidebar_with_it(gui: Gui) -> None:
+    window, sidebar, theme = gui.window, gui.window.sidebar, gui.application.theme
+    normal_size = theme.font_size
+    params = gui.pane.params_button
+    window.resize(1380, 850)
+    await gui.settle(0.05)
+    window.splitter.setSizes([220, 1160])  # the user's own narrower sidebar
+    window.toggle_sidebar()
+    window.toggle_sidebar()
+    assert window.splitter.sizes()[0] == 220  # kept at the normal size
+    assert params.iconSize().width() == 16
+    theme.apply("light", 22)
+    await gui.settle(0.05)
+    # 16 px icons beside 22 pt text were specks; a 1,380 px window kept no sidebar (it
+    # stepped aside below 1,584 px), and shown, 220 px cut titles to "Table of pl…".
+    assert params.iconSize().width() == round(16 * 2.2)
+    assert not sidebar.isHidden()
+    window.toggle_sidebar()
+    window.toggle_sidebar()
+    assert window.splitter.sizes()[0] >= 440
+    theme.apply("light", normal_size)
+    await gui.settle(0.05)
+    assert params.iconSize().width() == 16
+
+
+@in_loop
 async def test_tab_goes_through_the_window_in_the_order_things_show(gui: Gui) -> None:
     conversation_id = _exchanges(gui, "Order", [f"message {n}" for n in range(4)])
     gui.window.sidebar.model.reload()
