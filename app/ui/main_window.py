@@ -64,9 +64,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.sidebar_width = SIDEBAR_WIDTH  # given back when a hidden sidebar shows again
-        width = self.sidebar_room()
-        self.splitter.setSizes([width, 1180 - width])
+        # Given back when a hidden sidebar shows again; in pixels at the reference text
+        # size, so the sidebar grows and shrinks with the text.
+        self.sidebar_width = SIDEBAR_WIDTH
+        self._sidebar_scale = 1.0  # the text scale the sidebar's width was fitted for
+        self.fit_sidebar_width()
         self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
         self._sidebar_kept = False  # shown by the user in a narrow window
         sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
@@ -268,22 +270,28 @@ class MainWindow(QMainWindow):
             return
         if shown:
             self.sidebar.show()
-            width = self.sidebar_room()
-            self.splitter.setSizes([width, max(1, self.splitter.width() - width)])
+            self.fit_sidebar_width()
         else:
-            self.sidebar_width = self.splitter.sizes()[0] or self.sidebar_width
+            self.remember_sidebar_width()
             self.sidebar.hide()
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 
-    def sidebar_room(self) -> int:
-        """The width the sidebar gets when it shows: as the user left it, but wide enough
-        for titles in the current text size (a width chosen at 10 pt showed "Table of
-        pl…" at 22 pt), and never more than half the window."""
+    def fit_sidebar_width(self) -> None:
+        """Give the sidebar its width: as the user left it, grown with the text (a width
+        chosen at 10 pt showed "Table of pl…" at 22 pt), never more than half the
+        window."""
         scale = font_scale(self)
         self.sidebar.setMinimumWidth(round(SIDEBAR_MIN_WIDTH * min(scale, 1.5)))
-        fitted = max(self.sidebar_width, round(SIDEBAR_MIN_WIDTH * scale))
-        return max(self.sidebar.minimumWidth(), min(fitted, self.width() // 2))
+        fitted = round(self.sidebar_width * scale)
+        width = max(self.sidebar.minimumWidth(), min(fitted, self.width() // 2))
+        self.splitter.setSizes([width, max(1, self.width() - width)])
+        self._sidebar_scale = scale
+
+    def remember_sidebar_width(self) -> None:
+        """Keep the shown sidebar's width (at the reference text size) for next time."""
+        if not self.sidebar.isHidden() and self.splitter.sizes()[0]:
+            self.sidebar_width = round(self.splitter.sizes()[0] / self._sidebar_scale)
 
     def _narrow(self) -> bool:
         # With larger text the threshold grows, but not past 16 pt's: at 22 pt the
@@ -318,6 +326,10 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.WindowStateChange:
             self.place_changed.emit()
+        elif event.type() == QEvent.Type.FontChange and not self.sidebar.isHidden():
+            # The text size changed: the sidebar keeps its width relative to the text.
+            self.remember_sidebar_width()
+            self.fit_sidebar_width()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.close_hides is not None and self.close_hides() and not self._quitting:

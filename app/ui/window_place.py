@@ -47,8 +47,7 @@ class WindowPlace(QObject):
         width = saved.get("sidebar_width")
         if isinstance(width, int) and not isinstance(width, bool):
             self._window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
-            width = self._window.sidebar_room()
-            self._window.splitter.setSizes([width, max(1, self._window.width() - width)])
+            self._window.fit_sidebar_width()
         if saved.get("sidebar_visible") is False and not self._window.sidebar.isHidden():
             self._window.toggle_sidebar()  # as the user did: its button shows
         return bool(restored)
@@ -56,8 +55,7 @@ class WindowPlace(QObject):
     def save(self) -> None:
         self._timer.stop()
         window = self._window
-        if not window.sidebar.isHidden():
-            window.sidebar_width = window.splitter.sizes()[0] or window.sidebar_width
+        window.remember_sidebar_width()
         geometry = bytes(window.saveGeometry().toBase64().data()).decode("ascii")
         self._state.set(
             STATE_KEY,

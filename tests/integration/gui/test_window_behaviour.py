@@ -762,12 +762,14 @@ async def test_large_text_grows_the_icons_and_the_sidebar_with_it(gui: Gui) -> N
     # stepped aside below 1,584 px), and shown, 220 px cut titles to "Table of pl…".
     assert params.iconSize().width() == round(16 * 2.2)
     assert not sidebar.isHidden()
+    assert window.splitter.sizes()[0] == round(220 * 2.2)  # grown with the text
     window.toggle_sidebar()
     window.toggle_sidebar()
-    assert window.splitter.sizes()[0] >= 440
+    assert window.splitter.sizes()[0] == round(220 * 2.2)
     theme.apply("light", normal_size)
     await gui.settle(0.05)
     assert params.iconSize().width() == 16
+    assert window.splitter.sizes()[0] == 220  # and back: not left wide for 10 pt text
 
 
 @in_loop
