@@ -121,6 +121,17 @@ class ModelCatalog(QObject):
             return ModelChoice(preferred)
         return ModelChoice(fallback.id, f"{preferred} is not served by this endpoint.")
 
+    def replacement_for(self, model: str) -> str | None:
+        """The model to ask instead of ``model`` once the endpoint refused it: the
+        replacement its card names, if the endpoint serves that (None otherwise)."""
+        if not self.is_refused(model):
+            return None
+        card = self.card(model)
+        replacement = self.card(card.replacement) if card and card.replacement else None
+        if replacement is None or not replacement.chat or not self.serves(replacement.id):
+            return None
+        return replacement.id
+
     def cheap_model(self) -> str | None:
         """A small, inexpensive model for side jobs such as titles, if listed."""
         return next((name for name in CHEAP_MODELS if self.card(name) is not None), None)

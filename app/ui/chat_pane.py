@@ -215,7 +215,8 @@ class ChatPane(QWidget):
         controller = self._controller
         self.transcript = TranscriptView(math, dark=dark)
         self.transcript.regenerate_requested.connect(controller.regenerate)
-        self.transcript.retry_requested.connect(controller.retry)
+        self.transcript.retry_requested.connect(self._retry)
+        self.transcript.set_retry_offer(self._retry_model)
         self.transcript.continue_requested.connect(controller.continue_answer)
         self.transcript.answer_requested.connect(self._on_answer_requested)
         self.transcript.edit_submitted.connect(controller.edit_and_resend)
@@ -569,7 +570,33 @@ class ChatPane(QWidget):
             self.transcript.find_text(text, backward=step == PREVIOUS, stay=step == REFINE)
         )
 
+    def _retry_model(self, answer: Message) -> str | None:
+        """The model a failed answer is retried with when the endpoint refused its own
+        as retired, and the conversation still names that one (otherwise Retry already
+        asks the conversation's model)."""
+        model = answer.model
+        if answer.status is not MessageStatus.ERROR or not model:
+            return None
+        if answer.conversation_id != self.conversation_id or self.picker.model != model:
+            return None
+        return self._catalog.replacement_for(model)
+
+    def _retry(self, message_id: str) -> None:
+        """Retry: with the retired model's replacement, chosen for the conversation as
+        its header's Switch would, when the answer's button offers one."""
+        try:
+            answer = self._store.get_message(message_id)
+        except StoreError:
+            return
+        replacement = self._retry_model(answer)
+        if replacement is not None:
+            self.picker.set_model(replacement)
+            self._on_model_chosen(replacement)
+        self._controller.retry(message_id)
+
     def _on_catalog_changed(self) -> None:
+        # A model refused: a failed answer's Retry may offer its replacement.
+        self.transcript.set_retry_offer(self._retry_model)
         # Another endpoint, its list refreshed, or a model it refused: what the next
         # question goes to may change. An open conversation keeps its own model (the
         # picker marks it).
@@ -590,6 +617,8 @@ class ChatPane(QWidget):
             self._draft_model = model
         else:
             self._store.update_conversation(self.conversation_id, model=model)
+            # Retry now asks this model: no offer of another.
+            self.transcript.set_retry_offer(self._retry_model)
 
     def _on_params(self) -> None:
         if self._open_params is not None:

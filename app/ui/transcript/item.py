@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal
@@ -89,6 +90,9 @@ class MessageItem(QFrame):
         self.message = message
         self._branch = branch
         self._locked = False  # an answer is being written in the conversation
+        # For a failed answer: the model to retry it with instead of its own (see
+        # set_retry_offer); None retries with the conversation's model.
+        self._retry_offer: Callable[[Message], str | None] | None = None
         self._dark = dark
         self._math = math
         self.setObjectName("userMessage" if message.role is Role.USER else "assistantMessage")
@@ -309,6 +313,12 @@ class MessageItem(QFrame):
         self._previous.setEnabled(index > 0 and not self._locked)
         self._next.setEnabled(index < count - 1 and not self._locked)
 
+    def set_retry_offer(self, offer: Callable[[Message], str | None] | None) -> None:
+        """Ask ``offer`` which model a failed answer's Retry uses instead of its own."""
+        self._retry_offer = offer
+        if self._status is not None and self._status.isVisibleTo(self):
+            self._update_status()
+
     def set_locked(self, locked: bool) -> None:
         """While an answer is written in the conversation, versions cannot be switched
         nor answers asked again: the buttons say so, rather than ignore clicks."""
@@ -341,6 +351,12 @@ class MessageItem(QFrame):
             )
             self._continue.setVisible(bool(message.content))
             self._retry.setVisible(status is not MessageStatus.COMPLETE)
+            offer = self._retry_offer(message) if self._retry_offer is not None else None
+            # Retry alone would ask the retired model again, and fail again.
+            self._retry.setText(f"Retry with {offer}" if offer else "Retry")
+            self._retry.setAccessibleName(
+                f"Retry this answer with {offer}" if offer else "Retry this answer"
+            )
             self._status.setVisible(True)
         busy = self.streaming
         self._copy.setEnabled(not busy)

@@ -82,6 +82,7 @@ class TranscriptView(FindingInView, QScrollArea):
         self._unanswered: UnansweredBar | None = None
         self._init_finding()
         self._locked = False  # an answer is being written: see set_locked
+        self._retry_offer: Callable[[Message], str | None] | None = None
         self._load: Loader | None = None
         self._zoom = 0
         # A viewport of our own making: Qt's default one is an object PySide has not
@@ -304,6 +305,14 @@ class TranscriptView(FindingInView, QScrollArea):
             if entry.item is not None:
                 entry.item.set_locked(locked)
 
+    def set_retry_offer(self, offer: Callable[[Message], str | None] | None) -> None:
+        """Ask ``offer`` which model a failed answer's Retry uses instead of its own
+        (asked again for the answers on screen at each call)."""
+        self._retry_offer = offer
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.set_retry_offer(offer)
+
     @property
     def dark(self) -> bool:
         return self._dark
@@ -392,6 +401,7 @@ class TranscriptView(FindingInView, QScrollArea):
             entry.message, entry.branch, width
         )
         message_id = entry.id
+        item.set_retry_offer(self._retry_offer)
         item.regenerate_requested.connect(self.regenerate_requested)
         item.retry_requested.connect(self.retry_requested)
         item.continue_requested.connect(self.continue_requested)

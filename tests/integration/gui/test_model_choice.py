@@ -6,9 +6,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from app.domain.messages import Role
 from app.store.transfer import import_file
 from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import last_item
 
 CHATGPT_EXPORT = Path(__file__).parents[2] / "unit/store/fixtures/chatgpt_conversations.json"
 IMPORTED = "67497e20-1c2c-800b-9f3e-2a1b0c9d8e7f"  # answered by gpt-4o in ChatGPT
@@ -78,6 +80,36 @@ async def test_new_chats_leave_a_retired_default_for_its_replacement(gui: Gui) -
     await gui.ask("Hi again")
     await gui.until(gui.answered)
     assert sent_models(gui.server) == ["mistral-large-2411", "mistral-large-2512"]
+
+
+@in_loop
+async def test_retry_after_a_retired_model_offers_its_replacement(gui: Gui) -> None:
+    picker = gui.pane.picker
+    await gui.application.refresh_models()
+    gui.server.retired_models = {"mistral-large-2411"}
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    # Plain Retry asked the retired model again, and failed again.
+    await gui.until(lambda: failed._retry.text() == "Retry with mistral-large-2512")
+    gui.server.enqueue(Reply(text="Hello from the new model."))
+    failed._retry.click()
+    await gui.until(lambda: len(sent_models(gui.server)) == 2 and gui.answered())
+    assert sent_models(gui.server) == ["mistral-large-2411", "mistral-large-2512"]
+    assert picker.model == "mistral-large-2512"  # the conversation's model from now on
+    conversation = gui.store.get_conversation(gui.pane.conversation_id)
+    assert conversation.model == "mistral-large-2512"
+    assert gui.store.current_path(conversation.id)[-1].content == "Hello from the new model."
+
+    # Switched in the header first, Retry already asks the conversation's new model.
+    other = gui.store.create_conversation(title="Older", model="mistral-large-2411")
+    gui.window.open_conversation(other.id)
+    await gui.ask("Again")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    await gui.until(lambda: failed._retry.text() == "Retry with mistral-large-2512")
+    picker.switch.click()
+    await gui.until(lambda: failed._retry.text() == "Retry")
 
 
 @in_loop
