@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QEnterEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -74,11 +74,24 @@ class _TitleLabel(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         # Not its text's width: a long title must not push the model picker out.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(48)
         self.set_title(title)
+
+    def _fit_minimum(self) -> None:
+        # The first dozen characters stay: with large text the model picker took the
+        # rest of the header, leaving "New c…" (the picker shortens its name instead).
+        # A minimum width, not a hint: the layout ignores the hints of this policy.
+        metrics = self.fontMetrics()
+        width = min(metrics.horizontalAdvance(self._title), metrics.averageCharWidth() * 12)
+        self.setMinimumWidth(max(48, width))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_minimum()
 
     def set_title(self, title: str) -> None:
         self._title = title
+        self._fit_minimum()
         self._elide()
 
     def title(self) -> str:

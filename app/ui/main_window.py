@@ -279,12 +279,12 @@ class MainWindow(QMainWindow):
 
     def fit_sidebar_width(self) -> None:
         """Give the sidebar its width: as the user left it, grown with the text (a width
-        chosen at 10 pt showed "Table of pl…" at 22 pt), never more than half the
-        window."""
+        chosen at 10 pt showed "Table of pl…" at 22 pt), never more than two
+        fifths of the window."""
         scale = font_scale(self)
         self.sidebar.setMinimumWidth(round(SIDEBAR_MIN_WIDTH * min(scale, 1.5)))
         fitted = round(self.sidebar_width * scale)
-        width = max(self.sidebar.minimumWidth(), min(fitted, self.width() // 2))
+        width = max(self.sidebar.minimumWidth(), min(fitted, self.width() * 2 // 5))
         self.splitter.setSizes([width, max(1, self.width() - width)])
         self._sidebar_scale = scale
 

@@ -119,6 +119,7 @@ class TranscriptView(FindingInView, QScrollArea):
         self.empty_label = QLabel("How can I help you today?", self.viewport())
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)  # large text in a narrow pane: not cut off
         self.empty_label.hide()
 
         self._jump = self._jump_button()

@@ -766,6 +766,11 @@ async def test_large_text_grows_the_icons_and_the_sidebar_with_it(gui: Gui) -> N
     window.toggle_sidebar()
     window.toggle_sidebar()
     assert window.splitter.sizes()[0] == round(220 * 2.2)
+    # The model picker and its Switch button left the title "New c…".
+    await gui.application.refresh_models()
+    await gui.until(gui.pane.picker.switch.isVisible)
+    title = gui.pane.title
+    assert title.width() >= title.fontMetrics().horizontalAdvance("New chat")
     theme.apply("light", normal_size)
     await gui.settle(0.05)
     assert params.iconSize().width() == 16
