@@ -16,15 +16,21 @@ from dataclasses import dataclass, replace
 
 from app.answering.continuation import Continuation
 from app.api.client import ChatStream, MistralClient
-from app.api.errors import ApiError, StreamInterrupted
+from app.api.errors import ApiError
 from app.api.types import ChatRequest, ContentDelta, StreamEvent, ToolCallDelta
 from app.domain.messages import Message, MessageStatus, Role
 from app.store.conversations import ConversationStore
+from app.store.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 STOPPED_BY_USER = "Stopped before the end; the text so far is kept."
 STOPPED_BEFORE_TEXT = "Stopped before the answer began."
+# While the history cannot be written (another process holds it, the disk is full), the
+# answer goes on in memory and saving is tried again this often; its final save is tried
+# for this long before the recorder gives up and raises.
+RETRY_SAVE_AFTER = 3.0
+FINAL_SAVE_PATIENCE = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,8 @@ class AnswerRecorder:
         store: where the answer is written.
         client: the API client to stream from.
         flush_interval: seconds between background saves of the growing text.
+        retry_save_after: seconds before a failed save is tried again.
+        final_save_patience: seconds the final save is tried before giving up.
     """
 
     def __init__(
@@ -50,11 +58,17 @@ class AnswerRecorder:
         client: MistralClient,
         *,
         flush_interval: float = 0.5,
+        retry_save_after: float | None = None,
+        final_save_patience: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._client = client
         self._flush_interval = flush_interval
+        self._retry_save_after = RETRY_SAVE_AFTER if retry_save_after is None else retry_save_after
+        self._final_save_patience = (
+            FINAL_SAVE_PATIENCE if final_save_patience is None else final_save_patience
+        )
         self._clock = clock
 
     async def run(
@@ -93,15 +107,16 @@ class AnswerRecorder:
                         on_event(shown)
         except asyncio.CancelledError:
             why = STOPPED_BY_USER if run.text(stream) else STOPPED_BEFORE_TEXT
-            run.finish(stream, MessageStatus.INTERRUPTED, why)
+            await run.stop_flushing()
+            await run.finish(stream, MessageStatus.INTERRUPTED, why)
             raise
-        except StreamInterrupted as error:
-            return AnswerOutcome(run.finish(stream, MessageStatus.ERROR, error.message), error)
-        except ApiError as error:
-            return AnswerOutcome(run.finish(stream, MessageStatus.ERROR, error.message), error)
+        except ApiError as error:  # StreamInterrupted included: its partial text is kept
+            await run.stop_flushing()
+            message = await run.finish(stream, MessageStatus.ERROR, error.message)
+            return AnswerOutcome(message, error)
         finally:
             await run.stop_flushing()
-        return AnswerOutcome(run.finish(stream, MessageStatus.COMPLETE, None))
+        return AnswerOutcome(await run.finish(stream, MessageStatus.COMPLETE, None))
 
 
 class _Run:
@@ -130,6 +145,8 @@ class _Run:
         self._last_save = 0.0
         self._flusher: asyncio.Task[None] | None = None
         self._finished: Message | None = None
+        self._trouble: StoreError | None = None  # why the last write failed, if it did
+        self._retry_at = 0.0
 
     def text(self, stream: ChatStream) -> str:
         if self._continuation is not None:
@@ -140,38 +157,82 @@ class _Run:
         """Keep the store in step; returns the event as the reader should see it."""
         self._stream = stream
         if isinstance(event, ContentDelta | ToolCallDelta):
-            if self._message is None:
-                self._begin(stream)
             if isinstance(event, ContentDelta) and self._continuation is not None:
-                visible = self._continuation.feed(event.text)
-                event = ContentDelta(visible)
-                if not visible:
-                    return None
+                event = ContentDelta(self._continuation.feed(event.text))
             self._dirty = True
+            if self._message is None:
+                if self._flusher is None:
+                    self._flusher = asyncio.get_running_loop().create_task(
+                        self._flush_periodically()
+                    )
+                late = self._trouble is not None
+                if not self._begin(stream):
+                    return None  # kept in memory, shown once it is stored
+                if late:
+                    return None  # the stored answer already holds all the text so far
+                self._dirty = True  # this event's text is not saved yet
+            if isinstance(event, ContentDelta) and not event.text:
+                return None
             if self._recorder._clock() - self._last_save >= 1.0:
                 self.save()
         return event
 
-    def _begin(self, stream: ChatStream) -> None:
-        self._message = self._store.begin_answer(
-            self._conversation_id,
-            parent_id=self._parent_id,
-            model=stream.answer.model or self._model,
-        )
-        if self._continuation is not None:
-            self._store.save_partial(self._message.id, self._continuation.prefix)
-            self._message = replace(self._message, content=self._continuation.prefix)
-        self._last_save = self._recorder._clock()
-        self._flusher = asyncio.get_running_loop().create_task(self._flush_periodically())
+    def _begin(self, stream: ChatStream) -> bool:
+        """Store the answer's row; False while the history cannot be written."""
+        if not self._can_write():
+            return False
+        # Begun late (the history was busy), it starts with all the text so far.
+        late = self._trouble is not None
+        start = self.text(stream) if late else None
+        if start is None and self._continuation is not None:
+            start = self._continuation.prefix
+        try:
+            message = self._store.begin_answer(
+                self._conversation_id,
+                parent_id=self._parent_id,
+                model=stream.answer.model or self._model,
+            )
+            if start:
+                self._store.save_partial(message.id, start)
+        except StoreError as error:
+            self._failed(error)
+            return False
+        self._message = replace(message, content=start) if start else message
+        self._recovered()
         if self._on_started is not None:
             self._on_started(self._message)
+        return True
 
-    def save(self) -> None:
-        if self._message is None or self._stream is None or not self._dirty:
-            return
-        self._store.save_partial(self._message.id, self.text(self._stream))
+    def _can_write(self) -> bool:
+        return self._trouble is None or self._recorder._clock() >= self._retry_at
+
+    def _failed(self, error: StoreError) -> None:
+        if self._trouble is None:
+            log.warning("Saving the answer failed; it goes on in memory: %s", error)
+        self._trouble = error
+        self._retry_at = self._recorder._clock() + self._recorder._retry_save_after
+
+    def _recovered(self) -> None:
+        if self._trouble is not None:
+            log.info("The answer is saved again")
+        self._trouble = None
         self._dirty = False
         self._last_save = self._recorder._clock()
+
+    def save(self) -> None:
+        """Save the text so far (a failure is kept for later, never raised: the answer
+        must go on while another process holds the history or the disk is full)."""
+        if self._stream is None or not self._dirty or not self._can_write():
+            return
+        if self._message is None:
+            self._begin(self._stream)
+            return
+        try:
+            self._store.save_partial(self._message.id, self.text(self._stream))
+        except StoreError as error:
+            self._failed(error)
+            return
+        self._recovered()
 
     async def _flush_periodically(self) -> None:
         while True:
@@ -189,11 +250,22 @@ class _Run:
                 await self._flusher
             self._flusher = None
 
-    def finish(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
+    async def finish(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
+        """Store the answer's end, trying again for a while if the history cannot be
+        written; then the store's error is raised (the text is still in ``stream``)."""
+        deadline = self._recorder._clock() + self._recorder._final_save_patience
+        while True:
+            try:
+                return self._finish_now(stream, status, error)
+            except StoreError as trouble:
+                self._failed(trouble)
+                if self._recorder._clock() >= deadline:
+                    raise
+            await asyncio.sleep(self._recorder._retry_save_after)
+
+    def _finish_now(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
         if self._finished is not None:
             return self._finished
-        if self._flusher is not None:
-            self._flusher.cancel()
         answer = stream.answer
         text = self.text(stream)
         if self._message is None:

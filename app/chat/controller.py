@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +20,7 @@ from app.chat.clients import ClientSource
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
+from app.store.errors import StoreError
 from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     from app.api.types import ChatRequest, StreamEvent
 
 log = logging.getLogger(__name__)
+
+UNSAVED_ANSWER = (
+    "The text above is not saved: copy it before you leave this conversation, then "
+    "Retry once the history can be written."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +327,7 @@ class ChatController(QObject):
                 thoughts.append(event.text)
 
         self.streaming_changed.emit(conversation_id, True)
+        unsaved: StoreError | None = None
         try:
             outcome = await AnswerRecorder(self._store, client).run(
                 conversation_id=conversation_id,
@@ -333,16 +340,15 @@ class ChatController(QObject):
                     conversation_id, seconds, why
                 ),
             )
+        except StoreError as error:
+            if not started:
+                raise  # nothing on screen to keep: the task's error says why
+            unsaved = error
         finally:
             flush()
-            if started:
-                del self._live[started[0].id]
-            self.streaming_changed.emit(conversation_id, False)
-            final = self._final_message(started, conversation_id)
-            if final is not None:
-                self.answer_finished.emit(final)
-            self.conversation_changed.emit(conversation_id)
-        self._learn_from(outcome, request.model, started=bool(started))
+            self._end_answer(conversation_id, started, unsaved)
+        if unsaved is None:
+            self._learn_from(outcome, request.model, started=bool(started))
 
     def _learn_from(self, outcome: AnswerOutcome, model: str, *, started: bool) -> None:
         """What an answer's outcome tells about the model, the key and the title."""
@@ -364,9 +370,28 @@ class ChatController(QObject):
         if outcome.error is None and outcome.message.status is MessageStatus.COMPLETE:
             self._maybe_title(outcome.message.conversation_id)
 
+    def _end_answer(
+        self, conversation_id: str, started: list[Message], unsaved: StoreError | None
+    ) -> None:
+        live = "".join(self._live.pop(started[0].id, [])) if started else ""
+        self.streaming_changed.emit(conversation_id, False)
+        final = self._final_message(started, conversation_id)
+        if final is not None and unsaved is not None:
+            # The history could not be written for a minute: the window keeps the whole
+            # text, and says it is not saved.
+            final = replace(
+                final, content=live, status=MessageStatus.ERROR, error=f"{unsaved} {UNSAVED_ANSWER}"
+            )
+        if final is not None:
+            self.answer_finished.emit(final)
+        self.conversation_changed.emit(conversation_id)
+
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
         if started:
-            return self._store.get_message(started[0].id)
+            try:
+                return self._store.get_message(started[0].id)
+            except StoreError:
+                return started[0]
         leaf = self._store.get_conversation(conversation_id).current_leaf_id
         if leaf is None:
             return None

@@ -506,6 +506,15 @@ class ChatPane(QWidget):
         self._sending = True
         try:
             conversation_id = self._controller.send(self.conversation_id, text, self.draft_chat())
+        except StoreError as error:
+            # The history cannot be written (another Maestrale holds it, the disk is
+            # full): nothing was asked; the question stays to be sent again.
+            if self.composer.edit.toPlainText() != text:
+                self.composer.set_text(text)
+            from app.ui.toast import Toast
+
+            Toast.show_message(self.window(), f"Not sent: {error}", timeout_ms=12000)
+            return
         finally:
             self._sending = False
         if conversation_id is not None:

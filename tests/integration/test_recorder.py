@@ -240,3 +240,114 @@ async def test_continue_sends_the_prefix_and_stores_one_whole_answer(
     assert "".join(shown) == more
     assert store.get_message(partial.id).content == "one, two, three,"  # nothing overwritten
     assert len(store.tree(conversation_id).siblings(outcome.message.id)) == 2
+
+
+class HistoryLock:
+    """Another process's write lock on the history file (a second connection)."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None)
+
+    def take(self) -> None:
+        self._connection.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self._connection.execute("COMMIT")
+        self._connection.close()
+
+
+WORDS = [f"w{n} " for n in range(60)]
+
+
+@pytest.fixture
+def impatient_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ConversationStore:
+    # Writes wait 50 ms for a lock, not 5 s: the same failure, sooner.
+    monkeypatch.setattr("app.store.db.BUSY_TIMEOUT_MS", 50)
+    opened = ConversationStore.open(tmp_path / "history.sqlite3")
+    yield opened
+    opened.close()
+
+
+async def record_while_locked(
+    store: ConversationStore,
+    server: FakeMistral,
+    *,
+    lock_at: int,
+    release_after: float,
+    patience: float = 30.0,
+) -> tuple[AnswerRecorder, str, list[Message], list[str], asyncio.Task]:
+    """Stream WORDS slowly while another connection holds the history's write lock from
+    the ``lock_at``-th event (0: before the first) for ``release_after`` seconds."""
+    conversation_id, question = ask(store, "Count")
+    server.enqueue(Reply(chunks=WORDS, delay=0.04))
+    lock = HistoryLock(store.path)
+    started: list[Message] = []
+    shown: list[str] = []
+    loop = asyncio.get_running_loop()
+
+    def on_event(event: StreamEvent) -> None:
+        if isinstance(event, ContentDelta):
+            shown.append(event.text)
+        if len(shown) == lock_at:
+            lock.take()
+            loop.call_later(release_after, lock.release)
+
+    if lock_at == 0:
+        lock.take()
+        loop.call_later(release_after, lock.release)
+    client = client_for(server)
+    recorder = AnswerRecorder(
+        store, client, flush_interval=0.05, retry_save_after=0.1, final_save_patience=patience
+    )
+    task = asyncio.ensure_future(
+        recorder.run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request_for(store, conversation_id),
+            on_event=on_event,
+            on_started=started.append,
+        )
+    )
+    return recorder, conversation_id, started, shown, task
+
+
+async def test_an_answer_goes_on_while_another_process_holds_the_history(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    # The import of a large export held the history for half a minute: the save that
+    # failed ended the answer, frozen, its rest lost.
+    # Held for longer than a second: a save made while streaming meets it.
+    _, _, started, shown, task = await record_while_locked(
+        impatient_store, fake_mistral, lock_at=5, release_after=1.3
+    )
+    outcome = await task
+    assert outcome.error is None
+    assert outcome.message.status is MessageStatus.COMPLETE
+    assert stored_text(impatient_store.path, outcome.message.id) == ("".join(WORDS), "complete")
+    assert started[0].content + "".join(shown) == "".join(WORDS)  # shown once, whole
+
+
+async def test_an_answer_begun_while_the_history_is_held_is_stored_once_it_frees(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    _, _, started, shown, task = await record_while_locked(
+        impatient_store, fake_mistral, lock_at=0, release_after=0.4
+    )
+    outcome = await task
+    assert outcome.message.status is MessageStatus.COMPLETE
+    assert stored_text(impatient_store.path, outcome.message.id) == ("".join(WORDS), "complete")
+    # Stored late, it started with the text that came meanwhile; nothing twice.
+    assert started[0].content
+    assert started[0].content + "".join(shown) == "".join(WORDS)
+
+
+async def test_the_final_save_gives_up_after_its_patience_and_says_why(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    from app.store.errors import DatabaseBusy
+
+    _, _, _, _, task = await record_while_locked(
+        impatient_store, fake_mistral, lock_at=3, release_after=30, patience=0.3
+    )
+    with pytest.raises(DatabaseBusy):
+        await task

@@ -1,0 +1,102 @@
+"""The window while another process holds the history or the disk is full: answers go on
+and are saved once the history frees, and nothing typed or written is lost."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain.messages import MessageStatus, Role
+from app.ui.toast import Toast
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import answer_text, last_item
+
+WORDS = [f"word{n} " for n in range(50)]
+
+
+class HistoryLock:
+    """Another process's write lock on the history (a second connection)."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None)
+        self._connection.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self._connection.execute("COMMIT")
+        self._connection.close()
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A write waits 50 ms for the lock (not 5 s), and a failed save is tried again after
+    # 0.1 s (not 3 s): the same behaviour, sooner.
+    gui.store.connection.execute("PRAGMA busy_timeout = 50")
+    monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 0.1, raising=False)
+
+
+def streamed_words(gui: Gui) -> int:
+    return answer_text(gui).count("word")
+
+
+@in_loop
+async def test_an_answer_goes_on_and_is_saved_once_the_history_frees(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=WORDS, delay=0.04))
+    await gui.ask("Count")
+    await gui.until(lambda: streamed_words(gui) >= 3)
+    lock = HistoryLock(gui.store.path)  # `maestrale import` of a large export, say
+    await gui.until(lambda: streamed_words(gui) >= 35)  # longer than a second of it
+    lock.release()
+    await gui.until(gui.answered)
+    answer = gui.store.current_path(gui.pane.conversation_id)[-1]
+    assert answer.status is MessageStatus.COMPLETE
+    assert answer.content == "".join(WORDS)
+    assert answer_text(gui).strip() == "".join(WORDS).strip()
+
+
+@in_loop
+async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, the answer froze with no word of why, and without Copy or Retry.
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    gui.server.enqueue(Reply(chunks=WORDS, delay=0.01))
+    await gui.ask("Count")
+    await gui.until(lambda: streamed_words(gui) >= 3)
+    lock = HistoryLock(gui.store.path)
+    try:
+        await gui.until(
+            lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id)
+        )
+        item = last_item(gui, Role.ASSISTANT)
+        assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
+        assert item._status.isVisible()
+        assert "is busy in another Maestrale process" in item._status_label.text()
+        assert "not saved: copy it" in item._status_label.text()
+        assert item._copy.isEnabled()
+    finally:
+        lock.release()
+    gui.server.enqueue(Reply(text="Saved this time."))
+    item._retry.click()
+    await gui.until(lambda: "Saved this time." in answer_text(gui))
+
+
+@in_loop
+async def test_a_question_the_history_cannot_take_stays_in_the_field(gui: Gui) -> None:
+    # Before: a five-second freeze, then nothing; the reason went to stderr only.
+    lock = HistoryLock(gui.store.path)
+    try:
+        await gui.ask("Is anyone there?")
+        toasts = gui.window.findChildren(Toast)
+        assert len(toasts) == 1
+        assert "Not sent" in toasts[0].accessibleName()
+        assert "busy in another Maestrale process" in toasts[0].accessibleName()
+        assert gui.pane.composer.edit.toPlainText() == "Is anyone there?"
+    finally:
+        lock.release()
+    gui.server.enqueue(Reply(text="Yes."))
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
+    await gui.until(lambda: "Yes." in answer_text(gui))
