@@ -8,18 +8,22 @@ the user before anything is opened.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QPointF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
     QFontMetrics,
     QFontMetricsF,
+    QHelpEvent,
+    QImage,
     QPalette,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextLine,
     QTextOption,
     QWheelEvent,
 )
@@ -29,8 +33,11 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTextBrowser,
     QTextEdit,
+    QToolTip,
     QWidget,
 )
+
+from app.ui.transcript.fitted_images import FittedImages
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
@@ -72,6 +79,12 @@ def list_indent(metrics: QFontMetrics) -> float:
     return float(metrics.horizontalAdvance("000. "))
 
 
+def _x_of(line: QTextLine, offset: int) -> float:
+    # PySide gives (x, the position moved to) as an untyped object.
+    x, _ = cast("tuple[float, int]", line.cursorToX(offset))
+    return x
+
+
 class MessageText(QTextBrowser):
     """A QTextBrowser sized to its whole text, without scroll bars of its own.
 
@@ -95,6 +108,10 @@ class MessageText(QTextBrowser):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Never sideways, even out of sight: text wider than the view (a table of many
+        # columns) is cut at its right, not the whole message shifted left when the
+        # cursor goes there (the start of each line gone, no way back).
+        self.horizontalScrollBar().rangeChanged.connect(self._no_sideways_scrolling)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -117,7 +134,11 @@ class MessageText(QTextBrowser):
         document = self.document()
         document.setDocumentMargin(2)
         self._fit_to_font()
-        document.documentLayout().documentSizeChanged.connect(self._on_size_changed)
+        layout = document.documentLayout()
+        layout.documentSizeChanged.connect(self._on_size_changed)
+        # Kept here: the layout holds only a pointer to it.
+        self._fitted_images = FittedImages(self._image, self)
+        layout.registerHandler(QTextFormat.ObjectTypes.ImageObject.value, self._fitted_images)
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
         # Rendered markdown (an answer), not plain text (a question): a copy of its
@@ -133,6 +154,58 @@ class MessageText(QTextBrowser):
             # no file has a math: address).
             return self._images.image(url)
         return QByteArray()
+
+    def _image(self, url: QUrl) -> QImage | None:
+        if url.scheme() != MATH_SCHEME or self._images is None:
+            return None
+        image: QImage | None = self._images.image(url)
+        return image
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            # A formula says its TeX: drawn smaller to fit the column, it may be small.
+            tex = self.formula_at(event.pos())
+            if tex is not None:
+                QToolTip.showText(event.globalPos(), tex, self.viewport())
+                return True
+        return super().viewportEvent(event)
+
+    def formula_at(self, point: QPoint) -> str | None:
+        """The TeX of the formula drawn at ``point`` of the viewport, if one is."""
+        document = self.document()
+        place = QPointF(point)
+        position = document.documentLayout().hitTest(place, Qt.HitTestAccuracy.FuzzyHit)
+        if position < 0:
+            return None
+        # The nearest place between two characters: the formula is before or after it.
+        for at in (position, position - 1):
+            block = document.findBlock(at)
+            layout = block.layout()
+            offset = at - block.position()
+            if not block.isValid() or layout is None or not 0 <= offset < block.length() - 1:
+                continue
+            cursor = QTextCursor(document)
+            cursor.setPosition(at + 1)
+            text_format = cursor.charFormat()
+            if not text_format.isImageFormat():
+                continue
+            line = layout.lineForTextPosition(offset)
+            if not line.isValid():
+                continue
+            origin = document.documentLayout().blockBoundingRect(block).topLeft()
+            left = origin.x() + _x_of(line, offset)
+            right = origin.x() + _x_of(line, offset + 1)
+            top = origin.y() + line.y()
+            if min(left, right) <= place.x() <= max(left, right) and (
+                top <= place.y() <= top + line.height()
+            ):
+                alt = text_format.property(QTextFormat.Property.ImageAltText)
+                return alt if isinstance(alt, str) and alt else None
+        return None
+
+    def _no_sideways_scrolling(self, _minimum: int, maximum: int) -> None:
+        if maximum > 0:
+            self.horizontalScrollBar().setRange(0, 0)
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
         # Plain text only: Qt's HTML of the selection names formula images no other
@@ -236,7 +309,10 @@ class MessageText(QTextBrowser):
         return QSize(self.width(), self.text_height())
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self._set_width(event.size().width())
+        # Not when only the height changed (the text's, see _on_size_changed): the width
+        # the message set for its next layout (set_text_width) would be undone.
+        if event.size().width() != event.oldSize().width():
+            self._set_width(event.size().width())
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QFontMetricsF, QTextOption
 from pytestqt.qtbot import QtBot
 
@@ -78,3 +80,102 @@ def test_tabs_stop_every_four_columns_of_code_at_any_size(qtbot: QtBot) -> None:
         assert option.wrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere  # kept
         stops.append(option.tabStopDistance())
     assert stops[0] < 80 < stops[1] * 2
+
+
+class WideFormulas:
+    """Every formula is a 1,000 px wide image (2,000 pixels at a device ratio of 2)."""
+
+    def image_url(self, tex: str, display: bool) -> str:
+        return "maestrale-math:wide"
+
+    def image(self, url: object) -> object:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
+
+        image = QImage(2000, 40, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.black)
+        image.setDevicePixelRatio(2.0)
+        return image
+
+
+def _wide_answer(qtbot: QtBot, markdown: str, width: int = 300) -> MessageText:
+    from app.rendering import render_markdown
+
+    formulas = WideFormulas()
+    view = MessageText(images=formulas)
+    qtbot.addWidget(view)
+    view.resize(width, 100)
+    view.set_text_width(width)
+    view.setHtml(render_markdown(markdown, dark=False, math=formulas).html)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _formula_size(view: MessageText) -> QSizeF:
+    """The size the first formula is drawn at."""
+    document = view.document()
+    position = document.find("\ufffc").selectionStart()
+    block = document.findBlock(position)
+    offset = position - block.position()
+    line = block.layout().lineForTextPosition(offset)
+    left = line.cursorToX(offset)[0]  # type: ignore[index]
+    right = line.cursorToX(offset + 1)[0]  # type: ignore[index]
+    return QSizeF(right - left, line.height())
+
+
+def test_a_formula_wider_than_the_column_is_drawn_to_its_width(qtbot: QtBot) -> None:
+    # Drawn at its own size it made the text wider than its view: cut off at the right.
+    answers = [
+        "Intro.\n\n$$x_0^2+x_1^2$$",
+        "> In a quote $$x$$",
+        "1. A list\n   - nested, with $x$ inline",
+        "| a | b |\n|---|---|\n| $$x$$ | $$y$$ |",
+    ]
+    for markdown in answers:
+        view = _wide_answer(qtbot, markdown)
+        assert view.document().size().width() <= 300, markdown
+        assert 100 < _formula_size(view).width() <= 300, markdown
+        view.set_text_width(3000)  # room enough: at its own size again
+        assert _formula_size(view) == QSizeF(1000, 20), markdown
+    view = _wide_answer(qtbot, "$$x$$")
+    size = _formula_size(view)
+    assert size.height() == pytest.approx(20 * size.width() / 1000, abs=1)  # proportions kept
+
+
+def test_a_narrowed_formula_says_its_tex_on_hover(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    view = _wide_answer(qtbot, "Intro.\n\n$$x_0^2+x_1^2$$")
+    image = view.document().find("\ufffc")
+    assert not image.isNull()
+    # The cursor before the formula, a little to its right: anywhere on it, not only on
+    # the half nearer the cursor after it.
+    rect = view.cursorRect(image)
+    for x in (10, 150, 290):
+        assert view.formula_at(QPoint(x, rect.center().y())) == "$$x_0^2+x_1^2$$"
+    assert view.formula_at(QPoint(10, 5)) is None  # on "Intro."
+    point = QPoint(150, rect.center().y())
+    hover = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), hover)
+    assert QToolTip.text() == "$$x_0^2+x_1^2$$"
+    QToolTip.hideText()
+
+
+def test_the_text_never_scrolls_sideways(qtbot: QtBot) -> None:
+    # The view has no scroll bars: shifted sideways, the start of every line was gone
+    # with no way back (an answer reopened with the cursor at its end, say).
+    from PySide6.QtGui import QTextCursor
+
+    columns = 30
+    table = "|" + "|".join(f"column{n}" for n in range(columns)) + "|\n"
+    table += "|" + "---|" * columns + "\n|" + "|".join(f"v{n}" for n in range(columns)) + "|"
+    for markdown in (f"Intro.\n\n{table}", "Intro.\n\n" + "x" * 400):
+        view = _wide_answer(qtbot, markdown)
+        cursor = view.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        view.setTextCursor(cursor)
+        view.ensureCursorVisible()
+        assert view.horizontalScrollBar().value() == 0, markdown

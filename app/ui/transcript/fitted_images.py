@@ -1,0 +1,155 @@
+"""Images in a message (formulas) narrowed to the column they stand in.
+
+Qt draws an image at its own size: a display formula wider than the column made the
+whole message wider than its view, cut off at the right (and, once the view scrolled
+sideways, the text before it was gone). The web's answer, a scroll bar under the
+formula alone, cannot be had in a QTextDocument (no widget lives inside its text), so
+a formula wider than its column is drawn smaller, to the column's width, keeping its
+proportions: all of it shows, and a copy of it still gives its TeX (its alt text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRect, QRectF, QSize, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QImage,
+    QPainter,
+    QPyTextObject,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextLength,
+    QTextTable,
+)
+
+_SCALED_KEPT = 8  # narrowed images kept per message (a few formulas in sight)
+
+
+def _room(document: QTextDocument, position: int) -> float:
+    """The width the text at ``position`` is laid out in, as far as it can be known
+    before the layout: the page less the margins and indents of its block, list and
+    frames (for a table's cell, its share of the table)."""
+    width = document.textWidth()
+    if width <= 0:
+        return float("inf")  # laid out without a width: nothing to fit
+    block = document.findBlock(position)
+    indent = document.indentWidth()
+    form = block.blockFormat()
+    margins = form.leftMargin() + form.rightMargin() + form.indent() * indent
+    margins += max(0.0, form.textIndent())
+    text_list = block.textList()
+    if text_list is not None:
+        margins += text_list.format().indent() * indent
+    # Outermost first: a table's share is of the room inside the frames around it.
+    frames: list[QTextFrame] = []
+    frame: QTextFrame | None = QTextCursor(block).currentFrame()
+    while frame is not None and frame != document.rootFrame():
+        frames.append(frame)
+        frame = frame.parentFrame()
+    room = width - 2 * document.documentMargin()
+    for frame in reversed(frames):
+        frame_format = frame.frameFormat()
+        room -= frame_format.leftMargin() + frame_format.rightMargin()
+        room -= 2 * (frame_format.padding() + frame_format.border())
+        if isinstance(frame, QTextTable):
+            room = _cell_room(frame, position, room)
+    return max(1.0, room - margins)
+
+
+def _cell_room(table: QTextTable, position: int, room: float) -> float:
+    """The room in the cell at ``position`` of a table ``room`` wide: the columns of a
+    fixed width beside it (a quote's bar) taken, an even share of what is left (the
+    other columns' text is not laid out yet)."""
+    cell = table.cellAt(position)
+    if not cell.isValid():
+        return room
+    table_format = table.format()
+    room -= (table.columns() + 1) * table_format.cellSpacing()
+    constraints = table_format.columnWidthConstraints()
+    shares = 1
+    for column in range(table.columns()):
+        if cell.column() <= column < cell.column() + cell.columnSpan():
+            continue
+        length = constraints[column] if column < len(constraints) else QTextLength()
+        if length.type() == QTextLength.Type.FixedLength:
+            room -= length.rawValue()
+        else:
+            shares += 1
+    cell_format = cell.format().toTableCellFormat()
+    edges = 2 * table_format.border()
+    for side, padding in (
+        (QTextFormat.Property.TableCellLeftPadding, cell_format.leftPadding()),
+        (QTextFormat.Property.TableCellRightPadding, cell_format.rightPadding()),
+    ):
+        edges += padding if cell_format.hasProperty(side) else table_format.cellPadding()
+    return room / shares - edges
+
+
+class FittedImages(QPyTextObject):
+    """Lays out and draws the images of a document: at their size, or narrowed to their
+    column when wider. Registered for ``QTextFormat.ImageObject`` in place of Qt's own.
+
+    Args:
+        image: the image for an ``<img src>`` address, None when there is none.
+    """
+
+    def __init__(self, image: Callable[[QUrl], QImage | None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._image = image
+        self._scaled: dict[tuple[int, int, int], QImage] = {}
+
+    def _find(self, text_format: QTextFormat) -> QImage | None:
+        image = self._image(QUrl(text_format.toImageFormat().name()))
+        return image if image is not None and not image.isNull() else None
+
+    def intrinsicSize(  # noqa: N802 - Qt override
+        self, doc: QTextDocument, position: int, text_format: QTextFormat
+    ) -> QSizeF:
+        image = self._find(text_format)
+        if image is None:
+            return QSizeF(0, 0)
+        size = image.deviceIndependentSize()
+        room = _room(doc, position)
+        if size.width() > room:
+            size = QSizeF(room, size.height() * room / size.width())
+        return size
+
+    def drawObject(  # noqa: N802 - Qt override
+        self,
+        painter: QPainter,
+        rect: QRectF | QRect,
+        doc: QTextDocument,
+        position: int,
+        text_format: QTextFormat,
+    ) -> None:
+        image = self._find(text_format)
+        if image is None:
+            return
+        target = QRectF(rect)
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        pixels = QSize(round(target.width() * ratio), round(target.height() * ratio))
+        if pixels.width() < image.width():
+            image = self._narrowed(image, pixels)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(target, image)
+        painter.restore()
+
+    def _narrowed(self, image: QImage, pixels: QSize) -> QImage:
+        # Scaled smoothly once (a painter's scaling skips pixels: far smaller, thin
+        # strokes broke up), kept for the next paint.
+        key = (image.cacheKey(), pixels.width(), pixels.height())
+        narrowed = self._scaled.get(key)
+        if narrowed is None:
+            narrowed = image.scaled(
+                pixels,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            self._scaled[key] = narrowed
+            if len(self._scaled) > _SCALED_KEPT:
+                del self._scaled[next(iter(self._scaled))]
+        return narrowed
