@@ -404,8 +404,19 @@ class ChatPane(QWidget):
         if message_id in ids and position is not None:
             offset = position.y() - self.transcript.verticalScrollBar().value()
             self._branch_anchor = (ids.index(message_id), offset)
+        switched = self.transcript.item(message_id)
+        by_keyboard = switched is not None and switched.switcher_has_focus()
         self._controller.switch_branch(message_id, step)
         self._branch_anchor = None
+        if by_keyboard and message_id in ids:
+            # The transcript was built again (the composer took the keyboard): the
+            # keyboard stays on the switcher of the version now shown, so that Space
+            # goes on switching instead of typing a space into the message field.
+            depth = ids.index(message_id)
+            shown = self.transcript.message_ids
+            item = self.transcript.item(shown[depth]) if depth < len(shown) else None
+            if item is not None:
+                item.focus_switcher(step)
 
     def _on_reload(self, conversation_id: str) -> None:
         anchor = self._branch_anchor

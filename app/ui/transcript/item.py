@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -312,6 +313,26 @@ class MessageItem(QFrame):
         self._branch_label.setAccessibleName(f"Version {index + 1} of {count}")
         self._previous.setEnabled(index > 0 and not self._locked)
         self._next.setEnabled(index < count - 1 and not self._locked)
+
+    def switcher_has_focus(self) -> bool:
+        """Whether the keyboard is on one of the version switcher's arrows."""
+        focused = QApplication.focusWidget()
+        return (
+            self._switcher is not None
+            and focused is not None
+            and (self._switcher.isAncestorOf(focused))
+        )
+
+    def focus_switcher(self, step: int) -> None:
+        """The keyboard to the arrow that went ``step`` (-1 back, 1 on) or, at the first
+        or last version, where that one is disabled, to the other arrow."""
+        if self._switcher is None or not self._switcher.isVisible():
+            return
+        arrows = (self._previous, self._next) if step < 0 else (self._next, self._previous)
+        for arrow in arrows:
+            if arrow.isEnabled():
+                arrow.setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     def set_retry_offer(self, offer: Callable[[Message], str | None] | None) -> None:
         """Ask ``offer`` which model a failed answer's Retry uses instead of its own."""

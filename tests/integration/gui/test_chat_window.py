@@ -209,6 +209,38 @@ async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui
 
 
 @in_loop
+async def test_the_keyboard_stays_on_the_switcher_when_it_switches_versions(gui: Gui) -> None:
+    # The composer took the keyboard after each switch: a second Space, meant to switch
+    # back, typed a space into the message field.
+    gui.server.enqueue(
+        Reply(text="First answer."), Reply(text="title"), Reply(text="Second answer.")
+    )
+    await gui.ask("Question")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    first = last_item(gui, Role.ASSISTANT)
+    first.regenerate_requested.emit(first.message.id)
+    await gui.until(lambda: "Second answer." in answer_text(gui))
+    await gui.until(gui.answered)
+    edit = gui.pane.composer.edit
+    last_item(gui, Role.ASSISTANT)._previous.setFocus(Qt.FocusReason.TabFocusReason)
+    gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    await gui.until(lambda: "First answer." in answer_text(gui))
+    shown = last_item(gui, Role.ASSISTANT)
+    assert shown._branch_label.text() == "1 / 2"
+    assert QApplication.focusWidget() is shown._next  # "<" is disabled at 1 / 2
+    gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    await gui.until(lambda: "Second answer." in answer_text(gui))
+    assert QApplication.focusWidget() is last_item(gui, Role.ASSISTANT)._previous
+    assert edit.toPlainText() == ""
+    # A click leaves the keyboard where it was (the buttons take none from a click).
+    edit.setFocus()
+    last_item(gui, Role.ASSISTANT)._previous.click()
+    await gui.until(lambda: "First answer." in answer_text(gui))
+    assert QApplication.focusWidget() is edit
+
+
+@in_loop
 async def test_a_question_is_edited_in_place_with_cancel_and_send(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="About cats."), Reply(text="title"), Reply(text="About dogs."))
     await gui.ask("Tell me about cats")
