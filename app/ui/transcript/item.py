@@ -481,8 +481,10 @@ class MessageItem(QFrame):
             self.text.set_text_width(width)
         self.text.setFixedHeight(self.text.text_height())
         # Layouts cache their heights and learn of a child's new height only when their
-        # events run; measuring now must not read a stale cache (it clipped answers).
-        for nested in (self._bubble_layout, self._body, self._layout):
+        # events run; measuring now must not read a stale cache (it clipped answers). The
+        # footer too: hiding its buttons tells only the item's outer layout, and a failed
+        # answer kept the height of the icons it no longer shows above its status panel.
+        for nested in (self._bubble_layout, self._body, self._footer, self._layout):
             nested.invalidate()
         # The bubble's own minimum height follows its text now: left to its pending
         # layout request, answers kept the height they had before a formula's image

@@ -392,6 +392,34 @@ async def test_an_answer_that_failed_before_any_text_offers_retry_not_copy(gui: 
 
 
 @in_loop
+async def test_a_failed_answer_has_no_gap_between_its_header_and_why(gui: Gui) -> None:
+    # The answer kept the height of the icons it showed before (measured from a stale
+    # layout): an empty band of their height above the red panel.
+    transcript = gui.pane.transcript
+    both = {Role.USER, Role.ASSISTANT}
+    await gui.until(lambda: transcript._spares.ready == both)
+    gui.server.enqueue(Reply(status=400))
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    conversation_id = gui.pane.conversation_id
+    for reopen in (False, True):
+        if reopen:  # in an item made ahead of need, laid out with its icons
+            await gui.until(lambda: transcript._spares.ready == both)
+            gui.pane.new_chat()
+            gui.pane.open_conversation(conversation_id)
+        failed = last_item(gui, Role.ASSISTANT)
+        width = transcript._column_width()
+        fresh = transcript._new_item(failed.message, (0, 1), width)
+        assert transcript._by_id[failed.message.id].height == fresh.height_for_width(width)
+        fresh.deleteLater()
+        await gui.until(failed._status.isVisible)
+        header = failed._header.geometry()
+        gap = failed._status.geometry().top() - (header.y() + header.height())
+        assert gap <= 2 * failed._layout.spacing(), reopen
+        assert header.height() <= failed._header.sizeHint().height(), reopen
+
+
+@in_loop
 async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="one two three four", cut_after=2))
     await gui.ask("Count")
