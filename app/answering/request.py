@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.api.types import ChatMessage, ChatRequest, ToolSpec
-from app.domain.messages import ChatParams, Message, MessageStatus, Role
+from app.domain.messages import ChatParams, Message, MessageStatus, Role, ToolCall
+
+# Maestrale runs no tools: a call the model made has no result to send back.
+UNRUN_CALL = "[Called {name} with {arguments}. Maestrale does not run tools: no result came back.]"
 
 
 def provisional_title(question: str, limit: int = 60) -> str:
@@ -26,6 +29,17 @@ def _paired_call_ids(path: Sequence[Message]) -> set[str]:
     return called & answered
 
 
+def _unrun_calls_text(content: str, calls: Sequence[ToolCall]) -> str:
+    """The answer's text, with the calls that got no result told in words.
+
+    Sent as calls they would need their results after them (Mistral refuses an
+    assistant's ``tool_calls`` not followed by one tool message each); left out, an
+    answer of calls alone would vanish and leave two questions in a row.
+    """
+    notes = [UNRUN_CALL.format(name=c.name, arguments=c.arguments or "{}") for c in calls]
+    return "\n\n".join([content, *notes] if content else notes)
+
+
 def build_request(
     path: Sequence[Message],
     *,
@@ -37,10 +51,11 @@ def build_request(
 ) -> ChatRequest:
     """The request for the next answer after ``path`` (root to leaf).
 
-    Failed answers with no text are left out (they carry nothing for the model), and
-    tool calls and tool results that do not pair up are dropped: Mistral refuses a
-    conversation whose calls and results do not match. With ``continue_last`` the last assistant
-    message is sent as a ``prefix`` for the model to carry on from.
+    Failed answers with no text are left out (they carry nothing for the model). Tool
+    calls and tool results must pair up, or Mistral refuses the conversation: results
+    without their call are dropped, and calls without a result are sent as a line of
+    text in the answer. With ``continue_last`` the last assistant message is sent as a
+    ``prefix`` for the model to carry on from.
     """
     messages: list[ChatMessage] = []
     if system_prompt and system_prompt.strip():
@@ -52,12 +67,17 @@ def build_request(
         elif message.role is Role.USER:
             messages.append(ChatMessage(Role.USER, message.content))
         elif message.role is Role.ASSISTANT:
-            calls = tuple(c for c in message.tool_calls if c.id in paired)
-            if not message.content and not calls:
-                continue
             if message.status is MessageStatus.STREAMING:
                 continue
-            messages.append(ChatMessage(Role.ASSISTANT, message.content, tool_calls=calls))
+            calls = tuple(c for c in message.tool_calls if c.id in paired)
+            unrun = [c for c in message.tool_calls if c.id not in paired]
+            prefix = continue_last and message is path[-1]
+            content = message.content
+            if unrun and not prefix:  # a prefix is continued as it stands
+                content = _unrun_calls_text(content, unrun)
+            if not content and not calls:
+                continue
+            messages.append(ChatMessage(Role.ASSISTANT, content, tool_calls=calls))
         elif message.role is Role.TOOL and message.tool_call_id in paired:
             # Unpaired results (ChatGPT imports carry no call ids) would be refused.
             messages.append(

@@ -67,6 +67,13 @@ class ToolCall:
         """The arguments decoded, or raises ``ValueError`` when the model sent broken JSON."""
         return json.loads(self.arguments) if self.arguments.strip() else {}
 
+    def readable_arguments(self) -> str:
+        """The arguments as indented JSON for a reader; as received when they are broken."""
+        try:
+            return json.dumps(self.parsed_arguments(), indent=2, ensure_ascii=False)
+        except ValueError:
+            return self.arguments
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

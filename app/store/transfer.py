@@ -176,11 +176,7 @@ def _message_markdown(message: Message) -> list[str]:
             body = _nested(message.content.rstrip(), keep_lines=message.role is Role.USER)
         lines += [body, ""]
     for call in message.tool_calls:
-        try:
-            arguments = json.dumps(call.parsed_arguments(), indent=2, ensure_ascii=False)
-        except ValueError:
-            arguments = call.arguments
-        lines += [f"Tool call `{call.name}`:", "", fenced(arguments, "json"), ""]
+        lines += [f"Tool call `{call.name}`:", "", fenced(call.readable_arguments(), "json"), ""]
     if message.error:
         lines += [f"> **{str(message.status).capitalize()}:** {_one_line(message.error)}", ""]
     return lines

@@ -406,6 +406,11 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
     background: {"rgba(242, 117, 109, 0.12)" if c.is_dark else "rgba(201, 52, 44, 0.06)"};
     border-color: {"rgba(242, 117, 109, 0.4)" if c.is_dark else "rgba(201, 52, 44, 0.3)"};
 }}
+#toolCalls {{
+    background: {c.code_background}; border: 1px solid {c.border}; border-radius: 10px;
+}}
+#toolCallName {{ font-weight: 600; }}
+#toolCallsNote {{ color: {c.muted}; }}
 #pendingAnswer {{ color: {c.muted}; font-style: italic; }}
 #emptyState {{ color: {c.muted}; font-size: {point_size * 1.7:.1f}pt; font-weight: 600; }}
 #jumpToLatest {{

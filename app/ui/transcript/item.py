@@ -29,6 +29,7 @@ from app.ui.wording import in_window
 if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
     from app.ui.transcript.question_editor import QuestionEditor
+    from app.ui.transcript.tool_calls import ToolCallsPanel
 
 COPIED_MS = 1500  # how long "Copied" shows
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
@@ -117,6 +118,7 @@ class MessageItem(QFrame):
         self._status: QFrame | None = None
         self._switcher: QWidget | None = None
         self._header: QLabel | None = None
+        self._tool_calls: ToolCallsPanel | None = None
         self._build_body()
         self._build_footer()
         self._editor: QuestionEditor | None = None
@@ -140,6 +142,7 @@ class MessageItem(QFrame):
             self._header.setText(self._header_text())
         self.set_branch(branch)
         self._show_content()
+        self._show_tool_calls()
         self._update_status()
         # A spare was laid out empty: the size its layout item remembers must go too.
         self._bubble.updateGeometry()
@@ -247,6 +250,22 @@ class MessageItem(QFrame):
         else:
             self.document.set_markdown(self.message.content)
 
+    def _show_tool_calls(self) -> None:
+        """The answer's tool calls under its text (an answer of calls alone showed as
+        an empty bubble). Built only for the answers that have some."""
+        calls = self.message.tool_calls
+        if not calls:
+            if self._tool_calls is not None:
+                self._tool_calls.setVisible(False)
+            return
+        if self._tool_calls is None:
+            from app.ui.transcript.tool_calls import ToolCallsPanel  # rarely needed
+
+            self._tool_calls = ToolCallsPanel()
+            self._bubble_layout.addWidget(self._tool_calls)
+        self._tool_calls.show_calls(calls)
+        self._tool_calls.setVisible(True)
+
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:
             self._dark = dark
@@ -282,6 +301,7 @@ class MessageItem(QFrame):
         """
         was_streaming = self.streaming or self._finishing
         self.message = message
+        self._show_tool_calls()
         self._update_status()
         if was_streaming and self.document.text == message.content:
             self._finishing = not self.document.flush(

@@ -756,3 +756,28 @@ async def test_an_answers_actions_show_once_it_is_written(gui: Gui) -> None:
     assert failed is not None
     assert failed._retry.isVisible()
     assert not failed._action.isVisible()
+
+
+@in_loop
+async def test_an_answers_tool_calls_show_and_the_next_question_keeps_them(gui: Gui) -> None:
+    gui.server.enqueue(Reply(tool_calls=[{"name": "get_weather", "arguments": {"city": "Paris"}}]))
+    await gui.ask("Weather in Paris?")
+    await gui.until(gui.answered)
+    answer = last_item(gui, Role.ASSISTANT)
+    # Not an empty bubble: the call, its arguments as indented JSON, and why no result.
+    panel = answer._tool_calls
+    assert panel is not None
+    assert panel.isVisible()
+    shown = panel.texts()
+    assert shown[:2] == ["Called get_weather", '{\n  "city": "Paris"\n}']
+    assert "does not run tools" in shown[-1]
+    await gui.until_titled()
+    await gui.ask("And tomorrow?")
+    await gui.until(lambda: len(gui.store.current_path(gui.pane.conversation_id)) == 4)
+    await gui.until(gui.answered)
+    sent = [r.body for r in gui.server.chat_requests if r.body.get("stream")][-1]["messages"]
+    # The call's turn is kept, told in words: two questions in a row, or calls without
+    # their results, a strict server refuses.
+    assert [m["role"] for m in sent] == ["user", "assistant", "user"]
+    assert "tool_calls" not in sent[1]
+    assert "get_weather" in sent[1]["content"]

@@ -85,3 +85,47 @@ def test_tool_results_without_a_call_are_dropped() -> None:
     ]
     request = build_request(path, model="m", system_prompt=None, params=ChatParams())
     assert [m.role for m in request.messages] == [Role.USER, Role.ASSISTANT]
+
+
+def test_an_answer_of_unrun_tool_calls_stays_in_the_history_as_text() -> None:
+    # Maestrale runs no tools: sent as calls they would need results after them, and
+    # dropped they left two questions in a row.
+    call = ToolCall("aaaaaaaa1", "get_weather", '{"city": "Paris"}')
+    path = [
+        msg(0, Role.USER, "Weather?"),
+        msg(1, Role.ASSISTANT, "", tool_calls=(call,), finish_reason="tool_calls"),
+        msg(2, Role.USER, "And now?"),
+    ]
+    request = build_request(path, model="m", system_prompt=None, params=ChatParams())
+    assert [m.role for m in request.messages] == [Role.USER, Role.ASSISTANT, Role.USER]
+    told = request.messages[1]
+    assert told.tool_calls == ()
+    assert told.content is not None
+    assert 'get_weather with {"city": "Paris"}' in told.content
+    assert "does not run tools" in told.content
+
+
+def test_unrun_tool_calls_are_told_after_the_answers_text() -> None:
+    call = ToolCall("aaaaaaaa1", "get_weather", "")
+    path = [
+        msg(0, Role.USER, "Weather?"),
+        msg(1, Role.ASSISTANT, "Let me look.", tool_calls=(call,)),
+        msg(2, Role.USER, "Well?"),
+    ]
+    request = build_request(path, model="m", system_prompt=None, params=ChatParams())
+    content = request.messages[1].content or ""
+    assert content.startswith("Let me look.\n\n")
+    assert "get_weather with {}" in content
+
+
+def test_a_continued_answer_is_sent_as_it_stands() -> None:
+    call = ToolCall("aaaaaaaa1", "get_weather", "{}")
+    path = [
+        msg(0, Role.USER, "Weather?"),
+        msg(1, Role.ASSISTANT, "Let me", tool_calls=(call,), status=MessageStatus.INTERRUPTED),
+    ]
+    request = build_request(
+        path, model="m", system_prompt=None, params=ChatParams(), continue_last=True
+    )
+    assert request.messages[-1].content == "Let me"
+    assert request.messages[-1].prefix is True

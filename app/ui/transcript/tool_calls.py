@@ -1,0 +1,76 @@
+"""The tool calls of an answer, shown under its text.
+
+Maestrale sends no tools and runs none, but a server may still answer with calls (an
+OpenAI-compatible one with tools of its own, an imported chat). They are shown, with
+their arguments as the model wrote them, and the reader is told nothing ran them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.domain.messages import ToolCall
+
+NOT_RUN = (
+    "Maestrale does not run tools, so the model got no result. To carry on, give it "
+    "what it asked for in your next message."
+)
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    # The model's words, whatever they hold: text, never markup nor links.
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ToolCallsPanel(QFrame):
+    """ "Called <name>" and the arguments, for each call; then why nothing came back."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("toolCalls")
+        self.setAccessibleName("Tool calls")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(10, 6, 10, 6)
+        self._layout.setSpacing(4)
+        self._calls: tuple[ToolCall, ...] = ()
+        self._note = _label(NOT_RUN, "toolCallsNote")
+        self._layout.addWidget(self._note)
+
+    @property
+    def calls(self) -> tuple[ToolCall, ...]:
+        return self._calls
+
+    def show_calls(self, calls: Sequence[ToolCall]) -> None:
+        calls = tuple(calls)
+        if calls == self._calls:
+            return
+        self._calls = calls
+        while self._layout.count() > 1:  # all but the note, which stays last
+            item = self._layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if self.font().pointSizeF() > 0:
+            code.setPointSizeF(self.font().pointSizeF())
+        for index, call in enumerate(calls):
+            title = _label(f"Called {call.name or 'a tool'}", "toolCallName")
+            arguments = _label(call.readable_arguments(), "toolCallArguments")
+            arguments.setFont(code)
+            self._layout.insertWidget(2 * index, title)
+            self._layout.insertWidget(2 * index + 1, arguments)
+
+    def texts(self) -> list[str]:
+        """What the panel shows, label by label."""
+        items = (self._layout.itemAt(i) for i in range(self._layout.count()))
+        labels = (item.widget() for item in items if item is not None)
+        return [label.text() for label in labels if isinstance(label, QLabel)]
