@@ -114,6 +114,12 @@ def _dialect_fields(request: ChatRequest, dialect: Dialect, *, stream: bool) -> 
         fields["tool_choice"] = "required" if request.tool_choice == "any" else request.tool_choice
     if stream:
         fields["stream_options"] = {"include_usage": True}
+    if request.messages and request.messages[-1].prefix:
+        # OpenAI's API has no ``prefix``: without vLLM's two extra parameters the chat
+        # template closes the partial answer and starts a new turn, and the model's
+        # fresh answer was glued onto the cut text. Other servers may ignore them.
+        fields["continue_final_message"] = True
+        fields["add_generation_prompt"] = False
     return fields
 
 

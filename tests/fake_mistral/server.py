@@ -466,6 +466,14 @@ class _Handler(BaseHTTPRequestHandler):
                 message = f"The model `{body.get('model')}` does not exist."
                 self._send(404, errors.openai_error(message, "NotFoundError", 404))
             return
+        if fake.dialect == "openai":
+            problem = validation.continuation_problem(body)
+            if problem is not None:
+                message, refused = problem
+                fake._violation(message)
+                if refused:
+                    self._send(400, errors.openai_error(message, "BadRequestError", 400))
+                    return
         if fake.dialect == "mistral":
             bad_ids = validation.bad_tool_call_ids(body)
             if bad_ids:

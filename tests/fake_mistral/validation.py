@@ -1,9 +1,10 @@
-"""Request validation for the Mistral dialect.
+"""Request validation for the Mistral dialect, and vLLM's continuation rules.
 
 Owns the JSON Schema check of chat request bodies (against the trimmed copy of the
 official spec in ``chat_request_schema.json``) and its translation into the
 pydantic-style ``detail`` entries the real API returns with HTTP 422, plus the
-tool-call-id rule that mistral-common enforces after schema validation.
+tool-call-id rule that mistral-common enforces after schema validation. For the
+openai dialect: how vLLM treats a request ending in a partial answer.
 """
 
 from __future__ import annotations
@@ -79,6 +80,29 @@ def bad_tool_call_ids(body: dict[str, Any]) -> list[str]:
             ids.append(message["tool_call_id"])
         bad.extend(str(i) for i in ids if not (isinstance(i, str) and _TOOL_CALL_ID.fullmatch(i)))
     return bad
+
+
+def continuation_problem(body: dict[str, Any]) -> tuple[str, bool] | None:
+    """What is wrong with how an openai-dialect request asks to continue an answer.
+
+    Returns the problem and whether vLLM refuses the request for it (HTTP 400), or
+    None. vLLM continues the last assistant message only with its extra parameter
+    ``continue_final_message: true`` (and refuses it beside an explicit
+    ``add_generation_prompt: true``); without it the chat template ends that message
+    and the model starts a new answer, which a client asking to continue would glue
+    onto the cut text.
+    """
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    last_role = messages[-1].get("role") if messages else None
+    if body.get("continue_final_message") is True:
+        if body.get("add_generation_prompt") is True:
+            return "Cannot set both `continue_final_message` and `add_generation_prompt`.", True
+        if last_role != "assistant":
+            return "`continue_final_message` without an assistant message last", False
+        return None
+    if last_role == "assistant":
+        return "assistant message last without `continue_final_message`: a new turn", False
+    return None
 
 
 def describe(detail: Iterable[dict[str, Any]]) -> str:

@@ -702,6 +702,26 @@ def test_openai_stream_usage_only_on_request(
     assert fake_openai.schema_violations == []
 
 
+def test_openai_continuations_follow_vllms_rules(
+    fake_openai: FakeMistral, oclient: httpx.Client
+) -> None:
+    partial = [{"role": "user", "content": "Count"}, {"role": "assistant", "content": "1, 2,"}]
+    asked = chat(model=VLLM_MODEL, continue_final_message=True, add_generation_prompt=False)
+    asked["messages"] = partial
+    assert oclient.post("/v1/chat/completions", json=asked).status_code == 200
+    assert fake_openai.last_request.body["continue_final_message"] is True
+    assert fake_openai.schema_violations == []
+    # vLLM refuses a generation prompt after a message it is to continue.
+    both = asked | {"add_generation_prompt": True}
+    refused = oclient.post("/v1/chat/completions", json=both)
+    assert refused.status_code == 400
+    assert refused.json()["type"] == "BadRequestError"
+    # Without the parameter the template starts a new turn: answered, but noted.
+    plain = chat(model=VLLM_MODEL) | {"messages": partial}
+    assert oclient.post("/v1/chat/completions", json=plain).status_code == 200
+    assert fake_openai.schema_violations[-1].startswith("assistant message last without")
+
+
 def test_openai_tool_call_arguments_are_strings(
     fake_openai: FakeMistral, oclient: httpx.Client
 ) -> None:

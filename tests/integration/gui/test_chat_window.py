@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.domain.messages import MessageStatus, Role
 from app.store.transfer import export_json
-from tests.fake_mistral import Reply
+from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
+VLLM_MODEL = "mistralai/Mistral-Large-Instruct-2411"  # the openai fake's model
 # Text far faster than rendering: 12,000 words in paragraphs, 500 of them per write.
 FLOOD = [f"flood{i} " + ("\n\n" if i % 40 == 39 else "") for i in range(12000)]
 
@@ -446,6 +447,30 @@ async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
     assert len(shown) == 1
     assert shown[0].text.toPlainText() == "one two three four."
     assert shown[0]._branch_label.text() == "2 / 2"
+
+
+@in_loop
+async def test_continue_on_an_openai_compatible_server_continues_the_same_turn(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    application = gui.application
+    application.apply_settings(
+        application.config.settings.with_values(base_url=fake_openai.base_url, dialect="openai")
+    )
+    await gui.until(lambda: gui.pane.picker.model == VLLM_MODEL)
+    fake_openai.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    fake_openai.enqueue(Reply(text=" three four."))
+    last_item(gui, Role.ASSISTANT)._continue.click()
+    await gui.until(lambda: "four." in answer_text(gui))
+    await gui.until(gui.answered)
+    continued = fake_openai.chat_requests[-1].body
+    assert continued["messages"][-1] == {"role": "assistant", "content": "one two"}
+    # vLLM's own parameters: without them its chat template starts a new answer.
+    assert continued["continue_final_message"] is True
+    assert continued["add_generation_prompt"] is False
+    assert fake_openai.schema_violations == []
 
 
 @in_loop

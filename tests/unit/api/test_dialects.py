@@ -86,6 +86,20 @@ def test_prefix_only_on_mistral() -> None:
     assert "prefix" not in openai["messages"][1]
 
 
+def test_openai_continuation_asks_vllm_to_continue_the_final_message() -> None:
+    messages = (ChatMessage(Role.USER, "Hi"), ChatMessage(Role.ASSISTANT, "Hel", prefix=True))
+    openai = chat_body(request(messages=messages), Dialect.OPENAI, stream=True)
+    assert openai["continue_final_message"] is True
+    assert openai["add_generation_prompt"] is False
+    # Not in a normal request, nor ever to Mistral (it refuses unknown fields).
+    normal = chat_body(request(), Dialect.OPENAI, stream=True)
+    assert "continue_final_message" not in normal
+    assert "add_generation_prompt" not in normal
+    mistral = chat_body(request(messages=messages), Dialect.MISTRAL, stream=True)
+    assert "continue_final_message" not in mistral
+    assert "add_generation_prompt" not in mistral
+
+
 def test_mistral_cards_are_read_fully() -> None:
     payload = {
         "object": "list",
