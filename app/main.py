@@ -501,6 +501,7 @@ class Application:
             presets,
             self.catalog.chat_models(),
             default_model=self.config.settings.model,
+            dialect=self.config.dialect,
             parent=self.window,
         )
         # open(), not exec(): a nested event loop would run asyncio callbacks re-entrantly.

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import ModelCard
+from app.api.models import Dialect, ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
 from app.ui.settings.form import Card, button, button_row, label
@@ -47,6 +47,7 @@ class ParamsDialog(QDialog):
         models: Sequence[ModelCard],
         *,
         default_model: str | None = None,
+        dialect: Dialect = Dialect.MISTRAL,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,7 +56,9 @@ class ParamsDialog(QDialog):
         self.setMinimumWidth(560)
         self._presets = list(presets)
 
-        card = self._build_fields(system_prompt, params, model, models, default_model)
+        card = self._build_fields(
+            system_prompt, params, model, models, default_model=default_model, dialect=dialect
+        )
 
         self.cancel_button = button("Cancel")
         self.apply_button = button("Apply", "primary")
@@ -80,7 +83,9 @@ class ParamsDialog(QDialog):
         params: ChatParams,
         model: str | None,
         models: Sequence[ModelCard],
+        *,
         default_model: str | None,
+        dialect: Dialect,
     ) -> Card:
         self.preset = QComboBox()
         self.preset.setAccessibleName("Preset")
@@ -99,7 +104,7 @@ class ParamsDialog(QDialog):
         self.system_prompt.setPlainText(system_prompt or "")
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 6 + 16)
-        self.params = ParamsEditor()
+        self.params = ParamsEditor(dialect=dialect)
         self.params.set_params(params)
 
         top = QGridLayout()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.errors import ApiError, AuthenticationError, PermissionDenied
-from app.api.models import ModelCard
+from app.api.models import Dialect, ModelCard
 from app.presets import Preset
 from app.quick.templates import Template
 from app.secrets import ApiKeys
@@ -130,7 +130,7 @@ class SettingsDialog(QDialog):
             check=self._check_key,
         )
         self.model_page = ModelPage(settings, cards)
-        self.presets_page = PresetsPage(presets_path, cards)
+        self.presets_page = PresetsPage(presets_path, cards, dialect=Dialect(settings.dialect))
         self.quick_page = QuickPage(settings)
         self.templates_page = TemplatesPage(
             templates_path or presets_path.with_name("templates.toml"), cards
@@ -335,6 +335,9 @@ class SettingsDialog(QDialog):
         self._loaded = LoadedSettings(file_settings, unknown=self._loaded.unknown)
         self._file_settings = file_settings
         self._settings = self._settings.with_values(**changes)
+        if "dialect" in changes:
+            self.model_page.set_dialect(Dialect(self._settings.dialect))
+            self.presets_page.set_dialect(Dialect(self._settings.dialect))
         if "enter_sends" in changes:
             self.shortcuts_page.set_enter_sends(self._settings.enter_sends)
         if "quick_shortcut" in changes:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import ModelCard
+from app.api.models import Dialect, ModelCard
 from app.settings import Settings
 from app.ui.settings.form import Card, Page, StatusLine, label
 from app.ui.settings.params import ParamsEditor
@@ -141,7 +141,7 @@ class ModelPage(Page):
         sampling.body.addWidget(
             label("Unset values use the model's own defaults, which suit most uses.", "muted")
         )
-        self.params = ParamsEditor()
+        self.params = ParamsEditor(dialect=Dialect(settings.dialect))
         self.params.set_params(settings.chat_params)
         sampling.body.addWidget(self.params)
         self.body.addWidget(sampling)
@@ -149,6 +149,10 @@ class ModelPage(Page):
         self.model.currentTextChanged.connect(self._on_model_text)
         self.system_prompt.textChanged.connect(self.changed)
         self.params.changed.connect(self.changed)
+
+    def set_dialect(self, dialect: Dialect) -> None:
+        """The endpoint's dialect: what its parameters can offer."""
+        self.params.set_dialect(dialect)
 
     def set_models(self, cards: Iterable[ModelCard]) -> None:
         self.model.set_models(cards, self.model.model_id() or self._last_model)

@@ -20,11 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.models import Dialect
 from app.domain.messages import ChatParams
 from app.settings import OPTIONS_BY_NAME
 from app.ui.icons import icon
 
 DEFAULT_TEXT = "Default"
+SAFE_PROMPT_TEXT = "Prepend Mistral's safety prompt"
+SAFE_PROMPT_HINT = "Mistral's guardrail instructions."
+SAFE_PROMPT_ONLY_MISTRAL = "Mistral's API only"
 
 
 def _limit(name: str, attribute: str, fallback: float) -> float:
@@ -193,7 +197,9 @@ class ParamsEditor(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, dialect: Dialect = Dialect.MISTRAL, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.temperature = OptionalNumber(
             _limit("temperature", "minimum", 0.0), _limit("temperature", "maximum", 1.5)
@@ -206,7 +212,7 @@ class ParamsEditor(QWidget):
         self.seed = OptionalInteger("Random", minimum=0)
         for field in (self.max_tokens, self.seed):
             field.setMaximumWidth(220)
-        self.safe_prompt = QCheckBox("Prepend Mistral's safety prompt")
+        self.safe_prompt = QCheckBox(SAFE_PROMPT_TEXT)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
@@ -220,10 +226,12 @@ class ParamsEditor(QWidget):
             ("Top P", self.top_p, "Samples only from the most likely words up to this share."),
             ("Max tokens", self.max_tokens, "The longest answer, in tokens."),
             ("Seed", self.seed, "The same seed and question give the same answer."),
-            ("Safe prompt", self.safe_prompt, "Mistral's guardrail instructions."),
+            ("Safe prompt", self.safe_prompt, SAFE_PROMPT_HINT),
         ]
         for row, (text, widget, hint) in enumerate(rows):
             name = QLabel(text)
+            if widget is self.safe_prompt:
+                self._safe_prompt_label = name
             name.setToolTip(hint)
             name.setBuddy(widget)
             widget.setToolTip(hint)
@@ -236,6 +244,20 @@ class ParamsEditor(QWidget):
         self.max_tokens.changed.connect(self.changed)
         self.seed.changed.connect(self.changed)
         self.safe_prompt.toggled.connect(lambda _on: self.changed.emit())
+        self.set_dialect(dialect)
+
+    def set_dialect(self, dialect: Dialect) -> None:
+        """Offer the safety prompt only where it is sent: OpenAI-compatible servers
+        have no such field, so a ticked box there would promise what never happens.
+        The choice itself is kept, for when the endpoint is Mistral's again."""
+        mistral = dialect is Dialect.MISTRAL
+        self.safe_prompt.setEnabled(mistral)
+        self.safe_prompt.setText(
+            SAFE_PROMPT_TEXT if mistral else f"{SAFE_PROMPT_TEXT} ({SAFE_PROMPT_ONLY_MISTRAL})"
+        )
+        hint = SAFE_PROMPT_HINT if mistral else f"{SAFE_PROMPT_ONLY_MISTRAL}: not sent here."
+        for widget in (self.safe_prompt, self._safe_prompt_label):
+            widget.setToolTip(hint)
 
     def params(self) -> ChatParams:
         return ChatParams(

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.models import ModelCard
+from app.api.models import Dialect, ModelCard
 from app.presets import Preset, load_presets, save_presets
 from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
@@ -34,7 +34,12 @@ class PresetsPage(Page):
     presets_changed = Signal(list)
 
     def __init__(
-        self, path: Path, models: Iterable[ModelCard], parent: QWidget | None = None
+        self,
+        path: Path,
+        models: Iterable[ModelCard],
+        *,
+        dialect: Dialect = Dialect.MISTRAL,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(
             "Presets",
@@ -48,7 +53,7 @@ class PresetsPage(Page):
         self.confirmation: QMessageBox | None = None
 
         column = self._build_list_column()
-        self._build_editor(models)
+        self._build_editor(models, dialect)
         self.problems, self.saved = lay_out(self, problems, column, self.editor)
 
         self._fill_list()
@@ -68,7 +73,7 @@ class PresetsPage(Page):
         self.list, column = list_column("Presets", 184, [(self.add_button, self.delete_button)])
         return column
 
-    def _build_editor(self, models: Iterable[ModelCard]) -> None:
+    def _build_editor(self, models: Iterable[ModelCard], dialect: Dialect) -> None:
         self.editor = Card()
         self.name = QLineEdit()
         self.name.setAccessibleName("Preset name")
@@ -81,7 +86,7 @@ class PresetsPage(Page):
         self.system_prompt.setPlaceholderText("Instructions the model gets before the conversation")
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 6 + 16)
-        self.params = ParamsEditor()
+        self.params = ParamsEditor(dialect=dialect)
         self.validation = StatusLine()
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
@@ -105,6 +110,10 @@ class PresetsPage(Page):
 
     def set_models(self, cards: Iterable[ModelCard]) -> None:
         self.model.set_models(cards, self.model.model_id())
+
+    def set_dialect(self, dialect: Dialect) -> None:
+        """The endpoint's dialect: what its parameters can offer."""
+        self.params.set_dialect(dialect)
 
     def _fill_list(self) -> None:
         with QSignalBlocker(self.list):

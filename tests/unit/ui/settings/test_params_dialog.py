@@ -10,7 +10,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.api.models import ModelCard
+from app.api.models import Dialect, ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
 from app.ui.params_dialog import ParamsDialog
@@ -138,3 +138,16 @@ def test_an_unset_value_is_drawn_apart_from_a_value_at_the_left_end(
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setPalette(palette)
+
+
+def test_safe_prompt_is_offered_only_on_mistrals_api(qtbot: QtBot) -> None:
+    # OpenAI-compatible servers have no such field: it was offered, and never sent.
+    on_mistral = make(qtbot, params=ChatParams(safe_prompt=True))
+    assert on_mistral.params.safe_prompt.isEnabled()
+    elsewhere = make(qtbot, params=ChatParams(safe_prompt=True), dialect=Dialect.OPENAI)
+    box = elsewhere.params.safe_prompt
+    assert not box.isEnabled()
+    assert "Mistral's API only" in box.text()
+    assert "Mistral's API only" in box.toolTip()
+    # The choice is kept, for a conversation that goes back to Mistral.
+    assert elsewhere.result_values()[1].safe_prompt is True

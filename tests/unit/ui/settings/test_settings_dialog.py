@@ -872,6 +872,20 @@ def test_presets_page_refuses_duplicate_and_empty_names(
     assert [p.name for p in load_presets(path)[0]] == ["One", "Two"]
 
 
+def test_safe_prompt_is_offered_only_while_the_endpoint_speaks_mistral(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    dialog = make_dialog(settings=Settings(base_url="http://127.0.0.1:8000", dialect="openai"))
+    boxes = [dialog.presets_page.params.safe_prompt, dialog.model_page.params.safe_prompt]
+    assert [box.isEnabled() for box in boxes] == [False, False]
+    assert all("Mistral's API only" in box.toolTip() for box in boxes)
+    # The endpoint page switched to Mistral's API: offered again once saved.
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000):
+        dialog.endpoint_page.mistral.click()
+    assert [box.isEnabled() for box in boxes] == [True, True]
+    assert not any("Mistral's API only" in box.text() for box in boxes)
+
+
 def test_presets_page_starts_from_the_builtin_presets(
     make_dialog: Callable[..., SettingsDialog],
 ) -> None:
