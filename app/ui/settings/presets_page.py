@@ -1,8 +1,15 @@
-"""The Presets page: a list of presets and an editor for the selected one, saved as you type."""
+"""The Presets page: a list of presets and an editor for the selected one, saved as you type.
+
+A preset's name is the exception: it is taken when its editing ends (Enter, leaving
+the field, closing the window), and only if no other preset has it. Saved keystroke
+by keystroke, typing "Brief" over "Pirate" beside an existing "Brief" left a preset
+named "Brie", a name nobody chose.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Signal
@@ -50,6 +57,7 @@ class PresetsPage(Page):
         self._path = path
         self._presets, problems = load_presets(path)
         self._autosave = AutoSave(self._write, self)
+        self._shown_row = -1  # the preset in the editor, whose name the Name field holds
         self.confirmation: QMessageBox | None = None
 
         column = self._build_list_column()
@@ -60,7 +68,8 @@ class PresetsPage(Page):
         self.list.currentRowChanged.connect(self._show_preset)
         self.add_button.clicked.connect(self.on_add_clicked)
         self.delete_button.clicked.connect(self.on_delete_clicked)
-        self.name.textEdited.connect(self._on_edited)
+        self.name.textEdited.connect(self._on_name_typed)
+        self.name.editingFinished.connect(self.commit_name)
         self.model.currentTextChanged.connect(self._on_edited)
         self.system_prompt.textChanged.connect(self._on_edited)
         self.params.changed.connect(self._on_edited)
@@ -91,12 +100,13 @@ class PresetsPage(Page):
         grid = QGridLayout()
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(10)
-        for row, (text, widget) in enumerate((("Name", self.name), ("Model", self.model))):
+        # The name's problems show under the name, before the model.
+        for row, (text, widget) in ((0, ("Name", self.name)), (2, ("Model", self.model))):
             caption = QLabel(text)
             caption.setBuddy(widget)
             grid.addWidget(caption, row, 0)
             grid.addWidget(widget, row, 1)
-        grid.addWidget(self.validation, 2, 1)
+        grid.addWidget(self.validation, 1, 1)
         grid.setColumnStretch(1, 1)
         self.editor.body.addLayout(grid)
         self.editor.body.addWidget(label("System prompt"))
@@ -123,6 +133,9 @@ class PresetsPage(Page):
             self.list.setCurrentRow(min(row, len(self._presets) - 1))
 
     def _show_preset(self, row: int) -> None:
+        if row != self._shown_row:
+            self.commit_name()  # typed for the preset shown until now
+        self._shown_row = row
         has = 0 <= row < len(self._presets)
         self.editor.setEnabled(has)
         self.delete_button.setEnabled(has)
@@ -140,28 +153,61 @@ class PresetsPage(Page):
             for widget in widgets:
                 widget.blockSignals(False)
 
-    def _on_edited(self) -> None:
+    def _name_problem(self, row: int, name: str) -> str | None:
+        if not name:
+            return "A preset needs a name."
+        others = {p.name.casefold() for i, p in enumerate(self._presets) if i != row}
+        if name.casefold() in others:
+            return f"Another preset is already named {name!r}."
+        return None
+
+    def _on_name_typed(self) -> None:
+        """Say at once what is wrong with the name typed; it is taken only once done."""
         row = self.list.currentRow()
         if not 0 <= row < len(self._presets):
             return
-        name = self.name.text().strip()
-        others = {p.name.casefold() for i, p in enumerate(self._presets) if i != row}
-        if not name:
-            self.validation.show_message("error", "A preset needs a name.")
+        problem = self._name_problem(row, self.name.text().strip())
+        if problem is None:
+            self.validation.clear()
+        else:
+            self.validation.show_message("error", problem)
+
+    def commit_name(self) -> None:
+        """Take the name typed, or put the saved one back if it is refused."""
+        row = self._shown_row
+        if not 0 <= row < len(self._presets):
             return
-        if name.casefold() in others:
-            self.validation.show_message("error", f"Another preset is already named {name!r}.")
+        saved = self._presets[row].name
+        name = self.name.text().strip()
+        if name == saved:
+            if self.name.text() != saved:  # spaces around it
+                self.name.setText(saved)
+            self.validation.clear()
+            return
+        problem = self._name_problem(row, name)
+        if problem is not None:
+            self.name.setText(saved)
+            self.validation.show_message("error", f"{problem} The name stays {saved!r}.")
             return
         self.validation.clear()
+        self.name.setText(name)
+        self._presets[row] = replace(self._presets[row], name=name)
+        item = self.list.item(row)
+        if item is not None:
+            item.setText(name)
+        self._schedule_save()
+
+    def _on_edited(self) -> None:
+        """Any field but the name: saved as it is typed."""
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._presets):
+            return
         self._presets[row] = Preset(
-            name=name,
+            name=self._presets[row].name,
             system_prompt=self.system_prompt.toPlainText(),
             params=self.params.params(),
             model=self.model.model_id() or None,
         )
-        item = self.list.item(row)
-        if item is not None and item.text() != name:
-            item.setText(name)
         self._schedule_save()
 
     def on_add_clicked(self) -> None:
@@ -193,6 +239,7 @@ class PresetsPage(Page):
             return
         row = self._presets.index(preset)
         self._presets.pop(row)
+        self._shown_row = -1  # gone: nothing typed for it is taken
         self._fill_list()
         self.list.setCurrentRow(min(row, len(self._presets) - 1))
         self._show_preset(self.list.currentRow())
@@ -206,6 +253,7 @@ class PresetsPage(Page):
 
     def flush(self) -> bool:
         """Write pending changes now; False (with the reason shown) when that failed."""
+        self.commit_name()  # the window closes with the name still being typed
         return self._autosave.flush()
 
     def _write(self) -> bool:
@@ -218,9 +266,9 @@ class PresetsPage(Page):
         return True
 
     def rename_current(self, name: str) -> None:
-        """Rename the selected preset (as if typed in the Name field)."""
+        """Rename the selected preset (as if typed in the Name field and left)."""
         self.name.setText(name)
-        self._on_edited()
+        self.commit_name()
 
     def select(self, name: str) -> None:
         for row, preset in enumerate(self._presets):

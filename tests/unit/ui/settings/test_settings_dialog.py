@@ -865,9 +865,12 @@ def test_presets_page_refuses_duplicate_and_empty_names(
     page = dialog.presets_page
     page.list.setCurrentRow(1)
     page.rename_current("one")
-    assert page.validation.message() == "Another preset is already named 'one'."
+    assert (
+        page.validation.message() == "Another preset is already named 'one'. The name stays 'Two'."
+    )
+    assert page.name.text() == "Two"
     page.rename_current("")
-    assert page.validation.message() == "A preset needs a name."
+    assert page.validation.message() == "A preset needs a name. The name stays 'Two'."
     assert page.flush()
     assert [p.name for p in load_presets(path)[0]] == ["One", "Two"]
 
@@ -884,6 +887,44 @@ def test_safe_prompt_is_offered_only_while_the_endpoint_speaks_mistral(
         dialog.endpoint_page.mistral.click()
     assert [box.isEnabled() for box in boxes] == [True, True]
     assert not any("Mistral's API only" in box.text() for box in boxes)
+
+
+def test_a_preset_name_is_taken_when_typed_to_the_end_and_a_refused_one_reverts(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Saved at each key, "Brief" typed over "Pirate" beside a "Brief" left "Brie" saved.
+    path = tmp_path / "config" / "presets.toml"
+    save_presets(path, [Preset("Pirate", "Arr."), Preset("Brief")])
+    dialog = make_dialog()
+    dialog.show_page("presets")
+    page = dialog.presets_page
+    page.list.setCurrentRow(0)
+    page.name.setFocus()
+    page.name.selectAll()
+    qtbot.keyClicks(page.name, "Brief")
+    assert [p.name for p in page.presets] == ["Pirate", "Brief"]  # nothing taken yet
+    # The message sits under the name it is about, not under the model.
+    grid = page.editor.body.itemAt(0).layout()
+    assert grid.getItemPosition(grid.indexOf(page.validation))[:2] == (1, 1)
+    assert grid.getItemPosition(grid.indexOf(page.name))[0] == 0
+    assert page.validation.message() == "Another preset is already named 'Brief'."
+    qtbot.keyClick(page.name, Qt.Key.Key_Return)
+    assert page.name.text() == "Pirate"
+    assert page.validation.message() == (
+        "Another preset is already named 'Brief'. The name stays 'Pirate'."
+    )
+    assert page.flush()
+    assert [p.name for p in load_presets(path)[0]] == ["Pirate", "Brief"]
+
+    # Other fields still save as they are typed, under the saved name.
+    page.name.selectAll()
+    qtbot.keyClicks(page.name, "Corsair")
+    page.system_prompt.setPlainText("Arr, matey.")
+    assert page.presets[0] == Preset("Pirate", "Arr, matey.")
+    # Closing the window takes the name still being typed.
+    dialog.close()
+    assert load_presets(path)[0][0] == Preset("Corsair", "Arr, matey.")
+    assert page.list.item(0).text() == "Corsair"
 
 
 def test_presets_page_starts_from_the_builtin_presets(
