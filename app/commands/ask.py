@@ -23,7 +23,8 @@ from app.api.types import (
 from app.cli import CommandError, ExitCode
 from app.commands import exit_code_for, fail, run_async
 from app.commands.context import CommandContext
-from app.domain.messages import ChatParams, Message, Role
+from app.domain.messages import ChatParams, Message, MessageStatus, Role
+from app.store.conversations import ConversationStore
 
 
 def _read_prompt(args: argparse.Namespace) -> str:
@@ -161,6 +162,23 @@ def _event_json(event: StreamEvent) -> dict[str, Any]:
     }
 
 
+def _refuse_while_answering(
+    store: ConversationStore, leaf_id: str | None, conversation_id: str
+) -> None:
+    """A question asked under an answer still being written would follow an answer the
+    model is not shown (it is not finished), and the window would show the two
+    exchanges tangled."""
+    if leaf_id is None:
+        return
+    if store.get_message(leaf_id).status is MessageStatus.STREAMING:
+        raise CommandError(
+            f"Conversation {conversation_id[:8]} is being answered right now (in the window "
+            "or by another `maestrale ask`): ask again once that answer ends, or leave out "
+            "--conversation to start a new conversation.",
+            ExitCode.HISTORY,
+        )
+
+
 def run(context: CommandContext, args: argparse.Namespace) -> int:
     prompt = _read_prompt(args)
     # The client first: a missing key or a refused endpoint must leave no trace of a
@@ -170,6 +188,7 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
     settings = context.config.settings
     if args.conversation:
         conversation = store.resolve(args.conversation)
+        _refuse_while_answering(store, conversation.current_leaf_id, conversation.id)
         model = getattr(args, "model", None) or conversation.model or settings.model
         params = _params(conversation.params, args)
         if args.system is not None or model != conversation.model:

@@ -462,7 +462,12 @@ class ChatPane(QWidget):
         reader was, with the draft untouched. Without it, the next question here would
         follow exchanges the window never showed."""
         conversation_id = self.conversation_id
-        if conversation_id is None or self._controller.is_streaming(conversation_id):
+        if conversation_id is None:
+            return
+        if self._controller.is_streaming(conversation_id):
+            # Shown once the answer ends (see Application): dropped, the next question
+            # here followed exchanges the window never showed.
+            self.outside_change_waiting = True
             return
         try:
             conversation = self._store.get_conversation(conversation_id)

@@ -401,3 +401,23 @@ def test_piped_text_beside_a_prompt_is_not_read_and_it_says_so(
     fake_mistral.enqueue(Reply(text="Another."))
     quiet = cli.run("ask", "explain", stdin="")
     assert "standard input" not in quiet.stderr  # nothing was piped in
+
+
+def test_asking_in_a_conversation_being_answered_waits_its_turn(
+    cli: Cli, fake_mistral: FakeMistral
+) -> None:
+    # The question was stored under the answer still being written, and sent without
+    # it: two questions in a row, and a history claiming the model saw that answer.
+    streaming = Streaming(cli, fake_mistral, pieces=400, delay=0.01)
+    streaming.wait_for_text(100)
+    conversation_id = json.loads(cli.run("list", "--json").stdout)[0]["id"]
+    requests = len(fake_mistral.chat_requests)
+    result = cli.run("ask", "Meanwhile?", "--conversation", conversation_id)
+    assert result.returncode == 8
+    assert "is being answered right now" in result.stderr
+    assert len(fake_mistral.chat_requests) == requests  # nothing asked
+    assert streaming.finish()[0] == 0
+    (conversation,) = export(cli)["conversations"]
+    assert [m["role"] for m in conversation["messages"]] == ["user", "assistant"]
+    fake_mistral.enqueue(Reply(text="Now."))
+    assert cli.run("ask", "Meanwhile?", "--conversation", conversation_id).returncode == 0

@@ -1136,6 +1136,30 @@ async def test_the_open_conversation_shows_what_another_program_adds_to_it(
 
 
 @in_loop
+async def test_a_change_made_elsewhere_while_an_answer_streams_shows_once_it_ends(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # Noticed while the answer streamed, the change was dropped: the window never showed
+    # it, until another conversation was opened and this one again (and the next
+    # question followed a message the window did not show).
+    gui.application.watch_outside_changes(interval_ms=50)
+    gui.server.enqueue(Reply(chunks=[f"w{n} " for n in range(40)], delay=0.03))
+    await gui.ask("Long one")
+    conversation_id = gui.pane.conversation_id
+    transcript = gui.pane.transcript
+    await gui.until(lambda: len(transcript.message_ids) == 2)
+    answer_id = transcript.message_ids[-1]
+    with _another_program(gui_environ) as other:  # an import merging a later message
+        added = other.add_message(
+            conversation_id, role=Role.USER, content="added elsewhere", parent_id=answer_id
+        )
+    await gui.settle(0.2)  # noticed during the answer
+    assert gui.application.controller.is_streaming(conversation_id)
+    await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+    await gui.until(lambda: transcript.message_ids[-1:] == [added.id], timeout=5)
+
+
+@in_loop
 async def test_other_conversations_changing_leave_the_open_one_as_it_is(
     gui: Gui, gui_environ: dict[str, str]
 ) -> None:
