@@ -106,4 +106,6 @@ def import_summary(report: ImportReport) -> str:
         )
     if report.skipped:
         parts.append(f"{report.skipped} already here with every message, skipped")
+    if report.restored:
+        parts.append(f"{_count(report.restored, 'deleted conversation')} brought back")
     return "; ".join(parts) + "."

@@ -19,13 +19,15 @@ class ImportCounts(NamedTuple):
     updated: list[str]
     """Conversations already present that received messages they did not have."""
     skipped: list[str]
-    """Conversations already present with every message."""
+    """Conversations already present with every message (and not in the trash)."""
     conflicting: list[str]
     """Not written: a message id already belongs to another conversation."""
     messages: int
     """Messages written."""
     updated_messages: int = 0
     """Of those, the ones written into conversations already present."""
+    restored: tuple[str, ...] = ()
+    """Conversations in the trash that the import brought back (a backup restored)."""
 
 
 class BulkImport(StoreBase):
@@ -44,6 +46,7 @@ class BulkImport(StoreBase):
         counts = ImportCounts([], [], [], [], 0)
         written = 0
         into_present = 0
+        restored: list[str] = []
         with self._transaction() as db:
             for conversation, messages in batch:
                 owners = _message_owners(db, [message.id for message in messages])
@@ -52,8 +55,16 @@ class BulkImport(StoreBase):
                     continue
                 new = [message for message in messages if message.id not in owners]
                 exists = db.execute(
-                    "SELECT 1 FROM conversations WHERE id = ?", (conversation.id,)
+                    "SELECT deleted_at FROM conversations WHERE id = ?", (conversation.id,)
                 ).fetchone()
+                if exists is not None and exists[0] is not None:
+                    # Deleted here, in the file: importing a backup brings it back (it
+                    # counted as present, and stayed in the trash until purged).
+                    db.execute(
+                        "UPDATE conversations SET deleted_at = NULL WHERE id = ?",
+                        (conversation.id,),
+                    )
+                    restored.append(conversation.id)
                 if exists is None:
                     _rows.insert_conversation(db, conversation)
                     counts.imported.append(conversation.id)
@@ -61,7 +72,8 @@ class BulkImport(StoreBase):
                     counts.updated.append(conversation.id)
                     into_present += len(new)
                 else:
-                    counts.skipped.append(conversation.id)
+                    if not restored or restored[-1] != conversation.id:
+                        counts.skipped.append(conversation.id)
                     continue
                 _rows.insert_messages(db, new, None)
                 new_ids = {message.id for message in new}
@@ -77,7 +89,9 @@ class BulkImport(StoreBase):
                     ),
                 )
                 written += len(new)
-        return counts._replace(messages=written, updated_messages=into_present)
+        return counts._replace(
+            messages=written, updated_messages=into_present, restored=tuple(restored)
+        )
 
 
 def _message_owners(db: sqlite3.Connection, message_ids: Sequence[str]) -> dict[str, str]:

@@ -250,6 +250,9 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     conversation_ids: tuple[str, ...] = ()
     """The conversations added or updated."""
+    restored: int = 0
+    """Conversations brought back from the trash (those with new messages also count as
+    updated)."""
 
 
 def import_file(store: ConversationStore, path: Path) -> ImportReport:
@@ -283,7 +286,10 @@ def import_file(store: ConversationStore, path: Path) -> ImportReport:
         messages=counts.messages,
         updated_messages=counts.updated_messages,
         warnings=tuple(warnings),
-        conversation_ids=tuple(counts.imported + counts.updated),
+        conversation_ids=tuple(
+            dict.fromkeys([*counts.imported, *counts.updated, *counts.restored])
+        ),
+        restored=len(counts.restored),
     )
 
 

@@ -386,6 +386,15 @@ def test_import_says_what_it_added_to_conversations_already_here(
     assert again.stdout.strip() == (
         "Imported 0 conversations; 1 already here with every message, skipped."
     )
+    # A backup brings back what was deleted since (it stayed in the trash, "skipped").
+    with sqlite3.connect(cli.data_dir / "history.sqlite3") as connection:
+        connection.execute("UPDATE conversations SET deleted_at = '2026-01-01T00:00:00+00:00'")
+    assert cli.run("list", "--json").stdout.strip() == "[]"
+    restored = cli.run("import", str(grown))
+    assert restored.stdout.strip() == (
+        "Imported 0 conversations; 1 deleted conversation brought back."
+    )
+    assert json.loads(cli.run("list", "--json").stdout)[0]["id"] == conversation["id"]
 
 
 def test_piped_text_beside_a_prompt_is_not_read_and_it_says_so(

@@ -379,6 +379,22 @@ def test_a_later_export_brings_only_the_new_messages(
     assert other_store.current_path(ids["c"])[-1].id == follow_up.id
 
 
+def test_importing_a_backup_brings_back_a_deleted_conversation(
+    store: ConversationStore, tmp_path: Path
+) -> None:
+    # Deleted, it still counted as present: "0 imported, 1 skipped", and it stayed in the
+    # trash (where nothing shows it) until purged.
+    ids = _rich(store)
+    backup = _write_json(tmp_path / "backup.json", export_json(store))
+    store.trash_conversation(ids["c"])
+    assert [c.id for c in store.list_conversations()] == []
+    report = import_file(store, backup)
+    assert (report.imported, report.skipped, report.restored) == (0, 0, 1)
+    assert report.conversation_ids == (ids["c"],)
+    assert [c.id for c in store.list_conversations()] == [ids["c"]]
+    assert store.get_conversation(ids["c"]).deleted_at is None
+
+
 def test_message_id_owned_by_another_conversation_is_reported(
     store: ConversationStore, tmp_path: Path
 ) -> None:
