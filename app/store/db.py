@@ -8,6 +8,7 @@ check runs first). ``set_aside`` moves such a file out of the way on the user's 
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import logging
 import sqlite3
@@ -115,9 +116,7 @@ def open_database(path: Path) -> StoreConnection:
         try:
             lock = WriterLock(path)
         except OSError as error:
-            raise DatabaseUnreadable(
-                path, f"its lock folder cannot be written: {error.strerror}", _PERMISSIONS
-            ) from None
+            raise _lock_folder_error(path, error) from None
         connection.writer_id = lock.writer_id
         connection._writer_lock = lock
         sweep_dead_writers(path, keep=lock.writer_id)
@@ -129,6 +128,20 @@ def open_database(path: Path) -> StoreConnection:
         connection.close()
         raise
     return connection
+
+
+def _lock_folder_error(path: Path, error: OSError) -> DatabaseUnreadable:
+    """Why the writers' lock folder beside the history cannot be written, and what to do
+    (a full disk was reported as a matter of permissions)."""
+    if error.errno == errno.ENOSPC:
+        return DatabaseUnreadable(path, "the disk is full", _REASONS[sqlite3.SQLITE_FULL][1])
+    if error.errno == errno.EROFS:
+        return DatabaseUnreadable(
+            path, "it is on a read-only disk", "copy the data folder somewhere writable"
+        )
+    return DatabaseUnreadable(
+        path, f"its lock folder cannot be written: {error.strerror}", _PERMISSIONS
+    )
 
 
 def needs_upgrade(path: Path) -> bool:

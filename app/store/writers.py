@@ -74,7 +74,12 @@ class WriterLock:
             # Others then cannot test the lock either and assume this writer alive: its
             # answers are never cut off, only left unrecovered if it crashes.
             log.warning("No advisory locks for %s: %s", self.path, error)
-        os.write(fd, f"pid {os.getpid()}\n".encode())
+        try:
+            os.write(fd, f"pid {os.getpid()}\n".encode())
+        except OSError:
+            # A full disk, say: no lock file is left behind (each failed start left one).
+            self.release()
+            raise
 
     @property
     def held(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -24,6 +25,7 @@ from app.store import (
 )
 from app.store import db as db_module
 from app.store.schema import APPLICATION_ID
+from app.store.writers import writers_folder
 
 
 def _filled_database(path: Path) -> bytes:
@@ -247,3 +249,21 @@ def test_damage_met_after_opening_raises_database_unreadable(db_path: Path) -> N
         pytest.raises(DatabaseUnreadable, match="it is damaged"),
     ):
         store.list_conversations()
+
+
+def test_a_full_disk_is_named_as_such_and_leaves_no_lock_file(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said to check the permissions, and every failed start left a lock file behind.
+    open_database(db_path).close()
+
+    def disk_full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("app.store.writers.os.write", disk_full)
+    with pytest.raises(DatabaseUnreadable) as raised:
+        open_database(db_path)
+    assert "the disk is full" in str(raised.value)
+    assert "free some disk space" in str(raised.value)
+    assert "permissions" not in str(raised.value)
+    assert list(writers_folder(db_path).glob("*.lock")) == []
