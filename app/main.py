@@ -8,7 +8,7 @@ import contextlib
 import gc
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QFontInfo, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app import __version__
 from app.api.endpoint import Endpoint
@@ -146,12 +146,21 @@ def _open_with_notice(path: Path) -> ConversationStore:
 
 
 class Application:
-    """The running app: owns the store, the controller and the window."""
+    """The running app: owns the store, the controller and the window.
+
+    ``tray_available`` says whether the desktop has a system tray (tests choose).
+    """
 
     def __init__(
-        self, app: QApplication, config: RuntimeConfig, environ: Mapping[str, str]
+        self,
+        app: QApplication,
+        config: RuntimeConfig,
+        environ: Mapping[str, str],
+        *,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
     ) -> None:
         self.app = app
+        self._tray_available = tray_available
         # The app ends when its window says so (after storing any answer in progress),
         # not when Qt sees the last window close.
         app.setQuitOnLastWindowClosed(False)
@@ -286,6 +295,7 @@ class Application:
             report=self._report,
             quit_app=self.quit,
             dark=self.theme.is_dark,
+            tray_available=self._tray_available,
         )
         self.window.close_hides = desktop.keeps_running_in_tray
         return desktop
@@ -458,6 +468,7 @@ class Application:
                 test_connection=self._test_connection,
                 presets_path=self.config.paths.config_dir / "presets.toml",
                 models=self.catalog.chat_models(),
+                tray_available=self.desktop.tray is not None,
                 parent=self.window,
             )
             dialog.settings_changed.connect(self.apply_settings)

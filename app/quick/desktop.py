@@ -37,6 +37,7 @@ class QuickDesktop(QObject):
         conversation_changed: tells the sidebar a conversation changed (kind, title).
         report: shows a message to the user (a toast on the main window).
         quit_app: ends the application properly.
+        tray_available: whether the desktop has a system tray (asked once, here).
 
     Signals:
         shortcut_note_changed(str, str): ``shortcut_note`` and ``shortcut_tone`` changed
@@ -61,6 +62,7 @@ class QuickDesktop(QObject):
         report: Callable[[str], None],
         quit_app: Callable[[], None],
         dark: bool = False,
+        tray_available: Callable[[], bool] = Tray.available,
     ) -> None:
         super().__init__()
         self._store = store
@@ -84,7 +86,7 @@ class QuickDesktop(QObject):
         )
         self.quick.continue_in_main.connect(self._continue_in_main)
         self.tray: Tray | None = None
-        if Tray.available():
+        if tray_available():
             self.tray = Tray(lambda: self._templates, window_visible=self._any_window_visible)
             self.tray.new_chat.connect(self._new_chat)
             self.tray.quick_prompt.connect(self.summon)

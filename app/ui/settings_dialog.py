@@ -77,6 +77,7 @@ class SettingsDialog(QDialog):
         models: the models to offer (the catalog's) until a connection test lists the
             endpoint's.
         templates_path: the user's ``templates.toml`` (default: beside ``presets_path``).
+        tray_available: whether the desktop has a system tray (the tray options need one).
 
     Signals:
         settings_changed(Settings): saved settings now in effect.
@@ -105,6 +106,7 @@ class SettingsDialog(QDialog):
         presets_path: Path,
         models: Iterable[ModelCard] = (),
         templates_path: Path | None = None,
+        tray_available: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -131,7 +133,7 @@ class SettingsDialog(QDialog):
         )
         self.model_page = ModelPage(settings, cards)
         self.presets_page = PresetsPage(presets_path, cards, dialect=Dialect(settings.dialect))
-        self.quick_page = QuickPage(settings)
+        self.quick_page = QuickPage(settings, tray_available=tray_available)
         self.templates_page = TemplatesPage(
             templates_path or presets_path.with_name("templates.toml"), cards
         )

@@ -137,13 +137,19 @@ class QuickPage(Page):
     shortcuts, one a template already runs) is shown as an error and not saved; the
     previous one stays in effect.
 
+    Without a system tray (``tray_available`` False) the tray options cannot work: they
+    are off and disabled, with a line saying why, and their saved values are kept for a
+    desktop that has one.
+
     Signals:
         changed(): a valid value changed.
     """
 
     changed = Signal()
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, tray_available: bool = True, parent: QWidget | None = None
+    ) -> None:
         super().__init__(
             "Quick prompts",
             "Ask from any program: a shortcut opens a small window over it. Type / there "
@@ -151,6 +157,8 @@ class QuickPage(Page):
             parent,
         )
         self._shortcut = settings.quick_shortcut
+        self._settings = settings
+        self.tray_available = tray_available
         self._template_shortcuts: dict[str, str] = {}
         default = OPTIONS_BY_NAME["quick_shortcut"].default
 
@@ -171,8 +179,9 @@ class QuickPage(Page):
         grid.addWidget(
             label(
                 f"Click the field and press the keys; the default is {default}. Without a "
-                "shortcut, open the quick window from the tray icon or with the command "
-                "maestrale quick.",
+                "shortcut, open the quick window "
+                + ("from the tray icon or " if tray_available else "")
+                + "with the command maestrale quick.",
                 "muted",
             ),
             2,
@@ -189,24 +198,34 @@ class QuickPage(Page):
         # Short labels, the details in a line under each: a check box does not wrap, and
         # with large text a long one made the page wider than the window.
         self.close_to_tray = QCheckBox("Keep running in the tray")
-        self.close_to_tray.setChecked(settings.close_to_tray)
         self.close_to_tray.setToolTip(OPTIONS_BY_NAME["close_to_tray"].help)
         tray.body.addWidget(self.close_to_tray)
-        tray.body.addWidget(
-            label(
-                "Closing the window keeps Maestrale in the tray so shortcuts keep working. "
-                "Quit from the tray menu or with Ctrl+Q.",
-                "muted",
-            )
+        self.close_to_tray_detail = label(
+            "Closing the window keeps Maestrale in the tray so shortcuts keep working. "
+            "Quit from the tray menu or with Ctrl+Q."
+            if tray_available
+            else "No system tray on this desktop: closing the window quits Maestrale.",
+            "muted",
         )
+        tray.body.addWidget(self.close_to_tray_detail)
         self.notify_when_hidden = QCheckBox("Notify me when an answer is ready")
-        self.notify_when_hidden.setChecked(settings.notify_when_hidden)
         self.notify_when_hidden.setToolTip(OPTIONS_BY_NAME["notify_when_hidden"].help)
         tray.body.addWidget(self.notify_when_hidden)
-        tray.body.addWidget(
-            label("While Maestrale is hidden or in the tray, a notification says so.", "muted")
+        self.notify_detail = label(
+            "While Maestrale is hidden or in the tray, a notification says so."
+            if tray_available
+            else "Notifications need a system tray too.",
+            "muted",
         )
+        tray.body.addWidget(self.notify_detail)
         self.body.addWidget(tray)
+        for box, on in (
+            (self.close_to_tray, settings.close_to_tray),
+            (self.notify_when_hidden, settings.notify_when_hidden),
+        ):
+            # Off where they cannot work: a ticked box would promise what does not happen.
+            box.setChecked(on and tray_available)
+            box.setEnabled(tray_available)
 
         self.shortcut.edited.connect(self._on_shortcut_edited)
         self.close_to_tray.toggled.connect(lambda _on: self.changed.emit())
@@ -262,6 +281,12 @@ class QuickPage(Page):
             self.changed.emit()
 
     def values(self) -> dict[str, Any]:
+        if not self.tray_available:  # kept as saved, for a desktop that has a tray
+            return {
+                "quick_shortcut": self._shortcut,
+                "close_to_tray": self._settings.close_to_tray,
+                "notify_when_hidden": self._settings.notify_when_hidden,
+            }
         return {
             "quick_shortcut": self._shortcut,
             "close_to_tray": self.close_to_tray.isChecked(),

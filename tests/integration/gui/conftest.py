@@ -117,16 +117,25 @@ def gui_environ(fake_mistral: FakeMistral, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
+def gui_options() -> dict[str, Any]:
+    """Keyword arguments for ``Application``; a test may add some before ``gui``
+    (``tray_available``: a desktop with or without a system tray)."""
+    return {}
+
+
+@pytest.fixture
 def gui(
     qapp: QApplication,
+    *,
     qloop: qasync.QEventLoop,
     qtbot: QtBot,
     fake_mistral: FakeMistral,
     gui_environ: dict[str, str],
+    gui_options: dict[str, Any],
 ) -> Iterator[Gui]:
     environ = gui_environ
     config = load_config(environ)
-    application = Application(qapp, config, environ)
+    application = Application(qapp, config, environ, **gui_options)
     store = ConversationStore.open(config.paths.database)
     window = application.build(store)
     window.resize(1100, 760)
