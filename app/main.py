@@ -306,7 +306,7 @@ class Application:
 
             Toast.show_message(self.window, message, timeout_ms=12000)
         elif self._desktop is not None and self._desktop.tray is not None:
-            self._desktop.tray.icon.showMessage("Maestrale", message)
+            self._desktop.tray.show_message("Maestrale", message)
 
     @property
     def closed(self) -> asyncio.Event:

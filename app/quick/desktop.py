@@ -93,6 +93,7 @@ class QuickDesktop(QObject):
             self.tray.template_chosen.connect(lambda name: self.summon(name, run=True))
             self.tray.toggle_window.connect(self.toggle_window)
             self.tray.quit.connect(quit_app)
+            self.tray.answer_clicked.connect(self.show_answer)
             self.tray.notify_when_hidden = settings.notify_when_hidden
             controller.streaming_changed.connect(self.tray.on_streaming)
             controller.answer_finished.connect(self._on_finished)
@@ -200,6 +201,20 @@ class QuickDesktop(QObject):
         new_chat = getattr(self._window, "new_chat", None)
         if callable(new_chat):
             new_chat()
+
+    def show_answer(self, conversation_id: str) -> None:
+        """Show a finished answer where it was asked (its notification was clicked).
+
+        As in mail and chat apps, a notification leads to the very thing it announced:
+        the quick window's own exchange comes back in the quick window (the text to copy
+        is there, and Continue in Maestrale still works); any other conversation opens
+        in the main window.
+        """
+        if conversation_id == self.quick.conversation_id:
+            self.quick.reveal()
+            return
+        self.show_window()
+        self._open_conversation(conversation_id)
 
     def _continue_in_main(self, conversation_id: str) -> None:
         self._store.set_kind(conversation_id, "chat")

@@ -119,6 +119,7 @@ class QuickWindow(QWidget):
         self._conversation_id: str | None = None
         self._sending = False
         self._busy = False
+        self._unseen = False  # the exchange's answer finished while the window was hidden
         self.setObjectName("quickWindow")
         self.setWindowTitle(TITLE)
         self.setWindowIcon(icon("app"))
@@ -240,7 +241,15 @@ class QuickWindow(QWidget):
     # -- showing ------------------------------------------------------------------------
 
     def summon(self, template_name: str | None = None, *, run: bool = False) -> None:
-        """Show a fresh quick prompt (a template chosen, and run at once when ``run``)."""
+        """Show a fresh quick prompt (a template chosen, and run at once when ``run``).
+
+        Without a template, an answer that finished while the window was hidden shows
+        first: a fresh prompt in its place looked as if the answer was lost. The next
+        summon starts afresh.
+        """
+        if template_name is None and self._unseen:
+            self.reveal()
+            return
         self._reset()
         if template_name:
             template = _find(self._templates(), template_name)
@@ -256,7 +265,16 @@ class QuickWindow(QWidget):
         if run and self._template is not None and "{input}" not in self._template.prompt:
             self._on_submit()
 
+    def reveal(self) -> None:
+        """Show the window as it is: the exchange in it, its answer, the text typed."""
+        self._unseen = False
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.input.setFocus()
+
     def _reset(self) -> None:
+        self._unseen = False
         if self._busy or self._conversation_id is None:
             if not self._busy:
                 self.input.clear()
@@ -455,6 +473,8 @@ class QuickWindow(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
+        if not busy and self._conversation_id is not None and not self.isVisible():
+            self._unseen = True
         self.copy_button.setEnabled(not busy and self._conversation_id is not None)
 
     def _reload(self, conversation_id: str) -> None:

@@ -21,13 +21,15 @@ LONG_ANSWER_S = 8.0  # an answer worth a notification when the window was hidden
 
 
 class Tray(QObject):
-    """Signals: new_chat(), quick_prompt(), template_chosen(str), toggle_window(), quit()."""
+    """Signals: new_chat(), quick_prompt(), template_chosen(str), toggle_window(), quit(),
+    answer_clicked(str) (the notification of this conversation's answer was clicked)."""
 
     new_chat = Signal()
     quick_prompt = Signal()
     template_chosen = Signal(str)
     toggle_window = Signal()
     quit = Signal()
+    answer_clicked = Signal(str)
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class Tray(QObject):
         self._window_visible = window_visible
         self._clock = clock
         self._started: dict[str, float] = {}
+        self._notified: str | None = None  # whose answer the notification shown is about
         self.notify_when_hidden = True
         self.icon = QSystemTrayIcon(icon("app"))
         self.icon.setToolTip("Maestrale")
@@ -48,6 +51,7 @@ class Tray(QObject):
         self.menu.aboutToShow.connect(self._fill)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
+        self.icon.messageClicked.connect(self._on_message_clicked)
         self._fill()
 
     @staticmethod
@@ -113,4 +117,16 @@ class Tray(QObject):
         self.icon.showMessage(
             f"Answer ready: {title}", snippet or "The answer has finished.", icon("app"), 8000
         )
+        self._notified = message.conversation_id
         return True
+
+    def show_message(self, title: str, text: str) -> None:
+        """A notification that is not about an answer (clicking it opens nothing)."""
+        self._notified = None
+        self.icon.showMessage(title, text, icon("app"), 12000)
+
+    def _on_message_clicked(self) -> None:
+        # Qt says only that "the" notification was clicked: the last one shown.
+        conversation_id, self._notified = self._notified, None
+        if conversation_id is not None:
+            self.answer_clicked.emit(conversation_id)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.config import load_config
+from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_quick_window import answer_of
 
 # A tray icon made where Xvfb has no tray: Qt's X11 tray says it cannot follow one.
 pytestmark = pytest.mark.qt_log_ignore("systemTrayWindowChanged")
@@ -71,3 +74,69 @@ async def test_with_a_tray_the_tray_options_work(gui: Gui) -> None:
     gui.window.close()
     assert not gui.window.isVisible()
     assert not gui.application.closed.is_set()  # still running, shortcuts alive
+
+
+def notices(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the notifications the tray shows (every answer counts as long)."""
+    tray = gui.application.desktop.tray
+    assert tray is not None
+    monkeypatch.setattr("app.quick.tray.LONG_ANSWER_S", 0.0)
+    shown: list[str] = []
+    monkeypatch.setattr(tray.icon, "showMessage", lambda title, *rest: shown.append(title))
+    return shown
+
+
+@pytest.mark.usefixtures("with_tray")
+@in_loop
+async def test_clicking_a_quick_answer_s_notification_shows_it_in_the_quick_window(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The click did nothing, and calling the quick window up again showed an empty
+    # prompt: the answer seemed lost.
+    shown = notices(gui, monkeypatch)
+    desktop = gui.application.desktop
+    window = desktop.quick
+    gui.window.hide()  # Maestrale in the tray, asked from another program
+    window.summon()
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(40)], delay=0.01), Reply(text="t"))
+    gui.qtbot.keyClicks(window.input, "Explain WAL")
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    await gui.until(lambda: window.conversation_id is not None)
+    asked = window.conversation_id
+    window.hide()  # the user went back to their work while it answered
+    await gui.until(lambda: bool(shown))
+    assert shown[0].startswith("Answer ready")
+    desktop.summon(None)  # a new question? No: the answer not seen yet comes first
+    assert window.isVisible()
+    assert window.conversation_id == asked
+    assert answer_of(window).startswith("w0 w1")
+    window.hide()
+    assert desktop.tray is not None
+    desktop.tray.icon.messageClicked.emit()
+    assert window.isVisible()
+    assert window.conversation_id == asked
+    window.hide()
+    desktop.summon(None)  # seen: a fresh prompt this time
+    assert window.conversation_id is None
+
+
+@pytest.mark.usefixtures("with_tray")
+@in_loop
+async def test_clicking_a_chat_answer_s_notification_opens_it_in_the_main_window(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown = notices(gui, monkeypatch)
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(40)], delay=0.01), Reply(text="t"))
+    await gui.ask("Plan a trip to Lyon")
+    await gui.until(lambda: gui.pane.conversation_id is not None)
+    asked = gui.pane.conversation_id
+    gui.window.hide()  # kept in the tray
+    await gui.until(lambda: bool(shown))
+    other = gui.store.create_conversation(title="Other", model="mistral-large-2411")
+    gui.window.open_conversation(other.id)
+    tray = gui.application.desktop.tray
+    assert tray is not None
+    tray.icon.messageClicked.emit()
+    assert gui.window.isVisible()
+    assert gui.pane.conversation_id == asked
+    assert not gui.application.desktop.quick.isVisible()

@@ -77,3 +77,25 @@ def test_long_answers_notify_only_when_the_window_is_hidden(qtbot: QtBot) -> Non
     clock.now += LONG_ANSWER_S + 1
     assert tray.on_finished(answer(), "Lyon") is False
     assert len(shown) == 1
+
+
+def test_clicking_an_answer_s_notification_asks_to_show_that_answer(qtbot: QtBot) -> None:
+    # messageClicked was connected nowhere: the click did nothing.
+    clock = Clock()
+    tray = Tray(lambda: [], window_visible=lambda: False, clock=clock)
+    tray.icon.isVisible = lambda: True  # type: ignore[method-assign]
+    tray.icon.showMessage = lambda *args: None  # type: ignore[method-assign]
+    clicked: list[str] = []
+    tray.answer_clicked.connect(clicked.append)
+    tray.on_streaming("c7", True)
+    clock.now += LONG_ANSWER_S + 1
+    assert tray.on_finished(answer("c7"), "Lyon")
+    tray.icon.messageClicked.emit()
+    assert clicked == ["c7"]
+    # Another notice since (a shortcut taken, say): its click opens no answer.
+    tray.on_streaming("c8", True)
+    clock.now += LONG_ANSWER_S + 1
+    assert tray.on_finished(answer("c8"), "Paris")
+    tray.show_message("Maestrale", "Ctrl+Alt+Space is taken by another program.")
+    tray.icon.messageClicked.emit()
+    assert clicked == ["c7"]
