@@ -188,7 +188,12 @@ def icon_size(point_size: float, normal: int = 16) -> int:
 
 
 def build_stylesheet(colors: ThemeColors, point_size: float, assets: Path) -> str:
-    """The application stylesheet for ``colors`` at a base font of ``point_size`` points."""
+    """The application stylesheet for ``colors`` at a base font of ``point_size`` points.
+
+    QBalloonTip is Qt's own notification bubble, shown where no notification service
+    runs: it paints itself pale yellow while its text takes the application's colour,
+    near-white in the dark look. Both come from the theme here.
+    """
     c = colors
     down = _asset(assets, "chevron-down", c.muted)
     up = _asset(assets, "chevron-up", c.muted)
@@ -206,6 +211,12 @@ QToolTip {{
     color: {c.text}; background: {c.surface}; border: 1px solid {c.border_strong};
     border-radius: 6px; padding: 4px 8px;
 }}
+QBalloonTip {{ background-color: {c.surface}; color: {c.text}; }}
+QBalloonTip QLabel {{ color: {c.text}; }}
+QBalloonTip QPushButton {{
+    background: transparent; border: none; padding: 0; min-height: 0; border-radius: 4px;
+}}
+QBalloonTip QPushButton:hover {{ background: {c.hover}; }}
 QPushButton {{
     background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
     border-radius: 8px; padding: 6px 14px; min-height: 18px;

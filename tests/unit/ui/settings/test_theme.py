@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QLineEdit,
     QSlider,
     QStyle,
@@ -163,3 +164,61 @@ def test_a_focused_slider_shows_it(
     slider.setFocus()
     assert slider.hasFocus()
     assert accent_pixels_on_the_handle() > 0
+
+
+def contrast(first: QColor, second: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 to 21; 4.5 is readable body text)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(color.redF())
+            + 0.7152 * channel(color.greenF())
+            + 0.0722 * channel(color.blueF())
+        )
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+class QBalloonTip(QWidget):
+    """Stands for Qt's private notification bubble, built as Qt builds it: its own pale
+    yellow palette, then labels (the stylesheet matches the class by name)."""
+
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.ToolTip)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(0xFF, 0xFF, 0xE1))
+        palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.black)
+        self.setPalette(palette)
+        layout = QVBoxLayout(self)
+        self.title = QLabel("Answer ready: Lyon")
+        self.text = QLabel("The long answer is ready.")
+        layout.addWidget(self.title)
+        layout.addWidget(self.text)
+
+
+@pytest.mark.parametrize("mode", ["dark", "light"])
+def test_the_fallback_notification_bubble_is_readable(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str
+) -> None:
+    # With no notification service, Qt's own bubble showed near-white text on pale
+    # yellow in the dark look.
+    apply_theme(qapp, mode, 0, assets_dir=tmp_path)
+    tip = QBalloonTip()
+    qtbot.addWidget(tip)
+    tip.ensurePolished()
+    for label in (tip.title, tip.text):
+        label.ensurePolished()
+        background = tip.palette().color(QPalette.ColorRole.Window)
+        text = label.palette().color(label.foregroundRole())
+        assert contrast(text, background) >= 7, (mode, text.name(), background.name())
+    tips = qapp.palette()  # tooltips' colours, and Qt's for its own tool tip windows
+    assert (
+        contrast(
+            tips.color(QPalette.ColorRole.ToolTipText), tips.color(QPalette.ColorRole.ToolTipBase)
+        )
+        >= 7
+    )
