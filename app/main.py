@@ -266,6 +266,8 @@ class Application:
         """
         if self._desktop is None:
             self._desktop = self._build_desktop()
+            if self._desktop.templates_notice:
+                self._report(self._desktop.templates_notice)
         return self._desktop
 
     def start_desktop(self) -> None:

@@ -15,7 +15,7 @@ from app.chat.controller import ChatController, NewChat
 from app.quick.hotkeys import HotkeyBackend, HotkeyError, Unavailable, create_backend
 from app.quick.hotkeys.backend import desktop_command
 from app.quick.popup import QuickWindow
-from app.quick.templates import Template, load_templates, placeholders
+from app.quick.templates import Template, load_notice, load_templates, placeholders
 from app.quick.tray import Tray
 from app.settings import Settings
 from app.state import UiState
@@ -75,6 +75,8 @@ class QuickDesktop(QObject):
         self._templates, problems = load_templates(templates_path)
         for problem in problems:
             log.warning("%s", problem)
+        # For the user, once the app can show it (see Application.desktop).
+        self.templates_notice = load_notice(templates_path, problems)
         self.quick = QuickWindow(
             store,
             controller,

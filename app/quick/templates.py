@@ -523,6 +523,32 @@ def load_templates(path: Path) -> tuple[list[Template], list[str]]:
     return parsed.templates, parsed.problems
 
 
+def load_notice(path: Path, problems: Sequence[str]) -> str | None:
+    """What to tell the user at start-up about ``problems`` from ``load_templates(path)``;
+    None when there were none. A log line alone went unseen while the user's shortcuts
+    silently did nothing."""
+    if not problems:
+        return None
+    try:
+        _read(path)
+    except FileNotFoundError:
+        return problems[0]  # the built-in templates themselves: nothing of the user's
+    except OSError as error:
+        reason: str | None = f"{path.name}: {error.strerror or error}"
+    except _Unreadable as error:
+        reason = str(error)
+    else:
+        reason = None
+    where = f"The file is {path}; Settings → Templates shows the problem"
+    if reason is not None:
+        return (
+            f"Your templates file could not be read ({reason}). Until it is fixed, the "
+            f"built-in templates are used and your template shortcuts do nothing. {where}."
+        )
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"Some of your templates were not loaded: {problems[0]}{more} {where}s."
+
+
 def import_templates(path: Path) -> list[Template]:
     """Every template of ``path``, or TemplateFileError listing each problem (all or nothing).
 

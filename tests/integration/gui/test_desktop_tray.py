@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.config import load_config
+from app.quick.templates import templates_path
+from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_quick_window import answer_of
@@ -140,3 +142,29 @@ async def test_clicking_a_chat_answer_s_notification_opens_it_in_the_main_window
     assert gui.window.isVisible()
     assert gui.pane.conversation_id == asked
     assert not gui.application.desktop.quick.isVisible()
+
+
+BROKEN = '[[template]]\nname = "Fix grammar\nshortcut = "Ctrl+Alt+G"\nprompt = "{clipboard}"\n'
+
+
+@pytest.fixture
+def broken_templates(gui_environ: dict[str, str]) -> None:
+    path = templates_path(load_config(gui_environ).paths.config_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BROKEN, encoding="utf-8")
+
+
+@pytest.mark.usefixtures("broken_templates")
+@in_loop
+async def test_an_unreadable_templates_file_is_announced_at_start_and_left_alone(
+    gui: Gui,
+) -> None:
+    # Only a log line said so: the user's template shortcuts silently did nothing.
+    broken_templates = templates_path(gui.application.config.paths.config_dir)
+    toasts = gui.window.findChildren(Toast)
+    assert len(toasts) == 1
+    text = toasts[0].text
+    assert text.startswith("Your templates file could not be read (templates.toml line 2:")
+    assert str(broken_templates) in text
+    assert "Settings → Templates shows the problem" in text
+    assert broken_templates.read_text(encoding="utf-8") == BROKEN

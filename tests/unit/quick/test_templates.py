@@ -24,6 +24,7 @@ from app.quick.templates import (
     export_templates,
     find_template,
     import_templates,
+    load_notice,
     load_templates,
     merge_templates,
     normalize_shortcut,
@@ -408,6 +409,31 @@ def test_unparseable_file_uses_builtins_and_is_kept_aside_on_save(tmp_path: Path
     assert len(kept) == 1
     assert kept[0].read_text(encoding="utf-8") == '[[template]]\nname = "A"\nprompt = = broken\n'
     assert load_templates(path) == ([Template("Mine", "{input}")], [])
+
+
+def test_the_start_up_notice_says_what_could_not_be_read_and_where(tmp_path: Path) -> None:
+    path = tmp_path / "templates.toml"
+    assert load_notice(path, load_templates(path)[1]) is None  # no file: nothing to say
+    path.write_text('[[template]]\nname = "Fix grammar\nprompt = "{clipboard}"\n')
+    notice = load_notice(path, load_templates(path)[1])
+    assert notice == (
+        "Your templates file could not be read (templates.toml line 2: illegal character "
+        "'\\n' (column 20)). Until it is fixed, the built-in templates are used and your template "
+        f"shortcuts do nothing. The file is {path}; Settings → Templates shows the problem."
+    )
+    path.write_text(
+        '[[template]]\nname = "Ok"\nprompt = "x"\n'
+        '[[template]]\nname = "Hot"\nprompt = "y"\ntemperature = 9\n'
+    )
+    notice = load_notice(path, load_templates(path)[1])
+    assert notice is not None
+    assert notice.startswith(
+        "Some of your templates were not loaded: templates.toml line 4: template 2 ('Hot'): "
+        "temperature must be at most 1.5; skipped."
+    )
+    assert notice.endswith(f"The file is {path}; Settings → Templates shows the problems.")
+    path.write_text('[[template]]\nname = "Ok"\nprompt = "x"\n')
+    assert load_notice(path, load_templates(path)[1]) is None
 
 
 def test_a_file_that_is_not_utf8_is_reported_by_line(tmp_path: Path) -> None:
