@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -117,6 +117,18 @@ class Page(QScrollArea):
         self.setWidget(inner)
         self.viewport().setAutoFillBackground(False)
         inner.setAutoFillBackground(False)
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll so that ``widget`` (on this page) shows: a message that just appeared
+        under the fold would otherwise go unseen."""
+        # Just shown, it has no place yet: its layouts and the page's height follow from
+        # posted requests, taken now from it outwards (each one posts its parent's, up to
+        # the scroll area, which then resizes the page's content).
+        current: QWidget | None = widget
+        while current is not None:
+            QCoreApplication.sendPostedEvents(current, QEvent.Type.LayoutRequest)
+            current = None if current is self else current.parentWidget()
+        self.ensureWidgetVisible(widget)
 
 
 class StatusLine(QWidget):

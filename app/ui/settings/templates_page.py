@@ -30,6 +30,7 @@ from app.quick.templates import (
     import_templates,
     load_templates,
     merge_templates,
+    normalize_shortcut,
     save_templates,
 )
 from app.settings import OPTIONS_BY_NAME
@@ -113,7 +114,7 @@ class TemplatesPage(Page):
         self.description.textChanged.connect(self._on_edited)
         self.model.currentTextChanged.connect(self._on_edited)
         self.temperature.changed.connect(self._on_edited)
-        self.shortcut.edited.connect(self._on_edited)
+        self.shortcut.edited.connect(self._on_shortcut_edited)
         self.prompt.textChanged.connect(self._on_edited)
         self.list.setCurrentRow(0 if self._templates else -1)
         self._show_template(self.list.currentRow())
@@ -299,16 +300,44 @@ class TemplatesPage(Page):
         others = [t for i, t in enumerate(self._templates) if i != row]
         if any(t.name.casefold() == checked.name.casefold() for t in others):
             return f"Another template is already named {checked.name!r}."
-        if checked.shortcut:
-            if checked.shortcut == self._quick_shortcut:
-                return f"{checked.shortcut} opens the quick window: choose other keys."
-            taken = taken_by_app(checked.shortcut)
-            if taken is not None:
-                return f"{taken}: choose other keys."
-            owner = next((t.name for t in others if t.shortcut == checked.shortcut), None)
-            if owner is not None:
-                return f"{checked.shortcut} already runs {owner!r}: choose other keys."
+        return self._shortcut_problem(row, checked.shortcut)
+
+    def _shortcut_problem(self, row: int, text: str | None) -> str | None:
+        """Why the template of ``row`` cannot have the shortcut ``text``, or None."""
+        if not text:
+            return None
+        try:
+            shortcut = normalize_shortcut(text)
+        except TemplateError as error:
+            return str(error)
+        if shortcut == self._quick_shortcut:
+            return f"{shortcut} opens the quick window: choose other keys."
+        taken = taken_by_app(shortcut)
+        if taken is not None:
+            return f"{taken}: choose other keys."
+        others = (t for i, t in enumerate(self._templates) if i != row)
+        owner = next((t.name for t in others if t.shortcut == shortcut), None)
+        if owner is not None:
+            return f"{shortcut} already runs {owner!r}: choose other keys."
         return None
+
+    def _on_shortcut_edited(self, text: str) -> None:
+        row = self.list.currentRow()
+        if not 0 <= row < len(self._templates):
+            return
+        problem = self._shortcut_problem(row, text)
+        if problem is None:
+            self._on_edited()
+            return
+        # The field goes back to the shortcut in effect: the settings window is kept,
+        # and refused keys still shown when it was opened again looked saved.
+        self.shortcut.set_shortcut(self._templates[row].shortcut)
+        self._show_problem(problem)
+
+    def _show_problem(self, problem: str) -> None:
+        self.validation.show_message("error", problem)
+        # Under the prompt, the line was often below the fold: nothing looked wrong.
+        self.reveal(self.validation)
 
     def _on_edited(self) -> None:
         row = self.list.currentRow()
@@ -317,7 +346,7 @@ class TemplatesPage(Page):
         template = self._edited_template()
         problem = self._problem(row, template)
         if problem is not None:
-            self.validation.show_message("error", problem)
+            self._show_problem(problem)
             return
         self.validation.clear()
         self._templates[row] = check_template(template)

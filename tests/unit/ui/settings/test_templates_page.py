@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.api.models import ModelCard
@@ -587,3 +588,35 @@ def test_keys_refused_by_the_field_leave_the_shortcut_in_effect(
     assert dialog.flush()
     saved = config / "settings.toml"
     assert not saved.exists() or load_settings(saved).settings.quick_shortcut == "Ctrl+Alt+J"
+
+
+def test_a_refused_template_shortcut_shows_why_in_view_and_the_saved_one_again(
+    qtbot: QtBot, config: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # The refusal showed below the fold, so nothing looked wrong, and the refused keys
+    # stayed in the field: the dialog is kept, so they still showed when it was reopened.
+    save_templates(
+        config / "templates.toml", [Template("Fix grammar", "{clipboard}", shortcut="Ctrl+Alt+G")]
+    )
+    dialog = make_dialog()
+    dialog.resize(720, 480)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.show_page("templates")
+    page = dialog.templates_page
+    QApplication.processEvents()  # laid out as the user sees it
+    page.shortcut.record("Ctrl+Alt+Space")
+    assert page.validation.message() == (
+        "Ctrl+Alt+Space opens the quick window: choose other keys."
+    )
+    QApplication.processEvents()
+    viewport = page.viewport()
+    top = page.validation.mapTo(viewport, QPoint(0, 0)).y()
+    assert top >= 0
+    assert top + page.validation.height() <= viewport.height()
+    assert page.shortcut.shortcut() == "Ctrl+Alt+G"
+    dialog.close()
+    dialog.show()
+    assert page.shortcut.shortcut() == "Ctrl+Alt+G"
+    assert dialog.flush()
+    assert file_templates(config)[0].shortcut == "Ctrl+Alt+G"
