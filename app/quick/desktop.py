@@ -87,9 +87,14 @@ class QuickDesktop(QObject):
             dark=dark,
         )
         self.quick.continue_in_main.connect(self._continue_in_main)
+        self.hotkeys: HotkeyBackend | None = None
         self.tray: Tray | None = None
         if tray_available():
-            self.tray = Tray(lambda: self._templates, window_visible=self._any_window_visible)
+            self.tray = Tray(
+                lambda: self._templates,
+                window_visible=self._any_window_visible,
+                shortcut_of=self._working_shortcut,
+            )
             self.tray.new_chat.connect(self._new_chat)
             self.tray.quick_prompt.connect(self.summon)
             self.tray.template_chosen.connect(lambda name: self.summon(name, run=True))
@@ -100,7 +105,6 @@ class QuickDesktop(QObject):
             controller.streaming_changed.connect(self.tray.on_streaming)
             controller.answer_finished.connect(self._on_finished)
             self.tray.show()
-        self.hotkeys: HotkeyBackend | None = None
         self.shortcut_note = ""  # for Settings → Quick prompts
         self.shortcut_tone = "info"
 
@@ -144,6 +148,14 @@ class QuickDesktop(QObject):
             except HotkeyError as error:
                 self._on_hotkey_failed(hotkey_id, str(error))
         log.info("Global shortcuts registered with %s", type(backend).__name__)
+
+    def _working_shortcut(self, template: str | None) -> str:
+        """The global shortcut of the quick prompt (None) or of a template, if it works:
+        registered, not refused, not left for the desktop's own settings to bind."""
+        if self.hotkeys is None:
+            return ""
+        hotkey_id = QUICK_ID if template is None else TEMPLATE_PREFIX + template
+        return self.hotkeys.registered().get(hotkey_id, "")
 
     def _on_hotkey(self, hotkey_id: str) -> None:
         if hotkey_id == QUICK_ID:

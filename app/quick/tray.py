@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.domain.messages import Message
@@ -36,11 +36,15 @@ class Tray(QObject):
         templates: Callable[[], Sequence[Template]],
         *,
         window_visible: Callable[[], bool],
+        shortcut_of: Callable[[str | None], str] = lambda _template: "",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``shortcut_of(template name, or None for the quick prompt)``: the global
+        shortcut that works for it now, as portable text ("" for none)."""
         super().__init__()
         self._templates = templates
         self._window_visible = window_visible
+        self._shortcut_of = shortcut_of
         self._clock = clock
         self._started: dict[str, float] = {}
         self._notified: str | None = None  # whose answer the notification shown is about
@@ -68,12 +72,12 @@ class Tray(QObject):
         """Rebuilt on every opening: templates may have changed in Settings."""
         self.menu.clear()
         self._action("New chat", self.new_chat.emit, "new-chat")
-        self._action("Quick prompt", self.quick_prompt.emit, "search")
+        self._action(self._with_keys("Quick prompt", None), self.quick_prompt.emit, "search")
         templates = list(self._templates())
         if templates:
             submenu = self.menu.addMenu("Templates")
             for template in templates:
-                action = QAction(template.name, submenu)
+                action = QAction(self._with_keys(template.name, template.name), submenu)
                 action.triggered.connect(
                     lambda _checked=False, name=template.name: self.template_chosen.emit(name)
                 )
@@ -84,6 +88,16 @@ class Tray(QObject):
             self.toggle_window.emit,
         )
         self._action("Quit", self.quit.emit)
+
+    def _with_keys(self, text: str, template: str | None) -> str:
+        """``text`` and the entry's global shortcut after a tab: menus show it in their
+        shortcut column. Not QAction.setShortcut, which would bind the keys in the app
+        as well; global shortcuts already work everywhere."""
+        keys = self._shortcut_of(template)
+        if not keys:
+            return text
+        native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+        return f"{text}\t{native}"
 
     def _action(self, text: str, slot: Callable[[], None], icon_name: str | None = None) -> None:
         action = QAction(text, self.menu)

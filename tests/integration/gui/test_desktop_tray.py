@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.config import load_config
-from app.quick.templates import templates_path
+from app.quick.templates import Template, templates_path
 from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
@@ -168,3 +168,30 @@ async def test_an_unreadable_templates_file_is_announced_at_start_and_left_alone
     assert str(broken_templates) in text
     assert "Settings → Templates shows the problem" in text
     assert broken_templates.read_text(encoding="utf-8") == BROKEN
+
+
+@pytest.mark.usefixtures("with_tray")
+@in_loop
+async def test_the_tray_menu_shows_the_global_shortcuts_that_work(gui: Gui) -> None:
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    tray = desktop.tray
+    assert tray is not None
+    desktop.set_templates(
+        [
+            Template("Fix grammar", "{clipboard}", shortcut="Ctrl+Alt+G"),
+            Template("Shout", "{clipboard}", shortcut="Ctrl+Alt+Pause"),  # refused here
+        ]
+    )
+    backend = RecordingBackend()
+    desktop.hotkeys = backend
+    desktop._register_all()
+    tray.menu.aboutToShow.emit()
+    texts = [a.text() for a in tray.menu.actions()]
+    assert "Quick prompt\tCtrl+Alt+Space" in texts
+    submenu = next(a.menu() for a in tray.menu.actions() if a.text() == "Templates")
+    assert [a.text() for a in submenu.actions()] == ["Fix grammar\tCtrl+Alt+G", "Shout"]
+    desktop.hotkeys = None
+    tray.menu.aboutToShow.emit()
+    assert "Quick prompt" in [a.text() for a in tray.menu.actions()]

@@ -99,3 +99,26 @@ def test_clicking_an_answer_s_notification_asks_to_show_that_answer(qtbot: QtBot
     tray.show_message("Maestrale", "Ctrl+Alt+Space is taken by another program.")
     tray.icon.messageClicked.emit()
     assert clicked == ["c7"]
+
+
+def test_menu_entries_show_their_global_shortcuts_without_binding_them(qtbot: QtBot) -> None:
+    # The tray menu gave no hint that these entries have keys of their own.
+    templates = [
+        Template(name="Fix grammar", prompt="{clipboard}", shortcut="Ctrl+Alt+G"),
+        Template(name="Summarize", prompt="{clipboard}"),
+    ]
+    working = {None: "Ctrl+Alt+Space", "Fix grammar": "Ctrl+Alt+G"}
+    tray = Tray(
+        lambda: templates,
+        window_visible=lambda: True,
+        shortcut_of=lambda name: working.get(name, ""),
+    )
+    quick = next(a for a in tray.menu.actions() if a.text().startswith("Quick prompt"))
+    assert quick.text() == "Quick prompt\tCtrl+Alt+Space"
+    submenu = next(a.menu() for a in tray.menu.actions() if a.text() == "Templates")
+    texts = [a.text() for a in submenu.actions()]
+    assert texts == ["Fix grammar\tCtrl+Alt+G", "Summarize"]
+    assert all(a.shortcut().isEmpty() for a in [quick, *submenu.actions()])
+    with qtbot.waitSignal(tray.template_chosen) as chosen:
+        submenu.actions()[0].trigger()
+    assert chosen.args == ["Fix grammar"]  # the name, not the text shown
