@@ -24,6 +24,7 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 from app import __version__
 
@@ -130,10 +131,38 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("file", metavar="FILE")
 
     quick = commands.add_parser(
-        "quick", parents=[common], help="show the quick prompt in the running instance"
+        "quick",
+        parents=[common],
+        help="show the quick prompt in the running instance",
+        description="Show the quick prompt in the running Maestrale (started if none runs).",
     )
-    quick.add_argument("--template", metavar="NAME")
+    quick.add_argument(
+        "--template",
+        metavar="NAME",
+        help="run this template at once on the copied text (one that needs typed input "
+        "is chosen and waits for it); names are in Settings, Templates",
+    )
+    # Not in the command line's contract: text given anyway gets a usage error that says
+    # what to write, instead of the top level's "unrecognized arguments".
+    quick.add_argument("text", nargs="*", action=_NoQuickText, help=argparse.SUPPRESS)
     return parser
+
+
+class _NoQuickText(argparse.Action):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        if values:
+            given = " ".join(str(value) for value in values) if isinstance(values, list) else values
+            parser.error(
+                f"the quick prompt takes no text ({given!r}); to run a template, name it "
+                f'with --template, as in: maestrale quick --template "{given}"'
+            )
+        setattr(namespace, self.dest, [])
 
 
 def _prepare_streams() -> None:

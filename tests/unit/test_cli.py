@@ -1,0 +1,36 @@
+"""The command line's arguments: what ``--help`` says and how mistakes are answered."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cli import ExitCode, build_parser, main
+
+
+def test_quick_explains_template_in_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    # --template NAME had no help text at all.
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["quick", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--template NAME run this template at once on the copied text" in shown
+    assert "[text" not in shown  # the argument that catches text stays out of sight
+
+
+def test_quick_with_text_says_to_name_a_template(capsys: pytest.CaptureFixture[str]) -> None:
+    # `maestrale quick "Fix grammar"` answered with the top level's usage and
+    # "unrecognized arguments": nothing said what to write instead.
+    with pytest.raises(SystemExit) as stopped:
+        main(["quick", "Fix grammar"])
+    assert stopped.value.code == ExitCode.USAGE
+    error = capsys.readouterr().err
+    assert error.startswith("usage: maestrale quick ")
+    assert error.rstrip().endswith(
+        "maestrale quick: error: the quick prompt takes no text ('Fix grammar'); to run a "
+        'template, name it with --template, as in: maestrale quick --template "Fix grammar"'
+    )
+
+
+def test_quick_keeps_its_contract() -> None:
+    args = build_parser().parse_args(["quick", "--template", "Fix grammar"])
+    assert (args.command, args.template) == ("quick", "Fix grammar")
+    assert build_parser().parse_args(["quick"]).template is None
