@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     import keyring.backend
@@ -90,6 +90,73 @@ def _is_usable(backend: keyring.backend.KeyringBackend) -> bool:
     return not module.startswith("keyrings.alt")
 
 
+KEYCHAIN_PATIENCE = 120.0  # seconds a keychain may take to answer (a password prompt)
+_NOTICE_AFTER = 2.0  # seconds of silence before on_wait says the keychain is awaited
+
+T = TypeVar("T")
+
+
+class _PatientKeychain:
+    """A keychain's calls, each waited for in a thread of its own for at most
+    ``patience`` seconds: a locked keychain whose unlock prompt cannot show (no desktop
+    session, a prompter that cannot reach the bus) never answers, and `maestrale key
+    status` or `ask` hung with no word."""
+
+    def __init__(
+        self,
+        backend: keyring.backend.KeyringBackend,
+        patience: float,
+        on_wait: Callable[[], None] | None,
+    ) -> None:
+        self._backend = backend
+        self._patience = patience
+        self._on_wait = on_wait
+
+    @property
+    def name(self) -> str:
+        """The backend's module and class, for diagnostics."""
+        return type(self._backend).__module__ + "." + type(self._backend).__name__
+
+    def get_password(self, service: str, account: str) -> str | None:
+        return self._wait(lambda: self._backend.get_password(service, account))
+
+    def set_password(self, service: str, account: str, key: str) -> None:
+        self._wait(lambda: self._backend.set_password(service, account, key))
+
+    def delete_password(self, service: str, account: str) -> None:
+        self._wait(lambda: self._backend.delete_password(service, account))
+
+    def _wait(self, call: Callable[[], T]) -> T:
+        import threading
+
+        outcome: list[tuple[bool, object]] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, call()))
+            except BaseException as error:  # noqa: BLE001 - raised again by the caller
+                outcome.append((False, error))
+
+        worker = threading.Thread(target=run, name="keychain", daemon=True)
+        worker.start()
+        worker.join(min(_NOTICE_AFTER, self._patience))
+        if worker.is_alive() and self._on_wait is not None:
+            self._on_wait()
+        worker.join(max(0.0, self._patience - _NOTICE_AFTER))
+        if not outcome:
+            raise KeychainUnavailable(
+                f"{_keychain_name().capitalize()} did not answer within "
+                f"{self._patience:g} s: it may be locked, with no way to ask for its "
+                "password here. Unlock it (log in to the desktop, or open its password "
+                "manager), then try again." + _WORKAROUND
+            )
+        done, value = outcome[0]
+        if not done:
+            assert isinstance(value, BaseException)
+            raise value
+        return value  # type: ignore[return-value]
+
+
 class ApiKeys:
     """Keys per endpoint (the keychain account is the endpoint's base URL).
 
@@ -97,6 +164,9 @@ class ApiKeys:
         environ: the process environment; ``MISTRAL_API_KEY`` there wins for this process.
         backend: a keyring backend; by default, keyring's choice for this platform.
         on_key_seen: told every key value read or stored, so the log can redact it.
+        on_wait: told when the keychain has not answered for two seconds (it may be
+            showing a password prompt); after ``patience`` seconds it counts as
+            unavailable.
     """
 
     def __init__(
@@ -105,18 +175,22 @@ class ApiKeys:
         *,
         backend: keyring.backend.KeyringBackend | None = None,
         on_key_seen: Callable[[str], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
+        patience: float = KEYCHAIN_PATIENCE,
     ) -> None:
         self._environ = environ
         self._backend = backend
         self._on_key_seen = on_key_seen or (lambda key: None)
+        self._on_wait = on_wait
+        self._patience = patience
 
-    def _keychain(self) -> keyring.backend.KeyringBackend:
+    def _keychain(self) -> _PatientKeychain:
         import keyring
 
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if not _is_usable(backend):
             raise KeychainUnavailable(_install_hint() + _WORKAROUND)
-        return backend
+        return _PatientKeychain(backend, self._patience, self._on_wait)
 
     def _environment_key(self) -> str | None:
         value = self._environ.get(KEY_VARIABLE, "").strip()
@@ -158,7 +232,7 @@ class ApiKeys:
             stored = self.lookup(account)
         except KeychainUnavailable as error:
             return KeyStatus(KeySource.NONE, str(error))
-        name = type(backend).__module__ + "." + type(backend).__name__
+        name = backend.name
         if stored:
             return KeyStatus(KeySource.KEYCHAIN, f"in {_keychain_name()}", name)
         return KeyStatus(KeySource.NONE, "none is set (maestrale key set, or Settings)", name)

@@ -32,7 +32,7 @@ class CommandContext:
             model=getattr(args, "model", None),
         )
         redactor = setup_logging(config.paths.log_file, verbose=getattr(args, "verbose", False))
-        keys = ApiKeys(environ, on_key_seen=redactor.add)
+        keys = ApiKeys(environ, on_key_seen=redactor.add, on_wait=_say_waiting)
         return CommandContext(config=config, keys=keys, redactor=redactor)
 
     def store(self) -> ConversationStore:
@@ -69,3 +69,11 @@ class CommandContext:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _say_waiting() -> None:
+    print(
+        "maestrale: waiting for the system keychain (it may be asking for its password)…",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -8,6 +8,7 @@ import keyring.errors
 import pytest
 
 from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
+from tests.helpers.fake_keyrings import BlockingKeyring
 from tests.helpers.fake_keyrings import MemoryKeyring as SharedMemoryKeyring
 
 ACCOUNT = "https://api.mistral.ai"
@@ -93,3 +94,31 @@ def test_plaintext_backends_are_refused() -> None:
 def test_validate_key_refuses_what_is_not_a_key(bad: str) -> None:
     with pytest.raises(ValueError, match="key"):
         validate_key(bad)
+
+
+def test_a_keychain_that_never_answers_is_given_up_on_with_what_to_do() -> None:
+    # A locked keychain whose unlock prompt could not show: `maestrale key status` and
+    # `ask` hung without a word until killed.
+    backend = BlockingKeyring()
+    waited: list[bool] = []
+    keys = ApiKeys({}, backend=backend, on_wait=lambda: waited.append(True), patience=0.3)
+    try:
+        with pytest.raises(KeychainUnavailable) as raised:
+            keys.lookup(ACCOUNT)
+        assert "did not answer within 0 s" not in str(raised.value)
+        assert "did not answer" in str(raised.value)
+        assert "MISTRAL_API_KEY" in str(raised.value)
+        assert waited == [True]  # the command said it was waiting
+        assert keys.status(ACCOUNT).source is KeySource.NONE
+    finally:
+        backend.release.set()
+
+
+def test_a_keychain_that_answers_after_a_prompt_is_waited_for() -> None:
+    import threading
+
+    backend = BlockingKeyring()
+    backend.items[("maestrale", ACCOUNT)] = "sk-after-unlock"
+    keys = ApiKeys({}, backend=backend, patience=5)
+    threading.Timer(0.2, backend.release.set).start()  # the user types the password
+    assert keys.lookup(ACCOUNT) == "sk-after-unlock"
