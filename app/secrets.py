@@ -192,6 +192,11 @@ class ApiKeys:
             raise KeychainUnavailable(_install_hint() + _WORKAROUND)
         return _PatientKeychain(backend, self._patience, self._on_wait)
 
+    def check_keychain(self) -> None:
+        """Raise KeychainUnavailable, saying what to do, when there is no usable keychain
+        to store a key in."""
+        self._keychain()
+
     def _environment_key(self) -> str | None:
         value = self._environ.get(KEY_VARIABLE, "").strip()
         if value:

@@ -24,8 +24,14 @@ def test_key_round_trip_and_no_copy_anywhere(
     account = fake_mistral.base_url
 
     assert cli.run("key", "status").returncode == 3
+    # A wrong key was saved, and the next `ask` failed with 401: it is checked first.
+    wrong = cli.run("key", "set", stdin="mk-not-the-key\n")
+    assert wrong.returncode == 3
+    assert wrong.stderr.startswith("maestrale: Not saved:")
+    assert cli.run("key", "status").returncode == 3
     stored = cli.run("key", "set", stdin=key + "\n")
     assert stored.returncode == 0, stored.stderr
+    assert "The endpoint accepted it." in stored.stdout
     assert key not in stored.stdout + stored.stderr
     assert secret_tool_lookup(real_keychain, account) in (key, None)
 
@@ -63,6 +69,16 @@ def test_environment_key_wins_and_is_not_stored(
     assert status.returncode == 0
     assert "MISTRAL_API_KEY" in status.stdout
     assert secret_tool_lookup(real_keychain, fake_mistral.base_url) in ("", None)
+
+
+def test_a_key_that_cannot_be_checked_now_is_saved_and_said_so(
+    tmp_path: Path, real_keychain: dict[str, str]
+) -> None:
+    cli = make_cli(tmp_path, "http://127.0.0.1:9", key=None)  # nothing listens there
+    stored = cli.run("key", "set", stdin="mk-offline-123\n")
+    assert stored.returncode == 0, stored.stderr
+    assert "It could not be checked now" in stored.stdout
+    assert secret_tool_lookup(real_keychain, "http://127.0.0.1:9") == "mk-offline-123"
 
 
 def test_no_keychain_explains_what_to_do(tmp_path: Path, fake_mistral: FakeMistral) -> None:
