@@ -23,6 +23,8 @@ from app.api.dialects import chat_body, model_cards
 from app.api.endpoint import Endpoint
 from app.api.errors import (
     ADD_KEY_HINT,
+    ENDPOINT_HINT,
+    KEPT_TEXT_HINT,
     RETRYABLE_STATUSES,
     ApiError,
     AuthenticationError,
@@ -196,7 +198,7 @@ class MistralClient:
         except ValueError as error:
             raise ServerError(
                 f"The endpoint {self.endpoint.base_url} answered with something that is not "
-                "JSON; check the base URL in Settings.",
+                f"JSON; check the base URL{ENDPOINT_HINT}.",
                 status=response.status_code,
             ) from error
 
@@ -310,7 +312,7 @@ class ChatStream:
             if self.answer.started:
                 raise self.interrupted(
                     f"The answer stalled: no data for {client.read_timeout:.0f} s, so it was "
-                    "stopped. The text so far is kept; continue or retry it."
+                    f"stopped. {KEPT_TEXT_HINT}"
                 ) from error
             if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
                 raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
@@ -318,8 +320,7 @@ class ChatStream:
         except httpx.TransportError as error:
             if self.answer.started:
                 raise self.interrupted(
-                    "The connection broke before the answer finished. The text so far is "
-                    "kept; continue or retry it."
+                    f"The connection broke before the answer finished. {KEPT_TEXT_HINT}"
                 ) from error
             raise _RetryBeforeFirstToken(_network_error(client.endpoint, error)) from error
 
@@ -349,8 +350,7 @@ class ChatStream:
                     NetworkError("The endpoint closed the connection before answering.")
                 )
             raise self.interrupted(
-                "The connection closed before the answer finished. The text so far is kept; "
-                "continue or retry it."
+                f"The connection closed before the answer finished. {KEPT_TEXT_HINT}"
             )
         if self.answer.finish_reason == "error":
             raise self.interrupted("The model stopped with an error before finishing its answer.")
@@ -385,7 +385,7 @@ class ChatStream:
         if isinstance(error, MalformedChunk):
             return self.interrupted(
                 f"The server sent a malformed event ({error}), so the answer was stopped. "
-                "The text so far is kept; continue or retry it."
+                f"{KEPT_TEXT_HINT}"
             )
         return self.interrupted(f"The server stopped the answer with an error: {error}")
 
@@ -477,7 +477,7 @@ def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
         why = "the connection broke"
     return NetworkError(
         f"Could not reach {endpoint.base_url}: {why} ({type(error).__name__}). "
-        "Check your network connection and the endpoint in Settings.",
+        f"Check your network connection and the endpoint{ENDPOINT_HINT}.",
         headline=f"Could not reach {endpoint.base_url}",
     )
 

@@ -17,7 +17,9 @@ no answer text was received.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +31,8 @@ REPLACE_KEY_HINT = "Check or replace it: maestrale key set, or Settings → API 
 ADD_KEY_HINT = "(maestrale key set, or Settings → API key)"
 RUN_KEY_SET_HINT = "run `maestrale key set` (or use Settings)"
 MODELS_HINT = " (maestrale models)"
+ENDPOINT_HINT = " (--base-url, or Settings → Endpoint)"
+KEPT_TEXT_HINT = "The text so far is kept; continue or retry it in Maestrale's window."
 
 
 class ApiError(Exception):
@@ -182,6 +186,8 @@ def _server_words(body: bytes) -> tuple[str | None, list[str], str | None, str |
         data: Any = json.loads(body.decode("utf-8", errors="replace"))
     except ValueError:
         text = body.decode("utf-8", errors="replace").strip()
+        if text.startswith("<"):
+            return _web_page(text), [], None, None
         return (_first_line(text) if text else None), [], None, None
     if not isinstance(data, dict):
         return None, [], None, None
@@ -201,6 +207,17 @@ def _server_words(body: bytes) -> tuple[str | None, list[str], str | None, str |
         elif isinstance(candidate, list):
             details.extend(_validation_details(candidate))
     return message, details, kind, request_id
+
+
+def _web_page(text: str) -> str:
+    """What an HTML error page (a proxy's, a web server's) says: its title, not its
+    first line of markup ("The server said: <html>.")."""
+    match = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL) or re.search(
+        r"<h1[^>]*>(.*?)</h1>", text, re.IGNORECASE | re.DOTALL
+    )
+    title = " ".join(html.unescape(match.group(1)).split()) if match else ""
+    page = "a web page, not the API's answer: is the base URL right?"
+    return f"{_first_line(title)} ({page})" if title else page[0].upper() + page[1:]
 
 
 def _validation_details(items: Any) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from app.api.errors import (
     ADD_KEY_HINT,
+    ENDPOINT_HINT,
+    KEPT_TEXT_HINT,
     MODELS_HINT,
     REPLACE_KEY_HINT,
     RUN_KEY_SET_HINT,
@@ -23,6 +25,8 @@ _ELSEWHERE = (
     (ADD_KEY_HINT, f"in {_KEY_PLACE}"),
     (RUN_KEY_SET_HINT, f"add one in {_KEY_PLACE}"),
     (MODELS_HINT, " in the model picker"),
+    (ENDPOINT_HINT, " in Settings → Endpoint"),
+    (KEPT_TEXT_HINT, "The text so far is kept; continue or retry it."),
 )
 _HERE = (
     (" " + REPLACE_KEY_HINT, ""),
@@ -30,6 +34,8 @@ _HERE = (
     (ADD_KEY_HINT, "here"),
     (RUN_KEY_SET_HINT, "add one here"),
     (MODELS_HINT, " in the model picker"),
+    (ENDPOINT_HINT, " in Settings → Endpoint"),
+    (KEPT_TEXT_HINT, "The text so far is kept; continue or retry it."),
 )
 
 

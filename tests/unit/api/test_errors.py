@@ -116,9 +116,15 @@ def test_non_json_proxy_page_is_summarised_in_one_line() -> None:
     page = b"<html>\n<h1>502 Bad Gateway</h1>\n</html>"
     error = error_from_response(502, page, {"mistral-correlation-id": "c-9"})
     assert isinstance(error, ServerError)
-    assert "<html>" in error.message
+    # Its heading, not its markup ("The server said: <html>.").
+    assert "The server said: 502 Bad Gateway (a web page, not the API's answer" in error.message
+    assert "<" not in error.message
     assert "\n" not in error.message
     assert error.request_id == "c-9"
+    titled = b"<!DOCTYPE html><html><head><title>Sign in &amp; go</title></head></html>"
+    assert (
+        "The server said: Sign in & go (a web page" in error_from_response(403, titled, {}).message
+    )
 
 
 def test_openai_error_object_shape() -> None:
