@@ -186,7 +186,9 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
     client = context.client()
     store = context.store()
     settings = context.config.settings
-    if args.conversation:
+    if args.conversation is not None:
+        # `--conversation ""` (an unset variable in a script) is refused, not taken
+        # for a new conversation.
         conversation = store.resolve(args.conversation)
         _refuse_while_answering(store, conversation.current_leaf_id, conversation.id)
         model = getattr(args, "model", None) or conversation.model or settings.model

@@ -42,7 +42,7 @@ def run_list(context: CommandContext, args: argparse.Namespace) -> int:
 
 def run_export(context: CommandContext, args: argparse.Namespace) -> int:
     store = context.store()
-    ids = [store.resolve(args.conversation).id] if args.conversation else None
+    ids = [store.resolve(args.conversation).id] if args.conversation is not None else None
     if args.format == "md":
         text = export_markdown(store, ids)
     else:

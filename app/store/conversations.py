@@ -117,7 +117,7 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         if row is not None:
             return _rows.conversation(row)
         if len(ref) < MIN_PREFIX:
-            raise ConversationNotFound(ref)
+            raise ConversationNotFound(ref, min_prefix=MIN_PREFIX)
         rows = self._db.execute(
             f"{_rows.SELECT_CONVERSATIONS} WHERE lower(substr(id, 1, ?)) = lower(?) AND {LIVE}"
             " ORDER BY updated_at DESC",

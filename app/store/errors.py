@@ -59,12 +59,16 @@ class DatabaseBusy(StoreError):
 
 
 class ConversationNotFound(StoreError):
-    def __init__(self, ref: str) -> None:
+    def __init__(self, ref: str, *, min_prefix: int | None = None) -> None:
         self.ref = ref
-        super().__init__(
-            f"No conversation has the id {ref!r}; 'maestrale list' shows the ids of all "
-            "conversations."
-        )
+        if not ref:
+            why = "No conversation id was given"
+        elif min_prefix is not None and len(ref) < min_prefix:
+            # 'd' matched one id and was refused with no word of why.
+            why = f"{ref!r} is too short: give at least {min_prefix} characters of the id"
+        else:
+            why = f"No conversation has the id {ref!r}"
+        super().__init__(f"{why}; 'maestrale list' shows the ids of all conversations.")
 
 
 class AmbiguousConversation(StoreError):

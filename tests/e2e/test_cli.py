@@ -430,3 +430,18 @@ def test_asking_in_a_conversation_being_answered_waits_its_turn(
     assert [m["role"] for m in conversation["messages"]] == ["user", "assistant"]
     fake_mistral.enqueue(Reply(text="Now."))
     assert cli.run("ask", "Meanwhile?", "--conversation", conversation_id).returncode == 0
+
+
+def test_a_conversation_id_too_short_or_empty_says_so(cli: Cli, fake_mistral: FakeMistral) -> None:
+    fake_mistral.enqueue(Reply(text="First."))
+    assert cli.run("ask", "Hi").returncode == 0
+    conversation_id = json.loads(cli.run("list", "--json").stdout)[0]["id"]
+    short = cli.run("ask", "Again", "--conversation", conversation_id[:1])
+    assert short.returncode == 8
+    assert "too short: give at least 4 characters of the id" in short.stderr
+    # An unset variable in a script: refused, not taken for a new conversation.
+    empty = cli.run("ask", "Again", "--conversation", "")
+    assert empty.returncode == 8
+    assert "No conversation id was given" in empty.stderr
+    assert len(json.loads(cli.run("list", "--json").stdout)) == 1
+    assert cli.run("export", "--conversation", "").returncode == 8
