@@ -36,7 +36,12 @@ def run_list(context: CommandContext, args: argparse.Namespace) -> int:
         pin = "*" if c.pinned else " "
         print(f"{c.id}  {when} {pin} {c.title}")
     if not conversations:
-        print('No conversations yet: start one with maestrale ask "...".', file=sys.stderr)
+        # Where it looked: a mistyped --data-dir reads as an empty history otherwise.
+        print(
+            f"No conversations yet in {context.config.paths.database}: start one with "
+            'maestrale ask "...".',
+            file=sys.stderr,
+        )
     return ExitCode.OK
 
 

@@ -445,3 +445,12 @@ def test_a_conversation_id_too_short_or_empty_says_so(cli: Cli, fake_mistral: Fa
     assert "No conversation id was given" in empty.stderr
     assert len(json.loads(cli.run("list", "--json").stdout)) == 1
     assert cli.run("export", "--conversation", "").returncode == 8
+
+
+def test_an_empty_list_says_where_it_looked(tmp_path: Path, fake_mistral: FakeMistral) -> None:
+    # A mistyped --data-dir read as an empty history, with no word of where.
+    cli = make_cli(tmp_path, fake_mistral.base_url)
+    typo = tmp_path / "dta"
+    result = cli.run("--data-dir", str(typo), "list")
+    assert result.returncode == 0
+    assert str(typo / "history.sqlite3") in result.stderr
