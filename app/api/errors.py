@@ -17,7 +17,6 @@ no answer text was received.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -212,10 +211,14 @@ def _server_words(body: bytes) -> tuple[str | None, list[str], str | None, str |
 def _web_page(text: str) -> str:
     """What an HTML error page (a proxy's, a web server's) says: its title, not its
     first line of markup ("The server said: <html>.")."""
+    import html  # here: only an error page needs it, never the window's start-up
+
     match = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL) or re.search(
         r"<h1[^>]*>(.*?)</h1>", text, re.IGNORECASE | re.DOTALL
     )
-    title = " ".join(html.unescape(match.group(1)).split()) if match else ""
+    # Without a title or heading, its text without the markup.
+    words = match.group(1) if match else re.sub(r"<[^>]*>", " ", text)
+    title = " ".join(html.unescape(words).split())
     page = "a web page, not the API's answer: is the base URL right?"
     return f"{_first_line(title)} ({page})" if title else page[0].upper() + page[1:]
 
