@@ -15,7 +15,7 @@ from app.chat.controller import ChatController, NewChat
 from app.quick.hotkeys import HotkeyBackend, HotkeyError, Unavailable, create_backend
 from app.quick.hotkeys.backend import desktop_command
 from app.quick.popup import QuickWindow
-from app.quick.templates import Template, load_notice, load_templates, placeholders
+from app.quick.templates import Template, load_notice, load_templates
 from app.quick.tray import Tray
 from app.settings import Settings
 from app.state import UiState
@@ -184,10 +184,8 @@ class QuickDesktop(QObject):
             self.show_window()
 
     def summon(self, template: str | None = None, *, run: bool = False) -> None:
-        if template is not None and run:
-            chosen = next((t for t in self._templates if t.name.lower() == template.lower()), None)
-            # A template waiting for typed text cannot run at once: it is chosen instead.
-            run = chosen is not None and "input" not in placeholders(chosen.prompt)
+        """The quick prompt; with ``template`` chosen, and run at once when ``run`` (a
+        template waiting for typed text is only chosen: see ``QuickWindow.summon``)."""
         self.quick.summon(template, run=run)
 
     def show_window(self) -> None:

@@ -262,8 +262,11 @@ class QuickWindow(QWidget):
         self.raise_()
         self.activateWindow()
         self.input.setFocus()
-        if run and self._template is not None and "{input}" not in self._template.prompt:
-            self._on_submit()
+        if run and self._template is not None:
+            from app.quick.templates import waits_for_input
+
+            if not waits_for_input(self._template):
+                self._on_submit()
 
     def reveal(self) -> None:
         """Show the window as it is: the exchange in it, its answer, the text typed."""

@@ -173,6 +173,12 @@ def placeholders(prompt: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def waits_for_input(template: Template) -> bool:
+    """The template's prompt uses ``{input}``: chosen by a shortcut it waits for the
+    text to be typed instead of running at once (``{{input}}`` is literal text)."""
+    return "input" in placeholders(template.prompt)
+
+
 def expand(
     prompt: str,
     *,

@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 
 from app.domain.messages import MessageStatus, Role
 from app.quick.popup import TITLE, QuickWindow
+from app.quick.templates import Template
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
@@ -268,3 +269,29 @@ async def test_the_quick_prompt_follows_a_theme_change(gui: Gui) -> None:
     assert application.theme.is_dark is not dark
     assert window.transcript.dark is application.theme.is_dark
     assert gui.pane.transcript.dark is application.theme.is_dark
+
+
+@in_loop
+async def test_a_template_with_a_literal_input_in_braces_runs_by_its_shortcut(gui: Gui) -> None:
+    # "{{input}}" is the literal text {input}, not the placeholder: nothing to wait for.
+    QGuiApplication.clipboard().setText("x = 1")
+    desktop = gui.application.desktop
+    desktop.set_templates(
+        [
+            Template("Literal", "Explain what {{input}} means in:\n{clipboard}"),
+            Template("Waits", "Explain {input} in:\n{clipboard}"),
+        ]
+    )
+    window = quick(gui)
+    gui.server.enqueue(Reply(text="It is a placeholder."), Reply(text="t"))
+    desktop.summon("literal", run=True)
+    assert window.conversation_id is not None  # asked at once
+    await gui.until(lambda: settled(gui, window))
+    sent = gui.server.chat_requests[0].body["messages"][-1]["content"]
+    assert sent == "Explain what {input} means in:\nx = 1"
+    window.hide()
+    desktop.summon("Waits", run=True)  # chosen, waiting for the text to explain
+    assert window.chip.isVisible()
+    assert "Waits" in window.chip.text()
+    assert window.conversation_id is None
+    assert len(gui.server.chat_requests) <= 2  # the first answer's and its title's

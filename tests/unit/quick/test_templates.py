@@ -33,6 +33,7 @@ from app.quick.templates import (
     render_templates,
     save_templates,
     templates_path,
+    waits_for_input,
 )
 
 NOTHING: dict[str, str | None] = {"clipboard": None, "selection": None, "input": None}
@@ -75,6 +76,12 @@ def test_bad_braces_are_errors_that_say_what_to_write(prompt: str, message: str)
     assert str(caught.value).startswith(message)
     with pytest.raises(PlaceholderError):
         fill(prompt, clipboard="x", selection="x", input="x")
+
+
+def test_a_template_waits_for_input_only_when_its_prompt_uses_the_placeholder() -> None:
+    assert waits_for_input(Template("T", "Explain {input}"))
+    assert not waits_for_input(Template("T", "What does {{input}} mean in {clipboard}?"))
+    assert not waits_for_input(Template("T", "Summarize {selection}"))
 
 
 # Expansion
