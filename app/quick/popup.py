@@ -478,7 +478,11 @@ class QuickWindow(QWidget):
         self._busy = busy
         if not busy and self._conversation_id is not None and not self.isVisible():
             self._unseen = True
-        self.copy_button.setEnabled(not busy and self._conversation_id is not None)
+        self._update_copy()
+
+    def _update_copy(self) -> None:
+        # A failed answer has no text: the button would copy nothing.
+        self.copy_button.setEnabled(not self._busy and bool(self.answer_text()))
 
     def _reload(self, conversation_id: str) -> None:
         tree = MessageTree(self._store.outline(conversation_id))
@@ -489,6 +493,7 @@ class QuickWindow(QWidget):
         self.transcript.show_messages(
             path, branches_of(tree, path), load=self._store.messages_by_id
         )
+        self._update_copy()  # another branch, maybe another answer (or none)
 
     def _on_link(self, url: QUrl) -> None:
         from app.ui.link_dialog import ask_before_opening, open_link

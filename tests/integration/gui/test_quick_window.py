@@ -295,3 +295,19 @@ async def test_a_template_with_a_literal_input_in_braces_runs_by_its_shortcut(gu
     assert "Waits" in window.chip.text()
     assert window.conversation_id is None
     assert len(gui.server.chat_requests) <= 2  # the first answer's and its title's
+
+
+@in_loop
+async def test_copy_answer_is_offered_only_when_there_is_an_answer_to_copy(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(status=400), Reply(text="Second try."), Reply(text="t"))
+    await type_and_enter(gui, window, "Fail first")
+    await gui.until(lambda: settled(gui, window))
+    failed = gui.store.current_path(window.conversation_id)[-1]
+    assert failed.status is MessageStatus.ERROR
+    assert not window.copy_button.isEnabled()  # nothing to copy
+    gui.application.controller.retry(failed.id)
+    await gui.until(lambda: "Second try." in answer_of(window))
+    await gui.until(lambda: settled(gui, window))
+    assert window.copy_button.isEnabled()
