@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -48,6 +48,9 @@ TITLE = "Quick prompt — Maestrale"
 WIDTH = 680
 ANSWER_HEIGHT = 440
 GEOMETRY_KEY = "quick.geometry"
+# Short enough for the row beside the buttons (their tooltips give their keys).
+HINT = "Enter ask · Esc stop, then hide"
+SAID_MS = 2500  # how long the footer says "Answer copied." before its hint is back
 
 
 class QuickInput(QPlainTextEdit):
@@ -203,8 +206,7 @@ class QuickWindow(QWidget):
 
     def _build_footer(self) -> QHBoxLayout:
         bottom = QHBoxLayout()
-        # Short enough for the row beside the buttons (their tooltips give their keys).
-        self.hint = QLabel("Enter ask · Esc stop, then hide")
+        self.hint = QLabel(HINT)
         self.hint.setToolTip(
             "Enter asks · Esc stops the answer, then hides the window · "
             "Ctrl+Enter opens the exchange in Maestrale · Ctrl+Shift+C copies the answer"
@@ -212,6 +214,10 @@ class QuickWindow(QWidget):
         self.hint.setObjectName("quickHint")
         # The hint may be cut short: it must not set the window's minimum width.
         self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._hint_back = QTimer(self)
+        self._hint_back.setSingleShot(True)
+        self._hint_back.setInterval(SAID_MS)
+        self._hint_back.timeout.connect(lambda: self._say_in_footer(HINT, ""))
         self.pin = QToolButton()
         self.pin.setObjectName("quickPin")
         self.pin.setCheckable(True)
@@ -533,7 +539,15 @@ class QuickWindow(QWidget):
         text = self.answer_text()
         if text:
             QGuiApplication.clipboard().setText(text)
-            self._show_notice("Answer copied.")
+            # In the footer's own line: a notice would grow the window, in warning colours.
+            self._say_in_footer("Answer copied.", "success")
+            self._hint_back.start()
+
+    def _say_in_footer(self, text: str, tone: str) -> None:
+        self.hint.setText(text)
+        self.hint.setProperty("tone", tone)
+        self.hint.style().unpolish(self.hint)
+        self.hint.style().polish(self.hint)
 
     def open_in_main(self) -> None:
         if self._conversation_id is not None:

@@ -438,6 +438,7 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 }}
 #quickInput {{ background: transparent; border: none; font-size: {point_size * 1.15:.1f}pt; }}
 #quickHint {{ color: {c.faint}; }}
+#quickHint[tone="success"] {{ color: {c.success}; }}
 #quickNotice {{ color: {c.warning}; }}
 #templateChip {{
     background: {c.accent_soft}; color: {c.text}; border: 1px solid {c.accent};

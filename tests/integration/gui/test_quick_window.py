@@ -311,3 +311,20 @@ async def test_copy_answer_is_offered_only_when_there_is_an_answer_to_copy(gui: 
     await gui.until(lambda: "Second try." in answer_of(window))
     await gui.until(lambda: settled(gui, window))
     assert window.copy_button.isEnabled()
+
+
+@in_loop
+async def test_answer_copied_is_said_in_the_footer_without_moving_the_window(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="To copy."), Reply(text="t"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    await gui.settle(0.02)
+    height = window.height()
+    window.copy_answer()
+    await gui.settle(0.02)
+    assert window.hint.text() == "Answer copied."
+    assert window.hint.property("tone") == "success"  # not the warning colour
+    assert not window.notice.isVisible()
+    assert window.height() == height
