@@ -50,24 +50,29 @@ ANSWER_HEIGHT = 440
 GEOMETRY_KEY = "quick.geometry"
 # Short enough for the row beside the buttons (their tooltips give their keys).
 HINT = "Enter ask · Esc stop, then hide"
+PLACEHOLDER = "Ask Mistral…   (type / for templates)"
+PLACEHOLDER_INPUT = "Type the text for the template…   (Backspace removes it)"
+PLACEHOLDER_RUN = "Enter runs it, or add an instruction…   (Backspace removes it)"
 SAID_MS = 2500  # how long the footer says "Answer copied." before its hint is back
 
 
 class QuickInput(QPlainTextEdit):
     """The question field. Signals: submitted(), stop_or_hide(), continue_requested(),
-    moved(int) (Up/Down while the template list is open)."""
+    moved(int) (Up/Down while the template list is open), backspace_when_empty() (takes
+    the template chip away, as Backspace takes a token in a chat app's field)."""
 
     submitted = Signal()
     stop_or_hide = Signal()
     continue_requested = Signal()
     moved = Signal(int)
+    backspace_when_empty = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.completing = False
         self.setObjectName("quickInput")
         self.setAccessibleName("Quick question")
-        self.setPlaceholderText("Ask Mistral…   (type / for templates)")
+        self.setPlaceholderText(PLACEHOLDER)
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFixedHeight(64)
@@ -86,6 +91,9 @@ class QuickInput(QPlainTextEdit):
                 return
         if self.completing and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             self.moved.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        if key == Qt.Key.Key_Backspace and not self.toPlainText():
+            self.backspace_when_empty.emit()
             return
         super().keyPressEvent(event)
 
@@ -171,6 +179,7 @@ class QuickWindow(QWidget):
         self.input.continue_requested.connect(self.open_in_main)
         self.input.moved.connect(self._move_completion)
         self.input.textChanged.connect(self._on_text_changed)
+        self.input.backspace_when_empty.connect(self.clear_template)
         top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.input, 1)
         return top
@@ -408,14 +417,20 @@ class QuickWindow(QWidget):
             self.input.setFocus()
 
     def _set_template(self, template: Template) -> None:
+        from app.quick.templates import waits_for_input
+
         self._template = template
         self.chip.setText(f"{template.name}  ✕")
         self.chip.show()
+        self.input.setPlaceholderText(
+            PLACEHOLDER_INPUT if waits_for_input(template) else PLACEHOLDER_RUN
+        )
         self._close_completions()
 
     def clear_template(self) -> None:
         self._template = None
         self.chip.hide()
+        self.input.setPlaceholderText(PLACEHOLDER)
 
     def _on_submit(self) -> None:
         if self.input.completing and self.completions.currentItem() is not None:

@@ -328,3 +328,22 @@ async def test_answer_copied_is_said_in_the_footer_without_moving_the_window(gui
     assert window.hint.property("tone") == "success"  # not the warning colour
     assert not window.notice.isVisible()
     assert window.height() == height
+
+
+@in_loop
+async def test_backspace_in_the_empty_field_removes_the_template(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    plain = window.input.placeholderText()
+    assert "/ for templates" in plain
+    gui.qtbot.keyClicks(window.input, "/transl")
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert window.chip.isVisible()
+    assert "/ for templates" not in window.input.placeholderText()  # one is chosen
+    gui.qtbot.keyClicks(window.input, "ab")
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
+    assert window.chip.isVisible()  # those took the typed text
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
+    assert not window.chip.isVisible()
+    assert window.input.placeholderText() == plain

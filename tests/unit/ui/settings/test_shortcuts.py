@@ -164,6 +164,7 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
         "Open the quick prompt",
         "Ask",
         "Choose a template",
+        "Remove the template",
         "Copy the answer",
         "Continue in the main window",
         "Stop the answer, then hide",
