@@ -5,7 +5,8 @@ answer streams in with the transcript's renderer; Esc stops a running answer and
 second Esc hides; Ctrl+Shift+C copies the answer; Ctrl+Enter ("Continue in Maestrale")
 opens the exchange in the main window. Every exchange is a conversation of kind
 "quick" in the history, so nothing typed here is lost. It hides when it loses the focus
-unless pinned, and remembers its size and place.
+unless pinned, and remembers its size and place. Called up again, it starts a new
+exchange, unless it was left with text typed but not sent: that comes back as it was.
 """
 
 from __future__ import annotations
@@ -293,9 +294,9 @@ class QuickWindow(QWidget):
 
     def _reset(self) -> None:
         self._unseen = False
-        if self._busy or self._conversation_id is None:
-            if not self._busy:
-                self.input.clear()
+        if self._busy or self.input.toPlainText().strip():
+            # As it was left: an answer still coming, or a question (or follow-up) typed
+            # but not sent, whether the window hid itself on losing the focus or by Esc.
             return
         # A new exchange each time the window is called up; the last one stays in the
         # history (its conversation) and can be reopened from the sidebar.

@@ -347,3 +347,43 @@ async def test_backspace_in_the_empty_field_removes_the_template(gui: Gui) -> No
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
     assert not window.chip.isVisible()
     assert window.input.placeholderText() == plain
+
+
+async def lose_focus(gui: Gui, window: QuickWindow) -> None:
+    gui.window.activateWindow()  # the focus goes elsewhere
+    await gui.until(lambda: not window.isActiveWindow())
+    window.changeEvent(QEvent(QEvent.Type.ActivationChange))
+    assert not window.isVisible()
+
+
+@in_loop
+async def test_unsent_text_is_kept_when_the_window_hides(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.qtbot.keyClicks(window.input, "A long question, half written")
+    await lose_focus(gui, window)
+    window.summon()
+    assert window.input.toPlainText() == "A long question, half written"
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)  # hides, the text kept too
+    assert not window.isVisible()
+    window.summon()
+    assert window.input.toPlainText() == "A long question, half written"
+
+
+@in_loop
+async def test_a_follow_up_left_unsent_comes_back_with_its_exchange(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="one"), Reply(text="t"))
+    await type_and_enter(gui, window, "First")
+    await gui.until(lambda: settled(gui, window))
+    first = window.conversation_id
+    gui.qtbot.keyClicks(window.input, "and then?")
+    await lose_focus(gui, window)
+    window.summon()
+    assert window.conversation_id == first
+    assert window.input.toPlainText() == "and then?"
+    window.input.clear()  # nothing left unsent: the next summon is a new exchange
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    window.summon()
+    assert window.conversation_id is None
