@@ -7,6 +7,8 @@ opens the exchange in the main window. Every exchange is a conversation of kind
 "quick" in the history, so nothing typed here is lost. It hides when it loses the focus
 unless pinned, and remembers its size and place. Called up again, it starts a new
 exchange, unless it was left with text typed but not sent: that comes back as it was.
+A template, run by its shortcut or chosen with "/", always asks in an exchange of its
+own, with its model and temperature.
 """
 
 from __future__ import annotations
@@ -257,7 +259,7 @@ class QuickWindow(QWidget):
     # -- showing ------------------------------------------------------------------------
 
     def summon(self, template_name: str | None = None, *, run: bool = False) -> None:
-        """Show a fresh quick prompt (a template chosen, and run at once when ``run``).
+        """Show the quick prompt (a template chosen, and run at once when ``run``).
 
         Without a template, an answer that finished while the window was hidden shows
         first: a fresh prompt in its place looked as if the answer was lost. The next
@@ -266,23 +268,28 @@ class QuickWindow(QWidget):
         if template_name is None and self._unseen:
             self.reveal()
             return
-        self._reset()
-        if template_name:
-            template = _find(self._templates(), template_name)
-            if template is None:
+        template = _find(self._templates(), template_name) if template_name else None
+        if template is None:
+            self._reset()
+            if template_name:
                 self._show_notice(f"There is no template named “{template_name}”.")
-            else:
-                self._set_template(template)
+        else:
+            # A template called up by name (its shortcut, the tray, `maestrale quick
+            # --template`) is an exchange of its own, whatever the window was doing: an
+            # answer still coming goes on in its conversation (the main window shows it).
+            # Text typed here and not sent stays in the field, no part of the template.
+            self._start_exchange(keep_typed=True)
+            self._set_template(template)
         self._place()
         self.show()
         self.raise_()
         self.activateWindow()
         self.input.setFocus()
-        if run and self._template is not None:
+        if run and template is not None:
             from app.quick.templates import waits_for_input
 
-            if not waits_for_input(self._template):
-                self._on_submit()
+            if not waits_for_input(template):
+                self._run_template()
 
     def reveal(self) -> None:
         """Show the window as it is: the exchange in it, its answer, the text typed."""
@@ -300,14 +307,17 @@ class QuickWindow(QWidget):
             return
         # A new exchange each time the window is called up; the last one stays in the
         # history (its conversation) and can be reopened from the sidebar.
-        self._conversation_id = None
-        self._binding.conversation_id = None
-        self.transcript.clear()
+        self._start_exchange()
+
+    def _start_exchange(self, *, keep_typed: bool = False) -> None:
+        """An empty, compact window for a new exchange; the one shown stays in the history."""
+        self._unseen = False
+        self._show_conversation(None)
         self.transcript.hide()
-        self.input.clear()
+        if not keep_typed:
+            self.input.clear()
         self.clear_template()
         self.notice.hide()
-        self.copy_button.setEnabled(False)
         self.continue_button.setEnabled(False)
         # Back to the height of a fresh prompt. Hidden, the window's layouts do not
         # update the sizes the answer gave them: forget those and measure again.
@@ -320,6 +330,17 @@ class QuickWindow(QWidget):
             widget = None if widget is self else widget.parentWidget()
         self.setMinimumSize(0, 0)
         self.resize(self.width(), self.minimumSizeHint().height())
+
+    def _show_conversation(self, conversation_id: str | None) -> None:
+        """Follow ``conversation_id`` (None: none) in the transcript, from empty."""
+        self._conversation_id = conversation_id
+        self._binding.conversation_id = conversation_id
+        self.transcript.clear()
+        # The busy state was the conversation left's: an answer it has still coming
+        # is no concern of this one.
+        self._set_busy(
+            conversation_id is not None and self._controller.is_streaming(conversation_id)
+        )
 
     def _place(self) -> None:
         screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
@@ -437,26 +458,42 @@ class QuickWindow(QWidget):
         if self.input.completing and self.completions.currentItem() is not None:
             self._choose_item(self.completions.currentItem())
             return
-        if self._busy:
+        typed = self.input.toPlainText()
+        if self._template is not None:
+            # Its own exchange, as when called up by its shortcut: a template's model and
+            # temperature are a conversation's, which Retry and follow-ups use again; and
+            # it asks about the clipboard, selection or typed text, not the answer above.
+            conversation_id = None
+        elif self._busy:
             return
-        prompt = self._prompt()
-        if prompt is None:
-            return
-        self.notice.hide()
-        self._sending = True
-        try:
-            sent = self._controller.send(self._conversation_id, prompt, self._chat_for_template())
-        finally:
-            self._sending = False
-        if sent is not None:
+        else:
+            conversation_id = self._conversation_id
+        prompt = self._prompt(typed)
+        if prompt is not None and self._send(conversation_id, prompt):
             self.input.clear()
             self.clear_template()
 
-    def _prompt(self) -> str | None:
+    def _run_template(self) -> None:
+        """Ask the chosen template at once, without what the field holds."""
+        prompt = self._prompt(None)
+        if prompt is not None and self._send(None, prompt):
+            self.clear_template()
+
+    def _send(self, conversation_id: str | None, prompt: str) -> bool:
+        """Ask ``prompt`` (in a new exchange when ``conversation_id`` is None)."""
+        self.notice.hide()
+        self._sending = True
+        try:
+            sent = self._controller.send(conversation_id, prompt, self._chat_for_template())
+        finally:
+            self._sending = False
+        return sent is not None
+
+    def _prompt(self, typed: str | None) -> str | None:
         """The text to send, or None (with a notice) when it cannot be made."""
-        typed = self.input.toPlainText()
+        typed = typed if typed is not None and typed.strip() else None
         if self._template is None:
-            return typed if typed.strip() else None
+            return typed
         from app.quick.templates import EmptyPlaceholder, expand
 
         try:
@@ -464,7 +501,7 @@ class QuickWindow(QWidget):
                 self._template.prompt,
                 clipboard=self._read_clipboard(),
                 selection=self._read_selection(),
-                input=typed if typed.strip() else None,
+                input=typed,
             )
         except EmptyPlaceholder as empty:
             self._show_notice(str(empty))
@@ -488,10 +525,8 @@ class QuickWindow(QWidget):
         self._fit_height()
 
     def _on_created(self, conversation_id: str) -> None:
-        if self._sending and self._conversation_id is None:
-            self._conversation_id = conversation_id
-            self._binding.conversation_id = conversation_id
-            self.transcript.clear()
+        if self._sending:  # a new exchange asked from here
+            self._show_conversation(conversation_id)
             self.transcript.show()
             self.resize(self.width(), max(self.height(), self.sizeHint().height()))
             self.continue_button.setEnabled(True)

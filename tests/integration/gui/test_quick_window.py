@@ -387,3 +387,69 @@ async def test_a_follow_up_left_unsent_comes_back_with_its_exchange(gui: Gui) ->
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
     window.summon()
     assert window.conversation_id is None
+
+
+def asked(gui: Gui, text: str) -> dict[str, object]:
+    """The body of the streamed request whose last message is ``text``."""
+    return next(
+        r.body
+        for r in gui.server.chat_requests
+        if r.body.get("stream") and r.body["messages"][-1]["content"] == text
+    )
+
+
+TO_ENGLISH = Template(
+    "To English", "Translate: {clipboard}", model="mistral-small-latest", temperature=0.1
+)
+
+
+@in_loop
+async def test_a_template_shortcut_starts_its_own_exchange_while_an_answer_streams(
+    gui: Gui,
+) -> None:
+    desktop = gui.application.desktop
+    desktop.set_templates([TO_ENGLISH])
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(200)], delay=0.01))
+    await type_and_enter(gui, window, "Talk")
+    await gui.until(lambda: "w3" in answer_of(window))
+    first = window.conversation_id
+    assert first is not None
+    gui.qtbot.keyClicks(window.input, "half a follow-up")
+    QGuiApplication.clipboard().setText("Bonjour")
+    desktop.summon("To English", run=True)  # its global shortcut
+    assert window.conversation_id not in (None, first)
+    assert gui.application.controller.is_streaming(first)
+    await gui.until(lambda: settled(gui, window))
+    body = asked(gui, "Translate: Bonjour")  # the typed text is no part of it
+    assert (body["model"], body["temperature"]) == ("mistral-small-latest", 0.1)
+    assert window.input.toPlainText() == "half a follow-up"  # still there, unsent
+    # The earlier answer went on in its own conversation, to its end.
+    await gui.until(lambda: not gui.application.controller.is_streaming(first))
+    answer = gui.store.current_path(first)[-1]
+    assert answer.status is MessageStatus.COMPLETE
+    assert answer.content.endswith("w199 ")
+
+
+@in_loop
+async def test_a_template_chosen_after_an_answer_asks_in_a_new_exchange_with_its_settings(
+    gui: Gui,
+) -> None:
+    gui.application.desktop.set_templates([TO_ENGLISH])
+    QGuiApplication.clipboard().setText("Merci")
+    window = quick(gui)
+    window.summon()
+    await type_and_enter(gui, window, "Hello")
+    await gui.until(lambda: settled(gui, window))
+    first = window.conversation_id
+    gui.qtbot.keyClicks(window.input, "/to eng")
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)  # chooses it
+    assert window.chip.isVisible()
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)  # runs it
+    assert window.conversation_id not in (None, first)
+    await gui.until(lambda: settled(gui, window))
+    body = asked(gui, "Translate: Merci")
+    assert body["messages"] == [{"role": "user", "content": "Translate: Merci"}]
+    assert (body["model"], body["temperature"]) == ("mistral-small-latest", 0.1)
+    assert [m.content for m in gui.store.current_path(first)] == ["Hello", "Echo: Hello"]
