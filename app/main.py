@@ -296,6 +296,7 @@ class Application:
             conversation_changed=self.sidebar.conversation_changed,
             report=self._report,
             quit_app=self.quit,
+            open_key_settings=self._open_key_settings,
             dark=self.theme.is_dark,
             tray_available=self._tray_available,
         )
@@ -489,6 +490,16 @@ class Application:
             show_page(page)
         dialog.show()
         dialog.activateWindow()
+
+    def _open_key_settings(self) -> None:
+        """Settings where answers can be asked again: the endpoint's page when it is
+        refused, else its key's."""
+        try:
+            self.config.endpoint()
+        except ApiError:
+            self.open_settings("endpoint")
+        else:
+            self.open_settings("key")
 
     def open_help(self) -> None:
         from app.ui.help_dialog import HelpDialog

@@ -38,6 +38,8 @@ class QuickDesktop(QObject):
         report: shows a message to the user (a toast on the main window).
         quit_app: ends the application properly.
         tray_available: whether the desktop has a system tray (asked once, here).
+        open_key_settings: opens the settings where a missing key (or a refused
+            endpoint) is put right; the quick window offers it when it cannot ask.
 
     Signals:
         shortcut_note_changed(str, str): ``shortcut_note`` and ``shortcut_tone`` changed
@@ -61,6 +63,7 @@ class QuickDesktop(QObject):
         conversation_changed: Callable[[str], None],
         report: Callable[[str], None],
         quit_app: Callable[[], None],
+        open_key_settings: Callable[[], None],
         dark: bool = False,
         tray_available: Callable[[], bool] = Tray.available,
     ) -> None:
@@ -84,6 +87,7 @@ class QuickDesktop(QObject):
             new_chat=new_chat,
             templates=lambda: self._templates,
             state=state,
+            open_key_settings=open_key_settings,
             dark=dark,
         )
         self.quick.continue_in_main.connect(self._continue_in_main)

@@ -118,10 +118,12 @@ class QuickWindow(QWidget):
         read_clipboard: Callable[[], str | None] | None = None,
         read_selection: Callable[[], str | None] | None = None,
         confirm_link: Callable[[LinkCheck], bool] | None = None,
+        open_key_settings: Callable[[], None] | None = None,
         dark: bool = False,
     ) -> None:
         super().__init__(None)
         self._confirm_link = confirm_link
+        self._open_key_settings = open_key_settings
         self._store = store
         self._controller = controller
         self._new_chat = new_chat
@@ -150,6 +152,7 @@ class QuickWindow(QWidget):
         self._binding.busy_changed.connect(self._set_busy)
         self._binding.reload_requested.connect(self._reload)
         controller.conversation_created.connect(self._on_created)
+        controller.needs_key.connect(self._on_needs_key)
         self._shortcuts()
         self.resize(WIDTH, self.minimumSizeHint().height())
 
@@ -201,7 +204,14 @@ class QuickWindow(QWidget):
         self.notice.setObjectName("quickNotice")
         self.notice.setWordWrap(True)
         self.notice.hide()
-        layout.addWidget(self.notice)
+        self.settings_button = QPushButton("Open Settings")
+        self.settings_button.setToolTip("Add the API key, or fix the endpoint, in Settings")
+        self.settings_button.clicked.connect(self._on_open_settings)
+        self.settings_button.hide()
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(notice_row)
 
         self.transcript = TranscriptView(math, dark=dark)
         self.transcript.setMinimumHeight(ANSWER_HEIGHT)
@@ -282,6 +292,7 @@ class QuickWindow(QWidget):
             self._set_template(template)
         self._place()
         self.show()
+        self._fit_height()
         self.raise_()
         self.activateWindow()
         self.input.setFocus()
@@ -304,6 +315,9 @@ class QuickWindow(QWidget):
         if self._busy or self.input.toPlainText().strip():
             # As it was left: an answer still coming, or a question (or follow-up) typed
             # but not sent, whether the window hid itself on losing the focus or by Esc.
+            # A notice was about the last try: a key may have been added since, or the
+            # clipboard filled. (The window fits its height once shown.)
+            self._hide_notice()
             return
         # A new exchange each time the window is called up; the last one stays in the
         # history (its conversation) and can be reopened from the sidebar.
@@ -317,7 +331,7 @@ class QuickWindow(QWidget):
         if not keep_typed:
             self.input.clear()
         self.clear_template()
-        self.notice.hide()
+        self._hide_notice()
         self.continue_button.setEnabled(False)
         # Back to the height of a fresh prompt. Hidden, the window's layouts do not
         # update the sizes the answer gave them: forget those and measure again.
@@ -481,7 +495,7 @@ class QuickWindow(QWidget):
 
     def _send(self, conversation_id: str | None, prompt: str) -> bool:
         """Ask ``prompt`` (in a new exchange when ``conversation_id`` is None)."""
-        self.notice.hide()
+        self._hide_notice()
         self._sending = True
         try:
             sent = self._controller.send(conversation_id, prompt, self._chat_for_template())
@@ -519,10 +533,29 @@ class QuickWindow(QWidget):
             params = replace(params, temperature=template.temperature)
         return NewChat(template.model or base.model, base.system_prompt, params, kind="quick")
 
-    def _show_notice(self, text: str) -> None:
+    def _show_notice(self, text: str, *, settings: bool = False) -> None:
+        """Say ``text`` above the answer; with ``settings``, offer to open them."""
         self.notice.setText(text)
         self.notice.show()
+        self.settings_button.setVisible(settings and self._open_key_settings is not None)
         self._fit_height()
+
+    def _hide_notice(self) -> None:
+        self.notice.hide()
+        self.settings_button.hide()
+
+    def _on_needs_key(self, reason: str) -> None:
+        # Said here: the main window's welcome panel may be hidden, with the window.
+        if self._sending:
+            from app.ui.wording import in_window
+
+            self._show_notice(in_window(reason), settings=True)
+
+    def _on_open_settings(self) -> None:
+        if self._open_key_settings is not None:
+            # Out of the settings' way (it stays on top); the question typed is kept.
+            self.hide()
+            self._open_key_settings()
 
     def _on_created(self, conversation_id: str) -> None:
         if self._sending:  # a new exchange asked from here

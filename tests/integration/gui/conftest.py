@@ -124,6 +124,13 @@ def gui_options() -> dict[str, Any]:
 
 
 @pytest.fixture
+def no_key_environ(gui_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """No key for the endpoint, and no keychain to find one in."""
+    del gui_environ["MISTRAL_API_KEY"]
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.fixture
 def gui(
     qapp: QApplication,
     *,

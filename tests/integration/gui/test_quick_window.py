@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import keyring
+import pytest
 from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 
@@ -11,6 +13,7 @@ from app.domain.messages import MessageStatus, Role
 from app.quick.popup import TITLE, QuickWindow
 from app.quick.templates import Template
 from tests.fake_mistral import Reply
+from tests.helpers.fake_keyrings import MemoryKeyring
 from tests.integration.gui.conftest import Gui, in_loop
 
 
@@ -453,3 +456,53 @@ async def test_a_template_chosen_after_an_answer_asks_in_a_new_exchange_with_its
     assert body["messages"] == [{"role": "user", "content": "Translate: Merci"}]
     assert (body["model"], body["temperature"]) == ("mistral-small-latest", 0.1)
     assert [m.content for m in gui.store.current_path(first)] == ["Hello", "Echo: Hello"]
+
+
+@pytest.fixture
+def empty_keychain(no_key_environ: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keychain that works and holds no key."""
+    monkeypatch.setattr(keyring, "get_keyring", MemoryKeyring)
+
+
+@pytest.mark.usefixtures("empty_keychain")
+@in_loop
+async def test_without_a_key_the_quick_window_says_so_and_opens_the_settings(gui: Gui) -> None:
+    gui.window.hide()  # in the tray: its first-run panel is no help
+    window = quick(gui)
+    window.summon()
+    await type_and_enter(gui, window, "my precious question")
+    assert window.notice.isVisible()
+    assert window.notice.text().startswith("No API key for http://127.0.0.1:")
+    assert "add one in Settings → API key" in window.notice.text()
+    assert window.input.toPlainText() == "my precious question"  # nothing lost
+    assert gui.store.count_conversations() == 0
+    assert window.settings_button.isVisible()
+    window.settings_button.click()
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert dialog.current_page() == "key"
+    assert not window.isVisible()  # out of the dialog's way, the question kept
+    window.summon()
+    assert window.input.toPlainText() == "my precious question"
+    assert not window.notice.isVisible()  # of the last try: a key may be there now
+    dialog.close()
+
+
+@pytest.fixture
+def refused_endpoint(gui_environ: dict[str, str]) -> None:
+    gui_environ["MAESTRALE_BASE_URL"] = "http://models.example.com"  # plain http, not local
+
+
+@pytest.mark.usefixtures("refused_endpoint")
+@in_loop
+async def test_with_a_refused_endpoint_the_quick_window_opens_its_settings(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    await type_and_enter(gui, window, "anyone there?")
+    assert "Refusing the plain http:// endpoint" in window.notice.text()
+    window.settings_button.click()
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    assert dialog.current_page() == "endpoint"
+    dialog.close()

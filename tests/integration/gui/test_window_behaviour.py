@@ -643,12 +643,6 @@ async def test_ctrl_enter_setting_sends_with_ctrl_enter_only(gui: Gui) -> None:
     assert gui.server.chat_requests[0].body["messages"][-1]["content"] == "first line\n"
 
 
-@pytest.fixture
-def no_key_environ(gui_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    del gui_environ["MISTRAL_API_KEY"]
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-
-
 @pytest.mark.usefixtures("no_key_environ")
 @in_loop
 async def test_without_a_key_the_first_run_panel_shows_and_nothing_is_lost(gui: Gui) -> None:
