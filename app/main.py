@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QFontInfo, QGuiApplication
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.api.endpoint import Endpoint
@@ -68,6 +68,13 @@ UPGRADE_NOTICE = (
     "Updating your history for this version of Maestrale…\n"
     "This happens once; a long history can take a minute."
 )
+
+
+def _system_tray_available() -> bool:
+    # Imported when first asked (after the first paint): not a cost of the start-up.
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    return QSystemTrayIcon.isSystemTrayAvailable()
 
 
 def _open_store(config: RuntimeConfig) -> ConversationStore | None:
@@ -157,10 +164,10 @@ class Application:
         config: RuntimeConfig,
         environ: Mapping[str, str],
         *,
-        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        tray_available: Callable[[], bool] | None = None,
     ) -> None:
         self.app = app
-        self._tray_available = tray_available
+        self._tray_available = tray_available or _system_tray_available
         # The app ends when its window says so (after storing any answer in progress),
         # not when Qt sees the last window close.
         app.setQuitOnLastWindowClosed(False)
