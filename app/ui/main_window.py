@@ -69,6 +69,9 @@ class MainWindow(QMainWindow):
         self.sidebar_width = SIDEBAR_WIDTH
         self._sidebar_scale = 1.0  # the text scale the sidebar's width was fitted for
         self.fit_sidebar_width()
+        # The user's width is what a drag of the handle leaves (not what a narrower
+        # window or another text size squeezes it to).
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self.remember_sidebar_width())
         self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
         self._sidebar_kept = False  # shown by the user in a narrow window
         sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
@@ -327,8 +330,8 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.WindowStateChange:
             self.place_changed.emit()
         elif event.type() == QEvent.Type.FontChange and not self.sidebar.isHidden():
-            # The text size changed: the sidebar keeps its width relative to the text.
-            self.remember_sidebar_width()
+            # The text size changed: the sidebar keeps its width relative to the text
+            # (as the user left it: by then the new style may have moved the splitter).
             self.fit_sidebar_width()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -55,7 +55,6 @@ class WindowPlace(QObject):
     def save(self) -> None:
         self._timer.stop()
         window = self._window
-        window.remember_sidebar_width()
         geometry = bytes(window.saveGeometry().toBase64().data()).decode("ascii")
         self._state.set(
             STATE_KEY,

@@ -167,7 +167,11 @@ def close_application(qloop: qasync.QEventLoop, application: Application) -> Non
     window = application.window
     window.close()
     qloop.run_until_complete(application.shutdown())
-    window.deleteLater()
+    # Every window the test made goes: the quick window, settings and other dialogs are
+    # windows of their own, and thousands of widgets left from earlier tests made each
+    # later theme change (it polishes every widget) and collection seconds long.
+    for widget in QApplication.topLevelWidgets():
+        widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 

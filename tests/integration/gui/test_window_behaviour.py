@@ -746,6 +746,7 @@ async def test_large_text_grows_the_icons_and_the_sidebar_with_it(gui: Gui) -> N
     window.resize(1380, 850)
     await gui.settle(0.05)
     window.splitter.setSizes([220, 1160])  # the user's own narrower sidebar
+    window.splitter.splitterMoved.emit(220, 1)  # as a drag of the handle does
     window.toggle_sidebar()
     window.toggle_sidebar()
     assert window.splitter.sizes()[0] == 220  # kept at the normal size
