@@ -15,6 +15,7 @@ from app.api.types import ContentDelta, StreamEvent
 from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from app.store.conversations import ConversationStore
 from tests.fake_mistral import FakeMistral, Reply
+from tests.helpers.history_lock import HistoryLock
 
 
 @pytest.fixture
@@ -240,20 +241,6 @@ async def test_continue_sends_the_prefix_and_stores_one_whole_answer(
     assert "".join(shown) == more
     assert store.get_message(partial.id).content == "one, two, three,"  # nothing overwritten
     assert len(store.tree(conversation_id).siblings(outcome.message.id)) == 2
-
-
-class HistoryLock:
-    """Another process's write lock on the history file (a second connection)."""
-
-    def __init__(self, path: Path) -> None:
-        self._connection = sqlite3.connect(path, isolation_level=None)
-
-    def take(self) -> None:
-        self._connection.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        self._connection.execute("COMMIT")
-        self._connection.close()
 
 
 WORDS = [f"w{n} " for n in range(60)]

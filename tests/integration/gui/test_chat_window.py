@@ -185,8 +185,8 @@ async def test_stop_keeps_the_partial_answer(gui: Gui) -> None:
     assert item._continue.isVisible()
 
 
-@in_loop
-async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui: Gui) -> None:
+async def _two_versions(gui: Gui) -> None:
+    """A question answered, then answered again: its answer shows "2 / 2"."""
     gui.server.enqueue(
         Reply(text="First answer."), Reply(text="title"), Reply(text="Second answer.")
     )
@@ -197,6 +197,11 @@ async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui
     first.regenerate_requested.emit(first.message.id)
     await gui.until(lambda: "Second answer." in answer_text(gui))
     await gui.until(gui.answered)
+
+
+@in_loop
+async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui: Gui) -> None:
+    await _two_versions(gui)
     second = last_item(gui, Role.ASSISTANT)
     assert second._branch_label.text() == "2 / 2"
     second._previous.click()
@@ -213,16 +218,7 @@ async def test_regenerate_makes_a_branch_and_the_switcher_moves_between_them(gui
 async def test_the_keyboard_stays_on_the_switcher_when_it_switches_versions(gui: Gui) -> None:
     # The composer took the keyboard after each switch: a second Space, meant to switch
     # back, typed a space into the message field.
-    gui.server.enqueue(
-        Reply(text="First answer."), Reply(text="title"), Reply(text="Second answer.")
-    )
-    await gui.ask("Question")
-    await gui.until(gui.answered)
-    await gui.until_titled()
-    first = last_item(gui, Role.ASSISTANT)
-    first.regenerate_requested.emit(first.message.id)
-    await gui.until(lambda: "Second answer." in answer_text(gui))
-    await gui.until(gui.answered)
+    await _two_versions(gui)
     edit = gui.pane.composer.edit
     last_item(gui, Role.ASSISTANT)._previous.setFocus(Qt.FocusReason.TabFocusReason)
     gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)

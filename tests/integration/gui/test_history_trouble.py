@@ -3,31 +3,17 @@ and are saved once the history frees, and nothing typed or written is lost."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.messages import MessageStatus, Role
 from app.ui.toast import Toast
 from tests.fake_mistral import Reply
+from tests.helpers.history_lock import HistoryLock
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import answer_text, last_item
 
 WORDS = [f"word{n} " for n in range(50)]
-
-
-class HistoryLock:
-    """Another process's write lock on the history (a second connection)."""
-
-    def __init__(self, path: Path) -> None:
-        self._connection = sqlite3.connect(path, isolation_level=None)
-        self._connection.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        self._connection.execute("COMMIT")
-        self._connection.close()
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +33,7 @@ async def test_an_answer_goes_on_and_is_saved_once_the_history_frees(gui: Gui) -
     gui.server.enqueue(Reply(chunks=WORDS, delay=0.04))
     await gui.ask("Count")
     await gui.until(lambda: streamed_words(gui) >= 3)
-    lock = HistoryLock(gui.store.path)  # `maestrale import` of a large export, say
+    lock = HistoryLock(gui.store.path).take()  # `maestrale import` of a large export, say
     await gui.until(lambda: streamed_words(gui) >= 35)  # longer than a second of it
     lock.release()
     await gui.until(gui.answered)
@@ -66,7 +52,7 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
     gui.server.enqueue(Reply(chunks=WORDS, delay=0.01))
     await gui.ask("Count")
     await gui.until(lambda: streamed_words(gui) >= 3)
-    lock = HistoryLock(gui.store.path)
+    lock = HistoryLock(gui.store.path).take()
     try:
         await gui.until(
             lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id)
@@ -87,7 +73,7 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
 @in_loop
 async def test_a_question_the_history_cannot_take_stays_in_the_field(gui: Gui) -> None:
     # Before: a five-second freeze, then nothing; the reason went to stderr only.
-    lock = HistoryLock(gui.store.path)
+    lock = HistoryLock(gui.store.path).take()
     try:
         await gui.ask("Is anyone there?")
         toasts = gui.window.findChildren(Toast)

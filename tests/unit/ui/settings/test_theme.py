@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
 from app.ui.theme import DARK, LIGHT, ThemeController, apply_theme, current_colors
+from tests.helpers.colors import contrast
 
 
 def window_color(app: QApplication) -> QColor:
@@ -164,23 +165,6 @@ def test_a_focused_slider_shows_it(
     slider.setFocus()
     assert slider.hasFocus()
     assert accent_pixels_on_the_handle() > 0
-
-
-def contrast(first: QColor, second: QColor) -> float:
-    """WCAG contrast ratio of two colours (1 to 21; 4.5 is readable body text)."""
-
-    def luminance(color: QColor) -> float:
-        def channel(value: float) -> float:
-            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(color.redF())
-            + 0.7152 * channel(color.greenF())
-            + 0.0722 * channel(color.blueF())
-        )
-
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 class QBalloonTip(QWidget):

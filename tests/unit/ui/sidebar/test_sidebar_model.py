@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -19,6 +19,7 @@ from app.ui.sidebar.delegate import muted
 from app.ui.sidebar.grouping import group_of
 from app.ui.sidebar.model import ConversationListModel, ConversationRole
 from app.ui.theme import apply_theme
+from tests.helpers.colors import contrast
 from tests.unit.store.synthetic import fill
 from tests.unit.ui.sidebar.helpers import NOW, ZONE, add, fixed_now
 
@@ -307,17 +308,6 @@ def test_regroups_when_the_day_changes(store: ConversationStore, grouped: dict[s
     assert "# Today" not in labels
 
 
-def _luminance(color: QColor) -> float:
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(color.redF())
-        + 0.7152 * channel(color.greenF())
-        + 0.0722 * channel(color.blueF())
-    )
-
-
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_secondary_text_in_the_list_is_readable(
     qapp: QApplication, tmp_path: Path, theme: str
@@ -328,8 +318,7 @@ def test_secondary_text_in_the_list_is_readable(
     try:
         shown = qapp.palette()
         text, background = muted(shown), shown.color(QPalette.ColorRole.Base)
-        lighter, darker = sorted((_luminance(text), _luminance(background)), reverse=True)
-        assert (lighter + 0.05) / (darker + 0.05) >= 4.5  # WCAG AA for small text
+        assert contrast(text, background) >= 4.5  # WCAG AA for small text
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setPalette(palette)
