@@ -81,13 +81,17 @@ class _TitleLabel(QLabel):
         # rest of the header, leaving "New c…" (the picker shortens its name instead).
         # A minimum width, not a hint: the layout ignores the hints of this policy.
         metrics = self.fontMetrics()
-        width = min(metrics.horizontalAdvance(self._title), metrics.averageCharWidth() * 12)
-        self.setMinimumWidth(max(48, width))
+        first = self._title if len(self._title) <= 12 else self._title[:12] + "…"
+        # Plus _elide's slack, rounding, and the label's own margins.
+        frame = self.width() - self.contentsRect().width()
+        self.setMinimumWidth(max(48, metrics.horizontalAdvance(first) + 8 + frame))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
+        # The font the style sheet gives it (larger, bold) comes with its polish.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_minimum()
+            self._elide()  # in the new font, even if the width stays
 
     def set_title(self, title: str) -> None:
         self._title = title

@@ -274,6 +274,16 @@ class SettingsDialog(QDialog):
             # Once the page list has its new font too: measured now, it was a size
             # behind ("Model & param…" at 13 pt, fitted for 10).
             QTimer.singleShot(0, self, self._fit_to_font)
+            # And the window grows for it: at 24 pt in a window sized for 10 pt, the pages
+            # scrolled sideways, their right half cut off.
+            QTimer.singleShot(0, self, self._grow_for_font)
+
+    def _grow_for_font(self) -> None:
+        """Grow the window to its size for the text size (never shrink one the user
+        made larger), within the screen."""
+        before = self.size()
+        fit_window(self, 900, 660)
+        self.resize(self.size().expandedTo(before))
 
     # Public API
 

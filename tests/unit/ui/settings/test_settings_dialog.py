@@ -1015,3 +1015,22 @@ def test_every_page_fits_the_window_width_at_large_text_sizes(
         for row in range(names.count())
     )
     assert names.viewport().width() > widest
+
+
+def test_the_window_grows_when_the_text_size_grows_while_it_is_open(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Sized for 10 pt, it stayed 900 x 660 at 24 pt: the pages scrolled sideways.
+    apply_theme(qapp, "light", 10, assets_dir=tmp_path / "theme")
+    dialog = make_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(600, 480)  # smaller than its size at 24 pt (the test's screen: 800 x 600)
+    normal = dialog.size()
+    apply_theme(qapp, "light", 24, assets_dir=tmp_path / "theme")
+    room = dialog.screen().availableGeometry().size() * 0.95
+    qtbot.waitUntil(lambda: dialog.width() >= min(round(900 * 2.4), room.width()))
+    assert dialog.width() > normal.width()
+    apply_theme(qapp, "light", 10, assets_dir=tmp_path / "theme")
+    qtbot.wait(20)
+    assert dialog.width() >= min(round(900 * 2.4), room.width())  # not shrunk under the user
