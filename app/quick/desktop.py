@@ -232,11 +232,14 @@ class QuickDesktop(QObject):
         self.show_window()
         self._open_conversation(conversation_id)
 
-    def _continue_in_main(self, conversation_id: str) -> None:
+    def _continue_in_main(self, conversation_id: str, typed: str) -> None:
         self._store.set_kind(conversation_id, "chat")
         self._conversation_changed(conversation_id)
         self.show_window()
         self._open_conversation(conversation_id)
+        pane = getattr(self._window, "pane", None)
+        if typed.strip() and pane is not None:
+            pane.composer.set_text(typed)  # a follow-up begun in the quick window
 
     def _on_finished(self, message: object) -> None:
         if self.tray is None:

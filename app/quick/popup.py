@@ -102,9 +102,10 @@ class QuickInput(QPlainTextEdit):
 
 
 class QuickWindow(QWidget):
-    """Signals: continue_in_main(str) (open this conversation in the main window)."""
+    """Signals: continue_in_main(str, str) (open this conversation in the main window,
+    with this text to go on typing)."""
 
-    continue_in_main = Signal(str)
+    continue_in_main = Signal(str, str)
 
     def __init__(
         self,
@@ -134,6 +135,9 @@ class QuickWindow(QWidget):
         self._template: Template | None = None
         self._conversation_id: str | None = None
         self._sending = False
+        # An answer asked from here is under way: its end, unseen, shows at the next
+        # summon (one asked in the main window, in the same conversation, does not).
+        self._asked_here = False
         self._busy = False
         self._unseen = False  # the exchange's answer finished while the window was hidden
         self.setObjectName("quickWindow")
@@ -501,6 +505,7 @@ class QuickWindow(QWidget):
             sent = self._controller.send(conversation_id, prompt, self._chat_for_template())
         finally:
             self._sending = False
+        self._asked_here = sent is not None
         return sent is not None
 
     def _prompt(self, typed: str | None) -> str | None:
@@ -566,8 +571,10 @@ class QuickWindow(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        if not busy and self._conversation_id is not None and not self.isVisible():
-            self._unseen = True
+        if not busy and self._asked_here:
+            self._asked_here = False
+            if self._conversation_id is not None and not self.isVisible():
+                self._unseen = True
         self._update_copy()
 
     def _update_copy(self) -> None:
@@ -635,7 +642,11 @@ class QuickWindow(QWidget):
 
     def open_in_main(self) -> None:
         if self._conversation_id is not None:
-            self.continue_in_main.emit(self._conversation_id)
+            # Handed over with what was typed: the quick window follows it no more (it
+            # came back at the next summon, with the main window's later exchanges).
+            conversation_id, typed = self._conversation_id, self.input.toPlainText()
+            self._start_exchange()
+            self.continue_in_main.emit(conversation_id, typed)
             self.hide()
 
 

@@ -106,10 +106,21 @@ async def test_ctrl_shift_c_copies_and_ctrl_enter_continues_in_the_main_window(g
     )
     assert QGuiApplication.clipboard().text() == "Copied answer."
     conversation_id = window.conversation_id
+    gui.qtbot.keyClicks(window.input, "and a follow-up")
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
     assert gui.pane.conversation_id == conversation_id
     assert gui.store.get_conversation(conversation_id).kind == "chat"
+    # The follow-up typed there goes on in the main window's field (it stayed hidden in
+    # the quick window), and the quick window no longer follows the conversation: an
+    # answer asked in the main window brought it back at the next summon.
+    assert gui.pane.composer.edit.toPlainText() == "and a follow-up"
+    gui.server.enqueue(Reply(text="From the main window."))
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
+    await gui.until(gui.answered)
+    window.summon()
+    assert window.conversation_id is None
+    assert window.input.toPlainText() == ""
 
 
 @in_loop
@@ -506,3 +517,24 @@ async def test_with_a_refused_endpoint_the_quick_window_opens_its_settings(gui: 
     assert dialog is not None
     assert dialog.current_page() == "endpoint"
     dialog.close()
+
+
+@in_loop
+async def test_an_answer_asked_in_the_main_window_is_not_brought_to_the_quick_one(
+    gui: Gui,
+) -> None:
+    # The quick window followed its last conversation: an answer asked in it from the
+    # main window came back at the next summon, as if it were the quick one's.
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="one"), Reply(text="t"))
+    await type_and_enter(gui, window, "First")
+    await gui.until(lambda: settled(gui, window))
+    conversation_id = window.conversation_id
+    window.hide()
+    gui.window.open_conversation(conversation_id)
+    gui.server.enqueue(Reply(text="asked in the main window"))
+    await gui.ask("From the main window")
+    await gui.until(gui.answered)
+    window.summon()
+    assert window.conversation_id is None  # a new exchange, as every summon
