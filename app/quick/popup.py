@@ -17,7 +17,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCursor,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -138,6 +145,7 @@ class QuickWindow(QWidget):
         # An answer asked from here is under way: its end, unseen, shows at the next
         # summon (one asked in the main window, in the same conversation, does not).
         self._asked_here = False
+        self._set_aside = ""  # text typed, put aside when a template ran (see summon)
         self._busy = False
         self._unseen = False  # the exchange's answer finished while the window was hidden
         self.setObjectName("quickWindow")
@@ -291,8 +299,16 @@ class QuickWindow(QWidget):
             # A template called up by name (its shortcut, the tray, `maestrale quick
             # --template`) is an exchange of its own, whatever the window was doing: an
             # answer still coming goes on in its conversation (the main window shows it).
-            # Text typed here and not sent stays in the field, no part of the template.
-            self._start_exchange(keep_typed=True)
+            # Text typed here and not sent is its input if it waits for some; otherwise
+            # it is put aside for the next summon (left in the field, Enter sent it as a
+            # follow-up to the template's answer, with the template's model).
+            from app.quick.templates import waits_for_input
+
+            typed = self.input.toPlainText()
+            keep = waits_for_input(template)
+            if typed.strip() and not keep:
+                self._set_aside = typed
+            self._start_exchange(keep_typed=keep)
             self._set_template(template)
         self._place()
         self.show()
@@ -326,6 +342,10 @@ class QuickWindow(QWidget):
         # A new exchange each time the window is called up; the last one stays in the
         # history (its conversation) and can be reopened from the sidebar.
         self._start_exchange()
+        if self._set_aside:  # typed before a template ran: a question of its own
+            self.input.setPlainText(self._set_aside)
+            self.input.moveCursor(QTextCursor.MoveOperation.End)
+            self._set_aside = ""
 
     def _start_exchange(self, *, keep_typed: bool = False) -> None:
         """An empty, compact window for a new exchange; the one shown stays in the history."""

@@ -438,12 +438,18 @@ async def test_a_template_shortcut_starts_its_own_exchange_while_an_answer_strea
     await gui.until(lambda: settled(gui, window))
     body = asked(gui, "Translate: Bonjour")  # the typed text is no part of it
     assert (body["model"], body["temperature"]) == ("mistral-small-latest", 0.1)
-    assert window.input.toPlainText() == "half a follow-up"  # still there, unsent
+    # Put aside, not left in the field: Enter sent it as a follow-up to the template's
+    # answer, with the template's model and temperature.
+    assert window.input.toPlainText() == ""
     # The earlier answer went on in its own conversation, to its end.
     await gui.until(lambda: not gui.application.controller.is_streaming(first))
     answer = gui.store.current_path(first)[-1]
     assert answer.status is MessageStatus.COMPLETE
     assert answer.content.endswith("w199 ")
+    window.hide()
+    window.summon()  # back at the next summon, as a question of its own
+    assert window.conversation_id is None
+    assert window.input.toPlainText() == "half a follow-up"
 
 
 @in_loop
