@@ -85,7 +85,28 @@ class QuickInput(QPlainTextEdit):
         self.setPlaceholderText(PLACEHOLDER)
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setFixedHeight(64)
+        self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        # Two lines of the field's own font (64 px showed one line at 24 pt, and cut a
+        # template's two-line placeholder in half).
+        line = self.fontMetrics().lineSpacing()
+        margins = self.contentsMargins()
+        self.setFixedHeight(
+            max(
+                64,
+                2 * line
+                + 2 * round(self.document().documentMargin())
+                + margins.top()
+                + margins.bottom()
+                + 8,
+            )
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key, modifiers = event.key(), event.modifiers()
@@ -103,7 +124,9 @@ class QuickInput(QPlainTextEdit):
             self.moved.emit(-1 if key == Qt.Key.Key_Up else 1)
             return
         if key == Qt.Key.Key_Backspace and not self.toPlainText():
-            self.backspace_when_empty.emit()
+            # Not a held key's repeats: held to clear the text, it went on to the chip.
+            if not event.isAutoRepeat():
+                self.backspace_when_empty.emit()
             return
         super().keyPressEvent(event)
 
@@ -251,7 +274,7 @@ class QuickWindow(QWidget):
         self._hint_back = QTimer(self)
         self._hint_back.setSingleShot(True)
         self._hint_back.setInterval(SAID_MS)
-        self._hint_back.timeout.connect(lambda: self._say_in_footer(HINT, ""))
+        self._hint_back.timeout.connect(self._said)
         self.pin = QToolButton()
         self.pin.setObjectName("quickPin")
         self.pin.setCheckable(True)
@@ -332,7 +355,7 @@ class QuickWindow(QWidget):
 
     def _reset(self) -> None:
         self._unseen = False
-        if self._busy or self.input.toPlainText().strip():
+        if self._busy or self.input.toPlainText().strip() not in ("", "/"):
             # As it was left: an answer still coming, or a question (or follow-up) typed
             # but not sent, whether the window hid itself on losing the focus or by Esc.
             # A notice was about the last try: a key may have been added since, or the
@@ -650,9 +673,15 @@ class QuickWindow(QWidget):
         text = self.answer_text()
         if text:
             QGuiApplication.clipboard().setText(text)
-            # In the footer's own line: a notice would grow the window, in warning colours.
+            # In the footer's own line: a notice would grow the window, in warning colours;
+            # and on the button, which large text never squeezes out as it does the line.
             self._say_in_footer("Answer copied.", "success")
+            self.copy_button.setText("Copied")
             self._hint_back.start()
+
+    def _said(self) -> None:
+        self._say_in_footer(HINT, "")
+        self.copy_button.setText("Copy answer")
 
     def _say_in_footer(self, text: str, tone: str) -> None:
         self.hint.setText(text)

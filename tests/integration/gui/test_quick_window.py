@@ -7,7 +7,8 @@ from dataclasses import replace
 import keyring
 import pytest
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QApplication
 
 from app.domain.messages import MessageStatus, Role
 from app.quick.popup import TITLE, QuickWindow
@@ -358,9 +359,40 @@ async def test_backspace_in_the_empty_field_removes_the_template(gui: Gui) -> No
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
     assert window.chip.isVisible()  # those took the typed text
+    # Held down to clear the text, its repeats stop at the empty field.
+    held = QKeyEvent(
+        QEvent.Type.KeyPress, Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier, "", True
+    )
+    QApplication.sendEvent(window.input, held)
+    assert window.chip.isVisible()
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
     assert not window.chip.isVisible()
     assert window.input.placeholderText() == plain
+
+
+@in_loop
+async def test_at_large_text_the_field_shows_two_lines_and_copy_says_it_copied(
+    gui: Gui,
+) -> None:
+    # At 24 pt the field was 64 px, one line (a template's placeholder cut in half), and
+    # "Answer copied." was squeezed out of the footer: nothing said the copy was made.
+    gui.application.theme.apply("light", 24)
+    window = quick(gui)
+    window.summon()
+    await gui.settle(0.05)
+    assert window.input.height() >= 2 * window.input.fontMetrics().lineSpacing()
+    gui.server.enqueue(Reply(text="Copy me."), Reply(text="t"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    window.copy_button.click()
+    assert window.copy_button.text() == "Copied"
+    await gui.until(lambda: window.copy_button.text() == "Copy answer", timeout=5)
+    # A lone "/" left in the field is no draft to keep: the next summon is fresh.
+    gui.qtbot.keyClicks(window.input, "/")
+    window.hide()
+    window.summon()
+    assert window.conversation_id is None
+    assert window.input.toPlainText() == ""
 
 
 async def lose_focus(gui: Gui, window: QuickWindow) -> None:
