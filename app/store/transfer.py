@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from app.domain.messages import Conversation, Message, MessageStatus, Role, to_iso
+from app.domain.messages import Conversation, Message, MessageStatus, Role, ToolCall, to_iso
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.errors import ImportFailed
@@ -176,10 +176,16 @@ def _message_markdown(message: Message) -> list[str]:
             body = _nested(message.content.rstrip(), keep_lines=message.role is Role.USER)
         lines += [body, ""]
     for call in message.tool_calls:
-        lines += [f"Tool call `{call.name}`:", "", fenced(call.readable_arguments(), "json"), ""]
+        lines += [tool_call_markdown(call), ""]
     if message.error:
         lines += [f"> **{str(message.status).capitalize()}:** {_one_line(message.error)}", ""]
     return lines
+
+
+def tool_call_markdown(call: ToolCall) -> str:
+    """A tool call as Markdown: its name, then its arguments as a JSON block (the export
+    and Copy as Markdown write it alike)."""
+    return f"Tool call `{call.name}`:\n\n" + fenced(call.readable_arguments(), "json")
 
 
 def _nested(markdown: str, *, keep_lines: bool) -> str:

@@ -406,7 +406,9 @@ class MessageItem(QFrame):
         # written, its actions wait (their place kept: no jump when they come).
         _keep_place(self._copy, busy)
         _keep_place(self._action, busy)
-        self._copy.setVisible(not busy and (bool(message.content) or message.role is Role.USER))
+        self._copy.setVisible(
+            not busy and (bool(message.content or message.tool_calls) or message.role is Role.USER)
+        )
         if message.role is not Role.USER:
             self.text.setVisible(bool(message.content) or busy)
         self._action.setEnabled(not busy and not self._locked)
@@ -420,7 +422,7 @@ class MessageItem(QFrame):
     # -- actions ------------------------------------------------------------------------
 
     def copy_markdown(self) -> None:
-        QGuiApplication.clipboard().setText(self.message.content)
+        QGuiApplication.clipboard().setText(_as_markdown(self.message))
         # Seen done: the button shows a check mark for a moment, as chat apps do.
         self._copy.setIcon(icon("check"))
         self._copy.setToolTip("Copied")
@@ -514,3 +516,15 @@ class MessageItem(QFrame):
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)
         return layout.totalSizeHint().height()
+
+
+def _as_markdown(message: Message) -> str:
+    """What Copy as Markdown gives: the text, then its tool calls as the export writes
+    them (they were left out, and an answer of calls alone had no Copy at all)."""
+    if not message.tool_calls:
+        return message.content
+    from app.store.transfer import tool_call_markdown  # only for answers with calls
+
+    parts = [message.content.rstrip()] if message.content.strip() else []
+    parts += [tool_call_markdown(call) for call in message.tool_calls]
+    return "\n\n".join(parts)

@@ -792,6 +792,12 @@ async def test_an_answers_tool_calls_show_and_the_next_question_keeps_them(gui: 
     shown = panel.texts()
     assert shown[:2] == ["Called get_weather", '{\n  "city": "Paris"\n}']
     assert "does not run tools" in shown[-1]
+    # Copy gives the calls, as the export writes them (it had no Copy at all).
+    assert answer._copy.isVisible()
+    answer._copy.click()
+    assert QGuiApplication.clipboard().text() == (
+        'Tool call `get_weather`:\n\n```json\n{\n  "city": "Paris"\n}\n```'
+    )
     await gui.until_titled()
     await gui.ask("And tomorrow?")
     await gui.until(lambda: len(gui.store.current_path(gui.pane.conversation_id)) == 4)
