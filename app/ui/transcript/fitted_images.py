@@ -26,6 +26,13 @@ from PySide6.QtGui import (
 )
 
 _SCALED_KEPT = 8  # narrowed images kept per message (a few formulas in sight)
+MIN_INLINE_SCALE = 0.5
+
+
+def _alone_in_block(document: QTextDocument, position: int) -> bool:
+    """Whether the object at ``position`` is all its paragraph holds (a display
+    formula), not part of a line of text."""
+    return document.findBlock(position).length() <= 2  # the object and the block's end
 
 
 def _room(document: QTextDocument, position: int) -> float:
@@ -114,7 +121,13 @@ class FittedImages(QPyTextObject):
         size = image.deviceIndependentSize()
         room = _room(doc, position)
         if size.width() > room:
-            size = QSizeF(room, size.height() * room / size.width())
+            scale = room / size.width()
+            if not _alone_in_block(doc, position):
+                # A formula within a line of text is narrowed no further than to half
+                # its size: smaller, a long one became a hairline beside the words
+                # (what does not fit is cut at the right; hovering shows its TeX).
+                scale = max(scale, MIN_INLINE_SCALE)
+            size = QSizeF(size.width() * scale, size.height() * scale)
         return size
 
     def drawObject(  # noqa: N802 - Qt override

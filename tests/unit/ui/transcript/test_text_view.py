@@ -129,7 +129,7 @@ def test_a_formula_wider_than_the_column_is_drawn_to_its_width(qtbot: QtBot) -> 
     answers = [
         "Intro.\n\n$$x_0^2+x_1^2$$",
         "> In a quote $$x$$",
-        "1. A list\n   - nested, with $x$ inline",
+        "1. A list\n   - nested:\n\n     $$x$$",
         "| a | b |\n|---|---|\n| $$x$$ | $$y$$ |",
     ]
     for markdown in answers:
@@ -141,6 +141,10 @@ def test_a_formula_wider_than_the_column_is_drawn_to_its_width(qtbot: QtBot) -> 
     view = _wide_answer(qtbot, "$$x$$")
     size = _formula_size(view)
     assert size.height() == pytest.approx(20 * size.width() / 1000, abs=1)  # proportions kept
+    # Within a line of text, no smaller than half its size: a long one became a hairline
+    # beside the words (what does not fit is cut at the right, its TeX on hover).
+    view = _wide_answer(qtbot, "A list item, with $x$ inline")
+    assert _formula_size(view).width() == 500
 
 
 def test_a_narrowed_formula_says_its_tex_on_hover(qtbot: QtBot) -> None:
