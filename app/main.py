@@ -93,6 +93,9 @@ def _open_store(config: RuntimeConfig) -> ConversationStore | None:
         except DatabaseUnreadable as error:
             from PySide6.QtWidgets import QMessageBox
 
+            if not error.damaged:  # a full disk, permissions: nothing to set aside
+                QMessageBox.critical(None, "Maestrale", str(error))
+                return None
             box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))
             box.setInformativeText(
                 "You can start a new, empty history; the damaged file is then kept beside "

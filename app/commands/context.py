@@ -49,7 +49,7 @@ class CommandContext:
             try:
                 self._store = ConversationStore.open(path)
             except DatabaseUnreadable as error:
-                if not (sys.stdin.isatty() and sys.stderr.isatty()):
+                if not error.damaged or not (sys.stdin.isatty() and sys.stderr.isatty()):
                     raise
                 print(f"maestrale: {error}", file=sys.stderr)
                 answer = input(

@@ -120,7 +120,13 @@ def open_database(path: Path) -> StoreConnection:
         connection.writer_id = lock.writer_id
         connection._writer_lock = lock
         sweep_dead_writers(path, keep=lock.writer_id)
-        connection.recovered_count = recover_interrupted(connection)
+        try:
+            connection.recovered_count = recover_interrupted(connection)
+        except sqlite3.OperationalError as error:
+            # Another process holds the write lock (an import): the window opens all
+            # the same (it crashed), and the next start marks those answers.
+            log.warning("Could not mark unfinished answers interrupted yet: %s", error)
+            connection.recovered_count = 0
     except sqlite3.Error as error:
         connection.close()
         raise translate_error(error, path) from error

@@ -31,6 +31,9 @@ class DatabaseUnreadable(StoreError):
     def __init__(self, path: Path, reason: str, advice: str = DAMAGED_ADVICE) -> None:
         self.path = path
         self.reason = reason
+        # Only a damaged file may be set aside for a new history: a full disk or a
+        # permission problem leaves a healthy file that a new history would hide.
+        self.damaged = advice == self.DAMAGED_ADVICE
         super().__init__(
             f"Cannot use the history file {path} ({reason}); it was left untouched, so {advice}."
         )

@@ -73,3 +73,33 @@ def test_a_current_history_opens_without_a_notice(
     assert store is not None
     store.close()
     assert shown == []
+
+
+def test_a_full_disk_is_said_without_offering_to_set_the_history_aside(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Start a new history" renamed a healthy history to history.damaged-….sqlite3 when
+    # the disk was full: the next start showed an empty list.
+    import errno
+    import os
+
+    from PySide6.QtWidgets import QMessageBox
+
+    data = tmp_path / "data"
+    data.mkdir()
+    ConversationStore.open(data / "history.sqlite3").close()
+
+    def disk_full(fd: int, data_: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("app.store.writers.os.write", disk_full)
+    said: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _parent, _title, text: said.append(text))
+    )
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail("offered a new history"))
+    config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
+    assert main_module._open_store(config) is None
+    assert len(said) == 1
+    assert "the disk is full" in said[0]
+    assert sorted(p.name for p in data.glob("history*.sqlite3")) == ["history.sqlite3"]

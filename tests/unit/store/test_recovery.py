@@ -13,6 +13,7 @@ import pytest
 from app.domain.messages import MessageStatus, Role
 from app.store import INTERRUPTED_ERROR, ConversationStore
 from app.store.writers import writers_folder
+from tests.helpers.history_lock import HistoryLock
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -151,3 +152,24 @@ def test_finished_answers_are_not_touched_by_recovery(db_path: Path) -> None:
         assert store.recovered_count == 0
         message = store.get_message(answer_id)
         assert (message.status, message.error) == (MessageStatus.ERROR, "HTTP 500")
+
+
+def test_a_history_held_by_another_process_opens_and_recovers_later(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window crashed at start (DatabaseBusy out of the recovery) while an import held
+    # the history and a killed process had left an answer streaming.
+    with ConversationStore.open(db_path) as store:
+        message_id = _streaming_answer(store, "Cut short")
+        store.connection.execute("UPDATE messages SET writer = NULL WHERE id = ?", (message_id,))
+    monkeypatch.setattr("app.store.db.BUSY_TIMEOUT_MS", 50)
+    lock = HistoryLock(db_path).take()
+    try:
+        with ConversationStore.open(db_path) as store:
+            assert store.recovered_count == 0
+            assert store.get_message(message_id).status is MessageStatus.STREAMING
+    finally:
+        lock.release()
+    with ConversationStore.open(db_path) as store:  # the next start marks it
+        assert store.recovered_count == 1
+        assert store.get_message(message_id).status is MessageStatus.INTERRUPTED
