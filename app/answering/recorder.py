@@ -261,7 +261,15 @@ class _Run:
                 self._failed(trouble)
                 if self._recorder._clock() >= deadline:
                     raise
-            await asyncio.sleep(self._recorder._retry_save_after)
+            try:
+                await asyncio.sleep(self._recorder._retry_save_after)
+            except asyncio.CancelledError:
+                # Stopped, or the window closed, while the end is being saved: the
+                # text has come, and giving up now lost what was not saved yet (the
+                # closing app waits for this task).
+                task = asyncio.current_task()
+                if task is not None:
+                    task.uncancel()
 
     def _finish_now(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
         if self._finished is not None:

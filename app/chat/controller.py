@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNSAVED_ANSWER = (
-    "The text above is not saved: copy it before you leave this conversation, then "
-    "Retry once the history can be written."
+    "The text above could not be saved: copy it now, it is lost when you leave this "
+    "conversation (Retry asks the model again)."
 )
 
 

@@ -275,9 +275,9 @@ async def record_while_locked(
     def on_event(event: StreamEvent) -> None:
         if isinstance(event, ContentDelta):
             shown.append(event.text)
-        if len(shown) == lock_at:
-            lock.take()
-            loop.call_later(release_after, lock.release)
+            if len(shown) == lock_at:
+                lock.take()
+                loop.call_later(release_after, lock.release)
 
     if lock_at == 0:
         lock.take()
@@ -338,3 +338,19 @@ async def test_the_final_save_gives_up_after_its_patience_and_says_why(
     )
     with pytest.raises(DatabaseBusy):
         await task
+
+
+async def test_stopping_while_the_end_is_being_saved_keeps_the_whole_answer(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    # Stop (or closing the window) during the final save's retries lost what was not
+    # saved yet: the row kept an older part of the text, still "streaming".
+    _, _, _, shown, task = await record_while_locked(
+        impatient_store, fake_mistral, lock_at=len(WORDS), release_after=0.6
+    )
+    while len(shown) < len(WORDS):  # the history is held from the last word on
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.25)  # the final save is being tried again meanwhile
+    task.cancel()
+    outcome = await task
+    assert stored_text(impatient_store.path, outcome.message.id) == ("".join(WORDS), "complete")

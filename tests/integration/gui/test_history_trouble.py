@@ -61,7 +61,7 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
         assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
         assert item._status.isVisible()
         assert "is busy in another Maestrale process" in item._status_label.text()
-        assert "not saved: copy it" in item._status_label.text()
+        assert "could not be saved: copy it now" in item._status_label.text()
         assert item._copy.isEnabled()
     finally:
         lock.release()
