@@ -30,6 +30,9 @@ STOPPED_BEFORE_TEXT = "Stopped before the answer began."
 # answer goes on in memory and saving is tried again this often; its final save is tried
 # for this long before the recorder gives up and raises.
 RETRY_SAVE_AFTER = 3.0
+# How long each of those saves waits for the other process's lock: they run on the
+# window's thread, which the usual five seconds froze at each try.
+SAVE_WAIT_MS = 200
 FINAL_SAVE_PATIENCE = 60.0
 
 
@@ -187,13 +190,14 @@ class _Run:
         if start is None and self._continuation is not None:
             start = self._continuation.prefix
         try:
-            message = self._store.begin_answer(
-                self._conversation_id,
-                parent_id=self._parent_id,
-                model=stream.answer.model or self._model,
-            )
-            if start:
-                self._store.save_partial(message.id, start)
+            with self._store.waiting_at_most(SAVE_WAIT_MS):
+                message = self._store.begin_answer(
+                    self._conversation_id,
+                    parent_id=self._parent_id,
+                    model=stream.answer.model or self._model,
+                )
+                if start:
+                    self._store.save_partial(message.id, start)
         except StoreError as error:
             self._failed(error)
             return False
@@ -228,7 +232,8 @@ class _Run:
             self._begin(self._stream)
             return
         try:
-            self._store.save_partial(self._message.id, self.text(self._stream))
+            with self._store.waiting_at_most(SAVE_WAIT_MS):
+                self._store.save_partial(self._message.id, self.text(self._stream))
         except StoreError as error:
             self._failed(error)
             return
@@ -256,7 +261,8 @@ class _Run:
         deadline = self._recorder._clock() + self._recorder._final_save_patience
         while True:
             try:
-                return self._finish_now(stream, status, error)
+                with self._store.waiting_at_most(SAVE_WAIT_MS):
+                    return self._finish_now(stream, status, error)
             except StoreError as trouble:
                 self._failed(trouble)
                 if self._recorder._clock() >= deadline:

@@ -68,6 +68,19 @@ class StoreBase:
     def close(self) -> None:
         self._db.close()
 
+    @contextmanager
+    def waiting_at_most(self, milliseconds: int) -> Iterator[None]:
+        """Writes within wait this long for another process's lock, not the usual five
+        seconds: for writes that are tried again later anyway (a streamed answer's
+        saves), so that the window does not freeze for seconds at each try."""
+        from app.store.db import BUSY_TIMEOUT_MS  # read at call time: tests change it
+
+        self._db.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
     def __enter__(self) -> Self:
         return self
 

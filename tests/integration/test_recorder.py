@@ -354,3 +354,28 @@ async def test_stopping_while_the_end_is_being_saved_keeps_the_whole_answer(
     task.cancel()
     outcome = await task
     assert stored_text(impatient_store.path, outcome.message.id) == ("".join(WORDS), "complete")
+
+
+async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
+    store: ConversationStore, fake_mistral: FakeMistral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.answering.recorder import SAVE_WAIT_MS
+
+    waits: list[int] = []
+    original = ConversationStore.save_partial
+
+    def save_partial(self: ConversationStore, message_id: str, text: str) -> None:
+        waits.append(int(self.connection.execute("PRAGMA busy_timeout").fetchone()[0]))
+        original(self, message_id, text)
+
+    monkeypatch.setattr(ConversationStore, "save_partial", save_partial)
+    conversation_id, question = ask(store, "Count")
+    fake_mistral.enqueue(Reply(chunks=WORDS, delay=0.04))
+    async with client_for(fake_mistral) as client:
+        await AnswerRecorder(store, client, flush_interval=0.05).run(
+            conversation_id=conversation_id,
+            parent_id=question.id,
+            request=request_for(store, conversation_id),
+        )
+    assert waits
+    assert set(waits) == {SAVE_WAIT_MS}

@@ -267,3 +267,17 @@ def test_a_full_disk_is_named_as_such_and_leaves_no_lock_file(
     assert "free some disk space" in str(raised.value)
     assert "permissions" not in str(raised.value)
     assert list(writers_folder(db_path).glob("*.lock")) == []
+
+
+def test_writes_that_are_tried_again_later_wait_less_for_a_lock(db_path: Path) -> None:
+    # A streamed answer's saves waited five seconds for another process's lock, on the
+    # window's thread: it froze for seconds at each try while an import ran.
+    with ConversationStore.open(db_path) as store:
+
+        def waits() -> int:
+            return int(store.connection.execute("PRAGMA busy_timeout").fetchone()[0])
+
+        assert waits() == db_module.BUSY_TIMEOUT_MS
+        with store.waiting_at_most(200):
+            assert waits() == 200
+        assert waits() == db_module.BUSY_TIMEOUT_MS
