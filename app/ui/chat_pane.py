@@ -212,6 +212,13 @@ class ChatPane(QWidget):
         super().resizeEvent(event)
         self._fit_header(event.size().width())
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # The header's room is measured in the text's size: back at 9 pt from 24,
+            # it stayed compact ("Switch", no "Parameters") until the window was resized.
+            self._fit_header(self.width())
+
     def _fit_header(self, width: int) -> None:
         # A window beside another on a laptop screen: the header keeps the model
         # picker and its Switch button readable, the title giving way first, and the

@@ -773,6 +773,16 @@ async def test_large_text_grows_the_icons_and_the_sidebar_with_it(gui: Gui) -> N
     await gui.settle(0.05)
     assert params.iconSize().width() == 16
     assert window.splitter.sizes()[0] == 220  # and back: not left wide for 10 pt text
+    # The header's room follows the text size, even when the window keeps its size: back
+    # from 24 pt it stayed compact ("Switch", no "Parameters") until a resize.
+    window.toggle_sidebar()
+    theme.apply("light", 24)
+    await gui.settle(0.05)
+    assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    theme.apply("light", normal_size)
+    await gui.settle(0.05)
+    assert params.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert gui.pane.picker.switch.text().startswith("Switch to ")
 
 
 @in_loop
