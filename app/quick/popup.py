@@ -413,12 +413,24 @@ class QuickWindow(QWidget):
                 # Where it was and as wide, but as high as a fresh prompt needs: the
                 # height an earlier answer grew it to left an empty window.
                 self.setGeometry(rect.x(), rect.y(), rect.width(), self.height())
+                self._keep_on_screen()
                 return
         size = QSize(min(WIDTH, area.width() - 40), self.height())
         self.resize(size)
         self.move(
             QPoint(area.x() + (area.width() - size.width()) // 2, area.y() + area.height() // 4)
         )
+
+    def _keep_on_screen(self) -> None:
+        """Move the window back within its screen where it sticks out (larger text grew
+        it past the edge it stood by)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(self.pos() + QPoint(x - frame.left(), y - frame.top()))
 
     def _remember_place(self) -> None:
         rect = self.geometry()
@@ -429,6 +441,9 @@ class QuickWindow(QWidget):
         super().hideEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FontChange and self.isVisible():
+            # Once grown for the new size (its layout answers later).
+            QTimer.singleShot(0, self, self._keep_on_screen)
         if (
             event.type() == QEvent.Type.ActivationChange
             and not self.isActiveWindow()

@@ -576,3 +576,20 @@ async def test_an_answer_asked_in_the_main_window_is_not_brought_to_the_quick_on
     await gui.until(gui.answered)
     window.summon()
     assert window.conversation_id is None  # a new exchange, as every summon
+
+
+@in_loop
+async def test_the_quick_window_comes_back_within_its_screen(gui: Gui) -> None:
+    # Left by the screen's edge, then grown by a larger text size, it stood partly past
+    # the edge at the next summon.
+    from app.quick.popup import GEOMETRY_KEY
+
+    window = quick(gui)
+    window.summon()
+    await gui.settle(0.02)
+    area = window.screen().availableGeometry()
+    window.hide()  # (which saves its place: the one below is set after)
+    gui.application.state.set(GEOMETRY_KEY, [area.right() - 300, area.top() + 40, 400, 200])
+    window.summon()
+    await gui.settle(0.02)
+    assert area.contains(window.frameGeometry())
