@@ -11,7 +11,6 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, QUrl
@@ -39,11 +38,11 @@ from app.secrets import ApiKeys
 from app.settings import Settings
 from app.state import UiState
 from app.store.conversations import ConversationStore
-from app.store.db import needs_upgrade, set_aside
-from app.store.errors import DatabaseTooNew, DatabaseUnreadable, StoreError
+from app.store.errors import StoreError
 from app.tasks import TaskRunner, in_own_thread
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
+from app.ui.open_history import open_store
 from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
@@ -64,95 +63,11 @@ TRASH_KEPT = timedelta(days=30)
 OUTSIDE_CHECK_MS = 2000  # how soon the list shows what another program wrote
 
 
-UPGRADE_NOTICE = (
-    "Updating your history for this version of Maestrale…\n"
-    "This happens once; a long history can take a minute."
-)
-
-
 def _system_tray_available() -> bool:
     # Imported when first asked (after the first paint): not a cost of the start-up.
     from PySide6.QtWidgets import QSystemTrayIcon
 
     return QSystemTrayIcon.isSystemTrayAvailable()
-
-
-def _open_store(config: RuntimeConfig) -> ConversationStore | None:
-    """The history; a damaged file is never touched without the user's say-so."""
-    path = config.paths.database
-    while True:
-        try:
-            if needs_upgrade(path):
-                return _open_with_notice(path)
-            return ConversationStore.open(path)
-        except DatabaseTooNew as error:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.critical(None, "Maestrale", str(error))
-            return None
-        except DatabaseUnreadable as error:
-            from PySide6.QtWidgets import QMessageBox
-
-            if not error.damaged:  # a full disk, permissions: nothing to set aside
-                QMessageBox.critical(None, "Maestrale", str(error))
-                return None
-            box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))
-            box.setInformativeText(
-                "You can start a new, empty history; the damaged file is then kept beside "
-                "it under another name, so it can still be examined or recovered."
-            )
-            fresh = box.addButton("Start a new history", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is not fresh:
-                return None
-            kept = set_aside(path)
-            log.warning("Damaged history %s kept as %s", path, kept)
-
-
-def _open_with_notice(path: Path) -> ConversationStore:
-    """Open a history of an older version, converting it off the GUI thread while a
-    small window says what is happening (with nothing on screen for a minute, a user
-    would take the app for hung and end it, and the conversion would start over)."""
-    import threading
-
-    from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QProgressDialog
-
-    outcome: list[ConversationStore | BaseException] = []
-
-    def convert() -> None:
-        try:
-            outcome.append(ConversationStore.open(path))
-        except BaseException as error:  # noqa: BLE001 - raised again on the GUI thread
-            outcome.append(error)
-
-    notice = QProgressDialog()
-    # No Cancel: each step of the conversion is one transaction, and stopping would only
-    # undo it and leave the same wait for the next start.
-    notice.setCancelButton(None)
-    notice.setLabelText(UPGRADE_NOTICE)
-    notice.setRange(0, 0)  # no measure of progress: a busy bar
-    notice.setMinimumWidth(440)
-    notice.setWindowTitle("Maestrale")
-    notice.setAccessibleName("Updating the history")
-    notice.setMinimumDuration(0)
-    notice.show()
-    worker = threading.Thread(target=convert, name="history-upgrade", daemon=True)
-    worker.start()
-    waiting = QEventLoop()
-    poll = QTimer()
-    poll.setInterval(50)
-    poll.timeout.connect(lambda: None if worker.is_alive() else waiting.quit())
-    poll.start()
-    waiting.exec()
-    poll.stop()
-    notice.close()
-    notice.deleteLater()
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result
 
 
 class Application:
@@ -680,7 +595,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if status is not None:
         return status
     application = Application(app, config, environ)
-    store = _open_store(config)
+    store = open_store(config)
     if store is None:
         return 8
     try:

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
-from app import main as main_module
 from app.config import load_config
 from app.store import SCHEMA_VERSION, ConversationStore
 from app.store import db as db_module
+from app.ui import open_history
 from tests.helpers.old_format import written_as
 
 
@@ -46,7 +46,7 @@ def test_an_older_history_is_converted_behind_a_notice(
     QTimer.singleShot(250, lambda: seen.extend(_notices()))
     config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
 
-    store = main_module._open_store(config)
+    store = open_history.open_store(config)
 
     assert store is not None
     try:
@@ -54,7 +54,7 @@ def test_an_older_history_is_converted_behind_a_notice(
         store.create_conversation(title="usable at once", model="m")
     finally:
         store.close()
-    assert seen == [main_module.UPGRADE_NOTICE]  # on screen while it worked
+    assert seen == [open_history.UPGRADE_NOTICE]  # on screen while it worked
     assert opened_on == ["history-upgrade"]  # not on the GUI thread
     QApplication.processEvents()
     assert _notices() == []
@@ -69,7 +69,7 @@ def test_a_current_history_opens_without_a_notice(
     shown: list[str] = []
     monkeypatch.setattr(QProgressDialog, "show", lambda self: shown.append(self.labelText()))
     config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
-    store = main_module._open_store(config)
+    store = open_history.open_store(config)
     assert store is not None
     store.close()
     assert shown == []
@@ -99,7 +99,7 @@ def test_a_full_disk_is_said_without_offering_to_set_the_history_aside(
     )
     monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail("offered a new history"))
     config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
-    assert main_module._open_store(config) is None
+    assert open_history.open_store(config) is None
     assert len(said) == 1
     assert "the disk is full" in said[0]
     assert sorted(p.name for p in data.glob("history*.sqlite3")) == ["history.sqlite3"]
