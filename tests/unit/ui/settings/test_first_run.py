@@ -273,6 +273,29 @@ def test_an_answer_for_a_panel_that_went_is_dropped(
     assert task_errors == []  # and no error reached the loop (qloop checks)
 
 
+def _panel_in_a_window(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    runner: TaskRunner,
+    panel: FirstRunPanel,
+    *,
+    other: QWidget,
+    other_at: int,
+) -> QWidget:
+    """A shown, active window of ``panel`` beside ``other`` (before it at 0, after it
+    at 1); the caller keeps it."""
+    window = QWidget()
+    row = QHBoxLayout(window)
+    row.addWidget(panel)
+    row.insertWidget(other_at, other)
+    finish(qloop, runner, KEYCHAIN_TASK)  # before Qt runs events outside the loop
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
 @pytest.mark.parametrize(
     "failure",
     [REFUSED_401, NetworkError("Could not connect to https://api.mistral.ai.")],
@@ -289,17 +312,10 @@ def test_after_a_failed_test_the_keyboard_is_back_in_the_field(
 ) -> None:
     # In the window, a button comes before the panel (the sidebar's "New chat"): the
     # field, disabled during the test, had handed the keyboard there for good.
-    window = QWidget()
-    row = QHBoxLayout(window)
-    new_chat = QPushButton("New chat")
-    row.addWidget(new_chat)
     panel = FirstRunPanel(keys, runner, FakeEndpoint(failure))
-    row.addWidget(panel)
-    finish(qloop, runner, KEYCHAIN_TASK)  # before Qt runs events outside the loop
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    _window = _panel_in_a_window(
+        qtbot, qloop, runner, panel, other=QPushButton("New chat"), other_at=0
+    )
     panel.setFocus()
     qtbot.keyClicks(panel.field, "sk-wrong-key")
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
@@ -323,17 +339,9 @@ def test_after_a_failed_test_the_keyboard_is_back_in_the_field(
 def test_the_keyboard_stays_where_the_user_took_it_during_a_test(
     qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
 ) -> None:
-    window = QWidget()
-    row = QHBoxLayout(window)
     elsewhere = QPushButton("Search")
     panel = FirstRunPanel(keys, runner, FakeEndpoint(REFUSED_401))
-    row.addWidget(panel)
-    row.addWidget(elsewhere)
-    finish(qloop, runner, KEYCHAIN_TASK)  # before Qt runs events outside the loop
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    _window = _panel_in_a_window(qtbot, qloop, runner, panel, other=elsewhere, other_at=1)
     panel.field.setFocus()
     panel.field.setText("sk-wrong-key")
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
