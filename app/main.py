@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontInfo, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -24,6 +24,7 @@ from app.api.models import Dialect, ModelCard
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.controller import ChatController, NewChat
+from app.chat.tool_calls import ChatTools
 from app.config import RuntimeConfig, load_config
 from app.log import setup_logging
 from app.presets import load_presets
@@ -35,11 +36,12 @@ from app.quick.single_instance import (
 )
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
-from app.settings import Settings
+from app.settings import LoadedSettings, Settings, save_settings
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
 from app.tasks import TaskRunner, in_own_thread
+from app.tools.toolbox import Toolbox
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
 from app.ui.open_history import open_store
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from app.quick.desktop import QuickDesktop
+    from app.tools.registry import Tool
     from app.ui.first_run import FirstRunPanel
     from app.ui.params_dialog import ParamsDialog
     from app.ui.settings_dialog import SettingsDialog
@@ -68,6 +71,12 @@ def _system_tray_available() -> bool:
     from PySide6.QtWidgets import QSystemTrayIcon
 
     return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+class _Relay(QObject):
+    """Brings a call from another thread (the MCP servers') to the window's thread."""
+
+    changed = Signal()
 
 
 class Application:
@@ -98,6 +107,8 @@ class Application:
         self._key_check: asyncio.Task[None] | None = None
         self._shut_down = False
         self._data_version: int | None = None  # of the history, as last seen
+        self._tools_relay = _Relay()
+        self._tools_relay.changed.connect(self._on_tools_changed)
 
     def build(self, store: ConversationStore) -> MainWindow:
         config = self.config
@@ -105,12 +116,24 @@ class Application:
         self.clients = ClientSource(lambda: self.config, self.keys)
         endpoint_url = self._endpoint_url()
         self.catalog = ModelCatalog(config.paths.data_dir / "models-cache.json", endpoint_url)
+        self.toolbox = Toolbox(
+            config.paths.config_dir,
+            config.paths.log_file.parent,
+            enabled=lambda: self.config.settings.tools,
+            on_change=self._tools_relay.changed.emit,  # from the servers' thread
+        )
+        self.chat_tools = ChatTools(
+            self.toolbox.registry,
+            enabled=lambda: self.config.settings.tools,
+            allowed=lambda tool: tool.key in self.config.settings.always_run_tools,
+        )
         self.controller = ChatController(
             store,
             self.clients,
             self.runner,
             self.catalog,
             default_model=lambda: self._new_chat_defaults().model,
+            tools=self.chat_tools,
         )
         self.math = MathImages(MathRenderer())
         self.math.set_colors(dark=self.theme.is_dark)
@@ -126,6 +149,8 @@ class Application:
             open_params=self._open_params,
             dark=self.theme.is_dark,
         )
+        self.chat_tools.set_approver(self.pane.approve_tool)
+        self.pane.always_run_tool.connect(self._always_run_tool)
         self.sidebar = Sidebar(store)
         self.window = MainWindow(
             self.sidebar,
@@ -285,7 +310,8 @@ class Application:
             return await client.list_models()
 
     def start_background(self) -> None:
-        """Work that must not delay the first paint: model list, warm caches."""
+        """Work that must not delay the first paint: model list, warm caches, tools."""
+        self.toolbox.start()
         self.runner.start(self.refresh_models(), name="models")
         self.runner.start(self._warm_up(), name="warm-up")
         self.watch_outside_changes()
@@ -381,6 +407,10 @@ class Application:
                 view.text_size_changed()
         self.pane.composer.set_enter_sends(settings.enter_sends)
         self.desktop.apply_settings(settings)
+        if settings.tools:
+            self.toolbox.start()  # the servers, if they were off
+        else:
+            self.toolbox.close()
         self.runner.start(self.refresh_models(), name="models")
 
     def open_settings(self, page: str | None = None) -> None:
@@ -397,6 +427,7 @@ class Application:
                 presets_path=self.config.paths.config_dir / "presets.toml",
                 models=self.catalog.chat_models(),
                 tray_available=self.desktop.tray is not None,
+                tools=self.toolbox,
                 parent=self.window,
             )
             dialog.settings_changed.connect(self.apply_settings)
@@ -415,6 +446,36 @@ class Application:
             show_page(page)
         dialog.show()
         dialog.activateWindow()
+
+    def _on_tools_changed(self) -> None:
+        if self._settings_dialog is not None:
+            self._settings_dialog.tools_page.refresh()
+
+    def _always_run_tool(self, tool: Tool) -> None:
+        """The person chose "Always run": saved at once, as any setting."""
+        if self._settings_dialog is not None:
+            self._settings_dialog.tools_page.add_always_run(tool.key)
+            self._settings_dialog.flush()
+            return
+        settings = self.config.settings
+        if tool.key in settings.always_run_tools:
+            return
+        value = ", ".join(sorted(settings.always_run_tools | {tool.key}))
+        loaded = self.config.loaded
+        in_file = loaded.settings.with_values(tools_always_run=value)
+        self.config = replace(
+            self.config,
+            settings=settings.with_values(tools_always_run=value),
+            loaded=LoadedSettings(in_file, unknown=loaded.unknown),
+        )
+        try:
+            save_settings(self.config.paths.settings_file, loaded, in_file)
+        except OSError as error:
+            self._report(
+                f"{tool.spec.name} runs without asking until Maestrale closes: "
+                f"{self.config.paths.settings_file} could not be saved "
+                f"({error.strerror or error})."
+            )
 
     def _open_key_settings(self) -> None:
         """Settings where answers can be asked again: the endpoint's page when it is
@@ -490,6 +551,9 @@ class Application:
             self._desktop.close()
         self.sidebar.shutdown()
         self.math.shutdown()
+        import asyncio
+
+        await asyncio.to_thread(self.toolbox.close)  # servers get a moment to end
         self.store.close()
 
 

@@ -135,6 +135,21 @@ class Settings:
         True,
         "Show a desktop notification when an answer finishes while Maestrale's windows are hidden.",
     )
+    tools: bool = _option(
+        False,
+        "Let models call tools in the window's conversations: the built-in clock and "
+        "calculator, and the tools of the MCP servers listed in mcp.json beside this file. "
+        "Maestrale asks before each call to a server's tool.",
+    )
+    tools_always_run: str = _option(
+        "",
+        "Tools that run without asking first, as 'server/tool' names separated by commas "
+        "(choosing Always run adds one; Settings → Tools removes them).",
+    )
+
+    @property
+    def always_run_tools(self) -> frozenset[str]:
+        return frozenset(n.strip() for n in self.tools_always_run.split(",") if n.strip())
 
     @property
     def chat_params(self) -> ChatParams:

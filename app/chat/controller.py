@@ -25,7 +25,8 @@ from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from app.answering.recorder import AnswerOutcome
-    from app.api.types import ChatRequest, StreamEvent
+    from app.api.types import ChatRequest, StreamEvent, ToolSpec
+    from app.chat.tool_calls import ChatTools
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +89,10 @@ class ChatController(QObject):
         *,
         default_model: Callable[[], str],
         title_model: Callable[[], str | None] | None = None,
+        tools: ChatTools | None = None,
     ) -> None:
         super().__init__()
+        self._tools = tools
         self._store = store
         self._clients = clients
         self._runner = runner
@@ -268,6 +271,7 @@ class ChatController(QObject):
             model=model,
             system_prompt=conversation.system_prompt,
             params=conversation.params,
+            tools=self._tool_specs(conversation),
             continue_last=continue_from is not None,
         )
         self.answer_pending.emit(conversation_id, parent_id)
@@ -281,6 +285,12 @@ class ChatController(QObject):
             name=_answer_task(conversation_id),
         )
 
+    def _tool_specs(self, conversation: Conversation) -> tuple[ToolSpec, ...]:
+        # The quick prompt's exchanges have no room to ask before a call: no tools there.
+        if self._tools is None or conversation.kind != "chat":
+            return ()
+        return self._tools.specs()
+
     async def _answer(
         self,
         conversation_id: str,
@@ -288,6 +298,55 @@ class ChatController(QObject):
         request: ChatRequest,
         continue_from: str | None,
     ) -> None:
+        """Stream an answer; while it ends in tool calls, run them and answer again."""
+        rounds = 0
+        while True:
+            outcome = await self._answer_once(conversation_id, parent_id, request, continue_from)
+            message = None if outcome is None else outcome.message
+            if self._tools is None or message is None or not _asks_for_tools(outcome):
+                return
+            from app.chat.tool_calls import MAX_ROUNDS
+
+            rounds += 1
+            # Stop stays possible while calls wait for the person or run.
+            self.streaming_changed.emit(conversation_id, True)
+            done = await self._tools.run_round(
+                self._store,
+                message,
+                too_many=rounds > MAX_ROUNDS,
+                on_stored=self.message_stored.emit,
+            )
+            parent_id = done.last_id
+            request = self._request_after(
+                conversation_id, parent_id, words_only=rounds > MAX_ROUNDS
+            )
+            continue_from = None
+            self.answer_pending.emit(conversation_id, parent_id)
+
+    def _request_after(self, conversation_id: str, leaf: str, *, words_only: bool) -> ChatRequest:
+        """The request that follows a round of tool results."""
+        from dataclasses import replace as replaced
+
+        from app.answering.request import build_request
+
+        conversation = self._store.get_conversation(conversation_id)
+        request = build_request(
+            self._store.tree(conversation_id).path_to(leaf),
+            model=self.model_for(conversation),
+            system_prompt=conversation.system_prompt,
+            params=conversation.params,
+            tools=self._tool_specs(conversation),
+        )
+        return replaced(request, tool_choice="none") if words_only and request.tools else request
+
+    async def _answer_once(
+        self,
+        conversation_id: str,
+        parent_id: str,
+        request: ChatRequest,
+        continue_from: str | None,
+    ) -> AnswerOutcome | None:
+        """One streamed answer; its outcome, or None when it could not be saved."""
         import asyncio  # not at start-up: see app.tasks
 
         from app.answering.recorder import AnswerRecorder  # httpx: not at start-up
@@ -347,8 +406,10 @@ class ChatController(QObject):
         finally:
             flush()
             self._end_answer(conversation_id, started, unsaved)
-        if unsaved is None:
-            self._learn_from(outcome, request.model, started=bool(started))
+        if unsaved is not None:
+            return None
+        self._learn_from(outcome, request.model, started=bool(started))
+        return outcome
 
     def _learn_from(self, outcome: AnswerOutcome, model: str, *, started: bool) -> None:
         """What an answer's outcome tells about the model, the key and the title."""
@@ -401,11 +462,15 @@ class ChatController(QObject):
     def _maybe_title(self, conversation_id: str) -> None:
         conversation = self._store.get_conversation(conversation_id)
         path = self._store.current_path(conversation_id)
-        if conversation.title_is_custom or len(path) != 2:
+        # The first question and its final answer (after any tool calls and results).
+        questions = [m for m in path if m.role is Role.USER]
+        if conversation.title_is_custom or len(questions) != 1 or path[0] is not questions[0]:
             return
-        question, answer = path
+        question, answer = path[0], path[-1]
+        if answer.role is not Role.ASSISTANT or answer.tool_calls or len(path) < 2:
+            return
         others = self._store.tree(conversation_id).children(question.id)
-        if any(o.id != answer.id and o.status is MessageStatus.COMPLETE for o in others):
+        if any(o.id != path[1].id and o.status is MessageStatus.COMPLETE for o in others):
             return  # a regenerated or continued answer: the question was named already
         model = self._title_model() or conversation.model
         if not model:
@@ -426,6 +491,16 @@ class ChatController(QObject):
             return
         if title and self._store.rename(conversation_id, title, custom=False):
             self.conversation_changed.emit(conversation_id)
+
+
+def _asks_for_tools(outcome: AnswerOutcome | None) -> bool:
+    """Whether an answer ended by calling tools (and so waits for their results)."""
+    return (
+        outcome is not None
+        and outcome.error is None
+        and outcome.message.status is MessageStatus.COMPLETE
+        and bool(outcome.message.tool_calls)
+    )
 
 
 def _answer_task(conversation_id: str) -> str:

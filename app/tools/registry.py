@@ -3,16 +3,16 @@ result the model can read, never an exception in the chat."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.api.types import ToolSpec
-from app.domain.messages import ToolCall
+if TYPE_CHECKING:
+    from app.api.types import ToolSpec
+    from app.domain.messages import ToolCall
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,8 @@ class ToolRegistry:
             return ToolOutput(f"The arguments are not valid JSON: {error}", is_error=True)
         if not isinstance(arguments, dict):
             return ToolOutput("The arguments must be a JSON object.", is_error=True)
+        import asyncio  # not at start-up: the window builds its tools before it shows
+
         try:
             async with asyncio.timeout(seconds):
                 output = await tool.run(arguments)

@@ -36,7 +36,10 @@ from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
 
 if TYPE_CHECKING:
+    from app.domain.messages import ToolCall
     from app.rendering.links import LinkCheck
+    from app.tools.registry import Tool
+    from app.ui.tool_approval import ToolApprovalBar, ToolApprovals
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,7 @@ class ChatPane(QWidget):
     sidebar_requested = Signal()
     conversation_adopted = Signal(str)
     busy_changed = Signal(bool)  # the open conversation's answer started or ended
+    always_run_tool = Signal(object)  # the person chose "Always run" for this Tool
 
     def __init__(
         self,
@@ -99,6 +103,7 @@ class ChatPane(QWidget):
         self._places: dict[str, tuple[str, int]] = {}
         # System prompt and parameters chosen for the new chat only (Parameters dialog).
         self._draft_setup: tuple[str | None, ChatParams] | None = None
+        self._approvals: ToolApprovals | None = None  # built at the first tool call
         self.setObjectName("chatPane")
 
         header = self._build_header(catalog)
@@ -208,6 +213,7 @@ class ChatPane(QWidget):
         composer_row.addWidget(self.composer, 20)
         composer_row.addStretch(1)
         page.addLayout(composer_row)
+        self._composer_row = composer_row
 
     def _connect(self, controller: ChatController) -> None:
         controller.conversation_created.connect(self._on_created)
@@ -226,6 +232,8 @@ class ChatPane(QWidget):
     @conversation_id.setter
     def conversation_id(self, value: str | None) -> None:
         self._conversation_id = value
+        if self._approvals is not None:
+            self._approvals.show_for(value)
         if self._binding is not None:
             self._binding.conversation_id = value
 
@@ -529,6 +537,28 @@ class ChatPane(QWidget):
             if item is not None and item.message.role is Role.ASSISTANT:
                 self._controller.regenerate(message_id)
                 return
+
+    async def approve_tool(self, conversation_id: str, tool: Tool, call: ToolCall) -> bool:
+        """Ask the person whether the model's call may run (the controller's approver)."""
+        if self._approvals is None:
+            from app.ui.tool_approval import ToolApprovals
+
+            self._approvals = ToolApprovals(
+                self._place_approval_bar, focus_after=self._focus_composer
+            )
+            self._approvals.always_run.connect(self.always_run_tool)
+            self._approvals.show_for(self.conversation_id)
+        return await self._approvals.ask(conversation_id, tool, call)
+
+    def _place_approval_bar(self, bar: ToolApprovalBar) -> None:
+        # Above the composer, as wide as it: where the eyes are when the answer stops.
+        row = QHBoxLayout()
+        row.setContentsMargins(24, 4, 24, 0)
+        row.addStretch(1)
+        row.addWidget(bar, 20)
+        row.addStretch(1)
+        bar.setMaximumWidth(COLUMN_WIDTH)
+        self._page.insertLayout(self._page.indexOf(self._composer_row), row)
 
     @property
     def find_bar(self) -> FindBar:

@@ -62,6 +62,7 @@ ICON_NAMES = (
     "sliders",
     "stop",
     "sun",
+    "tool",
     "trash",
     "unpin",
     "x",

@@ -42,6 +42,7 @@ from app.ui.settings.presets_page import PresetsPage
 from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.shortcuts_page import ShortcutsPage
 from app.ui.settings.templates_page import TemplatesPage
+from app.ui.settings.tools_page import NoTools, ToolSources, ToolsPage
 from app.ui.theme import fit_window
 
 SAVE_DELAY_MS = 300
@@ -52,6 +53,7 @@ PAGES = (
     ("presets", "Presets", "bookmark"),
     ("quick", "Quick prompts", "send"),
     ("templates", "Templates", "edit"),
+    ("tools", "Tools", "tool"),
     ("appearance", "Appearance", "palette"),
     ("shortcuts", "Keyboard shortcuts", "keyboard"),
 )
@@ -107,6 +109,7 @@ class SettingsDialog(QDialog):
         models: Iterable[ModelCard] = (),
         templates_path: Path | None = None,
         tray_available: bool = True,
+        tools: ToolSources | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -141,11 +144,13 @@ class SettingsDialog(QDialog):
         self.quick_page.set_template_shortcuts(_shortcuts_of(self.templates_page.templates))
         self.appearance_page = AppearancePage(settings)
         self.shortcuts_page = ShortcutsPage(settings.enter_sends, settings.quick_shortcut)
+        self.tools_page = ToolsPage(settings, tools or NoTools())
         self._value_pages: tuple[_ValuesPage, ...] = (
             self.endpoint_page,
             self.model_page,
             self.quick_page,
             self.appearance_page,
+            self.tools_page,
         )
 
         self._build_layout(loaded.problems)
@@ -157,7 +162,13 @@ class SettingsDialog(QDialog):
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
-        for page in (self.endpoint_page, self.model_page, self.quick_page, self.appearance_page):
+        for page in (
+            self.endpoint_page,
+            self.model_page,
+            self.quick_page,
+            self.appearance_page,
+            self.tools_page,
+        ):
             page.changed.connect(self._save_timer.start)
         self.endpoint_page.endpoint_changed.connect(self.key_page.set_base_url)
         self.endpoint_page.models_found.connect(self.set_models)
@@ -184,6 +195,7 @@ class SettingsDialog(QDialog):
             "presets": self.presets_page,
             "quick": self.quick_page,
             "templates": self.templates_page,
+            "tools": self.tools_page,
             "appearance": self.appearance_page,
             "shortcuts": self.shortcuts_page,
         }

@@ -35,6 +35,9 @@ COPIED_MS = 1500  # how long "Copied" shows
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 
 
+_ACCESSIBLE_NAMES = {Role.USER: "Your message", Role.TOOL: "Tool result"}
+
+
 def _tool_button(icon_name: str, tooltip: str, name: str) -> QToolButton:
     button = QToolButton()
     button.setIcon(icon(icon_name))
@@ -98,7 +101,7 @@ class MessageItem(QFrame):
         self._dark = dark
         self._math = math
         self.setObjectName("userMessage" if message.role is Role.USER else "assistantMessage")
-        self.setAccessibleName("Your message" if message.role is Role.USER else "Answer")
+        self.setAccessibleName(_ACCESSIBLE_NAMES.get(message.role, "Answer"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
         self.text = MessageText(math, self)
@@ -233,9 +236,20 @@ class MessageItem(QFrame):
     # -- content ------------------------------------------------------------------------
 
     def _header_text(self) -> str:
-        # The model's name comes from the endpoint (any server): text, never markup.
+        # The model's and the tool's names come from servers: text, never markup.
+        if self.message.role is Role.TOOL:
+            name = (self.message.name or "").replace("&", "&amp;").replace("<", "&lt;")
+            return f"<b>Tool result</b>&nbsp;&nbsp;<span style='opacity:0.6'>{name}</span>"
         model = (self.message.model or "").replace("&", "&amp;").replace("<", "&lt;")
         return f"<b>Mistral</b>&nbsp;&nbsp;<span style='opacity:0.6'>{model}</span>"
+
+    def _markdown(self) -> str:
+        """The text to render: a tool's result is data, shown as it came (a code block)."""
+        if self.message.role is Role.TOOL and self.message.content:
+            from app.store.imports import fenced  # only for tool results
+
+            return fenced(self.message.content)
+        return self.message.content
 
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
@@ -248,7 +262,7 @@ class MessageItem(QFrame):
             self.document.append(self.message.content)
             self.document.flush()
         else:
-            self.document.set_markdown(self.message.content)
+            self.document.set_markdown(self._markdown())
 
     def _show_tool_calls(self) -> None:
         """The answer's tool calls under its text (an answer of calls alone showed as
@@ -271,12 +285,12 @@ class MessageItem(QFrame):
             self._dark = dark
             self.document.set_dark(dark)
             if self.message.role is not Role.USER and not self.streaming:
-                self.document.set_markdown(self.message.content)
+                self.document.set_markdown(self._markdown())
 
     def rerender(self) -> None:
         """Render again (formula images became available)."""
         if self.message.role is not Role.USER and not self.streaming:
-            self.document.set_markdown(self.message.content)
+            self.document.set_markdown(self._markdown())
 
     @property
     def streaming(self) -> bool:
@@ -414,7 +428,8 @@ class MessageItem(QFrame):
         self._action.setEnabled(not busy and not self._locked)
         # Retry says it already: no second "ask again" icon under a failed answer.
         retry = message.role is not Role.USER and problem
-        self._action.setVisible(not busy and not retry)
+        # A tool's result is not the model's to write again: regenerate its answer.
+        self._action.setVisible(not busy and not retry and message.role is not Role.TOOL)
         if self._status is not None:
             self._retry.setEnabled(not self._locked)
             self._continue.setEnabled(not self._locked)
@@ -521,6 +536,8 @@ class MessageItem(QFrame):
 def _as_markdown(message: Message) -> str:
     """What Copy as Markdown gives: the text, then its tool calls as the export writes
     them (they were left out, and an answer of calls alone had no Copy at all)."""
+    if message.role is Role.TOOL:
+        return message.content  # the result as the tool gave it
     if not message.tool_calls:
         return message.content
     from app.store.transfer import tool_call_markdown  # only for answers with calls

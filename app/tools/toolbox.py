@@ -1,0 +1,135 @@
+"""The app's tools behind one registry: the built-in ones, and those of the MCP servers
+listed in ``mcp.json`` (started only while tools are on)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.tools.registry import Tool, ToolRegistry
+
+if TYPE_CHECKING:
+    from app.tools.builtin import BuiltinTools
+    from app.tools.mcp import McpHost
+
+log = logging.getLogger(__name__)
+
+MCP_CONFIG_NAME = "mcp.json"
+
+
+class Toolbox:
+    """Built-in tools and MCP servers; ``registry`` offers whichever are ready.
+
+    ``enabled`` is the "tools" setting, read each time. ``on_change`` is called when a
+    server's state changes: from the servers' own thread (the window relays it).
+    """
+
+    def __init__(
+        self,
+        config_dir: Path,
+        log_dir: Path,
+        *,
+        enabled: Callable[[], bool],
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        self.mcp_config_path = config_dir / MCP_CONFIG_NAME
+        self._log_dir = log_dir
+        self._enabled = enabled
+        self._on_change = on_change
+        self._builtin: BuiltinTools | None = None
+        self._host: McpHost | None = None
+        self._problems: tuple[str, ...] = ()
+        self.registry = ToolRegistry([_Lazy(self._builtin_tools), _Lazy(self._server_tools)])
+
+    # -- as the registry's providers ------------------------------------------------------
+
+    def _builtin_tools(self) -> Sequence[Tool]:
+        if not self._enabled():
+            return ()
+        if self._builtin is None:
+            from app.tools.builtin import BuiltinTools  # with the first request
+
+            self._builtin = BuiltinTools(self._enabled)
+        return self._builtin.tools()
+
+    def _server_tools(self) -> Sequence[Tool]:
+        if not self._enabled() or self._host is None:
+            return ()
+        return self._host.tools()
+
+    # -- servers --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the listed servers if tools are on and they are not running yet."""
+        if not self._enabled() or self._host is not None:
+            return
+        from app.tools.mcp import McpHost
+        from app.tools.mcp_config import load_mcp_config
+
+        config = load_mcp_config(self.mcp_config_path)
+        self._problems = config.problems
+        for problem in config.problems:
+            log.warning("%s", problem)
+        if not config.enabled:
+            self._notify()
+            return
+        self._host = McpHost(config.enabled, log_dir=self._log_dir, on_change=self._notify)
+        self._host.start()
+        self._notify()
+
+    def reload_servers(self) -> None:
+        """Read ``mcp.json`` again and restart every server (the person edited it)."""
+        self.close()
+        self.start()
+
+    def close(self) -> None:
+        """Stop every server (their processes end with them)."""
+        host, self._host = self._host, None
+        if host is not None:
+            host.close()
+        self._notify()
+
+    def _notify(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
+
+    # -- what the Settings page shows ----------------------------------------------------------
+
+    def builtin_lines(self) -> Sequence[str]:
+        from app.tools.builtin import CALCULATE, CURRENT_TIME
+
+        return [f"{spec.name}: {spec.description}" for spec in (CURRENT_TIME, CALCULATE)]
+
+    def server_lines(self) -> Sequence[tuple[str, str]]:
+        if self._host is None:
+            if not self._enabled():
+                return [(name, "off while tools are off") for name in self._listed_names()]
+            return []
+        return [(status.name, status.detail or status.state) for status in self._host.status()]
+
+    def _listed_names(self) -> list[str]:
+        from app.tools.mcp_config import load_mcp_config
+
+        return [server.name for server in load_mcp_config(self.mcp_config_path).servers]
+
+    def config_problems(self) -> Sequence[str]:
+        return self._problems
+
+    def ensure_config_file(self) -> Path:
+        """``mcp.json``, written with an example first if there is none yet."""
+        from app.tools.mcp_config import write_example
+
+        write_example(self.mcp_config_path)
+        return self.mcp_config_path
+
+
+class _Lazy:
+    """A provider whose tools come from a function (built at first use)."""
+
+    def __init__(self, tools: Callable[[], Sequence[Tool]]) -> None:
+        self._tools = tools
+
+    def tools(self) -> Sequence[Tool]:
+        return self._tools()

@@ -1,0 +1,179 @@
+"""The Tools page: whether models may call tools, which there are, and which run
+without asking."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem, QWidget
+
+from app.settings import OPTIONS_BY_NAME, Settings
+from app.ui.settings.form import Card, Page, StatusLine, button, button_row, label
+
+
+class ToolSources(Protocol):
+    """What the page shows of the app's tools (see ``app.tools.toolbox``)."""
+
+    @property
+    def mcp_config_path(self) -> Path: ...
+
+    def builtin_lines(self) -> Sequence[str]: ...
+
+    def server_lines(self) -> Sequence[tuple[str, str]]: ...
+
+    def config_problems(self) -> Sequence[str]: ...
+
+    def ensure_config_file(self) -> Path: ...
+
+    def reload_servers(self) -> None: ...
+
+
+class NoTools:
+    """Sources with no tools at all (a dialog built without the app's, in tests)."""
+
+    mcp_config_path = Path("mcp.json")
+
+    def builtin_lines(self) -> Sequence[str]:
+        return ()
+
+    def server_lines(self) -> Sequence[tuple[str, str]]:
+        return ()
+
+    def config_problems(self) -> Sequence[str]:
+        return ()
+
+    def ensure_config_file(self) -> Path:
+        return self.mcp_config_path
+
+    def reload_servers(self) -> None:
+        pass
+
+
+class ToolsPage(Page):
+    """``values()`` gives tools and tools_always_run.
+
+    Signals:
+        changed(): a choice changed.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, settings: Settings, sources: ToolSources, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            "Tools",
+            "Functions models may call in your conversations: built-in ones, and those of "
+            "the MCP servers you list.",
+            parent,
+        )
+        self._sources = sources
+        switch = Card(spacing=6)
+        self.enabled = QCheckBox("Let models call tools")
+        self.enabled.setChecked(settings.tools)
+        switch.body.addWidget(self.enabled)
+        switch.body.addWidget(label(OPTIONS_BY_NAME["tools"].help, "muted"))
+        self.body.addWidget(switch)
+
+        builtin = Card(spacing=6)
+        builtin.body.addWidget(
+            label("Built-in (run without asking: they read nothing of yours)", "section")
+        )
+        for line in sources.builtin_lines():
+            builtin.body.addWidget(label(line))
+        self.body.addWidget(builtin)
+
+        servers = Card(spacing=8)
+        servers.body.addWidget(label("MCP servers", "section"))
+        self.config_note = label("", "muted")
+        servers.body.addWidget(self.config_note)
+        self.servers = QListWidget()
+        self.servers.setAccessibleName("MCP servers and their state")
+        self.servers.setMaximumHeight(150)
+        servers.body.addWidget(self.servers)
+        self.problems = StatusLine()
+        servers.body.addWidget(self.problems)
+        self.edit_button = button("Edit mcp.json…", icon_name="edit")
+        self.reload_button = button("Restart servers", icon_name="regenerate")
+        servers.body.addLayout(button_row(self.edit_button, self.reload_button))
+        self.body.addWidget(servers)
+
+        allowed = Card(spacing=8)
+        allowed.body.addWidget(label("Run without asking", "section"))
+        allowed.body.addWidget(
+            label("Tools you chose “Always run” for. Remove one to be asked again.", "muted")
+        )
+        self.always = QListWidget()
+        self.always.setAccessibleName("Tools that run without asking")
+        self.always.setMaximumHeight(120)
+        for key in sorted(settings.always_run_tools):
+            self.always.addItem(QListWidgetItem(key))
+        allowed.body.addWidget(self.always)
+        self.remove_button = button("Remove", icon_name="trash")
+        self.remove_button.setAccessibleName("Remove from the tools that run without asking")
+        allowed.body.addLayout(button_row(self.remove_button))
+        self.body.addWidget(allowed)
+
+        self.enabled.toggled.connect(lambda _on: self.changed.emit())
+        self.edit_button.clicked.connect(self._edit_config)
+        self.reload_button.clicked.connect(self._reload)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.always.currentRowChanged.connect(lambda _row: self._sync_buttons())
+        self.refresh()
+
+    def values(self) -> dict[str, Any]:
+        keys = [self.always.item(row).text() for row in range(self.always.count())]
+        return {"tools": self.enabled.isChecked(), "tools_always_run": ", ".join(keys)}
+
+    def add_always_run(self, key: str) -> None:
+        """A tool the person chose "Always run" for, in the window."""
+        if not self.always.findItems(key, Qt.MatchFlag.MatchExactly):
+            self.always.addItem(QListWidgetItem(key))
+            self.changed.emit()
+        self._sync_buttons()
+
+    def refresh(self) -> None:
+        """Show the servers' state again (they start, fail or stop meanwhile)."""
+        sources = self._sources
+        lines = sources.server_lines()
+        self.config_note.setText(
+            f"Listed in {sources.mcp_config_path} (the same format as Claude Desktop's)."
+            if lines
+            else f"None yet: list them in {sources.mcp_config_path}, in the same format as "
+            "Claude Desktop's (“mcpServers”), then Restart servers."
+        )
+        self.servers.clear()
+        for name, state in lines:
+            self.servers.addItem(QListWidgetItem(f"{name} — {state}"))
+        self.servers.setVisible(bool(lines))
+        problems = sources.config_problems()
+        if problems:
+            self.problems.show_message("warning", "\n".join(problems))
+        else:
+            self.problems.clear()
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.remove_button.setEnabled(self.always.currentRow() >= 0)
+
+    def _edit_config(self) -> None:
+        path = self._sources.ensure_config_file()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.problems.show_message(
+                "warning", f"No program opens {path.name} here: open {path} in a text editor."
+            )
+
+    def _reload(self) -> None:
+        self._sources.reload_servers()
+        self.refresh()
+
+    def _remove_selected(self) -> None:
+        row = self.always.currentRow()
+        if row >= 0:
+            self.always.takeItem(row)
+            self.changed.emit()
+        self._sync_buttons()

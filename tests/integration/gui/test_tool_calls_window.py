@@ -1,0 +1,111 @@
+"""Tool calls in the window: the bar that asks before a tool runs, its result shown
+under the answer, "Always run" remembered in the settings file, Stop and leaving the
+conversation while a call waits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.domain.messages import Role
+from app.settings import load_settings
+from app.tools.registry import ToolRegistry
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.test_tool_loop import Tools
+
+
+def _with_tools(gui: Gui) -> Tools:
+    """Tools on, with the test's two tools (``erase`` asks first)."""
+    application = gui.application
+    application.config = replace(
+        application.config, settings=application.config.settings.with_values(tools=True)
+    )
+    tools = Tools()
+    application.chat_tools.registry = ToolRegistry([tools])
+    return tools
+
+
+def _erase_call(path: str = "notes.txt") -> Reply:
+    return Reply(tool_calls=[{"name": "erase", "arguments": {"path": path}}])
+
+
+def _bar(gui: Gui) -> Any:
+    approvals = gui.pane._approvals
+    return None if approvals is None else approvals.bar
+
+
+@in_loop
+async def test_the_bar_shows_the_call_and_run_runs_it(gui: Gui) -> None:
+    tools = _with_tools(gui)
+    gui.server.enqueue(_erase_call(), Reply(text="Your notes are gone."))
+    await gui.ask("Erase my notes")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    bar = _bar(gui)
+    assert "“erase” from Test" in bar.question.text()
+    assert bar.arguments.toPlainText() == '{\n  "path": "notes.txt"\n}'
+    assert bar.run_button.hasFocus()  # Enter or Space runs it
+    assert tools.erased == []
+    assert gui.pane.composer.button.text() == "Stop"  # the answer is still under way
+    gui.qtbot.keyClick(bar.run_button, Qt.Key.Key_Space)
+    await gui.until(gui.answered)
+    assert tools.erased == [{"path": "notes.txt"}]
+    assert not bar.isVisible()
+    assert gui.pane.composer.edit.hasFocus()  # back to typing
+    result = next(
+        gui.pane.transcript.item(i)
+        for i in gui.pane.transcript.message_ids
+        if gui.pane.transcript.item(i).message.role is Role.TOOL
+    )
+    assert "Tool result" in result._header.text()
+    assert "erase" in result._header.text()
+    assert result.text.toPlainText().splitlines()[-1] == "erased"  # in a code block
+    assert not result._action.isVisible()  # no "regenerate" for a tool's result
+    assert result.accessibleName() == "Tool result"
+
+
+@in_loop
+async def test_dont_run_declines_and_always_run_is_saved_and_not_asked_again(gui: Gui) -> None:
+    tools = _with_tools(gui)
+    gui.server.enqueue(_erase_call("a.txt"), Reply(text="Kept."))
+    await gui.ask("Erase a")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    _bar(gui).decline_button.click()
+    await gui.until(gui.answered)
+    assert tools.erased == []
+    await gui.until_titled()  # its request goes first: the replies below are not its
+    gui.server.enqueue(_erase_call("b.txt"), Reply(text="Gone."))
+    await gui.ask("Erase b, and never ask again")
+    await gui.until(lambda: _bar(gui).isVisible())
+    _bar(gui).always_button.click()
+    await gui.until(gui.answered)
+    assert tools.erased == [{"path": "b.txt"}]
+    saved = load_settings(gui.application.config.paths.settings_file).settings
+    assert saved.always_run_tools == {"Test/erase"}
+    gui.server.enqueue(_erase_call("c.txt"), Reply(text="Gone too."))
+    await gui.ask("Erase c")
+    await gui.until(lambda: len(tools.erased) == 2)
+    await gui.until(gui.answered)
+    assert not _bar(gui).isVisible()  # it was not asked
+
+
+@in_loop
+async def test_stop_or_leaving_the_conversation_while_a_call_waits(gui: Gui) -> None:
+    tools = _with_tools(gui)
+    gui.server.enqueue(_erase_call())
+    await gui.ask("Erase my notes")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    waiting = gui.pane.conversation_id
+    # Another conversation: the bar is this conversation's, and waits for it.
+    gui.window.new_chat()
+    assert not _bar(gui).isVisible()
+    gui.window.open_conversation(waiting)
+    assert _bar(gui).isVisible()
+    gui.qtbot.keyClick(_bar(gui).run_button, Qt.Key.Key_Escape)  # Stop
+    await gui.until(lambda: not gui.application.controller.is_streaming(waiting))
+    assert not _bar(gui).isVisible()
+    assert tools.erased == []
+    assert QApplication.focusWidget() is not None
