@@ -6,7 +6,8 @@
     ├── DatabaseUnreadable          the file is corrupt, not a database, another program's
     │                               database, or cannot be read; it was left untouched
     ├── DatabaseTooNew              made by a newer Maestrale (user_version above ours)
-    ├── DatabaseBusy                another process kept the file locked past the timeout
+    ├── DatabaseBusy                another process (Maestrale or another program) kept
+    │                               the file locked past the timeout
     ├── ConversationNotFound        no conversation has that id (or id prefix)
     ├── AmbiguousConversation       an id prefix matches several conversations
     ├── MessageNotFound             no message has that id
@@ -58,7 +59,14 @@ class DatabaseBusy(StoreError):
     def __init__(self, path: Path | None) -> None:
         self.path = path
         where = f"The history file {path}" if path else "The history file"
-        super().__init__(f"{where} is busy in another Maestrale process; try again in a moment.")
+        # SQLite does not say who holds the lock: a backup tool or an sqlite3 shell
+        # holds it as well as a second Maestrale. Worded alike for the terminal and
+        # the window, where it reaches the user without app.ui.wording.
+        super().__init__(
+            f"{where} is locked by another program or Maestrale process (an import, a "
+            "backup, an sqlite3 shell); wait for it to finish or close that program, "
+            "then try again."
+        )
 
 
 class ConversationNotFound(StoreError):

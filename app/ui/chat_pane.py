@@ -479,7 +479,7 @@ class ChatPane(QWidget):
         try:
             conversation_id = self._controller.send(self.conversation_id, text, self.draft_chat())
         except StoreError as error:
-            # The history cannot be written (another Maestrale holds it, the disk is
+            # The history cannot be written (another program holds it, the disk is
             # full): nothing was asked; the question stays to be sent again.
             if self.composer.edit.toPlainText() != text:
                 self.composer.set_text(text)

@@ -60,7 +60,7 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
         item = last_item(gui, Role.ASSISTANT)
         assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
         assert item._status.isVisible()
-        assert "is busy in another Maestrale process" in item._status_label.text()
+        assert "locked by another program or Maestrale process" in item._status_label.text()
         assert "could not be saved: copy it now" in item._status_label.text()
         assert item._copy.isEnabled()
     finally:
@@ -79,7 +79,7 @@ async def test_a_question_the_history_cannot_take_stays_in_the_field(gui: Gui) -
         toasts = gui.window.findChildren(Toast)
         assert len(toasts) == 1
         assert "Not sent" in toasts[0].accessibleName()
-        assert "busy in another Maestrale process" in toasts[0].accessibleName()
+        assert "locked by another program or Maestrale process" in toasts[0].accessibleName()
         assert gui.pane.composer.edit.toPlainText() == "Is anyone there?"
     finally:
         lock.release()

@@ -17,6 +17,7 @@ from app.domain.messages import Role
 from app.store import (
     SCHEMA_VERSION,
     ConversationStore,
+    DatabaseBusy,
     DatabaseTooNew,
     DatabaseUnreadable,
     check_integrity,
@@ -26,6 +27,7 @@ from app.store import (
 from app.store import db as db_module
 from app.store.schema import APPLICATION_ID
 from app.store.writers import writers_folder
+from tests.helpers.history_lock import HistoryLock
 
 
 def _filled_database(path: Path) -> bytes:
@@ -281,3 +283,22 @@ def test_writes_that_are_tried_again_later_wait_less_for_a_lock(db_path: Path) -
         with store.waiting_at_most(200):
             assert waits() == 200
         assert waits() == db_module.BUSY_TIMEOUT_MS
+
+
+def test_a_lock_held_by_another_program_is_not_blamed_on_maestrale(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "busy in another Maestrale process" was said while an sqlite3 shell or a backup
+    # tool held the lock, with no Maestrale running but the one saying it.
+    monkeypatch.setattr("app.store.db.BUSY_TIMEOUT_MS", 50)
+    with ConversationStore.open(db_path) as store:
+        lock = HistoryLock(db_path).take()  # a plain SQLite connection: any program
+        try:
+            with pytest.raises(DatabaseBusy) as raised:
+                store.create_conversation(title="Waits", model="m")
+        finally:
+            lock.release()
+    said = str(raised.value)
+    assert "another Maestrale process" not in said
+    assert "is locked by another program or Maestrale process" in said
+    assert "wait for it to finish or close that program, then try again" in said
