@@ -543,7 +543,7 @@ class Application:
         if self._shut_down:
             return
         self._shut_down = True
-        self.pane.composer.keep_draft()
+        self.pane.keep_drafts_before_closing()
         await self.controller.shutdown()
         self.pane.transcript.clear()  # nothing may read the history once it is closed
         if self._desktop is not None:

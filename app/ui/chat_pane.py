@@ -26,6 +26,7 @@ from app.store.conversations import ConversationStore
 from app.store.drafts import NEW_CHAT
 from app.store.errors import ConversationNotFound, StoreError
 from app.ui.composer import Composer
+from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
 from app.ui.model_picker import ModelPicker
@@ -194,7 +195,9 @@ class ChatPane(QWidget):
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
         self.composer.edit_last.connect(self.edit_last_question)
-        self.composer.draft_changed.connect(self._keep_draft)
+        # In the history file, so an unsent question survives a crash.
+        self._drafts = DraftKeeper(self._store, self)
+        self.composer.draft_changed.connect(self._drafts.keep)
         self.composer.restore_drafts(self._read_drafts())
         self.composer.setMaximumWidth(COLUMN_WIDTH)  # as wide as the messages above it
 
@@ -398,14 +401,10 @@ class ChatPane(QWidget):
             log.warning("Could not read the drafts", exc_info=True)
             return {}
 
-    def _keep_draft(self, key: str, text: str) -> None:
-        # In the history file, so an unsent question survives a crash. A failure here
-        # is logged, not shown: the draft is still in the field, and sending it works
-        # or says what is wrong.
-        try:
-            self._store.save_draft(key, text)
-        except StoreError:
-            log.warning("Could not keep the draft", exc_info=True)
+    def keep_drafts_before_closing(self) -> None:
+        """Save the drafts, the one still being typed too, before the history closes."""
+        self.composer.keep_draft()
+        self._drafts.save_before_closing()
 
     def refresh_title(self, conversation_id: str) -> None:
         """The conversation was renamed elsewhere (the list): show its new title if open."""

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.messages import MessageStatus, Role
+from app.store.conversations import ConversationStore
 from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.helpers.history_lock import HistoryLock
@@ -86,3 +87,66 @@ async def test_a_question_the_history_cannot_take_stays_in_the_field(gui: Gui) -
     gui.server.enqueue(Reply(text="Yes."))
     gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
     await gui.until(lambda: "Yes." in answer_text(gui))
+
+
+def typed_while_held(gui: Gui, text: str) -> list[str]:
+    """Type ``text`` and let typing pause; the statements that keeping the draft ran."""
+    edit = gui.pane.composer.edit
+    edit.setFocus()
+    gui.qtbot.keyClicks(edit, text)
+    statements: list[str] = []
+    gui.store.connection.set_trace_callback(statements.append)
+    try:
+        gui.pane.composer.keep_draft()  # what a pause in typing does
+    finally:
+        gui.store.connection.set_trace_callback(None)
+    return statements
+
+
+def lock_wait_of_first_write(statements: list[str]) -> int | None:
+    """The busy timeout (ms) set before the first write among ``statements``, if any."""
+    wait = None
+    for statement in statements:
+        if statement.startswith("PRAGMA busy_timeout"):
+            wait = int(statement.rpartition("=")[2])
+        elif statement.startswith("BEGIN IMMEDIATE"):
+            return wait
+    raise AssertionError(f"no write was tried: {statements}")
+
+
+@in_loop
+async def test_a_draft_typed_while_the_history_is_held_waits_in_memory(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Keeping the draft at each pause in typing waited five seconds for the lock on the
+    # window's thread: the window froze while an import ran. It waits no longer than a
+    # frame now, and the draft is saved once the history frees.
+    monkeypatch.setattr("app.ui.draft_keeper.RETRY_AFTER_MS", 50)
+    lock = HistoryLock(gui.store.path).take()
+    try:
+        statements = typed_while_held(gui, "a long question, typed meanwhile")
+        wait = lock_wait_of_first_write(statements)
+        assert wait is not None  # a wait of its own, not the usual five seconds
+        assert wait <= 16  # a frame at 60 Hz
+        assert gui.store.drafts() == {}  # not saved yet: the lock is held
+        assert gui.pane.composer.edit.toPlainText() == "a long question, typed meanwhile"
+    finally:
+        lock.release()
+    await gui.until(lambda: gui.store.drafts() == {"": "a long question, typed meanwhile"})
+
+
+@in_loop
+async def test_a_draft_still_waiting_is_saved_when_the_window_closes(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.ui.draft_keeper.RETRY_AFTER_MS", 600_000)  # not before closing
+    path = gui.store.path
+    lock = HistoryLock(path).take()
+    try:
+        typed_while_held(gui, "half a question")
+    finally:
+        lock.release()
+    gui.window.close()
+    await gui.application.shutdown()
+    with ConversationStore.open(path) as store:
+        assert store.drafts() == {"": "half a question"}
