@@ -15,7 +15,7 @@ from app.store.transfer import ImportReport, export_json, export_markdown, impor
 
 
 def run_list(context: CommandContext, args: argparse.Namespace) -> int:
-    conversations = context.store().list_conversations()
+    conversations = context.store(writing=False).list_conversations()
     if args.json:
         records = [
             {
@@ -46,7 +46,7 @@ def run_list(context: CommandContext, args: argparse.Namespace) -> int:
 
 
 def run_export(context: CommandContext, args: argparse.Namespace) -> int:
-    store = context.store()
+    store = context.store(writing=False)
     ids = [store.resolve(args.conversation).id] if args.conversation is not None else None
     if args.format == "md":
         text = export_markdown(store, ids)

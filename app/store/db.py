@@ -12,6 +12,7 @@ import errno
 import itertools
 import logging
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ BUSY_TIMEOUT_MS = 5000
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-_PERMISSIONS = "check the permissions of the file and its folder"
+_PERMISSIONS = DatabaseUnreadable.PERMISSIONS_ADVICE
 # Extended result codes carry the primary code in their low byte.
 _REASONS = {
     sqlite3.SQLITE_CORRUPT: ("it is damaged", DatabaseUnreadable.DAMAGED_ADVICE),
@@ -53,7 +54,9 @@ class StoreConnection(sqlite3.Connection):
     path: Path
     writer_id: str
     recovered_count: int = 0
+    read_only: bool = False  # opened by app.store.read_only: it never writes
     _writer_lock: WriterLock | None = None
+    _on_close: Callable[[], None] | None = None
 
     def close(self) -> None:
         """Close; this connection's own unfinished answers become interrupted first.
@@ -63,14 +66,18 @@ class StoreConnection(sqlite3.Connection):
         """
         lock = self._writer_lock
         if lock is not None and lock.held:
-            try:
-                if self.in_transaction:
-                    self.execute("ROLLBACK")
-                _interrupt(self, self.writer_id)
-            except sqlite3.Error as error:
-                log.warning("Could not mark unfinished answers interrupted: %s", error)
+            if not self.read_only:
+                try:
+                    if self.in_transaction:
+                        self.execute("ROLLBACK")
+                    _interrupt(self, self.writer_id)
+                except sqlite3.Error as error:
+                    log.warning("Could not mark unfinished answers interrupted: %s", error)
             lock.release()
         super().close()
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
 
 
 _USER_VERSION_OFFSET = 60  # in the database header: https://sqlite.org/fileformat.html
@@ -92,7 +99,7 @@ def open_database(path: Path) -> StoreConnection:
         raise DatabaseUnreadable(
             path, f"its folder cannot be created: {error.strerror}", _PERMISSIONS
         ) from None
-    _check_header(path)
+    check_header(path)
     try:
         connection = StoreConnection(
             str(path),
@@ -105,7 +112,7 @@ def open_database(path: Path) -> StoreConnection:
     connection.path = path
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = _check_contents(connection, path)
+        version = check_contents(connection, path)
         mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":  # pragma: no cover - e.g. some network file systems
             log.warning("The history file %s could not use WAL (mode %s)", path, mode)
@@ -143,7 +150,7 @@ def _lock_folder_error(path: Path, error: OSError) -> DatabaseUnreadable:
         return DatabaseUnreadable(path, "the disk is full", _REASONS[sqlite3.SQLITE_FULL][1])
     if error.errno == errno.EROFS:
         return DatabaseUnreadable(
-            path, "it is on a read-only disk", "copy the data folder somewhere writable"
+            path, "it is on a read-only disk", DatabaseUnreadable.READ_ONLY_DISK_ADVICE
         )
     return DatabaseUnreadable(
         path, f"its lock folder cannot be written: {error.strerror}", _PERMISSIONS
@@ -213,7 +220,7 @@ def open_reader(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _check_header(path: Path) -> None:
+def check_header(path: Path) -> None:
     if path.is_dir():
         raise DatabaseUnreadable(path, "it is a folder, not a file")
     try:
@@ -229,7 +236,7 @@ def _check_header(path: Path) -> None:
         raise DatabaseUnreadable(path, "it is not a SQLite database")
 
 
-def _check_contents(connection: sqlite3.Connection, path: Path) -> int:
+def check_contents(connection: sqlite3.Connection, path: Path) -> int:
     """Read the header fields and the schema (no writes); return ``user_version``.
 
     Reading ``sqlite_master`` makes SQLite validate page 1 and compare the page count

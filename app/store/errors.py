@@ -28,13 +28,19 @@ class DatabaseUnreadable(StoreError):
     """The history file cannot be used; it was not modified."""
 
     DAMAGED_ADVICE = "move it aside to start a new history, or restore it from a backup"
+    PERMISSIONS_ADVICE = "check the permissions of the file and its folder"
+    READ_ONLY_DISK_ADVICE = "copy the data folder somewhere writable"
 
     def __init__(self, path: Path, reason: str, advice: str = DAMAGED_ADVICE) -> None:
         self.path = path
         self.reason = reason
+        self.advice = advice
         # Only a damaged file may be set aside for a new history: a full disk or a
         # permission problem leaves a healthy file that a new history would hide.
         self.damaged = advice == self.DAMAGED_ADVICE
+        # A file that may still be read though it cannot be written (read-only media,
+        # no write permission): see app.store.read_only.
+        self.unwritable = advice in (self.PERMISSIONS_ADVICE, self.READ_ONLY_DISK_ADVICE)
         super().__init__(
             f"Cannot use the history file {path} ({reason}); it was left untouched, so {advice}."
         )
