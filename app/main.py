@@ -696,7 +696,9 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     # The collector was off while starting (see app.cli): its garbage goes first.
     gc.collect()
     gc.freeze()
-    gc.enable()
+    from app.collector import GuiThreadCollector  # its collections: this thread's only
+
+    collector = GuiThreadCollector(app)
     keep = _close_on_signals(window)
     with loop:
         loop.run_until_complete(application.closed.wait())
@@ -704,6 +706,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         loop.run_until_complete(loop.shutdown_asyncgens())
     if server is not None:
         server.close()
+    collector.stop()
     del keep
     return 0
 

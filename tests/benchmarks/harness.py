@@ -184,6 +184,10 @@ def build_app(base_url: str, data_dir: Path) -> Any:
     import gc
 
     gc.freeze()  # as main.run_window does
+    if os.environ.get("BENCH_AUTOMATIC_GC") != "1":  # to compare with Python's own
+        from app.collector import GuiThreadCollector
+
+        application.collector = GuiThreadCollector(qapp)  # as main.run_window does
     return application, window, loop
 
 

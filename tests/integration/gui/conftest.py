@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.collector import GuiThreadCollector
 from app.config import load_config
 from app.main import Application
 from app.store.conversations import ConversationStore
@@ -153,10 +154,14 @@ def gui(
     # The tray and quick prompt, built after the first paint by run_window (here without
     # registering global shortcuts).
     _ = application.desktop
+    # As run_window does: garbage is collected on this thread only (threads the test
+    # starts, an MCP server's, would otherwise destroy earlier tests' Qt objects).
+    collector = GuiThreadCollector(application.window)
     harness = Gui(application, window, store, fake_mistral, qloop, qtbot)
     try:
         yield harness
     finally:
+        collector.stop()
         close_application(qloop, application)
         del harness, application, window
         forget_application(qapp)
