@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from app.api.types import ChatMessage, ChatRequest, ToolSpec
 from app.domain.messages import ChatParams, Message, MessageStatus, Role, ToolCall
 
-# Maestrale runs no tools: a call the model made has no result to send back.
-UNRUN_CALL = "[Called {name} with {arguments}. Maestrale does not run tools: no result came back.]"
+# A call that got no result (tools off, declined, stopped): told in words, as a call
+# without its result would be refused.
+UNRUN_CALL = "[Called {name} with {arguments}. It was not run: no result came back.]"
 
 
 def provisional_title(question: str, limit: int = 60) -> str:

@@ -303,8 +303,14 @@ class ChatController(QObject):
         while True:
             outcome = await self._answer_once(conversation_id, parent_id, request, continue_from)
             message = None if outcome is None else outcome.message
-            if self._tools is None or message is None or not _asks_for_tools(outcome):
+            # Only calls to tools this request offered are run (a server may have tools
+            # of its own, and tools may be off).
+            tools_asked = self._tools is not None and bool(request.tools)
+            if message is None or not tools_asked or not _asks_for_tools(outcome):
+                if outcome is not None and outcome.error is None:
+                    self._maybe_title(conversation_id)  # on the final answer
                 return
+            assert self._tools is not None
             from app.chat.tool_calls import MAX_ROUNDS
 
             rounds += 1
@@ -428,8 +434,6 @@ class ChatController(QObject):
             # The key may have been replaced meanwhile (`maestrale key set`, as the error
             # itself suggests): Retry reads it from the keychain again.
             self._clients.invalidate()
-        if outcome.error is None and outcome.message.status is MessageStatus.COMPLETE:
-            self._maybe_title(outcome.message.conversation_id)
 
     def _end_answer(
         self, conversation_id: str, started: list[Message], unsaved: StoreError | None
@@ -467,7 +471,7 @@ class ChatController(QObject):
         if conversation.title_is_custom or len(questions) != 1 or path[0] is not questions[0]:
             return
         question, answer = path[0], path[-1]
-        if answer.role is not Role.ASSISTANT or answer.tool_calls or len(path) < 2:
+        if answer.role is not Role.ASSISTANT or answer.status is not MessageStatus.COMPLETE:
             return
         others = self._store.tree(conversation_id).children(question.id)
         if any(o.id != path[1].id and o.status is MessageStatus.COMPLETE for o in others):

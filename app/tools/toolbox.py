@@ -12,7 +12,7 @@ from app.tools.registry import Tool, ToolRegistry
 
 if TYPE_CHECKING:
     from app.tools.builtin import BuiltinTools
-    from app.tools.mcp import McpHost
+    from app.tools.mcp import McpHost, ServerStatus
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class Toolbox:
             if not self._enabled():
                 return [(name, "off while tools are off") for name in self._listed_names()]
             return []
-        return [(status.name, status.detail or status.state) for status in self._host.status()]
+        return [(status.name, _state_line(status)) for status in self._host.status()]
 
     def _listed_names(self) -> list[str]:
         from app.tools.mcp_config import load_mcp_config
@@ -123,6 +123,16 @@ class Toolbox:
 
         write_example(self.mcp_config_path)
         return self.mcp_config_path
+
+
+def _state_line(status: ServerStatus) -> str:
+    if status.state == "ready":
+        return f"ready, {status.detail}" if status.detail else "ready"
+    if status.state == "starting":
+        return "starting…"
+    if status.state == "failed":
+        return f"failed: {status.detail}" if status.detail else "failed"
+    return status.detail or status.state
 
 
 class _Lazy:

@@ -421,6 +421,10 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
     background: {c.code_background}; border: 1px solid {c.border}; border-radius: 10px;
 }}
 #toolCallName {{ font-weight: 600; }}
+#toolApproval {{
+    background: {c.surface}; border: 1px solid {c.accent}; border-radius: 12px;
+}}
+#toolApprovalQuestion {{ font-weight: 600; }}
 #toolCallsNote {{ color: {c.muted}; }}
 #pendingAnswer {{ color: {c.muted}; font-style: italic; }}
 #emptyState {{ color: {c.muted}; font-size: {point_size * 1.7:.1f}pt; font-weight: 600; }}

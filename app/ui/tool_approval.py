@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -51,7 +51,6 @@ class ToolApprovalBar(QFrame):
         self.arguments.setObjectName("toolApprovalArguments")
         self.arguments.setReadOnly(True)
         self.arguments.setAccessibleName("Arguments of the tool call")
-        self.arguments.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.arguments.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.run_button = QPushButton("Run")
         self.run_button.setProperty("role", "primary")
@@ -73,6 +72,17 @@ class ToolApprovalBar(QFrame):
         layout.addLayout(buttons)
         self.hide()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Enter answers with the button that has the focus (Run at first), as in a
+        # dialog; Qt's buttons take only Space outside dialogs.
+        focused = QApplication.focusWidget()
+        buttons = (self.run_button, self.always_button, self.decline_button)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and focused in buttons:
+            assert isinstance(focused, QPushButton)
+            focused.click()
+            return
+        super().keyPressEvent(event)
+
     def ask(self, tool: Tool, call: ToolCall) -> None:
         """Show the call; the answer comes through ``decided``."""
         self.question.setText(
@@ -85,11 +95,21 @@ class ToolApprovalBar(QFrame):
             "(Settings → Tools lists the tools that run without asking)"
         )
         self.decline_button.setAccessibleName(f"Don't run {tool.spec.name}")
+        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if self.font().pointSizeF() > 0:  # as large as the text around it
+            code.setPointSizeF(self.font().pointSizeF())
+        self.arguments.setFont(code)
         text = call.readable_arguments()
         self.arguments.setPlainText(text)
-        lines = text.count("\n") + 1
-        height = self.arguments.fontMetrics().lineSpacing() * min(max(lines, 2), 8)
-        self.arguments.setFixedHeight(height + 12)
+        lines = min(max(text.count("\n") + 1, 2), 8)  # longer ones scroll
+        # Lines, the document's margins, the frame and the style sheet's padding (8 px).
+        self.arguments.setFixedHeight(
+            QFontMetrics(code).lineSpacing() * lines
+            + 2 * int(self.arguments.document().documentMargin())
+            + 2 * self.arguments.frameWidth()
+            + 8
+            + 2
+        )
         self.show()
         self.run_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -226,3 +226,15 @@ def test_a_tool_error_is_the_result_the_model_reads(chat: Chat) -> None:
     assert results[1] == "There is no tool named 'nowhere' now."
     assert json.dumps(chat.sent()[-1])  # every request was sent and accepted
     assert chat.path(conversation)[-1].content == "Sorry."
+
+
+def test_calls_to_tools_not_offered_are_shown_not_run(chat: Chat) -> None:
+    """Tools off: a server with tools of its own may still answer with calls."""
+    chat.tools.enabled = False
+    chat.server.enqueue(_calls(("erase", {"path": "notes.txt"})))
+    conversation = chat.ask("Erase my notes")
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    assert [m.role for m in chat.path(conversation)] == [Role.USER, Role.ASSISTANT]
+    assert chat.asked == []
+    assert chat.tools.erased == []
+    assert len(chat.sent()) == 1

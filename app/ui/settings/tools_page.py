@@ -148,7 +148,7 @@ class ToolsPage(Page):
         )
         self.servers.clear()
         for name, state in lines:
-            self.servers.addItem(QListWidgetItem(f"{name} — {state}"))
+            self.servers.addItem(QListWidgetItem(f"{name}: {state}"))
         self.servers.setVisible(bool(lines))
         problems = sources.config_problems()
         if problems:

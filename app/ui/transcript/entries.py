@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.domain.messages import Message
+from app.domain.messages import Message, Role
 
 IDLE_BUDGET_S = 0.006  # background work (rendering older messages, reading), per slice
 
@@ -22,3 +22,4 @@ class Entry:
     message: Message | None = None  # None until its text is read (see show_messages)
     y: int = 0
     item: MessageItem | None = None
+    role: Role = Role.ASSISTANT

@@ -122,6 +122,7 @@ class MessageItem(QFrame):
         self._switcher: QWidget | None = None
         self._header: QLabel | None = None
         self._tool_calls: ToolCallsPanel | None = None
+        self._calls_answered = False  # results follow the calls (see set_calls_answered)
         self._build_body()
         self._build_footer()
         self._editor: QuestionEditor | None = None
@@ -278,7 +279,19 @@ class MessageItem(QFrame):
             self._tool_calls = ToolCallsPanel()
             self._bubble_layout.addWidget(self._tool_calls)
         self._tool_calls.show_calls(calls)
+        self._show_calls_note()
         self._tool_calls.setVisible(True)
+
+    def set_calls_answered(self, answered: bool) -> None:
+        """Whether the answer's tool calls got their results (shown after it)."""
+        self._calls_answered = answered
+        self._show_calls_note()
+
+    def _show_calls_note(self) -> None:
+        # While the answer is under way its calls wait for the person or run: no note
+        # yet that none got a result.
+        if self._tool_calls is not None:
+            self._tool_calls.set_answered(self._calls_answered or self._locked)
 
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:
@@ -381,6 +394,7 @@ class MessageItem(QFrame):
             self._locked = locked
             self.set_branch(self._branch)
             self._update_status()
+            self._show_calls_note()
 
     def _update_status(self) -> None:
         message = self.message

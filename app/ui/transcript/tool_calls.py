@@ -1,8 +1,8 @@
 """The tool calls of an answer, shown under its text.
 
-Maestrale sends no tools and runs none, but a server may still answer with calls (an
-OpenAI-compatible one with tools of its own, an imported chat). They are shown, with
-their arguments as the model wrote them, and the reader is told nothing ran them.
+Shown with their arguments as the model wrote them. Their results follow the answer as
+messages of their own; a call that got none (tools off, the call declined or stopped,
+an imported chat, a server with tools of its own) says so.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from app.domain.messages import ToolCall
 
 NOT_RUN = (
-    "Maestrale does not run tools, so the model got no result. To carry on, give it "
-    "what it asked for in your next message."
+    "No result went back to the model: tools are off, or the call was stopped. To carry "
+    "on, turn tools on (Settings → Tools) and Retry, or give it what it asked for in your "
+    "next message."
 )
 
 
@@ -68,6 +69,10 @@ class ToolCallsPanel(QFrame):
             arguments.setFont(code)
             self._layout.insertWidget(2 * index, title)
             self._layout.insertWidget(2 * index + 1, arguments)
+
+    def set_answered(self, answered: bool) -> None:
+        """Results came back for the calls: no note that none did."""
+        self._note.setVisible(not answered)
 
     def texts(self) -> list[str]:
         """What the panel shows, label by label."""

@@ -194,6 +194,7 @@ class TranscriptView(FindingInView, QScrollArea):
                 branches.get(message.id, (0, 1)),
                 estimate_height(length, width),
                 full,
+                role=message.role,
             )
             self._entries.append(entry)
             self._by_id[message.id] = entry
@@ -213,7 +214,9 @@ class TranscriptView(FindingInView, QScrollArea):
         if message.id in self._by_id:
             self.finish_message(message)
             return
-        entry = Entry(message.id, len(message.content), branch, 0, message)
+        entry = Entry(message.id, len(message.content), branch, 0, message, role=message.role)
+        if message.role is Role.TOOL and self._entries and self._entries[-1].item is not None:
+            self._entries[-1].item.set_calls_answered(True)  # its result came
         self._entries.append(entry)
         self._by_id[message.id] = entry
         if message.status is MessageStatus.STREAMING:
@@ -413,6 +416,9 @@ class TranscriptView(FindingInView, QScrollArea):
         item.height_changed.connect(lambda: self._on_item_height(message_id))
         item.text.keyboard_moved.connect(lambda: self._follow_keyboard(message_id))
         item.set_locked(self._locked)
+        index = self._entries.index(entry)
+        following = self._entries[index + 1] if index + 1 < len(self._entries) else None
+        item.set_calls_answered(following is not None and following.role is Role.TOOL)
         entry.item = item
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)

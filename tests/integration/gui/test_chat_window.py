@@ -792,7 +792,7 @@ async def test_an_answers_tool_calls_show_and_the_next_question_keeps_them(gui: 
     assert panel.isVisible()
     shown = panel.texts()
     assert shown[:2] == ["Called get_weather", '{\n  "city": "Paris"\n}']
-    assert "does not run tools" in shown[-1]
+    assert "No result went back to the model" in shown[-1]
     # Copy gives the calls, as the export writes them (it had no Copy at all).
     assert answer._copy.isVisible()
     answer._copy.click()

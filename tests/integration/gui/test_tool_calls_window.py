@@ -4,7 +4,10 @@ conversation while a call waits."""
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -15,7 +18,9 @@ from app.settings import load_settings
 from app.tools.registry import ToolRegistry
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import last_item
 from tests.integration.test_tool_loop import Tools
+from tests.integration.tools.test_mcp import SERVER
 
 
 def _with_tools(gui: Gui) -> Tools:
@@ -50,7 +55,9 @@ async def test_the_bar_shows_the_call_and_run_runs_it(gui: Gui) -> None:
     assert bar.run_button.hasFocus()  # Enter or Space runs it
     assert tools.erased == []
     assert gui.pane.composer.button.text() == "Stop"  # the answer is still under way
-    gui.qtbot.keyClick(bar.run_button, Qt.Key.Key_Space)
+    waiting = last_item(gui, Role.ASSISTANT)
+    assert not waiting._tool_calls._note.isVisible()  # not "no result went back" yet
+    gui.qtbot.keyClick(bar.run_button, Qt.Key.Key_Return)  # as in a dialog
     await gui.until(gui.answered)
     assert tools.erased == [{"path": "notes.txt"}]
     assert not bar.isVisible()
@@ -64,6 +71,12 @@ async def test_the_bar_shows_the_call_and_run_runs_it(gui: Gui) -> None:
     assert "erase" in result._header.text()
     assert result.text.toPlainText().splitlines()[-1] == "erased"  # in a code block
     assert not result._action.isVisible()  # no "regenerate" for a tool's result
+    caller = next(
+        gui.pane.transcript.item(i)
+        for i in gui.pane.transcript.message_ids
+        if gui.pane.transcript.item(i).message.tool_calls
+    )
+    assert not caller._tool_calls._note.isVisible()  # no "no result went back"
     assert result.accessibleName() == "Tool result"
 
 
@@ -109,3 +122,39 @@ async def test_stop_or_leaving_the_conversation_while_a_call_waits(gui: Gui) -> 
     assert not _bar(gui).isVisible()
     assert tools.erased == []
     assert QApplication.focusWidget() is not None
+
+
+@in_loop
+async def test_a_real_mcp_servers_tool_runs_once_approved(gui: Gui, tmp_path: Path) -> None:
+    """mcp.json beside the settings, tools turned on in Settings: the server starts,
+    its state shows on the Tools page, and the model's call to it runs once approved."""
+    application = gui.application
+    config_file = application.toolbox.mcp_config_path
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(
+        json.dumps({"mcpServers": {"echo": {"command": sys.executable, "args": [str(SERVER)]}}}),
+        encoding="utf-8",
+    )
+    application.open_settings("tools")
+    page = application._settings_dialog.tools_page
+    assert page.servers.item(0).text() == "echo: off while tools are off"
+    page.enabled.setChecked(True)  # saved after a moment, then applied: servers start
+    await gui.until(lambda: "ready" in page.servers.item(0).text(), timeout=30)
+    assert page.servers.item(0).text().startswith("echo: ready, ")
+    assert load_settings(application.config.paths.settings_file).settings.tools
+    application._settings_dialog.close()
+    gui.server.enqueue(
+        Reply(tool_calls=[{"name": "echo", "arguments": {"text": "from the server"}}]),
+        Reply(text="It said: from the server."),
+    )
+    await gui.ask("Ask the echo server")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    assert "“echo” from echo" in _bar(gui).question.text()
+    offered = [t["function"]["name"] for t in gui.server.chat_requests[-1].body["tools"]]
+    assert {"echo", "add", "current_time", "calculate"} <= set(offered)
+    _bar(gui).run_button.click()
+    await gui.until(gui.answered, timeout=20)
+    path = gui.store.current_path(gui.pane.conversation_id)
+    assert [m.role for m in path] == [Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT]
+    assert path[2].content == "from the server"
+    assert path[3].content == "It said: from the server."
