@@ -98,9 +98,11 @@ class Toolbox:
     # -- what the Settings page shows ----------------------------------------------------------
 
     def builtin_lines(self) -> Sequence[str]:
-        from app.tools.builtin import CALCULATE, CURRENT_TIME
-
-        return [f"{spec.name}: {spec.description}" for spec in (CURRENT_TIME, CALCULATE)]
+        # For the person, not the model (the specs' descriptions are the model's).
+        return [
+            "current_time: today's date, the time and the time zone",
+            "calculate: exact arithmetic and common math functions",
+        ]
 
     def server_lines(self) -> Sequence[tuple[str, str]]:
         if self._host is None:

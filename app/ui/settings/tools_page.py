@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem, QWidget
 
-from app.settings import OPTIONS_BY_NAME, Settings
+from app.settings import Settings
 from app.ui.settings.form import Card, Page, StatusLine, button, button_row, label
 
 
@@ -76,7 +76,14 @@ class ToolsPage(Page):
         self.enabled = QCheckBox("Let models call tools")
         self.enabled.setChecked(settings.tools)
         switch.body.addWidget(self.enabled)
-        switch.body.addWidget(label(OPTIONS_BY_NAME["tools"].help, "muted"))
+        switch.body.addWidget(
+            label(
+                "In the window's conversations (not the quick prompt nor maestrale ask). "
+                "Before each call to a server's tool, Maestrale shows it with its "
+                "arguments and asks you.",
+                "muted",
+            )
+        )
         self.body.addWidget(switch)
 
         builtin = Card(spacing=6)
@@ -93,7 +100,6 @@ class ToolsPage(Page):
         servers.body.addWidget(self.config_note)
         self.servers = QListWidget()
         self.servers.setAccessibleName("MCP servers and their state")
-        self.servers.setMaximumHeight(150)
         servers.body.addWidget(self.servers)
         self.problems = StatusLine()
         servers.body.addWidget(self.problems)
@@ -109,10 +115,11 @@ class ToolsPage(Page):
         )
         self.always = QListWidget()
         self.always.setAccessibleName("Tools that run without asking")
-        self.always.setMaximumHeight(120)
         for key in sorted(settings.always_run_tools):
             self.always.addItem(QListWidgetItem(key))
         allowed.body.addWidget(self.always)
+        self.no_always = label("None: every call to a server's tool asks first.")
+        allowed.body.addWidget(self.no_always)
         self.remove_button = button("Remove", icon_name="trash")
         self.remove_button.setAccessibleName("Remove from the tools that run without asking")
         allowed.body.addLayout(button_row(self.remove_button))
@@ -149,7 +156,7 @@ class ToolsPage(Page):
         self.servers.clear()
         for name, state in lines:
             self.servers.addItem(QListWidgetItem(f"{name}: {state}"))
-        self.servers.setVisible(bool(lines))
+        _fit_rows(self.servers)
         problems = sources.config_problems()
         if problems:
             self.problems.show_message("warning", "\n".join(problems))
@@ -159,6 +166,9 @@ class ToolsPage(Page):
 
     def _sync_buttons(self) -> None:
         self.remove_button.setEnabled(self.always.currentRow() >= 0)
+        _fit_rows(self.always)
+        self.no_always.setVisible(self.always.count() == 0)
+        self.remove_button.setVisible(self.always.count() > 0)
 
     def _edit_config(self) -> None:
         path = self._sources.ensure_config_file()
@@ -177,3 +187,12 @@ class ToolsPage(Page):
             self.always.takeItem(row)
             self.changed.emit()
         self._sync_buttons()
+
+
+def _fit_rows(rows: QListWidget, most: int = 6) -> None:
+    """As tall as its rows (up to ``most``, then it scrolls); hidden when empty."""
+    count = rows.count()
+    rows.setVisible(count > 0)
+    if count:
+        shown = min(count, most)
+        rows.setFixedHeight(shown * rows.sizeHintForRow(0) + 2 * rows.frameWidth() + 4)
