@@ -108,6 +108,9 @@ class QuickWindow(QWidget):
         self._set_aside = ""  # text typed, put aside when a template ran (see summon)
         self._busy = False
         self._unseen = False  # the exchange's answer finished while the window was hidden
+        # Under an answer, the template list grows the window: its height before, and
+        # the height it grew to (its room is given back when the list closes).
+        self._list_room: tuple[int, int] | None = None
         self.setObjectName("quickWindow")
         self.setWindowTitle(TITLE)
         self.setWindowIcon(icon("app"))
@@ -316,16 +319,11 @@ class QuickWindow(QWidget):
             self.input.clear()
         self.clear_template()
         self._hide_notice()
+        self._list_room = None
         self.continue_button.setEnabled(False)
         # Back to the height of a fresh prompt. Hidden, the window's layouts do not
         # update the sizes the answer gave them: forget those and measure again.
-        widget: QWidget | None = self.transcript.parentWidget()
-        while widget is not None:
-            layout = widget.layout()
-            if layout is not None:
-                layout.invalidate()
-            widget.updateGeometry()
-            widget = None if widget is self else widget.parentWidget()
+        self._measure_afresh()
         self.setMinimumSize(0, 0)
         self.resize(self.width(), self.minimumSizeHint().height())
 
@@ -414,6 +412,9 @@ class QuickWindow(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, template.name)
             self.completions.addItem(item)
         if self.completions.count():
+            if self.completions.isHidden() and self.transcript.isVisible():
+                # Taken before showing the list: that grows the window at once.
+                self._list_room = (self.height(), self.height())
             self.completions.setCurrentRow(0)
             self.completions.show()
             self.input.completing = True
@@ -426,19 +427,51 @@ class QuickWindow(QWidget):
         self.input.completing = False
         self._fit_height()
 
+    def _measure_afresh(self) -> None:
+        """Forget the sizes the window's layouts remember: the card's own layout hears of
+        a widget shown or hidden in it only at its next event, so the window's minimum
+        height would be the one before."""
+        widget: QWidget | None = self.transcript.parentWidget()
+        while widget is not None:
+            layout = widget.layout()
+            if layout is not None:
+                layout.invalidate()
+            widget.updateGeometry()
+            widget = None if widget is self else widget.parentWidget()
+
     def _fit_height(self) -> None:
         """Tall enough for what shows; with no answer shown, no taller (the template
-        list or a notice that went left empty space under the footer)."""
+        list or a notice that went left empty space under the footer). Under an answer,
+        the room the template list took is given back when it closes."""
+        self._measure_afresh()
         layout = self.layout()
         if layout is not None:
-            layout.invalidate()
             layout.activate()  # the window's minimum height follows at once, not later
         if self.transcript.isVisible():
+            if self._list_room is not None and not self.completions.isVisible():
+                self._give_back_list_room(*self._list_room)
+                return
             self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+            if self._list_room is not None:
+                self._list_room = (self._list_room[0], self.height())
         elif self.completions.isVisible() or self.notice.isVisible():
             self.resize(self.width(), self.sizeHint().height())
         else:
             self.resize(self.width(), self.minimumSizeHint().height())
+        if not self.completions.isVisible():
+            self._list_room = None
+
+    def _give_back_list_room(self, before: int, grown: int) -> None:
+        """The height the answer had before the template list opened, with what else
+        changed it since (the user's drag): never under what the window now needs (a
+        template's chip, a larger text size), nor past the bottom of its screen."""
+        self._list_room = None
+        wanted = before + self.height() - grown
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().bottom() + 1 - self.frameGeometry().top()
+        needed = max(self.minimumSizeHint().height(), self.minimumHeight())
+        self.resize(self.width(), max(needed, min(wanted, room)))
+        self._keep_on_screen()
 
     def _move_completion(self, step: int) -> None:
         row = (self.completions.currentRow() + step) % max(1, self.completions.count())

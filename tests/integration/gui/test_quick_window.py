@@ -593,3 +593,57 @@ async def test_the_quick_window_comes_back_within_its_screen(gui: Gui) -> None:
     window.summon()
     await gui.settle(0.02)
     assert area.contains(window.frameGeometry())
+
+
+@pytest.mark.parametrize("close", ["escape", "choose", "erase"])
+@in_loop
+async def test_the_template_list_closing_after_an_answer_gives_its_room_back(
+    gui: Gui, close: str
+) -> None:
+    # Grown for the list under an answer, the window kept that height once it closed.
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    await gui.settle(0.02)
+    answered = window.height()
+    gui.qtbot.keyClicks(window.input, "/")
+    assert window.completions.isVisible()
+    await gui.settle(0.02)
+    assert window.height() > answered  # room for the list
+    if close == "escape":
+        gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    elif close == "choose":
+        gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
+        assert window.chip.isVisible()
+    else:
+        gui.qtbot.keyClick(window.input, Qt.Key.Key_Backspace)
+    assert not window.completions.isVisible()
+    assert window.isVisible()
+    await gui.settle(0.02)
+    assert window.height() == answered
+
+
+@in_loop
+async def test_the_template_list_gives_its_room_back_within_what_the_window_needs(
+    gui: Gui,
+) -> None:
+    # The text grown while the list is open: the height before it is too small now.
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    await gui.settle(0.02)
+    answered = window.height()
+    gui.qtbot.keyClicks(window.input, "/")
+    gui.application.theme.apply("light", 24)
+    await gui.settle(0.05)
+    with_list = window.height()
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    await gui.settle(0.05)
+    assert not window.completions.isVisible()
+    assert answered < window.height() < with_list
+    assert window.height() >= window.minimumSizeHint().height()
+    assert window.screen().availableGeometry().contains(window.frameGeometry())
