@@ -66,6 +66,8 @@ GEOMETRY_KEY = "quick.geometry"
 # Short enough for the row beside the buttons (their tooltips give their keys).
 HINT = "Enter ask · Esc stop, then hide"
 SAID_MS = 2500  # how long the footer says "Answer copied." before its hint is back
+# How long a loss of the focus must last before the window hides (see changeEvent).
+FOCUS_LOST_MS = 150
 
 
 class QuickWindow(QWidget):
@@ -123,6 +125,10 @@ class QuickWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._build(math, dark)
+        self._hide_unfocused = QTimer(self)
+        self._hide_unfocused.setSingleShot(True)
+        self._hide_unfocused.setInterval(FOCUS_LOST_MS)
+        self._hide_unfocused.timeout.connect(self._hide_if_left)
         self._binding = TranscriptBinding(self.transcript, store, controller)
         self._binding.busy_changed.connect(self._set_busy)
         self._binding.reload_requested.connect(self._reload)
@@ -372,6 +378,7 @@ class QuickWindow(QWidget):
         self._state.set(GEOMETRY_KEY, [rect.x(), rect.y(), rect.width(), rect.height()])
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._hide_unfocused.stop()
         self._remember_place()
         super().hideEvent(event)
 
@@ -379,15 +386,26 @@ class QuickWindow(QWidget):
         if event.type() == QEvent.Type.FontChange and self.isVisible():
             # Once grown for the new size (its layout answers later).
             QTimer.singleShot(0, self, self._keep_on_screen)
+        if event.type() == QEvent.Type.ActivationChange:
+            if self.isActiveWindow():
+                self._hide_unfocused.stop()
+            elif self.isVisible():
+                # Not at once: summoned by a global shortcut, the window gets the focus
+                # while the shortcut's key grab ends, and X11 then tells Qt that no window
+                # is active for a moment, before the window is active again. Hidden on
+                # that moment, the window was gone, and what was typed next went to the
+                # main window (the question asked there, as a chat).
+                self._hide_unfocused.start()
+        super().changeEvent(event)
+
+    def _hide_if_left(self) -> None:
         if (
-            event.type() == QEvent.Type.ActivationChange
+            self.isVisible()
             and not self.isActiveWindow()
-            and self.isVisible()
             and not self.pin.isChecked()
             and not self._focus_stays_here()
         ):
             self.hide()
-        super().changeEvent(event)
 
     def _focus_stays_here(self) -> bool:
         """The focus went to a window of the quick prompt's own (a dialog it opened)."""
