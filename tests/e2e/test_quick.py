@@ -68,12 +68,14 @@ def app(cli: Cli, x_display: str) -> Iterator[Running]:
     running = Running(cli, x_display)
     try:
         wait_for_window(x_display, MAIN_TITLE)
-        # The global shortcuts are registered just after the first paint.
+        # The global shortcuts are registered just after the first paint, then grabbed
+        # by the shortcuts' own thread: a key pressed before that goes elsewhere.
         log_file = cli.log_dir / "log" / "maestrale.log"
+        grabbed = [f"Global shortcut {keys} grabbed" for keys in ("Ctrl+Alt+Space", "Ctrl+Alt+U")]
         wait_until(
             lambda: (
                 log_file.exists()
-                and "Global shortcuts registered" in log_file.read_text(encoding="utf-8")
+                and all(line in log_file.read_text(encoding="utf-8") for line in grabbed)
             )
         )
         yield running

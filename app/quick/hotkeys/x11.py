@@ -246,6 +246,8 @@ class _GrabWorker:
             return
         self._grabs[keycode, mask] = (command.hotkey_id, command.serial)
         self._keys[command.hotkey_id] = (keycode, mask, command)
+        # Only now does the key reach us: registering only asked this thread to grab it.
+        log.info("Global shortcut %s grabbed", sequence)
 
     def _ungrab(self, hotkey_id: str, serial: int) -> None:
         entry = self._keys.get(hotkey_id)
