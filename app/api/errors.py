@@ -118,16 +118,24 @@ class ModelUnavailable(InvalidRequest):
         )
 
 
+_RETIRED = "The model {} is retired or not served by this endpoint"
+_UNKNOWN = "The model {} is unknown to this endpoint or retired"
+
+
 def _model_message(model: str, replacement: str | None) -> str:
     if replacement:
-        return (
-            f"The model {model} is retired or not served by this endpoint; "
-            f"its replacement is {replacement}: choose it instead."
-        )
-    return (
-        f"The model {model} is unknown to this endpoint or retired; "
-        f"pick one of the models it lists{MODELS_HINT}."
-    )
+        return f"{_RETIRED.format(model)}; its replacement is {replacement}: choose it instead."
+    return f"{_UNKNOWN.format(model)}; pick one of the models it lists{MODELS_HINT}."
+
+
+def model_now_chosen(error: str, model: str, chosen: str) -> str | None:
+    """What a failed answer's ``ModelUnavailable`` message of ``model`` says once its
+    conversation has gone on with ``chosen``: its advice to choose another is done.
+    None for any other ``error``."""
+    for head in (_RETIRED.format(model), _UNKNOWN.format(model)):
+        if error.startswith(f"{head}; "):
+            return f"{head}; this conversation now uses {chosen}."
+    return None
 
 
 class RateLimited(ApiError):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.errors import model_now_chosen
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
 from app.domain.messages import ChatParams, Message, MessageOutline, MessageStatus, Role
@@ -34,6 +35,7 @@ from app.ui.theme import font_scale
 from app.ui.title_label import TitleLabel
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
+from app.ui.transcript.retry_offer import RetryOffer
 from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
 
 if TYPE_CHECKING:
@@ -183,7 +185,7 @@ class ChatPane(QWidget):
         self.transcript = TranscriptView(math, dark=dark)
         self.transcript.regenerate_requested.connect(controller.regenerate)
         self.transcript.retry_requested.connect(self._retry)
-        self.transcript.set_retry_offer(self._retry_model)
+        self.transcript.set_retry_offer(self._retry_offer)
         self.transcript.continue_requested.connect(controller.continue_answer)
         self.transcript.answer_requested.connect(self._on_answer_requested)
         self.transcript.edit_submitted.connect(controller.edit_and_resend)
@@ -596,6 +598,15 @@ class ChatPane(QWidget):
             return None
         return self._catalog.replacement_for(model)
 
+    def _retry_offer(self, answer: Message) -> RetryOffer:
+        """A failed answer's panel: whether Retry asks another model, and whether the
+        advice to choose another model is done (the conversation went on with one)."""
+        note = None
+        model, chosen = answer.model, self.picker.model
+        if answer.error and model and answer.conversation_id == self.conversation_id:
+            note = model_now_chosen(answer.error, model, chosen) if chosen != model else None
+        return RetryOffer(self._retry_model(answer), note)
+
     def _retry(self, message_id: str) -> None:
         """Retry: with the retired model's replacement, chosen for the conversation as
         its header's Switch would, when the answer's button offers one."""
@@ -611,7 +622,7 @@ class ChatPane(QWidget):
 
     def _on_catalog_changed(self) -> None:
         # A model refused: a failed answer's Retry may offer its replacement.
-        self.transcript.set_retry_offer(self._retry_model)
+        self.transcript.set_retry_offer(self._retry_offer)
         # Another endpoint, its list refreshed, or a model it refused: what the next
         # question goes to may change. An open conversation keeps its own model (the
         # picker marks it).
@@ -633,7 +644,7 @@ class ChatPane(QWidget):
         else:
             self._store.update_conversation(self.conversation_id, model=model)
             # Retry now asks this model: no offer of another.
-            self.transcript.set_retry_offer(self._retry_model)
+            self.transcript.set_retry_offer(self._retry_offer)
 
     def _on_params(self) -> None:
         if self._open_params is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.messages import Message, MessageStatus, Role
 from app.ui.icons import icon
 from app.ui.transcript.markdown_document import MarkdownDocument
+from app.ui.transcript.retry_offer import RetryWith
 from app.ui.transcript.text_view import MessageText
 from app.ui.wording import in_window
 
@@ -95,9 +95,9 @@ class MessageItem(QFrame):
         self.message = message
         self._branch = branch
         self._locked = False  # an answer is being written in the conversation
-        # For a failed answer: the model to retry it with instead of its own (see
-        # set_retry_offer); None retries with the conversation's model.
-        self._retry_offer: Callable[[Message], str | None] | None = None
+        # For a failed answer: what its panel offers (see set_retry_offer); None retries
+        # with the conversation's model.
+        self._retry_offer: RetryWith | None = None
         self._dark = dark
         self._math = math
         self.setObjectName("userMessage" if message.role is Role.USER else "assistantMessage")
@@ -381,8 +381,9 @@ class MessageItem(QFrame):
                 arrow.setFocus(Qt.FocusReason.TabFocusReason)
                 return
 
-    def set_retry_offer(self, offer: Callable[[Message], str | None] | None) -> None:
-        """Ask ``offer`` which model a failed answer's Retry uses instead of its own."""
+    def set_retry_offer(self, offer: RetryWith | None) -> None:
+        """Ask ``offer`` which model a failed answer's Retry uses instead of its own,
+        and whether its stored error still holds."""
         self._retry_offer = offer
         if self._status is not None and self._status.isVisibleTo(self):
             self._update_status()
@@ -408,7 +409,10 @@ class MessageItem(QFrame):
             if self._status is None:
                 self._build_status()
             assert self._status is not None
-            if status is MessageStatus.INTERRUPTED:
+            offer = self._retry_offer(message) if self._retry_offer is not None else None
+            if offer is not None and offer.note:
+                text = offer.note
+            elif status is MessageStatus.INTERRUPTED:
                 text = message.error or "Stopped before the end."
             elif status is MessageStatus.ERROR:
                 text = message.error or "The answer failed."
@@ -420,11 +424,11 @@ class MessageItem(QFrame):
             )
             self._continue.setVisible(bool(message.content))
             self._retry.setVisible(status is not MessageStatus.COMPLETE)
-            offer = self._retry_offer(message) if self._retry_offer is not None else None
             # Retry alone would ask the retired model again, and fail again.
-            self._retry.setText(f"Retry with {offer}" if offer else "Retry")
+            model = offer.model if offer is not None else None
+            self._retry.setText(f"Retry with {model}" if model else "Retry")
             self._retry.setAccessibleName(
-                f"Retry this answer with {offer}" if offer else "Retry this answer"
+                f"Retry this answer with {model}" if model else "Retry this answer"
             )
             self._status.setVisible(True)
         busy = self.streaming

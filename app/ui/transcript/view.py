@@ -27,6 +27,7 @@ from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
     from app.ui.transcript.item import MessageItem
+    from app.ui.transcript.retry_offer import RetryWith
     from app.ui.transcript.unanswered import UnansweredBar
 
 COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
@@ -82,7 +83,7 @@ class TranscriptView(FindingInView, QScrollArea):
         self._unanswered: UnansweredBar | None = None
         self._init_finding()
         self._locked = False  # an answer is being written: see set_locked
-        self._retry_offer: Callable[[Message], str | None] | None = None
+        self._retry_offer: RetryWith | None = None
         self._load: Loader | None = None
         self._zoom = 0
         # A viewport of our own making: Qt's default one is an object PySide has not
@@ -309,9 +310,10 @@ class TranscriptView(FindingInView, QScrollArea):
             if entry.item is not None:
                 entry.item.set_locked(locked)
 
-    def set_retry_offer(self, offer: Callable[[Message], str | None] | None) -> None:
-        """Ask ``offer`` which model a failed answer's Retry uses instead of its own
-        (asked again for the answers on screen at each call)."""
+    def set_retry_offer(self, offer: RetryWith | None) -> None:
+        """Ask ``offer`` which model a failed answer's Retry uses instead of its own,
+        and whether its error still holds (asked again for the answers on screen at
+        each call)."""
         self._retry_offer = offer
         for entry in self._entries:
             if entry.item is not None:

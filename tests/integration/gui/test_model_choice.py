@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from app.domain.messages import Role
 from app.store.transfer import import_file
+from app.ui.model_picker import ROLE_MODEL
 from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import last_item
@@ -110,6 +111,31 @@ async def test_retry_after_a_retired_model_offers_its_replacement(gui: Gui) -> N
     await gui.until(lambda: failed._retry.text() == "Retry with mistral-large-2512")
     picker.switch.click()
     await gui.until(lambda: failed._retry.text() == "Retry")
+
+
+@in_loop
+async def test_a_failed_answer_no_longer_asks_to_choose_the_replacement_once_chosen(
+    gui: Gui,
+) -> None:
+    picker = gui.pane.picker
+    await gui.application.refresh_models()
+    gui.server.retired_models = {"mistral-large-2411"}
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    assert failed._status_label.text().endswith("choose it instead.")
+
+    picker.switch.click()
+    assert failed._status_label.text() == (
+        "The model mistral-large-2411 is retired or not served by this endpoint; "
+        "this conversation now uses mistral-large-2512."
+    )
+    assert failed._retry.text() == "Retry"
+    # Back on the retired model, the advice holds again.
+    picker.combo.activated.emit(picker.combo.findData("mistral-large-2411", ROLE_MODEL))
+    assert picker.model == "mistral-large-2411"
+    assert failed._status_label.text().endswith("choose it instead.")
+    assert failed._retry.text() == "Retry with mistral-large-2512"
 
 
 @in_loop

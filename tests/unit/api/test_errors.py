@@ -15,6 +15,7 @@ from app.api.errors import (
     RateLimited,
     ServerError,
     error_from_response,
+    model_now_chosen,
 )
 
 
@@ -62,6 +63,20 @@ def test_invalid_model_with_a_model_becomes_model_unavailable() -> None:
     assert error.model == "mistral-large-2411"
     assert error.replacement is None
     assert error.with_replacement("mistral-large-2512").message.count("mistral-large-2512") == 1
+
+
+def test_a_model_unavailable_message_once_another_model_is_chosen() -> None:
+    retired = ModelUnavailable("old", replacement="new").message
+    assert model_now_chosen(retired, "old", "new") == (
+        "The model old is retired or not served by this endpoint; this conversation now uses new."
+    )
+    unknown = ModelUnavailable("old").message
+    assert model_now_chosen(unknown, "old", "other") == (
+        "The model old is unknown to this endpoint or retired; this conversation now uses other."
+    )
+    # Another failure, or another model's, keeps its own words.
+    assert model_now_chosen(ServerError("Server error (500).").message, "old", "new") is None
+    assert model_now_chosen(retired, "older", "new") is None
 
 
 def test_openai_style_404_model_not_found_is_model_unavailable() -> None:

@@ -1,0 +1,20 @@
+"""What a failed answer's panel offers: known to the pane, not to the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.domain.messages import Message
+
+
+@dataclass(frozen=True, slots=True)
+class RetryOffer:
+    """A failed answer's panel as its conversation stands now: the answer only keeps
+    how it failed, when the conversation may have moved on since."""
+
+    model: str | None = None  # Retry asks it, not the conversation's model
+    note: str | None = None  # said instead of the stored error, whose advice is done
+
+
+RetryWith = Callable[[Message], RetryOffer]
