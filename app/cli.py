@@ -98,10 +98,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask a question; the answer streams to stdout and is kept in the history.",
     )
     ask.add_argument("prompt", nargs="?", metavar="PROMPT", help="the question (else stdin)")
-    ask.add_argument("--model", metavar="ID", default=argparse.SUPPRESS, help="model to ask")
-    ask.add_argument("--system", metavar="TEXT", help="system prompt")
-    ask.add_argument("--temperature", metavar="T", type=float, help="sampling temperature 0-1.5")
-    ask.add_argument("--max-tokens", metavar="N", type=int, help="longest answer in tokens")
+    ask.add_argument(
+        "--model",
+        metavar="ID",
+        default=argparse.SUPPRESS,
+        help="model to ask; with --conversation, that conversation's own from this question on",
+    )
+    ask.add_argument(
+        "--system",
+        metavar="TEXT",
+        help="system prompt; with --conversation, that conversation's own from this question "
+        'on, as the window\'s Parameters set it ("" removes it)',
+    )
+    ask.add_argument(
+        "--temperature",
+        metavar="T",
+        type=float,
+        help="sampling temperature 0-1.5 (with --conversation: this question only)",
+    )
+    ask.add_argument(
+        "--max-tokens",
+        metavar="N",
+        type=int,
+        help="longest answer in tokens (with --conversation: this question only)",
+    )
     ask.add_argument("--conversation", metavar="ID", help="continue this conversation")
     ask.add_argument("--json", action="store_true", help="one JSON object per event")
 

@@ -85,6 +85,21 @@ def _params(base: ChatParams, args: argparse.Namespace) -> ChatParams:
     return params
 
 
+def _system(text: str) -> str | None:
+    # Blank is none, as the window's empty field.
+    return text if text.strip() else None
+
+
+def _say_system_changed(conversation_id: str, system: str | None) -> None:
+    """Said, since it outlasts this question: a script may expect it not to."""
+    now = "has the system prompt given" if system else "has no system prompt"
+    print(
+        f"maestrale: conversation {conversation_id[:8]} {now} from this question on, "
+        "in the window too.",
+        file=sys.stderr,
+    )
+
+
 class _Printer:
     """Shows events as they arrive: plain text, or one JSON object per line."""
 
@@ -193,19 +208,19 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
         _refuse_while_answering(store, conversation.current_leaf_id, conversation.id)
         model = getattr(args, "model", None) or conversation.model or settings.model
         params = _params(conversation.params, args)
-        if args.system is not None or model != conversation.model:
-            store.update_conversation(
-                conversation.id,
-                model=model,
-                system_prompt=args.system
-                if args.system is not None
-                else conversation.system_prompt,
-            )
+        # The history keeps one system prompt per conversation, as the window's
+        # Parameters set it: one for this question alone would leave its answer
+        # stored under a prompt the history does not show.
+        system = conversation.system_prompt if args.system is None else _system(args.system)
+        if system != conversation.system_prompt or model != conversation.model:
+            store.update_conversation(conversation.id, model=model, system_prompt=system)
+            if system != conversation.system_prompt:
+                _say_system_changed(conversation.id, system)
             conversation = store.get_conversation(conversation.id)
     else:
         model = settings.model
         params = _params(settings.chat_params, args)
-        system = args.system if args.system is not None else (settings.system_prompt or None)
+        system = _system(args.system) if args.system is not None else settings.system_prompt or None
         conversation = store.create_conversation(
             title=provisional_title(prompt), model=model, system_prompt=system, params=params
         )

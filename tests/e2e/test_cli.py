@@ -120,6 +120,44 @@ def test_system_prompt_and_tool_calls_from_the_command_line(
     assert answer["tool_calls"][0]["function"]["name"] == "search"
 
 
+def system_sent(server: FakeMistral) -> str | None:
+    first = server.last_request.body["messages"][0]
+    return str(first["content"]) if first["role"] == "system" else None
+
+
+def test_system_with_a_conversation_becomes_its_own_and_says_so(
+    cli: Cli, fake_mistral: FakeMistral
+) -> None:
+    # It replaced the conversation's system prompt for good, silently.
+    assert cli.run("ask", "Hi", "--system", "You are terse.").returncode == 0
+    conversation_id = json.loads(cli.run("list", "--json").stdout)[0]["id"]
+    short = conversation_id[:8]
+
+    result = cli.run("ask", "And?", "--conversation", short, "--system", "Answer in French.")
+    assert result.returncode == 0, result.stderr
+    assert system_sent(fake_mistral) == "Answer in French."
+    assert result.stderr == (
+        f"maestrale: conversation {short} has the system prompt given from this question "
+        "on, in the window too.\n"
+    )
+    assert export(cli)["conversations"][0]["system_prompt"] == "Answer in French."
+    # The same again changes nothing, and says nothing; without --system it holds.
+    result = cli.run("ask", "Again", "--conversation", short, "--system", "Answer in French.")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert cli.run("ask", "Still?", "--conversation", short).returncode == 0
+    assert system_sent(fake_mistral) == "Answer in French."
+
+    # An empty one removes it, as the window's empty field does.
+    result = cli.run("ask", "Plain", "--conversation", short, "--system", "")
+    assert result.returncode == 0, result.stderr
+    assert system_sent(fake_mistral) is None
+    assert result.stderr == (
+        f"maestrale: conversation {short} has no system prompt from this question on, "
+        "in the window too.\n"
+    )
+    assert export(cli)["conversations"][0]["system_prompt"] is None
+
+
 def test_wrong_key_exits_3_with_one_clear_line(tmp_path: Path, fake_mistral: FakeMistral) -> None:
     cli = make_cli(tmp_path, fake_mistral.base_url, key="wrong-key")
     result = cli.run("ask", "Hi")

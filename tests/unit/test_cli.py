@@ -34,3 +34,18 @@ def test_quick_keeps_its_contract() -> None:
     args = build_parser().parse_args(["quick", "--template", "Fix grammar"])
     assert (args.command, args.template) == ("quick", "Fix grammar")
     assert build_parser().parse_args(["quick"]).template is None
+
+
+def test_ask_says_what_system_and_model_do_in_a_conversation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --system "system prompt": nothing said it replaces a conversation's own for good.
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["ask", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert (
+        "--system TEXT system prompt; with --conversation, that conversation's own from "
+        'this question on, as the window\'s Parameters set it ("" removes it)'
+    ) in shown
+    assert "--model ID model to ask; with --conversation, that conversation's own" in shown
+    assert "sampling temperature 0-1.5 (with --conversation: this question only)" in shown
