@@ -86,6 +86,7 @@ def render_markdown(
     math: MathSource | None = None,
     first_code_index: int = 0,
     streaming: bool = False,
+    code_hang: int = 0,
 ) -> Rendered:
     """Render model output for a light or dark transcript.
 
@@ -98,6 +99,8 @@ def render_markdown(
         streaming: the text is the unfinished end of an answer, rendered again at every
             frame: a code block still open at its end is not highlighted yet (that would
             cost time in proportion to the block at every frame).
+        code_hang: pixels that the rows a long code line wraps onto start further in
+            than the line's first row (a hanging indent): not read as lines of their own.
     """
     writer = _HtmlWriter(
         palette(dark=dark),
@@ -106,6 +109,7 @@ def render_markdown(
         first_code=first_code_index,
         text=text,
         streaming=streaming,
+        code_hang=code_hang,
     )
     writer.write(parser().parse(text, {}))
     return Rendered(
@@ -138,6 +142,7 @@ class _HtmlWriter:
         first_code: int,
         text: str,
         streaming: bool,
+        code_hang: int = 0,
     ) -> None:
         self.out: list[str] = []
         self.code_blocks: list[CodeBlock] = []
@@ -150,6 +155,7 @@ class _HtmlWriter:
         self._first_code = first_code
         self._source = text
         self._streaming = streaming
+        self._code_hang = code_hang
         self._lines: list[str] | None = None
         self._anchors: list[bool] = []  # for each open link: did it become an <a>?
         self._list_depth = 0
@@ -290,6 +296,8 @@ class _HtmlWriter:
             code = html.escape(source, quote=False)
         label = _escape(language[:_MAX_LABEL_CHARS] or "text")
         c = self._colors
+        hang = self._code_hang
+        hanging = f" margin-left:{hang}px; text-indent:-{hang}px;" if hang > 0 else ""
         header = (
             f'bgcolor="{c.code_header_bg}" style="padding:4px; padding-left:8px; padding-right:8px"'
         )
@@ -300,7 +308,8 @@ class _HtmlWriter:
             f'<td align="right" {header}><a href="{COPY_SCHEME}:{number}" '
             f'style="color:{c.link}; text-decoration:none; font-size:small">Copy</a></td></tr>'
             '<tr><td colspan="2" style="padding:8px">'
-            f'<pre style="margin:0; white-space:pre-wrap; color:{c.code_text}">{code}</pre>'
+            f'<pre style="margin:0;{hanging} white-space:pre-wrap; color:{c.code_text}">'
+            f"{code}</pre>"
             "</td></tr></table>"
         )
 

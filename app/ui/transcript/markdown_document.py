@@ -14,12 +14,20 @@ skipped, leaving a gap that ``fill_gaps`` renders afterwards, piece by piece.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+)
 
 from app.rendering.blocks import StreamSplitter, stable_prefix_length
 
@@ -33,6 +41,20 @@ def render_markdown(text: str, **options: Any) -> Any:
     from app.rendering.markdown import render_markdown as render
 
     return render(text, **options)
+
+
+def code_hang(font: QFont) -> int:
+    """How far the rows a long code line wraps onto start in (see ``render_markdown``):
+    two columns of code in ``font``'s size."""
+    return _code_hang(font.pointSizeF())
+
+
+@functools.lru_cache(maxsize=16)  # asked at every render; few sizes exist
+def _code_hang(points: float) -> int:
+    code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if points > 0:
+        code.setPointSizeF(points)
+    return round(QFontMetricsF(code).horizontalAdvance("  "))
 
 
 # An empty paragraph that Qt's HTML reader keeps. Inserted HTML merges its first
@@ -163,7 +185,12 @@ class MarkdownDocument:
             # the renderer for that, which a spare built at start-up would do.
             self._document.setHtml("")
             return
-        rendered = render_markdown(text, dark=self._dark, math=self._math)
+        rendered = render_markdown(
+            text,
+            dark=self._dark,
+            math=self._math,
+            code_hang=code_hang(self._document.defaultFont()),
+        )
         self._document.setHtml(rendered.html)
         self._text = text
         self._stable_rendered = len(text)
@@ -327,6 +354,7 @@ class MarkdownDocument:
             first_code_index=len(self.code_blocks),
             # An unfinished code block in the tail is left unhighlighted until it closes.
             streaming=is_tail,
+            code_hang=code_hang(self._document.defaultFont()),
         )
         cursor = QTextCursor(self._document)
         if at is None:

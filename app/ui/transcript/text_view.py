@@ -8,9 +8,21 @@ the user before anything is opened.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QPointF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QMimeData,
+    QPoint,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -19,7 +31,11 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QImage,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QPixmap,
+    QTextBlock,
     QTextCursor,
     QTextDocument,
     QTextFormat,
@@ -38,9 +54,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.transcript.fitted_images import FittedImages
+from app.ui.transcript.markdown_document import code_hang
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
+WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
 
 
 def anchor_position(document: QTextDocument, name: str) -> int | None:
@@ -77,6 +95,22 @@ def list_indent(metrics: QFontMetrics) -> float:
     ordinary sizes and left big numbers no room at large ones.
     """
     return float(metrics.horizontalAdvance("000. "))
+
+
+@functools.lru_cache(maxsize=8)  # a few sizes and colours in use at once
+def _wrap_mark(font: str, width: int, height: int, rgba: int, ratio: float) -> QPixmap:
+    # Drawn once: drawing the glyph each time cost 50 µs a row, at every frame.
+    pixmap = QPixmap(QSize(math.ceil(width * ratio), math.ceil(height * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    mark_font = QFont()
+    mark_font.fromString(font)
+    painter.setFont(mark_font)
+    painter.setPen(QColor.fromRgba(rgba))
+    painter.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, WRAP_MARK)
+    painter.end()
+    return pixmap
 
 
 def _x_of(line: QTextLine, offset: int) -> float:
@@ -133,6 +167,8 @@ class MessageText(QTextBrowser):
         self.setPalette(palette)
         document = self.document()
         document.setDocumentMargin(2)
+        self._code_hang = 0  # of the code lines in the text (see _fit_to_font)
+        self._marks_painter: QPainter | None = None  # while marks are drawn
         self._fit_to_font()
         layout = document.documentLayout()
         layout.documentSizeChanged.connect(self._on_size_changed)
@@ -304,6 +340,99 @@ class MessageText(QTextBrowser):
         if option.tabStopDistance() != tab:
             option.setTabStopDistance(tab)
             document.setDefaultTextOption(option)
+        hang = code_hang(self.font())
+        if hang != self._code_hang:
+            self._code_hang = hang
+            self._fit_code_hang(hang)
+
+    def _fit_code_hang(self, hang: int) -> None:
+        # Rendered in the font before: their wrapped rows stay in line with the marks.
+        cursor: QTextCursor | None = None
+        block = self.document().begin()
+        while block.isValid():
+            block_format = block.blockFormat()
+            if block_format.textIndent() < 0 and block_format.leftMargin() != hang:
+                if cursor is None:
+                    cursor = QTextCursor(self.document())
+                    cursor.beginEditBlock()  # laid out once, not line by line
+                block_format.setLeftMargin(hang)
+                block_format.setTextIndent(-hang)
+                cursor.setPosition(block.position())
+                cursor.setBlockFormat(block_format)
+            block = block.next()
+        if cursor is not None:
+            cursor.endEditBlock()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.markdown:
+            self._mark_wrapped_code(QRectF(event.rect()))
+
+    def _mark_wrapped_code(self, shown: QRectF) -> None:
+        """A mark in the hanging indent of each row a long code line wraps onto: without
+        one, a wrapped line reads as two lines of code (the indent alone could be the
+        code's own). Drawn, not written: copies and searches see the code as it is."""
+        document = self.document()
+        # Code blocks are tables: only the frames in sight are looked into, not every
+        # paragraph (this runs at every paint of the answer being written).
+        frames = document.rootFrame().childFrames()
+        if not frames:
+            return
+        layout = document.documentLayout()
+        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        shown = shown.translated(offset)
+        while frames:
+            frame = frames.pop()
+            area = layout.frameBoundingRect(frame)
+            if area.bottom() < shown.top() or area.top() > shown.bottom():
+                continue
+            inner = frame.childFrames()
+            if inner:  # a quote or a list item holding a code block
+                frames.extend(inner)
+                continue
+            start = frame.firstPosition()
+            if area.top() < shown.top():  # a long block: from its first line in sight
+                hit = layout.hitTest(
+                    QPointF(area.left() + 1, shown.top()), Qt.HitTestAccuracy.FuzzyHit
+                )
+                start = max(start, hit)
+            block = document.findBlock(start)
+            if block.previous().isValid() and block.previous().position() >= frame.firstPosition():
+                block = block.previous()  # the hit may be just past a row still in sight
+            self._mark_blocks(block, frame.lastPosition(), shown, offset)
+        if self._marks_painter is not None:
+            self._marks_painter.end()
+            self._marks_painter = None
+
+    def _mark_blocks(self, block: QTextBlock, end: int, shown: QRectF, offset: QPointF) -> None:
+        layout = self.document().documentLayout()
+        marks: dict[tuple[int, int], QPixmap] = {}
+        while block.isValid() and block.position() <= end:
+            area = layout.blockBoundingRect(block)
+            if area.top() > shown.bottom():
+                return
+            hang = -block.blockFormat().textIndent()
+            text_layout = block.layout() if hang > 0 else None
+            rows = text_layout.lineCount() if text_layout is not None else 0
+            if text_layout is not None and rows > 1:
+                painter = self._marks_painter
+                if painter is None:
+                    painter = self._marks_painter = QPainter(self.viewport())
+                    painter.translate(-offset)
+                second = text_layout.lineAt(1)  # the rows after the first are alike
+                size = (round(hang), round(second.height()))
+                mark = marks.get(size)
+                if mark is None:
+                    color = self.palette().color(QPalette.ColorRole.Text)
+                    color.setAlphaF(0.45)
+                    font = block.charFormat().font().toString()
+                    mark = marks[size] = _wrap_mark(
+                        font, *size, color.rgba(), self.devicePixelRatioF()
+                    )
+                left, top = area.left() + second.x() - hang, area.top()
+                for index in range(1, rows):
+                    painter.drawPixmap(QPointF(left, top + text_layout.lineAt(index).y()), mark)
+            block = block.next()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.width(), self.text_height())

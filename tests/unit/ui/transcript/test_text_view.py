@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSizeF
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics, QFontMetricsF, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QFontMetricsF,
+    QTextBlock,
+    QTextLine,
+    QTextOption,
+)
 from pytestqt.qtbot import QtBot
 
 from app.ui.transcript.text_view import MessageText
@@ -183,3 +191,73 @@ def test_the_text_never_scrolls_sideways(qtbot: QtBot) -> None:
         view.setTextCursor(cursor)
         view.ensureCursorVisible()
         assert view.horizontalScrollBar().value() == 0, markdown
+
+
+LONG_LINE = "total = first_value_of_the_row + second_value_of_the_row + third_value_of_the_row"
+
+
+def _code_view(qtbot: QtBot, width: int = 320) -> tuple[MessageText, QTextBlock]:
+    from app.ui.transcript.markdown_document import MarkdownDocument
+
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    document = MarkdownDocument(view.document(), math=None, dark=False)
+    document.set_markdown(f"```python\n{LONG_LINE}\nshort = 1\n```")
+    view.set_text_width(width)
+    view.resize(width, view.text_height())
+    return view, view.document().find("total").block()
+
+
+def test_a_wrapped_code_line_goes_on_further_in_with_a_mark(qtbot: QtBot) -> None:
+    # Its second row started where the lines of code do: it read as a line of its own.
+    from PySide6.QtGui import QColor
+
+    from app.ui.transcript.markdown_document import code_hang
+    from app.ui.transcript.plain_copy import selected_text
+
+    view, block = _code_view(qtbot)
+    layout = block.layout()
+    assert layout.lineCount() > 1
+    hang = code_hang(view.font())
+    assert hang > 0
+    first, second = layout.lineAt(0), layout.lineAt(1)
+    assert second.x() - first.x() == hang
+    short = view.document().find("short").block()
+    assert short.layout().lineCount() == 1
+    assert short.layout().lineAt(0).x() == first.x()  # a line of its own starts as before
+
+    # The mark is drawn in the indent of the second row, not in the first row's.
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.grab().toImage()
+    origin = view.document().documentLayout().blockBoundingRect(block).topLeft()
+
+    def inked(row: QTextLine) -> bool:
+        """Whether anything is drawn in the hanging indent of ``row``."""
+        top, left = int(origin.y() + row.y()), int(origin.x() + first.x())
+        colors = {
+            QColor(image.pixel(x, y)).rgb()
+            for x in range(left, left + hang)
+            for y in range(top, top + int(row.height()))
+        }
+        return len(colors) > 1
+
+    assert inked(second)
+    # Drawn only: the text holds the code as written.
+    cursor = view.textCursor()
+    cursor.setPosition(block.position())
+    cursor.setPosition(short.position() + short.length() - 1, cursor.MoveMode.KeepAnchor)
+    assert selected_text(cursor) == f"{LONG_LINE}\nshort = 1"
+
+
+def test_the_hanging_indent_of_code_follows_the_text_size(qtbot: QtBot) -> None:
+    from app.ui.transcript.markdown_document import code_hang
+
+    view, block = _code_view(qtbot)
+    before = block.blockFormat().leftMargin()
+    font = QFont(view.font())
+    font.setPointSize(24)
+    view.setFont(font)
+    assert code_hang(font) > before
+    assert block.blockFormat().leftMargin() == code_hang(font)
+    assert block.blockFormat().textIndent() == -code_hang(font)
