@@ -14,22 +14,15 @@ skipped, leaving a gap that ``fill_gaps`` renders afterwards, piece by piece.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import (
-    QFont,
-    QFontDatabase,
-    QFontMetricsF,
-    QTextCursor,
-    QTextDocument,
-    QTextDocumentFragment,
-)
+from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
 
 from app.rendering.blocks import StreamSplitter, stable_prefix_length
+from app.ui.transcript.text_view import code_hang
 
 if TYPE_CHECKING:
     from app.rendering.markdown import CodeBlock, MathRequest, MathSource
@@ -41,20 +34,6 @@ def render_markdown(text: str, **options: Any) -> Any:
     from app.rendering.markdown import render_markdown as render
 
     return render(text, **options)
-
-
-def code_hang(font: QFont) -> int:
-    """How far the rows a long code line wraps onto start in (see ``render_markdown``):
-    two columns of code in ``font``'s size."""
-    return _code_hang(font.pointSizeF())
-
-
-@functools.lru_cache(maxsize=16)  # asked at every render; few sizes exist
-def _code_hang(points: float) -> int:
-    code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    if points > 0:
-        code.setPointSizeF(points)
-    return round(QFontMetricsF(code).horizontalAdvance("  "))
 
 
 # An empty paragraph that Qt's HTML reader keeps. Inserted HTML merges its first

@@ -54,7 +54,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.transcript.fitted_images import FittedImages
-from app.ui.transcript.markdown_document import code_hang
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
@@ -86,6 +85,20 @@ def _tab_stop(points: float) -> float:
     if points > 0:
         code.setPointSizeF(points)
     return QFontMetricsF(code).horizontalAdvance(" ") * 4
+
+
+def code_hang(font: QFont) -> int:
+    """How far the rows a long code line wraps onto start in (see ``render_markdown``):
+    two columns of code in ``font``'s size."""
+    return _code_hang(font.pointSizeF())
+
+
+@functools.lru_cache(maxsize=16)  # asked at every render; few sizes exist
+def _code_hang(points: float) -> int:
+    code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if points > 0:
+        code.setPointSizeF(points)
+    return round(QFontMetricsF(code).horizontalAdvance("  "))
 
 
 def list_indent(metrics: QFontMetrics) -> float:

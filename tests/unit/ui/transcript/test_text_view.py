@@ -15,7 +15,7 @@ from PySide6.QtGui import (
 )
 from pytestqt.qtbot import QtBot
 
-from app.ui.transcript.text_view import MessageText
+from app.ui.transcript.text_view import MessageText, code_hang
 
 
 def test_list_levels_are_indented_in_proportion_to_the_font(qtbot: QtBot) -> None:
@@ -212,7 +212,6 @@ def test_a_wrapped_code_line_goes_on_further_in_with_a_mark(qtbot: QtBot) -> Non
     # Its second row started where the lines of code do: it read as a line of its own.
     from PySide6.QtGui import QColor
 
-    from app.ui.transcript.markdown_document import code_hang
     from app.ui.transcript.plain_copy import selected_text
 
     view, block = _code_view(qtbot)
@@ -251,8 +250,6 @@ def test_a_wrapped_code_line_goes_on_further_in_with_a_mark(qtbot: QtBot) -> Non
 
 
 def test_the_hanging_indent_of_code_follows_the_text_size(qtbot: QtBot) -> None:
-    from app.ui.transcript.markdown_document import code_hang
-
     view, block = _code_view(qtbot)
     before = block.blockFormat().leftMargin()
     font = QFont(view.font())
