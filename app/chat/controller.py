@@ -316,12 +316,17 @@ class ChatController(QObject):
             rounds += 1
             # Stop stays possible while calls wait for the person or run.
             self.streaming_changed.emit(conversation_id, True)
-            done = await self._tools.run_round(
-                self._store,
-                message,
-                too_many=rounds > MAX_ROUNDS,
-                on_stored=self.message_stored.emit,
-            )
+            try:
+                done = await self._tools.run_round(
+                    self._store,
+                    message,
+                    too_many=rounds > MAX_ROUNDS,
+                    on_stored=self.message_stored.emit,
+                )
+            except BaseException:  # stopped while a call waited or ran, or not stored
+                self.streaming_changed.emit(conversation_id, False)
+                self.conversation_changed.emit(conversation_id)
+                raise
             parent_id = done.last_id
             request = self._request_after(
                 conversation_id, parent_id, words_only=rounds > MAX_ROUNDS

@@ -122,6 +122,7 @@ async def test_stop_or_leaving_the_conversation_while_a_call_waits(gui: Gui) -> 
     assert not _bar(gui).isVisible()
     assert tools.erased == []
     assert QApplication.focusWidget() is not None
+    await gui.until(lambda: gui.pane.composer.button.text() == "Send")  # not left on Stop
 
 
 @in_loop
