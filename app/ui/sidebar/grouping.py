@@ -1,5 +1,5 @@
-"""Which heading of the sidebar a conversation falls under: Pinned, Quick, Today, ...,
-months.
+"""Which heading of the sidebar a conversation falls under: Pinned, Today, Quick,
+Yesterday, ..., months.
 
 Pure functions of a conversation's last activity and "now", in local time, so the
 grouping can be tested with a fixed clock and time zone.
@@ -36,8 +36,10 @@ class Group:
 
 
 PINNED = Group("pinned", "Pinned", (0, 0))
-QUICK = Group("quick", "Quick", (0, 1))
 TODAY = Group("today", "Today", (1, 0))
+# Below Today: quick exchanges are mostly one-offs, and hundreds of old ones must not
+# push the day's chats out of sight; above Yesterday, so today's are still close at hand.
+QUICK = Group("quick", "Quick", (1, 1))
 YESTERDAY = Group("yesterday", "Yesterday", (2, 0))
 PREVIOUS_7_DAYS = Group("7-days", "Previous 7 days", (3, 0))
 PREVIOUS_30_DAYS = Group("30-days", "Previous 30 days", (4, 0))
@@ -65,9 +67,10 @@ def group_of(
 ) -> Group:
     """The heading of a conversation last active at ``updated_at``, seen on ``today``.
 
-    Pinned comes first (a pinned quick exchange too), then quick exchanges, then chats
-    by day. Days are calendar days in local time: something from 23:59 yesterday is
-    "Yesterday" at 00:01. Times in the future (another machine's clock) count as today.
+    Pinned comes first (a pinned quick exchange too), then chats by day; quick
+    exchanges have a heading of their own (placed after Today, see ``QUICK``). Days
+    are calendar days in local time: something from 23:59 yesterday is "Yesterday" at
+    00:01. Times in the future (another machine's clock) count as today.
     """
     if pinned:
         return PINNED

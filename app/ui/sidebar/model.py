@@ -1,9 +1,10 @@
 """The sidebar's list: group headings and conversations, newest first, loaded page by page.
 
-Rows are headings ("Pinned", "Quick", "Today", ..., "October 2026"), conversations, and
-one "Show more quick prompts…" row. Pinned conversations (quick ones included) are all
-read at once (there are few). Quick exchanges pile up fast (a few a day), so "Quick"
-shows the newest ``quick_preview`` (20) of them, then the "Show more…" row, which reads
+Rows are headings ("Pinned", "Today", "Quick", "Yesterday", ..., "October 2026"),
+conversations, and one "Show more quick prompts…" row. Pinned conversations (quick ones
+included) are all read at once (there are few). Quick exchanges pile up fast (a few a
+day) and are mostly one-offs, so "Quick" comes after the day's chats and shows the
+newest ``quick_preview`` (5) of them, then the "Show more…" row, which reads
 the next page into the group each time it is activated (``show_more_quick``); older
 ones are found by search. Chats page in as the view scrolls (``canFetchMore`` /
 ``fetchMore``), so opening a history of 10,000 conversations, thousands of them quick,
@@ -39,7 +40,7 @@ from app.ui.sidebar.grouping import QUICK, Group, group_of, local
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
-QUICK_PREVIEW = 20
+QUICK_PREVIEW = 5  # a few: yesterday's chats stay in the first screen below them
 SHOW_MORE_QUICK = "Show more quick prompts…"
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
@@ -63,7 +64,8 @@ class ConversationRole(IntEnum):
 
 
 class _Section(IntEnum):
-    """The parts of the list, top to bottom; each but the first is read page by page."""
+    """The parts of the list; each but the first is read page by page. The quick
+    exchanges sit among the chats' headings, after Today (see ``grouping.QUICK``)."""
 
     PINNED = 0
     QUICK = 1
@@ -201,10 +203,12 @@ class ConversationListModel(QAbstractListModel):
             paging.has_more = len(conversations) > keep[section]
             del conversations[keep[section] :]
             paging.loaded = len(conversations)
-        self._rows = self._rows_for([*pinned, *read[_Section.QUICK]], None)
+        quick = self._rows_for(read[_Section.QUICK], None)
         if self._paging[_Section.QUICK].has_more:
-            self._rows.append(_ShowMore())
-        self._rows += self._rows_for(read[_Section.CHATS], None)
+            quick.append(_ShowMore())
+        chats = self._rows_for(read[_Section.CHATS], None)
+        before = next((n for n, row in enumerate(chats) if row.group.rank > QUICK.rank), len(chats))
+        self._rows = [*self._rows_for(pinned, None), *chats[:before], *quick, *chats[before:]]
         self._row_cache = None
         self.endResetModel()
 
@@ -223,14 +227,21 @@ class ConversationListModel(QAbstractListModel):
         if parent.isValid() or not self._paging[_Section.CHATS].has_more:
             return
         fresh = self._next_page(_Section.CHATS)
-        if not fresh:
+        quick = self._header_row(QUICK.key)
+        if quick is not None:
+            # More of Today's chats (a busy day, past a page) go above "Quick".
+            above = [c for c in fresh if self._group(c).rank < QUICK.rank]
+            self._insert_rows(quick, above)
+            fresh = fresh[len(above) :]
+        self._insert_rows(len(self._rows), fresh)
+
+    def _insert_rows(self, at: int, conversations: Sequence[Conversation]) -> None:
+        """Put ``conversations`` (newest first) before row ``at``, under their headings."""
+        if not conversations:
             return
-        last = self._last_row_in(_Section.CHATS)
-        after = self._rows[last].group if last is not None else None
-        rows = self._rows_for(fresh, after)
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        self._rows.extend(rows)
+        rows = self._rows_for(conversations, self._rows[at - 1].group if at else None)
+        self.beginInsertRows(QModelIndex(), at, at + len(rows) - 1)
+        self._rows[at:at] = rows
         self._row_cache = None
         self.endInsertRows()
 
@@ -444,15 +455,18 @@ class ConversationListModel(QAbstractListModel):
 
     def _last_row_in(self, section: _Section) -> int | None:
         """The last conversation row of ``section``, if any."""
-        for number in range(len(self._rows) - 1, -1, -1):
-            row = self._rows[number]
-            if not isinstance(row, _Item):
-                continue
-            found = _section(row.conversation)
-            if found == section:
-                return number
-            if found < section:
+        if section is _Section.QUICK:
+            header = self._header_row(QUICK.key)  # near the top
+            if header is None:
                 return None
+            number = header + 1
+            while number < len(self._rows) and isinstance(self._rows[number], _Item):
+                number += 1
+            return number - 1 if number > header + 1 else None
+        for number in range(len(self._rows) - 1, -1, -1):  # the chats end the list
+            row = self._rows[number]
+            if isinstance(row, _Item) and _section(row.conversation) == section:
+                return number
         return None
 
     # Changes ---------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def mixed(store: ConversationStore) -> dict[str, str]:
     }
 
 
-def test_quick_exchanges_have_their_group_after_pinned_and_before_the_days(
+def test_quick_exchanges_have_their_group_after_today_and_before_yesterday(
     store: ConversationStore, mixed: dict[str, str]
 ) -> None:
     model = _model(store)
@@ -72,12 +72,12 @@ def test_quick_exchanges_have_their_group_after_pinned_and_before_the_days(
         "# Pinned",
         "quick pinned",  # a pinned quick exchange stays under Pinned
         "chat pinned",
+        "# Today",
+        "chat today",
         "# Quick",
         "quick today",
         "quick yesterday",
         "quick last month",
-        "# Today",
-        "chat today",
         "# Yesterday",
         "chat yesterday",
     ]
@@ -87,7 +87,7 @@ def test_quick_exchanges_have_their_group_after_pinned_and_before_the_days(
     assert model.data(quick, ConversationRole.IS_SHOW_MORE) is False
     assert model.data(model.index_of(mixed["quick pinned"]), ConversationRole.KIND) == "quick"
     assert model.data(model.index_of(mixed["chat today"]), ConversationRole.KIND) == "chat"
-    assert model.data(model.index(3, 0), ConversationRole.KIND) is None  # a heading
+    assert model.data(model.index(5, 0), ConversationRole.KIND) is None  # a heading
     assert not model.can_show_more_quick()  # three: no "Show more…" row
 
 
@@ -135,7 +135,7 @@ def test_the_quick_heading_leaves_with_its_last_exchange_and_comes_back(
     store.set_kind(mixed["chat yesterday"], KIND_QUICK)
     model.conversation_changed(mixed["chat yesterday"])
     labels = _labels(model)
-    assert labels[3:5] == ["# Quick", "chat yesterday"]
+    assert labels[5:9] == ["chat today", "# Quick", "chat yesterday", "# Yesterday"]
     assert _group(labels, "Yesterday") == ["quick yesterday"]
 
     # Unpinning a quick exchange puts it in Quick; pinning a quick one takes it out.
@@ -307,27 +307,63 @@ def test_ten_thousand_conversations_thousands_quick_read_two_small_pages(
     monkeypatch.setattr(store, "list_conversations", spy)
     model = _model(store)
 
-    assert model.loaded_count() == 20 + 200
+    assert model.loaded_count() == 5 + 200
     assert [(c.get("kind"), c.get("limit")) for c in calls] == [
         (None, None),  # pinned (none here)
-        (KIND_QUICK, 21),
+        (KIND_QUICK, 6),
         (KIND_CHAT, 201),
     ]
     labels = _labels(model)
-    assert labels[:4] == ["# Quick", "chat 0", "chat 1", "chat 2"]
-    assert labels[21] == MORE
-    assert labels[22:25] == ["# Today", "chat 3", "chat 4"]
+    quick = labels.index("# Quick")
+    assert labels[:3] == ["# Today", "chat 3", "chat 4"]
+    assert labels[quick : quick + 3] == ["# Quick", "chat 0", "chat 1"]
+    assert labels[quick + 6 : quick + 8] == [MORE, "# Yesterday"]
     assert labels.count("# Quick") == 1
     assert all(
         model.data(model.index(row, 0), ConversationRole.KIND) == KIND_CHAT
-        for row in range(22, model.rowCount())
+        for row in [*range(quick), *range(quick + 7, model.rowCount())]
         if model.conversation_at(row) is not None
     )
     model.fetchMore()
-    assert model.loaded_count() == 420
-    assert _labels(model)[21] == MORE  # chat pages leave Quick as it was
+    assert model.loaded_count() == 405
+    assert _labels(model)[quick : quick + 7] == labels[quick : quick + 7]  # as it was
     model.show_more_quick()
-    assert model.loaded_count() == 620
+    assert model.loaded_count() == 605
+
+
+def test_hundreds_of_old_quick_exchanges_leave_the_days_chats_on_top(
+    store: ConversationStore,
+) -> None:
+    # The quick prompt used all summer; a few chats today and yesterday.
+    for number in range(300):
+        add(store, f"old q{number}", NOW - timedelta(days=120, hours=number), kind=KIND_QUICK)
+    for title, hours in (("today 1", 1), ("today 2", 2), ("yesterday", 24)):
+        add(store, title, NOW - timedelta(hours=hours))
+    labels = _labels(_model(store))
+    assert labels == [
+        "# Today",
+        "today 1",
+        "today 2",
+        "# Quick",
+        *(f"old q{n}" for n in range(5)),
+        MORE,
+        "# Yesterday",
+        "yesterday",
+    ]
+
+
+def test_todays_chats_past_a_page_go_above_quick(
+    store: ConversationStore, many_quick: dict[str, str]
+) -> None:
+    model = _model(store, quick_preview=2, page_size=4)  # c0..c9 are all of today
+    assert _group(_labels(model), "Today") == ["c0", "c1", "c2", "c3"]
+    while model.canFetchMore():
+        model.fetchMore()
+    labels = _labels(model)
+    assert _group(labels, "Today") == [f"c{n}" for n in range(10)]
+    assert labels.count("# Today") == 1
+    assert _group(labels, "Quick") == ["q0", "q1", MORE]
+    assert labels.index("# Quick") > labels.index("c9")
 
 
 def test_model_with_quick_rows_passes_the_qt_model_tester(
@@ -391,8 +427,8 @@ def test_clicking_show_more_reads_more_and_focuses_the_first_new_one(
 def test_enter_on_show_more_reads_more(sidebar: Sidebar, qtbot: QtBot) -> None:
     view, model = sidebar.list_view, sidebar.model
     view.setFocus()
-    assert _labels(model)[5] == "q4"
-    view.setCurrentIndex(model.index(5, 0))
+    row = _labels(model).index("q4")
+    view.setCurrentIndex(model.index(row, 0))
     qtbot.keyClick(view, Qt.Key.Key_Down)  # the show-more row is reachable by keyboard
     assert model.is_show_more(view.currentIndex().row())
     qtbot.keyClick(view, Qt.Key.Key_Return)
