@@ -298,6 +298,11 @@ class ConversationListModel(QAbstractListModel):
         section = _section(conversation)
         if conversation.deleted_at is not None or section is _Section.PINNED:
             return QModelIndex()  # pinned ones are all read: this one was never announced
+        if self._within_loaded(conversation):
+            # Newer than the last row read (a new chat asked for as it is created, before
+            # it is announced): further pages cannot hold it, and reading every one of
+            # them took a large history's whole list at each new chat.
+            return QModelIndex()
         if section is _Section.QUICK:
             while not index.isValid() and self.can_show_more_quick():
                 self.show_more_quick()

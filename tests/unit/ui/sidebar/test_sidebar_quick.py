@@ -283,6 +283,19 @@ def test_reveal_pages_the_part_of_the_list_a_conversation_is_in(
     assert not model.reveal("missing").isValid()
 
 
+def test_reveal_reads_no_page_for_a_conversation_newer_than_the_list(
+    store: ConversationStore, many_quick: dict[str, str]
+) -> None:
+    model = _model(store, quick_preview=5, page_size=4)
+    loaded = model.loaded_count()
+    for kind in (KIND_CHAT, KIND_QUICK):
+        new = add(store, f"new {kind}", NOW, kind=kind)  # not announced yet
+        assert not model.reveal(new).isValid()
+        assert model.loaded_count() == loaded
+    assert model.canFetchMore()
+    assert model.can_show_more_quick()
+
+
 def test_ten_thousand_conversations_thousands_quick_read_two_small_pages(
     store: ConversationStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
