@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
 
     def open_conversation(self, conversation_id: str) -> None:
         self.pane.open_conversation(conversation_id)
-        self.sidebar.select_conversation(conversation_id)
+        if self.sidebar.open_conversation_id != conversation_id:  # not chosen in the list
+            self.sidebar.select_conversation(conversation_id)
 
     def search_chats(self) -> None:
         """Ctrl+K: the sidebar's search field, the sidebar shown if it was hidden (the

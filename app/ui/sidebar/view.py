@@ -31,13 +31,13 @@ class ConversationListView(QListView):
     """Shows a ``ConversationListModel``.
 
     Signals:
-        open_requested(str): Enter or a click on a conversation.
+        open_requested(str, bool): Enter or a click on a conversation; True for a click.
         delete_requested(str): Delete on a conversation.
         menu_requested(str, QPoint): right click, the Menu key or Shift+F10; the point
             is global, where the menu should appear.
     """
 
-    open_requested = Signal(str)
+    open_requested = Signal(str, bool)
     delete_requested = Signal(str)
     menu_requested = Signal(str, QPoint)
 
@@ -143,7 +143,7 @@ class ConversationListView(QListView):
         shift_only = event.modifiers() == Qt.KeyboardModifier.ShiftModifier
         conversation_id = self.current_conversation_id()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and conversation_id:
-            self.open_requested.emit(conversation_id)
+            self.open_requested.emit(conversation_id, False)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current_is_show_more():
             self.show_more(self.currentIndex().row())
         elif key == Qt.Key.Key_F2 and conversation_id:
@@ -165,12 +165,44 @@ class ConversationListView(QListView):
         rect = self.visualRect(self.currentIndex())
         self.menu_requested.emit(conversation_id, self.viewport().mapToGlobal(rect.bottomLeft()))
 
+    # Scrolling ---------------------------------------------------------------------------
+
+    def show_with_heading(self, index: QModelIndex) -> None:
+        """Scroll as little as needed to show the row at ``index`` under its heading;
+        a row in the first screen shows with the list from its top.
+
+        Qt's ``scrollTo`` put a row above the view at the very top, and left one just
+        inside it as it was: a new chat (on top of Today) showed as the first row, its
+        heading, Pinned and Quick scrolled away.
+        """
+        row = self.visualRect(index)
+        if not row.isValid():
+            return
+        bar = self.verticalScrollBar()
+        area = self.viewport().rect()
+        heading = self.visualRect(self.model().index(self._heading_row(index.row()), 0))
+        if row.bottom() + bar.value() <= area.bottom():
+            bar.setValue(bar.minimum())
+        elif row.bottom() > area.bottom():
+            bar.setValue(bar.value() + row.bottom() - area.bottom())
+        elif heading.top() < area.top():
+            if row.bottom() - heading.top() <= area.height():
+                bar.setValue(bar.value() + heading.top())
+            elif row.top() < area.top():
+                bar.setValue(bar.value() + row.top())
+
+    def _heading_row(self, row: int) -> int:
+        model = self.model()
+        while row > 0 and not model.index(row, 0).data(ConversationRole.IS_HEADER):
+            row -= 1
+        return row
+
     # Mouse -------------------------------------------------------------------------------
 
     def _on_clicked(self, index: QModelIndex) -> None:
         conversation_id = index.data(ConversationRole.ID)
         if isinstance(conversation_id, str):
-            self.open_requested.emit(conversation_id)
+            self.open_requested.emit(conversation_id, True)
         elif index.data(ConversationRole.IS_SHOW_MORE):
             self.show_more(index.row())
 

@@ -283,8 +283,9 @@ class Sidebar(QWidget):
 
     # Window-facing API -------------------------------------------------------------------
 
-    def select_conversation(self, conversation_id: str | None) -> None:
-        """Mark ``conversation_id`` as the open one (None: none) without emitting anything.
+    def select_conversation(self, conversation_id: str | None, *, scroll: bool = True) -> None:
+        """Mark ``conversation_id`` as the open one (None: none) without emitting anything,
+        and scroll to it (unless ``scroll`` is False: it was just clicked).
 
         Pages further down (of chats, or of "Quick") are read when it is not loaded yet.
         """
@@ -299,7 +300,8 @@ class Sidebar(QWidget):
             return
         selection.select(index, selection.SelectionFlag.ClearAndSelect)
         self.list_view.setCurrentIndex(index)
-        self.list_view.scrollTo(index)
+        if scroll:
+            self.list_view.show_with_heading(index)
 
     def focus_search(self) -> None:
         """Put the keyboard in the search field (the window binds Ctrl+K to this)."""
@@ -393,7 +395,7 @@ class Sidebar(QWidget):
         self.clear_search()  # the list again, its field empty (it kept the query)
         self.pages.setCurrentIndex(self.LIST_PAGE)
         self.list_view.setCurrentIndex(index)
-        self.list_view.scrollTo(index)
+        self.list_view.show_with_heading(index)
         self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
         self.list_view.edit(index)
 
@@ -500,8 +502,9 @@ class Sidebar(QWidget):
     def _on_undo_shortcut(self) -> None:
         self.undo_delete()
 
-    def _on_open_requested(self, conversation_id: str) -> None:
-        self.select_conversation(conversation_id)
+    def _on_open_requested(self, conversation_id: str, clicked: bool) -> None:
+        # A clicked row is in view: scrolled, the list would move under the pointer.
+        self.select_conversation(conversation_id, scroll=not clicked)
         self.conversation_activated.emit(conversation_id)
 
     def _follow(self, conversation_id: str) -> None:
@@ -511,12 +514,14 @@ class Sidebar(QWidget):
         index = self.model.index_of(conversation_id)
         if index.isValid():
             self.list_view.setCurrentIndex(index)
-            self.list_view.scrollTo(index)
+            self.list_view.show_with_heading(index)
 
     def _focus_near(self, row: int) -> None:
         for candidate in (row, row - 1, row + 1, row - 2):
             if self.model.conversation_at(candidate) is not None:
-                self.list_view.setCurrentIndex(self.model.index(candidate, 0))
+                index = self.model.index(candidate, 0)
+                self.list_view.setCurrentIndex(index)
+                self.list_view.show_with_heading(index)
                 return
 
     def _notify(
