@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLineEdit,
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
 
         sidebar.conversation_activated.connect(self.open_conversation)
         sidebar.new_chat_requested.connect(self.new_chat)
+        sidebar.typed.connect(self._type_in_composer)
         sidebar.search_result_activated.connect(self._on_search_result)
         sidebar.conversation_deleted.connect(self._on_deleted)
         sidebar.conversation_restored.connect(self._on_restored)
@@ -128,6 +129,13 @@ class MainWindow(QMainWindow):
         self.pane.open_conversation(conversation_id)
         if self.sidebar.open_conversation_id != conversation_id:  # not chosen in the list
             self.sidebar.select_conversation(conversation_id)
+
+    def _type_in_composer(self, event: QKeyEvent) -> None:
+        """Text typed in the list (after a click there) goes to the message field."""
+        self.pane.focus_composer()
+        target = QApplication.focusWidget()
+        if target is not None and not self.sidebar.isAncestorOf(target):
+            QApplication.sendEvent(target, event)
 
     def search_chats(self) -> None:
         """Ctrl+K: the sidebar's search field, the sidebar shown if it was hidden (the

@@ -27,6 +27,16 @@ from app.ui.sidebar.model import ConversationListModel, ConversationRole
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def _writes_text(event: QKeyEvent) -> bool:
+    text = event.text()
+    commands = (
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.MetaModifier
+    )
+    return bool(text) and text.isprintable() and not event.modifiers() & commands
+
+
 class ConversationListView(QListView):
     """Shows a ``ConversationListModel``.
 
@@ -35,11 +45,14 @@ class ConversationListView(QListView):
         delete_requested(str): Delete on a conversation.
         menu_requested(str, QPoint): right click, the Menu key or Shift+F10; the point
             is global, where the menu should appear.
+        typed(QKeyEvent): a key that writes text (a copy of its event): for the message
+            field, where typing goes after a click in the list.
     """
 
     open_requested = Signal(str, bool)
     delete_requested = Signal(str)
     menu_requested = Signal(str, QPoint)
+    typed = Signal(QKeyEvent)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +166,8 @@ class ConversationListView(QListView):
         elif key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift_only):
             # Accepted here, so Qt does not also send a keyboard context menu event.
             self._menu_for_current()
+        elif _writes_text(event):
+            self.typed.emit(QKeyEvent(event))
         else:
             super().keyPressEvent(event)
             return

@@ -118,7 +118,11 @@ class Sidebar(QWidget):
         toast_parent: where "Deleted … [Undo]" appears (default: this widget's window).
 
     Signals:
-        conversation_activated(str): open this conversation (click or Enter).
+        conversation_activated(str): open this conversation (click or Enter). After a
+            click the keyboard stays in the list (Delete, F2, the menu's keys work there);
+            what is typed there goes out as ``typed``.
+        typed(QKeyEvent): a key that writes text, pressed in the list: for the message
+            field.
         new_chat_requested(): "New chat" was pressed.
         search_result_activated(str, str, str): conversation id, message id ("" for a
             title match) and the query: open the conversation at that message.
@@ -130,6 +134,7 @@ class Sidebar(QWidget):
     """
 
     conversation_activated = Signal(str)
+    typed = Signal(QKeyEvent)
     new_chat_requested = Signal()
     search_result_activated = Signal(str, str, str)
     conversation_deleted = Signal(str)
@@ -247,6 +252,7 @@ class Sidebar(QWidget):
         self.list_view.open_requested.connect(self._on_open_requested)
         self.list_view.delete_requested.connect(self.delete_conversation)
         self.list_view.menu_requested.connect(self._on_menu_requested)
+        self.list_view.typed.connect(self.typed)
         self._undo_action.triggered.connect(self._on_undo_shortcut)
         self._worker.results_ready.connect(self._on_results)
         self._worker.failed.connect(self._on_search_failed)
@@ -506,6 +512,11 @@ class Sidebar(QWidget):
         # A clicked row is in view: scrolled, the list would move under the pointer.
         self.select_conversation(conversation_id, scroll=not clicked)
         self.conversation_activated.emit(conversation_id)
+        if clicked:
+            # Opening gave the message field the keyboard; after a click it stays here,
+            # where the menu's keys (Delete, F2) act on the row. Typing still writes the
+            # message (``typed``). After Enter the field keeps it: typing comes next.
+            self.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
 
     def _follow(self, conversation_id: str) -> None:
         """Keep the open conversation selected and put the focus frame on this one."""

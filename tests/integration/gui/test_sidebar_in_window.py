@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from tests.integration.gui.conftest import Gui, in_loop
 
@@ -38,3 +40,51 @@ async def test_a_new_chat_keeps_the_list_at_its_top(gui: Gui) -> None:
     await gui.until(gui.answered)
     assert gui.window.sidebar.open_conversation_id == gui.pane.conversation_id
     assert bar.value() == 0  # Pinned, Today's heading and the new chat, as they stand
+
+
+def _click_row(gui: Gui, conversation_id: str) -> None:
+    sidebar = gui.window.sidebar
+    rect = sidebar.list_view.visualRect(sidebar.model.index_of(conversation_id))
+    gui.qtbot.mouseClick(sidebar.list_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+@in_loop
+async def test_delete_after_a_click_in_the_list_deletes_the_chat_as_its_menu_says(
+    gui: Gui,
+) -> None:
+    soup = gui.store.create_conversation(title="Soup", model="m")
+    taxes = gui.store.create_conversation(title="Taxes", model="m")
+    sidebar = gui.window.sidebar
+    sidebar.reload()
+    _click_row(gui, soup.id)
+    assert gui.pane.conversation_id == soup.id  # opened
+    assert QApplication.focusWidget() is sidebar.list_view
+    menu = sidebar.build_context_menu(soup.id)
+    delete = next(a for a in menu.actions() if a.text() == "Delete")
+    assert delete.shortcut() == QKeySequence(Qt.Key.Key_Delete)
+    gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Delete)
+    assert gui.store.get_conversation(soup.id).deleted_at is not None
+    assert gui.pane.conversation_id is None
+    assert gui.store.get_conversation(taxes.id).deleted_at is None
+
+
+@in_loop
+async def test_typing_after_a_click_in_the_list_writes_the_message(gui: Gui) -> None:
+    soup = gui.store.create_conversation(title="Soup", model="m")
+    sidebar = gui.window.sidebar
+    sidebar.reload()
+    _click_row(gui, soup.id)
+    gui.qtbot.keyClicks(QApplication.focusWidget(), "Why, 2 Onions?")
+    edit = gui.pane.composer.edit
+    assert edit.toPlainText() == "Why, 2 Onions?"
+    assert QApplication.focusWidget() is edit
+    assert sidebar.open_conversation_id == soup.id  # no row was jumped to
+
+    # Enter in the list opens with the keyboard in the message field, as before.
+    taxes = gui.store.create_conversation(title="Taxes", model="m")
+    sidebar.conversation_changed(taxes.id)
+    sidebar.list_view.setFocus()
+    sidebar.list_view.setCurrentIndex(sidebar.model.index_of(taxes.id))
+    gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_Return)
+    assert gui.pane.conversation_id == taxes.id
+    assert QApplication.focusWidget() is edit
