@@ -503,9 +503,12 @@ class ChatPane(QWidget):
             self._set_title(self._store.get_conversation(conversation_id).title)
             self.conversation_adopted.emit(conversation_id)
 
-    def stop(self) -> None:
-        if self.conversation_id is not None:
-            self._controller.stop(self.conversation_id)
+    def stop(self, conversation_id: str | None = None) -> None:
+        """Stop the answer being written in ``conversation_id`` (default: the one shown);
+        what arrived is kept, as interrupted."""
+        conversation_id = conversation_id or self.conversation_id
+        if conversation_id is not None:
+            self._controller.stop(conversation_id)
 
     def edit_last_question(self) -> None:
         for message_id in reversed(self.transcript.message_ids):

@@ -161,6 +161,9 @@ class MainWindow(QMainWindow):
         self.sidebar.select_conversation(conversation_id)
 
     def _on_deleted(self, conversation_id: str) -> None:
+        # An answer being written there stops (open or not): it went on into the trash
+        # to its end, billed, unseen. What arrived is kept, so Undo brings it back.
+        self.pane.stop(conversation_id)
         # The focus stays in the list the delete came from: Ctrl+Z there undoes it (in
         # the message field it would undo typing).
         if self.pane.conversation_id == conversation_id:

@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from app.domain.messages import MessageStatus
+from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import answer_text
 
 
 def _fill(gui: Gui) -> None:
@@ -88,3 +91,26 @@ async def test_typing_after_a_click_in_the_list_writes_the_message(gui: Gui) -> 
     gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_Return)
     assert gui.pane.conversation_id == taxes.id
     assert QApplication.focusWidget() is edit
+
+
+@in_loop
+async def test_deleting_a_chat_stops_its_answer_and_undo_brings_back_what_came(
+    gui: Gui,
+) -> None:
+    gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(2000)], delay=0.01))
+    await gui.ask("Stream a lot")
+    await gui.until(lambda: "w30" in answer_text(gui))
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+    sidebar = gui.window.sidebar
+    sidebar.delete_conversation(conversation_id)
+    controller = gui.application.controller
+    await gui.until(lambda: not controller.is_streaming(conversation_id), timeout=60)
+    answer = gui.store.current_path(conversation_id)[-1]
+    assert answer.status is MessageStatus.INTERRUPTED  # not written on to its end
+    assert answer.content.startswith("w0 w1 w2")
+    assert "w1999" not in answer.content
+
+    sidebar.undo_delete(conversation_id)
+    assert gui.pane.conversation_id == conversation_id  # back, whole
+    assert gui.store.current_path(conversation_id)[-1].content == answer.content
