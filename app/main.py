@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 
 TRASH_KEPT = timedelta(days=30)
 OUTSIDE_CHECK_MS = 2000  # how soon the list shows what another program wrote
+LAST_CONVERSATION_KEY = "last_conversation"  # in state.json: reopened at the next start
 
 
 def _system_tray_available() -> bool:
@@ -167,11 +168,36 @@ class Application:
         self.state = UiState(config.paths.config_dir / "state.json")
         self.window_place = WindowPlace(self.window, self.state)
         self.window_place.restore()
+        # Read before anything is shown: the window starts on a new chat, which is not
+        # worth remembering over the conversation of the last run.
+        last = self.state.get(LAST_CONVERSATION_KEY)
+        self._last_conversation = last if isinstance(last, str) else None
+        # On every change, not at quit: after a crash or a kill it is still known. The
+        # title changes whenever another conversation (or a new chat) is shown.
+        self.pane.title_changed.connect(self._remember_open_conversation)
         self.theme.changed.connect(self._on_theme)
         self.window.closing.connect(self.quit)
         self._settings_dialog: SettingsDialog | None = None
         self._desktop: QuickDesktop | None = None
         return self.window
+
+    def _remember_open_conversation(self) -> None:
+        self.state.set(LAST_CONVERSATION_KEY, self.pane.conversation_id)
+
+    def reopen_last_conversation(self) -> None:
+        """The conversation open when the app last ended, if it is still there and the
+        window still shows the untouched new chat. Called after the first paint: a long
+        conversation takes a while to show."""
+        wanted, self._last_conversation = self._last_conversation, None
+        if wanted is None or self.pane.conversation_id is not None or self.pane.shows_first_run:
+            return
+        try:
+            conversation = self.store.get_conversation(wanted)
+        except StoreError:  # deleted for good, or another history: a new chat then
+            log.info("The last conversation (%s) is gone: starting with a new chat", wanted)
+            return
+        if conversation.deleted_at is None:
+            self.window.open_conversation(wanted)
 
     def start_key_check(self) -> None:
         """Once the window has painted: whether there is a key (see ``check_key``)."""
@@ -684,6 +710,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     application.start_key_check()
+    QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
     if start_quick is not None:
         # Started by `maestrale quick`: only the quick prompt shows.
         application.desktop.summon(start_quick or None, run=True)

@@ -242,6 +242,11 @@ class ChatPane(QWidget):
         if self._binding is not None:
             self._binding.conversation_id = value
 
+    @property
+    def shows_first_run(self) -> bool:
+        """Whether the first-run panel (no key yet) is what shows."""
+        return self._first_run is not None and self._pages.currentWidget() is self._first_run
+
     def _focus_composer(self) -> None:
         self.composer.edit.setFocus()
 
@@ -249,7 +254,7 @@ class ChatPane(QWidget):
         """The keyboard to the message field (Ctrl+L, and as the window opens); while
         the first-run panel shows, to its key field: the panel stays, a message could
         not be sent without a key anyway."""
-        if self._first_run is not None and self._pages.currentWidget() is self._first_run:
+        if self._first_run is not None and self.shows_first_run:
             self._first_run.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.show_conversation_page()

@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from app.config import load_config
 from app.domain.messages import MessageStatus
+from app.main import LAST_CONVERSATION_KEY, Application
+from app.store.conversations import ConversationStore
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import answer_text
@@ -114,3 +117,41 @@ async def test_deleting_a_chat_stops_its_answer_and_undo_brings_back_what_came(
     sidebar.undo_delete(conversation_id)
     assert gui.pane.conversation_id == conversation_id  # back, whole
     assert gui.store.current_path(conversation_id)[-1].content == answer.content
+
+
+@in_loop
+async def test_the_next_start_reopens_the_conversation_open_last(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    soup = gui.store.create_conversation(title="Soup", model="m")
+    taxes = gui.store.create_conversation(title="Taxes", model="m")
+    gui.window.open_conversation(soup.id)
+    # Killed here: nothing is saved at quit, it is already in state.json.
+    assert await _next_start(gui, gui_environ) == soup.id
+
+    gui.window.open_conversation(taxes.id)
+    gui.window.sidebar.delete_conversation(taxes.id)  # deleted: a new chat next time
+    assert await _next_start(gui, gui_environ) is None
+    gui.window.open_conversation(soup.id)
+    gui.window.new_chat()  # left on a new chat: a new chat
+    assert await _next_start(gui, gui_environ) is None
+
+    gui.application.state.set(LAST_CONVERSATION_KEY, "gone")  # unknown: a new chat
+    assert await _next_start(gui, gui_environ) is None
+
+
+async def _next_start(gui: Gui, environ: dict[str, str]) -> str | None:
+    """The conversation a second start on the same folders shows once painted."""
+    later = Application(gui.application.app, load_config(environ), environ)
+    window = later.build(ConversationStore.open(later.config.paths.database))
+    try:
+        assert later.pane.conversation_id is None  # not before the first paint
+        later.reopen_last_conversation()  # as run_window does after it
+        opened: str | None = later.pane.conversation_id
+        if opened is not None:
+            assert window.sidebar.open_conversation_id == opened
+        return opened
+    finally:
+        window.close()
+        await later.shutdown()
+        window.deleteLater()
