@@ -665,8 +665,8 @@ def _become_the_instance(
     return None, 1
 
 
-def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    """Open the window; returns the exit status once it is closed."""
+def _qt_application() -> QApplication:
+    """Qt's application object, named as the desktop knows the app."""
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
@@ -677,6 +677,12 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Maestrale")
     app.setDesktopFileName("maestrale")
+    return app
+
+
+def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    """Open the window; returns the exit status once it is closed."""
+    app = _qt_application()
     config = load_config(
         environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
     )
