@@ -22,7 +22,7 @@ class GuiThreadCollector(QObject):
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
-        self._thresholds = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
         gc.disable()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -30,18 +30,24 @@ class GuiThreadCollector(QObject):
         self._timer.start()
 
     def collect_due(self) -> int:
-        """Collect the generations whose counts passed their thresholds, as Python would."""
-        first, second, third = self._thresholds
-        young, middle, old = gc.get_count()
-        if young <= first:
-            return 0
-        if middle + 1 <= second:
-            return gc.collect(0)
-        if old + 1 <= third:
-            return gc.collect(1)
-        return gc.collect(2)
+        return collect_due()
 
     def stop(self) -> None:
-        """Give collection back to Python (the window is gone)."""
+        """Give collection back to Python as it was (the window is gone)."""
         self._timer.stop()
-        gc.enable()
+        if self._was_enabled:
+            gc.enable()
+
+
+def collect_due() -> int:
+    """Collect the generations whose counts passed their thresholds, as Python would,
+    on the calling thread; returns how many objects were found unreachable."""
+    first, second, third = gc.get_threshold()
+    young, middle, old = gc.get_count()
+    if young <= first:
+        return 0
+    if middle + 1 <= second:
+        return gc.collect(0)
+    if old + 1 <= third:
+        return gc.collect(1)
+    return gc.collect(2)

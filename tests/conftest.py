@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
 import pytest
+
+from app.collector import collect_due
 
 # Before any QApplication exists: widget tests run without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,6 +19,18 @@ pytest_plugins = [
     "tests.helpers.qt_loop",
     "tests.helpers.xvfb",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Garbage is collected on the main thread only, as the app does (app.collector):
+    Python would collect in whichever thread allocates, a fake server's or a tool host's,
+    and destroy earlier tests' Qt objects there (a warning, or a crash)."""
+    gc.disable()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    collect_due()
 
 
 @pytest.fixture(autouse=True)

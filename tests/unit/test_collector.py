@@ -57,6 +57,17 @@ def test_a_busy_thread_never_collects_and_the_gui_thread_does(
     assert set(Cycle.died_in) == {threading.main_thread().name}
 
 
-def test_stop_gives_collection_back_to_python(collector: GuiThreadCollector) -> None:
-    collector.stop()
-    assert gc.isenabled()
+def test_stop_gives_collection_back_to_python_as_it_was(qapp: QApplication) -> None:
+    was = gc.isenabled()  # the test session collects on its main thread too (conftest)
+    try:
+        gc.enable()
+        made = GuiThreadCollector(qapp)
+        assert not gc.isenabled()
+        made.stop()
+        assert gc.isenabled()
+        gc.disable()
+        made = GuiThreadCollector(qapp)
+        made.stop()
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
