@@ -2,7 +2,8 @@
 
 Every change that makes a valid value is written to ``settings.toml`` shortly after
 (and at once when the window closes) and announced with ``settings_changed``; there
-is no Apply button. The pages live in ``app.ui.settings``.
+is no Apply button. An endpoint's address counts once typed to its end (see
+``EndpointPage``). The pages live in ``app.ui.settings``.
 """
 
 from __future__ import annotations
@@ -375,12 +376,14 @@ class SettingsDialog(QDialog):
         self.templates_changed.emit(templates)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.endpoint_page.finish_editing()
         self.flush()
         self.endpoint_page.cancel_test()
         super().closeEvent(event)
 
     def done(self, result: int) -> None:
         # Esc (reject) closes too: keep what was changed, like closing the window.
+        self.endpoint_page.finish_editing()
         self.flush()
         self.endpoint_page.cancel_test()
         super().done(result)

@@ -39,9 +39,15 @@ DIALECTS = (
 class EndpointPage(Page):
     """Where requests go. ``values()`` holds base_url and dialect only while they are valid.
 
+    A typed address is applied (in ``values()``, ``endpoint_changed``) only once its
+    editing ends: the field loses the focus or takes Enter, Test connection is pressed,
+    or ``finish_editing()`` is called as the window closes. Saved as typed, a half-typed
+    address (``http://127.0.0.1:4667`` on the way to ``:46675``) was asked for its
+    models with the session's API key.
+
     Signals:
         changed(): the choice changed (valid or not).
-        endpoint_changed(str): the valid base URL changed (the key page follows it).
+        endpoint_changed(str): the base URL applied changed (the key page follows it).
         models_found(list): the ModelCards the connection test found (chat or not).
     """
 
@@ -66,7 +72,8 @@ class EndpointPage(Page):
         self._keys = keys
         self._runner = runner
         self._test_connection = test_connection
-        self._endpoint: Endpoint | None = None
+        self._endpoint: Endpoint | None = None  # as typed, when acceptable
+        self._applied: Endpoint | None = None  # the last one whose editing ended
         # While a test runs: whether its button had the focus, and where that went.
         self._return_focus = False
         self._focus_moved_to: QWidget | None = None
@@ -77,6 +84,7 @@ class EndpointPage(Page):
         self._load(settings)
         self.mistral.toggled.connect(self._on_choice)
         self.url.textChanged.connect(self._on_edited)
+        self.url.editingFinished.connect(self.finish_editing)
         self.dialect.currentIndexChanged.connect(self._on_edited)
         self.test_button.clicked.connect(self.on_test_clicked)
 
@@ -158,12 +166,14 @@ class EndpointPage(Page):
             max(0, self.dialect.findData(settings.dialect if not is_mistral else "openai"))
         )
         self._validate()
+        self._applied = self._endpoint
 
     # What is chosen
 
     @property
     def endpoint(self) -> Endpoint | None:
-        """The chosen endpoint, or None while the custom address is not acceptable."""
+        """The chosen endpoint as typed, or None while the custom address is not
+        acceptable; applied only once its editing ends (see ``values()``)."""
         return self._endpoint
 
     def dialect_value(self) -> str:
@@ -172,14 +182,21 @@ class EndpointPage(Page):
         return str(self.dialect.currentData())
 
     def values(self) -> dict[str, Any]:
-        if self._endpoint is None:
-            return {}
+        if self._endpoint is None or self._endpoint != self._applied:
+            return {}  # while an address is typed, its dialect waits for it too
         return {"base_url": self._endpoint.base_url, "dialect": self.dialect_value()}
+
+    def finish_editing(self) -> None:
+        """Apply the address typed, if acceptable: its editing is over."""
+        if self._endpoint is None or self._endpoint == self._applied:
+            return
+        self._applied = self._endpoint
+        self.endpoint_changed.emit(self._applied.base_url)
+        self.changed.emit()
 
     def _validate(self) -> None:
         custom = self.custom.isChecked()
         self._custom_box.setEnabled(custom)
-        previous = self._endpoint
         self._endpoint = None
         if not custom:
             self._endpoint = Endpoint.parse(MISTRAL_BASE_URL)
@@ -202,8 +219,6 @@ class EndpointPage(Page):
                 )
                 self._mark_invalid(False)
         self.test_button.setEnabled(self._endpoint is not None)
-        if self._endpoint is not None and self._endpoint != previous:
-            self.endpoint_changed.emit(self._endpoint.base_url)
 
     def _mark_invalid(self, invalid: bool) -> None:
         self.url.setProperty("invalid", invalid)
@@ -212,6 +227,8 @@ class EndpointPage(Page):
 
     def _on_choice(self, _mistral: bool) -> None:
         self._on_edited()
+        # A choice made, not an address being typed: the one it shows is meant.
+        self.finish_editing()
         if self.custom.isChecked():
             self.url.setFocus()
 
@@ -227,6 +244,7 @@ class EndpointPage(Page):
         endpoint = self._endpoint
         if endpoint is None:
             return
+        self.finish_editing()
         window = self.test_button.window()
         had_focus = window.focusWidget() is self.test_button
         self.test_button.setEnabled(False)  # Qt gives its focus to the next control

@@ -263,12 +263,68 @@ def test_endpoint_page_accepts_a_local_server_and_saves_it_normalised(
     page.custom.setChecked(True)
     with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
         page.url.setText("http://localhost:8000/v1")
+        page.finish_editing()
     assert page.validation.tone == "success"
     assert page.test_button.isEnabled()
     assert blocker.args[0].base_url == "http://localhost:8000"
     assert blocker.args[0].dialect == "openai"
     assert saved(tmp_path) == {"base_url": "http://localhost:8000", "dialect": "openai"}
     assert dialog.key_page.base_url == "http://localhost:8000"  # keys are per endpoint
+
+
+def test_a_base_url_is_applied_once_typed_to_its_end_not_while_typed(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Applied at each pause in the typing, "http://127.0.0.1:4667" on the way to
+    # ":46675" was asked for its models, with the session's key.
+    dialog = make_dialog()
+    dialog.show_page("endpoint")
+    page = dialog.endpoint_page
+    applied: list[str] = []
+    dialog.settings_changed.connect(lambda settings: applied.append(settings.base_url))
+    page.custom.click()
+    qtbot.keyClicks(page.url, "http://127.0.0.1:4667")
+    qtbot.waitUntil(lambda: not dialog._save_timer.isActive())
+    assert page.endpoint is not None  # acceptable, and Test connection is offered
+    assert page.test_button.isEnabled()
+    assert applied == []
+    assert dialog.key_page.base_url == MISTRAL
+    assert not (tmp_path / "config" / "settings.toml").exists()
+
+    qtbot.keyClicks(page.url, "5")
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000):
+        qtbot.keyClick(page.url, Qt.Key.Key_Return)
+    assert applied == ["http://127.0.0.1:46675"]
+    assert dialog.key_page.base_url == "http://127.0.0.1:46675"
+    assert saved(tmp_path) == {"base_url": "http://127.0.0.1:46675", "dialect": "openai"}
+
+
+@pytest.mark.parametrize("how", ["close", "escape", "test"])
+def test_a_base_url_being_typed_is_applied_by_closing_or_testing(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    tmp_path: Path,
+    make_dialog: Callable[..., SettingsDialog],
+    how: str,
+) -> None:
+    endpoint = FakeEndpoint(MODELS)
+    dialog = make_dialog(endpoint=endpoint)
+    dialog.show_page("endpoint")
+    page = dialog.endpoint_page
+    page.custom.click()
+    qtbot.keyClicks(page.url, "http://127.0.0.1:8080")
+    with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
+        if how == "close":
+            dialog.close()
+        elif how == "escape":
+            qtbot.keyClick(page.url, Qt.Key.Key_Escape)
+        else:
+            page.on_test_clicked()  # as its shortcut does: the field keeps the focus
+            finish(qloop, page._runner, TEST_TASK)
+    assert blocker.args[0].base_url == "http://127.0.0.1:8080"
+    assert saved(tmp_path)["base_url"] == "http://127.0.0.1:8080"
+    if how == "test":
+        assert endpoint.calls == [("http://127.0.0.1:8080", "openai", None)]
 
 
 def test_test_connection_lists_the_chat_models_found(
