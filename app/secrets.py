@@ -184,13 +184,13 @@ class ApiKeys:
         self._on_wait = on_wait
         self._patience = patience
 
-    def _keychain(self) -> _PatientKeychain:
+    def _keychain(self, on_wait: Callable[[], None] | None = None) -> _PatientKeychain:
         import keyring
 
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if not _is_usable(backend):
             raise KeychainUnavailable(_install_hint() + _WORKAROUND)
-        return _PatientKeychain(backend, self._patience, self._on_wait)
+        return _PatientKeychain(backend, self._patience, on_wait or self._on_wait)
 
     def check_keychain(self) -> None:
         """Raise KeychainUnavailable, saying what to do, when there is no usable keychain
@@ -203,8 +203,11 @@ class ApiKeys:
             self._on_key_seen(value)
         return value or None
 
-    def lookup(self, account: str) -> str | None:
+    def lookup(self, account: str, *, on_wait: Callable[[], None] | None = None) -> str | None:
         """The key for ``account``: the environment's, else the keychain's, else None.
+
+        ``on_wait``, if given, is told instead of the one given to ApiKeys when the
+        keychain keeps this call waiting (a window says so where the call was made).
 
         Raises KeychainUnavailable when the key would come from a keychain that is
         missing or locked.
@@ -214,7 +217,7 @@ class ApiKeys:
         import keyring.errors
 
         try:
-            key = self._keychain().get_password(SERVICE, account)
+            key = self._keychain(on_wait).get_password(SERVICE, account)
         except keyring.errors.KeyringLocked as error:
             raise KeychainUnavailable(
                 f"{_keychain_name().capitalize()} is locked: unlock it and try again." + _WORKAROUND

@@ -8,6 +8,7 @@ deaf (not even SIGTERM ended it). Every widget asks through ``from_keychain`` in
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -38,3 +39,21 @@ async def from_keychain(owner: QObject, call: Callable[[], T]) -> T:
     if not shiboken6.isValid(owner):
         raise asyncio.CancelledError
     return result
+
+
+def notice_from_keychain(owner: QObject, notice: Callable[[], None]) -> Callable[[], None]:
+    """An ``on_wait`` for ApiKeys: called in the keychain's thread, it runs ``notice``
+    on the GUI's loop, if ``owner`` still lives. Made from a running task."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+
+    def in_loop() -> None:
+        if shiboken6.isValid(owner):
+            notice()
+
+    def from_thread() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: no one sees it
+            loop.call_soon_threadsafe(in_loop)
+
+    return from_thread

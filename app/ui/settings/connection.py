@@ -12,13 +12,16 @@ from app.secrets import ApiKeys, KeychainUnavailable
 ConnectionTest = Callable[[str, str, str | None], Awaitable[list[ModelCard]]]
 
 
-def key_for_test(keys: ApiKeys, base_url: str, dialect: str) -> str | None:
+def key_for_test(
+    keys: ApiKeys, base_url: str, dialect: str, on_wait: Callable[[], None] | None = None
+) -> str | None:
     """The key to test ``base_url`` with; self-hosted servers are tested without a keychain.
 
+    ``on_wait`` is told when the keychain keeps the test waiting (an unlock prompt).
     Raises KeychainUnavailable for Mistral's API when the keychain cannot be read.
     """
     try:
-        return keys.lookup(base_url)
+        return keys.lookup(base_url, on_wait=on_wait)
     except KeychainUnavailable:
         if dialect == Dialect.MISTRAL:
             raise

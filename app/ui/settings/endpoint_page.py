@@ -24,7 +24,7 @@ from app.api.types import Dialect
 from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import Settings
 from app.tasks import TaskRunner
-from app.ui.keychain import from_keychain
+from app.ui.keychain import CHECKING, from_keychain, notice_from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel
 from app.ui.wording import in_window
@@ -77,6 +77,7 @@ class EndpointPage(Page):
         # While a test runs: whether its button had the focus, and where that went.
         self._return_focus = False
         self._focus_moved_to: QWidget | None = None
+        self._reading_key = False  # a connection test waits for the keychain
 
         self.body.addWidget(self._build_choice_card())
         self._build_test_area()
@@ -268,8 +269,18 @@ class EndpointPage(Page):
         self._return_focus, self._focus_moved_to = False, None
 
     async def _test(self, base_url: str, dialect: str) -> None:
+        # A locked keychain's unlock prompt may take minutes: "Connecting to…" meanwhile
+        # blamed the server.
+        waiting = notice_from_keychain(self, self._on_keychain_wait)
         try:
-            key = await from_keychain(self, lambda: key_for_test(self._keys, base_url, dialect))
+            self._reading_key = True
+            try:
+                key = await from_keychain(
+                    self, lambda: key_for_test(self._keys, base_url, dialect, waiting)
+                )
+            finally:
+                self._reading_key = False
+            self.result.show_message("info", f"Connecting to {base_url}…")
             cards = await self._test_connection(base_url, dialect, key)
         except (ApiError, KeychainUnavailable) as error:
             self.result.show_message("error", in_window(str(error)))
@@ -287,6 +298,10 @@ class EndpointPage(Page):
         self.models.addItems([f"{i}  (deprecated)" if i in deprecated else i for i in ids])
         self.models.show()
         self.models_found.emit(list(cards))
+
+    def _on_keychain_wait(self) -> None:
+        if self._reading_key:  # else a cancelled test's notice, come late
+            self.result.show_message("info", CHECKING)
 
     def cancel_test(self) -> None:
         self._runner.cancel(TEST_TASK)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from app import secrets
 from app.api.errors import NetworkError, error_from_response
 from app.api.types import ModelCard
 from app.domain.messages import ChatParams
@@ -434,6 +435,40 @@ def test_test_connection_to_a_local_server_works_without_a_keychain(
     qloop.run_until_complete(task)
     assert endpoint.calls == [("http://127.0.0.1:8080", "openai", None)]
     assert page.result.message().endswith("1 chat model available.")
+
+
+def test_test_connection_says_when_it_waits_for_the_keychain(
+    qloop: qasync.QEventLoop,
+    monkeypatch: pytest.MonkeyPatch,
+    make_dialog: Callable[..., SettingsDialog],
+    task_errors: list[BaseException],
+) -> None:
+    # A locked keychain's unlock prompt kept "Connecting to https://api.mistral.ai…"
+    # on screen for up to two minutes.
+    monkeypatch.setattr(secrets, "_NOTICE_AFTER", 0.0)  # told at once, not after 2 s
+    backend = BlockingKeyring()
+    backend.items[("maestrale", MISTRAL)] = "sk-after-unlock"
+    endpoint = FakeEndpoint(MODELS)
+    dialog = make_dialog(api_keys=ApiKeys({}, backend=backend), endpoint=endpoint)
+    page = dialog.endpoint_page
+    page.test_button.click()
+    try:
+        qloop.run_until_complete(until(lambda: page.result.message() == CHECKING))
+        assert endpoint.calls == []
+    finally:
+        backend.release.set()  # the person typed the password
+    finish(qloop, page._runner, TEST_TASK)
+    assert endpoint.calls == [(MISTRAL, "mistral", "sk-after-unlock")]
+    assert page.result.message() == f"Connected to {MISTRAL}: 2 chat models available."
+    assert task_errors == []
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the loop run (threads' notices arrive through it) until ``condition`` holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
 
 
 # API key page
