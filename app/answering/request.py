@@ -52,11 +52,13 @@ def build_request(
 ) -> ChatRequest:
     """The request for the next answer after ``path`` (root to leaf).
 
-    Failed answers with no text are left out (they carry nothing for the model). Tool
-    calls and tool results must pair up, or Mistral refuses the conversation: results
-    without their call are dropped, and calls without a result are sent as a line of
-    text in the answer. With ``continue_last`` the last assistant message is sent as a
-    ``prefix`` for the model to carry on from.
+    Failed answers with no text are left out (they carry nothing for the model), and
+    the questions around them are sent as one, their texts a blank line apart: many
+    chat templates (Mistral-Instruct's on vLLM or llama.cpp) refuse two user messages
+    in a row. Tool calls and tool results must pair up, or Mistral refuses the
+    conversation: results without their call are dropped, and calls without a result
+    are sent as a line of text in the answer. With ``continue_last`` the last
+    assistant message is sent as a ``prefix`` for the model to carry on from.
     """
     messages: list[ChatMessage] = []
     if system_prompt and system_prompt.strip():
@@ -66,7 +68,12 @@ def build_request(
         if message.role is Role.SYSTEM:
             messages.append(ChatMessage(Role.SYSTEM, message.content))
         elif message.role is Role.USER:
-            messages.append(ChatMessage(Role.USER, message.content))
+            if messages and messages[-1].role is Role.USER:
+                earlier = messages.pop().content or ""
+                joined = "\n\n".join(text for text in (earlier, message.content) if text)
+                messages.append(ChatMessage(Role.USER, joined))
+            else:
+                messages.append(ChatMessage(Role.USER, message.content))
         elif message.role is Role.ASSISTANT:
             if message.status is MessageStatus.STREAMING:
                 continue

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
 from app import __version__
+from app.answering import build_request
 from app.api import (
     ApiError,
     AuthenticationError,
@@ -33,7 +35,7 @@ from app.api import (
     ToolSpec,
     UsageReport,
 )
-from app.domain.messages import ChatParams, Role
+from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from tests.fake_mistral import FakeMistral, Reply
 
 QUESTION = ChatRequest(
@@ -449,3 +451,40 @@ def test_client_repr_hides_the_key() -> None:
     client = MistralClient(Endpoint.parse("https://api.mistral.ai"), api_key="sk-secret-123")
     assert "sk-secret-123" not in repr(client)
     asyncio.run(client.aclose())
+
+
+@pytest.mark.parametrize("dialect", [Dialect.MISTRAL, Dialect.OPENAI])
+async def test_questions_after_a_failed_answer_reach_both_dialects_as_one(
+    fake_mistral: FakeMistral, fake_openai: FakeMistral, dialect: Dialect
+) -> None:
+    # A chat template that wants user and assistant in turn (Mistral-Instruct on vLLM)
+    # refused the question after a failed answer: two user messages came in a row.
+    server = fake_mistral if dialect is Dialect.MISTRAL else fake_openai
+    start = datetime(2026, 11, 29, tzinfo=UTC)
+    path = [
+        Message(
+            f"m{n}",
+            "c",
+            f"m{n - 1}" if n else None,
+            role,
+            text,
+            start + timedelta(seconds=n),
+            status=status,
+        )
+        for n, (role, text, status) in enumerate(
+            [
+                (Role.USER, "unauth", MessageStatus.COMPLETE),
+                (Role.ASSISTANT, "", MessageStatus.ERROR),
+                (Role.USER, "on vllm", MessageStatus.COMPLETE),
+            ]
+        )
+    ]
+    model = server.catalog[0]["id"]
+    request = build_request(path, model=model, system_prompt="Be brief.", params=ChatParams())
+    server.enqueue(Reply(text="Both."))
+    await collect(client_for(server, dialect=dialect), request)
+    assert [(m["role"], m["content"]) for m in server.last_request.body["messages"]] == [
+        ("system", "Be brief."),
+        ("user", "unauth\n\non vllm"),
+    ]
+    assert server.schema_violations == []

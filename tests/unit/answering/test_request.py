@@ -37,8 +37,33 @@ def test_system_prompt_then_branch_and_failed_empty_answers_dropped() -> None:
     request = build_request(path, model="m", system_prompt="Be kind", params=ChatParams())
     assert [(m.role, m.content) for m in request.messages] == [
         (Role.SYSTEM, "Be kind"),
-        (Role.USER, "Hi"),
-        (Role.USER, "Hi again"),
+        (Role.USER, "Hi\n\nHi again"),
+    ]
+
+
+def test_questions_whose_answers_failed_are_sent_as_one_and_roles_alternate() -> None:
+    # After a 401 and another question the request held user "unauth", user "on vllm":
+    # Mistral-Instruct's chat template (vLLM, llama.cpp) refuses roles that do not
+    # alternate.
+    path = [
+        msg(0, Role.USER, "First"),
+        msg(1, Role.ASSISTANT, "One."),
+        msg(2, Role.USER, "unauth"),
+        msg(3, Role.ASSISTANT, "", status=MessageStatus.ERROR, error="401"),
+        msg(4, Role.USER, "on vllm"),
+        msg(5, Role.ASSISTANT, "", status=MessageStatus.INTERRUPTED),
+        msg(6, Role.USER, "third try"),
+        msg(7, Role.ASSISTANT, "Three."),
+        msg(8, Role.USER, "Last"),
+    ]
+    request = build_request(path, model="m", system_prompt="Be kind", params=ChatParams())
+    assert [(m.role, m.content) for m in request.messages] == [
+        (Role.SYSTEM, "Be kind"),
+        (Role.USER, "First"),
+        (Role.ASSISTANT, "One."),
+        (Role.USER, "unauth\n\non vllm\n\nthird try"),
+        (Role.ASSISTANT, "Three."),
+        (Role.USER, "Last"),
     ]
 
 
