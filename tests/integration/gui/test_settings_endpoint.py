@@ -59,7 +59,8 @@ async def test_a_half_typed_base_url_gets_no_request_and_the_finished_one_does(
 
     gui.qtbot.keyClicks(page.url, full.base_url[-1])
     gui.qtbot.keyClick(page.url, Qt.Key.Key_Return)  # typed to its end
-    await gui.until(lambda: any(r.path == "/v1/models" for r in full.requests))
-    assert gui.application.config.settings.base_url == full.base_url
+    await gui.until(lambda: gui.application.config.settings.base_url == full.base_url)
+    await models_refreshed(gui)
+    assert [r.path for r in full.requests if r.path == "/v1/models"]
     assert half.requests == []
     dialog.close()
