@@ -48,10 +48,14 @@ class TranscriptBinding(QObject):
 
     def _on_message_stored(self, message: Message) -> None:
         if self._mine(message.conversation_id):
-            tree = MessageTree(self._store.outline(message.conversation_id))
-            siblings = tree.siblings(message.id)
-            index = next(i for i, m in enumerate(siblings) if m.id == message.id)
-            self._transcript.add_message(message, (index, len(siblings)))
+            self._transcript.add_message(message, self._branch_of(message))
+
+    def _branch_of(self, message: Message) -> tuple[int, int]:
+        """The message's place among its alternatives and their count, as stored."""
+        tree = MessageTree(self._store.outline(message.conversation_id))
+        siblings = tree.siblings(message.id)
+        index = next(i for i, m in enumerate(siblings) if m.id == message.id)
+        return index, len(siblings)
 
     def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
         if self._mine(conversation_id):
@@ -66,8 +70,15 @@ class TranscriptBinding(QObject):
             self._transcript.show_thought(piece)
 
     def _on_finished(self, message: Message) -> None:
-        if self._mine(message.conversation_id):
+        if not self._mine(message.conversation_id):
+            return
+        if self._transcript.shows(message.id):
             self._transcript.finish_message(message)
+        else:
+            # Nothing of it came (a refused request): its row was stored only now, maybe
+            # beside older versions, and its switcher must say so at once (else the
+            # exchanges under those versions seemed lost until the chat was reopened).
+            self._transcript.add_message(message, self._branch_of(message))
 
     def _on_streaming(self, conversation_id: str, busy: bool) -> None:
         if self._mine(conversation_id):

@@ -143,6 +143,10 @@ class TranscriptView(FindingInView, QScrollArea):
     def message_ids(self) -> list[str]:
         return [entry.id for entry in self._entries]
 
+    def shows(self, message_id: str) -> bool:
+        """Whether the message is on the branch shown (rendered yet or not)."""
+        return message_id in self._by_id
+
     def item(self, message_id: str) -> MessageItem | None:
         entry = self._by_id.get(message_id)
         return entry.item if entry else None

@@ -446,6 +446,34 @@ async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
 
 
 @in_loop
+async def test_a_failed_continue_of_an_older_answer_shows_its_versions_at_once(
+    gui: Gui,
+) -> None:
+    # The failed attempt (nothing came, so its row was stored only at its end) showed
+    # without a switcher, as if the later exchange under the older answer were gone;
+    # "2 / 2" came only once the conversation was opened again.
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2), Reply(text="Later answer."))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    await gui.ask("Later question")
+    await gui.until(lambda: "Later answer." in answer_text(gui))
+    await gui.until(gui.answered)
+    older = gui.pane.transcript.item(gui.pane.transcript.message_ids[1])
+    assert older is not None
+    assert older._continue.isVisible()
+    gui.server.enqueue(Reply(status=402))  # refused: not retried
+    older._continue.click()
+    await gui.until(lambda: len(gui.pane.transcript.message_ids) == 2 and gui.answered())
+    failed = last_item(gui, Role.ASSISTANT)
+    assert failed.message.status is MessageStatus.ERROR
+    assert failed._switcher is not None
+    assert failed._switcher.isVisible()
+    assert failed._branch_label.text() == "2 / 2"
+    failed._previous.click()
+    await gui.until(lambda: "Later answer." in answer_text(gui))
+
+
+@in_loop
 async def test_continue_on_an_openai_compatible_server_continues_the_same_turn(
     gui: Gui, fake_openai: FakeMistral
 ) -> None:
