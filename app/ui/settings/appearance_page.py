@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from app.ui.icons import icon
-from app.ui.settings.form import Card, Page, label, relabel
+from app.ui.settings.form import Card, Page, label, relabel, tab_to_checked
 
 THEME_CHOICES = (
     ("system", "System", "monitor"),
@@ -78,6 +78,7 @@ class AppearancePage(Page):
         keys = QButtonGroup(self)
         keys.addButton(self.enter_sends)
         keys.addButton(self.ctrl_enter_sends)
+        tab_to_checked(keys)
         (self.enter_sends if settings.enter_sends else self.ctrl_enter_sends).setChecked(True)
         sending.body.addWidget(self.enter_sends)
         sending.body.addWidget(self.ctrl_enter_sends)
@@ -107,6 +108,7 @@ class AppearancePage(Page):
             self.theme_buttons[value] = choice
             segments.addWidget(choice)
         segments.addStretch(1)
+        tab_to_checked(self._themes)
         self.theme_buttons.get(theme, self.theme_buttons["system"]).setChecked(True)
         return segments
 

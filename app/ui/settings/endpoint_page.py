@@ -26,7 +26,7 @@ from app.settings import Settings
 from app.tasks import TaskRunner
 from app.ui.keychain import CHECKING, from_keychain, notice_from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
-from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel
+from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel, tab_to_checked
 from app.ui.wording import in_window
 
 TEST_TASK = "settings.test-connection"
@@ -97,6 +97,7 @@ class EndpointPage(Page):
         group = QButtonGroup(self)
         group.addButton(self.mistral)
         group.addButton(self.custom)
+        tab_to_checked(group)
         card.body.addWidget(self.mistral)
         card.body.addWidget(_indented(label("Mistral's hosted models. Needs an API key.", "muted")))
         card.body.addSpacing(4)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -73,6 +75,22 @@ def relabel(item: QPushButton, text: str) -> None:
     spaced = not item.icon().isNull() and item.property("role") != "link"
     item.setText(f" {text}" if spaced else text)
     item.setAccessibleName(text)
+
+
+def tab_to_checked(group: QButtonGroup) -> None:
+    """Tab into ``group`` lands on its chosen option, now and whenever it changes.
+
+    Qt does so only once one of the options has had the keyboard: before, Tab stopped
+    on the first option, chosen or not, and Space there changed the setting by accident.
+    """
+
+    def follow(_button: QAbstractButton | None = None, _checked: bool = True) -> None:
+        for option in group.buttons():
+            tab = Qt.FocusPolicy.StrongFocus if option.isChecked() else Qt.FocusPolicy.ClickFocus
+            option.setFocusPolicy(tab)
+
+    group.buttonToggled.connect(follow)
+    follow()
 
 
 class Card(QFrame):

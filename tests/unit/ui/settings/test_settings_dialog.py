@@ -236,6 +236,52 @@ def test_the_page_list_has_the_focus_each_time_the_window_is_shown(
     assert dialog.appearance_page.font_size.currentIndex() == size
 
 
+def _tab_stops(qtbot: QtBot, dialog: SettingsDialog) -> list[QWidget]:
+    """The controls Tab visits from the page list round to it again."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.nav.setFocus()
+    visited: list[QWidget] = []
+    for _ in range(40):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is dialog.nav:
+            break
+        visited.append(QApplication.focusWidget())
+    return visited
+
+
+def test_tab_into_a_choice_lands_on_the_option_chosen(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Until one of its options had had the keyboard, Tab landed on a group's first
+    # option, not the one chosen: Space there switched the endpoint by accident.
+    dialog = make_dialog(
+        loaded=LoadedSettings(
+            Settings(base_url="http://localhost:8000/v1", enter_sends=False, theme="dark")
+        )
+    )
+    dialog.show_page("endpoint")
+    endpoint = dialog.endpoint_page
+    stops = _tab_stops(qtbot, dialog)
+    assert stops[0] is endpoint.custom
+    assert endpoint.mistral not in stops
+    dialog.show_page("appearance")
+    page = dialog.appearance_page
+    stops = _tab_stops(qtbot, dialog)
+    assert page.theme_buttons["dark"] in stops
+    assert page.theme_buttons["system"] not in stops
+    assert page.theme_buttons["light"] not in stops
+    assert page.ctrl_enter_sends in stops
+    assert page.enter_sends not in stops
+    # Chosen by the keyboard, the other option is where Tab lands from then on.
+    page.ctrl_enter_sends.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(page.ctrl_enter_sends, Qt.Key.Key_Up)
+    assert page.enter_sends.isChecked()
+    stops = _tab_stops(qtbot, dialog)
+    assert page.enter_sends in stops
+    assert page.ctrl_enter_sends not in stops
+
+
 # Endpoint page
 
 
