@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 MAX_LINES = 12
@@ -17,11 +17,13 @@ class ComposerEdit(QPlainTextEdit):
         send_requested(): the send key was pressed.
         edit_last_requested(): Up was pressed while the field is empty.
         stop_requested(): Esc was pressed (the window stops a running answer).
+        focus_changed(bool): the field took (True) or lost the keyboard.
     """
 
     send_requested = Signal()
     edit_last_requested = Signal()
     stop_requested = Signal()
+    focus_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +57,14 @@ class ComposerEdit(QPlainTextEdit):
             self.stop_requested.emit()
             return
         super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        self.focus_changed.emit(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.focus_changed.emit(False)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
@@ -109,6 +119,7 @@ class Composer(QFrame):
         self.edit.send_requested.connect(self._on_send)
         self.edit.stop_requested.connect(self._on_escape)
         self.edit.edit_last_requested.connect(self.edit_last)
+        self.edit.focus_changed.connect(self._show_focus)
         self.edit.textChanged.connect(self._update_button)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -118,6 +129,15 @@ class Composer(QFrame):
         layout.setContentsMargins(12, 8, 8, 8)
         layout.addLayout(row)
         self._update_button()
+
+    def _show_focus(self, focused: bool) -> None:
+        # The field has no border of its own (the rounded frame around it and the
+        # button is the field to the eye): the frame shows the focus, as other fields
+        # do, through the stylesheet's #composer[focused="true"].
+        self.setProperty("focused", focused)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.update()
 
     def set_enter_sends(self, enter_sends: bool) -> None:
         self.edit.enter_sends = enter_sends

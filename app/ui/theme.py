@@ -388,6 +388,7 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #composer {{
     background: {c.surface}; border: 1px solid {c.border_strong}; border-radius: 16px;
 }}
+#composer[focused="true"] {{ border-color: {c.accent}; }}
 #composerEdit {{
     background: transparent; border: none; padding: 0;
 }}
