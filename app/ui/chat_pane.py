@@ -147,6 +147,9 @@ class ChatPane(QWidget):
         self.sidebar_button.clicked.connect(self.sidebar_requested)
         header = QHBoxLayout()
         header.setContentsMargins(16, 8, 12, 8)
+        # Its own: a nested layout takes its parent's, none here, and Parameters' focus
+        # ring touched the Switch button's border, the two reading as one frame.
+        header.setSpacing(8)
         header.addWidget(self.sidebar_button)
         header.addWidget(self.title, 1)
         header.addWidget(self.picker)

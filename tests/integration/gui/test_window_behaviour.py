@@ -225,6 +225,22 @@ async def test_a_conversation_on_a_model_alias_shows_that_alias(gui: Gui) -> Non
 
 
 @in_loop
+async def test_the_header_buttons_keep_clear_of_each_other(gui: Gui) -> None:
+    # Parameters' focus ring touched the Switch button's border: one frame to the eye.
+    await gui.application.refresh_models()
+    conversation = gui.store.create_conversation(title="Trip", model="mistral-large-2411")
+    gui.window.open_conversation(conversation.id)
+    picker, params = gui.pane.picker, gui.pane.params_button
+    assert picker.switch.isVisible()
+    for width in (1400, 1000, 683):
+        gui.window.resize(width, 760)
+        await gui.settle(0.1)
+        switch_right = picker.switch.mapTo(gui.pane, QPoint(picker.switch.width(), 0)).x()
+        params_left = params.mapTo(gui.pane, QPoint(0, 0)).x()
+        assert params_left - switch_right >= picker.layout().spacing(), width
+
+
+@in_loop
 async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     # Half a laptop screen: the title and the model's name give way ("…", whole in their
     # tooltips), Parameters keeps its icon, and the model picker's Switch button is never
