@@ -133,7 +133,9 @@ class ChatPane(QWidget):
         self.params_button.setText("Parameters")
         self.params_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.params_button.setAccessibleName("System prompt and parameters")
-        self.params_button.setToolTip("System prompt and parameters of this conversation")
+        self.params_button.setToolTip(
+            "System prompt and parameters of this conversation (Ctrl+Shift+P)"
+        )
         self.params_button.clicked.connect(self._on_params)
         # Shown while the sidebar is hidden (Ctrl+B): without it a mouse user who hid
         # it by accident had no way back but the shortcuts list.
@@ -261,6 +263,18 @@ class ChatPane(QWidget):
             self._first_run.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.show_conversation_page()
+
+    def choose_model(self) -> None:
+        """Ctrl+Shift+M: the model picker's list, open, with the keyboard on it."""
+        if self._pages.currentWidget() is not self._conversation_page:
+            return  # the first-run panel: no model to choose before a key
+        self.picker.combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.picker.combo.showPopup()
+
+    def open_params(self) -> None:
+        """Ctrl+Shift+P, as the header's Parameters button."""
+        if self._pages.currentWidget() is self._conversation_page:
+            self._on_params()
 
     def zoom(self, step: int) -> None:
         """Ctrl+plus / Ctrl+minus / Ctrl+0: the transcript's text size."""

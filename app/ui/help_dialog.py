@@ -65,7 +65,7 @@ class ShortcutRow(QWidget):
                 row.addWidget(label(cap, "keycap", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
                 self.caps.append(cap)
         self._haystack = " ".join(
-            [item.description, item.group, item.note, *self.caps, *item.keys]
+            [item.description, item.group, item.note, item.words, *self.caps, *item.keys]
         ).casefold()
 
     def matches(self, words: list[str]) -> bool:

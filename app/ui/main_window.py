@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
             "zoom_reset": lambda: pane.zoom(0),
             "copy_last_answer": pane.copy_last_answer,
             "regenerate": pane.regenerate_last,
+            "choose_model": pane.choose_model,
+            "parameters": pane.open_params,
             "focus_composer": pane.focus_composer,
             "toggle_sidebar": self.toggle_sidebar,
             "quit": self._quit,

@@ -37,6 +37,9 @@ class Shortcut:
     scope: Scope = Scope.WINDOW
     icon: str | None = None
     note: str = ""  # when it applies, if not always
+    # Other words people look for it by in the help's search (not shown): "retry" for
+    # Regenerate, which the search did not find.
+    words: str = ""
 
     def sequences(self) -> list[QKeySequence]:
         return [QKeySequence(key) for key in self.keys]
@@ -102,10 +105,49 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         icon="stop",
         note="while an answer is being written",
     ),
-    Shortcut("copy_last_answer", ("Ctrl+Shift+C",), "Copy last answer", ANSWERS, icon="copy"),
-    Shortcut("regenerate", ("Ctrl+Shift+R",), "Regenerate answer", ANSWERS, icon="regenerate"),
+    Shortcut(
+        "copy_last_answer",
+        ("Ctrl+Shift+C",),
+        "Copy last answer",
+        ANSWERS,
+        icon="copy",
+        words="clipboard markdown",
+    ),
+    Shortcut(
+        "regenerate",
+        ("Ctrl+Shift+R",),
+        "Regenerate answer",
+        ANSWERS,
+        icon="regenerate",
+        note="the last one, or Retry the one that failed",
+        words="retry again redo ask anew new version",
+    ),
+    Shortcut(
+        "choose_model",
+        ("Ctrl+Shift+M",),
+        "Choose the model",
+        ANSWERS,
+        note="of the open conversation, or of the new chat",
+        words="model picker switch mistral",
+    ),
+    Shortcut(
+        "parameters",
+        ("Ctrl+Shift+P",),
+        "System prompt and parameters",
+        ANSWERS,
+        icon="sliders",
+        note="of the open conversation, or of the new chat",
+        words="temperature top p max tokens preset instructions",
+    ),
     Shortcut("focus_composer", ("Ctrl+L",), "Focus message field", ANSWERS),
-    Shortcut("settings", ("Ctrl+,",), "Settings", WINDOW, icon="settings"),
+    Shortcut(
+        "settings",
+        ("Ctrl+,",),
+        "Settings",
+        WINDOW,
+        icon="settings",
+        words="preferences options endpoint key theme",
+    ),
     Shortcut("keyboard_shortcuts", ("Ctrl+/",), "Keyboard shortcuts", WINDOW, icon="keyboard"),
     Shortcut("toggle_sidebar", ("Ctrl+B",), "Show or hide the sidebar", WINDOW),
     Shortcut("zoom_in", ("Ctrl++", "Ctrl+="), "Zoom in", WINDOW, icon="plus"),
@@ -138,7 +180,14 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         note="in the empty question",
     ),
     Shortcut("quick_copy", ("Ctrl+Shift+C",), "Copy the answer", QUICK, Scope.QUICK),
-    Shortcut("quick_continue", ("Ctrl+Return",), "Continue in the main window", QUICK, Scope.QUICK),
+    Shortcut(
+        "quick_continue",
+        ("Ctrl+Return",),
+        "Continue in the main window",
+        QUICK,
+        Scope.QUICK,
+        words="open hand over follow up",
+    ),
     Shortcut("quick_escape", ("Esc",), "Stop the answer, then hide", QUICK, Scope.QUICK),
 )
 

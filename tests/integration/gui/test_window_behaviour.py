@@ -225,6 +225,24 @@ async def test_a_conversation_on_a_model_alias_shows_that_alias(gui: Gui) -> Non
 
 
 @in_loop
+async def test_the_model_and_the_parameters_open_from_the_keyboard(gui: Gui) -> None:
+    from app.ui.params_dialog import ParamsDialog
+
+    edit, combo = gui.pane.composer.edit, gui.pane.picker.combo
+    control_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    edit.setFocus()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_M, control_shift)
+    await gui.until(combo.view().isVisible)
+    combo.hidePopup()
+    assert combo.hasFocus()  # closed with Esc, the keyboard stays on the choice
+    edit.setFocus()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_P, control_shift)
+    dialogs = [d for d in gui.window.findChildren(ParamsDialog) if d.isVisible()]
+    assert len(dialogs) == 1
+    dialogs[0].reject()
+
+
+@in_loop
 async def test_the_header_buttons_keep_clear_of_each_other(gui: Gui) -> None:
     # Parameters' focus ring touched the Switch button's border: one frame to the eye.
     await gui.application.refresh_models()

@@ -24,6 +24,8 @@ EXPECTED = {
     "undo_delete": "Ctrl+Z",
     "copy_last_answer": "Ctrl+Shift+C",
     "regenerate": "Ctrl+Shift+R",
+    "choose_model": "Ctrl+Shift+M",
+    "parameters": "Ctrl+Shift+P",
     "settings": "Ctrl+,",
     "keyboard_shortcuts": "Ctrl+/",
     "focus_composer": "Ctrl+L",
@@ -157,6 +159,8 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
     assert listing.visible_descriptions() == [
         "Copy last answer",
         "Regenerate answer",
+        "Choose the model",
+        "System prompt and parameters",
         "Copy the answer",
     ]
     dialog.search.setText("quick")  # the quick prompt's own keys are listed too
@@ -177,6 +181,27 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
     dialog.set_enter_sends(False)
     dialog.search.setText("send")
     assert listing.visible_descriptions() == ["Send message"]
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        # Words people search by that are not in the descriptions: "retry" found nothing.
+        ("retry", ["Regenerate answer"]),
+        ("model", ["Choose the model"]),
+        ("parameters", ["System prompt and parameters"]),
+        ("temperature", ["System prompt and parameters"]),
+        ("continue", ["Continue in the main window"]),
+        ("preferences", ["Settings"]),
+    ],
+)
+def test_the_help_finds_a_shortcut_by_the_words_people_use(
+    qtbot: QtBot, words: str, found: list[str]
+) -> None:
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    dialog.search.setText(words)
+    assert dialog.shortcuts.visible_descriptions() == found
 
 
 def _by_group() -> list:  # type: ignore[type-arg]
