@@ -9,7 +9,7 @@ from app.domain.messages import ChatParams, Message, MessageStatus, Role, ToolCa
 
 # A call that got no result (tools off, declined, stopped): told in words, as a call
 # without its result would be refused.
-UNRUN_CALL = "[Called {name} with {arguments}. It was not run: no result came back.]"
+UNRUN_CALL = "[Called {name} with {arguments}. No result came back (not run, or stopped).]"
 
 
 def provisional_title(question: str, limit: int = 60) -> str:

@@ -313,6 +313,10 @@ class ChatController(QObject):
             assert self._tools is not None
             from app.chat.tool_calls import MAX_ROUNDS
 
+            if rounds > MAX_ROUNDS:
+                # Still calling after it was told to answer in words (a server that
+                # ignores tool_choice): no more requests; the calls show, not run.
+                return
             rounds += 1
             # Stop stays possible while calls wait for the person or run.
             self.streaming_changed.emit(conversation_id, True)
@@ -478,9 +482,13 @@ class ChatController(QObject):
         question, answer = path[0], path[-1]
         if answer.role is not Role.ASSISTANT or answer.status is not MessageStatus.COMPLETE:
             return
-        others = self._store.tree(conversation_id).children(question.id)
-        if any(o.id != path[1].id and o.status is MessageStatus.COMPLETE for o in others):
-            return  # a regenerated or continued answer: the question was named already
+        tree = self._store.tree(conversation_id)
+        # A regenerated or continued answer (to the question, or after a tool's result):
+        # the conversation was named already.
+        for answered in (path[1], answer):
+            siblings = tree.siblings(answered.id)
+            if any(o.id != answered.id and o.status is MessageStatus.COMPLETE for o in siblings):
+                return
         model = self._title_model() or conversation.model
         if not model:
             return

@@ -60,8 +60,9 @@ CURRENT_TIME = ToolSpec(
 CALCULATE = ToolSpec(
     name="calculate",
     description=(
-        "Evaluate an arithmetic expression exactly and get the number. Use it for any "
-        "arithmetic that is not trivial instead of working it out yourself."
+        "Evaluate an arithmetic expression and get the number (to 15 significant "
+        "digits). Use it for any arithmetic that is not trivial instead of working it "
+        "out yourself."
     ),
     parameters={
         "type": "object",

@@ -101,7 +101,7 @@ class Toolbox:
         # For the person, not the model (the specs' descriptions are the model's).
         return [
             "current_time: today's date, the time and the time zone",
-            "calculate: exact arithmetic and common math functions",
+            "calculate: arithmetic and common math functions, to 15 significant digits",
         ]
 
     def server_lines(self) -> Sequence[tuple[str, str]]:

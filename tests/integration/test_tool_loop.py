@@ -238,3 +238,13 @@ def test_calls_to_tools_not_offered_are_shown_not_run(chat: Chat) -> None:
     assert chat.asked == []
     assert chat.tools.erased == []
     assert len(chat.sent()) == 1
+
+
+def test_a_server_that_ignores_answer_in_words_is_asked_no_more(chat: Chat) -> None:
+    for _ in range(MAX_ROUNDS + 15):  # calls, whatever tool_choice says
+        chat.server.enqueue(_calls(("add", {"a": 1, "b": 1})))
+    conversation = chat.ask("1 + 1, for ever")
+    chat.wait(lambda: not chat.controller.is_streaming(conversation), seconds=30)
+    assert len(chat.sent()) == MAX_ROUNDS + 2  # the last one said tool_choice "none"
+    last = chat.path(conversation)[-1]
+    assert (last.role, len(last.tool_calls)) == (Role.ASSISTANT, 1)  # shown, not run

@@ -159,3 +159,27 @@ async def test_a_real_mcp_servers_tool_runs_once_approved(gui: Gui, tmp_path: Pa
     assert [m.role for m in path] == [Role.USER, Role.ASSISTANT, Role.TOOL, Role.ASSISTANT]
     assert path[2].content == "from the server"
     assert path[3].content == "It said: from the server."
+
+
+@in_loop
+async def test_regenerating_the_answer_after_a_tools_result_keeps_the_title(gui: Gui) -> None:
+    _with_tools(gui)
+    gui.server.enqueue(
+        Reply(tool_calls=[{"name": "add", "arguments": {"a": 2, "b": 2}}]),
+        Reply(text="Four."),
+        Reply(text="Sums"),  # the title
+    )
+    await gui.ask("2 + 2?")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    titles = [r for r in gui.server.chat_requests if r.body.get("stream") is False]
+    assert len(titles) == 1
+    conversation = gui.pane.conversation_id
+    await gui.until(lambda: gui.store.get_conversation(conversation).title == "Sums")
+    gui.server.enqueue(Reply(text="Four, again."))
+    gui.pane.regenerate_last()
+    await gui.until(lambda: gui.store.current_path(conversation)[-1].content == "Four, again.")
+    await gui.until(gui.answered)
+    await gui.settle(0.2)
+    assert [r for r in gui.server.chat_requests if r.body.get("stream") is False] == titles
+    assert gui.store.get_conversation(conversation).title == "Sums"

@@ -127,7 +127,7 @@ def test_an_answer_of_unrun_tool_calls_stays_in_the_history_as_text() -> None:
     assert told.tool_calls == ()
     assert told.content is not None
     assert 'get_weather with {"city": "Paris"}' in told.content
-    assert "It was not run" in told.content
+    assert "No result came back" in told.content
 
 
 def test_unrun_tool_calls_are_told_after_the_answers_text() -> None:
