@@ -253,7 +253,14 @@ class ChatPane(QWidget):
         return self._first_run is not None and self._pages.currentWidget() is self._first_run
 
     def _focus_composer(self) -> None:
-        self.composer.edit.setFocus()
+        self._keyboard_target().setFocus()
+
+    def _keyboard_target(self) -> QWidget:
+        """Where the keyboard goes in the conversation: the message field, or the Run
+        button of a tool call waiting for the person's word (typing could not be sent)."""
+        if self._approvals is not None and self._approvals.bar.isVisibleTo(self):
+            return self._approvals.bar.run_button
+        return self.composer.edit
 
     def focus_composer(self) -> None:
         """The keyboard to the message field (Ctrl+L, and as the window opens); while
@@ -293,7 +300,7 @@ class ChatPane(QWidget):
 
     def show_conversation_page(self) -> None:
         self._pages.setCurrentWidget(self._conversation_page)
-        self.composer.edit.setFocus()
+        self._keyboard_target().setFocus()
 
     # -- opening ------------------------------------------------------------------------
 

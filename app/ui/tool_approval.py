@@ -61,9 +61,11 @@ class ToolApprovalBar(QFrame):
         self.decline_button.clicked.connect(lambda: self.decided.emit(DECLINE))
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
-        buttons.addStretch(1)
-        for widget in (self.decline_button, self.always_button, self.run_button):
+        # Run first, where the focus starts: Tab goes on to the others in the order they
+        # show (the window orders Tab by place), then to the message field.
+        for widget in (self.run_button, self.always_button, self.decline_button):
             buttons.addWidget(widget)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(8)

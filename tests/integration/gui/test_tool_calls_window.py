@@ -117,6 +117,13 @@ async def test_stop_or_leaving_the_conversation_while_a_call_waits(gui: Gui) -> 
     assert not _bar(gui).isVisible()
     gui.window.open_conversation(waiting)
     assert _bar(gui).isVisible()
+    bar = _bar(gui)
+    await gui.until(bar.run_button.hasFocus)  # Enter runs it, as when it came
+    gui.qtbot.keyClick(bar.run_button, Qt.Key.Key_Tab)
+    assert bar.always_button.hasFocus()  # Tab stays in the bar, in order
+    gui.qtbot.keyClick(bar.always_button, Qt.Key.Key_Tab)
+    assert bar.decline_button.hasFocus()
+    bar.run_button.setFocus()
     gui.qtbot.keyClick(_bar(gui).run_button, Qt.Key.Key_Escape)  # Stop
     await gui.until(lambda: not gui.application.controller.is_streaming(waiting))
     assert not _bar(gui).isVisible()
