@@ -240,7 +240,11 @@ class MessageItem(QFrame):
         # The model's and the tool's names come from servers: text, never markup.
         if self.message.role is Role.TOOL:
             name = (self.message.name or "").replace("&", "&amp;").replace("<", "&lt;")
-            return f"<b>Tool result</b>&nbsp;&nbsp;<span style='opacity:0.6'>{name}</span>"
+            heading = f"<b>Tool result</b>&nbsp;&nbsp;<span style='opacity:0.6'>{name}</span>"
+            if self.message.error:  # declined, or failed: not to be read as a result
+                error = self.message.error.replace("&", "&amp;").replace("<", "&lt;")
+                heading += f"&nbsp;&nbsp;·&nbsp;&nbsp;<i>{error}</i>"
+            return heading
         model = (self.message.model or "").replace("&", "&amp;").replace("<", "&lt;")
         return f"<b>Mistral</b>&nbsp;&nbsp;<span style='opacity:0.6'>{model}</span>"
 
@@ -439,7 +443,9 @@ class MessageItem(QFrame):
         _keep_place(self._copy, busy)
         _keep_place(self._action, busy)
         self._copy.setVisible(
-            not busy and (bool(message.content or message.tool_calls) or message.role is Role.USER)
+            not busy
+            and (bool(message.content or message.tool_calls) or message.role is Role.USER)
+            and message.role is not Role.TOOL  # its code block has a Copy of its own
         )
         if message.role is not Role.USER:
             self.text.setVisible(bool(message.content) or busy)

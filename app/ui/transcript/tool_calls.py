@@ -65,7 +65,7 @@ class ToolCallsPanel(QFrame):
             code.setPointSizeF(self.font().pointSizeF())
         for index, call in enumerate(calls):
             title = _label(f"Called {call.name or 'a tool'}", "toolCallName")
-            arguments = _label(call.readable_arguments(), "toolCallArguments")
+            arguments = _label(_shown_arguments(call), "toolCallArguments")
             arguments.setFont(code)
             self._layout.insertWidget(2 * index, title)
             self._layout.insertWidget(2 * index + 1, arguments)
@@ -79,3 +79,14 @@ class ToolCallsPanel(QFrame):
         items = (self._layout.itemAt(i) for i in range(self._layout.count()))
         labels = (item.widget() for item in items if item is not None)
         return [label.text() for label in labels if isinstance(label, QLabel)]
+
+
+SHOWN_ARGUMENTS = 4000  # characters: a call of a megabyte made the answer endless
+
+
+def _shown_arguments(call: ToolCall) -> str:
+    text = call.readable_arguments()
+    if len(text) <= SHOWN_ARGUMENTS:
+        return text
+    rest = len(text) - SHOWN_ARGUMENTS
+    return f"{text[:SHOWN_ARGUMENTS]}\n… {rest:,} more characters (Copy gives them all)"

@@ -71,6 +71,8 @@ async def test_the_bar_shows_the_call_and_run_runs_it(gui: Gui) -> None:
     assert "erase" in result._header.text()
     assert result.text.toPlainText().splitlines()[-1] == "erased"  # in a code block
     assert not result._action.isVisible()  # no "regenerate" for a tool's result
+    assert not result._copy.isVisible()  # its code block's Copy is the one
+    assert "·" not in result._header.text()  # a result, not an error
     caller = next(
         gui.pane.transcript.item(i)
         for i in gui.pane.transcript.message_ids
@@ -89,6 +91,8 @@ async def test_dont_run_declines_and_always_run_is_saved_and_not_asked_again(gui
     _bar(gui).decline_button.click()
     await gui.until(gui.answered)
     assert tools.erased == []
+    declined = last_item(gui, Role.TOOL)
+    assert "Not run: you chose Don't run." in declined._header.text()
     await gui.until_titled()  # its request goes first: the replies below are not its
     gui.server.enqueue(_erase_call("b.txt"), Reply(text="Gone."))
     await gui.ask("Erase b, and never ask again")
@@ -190,3 +194,17 @@ async def test_regenerating_the_answer_after_a_tools_result_keeps_the_title(gui:
     await gui.settle(0.2)
     assert [r for r in gui.server.chat_requests if r.body.get("stream") is False] == titles
     assert gui.store.get_conversation(conversation).title == "Sums"
+
+
+@in_loop
+async def test_a_calls_huge_arguments_are_shown_cut_and_copied_whole(gui: Gui) -> None:
+    text = "word " * 4000
+    gui.server.enqueue(Reply(tool_calls=[{"name": "echo", "arguments": {"text": text}}]))
+    await gui.ask("Echo a lot")
+    await gui.until(gui.answered)
+    answer = last_item(gui, Role.ASSISTANT)
+    shown = answer._tool_calls.texts()[1]
+    assert len(shown) < 4200
+    assert shown.endswith("more characters (Copy gives them all)")
+    answer._copy.click()
+    assert text.strip() in QApplication.clipboard().text()
