@@ -1,92 +1,115 @@
-"""The tool calls of an answer, shown under its text.
-
-Shown with their arguments as the model wrote them. Their results follow the answer as
-messages of their own; a call that got none (tools off, the call declined or stopped,
-an imported chat, a server with tools of its own) says so.
+"""Running the tool calls of an answer: asking the person first where the tool says so,
+storing each result as a tool message under the answer, so the next request carries them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from app.domain.messages import Message, Role, ToolCall
+from app.tools.registry import Tool, ToolOutput, ToolRegistry
 
-from app.domain.messages import ToolCall
+if TYPE_CHECKING:
+    from app.api.types import ToolSpec
+    from app.store.conversations import ConversationStore
 
-NOT_RUN = (
-    "No result went back to the model: tools are off, or the call was stopped. To carry "
-    "on, turn tools on (Settings → Tools) and Retry, or give it what it asked for in your "
-    "next message."
-)
+log = logging.getLogger(__name__)
 
+# Rounds of calls one question may lead to before the model must answer in words: a
+# model that keeps calling would otherwise never stop (nor stop costing).
+MAX_ROUNDS = 10
+DECLINED = "The person declined to run this tool call. Do not call it again unless they ask."
+TOO_MANY = f"Not run: this question already led to {MAX_ROUNDS} rounds of tool calls."
 
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    # The model's words, whatever they hold: text, never markup nor links.
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class ToolCallsPanel(QFrame):
-    """ "Called <name>" and the arguments, for each call; then why nothing came back."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("toolCalls")
-        self.setAccessibleName("Tool calls")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(10, 6, 10, 6)
-        self._layout.setSpacing(4)
-        self._calls: tuple[ToolCall, ...] = ()
-        self._note = _label(NOT_RUN, "toolCallsNote")
-        self._layout.addWidget(self._note)
-
-    @property
-    def calls(self) -> tuple[ToolCall, ...]:
-        return self._calls
-
-    def show_calls(self, calls: Sequence[ToolCall]) -> None:
-        calls = tuple(calls)
-        if calls == self._calls:
-            return
-        self._calls = calls
-        while self._layout.count() > 1:  # all but the note, which stays last
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        if self.font().pointSizeF() > 0:
-            code.setPointSizeF(self.font().pointSizeF())
-        for index, call in enumerate(calls):
-            title = _label(f"Called {call.name or 'a tool'}", "toolCallName")
-            arguments = _label(_shown_arguments(call), "toolCallArguments")
-            arguments.setFont(code)
-            self._layout.insertWidget(2 * index, title)
-            self._layout.insertWidget(2 * index + 1, arguments)
-
-    def set_answered(self, answered: bool) -> None:
-        """Results came back for the calls: no note that none did."""
-        self._note.setVisible(not answered)
-
-    def texts(self) -> list[str]:
-        """What the panel shows, label by label."""
-        items = (self._layout.itemAt(i) for i in range(self._layout.count()))
-        labels = (item.widget() for item in items if item is not None)
-        return [label.text() for label in labels if isinstance(label, QLabel)]
+# Asks the person whether a call may run: (conversation id, tool, call) -> yes or no.
+Approver = Callable[[str, Tool, ToolCall], Awaitable[bool]]
 
 
-SHOWN_ARGUMENTS = 4000  # characters: a call of a megabyte made the answer endless
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What a round of calls left: the last stored result, to answer after."""
+
+    last_id: str
+    stored: tuple[Message, ...]
 
 
-def _shown_arguments(call: ToolCall) -> str:
-    text = call.readable_arguments()
-    if len(text) <= SHOWN_ARGUMENTS:
-        return text
-    rest = len(text) - SHOWN_ARGUMENTS
-    return f"{text[:SHOWN_ARGUMENTS]}\n… {rest:,} more characters (Copy gives them all)"
+class ChatTools:
+    """The tools offered with each request, and the runner of the calls that come back.
+
+    ``enabled`` is read at each request (the setting can change at any time);
+    ``allowed`` says whether a tool runs without asking (the person chose "Always").
+    """
+
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        *,
+        enabled: Callable[[], bool],
+        allowed: Callable[[Tool], bool] = lambda _tool: False,
+    ) -> None:
+        self.registry = registry
+        self._enabled = enabled
+        self._allowed = allowed
+        self._approver: Approver | None = None
+
+    def set_approver(self, approver: Approver) -> None:
+        """Who asks the person (the window, built after the controller)."""
+        self._approver = approver
+
+    def specs(self) -> tuple[ToolSpec, ...]:
+        return self.registry.specs() if self._enabled() else ()
+
+    async def run_round(
+        self,
+        store: ConversationStore,
+        answer: Message,
+        *,
+        too_many: bool,
+        on_stored: Callable[[Message], None],
+    ) -> Round:
+        """Run every call of ``answer`` in order and store each result under it.
+
+        With ``too_many`` nothing runs: each call gets a result saying why, so the
+        request that follows stays valid and the model answers in words.
+        """
+        parent = answer.id
+        stored: list[Message] = []
+        for call in answer.tool_calls:
+            output = (
+                ToolOutput(TOO_MANY, is_error=True) if too_many else await self._run(answer, call)
+            )
+            message = store.add_message(
+                answer.conversation_id,
+                role=Role.TOOL,
+                content=output.text,
+                parent_id=parent,
+                tool_call_id=call.id,
+                name=call.name,
+                error=_shown_error(output) if output.is_error else None,
+            )
+            parent = message.id
+            stored.append(message)
+            on_stored(message)
+        return Round(parent, tuple(stored))
+
+    async def _run(self, answer: Message, call: ToolCall) -> ToolOutput:
+        tool = self.registry.find(call.name)
+        if tool is not None and tool.ask_first and not self._allowed(tool):
+            approver = self._approver
+            if approver is None or not await approver(answer.conversation_id, tool, call):
+                log.info("Tool call %s declined", tool.key)
+                return ToolOutput(DECLINED, is_error=True)
+        log.info("Running tool %s", call.name)  # never its arguments: they may be private
+        return await self.registry.call(call)
+
+
+def _shown_error(output: ToolOutput) -> str:
+    """What the person reads of a call that gave no result (the model reads the text)."""
+    if output.text == DECLINED:
+        return "Not run: you chose Don't run."
+    if output.text == TOO_MANY:
+        return f"Not run: the question already led to {MAX_ROUNDS} rounds of tool calls."
+    return "Failed: the result says why."
