@@ -4,20 +4,17 @@ objects are wired together: nothing else looks anything up globally)."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import logging
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFontInfo, QGuiApplication
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
-from app import __version__
 from app.api.endpoint import Endpoint
 from app.api.errors import ApiError
 from app.api.models import Dialect, ModelCard
@@ -28,12 +25,6 @@ from app.chat.tool_calls import ChatTools
 from app.config import RuntimeConfig, load_config
 from app.log import setup_logging
 from app.presets import load_presets
-from app.quick.single_instance import (
-    InstanceServer,
-    SingleInstanceError,
-    instance_name,
-    send_to_running,
-)
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, save_settings
@@ -49,6 +40,12 @@ from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
 from app.ui.window_place import WindowPlace
+from app.window_start import (
+    become_the_instance,
+    close_on_signals,
+    qt_application,
+    until_painted,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -583,111 +580,14 @@ class Application:
         self.store.close()
 
 
-def _until_painted(window: MainWindow, timeout_ms: int = 250) -> None:
-    """Let Qt show the window before start-up goes on (or give up after a while).
-
-    Input waits meanwhile: typing needs the event loop that comes next.
-    """
-    from PySide6.QtCore import QEvent, QEventLoop, QObject
-
-    waiting = QEventLoop()
-
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if event.type() == QEvent.Type.Paint:
-                waiting.quit()  # once this paint is over
-            return False
-
-    watcher = FirstPaint()
-    window.installEventFilter(watcher)
-    QTimer.singleShot(timeout_ms, waiting.quit)
-    waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-    window.removeEventFilter(watcher)
-
-
-def _close_on_signals(window: MainWindow) -> object:
-    """SIGTERM and SIGINT close the window the normal way, so answers are kept.
-
-    Python runs signal handlers only between bytecodes, and Qt's loop waits in C++:
-    the wake-up file descriptor makes Qt's loop notice the signal at once.
-    """
-    if sys.platform == "win32":
-        return None
-    import signal
-    import socket
-
-    from PySide6.QtCore import QSocketNotifier
-
-    reader, writer = socket.socketpair()
-    writer.setblocking(False)
-    reader.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
-
-    def drain() -> None:
-        with contextlib.suppress(OSError):
-            reader.recv(64)
-
-    notifier.activated.connect(drain)
-    for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda *_: window.close())
-    return (reader, writer, notifier)
-
-
-def _become_the_instance(
-    config: RuntimeConfig, start_quick: str | None
-) -> tuple[InstanceServer | None, int | None]:
-    """Listen as the one Maestrale of this history, or hand over to the one that runs.
-
-    Returns the server (None when hand-over is impossible here) and, when this process
-    must end at once, its exit status.
-    """
-    name = instance_name(config.paths.data_dir)
-    server = InstanceServer(name)
-    try:
-        if server.listen():
-            return server, None
-    except SingleInstanceError:
-        log.warning("Running without single-instance hand-over", exc_info=True)
-        return None, None
-    # Another Maestrale runs on this history: hand over to it and leave.
-    if start_quick is not None:
-        delivered = send_to_running(name, "quick", {"template": start_quick or None})
-    else:
-        delivered = send_to_running(name, "show", {})
-    if delivered:
-        return None, 0
-    print(
-        "maestrale: another Maestrale is running on this history but does not answer; "
-        "close it (or end its process) and try again.",
-        file=sys.stderr,
-    )
-    return None, 1
-
-
-def _qt_application() -> QApplication:
-    """Qt's application object, named as the desktop knows the app."""
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Maestrale")
-    app.setApplicationDisplayName("Maestrale")
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("Maestrale")
-    app.setDesktopFileName("maestrale")
-    return app
-
-
 def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     """Open the window; returns the exit status once it is closed."""
-    app = _qt_application()
+    app = qt_application()
     config = load_config(
         environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
     )
     start_quick = getattr(args, "start_quick", None)
-    server, status = _become_the_instance(config, start_quick)
+    server, status = become_the_instance(config, start_quick)
     if status is not None:
         return status
     application = Application(app, config, environ)
@@ -706,7 +606,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if start_quick is None:
         window.show()
         application.pane.focus_composer()  # type at once, as in every chat app
-        _until_painted(window)
+        until_painted(window)
     # asyncio and its event loop only now: they take a tenth of the start-up, and
     # nothing before the first paint needs them.
     import asyncio
@@ -732,7 +632,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     from app.collector import GuiThreadCollector  # its collections: this thread's only
 
     collector = GuiThreadCollector(app)
-    keep = _close_on_signals(window)
+    keep = close_on_signals(window)
     with loop:
         loop.run_until_complete(application.closed.wait())
         loop.run_until_complete(application.shutdown())

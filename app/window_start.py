@@ -1,0 +1,121 @@
+"""What run_window needs around the window: Qt's application object, one Maestrale per
+history, the first paint, and the signals that close the window the normal way."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.config import RuntimeConfig
+from app.quick.single_instance import (
+    InstanceServer,
+    SingleInstanceError,
+    instance_name,
+    send_to_running,
+)
+from app.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def until_painted(window: MainWindow, timeout_ms: int = 250) -> None:
+    """Let Qt show the window before start-up goes on (or give up after a while).
+
+    Input waits meanwhile: typing needs the event loop that comes next.
+    """
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+    waiting = QEventLoop()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                waiting.quit()  # once this paint is over
+            return False
+
+    watcher = FirstPaint()
+    window.installEventFilter(watcher)
+    QTimer.singleShot(timeout_ms, waiting.quit)
+    waiting.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    window.removeEventFilter(watcher)
+
+
+def close_on_signals(window: MainWindow) -> object:
+    """SIGTERM and SIGINT close the window the normal way, so answers are kept.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop waits in C++:
+    the wake-up file descriptor makes Qt's loop notice the signal at once.
+    """
+    if sys.platform == "win32":
+        return None
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    reader.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, window)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            reader.recv(64)
+
+    notifier.activated.connect(drain)
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: window.close())
+    return (reader, writer, notifier)
+
+
+def become_the_instance(
+    config: RuntimeConfig, start_quick: str | None
+) -> tuple[InstanceServer | None, int | None]:
+    """Listen as the one Maestrale of this history, or hand over to the one that runs.
+
+    Returns the server (None when hand-over is impossible here) and, when this process
+    must end at once, its exit status.
+    """
+    name = instance_name(config.paths.data_dir)
+    server = InstanceServer(name)
+    try:
+        if server.listen():
+            return server, None
+    except SingleInstanceError:
+        log.warning("Running without single-instance hand-over", exc_info=True)
+        return None, None
+    # Another Maestrale runs on this history: hand over to it and leave.
+    if start_quick is not None:
+        delivered = send_to_running(name, "quick", {"template": start_quick or None})
+    else:
+        delivered = send_to_running(name, "show", {})
+    if delivered:
+        return None, 0
+    print(
+        "maestrale: another Maestrale is running on this history but does not answer; "
+        "close it (or end its process) and try again.",
+        file=sys.stderr,
+    )
+    return None, 1
+
+
+def qt_application() -> QApplication:
+    """Qt's application object, named as the desktop knows the app."""
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Maestrale")
+    app.setApplicationDisplayName("Maestrale")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Maestrale")
+    app.setDesktopFileName("maestrale")
+    return app
