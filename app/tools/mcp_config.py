@@ -23,6 +23,9 @@ EXAMPLE = """\
 }
 """
 
+# The button the Settings page offers, named as it is there.
+RESTART = "then Restart servers in Settings → Tools"
+
 
 @dataclass(frozen=True, slots=True)
 class McpServerConfig:
@@ -64,7 +67,7 @@ def load_mcp_config(path: Path) -> McpConfig:
         return McpConfig(
             problems=(
                 f"{path} is not valid JSON (line {error.lineno}, column {error.colno}: "
-                f"{error.msg}). No MCP server started: correct the file, then reload.",
+                f"{error.msg}). No MCP server started: correct the file, {RESTART}.",
             )
         )
     entries = data.get("mcpServers") if isinstance(data, dict) else None
@@ -82,7 +85,7 @@ def load_mcp_config(path: Path) -> McpConfig:
         except _EntryProblem as problem:
             problems.append(
                 f'{path}, server "{name}": {problem} This server is not started; '
-                "correct its entry, then reload."
+                f"correct its entry, {RESTART}."
             )
     return McpConfig(tuple(servers), tuple(problems))
 

@@ -88,7 +88,7 @@ def test_a_bad_entry_is_reported_and_the_others_still_load(
     (problem,) = config.problems
     assert problem.startswith(f'{path}, server "bad": ')
     assert said in problem
-    assert "correct its entry, then reload" in problem
+    assert problem.endswith("correct its entry, then Restart servers in Settings → Tools.")
 
 
 def test_broken_json_says_where(tmp_path: Path) -> None:
@@ -100,7 +100,8 @@ def test_broken_json_says_where(tmp_path: Path) -> None:
     assert config.servers == ()
     (problem,) = config.problems
     assert f"{path} is not valid JSON (line 3, column" in problem
-    assert "correct the file" in problem
+    # Named as the Settings page names its button (it said "then reload").
+    assert problem.endswith("correct the file, then Restart servers in Settings → Tools.")
 
 
 @pytest.mark.parametrize("data", [[], {"servers": {}}, {"mcpServers": []}])
