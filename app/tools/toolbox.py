@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,22 @@ from app.tools.registry import Tool, ToolRegistry
 if TYPE_CHECKING:
     from app.tools.builtin import BuiltinTools
     from app.tools.mcp import McpHost, ServerStatus
+    from app.tools.mcp_config import McpConfig
 
 log = logging.getLogger(__name__)
 
 MCP_CONFIG_NAME = "mcp.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerLine:
+    """One server as the Settings page shows it."""
+
+    name: str
+    state: str  # "ready", "starting", "failed", "stopped", or "off" while tools are off
+    summary: str  # the state in words: "ready", "starting…", …
+    detail: str = ""  # "3 tools", why it failed, …
+    log_file: Path | None = None  # the server's own messages, once it has written some
 
 
 class Toolbox:
@@ -104,19 +117,26 @@ class Toolbox:
             "calculate: arithmetic and common math functions, to 15 significant digits",
         ]
 
-    def server_lines(self) -> Sequence[tuple[str, str]]:
+    def server_lines(self) -> Sequence[ServerLine]:
         if self._host is None:
             if not self._enabled():
-                return [(name, "off while tools are off") for name in self._listed_names()]
+                return [
+                    ServerLine(server.name, "off", "off while tools are off")
+                    for server in self._listed().servers
+                ]
             return []
-        return [(status.name, _state_line(status)) for status in self._host.status()]
+        return [_line(status) for status in self._host.status()]
 
-    def _listed_names(self) -> list[str]:
+    def _listed(self) -> McpConfig:
         from app.tools.mcp_config import load_mcp_config
 
-        return [server.name for server in load_mcp_config(self.mcp_config_path).servers]
+        return load_mcp_config(self.mcp_config_path)
 
     def config_problems(self) -> Sequence[str]:
+        """What is wrong in ``mcp.json``: as read at the servers' start, or, while tools
+        are off, as it is now (nothing starts, yet the page says what would)."""
+        if self._host is None and not self._enabled():
+            return self._listed().problems
         return self._problems
 
     def ensure_config_file(self) -> Path:
@@ -127,14 +147,16 @@ class Toolbox:
         return self.mcp_config_path
 
 
-def _state_line(status: ServerStatus) -> str:
-    if status.state == "ready":
-        return f"ready, {status.detail}" if status.detail else "ready"
+def _line(status: ServerStatus) -> ServerLine:
+    detail = status.detail
     if status.state == "starting":
-        return "starting…"
-    if status.state == "failed":
-        return f"failed: {status.detail}" if status.detail else "failed"
-    return status.detail or status.state
+        # npx or uvx may take a minute; meanwhile requests go without its tools.
+        detail = "Its tools come with the questions asked once it is ready."
+    elif status.state == "stopped" and detail == "Stopped":
+        detail = ""
+    log_file = status.log_file if status.log_file and status.log_file.exists() else None
+    summary = "starting…" if status.state == "starting" else status.state
+    return ServerLine(status.name, status.state, summary, detail, log_file)
 
 
 class _Lazy:

@@ -12,7 +12,9 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem, QWidget
 
 from app.settings import Settings
+from app.tools.toolbox import ServerLine
 from app.ui.settings.form import Card, Page, StatusLine, button, button_row, label
+from app.ui.settings.server_rows import ServerRows
 
 
 class ToolSources(Protocol):
@@ -23,7 +25,7 @@ class ToolSources(Protocol):
 
     def builtin_lines(self) -> Sequence[str]: ...
 
-    def server_lines(self) -> Sequence[tuple[str, str]]: ...
+    def server_lines(self) -> Sequence[ServerLine]: ...
 
     def config_problems(self) -> Sequence[str]: ...
 
@@ -40,7 +42,7 @@ class NoTools:
     def builtin_lines(self) -> Sequence[str]:
         return ()
 
-    def server_lines(self) -> Sequence[tuple[str, str]]:
+    def server_lines(self) -> Sequence[ServerLine]:
         return ()
 
     def config_problems(self) -> Sequence[str]:
@@ -98,14 +100,16 @@ class ToolsPage(Page):
         servers.body.addWidget(label("MCP servers", "section"))
         self.config_note = label("", "muted")
         servers.body.addWidget(self.config_note)
-        self.servers = QListWidget()
-        self.servers.setAccessibleName("MCP servers and their state")
+        self.servers = ServerRows(self._open_file)
         servers.body.addWidget(self.servers)
         self.problems = StatusLine()
         servers.body.addWidget(self.problems)
         self.edit_button = button("Edit mcp.json…", icon_name="edit")
         self.reload_button = button("Restart servers", icon_name="regenerate")
         servers.body.addLayout(button_row(self.edit_button, self.reload_button))
+        # Its own line: what opening a file said must not hide the file's problems.
+        self.open_status = StatusLine()
+        servers.body.addWidget(self.open_status)
         self.body.addWidget(servers)
 
         allowed = Card(spacing=8)
@@ -147,17 +151,9 @@ class ToolsPage(Page):
         """Show the servers' state again (they start, fail or stop meanwhile)."""
         sources = self._sources
         lines = sources.server_lines()
-        self.config_note.setText(
-            f"Listed in {sources.mcp_config_path} (the same format as Claude Desktop's)."
-            if lines
-            else f"None yet: list them in {sources.mcp_config_path}, in the same format as "
-            "Claude Desktop's (“mcpServers”), then Restart servers."
-        )
-        self.servers.clear()
-        for name, state in lines:
-            self.servers.addItem(QListWidgetItem(f"{name}: {state}"))
-        _fit_rows(self.servers)
         problems = sources.config_problems()
+        self.config_note.setText(_config_note(sources.mcp_config_path, bool(lines), bool(problems)))
+        self.servers.show_lines(lines)
         if problems:
             self.problems.show_message("warning", "\n".join(problems))
         else:
@@ -171,11 +167,16 @@ class ToolsPage(Page):
         self.remove_button.setVisible(self.always.count() > 0)
 
     def _edit_config(self) -> None:
-        path = self._sources.ensure_config_file()
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self.problems.show_message(
+        self._open_file(self._sources.ensure_config_file())
+
+    def _open_file(self, path: Path) -> None:
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.open_status.clear()
+        else:
+            self.open_status.show_message(
                 "warning", f"No program opens {path.name} here: open {path} in a text editor."
             )
+            self.reveal(self.open_status)
 
     def _reload(self) -> None:
         self._sources.reload_servers()
@@ -187,6 +188,17 @@ class ToolsPage(Page):
             self.always.takeItem(row)
             self.changed.emit()
         self._sync_buttons()
+
+
+def _config_note(path: Path, listed: bool, problems: bool) -> str:
+    if listed:
+        return f"Listed in {path} (the same format as Claude Desktop's)."
+    if problems:
+        return f"None could be read from {path}: the problem is below."
+    return (
+        f"None yet: list them in {path}, in the same format as Claude Desktop's "
+        "(“mcpServers”), then Restart servers."
+    )
 
 
 def _fit_rows(rows: QListWidget, most: int = 6) -> None:

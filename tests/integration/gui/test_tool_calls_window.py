@@ -149,10 +149,9 @@ async def test_a_real_mcp_servers_tool_runs_once_approved(gui: Gui, tmp_path: Pa
     )
     application.open_settings("tools")
     page = application._settings_dialog.tools_page
-    assert page.servers.item(0).text() == "echo: off while tools are off"
+    assert page.servers.texts() == ["echo: off while tools are off"]
     page.enabled.setChecked(True)  # saved after a moment, then applied: servers start
-    await gui.until(lambda: "ready" in page.servers.item(0).text(), timeout=30)
-    assert page.servers.item(0).text().startswith("echo: ready, ")
+    await gui.until(lambda: page.servers.texts()[0].startswith("echo: ready, "), timeout=30)
     assert load_settings(application.config.paths.settings_file).settings.tools
     application._settings_dialog.close()
     gui.server.enqueue(
