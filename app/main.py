@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
@@ -106,7 +106,11 @@ class Application:
         self._shut_down = False
         self._data_version: int | None = None  # of the history, as last seen
         self._tools_relay = _Relay()
-        self._tools_relay.changed.connect(self._on_tools_changed)
+        # Queued also from the window's thread: the toolbox tells of news while a request
+        # is being built, and the toast waits until it is.
+        self._tools_relay.changed.connect(
+            self._on_tools_changed, Qt.ConnectionType.QueuedConnection
+        )
 
     def build(self, store: ConversationStore) -> MainWindow:
         config = self.config
@@ -473,6 +477,9 @@ class Application:
     def _on_tools_changed(self) -> None:
         if self._settings_dialog is not None:
             self._settings_dialog.tools_page.refresh()
+        news = self.toolbox.news()
+        if news:
+            self._report("\n".join(news))
 
     def _always_run_tool(self, tool: Tool) -> None:
         """The person chose "Always run": saved at once, as any setting."""

@@ -54,6 +54,9 @@ class Toolbox:
         self._builtin: BuiltinTools | None = None
         self._host: McpHost | None = None
         self._problems: tuple[str, ...] = ()
+        self._news: list[str] = []  # for the window, taken by news()
+        self._states: dict[str, str] = {}  # each server's, when news() last looked
+        self._told_starting: set[str] = set()  # since the servers' start
         self.registry = ToolRegistry([_Lazy(self._builtin_tools), _Lazy(self._server_tools)])
 
     # -- as the registry's providers ------------------------------------------------------
@@ -70,6 +73,17 @@ class Toolbox:
     def _server_tools(self) -> Sequence[Tool]:
         if not self._enabled() or self._host is None:
             return ()
+        # Asked as a request is built: a server still starting is left out of it, which
+        # the person is told once (npx or uvx may take a minute, in silence).
+        starting = [
+            status.name
+            for status in self._host.status()
+            if status.state == "starting" and status.name not in self._told_starting
+        ]
+        if starting:
+            self._told_starting.update(starting)
+            self._news.append(_still_starting(starting))
+            self._notify()
         return self._host.tools()
 
     # -- servers --------------------------------------------------------------------------
@@ -88,6 +102,7 @@ class Toolbox:
         if not config.enabled:
             self._notify()
             return
+        self._told_starting.clear()
         self._host = McpHost(config.enabled, log_dir=self._log_dir, on_change=self._notify)
         self._host.start()
         self._notify()
@@ -107,6 +122,18 @@ class Toolbox:
     def _notify(self) -> None:
         if self._on_change is not None:
             self._on_change()
+
+    def news(self) -> list[str]:
+        """What the window should tell since it last asked (in its thread, on each
+        change): servers still starting that a request went without, and servers that
+        failed after being ready, whose tools vanished from later requests."""
+        statuses = self._host.status() if self._host is not None else []
+        news, self._news = self._news, []
+        for status in statuses:
+            if status.state == "failed" and self._states.get(status.name) == "ready":
+                news.append(_stopped(status))
+        self._states = {status.name: status.state for status in statuses}
+        return news
 
     # -- what the Settings page shows ----------------------------------------------------------
 
@@ -157,6 +184,23 @@ def _line(status: ServerStatus) -> ServerLine:
     log_file = status.log_file if status.log_file and status.log_file.exists() else None
     summary = "starting…" if status.state == "starting" else status.state
     return ServerLine(status.name, status.state, summary, detail, log_file)
+
+
+def _still_starting(names: Sequence[str]) -> str:
+    quoted = " and ".join(f"“{name}”" for name in names)
+    if len(names) == 1:
+        return f"The MCP server {quoted} is still starting: its tools come with a later question."
+    return f"The MCP servers {quoted} are still starting: their tools come with a later question."
+
+
+def _stopped(status: ServerStatus) -> str:
+    detail = status.detail.rstrip()
+    if detail and detail[-1] not in ".!?…":
+        detail += "."
+    return (
+        f"The MCP server “{status.name}” stopped: {detail} Its tools are left out until "
+        "Settings → Tools → Restart servers."
+    )
 
 
 class _Lazy:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain.messages import Role
 from app.settings import load_settings
 from app.tools.registry import ToolRegistry
+from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import last_item
@@ -207,3 +208,59 @@ async def test_a_calls_huge_arguments_are_shown_cut_and_copied_whole(gui: Gui) -
     assert shown.endswith("more characters (Copy gives them all)")
     answer._copy.click()
     assert text.strip() in QApplication.clipboard().text()
+
+
+def _servers_on(gui: Gui, servers: dict[str, Any]) -> None:
+    """``servers`` in mcp.json, tools on, and the servers started as the app does."""
+    application = gui.application
+    config_file = application.toolbox.mcp_config_path
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(json.dumps({"mcpServers": servers}), encoding="utf-8")
+    application.config = replace(
+        application.config, settings=application.config.settings.with_values(tools=True)
+    )
+    application.toolbox.start()
+
+
+def _notices(gui: Gui) -> list[str]:
+    return [t.accessibleName() for t in gui.window.findChildren(Toast) if t.isVisible()]
+
+
+@in_loop
+async def test_a_server_still_starting_is_told_once_when_a_question_goes_without_it(
+    gui: Gui,
+) -> None:
+    # A server that never answers MCP's hello stays "starting" (as npx downloading).
+    _servers_on(gui, {"slow": {"command": sys.executable, "args": ["-c", "input()"]}})
+    await gui.ask("What time is it?")
+    told = "The MCP server “slow” is still starting: its tools come with a later question."
+    await gui.until(lambda: told in _notices(gui))
+    await gui.until(gui.answered)
+    offered = [t["function"]["name"] for t in gui.server.chat_requests[-1].body["tools"]]
+    assert "current_time" in offered  # the built-in ones went
+    for toast in gui.window.findChildren(Toast):
+        toast.close()
+    await gui.until_titled()
+    await gui.ask("And the date?")
+    await gui.until(gui.answered)
+    assert _notices(gui) == []  # once is enough
+    assert gui.application.toolbox.news() == []
+
+
+@in_loop
+async def test_a_server_that_stops_after_being_ready_is_told_once(gui: Gui) -> None:
+    toolbox = gui.application.toolbox
+    _servers_on(gui, {"echo": {"command": sys.executable, "args": [str(SERVER)]}})
+    await gui.until(lambda: toolbox.server_lines()[0].state == "ready", timeout=30)
+    crash = toolbox.registry.find("crash")
+    assert crash is not None
+    await crash.run({})  # its process ends; the window took in "ready" meanwhile
+    await gui.until(lambda: toolbox.server_lines()[0].state == "failed", timeout=20)
+    await gui.until(lambda: any("stopped" in notice for notice in _notices(gui)))
+    (notice,) = _notices(gui)
+    assert notice == (
+        "The MCP server “echo” stopped: It stopped unexpectedly. Its last message: "
+        "echo server: crashing on purpose. Its tools are left out until "
+        "Settings → Tools → Restart servers."
+    )
+    assert toolbox.news() == []  # told once
