@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
 
 from app.rendering.blocks import StreamSplitter, stable_prefix_length
-from app.ui.transcript.text_view import code_hang
+from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 
 if TYPE_CHECKING:
     from app.rendering.markdown import CodeBlock, MathRequest, MathSource
@@ -171,6 +171,11 @@ class MarkdownDocument:
             code_hang=code_hang(self._document.defaultFont()),
         )
         self._document.setHtml(rendered.html)
+        if rendered.code_blocks:
+            cursor = QTextCursor(self._document)
+            cursor.beginEditBlock()  # laid out once more at most, not line by line
+            self._fit_wrap_indents(0, self._document.characterCount(), cursor)
+            cursor.endEditBlock()
         self._text = text
         self._stable_rendered = len(text)
         self.code_blocks = list(rendered.code_blocks)
@@ -345,11 +350,21 @@ class MarkdownDocument:
         else:
             html = _SEPARATOR + rendered.html
             self._in_pieces = True
-        cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
+        if rendered.code_blocks:
+            cursor.beginEditBlock()  # laid out once, with the code lines' indents
+            start = cursor.position()
+            cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
+            self._fit_wrap_indents(start, cursor.position(), QTextCursor(self._document))
+            cursor.endEditBlock()
+        else:
+            cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
         self.code_blocks.extend(rendered.code_blocks)
         if not is_tail:
             self._stable_codes = len(self.code_blocks)
         self._note_math(rendered.math_pending)
+
+    def _fit_wrap_indents(self, start: int, end: int, cursor: QTextCursor) -> None:
+        fit_wrap_indents(self._document, start, end, self._document.defaultFont(), cursor)
 
     def _note_math(self, pending: tuple[MathRequest, ...]) -> None:
         if pending:

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
 
 MATH_SCHEME = "maestrale-math"
@@ -85,20 +86,6 @@ def _tab_stop(points: float) -> float:
     if points > 0:
         code.setPointSizeF(points)
     return QFontMetricsF(code).horizontalAdvance(" ") * 4
-
-
-def code_hang(font: QFont) -> int:
-    """How far the rows a long code line wraps onto start in (see ``render_markdown``):
-    two columns of code in ``font``'s size."""
-    return _code_hang(font.pointSizeF())
-
-
-@functools.lru_cache(maxsize=16)  # asked at every render; few sizes exist
-def _code_hang(points: float) -> int:
-    code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    if points > 0:
-        code.setPointSizeF(points)
-    return round(QFontMetricsF(code).horizontalAdvance("  "))
 
 
 def list_indent(metrics: QFontMetrics) -> float:
@@ -356,25 +343,15 @@ class MessageText(QTextBrowser):
         hang = code_hang(self.font())
         if hang != self._code_hang:
             self._code_hang = hang
-            self._fit_code_hang(hang)
+            self._fit_code_hang()
 
-    def _fit_code_hang(self, hang: int) -> None:
+    def _fit_code_hang(self) -> None:
         # Rendered in the font before: their wrapped rows stay in line with the marks.
-        cursor: QTextCursor | None = None
-        block = self.document().begin()
-        while block.isValid():
-            block_format = block.blockFormat()
-            if block_format.textIndent() < 0 and block_format.leftMargin() != hang:
-                if cursor is None:
-                    cursor = QTextCursor(self.document())
-                    cursor.beginEditBlock()  # laid out once, not line by line
-                block_format.setLeftMargin(hang)
-                block_format.setTextIndent(-hang)
-                cursor.setPosition(block.position())
-                cursor.setBlockFormat(block_format)
-            block = block.next()
-        if cursor is not None:
-            cursor.endEditBlock()
+        document = self.document()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()  # laid out once, not line by line
+        fit_wrap_indents(document, 0, document.characterCount(), self.font(), cursor)
+        cursor.endEditBlock()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
@@ -424,10 +401,13 @@ class MessageText(QTextBrowser):
             area = layout.blockBoundingRect(block)
             if area.top() > shown.bottom():
                 return
-            hang = -block.blockFormat().textIndent()
-            text_layout = block.layout() if hang > 0 else None
+            # A code line: its wrapped rows start past its leading whitespace, then
+            # the hang, where the mark goes.
+            code = block.blockFormat().textIndent() < 0
+            text_layout = block.layout() if code else None
             rows = text_layout.lineCount() if text_layout is not None else 0
             if text_layout is not None and rows > 1:
+                hang = self._code_hang
                 painter = self._marks_painter
                 if painter is None:
                     painter = self._marks_painter = QPainter(self.viewport())

@@ -258,3 +258,95 @@ def test_the_hanging_indent_of_code_follows_the_text_size(qtbot: QtBot) -> None:
     assert code_hang(font) > before
     assert block.blockFormat().leftMargin() == code_hang(font)
     assert block.blockFormat().textIndent() == -code_hang(font)
+
+
+@pytest.mark.parametrize("indent", ["    ", "\t", "  \t"])
+def test_a_wrapped_indented_code_line_goes_on_under_its_text(qtbot: QtBot, indent: str) -> None:
+    # Its rows went on two columns in from the code block's edge, left of the line's own
+    # indent: the rest of a line inside a function read as code outside it.
+    from PySide6.QtGui import QColor
+
+    from app.ui.transcript.markdown_document import MarkdownDocument
+    from app.ui.transcript.plain_copy import selected_text
+
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    code = f"def f():\n{indent}{LONG_LINE}\n{indent}return total"
+    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(f"```python\n{code}\n```")
+    view.set_text_width(320)
+    view.resize(320, view.text_height())
+    block = view.document().find("total").block()
+    layout = block.layout()
+    assert layout.lineCount() > 1
+    first, second = layout.lineAt(0), layout.lineAt(1)
+    text_x = first.cursorToX(len(indent))[0]  # where the line's text starts
+    hang = code_hang(view.font())
+    assert second.x() == pytest.approx(text_x + hang, abs=1)
+    # A line without its own indent hangs as before.
+    top = view.document().find("def f").block().layout().lineAt(0)
+    assert top.x() == first.x()
+
+    # The mark stands under the line's text, in the hang, not in its indent.
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.grab().toImage()
+    origin = view.document().documentLayout().blockBoundingRect(block).topLeft()
+
+    def inked(left: float, right: float) -> bool:
+        rows = range(int(origin.y() + second.y()), int(origin.y() + second.y() + second.height()))
+        colors = {
+            QColor(image.pixel(x, y)).rgb()
+            for x in range(int(origin.x() + left), int(origin.x() + right))
+            for y in rows
+        }
+        return len(colors) > 1
+
+    assert inked(text_x, text_x + hang)
+    assert not inked(first.x(), text_x - 1)
+    # Copy gives the code as written.
+    cursor = view.textCursor()
+    cursor.setPosition(view.document().find("def f").block().position())
+    cursor.movePosition(cursor.MoveOperation.End, cursor.MoveMode.KeepAnchor)
+    assert selected_text(cursor).rstrip("\n") == code
+
+
+def test_a_streamed_indented_code_line_goes_on_under_its_text(qtbot: QtBot) -> None:
+    from app.ui.transcript.markdown_document import MarkdownDocument
+
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    view.set_text_width(320)
+    document = MarkdownDocument(view.document(), math=None, dark=False)
+    document.append("Intro.\n\n```python\ndef f():\n")
+    document.flush()
+    document.append(f"    {LONG_LINE}\n")
+    document.flush()  # the tail: the code block so far
+    document.append("```\n\nAfter.\n\n")
+    document.flush()  # now stable, rendered after the intro
+    for _ in range(2):
+        block = view.document().find("total").block()
+        layout = block.layout()
+        assert layout.lineCount() > 1
+        text_x = layout.lineAt(0).cursorToX(4)[0]
+        assert layout.lineAt(1).x() == pytest.approx(text_x + code_hang(view.font()), abs=1)
+        document.append("Done.")
+        document.flush(final=True)
+
+
+def test_an_indented_code_line_keeps_its_indent_at_another_text_size(qtbot: QtBot) -> None:
+    from app.ui.transcript.markdown_document import MarkdownDocument
+
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(
+        f"```python\ndef f():\n    {LONG_LINE}\n```"
+    )
+    font = QFont(view.font())
+    font.setPointSize(24)
+    view.setFont(font)
+    view.set_text_width(600)
+    block = view.document().find("total").block()
+    layout = block.layout()
+    assert layout.lineCount() > 1
+    text_x = layout.lineAt(0).cursorToX(4)[0]
+    assert layout.lineAt(1).x() == pytest.approx(text_x + code_hang(font), abs=1)
