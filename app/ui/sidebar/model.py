@@ -5,8 +5,9 @@ conversations, and one "Show more quick prompts…" row. Pinned conversations (q
 included) are all read at once (there are few). Quick exchanges pile up fast (a few a
 day) and are mostly one-offs, so "Quick" comes after the day's chats and shows the
 newest ``quick_preview`` (5) of them, then the "Show more…" row, which reads
-the next page into the group each time it is activated (``show_more_quick``); older
-ones are found by search. Chats page in as the view scrolls (``canFetchMore`` /
+the next page into the group each time it is activated (``show_more_quick``); until
+then, quick exchanges coming and going keep it to that preview, as a restart would;
+older ones are found by search. Chats page in as the view scrolls (``canFetchMore`` /
 ``fetchMore``), so opening a history of 10,000 conversations, thousands of them quick,
 reads 20 quick ones and one page of chats. Changes arrive one conversation at a time
 (``conversation_changed``) and move, insert or remove single rows, between "Quick" and
@@ -153,6 +154,9 @@ class ConversationListModel(QAbstractListModel):
         self._quick_preview = max(1, quick_preview)
         self._rows: list[_Row] = []
         self._paging = {_Section.QUICK: _Paging(), _Section.CHATS: _Paging()}
+        # Once the person asks for more quick exchanges, "Quick" keeps all it has read;
+        # until then it shows its newest few, as after a restart (see _fit_quick).
+        self._quick_expanded = False
         self._today = self._current_day()
         self._row_cache: dict[str, int] | None = None
         self.reload()
@@ -255,10 +259,15 @@ class ConversationListModel(QAbstractListModel):
         They go in where the "Show more quick prompts…" row is, which moves down, or
         leaves when there are no more: the first new row takes its row number.
         """
+        if self._paging[_Section.QUICK].has_more:
+            self._quick_expanded = True
+        return self._read_more_quick(self._page_size)
+
+    def _read_more_quick(self, count: int) -> int:
         more = self._show_more_row()
         if more is None:
             return 0
-        fresh = self._next_page(_Section.QUICK)
+        fresh = self._next_page(_Section.QUICK, count)
         if fresh:
             self.beginInsertRows(QModelIndex(), more, more + len(fresh) - 1)
             self._rows[more:more] = [_Item(conversation, QUICK) for conversation in fresh]
@@ -273,12 +282,14 @@ class ConversationListModel(QAbstractListModel):
             self._drop_empty_header(QUICK.key)
         return len(fresh)
 
-    def _next_page(self, section: _Section) -> list[Conversation]:
-        """The section's next page, without the conversations already in the list."""
+    def _next_page(self, section: _Section, size: int | None = None) -> list[Conversation]:
+        """The section's next page (of ``size``, else the page size), without the
+        conversations already in the list."""
+        size = size or self._page_size
         paging = self._paging[section]
-        page = self._read(section, self._page_size + 1, paging.loaded)
-        paging.has_more = len(page) > self._page_size
-        del page[self._page_size :]
+        page = self._read(section, size + 1, paging.loaded)
+        paging.has_more = len(page) > size
+        del page[size:]
         paging.loaded += len(page)
         known = self._ids()
         return [conversation for conversation in page if conversation.id not in known]
@@ -564,6 +575,8 @@ class ConversationListModel(QAbstractListModel):
         self._count(conversation, +1)
         self._row_cache = None
         self.endInsertRows()
+        if _section(conversation) is _Section.QUICK:
+            self._fit_quick()
 
     def _move(self, row: int, conversation: Conversation) -> None:
         old = self._rows[row]
@@ -593,7 +606,7 @@ class ConversationListModel(QAbstractListModel):
         self.dataChanged.emit(changed, changed)
         if old.group != group:
             self._drop_empty_header(old.group.key)
-            self._refill_quick()
+            self._fit_quick()
 
     def _remove_row(self, row: int) -> None:
         item = self._rows[row]
@@ -607,7 +620,7 @@ class ConversationListModel(QAbstractListModel):
         self._count(item.conversation, -1)
         self._row_cache = None
         self.endRemoveRows()
-        self._refill_quick()
+        self._fit_quick()
 
     def _drop_empty_header(self, key: str) -> None:
         header = self._header_row(key)
@@ -619,9 +632,33 @@ class ConversationListModel(QAbstractListModel):
             self._row_cache = None
             self.endRemoveRows()
 
-    def _refill_quick(self) -> None:
-        """Read more quick exchanges when the last one shown left while more remain:
-        "Quick" never shows a heading over nothing but "Show more…"."""
-        more = self._show_more_row()
-        if more is not None and isinstance(self._rows[more - 1], _Header):
-            self.show_more_quick()
+    def _fit_quick(self) -> None:
+        """Keep "Quick" as a restart shows it: its newest ``quick_preview``, then "Show
+        more…" when there are older ones (a session's new quick exchanges push the oldest
+        shown behind it; one that leaves lets the next one in). Once the person asked
+        for more, all that was read stays; the group then reads more only when none is
+        left: never a heading over nothing but "Show more…"."""
+        header = self._header_row(QUICK.key)
+        if header is None:
+            return
+        last = self._last_row_in(_Section.QUICK)
+        shown = 0 if last is None else last - header
+        paging = self._paging[_Section.QUICK]
+        if self._quick_expanded:
+            if shown == 0:
+                self._read_more_quick(self._page_size)
+        elif shown < self._quick_preview:
+            self._read_more_quick(self._quick_preview - shown)
+        elif shown > self._quick_preview:
+            first = header + 1 + self._quick_preview
+            self.beginRemoveRows(QModelIndex(), first, header + shown)
+            del self._rows[first : header + shown + 1]
+            paging.loaded -= shown - self._quick_preview
+            self._row_cache = None
+            self.endRemoveRows()
+            if not paging.has_more:
+                paging.has_more = True
+                self.beginInsertRows(QModelIndex(), first, first)
+                self._rows.insert(first, _ShowMore())
+                self._row_cache = None
+                self.endInsertRows()

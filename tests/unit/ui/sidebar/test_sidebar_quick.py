@@ -242,20 +242,54 @@ def test_the_last_shown_exchange_stays_when_renamed(
     assert _group(_labels(chats), "Today") == ["c0", "c1", "c2", "renamed c3"]
 
 
-def test_quick_refills_when_its_last_shown_exchange_leaves(
+def test_quick_refills_when_its_shown_exchanges_leave(
     store: ConversationStore, many_quick: dict[str, str]
 ) -> None:
     model = _model(store, quick_preview=2, page_size=3)
     assert _group(_labels(model), "Quick") == ["q0", "q1", MORE]
     store.trash_conversation(many_quick["q0"])
     model.conversation_removed(many_quick["q0"])
+    assert _group(_labels(model), "Quick") == ["q1", "q2", MORE]  # as a restart shows
     store.trash_conversation(many_quick["q1"])
     model.conversation_changed(many_quick["q1"])
-    assert _group(_labels(model), "Quick") == ["q2", "q3", "q4", MORE]
+    assert _group(_labels(model), "Quick") == ["q2", "q3", MORE]
     for title in ("q2", "q3", "q4"):
         store.set_kind(many_quick[title], KIND_CHAT)
         model.conversation_changed(many_quick[title])
-    assert _group(_labels(model), "Quick") == ["q5", "q6", "q7", MORE]
+    assert _group(_labels(model), "Quick") == ["q5", "q6", MORE]
+    # Once the person asked for more, what was read stays, and a page comes only when
+    # none is left.
+    model.show_more_quick()
+    assert _group(_labels(model), "Quick") == ["q5", "q6", "q7", "q8", "q9", MORE]
+    store.set_kind(many_quick["q5"], KIND_CHAT)
+    model.conversation_changed(many_quick["q5"])
+    assert _group(_labels(model), "Quick") == ["q6", "q7", "q8", "q9", MORE]
+    for title in ("q6", "q7", "q8", "q9"):
+        store.set_kind(many_quick[title], KIND_CHAT)
+        model.conversation_changed(many_quick[title])
+    assert _group(_labels(model), "Quick") == ["q10", "q11", "q12", MORE]
+
+
+def test_new_quick_exchanges_keep_quick_to_its_preview_as_a_restart_does(
+    store: ConversationStore, qtmodeltester: ModelTester
+) -> None:
+    # With five at start, four more in the session made nine rows and no "Show more…".
+    for number in range(5):
+        add(store, f"q{number}", NOW - timedelta(hours=number + 1), kind=KIND_QUICK)
+    model = _model(store, page_size=10)
+    qtmodeltester.check(model)
+    assert _group(_labels(model), "Quick") == ["q0", "q1", "q2", "q3", "q4"]
+    for number in range(4):
+        new = add(store, f"new{number}", NOW - timedelta(minutes=50 - number), kind=KIND_QUICK)
+        model.conversation_changed(new)
+    expected = ["new3", "new2", "new1", "new0", "q0", MORE]
+    assert _group(_labels(model), "Quick") == expected
+    assert _labels(model) == _labels(_model(store, page_size=10))
+    # "Show more…" shows the rest; then new ones no longer push any out.
+    assert model.show_more_quick() == 4
+    assert _group(_labels(model), "Quick") == [*expected[:-1], "q1", "q2", "q3", "q4"]
+    model.conversation_changed(add(store, "newest", NOW, kind=KIND_QUICK))
+    assert len(_group(_labels(model), "Quick")) == 10
 
 
 def test_reveal_pages_the_part_of_the_list_a_conversation_is_in(
