@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHEAP_MODELS = ("mistral-small-latest", "ministral-8b-latest", "open-mistral-nemo")
+# A new chat whose model the endpoint does not serve gets the first of these it serves.
+GENERAL_MODELS = ("mistral-large-latest", "mistral-medium-latest", "mistral-small-latest")
+# Models made for one job (code, speech, documents): a new chat gets one only when the
+# endpoint serves no other chat model. The list's first model is often a code model.
+_SPECIALISED = ("codestral", "devstral", "embed", "ocr", "moderation", "voxtral")
+# A refusal is forgotten after this long: one 400 must not move new chats off the
+# preferred model for good (an answer from the model forgets it at once).
+REFUSAL_LIFETIME = timedelta(days=1)
+
+
+def _is_general(card: ModelCard) -> bool:
+    name = card.id.lower()
+    return card.chat and not any(word in name for word in _SPECIALISED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +65,9 @@ class ModelCatalog(QObject):
         self._now = now
         self._cards: list[ModelCard] = []
         # Models the endpoint refused ("invalid model") although it may still list
-        # them: a retired model stays in the list for a while.
-        self._refused: set[str] = set()
+        # them (a retired model stays in the list for a while), and when. A fresh list
+        # does not clear them, for that reason: they expire (REFUSAL_LIFETIME).
+        self._refused: dict[str, datetime] = {}
         self.fetched_at: datetime | None = None
         self._load_cache()
 
@@ -78,24 +92,29 @@ class ModelCatalog(QObject):
             return False
         return not self._cards or self.card(model) is not None
 
-    def is_refused(self, model: str) -> bool:
+    def _names(self, model: str) -> set[str]:
         card = self.card(model)
-        names = {model} if card is None else {card.id, *card.aliases}
-        return not names.isdisjoint(self._refused)
+        return {model} if card is None else {card.id, *card.aliases}
+
+    def is_refused(self, model: str) -> bool:
+        """Whether the endpoint refused ``model`` (or an alias of it) within the last
+        REFUSAL_LIFETIME."""
+        since = self._now() - REFUSAL_LIFETIME
+        return any(self._refused.get(name, since) > since for name in self._names(model))
 
     def note_refused(self, model: str) -> None:
         """The endpoint answered that it does not serve ``model`` (unknown or retired)."""
         if model and not self.is_refused(model):
-            self._refused.add(model)
+            self._refused[model] = self._now()
             self._save_cache()
             self.changed.emit()
 
     def note_answered(self, model: str) -> None:
         """The endpoint answered with ``model``: it serves it (again)."""
-        card = self.card(model)
-        names = {model} if card is None else {card.id, *card.aliases}
+        names = self._names(model)
         if not names.isdisjoint(self._refused):
-            self._refused -= names
+            for name in names:
+                self._refused.pop(name, None)
             self._save_cache()
             self.changed.emit()
 
@@ -104,7 +123,9 @@ class ModelCatalog(QObject):
 
         A listed model stays the choice even when deprecated (the picker marks it and
         offers its replacement). One the endpoint does not list, or refused, is swapped
-        for its replacement, else for another chat model the endpoint serves.
+        for the replacement the endpoint names, else for a general chat model (the first
+        of GENERAL_MODELS served, else any but a code, speech or document one), and only
+        then for any chat model served.
         """
         if self.serves(preferred):
             return ModelChoice(preferred)
@@ -115,8 +136,9 @@ class ModelCatalog(QObject):
         served = [
             c for c in self.chat_models() if not c.is_retired(self._now()) and self.serves(c.id)
         ]
-        fallback = next((c for c in served if c.answers_to("mistral-large-latest")), None)
-        fallback = fallback or (served[0] if served else None)
+        general = [c for c in served if _is_general(c)]
+        fallback = next((c for name in GENERAL_MODELS for c in general if c.answers_to(name)), None)
+        fallback = fallback or next(iter(general), None) or next(iter(served), None)
         if fallback is None:
             return ModelChoice(preferred)
         return ModelChoice(fallback.id, f"{preferred} is not served by this endpoint.")
@@ -140,7 +162,7 @@ class ModelCatalog(QObject):
         if base_url != self._base_url:
             self._base_url = base_url
             self._cards = []
-            self._refused = set()
+            self._refused = {}
             self.fetched_at = None
             self._load_cache()
             self.changed.emit()
@@ -162,8 +184,24 @@ class ModelCatalog(QObject):
         if isinstance(entry, dict):
             self._cards = model_cards(entry.get("cards"))
             refused = entry.get("refused")
+            self._refused = self._read_refused(refused)
             if isinstance(refused, list):
-                self._refused = {name for name in refused if isinstance(name, str)}
+                self._save_cache()  # their lifetime starts now, not at each start
+
+    def _read_refused(self, refused: object) -> dict[str, datetime]:
+        if isinstance(refused, list):  # as written before refusals expired: from now on
+            return {name: self._now() for name in refused if isinstance(name, str)}
+        if not isinstance(refused, dict):
+            return {}
+        read = {}
+        for name, when in refused.items():
+            try:
+                moment = datetime.fromisoformat(when)
+            except (TypeError, ValueError):
+                continue
+            if moment.tzinfo is not None:  # as written; comparable with the clock's
+                read[name] = moment
+        return read
 
     def _save_cache(self) -> None:
         try:
@@ -175,7 +213,11 @@ class ModelCatalog(QObject):
         data[self._base_url] = {
             "fetched_at": self.fetched_at.isoformat() if self.fetched_at else None,
             "cards": [card.to_json() for card in self._cards],
-            "refused": sorted(self._refused),
+            "refused": {
+                name: when.isoformat()
+                for name, when in sorted(self._refused.items())
+                if when > self._now() - REFUSAL_LIFETIME
+            },
         }
         try:
             self._cache_file.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api.models import ModelCard
 from app.chat.catalog import ModelCatalog
 from app.ui.icons import icon
 
@@ -99,12 +100,23 @@ class ModelPicker(QWidget):
         card = self._catalog.card(model)
         if not self._catalog.serves(model):
             # Kept (the conversation names it), but a question would fail.
-            mark = "retired" if card is not None and card.deprecation else "not on this server"
-            return f"{model}  ({mark})"
+            return f"{model}  ({self._unserved_mark(card)})"
         return model if card is None or card.deprecation is None else f"{model}  (deprecated)"
+
+    @staticmethod
+    def _unserved_mark(card: ModelCard | None) -> str:
+        if card is None:
+            return "not on this server"
+        # Listed, yet a request for it was refused lately (see ModelCatalog.is_refused).
+        return "retired" if card.deprecation else "refused lately"
 
     def _note(self, model: str) -> str | None:
         if not self._catalog.serves(model):
+            if self._catalog.card(model) is not None and not self._catalog.is_retired(model):
+                return (
+                    f"This endpoint refused a request for {model} within the last day: "
+                    "choose another model (a question to it may be refused again)."
+                )
             return f"This endpoint does not serve {model}: choose another model."
         card = self._catalog.card(model)
         return card.deprecation_note(datetime.now(UTC)) if card is not None else None

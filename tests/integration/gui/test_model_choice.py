@@ -165,3 +165,27 @@ async def test_a_conversation_on_a_model_from_elsewhere_is_marked(gui: Gui) -> N
     conversation = gui.store.create_conversation(title="Old import", model="gpt-4o")
     gui.window.open_conversation(conversation.id)
     assert gui.pane.picker.combo.currentText() == "gpt-4o  (not on this server)"
+
+
+@in_loop
+async def test_new_chats_leave_refused_models_for_a_general_one_the_picker_shows(
+    gui: Gui,
+) -> None:
+    # They went to the list's first model, codestral-2508 (a code model), for good.
+    picker = gui.pane.picker
+    await gui.application.refresh_models()
+    gui.server.retired_models = {"mistral-large-2411", "mistral-large-2512"}
+    for _ in range(2):  # the default, then its replacement, refused
+        await gui.ask("Hi")
+        await gui.until(gui.answered)
+        gui.qtbot.keyClick(
+            gui.pane.composer.edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier
+        )
+        await gui.until(lambda: gui.pane.conversation_id is None)
+    assert sent_models(gui.server) == ["mistral-large-2411", "mistral-large-2512"]
+    assert picker.model == "mistral-small-2506"
+    assert picker.combo.currentText() == "mistral-small-2506"
+    # Listed by the fresh list, though refused: not "not on this server".
+    await gui.application.refresh_models()
+    assert "mistral-large-2512  (refused lately)" in picker_items(gui)
+    assert not any("not on this server" in item for item in picker_items(gui))

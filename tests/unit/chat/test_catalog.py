@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -98,3 +99,83 @@ def test_switching_endpoints_reads_that_endpoints_refusals(tmp_path: Path) -> No
     assert catalog.serves("mistralai/Mistral-Large-Instruct-2411")
     catalog.switch_endpoint(MISTRAL)
     assert not catalog.serves("mistral-large-2411")
+
+
+SERVED = [
+    ModelCard("codestral-2508", aliases=("codestral-latest",)),
+    ModelCard("devstral-medium-2507"),
+    ModelCard("magistral-medium-2509"),
+    ModelCard("mistral-medium-2508", aliases=("mistral-medium-latest",)),
+    ModelCard("mistral-ocr-2505"),
+    ModelCard("mistral-small-2506", aliases=("mistral-small-latest",)),
+]
+
+
+def _catalog_serving(tmp_path: Path, cards: list[ModelCard], clock: list[datetime]) -> ModelCatalog:
+    cache = tmp_path / "served.json"
+    if not cache.exists():
+        tmp_path.mkdir(exist_ok=True)
+        cache.write_text(json.dumps({MISTRAL: {"cards": [c.to_json() for c in cards]}}))
+    return ModelCatalog(cache, MISTRAL, now=lambda: clock[0])
+
+
+def test_a_refused_default_gives_way_to_a_general_model_not_a_code_one(tmp_path: Path) -> None:
+    # New chats went to the list's first model, codestral-2508, a code model.
+    clock = [NOW]
+    catalog = _catalog_serving(tmp_path, SERVED, clock)
+    catalog.note_refused("mistral-large-latest")
+    choice = catalog.choose("mistral-large-latest")
+    assert choice.model == "mistral-medium-2508"  # the first "-latest" general one served
+    catalog.note_refused("mistral-medium-latest")
+    catalog.note_refused("mistral-small-latest")
+    assert catalog.choose("mistral-large-latest").model == "magistral-medium-2509"
+    # Only a code or document model served: better than nothing.
+    only_code = _catalog_serving(tmp_path / "code", [SERVED[0], SERVED[4]], clock)
+    assert only_code.choose("mistral-large-latest").model == "codestral-2508"
+
+
+def test_a_refusal_outlives_a_fresh_list_and_expires_after_a_day(tmp_path: Path) -> None:
+    clock = [NOW]
+    catalog = _catalog_serving(tmp_path, SERVED, clock)
+    catalog.note_refused("mistral-medium-2508")
+
+    class Client:
+        async def list_models(self) -> list[ModelCard]:
+            return SERVED  # a retired model stays listed for a while
+
+    asyncio.run(catalog.refresh(Client()))  # type: ignore[arg-type]
+    assert catalog.is_refused("mistral-medium-latest")
+    assert catalog.choose("mistral-medium-latest").model == "mistral-small-2506"
+    clock[0] = NOW + timedelta(hours=23)
+    assert _catalog_serving(tmp_path, SERVED, clock).is_refused("mistral-medium-2508")
+    clock[0] = NOW + timedelta(hours=25)
+    assert not catalog.is_refused("mistral-medium-2508")
+    assert catalog.choose("mistral-medium-latest").model == "mistral-medium-latest"
+    assert not _catalog_serving(tmp_path, SERVED, clock).is_refused("mistral-medium-2508")
+
+
+def test_a_refusal_cached_before_they_expired_expires_from_the_first_start(tmp_path: Path) -> None:
+    clock = [NOW]
+    cache = tmp_path / "served.json"
+    cards = [c.to_json() for c in SERVED]
+    cache.write_text(json.dumps({MISTRAL: {"cards": cards, "refused": ["mistral-small-2506"]}}))
+    assert _catalog_serving(tmp_path, SERVED, clock).is_refused("mistral-small-latest")
+    clock[0] = NOW + timedelta(days=2)
+    assert not _catalog_serving(tmp_path, SERVED, clock).is_refused("mistral-small-latest")
+
+
+def test_the_picker_marks_a_listed_model_refused_lately_as_such(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    from app.ui.model_picker import ModelPicker
+
+    catalog = _catalog_serving(tmp_path, SERVED, [NOW])
+    catalog.note_refused("mistral-medium-2508")
+    picker = ModelPicker(catalog)
+    qtbot.addWidget(picker)
+    picker.set_model(catalog.choose("mistral-medium-latest").model)
+    assert picker.combo.currentText() == "mistral-small-2506"
+    labels = [picker.combo.itemText(i) for i in range(picker.combo.count())]
+    # Listed by the endpoint: not "not on this server".
+    assert "mistral-medium-2508  (refused lately)" in labels
+    assert not any("not on this server" in label for label in labels)
