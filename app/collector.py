@@ -14,7 +14,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-INTERVAL_MS = 500
+INTERVAL_MS = 100  # a collection at most this late: small ones, no stall
 
 
 class GuiThreadCollector(QObject):
