@@ -12,28 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from app.api.types import ToolSpec
+from app.domain.calendar_names import MONTHS, WEEKDAYS  # not strftime's: the locale
 from app.tools.calculator import EXPRESSION_HELP, CalculationError, calculate
 from app.tools.registry import Tool, ToolOutput
 
 SOURCE = "Built-in"
-
-# English names, not strftime's %A: Qt sets the process locale, and the model should
-# read the same words whatever the person's language.
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 CURRENT_TIME = ToolSpec(
     name="current_time",
@@ -130,7 +113,7 @@ def current_time(now: datetime, zone_name: str | None = None) -> ToolOutput:
     zone_parts = [part for part in (abbreviation, utc_offset) if part and part != zone_label]
     zone_text = f"{zone_label} ({', '.join(zone_parts)})" if zone_label else ", ".join(zone_parts)
     date = (
-        f"{_WEEKDAYS[moment.weekday()]}, {moment.day} {_MONTHS[moment.month - 1]} "
+        f"{WEEKDAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} "
         f"{moment.year}, {moment:%H:%M:%S}"
     )
     iso = moment.isoformat(timespec="seconds")
