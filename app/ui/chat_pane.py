@@ -54,12 +54,14 @@ NARROW_WIDTH_WITH_SWITCH = 800
 def branches_of(
     tree: MessageTree[MessageOutline], path: Sequence[MessageOutline]
 ) -> dict[str, tuple[int, int]]:
-    """For each message on the branch: its place among its alternatives and their count."""
+    """For each message on the branch that has alternatives: its place among them and
+    their count (the others have none: the transcript takes them as 1 of 1)."""
     result: dict[str, tuple[int, int]] = {}
     for message in path:
         siblings = tree.siblings(message.id)
-        index = next(i for i, m in enumerate(siblings) if m.id == message.id)
-        result[message.id] = (index, len(siblings))
+        if len(siblings) > 1:  # most have none: no search, on every opening
+            index = next(i for i, m in enumerate(siblings) if m.id == message.id)
+            result[message.id] = (index, len(siblings))
     return result
 
 
