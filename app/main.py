@@ -175,6 +175,7 @@ class Application:
         self._last_conversation = last if isinstance(last, str) else None
         # On every change, not at quit: after a crash or a kill it is still known. The
         # title changes whenever another conversation (or a new chat) is shown.
+        self._open_conversation_due = False
         self.pane.title_changed.connect(self._remember_open_conversation)
         self.theme.changed.connect(self._on_theme)
         self.window.closing.connect(self.quit)
@@ -183,7 +184,16 @@ class Application:
         return self.window
 
     def _remember_open_conversation(self) -> None:
-        self.state.set(LAST_CONVERSATION_KEY, self.pane.conversation_id)
+        # Written just after, not while the conversation opens: the file is not worth
+        # a slower first paint of a long conversation (a millisecond, a twentieth).
+        if not self._open_conversation_due:
+            self._open_conversation_due = True
+            QTimer.singleShot(0, self._save_open_conversation)
+
+    def _save_open_conversation(self) -> None:
+        if self._open_conversation_due:
+            self._open_conversation_due = False
+            self.state.set(LAST_CONVERSATION_KEY, self.pane.conversation_id)
 
     def reopen_last_conversation(self) -> None:
         """The conversation open when the app last ended, if it is still there and the
@@ -573,6 +583,7 @@ class Application:
         if self._shut_down:
             return
         self._shut_down = True
+        self._save_open_conversation()  # if it was still to be written
         self.pane.keep_drafts_before_closing()
         await self.controller.shutdown()
         self.pane.transcript.clear()  # nothing may read the history once it is closed

@@ -3,6 +3,7 @@ delete does to an answer being written."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -142,6 +143,7 @@ async def test_the_next_start_reopens_the_conversation_open_last(
 
 async def _next_start(gui: Gui, environ: dict[str, str]) -> str | None:
     """The conversation a second start on the same folders shows once painted."""
+    await asyncio.sleep(0.05)  # the first writes it down just after an opening
     later = Application(gui.application.app, load_config(environ), environ)
     window = later.build(ConversationStore.open(later.config.paths.database))
     try:
