@@ -10,7 +10,7 @@ The view stays pinned to the end while an answer streams, unless the user scroll
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
@@ -21,6 +21,7 @@ from app.domain.messages import Message, MessageOutline, MessageStatus, Role, ut
 from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
+from app.ui.transcript.layout_in_view import COLUMN_WIDTH, LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.spares import SpareItems
@@ -30,25 +31,17 @@ if TYPE_CHECKING:
     from app.ui.transcript.retry_offer import RetryWith
     from app.ui.transcript.unanswered import UnansweredBar
 
-COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
-SIDE_MARGIN = 24
-GAP = 8
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
 
 
-def estimate_height(length: int, width: int) -> int:
-    """A cheap guess of a message's height before it is rendered: it runs for every
-    message of a conversation when it opens, from the text's length alone."""
-    per_line = max(20, width // 8)
-    lines = 1 + length // per_line + length // 400  # wrapped lines, and paragraph breaks
-    return 64 + lines * 21
-
+# COLUMN_WIDTH: the chat pane sizes the message field as the column.
+__all__ = ["COLUMN_WIDTH", "Loader", "TranscriptView"]
 
 Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
 
-class TranscriptView(FindingInView, QScrollArea):
+class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
     edit_closed(), branch_requested(str, int), link_activated(QUrl),
     following_changed(bool), answer_requested(str) for a question left without an
@@ -105,12 +98,7 @@ class TranscriptView(FindingInView, QScrollArea):
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
 
         self._frames = StreamFrames(self, clock=clock, parent=self)
-
-        self._height_dirty: set[str] = set()
-        self._heights = QTimer(self)
-        self._heights.setSingleShot(True)
-        self._heights.setInterval(0)
-        self._heights.timeout.connect(self._apply_heights)
+        self._init_layout()
 
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -367,28 +355,7 @@ class TranscriptView(FindingInView, QScrollArea):
         self._relayout(0)
         self._restore(anchor)
 
-    # -- streaming (see StreamFrames) -------------------------------------------------
-
-    def frame_rendered(self, message_ids: Iterable[str]) -> None:
-        for message_id in message_ids:
-            entry = self._by_id.get(message_id)
-            if entry is not None:
-                self._update_height(entry, follow=False)
-                # Measured now: the height signals the rendering sent are answered.
-                self._height_dirty.discard(message_id)
-        if not self._height_dirty:
-            self._heights.stop()
-        if self._follow:
-            self.scroll_to_end()
-
-    # -- layout -------------------------------------------------------------------------
-
-    def _column_width(self) -> int:
-        available = self.viewport().width() - 2 * SIDE_MARGIN
-        return max(200, min(COLUMN_WIDTH, available))
-
-    def _column_x(self) -> int:
-        return max(SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
+    # -- message widgets ----------------------------------------------------------------
 
     def _ensure_loaded(self, entries: Sequence[Entry]) -> None:
         missing = [entry.id for entry in entries if entry.message is None]
@@ -458,111 +425,11 @@ class TranscriptView(FindingInView, QScrollArea):
         item.height_for_width(width)  # styled and laid out now, not on the click
         return item
 
-    def _on_item_height(self, message_id: str) -> None:
-        # Coalesced and applied after the event: measuring inside the signal would
-        # resize the text again and re-enter here.
-        self._height_dirty.add(message_id)
-        if not self._heights.isActive():
-            self._heights.start()
-
-    def _apply_heights(self) -> None:
-        dirty, self._height_dirty = self._height_dirty, set()
-        for message_id in dirty:
-            entry = self._by_id.get(message_id)
-            if entry is not None:
-                self._update_height(entry)
-
-    def _update_height(self, entry: Entry, *, follow: bool = True) -> bool:
-        if entry.item is None:
-            return False
-        height = entry.item.height_for_width(self._column_width())
-        if height == entry.height:
-            return False
-        bar = self.verticalScrollBar()
-        above = entry.y + entry.height <= bar.value()
-        delta = height - entry.height
-        entry.height = height
-        self._relayout(self._entries.index(entry))
-        if self._follow and follow:
-            self.scroll_to_end()
-        elif above and not self._follow:
-            bar.setValue(bar.value() + delta)  # keep what the reader looks at in place
-        return True
-
-    def _relayout(self, start: int) -> None:
-        """Recompute positions from entry ``start`` on and resize the canvas."""
-        x, width = self._column_x(), self._column_width()
-        y = (
-            GAP
-            if start == 0
-            else self._entries[start - 1].y + self._entries[start - 1].height + GAP
-        )
-        for entry in self._entries[start:]:
-            entry.y = y
-            if entry.item is not None:
-                entry.item.setGeometry(x, y, width, entry.height)
-            y += entry.height + GAP
-        if self._pending is not None and self._pending.isVisible():
-            height = self._pending.height_for(width)
-            self._pending.setGeometry(x, y, width, height)
-            y += height + GAP
-        if self._unanswered is not None and self._unanswered.isVisible():
-            height = self._unanswered.heightForWidth(width)
-            self._unanswered.setGeometry(x, y, width, height)
-            y += height + GAP
-        self._canvas.resize(self.viewport().width(), y + 2 * GAP)
-        # An empty chat shows a welcome line instead of an empty page.
-        empty = not self._entries and not (self._pending is not None and self._pending.isVisible())
-        self.empty_label.setVisible(empty)
-        if empty:
-            self.empty_label.setGeometry(self.viewport().rect())
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
-            anchor = self._anchor()
-            width = self._column_width()
-            for entry in self._entries:
-                entry.height = (
-                    entry.item.height_for_width(width)
-                    if entry.item is not None
-                    else estimate_height(entry.length, width)
-                )
-            self._relayout(0)
-            self._restore(anchor)
+            self._fit_to_width()
         self._place_jump()
-
-    def _anchor(self) -> tuple[int, int] | None:
-        if self._follow or not self._entries:
-            return None
-        top = self.verticalScrollBar().value()
-        for index, entry in enumerate(self._entries):
-            if entry.y + entry.height > top:
-                return index, top - entry.y
-        return None
-
-    def reading_place(self) -> tuple[str, int] | None:
-        """The message at the top of the view and how far into it the view starts, or
-        ``None`` while the view follows the end."""
-        anchor = self._anchor()
-        return None if anchor is None else (self._entries[anchor[0]].id, anchor[1])
-
-    def return_to(self, place: tuple[str, int]) -> bool:
-        """Scroll back to a ``reading_place``; ``False`` when that message is not shown."""
-        entry = self._by_id.get(place[0])
-        if entry is None:
-            return False
-        self._set_follow(False)
-        self.verticalScrollBar().setValue(entry.y + place[1])
-        return True
-
-    def _restore(self, anchor: tuple[int, int] | None) -> None:
-        if anchor is None:
-            if self._follow:
-                self.scroll_to_end()
-            return
-        index, offset = anchor
-        self.verticalScrollBar().setValue(self._entries[index].y + offset)
 
     # -- rendering older messages -------------------------------------------------------
 

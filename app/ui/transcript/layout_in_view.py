@@ -1,0 +1,192 @@
+"""The transcript's layout: the text column, each message's height and place in it,
+heights measured again when messages change size, and the reader's place kept through
+a relayout.
+
+Part of TranscriptView, as a mixin: it works on the view's entries and the widgets
+below them (declared below for the type checker; the view defines them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+
+from app.ui.transcript.entries import Entry
+
+if TYPE_CHECKING:
+    from app.ui.transcript.pending import PendingLine
+    from app.ui.transcript.unanswered import UnansweredBar
+
+    _View = QScrollArea
+else:
+    _View = object
+
+COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
+SIDE_MARGIN = 24
+GAP = 8
+
+
+def estimate_height(length: int, width: int) -> int:
+    """A cheap guess of a message's height before it is rendered: it runs for every
+    message of a conversation when it opens, from the text's length alone."""
+    per_line = max(20, width // 8)
+    lines = 1 + length // per_line + length // 400  # wrapped lines, and paragraph breaks
+    return 64 + lines * 21
+
+
+class LayoutInView(_View):
+    # The view's, or set by _init_layout; declared for the type checker.
+    _entries: list[Entry]
+    _by_id: dict[str, Entry]
+    _canvas: QWidget
+    _follow: bool
+    _pending: PendingLine | None
+    _unanswered: UnansweredBar | None
+    empty_label: QLabel
+    _height_dirty: set[str]  # messages whose height signal waits to be answered
+    _heights: QTimer
+
+    if TYPE_CHECKING:
+
+        def scroll_to_end(self) -> None: ...
+        def _set_follow(self, follow: bool) -> None: ...
+
+    def _init_layout(self) -> None:
+        """The view's layout state (its __init__ calls this)."""
+        self._height_dirty = set()
+        self._heights = QTimer(self)
+        self._heights.setSingleShot(True)
+        self._heights.setInterval(0)
+        self._heights.timeout.connect(self._apply_heights)
+
+    def _column_width(self) -> int:
+        available = self.viewport().width() - 2 * SIDE_MARGIN
+        return max(200, min(COLUMN_WIDTH, available))
+
+    def _column_x(self) -> int:
+        return max(SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
+
+    # -- heights ------------------------------------------------------------------------
+
+    def frame_rendered(self, message_ids: Iterable[str]) -> None:
+        """StreamFrames rendered a frame of these messages: they are measured again."""
+        for message_id in message_ids:
+            entry = self._by_id.get(message_id)
+            if entry is not None:
+                self._update_height(entry, follow=False)
+                # Measured now: the height signals the rendering sent are answered.
+                self._height_dirty.discard(message_id)
+        if not self._height_dirty:
+            self._heights.stop()
+        if self._follow:
+            self.scroll_to_end()
+
+    def _on_item_height(self, message_id: str) -> None:
+        # Coalesced and applied after the event: measuring inside the signal would
+        # resize the text again and re-enter here.
+        self._height_dirty.add(message_id)
+        if not self._heights.isActive():
+            self._heights.start()
+
+    def _apply_heights(self) -> None:
+        dirty, self._height_dirty = self._height_dirty, set()
+        for message_id in dirty:
+            entry = self._by_id.get(message_id)
+            if entry is not None:
+                self._update_height(entry)
+
+    def _update_height(self, entry: Entry, *, follow: bool = True) -> bool:
+        if entry.item is None:
+            return False
+        height = entry.item.height_for_width(self._column_width())
+        if height == entry.height:
+            return False
+        bar = self.verticalScrollBar()
+        above = entry.y + entry.height <= bar.value()
+        delta = height - entry.height
+        entry.height = height
+        self._relayout(self._entries.index(entry))
+        if self._follow and follow:
+            self.scroll_to_end()
+        elif above and not self._follow:
+            bar.setValue(bar.value() + delta)  # keep what the reader looks at in place
+        return True
+
+    def _fit_to_width(self) -> None:
+        """The column's width changed: every message is measured (or estimated) anew,
+        and the reader stays at the same place."""
+        anchor = self._anchor()
+        width = self._column_width()
+        for entry in self._entries:
+            entry.height = (
+                entry.item.height_for_width(width)
+                if entry.item is not None
+                else estimate_height(entry.length, width)
+            )
+        self._relayout(0)
+        self._restore(anchor)
+
+    # -- places -------------------------------------------------------------------------
+
+    def _relayout(self, start: int) -> None:
+        """Recompute positions from entry ``start`` on and resize the canvas."""
+        x, width = self._column_x(), self._column_width()
+        y = (
+            GAP
+            if start == 0
+            else self._entries[start - 1].y + self._entries[start - 1].height + GAP
+        )
+        for entry in self._entries[start:]:
+            entry.y = y
+            if entry.item is not None:
+                entry.item.setGeometry(x, y, width, entry.height)
+            y += entry.height + GAP
+        if self._pending is not None and self._pending.isVisible():
+            height = self._pending.height_for(width)
+            self._pending.setGeometry(x, y, width, height)
+            y += height + GAP
+        if self._unanswered is not None and self._unanswered.isVisible():
+            height = self._unanswered.heightForWidth(width)
+            self._unanswered.setGeometry(x, y, width, height)
+            y += height + GAP
+        self._canvas.resize(self.viewport().width(), y + 2 * GAP)
+        # An empty chat shows a welcome line instead of an empty page.
+        empty = not self._entries and not (self._pending is not None and self._pending.isVisible())
+        self.empty_label.setVisible(empty)
+        if empty:
+            self.empty_label.setGeometry(self.viewport().rect())
+
+    def _anchor(self) -> tuple[int, int] | None:
+        if self._follow or not self._entries:
+            return None
+        top = self.verticalScrollBar().value()
+        for index, entry in enumerate(self._entries):
+            if entry.y + entry.height > top:
+                return index, top - entry.y
+        return None
+
+    def reading_place(self) -> tuple[str, int] | None:
+        """The message at the top of the view and how far into it the view starts, or
+        ``None`` while the view follows the end."""
+        anchor = self._anchor()
+        return None if anchor is None else (self._entries[anchor[0]].id, anchor[1])
+
+    def return_to(self, place: tuple[str, int]) -> bool:
+        """Scroll back to a ``reading_place``; ``False`` when that message is not shown."""
+        entry = self._by_id.get(place[0])
+        if entry is None:
+            return False
+        self._set_follow(False)
+        self.verticalScrollBar().setValue(entry.y + place[1])
+        return True
+
+    def _restore(self, anchor: tuple[int, int] | None) -> None:
+        if anchor is None:
+            if self._follow:
+                self.scroll_to_end()
+            return
+        index, offset = anchor
+        self.verticalScrollBar().setValue(self._entries[index].y + offset)
