@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QCursor,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
 from app.chat.controller import ChatController, NewChat
 from app.domain.messages import Role
 from app.domain.tree import MessageTree
+from app.quick.place_and_size import WIDTH, PlaceAndSize
 from app.quick.quick_input import (
     PLACEHOLDER,
     PLACEHOLDER_INPUT,
@@ -60,9 +60,7 @@ if TYPE_CHECKING:
     from app.rendering.links import LinkCheck
 
 TITLE = "Quick prompt — Maestrale"
-WIDTH = 680
 ANSWER_HEIGHT = 440
-GEOMETRY_KEY = "quick.geometry"
 # Short enough for the row beside the buttons (their tooltips give their keys).
 HINT = "Enter ask · Esc stop, then hide"
 SAID_MS = 2500  # how long the footer says "Answer copied." before its hint is back
@@ -70,7 +68,7 @@ SAID_MS = 2500  # how long the footer says "Answer copied." before its hint is b
 FOCUS_LOST_MS = 150
 
 
-class QuickWindow(QWidget):
+class QuickWindow(PlaceAndSize, QWidget):
     """Signals: continue_in_main(str, str) (open this conversation in the main window,
     with this text to go on typing)."""
 
@@ -110,9 +108,7 @@ class QuickWindow(QWidget):
         self._set_aside = ""  # text typed, put aside when a template ran (see summon)
         self._busy = False
         self._unseen = False  # the exchange's answer finished while the window was hidden
-        # Under an answer, the template list grows the window: its height before, and
-        # the height it grew to (its room is given back when the list closes).
-        self._list_room: tuple[int, int] | None = None
+        self._list_room = None  # see PlaceAndSize
         self.setObjectName("quickWindow")
         self.setWindowTitle(TITLE)
         self.setWindowIcon(icon("app"))
@@ -327,11 +323,7 @@ class QuickWindow(QWidget):
         self._hide_notice()
         self._list_room = None
         self.continue_button.setEnabled(False)
-        # Back to the height of a fresh prompt. Hidden, the window's layouts do not
-        # update the sizes the answer gave them: forget those and measure again.
-        self._measure_afresh()
-        self.setMinimumSize(0, 0)
-        self.resize(self.width(), self.minimumSizeHint().height())
+        self._shrink_to_prompt()
 
     def _show_conversation(self, conversation_id: str | None) -> None:
         """Follow ``conversation_id`` (None: none) in the transcript, from empty."""
@@ -343,39 +335,6 @@ class QuickWindow(QWidget):
         self._set_busy(
             conversation_id is not None and self._controller.is_streaming(conversation_id)
         )
-
-    def _place(self) -> None:
-        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        saved = self._state.get(GEOMETRY_KEY)
-        if isinstance(saved, list) and len(saved) == 4:
-            rect = QRect(*[int(v) for v in saved])
-            if area.contains(rect.center()):
-                # Where it was and as wide, but as high as a fresh prompt needs: the
-                # height an earlier answer grew it to left an empty window.
-                self.setGeometry(rect.x(), rect.y(), rect.width(), self.height())
-                self._keep_on_screen()
-                return
-        size = QSize(min(WIDTH, area.width() - 40), self.height())
-        self.resize(size)
-        self.move(
-            QPoint(area.x() + (area.width() - size.width()) // 2, area.y() + area.height() // 4)
-        )
-
-    def _keep_on_screen(self) -> None:
-        """Move the window back within its screen where it sticks out (larger text grew
-        it past the edge it stood by)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        frame = self.frameGeometry()
-        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
-        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
-        if (x, y) != (frame.left(), frame.top()):
-            self.move(self.pos() + QPoint(x - frame.left(), y - frame.top()))
-
-    def _remember_place(self) -> None:
-        rect = self.geometry()
-        self._state.set(GEOMETRY_KEY, [rect.x(), rect.y(), rect.width(), rect.height()])
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self._hide_unfocused.stop()
@@ -444,52 +403,6 @@ class QuickWindow(QWidget):
         self.completions.hide()
         self.input.completing = False
         self._fit_height()
-
-    def _measure_afresh(self) -> None:
-        """Forget the sizes the window's layouts remember: the card's own layout hears of
-        a widget shown or hidden in it only at its next event, so the window's minimum
-        height would be the one before."""
-        widget: QWidget | None = self.transcript.parentWidget()
-        while widget is not None:
-            layout = widget.layout()
-            if layout is not None:
-                layout.invalidate()
-            widget.updateGeometry()
-            widget = None if widget is self else widget.parentWidget()
-
-    def _fit_height(self) -> None:
-        """Tall enough for what shows; with no answer shown, no taller (the template
-        list or a notice that went left empty space under the footer). Under an answer,
-        the room the template list took is given back when it closes."""
-        self._measure_afresh()
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()  # the window's minimum height follows at once, not later
-        if self.transcript.isVisible():
-            if self._list_room is not None and not self.completions.isVisible():
-                self._give_back_list_room(*self._list_room)
-                return
-            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
-            if self._list_room is not None:
-                self._list_room = (self._list_room[0], self.height())
-        elif self.completions.isVisible() or self.notice.isVisible():
-            self.resize(self.width(), self.sizeHint().height())
-        else:
-            self.resize(self.width(), self.minimumSizeHint().height())
-        if not self.completions.isVisible():
-            self._list_room = None
-
-    def _give_back_list_room(self, before: int, grown: int) -> None:
-        """The height the answer had before the template list opened, with what else
-        changed it since (the user's drag): never under what the window now needs (a
-        template's chip, a larger text size), nor past the bottom of its screen."""
-        self._list_room = None
-        wanted = before + self.height() - grown
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry().bottom() + 1 - self.frameGeometry().top()
-        needed = max(self.minimumSizeHint().height(), self.minimumHeight())
-        self.resize(self.width(), max(needed, min(wanted, room)))
-        self._keep_on_screen()
 
     def _move_completion(self, step: int) -> None:
         row = (self.completions.currentRow() + step) % max(1, self.completions.count())

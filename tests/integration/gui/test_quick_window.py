@@ -606,7 +606,7 @@ async def test_an_answer_asked_in_the_main_window_is_not_brought_to_the_quick_on
 async def test_the_quick_window_comes_back_within_its_screen(gui: Gui) -> None:
     # Left by the screen's edge, then grown by a larger text size, it stood partly past
     # the edge at the next summon.
-    from app.quick.popup import GEOMETRY_KEY
+    from app.quick.place_and_size import GEOMETRY_KEY
 
     window = quick(gui)
     window.summon()
