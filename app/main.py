@@ -267,7 +267,7 @@ class Application:
 
     def _build_desktop(self) -> QuickDesktop:
         from app.quick.desktop import QuickDesktop
-        from app.quick.templates import templates_path
+        from app.quick.templates_file import templates_path
 
         paths = self.config.paths
         desktop = QuickDesktop(

@@ -40,7 +40,7 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
 
 def _known_template(context: CommandContext, name: str) -> bool:
     """Whether a template of that name exists (case aside); if not, says which do."""
-    from app.quick.templates import load_templates, templates_path
+    from app.quick.templates_file import load_templates, templates_path
 
     templates, _problems = load_templates(templates_path(context.config.paths.config_dir))
     if any(t.name.lower() == name.lower() for t in templates):

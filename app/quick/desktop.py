@@ -15,7 +15,8 @@ from app.chat.controller import ChatController, NewChat
 from app.quick.hotkeys import HotkeyBackend, HotkeyError, Unavailable, create_backend
 from app.quick.hotkeys.backend import desktop_command
 from app.quick.popup import QuickWindow
-from app.quick.templates import Template, load_notice, load_templates
+from app.quick.templates import Template
+from app.quick.templates_file import load_notice, load_templates
 from app.quick.tray import Tray
 from app.settings import Settings
 from app.state import UiState

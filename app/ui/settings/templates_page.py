@@ -24,13 +24,15 @@ from app.quick.templates import (
     PLACEHOLDERS,
     Template,
     TemplateError,
-    builtin_templates,
     check_template,
+    merge_templates,
+    normalize_shortcut,
+)
+from app.quick.templates_file import (
+    builtin_templates,
     export_templates,
     import_templates,
     load_templates,
-    merge_templates,
-    normalize_shortcut,
     save_templates,
 )
 from app.settings import OPTIONS_BY_NAME

@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.config import load_config
-from app.quick.templates import Template, templates_path
+from app.quick.templates import Template
+from app.quick.templates_file import templates_path
 from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop

@@ -17,23 +17,25 @@ from app.quick.templates import (
     Template,
     TemplateError,
     TemplateFileError,
-    builtin_templates,
     check_template,
     complete,
     expand,
-    export_templates,
     find_template,
-    import_templates,
-    load_notice,
-    load_templates,
     merge_templates,
     normalize_shortcut,
     parse_command,
     placeholders,
+    waits_for_input,
+)
+from app.quick.templates_file import (
+    builtin_templates,
+    export_templates,
+    import_templates,
+    load_notice,
+    load_templates,
     render_templates,
     save_templates,
     templates_path,
-    waits_for_input,
 )
 
 NOTHING: dict[str, str | None] = {"clipboard": None, "selection": None, "input": None}
@@ -617,7 +619,8 @@ def test_parse_command_takes_the_longest_matching_name() -> None:
 
 def test_templates_load_without_qt() -> None:
     code = (
-        "import sys, app.quick.templates as t; t.builtin_templates(); "
+        "import sys, app.quick.templates, app.quick.templates_file as t; "
+        "t.builtin_templates(); "
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"
     )
     result = subprocess.run(

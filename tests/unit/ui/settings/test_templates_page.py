@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.api.models import ModelCard
-from app.quick.templates import (
-    Template,
+from app.quick.templates import Template
+from app.quick.templates_file import (
     builtin_templates,
     export_templates,
     import_templates,
