@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import IntEnum
 from typing import Any, TypeAlias
@@ -37,6 +36,21 @@ from PySide6.QtCore import (
 from app.domain.messages import Conversation
 from app.store import KIND_CHAT, KIND_QUICK, ConversationNotFound, ConversationStore, StoreError
 from app.ui.sidebar.grouping import QUICK, Group, group_of, local
+from app.ui.sidebar.rows import (
+    ConversationRow,
+    HeaderRow,
+    Paging,
+    Row,
+    Section,
+    ShowMoreRow,
+    header_row,
+    header_slot,
+    last_row_in,
+    order,
+    section_of,
+    show_more_row,
+    slot_in_group,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,54 +76,6 @@ class ConversationRole(IntEnum):
     """``"chat"`` or ``"quick"`` on a conversation (``None`` on other rows)."""
     IS_SHOW_MORE = Qt.ItemDataRole.UserRole + 8
     """``True`` on the "Show more quick prompts…" row."""
-
-
-class _Section(IntEnum):
-    """The parts of the list; each but the first is read page by page. The quick
-    exchanges sit among the chats' headings, after Today (see ``grouping.QUICK``)."""
-
-    PINNED = 0
-    QUICK = 1
-    CHATS = 2
-
-
-@dataclass(frozen=True, slots=True)
-class _Header:
-    group: Group
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    conversation: Conversation
-    group: Group
-
-
-@dataclass(frozen=True, slots=True)
-class _ShowMore:
-    """The last row of "Quick" while older quick exchanges are not read yet."""
-
-    group: Group = QUICK
-
-
-_Row = _Header | _Item | _ShowMore
-
-
-@dataclass(slots=True)
-class _Paging:
-    loaded: int = 0
-    """Rows of the section read so far: the offset of its next page."""
-    has_more: bool = False
-
-
-def _section(conversation: Conversation) -> _Section:
-    if conversation.pinned:
-        return _Section.PINNED
-    return _Section.QUICK if conversation.kind == KIND_QUICK else _Section.CHATS
-
-
-def _order(conversation: Conversation) -> tuple[int, float]:
-    """Sort key: pinned first, then quick exchanges, then chats; newest first in each."""
-    return (_section(conversation), -conversation.updated_at.timestamp())
 
 
 def _system_now() -> datetime:
@@ -152,8 +118,8 @@ class ConversationListModel(QAbstractListModel):
         self._zone = zone
         self._page_size = max(1, page_size)
         self._quick_preview = max(1, quick_preview)
-        self._rows: list[_Row] = []
-        self._paging = {_Section.QUICK: _Paging(), _Section.CHATS: _Paging()}
+        self._rows: list[Row] = []
+        self._paging = {Section.QUICK: Paging(), Section.CHATS: Paging()}
         # Once the person asks for more quick exchanges, "Quick" keeps all it has read;
         # until then it shows its newest few, as after a restart (see _fit_quick).
         self._quick_expanded = False
@@ -175,18 +141,18 @@ class ConversationListModel(QAbstractListModel):
             quick=conversation.kind == KIND_QUICK,
         )
 
-    def _rows_for(self, conversations: Sequence[Conversation], after: Group | None) -> list[_Row]:
-        rows: list[_Row] = []
+    def _rows_for(self, conversations: Sequence[Conversation], after: Group | None) -> list[Row]:
+        rows: list[Row] = []
         for conversation in conversations:
             group = self._group(conversation)
             if group != after:
-                rows.append(_Header(group))
+                rows.append(HeaderRow(group))
                 after = group
-            rows.append(_Item(conversation, group))
+            rows.append(ConversationRow(conversation, group))
         return rows
 
-    def _read(self, section: _Section, limit: int, offset: int = 0) -> list[Conversation]:
-        kind = KIND_QUICK if section is _Section.QUICK else KIND_CHAT
+    def _read(self, section: Section, limit: int, offset: int = 0) -> list[Conversation]:
+        kind = KIND_QUICK if section is Section.QUICK else KIND_CHAT
         return self._store.list_conversations(pinned=False, kind=kind, limit=limit, offset=offset)
 
     def reload(self) -> None:
@@ -195,8 +161,8 @@ class ConversationListModel(QAbstractListModel):
         Also the way to regroup after midnight: see ``regroup_if_day_changed``.
         """
         keep = {
-            _Section.QUICK: max(self._quick_preview, self._paging[_Section.QUICK].loaded),
-            _Section.CHATS: max(self._page_size, self._paging[_Section.CHATS].loaded),
+            Section.QUICK: max(self._quick_preview, self._paging[Section.QUICK].loaded),
+            Section.CHATS: max(self._page_size, self._paging[Section.CHATS].loaded),
         }
         pinned = self._store.list_conversations(pinned=True)
         read = {section: self._read(section, limit + 1) for section, limit in keep.items()}
@@ -207,10 +173,10 @@ class ConversationListModel(QAbstractListModel):
             paging.has_more = len(conversations) > keep[section]
             del conversations[keep[section] :]
             paging.loaded = len(conversations)
-        quick = self._rows_for(read[_Section.QUICK], None)
-        if self._paging[_Section.QUICK].has_more:
-            quick.append(_ShowMore())
-        chats = self._rows_for(read[_Section.CHATS], None)
+        quick = self._rows_for(read[Section.QUICK], None)
+        if self._paging[Section.QUICK].has_more:
+            quick.append(ShowMoreRow())
+        chats = self._rows_for(read[Section.CHATS], None)
         before = next((n for n, row in enumerate(chats) if row.group.rank > QUICK.rank), len(chats))
         self._rows = [*self._rows_for(pinned, None), *chats[:before], *quick, *chats[before:]]
         self._row_cache = None
@@ -224,14 +190,14 @@ class ConversationListModel(QAbstractListModel):
         return True
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and self._paging[_Section.CHATS].has_more
+        return not parent.isValid() and self._paging[Section.CHATS].has_more
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         """Read the next page of chats (at the end of the list)."""
-        if parent.isValid() or not self._paging[_Section.CHATS].has_more:
+        if parent.isValid() or not self._paging[Section.CHATS].has_more:
             return
-        fresh = self._next_page(_Section.CHATS)
-        quick = self._header_row(QUICK.key)
+        fresh = self._next_page(Section.CHATS)
+        quick = header_row(self._rows, QUICK.key)
         if quick is not None:
             # More of Today's chats (a busy day, past a page) go above "Quick".
             above = [c for c in fresh if self._group(c).rank < QUICK.rank]
@@ -251,7 +217,7 @@ class ConversationListModel(QAbstractListModel):
 
     def can_show_more_quick(self) -> bool:
         """Whether older quick exchanges are not read yet (the "Show more…" row is there)."""
-        return self._paging[_Section.QUICK].has_more
+        return self._paging[Section.QUICK].has_more
 
     def show_more_quick(self) -> int:
         """Read the next page of quick exchanges into "Quick"; how many rows came in.
@@ -259,7 +225,7 @@ class ConversationListModel(QAbstractListModel):
         They go in where the "Show more quick prompts…" row is, which moves down, or
         leaves when there are no more: the first new row takes its row number.
         """
-        if self._paging[_Section.QUICK].has_more:
+        if self._paging[Section.QUICK].has_more:
             self._quick_expanded = True
         return self._read_more_quick(self._page_size)
 
@@ -267,14 +233,14 @@ class ConversationListModel(QAbstractListModel):
         more = self._show_more_row()
         if more is None:
             return 0
-        fresh = self._next_page(_Section.QUICK, count)
+        fresh = self._next_page(Section.QUICK, count)
         if fresh:
             self.beginInsertRows(QModelIndex(), more, more + len(fresh) - 1)
-            self._rows[more:more] = [_Item(conversation, QUICK) for conversation in fresh]
+            self._rows[more:more] = [ConversationRow(conversation, QUICK) for conversation in fresh]
             self._row_cache = None
             self.endInsertRows()
             more += len(fresh)
-        if not self._paging[_Section.QUICK].has_more:
+        if not self._paging[Section.QUICK].has_more:
             self.beginRemoveRows(QModelIndex(), more, more)
             del self._rows[more]
             self._row_cache = None
@@ -282,7 +248,7 @@ class ConversationListModel(QAbstractListModel):
             self._drop_empty_header(QUICK.key)
         return len(fresh)
 
-    def _next_page(self, section: _Section, size: int | None = None) -> list[Conversation]:
+    def _next_page(self, section: Section, size: int | None = None) -> list[Conversation]:
         """The section's next page (of ``size``, else the page size), without the
         conversations already in the list."""
         size = size or self._page_size
@@ -306,15 +272,15 @@ class ConversationListModel(QAbstractListModel):
             conversation = self._store.get_conversation(conversation_id)
         except StoreError:
             return QModelIndex()
-        section = _section(conversation)
-        if conversation.deleted_at is not None or section is _Section.PINNED:
+        section = section_of(conversation)
+        if conversation.deleted_at is not None or section is Section.PINNED:
             return QModelIndex()  # pinned ones are all read: this one was never announced
         if self._within_loaded(conversation):
             # Newer than the last row read (a new chat asked for as it is created, before
             # it is announced): further pages cannot hold it, and reading every one of
             # them took a large history's whole list at each new chat.
             return QModelIndex()
-        if section is _Section.QUICK:
+        if section is Section.QUICK:
             while not index.isValid() and self.can_show_more_quick():
                 self.show_more_quick()
                 index = self.index_of(conversation_id)
@@ -333,7 +299,7 @@ class ConversationListModel(QAbstractListModel):
         row = self._row_at(index)
         if row is None:
             return None
-        if not isinstance(row, _Item):
+        if not isinstance(row, ConversationRow):
             return self._other_data(row, role)
         conversation = row.conversation
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, ConversationRole.TITLE):
@@ -357,9 +323,9 @@ class ConversationListModel(QAbstractListModel):
         return None
 
     @staticmethod
-    def _other_data(row: _Header | _ShowMore, role: int) -> Any:
+    def _other_data(row: HeaderRow | ShowMoreRow, role: int) -> Any:
         """Data of a heading or of the "Show more quick prompts…" row."""
-        header = isinstance(row, _Header)
+        header = isinstance(row, HeaderRow)
         if role == ConversationRole.GROUP:
             return row.group.label
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -376,7 +342,7 @@ class ConversationListModel(QAbstractListModel):
         row = self._row_at(index)
         if row is None:
             return Qt.ItemFlag.NoItemFlags
-        if not isinstance(row, _Item):
+        if not isinstance(row, ConversationRow):
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
         return (
             Qt.ItemFlag.ItemIsEnabled
@@ -391,7 +357,7 @@ class ConversationListModel(QAbstractListModel):
         """Rename (EditRole): the title the user typed, stripped; an empty one is refused."""
         row = self._row_at(index)
         title = " ".join(str(value or "").split())
-        if role != Qt.ItemDataRole.EditRole or not isinstance(row, _Item) or not title:
+        if role != Qt.ItemDataRole.EditRole or not isinstance(row, ConversationRow) or not title:
             return False
         try:
             self._store.rename(row.conversation.id, title, custom=True)
@@ -411,7 +377,7 @@ class ConversationListModel(QAbstractListModel):
 
     # Lookups ---------------------------------------------------------------------------
 
-    def _row_at(self, index: _Index) -> _Row | None:
+    def _row_at(self, index: _Index) -> Row | None:
         if not index.isValid() or index.model() is not self or index.parent().isValid():
             return None
         number = index.row()
@@ -422,7 +388,7 @@ class ConversationListModel(QAbstractListModel):
             self._row_cache = {
                 row.conversation.id: number
                 for number, row in enumerate(self._rows)
-                if isinstance(row, _Item)
+                if isinstance(row, ConversationRow)
             }
         return self._row_cache
 
@@ -438,52 +404,25 @@ class ConversationListModel(QAbstractListModel):
         """The conversation on ``row``; None for a heading or a row out of range."""
         if 0 <= row < len(self._rows):
             item = self._rows[row]
-            if isinstance(item, _Item):
+            if isinstance(item, ConversationRow):
                 return item.conversation
         return None
 
     def is_header(self, row: int) -> bool:
-        return 0 <= row < len(self._rows) and isinstance(self._rows[row], _Header)
+        return 0 <= row < len(self._rows) and isinstance(self._rows[row], HeaderRow)
 
     def is_show_more(self, row: int) -> bool:
         """Whether ``row`` is the "Show more quick prompts…" row."""
-        return 0 <= row < len(self._rows) and isinstance(self._rows[row], _ShowMore)
+        return 0 <= row < len(self._rows) and isinstance(self._rows[row], ShowMoreRow)
 
     def loaded_count(self) -> int:
         """Conversations currently in the model (pinned ones included)."""
         return len(self._ids())
 
-    def _header_row(self, key: str) -> int | None:
-        for number, row in enumerate(self._rows):
-            if isinstance(row, _Header) and row.group.key == key:
-                return number
-        return None
-
     def _show_more_row(self) -> int | None:
-        if not self._paging[_Section.QUICK].has_more:
+        if not self._paging[Section.QUICK].has_more:
             return None
-        header = self._header_row(QUICK.key)
-        assert header is not None, "the Show more row sits under the Quick heading"
-        number = header + 1
-        while not isinstance(self._rows[number], _ShowMore):
-            number += 1
-        return number
-
-    def _last_row_in(self, section: _Section) -> int | None:
-        """The last conversation row of ``section``, if any."""
-        if section is _Section.QUICK:
-            header = self._header_row(QUICK.key)  # near the top
-            if header is None:
-                return None
-            number = header + 1
-            while number < len(self._rows) and isinstance(self._rows[number], _Item):
-                number += 1
-            return number - 1 if number > header + 1 else None
-        for number in range(len(self._rows) - 1, -1, -1):  # the chats end the list
-            row = self._rows[number]
-            if isinstance(row, _Item) and _section(row.conversation) == section:
-                return number
-        return None
+        return show_more_row(self._rows)
 
     # Changes ---------------------------------------------------------------------------
 
@@ -525,75 +464,56 @@ class ConversationListModel(QAbstractListModel):
         Its own row, as it was, counts: activity only moves forward, so a conversation
         already read (the last one, renamed) never sorts past where it was.
         """
-        section = _section(conversation)
-        if section is _Section.PINNED or not self._paging[section].has_more:
+        section = section_of(conversation)
+        if section is Section.PINNED or not self._paging[section].has_more:
             return True
-        last = self._last_row_in(section)
+        last = last_row_in(self._rows, section)
         if last is None:
             return False
         item = self._rows[last]
-        assert isinstance(item, _Item)
-        return _order(conversation) <= _order(item.conversation)
+        assert isinstance(item, ConversationRow)
+        return order(conversation) <= order(item.conversation)
 
     def _count(self, conversation: Conversation, step: int) -> None:
         """Add ``step`` to the rows read of the conversation's section (pinned: none)."""
-        section = _section(conversation)
-        if section is not _Section.PINNED:
+        section = section_of(conversation)
+        if section is not Section.PINNED:
             self._paging[section].loaded += step
-
-    def _slot_in_group(self, header: int, conversation: Conversation, skip: int | None) -> int:
-        """The row before which ``conversation`` goes in the group headed at ``header``."""
-        number = header + 1
-        while number < len(self._rows):
-            row = self._rows[number]
-            if not isinstance(row, _Item):
-                break
-            if number != skip and _order(conversation) <= _order(row.conversation):
-                break
-            number += 1
-        return number
-
-    def _header_slot(self, group: Group) -> int:
-        """The row before which a new heading for ``group`` goes."""
-        for number, row in enumerate(self._rows):
-            if isinstance(row, _Header) and row.group.rank > group.rank:
-                return number
-        return len(self._rows)
 
     def _insert(self, conversation: Conversation) -> None:
         group = self._group(conversation)
-        item = _Item(conversation, group)
-        header = self._header_row(group.key)
+        item = ConversationRow(conversation, group)
+        header = header_row(self._rows, group.key)
         if header is None:
-            at = self._header_slot(group)
+            at = header_slot(self._rows, group)
             self.beginInsertRows(QModelIndex(), at, at + 1)
-            self._rows[at:at] = [_Header(group), item]
+            self._rows[at:at] = [HeaderRow(group), item]
         else:
-            at = self._slot_in_group(header, conversation, None)
+            at = slot_in_group(self._rows, header, conversation, None)
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, item)
         self._count(conversation, +1)
         self._row_cache = None
         self.endInsertRows()
-        if _section(conversation) is _Section.QUICK:
+        if section_of(conversation) is Section.QUICK:
             self._fit_quick()
 
     def _move(self, row: int, conversation: Conversation) -> None:
         old = self._rows[row]
-        assert isinstance(old, _Item)
+        assert isinstance(old, ConversationRow)
         group = self._group(conversation)
         self._count(old.conversation, -1)
         self._count(conversation, +1)
-        header = self._header_row(group.key)
+        header = header_row(self._rows, group.key)
         if header is None:
-            header = self._header_slot(group)
+            header = header_slot(self._rows, group)
             self.beginInsertRows(QModelIndex(), header, header)
-            self._rows.insert(header, _Header(group))
+            self._rows.insert(header, HeaderRow(group))
             self._row_cache = None
             self.endInsertRows()
             if header <= row:
                 row += 1
-        target = self._slot_in_group(header, conversation, row)
+        target = slot_in_group(self._rows, header, conversation, row)
         if target not in (row, row + 1):
             self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target)
             moved = self._rows.pop(row)
@@ -601,7 +521,7 @@ class ConversationListModel(QAbstractListModel):
             self._rows.insert(row, moved)
             self._row_cache = None
             self.endMoveRows()
-        self._rows[row] = _Item(conversation, group)
+        self._rows[row] = ConversationRow(conversation, group)
         changed = self.index(row, 0)
         self.dataChanged.emit(changed, changed)
         if old.group != group:
@@ -610,9 +530,9 @@ class ConversationListModel(QAbstractListModel):
 
     def _remove_row(self, row: int) -> None:
         item = self._rows[row]
-        assert isinstance(item, _Item)
-        alone = isinstance(self._rows[row - 1], _Header) and (
-            row + 1 == len(self._rows) or isinstance(self._rows[row + 1], _Header)
+        assert isinstance(item, ConversationRow)
+        alone = isinstance(self._rows[row - 1], HeaderRow) and (
+            row + 1 == len(self._rows) or isinstance(self._rows[row + 1], HeaderRow)
         )
         first = row - 1 if alone else row
         self.beginRemoveRows(QModelIndex(), first, row)
@@ -623,10 +543,10 @@ class ConversationListModel(QAbstractListModel):
         self._fit_quick()
 
     def _drop_empty_header(self, key: str) -> None:
-        header = self._header_row(key)
+        header = header_row(self._rows, key)
         if header is None:
             return
-        if header + 1 == len(self._rows) or isinstance(self._rows[header + 1], _Header):
+        if header + 1 == len(self._rows) or isinstance(self._rows[header + 1], HeaderRow):
             self.beginRemoveRows(QModelIndex(), header, header)
             del self._rows[header]
             self._row_cache = None
@@ -638,12 +558,12 @@ class ConversationListModel(QAbstractListModel):
         shown behind it; one that leaves lets the next one in). Once the person asked
         for more, all that was read stays; the group then reads more only when none is
         left: never a heading over nothing but "Show more…"."""
-        header = self._header_row(QUICK.key)
+        header = header_row(self._rows, QUICK.key)
         if header is None:
             return
-        last = self._last_row_in(_Section.QUICK)
+        last = last_row_in(self._rows, Section.QUICK)
         shown = 0 if last is None else last - header
-        paging = self._paging[_Section.QUICK]
+        paging = self._paging[Section.QUICK]
         if self._quick_expanded:
             if shown == 0:
                 self._read_more_quick(self._page_size)
@@ -659,6 +579,6 @@ class ConversationListModel(QAbstractListModel):
             if not paging.has_more:
                 paging.has_more = True
                 self.beginInsertRows(QModelIndex(), first, first)
-                self._rows.insert(first, _ShowMore())
+                self._rows.insert(first, ShowMoreRow())
                 self._row_cache = None
                 self.endInsertRows()
