@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from app.domain.messages import to_iso, utc_now
 from app.store.errors import DatabaseBusy, DatabaseTooNew, DatabaseUnreadable
@@ -202,21 +203,35 @@ def open_reader(path: Path) -> sqlite3.Connection:
     """
     path = Path(path).resolve()
     try:
-        connection = sqlite3.connect(
-            f"{path.as_uri()}?mode=rw",
-            uri=True,
-            timeout=BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,
-            check_same_thread=False,
-        )
+        return connect_to_read(path, "mode=rw", sqlite3.Connection)
     except sqlite3.Error as error:
         raise translate_error(error, path) from error
+
+
+_Connection = TypeVar("_Connection", bound=sqlite3.Connection)
+
+
+def connect_to_read(path: Path, options: str, factory: type[_Connection]) -> _Connection:
+    """A connection to the file ``path`` (absolute) opened with the URI ``options``, that
+    waits for a lock as ``open_database``'s does and refuses to write (``query_only``).
+
+    Only pragmas that write nothing: ``journal_mode`` (see ``open_database``) writes to
+    the file, and a reader must leave it as it was. Raises sqlite3.Error as SQLite does.
+    """
+    connection = sqlite3.connect(
+        f"{path.as_uri()}?{options}",
+        uri=True,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=factory,
+    )
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA query_only = ON")
-    except sqlite3.Error as error:
+    except sqlite3.Error:
         connection.close()
-        raise translate_error(error, path) from error
+        raise
     return connection
 
 

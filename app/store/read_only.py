@@ -23,6 +23,7 @@ from app.store.db import (
     StoreConnection,
     check_contents,
     check_header,
+    connect_to_read,
     open_database,
     translate_error,
 )
@@ -73,17 +74,8 @@ def _log_may_hold_data(path: Path) -> bool:
 
 
 def _connect(path: Path, option: str) -> StoreConnection:
-    connection = sqlite3.connect(
-        f"{path.resolve().as_uri()}?{option}",
-        uri=True,
-        timeout=db.BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-        check_same_thread=False,
-        factory=StoreConnection,
-    )
+    connection = connect_to_read(path.resolve(), option, StoreConnection)
     try:
-        connection.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
-        connection.execute("PRAGMA query_only = ON")
         # Reading sqlite_master is where SQLite finds it cannot build the -shm index.
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error:
