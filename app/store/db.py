@@ -12,7 +12,7 @@ import errno
 import itertools
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -111,7 +111,7 @@ def open_database(path: Path) -> StoreConnection:
     except sqlite3.Error as error:
         raise translate_error(error, path) from error
     connection.path = path
-    try:
+    with closed_on_error(connection, path):
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = check_contents(connection, path)
         mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -135,13 +135,21 @@ def open_database(path: Path) -> StoreConnection:
             # the same (it crashed), and the next start marks those answers.
             log.warning("Could not mark unfinished answers interrupted yet: %s", error)
             connection.recovered_count = 0
+    return connection
+
+
+@contextlib.contextmanager
+def closed_on_error(connection: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """Close ``connection`` if the block raises: it is being opened, and nothing else
+    would close it. SQLite's errors are raised as the history's (``translate_error``)."""
+    try:
+        yield
     except sqlite3.Error as error:
         connection.close()
         raise translate_error(error, path) from error
     except BaseException:
         connection.close()
         raise
-    return connection
 
 
 def _lock_folder_error(path: Path, error: OSError) -> DatabaseUnreadable:

@@ -23,6 +23,7 @@ from app.store.db import (
     StoreConnection,
     check_contents,
     check_header,
+    closed_on_error,
     connect_to_read,
     open_database,
     translate_error,
@@ -50,14 +51,8 @@ def open_read_only(path: Path) -> StoreConnection:
             connection = _connect(path, option)
         except sqlite3.Error:
             continue  # e.g. no -shm index beside it, and none can be made
-        try:
+        with closed_on_error(connection, path):
             version = check_contents(connection, path)
-        except sqlite3.Error as error:
-            connection.close()
-            raise translate_error(error, path) from error
-        except BaseException:
-            connection.close()
-            raise
         if version == SCHEMA_VERSION:
             return connection
         connection.close()
