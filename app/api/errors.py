@@ -5,7 +5,8 @@
     ├── AuthenticationError       401, or no key for an endpoint that needs one
     ├── PermissionDenied          402 payment required, 403 forbidden
     ├── InvalidRequest            400, 404, 422: ``details`` holds the server's own words
-    │   └── ModelUnavailable      unknown or retired model; ``replacement`` when known
+    │   ├── ModelUnavailable      unknown or retired model; ``replacement`` when known
+    │   └── ContextTooLong        the conversation is longer than the model reads at once
     ├── RateLimited               429; ``retry_after`` in seconds when the server said
     ├── ServerError               5xx, or a reply that is not the API at all
     ├── NetworkError              no connection, TLS failure, no reply in time
@@ -116,6 +117,31 @@ class ModelUnavailable(InvalidRequest):
             status=self.status,
             server_message=self.details[0] if self.details else None,
         )
+
+
+class ContextTooLong(InvalidRequest):
+    """The request is longer than the model's context: asking again cannot help until
+    the conversation, or the model, changes."""
+
+
+# How servers say it: Mistral ("Prompt contains N tokens ... too large for model with
+# M maximum context length"), vLLM and OpenAI's ("This model's maximum context length
+# is M tokens. However, you requested N tokens ..."), llama.cpp ("the request exceeds
+# the available context size"), others ("context window", "prompt is too long").
+_CONTEXT_WORDS = re.compile(
+    r"context (?:length|window|size)|too large for model|too many tokens|prompt is too long",
+    re.IGNORECASE,
+)
+
+
+def _context_message(model: str | None, server_message: str) -> str:
+    return (
+        f"This conversation is too long for {model or 'the model'}: the whole conversation "
+        "is sent with each question, and it no longer fits in what the model reads at "
+        "once. Start a new chat, edit an earlier question to branch off there, or choose "
+        f"a model with a longer context{MODELS_HINT}, then retry. "
+        f"The server said: {sentence(server_message)}"
+    )
 
 
 _RETIRED = "The model {} is retired or not served by this endpoint"
@@ -297,6 +323,13 @@ def error_from_response(
             + said,
             request_id=request_id,
             retry_after=retry_after,
+        )
+    if status in (400, 413, 422) and message and _CONTEXT_WORDS.search(message):
+        return ContextTooLong(
+            _context_message(model, message),
+            status=status,
+            request_id=request_id,
+            details=[message],
         )
     if model and _is_model_problem(status, message, kind):
         return ModelUnavailable(model, status=status, server_message=message)

@@ -305,6 +305,17 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         ]
 
     @guarded
+    def usage_by_message(self, conversation_id: str) -> dict[str, Usage]:
+        """The server's token counts of the conversation's answers that have them (any
+        branch), by message id: what the context gauge counts from."""
+        rows = self._db.execute(
+            "SELECT id, prompt_tokens, completion_tokens FROM messages"
+            " WHERE conversation_id = ? AND prompt_tokens IS NOT NULL",
+            (conversation_id,),
+        ).fetchall()
+        return {row[0]: Usage(row[1], row[2] or 0) for row in rows}
+
+    @guarded
     def messages_by_id(self, message_ids: Sequence[str]) -> dict[str, Message]:
         """The messages of those ids that exist (any conversation)."""
         found: dict[str, Message] = {}

@@ -27,6 +27,7 @@ from app.store.conversations import ConversationStore
 from app.store.drafts import NEW_CHAT
 from app.store.errors import ConversationNotFound, StoreError
 from app.ui.composer import Composer
+from app.ui.context_gauge import ContextGauge
 from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
@@ -209,6 +210,15 @@ class ChatPane(QWidget):
         self.composer.draft_changed.connect(self._drafts.keep)
         self.composer.restore_drafts(self._read_drafts())
         self.composer.setMaximumWidth(COLUMN_WIDTH)  # as wide as the messages above it
+        self.context_gauge = ContextGauge(
+            self._store,
+            context_length=self._context_length,
+            model=lambda: self.picker.model,
+            new_chat_system=lambda: self.draft_chat().system_prompt,
+            draft=self.composer.edit.toPlainText,
+        )
+        self.context_gauge.setMaximumWidth(COLUMN_WIDTH)
+        self.composer.edit.textChanged.connect(self.context_gauge.draft_changed)
 
         self._conversation_page = QWidget()
         page = QVBoxLayout(self._conversation_page)
@@ -219,6 +229,12 @@ class ChatPane(QWidget):
         # The transcript stays shown: an empty chat is the transcript's own welcome
         # line (switching widgets would cost a relayout at every opening).
         page.addWidget(self.transcript, 1)
+        gauge_row = QHBoxLayout()  # hidden, it takes no room
+        gauge_row.setContentsMargins(28, 0, 28, 0)
+        gauge_row.addStretch(1)
+        gauge_row.addWidget(self.context_gauge, 20)
+        gauge_row.addStretch(1)
+        page.addLayout(gauge_row)
         composer_row = QHBoxLayout()
         composer_row.setContentsMargins(24, 4, 24, 16)
         composer_row.addStretch(1)
@@ -244,6 +260,7 @@ class ChatPane(QWidget):
     @conversation_id.setter
     def conversation_id(self, value: str | None) -> None:
         self._conversation_id = value
+        self.context_gauge.track(value)
         if self._approvals is not None:
             self._approvals.show_for(value)
         if self._binding is not None:
@@ -673,12 +690,17 @@ class ChatPane(QWidget):
             self.picker.set_model(self._controller.model_for(conversation))
 
     def _on_model_chosen(self, model: str) -> None:
+        self.context_gauge.track(self.conversation_id)  # another context length
         if self.conversation_id is None:
             self._draft_model = model
         else:
             self._store.update_conversation(self.conversation_id, model=model)
             # Retry now asks this model: no offer of another.
             self.transcript.set_retry_offer(self._retry_offer)
+
+    def _context_length(self, model: str) -> int | None:
+        card = self._catalog.card(model)
+        return card.max_context_length if card is not None else None
 
     def _on_params(self) -> None:
         if self._open_params is not None:
@@ -692,6 +714,7 @@ class ChatPane(QWidget):
     # -- controller signals ---------------------------------------------------------------
 
     def _set_busy(self, busy: bool) -> None:
+        self.context_gauge.track(self.conversation_id)  # a question or an answer more
         self.composer.set_busy(busy)
         self.transcript.set_locked(busy)
         self.busy_changed.emit(busy)
@@ -705,8 +728,10 @@ class ChatPane(QWidget):
     def set_draft_setup(self, system_prompt: str | None, params: ChatParams) -> None:
         """System prompt and parameters for the new chat only, not the ones after it."""
         self._draft_setup = (system_prompt, params)
+        self.context_gauge.track(self.conversation_id)
 
     def set_draft_model(self, model: str) -> None:
         """The model the next new chat starts with (from the parameters dialog)."""
         self._draft_model = model
         self.picker.set_model(model)
+        self.context_gauge.track(self.conversation_id)

@@ -110,3 +110,27 @@ def default_body(
 def openai_error(message: str, error_type: str, code: int) -> dict[str, Any]:
     """vLLM's error envelope (the openai dialect)."""
     return {"object": "error", "message": message, "type": error_type, "param": None, "code": code}
+
+
+def context_too_long(
+    card: dict[str, Any], prompt_tokens: int, dialect: str
+) -> dict[str, Any] | None:
+    """The refusal of a prompt longer than the model's context, as each server words it
+    (the fake counts a word a token); None when it fits."""
+    limit = card.get("max_context_length") or card.get("max_model_len")
+    if not isinstance(limit, int) or prompt_tokens <= limit:
+        return None
+    if dialect == "openai":  # vLLM's wording
+        return openai_error(
+            f"This model's maximum context length is {limit} tokens. However, you requested "
+            f"{prompt_tokens} tokens ({prompt_tokens} in the messages, 0 in the completion). "
+            "Please reduce the length of the messages or completion.",
+            "BadRequestError",
+            400,
+        )
+    return envelope(
+        f"Prompt contains {prompt_tokens} tokens and 0 draft tokens, too large for model "
+        f"with {limit} maximum context length",
+        "invalid_request_message_error",
+        "3051",
+    )

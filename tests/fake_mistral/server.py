@@ -466,6 +466,13 @@ class _Handler(BaseHTTPRequestHandler):
                 message = f"The model `{body.get('model')}` does not exist."
                 self._send(404, errors.openai_error(message, "NotFoundError", 404))
             return
+        if not self._refused_as_too_long(body) and not self._refused_by_dialect(body):
+            self._answer(body)
+
+    def _refused_by_dialect(self, body: dict[str, Any]) -> bool:
+        """What only one of the dialects refuses: a continuation vLLM cannot do, a tool
+        call id Mistral does not accept."""
+        fake = self.fake
         if fake.dialect == "openai":
             problem = validation.continuation_problem(body)
             if problem is not None:
@@ -473,14 +480,26 @@ class _Handler(BaseHTTPRequestHandler):
                 fake._violation(message)
                 if refused:
                     self._send(400, errors.openai_error(message, "BadRequestError", 400))
-                    return
+                    return True
         if fake.dialect == "mistral":
             bad_ids = validation.bad_tool_call_ids(body)
             if bad_ids:
                 fake._violation(f"bad tool call id {bad_ids[0]!r}")
                 self._send(fake.tool_call_id_status, errors.invalid_tool_call_id(bad_ids[0]))
-                return
-        self._answer(body)
+                return True
+        return False
+
+    def _refused_as_too_long(self, body: dict[str, Any]) -> bool:
+        """Refuse a prompt longer than the model's context, as real servers do."""
+        fake = self.fake
+        refusal = errors.context_too_long(
+            fake._find_model(body.get("model")) or {},
+            RequestInfo.from_body(body, fake.dialect).prompt_tokens,
+            fake.dialect,
+        )
+        if refusal is not None:
+            self._send(400, refusal)
+        return refusal is not None
 
     def _answer(self, body: dict[str, Any]) -> None:
         """Answer an accepted request with the next scripted reply."""

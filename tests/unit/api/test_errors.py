@@ -153,3 +153,53 @@ def test_unknown_status_is_still_an_api_error() -> None:
     error = error_from_response(418, b"teapot", {})
     assert type(error) is ApiError
     assert "418" in error.message
+
+
+@pytest.mark.parametrize(
+    ("status", "payload"),
+    [
+        (  # Mistral
+            400,
+            {
+                "object": "error",
+                "message": "Prompt contains 140000 tokens and 0 draft tokens, too large for "
+                "model with 131072 maximum context length",
+                "type": "invalid_request_message_error",
+                "param": None,
+                "code": "3051",
+            },
+        ),
+        (  # vLLM, with a word ("model") the retired-model check also looks at
+            400,
+            {
+                "object": "error",
+                "message": "This model's maximum context length is 131072 tokens. However, "
+                "you requested 140000 tokens (140000 in the messages, 0 in the completion).",
+                "type": "BadRequestError",
+                "param": None,
+                "code": 400,
+            },
+        ),
+        (413, {"error": {"message": "the request exceeds the available context size"}}),
+    ],
+)
+def test_a_conversation_longer_than_the_context_is_said_so_with_what_to_do(
+    status: int, payload: dict[str, object]
+) -> None:
+    from app.api.errors import ContextTooLong
+
+    error = error_from_response(status, body(payload), {}, model="mistral-large-2411")
+    assert isinstance(error, ContextTooLong)
+    assert error.message.startswith("This conversation is too long for mistral-large-2411")
+    assert "Start a new chat" in error.message
+    assert "longer context (maestrale models)" in error.message
+    assert "The server said:" in error.message
+
+
+def test_other_refusals_are_not_taken_for_a_long_conversation() -> None:
+    from app.api.errors import ContextTooLong
+
+    payload = {"object": "error", "message": "max_tokens must be at least 1", "type": "x"}
+    error = error_from_response(400, body(payload), {}, model="m")
+    assert isinstance(error, InvalidRequest)
+    assert not isinstance(error, ContextTooLong)

@@ -167,6 +167,8 @@ def test_messages_round_trip_every_field(store: ConversationStore) -> None:
     assert loaded == [question, asking, result]
     assert loaded[1].tool_calls == calls
     assert loaded[1].usage == Usage(12, 7)
+    # What the context gauge counts from: only the answers the server counted.
+    assert store.usage_by_message(conversation.id) == {asking.id: Usage(12, 7)}
     assert loaded[0].usage is None
     assert loaded[2].tool_call_id == "call_1"
     assert store.get_message(result.id) == result

@@ -1,0 +1,136 @@
+"""How much of a model's context window a conversation fills, and what to tell about it.
+
+Nothing is dropped silently when a conversation outgrows the model: the server refuses
+the request (or cuts the answer short). So the window says, before that happens, how
+full the context is, and what to do when it runs out.
+
+The count is the server's own wherever it gave one: an answer's usage (its prompt and
+its completion) is the whole branch up to that answer, as the model read it. Only what
+came after (the next question, an answer that failed before its usage came) and the
+draft are estimated from their size, which needs no tokenizer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.domain.messages import Usage
+
+# Mistral's tokenizers give about four characters of English a token, fewer for code
+# and most other languages; a little less than four bytes keeps estimates on the safe
+# side (UTF-8 text of other scripts has more bytes a character, and more tokens too).
+BYTES_PER_TOKEN = 3.5
+MESSAGE_OVERHEAD = 4  # control tokens around each message ([INST], [/INST], </s>…)
+SHOWN_FROM = 0.5  # below half full, nothing is worth saying
+NEARLY_FULL_FROM = 0.85
+
+
+class Sized(Protocol):
+    """A message as the tree has it: its id and the size of its text in UTF-8 bytes."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def length(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ContextUse:
+    """About ``tokens`` of the model's ``limit``; ``estimated`` when no part of the
+    count came from the server."""
+
+    tokens: int
+    limit: int
+    estimated: bool = False
+
+    @property
+    def fraction(self) -> float:
+        return self.tokens / self.limit
+
+
+def estimate_tokens(size: int) -> int:
+    """Tokens of a message of ``size`` UTF-8 bytes (0 bytes: no message, no tokens)."""
+    if size <= 0:
+        return 0
+    return math.ceil(size / BYTES_PER_TOKEN) + MESSAGE_OVERHEAD
+
+
+def context_use(
+    branch: Sequence[Sized],
+    usage: Mapping[str, Usage],
+    *,
+    limit: int | None,
+    system_size: int = 0,
+    draft_size: int = 0,
+) -> ContextUse | None:
+    """The context the next request of ``branch`` (plus the draft) would fill.
+
+    ``usage`` holds the server's counts by message id (any branch's: only those on
+    ``branch`` count). None when the model's context length is unknown.
+    """
+    if not limit or limit <= 0:
+        return None
+    tokens = 0
+    start = 0
+    for index in range(len(branch) - 1, -1, -1):
+        counted = usage.get(branch[index].id)
+        if counted is not None and counted.total_tokens > 0:
+            tokens = counted.total_tokens  # the system prompt and all before it included
+            start = index + 1
+            break
+    else:
+        tokens = estimate_tokens(system_size)
+    estimated = start == 0
+    tokens += sum(estimate_tokens(message.length) for message in branch[start:])
+    tokens += estimate_tokens(draft_size)
+    return ContextUse(tokens, limit, estimated)
+
+
+def short_count(tokens: int) -> str:
+    """131072 -> "131k", 8192 -> "8.2k", 950 -> "950"."""
+    if tokens >= 10_000:
+        return f"{tokens / 1000:.0f}k"
+    if tokens >= 1000:
+        return f"{tokens / 1000:.1f}k"
+    return str(tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class ContextNote:
+    """What the window says: ``level`` is "info", "nearly_full" or "over"."""
+
+    level: str
+    text: str
+    detail: str  # for the tooltip and screen readers
+
+
+def describe(use: ContextUse | None, model: str) -> ContextNote | None:
+    """What to tell the person about ``use`` of ``model``'s context, if anything."""
+    if use is None or use.fraction < SHOWN_FROM:
+        return None
+    used, limit = short_count(use.tokens), short_count(use.limit)
+    detail = (
+        f"About {use.tokens:,} tokens of the {use.limit:,} that {model} reads at once: "
+        "the whole conversation is sent with each question"
+        + (" (estimated from its length)." if use.estimated else " (counted by the server).")
+    )
+    if use.fraction > 1:
+        return ContextNote(
+            "over",
+            f"This conversation is about {used} tokens, more than {model} reads at once "
+            f"({limit}): the server will likely refuse the next question. Start a new chat, "
+            "edit an earlier question to branch off there, or choose a model with a longer "
+            "context.",
+            detail,
+        )
+    if use.fraction >= NEARLY_FULL_FROM:
+        return ContextNote(
+            "nearly_full",
+            f"Context nearly full: about {used} of {limit} tokens. Start a new chat, or "
+            "choose a model with a longer context, before it runs out.",
+            detail,
+        )
+    return ContextNote("info", f"Context: about {used} of {limit} tokens", detail)

@@ -1,0 +1,118 @@
+"""The line above the message field that tells how full the model's context is.
+
+Hidden while the conversation fills less than half of it. The counts come from the
+history (see ``app.domain.context``): read when the conversation, its model or its
+answers change, and only just after, so an opening paints first; the draft is
+weighed as it is typed, a moment after typing pauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.domain.context import ContextNote, Sized, context_use, describe
+from app.domain.messages import Usage
+from app.domain.tree import MessageTree
+from app.store.conversations import ConversationStore
+from app.store.errors import StoreError
+
+DRAFT_PAUSE_MS = 300
+
+_TONES = {"info": "info", "nearly_full": "warning", "over": "error"}
+
+
+class ContextGauge(QLabel):
+    """Args:
+    store: the history.
+    context_length: a model's context in tokens, or None when unknown (nothing shows).
+    model: the model the next question goes to.
+    new_chat_system: the system prompt a new chat would start with.
+    draft: the message field's text.
+    """
+
+    def __init__(
+        self,
+        store: ConversationStore,
+        *,
+        context_length: Callable[[str], int | None],
+        model: Callable[[], str],
+        new_chat_system: Callable[[], str | None],
+        draft: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("contextGauge")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+        self._store = store
+        self._context_length = context_length
+        self._model = model
+        self._new_chat_system = new_chat_system
+        self._draft = draft
+        self._conversation_id: str | None = None
+        self._system_size = 0
+        self._branch: Sequence[Sized] = []
+        self._usage: dict[str, Usage] = {}
+        self.note: ContextNote | None = None
+        self._reading = QTimer(self)
+        self._reading.setSingleShot(True)
+        self._reading.timeout.connect(self._read)
+        self._weighing = QTimer(self)
+        self._weighing.setSingleShot(True)
+        self._weighing.setInterval(DRAFT_PAUSE_MS)
+        self._weighing.timeout.connect(self._show)
+
+    def track(self, conversation_id: str | None) -> None:
+        """The conversation shown (None: a new chat), its model, its system prompt or
+        its answers changed: counted again just after (not before the next paint)."""
+        self._conversation_id = conversation_id
+        self._reading.start(0)
+
+    def draft_changed(self) -> None:
+        """The message field's text changed: weighed once typing pauses."""
+        self._weighing.start()
+
+    def _read(self) -> None:
+        conversation_id = self._conversation_id
+        self._branch, self._usage = [], {}
+        self._system_size = len((self._new_chat_system() or "").encode())
+        if conversation_id is not None:
+            try:
+                conversation = self._store.get_conversation(conversation_id)
+                tree = MessageTree(self._store.outline(conversation_id))
+                self._branch = tree.path_to(conversation.current_leaf_id) or tree.path_to(
+                    tree.latest_leaf()
+                )
+                self._usage = self._store.usage_by_message(conversation_id)
+                self._system_size = len((conversation.system_prompt or "").encode())
+            except StoreError:  # deleted meanwhile, or the history is busy: no gauge
+                self._branch, self._usage = [], {}
+        self._show()
+
+    def _show(self) -> None:
+        model = self._model()
+        use = context_use(
+            self._branch,
+            self._usage,
+            limit=self._context_length(model) if model else None,
+            system_size=self._system_size,
+            draft_size=len(self._draft().encode()),
+        )
+        note = describe(use, model)
+        self.note = note
+        if note is None:
+            self.hide()
+            return
+        self.setText(note.text)
+        self.setToolTip(note.detail)
+        self.setAccessibleName(note.text)
+        self.setAccessibleDescription(note.detail)
+        if self.property("tone") != _TONES[note.level]:
+            self.setProperty("tone", _TONES[note.level])
+            self.style().unpolish(self)
+            self.style().polish(self)
+        self.show()

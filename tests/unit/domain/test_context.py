@@ -1,0 +1,104 @@
+"""How full the context is: the server's count where there is one, estimates after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from app.domain.context import (
+    MESSAGE_OVERHEAD,
+    ContextUse,
+    context_use,
+    describe,
+    estimate_tokens,
+    short_count,
+)
+from app.domain.messages import Usage
+
+
+@dataclass
+class Outline:
+    id: str
+    length: int
+
+
+def test_the_count_starts_from_the_last_answer_the_server_counted() -> None:
+    branch = [Outline("q1", 350), Outline("a1", 700), Outline("q2", 35), Outline("a2", 0)]
+    usage = {"a1": Usage(prompt_tokens=1000, completion_tokens=200)}
+    use = context_use(branch, usage, limit=8000, system_size=3500)
+    assert use is not None
+    # a1's prompt and completion hold the system prompt, q1 and a1 themselves; only q2
+    # (35 bytes: 10 tokens and the message's own) is estimated; a2 failed empty.
+    assert use.tokens == 1200 + 10 + MESSAGE_OVERHEAD
+    assert not use.estimated
+
+
+def test_usage_of_another_branch_or_an_older_answer_does_not_count_twice() -> None:
+    branch = [Outline("q1", 35), Outline("a1", 35), Outline("q2", 35), Outline("a2", 35)]
+    usage = {
+        "a1": Usage(100, 20),
+        "a2": Usage(300, 40),
+        "other-branch": Usage(90_000, 10),
+    }
+    use = context_use(branch, usage, limit=1000, draft_size=70)
+    assert use is not None
+    assert use.tokens == 340 + estimate_tokens(70)
+
+
+def test_with_no_count_from_the_server_everything_is_estimated() -> None:
+    branch = [Outline("q1", 3500), Outline("a1", 7000)]
+    use = context_use(branch, {}, limit=10_000, system_size=350, draft_size=0)
+    assert use is not None
+    assert use.estimated
+    assert use.tokens == estimate_tokens(350) + estimate_tokens(3500) + estimate_tokens(7000)
+    assert use.tokens == (100 + 4) + (1000 + 4) + (2000 + 4)
+
+
+def test_an_unknown_context_length_gives_nothing_to_say() -> None:
+    assert context_use([Outline("q", 10)], {}, limit=None) is None
+    assert describe(None, "m") is None
+
+
+def test_estimates_round_up_and_an_empty_text_costs_nothing() -> None:
+    assert estimate_tokens(0) == 0
+    assert estimate_tokens(1) == 1 + MESSAGE_OVERHEAD
+    assert estimate_tokens(36) == 11 + MESSAGE_OVERHEAD
+
+
+@pytest.mark.parametrize(
+    ("tokens", "level"),
+    [
+        (4_000, None),
+        (6_000, "info"),
+        (8_500, "nearly_full"),
+        (10_000, "nearly_full"),
+        (10_001, "over"),
+    ],
+)
+def test_the_note_says_more_as_the_context_fills(tokens: int, level: str | None) -> None:
+    note = describe(ContextUse(tokens, 10_000), "mistral-small")
+    assert (note.level if note else None) == level
+
+
+def test_the_notes_say_how_much_and_what_to_do() -> None:
+    info = describe(ContextUse(70_000, 131_072), "mistral-large-2411")
+    assert info is not None
+    assert info.text == "Context: about 70k of 131k tokens"
+    assert "counted by the server" in info.detail
+    full = describe(ContextUse(120_000, 131_072, estimated=True), "mistral-large-2411")
+    assert full is not None
+    assert "nearly full" in full.text
+    assert "new chat" in full.text
+    assert "estimated" in full.detail
+    over = describe(ContextUse(140_500, 131_072), "mistral-large-2411")
+    assert over is not None
+    assert "about 140k tokens, more than mistral-large-2411 reads at once (131k)" in over.text
+    assert "edit an earlier question" in over.text
+    assert "longer context" in over.text
+
+
+def test_short_counts() -> None:
+    assert short_count(131_072) == "131k"
+    assert short_count(8_192) == "8.2k"
+    assert short_count(950) == "950"
