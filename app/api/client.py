@@ -136,13 +136,16 @@ class MistralClient:
             if name.startswith(("x-ratelimit-", "ratelimitbysize-")):
                 self.rate_limits[name] = value
 
-    def _failure(self, response: httpx.Response, body: bytes, model: str | None) -> ApiError:
+    def _failure(
+        self, response: httpx.Response, body: bytes, model: str | None, *, tools: bool = False
+    ) -> ApiError:
         return error_from_response(
             response.status_code,
             body,
             response.headers,
             model=model,
             retry_after=parse_retry_after(response.headers.get("retry-after")),
+            tools=tools,
         )
 
     async def _explained(self, error: ApiError) -> ApiError:
@@ -294,7 +297,12 @@ class ChatStream:
             ) as response:
                 client._note_rate_limits(response)
                 if response.status_code != 200:
-                    failure = client._failure(response, await response.aread(), self._request.model)
+                    failure = client._failure(
+                        response,
+                        await response.aread(),
+                        self._request.model,
+                        tools=bool(self._request.tools),
+                    )
                     if response.status_code in RETRYABLE_STATUSES:
                         raise _RetryBeforeFirstToken(failure, getattr(failure, "retry_after", None))
                     raise await client._explained(failure)

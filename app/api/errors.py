@@ -6,7 +6,8 @@
     ├── PermissionDenied          402 payment required, 403 forbidden
     ├── InvalidRequest            400, 404, 422: ``details`` holds the server's own words
     │   ├── ModelUnavailable      unknown or retired model; ``replacement`` when known
-    │   └── ContextTooLong        the conversation is longer than the model reads at once
+    │   ├── ContextTooLong        the conversation is longer than the model reads at once
+    │   └── ToolsRefused          the server or model takes no tools (function calling)
     ├── RateLimited               429; ``retry_after`` in seconds when the server said
     ├── ServerError               5xx, or a reply that is not the API at all
     ├── NetworkError              no connection, TLS failure, no reply in time
@@ -134,6 +135,50 @@ _CONTEXT_WORDS = re.compile(
 )
 
 
+class ToolsRefused(InvalidRequest):
+    """A request offering tools, refused for them: vLLM started without its tool flags,
+    or a model without function calling. Only the window offers tools, so the advice
+    names its settings."""
+
+    def __init__(
+        self, server_message: str, *, status: int | None = None, request_id: str | None = None
+    ) -> None:
+        super().__init__(
+            _tools_message(server_message),
+            status=status,
+            request_id=request_id,
+            details=[server_message],
+        )
+        self._headline = f"The endpoint does not accept tools ({status})"
+
+
+_TOOLS_OFF = "turn tools off in Settings → Tools"
+
+
+def _tools_message(server_message: str) -> str:
+    said = f" The server said: {sentence(server_message)}"
+    if _VLLM_TOOL_FLAGS.search(server_message):
+        return (
+            "This server was not started to accept tools (function calling): "
+            f"{_TOOLS_OFF}, or start vLLM with --enable-auto-tool-choice "
+            f"--tool-call-parser mistral; then Retry.{said}"
+        )
+    return (
+        "This model does not accept tools (function calling): "
+        f"{_TOOLS_OFF}, or pick a model that supports function calling; then Retry.{said}"
+    )
+
+
+# vLLM's refusal names the flags it lacks; other servers say the model cannot
+# ("Function calling is not enabled for this model", Ollama's "… does not support tools").
+_VLLM_TOOL_FLAGS = re.compile(r"--enable-auto-tool-choice|--tool-call-parser")
+_NO_TOOLS = re.compile(
+    r"(function.?calling|\btools\b|tool.?choice).*\b(not (supported|enabled|available)"
+    r"|unsupported)|(does not|doesn't|cannot) support (tools|function.?calling)",
+    re.IGNORECASE,
+)
+
+
 def _context_message(model: str | None, server_message: str) -> str:
     return (
         f"This conversation is too long for {model or 'the model'}: the whole conversation "
@@ -141,6 +186,16 @@ def _context_message(model: str | None, server_message: str) -> str:
         "once. Start a new chat, edit an earlier question to branch off there, or choose "
         f"a model with a longer context{MODELS_HINT}, then retry. "
         f"The server said: {sentence(server_message)}"
+    )
+
+
+def _is_tools_problem(status: int, message: str | None, details: list[str]) -> bool:
+    if status not in (400, 422):
+        return False
+    return any(
+        _NO_TOOLS.search(text) or _VLLM_TOOL_FLAGS.search(text)
+        for text in (message, *details)
+        if text
     )
 
 
@@ -291,8 +346,10 @@ def error_from_response(
     *,
     model: str | None = None,
     retry_after: float | None = None,
+    tools: bool = False,
 ) -> ApiError:
-    """Turn an unsuccessful HTTP reply into the matching exception of the tree."""
+    """Turn an unsuccessful HTTP reply into the matching exception of the tree;
+    ``tools`` when the request offered tools (a refusal may be of them)."""
     message, details, kind, request_id = _server_words(body)
     request_id = request_id or headers.get("mistral-correlation-id") or headers.get("x-request-id")
     said = f" The server said: {sentence(message)}" if message else ""
@@ -331,6 +388,9 @@ def error_from_response(
             request_id=request_id,
             details=[message],
         )
+    if tools and _is_tools_problem(status, message, details):
+        words = message or "; ".join(details)
+        return ToolsRefused(words, status=status, request_id=request_id)
     if model and _is_model_problem(status, message, kind):
         return ModelUnavailable(model, status=status, server_message=message)
     if status in (400, 404, 422):

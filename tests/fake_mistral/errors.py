@@ -70,6 +70,23 @@ def invalid_tool_call_id(tool_call_id: object) -> dict[str, Any]:
     )
 
 
+def tools_refused(dialect: str) -> dict[str, Any]:
+    """A 400 for a request offering tools to a server or model that takes none.
+
+    openai: vLLM started without ``--enable-auto-tool-choice --tool-call-parser``, word
+    for word. mistral: a model without function calling; the real wording is not in
+    NOTES.md, so this one is plausible filler.
+    """
+    if dialect == "openai":
+        message = (
+            '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'
+        )
+        return openai_error(message, "BadRequestError", 400)
+    return envelope(
+        "Function calling is not enabled for this model", "invalid_request_error", "3051"
+    )
+
+
 def gateway_page(status: int, reason: str) -> str:
     """An nginx/Cloudflare-like HTML error page."""
     return (

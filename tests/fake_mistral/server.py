@@ -67,7 +67,8 @@ class FakeMistral:
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Settable
     attributes: ``catalog`` (model cards), ``retired_models`` (ids or aliases that
     answer "Invalid model"), ``expect_violations`` (read by the pytest fixture),
-    ``tool_call_id_status`` and ``unauthorized_detail_only``.
+    ``tool_call_id_status``, ``unauthorized_detail_only`` and ``refuse_tools`` (a
+    request offering tools gets the 400 of a server or model that takes none).
     """
 
     def __init__(
@@ -90,6 +91,7 @@ class FakeMistral:
         self.tool_call_id_status = 400
         # Which of the two real 401 bodies failed authentication gets.
         self.unauthorized_detail_only = False
+        self.refuse_tools = False
         self.requests: list[RecordedRequest] = []
         self.schema_violations: list[str] = []
         self._requested_port = port
@@ -257,6 +259,14 @@ def _json_error(raw: bytes) -> json.JSONDecodeError | None:
     except UnicodeDecodeError as exc:
         return json.JSONDecodeError(str(exc), raw.decode("latin-1"), exc.start)
     return None
+
+
+def _offers_tools(body: dict[str, Any], dialect: Dialect) -> bool:
+    """Whether a server without tools refuses ``body``: vLLM only when the model would
+    choose ("auto", also the default with tools); it can force a call without its flags."""
+    if not body.get("tools"):
+        return False
+    return dialect == "mistral" or body.get("tool_choice", "auto") == "auto"
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -459,12 +469,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake._violation("request body is not a JSON object")
             self._send(400, errors.openai_error("Expected a JSON object", "BadRequestError", 400))
             return
-        if fake._find_model(body.get("model")) is None:
-            if fake.dialect == "mistral":
-                self._send(400, errors.invalid_model(body.get("model")))
-            else:
-                message = f"The model `{body.get('model')}` does not exist."
-                self._send(404, errors.openai_error(message, "NotFoundError", 404))
+        if self._refused(body):
             return
         if not self._refused_as_too_long(body) and not self._refused_by_dialect(body):
             self._answer(body)
@@ -500,6 +505,21 @@ class _Handler(BaseHTTPRequestHandler):
         if refusal is not None:
             self._send(400, refusal)
         return refusal is not None
+
+    def _refused(self, body: dict[str, Any]) -> bool:
+        """Refuse an unknown model, or tools the server takes none of; True if refused."""
+        fake = self.fake
+        if fake._find_model(body.get("model")) is None:
+            if fake.dialect == "mistral":
+                self._send(400, errors.invalid_model(body.get("model")))
+            else:
+                message = f"The model `{body.get('model')}` does not exist."
+                self._send(404, errors.openai_error(message, "NotFoundError", 404))
+            return True
+        if fake.refuse_tools and _offers_tools(body, fake.dialect):
+            self._send(400, errors.tools_refused(fake.dialect))
+            return True
+        return False
 
     def _answer(self, body: dict[str, Any]) -> None:
         """Answer an accepted request with the next scripted reply."""
@@ -677,6 +697,8 @@ class _Handler(BaseHTTPRequestHandler):
                         fake.retired_models = set(payload["retired_models"])
                     if "catalog" in payload:
                         fake.catalog = list(payload["catalog"])
+                    if "refuse_tools" in payload:
+                        fake.refuse_tools = bool(payload["refuse_tools"])
                 self._send(200, {"ok": True})
             else:
                 self._send(404, {"detail": "Not Found"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -35,9 +36,11 @@ from app.api import (
     ToolSpec,
     UsageReport,
 )
+from app.api.errors import ToolsRefused
 from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from tests.fake_mistral import FakeMistral, Reply
 
+VLLM_MODEL_ID = "mistralai/Mistral-Large-Instruct-2411"
 QUESTION = ChatRequest(
     model="mistral-large-2411",
     messages=(ChatMessage(Role.SYSTEM, "Be brief."), ChatMessage(Role.USER, "Hello there")),
@@ -378,6 +381,24 @@ async def test_openai_dialect_without_key(fake_openai: FakeMistral) -> None:
     async with client_for(fake_openai, key=None, dialect=Dialect.OPENAI) as client:
         cards = await client.list_models()
     assert any(card.id == model and card.chat for card in cards)
+
+
+@pytest.mark.parametrize("dialect", [Dialect.MISTRAL, Dialect.OPENAI])
+async def test_a_server_that_takes_no_tools_refuses_them_and_says_so(
+    fake_mistral: FakeMistral, fake_openai: FakeMistral, dialect: Dialect
+) -> None:
+    server = fake_mistral if dialect is Dialect.MISTRAL else fake_openai
+    server.refuse_tools = True
+    model = "mistral-large-2411" if dialect is Dialect.MISTRAL else VLLM_MODEL_ID
+    plain = ChatRequest(model=model, messages=QUESTION.messages)
+    offering = replace(plain, tools=(ToolSpec("weather", "Weather", {"type": "object"}),))
+    with pytest.raises(ToolsRefused) as caught:
+        await collect(client_for(server, dialect=dialect), offering)
+    assert server.request_count == 1  # a refusal is not asked again
+    words = "not started to accept tools" if dialect is Dialect.OPENAI else "model does not"
+    assert words in caught.value.message
+    events = await collect(client_for(server, dialect=dialect), plain)  # without tools: fine
+    assert isinstance(events[-1], Finished)
 
 
 async def test_connection_refused_is_a_network_error() -> None:

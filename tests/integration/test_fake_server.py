@@ -742,6 +742,39 @@ def test_openai_unknown_model_and_optional_key(oclient: httpx.Client, http: http
         assert http.get(f"{keyed.base_url}/v1/models").status_code == 401
 
 
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {"name": "weather", "description": "Weather", "parameters": {"type": "object"}},
+}
+
+
+def test_refuse_tools_answers_as_vllm_without_its_tool_flags(
+    fake_openai: FakeMistral, oclient: httpx.Client, http: httpx.Client
+) -> None:
+    http.post(f"{fake_openai.base_url}/_fake/config", json={"refuse_tools": True})
+    model = {"model": "mistralai/Mistral-Large-Instruct-2411"}
+    refused = oclient.post("/v1/chat/completions", json=chat(**model, tools=[WEATHER_TOOL]))
+    assert refused.status_code == 400
+    assert refused.json()["message"] == (
+        '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set'
+    )
+    assert refused.json()["type"] == "BadRequestError"
+    # A forced choice needs no parser; a request without tools is answered as ever.
+    forced = chat(**model, tools=[WEATHER_TOOL], tool_choice="required")
+    assert oclient.post("/v1/chat/completions", json=forced).status_code == 200
+    assert oclient.post("/v1/chat/completions", json=chat(**model)).status_code == 200
+
+
+def test_refuse_tools_in_the_mistral_dialect(
+    fake_mistral: FakeMistral, client: httpx.Client
+) -> None:
+    fake_mistral.refuse_tools = True
+    refused = client.post("/v1/chat/completions", json=chat(tools=[WEATHER_TOOL]))
+    assert refused.status_code == 400
+    assert "Function calling is not enabled" in refused.json()["message"]
+    assert client.post("/v1/chat/completions", json=chat()).status_code == 200
+
+
 # -- control endpoints, the subprocess, the fixture ---------------------------------
 
 

@@ -17,9 +17,9 @@ from app.domain.messages import Role
 from app.settings import load_settings
 from app.tools.registry import ToolRegistry
 from app.ui.toast import Toast
-from tests.fake_mistral import Reply
+from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
-from tests.integration.gui.test_chat_window import last_item
+from tests.integration.gui.test_chat_window import answer_text, last_item
 from tests.integration.test_tool_loop import Tools
 from tests.integration.tools.test_mcp import SERVER
 
@@ -273,3 +273,31 @@ async def test_a_server_that_stops_after_being_ready_is_told_once(gui: Gui) -> N
         "Settings → Tools → Restart servers."
     )
     assert toolbox.news() == []  # told once
+
+
+@in_loop
+async def test_vllm_without_tools_says_so_and_retry_works_once_they_are_off(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    application = gui.application
+    settings = application.config.settings.with_values(
+        base_url=fake_openai.base_url, dialect="openai", tools=True
+    )
+    application.apply_settings(settings)
+    await gui.until(lambda: gui.pane.picker.model == "mistralai/Mistral-Large-Instruct-2411")
+    fake_openai.refuse_tools = True  # started without --enable-auto-tool-choice
+    await gui.ask("What time is it?")
+    await gui.until(gui.answered)
+    failed = last_item(gui, Role.ASSISTANT)
+    said = failed._status_label.text()
+    assert said.startswith("This server was not started to accept tools (function calling)")
+    assert "turn tools off in Settings → Tools" in said
+    assert "--enable-auto-tool-choice --tool-call-parser mistral" in said
+    application.apply_settings(settings.with_values(tools=False))
+    fake_openai.enqueue(Reply(text="Noon, I think."))
+    failed._retry.click()
+    await gui.until(lambda: "Noon, I think." in answer_text(gui))
+    await gui.until(gui.answered)
+    asked = [r.body for r in fake_openai.chat_requests if r.body.get("stream")]
+    assert "tools" in asked[0]
+    assert "tools" not in asked[-1]

@@ -14,6 +14,7 @@ from app.api.errors import (
     PermissionDenied,
     RateLimited,
     ServerError,
+    ToolsRefused,
     error_from_response,
     model_now_chosen,
 )
@@ -203,3 +204,49 @@ def test_other_refusals_are_not_taken_for_a_long_conversation() -> None:
     error = error_from_response(400, body(payload), {}, model="m")
     assert isinstance(error, InvalidRequest)
     assert not isinstance(error, ContextTooLong)
+
+
+VLLM_NO_TOOLS = {
+    "object": "error",
+    "message": '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser '
+    "to be set",
+    "type": "BadRequestError",
+    "param": None,
+    "code": 400,
+}
+
+
+def test_vllm_without_its_tool_flags_says_how_to_start_it_or_turn_tools_off() -> None:
+    error = error_from_response(400, body(VLLM_NO_TOOLS), {}, model="m", tools=True)
+    assert isinstance(error, ToolsRefused)
+    assert isinstance(error, InvalidRequest)  # the command line's handling still fits
+    assert error.message.startswith("This server was not started to accept tools")
+    assert "turn tools off in Settings → Tools" in error.message
+    assert "--enable-auto-tool-choice --tool-call-parser mistral" in error.message
+    assert error.message.endswith(f"The server said: {VLLM_NO_TOOLS['message']}.")
+    assert error.reason == "The endpoint does not accept tools (400)"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"object": "error", "message": "Function calling is not enabled for this model"},
+        {"error": {"message": "registry.ollama.ai/library/gemma:2b does not support tools"}},
+        {"detail": "Tool choice is not supported by this model"},
+    ],
+)
+def test_a_model_without_function_calling_says_to_pick_another_or_turn_tools_off(
+    payload: dict[str, object],
+) -> None:
+    error = error_from_response(400, body(payload), {}, model="m", tools=True)
+    assert isinstance(error, ToolsRefused)
+    assert error.message.startswith("This model does not accept tools (function calling)")
+    assert "pick a model that supports function calling" in error.message
+
+
+def test_a_refusal_of_a_request_without_tools_is_not_said_to_be_of_tools() -> None:
+    error = error_from_response(400, body(VLLM_NO_TOOLS), {}, model="m")
+    assert not isinstance(error, ToolsRefused)
+    # Nor is any other refusal of a request with tools: a bad tool call id, say.
+    other = {"message": "Tool call id was x but must be a-z, A-Z, 0-9", "type": "x"}
+    assert not isinstance(error_from_response(400, body(other), {}, tools=True), ToolsRefused)
