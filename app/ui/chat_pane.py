@@ -76,6 +76,9 @@ class ChatPane(QWidget):
     conversation_adopted = Signal(str)
     busy_changed = Signal(bool)  # the open conversation's answer started or ended
     always_run_tool = Signal(object)  # the person chose "Always run" for this Tool
+    # A tool call of this conversation began (True) or ended waiting for the person: the
+    # sidebar marks it, since the bar shows only while its conversation is open.
+    approval_waiting = Signal(str, bool)
 
     def __init__(
         self,
@@ -599,6 +602,7 @@ class ChatPane(QWidget):
                 self._place_approval_bar, focus_after=self._focus_composer
             )
             self._approvals.always_run.connect(self.always_run_tool)
+            self._approvals.waiting_changed.connect(self.approval_waiting)
             self._approvals.show_for(self.conversation_id)
         return await self._approvals.ask(conversation_id, tool, call)
 

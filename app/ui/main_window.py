@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         pane.conversation_adopted.connect(sidebar.select_conversation)
         pane.title_changed.connect(self._on_title)
         pane.sidebar_requested.connect(self.toggle_sidebar)
+        pane.approval_waiting.connect(sidebar.set_waiting)
         pane._controller.conversation_changed.connect(sidebar.conversation_changed)
 
         handlers: dict[str, Callable[[], None]] = {

@@ -124,9 +124,12 @@ class ToolApprovals(QObject):
 
     Signals:
         always_run(object): the person chose "Always run" for this ``Tool``.
+        waiting_changed(str, bool): a call of this conversation began or ended waiting
+            (run, declined, stopped, the conversation deleted).
     """
 
     always_run = Signal(object)
+    waiting_changed = Signal(str, bool)
 
     def __init__(
         self,
@@ -148,10 +151,12 @@ class ToolApprovals(QObject):
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._waiting[conversation_id] = (tool, call, future)
         self._update()
+        self.waiting_changed.emit(conversation_id, True)
         try:
             choice = await future
         finally:
             self._waiting.pop(conversation_id, None)
+            self.waiting_changed.emit(conversation_id, False)
             focused = QApplication.focusWidget()
             had_focus = focused is not None and self.bar.isAncestorOf(focused)
             self._update()

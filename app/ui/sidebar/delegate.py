@@ -1,6 +1,6 @@
-"""How a sidebar row looks: small muted headings, one elided title line, a pin mark, a
-muted "Show more quick prompts…"; and the in-place rename editor (Enter renames, Esc
-cancels, an empty title is refused).
+"""How a sidebar row looks: small muted headings, one elided title line, a pin mark, an
+"Approve?" mark while a tool call waits, a muted "Show more quick prompts…"; and the
+in-place rename editor (Enter renames, Esc cancels, an empty title is refused).
 
 Colours come from the palette, so light and dark themes both work.
 """
@@ -34,6 +34,8 @@ PADDING_X = 10
 ROW_PADDING_Y = 7
 RADIUS = 6.0
 PIN_SIZE = 12
+# Short, and a question: the conversation waits for the person, not for the model.
+WAITING_MARK = "Approve?"
 
 
 def row_height(font: QFont) -> int:
@@ -86,6 +88,24 @@ def paint_pin(painter: QPainter, rect: QRect, color: QColor) -> None:
     painter.setPen(color)
     painter.drawLine(QPointF(0, size * 0.04), QPointF(0, size * 0.5))
     painter.restore()
+
+
+def paint_waiting(painter: QPainter, content: QRect, palette: QPalette, font: QFont) -> int:
+    """The "Approve?" mark at the right of ``content``, in the accent colour's tint with
+    the text colour (readable on the selected row too); returns its left edge."""
+    small = header_font(font)
+    metrics = QFontMetrics(small)
+    width = metrics.horizontalAdvance(WAITING_MARK) + 12
+    height = min(content.height() - 4, metrics.height() + 4)
+    box = QRectF(content.right() - width, content.center().y() - height / 2 + 1, width, height)
+    accent = palette.color(QPalette.ColorRole.Highlight)
+    painter.setPen(accent)
+    painter.setBrush(blend(accent, 0.18))
+    painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), height / 2, height / 2)
+    painter.setFont(small)
+    painter.setPen(palette.color(QPalette.ColorRole.Text))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, WAITING_MARK)
+    return int(box.left())
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -159,6 +179,8 @@ class ConversationDelegate(QStyledItemDelegate):
             pin = QRect(content.right() - PIN_SIZE, content.top(), PIN_SIZE, content.height())
             paint_pin(painter, pin, muted(palette))
             content.setRight(pin.left() - 6)
+        if index.data(ConversationRole.WAITING):
+            content.setRight(paint_waiting(painter, content, palette, font) - 6)
         painter.setFont(font)
         painter.setPen(label_color)
         title = " ".join(str(index.data() or "").split()) or "Untitled"

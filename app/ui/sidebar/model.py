@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 QUICK_PREVIEW = 5  # a few: yesterday's chats stay in the first screen below them
 SHOW_MORE_QUICK = "Show more quick prompts…"
+WAITING_TEXT = "a tool call waits for your approval"
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
 
@@ -76,6 +77,8 @@ class ConversationRole(IntEnum):
     """``"chat"`` or ``"quick"`` on a conversation (``None`` on other rows)."""
     IS_SHOW_MORE = Qt.ItemDataRole.UserRole + 8
     """``True`` on the "Show more quick prompts…" row."""
+    WAITING = Qt.ItemDataRole.UserRole + 9
+    """``True`` while a tool call of the conversation waits for the person's approval."""
 
 
 def _system_now() -> datetime:
@@ -125,6 +128,7 @@ class ConversationListModel(QAbstractListModel):
         self._quick_expanded = False
         self._today = self._current_day()
         self._row_cache: dict[str, int] | None = None
+        self._waiting: set[str] = set()  # see set_waiting
         self.reload()
 
     # Reading ---------------------------------------------------------------------------
@@ -304,10 +308,14 @@ class ConversationListModel(QAbstractListModel):
         conversation = row.conversation
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, ConversationRole.TITLE):
             return conversation.title
+        waiting = conversation.id in self._waiting
         if role == Qt.ItemDataRole.ToolTipRole:
-            return conversation.title
+            return f"{conversation.title}\n{WAITING_TEXT}" if waiting else conversation.title
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{conversation.title}, pinned" if conversation.pinned else conversation.title
+            pinned = ", pinned" if conversation.pinned else ""
+            return f"{conversation.title}{pinned}{', ' + WAITING_TEXT if waiting else ''}"
+        if role == ConversationRole.WAITING:
+            return waiting
         if role == ConversationRole.ID:
             return conversation.id
         if role == ConversationRole.UPDATED_AT:
@@ -391,6 +399,17 @@ class ConversationListModel(QAbstractListModel):
                 if isinstance(row, ConversationRow)
             }
         return self._row_cache
+
+    def set_waiting(self, conversation_id: str, waiting: bool) -> None:
+        """Mark the row of a conversation whose tool call waits for the person (or no
+        longer does); kept for a row not read yet, which shows it once read."""
+        if waiting:
+            self._waiting.add(conversation_id)
+        else:
+            self._waiting.discard(conversation_id)
+        index = self.index_of(conversation_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
 
     def row_of(self, conversation_id: str) -> int | None:
         """The row showing ``conversation_id``, or None (not loaded yet, or not listed)."""

@@ -324,6 +324,10 @@ class Sidebar(QWidget):
         if conversation_id == self._open_id:
             self.select_conversation(conversation_id)
 
+    def set_waiting(self, conversation_id: str, waiting: bool) -> None:
+        """A tool call of the conversation waits for the person's approval, or no more."""
+        self.model.set_waiting(conversation_id, waiting)
+
     def conversation_removed(self, conversation_id: str) -> None:
         self.model.conversation_removed(conversation_id)
 

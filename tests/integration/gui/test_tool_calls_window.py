@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain.messages import Role
 from app.settings import load_settings
 from app.tools.registry import ToolRegistry
+from app.ui.sidebar import ConversationRole
 from app.ui.toast import Toast
 from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
@@ -135,6 +136,43 @@ async def test_stop_or_leaving_the_conversation_while_a_call_waits(gui: Gui) -> 
     assert tools.erased == []
     assert QApplication.focusWidget() is not None
     await gui.until(lambda: gui.pane.composer.button.text() == "Send")  # not left on Stop
+
+
+def _marked_waiting(gui: Gui, conversation_id: str) -> bool:
+    """Whether the sidebar's row of the conversation says a call waits for approval."""
+    index = gui.window.sidebar.model.index_of(conversation_id)
+    assert index.isValid()
+    said = str(index.data(Qt.ItemDataRole.AccessibleTextRole))
+    marked = bool(index.data(ConversationRole.WAITING))
+    assert marked == said.endswith(", a tool call waits for your approval")
+    return marked
+
+
+@in_loop
+async def test_the_sidebar_marks_a_conversation_whose_call_waits(gui: Gui) -> None:
+    _with_tools(gui)
+    gui.server.enqueue(_erase_call(), Reply(text="Kept."))
+    await gui.ask("Erase my notes")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    waiting = gui.pane.conversation_id
+    assert _marked_waiting(gui, waiting)
+    gui.window.new_chat()  # the bar goes with its conversation, the mark stays
+    assert _marked_waiting(gui, waiting)
+    gui.window.open_conversation(waiting)
+    _bar(gui).decline_button.click()
+    await gui.until(gui.answered)
+    assert not _marked_waiting(gui, waiting)
+    await gui.until_titled()  # its request goes first: the reply below is not its
+
+    # Deleted while its call waits: the wait ends, and Undo brings it back unmarked.
+    gui.server.enqueue(_erase_call())
+    await gui.ask("Erase them again")
+    await gui.until(lambda: _bar(gui).isVisible())
+    assert _marked_waiting(gui, waiting)
+    gui.window.sidebar.delete_conversation(waiting)
+    await gui.until(lambda: not gui.application.controller.is_streaming(waiting))
+    assert gui.window.sidebar.undo_delete(waiting) == waiting
+    assert not _marked_waiting(gui, waiting)
 
 
 @in_loop
