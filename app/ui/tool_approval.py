@@ -10,8 +10,18 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QHideEvent,
+    QKeyEvent,
+    QResizeEvent,
+    QShowEvent,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -28,6 +38,33 @@ if TYPE_CHECKING:
     from app.tools.registry import Tool
 
 RUN, ALWAYS, DECLINE = "run", "always", "decline"
+# The arguments show this many lines at most, and no more than this share of the
+# window's height (at 20 pt a 800 px window fits 3); longer ones scroll, in whole lines.
+MOST_LINES = 6
+WINDOW_SHARE = 0.18
+FEWEST_LINES = 2  # in a short window too: one row is too little to read a call by
+# Characters of one line measured for wrapping: enough for MOST_LINES rows of any
+# width, and a call of 390 KB on one line is not laid out whole at each resize.
+_MEASURED = 10_000
+
+
+def wrapped_lines(text: str, font: QFont, width: int, wrap: QTextOption.WrapMode, most: int) -> int:
+    """The rows ``text`` takes at ``width`` pixels, wrapped as ``wrap`` says (at least 1,
+    counted up to ``most``)."""
+    option = QTextOption()
+    option.setWrapMode(wrap)
+    rows = 0
+    for line in text.split("\n"):
+        layout = QTextLayout(line[:_MEASURED], font)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        while rows < most and (row := layout.createLine()).isValid():
+            row.setLineWidth(max(1, width))
+            rows += 1
+        layout.endLayout()
+        if rows >= most:
+            return most
+    return max(rows, 1)
 
 
 class ToolApprovalBar(QFrame):
@@ -87,9 +124,8 @@ class ToolApprovalBar(QFrame):
 
     def ask(self, tool: Tool, call: ToolCall) -> None:
         """Show the call; the answer comes through ``decided``."""
-        self.question.setText(
-            f"The model wants to run “{tool.spec.name}” from {tool.source}. Run it?"
-        )
+        # One short line, even at large text: the buttons under it are the question.
+        self.question.setText(f"Run “{tool.spec.name}” from {tool.source}?")
         self.run_button.setAccessibleName(f"Run {tool.spec.name}")
         self.always_button.setAccessibleName(f"Always run {tool.spec.name} without asking")
         self.always_button.setToolTip(
@@ -97,23 +133,67 @@ class ToolApprovalBar(QFrame):
             "(Settings → Tools lists the tools that run without asking)"
         )
         self.decline_button.setAccessibleName(f"Don't run {tool.spec.name}")
-        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        if self.font().pointSizeF() > 0:  # as large as the text around it
-            code.setPointSizeF(self.font().pointSizeF())
-        self.arguments.setFont(code)
-        text = call.readable_arguments()
-        self.arguments.setPlainText(text)
-        lines = min(max(text.count("\n") + 1, 2), 8)  # longer ones scroll
-        # Lines, the document's margins, the frame and the style sheet's padding (8 px).
-        self.arguments.setFixedHeight(
-            QFontMetrics(code).lineSpacing() * lines
-            + 2 * int(self.arguments.document().documentMargin())
-            + 2 * self.arguments.frameWidth()
-            + 8
-            + 2
-        )
+        self.arguments.setPlainText(call.readable_arguments())
+        self._fit_arguments()
         self.show()
+        self._fit_arguments()  # now at its width in the window
         self.run_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fit_arguments(self) -> None:
+        """The arguments' font and height: as large as the text around it, in whole
+        lines (a row cut in half reads as the end of the arguments), wrapped rows
+        counted, up to MOST_LINES or the window's share."""
+        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if self.font().pointSizeF() > 0:
+            code.setPointSizeF(self.font().pointSizeF())
+        edit = self.arguments
+        if edit.font() != code:
+            edit.setFont(code)
+        line = QFontMetrics(code).lineSpacing()
+        margins = edit.contentsMargins()  # the frame and the style sheet's padding
+        margin = 2 * int(edit.document().documentMargin())
+        # 2 px more: QPlainTextEdit wants a pixel past the last line before it leaves
+        # out its scroll bar.
+        chrome = margins.top() + margins.bottom() + margin + 2
+        room = int(self.window().height() * WINDOW_SHARE) if self.isVisible() else 0
+        most = max(FEWEST_LINES, min(MOST_LINES, (room - chrome) // line)) if room else MOST_LINES
+        width = edit.width() - margins.left() - margins.right() - margin
+        rows = wrapped_lines(edit.toPlainText(), code, width, edit.wordWrapMode(), most + 1)
+        if rows > most:
+            # It scrolls: no room under the last row shown, where the next one would
+            # peek out cut (the margin above stays, as the text's start).
+            chrome = margins.top() + margins.bottom() + margin // 2
+        # No scroll bar when all of it fits: one left over from longer arguments
+        # would narrow the text, wrap it onto one more row, and so stay.
+        edit.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if rows > most
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        edit.setFixedHeight(min(rows, most) * line + chrome)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width() and self.isVisible():
+            self._fit_arguments()  # the rows a line wraps onto changed
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.isVisible():
+            self._fit_arguments()  # the text size changed while the call waits
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.window().installEventFilter(self)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        self.window().removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.window() and event.type() == QEvent.Type.Resize:
+            self._fit_arguments()  # a taller or shorter window: its share changed
+        return super().eventFilter(watched, event)
 
 
 class ToolApprovals(QObject):

@@ -1,0 +1,136 @@
+"""The tool approval bar at the normal and at large text: compact, its arguments in
+whole rows (wrapped ones counted), scrolling beyond a few."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.api.types import ToolSpec
+from app.domain.messages import ToolCall
+from app.tools.registry import Tool, ToolOutput
+from app.ui.theme import apply_theme
+from app.ui.tool_approval import ToolApprovalBar
+
+LONG = (
+    "A long text argument that the model wants to send to the echo server, long enough "
+    "to wrap across the width of the bar several times over, and then some more words."
+)
+
+
+async def _never(_arguments: dict[str, object]) -> ToolOutput:
+    raise AssertionError("not run here")
+
+
+ECHO = Tool(ToolSpec("echo", "Give the text back.", {"type": "object"}), "echo", _never)
+
+
+@pytest.fixture
+def themed(qapp: QApplication, tmp_path: Path) -> Iterator[Path]:
+    """The app's look is restored after the test (it is application-wide)."""
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    palette, font = QPalette(qapp.palette()), QFont(qapp.font())
+    yield tmp_path / "theme"
+    qapp.setStyleSheet(sheet)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+    qapp.setStyle(style)
+    QGuiApplication.styleHints().unsetColorScheme()
+
+
+def _window(qtbot: QtBot, width: int = 800, height: int = 790) -> tuple[QWidget, ToolApprovalBar]:
+    window = QWidget()
+    qtbot.addWidget(window)
+    layout = QVBoxLayout(window)
+    layout.addStretch(1)  # the transcript
+    bar = ToolApprovalBar()
+    layout.addWidget(bar)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, bar
+
+
+def _ask(bar: ToolApprovalBar, arguments: dict[str, object]) -> None:
+    bar.ask(ECHO, ToolCall("abcDEF123", "echo", json.dumps(arguments)))
+    _settle(bar)
+
+
+def _settle(bar: ToolApprovalBar) -> None:
+    """Lay the window out now, as it would be by the next paint."""
+    for _ in range(3):  # the bar's layout, the window's, then the bar at its width
+        QApplication.processEvents()
+        window_layout = bar.window().layout()
+        assert window_layout is not None
+        window_layout.activate()
+
+
+def _rows(edit: QPlainTextEdit) -> tuple[int, int, int]:
+    """(rows shown whole, rows cut by the edge, rows in all) of the arguments."""
+    whole = cut = total = 0
+    height = edit.viewport().height()
+    block = edit.firstVisibleBlock()
+    while block.isValid():
+        top = edit.blockBoundingGeometry(block).translated(edit.contentOffset()).top()
+        layout = block.layout()
+        for number in range(layout.lineCount()):
+            row = layout.lineAt(number).rect().translated(0, top)
+            whole += row.top() >= 0 and row.bottom() <= height
+            cut += row.top() < height < row.bottom()
+        block = block.next()
+    block = edit.document().firstBlock()
+    while block.isValid():
+        total += block.layout().lineCount()
+        block = block.next()
+    return whole, cut, total
+
+
+def test_wrapped_arguments_show_whole_at_the_normal_size(
+    qtbot: QtBot, qapp: QApplication, themed: Path
+) -> None:
+    apply_theme(qapp, "light", 10, assets_dir=themed)
+    _host, bar = _window(qtbot)
+    _ask(bar, {"text": LONG})  # 3 lines, the middle one wrapped
+    whole, cut, total = _rows(bar.arguments)
+    assert total > 3
+    assert (whole, cut) == (total, 0)  # all of it, no scroll bar
+    assert not bar.arguments.verticalScrollBar().isVisible()
+    _ask(bar, {"text": LONG, "more": [LONG, LONG, LONG]})
+    whole, cut, total = _rows(bar.arguments)
+    assert (whole, cut) == (6, 0)  # a few rows, whole; the rest scrolls
+    assert total > 6
+    assert bar.arguments.verticalScrollBar().isVisible()
+
+
+def test_large_text_keeps_the_bar_compact(qtbot: QtBot, qapp: QApplication, themed: Path) -> None:
+    apply_theme(qapp, "light", 20, assets_dir=themed)
+    window, bar = _window(qtbot, 600)
+    _ask(bar, {"text": LONG, "more": [LONG, LONG]})
+    question = bar.question
+    assert question.height() < 1.5 * question.fontMetrics().height()  # one line
+    whole, cut, _total = _rows(bar.arguments)
+    assert (whole, cut) == (3, 0)  # fewer rows in a window of this height, whole
+    assert bar.height() < 0.33 * window.height()
+    assert bar.run_button.height() < 2 * bar.run_button.fontMetrics().height()
+    window.resize(600, 500)  # a shorter window: fewer rows still, 2 at least
+    _settle(bar)
+    assert _rows(bar.arguments)[:2] == (2, 0)
+
+
+def test_a_text_size_changed_while_a_call_waits_resizes_its_arguments(
+    qtbot: QtBot, qapp: QApplication, themed: Path
+) -> None:
+    apply_theme(qapp, "light", 10, assets_dir=themed)
+    _host, bar = _window(qtbot)
+    _ask(bar, {"path": "notes.txt"})
+    apply_theme(qapp, "light", 20, assets_dir=themed)
+    _settle(bar)
+    assert bar.arguments.font().pointSizeF() == 20
+    whole, cut, total = _rows(bar.arguments)
+    assert (whole, cut) == (total, 0)
