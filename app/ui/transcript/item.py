@@ -142,8 +142,7 @@ class MessageItem(QFrame):
         if width is not None:
             # Lay the text out once, at its final width, before it is filled.
             self.text.set_text_width(self._text_width(width))
-        if self._header is not None:
-            self._header.setText(self._header_text())
+        self._show_header()
         self.set_branch(branch)
         self._show_content()
         self._show_tool_calls()
@@ -235,6 +234,20 @@ class MessageItem(QFrame):
         self._footer.insertWidget(self._footer.indexOf(self._copy), self._switcher)
 
     # -- content ------------------------------------------------------------------------
+
+    def _show_header(self) -> None:
+        if self._header is None:
+            return
+        self._header.setText(self._header_text())
+        usage = self.message.usage
+        # What the answer cost, as the server counted it: the conversation it read
+        # (which grows with each question) and what it wrote.
+        self._header.setToolTip(
+            f"{usage.prompt_tokens:,} tokens read (the conversation so far), "
+            f"{usage.completion_tokens:,} written"
+            if usage is not None and usage.total_tokens > 0
+            else ""
+        )
 
     def _header_text(self) -> str:
         # The model's and the tool's names come from servers: text, never markup.
@@ -332,6 +345,7 @@ class MessageItem(QFrame):
         """
         was_streaming = self.streaming or self._finishing
         self.message = message
+        self._show_header()  # its token counts came at its end
         self._show_tool_calls()
         self._update_status()
         if was_streaming and self.document.text == message.content:

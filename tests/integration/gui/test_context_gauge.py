@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.domain.messages import MessageStatus
+from app.domain.messages import MessageStatus, Role
 from app.ui.model_picker import ROLE_MODEL
 from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import last_item
 
 
 def give_context(server: FakeMistral, model: str, tokens: int) -> None:
@@ -82,3 +83,16 @@ async def test_a_new_chat_weighs_a_long_draft_and_its_system_prompt(gui: Gui) ->
     gui.pane.composer.set_text("")
     await gui.until(lambda: gauge.note is None)
     assert gauge.isHidden()
+
+
+@in_loop
+async def test_an_answer_tells_what_it_cost_in_tokens(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=["a ", "b ", "c "]), Reply(text="Letters"))
+    await gui.ask("one two three")
+    await gui.until(gui.answered)
+    expected = "3 tokens read (the conversation so far), 3 written"
+    assert last_item(gui, Role.ASSISTANT)._header.toolTip() == expected  # as it ended
+    conversation_id = gui.pane.conversation_id
+    gui.pane.new_chat()
+    gui.pane.open_conversation(conversation_id)
+    assert last_item(gui, Role.ASSISTANT)._header.toolTip() == expected  # read back
