@@ -1,15 +1,13 @@
 """Full-text search over message text and conversation titles (SQLite FTS5).
 
-Hits come newest first, as a chat app lists them: titles first, the most recently
-active conversation first, then messages, the most recently stored first. That order
-is what keeps search as you type fast on a large history: FTS5 walks the index from the
-highest rowid down and stops at the ``limit``-th live hit, where ranking by relevance
-(``bm25``) had to score every match first, 100,000 of them for "how d" in 200,000
-messages. The index also holds every one-, two- and three-character prefix of each word
-(``prefix = '1 2 3'``, schema version 3), so a short last word such as the "d" of
-"kubernetes d" reads one list instead of merging the lists of every word that starts
-with it. Messages are "most recently stored" by ``seq``: their creation order, except
-that an imported history comes after everything stored before the import.
+One hit a conversation, in the order a chat app lists them: conversations where every
+word matches whole first, then those where the last word, still being typed, only
+starts a word; each the most recently active first (``app.store.matches`` finds them
+fast). Relevance ranking (``bm25``) is not used: it has to score every match first,
+100,000 of them for "how d" in 200,000 messages. The index also holds every one-, two-
+and three-character prefix of each word (``prefix = '1 2 3'``, schema version 3), so a
+short last word such as the "d" of "kubernetes d" reads one list instead of merging the
+lists of every word that starts with it.
 
 FTS5 finds the hits; titles are marked and message snippets cut in Python, because
 FTS5's ``snippet()`` and ``highlight()`` take time quadratic in the number of matches in
@@ -33,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.messages import Role, from_iso
+from app.store.matches import Found, conversations_matching
 
 MATCH_START = "\x02"
 MATCH_END = "\x03"
@@ -50,28 +49,17 @@ _LINE_MARKS = re.compile(
     re.MULTILINE,
 )
 
-# Title hits are at most one a conversation: sorting them all by recency stays cheap.
-_TITLES = (
-    "SELECT c.id, c.title, c.created_at"
-    " FROM conversations_fts JOIN conversations AS c ON c.seq = conversations_fts.rowid"
-    " WHERE conversations_fts MATCH ? AND c.deleted_at IS NULL"
-    " ORDER BY c.updated_at DESC, c.seq DESC LIMIT ?"
-)
-# The index gives message hits in rowid order: FTS5 stops after LIMIT live ones.
-_MESSAGES = (
-    "SELECT m.conversation_id, c.title, m.id, m.content, m.role, m.created_at"
-    " FROM messages_fts JOIN messages AS m ON m.seq = messages_fts.rowid"
-    " JOIN conversations AS c ON c.id = m.conversation_id"
-    " WHERE messages_fts MATCH ? AND c.deleted_at IS NULL"
-    " ORDER BY messages_fts.rowid DESC LIMIT ?"
-)
+_MESSAGE = "SELECT seq, id, content, role, created_at FROM messages WHERE seq = ?"
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One match: a message (``message_id`` set) or a conversation title (``None``).
+    """One matching conversation: its newest matching message (``message_id`` set), or
+    its title when no message matches (``None``).
 
-    ``created_at`` is the message's creation time, or the conversation's for a title.
+    ``snippet`` is the text around the message's first match, or the marked title;
+    ``title_snippet`` is always the title with its matching words marked. ``created_at``
+    is the message's creation time, or the conversation's for a title.
     """
 
     conversation_id: str
@@ -80,6 +68,7 @@ class SearchHit:
     snippet: str
     role: Role | None
     created_at: datetime
+    title_snippet: str = ""
 
 
 def _pieces(text: str) -> list[str]:
@@ -263,37 +252,50 @@ def _snippet(text: str, terms: _Terms) -> str:
 
 
 def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> list[SearchHit]:
-    """Title matches (the most recently active conversation first), then message
-    matches (the most recently stored first), ``limit`` in all.
+    """The first ``limit`` conversations whose title or messages match ``text``, one hit
+    each: those where every word matches whole first (while the last word is typed,
+    "altbranch10" finds "altbranch10" before "altbranch100"), then those where the last
+    word only starts a word; each the most recently active conversation first.
 
     Conversations in the trash are left out.
     """
     query = match_query(text)
     if query is None or limit <= 0:
         return []
+    whole = match_query(text.rstrip() + " ")
+    found = conversations_matching(connection, whole, limit) if whole else []
+    if query != whole and len(found) < limit:
+        # Every whole-word match is a prefix match too: ask for them again, drop them.
+        first = {conversation.id for conversation in found}
+        more = conversations_matching(connection, query, limit + len(found))
+        found += [conversation for conversation in more if conversation.id not in first]
     terms = _Terms.of(text)
-    hits = [
-        SearchHit(
-            conversation_id=row[0],
-            conversation_title=row[1],
-            message_id=None,
-            snippet=terms.mark(row[1]),
-            role=None,
-            created_at=from_iso(row[2]),
-        )
-        for row in connection.execute(_TITLES, (query, limit))
-    ]
-    if len(hits) == limit:
-        return hits
-    hits.extend(
-        SearchHit(
-            conversation_id=row[0],
-            conversation_title=row[1],
-            message_id=row[2],
-            snippet=_snippet(row[3], terms),
-            role=Role(row[4]),
-            created_at=from_iso(row[5]),
-        )
-        for row in connection.execute(_MESSAGES, (query, limit - len(hits)))
+    return [_hit(connection, conversation, terms) for conversation in found[:limit]]
+
+
+def _hit(connection: sqlite3.Connection, conversation: Found, terms: _Terms) -> SearchHit:
+    title = terms.mark(conversation.title)
+    message = (
+        connection.execute(_MESSAGE, (conversation.newest,)).fetchone()
+        if conversation.newest is not None
+        else None
     )
-    return hits
+    if message is None:
+        return SearchHit(
+            conversation_id=conversation.id,
+            conversation_title=conversation.title,
+            message_id=None,
+            snippet=title,
+            role=None,
+            created_at=from_iso(conversation.created_at),
+            title_snippet=title,
+        )
+    return SearchHit(
+        conversation_id=conversation.id,
+        conversation_title=conversation.title,
+        message_id=message[1],
+        snippet=_snippet(message[2], terms),
+        role=Role(message[3]),
+        created_at=from_iso(message[4]),
+        title_snippet=title,
+    )

@@ -48,7 +48,7 @@ class SearchRole(IntEnum):
     MESSAGE_ID = Qt.ItemDataRole.UserRole + 2
     """The matching message's id, or "" for a title match."""
     TITLE_HTML = Qt.ItemDataRole.UserRole + 3
-    """The title as rich text (its match in bold for a title match)."""
+    """The title as rich text, its matching words in bold."""
     SNIPPET_HTML = Qt.ItemDataRole.UserRole + 4
     """Rich text around the match ("" for a title match)."""
     TITLE_MARKED = Qt.ItemDataRole.UserRole + 5
@@ -58,7 +58,7 @@ class SearchRole(IntEnum):
 
 
 class SearchResultsModel(QAbstractListModel):
-    """The hits of one query, in the store's order (titles first, best first)."""
+    """The hits of one query, one a conversation, in the store's order."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,11 +98,11 @@ class SearchResultsModel(QAbstractListModel):
         if role == SearchRole.MESSAGE_ID:
             return hit.message_id or ""
         if role == SearchRole.TITLE_HTML:
-            return snippet_html(hit.snippet if title_hit else hit.conversation_title)
+            return snippet_html(hit.title_snippet or hit.conversation_title)
         if role == SearchRole.SNIPPET_HTML:
             return "" if title_hit else snippet_html(hit.snippet)
         if role == SearchRole.TITLE_MARKED:
-            return hit.snippet if title_hit else hit.conversation_title
+            return hit.title_snippet or hit.conversation_title
         if role == SearchRole.SNIPPET_MARKED:
             return "" if title_hit else hit.snippet
         return None

@@ -6,12 +6,13 @@ import random
 import re
 import sqlite3
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from app.domain.messages import MessageStatus, Role
-from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore
+from app.domain.messages import Conversation, Message, MessageStatus, Role
+from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore, matches
 from app.store.search import _WORD, ELLIPSIS, _Terms, match_query, snippet
 from tests.helpers.old_format import written_as
 
@@ -26,6 +27,23 @@ def _chat(store: ConversationStore, title: str, *texts: str) -> list[str]:
         parent = message.id
         ids.append(message.id)
     return [conversation.id, *ids]
+
+
+def _imported(title: str, when: datetime, text: str) -> tuple[Conversation, list[Message]]:
+    """A conversation of one question as an import brings it, dated ``when``."""
+    conversation_id = f"imported-{title.replace(' ', '-')}"
+    conversation = Conversation(
+        id=conversation_id, title=title, created_at=when, updated_at=when + timedelta(minutes=1)
+    )
+    message = Message(
+        id=f"{conversation_id}-1",
+        conversation_id=conversation_id,
+        parent_id=None,
+        role=Role.USER,
+        content=text,
+        created_at=when,
+    )
+    return conversation, [message]
 
 
 def test_finds_message_text_with_marked_snippet(store: ConversationStore) -> None:
@@ -46,15 +64,18 @@ def test_finds_message_text_with_marked_snippet(store: ConversationStore) -> Non
     assert hit.created_at == store.get_message(answer_id).created_at
 
 
-def test_finds_titles_before_messages(store: ConversationStore) -> None:
+def test_a_title_and_a_message_that_match_are_one_hit(store: ConversationStore) -> None:
     conversation_id, message_id = _chat(store, "Lyon itinerary", "Plan three days in Lyon")
+    title_only, _ = _chat(store, "Lyon wine", "unrelated")
     hits = store.search("lyon")
     assert [(h.conversation_id, h.message_id) for h in hits] == [
-        (conversation_id, None),
+        (title_only, None),
         (conversation_id, message_id),
     ]
-    assert hits[0].snippet == f"{MATCH_START}Lyon{MATCH_END} itinerary"
+    assert hits[0].snippet == hits[0].title_snippet == f"{MATCH_START}Lyon{MATCH_END} wine"
     assert hits[0].role is None
+    assert hits[1].title_snippet == f"{MATCH_START}Lyon{MATCH_END} itinerary"
+    assert hits[1].snippet.endswith(f"{MATCH_START}Lyon{MATCH_END}")
 
 
 def test_all_words_must_match_and_accents_and_case_are_folded(store: ConversationStore) -> None:
@@ -160,13 +181,13 @@ def test_phrases_with_punctuation_match_adjacent_words(store: ConversationStore)
     assert [h.message_id for h in store.search("parse_args")] == [code]
 
 
-def test_limit_caps_the_total(store: ConversationStore) -> None:
+def test_limit_caps_the_conversations(store: ConversationStore) -> None:
     for number in range(5):
-        _chat(store, f"walrus {number}", "walrus facts")
-    assert [h.message_id for h in store.search("walrus", limit=3)] == [None] * 3
-    seven = store.search("walrus", limit=7)
-    assert [h.message_id is None for h in seven] == [True] * 5 + [False] * 2
-    assert len(store.search("walrus")) == 10
+        _chat(store, f"walrus {number}", "walrus facts", "more walrus facts")
+    assert len(store.search("walrus", limit=3)) == 3
+    hits = store.search("walrus")
+    assert len(hits) == 5  # one a conversation, its newest matching message
+    assert all(hit.snippet == f"more {MATCH_START}walrus{MATCH_END} facts" for hit in hits)
     assert store.search("walrus", limit=0) == []
 
 
@@ -176,7 +197,7 @@ def _set_updated(store: ConversationStore, conversation_id: str, when: str) -> N
     )
 
 
-def test_titles_come_most_recently_active_first(store: ConversationStore) -> None:
+def test_conversations_come_most_recently_active_first(store: ConversationStore) -> None:
     # Ranking by relevance would put the shortest title first; recency decides.
     old, _ = _chat(store, "Walrus", "walrus facts")
     new, _ = _chat(store, "Walrus walrus walrus and more", "more walrus facts")
@@ -184,21 +205,69 @@ def test_titles_come_most_recently_active_first(store: ConversationStore) -> Non
     _set_updated(store, old, "2025-01-01T00:00:00.000Z")
     _set_updated(store, middle, "2025-06-01T00:00:00.000Z")
     _set_updated(store, new, "2026-01-01T00:00:00.000Z")
-    titles = [h.conversation_id for h in store.search("walr") if h.message_id is None]
-    assert titles == [new, middle, old]
+    assert [h.conversation_id for h in store.search("walr")] == [new, middle, old]
 
 
-def test_messages_come_most_recently_stored_first(store: ConversationStore) -> None:
-    # Newest first across conversations, whatever their titles' order; the number of
-    # matches in a message (what bm25 ranking rewarded) does not count.
-    first_conversation, one = _chat(store, "a", "walrus walrus walrus walrus")
-    _, two = _chat(store, "b", "one walrus")
-    parent = store.current_path(first_conversation)[-1].id
-    three = store.add_message(
-        first_conversation, role=Role.ASSISTANT, content="the walrus again", parent_id=parent
-    ).id
-    assert [h.message_id for h in store.search("walrus")] == [three, two, one]
-    assert [h.message_id for h in store.search("walrus", limit=2)] == [three, two]
+# Each way of finding the conversations: reading every match's conversation, walking
+# conversations against the list of matches, and reading the index over a few
+# conversations at a time (then the list for the rest).
+WAYS = [(400, 2000, 100), (0, 10**6, 100), (0, 0, 7), (0, 0, 1000)]
+
+
+@pytest.mark.parametrize(("sparse", "dense", "chunk"), WAYS)
+def test_an_import_of_older_chats_comes_after_newer_ones(
+    store: ConversationStore,
+    monkeypatch: pytest.MonkeyPatch,
+    sparse: int,
+    dense: int,
+    chunk: int,
+) -> None:
+    monkeypatch.setattr(matches, "SPARSE", sparse)
+    monkeypatch.setattr(matches, "DENSE", dense)
+    monkeypatch.setattr(matches, "CHUNK", chunk)
+    # An import writes its rows last: storage order put it first and filled the page.
+    mine = [_chat(store, f"mine {n}", f"fibonacci in python {n}")[0] for n in range(3)]
+    older = [
+        _imported(f"old {n}", datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=n), "fibonacci")
+        for n in range(60)
+    ]
+    store.import_conversations(older)
+    hits = store.search("fib")
+    assert [h.conversation_id for h in hits[:3]] == mine[::-1]
+    assert len(hits) == 50
+    assert [h.conversation_title for h in hits[3:5]] == ["old 59", "old 58"]
+    everything = store.search("fib", limit=100)  # the next page is reachable
+    assert len(everything) == 63
+    assert len({h.conversation_id for h in everything}) == 63
+
+
+@pytest.mark.parametrize(("sparse", "dense", "chunk"), WAYS)
+def test_whole_words_come_before_words_the_prefix_starts(
+    store: ConversationStore,
+    monkeypatch: pytest.MonkeyPatch,
+    sparse: int,
+    dense: int,
+    chunk: int,
+) -> None:
+    monkeypatch.setattr(matches, "SPARSE", sparse)
+    monkeypatch.setattr(matches, "DENSE", dense)
+    monkeypatch.setattr(matches, "CHUNK", chunk)
+    title_only, _ = _chat(store, "altbranch10 in the title", "nothing")
+    exact, _ = _chat(store, "a", "see altbranch10 here")
+    longer, _ = _chat(store, "b", "see altbranch100 here")  # newer
+    _chat(store, "unrelated", "altbranch")
+    found = [h.conversation_id for h in store.search("altbranch10")]
+    assert found == [exact, title_only, longer]
+    assert [h.conversation_id for h in store.search("altbranch10 ")] == [exact, title_only]
+
+
+def test_many_matching_messages_in_one_conversation_are_one_hit(
+    store: ConversationStore,
+) -> None:
+    busy, *_ = _chat(store, "busy", *[f"token120x1 number {n}" for n in range(80)])
+    other, _ = _chat(store, "other", "token120x1 once")
+    _set_updated(store, busy, "2027-01-01T00:00:00.000Z")
+    assert [h.conversation_id for h in store.search("token120x1")] == [busy, other]
 
 
 def test_hits_in_the_trash_do_not_use_up_the_limit(store: ConversationStore) -> None:
@@ -381,6 +450,7 @@ def test_version_3_rebuilds_the_indexes_with_prefixes(db_path: Path) -> None:
         hits = store.search("kubernetes n")
         assert [(h.conversation_id, h.message_id) for h in hits] == [(ids["conversation"], None)]
         hits = store.search("depl")
-        assert [h.message_id for h in hits] == ["streamed", ids["answer"], ids["question"]]
+        assert [h.conversation_id for h in hits] == [ids["conversation"]]
+        assert hits[0].message_id in {"streamed", ids["answer"], ids["question"]}
         indexed = connection.execute("SELECT count(*) FROM messages_fts").fetchone()[0]
         assert indexed == connection.execute("SELECT count(*) FROM messages").fetchone()[0]

@@ -85,17 +85,17 @@ def test_typing_shows_title_and_message_hits(
     model = sidebar.results_model
     rows = [model.index(row, 0) for row in range(model.rowCount())]
     assert [(i.data(SearchRole.CONVERSATION_ID), i.data(SearchRole.MESSAGE_ID)) for i in rows] == [
-        (ids["other"], ""),  # the title hit first
-        (ids["lyon"], ids["answer"]),
+        (ids["lyon"], ids["answer"]),  # the most recently active first
+        (ids["other"], ""),  # a title hit
     ]
-    assert rows[0].data(SearchRole.TITLE_HTML) == "<b>Bouchon</b> recipes"
-    assert rows[1].data() == "Trip to Lyon"
-    snippet = rows[1].data(SearchRole.SNIPPET_HTML)
+    assert rows[1].data(SearchRole.TITLE_HTML) == "<b>Bouchon</b> recipes"
+    assert rows[0].data() == "Trip to Lyon"
+    snippet = rows[0].data(SearchRole.SNIPPET_HTML)
     assert "<b>bouchon</b>" in snippet
     assert "&lt;b&gt;near&lt;/b&gt;" in snippet  # the message's own markup is text
     assert "&amp; keep room" in snippet
     assert (
-        rows[1].data(Qt.ItemDataRole.AccessibleTextRole).startswith("Trip to Lyon: Try a bouchon")
+        rows[0].data(Qt.ItemDataRole.AccessibleTextRole).startswith("Trip to Lyon: Try a bouchon")
     )
     assert sidebar.results_view.currentIndex().row() == 0
     assert sidebar.search_field.hasFocus()  # typing goes on
@@ -103,7 +103,7 @@ def test_typing_shows_title_and_message_hits(
     assert not sidebar.results_view.viewport().grab().isNull()
 
 
-def test_down_and_enter_open_the_message_hit(
+def test_down_and_enter_open_the_chosen_hit(
     sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot
 ) -> None:
     _type(qtbot, sidebar, "bouchon")
@@ -115,14 +115,14 @@ def test_down_and_enter_open_the_message_hit(
     assert sidebar.results_view.currentIndex().row() == 1  # the last one
     with qtbot.wait_signal(sidebar.search_result_activated) as activated:
         qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Return)
-    assert activated.args == [ids["lyon"], ids["answer"], "bouchon"]
+    assert activated.args == [ids["other"], "", "bouchon"]
     assert opened == []  # the search signal alone: the window scrolls to the message
-    assert sidebar.open_conversation_id == ids["lyon"]
+    assert sidebar.open_conversation_id == ids["other"]
 
     qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Up)
     with qtbot.wait_signal(sidebar.search_result_activated) as activated:
         qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Enter)
-    assert activated.args == [ids["other"], "", "bouchon"]
+    assert activated.args == [ids["lyon"], ids["answer"], "bouchon"]
 
 
 def test_clicking_a_result_opens_it(sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot) -> None:
@@ -281,7 +281,7 @@ def test_worker_uses_a_read_only_connection_of_its_own(
     try:
         with qtbot.wait_signal(worker.results_ready) as ready:
             worker.request("bouchon")
-        assert [hit.conversation_id for hit in ready.args[2]] == [ids["other"], ids["lyon"]]
+        assert [hit.conversation_id for hit in ready.args[2]] == [ids["lyon"], ids["other"]]
         assert len(opened) == 1
         assert opened[0] is not store.connection
         assert worker.last_duration_ms is not None
