@@ -4,73 +4,99 @@ One row a conversation, with its newest matching message, in the sidebar's order
 (``updated_at``, then ``seq``): not the index's order, which is storage order and puts
 an imported history of old chats before everything written the day before.
 
-How that order is found fast depends on how many messages match, counted (up to
-``DENSE``) from the index alone, which costs a fraction of a microsecond a match:
+Finding a match's conversation means reading its message row (about 3 µs, a random
+page of the table); checking a conversation's messages against a list of matches costs
+about 8 µs a conversation. Which is cheaper depends on how many messages match, so
+they are counted first, from the index alone (up to ``LISTED``):
 
-* up to ``SPARSE``: each match's conversation is read (a few microseconds each).
-* up to ``DENSE``: conversations are walked newest first, their messages read from the
-  ``messages_by_conversation`` index and looked up in the list of matches, built once.
-* more (a common word, a one-letter prefix): building that list costs tens of
-  milliseconds, but most conversations match. They are walked newest first a chunk at a
-  time; the chunk's messages' ``seq`` fall in a few runs, and the index is read over
-  those runs only (FTS5 seeks to a rowid range).
+* none: only titles can match.
+* up to ``READ``: each match's conversation is read, and those conversations sorted.
+* up to ``LISTED``: every conversation is walked, newest first, against the list of
+  matches, built once, until ``limit`` of them match (about 300 when 2,000 of 200,000
+  messages match).
+* more (a common word, a short prefix): most conversations match, and listing every
+  match would cost more than the walk. Conversations are walked a chunk at a time,
+  against the matches among the chunk's own messages only: they fall in a few runs of
+  seqs, and FTS5 seeks to a range of rowids. The first chunk is what does when nearly
+  every conversation matches; the next ones are sized by how many did.
 
-Looking up one message in the index for a query (``rowid = ?``) costs about 60 µs
-however common the word: never one lookup a message.
+A last word of four letters or more costs the same again in each statement that reads
+the index for it: only shorter prefixes are indexed (``prefix = '1 2 3'``), so FTS5
+merges the lists of every word the prefix starts (up to about 2 ms for a common word).
+Hence few statements: the count and one more, but for the chunks (one usually).
 """
 
 from __future__ import annotations
 
-import json
+import itertools
+import math
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-SPARSE = 400
-DENSE = 2_000
-CHUNK = 100  # conversations a step when most conversations match
-CHUNKS = 10  # steps before the rest is walked with the list of matches, which is bounded
+READ = 1_000
+FIRST_CHUNK = 1.5  # conversations in the first chunk, a hit wanted: enough if most match
+LISTED = 4_000  # matches listed for a walk at most: more, and most conversations match
+CHUNKS = 4  # chunks before the rest is walked with the list of every match
 GAP = 1_000  # seqs apart that still share one range read from the index
+RANGES = 8  # ranges read from the index a chunk, at most
 
 _COUNT = "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)"
-_CONVERSATIONS_OF_MATCHES = (
-    "SELECT DISTINCT m.conversation_id FROM messages_fts"
-    " JOIN messages AS m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH ?"
+_TITLES = (
+    "SELECT c.seq, c.id, c.title, c.created_at, NULL FROM conversations_fts"
+    " JOIN conversations AS c ON c.seq = conversations_fts.rowid"
+    " WHERE conversations_fts MATCH :query AND c.deleted_at IS NULL"
+    " ORDER BY c.updated_at DESC, c.seq DESC LIMIT :limit"
 )
-_TITLE_MATCHES = "SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?"
-# A conversation matches by its title or by a message; ``newest`` is its newest matching
-# message. LIMIT -1 keeps the subquery from being merged into the outer one, which would
-# evaluate ``newest`` twice.
+# The conversations of every match (message or title), the most recently active first,
+# each with its newest matching message.
+_READ = (
+    "WITH hit AS MATERIALIZED ("
+    "  SELECT m.seq, m.conversation_id FROM messages_fts"
+    "  JOIN messages AS m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH :query"
+    "), found AS MATERIALIZED ("
+    "  SELECT seq, id, title, created_at, updated_at FROM conversations"
+    "  WHERE deleted_at IS NULL AND seq IN ("
+    "   SELECT c.seq FROM conversations AS c WHERE c.id IN (SELECT conversation_id FROM hit)"
+    "   UNION SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH :query)"
+    "  ORDER BY updated_at DESC, seq DESC LIMIT :limit"
+    ")"
+    " SELECT seq, id, title, created_at,"
+    "  (SELECT m.seq FROM messages AS m INDEXED BY messages_by_conversation"
+    "   WHERE m.conversation_id = found.id AND m.seq IN (SELECT seq FROM hit)"
+    "   ORDER BY m.created_at DESC LIMIT 1)"
+    " FROM found ORDER BY updated_at DESC, seq DESC"
+)
+# Conversations walked newest first: a conversation matches by its title or by a
+# message; ``newest`` is its newest matching message, among ``{matches}``. LIMIT -1
+# keeps the subquery from being merged into the outer one, which would evaluate
+# ``newest`` twice.
 _WALK = (
     "SELECT seq, id, title, created_at, newest FROM ("
     " SELECT c.seq, c.id, c.title, c.created_at,"
     "  c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH :query)"
     "  AS title_hit,"
-    "  (SELECT m.seq FROM messages AS m WHERE m.conversation_id = c.id AND m.seq IN"
-    "   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :query)"
+    "  (SELECT m.seq FROM messages AS m INDEXED BY messages_by_conversation"
+    "   WHERE m.conversation_id = c.id AND m.seq IN ({matches})"
     "   ORDER BY m.created_at DESC LIMIT 1) AS newest"
-    " FROM conversations AS c WHERE c.deleted_at IS NULL {among}"
-    " ORDER BY c.updated_at DESC, c.seq DESC LIMIT -1 OFFSET :offset"
+    " FROM conversations AS c WHERE c.deleted_at IS NULL"
+    " ORDER BY c.updated_at DESC, c.seq DESC LIMIT :chunk OFFSET :offset"
     ") WHERE title_hit OR newest IS NOT NULL LIMIT :limit"
 )
-_AMONG = "AND c.id IN (SELECT value FROM json_each(:ids))"
-_CHUNK = (
-    "SELECT seq, id, title, created_at FROM conversations WHERE deleted_at IS NULL"
-    " ORDER BY updated_at DESC, seq DESC LIMIT ? OFFSET ?"
+_EVERY_MATCH = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :query"
+_MATCHES_BETWEEN = (
+    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :query"
+    " AND rowid BETWEEN :low{n} AND :high{n}"
 )
-_SEQS_OF = (
-    "SELECT seq FROM messages INDEXED BY messages_by_conversation"
-    " WHERE conversation_id IN (SELECT value FROM json_each(?))"
+# Where a chunk's messages are: the seqs of them all, as one string (cheaper than a
+# row each), and how many conversations the chunk holds.
+_SEQS = (
+    "SELECT group_concat(m.seq), count(DISTINCT c.seq) FROM ("
+    " SELECT seq, id FROM conversations WHERE deleted_at IS NULL"
+    " ORDER BY updated_at DESC, seq DESC LIMIT :chunk OFFSET :offset"
+    ") AS c LEFT JOIN messages AS m INDEXED BY messages_by_conversation"
+    " ON m.conversation_id = c.id"
 )
-# The newest of each conversation's messages in a list (SQLite takes a bare column from
-# the row that holds the max()).
-_NEWEST_OF = (
-    "SELECT conversation_id, seq, max(created_at) FROM messages"
-    " INDEXED BY messages_by_conversation"
-    " WHERE conversation_id IN (SELECT value FROM json_each(?))"
-    " AND seq IN (SELECT value FROM json_each(?)) GROUP BY conversation_id"
-)
-_MATCHES_BETWEEN = "SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,69 +116,62 @@ def conversations_matching(connection: sqlite3.Connection, query: str, limit: in
     most recently active first."""
     if limit <= 0:
         return []
-    count = int(connection.execute(_COUNT, (query, DENSE + 1)).fetchone()[0])
-    if count > DENSE:
-        return _walk_in_chunks(connection, query, limit)
-    among = ""
-    parameters: dict[str, object] = {"query": query, "limit": limit, "offset": 0}
-    if count <= SPARSE:
-        ids = {row[0] for row in connection.execute(_CONVERSATIONS_OF_MATCHES, (query,))}
-        titles = connection.execute(
-            "SELECT c.id FROM conversations_fts JOIN conversations AS c"
-            " ON c.seq = conversations_fts.rowid WHERE conversations_fts MATCH ? LIMIT ?",
-            (query, SPARSE + 1),
-        ).fetchall()
-        if len(titles) <= SPARSE:  # else walking is cheaper than sorting them all
-            ids.update(row[0] for row in titles)
-            if not ids:
-                return []
-            among = _AMONG
-            parameters["ids"] = json.dumps(sorted(ids))
-    return [Found(*row) for row in connection.execute(_WALK.format(among=among), parameters)]
+    count = int(connection.execute(_COUNT, (query, LISTED + 1)).fetchone()[0])
+    parameters = {"query": query, "limit": limit}
+    if count == 0:  # titles alone, without reading the index of messages again
+        return [Found(*row) for row in connection.execute(_TITLES, parameters)]
+    if count <= READ:
+        return [Found(*row) for row in connection.execute(_READ, parameters)]
+    if count <= LISTED:
+        return _walk(connection, query, limit, offset=0, seen=set())
+    return _walk_in_chunks(connection, query, limit)
+
+
+def _walk(
+    connection: sqlite3.Connection, query: str, limit: int, *, offset: int, seen: set[str]
+) -> list[Found]:
+    """Conversations from ``offset`` on, newest first, checked against the list of
+    every match; those in ``seen`` left out."""
+    rows = connection.execute(
+        _WALK.format(matches=_EVERY_MATCH),
+        {"query": query, "limit": limit + len(seen), "chunk": -1, "offset": offset},
+    )
+    return [Found(*row) for row in rows if row[1] not in seen][:limit]
 
 
 def _walk_in_chunks(connection: sqlite3.Connection, query: str, limit: int) -> list[Found]:
     found: list[Found] = []
+    seen: set[str] = set()  # a conversation active while walking can move up a chunk
     offset = 0
+    chunk = max(1, math.ceil(limit * FIRST_CHUNK))
     for _ in range(CHUNKS):
-        chunk = connection.execute(_CHUNK, (CHUNK, offset)).fetchall()
-        offset += len(chunk)
-        ids = json.dumps([row[1] for row in chunk])
-        seqs = sorted(row[0] for row in connection.execute(_SEQS_OF, (ids,)))
-        matching = json.dumps(sorted(_matches_among(connection, "messages_fts", query, seqs)))
-        newest = {row[0]: row[1] for row in connection.execute(_NEWEST_OF, (ids, matching))}
-        titles = _matches_among(connection, "conversations_fts", query, sorted(r[0] for r in chunk))
-        found += [
-            Found(seq, conversation_id, title, created_at, newest.get(conversation_id))
-            for seq, conversation_id, title, created_at in chunk
-            if conversation_id in newest or seq in titles
-        ]
-        if len(found) >= limit or len(chunk) < CHUNK:
+        seqs, conversations = connection.execute(
+            _SEQS, {"chunk": chunk, "offset": offset}
+        ).fetchone()
+        ranges = _runs(sorted(map(int, seqs.split(",")))) if seqs else []
+        parameters: dict[str, object] = {"query": query, "limit": limit - len(found)}
+        parameters.update(chunk=chunk, offset=offset)
+        for n, (low, high) in enumerate(ranges):
+            parameters[f"low{n}"], parameters[f"high{n}"] = low, high
+        matches = " UNION ALL ".join(_MATCHES_BETWEEN.format(n=n) for n in range(len(ranges)))
+        sql = _WALK.format(matches=matches or "NULL")
+        rows = [Found(*row) for row in connection.execute(sql, parameters)]
+        found += [row for row in rows if row.id not in seen]
+        seen.update(row.id for row in rows)
+        offset += chunk
+        if len(found) >= limit or conversations < chunk:
             return found[:limit]
-    # Matches gathered in old conversations: the list of every match costs less than
-    # reading the rest chunk by chunk.
-    parameters = {"query": query, "limit": limit - len(found), "offset": offset}
-    return found + [Found(*row) for row in connection.execute(_WALK.format(among=""), parameters)]
+        if len(rows) * 8 < chunk:  # few conversations match: the list of all is cheaper
+            break
+        # Enough conversations for what is missing, at the rate they matched so far.
+        chunk = chunk * 3 * (limit - len(found)) // (2 * len(rows))
+    return found + _walk(connection, query, limit - len(found), offset=offset, seen=seen)
 
 
-def _matches_among(
-    connection: sqlite3.Connection, table: str, query: str, seqs: list[int]
-) -> set[int]:
-    """Which of ``seqs`` (sorted rowids of ``table``) match ``query``: the index read
-    over their runs only."""
-    matching: set[int] = set()
-    sql = _MATCHES_BETWEEN.format(table=table)
-    for low, high in _runs(seqs):
-        matching.update(row[0] for row in connection.execute(sql, (query, low, high)))
-    return matching.intersection(seqs)
-
-
-def _runs(seqs: Iterable[int]) -> list[tuple[int, int]]:
-    """Sorted ``seqs`` as ranges, split where ``GAP`` or more apart."""
-    runs: list[tuple[int, int]] = []
-    for seq in seqs:
-        if runs and seq - runs[-1][1] < GAP:
-            runs[-1] = (runs[-1][0], seq)
-        else:
-            runs.append((seq, seq))
-    return runs
+def _runs(seqs: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted ``seqs`` as at most ``RANGES`` ranges, split where ``GAP`` or more apart
+    (the widest gaps, when there are more)."""
+    gaps = [(b - a, i) for i, (a, b) in enumerate(itertools.pairwise(seqs)) if b - a >= GAP]
+    cuts = sorted(i + 1 for _, i in sorted(gaps, reverse=True)[: RANGES - 1])
+    bounds = [0, *cuts, len(seqs)]
+    return [(seqs[start], seqs[end - 1]) for start, end in itertools.pairwise(bounds)]

@@ -209,22 +209,29 @@ def test_conversations_come_most_recently_active_first(store: ConversationStore)
 
 
 # Each way of finding the conversations: reading every match's conversation, walking
-# conversations against the list of matches, and reading the index over a few
-# conversations at a time (then the list for the rest).
-WAYS = [(400, 2000, 100), (0, 10**6, 100), (0, 0, 7), (0, 0, 1000)]
+# every conversation against the list of matches, and walking them a chunk at a time
+# against the index read over the chunk's messages (then the list for the rest), with
+# ranges a message each or joined over other conversations' messages.
+WAYS = {
+    "default": {},
+    "read": {"READ": 10**6, "LISTED": 10**6},
+    "list": {"READ": 0, "LISTED": 10**6},
+    "chunks of 1": {"READ": 0, "LISTED": 0, "FIRST_CHUNK": 0.02},
+    "chunks of 8": {"READ": 0, "LISTED": 0, "FIRST_CHUNK": 0.15, "GAP": 1, "RANGES": 2},
+    "one chunk": {"READ": 0, "LISTED": 0, "FIRST_CHUNK": 20},
+}
 
 
-@pytest.mark.parametrize(("sparse", "dense", "chunk"), WAYS)
+@pytest.fixture(params=list(WAYS))
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    for name, value in WAYS[request.param].items():
+        monkeypatch.setattr(matches, name, value)
+    return str(request.param)
+
+
 def test_an_import_of_older_chats_comes_after_newer_ones(
-    store: ConversationStore,
-    monkeypatch: pytest.MonkeyPatch,
-    sparse: int,
-    dense: int,
-    chunk: int,
+    store: ConversationStore, way: str
 ) -> None:
-    monkeypatch.setattr(matches, "SPARSE", sparse)
-    monkeypatch.setattr(matches, "DENSE", dense)
-    monkeypatch.setattr(matches, "CHUNK", chunk)
     # An import writes its rows last: storage order put it first and filled the page.
     mine = [_chat(store, f"mine {n}", f"fibonacci in python {n}")[0] for n in range(3)]
     older = [
@@ -241,17 +248,9 @@ def test_an_import_of_older_chats_comes_after_newer_ones(
     assert len({h.conversation_id for h in everything}) == 63
 
 
-@pytest.mark.parametrize(("sparse", "dense", "chunk"), WAYS)
 def test_whole_words_come_before_words_the_prefix_starts(
-    store: ConversationStore,
-    monkeypatch: pytest.MonkeyPatch,
-    sparse: int,
-    dense: int,
-    chunk: int,
+    store: ConversationStore, way: str
 ) -> None:
-    monkeypatch.setattr(matches, "SPARSE", sparse)
-    monkeypatch.setattr(matches, "DENSE", dense)
-    monkeypatch.setattr(matches, "CHUNK", chunk)
     title_only, _ = _chat(store, "altbranch10 in the title", "nothing")
     exact, _ = _chat(store, "a", "see altbranch10 here")
     longer, _ = _chat(store, "b", "see altbranch100 here")  # newer
@@ -259,6 +258,37 @@ def test_whole_words_come_before_words_the_prefix_starts(
     found = [h.conversation_id for h in store.search("altbranch10")]
     assert found == [exact, title_only, longer]
     assert [h.conversation_id for h in store.search("altbranch10 ")] == [exact, title_only]
+
+
+def _reply(store: ConversationStore, conversation_id: str, text: str) -> str:
+    parent = store.current_path(conversation_id)[-1].id
+    return store.add_message(conversation_id, role=Role.USER, content=text, parent_id=parent).id
+
+
+def test_a_conversation_taken_up_again_is_found_by_its_old_and_new_messages(
+    store: ConversationStore, way: str
+) -> None:
+    # Its messages lie on both sides of the other conversations' ones: the index is read
+    # over both, and matches between them belong to the others.
+    resumed, old_match = _chat(store, "resumed", "the ocelot question")
+    others = [_chat(store, f"other {n}", f"ocelot {n}", "reply")[0] for n in range(5)]
+    quiet = [_chat(store, f"quiet {n}", "nothing here")[0] for n in range(5)]
+    new_text = _reply(store, resumed, "a follow-up without the word")
+    hits = store.search("ocelot")
+    assert [h.conversation_id for h in hits] == [resumed, *others[::-1]]
+    assert hits[0].message_id == old_match  # the newest message that matches
+    _reply(store, quiet[0], "ocelot after all")
+    assert [h.conversation_id for h in store.search("ocelot")][:2] == [quiet[0], resumed]
+    assert store.get_message(new_text).content.startswith("a follow-up")
+
+
+def test_a_chunks_messages_are_read_in_few_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(matches, "GAP", 1000)
+    seqs = [1, 2, 900, 5000, 5001, 5600, 9000]
+    assert matches._runs(seqs) == [(1, 900), (5000, 5600), (9000, 9000)]
+    monkeypatch.setattr(matches, "RANGES", 2)  # the closest two join
+    assert matches._runs(seqs) == [(1, 900), (5000, 9000)]
+    assert matches._runs([7]) == [(7, 7)]
 
 
 def test_many_matching_messages_in_one_conversation_are_one_hit(
