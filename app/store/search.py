@@ -23,6 +23,7 @@ into terminal attributes without ever misreading the message itself.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
 import unicodedata
@@ -49,7 +50,12 @@ _LINE_MARKS = re.compile(
     re.MULTILINE,
 )
 
-_MESSAGE = "SELECT seq, id, content, role, created_at FROM messages WHERE seq = ?"
+# One statement for every hit's message: one each cost about 20 µs apiece.
+_MESSAGES = (
+    "SELECT seq, id, content, role, created_at FROM messages"
+    " WHERE seq IN (SELECT value FROM json_each(?))"
+)
+_Message = tuple[int, str, str, str, str]  # a row of _MESSAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +253,8 @@ def _snippet(text: str, terms: _Terms) -> str:
         cut = max(text.rfind(" ", first, end), text.rfind("\n", first, end))
         end = cut if cut > first else end
     excerpt = _LINE_MARKS.sub("", text[start:end])
-    marked = terms.mark(_SPACE.sub(" ", excerpt).strip())
+    # str.split() cuts at the whitespace that \s matches, several times faster.
+    marked = terms.mark(" ".join(excerpt.split()))
     return (ELLIPSIS if start else "") + marked + (ELLIPSIS if end < len(text) else "")
 
 
@@ -269,17 +276,18 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
         first = {conversation.id for conversation in found}
         more = conversations_matching(connection, query, limit + len(found))
         found += [conversation for conversation in more if conversation.id not in first]
-    terms = _Terms.of(text)
-    return [_hit(connection, conversation, terms) for conversation in found[:limit]]
-
-
-def _hit(connection: sqlite3.Connection, conversation: Found, terms: _Terms) -> SearchHit:
-    title = terms.mark(conversation.title)
-    message = (
-        connection.execute(_MESSAGE, (conversation.newest,)).fetchone()
-        if conversation.newest is not None
-        else None
+    found = found[:limit]
+    seqs = json.dumps(
+        [conversation.newest for conversation in found if conversation.newest is not None]
     )
+    messages: dict[int, _Message] = {row[0]: row for row in connection.execute(_MESSAGES, (seqs,))}
+    terms = _Terms.of(text)
+    return [_hit(conversation, messages, terms) for conversation in found]
+
+
+def _hit(conversation: Found, messages: dict[int, _Message], terms: _Terms) -> SearchHit:
+    title = terms.mark(conversation.title)
+    message = messages.get(conversation.newest) if conversation.newest is not None else None
     if message is None:
         return SearchHit(
             conversation_id=conversation.id,
