@@ -273,13 +273,16 @@ def test_a_conversation_taken_up_again_is_found_by_its_old_and_new_messages(
     resumed, old_match = _chat(store, "resumed", "the ocelot question")
     others = [_chat(store, f"other {n}", f"ocelot {n}", "reply")[0] for n in range(5)]
     quiet = [_chat(store, f"quiet {n}", "nothing here")[0] for n in range(5)]
-    new_text = _reply(store, resumed, "a follow-up without the word")
+    for number, conversation_id in enumerate(others):
+        _set_updated(store, conversation_id, f"2026-01-0{number + 1}T00:00:00.000Z")
+    _reply(store, resumed, "a follow-up without the word")
+    _set_updated(store, resumed, "2026-02-01T00:00:00.000Z")  # timestamps can tie
     hits = store.search("ocelot")
     assert [h.conversation_id for h in hits] == [resumed, *others[::-1]]
     assert hits[0].message_id == old_match  # the newest message that matches
     _reply(store, quiet[0], "ocelot after all")
+    _set_updated(store, quiet[0], "2026-03-01T00:00:00.000Z")
     assert [h.conversation_id for h in store.search("ocelot")][:2] == [quiet[0], resumed]
-    assert store.get_message(new_text).content.startswith("a follow-up")
 
 
 def test_a_chunks_messages_are_read_in_few_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
