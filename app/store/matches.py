@@ -23,7 +23,8 @@ they are counted first, from the index alone (up to ``LISTED``):
 A last word of four letters or more costs the same again in each statement that reads
 the index for it: only shorter prefixes are indexed (``prefix = '1 2 3'``), so FTS5
 merges the lists of every word the prefix starts (up to about 2 ms for a common word).
-Hence few statements: the count and one more, but for the chunks (one usually).
+Hence the count also lists the matches it counted, and reading them or walking against
+them uses that list: the index is read once, but for the chunks (one usually).
 """
 
 from __future__ import annotations
@@ -41,7 +42,13 @@ CHUNKS = 4  # chunks before the rest is walked with the list of every match
 GAP = 1_000  # seqs apart that still share one range read from the index
 RANGES = 8  # ranges read from the index a chunk, at most
 
-_COUNT = "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)"
+# How many messages match, up to a bound, and which: their seqs as JSON, built in C,
+# so that the next statement reads the list instead of the index again.
+_COUNT = (
+    "SELECT count(*), '[' || group_concat(rowid) || ']' FROM ("
+    " SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)"
+)
+_LISTED = "SELECT value FROM json_each(:listed)"
 _TITLES = (
     "SELECT c.seq, c.id, c.title, c.created_at, NULL FROM conversations_fts"
     " JOIN conversations AS c ON c.seq = conversations_fts.rowid"
@@ -52,8 +59,8 @@ _TITLES = (
 # each with its newest matching message.
 _READ = (
     "WITH hit AS MATERIALIZED ("
-    "  SELECT m.seq, m.conversation_id FROM messages_fts"
-    "  JOIN messages AS m ON m.seq = messages_fts.rowid WHERE messages_fts MATCH :query"
+    "  SELECT seq, conversation_id FROM messages"
+    "  WHERE seq IN (SELECT value FROM json_each(:listed))"
     "), found AS MATERIALIZED ("
     "  SELECT seq, id, title, created_at, updated_at FROM conversations"
     "  WHERE deleted_at IS NULL AND seq IN ("
@@ -116,14 +123,17 @@ def conversations_matching(connection: sqlite3.Connection, query: str, limit: in
     most recently active first."""
     if limit <= 0:
         return []
-    count = int(connection.execute(_COUNT, (query, LISTED + 1)).fetchone()[0])
-    parameters = {"query": query, "limit": limit}
-    if count == 0:  # titles alone, without reading the index of messages again
+    count, listed = connection.execute(_COUNT, (query, LISTED + 1)).fetchone()
+    parameters = {"query": query, "limit": limit, "listed": listed}
+    if count == 0:
         return [Found(*row) for row in connection.execute(_TITLES, parameters)]
     if count <= READ:
         return [Found(*row) for row in connection.execute(_READ, parameters)]
     if count <= LISTED:
-        return _walk(connection, query, limit, offset=0, seen=set())
+        rows = connection.execute(
+            _WALK.format(matches=_LISTED), {**parameters, "chunk": -1, "offset": 0}
+        )
+        return [Found(*row) for row in rows]
     return _walk_in_chunks(connection, query, limit)
 
 
@@ -131,7 +141,7 @@ def _walk(
     connection: sqlite3.Connection, query: str, limit: int, *, offset: int, seen: set[str]
 ) -> list[Found]:
     """Conversations from ``offset`` on, newest first, checked against the list of
-    every match; those in ``seen`` left out."""
+    every match, read from the index; those in ``seen`` left out."""
     rows = connection.execute(
         _WALK.format(matches=_EVERY_MATCH),
         {"query": query, "limit": limit + len(seen), "chunk": -1, "offset": offset},
