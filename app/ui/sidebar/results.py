@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import SearchHit
-from app.store.search import ELLIPSIS, MATCH_START
+from app.store.search import ELLIPSIS, MATCH_END, MATCH_START
 from app.ui.sidebar.delegate import PADDING_X, RADIUS, blend, muted
 from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
 
@@ -190,9 +190,10 @@ def _end_with_ellipsis(
     return [*placed, (line, at, ELLIPSIS, False)]
 
 
-def lead_in(marked: str, metrics: QFontMetrics, width: int) -> str:
+def lead_in(marked: str, metrics: QFontMetrics, width: int, room: int = 0) -> str:
     """``marked`` with the words before its first match cut to ``width`` pixels or less
-    (an ellipsis in their place), so the match shows in a narrow sidebar's two lines.
+    (an ellipsis in their place), so the match shows in a narrow sidebar's two lines;
+    whole when all of it fits in ``room`` pixels (its lines' widths together).
 
     Snippets keep a sentence's worth of context before the match: in the sidebar that
     could push the match past the last line, where it was cut off.
@@ -200,6 +201,10 @@ def lead_in(marked: str, metrics: QFontMetrics, width: int) -> str:
     before, found, after = marked.partition(MATCH_START)
     if not found or metrics.horizontalAdvance(before) <= width:
         return marked
+    # A bold match is a little wider: a tenth more room taken, to be safe.
+    plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
+    if metrics.horizontalAdvance(plain) * 1.1 <= room:
+        return marked  # nothing hidden: cutting its start would only lose words
     words = before.removeprefix(ELLIPSIS).split(" ")
     while words and metrics.horizontalAdvance(ELLIPSIS + " ".join(words)) > width:
         words.pop(0)
@@ -249,6 +254,7 @@ class SearchResultDelegate(QStyledItemDelegate):
                 str(index.data(SearchRole.TITLE_MARKED) or ""),
                 QFontMetrics(title_font),
                 title_area.width() // 2,
+                title_area.width(),
             ),
             fonts=(title_font, bold),
             colors=(text, text),
@@ -262,7 +268,7 @@ class SearchResultDelegate(QStyledItemDelegate):
                 painter,
                 area,
                 # The match on the first line, after at most half a line of context.
-                lead_in(snippet, QFontMetrics(font), area.width() // 2),
+                lead_in(snippet, QFontMetrics(font), area.width() // 2, area.width()),
                 fonts=(font, bold),
                 # On the chosen row's tint the secondary colour read 1.9:1: its text
                 # colour there (the matches stay bold).

@@ -345,6 +345,22 @@ def test_the_first_match_shows_after_at_most_the_width_given_to_its_lead_in(
     assert lead_in(context, metrics, 10) == context
 
 
+def test_a_title_that_fits_whole_is_not_cut_before_its_match(qapp: object) -> None:
+    # "Quantum computing basics", searched for "basics": its first words were replaced by
+    # "…" although the whole title fitted on its line, while the rows below it showed
+    # theirs in full.
+    font = QFont()
+    font.setPixelSize(14)
+    metrics = QFontMetrics(font)
+    title = f"Quantum computing {MATCH_START}basics{MATCH_END}"
+    half = metrics.horizontalAdvance("Quantum computing ") - 10  # the lead-in is wider
+    assert lead_in(title, metrics, half, room=400) == title
+    assert lead_in(title, metrics, half).startswith("…")  # no room given: cut as before
+    # Too long for its line: cut, the match in sight.
+    long = "Notes " * 20 + f"{MATCH_START}basics{MATCH_END}"
+    assert lead_in(long, metrics, half, room=400).startswith("…")
+
+
 def test_text_cut_at_the_last_line_always_ends_with_an_ellipsis(qapp: object) -> None:
     # When "…" did not fit after the last word that did, it was left out: a title cut
     # after "about" looked whole.
