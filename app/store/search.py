@@ -83,7 +83,9 @@ def _pieces(text: str) -> list[str]:
 
 
 def _prefix_last(text: str) -> bool:
-    return bool(text) and not text[-1].isspace()
+    # Only while a word is being typed: a space ends it, and so does a symbol after it
+    # ("C++", "C++ ("): "c" as a prefix matched every word starting with c.
+    return bool(text) and text[-1].isalnum()
 
 
 def match_query(text: str) -> str | None:
@@ -92,7 +94,8 @@ def match_query(text: str) -> str | None:
     Each whitespace-separated piece becomes a quoted phrase, so FTS syntax in the text
     (quotes, ``-``, ``*``, ``AND``, ``NEAR(``, parentheses) is searched for literally
     and never raises; all pieces must match. The last piece matches as a prefix for
-    search-as-you-type, unless the text ends with a space (the word is finished).
+    search-as-you-type, unless the text ends with a space or a symbol (the word is
+    finished).
     A piece without letters or digits is dropped: it would tokenize to nothing.
     """
     pieces = _pieces(text)

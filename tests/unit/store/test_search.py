@@ -330,7 +330,18 @@ def test_title_hits_mark_every_matching_word(store: ConversationStore) -> None:
 
 
 def test_match_query_quotes_every_piece() -> None:
-    assert match_query('say "hi"') == '"say" """hi"""*'
+    assert match_query('say "hi') == '"say" """hi"*'
+    assert match_query('say "hi"') == '"say" """hi"""'  # the quote ends the word
+
+
+def test_only_a_word_being_typed_matches_as_a_prefix() -> None:
+    # "C++ (" matched every word starting with "c": the symbols are no words, and "c"
+    # was taken as the start of one.
+    assert match_query("C++ (") == '"C++"'
+    assert match_query("C++") == '"C++"'
+    assert match_query("fib") == '"fib"*'
+    assert match_query("fib ") == '"fib"'
+    assert match_query("naïve") == '"naïve"*'
     assert match_query("NEAR( x ") == '"NEAR(" "x"'
     assert match_query("- * ( )") is None
     assert match_query("   ") is None
