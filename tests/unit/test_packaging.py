@@ -32,3 +32,24 @@ def test_metainfo_is_valid_xml_naming_the_desktop_file() -> None:
     assert root.tag == "component"
     assert root.findtext("launchable") == "maestrale.desktop"
     assert (ROOT / "resources" / "icons" / "app.svg").exists()
+
+
+def test_a_wheel_carries_every_resource_the_app_reads() -> None:
+    # `pip install .` (the README's install) shipped no templates.toml: the quick
+    # prompt had no templates at all, while a source checkout had them.
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "data-files"
+    ]
+    shipped = {
+        (Path(target) / Path(source).name).as_posix()
+        for target, sources in data_files.items()
+        for pattern in sources
+        for source in ROOT.glob(pattern)
+    }
+    resources = ROOT / "resources"
+    needed = {
+        ("share/maestrale" / path.relative_to(ROOT)).as_posix()
+        for path in resources.rglob("*")
+        if path.is_file() and "screenshots" not in path.parts  # for the README only
+    }
+    assert needed <= shipped, f"not in [tool.setuptools.data-files]: {sorted(needed - shipped)}"
