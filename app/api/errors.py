@@ -181,11 +181,9 @@ _NO_TOOLS = re.compile(
 
 def _context_message(model: str | None, server_message: str) -> str:
     return (
-        f"This conversation is too long for {model or 'the model'}: the whole conversation "
-        "is sent with each question, and it no longer fits in what the model reads at "
-        "once. Start a new chat, edit an earlier question to branch off there, or choose "
-        f"a model with a longer context{MODELS_HINT}, then retry. "
-        f"The server said: {sentence(server_message)}"
+        f"Too long for {model or 'the model'} to read at once (the whole conversation is "
+        "sent with each question): shorten the message, start a new chat, or choose a "
+        f"model with a longer context{MODELS_HINT}. The server said: {sentence(server_message)}"
     )
 
 

@@ -40,11 +40,14 @@ class Sized(Protocol):
 @dataclass(frozen=True, slots=True)
 class ContextUse:
     """About ``tokens`` of the model's ``limit``; ``estimated`` when no part of the
-    count came from the server."""
+    count came from the server; ``earlier``: the conversation has messages (not a new
+    chat); ``draft``: the message being written is counted."""
 
     tokens: int
     limit: int
     estimated: bool = False
+    earlier: bool = True
+    draft: bool = False
 
     @property
     def fraction(self) -> float:
@@ -86,7 +89,7 @@ def context_use(
     estimated = start == 0
     tokens += sum(estimate_tokens(message.length) for message in branch[start:])
     tokens += estimate_tokens(draft_size)
-    return ContextUse(tokens, limit, estimated)
+    return ContextUse(tokens, limit, estimated, earlier=bool(branch), draft=draft_size > 0)
 
 
 def short_count(tokens: int) -> str:
@@ -113,24 +116,36 @@ def describe(use: ContextUse | None, model: str) -> ContextNote | None:
         return None
     used, limit = short_count(use.tokens), short_count(use.limit)
     detail = (
-        f"About {use.tokens:,} tokens of the {use.limit:,} that {model} reads at once: "
-        "the whole conversation is sent with each question"
+        f"About {use.tokens:,} tokens of the {use.limit:,} that {model} reads at once"
+        + (", your message included" if use.draft else "")
+        + ": the whole conversation is sent with each question"
         + (" (estimated from its length)." if use.estimated else " (counted by the server).")
     )
+    with_draft = " with your message" if use.draft and use.earlier else ""
     if use.fraction > 1:
+        if not use.earlier:  # a new chat: only the message itself is too long
+            return ContextNote(
+                "over",
+                f"This message is too long for {model}: about {used} of the {limit} tokens "
+                "it reads at once. Shorten it, or choose a model with a longer context.",
+                detail,
+            )
         return ContextNote(
             "over",
-            f"This conversation is about {used} tokens, more than {model} reads at once "
-            f"({limit}): the server will likely refuse the next question. Start a new chat, "
-            "edit an earlier question to branch off there, or choose a model with a longer "
-            "context.",
+            f"Too long for {model}: about {used} of the {limit} tokens it reads at once"
+            f"{with_draft}. Start a new chat, edit an earlier question to branch off "
+            "there, or choose a model with a longer context.",
             detail,
         )
     if use.fraction >= NEARLY_FULL_FROM:
+        advice = (
+            " Start a new chat, or choose a model with a longer context, before it runs out."
+            if use.earlier
+            else ""
+        )
         return ContextNote(
             "nearly_full",
-            f"Context nearly full: about {used} of {limit} tokens. Start a new chat, or "
-            "choose a model with a longer context, before it runs out.",
+            f"Context nearly full: about {used} of {limit} tokens{with_draft}.{advice}",
             detail,
         )
-    return ContextNote("info", f"Context: about {used} of {limit} tokens", detail)
+    return ContextNote("info", f"Context: about {used} of {limit} tokens{with_draft}", detail)

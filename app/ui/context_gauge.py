@@ -111,6 +111,12 @@ class ContextGauge(QLabel):
         self.setToolTip(note.detail)
         self.setAccessibleName(note.text)
         self.setAccessibleDescription(note.detail)
+        # One short line sits at the right, under the end of the text; a warning of
+        # several lines reads from the left, as any paragraph.
+        self.setAlignment(
+            (Qt.AlignmentFlag.AlignRight if note.level == "info" else Qt.AlignmentFlag.AlignLeft)
+            | Qt.AlignmentFlag.AlignVCenter
+        )
         if self.property("tone") != _TONES[note.level]:
             self.setProperty("tone", _TONES[note.level])
             self.style().unpolish(self)

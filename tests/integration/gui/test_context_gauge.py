@@ -40,11 +40,11 @@ async def test_the_gauge_fills_and_a_conversation_past_the_context_says_what_to_
     assert gauge.note.level == "info"
     assert gauge.isVisible()
     # 15 counted by the server, and the draft's 649 bytes: 186 tokens and the message's 4.
-    assert gauge.text() == "Context: about 205 of 400 tokens"
+    assert gauge.text() == "Context: about 205 of 400 tokens with your message"
     gui.pane.composer.set_text(edit.toPlainText() + " word" * 300)  # pasted
     await gui.until(lambda: gauge.note is not None and gauge.note.level != "info")
     assert gauge.note.level == "over"
-    assert "more than mistral-large-2411 reads at once (400)" in gauge.text()
+    assert gauge.text().startswith("Too long for mistral-large-2411: about 633 of the 400")
     assert gauge.property("tone") == "error"
 
     # Sent anyway: the server refuses, and the failed answer says why and what to do.
@@ -54,8 +54,10 @@ async def test_the_gauge_fills_and_a_conversation_past_the_context_says_what_to_
         lambda: gui.store.current_path(conversation_id)[-1].status is MessageStatus.ERROR
     )
     error = gui.store.current_path(conversation_id)[-1].error or ""
-    assert error.startswith("This conversation is too long for mistral-large-2411")
-    assert "Start a new chat" in error
+    assert error.startswith("Too long for mistral-large-2411 to read at once")
+    assert "start a new chat" in error
+    shown = last_item(gui, Role.ASSISTANT)._status_label.text()
+    assert "choose a model with a longer context in the model picker" in shown
     await gui.until(lambda: gauge.note is not None and gauge.note.level == "over")
 
     # A model with a longer context: nothing to say any more, and the retry goes through.

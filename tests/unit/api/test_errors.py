@@ -191,8 +191,8 @@ def test_a_conversation_longer_than_the_context_is_said_so_with_what_to_do(
 
     error = error_from_response(status, body(payload), {}, model="mistral-large-2411")
     assert isinstance(error, ContextTooLong)
-    assert error.message.startswith("This conversation is too long for mistral-large-2411")
-    assert "Start a new chat" in error.message
+    assert error.message.startswith("Too long for mistral-large-2411 to read at once")
+    assert "shorten the message, start a new chat" in error.message
     assert "longer context (maestrale models)" in error.message
     assert "The server said:" in error.message
 

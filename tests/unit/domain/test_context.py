@@ -93,7 +93,9 @@ def test_the_notes_say_how_much_and_what_to_do() -> None:
     assert "estimated" in full.detail
     over = describe(ContextUse(140_500, 131_072), "mistral-large-2411")
     assert over is not None
-    assert "about 140k tokens, more than mistral-large-2411 reads at once (131k)" in over.text
+    assert over.text.startswith(
+        "Too long for mistral-large-2411: about 140k of the 131k tokens it reads at once."
+    )
     assert "edit an earlier question" in over.text
     assert "longer context" in over.text
 
@@ -102,3 +104,25 @@ def test_short_counts() -> None:
     assert short_count(131_072) == "131k"
     assert short_count(8_192) == "8.2k"
     assert short_count(950) == "950"
+
+
+def test_a_new_chat_is_told_its_message_is_too_long_not_to_branch_off() -> None:
+    use = context_use([], {}, limit=100, draft_size=700)
+    assert use is not None
+    assert not use.earlier
+    assert use.draft
+    over = describe(use, "m")
+    assert over is not None
+    assert over.text.startswith("This message is too long for m: about 204 of the 100")
+    assert "Shorten it" in over.text
+    assert "earlier question" not in over.text
+    assert "your message included" in over.detail
+    full = describe(ContextUse(90, 100, earlier=False, draft=True), "m")
+    assert full is not None
+    assert full.text == "Context nearly full: about 90 of 100 tokens."  # nothing to advise
+
+
+def test_the_draft_is_named_when_it_is_counted_in_a_conversation() -> None:
+    note = describe(ContextUse(60, 100, earlier=True, draft=True), "m")
+    assert note is not None
+    assert note.text == "Context: about 60 of 100 tokens with your message"
