@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QFontMetrics, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,8 +25,28 @@ from app.ui.icons import icon
 ROLE_MODEL = Qt.ItemDataRole.UserRole + 1
 
 
+def fit_model_name(metrics: QFontMetrics, text: str, room: int) -> str:
+    """``text`` ("name", or "name  (note)") within ``room`` pixels.
+
+    Whole when it fits; else the name's middle gives way, not its end: the end is the
+    version that tells models apart ("mistral-lar…" read the same for 2411 and 2512).
+    The note stays while the name keeps a readable length, then goes first.
+    """
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    name, separator, note = text.partition("  (")
+    middle = Qt.TextElideMode.ElideMiddle
+    if separator:
+        tail = separator + note
+        rest = room - metrics.horizontalAdvance(tail)
+        if rest >= metrics.horizontalAdvance("mistral…2411"):
+            return metrics.elidedText(name, middle, rest) + tail
+    return metrics.elidedText(name, middle, room)
+
+
 class ElidingCombo(QComboBox):
-    """A combo box that ends a name too long for it with "…" (Qt's cuts it mid-letter)."""
+    """A combo box that shortens a name too long for it with "…" in its middle (Qt's
+    cuts it mid-letter): see fit_model_name."""
 
     def shown_text(self) -> str:
         """The current text as painted: whole, or elided to the box's text field."""
@@ -38,7 +58,7 @@ class ElidingCombo(QComboBox):
         room = field.width()
         if not option.currentIcon.isNull():
             room -= option.iconSize.width() + 4  # as QCommonStyle spaces them
-        return self.fontMetrics().elidedText(option.currentText, Qt.TextElideMode.ElideRight, room)
+        return fit_model_name(self.fontMetrics(), option.currentText, room)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         # QComboBox's own painting, with the elided text.
