@@ -8,6 +8,7 @@ below them (declared below for the type checker; the view defines them).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -104,15 +105,14 @@ class LayoutInView(_View):
         height = entry.item.height_for_width(self._column_width())
         if height == entry.height:
             return False
-        bar = self.verticalScrollBar()
-        above = entry.y + entry.height <= bar.value()
-        delta = height - entry.height
+        anchor = self._anchor()
         entry.height = height
         self._relayout(self._entries.index(entry))
-        if self._follow and follow:
-            self.scroll_to_end()
-        elif above and not self._follow:
-            bar.setValue(bar.value() + delta)  # keep what the reader looks at in place
+        if self._follow:
+            if follow:
+                self.scroll_to_end()
+        else:
+            self._restore(anchor)  # keep what the reader looks at in place
         return True
 
     def _fit_to_width(self) -> None:
@@ -160,17 +160,36 @@ class LayoutInView(_View):
             self.empty_label.setGeometry(self.viewport().rect())
 
     def _anchor(self) -> tuple[int, int] | None:
+        """The message the view is kept on through a relayout, and how far the view's
+        top is from its top (negative: the message starts lower in the view).
+
+        The first message rendered whose top is in view, else the one at the top. A
+        message the view's top is in may still be only estimated, or get its formulas:
+        it grows by hundreds of pixels above what the reader looks at (a search hit,
+        a switched version), and a view kept on its top went down with it.
+        """
         if self._follow or not self._entries:
             return None
         top = self.verticalScrollBar().value()
-        for index, entry in enumerate(self._entries):
-            if entry.y + entry.height > top:
+        bottom = top + self.viewport().height()
+        first = self._first_below(top)
+        if first == len(self._entries):
+            return None
+        for index in range(first, len(self._entries)):
+            entry = self._entries[index]
+            if entry.y >= bottom:
+                break
+            if entry.item is not None and entry.y >= top:
                 return index, top - entry.y
-        return None
+        return first, top - self._entries[first].y
+
+    def _first_below(self, top: int) -> int:
+        """The first message that ends below ``top`` (positions are in order)."""
+        return bisect.bisect_right(self._entries, top, key=lambda entry: entry.y + entry.height)
 
     def reading_place(self) -> tuple[str, int] | None:
-        """The message at the top of the view and how far into it the view starts, or
-        ``None`` while the view follows the end."""
+        """A message in view and how far the view's top is from its top (see _anchor),
+        or ``None`` while the view follows the end."""
         anchor = self._anchor()
         return None if anchor is None else (self._entries[anchor[0]].id, anchor[1])
 

@@ -1,0 +1,120 @@
+"""The view stays on what the reader looks at while the messages above it get their
+real heights: a search hit, a switched version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QTextCursor
+
+from app.domain.messages import Role
+from app.ui.transcript.view import TranscriptView
+from tests.integration.gui.conftest import Gui, in_loop
+
+
+def long_markdown() -> str:
+    """An answer far taller than its estimated height: code, tables and formulas."""
+    parts = ["## Integrals in code\n"]
+    for n in range(1, 7):
+        parts.append("Some prose before the code, saying what it does. " * 3)
+        lines = "\n".join(f"area_{n}_{i} = integrate(x ** 2, 0, {i})" for i in range(14))
+        parts.append(f"```python\n{lines}\n```")
+        rows = "\n".join(f"| {i} | {i * i} | {i**3 / 3:.2f} |" for i in range(6))
+        parts.append(f"| x | x² | area |\n|---|---|---|\n{rows}")
+        parts.append(f"$$\n\\int_0^{{{n}}} x^2 \\, dx = \\frac{{{n}^3}}{{3}}\n$$")
+    return "\n\n".join(parts)
+
+
+SHORT_ANSWER = "The gondola leaves from the pier at noon."
+LONG_ANSWER = SHORT_ANSWER + "\n\n" + "A paragraph about the lake and its boats.\n\n" * 40
+
+
+def conversation(
+    gui: Gui, *, last_answer: str = SHORT_ANSWER, second_answer: bool = False
+) -> list[str]:
+    """A question, a long markdown answer, a short question and its answer: the
+    conversation's id, then the messages' (the last, with ``second_answer``, another
+    version of the last answer, the current one)."""
+    store = gui.store
+    created = store.create_conversation(title="Integrals", model="mistral-large-2411")
+    ids: list[str] = [created.id]
+    parent = None
+    for role, text in [
+        (Role.USER, "Show me integrals in code"),
+        (Role.ASSISTANT, long_markdown()),
+        (Role.USER, "And the gondola?"),
+        (Role.ASSISTANT, last_answer),
+    ]:
+        parent = store.add_message(created.id, role=role, content=text, parent_id=parent).id
+        ids.append(parent)
+    if second_answer:
+        ids.append(
+            store.add_message(
+                created.id, role=Role.ASSISTANT, content="At one.", parent_id=ids[3]
+            ).id
+        )
+    return ids
+
+
+def fast_machine(transcript: TranscriptView) -> None:
+    """Every message near the view is rendered in one slice of idle time (a slow
+    machine renders them one by one, in an order that may hide a wrong place)."""
+    transcript._clock = lambda: 0.0
+
+
+def settled(transcript: TranscriptView) -> bool:
+    """Every message rendered at its final height, formulas drawn."""
+    entries = transcript._entries
+    return (
+        all(entry.item is not None for entry in entries)
+        and not any(entry.item.document.has_pending_math for entry in entries if entry.item)
+        and not transcript._idle.isActive()
+        and not transcript._heights.isActive()
+    )
+
+
+def in_view(transcript: TranscriptView, top: int, bottom: int) -> bool:
+    """Whether canvas rows ``top`` to ``bottom`` are all on screen."""
+    value = transcript.verticalScrollBar().value()
+    return value <= top and bottom <= value + transcript.viewport().height()
+
+
+def item_rows(transcript: TranscriptView, message_id: str) -> tuple[int, int]:
+    item: Any = transcript.item(message_id)
+    assert item is not None
+    return item.y(), item.y() + item.height()
+
+
+@pytest.mark.parametrize(
+    ("index", "query", "last_answer"),
+    [
+        (4, "gondola pier", SHORT_ANSWER),  # the last answer, on the last screen
+        (3, "gondola the", SHORT_ANSWER),  # the question before it
+        (3, "gondola the", LONG_ANSWER),  # the question, the end far below
+    ],
+)
+@in_loop
+async def test_a_search_hit_below_a_long_answer_stays_where_it_was_shown(
+    gui: Gui, index: int, query: str, last_answer: str
+) -> None:
+    ids = conversation(gui, last_answer=last_answer)
+    hit = ids[index]
+    transcript = gui.pane.transcript
+    bar = transcript.verticalScrollBar()
+    fast_machine(transcript)
+    gui.window._on_search_result(ids[0], hit, query)
+    place = item_rows(transcript, hit)[0] - bar.value()
+    await gui.until(lambda: settled(transcript))
+    # The long answer above got its real height, thousands of pixels more than
+    # estimated, and formulas: the hit is where it was shown, not that answer's top.
+    assert item_rows(transcript, hit)[0] - bar.value() == place
+    assert in_view(transcript, *item_rows(transcript, hit))
+    item: Any = transcript.item(hit)
+    marks = item.text.extraSelections()
+    assert len(marks) == 2  # each word
+    for mark in marks:
+        cursor: QTextCursor = mark.cursor
+        rect = item.text.cursorRect(cursor)
+        y = item.text.viewport().mapTo(transcript.canvas, rect.topLeft()).y()
+        assert in_view(transcript, y, y + rect.height())
