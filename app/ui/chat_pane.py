@@ -410,10 +410,11 @@ class ChatPane(QWidget):
 
     def _on_branch_requested(self, message_id: str, step: int) -> None:
         # The conversation is shown again on its new branch: the switched message keeps
-        # its place on screen (it went to the end, and the reader lost the place).
+        # its place on screen (it went to the end, and the reader lost the place), or
+        # the view its end if it followed it (the switcher stays under the pointer).
         ids = self.transcript.message_ids
         position = self.transcript.canvas_position(message_id)
-        if message_id in ids and position is not None:
+        if message_id in ids and position is not None and not self.transcript.following:
             offset = position.y() - self.transcript.verticalScrollBar().value()
             self._branch_anchor = (ids.index(message_id), offset)
         switched = self.transcript.item(message_id)

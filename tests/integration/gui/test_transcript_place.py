@@ -118,3 +118,28 @@ async def test_a_search_hit_below_a_long_answer_stays_where_it_was_shown(
         rect = item.text.cursorRect(cursor)
         y = item.text.viewport().mapTo(transcript.canvas, rect.topLeft()).y()
         assert in_view(transcript, y, y + rect.height())
+
+
+@pytest.mark.parametrize("first_version", [SHORT_ANSWER, LONG_ANSWER])
+@in_loop
+async def test_switching_the_last_answer_at_the_end_stays_at_the_end(
+    gui: Gui, first_version: str
+) -> None:
+    ids = conversation(gui, last_answer=first_version, second_answer=True)
+    transcript = gui.pane.transcript
+    bar = transcript.verticalScrollBar()
+    fast_machine(transcript)
+    gui.window.open_conversation(ids[0])
+    await gui.until(lambda: settled(transcript))
+    assert transcript.following
+    item: Any = transcript.item(ids[5])
+    item._previous.click()  # "‹ 2/2 ›": the first version
+    assert transcript.message_ids[-1] == ids[4]
+    await gui.until(lambda: settled(transcript))
+    # The long answer above was estimated again, then rendered: the view is still at
+    # the end, on the version chosen, not at the conversation's first message; and
+    # at the end of that version, as the view followed the end, with its switcher.
+    assert transcript.following
+    assert bar.value() == bar.maximum()
+    top, bottom = item_rows(transcript, ids[4])
+    assert in_view(transcript, max(top, bottom - 200), bottom)
