@@ -163,7 +163,7 @@ class Application:
             },
             enter_sends=config.settings.enter_sends,
         )
-        self.pane.composer.set_enter_sends(config.settings.enter_sends)
+        self.pane.set_enter_sends(config.settings.enter_sends)
         # One UiState for the whole app: each writes its whole file, so two would undo
         # each other's values.
         self.state = UiState(config.paths.config_dir / "state.json")
@@ -442,7 +442,7 @@ class Application:
         if self.theme.font_size != text_size:
             for view in self._transcripts():
                 view.text_size_changed()
-        self.pane.composer.set_enter_sends(settings.enter_sends)
+        self.pane.set_enter_sends(settings.enter_sends)
         self.desktop.apply_settings(settings)
         if settings.tools:
             self.toolbox.start()  # the servers, if they were off

@@ -37,6 +37,7 @@ from app.ui.title_label import TitleLabel
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.retry_offer import RetryOffer
+from app.ui.transcript.send_keys import set_enter_sends
 from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
 
 if TYPE_CHECKING:
@@ -304,6 +305,11 @@ class ChatPane(QWidget):
         """Ctrl+Shift+P, as the header's Parameters button."""
         if self._pages.currentWidget() is self._conversation_page:
             self._on_params()
+
+    def set_enter_sends(self, enter_sends: bool) -> None:
+        """Which keys send, in the message field and in a question edited in place."""
+        self.composer.set_enter_sends(enter_sends)
+        set_enter_sends(self.transcript, enter_sends)
 
     def zoom(self, step: int) -> None:
         """Ctrl+plus / Ctrl+minus / Ctrl+0: the transcript's text size."""

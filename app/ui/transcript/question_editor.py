@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout
 
 from app.ui.settings.form import button, button_row
-from app.ui.shortcuts import keeps_escape
+from app.ui.shortcuts import keeps_escape, sends_message
+from app.ui.transcript.send_keys import enter_sends, send_hint
 
 MIN_LINES = 2
 MAX_LINES = 12  # then it scrolls, as the message field does
@@ -15,7 +16,8 @@ _RESTYLED = (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange
 
 
 class _Field(QPlainTextEdit):
-    """Enter sends (Shift+Enter: a new line), Esc cancels."""
+    """Enter sends (Shift+Enter: a new line), or Ctrl+Enter as the message field's
+    setting has it; Esc cancels."""
 
     submitted = Signal()
     cancelled = Signal()
@@ -31,10 +33,13 @@ class _Field(QPlainTextEdit):
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if sends_message(event.key(), event.modifiers(), enter_sends(self)):
+                self.submitted.emit()
+            else:
+                # A plain line break, as the message field adds (Qt's Shift+Enter
+                # would add a line separator, and Ctrl+Enter nothing).
+                self.insertPlainText("\n")
             return
         super().keyPressEvent(event)
 
@@ -60,7 +65,10 @@ class QuestionEditor(QFrame):
         self.cancel_button.setAccessibleName("Cancel editing")
         self.send_button = button("Send", "primary")
         self.send_button.setAccessibleName("Send the edited message")
-        self.send_button.setToolTip("Send as a new branch; the original stays (Enter)")
+        # Its tooltip names the keys as the setting is when it shows: the setting may
+        # change while the editor is open.
+        self.send_button.installEventFilter(self)
+        self._name_keys()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -79,7 +87,17 @@ class QuestionEditor(QFrame):
         self._on_text_changed()
         self._fit()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.send_button and event.type() == QEvent.Type.ToolTip:
+            self._name_keys()
+        return super().eventFilter(watched, event)
+
+    def _name_keys(self) -> None:
+        keys = send_hint(enter_sends(self))
+        self.send_button.setToolTip(f"Send as a new branch; the original stays ({keys})")
+
     def focus(self) -> None:
+        self._name_keys()  # now in its transcript, which has the setting
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
         self.field.moveCursor(self.field.textCursor().MoveOperation.End)
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QTextDocument
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QTextDocument
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QToolTip, QWidget
 
 from app.api.errors import ApiError, ModelUnavailable, error_from_response
 from app.config import load_config
@@ -680,6 +680,48 @@ async def test_ctrl_enter_setting_sends_with_ctrl_enter_only(gui: Gui) -> None:
     gui.qtbot.keyClick(edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     await gui.until(gui.answered)
     assert gui.server.chat_requests[0].body["messages"][-1]["content"] == "first line\n"
+
+
+@in_loop
+async def test_an_edited_question_sends_with_the_keys_the_message_field_does(
+    gui: Gui,
+) -> None:
+    # The editor sent on Enter whatever the setting: with Ctrl+Enter chosen, Enter
+    # meant for a new line made a branch.
+    conversation_id = _exchanges(gui, "Keys", ["first", "Echo: first"])
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    question = transcript.item(transcript.message_ids[0])
+    assert question is not None
+    question.start_editing()  # open before the setting changes: it follows all the same
+    gui.application.apply_settings(replace(gui.application.config.settings, enter_sends=False))
+    field = gui.window.findChild(QWidget, "questionEditorField")
+    gui.qtbot.keyClicks(field, " line")
+    gui.qtbot.keyClick(field, Qt.Key.Key_Return)
+    gui.qtbot.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    gui.qtbot.keyClicks(field, "more")
+    assert field.toPlainText() == "first line\n\nmore"
+    assert question.editing
+    send = field.parentWidget().send_button
+    QApplication.sendEvent(send, QHelpEvent(QEvent.Type.ToolTip, QPoint(2, 2), QPoint(2, 2)))
+    QToolTip.hideText()
+    assert send.toolTip().endswith("(Ctrl+Enter)")  # as the mouse comes to it
+    gui.qtbot.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    await gui.until(gui.answered)
+    assert gui.server.chat_requests[0].body["messages"][-1]["content"] == "first line\n\nmore"
+
+    gui.application.apply_settings(replace(gui.application.config.settings, enter_sends=True))
+    question = transcript.item(transcript.message_ids[0])
+    assert question is not None
+    question.start_editing()
+    field = gui.window.findChild(QWidget, "questionEditorField")
+    gui.qtbot.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    gui.qtbot.keyClicks(field, "again")
+    assert field.toPlainText() == "first line\n\nmore\nagain"
+    gui.qtbot.keyClick(field, Qt.Key.Key_Return)
+    await gui.until(lambda: len(gui.server.chat_requests) >= 2 and gui.answered())
+    assert gui.server.chat_requests[-1].body["messages"][-1]["content"].endswith("\nagain")
 
 
 @pytest.mark.usefixtures("no_key_environ")
