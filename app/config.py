@@ -25,6 +25,8 @@ class RuntimeConfig:
     paths: AppPaths
     loaded: LoadedSettings  # as read from the file (what "save" starts from)
     settings: Settings  # with this run's overrides (--base-url, MAESTRALE_BASE_URL, --model)
+    # What set this run's base URL over the saved one: "--base-url" or BASE_URL_VARIABLE.
+    base_url_from: str | None = None
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -50,12 +52,16 @@ def load_config(
     paths = resolve_paths(environ, data_dir)
     loaded = load_settings(paths.settings_file)
     settings = loaded.settings
-    chosen_url = base_url or environ.get(BASE_URL_VARIABLE)
-    if chosen_url:
-        settings = settings.with_values(base_url=chosen_url)
+    base_url_from: str | None = None
+    if base_url:
+        base_url_from = "--base-url"
+    elif environ.get(BASE_URL_VARIABLE):
+        base_url, base_url_from = environ[BASE_URL_VARIABLE], BASE_URL_VARIABLE
+    if base_url:
+        settings = settings.with_values(base_url=base_url)
     if model:
         settings = settings.with_values(model=model)
-    return RuntimeConfig(paths=paths, loaded=loaded, settings=settings)
+    return RuntimeConfig(paths=paths, loaded=loaded, settings=settings, base_url_from=base_url_from)
 
 
 def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:

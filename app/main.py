@@ -465,6 +465,7 @@ class Application:
                 models=self.catalog.chat_models(),
                 tray_available=self.desktop.tray is not None,
                 tools=self.toolbox,
+                base_url_from=self.config.base_url_from,
                 parent=self.window,
             )
             dialog.settings_changed.connect(self.apply_settings)

@@ -59,6 +59,9 @@ PAGES = (
     ("shortcuts", "Keyboard shortcuts", "keyboard"),
 )
 _SETTING_NAMES = frozenset(item.name for item in fields(Settings))
+# An endpoint is its address and the protocol it speaks: while a run's override sets
+# the address, a dialect chosen for the saved one must not reach the run's server.
+_ENDPOINT = frozenset({"base_url", "dialect"})
 
 
 class _ValuesPage(Protocol):
@@ -73,6 +76,9 @@ class SettingsDialog(QDialog):
         loaded: the file as read (its unknown keys survive every save).
         settings: the options in effect now, including this run's overrides
             (``--base-url``); only what the user changes here is written to the file.
+        base_url_from: what set this run's base URL over the saved one (--base-url,
+            MAESTRALE_BASE_URL), or None. The Endpoint page then shows and saves the saved
+            endpoint, and this run keeps its own.
         keys: the keychain access for the API key page.
         runner: runs the connection test.
         test_connection: ``(base_url, dialect, key) -> list[ModelCard]``.
@@ -111,6 +117,7 @@ class SettingsDialog(QDialog):
         templates_path: Path | None = None,
         tray_available: bool = True,
         tools: ToolSources | None = None,
+        base_url_from: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -127,7 +134,15 @@ class SettingsDialog(QDialog):
         self._file_settings = loaded.settings  # what the file holds
         cards = list(models)
 
-        self.endpoint_page = EndpointPage(settings, keys, runner, test_connection)
+        # Names the run's override keeps to itself: the page edits the file's values.
+        self._overridden = _ENDPOINT if base_url_from else frozenset()
+        self.endpoint_page = EndpointPage(
+            loaded.settings if base_url_from else settings,
+            keys,
+            runner,
+            test_connection,
+            override=(settings.base_url, base_url_from) if base_url_from else None,
+        )
         base_url = self.endpoint_page.endpoint
         self.key_page = KeyPage(
             keys,
@@ -344,7 +359,7 @@ class SettingsDialog(QDialog):
         changes = {
             name: value
             for name, value in values.items()
-            if name in _SETTING_NAMES and getattr(self._settings, name) != value
+            if name in _SETTING_NAMES and getattr(self._shown(name), name) != value
         }
         if not changes:
             return lists_saved
@@ -359,7 +374,8 @@ class SettingsDialog(QDialog):
         self.save_status.clear()
         self._loaded = LoadedSettings(file_settings, unknown=self._loaded.unknown)
         self._file_settings = file_settings
-        self._settings = self._settings.with_values(**changes)
+        in_effect = {n: v for n, v in changes.items() if n not in self._overridden}
+        self._settings = self._settings.with_values(**in_effect)
         if "dialect" in changes:
             self.model_page.set_dialect(Dialect(self._settings.dialect))
             self.presets_page.set_dialect(Dialect(self._settings.dialect))
@@ -368,8 +384,14 @@ class SettingsDialog(QDialog):
         if "quick_shortcut" in changes:
             self.templates_page.set_quick_shortcut(self._settings.quick_shortcut)
             self.shortcuts_page.set_quick_shortcut(self._settings.quick_shortcut)
-        self.settings_changed.emit(self._settings)
+        if in_effect:
+            self.settings_changed.emit(self._settings)
         return lists_saved
+
+    def _shown(self, name: str) -> Settings:
+        """The settings a page showed ``name`` from: the file's for what this run
+        overrides, else those in effect."""
+        return self._file_settings if name in self._overridden else self._settings
 
     def _on_templates_saved(self, templates: list[Template]) -> None:
         self.quick_page.set_template_shortcuts(_shortcuts_of(templates))

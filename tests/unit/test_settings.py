@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from app.config import load_config
 from app.settings import (
     DEFAULT_MODEL,
     OPTIONS,
@@ -183,3 +184,17 @@ def test_bad_quick_prompt_values_are_reported_and_replaced(tmp_path: Path) -> No
     assert 'quick_shortcut = 5 must be text; using the default ("Ctrl+Alt+Space").' in joined
     assert 'close_to_tray = "yes" must be true or false' in joined
     assert "notify_when_hidden = 0 must be true or false" in joined
+
+
+def test_a_run_s_base_url_says_what_set_it(tmp_path: Path) -> None:
+    environ = {"MAESTRALE_DATA_DIR": str(tmp_path), "MAESTRALE_BASE_URL": "http://127.0.0.1:1"}
+    assert load_config({}).base_url_from is None
+    from_environment = load_config(environ)
+    assert from_environment.base_url_from == "MAESTRALE_BASE_URL"
+    assert from_environment.settings.base_url == "http://127.0.0.1:1"
+    assert from_environment.loaded.settings.base_url == "https://api.mistral.ai"
+    from_flag = load_config(environ, base_url="http://127.0.0.1:2")
+    assert (from_flag.base_url_from, from_flag.settings.base_url) == (
+        "--base-url",
+        "http://127.0.0.1:2",
+    )

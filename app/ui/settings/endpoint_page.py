@@ -45,6 +45,10 @@ class EndpointPage(Page):
     address (``http://127.0.0.1:4667`` on the way to ``:46675``) was asked for its
     models with the session's API key.
 
+    With ``override`` (the base URL this session uses, and what set it: --base-url or
+    MAESTRALE_BASE_URL), the page shows the saved endpoint (``settings``) and says which
+    one this session uses instead; a choice made here is saved for later runs only.
+
     Signals:
         changed(): the choice changed (valid or not).
         endpoint_changed(str): the base URL applied changed (the key page follows it).
@@ -61,6 +65,8 @@ class EndpointPage(Page):
         keys: ApiKeys,
         runner: TaskRunner,
         test_connection: ConnectionTest,
+        *,
+        override: tuple[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -78,11 +84,16 @@ class EndpointPage(Page):
         self._return_focus = False
         self._focus_moved_to: QWidget | None = None
         self._reading_key = False  # a connection test waits for the keychain
+        self._override = override
 
+        self.override_note = StatusLine()
+        self.body.addWidget(self.override_note)
         self.body.addWidget(self._build_choice_card())
         self._build_test_area()
 
         self._load(settings)
+        self._saved_values = self.values()
+        self._show_override()
         self.mistral.toggled.connect(self._on_choice)
         self.url.textChanged.connect(self._on_edited)
         self.url.editingFinished.connect(self.finish_editing)
@@ -194,7 +205,24 @@ class EndpointPage(Page):
             return
         self._applied = self._endpoint
         self.endpoint_changed.emit(self._applied.base_url)
+        self._show_override()
         self.changed.emit()
+
+    def _show_override(self) -> None:
+        if self._override is None:
+            return
+        url, source = self._override
+        if self.values() in ({}, self._saved_values):
+            text = (
+                f"This session sends requests to {url}, from {source}; it is not saved. "
+                f"Below is the saved endpoint, used when Maestrale starts without {source}."
+            )
+        else:  # the person chose another one: it cannot take effect now
+            text = (
+                f"Your choice is saved for when Maestrale starts without {source}. "
+                f"This session still sends requests to {url}, from {source}."
+            )
+        self.override_note.show_message("info", text)
 
     def _validate(self) -> None:
         custom = self.custom.isChecked()
@@ -238,6 +266,7 @@ class EndpointPage(Page):
         self._validate()
         self.result.clear()
         self.models.hide()
+        self._show_override()
         self.changed.emit()
 
     # Connection test

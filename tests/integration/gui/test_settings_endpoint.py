@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 
+from app.config import load_config
+from app.settings import load_settings
 from tests.fake_mistral import FakeMistral
 from tests.integration.gui.conftest import Gui, in_loop
 
@@ -30,6 +32,16 @@ def prefix_servers() -> Iterator[tuple[FakeMistral, FakeMistral]]:
     pytest.skip("no free pair of ports N and N*10+d")
 
 
+@pytest.fixture
+def saved_endpoint(gui_environ: dict[str, str], fake_mistral: FakeMistral) -> None:
+    """The fake server saved in settings.toml, as Settings would save it, instead of
+    given by MAESTRALE_BASE_URL for the run (which Settings do not change)."""
+    path = load_config(gui_environ).paths.settings_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'base_url = "{fake_mistral.base_url}"\n', encoding="utf-8")
+    del gui_environ["MAESTRALE_BASE_URL"]
+
+
 async def models_refreshed(gui: Gui) -> None:
     """Until no model list is being asked for (a saved endpoint starts one)."""
     task = gui.application.runner.get("models")
@@ -37,6 +49,7 @@ async def models_refreshed(gui: Gui) -> None:
         await asyncio.wait([task])
 
 
+@pytest.mark.usefixtures("saved_endpoint")
 @in_loop
 async def test_a_half_typed_base_url_gets_no_request_and_the_finished_one_does(
     gui: Gui, prefix_servers: tuple[FakeMistral, FakeMistral]
@@ -63,4 +76,49 @@ async def test_a_half_typed_base_url_gets_no_request_and_the_finished_one_does(
     await models_refreshed(gui)
     assert [r.path for r in full.requests if r.path == "/v1/models"]
     assert half.requests == []
+    dialog.close()
+
+
+@in_loop
+async def test_the_environment_s_base_url_is_said_and_never_saved_unless_changed(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    # The page showed MAESTRALE_BASE_URL's address as if saved; an arrow key in the
+    # choice switched the run to La Plateforme, and switching back saved the address
+    # to settings.toml.
+    await models_refreshed(gui)
+    session_url = gui.server.base_url
+    settings_file = gui.application.config.paths.settings_file
+    gui.application.open_settings("endpoint")
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    page = dialog.endpoint_page
+    assert page.mistral.isChecked()  # the saved one (the default): no file yet
+    assert page.override_note.message() == (
+        f"This session sends requests to {session_url}, from MAESTRALE_BASE_URL; it is "
+        "not saved. Below is the saved endpoint, used when Maestrale starts without "
+        "MAESTRALE_BASE_URL."
+    )
+    page.custom.click()  # as an arrow key in the choice does
+    assert page.url.text() == ""  # not the session's address
+    page.mistral.click()
+    assert dialog.flush()
+    assert not settings_file.exists()
+    assert gui.application.config.settings.base_url == session_url
+
+    page.custom.click()
+    gui.qtbot.keyClicks(page.url, fake_openai.base_url)
+    page.dialect.setCurrentIndex(page.dialect.findData("openai"))
+    gui.qtbot.keyClick(page.url, Qt.Key.Key_Return)
+    assert dialog.flush()
+    saved = load_settings(settings_file).settings
+    assert (saved.base_url, saved.dialect) == (fake_openai.base_url, "openai")
+    in_effect = gui.application.config.settings
+    assert (in_effect.base_url, in_effect.dialect) == (session_url, "mistral")
+    assert page.override_note.message() == (
+        "Your choice is saved for when Maestrale starts without MAESTRALE_BASE_URL. "
+        f"This session still sends requests to {session_url}, from MAESTRALE_BASE_URL."
+    )
+    await models_refreshed(gui)
+    assert fake_openai.requests == []
     dialog.close()

@@ -59,6 +59,7 @@ def make_dialog(
         settings: Settings | None = None,
         api_keys: ApiKeys | None = None,
         endpoint: FakeEndpoint | None = None,
+        base_url_from: str | None = None,
         models: tuple[ModelCard, ...] = (
             ModelCard("mistral-large-latest"),
             ModelCard("mistral-small-latest"),
@@ -74,6 +75,7 @@ def make_dialog(
             test_connection=endpoint or FakeEndpoint(MODELS),
             presets_path=tmp_path / "config" / "presets.toml",
             models=models,
+            base_url_from=base_url_from,
         )
         qtbot.addWidget(dialog)
         finish(qloop, runner, *KEY_TASKS)  # no read left under way
@@ -150,12 +152,37 @@ def test_overrides_of_this_run_are_not_written(
 ) -> None:
     # --base-url pointed this run at a local server; the file still says Mistral.
     run_settings = Settings(base_url="http://localhost:8000", dialect="openai")
-    dialog = make_dialog(loaded=LoadedSettings(Settings()), settings=run_settings)
-    assert dialog.endpoint_page.custom.isChecked()
+    file_settings = Settings(dialect="openai")
+    dialog = make_dialog(
+        loaded=LoadedSettings(file_settings), settings=run_settings, base_url_from="--base-url"
+    )
+    page = dialog.endpoint_page
+    assert page.mistral.isChecked()  # the saved endpoint, and what this run uses instead:
+    assert "sends requests to http://localhost:8000, from --base-url" in (
+        page.override_note.message()
+    )
     with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
         dialog.model_page.params.seed.setText("7")
     assert blocker.args[0].base_url == "http://localhost:8000"  # still in effect
     assert saved(tmp_path) == {"random_seed": 7}  # but not written
+
+    # Chosen here, an endpoint is saved for later runs; this one keeps --base-url's.
+    applied: list[Settings] = []
+    dialog.settings_changed.connect(applied.append)
+    page.custom.click()
+    qtbot.keyClicks(page.url, "http://127.0.0.1:9000")
+    qtbot.keyClick(page.url, Qt.Key.Key_Return)
+    assert dialog.flush()
+    assert saved(tmp_path) == {
+        "random_seed": 7,
+        "base_url": "http://127.0.0.1:9000",
+        "dialect": "openai",
+    }
+    assert applied == []  # nothing changes for this run
+    assert page.override_note.message().startswith("Your choice is saved for when")
+    dialog.model_page.params.seed.setText("8")
+    assert dialog.flush()
+    assert applied[-1].base_url == "http://localhost:8000"
 
 
 def test_a_file_that_could_not_be_parsed_is_kept_aside(
