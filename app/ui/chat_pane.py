@@ -103,6 +103,7 @@ class ChatPane(QWidget):
         self._confirm_link = confirm_link
         self._open_params = open_params
         self._conversation_id: str | None = None
+        self._openings = 0  # see openings
         self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
@@ -332,7 +333,14 @@ class ChatPane(QWidget):
 
     # -- opening ------------------------------------------------------------------------
 
+    @property
+    def openings(self) -> int:
+        """How many times a conversation or a new chat was opened here: unchanged, the
+        pane still shows what it showed then."""
+        return self._openings
+
     def new_chat(self, *, focus: bool = True) -> None:
+        self._openings += 1
         self._close_find()
         if self._conversation_id is not None:
             self._remember_place(self._conversation_id)
@@ -357,6 +365,7 @@ class ChatPane(QWidget):
         keep_find: bool = False,
     ) -> None:
         conversation = self._store.get_conversation(conversation_id)
+        self._openings += 1
         if not keep_find:
             self._close_find()
         left = self.conversation_id

@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         sidebar.search_result_activated.connect(self._on_search_result)
         sidebar.conversation_deleted.connect(self._on_deleted)
         sidebar.conversation_restored.connect(self._on_restored)
-        self._closed_by_delete: str | None = None
+        # The open conversation a delete closed, and the pane's opening of the new chat
+        # that took its place.
+        self._closed_by_delete: tuple[str, int] | None = None
         sidebar.conversation_renamed.connect(pane.refresh_title)
         sidebar.search_cleared.connect(pane.transcript.clear_highlights)
         # A new chat's first question made it a conversation: mark its row as open.
@@ -170,15 +172,18 @@ class MainWindow(QMainWindow):
         # The focus stays in the list the delete came from: Ctrl+Z there undoes it (in
         # the message field it would undo typing).
         if self.pane.conversation_id == conversation_id:
-            self._closed_by_delete = conversation_id
             self.pane.new_chat(focus=False)
+            self._closed_by_delete = (conversation_id, self.pane.openings)
         self.sidebar.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_restored(self, conversation_id: str) -> None:
-        # Undone while the new chat that replaced it is still untouched: back to it.
-        if conversation_id == self._closed_by_delete and self.pane.conversation_id is None:
-            self.open_conversation(conversation_id)
+        if self._closed_by_delete is None or self._closed_by_delete[0] != conversation_id:
+            return  # another delete undone (Del twice, then Ctrl+Z twice): keep waiting
+        _, opening = self._closed_by_delete
         self._closed_by_delete = None
+        # Undone while the new chat that replaced it is still untouched: back to it.
+        if self.pane.openings == opening and self.pane.conversation_id is None:
+            self.open_conversation(conversation_id)
 
     def _on_title(self, title: str) -> None:
         shown = title if self.pane.conversation_id else ""

@@ -76,6 +76,39 @@ async def test_delete_after_a_click_in_the_list_deletes_the_chat_as_its_menu_say
 
 
 @in_loop
+async def test_undoing_the_delete_of_the_open_chat_opens_it_again(gui: Gui) -> None:
+    soup = gui.store.create_conversation(title="Soup", model="m")
+    taxes = gui.store.create_conversation(title="Taxes", model="m")
+    sidebar = gui.window.sidebar
+    sidebar.reload()
+    _click_row(gui, soup.id)
+    view = sidebar.list_view
+    gui.qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert gui.pane.conversation_id is None  # a new chat took its place
+    # Del again, on the row the focus moved to: the other chat goes too. Undone first,
+    # it made the window forget which one it had closed.
+    assert view.current_conversation_id() == taxes.id
+    gui.qtbot.keyClick(view, Qt.Key.Key_Delete)
+    gui.qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gui.store.get_conversation(taxes.id).deleted_at is None
+    assert gui.pane.conversation_id is None
+    gui.qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert gui.store.get_conversation(soup.id).deleted_at is None
+    assert gui.pane.conversation_id == soup.id  # open again, where it was
+    assert sidebar.open_conversation_id == soup.id
+
+    # Another chat opened meanwhile, or a new one started: it stays.
+    for open_another in (lambda: _click_row(gui, taxes.id), gui.window.new_chat):
+        _click_row(gui, soup.id)
+        gui.qtbot.keyClick(view, Qt.Key.Key_Delete)
+        open_another()
+        shown = gui.pane.conversation_id
+        sidebar.undo_delete()
+        assert gui.store.get_conversation(soup.id).deleted_at is None
+        assert gui.pane.conversation_id == shown
+
+
+@in_loop
 async def test_typing_after_a_click_in_the_list_writes_the_message(gui: Gui) -> None:
     soup = gui.store.create_conversation(title="Soup", model="m")
     sidebar = gui.window.sidebar
