@@ -21,7 +21,7 @@ from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES, Settings
@@ -187,8 +187,27 @@ def icon_size(point_size: float, normal: int = 16) -> int:
     return round(normal * max(1.0, point_size / REFERENCE_POINT_SIZE))
 
 
-def build_stylesheet(colors: ThemeColors, point_size: float, assets: Path) -> str:
-    """The application stylesheet for ``colors`` at a base font of ``point_size`` points.
+BUBBLE_RADIUS = 18  # px at the reference size
+MAX_BUBBLE_RADIUS = 28  # at 24 pt a taller question would be more round than boxed
+
+
+def bubble_radius(line_spacing: int) -> int:
+    """A question bubble's corner radius for text whose lines are ``line_spacing`` px
+    apart: half a one-line bubble's height (the line, 3 px of the text's own margin
+    above and below it, and the bubble's 8 px padding: see MessageItem), so that one
+    is a pill at every text size.
+
+    Qt draws square corners when a radius is more than half the height: at 8 pt a
+    one-line bubble is about 35 px high, and 18 px lost the rounding.
+    """
+    return min(MAX_BUBBLE_RADIUS, line_spacing // 2 + 11)
+
+
+def build_stylesheet(
+    colors: ThemeColors, point_size: float, assets: Path, *, bubble: int = BUBBLE_RADIUS
+) -> str:
+    """The application stylesheet for ``colors`` at a base font of ``point_size`` points,
+    with ``bubble`` px corners on questions (see ``bubble_radius``).
 
     QBalloonTip is Qt's own notification bubble, shown where no notification service
     runs: it paints itself pale yellow while its text takes the application's colour,
@@ -406,7 +425,7 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #transcript {{ border: 1px solid transparent; border-radius: 6px; }}
 #transcript:focus {{ border-color: {c.accent}; }}
 #chatTitle {{ font-size: {point_size * 1.12:.1f}pt; font-weight: 600; }}
-#bubble {{ background: {c.user_bubble}; border-radius: 18px; }}
+#bubble {{ background: {c.user_bubble}; border-radius: {bubble}px; }}
 #messageHeader {{ color: {c.muted}; }}
 #branchLabel {{ color: {c.muted}; font-size: {point_size * 0.9:.1f}pt; }}
 #statusPanel {{
@@ -543,7 +562,13 @@ def apply_theme(
     app.setFont(font)
     app.setPalette(build_palette(colors))
     point_size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    app.setStyleSheet(build_stylesheet(colors, point_size, assets_dir or _default_assets_dir()))
+    sheet = build_stylesheet(
+        colors,
+        point_size,
+        assets_dir or _default_assets_dir(),
+        bubble=bubble_radius(QFontMetrics(font).lineSpacing()),
+    )
+    app.setStyleSheet(sheet)
     return is_dark
 
 

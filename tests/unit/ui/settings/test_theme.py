@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -206,3 +206,41 @@ def test_the_fallback_notification_bubble_is_readable(
         )
         >= 7
     )
+
+
+@pytest.mark.parametrize("points", [8, 9, 10, 14, 20])
+def test_a_one_line_question_keeps_its_round_ends_at_every_text_size(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, points: int
+) -> None:
+    # Qt draws square corners when their radius is more than half the height: at 8 pt
+    # the one-line bubble was under 36 px high, its corners 18 px.
+    from app.domain.messages import Message, Role, utc_now
+    from app.ui.transcript.item import MessageItem
+
+    apply_theme(qapp, "light", points, assets_dir=tmp_path)
+    question = Message(
+        id="q",
+        conversation_id="c",
+        parent_id=None,
+        role=Role.USER,
+        content="Hi",
+        created_at=utc_now(),
+    )
+    item = MessageItem(question, (0, 1), math=None, dark=False, width=600)
+    qtbot.addWidget(item)
+    item.resize(600, item.height_for_width(600))
+    item.show()
+    qtbot.waitExposed(item)
+    bubble = item._bubble
+    image = item.grab().toImage()
+    left, top = bubble.mapTo(item, QPoint(0, 0)).toTuple()
+    height = bubble.height()
+
+    def color(x: int, y: int) -> QColor:
+        return image.pixelColor(left + x, top + y)
+
+    fill = QColor(LIGHT.user_bubble)
+    assert color(bubble.width() // 2, 1) == fill
+    assert color(1, height // 2) == fill  # the round end reaches the middle
+    assert color(1, 1) != fill  # outside the corner
+    assert color(1, height // 4) != fill  # round, not cut
