@@ -15,7 +15,12 @@ from pathlib import Path
 from app.store import ConversationStore
 from app.store.ids import new_id
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+# Characters no file name may hold on Windows, macOS or Linux, in three kinds: those
+# that separate parts of a title become a dash ("Echo: Question" is "Echo - Question",
+# "TCP/IP" is "TCP-IP"), marks that separate nothing go, and double quotes turn single.
+_SEPARATORS = re.compile(r"(\s*)[:|/\\]+(\s*)")
+_DROPPED = re.compile(r"[<>?*]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 NAME_LIMIT = 80
 
 
@@ -42,8 +47,12 @@ class ExportFailed(Exception):
 
 
 def suggested_file_name(title: str, export_format: ExportFormat) -> str:
-    """A file name from the title, safe on every system: "Trip to Lyon.md"."""
-    name = _UNSAFE.sub("-", " ".join(title.split())).strip(" .-")[:NAME_LIMIT].strip(" .-")
+    """A file name from the title, safe on every system and read as the title is:
+    "Trip to Lyon: 3 days?" gives "Trip to Lyon - 3 days.md"."""
+    name = _DROPPED.sub("", _CONTROL.sub(" ", title)).replace('"', "'")
+    name = _SEPARATORS.sub(lambda m: " - " if m.group(1) or m.group(2) else "-", name)
+    # Windows refuses a name ending in a dot or a space; a leading dot hides the file.
+    name = " ".join(name.split()).strip(" .-")[:NAME_LIMIT].strip(" .-")
     return f"{name or 'Conversation'}.{export_format.value}"
 
 

@@ -11,8 +11,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -63,6 +63,14 @@ def qt_save_file_dialog(parent: QWidget, caption: str, suggested: str, name_filt
 def _short(title: str) -> str:
     title = " ".join(title.split()) or "Untitled"
     return title if len(title) <= TITLE_IN_TOAST else title[: TITLE_IN_TOAST - 1] + "…"
+
+
+def _as_read(path: Path) -> str:
+    """``path`` as people read it: under the home folder, from "~"."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def _documents() -> Path:
@@ -154,6 +162,7 @@ class Sidebar(QWidget):
         page_size: int = PAGE_SIZE,
         quick_preview: int = QUICK_PREVIEW,
         save_file_dialog: SaveFileDialog = qt_save_file_dialog,
+        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
         show_error: ShowError | None = None,
         toast_parent: QWidget | None = None,
         toast_timeout_ms: int | None = None,  # None: the toast's own default
@@ -165,6 +174,7 @@ class Sidebar(QWidget):
         self.setAccessibleName("Sidebar")
         self._store = store
         self._save_file_dialog = save_file_dialog
+        self._open_url = open_url
         self._show_error_callback = show_error
         self._toast_parent = toast_parent
         self._toast_timeout_ms = toast_timeout_ms
@@ -455,7 +465,12 @@ class Sidebar(QWidget):
             self._show_error(f"Could not export to {path}: {error}")
             return None
         self._export_dir = path.parent
-        self._notify(f"Exported “{_short(conversation.title)}” to {path.name}")
+        folder = QUrl.fromLocalFile(str(path.parent))
+        self._notify(
+            f"Exported “{_short(conversation.title)}” to {_as_read(path)}",
+            action_text="Show folder",
+            on_action=lambda: self._open_url(folder),
+        )
         return path
 
     def delete_conversation(self, conversation_id: str) -> None:

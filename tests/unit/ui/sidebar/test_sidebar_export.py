@@ -9,12 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
 from app.store import ConversationStore
 from app.ui.sidebar import ExportFormat, Sidebar
 from app.ui.sidebar.export import ExportFailed, suggested_file_name, write_atomically
+from app.ui.toast import Toast
 from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
 
 pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE)
@@ -48,13 +50,18 @@ def conversation_id(store: ConversationStore) -> str:
 
 
 def _sidebar(
-    qtbot: QtBot, store: ConversationStore, dialog: FakeDialog, errors: list[str]
+    qtbot: QtBot,
+    store: ConversationStore,
+    dialog: FakeDialog,
+    errors: list[str],
+    opened: list[QUrl] | None = None,
 ) -> Sidebar:
     widget = Sidebar(
         store,
         now=fixed_now,
         zone=ZONE,
         save_file_dialog=dialog,
+        open_url=(opened if opened is not None else []).append,
         show_error=errors.append,
         toast_timeout_ms=50,
     )
@@ -85,7 +92,7 @@ def test_export_markdown_writes_the_conversation(
 
     [(caption, suggested, name_filter)] = dialog.asked
     assert caption == "Export as Markdown"
-    assert Path(suggested).name == "Trip to Lyon- 3 days.md"
+    assert Path(suggested).name == "Trip to Lyon - 3 days.md"
     assert name_filter == "Markdown (*.md)"
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Trip to Lyon: 3 days?")
@@ -93,6 +100,30 @@ def test_export_markdown_writes_the_conversation(
     assert "Try a *bouchon* in Vieux Lyon." in text
     assert errors == []
     assert sorted(p.name for p in target.parent.iterdir()) == ["lyon.md"]  # no temp files
+
+
+def test_the_export_notice_names_the_folder_and_opens_it(
+    qtbot: QtBot,
+    store: ConversationStore,
+    conversation_id: str,
+    home: Path,
+    errors: list[str],
+) -> None:
+    # It said "Exported … to lyon.md", where to find it left to memory.
+    target = home / "Documents" / "lyon.md"
+    target.parent.mkdir()
+    opened: list[QUrl] = []
+    sidebar = _sidebar(qtbot, store, FakeDialog(str(target)), errors, opened)
+    try:
+        sidebar.export_conversation(conversation_id, ExportFormat.MARKDOWN)
+        [toast] = sidebar.findChildren(Toast)
+        assert toast.text == f"Exported “Trip to Lyon: 3 days?” to {Path('~/Documents/lyon.md')}"
+        assert toast.action_button is not None
+        assert toast.action_button.text() == "Show folder"
+        toast.action_button.click()
+    finally:
+        sidebar.shutdown()
+    assert opened == [QUrl.fromLocalFile(str(target.parent))]
 
 
 def test_export_json_from_the_context_menu_is_a_valid_export(
@@ -181,7 +212,14 @@ def test_write_atomically_replaces_the_file(tmp_path: Path) -> None:
     ("title", "expected"),
     [
         ("Trip to Lyon", "Trip to Lyon.md"),
-        ('a/b\\c:d*e?f"g<h>i|j', "a-b-c-d-e-f-g-h-i-j.md"),
+        # "- " for ": " read as a typing slip; and marks that separate nothing went to "-".
+        ("Echo: Question", "Echo - Question.md"),
+        ("What is a monad? A short answer", "What is a monad A short answer.md"),
+        ("TCP/IP | UDP", "TCP-IP - UDP.md"),
+        ("Meeting at 12:30", "Meeting at 12-30.md"),
+        ('The "best" *pizza*', "The 'best' pizza.md"),
+        ('a/b\\c:d*e?f"g<h>i|j', "a-b-c-def'ghi-j.md"),
+        (".hidden ", "hidden.md"),
         ("   ", "Conversation.md"),
         ("...", "Conversation.md"),
         ("x" * 200, "x" * 80 + ".md"),
