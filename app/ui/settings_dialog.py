@@ -146,7 +146,9 @@ class SettingsDialog(QDialog):
         base_url = self.endpoint_page.endpoint
         self.key_page = KeyPage(
             keys,
-            base_url.base_url if base_url else settings.base_url,
+            # With an override, the key this run needs: for the saved endpoint, a key
+            # stored here would leave the run's server asking for one.
+            base_url.base_url if base_url and not base_url_from else settings.base_url,
             runner,
             check=self._check_key,
         )
@@ -186,7 +188,8 @@ class SettingsDialog(QDialog):
             self.tools_page,
         ):
             page.changed.connect(self._save_timer.start)
-        self.endpoint_page.endpoint_changed.connect(self.key_page.set_base_url)
+        if not base_url_from:
+            self.endpoint_page.endpoint_changed.connect(self.key_page.set_base_url)
         self.endpoint_page.models_found.connect(self.set_models)
         self.presets_page.presets_changed.connect(self.presets_changed)
         self.templates_page.templates_changed.connect(self._on_templates_saved)
@@ -268,7 +271,7 @@ class SettingsDialog(QDialog):
 
         async def check() -> None:
             try:
-                await self._test_connection(base_url, self.endpoint_page.dialect_value(), key)
+                await self._test_connection(base_url, self._key_dialect(), key)
             except (AuthenticationError, PermissionDenied) as error:
                 done(key, str(error), None)
             except ApiError as error:
@@ -277,6 +280,12 @@ class SettingsDialog(QDialog):
                 done(key, None, None)
 
         self._runner.start(check(), name="key-page-check")
+
+    def _key_dialect(self) -> str:
+        """The dialect of the endpoint the key page is for (see ``base_url_from``)."""
+        if "dialect" in self._overridden:
+            return self._settings.dialect
+        return self.endpoint_page.dialect_value()
 
     def _fit_to_font(self) -> None:
         """The page list as wide and its rows as tall as their text needs."""

@@ -161,6 +161,7 @@ def test_overrides_of_this_run_are_not_written(
     assert "sends requests to http://localhost:8000, from --base-url" in (
         page.override_note.message()
     )
+    assert dialog.key_page.base_url == "http://localhost:8000"
     with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
         dialog.model_page.params.seed.setText("7")
     assert blocker.args[0].base_url == "http://localhost:8000"  # still in effect
@@ -180,6 +181,8 @@ def test_overrides_of_this_run_are_not_written(
     }
     assert applied == []  # nothing changes for this run
     assert page.override_note.message().startswith("Your choice is saved for when")
+    # The key page stays with the key this run needs.
+    assert dialog.key_page.base_url == "http://localhost:8000"
     dialog.model_page.params.seed.setText("8")
     assert dialog.flush()
     assert applied[-1].base_url == "http://localhost:8000"
