@@ -98,6 +98,11 @@ def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     except (ApiError, KeychainUnavailable, StoreError, CommandError) as error:
         fail(str(error))
         return exit_code_for(error)
+    except KeyboardInterrupt:
+        # Ctrl+C at a prompt or while stdin is awaited (the answer itself is stopped
+        # in run_async): nothing was done, and a traceback would say otherwise.
+        fail("cancelled.")
+        return ExitCode.CTRL_C
     except BrokenPipeError:
         # `maestrale export | head`: the reader left; that is not a failure of ours.
         return ExitCode.OK

@@ -15,14 +15,29 @@ from app.secrets import KEY_VARIABLE, KeySource, validate_key
 
 
 def _read_key() -> str:
-    if sys.stdin.isatty():
-        text = getpass.getpass("API key (input hidden): ")
-    else:
-        text = sys.stdin.readline()
+    try:
+        text = _prompt() if sys.stdin.isatty() else sys.stdin.readline()
+    except EOFError:
+        # Ctrl+D at the prompt: no key was given, which is not a failure of ours.
+        raise CommandError(
+            "no key given: run maestrale key set again and paste the API key from "
+            "console.mistral.ai.",
+            ExitCode.USAGE,
+        ) from None
     try:
         return validate_key(text)
     except ValueError as error:
         raise CommandError(str(error), ExitCode.USAGE) from error
+
+
+def _prompt() -> str:
+    try:
+        return getpass.getpass("API key (input hidden): ")
+    except (EOFError, KeyboardInterrupt):
+        # getpass ends the prompt's line only when a key is typed: what follows is
+        # said on a line of its own.
+        print(file=sys.stderr)
+        raise
 
 
 async def _check(context: CommandContext, key: str) -> str:
