@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A desktop assistant for Mistral's chat models. "
         "Without a sub-command, opens the window.",
         epilog="Exit status: 0 ok, 2 usage, 3 authentication, 4 rate limited, 5 network or "
-        "server, 6 answer interrupted, 7 request rejected, 8 history problem, 130 Ctrl+C.",
+        "server, 6 answer interrupted, 7 request rejected, 8 history problem, 130 Ctrl+C, "
+        "143 terminated.",
     )
     parser.add_argument("--version", action="version", version=f"maestrale {__version__}")
     _global_options(parser, suppress=False)

@@ -107,12 +107,14 @@ class _Printer:
         self.as_json = as_json
         self.ends_with_newline = True
         self.shown = ""  # the answer's text printed so far
+        self.message_id: str | None = None  # the stored answer's, once it is begun
 
     def emit(self, record: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
     def on_started(self, message: Message) -> None:
+        self.message_id = message.id
         if self.as_json:
             self.emit(
                 {
@@ -273,5 +275,26 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
 
     status = run_async(answer())
     if status in (ExitCode.CTRL_C, ExitCode.TERMINATED):
+        if printer.as_json:
+            # As for any other failure, the events end with one saying why: a reader
+            # of the stream is not left waiting for a "finish" that never comes.
+            stopped = status == ExitCode.CTRL_C
+            printer.emit(
+                {
+                    "type": "error",
+                    "kind": "Stopped" if stopped else "Terminated",
+                    "message": f"{'Stopped with Ctrl+C' if stopped else 'Terminated'}; "
+                    "the answer so far is kept as interrupted.",
+                    "message_id": printer.message_id or _answer_id(store, conversation.id),
+                }
+            )
         fail(f"stopped; the answer so far is kept as interrupted (conversation {conversation.id}).")
     return status
+
+
+def _answer_id(store: ConversationStore, conversation_id: str) -> str | None:
+    """The answer stored although nothing of it arrived (stopped while connecting)."""
+    leaf_id = store.get_conversation(conversation_id).current_leaf_id
+    if leaf_id is None or store.get_message(leaf_id).role is not Role.ASSISTANT:
+        return None
+    return leaf_id

@@ -301,9 +301,11 @@ def test_damaged_history_is_named_and_left_untouched(cli: Cli) -> None:
 class Streaming:
     """``maestrale ask`` running in the background, its output read as it comes."""
 
-    def __init__(self, cli: Cli, fake_mistral: FakeMistral, pieces: int, delay: float) -> None:
+    def __init__(
+        self, cli: Cli, fake_mistral: FakeMistral, pieces: int, delay: float, *options: str
+    ) -> None:
         fake_mistral.enqueue(Reply(chunks=[f"w{i:04d} " for i in range(pieces)], delay=delay))
-        self.process = cli.popen("ask", "Write a lot")
+        self.process = cli.popen("ask", "Write a lot", *options)
         self.received: list[tuple[float, str]] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -348,6 +350,58 @@ def test_ctrl_c_keeps_the_partial_answer_as_interrupted(
     assert answer["status"] == "interrupted"
     assert printed.startswith(answer["content"].rstrip("\n"))
     assert len(answer["content"]) >= len(printed.rstrip("\n")) - 6  # at most one piece lost
+
+
+STOPPED = {
+    signal.SIGINT: (130, "Stopped", "Stopped with Ctrl+C"),
+    signal.SIGTERM: (143, "Terminated", "Terminated"),
+}
+
+
+@pytest.mark.parametrize("stop", list(STOPPED))
+def test_json_events_end_with_the_interruption(
+    cli: Cli, fake_mistral: FakeMistral, stop: signal.Signals
+) -> None:
+    status, kind, said = STOPPED[stop]
+    # The events just stopped: only stderr said the answer was kept as interrupted.
+    streaming = Streaming(cli, fake_mistral, 400, 0.02, "--json")
+    streaming.wait_for_text(2000)
+    streaming.process.send_signal(stop)
+    assert streaming.finish()[0] == status
+    events = [json.loads(line) for line in streaming.text().splitlines()]
+    answer = only_answer(export(cli))
+    assert answer["status"] == "interrupted"
+    assert events[0]["message_id"] == answer["id"]
+    assert events[-1] == {
+        "type": "error",
+        "kind": kind,
+        "message": f"{said}; the answer so far is kept as interrupted.",
+        "message_id": answer["id"],
+    }
+
+
+def test_json_stopped_before_any_text_names_the_answer_kept(
+    cli: Cli, fake_mistral: FakeMistral
+) -> None:
+    fake_mistral.enqueue(Reply(chunks=["Too late"], stall_after=0, stall_seconds=60))
+    process = cli.popen("ask", "Hello", "--json")
+    deadline = time.monotonic() + 20
+    while not fake_mistral.chat_requests:
+        assert time.monotonic() < deadline, "the question was never sent"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=20)
+    assert process.returncode == 130
+    answer = only_answer(export(cli))
+    assert answer["status"] == "interrupted"
+    assert [json.loads(line) for line in out.decode().splitlines()] == [
+        {
+            "type": "error",
+            "kind": "Stopped",
+            "message": "Stopped with Ctrl+C; the answer so far is kept as interrupted.",
+            "message_id": answer["id"],
+        }
+    ]
 
 
 def test_sigkill_loses_at_most_the_last_second(cli: Cli, fake_mistral: FakeMistral) -> None:
