@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Mapping
+from pathlib import Path
 from typing import Any
 
 from app.api.errors import (
@@ -15,6 +16,7 @@ from app.api.errors import (
     AuthenticationError,
     EndpointRefused,
     InvalidRequest,
+    ModelUnavailable,
     NetworkError,
     PermissionDenied,
     RateLimited,
@@ -50,6 +52,18 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if isinstance(error, ApiError):
         return ExitCode.NETWORK
     return ExitCode.FAILURE
+
+
+def said(error: Exception, settings_file: Path) -> str:
+    """``error``'s message with the command line's way to do what it advises (the core's
+    words are shared with the window, where the way differs)."""
+    if isinstance(error, ModelUnavailable) and error.replacement:
+        model = error.replacement
+        return (
+            f"{str(error).removesuffix('.')} (ask with --model {model}, or set "
+            f'model = "{model}" in {settings_file} for every new conversation).'
+        )
+    return str(error)
 
 
 def fail(message: str) -> None:
@@ -96,7 +110,7 @@ def run_command(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
             fail(problem)
         return handlers[args.command](context, args)
     except (ApiError, KeychainUnavailable, StoreError, CommandError) as error:
-        fail(str(error))
+        fail(said(error, context.config.paths.settings_file))
         return exit_code_for(error)
     except KeyboardInterrupt:
         # Ctrl+C at a prompt or while stdin is awaited (the answer itself is stopped

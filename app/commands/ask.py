@@ -21,7 +21,7 @@ from app.api.types import (
     UsageReport,
 )
 from app.cli import CommandError, ExitCode
-from app.commands import exit_code_for, fail, run_async
+from app.commands import exit_code_for, fail, run_async, said
 from app.commands.context import CommandContext
 from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from app.store.conversations import ConversationStore
@@ -258,19 +258,20 @@ def run(context: CommandContext, args: argparse.Namespace) -> int:
                 printer.close()
         if outcome.error is None:
             return ExitCode.OK
+        message = said(outcome.error, context.config.paths.settings_file)
         if printer.as_json:
             printer.emit(
                 {
                     "type": "error",
                     "kind": type(outcome.error).__name__,
-                    "message": outcome.error.message,
+                    "message": message,
                     "message_id": outcome.message.id,
                 }
             )
         if isinstance(outcome.error, StreamInterrupted):
-            fail(f"{outcome.error.message} (conversation {conversation.id})")
+            fail(f"{message} (conversation {conversation.id})")
         else:
-            fail(outcome.error.message)
+            fail(message)
         return exit_code_for(outcome.error)
 
     status = run_async(answer())

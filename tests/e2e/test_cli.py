@@ -205,7 +205,17 @@ def test_retired_model_is_explained_with_its_replacement(
     fake_mistral.retired_models = {"mistral-large-2411"}
     result = cli.run("ask", "Hi")
     assert result.returncode == 7
-    assert "mistral-large-2512" in result.stderr
+    # It said "choose it instead." and nothing of how, on the command line.
+    settings = cli.config_dir / "settings.toml"
+    assert result.stderr == (
+        "maestrale: The model mistral-large-2411 is retired or not served by this endpoint; "
+        "its replacement is mistral-large-2512: choose it instead (ask with --model "
+        f'mistral-large-2512, or set model = "mistral-large-2512" in {settings} for every '
+        "new conversation).\n"
+    )
+    asked = cli.run("ask", "Hi", "--json")
+    assert json.loads(asked.stdout.splitlines()[-1])["message"] in result.stderr
+    assert cli.run("ask", "Hi", "--model", "mistral-large-2512").returncode == 0
 
 
 def test_server_down_exits_5(tmp_path: Path) -> None:
