@@ -11,6 +11,7 @@ Exit status (documented in the README too):
     6    the answer was interrupted by a network or server failure; partial text kept
     7    the endpoint rejected the request (unknown or retired model, invalid values)
     8    the history could not be used (damaged database, bad import file, no such chat)
+    9    the output file could not be written (export -o: a folder, a missing folder...)
     130  stopped with Ctrl+C (143: terminated); a partial answer is kept as interrupted
 
 Every failure prints one line to stderr saying what to do. Nothing here imports Qt:
@@ -24,7 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from app import __version__
 
@@ -39,6 +40,7 @@ class ExitCode(IntEnum):
     INTERRUPTED = 6
     REJECTED = 7
     HISTORY = 8
+    FILE = 9
     CTRL_C = 130
     TERMINATED = 143
 
@@ -73,14 +75,21 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, as for every failure (argparse printed the usage above it): the
+        # usage is a --help away, and said so.
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="maestrale",
         description="A desktop assistant for Mistral's chat models. "
         "Without a sub-command, opens the window.",
         epilog="Exit status: 0 ok, 2 usage, 3 authentication, 4 rate limited, 5 network or "
-        "server, 6 answer interrupted, 7 request rejected, 8 history problem, 130 Ctrl+C, "
-        "143 terminated.",
+        "server, 6 answer interrupted, 7 request rejected, 8 history problem, 9 output file "
+        "not written, 130 Ctrl+C, 143 terminated.",
     )
     parser.add_argument("--version", action="version", version=f"maestrale {__version__}")
     _global_options(parser, suppress=False)
@@ -88,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Internal: `maestrale quick` starts the app this way when none runs (hidden window,
     # the quick prompt shown). Not part of the documented command line.
     parser.add_argument("--start-quick", nargs="?", const="", default=None, help=argparse.SUPPRESS)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _global_options(common, suppress=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -140,7 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print JSON")
 
     export = commands.add_parser("export", parents=[common], help="export conversations")
-    export.add_argument("--format", choices=["json", "md"], default="json")
+    export.add_argument(
+        "--format",
+        type=_export_format,
+        choices=["json", "md"],
+        default="json",
+        help="json (all branches, every field) or md (also: markdown)",
+    )
     export.add_argument("--conversation", metavar="ID", help="only this conversation")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (else stdout)")
 
@@ -167,6 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     # what to write, instead of the top level's "unrecognized arguments".
     quick.add_argument("text", nargs="*", action=_NoQuickText, help=argparse.SUPPRESS)
     return parser
+
+
+def _export_format(name: str) -> str:
+    return "md" if name.lower() == "markdown" else name
 
 
 class _NoQuickText(argparse.Action):

@@ -50,6 +50,13 @@ def run_export(context: CommandContext, args: argparse.Namespace) -> int:
     ids = [store.resolve(args.conversation).id] if args.conversation is not None else None
     if args.format == "md":
         text = export_markdown(store, ids)
+        if not text.strip():
+            # An empty JSON export is still a document; empty Markdown is a blank line.
+            print(
+                f"maestrale: no conversations to export in {context.config.paths.database}.",
+                file=sys.stderr,
+            )
+            return ExitCode.OK
     else:
         text = json.dumps(export_json(store, ids), indent=2, ensure_ascii=False) + "\n"
     if args.output:
@@ -57,7 +64,7 @@ def run_export(context: CommandContext, args: argparse.Namespace) -> int:
         problem = _unwritable(target, args.format)
         if problem:
             print(f"maestrale: {problem}", file=sys.stderr)
-            return ExitCode.USAGE
+            return ExitCode.FILE
         # Written beside it, then renamed over it: never half a file under its name.
         temporary = target.with_name(target.name + ".part")
         try:
@@ -69,7 +76,7 @@ def run_export(context: CommandContext, args: argparse.Namespace) -> int:
             print(
                 f"maestrale: cannot write {target} ({why}); choose another place.", file=sys.stderr
             )
-            return ExitCode.USAGE
+            return ExitCode.FILE
         print(f"Exported to {target}", file=sys.stderr)
     else:
         sys.stdout.write(text)

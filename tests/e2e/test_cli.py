@@ -454,15 +454,26 @@ def test_export_to_a_folder_or_a_missing_one_says_what_to_do_and_leaves_nothing(
     cli.run("ask", "Hello")
     folder = tmp_path / "exports"
     folder.mkdir()
+    # A file problem exited 2, as a mistaken argument does.
     into_folder = cli.run("export", "--format", "json", "-o", str(folder))
-    assert into_folder.returncode == 2
+    assert into_folder.returncode == 9
     assert f"{folder} is a folder: give a file name" in into_folder.stderr
     missing = cli.run("export", "-o", str(tmp_path / "nowhere" / "x.json"))
-    assert missing.returncode == 2
+    assert missing.returncode == 9
     assert "does not exist" in missing.stderr
     # No copy of the history left beside either place.
     assert not list(tmp_path.glob("**/*.part"))
     assert list(folder.iterdir()) == []
+
+
+def test_an_empty_markdown_export_says_so_and_prints_nothing(cli: Cli) -> None:
+    # It printed a blank line, and nothing said why.
+    result = cli.run("export", "--format", "md")
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"maestrale: no conversations to export in {cli.data_dir / 'history.sqlite3'}.\n"
+    )
 
 
 def test_import_says_what_it_added_to_conversations_already_here(

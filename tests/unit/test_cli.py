@@ -22,12 +22,38 @@ def test_quick_with_text_says_to_name_a_template(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as stopped:
         main(["quick", "Fix grammar"])
     assert stopped.value.code == ExitCode.USAGE
-    error = capsys.readouterr().err
-    assert error.startswith("usage: maestrale quick ")
-    assert error.rstrip().endswith(
+    assert capsys.readouterr().err == (
         "maestrale quick: error: the quick prompt takes no text ('Fix grammar'); to run a "
-        'template, name it with --template, as in: maestrale quick --template "Fix grammar"'
+        'template, name it with --template, as in: maestrale quick --template "Fix grammar" '
+        "(see maestrale quick --help)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--bogus"], "maestrale: error: unrecognized arguments: --bogus (see maestrale --help)"),
+        (
+            ["export", "--format", "xml"],
+            "maestrale export: error: argument --format: invalid choice: 'xml' (choose from "
+            "'json', 'md') (see maestrale export --help)",
+        ),
+    ],
+)
+def test_a_mistaken_argument_is_one_line_saying_where_help_is(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    # argparse printed its usage, then the error: two lines where every failure is one.
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == ExitCode.USAGE
+    assert capsys.readouterr().err == said + "\n"
+
+
+def test_export_takes_markdown_for_md() -> None:
+    # `--format markdown` was refused: only `md` was known.
+    assert build_parser().parse_args(["export", "--format", "markdown"]).format == "md"
+    assert build_parser().parse_args(["export", "--format", "md"]).format == "md"
 
 
 def test_quick_keeps_its_contract() -> None:
