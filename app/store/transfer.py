@@ -316,10 +316,20 @@ def _load(path: Path) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        hint = "; the file may be cut short" if error.pos >= len(text.rstrip()) else ""
-        raise MalformedFile(f"line {error.lineno}: not JSON ({error.msg}){hint}") from None
+        # A string left open runs to the end: its error is placed where it starts.
+        cut = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+        hint = "; the file may be cut short" if cut else ""
+        raise MalformedFile(f"not JSON: {_json_problem(error)}{hint}") from None
     except RecursionError:
         raise MalformedFile("it is nested too deeply to be an export") from None
+
+
+def _json_problem(error: json.JSONDecodeError) -> str:
+    """The parser's words with their place: some of its phrases end in "at" and mean the
+    position ("Unterminated string starting at"), and read as cut off without it."""
+    phrase = error.msg[:1].lower() + error.msg[1:]
+    where = f"line {error.lineno}, column {error.colno}"
+    return f"{phrase} {where}" if phrase.endswith(" at") else f"{phrase} at {where}"
 
 
 def _from_zip(path: Path) -> bytes:

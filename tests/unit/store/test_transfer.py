@@ -584,7 +584,17 @@ def _without(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 MALFORMED: list[Any] = [
-    pytest.param(b"{not json", "line 1: not JSON", id="not-json"),
+    pytest.param(
+        b"{not json",
+        "not JSON: expecting property name enclosed in double quotes at line 1, column 2",
+        id="not-json",
+    ),
+    # The parser's phrase was cut at its end: "not JSON (Unterminated string starting at)".
+    pytest.param(
+        b'{\n "format": "maestrale-export",\n    "title": "Trip to Ly',
+        "not JSON: unterminated string starting at line 3, column 14; the file may be cut short",
+        id="cut-in-a-string",
+    ),
     pytest.param(b"", "it is empty", id="empty"),
     pytest.param(b"\xff\xfe\x00garbage", "not UTF-8", id="binary"),
     pytest.param(json.dumps(_valid_export(), indent=1).encode()[:200], "cut short", id="truncated"),
