@@ -12,7 +12,14 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from app.chat.controller import ChatController, NewChat
-from app.quick.hotkeys import HotkeyBackend, HotkeyError, Unavailable, create_backend
+from app.quick.hotkeys import (
+    HotkeyBackend,
+    HotkeyError,
+    KeySequence,
+    Unavailable,
+    create_backend,
+    parse_sequence,
+)
 from app.quick.hotkeys.backend import desktop_command
 from app.quick.popup import QuickWindow
 from app.quick.templates import Template
@@ -145,8 +152,17 @@ class QuickDesktop(QObject):
             for t in self._templates
             if t.shortcut
         ]
+        quick = _parsed(self._settings.quick_shortcut)
         for hotkey_id, sequence, description in wanted:
             if not sequence:
+                continue
+            if hotkey_id != QUICK_ID and quick is not None and _parsed(sequence) == quick:
+                # Said here, by name: the backend only knows its ids ("quick").
+                self._tell(
+                    f"The template “{hotkey_id.removeprefix(TEMPLATE_PREFIX)}” cannot use "
+                    f"{quick}: it is Maestrale's shortcut for the quick prompt; choose another "
+                    "in Settings → Templates.",
+                )
                 continue
             try:
                 backend.register(hotkey_id, sequence, description=description)
@@ -169,6 +185,12 @@ class QuickDesktop(QObject):
             self.summon(hotkey_id.removeprefix(TEMPLATE_PREFIX), run=True)
 
     def _on_hotkey_failed(self, hotkey_id: str, message: str) -> None:
+        if hotkey_id.startswith(TEMPLATE_PREFIX):
+            # Which of the templates: the message names only the keys.
+            message = f"Template “{hotkey_id.removeprefix(TEMPLATE_PREFIX)}”: {message}"
+        self._tell(message)
+
+    def _tell(self, message: str) -> None:
         self._note(message, "error")
         self._report(message)
 
@@ -294,6 +316,13 @@ class QuickDesktop(QObject):
         if self.tray is not None:
             self.tray.hide()
         self.quick.hide()
+
+
+def _parsed(sequence: str | None) -> KeySequence | None:
+    try:
+        return parse_sequence(sequence) if sequence else None
+    except HotkeyError:
+        return None
 
 
 def _pick_backend(parent: QObject) -> HotkeyBackend | Unavailable:

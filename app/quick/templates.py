@@ -58,6 +58,7 @@ _KEY_NAMES = {
 _KEY_NAMES.update({"escape": "Esc", "delete": "Del", "insert": "Ins"})
 # Keys that type something: alone (or with Shift only) they would be taken from every program.
 _TYPING_KEYS = frozenset({"Space", "Return", "Enter", "Tab", "Backspace"})
+_FUNCTION_KEY = re.compile(r"F([1-9]|[12][0-9]|3[0-5])")
 
 
 class TemplateError(ValueError):
@@ -234,6 +235,13 @@ def normalize_shortcut(text: str) -> str:
     if not key or key.lower() in _MODIFIER_ALIASES:
         raise TemplateError(f"{given!r} needs a key after the modifiers, as in Ctrl+Alt+S")
     key = _canonical_key(key)
+    if len(key) > 1 and key not in _KEY_NAMES.values() and not _FUNCTION_KEY.fullmatch(key):
+        # A shortcut is a global one, which only these keys can be: another was kept
+        # and then did nothing, with no word of why.
+        raise TemplateError(
+            f"{given!r}: {key!r} is not a key; use a letter, a digit, F1–F35 or a named "
+            "key such as Space, Esc, Del, Home, PgUp or Left"
+        )
     if (len(key) == 1 or key in _TYPING_KEYS) and not found - {"Shift"}:
         raise TemplateError(
             f"{given!r} would take that key from every program: add Ctrl, Alt or Meta"

@@ -22,6 +22,7 @@ from app.quick.templates import (
     TemplateFileError,
     check_template,
     check_templates,
+    normalize_shortcut,
 )
 from app.resources import ResourcesMissing, resource_path
 
@@ -50,8 +51,9 @@ class _Parsed:
     lossy: bool = False  # something in the file did not make it into ``templates``
 
 
-def _template_from_table(table: object) -> tuple[Template, list[str]]:
-    """One ``[[template]]`` table as a checked Template, and its unknown keys."""
+def _template_from_table(table: object) -> tuple[Template, list[str], str | None]:
+    """One ``[[template]]`` table as a checked Template, its unknown keys, and why its
+    shortcut is left out (the template is still good to choose by name)."""
     if not isinstance(table, dict):
         raise TemplateError("is not a table of name, prompt and options")
     name = table.get("name")
@@ -69,6 +71,13 @@ def _template_from_table(table: object) -> tuple[Template, list[str]]:
         isinstance(temperature, bool) or not isinstance(temperature, int | float)
     ):
         raise TemplateError("temperature must be a number from 0 to 1.5")
+    shortcut = texts["shortcut"] or None
+    bad_shortcut = None
+    if shortcut is not None and shortcut.strip():
+        try:
+            normalize_shortcut(shortcut)
+        except TemplateError as error:
+            bad_shortcut, shortcut = f"shortcut {error}", None
     template = check_template(
         Template(
             name=name,
@@ -76,11 +85,11 @@ def _template_from_table(table: object) -> tuple[Template, list[str]]:
             description=texts["description"] or "",
             model=texts["model"],
             temperature=temperature,
-            shortcut=texts["shortcut"] or None,
+            shortcut=shortcut,
         )
     )
     unknown = [f"unknown key {key!r}" for key in sorted(set(table) - _KNOWN_KEYS)]
-    return template, unknown
+    return template, unknown, bad_shortcut
 
 
 def _locate(where: str, message: str) -> str:
@@ -118,7 +127,7 @@ def _parse(data: Mapping[str, Any], text: str, origin: str, *, strict: bool) -> 
             where += f" ({table['name'].strip()!r})"
         skipped = "" if strict else "; skipped."
         try:
-            template, unknown = _template_from_table(table)
+            template, unknown, bad_shortcut = _template_from_table(table)
         except TemplateError as error:
             parsed.problems.append(_locate(where, str(error)) + skipped)
             parsed.lossy = True
@@ -130,6 +139,11 @@ def _parse(data: Mapping[str, Any], text: str, origin: str, *, strict: bool) -> 
             continue
         for problem in unknown:
             parsed.problems.append(f"{where}: {problem}" + ("" if strict else " ignored."))
+            parsed.lossy = True
+        if bad_shortcut is not None:
+            parsed.problems.append(
+                f"{where}: {bad_shortcut}" + ("" if strict else "; this template gets none.")
+            )
             parsed.lossy = True
         if template.shortcut is not None and template.shortcut in shortcuts:
             other = shortcuts[template.shortcut]
@@ -246,7 +260,7 @@ def load_notice(path: Path, problems: Sequence[str]) -> str | None:
             f"built-in templates are used and your template shortcuts do nothing. {where}."
         )
     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"Some of your templates were not loaded: {problems[0]}{more} {where}s."
+    return f"Part of your templates file could not be used: {problems[0]}{more} {where}s."
 
 
 def import_templates(path: Path) -> list[Template]:

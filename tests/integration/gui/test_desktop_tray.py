@@ -188,6 +188,7 @@ async def test_the_tray_menu_shows_the_global_shortcuts_that_work(gui: Gui) -> N
     backend = RecordingBackend()
     desktop.hotkeys = backend
     desktop._register_all()
+    assert desktop.shortcut_note == "Template “Shout”: no Pause here"  # which one, named
     tray.menu.aboutToShow.emit()
     texts = [a.text() for a in tray.menu.actions()]
     assert "Quick prompt\tCtrl+Alt+Space" in texts
@@ -196,3 +197,58 @@ async def test_the_tray_menu_shows_the_global_shortcuts_that_work(gui: Gui) -> N
     desktop.hotkeys = None
     tray.menu.aboutToShow.emit()
     assert "Quick prompt" in [a.text() for a in tray.menu.actions()]
+
+
+@pytest.fixture
+def templates_file(gui_environ: dict[str, str], request: pytest.FixtureRequest) -> None:
+    path = templates_path(load_config(gui_environ).paths.config_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(request.param, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "templates_file",
+    ['[[template]]\nname = "Clash"\nprompt = "{clipboard}"\nshortcut = "Ctrl+Alt+Space"\n'],
+    indirect=True,
+)
+@pytest.mark.usefixtures("templates_file")
+@in_loop
+async def test_a_template_on_the_quick_prompt_s_shortcut_is_told_by_name(gui: Gui) -> None:
+    # It said: Ctrl+Alt+Space is already the shortcut of “quick” in Maestrale (an id
+    # of ours, and the template not named).
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    backend = RecordingBackend()
+    desktop.hotkeys = backend
+    desktop._register_all()
+    await gui.settle(0.02)  # a refusal of the backend's own comes queued
+    said = (
+        "The template “Clash” cannot use Ctrl+Alt+Space: it is Maestrale's shortcut for the "
+        "quick prompt; choose another in Settings → Templates."
+    )
+    assert [toast.text for toast in gui.window.findChildren(Toast)] == [said]
+    assert desktop.shortcut_note == said
+    assert backend.registered() == {"quick": "Ctrl+Alt+Space"}
+    desktop.hotkeys = None
+
+
+@pytest.mark.parametrize(
+    "templates_file",
+    ['[[template]]\nname = "Fruity"\nprompt = "{clipboard}"\nshortcut = "Ctrl+Banana"\n'],
+    indirect=True,
+)
+@pytest.mark.usefixtures("templates_file")
+@in_loop
+async def test_a_template_shortcut_of_an_unknown_key_is_announced(gui: Gui) -> None:
+    # It was dropped silently: no message, no log line, an empty field in Settings.
+    desktop = gui.application.desktop
+    assert [(t.name, t.shortcut) for t in desktop.templates] == [("Fruity", None)]
+    toasts = gui.window.findChildren(Toast)
+    assert len(toasts) == 1
+    assert toasts[0].text.startswith(
+        "Part of your templates file could not be used: templates.toml line 1: template 1 "
+        "('Fruity'): shortcut 'Ctrl+Banana': 'Banana' is not a key; use a letter, a digit, "
+        "F1–F35 or a named key such as Space, Esc, Del, Home, PgUp or Left; this template "
+        "gets none."
+    )

@@ -180,7 +180,6 @@ def test_input_fills_its_placeholder_and_is_not_appended_again() -> None:
         ("Ctrl+,", "Ctrl+,"),
         ("F9", "F9"),
         ("Ctrl+Alt+escape", "Ctrl+Alt+Esc"),
-        ("Ctrl+Media Play", "Ctrl+Media Play"),
     ],
 )
 def test_shortcuts_are_normalised_to_qt_portable_text(text: str, expected: str) -> None:
@@ -199,6 +198,10 @@ def test_shortcuts_are_normalised_to_qt_portable_text(text: str, expected: str) 
         ("A", "would take that key from every program"),
         ("Shift+A", "would take that key from every program"),
         ("Space", "would take that key from every program"),
+        # Kept, then nothing could register them: a global shortcut cannot use them.
+        ("Ctrl+Banana", "'Banana' is not a key; use a letter, a digit, F1–F35 or a named key"),
+        ("Ctrl+Media Play", "'Media Play' is not a key"),
+        ("Ctrl+F36", "'F36' is not a key"),
     ],
 )
 def test_bad_shortcuts_say_why(text: str, message: str) -> None:
@@ -379,6 +382,26 @@ prompt = "nameless"
     assert len(list(tmp_path.glob("templates.toml.*"))) == 1
 
 
+def test_a_shortcut_of_an_unknown_key_is_reported_and_the_template_kept(tmp_path: Path) -> None:
+    # `shortcut = "Ctrl+Banana"` was loaded as it was, and nothing could register it.
+    path = tmp_path / "templates.toml"
+    path.write_text(
+        '[[template]]\nname = "Fruity"\nprompt = "{clipboard}"\nshortcut = "Ctrl+Banana"\n',
+        encoding="utf-8",
+    )
+    templates, problems = load_templates(path)
+    assert templates == [Template("Fruity", "{clipboard}")]
+    assert problems[0] == (
+        "templates.toml line 1: template 1 ('Fruity'): shortcut 'Ctrl+Banana': 'Banana' is "
+        "not a key; use a letter, a digit, F1–F35 or a named key such as Space, Esc, Del, "
+        "Home, PgUp or Left; this template gets none."
+    )
+    with pytest.raises(
+        TemplateFileError, match=re.escape("shortcut 'Ctrl+Banana': 'Banana' is not a key")
+    ):
+        import_templates(path)
+
+
 def test_wrong_types_and_shapes_are_reported(tmp_path: Path) -> None:
     path = tmp_path / "templates.toml"
     path.write_text(
@@ -437,7 +460,8 @@ def test_the_start_up_notice_says_what_could_not_be_read_and_where(tmp_path: Pat
     notice = load_notice(path, load_templates(path)[1])
     assert notice is not None
     assert notice.startswith(
-        "Some of your templates were not loaded: templates.toml line 4: template 2 ('Hot'): "
+        "Part of your templates file could not be used: templates.toml line 4: template 2 "
+        "('Hot'): "
         "temperature must be at most 1.5; skipped."
     )
     assert notice.endswith(f"The file is {path}; Settings → Templates shows the problems.")
