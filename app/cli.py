@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"maestrale {__version__}")
     _global_options(parser, suppress=False)
     parser.add_argument("--model", metavar="ID", default=None, help="model for new chats")
+    parser.add_argument(
+        "--new-chat",
+        action="store_true",
+        help="open on a new chat (in the running Maestrale, if one runs)",
+    )
     # Internal: `maestrale quick` starts the app this way when none runs (hidden window,
     # the quick prompt shown). Not part of the documented command line.
     parser.add_argument("--start-quick", nargs="?", const="", default=None, help=argparse.SUPPRESS)

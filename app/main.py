@@ -606,7 +606,8 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
     )
     start_quick = getattr(args, "start_quick", None)
-    server, status = become_the_instance(config, start_quick)
+    new_chat = bool(getattr(args, "new_chat", False))
+    server, status = become_the_instance(config, start_quick, new_chat=new_chat)
     if status is not None:
         return status
     application = Application(app, config, environ)
@@ -635,7 +636,8 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     application.start_key_check()
-    QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
+    if not new_chat:  # else it stays on the new chat the window opens with
+        QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
     if start_quick is not None:
         # Started by `maestrale quick`: only the quick prompt shows.
         application.desktop.summon(start_quick or None, run=True)

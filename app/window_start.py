@@ -76,7 +76,7 @@ def close_on_signals(window: MainWindow) -> object:
 
 
 def become_the_instance(
-    config: RuntimeConfig, start_quick: str | None
+    config: RuntimeConfig, start_quick: str | None, *, new_chat: bool = False
 ) -> tuple[InstanceServer | None, int | None]:
     """Listen as the one Maestrale of this history, or hand over to the one that runs.
 
@@ -95,7 +95,7 @@ def become_the_instance(
     if start_quick is not None:
         delivered = send_to_running(name, "quick", {"template": start_quick or None})
     else:
-        delivered = send_to_running(name, "show", {})
+        delivered = send_to_running(name, "new-chat" if new_chat else "show", {})
     if delivered:
         return None, 0
     print(

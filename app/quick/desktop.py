@@ -203,10 +203,13 @@ class QuickDesktop(QObject):
     # -- commands and actions ------------------------------------------------------------
 
     def on_command(self, command: str, arguments: dict[str, object]) -> None:
-        """From a second start ("show") or ``maestrale quick`` ("quick")."""
+        """From a second start ("show", or "new-chat" with --new-chat) or ``maestrale
+        quick`` ("quick")."""
         if command == "quick":
             template = arguments.get("template")
             self.summon(template if isinstance(template, str) else None, run=True)
+        elif command == "new-chat":
+            self._new_chat()
         else:
             self.show_window()
 

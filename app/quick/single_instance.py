@@ -1,7 +1,7 @@
 """One Maestrale per user and data folder: a local socket the running instance listens on.
 
-A second start hands its command ("show", "quick") to the running instance and exits.
-The protocol is one JSON line each way: the client writes ``{"command": ...,
+A second start hands its command ("show", "new-chat", "quick") to the running instance
+and exits. The protocol is one JSON line each way: the client writes ``{"command": ...,
 "arguments": {...}}`` and reads ``{"ok": true}`` or ``{"ok": false, "error": ...}``.
 
 Choices worth knowing:
@@ -43,7 +43,9 @@ SHOW: Final = "show"
 """Bring the main window to the front. Arguments: none."""
 QUICK: Final = "quick"
 """Show the quick prompt window. Arguments: ``{"template": name or None}``."""
-COMMANDS: Final = (SHOW, QUICK)
+NEW_CHAT: Final = "new-chat"
+"""Bring the main window to the front on a new chat. Arguments: none."""
+COMMANDS: Final = (SHOW, QUICK, NEW_CHAT)
 
 SEND_TIMEOUT_MS = 1000
 PROBE_TIMEOUT_MS = 300  # a live instance accepts at once: the kernel queues the connection
@@ -116,8 +118,8 @@ def parse_request(line: bytes) -> tuple[str, dict[str, Any]]:
         raise BadRequest("the request has no text 'command'")
     if not isinstance(arguments, dict):
         raise BadRequest("the request's 'arguments' is not an object")
-    if command == SHOW:
-        return SHOW, {}
+    if command in (SHOW, NEW_CHAT):
+        return command, {}
     if command == QUICK:
         template = arguments.get("template")
         if template is not None and not isinstance(template, str):

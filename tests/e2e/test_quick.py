@@ -4,6 +4,7 @@ a template's shortcut on the clipboard, `maestrale quick`, and one instance only
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -17,6 +18,8 @@ from tests.helpers.cli import Cli, installed_command, make_cli
 from tests.helpers.xvfb import wait_for_window, xdotool
 
 pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
 
 QUICK_TITLE = "^Quick prompt — Maestrale$"
 MAIN_TITLE = "Maestrale$"
@@ -164,6 +167,63 @@ def test_a_second_start_hands_over_to_the_first(app: Running, cli: Cli, x_displa
     assert second.returncode == 0, second.stderr
     wait_for_window(x_display, MAIN_TITLE, timeout=10)  # shown again by the first instance
     assert app.process.poll() is None
+
+
+def test_new_chat_opens_the_window_on_a_new_chat_started_or_handed_over(
+    cli: Cli, x_display: str
+) -> None:
+    # The desktop entry's "New chat" ran plain maestrale-gui: the running window came
+    # forward on the conversation it showed, and a new one reopened the last one.
+    assert cli.run("ask", "Where is Lyon?").returncode == 0
+    conversation = json.loads(cli.run("list", "--json").stdout)[0]["id"]
+    state = cli.config_dir / "state.json"
+    state.write_text(json.dumps({"last_conversation": conversation}), encoding="utf-8")
+    running = Running(cli, x_display)
+    try:
+        window = wait_for_window(x_display, "^Where is Lyon")
+        second = subprocess.run(
+            [installed_command(), "--new-chat"],
+            env=running.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert second.returncode == 0, second.stderr
+        wait_for_window(x_display, f"^{MAIN_TITLE}", timeout=10)
+        assert running.process.poll() is None  # handed over, nothing new started
+        # The desktop entry names the window's class, for docks to match it.
+        entry = ROOT / "packaging" / "linux" / "maestrale.desktop"
+        wm_class = f"StartupWMClass={_wm_class(x_display, window)}"
+        assert wm_class in entry.read_text(encoding="utf-8").splitlines()
+    finally:
+        running.stop()
+    state.write_text(json.dumps({"last_conversation": conversation}), encoding="utf-8")
+    running = Running(cli, x_display, "--new-chat")
+    try:
+        window = wait_for_window(x_display, f"^{MAIN_TITLE}")
+        # Once it answers a second start its loop has run, and the last conversation
+        # would have been reopened.
+        shown = subprocess.run(
+            [installed_command()], env=running.env, capture_output=True, timeout=30, check=False
+        )
+        assert shown.returncode == 0
+        assert xdotool(x_display, "getwindowname", window) == "Maestrale"
+    finally:
+        running.stop()
+
+
+def _wm_class(display: str, window: str) -> str:
+    """The class part of the window's WM_CLASS ("maestrale-gui", "Maestrale")."""
+    shown = subprocess.run(
+        ["xprop", "-id", window, "WM_CLASS"],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    ).stdout
+    return shown.split(",")[-1].strip().strip('"')
 
 
 def test_maestrale_quick_without_an_instance_starts_one(cli: Cli, x_display: str) -> None:

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import configparser
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 from xml.etree import ElementTree
+
+import pytest
+
+from app.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"
@@ -18,12 +24,34 @@ def test_desktop_entry_launches_the_gui_entry_point() -> None:
     main = entry["Desktop Entry"]
     assert main["Type"] == "Application"
     assert main["Name"] == "Maestrale"
-    assert main["Exec"].split()[0] == "maestrale-gui"
+    # No %U: the window takes no file or address (one given was a usage error).
+    assert main["Exec"] == "maestrale-gui"
     assert main["Icon"] == "maestrale"
     assert entry["Desktop Action quick"]["Exec"] == "maestrale quick"
+    # "New chat" ran plain maestrale-gui, which opened on the last conversation.
+    new_chat = entry["Desktop Action new-chat"]["Exec"].split()
+    assert new_chat == ["maestrale-gui", "--new-chat"]
+    assert build_parser().parse_args(new_chat[1:]).new_chat
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert "maestrale-gui" in scripts["gui-scripts"]
     assert "maestrale" in scripts["scripts"]
+
+
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None,
+    reason="desktop-file-validate is not installed (apt install desktop-file-utils)",
+)
+def test_desktop_entry_passes_desktop_file_validate() -> None:
+    # It failed: Version 1.5 unknown, and Office;Utility;Chat; put the app in two menus.
+    checked = subprocess.run(
+        ["desktop-file-validate", str(LINUX / "maestrale.desktop")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout + checked.stderr == ""  # hints too: each one a real problem
 
 
 def test_metainfo_is_valid_xml_naming_the_desktop_file() -> None:

@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from app.quick import single_instance
 from app.quick.single_instance import (
+    NEW_CHAT,
     QUICK,
     SHOW,
     BadRequest,
@@ -148,6 +149,7 @@ def test_requests_are_checked_and_their_arguments_normalised() -> None:
     )
     extra = b'{"command": "quick", "arguments": {"template": "", "later": 1}}'
     assert parse_request(extra) == (QUICK, {"template": None})
+    assert parse_request(b'{"command": "new-chat"}') == (NEW_CHAT, {})
 
 
 @pytest.mark.parametrize(
