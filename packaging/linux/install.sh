@@ -1,15 +1,19 @@
 #!/usr/bin/env sh
 # Adds Maestrale to the desktop's application menu for the current user: the desktop
-# entry, the icon and the AppStream metadata. Run it after `pip install .` (in the same
-# environment), e.g. `.venv/bin/python -m pip install . && packaging/linux/install.sh`.
+# entry, the icon and the AppStream metadata. Run it after `pip install .`, e.g.
+# `.venv/bin/python -m pip install . && packaging/linux/install.sh`: the menu runs the
+# clone's .venv when there is one, else the maestrale-gui found on PATH.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 data="${XDG_DATA_HOME:-$HOME/.local/share}"
 
-bin=$(command -v maestrale-gui || true)
-if [ -z "$bin" ] && [ -x "$repo/.venv/bin/maestrale-gui" ]; then
+# Run from a clone, its own environment first: another maestrale-gui on PATH (an older
+# install, another clone's) would be what the menu starts.
+if [ -x "$repo/.venv/bin/maestrale-gui" ]; then
     bin="$repo/.venv/bin/maestrale-gui"
+else
+    bin=$(command -v maestrale-gui || true)
 fi
 if [ -z "$bin" ]; then
     echo "maestrale-gui was not found: install Maestrale first (pip install .)" >&2
@@ -24,5 +28,9 @@ sed -e "s|^Exec=maestrale-gui|Exec=$bin|" -e "s|^TryExec=maestrale-gui|TryExec=$
 cp "$repo/resources/icons/app.svg" "$data/icons/hicolor/scalable/apps/maestrale.svg"
 cp "$here/io.github.maestrale.Maestrale.metainfo.xml" "$data/metainfo/"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database "$data/applications" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q "$data/icons/hicolor" || true
+# A user's icon folder has no index.theme unless a theme put one there: the cache is
+# then neither needed nor possible (it said "No theme index file." twice).
+if [ -f "$data/icons/hicolor/index.theme" ] && command -v gtk-update-icon-cache >/dev/null 2>&1; then
+    gtk-update-icon-cache -q "$data/icons/hicolor" || true
+fi
 echo "Installed: $data/applications/maestrale.desktop (runs $bin)"

@@ -81,3 +81,50 @@ def test_a_wheel_carries_every_resource_the_app_reads() -> None:
         if path.is_file() and "screenshots" not in path.parts  # for the README only
     }
     assert needed <= shipped, f"not in [tool.setuptools.data-files]: {sorted(needed - shipped)}"
+
+
+def _stub(path: Path, text: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\n{text}\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+def test_install_script_uses_the_clone_s_environment_and_says_nothing_needless(
+    tmp_path: Path,
+) -> None:
+    # Run from a clone it pointed the menu at another maestrale-gui found on PATH, and
+    # printed "gtk-update-icon-cache: No theme index file." twice.
+    clone = tmp_path / "clone"
+    shutil.copytree(LINUX, clone / "packaging" / "linux")
+    shutil.copytree(ROOT / "resources" / "icons", clone / "resources" / "icons")
+    _stub(clone / ".venv" / "bin" / "maestrale-gui")
+    _stub(clone / ".venv" / "bin" / "maestrale")
+    elsewhere = tmp_path / "elsewhere" / "bin"
+    _stub(elsewhere / "maestrale-gui")
+    calls = tmp_path / "icon-cache-calls"
+    _stub(elsewhere / "gtk-update-icon-cache", f'echo "$@" >> {calls}')
+    _stub(elsewhere / "update-desktop-database")
+    data = tmp_path / "data"
+    env = {
+        "PATH": f"{elsewhere}:/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(data),
+    }
+    script = clone / "packaging" / "linux" / "install.sh"
+    done = subprocess.run(
+        ["sh", str(script)], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    entry = (data / "applications" / "maestrale.desktop").read_text(encoding="utf-8")
+    gui = clone / ".venv" / "bin" / "maestrale-gui"
+    assert f"Exec={gui}\n" in entry
+    assert f"Exec={gui} --new-chat\n" in entry
+    assert f"Exec={clone / '.venv' / 'bin' / 'maestrale'} quick\n" in entry
+    assert not calls.exists()  # no theme index here: no cache to update
+    (data / "icons" / "hicolor" / "index.theme").write_text("[Icon Theme]\n", encoding="utf-8")
+    again = subprocess.run(
+        ["sh", str(script)], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
+    assert again.returncode == 0, again.stderr
+    assert calls.read_text(encoding="utf-8") == f"-q {data / 'icons' / 'hicolor'}\n"
