@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.domain.messages import Usage
+from app.domain.messages import Role, Usage
 
 # Mistral's tokenizers give about four characters of English a token, fewer for code
 # and most other languages; a little less than four bytes keeps estimates on the safe
@@ -29,10 +29,13 @@ NEARLY_FULL_FROM = 0.85
 
 
 class Sized(Protocol):
-    """A message as the tree has it: its id and the size of its text in UTF-8 bytes."""
+    """A message as the tree has it: its id, role and the size of its text in UTF-8
+    bytes."""
 
     @property
     def id(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
     @property
     def length(self) -> int: ...
 
@@ -89,7 +92,11 @@ def context_use(
     estimated = start == 0
     tokens += sum(estimate_tokens(message.length) for message in branch[start:])
     tokens += estimate_tokens(draft_size)
-    return ContextUse(tokens, limit, estimated, earlier=bool(branch), draft=draft_size > 0)
+    # Earlier questions: some message comes before the last question (a new chat whose
+    # first question was refused has none, and can only shorten that question).
+    last_question = max((i for i, m in enumerate(branch) if m.role is Role.USER), default=-1)
+    earlier = last_question > 0 or (last_question == -1 and bool(branch))
+    return ContextUse(tokens, limit, estimated, earlier=earlier, draft=draft_size > 0)
 
 
 def short_count(tokens: int) -> str:

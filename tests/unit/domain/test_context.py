@@ -14,13 +14,14 @@ from app.domain.context import (
     estimate_tokens,
     short_count,
 )
-from app.domain.messages import Usage
+from app.domain.messages import Role, Usage
 
 
 @dataclass
 class Outline:
     id: str
     length: int
+    role: Role = Role.USER
 
 
 def test_the_count_starts_from_the_last_answer_the_server_counted() -> None:
@@ -126,3 +127,18 @@ def test_the_draft_is_named_when_it_is_counted_in_a_conversation() -> None:
     note = describe(ContextUse(60, 100, earlier=True, draft=True), "m")
     assert note is not None
     assert note.text == "Context: about 60 of 100 tokens with your message"
+
+
+def test_a_refused_first_question_is_still_a_new_chat_s_message_too_long() -> None:
+    # The window then said to edit an earlier question, of which there was none.
+    refused = [Outline("q1", 700), Outline("a1", 0, Role.ASSISTANT)]
+    use = context_use(refused, {}, limit=100)
+    assert use is not None
+    assert not use.earlier
+    note = describe(use, "m")
+    assert note is not None
+    assert note.text.startswith("This message is too long for m")
+    longer = [Outline("q0", 35), Outline("a0", 35, Role.ASSISTANT), *refused]
+    use = context_use(longer, {}, limit=100)
+    assert use is not None
+    assert use.earlier
