@@ -92,10 +92,12 @@ def context_use(
     estimated = start == 0
     tokens += sum(estimate_tokens(message.length) for message in branch[start:])
     tokens += estimate_tokens(draft_size)
-    # Earlier questions: some message comes before the last question (a new chat whose
-    # first question was refused has none, and can only shorten that question).
+    # Earlier questions: the last one was answered (the draft is the next), or some
+    # message comes before it (a new chat whose first question was refused has none,
+    # and can only shorten that question).
     last_question = max((i for i, m in enumerate(branch) if m.role is Role.USER), default=-1)
-    earlier = last_question > 0 or (last_question == -1 and bool(branch))
+    answered = any(m.length > 0 for m in branch[last_question + 1 :])
+    earlier = last_question > 0 or answered or (last_question == -1 and bool(branch))
     return ContextUse(tokens, limit, estimated, earlier=earlier, draft=draft_size > 0)
 
 

@@ -142,3 +142,7 @@ def test_a_refused_first_question_is_still_a_new_chat_s_message_too_long() -> No
     use = context_use(longer, {}, limit=100)
     assert use is not None
     assert use.earlier
+    answered = [Outline("q1", 700), Outline("a1", 35, Role.ASSISTANT)]  # the draft: next
+    use = context_use(answered, {}, limit=100, draft_size=10)
+    assert use is not None
+    assert use.earlier
