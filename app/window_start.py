@@ -47,7 +47,7 @@ def until_painted(window: MainWindow, timeout_ms: int = 250) -> None:
 
 
 def close_on_signals(window: MainWindow) -> object:
-    """SIGTERM and SIGINT close the window the normal way, so answers are kept.
+    """SIGTERM and SIGINT end the app the normal way (as Ctrl+Q), so answers are kept.
 
     Python runs signal handlers only between bytecodes, and Qt's loop waits in C++:
     the wake-up file descriptor makes Qt's loop notice the signal at once.
@@ -71,7 +71,9 @@ def close_on_signals(window: MainWindow) -> object:
 
     notifier.activated.connect(drain)
     for number in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(number, lambda *_: window.close())
+        # For good: kept in the tray, a closed window only hides, and a logout's SIGTERM
+        # left Maestrale running.
+        signal.signal(number, lambda *_: window.quit_app())
     return (reader, writer, notifier)
 
 

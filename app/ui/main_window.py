@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
             "parameters": pane.open_params,
             "focus_composer": pane.focus_composer,
             "toggle_sidebar": self.toggle_sidebar,
-            "quit": self._quit,
+            "quit": self.quit_app,
         }
         handlers.update(extra_handlers or {})
         self.actions_by_id = make_actions(self, handlers, enter_sends=enter_sends)
@@ -189,7 +189,8 @@ class MainWindow(QMainWindow):
         shown = title if self.pane.conversation_id else ""
         self.setWindowTitle(f"{shown} — {APP_NAME}" if shown else APP_NAME)
 
-    def _quit(self) -> None:
+    def quit_app(self) -> None:
+        """Close for good (Ctrl+Q, the session ending): never only hidden in the tray."""
         self._quitting = True
         self.close()
 

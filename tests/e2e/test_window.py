@@ -129,3 +129,19 @@ def test_without_a_key_the_window_opens_on_the_first_run_panel(
         _quit_with_ctrl_q(x_display, window_id)
         assert window.wait(timeout=20) == 0
     assert fake_mistral.request_count == 0  # nothing was sent without a key
+
+
+def test_sigterm_ends_the_window_for_good_with_settings_open(
+    x_display: str, fake_mistral: FakeMistral, tmp_path: Path
+) -> None:
+    # A session's end (logout, `kill`): one SIGTERM ends Maestrale the normal way, with
+    # another window of its own open too (a report said it once took two).
+    cli = make_cli(tmp_path, fake_mistral.base_url)
+    with _window(cli, x_display, tmp_path / "window.log") as (window, window_id):
+        xdotool(x_display, "windowactivate", "--sync", window_id)
+        time.sleep(0.3)
+        xdotool(x_display, "key", "ctrl+comma")
+        wait_for_window(x_display, "Settings")
+        time.sleep(0.3)
+        window.terminate()
+        assert window.wait(timeout=20) == 0

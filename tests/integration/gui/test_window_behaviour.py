@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -753,6 +754,32 @@ async def test_closing_keeps_running_in_the_tray_when_asked(gui: Gui) -> None:
     gui.window.close_hides = lambda: False
     gui.window.show()
     gui.window.close()
+    assert gui.application.closed.is_set()
+
+
+@in_loop
+async def test_the_session_ending_quits_even_when_closing_keeps_running_in_the_tray(
+    gui: Gui,
+) -> None:
+    # SIGTERM (a logout, `kill`) only hid the window kept in the tray: Maestrale ran on.
+    from app.window_start import close_on_signals
+
+    gui.window.close_hides = lambda: True
+    previous = signal.getsignal(signal.SIGTERM)
+    keep = close_on_signals(gui.window)
+    try:
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler)
+        handler(signal.SIGTERM, None)  # as Python calls it on the signal
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.set_wakeup_fd(-1)
+        assert isinstance(keep, tuple)
+        reader, writer, notifier = keep
+        notifier.setEnabled(False)
+        reader.close()
+        writer.close()
     assert gui.application.closed.is_set()
 
 
