@@ -107,7 +107,7 @@ class ChatPane(QWidget):
         self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
-        self._branch_anchor: tuple[int, int] | None = None  # see _on_branch_requested
+        self._branch_anchor: tuple[int, int, bool] | None = None  # see _on_branch_requested
         # Another program changed the open conversation while a question was edited.
         self.outside_change_waiting = False
         # Where the reader was in each conversation left this session (reading_place).
@@ -426,12 +426,13 @@ class ChatPane(QWidget):
     def _on_branch_requested(self, message_id: str, step: int) -> None:
         # The conversation is shown again on its new branch: the switched message keeps
         # its place on screen (it went to the end, and the reader lost the place), or
-        # the view its end if it followed it (the switcher stays under the pointer).
+        # the view its end if it followed it and the new version is still the last
+        # message (see _on_reload: the switcher stays under the pointer either way).
         ids = self.transcript.message_ids
         position = self.transcript.canvas_position(message_id)
-        if message_id in ids and position is not None and not self.transcript.following:
+        if message_id in ids and position is not None:
             offset = position.y() - self.transcript.verticalScrollBar().value()
-            self._branch_anchor = (ids.index(message_id), offset)
+            self._branch_anchor = (ids.index(message_id), offset, self.transcript.following)
         switched = self.transcript.item(message_id)
         by_keyboard = switched is not None and switched.switcher_has_focus()
         self._controller.switch_branch(message_id, step)
@@ -451,9 +452,15 @@ class ChatPane(QWidget):
         if anchor is None:
             self.open_conversation(conversation_id)
             return
-        depth, offset = anchor
+        depth, offset, following = anchor
         leaf = self._store.get_conversation(conversation_id).current_leaf_id
         path = MessageTree(self._store.outline(conversation_id)).path_to(leaf)
+        if following and depth == len(path) - 1:
+            self.open_conversation(conversation_id)  # at the end, the new version's end
+            return
+        # Not the last any more: the end is another answer's, and its switcher came
+        # under the pointer (the view followed the end only because the version shown
+        # before was the last).
         focus = path[depth].id if depth < len(path) else None
         self.open_conversation(conversation_id, focus=focus)
         position = self.transcript.canvas_position(focus) if focus else None

@@ -143,3 +143,51 @@ async def test_switching_the_last_answer_at_the_end_stays_at_the_end(
     assert bar.value() == bar.maximum()
     top, bottom = item_rows(transcript, ids[4])
     assert in_view(transcript, max(top, bottom - 200), bottom)
+
+
+def two_switched_answers(gui: Gui) -> list[str]:
+    """Integrals, then a question whose answer has two versions, the first one followed
+    by a question whose answer has three: the conversation's id, then Q1, A1, Q2, A2 (its
+    first version), A2's second version (its own branch's end), Q3, A3's three versions
+    (the third the current one)."""
+    store = gui.store
+    created = store.create_conversation(title="Gondolas", model="mistral-large-2411")
+
+    def add(role: Role, text: str, parent: str | None) -> str:
+        return store.add_message(created.id, role=role, content=text, parent_id=parent).id
+
+    q1 = add(Role.USER, "Show me integrals in code", None)
+    a1 = add(Role.ASSISTANT, long_markdown(), q1)
+    q2 = add(Role.USER, "And the gondola?", a1)
+    a2 = add(Role.ASSISTANT, LONG_ANSWER, q2)
+    a2_other = add(Role.ASSISTANT, "At one.", q2)
+    q3 = add(Role.USER, "And back?", a2)
+    a3 = [add(Role.ASSISTANT, f"At {hour}, from the square.", q3) for hour in (5, 6, 7)]
+    return [created.id, q1, a1, q2, a2, a2_other, q3, *a3]
+
+
+@in_loop
+async def test_switching_back_an_answer_that_was_last_keeps_it_in_place(gui: Gui) -> None:
+    ids = two_switched_answers(gui)
+    transcript = gui.pane.transcript
+    bar = transcript.verticalScrollBar()
+    fast_machine(transcript)
+    gui.window.open_conversation(ids[0])
+    await gui.until(lambda: settled(transcript))
+    a2 = ids[4]
+    bar.setValue(item_rows(transcript, a2)[1] - transcript.viewport().height() // 2)
+    await gui.until(lambda: settled(transcript))
+    item: Any = transcript.item(a2)
+    item._next.click()  # "‹ 1/2 ›": the short second version, the branch's end
+    assert transcript.message_ids[-1] == ids[5]
+    await gui.until(lambda: settled(transcript))
+    assert transcript.following  # too short to stay where the first version was
+    item = transcript.item(ids[5])
+    top = item.y() - bar.value()
+    item._previous.click()  # "‹ 2/2 ›": the first version again, Q3 and A3 below it
+    assert transcript.message_ids[-1] == ids[9]
+    await gui.until(lambda: settled(transcript))
+    # The first version starts where the second did, its switcher under the pointer;
+    # not the conversation's end with A3's switcher there.
+    assert not transcript.following
+    assert item_rows(transcript, a2)[0] - bar.value() == top
