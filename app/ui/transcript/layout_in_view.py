@@ -119,6 +119,7 @@ class LayoutInView(_View):
         """The column's width changed: every message is measured (or estimated) anew,
         and the reader stays at the same place."""
         anchor = self._anchor()
+        before = self._anchor_height(anchor)
         width = self._column_width()
         for entry in self._entries:
             entry.height = (
@@ -127,7 +128,19 @@ class LayoutInView(_View):
                 else estimate_height(entry.length, width)
             )
         self._relayout(0)
-        self._restore(anchor)
+        self._restore(self._rescaled(anchor, before))
+
+    def _anchor_height(self, anchor: tuple[int, int] | None) -> int:
+        return self._entries[anchor[0]].height if anchor is not None else 0
+
+    def _rescaled(self, anchor: tuple[int, int] | None, before: int) -> tuple[int, int] | None:
+        """The anchor after its whole message was laid out anew (a new width, a zoom):
+        a view whose top was inside it stays at the same share of it. The same pixels
+        into a message whose text grew by a third were a screen higher in the text."""
+        if anchor is None or anchor[1] <= 0 or before <= 0:
+            return anchor
+        index, offset = anchor
+        return index, round(offset * self._entries[index].height / before)
 
     # -- places -------------------------------------------------------------------------
 

@@ -346,6 +346,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._math.set_text_pixels(QFontInfo(font).pixelSize())
         self._spares.discard()
         anchor = self._anchor()
+        before = self._anchor_height(anchor)
         width = self._column_width()
         for entry in self._entries:
             if entry.item is not None:
@@ -353,7 +354,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
                 self._mark_again(entry.item)
                 entry.height = entry.item.height_for_width(width)
         self._relayout(0)
-        self._restore(anchor)
+        self._restore(self._rescaled(anchor, before))
 
     # -- message widgets ----------------------------------------------------------------
 

@@ -191,3 +191,40 @@ async def test_switching_back_an_answer_that_was_last_keeps_it_in_place(gui: Gui
     # not the conversation's end with A3's switcher there.
     assert not transcript.following
     assert item_rows(transcript, a2)[0] - bar.value() == top
+
+
+def _paragraph_at_top(gui: Gui, message_id: str) -> int:
+    """The number of the paragraph of ``message_id`` at the top of the view."""
+    from PySide6.QtCore import QPoint
+
+    transcript = gui.pane.transcript
+    text = transcript.item(message_id).text
+    viewport = transcript.viewport()
+    at = viewport.mapToGlobal(QPoint(viewport.width() // 2, 2))
+    return int(text.cursorForPosition(text.viewport().mapFromGlobal(at)).blockNumber())
+
+
+@in_loop
+async def test_zooming_keeps_the_paragraph_read_at_the_top(gui: Gui) -> None:
+    # Reading the middle of a long answer, Ctrl+= twice: the text read slid down by a
+    # screen, as the view kept the same pixels into the message whose text had grown.
+    store = gui.store
+    created = store.create_conversation(title="Lake", model="mistral-large-2411")
+    question = store.add_message(created.id, role=Role.USER, content="Tell me", parent_id=None)
+    paragraphs = "\n\n".join(f"Paragraph {n}: the lake, its boats and piers." for n in range(120))
+    answer = store.add_message(
+        created.id, role=Role.ASSISTANT, content=paragraphs, parent_id=question.id
+    )
+    transcript = gui.pane.transcript
+    fast_machine(transcript)
+    gui.window.open_conversation(created.id)
+    await gui.until(lambda: settled(transcript))
+    entry = transcript._by_id[answer.id]
+    transcript.verticalScrollBar().setValue(entry.y + entry.height // 2)
+    await gui.settle(0.1)
+    read = _paragraph_at_top(gui, answer.id)
+    assert 40 < read < 200  # in the middle of the answer (blocks: paragraphs and gaps)
+    for step in (1, 1, -1):
+        transcript.zoom(step)
+        await gui.until(lambda: settled(transcript))
+        assert abs(_paragraph_at_top(gui, answer.id) - read) <= 1
