@@ -192,16 +192,23 @@ class KeyPage(Page):
             return
         # Asked first: a key the endpoint refuses must not replace one that works.
         self.feedback.show_message("info", f"Checking the key with {base_url}…")
-        self._check(base_url, key, self._on_checked)
+        in_use = status.source is not KeySource.NONE
+        self._check(
+            base_url,
+            key,
+            lambda checked, refusal, doubt: self._on_checked(checked, refusal, doubt, in_use),
+        )
 
-    def _on_checked(self, key: str, refusal: str | None, doubt: str | None) -> None:
+    def _on_checked(self, key: str, refusal: str | None, doubt: str | None, in_use: bool) -> None:
         if not shiboken6.isValid(self):
             return  # the dialog went while the endpoint was asked
         if refusal is not None:
             self.save_button.setEnabled(bool(self.field.text().strip()))
             refused = sentence(in_window(refusal, key_field_here=True))
+            # "The key in use" would contradict the page's "No key." above it.
+            kept = "The key in use is unchanged" if in_use else "No key was saved"
             self.feedback.show_message(
-                "error", f"{refused} The key in use is unchanged; check that you copied all of it."
+                "error", f"{refused} {kept}; check that you copied all of it."
             )
             return
         if doubt:

@@ -752,6 +752,26 @@ def test_key_page_keeps_the_working_key_when_the_endpoint_refuses_the_new_one(
     assert page.field.text() == "sk-wrong-key-0000"  # still there to correct
 
 
+def test_key_page_refusing_the_first_key_does_not_speak_of_a_key_in_use(
+    qloop: qasync.QEventLoop, backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # With no key stored and none in the environment the page says "No key.": a
+    # refused key leaves none, not "the key in use".
+    refused = error_from_response(401, b'{"message": "Unauthorized"}', {})
+    dialog = make_dialog(endpoint=FakeEndpoint(refused))
+    page = shown_key_page(dialog, qloop)
+    assert page.status.message() == "No key."
+    page.field.setText("sk-wrong-key-0000")
+    page.save_button.click()
+    finish(qloop, dialog._runner, *KEY_TASKS)
+    assert backend.items == {}
+    assert page.feedback.tone == "error"
+    assert page.feedback.message() == (
+        "The endpoint refused the API key (401). The server said: Unauthorized. No key "
+        "was saved; check that you copied all of it."
+    )
+
+
 def test_key_page_rejects_text_that_is_no_key(
     backend: MemoryKeyring, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
