@@ -162,7 +162,7 @@ class Sidebar(QWidget):
         page_size: int = PAGE_SIZE,
         quick_preview: int = QUICK_PREVIEW,
         save_file_dialog: SaveFileDialog = qt_save_file_dialog,
-        open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
         show_error: ShowError | None = None,
         toast_parent: QWidget | None = None,
         toast_timeout_ms: int | None = None,  # None: the toast's own default
@@ -465,13 +465,18 @@ class Sidebar(QWidget):
             self._show_error(f"Could not export to {path}: {error}")
             return None
         self._export_dir = path.parent
-        folder = QUrl.fromLocalFile(str(path.parent))
         self._notify(
             f"Exported “{_short(conversation.title)}” to {_as_read(path)}",
             action_text="Show folder",
-            on_action=lambda: self._open_url(folder),
+            on_action=lambda: self._show_folder(path.parent),
         )
         return path
+
+    def _show_folder(self, folder: Path) -> None:
+        # Without a file manager openUrl only prints to stderr: the toast had closed
+        # and nothing happened.
+        if not self._open_url(QUrl.fromLocalFile(str(folder))):
+            self._notify(f"No file manager opens folders here: the file is in {_as_read(folder)}.")
 
     def delete_conversation(self, conversation_id: str) -> None:
         """Move the conversation to the trash; "Undo" (or Ctrl+Z) brings it back."""

@@ -55,13 +55,20 @@ def _sidebar(
     dialog: FakeDialog,
     errors: list[str],
     opened: list[QUrl] | None = None,
+    *,
+    opens: bool = True,
 ) -> Sidebar:
+    def open_url(url: QUrl) -> bool:
+        if opened is not None:
+            opened.append(url)
+        return opens
+
     widget = Sidebar(
         store,
         now=fixed_now,
         zone=ZONE,
         save_file_dialog=dialog,
-        open_url=(opened if opened is not None else []).append,
+        open_url=open_url,
         show_error=errors.append,
         toast_timeout_ms=50,
     )
@@ -121,6 +128,32 @@ def test_the_export_notice_names_the_folder_and_opens_it(
         assert toast.action_button is not None
         assert toast.action_button.text() == "Show folder"
         toast.action_button.click()
+    finally:
+        sidebar.shutdown()
+    assert opened == [QUrl.fromLocalFile(str(target.parent))]
+
+
+def test_show_folder_says_where_the_file_is_when_no_file_manager_opens_it(
+    qtbot: QtBot,
+    store: ConversationStore,
+    conversation_id: str,
+    home: Path,
+    errors: list[str],
+) -> None:
+    # With no file manager the toast closed and nothing happened (stderr only).
+    target = home / "Documents" / "lyon.md"
+    target.parent.mkdir()
+    opened: list[QUrl] = []
+    sidebar = _sidebar(qtbot, store, FakeDialog(str(target)), errors, opened, opens=False)
+    try:
+        sidebar.export_conversation(conversation_id, ExportFormat.MARKDOWN)
+        [toast] = sidebar.findChildren(Toast)
+        assert toast.action_button is not None
+        toast.action_button.click()
+        [notice] = [t for t in sidebar.findChildren(Toast) if t.is_open]
+        assert notice.text == (
+            f"No file manager opens folders here: the file is in {Path('~/Documents')}."
+        )
     finally:
         sidebar.shutdown()
     assert opened == [QUrl.fromLocalFile(str(target.parent))]
