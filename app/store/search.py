@@ -43,10 +43,12 @@ SNIPPET_LENGTH = 200  # characters in a snippet, about
 # A word as the unicode61 tokenizer sees it: letters and digits; "_" separates.
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
-# Marks that begin a line in markdown: a quote's ">", a table's alignment row. On one
-# line they read as noise ("…a time > quoted…"); a ">" inside a line stays ("x > 0").
+# Marks that begin a line in markdown: a quote's ">", a heading's "#"s, a table's
+# alignment row. On one line they read as noise ("…a time > quoted…"); inside a line
+# they are text ("x > 0", "C# records"), and only here are lines still known.
 _LINE_MARKS = re.compile(
-    r"^[ \t]*(?:>[ \t>]*|\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$)",
+    r"^[ \t]*(?:>[ \t>]*|#{1,6}(?:[ \t]+|$)"
+    r"|\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?$)",
     re.MULTILINE,
 )
 
@@ -245,6 +247,16 @@ def snippet(text: str, query: str) -> str:
     return _snippet(text, _Terms.of(query))
 
 
+def _line_marks_out(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` without the marks that begin its lines; a first line cut
+    short is no line's beginning ("x # y" cut at the "#")."""
+    excerpt = text[start:end]
+    if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):
+        head, newline, rest = excerpt.partition("\n")
+        return head + newline + _LINE_MARKS.sub("", rest)
+    return _LINE_MARKS.sub("", excerpt)
+
+
 def _snippet(text: str, terms: _Terms) -> str:
     first = terms.find(text)
     start = max(0, first - SNIPPET_BEFORE)
@@ -255,7 +267,7 @@ def _snippet(text: str, terms: _Terms) -> str:
     if end < len(text):  # end at a space after the match, not inside a word
         cut = max(text.rfind(" ", first, end), text.rfind("\n", first, end))
         end = cut if cut > first else end
-    excerpt = _LINE_MARKS.sub("", text[start:end])
+    excerpt = _line_marks_out(text, start, end)
     # str.split() cuts at the whitespace that \s matches, several times faster.
     marked = terms.mark(" ".join(excerpt.split()))
     return (ELLIPSIS if start else "") + marked + (ELLIPSIS if end < len(text) else "")

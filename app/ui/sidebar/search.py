@@ -29,8 +29,12 @@ RESULT_LIMIT = 50
 _MARKERS = re.compile(f"([{MATCH_START}{MATCH_END}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Markdown's marks read as noise in a one-line snippet: emphasis, code ticks, display
-# math fences, headings' hashes, and table pipes (which become a separating dot).
-_MARKUP = re.compile(r"\*\*|__|`+|\$\$|(?:^|(?<=\s))#{1,6}(?=\s)")
+# math fences, and table pipes (which become a separating dot). A heading's hashes are
+# marks only where a line begins: the store leaves them out of message snippets (here
+# the lines are gone, "C# records" split at its match would read as a heading), and
+# only the snippet's own start can still be a line's.
+_MARKUP = re.compile(r"\*\*|__|`+|\$\$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _PIPES = re.compile(r"\s*(?:\|\s*)+")  # a row's end and the next row's start: one
 
 
@@ -40,7 +44,7 @@ def _readable(text: str) -> str:
 
 def plain_snippet(snippet: str) -> str:
     """The snippet's text without match markers, control characters or markdown marks."""
-    return _readable(snippet.replace(MATCH_START, "").replace(MATCH_END, ""))
+    return _readable(_HEADING.sub("", snippet.replace(MATCH_START, "").replace(MATCH_END, "")))
 
 
 def match_runs(snippet: str) -> list[tuple[str, bool]]:
@@ -48,7 +52,7 @@ def match_runs(snippet: str) -> list[tuple[str, bool]]:
     control characters dropped, an unclosed match closed at the end)."""
     runs: list[tuple[str, bool]] = []
     bold = False
-    for piece in _MARKERS.split(snippet):
+    for piece in _MARKERS.split(_HEADING.sub("", snippet)):
         if piece == MATCH_START:
             bold = True
         elif piece == MATCH_END:
@@ -64,7 +68,7 @@ def snippet_html(snippet: str) -> str:
 
     parts: list[str] = []
     bold = False
-    for piece in _MARKERS.split(snippet):
+    for piece in _MARKERS.split(_HEADING.sub("", snippet)):
         if piece == MATCH_START:
             if not bold:
                 parts.append("<b>")

@@ -26,3 +26,11 @@ def test_quote_marks_and_table_alignment_rows_are_left_out() -> None:
 def test_a_greater_than_sign_inside_a_line_stays() -> None:
     shown = plain(snippet(ANSWER, "holds"))
     assert "3 > 2 holds, x->y too" in shown
+
+
+def test_heading_marks_go_only_where_a_line_begins() -> None:
+    text = "## Records in C#\n\nA C# record is x # y, see # notes"
+    assert plain(snippet(text, "records")) == "Records in C# A C# record is x # y, see # notes"
+    # A snippet that starts inside a line does not start at a heading mark.
+    long = "word " * 20 + "# " + "b" * 55 + " records"
+    assert plain(snippet(long, "records")) == "…# " + "b" * 55 + " records"

@@ -19,7 +19,7 @@ from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open
 from app.ui.sidebar import SearchWorker, Sidebar
 from app.ui.sidebar import search as search_module
 from app.ui.sidebar.results import SearchRole, lay_out_marked, lead_in, paint_marked
-from app.ui.sidebar.search import plain_snippet, snippet_html
+from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
 from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
 
 pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE)
@@ -75,6 +75,17 @@ def test_snippets_read_without_markdown_marks() -> None:
     assert plain_snippet(snippet) == "use bold and code, x^2 in · a · b · with C#"
     assert snippet_html(snippet).startswith("use <b>bold</b> and code")
     assert snippet_html(f"x{MATCH_END}y") == "xy"
+
+
+def test_a_hash_inside_the_text_is_no_heading_mark() -> None:
+    # "C# records" showed as "C records": the run after the marked "C" began with "#".
+    snippet = f"…about {MATCH_START}C{MATCH_END}# records and x # y"
+    assert plain_snippet(snippet) == "…about C# records and x # y"
+    assert snippet_html(snippet) == "…about <b>C</b># records and x # y"
+    assert match_runs(snippet) == [("…about ", False), ("C", True), ("# records and x # y", False)]
+    title = f"## {MATCH_START}Notes{MATCH_END} on C#"  # a title starts a line
+    assert plain_snippet(title) == "Notes on C#"
+    assert snippet_html(title) == "<b>Notes</b> on C#"
 
 
 def test_typing_shows_title_and_message_hits(
