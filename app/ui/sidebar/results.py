@@ -211,6 +211,15 @@ def lead_in(marked: str, metrics: QFontMetrics, width: int, room: int = 0) -> st
     return ELLIPSIS + " ".join(words) + found + after
 
 
+def room_in(marked: str, metrics: QFontMetrics, width: int, lines: int) -> int:
+    """The width of ``marked`` that ``lines`` lines of ``width`` pixels surely hold:
+    each line but the last breaks before a word that does not fit, and may end up to
+    that word's width (and a space) short."""
+    plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
+    widest = max((metrics.horizontalAdvance(word) for word in plain.split()), default=0)
+    return lines * width - (lines - 1) * (widest + metrics.horizontalAdvance(" "))
+
+
 class SearchResultDelegate(QStyledItemDelegate):
     """Two parts per hit: the title line, then up to two lines of snippet."""
 
@@ -267,8 +276,14 @@ class SearchResultDelegate(QStyledItemDelegate):
             paint_marked(
                 painter,
                 area,
-                # The match on the first line, after at most half a line of context.
-                lead_in(snippet, QFontMetrics(font), area.width() // 2, area.width()),
+                # The match on the first line, after at most half a line of context,
+                # unless the snippet fits whole in its lines.
+                lead_in(
+                    snippet,
+                    QFontMetrics(font),
+                    area.width() // 2,
+                    room_in(snippet, QFontMetrics(font), area.width(), SNIPPET_LINES),
+                ),
                 fonts=(font, bold),
                 # On the chosen row's tint the secondary colour read 1.9:1: its text
                 # colour there (the matches stay bold).

@@ -11,14 +11,32 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
 from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open_reader
 from app.ui.sidebar import SearchWorker, Sidebar
+from app.ui.sidebar import results as results_module
 from app.ui.sidebar import search as search_module
-from app.ui.sidebar.results import SearchRole, lay_out_marked, lead_in, paint_marked
+from app.ui.sidebar.results import (
+    SNIPPET_LINES,
+    SearchResultDelegate,
+    SearchRole,
+    lay_out_marked,
+    lead_in,
+    paint_marked,
+    room_in,
+)
 from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
 from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
 
@@ -370,6 +388,59 @@ def test_a_title_that_fits_whole_is_not_cut_before_its_match(qapp: object) -> No
     # Too long for its line: cut, the match in sight.
     long = "Notes " * 20 + f"{MATCH_START}basics{MATCH_END}"
     assert lead_in(long, metrics, half, room=400).startswith("…")
+
+
+def test_a_snippet_that_fits_its_two_lines_is_not_cut_before_its_match(
+    qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its lead-in was measured against one line's width although it has two: the start
+    # went for "…" while the whole snippet would have shown.
+    font = QFont()
+    font.setPixelSize(14)
+    metrics = QFontMetrics(font)
+    words = [f"word{n}" for n in range(40)]
+    context = ""
+    while metrics.horizontalAdvance(context) < 180:  # more than half of 300 pixels
+        context += words.pop(0) + " "
+    snippet = f"{context}{MATCH_START}needle{MATCH_END} and the rest"
+    painted: list[str] = []
+    monkeypatch.setattr(
+        results_module, "paint_marked", lambda _p, _a, marked, **_k: painted.append(marked)
+    )
+    model = QStandardItemModel()
+    item = QStandardItem()
+    item.setData("A title", SearchRole.TITLE_MARKED)
+    item.setData(snippet, SearchRole.SNIPPET_MARKED)
+    model.appendRow(item)
+    option = QStyleOptionViewItem()
+    option.font = font
+    option.rect = QRect(0, 0, 300 + 2 * results_module.PADDING_X, 80)
+    image = QImage(400, 100, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    SearchResultDelegate().paint(painter, option, model.index(0, 0))
+    painter.end()
+    assert painted == ["A title", snippet]
+    shown = [text for _, _, text, _ in lay_out_marked(snippet, (metrics, metrics), 300, 2)]
+    assert "needle" in shown
+    assert "rest" in shown  # it did fit whole
+
+
+def test_the_match_never_goes_past_the_snippets_last_line(qapp: object) -> None:
+    # The room of both lines, less what a line break can leave empty at a line's end.
+    font = QFont()
+    font.setPixelSize(14)
+    bold = QFont(font)
+    bold.setBold(True)
+    metrics = QFontMetrics(font)
+    both = (metrics, QFontMetrics(bold))
+    context = "a supercalifragilistic word then internationalisation of it all, at last"
+    snippet = f"{context} {MATCH_START}needle{MATCH_END} after"
+    for width in range(120, 700, 3):
+        room = room_in(snippet, metrics, width, SNIPPET_LINES)
+        assert room < SNIPPET_LINES * width
+        shown = lead_in(snippet, metrics, width // 2, room)
+        placed = lay_out_marked(shown, both, width, SNIPPET_LINES)
+        assert ("needle", True) in [(text, b) for _, _, text, b in placed], width
 
 
 def test_text_cut_at_the_last_line_always_ends_with_an_ellipsis(qapp: object) -> None:
