@@ -67,6 +67,9 @@ def wrapped_lines(text: str, font: QFont, width: int, wrap: QTextOption.WrapMode
     return max(rows, 1)
 
 
+_RESTYLED = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
+
+
 class ToolApprovalBar(QFrame):
     """One call waiting for the person's word, above the composer.
 
@@ -89,6 +92,9 @@ class ToolApprovalBar(QFrame):
         self.arguments.setReadOnly(True)
         self.arguments.setAccessibleName("Arguments of the tool call")
         self.arguments.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        # The application's new style sheet, set after its new font, gives the arguments
+        # back the font they had when first styled: they are fitted again then.
+        self.arguments.installEventFilter(self)
         self.run_button = QPushButton("Run")
         self.run_button.setProperty("role", "primary")
         self.always_button = QPushButton("Always run")
@@ -193,6 +199,8 @@ class ToolApprovalBar(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.window() and event.type() == QEvent.Type.Resize:
             self._fit_arguments()  # a taller or shorter window: its share changed
+        elif watched is self.arguments and event.type() in _RESTYLED and self.isVisible():
+            self._fit_arguments()
         return super().eventFilter(watched, event)
 
 

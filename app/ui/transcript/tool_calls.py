@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.domain.messages import ToolCall
@@ -20,6 +20,9 @@ NOT_RUN = (
     "on, turn tools on (Settings → Tools) and Retry, or give it what it asked for in your "
     "next message."
 )
+
+
+_RESTYLED = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
 
 
 def _label(text: str, name: str) -> QLabel:
@@ -60,15 +63,38 @@ class ToolCallsPanel(QFrame):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        if self.font().pointSizeF() > 0:
-            code.setPointSizeF(self.font().pointSizeF())
         for index, call in enumerate(calls):
             title = _label(f"Called {call.name or 'a tool'}", "toolCallName")
             arguments = _label(_shown_arguments(call), "toolCallArguments")
-            arguments.setFont(code)
+            # A font set on a widget no longer follows the text size, and the
+            # application's new style sheet gives it back the font it had when first
+            # styled: set again on either change.
+            arguments.installEventFilter(self)
             self._layout.insertWidget(2 * index, title)
             self._layout.insertWidget(2 * index + 1, arguments)
+            self._fit_font(arguments)
+
+    def _code_font(self) -> QFont:
+        code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        if self.font().pointSizeF() > 0:
+            code.setPointSizeF(self.font().pointSizeF())
+        return code
+
+    def _fit_font(self, arguments: QWidget) -> None:
+        code = self._code_font()
+        if arguments.font() != code:
+            arguments.setFont(code)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in _RESTYLED:
+            for arguments in self.findChildren(QLabel, "toolCallArguments"):
+                self._fit_font(arguments)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _RESTYLED and isinstance(watched, QLabel):
+            self._fit_font(watched)
+        return super().eventFilter(watched, event)
 
     def set_answered(self, answered: bool) -> None:
         """Results came back for the calls: no note that none did."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from app.domain.messages import Role
 from app.settings import load_settings
@@ -339,3 +339,35 @@ async def test_vllm_without_tools_says_so_and_retry_works_once_they_are_off(
     asked = [r.body for r in fake_openai.chat_requests if r.body.get("stream")]
     assert "tools" in asked[0]
     assert "tools" not in asked[-1]
+
+
+@in_loop
+async def test_a_text_size_changed_while_a_call_waits_reaches_the_calls_arguments(
+    gui: Gui,
+) -> None:
+    # At 20 pt the arguments, in the transcript and in the bar, stayed at the size they
+    # were made at (and back at 10 pt, at 20): only a restart gave them the new size.
+    _with_tools(gui)
+    gui.server.enqueue(_erase_call(), Reply(text="Gone."))
+    await gui.ask("Erase my notes")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    bar = _bar(gui)
+    caller = last_item(gui, Role.ASSISTANT)
+    panel = caller._tool_calls
+    [shown] = [
+        label for label in panel.findChildren(QLabel) if label.objectName() == "toolCallArguments"
+    ]
+    theme = gui.application.theme
+    normal = theme.font_size
+    try:
+        for size in (20, 10):
+            theme.apply("light", size)
+            await gui.settle(0.05)
+            assert bar.arguments.font().pointSizeF() == size
+            assert shown.font().pointSizeF() == size
+            line = bar.arguments.fontMetrics().lineSpacing()
+            assert bar.arguments.viewport().height() >= 3 * line  # no row cut in half
+    finally:
+        theme.apply("light", normal)
+    bar.decline_button.click()
+    await gui.until(gui.answered)
