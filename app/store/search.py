@@ -197,6 +197,26 @@ class _Terms:
         folded = _fold(word)
         return folded in self.words or (self.prefix is not None and folded.startswith(self.prefix))
 
+    def place(self, text: str) -> int:
+        """Where the snippet of ``text`` shows (0 when nothing matches): of the query's
+        words, the first place of the one that comes last. A word found everywhere
+        ("row" in "row 17", searched in a table) came first, and the snippet showed
+        "row 0", never "17"; every word is in the message, the later one is the one
+        that tells it apart."""
+        if not 1 < len(self.starts) <= _SEPARATE_SEARCHES:
+            return self.find(text)
+        firsts: dict[int, int] = {}
+        for offset, piece in _pieces_of(text):
+            folded = _fold_text(piece)
+            if folded is None:  # folding moves indexes: word by word, the first one
+                return self.find(text)
+            for index, start in enumerate(self.starts):
+                if index not in firsts and (found := start.search(folded)) is not None:
+                    firsts[index] = offset + found.start()
+            if len(firsts) == len(self.starts):
+                break
+        return max(firsts.values(), default=0)
+
     def find(self, text: str) -> int:
         """Where the first matching word of ``text`` starts (0 when none matches).
 
@@ -258,7 +278,7 @@ def _line_marks_out(text: str, start: int, end: int) -> str:
 
 
 def _snippet(text: str, terms: _Terms) -> str:
-    first = terms.find(text)
+    first = terms.place(text)
     start = max(0, first - SNIPPET_BEFORE)
     if start:  # begin after a space, not inside a word
         gap = _SPACE.search(text, start, first)

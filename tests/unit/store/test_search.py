@@ -358,6 +358,19 @@ def test_snippet_of_a_long_text_is_cut_around_the_first_match() -> None:
     assert snippet("short text, no match", "zebra") == "short text, no match"
 
 
+def test_a_snippet_shows_the_word_that_tells_the_message_apart() -> None:
+    # "row 17" in a table: every row has "row", and the snippet showed "row 0 … row 1",
+    # never 17.
+    table = " · ".join(f"row {n} · value {n * n}" for n in range(40))
+    cut = snippet(table, "row 17")
+    assert f"{MATCH_START}17{MATCH_END}" in cut
+    assert f"{MATCH_START}row{MATCH_END} {MATCH_START}17{MATCH_END}" in cut
+    assert cut.startswith(ELLIPSIS)
+    # One word, or words found together: the first place, as before.
+    assert snippet(table, "row").startswith(f"{MATCH_START}row{MATCH_END} 0")
+    assert snippet("the café is open, the café", "cafe open").startswith("the")
+
+
 def test_snippet_marks_every_matching_word_and_the_prefix() -> None:
     marked = snippet("Parse the parser's output; parse_args() then", "PARSE outp")
     assert marked == (
