@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -220,6 +220,19 @@ def room_in(marked: str, metrics: QFontMetrics, width: int, lines: int) -> int:
     return lines * width - (lines - 1) * (widest + metrics.horizontalAdvance(" "))
 
 
+def title_font_for(font: QFont) -> QFont:
+    """A hit's title: semi-bold where the font has such a face; else regular, as a
+    bold face for both left the title's matching words (bold) unmarked (DejaVu Sans,
+    Linux's usual font, has no semi-bold)."""
+    title = QFont(font)
+    title.setWeight(QFont.Weight.DemiBold)
+    bold = QFont(font)
+    bold.setWeight(QFont.Weight.Bold)
+    if QFontInfo(title).styleName() == QFontInfo(bold).styleName():
+        title.setWeight(QFont.Weight.Normal)
+    return title
+
+
 class SearchResultDelegate(QStyledItemDelegate):
     """Two parts per hit: the title line, then up to two lines of snippet."""
 
@@ -250,8 +263,7 @@ class SearchResultDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         bold = QFont(font)
         bold.setWeight(QFont.Weight.Bold)
-        title_font = QFont(font)
-        title_font.setWeight(QFont.Weight.DemiBold)
+        title_font = title_font_for(font)
         line = QFontMetrics(font).lineSpacing()
         content = rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y)
         title_area = QRect(content.left(), content.top(), content.width(), line)

@@ -460,3 +460,18 @@ def test_text_cut_at_the_last_line_always_ends_with_an_ellipsis(qapp: object) ->
         assert x + metrics[0].horizontalAdvance("…") <= width
         assert all(x + metrics[b].horizontalAdvance(text) <= width for _, x, text, b in words)
     assert lay_out_marked(title, metrics, whole + 20, 1)[-1][2] == "deployment"  # it fits
+
+
+def test_a_title_s_matching_words_stand_out_from_the_title(qapp: object) -> None:
+    # Titles were semi-bold and their matches bold: with no semi-bold face (DejaVu
+    # Sans), both drew in the same bold face and the title's matches were not marked.
+    from PySide6.QtGui import QFontInfo
+
+    from app.ui.sidebar.results import title_font_for
+
+    font = QFont()
+    font.setPixelSize(14)
+    bold = QFont(font)
+    bold.setWeight(QFont.Weight.Bold)
+    title = title_font_for(font)
+    assert QFontInfo(title).styleName() != QFontInfo(bold).styleName()
