@@ -89,7 +89,7 @@ class SearchWorker(QObject):
 
     Args:
         path: the history file (already opened, and so migrated, by the window's store).
-        limit: results per query.
+        limit: results per query, unless a request asks for more.
         connect: opens the worker's read-only connection (tests may slow it down).
 
     Signals:
@@ -114,7 +114,7 @@ class SearchWorker(QObject):
         self._limit = limit
         self._connect = connect
         self._lock = threading.Condition()
-        self._pending: tuple[int, str] | None = None
+        self._pending: tuple[int, str, int] | None = None
         self._latest = 0
         self._running: int | None = None
         self._stopping = False
@@ -123,13 +123,14 @@ class SearchWorker(QObject):
         self.last_duration_ms: float | None = None
         """How long the last finished query took (for diagnostics)."""
 
-    def request(self, query: str) -> int:
-        """Search for ``query``; return the request's number. Earlier requests go stale."""
+    def request(self, query: str, limit: int | None = None) -> int:
+        """Search for ``query`` (at most ``limit`` hits, the worker's own by default);
+        return the request's number. Earlier requests go stale."""
         with self._lock:
             if self._stopping:
                 return self._latest
             self._latest += 1
-            self._pending = (self._latest, query)
+            self._pending = (self._latest, query, limit or self._limit)
             self._interrupt_stale()
             self._lock.notify()
             number = self._latest
@@ -177,10 +178,10 @@ class SearchWorker(QObject):
                 if self._stopping:
                     break
                 assert self._pending is not None
-                number, query = self._pending
+                number, query, limit = self._pending
                 self._pending = None
                 self._running = number
-            self._search(number, query)
+            self._search(number, query, limit)
             with self._lock:
                 self._running = None
         with self._lock:
@@ -188,14 +189,14 @@ class SearchWorker(QObject):
         if connection is not None:
             connection.close()
 
-    def _search(self, number: int, query: str) -> None:
+    def _search(self, number: int, query: str, limit: int) -> None:
         started = time.perf_counter()
         try:
             if self._connection is None:
                 connection = self._connect(self._path)
                 with self._lock:
                     self._connection = connection
-            hits = search_history(self._connection, query, limit=self._limit)
+            hits = search_history(self._connection, query, limit=limit)
         except sqlite3.OperationalError as error:
             if "interrupt" in str(error).lower():
                 return  # stale: a newer request is waiting

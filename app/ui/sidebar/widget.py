@@ -35,7 +35,7 @@ from app.ui.sidebar.export import (
     with_extension,
 )
 from app.ui.sidebar.model import PAGE_SIZE, QUICK_PREVIEW, ConversationListModel
-from app.ui.sidebar.search import SearchWorker
+from app.ui.sidebar.search import RESULT_LIMIT, SearchWorker
 from app.ui.sidebar.view import ConversationListView
 
 if TYPE_CHECKING:
@@ -187,6 +187,10 @@ class Sidebar(QWidget):
 
         self._build(page_size=page_size, quick_preview=quick_preview, zone=zone, now=now)
         self._worker = SearchWorker(store.path, parent=self)
+        # Hits asked for the query typed: more after "Show more results", and the row
+        # chosen then, kept when they come.
+        self._asked = RESULT_LIMIT
+        self._keep_row: int | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(search_debounce_ms)
@@ -294,8 +298,23 @@ class Sidebar(QWidget):
             view.setModel(model)
             view.result_chosen.connect(self._on_result_chosen)
             self._search_layout.addWidget(view, 1)
+            # A common word matched more chats than one page shows, and the rest could
+            # not be reached but by typing more.
+            self.more_results = QPushButton("Show more results", self)
+            self.more_results.setObjectName("moreResults")
+            self.more_results.setAccessibleName("Show more results")
+            self.more_results.hide()
+            self.more_results.clicked.connect(self._show_more_results)
+            self._search_layout.addWidget(self.more_results)
             self._results = (model, view)
         return self._results
+
+    def _show_more_results(self) -> None:
+        text = self.search_field.text()
+        if text.strip():
+            self._asked *= 4
+            self._keep_row = max(0, self.results_view.currentIndex().row())
+            self._worker.request(text, self._asked)
 
     # Window-facing API -------------------------------------------------------------------
 
@@ -601,15 +620,18 @@ class Sidebar(QWidget):
     def _run_search(self) -> None:
         text = self.search_field.text()
         if text.strip():
-            self._worker.request(text)
+            self._asked, self._keep_row = RESULT_LIMIT, None
+            self._worker.request(text, self._asked)
 
     def _on_results(self, number: int, query: str, hits: list[SearchHit]) -> None:
         if not self._worker.is_current(number) or not self.search_field.text().strip():
             return  # a newer request is on its way, or the field was cleared
         self.results_model.set_results(query, hits)
+        self.more_results.setVisible(len(hits) >= self._asked)
         if hits:
             self.search_status.hide()
-            self.results_view.setCurrentIndex(self.results_model.index(0, 0))
+            row, self._keep_row = min(self._keep_row or 0, len(hits) - 1), None
+            self.results_view.setCurrentIndex(self.results_model.index(row, 0))
         else:
             self.search_status.setText(f"No chats match “{query.strip()}”.")
             self.search_status.show()
@@ -619,6 +641,7 @@ class Sidebar(QWidget):
         if not self._worker.is_current(number):
             return
         self.results_model.clear()
+        self.more_results.hide()
         self.search_status.setText(message)
         self.search_status.show()
         self.pages.setCurrentIndex(self.SEARCH_PAGE)

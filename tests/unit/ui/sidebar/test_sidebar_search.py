@@ -165,6 +165,28 @@ def test_clicking_a_result_opens_it(sidebar: Sidebar, ids: dict[str, str], qtbot
     assert activated.args[1] == sidebar.results_model.hit_at(0).message_id  # type: ignore[union-attr]
 
 
+def test_show_more_results_reaches_the_chats_past_the_first_page(
+    sidebar: Sidebar, store: ConversationStore, qtbot: QtBot
+) -> None:
+    # A common word matched more chats than one page: the rest could not be reached
+    # but by typing more.
+    for n in range(search_module.RESULT_LIMIT + 5):
+        add(store, f"Notes {n}", NOW - timedelta(hours=n))
+    _type(qtbot, sidebar, "notes")
+    model, more = sidebar.results_model, sidebar.more_results
+    assert model.rowCount() == search_module.RESULT_LIMIT
+    assert more.isVisible()
+    sidebar.results_view.setCurrentIndex(model.index(7, 0))
+    more.click()
+    qtbot.waitUntil(lambda: model.rowCount() == search_module.RESULT_LIMIT + 5)
+    assert not more.isVisible()  # all of them now
+    assert sidebar.results_view.currentIndex().row() == 7  # where the reader was
+    titles = {model.index(row, 0).data() for row in range(model.rowCount())}
+    assert titles == {f"Notes {n}" for n in range(search_module.RESULT_LIMIT + 5)}
+    _type(qtbot, sidebar, " 1")  # a new query: one page again, nothing more to show
+    assert not more.isVisible()
+
+
 def test_escape_clears_and_returns_to_the_list(
     sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot
 ) -> None:
