@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.api.errors import model_now_chosen
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
 from app.domain.messages import ChatParams, Message, MessageOutline, MessageStatus, Role
@@ -32,11 +31,11 @@ from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
 from app.ui.icons import icon
 from app.ui.model_picker import ModelPicker
+from app.ui.pane_model import ModelInPane
 from app.ui.theme import font_scale
 from app.ui.title_label import TitleLabel
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
-from app.ui.transcript.retry_offer import RetryOffer
 from app.ui.transcript.send_keys import set_enter_sends
 from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
 
@@ -67,7 +66,7 @@ def branches_of(
     return result
 
 
-class ChatPane(QWidget):
+class ChatPane(ModelInPane, QWidget):
     """Signals: title_changed(str) (for the window title), needs_key(str),
     conversation_adopted(str) (a new chat became this stored conversation),
     sidebar_requested() (the button shown while the sidebar is hidden)."""
@@ -664,70 +663,6 @@ class ChatPane(QWidget):
         self.find_bar.set_result(
             self.transcript.find_text(text, backward=step == PREVIOUS, stay=step == REFINE)
         )
-
-    def _retry_model(self, answer: Message) -> str | None:
-        """The model a failed answer is retried with when the endpoint refused its own
-        as retired, and the conversation still names that one (otherwise Retry already
-        asks the conversation's model)."""
-        model = answer.model
-        if answer.status is not MessageStatus.ERROR or not model:
-            return None
-        if answer.conversation_id != self.conversation_id or self.picker.model != model:
-            return None
-        return self._catalog.replacement_for(model)
-
-    def _retry_offer(self, answer: Message) -> RetryOffer:
-        """A failed answer's panel: whether Retry asks another model, and whether the
-        advice to choose another model is done (the conversation went on with one)."""
-        note = None
-        model, chosen = answer.model, self.picker.model
-        if answer.error and model and answer.conversation_id == self.conversation_id:
-            note = model_now_chosen(answer.error, model, chosen) if chosen != model else None
-        return RetryOffer(self._retry_model(answer), note)
-
-    def _retry(self, message_id: str) -> None:
-        """Retry: with the retired model's replacement, chosen for the conversation as
-        its header's Switch would, when the answer's button offers one."""
-        try:
-            answer = self._store.get_message(message_id)
-        except StoreError:
-            return
-        replacement = self._retry_model(answer)
-        if replacement is not None:
-            self.picker.set_model(replacement)
-            self._on_model_chosen(replacement)
-        self._controller.retry(message_id)
-
-    def _on_catalog_changed(self) -> None:
-        # A model refused: a failed answer's Retry may offer its replacement.
-        self.transcript.set_retry_offer(self._retry_offer)
-        # Another endpoint, its list refreshed, or a model it refused: what the next
-        # question goes to may change. An open conversation keeps its own model (the
-        # picker marks it).
-        if self.conversation_id is None:
-            if self._draft_model and not self._catalog.serves(self._draft_model):
-                self._draft_model = self._new_chat_defaults().model
-                self.picker.set_model(self._draft_model)
-            return
-        try:
-            conversation = self._store.get_conversation(self.conversation_id)
-        except StoreError:  # deleted meanwhile: the list opens another
-            return
-        if not conversation.model:  # follows the default until its first question
-            self.picker.set_model(self._controller.model_for(conversation))
-
-    def _on_model_chosen(self, model: str) -> None:
-        self.context_gauge.track(self.conversation_id)  # another context length
-        if self.conversation_id is None:
-            self._draft_model = model
-        else:
-            self._store.update_conversation(self.conversation_id, model=model)
-            # Retry now asks this model: no offer of another.
-            self.transcript.set_retry_offer(self._retry_offer)
-
-    def _context_length(self, model: str) -> int | None:
-        card = self._catalog.card(model)
-        return card.max_context_length if card is not None else None
 
     def _on_params(self) -> None:
         if self._open_params is not None:
