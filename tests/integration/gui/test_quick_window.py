@@ -37,6 +37,17 @@ async def type_and_enter(gui: Gui, window: QuickWindow, text: str) -> None:
     gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
 
 
+async def answered_shortly(gui: Gui) -> tuple[QuickWindow, int]:
+    """The quick window shown, asked "Hi" and answered in a line: it and its height."""
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    await gui.settle(0.02)
+    return window, window.height()
+
+
 def settled(gui: Gui, window: QuickWindow) -> bool:
     cid = window.conversation_id
     if cid is None or gui.application.controller.is_streaming(cid):
@@ -625,13 +636,7 @@ async def test_the_template_list_closing_after_an_answer_gives_its_room_back(
     gui: Gui, close: str
 ) -> None:
     # Grown for the list under an answer, the window kept that height once it closed.
-    window = quick(gui)
-    window.summon()
-    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
-    await type_and_enter(gui, window, "Hi")
-    await gui.until(lambda: settled(gui, window))
-    await gui.settle(0.02)
-    answered = window.height()
+    window, answered = await answered_shortly(gui)
     gui.qtbot.keyClicks(window.input, "/")
     assert window.completions.isVisible()
     await gui.settle(0.02)
@@ -654,13 +659,7 @@ async def test_the_template_list_gives_its_room_back_within_what_the_window_need
     gui: Gui,
 ) -> None:
     # The text grown while the list is open: the height before it is too small now.
-    window = quick(gui)
-    window.summon()
-    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
-    await type_and_enter(gui, window, "Hi")
-    await gui.until(lambda: settled(gui, window))
-    await gui.settle(0.02)
-    answered = window.height()
+    window, answered = await answered_shortly(gui)
     gui.qtbot.keyClicks(window.input, "/")
     gui.application.theme.apply("light", 24)
     await gui.settle(0.05)

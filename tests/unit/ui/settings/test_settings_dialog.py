@@ -227,15 +227,7 @@ def test_tab_visits_only_controls_and_comes_back(
     # The page's scroll area itself was a stop: Tab seemed to do nothing there.
     dialog = make_dialog()
     dialog.show_page(page_name)
-    dialog.activateWindow()
-    qtbot.waitUntil(dialog.isActiveWindow)
-    dialog.nav.setFocus()
-    visited: list[QWidget] = []
-    for _ in range(40):
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        if QApplication.focusWidget() is dialog.nav:
-            break
-        visited.append(QApplication.focusWidget())
+    visited = _tab_stops(qtbot, dialog)
     assert QApplication.focusWidget() is dialog.nav  # a full round
     assert visited, "Tab found nothing to do on the page"
     for widget in visited:
