@@ -6,6 +6,8 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.ui.shortcuts import sends_message
+
 MAX_LINES = 12
 DRAFT_PAUSE_MS = 500  # a draft is kept once typing pauses this long
 
@@ -40,12 +42,8 @@ class ComposerEdit(QPlainTextEdit):
         key = event.key()
         modifiers = event.modifiers()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
-            shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
-            if (self.enter_sends and not shift and not ctrl) or (not self.enter_sends and ctrl):
-                self.send_requested.emit()
-                return
-            if self.enter_sends and ctrl:
+            # The rule the question editor and the shortcut list follow too.
+            if sends_message(key, modifiers, self.enter_sends):
                 self.send_requested.emit()
                 return
             self.insertPlainText("\n")
