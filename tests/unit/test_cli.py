@@ -75,3 +75,11 @@ def test_ask_says_what_system_and_model_do_in_a_conversation(
     ) in shown
     assert "--model ID model to ask; with --conversation, that conversation's own" in shown
     assert "sampling temperature 0-1.5 (with --conversation: this question only)" in shown
+
+
+def test_the_bare_command_parses_as_with_every_sub_command() -> None:
+    # `maestrale` alone skips building the sub-commands' parsers: it must not change
+    # what the window is given.
+    full = build_parser().parse_args([])
+    assert vars(build_parser(commands=False).parse_args([])) == vars(full)
+    assert full.command is None
