@@ -1,4 +1,5 @@
-"""Which conversations match an FTS5 query, the most recently active first.
+"""Which conversations match a ``Query`` (FTS5 queries, and ``LIKE`` patterns for short
+Japanese and Chinese terms), the most recently active first.
 
 One row a conversation, with its newest matching message, in the sidebar's order
 (``updated_at``, then ``seq``): not the index's order, which is storage order and puts
@@ -27,6 +28,9 @@ Hence the count also lists the matches it counted, and reading them or walking a
 them uses that list: the index is read once, but for the chunks (one usually).
 """
 
+# Statements are built from this module's constants only: data goes in parameters.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 import itertools
@@ -44,15 +48,11 @@ RANGES = 8  # ranges read from the index a chunk, at most
 
 # How many messages match, up to a bound, and which: their seqs as JSON, built in C,
 # so that the next statement reads the list instead of the index again.
-_COUNT = (
-    "SELECT count(*), '[' || group_concat(rowid) || ']' FROM ("
-    " SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? LIMIT ?)"
-)
+_COUNT = "SELECT count(*), '[' || group_concat(seq) || ']' FROM ({messages} LIMIT :bound)"
 _LISTED = "SELECT value FROM json_each(:listed)"
 _TITLES = (
-    "SELECT c.seq, c.id, c.title, c.created_at, NULL FROM conversations_fts"
-    " JOIN conversations AS c ON c.seq = conversations_fts.rowid"
-    " WHERE conversations_fts MATCH :query AND c.deleted_at IS NULL"
+    "SELECT c.seq, c.id, c.title, c.created_at, NULL FROM conversations AS c"
+    " WHERE c.seq IN ({titles}) AND c.deleted_at IS NULL"
     " ORDER BY c.updated_at DESC, c.seq DESC LIMIT :limit"
 )
 # The conversations of every match (message or title), the most recently active first,
@@ -65,7 +65,7 @@ _READ = (
     "  SELECT seq, id, title, created_at, updated_at FROM conversations"
     "  WHERE deleted_at IS NULL AND seq IN ("
     "   SELECT c.seq FROM conversations AS c WHERE c.id IN (SELECT conversation_id FROM hit)"
-    "   UNION SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH :query)"
+    "   UNION {titles})"
     "  ORDER BY updated_at DESC, seq DESC LIMIT :limit"
     ")"
     " SELECT seq, id, title, created_at,"
@@ -80,20 +80,13 @@ _READ = (
 # ``newest`` twice.
 _WALK = (
     "SELECT seq, id, title, created_at, newest FROM ("
-    " SELECT c.seq, c.id, c.title, c.created_at,"
-    "  c.seq IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH :query)"
-    "  AS title_hit,"
+    " SELECT c.seq, c.id, c.title, c.created_at, c.seq IN ({titles}) AS title_hit,"
     "  (SELECT m.seq FROM messages AS m INDEXED BY messages_by_conversation"
     "   WHERE m.conversation_id = c.id AND m.seq IN ({matches})"
     "   ORDER BY m.created_at DESC LIMIT 1) AS newest"
     " FROM conversations AS c WHERE c.deleted_at IS NULL"
     " ORDER BY c.updated_at DESC, c.seq DESC LIMIT :chunk OFFSET :offset"
     ") WHERE title_hit OR newest IS NOT NULL LIMIT :limit"
-)
-_EVERY_MATCH = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :query"
-_MATCHES_BETWEEN = (
-    "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :query"
-    " AND rowid BETWEEN :low{n} AND :high{n}"
 )
 # Where a chunk's messages are: the seqs of them all, as one string (cheaper than a
 # row each), and how many conversations the chunk holds.
@@ -104,6 +97,64 @@ _SEQS = (
     ") AS c LEFT JOIN messages AS m INDEXED BY messages_by_conversation"
     " ON m.conversation_id = c.id"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a search looks for, all of it in one message or in one title: ``words``, an
+    FTS5 query on the word index; ``cjk``, one on the trigram index of CJK text (for
+    terms of three characters or more, found inside a run of characters); ``likes``,
+    LIKE patterns for shorter CJK terms, tried on that text only. Not all empty."""
+
+    words: str | None
+    cjk: str | None = None
+    likes: tuple[str, ...] = ()
+
+    def parameters(self) -> dict[str, object]:
+        likes = {f"like{n}": like for n, like in enumerate(self.likes)}
+        return {"query": self.words, "cjk": self.cjk, **likes}
+
+    def messages(self, n: int | None = None) -> str:
+        """A SELECT of the ``seq`` of every matching message; with ``n``, of those
+        between ``:low{n}`` and ``:high{n}``."""
+        between = "" if n is None else f" AND {{seq}} BETWEEN :low{n} AND :high{n}"
+        return self._select("messages", "content", between)
+
+    def titles(self) -> str:
+        """A SELECT of the ``seq`` of every conversation whose title matches."""
+        return self._select("conversations", "title", "")
+
+    def _select(self, table: str, column: str, between: str) -> str:
+        parts = []
+        if self.words is not None:
+            rowid = f"{table}_fts.rowid"
+            parts.append(
+                f"SELECT {rowid} AS seq FROM {table}_fts WHERE {table}_fts MATCH :query"
+                + between.format(seq=rowid)
+            )
+        if self.cjk is not None:
+            rowid = f"{table}_cjk_fts.rowid"
+            join = f" JOIN {table} AS t ON t.seq = {rowid}" if self.likes else ""
+            parts.append(
+                f"SELECT {rowid} AS seq FROM {table}_cjk_fts{join}"
+                f" WHERE {table}_cjk_fts MATCH :cjk"
+                + self._likes(f"t.{column}")
+                + between.format(seq=rowid)
+            )
+        elif self.likes:
+            parts.append(
+                f"SELECT seq FROM {table}_cjk WHERE 1{self._likes(column)}"
+                + between.format(seq="seq")
+            )
+        if len(parts) == 1:
+            return parts[0]
+        # Compound operators bind left to right: enclosed, "x UNION a INTERSECT b" in a
+        # statement keeps its meaning.
+        return f"SELECT seq FROM ({' INTERSECT '.join(parts)})"
+
+    def _likes(self, column: str) -> str:
+        # Terms hold letters and digits only (app.store.search): no LIKE wildcards.
+        return "".join(f" AND {column} LIKE :like{n}" for n in range(len(self.likes)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,38 +169,42 @@ class Found:
     newest: int | None
 
 
-def conversations_matching(connection: sqlite3.Connection, query: str, limit: int) -> list[Found]:
-    """The first ``limit`` live conversations that match ``query`` (FTS5 syntax), the
-    most recently active first."""
+def conversations_matching(connection: sqlite3.Connection, query: Query, limit: int) -> list[Found]:
+    """The first ``limit`` live conversations that match ``query``, the most recently
+    active first."""
     if limit <= 0:
         return []
-    count, listed = connection.execute(_COUNT, (query, LISTED + 1)).fetchone()
-    parameters = {"query": query, "limit": limit, "listed": listed}
+    count, listed = connection.execute(
+        _COUNT.format(messages=query.messages()), {**query.parameters(), "bound": LISTED + 1}
+    ).fetchone()
+    parameters = {**query.parameters(), "limit": limit, "listed": listed}
+    titles = query.titles()
     if count == 0:
-        return [Found(*row) for row in connection.execute(_TITLES, parameters)]
+        rows = connection.execute(_TITLES.format(titles=titles), parameters)
+        return [Found(*row) for row in rows]
     if count <= READ:
-        return [Found(*row) for row in connection.execute(_READ, parameters)]
+        return [Found(*row) for row in connection.execute(_READ.format(titles=titles), parameters)]
     if count <= LISTED:
         rows = connection.execute(
-            _WALK.format(matches=_LISTED), {**parameters, "chunk": -1, "offset": 0}
+            _WALK.format(titles=titles, matches=_LISTED), {**parameters, "chunk": -1, "offset": 0}
         )
         return [Found(*row) for row in rows]
     return _walk_in_chunks(connection, query, limit)
 
 
 def _walk(
-    connection: sqlite3.Connection, query: str, limit: int, *, offset: int, seen: set[str]
+    connection: sqlite3.Connection, query: Query, limit: int, *, offset: int, seen: set[str]
 ) -> list[Found]:
     """Conversations from ``offset`` on, newest first, checked against the list of
     every match, read from the index; those in ``seen`` left out."""
     rows = connection.execute(
-        _WALK.format(matches=_EVERY_MATCH),
-        {"query": query, "limit": limit + len(seen), "chunk": -1, "offset": offset},
+        _WALK.format(titles=query.titles(), matches=query.messages()),
+        {**query.parameters(), "limit": limit + len(seen), "chunk": -1, "offset": offset},
     )
     return [Found(*row) for row in rows if row[1] not in seen][:limit]
 
 
-def _walk_in_chunks(connection: sqlite3.Connection, query: str, limit: int) -> list[Found]:
+def _walk_in_chunks(connection: sqlite3.Connection, query: Query, limit: int) -> list[Found]:
     found: list[Found] = []
     seen: set[str] = set()  # a conversation active while walking can move up a chunk
     offset = 0
@@ -159,12 +214,12 @@ def _walk_in_chunks(connection: sqlite3.Connection, query: str, limit: int) -> l
             _SEQS, {"chunk": chunk, "offset": offset}
         ).fetchone()
         ranges = _runs(sorted(map(int, seqs.split(",")))) if seqs else []
-        parameters: dict[str, object] = {"query": query, "limit": limit - len(found)}
+        parameters = {**query.parameters(), "limit": limit - len(found)}
         parameters.update(chunk=chunk, offset=offset)
         for n, (low, high) in enumerate(ranges):
             parameters[f"low{n}"], parameters[f"high{n}"] = low, high
-        matches = " UNION ALL ".join(_MATCHES_BETWEEN.format(n=n) for n in range(len(ranges)))
-        sql = _WALK.format(matches=matches or "NULL")
+        matches = " UNION ALL ".join(query.messages(n) for n in range(len(ranges)))
+        sql = _WALK.format(titles=query.titles(), matches=matches or "NULL")
         rows = [Found(*row) for row in connection.execute(sql, parameters)]
         found += [row for row in rows if row.id not in seen]
         seen.update(row.id for row in rows)

@@ -9,6 +9,11 @@ and three-character prefix of each word (``prefix = '1 2 3'``, schema version 3)
 short last word such as the "d" of "kubernetes d" reads one list instead of merging the
 lists of every word that starts with it.
 
+Japanese and Chinese words are found anywhere, inside a run of characters too: a query
+word with CJK characters is looked for in the trigram index of schema version 6 (three
+characters or more) or with ``LIKE`` in the text that index holds (shorter), and must
+be in the same message (or title) as the query's other words, found as above.
+
 FTS5 finds the hits; titles are marked and message snippets cut in Python, because
 FTS5's ``snippet()`` and ``highlight()`` take time quadratic in the number of matches in
 a document: about a minute for a common word in a 100,000-token answer. Finding the
@@ -32,7 +37,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.messages import Role, from_iso
-from app.store.matches import Found, conversations_matching
+from app.store.matches import Found, Query, conversations_matching
+from app.store.schema import CJK_CHARACTERS
 
 MATCH_START = "\x02"
 MATCH_END = "\x03"
@@ -42,6 +48,10 @@ SNIPPET_LENGTH = 200  # characters in a snippet, about
 
 # A word as the unicode61 tokenizer sees it: letters and digits; "_" separates.
 _WORD = re.compile(r"[^\W_]+")
+# Characters of the scripts written without spaces: the word index holds a run of
+# them as one word, the trigram index (schema version 6) finds text inside it.
+_CJK = re.compile(CJK_CHARACTERS)
+_TRIGRAM = 3  # characters in a term the trigram index can find
 _SPACE = re.compile(r"\s+")
 # Marks that begin a line in markdown: a quote's ">", a heading's "#"s, a table's
 # alignment row. On one line they read as noise ("…a time > quoted…"); inside a line
@@ -90,29 +100,60 @@ def _prefix_last(text: str) -> bool:
     return bool(text) and text[-1].isalnum()
 
 
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def match_query(text: str) -> str | None:
-    """An FTS5 query for what a person typed, or ``None`` when it holds no word.
+    """An FTS5 query on the word index for what a person typed, or ``None`` when it
+    holds no word but CJK terms (``cjk_terms``).
 
     Each whitespace-separated piece becomes a quoted phrase, so FTS syntax in the text
     (quotes, ``-``, ``*``, ``AND``, ``NEAR(``, parentheses) is searched for literally
     and never raises; all pieces must match. The last piece matches as a prefix for
     search-as-you-type, unless the text ends with a space or a symbol (the word is
     finished).
-    A piece without letters or digits is dropped: it would tokenize to nothing.
+    A piece without letters or digits is dropped: it would tokenize to nothing. A
+    piece with CJK characters leaves only its words without them.
     """
     pieces = _pieces(text)
-    if not pieces:
+    phrases = []
+    for piece in pieces:
+        if _CJK.search(piece):
+            phrases += [_phrase(word) for word in _WORD.findall(piece) if not _CJK.search(word)]
+        else:
+            phrases.append(_phrase(piece))
+    if not phrases:
         return None
-    phrases = ['"' + piece.replace('"', '""') + '"' for piece in pieces]
-    if _prefix_last(text):
+    if _prefix_last(text) and not _CJK.search(pieces[-1]):
         phrases[-1] += "*"
     return " ".join(phrases)
 
 
+def cjk_terms(text: str) -> list[str]:
+    """The words of ``text`` with CJK characters, which match anywhere in a message:
+    Japanese and Chinese put no space between words, "東京" is inside "私は東京に"."""
+    words = (word for piece in _pieces(text) for word in _WORD.findall(piece))
+    return list(dict.fromkeys(word for word in words if _CJK.search(word)))
+
+
+def _query(text: str) -> Query | None:
+    terms = cjk_terms(text)
+    words = match_query(text)
+    if words is None and not terms:
+        return None
+    long = " ".join(_phrase(term) for term in terms if len(term) >= _TRIGRAM)
+    likes = tuple(f"%{term}%" for term in terms if len(term) < _TRIGRAM)
+    return Query(words, long or None, likes)
+
+
 def _fold(word: str) -> str:
-    """Case and accents folded, close to ``unicode61 remove_diacritics 2``."""
+    """Case and accents folded, close to ``unicode61 remove_diacritics 2``; CJK
+    characters are kept as they are, as both indexes keep them ("ガ" is not "カ")."""
     if word.isascii():
         return word.lower()
+    if _CJK.search(word):
+        return "".join(char if _CJK.match(char) else _fold(char) for char in word)
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -165,20 +206,27 @@ def _pieces_of(text: str) -> Iterator[tuple[int, str]]:
 @dataclass(frozen=True, slots=True)
 class _Terms:
     """What a query matches, word by word: its finished words, and its last word as a
-    prefix while it is being typed. The patterns work on folded text (``_fold_text``)."""
+    prefix while it is being typed; its CJK terms anywhere, inside words too. The
+    patterns work on folded text (``_fold_text``)."""
 
     words: frozenset[str]
     prefix: str | None
+    inside: tuple[str, ...]
+    """The CJK terms, folded."""
     starts: tuple[re.Pattern[str], ...]
     """One a word: finds it whole (the prefix: a word it starts), literal first, so the
     regular expression engine scans for that literal at C speed."""
     every: re.Pattern[str]
-    """Every matching word, whole."""
+    """Every matching word, whole, and every place of a CJK term."""
 
     @staticmethod
     def of(text: str) -> _Terms:
-        words = [_fold(word) for piece in _pieces(text) for word in _WORD.findall(piece)]
-        prefix = words.pop() if words and _prefix_last(text) else None
+        pieces = _pieces(text)
+        words = [_fold(word) for piece in pieces for word in _WORD.findall(piece)]
+        inside = tuple(sorted({word for word in words if _CJK.search(word)}, key=len)[::-1])
+        words = [word for word in words if not _CJK.search(word)]
+        typing = _prefix_last(text) and not _CJK.search(pieces[-1])
+        prefix = words.pop() if words and typing else None
         whole = [re.escape(word) for word in sorted(set(words) - {""})]
         # A word is whole when no word character comes before or after it.
         starts = [f"{word}(?!{_W})(?<!{_W}{word})" for word in whole]
@@ -186,16 +234,24 @@ class _Terms:
         if prefix is not None:
             starts.append(f"{re.escape(prefix)}(?<!{_W}{re.escape(prefix)})")
             every.append(f"{re.escape(prefix)}{_W}*")
+        anywhere = [re.escape(term) for term in inside]  # the longest first
+        starts += anywhere
+        alternatives = [f"(?<!{_W})(?:{'|'.join(every)})"] if every else []
         return _Terms(
             frozenset(words),
             prefix,
+            inside,
             tuple(re.compile(start) for start in starts),
-            re.compile(f"(?<!{_W})(?:{'|'.join(every)})" if every else "(?!)"),
+            re.compile("|".join(alternatives + anywhere) or "(?!)"),
         )
 
     def match(self, word: str) -> bool:
         folded = _fold(word)
-        return folded in self.words or (self.prefix is not None and folded.startswith(self.prefix))
+        return (
+            folded in self.words
+            or (self.prefix is not None and folded.startswith(self.prefix))
+            or any(term in folded for term in self.inside)
+        )
 
     def place(self, text: str) -> int:
         """Where the snippet of ``text`` shows (0 when nothing matches): of the query's
@@ -233,23 +289,41 @@ class _Terms:
         word by word: several times slower, linear all the same."""
         folded = _fold_text(text)
         if folded is None:
-            return next((m.start() for m in _WORD.finditer(text) if self.match(m.group())), None)
+            for word in _WORD.finditer(text):
+                inside = self._find_in_word(word.group())
+                if inside is not None:
+                    return word.start() + inside
+            return None
         if len(self.starts) > _SEPARATE_SEARCHES:  # one pass, however long the query
             first = self.every.search(folded)
             return first.start() if first else None
         found = [m.start() for m in (start.search(folded) for start in self.starts) if m]
         return min(found, default=None)
 
-    def mark(self, text: str) -> str:
-        """``text`` with every matching word between ``MATCH_START`` and ``MATCH_END``."""
-        folded = _fold_text(text)
+    def _find_in_word(self, word: str) -> int | None:
+        """Where ``word`` matches: at 0 when it matches whole, or where a CJK term
+        is inside it."""
+        folded = _fold_text(word) if self.inside else None
         if folded is None:
-            return _WORD.sub(
-                lambda m: (
-                    f"{MATCH_START}{m.group()}{MATCH_END}" if self.match(m.group()) else m.group()
-                ),
-                text,
-            )
+            return 0 if self.match(word) else None
+        found = self.every.search(folded)
+        return found.start() if found else None
+
+    def _mark_word(self, word: str) -> str:
+        folded = _fold_text(word) if self.inside else None
+        if folded is None:
+            return f"{MATCH_START}{word}{MATCH_END}" if self.match(word) else word
+        return self._marked(word, folded)
+
+    def mark(self, text: str) -> str:
+        """``text`` with every matching word, and every CJK term inside a word, between
+        ``MATCH_START`` and ``MATCH_END``."""
+        folded = _fold_text(text)
+        if folded is None:  # word by word: those that fold keep their indexes
+            return _WORD.sub(lambda m: self._mark_word(m.group()), text)
+        return self._marked(text, folded)
+
+    def _marked(self, text: str, folded: str) -> str:
         pieces: list[str] = []
         done = 0
         for found in self.every.finditer(folded):
@@ -301,10 +375,10 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
 
     Conversations in the trash are left out.
     """
-    query = match_query(text)
+    query = _query(text)
     if query is None or limit <= 0:
         return []
-    whole = match_query(text.rstrip() + " ")
+    whole = _query(text.rstrip() + " ")
     found = conversations_matching(connection, whole, limit) if whole else []
     if query != whole and len(found) < limit:
         # Every whole-word match is a prefix match too: ask for them again, drop them.

@@ -558,6 +558,29 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
 
 
 @in_loop
+async def test_a_search_for_a_word_inside_japanese_text_opens_it_marked(gui: Gui) -> None:
+    # "東京" inside "私は東京に住んでいます" was one word to the index: nothing found.
+    texts = [f"filler {n} " * 40 for n in range(30)]
+    texts[5] = "私は東京に住んでいます。"
+    conversation_id = _exchanges(gui, "旅行", texts)
+    target = gui.store.messages(conversation_id)[5]
+    sidebar = gui.window.sidebar
+    sidebar.model.reload()
+    sidebar.search_field.setText("東京")
+    await gui.until(lambda: sidebar.results_model.rowCount() == 1)
+    hit = sidebar.results_model.hit_at(0)
+    assert hit is not None
+    assert (hit.conversation_id, hit.message_id) == (conversation_id, target.id)
+    sidebar.results_view.choose_current()
+    await gui.settle(0.1)
+    assert gui.pane.conversation_id == conversation_id
+    item = gui.pane.transcript.item(target.id)
+    assert item is not None
+    [mark] = item.text.extraSelections()
+    assert mark.cursor.selectedText() == "東京"
+
+
+@in_loop
 async def test_view_follows_the_answer_unless_the_user_scrolled_up(gui: Gui) -> None:
     gui.server.enqueue(Reply(chunks=[f"line {i}\n\n" for i in range(400)], delay=0.01))
     await gui.ask("Many lines")
