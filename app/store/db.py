@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.domain.messages import to_iso, utc_now
+from app.store.cjk_index import ensure_cjk_index
 from app.store.errors import DatabaseBusy, DatabaseTooNew, DatabaseUnreadable
-from app.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from app.store.schema import APPLICATION_ID, CJK_INDEX_FORMAT, MIGRATIONS, SCHEMA_VERSION
 from app.store.writers import WriterLock, sweep_dead_writers, writer_is_alive
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,8 @@ def open_database(path: Path) -> StoreConnection:
         connection.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             _migrate(connection, path)
+        if SCHEMA_VERSION >= CJK_INDEX_FORMAT:
+            ensure_cjk_index(connection)
         try:
             lock = WriterLock(path)
         except OSError as error:

@@ -57,6 +57,9 @@ Choices worth knowing:
   should hold. Telling whether a text has such characters costs one pass over its
   bytes when it is ASCII, a slow ``GLOB`` otherwise: the migration took 0.4 s for
   200,000 English messages (290 MiB) and added 40 KiB to the file.
+  The migration makes the views and their indexes; the trigram index itself
+  (``CJK_INDEX``) is made by ``app.store.cjk_index`` when the SQLite library has
+  the tokenizer (3.34 and later): a history stays usable with an older library.
 """
 
 # Statements are built from this module's constants only, never from data.
@@ -258,6 +261,23 @@ _V6: tuple[str, ...] = (
     f"CREATE INDEX conversations_with_cjk ON conversations (seq) WHERE {_has_cjk('title')}",
     f"CREATE VIEW conversations_cjk AS SELECT seq, title FROM conversations"
     f" WHERE {_has_cjk('title')}",
+)
+
+# The trigram index of version 6's views, made by ``app.store.cjk_index`` when the
+# SQLite library has the ``trigram`` tokenizer (3.34 and later), at the first opening
+# that finds it missing; not a migration, so that a history converted where the library
+# lacked it gains it later, and one taken to such a library keeps working.
+CJK_INDEX_FORMAT = 6  # the first format with the views it reads
+CJK_TABLES = ("messages_cjk_fts", "conversations_cjk_fts")
+CJK_TRIGGERS = (
+    "messages_cjk_fts_insert",
+    "messages_cjk_fts_delete",
+    "messages_cjk_fts_update",
+    "conversations_cjk_fts_insert",
+    "conversations_cjk_fts_delete",
+    "conversations_cjk_fts_update",
+)
+CJK_INDEX: tuple[str, ...] = (
     # Their content is the views: exactly the rows indexed, so FTS5's integrity-check
     # holds the index to them.
     f"""

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.messages import Role, from_iso
+from app.store.cjk_index import cjk_index_ready
 from app.store.matches import Found, Query, conversations_matching
 from app.store.schema import CJK_CHARACTERS
 
@@ -137,14 +138,15 @@ def cjk_terms(text: str) -> list[str]:
     return list(dict.fromkeys(word for word in words if _CJK.search(word)))
 
 
-def _query(text: str) -> Query | None:
+def _query(text: str, *, trigrams: bool) -> Query | None:
     terms = cjk_terms(text)
     words = match_query(text)
     if words is None and not terms:
         return None
-    long = " ".join(_phrase(term) for term in terms if len(term) >= _TRIGRAM)
-    likes = tuple(f"%{term}%" for term in terms if len(term) < _TRIGRAM)
-    return Query(words, long or None, likes)
+    # Without the trigram index (cjk_index), every term is looked for with LIKE.
+    indexed = [term for term in terms if trigrams and len(term) >= _TRIGRAM]
+    likes = tuple(f"%{term}%" for term in terms if term not in indexed)
+    return Query(words, " ".join(_phrase(term) for term in indexed) or None, likes)
 
 
 def _fold(word: str) -> str:
@@ -375,10 +377,11 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
 
     Conversations in the trash are left out.
     """
-    query = _query(text)
+    trigrams = bool(cjk_terms(text)) and cjk_index_ready(connection)
+    query = _query(text, trigrams=trigrams)
     if query is None or limit <= 0:
         return []
-    whole = _query(text.rstrip() + " ")
+    whole = _query(text.rstrip() + " ", trigrams=trigrams)
     found = conversations_matching(connection, whole, limit) if whole else []
     if query != whole and len(found) < limit:
         # Every whole-word match is a prefix match too: ask for them again, drop them.

@@ -4,14 +4,16 @@ word index holds as one word (schema version 6's trigram index finds them)."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from app.domain.messages import MessageStatus, Role
-from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore
-from app.store.schema import CJK_CHARACTERS
+from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore, cjk_index
+from app.store.schema import CJK_CHARACTERS, CJK_TABLES, CJK_TRIGGERS
 from app.store.search import _CJK, snippet
 from tests.helpers.old_format import written_as
 
@@ -191,3 +193,44 @@ def test_version_6_indexes_existing_cjk_text(db_path: Path) -> None:
         assert _found(store, "書きかけ") == [(japanese, "streamed")]
         assert _found(store, "旅") == [(japanese, None)]
         assert _found(store, "cjk") == [(english, store.messages(english)[0].id)]
+
+
+def _cjk_parts(connection: sqlite3.Connection) -> set[str]:
+    rows = connection.execute("SELECT name FROM sqlite_master WHERE name LIKE '%cjk_fts%'")
+    return {name for (name,) in rows} & {*CJK_TABLES, *CJK_TRIGGERS}
+
+
+def _without_trigram() -> AbstractContextManager[object]:
+    # As on a Python linked to SQLite before 3.34 (some long-term-support distributions).
+    return mock.patch.object(cjk_index, "trigram_available", return_value=False)
+
+
+def test_without_the_trigram_tokenizer_cjk_words_are_found_all_the_same(db_path: Path) -> None:
+    with _without_trigram(), ConversationStore.open(db_path) as store:
+        assert _cjk_parts(store.connection) == set()  # never made: it would fail writes
+        tokyo, question, _ = _chat(store, "旅の計画", "私は東京に住んでいます", "いいですね")
+        assert _found(store, "東京") == [(tokyo, question)]
+        assert _found(store, "住んでい") == [(tokyo, question)]
+        assert _found(store, "計画") == [(tokyo, None)]
+    # The next opening with a library that has it makes the index, with that text.
+    with ConversationStore.open(db_path) as store:
+        assert _cjk_parts(store.connection) == {*CJK_TABLES, *CJK_TRIGGERS}
+        _check_indexes(store.connection)
+        assert cjk_index.cjk_index_ready(store.connection)
+        assert _found(store, "住んでい") == [(tokyo, question)]
+
+
+def test_a_history_with_the_index_stays_writable_where_the_library_lacks_it(
+    db_path: Path,
+) -> None:
+    with ConversationStore.open(db_path) as store:
+        first, question, _ = _chat(store, "東京", "私は東京に住んでいます", "はい")
+    with _without_trigram(), ConversationStore.open(db_path) as store:
+        # Its triggers would write with a tokenizer that library does not have.
+        assert _cjk_parts(store.connection) == set(CJK_TABLES)
+        second, later, _ = _chat(store, "大阪", "大阪に引っ越しました", "そうですか")
+        assert _found(store, "引っ越し") == [(second, later)]
+    with ConversationStore.open(db_path) as store:
+        _check_indexes(store.connection)  # made again, with what was written meanwhile
+        assert _found(store, "引っ越し") == [(second, later)]
+        assert _found(store, "住んでい") == [(first, question)]
