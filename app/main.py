@@ -173,6 +173,9 @@ class Application:
         # worth remembering over the conversation of the last run.
         last = self.state.get(LAST_CONVERSATION_KEY)
         self._last_conversation = last if isinstance(last, str) else None
+        # With no key the first-run panel is the new chat's: the conversation to open
+        # once a key is saved, and the new chat's opening it waits on (see _wait_for_key).
+        self._after_key: tuple[str, int] | None = None
         # On every change, not at quit: after a crash or a kill it is still known. The
         # title changes whenever another conversation (or a new chat) is shown.
         self._open_conversation_due = False
@@ -193,22 +196,32 @@ class Application:
     def _save_open_conversation(self) -> None:
         if self._open_conversation_due:
             self._open_conversation_due = False
-            self.state.set(LAST_CONVERSATION_KEY, self.pane.conversation_id)
+            # The one waiting for a key is still the one to reopen next time.
+            open_id = self.pane.conversation_id or self._waiting_for_key()
+            self.state.set(LAST_CONVERSATION_KEY, open_id)
 
     def reopen_last_conversation(self) -> None:
         """The conversation open when the app last ended, if it is still there and the
         window still shows the untouched new chat. Called after the first paint: a long
         conversation takes a while to show."""
         wanted, self._last_conversation = self._last_conversation, None
-        if wanted is None or self.pane.conversation_id is not None or self.pane.shows_first_run:
+        if wanted is None or self.pane.conversation_id is not None:
             return
+        if self.pane.shows_first_run:
+            self._after_key = (wanted, self.pane.openings)
+            return
+        self._open_if_kept(wanted)
+
+    def _open_if_kept(self, conversation_id: str) -> None:
         try:
-            conversation = self.store.get_conversation(wanted)
+            conversation = self.store.get_conversation(conversation_id)
         except StoreError:  # deleted for good, or another history: a new chat then
-            log.info("The last conversation (%s) is gone: starting with a new chat", wanted)
+            log.info(
+                "The last conversation (%s) is gone: starting with a new chat", conversation_id
+            )
             return
         if conversation.deleted_at is None:
-            self.window.open_conversation(wanted)
+            self.window.open_conversation(conversation_id)
 
     def start_key_check(self) -> None:
         """Once the window has painted: whether there is a key (see ``check_key``)."""
@@ -224,9 +237,26 @@ class Application:
         """
         if not await in_own_thread(self._has_key, "key-check"):
             log.info("No API key for %s: the first-run panel shows", self._endpoint_url())
+            self._wait_for_key()
             self.pane.show_first_run()
             if self.window.isActiveWindow():
                 self.pane.focus_composer()  # the panel's key field
+
+    def _wait_for_key(self) -> None:
+        """The conversation reopened at start goes behind the first-run panel, which is
+        the new chat's: it showed the panel under the conversation's title (the window's)
+        and selected in the list, as if it were the conversation's content. It opens
+        once a key is saved (see _on_key_changed)."""
+        reopened = self.pane.conversation_id
+        if reopened is not None:
+            self.window.new_chat()
+            self._after_key = (reopened, self.pane.openings)
+
+    def _waiting_for_key(self) -> str | None:
+        """The conversation that opens once a key is saved, unless another conversation
+        or a new chat was opened since."""
+        waiting = self._after_key
+        return waiting[0] if waiting is not None and waiting[1] == self.pane.openings else None
 
     def _make_first_run(self) -> FirstRunPanel:
         """The key and endpoint panel, built the first time it shows."""
@@ -417,6 +447,9 @@ class Application:
     def _on_key_changed(self) -> None:
         self.clients.invalidate()
         self.pane.show_conversation_page()
+        waiting, self._after_key = self._waiting_for_key(), None
+        if waiting is not None:
+            self._open_if_kept(waiting)
         self.runner.start(self.refresh_models(), name="models")
 
     def _transcripts(self) -> list[TranscriptView]:

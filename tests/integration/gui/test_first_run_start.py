@@ -1,0 +1,80 @@
+"""A start with no key on a history: the first-run panel is the new chat's, and the
+conversation open last shows once a key is saved."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.config import load_config
+from app.main import LAST_CONVERSATION_KEY, Application
+from app.store.conversations import ConversationStore
+from tests.integration.gui.conftest import Gui, in_loop
+
+
+@pytest.mark.parametrize("key_checked_first", [False, True])
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_with_no_key_the_last_conversation_waits_for_the_key(
+    gui: Gui, gui_environ: dict[str, str], key_checked_first: bool
+) -> None:
+    soup = gui.store.create_conversation(title="Soup", model="m")
+    gui.application.state.set(LAST_CONVERSATION_KEY, soup.id)
+    later = Application(gui.application.app, load_config(gui_environ), gui_environ)
+    window = later.build(ConversationStore.open(later.config.paths.database))
+    window.show()
+    try:
+        # run_window asks the keychain in a thread and reopens once the loop runs:
+        # either may come first.
+        if key_checked_first:
+            await later.check_key()
+            later.reopen_last_conversation()
+        else:
+            later.reopen_last_conversation()
+            await later.check_key()
+        assert later.pane.shows_first_run
+        # The panel is not the conversation's: neither the window's title nor the
+        # list say the conversation is open.
+        assert later.pane.conversation_id is None
+        assert window.windowTitle() == "Maestrale"
+        assert window.sidebar.open_conversation_id is None
+        await asyncio.sleep(0.05)  # written just after an opening
+        assert later.state.get(LAST_CONVERSATION_KEY) == soup.id  # for the next start
+
+        assert later.first_run is not None
+        later.first_run.key_saved.emit()
+        assert not later.pane.shows_first_run
+        assert later.pane.conversation_id == soup.id
+        assert window.windowTitle() == "Soup — Maestrale"
+        assert window.sidebar.open_conversation_id == soup.id
+    finally:
+        window.close()
+        await later.shutdown()
+        window.deleteLater()
+        await asyncio.sleep(0)
+
+
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_a_chat_opened_before_the_key_is_saved_stays_open(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    soup = gui.store.create_conversation(title="Soup", model="m")
+    taxes = gui.store.create_conversation(title="Taxes", model="m")
+    gui.application.state.set(LAST_CONVERSATION_KEY, soup.id)
+    later = Application(gui.application.app, load_config(gui_environ), gui_environ)
+    window = later.build(ConversationStore.open(later.config.paths.database))
+    window.show()
+    try:
+        later.reopen_last_conversation()
+        await later.check_key()
+        window.open_conversation(taxes.id)  # read while there is no key
+        assert later.first_run is not None
+        later.first_run.key_saved.emit()
+        assert later.pane.conversation_id == taxes.id
+    finally:
+        window.close()
+        await later.shutdown()
+        window.deleteLater()
+        await asyncio.sleep(0)
