@@ -27,7 +27,7 @@ from app.tasks import TaskRunner
 from app.ui.keychain import CHECKING, from_keychain, notice_from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel, tab_to_checked
-from app.ui.wording import in_window
+from app.ui.wording import in_window, sentence
 
 TEST_TASK = "settings.test-connection"
 DIALECTS = (
@@ -249,6 +249,31 @@ class EndpointPage(Page):
                 )
                 self._mark_invalid(False)
         self.test_button.setEnabled(self._endpoint is not None)
+        self.test_button.setToolTip(self._test_tip())
+
+    def _test_tip(self) -> str:
+        if self._endpoint is None:
+            return "Enter an address to test first."
+        tested = self._endpoint.base_url
+        return f"Asks {tested} for its models.{self._not_in_use(tested)}"
+
+    def _not_in_use(self, tested: str) -> str:
+        """Under --base-url or MAESTRALE_BASE_URL the form shows the saved endpoint, and
+        its test is not of the server this session uses: said, or a working test read as
+        the session's connection working."""
+        if self._override is None:
+            return ""
+        url, source = self._override
+        try:
+            in_use = Endpoint.parse(url).base_url
+        except EndpointRefused:
+            in_use = url
+        if in_use == tested:
+            return ""
+        return (
+            f" This tests the endpoint chosen here, for starts without {source}, not "
+            f"{url}, which this session uses."
+        )
 
     def _mark_invalid(self, invalid: bool) -> None:
         self.url.setProperty("invalid", invalid)
@@ -313,16 +338,24 @@ class EndpointPage(Page):
             self.result.show_message("info", f"Connecting to {base_url}…")
             cards = await self._test_connection(base_url, dialect, key)
         except (ApiError, KeychainUnavailable) as error:
-            self.result.show_message("error", in_window(str(error)))
+            said = sentence(in_window(str(error)))
+            if base_url not in said:  # a refused key, a failing server: which one
+                said = f"Testing {base_url}: {said}"
+            self.result.show_message("error", said + self._not_in_use(base_url))
             return
         ids = chat_model_ids(cards)
         if not ids:
             self.result.show_message(
-                "warning", f"Connected to {base_url}, but it lists no chat models."
+                "warning",
+                f"Connected to {base_url}, but it lists no chat models."
+                + self._not_in_use(base_url),
             )
             return
         count = f"{len(ids)} chat model{'s' if len(ids) != 1 else ''}"
-        self.result.show_message("success", f"Connected to {base_url}: {count} available.")
+        self.result.show_message(
+            "success",
+            f"Connected to {base_url}: {count} available." + self._not_in_use(base_url),
+        )
         deprecated = {card.id for card in cards if card.chat and card.deprecation is not None}
         self.models.clear()
         self.models.addItems([f"{i}  (deprecated)" if i in deprecated else i for i in ids])

@@ -122,3 +122,55 @@ async def test_the_environment_s_base_url_is_said_and_never_saved_unless_changed
     await models_refreshed(gui)
     assert fake_openai.requests == []
     dialog.close()
+
+
+async def _tested(gui: Gui, base_url: str) -> str:
+    """Settings → Endpoint with ``base_url`` in the form, tested: the result."""
+    gui.application.open_settings("endpoint")
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    page = dialog.endpoint_page
+    page.custom.click()
+    page.url.selectAll()
+    gui.qtbot.keyClicks(page.url, base_url)
+    page.dialect.setCurrentIndex(page.dialect.findData("openai"))
+    page.test_button.click()
+    await gui.until(lambda: page.result.tone in {"success", "error", "warning"})
+    tip = page.test_button.toolTip()
+    dialog.close()
+    return f"{page.result.message()} | {tip}"
+
+
+@in_loop
+async def test_under_an_override_the_connection_test_says_it_is_not_the_session_s(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    # The page shows the saved endpoint under MAESTRALE_BASE_URL: a working test of it
+    # read as the session's connection working, another server than the one in use.
+    await models_refreshed(gui)
+    session_url = gui.server.base_url
+    note = (
+        "This tests the endpoint chosen here, for starts without MAESTRALE_BASE_URL, "
+        f"not {session_url}, which this session uses."
+    )
+    assert await _tested(gui, fake_openai.base_url) == (
+        f"Connected to {fake_openai.base_url}: 1 chat model available. {note}"
+        f" | Asks {fake_openai.base_url} for its models. {note}"
+    )
+    assert [r.path for r in fake_openai.requests] == ["/v1/models"]
+    # The session's own address in the form: nothing to tell apart.
+    assert await _tested(gui, session_url) == (
+        f"Connected to {session_url}: 6 chat models available. | Asks {session_url} for its models."
+    )
+    await models_refreshed(gui)
+
+
+@in_loop
+async def test_a_refused_key_names_the_server_that_refused_it(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    await models_refreshed(gui)
+    fake_openai.api_key = "another-key"
+    result = await _tested(gui, fake_openai.base_url)
+    assert result.startswith(f"Testing {fake_openai.base_url}: ")
+    assert "which this session uses." in result

@@ -458,12 +458,14 @@ def test_the_focus_stays_on_test_connection_after_the_test(
             error_from_response(401, b'{"message": "Unauthorized"}', {}),
             # In the window, the window's place for the key, not the command; and the
             # server's words end with a full stop.
-            "The endpoint refused the API key (401). Check or replace it in Settings → "
-            "API key. The server said: Unauthorized.",
+            # Which server refused it is said too.
+            f"Testing {MISTRAL}: The endpoint refused the API key (401). Check or replace "
+            "it in Settings → API key. The server said: Unauthorized.",
         ),
         (
-            NetworkError("Could not connect to http://localhost:8000: connection refused."),
-            "Could not connect to http://localhost:8000: connection refused.",
+            # Naming the server tested already: not said twice.
+            NetworkError(f"Could not connect to {MISTRAL}: connection refused."),
+            f"Could not connect to {MISTRAL}: connection refused.",
         ),
     ],
 )
