@@ -20,7 +20,7 @@ from app.quick.hotkeys import (
     create_backend,
     parse_sequence,
 )
-from app.quick.hotkeys.backend import desktop_command
+from app.quick.hotkeys.backend import advised, desktop_command
 from app.quick.popup import QuickWindow
 from app.quick.templates import Template
 from app.quick.templates_file import load_notice, load_templates
@@ -83,6 +83,7 @@ class QuickDesktop(QObject):
         self._conversation_changed = conversation_changed
         self._report = report
         self._quit_app = quit_app
+        self._templates_path = templates_path
         self._templates, problems = load_templates(templates_path)
         for problem in problems:
             log.warning("%s", problem)
@@ -160,8 +161,8 @@ class QuickDesktop(QObject):
                 # Said here, by name: the backend only knows its ids ("quick").
                 self._tell(
                     f"The template “{hotkey_id.removeprefix(TEMPLATE_PREFIX)}” cannot use "
-                    f"{quick}: it is Maestrale's shortcut for the quick prompt; choose another "
-                    "in Settings → Templates.",
+                    f"{quick}: it is Maestrale's shortcut for the quick prompt; "
+                    f"{self._template_advice()}",
                 )
                 continue
             try:
@@ -186,9 +187,20 @@ class QuickDesktop(QObject):
 
     def _on_hotkey_failed(self, hotkey_id: str, message: str) -> None:
         if hotkey_id.startswith(TEMPLATE_PREFIX):
-            # Which of the templates: the message names only the keys.
-            message = f"Template “{hotkey_id.removeprefix(TEMPLATE_PREFIX)}”: {message}"
+            # Which of the templates: the message names only the keys. Its advice was the
+            # quick prompt's, Settings → Quick prompts, where no template's key is set.
+            name = hotkey_id.removeprefix(TEMPLATE_PREFIX)
+            said = advised(message, self._template_advice())
+            # Shortcuts unavailable: the command to bind is the template's own.
+            said = said.replace(f"“{desktop_command()}”", f"“{desktop_command(name)}”")
+            message = f"Template “{name}”: {said}"
         self._tell(message)
+
+    def _template_advice(self) -> str:
+        return (
+            "choose another key for it in Settings → Templates, or change its shortcut "
+            f"in {self._templates_path}."
+        )
 
     def _tell(self, message: str) -> None:
         self._note(message, "error")

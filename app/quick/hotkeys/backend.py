@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from app.quick.hotkeys.sequence import HotkeyError, KeySequence, parse_sequence
 
+# The quick prompt's advice, ending every refusal that another key would put right; the
+# owner of a template's shortcut (chosen elsewhere) puts its own in its place: advised().
 SETTINGS_HINT = "choose another shortcut in Settings → Quick prompts."
 
 
@@ -31,14 +33,26 @@ def taken_message(sequence: KeySequence) -> str:
     return f"{sequence} is already used by another program; {SETTINGS_HINT}"
 
 
-def used_here_message(sequence: KeySequence, other_id: str) -> str:
-    return f"{sequence} is already the shortcut of “{other_id}” in Maestrale; {SETTINGS_HINT}"
+def used_here_message(sequence: KeySequence, other: str) -> str:
+    """``other``: what the shortcut holding ``sequence`` does ("Show the quick prompt")."""
+    does = other[:1].lower() + other[1:]
+    return f"{sequence} is already Maestrale's shortcut to {does}; {SETTINGS_HINT}"
+
+
+def advised(message: str, advice: str) -> str:
+    """A backend's ``message`` with ``advice`` in place of the quick prompt's (a template's
+    shortcut is not set in Settings → Quick prompts). Other advice (restart, bind a
+    command in the desktop's settings) is kept: another key would not help."""
+    if message.endswith(SETTINGS_HINT):
+        return message.removesuffix(SETTINGS_HINT) + advice
+    return message
 
 
 @dataclass(frozen=True)
 class _Registration:
     sequence: KeySequence
     serial: int
+    description: str
 
 
 class HotkeyBackend(QObject):
@@ -98,15 +112,15 @@ class HotkeyBackend(QObject):
         parsed = parse_sequence(sequence)
         self._check(parsed)
         self.unregister(hotkey_id)
-        registration = _Registration(parsed, next(self._serials))
-        holder = next(
-            (other for other, reg in self._registrations.items() if reg.sequence == parsed), None
-        )
+        registration = _Registration(parsed, next(self._serials), description or hotkey_id)
+        holder = next((reg for reg in self._registrations.values() if reg.sequence == parsed), None)
         self._registrations[hotkey_id] = registration
         if holder is not None:
-            self._refused.emit(hotkey_id, registration.serial, used_here_message(parsed, holder))
+            # Said by what it does: its id ("quick") means nothing to a person.
+            message = used_here_message(parsed, holder.description)
+            self._refused.emit(hotkey_id, registration.serial, message)
             return
-        self._add(hotkey_id, registration.serial, parsed, description or hotkey_id)
+        self._add(hotkey_id, registration.serial, parsed, registration.description)
 
     def unregister(self, hotkey_id: str) -> None:
         """Releases the id's shortcut; unknown ids are ignored."""
@@ -168,6 +182,7 @@ __all__ = [
     "HotkeyBackend",
     "HotkeyError",
     "Unavailable",
+    "advised",
     "desktop_command",
     "taken_message",
     "used_here_message",

@@ -8,6 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.config import load_config
+from app.quick.hotkeys.backend import SETTINGS_HINT, taken_message
+from app.quick.hotkeys.portal import _unavailable_message
+from app.quick.hotkeys.sequence import parse_sequence
 from app.quick.templates import Template
 from app.quick.templates_file import templates_path
 from app.ui.toast import Toast
@@ -223,9 +226,11 @@ async def test_a_template_on_the_quick_prompt_s_shortcut_is_told_by_name(gui: Gu
     desktop.hotkeys = backend
     desktop._register_all()
     await gui.settle(0.02)  # a refusal of the backend's own comes queued
+    path = templates_path(gui.application.config.paths.config_dir)
     said = (
         "The template “Clash” cannot use Ctrl+Alt+Space: it is Maestrale's shortcut for the "
-        "quick prompt; choose another in Settings → Templates."
+        "quick prompt; choose another key for it in Settings → Templates, or change its "
+        f"shortcut in {path}."
     )
     assert [toast.text for toast in gui.window.findChildren(Toast)] == [said]
     assert desktop.shortcut_note == said
@@ -252,3 +257,90 @@ async def test_a_template_shortcut_of_an_unknown_key_is_announced(gui: Gui) -> N
         "F1–F35 or a named key such as Space, Esc, Del, Home, PgUp or Left; this template "
         "gets none."
     )
+
+
+@pytest.mark.parametrize(
+    ("refusal", "said"),
+    [
+        (  # X11, Windows and macOS: another program grabbed the keys
+            taken_message(parse_sequence("Ctrl+Alt+F9")),
+            "Ctrl+Alt+F9 is already used by another program; ",
+        ),
+        (  # the Wayland portal's dialog
+            "Ctrl+Alt+F9 was not allowed in the desktop's shortcut dialog; allow it there, "
+            f"or {SETTINGS_HINT}",
+            "Ctrl+Alt+F9 was not allowed in the desktop's shortcut dialog; allow it there, or ",
+        ),
+    ],
+)
+@in_loop
+async def test_a_refused_template_shortcut_says_where_template_keys_are_chosen(
+    gui: Gui, refusal: str, said: str
+) -> None:
+    # It said 'Template “Shout”: … choose another shortcut in Settings → Quick prompts.',
+    # where only the quick prompt's key is set.
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    desktop.set_templates([Template("Shout", "{clipboard}", shortcut="Ctrl+Alt+F9")])
+    backend = RecordingBackend()
+    backend.failed.connect(desktop._on_hotkey_failed)  # as start_hotkeys does
+    desktop.hotkeys = backend
+    desktop._register_all()
+    serial = next(added[1] for added in backend.added if added[0] == "template:Shout")
+    backend.refuse("template:Shout", serial, refusal)
+    await gui.settle(0.02)  # refusals come queued
+    path = templates_path(gui.application.config.paths.config_dir)
+    expected = (
+        f"Template “Shout”: {said}choose another key for it in Settings → Templates, or "
+        f"change its shortcut in {path}."
+    )
+    assert desktop.shortcut_note == expected
+    assert expected in [toast.text for toast in gui.window.findChildren(Toast)]
+    desktop.hotkeys = None
+
+
+@in_loop
+async def test_two_templates_on_one_key_name_the_template_that_has_it(gui: Gui) -> None:
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    desktop.set_templates(
+        [
+            Template("Fix grammar", "{clipboard}", shortcut="Ctrl+Alt+G"),
+            Template("Shout", "{clipboard}", shortcut="Ctrl+Alt+G"),
+        ]
+    )
+    backend = RecordingBackend()
+    backend.failed.connect(desktop._on_hotkey_failed)  # as start_hotkeys does
+    desktop.hotkeys = backend
+    desktop._register_all()
+    await gui.settle(0.02)
+    path = templates_path(gui.application.config.paths.config_dir)
+    assert desktop.shortcut_note == (
+        "Template “Shout”: Ctrl+Alt+G is already Maestrale's shortcut to run the template "
+        "Fix grammar; choose another key for it in Settings → Templates, or change its "
+        f"shortcut in {path}."
+    )
+    desktop.hotkeys = None
+
+
+@in_loop
+async def test_with_shortcuts_unavailable_a_template_names_its_own_command(gui: Gui) -> None:
+    from tests.unit.quick.hotkeys.test_backend import RecordingBackend
+
+    desktop = gui.application.desktop
+    desktop.set_templates([Template("Shout", "{clipboard}", shortcut="Ctrl+Alt+F9")])
+    backend = RecordingBackend()
+    backend.failed.connect(desktop._on_hotkey_failed)  # as start_hotkeys does
+    desktop.hotkeys = backend
+    desktop._register_all()
+    serial = next(added[1] for added in backend.added if added[0] == "template:Shout")
+    backend.refuse("template:Shout", serial, _unavailable_message("the portal went away"))
+    await gui.settle(0.02)
+    assert desktop.shortcut_note == (
+        "Template “Shout”: Global shortcuts are unavailable (the portal went away). Bind the "
+        "command “maestrale quick --template Shout” in the desktop's keyboard settings "
+        "instead."
+    )
+    desktop.hotkeys = None

@@ -135,11 +135,12 @@ def test_a_stale_press_or_failure_is_dropped(backend: RecordingBackend, qtbot: Q
 def test_the_same_combination_twice_in_the_app_fails_the_second(
     backend: RecordingBackend, qtbot: QtBot
 ) -> None:
-    backend.register("quick", "Ctrl+Alt+Space")
+    backend.register("quick", "Ctrl+Alt+Space", description="Show the quick prompt")
     with qtbot.waitSignal(backend.failed, timeout=2000) as blocker:
         backend.register("template:Translate", "Alt+Ctrl+space")
     assert blocker.args[0] == "template:Translate"
-    assert "already the shortcut of “quick”" in blocker.args[1]
+    # What the holder does, not its id ("quick").
+    assert "already Maestrale's shortcut to show the quick prompt;" in blocker.args[1]
     assert "Settings → Quick prompts" in blocker.args[1]
     assert [added[0] for added in backend.added] == ["quick"]
     assert backend.registered() == {"quick": "Ctrl+Alt+Space"}
