@@ -70,21 +70,35 @@ ICON_NAMES = (
 
 _DISABLED_OPACITY = 0.38
 
+# Icons also drawn on a smaller pixel grid (resources/icons/<grid>/<name>.svg): the 24 px
+# drawing shrunk to 16 px (the tray, title bars, the menu) was soft, no edge on a pixel.
+SMALL_DRAWINGS = {"app": 16}
+
 
 class UnknownIcon(KeyError):
     """No SVG of that name in ``resources/icons``."""
 
 
 @cache
-def svg_source(name: str) -> str:
-    """The SVG text of ``name`` (still holding ``currentColor``)."""
-    if name not in ICON_NAMES:
+def svg_source(name: str, grid: int = 24) -> str:
+    """The SVG text of ``name`` (still holding ``currentColor``), drawn on ``grid`` px."""
+    if name not in ICON_NAMES or (grid != 24 and SMALL_DRAWINGS.get(name) != grid):
         raise UnknownIcon(name)
+    if grid != 24:
+        return resource_path("icons", str(grid), f"{name}.svg").read_text(encoding="utf-8")
     return resource_path("icons", f"{name}.svg").read_text(encoding="utf-8")
 
 
-def _tinted(name: str, color: QColor) -> QSvgRenderer:
-    svg = svg_source(name).replace("currentColor", color.name(QColor.NameFormat.HexRgb))
+def grid_for(name: str, pixels: float) -> int:
+    """The drawing of ``name`` to render at ``pixels`` device pixels: the one whose grid
+    is nearer (drawn at 16 px, a 16 px grid is crisp; 24 px shrunk is not)."""
+    small = SMALL_DRAWINGS.get(name)
+    return small if small is not None and pixels < (small + 24) / 2 else 24
+
+
+def _tinted(name: str, color: QColor, pixels: float) -> QSvgRenderer:
+    svg = svg_source(name, grid_for(name, pixels))
+    svg = svg.replace("currentColor", color.name(QColor.NameFormat.HexRgb))
     return QSvgRenderer(QByteArray(svg.encode("utf-8")))
 
 
@@ -115,7 +129,8 @@ class SvgIconEngine(QIconEngine):
 
     def _render(self, painter: QPainter, rect: QRectF, mode: QIcon.Mode) -> None:
         color, opacity = self._color_for(mode)
-        renderer = _tinted(self._name, color)
+        pixels = min(rect.width(), rect.height()) * painter.device().devicePixelRatioF()
+        renderer = _tinted(self._name, color, pixels)
         painter.save()
         painter.setOpacity(painter.opacity() * opacity)
         renderer.render(painter, rect)
@@ -201,4 +216,13 @@ def app_icon() -> QIcon:
     return icon("app")
 
 
-__all__ = ["ICON_NAMES", "SvgIconEngine", "UnknownIcon", "app_icon", "icon", "pixmap"]
+__all__ = [
+    "ICON_NAMES",
+    "SMALL_DRAWINGS",
+    "SvgIconEngine",
+    "UnknownIcon",
+    "app_icon",
+    "grid_for",
+    "icon",
+    "pixmap",
+]

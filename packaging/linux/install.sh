@@ -21,11 +21,14 @@ if [ -z "$bin" ]; then
 fi
 cli=$(dirname "$bin")/maestrale
 
-mkdir -p "$data/applications" "$data/icons/hicolor/scalable/apps" "$data/metainfo"
+mkdir -p "$data/applications" "$data/icons/hicolor/scalable/apps" \
+    "$data/icons/hicolor/16x16/apps" "$data/metainfo"
 sed -e "s|^Exec=maestrale-gui|Exec=$bin|" -e "s|^TryExec=maestrale-gui|TryExec=$bin|" \
     -e "s|^Exec=maestrale quick|Exec=$cli quick|" \
     "$here/maestrale.desktop" > "$data/applications/maestrale.desktop"
 cp "$repo/resources/icons/app.svg" "$data/icons/hicolor/scalable/apps/maestrale.svg"
+# Drawn on the 16 px grid, for the menus and panels that show it at 16 px.
+cp "$repo/resources/icons/16/app.svg" "$data/icons/hicolor/16x16/apps/maestrale.svg"
 cp "$here/io.github.maestrale.Maestrale.metainfo.xml" "$data/metainfo/"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database "$data/applications" || true
 # A user's icon folder has no index.theme unless a theme put one there: the cache is

@@ -121,6 +121,14 @@ def test_install_script_uses_the_clone_s_environment_and_says_nothing_needless(
     assert f"Exec={gui}\n" in entry
     assert f"Exec={gui} --new-chat\n" in entry
     assert f"Exec={clone / '.venv' / 'bin' / 'maestrale'} quick\n" in entry
+    icons = data / "icons" / "hicolor"
+    assert (icons / "scalable" / "apps" / "maestrale.svg").read_bytes() == (
+        ROOT / "resources" / "icons" / "app.svg"
+    ).read_bytes()
+    # The mark drawn on the 16 px grid, where the menu shows it at 16 px.
+    assert (icons / "16x16" / "apps" / "maestrale.svg").read_bytes() == (
+        ROOT / "resources" / "icons" / "16" / "app.svg"
+    ).read_bytes()
     assert not calls.exists()  # no theme index here: no cache to update
     (data / "icons" / "hicolor" / "index.theme").write_text("[Icon Theme]\n", encoding="utf-8")
     again = subprocess.run(

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from app.resources import resource_path, resources_dir
-from app.ui.icons import ICON_NAMES, UnknownIcon, icon
+from app.ui.icons import ICON_NAMES, SMALL_DRAWINGS, UnknownIcon, grid_for, icon
 from app.ui.theme import DARK, LIGHT, apply_theme
 
 REQUIRED = {
@@ -111,3 +111,23 @@ def test_a_modified_copy_of_an_icon_is_safe(qapp: QApplication) -> None:
         del copy
         gc.collect()
     assert not icon("send", QColor("#336699")).isNull()
+
+
+def test_the_app_mark_at_16_px_is_its_16_px_drawing_on_whole_pixels(qapp: QApplication) -> None:
+    # The 24 px drawing shrunk to 16 px (the tray, title bars, the menu) was soft: no
+    # edge of the rose fell on a pixel.
+    for name, grid in SMALL_DRAWINGS.items():
+        root = ET.fromstring(resource_path("icons", str(grid), f"{name}.svg").read_text("utf-8"))
+        assert root.get("viewBox") == f"0 0 {grid} {grid}", name
+    image = icon("app").pixmap(QSize(16, 16), 1.0).toImage()
+    white = QColor("#FFFFFF")
+    assert image.pixelColor(7, 4) == white  # the north arm: two whole pixels wide
+    assert image.pixelColor(8, 5) == white
+    assert image.pixelColor(4, 7) == white  # the west arm
+    assert image.pixelColor(6, 4).red() < 128  # beside it, the sea: no white bled in
+    # From 20 px up, the 24 px drawing (the 16 px one would be scaled up).
+    assert grid_for("app", 16) == 16
+    assert grid_for("app", 19) == 16
+    assert grid_for("app", 20) == 24
+    assert grid_for("app", 32) == 24
+    assert grid_for("send", 16) == 24
