@@ -44,7 +44,7 @@ from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.shortcuts_page import ShortcutsPage
 from app.ui.settings.templates_page import TemplatesPage
 from app.ui.settings.tools_page import NoTools, ToolSources, ToolsPage
-from app.ui.theme import fit_window
+from app.ui.theme import fit_window, keep_on_screen
 
 SAVE_DELAY_MS = 300
 PAGES = (
@@ -321,6 +321,7 @@ class SettingsDialog(QDialog):
         before = self.size()
         fit_window(self, 900, 660)
         self.resize(self.size().expandedTo(before))
+        keep_on_screen(self)
 
     # Public API
 

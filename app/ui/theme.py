@@ -520,6 +520,32 @@ def fit_window(window: QWidget, width: int, height: int) -> None:
     if screen is not None:
         size = size.boundedTo(screen.availableGeometry().size() * 0.95)
     window.resize(size)
+    keep_on_screen(window)
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """Shrink ``window`` to the free part of its screen (panels excluded) and, once
+    shown, move it so that all of it, title bar included, is on the screen.
+
+    A window grown in place for a larger text size went past the screen's bottom edge
+    with its lower fields, where the window manager may leave it.
+    """
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or window.isMaximized() or window.isFullScreen():
+        return
+    room = screen.availableGeometry()
+    # Known once shown (0 before): the title bar and borders need room too.
+    frame = window.frameGeometry().size() - window.geometry().size()
+    size = window.size().boundedTo(room.size() - frame)
+    window.resize(size)
+    if not window.isVisible():
+        return  # placed by the window manager when shown
+    # From the size asked for: the window system may report the new one later.
+    outer = size + frame
+    x = max(room.left(), min(window.x(), room.right() + 1 - outer.width()))
+    y = max(room.top(), min(window.y(), room.bottom() + 1 - outer.height()))
+    if (x, y) != (window.x(), window.y()):
+        window.move(x, y)
 
 
 def base_font(font_size: int) -> QFont:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -135,6 +136,20 @@ class Page(QScrollArea):
         self.setWidget(inner)
         self.viewport().setAutoFillBackground(False)
         inner.setAutoFillBackground(False)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Scroll to a control the keyboard reached: Qt does so only for Tab within the
+        page, and Shift+Tab from the page list left the focus on the last control, far
+        below the visible part at large text sizes."""
+        body = self.widget()
+        if new is None or body is None or not body.isAncestorOf(new):
+            return
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            return  # clicked, so in sight: the page must not move under the pointer
+        self.ensureWidgetVisible(new)
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll so that ``widget`` (on this page) shows: a message that just appeared

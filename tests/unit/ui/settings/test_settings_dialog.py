@@ -1215,3 +1215,41 @@ def test_the_window_grows_when_the_text_size_grows_while_it_is_open(
     apply_theme(qapp, "light", 10, assets_dir=tmp_path / "theme")
     qtbot.wait(20)
     assert dialog.width() >= min(round(900 * 2.4), room.width())  # not shrunk under the user
+
+
+def test_the_window_stays_on_the_screen_when_it_grows_for_the_text_size(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Placed for 10 pt low on the screen, grown for 20 pt where it was: its lower part
+    # (with the page's last fields) went past the screen's bottom edge.
+    apply_theme(qapp, "light", 10, assets_dir=tmp_path / "theme")
+    dialog = make_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = dialog.screen().availableGeometry()
+    dialog.move(screen.left() + 40, screen.bottom() - dialog.frameGeometry().height() - 10)
+    apply_theme(qapp, "light", 20, assets_dir=tmp_path / "theme")
+    qtbot.waitUntil(lambda: dialog.height() > 660)
+    assert screen.contains(dialog.frameGeometry()), (dialog.frameGeometry(), screen)
+
+
+def test_the_field_the_keyboard_reaches_below_the_fold_scrolls_into_view(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Shift+Tab from the page list goes to the page's last field: at 20 pt it had the
+    # focus far below the visible part, and the page did not move.
+    apply_theme(qapp, "light", 20, assets_dir=tmp_path / "theme")
+    dialog = make_dialog()
+    dialog.show_page("model")
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    page = dialog.model_page
+    assert page.verticalScrollBar().maximum() > 0  # the page is taller than the window
+    assert page.verticalScrollBar().value() == 0
+    qtbot.keyClick(dialog.nav, Qt.Key.Key_Backtab)
+    field = QApplication.focusWidget()
+    assert field is not None
+    assert page.widget().isAncestorOf(field)
+    top = field.mapTo(page.viewport(), field.rect().topLeft()).y()
+    assert top >= 0
+    assert top + field.height() <= page.viewport().height()
