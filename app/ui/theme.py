@@ -169,7 +169,21 @@ def _default_assets_dir() -> Path:
 
 def _asset(folder: Path, name: str, color: str) -> str:
     """A tinted copy of icon ``name`` as a file, for stylesheet ``image:`` (which needs paths)."""
-    svg = svg_source(name).replace("currentColor", color)
+    return _svg_file(folder, name, svg_source(name).replace("currentColor", color))
+
+
+def _radio_dot(folder: Path, ring: str, dot: str) -> str:
+    """A chosen radio button's mark as a file: Qt draws a thick round border in
+    jagged steps, visible once the mark grows with the text."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 18 18">'
+        f'<circle cx="9" cy="9" r="9" fill="{ring}"/><circle cx="9" cy="9" r="4" fill="{dot}"/>'
+        "</svg>"
+    )
+    return _svg_file(folder, "radio", svg)
+
+
+def _svg_file(folder: Path, name: str, svg: str) -> str:
     # A checksum names the content (not a secure hash: OpenSSL's would load at start-up).
     digest = f"{zlib.crc32(svg.encode('utf-8')):08x}"
     path = folder / f"{name}-{digest}.svg"
@@ -223,6 +237,15 @@ def build_stylesheet(
     # rules at every size, so a smaller size shrinks them back.
     icon_px = icon_size(point_size)
     nav_icon_px = icon_size(point_size, 18)
+    # Check boxes and radio buttons too: 16 px boxes beside 20 pt text looked like dots.
+    # A chosen radio button's mark is an image as large as the others with their border.
+    box = 2 * (icon_px // 2)
+    box_radius = round(5 * box / 16)
+    round_radius = box // 2 + 1  # half the side with its border: round, not squared off
+    spacing = round(8 * box / 16)
+    check_disabled = _asset(assets, "check", c.faint)
+    radio = _radio_dot(assets, c.accent, c.on_accent)
+    radio_disabled = _radio_dot(assets, c.border_strong, c.sidebar)
     return f"""
 QAbstractButton {{ qproperty-iconSize: {icon_px}px {icon_px}px; }}
 QListWidget[role="nav"] {{ qproperty-iconSize: {nav_icon_px}px {nav_icon_px}px; }}
@@ -311,23 +334,29 @@ QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{
     image: url("{down}"); width: 12px; height: 12px;
 }}
 
-QCheckBox, QRadioButton {{ spacing: 8px; }}
+QCheckBox, QRadioButton {{ spacing: {spacing}px; }}
 QCheckBox::indicator {{
-    width: 16px; height: 16px; border: 1px solid {c.border_strong}; border-radius: 5px;
-    background: {c.field};
+    width: {box}px; height: {box}px; border: 1px solid {c.border_strong};
+    border-radius: {box_radius}px; background: {c.field};
 }}
-QCheckBox::indicator:hover {{ border-color: {c.accent}; }}
+QCheckBox::indicator:hover, QCheckBox::indicator:focus {{ border-color: {c.accent}; }}
 QCheckBox::indicator:checked {{
     background: {c.accent}; border-color: {c.accent}; image: url("{check}");
 }}
 QCheckBox::indicator:disabled {{ background: {c.sidebar}; border-color: {c.border}; }}
+QCheckBox::indicator:checked:disabled {{ image: url("{check_disabled}"); }}
 QRadioButton::indicator {{
-    width: 16px; height: 16px; border: 1px solid {c.border_strong}; border-radius: 9px;
-    background: {c.field};
+    width: {box}px; height: {box}px; border: 1px solid {c.border_strong};
+    border-radius: {round_radius}px; background: {c.field};
 }}
-QRadioButton::indicator:hover {{ border-color: {c.accent}; }}
+QRadioButton::indicator:hover, QRadioButton::indicator:focus {{ border-color: {c.accent}; }}
 QRadioButton::indicator:checked {{
-    border: 5px solid {c.accent}; width: 8px; height: 8px; background: {c.on_accent};
+    border: none; width: {box + 2}px; height: {box + 2}px; background: transparent;
+    image: url("{radio}");
+}}
+QRadioButton::indicator:disabled {{ background: {c.sidebar}; border-color: {c.border}; }}
+QRadioButton::indicator:checked:disabled {{
+    background: transparent; image: url("{radio_disabled}");
 }}
 
 QSlider:horizontal {{ min-height: 20px; }}  /* room for the whole handle, ring included */

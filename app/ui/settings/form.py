@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.icons import icon
-from app.ui.theme import current_colors
+from app.ui.theme import current_colors, icon_size
 
 TONE_ICONS = {"error": "alert", "warning": "alert", "success": "check", "info": "info"}
 
@@ -225,15 +225,23 @@ class StatusLine(QWidget):
             "success": colors.success,
             "info": colors.muted,
         }[self._tone]
+        # As large as the text's (a 16 px mark beside 20 pt text was a speck), drawn at
+        # the screen's pixel ratio: sharp on high-DPI screens.
+        side = icon_size(self.font().pointSizeF())
         ratio = self.devicePixelRatioF()
         self._icon.setPixmap(
-            icon(TONE_ICONS[self._tone], QColor(color)).pixmap(QSize(16, 16), ratio)
+            icon(TONE_ICONS[self._tone], QColor(color)).pixmap(QSize(side, side), ratio)
         )
         # As tall as the first line of text, so the icon centres on it.
-        self._icon.setFixedSize(16, max(16, self.text.fontMetrics().height()))
+        self._icon.setFixedSize(side, max(side, self.text.fontMetrics().height()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.FontChange,
+            QEvent.Type.DevicePixelRatioChange,
+        ):
             self._paint_icon()
         super().changeEvent(event)
 

@@ -6,14 +6,18 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QApplication,
+    QCheckBox,
     QLabel,
     QLineEdit,
+    QRadioButton,
     QSlider,
     QStyle,
+    QStyleOptionButton,
     QStyleOptionSlider,
     QVBoxLayout,
     QWidget,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
+from app.ui.settings.form import StatusLine
 from app.ui.theme import DARK, LIGHT, ThemeController, apply_theme, current_colors
 from tests.helpers.colors import contrast
 
@@ -244,3 +249,90 @@ def test_a_one_line_question_keeps_its_round_ends_at_every_text_size(
     assert color(1, height // 2) == fill  # the round end reaches the middle
     assert color(1, 1) != fill  # outside the corner
     assert color(1, height // 4) != fill  # round, not cut
+
+
+def _indicator_height(button: QAbstractButton) -> int:
+    option = QStyleOptionButton()
+    button.initStyleOption(option)  # type: ignore[attr-defined]
+    element = (
+        QStyle.SubElement.SE_RadioButtonIndicator
+        if isinstance(button, QRadioButton)
+        else QStyle.SubElement.SE_CheckBoxIndicator
+    )
+    return button.style().subElementRect(element, option, button).height()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_check_boxes_and_radio_buttons_grow_with_the_text(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str
+) -> None:
+    # At 20 pt they kept their 16 px: specks beside the text, hard to see and to hit.
+    heights: dict[int, list[int]] = {}
+    for points in (10, 20):
+        apply_theme(qapp, mode, points, assets_dir=tmp_path)
+        box, chosen_box = QCheckBox("Safe prompt"), QCheckBox("Safe prompt")
+        radio, chosen = QRadioButton("Enter sends"), QRadioButton("Ctrl+Enter sends")
+        chosen_box.setChecked(True)
+        chosen.setChecked(True)
+        buttons: list[QAbstractButton] = [box, chosen_box, radio, chosen]
+        for button in buttons:
+            qtbot.addWidget(button)
+            button.ensurePolished()
+        heights[points] = [_indicator_height(button) for button in buttons]
+        assert len(set(heights[points])) == 1, heights  # chosen or not, one size
+    line = box.fontMetrics().height()
+    assert heights[20][0] >= 0.9 * line, (heights, line)
+    assert heights[20][0] >= 1.8 * heights[10][0]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_a_disabled_ticked_check_box_shows_its_tick(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str
+) -> None:
+    # Greyed out, the tick kept the accent's white on the disabled box's pale grey: an
+    # empty box in the light look.
+    apply_theme(qapp, mode, 20, assets_dir=tmp_path)
+    box = QCheckBox("Safe prompt")
+    box.setChecked(True)
+    box.setEnabled(False)
+    qtbot.addWidget(box)
+    box.show()
+    qtbot.waitExposed(box)
+    option = QStyleOptionButton()
+    box.initStyleOption(option)  # type: ignore[attr-defined]
+    inside = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    image = box.grab().toImage()
+    background = QColor(current_colors().sidebar)
+    tick = [
+        image.pixelColor(x, y)
+        for x in range(inside.left() + 2, inside.right() - 1)
+        for y in range(inside.top() + 2, inside.bottom() - 1)
+    ]
+    assert max(contrast(color, background) for color in tick) >= 2
+
+
+def test_a_status_lines_mark_grows_with_the_text(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # The (i) and the warning sign before a status line stayed 16 px beside 20 pt text.
+    apply_theme(qapp, "light", 10, assets_dir=tmp_path)
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    status = StatusLine()
+    layout.addWidget(status)
+    qtbot.addWidget(holder)
+    status.show_message("info", "This session sends requests to http://127.0.0.1:8000.")
+    holder.show()
+    qtbot.waitExposed(holder)
+
+    def mark() -> QSize:
+        return status._icon.pixmap().deviceIndependentSize().toSize()
+
+    normal = mark()
+    apply_theme(qapp, "light", 20, assets_dir=tmp_path)  # while it shows
+    assert mark().height() >= 1.8 * normal.height()
+    assert mark().height() >= 0.9 * status.text.fontMetrics().height()
+    # Drawn for the screen's pixels, not scaled up from a small one: sharp at any ratio.
+    assert status._icon.pixmap().devicePixelRatio() == status.devicePixelRatioF()
+    apply_theme(qapp, "light", 10, assets_dir=tmp_path)
+    assert mark() == normal
