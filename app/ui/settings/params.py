@@ -26,7 +26,7 @@ from app.settings import OPTIONS_BY_NAME
 from app.ui.icons import icon
 
 DEFAULT_TEXT = "Default"
-SAFE_PROMPT_TEXT = "Prepend Mistral's safety prompt"
+SAFE_PROMPT_TEXT = "Add Mistral's safety prompt"
 SAFE_PROMPT_HINT = "Mistral's guardrail instructions."
 SAFE_PROMPT_ONLY_MISTRAL = "Mistral's API only"
 
