@@ -70,7 +70,9 @@ def close_on_signals(window: MainWindow) -> object:
             reader.recv(64)
 
     notifier.activated.connect(drain)
-    for number in (signal.SIGTERM, signal.SIGINT):
+    # SIGHUP: the terminal Maestrale was started from closes. Left to its default, it
+    # killed the process outright, the answer streaming then marked as a crash's.
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         # For good: kept in the tray, a closed window only hides, and a logout's SIGTERM
         # left Maestrale running.
         signal.signal(number, lambda *_: window.quit_app())

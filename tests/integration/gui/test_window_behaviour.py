@@ -780,22 +780,25 @@ async def test_closing_keeps_running_in_the_tray_when_asked(gui: Gui) -> None:
     assert gui.application.closed.is_set()
 
 
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
 @in_loop
 async def test_the_session_ending_quits_even_when_closing_keeps_running_in_the_tray(
-    gui: Gui,
+    gui: Gui, number: signal.Signals
 ) -> None:
     # SIGTERM (a logout, `kill`) only hid the window kept in the tray: Maestrale ran on.
+    # SIGHUP (its terminal closed) killed it outright, a streaming answer left behind.
     from app.window_start import close_on_signals
 
     gui.window.close_hides = lambda: True
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = {signal.SIGTERM: signal.getsignal(signal.SIGTERM), number: signal.getsignal(number)}
     keep = close_on_signals(gui.window)
     try:
-        handler = signal.getsignal(signal.SIGTERM)
+        handler = signal.getsignal(number)
         assert callable(handler)
-        handler(signal.SIGTERM, None)  # as Python calls it on the signal
+        handler(number, None)  # as Python calls it on the signal
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for restored, earlier in previous.items():
+            signal.signal(restored, earlier)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.set_wakeup_fd(-1)
         assert isinstance(keep, tuple)
