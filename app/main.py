@@ -16,7 +16,7 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app.api.endpoint import Endpoint
-from app.api.errors import ApiError
+from app.api.errors import ApiError, NetworkError, ServerError
 from app.api.models import Dialect, ModelCard
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
@@ -61,6 +61,9 @@ log = logging.getLogger(__name__)
 
 TRASH_KEPT = timedelta(days=30)
 OUTSIDE_CHECK_MS = 2000  # how soon the list shows what another program wrote
+# After the endpoint could not be reached for the model list (no network, a server not
+# up yet): asked again after these waits, the last one repeated, until it answers.
+MODELS_RETRY_MS = (15_000, 60_000, 300_000)
 LAST_CONVERSATION_KEY = "last_conversation"  # in state.json: reopened at the next start
 
 
@@ -105,6 +108,8 @@ class Application:
         self._key_check: asyncio.Task[None] | None = None
         self._shut_down = False
         self._data_version: int | None = None  # of the history, as last seen
+        self._models_retry: QTimer | None = None
+        self._models_failures = 0  # in a row, for the wait before the next try
         self._tools_relay = _Relay()
         # Queued also from the window's thread: the toolbox tells of news while a request
         # is being built, and the toast waits until it is.
@@ -427,8 +432,28 @@ class Application:
             return
         try:
             await self.catalog.refresh(client)
+        except (NetworkError, ServerError) as error:
+            # Without this, a server down at start left the picker without its list,
+            # deprecation marks and switch offers until the next start.
+            log.info("Model list not refreshed, asking again later: %s", error)
+            self._retry_models_later()
         except ApiError as error:
             log.info("Model list not refreshed: %s", error)
+        else:
+            self._models_failures = 0
+
+    def _retry_models_later(self) -> None:
+        if self._shut_down:
+            return
+        if self._models_retry is None:
+            self._models_retry = QTimer(self.app)
+            self._models_retry.setSingleShot(True)  # one try waiting, however many failed
+            self._models_retry.timeout.connect(
+                lambda: self.runner.start(self.refresh_models(), name="models")
+            )
+        wait = MODELS_RETRY_MS[min(self._models_failures, len(MODELS_RETRY_MS) - 1)]
+        self._models_failures += 1
+        self._models_retry.start(wait)
 
     def _on_task_error(self, name: str, error: BaseException) -> None:
         # Non-modal on purpose: a modal box would nest an event loop inside a task's
@@ -617,6 +642,8 @@ class Application:
         if self._shut_down:
             return
         self._shut_down = True
+        if self._models_retry is not None:
+            self._models_retry.stop()
         self._save_open_conversation()  # if it was still to be written
         self.pane.keep_drafts_before_closing()
         await self.controller.shutdown()

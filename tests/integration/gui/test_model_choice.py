@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
+from app import main as main_module
+from app.api.errors import NetworkError
 from app.domain.messages import Role
 from app.store.transfer import import_file
 from app.ui.model_picker import ROLE_MODEL
@@ -189,3 +193,30 @@ async def test_new_chats_leave_refused_models_for_a_general_one_the_picker_shows
     await gui.application.refresh_models()
     assert "mistral-large-2512  (refused lately)" in picker_items(gui)
     assert not any("not on this server" in item for item in picker_items(gui))
+
+
+@in_loop
+async def test_the_model_list_is_asked_again_when_the_endpoint_could_not_be_reached(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server down at start (or no network yet) left the picker without its list,
+    # deprecation marks and switch offers until Maestrale was started again.
+    monkeypatch.setattr(main_module, "MODELS_RETRY_MS", (10,))
+    catalog = gui.application.catalog
+    real_refresh = catalog.refresh
+    tries: list[str] = []
+
+    async def down_at_first(client: Any) -> None:
+        tries.append("try")
+        if len(tries) == 1:
+            raise NetworkError("Could not connect to the endpoint")
+        await real_refresh(client)
+
+    monkeypatch.setattr(catalog, "refresh", down_at_first)
+    await gui.application.refresh_models()
+    picker = gui.pane.picker
+    picker.set_model("mistral-large-2411")
+    assert not picker.switch.isVisible()  # nothing known of it yet
+    await gui.until(picker.switch.isVisible)
+    assert picker.switch.text() == "Switch to mistral-large-2512"
+    assert len(tries) == 2
