@@ -275,7 +275,7 @@ class Application:
             self.config.settings.dialect,
         )
         panel.key_saved.connect(self._on_key_changed)
-        panel.open_endpoint_settings.connect(lambda: self.open_settings("endpoint"))
+        panel.open_endpoint_settings.connect(self._open_own_server_settings)
         self.first_run = panel
         return panel
 
@@ -542,6 +542,14 @@ class Application:
             show_page(page)
         dialog.show()
         dialog.activateWindow()
+
+    def _open_own_server_settings(self) -> None:
+        """The first-run panel's "Use a self-hosted server instead…": the Endpoint page,
+        on a server of your own, its address field ready (on Mistral's, the person had
+        to find and choose the other option first)."""
+        self.open_settings("endpoint")
+        if self._settings_dialog is not None:
+            self._settings_dialog.endpoint_page.choose_own_server()
 
     def _on_tools_changed(self) -> None:
         if self._settings_dialog is not None:

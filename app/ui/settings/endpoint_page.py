@@ -280,6 +280,13 @@ class EndpointPage(Page):
         self.url.style().unpolish(self.url)
         self.url.style().polish(self.url)
 
+    def choose_own_server(self) -> None:
+        """Show "A server of your own" chosen, its address field focused."""
+        if self.custom.isChecked():
+            self.url.setFocus()
+        else:
+            self.custom.setChecked(True)  # _on_choice focuses the address
+
     def _on_choice(self, _mistral: bool) -> None:
         self._on_edited()
         # A choice made, not an address being typed: the one it shows is meant.

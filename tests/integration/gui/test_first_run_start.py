@@ -78,3 +78,22 @@ async def test_a_chat_opened_before_the_key_is_saved_stays_open(
         await later.shutdown()
         window.deleteLater()
         await asyncio.sleep(0)
+
+
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_use_a_self_hosted_server_opens_settings_on_a_server_of_your_own(gui: Gui) -> None:
+    # It opened the Endpoint page on Mistral's La Plateforme: the person had to find
+    # and choose the other option before typing an address.
+    await gui.application.check_key()
+    panel = gui.application.first_run
+    assert panel is not None
+    panel.self_hosted.click()
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    page = dialog.endpoint_page
+    assert page.custom.isChecked()
+    await gui.until(page.url.hasFocus)
+    saved = gui.application.config.paths.settings_file
+    assert not saved.exists() or "base_url" not in saved.read_text()  # no address yet
+    dialog.close()
