@@ -193,7 +193,10 @@ class _HtmlWriter:
             "strong_close": "</strong>",
             "s_open": "<s>",
             "s_close": "</s>",
-            "softbreak": "\n",
+            # A single newline stays a line break, as in the chat apps people know
+            # (CommonMark allows it): a poem's lines, an address, "Step 1" and "Step 2"
+            # would otherwise run on as one paragraph.
+            "softbreak": "<br/>",
             "hardbreak": "<br/>",
             "thead_open": "",
             "thead_close": "",

@@ -41,8 +41,6 @@ def _leaf(token: Token) -> str:
     kind = token.type
     if kind in ("text", "code_inline"):
         return token.content
-    if kind == "softbreak":
-        return " "
     if kind in ("fence", "code_block"):
         return f"\n{language_of(token.info) or 'text'}\nCopy\n{token.content}\n"
     if kind in _MATH:
@@ -55,4 +53,4 @@ def _leaf(token: Token) -> str:
         return str(int((token.meta or {}).get("id", 0)) + 1)
     if kind == "footnote_anchor":
         return " \u21a9\ufe0e"
-    return "\n" if token.block or kind == "hardbreak" else ""
+    return "\n" if token.block or kind in ("softbreak", "hardbreak") else ""

@@ -194,3 +194,24 @@ def test_quote_is_a_table_with_a_bar(qapp: QApplication) -> None:
     [quote] = tables(document.rootFrame())
     assert cell_text(quote, 0, 1) == "wise words"
     assert quote.cellAt(0, 0).format().background().color().name() == "#d1d9e0"
+
+
+def test_single_newlines_stay_line_breaks(qapp: QApplication) -> None:
+    text = (
+        "Roses are red,\nViolets are blue.\n\n"
+        "- Step 1\n  Step 2\n\n"
+        "> quoted line\n> next quoted line\n\n"
+        "```\ncode a\ncode b\n```\n\n"
+        "| h |\n|---|\n| cell |\n\n"
+        "$a +\nb$ after"
+    )
+    document = load(qapp, render_markdown(text, dark=False, math=FakeMath()))
+    lines = document.toPlainText().splitlines()
+    for line in ("Roses are red,", "Violets are blue.", "Step 1", "Step 2", "next quoted line"):
+        assert line in [shown.strip("\u2022 ") for shown in lines]
+    # Inside a paragraph: a line break, not a paragraph of its own (no gap between).
+    poem = next(block for block in blocks(document) if block.text().startswith("Roses"))
+    assert poem.text() == "Roses are red,\u2028Violets are blue."
+    assert [line for line in lines if line.startswith("code")] == ["code a", "code b"]
+    assert cell_text(tables(document.rootFrame())[-1], 1, 0) == "cell"
+    assert len(images(document)) == 1  # the formula is one image, not split at its newline

@@ -33,3 +33,10 @@ def test_visible_text_of_markdown_leaves_out_addresses_and_syntax() -> None:
     assert "**" not in text
     assert "the guide" in text
     assert "print(1)" in text
+
+
+def test_visible_text_breaks_lines_where_the_rendered_answer_does() -> None:
+    # Rendered, "a\nb" shows on two lines (a line separator, one character as here).
+    assert visible_text("Roses are red,\nViolets are blue.").strip() == (
+        "Roses are red,\nViolets are blue."
+    )

@@ -90,3 +90,18 @@ def test_a_growing_paragraph_is_not_rendered_again_at_every_frame(
         document.flush()
     assert len(renders) < 10  # not one per frame
     assert document.text.endswith("word199")
+
+
+def test_a_streamed_line_break_shows_as_in_the_finished_message(qapp: QApplication) -> None:
+    sample = "Roses are red,\nViolets are blue,\nsugar is sweet.\n\n- one\n  two"
+    streamed, finished = QTextDocument(), QTextDocument()
+    stream = MarkdownDocument(streamed, math=None, dark=False)
+    for start in range(0, len(sample), 3):
+        stream.append(sample[start : start + 3])
+        stream.flush()
+    MarkdownDocument(finished, math=None, dark=False).set_markdown(sample)
+    assert "Roses are red,\u2028Violets are blue,\u2028sugar is sweet." in finished.toRawText()
+    assert "one\u2028two" in finished.toRawText()
+    assert streamed.toRawText() == finished.toRawText()  # the tail too, still streaming
+    stream.flush(final=True)
+    assert streamed.toRawText() == finished.toRawText()
