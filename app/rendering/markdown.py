@@ -19,6 +19,7 @@ from typing import Protocol
 from markdown_it.token import Token
 
 from app.rendering._syntax import parser
+from app.rendering.bidi import LRI, PDI, right_to_left
 from app.rendering.highlight import highlight_html, language_of
 from app.rendering.palette import Palette, palette
 
@@ -163,6 +164,7 @@ class _HtmlWriter:
         # bullet from Qt (it is turned off for the list), so they get one written.
         self._task_lists: list[bool] = []
         self._bullet_due = False
+        self._right_to_left = False  # the paragraph being written reads right to left
         c = colors
         self._tags: dict[str, str] = {
             "blockquote_open": (
@@ -373,6 +375,7 @@ class _HtmlWriter:
         if self._bullet_due:
             self._bullet_due = False
             self.out.append("\u2022 ")  # • as wide as ☐ and ☑, near enough
+        self._right_to_left = right_to_left(token.children or ())
         self.write(token.children or ())
 
     def _text(self, token: Token) -> None:
@@ -380,7 +383,9 @@ class _HtmlWriter:
 
     def _code_inline(self, token: Token) -> None:
         color = self._colors.inline_code_bg
-        self.out.append(f'<code style="background-color:{color}">{_escape(token.content)}</code>')
+        code = f'<code style="background-color:{color}">{_escape(token.content)}</code>'
+        # See app/rendering/bidi.py; a copy of the text leaves the isolates out.
+        self.out.append(f"{LRI}{code}{PDI}" if self._right_to_left else code)
 
     def _link_open(self, token: Token) -> None:
         href = str(token.attrs.get("href", ""))

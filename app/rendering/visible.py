@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from markdown_it.token import Token
 
 from app.rendering._syntax import parser
+from app.rendering.bidi import LRI, PDI, right_to_left
 from app.rendering.highlight import language_of
 
 _MATH = frozenset({"math_inline", "math_inline_double", "math_block"})
@@ -26,13 +27,15 @@ def visible_text(markdown: str) -> str:
     return "".join(out)
 
 
-def _walk(tokens: Sequence[Token], out: list[str]) -> None:
+def _walk(tokens: Sequence[Token], out: list[str], isolate_code: bool = False) -> None:
     for token in tokens:
         if token.type == "image":
             alt = "".join(child.content for child in token.children or ())
             out.append(f"[image: {alt}]" if alt else "[image]")
         elif token.children:
-            _walk(token.children, out)
+            _walk(token.children, out, right_to_left(token.children))
+        elif isolate_code and token.type == "code_inline":
+            out.append(f"{LRI}{token.content}{PDI}")  # as rendered: see bidi.py
         else:
             out.append(_leaf(token))
 

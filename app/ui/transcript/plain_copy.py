@@ -34,8 +34,11 @@ _BULLETS = frozenset(
         QTextListFormat.Style.ListSquare,
     }
 )
-# Qt's text for a non-breaking space, a line break within a block, an object (a picture).
-_SPACES = str.maketrans({"\u00a0": " ", "\u2028": "\n", "\u2029": "\n"})
+# Qt's text for a non-breaking space, a line break within a block, an object (a picture);
+# the isolates that keep inline code left to right in right-to-left text (bidi.py).
+_SPACES = str.maketrans(
+    {"\u00a0": " ", "\u2028": "\n", "\u2029": "\n", "\u2066": None, "\u2069": None}
+)
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QImage, QTextCursor
 from pytestqt.qtbot import QtBot
@@ -107,3 +109,37 @@ def test_a_question_copies_as_typed(qtbot: QtBot) -> None:
     view.selectAll()
     view.copy()
     assert QGuiApplication.clipboard().text() == "first line\n\n$not math$ | a |\n- b"
+
+
+RIGHT_TO_LEFT = "استخدم `print()` لطباعة النص."
+
+
+def _left_to_right(view: MessageText, code: str) -> bool:
+    """Whether ``code`` is laid out as it reads: each place between its characters right
+    of the one before (its ends border on the right-to-left text)."""
+    document = view.document()  # held: PySide drops what is reached through a temporary
+    block = document.begin()
+    layout = block.layout()
+    start = block.text().index(code)
+    line = layout.lineForTextPosition(start)
+    xs = [line.cursorToX(start + k)[0] for k in range(1, len(code))]
+    return all(a < b for a, b in itertools.pairwise(xs))
+
+
+def test_inline_code_in_right_to_left_text_reads_left_to_right(qtbot: QtBot) -> None:
+    view = _view(qtbot, RIGHT_TO_LEFT)
+    document = view.document()
+    block = document.begin()
+    assert block.textDirection() == Qt.LayoutDirection.RightToLeft
+    assert _left_to_right(view, "print()")  # not "()print"
+    view.selectAll()
+    view.copy()
+    assert QGuiApplication.clipboard().text() == "استخدم print() لطباعة النص."
+    assert _select(view, "print", "()") == "print()"
+    # A copy this view owned, left on the clipboard, crashed the process as it ended.
+    QGuiApplication.clipboard().clear()
+
+
+def test_left_to_right_text_gets_no_isolates(qtbot: QtBot) -> None:
+    view = _view(qtbot, "Use `print()` here.")
+    assert view.document().toPlainText() == "Use print() here."

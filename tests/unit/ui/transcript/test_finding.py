@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from app.rendering import render_markdown
 from app.rendering.visible import visible_text
 from app.ui.transcript.finding import BACKWARD, FORWARD, STAY, fold, next_place, occurrences
 
@@ -40,3 +44,13 @@ def test_visible_text_breaks_lines_where_the_rendered_answer_does() -> None:
     assert visible_text("Roses are red,\nViolets are blue.").strip() == (
         "Roses are red,\nViolets are blue."
     )
+
+
+def test_visible_text_of_right_to_left_code_is_the_rendered_text(qapp: QApplication) -> None:
+    markdown = "استخدم `print()` لطباعة النص.\n\nThen `x()` here."
+    document = QTextDocument()
+    document.setHtml(render_markdown(markdown, dark=False).html)
+    # Found at the same places before and after the message is rendered.
+    assert visible_text(markdown).split() == document.toPlainText().split()
+    assert occurrences(fold(visible_text(markdown)), "print()") == [9]  # after a "\n"
+    assert occurrences(fold(document.toPlainText()), "print()") == [8]

@@ -1,0 +1,34 @@
+"""Inline code in right-to-left text: kept left to right.
+
+In an Arabic or Hebrew paragraph the bidirectional algorithm lays `print()` out as
+"()print": its brackets are neutral and take the paragraph's direction. Wrapped in a
+left-to-right isolate (U+2066 ... U+2069, which Qt's layout honours) it reads as written.
+Only paragraphs whose direction is right to left get the isolates: Qt chooses a block's
+direction from its first strong character, as ``right_to_left`` does.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from markdown_it.token import Token
+
+LRI = "\u2066"
+PDI = "\u2069"
+
+_TEXT = frozenset({"text", "code_inline"})
+
+
+def right_to_left(tokens: Sequence[Token]) -> bool:
+    """Whether the paragraph of these inline tokens reads right to left."""
+    for token in tokens:
+        if token.type not in _TEXT:
+            continue
+        for character in token.content:
+            kind = unicodedata.bidirectional(character)
+            if kind == "L":
+                return False
+            if kind in ("R", "AL"):
+                return True
+    return False
