@@ -23,6 +23,7 @@ from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
 
 from app.rendering.blocks import StreamSplitter, stable_prefix_length
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
+from app.ui.transcript.wide_tables import fit_wide_tables
 
 if TYPE_CHECKING:
     from app.rendering.markdown import CodeBlock, MathRequest, MathSource
@@ -40,6 +41,11 @@ def render_markdown(text: str, **options: Any) -> Any:
 # paragraph into the block at the cursor; starting each piece with this one makes the
 # merge harmless, so the real first block keeps its own format.
 _SEPARATOR = '<p style="-qt-paragraph-type:empty; margin:0px;"><br /></p>'
+
+
+# How a markdown table's HTML begins (see app/rendering/markdown.py): a rendering
+# without one has no table to fit (see wide_tables).
+_TABLE = '<table border="1"'
 
 
 # Characters that can change how the text before them renders (or start a construct):
@@ -171,6 +177,7 @@ class MarkdownDocument:
             code_hang=code_hang(self._document.defaultFont()),
         )
         self._document.setHtml(rendered.html)
+        self._fit_tables(rendered.html)
         if rendered.code_blocks:
             cursor = QTextCursor(self._document)
             cursor.beginEditBlock()  # laid out once more at most, not line by line
@@ -358,10 +365,16 @@ class MarkdownDocument:
             cursor.endEditBlock()
         else:
             cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
+        self._fit_tables(rendered.html)
         self.code_blocks.extend(rendered.code_blocks)
         if not is_tail:
             self._stable_codes = len(self.code_blocks)
         self._note_math(rendered.math_pending)
+
+    def _fit_tables(self, html: str) -> None:
+        width = self._document.textWidth()
+        if width > 0 and _TABLE in html:
+            fit_wide_tables(self._document, width)
 
     def _fit_wrap_indents(self, start: int, end: int, cursor: QTextCursor) -> None:
         fit_wrap_indents(self._document, start, end, self._document.defaultFont(), cursor)

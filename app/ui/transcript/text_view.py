@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
+from app.ui.transcript.wide_tables import fit_wide_tables
 
 MATH_SCHEME = "maestrale-math"
 COPY_SCHEME = "maestrale-copy"
@@ -141,11 +142,10 @@ class MessageText(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Never sideways, even out of sight: text wider than the view (a table of many
-        # columns) is cut at its right, not the whole message shifted left when the
-        # cursor goes there (the start of each line gone, no way back).
-        self.horizontalScrollBar().rangeChanged.connect(self._no_sideways_scrolling)
+        # Sideways only for a table too wide for the message (see wide_tables), with a
+        # scroll bar under the text: scrolled by the cursor alone, the start of each
+        # line went out of sight with no way back.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -239,10 +239,6 @@ class MessageText(QTextBrowser):
                 return alt if isinstance(alt, str) and alt else None
         return None
 
-    def _no_sideways_scrolling(self, _minimum: int, maximum: int) -> None:
-        if maximum > 0:
-            self.horizontalScrollBar().setRange(0, 0)
-
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 - Qt override
         # Plain text only: Qt's HTML of the selection names formula images no other
         # program can load, and carries the code blocks' "Copy" links.
@@ -300,7 +296,10 @@ class MessageText(QTextBrowser):
             self.height_changed.emit()
 
     def text_height(self) -> int:
-        return int(self.document().size().height()) + 2
+        height = int(self.document().size().height()) + 2
+        if self.document().size().width() > self.lineWrapColumnOrWidth() + 1:
+            height += self.horizontalScrollBar().sizeHint().height()  # a wide table's
+        return height
 
     # Not height-for-width on purpose: layouts probe other widths (100 px, say) and each
     # probe would lay the whole document out again. The message sets the width itself
@@ -314,6 +313,8 @@ class MessageText(QTextBrowser):
         # long answer that would cost more at every frame. Only a real change pays it.
         width = max(1, width)
         if self.lineWrapColumnOrWidth() != width or self.document().textWidth() != width:
+            if self.markdown:
+                fit_wide_tables(self.document(), width)
             self.setLineWrapColumnOrWidth(width)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt override

@@ -10,6 +10,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QFontMetricsF,
     QTextBlock,
+    QTextLength,
     QTextLine,
     QTextOption,
 )
@@ -176,21 +177,89 @@ def test_a_narrowed_formula_says_its_tex_on_hover(qtbot: QtBot) -> None:
     QToolTip.hideText()
 
 
-def test_the_text_never_scrolls_sideways(qtbot: QtBot) -> None:
-    # The view has no scroll bars: shifted sideways, the start of every line was gone
-    # with no way back (an answer reopened with the cursor at its end, say).
+def test_text_scrolls_sideways_only_for_a_wide_table(qtbot: QtBot) -> None:
+    # Shifted sideways with no scroll bar, the start of every line was gone with no way
+    # back (an answer reopened with the cursor at its end, say).
     from PySide6.QtGui import QTextCursor
 
-    columns = 30
-    table = "|" + "|".join(f"column{n}" for n in range(columns)) + "|\n"
-    table += "|" + "---|" * columns + "\n|" + "|".join(f"v{n}" for n in range(columns)) + "|"
-    for markdown in (f"Intro.\n\n{table}", "Intro.\n\n" + "x" * 400):
-        view = _wide_answer(qtbot, markdown)
-        cursor = view.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        view.setTextCursor(cursor)
-        view.ensureCursorVisible()
-        assert view.horizontalScrollBar().value() == 0, markdown
+    view = _wide_answer(qtbot, "Intro.\n\n" + "x" * 400)
+    cursor = view.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    assert view.horizontalScrollBar().value() == 0
+    assert not view.horizontalScrollBar().isVisible()
+
+
+def _table_view(qtbot: QtBot, markdown: str, width: int, points: float) -> MessageText:
+    from app.ui.transcript.markdown_document import MarkdownDocument
+
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    font = QFont(view.font())
+    font.setPointSizeF(points)
+    view.setFont(font)
+    view.resize(width, 100)
+    view.set_text_width(width)
+    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(markdown)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def _cut_words(view: MessageText) -> list[str]:
+    """The cell lines of the view's tables that end inside a word."""
+    from app.ui.transcript.wide_tables import data_tables
+
+    cut = []
+    for table in data_tables(view.document().rootFrame()):
+        for row in range(table.rows()):
+            for column in range(table.columns()):
+                block = table.cellAt(row, column).firstCursorPosition().block()
+                text, layout = block.text(), block.layout()
+                for index in range(layout.lineCount() - 1):
+                    end = layout.lineAt(index).textStart() + layout.lineAt(index).textLength()
+                    if not text[end - 1].isspace() and not text[end].isspace():
+                        cut.append(text)
+    return cut
+
+
+WIDE_TABLE = (
+    "Before.\n\n|"
+    + "|".join(f"header {n}" if n % 2 else f"Column{n}" for n in range(12))
+    + "|\n|"
+    + "---|" * 12
+    + "\n|"
+    + "|".join(f"value 1.{n}" for n in range(12))
+    + "|\n\nAfter a table of twelve columns."
+)
+
+
+@pytest.mark.parametrize(("width", "points"), [(600, 10), (900, 20), (400, 14)])
+def test_a_wide_table_keeps_its_words_whole_and_scrolls_sideways(
+    qtbot: QtBot, width: int, points: float
+) -> None:
+    view = _table_view(qtbot, WIDE_TABLE, width, points)
+    assert _cut_words(view) == []  # Qt cut "head/er" and "Co/lu/m/n"
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0
+    assert bar.isVisible()
+    # The bar is under the text, not over its last line.
+    assert view.height() >= view.document().size().height() + bar.height()
+    view.set_text_width(width * 4)  # room enough: Qt's own widths again
+    view.resize(width * 4, view.height())
+    assert _cut_words(view) == []
+    assert bar.maximum() == 0
+
+
+def test_a_table_that_fits_keeps_qts_widths(qtbot: QtBot) -> None:
+    from app.ui.transcript.wide_tables import data_tables
+
+    view = _table_view(qtbot, "| a | b |\n|---|---|\n| one two | three four |", 400, 10)
+    table = next(data_tables(view.document().rootFrame()))
+    constraints = table.format().columnWidthConstraints()
+    assert all(c.type() == QTextLength.Type.VariableLength for c in constraints)
+    assert view.horizontalScrollBar().maximum() == 0
 
 
 LONG_LINE = "total = first_value_of_the_row + second_value_of_the_row + third_value_of_the_row"
