@@ -14,9 +14,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRect, QRectF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QFontMetrics,
     QImage,
     QPainter,
     QPyTextObject,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
@@ -25,6 +27,9 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+# An image's text under this key: the depth of the formula it shows (below its
+# baseline), as a fraction of its height. Set by math_images.
+DEPTH_KEY = "maestrale-depth"
 _SCALED_KEPT = 8  # narrowed images kept per message (a few formulas in sight)
 MIN_INLINE_SCALE = 0.5
 
@@ -95,6 +100,31 @@ def _cell_room(table: QTextTable, position: int, room: float) -> float:
     return room / shares - edges
 
 
+def _baseline_padding(
+    image: QImage, height: float, text_format: QTextFormat
+) -> tuple[float, float]:
+    """Room above and below an inline formula drawn ``height`` high that sets the
+    formula's baseline on the text's.
+
+    Qt sets a middle-aligned object's middle half the text's x-height above the
+    baseline (QTextDocumentLayout's resizeInlineObject): its descent is half its height
+    less a quarter of the x-height. The formula's own descent (its depth, below x, g or
+    y) is known from its typesetting (DEPTH_KEY, a fraction of the image's height):
+    centred, the formula sat about 3 px below the line."""
+    depth = image.text(DEPTH_KEY)
+    char_format = text_format.toCharFormat()
+    if (
+        not depth
+        or char_format.verticalAlignment() != QTextCharFormat.VerticalAlignment.AlignMiddle
+    ):
+        return 0.0, 0.0
+    middle = QFontMetrics(char_format.font()).xHeight() / 4  # as Qt measures it
+    # Padded by p below, the descent (h + p) / 2 - middle must be depth + p; above, by
+    # -p, it must be the depth.
+    pad = height - 2 * (middle + float(depth) * height)
+    return (0.0, pad) if pad >= 0 else (-pad, 0.0)
+
+
 class FittedImages(QPyTextObject):
     """Lays out and draws the images of a document: at their size, or narrowed to their
     column when wider. Registered for ``QTextFormat.ImageObject`` in place of Qt's own.
@@ -118,6 +148,12 @@ class FittedImages(QPyTextObject):
         image = self._find(text_format)
         if image is None:
             return QSizeF(0, 0)
+        size = self._fitted(image, doc, position)
+        above, below = _baseline_padding(image, size.height(), text_format)
+        return QSizeF(size.width(), size.height() + above + below)
+
+    def _fitted(self, image: QImage, doc: QTextDocument, position: int) -> QSizeF:
+        """The size ``image`` is drawn at: its own, or narrowed to its column."""
         size = image.deviceIndependentSize()
         room = _room(doc, position)
         if size.width() > room:
@@ -142,6 +178,9 @@ class FittedImages(QPyTextObject):
         if image is None:
             return
         target = QRectF(rect)
+        height = self._fitted(image, doc, position).height()
+        above, below = _baseline_padding(image, height, text_format)
+        target.adjust(0, above, 0, -below)
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
         pixels = QSize(round(target.width() * ratio), round(target.height() * ratio))
         if pixels.width() < image.width():

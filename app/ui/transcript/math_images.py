@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
+from app.ui.transcript.fitted_images import DEPTH_KEY
 from app.ui.transcript.text_view import MATH_SCHEME
 
 if TYPE_CHECKING:
@@ -19,6 +21,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The y and height of the first view box: the formula's.
+_VIEW_BOX = re.compile(
+    r'viewBox="\s*[-\d.eE+]+[\s,]+([-\d.eE+]+)[\s,]+[-\d.eE+]+[\s,]+([-\d.eE+]+)"'
+)
 FORMULA_SCALE = 1.3  # formulas read best a little larger than the text around them
 
 
@@ -39,7 +45,22 @@ def _rasterise(svg: str, ratio: float) -> QImage | None:
     renderer.render(painter, QRectF(0, 0, image.width(), image.height()))
     painter.end()
     image.setDevicePixelRatio(ratio)
+    depth = _depth(svg)
+    if depth is not None:
+        image.setText(DEPTH_KEY, f"{depth:.6f}")
     return image
+
+
+def _depth(svg: str) -> float | None:
+    """How far the formula reaches below its baseline, as a fraction of its height:
+    ziamath puts the baseline at y = 0 of the view box."""
+    match = _VIEW_BOX.search(svg)
+    if match is None:
+        return None
+    top, height = float(match.group(1)), float(match.group(2))
+    if height <= 0 or not top <= 0 <= top + height:
+        return None
+    return (top + height) / height
 
 
 class MathImages(QObject):

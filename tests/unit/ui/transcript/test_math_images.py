@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.rendering.markdown import MathRequest
@@ -45,3 +46,77 @@ def test_ready_is_told_when_the_last_formula_of_a_batch_failed(qtbot: QtBot) -> 
             images.request((MathRequest("bad", False),))  # a failure is not retried
     finally:
         images.shutdown()
+
+
+def test_a_formula_image_knows_how_far_it_reaches_below_its_baseline(qtbot: QtBot) -> None:
+    from app.ui.transcript.fitted_images import DEPTH_KEY
+    from app.ui.transcript.math_images import _rasterise
+
+    svg = MathRenderer().svg("e^{i\\pi}+1=0", display=False, color="#000000", size_px=22)
+    assert svg is not None
+    image = _rasterise(svg, 2.0)
+    assert image is not None
+    depth = float(image.text(DEPTH_KEY))
+    assert 0.05 < depth < 0.2  # the descent of the "p" of pi: a little below the line
+    plain = _rasterise(SQUARE, 1.0)  # no view box: no depth to go by
+    assert plain is not None
+    assert not plain.text(DEPTH_KEY)
+
+
+class _Red:
+    """Every formula: a red block whose baseline is a fifth of its height up."""
+
+    def image(self, url: object) -> object:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
+
+        from app.ui.transcript.fitted_images import DEPTH_KEY
+
+        image = QImage(20, 30, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.red)
+        image.setText(DEPTH_KEY, "0.2")
+        return image
+
+
+@pytest.mark.parametrize("ratio", [1.0, 1.5, 2.0])
+@pytest.mark.parametrize("points", [10, 20])
+def test_an_inline_formula_sits_on_the_text_baseline(
+    qtbot: QtBot, ratio: float, points: int
+) -> None:
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    from app.rendering import render_markdown
+    from app.ui.transcript.text_view import MessageText
+    from tests.unit.rendering.helpers import FakeMath
+
+    view = MessageText(_Red())
+    qtbot.addWidget(view)
+    font = QFont(view.font())
+    font.setPointSize(points)
+    view.setFont(font)
+    view.resize(400, 200)
+    view.set_text_width(400)
+    view.setHtml(render_markdown("Euler: $e^{i\\pi}+1=0$ holds", dark=False, math=FakeMath()).html)
+    document = view.document()
+    size = document.size()
+    canvas = QImage(
+        round(size.width() * ratio), round(size.height() * ratio), QImage.Format.Format_ARGB32
+    )
+    canvas.setDevicePixelRatio(ratio)
+    canvas.fill(QColor("white"))
+    painter = QPainter(canvas)
+    document.drawContents(painter)
+    painter.end()
+    red_rows = [
+        y
+        for y in range(canvas.height())
+        if any(canvas.pixelColor(x, y) == QColor("red") for x in range(canvas.width()))
+    ]
+    block = document.begin()
+    line = block.layout().lineAt(0)
+    top = document.documentLayout().blockBoundingRect(block).top()
+    baseline = top + line.y() + line.ascent()
+    # The formula's baseline: a fifth of the red block up from its bottom edge.
+    bottom = (red_rows[-1] + 1) / ratio
+    height = (red_rows[-1] + 1 - red_rows[0]) / ratio
+    assert abs(bottom - 0.2 * height - baseline) <= 1  # Qt rounds lines to whole pixels
