@@ -296,7 +296,8 @@ class MainWindow(QMainWindow):
             self.sidebar.show()
             self.fit_sidebar_width()
         else:
-            self.remember_sidebar_width()
+            # Not remembered here: a narrowing window has squeezed it to its minimum
+            # by now, and the user's width is the one a drag of the handle left.
             self.sidebar.hide()
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()

@@ -1673,3 +1673,24 @@ async def test_a_narrow_window_gives_the_conversation_the_room(gui: Gui) -> None
     await gui.settle(0.05)
     assert sidebar.isHidden()
     assert not window.sidebar_wanted
+
+
+@in_loop
+async def test_a_narrowed_window_gives_the_sidebar_back_at_the_users_width(gui: Gui) -> None:
+    # Hidden for a narrow window, it came back at its 200 px minimum, and was saved so.
+    window, sidebar = gui.window, gui.window.sidebar
+    # The conversation's header needs its room: the window's narrowing squeezes the
+    # sidebar (here to its minimum) before the sidebar goes.
+    gui.pane.setMinimumWidth(460)
+    window.resize(1000, 700)
+    await gui.settle(0.05)
+    window.splitter.setSizes([300, 700])
+    window.splitter.splitterMoved.emit(300, 1)  # as a drag of the handle does
+    window.resize(640, 700)
+    await gui.settle(0.05)
+    assert sidebar.isHidden()
+    window.resize(1000, 700)
+    await gui.settle(0.05)
+    assert not sidebar.isHidden()
+    assert window.splitter.sizes()[0] == 300
+    assert window.sidebar_width == 300
