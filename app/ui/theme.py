@@ -393,6 +393,10 @@ QMenu {{
 }}
 QMenu::item {{ padding: 6px 24px 6px 10px; border-radius: 5px; }}
 QMenu::item:selected {{ background: {c.hover}; }}
+/* The menu's colour above beats the palette's disabled one: "Copy" with nothing
+   selected looked as ready as "Select all". Pointed at, it stays unlit. */
+QMenu::item:disabled {{ color: {c.faint}; }}
+QMenu::item:disabled:selected {{ background: transparent; }}
 QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 6px; }}
 
 QLabel[role="title"] {{ font-size: {point_size * 1.55:.1f}pt; font-weight: 600; }}

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QColor, QFontDatabase, QPalette
+from PySide6.QtGui import QAction, QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QCheckBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QRadioButton,
     QSlider,
     QStyle,
@@ -336,3 +337,40 @@ def test_a_status_lines_mark_grows_with_the_text(
     assert status._icon.pixmap().devicePixelRatio() == status.devicePixelRatioF()
     apply_theme(qapp, "light", 10, assets_dir=tmp_path)
     assert mark() == normal
+
+
+def _ink(menu: QMenu, action: QAction) -> float:
+    """The strongest contrast of the action's text with the menu's background."""
+    image = menu.grab().toImage()
+    row = menu.actionGeometry(action).adjusted(4, 2, -4, -2)
+    background = image.pixelColor(row.left() + 1, row.center().y())
+    return max(
+        contrast(image.pixelColor(x, y), background)
+        for x in range(row.left(), row.right())
+        for y in range(row.top(), row.bottom())
+    )
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_a_disabled_menu_item_looks_disabled(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str
+) -> None:
+    # "Copy" with nothing selected looked as active as "Select all" beside it.
+    apply_theme(qapp, mode, 0, assets_dir=tmp_path)
+    colors = current_colors()
+    menu = QMenu()
+    qtbot.addWidget(menu)
+    copy = menu.addAction("Copy Copy Copy")
+    copy.setEnabled(False)
+    menu.addSeparator()
+    select_all = menu.addAction("Select all")
+    menu.popup(QPoint(10, 10))
+    qtbot.waitExposed(menu)
+    faint = contrast(QColor(colors.faint), QColor(colors.surface))
+    assert _ink(menu, copy) <= faint + 0.2
+    assert _ink(menu, select_all) >= contrast(QColor(colors.text), QColor(colors.surface)) - 1
+    # Pointed at, it keeps its look: nothing suggests it would do something.
+    menu.setActiveAction(copy)
+    assert _ink(menu, copy) <= faint + 0.2
+    menu.setActiveAction(select_all)
+    assert _ink(menu, select_all) >= contrast(QColor(colors.text), QColor(colors.hover)) - 1
