@@ -1694,3 +1694,37 @@ async def test_a_narrowed_window_gives_the_sidebar_back_at_the_users_width(gui: 
     assert not sidebar.isHidden()
     assert window.splitter.sizes()[0] == 300
     assert window.sidebar_width == 300
+
+
+@pytest.mark.parametrize("mode", ["dark", "light"])
+@in_loop
+async def test_the_sidebars_lists_have_the_sidebars_background(gui: Gui, mode: str) -> None:
+    # In the dark look the conversation list was a lighter rectangle in the sidebar.
+    sidebar = gui.window.sidebar
+    gui.application.theme.apply(mode, gui.application.theme.font_size)
+    await gui.settle(0.05)
+    expected = QColor(gui.application.theme.colors.sidebar)
+
+    def below_the_rows(view: QWidget) -> QColor:
+        image = sidebar.grab().toImage()
+        # Two thirds down its height: below the few rows (an empty list: none).
+        at = view.mapTo(sidebar, QPoint(view.width() // 2, view.height() * 2 // 3))
+        return image.pixelColor(at)
+
+    assert image_color(sidebar, QPoint(3, sidebar.height() // 2)) == expected
+    assert below_the_rows(sidebar.list_view) == expected  # empty
+    _exchanges(gui, "Lyon trip", ["Lyon train times", "Noon."])
+    sidebar.model.reload()
+    await gui.settle(0.05)
+    assert below_the_rows(sidebar.list_view) == expected
+    sidebar.search_field.setText("Lyon")
+    await gui.until(lambda: sidebar.results_model.rowCount() == 1)
+    await gui.settle(0.05)
+    assert below_the_rows(sidebar.results_view) == expected
+    sidebar.search_field.setText("Paris")  # nothing found: the status line alone
+    await gui.until(lambda: sidebar.search_status.isVisible())
+    assert below_the_rows(sidebar.pages) == expected
+
+
+def image_color(widget: QWidget, at: QPoint) -> QColor:
+    return widget.grab().toImage().pixelColor(at)
