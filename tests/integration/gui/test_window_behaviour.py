@@ -1722,7 +1722,7 @@ async def test_the_sidebars_lists_have_the_sidebars_background(gui: Gui, mode: s
     await gui.settle(0.05)
     assert below_the_rows(sidebar.results_view) == expected
     sidebar.search_field.setText("Paris")  # nothing found: the status line alone
-    await gui.until(lambda: sidebar.search_status.isVisible())
+    await gui.until(sidebar.search_status.isVisible)
     assert below_the_rows(sidebar.pages) == expected
 
 
