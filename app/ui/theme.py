@@ -484,11 +484,13 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #toolCallsNote {{ color: {c.muted}; }}
 #pendingAnswer {{ color: {c.muted}; font-style: italic; }}
 #emptyState {{ color: {c.muted}; font-size: {point_size * 1.7:.1f}pt; font-weight: 600; }}
+/* Over the answers' text: outlined and worded in the accent colour (with a faint grey
+   edge and the text's colour it was lost in the words around it). */
 #jumpToLatest {{
-    background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
-    border-radius: 15px; padding: 6px 16px;
+    background: {c.surface}; color: {c.accent}; border: 1px solid {c.accent};
+    border-radius: 15px; padding: 6px 16px; font-weight: 600;
 }}
-#jumpToLatest:hover {{ background: {c.hover}; }}
+#jumpToLatest:hover {{ background: {c.accent_soft}; }}
 #findBar {{ background: {c.sidebar}; border-bottom: 1px solid {c.border}; }}
 #switchModel {{ color: {c.accent}; border-color: {c.accent}; }}
 

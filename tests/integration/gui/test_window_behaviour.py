@@ -25,6 +25,7 @@ from app.ui.transcript.marks import CURRENT, MARKS
 from app.ui.transcript.unanswered import UnansweredBar
 from app.ui.window_place import WindowPlace
 from tests.fake_mistral import Reply
+from tests.helpers.colors import contrast
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import answer_text
 
@@ -1728,3 +1729,25 @@ async def test_the_sidebars_lists_have_the_sidebars_background(gui: Gui, mode: s
 
 def image_color(widget: QWidget, at: QPoint) -> QColor:
     return widget.grab().toImage().pixelColor(at)
+
+
+@pytest.mark.parametrize("mode", ["dark", "light"])
+@in_loop
+async def test_the_jump_to_latest_pill_stands_out_from_the_text(gui: Gui, mode: str) -> None:
+    # A white pill with a faint grey edge over the white conversation: lost in the text.
+    gui.application.theme.apply(mode, gui.application.theme.font_size)
+    await gui.settle(0.05)
+    colors = gui.application.theme.colors
+    jump = gui.pane.transcript._jump
+    jump.show()
+    image = jump.grab().toImage()
+    edge = image.pixelColor(jump.width() // 2, 0)  # its outline, at the top
+    label = [
+        image.pixelColor(x, jump.height() // 2) for x in range(jump.width() // 4, jump.width())
+    ]
+    background = QColor(colors.window)
+    assert contrast(edge, background) >= 3  # what a control's outline needs
+    # Its words are not in the answers' colour.
+    ink = max(label, key=lambda color: contrast(color, image.pixelColor(4, jump.height() // 2)))
+    assert ink != QColor(colors.text)
+    jump.hide()
