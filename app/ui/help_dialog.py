@@ -55,7 +55,8 @@ class ShortcutRow(QWidget):
         text.setSpacing(0)
         text.addWidget(QLabel(item.description))
         if item.note:
-            text.addWidget(label(item.note.capitalize(), "muted"))
+            # Only the first letter: capitalize() lowercased "Settings" and the rest.
+            text.addWidget(label(item.note[:1].upper() + item.note[1:], "muted"))
         row.addLayout(text, 1)
         self.caps: list[str] = []
         for number, sequence in enumerate(item.sequences()):

@@ -160,7 +160,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         "Open the quick prompt",
         QUICK,
         Scope.QUICK,
-        note="from any program; the keys are set in Settings, Quick prompt",
+        note="from any program; the keys are set in Settings → Quick prompts",
     ),
     Shortcut("quick_ask", ("Return",), "Ask", QUICK, Scope.QUICK),
     Shortcut(
@@ -211,7 +211,7 @@ def shortcut_table(
     )
     if not quick_shortcut:
         table = tuple(
-            replace(item, note="none set: choose keys in Settings, Quick prompt")
+            replace(item, note="none set: choose keys in Settings → Quick prompts")
             if item.id == "quick_prompt"
             else item
             for item in table

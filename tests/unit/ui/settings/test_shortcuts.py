@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.help_dialog import HelpDialog, ShortcutRow, key_caps
@@ -222,3 +222,25 @@ def test_the_quick_prompt_row_shows_the_keys_the_user_set(qtbot: QtBot) -> None:
     [row] = [row for row in rows if row.item.id == "quick_prompt"]
     assert row.caps == []
     assert "none set" in row.item.note
+
+
+def test_a_shortcuts_note_keeps_its_capitals_and_names_the_settings_page(qtbot: QtBot) -> None:
+    # "From any program; the keys are set in settings, quick prompt": capitalize()
+    # lowercased the rest, and the page is "Quick prompts".
+    dialog = HelpDialog(quick_shortcut="Ctrl+Shift+Space")
+    qtbot.addWidget(dialog)
+
+    def note() -> str:
+        rows = dialog.shortcuts.findChildren(ShortcutRow)
+        [row] = [row for row in rows if row.item.id == "quick_prompt"]
+        [text] = [
+            label.text()
+            for label in row.findChildren(QLabel)
+            if label.property("role") == "muted" and label.text() != "or"
+        ]
+        return text
+
+    assert note() == "From any program; the keys are set in Settings → Quick prompts"
+    dialog.shortcuts.set_quick_shortcut("")
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert note() == "None set: choose keys in Settings → Quick prompts"
