@@ -26,7 +26,7 @@ THEME_CHOICES = (
     ("light", "Light", "sun"),
     ("dark", "Dark", "moon"),
 )
-FONT_SIZES = (9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24)
+FONT_SIZES = (8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24)
 
 
 class AppearancePage(Page):
@@ -51,7 +51,9 @@ class AppearancePage(Page):
         self.font_size.setAccessibleName("Text size")
         system_size = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSize()
         self.font_size.addItem(f"System ({system_size} pt)", 0)
-        sizes = sorted({*FONT_SIZES, settings.font_size} - {0})
+        # The system's size is "System" (twice it read as two choices), unless the file
+        # sets it as a number; a size from the file outside the list shows as it is.
+        sizes = sorted(({*FONT_SIZES} - {system_size}) | ({settings.font_size} - {0}))
         for size in sizes:
             if MIN_FONT_SIZE <= size <= MAX_FONT_SIZE:
                 self.font_size.addItem(f"{size} pt", size)
