@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -36,6 +38,9 @@ RADIUS = 6.0
 PIN_SIZE = 12
 # Short, and a question: the conversation waits for the person, not for the model.
 WAITING_MARK = "Approve?"
+
+
+EMPTY_TITLE = "A title can't be empty: type one, or press Esc to keep the old one."
 
 
 def row_height(font: QFont) -> int:
@@ -201,6 +206,7 @@ class ConversationDelegate(QStyledItemDelegate):
         editor.setObjectName("renameEditor")
         editor.setAccessibleName("Conversation title")
         editor.setFrame(True)
+        editor.textEdited.connect(lambda _text: _mark_invalid(editor, False))
         return editor
 
     def setEditorData(  # noqa: N802 - Qt override
@@ -239,5 +245,16 @@ class ConversationDelegate(QStyledItemDelegate):
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and not watched.text().strip()
         ):
+            # Said, or Enter looked stuck.
+            _mark_invalid(watched, True)
+            below = watched.mapToGlobal(QPoint(0, watched.height()))
+            QToolTip.showText(below, EMPTY_TITLE, watched)
             return True
         return super().eventFilter(watched, event)
+
+
+def _mark_invalid(editor: QLineEdit, invalid: bool) -> None:
+    """The field's red edge, as Settings marks a field it refuses."""
+    editor.setProperty("invalid", invalid)
+    editor.style().unpolish(editor)
+    editor.style().polish(editor)

@@ -10,7 +10,7 @@ import PySide6
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QToolTip
 from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
@@ -216,6 +216,28 @@ def test_escape_cancels_a_rename_and_empty_titles_are_refused(
     qtbot.waitUntil(lambda: _editor(sidebar) is None)
     stored = store.get_conversation(chats["Taxes"])
     assert (stored.title, stored.title_is_custom) == ("Taxes", False)
+
+
+def test_an_empty_title_says_why_enter_does_nothing(
+    sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    # Enter on a blank title did nothing, with nothing said: it looked stuck.
+    _focus_row(sidebar, chats["Taxes"])
+    qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
+    editor = _editor(sidebar)
+    assert editor is not None
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor, "   ")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert _editor(sidebar) is editor
+    assert QToolTip.isVisible()
+    assert QToolTip.text() == "A title can't be empty: type one, or press Esc to keep the old one."
+    assert editor.property("invalid") is True  # the field's red edge, as in Settings
+    qtbot.keyClicks(editor, "Tax 2026")
+    assert editor.property("invalid") is False
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _editor(sidebar) is None)
+    assert store.get_conversation(chats["Taxes"]).title == "Tax 2026"
 
 
 def test_double_click_starts_a_rename(
