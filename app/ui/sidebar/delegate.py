@@ -162,6 +162,8 @@ class ConversationDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         font: QFont = option.font
         state = option.state
+        if getattr(option.widget, "cursor_hidden", False):  # ConversationListView's
+            state &= ~QStyle.StateFlag.State_HasFocus
         text_color = palette.color(QPalette.ColorRole.Text)
         label_color = muted(palette) if index.data(ConversationRole.IS_SHOW_MORE) else text_color
         highlight = palette.color(QPalette.ColorRole.Highlight)

@@ -27,6 +27,18 @@ from app.ui.sidebar.model import ConversationListModel, ConversationRole
 _Index = QModelIndex | QPersistentModelIndex
 
 
+# Keys that act on the keyboard's row or move it: with the row unmarked, they mark it.
+_SHOWING_KEYS = (
+    Qt.Key.Key_Return,
+    Qt.Key.Key_Enter,
+    Qt.Key.Key_Delete,
+    Qt.Key.Key_F2,
+    Qt.Key.Key_Menu,
+    Qt.Key.Key_Up,
+    Qt.Key.Key_Down,
+)
+
+
 def _writes_text(event: QKeyEvent) -> bool:
     text = event.text()
     commands = (
@@ -73,6 +85,7 @@ class ConversationListView(QListView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setMinimumHeight(row_height(self.font()) * 3)
         self.clicked.connect(self._on_clicked)
+        self.cursor_hidden = False  # the keyboard's row unmarked: see hide_cursor
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
         super().setModel(model)
@@ -148,11 +161,31 @@ class ConversationListView(QListView):
         # Moving the focus frame never changes which conversation is open.
         return QItemSelectionModel.SelectionFlag.NoUpdate
 
+    def hide_cursor(self) -> None:
+        """Leave the keyboard's row unmarked until a key is pressed. A delete from the
+        menu moved it to the next row, never chosen: beside a new chat, its focus frame
+        read as that chat being open."""
+        self.cursor_hidden = True
+        self.viewport().update()
+
+    def _show_cursor(self) -> None:
+        self.cursor_hidden = False
+        self.viewport().update()
+
+    def currentChanged(self, current: _Index, previous: _Index) -> None:  # noqa: N802 - Qt override
+        super().currentChanged(current, previous)
+        self.cursor_hidden = False  # moved on purpose (a row opened, a key, a click)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if self.is_editing():
             super().keyPressEvent(event)
             return
         key = event.key()
+        if self.cursor_hidden and key in _SHOWING_KEYS:
+            # The row is shown first: a key never acts on a row the user cannot see.
+            self._show_cursor()
+            event.accept()
+            return
         shift_only = event.modifiers() == Qt.KeyboardModifier.ShiftModifier
         conversation_id = self.current_conversation_id()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and conversation_id:
@@ -232,6 +265,7 @@ class ConversationListView(QListView):
             self.scrollTo(index)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self.cursor_hidden = False  # the click chooses the row
         index = self.indexAt(event.position().toPoint())
         if index.isValid() and index.data(ConversationRole.IS_HEADER):
             event.accept()  # headings do nothing, not even take the focus frame

@@ -264,7 +264,9 @@ class Sidebar(QWidget):
         self.model.renamed.connect(self.conversation_renamed)
         self.new_chat_button.clicked.connect(self.new_chat_requested)
         self.list_view.open_requested.connect(self._on_open_requested)
-        self.list_view.delete_requested.connect(self.delete_conversation)
+        self.list_view.delete_requested.connect(
+            lambda conversation_id: self.delete_conversation(conversation_id, by_key=True)
+        )
         self.list_view.menu_requested.connect(self._on_menu_requested)
         self.list_view.typed.connect(self.typed)
         self._undo_action.triggered.connect(self._on_undo_shortcut)
@@ -497,8 +499,11 @@ class Sidebar(QWidget):
         if not self._open_url(QUrl.fromLocalFile(str(folder))):
             self._notify(f"No file manager opens folders here: the file is in {_as_read(folder)}.")
 
-    def delete_conversation(self, conversation_id: str) -> None:
-        """Move the conversation to the trash; "Undo" (or Ctrl+Z) brings it back."""
+    def delete_conversation(self, conversation_id: str, *, by_key: bool = False) -> None:
+        """Move the conversation to the trash; "Undo" (or Ctrl+Z) brings it back.
+
+        The list's keyboard row moves to a neighbour, marked when the delete was the
+        list's Delete key (the next Delete goes on there), unmarked otherwise."""
         row = self.model.row_of(conversation_id)
         try:
             conversation = self._store.trash_conversation(conversation_id)
@@ -511,6 +516,8 @@ class Sidebar(QWidget):
             self._open_id = None
         if row is not None:
             self._focus_near(row)
+            if not by_key:
+                self.list_view.hide_cursor()
         self._notify(
             f"Deleted “{_short(conversation.title)}”",
             action_text="Undo",

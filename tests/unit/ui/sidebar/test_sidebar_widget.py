@@ -554,3 +554,47 @@ def test_a_row_is_lit_as_hovered_only_while_the_pointer_is_on_it(
     sidebar.conversation_changed(chats["Taxes"])
     qtbot.wait(30)
     assert lit_rows() == []
+
+
+def _ring_shown(sidebar: Sidebar, conversation_id: str) -> bool:
+    """Whether the row has the focus frame: its left edge differs from the list's
+    background beside it."""
+    view = sidebar.list_view
+    rect = view.visualRect(sidebar.model.index_of(conversation_id))
+    image = view.viewport().grab().toImage()
+    y = rect.center().y()
+    return image.pixelColor(rect.left() + 4, y) != image.pixelColor(rect.left() + 1, y)
+
+
+def test_a_delete_from_the_menu_leaves_no_frame_on_a_row_not_chosen(
+    sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    # The open chat deleted from its menu: a new chat showed, and the list's focus frame
+    # sat on the next row, never chosen, as if it were open.
+    view = sidebar.list_view
+    sidebar.select_conversation(chats["Taxes"])
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    menu = sidebar.build_context_menu(chats["Taxes"])
+    next(a for a in menu.actions() if a.text() == "Delete").trigger()
+    assert store.get_conversation(chats["Taxes"]).deleted_at is not None
+    assert view.hasFocus()  # Ctrl+Z undoes it there
+    assert view.current_conversation_id() == chats["Old"]
+    assert not _ring_shown(sidebar, chats["Old"])
+    # A key shows where the keyboard is first; it acts on a row only once it is shown.
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert store.get_conversation(chats["Old"]).deleted_at is None
+    assert _ring_shown(sidebar, chats["Old"])
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert store.get_conversation(chats["Old"]).deleted_at is not None
+
+
+def test_a_delete_by_key_moves_the_frame_to_the_next_row(
+    sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    # The keyboard's own row: Delete again goes on with the next one.
+    sidebar.select_conversation(chats["Taxes"])
+    _focus_row(sidebar, chats["Taxes"])
+    qtbot.keyClick(sidebar.list_view, Qt.Key.Key_Delete)
+    assert sidebar.list_view.current_conversation_id() == chats["Old"]
+    assert _ring_shown(sidebar, chats["Old"])
