@@ -437,9 +437,9 @@ QListWidget[role="list"]::item:hover {{ background: {c.hover}; }}
 QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {c.text}; }}
 
 #sidebar {{ background: {c.sidebar}; border-right: 1px solid {c.border}; }}
-/* Lists take the fields' colour; the sidebar's are part of it (in the dark look a
-   lighter rectangle stood in it). */
-#conversationList, #searchResults {{ background: {c.sidebar}; }}
+/* Lists take the fields' colour; the sidebar's show what is behind them, as the rest
+   of the sidebar does (in the dark look the list was a lighter rectangle in it). */
+#conversationList, #searchResults {{ background: transparent; }}
 #composer {{
     background: {c.surface}; border: 1px solid {c.border_strong}; border-radius: 16px;
 }}

@@ -1701,34 +1701,31 @@ async def test_a_narrowed_window_gives_the_sidebar_back_at_the_users_width(gui: 
 @in_loop
 async def test_the_sidebars_lists_have_the_sidebars_background(gui: Gui, mode: str) -> None:
     # In the dark look the conversation list was a lighter rectangle in the sidebar.
-    sidebar = gui.window.sidebar
+    window, sidebar = gui.window, gui.window.sidebar
     gui.application.theme.apply(mode, gui.application.theme.font_size)
     await gui.settle(0.05)
-    expected = QColor(gui.application.theme.colors.sidebar)
+
+    def color_in(widget: QWidget, x: int, y: int) -> QColor:
+        # The window drawn as it shows, the sidebar's background with it.
+        return window.grab().toImage().pixelColor(widget.mapTo(window, QPoint(x, y)))
 
     def below_the_rows(view: QWidget) -> QColor:
-        image = sidebar.grab().toImage()
         # Two thirds down its height: below the few rows (an empty list: none).
-        at = view.mapTo(sidebar, QPoint(view.width() // 2, view.height() * 2 // 3))
-        return image.pixelColor(at)
+        return color_in(view, view.width() // 2, view.height() * 2 // 3)
 
-    assert image_color(sidebar, QPoint(3, sidebar.height() // 2)) == expected
-    assert below_the_rows(sidebar.list_view) == expected  # empty
+    around = color_in(sidebar, 3, sidebar.height() // 2)  # its margin, beside the list
+    assert below_the_rows(sidebar.list_view) == around  # empty
     _exchanges(gui, "Lyon trip", ["Lyon train times", "Noon."])
     sidebar.model.reload()
     await gui.settle(0.05)
-    assert below_the_rows(sidebar.list_view) == expected
+    assert below_the_rows(sidebar.list_view) == around
     sidebar.search_field.setText("Lyon")
     await gui.until(lambda: sidebar.results_model.rowCount() == 1)
     await gui.settle(0.05)
-    assert below_the_rows(sidebar.results_view) == expected
+    assert below_the_rows(sidebar.results_view) == around
     sidebar.search_field.setText("Paris")  # nothing found: the status line alone
     await gui.until(sidebar.search_status.isVisible)
-    assert below_the_rows(sidebar.pages) == expected
-
-
-def image_color(widget: QWidget, at: QPoint) -> QColor:
-    return widget.grab().toImage().pixelColor(at)
+    assert below_the_rows(sidebar.pages) == around
 
 
 @pytest.mark.parametrize("mode", ["dark", "light"])
