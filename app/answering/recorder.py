@@ -36,6 +36,27 @@ SAVE_WAIT_MS = 200
 FINAL_SAVE_PATIENCE = 60.0
 
 
+class AnswerNotSaved(StoreError):
+    """The end of an answer could not be stored within the final save's patience.
+
+    ``error`` is why the answer itself failed, if it did; ``text`` all that arrived.
+    ``save_again`` tries the final save once more (raising the store's error again).
+    """
+
+    def __init__(
+        self,
+        trouble: StoreError,
+        error: ApiError | None,
+        text: str,
+        save_again: Callable[[], Message],
+    ) -> None:
+        super().__init__(str(trouble))
+        self.trouble = trouble
+        self.error = error
+        self.text = text
+        self.save_again = save_again
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerOutcome:
     """The stored answer and, when it did not complete, why."""
@@ -111,15 +132,15 @@ class AnswerRecorder:
         except asyncio.CancelledError:
             why = STOPPED_BY_USER if run.text(stream) else STOPPED_BEFORE_TEXT
             await run.stop_flushing()
-            await run.finish(stream, MessageStatus.INTERRUPTED, why)
+            await run.finish(stream, MessageStatus.INTERRUPTED, why, None)
             raise
         except ApiError as error:  # StreamInterrupted included: its partial text is kept
             await run.stop_flushing()
-            message = await run.finish(stream, MessageStatus.ERROR, error.message)
+            message = await run.finish(stream, MessageStatus.ERROR, error.message, error)
             return AnswerOutcome(message, error)
         finally:
             await run.stop_flushing()
-        return AnswerOutcome(await run.finish(stream, MessageStatus.COMPLETE, None))
+        return AnswerOutcome(await run.finish(stream, MessageStatus.COMPLETE, None, None))
 
 
 class _Run:
@@ -255,18 +276,29 @@ class _Run:
                 await self._flusher
             self._flusher = None
 
-    async def finish(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
+    async def finish(
+        self,
+        stream: ChatStream,
+        status: MessageStatus,
+        error: str | None,
+        api_error: ApiError | None,
+    ) -> Message:
         """Store the answer's end, trying again for a while if the history cannot be
-        written; then the store's error is raised (the text is still in ``stream``)."""
+        written; then ``AnswerNotSaved`` is raised, which can try again later."""
         deadline = self._recorder._clock() + self._recorder._final_save_patience
+
+        def save_again() -> Message:
+            with self._store.waiting_at_most(SAVE_WAIT_MS):
+                return self._finish_now(stream, status, error)
+
         while True:
             try:
-                with self._store.waiting_at_most(SAVE_WAIT_MS):
-                    return self._finish_now(stream, status, error)
+                return save_again()
             except StoreError as trouble:
                 self._failed(trouble)
                 if self._recorder._clock() >= deadline:
-                    raise
+                    text = self.text(stream)
+                    raise AnswerNotSaved(trouble, api_error, text, save_again) from trouble
             try:
                 await asyncio.sleep(self._recorder._retry_save_after)
             except asyncio.CancelledError:

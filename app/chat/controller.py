@@ -24,7 +24,7 @@ from app.store.errors import StoreError
 from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.answering.recorder import AnswerOutcome
+    from app.answering.recorder import AnswerNotSaved, AnswerOutcome
     from app.api.types import ChatRequest, StreamEvent, ToolSpec
     from app.chat.tool_calls import ChatTools
 
@@ -103,6 +103,10 @@ class ChatController(QObject):
         # The text of each answer being written, as handed to the windows so far: the
         # store holds it only as of its last save (up to a second ago).
         self._live: dict[str, list[str]] = {}
+        # Answers whose end could not be stored (the history locked, the disk full):
+        # saved as soon as the history can be written again, at the latest on quit.
+        self._unsaved: list[AnswerNotSaved] = []
+        self._resaves = 0
 
     # -- queries ------------------------------------------------------------------------
 
@@ -364,7 +368,8 @@ class ChatController(QObject):
         """One streamed answer; its outcome, or None when it could not be saved."""
         import asyncio  # not at start-up: see app.tasks
 
-        from app.answering.recorder import AnswerRecorder  # httpx: not at start-up
+        # httpx: not at start-up
+        from app.answering.recorder import AnswerNotSaved, AnswerRecorder
         from app.api.types import ContentDelta, ThinkingDelta
 
         client = self._clients.client()
@@ -415,12 +420,15 @@ class ChatController(QObject):
                 ),
             )
         except StoreError as error:
-            if not started:
+            if not started and not isinstance(error, AnswerNotSaved):
                 raise  # nothing on screen to keep: the task's error says why
             unsaved = error
         finally:
             flush()
             self._end_answer(conversation_id, started, unsaved)
+        if isinstance(unsaved, AnswerNotSaved) and not started:
+            # Nothing of it is on screen to carry the error: the task's error shows it.
+            raise _not_saved_report(unsaved) from unsaved
         if unsaved is not None:
             return None
         self._learn_from(outcome, request.model, started=bool(started))
@@ -447,18 +455,57 @@ class ChatController(QObject):
     def _end_answer(
         self, conversation_id: str, started: list[Message], unsaved: StoreError | None
     ) -> None:
+        from app.answering.recorder import AnswerNotSaved
+
         live = "".join(self._live.pop(started[0].id, [])) if started else ""
         self.streaming_changed.emit(conversation_id, False)
+        if isinstance(unsaved, AnswerNotSaved):
+            self._save_later(conversation_id, unsaved)
+            if not started:
+                # The window still waits for the answer's first word: it shows the
+                # question again as stored, unanswered (the answer's error comes once
+                # it is saved).
+                self.branch_changed.emit(conversation_id)
+                self.conversation_changed.emit(conversation_id)
+                return
         final = self._final_message(started, conversation_id)
         if final is not None and unsaved is not None:
             # The history could not be written for a minute: the window keeps the whole
             # text, and says it is not saved.
+            failed = getattr(unsaved, "error", None)
+            why = f"{failed.message} " if isinstance(failed, ApiError) else ""
             final = replace(
-                final, content=live, status=MessageStatus.ERROR, error=f"{unsaved} {UNSAVED_ANSWER}"
+                final,
+                content=live,
+                status=MessageStatus.ERROR,
+                error=f"{why}{unsaved} {UNSAVED_ANSWER}",
             )
         if final is not None:
             self.answer_finished.emit(final)
         self.conversation_changed.emit(conversation_id)
+
+    def _save_later(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
+        self._unsaved.append(unsaved)
+        self._resaves += 1
+        self._runner.start(self._resave(conversation_id, unsaved), name=f"resave:{self._resaves}")
+
+    async def _resave(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
+        """Try an answer's final save again until the history can be written."""
+        import asyncio
+
+        from app.answering import recorder
+
+        while True:
+            await asyncio.sleep(recorder.RETRY_SAVE_AFTER)
+            try:
+                message = unsaved.save_again()
+            except StoreError:
+                continue
+            self._unsaved.remove(unsaved)
+            log.info("The end of an answer in %s is saved now", conversation_id)
+            self.answer_finished.emit(message)
+            self.conversation_changed.emit(conversation_id)
+            return
 
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
         if started:
@@ -508,6 +555,15 @@ class ChatController(QObject):
             return
         if title and self._store.rename(conversation_id, title, custom=False):
             self.conversation_changed.emit(conversation_id)
+
+
+def _not_saved_report(unsaved: AnswerNotSaved) -> StoreError:
+    """What the person is told when an answer, and why it failed, could not be saved."""
+    failed = f"{unsaved.error.message} " if unsaved.error is not None else ""
+    return StoreError(
+        f"{failed}The answer could not be saved: {unsaved.trouble} It is saved as soon as "
+        "the history can be written again."
+    )
 
 
 def _asks_for_tools(outcome: AnswerOutcome | None) -> bool:

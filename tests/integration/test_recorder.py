@@ -331,13 +331,16 @@ async def test_an_answer_begun_while_the_history_is_held_is_stored_once_it_frees
 async def test_the_final_save_gives_up_after_its_patience_and_says_why(
     impatient_store: ConversationStore, fake_mistral: FakeMistral
 ) -> None:
+    from app.answering.recorder import AnswerNotSaved
     from app.store.errors import DatabaseBusy
 
     _, _, _, _, task = await record_while_locked(
         impatient_store, fake_mistral, lock_at=3, release_after=30, patience=0.3
     )
-    with pytest.raises(DatabaseBusy):
+    with pytest.raises(AnswerNotSaved) as raised:
         await task
+    assert isinstance(raised.value.trouble, DatabaseBusy)
+    assert raised.value.text == "".join(WORDS)  # all of it, for the window to keep
 
 
 async def test_stopping_while_the_end_is_being_saved_keeps_the_whole_answer(

@@ -71,6 +71,39 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
     await gui.until(lambda: "Saved this time." in answer_text(gui))
 
 
+def pending_shown(gui: Gui) -> bool:
+    pending = gui.pane.transcript._pending
+    return pending is not None and pending.isVisible()
+
+
+@in_loop
+async def test_a_failed_answer_that_cannot_be_saved_ends_and_says_why(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: "Rate limit reached (429). Asking again…" stayed for good, even after the
+    # lock went; the 401 was never shown, and the task failed with the store's error.
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    gui.server.enqueue(Reply(status=429, retry_after="1"))
+    gui.server.enqueue(Reply(status=401))
+    await gui.ask("Hello?")
+    conversation_id = gui.pane.conversation_id
+    lock = HistoryLock(gui.store.path).take()
+    try:
+        await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+        await gui.settle()
+        assert not pending_shown(gui)
+        toasts = [t.accessibleName() for t in gui.window.findChildren(Toast)]
+        assert any("401" in t and "could not be saved" in t for t in toasts), toasts
+    finally:
+        lock.release()
+    await gui.until(lambda: gui.store.current_path(conversation_id)[-1].role is Role.ASSISTANT)
+    answer = gui.store.current_path(conversation_id)[-1]
+    assert answer.status is MessageStatus.ERROR
+    await gui.until(lambda: last_item(gui, Role.ASSISTANT).message.id == answer.id)
+    assert last_item(gui, Role.ASSISTANT)._status.isVisible()
+    assert not pending_shown(gui)
+
+
 @in_loop
 async def test_a_question_the_history_cannot_take_stays_in_the_field(gui: Gui) -> None:
     # Before: a five-second freeze, then nothing; the reason went to stderr only.
