@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -40,7 +41,8 @@ class AnswerNotSaved(StoreError):
     """The end of an answer could not be stored within the final save's patience.
 
     ``error`` is why the answer itself failed, if it did; ``text`` all that arrived.
-    ``save_again`` tries the final save once more (raising the store's error again).
+    ``save_again`` tries the final save once more (raising the store's error again);
+    ``give_up`` marks the stored answer, if any, as cut short by the failed save.
     """
 
     def __init__(
@@ -49,12 +51,14 @@ class AnswerNotSaved(StoreError):
         error: ApiError | None,
         text: str,
         save_again: Callable[[], Message],
+        give_up: Callable[[], None],
     ) -> None:
         super().__init__(str(trouble))
         self.trouble = trouble
         self.error = error
         self.text = text
         self.save_again = save_again
+        self.give_up = give_up
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +302,13 @@ class _Run:
                 self._failed(trouble)
                 if self._recorder._clock() >= deadline:
                     text = self.text(stream)
-                    raise AnswerNotSaved(trouble, api_error, text, save_again) from trouble
+                    raise AnswerNotSaved(
+                        trouble,
+                        api_error,
+                        text,
+                        save_again,
+                        functools.partial(self._give_up, trouble),
+                    ) from trouble
             try:
                 await asyncio.sleep(self._recorder._retry_save_after)
             except asyncio.CancelledError:
@@ -308,6 +318,22 @@ class _Run:
                 task = asyncio.current_task()
                 if task is not None:
                     task.uncancel()
+
+    def _give_up(self, trouble: StoreError) -> None:
+        """Mark the stored answer as cut short by the failed save, not by a crash (the
+        end of its text is lost: a shorter write may fit where the whole did not)."""
+        if self._message is None or self._finished is not None:
+            return
+        reason = getattr(trouble, "reason", None) or "the history was locked"
+        try:
+            with self._store.waiting_at_most(SAVE_WAIT_MS):
+                self._store.mark_unsaved(
+                    self._message.id,
+                    f"Saving the answer failed ({reason}): only its beginning was kept. "
+                    "Ask again (Retry) for the whole answer.",
+                )
+        except StoreError as error:
+            log.warning("The answer stays marked unfinished: %s", error)
 
     def _finish_now(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
         if self._finished is not None:

@@ -243,8 +243,10 @@ class ChatController(QObject):
         self.branch_changed.emit(message.conversation_id)
 
     async def shutdown(self) -> None:
-        """Stop every answer (each is stored as interrupted) and close the clients."""
+        """Stop every answer (each is stored as interrupted), save the ends that could not
+        be saved before, and close the clients."""
         await self._runner.cancel_all()
+        self._save_unsaved()
         await self._clients.aclose()
 
     # -- inside -------------------------------------------------------------------------
@@ -483,6 +485,17 @@ class ChatController(QObject):
         if final is not None:
             self.answer_finished.emit(final)
         self.conversation_changed.emit(conversation_id)
+
+    def _save_unsaved(self) -> None:
+        """The last try at the ends not saved yet (the disk freed, say); what still
+        fails is marked as cut short by saving, or the next start blames a crash."""
+        for unsaved in self._unsaved:
+            try:
+                unsaved.save_again()
+            except StoreError as error:
+                log.warning("The end of an answer is lost: %s", error)
+                unsaved.give_up()
+        self._unsaved.clear()
 
     def _save_later(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
         self._unsaved.append(unsaved)

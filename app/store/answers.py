@@ -34,6 +34,17 @@ class AnswerWrites(StoreBase):
         return True
 
     @guarded
+    def mark_unsaved(self, message_id: str, error: str) -> bool:
+        """End a streaming answer whose final text could not be written, keeping the
+        text saved so far; ``False`` when it was no longer streaming."""
+        cursor = self._db.execute(
+            "UPDATE messages SET status = 'error', error = ?, writer = NULL, updated_at = ?"
+            " WHERE id = ? AND status = 'streaming'",
+            (error, to_iso(utc_now()), message_id),
+        )
+        return cursor.rowcount > 0
+
+    @guarded
     def finish_answer(
         self,
         message_id: str,

@@ -3,11 +3,14 @@ and are saved once the history frees, and nothing typed or written is lost."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from PySide6.QtCore import Qt
 
 from app.domain.messages import MessageStatus, Role
 from app.store.conversations import ConversationStore
+from app.store.errors import DatabaseUnreadable
 from app.ui.toast import Toast
 from tests.fake_mistral import Reply
 from tests.helpers.history_lock import HistoryLock
@@ -183,3 +186,69 @@ async def test_a_draft_still_waiting_is_saved_when_the_window_closes(
     await gui.application.shutdown()
     with ConversationStore.open(path) as store:
         assert store.drafts() == {"": "half a question"}
+
+
+class FullDisk:
+    """The history's disk, full while ``full`` (SQLITE_FULL, as translated by the store)."""
+
+    def __init__(self, store: ConversationStore, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full = False
+        for name in ("save_partial", "finish_answer"):
+            monkeypatch.setattr(store, name, self._unless_full(store, getattr(store, name)))
+
+    def _unless_full(self, store: ConversationStore, write: Any) -> Any:
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if self.full:
+                raise DatabaseUnreadable(
+                    store.path, "the disk is full", "free some disk space, then try again"
+                )
+            return write(*args, **kwargs)
+
+        return checked
+
+
+async def answer_cut_by_full_disk(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> FullDisk:
+    """An answer whose end meets a full disk; it is not saved again before quitting."""
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    disk = FullDisk(gui.store, monkeypatch)
+    gui.server.enqueue(Reply(chunks=WORDS, delay=0.02))
+    await gui.ask("Count")
+    await gui.until(lambda: streamed_words(gui) >= 3)
+    disk.full = True
+    # The answer's own retries are set; the one after its end waits past quitting.
+    monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 600.0, raising=False)
+    await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
+    assert "could not be saved: copy it now" in last_item(gui, Role.ASSISTANT)._status_label.text()
+    return disk
+
+
+@in_loop
+async def test_an_answer_the_full_disk_cut_is_saved_whole_on_quitting(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: after freeing space and quitting, the history held the first words only,
+    # marked "The program stopped before the answer finished".
+    disk = await answer_cut_by_full_disk(gui, monkeypatch)
+    conversation_id, path = gui.pane.conversation_id, gui.store.path
+    disk.full = False  # space was freed
+    gui.window.close()
+    await gui.application.shutdown()
+    with ConversationStore.open(path) as store:
+        answer = store.current_path(conversation_id)[-1]
+    assert answer.status is MessageStatus.COMPLETE
+    assert answer.content == "".join(WORDS)
+
+
+@in_loop
+async def test_an_answer_the_full_disk_cut_says_so_when_it_stays_cut(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await answer_cut_by_full_disk(gui, monkeypatch)
+    conversation_id, path = gui.pane.conversation_id, gui.store.path
+    gui.window.close()
+    await gui.application.shutdown()  # the disk still full
+    with ConversationStore.open(path) as store:
+        answer = store.current_path(conversation_id)[-1]
+    assert answer.status is MessageStatus.ERROR
+    assert answer.error is not None
+    assert "Saving the answer failed (the disk is full)" in answer.error
