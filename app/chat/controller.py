@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SEND_WAIT_MS = 200  # as the answer's saves wait (app.answering.recorder.SAVE_WAIT_MS)
 UNSAVED_ANSWER = (
     "The text above could not be saved: copy it now, it is lost when you leave this "
     "conversation (Retry asks the model again)."
@@ -139,7 +140,13 @@ class ChatController(QObject):
         if not text.strip() or not self._client_ready():
             return None
         # The request and title code and the API's types: with the first question,
-        # not at start-up.
+        # not at start-up. While another program holds the history the question is
+        # refused at once (the window keeps it in the field), not after five seconds of
+        # a frozen window.
+        with self._store.waiting_at_most(SEND_WAIT_MS):
+            return self._send(conversation_id, text, new_chat)
+
+    def _send(self, conversation_id: str | None, text: str, new_chat: NewChat) -> str | None:
         from app.answering.request import provisional_title
 
         store = self._store

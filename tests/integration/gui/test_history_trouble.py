@@ -118,6 +118,16 @@ async def test_a_question_the_history_cannot_take_stays_in_the_field(gui: Gui) -
         assert "Not sent" in toasts[0].accessibleName()
         assert "locked by another program or Maestrale process" in toasts[0].accessibleName()
         assert gui.pane.composer.edit.toPlainText() == "Is anyone there?"
+        statements: list[str] = []
+        gui.store.connection.set_trace_callback(statements.append)
+        try:
+            gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
+        finally:
+            gui.store.connection.set_trace_callback(None)
+        # Sending waited the usual five seconds for the lock, the window frozen.
+        wait = lock_wait_of_first_write(statements)
+        assert wait is not None
+        assert wait <= 200
     finally:
         lock.release()
     gui.server.enqueue(Reply(text="Yes."))
