@@ -150,23 +150,31 @@ class ChatController(QObject):
         from app.answering.request import provisional_title
 
         store = self._store
-        if conversation_id is None:
-            conversation = store.create_conversation(
-                title=provisional_title(text),
-                model=new_chat.model,
-                system_prompt=new_chat.system_prompt,
-                params=new_chat.params,
-                kind=new_chat.kind,
-            )
-            conversation_id = conversation.id
-            self.conversation_created.emit(conversation_id)
-        elif self.is_streaming(conversation_id):
+        created = conversation_id is None
+        if conversation_id is not None and self.is_streaming(conversation_id):
             return None
-        else:
-            conversation = store.get_conversation(conversation_id)
-        question = store.add_message(
-            conversation_id, role=Role.USER, content=text, parent_id=conversation.current_leaf_id
-        )
+        # One transaction: a conversation stored without its question (a full disk)
+        # stayed in the history, empty, its title in the header but not in the list.
+        with store.together():
+            if conversation_id is None:
+                conversation = store.create_conversation(
+                    title=provisional_title(text),
+                    model=new_chat.model,
+                    system_prompt=new_chat.system_prompt,
+                    params=new_chat.params,
+                    kind=new_chat.kind,
+                )
+                conversation_id = conversation.id
+            else:
+                conversation = store.get_conversation(conversation_id)
+            question = store.add_message(
+                conversation_id,
+                role=Role.USER,
+                content=text,
+                parent_id=conversation.current_leaf_id,
+            )
+        if created:
+            self.conversation_created.emit(conversation_id)
         self.conversation_changed.emit(conversation_id)
         self.message_stored.emit(question)
         self._start_answer(conversation_id, question.id)

@@ -46,6 +46,7 @@ class StoreBase:
 
     def __init__(self, connection: StoreConnection) -> None:
         self._db = connection
+        self._nested = False  # a transaction is open: writes join it
 
     @classmethod
     def open(cls, path: Path) -> Self:
@@ -88,11 +89,29 @@ class StoreBase:
         self.close()
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """The writes made within are one transaction: all of them are stored, or none
+        (a new conversation and its first question: a full disk left the conversation
+        without it). An error raised within must end the block."""
+        try:
+            with self._transaction():
+                yield
+        except sqlite3.Error as error:  # the commit's, as @guarded turns them
+            translated = translate_error(error, self.path)
+            if translated is error:
+                raise
+            raise translated from error
+
+    @contextmanager
     def _transaction(self) -> Iterator[StoreConnection]:
+        if self._nested:  # within together(): its transaction holds this one
+            yield self._db
+            return
         # IMMEDIATE takes the write lock up front: a deferred transaction that reads
         # first and then writes fails at once with SQLITE_BUSY under WAL when another
         # process wrote in between, instead of waiting for the busy timeout.
         self._db.execute("BEGIN IMMEDIATE")
+        self._nested = True
         try:
             yield self._db
             self._db.execute("COMMIT")
@@ -100,6 +119,8 @@ class StoreBase:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
+        finally:
+            self._nested = False
 
     @guarded
     def data_version(self) -> int:

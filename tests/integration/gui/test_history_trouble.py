@@ -262,3 +262,32 @@ async def test_an_answer_the_full_disk_cut_says_so_when_it_stays_cut(
     assert answer.status is MessageStatus.ERROR
     assert answer.error is not None
     assert "Saving the answer failed (the disk is full)" in answer.error
+
+
+@in_loop
+async def test_a_new_chat_whose_question_the_full_disk_refuses_leaves_no_conversation(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The conversation was stored, its question not: an empty conversation stayed in
+    # the history, its title in the header, missing from the list.
+    store = gui.store
+    add_message = store.add_message
+
+    def disk_full_for_questions(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("role") == Role.USER:
+            raise DatabaseUnreadable(store.path, "the disk is full", "free some disk space")
+        return add_message(*args, **kwargs)
+
+    monkeypatch.setattr(store, "add_message", disk_full_for_questions)
+    await gui.ask("Is there room?")
+    toasts = gui.window.findChildren(Toast)
+    assert len(toasts) == 1
+    assert "the disk is full" in toasts[0].accessibleName()
+    assert gui.pane.composer.edit.toPlainText() == "Is there room?"
+    assert store.count_conversations() == 0
+    assert gui.pane.conversation_id is None
+    monkeypatch.setattr(store, "add_message", add_message)  # space freed
+    gui.server.enqueue(Reply(text="Yes."), Reply(text="Room"))
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
+    await gui.until(lambda: "Yes." in answer_text(gui))
+    assert store.count_conversations() == 1

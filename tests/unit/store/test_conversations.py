@@ -329,3 +329,18 @@ def test_a_second_connection_sees_committed_writes(store: ConversationStore, db_
         assert other.get_conversation(conversation.id).title == "Shared"
         other.rename(conversation.id, "Renamed elsewhere")
     assert store.get_conversation(conversation.id).title == "Renamed elsewhere"
+
+
+def test_writes_made_together_are_stored_all_or_none(store: ConversationStore) -> None:
+    with pytest.raises(RuntimeError), store.together():
+        conversation = store.create_conversation(title="Half", model="m")
+        store.add_message(conversation.id, role=Role.USER, content="Q", parent_id=None)
+        raise RuntimeError("the disk filled up")
+    assert store.count_conversations() == 0
+    with store.together():
+        conversation = store.create_conversation(title="Whole", model="m")
+        store.add_message(conversation.id, role=Role.USER, content="Q", parent_id=None)
+    assert [m.content for m in store.messages(conversation.id)] == ["Q"]
+    # Writes after the block are transactions of their own again.
+    store.rename(conversation.id, "Renamed")
+    assert not store.connection.in_transaction
