@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import tomllib
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from app.api.endpoint import MISTRAL_BASE_URL
 from app.domain.messages import ChatParams
+from app.toml_files import aside_path, drops_comments, write_atomically
 
 DEFAULT_MODEL = "mistral-large-2411"
 THEMES = ("system", "light", "dark")
@@ -323,18 +323,51 @@ def render_settings(settings: Settings, unknown: Mapping[str, Any] | None = None
             lines.append(f"{option.name} = {_encode(value)}")
         lines.append("")
     if unknown:
-        lines.append("# Options this version of Maestrale does not know, kept as they were.")
+        lines.append(_UNKNOWN_HEADER)
         lines.extend(f"{json.dumps(name)} = {_encode(value)}" for name, value in unknown.items())
         lines.append("")
     return "\n".join(lines)
 
 
-def save_settings(path: Path, loaded: LoadedSettings, settings: Settings) -> None:
-    """Write ``settings`` atomically, keeping unknown keys and any unreadable old file."""
+_UNKNOWN_HEADER = "# Options this version of Maestrale does not know, kept as they were."
+
+
+def _changed(before: Settings, after: Settings) -> dict[str, Any]:
+    return {
+        option.name: getattr(after, option.name)
+        for option in OPTIONS
+        if getattr(before, option.name) != getattr(after, option.name)
+    }
+
+
+def save_settings(path: Path, loaded: LoadedSettings, settings: Settings) -> Path | None:
+    """Write the options that differ between ``loaded`` and ``settings`` into the file as
+    it is now, atomically; the rest of the file (edited meanwhile by hand, perhaps) stays.
+
+    A file that no longer parses, or holds something the rewrite would drop (a bad value,
+    a comment of the user's), is first kept aside beside it; returns where, or None.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if loaded.unreadable and path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        path.replace(path.with_name(f"{path.name}.unreadable-{stamp}"))
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render_settings(settings, loaded.unknown), encoding="utf-8")
-    os.replace(temporary, path)
+    changes = _changed(loaded.settings, settings)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        write_atomically(path, render_settings(settings, loaded.unknown))
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        unreadable = aside_path(path, "unreadable")
+        path.replace(unreadable)
+        write_atomically(path, render_settings(settings, loaded.unknown))
+        return unreadable
+    merged = {**data, **changes}
+    now = settings_from_mapping(merged, path.name)
+    rendered = render_settings(now.settings, now.unknown)
+    ours = [*render_settings(Settings()).splitlines(), _UNKNOWN_HEADER]
+    bad_values = len(now.problems) > len(now.unknown)
+    kept: Path | None = None
+    if bad_values or drops_comments(text, rendered, ours):
+        kept = aside_path(path, "kept")
+        path.replace(kept)
+    write_atomically(path, rendered)
+    return kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -90,3 +91,23 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def drops_comments(text: str, written: str, ours: Iterable[str] = ()) -> bool:
+    """Whether writing ``written`` over ``text`` loses a comment: a line with a ``#`` that
+    ``written`` lacks and that is not one of ``ours`` (the lines Maestrale writes itself).
+    A ``#`` inside a string counts too, unless it is written back the same way."""
+    keep = {line.strip() for line in (*written.splitlines(), *ours)}
+    return any("#" in line and line.strip() not in keep for line in text.splitlines())
+
+
+def kept_notice(path: Path, kept: Path) -> str:
+    """What to tell the user when ``path`` was kept aside as ``kept`` before a save."""
+    if ".unreadable-" in kept.name:
+        why = "could not be read"
+    else:
+        why = "held something Maestrale cannot write back (a bad value or a comment)"
+    return (
+        f"{path.name} {why}, so the file as it was is kept as {kept}; "
+        "copy from it anything you still want."
+    )

@@ -32,6 +32,7 @@ from app.quick.templates import Template
 from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, save_settings
 from app.tasks import TaskRunner
+from app.toml_files import kept_notice
 from app.ui.icons import icon
 from app.ui.settings.appearance_page import AppearancePage
 from app.ui.settings.connection import ConnectionTest
@@ -375,13 +376,16 @@ class SettingsDialog(QDialog):
             return lists_saved
         file_settings = self._file_settings.with_values(**changes)
         try:
-            save_settings(self._path, self._loaded, file_settings)
+            kept = save_settings(self._path, self._loaded, file_settings)
         except OSError as error:
             self.save_status.show_message(
                 "error", f"Could not save {self._path}: {error.strerror or error}"
             )
             return False
-        self.save_status.clear()
+        if kept is None:
+            self.save_status.clear()
+        else:
+            self.save_status.show_message("info", kept_notice(self._path, kept))
         self._loaded = LoadedSettings(file_settings, unknown=self._loaded.unknown)
         self._file_settings = file_settings
         in_effect = {n: v for n, v in changes.items() if n not in self._overridden}

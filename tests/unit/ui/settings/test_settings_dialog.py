@@ -204,6 +204,46 @@ def test_a_file_that_could_not_be_parsed_is_kept_aside(
     ]
 
 
+def test_hand_edits_made_while_the_window_is_kept_survive_a_save(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # The window is built once and kept: a change made in it rewrote the whole file from
+    # what it had read, and the system prompt and temperature added by hand were gone.
+    path = tmp_path / "config" / "settings.toml"
+    path.parent.mkdir()
+    path.write_text('model = "mistral-small-latest"\n', encoding="utf-8")
+    dialog = make_dialog(loaded=load_settings(path))
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write('system_prompt = "My hand-edited system prompt"\ntemperature = 0.33\n')
+    dialog.appearance_page.theme_buttons["light"].click()
+    assert dialog.flush()
+    assert saved(tmp_path) == {
+        "model": "mistral-small-latest",
+        "system_prompt": "My hand-edited system prompt",
+        "temperature": 0.33,
+        "theme": "light",
+    }
+    assert list(path.parent.glob("settings.toml.*-*")) == []  # nothing lost: no copy
+    assert dialog.save_status.message() == ""
+
+
+def test_a_hand_edit_that_cannot_be_written_back_is_kept_in_a_copy(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    path = tmp_path / "config" / "settings.toml"
+    dialog = make_dialog()
+    dialog.appearance_page.theme_buttons["dark"].click()
+    assert dialog.flush()
+    hand_edited = path.read_text(encoding="utf-8") + 'temperature = "warm"  # my note\n'
+    path.write_text(hand_edited, encoding="utf-8")
+    dialog.appearance_page.theme_buttons["light"].click()
+    assert dialog.flush()
+    assert saved(tmp_path) == {"theme": "light"}
+    kept = list(path.parent.glob("settings.toml.kept-*"))
+    assert [p.read_text(encoding="utf-8") for p in kept] == [hand_edited]
+    assert str(kept[0]) in dialog.save_status.message()
+
+
 def test_a_folder_that_cannot_be_written_is_reported(
     tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
