@@ -2,7 +2,7 @@
 
 The file lives in the config folder beside ``settings.toml`` and is meant to be edited
 by hand: one ``[[preset]]`` table per preset. A bad entry is reported and skipped, never
-fatal; a file that cannot be parsed is kept aside before it is overwritten. Until the
+fatal; a file that would lose something is kept aside before it is overwritten. Until the
 user has a file, the built-in presets of ``resources/presets.toml`` are used.
 """
 
@@ -17,7 +17,14 @@ from typing import Any
 from app.domain.messages import ChatParams
 from app.resources import ResourcesMissing, resource_path
 from app.settings import OPTIONS_BY_NAME
-from app.toml_files import aside_path, basic_string, toml_number, toml_string, write_atomically
+from app.toml_files import (
+    aside_path,
+    basic_string,
+    drops_comments,
+    toml_number,
+    toml_string,
+    write_atomically,
+)
 
 PRESETS_FILE_NAME = "presets.toml"
 # The sampling parameters a preset may set; their limits are those of the settings table.
@@ -165,34 +172,86 @@ def render_presets(presets: Iterable[Preset]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _keep_unreadable(path: Path) -> Path | None:
-    """Move aside a file that does not parse, so a save never destroys hand edits."""
-    try:
-        _read(path)
-    except FileNotFoundError:
-        return None
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        kept = aside_path(path, "unreadable")
-        path.replace(kept)
-        return kept
-    return None
+@dataclass(frozen=True, slots=True)
+class SavedPresets:
+    presets: list[Preset]  # as the file now holds them
+    kept: Path | None = None  # where the file as it was is kept, when it would lose something
 
 
-def save_presets(path: Path, presets: Sequence[Preset]) -> None:
-    """Write ``presets`` atomically; an existing file that does not parse is kept aside.
+@dataclass(slots=True)
+class _Merged:
+    presets: list[Preset] = field(default_factory=list)
+    lost: bool = False  # the file had a change the merge could not keep
 
+
+def _key(preset: Preset) -> str:
+    return preset.name.strip().casefold()
+
+
+def _merge(base: Sequence[Preset], mine: Sequence[Preset], disk: Sequence[Preset]) -> _Merged:
+    """``mine`` (edited from ``base``) applied to the file's ``disk``: a preset changed
+    here is ours, one left alone is the file's, and presets added to the file stay."""
+    base_by = {_key(p): p for p in base}
+    disk_by = {_key(p): p for p in disk}
+    merged = _Merged()
+    for preset in mine:
+        old = base_by.get(_key(preset))
+        if preset == old:
+            if _key(preset) in disk_by:  # else deleted in the file
+                merged.presets.append(disk_by[_key(preset)])
+            continue
+        merged.presets.append(preset)
+        if disk_by.get(_key(preset), old) != old:  # changed in both places: ours is taken
+            merged.lost = True
+    mine_keys = {_key(p) for p in mine}
+    for preset in disk:
+        if _key(preset) in mine_keys:
+            continue
+        if _key(preset) in base_by:  # deleted or renamed here
+            merged.lost |= preset != base_by[_key(preset)]
+            continue
+        merged.presets.append(preset)
+    return merged
+
+
+def save_presets(
+    path: Path, presets: Sequence[Preset], *, since: Sequence[Preset] | None = None
+) -> SavedPresets:
+    """Write ``presets`` atomically and return what the file holds then.
+
+    With ``since`` (the presets as last read from or written to the file), only what
+    changed from it is applied to the file as it is now, so presets edited or added
+    there meanwhile stay. A file that does not parse, or holds anything the write would
+    drop (an entry skipped on loading, an unknown key, a comment), is first kept aside.
     Raises ValueError for two presets with the same name (or an empty name), and
     OSError when the folder cannot be written.
     """
     seen: set[str] = set()
     for preset in presets:
-        key = preset.name.strip().casefold()
+        key = _key(preset)
         if not key:
             raise ValueError("Every preset needs a name.")
         if key in seen:
             raise ValueError(f"Two presets are named {preset.name.strip()!r}: rename one.")
         seen.add(key)
-    text = render_presets(presets)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _keep_unreadable(path)
-    write_atomically(path, text)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        write_atomically(path, render_presets(presets))
+        return SavedPresets(list(presets))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        unreadable = aside_path(path, "unreadable")
+        path.replace(unreadable)
+        write_atomically(path, render_presets(presets))
+        return SavedPresets(list(presets), unreadable)
+    on_disk, problems = presets_from_mapping(data, path.name)
+    merged = _Merged(list(presets)) if since is None else _merge(since, presets, on_disk)
+    rendered = render_presets(merged.presets)
+    kept = None
+    if problems or merged.lost or drops_comments(text, rendered):
+        kept = aside_path(path, "kept")
+        path.replace(kept)
+    write_atomically(path, rendered)
+    return SavedPresets(merged.presets, kept)

@@ -106,7 +106,10 @@ def kept_notice(path: Path, kept: Path) -> str:
     if ".unreadable-" in kept.name:
         why = "could not be read"
     else:
-        why = "held something Maestrale cannot write back (a bad value or a comment)"
+        why = (
+            "held something Maestrale cannot write back "
+            "(an entry or value it could not read, or a comment)"
+        )
     return (
         f"{path.name} {why}, so the file as it was is kept as {kept}; "
         "copy from it anything you still want."

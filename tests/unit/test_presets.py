@@ -181,3 +181,37 @@ def test_presets_load_without_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_save_keeps_presets_edited_in_the_file_since_it_was_read(tmp_path: Path) -> None:
+    path = tmp_path / "presets.toml"
+    save_presets(path, [Preset("Terse", "Be terse."), Preset("Poet", "Rhyme.")])
+    read = load_presets(path)[0]
+    by_hand = [Preset("Terse", "Be very terse."), Preset("Poet", "Rhyme."), Preset("Hand")]
+    save_presets(path, by_hand)
+    mine = [read[0], Preset("Poet", "Rhyme always.")]
+    saved = save_presets(path, mine, since=read)
+    expected = [Preset("Terse", "Be very terse."), Preset("Poet", "Rhyme always."), Preset("Hand")]
+    assert saved.presets == expected
+    assert saved.kept is None
+    assert load_presets(path) == (expected, [])
+
+
+def test_a_save_that_would_drop_skipped_entries_keeps_a_copy_first(tmp_path: Path) -> None:
+    path = tmp_path / "presets.toml"
+    text = (
+        "# My presets, written by hand.\n"
+        '[[preset]]\nname = "Good"\n\n'
+        '[[preset]]\nname = "Numbers"\nsystem_prompt = 42\n\n'
+        '[[preset]]\nname = "Noted"\nnote = "for later"\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    read, problems = load_presets(path)
+    assert len(problems) == 2
+    saved = save_presets(path, [*read, Preset("New preset")], since=read)
+    assert saved.kept is not None
+    assert saved.kept.name.startswith("presets.toml.kept-")
+    assert saved.kept.read_text(encoding="utf-8") == text
+    assert [p.name for p in load_presets(path)[0]] == ["Good", "Noted", "New preset"]
+    # Written by Maestrale, the file loses nothing more: no further copies.
+    assert save_presets(path, [Preset("Good")]).kept is None

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Dialect, ModelCard
 from app.presets import Preset, load_presets, save_presets
+from app.toml_files import kept_notice
 from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
@@ -56,6 +57,9 @@ class PresetsPage(Page):
         )
         self._path = path
         self._presets, problems = load_presets(path)
+        # What the file held when last read or written: a save applies only what changed
+        # since, so presets edited in the file while this page is kept are not undone.
+        self._on_disk = list(self._presets)
         self._autosave = AutoSave(self._write, self)
         self._shown_row = -1  # the preset in the editor, whose name the Name field holds
         self.confirmation: QMessageBox | None = None
@@ -258,12 +262,33 @@ class PresetsPage(Page):
 
     def _write(self) -> bool:
         try:
-            save_presets(self._path, self._presets)
+            saved = save_presets(self._path, self._presets, since=self._on_disk)
         except (OSError, ValueError) as error:
             self.saved.show_message("error", f"Could not save {self._path}: {error}")
             return False
+        self._on_disk = list(saved.presets)
+        if saved.presets != self._presets:
+            self._take_from_file(saved.presets)
+        if saved.kept is not None:
+            self.saved.show_message("info", kept_notice(self._path, saved.kept))
         self.presets_changed.emit(list(self._presets))
         return True
+
+    def _take_from_file(self, presets: list[Preset]) -> None:
+        """Show the presets as merged with the file's; the editor follows its preset."""
+        row = self._shown_row
+        shown = self._presets[row] if 0 <= row < len(self._presets) else None
+        self._presets = list(presets)
+        self._fill_list()
+        if shown is None:
+            return
+        keys = [p.name.casefold() for p in self._presets]
+        new_row = keys.index(shown.name.casefold()) if shown.name.casefold() in keys else -1
+        if new_row == row and self._presets[row] == shown:
+            return  # the editor shows it as it is; a name being typed stays
+        self._shown_row = -1  # nothing typed for the old row is taken into another
+        self.list.setCurrentRow(new_row if new_row >= 0 else min(row, len(presets) - 1))
+        self._show_preset(self.list.currentRow())
 
     def rename_current(self, name: str) -> None:
         """Rename the selected preset (as if typed in the Name field and left)."""

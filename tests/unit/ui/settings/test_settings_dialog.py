@@ -1096,6 +1096,45 @@ def test_presets_page_refuses_duplicate_and_empty_names(
     assert [p.name for p in load_presets(path)[0]] == ["One", "Two"]
 
 
+def test_presets_added_to_the_file_while_the_page_is_kept_survive_its_saves(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # New in the kept page wrote the file from the list it had read: only "New preset"
+    # was left of the presets added by hand meanwhile.
+    path = tmp_path / "config" / "presets.toml"
+    path.parent.mkdir()
+    path.write_text("", encoding="utf-8")
+    dialog = make_dialog()
+    page = dialog.presets_page
+    assert page.presets == []
+    save_presets(path, [Preset("One", "1"), Preset("Two", "2"), Preset("Three", "3")])
+    page.add_button.click()
+    assert page.flush()
+    names = ["New preset", "One", "Two", "Three"]
+    assert [p.name for p in load_presets(path)[0]] == names
+    assert [p.name for p in page.presets] == names
+    assert [page.list.item(row).text() for row in range(page.list.count())] == names
+    assert page.name.text() == "New preset"
+    assert list(path.parent.glob("presets.toml.*-*")) == []
+
+
+def test_a_presets_save_that_would_drop_entries_keeps_a_copy_and_says_where(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    path = tmp_path / "config" / "presets.toml"
+    path.parent.mkdir()
+    text = '[[preset]]\nname = "Good"\n\n[[preset]]\nname = "Bad"\nsystem_prompt = 42\n'
+    path.write_text(text, encoding="utf-8")
+    dialog = make_dialog()
+    page = dialog.presets_page
+    page.add_button.click()
+    assert page.flush()
+    kept = list(path.parent.glob("presets.toml.kept-*"))
+    assert [p.read_text(encoding="utf-8") for p in kept] == [text]
+    assert str(kept[0]) in page.saved.message()
+    assert [p.name for p in load_presets(path)[0]] == ["Good", "New preset"]
+
+
 def test_safe_prompt_is_offered_only_while_the_endpoint_speaks_mistral(
     qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
