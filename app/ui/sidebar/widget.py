@@ -171,6 +171,9 @@ class Sidebar(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
+        # A plain QWidget draws no style-sheet background without it: the theme's
+        # sidebar shade and its border were never shown.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setAccessibleName("Sidebar")
         self._store = store
         self._save_file_dialog = save_file_dialog

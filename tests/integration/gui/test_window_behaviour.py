@@ -1714,6 +1714,9 @@ async def test_the_sidebars_lists_have_the_sidebars_background(gui: Gui, mode: s
         return color_in(view, view.width() // 2, view.height() * 2 // 3)
 
     around = color_in(sidebar, 3, sidebar.height() // 2)  # its margin, beside the list
+    # The theme's own shade for it, set apart from the conversation (it was never
+    # drawn: a plain widget ignores a style sheet's background unless told not to).
+    assert around == QColor(gui.application.theme.colors.sidebar)
     assert below_the_rows(sidebar.list_view) == around  # empty
     _exchanges(gui, "Lyon trip", ["Lyon train times", "Noon."])
     sidebar.model.reload()
