@@ -127,12 +127,13 @@ class ChatPane(ModelInPane, QWidget):
         self._connect(controller)
         self.new_chat()
 
-    def _build_header(self, catalog: ModelCatalog) -> QHBoxLayout:
+    def _build_header(self, catalog: ModelCatalog) -> QVBoxLayout:
         self.title = TitleLabel("New chat")
         self.title.setObjectName("chatTitle")
         self.picker = ModelPicker(catalog)
         self.picker.model_chosen.connect(self._on_model_chosen)
         self.picker.switch_shown.connect(lambda _shown: self._fit_header(self.width()))
+        self.picker.width_changed.connect(lambda: self._fit_header(self.width()))
         catalog.changed.connect(self._on_catalog_changed)
         self.params_button = QToolButton()
         self.params_button.setObjectName("paramsButton")
@@ -154,15 +155,22 @@ class ChatPane(ModelInPane, QWidget):
         self.sidebar_button.setAutoRaise(True)
         self.sidebar_button.hide()
         self.sidebar_button.clicked.connect(self.sidebar_requested)
-        header = QHBoxLayout()
+        header = QVBoxLayout()
         header.setContentsMargins(16, 8, 12, 8)
-        # Its own: a nested layout takes its parent's, none here, and Parameters' focus
-        # ring touched the Switch button's border, the two reading as one frame.
-        header.setSpacing(8)
-        header.addWidget(self.sidebar_button)
-        header.addWidget(self.title, 1)
-        header.addWidget(self.picker)
-        header.addWidget(self.params_button)
+        header.setSpacing(6)
+        top, second = QHBoxLayout(), QHBoxLayout()
+        for row in (top, second):
+            # Its own: a nested layout takes its parent's, and Parameters' focus ring
+            # touched the Switch button's border, the two reading as one frame.
+            row.setSpacing(8)
+            header.addLayout(row)
+        top.addWidget(self.sidebar_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.picker)
+        top.addWidget(self.params_button)
+        second.addStretch(1)  # Parameters at the right edge, as in one row
+        self._header_rows = (top, second)
+        self._header = header
         return header
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
@@ -191,8 +199,38 @@ class ChatPane(ModelInPane, QWidget):
         if self.params_button.toolButtonStyle() != style:
             self.params_button.setToolButtonStyle(style)
         self.picker.set_compact(narrow)
+        self._wrap_header(width)
 
-    def _build_conversation(self, math: MathImages, dark: bool, header: QHBoxLayout) -> None:
+    def _wrap_header(self, width: int) -> None:
+        # At 20 pt beside the sidebar one row squeezed the model's name to "mistr…-2411"
+        # and the title to a word: when the title's first dozen characters, the name and
+        # the buttons cannot share a row, the picker and Parameters go to a second one.
+        top, second = self._header_rows
+        parts = [self.title.minimumWidth(), self.picker.needed_width()]
+        parts.append(self.params_button.sizeHint().width())
+        if not self.sidebar_button.isHidden():
+            parts.append(self.sidebar_button.sizeHint().width())
+        margins = self._header.contentsMargins()
+        needed = sum(parts) + top.spacing() * (len(parts) - 1) + margins.left() + margins.right()
+        wrap = width < needed
+        if wrap == self.header_wrapped:
+            return
+        source, target = (top, second) if wrap else (second, top)
+        for widget in (self.picker, self.params_button):
+            source.removeWidget(widget)
+        if wrap:
+            second.insertWidget(0, self.picker)
+            second.addWidget(self.params_button)
+        else:
+            target.addWidget(self.picker)
+            target.addWidget(self.params_button)
+
+    @property
+    def header_wrapped(self) -> bool:
+        """Whether the model picker and Parameters are on a second row, under the title."""
+        return self._header_rows[1].indexOf(self.picker) >= 0
+
+    def _build_conversation(self, math: MathImages, dark: bool, header: QVBoxLayout) -> None:
         controller = self._controller
         self.transcript = TranscriptView(math, dark=dark)
         self.transcript.regenerate_requested.connect(controller.regenerate)
@@ -542,6 +580,7 @@ class ChatPane(ModelInPane, QWidget):
 
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)
+        self._fit_header(self.width())  # the title's least width is its own
         self.title_changed.emit(title)
 
     # -- actions ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,20 +28,14 @@ ROLE_MODEL = Qt.ItemDataRole.UserRole + 1
 def fit_model_name(metrics: QFontMetrics, text: str, room: int) -> str:
     """``text`` ("name", or "name  (note)") within ``room`` pixels.
 
-    Whole when it fits; else the name's middle gives way, not its end: the end is the
+    Whole when it fits; else the note goes first (an icon beside the name keeps the
+    mark, the tooltip the words), then the name's middle, not its end: the end is the
     version that tells models apart ("mistral-lar…" read the same for 2411 and 2512).
-    The note stays while the name keeps a readable length, then goes first.
     """
     if metrics.horizontalAdvance(text) <= room:
         return text
-    name, separator, note = text.partition("  (")
-    middle = Qt.TextElideMode.ElideMiddle
-    if separator:
-        tail = separator + note
-        rest = room - metrics.horizontalAdvance(tail)
-        if rest >= metrics.horizontalAdvance("mistral…2411"):
-            return metrics.elidedText(name, middle, rest) + tail
-    return metrics.elidedText(name, middle, room)
+    name = text.partition("  (")[0]
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room)
 
 
 class ElidingCombo(QComboBox):
@@ -60,6 +54,30 @@ class ElidingCombo(QComboBox):
             room -= option.iconSize.width() + 4  # as QCommonStyle spaces them
         return fit_model_name(self.fontMetrics(), option.currentText, room)
 
+    def base_width(self) -> int:
+        """Qt's width for the box: room for a usual model's name (minimumContentsLength)."""
+        return super().sizeHint().width()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # The whole name and its note where the header has room (the icon of a
+        # deprecated model took some of the usual width).
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.whole_width()), hint.height())
+
+    def whole_width(self) -> int:
+        """The box's width that shows the current text whole."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        metrics = self.fontMetrics()
+        text = metrics.horizontalAdvance(option.currentText) + 4  # fit_model_name's slack
+        if not option.currentIcon.isNull():
+            text += option.iconSize.width() + 4
+        contents = QSize(text, metrics.height())
+        size = self.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, option, contents, self
+        )
+        return max(size.width(), self.minimumWidth())
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         # QComboBox's own painting, with the elided text.
         painter = QStylePainter(self)
@@ -72,10 +90,12 @@ class ElidingCombo(QComboBox):
 
 class ModelPicker(QWidget):
     """Signals: model_chosen(str) when the user picks (or switches to) a model;
-    switch_shown(bool) when the Switch button comes or goes."""
+    switch_shown(bool) when the Switch button comes or goes; width_changed() when the
+    room it needs may have changed (another model's name)."""
 
     model_chosen = Signal(str)
     switch_shown = Signal(bool)
+    width_changed = Signal()
 
     def __init__(self, catalog: ModelCatalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,7 +111,7 @@ class ModelPicker(QWidget):
         )
         # Room for a model's whole name, but narrower in a narrow window, where the
         # Switch button next to it keeps its full text.
-        self.combo.setMinimumWidth(120)
+        self.combo.setMinimumWidth(140)  # with a deprecated mark's icon
         self.combo.activated.connect(self._on_activated)
         self.combo.currentTextChanged.connect(self.combo.setToolTip)
         self.switch = QPushButton()
@@ -105,8 +125,17 @@ class ModelPicker(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.combo)
         layout.addWidget(self.switch)
+        self._row = layout
         catalog.changed.connect(self._fill)
         self._fill()
+
+    def needed_width(self) -> int:
+        """The width that shows the model's name whole (its note may go: the icon
+        stays) within the box's usual size, and the Switch button when shown."""
+        width = min(self.combo.base_width(), self.combo.whole_width())
+        if not self.switch.isHidden():
+            width += self._row.spacing() + self.switch.sizeHint().width()
+        return width
 
     @property
     def model(self) -> str:
@@ -150,9 +179,10 @@ class ModelPicker(QWidget):
             # shown as the conversation names it, not as an empty choice.
             names.insert(0, self._current)
         for name in names:
-            if self._catalog.serves(name):
+            card = self._catalog.card(name)
+            if self._catalog.serves(name) and (card is None or card.deprecation is None):
                 self.combo.addItem(self._label(name))
-            else:  # the mark stays in sight when a narrow box cuts the name short
+            else:  # the mark stays in sight when a narrow box cuts the note or name short
                 self.combo.addItem(icon("alert"), self._label(name))
             self.combo.setItemData(self.combo.count() - 1, name, ROLE_MODEL)
             note = self._note(name)
@@ -163,6 +193,8 @@ class ModelPicker(QWidget):
         # Whole when the box is too narrow for it (an item's own note wins in the list).
         self.combo.setToolTip(self.combo.currentText())
         self.combo.blockSignals(False)
+        self.combo.updateGeometry()  # its width follows the name (sizeHint)
+        self.width_changed.emit()
         self._update_switch()
 
     def set_compact(self, compact: bool) -> None:
@@ -196,6 +228,8 @@ class ModelPicker(QWidget):
         if isinstance(model, str) and model != self._current:
             self._current = model
             self._update_switch()
+            self.combo.updateGeometry()
+            self.width_changed.emit()
             self.model_chosen.emit(model)
 
     def _on_switch(self) -> None:

@@ -296,7 +296,7 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     assert picker.switch.text() == "Switch"  # its tooltip and name say to which
     assert picker.switch.accessibleName() == "Switch to mistral-large-2512"
     assert picker.combo.shown_text().startswith("mistral-large-2411")
-    picker.combo.setFixedWidth(120)  # narrower still: the name gives way with "…"
+    picker.combo.setFixedWidth(140)  # its least width, narrower still: the name gives way with "…"
     shown = picker.combo.shown_text()
     # Its middle goes, not its version, which tells 2411 from 2512.
     start, ellipsis, end = shown.partition("…")
@@ -309,6 +309,43 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     gui.window.resize(1400, 800)
     await gui.settle(0.1)
     assert picker.switch.text() == "Switch to mistral-large-2512"
+
+
+@in_loop
+async def test_at_20_pt_the_header_wraps_rather_than_cut_the_models_name(gui: Gui) -> None:
+    # Beside the sidebar at 20 pt one row showed "mistr…-2411" without its mark and the
+    # title as "A very long …": the picker now goes under the title, its name whole.
+    await gui.application.refresh_models()
+    long_title = "A very long title that keeps going and going to see how it elides"
+    conversation = gui.store.create_conversation(title=long_title, model="mistral-large-2411")
+    gui.window.open_conversation(conversation.id)
+    pane, theme = gui.pane, gui.application.theme
+    title, picker = pane.title, pane.picker
+    normal = theme.font_size
+
+    def two_rows() -> bool:
+        return title.geometry().bottom() < picker.mapTo(pane, QPoint(0, 0)).y()
+
+    gui.window.resize(1180, 800)
+    await gui.settle(0.1)
+    assert not two_rows()
+    try:
+        theme.apply("light", 20)
+        gui.window.resize(1180, 800)
+        await gui.settle(0.1)
+        assert not gui.window.sidebar.isHidden()
+        assert two_rows()
+        assert picker.combo.shown_text().startswith("mistral-large-2411")
+        assert not picker.combo.itemIcon(picker.combo.currentIndex()).isNull()  # the mark
+        assert picker.switch.width() >= picker.switch.sizeHint().width()
+        assert title.width() > pane.width() / 2  # the title has its own row
+        assert pane.params_button.geometry().right() <= pane.width()
+    finally:
+        theme.apply("light", normal)
+    gui.window.resize(1180, 800)
+    await gui.settle(0.1)
+    assert not two_rows()  # one row again at the usual size
+    assert picker.combo.shown_text() == "mistral-large-2411  (deprecated)"
 
 
 @in_loop

@@ -1,4 +1,4 @@
-"""The model picker's name, fitted to its box: the version stays, the middle gives way."""
+"""The model picker's name, fitted to its box: the note goes, then the name's middle."""
 
 from __future__ import annotations
 
@@ -19,17 +19,16 @@ def test_a_name_that_fits_is_whole(qapp: object) -> None:
     assert fit_model_name(metrics, text, metrics.horizontalAdvance(text)) == text
 
 
-def test_a_long_name_keeps_its_version_and_then_its_note_goes(qapp: object) -> None:
-    # At 20 pt the picker read "mistral-lar…": 2411 and 2512 looked the same.
+def test_a_long_names_note_goes_first_then_its_middle(qapp: object) -> None:
+    # At 20 pt the picker read "mistr…-2411  (deprecated)": the name is what is read, and
+    # the icon beside it keeps the mark.
     metrics = _metrics()
     text = "mistral-large-2411  (deprecated)"
-    roomy = metrics.horizontalAdvance("mistral-large-24  (deprecated)")
-    kept = fit_model_name(metrics, text, roomy)
-    assert kept.endswith("2411  (deprecated)")
-    assert "…" in kept
-    assert metrics.horizontalAdvance(kept) <= roomy
+    roomy = metrics.horizontalAdvance("mistral-large-2411  (deprec")
+    assert fit_model_name(metrics, text, roomy) == "mistral-large-2411"
+    # At 20 pt the picker had read "mistral-lar…": 2411 and 2512 looked the same.
     narrow = metrics.horizontalAdvance("mistral-l…2411")
     short = fit_model_name(metrics, text, narrow)
-    assert "(deprecated)" not in short
+    assert "…" in short
     assert short.endswith("2411")
     assert metrics.horizontalAdvance(short) <= narrow
