@@ -7,6 +7,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
+from app.ui.paragraph_layout import align_paragraphs_by_direction
+
 PLACEHOLDER = "Ask Mistral…   (type / for templates)"
 PLACEHOLDER_INPUT = "Type the text for the template…   (Backspace removes it)"
 PLACEHOLDER_RUN = "Enter runs it, or add an instruction…   (Backspace removes it)"
@@ -31,6 +33,7 @@ class QuickInput(QPlainTextEdit):
         self.setPlaceholderText(PLACEHOLDER)
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        align_paragraphs_by_direction(self)
         self._fit_height()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override

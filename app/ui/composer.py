@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.ui.paragraph_layout import align_paragraphs_by_direction
 from app.ui.shortcuts import sends_message
 
 MAX_LINES = 12
@@ -35,6 +36,7 @@ class ComposerEdit(QPlainTextEdit):
         self.setPlaceholderText("Message Mistral…")
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        align_paragraphs_by_direction(self)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
 
