@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -205,6 +207,11 @@ def lead_in(marked: str, metrics: QFontMetrics, width: int, room: int = 0) -> st
     plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
     if metrics.horizontalAdvance(plain) * 1.1 <= room:
         return marked  # nothing hidden: cutting its start would only lose words
+    # The match in sight with the text's end cut: its start kept ("Plan a trip to
+    # Sicily #…", not "…a trip to Sicily #51", read as another title).
+    match = metrics.horizontalAdvance(after.partition(MATCH_END)[0]) * 1.1
+    if metrics.horizontalAdvance(f"{before}{ELLIPSIS}") + match <= room:
+        return marked
     words = before.removeprefix(ELLIPSIS).split(" ")
     while words and metrics.horizontalAdvance(ELLIPSIS + " ".join(words)) > width:
         words.pop(0)
@@ -233,15 +240,59 @@ def title_font_for(font: QFont) -> QFont:
     return title
 
 
+def shown_snippet(snippet: str, font: QFont, width: int) -> str:
+    """The snippet as painted in ``width`` pixels: the match on the first line, after at
+    most half a line of context, unless the snippet fits whole in its lines."""
+    metrics = QFontMetrics(font)
+    return lead_in(snippet, metrics, width // 2, room_in(snippet, metrics, width, SNIPPET_LINES))
+
+
+@lru_cache(maxsize=8)
+def _metrics(font_key: str) -> tuple[QFont, QFontMetrics, QFontMetrics]:
+    font = QFont()
+    font.fromString(font_key)
+    bold = QFont(font)
+    bold.setWeight(QFont.Weight.Bold)
+    return font, QFontMetrics(font), QFontMetrics(bold)
+
+
+@lru_cache(maxsize=2048)
+def _snippet_lines(snippet: str, font_key: str, width: int) -> int:
+    font, metrics, bold = _metrics(font_key)
+    plain = snippet.replace(MATCH_START, "").replace(MATCH_END, "")
+    if metrics.horizontalAdvance(plain) * 1.1 <= width:
+        return 1  # most short snippets: no layout needed
+    # One line or more is all there is to know: a run's width, not each word's (a
+    # pixel or two spare for the words' own rounding).
+    shown = shown_snippet(snippet, font, width).strip()
+    both = (metrics, bold)
+    wide = sum(both[is_match].horizontalAdvance(run) for run, is_match in match_runs(shown))
+    return 1 if wide + 2 <= width else SNIPPET_LINES
+
+
+def snippet_lines(snippet: str, font: QFont, width: int) -> int:
+    """How many lines (1 to SNIPPET_LINES) ``snippet`` takes in ``width`` pixels."""
+    # Remembered: the view asks every row's height again at each relayout.
+    return _snippet_lines(snippet, font.toString(), width)
+
+
 class SearchResultDelegate(QStyledItemDelegate):
-    """Two parts per hit: the title line, then up to two lines of snippet."""
+    """Two parts per hit: the title line, then one or two lines of snippet."""
 
     def sizeHint(  # noqa: N802 - Qt override
         self, option: QStyleOptionViewItem, index: _Index
     ) -> QSize:
         line = QFontMetrics(option.font).lineSpacing()
-        lines = 1 if not index.data(SearchRole.SNIPPET_MARKED) else 1 + SNIPPET_LINES
-        return QSize(option.rect.width() or 200, lines * line + 2 * PADDING_Y + 2)
+        width = option.rect.width()
+        view = self.parent()
+        if isinstance(view, QListView):  # the option's rect has no width here
+            width = view.viewport().width()
+        width = width or 200
+        snippet = str(index.data(SearchRole.SNIPPET_MARKED) or "")
+        lines = 1
+        if snippet:  # a one-line snippet left a blank band under it (a three-line row)
+            lines += snippet_lines(snippet, option.font, max(1, width - 2 * PADDING_X))
+        return QSize(width, lines * line + 2 * PADDING_Y + 2)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         rect: QRect = option.rect
@@ -288,14 +339,7 @@ class SearchResultDelegate(QStyledItemDelegate):
             paint_marked(
                 painter,
                 area,
-                # The match on the first line, after at most half a line of context,
-                # unless the snippet fits whole in its lines.
-                lead_in(
-                    snippet,
-                    QFontMetrics(font),
-                    area.width() // 2,
-                    room_in(snippet, QFontMetrics(font), area.width(), SNIPPET_LINES),
-                ),
+                shown_snippet(snippet, font, area.width()),
                 fonts=(font, bold),
                 # On the chosen row's tint the secondary colour read 1.9:1: its text
                 # colour there (the matches stay bold).
@@ -326,7 +370,19 @@ class SearchResultsView(QListView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
         self.setWordWrap(True)
+        # Each row's height follows its snippet's lines at the list's width.
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        # Rows measured a few dozen at a time: a keystroke's 200 results do not hold
+        # the typing up.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(40)
         self.clicked.connect(lambda index: self.result_chosen.emit(index.row()))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # the rows' lines are taller or shorter
+            self.scheduleDelayedItemsLayout()
 
     def move_current(self, step: int) -> None:
         """Move the current hit by ``step`` rows (the search field's Up/Down)."""

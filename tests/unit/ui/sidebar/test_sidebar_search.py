@@ -31,6 +31,8 @@ from app.ui.sidebar import search as search_module
 from app.ui.sidebar.results import (
     SNIPPET_LINES,
     SearchResultDelegate,
+    SearchResultsModel,
+    SearchResultsView,
     SearchRole,
     lay_out_marked,
     lead_in,
@@ -497,3 +499,57 @@ def test_a_title_s_matching_words_stand_out_from_the_title(qapp: object) -> None
     bold.setWeight(QFont.Weight.Bold)
     title = title_font_for(font)
     assert QFontInfo(title).styleName() != QFontInfo(bold).styleName()
+
+
+def _hit(number: int, title: str, snippet: str) -> SearchHit:
+    return SearchHit(f"c{number}", title, f"m{number}", snippet, Role.USER, NOW, title)
+
+
+def test_each_result_is_as_tall_as_its_snippet(qtbot: QtBot) -> None:
+    # Every message hit was three lines tall: under a one-line snippet an empty band,
+    # which the chosen row's tint showed.
+    view = SearchResultsView()
+    qtbot.addWidget(view)
+    view.resize(300, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    model = SearchResultsModel()
+    view.setModel(model)
+    long = f"A {MATCH_START}focaccia{MATCH_END} " + " ".join(f"word{n}" for n in range(40))
+    model.set_results(
+        "focaccia",
+        [
+            _hit(1, "Short", f"A {MATCH_START}focaccia{MATCH_END} #7"),
+            _hit(2, "Long", long),
+            _hit(3, f"Recipe for {MATCH_START}focaccia{MATCH_END}", ""),
+        ],
+    )
+    view.doItemsLayout()
+    line = QFontMetrics(view.font()).lineSpacing()
+    one, two, title = (view.visualRect(model.index(row, 0)).height() for row in range(3))
+    assert one == title + line  # the title, one snippet line
+    assert two == title + 2 * line
+    # In a narrower list the short snippet wraps too: its row grows.
+    view.resize(90, 400)
+    qtbot.waitUntil(lambda: view.visualRect(model.index(0, 0)).height() == two)
+
+
+def test_a_long_title_keeps_its_start_while_its_match_shows(qapp: object) -> None:
+    # In a narrow sidebar "Plan a trip to Sicily #51" read "…a trip to Sicily #51": its
+    # start went although the match fitted with its end cut instead.
+    font = QFont()
+    font.setPixelSize(14)
+    metrics = QFontMetrics(font)
+    title = f"Plan a trip to {MATCH_START}Sicily{MATCH_END} #51"
+    plain = "Plan a trip to Sicily #51"
+    width = metrics.horizontalAdvance("Plan a trip to Sicily …") + 6  # a bold match's more
+    assert width < metrics.horizontalAdvance(plain)  # too long for its line
+    both = (metrics, metrics)
+    shown = lay_out_marked(lead_in(title, metrics, width // 2, width), both, width, 1)
+    assert shown[0][2] == "Plan"
+    assert ("Sicily", True) in [(text, bold) for _, _, text, bold in shown]
+    assert shown[-1][2] == "…"
+    # With no match in it, a title is cut at its end too.
+    no_match = lay_out_marked(lead_in(plain, metrics, width // 2, width), both, 60, 1)
+    assert no_match[0][2] == "Plan"
+    assert no_match[-1][2] == "…"
