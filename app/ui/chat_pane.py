@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -183,6 +183,9 @@ class ChatPane(ModelInPane, QWidget):
             # The header's room is measured in the text's size: back at 9 pt from 24,
             # it stayed compact ("Switch", no "Parameters") until the window was resized.
             self._fit_header(self.width())
+            # Again once every widget has its new font: the title and the picker may
+            # get theirs after this one (the row stayed single at 20 pt, now and then).
+            QTimer.singleShot(0, self, lambda: self._fit_header(self.width()))
 
     def _fit_header(self, width: int) -> None:
         # A window beside another on a laptop screen: the header keeps the model
