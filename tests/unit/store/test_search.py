@@ -14,19 +14,8 @@ import pytest
 from app.domain.messages import Conversation, Message, MessageStatus, Role
 from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore, matches
 from app.store.search import _WORD, ELLIPSIS, _Terms, match_query, snippet
+from tests.helpers.chats import exchange as _chat
 from tests.helpers.old_format import written_as
-
-
-def _chat(store: ConversationStore, title: str, *texts: str) -> list[str]:
-    conversation = store.create_conversation(title=title, model="m")
-    parent = None
-    ids = []
-    for number, text in enumerate(texts):
-        role = Role.USER if number % 2 == 0 else Role.ASSISTANT
-        message = store.add_message(conversation.id, role=role, content=text, parent_id=parent)
-        parent = message.id
-        ids.append(message.id)
-    return [conversation.id, *ids]
 
 
 def _imported(title: str, when: datetime, text: str) -> tuple[Conversation, list[Message]]:

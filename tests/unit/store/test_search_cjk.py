@@ -11,25 +11,14 @@ from unittest import mock
 
 import pytest
 
-from app.domain.messages import MessageStatus, Role
+from app.domain.messages import MessageStatus
 from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore, cjk_index
 from app.store.schema import CJK_CHARACTERS, CJK_TABLES, CJK_TRIGGERS
 from app.store.search import _CJK, snippet
+from tests.helpers.chats import exchange as _chat
 from tests.helpers.old_format import written_as
 
 _TABLES = ("messages_fts", "conversations_fts", "messages_cjk_fts", "conversations_cjk_fts")
-
-
-def _chat(store: ConversationStore, title: str, *texts: str) -> list[str]:
-    conversation = store.create_conversation(title=title, model="m")
-    parent = None
-    ids = []
-    for number, text in enumerate(texts):
-        role = Role.USER if number % 2 == 0 else Role.ASSISTANT
-        message = store.add_message(conversation.id, role=role, content=text, parent_id=parent)
-        parent = message.id
-        ids.append(message.id)
-    return [conversation.id, *ids]
 
 
 def _found(store: ConversationStore, query: str) -> list[tuple[str, str | None]]:
