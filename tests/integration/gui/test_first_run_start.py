@@ -4,13 +4,34 @@ conversation open last shows once a key is saved."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import pytest
 
 from app.config import load_config
 from app.main import LAST_CONVERSATION_KEY, Application
 from app.store.conversations import ConversationStore
+from app.ui.main_window import MainWindow
 from tests.integration.gui.conftest import Gui, in_loop
+
+
+@contextlib.asynccontextmanager
+async def started_again(
+    gui: Gui, environ: dict[str, str]
+) -> AsyncIterator[tuple[Application, MainWindow]]:
+    """Maestrale started again on ``gui``'s history, its window shown, as run_window
+    builds it (the key not asked yet)."""
+    later = Application(gui.application.app, load_config(environ), environ)
+    window = later.build(ConversationStore.open(later.config.paths.database))
+    window.show()
+    try:
+        yield later, window
+    finally:
+        window.close()
+        await later.shutdown()
+        window.deleteLater()
+        await asyncio.sleep(0)
 
 
 @pytest.mark.parametrize("key_checked_first", [False, True])
@@ -21,10 +42,7 @@ async def test_with_no_key_the_last_conversation_waits_for_the_key(
 ) -> None:
     soup = gui.store.create_conversation(title="Soup", model="m")
     gui.application.state.set(LAST_CONVERSATION_KEY, soup.id)
-    later = Application(gui.application.app, load_config(gui_environ), gui_environ)
-    window = later.build(ConversationStore.open(later.config.paths.database))
-    window.show()
-    try:
+    async with started_again(gui, gui_environ) as (later, window):
         # run_window asks the keychain in a thread and reopens once the loop runs:
         # either may come first.
         if key_checked_first:
@@ -48,11 +66,6 @@ async def test_with_no_key_the_last_conversation_waits_for_the_key(
         assert later.pane.conversation_id == soup.id
         assert window.windowTitle() == "Soup — Maestrale"
         assert window.sidebar.open_conversation_id == soup.id
-    finally:
-        window.close()
-        await later.shutdown()
-        window.deleteLater()
-        await asyncio.sleep(0)
 
 
 @pytest.mark.usefixtures("no_key_environ")
@@ -63,21 +76,13 @@ async def test_a_chat_opened_before_the_key_is_saved_stays_open(
     soup = gui.store.create_conversation(title="Soup", model="m")
     taxes = gui.store.create_conversation(title="Taxes", model="m")
     gui.application.state.set(LAST_CONVERSATION_KEY, soup.id)
-    later = Application(gui.application.app, load_config(gui_environ), gui_environ)
-    window = later.build(ConversationStore.open(later.config.paths.database))
-    window.show()
-    try:
+    async with started_again(gui, gui_environ) as (later, window):
         later.reopen_last_conversation()
         await later.check_key()
         window.open_conversation(taxes.id)  # read while there is no key
         assert later.first_run is not None
         later.first_run.key_saved.emit()
         assert later.pane.conversation_id == taxes.id
-    finally:
-        window.close()
-        await later.shutdown()
-        window.deleteLater()
-        await asyncio.sleep(0)
 
 
 @pytest.mark.usefixtures("no_key_environ")
