@@ -104,15 +104,19 @@ class Query:
     """What a search looks for, all of it in one message or in one title: ``words``, an
     FTS5 query on the word index; ``cjk``, one on the trigram index of CJK text (for
     terms of three characters or more, found inside a run of characters); ``likes``,
-    LIKE patterns for shorter CJK terms, tried on that text only. Not all empty."""
+    LIKE patterns for shorter CJK terms, tried on that text only; ``literals``, LIKE
+    patterns (escaped with ``\\``) the text matching ``words`` must hold too, for terms
+    whose symbols the word index drops ("C++" is the word "c" there). Not all empty."""
 
     words: str | None
     cjk: str | None = None
     likes: tuple[str, ...] = ()
+    literals: tuple[str, ...] = ()
 
     def parameters(self) -> dict[str, object]:
         likes = {f"like{n}": like for n, like in enumerate(self.likes)}
-        return {"query": self.words, "cjk": self.cjk, **likes}
+        literals = {f"literal{n}": literal for n, literal in enumerate(self.literals)}
+        return {"query": self.words, "cjk": self.cjk, **likes, **literals}
 
     def messages(self, n: int | None = None) -> str:
         """A SELECT of the ``seq`` of every matching message; with ``n``, of those
@@ -128,8 +132,13 @@ class Query:
         parts = []
         if self.words is not None:
             rowid = f"{table}_fts.rowid"
+            # Every part must match (INTERSECT below): the literals on this one suffice.
+            literals = "".join(
+                f" AND {column} LIKE :literal{n} ESCAPE '\\'" for n in range(len(self.literals))
+            )
             parts.append(
                 f"SELECT {rowid} AS seq FROM {table}_fts WHERE {table}_fts MATCH :query"
+                + literals
                 + between.format(seq=rowid)
             )
         if self.cjk is not None:

@@ -138,6 +138,23 @@ def cjk_terms(text: str) -> list[str]:
     return list(dict.fromkeys(word for word in words if _CJK.search(word)))
 
 
+# A word with symbols the word index drops ("C++", "C#", "F#", "g++"): it holds them as
+# the bare word, which "Column C" or "vitamin c" matched as well.
+_SYMBOLIC = re.compile(r"(?<![\w+#])\w+[+#]+(?![\w+#])")
+
+
+def symbolic_terms(text: str) -> list[str]:
+    """The words of ``text`` that end with "+" or "#", looked for as written."""
+    terms = (m.group() for piece in _pieces(text) for m in _SYMBOLIC.finditer(piece))
+    return list(dict.fromkeys(term for term in terms if not _CJK.search(term)))
+
+
+def _literal(term: str) -> str:
+    """A LIKE pattern (``ESCAPE '\\'``) finding ``term`` anywhere, ASCII case folded."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _query(text: str, *, trigrams: bool) -> Query | None:
     terms = cjk_terms(text)
     words = match_query(text)
@@ -146,7 +163,8 @@ def _query(text: str, *, trigrams: bool) -> Query | None:
     # Without the trigram index (cjk_index), every term is looked for with LIKE.
     indexed = [term for term in terms if trigrams and len(term) >= _TRIGRAM]
     likes = tuple(f"%{term}%" for term in terms if term not in indexed)
-    return Query(words, " ".join(_phrase(term) for term in indexed) or None, likes)
+    literals = tuple(_literal(term) for term in symbolic_terms(text)) if words else ()
+    return Query(words, " ".join(_phrase(term) for term in indexed) or None, likes, literals)
 
 
 def _fold(word: str) -> str:

@@ -500,3 +500,24 @@ def test_version_3_rebuilds_the_indexes_with_prefixes(db_path: Path) -> None:
         assert hits[0].message_id in {"streamed", ids["answer"], ids["question"]}
         indexed = connection.execute("SELECT count(*) FROM messages_fts").fetchone()[0]
         assert indexed == connection.execute("SELECT count(*) FROM messages").fetchone()[0]
+
+
+@pytest.mark.parametrize("typed", ["C++", "c++ ", "C+", "C++ templates"])
+def test_a_word_with_symbols_finds_it_as_written(store: ConversationStore, typed: str) -> None:
+    # The word index holds "C++" as the word "c": chats about "Column C" or "vitamin c"
+    # came first when more recent, the C++ ones lost among them.
+    cpp, question, _ = _chat(store, "Generic code", "How do C++ templates work?", "Like so.")
+    _chat(store, "Spreadsheet", "Column C is empty, and templates too", "Fill it.")
+    _chat(store, "Diet", "Is vitamin c good?", "Yes.")
+    assert [(hit.conversation_id, hit.message_id) for hit in store.search(typed)] == [
+        (cpp, question)
+    ]
+
+
+def test_symbols_in_titles_and_sharp_words(store: ConversationStore) -> None:
+    sharp = store.create_conversation(title="C# records", model="m")
+    store.create_conversation(title="Plan C", model="m")
+    _chat(store, "F# or OCaml", "Which is simpler?", "F#, for .NET work.")
+    assert [hit.conversation_id for hit in store.search("c#")] == [sharp.id]
+    assert [hit.conversation_title for hit in store.search("F#")] == ["F# or OCaml"]
+    assert store.search("100%_done") == []  # LIKE's wildcards are taken literally
