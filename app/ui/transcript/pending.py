@@ -3,7 +3,8 @@
 It says what is happening: the model is at work; a reasoning model's thoughts as they
 come (Magistral sends them before its answer, and for a hard question that can take a
 minute: a line that never changes looked stuck); or, rate limited, that the request is
-asked again, counting the seconds down.
+asked again, counting the seconds down. Under an answer whose text stopped coming, it
+counts the silence (the client gives up after a long one; until then nothing moved).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class PendingLine(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)  # the model's words
         self.setWordWrap(True)
         self._waiting: tuple[float, str] | None = None  # until when, and why
+        self._silent_since: float | None = None  # an answer's text stopped coming
         self._thought = ""
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -38,6 +40,7 @@ class PendingLine(QLabel):
         """The request went out; with ``waiting`` (seconds, why), it is asked again
         after that long."""
         self._waiting = None
+        self._silent_since = None
         self._thought = ""
         if waiting is not None:
             seconds, why = waiting
@@ -45,9 +48,18 @@ class PendingLine(QLabel):
             self._countdown.start()
         self._show()
 
+    def silent_since(self, moment: float) -> None:
+        """The answer above has had no new text since ``moment`` (``time.monotonic``)."""
+        self._waiting = None
+        self._thought = ""
+        self._silent_since = moment
+        self._countdown.start()
+        self._show()
+
     def add_thought(self, piece: str) -> None:
         """More of the model's reasoning: the latest of it shows."""
         self._waiting = None
+        self._silent_since = None
         self._thought = (self._thought + piece)[-4 * THOUGHT_SHOWN :]
         self._show()
 
@@ -59,6 +71,13 @@ class PendingLine(QLabel):
         return max(MIN_HEIGHT, self.heightForWidth(width))
 
     def _show(self) -> None:
+        if self._silent_since is not None:
+            seconds = int(time.monotonic() - self._silent_since)
+            self.setText(
+                f"Nothing new for {seconds} s: the server may be busy, or the connection "
+                "lost. Stop (Esc) keeps the text so far."
+            )
+            return
         if self._waiting is not None:
             deadline, why = self._waiting
             left = deadline - time.monotonic()

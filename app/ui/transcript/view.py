@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from app.ui.transcript.unanswered import UnansweredBar
 
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
+# Seconds of an answer's silence before it is said (the client gives up after 90: see
+# app.api.client); the longest pauses between a healthy stream's pieces are a few.
+SILENCE_NOTICE_MS = 15_000
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
 
 
@@ -73,6 +76,11 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._by_id: dict[str, Entry] = {}
         self._follow = True
         self._pending: PendingLine | None = None
+        # An answer whose text stopped coming says so after a while (see PendingLine).
+        self._silence = QTimer(self)
+        self._silence.setSingleShot(True)
+        self._silence.setInterval(SILENCE_NOTICE_MS)
+        self._silence.timeout.connect(self._note_silence)
         self._unanswered: UnansweredBar | None = None
         self._init_finding()
         self._locked = False  # an answer is being written: see set_locked
@@ -214,6 +222,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._by_id[message.id] = entry
         if message.status is MessageStatus.STREAMING:
             self._frames.track(message.id)
+            self._silence.start()
         self._materialise(entry)
         self._relayout(len(self._entries) - 1)
         if self._follow:
@@ -235,6 +244,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
 
     def show_thought(self, piece: str) -> None:
         """More of a reasoning model's thinking, before its answer."""
+        self._silence.stop()  # something is coming
         if self._pending is None or not self._pending.isVisible():
             self.show_pending()
         assert self._pending is not None
@@ -243,7 +253,16 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         if self._follow:
             self.scroll_to_end()
 
+    def _note_silence(self) -> None:
+        last = self._entries[-1].message if self._entries else None
+        if last is None or last.status is not MessageStatus.STREAMING:
+            return
+        self.show_pending()
+        assert self._pending is not None
+        self._pending.silent_since(time.monotonic() - self._silence.interval() / 1000)
+
     def _hide_pending(self) -> None:
+        self._silence.stop()
         if self._pending is not None:
             self._pending.stop()
         if self._unanswered is not None:
@@ -268,6 +287,10 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             return
         entry.item.append(text)
         self._frames.appended(message_id)
+        if self._pending is not None and self._pending.isVisible():  # the silence is over
+            self._hide_pending()
+            self._relayout(len(self._entries))
+        self._silence.start()
 
     def finish_message(self, message: Message) -> None:
         self._hide_pending()

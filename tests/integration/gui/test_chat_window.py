@@ -837,3 +837,30 @@ async def test_an_answers_tool_calls_show_and_the_next_question_keeps_them(gui: 
     assert [m["role"] for m in sent] == ["user", "assistant", "user"]
     assert "tool_calls" not in sent[1]
     assert "get_weather" in sent[1]["content"]
+
+
+@in_loop
+async def test_an_answer_whose_text_stops_coming_says_so(gui: Gui) -> None:
+    # A stalled stream showed its text and a Stop button, and nothing else, for the
+    # 90 s until the client gave up: it looked like a slow model, or a hung app.
+    transcript = gui.pane.transcript
+    transcript._silence.setInterval(300)  # 15 s in use
+
+    def pending() -> str:
+        label = transcript._pending
+        return label.text() if label is not None and label.isVisible() else ""
+
+    gui.server.enqueue(
+        Reply(text="First part. Second part. Third part.", stall_after=2, stall_seconds=3)
+    )
+    await gui.ask("Slow?")
+    await gui.until(lambda: pending().startswith("Nothing new for"), timeout=5)
+    assert "Stop (Esc) keeps the text so far" in pending()
+    await gui.until(lambda: pending().startswith("Nothing new for 1 s"), timeout=5)
+    streaming = transcript._entries[-1].message
+    assert streaming is not None
+    transcript.append_delta(streaming.id, " more")  # text again: said no more
+    assert pending() == ""
+    await gui.until(lambda: pending().startswith("Nothing new for"), timeout=5)
+    await gui.until(gui.answered, timeout=10)
+    assert pending() == ""  # the answer ended (the connection was cut): nothing to wait for
