@@ -15,6 +15,15 @@ from app.store.errors import DatabaseTooNew, DatabaseUnreadable
 
 log = logging.getLogger(__name__)
 
+# The window needs to write (answers, drafts, titles); the command line reads such a
+# history as it is (app.store.read_only).
+READ_ONLY_HELP = (
+    "Its conversations can still be read from the command line: 'maestrale list' shows "
+    "them and 'maestrale export -o FILE' copies them out. To keep working in the window, "
+    "copy the data folder somewhere writable and start Maestrale with --data-dir FOLDER "
+    "on the copy."
+)
+
 UPGRADE_NOTICE = (
     "Updating your history for this version of Maestrale…\n"
     "This happens once; a long history can take a minute."
@@ -37,7 +46,12 @@ def open_store(config: RuntimeConfig) -> ConversationStore | None:
         except DatabaseUnreadable as error:
             from PySide6.QtWidgets import QMessageBox
 
-            if not error.damaged:  # a full disk, permissions: nothing to set aside
+            if error.unwritable:  # read-only media, no permission: still readable
+                box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))
+                box.setInformativeText(READ_ONLY_HELP)
+                box.exec()
+                return None
+            if not error.damaged:  # a full disk: nothing to set aside
                 QMessageBox.critical(None, "Maestrale", str(error))
                 return None
             box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))

@@ -15,6 +15,7 @@ from app.store import SCHEMA_VERSION, ConversationStore
 from app.store import db as db_module
 from app.ui import open_history
 from tests.helpers.old_format import written_as
+from tests.helpers.read_only import read_only
 
 
 def _notices() -> list[str]:
@@ -103,3 +104,26 @@ def test_a_full_disk_is_said_without_offering_to_set_the_history_aside(
     assert len(said) == 1
     assert "the disk is full" in said[0]
     assert sorted(p.name for p in data.glob("history*.sqlite3")) == ["history.sqlite3"]
+
+
+def test_a_history_that_cannot_be_written_says_how_to_still_read_it(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A history on a read-only disk (a backup, a mounted image): the window said it
+    # could not be opened and quit, though the command line reads it as it is.
+    from PySide6.QtWidgets import QMessageBox
+
+    data = tmp_path / "data"
+    data.mkdir()
+    ConversationStore.open(data / "history.sqlite3").close()
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: shown.append((box.text(), box.informativeText()))
+    )
+    config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
+    with read_only(data):
+        assert open_history.open_store(config) is None
+    [(text, help_text)] = shown
+    assert "Cannot use the history file" in text
+    assert "'maestrale export -o FILE' copies them out" in help_text
+    assert "--data-dir" in help_text
