@@ -120,6 +120,11 @@ def test_a_history_that_cannot_be_written_says_how_to_still_read_it(
     monkeypatch.setattr(
         QMessageBox, "exec", lambda box: shown.append((box.text(), box.informativeText()))
     )
+    monkeypatch.setattr(  # a box without the help (it has none for this)
+        QMessageBox,
+        "critical",
+        staticmethod(lambda _parent, _title, text: shown.append((text, ""))),
+    )
     config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
     with read_only(data):
         assert open_history.open_store(config) is None
