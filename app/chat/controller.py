@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEND_WAIT_MS = 200  # as the answer's saves wait (app.answering.recorder.SAVE_WAIT_MS)
+WRITTEN_ELSEWHERE = (
+    "An answer is still being written in this conversation by another Maestrale "
+    "(maestrale ask). Wait for it to finish, then {what}."
+)
 UNSAVED_ANSWER = (
     "The text above could not be saved: copy it now, it is lost when you leave this "
     "conversation (Retry asks the model again)."
@@ -67,6 +71,8 @@ class ChatController(QObject):
         streaming_changed(str, bool): an answer started or stopped in a conversation.
         branch_changed(str): the current branch of a conversation moved.
         needs_key(str): no usable key or endpoint: the reason, for the first-run panel.
+        refused(str): an action was not taken, and what to do (another Maestrale is
+            still answering in the conversation).
     """
 
     conversation_created = Signal(str)
@@ -80,6 +86,7 @@ class ChatController(QObject):
     streaming_changed = Signal(str, bool)
     branch_changed = Signal(str)
     needs_key = Signal(str)
+    refused = Signal(str)
 
     def __init__(
         self,
@@ -135,7 +142,8 @@ class ChatController(QObject):
         """Ask ``text`` in a conversation (a new one when None); returns its id.
 
         Returns None, storing nothing, when there is no usable key or endpoint
-        (``needs_key`` says why) or when the conversation is already answering.
+        (``needs_key`` says why) or when the conversation is already answering (here,
+        or in another Maestrale: ``refused`` says so).
         """
         if not text.strip() or not self._client_ready():
             return None
@@ -151,7 +159,7 @@ class ChatController(QObject):
 
         store = self._store
         created = conversation_id is None
-        if conversation_id is not None and self.is_streaming(conversation_id):
+        if conversation_id is not None and self._busy(conversation_id, "send"):
             return None
         # One transaction: a conversation stored without its question (a full disk)
         # stayed in the history, empty, its title in the header but not in the list.
@@ -183,7 +191,7 @@ class ChatController(QObject):
     def regenerate(self, message_id: str) -> None:
         """A new answer to the same question, beside the old one (also "Retry")."""
         answer = self._store.get_message(message_id)
-        if answer.parent_id is None or self.is_streaming(answer.conversation_id):
+        if answer.parent_id is None or self._busy(answer.conversation_id):
             return
         if not self._client_ready():
             return
@@ -198,31 +206,33 @@ class ChatController(QObject):
         before the first word of it arrived, so no answer was stored)."""
         question = self._store.get_message(question_id)
         conversation_id = question.conversation_id
-        if question.role is not Role.USER or self.is_streaming(conversation_id):
+        if question.role is not Role.USER or self._busy(conversation_id):
             return
         if not self._client_ready():
             return
         self._store.set_current_leaf(conversation_id, question_id)
         self._start_answer(conversation_id, question_id)
 
-    def edit_and_resend(self, message_id: str, text: str) -> None:
-        """The question asked again with new text, as a sibling of the original."""
+    def edit_and_resend(self, message_id: str, text: str) -> bool:
+        """The question asked again with new text, as a sibling of the original;
+        ``False`` when it was not asked."""
         original = self._store.get_message(message_id)
         conversation_id = original.conversation_id
-        if not text.strip() or self.is_streaming(conversation_id) or not self._client_ready():
-            return
+        if not text.strip() or self._busy(conversation_id) or not self._client_ready():
+            return False
         question = self._store.add_message(
             conversation_id, role=Role.USER, content=text, parent_id=original.parent_id
         )
         self.branch_changed.emit(conversation_id)
         self.message_stored.emit(question)
         self._start_answer(conversation_id, question.id)
+        return True
 
     def continue_answer(self, message_id: str) -> None:
         """Ask the model to carry on from a partial answer; stored as a new sibling."""
         partial = self._store.get_message(message_id)
         conversation_id = partial.conversation_id
-        if partial.parent_id is None or self.is_streaming(conversation_id):
+        if partial.parent_id is None or self._busy(conversation_id):
             return
         if not partial.content or not self._client_ready():
             return
@@ -265,6 +275,16 @@ class ChatController(QObject):
         await self._clients.aclose()
 
     # -- inside -------------------------------------------------------------------------
+
+    def _busy(self, conversation_id: str, then: str = "try again") -> bool:
+        """Whether an answer is being written in the conversation, here or by another
+        Maestrale (that one is said: nothing here shows it is still going)."""
+        if self.is_streaming(conversation_id):
+            return True
+        if self._store.written_elsewhere(conversation_id):
+            self.refused.emit(WRITTEN_ELSEWHERE.format(what=then))
+            return True
+        return False
 
     def _client_ready(self) -> bool:
         try:

@@ -130,6 +130,7 @@ class QuickWindow(PlaceAndSize, QWidget):
         self._binding.reload_requested.connect(self._reload)
         controller.conversation_created.connect(self._on_created)
         controller.needs_key.connect(self._on_needs_key)
+        controller.refused.connect(self._on_refused)
         self._shortcuts()
         self.resize(WIDTH, self.minimumSizeHint().height())
 
@@ -514,6 +515,11 @@ class QuickWindow(PlaceAndSize, QWidget):
             from app.ui.wording import in_window
 
             self._show_notice(in_window(reason), settings=True)
+
+    def _on_refused(self, why: str) -> None:
+        # Another Maestrale still answers in this exchange: said where it was asked.
+        if self._sending or self.isActiveWindow():
+            self._show_notice(why)
 
     def _on_open_settings(self) -> None:
         if self._open_key_settings is not None:

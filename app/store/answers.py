@@ -8,6 +8,7 @@ from app.domain.messages import Message, MessageStatus, ToolCall, Usage, to_iso,
 from app.store import rows as _rows
 from app.store.base import StoreBase, guarded
 from app.store.errors import MessageNotFound
+from app.store.writers import writer_is_alive
 
 _FINAL_STATUSES = frozenset(
     {MessageStatus.COMPLETE, MessageStatus.INTERRUPTED, MessageStatus.ERROR}
@@ -16,6 +17,25 @@ _FINAL_STATUSES = frozenset(
 
 class AnswerWrites(StoreBase):
     """Part of ConversationStore (``begin_answer`` is there: it adds a message)."""
+
+    @guarded
+    def written_elsewhere(self, conversation_id: str) -> bool:
+        """Whether the conversation's current branch ends with an answer another open
+        connection (`maestrale ask` in another process) is still writing.
+
+        A question asked after it would go without it (unfinished answers are not
+        sent) and be stored as its reply. An answer left by a writer that is gone is
+        not waited for: nothing will finish it.
+        """
+        row = self._db.execute(
+            "SELECT m.writer FROM conversations c JOIN messages m ON m.id = c.current_leaf_id"
+            " WHERE c.id = ? AND m.status = 'streaming'",
+            (conversation_id,),
+        ).fetchone()
+        writer = None if row is None else row[0]
+        if writer is None or writer == self._db.writer_id:
+            return False
+        return writer_is_alive(self._db.path, writer)
 
     @guarded
     def save_partial(self, message_id: str, content: str) -> bool:

@@ -241,7 +241,7 @@ class ChatPane(ModelInPane, QWidget):
         self.transcript.set_retry_offer(self._retry_offer)
         self.transcript.continue_requested.connect(controller.continue_answer)
         self.transcript.answer_requested.connect(self._on_answer_requested)
-        self.transcript.edit_submitted.connect(controller.edit_and_resend)
+        self.transcript.edit_submitted.connect(self._on_edit_submitted)
         self.transcript.edit_closed.connect(self._focus_composer)
         self.transcript.branch_requested.connect(self._on_branch_requested)
         self.transcript.link_activated.connect(self._on_link)
@@ -291,6 +291,7 @@ class ChatPane(ModelInPane, QWidget):
     def _connect(self, controller: ChatController) -> None:
         controller.conversation_created.connect(self._on_created)
         controller.needs_key.connect(self.show_first_run)
+        controller.refused.connect(self._on_refused)
         self._binding = TranscriptBinding(self.transcript, self._store, controller)
         self._binding.conversation_id = self._conversation_id
         self._binding.busy_changed.connect(self._set_busy)
@@ -575,11 +576,22 @@ class ChatPane(ModelInPane, QWidget):
             return not ids and leaf_id is None
         if ids[-1] != leaf_id:
             return False
-        item = self.transcript.item(leaf_id)
-        if item is None:
-            return True  # not rendered yet: it will be from the store
-        stored = self._store.get_message(leaf_id)
-        return (stored.status, stored.content) == (item.message.status, item.message.content)
+        # The last message, and any answer shown unfinished: another program finishes
+        # it (the branch may have grown past it meanwhile); unrendered items will be
+        # read from the store.
+        shown = {
+            message_id: item.message
+            for message_id in ids
+            if (item := self.transcript.item(message_id)) is not None
+            and (message_id == leaf_id or item.message.status is MessageStatus.STREAMING)
+        }
+        stored = self._store.messages_by_id(list(shown))
+        return all(
+            message_id in stored
+            and (stored[message_id].status, stored[message_id].content)
+            == (message.status, message.content)
+            for message_id, message in shown.items()
+        )
 
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)
@@ -607,6 +619,20 @@ class ChatPane(ModelInPane, QWidget):
             self._sending = False
         if conversation_id is not None:
             self.composer.clear_sent()
+
+    def _on_refused(self, why: str) -> None:
+        from app.ui.toast import Toast
+
+        Toast.show_message(self.window(), why, timeout_ms=12000)
+
+    def _on_edit_submitted(self, message_id: str, text: str) -> None:
+        if self._controller.edit_and_resend(message_id, text):
+            return
+        # Not asked (another Maestrale still answers here, say): the edited text stays
+        # in the question's editor to be sent again, not lost with the closed editor.
+        item = self.transcript.item(message_id)
+        if item is not None and text.strip():
+            item.edit_again(text)
 
     def _on_created(self, conversation_id: str) -> None:
         if self._sending and self.conversation_id is None:

@@ -498,11 +498,15 @@ class MessageItem(QFrame):
         return self._editor is not None
 
     def start_editing(self) -> None:
+        self.edit_again(self.message.content)
+
+    def edit_again(self, text: str) -> None:
+        """Open the question's editor on ``text`` (an edit that could not be sent)."""
         if self.message.role is not Role.USER or self._editor is not None:
             return
         from app.ui.transcript.question_editor import QuestionEditor  # on first edit
 
-        editor = QuestionEditor(self.message.content)
+        editor = QuestionEditor(text)
         editor.submitted.connect(self._submit_edit)
         editor.cancelled.connect(self._cancel_edit)
         editor.height_changed.connect(self.height_changed)
