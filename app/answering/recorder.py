@@ -19,9 +19,10 @@ from app.answering.continuation import Continuation
 from app.api.client import ChatStream, MistralClient
 from app.api.errors import ApiError
 from app.api.types import ChatRequest, ContentDelta, StreamEvent, ToolCallDelta
-from app.domain.messages import Message, MessageStatus, Role
+from app.domain.messages import Message, MessageStatus, Role, utc_now
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
+from app.store.ids import new_id
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,11 @@ FINAL_SAVE_PATIENCE = 60.0
 class AnswerNotSaved(StoreError):
     """The end of an answer could not be stored within the final save's patience.
 
-    ``error`` is why the answer itself failed, if it did; ``text`` all that arrived.
-    ``save_again`` tries the final save once more (raising the store's error again);
-    ``give_up`` marks the stored answer, if any, as cut short by the failed save.
+    ``error`` is why the answer itself failed, if it did; ``text`` all that arrived;
+    ``unstored`` the answer as it will be stored, when nothing of it is stored yet (its
+    row would only be added at the end: nothing arrived). ``save_again`` tries the
+    final save once more (raising the store's error again); ``give_up`` marks the
+    stored answer, if any, as cut short by the failed save.
     """
 
     def __init__(
@@ -52,6 +55,8 @@ class AnswerNotSaved(StoreError):
         text: str,
         save_again: Callable[[], Message],
         give_up: Callable[[], None],
+        *,
+        unstored: Message | None = None,
     ) -> None:
         super().__init__(str(trouble))
         self.trouble = trouble
@@ -59,6 +64,7 @@ class AnswerNotSaved(StoreError):
         self.text = text
         self.save_again = save_again
         self.give_up = give_up
+        self.unstored = unstored
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +179,9 @@ class _Run:
         self._last_save = 0.0
         self._flusher: asyncio.Task[None] | None = None
         self._finished: Message | None = None
+        # The id an attempt that never started is stored with: shown before it can be
+        # stored (the history locked), it is the same message once it is.
+        self._attempt_id = new_id()
         self._trouble: StoreError | None = None  # why the last write failed, if it did
         self._retry_at = 0.0
 
@@ -308,6 +317,7 @@ class _Run:
                         text,
                         save_again,
                         functools.partial(self._give_up, trouble),
+                        unstored=self._unstored(stream, status, error),
                     ) from trouble
             try:
                 await asyncio.sleep(self._recorder._retry_save_after)
@@ -335,6 +345,28 @@ class _Run:
         except StoreError as error:
             log.warning("The answer stays marked unfinished: %s", error)
 
+    def _unstored(
+        self, stream: ChatStream, status: MessageStatus, error: str | None
+    ) -> Message | None:
+        """The attempt as ``_finish_now`` would add it, when no row of it is stored."""
+        if self._message is not None:
+            return None
+        answer = stream.answer
+        return Message(
+            id=self._attempt_id,
+            conversation_id=self._conversation_id,
+            parent_id=self._parent_id,
+            role=Role.ASSISTANT,
+            content=self.text(stream),
+            created_at=utc_now(),
+            status=status,
+            model=answer.model or self._model,
+            error=error,
+            usage=answer.usage,
+            tool_calls=tuple(answer.tool_calls),
+            finish_reason=answer.finish_reason,
+        )
+
     def _finish_now(self, stream: ChatStream, status: MessageStatus, error: str | None) -> Message:
         if self._finished is not None:
             return self._finished
@@ -344,6 +376,7 @@ class _Run:
             # Nothing arrived: still record the attempt, so the history shows what failed.
             self._finished = self._store.add_message(
                 self._conversation_id,
+                message_id=self._attempt_id,
                 role=Role.ASSISTANT,
                 content=text,
                 parent_id=self._parent_id,

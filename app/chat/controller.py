@@ -463,7 +463,7 @@ class ChatController(QObject):
         finally:
             flush()
             self._end_answer(conversation_id, started, unsaved)
-        if isinstance(unsaved, AnswerNotSaved) and not started:
+        if isinstance(unsaved, AnswerNotSaved) and not started and unsaved.unstored is None:
             # Nothing of it is on screen to carry the error: the task's error shows it.
             raise _not_saved_report(unsaved) from unsaved
         if unsaved is not None:
@@ -496,27 +496,29 @@ class ChatController(QObject):
 
         live = "".join(self._live.pop(started[0].id, [])) if started else ""
         self.streaming_changed.emit(conversation_id, False)
+        final: Message | None = None
         if isinstance(unsaved, AnswerNotSaved):
             self._save_later(conversation_id, unsaved)
-            if not started:
+            if not started and unsaved.unstored is None:
                 # The window still waits for the answer's first word: it shows the
-                # question again as stored, unanswered (the answer's error comes once
-                # it is saved).
+                # question again as stored, unanswered.
                 self.branch_changed.emit(conversation_id)
                 self.conversation_changed.emit(conversation_id)
                 return
-        final = self._final_message(started, conversation_id)
+            # Nothing of it arrived, and its error card shows now, under the id it is
+            # stored with later (then shown again, with its Retry).
+            final = unsaved.unstored
+        if final is None:
+            final = self._final_message(started, conversation_id)
         if final is not None and unsaved is not None:
             # The history could not be written for a minute: the window keeps the whole
             # text, and says it is not saved.
             failed = getattr(unsaved, "error", None)
             why = f"{failed.message} " if isinstance(failed, ApiError) else ""
-            final = replace(
-                final,
-                content=live,
-                status=MessageStatus.ERROR,
-                error=f"{why}{unsaved} {UNSAVED_ANSWER}",
-            )
+            error = f"{why}{unsaved} {UNSAVED_ANSWER}"
+            if not started and isinstance(unsaved, AnswerNotSaved):
+                error = str(_not_saved_report(unsaved))  # no text above to copy
+            final = replace(final, content=live, status=MessageStatus.ERROR, error=error)
         if final is not None:
             self.answer_finished.emit(final)
         self.conversation_changed.emit(conversation_id)

@@ -51,8 +51,14 @@ class TranscriptBinding(QObject):
             self._transcript.add_message(message, self._branch_of(message))
 
     def _branch_of(self, message: Message) -> tuple[int, int]:
-        """The message's place among its alternatives and their count, as stored."""
+        """The message's place among its alternatives and their count, as stored.
+
+        A message not stored (an answer whose end the history could not take yet) is
+        shown alone, as the one version there is so far.
+        """
         tree = MessageTree(self._store.outline(message.conversation_id))
+        if message.id not in tree.by_id:
+            return 0, 1
         siblings = tree.siblings(message.id)
         index = next(i for i, m in enumerate(siblings) if m.id == message.id)
         return index, len(siblings)

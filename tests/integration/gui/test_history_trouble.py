@@ -95,8 +95,9 @@ async def test_a_failed_answer_that_cannot_be_saved_ends_and_says_why(
         await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
         await gui.settle()
         assert not pending_shown(gui)
-        toasts = [t.accessibleName() for t in gui.window.findChildren(Toast)]
-        assert any("401" in t and "could not be saved" in t for t in toasts), toasts
+        said = last_item(gui, Role.ASSISTANT)._status_label.text()
+        assert "401" in said
+        assert "could not be saved" in said
     finally:
         lock.release()
     await gui.until(lambda: gui.store.current_path(conversation_id)[-1].role is Role.ASSISTANT)
@@ -291,3 +292,36 @@ async def test_a_new_chat_whose_question_the_full_disk_refuses_leaves_no_convers
     gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
     await gui.until(lambda: "Yes." in answer_text(gui))
     assert store.count_conversations() == 1
+
+
+@in_loop
+async def test_a_failed_answer_that_cannot_be_saved_shows_its_error_at_once(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only a toast said what failed: the transcript looked the unsaved answer up in the
+    # history (KeyError) and showed the question unanswered until the save went through.
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    gui.server.enqueue(Reply(status=401))
+    await gui.ask("Hello?")
+    conversation_id = gui.pane.conversation_id
+    lock = HistoryLock(gui.store.path).take()
+    try:
+        await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+        await gui.settle()
+        shown = last_item(gui, Role.ASSISTANT)
+        assert shown.message.status is MessageStatus.ERROR
+        assert shown._status.isVisible()
+        assert "401" in shown._status_label.text()
+        assert "could not be saved" in shown._status_label.text()
+        assert not pending_shown(gui)
+    finally:
+        lock.release()
+    await gui.until(lambda: gui.store.current_path(conversation_id)[-1].role is Role.ASSISTANT)
+    answer = gui.store.current_path(conversation_id)[-1]
+    await gui.until(
+        lambda: "could not be saved" not in last_item(gui, Role.ASSISTANT)._status_label.text()
+    )
+    assert last_item(gui, Role.ASSISTANT).message.id == answer.id
+    assert [i for i in gui.pane.transcript.message_ids] == [
+        m.id for m in gui.store.current_path(conversation_id)
+    ]
