@@ -115,12 +115,15 @@ class AnswerRecorder:
         on_started: Callable[[Message], None] | None = None,
         continue_from: str | None = None,
         on_wait: Callable[[float, str], None] | None = None,
+        replacing: str | None = None,
     ) -> AnswerOutcome:
         """Stream the answer to ``request`` as a child of ``parent_id``.
 
         With ``continue_from`` the request asks the model to carry on from that partial
         answer: the stored answer then starts with it, and the events carry only the
-        new text. API errors are stored and returned, not raised. Cancellation stores
+        new text. ``replacing`` names a failed answer with no text that this one is
+        asked instead of: it is deleted once this one is stored (the same transaction).
+        API errors are stored and returned, not raised. Cancellation stores
         the text so far as ``interrupted`` and then propagates, as asyncio requires.
         """
         run = _Run(
@@ -130,6 +133,7 @@ class AnswerRecorder:
             model=request.model,
             on_started=on_started,
             continue_from=continue_from,
+            replacing=replacing,
         )
         stream = self._client.stream(request)
         stream.on_wait = on_wait  # before the first token: a retry after a 429, say
@@ -165,8 +169,10 @@ class _Run:
         model: str,
         on_started: Callable[[Message], None] | None,
         continue_from: str | None = None,
+        replacing: str | None = None,
     ) -> None:
         self._recorder = recorder
+        self._replacing = replacing
         self._continuation = Continuation(continue_from) if continue_from is not None else None
         self._store = recorder._store
         self._conversation_id = conversation_id
@@ -229,6 +235,7 @@ class _Run:
                     self._conversation_id,
                     parent_id=self._parent_id,
                     model=stream.answer.model or self._model,
+                    replacing=self._replacing,
                 )
                 if start:
                     self._store.save_partial(message.id, start)
@@ -386,6 +393,7 @@ class _Run:
                 usage=answer.usage,
                 tool_calls=answer.tool_calls,
                 finish_reason=answer.finish_reason,
+                replacing=self._replacing,
             )
             return self._finished
         self._finished = self._store.finish_answer(

@@ -197,7 +197,10 @@ class ChatController(QObject):
             return
         self._store.set_current_leaf(answer.conversation_id, answer.parent_id)
         self.branch_changed.emit(answer.conversation_id)
-        self._start_answer(answer.conversation_id, answer.parent_id)
+        # A failed attempt that brought no text is no version to switch back to: the
+        # new answer takes its place once stored.
+        replacing = answer.id if _failed_before_text(answer) else None
+        self._start_answer(answer.conversation_id, answer.parent_id, replacing=replacing)
 
     retry = regenerate
 
@@ -295,7 +298,12 @@ class ChatController(QObject):
         return True
 
     def _start_answer(
-        self, conversation_id: str, parent_id: str, *, continue_from: Message | None = None
+        self,
+        conversation_id: str,
+        parent_id: str,
+        *,
+        continue_from: Message | None = None,
+        replacing: str | None = None,
     ) -> None:
         from app.answering.request import build_request  # see send()
 
@@ -322,6 +330,7 @@ class ChatController(QObject):
                 parent_id,
                 request,
                 None if continue_from is None else continue_from.content,
+                replacing,
             ),
             name=_answer_task(conversation_id),
         )
@@ -338,11 +347,15 @@ class ChatController(QObject):
         parent_id: str,
         request: ChatRequest,
         continue_from: str | None,
+        replacing: str | None = None,
     ) -> None:
         """Stream an answer; while it ends in tool calls, run them and answer again."""
         rounds = 0
         while True:
-            outcome = await self._answer_once(conversation_id, parent_id, request, continue_from)
+            outcome = await self._answer_once(
+                conversation_id, parent_id, request, continue_from, replacing
+            )
+            replacing = None
             message = None if outcome is None else outcome.message
             # Only calls to tools this request offered are run (a server may have tools
             # of its own, and tools may be off).
@@ -401,6 +414,7 @@ class ChatController(QObject):
         parent_id: str,
         request: ChatRequest,
         continue_from: str | None,
+        replacing: str | None,
     ) -> AnswerOutcome | None:
         """One streamed answer; its outcome, or None when it could not be saved."""
         import asyncio  # not at start-up: see app.tasks
@@ -452,6 +466,7 @@ class ChatController(QObject):
                 on_event=on_event,
                 on_started=on_started,
                 continue_from=continue_from,
+                replacing=replacing,
                 on_wait=lambda seconds, why: self.answer_waiting.emit(
                     conversation_id, seconds, why
                 ),
@@ -613,6 +628,17 @@ def _not_saved_report(unsaved: AnswerNotSaved) -> StoreError:
     return StoreError(
         f"{failed}The answer could not be saved: {unsaved.trouble} It is saved as soon as "
         "the history can be written again."
+    )
+
+
+def _failed_before_text(answer: Message) -> bool:
+    """An attempt that failed with nothing to read (the store checks it has no
+    children before deleting it)."""
+    return (
+        answer.role is Role.ASSISTANT
+        and answer.status is MessageStatus.ERROR
+        and not answer.content
+        and not answer.tool_calls
     )
 
 

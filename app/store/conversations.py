@@ -357,15 +357,19 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         message_id: str | None = None,
         created_at: datetime | None = None,
         make_current: bool = True,
+        replacing: str | None = None,
     ) -> Message:
         """Append a message under ``parent_id`` (``None`` for a root).
 
         The conversation's ``updated_at`` moves forward, and the message becomes its
         current leaf when ``make_current``. Without ``created_at`` the message gets the
         current time, nudged a millisecond past the conversation's newest message so
-        creation order is never ambiguous.
+        creation order is never ambiguous. ``replacing`` names a failed answer that
+        brought no text: deleted in the same transaction (if it still is one).
         """
         with self._transaction() as db:
+            if replacing is not None:
+                _drop_empty_failure(db, conversation_id, replacing)
             if parent_id is None:
                 self._require_conversation(conversation_id)
             else:
@@ -405,8 +409,16 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
             return from_iso(newest) + timedelta(milliseconds=1)
         return now
 
-    def begin_answer(self, conversation_id: str, *, parent_id: str, model: str | None) -> Message:
-        """Store an empty streaming assistant answer and make it the current leaf."""
+    def begin_answer(
+        self,
+        conversation_id: str,
+        *,
+        parent_id: str,
+        model: str | None,
+        replacing: str | None = None,
+    ) -> Message:
+        """Store an empty streaming assistant answer and make it the current leaf (see
+        ``add_message`` for ``replacing``)."""
         return self.add_message(
             conversation_id,
             role=Role.ASSISTANT,
@@ -414,6 +426,7 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
             parent_id=parent_id,
             status=MessageStatus.STREAMING,
             model=model,
+            replacing=replacing,
         )
 
     # Search --------------------------------------------------------------------------
@@ -426,6 +439,18 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         Conversations in the trash are not searched.
         """
         return _search(self._db, query, limit=limit)
+
+
+def _drop_empty_failure(db: sqlite3.Connection, conversation_id: str, message_id: str) -> None:
+    """Delete an answer that failed before any text came, unless something follows it:
+    retried, it is no version worth keeping (only its error, which the new one shows
+    again if it fails too)."""
+    db.execute(
+        "DELETE FROM messages WHERE id = ? AND conversation_id = ? AND role = 'assistant'"
+        " AND status = 'error' AND content = '' AND tool_calls IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM messages AS child WHERE child.parent_id = ?)",
+        (message_id, conversation_id, message_id),
+    )
 
 
 def _live_where(pinned: bool | None, kind: str | None) -> tuple[str, tuple[int | str, ...]]:

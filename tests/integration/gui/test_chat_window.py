@@ -864,3 +864,43 @@ async def test_an_answer_whose_text_stops_coming_says_so(gui: Gui) -> None:
     await gui.until(lambda: pending().startswith("Nothing new for"), timeout=5)
     await gui.until(gui.answered, timeout=10)
     assert pending() == ""  # the answer ended (the connection was cut): nothing to wait for
+
+
+async def test_retry_replaces_a_failed_attempt_that_brought_no_text(gui: Gui) -> None:
+    # The switcher said "1/2", version 1 only the red error card (and export listed it).
+    gui.server.enqueue(Reply(status=402), Reply(status=402), Reply(text="Hello there."))
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    conversation_id = gui.pane.conversation_id
+    failed = last_item(gui, Role.ASSISTANT).message
+    last_item(gui, Role.ASSISTANT)._retry.click()  # fails again: still one version
+    await gui.until(lambda: gui.store.current_path(conversation_id)[-1].id != failed.id)
+    await gui.until(gui.answered)
+    await gui.settle()
+    again = last_item(gui, Role.ASSISTANT)
+    assert again.message.status is MessageStatus.ERROR
+    assert again._switcher is None or not again._switcher.isVisible()
+    again._retry.click()
+    await gui.until(lambda: "Hello there." in answer_text(gui))
+    await gui.until(gui.answered)
+    answer = last_item(gui, Role.ASSISTANT)
+    assert answer._switcher is None or not answer._switcher.isVisible()
+    stored = gui.store.messages(conversation_id)
+    assert [(m.role, m.content) for m in stored] == [
+        (Role.USER, "Hi"),
+        (Role.ASSISTANT, "Hello there."),
+    ]
+
+
+@in_loop
+async def test_retry_keeps_an_attempt_that_brought_text(gui: Gui) -> None:
+    gui.server.enqueue(Reply(chunks=["Part ", "of it"], cut_after=2), Reply(text="Whole."))
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    cut = last_item(gui, Role.ASSISTANT).message
+    assert cut.content
+    gui.pane.regenerate_last()
+    await gui.until(lambda: "Whole." in answer_text(gui))
+    await gui.until(gui.answered)
+    assert last_item(gui, Role.ASSISTANT)._branch_label.text() == "2 / 2"
+    assert cut.id in {m.id for m in gui.store.messages(gui.pane.conversation_id)}

@@ -344,3 +344,30 @@ def test_writes_made_together_are_stored_all_or_none(store: ConversationStore) -
     # Writes after the block are transactions of their own again.
     store.rename(conversation.id, "Renamed")
     assert not store.connection.in_transaction
+
+
+def test_an_answer_replacing_an_empty_failure_deletes_it_unless_followed(
+    store: ConversationStore,
+) -> None:
+    conversation = store.create_conversation(title="t", model="m")
+    question = store.add_message(conversation.id, role=Role.USER, content="q", parent_id=None)
+
+    def failure(content: str = "") -> str:
+        return store.add_message(
+            conversation.id,
+            role=Role.ASSISTANT,
+            content=content,
+            parent_id=question.id,
+            status=MessageStatus.ERROR,
+            error="Server error (500).",
+        ).id
+
+    empty, cut, followed = failure(), failure("half an answer"), failure()
+    store.add_message(conversation.id, role=Role.USER, content="q2", parent_id=followed)
+    for kept in (cut, followed):
+        store.begin_answer(conversation.id, parent_id=question.id, model="m", replacing=kept)
+    new = store.begin_answer(conversation.id, parent_id=question.id, model="m", replacing=empty)
+    ids = {m.id for m in store.messages(conversation.id)}
+    assert empty not in ids
+    assert {cut, followed, new.id} <= ids
+    assert store.get_conversation(conversation.id).current_leaf_id == new.id
