@@ -27,7 +27,7 @@ from app.log import setup_logging
 from app.presets import load_presets
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
-from app.settings import LoadedSettings, Settings, save_settings
+from app.settings import LoadedSettings, Settings, save_settings, settings_notice
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
@@ -288,9 +288,32 @@ class Application:
         """
         if self._desktop is None:
             self._desktop = self._build_desktop()
-            if self._desktop.templates_notice:
-                self._report(self._desktop.templates_notice)
+            self._announce_file_problems(self._desktop.templates_notice)
         return self._desktop
+
+    def _announce_file_problems(self, templates_notice: str | None) -> None:
+        """At start, what is wrong with settings.toml and templates.toml, one after the
+        other: a second toast would replace the first at once."""
+        settings_file = self.config.paths.settings_file
+        notice = settings_notice(settings_file, self.config.loaded)
+        if notice is None or not self.window.isVisible():
+            for message in (notice, templates_notice):
+                if message:
+                    self._report(message)
+            return
+        from app.ui.toast import Toast
+
+        toast = Toast.show_message(
+            self.window,
+            notice,
+            "Open Settings",
+            self.open_settings,
+            timeout_ms=20000,
+        )
+        if templates_notice:
+            toast.dismissed.connect(
+                lambda: None if self._shut_down else self._report(templates_notice)
+            )
 
     def start_desktop(self) -> None:
         """Build the tray and the quick prompt and register the global shortcuts."""

@@ -371,3 +371,23 @@ def save_settings(path: Path, loaded: LoadedSettings, settings: Settings) -> Pat
         path.replace(kept)
     write_atomically(path, rendered)
     return kept
+
+
+def settings_notice(path: Path, loaded: LoadedSettings) -> str | None:
+    """What to tell the user at start-up about ``loaded.problems``; None when there were
+    none. Only the log and the Settings window said so, while the model and system prompt
+    silently fell back to their defaults."""
+    problems = loaded.problems
+    if not problems:
+        return None
+    if loaded.unreadable:
+        return (
+            f"Your settings file could not be read: {problems[0]} Every setting (model, "
+            "system prompt and the rest) has its default until the file is fixed. "
+            f"The file is {path}; Settings shows the problem."
+        )
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return (
+        f"Part of your settings file could not be used: {problems[0]}{more} "
+        f"The file is {path}; Settings shows the problems."
+    )

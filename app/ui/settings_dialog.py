@@ -30,7 +30,7 @@ from app.api.models import Dialect, ModelCard
 from app.presets import Preset
 from app.quick.templates import Template
 from app.secrets import ApiKeys
-from app.settings import LoadedSettings, Settings, save_settings
+from app.settings import LoadedSettings, Settings, load_settings, save_settings
 from app.tasks import TaskRunner
 from app.toml_files import kept_notice
 from app.ui.icons import icon
@@ -258,12 +258,17 @@ class SettingsDialog(QDialog):
         layout.setSpacing(0)
         layout.addWidget(side)
         layout.addWidget(content, 1)
+        self._show_problems(problems)
+        self._fit_to_font()
+        fit_window(self, 900, 660)
+
+    def _show_problems(self, problems: tuple[str, ...]) -> None:
         if problems:
             self.problems.show_message(
                 "warning", "Some settings were not usable:\n" + "\n".join(problems)
             )
-        self._fit_to_font()
-        fit_window(self, 900, 660)
+        else:
+            self.problems.clear()
 
     def _check_key(
         self, base_url: str, key: str, done: Callable[[str, str | None, str | None], None]
@@ -386,6 +391,9 @@ class SettingsDialog(QDialog):
             self.save_status.clear()
         else:
             self.save_status.show_message("info", kept_notice(self._path, kept))
+            # The problems were the old file's, now kept aside: "not valid TOML … using
+            # defaults until it is fixed" stayed above the notice saying where it went.
+            self._show_problems(load_settings(self._path).problems)
         self._loaded = LoadedSettings(file_settings, unknown=self._loaded.unknown)
         self._file_settings = file_settings
         in_effect = {n: v for n, v in changes.items() if n not in self._overridden}

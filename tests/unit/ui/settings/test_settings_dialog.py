@@ -199,9 +199,12 @@ def test_a_file_that_could_not_be_parsed_is_kept_aside(
     dialog.appearance_page.theme_buttons["light"].click()
     assert dialog.flush()
     assert saved(tmp_path) == {"theme": "light"}
-    assert [p.read_text() for p in path.parent.glob("settings.toml.unreadable-*")] == [
-        "theme = = broken\n"
-    ]
+    kept = list(path.parent.glob("settings.toml.unreadable-*"))
+    assert [p.read_text() for p in kept] == ["theme = = broken\n"]
+    # The banner kept saying "not valid TOML … using defaults until it is fixed" over
+    # the new file; now it is the notice saying where the old one went.
+    assert dialog.problems.message() == ""
+    assert str(kept[0]) in dialog.save_status.message()
 
 
 def test_hand_edits_made_while_the_window_is_kept_survive_a_save(

@@ -1,0 +1,60 @@
+"""Problems with settings.toml are shown in the window at start, not only in the log."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import load_config
+from app.ui.toast import Toast
+from tests.integration.gui.conftest import Gui, in_loop
+
+BROKEN = 'model = "mistral-small-latest"\nsystem_prompt = "Be brief\n'
+
+
+@pytest.fixture
+def broken_settings(gui_environ: dict[str, str]) -> None:
+    path = load_config(gui_environ).paths.settings_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BROKEN, encoding="utf-8")
+
+
+@pytest.mark.usefixtures("broken_settings")
+@in_loop
+async def test_an_unreadable_settings_file_is_announced_at_start(gui: Gui) -> None:
+    # The model and system prompt silently fell back to their defaults; only the log
+    # and the Settings window's banner said why.
+    path = gui.application.config.paths.settings_file
+    toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
+    assert len(toasts) == 1
+    text = toasts[0].text
+    assert text.startswith("Your settings file could not be read:")
+    assert "not valid TOML" in text
+    assert "has its default until the file is fixed" in text
+    assert f"The file is {path}" in text
+    button = toasts[0].action_button
+    assert button is not None
+    assert button.text() == "Open Settings"
+    button.click()
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert "not valid TOML" in dialog.problems.message()
+    assert path.read_text(encoding="utf-8") == BROKEN
+
+
+@pytest.fixture
+def wrong_types(gui_environ: dict[str, str]) -> None:
+    path = load_config(gui_environ).paths.settings_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('model = 7\ntemperature = "warm"\n', encoding="utf-8")
+
+
+@pytest.mark.usefixtures("wrong_types")
+@in_loop
+async def test_wrong_values_in_the_settings_file_are_announced_at_start(gui: Gui) -> None:
+    toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
+    assert len(toasts) == 1
+    assert toasts[0].text.startswith(
+        "Part of your settings file could not be used: settings.toml: model = 7 must be text"
+    )
+    assert "(and 1 more)" in toasts[0].text
