@@ -24,7 +24,7 @@ from app.chat.controller import ChatController, NewChat
 from app.chat.tool_calls import ChatTools
 from app.config import RuntimeConfig, load_config
 from app.log import setup_logging
-from app.presets import load_presets
+from app.presets import load_presets, presets_path, problems_notice
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import LoadedSettings, Settings, save_settings, settings_notice
@@ -110,6 +110,7 @@ class Application:
         self._data_version: int | None = None  # of the history, as last seen
         self._models_retry: QTimer | None = None
         self._models_failures = 0  # in a row, for the wait before the next try
+        self._presets_problems_logged: tuple[str, ...] = ()
         self._tools_relay = _Relay()
         # Queued also from the window's thread: the toolbox tells of news while a request
         # is being built, and the toast waits until it is.
@@ -626,7 +627,12 @@ class Application:
     def _open_params(self, conversation_id: str | None) -> None:
         from app.ui.params_dialog import ParamsDialog
 
-        presets, _problems = load_presets(self.config.paths.config_dir / "presets.toml")
+        presets_file = presets_path(self.config.paths.config_dir)
+        presets, problems = load_presets(presets_file)
+        if tuple(problems) != self._presets_problems_logged:  # once, not at every opening
+            self._presets_problems_logged = tuple(problems)
+            for problem in problems:
+                log.warning("%s", problem)
         if conversation_id is None:
             draft = self.pane.draft_chat()
             system, params, model = draft.system_prompt, draft.params, draft.model
@@ -642,6 +648,7 @@ class Application:
             self.catalog.chat_models(),
             default_model=self.config.settings.model,
             dialect=self.config.dialect,
+            presets_notice=problems_notice(presets_file, presets, problems),
             parent=self.window,
         )
         # open(), not exec(): a nested event loop would run asyncio callbacks re-entrantly.

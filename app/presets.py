@@ -145,6 +145,15 @@ def load_presets(path: Path) -> tuple[list[Preset], list[str]]:
     return presets_from_mapping(data, path.name)
 
 
+def problems_notice(path: Path, presets: Sequence[Preset], problems: Sequence[str]) -> str:
+    """What to say where presets are chosen about ``problems`` from ``load_presets(path)``;
+    "" when there were none. With none to choose, the menu was only greyed out."""
+    if not problems:
+        return ""
+    lead = "No preset can be used:" if not presets else "Some presets could not be used:"
+    return f"{lead}\n" + "\n".join(problems) + f"\nThe file is {path}."
+
+
 # Writing (see app.toml_files)
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.api.models import Dialect, ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
-from app.ui.settings.form import Card, button, button_row, label
+from app.ui.settings.form import Card, StatusLine, button, button_row, label
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
 
@@ -48,6 +48,7 @@ class ParamsDialog(QDialog):
         *,
         default_model: str | None = None,
         dialect: Dialect = Dialect.MISTRAL,
+        presets_notice: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,6 +56,7 @@ class ParamsDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(560)
         self._presets = list(presets)
+        self._presets_notice = presets_notice  # presets.toml's problems (see problems_notice)
 
         card = self._build_fields(
             system_prompt, params, model, models, default_model=default_model, dialect=dialect
@@ -93,6 +95,9 @@ class ParamsDialog(QDialog):
         for index, preset in enumerate(self._presets):
             self.preset.addItem(preset.name, index)
         self.preset.setEnabled(bool(self._presets))
+        # A greyed-out menu alone left the person guessing why.
+        self.preset.setToolTip(self._presets_notice)
+        self.presets_status = StatusLine()
         hint = f"The default model ({default_model})" if default_model else "The default model"
         self.model = ModelCombo(hint)
         self.model.setAccessibleName("Model")
@@ -118,6 +123,9 @@ class ParamsDialog(QDialog):
         top.setColumnStretch(1, 1)
         card = Card()
         card.body.addLayout(top)
+        card.body.addWidget(self.presets_status)
+        if self._presets_notice:
+            self.presets_status.show_message("warning", self._presets_notice)
         card.body.addWidget(label("System prompt"))
         card.body.addWidget(self.system_prompt)
         card.body.addWidget(label("Parameters", "section"))

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Dialect, ModelCard
-from app.presets import Preset, load_presets, save_presets
+from app.presets import Preset, load_presets, problems_notice, save_presets
 from app.toml_files import kept_notice
 from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
@@ -66,7 +66,8 @@ class PresetsPage(Page):
 
         column = self._build_list_column()
         self._build_editor(models, dialect)
-        self.problems, self.saved = lay_out(self, problems, column, self.editor)
+        notice = problems_notice(path, self._presets, problems)
+        self.problems, self.saved = lay_out(self, [notice] if notice else [], column, self.editor)
 
         self._fill_list()
         self.list.currentRowChanged.connect(self._show_preset)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from PySide6.QtCore import Qt
 
 from app.config import load_config
+from app.presets import presets_path
 from app.ui.toast import Toast
 from tests.integration.gui.conftest import Gui, in_loop
 
@@ -58,3 +62,41 @@ async def test_wrong_values_in_the_settings_file_are_announced_at_start(gui: Gui
         "Part of your settings file could not be used: settings.toml: model = 7 must be text"
     )
     assert "(and 1 more)" in toasts[0].text
+
+
+BAD_PRESETS = '[[preset]]\nname = "Pirate"\ntemperature = "hot"\nsystem_prompt = 42\n'
+
+
+@pytest.fixture
+def bad_presets(gui_environ: dict[str, str]) -> None:
+    path = presets_path(load_config(gui_environ).paths.config_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(BAD_PRESETS, encoding="utf-8")
+
+
+@pytest.mark.usefixtures("bad_presets")
+@in_loop
+async def test_parameters_say_why_no_preset_can_be_chosen(
+    gui: Gui, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The Preset menu was only greyed out, and the problems were not even logged.
+    from app.ui.params_dialog import ParamsDialog
+
+    path = presets_path(gui.application.config.paths.config_dir)
+    edit = gui.pane.composer.edit
+    edit.setFocus()
+    control_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with caplog.at_level(logging.WARNING):
+        gui.qtbot.keyClick(edit, Qt.Key.Key_P, control_shift)
+    dialog = next(d for d in gui.window.findChildren(ParamsDialog) if d.isVisible())
+    assert not dialog.preset.isEnabled()
+    problem = "presets.toml: preset 1 ('Pirate'): system_prompt must be text; skipped."
+    expected = f"No preset can be used:\n{problem}\nThe file is {path}."
+    assert dialog.presets_status.message() == expected
+    assert dialog.preset.toolTip() == expected
+    assert problem in caplog.text
+    dialog.reject()
+    gui.application.open_settings("presets")
+    settings = gui.application._settings_dialog
+    assert settings is not None
+    assert settings.presets_page.problems.message() == expected
