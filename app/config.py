@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from app.api.endpoint import Endpoint
+from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
 from app.api.errors import RUN_KEY_SET_HINT, AuthenticationError
 from app.api.models import Dialect
 from app.api.retry import RetryPolicy
 from app.paths import AppPaths, resolve_paths
 from app.secrets import ApiKeys, KeychainUnavailable
-from app.settings import LoadedSettings, Settings, load_settings
+from app.settings import LoadedSettings, Settings, endpoint_refusal, load_settings
 
 if TYPE_CHECKING:
     from app.api.client import MistralClient
@@ -27,10 +27,28 @@ class RuntimeConfig:
     settings: Settings  # with this run's overrides (--base-url, MAESTRALE_BASE_URL, --model)
     # What set this run's base URL over the saved one: "--base-url" or BASE_URL_VARIABLE.
     base_url_from: str | None = None
+    # Why that base URL may not be used (see without_refused_override), or None.
+    override_refused: str | None = None
 
     @property
     def problems(self) -> tuple[str, ...]:
         return self.loaded.problems
+
+    def without_refused_override(self) -> RuntimeConfig:
+        """This config with a refused --base-url or MAESTRALE_BASE_URL dropped: the
+        window then works with the saved endpoint (the problem still says why), where
+        the first-run panel asked for a key for an address it would refuse only later.
+        Commands keep it, and stop with the refusal."""
+        if self.override_refused is None:
+            return self
+        base_url = self.loaded.settings.base_url
+        if endpoint_refusal(base_url) is not None:
+            base_url = MISTRAL_BASE_URL
+        return replace(
+            self,
+            settings=self.settings.with_values(base_url=base_url),
+            base_url_from=None,
+        )
 
     def endpoint(self) -> Endpoint:
         """The validated endpoint; raises EndpointRefused with advice when unusable."""
@@ -57,11 +75,26 @@ def load_config(
         base_url_from = "--base-url"
     elif environ.get(BASE_URL_VARIABLE):
         base_url, base_url_from = environ[BASE_URL_VARIABLE], BASE_URL_VARIABLE
+    override_refused: str | None = None
     if base_url:
         settings = settings.with_values(base_url=base_url)
+        refusal = endpoint_refusal(base_url)
+        if refusal is not None:
+            override_refused = (
+                f"{base_url_from}: {refusal} The saved endpoint is used for this window."
+            )
+    elif endpoint_refusal(settings.base_url) is not None:
+        # Reported by load_settings; the value stays in the file, not in this run.
+        settings = settings.with_values(base_url=MISTRAL_BASE_URL)
     if model:
         settings = settings.with_values(model=model)
-    return RuntimeConfig(paths=paths, loaded=loaded, settings=settings, base_url_from=base_url_from)
+    return RuntimeConfig(
+        paths=paths,
+        loaded=loaded,
+        settings=settings,
+        base_url_from=base_url_from,
+        override_refused=override_refused,
+    )
 
 
 def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:

@@ -27,7 +27,13 @@ from app.log import setup_logging
 from app.presets import load_presets, presets_path, problems_notice
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
-from app.settings import LoadedSettings, Settings, save_settings, settings_notice
+from app.settings import (
+    LoadedSettings,
+    Settings,
+    endpoint_refusal,
+    save_settings,
+    settings_notice,
+)
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
@@ -99,6 +105,8 @@ class Application:
         # The app ends when its window says so (after storing any answer in progress),
         # not when Qt sees the last window close.
         app.setQuitOnLastWindowClosed(False)
+        self._override_refused = config.override_refused  # told once the window shows
+        config = config.without_refused_override()
         self.config = config
         redactor = setup_logging(config.paths.log_file)
         self.keys = ApiKeys(environ, on_key_seen=redactor.add)
@@ -296,9 +304,12 @@ class Application:
         """At start, what is wrong with settings.toml and templates.toml, one after the
         other: a second toast would replace the first at once."""
         settings_file = self.config.paths.settings_file
-        notice = settings_notice(settings_file, self.config.loaded)
-        if notice is None or not self.window.isVisible():
-            for message in (notice, templates_notice):
+        notices = [settings_notice(settings_file, self.config.loaded), self._override_refused]
+        self._announce([n for n in notices if n], templates_notice)
+
+    def _announce(self, settings_notices: list[str], templates_notice: str | None) -> None:
+        if not settings_notices or not self.window.isVisible():
+            for message in (*settings_notices, templates_notice):
                 if message:
                     self._report(message)
             return
@@ -306,14 +317,15 @@ class Application:
 
         toast = Toast.show_message(
             self.window,
-            notice,
+            settings_notices[0],
             "Open Settings",
-            self.open_settings,
+            lambda: self.open_settings("endpoint" if self._endpoint_refused() else None),
             timeout_ms=20000,
         )
-        if templates_notice:
+        rest = settings_notices[1:]
+        if rest or templates_notice:
             toast.dismissed.connect(
-                lambda: None if self._shut_down else self._report(templates_notice)
+                lambda: None if self._shut_down else self._announce(rest, templates_notice)
             )
 
     def start_desktop(self) -> None:
@@ -348,6 +360,10 @@ class Application:
         )
         self.window.close_hides = desktop.keeps_running_in_tray
         return desktop
+
+    def _endpoint_refused(self) -> bool:
+        saved = self.config.loaded.settings.base_url
+        return self._override_refused is not None or endpoint_refusal(saved) is not None
 
     def _report(self, message: str) -> None:
         if self.window.isVisible():
@@ -719,8 +735,9 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     window = application.build(store)
     if server is not None:
         server.command_received.connect(application.on_command)
-    for problem in config.problems:
-        log.warning("%s", problem)
+    for problem in (*config.problems, config.override_refused):
+        if problem:
+            log.warning("%s", problem)
     if start_quick is None:
         window.show()
         application.pane.focus_composer()  # type at once, as in every chat app

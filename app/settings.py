@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.api.endpoint import MISTRAL_BASE_URL
+from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
+from app.api.errors import EndpointRefused
 from app.domain.messages import ChatParams
 from app.toml_files import aside_path, drops_comments, write_atomically
 
@@ -285,7 +286,32 @@ def load_settings(path: Path) -> LoadedSettings:
             {},
             True,
         )
-    return settings_from_mapping(data, path.name)
+    loaded = settings_from_mapping(data, path.name)
+    refusal = endpoint_refusal(loaded.settings.base_url)
+    if refusal is None:
+        return loaded
+    # Not a bad value for saving's sake (see save_settings): the file keeps it, and each
+    # save would otherwise set the file aside; only this run uses the default instead.
+    problem = (
+        f"{path.name}: base_url: {refusal} The default endpoint ({MISTRAL_BASE_URL}) is "
+        "used until it is changed; the file keeps your value."
+    )
+    return replace(loaded, problems=(*loaded.problems, problem))
+
+
+def endpoint_refusal(base_url: str) -> str | None:
+    """Why ``base_url`` may not be used (with what to do instead), or None if it may."""
+    try:
+        Endpoint.parse(base_url)
+    except EndpointRefused as error:
+        tunnel = (
+            " For a server on another machine, an SSH tunnel (ssh -L 8000:localhost:8000 "
+            "that-machine, then http://localhost:8000) keeps the key off the network."
+            if base_url.strip().lower().startswith("http://")
+            else ""
+        )
+        return f"{error}{tunnel}"
+    return None
 
 
 def _encode(value: Any) -> str:

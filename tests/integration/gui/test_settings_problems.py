@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import tomllib
 
 import pytest
 from PySide6.QtCore import Qt
 
+from app.api.endpoint import MISTRAL_BASE_URL
 from app.config import load_config
 from app.presets import presets_path
 from app.ui.toast import Toast
@@ -100,3 +102,67 @@ async def test_parameters_say_why_no_preset_can_be_chosen(
     settings = gui.application._settings_dialog
     assert settings is not None
     assert settings.presets_page.problems.message() == expected
+
+
+REMOTE = "http://192.168.1.5:8000/v1"
+
+
+@pytest.fixture
+def remote_http(gui_environ: dict[str, str]) -> None:
+    path = load_config(gui_environ).paths.settings_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'base_url = "{REMOTE}"\n', encoding="utf-8")
+    del gui_environ["MAESTRALE_BASE_URL"]
+
+
+@pytest.mark.usefixtures("remote_http", "no_key_environ")
+@in_loop
+async def test_a_plain_http_base_url_to_another_machine_is_refused_at_start(gui: Gui) -> None:
+    # It was taken: the first-run panel asked for "An API key for 192.168.1.5:8000",
+    # and refused the address only once the key was typed and tested.
+    assert gui.application.config.settings.base_url == MISTRAL_BASE_URL
+    panel = gui.application.first_run
+    assert panel is not None
+    assert panel.heading.text() == "Maestrale needs a Mistral API key"  # for its API
+    toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
+    assert len(toasts) == 1
+    text = toasts[0].text
+    assert text.startswith(
+        "Part of your settings file could not be used: settings.toml: base_url: "
+        f"Refusing the plain http:// endpoint '{REMOTE}'"
+    )
+    assert "Use https://, or a loopback address" in text
+    assert "an SSH tunnel" in text
+    assert f"The default endpoint ({MISTRAL_BASE_URL}) is used" in text
+    button = toasts[0].action_button
+    assert button is not None
+    button.click()
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    assert dialog.current_page() == "endpoint"
+    dialog.appearance_page.theme_buttons["light"].click()
+    assert dialog.flush()
+    path = gui.application.config.paths.settings_file
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["base_url"] == REMOTE  # kept
+    assert list(path.parent.glob("settings.toml.*-*")) == []
+
+
+@pytest.fixture
+def remote_override(gui_environ: dict[str, str]) -> None:
+    gui_environ["MAESTRALE_BASE_URL"] = REMOTE
+
+
+@pytest.mark.usefixtures("remote_override", "no_key_environ")
+@in_loop
+async def test_a_plain_http_base_url_given_for_the_run_is_refused_at_start(gui: Gui) -> None:
+    assert gui.application.config.settings.base_url == MISTRAL_BASE_URL
+    assert gui.application.config.base_url_from is None
+    panel = gui.application.first_run
+    assert panel is not None
+    assert panel.heading.text() == "Maestrale needs a Mistral API key"  # for its API
+    toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
+    assert len(toasts) == 1
+    assert toasts[0].text.startswith(
+        f"MAESTRALE_BASE_URL: Refusing the plain http:// endpoint '{REMOTE}'"
+    )
+    assert toasts[0].text.endswith("The saved endpoint is used for this window.")
