@@ -243,6 +243,12 @@ def build_stylesheet(
     box_radius = round(5 * box / 16)
     round_radius = box // 2 + 1  # half the side with its border: round, not squared off
     spacing = round(8 * box / 16)
+    # The sliders' handles and the spin boxes' arrows as well: fixed, they stayed small
+    # and hard to hit at 20 pt. At the normal size these are the sizes they always had.
+    handle = box
+    handle_margin = (handle + 2 - 4) // 2  # its border box centred on the 4 px groove
+    step_width = round(20 * box / 16)
+    arrow = round(12 * box / 16)
     check_disabled = _asset(assets, "check", c.faint)
     radio = _radio_dot(assets, c.accent, c.on_accent)
     radio_disabled = _radio_dot(assets, c.border_strong, c.sidebar)
@@ -318,20 +324,22 @@ QComboBox QAbstractItemView {{
     border-radius: 8px; padding: 4px; outline: none;
     selection-background-color: {c.accent_soft}; selection-color: {c.text};
 }}
-QSpinBox, QDoubleSpinBox {{ padding-right: 22px; }}
+QSpinBox, QDoubleSpinBox {{ padding-right: {step_width + 2}px; }}
 QSpinBox::up-button, QDoubleSpinBox::up-button {{
-    subcontrol-origin: border; subcontrol-position: top right; width: 20px; border: none;
-    margin: 2px 2px 0 0; border-top-right-radius: 6px;
+    subcontrol-origin: border; subcontrol-position: top right; width: {step_width}px;
+    border: none; margin: 2px 2px 0 0; border-top-right-radius: 6px;
 }}
 QSpinBox::down-button, QDoubleSpinBox::down-button {{
-    subcontrol-origin: border; subcontrol-position: bottom right; width: 20px; border: none;
-    margin: 0 2px 2px 0; border-bottom-right-radius: 6px;
+    subcontrol-origin: border; subcontrol-position: bottom right; width: {step_width}px;
+    border: none; margin: 0 2px 2px 0; border-bottom-right-radius: 6px;
 }}
 QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover,
 QSpinBox::down-button:hover, QDoubleSpinBox::down-button:hover {{ background: {c.hover}; }}
-QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url("{up}"); width: 12px; height: 12px; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{
+    image: url("{up}"); width: {arrow}px; height: {arrow}px;
+}}
 QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{
-    image: url("{down}"); width: 12px; height: 12px;
+    image: url("{down}"); width: {arrow}px; height: {arrow}px;
 }}
 
 QCheckBox, QRadioButton {{ spacing: {spacing}px; }}
@@ -359,13 +367,14 @@ QRadioButton::indicator:checked:disabled {{
     background: transparent; image: url("{radio_disabled}");
 }}
 
-QSlider:horizontal {{ min-height: 20px; }}  /* room for the whole handle, ring included */
+QSlider:horizontal {{ min-height: {handle + 4}px; }}  /* the whole handle, ring included */
 QSlider::groove:horizontal {{ height: 4px; background: {c.border_strong}; border-radius: 2px; }}
 QSlider::sub-page:horizontal {{ background: {c.accent}; border-radius: 2px; }}
 QSlider::sub-page:horizontal:disabled {{ background: {c.border_strong}; }}
 QSlider::handle:horizontal {{
     background: {"#f4f4f6" if c.is_dark else "#ffffff"}; border: 1px solid {c.border_strong};
-    width: 16px; height: 16px; margin: -7px 0; border-radius: 9px;
+    width: {handle}px; height: {handle}px; margin: -{handle_margin}px 0;
+    border-radius: {handle // 2 + 1}px;
 }}
 QSlider::handle:horizontal:hover {{ border-color: {c.accent}; }}
 /* "Default": no value, the handle hollow (at the left end it read as a value of 0). */
@@ -374,7 +383,8 @@ QSlider[unset="true"]::handle:horizontal {{
 }}
 QSlider[unset="true"]::sub-page:horizontal {{ background: {c.border_strong}; }}
 QSlider::handle:horizontal:focus {{
-    border: 2px solid {c.accent}; width: 14px; height: 14px; background: {c.accent_soft};
+    border: 2px solid {c.accent}; width: {handle - 2}px; height: {handle - 2}px;
+    background: {c.accent_soft};
 }}
 
 QScrollBar:vertical {{ background: transparent; width: 12px; margin: 2px; }}

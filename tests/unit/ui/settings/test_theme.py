@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QMenu,
     QRadioButton,
     QSlider,
+    QSpinBox,
     QStyle,
     QStyleOptionButton,
     QStyleOptionSlider,
+    QStyleOptionSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -374,3 +376,40 @@ def test_a_disabled_menu_item_looks_disabled(
     assert _ink(menu, copy) <= faint + 0.2
     menu.setActiveAction(select_all)
     assert _ink(menu, select_all) >= contrast(QColor(colors.text), QColor(colors.hover)) - 1
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_slider_handles_and_spin_box_arrows_grow_with_the_text(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str
+) -> None:
+    # At 20 pt the Temperature handle and the spin boxes' arrows kept their 16 and 12 px.
+    handles: dict[int, int] = {}
+    arrows: dict[int, int] = {}
+    for points in (10, 20):
+        apply_theme(qapp, mode, points, assets_dir=tmp_path)
+        slider = QSlider(Qt.Orientation.Horizontal)
+        spin = QSpinBox()
+        for widget in (slider, spin):
+            qtbot.addWidget(widget)
+            widget.resize(240, widget.sizeHint().height())
+            widget.ensurePolished()
+        option = QStyleOptionSlider()
+        slider.initStyleOption(option)  # type: ignore[attr-defined]
+        handles[points] = (
+            slider.style()
+            .subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, slider
+            )
+            .height()
+        )
+        spin_option = QStyleOptionSpinBox()
+        spin.initStyleOption(spin_option)  # type: ignore[attr-defined]
+        arrows[points] = (
+            spin.style()
+            .subControlRect(
+                QStyle.ComplexControl.CC_SpinBox, spin_option, QStyle.SubControl.SC_SpinBoxUp, spin
+            )
+            .width()
+        )
+    assert handles[20] >= 1.8 * handles[10], handles
+    assert arrows[20] >= 1.8 * arrows[10], arrows
