@@ -573,14 +573,12 @@ async def test_without_a_key_the_quick_window_says_so_and_opens_the_settings(gui
     dialog.close()
 
 
-@pytest.fixture
-def refused_endpoint(gui_environ: dict[str, str]) -> None:
-    gui_environ["MAESTRALE_BASE_URL"] = "http://models.example.com"  # plain http, not local
-
-
-@pytest.mark.usefixtures("refused_endpoint")
 @in_loop
 async def test_with_a_refused_endpoint_the_quick_window_opens_its_settings(gui: Gui) -> None:
+    # One given at start is dropped for the saved one (see test_settings_problems): here
+    # it comes afterwards, plain http and not local.
+    settings = gui.application.config.settings
+    gui.application.apply_settings(settings.with_values(base_url="http://models.example.com"))
     window = quick(gui)
     window.summon()
     await type_and_enter(gui, window, "anyone there?")
