@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -57,6 +59,69 @@ Confirm = Callable[[str], bool]
 
 def _names(templates: Iterable[Template]) -> str:
     return ", ".join(repr(t.name) for t in templates)
+
+
+class _ButtonGrid(QWidget):
+    """The list's buttons in one row where they fit, else in rows of ``columns`` buttons
+    of one width: fixed rows wrapped them unevenly, Delete alone on a row of its own."""
+
+    SPACING = 8
+
+    def __init__(self, buttons: list[QPushButton], columns: int) -> None:
+        super().__init__()
+        self._buttons = buttons
+        self._columns = columns
+        self._one_row: bool | None = None
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(self.SPACING)
+        self._arrange(0)
+
+    def _row_width(self) -> int:
+        hints = [item.sizeHint().width() for item in self._buttons]
+        return sum(hints) + self.SPACING * (len(hints) - 1)
+
+    def _grid_width(self) -> int:
+        widest = max(item.sizeHint().width() for item in self._buttons)
+        return widest * self._columns + self.SPACING * (self._columns - 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(self._grid_width(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # Beside the editor the column keeps the grid's width, not one long row's.
+        return QSize(self._grid_width(), super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def event(self, event: QEvent) -> bool:
+        # A new text size changes the buttons' widths without resizing this widget.
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._arrange(self.width())
+        return super().event(event)
+
+    def _arrange(self, width: int) -> None:
+        one_row = width >= self._row_width()
+        if one_row is not self._one_row:
+            self._one_row = one_row
+            columns = len(self._buttons) if one_row else self._columns
+            for item in self._buttons:
+                self._grid.removeWidget(item)
+            for index, item in enumerate(self._buttons):
+                self._grid.addWidget(item, index // columns, index % columns)
+            for column in range(len(self._buttons) + 1):
+                # The width left over goes after the buttons, as in the app's other rows.
+                self._grid.setColumnStretch(column, 1 if column == columns else 0)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        widest = max(item.sizeHint().width() for item in self._buttons)
+        for column in range(len(self._buttons)):
+            width = widest if not self._one_row and column < self._columns else 0
+            if self._grid.columnMinimumWidth(column) != width:
+                self._grid.setColumnMinimumWidth(column, width)
 
 
 class TemplatesPage(Page):
@@ -129,16 +194,22 @@ class TemplatesPage(Page):
         self.restore_button.setToolTip("Bring back the templates Maestrale comes with")
         self.import_button = button("Import…")
         self.export_button = button("Export…")
-        self.list, column = list_column(
-            "Templates",
-            200,
+        self.list, column = list_column("Templates", 200, [])
+        self.buttons = _ButtonGrid(
             [
-                (self.add_button, self.duplicate_button),
-                (self.delete_button,),
-                (self.import_button, self.export_button),
-                (self.restore_button,),
+                self.add_button,
+                self.duplicate_button,
+                self.delete_button,
+                self.import_button,
+                self.export_button,
             ],
+            3,
         )
+        column.addWidget(self.buttons)
+        restore = QHBoxLayout()
+        restore.addWidget(self.restore_button)
+        restore.addStretch(1)
+        column.addLayout(restore)
         return column
 
     def _build_editor(self, models: Iterable[ModelCard]) -> None:

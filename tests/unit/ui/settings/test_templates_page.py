@@ -28,6 +28,7 @@ from app.tasks import TaskRunner
 from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.templates_page import TemplatesPage
 from app.ui.settings_dialog import SettingsDialog
+from app.ui.theme import apply_theme
 
 from .conftest import MODELS, FakeEndpoint
 
@@ -213,6 +214,52 @@ def test_placeholder_buttons_insert_at_the_cursor(
     assert "{{ and }}" in page.hint.text()
     assert page.flush()
     assert file_templates(config)[0].prompt == "Translate: {selection}"
+
+
+@pytest.mark.parametrize(("size", "narrowest"), [(10, False), (10, True), (20, False), (20, True)])
+def test_the_list_buttons_make_even_rows_at_each_text_size_and_width(
+    qtbot: QtBot,
+    qapp: QApplication,
+    tmp_path: Path,
+    make_dialog: Callable[..., SettingsDialog],
+    size: int,
+    *,
+    narrowest: bool,
+) -> None:
+    # The fixed rows wrapped them as New, Duplicate / Delete / Import…, Export…: three
+    # rows, Delete alone on its own, even where one row had room for all five.
+    apply_theme(qapp, "light", size, assets_dir=tmp_path / "theme")
+    dialog = make_dialog()
+    # The window's usual size for the text size on a 1400 x 900 screen, or its narrowest.
+    dialog.resize(720 if narrowest else {10: 900, 20: 1330}[size], 660)
+    dialog.show_page("templates")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    page = dialog.templates_page
+    buttons = [
+        page.add_button,
+        page.duplicate_button,
+        page.delete_button,
+        page.import_button,
+        page.export_button,
+    ]
+    body = page.widget()
+    assert body is not None
+    # Laid out once none is narrower than its text asks (cut), as it must end up.
+    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons))
+    places = [item.mapTo(body, item.rect().topLeft()) for item in buttons]
+    tops = sorted({place.y() for place in places})
+    rows = [[b for b, p in zip(buttons, places, strict=True) if p.y() == top] for top in tops]
+    assert len(rows) <= 2, [len(r) for r in rows]
+    assert all(len(row) >= 2 for row in rows), [len(r) for r in rows]  # none alone
+    for item in buttons:
+        assert item.mapTo(body, item.rect().topRight()).x() <= body.width()
+    one_row = sum(b.sizeHint().width() for b in buttons) + 8 * 4
+    assert (len(rows) == 1) is (page.list.width() >= one_row)
+    if len(rows) == 2:  # a grid: one width, the second row under the first one's columns
+        assert len({item.width() for item in buttons}) == 1
+        assert [b.x() for b in rows[1]] == [b.x() for b in rows[0][: len(rows[1])]]
+    assert (len(rows) == 1) is not narrowest  # the usual width has room for one row
 
 
 def test_add_duplicate_and_delete(make_page: Callable[..., TemplatesPage], config: Path) -> None:
