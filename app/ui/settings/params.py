@@ -66,7 +66,7 @@ class OptionalNumber(QWidget):
     """A slider and a spin box for a number that may be unset ("Default").
 
     The spin box's lowest position, one step below the real range, means unset;
-    a reset button next to it returns there.
+    a reset button before it returns there.
 
     Signals:
         changed(): the value changed (by the user or by ``set_value``).
@@ -114,8 +114,9 @@ class OptionalNumber(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
         row.addWidget(self.slider, 1)
-        row.addWidget(self.spin)
+        # Before the spin box, which then ends where the form's other fields do.
         row.addWidget(self.reset)
+        row.addWidget(self.spin)
         self.spin.valueChanged.connect(self._on_spin)
         self.slider.valueChanged.connect(self._on_slider)
         self.slider.sliderPressed.connect(self._on_slider_pressed)
@@ -210,8 +211,6 @@ class ParamsEditor(QWidget):
         self.top_p.spin.setSingleStep(0.05)
         self.max_tokens = OptionalInteger("Model decides", minimum=1)
         self.seed = OptionalInteger("Random", minimum=0)
-        for field in (self.max_tokens, self.seed):
-            field.setMaximumWidth(220)
         self.safe_prompt = QCheckBox(SAFE_PROMPT_TEXT)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)

@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.api.models import Dialect, ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
+from app.settings import Settings
 from app.ui.params_dialog import ParamsDialog
+from app.ui.settings.model_page import ModelPage
 from app.ui.settings.params import ParamsEditor
 from app.ui.theme import apply_theme
 
@@ -151,3 +153,46 @@ def test_safe_prompt_is_offered_only_on_mistrals_api(qtbot: QtBot) -> None:
     assert "Mistral's API only" in box.toolTip()
     # The choice is kept, for a conversation that goes back to Mistral.
     assert elsewhere.result_values()[1].safe_prompt is True
+
+
+def right_edges(window: QWidget, fields: list[QWidget]) -> dict[str, int]:
+    return {
+        field.accessibleName() or field.parentWidget().accessibleName(): field.mapTo(
+            window, field.rect().topRight()
+        ).x()
+        for field in fields
+    }
+
+
+def number_fields(editor: ParamsEditor) -> list[QWidget]:
+    return [editor.temperature.spin, editor.top_p.spin, editor.max_tokens, editor.seed]
+
+
+@pytest.mark.parametrize("size", [10, 20])
+def test_the_dialog_s_fields_end_at_one_right_edge(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, size: int
+) -> None:
+    # The drop-downs reached the form's edge, the spin boxes stopped short of it (room
+    # kept for the hidden reset button after them), Max tokens and Seed shorter still.
+    apply_theme(qapp, "light", size, assets_dir=tmp_path / "theme")
+    dialog = make(qtbot, params=ChatParams(temperature=0.4))  # one reset shown, one not
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields = [dialog.preset, dialog.model, dialog.system_prompt, *number_fields(dialog.params)]
+    edges = right_edges(dialog, fields)
+    assert max(edges.values()) - min(edges.values()) <= 1, edges
+
+
+@pytest.mark.parametrize("size", [10, 20])
+def test_the_model_page_s_fields_end_at_one_right_edge(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, size: int
+) -> None:
+    apply_theme(qapp, "light", size, assets_dir=tmp_path / "theme")
+    page = ModelPage(Settings(top_p=0.9), [ModelCard("mistral-large-latest")])
+    qtbot.addWidget(page)
+    page.resize(900, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    fields = [page.model, page.system_prompt, *number_fields(page.params)]
+    edges = right_edges(page, fields)
+    assert max(edges.values()) - min(edges.values()) <= 1, edges
