@@ -66,7 +66,9 @@ class OptionalNumber(QWidget):
     """A slider and a spin box for a number that may be unset ("Default").
 
     The spin box's lowest position, one step below the real range, means unset;
-    a reset button before it returns there.
+    a reset button before it returns there. The button is always in sight, usable
+    while there is a value: shown only then, it seemed to exist on one settings page
+    and not on the others, whose values were unset.
 
     Signals:
         changed(): the value changed (by the user or by ``set_value``).
@@ -107,9 +109,6 @@ class OptionalNumber(QWidget):
         self.reset.setToolTip("Use the model's default")
         self.reset.setAccessibleName("Use the model's default")
         self.reset.setCursor(Qt.CursorShape.PointingHandCursor)
-        policy = self.reset.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # rows keep their slider widths aligned
-        self.reset.setSizePolicy(policy)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(10)
@@ -145,7 +144,7 @@ class OptionalNumber(QWidget):
             # again.
             self.slider.style().unpolish(self.slider)
             self.slider.style().polish(self.slider)
-        self.reset.setVisible(value is not None)
+        self.reset.setEnabled(value is not None)
 
     def _on_spin(self, _number: float) -> None:
         self._sync()

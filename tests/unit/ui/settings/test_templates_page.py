@@ -262,6 +262,32 @@ def test_the_list_buttons_make_even_rows_at_each_text_size_and_width(
     assert (len(rows) == 1) is not narrowest  # the usual width has room for one row
 
 
+def test_every_page_offers_the_reset_to_the_model_s_default_the_same_way(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    # The × showed only where a value was set: on Templates (Summarize's 0.30) but not on
+    # Presets or Model & parameters, whose values were unset, so it seemed to be missing.
+    dialog = make_dialog()
+    numbers = [
+        (dialog.templates_page, dialog.templates_page.temperature),
+        (dialog.presets_page, dialog.presets_page.params.temperature),
+        (dialog.presets_page, dialog.presets_page.params.top_p),
+        (dialog.model_page, dialog.model_page.params.temperature),
+        (dialog.model_page, dialog.model_page.params.top_p),
+    ]
+    for page, number in numbers:
+        number.set_value(None)
+        assert number.reset.isVisibleTo(page)
+        assert not number.reset.isEnabled()  # already the model's default
+        number.set_value(0.5)
+        assert number.reset.isVisibleTo(page)
+        assert number.reset.isEnabled()
+        number.reset.click()
+        assert number.value() is None
+        assert number.spin.text() == "Default"
+        assert not number.reset.isEnabled()
+
+
 def test_add_duplicate_and_delete(make_page: Callable[..., TemplatesPage], config: Path) -> None:
     save_templates(
         config / "templates.toml",
