@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -245,8 +245,16 @@ def test_the_list_buttons_make_even_rows_at_each_text_size_and_width(
     ]
     body = page.widget()
     assert body is not None
-    # Laid out once none is narrower than its text asks (cut), as it must end up.
-    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons))
+    # Laid out for the page's final width: the grid as wide as the list, none of its
+    # buttons narrower than its text asks (cut), as it must end up.
+    qtbot.waitUntil(
+        lambda: (
+            body.width() >= page.viewport().width()
+            and page.buttons.width() == page.list.width()
+            and all(b.width() >= b.sizeHint().width() for b in buttons)
+        )
+    )
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     places = [item.mapTo(body, item.rect().topLeft()) for item in buttons]
     tops = sorted({place.y() for place in places})
     rows = [[b for b, p in zip(buttons, places, strict=True) if p.y() == top] for top in tops]
