@@ -866,9 +866,12 @@ async def test_an_answer_whose_text_stops_coming_says_so(gui: Gui) -> None:
     assert pending() == ""  # the answer ended (the connection was cut): nothing to wait for
 
 
+@in_loop
 async def test_retry_replaces_a_failed_attempt_that_brought_no_text(gui: Gui) -> None:
     # The switcher said "1/2", version 1 only the red error card (and export listed it).
-    gui.server.enqueue(Reply(status=402), Reply(status=402), Reply(text="Hello there."))
+    gui.server.enqueue(
+        Reply(status=402), Reply(status=402), Reply(text="Hello there."), Reply(text="Greeting")
+    )
     await gui.ask("Hi")
     await gui.until(gui.answered)
     conversation_id = gui.pane.conversation_id
@@ -885,6 +888,8 @@ async def test_retry_replaces_a_failed_attempt_that_brought_no_text(gui: Gui) ->
     await gui.until(gui.answered)
     answer = last_item(gui, Role.ASSISTANT)
     assert answer._switcher is None or not answer._switcher.isVisible()
+    # The title asked for after the first answer: done before the test ends.
+    await gui.until(lambda: gui.store.get_conversation(conversation_id).title == "Greeting")
     stored = gui.store.messages(conversation_id)
     assert [(m.role, m.content) for m in stored] == [
         (Role.USER, "Hi"),
@@ -894,7 +899,9 @@ async def test_retry_replaces_a_failed_attempt_that_brought_no_text(gui: Gui) ->
 
 @in_loop
 async def test_retry_keeps_an_attempt_that_brought_text(gui: Gui) -> None:
-    gui.server.enqueue(Reply(chunks=["Part ", "of it"], cut_after=2), Reply(text="Whole."))
+    gui.server.enqueue(
+        Reply(chunks=["Part ", "of it"], cut_after=2), Reply(text="Whole."), Reply(text="Greeting")
+    )
     await gui.ask("Hi")
     await gui.until(gui.answered)
     cut = last_item(gui, Role.ASSISTANT).message
@@ -904,3 +911,6 @@ async def test_retry_keeps_an_attempt_that_brought_text(gui: Gui) -> None:
     await gui.until(gui.answered)
     assert last_item(gui, Role.ASSISTANT)._branch_label.text() == "2 / 2"
     assert cut.id in {m.id for m in gui.store.messages(gui.pane.conversation_id)}
+    # The title asked for after the first whole answer: done before the test ends.
+    conversation_id = gui.pane.conversation_id
+    await gui.until(lambda: gui.store.get_conversation(conversation_id).title == "Greeting")
