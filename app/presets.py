@@ -18,9 +18,9 @@ from app.domain.messages import ChatParams
 from app.resources import ResourcesMissing, resource_path
 from app.settings import OPTIONS_BY_NAME
 from app.toml_files import (
-    aside_path,
     basic_string,
     drops_comments,
+    move_aside,
     toml_number,
     toml_string,
     write_atomically,
@@ -251,8 +251,7 @@ def save_presets(
         write_atomically(path, render_presets(presets))
         return SavedPresets(list(presets))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        unreadable = aside_path(path, "unreadable")
-        path.replace(unreadable)
+        unreadable = move_aside(path, "unreadable")
         write_atomically(path, render_presets(presets))
         return SavedPresets(list(presets), unreadable)
     on_disk, problems = presets_from_mapping(data, path.name)
@@ -260,7 +259,6 @@ def save_presets(
     rendered = render_presets(merged.presets)
     kept = None
     if problems or merged.lost or drops_comments(text, rendered):
-        kept = aside_path(path, "kept")
-        path.replace(kept)
+        kept = move_aside(path, "kept")
     write_atomically(path, rendered)
     return SavedPresets(merged.presets, kept)

@@ -21,7 +21,7 @@ from typing import Any
 from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
 from app.api.errors import EndpointRefused
 from app.domain.messages import ChatParams
-from app.toml_files import aside_path, drops_comments, write_atomically
+from app.toml_files import drops_comments, move_aside, write_atomically
 
 DEFAULT_MODEL = "mistral-large-2411"
 THEMES = ("system", "light", "dark")
@@ -382,8 +382,7 @@ def save_settings(path: Path, loaded: LoadedSettings, settings: Settings) -> Pat
         write_atomically(path, render_settings(settings, loaded.unknown))
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        unreadable = aside_path(path, "unreadable")
-        path.replace(unreadable)
+        unreadable = move_aside(path, "unreadable")
         write_atomically(path, render_settings(settings, loaded.unknown))
         return unreadable
     merged = {**data, **changes}
@@ -393,8 +392,7 @@ def save_settings(path: Path, loaded: LoadedSettings, settings: Settings) -> Pat
     bad_values = len(now.problems) > len(now.unknown)
     kept: Path | None = None
     if bad_values or drops_comments(text, rendered, ours):
-        kept = aside_path(path, "kept")
-        path.replace(kept)
+        kept = move_aside(path, "kept")
     write_atomically(path, rendered)
     return kept
 

@@ -71,14 +71,16 @@ def toml_number(value: float | int) -> str:
     return str(value)
 
 
-def aside_path(path: Path, tag: str) -> Path:
-    """A free name beside ``path`` to keep it under: ``name.tag-YYYYmmdd-HHMMSS[-n]``."""
+def move_aside(path: Path, tag: str) -> Path:
+    """Keep ``path`` under a free name beside it, ``name.tag-YYYYmmdd-HHMMSS[-n]``, and
+    return that name (the file is then written anew at ``path``)."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     candidate = path.with_name(f"{path.name}.{tag}-{stamp}")
     number = 2
     while candidate.exists():
         candidate = path.with_name(f"{path.name}.{tag}-{stamp}-{number}")
         number += 1
+    path.replace(candidate)
     return candidate
 
 

@@ -27,7 +27,7 @@ from app.quick.templates import (
 from app.resources import ResourcesMissing, resource_path
 
 # The TOML string writers of the presets file: one way to write a readable prompt.
-from app.toml_files import aside_path, basic_string, toml_number, toml_string, write_atomically
+from app.toml_files import basic_string, move_aside, toml_number, toml_string, write_atomically
 
 TEMPLATES_FILE_NAME = "templates.toml"
 MAX_IMPORT_BYTES = 1_000_000
@@ -320,13 +320,10 @@ def _keep_aside(path: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except (OSError, _Unreadable):
-        kept = aside_path(path, "unreadable")
-    else:
-        if not _parse(data, text, path.name, strict=False).lossy:
-            return None
-        kept = aside_path(path, "kept")
-    path.replace(kept)
-    return kept
+        return move_aside(path, "unreadable")
+    if not _parse(data, text, path.name, strict=False).lossy:
+        return None
+    return move_aside(path, "kept")
 
 
 def save_templates(path: Path, templates: Sequence[Template]) -> list[Template]:
