@@ -24,7 +24,6 @@ from app.chat.controller import ChatController, NewChat
 from app.chat.tool_calls import ChatTools
 from app.config import RuntimeConfig, load_config
 from app.log import setup_logging
-from app.presets import load_presets, presets_path, problems_notice
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import (
@@ -42,6 +41,7 @@ from app.tools.toolbox import Toolbox
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
 from app.ui.open_history import open_store
+from app.ui.params_opening import ParamsOpening
 from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
@@ -59,7 +59,6 @@ if TYPE_CHECKING:
     from app.quick.desktop import QuickDesktop
     from app.tools.registry import Tool
     from app.ui.first_run import FirstRunPanel
-    from app.ui.params_dialog import ParamsDialog
     from app.ui.settings_dialog import SettingsDialog
     from app.ui.transcript.view import TranscriptView
 
@@ -118,7 +117,6 @@ class Application:
         self._data_version: int | None = None  # of the history, as last seen
         self._models_retry: QTimer | None = None
         self._models_failures = 0  # in a row, for the wait before the next try
-        self._presets_problems_logged: tuple[str, ...] = ()
         self._tools_relay = _Relay()
         # Queued also from the window's thread: the toolbox tells of news while a request
         # is being built, and the toast waits until it is.
@@ -162,7 +160,8 @@ class Application:
             self.math,
             new_chat=self._new_chat_defaults,
             first_run=self._make_first_run,
-            open_params=self._open_params,
+            # Late: the dialog's opener needs the window, which needs this pane.
+            open_params=lambda conversation_id: self.params.open(conversation_id),  # noqa: PLW0108
             dark=self.theme.is_dark,
         )
         self.chat_tools.set_approver(self.pane.approve_tool)
@@ -178,6 +177,14 @@ class Application:
             enter_sends=config.settings.enter_sends,
         )
         self.pane.set_enter_sends(config.settings.enter_sends)
+        self.params = ParamsOpening(
+            store=store,
+            controller=self.controller,
+            catalog=self.catalog,
+            pane=self.pane,
+            config=lambda: self.config,
+            parent=self.window,
+        )
         # One UiState for the whole app: each writes its whole file, so two would undo
         # each other's values.
         self.state = UiState(config.paths.config_dir / "state.json")
@@ -639,54 +646,6 @@ class Application:
 
         settings = self.config.settings
         HelpDialog(settings.enter_sends, settings.quick_shortcut, parent=self.window).show()
-
-    def _open_params(self, conversation_id: str | None) -> None:
-        from app.ui.params_dialog import ParamsDialog
-
-        presets_file = presets_path(self.config.paths.config_dir)
-        presets, problems = load_presets(presets_file)
-        if tuple(problems) != self._presets_problems_logged:  # once, not at every opening
-            self._presets_problems_logged = tuple(problems)
-            for problem in problems:
-                log.warning("%s", problem)
-        if conversation_id is None:
-            draft = self.pane.draft_chat()
-            system, params, model = draft.system_prompt, draft.params, draft.model
-        else:
-            conversation = self.store.get_conversation(conversation_id)
-            system, params = conversation.system_prompt, conversation.params
-            model = self.controller.model_for(conversation)
-        dialog = ParamsDialog(
-            system,
-            params,
-            model,
-            presets,
-            self.catalog.chat_models(),
-            default_model=self.config.settings.model,
-            dialect=self.config.dialect,
-            presets_notice=problems_notice(presets_file, presets, problems),
-            parent=self.window,
-        )
-        # open(), not exec(): a nested event loop would run asyncio callbacks re-entrantly.
-        dialog.accepted.connect(lambda: self._apply_params(conversation_id, dialog))
-        dialog.open()
-
-    def _apply_params(self, conversation_id: str | None, dialog: ParamsDialog) -> None:
-        new_system, new_params, new_model = dialog.result_values()
-        if conversation_id is not None:
-            self.store.update_conversation(
-                conversation_id,
-                system_prompt=new_system,
-                params=new_params,
-                **({"model": new_model} if new_model else {}),
-            )
-            self.pane.open_conversation(conversation_id)
-            return
-        # This new chat's own: the defaults of the ones after it stay (they changed and
-        # leaked into every later new chat, and into the settings window).
-        self.pane.set_draft_setup(new_system, new_params)
-        if new_model:
-            self.pane.set_draft_model(new_model)
 
     async def shutdown(self) -> None:
         """Store answers in progress as interrupted, stop workers, close the history.
