@@ -83,6 +83,12 @@ def load_config(
             override_refused = (
                 f"{base_url_from}: {refusal} The saved endpoint is used for this window."
             )
+        elif Endpoint.parse(base_url).is_mistral:
+            # La Plateforme speaks Mistral's dialect, whatever the saved endpoint speaks:
+            # a saved vLLM's "openai" sent fields Mistral refuses (422) on every request.
+            # Other addresses keep the saved dialect: which one a server speaks cannot be
+            # told from its address.
+            settings = settings.with_values(dialect=Dialect.MISTRAL.value)
     elif endpoint_refusal(settings.base_url) is not None:
         # Reported by load_settings; the value stays in the file, not in this run.
         settings = settings.with_values(base_url=MISTRAL_BASE_URL)
