@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QStackedLayout,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,15 +24,12 @@ from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.drafts import NEW_CHAT
 from app.store.errors import ConversationNotFound, StoreError
+from app.ui.chat_header import ChatHeader
 from app.ui.composer import Composer
 from app.ui.context_gauge import ContextGauge
 from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import PREVIOUS, REFINE, FindBar
-from app.ui.icons import icon
-from app.ui.model_picker import ModelPicker
 from app.ui.pane_model import ModelInPane
-from app.ui.theme import font_scale
-from app.ui.title_label import TitleLabel
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.send_keys import set_enter_sends
@@ -46,10 +42,6 @@ if TYPE_CHECKING:
     from app.ui.tool_approval import ToolApprovalBar, ToolApprovals
 
 log = logging.getLogger(__name__)
-
-NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
-# The same with a Switch button beside the model picker: at 1000 px the title had 100.
-NARROW_WIDTH_WITH_SWITCH = 800
 
 
 def branches_of(
@@ -128,110 +120,32 @@ class ChatPane(ModelInPane, QWidget):
         self.new_chat()
 
     def _build_header(self, catalog: ModelCatalog) -> QVBoxLayout:
-        self.title = TitleLabel("New chat")
-        self.title.setObjectName("chatTitle")
-        self.picker = ModelPicker(catalog)
+        self.header = ChatHeader(catalog, self)
+        # The pane's own names for the header's widgets: the window and the model
+        # (ModelInPane) work on them.
+        self.title = self.header.title
+        self.picker = self.header.picker
+        self.params_button = self.header.params_button
+        self.sidebar_button = self.header.sidebar_button
         self.picker.model_chosen.connect(self._on_model_chosen)
-        self.picker.switch_shown.connect(lambda _shown: self._fit_header(self.width()))
-        self.picker.width_changed.connect(lambda: self._fit_header(self.width()))
         catalog.changed.connect(self._on_catalog_changed)
-        self.params_button = QToolButton()
-        self.params_button.setObjectName("paramsButton")
-        self.params_button.setIcon(icon("sliders"))
-        self.params_button.setText("Parameters")
-        self.params_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.params_button.setAccessibleName("System prompt and parameters")
-        self.params_button.setToolTip(
-            "System prompt and parameters of this conversation (Ctrl+Shift+P)"
-        )
         self.params_button.clicked.connect(self._on_params)
-        # Shown while the sidebar is hidden (Ctrl+B): without it a mouse user who hid
-        # it by accident had no way back but the shortcuts list.
-        self.sidebar_button = QToolButton()
-        self.sidebar_button.setObjectName("sidebarButton")
-        self.sidebar_button.setIcon(icon("sidebar"))
-        self.sidebar_button.setAccessibleName("Show the conversation list")
-        self.sidebar_button.setToolTip("Show the conversation list (Ctrl+B)")
-        self.sidebar_button.setAutoRaise(True)
-        self.sidebar_button.hide()
         self.sidebar_button.clicked.connect(self.sidebar_requested)
-        header = QVBoxLayout()
-        header.setContentsMargins(16, 8, 12, 8)
-        header.setSpacing(6)
-        top, second = QHBoxLayout(), QHBoxLayout()
-        for row in (top, second):
-            # Its own: a nested layout takes its parent's, and Parameters' focus ring
-            # touched the Switch button's border, the two reading as one frame.
-            row.setSpacing(8)
-            header.addLayout(row)
-        top.addWidget(self.sidebar_button)
-        top.addWidget(self.title, 1)
-        top.addWidget(self.picker)
-        top.addWidget(self.params_button)
-        second.addStretch(1)  # Parameters at the right edge, as in one row
-        self._header_rows = (top, second)
-        self._header = header
-        return header
+        return self.header.layout
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._fit_header(event.size().width())
+        self.header.fit(event.size().width())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             # The header's room is measured in the text's size: back at 9 pt from 24,
             # it stayed compact ("Switch", no "Parameters") until the window was resized.
-            self._fit_header(self.width())
+            self.header.fit(self.width())
             # Again once every widget has its new font: the title and the picker may
             # get theirs after this one (the row stayed single at 20 pt, now and then).
-            QTimer.singleShot(0, self, lambda: self._fit_header(self.width()))
-
-    def _fit_header(self, width: int) -> None:
-        # A window beside another on a laptop screen: the header keeps the model
-        # picker and its Switch button readable, the title giving way first, and the
-        # Switch button says just "Switch" (its tooltip names the replacement).
-        switch = not self.picker.switch.isHidden()
-        limit = NARROW_WIDTH_WITH_SWITCH if switch else NARROW_WIDTH
-        narrow = width < limit * font_scale(self)
-        style = (
-            Qt.ToolButtonStyle.ToolButtonIconOnly
-            if narrow
-            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        )
-        if self.params_button.toolButtonStyle() != style:
-            self.params_button.setToolButtonStyle(style)
-        self.picker.set_compact(narrow)
-        self._wrap_header(width)
-
-    def _wrap_header(self, width: int) -> None:
-        # At 20 pt beside the sidebar one row squeezed the model's name to "mistr…-2411"
-        # and the title to a word: when the title's first dozen characters, the name and
-        # the buttons cannot share a row, the picker and Parameters go to a second one.
-        top, second = self._header_rows
-        parts = [self.title.minimumWidth(), self.picker.needed_width()]
-        parts.append(self.params_button.sizeHint().width())
-        if not self.sidebar_button.isHidden():
-            parts.append(self.sidebar_button.sizeHint().width())
-        margins = self._header.contentsMargins()
-        needed = sum(parts) + top.spacing() * (len(parts) - 1) + margins.left() + margins.right()
-        wrap = width < needed
-        if wrap == self.header_wrapped:
-            return
-        source, target = (top, second) if wrap else (second, top)
-        for widget in (self.picker, self.params_button):
-            source.removeWidget(widget)
-        if wrap:
-            second.insertWidget(0, self.picker)
-            second.addWidget(self.params_button)
-        else:
-            target.addWidget(self.picker)
-            target.addWidget(self.params_button)
-
-    @property
-    def header_wrapped(self) -> bool:
-        """Whether the model picker and Parameters are on a second row, under the title."""
-        return self._header_rows[1].indexOf(self.picker) >= 0
+            QTimer.singleShot(0, self, lambda: self.header.fit(self.width()))
 
     def _build_conversation(self, math: MathImages, dark: bool, header: QVBoxLayout) -> None:
         controller = self._controller
@@ -595,7 +509,7 @@ class ChatPane(ModelInPane, QWidget):
 
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)
-        self._fit_header(self.width())  # the title's least width is its own
+        self.header.fit(self.width())  # the title's least width is its own
         self.title_changed.emit(title)
 
     # -- actions ------------------------------------------------------------------------
