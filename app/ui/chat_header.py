@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 from app.chat.catalog import ModelCatalog
 from app.ui.icons import icon
 from app.ui.model_picker import ModelPicker
-from app.ui.theme import font_scale
+from app.ui.text_scale import font_scale
 from app.ui.title_label import TitleLabel
 
 NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only

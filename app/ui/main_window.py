@@ -20,7 +20,7 @@ from app.ui.chat_pane import ChatPane
 from app.ui.icons import icon
 from app.ui.shortcuts import make_actions
 from app.ui.sidebar import Sidebar
-from app.ui.theme import font_scale
+from app.ui.text_scale import font_scale
 
 APP_NAME = "Maestrale"
 ROW_SLACK = 8  # pixels between the middles of widgets on one row of the header

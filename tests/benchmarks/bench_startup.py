@@ -73,7 +73,8 @@ def main() -> None:
             "MISTRAL_API_KEY": "benchmark-key",
         }
         style = Path(folder) / "style.qss"
-        from app.ui.theme import build_stylesheet, colors_for
+        from app.ui.stylesheet import build_stylesheet
+        from app.ui.theme import colors_for
 
         style.write_text(build_stylesheet(colors_for(False), 10.0, Path(folder) / "theme"))
         env["SHAPE_STYLE_SHEET"] = str(style)

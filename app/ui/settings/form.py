@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.icons import icon
-from app.ui.theme import current_colors, icon_size
+from app.ui.text_scale import icon_size
+from app.ui.theme import current_colors
 
 TONE_ICONS = {"error": "alert", "warning": "alert", "success": "check", "info": "info"}
 
