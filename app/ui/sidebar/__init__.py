@@ -3,6 +3,7 @@
 The search results' list (``app.ui.sidebar.results``) is loaded with the first search.
 """
 
+from app.ui.sidebar.actions import SaveFileDialog
 from app.ui.sidebar.export import ExportFailed, ExportFormat
 from app.ui.sidebar.model import (
     PAGE_SIZE,
@@ -12,7 +13,7 @@ from app.ui.sidebar.model import (
 )
 from app.ui.sidebar.search import SearchWorker
 from app.ui.sidebar.view import ConversationListView
-from app.ui.sidebar.widget import SaveFileDialog, Sidebar
+from app.ui.sidebar.widget import Sidebar
 
 __all__ = [
     "PAGE_SIZE",
