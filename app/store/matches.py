@@ -39,6 +39,8 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.store.glued import GLUED_FUNCTION
+
 READ = 1_000
 FIRST_CHUNK = 1.5  # conversations in the first chunk, a hit wanted: enough if most match
 LISTED = 4_000  # matches listed for a walk at most: more, and most conversations match
@@ -106,17 +108,33 @@ class Query:
     terms of three characters or more, found inside a run of characters); ``likes``,
     LIKE patterns for shorter CJK terms, tried on that text only; ``literals``, LIKE
     patterns (escaped with ``\\``) the text matching ``words`` must hold too, for terms
-    whose symbols the word index drops ("C++" is the word "c" there). Not all empty."""
+    whose symbols the word index drops ("C++" is the word "c" there). Not all empty.
+
+    ``glued`` is another way to match, in the text with CJK characters only: its words
+    of three characters or more are found inside a run of characters ("Python" in
+    "我用Python写代码"), with the trigram index (or ``LIKE``) and then ``pattern``, a
+    regular expression the text must match (``app.store.glued``); its shorter words
+    with the word index as ``words`` finds them."""
 
     words: str | None
     cjk: str | None = None
     likes: tuple[str, ...] = ()
     literals: tuple[str, ...] = ()
+    pattern: str | None = None
+    glued: Query | None = None
 
-    def parameters(self) -> dict[str, object]:
-        likes = {f"like{n}": like for n, like in enumerate(self.likes)}
-        literals = {f"literal{n}": literal for n, literal in enumerate(self.literals)}
-        return {"query": self.words, "cjk": self.cjk, **likes, **literals}
+    def parameters(self, name: str = "") -> dict[str, object]:
+        likes = {f"{name}like{n}": like for n, like in enumerate(self.likes)}
+        literals = {f"{name}literal{n}": literal for n, literal in enumerate(self.literals)}
+        glued = self.glued.parameters(f"{name}glued_") if self.glued else {}
+        return {
+            f"{name}query": self.words,
+            f"{name}cjk": self.cjk,
+            f"{name}pattern": self.pattern,
+            **likes,
+            **literals,
+            **glued,
+        }
 
     def messages(self, n: int | None = None) -> str:
         """A SELECT of the ``seq`` of every matching message; with ``n``, of those
@@ -128,42 +146,68 @@ class Query:
         """A SELECT of the ``seq`` of every conversation whose title matches."""
         return self._select("conversations", "title", "")
 
-    def _select(self, table: str, column: str, between: str) -> str:
+    def _select(self, table: str, column: str, between: str, name: str = "") -> str:
         parts = []
-        if self.words is not None:
+        # The glued query's rows are the few with CJK text: its words are checked on
+        # each (_checks), not read for every message that has them ("th*") to intersect.
+        words_part = self.words is not None and self.pattern is None
+        if words_part:
             rowid = f"{table}_fts.rowid"
             # Every part must match (INTERSECT below): the literals on this one suffice.
             literals = "".join(
-                f" AND {column} LIKE :literal{n} ESCAPE '\\'" for n in range(len(self.literals))
+                f" AND {column} LIKE :{name}literal{n} ESCAPE '\\'"
+                for n in range(len(self.literals))
             )
             parts.append(
-                f"SELECT {rowid} AS seq FROM {table}_fts WHERE {table}_fts MATCH :query"
+                f"SELECT {rowid} AS seq FROM {table}_fts WHERE {table}_fts MATCH :{name}query"
                 + literals
                 + between.format(seq=rowid)
             )
         if self.cjk is not None:
             rowid = f"{table}_cjk_fts.rowid"
-            join = f" JOIN {table} AS t ON t.seq = {rowid}" if self.likes else ""
+            checks = self._checks(table, f"t.{column}", "t.seq", name)
+            join = f" JOIN {table} AS t ON t.seq = {rowid}" if checks else ""
             parts.append(
                 f"SELECT {rowid} AS seq FROM {table}_cjk_fts{join}"
-                f" WHERE {table}_cjk_fts MATCH :cjk"
-                + self._likes(f"t.{column}")
-                + between.format(seq=rowid)
+                f" WHERE {table}_cjk_fts MATCH :{name}cjk" + checks + between.format(seq=rowid)
             )
         elif self.likes:
             parts.append(
-                f"SELECT seq FROM {table}_cjk WHERE 1{self._likes(column)}"
+                f"SELECT seq FROM {table}_cjk WHERE 1{self._checks(table, column, 'seq', name)}"
                 + between.format(seq="seq")
             )
-        if len(parts) == 1:
-            return parts[0]
+        own = parts[0] if len(parts) == 1 else f"SELECT seq FROM ({' INTERSECT '.join(parts)})"
         # Compound operators bind left to right: enclosed, "x UNION a INTERSECT b" in a
         # statement keeps its meaning.
-        return f"SELECT seq FROM ({' INTERSECT '.join(parts)})"
+        if self.glued is None:
+            return own
+        # UNION ALL reads on while LIMIT wants more, where UNION would first read every
+        # match to drop repeats: a message both ways is found twice, counted twice by
+        # _COUNT (an estimate), and IN drops the repeat.
+        glued = self.glued._select(table, column, between, f"{name}glued_")
+        return f"SELECT seq FROM ({own}) UNION ALL SELECT seq FROM ({glued})"
 
-    def _likes(self, column: str) -> str:
-        # Terms hold letters and digits only (app.store.search): no LIKE wildcards.
-        return "".join(f" AND {column} LIKE :like{n}" for n in range(len(self.likes)))
+    def _checks(self, table: str, column: str, seq: str, name: str) -> str:
+        """The conditions on a CJK row (text ``column``, ``seq``): ``likes``, and for
+        the glued query ``pattern`` and ``words``; the ``literals`` when no word part
+        checks them."""
+        checks = "".join(
+            f" AND {column} LIKE :{name}like{n} ESCAPE '\\'" for n in range(len(self.likes))
+        )
+        if self.words is None or self.pattern is not None:
+            checks += "".join(
+                f" AND {column} LIKE :{name}literal{n} ESCAPE '\\'"
+                for n in range(len(self.literals))
+            )
+        if self.pattern is not None:
+            checks += f" AND {GLUED_FUNCTION}({column}, :{name}pattern)"
+            if self.words is not None:
+                # FTS5 seeks to the one rowid.
+                checks += (
+                    f" AND EXISTS (SELECT 1 FROM {table}_fts"
+                    f" WHERE {table}_fts MATCH :{name}query AND rowid = {seq})"
+                )
+        return checks
 
 
 @dataclass(frozen=True, slots=True)

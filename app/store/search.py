@@ -12,7 +12,10 @@ lists of every word that starts with it.
 Japanese and Chinese words are found anywhere, inside a run of characters too: a query
 word with CJK characters is looked for in the trigram index of schema version 6 (three
 characters or more) or with ``LIKE`` in the text that index holds (shorter), and must
-be in the same message (or title) as the query's other words, found as above.
+be in the same message (or title) as the query's other words, found as above. A query
+word of three characters or more is also found glued to CJK text ("Python" in
+"我用Python写代码", one word to the word index), in the rows that hold some
+(``app.store.glued``): whole when no letter of its script touches it, else as above.
 
 FTS5 finds the hits; titles are marked and message snippets cut in Python, because
 FTS5's ``snippet()`` and ``highlight()`` take time quadratic in the number of matches in
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.messages import Role, from_iso
+from app.store import glued
 from app.store.cjk_index import cjk_index_ready
 from app.store.matches import Found, Query, conversations_matching
 from app.store.schema import CJK_CHARACTERS
@@ -162,9 +166,54 @@ def _query(text: str, *, trigrams: bool) -> Query | None:
         return None
     # Without the trigram index (cjk_index), every term is looked for with LIKE.
     indexed = [term for term in terms if trigrams and len(term) >= _TRIGRAM]
-    likes = tuple(f"%{term}%" for term in terms if term not in indexed)
+    likes = tuple(_literal(term) for term in terms if term not in indexed)
     literals = tuple(_literal(term) for term in symbolic_terms(text)) if words else ()
-    return Query(words, " ".join(_phrase(term) for term in indexed) or None, likes, literals)
+    cjk = " ".join(_phrase(term) for term in indexed) or None
+    glued = _glued(text, terms, literals, trigrams=trigrams) if words else None
+    return Query(words, cjk, likes, literals, glued=glued)
+
+
+# The symbols at the ends of a piece ("(python)", "C++"): the word index drops them.
+_ENDS = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def _glued(
+    text: str, terms: list[str], literals: tuple[str, ...], *, trigrams: bool
+) -> Query | None:
+    """The query again, its words of three characters or more found inside runs of CJK
+    characters too (``app.store.glued``), in the rows that hold some; shorter words
+    as the word index finds them (a prefix "c" inside text would match everywhere)."""
+    pieces = _pieces(text)
+    words: list[str] = []  # the pieces match_query makes phrases of
+    for piece in pieces:
+        if _CJK.search(piece):
+            words += [word for word in _WORD.findall(piece) if not _CJK.search(word)]
+        else:
+            words.append(piece)
+    typing = _prefix_last(text) and not _CJK.search(pieces[-1])
+    inside: list[str] = []
+    short: list[str] = []
+    for word in words:
+        bare = _ENDS.sub("", word)
+        if len(bare) >= _TRIGRAM:
+            inside.append(bare)
+        else:
+            short.append(_phrase(word))
+    if not inside:
+        return None
+    last_inside = typing and len(_ENDS.sub("", words[-1])) >= _TRIGRAM
+    if typing and not last_inside:
+        short[-1] += "*"
+    inside = list(dict.fromkeys(inside))
+    indexed = [term for term in [*terms, *inside] if trigrams and len(term) >= _TRIGRAM]
+    likes = tuple(_literal(term) for term in [*terms, *inside] if term not in indexed)
+    return Query(
+        " ".join(short) or None,
+        " ".join(_phrase(term) for term in indexed) or None,
+        likes,
+        literals,
+        pattern=glued.pattern(inside, prefix_last=last_inside),
+    )
 
 
 def _fold(word: str) -> str:
@@ -204,8 +253,9 @@ def _fold_text(text: str) -> str | None:
     return text.translate(table)
 
 
-# A word character, as _WORD cuts words ("_" is not one).
-_W = r"[^\W_]"
+# A letter or digit that goes on a word: not "_", which _WORD cuts at, nor a CJK
+# character, so that a word glued to a run of them is found there (app.store.glued).
+_W = glued.LETTER
 # Up to this many words, one literal-first search each beats a single search for any
 # of them (which tries every position); beyond, a pasted paragraph would scan too often.
 _SEPARATE_SEARCHES = 4
@@ -323,14 +373,14 @@ class _Terms:
     def _find_in_word(self, word: str) -> int | None:
         """Where ``word`` matches: at 0 when it matches whole, or where a CJK term
         is inside it."""
-        folded = _fold_text(word) if self.inside else None
+        folded = _fold_text(word) if self.inside or _CJK.search(word) else None
         if folded is None:
             return 0 if self.match(word) else None
         found = self.every.search(folded)
         return found.start() if found else None
 
     def _mark_word(self, word: str) -> str:
-        folded = _fold_text(word) if self.inside else None
+        folded = _fold_text(word) if self.inside or _CJK.search(word) else None
         if folded is None:
             return f"{MATCH_START}{word}{MATCH_END}" if self.match(word) else word
         return self._marked(word, folded)
@@ -395,10 +445,14 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
 
     Conversations in the trash are left out.
     """
-    trigrams = bool(cjk_terms(text)) and cjk_index_ready(connection)
-    query = _query(text, trigrams=trigrams)
+    query = _query(text, trigrams=False)
     if query is None or limit <= 0:
         return []
+    trigrams = (bool(query.likes) or query.glued is not None) and cjk_index_ready(connection)
+    if trigrams:
+        query = _query(text, trigrams=True) or query
+    if query.glued is not None:
+        glued.register(connection)
     whole = _query(text.rstrip() + " ", trigrams=trigrams)
     found = conversations_matching(connection, whole, limit) if whole else []
     if query != whole and len(found) < limit:

@@ -18,6 +18,7 @@ from app.config import load_config
 from app.domain.messages import MessageStatus, Role
 from app.main import Application
 from app.state import UiState
+from app.store import MATCH_END, MATCH_START
 from app.store.conversations import ConversationStore
 from app.ui.toast import Toast
 from app.ui.transcript.item import MessageItem
@@ -616,6 +617,30 @@ async def test_a_search_for_a_word_inside_japanese_text_opens_it_marked(gui: Gui
     assert item is not None
     [mark] = item.text.extraSelections()
     assert mark.cursor.selectedText() == "東京"
+
+
+@in_loop
+async def test_a_search_for_a_word_glued_to_chinese_text_opens_it_marked(gui: Gui) -> None:
+    # "Python" inside "我用Python写代码" was part of one word to the index: not found.
+    texts = [f"filler {n} " * 40 for n in range(30)]
+    texts[5] = "我用Python写代码。"
+    conversation_id = _exchanges(gui, "编程", texts)
+    target = gui.store.messages(conversation_id)[5]
+    sidebar = gui.window.sidebar
+    sidebar.model.reload()
+    sidebar.search_field.setText("python")
+    await gui.until(lambda: sidebar.results_model.rowCount() == 1)
+    hit = sidebar.results_model.hit_at(0)
+    assert hit is not None
+    assert (hit.conversation_id, hit.message_id) == (conversation_id, target.id)
+    assert f"{MATCH_START}Python{MATCH_END}" in hit.snippet
+    sidebar.results_view.choose_current()
+    await gui.settle(0.1)
+    assert gui.pane.conversation_id == conversation_id
+    item = gui.pane.transcript.item(target.id)
+    assert item is not None
+    [mark] = item.text.extraSelections()
+    assert mark.cursor.selectedText() == "Python"
 
 
 @in_loop
