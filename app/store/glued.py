@@ -5,8 +5,10 @@ search for "python" misses it there. In the rows with CJK characters, the trigra
 index (or ``LIKE``) finds where a term's letters are, anywhere, "ate" in "create" too;
 a regular expression then keeps the text where the term stands as a word would, were
 the run cut where its script changes: no letter or digit of a script written with
-spaces just before it, nor after it unless the term is still being typed. It runs in
-SQLite as ``GLUED_FUNCTION(text, pattern)``, on the rows the index found only.
+spaces just before it, nor after it unless the term is still being typed. It checks a
+query's shorter words too, where the word index would find them: in these few rows
+that costs less than reading the index for them ("5*" lists most messages). It runs
+in SQLite as ``GLUED_FUNCTION(text, pattern)``, on the rows the index found only.
 """
 
 from __future__ import annotations
@@ -22,21 +24,25 @@ GLUED_FUNCTION = "maestrale_glued"
 
 # A letter or digit of a script written with spaces: not a CJK character, nor "_".
 LETTER = f"[^\\W_{CJK_CHARACTERS[1:-1]}]"
+# A character of a word as the word index cuts them: CJK characters too.
+_WORD_CHARACTER = r"[^\W_]"
 
 
-def word_pattern(term: str, *, prefix: bool = False) -> str:
-    """A regular expression finding ``term`` where a word starts (a CJK character or a
-    symbol before it), and ends, unless ``prefix``."""
-    return f"(?<!{LETTER}){re.escape(term)}" + ("" if prefix else f"(?!{LETTER})")
+def word_pattern(term: str, *, prefix: bool = False, glued: bool = True) -> str:
+    """A regular expression finding ``term`` where a word starts (a symbol before it,
+    or if ``glued`` a CJK character), and ends, unless ``prefix``."""
+    letter = LETTER if glued else _WORD_CHARACTER
+    return f"(?<!{letter}){re.escape(term)}" + ("" if prefix else f"(?!{letter})")
 
 
-def pattern(terms: Sequence[str], *, prefix_last: bool) -> str:
+def pattern(terms: Sequence[tuple[str, bool]], *, prefix_last: bool) -> str:
     """A regular expression that text matches when it holds every one of ``terms`` as
-    a word (``word_pattern``), the last as a prefix if ``prefix_last``."""
+    a word (``word_pattern``, each with whether it may be ``glued``), the last as a
+    prefix if ``prefix_last``."""
     last = len(terms) - 1
     return "".join(
-        f"(?=.*?{word_pattern(term, prefix=prefix_last and n == last)})"
-        for n, term in enumerate(terms)
+        f"(?=.*?{word_pattern(term, prefix=prefix_last and n == last, glued=glued)})"
+        for n, (term, glued) in enumerate(terms)
     )
 
 

@@ -113,8 +113,8 @@ class Query:
     ``glued`` is another way to match, in the text with CJK characters only: its words
     of three characters or more are found inside a run of characters ("Python" in
     "我用Python写代码"), with the trigram index (or ``LIKE``) and then ``pattern``, a
-    regular expression the text must match (``app.store.glued``); its shorter words
-    with the word index as ``words`` finds them."""
+    regular expression the text must match (``app.store.glued``), which also checks
+    its shorter words where the word index would find them. Its ``words`` is None."""
 
     words: str | None
     cjk: str | None = None
@@ -148,10 +148,7 @@ class Query:
 
     def _select(self, table: str, column: str, between: str, name: str = "") -> str:
         parts = []
-        # The glued query's rows are the few with CJK text: its words are checked on
-        # each (_checks), not read for every message that has them ("th*") to intersect.
-        words_part = self.words is not None and self.pattern is None
-        if words_part:
+        if self.words is not None:
             rowid = f"{table}_fts.rowid"
             # Every part must match (INTERSECT below): the literals on this one suffice.
             literals = "".join(
@@ -165,7 +162,7 @@ class Query:
             )
         if self.cjk is not None:
             rowid = f"{table}_cjk_fts.rowid"
-            checks = self._checks(table, f"t.{column}", "t.seq", name)
+            checks = self._checks(f"t.{column}", name)
             join = f" JOIN {table} AS t ON t.seq = {rowid}" if checks else ""
             parts.append(
                 f"SELECT {rowid} AS seq FROM {table}_cjk_fts{join}"
@@ -173,7 +170,7 @@ class Query:
             )
         elif self.likes:
             parts.append(
-                f"SELECT seq FROM {table}_cjk WHERE 1{self._checks(table, column, 'seq', name)}"
+                f"SELECT seq FROM {table}_cjk WHERE 1{self._checks(column, name)}"
                 + between.format(seq="seq")
             )
         own = parts[0] if len(parts) == 1 else f"SELECT seq FROM ({' INTERSECT '.join(parts)})"
@@ -187,26 +184,19 @@ class Query:
         glued = self.glued._select(table, column, between, f"{name}glued_")
         return f"SELECT seq FROM ({own}) UNION ALL SELECT seq FROM ({glued})"
 
-    def _checks(self, table: str, column: str, seq: str, name: str) -> str:
-        """The conditions on a CJK row (text ``column``, ``seq``): ``likes``, and for
-        the glued query ``pattern`` and ``words``; the ``literals`` when no word part
-        checks them."""
+    def _checks(self, column: str, name: str) -> str:
+        """The conditions on the text of a CJK row: ``likes``, ``pattern``, and the
+        ``literals`` when no word part checks them."""
         checks = "".join(
             f" AND {column} LIKE :{name}like{n} ESCAPE '\\'" for n in range(len(self.likes))
         )
-        if self.words is None or self.pattern is not None:
+        if self.words is None:
             checks += "".join(
                 f" AND {column} LIKE :{name}literal{n} ESCAPE '\\'"
                 for n in range(len(self.literals))
             )
         if self.pattern is not None:
             checks += f" AND {GLUED_FUNCTION}({column}, :{name}pattern)"
-            if self.words is not None:
-                # FTS5 seeks to the one rowid.
-                checks += (
-                    f" AND EXISTS (SELECT 1 FROM {table}_fts"
-                    f" WHERE {table}_fts MATCH :{name}query AND rowid = {seq})"
-                )
         return checks
 
 

@@ -182,7 +182,7 @@ def _glued(
 ) -> Query | None:
     """The query again, its words of three characters or more found inside runs of CJK
     characters too (``app.store.glued``), in the rows that hold some; shorter words
-    as the word index finds them (a prefix "c" inside text would match everywhere)."""
+    where the word index finds them (a prefix "c" inside text would match everywhere)."""
     pieces = _pieces(text)
     words: list[str] = []  # the pieces match_query makes phrases of
     for piece in pieces:
@@ -190,29 +190,19 @@ def _glued(
             words += [word for word in _WORD.findall(piece) if not _CJK.search(word)]
         else:
             words.append(piece)
-    typing = _prefix_last(text) and not _CJK.search(pieces[-1])
-    inside: list[str] = []
-    short: list[str] = []
-    for word in words:
-        bare = _ENDS.sub("", word)
-        if len(bare) >= _TRIGRAM:
-            inside.append(bare)
-        else:
-            short.append(_phrase(word))
+    checked = [(bare, len(bare) >= _TRIGRAM) for bare in (_ENDS.sub("", word) for word in words)]
+    inside = list(dict.fromkeys(bare for bare, glued in checked if glued))
     if not inside:
         return None
-    last_inside = typing and len(_ENDS.sub("", words[-1])) >= _TRIGRAM
-    if typing and not last_inside:
-        short[-1] += "*"
-    inside = list(dict.fromkeys(inside))
     indexed = [term for term in [*terms, *inside] if trigrams and len(term) >= _TRIGRAM]
     likes = tuple(_literal(term) for term in [*terms, *inside] if term not in indexed)
+    typing = _prefix_last(text) and not _CJK.search(pieces[-1])
     return Query(
-        " ".join(short) or None,
+        None,
         " ".join(_phrase(term) for term in indexed) or None,
         likes,
         literals,
-        pattern=glued.pattern(inside, prefix_last=last_inside),
+        pattern=glued.pattern(checked, prefix_last=typing),
     )
 
 
