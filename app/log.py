@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -101,3 +103,26 @@ def setup_logging(log_file: Path, *, verbose: bool = False) -> SecretRedactor:
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose else logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.INFO if verbose else logging.WARNING)
     return redactor
+
+
+def log_uncaught_errors() -> None:
+    """Write errors nothing caught to the log too, then report them as before.
+
+    PySide reports an exception raised in a slot or a Qt override through
+    ``sys.excepthook`` and goes on: printed to a terminal only, it was lost for anyone
+    who starts Maestrale from the desktop, and so was what went wrong. The hook in place
+    (Python's, or a test runner's) still runs after, so nothing it does is lost.
+    """
+    previous = sys.excepthook
+    if getattr(previous, "maestrale", False):
+        return  # already logged by this hook (the app built again in the same process)
+
+    def log_then_report(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        if not issubclass(kind, KeyboardInterrupt):
+            logging.getLogger("app.uncaught").error("Uncaught error", exc_info=(kind, error, trace))
+        previous(kind, error, trace)
+
+    log_then_report.maestrale = True  # type: ignore[attr-defined]
+    sys.excepthook = log_then_report

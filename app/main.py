@@ -23,7 +23,7 @@ from app.chat.clients import ClientSource
 from app.chat.controller import ChatController, NewChat
 from app.chat.tool_calls import ChatTools
 from app.config import RuntimeConfig, load_config
-from app.log import setup_logging
+from app.log import log_uncaught_errors, setup_logging
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import (
@@ -684,6 +684,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     if status is not None:
         return status
     application = Application(app, config, environ)
+    log_uncaught_errors()  # into the log file Application set up
     store = open_store(config)
     if store is None:
         return 8

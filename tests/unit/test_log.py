@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +103,34 @@ def test_setting_up_again_replaces_the_handler(tmp_path: Path, root_handlers: No
     assert len(handlers) == 1
     assert isinstance(handlers[0], RotatingLog)
     assert handlers[0].path == tmp_path / "b.log"
+
+
+@pytest.fixture
+def excepthook() -> Iterator[list[BaseException]]:
+    """A stand-in for the hook in place (Python's, or pytest-qt's): what it was given."""
+    reported: list[BaseException] = []
+    before = sys.excepthook
+    sys.excepthook = lambda _kind, error, _trace: reported.append(error)
+    yield reported
+    sys.excepthook = before
+
+
+def test_an_uncaught_error_reaches_the_log_then_the_hook_before(
+    tmp_path: Path, root_handlers: None, excepthook: list[BaseException]
+) -> None:
+    log_file = tmp_path / "maestrale.log"
+    setup_logging(log_file).add(KEY)
+    app_log.log_uncaught_errors()
+    app_log.log_uncaught_errors()  # the app built again: logged once all the same
+
+    try:
+        raise RuntimeError(f"Internal C++ object already deleted ({KEY})")
+    except RuntimeError as error:
+        sys.excepthook(type(error), error, error.__traceback__)  # as PySide does
+
+    text = log_file.read_text(encoding="utf-8")
+    assert text.count("ERROR app.uncaught: Uncaught error") == 1
+    assert "RuntimeError: Internal C++ object already deleted ([redacted])" in text
+    assert "test_an_uncaught_error_reaches_the_log" in text  # with its traceback
+    assert KEY not in text
+    assert [str(e) for e in excepthook] == [f"Internal C++ object already deleted ({KEY})"]
