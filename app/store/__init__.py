@@ -1,6 +1,7 @@
 """The history store: one SQLite file of conversations, shared by the window and the CLI.
 
-Export and import (``transfer``) load on first use (PEP 562): the window opens without.
+Export and import (``transfer``) and the search load on first use (PEP 562): the window
+opens without.
 """
 
 from typing import TYPE_CHECKING
@@ -29,16 +30,20 @@ from app.store.errors import (
 )
 from app.store.kinds import CONVERSATION_KINDS, KIND_CHAT, KIND_QUICK
 from app.store.schema import SCHEMA_VERSION
-from app.store.search import MATCH_END, MATCH_START, SearchHit
+from app.store.snippet_marks import MATCH_END, MATCH_START
 
 if TYPE_CHECKING:
+    from app.store.search import SearchHit
     from app.store.transfer import ImportReport, export_json, export_markdown, import_file
 
 __getattr__ = lazy_exports(
     __name__,
     {
-        name: "transfer"
-        for name in ("ImportReport", "export_json", "export_markdown", "import_file")
+        **{
+            name: "transfer"
+            for name in ("ImportReport", "export_json", "export_markdown", "import_file")
+        },
+        "SearchHit": "search",  # with the first search, as the search itself
     },
 )
 

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from app.domain.messages import (
     ChatParams,
@@ -36,9 +36,10 @@ from app.store.drafts import Drafts
 from app.store.errors import AmbiguousConversation, ConversationNotFound
 from app.store.ids import new_id
 from app.store.kinds import KIND_CHAT, check_kind
-from app.store.search import SearchHit
-from app.store.search import search as _search
 from app.store.trash import TrashAndCopies
+
+if TYPE_CHECKING:
+    from app.store.search import SearchHit
 
 __all__ = ["UNCHANGED", "ConversationStore", "ImportCounts"]
 
@@ -438,7 +439,9 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         See ``app.store.search`` for the query rules and the snippet markers.
         Conversations in the trash are not searched.
         """
-        return _search(self._db, query, limit=limit)
+        from app.store.search import search  # with the first search, not at start-up
+
+        return search(self._db, query, limit=limit)
 
 
 def _drop_empty_failure(db: sqlite3.Connection, conversation_id: str, message_id: str) -> None:

@@ -44,10 +44,8 @@ from app.store import glued
 from app.store.cjk_index import cjk_index_ready
 from app.store.matches import Found, Query, conversations_matching
 from app.store.schema import CJK_CHARACTERS
+from app.store.snippet_marks import ELLIPSIS, MATCH_END, MATCH_START
 
-MATCH_START = "\x02"
-MATCH_END = "\x03"
-ELLIPSIS = "…"
 SNIPPET_BEFORE = 60  # characters of context before the first match
 SNIPPET_LENGTH = 200  # characters in a snippet, about
 

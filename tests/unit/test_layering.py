@@ -92,6 +92,8 @@ def test_the_window_starts_without_what_only_later_work_needs() -> None:
         "pygments",
         "app.quick.desktop",
         "app.store.transfer",  # export and import
+        "app.store.search",  # with the first search (or the warm-up after the paint)
+        "app.store.matches",
         "app.store.imports",
         "app.api.types",  # requests and stream events: with the first question
         "app.answering",

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import SearchHit
-from app.store.search import ELLIPSIS, MATCH_END, MATCH_START
+from app.store.snippet_marks import ELLIPSIS, MATCH_END, MATCH_START
 from app.ui.sidebar.delegate import PADDING_X, RADIUS, blend, muted
 from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
 

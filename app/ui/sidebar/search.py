@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, Signal
 
 from app.store import MATCH_END, MATCH_START, StoreError, open_reader
 from app.store.db import translate_error
-from app.store.search import search as search_history
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +189,9 @@ class SearchWorker(QObject):
             connection.close()
 
     def _search(self, number: int, query: str, limit: int) -> None:
+        # Loaded with the first search (or the warm-up after start), not at start-up.
+        from app.store.search import search as search_history
+
         started = time.perf_counter()
         try:
             if self._connection is None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.store import ConversationStore, SearchHit, StoreError
+from app.store import ConversationStore, StoreError
 from app.ui.shortcuts import keeps_escape
 from app.ui.sidebar.actions import ExportAndDelete, SaveFileDialog, qt_save_file_dialog
 from app.ui.sidebar.export import ExportFormat
@@ -34,6 +34,7 @@ from app.ui.sidebar.search import RESULT_LIMIT, SearchWorker
 from app.ui.sidebar.view import ConversationListView
 
 if TYPE_CHECKING:
+    from app.store import SearchHit
     from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
     from app.ui.toast import Toast
 

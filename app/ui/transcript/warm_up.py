@@ -28,7 +28,8 @@ echo hello
 
 
 def warm_up_rendering(dark: bool) -> None:
-    """Render the sample to HTML: no Qt, so any thread."""
+    """Render the sample to HTML, and load the history's search: no Qt, so any thread."""
+    import app.store.search  # noqa: F401 - loaded, for the first search typed
     from app.rendering.markdown import render_markdown
 
     render_markdown(SAMPLE, dark=dark)

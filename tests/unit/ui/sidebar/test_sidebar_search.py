@@ -25,6 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
 from app.store import MATCH_END, MATCH_START, ConversationStore, SearchHit, open_reader
+from app.store import search as store_search
 from app.ui.sidebar import SearchWorker, Sidebar
 from app.ui.sidebar import results as results_module
 from app.ui.sidebar import search as search_module
@@ -255,7 +256,7 @@ def test_worker_drops_stale_results(
             release.wait(5)
         return _hits(text)
 
-    monkeypatch.setattr(search_module, "search_history", fake_search)
+    monkeypatch.setattr(store_search, "search", fake_search)  # as the worker finds it
     worker = SearchWorker(store.path)
     received: list[tuple[int, str]] = []
     worker.results_ready.connect(lambda number, query, hits: received.append((number, query)))
@@ -294,7 +295,7 @@ def test_worker_interrupts_a_long_stale_query(
         finally:
             durations[text] = time.perf_counter() - begin
 
-    monkeypatch.setattr(search_module, "search_history", fake_search)
+    monkeypatch.setattr(store_search, "search", fake_search)  # as the worker finds it
     worker = SearchWorker(store.path)
     received: list[str] = []
     worker.results_ready.connect(lambda number, query, hits: received.append(query))
