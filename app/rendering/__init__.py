@@ -13,10 +13,10 @@ from app.lazy import lazy_exports
 # Loaded on first use (PEP 562): the window imports this package at start-up, and
 # must not pay for what it does not use yet.
 _HOMES = {
-    "COPY_SCHEME": "markdown",
+    "COPY_SCHEME": "schemes",
     "CodeBlock": "markdown",
     "LINK_SCHEMES": "markdown",
-    "MATH_SCHEME": "markdown",
+    "MATH_SCHEME": "schemes",
     "MathRenderer": "math",
     "MathRequest": "markdown",
     "MathSource": "markdown",

@@ -22,9 +22,8 @@ from app.rendering._syntax import parser
 from app.rendering.bidi import LRI, PDI, right_to_left
 from app.rendering.highlight import highlight_html, language_of
 from app.rendering.palette import Palette, palette
+from app.rendering.schemes import COPY_SCHEME, MATH_SCHEME
 
-COPY_SCHEME = "maestrale-copy"
-MATH_SCHEME = "maestrale-math"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Names of the anchors in a message: a footnote n, and its reference (the k-th of them).
 FOOTNOTE_ANCHOR = "fn{n}"

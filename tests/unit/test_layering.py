@@ -101,6 +101,8 @@ def test_the_window_starts_without_what_only_later_work_needs() -> None:
         "app.ui.sidebar.results",
         "app.ui.toast",
         "app.ui.transcript.item",
+        "app.ui.transcript.text_view",  # a message's text: with the first message
+        "app.ui.transcript.fitted_images",
         "uuid",  # identifiers are random hex (app.store.ids); uuid loads platform
         "logging.handlers",  # the log file opens at its first record
         "concurrent",  # the formula worker starts with the first formula

@@ -27,9 +27,8 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
-# An image's text under this key: the depth of the formula it shows (below its
-# baseline), as a fraction of its height. Set by math_images.
-DEPTH_KEY = "maestrale-depth"
+from app.ui.transcript.math_images import DEPTH_KEY
+
 _SCALED_KEPT = 8  # narrowed images kept per message (a few formulas in sight)
 MIN_INLINE_SCALE = 0.5
 

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
-from app.ui.transcript.fitted_images import DEPTH_KEY
-from app.ui.transcript.text_view import MATH_SCHEME
+from app.rendering.schemes import MATH_SCHEME
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -26,6 +25,9 @@ _VIEW_BOX = re.compile(
     r'viewBox="\s*[-\d.eE+]+[\s,]+([-\d.eE+]+)[\s,]+[-\d.eE+]+[\s,]+([-\d.eE+]+)"'
 )
 FORMULA_SCALE = 1.3  # formulas read best a little larger than the text around them
+# An image's text under this key: the depth of the formula it shows (below its
+# baseline), as a fraction of its height. Read by fitted_images to sit it on the line.
+DEPTH_KEY = "maestrale-depth"
 
 
 def _rasterise(svg: str, ratio: float) -> QImage | None:

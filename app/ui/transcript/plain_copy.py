@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QTextTableCell,
 )
 
-from app.ui.transcript.text_view import COPY_SCHEME
+from app.rendering.schemes import COPY_SCHEME
 
 _BULLETS = frozenset(
     {

@@ -53,12 +53,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.rendering.schemes import COPY_SCHEME, MATH_SCHEME
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
 from app.ui.transcript.wide_tables import fit_wide_tables
 
-MATH_SCHEME = "maestrale-math"
-COPY_SCHEME = "maestrale-copy"
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
 
 

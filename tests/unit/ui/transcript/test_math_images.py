@@ -49,8 +49,7 @@ def test_ready_is_told_when_the_last_formula_of_a_batch_failed(qtbot: QtBot) -> 
 
 
 def test_a_formula_image_knows_how_far_it_reaches_below_its_baseline(qtbot: QtBot) -> None:
-    from app.ui.transcript.fitted_images import DEPTH_KEY
-    from app.ui.transcript.math_images import _rasterise
+    from app.ui.transcript.math_images import DEPTH_KEY, _rasterise
 
     svg = MathRenderer().svg("e^{i\\pi}+1=0", display=False, color="#000000", size_px=22)
     assert svg is not None
@@ -70,7 +69,7 @@ class _Red:
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QImage
 
-        from app.ui.transcript.fitted_images import DEPTH_KEY
+        from app.ui.transcript.math_images import DEPTH_KEY
 
         image = QImage(20, 30, QImage.Format.Format_ARGB32)
         image.fill(Qt.GlobalColor.red)
