@@ -28,7 +28,7 @@ from app.ui.chat_header import ChatHeader
 from app.ui.composer import Composer
 from app.ui.context_gauge import ContextGauge
 from app.ui.draft_keeper import DraftKeeper
-from app.ui.find_bar import PREVIOUS, REFINE, FindBar
+from app.ui.find_bar import NEXT, PREVIOUS, REFINE, FindBar
 from app.ui.pane_model import ModelInPane
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.math_images import MathImages
@@ -637,9 +637,23 @@ class ChatPane(ModelInPane, QWidget):
         if self._find_bar is not None and self._find_bar.isVisible():
             self._find_bar.close_bar()
 
-    def open_find(self) -> None:
-        self.find_bar.open_bar()
+    def open_find(self, step: int = REFINE) -> None:
+        self.find_bar.open_bar(step)
         self.transcript.prepare_find()
+
+    def find_next(self) -> None:
+        """F3 or Ctrl+G: the next match; the bar opened if it was closed, as browsers do."""
+        self._step_find(NEXT)
+
+    def find_previous(self) -> None:
+        """Shift+F3 or Ctrl+Shift+G: the previous match, the bar opened if it was closed."""
+        self._step_find(PREVIOUS)
+
+    def _step_find(self, step: int) -> None:
+        if self._find_bar is not None and self._find_bar.isVisible():
+            self._on_find(self._find_bar.field.text(), step)
+        else:
+            self.open_find(step)
 
     def _on_find(self, text: str, step: int) -> None:
         self.find_bar.set_result(

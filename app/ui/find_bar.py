@@ -59,13 +59,15 @@ class FindBar(QWidget):
         layout.addWidget(close)
         self.hide()
 
-    def open_bar(self) -> None:
+    def open_bar(self, step: int = REFINE) -> None:
+        """Show the bar, its field focused; with text left from the last time, find it
+        again: on the current occurrence (REFINE), or the next or previous one (F3)."""
         self.show()
         self.field.setFocus()
         self.field.selectAll()
         if self.field.text():
             # Found again, and marked: it showed the count of the last time, unmarked.
-            self.find_requested.emit(self.field.text(), REFINE)
+            self.find_requested.emit(self.field.text(), step)
 
     def close_bar(self) -> None:
         self.hide()

@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
             "new_chat": self.new_chat,
             "search_chats": self.search_chats,
             "find_in_conversation": pane.open_find,
+            "find_next": pane.find_next,
+            "find_previous": pane.find_previous,
             "rename": self.rename_conversation,
             "stop_answer": pane.stop,
             "zoom_in": lambda: pane.zoom(1),

@@ -62,6 +62,22 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("search_chats", ("Ctrl+K",), "Search chats", CONVERSATIONS, icon="search"),
     Shortcut("find_in_conversation", ("Ctrl+F",), "Find in conversation", CONVERSATIONS),
     Shortcut(
+        "find_next",
+        ("F3", "Ctrl+G"),
+        "Next match",
+        CONVERSATIONS,
+        note="of Find in conversation; opens it if closed",
+        words="find again search",
+    ),
+    Shortcut(
+        "find_previous",
+        ("Shift+F3", "Ctrl+Shift+G"),
+        "Previous match",
+        CONVERSATIONS,
+        note="of Find in conversation; opens it if closed",
+        words="find again search back",
+    ),
+    Shortcut(
         "rename",
         ("F2",),
         "Rename conversation",

@@ -408,6 +408,50 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
 
 
 @in_loop
+async def test_f3_and_ctrl_g_step_through_the_matches_even_with_the_bar_closed(
+    gui: Gui,
+) -> None:
+    conversation_id = _exchanges(
+        gui,
+        "Long",
+        [f"message {n} " + ("needle here" if n in (3, 7) else "hay " * 60) for n in range(40)],
+    )
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    bar = gui.pane.find_bar
+    composer = gui.window.findChild(QWidget, "composerEdit")
+    assert composer is not None
+    shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+    # Nothing searched yet: F3 just opens the bar.
+    gui.qtbot.keyClick(composer, Qt.Key.Key_F3)
+    assert bar.isVisible()
+    assert bar.field.hasFocus()
+    assert bar.status.text() == ""
+    gui.qtbot.keyClicks(bar.field, "needle")
+    await gui.settle(0.05)
+    assert bar.status.text() == "1 of 2"
+    steps = [
+        (Qt.Key.Key_F3, Qt.KeyboardModifier.NoModifier, "2 of 2"),
+        (Qt.Key.Key_G, ctrl, "1 of 2"),
+        (Qt.Key.Key_F3, shift, "2 of 2"),
+        (Qt.Key.Key_G, ctrl | shift, "1 of 2"),
+    ]
+    for key, modifiers, expected in steps:
+        gui.qtbot.keyClick(bar.field, key, modifiers)
+        assert bar.status.text() == expected, (key, modifiers)
+    # Closed (Esc: the message field has the keys), the same keys open it again with
+    # the last text, and go on from the match it stood on.
+    for key, modifiers, expected in [*steps, (Qt.Key.Key_G, ctrl | shift, "2 of 2")]:
+        gui.qtbot.keyClick(bar.field, Qt.Key.Key_Escape)
+        assert not bar.isVisible()
+        assert composer.hasFocus()
+        gui.qtbot.keyClick(composer, key, modifiers)
+        assert bar.isVisible(), (key, modifiers)
+        assert bar.field.text() == "needle"
+        assert bar.status.text() == expected, (key, modifiers)
+
+
+@in_loop
 async def test_ctrl_f_marks_the_phrase_deep_in_a_long_answer_and_esc_clears(gui: Gui) -> None:
     conversation = gui.store.create_conversation(title="Essay", model="mistral-large-2411")
     question = gui.store.add_message(

@@ -15,6 +15,8 @@ EXPECTED = {
     "new_chat": "Ctrl+N",
     "search_chats": "Ctrl+K",
     "find_in_conversation": "Ctrl+F",
+    "find_next": "F3",
+    "find_previous": "Shift+F3",
     "stop_answer": "Esc",
     "send": "Return",
     "newline": "Shift+Return",
@@ -157,6 +159,7 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
     ]
     dialog.search.setText("ctrl shift")
     assert listing.visible_descriptions() == [
+        "Previous match",
         "Copy last answer",
         "Regenerate answer",
         "Choose the model",
