@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QWidget
 
 from app.ui.paragraph_layout import align_paragraphs_by_direction
+from app.ui.plain_text_field import PlainTextField
 
 PLACEHOLDER = "Ask Mistral…   (type / for templates)"
 PLACEHOLDER_INPUT = "Type the text for the template…   (Backspace removes it)"
 PLACEHOLDER_RUN = "Enter runs it, or add an instruction…   (Backspace removes it)"
 
 
-class QuickInput(QPlainTextEdit):
+class QuickInput(PlainTextField):
     """The question field. Signals: submitted(), stop_or_hide(), continue_requested(),
     moved(int) (Up/Down while the template list is open), backspace_when_empty() (takes
     the template chip away, as Backspace takes a token in a chat app's field)."""

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QFontMetrics, QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.paragraph_layout import align_paragraphs_by_direction
+from app.ui.plain_text_field import PlainTextField
 from app.ui.shortcuts import sends_message
 
 MAX_LINES = 12
 DRAFT_PAUSE_MS = 500  # a draft is kept once typing pauses this long
 
 
-class ComposerEdit(QPlainTextEdit):
+class ComposerEdit(PlainTextField):
     """The text field; grows with its text up to ``MAX_LINES`` lines.
 
     Signals:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent
-from PySide6.QtWidgets import QFrame, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QVBoxLayout
 
+from app.ui.plain_text_field import PlainTextField
 from app.ui.settings.form import button, button_row
 from app.ui.shortcuts import keeps_escape, sends_message
 from app.ui.transcript.send_keys import enter_sends, send_hint
@@ -15,7 +16,7 @@ MAX_LINES = 12  # then it scrolls, as the message field does
 _RESTYLED = (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange)
 
 
-class _Field(QPlainTextEdit):
+class _Field(PlainTextField):
     """Enter sends (Shift+Enter: a new line), or Ctrl+Enter as the message field's
     setting has it; Esc cancels."""
 

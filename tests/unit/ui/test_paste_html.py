@@ -1,0 +1,85 @@
+"""Pasting into the fields questions are typed in: a clipboard that holds a page only as
+HTML pastes its text (it pasted nothing); plain text, when there is some, wins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.quick.quick_input import QuickInput
+from app.ui.composer import ComposerEdit
+from app.ui.transcript.question_editor import QuestionEditor
+
+PAGE = (
+    "<html><head><style>p { color: red }</style><script>alert(1)</script></head><body>"
+    '<p>Hello&nbsp;<b>world</b></p><img src="http://127.0.0.1:9/x.png">'
+    "<ul><li>one</li><li>two</li></ul></body></html>"
+)
+
+
+def _question_field() -> tuple[QWidget, QPlainTextEdit]:
+    editor = QuestionEditor("")
+    return editor, editor.field
+
+
+def _alone(field: QPlainTextEdit) -> tuple[QWidget, QPlainTextEdit]:
+    return field, field
+
+
+# Each field with the widget that holds it.
+FIELDS: dict[str, Callable[[], tuple[QWidget, QPlainTextEdit]]] = {
+    "composer": lambda: _alone(ComposerEdit()),
+    "question editor": _question_field,
+    "quick prompt": lambda: _alone(QuickInput()),
+}
+
+
+@pytest.fixture
+def clipboard(qapp: QApplication) -> Iterator[Callable[[QMimeData], None]]:
+    board = QGuiApplication.clipboard()
+    yield board.setMimeData
+    board.clear()
+
+
+def _mime(*, html: str = "", text: str | None = None) -> QMimeData:
+    data = QMimeData()
+    if html:
+        data.setHtml(html)
+    if text is not None:
+        data.setText(text)
+    return data
+
+
+def _pasted(qtbot: QtBot, name: str) -> tuple[QWidget, QPlainTextEdit]:
+    """The field after Ctrl+V, with its holder (kept: the field goes with it)."""
+    owner, field = FIELDS[name]()
+    qtbot.addWidget(owner)
+    owner.show()
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    return owner, field
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_html_alone_pastes_its_text(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None], name: str
+) -> None:
+    clipboard(_mime(html=PAGE))
+    _owner, field = _pasted(qtbot, name)
+    # The words, a line for each paragraph; no style, script or image placeholder.
+    assert field.toPlainText() == "Hello world\none\ntwo"
+    assert field.canPaste()
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_plain_text_is_pasted_when_there_is_some(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None], name: str
+) -> None:
+    clipboard(_mime(html=PAGE, text="the **plain** one"))
+    _owner, field = _pasted(qtbot, name)
+    assert field.toPlainText() == "the **plain** one"
