@@ -13,8 +13,15 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QHideEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -133,6 +140,7 @@ class SettingsDialog(QDialog):
         self._loaded = loaded
         self._settings = settings  # in effect (with overrides)
         self._file_settings = loaded.settings  # what the file holds
+        self._place: QPoint | None = None  # where it was when last closed
         cards = list(models)
 
         # Names the run's override keeps to itself: the page edits the file's values.
@@ -305,11 +313,22 @@ class SettingsDialog(QDialog):
                 item.setSizeHint(QSize(0, height))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous() and self._place is not None:
+            # Where it was closed, its frame at the same spot. Left to Qt, it was centred
+            # on the window again, and under a window manager its title bar went where
+            # the contents had been: 20 px lower at each opening, the same click on
+            # another page (and one moved aside came back over the window).
+            self.move(self._place)
         super().showEvent(event)
         if not event.spontaneous():
             # Not on the control last used: Home or Up, meant for the page list, would
             # change a setting.
             self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous():  # closed, not minimised with the window
+            self._place = self.frameGeometry().topLeft()
+        super().hideEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

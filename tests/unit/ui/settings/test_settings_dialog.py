@@ -1335,3 +1335,25 @@ def test_the_field_the_keyboard_reaches_below_the_fold_scrolls_into_view(
     top = field.mapTo(page.viewport(), field.rect().topLeft()).y()
     assert top >= 0
     assert top + field.height() <= page.viewport().height()
+
+
+def test_reopens_where_it_was_closed(
+    qtbot: QtBot, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Not centred on the window again: under a window manager that put its title bar
+    # where its contents had been, 20 px lower at each opening.
+    dialog = make_dialog()
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setGeometry(100, 100, 1000, 700)
+    window.show()
+    dialog.setParent(window, dialog.windowFlags())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    place = dialog.frameGeometry().topLeft()
+    dialog.reject()
+    window.move(300, 150)  # the window moved meanwhile
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.frameGeometry().topLeft() == place
+    dialog.setParent(None)  # qtbot closes it after the window, which would delete it
