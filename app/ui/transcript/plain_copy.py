@@ -150,9 +150,12 @@ def _is_code_block(table: QTextTable) -> bool:
     """A code block's box: a header row with its "Copy" link (see markdown.py)."""
     if table.rows() != 2 or table.columns() != 2:
         return False
-    header = table.cellAt(0, 1)
-    block = table.document().findBlock(header.firstPosition())
-    fragments = block.begin()
+    # The cell's own first block, not table.document().findBlock(...): PySide makes the
+    # document's Python object a child of the table's and invalidates it when the
+    # table's goes, at the end of the copy. The message's renderer holds that object
+    # (MarkdownDocument): its next rendering (a theme change, the rest of a stream)
+    # failed with "Internal C++ object (QTextDocument) already deleted".
+    fragments = table.cellAt(0, 1).begin().currentBlock().begin()
     while not fragments.atEnd():
         href = fragments.fragment().charFormat().anchorHref()
         if href.startswith(f"{COPY_SCHEME}:"):

@@ -101,6 +101,19 @@ def test_part_of_a_code_block_is_its_text(qtbot: QtBot) -> None:
     assert _select(view, "one", "two") == "one\n    line two"
 
 
+def test_copying_code_or_a_table_leaves_the_document_usable(qtbot: QtBot) -> None:
+    # The message's renderer keeps the document it was given (MarkdownDocument): a
+    # copy across a code block or a table made PySide drop that object, and the next
+    # rendering (a theme change) failed with "QTextDocument already deleted".
+    view = _view(qtbot, "Intro.\n\n```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    held = view.document()
+    view.selectAll()
+    view.copy()
+    assert QGuiApplication.clipboard().text() == "Intro.\n\nx = 1\n\na\tb\n1\t2"
+    assert held.toPlainText().startswith("Intro.")
+    QGuiApplication.clipboard().clear()  # see the right-to-left test below
+
+
 def test_a_question_copies_as_typed(qtbot: QtBot) -> None:
     view = MessageText(_Images())
     qtbot.addWidget(view)
