@@ -74,3 +74,25 @@ async def test_copying_a_selection_across_code_leaves_the_answer_to_follow_the_t
     _set_theme(gui, "light")
     light = palette(dark=False).code_bg.lower()
     assert _answers_code(gui) == [[light, light], [light, light]]
+
+
+@in_loop
+async def test_a_long_conversation_takes_the_theme_rendered_or_not(gui: Gui) -> None:
+    _set_theme(gui, "light")
+    conversation = gui.store.create_conversation(title="Long", model="mistral-large-2411")
+    parent = None
+    for n in range(60):
+        for role, content in ((Role.USER, f"Question {n}?"), (Role.ASSISTANT, ANSWER)):
+            parent = gui.store.add_message(
+                conversation.id, role=role, content=content, parent_id=parent
+            ).id
+    transcript = gui.pane.transcript
+    gui.window.open_conversation(conversation.id)
+    assert transcript.rendered_count() < 120  # the rest is rendered later
+    _set_theme(gui, "dark")
+    await gui.until(lambda: transcript.rendered_count() == 120, timeout=20)
+    dark = palette(dark=True).code_bg.lower()
+    assert _answers_code(gui) == [[dark, dark]] * 60
+    _set_theme(gui, "light")
+    light = palette(dark=False).code_bg.lower()
+    assert _answers_code(gui) == [[light, light]] * 60
