@@ -30,29 +30,39 @@ _WORD_CHARACTER = r"[^\W_]"
 
 def word_pattern(term: str, *, prefix: bool = False, glued: bool = True) -> str:
     """A regular expression finding ``term`` where a word starts (a symbol before it,
-    or if ``glued`` a CJK character), and ends, unless ``prefix``."""
+    or if ``glued`` a CJK character), and ends, unless ``prefix``. The term comes
+    first: the engine then scans for it at C speed, where a lookbehind first was
+    tried at every character (about 10 µs a message)."""
     letter = LETTER if glued else _WORD_CHARACTER
-    return f"(?<!{letter}){re.escape(term)}" + ("" if prefix else f"(?!{letter})")
+    escaped = re.escape(term)
+    return escaped + ("" if prefix else f"(?!{letter})") + f"(?<!{letter}{escaped})"
+
+
+# Between the expressions of ``pattern``: never in one, as no term holds whitespace.
+_SEPARATOR = "\n"
 
 
 def pattern(terms: Sequence[tuple[str, bool]], *, prefix_last: bool) -> str:
-    """A regular expression that text matches when it holds every one of ``terms`` as
-    a word (``word_pattern``, each with whether it may be ``glued``), the last as a
-    prefix if ``prefix_last``."""
+    """Regular expressions, one a line, that text matches when it holds every one of
+    ``terms`` as a word (``word_pattern``, each with whether it may be ``glued``), the
+    last as a prefix if ``prefix_last``. One search each: a single expression of
+    lookaheads (``.*?`` before each term) was three times slower."""
     last = len(terms) - 1
-    return "".join(
-        f"(?=.*?{word_pattern(term, prefix=prefix_last and n == last, glued=glued)})"
+    return _SEPARATOR.join(
+        word_pattern(term, prefix=prefix_last and n == last, glued=glued)
         for n, (term, glued) in enumerate(terms)
     )
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(expression: str) -> re.Pattern[str]:
-    return re.compile(expression, re.IGNORECASE | re.DOTALL)
+def _compiled(expression: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        re.compile(line, re.IGNORECASE | re.DOTALL) for line in expression.split(_SEPARATOR)
+    )
 
 
 def _glued(text: str | None, expression: str) -> bool:
-    return text is not None and _compiled(expression).match(text) is not None
+    return text is not None and all(word.search(text) for word in _compiled(expression))
 
 
 def register(connection: sqlite3.Connection) -> None:
