@@ -113,18 +113,22 @@ class AnswerRecorder:
         request: ChatRequest,
         on_event: Callable[[StreamEvent], None] | None = None,
         on_started: Callable[[Message], None] | None = None,
-        continue_from: str | None = None,
+        continue_from: Message | None = None,
+        in_place: bool = False,
         on_wait: Callable[[float, str], None] | None = None,
         replacing: str | None = None,
     ) -> AnswerOutcome:
         """Stream the answer to ``request`` as a child of ``parent_id``.
 
         With ``continue_from`` the request asks the model to carry on from that partial
-        answer: the stored answer then starts with it, and the events carry only the
-        new text. ``replacing`` names a failed answer with no text that this one is
-        asked instead of: it is deleted once this one is stored (the same transaction).
-        API errors are stored and returned, not raised. Cancellation stores
-        the text so far as ``interrupted`` and then propagates, as asyncio requires.
+        answer: the stored answer then starts with its text, and the events carry only
+        the new text. ``in_place`` writes it into that answer (the same message, its
+        text only growing; a continuation that fails keeps what came and says why),
+        else a new answer beside it is stored. ``replacing`` names a failed answer with
+        no text that this one is asked instead of: it is deleted once this one is stored
+        (the same transaction). API errors are stored and returned, not raised.
+        Cancellation stores the text so far as ``interrupted`` and then propagates, as
+        asyncio requires.
         """
         run = _Run(
             self,
@@ -133,6 +137,7 @@ class AnswerRecorder:
             model=request.model,
             on_started=on_started,
             continue_from=continue_from,
+            in_place=in_place,
             replacing=replacing,
         )
         stream = self._client.stream(request)
@@ -168,12 +173,17 @@ class _Run:
         parent_id: str,
         model: str,
         on_started: Callable[[Message], None] | None,
-        continue_from: str | None = None,
+        continue_from: Message | None = None,
+        in_place: bool = False,
         replacing: str | None = None,
     ) -> None:
         self._recorder = recorder
         self._replacing = replacing
-        self._continuation = Continuation(continue_from) if continue_from is not None else None
+        self._continuation = (
+            Continuation(continue_from.content) if continue_from is not None else None
+        )
+        # The answer carried on in place, when it is (its own row is written again).
+        self._extending = continue_from if in_place else None
         self._store = recorder._store
         self._conversation_id = conversation_id
         self._parent_id = parent_id
@@ -231,13 +241,16 @@ class _Run:
             start = self._continuation.prefix
         try:
             with self._store.waiting_at_most(SAVE_WAIT_MS):
-                message = self._store.begin_answer(
-                    self._conversation_id,
-                    parent_id=self._parent_id,
-                    model=stream.answer.model or self._model,
-                    replacing=self._replacing,
-                )
-                if start:
+                if self._extending is not None:
+                    message = self._store.resume_answer(self._extending.id)
+                else:
+                    message = self._store.begin_answer(
+                        self._conversation_id,
+                        parent_id=self._parent_id,
+                        model=stream.answer.model or self._model,
+                        replacing=self._replacing,
+                    )
+                if start and start != message.content:
                     self._store.save_partial(message.id, start)
         except StoreError as error:
             self._failed(error)
@@ -358,6 +371,8 @@ class _Run:
         """The attempt as ``_finish_now`` would add it, when no row of it is stored."""
         if self._message is not None:
             return None
+        if self._extending is not None:
+            return replace(self._extending, status=status, error=error)
         answer = stream.answer
         return Message(
             id=self._attempt_id,
@@ -379,6 +394,20 @@ class _Run:
             return self._finished
         answer = stream.answer
         text = self.text(stream)
+        if self._message is None and self._extending is not None:
+            # Nothing of the continuation came: the answer keeps its text, and says why
+            # it stopped this time (the server's counts, if it sent any, are the
+            # newer: its prompt held that text).
+            self._finished = self._store.finish_answer(
+                self._extending.id,
+                content=self._extending.content,
+                status=status,
+                error=error,
+                usage=answer.usage or self._extending.usage,
+                tool_calls=self._extending.tool_calls,
+                finish_reason=answer.finish_reason or self._extending.finish_reason,
+            )
+            return self._finished
         if self._message is None:
             # Nothing arrived: still record the attempt, so the history shows what failed.
             self._finished = self._store.add_message(

@@ -1,8 +1,9 @@
 """Sending, stopping, regenerating, editing and continuing: the chat's actions.
 
 Every action writes to the store first and then tells the window through signals, so
-the window only ever shows what is stored. Nothing is overwritten: regenerate, edit
-and continue create new branches next to the old messages.
+the window only ever shows what is stored. Nothing is overwritten: regenerate and edit
+create new branches next to the old messages; continue carries the last answer on in
+place (its text only grows), as a new branch only under an answer something follows.
 """
 
 from __future__ import annotations
@@ -232,17 +233,25 @@ class ChatController(QObject):
         return True
 
     def continue_answer(self, message_id: str) -> None:
-        """Ask the model to carry on from a partial answer; stored as a new sibling."""
+        """Ask the model to carry on from a partial answer, in the same message: no new
+        version (the partial text stays its start, whatever happens)."""
         partial = self._store.get_message(message_id)
         conversation_id = partial.conversation_id
         if partial.parent_id is None or self._busy(conversation_id):
             return
         if not partial.content or not self._client_ready():
             return
-        # As regenerate: the new answer takes the partial one's place on screen.
-        self._store.set_current_leaf(conversation_id, partial.parent_id)
-        self.branch_changed.emit(conversation_id)
-        self._start_answer(conversation_id, partial.parent_id, continue_from=partial)
+        if self._store.tree(conversation_id).children(partial.id):
+            # A later exchange was asked after the cut text: it stays under that one,
+            # and the continued answer is a version beside it (as regenerate).
+            self._store.set_current_leaf(conversation_id, partial.parent_id)
+            self.branch_changed.emit(conversation_id)
+            self._start_answer(conversation_id, partial.parent_id, continue_from=partial)
+            return
+        if self._store.get_conversation(conversation_id).current_leaf_id != partial.id:
+            self._store.set_current_leaf(conversation_id, partial.id)
+            self.branch_changed.emit(conversation_id)
+        self._start_answer(conversation_id, partial.parent_id, continue_from=partial, in_place=True)
 
     def stop(self, conversation_id: str) -> bool:
         """Stop the answer being written; what arrived is kept as interrupted."""
@@ -303,6 +312,7 @@ class ChatController(QObject):
         parent_id: str,
         *,
         continue_from: Message | None = None,
+        in_place: bool = False,
         replacing: str | None = None,
     ) -> None:
         from app.answering.request import build_request  # see send()
@@ -329,8 +339,9 @@ class ChatController(QObject):
                 conversation_id,
                 parent_id,
                 request,
-                None if continue_from is None else continue_from.content,
-                replacing,
+                continue_from,
+                in_place=in_place,
+                replacing=replacing,
             ),
             name=_answer_task(conversation_id),
         )
@@ -346,16 +357,23 @@ class ChatController(QObject):
         conversation_id: str,
         parent_id: str,
         request: ChatRequest,
-        continue_from: str | None,
+        continue_from: Message | None,
+        *,
+        in_place: bool = False,
         replacing: str | None = None,
     ) -> None:
         """Stream an answer; while it ends in tool calls, run them and answer again."""
         rounds = 0
         while True:
             outcome = await self._answer_once(
-                conversation_id, parent_id, request, continue_from, replacing
+                conversation_id,
+                parent_id,
+                request,
+                continue_from,
+                in_place=in_place,
+                replacing=replacing,
             )
-            replacing = None
+            replacing, in_place = None, False
             message = None if outcome is None else outcome.message
             # Only calls to tools this request offered are run (a server may have tools
             # of its own, and tools may be off).
@@ -413,7 +431,9 @@ class ChatController(QObject):
         conversation_id: str,
         parent_id: str,
         request: ChatRequest,
-        continue_from: str | None,
+        continue_from: Message | None,
+        *,
+        in_place: bool,
         replacing: str | None,
     ) -> AnswerOutcome | None:
         """One streamed answer; its outcome, or None when it could not be saved."""
@@ -466,6 +486,7 @@ class ChatController(QObject):
                 on_event=on_event,
                 on_started=on_started,
                 continue_from=continue_from,
+                in_place=in_place,
                 replacing=replacing,
                 on_wait=lambda seconds, why: self.answer_waiting.emit(
                     conversation_id, seconds, why
@@ -533,7 +554,10 @@ class ChatController(QObject):
             error = f"{why}{unsaved} {UNSAVED_ANSWER}"
             if not started and isinstance(unsaved, AnswerNotSaved):
                 error = str(_not_saved_report(unsaved))  # no text above to copy
-            final = replace(final, content=live, status=MessageStatus.ERROR, error=error)
+            # A continuation of which nothing came still shows the text it carries on.
+            final = replace(
+                final, content=live or final.content, status=MessageStatus.ERROR, error=error
+            )
         if final is not None:
             self.answer_finished.emit(final)
         self.conversation_changed.emit(conversation_id)

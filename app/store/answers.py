@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from app.domain.messages import Message, MessageStatus, ToolCall, Usage, to_iso, utc_now
 from app.store import rows as _rows
 from app.store.base import StoreBase, guarded
-from app.store.errors import MessageNotFound
+from app.store.errors import MessageNotFound, StoreError
 from app.store.writers import writer_is_alive
 
 _FINAL_STATUSES = frozenset(
@@ -36,6 +36,24 @@ class AnswerWrites(StoreBase):
         if writer is None or writer == self._db.writer_id:
             return False
         return writer_is_alive(self._db.path, writer)
+
+    @guarded
+    def resume_answer(self, message_id: str) -> Message:
+        """Mark a finished answer as being written again, by this connection, to carry
+        it on in place (Continue): its text, place and version stay, its error goes.
+
+        Streaming again, it is saved as any answer being written, and one left so by a
+        crash or kill becomes ``interrupted`` with its text at the next start.
+        """
+        cursor = self._db.execute(
+            "UPDATE messages SET status = 'streaming', error = NULL, writer = ?, updated_at = ?"
+            " WHERE id = ? AND role = 'assistant' AND status != 'streaming'",
+            (self._db.writer_id, to_iso(utc_now()), message_id),
+        )
+        message = self.get_message(message_id)  # raises MessageNotFound when it is gone
+        if cursor.rowcount == 0:
+            raise StoreError("That answer cannot be continued: it is being written already.")
+        return message
 
     @guarded
     def save_partial(self, message_id: str, content: str) -> bool:

@@ -1,4 +1,5 @@
-"""The model each question goes to, as the controller sends it to the fake server."""
+"""The controller's actions against the fake server: the model each question goes to,
+and Continue carrying an answer on in place."""
 
 from __future__ import annotations
 
@@ -40,9 +41,17 @@ class Chat:
         new_chat = NewChat(self.new_chat_model())
         sent = self.controller.send(conversation_id, text, new_chat)
         assert sent is not None
+        return sent, self.wait_for_answer(sent, count)
 
+    def continue_answer(self, answer: Message) -> Message:
+        """Continue an answer, wait for the stored result."""
+        count = len(self.finished)
+        self.controller.continue_answer(answer.id)
+        return self.wait_for_answer(answer.conversation_id, count)
+
+    def wait_for_answer(self, conversation_id: str, count: int) -> Message:
         async def answered() -> None:
-            while len(self.finished) == count or self.controller.is_streaming(sent):
+            while len(self.finished) == count or self.controller.is_streaming(conversation_id):
                 await asyncio.sleep(0.01)
             # httpx's connection schedules its last callbacks as the answer ends: run
             # them in the loop. Left for Qt to run once the loop stopped, they failed
@@ -50,7 +59,7 @@ class Chat:
             await asyncio.sleep(0.05)
 
         self.loop.run_until_complete(asyncio.wait_for(answered(), 10))
-        return sent, self.finished[-1]
+        return self.finished[-1]
 
 
 @pytest.fixture
@@ -147,3 +156,44 @@ def test_other_failures_say_nothing_about_the_model(chat: Chat) -> None:
     _, answer = chat.answer(None, "Hi")
     assert answer.status is MessageStatus.ERROR
     assert chat.catalog.serves(DEFAULT_MODEL)
+
+
+def test_continue_carries_the_answer_on_in_place(chat: Chat) -> None:
+    chat.server.enqueue(Reply(text="one two three four", cut_after=2))
+    conversation_id, cut = chat.answer(None, "Count")
+    assert cut.content == "one two"
+    chat.server.enqueue(
+        Reply(text=" three four.", usage={"prompt_tokens": 9, "completion_tokens": 3})
+    )
+    answer = chat.continue_answer(cut)
+    # The same message, longer: no second version beside the cut one.
+    assert answer.id == cut.id
+    assert (answer.content, answer.status, answer.error) == (
+        "one two three four.",
+        MessageStatus.COMPLETE,
+        None,
+    )
+    # The continuation's counts and end: its prompt held the cut text already.
+    assert (answer.usage.prompt_tokens, answer.usage.completion_tokens) == (9, 3)
+    assert answer.finish_reason == "stop"
+    tree = chat.store.tree(conversation_id)
+    assert len(tree) == 2
+    assert chat.store.current_path(conversation_id)[-1] == answer
+    continued = [r.body for r in chat.server.chat_requests if r.body["messages"][-1].get("prefix")]
+    assert [body["messages"][-1]["content"] for body in continued] == ["one two"]
+
+
+def test_a_continue_cut_again_keeps_everything_that_came(chat: Chat) -> None:
+    chat.server.enqueue(Reply(text="one two three four", cut_after=2))
+    conversation_id, cut = chat.answer(None, "Count")
+    chat.server.enqueue(Reply(text=" three four five six", cut_after=1))
+    again = chat.continue_answer(cut)
+    assert again.id == cut.id
+    assert again.status is MessageStatus.ERROR
+    assert again.content == "one two three"
+    chat.server.enqueue(Reply(status=402))  # refused before a word: nothing comes
+    refused = chat.continue_answer(again)
+    assert (refused.id, refused.content) == (cut.id, "one two three")
+    assert refused.status is MessageStatus.ERROR
+    assert refused.error is not None
+    assert len(chat.store.tree(conversation_id)) == 2

@@ -232,7 +232,7 @@ async def test_continue_sends_the_prefix_and_stores_one_whole_answer(
             conversation_id=conversation_id,
             parent_id=question.id,
             request=request,
-            continue_from=partial.content,
+            continue_from=partial,
             on_event=lambda e: shown.append(e.text) if isinstance(e, ContentDelta) else None,
         )
     sent = fake_mistral.last_request.body["messages"][-1]

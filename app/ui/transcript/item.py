@@ -358,6 +358,16 @@ class MessageItem(QFrame):
         self.height_changed.emit()
         return not self._finishing
 
+    def carry_on(self, message: Message) -> None:
+        """The answer is being written again from its text (Continue): no status while
+        it is, and what arrives carries on its last paragraph."""
+        self.message = message
+        self._finishing = False
+        self._show_header()
+        self._update_status()
+        self._show_content()
+        self.height_changed.emit()
+
     def flush_final(self, budget: int | None = None, *, skip_ahead: bool = False) -> bool:
         """Continue rendering a finished answer that streamed faster than it rendered."""
         self._finishing = not self.document.flush(final=True, budget=budget, skip_ahead=skip_ahead)

@@ -213,7 +213,10 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     def add_message(self, message: Message, branch: tuple[int, int] = (0, 1)) -> None:
         self._hide_pending()
         if message.id in self._by_id:
-            self.finish_message(message)
+            if message.status is MessageStatus.STREAMING:
+                self._carry_on(message)
+            else:
+                self.finish_message(message)
             return
         entry = Entry(message.id, len(message.content), branch, 0, message, role=message.role)
         if message.role is Role.TOOL and self._entries and self._entries[-1].item is not None:
@@ -227,6 +230,17 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._relayout(len(self._entries) - 1)
         if self._follow:
             self.scroll_to_end()
+
+    def _carry_on(self, message: Message) -> None:
+        """An answer shown is written again (Continue carries it on in place): what
+        arrives now joins its text."""
+        entry = self._by_id[message.id]
+        entry.message = message
+        self._frames.track(message.id)
+        self._silence.start()
+        if entry.item is not None:
+            entry.item.carry_on(message)
+            self._update_height(entry)
 
     def show_pending(self, waiting: tuple[float, str] | None = None) -> None:
         """The line where the answer will be (see PendingLine), while the request is out

@@ -422,6 +422,7 @@ async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
     await gui.ask("Count")
     await gui.until(gui.answered)
     gui.server.enqueue(Reply(text=" three four."))
+    cut_id = last_item(gui, Role.ASSISTANT).message.id
     last_item(gui, Role.ASSISTANT)._continue.click()
     await gui.until(lambda: "four." in answer_text(gui))
     await gui.until(gui.answered)
@@ -433,16 +434,38 @@ async def test_continue_carries_on_from_the_partial_text(gui: Gui) -> None:
         "prefix": True,
     }
     assert gui.store.current_path(gui.pane.conversation_id)[-1].content == "one two three four."
-    # On screen: the continued answer in place of the partial one (its other version),
-    # the text carried on in the same paragraph.
+    # On screen: the same answer, its text carried on in the same paragraph, and no
+    # "2 / 2": the cut text is its start, not a version of its own.
     shown = [
         item
         for item in map(gui.pane.transcript.item, gui.pane.transcript.message_ids)
         if item is not None and item.message.role is Role.ASSISTANT
     ]
     assert len(shown) == 1
+    assert shown[0].message.id == cut_id
     assert shown[0].text.toPlainText() == "one two three four."
-    assert shown[0]._branch_label.text() == "2 / 2"
+    assert shown[0]._switcher is None or not shown[0]._switcher.isVisible()
+    assert not shown[0]._status.isVisible()
+
+
+@in_loop
+async def test_a_continue_cut_again_keeps_all_the_text_and_offers_continue(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    gui.server.enqueue(Reply(text=" three four five six", cut_after=1))
+    last_item(gui, Role.ASSISTANT)._continue.click()
+    await gui.until(lambda: "three" in answer_text(gui))
+    await gui.until(gui.answered)
+    item = last_item(gui, Role.ASSISTANT)
+    assert item.message.status is MessageStatus.ERROR
+    assert item.text.toPlainText() == "one two three"
+    assert gui.store.get_message(item.message.id).content == "one two three"
+    assert item._switcher is None or not item._switcher.isVisible()
+    await gui.until(item._status.isVisible)
+    assert item._continue.isVisible()
+    assert item._continue.isEnabled()
+    assert item._retry.isVisible()
 
 
 @in_loop

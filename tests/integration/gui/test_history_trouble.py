@@ -325,3 +325,27 @@ async def test_a_failed_answer_that_cannot_be_saved_shows_its_error_at_once(
     assert [i for i in gui.pane.transcript.message_ids] == [
         m.id for m in gui.store.current_path(conversation_id)
     ]
+
+
+@in_loop
+async def test_a_continue_refused_while_the_disk_is_full_keeps_the_text_on_screen(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Continue writes into the cut answer itself: its end not saved, the answer showed
+    # with no text at all (only what the continuation brought, here nothing).
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    disk = FullDisk(gui.store, monkeypatch)
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    cut = last_item(gui, Role.ASSISTANT)
+    gui.server.enqueue(Reply(status=402))
+    disk.full = True
+    cut._continue.click()
+    await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
+    await gui.settle()
+    shown = last_item(gui, Role.ASSISTANT)
+    assert shown.message.id == cut.message.id
+    assert "could not be saved" in shown._status_label.text()
+    assert shown.text.toPlainText() == "one two"
+    disk.full = False

@@ -173,3 +173,32 @@ def test_a_history_held_by_another_process_opens_and_recovers_later(
     with ConversationStore.open(db_path) as store:  # the next start marks it
         assert store.recovered_count == 1
         assert store.get_message(message_id).status is MessageStatus.INTERRUPTED
+
+
+def test_an_answer_killed_while_continued_in_place_keeps_its_text(db_path: Path) -> None:
+    # Continue writes into the cut answer itself (no new version): killed meanwhile, it
+    # must come back interrupted with all the text saved, as a new answer would.
+    with ConversationStore.open(db_path) as store:
+        answer_id = _streaming_answer(store, "one two")
+        store.finish_answer(answer_id, content="one two", status=MessageStatus.ERROR, error="cut")
+        resumed = store.resume_answer(answer_id)
+        assert (resumed.status, resumed.content, resumed.error) == (
+            MessageStatus.STREAMING,
+            "one two",
+            None,
+        )
+        store.save_partial(answer_id, "one two three")
+        store.connection.execute(  # as a kill leaves it: the writer's lock is gone
+            "UPDATE messages SET writer = ? WHERE id = ?", ("0" * 32, answer_id)
+        )
+    with ConversationStore.open(db_path) as store:
+        assert store.recovered_count == 1
+        message = store.get_message(answer_id)
+        assert (message.status, message.content, message.error) == (
+            MessageStatus.INTERRUPTED,
+            "one two three",
+            INTERRUPTED_ERROR,
+        )
+        assert len(store.tree(message.conversation_id)) == 2  # the question, the answer
+        assert [h.message_id for h in store.search("three")] == [answer_id]
+        assert [h.message_id for h in store.search("two")] == [answer_id]  # indexed once
