@@ -640,51 +640,39 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
     assert marked.text.extraSelections() == []
 
 
+# A word the index held inside a longer one, so nothing was found: "東京" inside the run
+# "私は東京に住んでいます", "Python" glued to the Chinese text around it.
+@pytest.mark.parametrize(
+    ("title", "text", "query", "word"),
+    [
+        ("旅行", "私は東京に住んでいます。", "東京", "東京"),
+        ("编程", "我用Python写代码。", "python", "Python"),
+    ],
+    ids=["japanese word", "latin word glued to chinese"],
+)
 @in_loop
-async def test_a_search_for_a_word_inside_japanese_text_opens_it_marked(gui: Gui) -> None:
-    # "東京" inside "私は東京に住んでいます" was one word to the index: nothing found.
+async def test_a_search_for_a_word_inside_cjk_text_opens_it_marked(
+    gui: Gui, title: str, text: str, query: str, word: str
+) -> None:
     texts = [f"filler {n} " * 40 for n in range(30)]
-    texts[5] = "私は東京に住んでいます。"
-    conversation_id = _exchanges(gui, "旅行", texts)
+    texts[5] = text
+    conversation_id = _exchanges(gui, title, texts)
     target = gui.store.messages(conversation_id)[5]
     sidebar = gui.window.sidebar
     sidebar.model.reload()
-    sidebar.search_field.setText("東京")
+    sidebar.search_field.setText(query)
     await gui.until(lambda: sidebar.results_model.rowCount() == 1)
     hit = sidebar.results_model.hit_at(0)
     assert hit is not None
     assert (hit.conversation_id, hit.message_id) == (conversation_id, target.id)
+    assert f"{MATCH_START}{word}{MATCH_END}" in hit.snippet
     sidebar.results_view.choose_current()
     await gui.settle(0.1)
     assert gui.pane.conversation_id == conversation_id
     item = gui.pane.transcript.item(target.id)
     assert item is not None
     [mark] = item.text.extraSelections()
-    assert mark.cursor.selectedText() == "東京"
-
-
-@in_loop
-async def test_a_search_for_a_word_glued_to_chinese_text_opens_it_marked(gui: Gui) -> None:
-    # "Python" inside "我用Python写代码" was part of one word to the index: not found.
-    texts = [f"filler {n} " * 40 for n in range(30)]
-    texts[5] = "我用Python写代码。"
-    conversation_id = _exchanges(gui, "编程", texts)
-    target = gui.store.messages(conversation_id)[5]
-    sidebar = gui.window.sidebar
-    sidebar.model.reload()
-    sidebar.search_field.setText("python")
-    await gui.until(lambda: sidebar.results_model.rowCount() == 1)
-    hit = sidebar.results_model.hit_at(0)
-    assert hit is not None
-    assert (hit.conversation_id, hit.message_id) == (conversation_id, target.id)
-    assert f"{MATCH_START}Python{MATCH_END}" in hit.snippet
-    sidebar.results_view.choose_current()
-    await gui.settle(0.1)
-    assert gui.pane.conversation_id == conversation_id
-    item = gui.pane.transcript.item(target.id)
-    assert item is not None
-    [mark] = item.text.extraSelections()
-    assert mark.cursor.selectedText() == "Python"
+    assert mark.cursor.selectedText() == word
 
 
 @in_loop
