@@ -13,7 +13,9 @@ in SQLite as ``GLUED_FUNCTION(text, pattern)``, on the rows the index found only
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -63,6 +65,39 @@ def _compiled(expression: str) -> tuple[re.Pattern[str], ...]:
 
 def _glued(text: str | None, expression: str) -> bool:
     return text is not None and all(word.search(text) for word in _compiled(expression))
+
+
+def ranked(texts: Sequence[str], whole: str, prefix: str) -> tuple[set[int], set[int]]:
+    """Which of ``texts`` match ``whole`` (a ``pattern`` whose words are finished), and
+    which ``prefix`` (the same words, the last one still typed; the whole matches
+    among them), by index.
+
+    One search a row and expression, through the texts joined by ``_SEPARATOR``: it
+    ends a word as a text's end does, and no match spans it. Calling the expressions
+    on each text costs about 5 µs a row, over the few that the search itself takes."""
+    joined = _SEPARATOR.join(texts)
+    starts = [0, *itertools.accumulate(len(text) + len(_SEPARATOR) for text in texts)]
+    typed = _compiled(prefix)
+    matching = set(range(len(texts)))
+    for word in typed:
+        matching &= _rows(word, joined, starts)
+    finished = matching
+    for word in _compiled(whole):
+        if word not in typed:
+            finished = finished & _rows(word, joined, starts)
+    return finished, matching
+
+
+def _rows(word: re.Pattern[str], joined: str, starts: list[int]) -> set[int]:
+    """The texts ``word`` is found in, as indexes: ``starts`` are where they begin in
+    ``joined``, and where one past the last would."""
+    rows: set[int] = set()
+    found = word.search(joined)
+    while found is not None:
+        row = bisect.bisect_right(starts, found.start()) - 1
+        rows.add(row)
+        found = word.search(joined, starts[row + 1])
+    return rows
 
 
 def register(connection: sqlite3.Connection) -> None:

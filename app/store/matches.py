@@ -114,7 +114,11 @@ class Query:
     of three characters or more are found inside a run of characters ("Python" in
     "我用Python写代码"), with the trigram index (or ``LIKE``) and then ``pattern``, a
     regular expression the text must match (``app.store.glued``), which also checks
-    its shorter words where the word index would find them. Its ``words`` is None."""
+    its shorter words where the word index would find them. Its ``words`` is None.
+
+    ``listed``, when set, is what matches, found beforehand (``app.store.glued_found``):
+    the seqs of the matching messages and of the conversations whose title matches, as
+    JSON lists; nothing else is then read."""
 
     words: str | None
     cjk: str | None = None
@@ -122,15 +126,19 @@ class Query:
     literals: tuple[str, ...] = ()
     pattern: str | None = None
     glued: Query | None = None
+    listed: tuple[str, str] | None = None
 
     def parameters(self, name: str = "") -> dict[str, object]:
         likes = {f"{name}like{n}": like for n, like in enumerate(self.likes)}
         literals = {f"{name}literal{n}": literal for n, literal in enumerate(self.literals)}
         glued = self.glued.parameters(f"{name}glued_") if self.glued else {}
+        messages, conversations = self.listed or (None, None)
         return {
             f"{name}query": self.words,
             f"{name}cjk": self.cjk,
             f"{name}pattern": self.pattern,
+            f"{name}listed_messages": messages,
+            f"{name}listed_conversations": conversations,
             **likes,
             **literals,
             **glued,
@@ -146,7 +154,26 @@ class Query:
         """A SELECT of the ``seq`` of every conversation whose title matches."""
         return self._select("conversations", "title", "")
 
+    def texts(self, table: str, column: str) -> str:
+        """A SELECT of the ``seq`` and text of the rows of ``table`` (``messages`` or
+        ``conversations``) with CJK text that hold this query's terms, ``pattern`` not
+        checked: those of a ``glued`` query, at most ``:bound``."""
+        if self.cjk is not None:
+            rowid = f"{table}_cjk_fts.rowid"
+            return (
+                f"SELECT {rowid}, t.{column} FROM {table}_cjk_fts"
+                f" JOIN {table} AS t ON t.seq = {rowid}"
+                f" WHERE {table}_cjk_fts MATCH :cjk{self._checks(f't.{column}', '', pattern=False)}"
+                " LIMIT :bound"
+            )
+        checks = self._checks(column, "", pattern=False)
+        return f"SELECT seq, {column} FROM {table}_cjk WHERE 1{checks} LIMIT :bound"
+
     def _select(self, table: str, column: str, between: str, name: str = "") -> str:
+        if self.listed is not None:
+            return f"SELECT value AS seq FROM json_each(:{name}listed_{table}) WHERE 1" + (
+                between.format(seq="value")
+            )
         parts = []
         if self.words is not None:
             rowid = f"{table}_fts.rowid"
@@ -184,7 +211,7 @@ class Query:
         glued = self.glued._select(table, column, between, f"{name}glued_")
         return f"SELECT seq FROM ({own}) UNION ALL SELECT seq FROM ({glued})"
 
-    def _checks(self, column: str, name: str) -> str:
+    def _checks(self, column: str, name: str, *, pattern: bool = True) -> str:
         """The conditions on the text of a CJK row: ``likes``, ``pattern``, and the
         ``literals`` when no word part checks them."""
         checks = "".join(
@@ -195,7 +222,7 @@ class Query:
                 f" AND {column} LIKE :{name}literal{n} ESCAPE '\\'"
                 for n in range(len(self.literals))
             )
-        if self.pattern is not None:
+        if pattern and self.pattern is not None:
             checks += f" AND {GLUED_FUNCTION}({column}, :{name}pattern)"
         return checks
 

@@ -94,6 +94,7 @@ def test_the_window_starts_without_what_only_later_work_needs() -> None:
         "app.store.transfer",  # export and import
         "app.store.search",  # with the first search (or the warm-up after the paint)
         "app.store.matches",
+        "app.store.glued_found",
         "app.store.imports",
         "app.api.types",  # requests and stream events: with the first question
         "app.answering",
