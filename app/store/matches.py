@@ -33,8 +33,10 @@ them uses that list: the index is read once, but for the chunks (one usually).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +49,9 @@ LISTED = 4_000  # matches listed for a walk at most: more, and most conversation
 CHUNKS = 4  # chunks before the rest is walked with the list of every match
 GAP = 1_000  # seqs apart that still share one range read from the index
 RANGES = 8  # ranges read from the index a chunk, at most
+
+# A word as the unicode61 tokenizer sees it: letters and digits; "_" separates.
+_WORD = re.compile(r"[^\W_]+")
 
 # How many messages match, up to a bound, and which: their seqs as JSON, built in C,
 # so that the next statement reads the list instead of the index again.
@@ -118,7 +123,11 @@ class Query:
 
     ``listed``, when set, is what matches, found beforehand (``app.store.glued_found``):
     the seqs of the matching messages and of the conversations whose title matches, as
-    JSON lists; nothing else is then read."""
+    JSON lists; nothing else is then read.
+
+    ``cjk_first``: the rows that hold the CJK terms are found first, and the word index
+    asked about each (``ordered``): when its words are in more messages than those
+    rows, an intersection read their whole list ("东京 a": every message with an "a")."""
 
     words: str | None
     cjk: str | None = None
@@ -127,6 +136,7 @@ class Query:
     pattern: str | None = None
     glued: Query | None = None
     listed: tuple[str, str] | None = None
+    cjk_first: bool = False
 
     def parameters(self, name: str = "") -> dict[str, object]:
         likes = {f"{name}like{n}": like for n, like in enumerate(self.likes)}
@@ -175,7 +185,9 @@ class Query:
                 between.format(seq="value")
             )
         parts = []
-        if self.words is not None:
+        # With CJK terms first, the word index is asked about their rows only.
+        first = self.cjk_first and (self.cjk is not None or bool(self.likes))
+        if self.words is not None and not first:
             rowid = f"{table}_fts.rowid"
             # Every part must match (INTERSECT below): the literals on this one suffice.
             literals = "".join(
@@ -189,15 +201,21 @@ class Query:
             )
         if self.cjk is not None:
             rowid = f"{table}_cjk_fts.rowid"
-            checks = self._checks(f"t.{column}", name)
+            checks = self._checks(f"t.{column}", name, literals=first)
             join = f" JOIN {table} AS t ON t.seq = {rowid}" if checks else ""
+            words = self._words_in(table, rowid, name) if first else ""
             parts.append(
                 f"SELECT {rowid} AS seq FROM {table}_cjk_fts{join}"
-                f" WHERE {table}_cjk_fts MATCH :{name}cjk" + checks + between.format(seq=rowid)
+                f" WHERE {table}_cjk_fts MATCH :{name}cjk"
+                + checks
+                + words
+                + between.format(seq=rowid)
             )
         elif self.likes:
+            words = self._words_in(table, f"{table}_cjk.seq", name) if first else ""
             parts.append(
-                f"SELECT seq FROM {table}_cjk WHERE 1{self._checks(column, name)}"
+                f"SELECT seq FROM {table}_cjk WHERE 1{self._checks(column, name, literals=first)}"
+                + words
                 + between.format(seq="seq")
             )
         own = parts[0] if len(parts) == 1 else f"SELECT seq FROM ({' INTERSECT '.join(parts)})"
@@ -211,13 +229,23 @@ class Query:
         glued = self.glued._select(table, column, between, f"{name}glued_")
         return f"SELECT seq FROM ({own}) UNION ALL SELECT seq FROM ({glued})"
 
-    def _checks(self, column: str, name: str, *, pattern: bool = True) -> str:
+    def _words_in(self, table: str, rowid: str, name: str) -> str:
+        """The condition that the word index finds ``words`` in the row ``rowid``: a
+        seek in its lists, where a part of its own would read them whole."""
+        return (
+            f" AND EXISTS (SELECT 1 FROM {table}_fts WHERE {table}_fts MATCH :{name}query"
+            f" AND {table}_fts.rowid = {rowid})"
+        )
+
+    def _checks(
+        self, column: str, name: str, *, pattern: bool = True, literals: bool = False
+    ) -> str:
         """The conditions on the text of a CJK row: ``likes``, ``pattern``, and the
-        ``literals`` when no word part checks them."""
+        ``literals`` when no word part checks them (or if ``literals``)."""
         checks = "".join(
             f" AND {column} LIKE :{name}like{n} ESCAPE '\\'" for n in range(len(self.likes))
         )
-        if self.words is None:
+        if self.words is None or literals:
             checks += "".join(
                 f" AND {column} LIKE :{name}literal{n} ESCAPE '\\'"
                 for n in range(len(self.literals))
@@ -225,6 +253,47 @@ class Query:
         if pattern and self.pattern is not None:
             checks += f" AND {GLUED_FUNCTION}({column}, :{name}pattern)"
         return checks
+
+
+# What each side of a query with words and CJK terms reads, counted from the indexes:
+# the rows the trigram index finds (or that LIKE finds, read until there are enough),
+# and the messages that hold the words.
+_CJK_ROWS = "SELECT rowid FROM messages_cjk_fts WHERE messages_cjk_fts MATCH :cjk"
+_CJK_TEXTS = "SELECT seq FROM messages_cjk WHERE 1"
+_WORD_ROWS = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH :query"
+_INDEXED_PREFIX = 3  # characters in the longest prefix the word index lists (schema)
+# A seek in the word index for one row (about 60 µs: the query parsed again, a seek in
+# each segment) costs about as much as reading this many rows of its lists.
+SEEK_COST = 100
+SEEKS = 40  # CJK rows asked about at most: beyond, an intersection costs little more
+
+
+def ordered(connection: sqlite3.Connection, query: Query) -> Query:
+    """``query``, its CJK terms first (``Query.cjk_first``) when the CJK side reads at
+    most ``SEEKS`` rows and its words are in ``SEEK_COST`` times as many messages, both
+    counted from the indexes; as given when the word index would merge lists for each
+    row asked about (a prefix of four characters or more)."""
+    if query.words is None or (query.cjk is None and not query.likes):
+        return query
+    if query.words.endswith("*"):  # phrases hold no space: the last is the prefix
+        tokens = _WORD.findall(query.words[query.words.rfind(" ") + 1 :])
+        if tokens and len(tokens[-1]) > _INDEXED_PREFIX:
+            return query
+    cjk = _CJK_ROWS if query.cjk is not None else _CJK_TEXTS + query._checks("content", "")
+    rows = _count(connection, cjk, query.parameters(), SEEKS + 1)
+    if rows > SEEKS:
+        return query
+    listed = _count(connection, _WORD_ROWS, {"query": query.words}, rows * SEEK_COST + 1)
+    return dataclasses.replace(query, cjk_first=True) if listed > rows * SEEK_COST else query
+
+
+def _count(
+    connection: sqlite3.Connection, select: str, parameters: dict[str, object], bound: int
+) -> int:
+    """How many rows ``select`` finds, up to ``bound``."""
+    count = f"SELECT count(*) FROM ({select} LIMIT :bound)"
+    (found,) = connection.execute(count, {**parameters, "bound": bound}).fetchone()
+    return int(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ from app.domain.messages import Role, from_iso
 from app.store import glued
 from app.store.cjk_index import cjk_index_ready
 from app.store.glued_found import found_once
-from app.store.matches import Found, Query, conversations_matching
+from app.store.matches import Found, Query, conversations_matching, ordered
 from app.store.schema import CJK_CHARACTERS
 from app.store.snippet_marks import ELLIPSIS, MATCH_END, MATCH_START
 
@@ -445,6 +445,9 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
     whole = _query(text.rstrip() + " ", trigrams=trigrams)
     if whole is not None and query != whole:
         whole, query = found_once(connection, whole, query)
+        whole, query = ordered(connection, whole), ordered(connection, query)
+    elif whole is not None:
+        whole = query = ordered(connection, query)
     found = conversations_matching(connection, whole, limit) if whole else []
     if query != whole and len(found) < limit:
         # Every whole-word match is a prefix match too: ask for them again, drop them.
