@@ -19,7 +19,10 @@ they are counted first, from the index alone (up to ``LISTED``):
   match would cost more than the walk. Conversations are walked a chunk at a time,
   against the matches among the chunk's own messages only: they fall in a few runs of
   seqs, and FTS5 seeks to a range of rowids. The first chunk is what does when nearly
-  every conversation matches; the next ones are sized by how many did.
+  every conversation matches; the next ones are sized by how many did, or twice as big
+  when few did while the ranges read are a small part of the messages: the matches are
+  further on (past the newest conversations, in Chinese, say), and reading on costs
+  less than listing them all.
 
 A last word of four letters or more costs the same again in each statement that reads
 the index for it: only shorter prefixes are indexed (``prefix = '1 2 3'``), so FTS5
@@ -49,6 +52,7 @@ LISTED = 4_000  # matches listed for a walk at most: more, and most conversation
 CHUNKS = 4  # chunks before the rest is walked with the list of every match
 GAP = 1_000  # seqs apart that still share one range read from the index
 RANGES = 8  # ranges read from the index a chunk, at most
+SPREAD = 8  # chunks grow while their ranges hold less than 1/SPREAD of the seqs
 
 # A word as the unicode61 tokenizer sees it: letters and digits; "_" separates.
 _WORD = re.compile(r"[^\W_]+")
@@ -346,7 +350,7 @@ def _walk(
 def _walk_in_chunks(connection: sqlite3.Connection, query: Query, limit: int) -> list[Found]:
     found: list[Found] = []
     seen: set[str] = set()  # a conversation active while walking can move up a chunk
-    offset = 0
+    offset = spanned = 0  # spanned: seqs in the ranges read so far
     chunk = max(1, math.ceil(limit * FIRST_CHUNK))
     for _ in range(CHUNKS):
         seqs, conversations = connection.execute(
@@ -365,11 +369,24 @@ def _walk_in_chunks(connection: sqlite3.Connection, query: Query, limit: int) ->
         offset += chunk
         if len(found) >= limit or conversations < chunk:
             return found[:limit]
-        if len(rows) * 8 < chunk:  # few conversations match: the list of all is cheaper
-            break
-        # Enough conversations for what is missing, at the rate they matched so far.
-        chunk = chunk * 3 * (limit - len(found)) // (2 * len(rows))
+        spanned += sum(high - low + 1 for low, high in ranges)
+        if len(rows) * 8 < chunk:
+            # Few of these conversations match, yet more than LISTED messages do: they
+            # are further on (past 300 conversations in Chinese, "l" in none), or in
+            # few conversations. The ranges read cost what matches in them, the list
+            # all of it (100,000 messages for "l*"): read on while they hold little.
+            if spanned * SPREAD >= _last_seq(connection):
+                break
+            chunk *= 2
+        else:
+            # Enough conversations for what is missing, at the rate they matched so far.
+            chunk = chunk * 3 * (limit - len(found)) // (2 * len(rows))
     return found + _walk(connection, query, limit - len(found), offset=offset, seen=seen)
+
+
+def _last_seq(connection: sqlite3.Connection) -> int:
+    (last,) = connection.execute("SELECT coalesce(max(seq), 0) FROM messages").fetchone()
+    return int(last)
 
 
 def _runs(seqs: Sequence[int]) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -281,6 +282,29 @@ def test_a_chunks_messages_are_read_in_few_ranges(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(matches, "RANGES", 2)  # the closest two join
     assert matches._runs(seqs) == [(1, 900), (5000, 9000)]
     assert matches._runs([7]) == [(7, 7)]
+
+
+def test_a_walk_reads_on_past_newest_conversations_that_do_not_match(
+    store: ConversationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The newest conversations are in Japanese, the many older ones match: the walk goes
+    # on in bigger chunks, where it read the list of every match (100,000 for "l*").
+    older = [_chat(store, f"old {n}", f"fibonacci in python {n}")[0] for n in range(60)]
+    for n in range(3):
+        _chat(store, f"日記 {n}", "私は東京に住んでいます")
+    monkeypatch.setattr(matches, "READ", 0)
+    monkeypatch.setattr(matches, "LISTED", 0)
+    monkeypatch.setattr(matches, "FIRST_CHUNK", 0.02)  # one conversation first, then 2, 4
+    every_match_read: list[int] = []
+    walk = matches._walk
+
+    def walk_with_every_match(*args: Any, **kwargs: Any) -> list[matches.Found]:
+        every_match_read.append(kwargs["offset"])
+        return walk(*args, **kwargs)
+
+    monkeypatch.setattr(matches, "_walk", walk_with_every_match)
+    assert [h.conversation_id for h in store.search("fibonacci")] == older[::-1][:50]
+    assert every_match_read == []
 
 
 def test_many_matching_messages_in_one_conversation_are_one_hit(
