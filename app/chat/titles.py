@@ -15,13 +15,16 @@ _INSTRUCTION = (
     "You name conversations. Reply with a title of 2 to 6 words for the conversation "
     "below, in the language of the question, without quotes, emoji or final punctuation."
 )
+# Sentence ends the model adds anyway: ASCII, and the ideographic and full-width ones of
+# Chinese and Japanese titles ("東京の天気。"), half-width "｡" and "､" too.
+_FINAL_PUNCTUATION = ".!;:,。、！？；：，．｡､"
 
 
 def clean_title(text: str, limit: int = 60) -> str | None:
     """The model's reply reduced to one tidy line, or None when nothing usable is left."""
     line = next((part.strip() for part in text.splitlines() if part.strip()), "")
     line = re.sub(r"^(title|titre)\s*:\s*", "", line, flags=re.IGNORECASE)
-    line = line.strip(" \"'`*#«»“”‘’").rstrip(".!;:,")
+    line = line.strip(" \"'`*#«»“”‘’").rstrip(_FINAL_PUNCTUATION).rstrip()
     if not line:
         return None
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
