@@ -397,7 +397,15 @@ def snippet(text: str, query: str) -> str:
     """About ``SNIPPET_LENGTH`` characters of ``text`` on one line, around the first
     word that matches ``query``, with every matching word marked. Linear in the length
     of ``text``."""
-    return _snippet(text, _Terms.of(query))
+    return _snippet(text, _Terms.of(compatible(query)))
+
+
+def compatible(query: str) -> str:
+    """``query`` in Unicode's compatibility form (NFKC): a Japanese keyboard's
+    full-width letters and digits as ASCII ("Ｐｙｔｈｏｎ" as "Python"), half-width
+    katakana as full-width ("ﾃﾞｰﾀ" as "データ"), the forms chat text holds; the word
+    index keeps "Ｐｙｔｈｏｎ" as another word, so nothing was found."""
+    return unicodedata.normalize("NFKC", query)
 
 
 def _line_marks_out(text: str, start: int, end: int) -> str:
@@ -432,8 +440,10 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
     "altbranch10" finds "altbranch10" before "altbranch100"), then those where the last
     word only starts a word; each the most recently active conversation first.
 
-    Conversations in the trash are left out.
+    Conversations in the trash are left out. ``text`` is read in its compatibility form
+    (``compatible``).
     """
+    text = compatible(text)
     query = _query(text, trigrams=False)
     if query is None or limit <= 0:
         return []

@@ -5,6 +5,7 @@ Imported when text is first looked for: the window opens without these text clas
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
@@ -62,6 +63,8 @@ def mark(text: QTextEdit, query: str, *, dark: bool = False) -> tuple[int, QText
     and the place to show: the first that holds all of the query, else the first mark
     (None: nothing found)."""
     document = text.document()
+    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that.
+    query = unicodedata.normalize("NFKC", query)
     terms = [w for w in query.split() if w]
     selections = []
     first: QTextCursor | None = None

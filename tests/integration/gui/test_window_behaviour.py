@@ -647,8 +647,12 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
     [
         ("旅行", "私は東京に住んでいます。", "東京", "東京"),
         ("编程", "我用Python写代码。", "python", "Python"),
+        # Typed full-width (a Japanese keyboard) or half-width: found, and marked, in
+        # the form the text holds.
+        ("道具", "データ分析には Python を使います。", "Ｐｙｔｈｏｎ", "Python"),
+        ("道具", "私はデータを使います。", "ﾃﾞｰﾀ", "データ"),
     ],
-    ids=["japanese word", "latin word glued to chinese"],
+    ids=["japanese word", "latin word glued to chinese", "full-width", "half-width kana"],
 )
 @in_loop
 async def test_a_search_for_a_word_inside_cjk_text_opens_it_marked(

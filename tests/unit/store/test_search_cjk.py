@@ -223,3 +223,27 @@ def test_a_history_with_the_index_stays_writable_where_the_library_lacks_it(
         _check_indexes(store.connection)  # made again, with what was written meanwhile
         assert _found(store, "引っ越し") == [(second, later)]
         assert _found(store, "住んでい") == [(first, question)]
+
+
+# A Japanese keyboard in full-width mode types "Ｐｙｔｈｏｎ", and half-width katakana
+# come from old software; the messages hold "Python" and "データ".
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [
+        ("Ｐｙｔｈｏｎ", "Python"),
+        ("ｐａｎｄａ", "pandas"),
+        ("Ｐｙｔｈｏｎ ｐａｎｄａｓ", "pandas"),
+        ("ｐｙｔｈｏｎ３", "python3"),
+        ("ﾃﾞｰﾀ", "データ"),
+    ],
+)
+def test_finds_full_width_and_half_width_query_words(
+    store: ConversationStore, query: str, word: str
+) -> None:
+    conversation_id, message_id = _chat(
+        store, "Notes", "私はデータ分析にPython と pandas を使います (python3)"
+    )
+    _chat(store, "Other", "Ruby と rails")
+    hits = store.search(query)
+    assert [(h.conversation_id, h.message_id) for h in hits] == [(conversation_id, message_id)]
+    assert _marked(word) in hits[0].snippet
