@@ -4,10 +4,10 @@ with the matching words in bold. Title matches show the title with its match in 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from enum import IntEnum
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, TypeAlias
 
 from PySide6.QtCore import (
@@ -37,12 +37,12 @@ from PySide6.QtWidgets import (
 from app.store import SearchHit
 from app.store.snippet_marks import ELLIPSIS, MATCH_END, MATCH_START
 from app.ui.sidebar.delegate import PADDING_X, RADIUS, blend, muted
+from app.ui.sidebar.line_breaks import segments
 from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 SNIPPET_LINES = 2
 PADDING_Y = 6
-_TOKEN = re.compile(r"\s+|\S+")
 
 
 class SearchRole(IntEnum):
@@ -146,31 +146,56 @@ def paint_marked(
 def lay_out_marked(
     marked: str, metrics: tuple[QFontMetrics, QFontMetrics], width: int, lines: int
 ) -> list[tuple[int, int, str, bool]]:
-    """Where each word of ``marked`` goes: (line, x, text, is a match).
+    """Where each piece of ``marked`` goes: (line, x, text, is a match).
 
-    Laid out before anything is drawn: text cut at the last line ends with "…", and
-    when "…" does not fit after the last word that does, that word gives way to it
-    (it was left out, and a cut title looked whole).
+    Lines break at spaces, and between Chinese and Japanese characters (``segments``):
+    text without spaces fitted whole or was dropped ("会話223…" for a title). Laid out
+    before anything is drawn: text cut at the last line ends with "…", and when "…"
+    does not fit after the last piece that does, that piece gives way to it (it was
+    left out, and a cut title looked whole).
     """
     placed: list[tuple[int, int, str, bool]] = []
     x = line = 0
-    for run, bold in match_runs(marked):
-        for token in _TOKEN.findall(run):
-            advance = metrics[bold].horizontalAdvance(token)
-            if token.isspace():
-                x += advance if x else 0  # no space at the start of a line
-                continue
-            if x and x + advance > width:
-                if line + 1 == lines:
-                    return _end_with_ellipsis(placed, metrics, width, line)
-                line, x = line + 1, 0
-            shown = token
+    for unit in _units(match_runs(marked)):
+        advance = sum(metrics[bold].horizontalAdvance(text) for text, bold in unit)
+        if all(text.isspace() for text, _ in unit):
+            x += advance if x else 0  # no space at the start of a line
+            continue
+        if x and x + advance > width:
+            if line + 1 == lines:
+                return _end_with_ellipsis(placed, metrics, width, line)
+            line, x = line + 1, 0
+        for text, bold in unit:
+            shown = text
+            advance = metrics[bold].horizontalAdvance(text)
             if x + advance > width:  # one word wider than the line
-                shown = metrics[bold].elidedText(token, Qt.TextElideMode.ElideRight, width - x)
+                shown = metrics[bold].elidedText(text, Qt.TextElideMode.ElideRight, width - x)
                 advance = metrics[bold].horizontalAdvance(shown)
             placed.append((line, x, shown, bold))
             x += advance
+            if shown != text:
+                break
     return placed
+
+
+def _units(runs: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
+    """The text of ``runs`` in the pieces a line breaks between (``segments``), each as
+    its parts in and out of matches: "熊猫…" stays together across the match's end."""
+    plain = "".join(text for text, _ in runs)
+    ends = list(accumulate(len(text) for text, _ in runs))
+    units: list[list[tuple[str, bool]]] = []
+    start = run = 0
+    for segment in segments(plain):
+        end = start + len(segment)
+        unit: list[tuple[str, bool]] = []
+        while start < end:
+            while ends[run] <= start:
+                run += 1
+            stop = min(end, ends[run])
+            unit.append((plain[start:stop], runs[run][1]))
+            start = stop
+        units.append(unit)
+    return units
 
 
 def _end_with_ellipsis(
@@ -212,10 +237,13 @@ def lead_in(marked: str, metrics: QFontMetrics, width: int, room: int = 0) -> st
     match = metrics.horizontalAdvance(after.partition(MATCH_END)[0]) * 1.1
     if metrics.horizontalAdvance(f"{before}{ELLIPSIS}") + match <= room:
         return marked
-    words = before.removeprefix(ELLIPSIS).split(" ")
-    while words and metrics.horizontalAdvance(ELLIPSIS + " ".join(words)) > width:
-        words.pop(0)
-    return ELLIPSIS + " ".join(words) + found + after
+    # Cut where a line may break: at a word, or a character of Chinese or Japanese.
+    pieces = segments(before.removeprefix(ELLIPSIS))
+    while pieces and (
+        pieces[0].isspace() or metrics.horizontalAdvance(ELLIPSIS + "".join(pieces)) > width
+    ):
+        pieces.pop(0)
+    return ELLIPSIS + "".join(pieces) + found + after
 
 
 def room_in(marked: str, metrics: QFontMetrics, width: int, lines: int) -> int:
@@ -223,7 +251,10 @@ def room_in(marked: str, metrics: QFontMetrics, width: int, lines: int) -> int:
     each line but the last breaks before a word that does not fit, and may end up to
     that word's width (and a space) short."""
     plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
-    widest = max((metrics.horizontalAdvance(word) for word in plain.split()), default=0)
+    widest = max(
+        (metrics.horizontalAdvance(piece) for piece in segments(plain) if not piece.isspace()),
+        default=0,
+    )
     return lines * width - (lines - 1) * (widest + metrics.horizontalAdvance(" "))
 
 
