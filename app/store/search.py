@@ -441,9 +441,20 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
     word only starts a word; each the most recently active conversation first.
 
     Conversations in the trash are left out. ``text`` is read in its compatibility form
-    (``compatible``).
+    (``compatible``), and, when that changed it, as typed too: the word index holds the
+    full-width letters of a message written with them as other words.
     """
-    text = compatible(text)
+    folded = compatible(text)
+    found = _search(connection, folded, limit)
+    if folded != text and len(found) < limit:
+        seen = {hit.conversation_id for hit in found}
+        found += [
+            hit for hit in _search(connection, text, limit) if hit.conversation_id not in seen
+        ]
+    return found[:limit]
+
+
+def _search(connection: sqlite3.Connection, text: str, limit: int) -> list[SearchHit]:
     query = _query(text, trigrams=False)
     if query is None or limit <= 0:
         return []

@@ -247,3 +247,16 @@ def test_finds_full_width_and_half_width_query_words(
     hits = store.search(query)
     assert [(h.conversation_id, h.message_id) for h in hits] == [(conversation_id, message_id)]
     assert _marked(word) in hits[0].snippet
+
+
+def test_full_width_letters_in_a_message_are_found_as_typed(store: ConversationStore) -> None:
+    # Written with a Japanese keyboard in full-width mode, the message holds words the
+    # index keeps apart from their ASCII form: the query as typed still finds them.
+    conversation_id, message_id = _chat(store, "Notes", "ＰａｎｄａＸ を使います")
+    ascii_id, ascii_message = _chat(store, "Other", "PandaX is a library")
+    hits = store.search("ＰａｎｄａＸ")
+    assert [(h.conversation_id, h.message_id) for h in hits] == [
+        (ascii_id, ascii_message),  # the folded query's hits first
+        (conversation_id, message_id),
+    ]
+    assert _marked("ＰａｎｄａＸ") in hits[1].snippet
