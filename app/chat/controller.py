@@ -364,6 +364,13 @@ class ChatController(QObject):
     ) -> None:
         """Stream an answer; while it ends in tool calls, run them and answer again."""
         rounds = 0
+        # An answer that had ended whole (at the token limit) was titled then: carried
+        # on in place, it makes no new version that says so (see _maybe_title).
+        titled = (
+            in_place
+            and continue_from is not None
+            and continue_from.status is MessageStatus.COMPLETE
+        )
         while True:
             outcome = await self._answer_once(
                 conversation_id,
@@ -379,7 +386,7 @@ class ChatController(QObject):
             # of its own, and tools may be off).
             tools_asked = self._tools is not None and bool(request.tools)
             if message is None or not tools_asked or not _asks_for_tools(outcome):
-                if outcome is not None and outcome.error is None:
+                if outcome is not None and outcome.error is None and not titled:
                     self._maybe_title(conversation_id)  # on the final answer
                 return
             assert self._tools is not None

@@ -31,6 +31,7 @@ class Chat:
     server: FakeMistral
     loop: qasync.QEventLoop
     finished: list[Message]
+    runner: TaskRunner
 
     def new_chat_model(self) -> str:
         return self.catalog.choose(DEFAULT_MODEL).model  # as main.py's new-chat defaults
@@ -61,6 +62,13 @@ class Chat:
         self.loop.run_until_complete(asyncio.wait_for(answered(), 10))
         return self.finished[-1]
 
+    def wait_for_title(self, conversation_id: str) -> str:
+        """The conversation's title once any title request for it has ended."""
+        task = self.runner.get(f"title:{conversation_id}")
+        if task is not None:
+            self.loop.run_until_complete(asyncio.wait_for(asyncio.shield(task), 10))
+        return self.store.get_conversation(conversation_id).title
+
 
 @pytest.fixture
 def chat(qloop: qasync.QEventLoop, fake_mistral: FakeMistral, tmp_path: Path) -> Iterator[Chat]:
@@ -81,7 +89,7 @@ def chat(qloop: qasync.QEventLoop, fake_mistral: FakeMistral, tmp_path: Path) ->
     )
     finished: list[Message] = []
     controller.answer_finished.connect(finished.append)
-    chat = Chat(controller, catalog, store, fake_mistral, qloop, finished)
+    chat = Chat(controller, catalog, store, fake_mistral, qloop, finished, runner)
     try:
         yield chat
     finally:
@@ -197,3 +205,18 @@ def test_a_continue_cut_again_keeps_everything_that_came(chat: Chat) -> None:
     assert refused.status is MessageStatus.ERROR
     assert refused.error is not None
     assert len(chat.store.tree(conversation_id)) == 2
+
+
+def test_a_continue_keeps_the_title_the_cut_answer_got(chat: Chat) -> None:
+    chat.server.enqueue(Reply(text="one two", finish_reason="length"))
+    chat.server.enqueue(Reply(text="Counting to four"))  # the title
+    conversation_id, cut = chat.answer(None, "Count")
+    assert (cut.status, cut.finish_reason) == (MessageStatus.COMPLETE, "length")
+    assert chat.wait_for_title(conversation_id) == "Counting to four"
+    asked = len(chat.server.chat_requests)
+    chat.server.enqueue(Reply(text=" three four."))
+    answer = chat.continue_answer(cut)
+    assert answer.content == "one two three four."
+    # Named when it first ended: no second title request, no new title.
+    assert chat.wait_for_title(conversation_id) == "Counting to four"
+    assert len(chat.server.chat_requests) == asked + 1
