@@ -364,13 +364,7 @@ class ChatController(QObject):
     ) -> None:
         """Stream an answer; while it ends in tool calls, run them and answer again."""
         rounds = 0
-        # An answer that had ended whole (at the token limit) was titled then: carried
-        # on in place, it makes no new version that says so (see _maybe_title).
-        titled = (
-            in_place
-            and continue_from is not None
-            and continue_from.status is MessageStatus.COMPLETE
-        )
+        carried_on = continue_from if in_place else None
         while True:
             outcome = await self._answer_once(
                 conversation_id,
@@ -386,8 +380,8 @@ class ChatController(QObject):
             # of its own, and tools may be off).
             tools_asked = self._tools is not None and bool(request.tools)
             if message is None or not tools_asked or not _asks_for_tools(outcome):
-                if outcome is not None and outcome.error is None and not titled:
-                    self._maybe_title(conversation_id)  # on the final answer
+                if outcome is not None and outcome.error is None:
+                    self._maybe_title(conversation_id, carried_on)  # on the final answer
                 return
             assert self._tools is not None
             from app.chat.tool_calls import MAX_ROUNDS
@@ -615,7 +609,11 @@ class ChatController(QObject):
         message = self._store.get_message(leaf)
         return message if message.role is Role.ASSISTANT else None
 
-    def _maybe_title(self, conversation_id: str) -> None:
+    def _maybe_title(self, conversation_id: str, carried_on: Message | None = None) -> None:
+        """Ask for a title after the first exchange; ``carried_on`` is the answer as it
+        was before a Continue extended it in place."""
+        from app.answering.request import provisional_title  # see send()
+
         conversation = self._store.get_conversation(conversation_id)
         path = self._store.current_path(conversation_id)
         # The first question and its final answer (after any tool calls and results).
@@ -624,6 +622,14 @@ class ChatController(QObject):
             return
         question, answer = path[0], path[-1]
         if answer.role is not Role.ASSISTANT or answer.status is not MessageStatus.COMPLETE:
+            return
+        # Continued in place, an answer makes no new version that would say the
+        # conversation was named: it was, if that answer had ended whole (at the token
+        # limit) or its title is no longer the one made from the question.
+        if carried_on is not None and (
+            carried_on.status is MessageStatus.COMPLETE
+            or conversation.title != provisional_title(question.content)
+        ):
             return
         tree = self._store.tree(conversation_id)
         # A regenerated or continued answer (to the question, or after a tool's result):

@@ -220,3 +220,27 @@ def test_a_continue_keeps_the_title_the_cut_answer_got(chat: Chat) -> None:
     # Named when it first ended: no second title request, no new title.
     assert chat.wait_for_title(conversation_id) == "Counting to four"
     assert len(chat.server.chat_requests) == asked + 1
+
+
+def test_a_continue_of_a_stopped_answer_keeps_a_generated_title(chat: Chat) -> None:
+    chat.server.enqueue(Reply(text="one two", finish_reason="length"))
+    chat.server.enqueue(Reply(text="Counting to four"))  # the title
+    conversation_id, cut = chat.answer(None, "Count")
+    assert chat.wait_for_title(conversation_id) == "Counting to four"
+    chat.server.enqueue(Reply(text=" three four five six", cut_after=1))
+    broken = chat.continue_answer(cut)
+    assert broken.status is MessageStatus.ERROR
+    chat.server.enqueue(Reply(text=" four."))
+    answer = chat.continue_answer(broken)
+    assert answer.status is MessageStatus.COMPLETE
+    assert chat.wait_for_title(conversation_id) == "Counting to four"
+
+
+def test_a_continued_answer_that_never_ended_whole_is_titled(chat: Chat) -> None:
+    chat.server.enqueue(Reply(text="one two three four", cut_after=2))
+    conversation_id, cut = chat.answer(None, "Count")
+    assert cut.status is MessageStatus.ERROR
+    chat.server.enqueue(Reply(text=" three four."))
+    chat.server.enqueue(Reply(text="Counting to four"))  # the title, now
+    chat.continue_answer(cut)
+    assert chat.wait_for_title(conversation_id) == "Counting to four"
