@@ -40,13 +40,15 @@ class AnswerWrites(StoreBase):
     @guarded
     def resume_answer(self, message_id: str) -> Message:
         """Mark a finished answer as being written again, by this connection, to carry
-        it on in place (Continue): its text, place and version stay, its error goes.
+        it on in place (Continue): its text, place and version stay, its error and why
+        it ended go (it has not ended: cut at the token limit, it is no longer).
 
         Streaming again, it is saved as any answer being written, and one left so by a
         crash or kill becomes ``interrupted`` with its text at the next start.
         """
         cursor = self._db.execute(
-            "UPDATE messages SET status = 'streaming', error = NULL, writer = ?, updated_at = ?"
+            "UPDATE messages SET status = 'streaming', error = NULL, finish_reason = NULL,"
+            " writer = ?, updated_at = ?"
             " WHERE id = ? AND role = 'assistant' AND status != 'streaming'",
             (self._db.writer_id, to_iso(utc_now()), message_id),
         )

@@ -429,7 +429,8 @@ class MessageItem(QFrame):
         message = self.message
         status = message.status
         problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED)
-        cut = message.finish_reason in ("length", "model_length")
+        # Being written (carried on by Continue), it has not ended, at the limit or not.
+        cut = not self.streaming and message.finish_reason in ("length", "model_length")
         if message.role is Role.USER or not (problem or cut):
             if self._status is not None:
                 self._status.setVisible(False)

@@ -1,0 +1,62 @@
+"""Continue carries a cut answer on in its own message: how that message looks and
+behaves meanwhile (status, waiting line, focus, find marks) and the title it keeps."""
+
+from __future__ import annotations
+
+from app.domain.messages import Role
+from app.ui.transcript.item import MessageItem
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+
+SLOW = [" three", " four", " five", " six."]  # with a delay: text still coming
+
+
+def last_answer(gui: Gui) -> MessageItem:
+    for message_id in reversed(gui.pane.transcript.message_ids):
+        item = gui.pane.transcript.item(message_id)
+        if item is not None and item.message.role is Role.ASSISTANT:
+            return item
+    raise AssertionError("no answer shown")
+
+
+async def cut_at_the_limit(gui: Gui) -> MessageItem:
+    """Ask, get an answer cut at the token limit (its title asked for), and return it."""
+    gui.server.enqueue(Reply(text="one two", finish_reason="length"))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    await gui.until_titled()  # the title's request takes no reply meant for Continue
+    item = last_answer(gui)
+    assert item._status is not None
+    assert item._status.isVisible()
+    return item
+
+
+@in_loop
+async def test_no_status_shows_while_a_cut_answer_is_continued(gui: Gui) -> None:
+    item = await cut_at_the_limit(gui)
+    gui.server.enqueue(Reply(chunks=SLOW, delay=0.3))
+    item._continue.click()
+    await gui.until(lambda: "three" in item.text.toPlainText())
+    # Being written: it has not reached the limit (nor has it ended), and no Retry
+    # shows up.
+    assert item._status is not None
+    assert not item._status.isVisible()
+    assert gui.store.get_message(item.message.id).finish_reason is None
+    await gui.until(gui.answered)
+    assert item.text.toPlainText() == "one two three four five six."
+    assert not item._status.isVisible()
+
+
+@in_loop
+async def test_a_continuation_cut_at_the_limit_again_says_so(gui: Gui) -> None:
+    item = await cut_at_the_limit(gui)
+    gui.server.enqueue(Reply(text=" three", finish_reason="length"))
+    item._continue.click()
+    await gui.until(lambda: gui.answered() and "three" in item.text.toPlainText())
+    await gui.until(lambda: not item.streaming)
+    assert item._status is not None
+    assert item._status.isVisible()
+    assert item._status_label.text() == "The answer reached the token limit."
+    assert item._continue.isVisible()
+    assert item._continue.isEnabled()
+    assert not item._retry.isVisible()
