@@ -448,9 +448,14 @@ class MessageItem(QFrame):
             else:
                 text = "The answer reached the token limit."
             self._status_label.setText(in_window(text))  # stored as the core said it
-            self._status.setProperty(
-                "severity", "error" if status is MessageStatus.ERROR else "note"
-            )
+            severity = "error" if status is MessageStatus.ERROR else "note"
+            if self._status.property("severity") != severity:
+                self._status.setProperty("severity", severity)
+                # The style sheet reads the property as the panel is polished: the
+                # panel is reused as an answer goes on (Continue), so polish it again.
+                style = self._status.style()
+                style.unpolish(self._status)
+                style.polish(self._status)
             self._continue.setVisible(bool(message.content))
             self._retry.setVisible(status is not MessageStatus.COMPLETE)
             # Retry alone would ask the retired model again, and fail again.

@@ -3,7 +3,7 @@ behaves meanwhile (status, waiting line, focus, find marks) and the title it kee
 
 from __future__ import annotations
 
-from app.domain.messages import Role
+from app.domain.messages import MessageStatus, Role
 from app.ui.transcript.item import MessageItem
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
@@ -60,3 +60,22 @@ async def test_a_continuation_cut_at_the_limit_again_says_so(gui: Gui) -> None:
     assert item._continue.isVisible()
     assert item._continue.isEnabled()
     assert not item._retry.isVisible()
+
+
+@in_loop
+async def test_a_continue_that_breaks_shows_its_panel_in_the_error_colour(gui: Gui) -> None:
+    item = await cut_at_the_limit(gui)
+    panel = item._status
+    assert panel is not None
+    gui.server.enqueue(Reply(chunks=SLOW, cut_after=1))
+    item._continue.click()
+    await gui.until(lambda: gui.answered() and item.message.status is MessageStatus.ERROR)
+    await gui.until(lambda: not item.streaming)
+    assert panel.isVisible()
+    assert panel.property("severity") == "error"
+    middle = panel.rect().center()
+    shown = panel.grab().toImage().pixelColor(5, middle.y())
+    # As a panel polished afresh for an error (as after switching chats and back).
+    panel.style().unpolish(panel)
+    panel.style().polish(panel)
+    assert shown == panel.grab().toImage().pixelColor(5, middle.y())
