@@ -153,7 +153,7 @@ class ChatPane(ModelInPane, QWidget):
         self.transcript.regenerate_requested.connect(controller.regenerate)
         self.transcript.retry_requested.connect(self._retry)
         self.transcript.set_retry_offer(self._retry_offer)
-        self.transcript.continue_requested.connect(controller.continue_answer)
+        self.transcript.continue_requested.connect(self._continue)
         self.transcript.answer_requested.connect(self._on_answer_requested)
         self.transcript.edit_submitted.connect(self._on_edit_submitted)
         self.transcript.edit_closed.connect(self._focus_composer)
@@ -582,6 +582,11 @@ class ChatPane(ModelInPane, QWidget):
     def _on_answer_requested(self, question_id: str) -> None:
         self._controller.answer(question_id)
         self.focus_composer()  # the button is gone: the focus would go astray
+
+    def _continue(self, message_id: str) -> None:
+        self._controller.continue_answer(message_id)
+        # The button is disabled and then hidden: the keyboard would go on to New chat.
+        self._focus_composer()
 
     def regenerate_last(self) -> None:
         ids = self.transcript.message_ids

@@ -3,6 +3,9 @@ behaves meanwhile (status, waiting line, focus, find marks) and the title it kee
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
 from app.domain.messages import MessageStatus, Role
 from app.ui.transcript.item import MessageItem
 from tests.fake_mistral import Reply
@@ -79,3 +82,15 @@ async def test_a_continue_that_breaks_shows_its_panel_in_the_error_colour(gui: G
     panel.style().unpolish(panel)
     panel.style().polish(panel)
     assert shown == panel.grab().toImage().pixelColor(5, middle.y())
+
+
+@in_loop
+async def test_the_keyboard_goes_back_to_the_message_field_after_continue(gui: Gui) -> None:
+    item = await cut_at_the_limit(gui)
+    gui.server.enqueue(Reply(text=" three four."))
+    item._continue.setFocus()
+    gui.qtbot.keyClick(item._continue, Qt.Key.Key_Space)
+    await gui.until(gui.answered)
+    await gui.until(lambda: not item.streaming)
+    assert item.text.toPlainText() == "one two three four."
+    assert QApplication.focusWidget() is gui.pane.composer.edit
