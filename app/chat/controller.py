@@ -63,6 +63,8 @@ class ChatController(QObject):
             at its first token); the transcript adds it.
         answer_pending(str, str): (conversation id, parent message id) a request left;
             nothing has arrived yet.
+        answer_resuming(str, str): (conversation id, answer id) as answer_pending, for
+            a Continue that carries that answer on in place.
         answer_delta(str, str): (message id, new text) more of an answer arrived.
         answer_waiting(str, float, str): (conversation id, seconds, why) nothing came
             yet and the request is asked again after that wait (rate limited…).
@@ -80,6 +82,7 @@ class ChatController(QObject):
     conversation_changed = Signal(str)
     message_stored = Signal(object)
     answer_pending = Signal(str, str)
+    answer_resuming = Signal(str, str)
     answer_delta = Signal(str, str)
     answer_waiting = Signal(str, float, str)
     answer_thinking = Signal(str, str)
@@ -333,7 +336,10 @@ class ChatController(QObject):
             tools=self._tool_specs(conversation),
             continue_last=continue_from is not None,
         )
-        self.answer_pending.emit(conversation_id, parent_id)
+        if in_place and continue_from is not None:
+            self.answer_resuming.emit(conversation_id, continue_from.id)
+        else:
+            self.answer_pending.emit(conversation_id, parent_id)
         self._runner.start(
             self._answer(
                 conversation_id,

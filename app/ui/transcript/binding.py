@@ -35,6 +35,7 @@ class TranscriptBinding(QObject):
         self.conversation_id: str | None = None
         controller.message_stored.connect(self._on_message_stored)
         controller.answer_pending.connect(self._on_pending)
+        controller.answer_resuming.connect(self._on_resuming)
         controller.answer_waiting.connect(self._on_waiting)
         controller.answer_thinking.connect(self._on_thinking)
         controller.answer_delta.connect(transcript.append_delta)
@@ -66,6 +67,10 @@ class TranscriptBinding(QObject):
     def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
         if self._mine(conversation_id):
             self._transcript.show_pending()
+
+    def _on_resuming(self, conversation_id: str, message_id: str) -> None:
+        if self._mine(conversation_id):
+            self._transcript.await_more(message_id)
 
     def _on_waiting(self, conversation_id: str, seconds: float, why: str) -> None:
         if self._mine(conversation_id):

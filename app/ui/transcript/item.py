@@ -127,6 +127,7 @@ class MessageItem(QFrame):
         self._build_footer()
         self._editor: QuestionEditor | None = None
         self._finishing = False  # finished, but its text is still being rendered
+        self._awaiting = False  # Continue asked for more of it, and none came yet
         self.bind(message, branch, width)
 
     @property
@@ -139,6 +140,7 @@ class MessageItem(QFrame):
         if message.role is not self.message.role:
             raise ValueError(f"a {self.message.role} item cannot show a {message.role} message")
         self.message = message
+        self._awaiting = False
         if width is not None:
             # Lay the text out once, at its final width, before it is filled.
             self.text.set_text_width(self._text_width(width))
@@ -324,7 +326,7 @@ class MessageItem(QFrame):
 
     @property
     def streaming(self) -> bool:
-        return self.message.status is MessageStatus.STREAMING or self._finishing
+        return self.message.status is MessageStatus.STREAMING or self._finishing or self._awaiting
 
     def append(self, piece: str) -> None:
         self.document.append(piece)
@@ -343,7 +345,9 @@ class MessageItem(QFrame):
         With a ``budget`` only that much is rendered now (see ``flush_final``); returns
         True when the text is rendered (but for gaps skipped, see MarkdownDocument).
         """
-        was_streaming = self.streaming or self._finishing
+        # Asked to go on but nothing came: its text is as it was rendered.
+        was_streaming = self.message.status is MessageStatus.STREAMING or self._finishing
+        self._awaiting = False
         self.message = message
         self._show_header()  # its token counts came at its end
         self._show_tool_calls()
@@ -358,11 +362,19 @@ class MessageItem(QFrame):
         self.height_changed.emit()
         return not self._finishing
 
+    def await_more(self) -> None:
+        """Continue asked for more of this answer: it reads as being written from now,
+        while the request is out (no status, its actions waiting), not as ended."""
+        self._awaiting = True
+        self._update_status()
+        self.height_changed.emit()
+
     def carry_on(self, message: Message) -> None:
         """The answer is being written again from its text (Continue): no status while
         it is, and what arrives carries on its last paragraph."""
         self.message = message
         self._finishing = False
+        self._awaiting = False
         self._show_header()
         self._update_status()
         self._show_content()
@@ -419,6 +431,11 @@ class MessageItem(QFrame):
     def set_locked(self, locked: bool) -> None:
         """While an answer is written in the conversation, versions cannot be switched
         nor answers asked again: the buttons say so, rather than ignore clicks."""
+        if not locked and self._awaiting:
+            # The answer ended without a word of more, and without its end shown (it
+            # could not be stored): shown as it was.
+            self._awaiting = False
+            self._update_status()
         if locked != self._locked:
             self._locked = locked
             self.set_branch(self._branch)
@@ -428,7 +445,8 @@ class MessageItem(QFrame):
     def _update_status(self) -> None:
         message = self.message
         status = message.status
-        problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED)
+        # Continue asked for more of it: it is going on, not stopped, until it ends again.
+        problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED) and not self._awaiting
         # Being written (carried on by Continue), it has not ended, at the limit or not.
         cut = not self.streaming and message.finish_reason in ("length", "model_length")
         if message.role is Role.USER or not (problem or cut):

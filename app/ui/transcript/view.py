@@ -242,6 +242,16 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             entry.item.carry_on(message)
             self._update_height(entry)
 
+    def await_more(self, message_id: str) -> None:
+        """Continue asked for more of a shown answer, nothing came yet: the answer
+        reads as being written, the waiting line at its end (not as a new answer under
+        its actions and status)."""
+        entry = self._by_id.get(message_id)
+        if entry is not None and entry.item is not None:
+            entry.item.await_more()
+            self._update_height(entry)
+        self.show_pending()
+
     def show_pending(self, waiting: tuple[float, str] | None = None) -> None:
         """The line where the answer will be (see PendingLine), while the request is out
         and nothing has arrived yet; with ``waiting`` (seconds, why), that it will be

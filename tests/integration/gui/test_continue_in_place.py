@@ -94,3 +94,51 @@ async def test_the_keyboard_goes_back_to_the_message_field_after_continue(gui: G
     await gui.until(lambda: not item.streaming)
     assert item.text.toPlainText() == "one two three four."
     assert QApplication.focusWidget() is gui.pane.composer.edit
+
+
+@in_loop
+async def test_a_continue_waiting_for_its_first_words_reads_as_that_answer_going_on(
+    gui: Gui,
+) -> None:
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    item = last_answer(gui)
+    assert item._status is not None
+    assert item._status.isVisible()
+    transcript = gui.pane.transcript
+    gui.server.enqueue(Reply(chunks=SLOW, delay=0.3))
+    item._continue.click()
+    # The request is out, no word came: the answer is the one being written (no
+    # panel saying why it stopped, no actions under it), the waiting line at its end
+    # rather than under a finished answer as if a new one were coming.
+    assert item.streaming
+    assert not item._status.isVisible()
+    assert not item._copy.isVisible()
+    assert not item._action.isVisible()
+    assert transcript._pending is not None
+    assert transcript._pending.isVisible()
+    assert transcript._pending.y() >= item.y() + item.height()
+    await gui.until(lambda: "three" in item.text.toPlainText())
+    assert not transcript._pending.isVisible()
+    await gui.until(gui.answered)
+    await gui.until(lambda: not item.streaming)
+    assert item.text.toPlainText() == "one two three four five six."
+    assert item._copy.isVisible()
+
+
+@in_loop
+async def test_a_continue_refused_before_a_word_shows_the_answer_as_it_was(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    item = last_answer(gui)
+    gui.server.enqueue(Reply(status=402))
+    item._continue.click()
+    assert item.streaming
+    await gui.until(lambda: gui.answered() and not item.streaming)
+    assert item.text.toPlainText() == "one two"
+    assert item._status is not None
+    assert item._status.isVisible()
+    assert item._continue.isEnabled()
+    assert not gui.pane.transcript._pending.isVisible()
