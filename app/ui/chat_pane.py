@@ -631,6 +631,7 @@ class ChatPane(ModelInPane, QWidget):
         if self._find_bar is None:
             self._find_bar = FindBar()
             self._find_bar.find_requested.connect(self._on_find)
+            self.transcript.found_changed.connect(self._on_found_changed)
             self._find_bar.closed.connect(self.transcript.clear_highlights)
             self._find_bar.closed.connect(self._focus_composer)
             self._page.insertWidget(self._page.indexOf(self.transcript), self._find_bar)
@@ -659,6 +660,10 @@ class ChatPane(ModelInPane, QWidget):
             self._on_find(self._find_bar.field.text(), step)
         else:
             self.open_find(step)
+
+    def _on_found_changed(self, found: tuple[int, int]) -> None:
+        if self._find_bar is not None and self._find_bar.isVisible():
+            self._find_bar.set_result(found)
 
     def _on_find(self, text: str, step: int) -> None:
         self.find_bar.set_result(

@@ -7,7 +7,7 @@ scrolling (declared below for the type checker; the view defines them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -204,6 +204,30 @@ class FindingInView(_View):
                 continue
             self._highlighted[entry.id] = (query, True)  # looked at: not again
             self._mark_found(entry, needle, -1)  # none of them the current one
+
+    def _find_follows(self, message_ids: Iterable[str]) -> tuple[int, int] | None:
+        """Text came into these messages (an answer written, or carried on by
+        Continue) while Ctrl+F's occurrences are marked: their marks again, as its
+        rendering drops them, new ones included, and which occurrence is the current
+        one of how many now (None: nothing is being found)."""
+        query = self._find_query
+        if not query:
+            return None
+        for message_id in message_ids:
+            entry = self._by_id.get(message_id)
+            if entry is not None and entry.item is not None and message_id in self._highlighted:
+                self._mark_again(entry.item)
+        self.mark_in_view()  # a new answer on screen, as the others there
+        self._ensure_loaded(self._entries)
+        needle = fold(query)
+        counts = [self._visible(entry).count(needle) for entry in self._entries]
+        found = self._found
+        entry = self._by_id.get(found[0]) if found is not None else None
+        starts = occurrences(self._visible(entry), needle) if entry is not None else []
+        if found is None or entry is None or found[1] not in starts:
+            return 0, sum(counts)
+        before = sum(counts[: self._entries.index(entry)])
+        return before + starts.index(found[1]) + 1, sum(counts)
 
     def prepare_find(self) -> None:
         """Ctrl+F opened: read the visible text of every message on idle time, a slice

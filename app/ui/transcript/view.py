@@ -10,7 +10,7 @@ The view stays pinned to the end while an answer streams, unless the user scroll
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
@@ -48,7 +48,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
     edit_closed(), branch_requested(str, int), link_activated(QUrl),
     following_changed(bool), answer_requested(str) for a question left without an
-    answer."""
+    answer, found_changed(tuple) Ctrl+F's (current, count) as an answer's text comes."""
 
     regenerate_requested = Signal(str)
     retry_requested = Signal(str)
@@ -59,6 +59,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     link_activated = Signal(QUrl)
     following_changed = Signal(bool)
     answer_requested = Signal(str)
+    found_changed = Signal(tuple)
 
     def __init__(
         self,
@@ -241,6 +242,17 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         if entry.item is not None:
             entry.item.carry_on(message)
             self._update_height(entry)
+            self._find_follow([message.id])
+
+    def frame_rendered(self, message_ids: Iterable[str]) -> None:
+        ids = list(message_ids)
+        super().frame_rendered(ids)
+        self._find_follow(ids)
+
+    def _find_follow(self, message_ids: Iterable[str]) -> None:
+        found = self._find_follows(message_ids)
+        if found is not None:
+            self.found_changed.emit(found)
 
     def await_more(self, message_id: str) -> None:
         """Continue asked for more of a shown answer, nothing came yet: the answer
@@ -327,6 +339,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             self._complete_math(entry)
         if entry.item is not None:
             self._update_height(entry)
+            self._find_follow([message.id])
         if self._follow:
             self.scroll_to_end()
 

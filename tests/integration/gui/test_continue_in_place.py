@@ -142,3 +142,31 @@ async def test_a_continue_refused_before_a_word_shows_the_answer_as_it_was(gui: 
     assert item._status.isVisible()
     assert item._continue.isEnabled()
     assert not gui.pane.transcript._pending.isVisible()
+
+
+@in_loop
+async def test_find_keeps_its_marks_and_count_as_a_continue_writes(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="wind one, wind two", finish_reason="length"))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    item = last_answer(gui)
+    gui.window.actions_by_id["find_in_conversation"].trigger()
+    bar = gui.pane.find_bar
+    gui.qtbot.keyClicks(bar.field, "wind")
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.status.text() == "2 of 2"
+    assert len(item.text.extraSelections()) == 2
+    gui.server.enqueue(Reply(chunks=[", wind three", " and", " four."], delay=0.3))
+    item._continue.click()
+    await gui.until(lambda: "three" in item.text.toPlainText())
+    # Marked still, the new one too, and counted, the current one kept.
+    await gui.until(lambda: len(item.text.extraSelections()) == 3)
+    assert bar.status.text() == "2 of 3"
+    await gui.until(gui.answered)
+    await gui.until(lambda: not item.streaming)
+    assert item.text.toPlainText() == "wind one, wind two, wind three and four."
+    assert len(item.text.extraSelections()) == 3
+    assert bar.status.text() == "2 of 3"
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.status.text() == "3 of 3"
