@@ -668,3 +668,26 @@ async def test_the_template_list_gives_its_room_back_within_what_the_window_need
     assert answered < window.height() < with_list
     assert window.height() >= window.minimumSizeHint().height()
     assert window.screen().availableGeometry().contains(window.frameGeometry())
+
+
+@in_loop
+async def test_a_continue_keeps_the_title_and_the_keyboard_in_the_question_field(gui: Gui) -> None:
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="one two", finish_reason="length"), Reply(text="Counting"))
+    await type_and_enter(gui, window, "Count")
+    await gui.until(lambda: settled(gui, window))
+    await gui.until_titled()
+    item = window.transcript.item(window.transcript.message_ids[-1])
+    gui.server.enqueue(Reply(text=" three four."))
+    item._continue.setFocus()
+    assert QApplication.focusWidget() is item._continue
+    gui.qtbot.keyClick(item._continue, Qt.Key.Key_Space)
+    await gui.until(lambda: settled(gui, window) and answer_of(window).endswith("four."))
+    await gui.until(lambda: not item.streaming)
+    assert QApplication.focusWidget() is window.input
+    # Named after its first answer: not again after the Continue.
+    title = gui.application.runner.get(f"title:{window.conversation_id}")
+    if title is not None:
+        await title
+    assert gui.store.get_conversation(window.conversation_id).title == "Counting"
