@@ -83,9 +83,10 @@ def load_config(
             override_refused = (
                 f"{base_url_from}: {refusal} The saved endpoint is used for this window."
             )
-        elif Endpoint.parse(base_url).is_mistral:
-            # La Plateforme speaks Mistral's dialect, whatever the saved endpoint speaks:
-            # a saved vLLM's "openai" sent fields Mistral refuses (422) on every request.
+        elif Endpoint.parse(base_url).speaks_mistral:
+            # Mistral's APIs (La Plateforme, Codestral's) speak Mistral's dialect, whatever
+            # the saved endpoint speaks: a saved vLLM's "openai" sent fields Mistral
+            # refuses (422) on every request.
             # Other addresses keep the saved dialect: which one a server speaks cannot be
             # told from its address.
             settings = settings.with_values(dialect=Dialect.MISTRAL.value)

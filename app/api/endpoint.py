@@ -9,6 +9,9 @@ from urllib.parse import urlsplit
 from app.api.errors import EndpointRefused
 
 MISTRAL_BASE_URL = "https://api.mistral.ai"
+# Mistral's own API hosts: La Plateforme and Codestral's (its own keys, same protocol).
+MISTRAL_HOSTS = frozenset({"api.mistral.ai", "codestral.mistral.ai"})
+_DEFAULT_PORTS = {"https": ":443", "http": ":80"}
 
 
 def _is_loopback(host: str) -> bool:
@@ -56,6 +59,8 @@ class Endpoint:
             if path.endswith(ending):
                 path = path[: -len(ending)]
         netloc = parts.netloc.lower()
+        # "https://api.mistral.ai:443" is La Plateforme too, and its key the same one.
+        netloc = netloc.removesuffix(_DEFAULT_PORTS[parts.scheme])
         return Endpoint(f"{parts.scheme}://{netloc}{path}")
 
     def url(self, path: str) -> str:
@@ -63,4 +68,11 @@ class Endpoint:
 
     @property
     def is_mistral(self) -> bool:
+        """Whether this is La Plateforme (what Settings' "Mistral" choice stands for)."""
         return self.base_url == MISTRAL_BASE_URL
+
+    @property
+    def speaks_mistral(self) -> bool:
+        """Whether this is one of Mistral's own APIs, which speak only Mistral's dialect."""
+        parts = urlsplit(self.base_url)
+        return parts.scheme == "https" and parts.netloc in MISTRAL_HOSTS

@@ -150,7 +150,9 @@ class SettingsDialog(QDialog):
             keys,
             runner,
             test_connection,
-            override=(settings.base_url, base_url_from) if base_url_from else None,
+            override=(
+                (settings.base_url, base_url_from, settings.dialect) if base_url_from else None
+            ),
         )
         base_url = self.endpoint_page.endpoint
         self.key_page = KeyPage(

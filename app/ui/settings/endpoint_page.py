@@ -34,6 +34,10 @@ DIALECTS = (
     (Dialect.OPENAI, "OpenAI-compatible (vLLM, llama.cpp, Ollama, LM Studio)"),
     (Dialect.MISTRAL, "Mistral API"),
 )
+DIALECT_NAMES = {
+    str(Dialect.OPENAI): "the OpenAI-compatible API",
+    str(Dialect.MISTRAL): "Mistral's API",
+}
 
 
 class EndpointPage(Page):
@@ -45,9 +49,10 @@ class EndpointPage(Page):
     address (``http://127.0.0.1:4667`` on the way to ``:46675``) was asked for its
     models with the session's API key.
 
-    With ``override`` (the base URL this session uses, and what set it: --base-url or
-    MAESTRALE_BASE_URL), the page shows the saved endpoint (``settings``) and says which
-    one this session uses instead; a choice made here is saved for later runs only.
+    With ``override`` (the base URL this session uses, what set it: --base-url or
+    MAESTRALE_BASE_URL, and the dialect it speaks), the page shows the saved endpoint
+    (``settings``) and says which one this session uses instead; a choice made here is
+    saved for later runs only.
 
     Signals:
         changed(): the choice changed (valid or not).
@@ -66,7 +71,7 @@ class EndpointPage(Page):
         runner: TaskRunner,
         test_connection: ConnectionTest,
         *,
-        override: tuple[str, str] | None = None,
+        override: tuple[str, str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -211,7 +216,11 @@ class EndpointPage(Page):
     def _show_override(self) -> None:
         if self._override is None:
             return
-        url, source = self._override
+        url, source, dialect = self._override
+        # The form below shows the saved endpoint's "Speaks": the session's, when another
+        # (Mistral's API over a saved vLLM), would otherwise be read as the saved one's.
+        if dialect != self.dialect_value():
+            url += f", speaking {DIALECT_NAMES.get(dialect, dialect)}"
         if self.values() in ({}, self._saved_values):
             text = (
                 f"This session sends requests to {url}, from {source}; it is not saved. "
@@ -263,7 +272,7 @@ class EndpointPage(Page):
         the session's connection working."""
         if self._override is None:
             return ""
-        url, source = self._override
+        url, source, _dialect = self._override
         try:
             in_use = Endpoint.parse(url).base_url
         except EndpointRefused:

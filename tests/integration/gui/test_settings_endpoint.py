@@ -117,7 +117,8 @@ async def test_the_environment_s_base_url_is_said_and_never_saved_unless_changed
     assert (in_effect.base_url, in_effect.dialect) == (session_url, "mistral")
     assert page.override_note.message() == (
         "Your choice is saved for when Maestrale starts without MAESTRALE_BASE_URL. "
-        f"This session still sends requests to {session_url}, from MAESTRALE_BASE_URL."
+        f"This session still sends requests to {session_url}, speaking Mistral's API, "
+        "from MAESTRALE_BASE_URL."  # the form says OpenAI-compatible now
     )
     await models_refreshed(gui)
     assert fake_openai.requests == []

@@ -158,9 +158,9 @@ def test_overrides_of_this_run_are_not_written(
     )
     page = dialog.endpoint_page
     assert page.mistral.isChecked()  # the saved endpoint, and what this run uses instead:
-    assert "sends requests to http://localhost:8000, from --base-url" in (
+    assert "sends requests to http://localhost:8000, speaking the OpenAI-compatible API, " in (
         page.override_note.message()
-    )
+    )  # what it speaks too: the form below shows La Plateforme, "Mistral API"
     assert dialog.key_page.base_url == "http://localhost:8000"
     with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
         dialog.model_page.params.seed.setText("7")
@@ -186,6 +186,26 @@ def test_overrides_of_this_run_are_not_written(
     dialog.model_page.params.seed.setText("8")
     assert dialog.flush()
     assert applied[-1].base_url == "http://localhost:8000"
+
+
+def test_the_override_note_says_the_session_speaks_mistral_over_a_saved_vllm(
+    make_dialog: Callable[..., SettingsDialog],
+) -> None:
+    # The note named only the address while the form below said "Speaks: OpenAI-compatible".
+    file_settings = Settings(base_url="http://localhost:8000", dialect="openai")
+    run_settings = Settings(base_url=MISTRAL, dialect="mistral")
+    dialog = make_dialog(
+        loaded=LoadedSettings(file_settings), settings=run_settings, base_url_from="--base-url"
+    )
+    page = dialog.endpoint_page
+    assert page.dialect.currentData() == "openai"  # the saved one's
+    assert page.override_note.message() == (
+        f"This session sends requests to {MISTRAL}, speaking Mistral's API, from --base-url; "
+        "it is not saved. Below is the saved endpoint, used when Maestrale starts without "
+        "--base-url."
+    )
+    page.dialect.setCurrentIndex(page.dialect.findData("mistral"))  # the same now: not said
+    assert f"requests to {MISTRAL}, from --base-url." in page.override_note.message()
 
 
 def test_a_file_that_could_not_be_parsed_is_kept_aside(
