@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from app.ui.plain_text_field import pastes_html
 from app.ui.shortcuts import keeps_escape
 
 NEXT, PREVIOUS, REFINE = 1, -1, 0
@@ -27,6 +28,7 @@ class FindBar(QWidget):
         super().__init__(parent)
         self.setObjectName("findBar")
         self.field = QLineEdit()
+        pastes_html(self.field)
         keeps_escape(self.field)  # Esc closes the bar, not the answer being written
         self.field.setPlaceholderText("Find in conversation")
         self.field.setAccessibleName("Find in conversation")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.icons import icon
+from app.ui.plain_text_field import pastes_html
 from app.ui.settings.form import Card, hline, label
 from app.ui.shortcuts import DEFAULT_QUICK_SHORTCUT, GROUPS, Shortcut, shortcut_table
 from app.ui.theme import fit_window
@@ -157,6 +158,7 @@ class ShortcutList(QWidget):
 
 def search_field(placeholder: str) -> QLineEdit:
     field = QLineEdit()
+    pastes_html(field)
     field.setPlaceholderText(placeholder)
     field.setClearButtonEnabled(True)
     field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)

@@ -1,10 +1,17 @@
-"""The plain text fields questions are typed in, which paste a web page's text too."""
+"""The plain text fields questions are typed in, and the line fields, which paste a web
+page's text too."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData
-from PySide6.QtGui import QTextDocumentFragment
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QTextDocumentFragment,
+)
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 _OBJECT = "\ufffc"  # where an image of the HTML stood in its text
 
@@ -33,3 +40,59 @@ class PlainTextField(QPlainTextEdit):
         text = QMimeData()
         text.setText(html_text(source))
         super().insertFromMimeData(text)
+
+
+def pastes_html(field: QLineEdit) -> None:
+    """``field``, made to paste the text of a clipboard holding only HTML (see
+    PlainTextField), its lines joined by spaces. QLineEdit pastes only text/plain and has
+    no insertFromMimeData to override: its Paste keys (Ctrl+V, Shift+Insert) and its
+    context menu's Paste are taken over while the clipboard has no plain text."""
+    field.installEventFilter(_HtmlPaste(field))
+
+
+def _html_only_text(field: QLineEdit) -> str:
+    """The one line ``field`` should paste for a clipboard with HTML and no plain text;
+    "" when Qt's own paste applies (or the field is read-only)."""
+    source = QGuiApplication.clipboard().mimeData()
+    if field.isReadOnly() or source is None or source.text():
+        return ""
+    return " ".join(line.strip() for line in html_text(source).splitlines() if line.strip())
+
+
+class _HtmlPaste(QObject):
+    def __init__(self, field: QLineEdit) -> None:
+        super().__init__(field)
+        self._field = field
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is not self._field:
+            return False
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Paste)
+            and (text := _html_only_text(self._field))
+        ):
+            event.accept()  # a window shortcut on the same keys must not take it
+            if event.type() == QEvent.Type.KeyPress:
+                self._field.insert(text)
+            return True
+        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            return self._menu(event)
+        return False
+
+    def _menu(self, event: QContextMenuEvent) -> bool:
+        if not _html_only_text(self._field):
+            return False  # Qt's own menu, its Paste as Qt decides
+        field = self._field
+        menu = field.createStandardContextMenu()
+        paste = next((a for a in menu.actions() if a.objectName() == "edit-paste"), None)
+        if paste is None:
+            menu.deleteLater()
+            return False
+        paste.setEnabled(True)  # Qt disabled it: no plain text
+        # Qt's own paste still runs first: it removes a selection and inserts nothing.
+        paste.triggered.connect(lambda: field.insert(_html_only_text(field)))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+        return True

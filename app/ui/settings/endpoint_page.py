@@ -25,6 +25,7 @@ from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import Settings
 from app.tasks import TaskRunner
 from app.ui.keychain import CHECKING, from_keychain, notice_from_keychain
+from app.ui.plain_text_field import pastes_html
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel, tab_to_checked
 from app.ui.wording import in_window, sentence
@@ -123,6 +124,7 @@ class EndpointPage(Page):
         )
 
         self.url = QLineEdit()
+        pastes_html(self.url)
         self.url.setPlaceholderText("http://localhost:8000/v1")
         self.url.setAccessibleName("Base URL")
         self.url.setClearButtonEnabled(True)

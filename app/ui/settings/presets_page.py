@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.api.models import Dialect, ModelCard
 from app.presets import Preset, load_presets, problems_notice, save_presets
 from app.toml_files import kept_notice
+from app.ui.plain_text_field import pastes_html
 from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
@@ -90,6 +91,7 @@ class PresetsPage(Page):
     def _build_editor(self, models: Iterable[ModelCard], dialect: Dialect) -> None:
         self.editor = Card()
         self.name = QLineEdit()
+        pastes_html(self.name)
         self.name.setAccessibleName("Preset name")
         self.name.setMaxLength(80)
         self.model = ModelCombo("Keep the conversation's model")

@@ -38,6 +38,7 @@ from app.quick.templates_file import (
     save_templates,
 )
 from app.settings import OPTIONS_BY_NAME
+from app.ui.plain_text_field import pastes_html
 from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
@@ -215,9 +216,11 @@ class TemplatesPage(Page):
     def _build_editor(self, models: Iterable[ModelCard]) -> None:
         self.editor = Card()
         self.name = QLineEdit()
+        pastes_html(self.name)
         self.name.setAccessibleName("Template name")
         self.name.setMaxLength(MAX_NAME_LENGTH)
         self.description = QLineEdit()
+        pastes_html(self.description)
         self.description.setAccessibleName("Template description")
         self.description.setPlaceholderText("Shown beside the name when you type /")
         self.model = ModelCombo("Conversation default")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.plain_text_field import pastes_html
 from app.ui.sidebar.model import ConversationRole
 
 PADDING_X = 10
@@ -205,6 +206,7 @@ class ConversationDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         editor = QLineEdit(parent)
+        pastes_html(editor)
         editor.setObjectName("renameEditor")
         editor.setAccessibleName("Conversation title")
         editor.setFrame(True)

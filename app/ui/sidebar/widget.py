@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import ConversationStore, StoreError
+from app.ui.plain_text_field import pastes_html
 from app.ui.shortcuts import keeps_escape
 from app.ui.sidebar.actions import ExportAndDelete, SaveFileDialog, qt_save_file_dialog
 from app.ui.sidebar.export import ExportFormat
@@ -187,6 +188,7 @@ class Sidebar(ExportAndDelete, QWidget):
         self.new_chat_button.setAccessibleName("New chat")
 
         self.search_field = SearchField(self)
+        pastes_html(self.search_field)
         keeps_escape(self.search_field)
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText("Search chats  Ctrl+K")

@@ -1,18 +1,21 @@
-"""Pasting into the fields questions are typed in: a clipboard that holds a page only as
-HTML pastes its text (it pasted nothing); plain text, when there is some, wins."""
+"""Pasting into the fields questions are typed in, and into line fields: a clipboard that
+holds a page only as HTML pastes its text (it pasted nothing); plain text, when there is
+some, wins."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
+from PySide6.QtCore import QMimeData, QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.quick.quick_input import QuickInput
 from app.ui.composer import ComposerEdit
+from app.ui.find_bar import FindBar
+from app.ui.plain_text_field import pastes_html
 from app.ui.transcript.question_editor import QuestionEditor
 
 PAGE = (
@@ -83,3 +86,60 @@ def test_plain_text_is_pasted_when_there_is_some(
     clipboard(_mime(html=PAGE, text="the **plain** one"))
     _owner, field = _pasted(qtbot, name)
     assert field.toPlainText() == "the **plain** one"
+
+
+# Line fields: QLineEdit pastes only text/plain (Search chats, Find, rename, Settings).
+
+
+def _line_field(qtbot: QtBot) -> QLineEdit:
+    field = QLineEdit()
+    pastes_html(field)
+    qtbot.addWidget(field)
+    field.show()
+    field.setFocus()
+    return field
+
+
+def test_the_find_field_pastes_html_alone_as_one_line(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None]
+) -> None:
+    bar = FindBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.open_bar()
+    bar.field.setText("say ")
+    clipboard(_mime(html=PAGE))
+    qtbot.keyClick(bar.field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert bar.field.text() == "say Hello world one two"  # its lines joined by spaces
+
+
+def test_a_line_field_pastes_plain_text_when_there_is_some(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None]
+) -> None:
+    field = _line_field(qtbot)
+    clipboard(_mime(html=PAGE, text="the plain one"))
+    qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert field.text() == "the plain one"
+    field.setReadOnly(True)
+    clipboard(_mime(html=PAGE))
+    qtbot.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert field.text() == "the plain one"
+
+
+def test_a_line_field_s_menu_pastes_html_alone_over_the_selection(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None]
+) -> None:
+    field = _line_field(qtbot)
+    field.setText("before after")
+    field.setSelection(0, 6)  # "before"
+    clipboard(_mime(html="<p>Hello</p><p>world</p>"))
+    menu_event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, QPoint(5, 5), field.mapToGlobal(QPoint(5, 5))
+    )
+    QApplication.sendEvent(field, menu_event)
+    [menu] = [m for m in field.findChildren(QMenu) if m.isVisible()]
+    [paste] = [a for a in menu.actions() if a.objectName() == "edit-paste"]
+    assert paste.isEnabled()  # Qt greys it out without plain text
+    paste.trigger()
+    menu.close()
+    assert field.text() == "Hello world after"

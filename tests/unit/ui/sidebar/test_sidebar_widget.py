@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import PySide6
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QPalette
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
+from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QToolTip
 from pytestqt.qtbot import QtBot
 
@@ -598,3 +598,27 @@ def test_a_delete_by_key_moves_the_frame_to_the_next_row(
     qtbot.keyClick(sidebar.list_view, Qt.Key.Key_Delete)
     assert sidebar.list_view.current_conversation_id() == chats["Old"]
     assert _ring_shown(sidebar, chats["Old"])
+
+
+def test_search_and_rename_paste_a_clipboard_holding_only_html(
+    sidebar: Sidebar, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    # A page copied as text/html alone: Ctrl+V in these fields pasted nothing.
+    board = QGuiApplication.clipboard()
+    page = QMimeData()
+    page.setHtml("<h1>Onion</h1><p>soup</p>")
+    board.setMimeData(page)
+    try:
+        sidebar.search_field.setFocus()
+        qtbot.keyClick(sidebar.search_field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert sidebar.search_field.text() == "Onion soup"
+        sidebar.search_field.clear()
+
+        _focus_row(sidebar, chats["Taxes"])
+        qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
+        editor = _editor(sidebar)
+        assert editor is not None
+        qtbot.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert editor.text() == "Onion soup"  # in place of the selected title
+    finally:
+        board.clear()
