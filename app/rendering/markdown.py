@@ -32,6 +32,10 @@ FOOTNOTE_REFERENCE_ANCHOR = "fnref{n}-{k}"
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# A table cell's sides: the table's cellpadding (5) left words a few pixels from the
+# border on the right, where a glyph has almost no side bearing ("Docker|"). Top and
+# bottom keep the cellpadding. app/ui/transcript/wide_tables.py reads them back.
+_CELL_SIDES = "padding-left:8px; padding-right:8px"
 _MAX_LABEL_CHARS = 40
 _CLOSERS = {"\\(": "\\)", "\\[": "\\]"}  # others close as they open: $ and $$
 _UNCHECKED = "\u2610"  # ☐
@@ -284,9 +288,12 @@ class _HtmlWriter:
     def _cell(self, token: Token) -> None:
         align = _ALIGN.get(str(token.attrs.get("style", "")), "left")
         if token.type == "th_open":
-            self.out.append(f'<th align="{align}" bgcolor="{self._colors.table_header_bg}">')
+            self.out.append(
+                f'<th align="{align}" bgcolor="{self._colors.table_header_bg}" '
+                f'style="{_CELL_SIDES}">'
+            )
         else:
-            self.out.append(f'<td align="{align}">')
+            self.out.append(f'<td align="{align}" style="{_CELL_SIDES}">')
 
     def _code_block(self, token: Token) -> None:
         language = language_of(token.info)

@@ -12,7 +12,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from PySide6.QtGui import QFontMetricsF, QTextDocument, QTextFrame, QTextLength, QTextTable
+from PySide6.QtGui import (
+    QFontMetricsF,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextLength,
+    QTextTable,
+)
 
 _SLACK = 2.0  # px: Qt's rounding of column widths must not cut the widest word
 
@@ -32,14 +39,18 @@ def fit_wide_tables(document: QTextDocument, width: float) -> None:
     available = width - 2 * document.documentMargin()
     for table in data_tables(document.rootFrame()):
         table_format = table.format()
-        widest = _widest_words(document, table)
-        padding = table_format.cellPadding() + table_format.border()
-        needed = sum(w + 2 * padding for w in widest) + 2 * table_format.border()
+        border = table_format.border()
+        # A column's word, its cells' padding (app.rendering.markdown sets their sides)
+        # and a border; then the table's outer border.
+        widest = [
+            w + sides + 2 * border
+            for w, sides in zip(_widest_words(document, table), _sides(table), strict=True)
+        ]
+        needed = sum(widest) + 2 * border
         constraints = table_format.columnWidthConstraints()
         if needed + _SLACK * len(widest) > available:
             fixed = [
-                QTextLength(QTextLength.Type.FixedLength, math.ceil(w + 2 * padding + _SLACK))
-                for w in widest
+                QTextLength(QTextLength.Type.FixedLength, math.ceil(w + _SLACK)) for w in widest
             ]
             if [c.rawValue() for c in constraints] == [c.rawValue() for c in fixed]:
                 continue
@@ -69,3 +80,22 @@ def _widest_words(document: QTextDocument, table: QTextTable) -> list[float]:
                     fragments += 1
                 blocks += 1
     return widest
+
+
+def _sides(table: QTextTable) -> list[float]:
+    """Each column's left and right padding, as its cells have them (the table's
+    cellpadding where a cell sets none)."""
+    default = table.format().cellPadding()
+    sides = [0.0] * table.columns()
+    for row in range(table.rows()):
+        for column in range(table.columns()):
+            cell = table.cellAt(row, column).format().toTableCellFormat()
+            left, right = (
+                cell.doubleProperty(side) if cell.hasProperty(side) else default
+                for side in (
+                    QTextFormat.Property.TableCellLeftPadding,
+                    QTextFormat.Property.TableCellRightPadding,
+                )
+            )
+            sides[column] = max(sides[column], left + right)
+    return sides

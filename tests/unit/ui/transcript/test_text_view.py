@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontDatabase,
     QFontMetrics,
     QFontMetricsF,
+    QImage,
+    QPainter,
     QTextBlock,
     QTextLength,
     QTextLine,
@@ -16,6 +19,7 @@ from PySide6.QtGui import (
 )
 from pytestqt.qtbot import QtBot
 
+from app.rendering.palette import palette
 from app.ui.transcript.text_view import MessageText, code_hang
 
 
@@ -260,6 +264,33 @@ def test_a_table_that_fits_keeps_qts_widths(qtbot: QtBot) -> None:
     constraints = table.format().columnWidthConstraints()
     assert all(c.type() == QTextLength.Type.VariableLength for c in constraints)
     assert view.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.parametrize("word", ["Kubernetes", "東京でReactを学ぶ", "W" * 80])
+def test_a_table_cell_has_room_left_and_right_of_its_words(qtbot: QtBot, word: str) -> None:
+    # Padded 5 px, the widest word of a column nearly touched its right border. The
+    # cell is as wide as its word (the last one fitted to it: wider than the message).
+    view = _table_view(qtbot, f"| Tool |\n|---|\n| {word} |", 300, 10)
+    document = view.document()
+    size = document.size().toSize()
+    image = QImage(size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    document.drawContents(painter)
+    painter.end()
+    border = QColor(palette(dark=False).table_border)
+    gaps = []
+    for y in range(size.height()):
+        row = [QColor(image.pixel(x, y)) for x in range(size.width())]
+        lines = [x for x, color in enumerate(row) if color == border]
+        ink = [x for x, color in enumerate(row) if color.lightness() < 128]
+        if len(lines) == 2 and ink and lines[0] < ink[0]:  # through a word of a cell
+            gaps.append((ink[0] - lines[0] - 1, lines[1] - ink[-1] - 1))
+    assert gaps
+    left, right = min(g[0] for g in gaps), min(g[1] for g in gaps)
+    assert left >= 8
+    assert right >= 8
+    assert abs(left - right) <= 3  # a glyph's own side bearings; the fitted one's 2 px
 
 
 LONG_LINE = "total = first_value_of_the_row + second_value_of_the_row + third_value_of_the_row"
