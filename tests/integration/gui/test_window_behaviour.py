@@ -11,7 +11,14 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QTextDocument
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QToolTip,
+    QWidget,
+)
 
 from app.api.errors import ApiError, ModelUnavailable, error_from_response
 from app.config import load_config
@@ -449,6 +456,53 @@ async def test_f3_and_ctrl_g_step_through_the_matches_even_with_the_bar_closed(
         assert bar.isVisible(), (key, modifiers)
         assert bar.field.text() == "needle"
         assert bar.status.text() == expected, (key, modifiers)
+
+
+@in_loop
+async def test_f3_and_ctrl_g_with_the_bar_open_leave_the_keyboard_where_it_is(
+    gui: Gui,
+) -> None:
+    # As in browsers: with the bar open these keys only step; had they taken the focus
+    # to the find field, the next letters typed in the question being edited would
+    # replace the text searched for. (Closed, the bar opens focused: see above.)
+    conversation_id = _exchanges(
+        gui,
+        "Long",
+        [f"message {n} " + ("needle here" if n in (0, 3, 79) else "hay " * 200) for n in range(80)],
+    )
+    gui.window.open_conversation(conversation_id)
+    await gui.settle(0.1)
+    bar = gui.pane.find_bar
+    composer = gui.window.findChild(QWidget, "composerEdit")
+    assert composer is not None
+    gui.qtbot.keyClick(composer, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    gui.qtbot.keyClicks(bar.field, "needle")
+    await gui.settle(0.05)
+    assert bar.status.text() == "3 of 3"  # the one at the end, in view
+    gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
+    assert bar.status.text() == "1 of 3"  # in the first question
+    shift, ctrl = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+    transcript = gui.pane.transcript
+    question = transcript.item(transcript.message_ids[0])
+    assert question is not None
+    question.start_editing()
+    editor = gui.window.findChild(QPlainTextEdit, "questionEditorField")
+    assert editor is not None
+    for field in (composer, editor):
+        field.setFocus()
+        for key, modifiers, expected in [
+            (Qt.Key.Key_F3, Qt.KeyboardModifier.NoModifier, "2 of 3"),
+            (Qt.Key.Key_G, ctrl, "3 of 3"),  # far from the question edited
+            (Qt.Key.Key_F3, shift, "2 of 3"),
+            (Qt.Key.Key_G, ctrl | shift, "1 of 3"),
+        ]:
+            gui.qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
+            assert bar.status.text() == expected, (field, key, modifiers)
+            assert field.hasFocus(), (field, key, modifiers)
+        gui.qtbot.keyClicks(field, "x")
+        assert bar.field.text() == "needle"
+    assert question.editing
+    assert editor.toPlainText().endswith("x")
 
 
 @in_loop
