@@ -206,9 +206,15 @@ class Composer(QFrame):
             self._hand_over_draft()
 
     def _show_draft(self) -> None:
-        self.edit.setPlainText(self._drafts.get(self._key, ""))
+        text = self._drafts.get(self._key, "")
+        document = self.edit.document()
+        # An empty field stays as it is for another empty draft: setting it again
+        # repainted it, a share of opening a conversation. Not with undo steps, which
+        # belong to the conversation left (setPlainText forgets them).
+        if text or not document.isEmpty() or document.isUndoAvailable():
+            self.edit.setPlainText(text)
+            self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
         self._draft_pause.stop()  # nothing typed: nothing to hand over
-        self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
 
     def _hand_over_draft(self) -> None:
         self._draft_pause.stop()

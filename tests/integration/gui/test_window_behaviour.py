@@ -797,6 +797,24 @@ async def test_drafts_are_kept_per_conversation(gui: Gui) -> None:
 
 
 @in_loop
+async def test_undo_in_the_message_field_stays_with_its_conversation(gui: Gui) -> None:
+    # An empty field is left as it is for another empty draft, but not with undo steps:
+    # Ctrl+Z in the next conversation brought back text typed and erased in the last.
+    first = gui.store.create_conversation(title="One", model="mistral-large-2411")
+    second = gui.store.create_conversation(title="Two", model="mistral-large-2411")
+    gui.window.open_conversation(first.id)
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClicks(edit, "private words")
+    edit.selectAll()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    assert edit.toPlainText() == ""
+    gui.window.open_conversation(second.id)
+    edit.setFocus()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert edit.toPlainText() == ""
+
+
+@in_loop
 async def test_drafts_survive_a_restart_and_sending_clears_them(
     gui: Gui, gui_environ: dict[str, str]
 ) -> None:
