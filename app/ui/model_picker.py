@@ -3,7 +3,7 @@ replacement."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPaintEvent
@@ -101,6 +101,7 @@ class ModelPicker(QWidget):
         super().__init__(parent)
         self._catalog = catalog
         self._current = ""
+        self._filled_for: tuple[str, date] | None = None  # the model and day last listed
         self._compact = False
         self.combo = ElidingCombo()
         self.combo.setObjectName("modelPicker")
@@ -142,6 +143,10 @@ class ModelPicker(QWidget):
         return self._current
 
     def set_model(self, model: str) -> None:
+        if model == self._current and self._filled_for == (model, date.today()):
+            # Listed as it would be again (the catalog refills it when it changes; the
+            # notes count days): refilled, the box was repainted at every opening.
+            return
         self._current = model
         self._fill()
 
@@ -171,6 +176,7 @@ class ModelPicker(QWidget):
         return card.deprecation_note(datetime.now(UTC)) if card is not None else None
 
     def _fill(self) -> None:
+        self._filled_for = (self._current, date.today())
         self.combo.blockSignals(True)
         self.combo.clear()
         names = [card.id for card in self._catalog.chat_models()]

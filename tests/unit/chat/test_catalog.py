@@ -179,3 +179,29 @@ def test_the_picker_marks_a_listed_model_refused_lately_as_such(
     # Listed by the endpoint: not "not on this server".
     assert "mistral-medium-2508  (refused lately)" in labels
     assert not any("not on this server" in label for label in labels)
+
+
+def test_the_picker_shows_each_conversation_s_model_after_a_choice(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    # Opening a conversation whose model is already listed leaves the list alone (it
+    # was refilled, and repainted, at every opening); never a stale one.
+    from app.ui.model_picker import ROLE_MODEL, ModelPicker
+
+    catalog = _catalog_serving(tmp_path, SERVED, [NOW])
+    picker = ModelPicker(catalog)
+    qtbot.addWidget(picker)
+    picker.set_model("mistral-large-latest")  # an alias the list shows as named
+    listed = [picker.combo.itemData(i, ROLE_MODEL) for i in range(picker.combo.count())]
+    assert listed[0] == "mistral-large-latest"
+    chosen = listed.index("mistral-small-2506")
+    picker.combo.setCurrentIndex(chosen)  # the person's choice in the list
+    picker.combo.activated.emit(chosen)
+    assert picker.model == "mistral-small-2506"
+
+    picker.set_model("mistral-large-latest")  # back to the first conversation
+    assert picker.combo.currentData(ROLE_MODEL) == "mistral-large-latest"
+    picker.set_model("mistral-small-2506")  # another conversation on the chosen model
+    assert picker.combo.currentData(ROLE_MODEL) == "mistral-small-2506"
+    listed = [picker.combo.itemData(i, ROLE_MODEL) for i in range(picker.combo.count())]
+    assert "mistral-large-latest" not in listed  # the alias belonged to the other one
