@@ -3,8 +3,6 @@ first and the word index asked about each (``matches.ordered``), not read whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -15,32 +13,23 @@ from app.store.search import _query
 from tests.helpers.chats import exchange as _chat
 
 
-@pytest.fixture(params=[True, False], ids=["trigram index", "LIKE without it"])
-def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[ConversationStore]:
-    with (
-        mock.patch.object(cjk_index, "trigram_available", return_value=request.param),
-        ConversationStore.open(db_path) as opened,
-    ):
-        yield opened
-
-
-def _query_of(store: ConversationStore, text: str) -> Query:
-    query = _query(text, trigrams=cjk_index.cjk_index_ready(store.connection))
+def _query_of(cjk_store: ConversationStore, text: str) -> Query:
+    query = _query(text, trigrams=cjk_index.cjk_index_ready(cjk_store.connection))
     assert query is not None
     return query
 
 
-def _found(store: ConversationStore, query: str) -> list[tuple[str, str | None]]:
-    return [(hit.conversation_id, hit.message_id) for hit in store.search(query)]
+def _found(cjk_store: ConversationStore, query: str) -> list[tuple[str, str | None]]:
+    return [(hit.conversation_id, hit.message_id) for hit in cjk_store.search(query)]
 
 
 @pytest.fixture
-def history(store: ConversationStore) -> ConversationStore:
+def history(cjk_store: ConversationStore) -> ConversationStore:
     # SEEK_COST times more messages with "a" than with "东京": seeks cost less.
-    _chat(store, "many", *[f"a note {n} about apples" for n in range(SEEK_COST * 5)])
-    _chat(store, "东京 trip", "我在东京的大学 a 学习", "东京 again", "我在东京的大学")
-    _chat(store, "trip", "我在东京的大学 and 京都 an apple")
-    return store
+    _chat(cjk_store, "many", *[f"a note {n} about apples" for n in range(SEEK_COST * 5)])
+    _chat(cjk_store, "东京 trip", "我在东京的大学 a 学习", "东京 again", "我在东京的大学")
+    _chat(cjk_store, "trip", "我在东京的大学 and 京都 an apple")
+    return cjk_store
 
 
 @pytest.mark.parametrize("text", ["东京 a", "a 东京", "东京的大学 a", "东京 ab", "东京的 ap"])

@@ -3,29 +3,14 @@ which the word index holds inside one word with the CJK characters around it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from unittest import mock
-
 import pytest
 
-from app.store import MATCH_END, MATCH_START, ConversationStore, cjk_index
+from app.store import MATCH_END, MATCH_START, ConversationStore
 from tests.helpers.chats import exchange as _chat
 
 
-@pytest.fixture(params=[True, False], ids=["trigram index", "LIKE without it"])
-def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[ConversationStore]:
-    # Without the tokenizer (SQLite before 3.34) the index is never made: LIKE then.
-    with (
-        mock.patch.object(cjk_index, "trigram_available", return_value=request.param),
-        ConversationStore.open(db_path) as opened,
-    ):
-        assert cjk_index.cjk_index_ready(opened.connection) == request.param
-        yield opened
-
-
-def _found(store: ConversationStore, query: str) -> list[tuple[str, str | None]]:
-    return [(hit.conversation_id, hit.message_id) for hit in store.search(query)]
+def _found(cjk_store: ConversationStore, query: str) -> list[tuple[str, str | None]]:
+    return [(hit.conversation_id, hit.message_id) for hit in cjk_store.search(query)]
 
 
 def _marked(word: str) -> str:
@@ -46,67 +31,70 @@ def _marked(word: str) -> str:
     ],
 )
 def test_finds_a_latin_word_glued_to_cjk_text(
-    store: ConversationStore, text: str, query: str, snippet_text: str
+    cjk_store: ConversationStore, text: str, query: str, snippet_text: str
 ) -> None:
-    conversation_id, message_id = _chat(store, "Notes", text)
-    _chat(store, "Other", "我用Java写代码, 東京で学ぶ")
-    hits = store.search(query)
+    conversation_id, message_id = _chat(cjk_store, "Notes", text)
+    _chat(cjk_store, "Other", "我用Java写代码, 東京で学ぶ")
+    hits = cjk_store.search(query)
     assert [(h.conversation_id, h.message_id) for h in hits] == [(conversation_id, message_id)]
     assert hits[0].snippet == snippet_text
 
 
-def test_a_glued_word_must_stand_as_a_word(store: ConversationStore) -> None:
+def test_a_glued_word_must_stand_as_a_word(cjk_store: ConversationStore) -> None:
     # Found where the run of Latin letters begins and, once typed, where it ends.
-    conversation_id, message_id = _chat(store, "t", "我们要create一个Pythonista社区")
-    assert store.search("ate") == []
-    assert store.search("reate") == []
-    assert store.search("thon") == []
-    assert store.search("python ") == []
-    assert _found(store, "python") == [(conversation_id, message_id)]
-    assert _found(store, "create ") == [(conversation_id, message_id)]
+    conversation_id, message_id = _chat(cjk_store, "t", "我们要create一个Pythonista社区")
+    assert cjk_store.search("ate") == []
+    assert cjk_store.search("reate") == []
+    assert cjk_store.search("thon") == []
+    assert cjk_store.search("python ") == []
+    assert _found(cjk_store, "python") == [(conversation_id, message_id)]
+    assert _found(cjk_store, "create ") == [(conversation_id, message_id)]
 
 
-def test_finds_a_glued_word_in_a_title(store: ConversationStore) -> None:
-    conversation_id, _ = _chat(store, "学习Rust的笔记", "nothing here")
-    hits = store.search("rust")
+def test_finds_a_glued_word_in_a_title(cjk_store: ConversationStore) -> None:
+    conversation_id, _ = _chat(cjk_store, "学习Rust的笔记", "nothing here")
+    hits = cjk_store.search("rust")
     assert [(h.conversation_id, h.message_id) for h in hits] == [(conversation_id, None)]
     assert hits[0].title_snippet == f"学习{_marked('Rust')}的笔记"
 
 
-def test_every_word_in_one_message_glued_or_not(store: ConversationStore) -> None:
-    both, both_message = _chat(store, "t", "我用Python写 tutorial 代码")
-    _chat(store, "u", "我用Python写代码", "a tutorial")
+def test_every_word_in_one_message_glued_or_not(cjk_store: ConversationStore) -> None:
+    both, both_message = _chat(cjk_store, "t", "我用Python写 tutorial 代码")
+    _chat(cjk_store, "u", "我用Python写代码", "a tutorial")
     for query in ("python tutorial", "tutorial python", "Python 代码 tut", "代码 python tu"):
-        assert _found(store, query) == [(both, both_message)], query
-    assert store.search("python motel") == []
+        assert _found(cjk_store, query) == [(both, both_message)], query
+    assert cjk_store.search("python motel") == []
 
 
-def test_short_words_keep_to_the_word_index(store: ConversationStore) -> None:
+def test_short_words_keep_to_the_word_index(cjk_store: ConversationStore) -> None:
     # One or two letters inside CJK text would match nearly every message.
-    _chat(store, "t", "我用Go写代码")
-    assert store.search("go") == []
-    assert store.search("Go ") == []
-    glued, message_id = _chat(store, "u", "我用Python写 c 代码")
-    assert _found(store, "python c") == [(glued, message_id)]
+    _chat(cjk_store, "t", "我用Go写代码")
+    assert cjk_store.search("go") == []
+    assert cjk_store.search("Go ") == []
+    glued, message_id = _chat(cjk_store, "u", "我用Python写 c 代码")
+    assert _found(cjk_store, "python c") == [(glued, message_id)]
 
 
-def test_symbols_are_still_looked_for_as_written(store: ConversationStore) -> None:
-    cpp, cpp_message = _chat(store, "t", "用 C++ 和Python写代码")
-    _chat(store, "u", "用 C 和Python写代码")
-    assert _found(store, "C++ python") == [(cpp, cpp_message)]
-    assert _found(store, "python C++") == [(cpp, cpp_message)]
+def test_symbols_are_still_looked_for_as_written(cjk_store: ConversationStore) -> None:
+    cpp, cpp_message = _chat(cjk_store, "t", "用 C++ 和Python写代码")
+    _chat(cjk_store, "u", "用 C 和Python写代码")
+    assert _found(cjk_store, "C++ python") == [(cpp, cpp_message)]
+    assert _found(cjk_store, "python C++") == [(cpp, cpp_message)]
 
 
-def test_whole_words_come_first_then_recency_one_hit_each(store: ConversationStore) -> None:
-    prefix_only, _ = _chat(store, "a", "我喜欢Pythonista的风格")
-    english, english_message = _chat(store, "b", "I write Python code")
-    both, _, both_message = _chat(store, "c", "我用Python写代码", "more python here")
-    glued, glued_message = _chat(store, "d", "我用Python写代码")
+def test_whole_words_come_first_then_recency_one_hit_each(cjk_store: ConversationStore) -> None:
+    prefix_only, _ = _chat(cjk_store, "a", "我喜欢Pythonista的风格")
+    english, english_message = _chat(cjk_store, "b", "I write Python code")
+    both, _, both_message = _chat(cjk_store, "c", "我用Python写代码", "more python here")
+    glued, glued_message = _chat(cjk_store, "d", "我用Python写代码")
     for n, conversation_id in enumerate((prefix_only, english, both, glued)):
-        store.connection.execute(
+        cjk_store.connection.execute(
             "UPDATE conversations SET updated_at = ? WHERE id = ?",
             (f"2026-01-0{n + 1}T00:00:00.000Z", conversation_id),
         )
     expected = [(glued, glued_message), (both, both_message), (english, english_message)]
-    assert _found(store, "python ") == expected
-    assert _found(store, "python") == [*expected, (prefix_only, store.messages(prefix_only)[0].id)]
+    assert _found(cjk_store, "python ") == expected
+    assert _found(cjk_store, "python") == [
+        *expected,
+        (prefix_only, cjk_store.messages(prefix_only)[0].id),
+    ]
