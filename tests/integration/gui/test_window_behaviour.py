@@ -356,8 +356,8 @@ async def test_at_20_pt_the_header_wraps_rather_than_cut_the_models_name(gui: Gu
     assert picker.combo.shown_text() == "mistral-large-2411  (deprecated)"
 
 
-@in_loop
-async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
+async def _open_hay_with_two_needles(gui: Gui) -> None:
+    """A conversation of 40 messages, "needle here" in messages 3 and 7, opened."""
     conversation_id = _exchanges(
         gui,
         "Long",
@@ -365,6 +365,11 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
     )
     gui.window.open_conversation(conversation_id)
     await gui.settle(0.1)
+
+
+@in_loop
+async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
+    await _open_hay_with_two_needles(gui)
     gui.window.actions_by_id["find_in_conversation"].trigger()
     assert gui.pane.find_bar.isVisible()
     await gui.settle(0.05)
@@ -418,13 +423,7 @@ async def test_ctrl_f_finds_text_in_the_conversation(gui: Gui) -> None:
 async def test_f3_and_ctrl_g_step_through_the_matches_even_with_the_bar_closed(
     gui: Gui,
 ) -> None:
-    conversation_id = _exchanges(
-        gui,
-        "Long",
-        [f"message {n} " + ("needle here" if n in (3, 7) else "hay " * 60) for n in range(40)],
-    )
-    gui.window.open_conversation(conversation_id)
-    await gui.settle(0.1)
+    await _open_hay_with_two_needles(gui)
     bar = gui.pane.find_bar
     composer = gui.window.findChild(QWidget, "composerEdit")
     assert composer is not None
