@@ -302,10 +302,10 @@ class ChatPane(ModelInPane, QWidget):
         self._switch_draft(None)
         self.conversation_id = None
         self.transcript.clear()
-        defaults = self._new_chat_defaults()
-        self._draft_model = defaults.model
-        self._draft_setup = None
-        self.picker.set_model(defaults.model)
+        # The model and setup chosen for the new chat stay with it, as its draft does,
+        # until it is sent: back from another conversation, it was on the default model,
+        # its question still there, and Send asked the wrong one.
+        self.picker.set_model(self._draft_model or self._new_chat_defaults().model)
         self._set_title("New chat")
         self._set_busy(False)
         if focus:
@@ -518,6 +518,7 @@ class ChatPane(ModelInPane, QWidget):
         # Wherever the reader was, the question sent shows and its answer is followed.
         self.transcript.scroll_to_end()
         self._sending = True
+        new_chat = self.conversation_id is None
         try:
             conversation_id = self._controller.send(self.conversation_id, text, self.draft_chat())
         except StoreError as error:
@@ -533,6 +534,8 @@ class ChatPane(ModelInPane, QWidget):
             self._sending = False
         if conversation_id is not None:
             self.composer.clear_sent()
+            if new_chat:  # the next new chat starts from the defaults again
+                self._draft_model, self._draft_setup = None, None
 
     def _on_refused(self, why: str) -> None:
         from app.ui.toast import Toast

@@ -87,8 +87,9 @@ class ModelInPane(_Pane):
         # picker marks it).
         if self.conversation_id is None:
             if self._draft_model and not self._catalog.serves(self._draft_model):
-                self._draft_model = self._new_chat_defaults().model
-                self.picker.set_model(self._draft_model)
+                self._draft_model = None  # the default then: one this endpoint serves
+            if self._draft_model is None:  # the default may be another one now
+                self.picker.set_model(self._new_chat_defaults().model)
             return
         try:
             conversation = self._store.get_conversation(self.conversation_id)

@@ -220,3 +220,30 @@ async def test_the_model_list_is_asked_again_when_the_endpoint_could_not_be_reac
     await gui.until(picker.switch.isVisible)
     assert picker.switch.text() == "Switch to mistral-large-2512"
     assert len(tries) == 2
+
+
+@in_loop
+async def test_a_new_chat_keeps_its_chosen_model_with_its_draft_until_it_is_sent(
+    gui: Gui,
+) -> None:
+    # Back from another conversation, the unsent new chat had its question but the
+    # default model, and Send asked the default one.
+    picker = gui.pane.picker
+    await gui.application.refresh_models()
+    other = gui.store.create_conversation(title="Other", model="mistral-large-2411")
+    gui.window.new_chat()
+    gui.qtbot.keyClicks(gui.pane.composer.edit, "Asked of small")
+    picker.combo.activated.emit(picker.combo.findData("mistral-small-2506", ROLE_MODEL))
+    gui.window.open_conversation(other.id)
+    assert picker.model == "mistral-large-2411"
+
+    gui.window.new_chat()
+    assert gui.pane.composer.edit.toPlainText() == "Asked of small"
+    assert picker.model == "mistral-small-2506"
+    gui.server.enqueue(Reply(text="Small here."))
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Return)
+    await gui.until(lambda: len(sent_models(gui.server)) == 1 and gui.answered())
+    assert sent_models(gui.server) == ["mistral-small-2506"]
+
+    gui.window.new_chat()  # sent: the next new chat starts from the default again
+    assert picker.model == "mistral-large-2411"
