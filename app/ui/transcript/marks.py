@@ -63,9 +63,10 @@ def mark(text: QTextEdit, query: str, *, dark: bool = False) -> tuple[int, QText
     and the place to show: the first that holds all of the query, else the first mark
     (None: nothing found)."""
     document = text.document()
-    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that.
-    query = unicodedata.normalize("NFKC", query)
-    terms = [w for w in query.split() if w]
+    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that; and as typed,
+    # which the search looks for too (a message written in full-width letters).
+    folded = unicodedata.normalize("NFKC", query)
+    terms = list(dict.fromkeys([*folded.split(), *query.split()]))
     selections = []
     first: QTextCursor | None = None
     for term in terms:
@@ -78,5 +79,8 @@ def mark(text: QTextEdit, query: str, *, dark: bool = False) -> tuple[int, QText
             if first is None or cursor.position() < first.position():
                 first = QTextCursor(cursor)
     text.setExtraSelections(selections)
-    whole = document.find(query.strip()) if len(terms) > 1 else None
-    return len(selections), whole if whole is not None and not whole.isNull() else first
+    for phrase in dict.fromkeys((folded.strip(), query.strip())) if len(terms) > 1 else ():
+        whole = document.find(phrase)
+        if not whole.isNull():
+            return len(selections), whole
+    return len(selections), first

@@ -704,8 +704,16 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
         # the form the text holds.
         ("道具", "データ分析には Python を使います。", "Ｐｙｔｈｏｎ", "Python"),
         ("道具", "私はデータを使います。", "ﾃﾞｰﾀ", "データ"),
+        # Written full-width: found as typed, and marked as written.
+        ("メモ", "ＰａｎｄａＸ を使います。", "ＰａｎｄａＸ", "ＰａｎｄａＸ"),
     ],
-    ids=["japanese word", "latin word glued to chinese", "full-width", "half-width kana"],
+    ids=[
+        "japanese word",
+        "latin word glued to chinese",
+        "full-width",
+        "half-width kana",
+        "written full-width",
+    ],
 )
 @in_loop
 async def test_a_search_for_a_word_inside_cjk_text_opens_it_marked(
