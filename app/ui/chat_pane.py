@@ -128,6 +128,9 @@ class ChatPane(ModelInPane, QWidget):
         self.params_button = self.header.params_button
         self.sidebar_button = self.header.sidebar_button
         self.picker.model_chosen.connect(self._on_model_chosen)
+        # Used, the Switch button hides: the keyboard would go on to Parameters.
+        # (A lambda: clicked passes a bool, which setFocus would take for a reason.)
+        self.picker.switch.clicked.connect(lambda: self.composer.edit.setFocus())  # noqa: PLW0108
         catalog.changed.connect(self._on_catalog_changed)
         self.params_button.clicked.connect(self._on_params)
         self.sidebar_button.clicked.connect(self.sidebar_requested)

@@ -223,6 +223,19 @@ async def test_deprecated_model_is_marked_and_switched_in_one_click(gui: Gui) ->
 
 
 @in_loop
+async def test_the_switch_button_hands_the_keyboard_to_the_message_field(gui: Gui) -> None:
+    # The button hides itself once used: the keyboard went on to Parameters, and the
+    # next Space opened that dialog.
+    await gui.application.refresh_models()
+    picker = gui.pane.picker
+    picker.set_model("mistral-large-2411")
+    picker.switch.setFocus()
+    gui.qtbot.keyClick(picker.switch, Qt.Key.Key_Space)
+    assert picker.model == "mistral-large-2512"
+    assert gui.window.focusWidget() is gui.pane.composer.edit
+
+
+@in_loop
 async def test_a_conversation_on_a_model_alias_shows_that_alias(gui: Gui) -> None:
     # Histories from other apps, or from before a model's dated name, say "…-latest".
     await gui.application.refresh_models()
