@@ -300,7 +300,13 @@ class MainWindow(QMainWindow):
         else:
             # Not remembered here: a narrowing window has squeezed it to its minimum
             # by now, and the user's width is the one a drag of the handle left.
+            focused = QApplication.focusWidget()
+            had_keyboard = focused is not None and self.sidebar.isAncestorOf(focused)
             self.sidebar.hide()
+            if had_keyboard:
+                # Left to Qt, the keyboard went on to the next field, the model picker,
+                # where the Down meant for the search results changed the model.
+                self.pane.composer.edit.setFocus()
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 

@@ -1867,6 +1867,24 @@ async def test_a_narrow_window_gives_the_conversation_the_room(gui: Gui) -> None
 
 
 @in_loop
+async def test_the_sidebar_hidden_with_the_keyboard_in_it_hands_it_to_the_message_field(
+    gui: Gui,
+) -> None:
+    # The keyboard went on to the next field, the model picker, and the Down meant for
+    # the search results changed the open conversation's model.
+    window, sidebar = gui.window, gui.window.sidebar
+    window.resize(1000, 700)
+    await gui.settle(0.05)
+    window.activateWindow()
+    sidebar.search_field.setFocus()
+    await gui.until(sidebar.search_field.hasFocus)
+    window.resize(660, 700)
+    await gui.settle(0.05)
+    assert sidebar.isHidden()
+    assert QApplication.focusWidget() is gui.pane.composer.edit
+
+
+@in_loop
 async def test_a_narrowed_window_gives_the_sidebar_back_at_the_users_width(gui: Gui) -> None:
     # Hidden for a narrow window, it came back at its 200 px minimum, and was saved so.
     window, sidebar = gui.window, gui.window.sidebar
