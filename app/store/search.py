@@ -158,7 +158,9 @@ def _literal(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _query(text: str, *, trigrams: bool) -> Query | None:
+def _query(text: str, *, trigrams: bool, glued: bool = True) -> Query | None:
+    """The query ``text`` makes; with ``glued``, its words are looked for glued to CJK
+    text too (``_glued``): pointless in a history without any."""
     terms = cjk_terms(text)
     words = match_query(text)
     if words is None and not terms:
@@ -168,8 +170,8 @@ def _query(text: str, *, trigrams: bool) -> Query | None:
     likes = tuple(_literal(term) for term in terms if term not in indexed)
     literals = tuple(_literal(term) for term in symbolic_terms(text)) if words else ()
     cjk = " ".join(_phrase(term) for term in indexed) or None
-    glued = _glued(text, terms, literals, trigrams=trigrams) if words else None
-    return Query(words, cjk, likes, literals, glued=glued)
+    inside = _glued(text, terms, literals, trigrams=trigrams) if words and glued else None
+    return Query(words, cjk, likes, literals, glued=inside)
 
 
 # The symbols at the ends of a piece ("(python)", "C++"): the word index drops them.
@@ -455,15 +457,18 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
 
 
 def _search(connection: sqlite3.Connection, text: str, limit: int) -> list[SearchHit]:
-    query = _query(text, trigrams=False)
+    # No title or message in Chinese or Japanese: no word to find glued to one, and
+    # the count that glued search starts with cost an English history 1-2 ms a query.
+    cjk = _holds_cjk(connection)
+    query = _query(text, trigrams=False, glued=cjk)
     if query is None or limit <= 0:
         return []
     trigrams = (bool(query.likes) or query.glued is not None) and cjk_index_ready(connection)
     if trigrams:
-        query = _query(text, trigrams=True) or query
+        query = _query(text, trigrams=True, glued=cjk) or query
     if query.glued is not None:
         glued.register(connection)
-    whole = _query(text.rstrip() + " ", trigrams=trigrams)
+    whole = _query(text.rstrip() + " ", trigrams=trigrams, glued=cjk)
     if whole is not None and query != whole:
         whole, query = found_once(connection, whole, query)
         whole, query = ordered(connection, whole), ordered(connection, query)
@@ -482,6 +487,14 @@ def _search(connection: sqlite3.Connection, text: str, limit: int) -> list[Searc
     messages: dict[int, _Message] = {row[0]: row for row in connection.execute(_MESSAGES, (seqs,))}
     terms = _Terms.of(text)
     return [_hit(conversation, messages, terms) for conversation in found]
+
+
+def _holds_cjk(connection: sqlite3.Connection) -> bool:
+    """Whether any message or title holds CJK text (their partial indexes answer)."""
+    (found,) = connection.execute(
+        "SELECT EXISTS (SELECT 1 FROM messages_cjk) OR EXISTS (SELECT 1 FROM conversations_cjk)"
+    ).fetchone()
+    return bool(found)
 
 
 def _hit(conversation: Found, messages: dict[int, _Message], terms: _Terms) -> SearchHit:
