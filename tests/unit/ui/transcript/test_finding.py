@@ -54,3 +54,13 @@ def test_visible_text_of_right_to_left_code_is_the_rendered_text(qapp: QApplicat
     assert visible_text(markdown).split() == document.toPlainText().split()
     assert occurrences(fold(visible_text(markdown)), "print()") == [9]  # after a "\n"
     assert occurrences(fold(document.toPlainText()), "print()") == [8]
+
+
+def test_full_width_letters_are_found_as_ascii_in_their_place() -> None:
+    # Typed with a Japanese keyboard in full-width mode, either side: found all the
+    # same, as Ctrl+K's search finds them.
+    text = "Ｐｙｔｈｏｎ と Python"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert occurrences(folded, fold("python")) == [0, text.index("Python")]
+    assert occurrences(folded, fold("Ｐｙｔｈｏｎ")) == [0, text.index("Python")]
