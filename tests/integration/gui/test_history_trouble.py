@@ -3,6 +3,8 @@ and are saved once the history frees, and nothing typed or written is lost."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -30,6 +32,27 @@ def quick_retries(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def streamed_words(gui: Gui) -> int:
     return answer_text(gui).count("word")
+
+
+@contextlib.asynccontextmanager
+async def _asked_while_locked(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch, *replies: Reply
+) -> AsyncIterator[str]:
+    """Ask with these replies queued, another program holding the history until the
+    answer has ended (its final save given 0.3 s); yields the conversation's id, the
+    history still held, and lets it go after."""
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    gui.server.enqueue(*replies)
+    await gui.ask("Hello?")
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+    lock = HistoryLock(gui.store.path).take()
+    try:
+        await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+        await gui.settle()
+        yield conversation_id
+    finally:
+        lock.release()
 
 
 @in_loop
@@ -85,21 +108,13 @@ async def test_a_failed_answer_that_cannot_be_saved_ends_and_says_why(
 ) -> None:
     # Before: "Rate limit reached (429). Asking again…" stayed for good, even after the
     # lock went; the 401 was never shown, and the task failed with the store's error.
-    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
-    gui.server.enqueue(Reply(status=429, retry_after="1"))
-    gui.server.enqueue(Reply(status=401))
-    await gui.ask("Hello?")
-    conversation_id = gui.pane.conversation_id
-    lock = HistoryLock(gui.store.path).take()
-    try:
-        await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
-        await gui.settle()
+    async with _asked_while_locked(
+        gui, monkeypatch, Reply(status=429, retry_after="1"), Reply(status=401)
+    ) as conversation_id:
         assert not pending_shown(gui)
         said = last_item(gui, Role.ASSISTANT)._status_label.text()
         assert "401" in said
         assert "could not be saved" in said
-    finally:
-        lock.release()
     await gui.until(lambda: gui.store.current_path(conversation_id)[-1].role is Role.ASSISTANT)
     answer = gui.store.current_path(conversation_id)[-1]
     assert answer.status is MessageStatus.ERROR
@@ -300,22 +315,13 @@ async def test_a_failed_answer_that_cannot_be_saved_shows_its_error_at_once(
 ) -> None:
     # Only a toast said what failed: the transcript looked the unsaved answer up in the
     # history (KeyError) and showed the question unanswered until the save went through.
-    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
-    gui.server.enqueue(Reply(status=401))
-    await gui.ask("Hello?")
-    conversation_id = gui.pane.conversation_id
-    lock = HistoryLock(gui.store.path).take()
-    try:
-        await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
-        await gui.settle()
+    async with _asked_while_locked(gui, monkeypatch, Reply(status=401)) as conversation_id:
         shown = last_item(gui, Role.ASSISTANT)
         assert shown.message.status is MessageStatus.ERROR
         assert shown._status.isVisible()
         assert "401" in shown._status_label.text()
         assert "could not be saved" in shown._status_label.text()
         assert not pending_shown(gui)
-    finally:
-        lock.release()
     await gui.until(lambda: gui.store.current_path(conversation_id)[-1].role is Role.ASSISTANT)
     answer = gui.store.current_path(conversation_id)[-1]
     await gui.until(
