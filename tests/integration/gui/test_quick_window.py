@@ -271,6 +271,7 @@ async def test_a_question_edited_in_the_quick_window_is_asked_again(gui: Gui) ->
     gui.server.enqueue(Reply(text="First answer"), Reply(text="Quick"), Reply(text="Second answer"))
     await type_and_enter(gui, window, "quick one")
     await gui.until(lambda: settled(gui, window))
+    await gui.until_titled()  # its request goes first: "Second answer" is not its reply
     question = next(
         item
         for message_id in window.transcript.message_ids
