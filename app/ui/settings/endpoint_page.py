@@ -91,6 +91,8 @@ class EndpointPage(Page):
         self._focus_moved_to: QWidget | None = None
         self._reading_key = False  # a connection test waits for the keychain
         self._override = override
+        # The dialect chosen before a Mistral address locked it, given back after.
+        self._dialect_unlocked: int | None = None
 
         self.override_note = StatusLine()
         self.body.addWidget(self.override_note)
@@ -259,8 +261,29 @@ class EndpointPage(Page):
                     "success", f"Requests go to {self._endpoint.base_url}/v1/chat/completions."
                 )
                 self._mark_invalid(False)
+        self._lock_dialect(custom and self._endpoint is not None and self._endpoint.speaks_mistral)
         self.test_button.setEnabled(self._endpoint is not None)
         self.test_button.setToolTip(self._test_tip())
+
+    def _lock_dialect(self, mistral_only: bool) -> None:
+        """Mistral's own APIs (Codestral's among them) speak only Mistral's dialect: with
+        one of their addresses "Speaks" says so and cannot be changed, as for
+        ``--base-url``; another address gives back the choice made before."""
+        mistral = self.dialect.findData(str(Dialect.MISTRAL))
+        blocked = self.dialect.blockSignals(True)  # _validate runs from their handler
+        try:
+            if mistral_only and self._dialect_unlocked is None:
+                self._dialect_unlocked = self.dialect.currentIndex()
+                self.dialect.setCurrentIndex(mistral)
+            elif not mistral_only and self._dialect_unlocked is not None:
+                self.dialect.setCurrentIndex(self._dialect_unlocked)
+                self._dialect_unlocked = None
+        finally:
+            self.dialect.blockSignals(blocked)
+        self.dialect.setEnabled(not mistral_only)
+        self.dialect.setToolTip(
+            "Mistral's own APIs speak only Mistral's dialect." if mistral_only else ""
+        )
 
     def _test_tip(self) -> str:
         if self._endpoint is None:
