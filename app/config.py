@@ -93,6 +93,10 @@ def load_config(
     elif endpoint_refusal(settings.base_url) is not None:
         # Reported by load_settings; the value stays in the file, not in this run.
         settings = settings.with_values(base_url=MISTRAL_BASE_URL)
+    elif Endpoint.parse(settings.base_url).speaks_mistral:
+        # As above, for a Mistral address saved speaking "openai" before Settings locked
+        # "Speaks" for these addresses.
+        settings = settings.with_values(dialect=Dialect.MISTRAL.value)
     if model:
         settings = settings.with_values(model=model)
     return RuntimeConfig(

@@ -40,6 +40,15 @@ def test_a_session_sent_to_la_plateforme_speaks_mistral_over_a_saved_vllm(mistra
     assert by_flag.loaded.settings.dialect == "openai"
 
 
+def test_a_saved_mistral_address_speaking_openai_speaks_mistral() -> None:
+    # Saved so before Settings locked "Speaks" for Mistral's addresses: every request
+    # would have been refused. The file is left as it is.
+    _save(Settings(base_url="https://codestral.mistral.ai", dialect="openai"))
+    config = load_config({})
+    assert config.dialect.value == "mistral"
+    assert config.loaded.settings.dialect == "openai"
+
+
 def test_other_addresses_keep_the_saved_dialect() -> None:
     _save(SELF_HOSTED)
     assert load_config({}, base_url="http://127.0.0.1:9000").dialect.value == "openai"
