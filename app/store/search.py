@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.domain.full_width import wide
 from app.domain.messages import Role, from_iso
 from app.store import glued
 from app.store.cjk_index import cjk_index_ready
@@ -444,22 +445,27 @@ def search(connection: sqlite3.Connection, text: str, *, limit: int = 50) -> lis
 
     Conversations in the trash are left out. ``text`` is read in its compatibility form
     (``compatible``), and, when that changed it, as typed too: the word index holds the
-    full-width letters of a message written with them as other words.
+    full-width letters of a message written with them as other words. In a history
+    with Chinese or Japanese text, where such letters are written, it is read in
+    full-width form too (``wide``): "Python" finds "Ｐｙｔｈｏｎ".
     """
+    # No title or message in Chinese or Japanese: no word to find glued to one, and
+    # the count that glued search starts with cost an English history 1-2 ms a query.
+    cjk = _holds_cjk(connection)
     folded = compatible(text)
-    found = _search(connection, folded, limit)
-    if folded != text and len(found) < limit:
+    forms = dict.fromkeys((folded, text, wide(folded) if cjk else folded))
+    found: list[SearchHit] = []
+    for form in forms:
+        if len(found) >= limit:
+            break
         seen = {hit.conversation_id for hit in found}
         found += [
-            hit for hit in _search(connection, text, limit) if hit.conversation_id not in seen
+            hit for hit in _search(connection, form, limit, cjk) if hit.conversation_id not in seen
         ]
     return found[:limit]
 
 
-def _search(connection: sqlite3.Connection, text: str, limit: int) -> list[SearchHit]:
-    # No title or message in Chinese or Japanese: no word to find glued to one, and
-    # the count that glued search starts with cost an English history 1-2 ms a query.
-    cjk = _holds_cjk(connection)
+def _search(connection: sqlite3.Connection, text: str, limit: int, cjk: bool) -> list[SearchHit]:
     query = _query(text, trigrams=False, glued=cjk)
     if query is None or limit <= 0:
         return []

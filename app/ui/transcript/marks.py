@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
 
+from app.domain.full_width import wide
+
 # Background and text of a mark. The text colour is set too: over a quote's grey text
 # or the dark theme's light text, the background alone left it hard to read.
 MARKS = {
@@ -63,10 +65,11 @@ def mark(text: QTextEdit, query: str, *, dark: bool = False) -> tuple[int, QText
     and the place to show: the first that holds all of the query, else the first mark
     (None: nothing found)."""
     document = text.document()
-    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that; and as typed,
-    # which the search looks for too (a message written in full-width letters).
+    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that; as typed,
+    # and in full-width form, which the search looks for too (a message written in
+    # full-width letters).
     folded = unicodedata.normalize("NFKC", query)
-    terms = list(dict.fromkeys([*folded.split(), *query.split()]))
+    terms = list(dict.fromkeys([*folded.split(), *query.split(), *wide(folded).split()]))
     selections = []
     first: QTextCursor | None = None
     for term in terms:

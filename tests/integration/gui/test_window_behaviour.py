@@ -719,6 +719,7 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
         ("道具", "私はデータを使います。", "ﾃﾞｰﾀ", "データ"),
         # Written full-width: found as typed, and marked as written.
         ("メモ", "ＰａｎｄａＸ を使います。", "ＰａｎｄａＸ", "ＰａｎｄａＸ"),
+        ("メモ", "私はＰａｎｄａＸが好きです。", "pandax", "ＰａｎｄａＸ"),
     ],
     ids=[
         "japanese word",
@@ -726,6 +727,7 @@ async def test_search_hit_opens_the_conversation_at_the_message(gui: Gui) -> Non
         "full-width",
         "half-width kana",
         "written full-width",
+        "written full-width, typed in ascii",
     ],
 )
 @in_loop

@@ -260,3 +260,31 @@ def test_full_width_letters_in_a_message_are_found_as_typed(store: ConversationS
         (conversation_id, message_id),
     ]
     assert _marked("ＰａｎｄａＸ") in hits[1].snippet
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "word"),
+    [
+        ("ＰａｎｄａＸ を使います", "PandaX", "ＰａｎｄａＸ"),  # a word of its own
+        ("私はＰａｎｄａＸが好きです", "pandax", "ＰａｎｄａＸ"),  # glued to kana
+        ("ＰａｎｄａＸ を使います", "Pand", "ＰａｎｄａＸ"),  # still being typed
+        ("ＰａｎｄａＸ３ と ｃ＋＋", "PandaX3", "ＰａｎｄａＸ３"),
+    ],
+)
+def test_ascii_query_words_find_their_full_width_forms(
+    store: ConversationStore, text: str, query: str, word: str
+) -> None:
+    # Typed with a Japanese keyboard in full-width mode, the message holds words the
+    # word index keeps apart from their ASCII forms: typed in ASCII, they were not found.
+    conversation_id, message_id = _chat(store, "Notes", text)
+    _chat(store, "Other", "Ruby と rails")
+    hits = store.search(query)
+    assert [(h.conversation_id, h.message_id) for h in hits] == [(conversation_id, message_id)]
+    assert _marked(word) in hits[0].snippet
+
+
+def test_ascii_forms_come_before_full_width_ones(store: ConversationStore) -> None:
+    wide_id, wide_message = _chat(store, "Notes", "ＰａｎｄａＸ を使います")
+    ascii_id, ascii_message = _chat(store, "Other", "PandaX is a library")
+    assert _found(store, "PandaX") == [(ascii_id, ascii_message), (wide_id, wide_message)]
+    assert _found(store, "Ruby") == []
