@@ -119,6 +119,19 @@ def _x_of(line: QTextLine, offset: int) -> float:
     return x
 
 
+def _made_by_qt() -> QMimeData:
+    """An empty QMimeData that Qt made, for the clipboard to keep.
+
+    One made in Python is deleted through PySide, which needs Python still running: the
+    clipboard of some platforms (offscreen, minimal) deletes its data only after Python
+    has ended, and the program crashed as it quit after a copy. Qt's data for an empty
+    selection has no format of its own and never adds one.
+    """
+    nothing_selected = QTextEdit()
+    data: QMimeData = nothing_selected.createMimeDataFromSelection()
+    return data
+
+
 class MessageText(QTextBrowser):
     """A QTextBrowser sized to its whole text, without scroll bars of its own.
 
@@ -245,7 +258,7 @@ class MessageText(QTextBrowser):
             return super().createMimeDataFromSelection()
         from app.ui.transcript.plain_copy import selected_text  # on the first copy
 
-        data = QMimeData()
+        data = _made_by_qt()
         data.setText(selected_text(self.textCursor()))
         return data
 
