@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.icons import icon
+from app.ui.plain_text_field import pastes_html
 from app.ui.text_scale import icon_size
 from app.ui.theme import current_colors
 
@@ -248,7 +249,9 @@ class StatusLine(QWidget):
 
 
 class SecretField(QLineEdit):
-    """A masked field with an eye button that shows or hides what was typed."""
+    """A masked field with an eye button that shows or hides what was typed. A key
+    copied from a web page (the console) may be on the clipboard only as HTML: its text
+    is pasted, on one line without the spaces around it."""
 
     def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -265,6 +268,7 @@ class SecretField(QLineEdit):
         self.toggle.setToolTip("Show the key")
         self.toggle.toggled.connect(self._on_toggled)
         self.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
+        pastes_html(self)
 
     @property
     def revealed(self) -> bool:
