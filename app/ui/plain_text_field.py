@@ -16,19 +16,26 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 _OBJECT = "\ufffc"  # where an image of the HTML stood in its text
 
 
-def html_text(source: QMimeData) -> str:
+def html_text(source: QMimeData, *, tables: bool = False) -> str:
     """The text of the HTML in ``source`` ("" without any). Read by Qt's own parser,
-    which loads nothing (no images, no style sheets) and leaves scripts and styles out."""
+    which loads nothing (no images, no style sheets) and leaves scripts and styles out.
+    With ``tables``, each table is a Markdown table (else a line for each cell)."""
     if not source.hasHtml():
         return ""
-    return QTextDocumentFragment.fromHtml(source.html()).toPlainText().replace(_OBJECT, "")
+    fragment = QTextDocumentFragment.fromHtml(source.html())
+    if tables:
+        from app.ui.html_tables import text_with_tables  # on the first paste of HTML
+
+        return text_with_tables(fragment).replace(_OBJECT, "")
+    return fragment.toPlainText().replace(_OBJECT, "")
 
 
 class PlainTextField(QPlainTextEdit):
     """A QPlainTextEdit that pastes (and takes the drop of) HTML without plain text as
     its text: some programs put a copied page on the clipboard only as text/html, which
-    a plain text field ignores, so pasting did nothing. Plain text, when there is some,
-    stays what is pasted."""
+    a plain text field ignores, so pasting did nothing. Its tables become Markdown tables,
+    which keep their columns for the model. Plain text, when there is some, stays what is
+    pasted."""
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt override
         return super().canInsertFromMimeData(source) or bool(html_text(source))
@@ -38,7 +45,7 @@ class PlainTextField(QPlainTextEdit):
             super().insertFromMimeData(source)
             return
         text = QMimeData()
-        text.setText(html_text(source))
+        text.setText(html_text(source, tables=True))
         super().insertFromMimeData(text)
 
 

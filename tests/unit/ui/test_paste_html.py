@@ -88,6 +88,54 @@ def test_plain_text_is_pasted_when_there_is_some(
     assert field.toPlainText() == "the **plain** one"
 
 
+# A table copied from a web page or a spreadsheet keeps its columns, as Markdown.
+
+TABLE_PAGE = (
+    "<p>Prices:</p><table><thead><tr><th>Name</th><th>Price | EUR</th></tr></thead>"
+    "<tbody><tr><td>Tea</td><td>3</td></tr><tr><td>Coffee<br>  large</td><td>4</td></tr>"
+    "</tbody></table><p>Thanks</p>"
+)
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_a_table_of_html_alone_pastes_as_a_markdown_table(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None], name: str
+) -> None:
+    clipboard(_mime(html=TABLE_PAGE))
+    _owner, field = _pasted(qtbot, name)
+    assert field.toPlainText() == (
+        "Prices:\n"
+        "\n"
+        "| Name | Price \\| EUR |\n"  # a bar of a cell escaped: not a column of its own
+        "| --- | --- |\n"
+        "| Tea | 3 |\n"
+        "| Coffee large | 4 |\n"  # a row is one line
+        "\n"
+        "Thanks"
+    )
+
+
+def test_tables_side_by_side_with_spans_and_a_table_in_a_cell(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None]
+) -> None:
+    clipboard(
+        _mime(
+            html="<div><p>Intro</p><table><tr><td>a</td><td>b</td></tr></table></div>"
+            "<table><tr><td colspan=2>wide</td></tr>"
+            '<tr><td rowspan=2>tall<img src="http://127.0.0.1:9/x.png"></td><td>1</td></tr>'
+            "<tr><td>2</td></tr>"
+            "<tr><td>in<table><tr><td>n1</td><td>n2</td></tr></table></td><td></td></tr>"
+            "</table>"
+        )
+    )
+    _owner, field = _pasted(qtbot, "composer")
+    assert field.toPlainText() == (
+        "Intro\n\n"
+        "| a | b |\n| --- | --- |\n\n"
+        "| wide |  |\n| --- | --- |\n| tall | 1 |\n|  | 2 |\n| in n1 n2 |  |"
+    )
+
+
 # Line fields: QLineEdit pastes only text/plain (Search chats, Find, rename, Settings).
 
 
