@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.paragraph_layout import align_paragraphs_by_direction
 from app.ui.plain_text_field import PlainTextField
 from app.ui.shortcuts import sends_message
+from app.ui.text_rows import row_pitch
 
 MAX_LINES = 12
 DRAFT_PAUSE_MS = 500  # a draft is kept once typing pauses this long
@@ -73,10 +74,9 @@ class ComposerEdit(PlainTextField):
             self._fit()
 
     def _fit(self) -> None:
-        metrics = QFontMetrics(self.font())
         lines = max(1, min(MAX_LINES, int(self.document().size().height())))
         margins = self.contentsMargins()
-        height = lines * metrics.lineSpacing() + 2 * int(self.document().documentMargin())
+        height = lines * row_pitch(self.font()) + 2 * int(self.document().documentMargin())
         self.setFixedHeight(height + margins.top() + margins.bottom() + 4)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override

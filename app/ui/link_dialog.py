@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rendering.links import LinkCheck, check_link, openable
+from app.ui.text_rows import row_pitch
 
 Confirm = Callable[[LinkCheck], bool]
 MAX_ADDRESS_LINES = 8
@@ -79,7 +80,7 @@ class LinkDialog(QDialog):
             else Qt.ScrollBarPolicy.ScrollBarAsNeeded
         )
         field.setFixedHeight(
-            shown * field.fontMetrics().lineSpacing()
+            shown * row_pitch(field.font())
             + round(2 * field.document().documentMargin())
             + margins.top()
             + margins.bottom()

@@ -14,7 +14,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
-    QFontMetrics,
     QHideEvent,
     QKeyEvent,
     QResizeEvent,
@@ -32,6 +31,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from app.ui.text_rows import row_pitch
 
 if TYPE_CHECKING:
     from app.domain.messages import ToolCall
@@ -155,7 +156,7 @@ class ToolApprovalBar(QFrame):
         edit = self.arguments
         if edit.font() != code:
             edit.setFont(code)
-        line = QFontMetrics(code).lineSpacing()
+        line = row_pitch(code)  # the last of six rows showed cut with lineSpacing()
         margins = edit.contentsMargins()  # the frame and the style sheet's padding
         margin = 2 * int(edit.document().documentMargin())
         # 2 px more: QPlainTextEdit wants a pixel past the last line before it leaves

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QVBoxLayout
 
 from app.ui.plain_text_field import PlainTextField
 from app.ui.settings.form import button, button_row
 from app.ui.shortcuts import keeps_escape, sends_message
+from app.ui.text_rows import row_pitch
 from app.ui.transcript.send_keys import enter_sends, send_hint
 
 MIN_LINES = 2
@@ -115,7 +116,7 @@ class QuestionEditor(QFrame):
         lines = max(MIN_LINES, min(MAX_LINES, int(self.field.document().size().height())))
         margins = self.field.contentsMargins()
         height = (
-            lines * QFontMetrics(self.field.font()).lineSpacing()
+            lines * row_pitch(self.field.font())
             + 2 * int(self.field.document().documentMargin())
             + margins.top()
             + margins.bottom()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.api.types import ToolSpec
@@ -17,6 +17,7 @@ from app.domain.messages import ToolCall
 from app.tools.registry import Tool, ToolOutput
 from app.ui.theme import apply_theme
 from app.ui.tool_approval import ToolApprovalBar
+from tests.helpers.text_rows import shown_rows
 
 LONG = (
     "A long text argument that the model wants to send to the echo server, long enough "
@@ -71,38 +72,18 @@ def _settle(bar: ToolApprovalBar) -> None:
         window_layout.activate()
 
 
-def _rows(edit: QPlainTextEdit) -> tuple[int, int, int]:
-    """(rows shown whole, rows cut by the edge, rows in all) of the arguments."""
-    whole = cut = total = 0
-    height = edit.viewport().height()
-    block = edit.firstVisibleBlock()
-    while block.isValid():
-        top = edit.blockBoundingGeometry(block).translated(edit.contentOffset()).top()
-        layout = block.layout()
-        for number in range(layout.lineCount()):
-            row = layout.lineAt(number).rect().translated(0, top)
-            whole += row.top() >= 0 and row.bottom() <= height
-            cut += row.top() < height < row.bottom()
-        block = block.next()
-    block = edit.document().firstBlock()
-    while block.isValid():
-        total += block.layout().lineCount()
-        block = block.next()
-    return whole, cut, total
-
-
 def test_wrapped_arguments_show_whole_at_the_normal_size(
     qtbot: QtBot, qapp: QApplication, themed: Path
 ) -> None:
     apply_theme(qapp, "light", 10, assets_dir=themed)
     _host, bar = _window(qtbot)
     _ask(bar, {"text": LONG})  # 3 lines, the middle one wrapped
-    whole, cut, total = _rows(bar.arguments)
+    whole, cut, total = shown_rows(bar.arguments)
     assert total > 3
     assert (whole, cut) == (total, 0)  # all of it, no scroll bar
     assert not bar.arguments.verticalScrollBar().isVisible()
     _ask(bar, {"text": LONG, "more": [LONG, LONG, LONG]})
-    whole, cut, total = _rows(bar.arguments)
+    whole, cut, total = shown_rows(bar.arguments)
     assert (whole, cut) == (6, 0)  # a few rows, whole; the rest scrolls
     assert total > 6
     assert bar.arguments.verticalScrollBar().isVisible()
@@ -114,13 +95,13 @@ def test_large_text_keeps_the_bar_compact(qtbot: QtBot, qapp: QApplication, them
     _ask(bar, {"text": LONG, "more": [LONG, LONG]})
     question = bar.question
     assert question.height() < 1.5 * question.fontMetrics().height()  # one line
-    whole, cut, _total = _rows(bar.arguments)
+    whole, cut, _total = shown_rows(bar.arguments)
     assert (whole, cut) == (3, 0)  # fewer rows in a window of this height, whole
     assert bar.height() < 0.33 * window.height()
     assert bar.run_button.height() < 2 * bar.run_button.fontMetrics().height()
     window.resize(600, 500)  # a shorter window: fewer rows still, 2 at least
     _settle(bar)
-    assert _rows(bar.arguments)[:2] == (2, 0)
+    assert shown_rows(bar.arguments)[:2] == (2, 0)
 
 
 def test_a_text_size_changed_while_a_call_waits_resizes_its_arguments(
@@ -132,5 +113,5 @@ def test_a_text_size_changed_while_a_call_waits_resizes_its_arguments(
     apply_theme(qapp, "light", 20, assets_dir=themed)
     _settle(bar)
     assert bar.arguments.font().pointSizeF() == 20
-    whole, cut, total = _rows(bar.arguments)
+    whole, cut, total = shown_rows(bar.arguments)
     assert (whole, cut) == (total, 0)
