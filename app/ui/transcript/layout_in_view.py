@@ -68,7 +68,14 @@ class LayoutInView(_View):
         return max(200, min(COLUMN_WIDTH, available))
 
     def _column_x(self) -> int:
-        return max(SIDE_MARGIN, (self.viewport().width() - self._column_width()) // 2)
+        # Centred in the whole view, its scroll bar's room included: centred in the
+        # viewport, the column jumped sideways by half the bar's width when a streaming
+        # answer first overflowed, and stood off the message field's centre after.
+        width = self._column_width()
+        whole = self.width() - 2 * self.frameWidth()
+        return max(
+            SIDE_MARGIN, min((whole - width) // 2, self.viewport().width() - width - SIDE_MARGIN)
+        )
 
     # -- heights ------------------------------------------------------------------------
 

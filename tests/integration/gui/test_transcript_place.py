@@ -10,6 +10,7 @@ from PySide6.QtGui import QTextCursor
 
 from app.domain.messages import Role
 from app.ui.transcript.view import TranscriptView
+from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
 
@@ -228,3 +229,29 @@ async def test_zooming_keeps_the_paragraph_read_at_the_top(gui: Gui) -> None:
         transcript.zoom(step)
         await gui.until(lambda: settled(transcript))
         assert abs(_paragraph_at_top(gui, answer.id) - read) <= 1
+
+
+@in_loop
+async def test_the_column_stays_put_when_the_transcript_starts_to_scroll(gui: Gui) -> None:
+    # A streaming answer's first overflow brought the scroll bar, which narrowed the
+    # viewport: the column, centred in it, jumped sideways by half the bar's width.
+    gui.window.resize(1300, 800)
+    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
+    await gui.ask("A question")
+    await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
+    await gui.until_titled()
+    transcript = gui.pane.transcript
+    bar = transcript.verticalScrollBar()
+    question = transcript.item(transcript.message_ids[0])
+    assert question is not None
+    assert not bar.isVisible()
+    before = question.mapTo(gui.pane, question.rect().topLeft()).x()
+    gui.server.enqueue(Reply(chunks=[f"Paragraph {n}.\n\n" for n in range(80)], delay=0.002))
+    await gui.ask("A long one")
+    await gui.until(lambda: bar.isVisible())
+    await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
+    await gui.settle(0.1)
+    assert question.mapTo(gui.pane, question.rect().topLeft()).x() == before
+    # Over the message field, which is centred in the whole pane.
+    field = gui.pane.composer
+    assert abs(field.mapTo(gui.pane, field.rect().topLeft()).x() - before) <= 1
