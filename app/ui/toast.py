@@ -77,6 +77,10 @@ class Toast(QFrame):
             self._button.setAccessibleName(action_text)
             self._button.setAccessibleDescription(text)
             self._button.setCursor(Qt.CursorShape.PointingHandCursor)
+            # Reached with Tab, not taken by a click: clicked, it kept the keyboard, and
+            # once the notice closed Qt gave it to the window's first control ("New
+            # chat"), so what the person typed next went nowhere and Space made a chat.
+            self._button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             self._button.clicked.connect(self._on_action)
             layout.addWidget(self._button)
         self._timer = QTimer(self)

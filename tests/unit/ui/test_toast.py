@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QEnterEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.ui.toast import MARGIN, Toast
@@ -141,3 +148,27 @@ def test_a_short_notice_keeps_to_one_line_and_a_long_one_wraps(
     assert label is not None
     line = label.fontMetrics().lineSpacing()
     qtbot.waitUntil(lambda: label.height() >= 2 * line)  # wrapped, not cut
+
+
+def test_clicking_its_button_leaves_the_keyboard_where_it_was(qtbot: QtBot) -> None:
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    first = QPushButton("New chat", window)  # where Qt sent the keyboard
+    layout.addWidget(first)
+    field = QLineEdit(window)
+    layout.addWidget(field)
+    qtbot.addWidget(window)
+    window.resize(500, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    undone: list[bool] = []
+    toast = Toast.show_message(window, "Deleted", "Undo", lambda: undone.append(True))
+    button = toast.action_button
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert undone == [True]
+    assert field.hasFocus()
+    qtbot.keyClicks(field, "typed after")
+    assert field.text() == "typed after"
