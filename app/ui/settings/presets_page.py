@@ -62,6 +62,7 @@ class PresetsPage(Page):
         # since, so presets edited in the file while this page is kept are not undone.
         self._on_disk = list(self._presets)
         self._autosave = AutoSave(self._write, self)
+        self._said_deleted = False  # "Deleted 'X'." shows, until the next change
         self._shown_row = -1  # the preset in the editor, whose name the Name field holds
         self.confirmation: QMessageBox | None = None
 
@@ -254,8 +255,14 @@ class PresetsPage(Page):
         self.list.setFocus()
         self._schedule_save()
         self.saved.show_message("info", f"Deleted {preset.name!r}.")
+        self._said_deleted = True
 
     def _schedule_save(self) -> None:
+        # "Deleted 'X'." is news once: it stayed through every later edit, as if those
+        # had deleted something too.
+        if self._said_deleted:
+            self._said_deleted = False
+            self.saved.clear()
         self._autosave.changed()
 
     def flush(self) -> bool:

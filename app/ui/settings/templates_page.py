@@ -165,6 +165,7 @@ class TemplatesPage(Page):
         self._templates, problems = load_templates(path)
         self._quick_shortcut = ""
         self._autosave = AutoSave(self._write, self)
+        self._said_deleted = False  # "Deleted 'X'." shows, until the next change
 
         column = self._build_list_column()
         self._build_editor(models)
@@ -471,6 +472,7 @@ class TemplatesPage(Page):
         self._show_template(self.list.currentRow())
         self._schedule_save()
         self.status.show_message("info", f"Deleted {removed.name!r}.")
+        self._said_deleted = True
 
     def on_restore_clicked(self) -> None:
         """Bring back missing built-ins and reset changed ones (after asking); others stay."""
@@ -538,6 +540,10 @@ class TemplatesPage(Page):
         self.status.show_message("success", f"Exported {len(self._templates)} {noun} to {path}.")
 
     def _schedule_save(self) -> None:
+        # "Deleted 'X'." is news once: it stayed through every later edit.
+        if self._said_deleted:
+            self._said_deleted = False
+            self.status.clear()
         self._autosave.changed()
 
     # Default dialogs (tests replace them)
