@@ -128,6 +128,9 @@ class MessageItem(QFrame):
         self._editor: QuestionEditor | None = None
         self._finishing = False  # finished, but its text is still being rendered
         self._awaiting = False  # Continue asked for more of it, and none came yet
+        # Room under the text for the transcript's waiting line meanwhile (see
+        # set_waiting_room): built for the answers that are continued.
+        self._room: QWidget | None = None
         self.bind(message, branch, width)
 
     @property
@@ -369,6 +372,44 @@ class MessageItem(QFrame):
         self._update_status()
         self.height_changed.emit()
 
+    @property
+    def awaiting(self) -> bool:
+        """Continue asked for more of this answer and nothing came yet."""
+        return self._awaiting
+
+    def set_waiting_room(self, height: int) -> bool:
+        """Keep ``height`` pixels free under the text while Continue waits for the
+        first words (0: none): the transcript puts its waiting line there, where the
+        text goes on, rather than under the answer's actions. The room goes when the
+        waiting ends. True when the item's height changes."""
+        if self._room is None:
+            if height <= 0:
+                return False
+            self._room = QWidget()
+            self._room.setObjectName("waitingRoom")
+            # Right under the text: after the body, before the status and the footer.
+            self._layout.insertWidget(self._layout.indexOf(self._body) + 1, self._room)
+        before = self._room_taken()
+        self._room.setFixedHeight(max(0, height))
+        self._show_room()
+        return self._room_taken() != before
+
+    def waiting_room_top(self) -> int | None:
+        """Where the room for the waiting line begins, from the item's top; None when
+        there is none."""
+        if self._room is None or not self._room.isVisibleTo(self):
+            return None
+        self._layout.activate()  # its place after a change of height, not at the next event
+        return self._room.y()
+
+    def _show_room(self) -> None:
+        if self._room is not None:
+            self._room.setVisible(self._awaiting and self._room.height() > 0)
+
+    def _room_taken(self) -> int:
+        room = self._room
+        return room.height() if room is not None and room.isVisibleTo(self) else 0
+
     def carry_on(self, message: Message) -> None:
         """The answer is being written again from its text (Continue): no status while
         it is, and what arrives carries on its last paragraph."""
@@ -436,6 +477,7 @@ class MessageItem(QFrame):
             # could not be stored): shown as it was.
             self._awaiting = False
             self._update_status()
+            self.height_changed.emit()  # its status back, its waiting room gone
         if locked != self._locked:
             self._locked = locked
             self.set_branch(self._branch)
@@ -443,6 +485,7 @@ class MessageItem(QFrame):
             self._show_calls_note()
 
     def _update_status(self) -> None:
+        self._show_room()
         message = self.message
         status = message.status
         # Continue asked for more of it: it is going on, not stopped, until it ends again.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 from app.ui.transcript.entries import Entry
 
 if TYPE_CHECKING:
+    from app.ui.transcript.item import MessageItem
     from app.ui.transcript.pending import PendingLine
     from app.ui.transcript.unanswered import UnansweredBar
 
@@ -154,6 +155,15 @@ class LayoutInView(_View):
     def _relayout(self, start: int) -> None:
         """Recompute positions from entry ``start`` on and resize the canvas."""
         x, width = self._column_x(), self._column_width()
+        pending = self._pending if self._pending is not None and self._pending.isVisible() else None
+        continued = self._continued()
+        if continued is not None:
+            # Continue waits for its first words: its waiting line goes where the text
+            # goes on, in room the answer keeps under its text.
+            entry, item = continued
+            if item.set_waiting_room(pending.height_for(width) if pending is not None else 0):
+                entry.height = item.height_for_width(width)
+                start = min(start, len(self._entries) - 1)
         y = (
             GAP
             if start == 0
@@ -164,20 +174,33 @@ class LayoutInView(_View):
             if entry.item is not None:
                 entry.item.setGeometry(x, y, width, entry.height)
             y += entry.height + GAP
-        if self._pending is not None and self._pending.isVisible():
-            height = self._pending.height_for(width)
-            self._pending.setGeometry(x, y, width, height)
-            y += height + GAP
+        if pending is not None:
+            height = pending.height_for(width)
+            room_top = continued[1].waiting_room_top() if continued is not None else None
+            if continued is not None and room_top is not None:
+                pending.setGeometry(x, continued[0].y + room_top, width, height)
+                pending.raise_()  # over the answer whose room it is in
+            else:
+                pending.setGeometry(x, y, width, height)
+                y += height + GAP
         if self._unanswered is not None and self._unanswered.isVisible():
             height = self._unanswered.heightForWidth(width)
             self._unanswered.setGeometry(x, y, width, height)
             y += height + GAP
         self._canvas.resize(self.viewport().width(), y + 2 * GAP)
         # An empty chat shows a welcome line instead of an empty page.
-        empty = not self._entries and not (self._pending is not None and self._pending.isVisible())
+        empty = not self._entries and pending is None
         self.empty_label.setVisible(empty)
         if empty:
             self.empty_label.setGeometry(self.viewport().rect())
+
+    def _continued(self) -> tuple[Entry, MessageItem] | None:
+        """The last message and its widget, when it is an answer that Continue asked
+        more of and nothing came yet."""
+        last = self._entries[-1] if self._entries else None
+        if last is None or last.item is None or not last.item.awaiting:
+            return None
+        return last, last.item
 
     def _anchor(self) -> tuple[int, int] | None:
         """The message the view is kept on through a relayout, and how far the view's

@@ -256,8 +256,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
 
     def await_more(self, message_id: str) -> None:
         """Continue asked for more of a shown answer, nothing came yet: the answer
-        reads as being written, the waiting line at its end (not as a new answer under
-        its actions and status)."""
+        reads as being written, the waiting line right under its text, where the text
+        goes on (not as a new answer under its actions and status)."""
         entry = self._by_id.get(message_id)
         if entry is not None and entry.item is not None:
             entry.item.await_more()

@@ -3,7 +3,7 @@ behaves meanwhile (status, waiting line, focus, find marks) and the title it kee
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.domain.messages import MessageStatus, Role
@@ -12,6 +12,15 @@ from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
 SLOW = [" three", " four", " five", " six."]  # with a delay: text still coming
+# Pixels at most from a continued answer's last line to its waiting line: the line
+# sits where the text goes on, as a new answer's sits where its text will begin (the
+# answer's actions, waiting, stay below it).
+UNDER_THE_TEXT = 8
+
+
+def no_word_yet() -> Reply:
+    """A reply of which no word comes before the test ends."""
+    return Reply(text=" three", stall_after=0, stall_seconds=30)
 
 
 def last_answer(gui: Gui) -> MessageItem:
@@ -20,6 +29,13 @@ def last_answer(gui: Gui) -> MessageItem:
         if item is not None and item.message.role is Role.ASSISTANT:
             return item
     raise AssertionError("no answer shown")
+
+
+def below_the_text(gui: Gui, item: MessageItem) -> int:
+    """How far below the answer's last line the waiting line begins (pixels)."""
+    transcript = gui.pane.transcript
+    text_bottom = item.text.mapTo(transcript.canvas, QPoint(0, item.text.height())).y()
+    return int(transcript._pending.y()) - text_bottom
 
 
 async def cut_at_the_limit(gui: Gui) -> MessageItem:
@@ -110,17 +126,19 @@ async def test_a_continue_waiting_for_its_first_words_reads_as_that_answer_going
     gui.server.enqueue(Reply(chunks=SLOW, delay=0.3))
     item._continue.click()
     # The request is out, no word came: the answer is the one being written (no
-    # panel saying why it stopped, no actions under it), the waiting line at its end
-    # rather than under a finished answer as if a new one were coming.
+    # panel saying why it stopped, no actions under it), the waiting line where its
+    # text goes on rather than under a finished answer as if a new one were coming.
     assert item.streaming
     assert not item._status.isVisible()
     assert not item._copy.isVisible()
     assert not item._action.isVisible()
     assert transcript._pending is not None
     assert transcript._pending.isVisible()
-    assert transcript._pending.y() >= item.y() + item.height()
+    assert 0 <= below_the_text(gui, item) <= UNDER_THE_TEXT
     await gui.until(lambda: "three" in item.text.toPlainText())
     assert not transcript._pending.isVisible()
+    assert item._room is not None
+    assert not item._room.isVisible()  # the text takes its place
     await gui.until(gui.answered)
     await gui.until(lambda: not item.streaming)
     assert item.text.toPlainText() == "one two three four five six."
@@ -170,3 +188,29 @@ async def test_find_keeps_its_marks_and_count_as_a_continue_writes(gui: Gui) -> 
     assert bar.status.text() == "2 of 3"
     gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
     assert bar.status.text() == "3 of 3"
+
+
+@in_loop
+async def test_the_waiting_line_of_a_continue_sits_right_under_its_text(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="First version."))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    gui.server.enqueue(Reply(text="one two", finish_reason="length"))
+    last_answer(gui)._action.click()  # Regenerate: the answer has a version switcher
+    await gui.until(lambda: gui.answered() and "two" in last_answer(gui).text.toPlainText())
+    item = last_answer(gui)
+    assert item._switcher is not None
+    assert item._switcher.isVisible()
+    transcript = gui.pane.transcript
+    gui.server.enqueue(no_word_yet())
+    item._continue.click()
+    await gui.until(gui.window.actions_by_id["stop_answer"].isEnabled)
+    pending = transcript._pending
+    assert pending.isVisible()
+    assert 0 <= below_the_text(gui, item) <= UNDER_THE_TEXT
+    # Within the answer, above its versions and (waiting) actions, which keep their
+    # place: nothing overlaps, and nothing moves when the words come.
+    footer_top = item.y() + item._switcher.mapTo(item, QPoint(0, 0)).y()
+    assert pending.geometry().bottom() < footer_top
+    assert pending.y() + pending.height() <= item.y() + item.height()
