@@ -1,13 +1,18 @@
 """Continue carries a cut answer on in its own message: how that message looks and
-behaves meanwhile (status, waiting line, focus, find marks) and the title it keeps."""
+behaves meanwhile (status, waiting line, focus, find marks), what Stop leaves of it,
+how a code block or a table cut short goes on, and the title it keeps."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QFrame
 
+from app.answering.recorder import STOPPED_BY_USER
 from app.domain.messages import MessageStatus, Role
 from app.ui.transcript.item import MessageItem
+from app.ui.transcript.markdown_document import MarkdownDocument
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
@@ -190,6 +195,51 @@ async def test_find_keeps_its_marks_and_count_as_a_continue_writes(gui: Gui) -> 
     assert bar.status.text() == "3 of 3"
 
 
+async def cut_broken(gui: Gui) -> MessageItem:
+    """Ask, get an answer whose connection broke after two words, and return it."""
+    gui.server.enqueue(Reply(text="one two three four", cut_after=2))
+    await gui.ask("Count")
+    await gui.until(gui.answered)
+    return last_answer(gui)
+
+
+@pytest.mark.parametrize("cut", ["at the limit", "broken"])
+@in_loop
+async def test_a_continue_stopped_before_a_word_leaves_the_answer_as_it_was_stopped(
+    gui: Gui, cut: str
+) -> None:
+    item = await (cut_at_the_limit(gui) if cut == "at the limit" else cut_broken(gui))
+    assert item._retry.isVisible() is (cut == "broken")
+    transcript = gui.pane.transcript
+    gui.server.enqueue(no_word_yet())
+    item._continue.click()
+    stop = gui.window.actions_by_id["stop_answer"]
+    await gui.until(stop.isEnabled)  # the request is out
+    assert transcript._pending.isVisible()
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
+    await gui.until(lambda: gui.answered() and not item.streaming)
+    # The same answer, its text as it was; one panel, saying it was stopped (not why
+    # it had stopped before), with Continue and Retry; nothing waiting any more.
+    assert transcript.item(item.message.id) is item
+    assert item.text.toPlainText() == "one two"
+    stored = gui.store.get_message(item.message.id)
+    assert stored.content == "one two"
+    assert stored.status is MessageStatus.INTERRUPTED
+    panels = [p for p in item.findChildren(QFrame, "statusPanel") if p.isVisible()]
+    assert panels == [item._status]
+    assert item._status_label.text() == STOPPED_BY_USER
+    assert item._continue.isVisible()
+    assert item._continue.isEnabled()
+    assert item._retry.isVisible()
+    assert item._retry.isEnabled()
+    assert not transcript._pending.isVisible()
+    assert item._room is not None
+    assert not item._room.isVisible()
+    # Measured without the waiting line's room: nothing cut off, no gap left.
+    assert item.height() == item.height_for_width(item.width())
+    assert transcript.message_ids[-1] == item.message.id
+
+
 @in_loop
 async def test_the_waiting_line_of_a_continue_sits_right_under_its_text(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="First version."))
@@ -214,3 +264,73 @@ async def test_the_waiting_line_of_a_continue_sits_right_under_its_text(gui: Gui
     footer_top = item.y() + item._switcher.mapTo(item, QPoint(0, 0)).y()
     assert pending.geometry().bottom() < footer_top
     assert pending.y() + pending.height() <= item.y() + item.height()
+
+
+@pytest.mark.parametrize(
+    ("cut", "rest", "source"),
+    [
+        (
+            "Here:\n\n```python\ndef f():\n    a = 1\n",
+            ["    b = 2\n", "    return a + b\n```\n\nDone."],
+            "def f():\n    a = 1\n    b = 2\n    return a + b",
+        ),
+        (  # cut in the middle of a line of code
+            "Here:\n\n```python\ndef f():\n    a = ",
+            ["1\n", "    return a\n```\n\nDone."],
+            "def f():\n    a = 1\n    return a",
+        ),
+    ],
+)
+@in_loop
+async def test_a_code_block_cut_short_goes_on_as_one_block(
+    gui: Gui, cut: str, rest: list[str], source: str
+) -> None:
+    gui.server.enqueue(Reply(text=cut, finish_reason="length"))
+    await gui.ask("Code")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    item = last_answer(gui)
+    assert len(item.document.code_blocks) == 1
+    gui.server.enqueue(Reply(chunks=rest, delay=0.3))
+    item._continue.click()
+    first_line = rest[0].strip()
+    await gui.until(lambda: first_line in item.text.toPlainText().split("def f():")[-1])
+    # While it is written: the block goes on (no second one), its lines joined.
+    assert len(item.document.code_blocks) == 1
+    assert (cut + rest[0]).split("```python\n")[1] in item.text.toPlainText()
+    await gui.until(lambda: gui.answered() and not item.streaming)
+    assert [block.source for block in item.document.code_blocks] == [source]
+    assert_rendered_as_stored(gui, item)
+
+
+@in_loop
+async def test_a_table_cut_short_goes_on_as_one_table(gui: Gui) -> None:
+    cut = "Results:\n\n| name | value |\n|---|---|\n| one | 1 |\n| two "
+    gui.server.enqueue(Reply(text=cut, finish_reason="length"))
+    await gui.ask("Table")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    item = last_answer(gui)
+    gui.server.enqueue(Reply(chunks=["| 2 |\n", "| three | 3 |\n\nDone."], delay=0.3))
+    item._continue.click()
+    await gui.until(lambda: "\n2\n" in item.text.toPlainText())
+    assert tables(item.text.document().toHtml()) == 1  # the row joined the table
+    await gui.until(lambda: gui.answered() and not item.streaming)
+    assert tables(item.text.document().toHtml()) == 1
+    assert item.text.toPlainText().startswith("Results:\nname\nvalue\none\n1\ntwo\n2\nthree\n3")
+    assert_rendered_as_stored(gui, item)
+
+
+def tables(html: str) -> int:
+    return html.count("<table")
+
+
+def assert_rendered_as_stored(gui: Gui, item: MessageItem) -> None:
+    """The continued answer shows as its stored text does, rendered whole."""
+    stored = gui.store.get_message(item.message.id)
+    document = QTextDocument()
+    fresh = MarkdownDocument(document, math=None, dark=False)
+    fresh.set_markdown(stored.content)
+    assert item.text.toPlainText() == document.toPlainText()
+    assert tables(item.text.document().toHtml()) == tables(document.toHtml())
+    assert len(item.document.code_blocks) == len(fresh.code_blocks)
