@@ -248,7 +248,7 @@ async def test_the_column_stays_put_when_the_transcript_starts_to_scroll(gui: Gu
     before = question.mapTo(gui.pane, question.rect().topLeft()).x()
     gui.server.enqueue(Reply(chunks=[f"Paragraph {n}.\n\n" for n in range(80)], delay=0.002))
     await gui.ask("A long one")
-    await gui.until(lambda: bar.isVisible())
+    await gui.until(bar.isVisible)
     await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
     await gui.settle(0.1)
     assert question.mapTo(gui.pane, question.rect().topLeft()).x() == before
