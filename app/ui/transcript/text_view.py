@@ -44,6 +44,7 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QScrollArea,
     QSizePolicy,
@@ -111,6 +112,39 @@ def _wrap_mark(font: str, width: int, height: int, rgba: int, ratio: float) -> Q
     painter.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, WRAP_MARK)
     painter.end()
     return pixmap
+
+
+def _sideways(event: QWheelEvent) -> QWheelEvent | None:
+    """The turn of ``event`` across, for a horizontal scroll bar; None for a turn up or
+    down.
+
+    A horizontal wheel or a touchpad's sideways swipe turns mostly across; Shift turns
+    an ordinary wheel across, as in browsers and editors. A turn with Control or Alt is
+    left to the transcript, as before.
+    """
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    if modifiers & ~Qt.KeyboardModifier.ShiftModifier:
+        return None
+    angle, pixels = event.angleDelta(), event.pixelDelta()
+    if abs(angle.x()) > abs(angle.y()):
+        across, pixels_across = angle.x(), pixels.x()
+    elif modifiers and angle.y():
+        across, pixels_across = angle.y(), pixels.y()  # a turn down: to the right
+    else:
+        return None
+    # Without Shift: with it, Qt's scroll bar steps a whole page at a time.
+    return QWheelEvent(
+        event.position(),
+        event.globalPosition(),
+        QPoint(pixels_across, 0),
+        QPoint(across, 0),
+        event.buttons(),
+        Qt.KeyboardModifier.NoModifier,
+        event.phase(),
+        event.inverted(),
+        event.source(),
+        event.pointingDevice(),
+    )
 
 
 def _x_of(line: QTextLine, offset: int) -> float:
@@ -451,5 +485,13 @@ class MessageText(QTextBrowser):
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
-        # The transcript scrolls, not each message.
-        event.ignore()
+        # The transcript scrolls up and down, not each message. Across, a message wider
+        # than its view (a wide table) scrolls itself, at its ends too: the transcript
+        # would take a Shift+wheel for a page down.
+        bar = self.horizontalScrollBar()
+        across = _sideways(event) if bar.maximum() > 0 else None
+        if across is None:
+            event.ignore()
+            return
+        QApplication.sendEvent(bar, across)
+        event.accept()

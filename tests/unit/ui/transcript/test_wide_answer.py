@@ -1,0 +1,155 @@
+"""An answer wider than its view (a wide table): the wheel scrolls it sideways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from app.ui.transcript.text_view import MessageText
+
+FILLER = "\n\n".join(f"Paragraph {n} of filler text." for n in range(30))
+TABLE = (
+    "|"
+    + "|".join(f"header {n}" for n in range(14))
+    + "|\n|"
+    + "---|" * 14
+    + "\n|"
+    + "|".join(f"value 1.{n}" for n in range(14))
+    + "|"
+)
+NO_KEYS = Qt.KeyboardModifier.NoModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+@dataclass
+class Page:
+    """A message field over a scrolling transcript holding one answer, as in the window."""
+
+    window: QWidget
+    field: QLineEdit
+    area: QScrollArea
+    view: MessageText
+
+    def wheel(
+        self,
+        angle: tuple[int, int],
+        modifiers: Qt.KeyboardModifier = NO_KEYS,
+        pixels: tuple[int, int] = (0, 0),
+    ) -> None:
+        """A real wheel turn (through the window system) over the middle of the answer."""
+        middle = self.view.viewport().rect().center()
+        at = QPointF(self.view.viewport().mapTo(self.window, middle))
+        QTest.wheelEvent(self.window.windowHandle(), at, QPoint(*angle), QPoint(*pixels), modifiers)
+
+    @property
+    def places(self) -> tuple[int, int]:
+        """Where the transcript is scrolled to, and where the answer is, across."""
+        return self.area.verticalScrollBar().value(), self.view.horizontalScrollBar().value()
+
+
+def _page(qtbot: QtBot, markdown: str) -> Page:
+    from app.ui.transcript.markdown_document import MarkdownDocument
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    field = QLineEdit()
+    area = QScrollArea()
+    canvas = QWidget()
+    view = MessageText(images=None)
+    QVBoxLayout(canvas).addWidget(view)
+    area.setWidget(canvas)
+    area.setWidgetResizable(True)
+    column = QVBoxLayout(window)
+    column.addWidget(area)
+    column.addWidget(field)
+    window.resize(600, 400)
+    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(markdown)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    field.setFocus()
+    assert field.hasFocus()
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 500)
+    # The table in the middle of the transcript's view, with room to scroll either way.
+    table = _start_of(view, "header") or _start_of(view, "one")
+    at = view.viewport().mapTo(canvas, table)
+    area.ensureVisible(at.x(), at.y(), 0, area.viewport().height() // 2)
+    return Page(window, field, area, view)
+
+
+def _start_of(view: MessageText, word: str) -> QPoint:
+    """A point on the first letters of the first ``word`` of the text (of its viewport)."""
+    cursor = view.document().find(word)
+    if cursor.isNull():
+        return QPoint()
+    cursor.setPosition(cursor.selectionStart())
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x() + 3, rect.center().y())
+
+
+def _wide(qtbot: QtBot) -> Page:
+    page = _page(qtbot, f"{FILLER}\n\n{TABLE}\n\n{FILLER}")
+    assert page.view.horizontalScrollBar().maximum() > 0  # wider than its view
+    return page
+
+
+@pytest.mark.parametrize(
+    ("angle", "modifiers", "pixels"),
+    [
+        ((-120, 0), NO_KEYS, (0, 0)),  # a horizontal wheel
+        ((0, -120), SHIFT, (0, 0)),  # Shift and the wheel turned down
+        ((-24, 3), NO_KEYS, (-12, 2)),  # a touchpad swiped left, a little askew
+    ],
+)
+def test_a_turn_across_scrolls_a_wide_answer_sideways_not_the_transcript(
+    qtbot: QtBot, angle: tuple[int, int], modifiers: Qt.KeyboardModifier, pixels: tuple[int, int]
+) -> None:
+    page = _wide(qtbot)
+    down, across = page.places
+    page.wheel(angle, modifiers, pixels)
+    assert page.places[0] == down
+    assert page.places[1] > across
+    further = page.places[1]
+    back = (-angle[0], -angle[1])
+    page.wheel(back, modifiers, (-pixels[0], -pixels[1]))
+    assert page.places == (down, across)
+    assert further > across
+
+
+def test_at_its_end_a_wide_answer_keeps_shift_wheel_from_paging_the_transcript(
+    qtbot: QtBot,
+) -> None:
+    page = _wide(qtbot)
+    bar = page.view.horizontalScrollBar()
+    bar.setValue(bar.maximum())
+    down = page.places[0]
+    page.wheel((0, -120), SHIFT)
+    assert page.places == (down, bar.maximum())
+
+
+def test_the_wheel_up_and_down_over_a_wide_answer_scrolls_the_transcript(qtbot: QtBot) -> None:
+    page = _wide(qtbot)
+    down, across = page.places
+    page.wheel((0, -120))
+    assert page.places[0] > down
+    assert page.places[1] == across
+
+
+def test_an_answer_that_fits_leaves_every_turn_to_the_transcript(qtbot: QtBot) -> None:
+    page = _page(qtbot, f"{FILLER}\n\n| a | b |\n|---|---|\n| one | two |\n\n{FILLER}")
+    assert page.view.horizontalScrollBar().maximum() == 0
+    down = page.places[0]
+    page.wheel((0, -120), SHIFT)  # the transcript's own Shift+wheel: a page down
+    assert page.places[0] > down
+    assert page.places[1] == 0
