@@ -11,10 +11,12 @@ import functools
 import math
 from typing import Any, cast
 
+import shiboken6
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QMimeData,
+    QObject,
     QPoint,
     QPointF,
     QRectF,
@@ -25,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QFont,
     QFontDatabase,
     QFontMetrics,
@@ -60,6 +63,7 @@ from app.ui.transcript.fitted_images import FittedImages
 from app.ui.transcript.wide_tables import fit_wide_tables
 
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
+_CLICKS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
 
 def anchor_position(document: QTextDocument, name: str) -> int | None:
@@ -182,6 +186,11 @@ class MessageText(QTextBrowser):
     height_changed = Signal()
 
     def __init__(self, images: Any, parent: QWidget | None = None) -> None:
+        # Before the base class: Qt sends its scroll bars' events through eventFilter
+        # from the start. The keyboard came with a click not yet seen here (on the
+        # scroll bar, see focusInEvent), and where it was before.
+        self._clicked_into = False
+        self._focus_before: QWidget | None = None
         super().__init__(parent)
         self._images = images  # MathImages, or anything with image(url) -> QImage | None
         self.setOpenLinks(False)
@@ -226,6 +235,7 @@ class MessageText(QTextBrowser):
         # Rendered markdown (an answer), not plain text (a question): a copy of its
         # selection is made by plain_copy.
         self.markdown = True
+        self.horizontalScrollBar().installEventFilter(self)
 
     # Nothing is ever loaded: not from the network, not from the disk. An empty value,
     # not None: given nothing, QTextDocument falls back to reading a local file itself.
@@ -244,7 +254,10 @@ class MessageText(QTextBrowser):
         return image
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+        if event.type() in _CLICKS:
+            # A click in the text: the keyboard it brought is the text's (see eventFilter).
+            self._clicked_into, self._focus_before = False, None
+        elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             # A formula says its TeX: drawn smaller to fit the column, it may be small.
             tex = self.formula_at(event.pos())
             if tex is not None:
@@ -495,3 +508,39 @@ class MessageText(QTextBrowser):
             return
         QApplication.sendEvent(bar, across)
         event.accept()
+
+    # A click on the scroll bar (a wide table's) gave the text the keyboard, and with it
+    # a caret, in text nobody clicked: Qt gives a click's focus to the nearest widget
+    # that takes one, and the bar takes none. The keyboard goes back where it was (the
+    # message field, say); a click in the text still brings it to the text.
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        if event.reason() == Qt.FocusReason.MouseFocusReason:
+            self._clicked_into = True
+            # Where the keyboard was: Qt says so once this event is handled.
+            app = cast("QApplication", QApplication.instance())
+            app.focusChanged.connect(self._on_clicked_into, Qt.ConnectionType.SingleShotConnection)
+
+    def _on_clicked_into(self, before: QWidget | None, _now: QWidget | None) -> None:
+        self._focus_before = before
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self._clicked_into, self._focus_before = False, None
+        super().focusOutEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if self._clicked_into and watched is self.horizontalScrollBar() and event.type() in _CLICKS:
+            before = self._focus_before
+            self._clicked_into, self._focus_before = False, None
+            if self.hasFocus():
+                if (
+                    before is not None
+                    and shiboken6.isValid(before)
+                    and before.isVisible()
+                    and before.isEnabled()
+                ):
+                    before.setFocus(Qt.FocusReason.OtherFocusReason)
+                else:
+                    self.clearFocus()
+        return super().eventFilter(watched, event)

@@ -1,4 +1,5 @@
-"""An answer wider than its view (a wide table): the wheel scrolls it sideways."""
+"""An answer wider than its view (a wide table): the wheel scrolls it sideways, and its
+scroll bar leaves the keyboard where it was."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QApplication,
     QLineEdit,
     QScrollArea,
+    QScrollBar,
+    QStyle,
+    QStyleOptionSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -153,3 +159,85 @@ def test_an_answer_that_fits_leaves_every_turn_to_the_transcript(qtbot: QtBot) -
     page.wheel((0, -120), SHIFT)  # the transcript's own Shift+wheel: a page down
     assert page.places[0] > down
     assert page.places[1] == 0
+
+
+def _handle(bar: QScrollBar) -> QPoint:
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    return (
+        bar.style()
+        .subControlRect(
+            QStyle.ComplexControl.CC_ScrollBar, option, QStyle.SubControl.SC_ScrollBarSlider, bar
+        )
+        .center()
+    )
+
+
+def _drag_to_the_end(qtbot: QtBot, bar: QScrollBar) -> None:
+    handle = _handle(bar)
+    far = QPoint(bar.width() - 1, handle.y())
+    qtbot.mousePress(bar, Qt.MouseButton.LeftButton, pos=handle)
+    qtbot.mouseMove(bar, far)
+    qtbot.mouseRelease(bar, Qt.MouseButton.LeftButton, pos=far)
+    assert bar.value() == bar.maximum()
+
+
+def _grab(view: MessageText) -> QImage:
+    return view.viewport().grab().toImage()
+
+
+def test_dragging_its_scroll_bar_leaves_the_keyboard_in_the_message_field(qtbot: QtBot) -> None:
+    # The text took the keyboard from the field, and showed a caret nobody asked for.
+    page = _wide(qtbot)
+    view = page.view
+    cursor = view.document().find("value 1.13")  # in sight once scrolled to the end
+    cursor.clearSelection()
+    view.setTextCursor(cursor)
+    _drag_to_the_end(qtbot, view.horizontalScrollBar())
+    shown, keyboard = _grab(view), QApplication.focusWidget()
+    assert view.viewport().rect().contains(view.cursorRect())
+    page.field.setFocus()
+    without_caret = _grab(view)
+    view.setFocus()
+    assert _grab(view) != without_caret  # a caret shows there when the text has the keys
+    assert shown == without_caret
+    assert keyboard is page.field
+    page.field.setFocus()
+    qtbot.keyClicks(page.field, "more")
+    assert page.field.text() == "more"
+
+
+def test_a_double_click_on_its_scroll_bar_leaves_the_keyboard_where_it_was(
+    qtbot: QtBot,
+) -> None:
+    page = _wide(qtbot)
+    bar = page.view.horizontalScrollBar()
+    qtbot.mouseDClick(
+        bar, Qt.MouseButton.LeftButton, pos=QPoint(bar.width() - 20, _handle(bar).y())
+    )
+    assert QApplication.focusWidget() is page.field
+
+
+def test_a_selection_stays_and_copies_after_its_scroll_bar_is_dragged(qtbot: QtBot) -> None:
+    page = _wide(qtbot)
+    view = page.view
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_start_of(view, "header"))
+    assert view.hasFocus()  # a click in the text still brings the keyboard there
+    assert view.textCursor().selectedText() == "header"
+    _drag_to_the_end(qtbot, view.horizontalScrollBar())
+    assert view.hasFocus()
+    assert view.textCursor().selectedText() == "header"
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "header"
+
+
+def test_keys_still_select_from_a_click_in_the_text(qtbot: QtBot) -> None:
+    page = _wide(qtbot)
+    view = page.view
+    start = _start_of(view, "value")
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=start - QPoint(3, 0))
+    assert view.hasFocus()
+    for _ in "value":
+        qtbot.keyClick(view, Qt.Key.Key_Right, SHIFT)
+    assert view.textCursor().selectedText() == "value"
