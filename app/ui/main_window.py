@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
             "find_in_conversation": pane.open_find,
             "find_next": pane.find_next,
             "find_previous": pane.find_previous,
+            "next_conversation": lambda: self.open_beside(1),
+            "previous_conversation": lambda: self.open_beside(-1),
             "rename": self.rename_conversation,
             "stop_answer": pane.stop,
             "zoom_in": lambda: pane.zoom(1),
@@ -136,6 +138,18 @@ class MainWindow(QMainWindow):
         self.pane.open_conversation(conversation_id)
         if self.sidebar.open_conversation_id != conversation_id:  # not chosen in the list
             self.sidebar.select_conversation(conversation_id)
+
+    def open_beside(self, step: int) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab (or Ctrl+PgDown / Ctrl+PgUp): open the conversation
+        below (``step`` 1) or above (-1) the open one in the sidebar's list, as Enter on
+        its row does (the keyboard in the message field).
+
+        At either end of the list it stays: wrapping round would jump from the newest
+        chat to the oldest of years of history (reading every page of it on the way).
+        """
+        target = self.sidebar.conversation_beside(step)
+        if target is not None:
+            self.open_conversation(target)
 
     def _type_in_composer(self, event: QKeyEvent) -> None:
         """Text typed in the list (after a click there) goes to the message field."""

@@ -8,6 +8,7 @@ with ``sends_message``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -51,6 +52,15 @@ class Shortcut:
         ]
 
 
+def tab_keys(mac: bool = sys.platform == "darwin") -> tuple[str, str]:
+    """The keys of the next and previous conversation's first shortcut: Ctrl+Tab and
+    Ctrl+Shift+Tab, as browsers' tabs. On macOS Qt's Ctrl is ⌘, and ⌘Tab is the
+    system's application switcher, never seen by a window: there they are ⌃Tab and
+    ⌃⇧Tab (Qt's Meta is the Control key), as in Safari."""
+    ctrl = "Meta" if mac else "Ctrl"
+    return f"{ctrl}+Tab", f"{ctrl}+Shift+Tab"
+
+
 CONVERSATIONS = "Conversations"
 ANSWERS = "Writing and answers"
 WINDOW = "Window"
@@ -76,6 +86,22 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         CONVERSATIONS,
         note="of Find in conversation; opens it if closed",
         words="find again search back",
+    ),
+    Shortcut(
+        "next_conversation",
+        (tab_keys()[0], "Ctrl+PgDown"),
+        "Next conversation",
+        CONVERSATIONS,
+        note="the one below in the list; from a new chat, the first",
+        words="switch chat tab down",
+    ),
+    Shortcut(
+        "previous_conversation",
+        (tab_keys()[1], "Ctrl+PgUp"),
+        "Previous conversation",
+        CONVERSATIONS,
+        note="the one above in the list",
+        words="switch chat tab up back",
     ),
     Shortcut(
         "rename",

@@ -427,6 +427,37 @@ class ConversationListModel(QAbstractListModel):
                 return item.conversation
         return None
 
+    def conversation_beside(self, conversation_id: str | None, step: int) -> str | None:
+        """The conversation listed just below (``step`` 1) or above (-1) ``conversation_id``,
+        headings and "Show more quick prompts…" passed over; None at either end.
+
+        From no conversation, or one not listed (a new chat), below is the first one and
+        above is nothing: a new chat stands above the list. Past the chats read so far,
+        the next page is read, as scrolling there does.
+        """
+        row = self.row_of(conversation_id) if conversation_id else None
+        if row is None:
+            if step < 0:
+                return None
+            row = -1
+        while True:
+            row += step
+            if row < 0:
+                return None
+            if row >= len(self._rows):
+                if step < 0 or not self.canFetchMore():
+                    return None
+                self.fetchMore()
+                # Some of a busy day's chats go in above "Quick": count again from here.
+                if conversation_id and (start := self.row_of(conversation_id)) is not None:
+                    row = start
+                else:
+                    row -= 1
+                continue
+            item = self._rows[row]
+            if isinstance(item, ConversationRow):
+                return item.conversation.id
+
     def is_header(self, row: int) -> bool:
         return 0 <= row < len(self._rows) and isinstance(self._rows[row], HeaderRow)
 

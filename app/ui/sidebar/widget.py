@@ -309,6 +309,11 @@ class Sidebar(ExportAndDelete, QWidget):
         if scroll:
             self.list_view.show_with_heading(index)
 
+    def conversation_beside(self, step: int) -> str | None:
+        """The conversation below (``step`` 1) or above (-1) the open one in the list, as
+        it shows (pinned, then by day); None at the list's ends. See the model's."""
+        return self.model.conversation_beside(self._open_id, step)
+
     def focus_search(self) -> None:
         """Put the keyboard in the search field (the window binds Ctrl+K to this)."""
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -9,7 +9,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.help_dialog import HelpDialog, ShortcutRow, key_caps
-from app.ui.shortcuts import SHORTCUTS, Scope, make_actions, sends_message, shortcut_table
+from app.ui.shortcuts import (
+    SHORTCUTS,
+    Scope,
+    make_actions,
+    sends_message,
+    shortcut_table,
+    tab_keys,
+)
 
 EXPECTED = {
     "new_chat": "Ctrl+N",
@@ -35,6 +42,8 @@ EXPECTED = {
     "quit": "Ctrl+Q",
     "zoom_in": "Ctrl++",
     "zoom_out": "Ctrl+-",
+    "next_conversation": "Ctrl+Tab",
+    "previous_conversation": "Ctrl+Shift+Tab",
 }
 
 
@@ -160,6 +169,7 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
     dialog.search.setText("ctrl shift")
     assert listing.visible_descriptions() == [
         "Previous match",
+        "Previous conversation",
         "Copy last answer",
         "Regenerate answer",
         "Choose the model",
@@ -195,6 +205,9 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
         ("parameters", ["System prompt and parameters"]),
         ("temperature", ["System prompt and parameters"]),
         ("continue", ["Continue in the main window"]),
+        ("next chat", ["Next conversation"]),
+        ("previous chat", ["Previous conversation"]),
+        ("pgdown", ["Next conversation"]),
         ("preferences", ["Settings"]),
     ],
 )
@@ -211,6 +224,12 @@ def _by_group() -> list:  # type: ignore[type-arg]
     from app.ui.shortcuts import GROUPS
 
     return [item for group in GROUPS for item in SHORTCUTS if item.group == group]
+
+
+def test_on_macos_the_next_conversation_is_control_tab_not_the_app_switcher() -> None:
+    # Qt's Ctrl is ⌘ there, and ⌘Tab never reaches a window.
+    assert tab_keys(mac=False) == ("Ctrl+Tab", "Ctrl+Shift+Tab")
+    assert tab_keys(mac=True) == ("Meta+Tab", "Meta+Shift+Tab")
 
 
 def test_the_quick_prompt_row_shows_the_keys_the_user_set(qtbot: QtBot) -> None:

@@ -281,6 +281,47 @@ def test_an_old_conversation_beyond_the_loaded_pages_waits_for_fetch_more(
     assert model.loaded_count() == 31
 
 
+def test_conversation_beside_walks_the_list_as_shown_and_stops_at_its_ends(
+    store: ConversationStore, grouped: dict[str, str]
+) -> None:
+    """Ctrl+Tab's order: pinned, then by day, "Quick" after Today; headings and "Show
+    more quick prompts…" passed over; chats past those read are read on the way."""
+    for number in range(3):
+        add(store, f"quick {number}", NOW - timedelta(minutes=10 + number), kind="quick")
+    model = _model(store, page_size=3, quick_preview=2)
+    assert "Show more quick prompts…" in _labels(model)
+    assert model.canFetchMore()
+    titles = {conversation_id: title for title, conversation_id in grouped.items()}
+
+    def walk(start: str | None, step: int) -> list[str]:
+        seen = []
+        while (start := model.conversation_beside(start, step)) is not None:
+            seen.append(titles.get(start) or store.get_conversation(start).title)
+        return seen
+
+    down = walk(None, 1)  # from a new chat: the first, and on to the last
+    assert down == [
+        "pinned new",
+        "pinned old",
+        "today late",
+        "today early",
+        "quick 0",
+        "quick 1",  # "quick 2" waits behind "Show more…", as it shows
+        "yesterday",
+        "six days",
+        "thirty days",
+        "october",
+        "october 1st",
+        "older year",
+    ]
+    assert not model.canFetchMore()  # every page of chats was read on the way
+    assert walk(grouped["older year"], -1) == down[-2::-1]
+    assert model.conversation_beside(grouped["older year"], 1) is None  # no wrapping
+    assert model.conversation_beside(grouped["pinned new"], -1) is None
+    assert model.conversation_beside(None, -1) is None  # nothing above a new chat
+    assert model.conversation_beside("not listed", 1) == grouped["pinned new"]
+
+
 def test_rename_through_set_data_persists_and_refuses_empty_titles(
     store: ConversationStore, grouped: dict[str, str]
 ) -> None:
