@@ -594,6 +594,17 @@ class ChatPane(ModelInPane, QWidget):
         # The button is disabled and then hidden: the keyboard would go on to New chat.
         self._focus_composer()
 
+    def continue_last_answer(self) -> None:
+        """Ctrl+Shift+Enter: the last answer's Continue, pressed, when it shows one (the
+        answer was cut at the token limit, stopped or broke off); nothing otherwise, nor
+        while an answer is being written (the button is disabled then)."""
+        if self._pages.currentWidget() is not self._conversation_page:
+            return
+        ids = self.transcript.message_ids
+        last = self.transcript.item(ids[-1]) if ids else None
+        if last is not None:
+            last.press_continue()
+
     def regenerate_last(self) -> None:
         ids = self.transcript.message_ids
         last = self.transcript.item(ids[-1]) if ids else None

@@ -60,10 +60,15 @@ class ShortcutRow(QWidget):
             text.addWidget(label(item.note[:1].upper() + item.note[1:], "muted"))
         row.addLayout(text, 1)
         self.caps: list[str] = []
-        for number, sequence in enumerate(item.sequences()):
-            if number:
+        shown: list[list[str]] = []
+        for sequence in item.sequences():
+            caps = key_caps(sequence)
+            if caps in shown:
+                continue  # Enter and the keypad's Enter: one key to the eye
+            if shown:
                 row.addWidget(label("or", "muted", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
-            for cap in key_caps(sequence):
+            shown.append(caps)
+            for cap in caps:
                 row.addWidget(label(cap, "keycap", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
                 self.caps.append(cap)
         self._haystack = " ".join(

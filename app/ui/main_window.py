@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
             "zoom_reset": lambda: pane.zoom(0),
             "copy_last_answer": pane.copy_last_answer,
             "regenerate": pane.regenerate_last,
+            "continue_answer": pane.continue_last_answer,
             "choose_model": pane.choose_model,
             "parameters": pane.open_params,
             "focus_composer": pane.focus_composer,

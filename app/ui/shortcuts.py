@@ -165,6 +165,14 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         words="retry again redo ask anew new version",
     ),
     Shortcut(
+        "continue_answer",
+        ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
+        "Continue the answer",
+        ANSWERS,
+        note="when the last answer stopped early and offers Continue",
+        words="carry on resume more go on cut stopped token limit",
+    ),
+    Shortcut(
         "choose_model",
         ("Ctrl+Shift+M",),
         "Choose the model",

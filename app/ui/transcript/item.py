@@ -551,6 +551,17 @@ class MessageItem(QFrame):
 
     # -- actions ------------------------------------------------------------------------
 
+    def press_continue(self) -> bool:
+        """Press Continue (Ctrl+Shift+Enter) if this answer offers it now: shown and
+        enabled. Whether it was pressed."""
+        if self._status is None:  # never stopped early: no Continue was ever built
+            return False
+        button = self._continue
+        if self._status.isHidden() or button.isHidden() or not button.isEnabled():
+            return False
+        button.click()
+        return True
+
     def copy_markdown(self) -> None:
         QGuiApplication.clipboard().setText(_as_markdown(self.message))
         # Seen done: the button shows a check mark for a moment, as chat apps do.

@@ -44,6 +44,7 @@ EXPECTED = {
     "zoom_out": "Ctrl+-",
     "next_conversation": "Ctrl+Tab",
     "previous_conversation": "Ctrl+Shift+Tab",
+    "continue_answer": "Ctrl+Shift+Return",
 }
 
 
@@ -172,6 +173,7 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
         "Previous conversation",
         "Copy last answer",
         "Regenerate answer",
+        "Continue the answer",
         "Choose the model",
         "System prompt and parameters",
         "Copy the answer",
@@ -204,7 +206,8 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
         ("model", ["Choose the model"]),
         ("parameters", ["System prompt and parameters"]),
         ("temperature", ["System prompt and parameters"]),
-        ("continue", ["Continue in the main window"]),
+        ("continue", ["Continue the answer", "Continue in the main window"]),
+        ("resume", ["Continue the answer"]),
         ("next chat", ["Next conversation"]),
         ("previous chat", ["Previous conversation"]),
         ("pgdown", ["Next conversation"]),
@@ -224,6 +227,20 @@ def _by_group() -> list:  # type: ignore[type-arg]
     from app.ui.shortcuts import GROUPS
 
     return [item for group in GROUPS for item in SHORTCUTS if item.group == group]
+
+
+def test_a_shortcut_on_enter_and_the_keypads_enter_shows_its_keys_once(qtbot: QtBot) -> None:
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    rows = {row.item.id: row for row in dialog.shortcuts.findChildren(ShortcutRow)}
+    table = {item.id: item for item in SHORTCUTS}
+    # Both keys work: Return and the keypad's Enter (which sends in the message field).
+    assert [portable(s) for s in table["continue_answer"].sequences()] == [
+        "Ctrl+Shift+Return",
+        "Ctrl+Shift+Enter",
+    ]
+    assert rows["continue_answer"].caps == ["Ctrl", "Shift", "Enter"]
+    assert rows["next_conversation"].caps == ["Ctrl", "Tab", "Ctrl", "PgDown"]
 
 
 def test_on_macos_the_next_conversation_is_control_tab_not_the_app_switcher() -> None:
