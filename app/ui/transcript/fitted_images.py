@@ -1,11 +1,16 @@
 """Images in a message (formulas) narrowed to the column they stand in.
 
 Qt draws an image at its own size: a display formula wider than the column made the
-whole message wider than its view, cut off at the right (and, once the view scrolled
-sideways, the text before it was gone). The web's answer, a scroll bar under the
-formula alone, cannot be had in a QTextDocument (no widget lives inside its text), so
-a formula wider than its column is drawn smaller, to the column's width, keeping its
-proportions: all of it shows, and a copy of it still gives its TeX (its alt text).
+whole message wider than its view, cut off at the right. The web's answer, a scroll bar
+under the formula alone, cannot be had in a QTextDocument (no widget lives inside its
+text), so a formula wider than its column is drawn smaller, to the column's width,
+keeping its proportions, and a copy of it still gives its TeX (its alt text).
+
+Down to a point: narrowed to any width, a long sum in a narrow window had subscripts
+4 px tall. A display formula is drawn no smaller than the text around it (formulas are
+drawn larger, see FORMULA_SCALE), one within a line of text no smaller than half its
+size. Wider still, it starts at the left of its column and the message scrolls
+sideways, with a scroll bar under it, as for a table too wide (see MessageText).
 """
 
 from __future__ import annotations
@@ -27,10 +32,11 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
-from app.ui.transcript.math_images import DEPTH_KEY
+from app.ui.transcript.math_images import DEPTH_KEY, FORMULA_SCALE
 
 _SCALED_KEPT = 8  # narrowed images kept per message (a few formulas in sight)
 MIN_INLINE_SCALE = 0.5
+MIN_DISPLAY_SCALE = 1 / FORMULA_SCALE  # the size of the text around it
 
 
 def _alone_in_block(document: QTextDocument, position: int) -> bool:
@@ -156,12 +162,10 @@ class FittedImages(QPyTextObject):
         size = image.deviceIndependentSize()
         room = _room(doc, position)
         if size.width() > room:
-            scale = room / size.width()
-            if not _alone_in_block(doc, position):
-                # A formula within a line of text is narrowed no further than to half
-                # its size: smaller, a long one became a hairline beside the words
-                # (what does not fit is cut at the right; hovering shows its TeX).
-                scale = max(scale, MIN_INLINE_SCALE)
+            # Narrowed no further than to a size that still reads (see the module's
+            # docstring); what does not fit then scrolls sideways with the message.
+            least = MIN_DISPLAY_SCALE if _alone_in_block(doc, position) else MIN_INLINE_SCALE
+            scale = max(room / size.width(), least)
             size = QSizeF(size.width() * scale, size.height() * scale)
         return size
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSizeF
+from PySide6.QtCore import QRectF, QSizeF
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -96,7 +96,11 @@ def test_tabs_stop_every_four_columns_of_code_at_any_size(qtbot: QtBot) -> None:
 
 
 class WideFormulas:
-    """Every formula is a 1,000 px wide image (2,000 pixels at a device ratio of 2)."""
+    """Every formula is an image ``width`` px wide (twice that in pixels, at a device
+    ratio of 2) and 20 px high."""
+
+    def __init__(self, width: int = 1000) -> None:
+        self.width = width
 
     def image_url(self, tex: str, display: bool) -> str:
         return "maestrale-math:wide"
@@ -105,16 +109,16 @@ class WideFormulas:
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QImage
 
-        image = QImage(2000, 40, QImage.Format.Format_ARGB32_Premultiplied)
+        image = QImage(2 * self.width, 40, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.black)
         image.setDevicePixelRatio(2.0)
         return image
 
 
-def _wide_answer(qtbot: QtBot, markdown: str, width: int = 300) -> MessageText:
+def _wide_answer(qtbot: QtBot, markdown: str, width: int = 300, formula: int = 1000) -> MessageText:
     from app.rendering import render_markdown
 
-    formulas = WideFormulas()
+    formulas = WideFormulas(formula)
     view = MessageText(images=formulas)
     qtbot.addWidget(view)
     view.resize(width, 100)
@@ -125,8 +129,8 @@ def _wide_answer(qtbot: QtBot, markdown: str, width: int = 300) -> MessageText:
     return view
 
 
-def _formula_size(view: MessageText) -> QSizeF:
-    """The size the first formula is drawn at."""
+def _formula_place(view: MessageText) -> QRectF:
+    """Where the first formula is drawn, in the document."""
     document = view.document()
     position = document.find("\ufffc").selectionStart()
     block = document.findBlock(position)
@@ -134,28 +138,53 @@ def _formula_size(view: MessageText) -> QSizeF:
     line = block.layout().lineForTextPosition(offset)
     left = line.cursorToX(offset)[0]  # type: ignore[index]
     right = line.cursorToX(offset + 1)[0]  # type: ignore[index]
-    return QSizeF(right - left, line.height())
+    origin = document.documentLayout().blockBoundingRect(block).topLeft()
+    return QRectF(origin.x() + left, origin.y() + line.y(), right - left, line.height())
 
 
-def test_a_formula_wider_than_the_column_is_drawn_to_its_width(qtbot: QtBot) -> None:
+def _formula_size(view: MessageText) -> QSizeF:
+    """The size the first formula is drawn at."""
+    return _formula_place(view).size()
+
+
+@pytest.mark.parametrize(
+    ("markdown", "formula"),
+    [
+        ("Intro.\n\n$$x_0^2+x_1^2$$", 340),
+        ("> In a quote $$x$$", 320),
+        ("1. A list\n   - nested:\n\n     $$x$$", 260),
+        ("| a | b |\n|---|---|\n| $$x$$ | $$y$$ |", 160),
+    ],
+)
+def test_a_formula_wider_than_the_column_is_drawn_to_its_width(
+    qtbot: QtBot, markdown: str, formula: int
+) -> None:
     # Drawn at its own size it made the text wider than its view: cut off at the right.
-    answers = [
-        "Intro.\n\n$$x_0^2+x_1^2$$",
-        "> In a quote $$x$$",
-        "1. A list\n   - nested:\n\n     $$x$$",
-        "| a | b |\n|---|---|\n| $$x$$ | $$y$$ |",
-    ]
-    for markdown in answers:
-        view = _wide_answer(qtbot, markdown)
-        assert view.document().size().width() <= 300, markdown
-        assert 100 < _formula_size(view).width() <= 300, markdown
-        view.set_text_width(3000)  # room enough: at its own size again
-        assert _formula_size(view) == QSizeF(1000, 20), markdown
-    view = _wide_answer(qtbot, "$$x$$")
-    size = _formula_size(view)
-    assert size.height() == pytest.approx(20 * size.width() / 1000, abs=1)  # proportions kept
-    # Within a line of text, no smaller than half its size: a long one became a hairline
-    # beside the words (what does not fit is cut at the right, its TeX on hover).
+    view = _wide_answer(qtbot, markdown, formula=formula)
+    assert view.document().size().width() <= 300
+    drawn = _formula_size(view)
+    assert formula / 1.3 <= drawn.width() < formula
+    assert drawn.height() == pytest.approx(20 * drawn.width() / formula, abs=1)  # proportions
+    view.set_text_width(3000)  # room enough: at its own size again
+    assert _formula_size(view) == QSizeF(formula, 20)
+
+
+def test_a_long_display_formula_stays_readable_and_scrolls_sideways(qtbot: QtBot) -> None:
+    # Narrowed to any width, a long sum in a 700 px window had subscripts 4 px tall.
+    # No smaller than the text around it (formulas are drawn 1.3 times larger), it
+    # starts at the left of its column, and the message scrolls sideways to its end.
+    from app.ui.transcript.math_images import FORMULA_SCALE
+
+    view = _wide_answer(qtbot, "A long one:\n\n$$a_1 + a_2$$\n\nAfter it.", formula=1000)
+    place = _formula_place(view)
+    assert place.width() == pytest.approx(1000 / FORMULA_SCALE, abs=1)
+    assert place.height() == pytest.approx(20 / FORMULA_SCALE, abs=1)
+    assert place.left() == view.document().documentMargin()  # not centred off the left
+    bar = view.horizontalScrollBar()
+    assert bar.isVisible()
+    assert view.height() >= view.document().size().height() + bar.height()  # under the text
+    assert bar.maximum() + view.viewport().width() >= place.right()  # its end can be reached
+    # Within a line of text, no smaller than half its size.
     view = _wide_answer(qtbot, "A list item, with $x$ inline")
     assert _formula_size(view).width() == 500
 

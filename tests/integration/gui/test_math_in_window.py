@@ -1,0 +1,66 @@
+"""Formulas in the window: typeset, numbered, too long, or failed, as a reader sees them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from app.domain.messages import Role
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+
+LONG_SUM = " + ".join(f"a_{{{n}}}" for n in range(1, 23)) + " = S"
+
+
+def _answer(gui: Gui):  # -> MessageItem
+    transcript = gui.pane.transcript
+    for message_id in reversed(transcript.message_ids):
+        item = transcript.item(message_id)
+        if item is not None and item.message.role is Role.ASSISTANT:
+            return item
+    raise AssertionError("no answer shown")
+
+
+def _set_theme(gui: Gui, theme: str) -> None:
+    application = gui.application
+    application.apply_settings(replace(application.config.settings, theme=theme))
+    assert application.theme.is_dark is (theme == "dark")
+
+
+@in_loop
+async def test_a_long_formula_in_a_narrow_window_keeps_a_size_that_reads(gui: Gui) -> None:
+    # Fitted to a 700 px window, a sum of 22 terms had subscripts 4 px tall.
+    from app.ui.transcript.math_images import FORMULA_SCALE
+
+    _set_theme(gui, "light")
+    gui.window.resize(700, 760)
+    gui.server.enqueue(Reply(text=f"A long one:\n\n$${LONG_SUM}$$\n\nAfter."), Reply(text="T"))
+    await gui.ask("Long?")
+    await gui.until(gui.answered)
+    math = gui.application.math
+    await gui.until(lambda: math.image_url(LONG_SUM, True) is not None)
+    view = _answer(gui).text
+    await gui.until(lambda: not view.document().find("\ufffc").isNull())
+    await gui.settle(0.1)
+    found = view.document().find("\ufffc")
+    image = math.image(QUrl(found.charFormat().toImageFormat().name()))
+    natural = image.deviceIndependentSize()
+    block = view.document().findBlock(found.selectionStart())
+    line = block.layout().lineAt(0)
+    left, _ = line.cursorToX(found.selectionStart() - block.position())
+    assert natural.width() > view.viewport().width() * FORMULA_SCALE  # too long to fit
+    assert line.naturalTextWidth() >= natural.width() / FORMULA_SCALE - 1  # the text's size
+    assert left == 0  # from the column's left, not centred out of reach
+    bar = view.horizontalScrollBar()
+    assert bar.isVisible()
+    assert bar.maximum() + view.viewport().width() >= line.naturalTextWidth()  # to its end
+    # A copy of it still gives its TeX.
+    cursor = view.textCursor()
+    cursor.select(QTextCursor.SelectionType.Document)
+    view.setTextCursor(cursor)
+    view.copy()
+    assert f"$${LONG_SUM}$$" in QApplication.clipboard().text()
+    QApplication.clipboard().clear()
