@@ -28,6 +28,8 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # Names of the anchors in a message: a footnote n, and its reference (the k-th of them).
 FOOTNOTE_ANCHOR = "fn{n}"
 FOOTNOTE_REFERENCE_ANCHOR = "fnref{n}-{k}"
+# The start of the tooltip of a formula that could not be typeset; the reason follows.
+FAILED_FORMULA = "This formula could not be typeset"
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ALIGN = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
@@ -63,6 +65,10 @@ class MathSource(Protocol):
 
     def image_url(self, tex: str, display: bool) -> str | None:
         """A `maestrale-math:<key>` URL when the image is ready, else None."""
+        ...
+
+    def failure(self, tex: str, display: bool) -> str | None:
+        """Why the formula could not be typeset, once it is known it cannot; else None."""
         ...
 
 
@@ -435,18 +441,31 @@ class _HtmlWriter:
             self.out.append(_escape(content))
 
     def _formula(self, tex: str, *, display: bool, opener: str) -> str:
+        # The TeX in the delimiters the answer used: what a copy of the text gives.
+        source = f"{opener}{tex}{_CLOSERS.get(opener, opener)}"
         url = self._math.image_url(tex, display) if self._math is not None else None
         if url is None:
+            failure = self._math.failure(tex, display) if self._math is not None else None
+            if failure is not None:
+                return self._failed_formula(source, failure)
             self.math_pending[MathRequest(tex=tex, display=display)] = None
             color = self._colors.math_placeholder
             return f'<code style="color:{color}">{_escape(tex)}</code>'
         if not url.startswith(f"{MATH_SCHEME}:"):
             raise ValueError(f"a math source gave {url!r}, not a {MATH_SCHEME}: URL")
         align = "" if display else ' style="vertical-align:middle"'
-        # The TeX in the delimiters the answer used: what a copy of the text gives.
-        closer = _CLOSERS.get(opener, opener)
-        alt = _escape(f"{opener}{tex}{closer}")
-        return f'<img src="{_escape(url)}" alt="{alt}"{align}/>'
+        return f'<img src="{_escape(url)}" alt="{_escape(source)}"{align}/>'
+
+    def _failed_formula(self, source: str, failure: str) -> str:
+        """TeX that could not be typeset: its source as written, underlined with a wavy
+        line as a misspelt word is, and why on hover. In the placeholder's purple it
+        looked like a formula still being typeset."""
+        c = self._colors
+        style = (
+            f"color:{c.code_text}; text-underline-style:wave; text-decoration-color:{c.math_failed}"
+        )
+        title = _escape(f"{FAILED_FORMULA}: {failure}.")
+        return f'<code title="{title}" style="{style}">{_escape(source)}</code>'
 
 
 def _footnote_number(token: Token) -> int:

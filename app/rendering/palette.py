@@ -20,6 +20,7 @@ class Palette:
     table_border: str
     table_header_bg: str
     math_placeholder: str
+    math_failed: str  # the wavy underline of a formula that could not be typeset
 
 
 LIGHT = Palette(
@@ -34,6 +35,7 @@ LIGHT = Palette(
     table_border="#d1d9e0",
     table_header_bg="#f6f8fa",
     math_placeholder="#8250df",
+    math_failed="#cf222e",
 )
 
 DARK = Palette(
@@ -48,6 +50,7 @@ DARK = Palette(
     table_border="#3d444d",
     table_header_bg="#151b23",
     math_placeholder="#d2a8ff",
+    math_failed="#f85149",
 )
 
 

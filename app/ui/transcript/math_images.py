@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRectF, Qt, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
+from app.rendering.math import FormulaError
 from app.rendering.schemes import MATH_SCHEME
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ FORMULA_SCALE = 1.3  # formulas read best a little larger than the text around t
 # An image's text under this key: the depth of the formula it shows (below its
 # baseline), as a fraction of its height. Read by fitted_images to sit it on the line.
 DEPTH_KEY = "maestrale-depth"
+_NOT_DRAWN = "it could not be drawn"  # Qt could not read its SVG, or the worker failed
 
 
 def _rasterise(svg: str, ratio: float) -> QImage | None:
@@ -69,11 +71,12 @@ class MathImages(QObject):
     """Implements the renderer's ``MathSource``; renders missing formulas in the background.
 
     Signals:
-        ready(): new formula images exist; documents waiting for them can re-render.
+        ready(): formulas were typeset, or failed; documents waiting for them can
+            re-render.
     """
 
     ready = Signal()
-    _done = Signal(str, object)  # key, QImage | None (emitted from the worker thread)
+    _done = Signal(str, object)  # key, QImage or why none (emitted from the worker thread)
 
     def __init__(self, renderer: MathRenderer, *, size_px: int = 17) -> None:
         super().__init__()
@@ -81,9 +84,8 @@ class MathImages(QObject):
         self._size_px = size_px
         self._color = "#1f2328"
         self._images: dict[str, QImage] = {}
-        self._failed: set[str] = set()
+        self._failed: dict[str, str] = {}  # key: why the formula could not be typeset
         self._running: set[str] = set()
-        self._fresh = False  # images made since ``ready`` was last emitted
         self._pool: ThreadPoolExecutor | None = None  # made by the first formula
         self._closed = False
         self._done.connect(self._on_done, Qt.ConnectionType.QueuedConnection)
@@ -102,6 +104,9 @@ class MathImages(QObject):
     def image_url(self, tex: str, display: bool) -> str | None:
         key = self._key(tex, display)
         return f"{MATH_SCHEME}:{key}" if key in self._images else None
+
+    def failure(self, tex: str, display: bool) -> str | None:
+        return self._failed.get(self._key(tex, display))
 
     def image(self, url: QUrl) -> QImage | None:
         return self._images.get(url.path())
@@ -131,16 +136,21 @@ class MathImages(QObject):
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="math")
         return self._pool
 
-    def _render(self, tex: str, display: bool, color: str, ratio: float) -> QImage | None:
-        svg = self._renderer.svg(tex, display=display, color=color, size_px=self._size_px)
-        return _rasterise(svg, ratio) if svg else None
+    def _render(self, tex: str, display: bool, color: str, ratio: float) -> QImage | str:
+        """The formula's image, or why it has none."""
+        try:
+            svg = self._renderer.typeset(tex, display=display, color=color, size_px=self._size_px)
+        except FormulaError as error:
+            return str(error)
+        image = _rasterise(svg, ratio)
+        return image if image is not None else _NOT_DRAWN
 
-    def _finished(self, key: str, future: Future[QImage | None]) -> None:
+    def _finished(self, key: str, future: Future[QImage | str]) -> None:
         try:
             image = future.result()
         except Exception:
             log.exception("Rendering a formula failed")
-            image = None
+            image = _NOT_DRAWN
         self._done.emit(key, image)
 
     def _on_done(self, key: str, image: object) -> None:
@@ -149,12 +159,11 @@ class MathImages(QObject):
         self._running.discard(key)
         if isinstance(image, QImage):
             self._images[key] = image
-            self._fresh = True
         else:
-            self._failed.add(key)
-        # Once the batch is done, whichever formula finished last (a failed one too).
-        if self._fresh and not self._running:
-            self._fresh = False
+            self._failed[key] = str(image)
+        # Once the batch is done, whichever formula finished last. A failure is news
+        # too: the formula is shown as failed, no longer as waiting.
+        if not self._running:
             self.ready.emit()
 
     def shutdown(self) -> None:

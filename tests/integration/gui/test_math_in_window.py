@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.domain.messages import Role
 from tests.fake_mistral import Reply
@@ -28,6 +28,53 @@ def _set_theme(gui: Gui, theme: str) -> None:
     application = gui.application
     application.apply_settings(replace(application.config.settings, theme=theme))
     assert application.theme.is_dark is (theme == "dark")
+
+
+def _format_of(document, text: str) -> tuple[QTextCharFormat, QTextCursor]:
+    found = document.find(text)
+    assert not found.isNull(), text
+    inside = QTextCursor(document)
+    inside.setPosition(found.selectionStart() + 1)
+    return inside.charFormat(), found
+
+
+@in_loop
+async def test_a_formula_that_cannot_be_typeset_is_marked_and_says_why(gui: Gui) -> None:
+    # Shown in the purple of a formula still being typeset, nothing said it failed;
+    # \ce{H2O} was typeset as "\ce H2O" in italics.
+    _set_theme(gui, "light")
+    text = "Broken $\\frac{1}{$, water $\\ce{H2O}$, fine $x^2$."
+    gui.server.enqueue(Reply(text=text), Reply(text="Formulas"))
+    await gui.ask("Formulas?")
+    await gui.until(gui.answered)
+    math = gui.application.math
+    await gui.until(
+        lambda: (
+            math.image_url("x^2", False) is not None
+            and math.failure("\\ce{H2O}", False) is not None
+            and math.failure("\\frac{1}{", False) is not None
+        )
+    )
+    answer = _answer(gui)
+    document = answer.text.document()
+    await gui.until(lambda: not document.find("$\\ce{H2O}$").isNull())  # shown again
+    assert "maestrale-math:" in answer.text.toHtml()  # x^2, typeset
+    reasons = {
+        "$\\frac{1}{$": "it ends too soon (a closing brace or an argument is missing)",
+        "$\\ce{H2O}$": "\\ce is not supported",
+    }
+    for source, reason in reasons.items():
+        char_format, found = _format_of(document, source)
+        assert char_format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+        tip = f"This formula could not be typeset: {reason}."
+        assert char_format.toolTip() == tip
+        # Hovering it says so.
+        point = answer.text.cursorRect(found).center()
+        point.setX(point.x() - 4)  # on the formula's last characters
+        hover = QHelpEvent(QEvent.Type.ToolTip, point, answer.text.viewport().mapToGlobal(point))
+        QApplication.sendEvent(answer.text.viewport(), hover)
+        assert QToolTip.text() == tip
+        QToolTip.hideText()
 
 
 @in_loop

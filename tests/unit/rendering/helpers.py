@@ -11,17 +11,26 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 class FakeMath:
-    """A math source that has every formula ready, and records what was asked."""
+    """A math source that has every formula ready, and records what was asked.
 
-    def __init__(self, *, ready: bool = True) -> None:
+    Args:
+        ready: whether the formulas are typeset yet.
+        failures: formulas that could not be typeset, and why.
+    """
+
+    def __init__(self, *, ready: bool = True, failures: dict[str, str] | None = None) -> None:
         self.ready = ready
+        self.failures = failures or {}
         self.asked: list[tuple[str, bool]] = []
 
     def image_url(self, tex: str, display: bool) -> str | None:
         self.asked.append((tex, display))
-        if not self.ready:
+        if not self.ready or tex in self.failures:
             return None
         return f"{MATH_SCHEME}:{'d' if display else 'i'}{len(self.asked)}"
+
+    def failure(self, tex: str, display: bool) -> str | None:
+        return self.failures.get(tex)
 
 
 def visible_text(fragment: str) -> str:

@@ -493,6 +493,32 @@ def test_math_in_list_items_tables_and_quotes() -> None:
     assert rendered.html.count("<img") == 4
 
 
+def test_a_formula_that_could_not_be_typeset_is_marked_and_says_why() -> None:
+    # It showed in the same purple as a formula still being typeset: nothing said that
+    # it never would be.
+    math = FakeMath(
+        failures={"\\frac{1}{": "it ends too soon", "\\ce{H2O}": "\\ce is not supported"}
+    )
+    rendered = render("Broken $\\frac{1}{$ and \\(\\ce{H2O}\\), fine $x$.", math=math)
+    assert rendered.math_pending == ()  # not waited for
+    failed = LIGHT.math_failed
+    style = f"color:{LIGHT.code_text}; text-underline-style:wave; text-decoration-color:{failed}"
+    assert (
+        '<code title="This formula could not be typeset: it ends too soon." '
+        f'style="{style}">$\\frac{{1}}{{$</code>'
+    ) in rendered.html
+    assert (
+        '<code title="This formula could not be typeset: \\ce is not supported." '
+        f'style="{style}">\\(\\ce{{H2O}}\\)</code>'
+    ) in rendered.html
+    assert LIGHT.math_placeholder not in rendered.html
+    assert rendered.html.count("<img") == 1
+    dark = render("$$\\frac{1}{$$", math=math, dark=True)
+    assert f"text-decoration-color:{DARK.math_failed}" in dark.html
+    assert '<p align="center"><code title="This formula could not' in dark.html
+    assert ">$$\\frac{1}{$$</code>" in dark.html
+
+
 def test_math_tex_is_escaped() -> None:
     rendered = render('$a<b "c"$')
     assert "&lt;b &quot;c&quot;" in rendered.html
@@ -502,6 +528,9 @@ def test_math_source_must_give_math_urls() -> None:
     class Rogue:
         def image_url(self, tex: str, display: bool) -> str | None:
             return "https://evil.example/x.png"
+
+        def failure(self, tex: str, display: bool) -> str | None:
+            return None
 
     with pytest.raises(ValueError, match="maestrale-math"):
         render("$x$", math=Rogue())

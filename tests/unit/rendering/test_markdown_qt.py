@@ -189,6 +189,29 @@ def test_math_placeholders_show_the_tex(qapp: QApplication) -> None:
     assert images(document) == []
 
 
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_failed_formula_is_underlined_with_a_wave_and_says_why(
+    qapp: QApplication, dark: bool
+) -> None:
+    from PySide6.QtGui import QTextCharFormat
+
+    math = FakeMath(failures={"\\ce{H2O}": "\\ce is not supported"})
+    text = "Water $\\ce{H2O}$ and $x$ and $y$"
+    document = load(qapp, render_markdown(text, dark=dark, math=math))
+    formats = {f.text(): f.charFormat() for f in fragments(document)}
+    failed = formats["$\\ce{H2O}$"]  # its source as written, delimiters and all
+    colors = palette(dark=dark)
+    assert failed.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert failed.underlineColor().name() == colors.math_failed
+    assert failed.foreground().color().name() == colors.code_text
+    assert failed.toolTip() == "This formula could not be typeset: \\ce is not supported."
+    waiting = load(qapp, render_markdown(text, dark=dark, math=FakeMath(ready=False)))
+    pending = {f.text(): f.charFormat() for f in fragments(waiting)}["\\ce{H2O}"]
+    assert pending.underlineStyle() == QTextCharFormat.UnderlineStyle.NoUnderline
+    assert pending.foreground().color().name() == colors.math_placeholder
+    assert not pending.toolTip()
+
+
 def test_quote_is_a_table_with_a_bar(qapp: QApplication) -> None:
     document = load(qapp, render_markdown("> wise words", dark=False))
     [quote] = tables(document.rootFrame())

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from app.rendering.math import MAX_TEX_CHARS, MathRenderer
+from app.rendering.math import MAX_TEX_CHARS, FormulaError, MathRenderer
 
 FORMULAS = [
     r"\frac{a}{b}",
@@ -105,3 +105,57 @@ def test_key_is_stable_and_distinguishes_every_argument() -> None:
 def test_colour_must_be_hex(renderer: MathRenderer, color: str) -> None:
     with pytest.raises(ValueError, match="colour"):
         renderer.svg("x", display=False, color=color, size_px=16)
+
+
+@pytest.mark.parametrize(
+    ("tex", "reason"),
+    [
+        (r"\frac{1}{", "it ends too soon (a closing brace or an argument is missing)"),
+        (r"\begin{matrix} 1 & 2 \end{pmatrix}", "an environment is not closed by its own \\end{…}"),
+        (r"\left( x", "a \\left has no matching \\right"),
+        ("x_1_2", "two subscripts follow each other (write x_{a_b})"),
+        ("x" * (MAX_TEX_CHARS + 1), "it is longer than 1,000 characters"),
+    ],
+)
+def test_bad_tex_says_why(renderer: MathRenderer, tex: str, reason: str) -> None:
+    with pytest.raises(FormulaError) as raised:
+        renderer.typeset(tex, display=True, color="#000000", size_px=16)
+    assert str(raised.value) == reason
+    with pytest.raises(FormulaError, match=r"^it ends too soon"):  # remembered, said again
+        renderer.typeset(r"\frac{1}{", display=True, color="#000000", size_px=16)
+
+
+@pytest.mark.parametrize(
+    ("tex", "reason"),
+    [
+        (r"\ce{H2O}", "\\ce is not supported"),
+        (r"\SI{5}{m/s}", "\\SI is not supported"),
+        (r"\unknowncommand{x}", "\\unknowncommand is not supported"),
+        (r"\ce{A} + \SI{1}{m} + \foo", "\\ce, \\SI and \\foo are not supported"),
+    ],
+)
+def test_commands_ziamath_does_not_know_are_failures(
+    renderer: MathRenderer, tex: str, reason: str
+) -> None:
+    # latex2mathml kept them as identifiers named "\ce": drawn as "\ce H2O" in italics.
+    for display in (False, True):
+        with pytest.raises(FormulaError) as raised:
+            renderer.typeset(tex, display=display, color="#000000", size_px=16)
+        assert str(raised.value) == reason
+        assert renderer.svg(tex, display=display, color="#000000", size_px=16) is None
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\newcommand{\R}{\mathbb{R}} \R^n",
+        r"\operatorname{tr}(A) = \sum_i a_{ii}",
+        r"\text{if } x > 0 \text{ then } \color{red}{y} = \mathbb{R}^n",
+        r"\begin{cases} x & x>0 \\ -x & x\le 0 \end{cases}",
+        # Commands that draw nothing are left out, not failures.
+        r"\begin{align} a &= b \label{eq:first} \\ c &= d \nonumber \end{align}",
+        r"E = mc^2 \notag",
+    ],
+)
+def test_known_commands_still_typeset(renderer: MathRenderer, tex: str) -> None:
+    assert renderer.typeset(tex, display=True, color="#000000", size_px=16)

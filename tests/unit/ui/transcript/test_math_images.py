@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.rendering.markdown import MathRequest
-from app.rendering.math import MathRenderer
+from app.rendering.math import FormulaError, MathRenderer
 from app.ui.transcript.math_images import MathImages
 
 SQUARE = (
@@ -23,10 +23,10 @@ class ScriptedRenderer(MathRenderer):
     def __init__(self) -> None:
         self.go = threading.Event()
 
-    def svg(self, tex: str, *, display: bool, color: str, size_px: int) -> str | None:
+    def typeset(self, tex: str, *, display: bool, color: str, size_px: int) -> str:
         if tex == "bad":
             self.go.wait(5)
-            return None
+            raise FormulaError("it is bad")
         return SQUARE
 
 
@@ -41,9 +41,26 @@ def test_ready_is_told_when_the_last_formula_of_a_batch_failed(qtbot: QtBot) -> 
             renderer.go.set()
         good = images.image_url("x^2", False)
         assert good is not None
+        assert images.failure("x^2", False) is None
         assert images.image_url("bad", False) is None
+        assert images.failure("bad", False) == "it is bad"
         with qtbot.assertNotEmitted(images.ready, wait=200):
             images.request((MathRequest("bad", False),))  # a failure is not retried
+    finally:
+        images.shutdown()
+
+
+def test_a_formula_that_fails_alone_is_told_with_its_reason(qtbot: QtBot) -> None:
+    # The document showing it as waiting must hear of it, and show it as failed: it
+    # showed the same purple TeX as a formula still being typeset, for good.
+    images = MathImages(MathRenderer())
+    try:
+        assert images.failure("\\ce{H_2O}", False) is None  # not known yet
+        with qtbot.waitSignal(images.ready, timeout=10_000):
+            images.request((MathRequest("\\ce{H_2O}", False),))
+        assert images.image_url("\\ce{H_2O}", False) is None
+        assert images.failure("\\ce{H_2O}", False) == "\\ce is not supported"
+        assert images.failure("\\ce{H_2O}", True) is None  # displayed: another formula
     finally:
         images.shutdown()
 

@@ -105,6 +105,9 @@ class WideFormulas:
     def image_url(self, tex: str, display: bool) -> str:
         return "maestrale-math:wide"
 
+    def failure(self, tex: str, display: bool) -> str | None:
+        return None
+
     def image(self, url: object) -> object:
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QImage
