@@ -24,6 +24,7 @@ MAX_TEX_CHARS = 1000
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 # ziamath keeps global state (fonts, configuration, equation numbers): one formula at a time.
 _ZIAMATH_LOCK = threading.Lock()
+_TAG = re.compile(r"\\tag(?![A-Za-z])\s*(\*?)\s*\{")
 # Commands with nothing to draw, which latex2mathml does not know: without them the
 # formula looks as TeX would show it (a row of an align keeps its number, though).
 _UNDRAWN = re.compile(r"\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
@@ -123,6 +124,7 @@ def _typeset(tex: str, *, display: bool, color: str, size_px: int) -> str:
         raise FormulaError("it is empty")
     if len(tex) > MAX_TEX_CHARS:
         raise FormulaError(f"it is longer than {MAX_TEX_CHARS:,} characters")
+    tex = _with_tag_beside(tex)
     with _ZIAMATH_LOCK:
         _prepare_ziamath()
         from ziamath.zmath import Latex
@@ -138,6 +140,48 @@ def _typeset(tex: str, *, display: bool, color: str, size_px: int) -> str:
         except Exception as error:  # noqa: BLE001
             raise FormulaError(_REASONS.get(type(error).__name__, _NOT_VALID)) from None
     return svg
+
+
+def _with_tag_beside(tex: str) -> str:
+    """The formula with its ``\\tag{n}`` written as "(n)" on its right, and as much
+    blank on its left, so that it stays centred.
+
+    ziamath's own tags are black whatever the formula's colour (invisible on a dark
+    page), and put the formula at the left of a column 6.5 inches wide.
+    """
+    match = _TAG.search(tex)
+    if match is None:
+        return tex
+    end = _closing_brace(tex, match.end())
+    if end is None:
+        raise FormulaError("a \\tag has no closing brace")
+    rest = tex[: match.start()] + tex[end + 1 :]
+    if _TAG.search(rest):
+        raise FormulaError("it has more than one \\tag")
+    label = tex[match.end() : end].strip()
+    if not match.group(1):  # \tag* is written as is, \tag in parentheses
+        label = f"({label})"
+    text = f"\\text{{{label}}}"
+    return f"\\hphantom{{{text}}}\\qquad {{{rest.strip()}}} \\qquad {text}"
+
+
+def _closing_brace(tex: str, start: int) -> int | None:
+    """Where the brace closing the group that starts at ``start`` is, if it is."""
+    depth = 1
+    index = start
+    while index < len(tex):
+        char = tex[index]
+        if char == "\\":
+            index += 2  # an escaped brace, \{ or \}, opens and closes nothing
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
 
 
 def _check_commands(mathml: Element) -> None:

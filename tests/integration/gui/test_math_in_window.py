@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QUrl
-from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QPoint, QRect, QUrl
+from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.domain.messages import Role
@@ -75,6 +76,46 @@ async def test_a_formula_that_cannot_be_typeset_is_marked_and_says_why(gui: Gui)
         QApplication.sendEvent(answer.text.viewport(), hover)
         assert QToolTip.text() == tip
         QToolTip.hideText()
+
+
+def _ink(image: QImage, rows: range, background: QColor) -> list[int]:
+    """The columns of ``image`` with light marks on the dark ``background`` in ``rows``."""
+    return [
+        x
+        for x in range(image.width())
+        if any(image.pixelColor(x, y).lightness() > background.lightness() + 60 for y in rows)
+    ]
+
+
+@in_loop
+async def test_a_numbered_formula_is_centred_and_its_number_seen_in_the_dark(gui: Gui) -> None:
+    # The "(1)" was drawn black on the dark page, and the formula pushed to the left.
+    _set_theme(gui, "dark")
+    gui.server.enqueue(Reply(text="Number one:\n\n$$x = 1 \\tag{1}$$\n\nEnd."), Reply(text="T"))
+    await gui.ask("Numbered?")
+    await gui.until(gui.answered)
+    math = gui.application.math
+    await gui.until(lambda: math.image_url("x = 1 \\tag{1}", True) is not None)
+    answer = _answer(gui)
+    view = answer.text
+    await gui.until(lambda: not view.document().find("\ufffc").isNull())
+    await gui.settle(0.1)
+    found = view.document().find("\ufffc")
+    line = view.cursorRect(found)
+    block = view.document().findBlock(found.selectionStart())
+    height = round(block.layout().lineAt(0).height())
+    window = gui.window
+    top_left = view.viewport().mapTo(window, QPoint(0, line.top()))
+    shot = window.grab(QRect(top_left.x(), top_left.y(), view.viewport().width(), height))
+    image = shot.toImage()
+    background = image.pixelColor(1, 1)
+    assert background.lightness() < 80  # the dark page
+    columns = _ink(image, range(image.height()), background)
+    gaps = [(b - a, a, b) for a, b in itertools.pairwise(columns) if b - a > 1]
+    _, formula_end, tag_start = max(gaps)  # between the formula and its number
+    assert columns[-1] - tag_start > 10  # the number shows, light on the dark page
+    formula_middle = (columns[0] + formula_end) / 2
+    assert abs(formula_middle - image.width() / 2) <= 6  # centred
 
 
 @in_loop

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -115,6 +116,7 @@ def test_colour_must_be_hex(renderer: MathRenderer, color: str) -> None:
         (r"\left( x", "a \\left has no matching \\right"),
         ("x_1_2", "two subscripts follow each other (write x_{a_b})"),
         ("x" * (MAX_TEX_CHARS + 1), "it is longer than 1,000 characters"),
+        (r"x \tag{1} + y \tag{2}", "it has more than one \\tag"),
     ],
 )
 def test_bad_tex_says_why(renderer: MathRenderer, tex: str, reason: str) -> None:
@@ -159,3 +161,44 @@ def test_commands_ziamath_does_not_know_are_failures(
 )
 def test_known_commands_still_typeset(renderer: MathRenderer, tex: str) -> None:
     assert renderer.typeset(tex, display=True, color="#000000", size_px=16)
+
+
+def _ink_columns(svg: str, color: QColor) -> tuple[QImage, list[int]]:
+    """The SVG drawn by Qt on a transparent image, and the columns with ink on them;
+    every pixel with ink must be ``color`` (save for anti-aliasing's alpha)."""
+    from app.ui.transcript.math_images import _rasterise
+
+    image = _rasterise(svg, 2.0)
+    assert image is not None
+    columns = []
+    for x in range(image.width()):
+        inked = [image.pixelColor(x, y) for y in range(image.height())]
+        inked = [pixel for pixel in inked if pixel.alpha() > 160]
+        if inked:
+            columns.append(x)
+        for pixel in inked:
+            pixel.setAlpha(255)  # un-premultiplied by pixelColor: the colour itself
+            assert abs(pixel.lightness() - color.lightness()) < 40, (x, pixel.name())
+    return image, columns
+
+
+@pytest.mark.parametrize("tagged", [r"x = 1 \tag{1}", r"x = 1 \tag*{(A)}"])
+def test_a_tagged_formula_is_centred_with_its_tag_in_its_colour(
+    qapp: QApplication, renderer: MathRenderer, tagged: str
+) -> None:
+    # ziamath drew the "(1)" black (unseen on a dark page) at the right of a column
+    # 6.5 inches wide, with the formula at its left.
+    light = QColor("#e6e6e6")  # the dark theme's
+    alone = renderer.typeset("x = 1", display=True, color=light.name(), size_px=22)
+    _, formula = _ink_columns(alone, light)
+    with_tag = renderer.typeset(tagged, display=True, color=light.name(), size_px=22)
+    image, columns = _ink_columns(with_tag, light)
+    gaps = [(b - a, a, b) for a, b in itertools.pairwise(columns) if b - a > 1]
+    _, formula_end, tag_start = max(gaps)  # the widest gap: between formula and tag
+    assert columns[-1] > tag_start
+    width = formula[-1] - formula[0]
+    left = columns[0]
+    assert left + width == pytest.approx(formula_end, abs=2)  # the formula, then the tag
+    middle = image.width() / 2
+    assert left + width / 2 == pytest.approx(middle, abs=4)  # the formula centred
+    assert tag_start - formula_end > 20  # the tag apart from it
