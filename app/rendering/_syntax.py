@@ -9,6 +9,7 @@ outside a fenced code block always ends the markdown block before it (see blocks
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 from linkify_it import LinkifyIt  # type: ignore[import-untyped]
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 _DISPLAY_DELIMITERS = (("$$", "$$"), ("\\[", "\\]"))
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 _FENCES = ("```", "~~~")
+# An amount and a dash just before a "$": "$20-", "$1,000 – ", "$50k-".
+_RANGE_START = re.compile(r"\$\d[\d,.]*[A-Za-z]{0,3} ?[-\u2013\u2014] ?\Z")
 
 
 class _SchemedLinks(LinkifyIt):  # type: ignore[misc]  # the library has no types
@@ -63,6 +66,7 @@ def parser() -> MarkdownIt:
     # Currency stays text: "$5 and $10" is not math, because a closing "$" may not be
     # followed by a digit nor preceded by a space.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.inline.ruler.before("math_inline", "range_amount", _range_amount)
     md.disable("math_block")  # replaced by display_math, which may interrupt a paragraph
     md.block.ruler.before(
         "fence",
@@ -115,6 +119,21 @@ def _display_math(state: StateBlock, start_line: int, end_line: int, silent: boo
         token.markup = opener
         token.map = [start_line, last + 1]
     state.line = last + 1
+    return True
+
+
+def _range_amount(state: StateInline, silent: bool) -> bool:
+    """The "$" of a range's second amount, "$20-$30", is text, not a formula's opening.
+
+    The closing rule alone kept "$20-$30" as text, but not with a formula after it:
+    "$20-$30 and "$x$"" typeset `30 and "` (the "$" of "$x$" closing it).
+    """
+    pos = state.pos
+    if state.src[pos] != "$" or not _RANGE_START.search(state.src, max(0, pos - 32), pos):
+        return False
+    if not silent:
+        state.pending += "$"
+    state.pos = pos + 1
     return True
 
 

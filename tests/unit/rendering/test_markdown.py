@@ -440,6 +440,54 @@ def test_currency_stays_text(text: str) -> None:
     assert "$" in visible_text(rendered.html)
 
 
+# What the 28 money cases of a QA session render as: amounts stay text, and only the
+# formulas written between "$"s are typeset.
+MONEY = [
+    ("It costs $5 and $10.", []),
+    ("Plans: $5/month or $50/year.", []),
+    ("Between $20-$30 and $40-$50 per hour.", []),
+    ("The range is $1,000–$2,000 (USD).", []),
+    ("Price: $5.99; tax: $0.50.", []),
+    ("Revenue grew from $1.2B to $3.4B.", []),
+    ("Costs ($5) and fees ($10) apply.", []),
+    ("Pay $5, then $x$ more.", ["x"]),
+    ("Use $HOME and $PATH in bash.", []),
+    ("Set `$HOME` and $PATH.", []),
+    ("The cost is $5 per item (so $n$ items cost $5n$).", ["n", "5n"]),
+    ("Total: $100 + $200 = $300", []),
+    ("$5 off: was $25, now $20!", []),
+    ("From $5 to $6 a share", []),
+    ("echo $USER's home is $HOME.", []),
+    ("In jQuery, $('.x') and $(this) are common.", []),
+    ("Price is 5$ and 10$.", []),
+    ("He paid $5.It was cheap and $6.", []),
+    ("Costs: US$5, CA$7, A$9.", []),
+    ("Salary $50k-$70k, bonus $5k.", []),
+    ("Pay $5 (or $4 on sale).", []),
+    ('Costs "$5" and "$10".', []),
+    ("A $5 bill and a $10 bill.", []),
+    ("**$5** and **$10**", []),
+    ("*$5* and *$10*", []),
+    ("Prices: $5/$10/$15", []),
+    ("Options: [$5] and [$10]", []),
+    ("Call f($x) with $y.", []),
+    # A range's second amount opened a formula closed by the next formula's "$".
+    ('Price range $20-$30 and "$x$ = 3".', ["x"]),
+    ("From $1,000 – $2,000, or $y$ a year", ["y"]),
+    ("Salary $50k-$70k; $z$ in total", ["z"]),
+    ("Terms 1-$n$ and $a$-$b$", ["n", "a", "b"]),  # no amount before the dash
+]
+
+
+@pytest.mark.parametrize(("text", "formulas"), MONEY)
+def test_amounts_stay_text_beside_formulas(text: str, formulas: list[str]) -> None:
+    math = FakeMath()
+    rendered = render(text, math=math)
+    assert [tex for tex, _ in math.asked] == formulas
+    if not formulas:
+        assert "$" in visible_text(rendered.html)
+
+
 def test_displayed_math_inside_a_paragraph_gets_its_own_paragraph() -> None:
     rendered = render("The formula is:\n$$\nE = mc^2\n$$\nwhere c is fast.", math=FakeMath())
     assert rendered.html == (
