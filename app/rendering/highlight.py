@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import html
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ MAX_HIGHLIGHT_LINES = 3000
 _ALIASES = {"jsonc": "json", "svelte": "html", "env": "bash", "shellsession": "console"}
 _PLAIN = frozenset({"", "text", "txt", "plain", "plaintext", "none", "output", "log"})
 _MAX_LANGUAGE_CHARS = 40
+_ITALIC = "font-style:italic"
 
 # GitHub's light theme ("Primer prettylights"); Pygments ships only the dark one.
 _GITHUB_LIGHT = {
@@ -134,15 +136,20 @@ def _highlight(source: str, language: str, dark: bool) -> str:
     run_css = ""
 
     def flush() -> None:
-        text = html.escape("".join(run), quote=False)
-        if not run_css:
+        source_text = "".join(run)
+        text = html.escape(source_text, quote=False)
+        css = run_css
+        if _ITALIC in css and _has_arabic_letters(source_text):
+            # Arabic has no italic, and fonts such as DejaVu none for its letters: Qt
+            # drew a dark theme's comment in Arabic as a row of empty boxes.
+            css = ";".join(part for part in css.split(";") if part != _ITALIC)
+        if not css:
             out.append(text)
             return
         # Spans never hold a line break, so every line of the <pre> is self-contained.
         out.append(
             "\n".join(
-                f'<span style="{run_css}">{line}</span>' if line else ""
-                for line in text.split("\n")
+                f'<span style="{css}">{line}</span>' if line else "" for line in text.split("\n")
             )
         )
 
@@ -162,6 +169,11 @@ def _highlight(source: str, language: str, dark: bool) -> str:
         flush()
     result = "".join(out)
     return result if ended else result.removesuffix("\n")
+
+
+def _has_arabic_letters(text: str) -> bool:
+    """Whether ``text`` holds letters of the Arabic script (or Syriac, Thaana)."""
+    return any(unicodedata.bidirectional(character) == "AL" for character in text)
 
 
 @functools.cache

@@ -325,7 +325,12 @@ class _HtmlWriter:
             f'<td align="right" {header}><a href="{COPY_SCHEME}:{number}" '
             f'style="color:{c.link}; text-decoration:none; font-size:small">Copy</a></td></tr>'
             '<tr><td colspan="2" style="padding:8px">'
-            f'<pre style="margin:0;{hanging} white-space:pre-wrap; color:{c.code_text}">'
+            # Left to right whatever its first letter: Qt gives a line that starts with
+            # Arabic or Hebrew (a comment, a string) the right-to-left direction, which
+            # pushed it to the right and its first row, pulled back by the hang, out of
+            # the box.
+            f'<pre dir="ltr" style="margin:0;{hanging} white-space:pre-wrap; '
+            f'color:{c.code_text}">'
             f"{code}</pre>"
             "</td></tr></table>"
         )
