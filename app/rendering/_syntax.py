@@ -1,5 +1,5 @@
 """The markdown dialect of model output: CommonMark, tables, strikethrough, task lists,
-footnotes, TeX math, and bare http(s) addresses as links.
+footnotes, TeX math, bare http(s) addresses as links, and `<br>` as a line break.
 
 Math comes in four spellings: `$x$` and `\\(x\\)` inline, `$$x$$` and `\\[x\\]` displayed.
 Displayed math never spans a blank line (TeX forbids one there too), so a blank line
@@ -29,6 +29,7 @@ _BREAKS = frozenset({"softbreak", "hardbreak"})
 _FENCES = ("```", "~~~")
 # An amount and a dash just before a "$": "$20-", "$1,000 – ", "$50k-".
 _RANGE_START = re.compile(r"\$\d[\d,.]*[A-Za-z]{0,3} ?[-\u2013\u2014] ?\Z")
+_LINE_BREAK_TAGS = re.compile(r"<br ?/?>", re.IGNORECASE)  # <br>, <br/>, <br />
 
 
 class _SchemedLinks(LinkifyIt):  # type: ignore[misc]  # the library has no types
@@ -75,6 +76,7 @@ def parser() -> MarkdownIt:
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
     md.inline.ruler.before("escape", "bracket_math", _bracket_math)
+    md.inline.ruler.before("autolink", "line_break_tag", _line_break_tag)
     md.core.ruler.push("display_math_paragraphs", _lift_display_math)
     return md
 
@@ -163,6 +165,28 @@ def _bracket_math(state: StateInline, silent: bool) -> bool:
         token.content = tex
         token.markup = "\\("
     state.pos = end + 2
+    return True
+
+
+def _line_break_tag(state: StateInline, silent: bool) -> bool:
+    """`<br>`, `<br/>` or `<br />`: a line break, the one piece of HTML that is rendered.
+
+    Models write it in table cells, where markdown has no other way to break a line
+    ("Install Python<br>Then create a venv"). Raw HTML stays off (model output is
+    untrusted): every other tag is text. Code spans and blocks are not parsed inline,
+    and "\\<br>" is an escaped "<", so those keep it as written. Before the end of a
+    line or of the text it adds nothing: the line ends there anyway.
+    """
+    if not state.src.startswith("<", state.pos):
+        return False
+    match = _LINE_BREAK_TAGS.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    if not silent:
+        rest = _LINE_BREAK_TAGS.sub("", state.src[match.end() : state.posMax]).lstrip(" \t")
+        if rest and not rest.startswith("\n"):
+            state.push("hardbreak", "br", 0)
+    state.pos = match.end()
     return True
 
 

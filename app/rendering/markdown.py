@@ -1,11 +1,11 @@
 """Markdown from the model turned into HTML for QTextDocument, treating the text as hostile.
 
-Only tags this module writes reach the HTML: raw HTML in the input is shown as text, links
-become anchors only for http, https and mailto, and no image is ever loaded (an `<img>`
-names only a `maestrale-math:` formula the caller already holds). Anchors the transcript
-must handle itself: `maestrale-copy:<n>` (copy code block n), `#<name>` (a footnote or
-its reference, in the same message: see FOOTNOTE_ANCHOR) and the links listed in
-`Rendered.links`.
+Only tags this module writes reach the HTML: raw HTML in the input is shown as text (but
+`<br>`, read as a line break: see _syntax.py), links become anchors only for http, https
+and mailto, and no image is ever loaded (an `<img>` names only a `maestrale-math:`
+formula the caller already holds). Anchors the transcript must handle itself:
+`maestrale-copy:<n>` (copy code block n), `#<name>` (a footnote or its reference, in the
+same message: see FOOTNOTE_ANCHOR) and the links listed in `Rendered.links`.
 """
 
 from __future__ import annotations

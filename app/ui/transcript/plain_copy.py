@@ -142,7 +142,9 @@ def _rows_text(table: QTextTable, rows: range, columns: range, start: int, end: 
         cells = [table.cellAt(row, column) for column in columns]
         chosen = [cell for cell in cells if _intersects(cell, start, end)]
         if chosen:
-            lines.append("\t".join(" ".join(_cell_lines(cell, start, end)) for cell in chosen))
+            # A row is one line: a cell's lines (a "<br>" in it) are joined by a space.
+            cells_text = (" ".join(_cell_lines(cell, start, end)) for cell in chosen)
+            lines.append("\t".join(text.replace("\n", " ") for text in cells_text))
     return "\n".join(lines)
 
 
