@@ -175,6 +175,11 @@ class _HtmlWriter:
         self._bullet_due = False
         self._right_to_left = False  # the paragraph being written reads right to left
         c = colors
+        # Qt draws h5 smaller than the text and h6 as the text itself; h1 to h4 go from
+        # twice the text's size down to its size, bold. h5 and h6 carry on down the
+        # scale: bold at the text's size, h6 in the muted colour, spaced as h4.
+        heading = "font-size:medium; font-weight:bold; margin-top:12px; margin-bottom:12px"
+        self._heading_styles = {"h5": heading, "h6": f"{heading}; color:{c.muted}"}
         self._tags: dict[str, str] = {
             "blockquote_open": (
                 '<table width="100%" cellspacing="0" cellpadding="0" '
@@ -269,7 +274,11 @@ class _HtmlWriter:
 
     def _heading(self, token: Token) -> None:
         tag = token.tag if token.tag in _HEADINGS else "h6"
-        self.out.append(f"<{tag}>" if token.nesting > 0 else f"</{tag}>")
+        if token.nesting < 0:
+            self.out.append(f"</{tag}>")
+            return
+        style = self._heading_styles.get(tag)
+        self.out.append(f'<{tag} style="{style}">' if style else f"<{tag}>")
 
     def _list_open(self, token: Token) -> None:
         # Qt puts a paragraph's worth of space around every list, nested ones too.

@@ -238,3 +238,29 @@ def test_single_newlines_stay_line_breaks(qapp: QApplication) -> None:
     assert [line for line in lines if line.startswith("code")] == ["code a", "code b"]
     assert cell_text(tables(document.rootFrame())[-1], 1, 0) == "cell"
     assert len(images(document)) == 1  # the formula is one image, not split at its newline
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_headings_five_and_six_are_headings_not_body_text(qapp: QApplication, dark: bool) -> None:
+    # Qt's own: h5 smaller than the text, h6 the text itself (no weight, no space).
+    from PySide6.QtGui import QFont
+
+    text = "#### Four\n##### Five\n###### Six\n\nBody text.\n"
+    document = QTextDocument()
+    body_font = QFont(document.defaultFont())
+    body_font.setPointSize(11)
+    document.setDefaultFont(body_font)
+    document.setHtml(render_markdown(text, dark=dark).html)
+    shown = {b.text(): b for b in blocks(document)}
+    formats = {f.text(): f.charFormat() for f in fragments(document)}
+    body = formats["Body text."].font()
+    for name, level in (("Four", 4), ("Five", 5), ("Six", 6)):
+        assert shown[name].blockFormat().headingLevel() == level
+        assert formats[name].font().pointSizeF() >= body.pointSizeF(), name
+        assert formats[name].fontWeight() >= 600, name
+        assert shown[name].blockFormat().topMargin() > 0, name
+        assert shown[name].blockFormat().bottomMargin() > 0, name
+    assert formats["Six"].font().pointSizeF() == body.pointSizeF()
+    muted = palette(dark=dark).muted
+    assert formats["Six"].foreground().color().name() == muted  # under h5 in the scale
+    assert formats["Five"].foreground().color().name() != muted
