@@ -42,6 +42,9 @@ _MAX_LABEL_CHARS = 40
 _CLOSERS = {"\\(": "\\)", "\\[": "\\]"}  # others close as they open: $ and $$
 _UNCHECKED = "\u2610"  # ☐
 _CHECKED = "\u2611"  # ☑
+# From this number on, an item's number may need more room than a list level has: the
+# room for "000. " (see app/ui/transcript/text_view.list_indent), and "100." in bold.
+_WIDE_NUMBER = 100
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,16 @@ class Rendered:
         code_blocks: the blocks whose "Copy" anchors are `maestrale-copy:<first_code_index + i>`.
         math_pending: formulas shown as TeX for now; typeset them and render again.
         links: the addresses of the anchors, each http, https or mailto.
+        list_room: a list numbers past 99, or an item holds a box (a code block, a
+            quote, a table): the room these take depends on the text's size, and the
+            transcript fits it (app/ui/transcript/list_room.py).
     """
 
     html: str
     code_blocks: tuple[CodeBlock, ...]
     math_pending: tuple[MathRequest, ...]
     links: tuple[str, ...]
+    list_room: bool = False
 
 
 def render_markdown(
@@ -127,6 +134,7 @@ def render_markdown(
         code_blocks=tuple(writer.code_blocks),
         math_pending=tuple(writer.math_pending),
         links=tuple(writer.links),
+        list_room=writer.list_room,
     )
 
 
@@ -172,6 +180,8 @@ class _HtmlWriter:
         # For each open list: does it hold task items? Its other items then have no
         # bullet from Qt (it is turned off for the list), so they get one written.
         self._task_lists: list[bool] = []
+        self._numbers: list[int | None] = []  # for each open list: its next item's number
+        self.list_room = False  # see Rendered
         self._bullet_due = False
         self._right_to_left = False  # the paragraph being written reads right to left
         c = colors
@@ -180,15 +190,14 @@ class _HtmlWriter:
         # scale: bold at the text's size, h6 in the muted colour, spaced as h4.
         heading = "font-size:medium; font-weight:bold; margin-top:12px; margin-bottom:12px"
         self._heading_styles = {"h5": heading, "h6": f"{heading}; color:{c.muted}"}
-        self._tags: dict[str, str] = {
+        # Boxes: written by _box.
+        self._boxes: dict[str, str] = {
             "blockquote_open": (
                 '<table width="100%" cellspacing="0" cellpadding="0" '
                 'style="margin-top:4px; margin-bottom:4px">'
                 f'<tr><td width="4" bgcolor="{c.quote_bar}"></td>'
                 f'<td style="padding-left:10px; color:{c.quote_text}">'
             ),
-            "blockquote_close": "</td></tr></table>",
-            "list_item_close": "</li>",
             "table_open": (
                 '<table border="1" cellspacing="0" cellpadding="5" '
                 f'style="border-collapse:collapse; border-color:{c.table_border}; '
@@ -196,6 +205,10 @@ class _HtmlWriter:
                 # on a light page only the right and bottom lines showed.
                 'border-style:solid; margin-top:6px; margin-bottom:6px">'
             ),
+        }
+        self._tags: dict[str, str] = {
+            "blockquote_close": "</td></tr></table>",
+            "list_item_close": "</li>",
             "table_close": "</table>",
             "tr_open": "<tr>",
             "tr_close": "</tr>",
@@ -220,6 +233,8 @@ class _HtmlWriter:
             "tbody_close": "",
         }
         self._handlers: dict[str, Callable[[Token], None]] = {
+            "blockquote_open": self._box,
+            "table_open": self._box,
             "paragraph_open": self._paragraph,
             "paragraph_close": self._paragraph,
             "heading_open": self._heading,
@@ -289,8 +304,11 @@ class _HtmlWriter:
         if token.type == "ordered_list_open":
             start = token.attrs.get("start")
             number = f' start="{start}"' if isinstance(start, int) else ""
+            self._numbers.append(start if isinstance(start, int) else 1)
             self.out.append(f'<ol{number} style="{style}">')
-        elif "contains-task-list" in str(token.attrs.get("class", "")):
+            return
+        self._numbers.append(None)
+        if "contains-task-list" in str(token.attrs.get("class", "")):
             self.out.append(f'<ul style="{style}; list-style-type:none">')  # ☐ ☑ are bullets
         else:
             self.out.append(f'<ul style="{style}">')
@@ -298,7 +316,13 @@ class _HtmlWriter:
     def _list_close(self, token: Token) -> None:
         self._list_depth -= 1
         self._task_lists.pop()
+        self._numbers.pop()
         self.out.append("</ol>" if token.type == "ordered_list_close" else "</ul>")
+
+    def _box(self, token: Token) -> None:
+        """A quote or a table: in a list item, its place depends on the text's size."""
+        self.list_room = self.list_room or self._list_depth > 0
+        self.out.append(self._boxes[token.type])
 
     def _cell(self, token: Token) -> None:
         align = _ALIGN.get(str(token.attrs.get("style", "")), "left")
@@ -311,6 +335,7 @@ class _HtmlWriter:
             self.out.append(f'<td align="{align}" style="{_CELL_SIDES}">')
 
     def _code_block(self, token: Token) -> None:
+        self.list_room = self.list_room or self._list_depth > 0  # see _box
         language = language_of(token.info)
         source = token.content.removesuffix("\n")  # markdown ends every block with one
         number = self._first_code + len(self.code_blocks)
@@ -393,6 +418,10 @@ class _HtmlWriter:
     # Inline
 
     def _list_item(self, token: Token) -> None:
+        number = self._numbers[-1] if self._numbers else None
+        if number is not None:
+            self.list_room = self.list_room or number >= _WIDE_NUMBER
+            self._numbers[-1] = number + 1
         self.out.append("<li>")
         task = "task-list-item" in str(token.attrs.get("class", ""))
         self._bullet_due = bool(self._task_lists and self._task_lists[-1]) and not task

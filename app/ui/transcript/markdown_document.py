@@ -23,6 +23,7 @@ from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
 
 from app.rendering.blocks import StreamSplitter, stable_prefix_length
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
+from app.ui.transcript.list_room import fit_list_room
 from app.ui.transcript.wide_tables import fit_wide_tables
 
 if TYPE_CHECKING:
@@ -178,10 +179,14 @@ class MarkdownDocument:
         )
         self._document.setHtml(rendered.html)
         self._fit_tables(rendered.html)
-        if rendered.code_blocks:
+        if rendered.code_blocks or rendered.list_room:
             cursor = QTextCursor(self._document)
             cursor.beginEditBlock()  # laid out once more at most, not line by line
-            self._fit_wrap_indents(0, self._document.characterCount(), cursor)
+            end = self._document.characterCount()
+            if rendered.code_blocks:
+                self._fit_wrap_indents(0, end, cursor)
+            if rendered.list_room:
+                fit_list_room(self._document, 0, end, self._document.defaultFont(), cursor)
             cursor.endEditBlock()
         self._text = text
         self._stable_rendered = len(text)
@@ -357,14 +362,17 @@ class MarkdownDocument:
         else:
             html = _SEPARATOR + rendered.html
             self._in_pieces = True
+        fragment = QTextDocumentFragment.fromHtml(html)
+        if rendered.list_room:
+            fragment = self._with_list_room(fragment)
         if rendered.code_blocks:
             cursor.beginEditBlock()  # laid out once, with the code lines' indents
             start = cursor.position()
-            cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
+            cursor.insertFragment(fragment)
             self._fit_wrap_indents(start, cursor.position(), QTextCursor(self._document))
             cursor.endEditBlock()
         else:
-            cursor.insertFragment(QTextDocumentFragment.fromHtml(html))
+            cursor.insertFragment(fragment)
         self._fit_tables(rendered.html)
         self.code_blocks.extend(rendered.code_blocks)
         if not is_tail:
@@ -378,6 +386,19 @@ class MarkdownDocument:
 
     def _fit_wrap_indents(self, start: int, end: int, cursor: QTextCursor) -> None:
         fit_wrap_indents(self._document, start, end, self._document.defaultFont(), cursor)
+
+    def _with_list_room(self, fragment: QTextDocumentFragment) -> QTextDocumentFragment:
+        """``fragment`` with the room its lists need (see list_room), made before it goes
+        in. Not in the document: the tables an edit block inserts (a code block in a list
+        item) are among its frames only once the block ends, and fitting them then laid
+        the text out again, at every frame of such a list being streamed."""
+        scratch = QTextDocument()  # never laid out, so nothing in it is ever loaded
+        scratch.setDefaultFont(self._document.defaultFont())
+        scratch.setIndentWidth(self._document.indentWidth())
+        QTextCursor(scratch).insertFragment(fragment)
+        cursor = QTextCursor(scratch)
+        fit_list_room(scratch, 0, scratch.characterCount(), scratch.defaultFont(), cursor)
+        return QTextDocumentFragment(scratch)
 
     def _note_math(self, pending: tuple[MathRequest, ...]) -> None:
         if pending:

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 from app.rendering.schemes import COPY_SCHEME, MATH_SCHEME
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
+from app.ui.transcript.list_room import fit_list_room
 from app.ui.transcript.wide_tables import fit_wide_tables
 
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
@@ -97,7 +98,8 @@ def list_indent(metrics: QFontMetrics) -> float:
     """How far each list level is indented: room for a marker such as "100." and a gap.
 
     Qt's default, 40 px whatever the font, pushed nested lists far to the right at
-    ordinary sizes and left big numbers no room at large ones.
+    ordinary sizes and left big numbers no room at large ones. A list with wider
+    numbers ("2023.") gets the room they need on top (see list_room).
     """
     return float(metrics.horizontalAdvance("000. "))
 
@@ -224,6 +226,9 @@ class MessageText(QTextBrowser):
         document.setDocumentMargin(2)
         self._code_hang = 0  # of the code lines in the text (see _fit_to_font)
         self._marks_painter: QPainter | None = None  # while marks are drawn
+        # Rendered markdown (an answer), not plain text (a question): a copy of its
+        # selection is made by plain_copy.
+        self.markdown = True
         self._fit_to_font()
         layout = document.documentLayout()
         layout.documentSizeChanged.connect(self._on_size_changed)
@@ -232,9 +237,6 @@ class MessageText(QTextBrowser):
         layout.registerHandler(QTextFormat.ObjectTypes.ImageObject.value, self._fitted_images)
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
-        # Rendered markdown (an answer), not plain text (a question): a copy of its
-        # selection is made by plain_copy.
-        self.markdown = True
         self.horizontalScrollBar().installEventFilter(self)
 
     # Nothing is ever loaded: not from the network, not from the disk. An empty value,
@@ -395,6 +397,8 @@ class MessageText(QTextBrowser):
         indent = list_indent(self.fontMetrics())
         if indent != document.indentWidth():
             document.setIndentWidth(indent)
+            if self.markdown:
+                self._fit_list_room()
         tab = tab_stop(self.font())
         option = document.defaultTextOption()
         if option.tabStopDistance() != tab:
@@ -411,6 +415,14 @@ class MessageText(QTextBrowser):
         cursor = QTextCursor(document)
         cursor.beginEditBlock()  # laid out once, not line by line
         fit_wrap_indents(document, 0, document.characterCount(), self.font(), cursor)
+        cursor.endEditBlock()
+
+    def _fit_list_room(self) -> None:
+        # Numbers and boxes of lists, in the new font and indent (see list_room).
+        document = self.document()
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()
+        fit_list_room(document, 0, document.characterCount(), self.font(), cursor)
         cursor.endEditBlock()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override

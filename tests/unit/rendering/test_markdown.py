@@ -624,3 +624,23 @@ def test_a_footnote_referenced_twice_links_back_to_each_reference() -> None:
 
 def test_a_reference_without_a_note_stays_text() -> None:
     assert visible_text(render("See [^9] and x^[2].").html) == "See [^9] and x^[2]."
+
+
+@pytest.mark.parametrize(
+    ("text", "needs_room"),
+    [
+        ("1. one\n2. two\n", False),
+        ("98. a\n99. b\n", False),
+        ("- a\n- b\n\n```\ncode\n```\n\n> quote\n\n| a |\n|---|\n| 1 |\n", False),
+        ("99. a\n100. b\n", True),  # "100." in bold is wider than the indent
+        ("2023. a year\n", True),
+        ("- a\n\n  ```\n  code\n  ```\n", True),
+        ("1. a\n\n   > quote\n", True),
+        ("- a\n\n  | a |\n  |---|\n  | 1 |\n", True),
+        ("> - a\n>\n>   > nested quote\n", True),
+    ],
+)
+def test_it_says_when_lists_need_room_fitted(text: str, needs_room: bool) -> None:
+    # Lists with wide numbers or boxes in their items are fitted to the text's size by
+    # the transcript (app/ui/transcript/list_room.py); the others cost nothing more.
+    assert render(text).list_room is needs_room

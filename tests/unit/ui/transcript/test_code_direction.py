@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextBlock, QTextCursor, QTextTable
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextTable
 from pytestqt.qtbot import QtBot
 
 from app.ui.transcript.markdown_document import MarkdownDocument
 from app.ui.transcript.text_view import MessageText
+from tests.helpers.answer_view import answer_view
 
 RIGHT_TO_LEFT_CODE = (
     "```python\n"
@@ -24,15 +25,10 @@ RIGHT_TO_LEFT_CODE = (
 )
 
 
-def _view(qtbot: QtBot, markdown: str, points: float, width: int = 520) -> MessageText:
-    view = MessageText(images=None)
-    qtbot.addWidget(view)
-    font = QFont(view.font())
-    font.setPointSizeF(points)
-    view.setFont(font)
-    view.set_text_width(width)
-    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(markdown)
-    view.resize(width, view.text_height())
+def _view(qtbot: QtBot, markdown: str, points: float) -> MessageText:
+    view, document = answer_view(qtbot, points, width=520)
+    document.set_markdown(markdown)
+    view.resize(520, view.text_height())
     return view
 
 
@@ -110,9 +106,7 @@ def _missing_glyphs(block: QTextBlock) -> int:
 def test_a_comment_in_arabic_shows_its_letters(qtbot: QtBot, dark: bool) -> None:
     # The dark theme's comments are italic; fonts such as DejaVu have no italic Arabic
     # letters, and Qt drew each as an empty box. An English comment stays italic.
-    view = MessageText(images=None)
-    qtbot.addWidget(view)
-    view.set_text_width(500)
+    view, _ = answer_view(qtbot, 10)
     markdown = "```python\nx = 1  # تعليق بالعربية\ny = 2  # an English comment\n```"
     MarkdownDocument(view.document(), math=None, dark=dark).set_markdown(markdown)
     document = view.document()

@@ -1,0 +1,22 @@
+"""An answer's text view at a given text size, filled by the transcript's renderer."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from pytestqt.qtbot import QtBot
+
+from app.ui.transcript.markdown_document import MarkdownDocument
+from app.ui.transcript.text_view import MessageText
+
+
+def answer_view(
+    qtbot: QtBot, points: float, width: int = 560
+) -> tuple[MessageText, MarkdownDocument]:
+    """A view ``width`` px wide with text of ``points``, and its renderer (empty yet)."""
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    font = QFont(view.font())
+    font.setPointSizeF(points)
+    view.setFont(font)
+    view.set_text_width(width)
+    return view, MarkdownDocument(view.document(), math=None, dark=False)
