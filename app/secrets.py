@@ -2,7 +2,8 @@
 
 This is the only module that talks to ``keyring``. The key is never written to a file,
 never logged, and there is no plaintext fallback: without a usable keychain the user is
-told what to install or unlock, and that ``MISTRAL_API_KEY`` works for one session.
+told what to install or unlock, and that ``MISTRAL_API_KEY`` works for one session (the
+window also offers to keep a key in memory until it closes: ``use_for_session``).
 """
 
 from __future__ import annotations
@@ -24,11 +25,20 @@ KEY_VARIABLE = "MISTRAL_API_KEY"
 
 
 class KeychainUnavailable(Exception):
-    """No usable keychain, or it is locked; the message says what to do."""
+    """No usable keychain, or it is locked; the message says what to do.
+
+    ``problem`` is the message without its advice to set ``MISTRAL_API_KEY`` (a window
+    that offers to use a key for the session says that instead).
+    """
+
+    def __init__(self, problem: str, *, workaround: str = "") -> None:
+        super().__init__(problem + workaround)
+        self.problem = problem
 
 
 class KeySource(StrEnum):
     ENVIRONMENT = "environment"
+    SESSION = "session"  # given in the window for this process only (no keychain to keep it)
     KEYCHAIN = "keychain"
     NONE = "none"
 
@@ -148,7 +158,8 @@ class _PatientKeychain:
                 f"{_keychain_name().capitalize()} did not answer within "
                 f"{self._patience:g} s: it may be locked, with no way to ask for its "
                 "password here. Unlock it (log in to the desktop, or open its password "
-                "manager), then try again." + _WORKAROUND
+                "manager), then try again.",
+                workaround=_WORKAROUND,
             )
         done, value = outcome[0]
         if not done:
@@ -159,6 +170,10 @@ class _PatientKeychain:
 
 class ApiKeys:
     """Keys per endpoint (the keychain account is the endpoint's base URL).
+
+    A key may also be used for this process only (``use_for_session``), when there is no
+    keychain to store it in: it is kept in memory, for its endpoint alone, as the one in
+    ``MISTRAL_API_KEY`` is for every endpoint.
 
     Args:
         environ: the process environment; ``MISTRAL_API_KEY`` there wins for this process.
@@ -183,13 +198,14 @@ class ApiKeys:
         self._on_key_seen = on_key_seen or (lambda key: None)
         self._on_wait = on_wait
         self._patience = patience
+        self._session: dict[str, str] = {}  # account -> key, for this process only
 
     def _keychain(self, on_wait: Callable[[], None] | None = None) -> _PatientKeychain:
         import keyring
 
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         if not _is_usable(backend):
-            raise KeychainUnavailable(_install_hint() + _WORKAROUND)
+            raise KeychainUnavailable(_install_hint(), workaround=_WORKAROUND)
         return _PatientKeychain(backend, self._patience, on_wait or self._on_wait)
 
     def check_keychain(self) -> None:
@@ -203,8 +219,16 @@ class ApiKeys:
             self._on_key_seen(value)
         return value or None
 
+    def use_for_session(self, account: str, key: str) -> None:
+        """Use ``key`` (validated) for ``account`` until this process ends, never storing
+        it: for when the keychain cannot keep it."""
+        key = validate_key(key)
+        self._on_key_seen(key)
+        self._session[account] = key
+
     def lookup(self, account: str, *, on_wait: Callable[[], None] | None = None) -> str | None:
-        """The key for ``account``: the environment's, else the keychain's, else None.
+        """The key for ``account``: the environment's, else the one given for this
+        session, else the keychain's, else None.
 
         ``on_wait``, if given, is told instead of the one given to ApiKeys when the
         keychain keeps this call waiting (a window says so where the call was made).
@@ -214,17 +238,21 @@ class ApiKeys:
         """
         if (key := self._environment_key()) is not None:
             return key
+        if (key := self._session.get(account)) is not None:
+            return key
         import keyring.errors
 
         try:
             key = self._keychain(on_wait).get_password(SERVICE, account)
         except keyring.errors.KeyringLocked as error:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} is locked: unlock it and try again." + _WORKAROUND
+                f"{_keychain_name().capitalize()} is locked: unlock it and try again.",
+                workaround=_WORKAROUND,
             ) from error
         except keyring.errors.KeyringError as error:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} failed ({type(error).__name__})." + _WORKAROUND
+                f"{_keychain_name().capitalize()} failed ({type(error).__name__}).",
+                workaround=_WORKAROUND,
             ) from error
         if key:
             self._on_key_seen(key)
@@ -235,6 +263,8 @@ class ApiKeys:
             return KeyStatus(
                 KeySource.ENVIRONMENT, f"from {KEY_VARIABLE}, for this session only (not stored)"
             )
+        if account in self._session:
+            return KeyStatus(KeySource.SESSION, "given for this session only (not stored)")
         try:
             backend = self._keychain()
             stored = self.lookup(account)
@@ -255,13 +285,15 @@ class ApiKeys:
             self._keychain().set_password(SERVICE, account, key)
         except keyring.errors.KeyringLocked as error:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} is locked: unlock it and try again." + _WORKAROUND
+                f"{_keychain_name().capitalize()} is locked: unlock it and try again.",
+                workaround=_WORKAROUND,
             ) from error
         except keyring.errors.KeyringError as error:
             raise KeychainUnavailable(
-                f"Could not save the key in {_keychain_name()} ({type(error).__name__})."
-                + _WORKAROUND
+                f"Could not save the key in {_keychain_name()} ({type(error).__name__}).",
+                workaround=_WORKAROUND,
             ) from error
+        self._session.pop(account, None)  # the stored one takes its place
 
     def has_stored_key(self, account: str) -> bool:
         """Whether the keychain holds a key for ``account`` (False without a keychain),

@@ -61,6 +61,41 @@ def test_environment_wins_and_is_never_stored() -> None:
     assert backend.items == {("maestrale", ACCOUNT): "stored-key-123"}
 
 
+def test_a_key_for_the_session_is_kept_in_memory_for_its_endpoint_alone() -> None:
+    seen: list[str] = []
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring(), on_key_seen=seen.append)
+    keys.use_for_session(ACCOUNT, "  sk-session-key \n")
+    assert keys.lookup(ACCOUNT) == "sk-session-key"
+    assert keys.status(ACCOUNT).source is KeySource.SESSION
+    assert "sk-session-key" not in keys.status(ACCOUNT).description
+    assert seen == ["sk-session-key"]  # the log hides it
+    # Never sent to another endpoint.
+    with pytest.raises(KeychainUnavailable):
+        keys.lookup("http://localhost:8000")
+    with pytest.raises(ValueError, match="key"):
+        keys.use_for_session(ACCOUNT, "two words")
+    # MISTRAL_API_KEY still wins; a key stored later takes the session's place.
+    backend = MemoryKeyring()
+    with_both = ApiKeys({"MISTRAL_API_KEY": "env-key-456"}, backend=backend)
+    with_both.use_for_session(ACCOUNT, "sk-session-key")
+    assert with_both.lookup(ACCOUNT) == "env-key-456"
+    stored = ApiKeys({}, backend=backend)
+    stored.use_for_session(ACCOUNT, "sk-session-key")
+    stored.store(ACCOUNT, "sk-stored-key")
+    assert stored.lookup(ACCOUNT) == "sk-stored-key"
+    assert stored.remove(ACCOUNT)
+    assert stored.lookup(ACCOUNT) is None  # nothing left in memory either
+
+
+def test_the_keychain_s_problem_is_also_given_without_the_advice_on_the_variable() -> None:
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    with pytest.raises(KeychainUnavailable) as caught:
+        keys.store(ACCOUNT, "some-key-123")
+    assert "gnome-keyring" in caught.value.problem
+    assert "MISTRAL_API_KEY" not in caught.value.problem
+    assert str(caught.value).startswith(caught.value.problem)
+
+
 def test_no_keychain_says_what_to_install_and_offers_the_variable() -> None:
     keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
     with pytest.raises(KeychainUnavailable) as caught:
