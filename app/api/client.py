@@ -125,8 +125,10 @@ class MistralClient:
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         elif self.dialect is Dialect.MISTRAL:
+            # Mistral's dialect spoken by a server of one's own: its key, not Mistral's.
+            whose = "your Mistral API key" if self.endpoint.speaks_mistral else "this server's key"
             raise AuthenticationError(
-                f"No API key is set: add your Mistral API key {ADD_KEY_HINT}, or set "
+                f"No API key is set: add {whose} {ADD_KEY_HINT}, or set "
                 "MISTRAL_API_KEY for this session."
             )
         return headers
@@ -475,17 +477,23 @@ async def _pump_events(response: httpx.Response, channel: _Channel) -> None:
 
 
 def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
+    tls = _tls_problem(error) if isinstance(error, httpx.ConnectError) else None
     if isinstance(error, httpx.ConnectTimeout):
         why = "the connection timed out"
     elif isinstance(error, httpx.TimeoutException):
         why = "it sent no reply in time"
     elif isinstance(error, httpx.ConnectError):
-        why = _tls_problem(error) or "the connection failed"
+        why = tls or "the connection failed"
     else:
         why = "the connection broke"
+    connecting = isinstance(error, httpx.ConnectError | httpx.ConnectTimeout)
+    if endpoint.is_local and connecting and tls is None:
+        # On this machine no network is crossed: the server is down, or elsewhere.
+        advice = f"Is the server running? If it is, check its address{ENDPOINT_HINT}."
+    else:
+        advice = f"Check your network connection and the endpoint{ENDPOINT_HINT}."
     return NetworkError(
-        f"Could not reach {endpoint.base_url}: {why} ({type(error).__name__}). "
-        f"Check your network connection and the endpoint{ENDPOINT_HINT}.",
+        f"Could not reach {endpoint.base_url}: {why} ({type(error).__name__}). {advice}",
         headline=f"Could not reach {endpoint.base_url}",
     )
 

@@ -72,6 +72,11 @@ class Endpoint:
         return self.base_url == MISTRAL_BASE_URL
 
     @property
+    def is_local(self) -> bool:
+        """Whether the server is on this machine (a loopback address)."""
+        return _is_loopback(urlsplit(self.base_url).hostname or "")
+
+    @property
     def speaks_mistral(self) -> bool:
         """Whether this is one of Mistral's own APIs, which speak only Mistral's dialect."""
         parts = urlsplit(self.base_url)

@@ -2,7 +2,7 @@
 
 The core's messages tell a command-line user what to run ("maestrale key set"); in a
 window the same advice names the place to go instead, and on the page that holds the
-key field ("here") it says nothing of going elsewhere.
+key field, or the endpoint's address, it says "here" rather than send the person to it.
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ _HERE = (
 )
 
 
-def in_window(text: str, *, key_field_here: bool = False) -> str:
+def in_window(text: str, *, key_field_here: bool = False, endpoint_here: bool = False) -> str:
     """``text`` with its command-line advice worded for a window; ``key_field_here``
-    on the API key page and the welcome panel, which hold the key field themselves."""
+    on the API key page and the welcome panel, which hold the key field themselves,
+    ``endpoint_here`` on the Endpoint page, which holds the address."""
+    if endpoint_here:
+        text = text.replace(ENDPOINT_HINT, " here")
     for command_line, window in _HERE if key_field_here else _ELSEWHERE:
         text = text.replace(command_line, window)
     return text

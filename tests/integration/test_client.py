@@ -111,9 +111,16 @@ async def test_non_streaming_completion(fake_mistral: FakeMistral) -> None:
 
 
 async def test_no_key_for_mistral_sends_nothing(fake_mistral: FakeMistral) -> None:
-    with pytest.raises(AuthenticationError, match="No API key"):
+    with pytest.raises(AuthenticationError, match="No API key") as caught:
         await collect(client_for(fake_mistral, key=None))
     assert fake_mistral.request_count == 0
+    # A server of one's own speaking Mistral's dialect: its key, not a Mistral API key.
+    assert "add this server's key" in caught.value.message
+    assert "Mistral API key" not in caught.value.message
+    async with MistralClient(Endpoint.parse("https://api.mistral.ai"), api_key=None) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await client.list_models()
+    assert "add your Mistral API key" in caught.value.message
 
 
 @pytest.mark.parametrize("detail_only", [False, True])
@@ -412,8 +419,13 @@ async def test_connection_refused_is_a_network_error() -> None:
         retry=RetryPolicy(attempts=2, base_delay=0.01),
         sleep=Sleeps(),
     )
-    with pytest.raises(NetworkError, match="Could not reach"):
+    with pytest.raises(NetworkError, match="Could not reach") as caught:
         await collect(client)
+    # On this machine: no network to check, a server that may not be running.
+    assert caught.value.message.endswith(
+        "Is the server running? If it is, check its address (--base-url, or Settings → Endpoint)."
+    )
+    assert "network connection" not in caught.value.message
 
 
 async def test_https_to_a_plain_http_server_says_so(fake_mistral: FakeMistral) -> None:

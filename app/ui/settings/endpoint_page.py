@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
-from app.api.errors import ApiError, EndpointRefused
+from app.api.errors import ApiError, AuthenticationError, EndpointRefused
 from app.api.types import Dialect
 from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import Settings
@@ -368,6 +368,7 @@ class EndpointPage(Page):
         # A locked keychain's unlock prompt may take minutes: "Connecting to…" meanwhile
         # blamed the server.
         waiting = notice_from_keychain(self, self._on_keychain_wait)
+        key: str | None = None
         try:
             self._reading_key = True
             try:
@@ -379,7 +380,10 @@ class EndpointPage(Page):
             self.result.show_message("info", f"Connecting to {base_url}…")
             cards = await self._test_connection(base_url, dialect, key)
         except (ApiError, KeychainUnavailable) as error:
-            said = sentence(in_window(str(error)))
+            if key is None and isinstance(error, AuthenticationError):
+                said = _no_key_saved(base_url, asked=error.status is not None)
+            else:
+                said = sentence(in_window(str(error), endpoint_here=True))
             if base_url not in said:  # a refused key, a failing server: which one
                 said = f"Testing {base_url}: {said}"
             self.result.show_message("error", said + self._not_in_use(base_url))
@@ -409,6 +413,21 @@ class EndpointPage(Page):
 
     def cancel_test(self) -> None:
         self._runner.cancel(TEST_TASK)
+
+
+def _no_key_saved(base_url: str, *, asked: bool) -> str:
+    """A test without a key, refused for the want of one (``asked``: by the server; else
+    Maestrale sends Mistral's dialect nothing without a key). "The endpoint refused the
+    API key (401)" said a key was sent, and wrong."""
+    if asked:
+        return (
+            f"{base_url} asks for an API key, and none is saved for it: add it in "
+            "Settings → API key, then test again."
+        )
+    return (
+        f"No API key is saved for {base_url}, and Mistral's API needs one: add it in "
+        "Settings → API key, then test again."
+    )
 
 
 def _indented(widget: QWidget) -> QWidget:

@@ -175,3 +175,35 @@ async def test_a_refused_key_names_the_server_that_refused_it(
     result = await _tested(gui, fake_openai.base_url)
     assert result.startswith(f"Testing {fake_openai.base_url}: ")
     assert "which this session uses." in result
+
+
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_a_server_asking_for_a_key_none_is_saved_for_is_told_apart_from_a_refusal(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    # "The endpoint refused the API key (401)": no key had been sent.
+    fake_openai.api_key = "the-server-s-key"
+    result = await _tested(gui, fake_openai.base_url)
+    assert result.startswith(
+        f"{fake_openai.base_url} asks for an API key, and none is saved for it: add it in "
+        "Settings → API key, then test again."
+    )
+    assert "authorization" not in fake_openai.requests[0].headers
+
+
+@in_loop
+async def test_a_local_server_that_is_not_running_is_asked_about_not_the_network(
+    gui: Gui,
+) -> None:
+    # "Check your network connection and the endpoint in Settings → Endpoint", on that
+    # page, for a server on this machine.
+    stopped = FakeMistral(dialect="openai")
+    stopped.start()
+    address = stopped.base_url
+    stopped.stop()
+    result = await _tested(gui, address)
+    assert result.startswith(
+        f"Could not reach {address}: the connection failed (ConnectError). Is the server "
+        "running? If it is, check its address here."
+    )

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app import secrets
-from app.api.errors import NetworkError, error_from_response
+from app.api.errors import AuthenticationError, NetworkError, error_from_response
 from app.api.types import ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset, load_presets, save_presets
@@ -534,11 +534,14 @@ def test_the_focus_stays_on_test_connection_after_the_test(
 )
 def test_test_connection_shows_the_exact_error(
     qloop: qasync.QEventLoop,
+    *,
+    keys: ApiKeys,
     make_dialog: Callable[..., SettingsDialog],
     task_errors: list[BaseException],
     error: Exception,
     shown: str,
 ) -> None:
+    keys.store(MISTRAL, "sk-stored-key")  # a key that is sent, and may be refused
     dialog = make_dialog(endpoint=FakeEndpoint(error))
     page = dialog.endpoint_page
     page.test_button.click()
@@ -550,6 +553,70 @@ def test_test_connection_shows_the_exact_error(
     assert page.models.isHidden()
     assert page.test_button.isEnabled()
     assert task_errors == []
+
+
+@pytest.mark.parametrize(
+    ("dialect", "error", "shown"),
+    [
+        (
+            "openai",
+            error_from_response(401, b'{"error": "Unauthorized"}', {}),
+            "http://127.0.0.1:8000 asks for an API key, and none is saved for it: add it "
+            "in Settings → API key, then test again.",
+        ),
+        (
+            "mistral",  # Maestrale sends Mistral's dialect nothing without a key
+            AuthenticationError(
+                "No API key is set: add this server's key (maestrale key set, or Settings → "
+                "API key), or set MISTRAL_API_KEY for this session."
+            ),
+            "No API key is saved for http://127.0.0.1:8000, and Mistral's API needs one: "
+            "add it in Settings → API key, then test again.",
+        ),
+    ],
+    ids=["the-server-asks", "mistral-dialect"],
+)
+def test_test_connection_without_a_saved_key_says_so_not_that_a_key_was_refused(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    *,
+    make_dialog: Callable[..., SettingsDialog],
+    dialect: str,
+    error: Exception,
+    shown: str,
+) -> None:
+    # "The endpoint refused the API key (401). Check or replace it…": no key was sent.
+    endpoint = FakeEndpoint(error)
+    dialog = make_dialog(endpoint=endpoint)
+    page = dialog.endpoint_page
+    page.custom.click()
+    qtbot.keyClicks(page.url, "http://127.0.0.1:8000")
+    page.dialect.setCurrentIndex(page.dialect.findData(dialect))
+    page.test_button.click()
+    finish(qloop, dialog._runner, TEST_TASK)
+    assert endpoint.calls == [("http://127.0.0.1:8000", dialect, None)]
+    assert page.result.tone == "error"
+    assert page.result.message() == shown
+
+
+def test_a_failed_connection_test_says_here_on_the_endpoint_page(
+    qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # "Check … the endpoint in Settings → Endpoint", said on that very page.
+    import httpx
+
+    from app.api.client import _network_error
+    from app.api.endpoint import Endpoint
+
+    failure = _network_error(Endpoint.parse(MISTRAL), httpx.ConnectError("no route"))
+    dialog = make_dialog(endpoint=FakeEndpoint(failure))
+    page = dialog.endpoint_page
+    page.test_button.click()
+    finish(qloop, dialog._runner, TEST_TASK)
+    assert page.result.message() == (
+        f"Could not reach {MISTRAL}: the connection failed (ConnectError). Check your "
+        "network connection and the endpoint here."
+    )
 
 
 def test_test_connection_to_a_local_server_works_without_a_keychain(
