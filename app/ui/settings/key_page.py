@@ -29,6 +29,15 @@ KeyCheck = Callable[[str, str, Callable[[str, str | None, str | None], None]], N
 CONSOLE_URL = "https://console.mistral.ai/api-keys"
 STORED = "Stored in the system keychain"
 FROM_ENVIRONMENT = f"From {KEY_VARIABLE} for this session; not stored"
+# Remove deletes the keychain's key, which the page must have named.
+ALSO_STORED = (
+    f"This session uses {KEY_VARIABLE}; a key for this endpoint is also stored in your "
+    "system keychain"
+)
+FOR_SESSION = (
+    "Used for this session only; not stored, so Maestrale asks for it again at its next start"
+)
+REMOVE = "Remove stored key"
 NO_KEY = "No key"
 READ_TASK = "key-page.read"
 SAVE_TASK = "key-page.save"
@@ -71,11 +80,12 @@ class KeyPage(Page):
         self._open_url = open_url
         self._check = check
         self.confirmation: QMessageBox | None = None
+        self._environment_too = False  # MISTRAL_API_KEY is used, whatever is removed
 
         status_card = Card(spacing=6)
         self.endpoint_label = label("", "muted")
         self.status = StatusLine()
-        self.remove_button = button("Remove key", "danger", "trash")
+        self.remove_button = button(REMOVE, "danger", "trash")
         row = QHBoxLayout()
         row.setSpacing(12)
         row.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
@@ -144,8 +154,11 @@ class KeyPage(Page):
             return status, status.source is KeySource.KEYCHAIN
 
         status, stored = await from_keychain(self, read)
+        self._environment_too = status.source is KeySource.ENVIRONMENT
         if status.source is KeySource.ENVIRONMENT:
-            self.status.show_message("info", FROM_ENVIRONMENT + ".")
+            self.status.show_message("info", (ALSO_STORED if stored else FROM_ENVIRONMENT) + ".")
+        elif status.source is KeySource.SESSION:
+            self.status.show_message("info", FOR_SESSION + ".")
         elif status.source is KeySource.KEYCHAIN:
             self.status.show_message("success", STORED + ".")
         elif status.backend is None:
@@ -243,12 +256,14 @@ class KeyPage(Page):
             again = "To use Mistral again, create a key at console.mistral.ai and save it here."
         else:
             again = "To use this server again, ask its administrator for a key and save it here."
+        if self._environment_too:
+            again = f"This session goes on using the key in {KEY_VARIABLE}."
         self.confirmation = confirm(
             self,
             f"Remove the API key for {base_url}?",
             "It will be deleted from the system keychain, and Maestrale keeps no other copy. "
             + again,
-            "Remove key",
+            REMOVE,
             lambda: self._start_removing(base_url),
         )
 

@@ -740,7 +740,7 @@ def test_key_page_stores_the_key_for_the_endpoint(
     assert page.remove_button.isEnabled()
     page.remove_button.click()
     with qtbot.waitSignal(dialog.key_changed):
-        answer(page.confirmation, "Remove key")
+        answer(page.confirmation, "Remove stored key")
         finish(qloop, dialog._runner, *KEY_TASKS)
     assert backend.items == {}
     assert page.status.message() == "No key."
@@ -778,7 +778,7 @@ def test_key_page_asks_before_removing_the_key_and_cancel_is_the_default(
     assert backend.items == {("maestrale", MISTRAL): "sk-working-key"}
     page.remove_button.click()
     with qtbot.waitSignal(dialog.key_changed):
-        answer(page.confirmation, "Remove key")
+        answer(page.confirmation, "Remove stored key")
         finish(qloop, dialog._runner, *KEY_TASKS)
     assert backend.items == {}
 
@@ -795,7 +795,7 @@ def test_key_page_reads_the_key_again_each_time_it_is_shown(
     dialog = make_dialog()
     page = shown_key_page(dialog, qloop)
     page.remove_button.click()
-    answer(page.confirmation, "Remove key")
+    answer(page.confirmation, "Remove stored key")
     finish(qloop, dialog._runner, *KEY_TASKS)
     assert page.feedback.message() == "The key was removed from the keychain."
     dialog.close()
@@ -920,11 +920,41 @@ def test_key_page_says_when_the_key_comes_from_the_environment(
     backend.items[("maestrale", MISTRAL)] = "sk-stored-too"
     page.refresh()
     finish(qloop, dialog._runner, *KEY_TASKS)
+    # "Remove key" beside "not stored" deleted a stored key the page never mentioned.
+    assert page.status.message() == (
+        "This session uses MISTRAL_API_KEY; a key for this endpoint is also stored in your "
+        "system keychain."
+    )
     assert not page.remove_button.isHidden()  # the keychain's own key can go
+    assert page.remove_button.accessibleName() == "Remove stored key"
+    page.remove_button.click()
+    box = page.confirmation
+    assert box is not None
+    assert "deleted from the system keychain" in box.informativeText()
+    assert "This session goes on using the key in MISTRAL_API_KEY." in box.informativeText()
+    answer(box, "Remove stored key")
+    finish(qloop, dialog._runner, *KEY_TASKS)
+    assert backend.items == {}
+    assert page.status.message() == "From MISTRAL_API_KEY for this session; not stored."
+    assert page.remove_button.isHidden()
     no_keychain = ApiKeys(
         {"MISTRAL_API_KEY": "sk-from-env"}, backend=keyring.backends.fail.Keyring()
     )
     assert not no_keychain.has_stored_key(MISTRAL)
+
+
+def test_key_page_says_when_the_key_is_for_this_session_only(
+    qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Given in the welcome panel without a keychain to keep it.
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    keys.use_for_session(MISTRAL, "sk-session-key")
+    dialog = make_dialog(api_keys=keys)
+    page = shown_key_page(dialog, qloop)
+    assert page.status.message() == (
+        "Used for this session only; not stored, so Maestrale asks for it again at its next start."
+    )
+    assert page.remove_button.isHidden()  # nothing stored to remove
 
 
 def test_key_page_shows_why_there_is_no_keychain(
@@ -985,7 +1015,7 @@ def test_key_page_answers_while_the_keychain_waits_for_a_password(
     # Removing, once confirmed: the keychain is asked for the key, then read again.
     answered = backend.answer_later(calls=2)
     page.remove_button.click()
-    answer(page.confirmation, "Remove key")
+    answer(page.confirmation, "Remove stored key")
     finish(qloop, runner, *KEY_TASKS)
     assert answered == [True, True]
     assert backend.items == {}
