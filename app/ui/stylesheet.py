@@ -154,6 +154,9 @@ QToolButton {{
 QToolButton:hover {{ background: {c.hover}; }}
 QToolButton:pressed, QToolButton:checked {{ background: {c.pressed}; }}
 QToolButton:focus {{ border-color: {c.accent}; }}
+QToolButton[role="in-field"] {{ padding: 2px; border-radius: 5px; }}
+QToolButton[role="in-field"]:checked {{ background: transparent; }}
+QToolButton[role="in-field"]:hover {{ background: {c.hover}; }}
 
 QLineEdit, QPlainTextEdit, QSpinBox, QDoubleSpinBox, QComboBox {{
     background: {c.field}; color: {c.text}; border: 1px solid {c.border_strong};

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -251,7 +252,11 @@ class StatusLine(QWidget):
 class SecretField(QLineEdit):
     """A masked field with an eye button that shows or hides what was typed. A key
     copied from a web page (the console) may be on the clipboard only as HTML: its text
-    is pasted, on one line without the spaces around it."""
+    is pasted, on one line without the spaces around it.
+
+    The eye is a button of its own, inside the field's right end, and Tab reaches it
+    after the field: QLineEdit.addAction's button never takes the keyboard focus.
+    """
 
     def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,11 +268,14 @@ class SecretField(QLineEdit):
             | Qt.InputMethodHint.ImhNoPredictiveText
             | Qt.InputMethodHint.ImhSensitiveData
         )
-        self.toggle = QAction(icon("eye"), "Show", self)
+        self.toggle = QAction(icon("eye"), "Show the key", self)
         self.toggle.setCheckable(True)
-        self.toggle.setToolTip("Show the key")
         self.toggle.toggled.connect(self._on_toggled)
-        self.addAction(self.toggle, QLineEdit.ActionPosition.TrailingPosition)
+        self.reveal = QToolButton(self)
+        self.reveal.setDefaultAction(self.toggle)
+        self.reveal.setProperty("role", "in-field")
+        self.reveal.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the typing
+        self.reveal.setCursor(Qt.CursorShape.ArrowCursor)
         pastes_html(self)
 
     @property
@@ -277,8 +285,23 @@ class SecretField(QLineEdit):
     def _on_toggled(self, shown: bool) -> None:
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         self.toggle.setIcon(icon("eye-off" if shown else "eye"))
-        self.toggle.setText("Hide" if shown else "Show")
-        self.toggle.setToolTip("Hide the key" if shown else "Show the key")
+        self.toggle.setText("Hide the key" if shown else "Show the key")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_reveal()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._place_reveal()  # the theme's icon size and padding
+
+    def _place_reveal(self) -> None:
+        """The eye at the right end, inside the border; the text stops before it."""
+        self.reveal.ensurePolished()
+        side = min(self.reveal.sizeHint().height(), max(0, self.height() - 4))
+        self.reveal.setGeometry(self.width() - side - 3, (self.height() - side) // 2, side, side)
+        self.setTextMargins(0, 0, side, 0)
 
 
 def hline() -> QFrame:

@@ -8,6 +8,8 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from app.config import load_config
 from app.main import LAST_CONVERSATION_KEY, Application
@@ -102,3 +104,32 @@ async def test_use_a_self_hosted_server_opens_settings_on_a_server_of_your_own(g
     saved = gui.application.config.paths.settings_file
     assert not saved.exists() or "base_url" not in saved.read_text()  # no address yet
     dialog.close()
+
+
+@pytest.mark.usefixtures("no_key_environ")
+@in_loop
+async def test_tab_goes_through_the_panel_in_reading_order(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # The eye in the key field could not be reached with Tab.
+    del gui_environ["MAESTRALE_BASE_URL"]
+    async with started_again(gui, gui_environ) as (later, window):
+        await later.check_key()
+        panel = later.first_run
+        assert panel is not None
+        window.activateWindow()
+        await gui.until(window.isActiveWindow)
+        panel.field.setText("sk-some-key")
+        panel.console_link.setFocus(Qt.FocusReason.TabFocusReason)
+        stops = [panel.console_link]
+        for _ in range(4):
+            gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            stops.append(QApplication.focusWidget())
+        eye = stops[2]
+        assert panel.field.isAncestorOf(eye)  # the show/hide button, inside the field
+        # As the panel reads: the console link, the field and its eye, the button under
+        # them, the link to another server.
+        assert stops == [panel.console_link, panel.field, eye, panel.submit, panel.self_hosted]
+        for widget in reversed(stops[:-1]):
+            gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+            assert QApplication.focusWidget() is widget

@@ -8,7 +8,7 @@ import keyring.backends.fail
 import pytest
 import qasync
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError, ServerError
@@ -326,12 +326,12 @@ def test_after_a_failed_test_the_keyboard_is_back_in_the_field(
     assert panel.field.selectedText() == "sk-wrong-key"  # a new paste replaces it
     # Tab follows the panel from left to right, top to bottom.
     stops = []
-    for _ in range(3):
+    for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         stops.append(QApplication.focusWidget())
-    buttons = [panel.submit, panel.self_hosted]
+    buttons = [panel.field.reveal, panel.submit, panel.self_hosted]
     if not panel.save_untested.isHidden():  # offered when the endpoint was not reached
-        buttons.insert(0, panel.save_untested)
+        buttons.insert(1, panel.save_untested)
     assert stops[: len(buttons)] == buttons
     assert task_errors == []
 
@@ -348,3 +348,38 @@ def test_the_keyboard_stays_where_the_user_took_it_during_a_test(
     elsewhere.setFocus()  # the user went on meanwhile
     finish(qloop, runner, TEST_TASK)
     assert QApplication.focusWidget() is elsewhere
+
+
+def test_the_eye_in_the_key_field_is_reached_with_tab_and_works_from_the_keyboard(
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    # The show/hide button in the key field could not be reached from the keyboard.
+    panel = FirstRunPanel(keys, runner, FakeEndpoint(MODELS))
+    _window = _panel_in_a_window(
+        qtbot, qloop, runner, panel, other=QPushButton("New chat"), other_at=0
+    )
+    panel.setFocus()
+    qtbot.keyClicks(panel.field, "sk-some-key")
+    qtbot.keyClick(panel.field, Qt.Key.Key_Tab)
+    eye = QApplication.focusWidget()
+    assert isinstance(eye, QToolButton)  # not "Test and save" at once
+    assert panel.field.isAncestorOf(eye)
+    qtbot.keyClick(eye, Qt.Key.Key_Space)
+    assert panel.field.revealed
+    assert eye.text() == "Hide the key"  # what a screen reader says
+    qtbot.keyClick(eye, Qt.Key.Key_Space)
+    assert not panel.field.revealed
+    assert eye.text() == "Show the key"
+    qtbot.keyClick(eye, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.submit
+    qtbot.keyClick(panel.submit, Qt.Key.Key_Backtab)
+    qtbot.keyClick(eye, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is panel.field
+    # Clicked, it leaves the keyboard in the field, where the key is typed.
+    qtbot.mouseClick(eye, Qt.MouseButton.LeftButton)
+    assert panel.field.revealed
+    assert QApplication.focusWidget() is panel.field
+    # Inside the field's right end; the text stops before it.
+    assert panel.field.rect().contains(eye.geometry())
+    assert eye.geometry().right() > panel.field.width() - 8
+    assert panel.field.textMargins().right() >= eye.width()
