@@ -262,6 +262,8 @@ class Application:
             self.pane.show_first_run()
             if self.window.isActiveWindow():
                 self.pane.focus_composer()  # the panel's key field
+        elif self.pane.shows_first_run:  # asked again for another endpoint: it has one
+            self._on_key_changed()
 
     def _wait_for_key(self) -> None:
         """The conversation reopened at start goes behind the first-run panel, which is
@@ -537,11 +539,17 @@ class Application:
             view.set_dark(dark)
 
     def apply_settings(self, settings: Settings) -> None:
+        before = (self._endpoint_url(), self.config.settings.dialect)
         self.config = replace(self.config, settings=settings)
         self.clients.invalidate()
         self.catalog.switch_endpoint(self._endpoint_url())
         if self.first_run is not None:
             self.first_run.set_endpoint(self._endpoint_url(), settings.dialect)
+        endpoint_changed = (self._endpoint_url(), settings.dialect) != before
+        if endpoint_changed and self.pane.shows_first_run:
+            # The panel goes if the new endpoint needs no key or has one (it stayed until a
+            # restart); a question typed before it came stays in the message field.
+            self._key_check = self.runner.start(self.check_key(), name="key-check")
         text_size = self.theme.font_size
         self.theme.apply_settings(settings)
         if self.theme.font_size != text_size:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from app.api.endpoint import MISTRAL_BASE_URL
 from app.api.errors import ApiError, AuthenticationError, PermissionDenied
 from app.api.types import Dialect
-from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
+from app.secrets import ApiKeys, KeychainUnavailable, validate_key
 from app.tasks import TaskRunner
 from app.ui.icons import icon
 from app.ui.keychain import CHECKING, from_keychain
@@ -32,6 +32,10 @@ SERVER_EXPLANATION = (
     "Paste the key this server expects (its administrator, or the --api-key it was "
     f"started with, gives it). {KEPT}"
 )
+SESSION_OFFER = (
+    "You can use it for this session only: Maestrale keeps it in memory, never in a file, "
+    "and asks for it again at its next start."
+)
 TEST_TASK = "first-run.test-key"
 KEYCHAIN_TASK = "first-run.keychain"
 COLUMN_WIDTH = 540
@@ -41,8 +45,9 @@ class FirstRunPanel(QWidget):
     """Welcome, where to get a key, a field to paste it, and "Test and save".
 
     The key is tested against the endpoint first and stored only if it works; when the
-    endpoint cannot be reached the user may save it untested. Every failure is shown
-    in the panel with its reason. The keychain is asked in a thread of its own (it may
+    endpoint cannot be reached the user may save it untested, and when the keychain
+    cannot keep it, use it for this session only. Every failure is shown in the panel
+    with its reason. The keychain is asked in a thread of its own (it may
     wait for the person to answer a password prompt); the panel answers meanwhile.
 
     Args:
@@ -88,9 +93,10 @@ class FirstRunPanel(QWidget):
         self.field.returnPressed.connect(self.on_submit_clicked)
         self.submit.clicked.connect(self.on_submit_clicked)
         self.save_untested.clicked.connect(self.on_save_untested_clicked)
+        self.use_for_session.clicked.connect(self.on_use_for_session_clicked)
         self.console_link.clicked.connect(lambda: self._open_url(QUrl(CONSOLE_URL)))
         self.self_hosted.clicked.connect(self.open_endpoint_settings)
-        self.set_endpoint(base_url, dialect)
+        self._show_endpoint()
 
     def _build_key_card(self) -> Card:
         card = Card(spacing=12)
@@ -106,6 +112,9 @@ class FirstRunPanel(QWidget):
         self.status = StatusLine()
         self.save_untested = button("Save without testing", "subtle")
         self.save_untested.hide()
+        # Offered when the keychain cannot keep the key: the app is usable all the same.
+        self.use_for_session = button("Use for this session only")
+        self.use_for_session.hide()
         self.submit = button("Test and save", "primary")
         self.submit.setEnabled(False)
         self.submit.setDefault(True)
@@ -113,6 +122,7 @@ class FirstRunPanel(QWidget):
         actions.setSpacing(8)
         actions.addStretch(1)
         actions.addWidget(self.save_untested)
+        actions.addWidget(self.use_for_session)
         actions.addWidget(self.submit)
         card.body.addWidget(self.heading)
         card.body.addWidget(self.explanation)
@@ -156,9 +166,23 @@ class FirstRunPanel(QWidget):
         outer.addStretch(3)
 
     def set_endpoint(self, base_url: str, dialect: str) -> None:
-        """Follow the endpoint in the settings (the key is stored for it)."""
+        """Follow the endpoint in the settings (the key is stored for it).
+
+        What was typed or said for the one before goes: a key typed for Mistral, and its
+        "Save without testing", stored it untested for the next server in one click.
+        """
+        if (base_url, dialect) == (self._base_url, self._dialect):
+            return
+        self._runner.cancel(TEST_TASK)  # its key would be stored for the new endpoint
         self._base_url = base_url
         self._dialect = dialect
+        self.field.clear()
+        self.status.clear()
+        self._hide_offers()
+        self._show_endpoint()
+
+    def _show_endpoint(self) -> None:
+        base_url = self._base_url
         mistral = base_url == MISTRAL_BASE_URL
         self.console_link.setVisible(mistral)
         # Already a server of one's own: the link offers another (it offered one anyway).
@@ -189,20 +213,34 @@ class FirstRunPanel(QWidget):
         self._runner.start(self._check_keychain(self._base_url), name=KEYCHAIN_TASK)
 
     async def _check_keychain(self, base_url: str) -> None:
-        status = await from_keychain(self, lambda: self._keys.status(base_url))
+        def problem() -> str | None:
+            try:
+                self._keys.lookup(base_url)
+            except KeychainUnavailable as error:
+                return error.problem
+            return None
+
+        found = await from_keychain(self, problem)
         if self.status.message() != CHECKING:
             return  # a newer message took its place (a test began, a reason came)
-        # status() leaves the backend unset only when the keychain itself failed.
-        if status.backend is None and status.source is KeySource.NONE:
-            self.status.show_message("warning", status.description)
+        if found is not None:
+            self.status.show_message(
+                "warning",
+                f"{found} You can still paste a key here: once it works, it can be used "
+                "for this session only.",
+            )
         else:
             self.status.clear()
 
     def _on_typed(self, text: str) -> None:
         self.submit.setEnabled(bool(text.strip()) and not self._runner.running(TEST_TASK))
-        self.save_untested.hide()
+        self._hide_offers()  # they were for the key as it was
         if self.status.tone == "error":
             self.status.clear()
+
+    def _hide_offers(self) -> None:
+        self.save_untested.hide()
+        self.use_for_session.hide()
 
     def _key(self) -> str | None:
         try:
@@ -223,7 +261,21 @@ class FirstRunPanel(QWidget):
     def on_save_untested_clicked(self) -> None:
         key = self._key()
         if key is not None:
-            self._run(self._store(key, "Key saved without a test. "), "Saving…", "Saving the key…")
+            self._run(self._store(key, self._base_url, tested=False), "Saving…", "Saving the key…")
+
+    def on_use_for_session_clicked(self) -> None:
+        """The keychain could not keep the key: used from memory until the app closes."""
+        key = self._key()
+        if key is None or self._runner.running(TEST_TASK):
+            return
+        self._keys.use_for_session(self._base_url, key)
+        self.field.clear()
+        self._hide_offers()
+        self.status.show_message(
+            "success",
+            "The key is used for this session only. Maestrale asks for it again at its next start.",
+        )
+        self.key_saved.emit()
 
     def _run(self, work: Coroutine[Any, Any, None], busy_text: str, message: str) -> None:
         if self._runner.running(TEST_TASK):
@@ -233,7 +285,7 @@ class FirstRunPanel(QWidget):
         self._set_busy(True, busy_text)
         # Qt moves the keyboard off the disabled field, out of the panel at times.
         moved_to = self.window().focusWidget()
-        self.save_untested.hide()
+        self._hide_offers()
         self.status.show_message("info", message)
         task = self._runner.start(work, name=TEST_TASK)
         # Even a task cancelled before it ran must give the field back.
@@ -241,6 +293,7 @@ class FirstRunPanel(QWidget):
 
     def _set_busy(self, busy: bool, text: str = "Testing…") -> None:
         self.field.setEnabled(not busy)
+        self.use_for_session.setEnabled(not busy)
         self.submit.setEnabled(not busy and bool(self.field.text().strip()))
         self.submit.setText(text if busy else "Test and save")
 
@@ -253,19 +306,29 @@ class FirstRunPanel(QWidget):
             return  # saved (the chat takes the panel's place), or the keyboard was elsewhere
         focused = self.window().focusWidget()
         if focused is None or focused is moved_to or self.isAncestorOf(focused):
+            if not self.use_for_session.isHidden():  # the key works: what to do with it
+                self.use_for_session.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
             # The key is to be corrected or replaced: a paste replaces it all.
             self.field.setFocus(Qt.FocusReason.OtherFocusReason)
             self.field.selectAll()
 
     async def _test_and_save(self, key: str) -> None:
+        base_url = self._base_url  # the key is for the endpoint it was tested with
         try:
-            cards = await self._test_connection(self._base_url, self._dialect, key)
+            cards = await self._test_connection(base_url, self._dialect, key)
         except AuthenticationError as error:
             status = f" ({error.status})" if error.status else ""
+            # Only Mistral's keys come from its console (the link above).
+            where = (
+                "create a new one in the console"
+                if base_url == MISTRAL_BASE_URL
+                else "ask the server's administrator for the right one"
+            )
             self.status.show_message(
                 "error",
-                f"{_host(self._base_url)} refused this key{status}. Check that you copied "
-                "all of it, or create a new one in the console.",
+                f"{_host(base_url)} refused this key{status}. Check that you copied all of "
+                f"it, or {where}.",
             )
             return
         except PermissionDenied as error:
@@ -280,20 +343,25 @@ class FirstRunPanel(QWidget):
         found = len(chat_model_ids(cards))
         models = f"{found} chat model{'s' if found != 1 else ''} available. " if found else ""
         self.status.show_message("info", f"The key works: {models}Saving it…")
-        await self._store(key, f"The key works: {models}")
+        await self._store(key, base_url, tested=True, models=models)
 
-    async def _store(self, key: str, prefix: str) -> None:
-        base_url = self._base_url
+    async def _store(self, key: str, base_url: str, *, tested: bool, models: str = "") -> None:
         try:
             await from_keychain(self, lambda: self._keys.store(base_url, key))
         except KeychainUnavailable as error:
-            self.status.show_message("error", str(error))
+            # Without a keychain the person could not use the app at all.
+            done = "The key works, but it" if tested else "The key"
+            self.status.show_message(
+                "warning", f"{done} could not be saved: {error.problem} {SESSION_OFFER}"
+            )
+            self.use_for_session.show()
             return
         except ValueError as error:
             self.status.show_message("error", str(error))
             return
         self.field.clear()
-        self.save_untested.hide()
+        self._hide_offers()
+        prefix = f"The key works: {models}" if tested else "Key saved without a test. "
         self.status.show_message("success", prefix + "Saved in your keychain.")
         self.key_saved.emit()
 

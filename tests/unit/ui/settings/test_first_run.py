@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QToolButto
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError, ServerError
-from app.secrets import ApiKeys
+from app.secrets import ApiKeys, KeySource
 from app.tasks import TaskRunner
 from app.ui.first_run import CONSOLE_URL, KEYCHAIN_TASK, TEST_TASK, FirstRunPanel
 from app.ui.keychain import CHECKING
@@ -119,21 +119,66 @@ def test_offline_the_key_can_be_saved_untested(
     assert panel.status.message() == "Key saved without a test. Saved in your keychain."
 
 
-def test_without_a_keychain_the_problem_is_shown_and_nothing_crashes(
+def test_without_a_keychain_a_working_key_can_be_used_for_the_session(
     qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner, task_errors: list[BaseException]
 ) -> None:
-    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
-    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
+    # The key worked, then "No Secret Service keychain is running…": the app could not
+    # be used at all.
+    seen: list[str] = []
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring(), on_key_seen=seen.append)
+    endpoint = FakeEndpoint(MODELS)
+    panel, _ = make_panel(qtbot, keys, runner, endpoint, qloop)
     assert panel.status.tone == "warning"  # said before any key is pasted
     assert "No Secret Service keychain is running" in panel.status.message()
+    assert "used for this session only" in panel.status.message()
     saved: list[bool] = []
     panel.key_saved.connect(lambda: saved.append(True))
     submit(panel, runner, qloop, "sk-good-key-42")
-    assert panel.status.tone == "error"
-    assert "No Secret Service keychain is running" in panel.status.message()
-    assert "MISTRAL_API_KEY" in panel.status.message()
+    assert endpoint.calls == [(MISTRAL, "mistral", "sk-good-key-42")]
+    assert panel.status.tone == "warning"
+    message = panel.status.message()
+    assert message.startswith("The key works, but it could not be saved: No Secret Service")
+    assert "sudo apt install gnome-keyring" in message  # how to get a keychain
+    assert message.endswith(
+        "You can use it for this session only: Maestrale keeps it in memory, never in a "
+        "file, and asks for it again at its next start."
+    )
+    assert "MISTRAL_API_KEY" not in message  # the offer below does it in one click
+    assert not panel.use_for_session.isHidden()
     assert saved == []
+
+    # Typed again, the offer was for the key as it was.
+    panel.field.setText("sk-good-key-4")
+    assert panel.use_for_session.isHidden()
+    submit(panel, runner, qloop, "sk-good-key-42")
+    with qtbot.waitSignal(panel.key_saved):
+        panel.use_for_session.click()
+    assert keys.lookup(MISTRAL) == "sk-good-key-42"  # from memory, for this process
+    assert keys.status(MISTRAL).source is KeySource.SESSION
+    assert keys.status("https://llm.example.org").source is KeySource.NONE  # its endpoint's
+    assert "sk-good-key-42" in seen  # the log hides it
+    assert panel.field.text() == ""
+    assert panel.use_for_session.isHidden()
+    assert panel.status.message() == (
+        "The key is used for this session only. Maestrale asks for it again at its next start."
+    )
     assert task_errors == []
+
+
+def test_a_key_saved_untested_without_a_keychain_can_be_used_for_the_session(
+    qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner
+) -> None:
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    offline = NetworkError("Could not connect to https://api.mistral.ai.")
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(offline), qloop)
+    submit(panel, runner, qloop, "sk-offline-key")
+    panel.save_untested.click()
+    finish(qloop, runner, TEST_TASK)
+    assert panel.status.message().startswith("The key could not be saved: No Secret Service")
+    assert panel.save_untested.isHidden()
+    with qtbot.waitSignal(panel.key_saved):
+        panel.use_for_session.click()
+    assert keys.lookup(MISTRAL) == "sk-offline-key"
 
 
 def test_text_that_is_no_key_is_refused_before_any_request(
@@ -296,6 +341,19 @@ def _panel_in_a_window(
     return window
 
 
+def _typed_after_new_chat(
+    qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner, panel: FirstRunPanel, key: str
+) -> QWidget:
+    """``panel`` in a window after a button (the sidebar's "New chat", as in the app),
+    ``key`` typed in its field from the keyboard; the caller keeps the window."""
+    window = _panel_in_a_window(
+        qtbot, qloop, runner, panel, other=QPushButton("New chat"), other_at=0
+    )
+    panel.setFocus()
+    qtbot.keyClicks(panel.field, key)
+    return window
+
+
 @pytest.mark.parametrize(
     "failure",
     [REFUSED_401, NetworkError("Could not connect to https://api.mistral.ai.")],
@@ -313,11 +371,7 @@ def test_after_a_failed_test_the_keyboard_is_back_in_the_field(
     # In the window, a button comes before the panel (the sidebar's "New chat"): the
     # field, disabled during the test, had handed the keyboard there for good.
     panel = FirstRunPanel(keys, runner, FakeEndpoint(failure))
-    _window = _panel_in_a_window(
-        qtbot, qloop, runner, panel, other=QPushButton("New chat"), other_at=0
-    )
-    panel.setFocus()
-    qtbot.keyClicks(panel.field, "sk-wrong-key")
+    _window = _typed_after_new_chat(qtbot, qloop, runner, panel, "sk-wrong-key")
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     assert not panel.field.isEnabled()
     finish(qloop, runner, TEST_TASK)
@@ -350,16 +404,64 @@ def test_the_keyboard_stays_where_the_user_took_it_during_a_test(
     assert QApplication.focusWidget() is elsewhere
 
 
+def test_another_endpoint_clears_what_was_typed_and_offered_for_the_last_one(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    keys: ApiKeys,
+    runner: TaskRunner,
+) -> None:
+    # Offline, a Mistral key left "Save without testing" offered: after switching to
+    # another server one click stored the Mistral key, untested, for that server.
+    offline = NetworkError("Could not connect to https://api.mistral.ai.")
+    endpoint = FakeEndpoint(offline)
+    panel, _ = make_panel(qtbot, keys, runner, endpoint, qloop)
+    submit(panel, runner, qloop, "sk-mistral-key")
+    assert not panel.save_untested.isHidden()
+    panel.set_endpoint("http://127.0.0.1:8000", "openai")
+    finish(qloop, runner, KEYCHAIN_TASK)
+    assert panel.field.text() == ""
+    assert panel.save_untested.isHidden()
+    assert panel.status.message() == ""  # the failure was the other endpoint's
+    assert not panel.submit.isEnabled()
+    assert backend.items == {}
+
+    # The same endpoint again (another setting changed): what is typed stays.
+    panel.field.setText("sk-server-key")
+    panel.set_endpoint("http://127.0.0.1:8000", "openai")
+    assert panel.field.text() == "sk-server-key"
+
+    # A test under way is of the endpoint before: its key is not stored for the new one.
+    endpoint.result = MODELS
+    panel.submit.click()
+    assert runner.running(TEST_TASK)
+    panel.set_endpoint("https://llm.example.org", "openai")
+    finish(qloop, runner, TEST_TASK, KEYCHAIN_TASK)
+    assert backend.items == {}
+    assert panel.field.isEnabled()
+    assert panel.field.text() == ""
+
+
+def test_a_self_hosted_server_s_refusal_does_not_send_the_person_to_mistral_s_console(
+    qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    refused = AuthenticationError("The endpoint refused the API key (401).", status=401)
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(refused), qloop)
+    panel.set_endpoint("http://127.0.0.1:8000", "mistral")
+    finish(qloop, runner, KEYCHAIN_TASK)
+    submit(panel, runner, qloop, "sk-wrong-key")
+    assert panel.status.message() == (
+        "127.0.0.1:8000 refused this key (401). Check that you copied all of it, or ask "
+        "the server's administrator for the right one."
+    )
+
+
 def test_the_eye_in_the_key_field_is_reached_with_tab_and_works_from_the_keyboard(
     qtbot: QtBot, qloop: qasync.QEventLoop, keys: ApiKeys, runner: TaskRunner
 ) -> None:
     # The show/hide button in the key field could not be reached from the keyboard.
     panel = FirstRunPanel(keys, runner, FakeEndpoint(MODELS))
-    _window = _panel_in_a_window(
-        qtbot, qloop, runner, panel, other=QPushButton("New chat"), other_at=0
-    )
-    panel.setFocus()
-    qtbot.keyClicks(panel.field, "sk-some-key")
+    _window = _typed_after_new_chat(qtbot, qloop, runner, panel, "sk-some-key")
     qtbot.keyClick(panel.field, Qt.Key.Key_Tab)
     eye = QApplication.focusWidget()
     assert isinstance(eye, QToolButton)  # not "Test and save" at once
@@ -383,3 +485,17 @@ def test_the_eye_in_the_key_field_is_reached_with_tab_and_works_from_the_keyboar
     assert panel.field.rect().contains(eye.geometry())
     assert eye.geometry().right() > panel.field.width() - 8
     assert panel.field.textMargins().right() >= eye.width()
+
+
+def test_without_a_keychain_the_keyboard_goes_to_the_session_offer(
+    qtbot: QtBot, qloop: qasync.QEventLoop, runner: TaskRunner
+) -> None:
+    keys = ApiKeys({}, backend=keyring.backends.fail.Keyring())
+    panel = FirstRunPanel(keys, runner, FakeEndpoint(MODELS))
+    _window = _typed_after_new_chat(qtbot, qloop, runner, panel, "sk-good-key-42")
+    qtbot.keyClick(panel.field, Qt.Key.Key_Return)
+    finish(qloop, runner, TEST_TASK)
+    assert QApplication.focusWidget() is panel.use_for_session
+    with qtbot.waitSignal(panel.key_saved):
+        qtbot.keyClick(panel.use_for_session, Qt.Key.Key_Space)
+    assert keys.lookup(MISTRAL) == "sk-good-key-42"
