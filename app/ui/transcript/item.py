@@ -108,7 +108,7 @@ class MessageItem(QFrame):
         self.text.setAccessibleName(self.accessibleName() + " text")
         self.text.markdown = message.role is not Role.USER
         self.text.link_activated.connect(self.link_activated)
-        self.text.copy_code.connect(self._copy_code)
+        self.text.copy_code.connect(self.copy_code)
         self.text.height_changed.connect(self.height_changed)
         pending = on_math_pending if callable(on_math_pending) else None
         self.document = MarkdownDocument(
@@ -573,7 +573,8 @@ class MessageItem(QFrame):
         self._copy.setIcon(icon("copy"))
         self._copy.setToolTip(self._copy.text())
 
-    def _copy_code(self, index: int) -> None:
+    def copy_code(self, index: int) -> None:
+        """Copy code block ``index`` as written (its Copy link, or its pinned header's)."""
         blocks = self.document.code_blocks
         if 0 <= index < len(blocks):
             QGuiApplication.clipboard().setText(blocks[index].source)

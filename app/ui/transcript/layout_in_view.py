@@ -55,6 +55,7 @@ class LayoutInView(_View):
 
         def scroll_to_end(self) -> None: ...
         def _set_follow(self, follow: bool) -> None: ...
+        def _pin_code_header(self) -> None: ...
 
     def _init_layout(self) -> None:
         """The view's layout state (its __init__ calls this)."""
@@ -193,6 +194,7 @@ class LayoutInView(_View):
         self.empty_label.setVisible(empty)
         if empty:
             self.empty_label.setGeometry(self.viewport().rect())
+        self._pin_code_header()  # the code block at the top may have moved
 
     def _continued(self) -> tuple[Entry, MessageItem] | None:
         """The last message and its widget, when it is an answer that Continue asked

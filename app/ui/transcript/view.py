@@ -29,6 +29,7 @@ from app.ui.transcript.spares import SpareItems
 if TYPE_CHECKING:
     from app.ui.transcript.item import MessageItem
     from app.ui.transcript.retry_offer import RetryWith
+    from app.ui.transcript.sticky_code import PinnedCodeHeader
     from app.ui.transcript.unanswered import UnansweredBar
 
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
@@ -88,6 +89,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._retry_offer: RetryWith | None = None
         self._load: Loader | None = None
         self._zoom = 0
+        self._code_header: PinnedCodeHeader | None = None  # built with the first code
         # A viewport of our own making: Qt's default one is an object PySide has not
         # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
         # type among every class of QtWidgets, creating each class's enums).
@@ -167,6 +169,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._find_texts.clear()
         self._highlighted.clear()
         self._jump.hide()
+        if self._code_header is not None:
+            self._code_header.forget()
         self._relayout(0)
 
     def show_messages(
@@ -491,6 +495,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         if event.oldSize().width() != event.size().width():
             self._fit_to_width()
         self._place_jump()
+        self._pin_code_header()
 
     # -- rendering older messages -------------------------------------------------------
 
@@ -572,6 +577,25 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             self._idle.start()
         if self._find_query:
             self.mark_in_view()
+        self._pin_code_header()
+
+    def _pin_code_header(self) -> None:
+        """Keep the header of a code block whose top is scrolled away at the view's top
+        (see PinnedCodeHeader): a lookup among the message's code blocks, at each step."""
+        top = self.verticalScrollBar().value()
+        index = self._first_below(top)
+        entry = self._entries[index] if index < len(self._entries) else None
+        item = entry.item if entry is not None and entry.y <= top else None
+        if item is None or not item.text.markdown:
+            if self._code_header is not None:
+                self._code_header.follow(top, None, self._canvas, self._canvas.y())
+            return
+        if self._code_header is None:
+            from app.ui.transcript.sticky_code import PinnedCodeHeader  # with the first code
+
+            self._code_header = PinnedCodeHeader(self.viewport())
+        assert entry is not None
+        self._code_header.follow(top, (entry.id, item), self._canvas, self._canvas.y())
 
     def _set_follow(self, follow: bool) -> None:
         if follow != self._follow:
