@@ -13,8 +13,17 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextFrame, QTextTable
+import shiboken6
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextFrame,
+    QTextTable,
+)
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QWidget
 
 from app.rendering.schemes import COPY_SCHEME
@@ -28,11 +37,7 @@ _CACHED_ITEMS = 8  # messages whose code geometry is kept (the ones scrolled thr
 
 @dataclass(frozen=True)
 class CodeBox:
-    """A code block's box in its document's coordinates, and its header's look.
-
-    ``label_rect`` and ``copy_rect`` are where the language and the word "Copy" are
-    drawn, from the box's top left corner.
-    """
+    """Where a code block's box is, in its document's coordinates."""
 
     number: int  # its Copy anchor's: maestrale-copy:<number>
     top: float
@@ -40,6 +45,15 @@ class CodeBox:
     left: float
     right: float
     header: float  # the header row's height
+    copy_position: int  # where its "Copy" is in the text
+    end: int  # the text position of its end
+
+
+@dataclass(frozen=True)
+class HeaderLook:
+    """How a code block's header looks: its words, where they are drawn (from the box's
+    top left corner), their fonts and colours."""
+
     label: str
     label_rect: QRectF
     copy_rect: QRectF
@@ -50,22 +64,28 @@ class CodeBox:
     background: str
 
 
-def code_boxes(document: QTextDocument) -> list[CodeBox]:
-    """Every code block of ``document`` (in quotes and list items too), top to bottom."""
+def code_boxes(document: QTextDocument, start: int = 0) -> list[CodeBox]:
+    """The code blocks of ``document`` (in quotes and list items too) that begin at
+    ``start`` or after, top to bottom."""
     boxes: list[CodeBox] = []
-    _frame_boxes(document, document.rootFrame(), boxes)
+    _frame_boxes(document, document.rootFrame(), start, boxes)
     boxes.sort(key=lambda box: box.top)
     return boxes
 
 
-def _frame_boxes(document: QTextDocument, frame: QTextFrame, boxes: list[CodeBox]) -> None:
+def _frame_boxes(
+    document: QTextDocument, frame: QTextFrame, start: int, boxes: list[CodeBox]
+) -> None:
     # Frames only (tables, quotes): a message's frames are few, its blocks many.
     for child in frame.childFrames():
+        if child.lastPosition() < start:
+            continue
         box = _code_box(document, child) if isinstance(child, QTextTable) else None
         if box is not None:
-            boxes.append(box)
+            if child.firstPosition() >= start:
+                boxes.append(box)
         else:
-            _frame_boxes(document, child, boxes)
+            _frame_boxes(document, child, start, boxes)
 
 
 def _copy_number(block: QTextBlock) -> int | None:
@@ -88,31 +108,47 @@ def _code_box(document: QTextDocument, table: QTextTable) -> CodeBox | None:
         return None
     layout = document.documentLayout()
     label_cell = table.cellAt(0, 0)
-    label_block = label_cell.firstCursorPosition().block()
     code_cell = table.cellAt(1, 0)
     padding = label_cell.format().toTableCellFormat()
-    label_at = layout.blockBoundingRect(label_block)
+    label_at = layout.blockBoundingRect(label_cell.firstCursorPosition().block())
     copy_at = layout.blockBoundingRect(copy_block)
     last = layout.blockBoundingRect(code_cell.lastCursorPosition().block())
     top = label_at.top() - padding.topPadding()
-    left = min(label_at.left(), copy_at.left()) - padding.leftPadding()
-    right = max(label_at.right(), copy_at.right()) + padding.rightPadding()
-    header = label_at.bottom() + padding.bottomPadding() - top
-    bottom = last.bottom() + code_cell.format().toTableCellFormat().bottomPadding()
-    label_format = label_block.begin().fragment().charFormat()
-    copy_format = copy_block.begin().fragment().charFormat()
-    label_font = label_format.font().resolve(document.defaultFont())
-    copy_font = copy_format.font().resolve(document.defaultFont())
     return CodeBox(
         number=number,
         top=top,
-        bottom=bottom,
-        left=left,
-        right=right,
-        header=header,
+        bottom=last.bottom() + code_cell.format().toTableCellFormat().bottomPadding(),
+        left=min(label_at.left(), copy_at.left()) - padding.leftPadding(),
+        right=max(label_at.right(), copy_at.right()) + padding.rightPadding(),
+        header=label_at.bottom() + padding.bottomPadding() - top,
+        copy_position=copy_block.position(),
+        end=table.lastPosition(),
+    )
+
+
+def header_look(document: QTextDocument, box: CodeBox) -> HeaderLook | None:
+    """How the header of the code block ``box`` looks (None: it is not there)."""
+    cursor = QTextCursor(document)
+    cursor.setPosition(box.copy_position)
+    table = cursor.currentTable()
+    if table is None or table.rows() != 2 or table.columns() != 2:
+        return None
+    layout = document.documentLayout()
+    label_cell = table.cellAt(0, 0)
+    label_block = label_cell.firstCursorPosition().block()
+    copy_block = table.cellAt(0, 1).firstCursorPosition().block()
+    label_format = label_block.begin().fragment().charFormat()
+    copy_format = copy_block.begin().fragment().charFormat()
+    # Fonts as the document resolved them: its default font, "small" scaled from it.
+    label_font = label_format.font()
+    copy_font = copy_format.font()
+    corner = QPointF(box.left, box.top)
+    label_at = layout.blockBoundingRect(label_block)
+    copy_at = layout.blockBoundingRect(copy_block)
+    return HeaderLook(
         label=label_block.text(),
-        label_rect=_text_rect(label_block, label_at, label_font).translated(-left, -top),
-        copy_rect=_text_rect(copy_block, copy_at, copy_font).translated(-left, -top),
+        label_rect=_text_rect(label_block, label_at, label_font).translated(-corner),
+        copy_rect=_text_rect(copy_block, copy_at, copy_font).translated(-corner),
         label_font=label_font,
         copy_font=copy_font,
         label_color=label_format.foreground().color().name(),
@@ -131,36 +167,75 @@ def _text_rect(block: QTextBlock, at: QRectF, font: QFont) -> QRectF:
     return QRectF(at.left() + text.left(), at.top() + text.top(), text.width(), text.height())
 
 
+class _Known:
+    """A message's code boxes as last found, and the first place its text changed
+    since (boxes before it are where they were: what follows cannot move them)."""
+
+    def __init__(self, item: MessageItem, document: QTextDocument) -> None:
+        self.item = item
+        self.document = document
+        self.layout: tuple[int, float, float] | None = None  # revision, width, height
+        self.boxes: list[CodeBox] = []
+        self.bottoms: list[float] = []
+        self.changed_from: int | None = 0
+        document.contentsChange.connect(self._on_change)
+
+    def _on_change(self, position: int, _removed: int, _added: int) -> None:
+        if self.changed_from is None or position < self.changed_from:
+            self.changed_from = position
+
+    def stop(self) -> None:
+        if shiboken6.isValid(self.document):
+            self.document.contentsChange.disconnect(self._on_change)
+
+    def update(self, layout: tuple[int, float, float]) -> None:
+        """Find the boxes again for the text as it is now laid out."""
+        kept: list[CodeBox] = []
+        changed = self.changed_from
+        if self.layout is not None and self.layout[1] == layout[1] and changed is not None:
+            # A stream's new text, a gap filled: only what comes after is found again.
+            kept = [box for box in self.boxes if box.end < changed]
+        start = kept[-1].end + 1 if kept else 0
+        self.boxes = kept + code_boxes(self.document, start)
+        self.bottoms = [box.bottom for box in self.boxes]
+        self.layout = layout
+        self.changed_from = None
+
+
 class _Geometry:
     """The code boxes of the last few messages scrolled through, each kept until its
     text changes or is laid out anew, with their bottoms (for a binary search)."""
 
     def __init__(self) -> None:
-        self._cached: dict[str, tuple[tuple[object, ...], list[CodeBox], list[float]]] = {}
+        self._known: dict[str, _Known] = {}
 
     def boxes(self, message_id: str, item: MessageItem) -> tuple[list[CodeBox], list[float]]:
         document = item.text.document()
         # Its text (the revision), its width, and its height (formulas, a theme or a
         # text size lay it out anew, and change its revision or its size).
-        key = (
-            id(item),
+        layout = (
             document.revision(),
             document.textWidth(),
             document.documentLayout().documentSize().height(),
         )
-        found = self._cached.get(message_id)
-        if found is not None and found[0] == key:
-            return found[1], found[2]
-        boxes = code_boxes(document)
-        bottoms = [box.bottom for box in boxes]
-        self._cached.pop(message_id, None)
-        while len(self._cached) >= _CACHED_ITEMS:
-            del self._cached[next(iter(self._cached))]  # the oldest
-        self._cached[message_id] = (key, boxes, bottoms)
-        return boxes, bottoms
+        known = self._known.get(message_id)
+        if known is not None and (known.item is not item or known.document is not document):
+            self._forget(message_id)
+            known = None
+        if known is None:
+            while len(self._known) >= _CACHED_ITEMS:
+                self._forget(next(iter(self._known)))  # the oldest
+            known = self._known[message_id] = _Known(item, document)
+        if known.layout != layout:
+            known.update(layout)
+        return known.boxes, known.bottoms
+
+    def _forget(self, message_id: str) -> None:
+        self._known.pop(message_id).stop()
 
     def clear(self) -> None:
-        self._cached.clear()
+        for message_id in list(self._known):
+            self._forget(message_id)
 
 
 class PinnedCodeHeader(QFrame):
@@ -248,8 +323,12 @@ class PinnedCodeHeader(QFrame):
         item, box, origin = found
         self._item = item
         if box is not self._box:
+            look = header_look(item.text.document(), box)
+            if look is None:
+                self.hide()
+                return
             self._box = box
-            self._show_box(box)
+            self._show_box(box, look)
         # Down with the view's top; up with the block's end, never over what follows.
         top = min(view_top, origin.y() + round(box.bottom) - self.height())
         x = origin.x() + round(box.left)
@@ -285,17 +364,17 @@ class PinnedCodeHeader(QFrame):
             return None
         return item, box, origin
 
-    def _show_box(self, box: CodeBox) -> None:
-        style = _style(box)
+    def _show_box(self, box: CodeBox, look: HeaderLook) -> None:
+        style = _style(look)
         if style != self._style:  # first: a style sets sizes of its own
             self._style = style
             self.setStyleSheet(style)
         self.resize(round(box.right - box.left), round(box.header))
-        self._label.setText(box.label)
-        self._label.setFont(box.label_font)
-        self.copy_button.setFont(box.copy_font)
-        label = box.label_rect.toAlignedRect()
-        copy = box.copy_rect.toAlignedRect()
+        self._label.setText(look.label)
+        self._label.setFont(look.label_font)
+        self.copy_button.setFont(look.copy_font)
+        label = look.label_rect.toAlignedRect()
+        copy = look.copy_rect.toAlignedRect()
         # Room up to the Copy (on its left in a right-to-left answer): the same words
         # measured by a label may take a pixel more than in the document.
         if copy.x() >= label.x():
@@ -316,14 +395,14 @@ class PinnedCodeHeader(QFrame):
             self._item.copy_code(self._box.number)
 
 
-def _style(box: CodeBox) -> str:
+def _style(look: HeaderLook) -> str:
     # Its own rules: the application's push button (a framed, padded box) must not show.
     return (
-        f"#pinnedCodeHeader {{ background: {box.background}; border: none; }}\n"
-        f"#pinnedCodeHeader QLabel {{ color: {box.label_color}; background: transparent; "
-        f"font-size: {box.label_font.pointSizeF():.2f}pt; font-weight: normal; }}\n"
-        f"#pinnedCodeCopy {{ color: {box.copy_color}; background: transparent; border: none; "
+        f"#pinnedCodeHeader {{ background: {look.background}; border: none; }}\n"
+        f"#pinnedCodeHeader QLabel {{ color: {look.label_color}; background: transparent; "
+        f"font-size: {look.label_font.pointSizeF():.2f}pt; font-weight: normal; }}\n"
+        f"#pinnedCodeCopy {{ color: {look.copy_color}; background: transparent; border: none; "
         f"padding: 0; margin: 0; min-height: 0; border-radius: 0; "
-        f"font-size: {box.copy_font.pointSizeF():.2f}pt; font-weight: normal; }}\n"
+        f"font-size: {look.copy_font.pointSizeF():.2f}pt; font-weight: normal; }}\n"
         "#pinnedCodeCopy:hover { text-decoration: underline; }\n"
     )

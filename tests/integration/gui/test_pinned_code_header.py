@@ -7,6 +7,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QTextTable
 from PySide6.QtWidgets import QApplication, QToolTip
@@ -58,6 +59,14 @@ def _code_box_header(gui: Gui) -> int:
     code = layout.blockBoundingRect(table.cellAt(1, 0).firstCursorPosition().block())
     # The label 4 px under the header's top, the code 8 px under the header's end.
     return round(code.top() - label.top()) - 4
+
+
+def _label_font_points(gui: Gui) -> float:
+    """The size of the first code block's language label, as the document draws it."""
+    document = _answer(gui).text.document()
+    table = next(f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable))
+    block = table.cellAt(0, 0).firstCursorPosition().block()
+    return float(block.begin().fragment().charFormat().font().pointSizeF())
 
 
 def _pinned(gui: Gui) -> PinnedCodeHeader | None:
@@ -160,6 +169,16 @@ async def test_the_pinned_header_is_the_blocks_own_header_in_place(gui: Gui) -> 
     header = _code_box_header(gui)
     assert pinned.height() == header
     assert pinned.y() == 0  # over the block's own, which went up one pixel
+    # Larger text (Ctrl++): the pinned header grows with the block's own.
+    small = pinned.height()
+    transcript.zoom(3)
+    top, _bottom = _code_box(gui)
+    _scroll_to(gui, top + 1)
+    assert pinned.isVisible()
+    assert pinned.height() == _code_box_header(gui) > small
+    assert pinned.language == "python"
+    label = _label_font_points(gui)
+    assert pinned._label.font().pointSizeF() == pytest.approx(label, abs=0.01)
 
 
 @in_loop
