@@ -371,6 +371,7 @@ class PinnedCodeHeader(QFrame):
             self.setStyleSheet(style)
         self.resize(round(box.right - box.left), round(box.header))
         self._label.setText(look.label)
+        self.copy_button.setAccessibleDescription(f"Copies the {look.label} code block")
         self._label.setFont(look.label_font)
         self.copy_button.setFont(look.copy_font)
         label = look.label_rect.toAlignedRect()

@@ -8,9 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QTextTable
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from app.domain.messages import Role
 from app.rendering.palette import palette
@@ -69,6 +70,12 @@ def _label_font_points(gui: Gui) -> float:
     return float(block.begin().fragment().charFormat().font().pointSizeF())
 
 
+def _wheel_down(gui: Gui, widget: QWidget) -> None:
+    """A turn of the mouse wheel over ``widget``, as the window system gives it."""
+    place = widget.mapTo(gui.window, widget.rect().center())
+    QTest.wheelEvent(gui.window.windowHandle(), QPointF(place), QPoint(0, -120), QPoint())
+
+
 def _pinned(gui: Gui) -> PinnedCodeHeader | None:
     header: PinnedCodeHeader | None = gui.pane.transcript._code_header
     return header
@@ -116,6 +123,7 @@ async def test_a_long_code_blocks_header_stays_at_the_top_while_it_is_read(gui: 
     assert pinned.language == "python"
     assert pinned.y() == 0
     assert pinned.copy_button.accessibleName() == "Copy code"
+    assert "python" in pinned.copy_button.accessibleDescription()
     assert pinned.copy_button.focusPolicy() == Qt.FocusPolicy.NoFocus
     _shoot(gui, "pinned-light")
 
@@ -126,6 +134,13 @@ async def test_a_long_code_blocks_header_stays_at_the_top_while_it_is_read(gui: 
     assert QGuiApplication.clipboard().text() == CODE
     assert QToolTip.text() == "Copied"
     assert QApplication.focusWidget() is focused  # the keyboard stays where it was
+
+    # The wheel over the pinned header scrolls the transcript as elsewhere.
+    bar = transcript.verticalScrollBar()
+    before = bar.value()
+    _wheel_down(gui, pinned)
+    assert bar.value() > before
+    assert pinned.isVisible()
 
     # Near the block's end the header goes up with it: never over the words after it.
     header = pinned.height()
