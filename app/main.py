@@ -37,13 +37,14 @@ from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
 from app.tasks import TaskRunner, in_own_thread
+from app.text_sizes import zoomed_text_size
 from app.tools.toolbox import Toolbox
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
 from app.ui.open_history import open_store
 from app.ui.params_opening import ParamsOpening
 from app.ui.sidebar import Sidebar
-from app.ui.theme import ThemeController
+from app.ui.theme import ThemeController, system_text_size
 from app.ui.transcript.math_images import MathImages
 from app.ui.window_place import WindowPlace
 from app.window_start import (
@@ -173,6 +174,9 @@ class Application:
             extra_handlers={
                 "settings": self.open_settings,
                 "keyboard_shortcuts": self.open_help,
+                "zoom_in": lambda: self.zoom_text(1),
+                "zoom_out": lambda: self.zoom_text(-1),
+                "zoom_reset": lambda: self.zoom_text(0),
             },
             enter_sends=config.settings.enter_sends,
         )
@@ -201,7 +205,9 @@ class Application:
         # title changes whenever another conversation (or a new chat) is shown.
         self._open_conversation_due = False
         self.pane.title_changed.connect(self._remember_open_conversation)
+        self.theme.restyling.connect(self._before_restyle)
         self.theme.changed.connect(self._on_theme)
+        self.theme.text_size_changed.connect(self._on_text_size)
         self.window.closing.connect(self.quit)
         self._settings_dialog: SettingsDialog | None = None
         self._desktop: QuickDesktop | None = None
@@ -533,10 +539,19 @@ class Application:
             views.append(self._desktop.quick.transcript)
         return views
 
+    def _before_restyle(self) -> None:
+        for view in self._transcripts():
+            view.before_restyle()
+
     def _on_theme(self, dark: bool) -> None:
         self.math.set_colors(dark=dark)
         for view in self._transcripts():
             view.set_dark(dark)
+
+    def _on_text_size(self) -> None:
+        self.math.set_text_pixels(QFontInfo(self.app.font()).pixelSize())
+        for view in self._transcripts():
+            view.text_size_changed()
 
     def apply_settings(self, settings: Settings) -> None:
         before = (self._endpoint_url(), self.config.settings.dialect)
@@ -550,11 +565,7 @@ class Application:
             # The panel goes if the new endpoint needs no key or has one (it stayed until a
             # restart); a question typed before it came stays in the message field.
             self._key_check = self.runner.start(self.check_key(), name="key-check")
-        text_size = self.theme.font_size
         self.theme.apply_settings(settings)
-        if self.theme.font_size != text_size:
-            for view in self._transcripts():
-                view.text_size_changed()
         self.pane.set_enter_sends(settings.enter_sends)
         self.desktop.apply_settings(settings)
         if settings.tools:
@@ -623,19 +634,41 @@ class Application:
         if tool.key in settings.always_run_tools:
             return
         value = ", ".join(sorted(settings.always_run_tools | {tool.key}))
+        self._save_setting(
+            f"{tool.spec.name} runs without asking until Maestrale closes",
+            tools_always_run=value,
+        )
+
+    def zoom_text(self, step: int) -> None:
+        """Ctrl++, Ctrl+- and Ctrl+0: all of the app's text a size larger (1), smaller
+        (-1) or back to the system's size (0); kept as the text size setting, as if
+        chosen in Settings → Appearance."""
+        size = zoomed_text_size(self.config.settings.font_size, system_text_size(), step)
+        if size == self.config.settings.font_size:
+            return
+        if self._settings_dialog is not None:  # it shows the size and saves it
+            self._settings_dialog.appearance_page.show_font_size(size)
+            self._settings_dialog.flush()
+            return
+        self._save_setting("The text size is used until Maestrale closes", font_size=size)
+        self.theme.apply_settings(self.config.settings)
+
+    def _save_setting(self, until_closed: str, **values: object) -> None:
+        """Settings changed outside the Settings window: in effect at once, and written
+        to the settings file; when it cannot be, the toast starts with
+        ``until_closed`` and says why."""
         loaded = self.config.loaded
-        in_file = loaded.settings.with_values(tools_always_run=value)
+        in_file = loaded.settings.with_values(**values)
         self.config = replace(
             self.config,
-            settings=settings.with_values(tools_always_run=value),
+            settings=self.config.settings.with_values(**values),
             loaded=LoadedSettings(in_file, unknown=loaded.unknown),
         )
         try:
             save_settings(self.config.paths.settings_file, loaded, in_file)
         except OSError as error:
             self._report(
-                f"{tool.spec.name} runs without asking until Maestrale closes: "
-                f"{self.config.paths.settings_file} could not be saved "
+                f"{until_closed}: {self.config.paths.settings_file} could not be saved "
                 f"({error.strerror or error})."
             )
 

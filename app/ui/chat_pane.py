@@ -270,10 +270,6 @@ class ChatPane(ModelInPane, QWidget):
         self.composer.set_enter_sends(enter_sends)
         set_enter_sends(self.transcript, enter_sends)
 
-    def zoom(self, step: int) -> None:
-        """Ctrl+plus / Ctrl+minus / Ctrl+0: the transcript's text size."""
-        self.transcript.zoom(step)
-
     # -- pages --------------------------------------------------------------------------
 
     def show_first_run(self, reason: str = "") -> None:

@@ -200,9 +200,34 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     ),
     Shortcut("keyboard_shortcuts", ("Ctrl+/",), "Keyboard shortcuts", WINDOW, icon="keyboard"),
     Shortcut("toggle_sidebar", ("Ctrl+B",), "Show or hide the sidebar", WINDOW),
-    Shortcut("zoom_in", ("Ctrl++", "Ctrl+="), "Zoom in", WINDOW, icon="plus"),
-    Shortcut("zoom_out", ("Ctrl+-",), "Zoom out", WINDOW, icon="minus"),
-    Shortcut("zoom_reset", ("Ctrl+0",), "Actual size", WINDOW),
+    # The text size of Settings → Appearance, as the zoom of chat apps: the whole window's
+    # text, kept for the next start.
+    Shortcut(
+        "zoom_in",
+        ("Ctrl++", "Ctrl+="),
+        "Larger text",
+        WINDOW,
+        icon="plus",
+        note="everywhere; kept as the text size in Settings → Appearance",
+        words="zoom in bigger font size",
+    ),
+    Shortcut(
+        "zoom_out",
+        ("Ctrl+-",),
+        "Smaller text",
+        WINDOW,
+        icon="minus",
+        note="everywhere; kept as the text size in Settings → Appearance",
+        words="zoom out font size",
+    ),
+    Shortcut(
+        "zoom_reset",
+        ("Ctrl+0",),
+        "Default text size",
+        WINDOW,
+        note="the system's",
+        words="zoom reset actual size font normal",
+    ),
     Shortcut("quit", ("Ctrl+Q",), "Quit", WINDOW),
     Shortcut(
         "quick_prompt",

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES, Settings
 from app.ui.stylesheet import bubble_radius, build_stylesheet
-from app.ui.text_scale import font_scale
+from app.ui.text_scale import REFERENCE_POINT_SIZE, font_scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +155,9 @@ def build_palette(colors: ThemeColors) -> QPalette:
     return palette
 
 
+_FUSION = "maestraleFusion"  # the application's property: its style is set
+
+
 def _default_assets_dir() -> Path:
     return Path(platformdirs.user_cache_dir("maestrale", appauthor=False)) / "theme"
 
@@ -221,6 +224,12 @@ def keep_on_screen(window: QWidget) -> None:
         window.move(x, y)
 
 
+def system_text_size() -> int:
+    """The system's text size in points: the size of the text size setting 0."""
+    size = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSize()
+    return size if size > 0 else round(REFERENCE_POINT_SIZE)
+
+
 def base_font(font_size: int) -> QFont:
     """The system's general font, at ``font_size`` points unless that is 0."""
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
@@ -254,9 +263,13 @@ def apply_theme(
     if mode != "system":
         _set_color_scheme(Qt.ColorScheme.Dark if is_dark else Qt.ColorScheme.Light)
     colors = colors_for(is_dark)
-    fusion = QStyleFactory.create("Fusion")
-    if fusion is not None:
-        app.setStyle(fusion)
+    if app.property(_FUSION) is not True:
+        # Once: setting a style again restyles every widget (half a second with a long
+        # conversation open), for the same style.
+        fusion = QStyleFactory.create("Fusion")
+        if fusion is not None:
+            app.setStyle(fusion)
+            app.setProperty(_FUSION, True)
     font = base_font(font_size)
     app.setFont(font)
     app.setPalette(build_palette(colors))
@@ -275,11 +288,17 @@ class ThemeController(QObject):
     """Keeps the app's look in step with the settings and, in "system" mode, the desktop.
 
     Signals:
+        restyling(): the look is about to be set anew; every widget is then styled
+            again (widgets not needed on screen are better let go of now).
         changed(bool is_dark): the look switched between light and dark (code
             highlighting and other painted colours must be redone).
+        text_size_changed(): the text size is another (what was measured, must be
+            measured again).
     """
 
+    restyling = Signal()
     changed = Signal(bool)
+    text_size_changed = Signal()
 
     def __init__(
         self,
@@ -324,6 +343,8 @@ class ThemeController(QObject):
         self._applying = True
         try:
             was_dark = self._is_dark
+            was_size = self._app.font().pointSizeF()
+            self.restyling.emit()
             self._mode = mode
             self._font_size = font_size
             self._is_dark = apply_theme(
@@ -337,6 +358,8 @@ class ThemeController(QObject):
             self._applying = False
         if self._is_dark != was_dark:
             self.changed.emit(self._is_dark)
+        if self._app.font().pointSizeF() != was_size:
+            self.text_size_changed.emit()
 
     def apply_settings(self, settings: Settings) -> None:
         """Slot for ``SettingsDialog.settings_changed``: follows theme and font_size."""

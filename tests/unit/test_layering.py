@@ -26,6 +26,7 @@ CORE = [
     "log.py",
     "lazy.py",
     "toml_files.py",
+    "text_sizes.py",
 ]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -18,15 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from app.text_sizes import TEXT_SIZES
 from app.ui.icons import icon
 from app.ui.settings.form import Card, Page, label, relabel, tab_to_checked
+from app.ui.theme import system_text_size
 
 THEME_CHOICES = (
     ("system", "System", "monitor"),
     ("light", "Light", "sun"),
     ("dark", "Dark", "moon"),
 )
-FONT_SIZES = (8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 24)
 
 
 class AppearancePage(Page):
@@ -49,15 +49,15 @@ class AppearancePage(Page):
 
         self.font_size = QComboBox()
         self.font_size.setAccessibleName("Text size")
-        system_size = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSize()
+        system_size = system_text_size()
         self.font_size.addItem(f"System ({system_size} pt)", 0)
         # The system's size is "System" (twice it read as two choices), unless the file
         # sets it as a number; a size from the file outside the list shows as it is.
-        sizes = sorted(({*FONT_SIZES} - {system_size}) | ({settings.font_size} - {0}))
+        sizes = sorted(({*TEXT_SIZES} - {system_size}) | ({settings.font_size} - {0}))
         for size in sizes:
             if MIN_FONT_SIZE <= size <= MAX_FONT_SIZE:
                 self.font_size.addItem(f"{size} pt", size)
-        self.font_size.setCurrentIndex(max(0, self.font_size.findData(settings.font_size)))
+        self.show_font_size(settings.font_size)
 
         theme_label = QLabel("Theme")
         size_label = QLabel("Text size")
@@ -117,6 +117,16 @@ class AppearancePage(Page):
     def _on_theme_toggled(self, _button: QPushButton, checked: bool) -> None:
         if checked:  # the one turned off reports too
             self.changed.emit()
+
+    def show_font_size(self, size: int) -> None:
+        """Choose the text size ``size`` (0: the system's), as chosen elsewhere (the
+        zoom keys); a size not listed is added in its place."""
+        index = self.font_size.findData(size)
+        if index < 0:
+            sizes = [self.font_size.itemData(row) for row in range(1, self.font_size.count())]
+            index = 1 + sum(1 for listed in sizes if listed < size)
+            self.font_size.insertItem(index, f"{size} pt", size)
+        self.font_size.setCurrentIndex(index)
 
     def theme(self) -> str:
         for value, choice in self.theme_buttons.items():

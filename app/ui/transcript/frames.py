@@ -78,6 +78,13 @@ class StreamFrames(QObject):
         """Text skipped behind a flood is still being rendered."""
         return bool(self._gapped)
 
+    def tracks(self, message_id: str) -> bool:
+        """Whether the message is being streamed or rendered, or has gaps to fill."""
+        return any(
+            message_id in kept
+            for kept in (self._streaming, self._behind, self._finishing, self._gapped)
+        )
+
     def clear(self) -> None:
         self.timer.stop()
         self._streaming.clear()

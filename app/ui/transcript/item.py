@@ -328,6 +328,16 @@ class MessageItem(QFrame):
             self.document.set_markdown(self._markdown())
 
     @property
+    def disposable(self) -> bool:
+        """Whether the item holds nothing its message would not show again: it is not
+        being written nor edited, and has not the keyboard (the transcript may then let
+        it go, and build it anew later)."""
+        focused = QApplication.focusWidget()
+        return not (
+            self.streaming or self.editing or (focused is not None and self.isAncestorOf(focused))
+        )
+
+    @property
     def streaming(self) -> bool:
         return self.message.status is MessageStatus.STREAMING or self._finishing or self._awaiting
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
+from app.ui.text_scale import REFERENCE_POINT_SIZE
 from app.ui.transcript.entries import Entry
 
 if TYPE_CHECKING:
@@ -31,12 +32,14 @@ SIDE_MARGIN = 24
 GAP = 8
 
 
-def estimate_height(length: int, width: int) -> int:
+def estimate_height(length: int, width: int, scale: float = 1.0) -> int:
     """A cheap guess of a message's height before it is rendered: it runs for every
-    message of a conversation when it opens, from the text's length alone."""
-    per_line = max(20, width // 8)
+    message of a conversation when it opens, from the text's length alone (and the
+    text's size, ``scale`` times the reference size: larger text has fewer characters
+    on a line and taller lines)."""
+    per_line = max(20, int(width / (8 * scale)))
     lines = 1 + length // per_line + length // 400  # wrapped lines, and paragraph breaks
-    return 64 + lines * 21
+    return round((64 + lines * 21) * scale)
 
 
 class LayoutInView(_View):
@@ -64,6 +67,11 @@ class LayoutInView(_View):
         self._heights.setSingleShot(True)
         self._heights.setInterval(0)
         self._heights.timeout.connect(self._apply_heights)
+
+    def _text_scale(self) -> float:
+        """How large the text is, against the reference size the estimates were made for."""
+        size = self.font().pointSizeF()
+        return size / REFERENCE_POINT_SIZE if size > 0 else 1.0
 
     def _column_width(self) -> int:
         available = self.viewport().width() - 2 * SIDE_MARGIN
@@ -129,12 +137,12 @@ class LayoutInView(_View):
         and the reader stays at the same place."""
         anchor = self._anchor()
         before = self._anchor_height(anchor)
-        width = self._column_width()
+        width, scale = self._column_width(), self._text_scale()
         for entry in self._entries:
             entry.height = (
                 entry.item.height_for_width(width)
                 if entry.item is not None
-                else estimate_height(entry.length, width)
+                else estimate_height(entry.length, width, scale)
             )
         self._relayout(0)
         self._restore(self._rescaled(anchor, before))

@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QFontInfo, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
@@ -88,7 +89,6 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._locked = False  # an answer is being written: see set_locked
         self._retry_offer: RetryWith | None = None
         self._load: Loader | None = None
-        self._zoom = 0
         self._code_header: PinnedCodeHeader | None = None  # built with the first code
         # A viewport of our own making: Qt's default one is an object PySide has not
         # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
@@ -190,7 +190,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         """
         self.clear()
         self._load = load
-        width = self._column_width()
+        width, scale = self._column_width(), self._text_scale()
         for message in messages:
             full = message if isinstance(message, Message) else None
             length = len(full.content) if full is not None else getattr(message, "length", 0)
@@ -198,7 +198,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
                 message.id,
                 length,
                 branches.get(message.id, (0, 1)),
-                estimate_height(length, width),
+                estimate_height(length, width, scale),
                 full,
                 role=message.role,
             )
@@ -388,37 +388,46 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
                 self._mark_again(entry.item)
         self._relayout(0)
 
-    def zoom(self, step: int) -> None:
-        """Make the text larger (1), smaller (-1) or its normal size (0)."""
-        self._zoom = 0 if step == 0 else max(-4, min(12, self._zoom + step))
-        # A style sheet, not setFont(): under the application's style sheet a font set
-        # on the canvas does not reach the messages inside it.
-        size = self.font().pointSizeF()
-        self._canvas.setStyleSheet(
-            f"#transcriptCanvas * {{ font-size: {max(6.0, size + self._zoom):.1f}pt; }}"
-            if self._zoom and size > 0
-            else ""
-        )
-        self.text_size_changed()
+    def before_restyle(self) -> None:
+        """The application's look is about to be set anew (another text size or theme),
+        which styles every widget again: the messages out of sight let their widgets go
+        first, and are rendered again as they come into view or on idle time. Restyling
+        then costs the messages on screen, not every one rendered so far (seconds, in a
+        long conversation, with the window half drawn meanwhile)."""
+        self._spares.discard()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        for entry in self._entries:
+            item = entry.item
+            if item is None or (entry.y < bottom and entry.y + entry.height > top):
+                continue
+            if self._frames.tracks(entry.id) or not item.disposable:
+                continue  # being written or edited, or the keyboard in it
+            entry.item = None  # its height stays, the best guess until it is rendered
+            shiboken6.delete(item)  # now: one deleted later would be restyled first
+        if any(entry.item is None for entry in self._entries):
+            self._idle.start()
 
     def text_size_changed(self) -> None:
-        """The text got larger or smaller (zoom, or the text size setting): formulas
-        are drawn again at the new size, and every message measured again."""
-        font = QFont(self.font())
-        if font.pointSizeF() > 0:
-            font.setPointSizeF(max(6.0, font.pointSizeF() + self._zoom))
-        self._math.set_text_pixels(QFontInfo(font).pixelSize())
+        """The text got larger or smaller: the messages on screen are rendered again
+        and measured now, the others' heights guessed anew (they are rendered later, see
+        before_restyle), and the reader stays on the same place."""
         self._spares.discard()
         anchor = self._anchor()
         before = self._anchor_height(anchor)
-        width = self._column_width()
+        width, scale = self._column_width(), self._text_scale()
         for entry in self._entries:
             if entry.item is not None:
                 entry.item.rerender()
                 self._mark_again(entry.item)
                 entry.height = entry.item.height_for_width(width)
+            else:
+                entry.height = estimate_height(entry.length, width, scale)
         self._relayout(0)
         self._restore(self._rescaled(anchor, before))
+        self._render_in_view()
+        if any(entry.item is None for entry in self._entries):
+            self._idle.start()
 
     # -- message widgets ----------------------------------------------------------------
 
@@ -461,6 +470,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)
         item.show()
+        if entry.id in self._highlighted:  # rendered before, with marks, and let go
+            self._mark_again(item)
 
     def _new_item(self, message: Message, branch: tuple[int, int], width: int) -> MessageItem:
         # Imported with the first message, not at start-up: the window opens on an
@@ -530,6 +541,26 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             self._restore(anchor)
         if any(entry.item is None for entry in self._entries):
             self._idle.start()
+
+    def _render_in_view(self) -> None:
+        """Render the messages in view not rendered yet, the reader kept in place: each
+        one rendered may leave room in view for the next."""
+        anchor = self._anchor()
+        for _ in range(len(self._entries)):
+            top = self.verticalScrollBar().value()
+            bottom = top + self.viewport().height()
+            missing = None
+            for entry in self._entries[self._first_below(top) :]:
+                if entry.y >= bottom:
+                    break
+                if entry.item is None:
+                    missing = entry
+                    break
+            if missing is None:
+                return
+            self._materialise(missing)
+            self._relayout(self._entries.index(missing))
+            self._restore(anchor)
 
     def _near_view_unrendered(self) -> list[Entry]:
         top = self.verticalScrollBar().value() - self.viewport().height()

@@ -614,27 +614,6 @@ def test_an_answer_finished_behind_a_flood_renders_its_rest_at_once(gui: Gui) ->
 
 
 @in_loop
-async def test_zoom_makes_the_transcript_text_larger_and_back(gui: Gui) -> None:
-    gui.server.enqueue(Reply(text="Some words to read, and `code`."), Reply(text="Zoom"))
-    await gui.ask("Hi")
-    await gui.until(gui.answered)
-    answer = last_item(gui, Role.ASSISTANT)
-    size, height = answer.text.font().pointSizeF(), answer.height()
-    for _ in range(3):
-        gui.window.actions_by_id["zoom_in"].trigger()  # Ctrl++
-    await gui.settle(0.05)
-    answer = last_item(gui, Role.ASSISTANT)
-    assert answer.text.font().pointSizeF() == size + 3
-    assert answer.text.document().defaultFont().pointSizeF() == size + 3
-    assert answer.height() > height
-    gui.window.actions_by_id["zoom_reset"].trigger()  # Ctrl+0
-    await gui.settle(0.05)
-    answer = last_item(gui, Role.ASSISTANT)
-    assert answer.text.font().pointSizeF() == size
-    assert answer.height() == height
-
-
-@in_loop
 async def test_formulas_grow_with_the_text(gui: Gui) -> None:
     gui.server.enqueue(Reply(text="Energy: $E=mc^2$ and more."), Reply(text="Physics"))
     await gui.ask("Formula")

@@ -186,7 +186,9 @@ async def test_the_pinned_header_is_the_blocks_own_header_in_place(gui: Gui) -> 
     assert pinned.y() == 0  # over the block's own, which went up one pixel
     # Larger text (Ctrl++): the pinned header grows with the block's own.
     small = pinned.height()
-    transcript.zoom(3)
+    for _ in range(3):
+        gui.application.zoom_text(1)
+    await gui.settle(0.3)
     top, _bottom = _code_box(gui)
     _scroll_to(gui, top + 1)
     assert pinned.isVisible()

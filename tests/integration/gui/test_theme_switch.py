@@ -94,5 +94,10 @@ async def test_a_long_conversation_takes_the_theme_rendered_or_not(gui: Gui) -> 
     dark = palette(dark=True).code_bg.lower()
     assert _answers_code(gui) == [[dark, dark]] * 60
     _set_theme(gui, "light")
+    # Those on screen at once; the others, let go of while the look changed, as they
+    # are rendered again.
     light = palette(dark=False).code_bg.lower()
+    assert _answers_code(gui)
+    assert all(code == [light, light] for code in _answers_code(gui))
+    await gui.until(lambda: transcript.rendered_count() == 120, timeout=20)
     assert _answers_code(gui) == [[light, light]] * 60

@@ -209,6 +209,7 @@ def _paragraph_at_top(gui: Gui, message_id: str) -> int:
 async def test_zooming_keeps_the_paragraph_read_at_the_top(gui: Gui) -> None:
     # Reading the middle of a long answer, Ctrl+= twice: the text read slid down by a
     # screen, as the view kept the same pixels into the message whose text had grown.
+    # (The keys change the whole window's text size: see test_text_size.)
     store = gui.store
     created = store.create_conversation(title="Lake", model="mistral-large-2411")
     question = store.add_message(created.id, role=Role.USER, content="Tell me", parent_id=None)
@@ -225,10 +226,73 @@ async def test_zooming_keeps_the_paragraph_read_at_the_top(gui: Gui) -> None:
     await gui.settle(0.1)
     read = _paragraph_at_top(gui, answer.id)
     assert 40 < read < 200  # in the middle of the answer (blocks: paragraphs and gaps)
-    for step in (1, 1, -1):
-        transcript.zoom(step)
+    for action in ("zoom_in", "zoom_in", "zoom_out"):
+        gui.window.actions_by_id[action].trigger()
         await gui.until(lambda: settled(transcript))
         assert abs(_paragraph_at_top(gui, answer.id) - read) <= 1
+
+
+async def _open_lakes(gui: Gui, exchanges: int) -> TranscriptView:
+    """A conversation of ``exchanges`` questions and answers of six paragraphs each,
+    opened and rendered whole; its transcript."""
+    store = gui.store
+    created = store.create_conversation(title="Lakes", model="mistral-large-2411")
+    parent = None
+    for n in range(exchanges):
+        for role, text in [
+            (Role.USER, f"Question {n}: and the next lake?"),
+            (Role.ASSISTANT, "\n\n".join(f"Lake {n}, paragraph {p}: boats." for p in range(6))),
+        ]:
+            parent = store.add_message(created.id, role=role, content=text, parent_id=parent).id
+    transcript: TranscriptView = gui.pane.transcript
+    fast_machine(transcript)
+    gui.window.open_conversation(created.id)
+    await gui.until(lambda: settled(transcript))
+    return transcript
+
+
+def _in_view(transcript: TranscriptView) -> list[Any]:
+    top = transcript.verticalScrollBar().value()
+    bottom = top + transcript.viewport().height()
+    return [e for e in transcript._entries if e.y < bottom and e.y + e.height > top]
+
+
+@in_loop
+async def test_a_new_text_size_restyles_the_messages_on_screen_first(gui: Gui) -> None:
+    # Choosing a text size with a long conversation open took seconds, the window half
+    # drawn meanwhile: every message rendered so far was styled, laid out and rendered
+    # again at once. Those out of sight now wait for idle time (or to come into view).
+    transcript = await _open_lakes(gui, 60)
+    entry = transcript._entries[60]
+    transcript.verticalScrollBar().setValue(entry.y + 10)
+    await gui.settle(0.1)
+    read = transcript.reading_place()
+    assert read is not None
+    gui.window.actions_by_id["zoom_in"].trigger()
+    shown = _in_view(transcript)
+    assert shown
+    assert all(e.item is not None for e in shown)  # no hole on screen
+    assert transcript.rendered_count() <= len(shown) + 1
+    assert (transcript.reading_place() or ("",))[0] == read[0]  # the same message on top
+    await gui.until(lambda: settled(transcript))  # the others rendered on idle time
+    assert transcript.rendered_count() == 120
+    assert (transcript.reading_place() or ("",))[0] == read[0]
+
+
+@in_loop
+async def test_a_message_with_the_keyboard_in_it_keeps_its_widgets(gui: Gui) -> None:
+    # Let go of out of sight, a message would take the keyboard with it (on one of its
+    # links, say), which would land somewhere else.
+    transcript = await _open_lakes(gui, 15)
+    first = transcript._entries[1].item
+    assert first is not None
+    first.text.setFocus()
+    transcript.scroll_to_end()
+    assert first not in [e.item for e in _in_view(transcript)]
+    gui.window.actions_by_id["zoom_in"].trigger()
+    assert transcript._entries[1].item is first
+    assert first.text.hasFocus()
+    assert transcript._entries[3].item is None  # out of sight, nothing in it: let go
 
 
 @in_loop

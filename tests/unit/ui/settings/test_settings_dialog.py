@@ -1339,7 +1339,7 @@ def test_show_page_and_the_shortcuts_page_follow_the_settings(
     )
     assert send_row.caps == ["Ctrl", "Enter"]
     dialog.shortcuts_page.search.setText("zoom")
-    assert shortcuts.visible_descriptions() == ["Zoom in", "Zoom out"]
+    assert shortcuts.visible_descriptions() == ["Larger text", "Smaller text", "Default text size"]
 
 
 def test_the_page_list_fits_its_names_after_each_text_size_change(

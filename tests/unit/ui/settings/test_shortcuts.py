@@ -161,9 +161,9 @@ def test_help_dialog_lists_every_shortcut_grouped_and_searchable(qtbot: QtBot) -
         "Settings",
         "Keyboard shortcuts",
         "Show or hide the sidebar",
-        "Zoom in",
-        "Zoom out",
-        "Actual size",
+        "Larger text",
+        "Smaller text",
+        "Default text size",
         "Quit",
         "Continue in the main window",
     ]

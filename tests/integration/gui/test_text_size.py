@@ -1,0 +1,103 @@
+"""The text size: the zoom keys set it for the whole window and keep it, as Settings →
+Appearance does."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.config import load_config
+from app.domain.messages import Role
+from app.settings import load_settings
+from app.text_sizes import zoomed_text_size
+from app.ui.theme import system_text_size
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import last_item
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _sizes(gui: Gui) -> dict[str, float]:
+    """The text size of the answer, the message field, the conversation list and the
+    header's title, in points."""
+    answer = last_item(gui, Role.ASSISTANT)
+    return {
+        "answer": answer.text.font().pointSizeF(),
+        "message field": gui.pane.composer.edit.font().pointSizeF(),
+        "list": gui.window.sidebar.list_view.font().pointSizeF(),
+        "title": gui.pane.title.font().pointSizeF(),
+    }
+
+
+@in_loop
+async def test_the_zoom_keys_set_the_whole_windows_text_size_and_keep_it(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # Ctrl++ made the conversation's text larger, and only it: the message field, the
+    # list and the header stayed small, and the next start was at the old size again.
+    gui.server.enqueue(Reply(text="Some words to read, and `code`."), Reply(text="Zoom"))
+    await gui.ask("Hi")
+    await gui.until(gui.answered)
+    edit = gui.pane.composer.edit
+    before = _sizes(gui)
+    system = system_text_size()
+    expected = 0
+    for _ in range(3):
+        gui.qtbot.keyClick(edit, Qt.Key.Key_Equal, CTRL)  # Ctrl+= (Ctrl++ without Shift)
+        expected = zoomed_text_size(expected, system, 1)
+    await gui.settle(0.05)
+    assert expected > system
+    assert gui.application.config.settings.font_size == expected
+    larger = _sizes(gui)
+    for name, size in before.items():
+        assert larger[name] > size, name
+    assert larger["message field"] == expected
+    assert larger["answer"] == expected
+    # Saved as the text size setting: the next start opens at this size.
+    assert load_config(gui_environ).settings.font_size == expected
+
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Minus, CTRL)  # Ctrl+-
+    await gui.settle(0.05)
+    smaller = zoomed_text_size(expected, system, -1)
+    assert gui.application.config.settings.font_size == smaller
+    assert _sizes(gui)["message field"] == smaller
+
+    gui.qtbot.keyClick(edit, Qt.Key.Key_0, CTRL)  # Ctrl+0: the default, the system's size
+    await gui.settle(0.05)
+    assert gui.application.config.settings.font_size == 0
+    assert load_config(gui_environ).settings.font_size == 0
+    assert _sizes(gui) == before
+
+
+@in_loop
+async def test_the_zoom_keys_show_their_size_in_open_settings(gui: Gui) -> None:
+    # The Appearance page stays true to the size in effect, and saves it as its own.
+    gui.application.open_settings("appearance")
+    dialog = gui.application._settings_dialog
+    assert dialog is not None
+    page = dialog.appearance_page
+    assert page.font_size.currentData() == 0
+    gui.window.actions_by_id["zoom_out"].trigger()
+    expected = zoomed_text_size(0, system_text_size(), -1)
+    assert page.font_size.currentData() == expected
+    assert dialog.settings.font_size == expected
+    assert gui.application.config.settings.font_size == expected
+    assert load_settings(gui.application.config.paths.settings_file).settings.font_size == expected
+    assert gui.application.app.font().pointSizeF() == expected
+    # Chosen there next, the size is the one chosen (the page did not keep an old one).
+    page.font_size.setCurrentIndex(page.font_size.findData(0))
+    dialog.flush()
+    assert gui.application.config.settings.font_size == 0
+    dialog.close()
+
+
+@in_loop
+async def test_the_zoom_keys_stop_at_the_largest_and_smallest_sizes(gui: Gui) -> None:
+    application = gui.application
+    for _ in range(20):
+        gui.window.actions_by_id["zoom_in"].trigger()
+    assert application.config.settings.font_size == 24
+    for _ in range(30):
+        gui.window.actions_by_id["zoom_out"].trigger()
+    assert application.config.settings.font_size == 8
+    await gui.settle(0.01)
