@@ -13,6 +13,7 @@ from app.ui.model_picker import ModelPicker
 from app.ui.text_scale import font_scale
 from app.ui.title_label import TitleLabel
 
+QWIDGETSIZE_MAX = 16_777_215  # Qt's: no maximum
 NARROW_WIDTH = 600  # below this the header's Parameters button shows its icon only
 # The same with a Switch button beside the model picker: at 1000 px the title had 100.
 NARROW_WIDTH_WITH_SWITCH = 800
@@ -81,6 +82,7 @@ class ChatHeader:
             self.params_button.setToolButtonStyle(style)
         self.picker.set_compact(narrow)
         self._wrap(width)
+        self._give_title_room(width)
 
     def _wrap(self, width: int) -> None:
         # At 20 pt beside the sidebar one row squeezed the model's name to "mistr…-2411"
@@ -105,6 +107,24 @@ class ChatHeader:
         else:
             target.addWidget(self.picker)
             target.addWidget(self.params_button)
+
+    def _give_title_room(self, width: int) -> None:
+        # The model's box is as wide as 24 characters, and gives back what its name does
+        # not use before the title is shortened: at 20 pt the title read "Echo: Questi…"
+        # beside a box with room to spare.
+        combo = self.picker.combo
+        combo.setMaximumWidth(QWIDGETSIZE_MAX)
+        if self.wrapped:
+            return  # the title has a row of its own
+        others = [self.picker.sizeHint().width(), self.params_button.sizeHint().width()]
+        if not self.sidebar_button.isHidden():
+            others.append(self.sidebar_button.sizeHint().width())
+        margins = self.layout.contentsMargins()
+        spacing = self._rows[0].spacing() * len(others)
+        room = width - margins.left() - margins.right() - sum(others) - spacing
+        shortage = self.title.whole_width() - room
+        if shortage > 0:
+            combo.setMaximumWidth(max(combo.whole_width(), combo.sizeHint().width() - shortage))
 
     @property
     def wrapped(self) -> bool:

@@ -7,9 +7,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.api.endpoint import MISTRAL_BASE_URL
 from app.api.errors import ApiError, AuthenticationError, PermissionDenied
@@ -20,6 +28,7 @@ from app.ui.icons import icon
 from app.ui.keychain import CHECKING, from_keychain
 from app.ui.settings.connection import ConnectionTest, chat_model_ids
 from app.ui.settings.form import Card, SecretField, StatusLine, button, label, relabel
+from app.ui.text_scale import room_scale
 from app.ui.wording import in_window, sentence
 
 CONSOLE_URL = "https://console.mistral.ai/api-keys"
@@ -39,6 +48,27 @@ SESSION_OFFER = (
 TEST_TASK = "first-run.test-key"
 KEYCHAIN_TASK = "first-run.keychain"
 COLUMN_WIDTH = 540
+
+
+class AppMark(QLabel):
+    """The app's mark over the welcome, grown with the text (a 72 px mark over 20 pt
+    text looked left over from another size)."""
+
+    SIDE = 72  # at the reference text size
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._draw()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.DevicePixelRatioChange):
+            self._draw()
+
+    def _draw(self) -> None:
+        side = round(self.SIDE * room_scale(self))
+        self.setPixmap(icon("app").pixmap(QSize(side, side), self.devicePixelRatioF()))
+        self.setFixedSize(side, side)
 
 
 class FirstRunPanel(QWidget):
@@ -135,15 +165,14 @@ class FirstRunPanel(QWidget):
 
     def _build_column(self, card: Card) -> None:
         """The app's mark, a welcome, the key card: one centred column."""
-        mark = QLabel()
-        mark.setPixmap(icon("app").pixmap(QSize(72, 72), self.devicePixelRatioF()))
-        mark.setFixedSize(72, 72)
+        mark = AppMark()
         title = label("Welcome to Maestrale", "title")
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         tagline = label("Chat with Mistral's models, right from your desktop.", "subtitle")
         tagline.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         column = QWidget()
-        column.setMaximumWidth(COLUMN_WIDTH)
+        self._column = column
+        self._fit_column()
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(24, 24, 24, 24)
         column_layout.setSpacing(8)
@@ -160,10 +189,34 @@ class FirstRunPanel(QWidget):
         row.addStretch(1)
         row.addWidget(column, 100)  # as wide as it may be, up to COLUMN_WIDTH
         row.addStretch(1)
+        # Scrolled when taller than the window (large text in a low window cut the
+        # explanation off mid-line, the key field under it); else centred in it.
+        inner = QWidget()
+        inner.setAutoFillBackground(False)
+        centred = QVBoxLayout(inner)
+        centred.addStretch(2)
+        centred.addLayout(row)
+        centred.addStretch(3)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields take the keyboard
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        scroll.viewport().setAutoFillBackground(False)
         outer = QVBoxLayout(self)
-        outer.addStretch(2)
-        outer.addLayout(row)
-        outer.addStretch(3)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def _fit_column(self) -> None:
+        # Wider with larger text: at 20 pt the console's link was wider than the column,
+        # and the card, laid out for less than it needed, cut its explanation short.
+        self._column.setMaximumWidth(round(COLUMN_WIDTH * room_scale(self)))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_column()
 
     def set_endpoint(self, base_url: str, dialect: str) -> None:
         """Follow the endpoint in the settings (the key is stored for it).

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QKeyCombination, Qt
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtCore import QKeyCombination, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -17,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.field_buttons import FieldButton
 from app.ui.icons import icon
 from app.ui.plain_text_field import pastes_html
-from app.ui.settings.form import Card, hline, label
+from app.ui.settings.form import Card, FitsItsWidth, hline, label
 from app.ui.shortcuts import DEFAULT_QUICK_SHORTCUT, GROUPS, Shortcut, shortcut_table
 from app.ui.theme import fit_window
 
@@ -45,38 +47,93 @@ def key_caps(sequence: QKeySequence) -> list[str]:
     return caps
 
 
-class ShortcutRow(QWidget):
+class ShortcutRow(FitsItsWidth):
+    """A shortcut: what it does (and when) with its keys at the right, or under it when
+    the row is too narrow for both, one way of pressing it a line (with large text in
+    a narrow window the keys went past the right edge, cut)."""
+
+    SPACING = 6
+    LEAST_CHARACTERS = 12  # beside the keys the text keeps at least this many, or all
+
     def __init__(self, item: Shortcut, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 6, 0, 6)
-        row.setSpacing(6)
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(0, 6, 0, 6)
+        self._box.setSpacing(self.SPACING)
         text = QVBoxLayout()
         text.setSpacing(0)
-        text.addWidget(QLabel(item.description))
+        self._description = label(item.description)
+        text.addWidget(self._description)
         if item.note:
             # Only the first letter: capitalize() lowercased "Settings" and the rest.
             text.addWidget(label(item.note[:1].upper() + item.note[1:], "muted"))
-        row.addLayout(text, 1)
+        self._box.addLayout(text, 1)
         self.caps: list[str] = []
+        self._keys = QWidget()
+        self._ways = QBoxLayout(QBoxLayout.Direction.LeftToRight, self._keys)
+        self._ways.setContentsMargins(0, 0, 0, 0)
+        self._ways.setSpacing(self.SPACING)
+        self._way_rows: list[QHBoxLayout] = []
         shown: list[list[str]] = []
         for sequence in item.sequences():
             caps = key_caps(sequence)
             if caps in shown:
                 continue  # Enter and the keypad's Enter: one key to the eye
+            way = QHBoxLayout()  # one way of pressing it: "or", then its keys
+            self._way_rows.append(way)
+            way.setSpacing(self.SPACING)
             if shown:
-                row.addWidget(label("or", "muted", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
+                way.addWidget(label("or", "muted", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
             shown.append(caps)
             for cap in caps:
-                row.addWidget(label(cap, "keycap", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
+                way.addWidget(label(cap, "keycap", wrap=False), 0, Qt.AlignmentFlag.AlignVCenter)
                 self.caps.append(cap)
+            way.addStretch(1)
+            self._ways.addLayout(way)
+        self._box.addWidget(self._keys, 0, Qt.AlignmentFlag.AlignVCenter)
         self._haystack = " ".join(
             [item.description, item.group, item.note, item.words, *self.caps, *item.keys]
         ).casefold()
 
     def matches(self, words: list[str]) -> bool:
         return all(word in self._haystack for word in words)
+
+    @property
+    def keys_under(self) -> bool:
+        """Whether the keys are under the text (the row is narrow)."""
+        return self._box.direction() is QBoxLayout.Direction.TopToBottom
+
+    def _ways_width(self, one_line: bool) -> int:
+        widths = [way.sizeHint().width() for way in self._way_rows]
+        if not one_line:
+            return max(widths, default=0)
+        return sum(widths) + self.SPACING * max(0, len(widths) - 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # As narrow as the keys under the text, one way a line, allow.
+        hint = super().minimumSizeHint()
+        return QSize(self._ways_width(one_line=False), hint.height())
+
+    def fit(self, width: int) -> None:
+        keys = self._ways_width(one_line=True)
+        metrics = self._description.fontMetrics()
+        text = min(
+            metrics.horizontalAdvance(self.item.description),
+            metrics.averageCharWidth() * self.LEAST_CHARACTERS,
+        )
+        beside = width >= text + self.SPACING + keys
+        row, column = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        ways = row if beside or width >= keys else column
+        if self._ways.direction() is not ways:
+            self._ways.setDirection(ways)
+        direction = row if beside else column
+        if self._box.direction() is not direction:
+            self._box.setDirection(direction)
+            self._box.setAlignment(
+                self._keys,
+                Qt.AlignmentFlag.AlignVCenter if beside else Qt.AlignmentFlag.AlignLeft,
+            )
 
 
 class ShortcutList(QWidget):
@@ -166,7 +223,8 @@ def search_field(placeholder: str) -> QLineEdit:
     pastes_html(field)
     field.setPlaceholderText(placeholder)
     field.setClearButtonEnabled(True)
-    field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+    mark = QAction(icon("search"), "", field)
+    FieldButton(field, mark, leading=True, mark=True)
     return field
 
 

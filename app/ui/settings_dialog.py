@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QHideEvent,
     QKeySequence,
+    QResizeEvent,
     QShortcut,
     QShowEvent,
 )
@@ -55,6 +56,8 @@ from app.ui.settings.tools_page import NoTools, ToolSources, ToolsPage
 from app.ui.theme import fit_window, keep_on_screen
 
 SAVE_DELAY_MS = 300
+NAV_LEAST = 228  # px: the page list's width at the normal text size
+NAV_SHARE = 0.38  # of the window's width: the most the page list takes from the pages
 PAGES = (
     ("endpoint", "Endpoint", "server"),
     ("key", "API key", "key"),
@@ -133,6 +136,8 @@ class SettingsDialog(QDialog):
         self.setWindowIcon(icon("app"))
         self.setModal(False)
         self.setObjectName("settingsDialog")
+        self._side: QWidget | None = None  # the page list's column (see _build_layout)
+        self._nav_width = NAV_LEAST  # as wide as its names want (see _fit_to_font)
         self.setMinimumSize(720, 480)
         self._path = settings_path
         self._runner = runner
@@ -307,12 +312,28 @@ class SettingsDialog(QDialog):
         """The page list as wide and its rows as tall as their text needs."""
         metrics = self.nav.fontMetrics()
         widest = max(metrics.horizontalAdvance(text) for _, text, _ in PAGES)
-        self._side.setFixedWidth(max(228, widest + 18 + 88))  # icon, paddings, margins
+        self._nav_width = max(NAV_LEAST, widest + 18 + 88)  # icon, paddings, margins
+        self._fit_nav()
         height = max(38, metrics.height() + 20)
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             if item is not None:
                 item.setSizeHint(QSize(0, height))
+
+    def _fit_nav(self) -> None:
+        # In a narrow window the pages keep most of the width, the list's longest names
+        # shortened with "…": at 20 pt its names took 370 of 785 px, and the page beside
+        # them scrolled sideways.
+        if self._side is None:
+            return
+        share = round(self.width() * NAV_SHARE)
+        width = min(self._nav_width, max(NAV_LEAST, share))
+        if self._side.minimumWidth() != width or self._side.maximumWidth() != width:
+            self._side.setFixedWidth(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_nav()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         if not event.spontaneous() and self._place is not None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES, Settings
 from app.ui.stylesheet import bubble_radius, build_stylesheet
-from app.ui.text_scale import REFERENCE_POINT_SIZE, font_scale
+from app.ui.text_scale import REFERENCE_POINT_SIZE, room_scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +155,7 @@ def build_palette(colors: ThemeColors) -> QPalette:
     return palette
 
 
-_FUSION = "maestraleFusion"  # the application's property: its style is set
+SCREEN_SHARE = 0.85  # of the screen's free room, the most a dialog grows to with the text
 
 
 def _default_assets_dir() -> Path:
@@ -188,13 +188,17 @@ def resolve_dark(mode: str, system_scheme: Qt.ColorScheme | None = None) -> bool
 
 
 def fit_window(window: QWidget, width: int, height: int) -> None:
-    """Resize ``window`` to ``width`` x ``height`` grown by its text's scale, within the
-    screen it is on."""
-    scale = font_scale(window)
+    """Resize ``window`` to ``width`` x ``height`` grown with its text (less than the
+    text: see room_scale; its pages wrap), within most of the screen it is on.
+
+    Grown as much as the text, Settings at 20 pt filled a 1400 x 900 screen, its pages
+    using half of it.
+    """
+    scale = room_scale(window)
     size = QSize(round(width * scale), round(height * scale))
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is not None:
-        size = size.boundedTo(screen.availableGeometry().size() * 0.95)
+        size = size.boundedTo(screen.availableGeometry().size() * SCREEN_SHARE)
     window.resize(size)
     keep_on_screen(window)
 
@@ -263,13 +267,12 @@ def apply_theme(
     if mode != "system":
         _set_color_scheme(Qt.ColorScheme.Dark if is_dark else Qt.ColorScheme.Light)
     colors = colors_for(is_dark)
-    if app.property(_FUSION) is not True:
-        # Once: setting a style again restyles every widget (half a second with a long
-        # conversation open), for the same style.
+    if not app.styleSheet():
+        # Once, before the first style sheet: setting a style again restyles every
+        # widget (half a second with a long conversation open), for the same style.
         fusion = QStyleFactory.create("Fusion")
         if fusion is not None:
             app.setStyle(fusion)
-            app.setProperty(_FUSION, True)
     font = base_font(font_size)
     app.setFont(font)
     app.setPalette(build_palette(colors))

@@ -29,11 +29,17 @@ class TitleLabel(QLabel):
         # The first dozen characters stay: with large text the model picker took the
         # rest of the header, leaving "New c…" (the picker shortens its name instead).
         # A minimum width, not a hint: the layout ignores the hints of this policy.
-        metrics = self.fontMetrics()
         first = self._title if len(self._title) <= 12 else self._title[:12] + "…"
+        self.setMinimumWidth(max(48, self._width_of(first)))
+
+    def whole_width(self) -> int:
+        """The width that shows the whole title."""
+        return self._width_of(self._title)
+
+    def _width_of(self, text: str) -> int:
         # Plus _elide's slack, rounding, and the label's own margins.
         frame = self.width() - self.contentsRect().width()
-        self.setMinimumWidth(max(48, metrics.horizontalAdvance(first) + 8 + frame))
+        return self.fontMetrics().horizontalAdvance(text) + 8 + frame
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

@@ -8,19 +8,19 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QRadioButton,
     QWidget,
 )
 
 from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from app.text_sizes import TEXT_SIZES
+from app.ui.flow_layout import FlowLayout
 from app.ui.icons import icon
-from app.ui.settings.form import Card, Page, label, relabel, tab_to_checked
+from app.ui.settings.form import Card, LabelledRows, Page, label, relabel, tab_to_checked
 from app.ui.theme import system_text_size
+from app.ui.wrapping_buttons import WrappingRadioButton
 
 THEME_CHOICES = (
     ("system", "System", "monitor"),
@@ -41,11 +41,8 @@ class AppearancePage(Page):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__("Appearance", "How Maestrale looks, and how you send a message.", parent)
         card = Card(spacing=14)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(14)
-
-        segments = self._build_theme_choice(settings.theme)
+        segments = QWidget()
+        segments.setLayout(self._build_theme_choice(settings.theme))
 
         self.font_size = QComboBox()
         self.font_size.setAccessibleName("Text size")
@@ -59,24 +56,21 @@ class AppearancePage(Page):
                 self.font_size.addItem(f"{size} pt", size)
         self.show_font_size(settings.font_size)
 
-        theme_label = QLabel("Theme")
         size_label = QLabel("Text size")
         size_label.setBuddy(self.font_size)
-        grid.addWidget(theme_label, 0, 0)
-        grid.addLayout(segments, 0, 1)
-        grid.addWidget(size_label, 1, 0)
-        size_row = QHBoxLayout()
-        size_row.addWidget(self.font_size)
-        size_row.addStretch(1)
-        grid.addLayout(size_row, 1, 1)
-        grid.setColumnStretch(1, 1)
-        card.body.addLayout(grid)
+        size_row = QWidget()
+        size_layout = QHBoxLayout(size_row)
+        size_layout.setContentsMargins(0, 0, 0, 0)
+        size_layout.addWidget(self.font_size)
+        size_layout.addStretch(1)
+        self.rows = LabelledRows([(QLabel("Theme"), segments), (size_label, size_row)])
+        card.body.addWidget(self.rows)
         self.body.addWidget(card)
 
         sending = Card(spacing=10)
         sending.body.addWidget(label("Sending messages", "section"))
-        self.enter_sends = QRadioButton("Enter sends · Shift+Enter starts a new line")
-        self.ctrl_enter_sends = QRadioButton("Ctrl+Enter sends · Enter starts a new line")
+        self.enter_sends = WrappingRadioButton("Enter sends · Shift+Enter starts a new line")
+        self.ctrl_enter_sends = WrappingRadioButton("Ctrl+Enter sends · Enter starts a new line")
         keys = QButtonGroup(self)
         keys.addButton(self.enter_sends)
         keys.addButton(self.ctrl_enter_sends)
@@ -90,13 +84,13 @@ class AppearancePage(Page):
         self.font_size.currentIndexChanged.connect(lambda _index: self.changed.emit())
         self.enter_sends.toggled.connect(lambda _on: self.changed.emit())
 
-    def _build_theme_choice(self, theme: str) -> QHBoxLayout:
-        """System / Light / Dark as one row of toggles (a segmented control)."""
+    def _build_theme_choice(self, theme: str) -> FlowLayout:
+        """System / Light / Dark as one row of toggles (a segmented control), on more
+        lines when the page is narrow (at 20 pt they were cut to "Syste", "Ligh")."""
         self.theme_buttons: dict[str, QPushButton] = {}
         self._themes = QButtonGroup(self)
         self._themes.setExclusive(True)
-        segments = QHBoxLayout()
-        segments.setSpacing(8)
+        segments = FlowLayout(spacing=8)
         for value, text, icon_name in THEME_CHOICES:
             choice = QPushButton(icon(icon_name), "")
             choice.setIconSize(QSize(16, 16))
@@ -109,7 +103,6 @@ class AppearancePage(Page):
             self._themes.addButton(choice)
             self.theme_buttons[value] = choice
             segments.addWidget(choice)
-        segments.addStretch(1)
         tab_to_checked(self._themes)
         self.theme_buttons.get(theme, self.theme_buttons["system"]).setChecked(True)
         return segments

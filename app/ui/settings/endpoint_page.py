@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +28,7 @@ from app.ui.plain_text_field import pastes_html
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel, tab_to_checked
 from app.ui.wording import in_window, sentence
+from app.ui.wrapping_buttons import WrappingRadioButton
 
 TEST_TASK = "settings.test-connection"
 DIALECTS = (
@@ -110,9 +110,9 @@ class EndpointPage(Page):
 
     def _build_choice_card(self) -> Card:
         card = Card()
-        self.mistral = QRadioButton("Mistral La Plateforme (api.mistral.ai)")
+        self.mistral = WrappingRadioButton("Mistral La Plateforme (api.mistral.ai)")
         # It may speak either dialect (see "Speaks" below it).
-        self.custom = QRadioButton("A server of your own")
+        self.custom = WrappingRadioButton("A server of your own")
         group = QButtonGroup(self)
         group.addButton(self.mistral)
         group.addButton(self.custom)

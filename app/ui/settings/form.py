@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,11 +23,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.ui.field_buttons import FieldButton
 from app.ui.icons import icon
 from app.ui.plain_text_field import pastes_html
 from app.ui.text_scale import icon_size
@@ -106,6 +107,74 @@ class Card(QFrame):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(18, 16, 18, 16)
         self.body.setSpacing(spacing)
+
+
+class FitsItsWidth(QWidget):
+    """A widget that arranges its children for its width (``fit``): when resized, and
+    when their needs change without a resize (a new text size asks for a layout)."""
+
+    def fit(self, width: int) -> None:
+        raise NotImplementedError
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.fit(event.size().width())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.fit(self.width())
+        return super().event(event)
+
+
+class LabelledRows(FitsItsWidth):
+    """Fields with their labels beside them, or above them when the page is too narrow
+    for both (large text in a narrow window: the page scrolled sideways)."""
+
+    def __init__(self, rows: list[tuple[QLabel, QWidget]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows = rows
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(18)
+        self._grid.setVerticalSpacing(14)
+        self._beside: bool | None = None
+        self._arrange(True)
+
+    @property
+    def beside(self) -> bool:
+        return bool(self._beside)
+
+    def _widest(self, index: int) -> int:
+        return max(
+            max(pair[index].sizeHint().width(), pair[index].minimumSizeHint().width())
+            for pair in self._rows
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # As narrow as the labels above the fields allow.
+        hint = super().minimumSizeHint()
+        fields = max(field.minimumSizeHint().width() for _, field in self._rows)
+        return QSize(max(self._widest(0), fields), hint.height())
+
+    def fit(self, width: int) -> None:
+        fields = max(field.minimumSizeHint().width() for _, field in self._rows)
+        self._arrange(width >= self._widest(0) + self._grid.horizontalSpacing() + fields)
+
+    def _arrange(self, beside: bool) -> None:
+        if beside is self._beside:
+            return
+        self._beside = beside
+        for row, (name, field) in enumerate(self._rows):
+            self._grid.removeWidget(name)
+            self._grid.removeWidget(field)
+            if beside:
+                self._grid.addWidget(name, row, 0)
+                self._grid.addWidget(field, row, 1)
+            else:
+                self._grid.addWidget(name, 2 * row, 0)
+                self._grid.addWidget(field, 2 * row + 1, 0)
+        self._grid.setColumnStretch(0, 0 if beside else 1)
+        self._grid.setColumnStretch(1, 1 if beside else 0)
 
 
 class Page(QScrollArea):
@@ -254,8 +323,9 @@ class SecretField(QLineEdit):
     copied from a web page (the console) may be on the clipboard only as HTML: its text
     is pasted, on one line without the spaces around it.
 
-    The eye is a button of its own, inside the field's right end, and Tab reaches it
-    after the field: QLineEdit.addAction's button never takes the keyboard focus.
+    The eye is a button of its own, inside the field's right end (see FieldButton), and
+    Tab reaches it after the field: QLineEdit.addAction's button never takes the keyboard
+    focus, nor grows with the text.
     """
 
     def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
@@ -271,11 +341,7 @@ class SecretField(QLineEdit):
         self.toggle = QAction(icon("eye"), "Show the key", self)
         self.toggle.setCheckable(True)
         self.toggle.toggled.connect(self._on_toggled)
-        self.reveal = QToolButton(self)
-        self.reveal.setDefaultAction(self.toggle)
-        self.reveal.setProperty("role", "in-field")
-        self.reveal.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the typing
-        self.reveal.setCursor(Qt.CursorShape.ArrowCursor)
+        self.reveal = FieldButton(self, self.toggle, tab=True)
         pastes_html(self)
 
     @property
@@ -286,22 +352,6 @@ class SecretField(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         self.toggle.setIcon(icon("eye-off" if shown else "eye"))
         self.toggle.setText("Hide the key" if shown else "Show the key")
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._place_reveal()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            self._place_reveal()  # the theme's icon size and padding
-
-    def _place_reveal(self) -> None:
-        """The eye at the right end, inside the border; the text stops before it."""
-        self.reveal.ensurePolished()
-        side = min(self.reveal.sizeHint().height(), max(0, self.height() - 4))
-        self.reveal.setGeometry(self.width() - side - 3, (self.height() - side) // 2, side, side)
-        self.setTextMargins(0, 0, side, 0)
 
 
 def hline() -> QFrame:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QValidator
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from app.api.models import Dialect
 from app.domain.messages import ChatParams
 from app.settings import OPTIONS_BY_NAME
 from app.ui.icons import icon
+from app.ui.wrapping_buttons import WrappingCheckBox
 
 DEFAULT_TEXT = "Default"
 SAFE_PROMPT_TEXT = "Add Mistral's safety prompt"
@@ -210,7 +210,7 @@ class ParamsEditor(QWidget):
         self.top_p.spin.setSingleStep(0.05)
         self.max_tokens = OptionalInteger("Model decides", minimum=1)
         self.seed = OptionalInteger("Random", minimum=0)
-        self.safe_prompt = QCheckBox(SAFE_PROMPT_TEXT)
+        self.safe_prompt = WrappingCheckBox(SAFE_PROMPT_TEXT)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)

@@ -12,7 +12,6 @@ from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QKeySequenceEdit,
@@ -24,6 +23,7 @@ from app.quick.templates import TemplateError, normalize_shortcut
 from app.settings import OPTIONS_BY_NAME, Settings
 from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.shortcuts import taken_by_app
+from app.ui.wrapping_buttons import WrappingCheckBox
 
 
 class ShortcutEdit(QWidget):
@@ -197,7 +197,7 @@ class QuickPage(Page):
         tray.body.addWidget(label("Tray and notifications", "section"))
         # Short labels, the details in a line under each: a check box does not wrap, and
         # with large text a long one made the page wider than the window.
-        self.close_to_tray = QCheckBox("Keep running in the tray")
+        self.close_to_tray = WrappingCheckBox("Keep running in the tray")
         self.close_to_tray.setToolTip(OPTIONS_BY_NAME["close_to_tray"].help)
         tray.body.addWidget(self.close_to_tray)
         self.close_to_tray_detail = label(
@@ -208,7 +208,7 @@ class QuickPage(Page):
             "muted",
         )
         tray.body.addWidget(self.close_to_tray_detail)
-        self.notify_when_hidden = QCheckBox("Notify me when an answer is ready")
+        self.notify_when_hidden = WrappingCheckBox("Notify me when an answer is ready")
         self.notify_when_hidden.setToolTip(OPTIONS_BY_NAME["notify_when_hidden"].help)
         tray.body.addWidget(self.notify_when_hidden)
         self.notify_detail = label(

@@ -9,12 +9,13 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from app.settings import Settings
 from app.tools.toolbox import ServerLine
 from app.ui.settings.form import Card, Page, StatusLine, button, button_row, label
 from app.ui.settings.server_rows import ServerRows
+from app.ui.wrapping_buttons import WrappingCheckBox
 
 
 class ToolSources(Protocol):
@@ -75,7 +76,7 @@ class ToolsPage(Page):
         )
         self._sources = sources
         switch = Card(spacing=6)
-        self.enabled = QCheckBox("Let models call tools")
+        self.enabled = WrappingCheckBox("Let models call tools")
         self.enabled.setChecked(settings.tools)
         switch.body.addWidget(self.enabled)
         switch.body.addWidget(

@@ -101,3 +101,50 @@ async def test_the_zoom_keys_stop_at_the_largest_and_smallest_sizes(gui: Gui) ->
         gui.window.actions_by_id["zoom_out"].trigger()
     assert application.config.settings.font_size == 8
     await gui.settle(0.01)
+
+
+@in_loop
+async def test_at_large_text_the_sidebar_keeps_a_fair_share_of_the_window(gui: Gui) -> None:
+    # At 16 pt it grew with the text to 420 of 1,180 px, the conversation squeezed.
+    window, theme = gui.window, gui.application.theme
+    window.resize(1180, 780)
+    await gui.settle(0.05)
+    normal = window.splitter.sizes()[0]
+    for points in (16, 20):
+        theme.apply("light", points)
+        window.resize(1180, 780)
+        await gui.settle(0.05)
+        assert not window.sidebar.isHidden()
+        width = window.splitter.sizes()[0]
+        assert normal < width <= 0.33 * window.width(), points
+    # Still the user's to resize: a drag is kept through a text size change.
+    window.splitter.setSizes([300, window.width() - 300])
+    window.splitter.splitterMoved.emit(300, 1)
+    theme.apply("light", 16)
+    theme.apply("light", 20)
+    await gui.settle(0.05)
+    assert abs(window.splitter.sizes()[0] - 300) <= 1
+
+
+@in_loop
+async def test_at_large_text_the_model_box_gives_the_title_its_spare_room(gui: Gui) -> None:
+    # At 20 pt the header read "Echo: Questi…" beside a model box as wide as 24
+    # characters, its name using two thirds of it.
+    await gui.application.refresh_models()
+    gui.application.theme.apply("light", 20)
+    gui.window.resize(1180, 780)
+    pane = gui.pane
+    for title in ("Echo: Question", "Echo: Question about the weekend in Paris"):
+        conversation = gui.store.create_conversation(title=title, model="mistral-small-2506")
+        gui.window.open_conversation(conversation.id)
+        await gui.settle(0.1)
+        assert not pane.header.wrapped
+        combo = pane.picker.combo
+        assert combo.shown_text() == "mistral-small-2506"  # the model's name whole
+        if pane.title.text() != title:  # shortened only once the box gave back its room
+            assert combo.width() <= combo.whole_width() + 1, title
+    assert pane.title.text().endswith("…")
+    conversation = gui.store.create_conversation(title="Echo: Question", model="mistral-small-2506")
+    gui.window.open_conversation(conversation.id)
+    await gui.settle(0.1)
+    assert pane.title.text() == "Echo: Question"

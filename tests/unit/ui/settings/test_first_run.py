@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import keyring.backends.fail
 import pytest
 import qasync
 from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.api.errors import AuthenticationError, NetworkError, ServerError
@@ -16,6 +24,7 @@ from app.secrets import ApiKeys, KeySource
 from app.tasks import TaskRunner
 from app.ui.first_run import CONSOLE_URL, KEYCHAIN_TASK, TEST_TASK, FirstRunPanel
 from app.ui.keychain import CHECKING
+from app.ui.theme import apply_theme
 
 from .conftest import MISTRAL, MODELS, BlockingKeyring, FakeEndpoint, MemoryKeyring, finish
 
@@ -499,3 +508,30 @@ def test_without_a_keychain_the_keyboard_goes_to_the_session_offer(
     with qtbot.waitSignal(panel.key_saved):
         qtbot.keyClick(panel.use_for_session, Qt.Key.Key_Space)
     assert keys.lookup(MISTRAL) == "sk-good-key-42"
+
+
+def test_large_text_in_a_low_window_scrolls_the_panel_rather_than_cut_it(
+    qtbot: QtBot,
+    qapp: QApplication,
+    tmp_path: Path,
+    *,
+    qloop: qasync.QEventLoop,
+    keys: ApiKeys,
+    runner: TaskRunner,
+) -> None:
+    # At 20 pt in a window 780 px high the explanation stopped mid-line, its last lines
+    # behind the key field; what did not fit could not be reached.
+    apply_theme(qapp, "light", 20, assets_dir=tmp_path)
+    panel, _ = make_panel(qtbot, keys, runner, FakeEndpoint(MODELS), qloop)
+    panel.resize(700, 520)
+    panel.show()
+    qtbot.waitExposed(panel)
+    explanation = panel.explanation
+    qtbot.waitUntil(lambda: explanation.height() >= explanation.heightForWidth(explanation.width()))
+    scroll = panel.findChild(QScrollArea)
+    assert scroll is not None
+    assert scroll.verticalScrollBar().maximum() > 0
+    panel.field.setFocus()
+    scroll.ensureWidgetVisible(panel.submit)
+    top = panel.submit.mapTo(scroll.viewport(), panel.submit.rect().topLeft()).y()
+    assert 0 <= top <= scroll.viewport().height() - panel.submit.height()

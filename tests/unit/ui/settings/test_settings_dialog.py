@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import tomllib
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 import keyring.backends.fail
 import pytest
 import qasync
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QMessageBox,
@@ -35,8 +36,8 @@ from app.ui.settings.endpoint_page import TEST_TASK
 from app.ui.settings.form import Page
 from app.ui.settings.key_page import READ_TASK, REMOVE_TASK, SAVE_TASK, KeyPage
 from app.ui.settings.model_page import ROLE_MARK
-from app.ui.settings_dialog import SettingsDialog
-from app.ui.theme import apply_theme
+from app.ui.settings_dialog import NAV_LEAST, NAV_SHARE, PAGES, SettingsDialog
+from app.ui.theme import SCREEN_SHARE, apply_theme
 
 from .conftest import MISTRAL, MODELS, BlockingKeyring, FakeEndpoint, MemoryKeyring, finish
 
@@ -1342,10 +1343,22 @@ def test_show_page_and_the_shortcuts_page_follow_the_settings(
     assert shortcuts.visible_descriptions() == ["Larger text", "Smaller text", "Default text size"]
 
 
+def fits_sideways(qtbot: QtBot, dialog: SettingsDialog, names: tuple[str, ...]) -> None:
+    """Each of the pages ``names`` shows whole across the window: no sideways scroll."""
+    for name in names:
+        dialog.show_page(name)
+        page = dialog.stack.currentWidget()
+        assert isinstance(page, Page)
+        qtbot.waitUntil(lambda page=page: page.widget().width() <= page.viewport().width())
+        assert page.horizontalScrollBar().maximum() == 0, name
+
+
 def test_the_page_list_fits_its_names_after_each_text_size_change(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
-    # Fitted in the font it had before the change: "Model & param…" at 13 pt.
+    # Fitted in the font it had before the change: "Model & param…" at 13 pt. The list
+    # is as wide as its names in the font it has now, unless that would take more than
+    # its share of a narrow window: then the names are shortened, the page keeps room.
     dialog = make_dialog()
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -1354,10 +1367,37 @@ def test_the_page_list_fits_its_names_after_each_text_size_change(
         qtbot.wait(20)
         nav = dialog.nav
         metrics = nav.fontMetrics()
+        names = max(metrics.horizontalAdvance(text) for _, text, _ in PAGES) + 18 + 88
+        share = max(NAV_LEAST, round(dialog.width() * NAV_SHARE))
+        assert dialog._side.width() == min(names, share), size
+        if names > share:
+            continue
         for row in range(nav.count()):
             item = nav.item(row)
             room = nav.visualItemRect(item).width() - metrics.horizontalAdvance(item.text())
             assert room > 60, (size, item.text())  # the icon and paddings beside the text
+
+
+def test_a_narrow_window_keeps_its_room_for_the_page(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # At 20 pt in a window of 785 px the page list's names took 370 px, and the page
+    # beside them (its text wrapping in what was left, or not) scrolled sideways.
+    apply_theme(qapp, "light", 20, assets_dir=tmp_path / "theme")
+    dialog = make_dialog()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(785, 560)
+    qtbot.waitUntil(lambda: dialog.width() == 785)
+    assert dialog._side.width() <= 785 * 0.4  # names shortened, the page keeps its room
+    assert dialog.nav.textElideMode() == Qt.TextElideMode.ElideRight  # "Keyboard sh…"
+    fits_sideways(qtbot, dialog, ("appearance", "shortcuts"))
+    appearance = dialog.appearance_page
+    for choice in (appearance.enter_sends, appearance.ctrl_enter_sends):
+        assert choice.width() <= choice.parentWidget().width()
+        assert choice.height() >= choice.heightForWidth(choice.width())  # wrapped, whole
+    for choice in appearance.theme_buttons.values():  # never cut to "Syste"
+        assert choice.width() >= choice.sizeHint().width()
 
 
 @pytest.mark.parametrize("size", [10, 20, 24])
@@ -1376,12 +1416,9 @@ def test_every_page_fits_the_window_width_at_large_text_sizes(
     dialog.resize(1310, 860)  # as large as a 1400 x 900 screen lets it be
     dialog.show()
     qtbot.waitExposed(dialog)
-    for name in ("endpoint", "model", "presets", "quick", "templates", "appearance"):
-        dialog.show_page(name)
-        page = dialog.stack.currentWidget()
-        assert isinstance(page, Page)
-        qtbot.waitUntil(lambda page=page: page.widget().width() <= page.viewport().width())
-        assert page.horizontalScrollBar().maximum() == 0, (size, name)
+    fits_sideways(
+        qtbot, dialog, ("endpoint", "model", "presets", "quick", "templates", "appearance")
+    )
     presets = dialog.presets_page
     names = presets.list
     # Beside the editor at the normal size; above it, and as wide, when there is no room.
@@ -1408,12 +1445,16 @@ def test_the_window_grows_when_the_text_size_grows_while_it_is_open(
     dialog.resize(600, 480)  # smaller than its size at 24 pt (the test's screen: 800 x 600)
     normal = dialog.size()
     apply_theme(qapp, "light", 24, assets_dir=tmp_path / "theme")
-    room = dialog.screen().availableGeometry().size() * 0.95
-    qtbot.waitUntil(lambda: dialog.width() >= min(round(900 * 2.4), room.width()))
-    assert dialog.width() > normal.width()
+    # Grown less than the text (its pages wrap), within most of the screen, and no
+    # smaller than its least size.
+    room = dialog.screen().availableGeometry().size() * SCREEN_SHARE
+    grown = QSize(round(900 * math.sqrt(2.4)), round(660 * math.sqrt(2.4)))
+    wanted = grown.boundedTo(room).expandedTo(dialog.minimumSize())
+    qtbot.waitUntil(lambda: dialog.size() == wanted)
+    assert dialog.height() > normal.height()
     apply_theme(qapp, "light", 10, assets_dir=tmp_path / "theme")
     qtbot.wait(20)
-    assert dialog.width() >= min(round(900 * 2.4), room.width())  # not shrunk under the user
+    assert dialog.size() == wanted  # not shrunk under the user
 
 
 def test_the_window_stays_on_the_screen_when_it_grows_for_the_text_size(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.help_dialog import HelpDialog, ShortcutRow, key_caps
@@ -17,6 +19,7 @@ from app.ui.shortcuts import (
     shortcut_table,
     tab_keys,
 )
+from app.ui.theme import apply_theme
 
 EXPECTED = {
     "new_chat": "Ctrl+N",
@@ -283,3 +286,33 @@ def test_a_shortcuts_note_keeps_its_capitals_and_names_the_settings_page(qtbot: 
     dialog.shortcuts.set_quick_shortcut("")
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert note() == "None set: choose keys in Settings → Quick prompts"
+
+
+@pytest.mark.parametrize("points", [10, 20])
+def test_the_help_wraps_in_a_narrow_window_its_keys_under_the_text(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path, points: int
+) -> None:
+    # At 20 pt in its 10 pt width the rows went past the right edge, keycaps cut, with
+    # a sideways scroll bar.
+    apply_theme(qapp, "light", points, assets_dir=tmp_path)
+    dialog = HelpDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(560, 640)
+    qtbot.waitUntil(lambda: dialog.width() == 560)
+    rows = [row for _h, _c, found in dialog.shortcuts._groups for row, _d in found]
+    scroll = dialog.findChild(QScrollArea)
+    assert scroll is not None
+    qtbot.waitUntil(lambda: scroll.horizontalScrollBar().maximum() == 0)
+    for row in rows:
+        keys = row._keys.geometry()
+        assert keys.right() <= row.width(), row.item.description
+        for cap in row._keys.findChildren(QLabel):
+            assert cap.geometry().right() <= row._keys.width(), (row.item.description, cap.text())
+    under = [row.item.description for row in rows if row.keys_under]
+    if points == 10:
+        assert under == []  # beside the text, at the right, where there is room
+    else:
+        assert "Previous match" in under  # Shift F3 or Ctrl Shift G
+        assert "New chat" not in under
