@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QObject, QSize, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QHBoxLayout,
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.settings.form import Page, StatusLine
+from app.ui.settings.form import FitsItsWidth, Page, StatusLine
 
 SAVE_DELAY_MS = 400  # typing goes on: one write when it pauses, not one per key
 
@@ -119,7 +118,7 @@ class _EntryList(QListWidget):
         return QSize(self._fitted_width(), super().minimumSizeHint().height())
 
 
-class _Columns(QWidget):
+class _Columns(FitsItsWidth):
     """The list column beside the editor, or above it when the page is too narrow for
     both side by side (large text: the settings window would otherwise scroll
     sideways, with the editor's right half out of sight)."""
@@ -146,18 +145,9 @@ class _Columns(QWidget):
         stacked = max(self._column.minimumSize().width(), self._editor.minimumSizeHint().width())
         return QSize(stacked, hint.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._arrange(event.size().width())
-
-    def event(self, event: QEvent) -> bool:
-        # The editor's needs change without a resize too (the style sheet polishes it,
-        # the text size changes): its layout then asks this widget to lay out again.
-        if event.type() == QEvent.Type.LayoutRequest:
-            self._arrange(self.width())
-        return super().event(event)
-
-    def _arrange(self, width: int) -> None:
+    def fit(self, width: int) -> None:
+        # Also when the editor's needs change without a resize (the style sheet polishes
+        # it, the text size changes): see FitsItsWidth.
         wide = (
             self._column.minimumSize().width()
             + self.SPACING

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QSignalBlocker, QSize, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -39,7 +38,7 @@ from app.quick.templates_file import (
 )
 from app.settings import OPTIONS_BY_NAME
 from app.ui.plain_text_field import pastes_html
-from app.ui.settings.form import Card, Page, StatusLine, button, label
+from app.ui.settings.form import Card, FitsItsWidth, Page, StatusLine, button, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import OptionalNumber
@@ -62,7 +61,7 @@ def _names(templates: Iterable[Template]) -> str:
     return ", ".join(repr(t.name) for t in templates)
 
 
-class _ButtonGrid(QWidget):
+class _ButtonGrid(FitsItsWidth):
     """The list's buttons in one row where they fit, else in rows of ``columns`` buttons
     of one width: fixed rows wrapped them unevenly, Delete alone on a row of its own."""
 
@@ -76,7 +75,7 @@ class _ButtonGrid(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(self.SPACING)
-        self._arrange(0)
+        self.fit(0)
 
     def _row_width(self) -> int:
         hints = [item.sizeHint().width() for item in self._buttons]
@@ -93,17 +92,7 @@ class _ButtonGrid(QWidget):
         # Beside the editor the column keeps the grid's width, not one long row's.
         return QSize(self._grid_width(), super().sizeHint().height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._arrange(event.size().width())
-
-    def event(self, event: QEvent) -> bool:
-        # A new text size changes the buttons' widths without resizing this widget.
-        if event.type() == QEvent.Type.LayoutRequest:
-            self._arrange(self.width())
-        return super().event(event)
-
-    def _arrange(self, width: int) -> None:
+    def fit(self, width: int) -> None:
         one_row = width >= self._row_width()
         if one_row is not self._one_row:
             self._one_row = one_row
