@@ -298,12 +298,24 @@ def test_a_table_that_fits_keeps_qts_widths(qtbot: QtBot) -> None:
     assert view.horizontalScrollBar().maximum() == 0
 
 
-@pytest.mark.parametrize("word", ["Kubernetes", "東京でReactを学ぶ", "W" * 80])
-def test_a_table_cell_has_room_left_and_right_of_its_words(qtbot: QtBot, word: str) -> None:
-    # Padded 5 px, the widest word of a column nearly touched its right border. The
-    # cell is as wide as its word (the last one fitted to it: wider than the message).
-    view = _table_view(qtbot, f"| Tool |\n|---|\n| {word} |", 300, 10)
+@pytest.mark.parametrize(
+    ("word", "note"),
+    [("Kubernetes", ""), ("東京でReactを学ぶ", ""), ("Kubernetes", "runs containers " * 12)],
+)
+def test_a_table_cell_has_room_left_and_right_of_its_words(
+    qtbot: QtBot, word: str, note: str
+) -> None:
+    # Padded 5 px, the widest word of a column nearly touched its right border. With a
+    # long note beside it, the first column is fitted to its word (its least width).
+    from app.ui.transcript.wide_tables import data_tables
+
+    view = _table_view(qtbot, f"| Tool | Note |\n|---|---|\n| {word} | {note} |", 300, 10)
     document = view.document()
+    table = next(data_tables(document.rootFrame()))
+    fitted = [
+        c.type() == QTextLength.Type.FixedLength for c in table.format().columnWidthConstraints()
+    ]
+    assert fitted == [bool(note)] * 2  # fitted, or Qt's widths
     size = document.size().toSize()
     image = QImage(size, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
@@ -315,8 +327,11 @@ def test_a_table_cell_has_room_left_and_right_of_its_words(qtbot: QtBot, word: s
     for y in range(size.height()):
         row = [QColor(image.pixel(x, y)) for x in range(size.width())]
         lines = [x for x, color in enumerate(row) if color == border]
-        ink = [x for x, color in enumerate(row) if color.lightness() < 128]
-        if len(lines) == 2 and ink and lines[0] < ink[0]:  # through a word of a cell
+        if len(lines) != 3:
+            continue
+        # The first cell's words.
+        ink = [x for x in range(lines[0], lines[1]) if row[x].lightness() < 128]
+        if ink:
             gaps.append((ink[0] - lines[0] - 1, lines[1] - ink[-1] - 1))
     assert gaps
     left, right = min(g[0] for g in gaps), min(g[1] for g in gaps)

@@ -1,0 +1,100 @@
+"""Column widths of a table too wide for its message: runs of text that cannot break set
+each column's least width, a long one (a URL, a hash) may break inside, and the room
+left is shared as a browser shares it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextLength, QTextTable
+from pytestqt.qtbot import QtBot
+
+from app.ui.transcript.text_view import MessageText
+from app.ui.transcript.wide_tables import Column, column_widths, data_tables
+from tests.unit.ui.transcript.test_text_view import _table_view
+
+URL = "https://example.com/a/very/long/path/that/does/not/break/anywhere/at/all"
+GERMAN = "Donaudampfschifffahrtsgesellschaftskapitänswitwe"
+MEANING = "a very long German word that should wrap"
+WORDS_AND_URL = (
+    f"| Word | Meaning |\n|------|---------|\n| {GERMAN} | {MEANING} |\n| [{URL}]({URL}) | URL |"
+)
+HASH = "3f2a9c7e1b8d4f6a0c2e5b7d9f1a3c5e7b9d0f2a"
+MESSAGE = "Fix the flaky scheduler test that failed when the clock jumped back"
+COMMIT = f"| Commit | Message |\n|---|---|\n| {HASH} | {MESSAGE} |"
+
+
+def _table(view: MessageText) -> QTextTable:
+    return next(data_tables(view.document().rootFrame()))
+
+
+def _lines(table: QTextTable, row: int, column: int) -> list[str]:
+    """The lines a cell's text is laid out in."""
+    block = table.cellAt(row, column).firstCursorPosition().block()
+    layout, text = block.layout(), block.text()
+    return [
+        text[line.textStart() : line.textStart() + line.textLength()].strip()
+        for line in (layout.lineAt(n) for n in range(layout.lineCount()))
+    ]
+
+
+def _fixed(table: QTextTable) -> bool:
+    return all(
+        c.type() == QTextLength.Type.FixedLength for c in table.format().columnWidthConstraints()
+    )
+
+
+@pytest.mark.parametrize(("width", "points"), [(760, 16), (600, 10), (1000, 20)])
+def test_a_long_url_leaves_the_other_columns_readable_and_the_table_fits(
+    qtbot: QtBot, width: int, points: float
+) -> None:
+    # The URL, taken for one word, fixed its column that wide: the table went past the
+    # message and "Meaning" got one word per line, six lines at 16 pt.
+    view = _table_view(qtbot, WORDS_AND_URL, width, points)
+    table = _table(view)
+    assert _fixed(table)
+    assert view.horizontalScrollBar().maximum() == 0  # all of it in sight
+    assert view.document().size().width() <= width
+    assert _lines(table, 1, 0) == [GERMAN]  # a real word stays whole while it can
+    assert len(_lines(table, 1, 1)) <= 4  # two words a line at worst, not one
+    assert " ".join(_lines(table, 1, 1)) == MEANING  # broken between words only
+    url = _lines(table, 2, 0)
+    assert 1 < len(url) <= 3
+    assert all(line.endswith("/") for line in url[:-1])  # at its slashes, as Qt breaks it
+    assert "".join(url) == URL
+
+
+def test_a_long_hash_breaks_inside_rather_than_push_the_table_wide(qtbot: QtBot) -> None:
+    view = _table_view(qtbot, COMMIT, 360, 10)
+    table = _table(view)
+    assert view.horizontalScrollBar().maximum() == 0
+    assert "".join(_lines(table, 1, 0)) == HASH
+    assert len(_lines(table, 1, 0)) > 1  # cut inside: it has nowhere else to break
+    message = _lines(table, 1, 1)
+    assert len(message) <= 4
+    assert " ".join(message) == MESSAGE  # broken between words only
+
+
+def test_a_real_word_breaks_only_when_the_table_cannot_fit_otherwise(qtbot: QtBot) -> None:
+    # 300 px: less than the German word itself. It breaks, as the URL does, and the
+    # table still fits, "Meaning" readable beside them.
+    view = _table_view(qtbot, WORDS_AND_URL, 300, 10)
+    table = _table(view)
+    assert view.horizontalScrollBar().maximum() == 0
+    assert "".join(_lines(table, 1, 0)) == GERMAN
+    assert len(_lines(table, 1, 0)) > 1
+    assert " ".join(_lines(table, 1, 1)) == MEANING
+    assert len(_lines(table, 1, 1)) <= 4
+
+
+def test_room_is_shared_in_proportion_to_each_columns_text() -> None:
+    # No column less than its whole words; the rest as browsers share it.
+    a, b = Column(whole=100, least=100, natural=400), Column(whole=50, least=50, natural=100)
+    assert column_widths([a, b], 300) == [240, 60]
+    assert column_widths([a, b], 500) == []  # all on one line: Qt's widths
+    narrow = Column(whole=90, least=90, natural=100)
+    assert column_widths([a, narrow], 300) == [210, 90]  # held at its words
+    # Whole words do not fit: long runs may break, down to their least width.
+    long_run = Column(whole=400, least=170, natural=600)
+    assert column_widths([long_run, narrow], 300) == [210, 90]
+    # Not even that: the least widths, wider than the room (the message scrolls).
+    assert column_widths([long_run, narrow, narrow], 300) == [170, 90, 90]
