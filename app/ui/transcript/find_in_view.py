@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QScrollArea, QTextEdit, QWidget
 
 from app.domain.messages import Role
 from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
@@ -27,8 +28,6 @@ from app.ui.transcript.finding import (
 from app.ui.transcript.frames import StreamFrames
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QTextCursor
-
     from app.ui.transcript.item import MessageItem
 
     _View = QScrollArea
@@ -117,7 +116,10 @@ class FindingInView(_View):
 
     def _scroll_to_text(self, item: MessageItem, cursor: QTextCursor) -> None:
         """Bring the place of ``cursor`` in ``item`` into view, a third from the top, if
-        it is not in view already (a match deep in a long answer)."""
+        it is not in view already (a match deep in a long answer), and across: in the
+        middle of the answer's width, if the answer scrolls sideways (a wide table) and
+        it is out of sight there."""
+        _scroll_across(item.text, cursor)
         rect = item.text.cursorRect(cursor)
         y = item.text.viewport().mapTo(self._canvas, rect.topLeft()).y()
         bar = self.verticalScrollBar()
@@ -296,3 +298,23 @@ class FindingInView(_View):
             if entry.y + entry.height > top:
                 return index
         return 0
+
+
+def _scroll_across(text: QTextEdit, cursor: QTextCursor) -> None:
+    """Scroll ``text`` sideways so that the selection of ``cursor`` (an occurrence in a
+    table's column off to the right, or to the left) is in sight, in the middle, as a
+    browser shows what it found: "1 of 1" with nothing to see read as a miss."""
+    bar = text.horizontalScrollBar()
+    if bar.maximum() <= 0:
+        return
+    ends = []
+    for position in (cursor.selectionStart(), cursor.selectionEnd()):
+        end = QTextCursor(cursor)
+        end.setPosition(position)
+        ends.append(text.cursorRect(end))
+    left = min(rect.left() for rect in ends)
+    right = max(rect.right() for rect in ends)
+    width = text.viewport().width()
+    if left >= 0 and right < width:
+        return
+    bar.setValue(bar.value() + (left + right - width) // 2)
