@@ -61,6 +61,7 @@ from app.rendering.schemes import COPY_SCHEME, MATH_SCHEME
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
 from app.ui.transcript.list_room import fit_list_room
+from app.ui.transcript.table_edges import TableEdges
 from app.ui.transcript.wide_tables import fit_wide_tables
 
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
@@ -193,6 +194,7 @@ class MessageText(QTextBrowser):
         # scroll bar, see focusInEvent), and where it was before.
         self._clicked_into = False
         self._focus_before: QWidget | None = None
+        self._table_edges: TableEdges | None = None  # once the text scrolls sideways
         super().__init__(parent)
         self._images = images  # MathImages, or anything with image(url) -> QImage | None
         self.setOpenLinks(False)
@@ -256,6 +258,8 @@ class MessageText(QTextBrowser):
         return image
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if self._table_edges is not None and self._table_edges.handle(event):
+            return True  # on a "More" button at a wide table's edge
         if event.type() in _CLICKS:
             # A click in the text: the keyboard it brought is the text's (see eventFilter).
             self._clicked_into, self._focus_before = False, None
@@ -429,6 +433,10 @@ class MessageText(QTextBrowser):
         super().paintEvent(event)
         if self.markdown:
             self._mark_wrapped_code(QRectF(event.rect()))
+            if self._table_edges is None and self.horizontalScrollBar().maximum() > 0:
+                self._table_edges = TableEdges(self, self._keyboard_back)
+            if self._table_edges is not None:
+                self._table_edges.paint(QRectF(event.rect()))
 
     def _mark_wrapped_code(self, shown: QRectF) -> None:
         """A mark in the hanging indent of each row a long code line wraps onto: without
@@ -542,17 +550,24 @@ class MessageText(QTextBrowser):
         super().focusOutEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if self._clicked_into and watched is self.horizontalScrollBar() and event.type() in _CLICKS:
-            before = self._focus_before
-            self._clicked_into, self._focus_before = False, None
-            if self.hasFocus():
-                if (
-                    before is not None
-                    and shiboken6.isValid(before)
-                    and before.isVisible()
-                    and before.isEnabled()
-                ):
-                    before.setFocus(Qt.FocusReason.OtherFocusReason)
-                else:
-                    self.clearFocus()
+        if watched is self.horizontalScrollBar() and event.type() in _CLICKS:
+            self._keyboard_back()
         return super().eventFilter(watched, event)
+
+    def _keyboard_back(self) -> None:
+        """A click that was not in the text (its scroll bar, a "More" button) gives the
+        keyboard it brought back to where it was."""
+        if not self._clicked_into:
+            return
+        before = self._focus_before
+        self._clicked_into, self._focus_before = False, None
+        if self.hasFocus():
+            if (
+                before is not None
+                and shiboken6.isValid(before)
+                and before.isVisible()
+                and before.isEnabled()
+            ):
+                before.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                self.clearFocus()

@@ -63,7 +63,7 @@ class Page:
         return self.area.verticalScrollBar().value(), self.view.horizontalScrollBar().value()
 
 
-def _page(qtbot: QtBot, markdown: str) -> Page:
+def _page(qtbot: QtBot, markdown: str, *, dark: bool = False) -> Page:
     from app.ui.transcript.markdown_document import MarkdownDocument
 
     window = QWidget()
@@ -79,7 +79,7 @@ def _page(qtbot: QtBot, markdown: str) -> Page:
     column.addWidget(area)
     column.addWidget(field)
     window.resize(600, 400)
-    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(markdown)
+    MarkdownDocument(view.document(), math=None, dark=dark).set_markdown(markdown)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
@@ -241,3 +241,74 @@ def test_keys_still_select_from_a_click_in_the_text(qtbot: QtBot) -> None:
     for _ in "value":
         qtbot.keyClick(view, Qt.Key.Key_Right, SHIFT)
     assert view.textCursor().selectedText() == "value"
+
+
+def _buttons(view: MessageText) -> dict[int, QPoint]:
+    """The "More" buttons painted at the cut edges of its tables: their middles."""
+    edges = view._table_edges
+    if edges is None:
+        return {}
+    return {b.direction: b.rect.center().toPoint() for b in edges.buttons}
+
+
+def test_a_table_cut_at_the_edge_has_a_more_button_that_scrolls_it(qtbot: QtBot) -> None:
+    # Nothing near the table said there was more: the scroll bar was thirty paragraphs
+    # below.
+    from app.ui.transcript.table_edges import LEFT, RIGHT
+
+    page = _wide(qtbot)
+    view, bar = page.view, page.view.horizontalScrollBar()
+    qtbot.waitUntil(lambda: list(_buttons(view)) == [RIGHT])
+    right = _buttons(view)[RIGHT]
+    assert right.x() > view.viewport().width() * 3 // 4  # at the right edge
+    header = view.cursorRect(view.document().find("header 0"))
+    assert header.top() <= right.y() <= header.bottom()  # beside the column names
+    down, caret = page.places[0], view.textCursor().position()
+    qtbot.mouseMove(view.viewport(), right)
+    assert view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=right)
+    assert page.places[0] == down
+    assert bar.value() > view.viewport().width() // 2  # most of a view further
+    assert view.textCursor().position() == caret  # the click was not the text's
+    assert QApplication.focusWidget() is page.field  # nor the keyboard
+    qtbot.waitUntil(lambda: LEFT in _buttons(view))
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: list(_buttons(view)) == [LEFT])
+    left = _buttons(view)[LEFT]
+    assert left.x() < view.viewport().width() // 4
+    qtbot.mouseMove(view.viewport(), left + QPoint(0, 200))  # off it: the text's cursor
+    assert view.viewport().cursor().shape() != Qt.CursorShape.PointingHandCursor
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=left)
+    assert 0 < bar.value() < bar.maximum()
+
+
+def test_a_table_that_fits_has_no_more_button(qtbot: QtBot) -> None:
+    page = _page(qtbot, f"{FILLER}\n\n| a | b |\n|---|---|\n| one | two |\n\n{FILLER}")
+    page.view.viewport().repaint()
+    assert _buttons(page.view) == {}
+
+
+@pytest.mark.parametrize(("dark", "page_colour"), [(False, "#ffffff"), (True, "#1e1e20")])
+def test_a_cut_table_fades_into_the_page_at_the_edge(
+    qtbot: QtBot, dark: bool, page_colour: str
+) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from app.rendering.palette import palette
+
+    page = _page(qtbot, f"{FILLER}\n\n{TABLE}\n\n{FILLER}", dark=dark)
+    view = page.view
+    colours = view.palette()
+    colours.setColor(QPalette.ColorRole.Window, QColor(page_colour))  # the theme's page
+    view.setPalette(colours)
+    border = QColor(palette(dark=dark).table_border).rgb()
+    image = _grab(view)
+    width = image.width()
+    # The lines between the rows, across the middle of the view...
+    rows = [y for y in range(image.height()) if image.pixel(width // 2, y) == border]
+    lines = [y for y in rows if image.pixel(width // 2 + 7, y) == border]
+    assert lines
+    for y in lines:
+        # ...fade out at its right edge, into the page's colour.
+        assert image.pixel(width // 2, y) != image.pixel(width - 1, y)
+        assert QColor(image.pixel(width - 1, y)) == QColor(page_colour)
