@@ -60,20 +60,29 @@ def _room(document: QTextDocument, position: int) -> float:
     text_list = block.textList()
     if text_list is not None:
         margins += text_list.format().indent() * indent
+    room = width - 2 * document.documentMargin()
+    room = room_in_frames(document, QTextCursor(block).currentFrame(), position, room)
+    return max(1.0, room - margins)
+
+
+def room_in_frames(
+    document: QTextDocument, frame: QTextFrame | None, position: int, room: float
+) -> float:
+    """What is left of ``room`` (the page's width) for ``position`` inside ``frame`` and
+    the frames around it: their margins, padding and borders taken, and in a table's
+    cell, its share of the table."""
     # Outermost first: a table's share is of the room inside the frames around it.
     frames: list[QTextFrame] = []
-    frame: QTextFrame | None = QTextCursor(block).currentFrame()
     while frame is not None and frame != document.rootFrame():
         frames.append(frame)
         frame = frame.parentFrame()
-    room = width - 2 * document.documentMargin()
     for frame in reversed(frames):
         frame_format = frame.frameFormat()
         room -= frame_format.leftMargin() + frame_format.rightMargin()
         room -= 2 * (frame_format.padding() + frame_format.border())
         if isinstance(frame, QTextTable):
             room = _cell_room(frame, position, room)
-    return max(1.0, room - margins)
+    return room
 
 
 def _cell_room(table: QTextTable, position: int, room: float) -> float:

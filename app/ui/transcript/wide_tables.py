@@ -34,6 +34,8 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+from app.ui.transcript.fitted_images import room_in_frames
+
 _SLACK = 2.0  # px: Qt's rounding of column widths must not cut the widest word
 LONG_RUN = 24  # average characters: a run of text longer may break inside
 READABLE = 16  # average characters: a column's lines no shorter read well
@@ -63,10 +65,13 @@ class Column:
 def fit_wide_tables(document: QTextDocument, width: float) -> None:
     """Fix the columns of the tables whose text does not fit ``width`` on one line per
     cell; give the others back to Qt's layout."""
-    available = width - 2 * document.documentMargin()
+    page = width - 2 * document.documentMargin()
     for table in data_tables(document.rootFrame()):
         table_format = table.format()
-        room = available - table_edges(table_format.border())
+        # In a quote or a list, the room there: the quote's bar, the list's indent.
+        room = room_in_frames(document, table.parentFrame(), table.firstPosition(), page)
+        room -= table_format.leftMargin() + table_format.rightMargin()
+        room -= table_edges(table_format.border())
         widths = column_widths(measure_columns(document, table), room)
         fixed = [QTextLength(QTextLength.Type.FixedLength, w) for w in widths]
         constraints = table_format.columnWidthConstraints()

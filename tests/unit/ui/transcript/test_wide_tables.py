@@ -98,3 +98,30 @@ def test_room_is_shared_in_proportion_to_each_columns_text() -> None:
     assert column_widths([long_run, narrow], 300) == [210, 90]
     # Not even that: the least widths, wider than the room (the message scrolls).
     assert column_widths([long_run, narrow, narrow], 300) == [170, 90, 90]
+
+
+NOTE = "Runs containers across many machines, restarting them when they fail and scaling them"
+TOOL = f"| Tool | What it does |\n|---|---|\n| Kubernetes | {NOTE} |"
+
+
+def _within(prefix: str, markdown: str) -> str:
+    return "\n".join(prefix + line for line in markdown.splitlines())
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "> A quote:\n>\n" + _within("> ", TOOL),
+        "- A list item:\n\n" + _within("  ", TOOL),
+        "1. Ordered\n   - nested:\n\n" + _within("     ", TOOL),
+    ],
+)
+def test_a_table_in_a_quote_or_a_list_fits_in_the_room_there(qtbot: QtBot, markdown: str) -> None:
+    # Fitted to the whole width of the message, it went past its right edge by the
+    # quote's bar or the list's indent, and the message scrolled sideways.
+    view = _table_view(qtbot, markdown, 600, 10)
+    table = _table(view)
+    assert _fixed(table)  # its note does not fit on one line
+    assert view.document().size().width() <= 600
+    assert view.horizontalScrollBar().maximum() == 0
+    assert " ".join(_lines(table, 1, 1)) == NOTE
