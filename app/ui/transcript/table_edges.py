@@ -85,6 +85,16 @@ class Button:
     direction: int  # RIGHT or LEFT
 
 
+def _place(font: QFont, direction: int, middle: float, width: float) -> QRectF:
+    """Where the button of ``direction`` goes: at that edge of a view ``width`` wide,
+    its middle at height ``middle`` (the table's column names)."""
+    metrics = QFontMetricsF(font)
+    height = metrics.height() + 6
+    across = metrics.horizontalAdvance(LABELS[direction]) + 2 * metrics.averageCharWidth() + 4
+    left = width - _GAP - across if direction == RIGHT else _GAP
+    return QRectF(left, middle - height / 2, across, height)
+
+
 class TableEdges:
     """The cut edges of the tables of one message's text view: painted by ``paint``
     (after the text), clicked and hovered through ``handle`` (its viewport's events).
@@ -115,7 +125,8 @@ class TableEdges:
 
     def paint(self, shown: QRectF) -> None:
         """Fade the cut edges of the tables in ``shown`` (of the viewport) and put a
-        button there."""
+        button there. The buttons of all of them are known after (a paint of another
+        part, a caret's, leaves those painted before clickable)."""
         view = self._view
         self._buttons = []
         bar = view.horizontalScrollBar()
@@ -124,26 +135,33 @@ class TableEdges:
         width = view.viewport().width()
         offset = QPointF(bar.value(), view.verticalScrollBar().value())
         document = view.document()
+        font = QFont(view.font())
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        font.setWeight(QFont.Weight.DemiBold)
         painter: QPainter | None = None
         for table in data_tables(document.rootFrame()):
             box = table_box(document, table).translated(-offset)
-            if box.bottom() < shown.top() or box.top() > shown.bottom():
-                continue
             cut = [
                 d for d, edge in ((RIGHT, box.right() > width + 1), (LEFT, box.left() < -1)) if edge
             ]
             if not cut:
                 continue
-            if painter is None:
-                painter = QPainter(view.viewport())
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             header = document.documentLayout().blockBoundingRect(
                 table.cellAt(0, 0).firstCursorPosition().block()
             )
-            middle = header.center().y() - offset.y()
-            for direction in cut:
-                self._fade(painter, box, direction, width)
-                self._button(painter, direction, middle, width)
+            buttons = [
+                Button(_place(font, d, header.center().y() - offset.y(), width), d) for d in cut
+            ]
+            self._buttons.extend(buttons)
+            if box.bottom() < shown.top() or box.top() > shown.bottom():
+                continue
+            if painter is None:
+                painter = QPainter(view.viewport())
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                painter.setFont(font)
+            for button in buttons:
+                self._fade(painter, box, button.direction, width)
+                self._paint_button(painter, button)
         if painter is not None:
             painter.end()
 
@@ -164,36 +182,23 @@ class TableEdges:
         area = QRectF(QPointF(left, rows.top()), QPointF(right, rows.bottom()))
         painter.fillRect(area.intersected(rows), gradient)
 
-    def _button(self, painter: QPainter, direction: int, middle: float, width: float) -> None:
-        font = QFont(self._view.font())
-        font.setPointSizeF(font.pointSizeF() * 0.9)
-        font.setWeight(QFont.Weight.DemiBold)
-        metrics = QFontMetricsF(font)
-        label = LABELS[direction]
-        height = metrics.height() + 6
-        size = QRectF(
-            0, 0, metrics.horizontalAdvance(label) + 2 * metrics.averageCharWidth() + 4, height
-        )
-        left = width - _GAP - size.width() if direction == RIGHT else _GAP
-        rect = size.translated(left, middle - height / 2)
-        button = Button(rect, direction)
-        self._buttons.append(button)
+    def _paint_button(self, painter: QPainter, button: Button) -> None:
         # As the transcript's "Jump to latest": the accent on a raised surface.
+        rect = button.rect
+        radius = rect.height() / 2
         palette = self._view.palette()
         accent = palette.color(QPalette.ColorRole.Link)
         fill = palette.color(QPalette.ColorRole.Button)
-        if self._hovered is not None and self._hovered.rect == rect:
-            soft = QColor(accent)
-            soft.setAlphaF(0.16)
+        if button == self._hovered:
             painter.setBrush(fill)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawRoundedRect(rect, height / 2, height / 2)
-            fill = soft
+            painter.drawRoundedRect(rect, radius, radius)
+            fill = QColor(accent)
+            fill.setAlphaF(0.16)
         painter.setPen(accent)
         painter.setBrush(fill)
-        painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), height / 2, height / 2)
-        painter.setFont(font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, LABELS[button.direction])
 
     def button_at(self, point: QPointF) -> Button | None:
         """The button at ``point`` of the viewport, if one is there."""

@@ -263,6 +263,9 @@ def test_a_table_cut_at_the_edge_has_a_more_button_that_scrolls_it(qtbot: QtBot)
     assert right.x() > view.viewport().width() * 3 // 4  # at the right edge
     header = view.cursorRect(view.document().find("header 0"))
     assert header.top() <= right.y() <= header.bottom()  # beside the column names
+    # A repaint of another part in sight (a caret's): the button stays.
+    view.viewport().repaint(0, view.viewport().visibleRegion().boundingRect().top(), 5, 5)
+    assert _buttons(view) == {RIGHT: right}
     down, caret = page.places[0], view.textCursor().position()
     qtbot.mouseMove(view.viewport(), right)
     assert view.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor
