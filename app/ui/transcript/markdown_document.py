@@ -178,7 +178,6 @@ class MarkdownDocument:
             code_hang=code_hang(self._document.defaultFont()),
         )
         self._document.setHtml(rendered.html)
-        self._fit_tables(rendered.html)
         if rendered.code_blocks or rendered.list_room:
             cursor = QTextCursor(self._document)
             cursor.beginEditBlock()  # laid out once more at most, not line by line
@@ -188,6 +187,7 @@ class MarkdownDocument:
             if rendered.list_room:
                 fit_list_room(self._document, 0, end, self._document.defaultFont(), cursor)
             cursor.endEditBlock()
+        self._fit_tables(rendered.html)  # in the room its list item leaves it
         self._text = text
         self._stable_rendered = len(text)
         self.code_blocks = list(rendered.code_blocks)

@@ -393,6 +393,8 @@ class MessageText(QTextBrowser):
             # Before the base class lays the text out in the new font, so the text is
             # laid out once, not again for the indent.
             self._fit_to_font()
+            if self.markdown:  # its tables' columns, for words of another size
+                fit_wide_tables(self.document(), self.lineWrapColumnOrWidth(), self.font())
         super().changeEvent(event)
 
     def _fit_to_font(self) -> None:

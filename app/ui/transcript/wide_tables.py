@@ -62,9 +62,10 @@ class Column:
     readable: float = 0.0  # READABLE average characters: a column no narrower reads well
 
 
-def fit_wide_tables(document: QTextDocument, width: float) -> None:
+def fit_wide_tables(document: QTextDocument, width: float, font: QFont | None = None) -> None:
     """Fix the columns of the tables whose text does not fit ``width`` on one line per
-    cell; give the others back to Qt's layout."""
+    cell; give the others back to Qt's layout. Their text is measured in ``font``
+    (the document's own by default: before its widget's change reaches it)."""
     page = width - 2 * document.documentMargin()
     for table in data_tables(document.rootFrame()):
         table_format = table.format()
@@ -72,7 +73,7 @@ def fit_wide_tables(document: QTextDocument, width: float) -> None:
         room = room_in_frames(document, table.parentFrame(), table.firstPosition(), page)
         room -= table_format.leftMargin() + table_format.rightMargin()
         room -= table_edges(table_format.border())
-        widths = column_widths(measure_columns(document, table), room)
+        widths = column_widths(measure_columns(document, table, font), room)
         fixed = [QTextLength(QTextLength.Type.FixedLength, w) for w in widths]
         constraints = table_format.columnWidthConstraints()
         if [(c.type(), c.rawValue()) for c in constraints] == [
@@ -142,9 +143,12 @@ def _shares(floors: Sequence[float], naturals: Sequence[float], room: float) -> 
     return [f if h else min(n, scale * n) for f, n, h in zip(floors, naturals, held, strict=True)]
 
 
-def measure_columns(document: QTextDocument, table: QTextTable) -> list[Column]:
-    """What each column of ``table`` needs across (see Column)."""
-    base = document.defaultFont()
+def measure_columns(
+    document: QTextDocument, table: QTextTable, font: QFont | None = None
+) -> list[Column]:
+    """What each column of ``table`` needs across (see Column), its text in ``font``
+    (by default the document's)."""
+    base = font if font is not None else document.defaultFont()
     average = QFontMetricsF(base).averageCharWidth()
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WordWrap)  # at Qt's breaks, never inside

@@ -116,12 +116,37 @@ def _within(prefix: str, markdown: str) -> str:
         "1. Ordered\n   - nested:\n\n" + _within("     ", TOOL),
     ],
 )
-def test_a_table_in_a_quote_or_a_list_fits_in_the_room_there(qtbot: QtBot, markdown: str) -> None:
+@pytest.mark.parametrize("points", [10, 16])
+def test_a_table_in_a_quote_or_a_list_fits_in_the_room_there(
+    qtbot: QtBot, markdown: str, points: float
+) -> None:
     # Fitted to the whole width of the message, it went past its right edge by the
-    # quote's bar or the list's indent, and the message scrolled sideways.
-    view = _table_view(qtbot, markdown, 600, 10)
+    # quote's bar or the list's indent, and the message scrolled sideways; at 16 pt by
+    # what the list's indent there has more than Qt's 40 px (see list_room).
+    view = _table_view(qtbot, markdown, 600, points)
     table = _table(view)
     assert _fixed(table)  # its note does not fit on one line
     assert view.document().size().width() <= 600
     assert view.horizontalScrollBar().maximum() == 0
     assert " ".join(_lines(table, 1, 1)) == NOTE
+
+
+def test_a_text_size_change_fits_the_columns_to_the_words_new_size(qtbot: QtBot) -> None:
+    # Fitted at 10 pt, the columns kept their widths at 16 pt: the German word, larger,
+    # was cut, and a table in a list item went past the edge by its larger indent.
+    from PySide6.QtGui import QFont
+
+    markdown = f"{WORDS_AND_URL}\n\n- A list item:\n\n" + _within("  ", TOOL)
+    view = _table_view(qtbot, markdown, 760, 10)
+    larger = QFont(view.font())
+    larger.setPointSizeF(16)
+    view.setFont(larger)
+    fresh = _table_view(qtbot, markdown, 760, 16)
+    tables = list(data_tables(view.document().rootFrame()))
+    widths = [[c.rawValue() for c in t.format().columnWidthConstraints()] for t in tables]
+    assert widths == [
+        [c.rawValue() for c in t.format().columnWidthConstraints()]
+        for t in data_tables(fresh.document().rootFrame())
+    ]
+    assert _lines(tables[0], 1, 0) == [GERMAN]
+    assert view.document().size().width() <= 760
