@@ -66,6 +66,8 @@ def fit_wide_tables(document: QTextDocument, width: float, font: QFont | None = 
     """Fix the columns of the tables whose text does not fit ``width`` on one line per
     cell; give the others back to Qt's layout. Their text is measured in ``font``
     (the document's own by default: before its widget's change reaches it)."""
+    if width <= 0:
+        return  # no width yet (a message not laid out): fitted once it has one
     page = width - 2 * document.documentMargin()
     for table in data_tables(document.rootFrame()):
         table_format = table.format()

@@ -150,3 +150,19 @@ def test_a_text_size_change_fits_the_columns_to_the_words_new_size(qtbot: QtBot)
     ]
     assert _lines(tables[0], 1, 0) == [GERMAN]
     assert view.document().size().width() <= 760
+
+
+def test_a_message_with_no_width_yet_leaves_its_tables_alone(qtbot: QtBot) -> None:
+    # Fitted to a width of 0 (a font change before its first layout), the table was
+    # fixed at its least widths, to be fitted and laid out again once it had a width.
+    from PySide6.QtGui import QFont
+
+    from app.ui.transcript.markdown_document import MarkdownDocument
+
+    view = MessageText(images=None)
+    qtbot.addWidget(view)
+    MarkdownDocument(view.document(), math=None, dark=False).set_markdown(WORDS_AND_URL)
+    larger = QFont(view.font())
+    larger.setPointSizeF(16)
+    view.setFont(larger)
+    assert not _fixed(_table(view))
