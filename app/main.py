@@ -16,7 +16,7 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app.api.endpoint import Endpoint
-from app.api.errors import ApiError, NetworkError, ServerError
+from app.api.errors import ApiError
 from app.api.models import Dialect, ModelCard
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
@@ -24,6 +24,7 @@ from app.chat.controller import ChatController, NewChat
 from app.chat.tool_calls import ChatTools
 from app.config import RuntimeConfig, load_config
 from app.log import log_uncaught_errors, setup_logging
+from app.model_refresh import ModelRefresh
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import (
@@ -69,7 +70,6 @@ TRASH_KEPT = timedelta(days=30)
 OUTSIDE_CHECK_MS = 2000  # how soon the list shows what another program wrote
 # After the endpoint could not be reached for the model list (no network, a server not
 # up yet): asked again after these waits, the last one repeated, until it answers.
-MODELS_RETRY_MS = (15_000, 60_000, 300_000)
 LAST_CONVERSATION_KEY = "last_conversation"  # in state.json: reopened at the next start
 
 
@@ -116,8 +116,6 @@ class Application:
         self._key_check: asyncio.Task[None] | None = None
         self._shut_down = False
         self._data_version: int | None = None  # of the history, as last seen
-        self._models_retry: QTimer | None = None
-        self._models_failures = 0  # in a row, for the wait before the next try
         self._tools_relay = _Relay()
         # Queued also from the window's thread: the toolbox tells of news while a request
         # is being built, and the toast waits until it is.
@@ -131,6 +129,9 @@ class Application:
         self.clients = ClientSource(lambda: self.config, self.keys)
         endpoint_url = self._endpoint_url()
         self.catalog = ModelCatalog(config.paths.data_dir / "models-cache.json", endpoint_url)
+        self.models = ModelRefresh(
+            self.app, self.runner, self.clients, self.catalog, lambda: self._key_check
+        )
         self.toolbox = Toolbox(
             config.paths.config_dir,
             config.paths.log_file.parent,
@@ -439,7 +440,7 @@ class Application:
     def start_background(self) -> None:
         """Work that must not delay the first paint: model list, warm caches, tools."""
         self.toolbox.start()
-        self.runner.start(self.refresh_models(), name="models")
+        self.models.start()
         self.runner.start(self._warm_up(), name="warm-up")
         self.watch_outside_changes()
 
@@ -475,40 +476,7 @@ class Application:
         warm_up_text_view(dark=dark)  # Qt's text classes: the GUI thread only
 
     async def refresh_models(self) -> None:
-        import asyncio
-
-        if self._key_check is not None and not self._key_check.done():
-            # Its thread may be waiting on a keychain prompt: a second call would ask
-            # the person again.
-            await asyncio.wait([self._key_check])
-        try:
-            client = await self.clients.prepared()
-        except Exception:  # noqa: BLE001 - no key yet: the catalog keeps its cache
-            return
-        try:
-            await self.catalog.refresh(client)
-        except (NetworkError, ServerError) as error:
-            # Without this, a server down at start left the picker without its list,
-            # deprecation marks and switch offers until the next start.
-            log.info("Model list not refreshed, asking again later: %s", error)
-            self._retry_models_later()
-        except ApiError as error:
-            log.info("Model list not refreshed: %s", error)
-        else:
-            self._models_failures = 0
-
-    def _retry_models_later(self) -> None:
-        if self._shut_down:
-            return
-        if self._models_retry is None:
-            self._models_retry = QTimer(self.app)
-            self._models_retry.setSingleShot(True)  # one try waiting, however many failed
-            self._models_retry.timeout.connect(
-                lambda: self.runner.start(self.refresh_models(), name="models")
-            )
-        wait = MODELS_RETRY_MS[min(self._models_failures, len(MODELS_RETRY_MS) - 1)]
-        self._models_failures += 1
-        self._models_retry.start(wait)
+        await self.models.refresh()
 
     def _on_task_error(self, name: str, error: BaseException) -> None:
         # Non-modal on purpose: a modal box would nest an event loop inside a task's
@@ -530,7 +498,7 @@ class Application:
         waiting, self._after_key = self._waiting_for_key(), None
         if waiting is not None:
             self._open_if_kept(waiting)
-        self.runner.start(self.refresh_models(), name="models")
+        self.models.start()
 
     def _transcripts(self) -> list[TranscriptView]:
         """Every transcript on screen: the window's, and the quick prompt's once built."""
@@ -572,7 +540,7 @@ class Application:
             self.toolbox.start()  # the servers, if they were off
         else:
             self.toolbox.close()
-        self.runner.start(self.refresh_models(), name="models")
+        self.models.start()
 
     def open_settings(self, page: str | None = None) -> None:
         from app.ui.settings_dialog import SettingsDialog
@@ -696,8 +664,7 @@ class Application:
         if self._shut_down:
             return
         self._shut_down = True
-        if self._models_retry is not None:
-            self._models_retry.stop()
+        self.models.stop()
         self._save_open_conversation()  # if it was still to be written
         self.pane.keep_drafts_before_closing()
         await self.controller.shutdown()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from app import main as main_module
+from app import model_refresh
 from app.api.errors import NetworkError
 from app.domain.messages import Role
 from app.store.transfer import import_file
@@ -201,7 +201,7 @@ async def test_the_model_list_is_asked_again_when_the_endpoint_could_not_be_reac
 ) -> None:
     # A server down at start (or no network yet) left the picker without its list,
     # deprecation marks and switch offers until Maestrale was started again.
-    monkeypatch.setattr(main_module, "MODELS_RETRY_MS", (10,))
+    monkeypatch.setattr(model_refresh, "MODELS_RETRY_MS", (10,))
     catalog = gui.application.catalog
     real_refresh = catalog.refresh
     tries: list[str] = []
