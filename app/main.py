@@ -688,21 +688,21 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     )
     start_quick = getattr(args, "start_quick", None)
     new_chat = bool(getattr(args, "new_chat", False))
-    server, status = become_the_instance(config, start_quick, new_chat=new_chat)
+    instance, status = become_the_instance(config, start_quick, new_chat=new_chat)
     if status is not None:
         return status
     application = Application(app, config, environ)
     log_uncaught_errors()  # into the log file Application set up
-    store = open_store(config)
+    store = open_store(config, before_waiting=instance.listen)
     if store is None:
+        instance.close()
         return 8
     try:
         store.purge_trash(older_than=TRASH_KEPT)
     except StoreError:
         log.warning("Could not empty the trash", exc_info=True)
     window = application.build(store)
-    if server is not None:
-        server.command_received.connect(application.on_command)
+    instance.on_command(application.on_command)
     for problem in (*config.problems, config.override_refused):
         if problem:
             log.warning("%s", problem)
@@ -710,6 +710,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         window.show()
         application.pane.focus_composer()  # type at once, as in every chat app
         until_painted(window)
+    instance.listen()  # once painted: see Instance
     # asyncio and its event loop only now: they take a tenth of the start-up, and
     # nothing before the first paint needs them.
     import asyncio
@@ -741,8 +742,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         loop.run_until_complete(application.closed.wait())
         loop.run_until_complete(application.shutdown())
         loop.run_until_complete(loop.shutdown_asyncgens())
-    if server is not None:
-        server.close()
+    instance.close()
     collector.stop()
     del keep
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -14,8 +15,10 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.config import RuntimeConfig
 from app.quick.single_instance import (
+    InstanceClaim,
     InstanceServer,
     SingleInstanceError,
+    claim_instance,
     instance_name,
     send_to_running,
 )
@@ -79,35 +82,75 @@ def close_on_signals(window: MainWindow) -> object:
     return (reader, writer, notifier)
 
 
+class Instance:
+    """This process as the one Maestrale of its history: the claim taken at start, the
+    server that hears later starts once ``listen`` has run.
+
+    Listening waits for the window's first paint (QtNetwork is not worth a slower
+    start); the claim keeps a second start waiting meanwhile (see
+    ``app.quick.single_instance``). Call ``listen`` earlier when the start is about to
+    wait on the person (a dialog) or on long work, so a second start is answered.
+    """
+
+    def __init__(self, claim: InstanceClaim | None) -> None:
+        self._claim = claim
+        self.server: InstanceServer | None = None
+        self._slots: list[Callable[[str, dict[str, object]], None]] = []
+
+    def on_command(self, slot: Callable[[str, dict[str, object]], None]) -> None:
+        """``slot(command, arguments)`` for each command of a later start."""
+        self._slots.append(slot)
+        if self.server is not None:
+            self.server.command_received.connect(slot)
+
+    def listen(self) -> None:
+        """Start listening (once; later calls do nothing)."""
+        claim, self._claim = self._claim, None
+        if claim is None:
+            return
+        server = InstanceServer(claim.name)
+        try:
+            server.listen(claim)
+        except SingleInstanceError:
+            log.warning("Running without single-instance hand-over", exc_info=True)
+            return
+        self.server = server
+        for slot in self._slots:
+            server.command_received.connect(slot)
+
+    def close(self) -> None:
+        if self._claim is not None:
+            self._claim.release()
+            self._claim = None
+        if self.server is not None:
+            self.server.close()
+
+
 def become_the_instance(
     config: RuntimeConfig, start_quick: str | None, *, new_chat: bool = False
-) -> tuple[InstanceServer | None, int | None]:
-    """Listen as the one Maestrale of this history, or hand over to the one that runs.
+) -> tuple[Instance, int | None]:
+    """Claim to be the one Maestrale of this history, or hand over to the one that runs.
 
-    Returns the server (None when hand-over is impossible here) and, when this process
-    must end at once, its exit status.
+    Returns this process's ``Instance`` (with nothing to listen on when hand-over is
+    impossible here) and, when this process must end at once, its exit status.
     """
     name = instance_name(config.paths.data_dir)
-    server = InstanceServer(name)
-    try:
-        if server.listen():
-            return server, None
-    except SingleInstanceError:
-        log.warning("Running without single-instance hand-over", exc_info=True)
-        return None, None
+    claim = claim_instance(name)
+    if claim is not None:
+        return Instance(claim), None
     # Another Maestrale runs on this history: hand over to it and leave.
     if start_quick is not None:
         delivered = send_to_running(name, "quick", {"template": start_quick or None})
     else:
         delivered = send_to_running(name, "new-chat" if new_chat else "show", {})
     if delivered:
-        return None, 0
+        return Instance(None), 0
     print(
         "maestrale: another Maestrale is running on this history but does not answer; "
         "close it (or end its process) and try again.",
         file=sys.stderr,
     )
-    return None, 1
+    return Instance(None), 1
 
 
 def qt_application() -> QApplication:

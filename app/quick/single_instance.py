@@ -16,6 +16,11 @@ Choices worth knowing:
   removed (``QLocalServer.removeServer``) and it listens. A ``QLockFile`` beside the
   socket makes that check-then-listen atomic between two starts in the same instant
   (a double click on the launcher); a lock left by a killed process is stale at once.
+* The window's start splits that in two (``claim_instance``, then
+  ``InstanceServer.listen(claim)`` once the window has painted): QtNetwork takes some
+  15 ms to load, a tenth of what the window's own start may take. The claim holds the
+  lock from the check until the listening, so the check-then-listen stays atomic; on
+  Unix the check connects with Python's own socket, which needs no QtNetwork.
 * ``send_to_running`` is synchronous (``waitForConnected``, ``waitForBytesWritten``,
   ``waitForReadyRead``) and needs no ``QCoreApplication``: the command line calls it
   before any exists, or with one. It holds the GIL while it waits, so the answering
@@ -29,13 +34,16 @@ import json
 import logging
 import os
 import re
+import sys
 import time
 import zlib
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import QByteArray, QDir, QLockFile, QObject, QTimer, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
 
 log = logging.getLogger(__name__)
 
@@ -138,11 +146,67 @@ def _lock_path(name: str) -> str:
 
 def _answers(name: str, timeout_ms: int) -> bool:
     """Whether an instance listens on ``name`` (a connection is accepted)."""
+    if sys.platform != "win32":
+        answered = _unix_socket_answers(os.path.join(QDir.tempPath(), name), timeout_ms)
+        if answered is not None:
+            return answered
+    from PySide6.QtNetwork import QLocalSocket
+
     probe = QLocalSocket()
     probe.connectToServer(name)
     connected = probe.waitForConnected(timeout_ms)
     probe.abort()
     return connected
+
+
+def _unix_socket_answers(path: str, timeout_ms: int) -> bool | None:
+    """Whether a process accepts connections on the Unix socket file ``path``; None when
+    that cannot be told this way (Qt's own probe decides then).
+
+    ``_socket``, not ``socket``: the latter's import (selectors, its enums) costs some
+    10 ms of the start-up, and a connect is all this needs.
+    """
+    import _socket
+
+    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        probe.settimeout(timeout_ms / 1000)
+        probe.connect(path)
+    except (FileNotFoundError, ConnectionRefusedError, TimeoutError):
+        return False  # no file, one left by a crash, or an instance that hangs
+    except OSError:
+        return None  # a path too long for a socket address, for example
+    finally:
+        probe.close()
+    return True
+
+
+class InstanceClaim:
+    """The right to become the instance on a name, held from the check that nobody
+    answers until ``InstanceServer.listen`` uses it (or ``release``)."""
+
+    def __init__(self, name: str, lock: QLockFile | None) -> None:
+        self.name = name
+        self._lock = lock
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+
+def claim_instance(name: str) -> InstanceClaim | None:
+    """The claim to listen on ``name``, or None when another instance answers there
+    (hand the command to it and exit). Needs no QtNetwork on Unix."""
+    lock = QLockFile(_lock_path(name))
+    locked = lock.tryLock(LOCK_TIMEOUT_MS)
+    if not locked:  # e.g. an unwritable temporary folder: go on without the lock
+        log.warning("Could not lock %s (%s)", _lock_path(name), lock.error())
+    claim = InstanceClaim(name, lock if locked else None)
+    if _answers(name, PROBE_TIMEOUT_MS):
+        claim.release()
+        return None
+    return claim
 
 
 class InstanceServer(QObject):
@@ -159,6 +223,8 @@ class InstanceServer(QObject):
     command_received = Signal(str, dict)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self._name = name
         self._server = QLocalServer(self)
@@ -176,25 +242,29 @@ class InstanceServer(QObject):
         """Where the socket is (a file path on Unix, a pipe name on Windows), or "" ."""
         return self._server.fullServerName()
 
-    def listen(self) -> bool:
+    def listen(self, claim: InstanceClaim | None = None) -> bool:
         """Become the instance: ``True`` when this process now listens, ``False`` when
         another instance answers on the name (hand the command to it and exit).
 
-        A socket file nobody answers on was left by a crash: it is removed first.
+        ``claim``, from ``claim_instance`` on this name, means that check is done: this
+        listens and releases it. A socket file nobody answers on was left by a crash: it
+        is removed first.
 
         Raises:
             SingleInstanceError: listening failed for another reason (the temporary
                 folder is not writable, for example); run without a single instance.
         """
         if self._server.isListening():
+            if claim is not None:
+                claim.release()
             return True
-        lock = QLockFile(_lock_path(self._name))
-        locked = lock.tryLock(LOCK_TIMEOUT_MS)
-        if not locked:  # e.g. an unwritable temporary folder: go on without the lock
-            log.warning("Could not lock %s (%s)", _lock_path(self._name), lock.error())
-        try:
-            if _answers(self._name, PROBE_TIMEOUT_MS):
+        if claim is None:
+            claim = claim_instance(self._name)
+            if claim is None:
                 return False
+        from PySide6.QtNetwork import QLocalServer
+
+        try:
             if QLocalServer.removeServer(self._name):
                 log.debug("Removed a stale instance socket %s", self._name)
             if not self._server.listen(self._name):
@@ -204,8 +274,7 @@ class InstanceServer(QObject):
                     f"{QDir.tempPath()} is writable."
                 )
         finally:
-            if locked:
-                lock.unlock()
+            claim.release()
         log.info("Listening for other starts on %s", self._server.fullServerName())
         return True
 
@@ -254,6 +323,8 @@ class _Client(QObject):
         self.deleteLater()
 
     def on_ready_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket  # loaded: this socket is one
+
         self._idle.start(IDLE_TIMEOUT_MS)
         self._buffer += bytes(self._socket.readAll().data())
         while (end := self._buffer.find(b"\n")) >= 0:
@@ -297,6 +368,8 @@ def send_to_running(
 
     def remaining() -> int:
         return max(0, int((deadline - time.monotonic()) * 1000))
+
+    from PySide6.QtNetwork import QLocalSocket
 
     socket = QLocalSocket()
     socket.connectToServer(name)

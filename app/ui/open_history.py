@@ -4,6 +4,7 @@ damaged file set aside only with the user's say-so."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -30,21 +31,32 @@ UPGRADE_NOTICE = (
 )
 
 
-def open_store(config: RuntimeConfig) -> ConversationStore | None:
-    """The history; a damaged file is never touched without the user's say-so."""
+def open_store(
+    config: RuntimeConfig, before_waiting: Callable[[], None] = lambda: None
+) -> ConversationStore | None:
+    """The history; a damaged file is never touched without the user's say-so.
+
+    ``before_waiting`` runs before the start waits on the person (a dialog) or on a long
+    upgrade: a second start is then answered meanwhile.
+    """
     path = config.paths.database
     while True:
         try:
             if needs_upgrade(path):
+                before_waiting()
                 return _open_with_notice(path)
             return ConversationStore.open(path)
         except DatabaseTooNew as error:
             from PySide6.QtWidgets import QMessageBox
 
+            before_waiting()
+
             QMessageBox.critical(None, "Maestrale", str(error))
             return None
         except DatabaseUnreadable as error:
             from PySide6.QtWidgets import QMessageBox
+
+            before_waiting()
 
             if error.unwritable:  # read-only media, no permission: still readable
                 box = QMessageBox(QMessageBox.Icon.Critical, "Maestrale", str(error))

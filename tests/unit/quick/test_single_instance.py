@@ -27,6 +27,7 @@ from app.quick.single_instance import (
     SHOW,
     BadRequest,
     InstanceServer,
+    claim_instance,
     instance_name,
     parse_request,
     send_to_running,
@@ -303,6 +304,57 @@ def test_two_starts_at_once_make_one_instance(name: str) -> None:
         for start in starts:
             start.communicate(timeout=15)
     assert results == ["False", "True"]
+
+
+def test_a_start_that_claimed_the_name_keeps_a_second_one_waiting_until_it_listens(
+    servers: list[InstanceServer], name: str
+) -> None:
+    # The window listens only once painted: a start in between must not become a
+    # second instance, it waits for the first to listen and then finds it.
+    claim = claim_instance(name)
+    assert claim is not None
+    second = _python(
+        f"""
+        import time
+        from app.quick.single_instance import claim_instance
+        started = time.monotonic()
+        print(claim_instance({name!r}) is None, round(time.monotonic() - started, 2), flush=True)
+        """
+    )
+    time.sleep(0.6)  # the first start builds and paints its window
+    server = _server(servers, name)
+    assert server.listen(claim) is True
+    assert second.stdout is not None
+    answered, waited = second.stdout.readline().split()
+    assert _finish(second) == 0
+    assert answered == "True"  # it found the instance, it did not claim the name
+    assert float(waited) >= 0.4
+
+
+def test_a_released_claim_lets_the_next_start_claim_the_name(name: str) -> None:
+    claim = claim_instance(name)
+    assert claim is not None
+    claim.release()
+    again = claim_instance(name)
+    assert again is not None
+    again.release()
+
+
+@unix_only
+def test_claiming_the_name_loads_no_qtnetwork(name: str) -> None:
+    # The window's start claims before its first paint; QtNetwork costs some 15 ms.
+    check = _python(
+        f"""
+        import sys
+        from app.quick.single_instance import claim_instance
+        claim = claim_instance({name!r})
+        print(claim is not None, "PySide6.QtNetwork" in sys.modules, flush=True)
+        """
+    )
+    assert check.stdout is not None
+    line = check.stdout.readline().split()
+    assert _finish(check) == 0
+    assert line == ["True", "False"]
 
 
 class _RawClient:
