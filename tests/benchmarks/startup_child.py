@@ -1,12 +1,14 @@
 """Started by bench_startup: opens a window, prints when it is first painted, exits.
 
-Usage: python -m tests.benchmarks.startup_child bare|shape|app
+Usage: python -m tests.benchmarks.startup_child bare|bare-qt|shape|app
 Prints one line: ``PAINTED <time.monotonic()> <peak RSS in KiB>``.
 
 ``shape`` is a reference, not a target: a plain Qt window shaped like Maestrale's (the
 sidebar's list with the history's 200 newest titles, a header with a combo box, a
 scroll area, a composer, the same style sheet) and no app code at all, to show how
-much of the start-up any window of that shape costs.
+much of the start-up any window of that shape costs. ``bare-qt`` is the bare window
+that also uses the ``Qt`` namespace, as any real window does (an alignment, a role):
+PySide creates its ~100 Python enums on that first use.
 """
 
 from __future__ import annotations
@@ -116,7 +118,11 @@ def main() -> None:
         show(window)
 
     QMainWindow.show = watched_show  # type: ignore[method-assign]
-    if mode == "bare":
+    if mode in ("bare", "bare-qt"):
+        if mode == "bare-qt":
+            from PySide6.QtCore import Qt
+
+            app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         window = QMainWindow()
         window.setWindowTitle("Bare")
         window.resize(1180, 780)
