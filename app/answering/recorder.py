@@ -372,7 +372,7 @@ class _Run:
         if self._message is not None:
             return None
         if self._extending is not None:
-            return replace(self._extending, status=status, error=error)
+            return replace(self._extending, content=self.text(stream), status=status, error=error)
         answer = stream.answer
         return Message(
             id=self._attempt_id,
@@ -395,12 +395,13 @@ class _Run:
         answer = stream.answer
         text = self.text(stream)
         if self._message is None and self._extending is not None:
-            # Nothing of the continuation came: the answer keeps its text, and says why
-            # it stopped this time (the server's counts, if it sent any, are the
-            # newer: its prompt held that text).
+            # Its row never taken up again: the continuation ended with nothing new,
+            # or the history was locked from its first new words on (they are all in
+            # ``text``). The server's counts, if it sent any, are the newer: its
+            # prompt held the text.
             self._finished = self._store.finish_answer(
                 self._extending.id,
-                content=self._extending.content,
+                content=text,
                 status=status,
                 error=error,
                 usage=answer.usage or self._extending.usage,

@@ -11,7 +11,7 @@ import pytest
 from app.answering import AnswerRecorder, build_request
 from app.answering.recorder import STOPPED_BEFORE_TEXT
 from app.api import Endpoint, MistralClient, RetryPolicy, StreamInterrupted
-from app.api.types import ContentDelta, StreamEvent
+from app.api.types import ContentDelta, Finished, StreamEvent
 from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from app.store.conversations import ConversationStore
 from tests.fake_mistral import FakeMistral, Reply
@@ -382,3 +382,77 @@ async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
         )
     assert waits
     assert set(waits) == {SAVE_WAIT_MS}
+
+
+def cut_answer(store: ConversationStore) -> Message:
+    """An answer cut at the token limit, "one two", the last of its conversation."""
+    conversation_id, question = ask(store, "Count")
+    return store.add_message(
+        conversation_id,
+        role=Role.ASSISTANT,
+        content="one two",
+        parent_id=question.id,
+        finish_reason="length",
+    )
+
+
+async def test_a_continuation_stored_only_at_its_end_keeps_its_new_text(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    # Another process held the history from the first new words to the end of the
+    # stream: the answer, carried on in place, was stored with its old text only.
+    store = impatient_store
+    partial = cut_answer(store)
+    fake_mistral.enqueue(Reply(chunks=[" three", " four", " five."], delay=0.05))
+    request = request_for(store, partial.conversation_id, continue_last=True)
+    lock = HistoryLock(store.path).take()
+    loop = asyncio.get_running_loop()
+
+    def on_event(event: StreamEvent) -> None:
+        if isinstance(event, Finished):  # released while the end is being saved
+            loop.call_later(0.3, lock.release)
+
+    async with client_for(fake_mistral) as client:
+        outcome = await AnswerRecorder(store, client, retry_save_after=0.1).run(
+            conversation_id=partial.conversation_id,
+            parent_id=partial.parent_id or "",
+            request=request,
+            continue_from=partial,
+            in_place=True,
+            on_event=on_event,
+        )
+    assert outcome.error is None
+    assert outcome.message.id == partial.id
+    assert stored_text(store.path, partial.id) == ("one two three four five.", "complete")
+
+
+async def test_a_continuation_not_stored_at_all_hands_all_its_text_to_the_window(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    # Held past the final save's patience: the answer the window shows meanwhile (and
+    # saves later) had the old text only, the new words lost.
+    from app.answering.recorder import AnswerNotSaved
+
+    store = impatient_store
+    partial = cut_answer(store)
+    fake_mistral.enqueue(Reply(chunks=[" three", " four", " five."], delay=0.05))
+    request = request_for(store, partial.conversation_id, continue_last=True)
+    lock = HistoryLock(store.path).take()
+    try:
+        async with client_for(fake_mistral) as client:
+            with pytest.raises(AnswerNotSaved) as raised:
+                await AnswerRecorder(
+                    store, client, retry_save_after=0.1, final_save_patience=0.3
+                ).run(
+                    conversation_id=partial.conversation_id,
+                    parent_id=partial.parent_id or "",
+                    request=request,
+                    continue_from=partial,
+                    in_place=True,
+                )
+    finally:
+        lock.release()
+    unstored = raised.value.unstored
+    assert unstored is not None
+    assert (unstored.id, unstored.content) == (partial.id, "one two three four five.")
+    assert raised.value.save_again().content == "one two three four five."
