@@ -117,6 +117,7 @@ class AnswerRecorder:
         in_place: bool = False,
         on_wait: Callable[[float, str], None] | None = None,
         replacing: str | None = None,
+        on_unchanged: Callable[[], None] | None = None,
     ) -> AnswerOutcome:
         """Stream the answer to ``request`` as a child of ``parent_id``.
 
@@ -129,6 +130,13 @@ class AnswerRecorder:
         (the same transaction). API errors are stored and returned, not raised.
         Cancellation stores the text so far as ``interrupted`` and then propagates, as
         asyncio requires.
+
+        A continuation stopped or failed before any new text (nothing yet, or only the
+        server's echo of the prefix) stores nothing at all: the answer it carries on
+        stays exactly as it was (text, status, why it ended), no version is added, and
+        ``on_unchanged`` is told; a failure's outcome then holds that answer as it was.
+        Its row is written only from the first new words on, so a crash or kill before
+        them leaves the history as it was too.
         """
         run = _Run(
             self,
@@ -149,12 +157,20 @@ class AnswerRecorder:
                     if on_event is not None and shown is not None:
                         on_event(shown)
         except asyncio.CancelledError:
-            why = STOPPED_BY_USER if run.text(stream) else STOPPED_BEFORE_TEXT
             await run.stop_flushing()
+            if continue_from is not None and run.nothing_new(stream):
+                if on_unchanged is not None:
+                    on_unchanged()
+                raise
+            why = STOPPED_BY_USER if run.text(stream) else STOPPED_BEFORE_TEXT
             await run.finish(stream, MessageStatus.INTERRUPTED, why, None)
             raise
         except ApiError as error:  # StreamInterrupted included: its partial text is kept
             await run.stop_flushing()
+            if continue_from is not None and run.nothing_new(stream):
+                if on_unchanged is not None:
+                    on_unchanged()
+                return AnswerOutcome(continue_from, error)
             message = await run.finish(stream, MessageStatus.ERROR, error.message, error)
             return AnswerOutcome(message, error)
         finally:
@@ -206,12 +222,27 @@ class _Run:
             return self._continuation.text
         return stream.answer.text
 
+    def nothing_new(self, stream: ChatStream) -> bool:
+        """A continuation of which nothing new came yet (no text past the prefix, no
+        tool call): no row of it is written, and the answer it carries on is as it was."""
+        continuation = self._continuation
+        return (
+            continuation is not None
+            and self._message is None
+            and continuation.text == continuation.prefix
+            and not stream.answer.tool_calls
+        )
+
     def on_event(self, event: StreamEvent, stream: ChatStream) -> StreamEvent | None:
         """Keep the store in step; returns the event as the reader should see it."""
         self._stream = stream
         if isinstance(event, ContentDelta | ToolCallDelta):
             if isinstance(event, ContentDelta) and self._continuation is not None:
                 event = ContentDelta(self._continuation.feed(event.text))
+                if self.nothing_new(stream):
+                    # The prefix echoed back, so far: stopped or failed now, the answer
+                    # must stay as it was, with no copy of it as a new version.
+                    return None
             self._dirty = True
             if self._message is None:
                 if self._flusher is None:
@@ -395,10 +426,10 @@ class _Run:
         answer = stream.answer
         text = self.text(stream)
         if self._message is None and self._extending is not None:
-            # Its row never taken up again: the continuation ended with nothing new,
-            # or the history was locked from its first new words on (they are all in
-            # ``text``). The server's counts, if it sent any, are the newer: its
-            # prompt held the text.
+            # Its row never taken up again: the continuation ended with nothing new
+            # (the model had nothing to add), or the history was locked from its first
+            # new words on (they are all in ``text``). The server's counts, if it sent
+            # any, are the newer: its prompt held the text.
             self._finished = self._store.finish_answer(
                 self._extending.id,
                 content=text,

@@ -3,7 +3,9 @@
 Every action writes to the store first and then tells the window through signals, so
 the window only ever shows what is stored. Nothing is overwritten: regenerate and edit
 create new branches next to the old messages; continue carries the last answer on in
-place (its text only grows), as a new branch only under an answer something follows.
+place (its text only grows), as a new branch only under an answer something follows,
+and changes nothing until its first new words (stopped or failed before them, the
+answer stays exactly as it was).
 """
 
 from __future__ import annotations
@@ -72,7 +74,10 @@ class ChatController(QObject):
             model's thinking, before its answer (shown, not stored).
         answer_finished(object): the stored answer (complete, interrupted or error).
         streaming_changed(str, bool): an answer started or stopped in a conversation.
-        branch_changed(str): the current branch of a conversation moved.
+        branch_changed(str): the current branch of a conversation moved (or the branch
+            a window shows instead of it, see ``shown_leaf``).
+        continue_failed(str, str): (conversation id, why) a Continue failed before any
+            new text came: nothing was stored, the answer is as it was; said once.
         needs_key(str): no usable key or endpoint: the reason, for the first-run panel.
         refused(str): an action was not taken, and what to do (another Maestrale is
             still answering in the conversation).
@@ -89,6 +94,7 @@ class ChatController(QObject):
     answer_finished = Signal(object)
     streaming_changed = Signal(str, bool)
     branch_changed = Signal(str)
+    continue_failed = Signal(str, str)
     needs_key = Signal(str)
     refused = Signal(str)
 
@@ -119,6 +125,9 @@ class ChatController(QObject):
         # saved as soon as the history can be written again, at the latest on quit.
         self._unsaved: list[AnswerNotSaved] = []
         self._resaves = 0
+        # Conversations where a Continue's new version is not stored yet: the question
+        # it will answer, shown meanwhile (see shown_leaf).
+        self._awaiting_version: dict[str, str] = {}
 
     # -- queries ------------------------------------------------------------------------
 
@@ -134,6 +143,12 @@ class ChatController(QObject):
         """
         parts = self._live.get(message_id)
         return None if parts is None else "".join(parts)
+
+    def shown_leaf(self, conversation_id: str) -> str | None:
+        """The message a window shows the conversation up to instead of its stored
+        current leaf, or ``None``: while a Continue of an answer something follows waits
+        for its first new words, the question its new version will answer."""
+        return self._awaiting_version.get(conversation_id)
 
     def model_for(self, conversation: Conversation) -> str:
         """The model the next message of ``conversation`` goes to: its own, else (an
@@ -237,7 +252,9 @@ class ChatController(QObject):
 
     def continue_answer(self, message_id: str) -> None:
         """Ask the model to carry on from a partial answer, in the same message: no new
-        version (the partial text stays its start, whatever happens)."""
+        version (the partial text stays its start, whatever happens). Stopped or failed
+        before any new words, nothing is stored: the answer keeps its text and why it
+        ended, and a failure is told by ``continue_failed``."""
         partial = self._store.get_message(message_id)
         conversation_id = partial.conversation_id
         if partial.parent_id is None or self._busy(conversation_id):
@@ -246,8 +263,11 @@ class ChatController(QObject):
             return
         if self._store.tree(conversation_id).children(partial.id):
             # A later exchange was asked after the cut text: it stays under that one,
-            # and the continued answer is a version beside it (as regenerate).
-            self._store.set_current_leaf(conversation_id, partial.parent_id)
+            # and the continued answer is a version beside it (as regenerate). The
+            # window shows the question it answers meanwhile; the store changes only
+            # with the first new words (stopped, failed or killed before them, the
+            # conversation stays as it was, the later exchange shown).
+            self._awaiting_version[conversation_id] = partial.parent_id
             self.branch_changed.emit(conversation_id)
             self._start_answer(conversation_id, partial.parent_id, continue_from=partial)
             return
@@ -470,6 +490,7 @@ class ChatController(QObject):
 
         def on_started(message: Message) -> None:
             started.append(message)
+            self._awaiting_version.pop(conversation_id, None)  # stored: the current leaf
             self._live[message.id] = [message.content]
             self.message_stored.emit(message)
 
@@ -485,6 +506,7 @@ class ChatController(QObject):
 
         self.streaming_changed.emit(conversation_id, True)
         unsaved: StoreError | None = None
+        unchanged: list[bool] = []  # a Continue that stored nothing (see the recorder)
         try:
             outcome = await AnswerRecorder(self._store, client).run(
                 conversation_id=conversation_id,
@@ -498,6 +520,7 @@ class ChatController(QObject):
                 on_wait=lambda seconds, why: self.answer_waiting.emit(
                     conversation_id, seconds, why
                 ),
+                on_unchanged=lambda: unchanged.append(True),
             )
         except StoreError as error:
             if not started and not isinstance(error, AnswerNotSaved):
@@ -505,17 +528,24 @@ class ChatController(QObject):
             unsaved = error
         finally:
             flush()
-            self._end_answer(conversation_id, started, unsaved)
+            self._end_answer(conversation_id, started, unsaved, unchanged=bool(unchanged))
         if isinstance(unsaved, AnswerNotSaved) and not started and unsaved.unstored is None:
             # Nothing of it is on screen to carry the error: the task's error shows it.
             raise _not_saved_report(unsaved) from unsaved
         if unsaved is not None:
             return None
-        self._learn_from(outcome, request.model, started=bool(started))
+        self._learn_from(outcome, request.model, started=bool(started), unchanged=bool(unchanged))
         return outcome
 
-    def _learn_from(self, outcome: AnswerOutcome, model: str, *, started: bool) -> None:
-        """What an answer's outcome tells about the model, the key and the title."""
+    def _learn_from(
+        self, outcome: AnswerOutcome, model: str, *, started: bool, unchanged: bool = False
+    ) -> None:
+        """What an answer's outcome tells about the model and the key; ``unchanged``: a
+        Continue that failed before any new text, and stored nothing, says so."""
+        if outcome.error is not None and unchanged:
+            # No error is stored on the answer (it may say why it ended before, which
+            # stays): the failure is told once, as ChatGPT and Claude do.
+            self.continue_failed.emit(outcome.message.conversation_id, outcome.error.message)
         if outcome.error is not None:
             # The log holds what went wrong, for a user who reports it (never the key:
             # the messages do not hold it, and the log redacts keys it has seen).
@@ -533,11 +563,24 @@ class ChatController(QObject):
             self._clients.invalidate()
 
     def _end_answer(
-        self, conversation_id: str, started: list[Message], unsaved: StoreError | None
+        self,
+        conversation_id: str,
+        started: list[Message],
+        unsaved: StoreError | None,
+        *,
+        unchanged: bool = False,
     ) -> None:
         from app.answering.recorder import AnswerNotSaved
 
         live = "".join(self._live.pop(started[0].id, [])) if started else ""
+        if self._awaiting_version.pop(conversation_id, None) is not None and unchanged:
+            # A new version of which nothing came: none is stored, and the window shows
+            # the conversation as stored again (the later exchange under the answer);
+            # reloaded while still busy, it is unlocked just after.
+            self.branch_changed.emit(conversation_id)
+            self.streaming_changed.emit(conversation_id, False)
+            self.conversation_changed.emit(conversation_id)
+            return
         self.streaming_changed.emit(conversation_id, False)
         final: Message | None = None
         if isinstance(unsaved, AnswerNotSaved):

@@ -131,6 +131,7 @@ class QuickWindow(PlaceAndSize, QWidget):
         controller.conversation_created.connect(self._on_created)
         controller.needs_key.connect(self._on_needs_key)
         controller.refused.connect(self._on_refused)
+        controller.continue_failed.connect(self._on_continue_failed)
         self._shortcuts()
         self.resize(WIDTH, self.minimumSizeHint().height())
 
@@ -521,6 +522,12 @@ class QuickWindow(PlaceAndSize, QWidget):
         if self._sending or self.isActiveWindow():
             self._show_notice(why)
 
+    def _on_continue_failed(self, conversation_id: str, why: str) -> None:
+        if conversation_id == self._conversation_id and self.isVisible():
+            from app.ui.wording import continue_failed
+
+            self._show_notice(continue_failed(why))
+
     def _on_open_settings(self) -> None:
         if self._open_key_settings is not None:
             # Out of the settings' way (it stays on top); the question typed is kept.
@@ -548,8 +555,9 @@ class QuickWindow(PlaceAndSize, QWidget):
 
     def _reload(self, conversation_id: str) -> None:
         tree = MessageTree(self._store.outline(conversation_id))
-        leaf = self._store.get_conversation(conversation_id).current_leaf_id
-        path = tree.path_to(leaf)
+        # A Continue's new version awaited (not stored yet): shown under its question.
+        leaf = self._controller.shown_leaf(conversation_id)
+        path = tree.path_to(leaf or self._store.get_conversation(conversation_id).current_leaf_id)
         from app.ui.chat_pane import branches_of
 
         self.transcript.show_messages(

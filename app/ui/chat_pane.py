@@ -209,6 +209,7 @@ class ChatPane(ModelInPane, QWidget):
         controller.conversation_created.connect(self._on_created)
         controller.needs_key.connect(self.show_first_run)
         controller.refused.connect(self._on_refused)
+        controller.continue_failed.connect(self._on_continue_failed)
         self._binding = TranscriptBinding(self.transcript, self._store, controller)
         self._binding.conversation_id = self._conversation_id
         self._binding.busy_changed.connect(self._set_busy)
@@ -330,7 +331,7 @@ class ChatPane(ModelInPane, QWidget):
         self.conversation_id = conversation_id
         # Outlines (no texts): the transcript reads only the texts it renders first.
         tree = MessageTree(self._store.outline(conversation_id))
-        path = tree.path_to(conversation.current_leaf_id)
+        path = tree.path_to(self._shown_leaf(conversation_id, conversation.current_leaf_id))
         if not path and tree.by_id:
             path = tree.path_to(tree.latest_leaf())
         if focus is not None and focus not in {m.id for m in path} and focus in tree.by_id:
@@ -407,7 +408,9 @@ class ChatPane(ModelInPane, QWidget):
             self.open_conversation(conversation_id)
             return
         depth, offset, following = anchor
-        leaf = self._store.get_conversation(conversation_id).current_leaf_id
+        leaf = self._shown_leaf(
+            conversation_id, self._store.get_conversation(conversation_id).current_leaf_id
+        )
         path = MessageTree(self._store.outline(conversation_id)).path_to(leaf)
         if following and depth == len(path) - 1:
             self.open_conversation(conversation_id)  # at the end, the new version's end
@@ -540,6 +543,18 @@ class ChatPane(ModelInPane, QWidget):
         from app.ui.toast import Toast
 
         Toast.show_message(self.window(), why, timeout_ms=12000)
+
+    def _on_continue_failed(self, conversation_id: str, why: str) -> None:
+        if conversation_id == self.conversation_id:
+            from app.ui.toast import Toast
+            from app.ui.wording import continue_failed
+
+            Toast.show_message(self.window(), continue_failed(why), timeout_ms=12000)
+
+    def _shown_leaf(self, conversation_id: str, stored: str | None) -> str | None:
+        """Where the branch shown ends: the stored current leaf, unless a Continue's new
+        version, not stored yet, is awaited under its question."""
+        return self._controller.shown_leaf(conversation_id) or stored
 
     def _on_edit_submitted(self, message_id: str, text: str) -> None:
         if self._controller.edit_and_resend(message_id, text):

@@ -17,7 +17,7 @@ from app.api.errors import (
     sentence,
 )
 
-__all__ = ["in_window", "sentence"]
+__all__ = ["continue_failed", "in_window", "sentence"]
 
 _KEY_PLACE = "Settings → API key"
 _ELSEWHERE = (
@@ -37,6 +37,12 @@ _HERE = (
     (ENDPOINT_HINT, " in Settings → Endpoint"),
     (KEPT_TEXT_HINT, "The text so far is kept; continue or retry it."),
 )
+
+
+def continue_failed(why: str) -> str:
+    """What a window says when a Continue failed before any new text (``why``, as the
+    core said it): the answer is as it was, nothing is stored about the attempt."""
+    return f"Continue failed; the answer is unchanged. {in_window(why)}"
 
 
 def in_window(text: str, *, key_field_here: bool = False, endpoint_here: bool = False) -> str:

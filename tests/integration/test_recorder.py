@@ -396,6 +396,31 @@ def cut_answer(store: ConversationStore) -> Message:
     )
 
 
+@pytest.mark.parametrize("in_place", [True, False])
+async def test_a_continuation_that_breaks_after_only_the_echo_stores_nothing(
+    store: ConversationStore, fake_mistral: FakeMistral, in_place: bool
+) -> None:
+    partial = cut_answer(store)
+    before = store.messages(partial.conversation_id)
+    # The server repeats the text it carries on, then the connection breaks.
+    fake_mistral.enqueue(Reply(chunks=["one", " two", " three"], cut_after=2))
+    told: list[bool] = []
+    async with client_for(fake_mistral) as client:
+        outcome = await AnswerRecorder(store, client).run(
+            conversation_id=partial.conversation_id,
+            parent_id=partial.parent_id or "",
+            request=request_for(store, partial.conversation_id, continue_last=True),
+            continue_from=partial,
+            in_place=in_place,
+            on_unchanged=lambda: told.append(True),
+        )
+    assert isinstance(outcome.error, StreamInterrupted)
+    assert outcome.message == partial  # as it was: no error stored on it, no copy of it
+    assert told == [True]
+    assert store.messages(partial.conversation_id) == before
+    assert store.get_conversation(partial.conversation_id).current_leaf_id == partial.id
+
+
 async def test_a_continuation_stored_only_at_its_end_keeps_its_new_text(
     impatient_store: ConversationStore, fake_mistral: FakeMistral
 ) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.api.client import ChatStream, MistralClient
 from app.collector import GuiThreadCollector
 from app.config import load_config
 from app.main import Application
@@ -115,6 +116,21 @@ def gui_environ(fake_mistral: FakeMistral, tmp_path: Path) -> dict[str, str]:
         "MAESTRALE_DATA_DIR": str(tmp_path / "data"),
         "MISTRAL_API_KEY": "test-key",
     }
+
+
+@pytest.fixture
+def streams(monkeypatch: pytest.MonkeyPatch) -> list[ChatStream]:
+    """Every answer's stream the window opens from now on, newest last: what has
+    arrived of it (``answer``) even when the window shows and stores none of it."""
+    opened: list[ChatStream] = []
+    stream = MistralClient.stream
+
+    def watched(client: MistralClient, request: Any) -> ChatStream:
+        opened.append(stream(client, request))
+        return opened[-1]
+
+    monkeypatch.setattr(MistralClient, "stream", watched)
+    return opened
 
 
 @pytest.fixture

@@ -469,12 +469,11 @@ async def test_a_continue_cut_again_keeps_all_the_text_and_offers_continue(gui: 
 
 
 @in_loop
-async def test_a_failed_continue_of_an_older_answer_shows_its_versions_at_once(
-    gui: Gui,
-) -> None:
+async def test_a_failed_retry_of_an_older_answer_shows_its_versions_at_once(gui: Gui) -> None:
     # The failed attempt (nothing came, so its row was stored only at its end) showed
     # without a switcher, as if the later exchange under the older answer were gone;
-    # "2 / 2" came only once the conversation was opened again.
+    # "2 / 2" came only once the conversation was opened again. (A Continue that fails
+    # so stores nothing: see test_continue_older_answer.)
     gui.server.enqueue(Reply(text="one two three four", cut_after=2), Reply(text="Later answer."))
     await gui.ask("Count")
     await gui.until(gui.answered)
@@ -483,9 +482,9 @@ async def test_a_failed_continue_of_an_older_answer_shows_its_versions_at_once(
     await gui.until(gui.answered)
     older = gui.pane.transcript.item(gui.pane.transcript.message_ids[1])
     assert older is not None
-    assert older._continue.isVisible()
+    assert older._retry.isVisible()
     gui.server.enqueue(Reply(status=402))  # refused: not retried
-    older._continue.click()
+    older._retry.click()
     await gui.until(lambda: len(gui.pane.transcript.message_ids) == 2 and gui.answered())
     failed = last_item(gui, Role.ASSISTANT)
     assert failed.message.status is MessageStatus.ERROR

@@ -1,6 +1,7 @@
 """Continue carries a cut answer on in its own message: how that message looks and
-behaves meanwhile (status, waiting line, focus, find marks), what Stop leaves of it,
-how a code block or a table cut short goes on, and the title it keeps."""
+behaves meanwhile (status, waiting line, focus, find marks), what Stop or a failure
+before any new word leaves of it (the answer exactly as it was), how a code block or a
+table cut short goes on, and the title it keeps."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QFrame
 
-from app.answering.recorder import STOPPED_BY_USER
+from app.api.client import ChatStream
 from app.domain.messages import MessageStatus, Role
 from app.ui.transcript.item import MessageItem
 from app.ui.transcript.markdown_document import MarkdownDocument
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.continuing import (
+    continue_failed_toasts,
+    echo_then_silence,
+    history_rows,
+    toasts,
+)
 
 SLOW = [" three", " four", " five", " six."]  # with a delay: text still coming
 # Pixels at most from a continued answer's last line to its waiting line: the line
@@ -156,6 +163,8 @@ async def test_a_continue_refused_before_a_word_shows_the_answer_as_it_was(gui: 
     await gui.ask("Count")
     await gui.until(gui.answered)
     item = last_answer(gui)
+    said = item._status_label.text()
+    before = history_rows(gui)
     gui.server.enqueue(Reply(status=402))
     item._continue.click()
     assert item.streaming
@@ -165,6 +174,12 @@ async def test_a_continue_refused_before_a_word_shows_the_answer_as_it_was(gui: 
     assert item._status.isVisible()
     assert item._continue.isEnabled()
     assert not gui.pane.transcript._pending.isVisible()
+    # Nothing stored about the attempt: the answer still says why it broke off (the
+    # refusal replaced that, in the history too); the refusal is told once, aside.
+    assert history_rows(gui) == before
+    assert item._status_label.text() == said
+    (told,) = continue_failed_toasts(gui)
+    assert "(402)" in told
 
 
 @in_loop
@@ -203,41 +218,47 @@ async def cut_broken(gui: Gui) -> MessageItem:
     return last_answer(gui)
 
 
+@pytest.mark.parametrize("came", ["nothing", "the echo of its text"])
 @pytest.mark.parametrize("cut", ["at the limit", "broken"])
 @in_loop
-async def test_a_continue_stopped_before_a_word_leaves_the_answer_as_it_was_stopped(
-    gui: Gui, cut: str
+async def test_a_continue_stopped_before_a_new_word_leaves_the_answer_exactly_as_it_was(
+    gui: Gui, streams: list[ChatStream], cut: str, came: str
 ) -> None:
     item = await (cut_at_the_limit(gui) if cut == "at the limit" else cut_broken(gui))
     assert item._retry.isVisible() is (cut == "broken")
+    said = item._status_label.text()
+    before = history_rows(gui)
     transcript = gui.pane.transcript
-    gui.server.enqueue(no_word_yet())
+    gui.server.enqueue(no_word_yet() if came == "nothing" else echo_then_silence("one two"))
     item._continue.click()
     stop = gui.window.actions_by_id["stop_answer"]
     await gui.until(stop.isEnabled)  # the request is out
     assert transcript._pending.isVisible()
+    if came != "nothing":  # the server repeats the text it carries on, and no more
+        await gui.until(lambda: bool(streams) and streams[-1].answer.text == "one two")
+        assert history_rows(gui) == before  # what a kill now leaves: nothing changed
     gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
     await gui.until(lambda: gui.answered() and not item.streaming)
-    # The same answer, its text as it was; one panel, saying it was stopped (not why
-    # it had stopped before), with Continue and Retry; nothing waiting any more.
+    # The same answer exactly as it was, in the history (its status, why it ended, its
+    # place in the list) and on screen: one panel saying why it had stopped (not that
+    # the Continue was stopped), with Continue, and Retry as before; nothing waiting.
+    assert history_rows(gui) == before
     assert transcript.item(item.message.id) is item
     assert item.text.toPlainText() == "one two"
-    stored = gui.store.get_message(item.message.id)
-    assert stored.content == "one two"
-    assert stored.status is MessageStatus.INTERRUPTED
     panels = [p for p in item.findChildren(QFrame, "statusPanel") if p.isVisible()]
     assert panels == [item._status]
-    assert item._status_label.text() == STOPPED_BY_USER
+    assert item._status_label.text() == said
     assert item._continue.isVisible()
     assert item._continue.isEnabled()
-    assert item._retry.isVisible()
-    assert item._retry.isEnabled()
+    assert item._retry.isVisible() is (cut == "broken")
+    assert item._retry.isEnabled() or cut != "broken"
     assert not transcript._pending.isVisible()
     assert item._room is not None
     assert not item._room.isVisible()
     # Measured without the waiting line's room: nothing cut off, no gap left.
     assert item.height() == item.height_for_width(item.width())
     assert transcript.message_ids[-1] == item.message.id
+    assert toasts(gui) == []  # Stop was pressed: nothing more to tell
 
 
 @in_loop

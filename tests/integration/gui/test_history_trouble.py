@@ -333,25 +333,53 @@ async def test_a_failed_answer_that_cannot_be_saved_shows_its_error_at_once(
     ]
 
 
-@in_loop
-async def test_a_continue_refused_while_the_disk_is_full_keeps_the_text_on_screen(
-    gui: Gui, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Continue writes into the cut answer itself: its end not saved, the answer showed
-    # with no text at all (only what the continuation brought, here nothing).
+async def continued_on_a_full_disk(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch, reply: Reply
+) -> tuple[FullDisk, str, str]:
+    """An answer broken off after "one two", continued with ``reply`` while the disk is
+    full, until the Continue ends: the disk, the answer's id and what its panel said
+    before."""
     monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
     disk = FullDisk(gui.store, monkeypatch)
     gui.server.enqueue(Reply(text="one two three four", cut_after=2))
     await gui.ask("Count")
     await gui.until(gui.answered)
     cut = last_item(gui, Role.ASSISTANT)
-    gui.server.enqueue(Reply(status=402))
+    said = cut._status_label.text()
+    gui.server.enqueue(reply)
     disk.full = True
     cut._continue.click()
     await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
     await gui.settle()
+    assert last_item(gui, Role.ASSISTANT).message.id == cut.message.id
+    return disk, cut.message.id, said
+
+
+@in_loop
+async def test_a_continue_refused_while_the_disk_is_full_leaves_the_answer_as_it_was(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused before any new word, a Continue stores nothing: there is nothing to save,
+    # so no "could not be saved" either, only why it failed.
+    disk, _, said = await continued_on_a_full_disk(gui, monkeypatch, Reply(status=402))
     shown = last_item(gui, Role.ASSISTANT)
-    assert shown.message.id == cut.message.id
-    assert "could not be saved" in shown._status_label.text()
+    assert shown._status_label.text() == said
     assert shown.text.toPlainText() == "one two"
+    assert any("(402)" in toast.text for toast in gui.window.findChildren(Toast))
     disk.full = False
+
+
+@in_loop
+async def test_a_continue_whose_end_cannot_be_saved_keeps_all_its_text_on_screen(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Continue writes into the cut answer itself: its end not saved, the answer showed
+    # with no text at all (only what the continuation brought).
+    disk, answer_id, _ = await continued_on_a_full_disk(
+        gui, monkeypatch, Reply(text=" three four.")
+    )
+    shown = last_item(gui, Role.ASSISTANT)
+    assert "could not be saved" in shown._status_label.text()
+    assert shown.text.toPlainText() == "one two three four."
+    disk.full = False
+    await gui.until(lambda: gui.store.get_message(answer_id).content == "one two three four.")

@@ -692,3 +692,47 @@ async def test_a_continue_keeps_the_title_and_the_keyboard_in_the_question_field
     if title is not None:
         await title
     assert gui.store.get_conversation(window.conversation_id).title == "Counting"
+
+
+@pytest.mark.parametrize("end", ["stopped", "refused"])
+@in_loop
+async def test_a_continue_of_an_older_answer_that_brings_nothing_leaves_the_exchange_as_it_was(
+    gui: Gui, end: str
+) -> None:
+    window = quick(gui)
+    window.summon()
+    window.pin.setChecked(True)  # kept open whichever window the test's display activates
+    gui.server.enqueue(Reply(text="one two three", cut_after=2), Reply(text="Later answer."))
+    await type_and_enter(gui, window, "Count")
+    await gui.until(lambda: settled(gui, window))
+    await type_and_enter(gui, window, "Later question")
+    await gui.until(lambda: settled(gui, window) and answer_of(window) == "Later answer.")
+    ids = window.transcript.message_ids
+    assert len(ids) == 4
+    stored = gui.store.messages(window.conversation_id)
+    older = window.transcript.item(ids[1])
+    assert older is not None
+    gui.server.enqueue(
+        Reply(text=" three", stall_after=0, stall_seconds=30)
+        if end == "stopped"
+        else Reply(status=402)
+    )
+    older._continue.click()
+    if end == "stopped":
+        # Meanwhile its question shows alone, the new version awaited under it.
+        await gui.until(lambda: window.transcript.message_ids == ids[:1] and window._busy)
+        gui.qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    await gui.until(lambda: settled(gui, window) and window.transcript.message_ids == ids)
+    # No version made of the cut text: the exchange as it was, here and in the history.
+    assert gui.store.messages(window.conversation_id) == stored
+    shown = window.transcript.item(ids[1])
+    assert shown is not None
+    assert shown._switcher is None or not shown._switcher.isVisible()
+    assert answer_of(window) == "Later answer."
+    assert window.isVisible()
+    if end == "refused":
+        assert window.notice.isVisible()
+        assert window.notice.text().startswith("Continue failed; the answer is unchanged.")
+        assert "(402)" in window.notice.text()
+    else:
+        assert not window.notice.isVisible()
