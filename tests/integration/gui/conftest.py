@@ -66,6 +66,15 @@ class Gui:
             lambda: any(r.body.get("stream") is False for r in self.server.chat_requests)
         )
 
+    async def until_title_stored(self, asked: str) -> None:
+        """Wait until the generated title replaced ``asked`` (the first question, the
+        title at once) in the history: a test comparing the history's rows before and
+        after something must not see the title land in between."""
+        await self.until_titled()
+        conversation_id = self.pane.conversation_id
+        assert conversation_id is not None
+        await self.until(lambda: self.store.get_conversation(conversation_id).title != asked)
+
     async def ask(self, text: str) -> None:
         """Type ``text`` in the composer and press Enter, as a user does."""
         edit = self.pane.composer.edit

@@ -55,7 +55,9 @@ async def cut_at_the_limit(gui: Gui) -> MessageItem:
     gui.server.enqueue(Reply(text="one two", finish_reason="length"))
     await gui.ask("Count")
     await gui.until(gui.answered)
-    await gui.until_titled()  # the title's request takes no reply meant for Continue
+    # The title's request takes no reply meant for Continue, and its title is stored
+    # before a test reads the history's rows.
+    await gui.until_title_stored("Count")
     item = last_answer(gui)
     assert item._status is not None
     assert item._status.isVisible()
