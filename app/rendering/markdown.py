@@ -305,6 +305,9 @@ class _HtmlWriter:
             start = token.attrs.get("start")
             number = f' start="{start}"' if isinstance(start, int) else ""
             self._numbers.append(start if isinstance(start, int) else 1)
+            if token.markup == ")":
+                # "1)" as written (CommonMark keeps the delimiter); Qt writes "1." else.
+                style += "; -qt-list-number-suffix:')'"
             self.out.append(f'<ol{number} style="{style}">')
             return
         self._numbers.append(None)

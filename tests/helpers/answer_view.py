@@ -1,10 +1,13 @@
-"""An answer's text view at a given text size, filled by the transcript's renderer."""
+"""An answer's text view at a given text size, filled by the transcript's renderer; an
+answer in its message widget."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
+from app.domain.messages import Message, Role, utc_now
+from app.ui.transcript.item import MessageItem
 from app.ui.transcript.markdown_document import MarkdownDocument
 from app.ui.transcript.text_view import MessageText
 
@@ -20,3 +23,18 @@ def answer_view(
     view.setFont(font)
     view.set_text_width(width)
     return view, MarkdownDocument(view.document(), math=None, dark=False)
+
+
+def answer_item(qtbot: QtBot, text: str) -> MessageItem:
+    """An answer ``text`` in the transcript's own message widget, 600 px wide."""
+    answer = Message(
+        id="a",
+        conversation_id="c",
+        parent_id=None,
+        role=Role.ASSISTANT,
+        content=text,
+        created_at=utc_now(),
+    )
+    item = MessageItem(answer, (0, 1), math=None, dark=False, width=600)
+    qtbot.addWidget(item)
+    return item

@@ -4,9 +4,9 @@ Qt's own plain text of a selection turns each formula into U+FFFC, keeps the hea
 each code block ("python", "Copy"), drops the numbers of ordered lists (Qt draws them)
 and puts each table cell on a line of its own. Here formulas are their TeX in the
 delimiters the answer used (an image's alt text, see app/rendering/markdown.py), code is
-its exact text without its header, list items keep their "1. " or "- ", and a table's
-rows are lines of cells separated by tabs (as spreadsheets paste them). Paragraphs are
-separated by a blank line where the page shows a gap (a margin), lines of plain text
+its exact text without its header, list items keep their "1. " (or "1) ") or "- ", and a
+table's rows are lines of cells separated by tabs (as spreadsheets paste them). Paragraphs
+are separated by a blank line where the page shows a gap (a margin), lines of plain text
 (a question) by a line break.
 """
 

@@ -71,19 +71,9 @@ def test_find_sees_the_break_as_the_page_shows_it() -> None:
 def test_copies_of_a_table_with_breaks(qtbot: QtBot) -> None:
     # A copied row stays one line of cells separated by tabs; Copy as Markdown gives
     # the answer as written.
-    from app.domain.messages import Message, Role, utc_now
-    from app.ui.transcript.item import MessageItem
+    from tests.helpers.answer_view import answer_item
 
-    answer = Message(
-        id="a",
-        conversation_id="c",
-        parent_id=None,
-        role=Role.ASSISTANT,
-        content=TABLE,
-        created_at=utc_now(),
-    )
-    item = MessageItem(answer, (0, 1), math=None, dark=False, width=600)
-    qtbot.addWidget(item)
+    item = answer_item(qtbot, TABLE)
     view = item.text
     cursor = QTextCursor(view.document())
     cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
