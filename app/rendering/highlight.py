@@ -25,7 +25,21 @@ _PLAIN = frozenset({"", "text", "txt", "plain", "plaintext", "none", "output", "
 _MAX_LANGUAGE_CHARS = 40
 _ITALIC = "font-style:italic"
 
-# GitHub's light theme ("Primer prettylights"); Pygments ships only the dark one.
+# Bold and italic, alike in both themes: GitHub shows code upright and in one weight, in
+# its light and dark themes, and so do these; only markup that means emphasis keeps it (a
+# diff's or a Markdown block's headings, *emphasis* and **strong** text). Pygments'
+# github-dark made functions, classes, decorators and every operator bold and comments
+# italic, which the light theme did not: the same code read differently in each. The
+# themes' colours come from their schemes; these replace whatever weights those give.
+_EMPHASIS = {
+    "Generic.Heading": "font-weight:bold",
+    "Generic.Subheading": "font-weight:bold",
+    "Generic.Strong": "font-weight:bold",
+    "Generic.Emph": _ITALIC,
+    "Generic.EmphStrong": f"font-weight:bold;{_ITALIC}",
+}
+
+# GitHub's light theme ("Primer prettylights"), its colours; Pygments ships only the dark one.
 _GITHUB_LIGHT = {
     "Comment": "#6e7781",
     "Comment.Preproc": "#cf222e",
@@ -54,10 +68,8 @@ _GITHUB_LIGHT = {
     "Literal.Number": "#0550ae",
     "Generic.Deleted": "#82071e",
     "Generic.Inserted": "#116329",
-    "Generic.Heading": "bold #0550ae",
-    "Generic.Subheading": "bold #8250df",
-    "Generic.Emph": "italic",
-    "Generic.Strong": "bold",
+    "Generic.Heading": "#0550ae",
+    "Generic.Subheading": "#8250df",
     "Generic.Prompt": "#6e7781",
     "Error": "#82071e",
 }
@@ -141,7 +153,8 @@ def _highlight(source: str, language: str, dark: bool) -> str:
         css = run_css
         if _ITALIC in css and _has_arabic_letters(source_text):
             # Arabic has no italic, and fonts such as DejaVu none for its letters: Qt
-            # drew a dark theme's comment in Arabic as a row of empty boxes.
+            # drew italic Arabic (then a dark theme's comment; now *emphasis* in a
+            # Markdown block) as a row of empty boxes.
             css = ";".join(part for part in css.split(";") if part != _ITALIC)
         if not css:
             out.append(text)
@@ -179,24 +192,29 @@ def _has_arabic_letters(text: str) -> bool:
 @functools.cache
 def _css_for(dark: bool) -> Callable[[Any], str]:
     """The inline CSS for each Pygments token type in the theme's style."""
-    from pygments.token import Token  # type: ignore[import-untyped, unused-ignore]
+    from pygments.token import (  # type: ignore[import-untyped, unused-ignore]
+        Token,
+        string_to_tokentype,
+    )
 
     style = _style(dark)
     base = style.style_for_token(Token)
+    emphasis = {string_to_tokentype(name): value for name, value in _EMPHASIS.items()}
 
     @functools.cache
     def css(ttype: Any) -> str:
-        # Token types unknown to the style take the style of their nearest known parent.
-        while not style.styles_token(ttype) and ttype.parent is not None:
-            ttype = ttype.parent
-        entry = style.style_for_token(ttype)
         parts = []
+        # Token types unknown to the style take the style of their nearest known parent.
+        known = ttype
+        while not style.styles_token(known) and known.parent is not None:
+            known = known.parent
+        entry = style.style_for_token(known)
         if entry["color"] and entry["color"] != base["color"]:
             parts.append(f"color:#{entry['color']}")
-        if entry["bold"]:
-            parts.append("font-weight:bold")
-        if entry["italic"]:
-            parts.append("font-style:italic")
+        while ttype not in emphasis and ttype.parent is not None:
+            ttype = ttype.parent
+        if ttype in emphasis:
+            parts.append(emphasis[ttype])
         return ";".join(parts)
 
     return css

@@ -74,7 +74,62 @@ def test_the_two_themes_use_their_own_colours() -> None:
     assert dark is not None
     assert '<span style="color:#cf222e">import' in light  # GitHub light keyword red
     assert '<span style="color:#ff7b72">import' in dark  # GitHub dark keyword
-    assert "font-style:italic" in dark  # github-dark comments
+    assert '<span style="color:#8b949e"># tab before' in dark  # a comment, upright
+
+
+CODE = {
+    "python": (
+        "import os  # a comment\n@dataclass\nclass Point(Base):\n"
+        '    def norm(self, x=1):\n        """Doc."""\n        return x + 0x1F if x else None\n'
+    ),
+    "c": "#include <stdio.h>\nint main(void) { return 0; } // done\n",
+    "diff": "--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n",
+    "markdown": "# Title\n\nSome *emphasis*, **strong** and ***both***.\n",
+}
+
+
+def _weights(html: str) -> list[tuple[str, bool, bool]]:
+    """Each visible character of highlighted code, and whether it is bold and italic."""
+    marks = []
+    for part in re.split(r'(<span style="[^"]*">[^<]*</span>)', html):
+        found = re.fullmatch(r'<span style="([^"]*)">([^<]*)</span>', part)
+        css, text = found.groups() if found else ("", part)
+        bold, italic = "font-weight:bold" in css, "font-style:italic" in css
+        marks.extend((char, bold, italic) for char in text if not char.isspace())
+    return marks
+
+
+@pytest.mark.parametrize("language", list(CODE))
+def test_the_two_themes_use_the_same_weights_and_styles(language: str) -> None:
+    # The dark theme made functions, classes, decorators and every operator bold and
+    # comments italic; the light theme none of them: the same code read differently.
+    light = highlight_html(CODE[language], language, dark=False)
+    dark = highlight_html(CODE[language], language, dark=True)
+    assert light is not None
+    assert dark is not None
+    assert _weights(light) == _weights(dark)
+
+
+def _styled(html: str | None, text: str) -> set[tuple[bool, bool]]:
+    """The weights and styles the characters of ``text`` (no spaces) are shown in."""
+    assert html is not None
+    marks = _weights(html)
+    start = "".join(char for char, _, _ in marks).index(text)
+    return {(bold, italic) for _, bold, italic in marks[start : start + len(text)]}
+
+
+def test_code_is_upright_and_in_one_weight_but_markup_emphasis() -> None:
+    # As GitHub shows code, in its light and dark themes alike.
+    for dark in (False, True):
+        python = highlight_html(CODE["python"], "python", dark=dark)
+        assert python is not None
+        assert "font-weight" not in python
+        assert "font-style" not in python
+        markdown = highlight_html(CODE["markdown"], "markdown", dark=dark)
+        assert _styled(markdown, "#Title") == {(True, False)}
+        assert _styled(markdown, "*emphasis*") == {(False, True)}
+        assert _styled(markdown, "**strong**") == {(True, False)}
+        assert _styled(markdown, "***both***") == {(True, True)}
 
 
 def test_text_in_the_default_colour_has_no_span() -> None:

@@ -264,3 +264,18 @@ def test_headings_five_and_six_are_headings_not_body_text(qapp: QApplication, da
     muted = palette(dark=dark).muted
     assert formats["Six"].foreground().color().name() == muted  # under h5 in the scale
     assert formats["Five"].foreground().color().name() != muted
+
+
+def test_code_shows_in_the_same_weights_in_both_themes(qapp: QApplication) -> None:
+    # The dark theme drew functions, classes and operators bold and comments italic,
+    # the light theme none of them. Now both show code upright in one weight.
+    code = (
+        "```python\nimport os  # a comment\n@dataclass\nclass Point(Base):\n"
+        "    def norm(self, x=1):\n        return x + 1 if x else None\n```"
+    )
+    for dark in (False, True):
+        document = load(qapp, render_markdown(code, dark=dark))
+        looks = {
+            (f.charFormat().fontWeight(), f.charFormat().fontItalic()) for f in fragments(document)
+        }
+        assert looks == {(400, False)}
