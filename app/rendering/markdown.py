@@ -425,9 +425,15 @@ class _HtmlWriter:
         if number is not None:
             self.list_room = self.list_room or number >= _WIDE_NUMBER
             self._numbers[-1] = number + 1
-        self.out.append("<li>")
+        tasks = bool(self._task_lists and self._task_lists[-1])
+        if number is None and not tasks:
+            # The transcript draws the bullet: Qt's showed as a dotted box under a
+            # selection (see app/ui/transcript/bullets.py).
+            self.out.append('<li style="list-style-type:none">')
+        else:
+            self.out.append("<li>")
         task = "task-list-item" in str(token.attrs.get("class", ""))
-        self._bullet_due = bool(self._task_lists and self._task_lists[-1]) and not task
+        self._bullet_due = tasks and not task
 
     def _inline(self, token: Token) -> None:
         if self._bullet_due:

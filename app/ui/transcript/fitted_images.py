@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 )
 
 from app.ui.transcript.math_images import DEPTH_KEY, FORMULA_SCALE
+from app.ui.transcript.selected_formulas import Selected, SelectedFormulas, selection_colours
 
 _SCALED_KEPT = 8  # narrowed images kept per message (a few formulas in sight)
 MIN_INLINE_SCALE = 0.5
@@ -151,6 +152,7 @@ class FittedImages(QPyTextObject):
         super().__init__(parent)
         self._image = image
         self._scaled: dict[tuple[int, int, int], QImage] = {}
+        self.selected = SelectedFormulas()  # drawn again by the view, over Qt's shade
 
     def _find(self, text_format: QTextFormat) -> QImage | None:
         image = self._image(QUrl(text_format.toImageFormat().name()))
@@ -197,6 +199,14 @@ class FittedImages(QPyTextObject):
         pixels = QSize(round(target.width() * ratio), round(target.height() * ratio))
         if pixels.width() < image.width():
             image = self._narrowed(image, pixels)
+        colours = selection_colours(doc, position, text_format)
+        if colours is not None:  # under a selection: see selected_formulas
+            ink, background = colours
+            image = self.selected.tinted(image, ink)
+            view = painter.transform()
+            clip = view.map(painter.clipRegion()) if painter.hasClipping() else None
+            place = view.mapRect(QRectF(rect))
+            self.selected.note(Selected(place, view.mapRect(target), image, background, clip))
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(target, image)

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.rendering.schemes import COPY_SCHEME, MATH_SCHEME
+from app.ui.transcript.bullets import bullets_in, paint_bullets
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
 from app.ui.transcript.list_room import fit_list_room
@@ -432,13 +433,30 @@ class MessageText(QTextBrowser):
         cursor.endEditBlock()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        self._fitted_images.selected.forget()
         super().paintEvent(event)
         if self.markdown:
+            self._paint_over_qt(QRectF(event.rect()))
             self._mark_wrapped_code(QRectF(event.rect()))
             if self._table_edges is None and self.horizontalScrollBar().maximum() > 0:
                 self._table_edges = TableEdges(self, self._keyboard_back)
             if self._table_edges is not None:
                 self._table_edges.paint(QRectF(event.rect()))
+
+    def _paint_over_qt(self, shown: QRectF) -> None:
+        """What the view draws itself: the bullets of the lists in sight (see bullets),
+        and the formulas under a selection over the shade Qt lays on them (see
+        selected_formulas)."""
+        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+        found = bullets_in(self.document(), shown.translated(offset))
+        selected = self._fitted_images.selected
+        if found or selected:
+            painter = QPainter(self.viewport())
+            painter.setClipRect(shown)
+            selected.paint(painter)  # in the view's coordinates, as Qt drew them
+            painter.translate(-offset)
+            paint_bullets(painter, found, self.palette().text())
+            painter.end()
 
     def _mark_wrapped_code(self, shown: QRectF) -> None:
         """A mark in the hanging indent of each row a long code line wraps onto: without
