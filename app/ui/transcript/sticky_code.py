@@ -278,8 +278,12 @@ class PinnedCodeHeader(QFrame):
             self.setFocusProxy(cast("QWidget", None))  # none (Qt takes a null pointer)
             self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         elif keeper is not self.focusProxy():
-            self.setFocusProxy(keeper)
+            # The policy before the proxy: Qt sets a widget's policy on its focus proxy
+            # too, and the widget with the keyboard (the message field, a tool call's
+            # Run) lost its place in the Tab order, for good.
+            self.setFocusProxy(cast("QWidget", None))
             self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            self.setFocusProxy(keeper)
 
     @property
     def language(self) -> str:

@@ -96,6 +96,18 @@ async def _long_answer(gui: Gui) -> None:
     await gui.settle()
 
 
+async def _reading_the_first_block(gui: Gui) -> PinnedCodeHeader:
+    """The long answer, read halfway down its first code block: that block's header
+    pinned."""
+    await _long_answer(gui)
+    top, bottom = _code_box(gui)
+    _scroll_to(gui, (top + bottom) // 2)
+    pinned = _pinned(gui)
+    assert pinned is not None
+    assert pinned.isVisible()
+    return pinned
+
+
 def _shoot(gui: Gui, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -167,6 +179,28 @@ async def test_a_long_code_blocks_header_stays_at_the_top_while_it_is_read(gui: 
 
 
 @in_loop
+async def test_the_widget_with_the_keyboard_keeps_its_place_in_the_tab_order(gui: Gui) -> None:
+    # The header stands in for the widget with the keyboard (its focus proxy), and Qt
+    # gives a widget's focus policy to its proxy too: each widget the keyboard went to
+    # afterwards lost its Tab stop for good (the message field, a tool call's Run; Tab
+    # from them went into the transcript, in the order its widgets were made).
+    pinned = await _reading_the_first_block(gui)
+    field = gui.pane.composer.edit
+    new_chat = gui.window.sidebar.new_chat_button
+    for widget in (field, new_chat, field):
+        widget.setFocus()
+        await gui.until(lambda widget=widget: pinned.focusProxy() is widget)
+    assert field.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert new_chat.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert pinned.focusPolicy() == Qt.FocusPolicy.ClickFocus  # it still takes a click's
+    # Shift+Tab from the message field: the answer's last button, above it (at the end,
+    # with no "Jump to latest" between them).
+    gui.pane.transcript.scroll_to_end()
+    gui.qtbot.keyClick(field, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is _answer(gui)._action
+
+
+@in_loop
 async def test_the_pinned_header_is_the_blocks_own_header_in_place(gui: Gui) -> None:
     await _long_answer(gui)
     top, _bottom = _code_box(gui)
@@ -227,12 +261,7 @@ async def test_the_pinned_header_shows_while_the_answer_is_written(gui: Gui) -> 
 async def test_the_pinned_header_takes_the_theme(gui: Gui) -> None:
     application = gui.application
     application.apply_settings(replace(application.config.settings, theme="light"))
-    await _long_answer(gui)
-    top, bottom = _code_box(gui)
-    _scroll_to(gui, (top + bottom) // 2)
-    pinned = _pinned(gui)
-    assert pinned is not None
-    assert pinned.isVisible()
+    pinned = await _reading_the_first_block(gui)
     light = palette(dark=False).code_header_bg
     assert pinned.grab().toImage().pixelColor(1, 1).name() == light
     application.apply_settings(replace(application.config.settings, theme="dark"))

@@ -4,6 +4,7 @@ conversation while a call waits."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from dataclasses import replace
@@ -136,6 +137,47 @@ async def test_stop_or_leaving_the_conversation_while_a_call_waits(gui: Gui) -> 
     assert tools.erased == []
     assert QApplication.focusWidget() is not None
     await gui.until(lambda: gui.pane.composer.button.text() == "Send")  # not left on Stop
+
+
+@in_loop
+async def test_tab_goes_round_the_bar_in_order_below_a_long_answer(gui: Gui) -> None:
+    # A long answer above, read in its middle: the transcript's pinned code header
+    # follows the keyboard from then on, and it took their Tab stop from the widgets the
+    # keyboard went to (Tab from the arguments went into the transcript, scrolled away).
+    _with_tools(gui)
+    long_answer = "\n\n".join(f"Paragraph {i} of a long answer." for i in range(150))
+    gui.server.enqueue(Reply(text=long_answer), Reply(text="Long"))
+    await gui.ask("Something long")
+    await gui.until(gui.answered)
+    await gui.until_titled()  # its request goes first: the replies below are not its
+    scroll = gui.pane.transcript.verticalScrollBar()
+    scroll.setValue(scroll.maximum() // 2)
+    assert gui.pane.transcript._code_header is not None
+    gui.server.enqueue(_erase_call(), Reply(text="Kept."))
+    await gui.ask("Erase my notes")
+    await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+    bar = _bar(gui)
+    await gui.until(bar.run_button.hasFocus)
+    gui.qtbot.keyClick(bar.run_button, Qt.Key.Key_Backtab)
+    assert bar.arguments.hasFocus()
+    place = scroll.value()
+    order = [
+        bar.arguments,
+        bar.run_button,
+        bar.always_button,
+        bar.decline_button,
+        gui.pane.composer.edit,
+    ]
+    for here, following in itertools.pairwise(order):
+        gui.qtbot.keyClick(here, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is following
+    backwards = order[::-1]
+    for here, following in itertools.pairwise(backwards):
+        gui.qtbot.keyClick(here, Qt.Key.Key_Backtab)
+        assert QApplication.focusWidget() is following
+    assert scroll.value() == place  # the conversation stayed where it was
+    bar.decline_button.click()
+    await gui.until(gui.answered)
 
 
 def _marked_waiting(gui: Gui, conversation_id: str) -> bool:
