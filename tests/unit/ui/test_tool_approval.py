@@ -1,5 +1,6 @@
 """The tool approval bar at the normal and at large text: compact, its arguments in
-whole rows (wrapped ones counted), scrolling beyond a few."""
+whole rows (wrapped ones counted), scrolling beyond a few. Its buttons, and the
+transcript's, show plainly which one has the keyboard, in both looks."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QHBoxLayout, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.api.types import ToolSpec
@@ -17,6 +19,9 @@ from app.domain.messages import ToolCall
 from app.tools.registry import Tool, ToolOutput
 from app.ui.theme import apply_theme
 from app.ui.tool_approval import ToolApprovalBar
+from app.ui.transcript.item import _tool_button
+from app.ui.transcript.question_editor import QuestionEditor
+from tests.helpers.colors import contrast
 from tests.helpers.text_rows import shown_rows
 
 LONG = (
@@ -115,3 +120,60 @@ def test_a_text_size_changed_while_a_call_waits_resizes_its_arguments(
     assert bar.arguments.font().pointSizeF() == 20
     whole, cut, total = shown_rows(bar.arguments)
     assert (whole, cut) == (total, 0)
+
+
+RING = 2  # px: at least, each pixel told from the button unfocused at 3:1
+
+
+def _grab(button: QAbstractButton, focused: bool, elsewhere: QWidget) -> QImage:
+    (button if focused else elsewhere).setFocus(Qt.FocusReason.TabFocusReason)
+    QApplication.processEvents()
+    assert button.hasFocus() == focused
+    return button.grab().toImage()
+
+
+def _ring_width(button: QAbstractButton, elsewhere: QWidget) -> int:
+    """How many pixels in from the button's left edge, halfway down, change plainly
+    when it takes the keyboard."""
+    focused = _grab(button, True, elsewhere)
+    unfocused = _grab(button, False, elsewhere)
+    assert focused.size() == unfocused.size()  # the ring takes no room of its own
+    middle = focused.height() // 2
+    width = 0
+    while width < focused.width() // 2 and (
+        contrast(focused.pixelColor(width, middle), unfocused.pixelColor(width, middle)) >= 3
+    ):
+        width += 1
+    return width
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_focused_buttons_show_a_clear_ring(
+    qtbot: QtBot, qapp: QApplication, themed: Path, mode: str
+) -> None:
+    apply_theme(qapp, mode, 10, assets_dir=themed)
+    window, bar = _window(qtbot, 600)
+    _ask(bar, {"text": "hello"})
+    # An answer's Copy and Regenerate, and a question's editor (Cancel is borderless).
+    copy = _tool_button("copy", "Copy as Markdown", "copyMessage")
+    regenerate = _tool_button("regenerate", "Regenerate this answer", "regenerate")
+    editor = QuestionEditor("An edited question")
+    actions = QHBoxLayout()
+    for button in (copy, regenerate):
+        actions.addWidget(button)
+    layout = window.layout()
+    assert isinstance(layout, QVBoxLayout)
+    layout.addLayout(actions)
+    layout.addWidget(editor)
+    _settle(bar)
+    elsewhere = bar.arguments
+    for button in (
+        bar.run_button,
+        bar.always_button,
+        bar.decline_button,
+        copy,
+        regenerate,
+        editor.cancel_button,
+        editor.send_button,
+    ):
+        assert _ring_width(button, elsewhere) >= RING, button.text()
