@@ -31,6 +31,7 @@ from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import NEXT, PREVIOUS, REFINE, FindBar
 from app.ui.pane_model import ModelInPane
 from app.ui.transcript.binding import TranscriptBinding
+from app.ui.transcript.keys_on_controls import KeysOnControls
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.send_keys import set_enter_sends
 from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
@@ -172,6 +173,8 @@ class ChatPane(ModelInPane, QWidget):
         self.composer.draft_changed.connect(self._drafts.keep)
         self.composer.restore_drafts(self._read_drafts())
         self.composer.setMaximumWidth(COLUMN_WIDTH)  # as wide as the messages above it
+        # Typed on a message's buttons or links: into the message field.
+        KeysOnControls(self.transcript, self.composer.edit)
         self.context_gauge = ContextGauge(
             self._store,
             context_length=self._context_length,

@@ -320,6 +320,18 @@ def taken_by_app(keys: str) -> str | None:
     return None
 
 
+def writes_text(event: QKeyEvent) -> bool:
+    """Whether a key press types text (a letter, a digit, a space), not a shortcut
+    (Ctrl, Alt or Meta held) nor a key that moves or edits (arrows, Tab, Backspace)."""
+    text = event.text()
+    commands = (
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.MetaModifier
+    )
+    return bool(text) and text.isprintable() and not event.modifiers() & commands
+
+
 def sends_message(key: int, modifiers: Qt.KeyboardModifier, enter_sends: bool) -> bool:
     """Whether a key press in the composer sends (the rest of Enter presses add a line)."""
     if key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

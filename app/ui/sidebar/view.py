@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QListView, QWidget
 
+from app.ui.shortcuts import writes_text
 from app.ui.sidebar.delegate import ConversationDelegate, row_height
 from app.ui.sidebar.model import ConversationListModel, ConversationRole
 
@@ -37,16 +38,6 @@ _SHOWING_KEYS = (
     Qt.Key.Key_Up,
     Qt.Key.Key_Down,
 )
-
-
-def _writes_text(event: QKeyEvent) -> bool:
-    text = event.text()
-    commands = (
-        Qt.KeyboardModifier.ControlModifier
-        | Qt.KeyboardModifier.AltModifier
-        | Qt.KeyboardModifier.MetaModifier
-    )
-    return bool(text) and text.isprintable() and not event.modifiers() & commands
 
 
 class ConversationListView(QListView):
@@ -199,7 +190,7 @@ class ConversationListView(QListView):
         elif key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift_only):
             # Accepted here, so Qt does not also send a keyboard context menu event.
             self._menu_for_current()
-        elif _writes_text(event):
+        elif writes_text(event):
             self.typed.emit(QKeyEvent(event))
         else:
             super().keyPressEvent(event)

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout
 
 from app.ui.plain_text_field import PlainTextField
 from app.ui.settings.form import button, button_row
-from app.ui.shortcuts import keeps_escape, sends_message
+from app.ui.shortcuts import keeps_escape, sends_message, writes_text
 from app.ui.text_rows import row_pitch
+from app.ui.transcript.keys_on_controls import type_into
 from app.ui.transcript.send_keys import enter_sends, send_hint
 
 MIN_LINES = 2
@@ -88,6 +89,14 @@ class QuestionEditor(QFrame):
         self.field.restyled.connect(self._fit)
         self._on_text_changed()
         self._fit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # A letter typed on Cancel or Send (they leave it unused): the question being
+        # edited takes it, not the message field as elsewhere in the transcript.
+        if writes_text(event) and event.text().strip():
+            type_into(self.field, event)
+            return
+        super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.send_button and event.type() == QEvent.Type.ToolTip:
