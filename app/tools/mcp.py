@@ -66,6 +66,7 @@ class ServerStatus:
     detail: str = ""  # "3 tools", the error, …
     tools: tuple[str, ...] = ()
     log_file: Path | None = None  # where the server's own messages (stderr) go
+    last_message: str = ""  # failed: its last line there (in ``detail`` too), if any
 
 
 def server_environment(
@@ -254,12 +255,11 @@ class McpHost:
                 detail = describe_failure(error, server.config, START_TIMEOUT)
                 log.warning("MCP server %s failed: %s", server.config.name, detail)
                 log.debug("MCP server %s failed", server.config.name, exc_info=True)
-                self._set(server, "failed", _with_log(detail, server.log_file))
+                self._fail(server, detail)
             else:
                 if not server.stop_requested:
                     log.warning("MCP server %s stopped by itself", server.config.name)
-                    detail = _with_log("It stopped unexpectedly.", server.log_file)
-                    self._set(server, "failed", detail)
+                    self._fail(server, "It stopped unexpectedly.")
         if server.stop_requested:
             self._set(server, "stopped", "Stopped")
 
@@ -316,11 +316,20 @@ class McpHost:
         log.info("MCP server %s ready: %s", name, count)
         self._changed()
 
-    def _set(self, server: _Server, state: State, detail: str) -> None:
+    def _fail(self, server: _Server, detail: str) -> None:
+        """The server failed, for the reason ``detail`` says, followed by its last
+        message on stderr (most often its own word of what went wrong)."""
+        line = last_log_line(server.log_file)
+        detail = f"{detail} Its last message: {line}" if line else detail
+        self._set(server, "failed", detail, last_message=line)
+
+    def _set(self, server: _Server, state: State, detail: str, last_message: str = "") -> None:
         with self._lock:
             server.session = None
             server.tools = ()
-            server.status = replace(server.status, state=state, detail=detail, tools=())
+            server.status = replace(
+                server.status, state=state, detail=detail, tools=(), last_message=last_message
+            )
             current = self._servers.get(server.config.name) is server
         if current:
             self._changed()
@@ -430,11 +439,6 @@ def _open_log(path: Path, config: McpServerConfig) -> TextIO:
     errors.write(f"\n--- {datetime.now():%Y-%m-%d %H:%M:%S} starting: {command}\n")
     errors.flush()
     return errors
-
-
-def _with_log(detail: str, log_file: Path) -> str:
-    line = last_log_line(log_file)
-    return f"{detail} Its last message: {line}" if line else detail
 
 
 def _running(server: _Server) -> bool:

@@ -194,12 +194,12 @@ def _still_starting(names: Sequence[str]) -> str:
 
 
 def _stopped(status: ServerStatus) -> str:
-    detail = status.detail.rstrip()
-    if detail and detail[-1] not in ".!?…":
-        detail += "."
+    """A server that was ready failed: said once, with its last word and what to do
+    (Settings → Tools shows the whole story)."""
+    said = f", saying “{status.last_message}”" if status.last_message else ""
     return (
-        f"The MCP server “{status.name}” stopped: {detail} Its tools are left out until "
-        "Settings → Tools → Restart servers."
+        f"The MCP server “{status.name}” stopped unexpectedly{said}. To use its tools "
+        "again, choose Settings → Tools → Restart servers."
     )
 
 

@@ -284,11 +284,12 @@ class MainWindow(QMainWindow):
             keyed.append((row, widget))
         return [widget for _, widget in sorted(keyed, key=lambda pair: pair[0])]
 
-    def toast_center_x(self) -> int:
-        """Notices are centred over the conversation (see app.ui.toast.ToastHost)."""
+    def toast_area(self) -> QWidget:
+        """Notices go over the message field, as wide as it at most (over the first-run
+        panel, the conversation's side): never over the sidebar (see
+        app.ui.toast.ToastHost)."""
         composer = self.pane.composer
-        widget = composer if composer.isVisible() else self.pane
-        return widget.mapTo(self, QPoint(widget.width() // 2, 0)).x()
+        return composer if composer.isVisible() else self.pane
 
     def toggle_sidebar(self) -> None:
         """The user shows or hides the sidebar (Ctrl+B, the header's button)."""

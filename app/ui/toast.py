@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QEnterEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -18,17 +18,19 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_MS = 8000
 MARGIN = 16  # from the parent's bottom and sides
+_MOVED = (QEvent.Type.Move, QEvent.Type.Resize)
 
 
 @runtime_checkable
 class ToastHost(Protocol):
     """A parent that says where its notices go: their bottom (the main window: above
-    the message field, which a notice at the window's bottom would cover) and their
-    middle (over the conversation, not the whole window)."""
+    the message field, which a notice at the window's bottom would cover) and the
+    widget in it whose width they are centred in and kept within (the message field: a
+    long notice stretched across the sidebar). They follow that widget as it moves."""
 
     def toast_bottom(self) -> int: ...
 
-    def toast_center_x(self) -> int: ...
+    def toast_area(self) -> QWidget: ...
 
 
 class Toast(QFrame):
@@ -89,6 +91,7 @@ class Toast(QFrame):
         self._timer.timeout.connect(self.dismiss)
         self._closed = False
         self._callback: Callable[[], object] | None = None
+        self._area: QWidget | None = None  # a host's (see ToastHost), followed
         parent.installEventFilter(self)
 
     @classmethod
@@ -144,6 +147,7 @@ class Toast(QFrame):
         parent = self.parentWidget()
         if parent is not None:
             parent.removeEventFilter(self)
+        self._follow(None)
         self.hide()
         self.dismissed.emit()
         self.deleteLater()
@@ -159,15 +163,19 @@ class Toast(QFrame):
         parent = self.parentWidget()
         if parent is None:
             return
-        width = min(max(self._natural_width(), 240), max(120, parent.width() - 2 * MARGIN))
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
-        height = max(height, self.sizeHint().height())
         bottom = parent.height() - MARGIN
-        middle = parent.width() // 2
+        start, end = 0, parent.width()
         if isinstance(parent, ToastHost):
             bottom = min(bottom, parent.toast_bottom())
-            middle = parent.toast_center_x()
-        left = max(MARGIN, min(middle - width // 2, parent.width() - width - MARGIN))
+            area = parent.toast_area()
+            self._follow(area)
+            start = area.mapTo(parent, QPoint(0, 0)).x()
+            end = start + area.width()
+        width = min(max(self._natural_width(), 240), max(120, end - start - 2 * MARGIN))
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        height = max(height, self.sizeHint().height())
+        middle = (start + end) // 2
+        left = max(start + MARGIN, min(middle - width // 2, end - width - MARGIN))
         self.setGeometry(left, bottom - height, width, height)
 
     def _natural_width(self) -> int:
@@ -183,8 +191,22 @@ class Toast(QFrame):
                 width += inner.spacing() + self._button.sizeHint().width()
         return width + margins.left() + margins.right()
 
+    def _follow(self, area: QWidget | None) -> None:
+        """Place the notice again whenever ``area`` moves or is resized (the message
+        field moves once the window's layouts follow a resize, after the window's own
+        resize event: the sidebar hidden in a narrow window, say)."""
+        if area is self._area:
+            return
+        if self._area is not None:
+            self._area.removeEventFilter(self)
+        self._area = area
+        if area is not None:
+            area.installEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+        if (watched is self.parentWidget() and event.type() == QEvent.Type.Resize) or (
+            watched is self._area and event.type() in _MOVED
+        ):
             self._place()
         return False
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.domain.messages import Role
@@ -347,12 +347,39 @@ async def test_a_server_that_stops_after_being_ready_is_told_once(gui: Gui) -> N
     await gui.until(lambda: toolbox.server_lines()[0].state == "failed", timeout=20)
     await gui.until(lambda: any("stopped" in notice for notice in _notices(gui)))
     (notice,) = _notices(gui)
+    # Said once ("stopped: It stopped unexpectedly" before), with what to do.
     assert notice == (
-        "The MCP server “echo” stopped: It stopped unexpectedly. Its last message: "
-        "echo server: crashing on purpose. Its tools are left out until "
-        "Settings → Tools → Restart servers."
+        "The MCP server “echo” stopped unexpectedly, saying “echo server: crashing on "
+        "purpose”. To use its tools again, choose Settings → Tools → Restart servers."
     )
     assert toolbox.news() == []  # told once
+    # Over the conversation, not across the sidebar.
+    (toast,) = [t for t in gui.window.findChildren(Toast) if t.isVisible()]
+    assert gui.window.sidebar.isVisible()
+    assert _over_the_message_field(gui, toast)
+    gui.window.resize(700, 600)  # the sidebar goes: the field moves to the left
+    await gui.until(lambda: gui.window.sidebar.isHidden() and _laid_out(gui))
+    assert _over_the_message_field(gui, toast)
+
+
+def _laid_out(gui: Gui) -> bool:
+    """Whether the conversation has the window's whole width, the message field its
+    middle (the sidebar hidden, and the layouts done with it)."""
+    pane, field = gui.pane, gui.pane.composer
+    middle = field.mapTo(pane, QPoint(field.width() // 2, 0)).x()
+    return pane.width() == gui.window.width() and abs(middle - pane.width() // 2) <= 1
+
+
+def _over_the_message_field(gui: Gui, toast: Toast) -> bool:
+    """Whether the notice is within the message field's width, centred over it."""
+    field = gui.pane.composer
+    span = QRect(field.mapTo(gui.window, QPoint(0, 0)), field.size())
+    shown = toast.geometry()
+    return (
+        span.left() <= shown.left()
+        and shown.right() <= span.right()
+        and abs(shown.center().x() - span.center().x()) <= 1
+    )
 
 
 @in_loop

@@ -20,15 +20,19 @@ from app.ui.toast import MARGIN, Toast
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
+def _shown(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.addWidget(widget)
+    widget.resize(500, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+
+
 @pytest.fixture
 def window(qtbot: QtBot) -> QWidget:
     widget = QWidget()
     layout = QVBoxLayout(widget)
     layout.addWidget(QLineEdit(widget))
-    qtbot.addWidget(widget)
-    widget.resize(500, 400)
-    widget.show()
-    qtbot.waitExposed(widget)
+    _shown(qtbot, widget)
     return widget
 
 
@@ -109,21 +113,28 @@ def test_escape_dismisses_it(window: QWidget, qtbot: QtBot) -> None:
 
 class _Host(QWidget):
     """A window that keeps its bottom 100 pixels for a field notices must not cover,
-    with its conversation on the right (centred at 300 px)."""
+    with its conversation on the right (from 100 px to 500, centred at 300)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conversation = QWidget(self)
+        self.conversation.setGeometry(100, 0, 400, 100)
 
     def toast_bottom(self) -> int:
         return self.height() - 100
 
-    def toast_center_x(self) -> int:
-        return 300
+    def toast_area(self) -> QWidget:
+        return self.conversation
 
 
-def test_a_host_window_says_where_notices_end(qtbot: QtBot) -> None:
-    host = _Host()
-    qtbot.addWidget(host)
-    host.resize(500, 400)
-    host.show()
-    qtbot.waitExposed(host)
+@pytest.fixture
+def host(qtbot: QtBot) -> _Host:
+    widget = _Host()
+    _shown(qtbot, widget)
+    return widget
+
+
+def test_a_host_window_says_where_notices_end(host: _Host, qtbot: QtBot) -> None:
     toast = Toast.show_message(host, "Deleted “Trip”", "Undo")
     assert toast.geometry().bottom() + 1 == 300
     assert abs(toast.geometry().center().x() - 300) <= 1  # over the conversation
@@ -172,3 +183,20 @@ def test_clicking_its_button_leaves_the_keyboard_where_it_was(qtbot: QtBot) -> N
     assert field.hasFocus()
     qtbot.keyClicks(field, "typed after")
     assert field.text() == "typed after"
+
+
+def test_a_long_notice_stays_over_the_hosts_conversation(host: _Host, qtbot: QtBot) -> None:
+    # It stretched across the sidebar, as wide as the window.
+    host.resize(900, 400)
+    text = "The MCP server “qa” stopped unexpectedly, saying “it crashed on purpose”. " * 2
+    toast = Toast.show_message(host, text)
+    geometry = toast.geometry()
+    assert geometry.left() >= 100 + MARGIN
+    assert geometry.right() + 1 <= 500 - MARGIN
+    assert abs(geometry.center().x() - 300) <= 1
+    label = toast.findChild(QLabel)
+    assert label is not None
+    qtbot.waitUntil(lambda: label.height() >= 2 * label.fontMetrics().lineSpacing())
+    host.conversation.setGeometry(50, 0, 300, 100)  # moved: the notice goes with it
+    assert abs(toast.geometry().center().x() - 200) <= 1
+    assert toast.geometry().right() + 1 <= 350 - MARGIN
