@@ -799,6 +799,7 @@ async def test_an_answers_actions_show_once_it_is_written(gui: Gui) -> None:
     assert item._copy.isVisible()
     assert item._action.isVisible()
     assert item.height() >= height  # the footer had its room all along
+    await gui.until_titled()  # the title's request takes no reply meant for regenerate
     gui.server.enqueue(Reply(status=400))
     gui.pane.regenerate_last()
     await gui.until(lambda: gui.pane.composer.button.text() == "Send")
