@@ -29,7 +29,7 @@ from app.tasks import TaskRunner
 if TYPE_CHECKING:
     from app.answering.recorder import AnswerNotSaved, AnswerOutcome
     from app.api.types import ChatRequest, StreamEvent, ToolSpec
-    from app.chat.tool_calls import ChatTools
+    from app.chat.tool_calls import CallActivity, ChatTools
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class ChatController(QObject):
         answer_thinking(str, str): (conversation id, new text) more of a reasoning
             model's thinking, before its answer (shown, not stored).
         answer_finished(object): the stored answer (complete, interrupted or error).
+        tool_activity(object): a ``CallActivity``: a call waits for the person or runs,
+            or the round of calls is over.
         streaming_changed(str, bool): an answer started or stopped in a conversation.
         branch_changed(str): the current branch of a conversation moved (or the branch
             a window shows instead of it, see ``shown_leaf``).
@@ -93,6 +95,7 @@ class ChatController(QObject):
     answer_thinking = Signal(str, str)
     answer_finished = Signal(object)
     streaming_changed = Signal(str, bool)
+    tool_activity = Signal(object)
     branch_changed = Signal(str)
     continue_failed = Signal(str, str)
     needs_key = Signal(str)
@@ -133,6 +136,10 @@ class ChatController(QObject):
 
     def is_streaming(self, conversation_id: str) -> bool:
         return self._runner.running(_answer_task(conversation_id))
+
+    def tool_activity_in(self, conversation_id: str) -> CallActivity | None:
+        """What a tool call of the conversation is doing now, if one is under way."""
+        return None if self._tools is None else self._tools.activity(conversation_id)
 
     def live_text(self, message_id: str) -> str | None:
         """The whole text so far of an answer being written, or ``None`` if it is not.
@@ -305,6 +312,8 @@ class ChatController(QObject):
     async def shutdown(self) -> None:
         """Stop every answer (each is stored as interrupted), save the ends that could not
         be saved before, and close the clients."""
+        if self._tools is not None:
+            self._tools.close()  # calls cut now are said cut by the closing, not stopped
         await self._runner.cancel_all()
         self._save_unsaved()
         await self._clients.aclose()
@@ -408,6 +417,8 @@ class ChatController(QObject):
             if message is None or not tools_asked or not _asks_for_tools(outcome):
                 if outcome is not None and outcome.error is None:
                     self._maybe_title(conversation_id, carried_on)  # on the final answer
+                if message is not None and _asks_for_tools(outcome):
+                    self._not_run(message)  # calls to tools not offered: why, if known
                 return
             assert self._tools is not None
             from app.chat.tool_calls import MAX_ROUNDS
@@ -415,6 +426,7 @@ class ChatController(QObject):
             if rounds > MAX_ROUNDS:
                 # Still calling after it was told to answer in words (a server that
                 # ignores tool_choice): no more requests; the calls show, not run.
+                self._not_run(message, rounds_used=True)
                 return
             rounds += 1
             # Stop stays possible while calls wait for the person or run.
@@ -425,6 +437,7 @@ class ChatController(QObject):
                     message,
                     too_many=rounds > MAX_ROUNDS,
                     on_stored=self.message_stored.emit,
+                    on_activity=self.tool_activity.emit,
                 )
             except BaseException:  # stopped while a call waited or ran, or not stored
                 self.streaming_changed.emit(conversation_id, False)
@@ -436,6 +449,14 @@ class ChatController(QObject):
             )
             continue_from = None
             self.answer_pending.emit(conversation_id, parent_id)
+
+    def _not_run(self, answer: Message, *, rounds_used: bool = False) -> None:
+        """Keep why the answer's calls are shown, not run, and show it so."""
+        if self._tools is None:
+            return
+        noted = self._tools.note_not_run(self._store, answer, rounds_used=rounds_used)
+        if noted is not None:
+            self.message_stored.emit(noted)
 
     def _request_after(self, conversation_id: str, leaf: str, *, words_only: bool) -> ChatRequest:
         """The request that follows a round of tool results."""

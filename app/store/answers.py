@@ -85,6 +85,20 @@ class AnswerWrites(StoreBase):
         return cursor.rowcount > 0
 
     @guarded
+    def note_calls_unrun(self, message_id: str, why: str | None) -> Message:
+        """Keep why a complete answer's tool calls got no result (``None``: they got
+        theirs). Said under the calls, after a restart too; the model is not told.
+
+        Raises ``MessageNotFound`` when the answer is gone (its conversation deleted).
+        """
+        self._db.execute(
+            "UPDATE messages SET error = ? WHERE id = ? AND role = 'assistant'"
+            " AND status = 'complete'",
+            (why, message_id),
+        )
+        return self.get_message(message_id)
+
+    @guarded
     def finish_answer(
         self,
         message_id: str,

@@ -178,7 +178,10 @@ def _message_markdown(message: Message) -> list[str]:
     for call in message.tool_calls:
         lines += [tool_call_markdown(call), ""]
     if message.error:
-        lines += [f"> **{str(message.status).capitalize()}:** {_one_line(message.error)}", ""]
+        # A complete answer's error says why its tool calls got no result.
+        unrun = message.tool_calls and message.status is MessageStatus.COMPLETE
+        label = "No result" if unrun else str(message.status).capitalize()
+        lines += [f"> **{label}:** {_one_line(message.error)}", ""]
     return lines
 
 

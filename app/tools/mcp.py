@@ -29,7 +29,7 @@ from app.tools.mcp_config import (
     write_example,
 )
 from app.tools.mcp_output import describe_failure, last_log_line, tool_output, tool_spec
-from app.tools.registry import Tool, ToolFunction, ToolOutput
+from app.tools.registry import CLOSED_BEFORE_ANSWER, Tool, ToolFunction, ToolOutput
 
 if TYPE_CHECKING:
     import anyio
@@ -204,7 +204,7 @@ class McpHost:
         with self._lock:
             calls = list(self._calls)
         for call in calls:  # never ran: the loop stopped first
-            _settle(call, ToolOutput("Maestrale closed before the tool answered.", True))
+            _settle(call, ToolOutput(CLOSED_BEFORE_ANSWER, True))
 
     # The host thread.
 
@@ -387,7 +387,7 @@ class McpHost:
             return ToolOutput(f'The MCP server "{name}" refused the call: {error}', True)
         except asyncio.CancelledError:
             if self._closing:
-                return ToolOutput("Maestrale closed before the tool answered.", True)
+                return ToolOutput(CLOSED_BEFORE_ANSWER, True)
             raise
         return tool_output(result)
 

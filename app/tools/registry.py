@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 _VALID_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 CALL_TIMEOUT = 120.0  # seconds: a tool that hangs must not hold the answer for ever
 MAX_OUTPUT_CHARS = 100_000  # about 25k tokens: more would crowd out the conversation
+# Why a call gave no result: said to the model by the MCP host, and kept under the call.
+CLOSED_BEFORE_ANSWER = "Maestrale closed before the tool answered."
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """The model calls tools: each call runs (after the person's word where the tool asks
 for it), its result is stored under the answer and sent back, until the model answers
-in words. Against the fake server, with a real store and controller."""
+in words; what a call is doing is told as it goes, and calls that got no result keep
+why (stopped, cut by closing or a crash, tools off, rounds used up). Against the fake
+server, with a real store and controller."""
 
 from __future__ import annotations
 
@@ -18,7 +20,19 @@ from app.api.types import ToolSpec
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.controller import ChatController, NewChat
-from app.chat.tool_calls import DECLINED, MAX_ROUNDS, ChatTools
+from app.chat.tool_calls import (
+    ASKING,
+    CLOSED,
+    DECLINED,
+    MAX_ROUNDS,
+    ROUNDS_USED,
+    RUNNING,
+    STOPPED,
+    STOPPED_ASKING,
+    TOOLS_OFF,
+    CallActivity,
+    ChatTools,
+)
 from app.config import load_config
 from app.domain.messages import Message, MessageStatus, Role, ToolCall
 from app.secrets import ApiKeys
@@ -180,6 +194,7 @@ def test_stop_while_a_call_waits_ends_the_answer_and_runs_nothing(chat: Chat) ->
     assert chat.tools.erased == []
     path = chat.path(conversation)
     assert [m.role for m in path] == [Role.USER, Role.ASSISTANT]
+    assert path[1].error == STOPPED_ASKING  # said under the call, not told the model
     # The next question is still a valid conversation: the unrun call told in words.
     chat.server.enqueue(Reply(text="Fine."))
     chat.controller.send(conversation, "Never mind", NewChat("mistral-large-2411"))
@@ -248,3 +263,150 @@ def test_a_server_that_ignores_answer_in_words_is_asked_no_more(chat: Chat) -> N
     assert len(chat.sent()) == MAX_ROUNDS + 2  # the last one said tool_choice "none"
     last = chat.path(conversation)[-1]
     assert (last.role, len(last.tool_calls)) == (Role.ASSISTANT, 1)  # shown, not run
+
+
+# What a round tells while it goes, and what it keeps when its calls got no result.
+
+SLOW = ToolSpec("slow", "Waits, then answers.", {"type": "object", "properties": {}})
+
+
+class Slow:
+    """A tool that runs until the test lets it answer (or fail, with ``fails``)."""
+
+    def __init__(self) -> None:
+        self.started = False
+        self.release = asyncio.Event()
+        self.fails = False
+
+    def tools(self) -> list[Tool]:
+        return [Tool(SLOW, "Test", self._run, ask_first=False)]
+
+    async def _run(self, _arguments: dict[str, Any]) -> ToolOutput:
+        self.started = True
+        await self.release.wait()
+        if self.fails:
+            raise RuntimeError("it broke")
+        return ToolOutput("awake")
+
+
+def _with_slow(chat: Chat) -> tuple[Slow, list[CallActivity]]:
+    slow = Slow()
+    chat.chat_tools.registry = ToolRegistry([chat.tools, slow])
+    told: list[CallActivity] = []
+    chat.controller.tool_activity.connect(told.append)
+    return slow, told
+
+
+def _answer(chat: Chat, conversation: str) -> Message:
+    return next(m for m in chat.path(conversation) if m.tool_calls)
+
+
+def test_a_running_call_is_told_and_its_end_too(chat: Chat) -> None:
+    slow, told = _with_slow(chat)
+    chat.server.enqueue(_calls(("slow", {})), Reply(text="Done."))
+    conversation = chat.ask("Take your time")
+    chat.wait(lambda: slow.started)
+    answer = _answer(chat, conversation)
+    running = chat.controller.tool_activity_in(conversation)
+    assert running is not None
+    assert (running.answer_id, running.call_id, running.state) == (
+        answer.id,
+        answer.tool_calls[0].id,
+        RUNNING,
+    )
+    assert told == [running]
+    # Meanwhile the answer says the calls were cut, should the app be killed now: read
+    # from the file by another connection, as the next start would.
+    other = ConversationStore.open(chat.store.path)
+    try:
+        assert other.get_message(answer.id).error == CLOSED
+    finally:
+        other.close()
+    slow.release.set()
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    assert told[-1] == CallActivity(conversation, answer.id)  # over: no call under way
+    assert chat.controller.tool_activity_in(conversation) is None
+    assert chat.store.get_message(answer.id).error is None  # its calls got their results
+
+
+def test_a_call_that_fails_is_over_too(chat: Chat) -> None:
+    slow, told = _with_slow(chat)
+    slow.fails = True
+    chat.server.enqueue(_calls(("slow", {})), Reply(text="It broke."))
+    conversation = chat.ask("Take your time")
+    chat.wait(lambda: slow.started)
+    slow.release.set()
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    assert [a.state for a in told] == [RUNNING, ""]
+    result = chat.path(conversation)[2]
+    assert (result.role, result.content) == (Role.TOOL, "slow failed: it broke")
+    assert _answer(chat, conversation).error is None  # it got a result: an error
+
+
+def test_a_call_waiting_for_the_person_is_told_then_running(chat: Chat) -> None:
+    _slow, told = _with_slow(chat)
+    chat.server.enqueue(_calls(("erase", {"path": "a"})), Reply(text="Gone."))
+    conversation = chat.ask("Erase a")
+    chat.wait(lambda: len(chat.asked) == 1)
+    assert [a.state for a in told] == [ASKING]
+    chat.answers.append(True)
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    assert [a.state for a in told] == [ASKING, RUNNING, ""]
+
+
+def test_stop_while_a_call_runs_keeps_that_you_stopped_it(chat: Chat) -> None:
+    slow, told = _with_slow(chat)
+    stored: list[Message] = []
+    chat.controller.message_stored.connect(stored.append)
+    chat.server.enqueue(_calls(("slow", {})))
+    conversation = chat.ask("Take your time")
+    chat.wait(lambda: slow.started)
+    assert chat.controller.stop(conversation)
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    answer = _answer(chat, conversation)
+    assert answer.error == STOPPED
+    assert stored[-1].id == answer.id  # the window learns it at once
+    assert stored[-1].error == STOPPED
+    assert told[-1].call_id == ""
+    # In the file, for the next start.
+    reopened = ConversationStore.open(chat.store.path)
+    try:
+        assert reopened.get_message(answer.id).error == STOPPED
+    finally:
+        reopened.close()
+
+
+def test_closing_while_a_call_runs_keeps_that_maestrale_closed(chat: Chat) -> None:
+    slow, _told = _with_slow(chat)
+    chat.server.enqueue(_calls(("slow", {})))
+    conversation = chat.ask("Take your time")
+    chat.wait(lambda: slow.started)
+    chat.loop.run_until_complete(chat.controller.shutdown())
+    assert _answer(chat, conversation).error == CLOSED
+
+
+def test_calls_made_while_tools_are_off_keep_that_they_were(chat: Chat) -> None:
+    chat.tools.enabled = False
+    chat.server.enqueue(_calls(("erase", {"path": "notes.txt"})))
+    conversation = chat.ask("Erase my notes")
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    assert _answer(chat, conversation).error == TOOLS_OFF
+    # Not a reason the model reads: the request after it tells the call in words.
+    chat.tools.enabled = True
+    chat.server.enqueue(Reply(text="Fine."))
+    chat.controller.send(conversation, "Never mind", NewChat("mistral-large-2411"))
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    sent = chat.sent()[-1]["messages"]
+    assert TOOLS_OFF not in str(sent)
+    assert "erase" in sent[1]["content"]
+
+
+def test_calls_past_the_last_round_keep_that_the_rounds_were_used(chat: Chat) -> None:
+    for _ in range(MAX_ROUNDS + 15):  # calls, whatever tool_choice says
+        chat.server.enqueue(_calls(("add", {"a": 1, "b": 1})))
+    conversation = chat.ask("1 + 1, for ever")
+    chat.wait(lambda: not chat.controller.is_streaming(conversation), seconds=30)
+    last = chat.path(conversation)[-1]
+    assert (last.role, last.error) == (Role.ASSISTANT, ROUNDS_USED)
+    ran = [m for m in chat.path(conversation) if m.role is Role.ASSISTANT][:-1]
+    assert all(m.error is None for m in ran)  # those got their results

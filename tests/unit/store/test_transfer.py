@@ -320,6 +320,32 @@ def test_export_markdown_nests_headings_and_keeps_the_lines_of_questions(
     assert "First line  \nsecond line\n\n```\nkept\nas code\n```" in text
 
 
+def test_why_calls_got_no_result_is_exported_and_imported_again(
+    store: ConversationStore, other_store: ConversationStore, tmp_path: Path
+) -> None:
+    conversation = store.create_conversation(title="Sleep", model=None)
+    question = store.add_message(conversation.id, role=Role.USER, content="Sleep", parent_id=None)
+    call = ToolCall(id="call_1", name="slow", arguments='{"seconds": 60}')
+    answer = store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="",
+        parent_id=question.id,
+        tool_calls=[call],
+        finish_reason="tool_calls",
+    )
+    noted = store.note_calls_unrun(answer.id, "You stopped it before the tool answered.")
+    assert noted.status is MessageStatus.COMPLETE  # still a whole answer
+    assert "> **No result:** You stopped it before the tool answered." in export_markdown(store)
+    document = export_json(store)
+    import_file(other_store, _write_json(tmp_path / "export.json", document))
+    assert other_store.get_message(answer.id).error == "You stopped it before the tool answered."
+    store.note_calls_unrun(answer.id, None)  # its calls got their results after all
+    assert store.get_message(answer.id).error is None
+    # Only a complete answer's: a question, or a failed answer's error, is left alone.
+    assert store.note_calls_unrun(question.id, "Nope").error is None
+
+
 def test_export_markdown_shows_a_title_as_written_not_as_markup(store: ConversationStore) -> None:
     store.create_conversation(title="Use <b>bold</b> or __init__? #1", model=None)
     text = export_markdown(store)
