@@ -356,6 +356,8 @@ class ChatPane(ModelInPane, QWidget):
         self._set_title(conversation.title)
         streaming = self._controller.is_streaming(conversation_id)
         self._set_busy(streaming)
+        # A call of its answer may wait for the person or run (left and opened again).
+        self.transcript.show_tool_activity(self._controller.tool_activity_in(conversation_id))
         if path and path[-1].role is Role.USER and not streaming:
             self.transcript.show_unanswered(path[-1].id)
         self.show_conversation_page()

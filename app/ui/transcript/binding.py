@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.chat.controller import ChatController
+from app.chat.tool_calls import CallActivity
 from app.domain.messages import Message
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
@@ -43,6 +44,7 @@ class TranscriptBinding(QObject):
         controller.streaming_changed.connect(self._on_streaming)
         controller.branch_changed.connect(self._on_branch_changed)
         controller.conversation_changed.connect(self._on_conversation_changed)
+        controller.tool_activity.connect(self._on_tool_activity)
 
     def _mine(self, conversation_id: str) -> bool:
         return conversation_id == self.conversation_id
@@ -94,6 +96,10 @@ class TranscriptBinding(QObject):
     def _on_streaming(self, conversation_id: str, busy: bool) -> None:
         if self._mine(conversation_id):
             self.busy_changed.emit(busy)
+
+    def _on_tool_activity(self, activity: CallActivity) -> None:
+        if self._mine(activity.conversation_id):
+            self._transcript.show_tool_activity(activity)
 
     def _on_branch_changed(self, conversation_id: str) -> None:
         if self._mine(conversation_id):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
     from app.ui.transcript.question_editor import QuestionEditor
     from app.ui.transcript.tool_calls import ToolCallsPanel
+    from app.ui.transcript.tool_result import ResultFold, ResultView
 
 COPIED_MS = 1500  # how long "Copied" shows
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
@@ -68,7 +69,8 @@ class MessageItem(QFrame):
         regenerate_requested(str), retry_requested(str), continue_requested(str),
         edit_submitted(str, str), branch_requested(str, int), link_activated(QUrl),
         height_changed(), edit_closed() (the editor closed while it had the keyboard:
-        the pane gives it to the composer).
+        the pane gives it to the composer), fold_toggled() (a long tool result shown
+        whole, or folded again: the transcript keeps its button in view).
     """
 
     regenerate_requested = Signal(str)
@@ -79,6 +81,7 @@ class MessageItem(QFrame):
     link_activated = Signal(QUrl)
     height_changed = Signal()
     edit_closed = Signal()
+    fold_toggled = Signal()
 
     def __init__(
         self,
@@ -123,6 +126,8 @@ class MessageItem(QFrame):
         self._header: QLabel | None = None
         self._tool_calls: ToolCallsPanel | None = None
         self._calls_answered = False  # results follow the calls (see set_calls_answered)
+        self._calls_busy = False  # a call waits for the person or runs
+        self._result: ResultView | None = None  # a tool's result: folded when long
         self._build_body()
         self._build_footer()
         self._editor: QuestionEditor | None = None
@@ -144,12 +149,15 @@ class MessageItem(QFrame):
             raise ValueError(f"a {self.message.role} item cannot show a {message.role} message")
         self.message = message
         self._awaiting = False
+        if self._result is not None:
+            self._result.fold()
         if width is not None:
             # Lay the text out once, at its final width, before it is filled.
             self.text.set_text_width(self._text_width(width))
         self._show_header()
         self.set_branch(branch)
         self._show_content()
+        self.show_tool_activity("")
         self._show_tool_calls()
         self._update_status()
         # A spare was laid out empty: the size its layout item remembers must go too.
@@ -267,12 +275,28 @@ class MessageItem(QFrame):
         return f"<b>Mistral</b>&nbsp;&nbsp;<span style='opacity:0.6'>{model}</span>"
 
     def _markdown(self) -> str:
-        """The text to render: a tool's result is data, shown as it came (a code block)."""
+        """The text to render: a tool's result is data, shown as it came (a code block),
+        folded to its first lines when it is long."""
         if self.message.role is Role.TOOL and self.message.content:
-            from app.store.imports import fenced  # only for tool results
+            if self._result is None:
+                from app.ui.transcript.tool_result import ResultView  # only for results
 
-            return fenced(self.message.content)
+                self._result = ResultView(self._place_fold, self._fold_toggled)
+            return self._result.markdown(self.message.content)
         return self.message.content
+
+    def _place_fold(self, fold: QWidget) -> None:
+        self._bubble_layout.addWidget(fold, 0, Qt.AlignmentFlag.AlignLeft)
+
+    @property
+    def fold_button(self) -> ResultFold | None:
+        """ "Show all" / "Show less" under a long tool result (None: none shown)."""
+        return None if self._result is None else self._result.button
+
+    def _fold_toggled(self) -> None:
+        self.document.set_markdown(self._markdown())
+        self.height_changed.emit()
+        self.fold_toggled.emit()
 
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
@@ -299,6 +323,8 @@ class MessageItem(QFrame):
             from app.ui.transcript.tool_calls import ToolCallsPanel  # rarely needed
 
             self._tool_calls = ToolCallsPanel()
+            # Whatever it shows anew (a note, a call's state) changes the answer's height.
+            self._tool_calls.changed.connect(self.height_changed)
             self._bubble_layout.addWidget(self._tool_calls)
         self._tool_calls.show_calls(calls)
         self._show_calls_note()
@@ -309,11 +335,21 @@ class MessageItem(QFrame):
         self._calls_answered = answered
         self._show_calls_note()
 
-    def _show_calls_note(self) -> None:
-        # While the answer is under way its calls wait for the person or run: no note
-        # yet that none got a result.
+    def show_tool_activity(self, call_id: str, state: str = "", seconds: int = 0) -> None:
+        """Call ``call_id`` of this answer waits for the person or runs, for ``seconds``
+        so far (see ToolCallsPanel.show_activity); no ``call_id``: none is under way."""
+        self._calls_busy = bool(call_id)
         if self._tool_calls is not None:
-            self._tool_calls.set_answered(self._calls_answered or self._locked)
+            self._tool_calls.show_activity(call_id, state, seconds)
+            self._show_calls_note()
+
+    def _show_calls_note(self) -> None:
+        # While its calls wait for the person or run: no note yet that none got a
+        # result. Once they are over, why they got none, as the answer keeps it.
+        if self._tool_calls is not None:
+            message = self.message
+            why = message.error if message.status is MessageStatus.COMPLETE else None
+            self._tool_calls.set_note(not (self._calls_answered or self._calls_busy), why)
 
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:
@@ -492,7 +528,6 @@ class MessageItem(QFrame):
             self._locked = locked
             self.set_branch(self._branch)
             self._update_status()
-            self._show_calls_note()
 
     def _update_status(self) -> None:
         self._show_room()
@@ -584,10 +619,14 @@ class MessageItem(QFrame):
         self._copy.setToolTip(self._copy.text())
 
     def copy_code(self, index: int) -> None:
-        """Copy code block ``index`` as written (its Copy link, or its pinned header's)."""
+        """Copy code block ``index`` as written (its Copy link, or its pinned header's);
+        a tool's result whole, folded or not."""
         blocks = self.document.code_blocks
         if 0 <= index < len(blocks):
-            QGuiApplication.clipboard().setText(blocks[index].source)
+            whole = self.message.role is Role.TOOL
+            QGuiApplication.clipboard().setText(
+                self.message.content if whole else blocks[index].source
+            )
             # The Copy link is text in the answer: the word "Copied" shows where it was.
             QToolTip.showText(QCursor.pos(), "Copied", self.text, QRect(), COPIED_MS)
 
@@ -664,6 +703,9 @@ class MessageItem(QFrame):
         # answer kept the height of the icons it no longer shows above its status panel.
         for nested in (self._bubble_layout, self._body, self._footer, self._layout):
             nested.invalidate()
+        calls = self._tool_calls.layout() if self._tool_calls is not None else None
+        if calls is not None:
+            calls.invalidate()  # a note or a call's state came or went
         # The bubble's own minimum height follows its text now: left to its pending
         # layout request, answers kept the height they had before a formula's image
         # came, their last lines cut off until the window was resized.

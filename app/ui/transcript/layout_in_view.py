@@ -132,6 +132,20 @@ class LayoutInView(_View):
             self._restore(anchor)  # keep what the reader looks at in place
         return True
 
+    def _keep_fold_in_view(self, message_id: str) -> None:
+        """A long tool result was shown whole or folded again: laid out now, and its
+        button kept in view (folded from far down, the view would be left past it)."""
+        entry = self._by_id.get(message_id)
+        if entry is None or entry.item is None:
+            return
+        self._height_dirty.discard(message_id)
+        self._update_height(entry, follow=False)
+        button = entry.item.fold_button
+        layout = entry.item.layout()
+        if button is not None and layout is not None:
+            layout.activate()  # the button's place in the item's new height
+            self.ensureWidgetVisible(button, 0, 48)
+
     def _fit_to_width(self) -> None:
         """The column's width changed: every message is measured (or estimated) anew,
         and the reader stays at the same place."""

@@ -1,25 +1,68 @@
 """The tool calls of an answer, shown under its text.
 
-Shown with their arguments as the model wrote them. Their results follow the answer as
-messages of their own; a call that got none (tools off, the call declined or stopped,
-an imported chat, a server with tools of its own) says so.
+Shown with their arguments as the model wrote them, and what the call under way is
+doing (waiting for the person's word, running for so many seconds). Their results
+follow the answer as messages of their own; calls that got none say why, and what to
+do next.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from app.domain.messages import ToolCall
-
-NOT_RUN = (
-    "No result went back to the model: tools are off, or the call was stopped. To carry "
-    "on, turn tools on (Settings → Tools) and Retry, or give it what it asked for in your "
-    "next message."
+from app.chat.tool_calls import (
+    ASKING,
+    CLOSED,
+    ROUNDS_USED,
+    RUNNING,
+    STOPPED,
+    STOPPED_ASKING,
+    TOOLS_OFF,
 )
+from app.domain.messages import ToolCall
+from app.tools.registry import CALL_TIMEOUT
+
+_REGENERATE = "regenerate this answer (↻\u00a0under\u00a0it)"  # kept on one line
+_AGAIN = (
+    f"To carry on, {_REGENERATE} to call the tool again, or give the model what it "
+    "asked for in your next message."
+)
+# Why the calls got no result, as kept on their answer, and the note said for it.
+_NOTES = {
+    STOPPED: f"You stopped this call before the tool answered, so no result went back to "
+    f"the model. {_AGAIN}",
+    STOPPED_ASKING: f"You stopped this call before it ran, so no result went back to the "
+    f"model. {_AGAIN}",
+    CLOSED: f"Maestrale closed before the tool answered, so no result went back to the "
+    f"model. {_AGAIN}",
+    TOOLS_OFF: "Tools were off, so this call did not run and no result went back to the "
+    f"model. To carry on, turn tools on (Settings → Tools) and {_REGENERATE}, or give the "
+    "model what it asked for in your next message.",
+    ROUNDS_USED: f"{ROUNDS_USED} No result went back to the model: ask again in your next "
+    "message to carry on.",
+}
+# No reason kept: an imported chat, a server's tools of its own, an older Maestrale.
+NOT_RUN = (
+    "No result went back to the model: this call did not run here. To carry on, turn "
+    f"tools on (Settings → Tools) and {_REGENERATE}, or give the model what it asked for "
+    "in your next message."
+)
+ASKING_TEXT = "Waiting for your approval: Run or Don't run, above the message field."
+
+
+def unrun_note(why: str | None) -> str:
+    """The note under calls that got no result, for the reason their answer keeps."""
+    if not why:
+        return NOT_RUN
+    return _NOTES.get(why) or f"{why} No result went back to the model. {_AGAIN}"
+
+
+def running_text(seconds: int) -> str:
+    return f"Running… {seconds} s (up to {CALL_TIMEOUT:.0f} s; Esc stops it)"
 
 
 _RESTYLED = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
@@ -36,7 +79,15 @@ def _label(text: str, name: str) -> QLabel:
 
 
 class ToolCallsPanel(QFrame):
-    """ "Called <name>" and the arguments, for each call; then why nothing came back."""
+    """ "Called <name>" and the arguments, for each call; what the call under way does;
+    then why nothing came back.
+
+    Signals:
+        changed(): what it shows changed, and so may its height (the transcript lays
+            the answer out again: a note shown in the old height covered the calls).
+    """
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,8 +97,11 @@ class ToolCallsPanel(QFrame):
         self._layout.setContentsMargins(10, 6, 10, 6)
         self._layout.setSpacing(4)
         self._calls: tuple[ToolCall, ...] = ()
+        self._shown: list[QLabel] = []  # each call's name and arguments
         self._note = _label(NOT_RUN, "toolCallsNote")
         self._layout.addWidget(self._note)
+        self._activity: QLabel | None = None  # built with the first call under way
+        self._busy = ("", "")  # the call under way and its state
 
     @property
     def calls(self) -> tuple[ToolCall, ...]:
@@ -58,11 +112,10 @@ class ToolCallsPanel(QFrame):
         if calls == self._calls:
             return
         self._calls = calls
-        while self._layout.count() > 1:  # all but the note, which stays last
-            item = self._layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        for label in self._shown:
+            self._layout.removeWidget(label)
+            label.deleteLater()
+        self._shown = []
         for index, call in enumerate(calls):
             title = _label(f"Called {call.name or 'a tool'}", "toolCallName")
             arguments = _label(_shown_arguments(call), "toolCallArguments")
@@ -72,7 +125,10 @@ class ToolCallsPanel(QFrame):
             arguments.installEventFilter(self)
             self._layout.insertWidget(2 * index, title)
             self._layout.insertWidget(2 * index + 1, arguments)
+            self._shown += [title, arguments]
             self._fit_font(arguments)
+        self._place_activity()
+        self.changed.emit()
 
     def _code_font(self) -> QFont:
         code = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -96,15 +152,75 @@ class ToolCallsPanel(QFrame):
             self._fit_font(watched)
         return super().eventFilter(watched, event)
 
-    def set_answered(self, answered: bool) -> None:
-        """Results came back for the calls: no note that none did."""
-        self._note.setVisible(not answered)
+    def set_note(self, shown: bool, why: str | None = None) -> None:
+        """Say under the calls that no result went back, and why (as their answer
+        keeps it); not ``shown`` while results came or the calls are under way."""
+        text = unrun_note(why)
+        if shown == (not self._note.isHidden()) and text == self._note.text():
+            return
+        self._note.setText(text)
+        self._note.setVisible(shown)
+        self.changed.emit()
+
+    def show_activity(self, call_id: str, state: str = "", seconds: int = 0) -> None:
+        """Call ``call_id`` waits for the person (ASKING) or runs (RUNNING) for
+        ``seconds`` so far; no ``call_id``: none is under way."""
+        busy = (call_id, state) if call_id and state in (ASKING, RUNNING) else ("", "")
+        moved = busy != self._busy
+        self._busy = busy
+        if not busy[0]:
+            if self._activity is not None and not self._activity.isHidden():
+                self._activity.hide()
+                self.setAccessibleName("Tool calls")
+                self.changed.emit()
+            return
+        if self._activity is None:
+            self._activity = _label("", "toolCallActivity")
+            self._layout.addWidget(self._activity)
+        label = self._activity
+        text = running_text(seconds) if state == RUNNING else ASKING_TEXT
+        if not moved and text == label.text() and not label.isHidden():
+            return
+        before = label.heightForWidth(label.width()) if not label.isHidden() else -1
+        label.setText(text)
+        if moved:
+            self._place_activity()
+            name = self._name_of(call_id)
+            doing = "is running" if state == RUNNING else "waits for your approval"
+            self.setAccessibleName(f"Tool calls: {name} {doing}")
+            label.setAccessibleName(f"{name} {doing}")
+        label.show()
+        # Each second's new text: laid out anew only when it takes another height.
+        if moved or label.heightForWidth(label.width()) != before:
+            self.changed.emit()
+
+    @property
+    def activity(self) -> str:
+        """What the call under way is said to do ("" when none is)."""
+        label = self._activity
+        return "" if label is None or label.isHidden() else label.text()
+
+    def _name_of(self, call_id: str) -> str:
+        call = next((c for c in self._calls if c.id == call_id), None)
+        return (call.name if call is not None else "") or "the tool"
+
+    def _place_activity(self) -> None:
+        """The activity line right under the arguments of the call it tells of."""
+        label = self._activity
+        if label is None:
+            return
+        index = next((i for i, c in enumerate(self._calls) if c.id == self._busy[0]), None)
+        self._layout.removeWidget(label)
+        at = 2 * index + 2 if index is not None else self._layout.indexOf(self._note)
+        self._layout.insertWidget(at, label)
 
     def texts(self) -> list[str]:
         """What the panel shows, label by label."""
         items = (self._layout.itemAt(i) for i in range(self._layout.count()))
         labels = (item.widget() for item in items if item is not None)
-        return [label.text() for label in labels if isinstance(label, QLabel)]
+        return [
+            label.text() for label in labels if isinstance(label, QLabel) and not label.isHidden()
+        ]
 
 
 SHOWN_ARGUMENTS = 4000  # characters: a call of a megabyte made the answer endless

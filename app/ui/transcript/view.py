@@ -28,9 +28,11 @@ from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
+    from app.chat.tool_calls import CallActivity
     from app.ui.transcript.item import MessageItem
     from app.ui.transcript.retry_offer import RetryWith
     from app.ui.transcript.sticky_code import PinnedCodeHeader
+    from app.ui.transcript.tool_activity import ToolActivity
     from app.ui.transcript.unanswered import UnansweredBar
 
 RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
@@ -90,6 +92,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._retry_offer: RetryWith | None = None
         self._load: Loader | None = None
         self._code_header: PinnedCodeHeader | None = None  # built with the first code
+        self._tool_activity: ToolActivity | None = None  # built with the first tool call
         # A viewport of our own making: Qt's default one is an object PySide has not
         # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
         # type among every class of QtWidgets, creating each class's enums).
@@ -171,6 +174,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._jump.hide()
         if self._code_header is not None:
             self._code_header.forget()
+        if self._tool_activity is not None:
+            self._tool_activity.clear()
         self._relayout(0)
 
     def show_messages(
@@ -347,6 +352,17 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         if self._follow:
             self.scroll_to_end()
 
+    def show_tool_activity(self, activity: CallActivity | None) -> None:
+        """A tool call of an answer shown waits for the person or runs (said on the
+        call, its seconds counted); None or no call: none is under way any more."""
+        if self._tool_activity is None:
+            if activity is None or not activity.call_id:
+                return
+            from app.ui.transcript.tool_activity import ToolActivity  # with the first call
+
+            self._tool_activity = ToolActivity(self.item, parent=self)
+        self._tool_activity.show(activity)
+
     def set_branches(self, branches: dict[str, tuple[int, int]]) -> None:
         for message_id, branch in branches.items():
             entry = self._by_id.get(message_id)
@@ -462,10 +478,13 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         item.link_activated.connect(self.link_activated)
         item.height_changed.connect(lambda: self._on_item_height(message_id))
         item.text.keyboard_moved.connect(lambda: self._follow_keyboard(message_id))
+        item.fold_toggled.connect(lambda: self._keep_fold_in_view(message_id))
         item.set_locked(self._locked)
         index = self._entries.index(entry)
         following = self._entries[index + 1] if index + 1 < len(self._entries) else None
         item.set_calls_answered(following is not None and following.role is Role.TOOL)
+        if self._tool_activity is not None:
+            self._tool_activity.apply(item)
         entry.item = item
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)

@@ -822,7 +822,9 @@ async def test_an_answers_tool_calls_show_and_the_next_question_keeps_them(gui: 
     assert panel.isVisible()
     shown = panel.texts()
     assert shown[:2] == ["Called get_weather", '{\n  "city": "Paris"\n}']
-    assert "No result went back to the model" in shown[-1]
+    # Tools are off: said so, and how to carry on.
+    assert shown[-1].startswith("Tools were off, so this call did not run and no result")
+    assert "turn tools on (Settings → Tools)" in shown[-1]
     # Copy gives the calls, as the export writes them (it had no Copy at all).
     assert answer._copy.isVisible()
     answer._copy.click()
