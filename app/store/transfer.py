@@ -167,22 +167,54 @@ def _label(message: Message) -> str:
 def _message_markdown(message: Message) -> list[str]:
     heading = _label(message)
     if message.status is not MessageStatus.COMPLETE:
-        heading += f" — *{message.status}*"
+        heading += f" — *{_STATES[message.status]}*"
     lines = [heading, ""]
+    note = _note(message)
+    tool = message.role is Role.TOOL
+    if note and tool:  # "Not run: …", "Failed: the result says why.": read before it
+        lines += [note, ""]
     if message.content.strip():
-        if message.role is Role.TOOL:
+        if tool:
             body = fenced(message.content)
         else:
             body = _nested(message.content.rstrip(), keep_lines=message.role is Role.USER)
         lines += [body, ""]
     for call in message.tool_calls:
         lines += [tool_call_markdown(call), ""]
-    if message.error:
-        # A complete answer's error says why its tool calls got no result.
-        unrun = message.tool_calls and message.status is MessageStatus.COMPLETE
-        label = "No result" if unrun else str(message.status).capitalize()
-        lines += [f"> **{label}:** {_one_line(message.error)}", ""]
+    if note and not tool:  # why an answer ended: below what it kept, as the window shows
+        lines += [note, ""]
     return lines
+
+
+# How a message that did not end well is named beside its author (the JSON export keeps
+# the stored status: these are for reading).
+_STATES = {
+    MessageStatus.STREAMING: "still being written",
+    MessageStatus.INTERRUPTED: "interrupted",
+    MessageStatus.ERROR: "failed",
+}
+
+
+def _note(message: Message) -> str | None:
+    """What the window says under (or, for a tool's result, beside) a message: why it
+    failed, stopped or was not run, in the stored words (each a sentence of its own:
+    "Not run: you chose Don't run.", "Stopped before the end; the text so far is
+    kept."), or that it reached the token limit; as an italic quote, set apart from a
+    quote of the message's own."""
+    if message.error and message.error.strip():
+        text = message.error
+        if message.tool_calls and message.status is MessageStatus.COMPLETE:
+            # A complete answer's error says why its tool calls got no result.
+            text = f"No result went back to the model. {text}"
+    elif (
+        message.role is Role.ASSISTANT
+        and message.status is MessageStatus.COMPLETE
+        and message.finish_reason in ("length", "model_length")
+    ):
+        text = "The answer reached the token limit."
+    else:
+        return None
+    return f"> *{_literal(_one_line(text))}*"
 
 
 def tool_call_markdown(call: ToolCall) -> str:

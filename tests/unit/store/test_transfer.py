@@ -276,15 +276,65 @@ def test_export_markdown_is_readable_and_keeps_every_branch(store: ConversationS
     assert "It is 14 °C in Genoa." in main
     assert "Partial forec" not in main
     # Both other branches, each with its status and error.
-    assert "**Assistant** (mistral-small) — *error*" in others
-    assert "> **Error:** Server error (502); try again." in others
+    assert "**Assistant** (mistral-small) — *failed*" in others
+    assert "Partial forec\n\n> *Server error (502); try again.*" in others
     assert "And in Milan, tomorrow?" in others
-    assert "**Assistant** (mistral-small) — *interrupted*" in others
-    assert "> **Interrupted:** Stopped." in others
+    assert (
+        "**Assistant** (mistral-small) — *interrupted*\n\nMilan will be\n\n> *Stopped.*" in others
+    )
     assert "*Continues after **You**: “Weather in Genoa?”*" in others
     assert "*A separate thread from the start.*" in others
     assert others.count("### Branch") == 2
     assert main.count("Weather in Genoa?") == 1  # the shared question is not repeated
+
+
+def test_export_markdown_says_why_a_message_did_not_end_well(store: ConversationStore) -> None:
+    # A tool result not run or failed read "> **Complete:** Not run: you chose Don't
+    # run.": its note was labelled with its status, complete.
+    c = store.create_conversation(title="Notes", model=None).id
+    question = store.add_message(c, role=Role.USER, content="Look it up", parent_id=None)
+    calls = [ToolCall(id=f"call_{n}", name="search", arguments="{}") for n in (1, 2)]
+    asking = store.add_message(
+        c, role=Role.ASSISTANT, content="", parent_id=question.id, tool_calls=calls
+    )
+    parent = asking.id
+    results = [
+        ("The person declined to run this tool call.", "Not run: you chose Don't run."),
+        ("search failed: no network", "Failed: the result says why."),
+    ]
+    for call, (content, error) in zip(calls, results, strict=True):
+        parent = store.add_message(
+            c,
+            role=Role.TOOL,
+            content=content,
+            parent_id=parent,
+            error=error,
+            tool_call_id=call.id,
+            name=call.name,
+        ).id
+    answers = [
+        {"content": "Long answer", "finish_reason": "length"},
+        {"status": MessageStatus.ERROR, "error": "The server said: <b>busy</b> *now*"},
+    ]
+    for answer in answers:
+        store.add_message(c, role=Role.ASSISTANT, parent_id=parent, **{"content": "", **answer})
+    text = export_markdown(store)
+    assert "Complete" not in text
+    # The note first, as the window shows it beside the result: "the result says why".
+    assert (
+        "**Tool result** (search)\n\n> *Not run: you chose Don't run.*\n\n"
+        "```\nThe person declined to run this tool call.\n```"
+    ) in text
+    assert (
+        "**Tool result** (search)\n\n> *Failed: the result says why.*\n\n"
+        "```\nsearch failed: no network\n```"
+    ) in text
+    # What the window says of an answer cut at the token limit.
+    assert "Long answer\n\n> *The answer reached the token limit.*" in text
+    # A server's words are text, not markup that would end the note's italics.
+    assert (
+        "**Assistant** — *failed*\n\n> *The server said: \\<b\\>busy\\</b\\> \\*now\\**"
+    ) in text
 
 
 def test_export_markdown_of_several_conversations(store: ConversationStore) -> None:
@@ -336,7 +386,10 @@ def test_why_calls_got_no_result_is_exported_and_imported_again(
     )
     noted = store.note_calls_unrun(answer.id, "You stopped it before the tool answered.")
     assert noted.status is MessageStatus.COMPLETE  # still a whole answer
-    assert "> **No result:** You stopped it before the tool answered." in export_markdown(store)
+    assert (
+        "> *No result went back to the model. You stopped it before the tool answered.*"
+        in export_markdown(store)
+    )
     document = export_json(store)
     import_file(other_store, _write_json(tmp_path / "export.json", document))
     assert other_store.get_message(answer.id).error == "You stopped it before the tool answered."
