@@ -146,20 +146,46 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     ask.add_argument("--conversation", metavar="ID", help="continue this conversation")
     ask.add_argument("--json", action="store_true", help="one JSON object per event")
 
-    models = subparsers.add_parser("models", parents=[common], help="list the endpoint's models")
+    models = subparsers.add_parser(
+        "models",
+        parents=[common],
+        help="list the endpoint's models",
+        description="List the models the endpoint serves: each one's context length, the "
+        "date a deprecated one is retired and its replacement, and which is the default.",
+    )
     models.add_argument("--json", action="store_true", help="print JSON")
 
-    key = subparsers.add_parser("key", parents=[common], help="manage the API key")
+    key = subparsers.add_parser(
+        "key",
+        parents=[common],
+        help="manage the API key",
+        description="Keep the endpoint's API key in the system keychain. set reads it from "
+        "stdin (hidden on a terminal), asks the endpoint first and does not save a key it "
+        "refuses; status says where the key comes from, never the key; clear removes it.",
+    )
     key.add_argument(
         "action",
         choices=["set", "status", "clear"],
         help="set (reads the key from stdin), status, clear",
     )
 
-    listing = subparsers.add_parser("list", parents=[common], help="list conversations")
+    listing = subparsers.add_parser(
+        "list",
+        parents=[common],
+        help="list conversations",
+        description="List the conversations, newest first: id, last activity (* when "
+        "pinned) and title. Give an id, or its first characters, to ask --conversation or "
+        "export --conversation.",
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
 
-    export = subparsers.add_parser("export", parents=[common], help="export conversations")
+    export = subparsers.add_parser(
+        "export",
+        parents=[common],
+        help="export conversations",
+        description="Export every conversation, or one: json keeps every branch and field "
+        "(maestrale import reads it back), md is Markdown to read.",
+    )
     export.add_argument(
         "--format",
         type=_export_format,
@@ -174,8 +200,16 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         "import",
         parents=[common],
         help="import a Maestrale export or ChatGPT's conversations.json",
+        description="Import a Maestrale JSON export, or ChatGPT's conversations.json (or the "
+        "zip ChatGPT sends). Conversations already here get only the messages they lack, so "
+        "importing a file twice adds nothing; a file with any problem changes nothing. "
+        "Progress shows on stderr when it is a terminal; one summary line goes to stdout.",
     )
-    importing.add_argument("file", metavar="FILE")
+    importing.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file: an export (.json), ChatGPT's conversations.json or its .zip",
+    )
 
     quick = subparsers.add_parser(
         "quick",

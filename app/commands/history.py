@@ -10,8 +10,16 @@ from pathlib import Path
 
 from app.cli import ExitCode
 from app.commands.context import CommandContext
+from app.commands.status_line import StatusLine
 from app.domain.messages import to_iso
-from app.store.transfer import ImportReport, export_json, export_markdown, import_file
+from app.store.transfer import (
+    ImportProgress,
+    ImportReport,
+    ImportStage,
+    export_json,
+    export_markdown,
+    import_file,
+)
 
 
 def run_list(context: CommandContext, args: argparse.Namespace) -> int:
@@ -95,11 +103,33 @@ def _unwritable(target: Path, export_format: str) -> str | None:
 
 
 def run_import(context: CommandContext, args: argparse.Namespace) -> int:
-    report = import_file(context.store(), Path(args.file))
+    path = Path(args.file)
+    with StatusLine(sys.stderr) as line:
+        report = import_file(
+            context.store(),
+            path,
+            lambda progress: line.show(_progress_text(progress, path), step=progress.stage),
+        )
     print(import_summary(report))
     for warning in report.warnings:
         print(f"note: {warning}", file=sys.stderr)
     return ExitCode.OK
+
+
+def _progress_text(progress: ImportProgress, path: Path) -> str:
+    """How far an import is, for the terminal's status line."""
+    if progress.stage is ImportStage.READING:
+        return f"Reading {path.name} ({_size(progress.total)})…"
+    if progress.stage is ImportStage.SAVING:
+        return "Saving to the history…"
+    doing = "Checking" if progress.stage is ImportStage.CHECKING else "Importing"
+    return f"{doing} conversations: {progress.done:,} of {progress.total:,}…"
+
+
+def _size(count: int) -> str:
+    if count < 1_000_000:
+        return f"{max(1, round(count / 1000)):,} KB"
+    return f"{count / 1_000_000:,.0f} MB"
 
 
 def _count(number: int, thing: str) -> str:

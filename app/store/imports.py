@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +40,14 @@ class MalformedFile(ValueError):
     """The file is not what it claims to be; ``str(error)`` says where and why."""
 
 
+# Told, after each conversation is checked, how many of how many are.
+Counted = Callable[[int, int], None]
+
+
+def _uncounted(done: int, total: int) -> None:
+    pass
+
+
 @dataclass
 class ParsedImport:
     conversations: list[tuple[Conversation, list[Message]]] = field(default_factory=list)
@@ -49,7 +57,7 @@ class ParsedImport:
 # Maestrale exports ---------------------------------------------------------------------
 
 
-def parse_maestrale(data: Mapping[str, Any]) -> ParsedImport:
+def parse_maestrale(data: Mapping[str, Any], on_each: Counted = _uncounted) -> ParsedImport:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise MalformedFile("the export has no valid 'version' number")
@@ -65,6 +73,7 @@ def parse_maestrale(data: Mapping[str, Any]) -> ParsedImport:
     seen: set[str] = set()
     for number, item in enumerate(items, 1):
         parsed.conversations.append(_maestrale_conversation(item, f"conversation {number}", seen))
+        on_each(number, len(items))
     return parsed
 
 
@@ -231,7 +240,7 @@ def looks_like_chatgpt(data: object) -> bool:
     )
 
 
-def parse_chatgpt(items: Sequence[object]) -> ParsedImport:
+def parse_chatgpt(items: Sequence[object], on_each: Counted = _uncounted) -> ParsedImport:
     parsed = ParsedImport()
     unsupported: Counter[str] = Counter()
     seen: set[str] = set()
@@ -242,6 +251,7 @@ def parse_chatgpt(items: Sequence[object]) -> ParsedImport:
             empty += 1
         else:
             parsed.conversations.append(result)
+        on_each(number, len(items))
     if unsupported:
         kinds = ", ".join(f"{kind} ({count})" for kind, count in unsupported.most_common())
         parsed.warnings.append(

@@ -8,8 +8,9 @@ a file that is wrong in any place changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -20,6 +21,7 @@ from app.store.errors import ImportFailed
 from app.store.imports import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
+    Counted,
     MalformedFile,
     ParsedImport,
     fenced,
@@ -296,23 +298,57 @@ class ImportReport:
     updated)."""
 
 
-def import_file(store: ConversationStore, path: Path) -> ImportReport:
+class ImportStage(StrEnum):
+    """The steps of an import, in order."""
+
+    READING = "reading"
+    """The file is read (``total``: its size in bytes; nothing counts meanwhile)."""
+    CHECKING = "checking"
+    """Conversations are checked (``done`` of ``total``)."""
+    WRITING = "writing"
+    """Conversations are written (``done`` of ``total``)."""
+    SAVING = "saving"
+    """All is written; the transaction is being committed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    stage: ImportStage
+    done: int = 0
+    total: int = 0
+
+
+ProgressListener = Callable[[ImportProgress], None]
+
+
+def import_file(
+    store: ConversationStore, path: Path, progress: ProgressListener | None = None
+) -> ImportReport:
     """Import a Maestrale export or ChatGPT's ``conversations.json`` (or its zip archive).
 
     Everything is read and validated before one transaction writes it. Conversations
     already present are skipped, apart from messages they lack, so importing the same
-    file twice adds nothing.
+    file twice adds nothing. ``progress`` is told each step, and each conversation
+    checked and written (a large file takes many seconds).
 
     Raises:
         ImportFailed: the file cannot be read or is not in a format we know; nothing
             was written.
     """
     path = Path(path)
+    tell = progress or _unheard
     try:
-        parsed = _parse(_load(path))
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # _load says why it cannot be read
+    tell(ImportProgress(ImportStage.READING, 0, size))
+    try:
+        parsed = _parse(
+            _load(path), lambda done, total: tell(ImportProgress(ImportStage.CHECKING, done, total))
+        )
     except MalformedFile as error:
         raise ImportFailed(path, str(error)) from None
-    counts = store.import_conversations(parsed.conversations)
+    counts = store.import_conversations(_told(parsed.conversations, tell))
     warnings = list(parsed.warnings)
     titles = {conversation.id: conversation.title for conversation, _ in parsed.conversations}
     warnings += [
@@ -332,6 +368,20 @@ def import_file(store: ConversationStore, path: Path) -> ImportReport:
         ),
         restored=len(counts.restored),
     )
+
+
+def _unheard(progress: ImportProgress) -> None:
+    pass
+
+
+def _told(
+    batch: Sequence[tuple[Conversation, list[Message]]], tell: ProgressListener
+) -> Iterator[tuple[Conversation, list[Message]]]:
+    """``batch``, telling how much of it was taken (written) as it is."""
+    for done, item in enumerate(batch):
+        tell(ImportProgress(ImportStage.WRITING, done, len(batch)))
+        yield item
+    tell(ImportProgress(ImportStage.SAVING, len(batch), len(batch)))
 
 
 def _load(path: Path) -> object:
@@ -379,16 +429,16 @@ def _from_zip(path: Path) -> bytes:
         return archive.read(min(names, key=len))
 
 
-def _parse(data: object) -> ParsedImport:
+def _parse(data: object, on_each: Counted) -> ParsedImport:
     if isinstance(data, dict):
         if data.get("format") == EXPORT_FORMAT:
-            return parse_maestrale(data)
+            return parse_maestrale(data, on_each)
         if "mapping" in data:  # a single ChatGPT conversation
-            return parse_chatgpt([data])
+            return parse_chatgpt([data], on_each)
         raise MalformedFile(_NOT_OURS)
     if isinstance(data, list):
         if not data:
             return ParsedImport(warnings=["The file holds no conversations."])
         if looks_like_chatgpt(data):
-            return parse_chatgpt(data)
+            return parse_chatgpt(data, on_each)
     raise MalformedFile(_NOT_OURS)

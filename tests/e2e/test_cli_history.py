@@ -14,9 +14,11 @@ from app.api.types import ToolSpec
 from app.chat.tool_calls import ChatTools
 from app.domain.messages import MessageStatus, Role, ToolCall
 from app.store.conversations import ConversationStore
+from app.store.transfer import export_json
 from app.tools.registry import Tool, ToolOutput, ToolRegistry
 from tests.fake_mistral import FakeMistral, Reply
 from tests.helpers.cli import Cli, make_cli
+from tests.helpers.terminal import Terminal, screen
 
 pytestmark = pytest.mark.e2e
 
@@ -116,3 +118,47 @@ def test_markdown_export_says_what_became_of_each_message(
         ("complete", "Failed: the result says why."),
     ]
     assert [m["status"] for m in by_role["assistant"]] == ["error", "complete", "interrupted"]
+
+
+def _export_of(count: int, path: Path) -> Path:
+    """A Maestrale export of ``count`` conversations of one question each."""
+    store = ConversationStore.open(path.parent / "elsewhere" / "history.sqlite3")
+    try:
+        for number in range(count):
+            made = store.create_conversation(title=f"Question {number}", model=None)
+            store.add_message(made.id, role=Role.USER, content=f"{number}?", parent_id=None)
+        path.write_text(json.dumps(export_json(store)), encoding="utf-8")
+    finally:
+        store.close()
+    return path
+
+
+def test_import_on_a_terminal_says_how_far_it_is_then_leaves_the_summary_alone(
+    cli: Cli,
+) -> None:
+    # A 160 MB file imported for 19 s without a word.
+    export = _export_of(1200, cli.home / "backup.json")
+    terminal = Terminal(cli, "import", str(export))
+    assert terminal.finish() == 0
+    # Each step is shown as it begins, over the line before.
+    assert "\rReading backup.json (" in terminal.output
+    assert "\rChecking conversations: 1 of 1,200…" in terminal.output
+    assert "\rImporting conversations: 0 of 1,200…" in terminal.output
+    assert "\rSaving to the history…" in terminal.output
+    # Then the line is wiped: the summary is all that stays.
+    assert screen(terminal.output) == ["Imported 1200 conversations.", ""]
+
+
+def test_import_into_a_pipe_prints_what_it_always_did(cli: Cli) -> None:
+    # A script reading the output gets the summary, and nothing of the progress.
+    result = cli.run("import", str(_export_of(1200, cli.home / "backup.json")))
+    assert result.returncode == 0
+    assert result.stdout == "Imported 1200 conversations.\n"
+    assert result.stderr == ""
+
+
+def test_import_help_says_what_it_does_and_what_file_it_takes(cli: Cli) -> None:
+    # It showed "positional arguments: FILE" and nothing more.
+    shown = " ".join(cli.run("import", "--help").stdout.split())
+    assert "Import a Maestrale JSON export, or ChatGPT's conversations.json" in shown
+    assert "FILE the file: an export (.json), ChatGPT's conversations.json or its .zip" in shown

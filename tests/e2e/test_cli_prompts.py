@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import os
-import pty
 import signal
 import subprocess
 import termios
@@ -15,6 +13,7 @@ import pytest
 
 from tests.fake_mistral import FakeMistral
 from tests.helpers.cli import Cli, installed_command, make_cli
+from tests.helpers.terminal import Terminal
 
 pytestmark = pytest.mark.e2e
 
@@ -22,39 +21,6 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def cli(tmp_path: Path, fake_mistral: FakeMistral) -> Cli:
     return make_cli(tmp_path, fake_mistral.base_url)
-
-
-class Terminal:
-    """``maestrale`` run in a terminal of its own (a pty), as typed in a real one."""
-
-    def __init__(self, cli: Cli, *args: str) -> None:
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: nothing but exec, the parent has threads
-            os.execve(installed_command(), [installed_command(), *args], cli.env)
-        self.output = ""
-
-    def read_until(self, text: str) -> None:
-        deadline = time.monotonic() + 20
-        while text not in self.output:
-            assert time.monotonic() < deadline, f"never shown: {text!r} in {self.output!r}"
-            self.output += os.read(self.fd, 1024).decode(errors="replace")
-
-    def type(self, keys: bytes) -> None:
-        os.write(self.fd, keys)
-
-    def finish(self) -> int:
-        """The exit status (or minus the signal that killed it); all it printed is read."""
-        while True:
-            try:
-                chunk = os.read(self.fd, 1024)
-            except OSError:  # the terminal closed with the child
-                break
-            if not chunk:
-                break
-            self.output += chunk.decode(errors="replace")
-        _, status = os.waitpid(self.pid, 0)
-        os.close(self.fd)
-        return os.waitstatus_to_exitcode(status)
 
 
 def test_ctrl_c_at_the_key_prompt_says_cancelled_and_exits_130(cli: Cli) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from app.cli import ExitCode, build_parser, main
@@ -83,3 +85,13 @@ def test_the_bare_command_parses_as_with_every_sub_command() -> None:
     full = build_parser().parse_args([])
     assert vars(build_parser(commands=False).parse_args([])) == vars(full)
     assert full.command is None
+
+
+def test_every_command_describes_itself_and_its_arguments() -> None:
+    # `maestrale import --help` said nothing of what it does, nor of FILE.
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in commands.choices.items():
+        assert command.description, f"maestrale {name} --help has no description"
+        for action in command._actions:
+            assert action.help, f"maestrale {name}: {action.dest} has no help"
