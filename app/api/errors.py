@@ -20,6 +20,7 @@ no answer text was received.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -67,6 +68,19 @@ def asking_again(seconds: float) -> str:
     """Said while a request waits to be asked again: "Asking again in 6 s…"."""
     # Rounded: a countdown shown each second reads 2 s, 1 s (not 2 s, then 0.99 s).
     return f"Asking again in {max(1, round(seconds))} s…" if seconds >= 0.5 else "Asking again…"
+
+
+def wait_length(seconds: float) -> str:
+    """A wait as a person reads it: "28 s", "4 min 10 s", "1 h 5 min"; whole seconds,
+    rounded up, so that a countdown never says "0 s" while it still waits."""
+    left = max(1, math.ceil(seconds))
+    if left < 60:
+        return f"{left} s"
+    if left < 3600:
+        minutes, rest = divmod(left, 60)
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(math.ceil(left / 60), 60)  # up, as the seconds are
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 class EndpointRefused(ApiError):

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from app.api.errors import ApiError, AuthenticationError, EndpointRefused, ModelUnavailable
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
+from app.chat.retry_waits import RetryWaits
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
@@ -131,6 +132,7 @@ class ChatController(QObject):
         # Conversations where a Continue's new version is not stored yet: the question
         # it will answer, shown meanwhile (see shown_leaf).
         self._awaiting_version: dict[str, str] = {}
+        self._waits = RetryWaits()  # rate-limited answers: until when to hold back
 
     # -- queries ------------------------------------------------------------------------
 
@@ -156,6 +158,11 @@ class ChatController(QObject):
         current leaf, or ``None``: while a Continue of an answer something follows waits
         for its first new words, the question its new version will answer."""
         return self._awaiting_version.get(conversation_id)
+
+    def retry_ready_at(self, message_id: str) -> float | None:
+        """When (``time.monotonic``) a failed answer may be asked again, if the server
+        said to wait (a 429's ``Retry-After``) and that time has not come yet."""
+        return self._waits.ready_at(message_id)
 
     def model_for(self, conversation: Conversation) -> str:
         """The model the next message of ``conversation`` goes to: its own, else (an
@@ -218,6 +225,10 @@ class ChatController(QObject):
         """A new answer to the same question, beside the old one (also "Retry")."""
         answer = self._store.get_message(message_id)
         if answer.parent_id is None or self._busy(answer.conversation_id):
+            return
+        refusal = self._waits.refusal(message_id)
+        if refusal is not None:  # Ctrl+Shift+R: its Retry counts down meanwhile
+            self.refused.emit(refusal)
             return
         if not self._client_ready():
             return
@@ -543,6 +554,7 @@ class ChatController(QObject):
                 ),
                 on_unchanged=lambda: unchanged.append(True),
             )
+            self._waits.note(outcome)  # before the window shows it (answer_finished)
         except StoreError as error:
             if not started and not isinstance(error, AnswerNotSaved):
                 raise  # nothing on screen to keep: the task's error says why

@@ -58,13 +58,15 @@ class ModelInPane(_Pane):
         return self._catalog.replacement_for(model)
 
     def _retry_offer(self, answer: Message) -> RetryOffer:
-        """A failed answer's panel: whether Retry asks another model, and whether the
-        advice to choose another model is done (the conversation went on with one)."""
+        """A failed answer's panel: whether Retry asks another model, whether the
+        advice to choose another model is done (the conversation went on with one), and
+        until when the server asked not to be asked again."""
         note = None
         model, chosen = answer.model, self.picker.model
         if answer.error and model and answer.conversation_id == self.conversation_id:
             note = model_now_chosen(answer.error, model, chosen) if chosen != model else None
-        return RetryOffer(self._retry_model(answer), note)
+        ready_at = self._controller.retry_ready_at(answer.id)
+        return RetryOffer(self._retry_model(answer), note, ready_at)
 
     def _retry(self, message_id: str) -> None:
         """Retry: with the retired model's replacement, chosen for the conversation as

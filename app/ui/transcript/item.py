@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.messages import Message, MessageStatus, Role
 from app.ui.icons import icon
 from app.ui.transcript.markdown_document import MarkdownDocument
+from app.ui.transcript.retry_button import RetryButton
 from app.ui.transcript.retry_offer import RetryWith
 from app.ui.transcript.text_view import MessageText
 from app.ui.wording import in_window
@@ -196,9 +197,10 @@ class MessageItem(QFrame):
         self._status_label.setTextFormat(Qt.TextFormat.PlainText)  # a server's words
         self._status_label.setWordWrap(True)
         self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._retry = QPushButton("Retry")
-        self._retry.setAccessibleName("Retry this answer")
+        self._retry = RetryButton()
         self._retry.clicked.connect(lambda: self.retry_requested.emit(self.message.id))
+        # "Retry in 28 s" was wider than "Retry": the text beside it may wrap anew.
+        self._retry.wait_over.connect(self.height_changed)
         self._continue = QPushButton("Continue")
         self._continue.setAccessibleName("Continue this answer from where it stopped")
         self._continue.clicked.connect(lambda: self.continue_requested.emit(self.message.id))
@@ -540,6 +542,7 @@ class MessageItem(QFrame):
         if message.role is Role.USER or not (problem or cut):
             if self._status is not None:
                 self._status.setVisible(False)
+                self._retry.stop()
         else:
             if self._status is None:
                 self._build_status()
@@ -564,12 +567,9 @@ class MessageItem(QFrame):
                 style.polish(self._status)
             self._continue.setVisible(bool(message.content))
             self._retry.setVisible(status is not MessageStatus.COMPLETE)
-            # Retry alone would ask the retired model again, and fail again.
-            model = offer.model if offer is not None else None
-            self._retry.setText(f"Retry with {model}" if model else "Retry")
-            self._retry.setAccessibleName(
-                f"Retry this answer with {model}" if model else "Retry this answer"
-            )
+            # Retry alone would ask the retired model again, and fail again; rate
+            # limited, it waits as long as the server asked.
+            self._retry.offer(offer)
             self._status.setVisible(True)
         busy = self.streaming
         self._copy.setEnabled(not busy)
@@ -591,7 +591,7 @@ class MessageItem(QFrame):
         # A tool's result is not the model's to write again: regenerate its answer.
         self._action.setVisible(not busy and not retry and message.role is not Role.TOOL)
         if self._status is not None:
-            self._retry.setEnabled(not self._locked)
+            self._retry.set_locked(self._locked)
             self._continue.setEnabled(not self._locked)
 
     # -- actions ------------------------------------------------------------------------

@@ -15,6 +15,8 @@ class RetryOffer:
 
     model: str | None = None  # Retry asks it, not the conversation's model
     note: str | None = None  # said instead of the stored error, whose advice is done
+    # When Retry is of use (``time.monotonic``): the server asked to wait till then.
+    ready_at: float | None = None
 
 
 RetryWith = Callable[[Message], RetryOffer]

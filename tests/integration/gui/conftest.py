@@ -127,6 +127,14 @@ def gui_environ(fake_mistral: FakeMistral, tmp_path: Path) -> dict[str, str]:
     }
 
 
+def write_settings(environ: dict[str, str], text: str) -> Path:
+    """The settings file the window will start with, holding ``text``."""
+    path = load_config(environ).paths.settings_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def streams(monkeypatch: pytest.MonkeyPatch) -> list[ChatStream]:
     """Every answer's stream the window opens from now on, newest last: what has
