@@ -76,7 +76,9 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
 ) -> None:
     # Before, the answer froze with no word of why, and without Copy or Retry.
     monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
-    gui.server.enqueue(Reply(chunks=WORDS, delay=0.01))
+    # Two seconds of streaming: the lock must be taken before the answer ends, and a
+    # loaded machine shows the first words well after the server sent them.
+    gui.server.enqueue(Reply(chunks=WORDS, delay=0.04))
     await gui.ask("Count")
     await gui.until(lambda: streamed_words(gui) >= 3)
     lock = HistoryLock(gui.store.path).take()
