@@ -8,11 +8,15 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
-    """Items left to right at their size hints, on as many lines as the width needs."""
+    """Items left to right at their size hints, on as many lines as the width needs;
+    with ``align_right``, each line at the right end (a row of buttons)."""
 
-    def __init__(self, parent: QWidget | None = None, *, spacing: int = 8) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, spacing: int = 8, align_right: bool = False
+    ) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._align_right = align_right
         self.setContentsMargins(QMargins(0, 0, 0, 0))
         self.setSpacing(spacing)
 
@@ -49,10 +53,10 @@ class FlowLayout(QLayout):
         return self._with_margins(QSize(width, height))
 
     def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
-        """One item a line: as narrow as the widest item."""
+        """One item a line: as narrow as the widest item can be."""
         size = QSize()
         for item in self._visible():
-            size = size.expandedTo(item.sizeHint())
+            size = size.expandedTo(QSize(_least_width(item), item.minimumSize().height()))
         return self._with_margins(size)
 
     def _with_margins(self, size: QSize) -> QSize:
@@ -62,17 +66,45 @@ class FlowLayout(QLayout):
     def _visible(self) -> list[QLayoutItem]:
         return [item for item in self._items if not item.isEmpty()]
 
+    def _lines(self, width: int) -> list[list[tuple[QLayoutItem, QSize]]]:
+        """The items in lines ``width`` wide, each with its size there: its size hint, or
+        for one wider than a line on its own (a button whose text wraps) the line's width
+        and the height it needs in it."""
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = 0
+        for item in self._visible():
+            hint = item.sizeHint()
+            item_width = max(min(hint.width(), width), _least_width(item))
+            height = item.heightForWidth(item_width) if item.hasHeightForWidth() else -1
+            size = QSize(item_width, height if height >= 0 else hint.height())
+            if lines[-1] and x + item_width > width:
+                lines.append([])
+                x = 0
+            lines[-1].append((item, size))
+            x += item_width + self.spacing()
+        return lines
+
     def _lay_out(self, rect: QRect, *, move: bool) -> int:
         """Place the items in ``rect`` (or only measure); the height they take."""
         area = rect.marginsRemoved(self.contentsMargins())
-        x, y, line = area.x(), area.y(), 0
-        for item in self._visible():
-            hint = item.sizeHint()
-            if x > area.x() and x + hint.width() > area.right() + 1:
-                x, y, line = area.x(), y + line + self.spacing(), 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self.spacing()
-            line = max(line, hint.height())
+        y, line_height = area.y(), 0
+        for number, line in enumerate(self._lines(area.width())):
+            if number:
+                y += line_height + self.spacing()
+            line_height = max((size.height() for _item, size in line), default=0)
+            used = sum(size.width() for _item, size in line) + self.spacing() * (len(line) - 1)
+            x = area.x() + (max(0, area.width() - used) if self._align_right else 0)
+            for item, size in line:
+                if move:
+                    item.setGeometry(QRect(QPoint(x, y), size))
+                x += size.width() + self.spacing()
         margins = self.contentsMargins()
-        return y + line - rect.y() + margins.bottom()
+        return y + line_height - rect.y() + margins.bottom()
+
+
+def _least_width(item: QLayoutItem) -> int:
+    """An item's size hint, or less for one whose height follows its width (a button
+    whose text wraps): the others would be cut."""
+    if item.hasHeightForWidth():
+        return item.minimumSize().width()
+    return item.sizeHint().width()

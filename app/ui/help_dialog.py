@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from app.ui.field_buttons import FieldButton
 from app.ui.icons import icon
 from app.ui.plain_text_field import pastes_html
-from app.ui.settings.form import Card, FitsItsWidth, hline, label
+from app.ui.settings.fitting import FitsItsWidth
+from app.ui.settings.form import Card, hline, label
 from app.ui.shortcuts import DEFAULT_QUICK_SHORTCUT, GROUPS, Shortcut, shortcut_table
 from app.ui.theme import fit_window
 
@@ -62,6 +63,7 @@ class ShortcutRow(FitsItsWidth):
         self._box.setContentsMargins(0, 6, 0, 6)
         self._box.setSpacing(self.SPACING)
         text = QVBoxLayout()
+        self._text = text
         text.setSpacing(0)
         self._description = label(item.description)
         text.addWidget(self._description)
@@ -122,6 +124,9 @@ class ShortcutRow(FitsItsWidth):
             metrics.horizontalAdvance(self.item.description),
             metrics.averageCharWidth() * self.LEAST_CHARACTERS,
         )
+        # Nor narrower than its note can be: squeezed, the note took the keys' room
+        # ("Ctrl" cut to "Ct" at 16 pt).
+        text = max(text, self._text.minimumSize().width())
         beside = width >= text + self.SPACING + keys
         row, column = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
         ways = row if beside or width >= keys else column

@@ -138,7 +138,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self._side: QWidget | None = None  # the page list's column (see _build_layout)
         self._nav_width = NAV_LEAST  # as wide as its names want (see _fit_to_font)
-        self.setMinimumSize(720, 480)
+        self.setMinimumSize(640, 480)
         self._path = settings_path
         self._runner = runner
         self._test_connection = test_connection

@@ -18,7 +18,8 @@ from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
 from app.text_sizes import TEXT_SIZES
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import icon
-from app.ui.settings.form import Card, LabelledRows, Page, label, relabel, tab_to_checked
+from app.ui.settings.fitting import LabelledRows
+from app.ui.settings.form import Card, Page, label, relabel, tab_to_checked
 from app.ui.theme import system_text_size
 from app.ui.wrapping_buttons import WrappingRadioButton
 

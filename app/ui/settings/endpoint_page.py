@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +26,7 @@ from app.tasks import TaskRunner
 from app.ui.keychain import CHECKING, from_keychain, notice_from_keychain
 from app.ui.plain_text_field import pastes_html
 from app.ui.settings.connection import ConnectionTest, chat_model_ids, key_for_test
+from app.ui.settings.fitting import LabelledRows, ShortCombo, items_as_wide_as_the_list
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel, tab_to_checked
 from app.ui.wording import in_window, sentence
 from app.ui.wrapping_buttons import WrappingRadioButton
@@ -130,7 +131,7 @@ class EndpointPage(Page):
         self.url.setPlaceholderText("http://localhost:8000/v1")
         self.url.setAccessibleName("Base URL")
         self.url.setClearButtonEnabled(True)
-        self.dialect = QComboBox()
+        self.dialect = ShortCombo()
         self.dialect.setAccessibleName("Dialect")
         # Not as wide as its longest choice: with large text that pushed the page wider
         # than the window.
@@ -140,27 +141,22 @@ class EndpointPage(Page):
         self.dialect.setMinimumContentsLength(16)
         for value, text in DIALECTS:
             self.dialect.addItem(text, str(value))
-        form = QGridLayout()
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
         url_label = QLabel("Base URL")
         url_label.setBuddy(self.url)
         dialect_label = QLabel("Speaks")
         dialect_label.setBuddy(self.dialect)
-        form.addWidget(url_label, 0, 0)
-        form.addWidget(self.url, 0, 1)
-        form.addWidget(dialect_label, 1, 0)
-        form.addWidget(self.dialect, 1, 1)
-        form.setColumnStretch(1, 1)
         self.validation = StatusLine()
-        form.addWidget(self.validation, 2, 1)
-        self._custom_box = QWidget()
-        self._custom_box.setLayout(form)
+        self._custom_box = LabelledRows(
+            [(url_label, self.url), (dialect_label, self.dialect), (None, self.validation)],
+            spacing=10,
+            label_spacing=14,
+            style_margins=True,
+        )
         card.body.addWidget(_indented(self._custom_box))
         return card
 
     def _build_test_area(self) -> None:
-        self.test_button = button("Test connection", icon_name="link")
+        self.test_button = button("Test connection", icon_name="link", wraps=True)
         self.result = StatusLine()
         self.models = QListWidget()
         self.models.setProperty("role", "list")
@@ -168,6 +164,8 @@ class EndpointPage(Page):
         self.models.ensurePolished()  # item sizes use the stylesheet's padding
         self.models.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.models.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Long ids shortened in their middle, their "(deprecated)" kept in sight.
+        items_as_wide_as_the_list(self.models, Qt.TextElideMode.ElideMiddle)
         self.models.hide()
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
@@ -403,7 +401,10 @@ class EndpointPage(Page):
         )
         deprecated = {card.id for card in cards if card.chat and card.deprecation is not None}
         self.models.clear()
-        self.models.addItems([f"{i}  (deprecated)" if i in deprecated else i for i in ids])
+        for text in (f"{i}  (deprecated)" if i in deprecated else i for i in ids):
+            item = QListWidgetItem(text)
+            item.setToolTip(text)  # whole, where the list shortens it
+            self.models.addItem(item)
         self.models.show()
         self.models_found.emit(list(cards))
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.api.endpoint import MISTRAL_BASE_URL
 from app.secrets import (
@@ -20,6 +20,7 @@ from app.secrets import (
 )
 from app.tasks import TaskRunner
 from app.ui.keychain import CHECKING, from_keychain
+from app.ui.settings.fitting import Beside
 from app.ui.settings.form import Card, Page, SecretField, StatusLine, button, confirm, label
 from app.ui.wording import in_window, sentence
 
@@ -85,13 +86,14 @@ class KeyPage(Page):
         status_card = Card(spacing=6)
         self.endpoint_label = label("", "muted")
         self.status = StatusLine()
-        self.remove_button = button(REMOVE, "danger", "trash")
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        row.addWidget(self.status, 1, Qt.AlignmentFlag.AlignVCenter)
-        row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.remove_button = button(REMOVE, "danger", "trash", wraps=True)
+        # The button under the state where both do not fit side by side (large text).
+        centred = Qt.AlignmentFlag.AlignVCenter
+        self.status_row = Beside(
+            self.status, self.remove_button, spacing=12, alignments=(centred, centred)
+        )
         status_card.body.addWidget(self.endpoint_label)
-        status_card.body.addLayout(row)
+        status_card.body.addWidget(self.status_row)
         self.body.addWidget(status_card)
 
         edit_card = Card()
@@ -100,15 +102,15 @@ class KeyPage(Page):
         self.field.setAccessibleName("API key")
         self.save_button = button("Save", "primary")
         self.save_button.setEnabled(False)
-        field_row = QHBoxLayout()
-        field_row.setSpacing(10)
-        field_row.addWidget(self.field, 1)
-        field_row.addWidget(self.save_button)
-        self.console_link = button("Get a key at console.mistral.ai", "link", "external-link")
+        # Save under the field where the field would be too short beside it.
+        self.field_row = Beside(self.field, self.save_button, spacing=10, least_characters=16)
+        self.console_link = button(
+            "Get a key at console.mistral.ai", "link", "external-link", wraps=True
+        )
         self.console_link.setToolTip(CONSOLE_URL)
         self.feedback = StatusLine()
         edit_card.body.addWidget(heading)
-        edit_card.body.addLayout(field_row)
+        edit_card.body.addWidget(self.field_row)
         edit_card.body.addWidget(self.console_link, 0, Qt.AlignmentFlag.AlignLeft)
         edit_card.body.addWidget(self.feedback)
         self.body.addWidget(edit_card)

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QObject, QSize, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QHBoxLayout,
     QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.ui.settings.form import FitsItsWidth, Page, StatusLine
+from app.ui.flow_layout import FlowLayout
+from app.ui.settings.fitting import (
+    FitsItsWidth,
+    items_as_wide_as_the_list,
+    layout_roomy_width,
+    roomy_width,
+)
+from app.ui.settings.form import Page, StatusLine
 
 SAVE_DELAY_MS = 400  # typing goes on: one write when it pauses, not one per key
 
@@ -64,12 +70,12 @@ def list_column(
     column.setSpacing(10)
     column.addWidget(entries, 1)
     for buttons in button_rows:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+        row = FlowLayout(spacing=8)  # on more lines where the column is narrow
         for item in buttons:
             row.addWidget(item)
-        row.addStretch(1)
-        column.addLayout(row)
+        holder = QWidget()
+        holder.setLayout(row)
+        column.addWidget(holder)
     return entries, column
 
 
@@ -106,6 +112,7 @@ class _EntryList(QListWidget):
     def __init__(self, width: int) -> None:
         super().__init__()
         self._width = width
+        items_as_wide_as_the_list(self, Qt.TextElideMode.ElideRight)
 
     def _fitted_width(self) -> int:
         text = self.fontMetrics().averageCharWidth() * self.NAME_CHARS
@@ -132,7 +139,12 @@ class _Columns(FitsItsWidth):
         self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(self.SPACING)
-        self._box.addLayout(column, 0)
+        # In a box of its own, which keeps its width beside the editor (set in fit): the
+        # layout would take it from the list's buttons too when short of room.
+        self._holder = QWidget()
+        column.setContentsMargins(0, 0, 0, 0)
+        self._holder.setLayout(column)
+        self._box.addWidget(self._holder, 0)
         self._box.addWidget(editor, 1)
 
     def side_by_side(self) -> bool:
@@ -145,16 +157,19 @@ class _Columns(FitsItsWidth):
         stacked = max(self._column.minimumSize().width(), self._editor.minimumSizeHint().width())
         return QSize(stacked, hint.height())
 
+    def roomy_width(self) -> int:
+        # Each with its rows side by side: the editor's least width is that of its
+        # fields under their labels, too cramped beside the list.
+        column = layout_roomy_width(self._column)
+        return column + self.SPACING + roomy_width(self._editor)
+
     def fit(self, width: int) -> None:
         # Also when the editor's needs change without a resize (the style sheet polishes
         # it, the text size changes): see FitsItsWidth.
-        wide = (
-            self._column.minimumSize().width()
-            + self.SPACING
-            + self._editor.minimumSizeHint().width()
-        )
-        direction = (
-            QBoxLayout.Direction.LeftToRight if width >= wide else QBoxLayout.Direction.TopToBottom
-        )
+        beside = width >= self.roomy_width()
+        least = layout_roomy_width(self._column) if beside else 0
+        if self._holder.minimumWidth() != least:
+            self._holder.setMinimumWidth(least)
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
         if direction is not self._box.direction():
             self._box.setDirection(direction)

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QLabel,
     QPlainTextEdit,
     QStyledItemDelegate,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.api.models import Dialect, ModelCard
 from app.settings import Settings
+from app.ui.settings.fitting import LabelledRows, ShortCombo
 from app.ui.settings.form import Card, Page, StatusLine, label
 from app.ui.settings.params import ParamsEditor
 
@@ -38,7 +38,7 @@ class _MarkedModels(QStyledItemDelegate):
             option.text = f"{option.text}  ({mark})"
 
 
-class ModelCombo(QComboBox):
+class ModelCombo(ShortCombo):
     """An editable list of model ids: pick one the endpoint listed, or type any id."""
 
     def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
@@ -58,6 +58,14 @@ class ModelCombo(QComboBox):
 
     def set_model_id(self, model: str | None) -> None:
         self.setEditText(model or "")
+        self._show_start()
+
+    def _show_start(self) -> None:
+        """A shown id longer than the field reads from its start ("mistral-large-24…"),
+        not its end ("stral-large-2411"), unless it is being typed."""
+        line = self.lineEdit()
+        if line is not None and not line.hasFocus():
+            line.setCursorPosition(0)
 
     def card(self, model: str) -> ModelCard | None:
         """What the endpoint said about ``model`` (an id or alias), if it listed it."""
@@ -84,6 +92,7 @@ class ModelCombo(QComboBox):
                     self.setItemData(row, "deprecated", ROLE_MARK)
                     self.setItemData(row, card.deprecation_note(now), Qt.ItemDataRole.ToolTipRole)
             self.setEditText(text)
+        self._show_start()
 
 
 class ModelPage(Page):
@@ -105,7 +114,7 @@ class ModelPage(Page):
             parent,
         )
         self._last_model = settings.model  # kept while the field is empty
-        card = Card()
+        card = Card(spacing=10)
         self.model = ModelCombo("Model id, e.g. mistral-large-latest")
         self.model.setAccessibleName("Default model")
         self.model.set_models(models, settings.model)
@@ -120,20 +129,16 @@ class ModelPage(Page):
         self.system_prompt.setPlainText(settings.system_prompt)
         self.system_prompt.setTabChangesFocus(True)
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 5 + 16)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(10)
         model_label = QLabel("Default model")
         model_label.setBuddy(self.model)
         prompt_label = QLabel("System prompt")
         prompt_label.setBuddy(self.system_prompt)
-        grid.addWidget(model_label, 0, 0)
-        grid.addWidget(self.model, 0, 1)
-        grid.addWidget(self.model_problem, 1, 1)
-        grid.addWidget(prompt_label, 2, 0, 1, 2)
-        grid.addWidget(self.system_prompt, 3, 0, 1, 2)
-        grid.setColumnStretch(1, 1)
-        card.body.addLayout(grid)
+        self.rows = LabelledRows(
+            [(model_label, self.model), (None, self.model_problem)], spacing=10
+        )
+        card.body.addWidget(self.rows)
+        card.body.addWidget(prompt_label)
+        card.body.addWidget(self.system_prompt)
         self.body.addWidget(card)
 
         sampling = Card()

@@ -6,16 +6,16 @@ Limits come from the settings table, so the widgets and the file always agree.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QRegularExpression, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSlider,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +23,7 @@ from app.api.models import Dialect
 from app.domain.messages import ChatParams
 from app.settings import OPTIONS_BY_NAME
 from app.ui.icons import icon
+from app.ui.settings.fitting import LabelledRows, TwoWays, least_width
 from app.ui.wrapping_buttons import WrappingCheckBox
 
 DEFAULT_TEXT = "Default"
@@ -62,7 +63,7 @@ class _ClampingSpin(QDoubleSpinBox):
             return None
 
 
-class OptionalNumber(QWidget):
+class OptionalNumber(TwoWays):
     """A slider and a spin box for a number that may be unset ("Default").
 
     The spin box's lowest position, one step below the real range, means unset;
@@ -70,11 +71,15 @@ class OptionalNumber(QWidget):
     while there is a value: shown only then, it seemed to exist on one settings page
     and not on the others, whose values were unset.
 
+    Slider, reset button and spin box on one line where they fit; else the spin box
+    goes under the slider, at the right (large text in a narrow window).
+
     Signals:
         changed(): the value changed (by the user or by ``set_value``).
     """
 
     changed = Signal()
+    SPACING = 10
 
     def __init__(
         self,
@@ -97,7 +102,6 @@ class OptionalNumber(QWidget):
         self.spin.setRange(self._unset_at, maximum)
         self.spin.setSpecialValueText(unset_text)
         self.spin.setKeyboardTracking(False)
-        self.spin.setMinimumWidth(104)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(round(minimum * self._scale), round(maximum * self._scale))
@@ -109,18 +113,48 @@ class OptionalNumber(QWidget):
         self.reset.setToolTip("Use the model's default")
         self.reset.setAccessibleName("Use the model's default")
         self.reset.setCursor(Qt.CursorShape.PointingHandCursor)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(10)
-        row.addWidget(self.slider, 1)
-        # Before the spin box, which then ends where the form's other fields do.
-        row.addWidget(self.reset)
-        row.addWidget(self.spin)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(self.SPACING)
+        self._grid.setColumnStretch(0, 1)
+        self.lay_out(roomy=True)
         self.spin.valueChanged.connect(self._on_spin)
         self.slider.valueChanged.connect(self._on_slider)
         self.slider.sliderPressed.connect(self._on_slider_pressed)
         self.reset.clicked.connect(lambda: self.set_value(None))
         self.set_value(None)
+
+    @property
+    def one_line(self) -> bool:
+        return self.roomy
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # As narrow as the spin box under the slider allows.
+        hint = super().minimumSizeHint()
+        top = least_width(self.slider) + self.SPACING + least_width(self.reset)
+        return QSize(max(top, least_width(self.spin)), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # On one line, or it would stay on two where there is room for one.
+        hint = super().sizeHint()
+        parts = (self.slider, self.reset, self.spin)
+        width = sum(max(p.sizeHint().width(), least_width(p)) for p in parts) + 2 * self.SPACING
+        return QSize(width, hint.height())
+
+    def roomy_width(self) -> int:
+        parts = (self.slider, self.reset, self.spin)
+        return sum(least_width(part) for part in parts) + 2 * self.SPACING
+
+    def arrange(self, roomy: bool) -> None:
+        for part in (self.slider, self.reset, self.spin):
+            self._grid.removeWidget(part)
+        self._grid.addWidget(self.slider, 0, 0)
+        # Before the spin box, which then ends where the form's other fields do.
+        self._grid.addWidget(self.reset, 0, 1)
+        if roomy:
+            self._grid.addWidget(self.spin, 0, 2)
+        else:
+            self._grid.addWidget(self.spin, 1, 0, 1, 2, Qt.AlignmentFlag.AlignRight)
 
     def value(self) -> float | None:
         number = self.spin.value()
@@ -211,11 +245,7 @@ class ParamsEditor(QWidget):
         self.max_tokens = OptionalInteger("Model decides", minimum=1)
         self.seed = OptionalInteger("Random", minimum=0)
         self.safe_prompt = WrappingCheckBox(SAFE_PROMPT_TEXT)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(12)
-        rows: list[tuple[str, QWidget, str]] = [
+        fields: list[tuple[str, QWidget, str]] = [
             (
                 "Temperature",
                 self.temperature,
@@ -226,7 +256,8 @@ class ParamsEditor(QWidget):
             ("Seed", self.seed, "The same seed and question give the same answer."),
             ("Safe prompt", self.safe_prompt, SAFE_PROMPT_HINT),
         ]
-        for row, (text, widget, hint) in enumerate(rows):
+        rows: list[tuple[QLabel | None, QWidget]] = []
+        for text, widget, hint in fields:
             name = QLabel(text)
             if widget is self.safe_prompt:
                 self._safe_prompt_label = name
@@ -234,9 +265,12 @@ class ParamsEditor(QWidget):
             name.setBuddy(widget)
             widget.setToolTip(hint)
             widget.setAccessibleName(text)
-            grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(widget, row, 1)
-        grid.setColumnStretch(1, 1)
+            rows.append((name, widget))
+        # The labels above their fields where both do not fit side by side.
+        self.rows = LabelledRows(rows, spacing=12, centre_labels=True)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.rows)
         self.temperature.changed.connect(self.changed)
         self.top_p.changed.connect(self.changed)
         self.max_tokens.changed.connect(self.changed)

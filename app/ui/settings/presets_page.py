@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
-    QGridLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -27,6 +26,7 @@ from app.api.models import Dialect, ModelCard
 from app.presets import Preset, load_presets, problems_notice, save_presets
 from app.toml_files import kept_notice
 from app.ui.plain_text_field import pastes_html
+from app.ui.settings.fitting import LabelledRows
 from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
@@ -105,18 +105,16 @@ class PresetsPage(Page):
         self.system_prompt.setFixedHeight(self.system_prompt.fontMetrics().lineSpacing() * 6 + 16)
         self.params = ParamsEditor(dialect=dialect)
         self.validation = StatusLine()
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(10)
+        name_label = QLabel("Name")
+        name_label.setBuddy(self.name)
+        model_label = QLabel("Model")
+        model_label.setBuddy(self.model)
         # The name's problems show under the name, before the model.
-        for row, (text, widget) in ((0, ("Name", self.name)), (2, ("Model", self.model))):
-            caption = QLabel(text)
-            caption.setBuddy(widget)
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(widget, row, 1)
-        grid.addWidget(self.validation, 1, 1)
-        grid.setColumnStretch(1, 1)
-        self.editor.body.addLayout(grid)
+        self.rows = LabelledRows(
+            [(name_label, self.name), (None, self.validation), (model_label, self.model)],
+            spacing=10,
+        )
+        self.editor.body.addWidget(self.rows)
         self.editor.body.addWidget(label("System prompt"))
         self.editor.body.addWidget(self.system_prompt)
         self.editor.body.addWidget(label("Parameters", "section"))

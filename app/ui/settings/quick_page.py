@@ -12,7 +12,6 @@ from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QGridLayout,
     QHBoxLayout,
     QKeySequenceEdit,
     QWidget,
@@ -21,13 +20,15 @@ from PySide6.QtWidgets import (
 from app.quick.hotkeys.sequence import HotkeyError, parse_sequence
 from app.quick.templates import TemplateError, normalize_shortcut
 from app.settings import OPTIONS_BY_NAME, Settings
+from app.ui.settings.fitting import Beside, LabelledRows
 from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.shortcuts import taken_by_app
 from app.ui.wrapping_buttons import WrappingCheckBox
 
 
-class ShortcutEdit(QWidget):
-    """Records one key combination (as portable text, "Ctrl+Alt+S"), with a Clear button.
+class ShortcutEdit(Beside):
+    """Records one key combination (as portable text, "Ctrl+Alt+S"), with a Clear button
+    beside it, or under it where the page is narrow.
 
     As in the desktops' own key recorders, Esc cancels (the keys stay as they were; a
     second Esc goes to the window, closing a dialog) and Backspace or Delete clear.
@@ -40,22 +41,22 @@ class ShortcutEdit(QWidget):
     edited = Signal(str)
     recording = Signal(bool)
 
+    LEAST = 180  # px: the field's least width at the normal text size
+    SAMPLE = "Ctrl+Alt+Space"  # keys the field shows whole at any text size
+
     def __init__(self, accessible_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.keys = QKeySequenceEdit()
+        keys = QKeySequenceEdit()
+        clear_button = button("Clear", icon_name="x")
+        super().__init__(keys, clear_button, spacing=8, parent=parent)
+        self.keys = keys
         self.keys.setMaximumSequenceLength(1)  # a global shortcut is one combination
         self.keys.setAccessibleName(accessible_name)
-        self.keys.setMinimumWidth(180)
-        self.clear_button = button("Clear", icon_name="x")
+        self.clear_button = clear_button
         self.clear_button.setAccessibleName(
             f"Clear {accessible_name[:1].lower()}{accessible_name[1:]}"
         )
         self.clear_button.setToolTip("No shortcut")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)
-        row.addWidget(self.keys, 1)
-        row.addWidget(self.clear_button)
+        self._fit_to_font()
         self.keys.keySequenceChanged.connect(self._on_recorded)
         self.clear_button.clicked.connect(self.on_clear_clicked)
         self._recording = False
@@ -65,6 +66,17 @@ class ShortcutEdit(QWidget):
         if isinstance(app, QApplication):  # the field's focus is its inner line edit's
             app.focusChanged.connect(self._on_focus_changed)
         self._sync()
+
+    def _fit_to_font(self) -> None:
+        """The field's least width for the text size: a fixed 180 px cut "Ctrl+Alt+Space"
+        at 24 pt."""
+        metrics = self.keys.fontMetrics()
+        self.keys.setMinimumWidth(max(self.LEAST, metrics.horizontalAdvance(self.SAMPLE) + 32))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_to_font()
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         recording = new is not None and (new is self.keys or self.keys.isAncestorOf(new))
@@ -164,31 +176,27 @@ class QuickPage(Page):
 
         card = Card()
         card.body.addWidget(label("Quick window", "section"))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(8)
         self.shortcut = ShortcutEdit("Quick window shortcut")
         self.shortcut.set_shortcut(settings.quick_shortcut)
-        self.shortcut.setMaximumWidth(380)
+        field = QWidget()  # the field as wide as it asks, at the left of its column
+        row = QHBoxLayout(field)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.shortcut)
+        row.addStretch(1)
         caption = label("Shortcut", wrap=False)
         caption.setBuddy(self.shortcut.keys)
-        grid.addWidget(caption, 0, 0)
-        grid.addWidget(self.shortcut, 0, 1, Qt.AlignmentFlag.AlignLeft)
         self.shortcut_problem = StatusLine()
-        grid.addWidget(self.shortcut_problem, 1, 1)
-        grid.addWidget(
-            label(
-                f"Click the field and press the keys; the default is {default}. Without a "
-                "shortcut, open the quick window "
-                + ("from the tray icon or " if tray_available else "")
-                + "with the command maestrale quick.",
-                "muted",
-            ),
-            2,
-            1,
+        how = label(
+            f"Click the field and press the keys; the default is {default}. Without a "
+            "shortcut, open the quick window "
+            + ("from the tray icon or " if tray_available else "")
+            + "with the command maestrale quick.",
+            "muted",
         )
-        grid.setColumnStretch(1, 1)
-        card.body.addLayout(grid)
+        self.rows = LabelledRows(
+            [(caption, field), (None, self.shortcut_problem), (None, how)], spacing=8
+        )
+        card.body.addWidget(self.rows)
         self.shortcut_note = StatusLine()
         card.body.addWidget(self.shortcut_note)
         self.body.addWidget(card)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from app.tools.toolbox import ServerLine
+from app.ui.settings.fitting import Beside
 from app.ui.settings.form import button, label
 
 _TONES = {"ready": "success", "failed": "error"}  # others muted
@@ -47,16 +48,23 @@ class ServerRow(QWidget):
         self.setAccessibleName(f"{line.name}: {line.summary}")
         self.setAccessibleDescription(line.detail)
 
-        top = QHBoxLayout()
+        words = QWidget()
+        top = QHBoxLayout(words)
         top.setContentsMargins(0, 0, 0, 0)
         top.setSpacing(10)
         top.addWidget(self.name)
         top.addWidget(self.state, 1)
-        top.addWidget(self.log_button, 0, Qt.AlignmentFlag.AlignTop)
+        # Open log under the name where the row is narrow (large text).
+        self.top = Beside(
+            words,
+            self.log_button,
+            spacing=10,
+            alignments=(Qt.AlignmentFlag(0), Qt.AlignmentFlag.AlignTop),
+        )
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addLayout(top)
+        column.addWidget(self.top)
         column.addWidget(self.detail)
 
     def text(self) -> str:

@@ -37,8 +37,10 @@ from app.quick.templates_file import (
     save_templates,
 )
 from app.settings import OPTIONS_BY_NAME
+from app.ui.flow_layout import FlowLayout
 from app.ui.plain_text_field import pastes_html
-from app.ui.settings.form import Card, FitsItsWidth, Page, StatusLine, button, label
+from app.ui.settings.fitting import FitsItsWidth, LabelledRows
+from app.ui.settings.form import Card, Page, StatusLine, button, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import OptionalNumber
@@ -63,7 +65,8 @@ def _names(templates: Iterable[Template]) -> str:
 
 class _ButtonGrid(FitsItsWidth):
     """The list's buttons in one row where they fit, else in rows of ``columns`` buttons
-    of one width: fixed rows wrapped them unevenly, Delete alone on a row of its own."""
+    of one width, fewer where even those do not fit (large text in a narrow window):
+    fixed rows wrapped them unevenly, Delete alone on a row of its own."""
 
     SPACING = 8
 
@@ -71,32 +74,44 @@ class _ButtonGrid(FitsItsWidth):
         super().__init__()
         self._buttons = buttons
         self._columns = columns
-        self._one_row: bool | None = None
+        self._shown: int | None = None  # the columns shown (all the buttons: one row)
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(self.SPACING)
         self.fit(0)
 
+    @property
+    def columns(self) -> int:
+        return self._shown or 1
+
     def _row_width(self) -> int:
         hints = [item.sizeHint().width() for item in self._buttons]
         return sum(hints) + self.SPACING * (len(hints) - 1)
 
-    def _grid_width(self) -> int:
-        widest = max(item.sizeHint().width() for item in self._buttons)
-        return widest * self._columns + self.SPACING * (self._columns - 1)
+    def _widest(self) -> int:
+        return max(item.sizeHint().width() for item in self._buttons)
+
+    def _grid_width(self, columns: int) -> int:
+        return self._widest() * columns + self.SPACING * (columns - 1)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        return QSize(self._grid_width(), super().minimumSizeHint().height())
+        return QSize(self._widest(), super().minimumSizeHint().height())  # one a row
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         # Beside the editor the column keeps the grid's width, not one long row's.
-        return QSize(self._grid_width(), super().sizeHint().height())
+        return QSize(self._grid_width(self._columns), super().sizeHint().height())
+
+    def roomy_width(self) -> int:
+        return self._grid_width(self._columns)
 
     def fit(self, width: int) -> None:
-        one_row = width >= self._row_width()
-        if one_row is not self._one_row:
-            self._one_row = one_row
-            columns = len(self._buttons) if one_row else self._columns
+        if width >= self._row_width():
+            columns = len(self._buttons)
+        else:
+            fitting = (n for n in range(self._columns, 1, -1) if self._grid_width(n) <= width)
+            columns = next(fitting, 1)
+        if columns != self._shown:
+            self._shown = columns
             for item in self._buttons:
                 self._grid.removeWidget(item)
             for index, item in enumerate(self._buttons):
@@ -107,9 +122,10 @@ class _ButtonGrid(FitsItsWidth):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        widest = max(item.sizeHint().width() for item in self._buttons)
+        one_row = self._shown == len(self._buttons)
+        widest = self._widest()
         for column in range(len(self._buttons)):
-            width = widest if not self._one_row and column < self._columns else 0
+            width = widest if not one_row and column < self.columns else 0
             if self._grid.columnMinimumWidth(column) != width:
                 self._grid.setColumnMinimumWidth(column, width)
 
@@ -221,23 +237,20 @@ class TemplatesPage(Page):
         self.temperature.setAccessibleName("Template temperature")
         self.shortcut = ShortcutEdit("Template shortcut")
         self.shortcut.setToolTip("Runs the template at once on the copied or selected text")
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(18)
-        grid.setVerticalSpacing(10)
-        rows: tuple[tuple[str, QWidget], ...] = (
+        fields: tuple[tuple[str, QWidget], ...] = (
             ("Name", self.name),
             ("Description", self.description),
             ("Model", self.model),
             ("Temperature", self.temperature),
             ("Shortcut", self.shortcut),
         )
-        for row, (text, widget) in enumerate(rows):
+        rows: list[tuple[QLabel | None, QWidget]] = []
+        for text, widget in fields:
             caption = QLabel(text)
             caption.setBuddy(widget)
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(widget, row, 1)
-        grid.setColumnStretch(1, 1)
-        self.editor.body.addLayout(grid)
+            rows.append((caption, widget))
+        self.rows = LabelledRows(rows, spacing=10)
+        self.editor.body.addWidget(self.rows)
 
         self.prompt = QPlainTextEdit()
         self.prompt.setAccessibleName("Template prompt")
@@ -246,8 +259,8 @@ class TemplatesPage(Page):
         self.prompt.setMinimumHeight(self.prompt.fontMetrics().lineSpacing() * 9 + 16)
         # The insert buttons on a row of their own, under the prompt: beside its heading
         # they made the page too wide for large text.
-        inserts = QHBoxLayout()
-        inserts.setSpacing(6)
+        # And on more lines where the page is narrow.
+        inserts = FlowLayout(spacing=6)
         inserts.addWidget(label("Insert:", "muted", wrap=False))
         self.insert_buttons: dict[str, QWidget] = {}
         for name in PLACEHOLDERS:
@@ -256,10 +269,11 @@ class TemplatesPage(Page):
             insert.clicked.connect(lambda _checked=False, n=name: self.insert_placeholder(n))
             inserts.addWidget(insert)
             self.insert_buttons[name] = insert
-        inserts.addStretch(1)
+        self.inserts = QWidget()
+        self.inserts.setLayout(inserts)
         self.editor.body.addWidget(label("Prompt", "section", wrap=False))
         self.editor.body.addWidget(self.prompt)
-        self.editor.body.addLayout(inserts)
+        self.editor.body.addWidget(self.inserts)
         self.hint = label(PLACEHOLDER_HINT, "muted")
         self.editor.body.addWidget(self.hint)
         self.validation = StatusLine()

@@ -7,12 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from app.settings import Settings
 from app.tools.toolbox import ServerLine
+from app.ui.flow_layout import FlowLayout
+from app.ui.settings.fitting import items_as_wide_as_the_list
 from app.ui.settings.form import Card, Page, StatusLine, button, button_row, label
 from app.ui.settings.server_rows import ServerRows
 from app.ui.wrapping_buttons import WrappingCheckBox
@@ -105,9 +107,9 @@ class ToolsPage(Page):
         servers.body.addWidget(self.servers)
         self.problems = StatusLine()
         servers.body.addWidget(self.problems)
-        self.edit_button = button("Edit mcp.json…", icon_name="edit")
-        self.reload_button = button("Restart servers", icon_name="regenerate")
-        servers.body.addLayout(button_row(self.edit_button, self.reload_button))
+        self.edit_button = button("Edit mcp.json…", icon_name="edit", wraps=True)
+        self.reload_button = button("Restart servers", icon_name="regenerate", wraps=True)
+        servers.body.addWidget(_right_flow(self.edit_button, self.reload_button))
         # Its own line: what opening a file said must not hide the file's problems.
         self.open_status = StatusLine()
         servers.body.addWidget(self.open_status)
@@ -120,8 +122,10 @@ class ToolsPage(Page):
         )
         self.always = QListWidget()
         self.always.setAccessibleName("Tools that run without asking")
+        # A long name keeps its server and its tool's ends: "web-sea…fetch_url".
+        items_as_wide_as_the_list(self.always, Qt.TextElideMode.ElideMiddle)
         for key in sorted(settings.always_run_tools):
-            self.always.addItem(QListWidgetItem(key))
+            self.always.addItem(_tool_item(key))
         allowed.body.addWidget(self.always)
         self.no_always = label("None: every call to a server's tool asks first.")
         allowed.body.addWidget(self.no_always)
@@ -144,7 +148,7 @@ class ToolsPage(Page):
     def add_always_run(self, key: str) -> None:
         """A tool the person chose "Always run" for, in the window."""
         if not self.always.findItems(key, Qt.MatchFlag.MatchExactly):
-            self.always.addItem(QListWidgetItem(key))
+            self.always.addItem(_tool_item(key))
             self.changed.emit()
         self._sync_buttons()
 
@@ -160,6 +164,13 @@ class ToolsPage(Page):
         else:
             self.problems.clear()
         self._sync_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # Its rows grow with the text: the list sized for the old size showed one
+            # row of two at 20 pt. Once the list has the new font too.
+            QTimer.singleShot(0, self, self._sync_buttons)
 
     def _sync_buttons(self) -> None:
         self.remove_button.setEnabled(self.always.currentRow() >= 0)
@@ -189,6 +200,22 @@ class ToolsPage(Page):
             self.always.takeItem(row)
             self.changed.emit()
         self._sync_buttons()
+
+
+def _tool_item(key: str) -> QListWidgetItem:
+    item = QListWidgetItem(key)
+    item.setToolTip(key)  # whole, where the list shortens it
+    return item
+
+
+def _right_flow(*buttons: QWidget) -> QWidget:
+    """Buttons at the right end of a row, on more lines where the card is narrow."""
+    row = FlowLayout(spacing=8, align_right=True)
+    for item in buttons:
+        row.addWidget(item)
+    holder = QWidget()
+    holder.setLayout(row)
+    return holder
 
 
 def _config_note(path: Path, listed: bool, problems: bool) -> str:

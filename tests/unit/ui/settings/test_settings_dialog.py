@@ -16,6 +16,7 @@ import qasync
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QApplication,
+    QGridLayout,
     QMessageBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -36,6 +37,7 @@ from app.ui.settings.endpoint_page import TEST_TASK
 from app.ui.settings.form import Page
 from app.ui.settings.key_page import READ_TASK, REMOVE_TASK, SAVE_TASK, KeyPage
 from app.ui.settings.model_page import ROLE_MARK
+from app.ui.settings.tools_page import ToolSources
 from app.ui.settings_dialog import NAV_LEAST, NAV_SHARE, PAGES, SettingsDialog
 from app.ui.theme import SCREEN_SHARE, apply_theme
 
@@ -65,6 +67,7 @@ def make_dialog(
             ModelCard("mistral-large-latest"),
             ModelCard("mistral-small-latest"),
         ),
+        tools: ToolSources | None = None,
     ) -> SettingsDialog:
         loaded = loaded or LoadedSettings(Settings())
         dialog = SettingsDialog(
@@ -77,6 +80,7 @@ def make_dialog(
             presets_path=tmp_path / "config" / "presets.toml",
             models=models,
             base_url_from=base_url_from,
+            tools=tools,
         )
         qtbot.addWidget(dialog)
         finish(qloop, runner, *KEY_TASKS)  # no read left under way
@@ -1284,10 +1288,13 @@ def test_a_preset_name_is_taken_when_typed_to_the_end_and_a_refused_one_reverts(
     page.name.selectAll()
     qtbot.keyClicks(page.name, "Brief")
     assert [p.name for p in page.presets] == ["Pirate", "Brief"]  # nothing taken yet
-    # The message sits under the name it is about, not under the model.
-    grid = page.editor.body.itemAt(0).layout()
-    assert grid.getItemPosition(grid.indexOf(page.validation))[:2] == (1, 1)
-    assert grid.getItemPosition(grid.indexOf(page.name))[0] == 0
+    # The message sits under the name it is about, not under the model (labels beside
+    # the fields or above them).
+    grid = page.rows.layout()
+    assert isinstance(grid, QGridLayout)
+    name_row, name_column = grid.getItemPosition(grid.indexOf(page.name))[:2]
+    assert grid.getItemPosition(grid.indexOf(page.validation))[:2] == (name_row + 1, name_column)
+    assert grid.getItemPosition(grid.indexOf(page.model))[0] > name_row + 1
     assert page.validation.message() == "Another preset is already named 'Brief'."
     qtbot.keyClick(page.name, Qt.Key.Key_Return)
     assert page.name.text() == "Pirate"
