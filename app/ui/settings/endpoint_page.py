@@ -255,8 +255,11 @@ class EndpointPage(Page):
                 self.validation.show_message("error", str(error))
                 self._mark_invalid(True)
             else:
+                # Neutral, not a green check: the address is well formed, which says
+                # nothing yet of a server answering there (Test connection tells).
                 self.validation.show_message(
-                    "success", f"Requests go to {self._endpoint.base_url}/v1/chat/completions."
+                    "info",
+                    f"Requests will go to {self._endpoint.base_url}/v1/chat/completions.",
                 )
                 self._mark_invalid(False)
         self._lock_dialect(custom and self._endpoint is not None and self._endpoint.speaks_mistral)
@@ -384,6 +387,8 @@ class EndpointPage(Page):
                 said = sentence(in_window(str(error), endpoint_here=True))
             if base_url not in said:  # a refused key, a failing server: which one
                 said = f"Testing {base_url}: {said}"
+            if isinstance(error, ApiError) and error.status == 404:
+                said += " " + _no_models_there(base_url)
             self.result.show_message("error", said + self._not_in_use(base_url))
             return
         ids = chat_model_ids(cards)
@@ -414,6 +419,16 @@ class EndpointPage(Page):
 
     def cancel_test(self) -> None:
         self._runner.cancel(TEST_TASK)
+
+
+def _no_models_there(base_url: str) -> str:
+    """What a 404 from the models list most often means: the address lacks (or doubles)
+    the part before /v1 the server expects."""
+    return (
+        f"The server has no {base_url}/v1/models: check the address. For vLLM and most "
+        "OpenAI-compatible servers it is the server's root or ends in /v1, for example "
+        "http://localhost:8000/v1."
+    )
 
 
 def _no_key_saved(base_url: str, *, asked: bool) -> str:

@@ -207,3 +207,17 @@ async def test_a_local_server_that_is_not_running_is_asked_about_not_the_network
         f"Could not reach {address}: the connection failed (ConnectError). Is the server "
         "running? If it is, check its address here."
     )
+
+
+@in_loop
+async def test_a_server_without_that_path_says_which_address_failed_and_what_to_check(
+    gui: Gui, fake_openai: FakeMistral
+) -> None:
+    # "The endpoint rejected the request (404): Not Found.": neither the address asked
+    # nor what to do.
+    await models_refreshed(gui)
+    address = f"{fake_openai.base_url}/api"
+    result = await _tested(gui, address)
+    assert f"The server has no {address}/v1/models: check the address." in result
+    assert "http://localhost:8000/v1" in result
+    assert [r.path for r in fake_openai.requests][-1] == "/api/v1/models"

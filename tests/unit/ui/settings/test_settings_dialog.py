@@ -401,7 +401,11 @@ def test_endpoint_page_accepts_a_local_server_and_saves_it_normalised(
     with qtbot.waitSignal(dialog.settings_changed, timeout=2000) as blocker:
         page.url.setText("http://localhost:8000/v1")
         page.finish_editing()
-    assert page.validation.tone == "success"
+    # Neutral: well formed says nothing yet of a server answering (Test connection does).
+    assert page.validation.tone == "info"
+    assert page.validation.message() == (
+        "Requests will go to http://localhost:8000/v1/chat/completions."
+    )
     assert page.test_button.isEnabled()
     assert blocker.args[0].base_url == "http://localhost:8000"
     assert blocker.args[0].dialect == "openai"
