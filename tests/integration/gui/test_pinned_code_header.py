@@ -91,8 +91,11 @@ async def _long_answer(gui: Gui) -> None:
     gui.server.enqueue(Reply(text=ANSWER))
     await gui.ask("A long script, please")
     await gui.until(gui.answered)
-    # Rendered: the answer's text holds its code blocks' boxes.
+    # Rendered: the answer's text holds its code blocks' boxes, the blocks skipped
+    # while the view followed the end included (filled on idle frames: until then the
+    # layout below them still moves).
     await gui.until(lambda: "echo step 149" in _answer(gui).text.toPlainText())
+    await gui.until(lambda: not _answer(gui).document.has_gaps)
     await gui.settle()
 
 
