@@ -18,13 +18,17 @@ from app.rendering.highlight import language_of
 
 _MATH = frozenset({"math_inline", "math_inline_double", "math_block"})
 _FORMULA = "\ufffc"  # how Qt's plain text shows an image
+# What Qt's plain text of a document writes for these (QTextDocument::toPlainText): a
+# line or paragraph separator breaks the line, a no-break space is a space. One
+# character for one: places stay.
+_AS_PLAIN = {0x2028: "\n", 0x2029: "\n", 0xA0: " "}
 
 
 def visible_text(markdown: str) -> str:
     """The words of rendered ``markdown``, blocks separated by line breaks."""
     out: list[str] = []
     _walk(parser().parse(markdown, {}), out)
-    return "".join(out)
+    return "".join(out).translate(_AS_PLAIN)
 
 
 def _walk(tokens: Sequence[Token], out: list[str], isolate_code: bool = False) -> None:
@@ -45,7 +49,9 @@ def _leaf(token: Token) -> str:
     if kind in ("text", "code_inline"):
         return token.content
     if kind in ("fence", "code_block"):
-        return f"\n{language_of(token.info) or 'text'}\nCopy\n{token.content}\n"
+        # A code block is HTML's <pre>, which drops a line break right after its start.
+        code = token.content.removeprefix("\n")
+        return f"\n{language_of(token.info) or 'text'}\nCopy\n{code}\n"
     if kind in _MATH:
         return _FORMULA if token.content.strip() else token.markup * 2
     if kind == "html_inline":

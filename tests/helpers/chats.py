@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from app.domain.messages import Role
+from collections.abc import Sequence
+
+from app.domain.messages import Role, ToolCall
 from app.store import ConversationStore
 
 
-def exchange(store: ConversationStore, title: str, *texts: str) -> list[str]:
+def exchange(store: ConversationStore, title: str, *texts: str, model: str = "m") -> list[str]:
     """A conversation titled ``title`` of ``texts``, questions and answers in turn; its
     id, then the messages' ids."""
-    conversation = store.create_conversation(title=title, model="m")
+    conversation = store.create_conversation(title=title, model=model)
     parent = None
     ids = []
     for number, text in enumerate(texts):
@@ -18,3 +20,36 @@ def exchange(store: ConversationStore, title: str, *texts: str) -> list[str]:
         parent = message.id
         ids.append(message.id)
     return [conversation.id, *ids]
+
+
+def tool_round(
+    store: ConversationStore,
+    title: str,
+    texts: Sequence[str],
+    *,
+    call: ToolCall,
+    result: str,
+    answer: str,
+) -> str:
+    """A conversation of ``texts`` (questions and answers in turn, a question last),
+    then an answer that made ``call``, the tool's ``result``, and the ``answer`` the
+    model gave with it; its id."""
+    conversation_id, *ids = exchange(store, title, *texts, model="mistral-large-2411")
+    caller = store.add_message(
+        conversation_id,
+        role=Role.ASSISTANT,
+        content="",
+        parent_id=ids[-1],
+        tool_calls=[call],
+        finish_reason="tool_calls",
+    )
+    given = store.add_message(
+        conversation_id,
+        role=Role.TOOL,
+        content=result,
+        parent_id=caller.id,
+        tool_call_id=call.id,
+        name=call.name,
+    )
+    store.add_message(conversation_id, role=Role.ASSISTANT, content=answer, parent_id=given.id)
+    return conversation_id

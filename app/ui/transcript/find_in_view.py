@@ -24,6 +24,7 @@ from app.ui.transcript.finding import (
     fold,
     next_place,
     occurrences,
+    shown_places,
 )
 from app.ui.transcript.frames import StreamFrames
 
@@ -184,6 +185,7 @@ class FindingInView(_View):
             0, min(len(starts) - 1, occurrence if occurrence >= 0 else len(starts) - 1)
         )
         self._found = (entry.id, starts[occurrence])
+        self._show_hidden(entry, needle, starts[occurrence])
         self._mark_found(entry, needle, starts[occurrence], query=query, scroll=True)
         self._find_query = query
         self.mark_in_view()
@@ -247,14 +249,35 @@ class FindingInView(_View):
                     self._find_reading.start()
                     return
 
+    def _show_hidden(self, entry: Entry, needle: str, start: int) -> None:
+        """The occurrence at ``start`` is in the folded part of a long tool result: the
+        result is shown whole, as a browser opens a collapsed section to show what it
+        found (its "Show less" folds it again)."""
+        item = entry.item
+        if item is None or entry.role is not Role.TOOL:
+            return
+        place = shown_places(self._visible(entry), self._shown(entry), [start], len(needle))
+        if place[0] is None and item.show_whole_result():
+            self._update_height(entry, follow=False)
+
     def _visible(self, entry: Entry) -> str:
-        """The text of a message as shown, folded (see finding.VisibleTexts)."""
-        if entry.item is not None:
+        """The text of a message as shown, folded (see finding.VisibleTexts).
+
+        A tool's result is read whole, from what it holds, folded or not: words in the
+        part a long one keeps out of sight are found too (where they are marked: see
+        _mark_found). Its places are those of the result shown whole.
+        """
+        message = entry.message
+        if entry.item is not None and entry.role is not Role.TOOL:
             document = entry.item.text.document()
             key: object = (id(document), document.revision(), document.characterCount())
             return self._find_texts.text(entry.id, key, document.toPlainText)
-        message = entry.message
         assert message is not None
+        if message.role is Role.TOOL:
+            content = message.content
+            return self._find_texts.text(
+                entry.id, ("result", content), lambda: _result_text(content)
+            )
         if message.role is Role.USER:
             return self._find_texts.text(
                 entry.id, ("text", message.content), lambda: message.content
@@ -284,12 +307,26 @@ class FindingInView(_View):
         if query is not None:
             self.clear_highlights()  # one message's marks at a time
             self._highlighted[entry.id] = (query, True)
-        starts = occurrences(self._visible(entry), needle)
-        index = starts.index(current) if current in starts else -1
-        cursor = mark_found(item.text, starts, len(needle), index, dark=self._dark)
+        whole = self._visible(entry)
+        starts = occurrences(whole, needle)
+        places: list[int | None] = list(starts)
+        if entry.role is Role.TOOL:  # read whole, maybe shown folded: where each one shows
+            places = shown_places(whole, self._shown(entry), starts, len(needle))
+        at = places[starts.index(current)] if current in starts else None
+        shown = [place for place in places if place is not None]
+        index = shown.index(at) if at is not None else -1
+        cursor = mark_found(item.text, shown, len(needle), index, dark=self._dark)
         if scroll and cursor is not None:
             self._set_follow(False)
             self._scroll_to_text(item, cursor)
+
+    def _shown(self, entry: Entry) -> str:
+        """The text a rendered message's document shows, folded: a tool's result may show
+        only its first lines (see _visible)."""
+        assert entry.item is not None
+        document = entry.item.text.document()
+        key = (id(document), document.revision(), document.characterCount())
+        return self._find_texts.text(f"{entry.id} shown", key, document.toPlainText)
 
     def _top_index(self) -> int:
         """The first message in view."""
@@ -298,6 +335,16 @@ class FindingInView(_View):
             if entry.y + entry.height > top:
                 return index
         return 0
+
+
+def _result_text(content: str) -> str:
+    """A tool's result as its message shows it whole (see MessageItem._markdown)."""
+    if not content:
+        return ""
+    from app.rendering.visible import visible_text
+    from app.ui.transcript.tool_result import code_block
+
+    return visible_text(code_block(content))
 
 
 def _scroll_across(text: QTextEdit, cursor: QTextCursor) -> None:

@@ -8,6 +8,7 @@ once, so that typing in the find field costs a count over texts already read.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 
 FORWARD, BACKWARD, STAY = 1, -1, 0
@@ -37,6 +38,54 @@ def occurrences(folded: str, needle: str) -> list[int]:
         starts.append(at)
         at = folded.find(needle, at + len(needle))
     return starts
+
+
+def shown_places(whole: str, shown: str, starts: Sequence[int], length: int) -> list[int | None]:
+    """Where each occurrence in ``whole`` (at ``starts``, ``length`` characters) is in
+    ``shown``, a shortened copy of it (a folded tool result: its last lines left out,
+    long lines cut short with "…"); None for one that is not there whole.
+
+    Lines are matched by their order, and a line is the same in both as far as their
+    characters agree: what follows a cut is not the same text.
+    """
+    if whole == shown:
+        return list(starts)
+    whole_lines = whole.split("\n")
+    shown_lines = shown.split("\n")
+    whole_at: list[int] = []  # where each line starts, in either text
+    shown_at: list[int] = []
+    same: list[int] = []  # how much of each line reads the same in both
+    at_whole = at_shown = 0
+    for line, copy in zip(whole_lines, shown_lines, strict=False):
+        whole_at.append(at_whole)
+        shown_at.append(at_shown)
+        same.append(len(line) if line == copy else _alike(line, copy))
+        at_whole += len(line) + 1
+        at_shown += len(copy) + 1
+
+    def place(start: int) -> int | None:
+        first = bisect.bisect_right(whole_at, start) - 1
+        if first < 0:
+            return None
+        column = start - whole_at[first]
+        end = column + length  # from the start of the line the occurrence is on
+        for line in range(first, len(same)):
+            if end <= same[line]:
+                return shown_at[first] + column
+            # On to the next line: only over a line that is whole in both, its break too.
+            size = len(whole_lines[line])
+            if same[line] < size or len(shown_lines[line]) != size:
+                return None
+            end -= size + 1
+        return None
+
+    return [place(start) for start in starts]
+
+
+def _alike(one: str, other: str) -> int:
+    """How many characters ``one`` and ``other`` begin with alike."""
+    size = min(len(one), len(other))
+    return next((at for at in range(size) if one[at] != other[at]), size)
 
 
 class VisibleTexts:

@@ -300,6 +300,16 @@ class MessageItem(QFrame):
         self.height_changed.emit()
         self.fold_toggled.emit()
 
+    def show_whole_result(self) -> bool:
+        """A long tool result folded shown whole, as its "Show all" does (Ctrl+F goes to
+        words in its folded part; the transcript places and marks them). False when no
+        result is folded here."""
+        if self._result is None or not self._result.unfold():
+            return False
+        self.document.set_markdown(self._markdown())
+        self.height_changed.emit()
+        return True
+
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
             self.text.setPlainText(self.message.content)

@@ -30,6 +30,13 @@ def preview(text: str) -> str | None:
     )
 
 
+def code_block(text: str) -> str:
+    """A result's text as markdown: data, shown as it came (a code block)."""
+    from app.store.imports import fenced
+
+    return fenced(text)
+
+
 class ResultFold(QPushButton):
     """ "Show all (N lines)" under a folded result, "Show less" once it is unfolded.
 
@@ -83,10 +90,17 @@ class ResultView:
         if self._fold is not None:
             self._fold.expanded = False
 
+    def unfold(self) -> bool:
+        """Show the result whole from now on, as "Show all" does (Ctrl+F goes to words in
+        its folded part); False when it is not folded. The item renders it anew."""
+        fold = self.button
+        if fold is None or fold.expanded:
+            return False
+        fold.expanded = True
+        return True
+
     def markdown(self, content: str) -> str:
         """The result as a code block: whole, or its first lines while it is folded."""
-        from app.store.imports import fenced
-
         start = preview(content)
         if self._fold is None and start is not None:
             self._fold = ResultFold()
@@ -97,7 +111,7 @@ class ResultView:
                 self._fold.show_for(content)
             self._fold.setVisible(start is not None)
         folded = start is not None and self._fold is not None and not self._fold.expanded
-        return fenced(start if folded and start is not None else content)
+        return code_block(start if folded and start is not None else content)
 
     def _toggle(self) -> None:
         if self._fold is not None:

@@ -478,7 +478,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         item.link_activated.connect(self.link_activated)
         item.height_changed.connect(lambda: self._on_item_height(message_id))
         item.text.keyboard_moved.connect(lambda: self._follow_keyboard(message_id))
-        item.fold_toggled.connect(lambda: self._keep_fold_in_view(message_id))
+        item.fold_toggled.connect(lambda: self._on_fold_toggled(message_id))
         item.set_locked(self._locked)
         index = self._entries.index(entry)
         following = self._entries[index + 1] if index + 1 < len(self._entries) else None
@@ -490,6 +490,14 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         item.setGeometry(self._column_x(), entry.y, width, entry.height)
         item.show()
         if entry.id in self._highlighted:  # rendered before, with marks, and let go
+            self._mark_again(item)
+
+    def _on_fold_toggled(self, message_id: str) -> None:
+        """A long tool result shown whole or folded again by its button: the button kept
+        in view, and the marks of Ctrl+F or a search back on the text it shows now."""
+        self._keep_fold_in_view(message_id)
+        item = self.item(message_id)
+        if item is not None:
             self._mark_again(item)
 
     def _new_item(self, message: Message, branch: tuple[int, int], width: int) -> MessageItem:

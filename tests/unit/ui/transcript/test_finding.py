@@ -7,7 +7,15 @@ from PySide6.QtWidgets import QApplication
 
 from app.rendering import render_markdown
 from app.rendering.visible import visible_text
-from app.ui.transcript.finding import BACKWARD, FORWARD, STAY, fold, next_place, occurrences
+from app.ui.transcript.finding import (
+    BACKWARD,
+    FORWARD,
+    STAY,
+    fold,
+    next_place,
+    occurrences,
+    shown_places,
+)
 
 
 def test_folding_keeps_every_character_in_its_place() -> None:
@@ -64,3 +72,36 @@ def test_full_width_letters_are_found_as_ascii_in_their_place() -> None:
     assert len(folded) == len(text)
     assert occurrences(folded, fold("python")) == [0, text.index("Python")]
     assert occurrences(folded, fold("Ｐｙｔｈｏｎ")) == [0, text.index("Python")]
+
+
+def test_a_code_block_reads_as_the_rendered_one_at_the_same_places(
+    qapp: QApplication,
+) -> None:
+    # A tool's result is a code block, read whole from its text while it shows folded:
+    # its places must be those of the block rendered whole. A code block is HTML's
+    # <pre>, which drops the line break right after its start; Qt's plain text writes
+    # a no-break space as a space, a line separator as a line break.
+    markdown = "```\n\nfirst\u00a0word\u2028second\n\tthird\n```"
+    document = QTextDocument()
+    document.setHtml(render_markdown(markdown, dark=False).html)
+    assert visible_text(markdown).rstrip("\n") == document.toPlainText().rstrip("\n")
+
+
+def test_shown_places_follow_the_lines_a_folded_copy_keeps() -> None:
+    whole = "head\nshort zebra\nlong line zebra far out zebra\nlast zebra"
+    # The folded copy: the long line cut short, the last line left out.
+    shown = "head\nshort zebra\nlong line zebra f…"
+    starts = occurrences(whole, "zebra")
+    assert shown_places(whole, shown, starts, 5) == [
+        shown.index("zebra"),
+        shown.index("zebra", shown.index("long")),
+        None,  # past the cut
+        None,  # on a line left out
+    ]
+    assert shown_places(whole, whole, starts, 5) == starts
+    # Across a line break: only where both lines are there whole.
+    assert shown_places(whole, shown, [whole.index("zebra\nlong")], 10) == [
+        shown.index("zebra\nlong")
+    ]
+    assert shown_places(whole, shown, [whole.index("zebra\nlast")], 10) == [None]
+    assert shown_places(whole, "", starts, 5) == [None] * 4
