@@ -236,7 +236,12 @@ class MainWindow(QMainWindow):
         focus = QApplication.focusWidget()
         stops = self._tab_stops()
         if focus not in stops:
-            return super().focusNextPrevChild(next)
+            if focus is None or not self.pane.transcript.canvas.isAncestorOf(focus):
+                return super().focusNextPrevChild(next)
+            # Text clicked in a message that Tab does not stop on (a tool call's
+            # arguments, why an answer stopped): on from its place, both ways. Qt's
+            # order, that of making, went to another message or out of the conversation.
+            stops = self._tab_stops(focus)
         target = stops[(stops.index(focus) + (1 if next else -1)) % len(stops)]
         reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
         target.setFocus(reason)
@@ -245,7 +250,8 @@ class MainWindow(QMainWindow):
             transcript.ensureWidgetVisible(target)
         return True
 
-    def _tab_stops(self) -> list[QWidget]:
+    def _tab_stops(self, also: QWidget | None = None) -> list[QWidget]:
+        """The widgets Tab stops on, in order; with ``also`` among them, at its place."""
         transcript = self.pane.transcript
         canvas = transcript.canvas
         top = transcript.mapTo(self, QPoint(0, 0)).y()
@@ -265,11 +271,14 @@ class MainWindow(QMainWindow):
         stops = [
             widget
             for widget in self.findChildren(QWidget)
-            if widget.window() is self
-            and widget.isVisible()
-            and widget.isEnabled()
-            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-            and widget.focusProxy() is None
+            if widget is also
+            or (
+                widget.window() is self
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.focusProxy() is None
+            )
         ]
         ordered = sorted(((place(widget), widget) for widget in stops), key=lambda p: p[0])
         # One row's widgets are not all as tall: middles a pixel apart put a button

@@ -63,6 +63,7 @@ from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
 from app.ui.transcript.list_room import fit_list_room
 from app.ui.transcript.table_edges import TableEdges
+from app.ui.transcript.text_links import link_before, on_link
 from app.ui.transcript.wide_tables import fit_wide_tables
 
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
@@ -383,11 +384,37 @@ class MessageText(QTextBrowser):
                 fit_wide_tables(self.document(), width)
             self.setLineWrapColumnOrWidth(width)
 
+    # Shift+Tab retraces Tab's steps. Tab comes into the text itself (no link chosen),
+    # then goes to each of its links, then on to the next control. Qt's Shift+Tab went
+    # from the text itself to its last link instead of back, and from its first link
+    # out past the text; coming back into it, it stopped on the text before its links.
+
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 - Qt override
+        if not next:
+            cursor = self.textCursor()
+            if not cursor.hasSelection():  # the text itself: back to the control before
+                return QTextEdit.focusNextPrevChild(self, next)
+            if on_link(cursor) and not link_before(self.document(), cursor.selectionStart()):
+                cursor.clearSelection()  # from the first link: to the text itself
+                self.setTextCursor(cursor)
+                self.keyboard_moved.emit()
+                return True
         moved = super().focusNextPrevChild(next)
         if moved and self.hasFocus():  # to a link of this text (Qt signals nothing)
             self.keyboard_moved.emit()
         return moved
+
+    def _enter_from_below(self) -> None:
+        """Shift+Tab came into the text from the control after it: to its last link, as
+        Tab leaves the text from there (none: the text itself)."""
+        document = self.document()
+        if not link_before(document, document.characterCount()):
+            return
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+        QTextBrowser.focusNextPrevChild(self, False)  # no link chosen: from the end
+        self.keyboard_moved.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.FontChange:
@@ -556,6 +583,8 @@ class MessageText(QTextBrowser):
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusInEvent(event)
+        if event.reason() == Qt.FocusReason.BacktabFocusReason:
+            self._enter_from_below()
         if event.reason() == Qt.FocusReason.MouseFocusReason:
             self._clicked_into = True
             # Where the keyboard was: Qt says so once this event is handled.
