@@ -69,10 +69,13 @@ class AnswerNotSaved(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class AnswerOutcome:
-    """The stored answer and, when it did not complete, why."""
+    """The stored answer and, when it did not complete, why; ``added_nothing``: a
+    continuation that brought no new text (failed before any, or the model had nothing
+    to add), whose ``message`` is the answer it carried on, its text as it was."""
 
     message: Message
     error: ApiError | None = None
+    added_nothing: bool = False
 
 
 class AnswerRecorder:
@@ -136,7 +139,10 @@ class AnswerRecorder:
         stays exactly as it was (text, status, why it ended), no version is added, and
         ``on_unchanged`` is told; a failure's outcome then holds that answer as it was.
         Its row is written only from the first new words on, so a crash or kill before
-        them leaves the history as it was too.
+        them leaves the history as it was too. One that ends with nothing new (the
+        model had nothing to add) adds no version and no text either, and tells
+        ``on_unchanged``; if the model said it had finished, the answer is marked
+        complete where it is (its status only, see ``ConversationStore.mark_finished``).
         """
         run = _Run(
             self,
@@ -170,11 +176,17 @@ class AnswerRecorder:
             if continue_from is not None and run.nothing_new(stream):
                 if on_unchanged is not None:
                     on_unchanged()
-                return AnswerOutcome(continue_from, error)
+                return AnswerOutcome(continue_from, error, added_nothing=True)
             message = await run.finish(stream, MessageStatus.ERROR, error.message, error)
             return AnswerOutcome(message, error)
         finally:
             await run.stop_flushing()
+        if continue_from is not None and run.nothing_new(stream):
+            # Ended at once, or after only the echo of the text: stored as a version,
+            # it was a copy of the answer ("2 / 2" of the same text).
+            if on_unchanged is not None:
+                on_unchanged()
+            return AnswerOutcome(finished_as_it_is(self._store, continue_from, stream), None, True)
         return AnswerOutcome(await run.finish(stream, MessageStatus.COMPLETE, None, None))
 
 
@@ -426,10 +438,9 @@ class _Run:
         answer = stream.answer
         text = self.text(stream)
         if self._message is None and self._extending is not None:
-            # Its row never taken up again: the continuation ended with nothing new
-            # (the model had nothing to add), or the history was locked from its first
-            # new words on (they are all in ``text``). The server's counts, if it sent
-            # any, are the newer: its prompt held the text.
+            # Its row never taken up again: the history was locked from the first new
+            # words on (they are all in ``text``). The server's counts, if it sent any,
+            # are the newer: its prompt held the text.
             self._finished = self._store.finish_answer(
                 self._extending.id,
                 content=text,
@@ -467,3 +478,22 @@ class _Run:
             finish_reason=answer.finish_reason,
         )
         return self._finished
+
+
+def finished_as_it_is(store: ConversationStore, answer: Message, stream: ChatStream) -> Message:
+    """The answer a continuation added nothing to, marked complete if the model said it
+    had finished ("stop", or no reason at all at a proper end); else as it was.
+
+    One short try: the history busy (another program writing), the answer keeps its
+    status, and its Continue with it, rather than the window waiting for the history.
+    """
+    reason = stream.answer.finish_reason
+    finished = reason in (None, "stop") and not answer.tool_calls
+    if not finished or (answer.status, answer.finish_reason) == (MessageStatus.COMPLETE, reason):
+        return answer
+    try:
+        with store.waiting_at_most(SAVE_WAIT_MS):
+            return store.mark_finished(answer.id, reason)
+    except StoreError as error:
+        log.warning("The answer could not be marked complete: %s", error)
+        return answer

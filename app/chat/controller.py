@@ -5,7 +5,7 @@ the window only ever shows what is stored. Nothing is overwritten: regenerate an
 create new branches next to the old messages; continue carries the last answer on in
 place (its text only grows), as a new branch only under an answer something follows,
 and changes nothing until its first new words (stopped or failed before them, the
-answer stays exactly as it was).
+answer stays exactly as it was; ended without any, it is at most marked complete).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from app.api.errors import ApiError, AuthenticationError, EndpointRefused, ModelUnavailable
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
+from app.chat.continues import Continues, told_of
 from app.chat.retry_waits import RetryWaits
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
@@ -79,8 +80,10 @@ class ChatController(QObject):
         streaming_changed(str, bool): an answer started or stopped in a conversation.
         branch_changed(str): the current branch of a conversation moved (or the branch
             a window shows instead of it, see ``shown_leaf``).
-        continue_failed(str, str): (conversation id, why) a Continue failed before any
-            new text came: nothing was stored, the answer is as it was; said once.
+        continue_failed(str, str): (conversation id, why) a Continue added nothing: it
+            failed before any new text came (nothing was stored, the answer is as it
+            was), or the model had nothing to add (``why`` is then
+            ``app.chat.continues.NOTHING_TO_ADD``); said once.
         needs_key(str): no usable key or endpoint: the reason, for the first-run panel.
         refused(str): an action was not taken, and what to do (another Maestrale is
             still answering in the conversation).
@@ -129,9 +132,7 @@ class ChatController(QObject):
         # saved as soon as the history can be written again, at the latest on quit.
         self._unsaved: list[AnswerNotSaved] = []
         self._resaves = 0
-        # Conversations where a Continue's new version is not stored yet: the question
-        # it will answer, shown meanwhile (see shown_leaf).
-        self._awaiting_version: dict[str, str] = {}
+        self._continues = Continues(store)
         self._waits = RetryWaits()  # rate-limited answers: until when to hold back
 
     # -- queries ------------------------------------------------------------------------
@@ -157,7 +158,7 @@ class ChatController(QObject):
         """The message a window shows the conversation up to instead of its stored
         current leaf, or ``None``: while a Continue of an answer something follows waits
         for its first new words, the question its new version will answer."""
-        return self._awaiting_version.get(conversation_id)
+        return self._continues.shown_leaf(conversation_id)
 
     def retry_ready_at(self, message_id: str) -> float | None:
         """When (``time.monotonic``) a failed answer may be asked again, if the server
@@ -269,30 +270,22 @@ class ChatController(QObject):
         return True
 
     def continue_answer(self, message_id: str) -> None:
-        """Ask the model to carry on from a partial answer, in the same message: no new
-        version (the partial text stays its start, whatever happens). Stopped or failed
-        before any new words, nothing is stored: the answer keeps its text and why it
-        ended, and a failure is told by ``continue_failed``."""
+        """Ask the model to carry on from a partial answer: in the same message, else as a
+        version beside it (``Continues.plan``); the partial text stays its start. Stopped
+        or failed before any new words, nothing is stored; ended with nothing new, the
+        answer is at most marked complete (both told by ``continue_failed``, not Stop)."""
         partial = self._store.get_message(message_id)
         conversation_id = partial.conversation_id
         if partial.parent_id is None or self._busy(conversation_id):
             return
         if not partial.content or not self._client_ready():
             return
-        if self._store.tree(conversation_id).children(partial.id):
-            # A later exchange was asked after the cut text: it stays under that one,
-            # and the continued answer is a version beside it (as regenerate). The
-            # window shows the question it answers meanwhile; the store changes only
-            # with the first new words (stopped, failed or killed before them, the
-            # conversation stays as it was, the later exchange shown).
-            self._awaiting_version[conversation_id] = partial.parent_id
+        plan = self._continues.plan(partial)
+        if plan.moved:
             self.branch_changed.emit(conversation_id)
-            self._start_answer(conversation_id, partial.parent_id, continue_from=partial)
-            return
-        if self._store.get_conversation(conversation_id).current_leaf_id != partial.id:
-            self._store.set_current_leaf(conversation_id, partial.id)
-            self.branch_changed.emit(conversation_id)
-        self._start_answer(conversation_id, partial.parent_id, continue_from=partial, in_place=True)
+        self._start_answer(
+            conversation_id, partial.parent_id, continue_from=partial, in_place=plan.in_place
+        )
 
     def stop(self, conversation_id: str) -> bool:
         """Stop the answer being written; what arrived is kept as interrupted."""
@@ -522,7 +515,7 @@ class ChatController(QObject):
 
         def on_started(message: Message) -> None:
             started.append(message)
-            self._awaiting_version.pop(conversation_id, None)  # stored: the current leaf
+            self._continues.version_stored(conversation_id)
             self._live[message.id] = [message.content]
             self.message_stored.emit(message)
 
@@ -567,18 +560,17 @@ class ChatController(QObject):
             raise _not_saved_report(unsaved) from unsaved
         if unsaved is not None:
             return None
-        self._learn_from(outcome, request.model, started=bool(started), unchanged=bool(unchanged))
+        self._learn_from(outcome, request.model, started=bool(started))
         return outcome
 
-    def _learn_from(
-        self, outcome: AnswerOutcome, model: str, *, started: bool, unchanged: bool = False
-    ) -> None:
-        """What an answer's outcome tells about the model and the key; ``unchanged``: a
-        Continue that failed before any new text, and stored nothing, says so."""
-        if outcome.error is not None and unchanged:
-            # No error is stored on the answer (it may say why it ended before, which
-            # stays): the failure is told once, as ChatGPT and Claude do.
-            self.continue_failed.emit(outcome.message.conversation_id, outcome.error.message)
+    def _learn_from(self, outcome: AnswerOutcome, model: str, *, started: bool) -> None:
+        """What an answer's outcome tells about the model and the key, and to the person
+        of a Continue that added nothing."""
+        told = told_of(outcome)
+        if told is not None:
+            # Nothing of it is stored on the answer (which may say why it ended before,
+            # and that stays): told once, as ChatGPT and Claude do.
+            self.continue_failed.emit(outcome.message.conversation_id, told)
         if outcome.error is not None:
             # The log holds what went wrong, for a user who reports it (never the key:
             # the messages do not hold it, and the log redacts keys it has seen).
@@ -606,10 +598,10 @@ class ChatController(QObject):
         from app.answering.recorder import AnswerNotSaved
 
         live = "".join(self._live.pop(started[0].id, [])) if started else ""
-        if self._awaiting_version.pop(conversation_id, None) is not None and unchanged:
+        if self._continues.ended(conversation_id) and unchanged:
             # A new version of which nothing came: none is stored, and the window shows
-            # the conversation as stored again (the later exchange under the answer);
-            # reloaded while still busy, it is unlocked just after.
+            # the conversation as stored again (the later exchange under the answer, at
+            # most marked complete); reloaded while still busy, it is unlocked just after.
             self.branch_changed.emit(conversation_id)
             self.streaming_changed.emit(conversation_id, False)
             self.conversation_changed.emit(conversation_id)
@@ -762,10 +754,12 @@ def _failed_before_text(answer: Message) -> bool:
 
 
 def _asks_for_tools(outcome: AnswerOutcome | None) -> bool:
-    """Whether an answer ended by calling tools (and so waits for their results)."""
+    """Whether an answer ended by calling tools (and so waits for their results); a
+    Continue that added nothing called none (the answer's old calls are not run again)."""
     return (
         outcome is not None
         and outcome.error is None
+        and not outcome.added_nothing
         and outcome.message.status is MessageStatus.COMPLETE
         and bool(outcome.message.tool_calls)
     )

@@ -58,6 +58,23 @@ class AnswerWrites(StoreBase):
         return message
 
     @guarded
+    def mark_finished(self, message_id: str, finish_reason: str | None) -> Message:
+        """Mark an answer complete as it is: Continue asked for more of it, and the
+        model said it had finished without adding anything.
+
+        Only its status, why it ended (gone: it did end) and its finish reason change;
+        its text, counts and place never do, nor the conversation's time in the list
+        (nothing was added to it). An answer being written is left alone.
+        Raises ``MessageNotFound`` when it is gone.
+        """
+        self._db.execute(
+            "UPDATE messages SET status = 'complete', error = NULL, finish_reason = ?,"
+            " updated_at = ? WHERE id = ? AND role = 'assistant' AND status != 'streaming'",
+            (finish_reason, to_iso(utc_now()), message_id),
+        )
+        return self.get_message(message_id)
+
+    @guarded
     def save_partial(self, message_id: str, content: str) -> bool:
         """Save the text received so far of a streaming answer (one short UPDATE).
 

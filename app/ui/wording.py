@@ -16,6 +16,7 @@ from app.api.errors import (
     RUN_KEY_SET_HINT,
     sentence,
 )
+from app.chat.continues import NOTHING_TO_ADD
 
 __all__ = ["continue_failed", "in_window", "sentence"]
 
@@ -40,8 +41,12 @@ _HERE = (
 
 
 def continue_failed(why: str) -> str:
-    """What a window says when a Continue failed before any new text (``why``, as the
-    core said it): the answer is as it was, nothing is stored about the attempt."""
+    """What a window says when a Continue added nothing (``why``, as the controller's
+    ``continue_failed`` said it): it failed before any new text (the answer is as it
+    was, nothing is stored about the attempt), or the model had nothing to add, which
+    is no failure and is said as it is."""
+    if why == NOTHING_TO_ADD:
+        return why
     return f"Continue failed; the answer is unchanged. {in_window(why)}"
 
 

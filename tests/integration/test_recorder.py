@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from app.answering import AnswerRecorder, build_request
-from app.answering.recorder import STOPPED_BEFORE_TEXT
+from app.answering.recorder import STOPPED_BEFORE_TEXT, AnswerOutcome
 from app.api import Endpoint, MistralClient, RetryPolicy, StreamInterrupted
 from app.api.types import ContentDelta, Finished, StreamEvent
-from app.domain.messages import ChatParams, Message, MessageStatus, Role
+from app.domain.messages import ChatParams, Message, MessageStatus, Role, Usage
 from app.store.conversations import ConversationStore
 from tests.fake_mistral import FakeMistral, Reply
 from tests.helpers.history_lock import HistoryLock
@@ -384,16 +385,36 @@ async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
     assert set(waits) == {SAVE_WAIT_MS}
 
 
-def cut_answer(store: ConversationStore) -> Message:
-    """An answer cut at the token limit, "one two", the last of its conversation."""
+def cut_answer(store: ConversationStore, *, broken: bool = False) -> Message:
+    """An answer "one two", the last of its conversation: cut at the token limit, or
+    (``broken``) by a broken connection, with the counts of its request."""
     conversation_id, question = ask(store, "Count")
     return store.add_message(
         conversation_id,
         role=Role.ASSISTANT,
         content="one two",
         parent_id=question.id,
-        finish_reason="length",
+        status=MessageStatus.ERROR if broken else MessageStatus.COMPLETE,
+        error="The connection broke before the answer finished." if broken else None,
+        usage=Usage(prompt_tokens=5, completion_tokens=2) if broken else None,
+        finish_reason=None if broken else "length",
     )
+
+
+async def continue_with(
+    store: ConversationStore, server: FakeMistral, partial: Message, *, in_place: bool
+) -> tuple[AnswerOutcome, list[bool]]:
+    told: list[bool] = []
+    async with client_for(server) as client:
+        outcome = await AnswerRecorder(store, client).run(
+            conversation_id=partial.conversation_id,
+            parent_id=partial.parent_id or "",
+            request=request_for(store, partial.conversation_id, continue_last=True),
+            continue_from=partial,
+            in_place=in_place,
+            on_unchanged=lambda: told.append(True),
+        )
+    return outcome, told
 
 
 @pytest.mark.parametrize("in_place", [True, False])
@@ -404,21 +425,52 @@ async def test_a_continuation_that_breaks_after_only_the_echo_stores_nothing(
     before = store.messages(partial.conversation_id)
     # The server repeats the text it carries on, then the connection breaks.
     fake_mistral.enqueue(Reply(chunks=["one", " two", " three"], cut_after=2))
-    told: list[bool] = []
-    async with client_for(fake_mistral) as client:
-        outcome = await AnswerRecorder(store, client).run(
-            conversation_id=partial.conversation_id,
-            parent_id=partial.parent_id or "",
-            request=request_for(store, partial.conversation_id, continue_last=True),
-            continue_from=partial,
-            in_place=in_place,
-            on_unchanged=lambda: told.append(True),
-        )
+    outcome, told = await continue_with(store, fake_mistral, partial, in_place=in_place)
     assert isinstance(outcome.error, StreamInterrupted)
     assert outcome.message == partial  # as it was: no error stored on it, no copy of it
     assert told == [True]
     assert store.messages(partial.conversation_id) == before
     assert store.get_conversation(partial.conversation_id).current_leaf_id == partial.id
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+@pytest.mark.parametrize("came", [[], ["one", " two"]], ids=["nothing", "the echo"])
+async def test_a_continuation_the_model_ends_at_once_only_marks_the_answer_complete(
+    store: ConversationStore, fake_mistral: FakeMistral, in_place: bool, came: list[str]
+) -> None:
+    # It stored a copy of the answer as a new version ("2 / 2", complete), or (in place)
+    # rewrote the answer's counts with the continuation's.
+    partial = cut_answer(store, broken=True)
+    conversation = store.get_conversation(partial.conversation_id)
+    before = store.messages(partial.conversation_id)
+    fake_mistral.enqueue(Reply(chunks=came))  # then "stop"
+    outcome, told = await continue_with(store, fake_mistral, partial, in_place=in_place)
+    assert (outcome.error, outcome.added_nothing, told) == (None, True, [True])
+    stored = store.get_message(partial.id)
+    assert outcome.message == stored
+    assert [m.id for m in store.messages(partial.conversation_id)] == [m.id for m in before]
+    # Its status only: the text, counts and the conversation's time are as they were.
+    assert stored == replace(
+        partial,
+        status=MessageStatus.COMPLETE,
+        error=None,
+        finish_reason="stop",
+    )
+    assert stored_text(store.path, partial.id) == ("one two", "complete")
+    assert store.get_conversation(partial.conversation_id) == conversation
+
+
+async def test_a_continuation_that_ends_at_its_limit_with_nothing_new_stores_nothing(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> None:
+    # The model did not say it had finished: the answer keeps why it stopped.
+    partial = cut_answer(store, broken=True)
+    before = store.messages(partial.conversation_id)
+    fake_mistral.enqueue(Reply(chunks=[], finish_reason="length"))
+    outcome, told = await continue_with(store, fake_mistral, partial, in_place=True)
+    assert (outcome.message, outcome.error, outcome.added_nothing) == (partial, None, True)
+    assert told == [True]
+    assert store.messages(partial.conversation_id) == before
 
 
 async def test_a_continuation_stored_only_at_its_end_keeps_its_new_text(

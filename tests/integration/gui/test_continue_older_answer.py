@@ -20,23 +20,9 @@ from tests.integration.gui.continuing import (
     echo_then_broken,
     echo_then_silence,
     history_rows,
+    older_answer,
     toasts,
 )
-
-
-async def older_answer(gui: Gui) -> MessageItem:
-    """A conversation whose first answer broke off after "one two" and a later
-    exchange under it; returns that first answer, shown with its Continue."""
-    gui.server.enqueue(Reply(text="one two three four", cut_after=2), Reply(text="Later answer."))
-    await gui.ask("Count")
-    await gui.until(gui.answered)
-    await gui.ask("Later question")
-    await gui.until(lambda: gui.answered() and len(gui.pane.transcript.message_ids) == 4)
-    older = gui.pane.transcript.item(gui.pane.transcript.message_ids[1])
-    assert older is not None
-    assert older.message.content == "one two"
-    assert older._continue.isVisible()
-    return older
 
 
 def shown(gui: Gui, message_id: str) -> MessageItem:
@@ -160,3 +146,4 @@ async def test_the_version_is_stored_from_the_first_new_words_on(gui: Gui) -> No
         Role.USER,
         Role.ASSISTANT,
     ]
+
