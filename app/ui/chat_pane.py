@@ -27,6 +27,7 @@ from app.store.errors import ConversationNotFound, StoreError
 from app.ui.chat_header import ChatHeader
 from app.ui.composer import Composer
 from app.ui.context_gauge import ContextGauge
+from app.ui.continued_place import ContinuedPlace
 from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import NEXT, PREVIOUS, REFINE, FindBar
 from app.ui.pane_model import ModelInPane
@@ -218,6 +219,7 @@ class ChatPane(ModelInPane, QWidget):
         self._binding.busy_changed.connect(self._set_busy)
         self._binding.title_changed.connect(self._set_title)
         self._binding.reload_requested.connect(self._on_reload)
+        self._continued = ContinuedPlace(self.transcript, controller)
 
     @property
     def conversation_id(self) -> str | None:
@@ -226,6 +228,8 @@ class ChatPane(ModelInPane, QWidget):
 
     @conversation_id.setter
     def conversation_id(self, value: str | None) -> None:
+        if value != self._conversation_id:
+            self._continued.forget()
         self._conversation_id = value
         self.context_gauge.track(value)
         if self._approvals is not None:
@@ -409,25 +413,35 @@ class ChatPane(ModelInPane, QWidget):
 
     def _on_reload(self, conversation_id: str) -> None:
         anchor = self._branch_anchor
-        if anchor is None:
+        # A Continue that added nothing: its answer where it was on screen.
+        place = self._continued.take(conversation_id)
+        if anchor is None and place is None:
             self.open_conversation(conversation_id)
             return
-        depth, offset, following = anchor
         leaf = self._shown_leaf(
             conversation_id, self._store.get_conversation(conversation_id).current_leaf_id
         )
         path = MessageTree(self._store.outline(conversation_id)).path_to(leaf)
-        if following and depth == len(path) - 1:
-            self.open_conversation(conversation_id)  # at the end, the new version's end
+        if anchor is not None:
+            depth, offset, following = anchor
+            if following and depth == len(path) - 1:
+                self.open_conversation(conversation_id)  # at the end, the new version's end
+                return
+            # Not the last any more: the end is another answer's, and its switcher came
+            # under the pointer (the view followed the end only because the version
+            # shown before was the last).
+            place = (path[depth].id, offset) if depth < len(path) else None
+        if place is None or place[0] not in {m.id for m in path}:
+            self.open_conversation(conversation_id)
             return
-        # Not the last any more: the end is another answer's, and its switcher came
-        # under the pointer (the view followed the end only because the version shown
-        # before was the last).
-        focus = path[depth].id if depth < len(path) else None
+        focus, offset = place
         self.open_conversation(conversation_id, focus=focus)
-        position = self.transcript.canvas_position(focus) if focus else None
+        position = self.transcript.canvas_position(focus)
+        bar = self.transcript.verticalScrollBar()
         if position is not None:
-            self.transcript.verticalScrollBar().setValue(max(0, position.y() - offset))
+            bar.setValue(max(0, position.y() - offset))
+        if bar.value() >= bar.maximum():  # the end in view too: it follows the end again
+            self.transcript.scroll_to_end()
 
     def _switch_draft(self, conversation_id: str | None) -> None:
         self.composer.switch_draft(conversation_id or NEW_CHAT)
@@ -606,7 +620,7 @@ class ChatPane(ModelInPane, QWidget):
         self.focus_composer()  # the button is gone: the focus would go astray
 
     def _continue(self, message_id: str) -> None:
-        self._controller.continue_answer(message_id)
+        self._continued.continue_answer(self.conversation_id, message_id)
         # The button is disabled and then hidden: the keyboard would go on to New chat.
         self._focus_composer()
 
@@ -715,6 +729,8 @@ class ChatPane(ModelInPane, QWidget):
     # -- controller signals ---------------------------------------------------------------
 
     def _set_busy(self, busy: bool) -> None:
+        if not busy:
+            self._continued.forget()  # its Continue ended (shown again first, if need be)
         self.context_gauge.track(self.conversation_id)  # a question or an answer more
         self.composer.set_busy(busy)
         self.transcript.set_locked(busy)

@@ -147,3 +147,34 @@ async def test_the_version_is_stored_from_the_first_new_words_on(gui: Gui) -> No
         Role.ASSISTANT,
     ]
 
+
+LONG_LATER_ANSWER = "\n\n".join(f"Paragraph {n} of the later answer." for n in range(60))
+
+
+@pytest.mark.parametrize("end", ["stopped", "refused", "nothing to add"])
+@in_loop
+async def test_the_view_stays_on_an_older_answer_whose_continue_brought_nothing(
+    gui: Gui, end: str
+) -> None:
+    older = await older_answer(gui, later=LONG_LATER_ANSWER)
+    transcript = gui.pane.transcript
+    ids = transcript.message_ids
+    bar = transcript.verticalScrollBar()
+    # The reader scrolled up to the answer cut short, far from the end.
+    bar.setValue(transcript.canvas_position(ids[1]).y() - 40)
+    assert bar.value() < bar.maximum() - transcript.viewport().height()
+    place = transcript.canvas_position(ids[1]).y() - bar.value()
+    if end == "stopped":
+        gui.server.enqueue(Reply(text=" three", stall_after=0, stall_seconds=30))
+        await continue_and_wait(gui, older)
+        gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
+    else:
+        gui.server.enqueue(Reply(status=402) if end == "refused" else Reply(text=""))
+        older._continue.click()
+    await gui.until(lambda: transcript.message_ids == ids and gui.answered())
+    # Shown again as stored (the exchange after it back): the answer where it was on
+    # screen, not the end of the conversation (where the view went before).
+    await gui.until(lambda: transcript.canvas_position(ids[1]).y() - bar.value() == place)
+    assert not transcript.following
+    assert bar.value() < bar.maximum() - transcript.viewport().height()
+    assert shown(gui, ids[1]).text.toPlainText() == "one two"
