@@ -28,6 +28,7 @@ from app.ui.chat_header import ChatHeader
 from app.ui.composer import Composer
 from app.ui.context_gauge import ContextGauge
 from app.ui.continued_place import ContinuedPlace
+from app.ui.conversation_find import ConversationFind
 from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import NEXT, PREVIOUS, REFINE, FindBar
 from app.ui.pane_model import ModelInPane
@@ -164,7 +165,6 @@ class ChatPane(ModelInPane, QWidget):
         self.transcript.edit_closed.connect(self._focus_composer)
         self.transcript.branch_requested.connect(self._on_branch_requested)
         self.transcript.link_activated.connect(self._on_link)
-        self._find_bar: FindBar | None = None
         self.composer = Composer()
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
@@ -192,6 +192,7 @@ class ChatPane(ModelInPane, QWidget):
         page.setSpacing(0)
         page.addLayout(header)
         self._page = page
+        self._find = ConversationFind(self.transcript, page, self._focus_composer)
         # The transcript stays shown: an empty chat is the transcript's own welcome
         # line (switching widgets would cost a relayout at every opening).
         page.addWidget(self.transcript, 1)
@@ -303,7 +304,7 @@ class ChatPane(ModelInPane, QWidget):
 
     def new_chat(self, *, focus: bool = True) -> None:
         self._openings += 1
-        self._close_find()
+        self._find.close()
         if self._conversation_id is not None:
             self._remember_place(self._conversation_id)
         self._switch_draft(None)
@@ -329,7 +330,7 @@ class ChatPane(ModelInPane, QWidget):
         conversation = self._store.get_conversation(conversation_id)
         self._openings += 1
         if not keep_find:
-            self._close_find()
+            self._find.close()
         left = self.conversation_id
         if left is not None:
             self._remember_place(left)
@@ -490,7 +491,7 @@ class ChatPane(ModelInPane, QWidget):
         self.outside_change_waiting = self.transcript.editing()
         if self.outside_change_waiting:
             return
-        finding = self._find_bar is not None and self._find_bar.isVisible()
+        finding = self._find.in_use
         # The keyboard stays where it was (opening puts it in the message field: with
         # the find bar in use, the next Enter meant for the bar sent the draft), unless
         # it was on a message, which goes with the old transcript.
@@ -500,7 +501,7 @@ class ChatPane(ModelInPane, QWidget):
         # At the reader's place (see open_conversation), the find bar kept open.
         self.open_conversation(conversation_id, keep_find=finding)
         if finding:
-            self._on_find(self.find_bar.field.text(), REFINE)
+            self._find.refind()
         if focused is not None:
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -675,47 +676,18 @@ class ChatPane(ModelInPane, QWidget):
     @property
     def find_bar(self) -> FindBar:
         """Ctrl+F's bar, between the header and the transcript; built when first used."""
-        if self._find_bar is None:
-            self._find_bar = FindBar()
-            self._find_bar.find_requested.connect(self._on_find)
-            self.transcript.found_changed.connect(self._on_found_changed)
-            self._find_bar.closed.connect(self.transcript.clear_highlights)
-            self._find_bar.closed.connect(self._focus_composer)
-            self._page.insertWidget(self._page.indexOf(self.transcript), self._find_bar)
-        return self._find_bar
-
-    def _close_find(self) -> None:
-        # Its count was of the conversation (or branch) shown before: "1 of 1" for
-        # text no longer there.
-        if self._find_bar is not None and self._find_bar.isVisible():
-            self._find_bar.close_bar()
+        return self._find.bar
 
     def open_find(self, step: int = REFINE) -> None:
-        self.find_bar.open_bar(step)
-        self.transcript.prepare_find()
+        self._find.open(step)
 
     def find_next(self) -> None:
-        """F3 or Ctrl+G: the next match; the bar opened if it was closed, as browsers do."""
-        self._step_find(NEXT)
+        """F3 or Ctrl+G: the next match; the bar opened if it was closed."""
+        self._find.step(NEXT)
 
     def find_previous(self) -> None:
         """Shift+F3 or Ctrl+Shift+G: the previous match, the bar opened if it was closed."""
-        self._step_find(PREVIOUS)
-
-    def _step_find(self, step: int) -> None:
-        if self._find_bar is not None and self._find_bar.isVisible():
-            self._on_find(self._find_bar.field.text(), step)
-        else:
-            self.open_find(step)
-
-    def _on_found_changed(self, found: tuple[int, int]) -> None:
-        if self._find_bar is not None and self._find_bar.isVisible():
-            self._find_bar.set_result(found)
-
-    def _on_find(self, text: str, step: int) -> None:
-        self.find_bar.set_result(
-            self.transcript.find_text(text, backward=step == PREVIOUS, stay=step == REFINE)
-        )
+        self._find.step(PREVIOUS)
 
     def _on_params(self) -> None:
         if self._open_params is not None:
