@@ -22,6 +22,7 @@ from app.ui.transcript.finding import (
     STAY,
     VisibleTexts,
     fold,
+    hidden_by_fold,
     next_place,
     occurrences,
     shown_places,
@@ -93,6 +94,12 @@ class FindingInView(_View):
 
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
+        if (
+            item.message.role is Role.TOOL
+            and hidden_by_fold(item.message.content, item.text.toPlainText(), query)
+            and item.show_whole_result()
+        ):  # the words found are in the part a long result folds away: shown whole
+            self._update_height(self._by_id[item.message.id], follow=False)
         count, target = mark(item.text, query, dark=self._dark)
         self._highlighted[item.message.id] = (query, False)
         if target is not None:

@@ -9,6 +9,7 @@ once, so that typing in the find field costs a count over texts already read.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Callable, Sequence
 
 FORWARD, BACKWARD, STAY = 1, -1, 0
@@ -152,3 +153,21 @@ def next_place(
         if counts[other]:
             return other, last
     raise ValueError("no occurrence anywhere")
+
+
+def hidden_by_fold(whole: str, shown: str, query: str) -> bool:
+    """Whether a search hit for ``query`` in a long tool result lies in the part its
+    fold hides: the query (else one of its words) is in the ``whole`` result and not in
+    what is ``shown``. Read as the search reads text (NFKC, any case)."""
+
+    def read(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold()
+
+    words = read(query).split()
+    if not words:
+        return False
+    whole, shown = read(whole), read(shown)
+    phrase = " ".join(words)
+    if phrase in whole:
+        return phrase not in shown
+    return any(word in whole for word in words) and not any(word in shown for word in words)

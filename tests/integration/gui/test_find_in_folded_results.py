@@ -5,6 +5,7 @@ them, as a browser opens a collapsed section; folded again by hand, nothing is l
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from app.domain.messages import Role, ToolCall
 from app.ui.transcript.item import MessageItem
@@ -52,14 +53,19 @@ def _marks(item: MessageItem) -> list[tuple[str, bool]]:
 
 def _in_view(gui: Gui, item: MessageItem) -> bool:
     """Whether the current mark of ``item`` is on screen."""
-    transcript = gui.pane.transcript
     current = [
         selection
         for selection in item.text.extraSelections()
         if selection.format.background().color() == CURRENT[False][0]
     ]
     assert len(current) == 1
-    rect = item.text.cursorRect(current[0].cursor)
+    return _on_screen(gui, item, current[0].cursor)
+
+
+def _on_screen(gui: Gui, item: MessageItem, cursor: QTextCursor) -> bool:
+    """Whether the place of ``cursor`` in ``item`` is on screen."""
+    transcript = gui.pane.transcript
+    rect = item.text.cursorRect(cursor)
     y = item.text.viewport().mapTo(transcript.widget(), rect.topLeft()).y()
     top = transcript.verticalScrollBar().value()
     return top <= y <= top + transcript.viewport().height() - rect.height()
@@ -136,3 +142,39 @@ async def test_find_counts_a_folded_result_not_rendered_yet_the_same(gui: Gui) -
     assert fold is not None
     assert fold.text() == "Show less"
     assert _marks(result) == [("row 25", True)]
+
+
+@in_loop
+async def test_a_search_hit_in_the_folded_part_of_a_result_shows_it_marked(gui: Gui) -> None:
+    # Ctrl+K's hit for words only on line 25: the result opens whole, the words marked
+    # and in sight (they were in the folded part: nothing marked, nothing to see).
+    conversation_id = tool_round(
+        gui.store,
+        "Rows",
+        ["List the rows"],
+        call=ToolCall("call-1", "rows", "{}"),
+        result=RESULT.replace("row 25: a zebra here", "row 25: a striped okapi"),
+        answer="One row holds an okapi.",
+    )
+    result_id = gui.store.messages(conversation_id)[2].id
+    gui.window._on_search_result(conversation_id, result_id, "striped okapi")
+    await gui.settle(0.1)
+    result = _result(gui)
+    assert result.message.id == result_id
+    assert result.fold_button is not None
+    assert result.fold_button.text() == "Show less"
+    marks = result.text.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == ["striped", "okapi"]
+    assert _on_screen(gui, result, marks[0].cursor)
+
+
+@in_loop
+async def test_a_search_hit_in_the_shown_lines_of_a_result_leaves_it_folded(gui: Gui) -> None:
+    conversation_id = _with_long_result(gui)
+    result_id = gui.store.messages(conversation_id)[2].id
+    gui.window._on_search_result(conversation_id, result_id, "zebra")  # line 3 shows it
+    await gui.settle(0.1)
+    result = _result(gui)
+    assert result.fold_button is not None
+    assert result.fold_button.text() == "Show all (40 lines)"
+    assert len(result.text.extraSelections()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
@@ -12,6 +13,7 @@ from app.ui.transcript.finding import (
     FORWARD,
     STAY,
     fold,
+    hidden_by_fold,
     next_place,
     occurrences,
     shown_places,
@@ -105,3 +107,20 @@ def test_shown_places_follow_the_lines_a_folded_copy_keeps() -> None:
     ]
     assert shown_places(whole, shown, [whole.index("zebra\nlast")], 10) == [None]
     assert shown_places(whole, "", starts, 5) == [None] * 4
+
+
+@pytest.mark.parametrize(
+    ("shown", "query", "hidden"),
+    [
+        ("row 1\nrow 2", "okapi", True),  # only in the folded part
+        ("row 1 okapi", "okapi", False),  # in sight already
+        ("row 1 striped", "striped okapi", True),  # the whole phrase is further down
+        ("row 1 STRIPED OKAPI", "striped okapi", False),  # any case
+        ("row 1", "ｏｋａｐｉ", True),  # typed full-width, read as the search reads it
+        ("row 1", "giraffe", False),  # not in the result at all: nothing to unfold for
+        ("row 1", "  ", False),
+    ],
+)
+def test_a_search_hit_hidden_by_a_fold(shown: str, query: str, hidden: bool) -> None:
+    whole = "row 1\nrow 2\nrow 25: a striped okapi"
+    assert hidden_by_fold(whole, shown, query) is hidden
