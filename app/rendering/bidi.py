@@ -22,6 +22,12 @@ _TEXT = frozenset({"text", "code_inline"})
 
 def right_to_left(tokens: Sequence[Token]) -> bool:
     """Whether the paragraph of these inline tokens reads right to left."""
+    return strong_direction(tokens) is True
+
+
+def strong_direction(tokens: Sequence[Token]) -> bool | None:
+    """True when the first strong character of these inline tokens is right to left,
+    False when it is left to right, None when they have none (digits, punctuation)."""
     for token in tokens:
         if token.type not in _TEXT:
             continue
@@ -31,4 +37,4 @@ def right_to_left(tokens: Sequence[Token]) -> bool:
                 return False
             if kind in ("R", "AL"):
                 return True
-    return False
+    return None

@@ -19,7 +19,7 @@ from typing import Protocol
 from markdown_it.token import Token
 
 from app.rendering._syntax import parser
-from app.rendering.bidi import LRI, PDI, right_to_left
+from app.rendering.bidi import LRI, PDI, strong_direction
 from app.rendering.highlight import highlight_html, language_of
 from app.rendering.palette import Palette, palette
 from app.rendering.schemes import COPY_SCHEME, MATH_SCHEME
@@ -148,6 +148,17 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+class _OpenQuote:
+    """A quote the writer is in: where its opening is in the output, and which way its
+    text reads (None: no letter yet)."""
+
+    __slots__ = ("at", "right_to_left")
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+        self.right_to_left: bool | None = None
+
+
 class _HtmlWriter:
     """Walks markdown-it tokens; any token it does not know shows as escaped text."""
 
@@ -192,12 +203,6 @@ class _HtmlWriter:
         self._heading_styles = {"h5": heading, "h6": f"{heading}; color:{c.muted}"}
         # Boxes: written by _box.
         self._boxes: dict[str, str] = {
-            "blockquote_open": (
-                '<table width="100%" cellspacing="0" cellpadding="0" '
-                'style="margin-top:4px; margin-bottom:4px">'
-                f'<tr><td width="4" bgcolor="{c.quote_bar}"></td>'
-                f'<td style="padding-left:10px; color:{c.quote_text}">'
-            ),
             "table_open": (
                 '<table border="1" cellspacing="0" cellpadding="5" '
                 f'style="border-collapse:collapse; border-color:{c.table_border}; '
@@ -206,8 +211,30 @@ class _HtmlWriter:
                 'border-style:solid; margin-top:6px; margin-bottom:6px">'
             ),
         }
+        # A quote: its bar beside the text, on the side the text starts from (see
+        # _quote_close), and the text.
+        quote = (
+            '<table width="100%" cellspacing="0" cellpadding="0" '
+            'style="margin-top:4px; margin-bottom:4px"><tr>'
+        )
+        bar = f'<td width="4" bgcolor="{c.quote_bar}"></td>'
+        # On the right, the bar is the row's last cell: one with no text made Qt's HTML
+        # reader leave out the empty line it puts after a table whose last cell has
+        # some, and the text after the quote came 12 px closer than after any other.
+        # A zero-width space there keeps the two alike (a copy leaves the bar out).
+        last_bar = f'<td width="4" bgcolor="{c.quote_bar}">\u200b</td>'
+        self._quote_html = {
+            False: (
+                f'{quote}{bar}<td style="padding-left:10px; color:{c.quote_text}">',
+                "</td></tr></table>",
+            ),
+            True: (
+                f'{quote}<td style="padding-right:10px; color:{c.quote_text}">',
+                f"</td>{last_bar}</tr></table>",
+            ),
+        }
+        self._quotes: list[_OpenQuote] = []  # open where the writer is, outermost first
         self._tags: dict[str, str] = {
-            "blockquote_close": "</td></tr></table>",
             "list_item_close": "</li>",
             "table_close": "</table>",
             "tr_open": "<tr>",
@@ -233,7 +260,8 @@ class _HtmlWriter:
             "tbody_close": "",
         }
         self._handlers: dict[str, Callable[[Token], None]] = {
-            "blockquote_open": self._box,
+            "blockquote_open": self._quote_open,
+            "blockquote_close": self._quote_close,
             "table_open": self._box,
             "paragraph_open": self._paragraph,
             "paragraph_close": self._paragraph,
@@ -323,9 +351,22 @@ class _HtmlWriter:
         self.out.append("</ol>" if token.type == "ordered_list_close" else "</ul>")
 
     def _box(self, token: Token) -> None:
-        """A quote or a table: in a list item, its place depends on the text's size."""
+        """A table: in a list item, its place depends on the text's size (a quote's too)."""
         self.list_room = self.list_room or self._list_depth > 0
         self.out.append(self._boxes[token.type])
+
+    def _quote_open(self, _token: Token) -> None:
+        self.list_room = self.list_room or self._list_depth > 0  # see _box
+        self._quotes.append(_OpenQuote(len(self.out)))
+        self.out.append(self._quote_html[False][0])
+
+    def _quote_close(self, _token: Token) -> None:
+        # Its bar goes on the side its text starts from, known only now (from its first
+        # letter, see _inline): an Arabic or Hebrew quote has it on the right.
+        quote = self._quotes.pop()
+        opening, closing = self._quote_html[quote.right_to_left is True]
+        self.out[quote.at] = opening
+        self.out.append(closing)
 
     def _cell(self, token: Token) -> None:
         align = _ALIGN.get(str(token.attrs.get("style", "")), "left")
@@ -439,7 +480,11 @@ class _HtmlWriter:
         if self._bullet_due:
             self._bullet_due = False
             self.out.append("\u2022 ")  # • as wide as ☐ and ☑, near enough
-        self._right_to_left = right_to_left(token.children or ())
+        direction = strong_direction(token.children or ())
+        self._right_to_left = direction is True
+        for quote in self._quotes:  # the first letter of a quote tells its direction
+            if quote.right_to_left is None:
+                quote.right_to_left = direction
         self.write(token.children or ())
 
     def _text(self, token: Token) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
@@ -123,9 +124,13 @@ def _table_pieces(table: QTextTable, start: int, end: int, pieces: list[_Piece])
             pieces.append(_Piece(text, gap_before, gap_after))
         return
     if table.rows() == 1 and table.columns() == 2 and margins.cellPadding() == 0:
-        # A quote: a coloured bar, and the quoted text beside it.
+        # A quote: a coloured bar, and the quoted text beside it (the bar on the right
+        # of a right-to-left quote).
+        quoted = table.cellAt(0, 1)
+        if quoted.format().background().style() != Qt.BrushStyle.NoBrush:
+            quoted = table.cellAt(0, 0)
         inner: list[_Piece] = []
-        _children_pieces(table.cellAt(0, 1).begin(), start, end, inner)
+        _children_pieces(quoted.begin(), start, end, inner)
         if inner:
             inner[0].gap_before = inner[0].gap_before or gap_before
             inner[-1].gap_after = inner[-1].gap_after or gap_after

@@ -219,6 +219,38 @@ def test_quote_is_a_table_with_a_bar(qapp: QApplication) -> None:
     assert quote.cellAt(0, 0).format().background().color().name() == "#d1d9e0"
 
 
+def test_a_right_to_left_quote_has_its_bar_on_the_right(qapp: QApplication) -> None:
+    # Qt lays a table's columns out left to right whatever its text: the bar cell goes
+    # after the text, on the side an Arabic or Hebrew quote starts from.
+    text = "> 123 — كلمات حكيمة\n> second line\n\n> wise words"
+    document = load(qapp, render_markdown(text, dark=False))
+    arabic, english = tables(document.rootFrame())
+    assert cell_text(arabic, 0, 0).startswith("123 — كلمات")
+    assert cell_text(arabic, 0, 1) == "\u200b"  # see _HtmlWriter: no other text
+    assert arabic.cellAt(0, 1).format().background().color().name() == "#d1d9e0"
+    assert cell_text(english, 0, 1) == "wise words"  # left to right: the bar first
+    assert english.cellAt(0, 0).format().background().color().name() == "#d1d9e0"
+    nested = load(qapp, render_markdown("> > שלום\n>\n> after", dark=False))
+    outer, inner = tables(nested.rootFrame())
+    assert cell_text(outer, 0, 1) == "\u200b"  # the outer quote's first letter is Hebrew
+    assert cell_text(inner, 0, 0) == "שלום"
+
+
+def test_text_after_a_quote_is_as_far_whichever_way_the_quote_reads(
+    qapp: QApplication,
+) -> None:
+    def gap_after(quoted: str) -> float:
+        document = load(qapp, render_markdown(f"> {quoted}\n\nafter", dark=False))
+        layout = document.documentLayout()
+        [quote] = tables(document.rootFrame())
+        after = document.findBlock(quote.lastPosition() + 1)
+        while after.text() != "after":
+            after = after.next()
+        return layout.blockBoundingRect(after).top() - layout.frameBoundingRect(quote).bottom()
+
+    assert gap_after("كلمات") == gap_after("words") > 4
+
+
 def test_single_newlines_stay_line_breaks(qapp: QApplication) -> None:
     text = (
         "Roses are red,\nViolets are blue.\n\n"

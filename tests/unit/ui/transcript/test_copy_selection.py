@@ -76,6 +76,18 @@ def test_select_all_and_copy_gives_the_text_as_written(qtbot: QtBot) -> None:
     assert QGuiApplication.clipboard().text() == COPIED
 
 
+HELLO, WISE_WORDS, THANKS = "مرحبا", "كلمات حكيمة", "شكرا"
+
+
+def test_a_right_to_left_quote_copies_its_text(qtbot: QtBot) -> None:
+    # Its bar is the table's second cell (on the right): the text is the first.
+    view = _view(qtbot, f"{HELLO}\n\n> {WISE_WORDS}\n\n{THANKS}")
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == f"{HELLO}\n\n{WISE_WORDS}\n\n{THANKS}"
+
+
 def test_half_a_paragraph_and_a_formula(qtbot: QtBot) -> None:
     view = _view(qtbot, "Before. Math inline $x^2$ and more words after.")
     document = view.document()
