@@ -365,6 +365,8 @@ class ChatPane(ModelInPane, QWidget):
         self.transcript.show_tool_activity(self._controller.tool_activity_in(conversation_id))
         if path and path[-1].role is Role.USER and not streaming:
             self.transcript.show_unanswered(path[-1].id)
+        elif streaming and self._binding is not None:
+            self._binding.show_waiting()
         self.show_conversation_page()
         if place is not None:
             self.transcript.return_to(place)

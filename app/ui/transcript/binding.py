@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, Signal
 
 from app.chat.controller import ChatController
 from app.chat.tool_calls import CallActivity
-from app.domain.messages import Message
+from app.domain.messages import Message, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.ui.transcript.view import TranscriptView
+
+
+@dataclass
+class _Awaited:
+    """A request of a conversation that has had no words back yet."""
+
+    resumed: str | None = None  # the answer a Continue carries on in place, if one
+    retry: tuple[float, str] | None = None  # asked again at (time.monotonic), and why
 
 
 class TranscriptBinding(QObject):
@@ -34,6 +45,10 @@ class TranscriptBinding(QObject):
         self._transcript = transcript
         self._store = store
         self.conversation_id: str | None = None
+        # Of every conversation, shown or not: opened again while its request waits,
+        # it shows the waiting line again (it showed the question alone, as if the
+        # answer had been forgotten).
+        self._awaited: dict[str, _Awaited] = {}
         controller.message_stored.connect(self._on_message_stored)
         controller.answer_pending.connect(self._on_pending)
         controller.answer_resuming.connect(self._on_resuming)
@@ -49,7 +64,25 @@ class TranscriptBinding(QObject):
     def _mine(self, conversation_id: str) -> bool:
         return conversation_id == self.conversation_id
 
+    def show_waiting(self) -> None:
+        """The bound conversation was shown anew: the line where its answer will be, if
+        its request has had no words back yet."""
+        awaited = self._awaited.get(self.conversation_id or "")
+        if awaited is None:
+            return
+        if awaited.resumed is not None:
+            if not self._transcript.shows(awaited.resumed):
+                return
+            self._transcript.await_more(awaited.resumed)  # the line under its text
+        retry = awaited.retry
+        if retry is not None:
+            self._transcript.show_pending(waiting=(max(0.0, retry[0] - time.monotonic()), retry[1]))
+        elif awaited.resumed is None:
+            self._transcript.show_pending()
+
     def _on_message_stored(self, message: Message) -> None:
+        if message.role is Role.ASSISTANT:  # its first words (or why none will come)
+            self._awaited.pop(message.conversation_id, None)
         if self._mine(message.conversation_id):
             self._transcript.add_message(message, self._branch_of(message))
 
@@ -67,14 +100,18 @@ class TranscriptBinding(QObject):
         return index, len(siblings)
 
     def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
+        self._awaited[conversation_id] = _Awaited()
         if self._mine(conversation_id):
             self._transcript.show_pending()
 
     def _on_resuming(self, conversation_id: str, message_id: str) -> None:
+        self._awaited[conversation_id] = _Awaited(resumed=message_id)
         if self._mine(conversation_id):
             self._transcript.await_more(message_id)
 
     def _on_waiting(self, conversation_id: str, seconds: float, why: str) -> None:
+        awaited = self._awaited.setdefault(conversation_id, _Awaited())
+        awaited.retry = (time.monotonic() + seconds, why)
         if self._mine(conversation_id):
             self._transcript.show_pending(waiting=(seconds, why))
 
@@ -83,6 +120,7 @@ class TranscriptBinding(QObject):
             self._transcript.show_thought(piece)
 
     def _on_finished(self, message: Message) -> None:
+        self._awaited.pop(message.conversation_id, None)
         if not self._mine(message.conversation_id):
             return
         if self._transcript.shows(message.id):
@@ -94,6 +132,8 @@ class TranscriptBinding(QObject):
             self._transcript.add_message(message, self._branch_of(message))
 
     def _on_streaming(self, conversation_id: str, busy: bool) -> None:
+        if not busy:
+            self._awaited.pop(conversation_id, None)
         if self._mine(conversation_id):
             self.busy_changed.emit(busy)
 
@@ -102,6 +142,9 @@ class TranscriptBinding(QObject):
             self._transcript.show_tool_activity(activity)
 
     def _on_branch_changed(self, conversation_id: str) -> None:
+        # Before a request (which says when it is out) or after one that added nothing:
+        # shown again now, it waits for no words.
+        self._awaited.pop(conversation_id, None)
         if self._mine(conversation_id):
             self.reload_requested.emit(conversation_id)
 
