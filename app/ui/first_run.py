@@ -36,11 +36,18 @@ KEPT = (
     "It is kept in your system keychain — never in a file — and sent only to the endpoint "
     "it is for."
 )
-MISTRAL_EXPLANATION = f"Create a key in Mistral's console, then paste it here. {KEPT}"
-SERVER_EXPLANATION = (
-    "Paste the key this server expects (its administrator, or the --api-key it was "
-    f"started with, gives it). {KEPT}"
+# With no keychain to keep it (the warning under the field says why).
+IN_MEMORY = (
+    "With no keychain, Maestrale keeps it in memory until it closes — never in a file — "
+    "and sends it only to the endpoint it is for."
 )
+MISTRAL_ASK = "Create a key in Mistral's console, then paste it here."
+SERVER_ASK = (
+    "Paste the key this server expects (its administrator, or the --api-key it was "
+    "started with, gives it)."
+)
+MISTRAL_EXPLANATION = f"{MISTRAL_ASK} {KEPT}"
+SERVER_EXPLANATION = f"{SERVER_ASK} {KEPT}"
 SESSION_OFFER = (
     "You can use it for this session only: Maestrale keeps it in memory, never in a file, "
     "and asks for it again at its next start."
@@ -245,13 +252,19 @@ class FirstRunPanel(QWidget):
         )
         if mistral:
             self.heading.setText("Maestrale needs a Mistral API key")
-            self.explanation.setText(MISTRAL_EXPLANATION)
         else:
             self.heading.setText(f"An API key for {_host(base_url)}")
-            # Not Mistral's console: the server's own keys (it said "Create a key in
-            # Mistral's console" for a vLLM on the user's network).
-            self.explanation.setText(SERVER_EXPLANATION)
+        self._explain(keychain=True)
         self._show_keychain_problem()
+
+    def _explain(self, *, keychain: bool) -> None:
+        """What to paste, and where the key will be kept: in the keychain, or, with
+        none to keep it, in memory (it said "kept in your system keychain" above the
+        warning that there was none)."""
+        # Not Mistral's console for another server: its own keys (it said "Create a key
+        # in Mistral's console" for a vLLM on the user's network).
+        ask = MISTRAL_ASK if self._base_url == MISTRAL_BASE_URL else SERVER_ASK
+        self.explanation.setText(f"{ask} {KEPT if keychain else IN_MEMORY}")
 
     def set_reason(self, reason: str) -> None:
         """Say why the panel is shown (e.g. the stored key was refused), or "" for none."""
@@ -276,6 +289,7 @@ class FirstRunPanel(QWidget):
         found = await from_keychain(self, problem)
         if self.status.message() != CHECKING:
             return  # a newer message took its place (a test began, a reason came)
+        self._explain(keychain=found is None)
         if found is not None:
             self.status.show_message(
                 "warning",
@@ -403,6 +417,7 @@ class FirstRunPanel(QWidget):
             await from_keychain(self, lambda: self._keys.store(base_url, key))
         except KeychainUnavailable as error:
             # Without a keychain the person could not use the app at all.
+            self._explain(keychain=False)
             done = "The key works, but it" if tested else "The key"
             self.status.show_message(
                 "warning", f"{done} could not be saved: {error.problem} {SESSION_OFFER}"

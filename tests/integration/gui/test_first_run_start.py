@@ -166,6 +166,9 @@ async def test_an_endpoint_with_a_stored_key_closes_the_panel(
         later.keys.store(fake_mistral.base_url, "test-key")
         await later.check_key()
         assert later.pane.shows_first_run  # none for La Plateforme
+        assert later.first_run is not None
+        await gui.until(lambda: later.first_run.status.message() == "")  # keychain found
+        assert "kept in your system keychain" in later.first_run.explanation.text()
         settings = later.config.settings
         # Another setting changed: the panel stays, with what is typed in it.
         assert later.first_run is not None
@@ -191,6 +194,11 @@ async def test_without_a_keychain_a_working_key_is_used_for_the_session_and_neve
     panel = gui.application.first_run
     assert panel is not None
     assert gui.pane.shows_first_run
+    # Said before anything is pasted: where the key will be (it read "kept in your
+    # system keychain" above the warning that there is none).
+    await gui.until(lambda: "No Secret Service keychain" in panel.status.message())
+    assert "keeps it in memory until it closes" in panel.explanation.text()
+    assert "keychain — never" not in panel.explanation.text()
     panel.field.setFocus()
     gui.qtbot.keyClicks(panel.field, key)
     gui.qtbot.keyClick(panel.field, Qt.Key.Key_Return)
