@@ -238,33 +238,33 @@ class EndpointPage(Page):
     def _validate(self) -> None:
         custom = self.custom.isChecked()
         self._custom_box.setEnabled(custom)
-        self._endpoint = None
-        if not custom:
-            self._endpoint = Endpoint.parse(MISTRAL_BASE_URL)
-            self.validation.clear()
-            self._mark_invalid(False)
-        elif not self.url.text().strip():
-            self.validation.show_message(
-                "info", "Enter the server's address, for example http://localhost:8000/v1."
-            )
-            self._mark_invalid(False)
+        typed, tone, said = self._typed()
+        if custom:
+            self._endpoint = typed
+            self.validation.show_message(tone, said)
+            self._mark_invalid(tone == "error")
         else:
-            try:
-                self._endpoint = Endpoint.parse(self.url.text())
-            except EndpointRefused as error:
-                self.validation.show_message("error", str(error))
-                self._mark_invalid(True)
-            else:
-                # Neutral, not a green check: the address is well formed, which says
-                # nothing yet of a server answering there (Test connection tells).
-                self.validation.show_message(
-                    "info",
-                    f"Requests will go to {self._endpoint.base_url}/v1/chat/completions.",
-                )
-                self._mark_invalid(False)
+            self._endpoint = Endpoint.parse(MISTRAL_BASE_URL)
+            # Its room kept: choosing a server of your own then moves nothing under it
+            # (Test connection went down a line, and up again with La Plateforme).
+            self.validation.keep_room(said)
+            self._mark_invalid(False)
         self._lock_dialect(custom and self._endpoint is not None and self._endpoint.speaks_mistral)
         self.test_button.setEnabled(self._endpoint is not None)
         self.test_button.setToolTip(self._test_tip())
+
+    def _typed(self) -> tuple[Endpoint | None, str, str]:
+        """The address typed, if acceptable, and what to say of it under the field
+        (tone and text)."""
+        if not self.url.text().strip():
+            return None, "info", "Enter the server's address, for example http://localhost:8000/v1."
+        try:
+            typed = Endpoint.parse(self.url.text())
+        except EndpointRefused as error:
+            return None, "error", str(error)
+        # Neutral, not a green check: the address is well formed, which says nothing
+        # yet of a server answering there (Test connection tells).
+        return typed, "info", f"Requests will go to {typed.base_url}/v1/chat/completions."
 
     def _lock_dialect(self, mistral_only: bool) -> None:
         """Mistral's own APIs (Codestral's among them) speak only Mistral's dialect: with

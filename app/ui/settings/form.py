@@ -117,7 +117,10 @@ class Page(QScrollArea):
     """A settings page: title, one-line explanation, then content that scrolls if tall.
 
     Its side margins narrow in a narrow page (large text in a small window), as the
-    desktops' own settings do: 64 of 385 px at 24 pt went to margins.
+    desktops' own settings do: 64 of 385 px at 24 pt went to margins. The scroll bar,
+    when the page needs one, takes its room from the right margin: the content keeps its
+    width, so a line shown at its end (a connection test's result) does not wrap the
+    text above it anew and move what the person was about to click.
     """
 
     MARGIN = 32
@@ -162,10 +165,19 @@ class Page(QScrollArea):
         return self._outer.contentsMargins().left()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        side = self.MARGIN if event.size().width() >= self.NARROW else self.NARROW_MARGIN
-        if side != self.side_margin:
-            self._outer.setContentsMargins(side, 28, side, 28)
+        # Told of the page's resizes, and of its viewport's (the scroll bar came or
+        # went): the page's own width, not the event's, says whether it is narrow.
+        self._fit_margins()
         super().resizeEvent(event)
+
+    def _fit_margins(self) -> None:
+        """The side margins, the right one less the scroll bar's width while it shows."""
+        side = self.MARGIN if self.width() >= self.NARROW else self.NARROW_MARGIN
+        bar = max(0, self.maximumViewportSize().width() - self.viewport().width())
+        right = max(0, side - bar)
+        margins = self._outer.contentsMargins()
+        if (margins.left(), margins.right()) != (side, right):
+            self._outer.setContentsMargins(side, 28, right, 28)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         """Scroll to a control the keyboard reached: Qt does so only for Tab within the
@@ -211,6 +223,10 @@ class StatusLine(QWidget):
         row.setSpacing(8)
         row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.text, 1)
+        for part in (self._icon, self.text):  # hidden, they may still hold their room
+            policy = part.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            part.setSizePolicy(policy)
         self.hide()
 
     @property
@@ -235,6 +251,7 @@ class StatusLine(QWidget):
         self.text.style().unpolish(self.text)
         self.text.style().polish(self.text)
         self._paint_icon()
+        self._show_parts(True)
         self.show()
 
     def clear(self) -> None:
@@ -242,7 +259,27 @@ class StatusLine(QWidget):
         self.text.clear()
         self.hide()
 
+    def keep_room(self, text: str) -> None:
+        """Show nothing, in the room ``text`` would take: a line that comes and goes
+        with a choice (a field's hint, shown while the field is in use) then moves
+        nothing under it."""
+        self._tone = ""
+        self.text.setText(text)
+        self._paint_icon()
+        self._show_parts(False)
+        self.show()
+
+    def _show_parts(self, shown: bool) -> None:
+        for part in (self._icon, self.text):
+            part.setVisible(shown)
+
     def _paint_icon(self) -> None:
+        # As large as the text's (a 16 px mark beside 20 pt text was a speck), drawn at
+        # the screen's pixel ratio: sharp on high-DPI screens. Sized with no tone too:
+        # the room a line keeps (see keep_room) is that of its text beside the icon.
+        side = icon_size(self.font().pointSizeF())
+        # As tall as the first line of text, so the icon centres on it.
+        self._icon.setFixedSize(side, max(side, self.text.fontMetrics().height()))
         if not self._tone:
             return
         colors = current_colors()
@@ -252,15 +289,10 @@ class StatusLine(QWidget):
             "success": colors.success,
             "info": colors.muted,
         }[self._tone]
-        # As large as the text's (a 16 px mark beside 20 pt text was a speck), drawn at
-        # the screen's pixel ratio: sharp on high-DPI screens.
-        side = icon_size(self.font().pointSizeF())
         ratio = self.devicePixelRatioF()
         self._icon.setPixmap(
             icon(TONE_ICONS[self._tone], QColor(color)).pixmap(QSize(side, side), ratio)
         )
-        # As tall as the first line of text, so the icon centres on it.
-        self._icon.setFixedSize(side, max(side, self.text.fontMetrics().height()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() in (
