@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,3 +26,23 @@ class Entry:
     y: int = 0
     item: MessageItem | None = None
     role: Role = Role.ASSISTANT
+
+
+def results_after(entries: Sequence[Entry], index: int) -> int:
+    """How many tool results follow the entry at ``index``: those of its answer's calls
+    (stored in the order the calls ran, each after the one before)."""
+    count = 0
+    for following in range(index + 1, len(entries)):
+        if entries[following].role is not Role.TOOL:
+            break
+        count += 1
+    return count
+
+
+def last_caller(entries: Sequence[Entry]) -> int | None:
+    """The index of the last entry that is not a tool result: the answer whose calls
+    the results at the end answer, if they do."""
+    for index in range(len(entries) - 1, -1, -1):
+        if entries[index].role is not Role.TOOL:
+            return index
+    return None

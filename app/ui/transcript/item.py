@@ -126,7 +126,7 @@ class MessageItem(QFrame):
         self._switcher: QWidget | None = None
         self._header: QLabel | None = None
         self._tool_calls: ToolCallsPanel | None = None
-        self._calls_answered = False  # results follow the calls (see set_calls_answered)
+        self._call_results = 0  # of its calls, how many got results (see set_call_results)
         self._calls_busy = False  # a call waits for the person or runs
         self._result: ResultView | None = None  # a tool's result: folded when long
         self._build_body()
@@ -342,9 +342,10 @@ class MessageItem(QFrame):
         self._show_calls_note()
         self._tool_calls.setVisible(True)
 
-    def set_calls_answered(self, answered: bool) -> None:
-        """Whether the answer's tool calls got their results (shown after it)."""
-        self._calls_answered = answered
+    def set_call_results(self, count: int) -> None:
+        """How many of the answer's tool calls got their results (shown after it): the
+        first ``count`` of them, as they run in order."""
+        self._call_results = count
         self._show_calls_note()
 
     def show_tool_activity(self, call_id: str, state: str = "", seconds: int = 0) -> None:
@@ -357,11 +358,14 @@ class MessageItem(QFrame):
 
     def _show_calls_note(self) -> None:
         # While its calls wait for the person or run: no note yet that none got a
-        # result. Once they are over, why they got none, as the answer keeps it.
+        # result. Once they are over, why those without one got none (all of them, or
+        # the last ones: stopped after the first got its result), as the answer keeps it.
         if self._tool_calls is not None:
             message = self.message
             why = message.error if message.status is MessageStatus.COMPLETE else None
-            self._tool_calls.set_note(not (self._calls_answered or self._calls_busy), why)
+            unanswered = max(0, len(message.tool_calls) - self._call_results)
+            last = unanswered if self._call_results else 0
+            self._tool_calls.set_note(unanswered > 0 and not self._calls_busy, why, last=last)
 
     def set_dark(self, dark: bool) -> None:
         if dark != self._dark:

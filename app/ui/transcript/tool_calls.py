@@ -54,11 +54,20 @@ NOT_RUN = (
 ASKING_TEXT = "Waiting for your approval: Run or Don't run, above the message field."
 
 
-def unrun_note(why: str | None) -> str:
-    """The note under calls that got no result, for the reason their answer keeps."""
-    if not why:
-        return NOT_RUN
-    return _NOTES.get(why) or f"{why} No result went back to the model. {_AGAIN}"
+def unrun_note(why: str | None, last: int = 0) -> str:
+    """The note under calls that got no result, for the reason their answer keeps; with
+    ``last``, only the last ``last`` calls got none (those before got theirs)."""
+    note = NOT_RUN
+    if why:
+        note = _NOTES.get(why) or f"{why} No result went back to the model. {_AGAIN}"
+    if not last:
+        return note
+    which = "the last call" if last == 1 else f"the last {last} calls"
+    if "this call" not in note:
+        return f"{which.capitalize()} got no result. {note}"
+    if last > 1:
+        note = note.replace("before it ran", "before they ran")
+    return note.replace("this call", which)
 
 
 def running_text(seconds: int) -> str:
@@ -152,10 +161,11 @@ class ToolCallsPanel(QFrame):
             self._fit_font(watched)
         return super().eventFilter(watched, event)
 
-    def set_note(self, shown: bool, why: str | None = None) -> None:
+    def set_note(self, shown: bool, why: str | None = None, *, last: int = 0) -> None:
         """Say under the calls that no result went back, and why (as their answer
-        keeps it); not ``shown`` while results came or the calls are under way."""
-        text = unrun_note(why)
+        keeps it); not ``shown`` while results came or the calls are under way. With
+        ``last``, said of the last ``last`` calls, those before got their results."""
+        text = unrun_note(why, last)
         if shown == (not self._note.isHidden()) and text == self._note.text():
             return
         self._note.setText(text)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
-from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
+from app.ui.transcript.entries import IDLE_BUDGET_S, Entry, last_caller, results_after
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.layout_in_view import COLUMN_WIDTH, LayoutInView, estimate_height
@@ -229,8 +229,9 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
                 self.finish_message(message)
             return
         entry = Entry(message.id, len(message.content), branch, 0, message, role=message.role)
-        if message.role is Role.TOOL and self._entries and self._entries[-1].item is not None:
-            self._entries[-1].item.set_calls_answered(True)  # its result came
+        caller = last_caller(self._entries) if message.role is Role.TOOL else None
+        if caller is not None and (calling := self._entries[caller].item) is not None:
+            calling.set_call_results(results_after(self._entries, caller) + 1)  # one more came
         self._entries.append(entry)
         self._by_id[message.id] = entry
         if message.status is MessageStatus.STREAMING:
@@ -481,8 +482,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         item.fold_toggled.connect(lambda: self._on_fold_toggled(message_id))
         item.set_locked(self._locked)
         index = self._entries.index(entry)
-        following = self._entries[index + 1] if index + 1 < len(self._entries) else None
-        item.set_calls_answered(following is not None and following.role is Role.TOOL)
+        item.set_call_results(results_after(self._entries, index))
         if self._tool_activity is not None:
             self._tool_activity.apply(item)
         entry.item = item

@@ -192,20 +192,31 @@ async def test_esc_while_a_real_mcp_tool_runs(gui: Gui) -> None:
     assert stored.error == STOPPED
 
 
-def _unrun_chat(gui: Gui, why: str | None) -> str:
-    """A conversation whose answer called a tool that gave no result, for ``why``."""
+def _unrun_chat(gui: Gui, why: str | None, *, answered: bool = False) -> str:
+    """A conversation whose answer called a tool that gave no result, for ``why``;
+    ``answered``: after another call that got its result."""
     store = gui.store
     conversation = store.create_conversation(title="Unrun", model="mistral-large-2411")
     question = store.add_message(conversation.id, role=Role.USER, content="Sleep", parent_id=None)
+    first = [ToolCall("call-0", "add", '{"a": 2, "b": 40}')] if answered else []
     answer = store.add_message(
         conversation.id,
         role=Role.ASSISTANT,
         content="",
         parent_id=question.id,
-        tool_calls=[ToolCall("call-1", "slow", '{"seconds": 60}')],
+        tool_calls=[*first, ToolCall("call-1", "slow", '{"seconds": 60}')],
         finish_reason="tool_calls",
     )
     store.note_calls_unrun(answer.id, why)
+    for call in first:
+        store.add_message(
+            conversation.id,
+            role=Role.TOOL,
+            content="42",
+            parent_id=answer.id,
+            tool_call_id=call.id,
+            name=call.name,
+        )
     return conversation.id
 
 
@@ -226,6 +237,87 @@ async def test_a_call_without_result_says_why_as_kept(gui: Gui, why: str | None,
     answer = last_item(gui, Role.ASSISTANT)
     assert _note(answer).startswith(said)
     assert_laid_out_whole(gui, answer)
+
+
+def _calls(*calls: tuple[str, dict[str, Any]]) -> Reply:
+    return Reply(tool_calls=[{"name": name, "arguments": arguments} for name, arguments in calls])
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said", "why"),
+    [
+        # The first call ran and got its result; the second, running, was stopped.
+        (
+            ("add", {"a": 2, "b": 40}),
+            "slow",
+            "You stopped the last call before the tool answered, so no result went back",
+            STOPPED,
+        ),
+        # The first was refused (Don't run: that is its result); the second stopped.
+        (
+            ("erase", {"path": "a"}),
+            "slow",
+            "You stopped the last call before the tool answered, so no result went back",
+            STOPPED,
+        ),
+        # The first ran; the second waited for the person's word and was stopped.
+        (
+            ("add", {"a": 2, "b": 40}),
+            "erase",
+            "You stopped the last call before it ran, so no result went back",
+            STOPPED_ASKING,
+        ),
+    ],
+)
+@in_loop
+async def test_a_round_stopped_after_one_of_its_calls_got_its_result_says_why_of_the_other(
+    gui: Gui, first: tuple[str, dict[str, Any]], second: str, said: str, why: str
+) -> None:
+    # The transcript said nothing under such a round: a result had come, so it read as
+    # answered; only the history and the export kept that the other call got none.
+    slow = _with_slow(gui)
+    gui.server.enqueue(_calls(first, (second, {"path": "b"})))
+    await gui.ask("Two things, please")
+    await gui.until(lambda: gui.application.controller.tool_activity_in(gui.pane.conversation_id))
+    caller = last_item(gui, Role.ASSISTANT)
+    assert len(caller.message.tool_calls) == 2
+    if first[0] == "erase":
+        await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+        _bar(gui).decline_button.click()
+    if second == "erase":
+        await gui.until(lambda: _bar(gui) is not None and _bar(gui).isVisible())
+        assert '"b"' in _bar(gui).arguments.toPlainText()  # the second call
+    else:
+        await gui.until(lambda: slow.started)
+    assert _note(caller) == ""  # under way: nothing said yet
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
+    await gui.until(lambda: gui.pane.composer.button.text() == "Send")
+    await gui.settle(0.05)
+    path = gui.store.current_path(gui.pane.conversation_id)
+    assert [m.role for m in path] == [Role.USER, Role.ASSISTANT, Role.TOOL]  # one result
+    assert path[1].error == why
+    assert _note(caller).startswith(said)
+    assert "regenerate this answer" in _note(caller)
+    assert_laid_out_whole(gui, caller)
+    again = await _open_again(gui)
+    assert again.message.id == caller.message.id
+    assert _note(again).startswith(said)
+    assert_laid_out_whole(gui, again)
+
+
+@in_loop
+async def test_a_round_cut_by_a_crash_after_one_result_says_so_of_the_other_call(
+    gui: Gui,
+) -> None:
+    # Killed while the second call ran: the first one's result is stored.
+    gui.window.open_conversation(_unrun_chat(gui, CLOSED, answered=True))
+    await gui.settle(0.05)
+    caller = last_item(gui, Role.ASSISTANT)
+    assert len(caller.message.tool_calls) == 2
+    assert _note(caller).startswith(
+        "The last call got no result. Maestrale closed before the tool answered"
+    )
+    assert_laid_out_whole(gui, caller)
 
 
 @in_loop
