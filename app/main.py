@@ -142,6 +142,8 @@ class Application:
             self.toolbox.registry,
             enabled=lambda: self.config.settings.tools,
             allowed=lambda tool: tool.key in self.config.settings.always_run_tools,
+            runner=self.runner,
+            tell=self._report,
         )
         self.controller = ChatController(
             store,

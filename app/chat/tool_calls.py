@@ -2,7 +2,8 @@
 storing each result as a tool message under the answer, so the next request carries them.
 
 What a call is doing meanwhile (waiting for the person, running) is told as it changes;
-calls that got no result keep why on their answer, said under them after a restart too.
+calls that got no result keep why on their answer, said under them after a restart too
+(written once the history can be, see app.chat.call_reasons).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from app.chat.call_reasons import CallReasons
 from app.domain.messages import Message, Role, ToolCall
 from app.store.errors import StoreError
+from app.tasks import TaskRunner
 from app.tools.registry import CLOSED_BEFORE_ANSWER, Tool, ToolOutput, ToolRegistry
 
 if TYPE_CHECKING:
@@ -36,6 +39,7 @@ STOPPED = "You stopped it before the tool answered."
 STOPPED_ASKING = "You stopped it before it ran."  # it waited for the person's word
 CLOSED = CLOSED_BEFORE_ANSWER
 TOOLS_OFF = "Tools were off, so it did not run."
+RESULT_NOT_SAVED = "The tool answered, but the history could not take its result."
 ROUNDS_USED = f"Not run: the question already led to {MAX_ROUNDS} rounds of tool calls."
 
 ASKING = "asking"  # the call waits for the person's word
@@ -71,7 +75,9 @@ class ChatTools:
 
     ``enabled`` is read at each request (the setting can change at any time);
     ``allowed`` says whether a tool runs without asking (the person chose "Always");
-    ``clock`` gives the seconds a CallActivity starts at (time.monotonic).
+    ``clock`` gives the seconds a CallActivity starts at (time.monotonic); ``runner``
+    tries again to write why calls got no result, while the history refuses it, and
+    ``tell`` says so to the person.
     """
 
     def __init__(
@@ -81,11 +87,14 @@ class ChatTools:
         enabled: Callable[[], bool],
         allowed: Callable[[Tool], bool] = lambda _tool: False,
         clock: Callable[[], float] = time.monotonic,
+        runner: TaskRunner | None = None,
+        tell: Callable[[str], None] = lambda _text: None,
     ) -> None:
         self.registry = registry
         self._enabled = enabled
         self._allowed = allowed
         self._clock = clock
+        self._reasons = CallReasons(runner or TaskRunner(), tell)
         self._approver: Approver | None = None
         self._activity: dict[str, CallActivity] = {}  # by conversation, while busy
         self._closing = False
@@ -98,8 +107,11 @@ class ChatTools:
         return self.registry.specs() if self._enabled() else ()
 
     def close(self) -> None:
-        """Maestrale is closing: the calls stopped from now on were cut by it."""
+        """Maestrale is closing: the calls stopped from now on were cut by it; why the
+        calls of earlier rounds got no result, if the history refused it, is tried once
+        more."""
         self._closing = True
+        self._reasons.close()
 
     def activity(self, conversation_id: str) -> CallActivity | None:
         """What a call of the conversation is doing now (None: no call is under way)."""
@@ -127,7 +139,7 @@ class ChatTools:
         stored: list[Message] = []
         # Until the round ends, a crash or a kill would leave the calls without results:
         # said so after a restart.
-        marked = not too_many and self._note(store, answer, CLOSED) is not None
+        marked = not too_many and self._reasons.mark(store, answer, CLOSED)
         try:
             for call in answer.tool_calls:
                 output = (
@@ -151,7 +163,14 @@ class ChatTools:
             under_way = self._activity.get(answer.conversation_id)
             asking = under_way is not None and under_way.state == ASKING
             why = CLOSED if self._closing else STOPPED_ASKING if asking else STOPPED
-            noted = self._note(store, answer, why)
+            noted = self._reasons.keep(store, answer, why, on_stored)
+            if noted is not None:
+                on_stored(noted)
+            raise
+        except StoreError:
+            # A result the history did not take (locked, read-only): the round ends,
+            # and its error is told as the answer's task fails.
+            noted = self._reasons.keep(store, answer, RESULT_NOT_SAVED, on_stored, tell=False)
             if noted is not None:
                 on_stored(noted)
             raise
@@ -159,7 +178,7 @@ class ChatTools:
             if self._activity.pop(answer.conversation_id, None) is not None:
                 on_activity(CallActivity(answer.conversation_id, answer.id))
         if marked:
-            self._note(store, answer, None)
+            self._reasons.keep(store, answer, None, on_stored)
         return Round(parent, tuple(stored))
 
     def note_not_run(
@@ -168,15 +187,8 @@ class ChatTools:
         """The answer's calls are shown, not run: keep why, when it is known (tools
         off, or the question's rounds used up). The answer as stored then, or None."""
         if rounds_used:
-            return self._note(store, answer, ROUNDS_USED)
-        return None if self._enabled() else self._note(store, answer, TOOLS_OFF)
-
-    def _note(self, store: ConversationStore, answer: Message, why: str | None) -> Message | None:
-        try:
-            return store.note_calls_unrun(answer.id, why)
-        except StoreError as error:  # the conversation deleted, the history locked
-            log.info("Why the calls of %s got no result is not kept: %s", answer.id, error)
-            return None
+            return self._reasons.keep(store, answer, ROUNDS_USED)
+        return None if self._enabled() else self._reasons.keep(store, answer, TOOLS_OFF)
 
     async def _run(
         self, answer: Message, call: ToolCall, on_activity: Callable[[CallActivity], None]

@@ -80,6 +80,7 @@ class Chat:
     chat_tools: ChatTools
     asked: list[tuple[str, ToolCall]] = field(default_factory=list)
     answers: list[bool] = field(default_factory=list)  # the person's next words, in order
+    told: list[str] = field(default_factory=list)  # what the window would show in toasts
 
     def ask(self, text: str, kind: str = "chat") -> str:
         sent = self.controller.send(None, text, NewChat("mistral-large-2411", kind=kind))
@@ -109,7 +110,8 @@ def chat(qloop: qasync.QEventLoop, fake_mistral: FakeMistral, tmp_path: Path) ->
     clients = ClientSource(lambda: config, ApiKeys(environ))
     catalog = ModelCatalog(tmp_path / "models-cache.json", fake_mistral.base_url)
     tools = Tools()
-    chat_tools = ChatTools(ToolRegistry([tools]), enabled=lambda: tools.enabled)
+    told: list[str] = []
+    chat_tools = ChatTools(ToolRegistry([tools]), enabled=lambda: tools.enabled, tell=told.append)
     controller = ChatController(
         store,
         clients,
@@ -119,7 +121,7 @@ def chat(qloop: qasync.QEventLoop, fake_mistral: FakeMistral, tmp_path: Path) ->
         title_model=lambda: None,
         tools=chat_tools,
     )
-    chat = Chat(controller, store, fake_mistral, qloop, tools, chat_tools)
+    chat = Chat(controller, store, fake_mistral, qloop, tools, chat_tools, told=told)
 
     async def approve(conversation_id: str, tool: Tool, call: ToolCall) -> bool:
         chat.asked.append((tool.name, call))

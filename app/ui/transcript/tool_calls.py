@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 from app.chat.tool_calls import (
     ASKING,
     CLOSED,
+    RESULT_NOT_SAVED,
     ROUNDS_USED,
     RUNNING,
     STOPPED,
@@ -39,6 +40,8 @@ _NOTES = {
     f"model. {_AGAIN}",
     CLOSED: f"Maestrale closed before the tool answered, so no result went back to the "
     f"model. {_AGAIN}",
+    RESULT_NOT_SAVED: "The tool answered, but the history could not take its result, so "
+    f"no result went back to the model. {_AGAIN}",
     TOOLS_OFF: "Tools were off, so this call did not run and no result went back to the "
     f"model. To carry on, turn tools on (Settings → Tools) and {_REGENERATE}, or give the "
     "model what it asked for in your next message.",

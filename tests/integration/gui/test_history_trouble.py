@@ -385,3 +385,37 @@ async def test_a_continue_whose_end_cannot_be_saved_keeps_all_its_text_on_screen
     assert shown.text.toPlainText() == "one two three four."
     disk.full = False
     await gui.until(lambda: gui.store.get_message(answer_id).content == "one two three four.")
+
+
+@in_loop
+async def test_a_tool_call_stopped_while_the_history_is_held_says_why_and_that_it_waits(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The mark a crash would leave, "Maestrale closed before the tool answered", stayed
+    # in the history: after a restart the call read as cut by closing, not stopped.
+    from app.chat.tool_calls import CLOSED, STOPPED
+    from tests.integration.gui.test_tool_call_states import _call, _note, _with_slow
+
+    monkeypatch.setattr("app.chat.call_reasons.RETRY_AFTER", 0.1)
+    slow = _with_slow(gui)
+    gui.server.enqueue(_call("slow"))
+    await gui.ask("Take your time")
+    await gui.until(lambda: slow.started)
+    caller = last_item(gui, Role.ASSISTANT)
+    assert gui.store.get_message(caller.message.id).error == CLOSED
+    lock = HistoryLock(gui.store.path).take()
+    try:
+        gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Escape)
+        await gui.until(lambda: gui.pane.composer.button.text() == "Send")
+        await gui.settle(0.05)
+        assert _note(caller).startswith("You stopped this call before the tool answered")
+        toasts = [t for t in gui.window.findChildren(Toast) if t.isVisible()]
+        assert len(toasts) == 1
+        said = toasts[0].accessibleName()
+        assert said.startswith("Not saved yet: how the tool calls ended. ")
+        assert "is locked by another program" in said
+        assert "saves it as soon as the history can be written again" in said
+        assert gui.store.get_message(caller.message.id).error == CLOSED
+    finally:
+        lock.release()
+    await gui.until(lambda: gui.store.get_message(caller.message.id).error == STOPPED)

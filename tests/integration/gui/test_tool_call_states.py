@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
 from app.api.types import ToolSpec
-from app.chat.tool_calls import CLOSED, STOPPED, STOPPED_ASKING, TOOLS_OFF
+from app.chat.tool_calls import CLOSED, RESULT_NOT_SAVED, STOPPED, STOPPED_ASKING, TOOLS_OFF
 from app.domain.messages import Role, ToolCall
 from app.tools.registry import MAX_OUTPUT_CHARS, Tool, ToolOutput, ToolRegistry
 from app.ui.transcript.tool_result import PREVIEW_LINES
@@ -227,6 +227,7 @@ def _unrun_chat(gui: Gui, why: str | None, *, answered: bool = False) -> str:
         (STOPPED, "You stopped this call before the tool answered, so no result went back"),
         (STOPPED_ASKING, "You stopped this call before it ran, so no result went back"),
         (TOOLS_OFF, "Tools were off, so this call did not run and no result went back"),
+        (RESULT_NOT_SAVED, "The tool answered, but the history could not take its result, so"),
         (None, "No result went back to the model: this call did not run here."),
     ],
 )
