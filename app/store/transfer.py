@@ -7,12 +7,13 @@ a file that is wrong in any place changes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.messages import Conversation, Message, MessageStatus, Role, ToolCall, to_iso
 from app.domain.tree import MessageTree
@@ -29,6 +30,9 @@ from app.store.imports import (
     parse_chatgpt,
     parse_maestrale,
 )
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _NOT_OURS = "it is not a Maestrale export or ChatGPT conversations.json"
 
@@ -229,10 +233,8 @@ def _nested(markdown: str, *, keep_lines: bool) -> str:
     """A message's markdown as part of the export: its headings three levels down, so
     that they sit under the conversation's title and its branches in an outline; with
     ``keep_lines`` (a question, shown as typed), each line break kept as one."""
-    from markdown_it import MarkdownIt  # only when exporting to markdown
-
     lines = markdown.split("\n")
-    tokens = MarkdownIt("commonmark").parse(markdown)
+    tokens = _commonmark().parse(markdown)
     code: set[int] = set()
     for token in tokens:
         if token.map is None or token.level != 0:
@@ -255,6 +257,15 @@ def _nested(markdown: str, *, keep_lines: bool) -> str:
             if number not in code and lines[number].strip() and lines[number + 1].strip():
                 lines[number] = lines[number].rstrip() + "  "  # a hard line break
     return "\n".join(line for line in lines if line != "\0")
+
+
+@functools.cache
+def _commonmark() -> MarkdownIt:
+    """One parser for a whole export: making one per message took 72% of the time of
+    exporting 19,000 conversations (4 minutes). It keeps no state between parses."""
+    from markdown_it import MarkdownIt  # only when exporting to markdown
+
+    return MarkdownIt("commonmark")
 
 
 def _literal(text: str) -> str:
