@@ -22,6 +22,7 @@ _SEPARATORS = re.compile(r"(\s*)[:|/\\]+(\s*)")
 _DROPPED = re.compile(r"[<>?*]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 NAME_LIMIT = 80
+_TRIMMED = " .-\u2026"  # off both ends of a file name (… is U+2026)
 
 
 class ExportFormat(StrEnum):
@@ -51,8 +52,9 @@ def suggested_file_name(title: str, export_format: ExportFormat) -> str:
     "Trip to Lyon: 3 days?" gives "Trip to Lyon - 3 days.md"."""
     name = _DROPPED.sub("", _CONTROL.sub(" ", title)).replace('"', "'")
     name = _SEPARATORS.sub(lambda m: " - " if m.group(1) or m.group(2) else "-", name)
-    # Windows refuses a name ending in a dot or a space; a leading dot hides the file.
-    name = " ".join(name.split()).strip(" .-")[:NAME_LIMIT].strip(" .-")
+    # Windows refuses a name ending in a dot or a space; a leading dot hides the file;
+    # a title cut short ends in "…", which in a file name only looks broken.
+    name = " ".join(name.split()).strip(_TRIMMED)[:NAME_LIMIT].strip(_TRIMMED)
     return f"{name or 'Conversation'}.{export_format.value}"
 
 

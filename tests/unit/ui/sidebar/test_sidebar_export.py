@@ -257,6 +257,9 @@ def test_write_atomically_replaces_the_file(tmp_path: Path) -> None:
         ("...", "Conversation.md"),
         ("x" * 200, "x" * 80 + ".md"),
         ("line\nbreak\ttab", "line break tab.md"),
+        # A title cut short: no "…" or dangling separator at the end.
+        ("<b>Bold</b> & tags: \u2026", "bBold-b & tags.md"),
+        ("A long question about \u2026", "A long question about.md"),
     ],
 )
 def test_suggested_file_names_are_safe(title: str, expected: str) -> None:
