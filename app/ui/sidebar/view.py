@@ -146,6 +146,18 @@ class ConversationListView(QListView):
             return current
         return model.index(row, 0)
 
+    def scrollTo(  # noqa: N802 - Qt override
+        self,
+        index: _Index,
+        hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
+    ) -> None:
+        # The first conversation of a group comes with its heading ("Today", "May 2026"):
+        # Home put the first row in sight and left "Today" above the top edge.
+        above = self.model().index(index.row() - 1, 0) if index.isValid() else QModelIndex()
+        if above.isValid() and above.data(ConversationRole.IS_HEADER):
+            super().scrollTo(above, hint)
+        super().scrollTo(index, hint)
+
     def selectionCommand(  # noqa: N802 - Qt override
         self, index: _Index, event: QEvent | None = None
     ) -> QItemSelectionModel.SelectionFlag:

@@ -101,6 +101,19 @@ def test_accessible_names_and_first_layout(sidebar: Sidebar) -> None:
     ]
 
 
+def test_home_shows_the_first_groups_heading(
+    sidebar: Sidebar, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    view = sidebar.list_view
+    sidebar.resize(320, 150)  # a few rows in sight: the list scrolls
+    _focus_row(sidebar, chats["Old"])
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert view.current_conversation_id() == chats["Lyon"]
+    heading = view.visualRect(sidebar.model.index(0, 0))
+    assert heading.top() >= 0  # "Today" in sight above it, not under the top edge
+
+
 def test_new_chat_button_asks_for_a_new_chat(sidebar: Sidebar, qtbot: QtBot) -> None:
     with qtbot.wait_signal(sidebar.new_chat_requested):
         qtbot.mouseClick(sidebar.new_chat_button, Qt.MouseButton.LeftButton)
