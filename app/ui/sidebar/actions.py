@@ -26,6 +26,8 @@ from app.ui.sidebar.model import ConversationListModel
 from app.ui.sidebar.view import ConversationListView
 
 if TYPE_CHECKING:
+    from app.domain.messages import Conversation
+    from app.ui.sidebar.held_writes import HeldWrites
     from app.ui.toast import Toast
 
     _Sidebar = QWidget
@@ -45,7 +47,7 @@ def qt_save_file_dialog(parent: QWidget, caption: str, suggested: str, name_filt
     return path
 
 
-def _short(title: str) -> str:
+def short_title(title: str) -> str:
     title = " ".join(title.split()) or "Untitled"
     return title if len(title) <= TITLE_IN_TOAST else title[: TITLE_IN_TOAST - 1] + "…"
 
@@ -81,6 +83,7 @@ class ExportAndDelete(_Sidebar):
     _open_id: str | None
     _deleted: list[str]
     _export_dir: Path | None
+    _writes: HeldWrites
 
     if TYPE_CHECKING:
         conversation_deleted = Signal(str)
@@ -116,7 +119,7 @@ class ExportAndDelete(_Sidebar):
             return None
         self._export_dir = path.parent
         self._notify(
-            f"Exported “{_short(conversation.title)}” to {_as_read(path)}",
+            f"Exported “{short_title(conversation.title)}” to {_as_read(path)}",
             action_text="Show folder",
             on_action=lambda: self._show_folder(path.parent),
         )
@@ -133,12 +136,20 @@ class ExportAndDelete(_Sidebar):
 
         The list's keyboard row moves to a neighbour, marked when the delete was the
         list's Delete key (the next Delete goes on there), unmarked otherwise."""
-        row = self.model.row_of(conversation_id)
         try:
-            conversation = self._store.trash_conversation(conversation_id)
+            title = short_title(self._store.get_conversation(conversation_id).title)
         except StoreError as error:
             self._show_error(str(error))
             return
+        self._writes.run(
+            f"the delete of “{title}”",
+            lambda: self._store.trash_conversation(conversation_id),
+            lambda conversation: self._deleted_now(conversation, by_key=by_key),
+        )
+
+    def _deleted_now(self, conversation: Conversation, *, by_key: bool) -> None:
+        conversation_id = conversation.id
+        row = self.model.row_of(conversation_id)
         self.model.conversation_removed(conversation_id)
         self._deleted.append(conversation_id)
         if self._open_id == conversation_id:
@@ -148,7 +159,7 @@ class ExportAndDelete(_Sidebar):
             if not by_key:
                 self.list_view.hide_cursor()
         self._notify(
-            f"Deleted “{_short(conversation.title)}”",
+            f"Deleted “{short_title(conversation.title)}”",
             action_text="Undo",
             on_action=lambda: self.undo_delete(conversation_id),
             about=conversation_id,
@@ -165,16 +176,24 @@ class ExportAndDelete(_Sidebar):
             self._deleted.remove(conversation_id)
         else:
             return None  # already restored
-        try:
-            self._store.restore_conversation(conversation_id)
-        except ConversationNotFound:
-            self._show_error(
-                "That conversation can no longer be restored: it was deleted for good."
-            )
-            return None
-        except StoreError as error:
-            self._show_error(str(error))
-            return None
+        restored: list[str] = []
+
+        def restore() -> None:
+            try:
+                self._store.restore_conversation(conversation_id)
+            except ConversationNotFound:
+                raise StoreError(
+                    "That conversation can no longer be restored: it was deleted for good."
+                ) from None
+
+        self._writes.run(
+            "bringing back the deleted chat",
+            restore,
+            lambda _: restored.append(self._restored_now(conversation_id)),
+        )
+        return restored[0] if restored else None
+
+    def _restored_now(self, conversation_id: str) -> str:
         self.model.conversation_changed(conversation_id)
         if self._toast_for == conversation_id and self._toast is not None:
             self._toast.dismiss()

@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 
 from app.domain.messages import Conversation
 from app.store import KIND_CHAT, KIND_QUICK, ConversationNotFound, ConversationStore, StoreError
+from app.store.errors import DatabaseBusy
 from app.ui.sidebar.grouping import QUICK, Group, group_of, local
 from app.ui.sidebar.rows import (
     ConversationRow,
@@ -100,10 +101,13 @@ class ConversationListModel(QAbstractListModel):
         store_failed(str): a write asked through the model (a rename) failed; the text
             says what to do.
         renamed(str): the user renamed this conversation in the list.
+        rename_held(str, str): conversation id and title: another program holds the
+            history, the rename is for the owner to keep and try again (see held_writes).
     """
 
     store_failed = Signal(str)
     renamed = Signal(str)
+    rename_held = Signal(str, str)
 
     def __init__(
         self,
@@ -367,8 +371,15 @@ class ConversationListModel(QAbstractListModel):
         title = " ".join(str(value or "").split())
         if role != Qt.ItemDataRole.EditRole or not isinstance(row, ConversationRow) or not title:
             return False
+        from app.ui.sidebar.held_writes import WRITE_WAIT_MS
+
         try:
-            self._store.rename(row.conversation.id, title, custom=True)
+            # Not the usual five seconds on the window's thread: see held_writes.
+            with self._store.waiting_at_most(WRITE_WAIT_MS):
+                self._store.rename(row.conversation.id, title, custom=True)
+        except DatabaseBusy:
+            self.rename_held.emit(row.conversation.id, title)
+            return False
         except StoreError as error:
             log.warning("Renaming %s failed: %s", row.conversation.id, error)
             self.store_failed.emit(str(error))

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -28,13 +27,15 @@ from PySide6.QtWidgets import (
 from app.store import ConversationStore, StoreError
 from app.ui.plain_text_field import pastes_html
 from app.ui.shortcuts import keeps_escape
-from app.ui.sidebar.actions import ExportAndDelete, SaveFileDialog, qt_save_file_dialog
+from app.ui.sidebar.actions import ExportAndDelete, SaveFileDialog, qt_save_file_dialog, short_title
 from app.ui.sidebar.export import ExportFormat
+from app.ui.sidebar.held_writes import HeldWrites
 from app.ui.sidebar.model import PAGE_SIZE, QUICK_PREVIEW, ConversationListModel
 from app.ui.sidebar.search import RESULT_LIMIT, SearchWorker
 from app.ui.sidebar.view import ConversationListView
 
 if TYPE_CHECKING:
+    from app.domain.messages import Conversation
     from app.store import SearchHit
     from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
     from app.ui.toast import Toast
@@ -87,7 +88,8 @@ class Sidebar(ExportAndDelete, QWidget):
             quick prompts…" is used).
         quick_preview: quick exchanges listed under "Quick" before "Show more…".
         save_file_dialog: asks where to export (tests inject one; default QFileDialog).
-        show_error: tells the user about a failure (default: a warning message box).
+        show_error: tells the user about a failure (default: a notice; never a modal
+            box, whose nested event loop could run in the middle of a rename).
         toast_parent: where "Deleted … [Undo]" appears (default: this widget's window).
 
     Signals:
@@ -154,6 +156,8 @@ class Sidebar(ExportAndDelete, QWidget):
         self._export_dir: Path | None = None  # the documents folder, then the last used
 
         self._build(page_size=page_size, quick_preview=quick_preview, zone=zone, now=now)
+        self._writes = HeldWrites(store, self._show_error, self)
+        self._reload_after_edit = False
         self._worker = SearchWorker(store.path, parent=self)
         # Hits asked for the query typed: more after "Show more results", and the row
         # chosen then, kept when they come.
@@ -231,6 +235,8 @@ class Sidebar(ExportAndDelete, QWidget):
     def _connect(self) -> None:
         self.model.store_failed.connect(self._show_error)
         self.model.renamed.connect(self.conversation_renamed)
+        self.model.rename_held.connect(self._on_rename_held)
+        self.list_view.itemDelegate().closeEditor.connect(self._on_editor_closed)
         self.new_chat_button.clicked.connect(self.new_chat_requested)
         self.list_view.open_requested.connect(self._on_open_requested)
         self.list_view.delete_requested.connect(
@@ -338,7 +344,14 @@ class Sidebar(ExportAndDelete, QWidget):
 
     def reload(self) -> None:
         """Read the list again (another program changed the history), keeping the open
-        conversation marked."""
+        conversation marked.
+
+        Not while a title is being edited: the model's reset destroyed the editor under
+        the delegate (a crash); the list is read again once the editor closes."""
+        if self.list_view.state() == QAbstractItemView.State.EditingState:
+            self._reload_after_edit = True
+            return
+        self._reload_after_edit = False
         self.model.reload()
         if self._open_id:
             self.select_conversation(self._open_id)
@@ -417,23 +430,55 @@ class Sidebar(ExportAndDelete, QWidget):
     def toggle_pin(self, conversation_id: str) -> None:
         try:
             conversation = self._store.get_conversation(conversation_id)
-            self._store.set_pinned(conversation_id, not conversation.pinned)
         except StoreError as error:
             self._show_error(str(error))
             return
-        self.model.conversation_changed(conversation_id)
-        self._follow(conversation_id)
+        pin = not conversation.pinned
+        title = short_title(conversation.title)
+
+        def pinned(_: object) -> None:
+            self.model.conversation_changed(conversation_id)
+            self._follow(conversation_id)
+
+        self._writes.run(
+            f"{'pinning' if pin else 'unpinning'} “{title}”",
+            lambda: self._store.set_pinned(conversation_id, pin),
+            pinned,
+        )
 
     def duplicate_conversation(self, conversation_id: str) -> str | None:
-        """Copy the conversation; the copy gets the focus frame (it is not opened)."""
-        try:
-            copy = self._store.duplicate_conversation(conversation_id)
-        except StoreError as error:
-            self._show_error(str(error))
-            return None
-        self.model.conversation_changed(copy.id)
-        self._follow(copy.id)
-        return copy.id
+        """Copy the conversation; the copy gets the focus frame (it is not opened).
+
+        The copy's id; None when it failed, or waits for the history to free."""
+        copies: list[str] = []
+
+        def copied(copy: Conversation) -> None:
+            copies.append(copy.id)
+            self.model.conversation_changed(copy.id)
+            self._follow(copy.id)
+
+        self._writes.run(
+            "the copy of the chat",
+            lambda: self._store.duplicate_conversation(conversation_id),
+            copied,
+        )
+        return copies[0] if copies else None
+
+    def _on_rename_held(self, conversation_id: str, title: str) -> None:
+        def renamed(_: object) -> None:
+            self.model.conversation_changed(conversation_id)
+            self.conversation_renamed.emit(conversation_id)
+
+        self._writes.hold(
+            f"the new title “{short_title(title)}”",
+            lambda: self._store.rename(conversation_id, title, custom=True),
+            renamed,
+        )
+
+    @property
+    def held_writes(self) -> list[str]:
+        """Changes made in the list that wait for another program to free the history."""
+        return self._writes.waiting
 
     # Helpers -------------------------------------------------------------------------------
 
@@ -460,7 +505,16 @@ class Sidebar(ExportAndDelete, QWidget):
         if self._show_error_callback is not None:
             self._show_error_callback(text)
         else:
-            QMessageBox.warning(self, "Maestrale", text)
+            self._notify(text)
+
+    def _on_editor_closed(self) -> None:
+        if self._reload_after_edit:
+            # Once the view is done with the editor (it closes it after this signal).
+            QTimer.singleShot(0, self._reload_if_still_wanted)
+
+    def _reload_if_still_wanted(self) -> None:
+        if self._reload_after_edit:
+            self.reload()
 
     def _on_day_check(self) -> None:
         if self.model.regroup_if_day_changed() and self._open_id:
