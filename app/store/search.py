@@ -30,6 +30,7 @@ into terminal attributes without ever misreading the message itself.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -44,7 +45,7 @@ from app.domain.messages import Role, from_iso
 from app.store import glued
 from app.store.cjk_index import cjk_index_ready
 from app.store.glued_found import found_once
-from app.store.matches import Found, Query, conversations_matching, ordered
+from app.store.matches import Found, Query, conversations_matching, ordered, titles_matching
 from app.store.schema import CJK_CHARACTERS
 from app.store.snippet_marks import ELLIPSIS, MATCH_END, MATCH_START
 
@@ -475,6 +476,7 @@ def _search(connection: sqlite3.Connection, text: str, limit: int, cjk: bool) ->
     if query.glued is not None:
         glued.register(connection)
     whole = _query(text.rstrip() + " ", trigrams=trigrams, glued=cjk)
+    phrases = _phrase_queries(text, whole, query)
     if whole is not None and query != whole:
         whole, query = found_once(connection, whole, query)
         whole, query = ordered(connection, whole), ordered(connection, query)
@@ -486,13 +488,60 @@ def _search(connection: sqlite3.Connection, text: str, limit: int, cjk: bool) ->
         first = {conversation.id for conversation in found}
         more = conversations_matching(connection, query, limit + len(found))
         found += [conversation for conversation in more if conversation.id not in first]
-    found = found[:limit]
+    found = _titles_first(connection, [*phrases, whole, query], found, limit)
     seqs = json.dumps(
         [conversation.newest for conversation in found if conversation.newest is not None]
     )
     messages: dict[int, _Message] = {row[0]: row for row in connection.execute(_MESSAGES, (seqs,))}
     terms = _Terms.of(text)
     return [_hit(conversation, messages, terms) for conversation in found]
+
+
+def _phrase_queries(text: str, whole: Query | None, typed: Query) -> list[Query]:
+    """The queries that find the titles holding the query's words as one phrase
+    ("Kanepelru layout" in "Kanepelru layout, v2"), each word finished, then while the
+    last is typed with it as a prefix; none for a single word (that is the whole
+    query). Its CJK terms and symbols still apply; glued matches are left to the
+    query itself."""
+    words = [
+        word
+        for piece in _pieces(text)
+        for word in (_WORD.findall(piece) if _CJK.search(piece) else [piece])
+        if not _CJK.search(word)
+    ]
+    if len(words) < 2 or whole is None or whole.words is None:
+        return []
+    phrase = _phrase(" ".join(words))
+    queries = [dataclasses.replace(whole, words=phrase, glued=None, listed=None)]
+    if typed != whole and typed.words is not None and typed.words.endswith("*"):
+        queries.append(dataclasses.replace(typed, words=phrase + "*", glued=None, listed=None))
+    return queries
+
+
+def _titles_first(
+    connection: sqlite3.Connection,
+    groups: list[Query | None],
+    found: list[Found],
+    limit: int,
+) -> list[Found]:
+    """``found`` (messages or titles, the newest first) with the conversations whose
+    title matches first, as chat apps list them: the title that holds the query as a
+    phrase, then the one that holds its words, each whole first, then as a prefix; the
+    most recently active first within each. An old chat searched for by its exact
+    title was listed last, after every newer message that held its words. A title
+    match keeps its newest matching message when ``found`` has it."""
+    newest = {conversation.id: conversation.newest for conversation in found}
+    titled: dict[str, Found] = {}
+    for group in dict.fromkeys(group for group in groups if group is not None):
+        if len(titled) >= limit:
+            break
+        for conversation in titles_matching(connection, group, limit):
+            if conversation.id not in titled:
+                titled[conversation.id] = dataclasses.replace(
+                    conversation, newest=newest.get(conversation.id)
+                )
+    rest = [conversation for conversation in found if conversation.id not in titled]
+    return [*titled.values(), *rest][:limit]
 
 
 def _holds_cjk(connection: sqlite3.Connection) -> bool:

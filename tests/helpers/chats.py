@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from app.domain.messages import Role, ToolCall
+from app.domain.messages import Conversation, Message, Role, ToolCall
 from app.store import ConversationStore
 
 
@@ -53,3 +54,26 @@ def tool_round(
     )
     store.add_message(conversation_id, role=Role.ASSISTANT, content=answer, parent_id=given.id)
     return conversation_id
+
+
+def imported(
+    name: str, when: datetime, text: str, *, title: str | None = None
+) -> tuple[Conversation, list[Message]]:
+    """A conversation of one question as an import brings it, dated ``when``, titled
+    ``title`` (``name`` by default; ``name`` makes its id)."""
+    conversation_id = f"imported-{name.replace(' ', '-')}"
+    conversation = Conversation(
+        id=conversation_id,
+        title=name if title is None else title,
+        created_at=when,
+        updated_at=when + timedelta(minutes=1),
+    )
+    message = Message(
+        id=f"{conversation_id}-1",
+        conversation_id=conversation_id,
+        parent_id=None,
+        role=Role.USER,
+        content=text,
+        created_at=when,
+    )
+    return conversation, [message]

@@ -12,28 +12,12 @@ from typing import Any
 
 import pytest
 
-from app.domain.messages import Conversation, Message, MessageStatus, Role
+from app.domain.messages import MessageStatus, Role
 from app.store import MATCH_END, MATCH_START, SCHEMA_VERSION, ConversationStore, matches
 from app.store.search import _WORD, ELLIPSIS, _Terms, match_query, snippet
 from tests.helpers.chats import exchange as _chat
+from tests.helpers.chats import imported
 from tests.helpers.old_format import written_as
-
-
-def _imported(title: str, when: datetime, text: str) -> tuple[Conversation, list[Message]]:
-    """A conversation of one question as an import brings it, dated ``when``."""
-    conversation_id = f"imported-{title.replace(' ', '-')}"
-    conversation = Conversation(
-        id=conversation_id, title=title, created_at=when, updated_at=when + timedelta(minutes=1)
-    )
-    message = Message(
-        id=f"{conversation_id}-1",
-        conversation_id=conversation_id,
-        parent_id=None,
-        role=Role.USER,
-        content=text,
-        created_at=when,
-    )
-    return conversation, [message]
 
 
 def test_finds_message_text_with_marked_snippet(store: ConversationStore) -> None:
@@ -225,7 +209,7 @@ def test_an_import_of_older_chats_comes_after_newer_ones(
     # An import writes its rows last: storage order put it first and filled the page.
     mine = [_chat(store, f"mine {n}", f"fibonacci in python {n}")[0] for n in range(3)]
     older = [
-        _imported(f"old {n}", datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=n), "fibonacci")
+        imported(f"old {n}", datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=n), "fibonacci")
         for n in range(60)
     ]
     store.import_conversations(older)
@@ -246,8 +230,9 @@ def test_whole_words_come_before_words_the_prefix_starts(
     longer, _ = _chat(store, "b", "see altbranch100 here")  # newer
     _chat(store, "unrelated", "altbranch")
     found = [h.conversation_id for h in store.search("altbranch10")]
-    assert found == [exact, title_only, longer]
-    assert [h.conversation_id for h in store.search("altbranch10 ")] == [exact, title_only]
+    # A title match comes first (test_search_titles_first), then the messages.
+    assert found == [title_only, exact, longer]
+    assert [h.conversation_id for h in store.search("altbranch10 ")] == [title_only, exact]
 
 
 def _reply(store: ConversationStore, conversation_id: str, text: str) -> str:
