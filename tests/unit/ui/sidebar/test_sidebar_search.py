@@ -117,17 +117,17 @@ def test_typing_shows_title_and_message_hits(
     model = sidebar.results_model
     rows = [model.index(row, 0) for row in range(model.rowCount())]
     assert [(i.data(SearchRole.CONVERSATION_ID), i.data(SearchRole.MESSAGE_ID)) for i in rows] == [
-        (ids["lyon"], ids["answer"]),  # the most recently active first
-        (ids["other"], ""),  # a title hit
+        (ids["other"], ""),  # a title hit: titles first
+        (ids["lyon"], ids["answer"]),
     ]
-    assert rows[1].data(SearchRole.TITLE_HTML) == "<b>Bouchon</b> recipes"
-    assert rows[0].data() == "Trip to Lyon"
-    snippet = rows[0].data(SearchRole.SNIPPET_HTML)
+    assert rows[0].data(SearchRole.TITLE_HTML) == "<b>Bouchon</b> recipes"
+    assert rows[1].data() == "Trip to Lyon"
+    snippet = rows[1].data(SearchRole.SNIPPET_HTML)
     assert "<b>bouchon</b>" in snippet
     assert "&lt;b&gt;near&lt;/b&gt;" in snippet  # the message's own markup is text
     assert "&amp; keep room" in snippet
     assert (
-        rows[0].data(Qt.ItemDataRole.AccessibleTextRole).startswith("Trip to Lyon: Try a bouchon")
+        rows[1].data(Qt.ItemDataRole.AccessibleTextRole).startswith("Trip to Lyon: Try a bouchon")
     )
     assert sidebar.results_view.currentIndex().row() == 0
     assert sidebar.search_field.hasFocus()  # typing goes on
@@ -147,14 +147,14 @@ def test_down_and_enter_open_the_chosen_hit(
     assert sidebar.results_view.currentIndex().row() == 1  # the last one
     with qtbot.wait_signal(sidebar.search_result_activated) as activated:
         qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Return)
-    assert activated.args == [ids["other"], "", "bouchon"]
+    assert activated.args == [ids["lyon"], ids["answer"], "bouchon"]
     assert opened == []  # the search signal alone: the window scrolls to the message
-    assert sidebar.open_conversation_id == ids["other"]
+    assert sidebar.open_conversation_id == ids["lyon"]
 
     qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Up)
     with qtbot.wait_signal(sidebar.search_result_activated) as activated:
         qtbot.keyClick(sidebar.search_field, Qt.Key.Key_Enter)
-    assert activated.args == [ids["lyon"], ids["answer"], "bouchon"]
+    assert activated.args == [ids["other"], "", "bouchon"]
 
 
 def test_clicking_a_result_opens_it(sidebar: Sidebar, ids: dict[str, str], qtbot: QtBot) -> None:
@@ -335,7 +335,7 @@ def test_worker_uses_a_read_only_connection_of_its_own(
     try:
         with qtbot.wait_signal(worker.results_ready) as ready:
             worker.request("bouchon")
-        assert [hit.conversation_id for hit in ready.args[2]] == [ids["lyon"], ids["other"]]
+        assert [hit.conversation_id for hit in ready.args[2]] == [ids["other"], ids["lyon"]]
         assert len(opened) == 1
         assert opened[0] is not store.connection
         assert worker.last_duration_ms is not None
