@@ -246,6 +246,8 @@ def _fold_text(text: str) -> str | None:
     return text.translate(table)
 
 
+# A word, and the "+" and "#" after it ("C++"), for matching word by word.
+_WORD_SYMBOLS = re.compile(r"[^\W_]+[+#]*")
 # A letter or digit that goes on a word: not "_", which _WORD cuts at, nor a CJK
 # character, so that a word glued to a run of them is found there (app.store.glued).
 _W = glued.LETTER
@@ -273,6 +275,9 @@ class _Terms:
     patterns work on folded text (``_fold_text``)."""
 
     words: frozenset[str]
+    symbolic: frozenset[str]
+    """The words with symbols ("c#", "c++"), folded: matched as written, never their
+    bare word ("c"), which the search does not count as a match."""
     prefix: str | None
     inside: tuple[str, ...]
     """The CJK terms, folded."""
@@ -285,7 +290,11 @@ class _Terms:
     @staticmethod
     def of(text: str) -> _Terms:
         pieces = _pieces(text)
-        words = [_fold(word) for piece in pieces for word in _WORD.findall(piece)]
+        symbolic = sorted({_fold(term) for term in symbolic_terms(text)}, key=len)[::-1]
+        # Their bare words are not words of the query ("c" of "C#" is in "C++").
+        words = [
+            _fold(word) for piece in pieces for word in _WORD.findall(_SYMBOLIC.sub(" ", piece))
+        ]
         inside = tuple(sorted({word for word in words if _CJK.search(word)}, key=len)[::-1])
         words = [word for word in words if not _CJK.search(word)]
         typing = _prefix_last(text) and not _CJK.search(pieces[-1])
@@ -297,11 +306,15 @@ class _Terms:
         if prefix is not None:
             starts.append(f"{re.escape(prefix)}(?<!{_W}{re.escape(prefix)})")
             every.append(f"{re.escape(prefix)}{_W}*")
+        for term in map(re.escape, symbolic):  # as written, no other symbol after it
+            starts.append(f"{term}(?![+#])(?<!{_W}{term})")
+            every.append(f"{term}(?![+#])")
         anywhere = [re.escape(term) for term in inside]  # the longest first
         starts += anywhere
         alternatives = [f"(?<!{_W})(?:{'|'.join(every)})"] if every else []
         return _Terms(
             frozenset(words),
+            frozenset(symbolic),
             prefix,
             inside,
             tuple(re.compile(start) for start in starts),
@@ -309,7 +322,12 @@ class _Terms:
         )
 
     def match(self, word: str) -> bool:
+        """Whether ``word`` (with the symbols after it, if any) matches whole."""
         folded = _fold(word)
+        if folded in self.symbolic:
+            return True
+        if folded != (bare := folded.rstrip("+#")):
+            return bare != "" and self.match(bare)
         return (
             folded in self.words
             or (self.prefix is not None and folded.startswith(self.prefix))
@@ -352,7 +370,7 @@ class _Terms:
         word by word: several times slower, linear all the same."""
         folded = _fold_text(text)
         if folded is None:
-            for word in _WORD.finditer(text):
+            for word in _WORD_SYMBOLS.finditer(text):
                 inside = self._find_in_word(word.group())
                 if inside is not None:
                     return word.start() + inside
@@ -375,7 +393,11 @@ class _Terms:
     def _mark_word(self, word: str) -> str:
         folded = _fold_text(word) if self.inside or _CJK.search(word) else None
         if folded is None:
-            return f"{MATCH_START}{word}{MATCH_END}" if self.match(word) else word
+            bare = word.rstrip("+#")
+            if bare != word and _fold(word) in self.symbolic:  # "C#", not its bare word
+                return f"{MATCH_START}{word}{MATCH_END}"
+            marked = f"{MATCH_START}{bare}{MATCH_END}" if bare and self.match(bare) else bare
+            return marked + word[len(bare) :]
         return self._marked(word, folded)
 
     def mark(self, text: str) -> str:
@@ -383,7 +405,7 @@ class _Terms:
         ``MATCH_START`` and ``MATCH_END``."""
         folded = _fold_text(text)
         if folded is None:  # word by word: those that fold keep their indexes
-            return _WORD.sub(lambda m: self._mark_word(m.group()), text)
+            return _WORD_SYMBOLS.sub(lambda m: self._mark_word(m.group()), text)
         return self._marked(text, folded)
 
     def _marked(self, text: str, folded: str) -> str:
