@@ -390,33 +390,46 @@ class _Terms:
         found = self.every.search(folded)
         return found.start() if found else None
 
-    def _mark_word(self, word: str) -> str:
+    def _word_spans(self, word: str) -> list[tuple[int, int]]:
         folded = _fold_text(word) if self.inside or _CJK.search(word) else None
-        if folded is None:
-            bare = word.rstrip("+#")
-            if bare != word and _fold(word) in self.symbolic:  # "C#", not its bare word
-                return f"{MATCH_START}{word}{MATCH_END}"
-            marked = f"{MATCH_START}{bare}{MATCH_END}" if bare and self.match(bare) else bare
-            return marked + word[len(bare) :]
-        return self._marked(word, folded)
+        if folded is not None:
+            return [found.span() for found in self.every.finditer(folded)]
+        bare = word.rstrip("+#")
+        if bare != word and _fold(word) in self.symbolic:  # "C#", not its bare word
+            return [(0, len(word))]
+        return [(0, len(bare))] if bare and self.match(bare) else []
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` matches, in order: every matching word, and every CJK term
+        inside a word, as (start, end) indexes."""
+        folded = _fold_text(text)
+        if folded is not None:
+            return [found.span() for found in self.every.finditer(folded)]
+        # Word by word: those that fold keep their indexes.
+        return [
+            (word.start() + start, word.start() + end)
+            for word in _WORD_SYMBOLS.finditer(text)
+            for start, end in self._word_spans(word.group())
+        ]
 
     def mark(self, text: str) -> str:
-        """``text`` with every matching word, and every CJK term inside a word, between
-        ``MATCH_START`` and ``MATCH_END``."""
-        folded = _fold_text(text)
-        if folded is None:  # word by word: those that fold keep their indexes
-            return _WORD_SYMBOLS.sub(lambda m: self._mark_word(m.group()), text)
-        return self._marked(text, folded)
-
-    def _marked(self, text: str, folded: str) -> str:
+        """``text`` with every match (``spans``) between ``MATCH_START`` and
+        ``MATCH_END``."""
         pieces: list[str] = []
         done = 0
-        for found in self.every.finditer(folded):
-            start, end = found.span()
+        for start, end in self.spans(text):
             pieces += (text[done:start], MATCH_START, text[start:end], MATCH_END)
             done = end
         pieces.append(text[done:])
         return "".join(pieces)
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds what the search counts as matches of ``query`` (whole words,
+    the last word as a prefix while it is typed, CJK terms anywhere, "C#" as written)
+    and marks in its snippets: (start, end) indexes, in order. ``query`` is read as
+    given: the search's other forms of it (``search``) are the caller's to ask."""
+    return _Terms.of(query).spans(text)
 
 
 def snippet(text: str, query: str) -> str:

@@ -5,13 +5,10 @@ Imported when text is first looked for: the window opens without these text clas
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
-
-from app.domain.full_width import wide
 
 # Background and text of a mark. The text colour is set too: over a quote's grey text
 # or the dark theme's light text, the background alone left it hard to read.
@@ -61,29 +58,42 @@ def _selection(cursor: QTextCursor, colours: tuple[QColor, QColor]) -> QTextEdit
 
 
 def mark(text: QTextEdit, query: str, *, dark: bool = False) -> tuple[int, QTextCursor | None]:
-    """Mark each word of ``query`` in ``text`` (a search hit). Returns how many marks,
-    and the place to show: the first that holds all of the query, else the first mark
-    (None: nothing found)."""
+    """Mark what the search counted as matches of ``query`` in ``text`` (a search hit):
+    whole words, the last word as a prefix while it is typed, Chinese and Japanese
+    terms anywhere (``app.store.search.match_spans``); not the query's letters inside
+    other words ("pel" in "kaquipelvo"), which the search does not count. Returns how
+    many marks, and the place to show: the first that holds all of the query, else
+    the first mark (None: nothing found)."""
+    from app.store.search import compatible, match_spans  # with the first search hit
+
     document = text.document()
-    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that; as typed,
-    # and in full-width form, which the search looks for too (a message written in
-    # full-width letters).
-    folded = unicodedata.normalize("NFKC", query)
-    terms = list(dict.fromkeys([*folded.split(), *query.split(), *wide(folded).split()]))
+    plain = document.toPlainText()  # a character for each position, blocks' ends too
+    # As the search read it: "Ｐｙｔｈｏｎ" found "Python", and marks that; and as
+    # typed. Matching folds the text, full-width letters to ASCII: "python" marks
+    # "Ｐｙｔｈｏｎ" in a message written so, as the search's full-width form found it
+    # ("＃" of that form is no "#": "C#" marked every C).
+    folded = compatible(query)
+    forms = dict.fromkeys((folded, query))
+    spans = sorted({span for form in forms for span in match_spans(plain, form)})
     selections = []
     first: QTextCursor | None = None
-    for term in terms:
+    done = 0
+    for start, end in spans:
+        if start < done:  # inside a mark already (another form found it too)
+            continue
         cursor = QTextCursor(document)
-        while True:
-            cursor = document.find(term, cursor)
-            if cursor.isNull():
-                break
-            selections.append(_selection(cursor, MARKS[dark]))
-            if first is None or cursor.position() < first.position():
-                first = QTextCursor(cursor)
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        selections.append(_selection(cursor, MARKS[dark]))
+        first = first or QTextCursor(cursor)
+        done = end
     text.setExtraSelections(selections)
-    for phrase in dict.fromkeys((folded.strip(), query.strip())) if len(terms) > 1 else ():
+    several = len(folded.split()) > 1
+    starts = {cursor.selectionStart() for cursor in (s.cursor for s in selections)}
+    for phrase in dict.fromkeys((folded.strip(), query.strip())) if several else ():
         whole = document.find(phrase)
+        while not whole.isNull() and whole.selectionStart() not in starts:
+            whole = document.find(phrase, whole)  # inside a word: not a match
         if not whole.isNull():
             return len(selections), whole
     return len(selections), first
