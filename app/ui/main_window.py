@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self._closed_by_delete: tuple[str, int] | None = None
         sidebar.conversation_renamed.connect(pane.refresh_title)
         sidebar.search_cleared.connect(pane.transcript.clear_highlights)
+        # Other words searched: the open chat's marks of the words before go.
+        sidebar.search_edited.connect(pane.transcript.clear_search_marks)
         # A new chat's first question made it a conversation: mark its row as open.
         pane.conversation_adopted.connect(sidebar.select_conversation)
         pane.title_changed.connect(self._on_title)

@@ -106,6 +106,8 @@ class Sidebar(ExportAndDelete, QWidget):
         conversation_restored(str): a delete was undone.
         conversation_renamed(str): the user renamed this conversation in the list.
         search_cleared(): the search field was emptied (its marks can go).
+        search_edited(): the search field's text changed: the marks of the words
+            searched before can go.
     """
 
     conversation_activated = Signal(str)
@@ -116,6 +118,7 @@ class Sidebar(ExportAndDelete, QWidget):
     conversation_restored = Signal(str)
     conversation_renamed = Signal(str)
     search_cleared = Signal()
+    search_edited = Signal()
 
     LIST_PAGE = 0
     SEARCH_PAGE = 1
@@ -523,6 +526,7 @@ class Sidebar(ExportAndDelete, QWidget):
     # Search ------------------------------------------------------------------------------
 
     def _on_search_text(self, text: str) -> None:
+        self.search_edited.emit()
         if text.strip():
             self._debounce.start()
             return

@@ -145,6 +145,17 @@ class FindingInView(_View):
         self._highlighted.clear()
         self._find_query = None
 
+    def clear_search_marks(self) -> None:
+        """Remove the marks of a search hit, not Ctrl+F's: the search's words changed,
+        and the marks of the words before misled."""
+        for message_id, (_, by_find) in list(self._highlighted.items()):
+            if by_find:
+                continue
+            entry = self._by_id.get(message_id)
+            if entry is not None and entry.item is not None:
+                entry.item.text.setExtraSelections([])
+            del self._highlighted[message_id]
+
     def find_text(
         self, query: str, *, backward: bool = False, stay: bool = False
     ) -> tuple[int, int]:
