@@ -159,6 +159,21 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         return [_rows.conversation(row) for row in rows]
 
     @guarded
+    def list_stamps(
+        self, *, limit: int | None = None, pinned: bool | None = None, kind: str | None = None
+    ) -> list[tuple[str, str, str, bool, str]]:
+        """``(id, updated_at, title, pinned, kind)`` of what ``list_conversations`` would
+        return, in its order, ``updated_at`` as stored (ISO text): a cheap look at what a
+        list shows, to find what another program changed without reading whole rows."""
+        where, values = _live_where(pinned, kind)
+        rows = self._db.execute(
+            f"SELECT id, updated_at, title, pinned, kind FROM conversations WHERE {where}"  # noqa: S608
+            " ORDER BY updated_at DESC, seq DESC LIMIT ?",
+            (*values, -1 if limit is None else limit),
+        )
+        return [(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows]
+
+    @guarded
     def count_conversations(self, *, pinned: bool | None = None, kind: str | None = None) -> int:
         """How many conversations ``list_conversations(pinned=..., kind=...)`` would return."""
         where, values = _live_where(pinned, kind)

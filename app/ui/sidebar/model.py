@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.domain.messages import Conversation
+from app.domain.messages import Conversation, from_iso
 from app.store import KIND_CHAT, KIND_QUICK, ConversationNotFound, ConversationStore, StoreError
 from app.store.errors import DatabaseBusy
 from app.ui.sidebar.grouping import QUICK, Group, group_of, local
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 QUICK_PREVIEW = 5  # a few: yesterday's chats stay in the first screen below them
 SHOW_MORE_QUICK = "Show more quick prompts…"
+REFRESH_LIMIT = 100  # past this many outside changes (an import), read everything again
+SECTION_OF_KIND = {KIND_QUICK: Section.QUICK, KIND_CHAT: Section.CHATS}
 WAITING_TEXT = "a tool call waits for your approval"
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 
@@ -189,6 +191,72 @@ class ConversationListModel(QAbstractListModel):
         self._rows = [*self._rows_for(pinned, None), *chats[:before], *quick, *chats[before:]]
         self._row_cache = None
         self.endResetModel()
+
+    def refresh(self, *, reload_allowed: bool = True) -> bool:
+        """Catch up with what another program wrote to the history, in place.
+
+        A few columns of the rows listed (one page past each part's end) are compared
+        with the rows shown, and only the conversations that differ are read and moved,
+        inserted, retitled or removed, as ``conversation_changed`` does: the view keeps
+        its selection, scroll position and an open rename editor. Reading whole rows
+        for everything loaded (a reset) froze the window for a third of a second per
+        outside write with 10,000 conversations loaded. A new day, or a large change
+        (an import), reads everything again (``reload``), unless not ``reload_allowed``
+        (a title is being edited: a reset would destroy its editor).
+
+        Returns False when it did nothing, a full read being needed and not allowed.
+        """
+        if self._current_day() != self._today:
+            return self._reload_if(reload_allowed)
+        changed = self._changed_outside()
+        if len(changed) > REFRESH_LIMIT:
+            return self._reload_if(reload_allowed)
+        for conversation_id in changed:
+            self.conversation_changed(conversation_id)
+        return True
+
+    def _reload_if(self, allowed: bool) -> bool:
+        if allowed:
+            self.reload()
+        return allowed
+
+    def _changed_outside(self) -> list[str]:
+        """Ids whose row differs from the history: changed, new, moved out or gone."""
+        shown = {
+            row.conversation.id: row.conversation
+            for row in self._rows
+            if isinstance(row, ConversationRow)
+        }
+        stamps = self._store.list_stamps(pinned=True)
+        oldest: dict[Section, datetime | None] = {Section.PINNED: None}
+        for section, kind in ((Section.QUICK, KIND_QUICK), (Section.CHATS, KIND_CHAT)):
+            paging = self._paging[section]
+            oldest[section] = None
+            if paging.has_more:  # the part is read down to its last row shown
+                last = last_row_in(self._rows, section)
+                item = None if last is None else self._rows[last]
+                if not isinstance(item, ConversationRow):
+                    continue  # nothing of it shown: nothing to compare
+                oldest[section] = item.conversation.updated_at
+            limit = paging.loaded + 1 if paging.has_more else None
+            stamps += self._store.list_stamps(pinned=False, kind=kind, limit=limit)
+        changed: list[str] = []
+        for conversation_id, updated_at, title, pinned, kind in stamps:
+            moment = from_iso(updated_at)
+            conversation = shown.pop(conversation_id, None)
+            if conversation is None:
+                section = Section.PINNED if pinned else SECTION_OF_KIND[kind]
+                limit_at = oldest[section]
+                if limit_at is None or moment >= limit_at:
+                    changed.append(conversation_id)  # new, or newly listed
+            elif (conversation.updated_at, conversation.title, conversation.pinned) != (
+                moment,
+                title,
+                pinned,
+            ) or conversation.kind != kind:
+                changed.append(conversation_id)
+        changed.extend(shown)  # listed no more: in the trash, gone, or moved out of reach
+        return changed
 
     def regroup_if_day_changed(self) -> bool:
         """Reload when the local date moved on since the rows were grouped."""

@@ -346,18 +346,23 @@ class Sidebar(ExportAndDelete, QWidget):
         self.model.conversation_removed(conversation_id)
 
     def reload(self) -> None:
-        """Read the list again (another program changed the history), keeping the open
-        conversation marked.
+        """Catch up with another program's changes to the history: only the rows that
+        changed move, come or go (see the model's ``refresh``), so the selection, the
+        scroll position and a rename in progress stay; the open conversation stays
+        marked (marked again after a full read), without scrolling to it.
 
-        Not while a title is being edited: the model's reset destroyed the editor under
-        the delegate (a crash); the list is read again once the editor closes."""
-        if self.list_view.state() == QAbstractItemView.State.EditingState:
+        A full read (a new day, an import) waits while a title is edited: the model's
+        reset destroyed the editor under the delegate (a crash); it runs once the
+        editor closes."""
+        editing = self.list_view.state() == QAbstractItemView.State.EditingState
+        if not self.model.refresh(reload_allowed=not editing):
             self._reload_after_edit = True
             return
         self._reload_after_edit = False
-        self.model.reload()
         if self._open_id:
-            self.select_conversation(self._open_id)
+            index = self.model.index_of(self._open_id)
+            if not index.isValid() or not self.list_view.selectionModel().isSelected(index):
+                self.select_conversation(self._open_id, scroll=False)
 
     def shutdown(self) -> None:
         """Stop the search thread (the window calls it on close; also on quit)."""

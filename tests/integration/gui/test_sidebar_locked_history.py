@@ -74,17 +74,19 @@ async def test_a_rename_while_the_history_is_locked_is_saved_once_it_frees(gui: 
 
 
 @in_loop
-async def test_a_reload_while_a_title_is_edited_waits_for_the_editor_to_close(
+async def test_a_full_reload_while_a_title_is_edited_waits_for_the_editor_to_close(
     gui: Gui,
 ) -> None:
     # Another program wrote while the editor was open: the model's reset destroyed the
-    # editor under the delegate, and committing it then crashed.
+    # editor under the delegate, and committing it then crashed. A change of a few rows
+    # is made in place (the editor stays); one of many (an import) reads everything.
     [soup] = _listed(gui, "Soup")
     sidebar = gui.window.sidebar
     _click_row(gui, soup)
     gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
     editor = _editor(gui)
-    other = gui.store.create_conversation(title="Written elsewhere", model="m")
+    imported = [gui.store.create_conversation(title=f"Imported {n}", model="m") for n in range(150)]
+    other = imported[-1]
     sidebar.reload()
     assert sidebar.model.row_of(other.id) is None  # not yet: the editor is open
     assert _editor(gui) is editor
