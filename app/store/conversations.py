@@ -171,7 +171,7 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
             " ORDER BY updated_at DESC, seq DESC LIMIT ?",
             (*values, -1 if limit is None else limit),
         )
-        return [(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows]
+        return [(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows.fetchall()]
 
     @guarded
     def count_conversations(self, *, pinned: bool | None = None, kind: str | None = None) -> int:

@@ -222,11 +222,8 @@ class ConversationListModel(QAbstractListModel):
 
     def _changed_outside(self) -> list[str]:
         """Ids whose row differs from the history: changed, new, moved out or gone."""
-        shown = {
-            row.conversation.id: row.conversation
-            for row in self._rows
-            if isinstance(row, ConversationRow)
-        }
+        listed = self._ids()
+        unseen = set(listed)
         stamps = self._store.list_stamps(pinned=True)
         oldest: dict[Section, datetime | None] = {Section.PINNED: None}
         for section, kind in ((Section.QUICK, KIND_QUICK), (Section.CHATS, KIND_CHAT)):
@@ -243,19 +240,24 @@ class ConversationListModel(QAbstractListModel):
         changed: list[str] = []
         for conversation_id, updated_at, title, pinned, kind in stamps:
             moment = from_iso(updated_at)
-            conversation = shown.pop(conversation_id, None)
-            if conversation is None:
+            number = listed.get(conversation_id)
+            if number is None:
                 section = Section.PINNED if pinned else SECTION_OF_KIND[kind]
                 limit_at = oldest[section]
                 if limit_at is None or moment >= limit_at:
                     changed.append(conversation_id)  # new, or newly listed
-            elif (conversation.updated_at, conversation.title, conversation.pinned) != (
+                continue
+            unseen.discard(conversation_id)
+            row = self._rows[number]
+            assert isinstance(row, ConversationRow)
+            conversation = row.conversation
+            if (conversation.updated_at, conversation.title, conversation.pinned) != (
                 moment,
                 title,
                 pinned,
             ) or conversation.kind != kind:
                 changed.append(conversation_id)
-        changed.extend(shown)  # listed no more: in the trash, gone, or moved out of reach
+        changed.extend(unseen)  # listed no more: in the trash, gone, or moved out of reach
         return changed
 
     def regroup_if_day_changed(self) -> bool:
