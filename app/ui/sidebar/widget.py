@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -166,6 +166,7 @@ class Sidebar(ExportAndDelete, QWidget):
         # chosen then, kept when they come.
         self._asked = RESULT_LIMIT
         self._keep_row: int | None = None
+        self._first_new: int | None = None  # after "Show more results": the first new hit
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(search_debounce_ms)
@@ -294,6 +295,7 @@ class Sidebar(ExportAndDelete, QWidget):
         if text.strip():
             self._asked *= 4
             self._keep_row = max(0, self.results_view.currentIndex().row())
+            self._first_new = self.results_model.rowCount()
             self._worker.request(text, self._asked)
 
     # Window-facing API -------------------------------------------------------------------
@@ -546,7 +548,7 @@ class Sidebar(ExportAndDelete, QWidget):
     def _run_search(self) -> None:
         text = self.search_field.text()
         if text.strip():
-            self._asked, self._keep_row = RESULT_LIMIT, None
+            self._asked, self._keep_row, self._first_new = RESULT_LIMIT, None, None
             self._worker.request(text, self._asked)
 
     def _on_results(self, number: int, query: str, hits: list[SearchHit]) -> None:
@@ -558,10 +560,27 @@ class Sidebar(ExportAndDelete, QWidget):
             self.search_status.hide()
             row, self._keep_row = min(self._keep_row or 0, len(hits) - 1), None
             self.results_view.setCurrentIndex(self.results_model.index(row, 0))
+            first_new, self._first_new = self._first_new, None
+            if first_new is not None and first_new < len(hits):
+                # The new hits come into sight (the list went back to the reader's row,
+                # up the list, and "Show more results" seemed to do nothing); the
+                # keyboard's row stays where it was.
+                index = QPersistentModelIndex(self.results_model.index(first_new, 0))
+                QTimer.singleShot(0, lambda: self._scroll_results_to(index))
         else:
             self.search_status.setText(f"No chats match “{query.strip()}”.")
             self.search_status.show()
         self.pages.setCurrentIndex(self.SEARCH_PAGE)
+
+    def _scroll_results_to(self, index: QPersistentModelIndex, tries: int = 50) -> None:
+        if not index.isValid():  # a newer query's results meanwhile
+            return
+        row = self.results_model.index(index.row(), 0)
+        if not self.results_view.visualRect(row).isValid() and tries > 0:
+            # Not laid out yet: the view lays rows out in batches, a turn each.
+            QTimer.singleShot(0, lambda: self._scroll_results_to(index, tries - 1))
+            return
+        self.results_view.scrollTo(row, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def _on_search_failed(self, number: int, query: str, message: str) -> None:
         if not self._worker.is_current(number):

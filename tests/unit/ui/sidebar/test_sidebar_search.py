@@ -184,6 +184,11 @@ def test_show_more_results_reaches_the_chats_past_the_first_page(
     qtbot.waitUntil(lambda: model.rowCount() == search_module.RESULT_LIMIT + 5)
     assert not more.isVisible()  # all of them now
     assert sidebar.results_view.currentIndex().row() == 7  # where the reader was
+    # The new hits in sight: the list had gone back up to that row, and the click
+    # seemed to do nothing.
+    view = sidebar.results_view
+    first_new = model.index(search_module.RESULT_LIMIT, 0)
+    qtbot.waitUntil(lambda: view.viewport().rect().contains(view.visualRect(first_new).topLeft()))
     titles = {model.index(row, 0).data() for row in range(model.rowCount())}
     assert titles == {f"Notes {n}" for n in range(search_module.RESULT_LIMIT + 5)}
     _type(qtbot, sidebar, " 1")  # a new query: one page again, nothing more to show
