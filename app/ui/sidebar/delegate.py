@@ -237,7 +237,12 @@ class ConversationDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        rect: QRect = option.rect
+        rect = QRect(option.rect)
+        viewport = editor.parentWidget()
+        if viewport is not None:
+            # Rows keep the width they were laid out at: a scroll bar that came since
+            # covered the editor's right end (its border cut, the text's end hidden).
+            rect.setRight(min(rect.right(), viewport.width() - 1))
         editor.setGeometry(rect.adjusted(4, 1, -4, -1))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override

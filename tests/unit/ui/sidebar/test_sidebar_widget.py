@@ -206,6 +206,23 @@ def test_f2_typing_and_enter_renames_in_the_store(
     assert "French onion soup" in _titles(sidebar)
 
 
+def test_the_rename_editor_stays_clear_of_the_scroll_bar(
+    sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    # Rows laid out before the scroll bar came kept their width: the editor's right end
+    # went under the bar.
+    for n in range(40):
+        add(store, f"More {n}", NOW - timedelta(minutes=n))
+    sidebar.reload()
+    view = sidebar.list_view
+    qtbot.waitUntil(view.verticalScrollBar().isVisible)
+    _focus_row(sidebar, chats["Soup"])
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = _editor(sidebar)
+    assert editor is not None
+    assert editor.geometry().right() < view.viewport().width()
+
+
 def test_escape_cancels_a_rename_and_empty_titles_are_refused(
     sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
 ) -> None:
