@@ -12,7 +12,7 @@ import pytest
 from app.answering import AnswerRecorder, build_request
 from app.answering.recorder import STOPPED_BEFORE_TEXT, AnswerOutcome
 from app.api import Endpoint, MistralClient, RetryPolicy, StreamInterrupted
-from app.api.types import ContentDelta, Finished, StreamEvent
+from app.api.types import ChatRequest, ContentDelta, Finished, StreamEvent
 from app.domain.messages import ChatParams, Message, MessageStatus, Role, Usage
 from app.store.conversations import ConversationStore
 from tests.fake_mistral import FakeMistral, Reply
@@ -473,16 +473,24 @@ async def test_a_continuation_that_ends_at_its_limit_with_nothing_new_stores_not
     assert store.messages(partial.conversation_id) == before
 
 
+def held_continuation(
+    store: ConversationStore, fake_mistral: FakeMistral
+) -> tuple[Message, ChatRequest, HistoryLock]:
+    """A cut answer, the request that continues it (three more words coming), and the
+    history held by another process from now on."""
+    partial = cut_answer(store)
+    fake_mistral.enqueue(Reply(chunks=[" three", " four", " five."], delay=0.05))
+    request = request_for(store, partial.conversation_id, continue_last=True)
+    return partial, request, HistoryLock(store.path).take()
+
+
 async def test_a_continuation_stored_only_at_its_end_keeps_its_new_text(
     impatient_store: ConversationStore, fake_mistral: FakeMistral
 ) -> None:
     # Another process held the history from the first new words to the end of the
     # stream: the answer, carried on in place, was stored with its old text only.
     store = impatient_store
-    partial = cut_answer(store)
-    fake_mistral.enqueue(Reply(chunks=[" three", " four", " five."], delay=0.05))
-    request = request_for(store, partial.conversation_id, continue_last=True)
-    lock = HistoryLock(store.path).take()
+    partial, request, lock = held_continuation(store, fake_mistral)
     loop = asyncio.get_running_loop()
 
     def on_event(event: StreamEvent) -> None:
@@ -511,10 +519,7 @@ async def test_a_continuation_not_stored_at_all_hands_all_its_text_to_the_window
     from app.answering.recorder import AnswerNotSaved
 
     store = impatient_store
-    partial = cut_answer(store)
-    fake_mistral.enqueue(Reply(chunks=[" three", " four", " five."], delay=0.05))
-    request = request_for(store, partial.conversation_id, continue_last=True)
-    lock = HistoryLock(store.path).take()
+    partial, request, lock = held_continuation(store, fake_mistral)
     try:
         async with client_for(fake_mistral) as client:
             with pytest.raises(AnswerNotSaved) as raised:
