@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.store.errors import MessageNotFound, StoreError
 
@@ -36,8 +36,7 @@ NOT_SAVED = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Unwritten:
+class _Unwritten(NamedTuple):  # not a dataclass: made at every start-up, for less
     store: ConversationStore
     answer_id: str
     why: str | None

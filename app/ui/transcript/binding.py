@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -15,12 +14,15 @@ from app.store.conversations import ConversationStore
 from app.ui.transcript.view import TranscriptView
 
 
-@dataclass
 class _Awaited:
-    """A request of a conversation that has had no words back yet."""
+    """A request of a conversation that has had no words back yet. (A plain class: a
+    dataclass costs most of a millisecond of every start-up to make.)"""
 
-    resumed: str | None = None  # the answer a Continue carries on in place, if one
-    retry: tuple[float, str] | None = None  # asked again at (time.monotonic), and why
+    __slots__ = ("resumed", "retry")
+
+    def __init__(self, resumed: str | None = None) -> None:
+        self.resumed = resumed  # the answer a Continue carries on in place, if one
+        self.retry: tuple[float, str] | None = None  # asked again at (monotonic), why
 
 
 class TranscriptBinding(QObject):
