@@ -9,6 +9,7 @@ from typing import NamedTuple
 from app.domain.messages import Conversation, Message, to_iso
 from app.store import rows as _rows
 from app.store.base import CHUNK, StoreBase, guarded
+from app.store.index_at_end import messages_indexed_at_end
 
 
 class ImportCounts(NamedTuple):
@@ -47,7 +48,7 @@ class BulkImport(StoreBase):
         written = 0
         into_present = 0
         restored: list[str] = []
-        with self._transaction() as db:
+        with self._transaction() as db, messages_indexed_at_end(db):
             for conversation, messages in batch:
                 owners = _message_owners(db, [message.id for message in messages])
                 if any(owner != conversation.id for owner in owners.values()):
