@@ -16,6 +16,10 @@ class HistoryLock:
         self._connection.execute("BEGIN IMMEDIATE")
         return self
 
+    def run(self, sql: str, *parameters: object) -> None:
+        """Write through the lock's own connection (that program's change)."""
+        self._connection.execute(sql, parameters)
+
     def release(self) -> None:
         self._connection.execute("COMMIT")
         self._connection.close()

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from app.store import ConversationStore, StoreError
+from app.store import ConversationNotFound, ConversationStore, StoreError
 from app.store.errors import DatabaseBusy
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,19 @@ def held_text(what: str) -> str:
     )
 
 
+def _given_up_text(what: str, error: StoreError) -> str:
+    if isinstance(error, ConversationNotFound):  # its text is for the command line
+        said = f"{what[:1].upper()}{what[1:]}"
+        return f"{said} is not saved: another program deleted that chat meanwhile."
+    return str(error)
+
+
 @dataclass
 class _Held:
     what: str
     write: Callable[[], Any]
     done: Callable[[Any], None]
+    dropped: Callable[[], None] | None
 
 
 class HeldWrites(QObject):
@@ -79,10 +87,17 @@ class HeldWrites(QObject):
         done(result)
         return True
 
-    def hold(self, what: str, write: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """Keep a write that found the history locked, and say so."""
+    def hold(
+        self,
+        what: str,
+        write: Callable[[], Any],
+        done: Callable[[Any], None],
+        dropped: Callable[[], None] | None = None,
+    ) -> None:
+        """Keep a write that found the history locked, and say so; ``dropped`` is called
+        if it later fails for another reason (reported) and is given up."""
         log.warning("The history is locked: %s is kept until it frees", what)
-        self._held.append(_Held(what, write, done))
+        self._held.append(_Held(what, write, done, dropped))
         self._retry.start(RETRY_AFTER_MS)
         self._report(held_text(what))
 
@@ -97,7 +112,28 @@ class HeldWrites(QObject):
                 return
             except StoreError as error:
                 del self._held[0]
-                self._report(str(error))
+                self._report(_given_up_text(held.what, error))
+                if held.dropped is not None:
+                    held.dropped()
                 continue
             del self._held[0]
+            held.done(result)
+
+    def save_before_closing(self) -> None:
+        """The last try, as the window closes, with the usual wait for the lock (five
+        seconds, as an answer's last save gets); what still cannot be written is lost,
+        and logged by name."""
+        self._retry.stop()
+        while self._held:
+            held = self._held.pop(0)
+            try:
+                result = held.write()
+            except DatabaseBusy:
+                lost = [held.what, *(later.what for later in self._held)]
+                self._held.clear()
+                log.warning("The history stayed locked; not saved: %s", "; ".join(lost))
+                return
+            except StoreError as error:
+                log.warning("Not saved: %s (%s)", held.what, error)
+                continue
             held.done(result)

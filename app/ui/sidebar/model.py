@@ -104,7 +104,8 @@ class ConversationListModel(QAbstractListModel):
             says what to do.
         renamed(str): the user renamed this conversation in the list.
         rename_held(str, str): conversation id and title: another program holds the
-            history, the rename is for the owner to keep and try again (see held_writes).
+            history, the rename is for the owner to keep and try again (see held_writes);
+            the row shows that title until ``forget_pending_title``.
     """
 
     store_failed = Signal(str)
@@ -135,6 +136,7 @@ class ConversationListModel(QAbstractListModel):
         self._today = self._current_day()
         self._row_cache: dict[str, int] | None = None
         self._waiting: set[str] = set()  # see set_waiting
+        self._pending_titles: dict[str, str] = {}  # renames waiting for the history
         self.reload()
 
     # Reading ---------------------------------------------------------------------------
@@ -380,14 +382,15 @@ class ConversationListModel(QAbstractListModel):
         if not isinstance(row, ConversationRow):
             return self._other_data(row, role)
         conversation = row.conversation
+        title = self._pending_titles.get(conversation.id, conversation.title)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, ConversationRole.TITLE):
-            return conversation.title
+            return title
         waiting = conversation.id in self._waiting
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{conversation.title}\n{WAITING_TEXT}" if waiting else conversation.title
+            return f"{title}\n{WAITING_TEXT}" if waiting else title
         if role == Qt.ItemDataRole.AccessibleTextRole:
             pinned = ", pinned" if conversation.pinned else ""
-            return f"{conversation.title}{pinned}{', ' + WAITING_TEXT if waiting else ''}"
+            return f"{title}{pinned}{', ' + WAITING_TEXT if waiting else ''}"
         if role == ConversationRole.WAITING:
             return waiting
         if role == ConversationRole.ID:
@@ -448,6 +451,8 @@ class ConversationListModel(QAbstractListModel):
             with self._store.waiting_at_most(WRITE_WAIT_MS):
                 self._store.rename(row.conversation.id, title, custom=True)
         except DatabaseBusy:
+            self._pending_titles[row.conversation.id] = title
+            self.dataChanged.emit(index, index)
             self.rename_held.emit(row.conversation.id, title)
             return False
         except StoreError as error:
@@ -488,6 +493,21 @@ class ConversationListModel(QAbstractListModel):
             self._waiting.add(conversation_id)
         else:
             self._waiting.discard(conversation_id)
+        index = self.index_of(conversation_id)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+
+    @property
+    def pending_titles(self) -> dict[str, str]:
+        """Renames kept until the history frees, by conversation id (a copy)."""
+        return dict(self._pending_titles)
+
+    def forget_pending_title(self, conversation_id: str, title: str) -> None:
+        """A rename kept while the history was locked is saved or given up: the row
+        shows the stored title again (unless a later rename of it still waits)."""
+        if self._pending_titles.get(conversation_id) != title:
+            return
+        del self._pending_titles[conversation_id]
         index = self.index_of(conversation_id)
         if index.isValid():
             self.dataChanged.emit(index, index)

@@ -367,7 +367,9 @@ class Sidebar(ExportAndDelete, QWidget):
                 self.select_conversation(self._open_id, scroll=False)
 
     def shutdown(self) -> None:
-        """Stop the search thread (the window calls it on close; also on quit)."""
+        """Save the changes still waiting for the history, then stop the search thread
+        (the window calls it on close; also on quit)."""
+        self._writes.save_before_closing()
         self._worker.shutdown()
 
     @property
@@ -475,7 +477,9 @@ class Sidebar(ExportAndDelete, QWidget):
         return copies[0] if copies else None
 
     def _on_rename_held(self, conversation_id: str, title: str) -> None:
+        # The row shows the title typed meanwhile (the model keeps it until then).
         def renamed(_: object) -> None:
+            self.model.forget_pending_title(conversation_id, title)
             self.model.conversation_changed(conversation_id)
             self.conversation_renamed.emit(conversation_id)
 
@@ -483,6 +487,7 @@ class Sidebar(ExportAndDelete, QWidget):
             f"the new title “{short_title(title)}”",
             lambda: self._store.rename(conversation_id, title, custom=True),
             renamed,
+            lambda: self.model.forget_pending_title(conversation_id, title),
         )
 
     @property

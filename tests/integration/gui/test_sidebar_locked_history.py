@@ -4,6 +4,8 @@ saves what the person did once the history frees."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
@@ -66,6 +68,12 @@ async def test_a_rename_while_the_history_is_locked_is_saved_once_it_frees(gui: 
         assert QApplication.focusWidget() is sidebar.list_view
         await gui.settle(0.3)
         assert gui.store.get_conversation(soup).title == "Soup"  # still held
+        # The row shows the title typed, not the old one, also after another program's
+        # write is caught up with.
+        model = sidebar.model
+        assert model.data(model.index_of(soup)) == "Onion soup"
+        sidebar.reload()
+        assert model.data(model.index_of(soup)) == "Onion soup"
     finally:
         lock.release()
     await gui.until(lambda: gui.store.get_conversation(soup).title == "Onion soup")
@@ -129,3 +137,87 @@ async def test_pin_delete_and_duplicate_while_locked_wait_briefly_and_are_done_l
     copies = [c for c in gui.store.list_conversations() if c.id not in (soup, taxes)]
     assert len(copies) == 1
     assert sidebar.model.row_of(copies[0].id) is not None
+
+
+async def _rename_while_locked(gui: Gui, conversation_id: str, title: str) -> HistoryLock:
+    """Rename ``conversation_id`` in the list while another program holds the history;
+    the lock, still held."""
+    sidebar = gui.window.sidebar
+    _click_row(gui, conversation_id)
+    lock = HistoryLock(gui.store.path).take()
+    gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
+    editor = _editor(gui)
+    editor.selectAll()
+    gui.qtbot.keyClicks(editor, title)
+    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
+    await gui.until(lambda: not _editors(gui))
+    assert sidebar.held_writes == [f"the new title “{title}”"]
+    return lock
+
+
+@in_loop
+async def test_a_rename_still_waiting_when_the_window_closes_gets_a_last_try(gui: Gui) -> None:
+    # The history freed just before the window closed, between two retries: the close
+    # saves it (it was dropped with the window).
+    [soup] = _listed(gui, "Soup")
+    (await _rename_while_locked(gui, soup, "Onion soup")).release()
+    gui.window.sidebar.shutdown()
+    assert gui.store.get_conversation(soup).title == "Onion soup"
+    assert gui.window.sidebar.held_writes == []
+
+
+@in_loop
+async def test_what_cannot_be_saved_at_closing_is_logged_by_name(
+    gui: Gui, caplog: pytest.LogCaptureFixture
+) -> None:
+    soup, taxes = _listed(gui, "Soup", "Taxes")
+    sidebar = gui.window.sidebar
+    lock = await _rename_while_locked(gui, soup, "Onion soup")
+    try:
+        sidebar.toggle_pin(taxes)
+        gui.store.connection.execute("PRAGMA busy_timeout = 50")  # not five seconds here
+        with caplog.at_level(logging.WARNING, logger="app.ui.sidebar.held_writes"):
+            sidebar.shutdown()
+    finally:
+        lock.release()
+    assert "not saved: the new title “Onion soup”; pinning “Taxes”" in caplog.text
+    assert sidebar.held_writes == []
+    assert gui.store.get_conversation(soup).title == "Soup"
+
+
+@in_loop
+async def test_a_held_rename_given_up_shows_the_stored_title_again(gui: Gui) -> None:
+    # Another program deleted the chat while it held the history: the rename kept
+    # meanwhile fails when tried again, is reported, and the row stops showing it.
+    [soup] = _listed(gui, "Soup")
+    sidebar = gui.window.sidebar
+    model = sidebar.model
+    lock = await _rename_while_locked(gui, soup, "Onion soup")
+    assert model.data(model.index_of(soup)) == "Onion soup"
+    lock.run("DELETE FROM conversations WHERE id = ?", soup)
+    lock.release()
+    await gui.until(lambda: sidebar.held_writes == [])
+    toast = sidebar.toast
+    assert toast is not None
+    assert toast.text == (
+        "The new title “Onion soup” is not saved: another program deleted that chat meanwhile."
+    )
+    assert soup not in model.pending_titles
+
+
+@in_loop
+async def test_a_later_rename_stays_shown_when_an_earlier_one_is_saved(gui: Gui) -> None:
+    [soup] = _listed(gui, "Soup")
+    model = gui.window.sidebar.model
+    lock = await _rename_while_locked(gui, soup, "Onion soup")
+    try:
+        gui.qtbot.keyClick(gui.window.sidebar.list_view, Qt.Key.Key_F2)
+        editor = _editor(gui)
+        editor.selectAll()
+        gui.qtbot.keyClicks(editor, "Leek soup")
+        gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
+        await gui.until(lambda: len(gui.window.sidebar.held_writes) == 2)
+        model.forget_pending_title(soup, "Onion soup")  # the first one saved
+        assert model.data(model.index_of(soup)) == "Leek soup"
+    finally:
+        lock.release()
