@@ -418,15 +418,31 @@ class QuickWindow(PlaceAndSize, QWidget):
             self.input.setFocus()
 
     def _set_template(self, template: Template) -> None:
+        from app.quick.template_chip import chip_accessible_name, chip_label
         from app.quick.templates import waits_for_input
 
         self._template = template
-        self.chip.setText(f"{template.name}  ✕")
+        self.chip.setText(chip_label(template))
+        self.chip.setAccessibleName(chip_accessible_name(template))
+        self._show_chip_sources()
         self.chip.show()
         self.input.setPlaceholderText(
             PLACEHOLDER_INPUT if waits_for_input(template) else PLACEHOLDER_RUN
         )
         self._close_completions()
+
+    def _show_chip_sources(self) -> None:
+        """The chip's tooltip quotes the text the template will use, as it is now."""
+        from app.quick.template_chip import chip_tooltip, sources
+
+        if self._template is None:
+            return
+        used = sources(self._template)
+        texts = {
+            "clipboard": self._read_clipboard() if "clipboard" in used else None,
+            "selection": self._read_selection() if "selection" in used else None,
+        }
+        self.chip.setToolTip(chip_tooltip(self._template, texts))
 
     def clear_template(self) -> None:
         self._template = None

@@ -158,6 +158,29 @@ async def test_slash_lists_templates_and_enter_chooses_one(gui: Gui) -> None:
 
 
 @in_loop
+async def test_the_template_chip_says_which_text_it_will_use(gui: Gui) -> None:
+    # Before anything is sent: the chip names the clipboard, its tooltip quotes it.
+    QGuiApplication.clipboard().setText("Le chat dort sur le canapé, " + "très " * 40)
+    window = quick(gui)
+    window.summon()
+    gui.qtbot.keyClicks(window.input, "/translate to fr")
+    gui.qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert window.chip.text() == "Translate to French · clipboard  ✕"
+    assert window.chip.accessibleName() == (
+        "Template Translate to French, on the clipboard; press to remove it"
+    )
+    tip = window.chip.toolTip()
+    assert tip.startswith("Acts on the clipboard: “Le chat dort sur le canapé, très")
+    assert "…”\n" in tip  # its start only
+    assert tip.endswith("Press to remove the template.")
+    # Called up again with the clipboard empty: said before Enter is pressed.
+    QGuiApplication.clipboard().clear()
+    window.summon("Translate to French")
+    assert window.chip.toolTip().startswith("The clipboard is empty: copy the text first.")
+    assert gui.server.request_count == 0
+
+
+@in_loop
 async def test_a_template_with_an_empty_clipboard_says_so_and_sends_nothing(gui: Gui) -> None:
     QGuiApplication.clipboard().clear()
     window = quick(gui)
