@@ -33,7 +33,10 @@ STOPPED_BEFORE_TEXT = "Stopped before the answer began."
 # for this long before the recorder gives up and raises.
 RETRY_SAVE_AFTER = 3.0
 # How long each of those saves waits for the other process's lock: they run on the
-# window's thread, which the usual five seconds froze at each try.
+# window's thread, which the usual five seconds froze at each try. While an answer
+# streams, the saves tried again after one met the lock do not wait at all: another
+# comes a few seconds later, and 200 ms every few seconds made the text stutter for as
+# long as an import held the history.
 SAVE_WAIT_MS = 200
 FINAL_SAVE_PATIENCE = 60.0
 
@@ -283,7 +286,7 @@ class _Run:
         if start is None and self._continuation is not None:
             start = self._continuation.prefix
         try:
-            with self._store.waiting_at_most(SAVE_WAIT_MS):
+            with self._store.waiting_at_most(self._streaming_wait_ms()):
                 if self._extending is not None:
                     message = self._store.resume_answer(self._extending.id)
                 else:
@@ -303,6 +306,11 @@ class _Run:
         if self._on_started is not None:
             self._on_started(self._message)
         return True
+
+    def _streaming_wait_ms(self) -> int:
+        """How long a save while streaming waits for a lock: not at all when the last
+        one met it (see ``SAVE_WAIT_MS``)."""
+        return 0 if self._trouble is not None else SAVE_WAIT_MS
 
     def _can_write(self) -> bool:
         return self._trouble is None or self._recorder._clock() >= self._retry_at
@@ -329,7 +337,7 @@ class _Run:
             self._begin(self._stream)
             return
         try:
-            with self._store.waiting_at_most(SAVE_WAIT_MS):
+            with self._store.waiting_at_most(self._streaming_wait_ms()):
                 self._store.save_partial(self._message.id, self.text(self._stream))
         except StoreError as error:
             self._failed(error)

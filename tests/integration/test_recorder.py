@@ -360,11 +360,8 @@ async def test_stopping_while_the_end_is_being_saved_keeps_the_whole_answer(
     assert stored_text(impatient_store.path, outcome.message.id) == ("".join(WORDS), "complete")
 
 
-async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
-    store: ConversationStore, fake_mistral: FakeMistral, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app.answering.recorder import SAVE_WAIT_MS
-
+def waits_of_saves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The lock wait (busy_timeout, ms) in force at each save of the text so far."""
     waits: list[int] = []
     original = ConversationStore.save_partial
 
@@ -373,6 +370,15 @@ async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
         original(self, message_id, text)
 
     monkeypatch.setattr(ConversationStore, "save_partial", save_partial)
+    return waits
+
+
+async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
+    store: ConversationStore, fake_mistral: FakeMistral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.answering.recorder import SAVE_WAIT_MS
+
+    waits = waits_of_saves(monkeypatch)
     conversation_id, question = ask(store, "Count")
     fake_mistral.enqueue(Reply(chunks=WORDS, delay=0.04))
     async with client_for(fake_mistral) as client:
@@ -383,6 +389,24 @@ async def test_the_saves_of_a_streamed_answer_wait_briefly_for_a_lock(
         )
     assert waits
     assert set(waits) == {SAVE_WAIT_MS}
+
+
+async def test_saves_tried_again_while_the_history_stays_locked_do_not_wait(
+    impatient_store: ConversationStore, fake_mistral: FakeMistral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each try waited 200 ms on the window's thread: the text stuttered every few
+    # seconds for as long as an import held the history.
+    from app.answering.recorder import SAVE_WAIT_MS
+
+    waits = waits_of_saves(monkeypatch)
+    _, _, _, _, task = await record_while_locked(
+        impatient_store, fake_mistral, lock_at=3, release_after=0.8
+    )
+    outcome = await task
+    assert stored_text(impatient_store.path, outcome.message.id) == ("".join(WORDS), "complete")
+    met = waits.index(0) - 1  # the save that met the lock waited; those after it, not
+    assert waits[: met + 1] == [SAVE_WAIT_MS] * (met + 1)
+    assert waits[-1] == SAVE_WAIT_MS  # saved again: the next one waits as before
 
 
 def cut_answer(store: ConversationStore, *, broken: bool = False) -> Message:
