@@ -278,3 +278,28 @@ async def test_the_pinned_header_takes_the_theme(gui: Gui) -> None:
     _shoot(gui, "pinned-dark")
     _scroll_to(gui, top + 40)
     _shoot(gui, "pinned-dark-near-top")
+
+
+@in_loop
+async def test_a_conversation_opened_in_a_long_code_block_shows_its_header(gui: Gui) -> None:
+    # Opening pins the header once, when the conversation is shown (not at each of its
+    # relayouts and scrolls): it must still be pinned then, with no scroll to come.
+    store = gui.store
+    created = store.create_conversation(title="Script", model="mistral-large-2411")
+    question = store.add_message(created.id, role=Role.USER, content="A script", parent_id=None)
+    store.add_message(
+        created.id,
+        role=Role.ASSISTANT,
+        content=f"Here it is:\n\n```python\n{CODE}\n```",
+        parent_id=question.id,
+    )
+    gui.window.open_conversation(created.id)
+    transcript = gui.pane.transcript
+    top, bottom = _code_box(gui)
+    bar = transcript.verticalScrollBar()
+    assert transcript.following
+    assert top < bar.value() < bottom  # the end of the code block is in view, not its top
+    pinned = _pinned(gui)
+    assert pinned is not None
+    assert pinned.isVisible()
+    assert pinned.language == "python"
