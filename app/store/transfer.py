@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -183,7 +184,8 @@ def _message_markdown(message: Message) -> list[str]:
         if tool:
             body = fenced(message.content)
         else:
-            body = _nested(message.content.rstrip(), keep_lines=message.role is Role.USER)
+            content = message.content.rstrip()
+            body = _as_typed(content) if message.role is Role.USER else _nested(content)
         lines += [body, ""]
     for call in message.tool_calls:
         lines += [tool_call_markdown(call), ""]
@@ -229,34 +231,52 @@ def tool_call_markdown(call: ToolCall) -> str:
     return f"Tool call `{call.name}`:\n\n" + fenced(call.readable_arguments(), "json")
 
 
-def _nested(markdown: str, *, keep_lines: bool) -> str:
-    """A message's markdown as part of the export: its headings three levels down, so
-    that they sit under the conversation's title and its branches in an outline; with
-    ``keep_lines`` (a question, shown as typed), each line break kept as one."""
+def _nested(markdown: str) -> str:
+    """An answer's markdown as part of the export: its headings three levels down, so
+    that they sit under the conversation's title and its branches in an outline."""
     lines = markdown.split("\n")
-    tokens = _commonmark().parse(markdown)
-    code: set[int] = set()
-    for token in tokens:
-        if token.map is None or token.level != 0:
+    for token in _commonmark().parse(markdown):
+        if token.map is None or token.level != 0 or token.type != "heading_open":
             continue
         start, end = token.map
-        if token.type in ("fence", "code_block", "html_block"):
-            code.update(range(start, end))
-        elif token.type == "heading_open":
-            level = min(6, int(token.tag[1:]) + 3)
-            if token.markup.startswith("#"):
-                text = lines[start].lstrip()[len(token.markup) :].strip().rstrip("#").strip()
-            else:  # underlined ("Title" then "===="): one line, the underline gone
-                text = " ".join(line.strip() for line in lines[start : end - 1])
-                lines[end - 1] = "\0"
-            lines[start] = "#" * level + " " + text
-            for number in range(start + 1, end - 1):
-                lines[number] = "\0"
-    if keep_lines:
-        for number in range(len(lines) - 1):
-            if number not in code and lines[number].strip() and lines[number + 1].strip():
-                lines[number] = lines[number].rstrip() + "  "  # a hard line break
+        level = min(6, int(token.tag[1:]) + 3)
+        if token.markup.startswith("#"):
+            text = lines[start].lstrip()[len(token.markup) :].strip().rstrip("#").strip()
+        else:  # underlined ("Title" then "===="): one line, the underline gone
+            text = " ".join(line.strip() for line in lines[start : end - 1])
+            lines[end - 1] = "\0"
+        lines[start] = "#" * level + " " + text
+        for number in range(start + 1, end - 1):
+            lines[number] = "\0"
     return "\n".join(line for line in lines if line != "\0")
+
+
+def _as_typed(text: str) -> str:
+    """A question as the window shows it, as typed: its markup signs escaped ("# todo",
+    "*args", "<div>" or a line "---" read as written, not as a heading, emphasis, HTML
+    or a rule) and each line break kept; its code blocks, fenced or indented, stay code
+    blocks (they read as code either way)."""
+    lines = text.split("\n")
+    code: set[int] = set()
+    for token in _commonmark().parse(text):
+        if token.map is not None and token.type in ("fence", "code_block"):
+            code.update(range(*token.map))
+    for number, line in enumerate(lines):
+        if number in code or not line.strip():
+            continue
+        escaped = _literal(line)
+        body = escaped.lstrip()
+        indent = escaped[: len(escaped) - len(body)]
+        if body[:1] in _BLOCK_SIGNS or _NUMBERED.match(body):
+            # A list item, a rule, a setext underline or a quote at the start of a line.
+            body = "\\" + body if body[:1] in _BLOCK_SIGNS else _NUMBERED.sub(r"\1\\\2", body, 1)
+        ends_paragraph = number + 1 >= len(lines) or not lines[number + 1].strip()
+        lines[number] = indent + body + ("" if ends_paragraph or number + 1 in code else "  ")
+    return "\n".join(lines)
+
+
+_BLOCK_SIGNS = frozenset("-+=>")
+_NUMBERED = re.compile(r"^(\d{1,9})([.)])")
 
 
 @functools.cache

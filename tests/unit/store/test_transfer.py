@@ -371,6 +371,55 @@ def test_export_markdown_nests_headings_and_keeps_the_lines_of_questions(
     assert "First line  \nsecond line\n\n```\nkept\nas code\n```" in text
 
 
+def test_export_markdown_shows_a_question_as_typed_not_as_markup(
+    store: ConversationStore,
+) -> None:
+    # The window shows a question as plain text: a viewer of the export made headings,
+    # emphasis, HTML, lists and rules of it.
+    conversation = store.create_conversation(title="Typed", model=None)
+    code = ["", "    indented code", "", "```py", "# a comment", "```"]
+    typed = "\n".join(
+        [
+            "# not a heading",
+            "call f(*args, **kwargs) in <div>",
+            "- a dash, 1. a number",
+            "1) not a list",
+            "> not a quote",
+            "Underlined?",
+            "---",
+            *code,
+        ]
+    )
+    store.add_message(conversation.id, role=Role.USER, content=typed, parent_id=None)
+    text = export_markdown(store)
+    assert (
+        "\n".join(
+            [
+                "\\# not a heading  ",
+                "call f(\\*args, \\*\\*kwargs) in \\<div\\>  ",
+                "\\- a dash, 1. a number  ",
+                "1\\) not a list  ",
+                "\\> not a quote  ",
+                "Underlined?  ",
+                "\\---",
+                *code,  # unchanged
+            ]
+        )
+        in text
+    )
+    # Read back as CommonMark, it is the text typed, line by line.
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(text.partition("**You**")[2])
+    assert "<h" not in html.replace("<hr", "")  # no heading made of it
+    assert "<ul>" not in html
+    assert "<ol>" not in html
+    assert "<blockquote>" not in html
+    assert "<em>" not in html
+    assert "# not a heading<br />" in html
+    assert "&lt;div&gt;" in html
+
+
 def test_why_calls_got_no_result_is_exported_and_imported_again(
     store: ConversationStore, other_store: ConversationStore, tmp_path: Path
 ) -> None:
