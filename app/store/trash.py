@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -66,6 +67,24 @@ class TrashAndCopies(StoreBase):
                 (cutoff,),
             )
             return cursor.rowcount
+
+    @guarded
+    def purge_trashed(self, conversation_ids: Iterable[str]) -> list[str]:
+        """Really delete, now, those of ``conversation_ids`` that are in the trash (with
+        their messages, drafts and search index rows, as ``purge_trash``), in one
+        transaction; return the ids deleted. A conversation not in the trash (restored
+        meanwhile, or never deleted) is kept, as is an unknown or already purged id.
+        """
+        deleted: list[str] = []
+        with self._transaction() as db:
+            for conversation_id in dict.fromkeys(conversation_ids):
+                cursor = db.execute(
+                    "DELETE FROM conversations WHERE id = ? AND deleted_at IS NOT NULL",
+                    (conversation_id,),
+                )
+                if cursor.rowcount:
+                    deleted.append(conversation_id)
+        return deleted
 
     @guarded
     def duplicate_conversation(

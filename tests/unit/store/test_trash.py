@@ -266,3 +266,36 @@ def test_open_reader_refuses_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DatabaseUnreadable):
         open_reader(tmp_path / "missing.sqlite3")
     assert not (tmp_path / "missing.sqlite3").exists()
+
+
+def test_purge_trashed_deletes_only_the_given_trashed_conversations(db_path: Path) -> None:
+    with ConversationStore.open(db_path) as store:
+        chosen = _chat(store, "Chosen trash", "purged walrus", hours=0)
+        other = _chat(store, "Other trash", "kept walrus", hours=1)
+        live = _chat(store, "Live", "live walrus", hours=2)
+        store.save_draft(chosen, "draft of the chosen one")
+        store.save_draft(other, "draft of the other one")
+        store.trash_conversation(chosen)
+        store.trash_conversation(other)
+
+        # The live one is not in the trash: named here, it stays; unknown ids are skipped.
+        assert store.purge_trashed([chosen, live, "nope", chosen]) == [chosen]
+
+    # On the file itself, as the window's next start reads it.
+    with ConversationStore.open(db_path) as store:
+        with pytest.raises(ConversationNotFound):
+            store.get_conversation(chosen)
+        assert store.connection.execute(
+            "SELECT count(*) FROM messages WHERE conversation_id = ?", (chosen,)
+        ).fetchone() == (0,)
+        assert chosen not in store.drafts()
+        assert store.drafts()[other] == "draft of the other one"
+        assert [c.id for c in store.trashed_conversations()] == [other]
+        assert store.get_conversation(live).deleted_at is None
+        # The full-text index forgot the purged messages too (this raises if not).
+        store.connection.execute(
+            "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)"
+        )
+        store.restore_conversation(other)
+        assert {h.conversation_id for h in store.search("walrus")} == {other, live}
+        assert store.purge_trashed([chosen]) == []
