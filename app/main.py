@@ -559,6 +559,8 @@ class Application:
                 models=self.catalog.chat_models(),
                 tray_available=self.desktop.tray is not None,
                 tools=self.toolbox,
+                history=self.store,
+                trash_kept=TRASH_KEPT,
                 base_url_from=self.config.base_url_from,
                 parent=self.window,
             )
@@ -570,6 +572,15 @@ class Application:
             dialog.recording_shortcut.connect(self.desktop.suspend_hotkeys)
             # A refusal may come after the window opened, or end with the next keys tried.
             self.desktop.shortcut_note_changed.connect(dialog.quick_page.set_shortcut_note)
+            # Restored there, listed again here at once; deleted or undone here, the
+            # page's list follows.
+            dialog.history_page.restored.connect(self.sidebar.conversation_changed)
+            self.sidebar.conversation_deleted.connect(
+                lambda _id: dialog.history_page.trash_changed()
+            )
+            self.sidebar.conversation_restored.connect(
+                lambda _id: dialog.history_page.trash_changed()
+            )
             self._settings_dialog = dialog
         dialog = self._settings_dialog
         dialog.quick_page.set_shortcut_note(self.desktop.shortcut_note, self.desktop.shortcut_tone)

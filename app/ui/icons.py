@@ -41,6 +41,7 @@ ICON_NAMES = (
     "external-link",
     "eye",
     "eye-off",
+    "history",
     "info",
     "key",
     "keyboard",

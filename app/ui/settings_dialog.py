@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +47,7 @@ from app.ui.settings.appearance_page import AppearancePage
 from app.ui.settings.connection import ConnectionTest
 from app.ui.settings.endpoint_page import EndpointPage
 from app.ui.settings.form import StatusLine, label
+from app.ui.settings.history_page import HistoryPage, NoHistory, Trash
 from app.ui.settings.key_page import KeyPage
 from app.ui.settings.model_page import ModelPage
 from app.ui.settings.presets_page import PresetsPage
@@ -67,6 +69,7 @@ PAGES = (
     ("templates", "Templates", "edit"),
     ("tools", "Tools", "tool"),
     ("appearance", "Appearance", "palette"),
+    ("history", "History", "history"),
     ("shortcuts", "Keyboard shortcuts", "keyboard"),
 )
 _SETTING_NAMES = frozenset(item.name for item in fields(Settings))
@@ -98,6 +101,8 @@ class SettingsDialog(QDialog):
             endpoint's.
         templates_path: the user's ``templates.toml`` (default: beside ``presets_path``).
         tray_available: whether the desktop has a system tray (the tray options need one).
+        history: the history (the app's store), for the History page's deleted chats.
+        trash_kept: how long a deleted chat is kept before a start removes it for good.
 
     Signals:
         settings_changed(Settings): saved settings now in effect.
@@ -128,6 +133,8 @@ class SettingsDialog(QDialog):
         templates_path: Path | None = None,
         tray_available: bool = True,
         tools: ToolSources | None = None,
+        history: Trash | None = None,
+        trash_kept: timedelta = timedelta(days=30),
         base_url_from: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -179,6 +186,7 @@ class SettingsDialog(QDialog):
         self.appearance_page = AppearancePage(settings)
         self.shortcuts_page = ShortcutsPage(settings.enter_sends, settings.quick_shortcut)
         self.tools_page = ToolsPage(settings, tools or NoTools())
+        self.history_page = HistoryPage(history or NoHistory(), kept_for=trash_kept)
         self._value_pages: tuple[_ValuesPage, ...] = (
             self.endpoint_page,
             self.model_page,
@@ -232,6 +240,7 @@ class SettingsDialog(QDialog):
             "templates": self.templates_page,
             "tools": self.tools_page,
             "appearance": self.appearance_page,
+            "history": self.history_page,
             "shortcuts": self.shortcuts_page,
         }
         self._page_names: list[str] = []
@@ -388,7 +397,7 @@ class SettingsDialog(QDialog):
 
     def show_page(self, name: str) -> None:
         """Bring the window up on page ``name`` ("endpoint", "key", "model", "presets",
-        "quick", "templates", "appearance", "shortcuts")."""
+        "quick", "templates", "tools", "appearance", "history", "shortcuts")."""
         self.nav.setCurrentRow(self._page_names.index(name))
         self.show()
         if QGuiApplication.platformName() != "offscreen":  # which warns it cannot raise

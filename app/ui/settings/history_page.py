@@ -1,0 +1,347 @@
+"""The History page: where the history file is, and the chats deleted in the last days
+(kept in the trash until purged at a start), to restore or to delete for good now."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QWidget,
+)
+
+from app.domain.calendar_names import MONTHS
+from app.domain.messages import Conversation, utc_now
+from app.store.errors import DatabaseBusy, StoreError
+from app.ui.settings.form import Card, Page, StatusLine, button, button_row, confirm, label
+from app.ui.sidebar.actions import short_title
+from app.ui.sidebar.grouping import local
+
+log = logging.getLogger(__name__)
+
+WAIT_MS = 200  # for a history another program holds: a click never freezes the window
+EMPTY_TEXT = "Nothing deleted in the last 30 days."
+LOCKED_TEXT = (
+    "Another program is using the history (an import, a backup), so {what}. Nothing was "
+    "changed: try again once that program finishes, or close it."
+)
+
+
+class Trash(Protocol):
+    """What the page uses of the history (``ConversationStore``)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def waiting_at_most(self, milliseconds: int) -> AbstractContextManager[None]: ...
+
+    def trashed_conversations(self) -> list[Conversation]: ...
+
+    def restore_conversation(self, conversation_id: str) -> Conversation: ...
+
+    def purge_trashed(self, conversation_ids: Sequence[str]) -> list[str]: ...
+
+
+class NoHistory:
+    """A history with nothing deleted (a dialog built without the app's, in tests)."""
+
+    path = Path("history.sqlite3")
+
+    def waiting_at_most(self, milliseconds: int) -> AbstractContextManager[None]:
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+    def trashed_conversations(self) -> list[Conversation]:
+        return []
+
+    def restore_conversation(self, conversation_id: str) -> Conversation:
+        raise StoreError("Nothing to restore.")
+
+    def purge_trashed(self, conversation_ids: Sequence[str]) -> list[str]:
+        return []
+
+
+def day_text(moment: datetime, zone: tzinfo | None = None) -> str:
+    """A day as the person reads it, in local time: "March 30, 2026"."""
+    day = local(moment, zone).date()
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def deleted_line(deleted_at: datetime, kept: timedelta, zone: tzinfo | None = None) -> str:
+    gone = day_text(deleted_at + kept, zone)
+    return f"Deleted {day_text(deleted_at, zone)} · removed for good {gone}"
+
+
+class _TrashList(QListWidget):
+    """The deleted chats; Enter restores the selected ones, Delete asks to delete them now.
+
+    Signals:
+        restore_pressed(), delete_pressed()
+    """
+
+    restore_pressed = Signal()
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.restore_pressed.emit()
+            return
+        if plain and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class HistoryPage(Page):
+    """Args:
+        trash: the history (the app's store).
+        kept_for: how long a deleted chat stays before a start removes it for good.
+        zone: the time zone dates are shown in (None: the system's).
+
+    Signals:
+        restored(str): a conversation is out of the trash (the sidebar lists it again).
+    """
+
+    restored = Signal(str)
+
+    def __init__(
+        self,
+        trash: Trash,
+        *,
+        kept_for: timedelta = timedelta(days=30),
+        zone: tzinfo | None = None,
+        now: Callable[[], datetime] = utc_now,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            "History",
+            "Your conversations are kept in one file on this computer.",
+            parent,
+        )
+        self._trash = trash
+        self._kept_for = kept_for
+        self._zone = zone
+        self._now = now
+        self._titles: dict[str, str] = {}
+        self.confirmation: QMessageBox | None = None  # "Delete … for good?", while asked
+
+        where = Card(spacing=6)
+        where.body.addWidget(label("History file", "section"))
+        self.path_label = label(str(trash.path))
+        self.path_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.path_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.path_label.setAccessibleName("History file")
+        self.path_label.setAccessibleDescription(str(trash.path))
+        where.body.addWidget(self.path_label)
+        self.body.addWidget(where)
+
+        deleted = Card(spacing=8)
+        deleted.body.addWidget(label("Recently deleted", "section"))
+        days = kept_for.days
+        deleted.body.addWidget(
+            label(
+                f"Deleted chats stay here {days} days, then are removed for good. Select "
+                "some, then Restore (Enter) or Delete now (Delete).",
+                "muted",
+            )
+        )
+        self.list = _TrashList()
+        self.list.setProperty("role", "list")  # the look of the other pages' lists
+        self.list.setAccessibleName("Recently deleted chats")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        deleted.body.addWidget(self.list)
+        self.empty = label(EMPTY_TEXT)
+        deleted.body.addWidget(self.empty)
+        self.status = StatusLine()
+        deleted.body.addWidget(self.status)
+        self.restore_button = button("Restore", "primary", "regenerate")
+        self.restore_button.setAccessibleName("Restore the selected chats")
+        self.delete_button = button("Delete now", "danger", "trash")
+        self.delete_button.setAccessibleName("Delete the selected chats for good")
+        deleted.body.addLayout(button_row(self.delete_button, self.restore_button))
+        self.body.addWidget(deleted)
+
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.delete_button.clicked.connect(self.ask_delete_selected)
+        self.list.restore_pressed.connect(self.restore_selected)
+        self.list.delete_pressed.connect(self.ask_delete_selected)
+        self.list.itemSelectionChanged.connect(self._sync_buttons)
+        self.refresh()
+
+    # Reading
+
+    def refresh(self) -> None:
+        """Read the trash again (a chat was deleted or restored elsewhere meanwhile);
+        the chats still there stay selected."""
+        try:
+            with self._trash.waiting_at_most(WAIT_MS):
+                trashed = self._trash.trashed_conversations()
+        except DatabaseBusy:
+            self.status.show_message("warning", LOCKED_TEXT.format(what="this list may be late"))
+            return
+        except StoreError as error:
+            self.status.show_message("error", str(error))
+            return
+        chosen = set(self.selected_ids())
+        self.list.clear()
+        self._titles = {}
+        for conversation in trashed:
+            self._titles[conversation.id] = conversation.title
+            self.list.addItem(self._item(conversation, conversation.id in chosen))
+        if self.list.count() and self.list.currentRow() < 0:
+            self.list.setCurrentRow(0, self.list.selectionCommand(self.list.model().index(0, 0)))
+        self._sync_buttons()
+
+    def trash_changed(self) -> None:
+        """A chat was deleted or restored elsewhere (the sidebar): shown, the list follows;
+        hidden, it is read again when shown."""
+        if self.isVisible():
+            self.refresh()
+
+    def _item(self, conversation: Conversation, selected: bool) -> QListWidgetItem:
+        deleted_at = conversation.deleted_at or self._now()
+        line = deleted_line(deleted_at, self._kept_for, self._zone)
+        title = conversation.title or "New chat"
+        item = QListWidgetItem(f"{title}\n{line}")
+        item.setData(Qt.ItemDataRole.UserRole, conversation.id)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}. {line}")
+        item.setToolTip(title)
+        item.setSelected(selected)
+        return item
+
+    def listed_ids(self) -> list[str]:
+        return [self._id_at(row) for row in range(self.list.count())]
+
+    def selected_ids(self) -> list[str]:
+        """The chosen chats, in the list's order."""
+        return [
+            self._id_at(row) for row in range(self.list.count()) if self.list.item(row).isSelected()
+        ]
+
+    def _id_at(self, row: int) -> str:
+        return str(self.list.item(row).data(Qt.ItemDataRole.UserRole))
+
+    def _sync_buttons(self) -> None:
+        listed = self.list.count() > 0
+        self.list.setVisible(listed)
+        self.empty.setVisible(not listed)
+        chosen = bool(self.list.selectedItems())
+        for item in (self.restore_button, self.delete_button):
+            item.setVisible(listed)
+            item.setEnabled(chosen)
+        if listed:
+            self._fit_height()
+
+    def _fit_height(self, most: int = 6) -> None:
+        rows = min(self.list.count(), most)
+        self.list.setFixedHeight(
+            sum(self.list.sizeHintForRow(row) for row in range(rows))
+            + 2 * self.list.frameWidth()
+            + 4
+        )
+
+    # Writing
+
+    def restore_selected(self) -> None:
+        """Take the selected chats out of the trash; the sidebar lists them again."""
+        chosen = self.selected_ids()
+        if not chosen:
+            return
+        done: list[str] = []
+        try:
+            with self._trash.waiting_at_most(WAIT_MS):
+                for conversation_id in chosen:
+                    self._trash.restore_conversation(conversation_id)
+                    done.append(conversation_id)
+        except DatabaseBusy:
+            self._told_locked(
+                "they are not restored yet" if len(chosen) > 1 else "it is not restored yet"
+            )
+        except StoreError as error:
+            self.status.show_message("error", str(error))
+        else:
+            self.status.clear()
+        for conversation_id in done:
+            self.restored.emit(conversation_id)
+        self._after_write()
+
+    def ask_delete_selected(self) -> None:
+        """Ask, naming them, before deleting the selected chats for good."""
+        chosen = self.selected_ids()
+        if not chosen:
+            return
+        names = [f"“{short_title(self._titles.get(cid, '') or 'New chat')}”" for cid in chosen]
+        if len(names) == 1:
+            question = f"Delete {names[0]} for good?"
+            details = "It is removed from the history file with all its messages."
+        else:
+            question = f"Delete these {len(names)} chats for good?"
+            details = (
+                f"{_listing(names)} are removed from the history file with all their messages."
+            )
+        self.confirmation = confirm(
+            self,
+            question,
+            f"{details} This cannot be undone.",
+            "Delete now",
+            lambda: self.delete_now(chosen),
+        )
+
+    def delete_now(self, conversation_ids: Sequence[str]) -> None:
+        """Remove these chats (those still in the trash) for good."""
+        try:
+            with self._trash.waiting_at_most(WAIT_MS):
+                self._trash.purge_trashed(list(conversation_ids))
+        except DatabaseBusy:
+            self._told_locked("nothing was deleted yet")
+        except StoreError as error:
+            self.status.show_message("error", str(error))
+        else:
+            self.status.clear()
+        self._after_write()
+
+    def _told_locked(self, what: str) -> None:
+        log.warning("The history is locked: %s", what)
+        self.status.show_message("warning", LOCKED_TEXT.format(what=what))
+        self.reveal(self.status)
+
+    def _after_write(self) -> None:
+        self.refresh()
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # Qt
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()  # chats deleted since the window was last open
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self, self._sync_buttons)  # rows grow with the text
+
+
+def _listing(names: list[str]) -> str:
+    """“A”, “B” and “C”."""
+    return f"{', '.join(names[:-1])} and {names[-1]}"
