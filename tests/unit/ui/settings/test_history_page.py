@@ -1,0 +1,61 @@
+"""The History page on its own: local dates of a delete, and Delete now naming every
+chat chosen, on a real history file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.domain.messages import to_iso
+from app.store import ConversationStore
+from app.ui.settings.history_page import HistoryPage, deleted_line
+
+TOKYO = timezone(timedelta(hours=9))
+
+
+def test_the_dates_are_local_days() -> None:
+    late = datetime(2026, 1, 31, 20, 30, tzinfo=UTC)  # already February 1st in Tokyo
+    assert deleted_line(late, timedelta(days=30), TOKYO) == (
+        "Deleted February 1, 2026 · removed for good March 3, 2026"
+    )
+    assert deleted_line(late, timedelta(days=30), UTC) == (
+        "Deleted January 31, 2026 · removed for good March 2, 2026"
+    )
+
+
+def test_delete_now_names_every_chosen_chat_and_removes_only_them(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    with ConversationStore.open(tmp_path / "history.sqlite3") as store:
+        ids = [store.create_conversation(title=t, model="m").id for t in ("Soup", "Taxes", "Yak")]
+        for number, conversation_id in enumerate(ids):
+            store.trash_conversation(conversation_id)
+            store.connection.execute(
+                "UPDATE conversations SET deleted_at = ? WHERE id = ?",
+                (to_iso(datetime(2026, 3, 1 + number, 12, tzinfo=UTC)), conversation_id),
+            )
+        page = HistoryPage(store, zone=UTC)
+        qtbot.addWidget(page)
+        page.show()
+        assert page.listed_ids() == ids[::-1]
+        assert page.list.item(2).text() == (
+            "Soup\nDeleted March 1, 2026 · removed for good March 31, 2026"
+        )
+        page.list.selectAll()
+        page.list.item(1).setSelected(False)  # Taxes stays
+        page.delete_button.click()
+        box = page.confirmation
+        assert box is not None
+        assert box.text() == "Delete these 2 chats for good?"
+        assert "“Yak” and “Soup”" in box.informativeText()
+        [delete] = [b for b in box.buttons() if b.text() == "Delete now"]
+        delete.click()
+        # The box goes while its page still shows (as in the window: the page stays).
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert page.listed_ids() == [ids[1]]
+        assert [c.id for c in store.trashed_conversations()] == [ids[1]]
+        assert store.count_conversations() == 0
