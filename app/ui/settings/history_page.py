@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.calendar_names import MONTHS
 from app.domain.messages import Conversation, utc_now
-from app.store.errors import DatabaseBusy, StoreError
+from app.store.errors import ConversationNotFound, DatabaseBusy, StoreError
 from app.ui.settings.form import Card, Page, StatusLine, button, button_row, confirm, label
 from app.ui.sidebar.actions import short_title
 from app.ui.sidebar.grouping import local
@@ -45,6 +45,8 @@ class Trash(Protocol):
 
     def waiting_at_most(self, milliseconds: int) -> AbstractContextManager[None]: ...
 
+    def together(self) -> AbstractContextManager[None]: ...
+
     def trashed_conversations(self) -> list[Conversation]: ...
 
     def restore_conversation(self, conversation_id: str) -> Conversation: ...
@@ -58,8 +60,9 @@ class NoHistory:
     path = Path("history.sqlite3")
 
     def waiting_at_most(self, milliseconds: int) -> AbstractContextManager[None]:
-        from contextlib import nullcontext
+        return nullcontext()
 
+    def together(self) -> AbstractContextManager[None]:
         return nullcontext()
 
     def trashed_conversations(self) -> list[Conversation]:
@@ -267,22 +270,27 @@ class HistoryPage(Page):
         chosen = self.selected_ids()
         if not chosen:
             return
-        done: list[str] = []
         try:
-            with self._trash.waiting_at_most(WAIT_MS):
+            # All of them or none: a lock taken halfway left some restored, some not.
+            with self._trash.waiting_at_most(WAIT_MS), self._trash.together():
                 for conversation_id in chosen:
                     self._trash.restore_conversation(conversation_id)
-                    done.append(conversation_id)
         except DatabaseBusy:
             self._told_locked(
                 "they are not restored yet" if len(chosen) > 1 else "it is not restored yet"
             )
+        except ConversationNotFound:
+            self._tell(
+                "error",
+                "Nothing was restored: another Maestrale deleted one of those chats for good "
+                "meanwhile. The list now shows what is left; choose again.",
+            )
         except StoreError as error:
-            self.status.show_message("error", str(error))
+            self._tell("error", str(error))
         else:
             self.status.clear()
-        for conversation_id in done:
-            self.restored.emit(conversation_id)
+            for conversation_id in chosen:
+                self.restored.emit(conversation_id)
         self._after_write()
 
     def ask_delete_selected(self) -> None:
@@ -315,14 +323,17 @@ class HistoryPage(Page):
         except DatabaseBusy:
             self._told_locked("nothing was deleted yet")
         except StoreError as error:
-            self.status.show_message("error", str(error))
+            self._tell("error", str(error))
         else:
             self.status.clear()
         self._after_write()
 
     def _told_locked(self, what: str) -> None:
         log.warning("The history is locked: %s", what)
-        self.status.show_message("warning", LOCKED_TEXT.format(what=what))
+        self._tell("warning", LOCKED_TEXT.format(what=what))
+
+    def _tell(self, tone: str, text: str) -> None:
+        self.status.show_message(tone, text)
         self.reveal(self.status)
 
     def _after_write(self) -> None:

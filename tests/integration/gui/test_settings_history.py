@@ -154,7 +154,7 @@ async def test_a_locked_history_is_said_and_nothing_is_lost(gui: Gui) -> None:
 
         page.delete_button.click()
         _confirm(page, "Delete now")
-        assert "Nothing was changed" in page.status.message()
+        assert "nothing was deleted yet" in page.status.message()
         assert page.listed_ids() == [soup]
     finally:
         lock.release()

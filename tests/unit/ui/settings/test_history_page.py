@@ -59,3 +59,29 @@ def test_delete_now_names_every_chosen_chat_and_removes_only_them(
         assert page.listed_ids() == [ids[1]]
         assert [c.id for c in store.trashed_conversations()] == [ids[1]]
         assert store.count_conversations() == 0
+
+
+def test_restoring_a_chat_another_maestrale_purged_restores_nothing_and_says_so(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    with ConversationStore.open(path) as store:
+        ids = [store.create_conversation(title=t, model="m").id for t in ("Soup", "Taxes")]
+        for conversation_id in ids:
+            store.trash_conversation(conversation_id)
+        page = HistoryPage(store)
+        qtbot.addWidget(page)
+        page.show()
+        page.list.selectAll()
+        with ConversationStore.open(path) as other:  # another window, meanwhile
+            assert other.purge_trashed([ids[0]]) == [ids[0]]
+        restored: list[str] = []
+        page.restored.connect(restored.append)
+
+        page.restore_button.click()
+
+        assert "Nothing was restored" in page.status.message()
+        assert restored == []
+        # All or nothing: Taxes was not restored alone, and is still listed.
+        assert store.get_conversation(ids[1]).deleted_at is not None
+        assert page.listed_ids() == [ids[1]]
