@@ -35,7 +35,8 @@ _BULK_INDEXING = {
 def messages_indexed_at_end(db: sqlite3.Connection) -> Iterator[None]:
     """Inside an open write transaction: the messages inserted in the block are
     indexed once, when it ends (also when it fails: the caller's rollback undoes both,
-    and a caller that commits anyway still has its triggers and a whole index)."""
+    and a caller that commits anyway still has its triggers and a whole index; when
+    SQLite rolled back by itself, there is nothing to do)."""
     triggers: dict[str, str] = dict(
         db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
@@ -48,6 +49,8 @@ def messages_indexed_at_end(db: sqlite3.Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        for name, sql in triggers.items():
+        # SQLite itself rolled the transaction back (a full disk, an I/O error): the
+        # triggers are back with it, and writing now would hide the real error.
+        for name, sql in triggers.items() if db.in_transaction else ():
             db.execute(_BULK_INDEXING[name], (last_seq,))
             db.execute(sql)

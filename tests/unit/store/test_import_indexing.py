@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.messages import Conversation, Message
-from app.store import ConversationStore
+from app.store import ConversationStore, StoreError
 from app.store.index_at_end import messages_indexed_at_end
 from tests.helpers.chats import exchange, imported
 
@@ -91,3 +91,24 @@ def test_rows_written_in_the_block_are_indexed_even_when_it_fails_and_is_kept(
     assert _triggers(db) == before
     _index_is_whole(db, "messages_fts")
     assert [hit.conversation_id for hit in store.search("numbat")] == [conversation_id]
+
+
+def test_a_full_disk_during_an_import_is_reported_as_such(store: ConversationStore) -> None:
+    # SQLite rolls the whole transaction back by itself on a full disk: re-creating the
+    # triggers then failed ("trigger ... already exists"), hiding the real error.
+    exchange(store, "Already here", "hello")
+    db = store.connection
+    before = _triggers(db)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 40}")
+    batch = [
+        imported(f"chat {n}", START + timedelta(days=n), f"Zanzibar spice {n} " * 200)
+        for n in range(300)
+    ]
+    with pytest.raises(StoreError) as raised:
+        store.import_conversations(batch)
+    assert "full" in str(raised.value).lower()
+    db.execute(f"PRAGMA max_page_count = {2**30}")
+    assert _triggers(db) == before
+    _index_is_whole(db, "messages_fts")
+    assert store.search("zanzibar") == []
