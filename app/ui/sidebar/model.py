@@ -446,14 +446,17 @@ class ConversationListModel(QAbstractListModel):
             return False
         from app.ui.sidebar.held_writes import WRITE_WAIT_MS
 
+        if row.conversation.id in self._pending_titles:
+            # An earlier rename of it waits for the history: this one goes after it, or
+            # the older title, saved later, would replace it.
+            self._hold_title(index, row.conversation.id, title)
+            return False
         try:
             # Not the usual five seconds on the window's thread: see held_writes.
             with self._store.waiting_at_most(WRITE_WAIT_MS):
                 self._store.rename(row.conversation.id, title, custom=True)
         except DatabaseBusy:
-            self._pending_titles[row.conversation.id] = title
-            self.dataChanged.emit(index, index)
-            self.rename_held.emit(row.conversation.id, title)
+            self._hold_title(index, row.conversation.id, title)
             return False
         except StoreError as error:
             log.warning("Renaming %s failed: %s", row.conversation.id, error)
@@ -462,6 +465,11 @@ class ConversationListModel(QAbstractListModel):
         self.conversation_changed(row.conversation.id)
         self.renamed.emit(row.conversation.id)
         return True
+
+    def _hold_title(self, index: _Index, conversation_id: str, title: str) -> None:
+        self._pending_titles[conversation_id] = title
+        self.dataChanged.emit(index, index)
+        self.rename_held.emit(conversation_id, title)
 
     def roleNames(self) -> dict[int, QByteArray]:  # noqa: N802 - Qt override
         names = super().roleNames()
