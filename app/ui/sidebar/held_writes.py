@@ -122,12 +122,13 @@ class HeldWrites(QObject):
     def save_before_closing(self) -> None:
         """The last try, as the window closes, with the usual wait for the lock (five
         seconds, as an answer's last save gets); what still cannot be written is lost,
-        and logged by name."""
+        and logged by name. Written only: what the window does after a write (open a
+        new chat after a delete, reopen an undone one) has no window to do it in."""
         self._retry.stop()
         while self._held:
             held = self._held.pop(0)
             try:
-                result = held.write()
+                held.write()
             except DatabaseBusy:
                 lost = [held.what, *(later.what for later in self._held)]
                 self._held.clear()
@@ -135,5 +136,3 @@ class HeldWrites(QObject):
                 return
             except StoreError as error:
                 log.warning("Not saved: %s (%s)", held.what, error)
-                continue
-            held.done(result)

@@ -225,3 +225,19 @@ async def test_a_rename_made_after_the_history_frees_is_not_undone_by_the_held_o
     await gui.until(lambda: sidebar.held_writes == [])
     assert gui.store.get_conversation(soup).title == "Leek soup"
     assert model.data(model.index_of(soup)) == "Leek soup"
+
+
+def test_a_delete_saved_at_closing_is_written_without_the_windows_reaction(gui: Gui) -> None:
+    # After a delete the window stops the chat's answer and opens a new chat: as it
+    # closes, with its answers stopped and transcript cleared, only the write is left.
+    soup, _taxes = _listed(gui, "Soup", "Taxes")
+    sidebar = gui.window.sidebar
+    lock = HistoryLock(gui.store.path).take()
+    sidebar.delete_conversation(soup)
+    assert sidebar.held_writes == ["the delete of “Soup”"]
+    lock.release()
+    reactions: list[str] = []
+    sidebar.conversation_deleted.connect(reactions.append)
+    sidebar.shutdown()
+    assert gui.store.get_conversation(soup).deleted_at is not None
+    assert reactions == []
