@@ -34,6 +34,7 @@ from app.store.imports import (
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _NOT_OURS = "it is not a Maestrale export or ChatGPT conversations.json"
 
@@ -184,7 +185,9 @@ def _message_markdown(message: Message) -> list[str]:
         if tool:
             body = fenced(message.content)
         else:
-            content = message.content.rstrip()
+            # One kind of line end: a lone "\r" is a line end to the parser (its line
+            # numbers would not be ours) and before "\n" it undoes a hard break.
+            content = message.content.replace("\r\n", "\n").replace("\r", "\n").rstrip()
             body = _as_typed(content) if message.role is Role.USER else _nested(content)
         lines += [body, ""]
     for call in message.tool_calls:
@@ -235,7 +238,8 @@ def _nested(markdown: str) -> str:
     """An answer's markdown as part of the export: its headings three levels down, so
     that they sit under the conversation's title and its branches in an outline."""
     lines = markdown.split("\n")
-    for token in _commonmark().parse(markdown):
+    tokens = _commonmark().parse(markdown)
+    for token in tokens:
         if token.map is None or token.level != 0 or token.type != "heading_open":
             continue
         start, end = token.map
@@ -248,7 +252,23 @@ def _nested(markdown: str) -> str:
         lines[start] = "#" * level + " " + text
         for number in range(start + 1, end - 1):
             lines[number] = "\0"
-    return "\n".join(line for line in lines if line != "\0")
+    line_count = len(lines)
+    return _fences_closed("\n".join(line for line in lines if line != "\0"), tokens, line_count)
+
+
+def _fences_closed(text: str, tokens: list[Token], line_count: int) -> str:
+    """``text`` with its last code fence closed if the message ends inside it (an answer
+    cut off mid-block): left open, it made code of every message after it."""
+    last = next((t for t in reversed(tokens) if t.type == "fence" and t.map), None)
+    if last is None or last.map is None or last.level != 0:
+        return text
+    start, end = last.map
+    if end < line_count:
+        return text  # text follows it: it was closed
+    closing = text.rsplit("\n", maxsplit=1)[-1].strip() if end > start + 1 else ""
+    if closing and set(closing) == {last.markup[0]} and len(closing) >= len(last.markup):
+        return text
+    return f"{text}\n{last.markup}"
 
 
 def _as_typed(text: str) -> str:
@@ -257,22 +277,31 @@ def _as_typed(text: str) -> str:
     or a rule) and each line break kept; its code blocks, fenced or indented, stay code
     blocks (they read as code either way)."""
     lines = text.split("\n")
+    tokens = _commonmark().parse(text)
     code: set[int] = set()
-    for token in _commonmark().parse(text):
+    apart: set[int] = set()  # code blocks right under a line: one the escaping unmakes
+    for token in tokens:
         if token.map is not None and token.type in ("fence", "code_block"):
-            code.update(range(*token.map))
+            start, end = token.map
+            code.update(range(start, end))
+            if token.type == "code_block" and start > 0 and lines[start - 1].strip():
+                apart.add(start)
     for number, line in enumerate(lines):
         if number in code or not line.strip():
             continue
         escaped = _literal(line)
         body = escaped.lstrip()
-        indent = escaped[: len(escaped) - len(body)]
+        # Its indent as typed, in no-break spaces: four spaces after a blank line made
+        # a code block of text that a list around it held.
+        indent = escaped[: len(escaped) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")
         if body[:1] in _BLOCK_SIGNS or _NUMBERED.match(body):
             # A list item, a rule, a setext underline or a quote at the start of a line.
             body = "\\" + body if body[:1] in _BLOCK_SIGNS else _NUMBERED.sub(r"\1\\\2", body, 1)
         ends_paragraph = number + 1 >= len(lines) or not lines[number + 1].strip()
         lines[number] = indent + body + ("" if ends_paragraph or number + 1 in code else "  ")
-    return "\n".join(lines)
+    for start in apart:
+        lines[start] = "\n" + lines[start]
+    return _fences_closed("\n".join(lines), tokens, len(text.split("\n")))
 
 
 _BLOCK_SIGNS = frozenset("-+=>")
@@ -294,7 +323,7 @@ def _literal(text: str) -> str:
     return "".join(f"\\{char}" if char in _MARKDOWN_SIGNS else char for char in text)
 
 
-_MARKDOWN_SIGNS = frozenset("\\`*_[]<>#|~")
+_MARKDOWN_SIGNS = frozenset("\\`*_[]<>#|~&")
 
 
 def _one_line(text: str) -> str:

@@ -420,6 +420,49 @@ def test_export_markdown_shows_a_question_as_typed_not_as_markup(
     assert "&lt;div&gt;" in html
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("shows &amp;nbsp; and &copy;", "<p>shows &amp;amp;nbsp; and &amp;copy;</p>"),
+        ("- a\n\n    - b nested *x*", "<p>- b nested *x*</p>"),  # not a code block
+        ("# Example\n    def f(): pass", "<pre><code>def f(): pass\n</code></pre>"),
+        ("a\r\nb\rc", "<p>a<br />\nb<br />\nc</p>"),
+    ],
+)
+def test_export_markdown_question_edge_cases_read_as_typed(
+    store: ConversationStore, typed: str, shown: str
+) -> None:
+    from markdown_it import MarkdownIt
+
+    conversation = store.create_conversation(title="Typed", model=None)
+    store.add_message(conversation.id, role=Role.USER, content=typed, parent_id=None)
+    html = MarkdownIt("commonmark").render(export_markdown(store).partition("**You**")[2])
+    assert shown in html.replace("\u00a0", "")
+
+
+@pytest.mark.parametrize("role", [Role.USER, Role.ASSISTANT])
+def test_a_message_ending_inside_a_code_block_does_not_swallow_the_next(
+    store: ConversationStore, role: Role
+) -> None:
+    # An answer cut off mid-block (or a question pasted so) left its fence open: every
+    # message and conversation after it was exported as code.
+    from markdown_it import MarkdownIt
+
+    conversation = store.create_conversation(title="Cut", model=None)
+    first = store.add_message(
+        conversation.id, role=role, content="Look:\n```python\nprint(1", parent_id=None
+    )
+    store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT if role is Role.USER else Role.USER,
+        content="The next message",
+        parent_id=first.id,
+    )
+    html = MarkdownIt("commonmark").render(export_markdown(store))
+    assert '<pre><code class="language-python">print(1\n</code></pre>' in html
+    assert "<p>The next message</p>" in html
+
+
 def test_why_calls_got_no_result_is_exported_and_imported_again(
     store: ConversationStore, other_store: ConversationStore, tmp_path: Path
 ) -> None:
