@@ -157,6 +157,9 @@ class QuickWindow(PlaceAndSize, QWidget):
         self.chip.setAccessibleName("Template in use; press to remove it")
         self.chip.setToolTip("Remove the template")
         self.chip.clicked.connect(self.clear_template)
+        clipboard = QGuiApplication.clipboard()
+        clipboard.dataChanged.connect(self._on_clipboard_changed)
+        clipboard.selectionChanged.connect(self._on_clipboard_changed)
         self.chip.hide()
         self.input = QuickInput()
         self.input.submitted.connect(self._on_submit)
@@ -442,7 +445,15 @@ class QuickWindow(PlaceAndSize, QWidget):
             "clipboard": self._read_clipboard() if "clipboard" in used else None,
             "selection": self._read_selection() if "selection" in used else None,
         }
-        self.chip.setToolTip(chip_tooltip(self._template, texts))
+        tip = chip_tooltip(self._template, texts)
+        self.chip.setToolTip(tip)
+        self.chip.setAccessibleDescription(tip)  # the quote, read out too
+
+    def _on_clipboard_changed(self) -> None:
+        # Copied or selected anew while the window shows (Copy answer, say): the quote
+        # follows; hidden, the next summon reads it again.
+        if self._template is not None and self.isVisible():
+            self._show_chip_sources()
 
     def clear_template(self) -> None:
         self._template = None

@@ -173,6 +173,10 @@ async def test_the_template_chip_says_which_text_it_will_use(gui: Gui) -> None:
     assert tip.startswith("Acts on the clipboard: “Le chat dort sur le canapé, très")
     assert "…”\n" in tip  # its start only
     assert tip.endswith("Press to remove the template.")
+    assert window.chip.accessibleDescription() == tip
+    # Copied anew while it shows: the quote follows.
+    QGuiApplication.clipboard().setText("Bonjour")
+    await gui.until(lambda: "“Bonjour”" in window.chip.toolTip())
     # Called up again with the clipboard empty: said before Enter is pressed.
     QGuiApplication.clipboard().clear()
     window.summon("Translate to French")
