@@ -131,6 +131,8 @@ class ChatPane(ModelInPane, QWidget):
         self.params_button = self.header.params_button
         self.sidebar_button = self.header.sidebar_button
         self.picker.model_chosen.connect(self._on_model_chosen)
+        self._focus_after_picker: QWidget | None = None  # see choose_model
+        self.picker.combo.popup_closed.connect(self._after_picker_popup)
         # Used, the Switch button hides: the keyboard would go on to Parameters.
         # (A lambda: clicked passes a bool, which setFocus would take for a reason.)
         self.picker.switch.clicked.connect(lambda: self.composer.edit.setFocus())  # noqa: PLW0108
@@ -266,8 +268,27 @@ class ChatPane(ModelInPane, QWidget):
         """Ctrl+Shift+M: the model picker's list, open, with the keyboard on it."""
         if self._pages.currentWidget() is not self._conversation_page:
             return  # the first-run panel: no model to choose before a key
+        before = QApplication.focusWidget()
+        self._focus_after_picker = before if before is not None else self.composer.edit
         self.picker.combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.picker.combo.showPopup()
+
+    def _after_picker_popup(self) -> None:
+        """The list opened by Ctrl+Shift+M closed (a model chosen, or Esc): the keyboard
+        goes back where it was; left on the picker, the next words typed chose models."""
+        back, self._focus_after_picker = self._focus_after_picker, None
+        if back is None or back is self.picker.combo:
+            return  # opened from the picker itself (Tab, then Alt+Down): it stays there
+
+        def give_back() -> None:  # once Qt has given the keyboard back to the picker
+            import shiboken6
+
+            if shiboken6.isValid(back) and back.isVisible():
+                back.setFocus(Qt.FocusReason.PopupFocusReason)
+            else:
+                self.composer.edit.setFocus(Qt.FocusReason.PopupFocusReason)
+
+        QTimer.singleShot(0, self, give_back)
 
     def open_params(self) -> None:
         """Ctrl+Shift+P, as the header's Parameters button."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,7 +40,26 @@ def fit_model_name(metrics: QFontMetrics, text: str, room: int) -> str:
 
 class ElidingCombo(QComboBox):
     """A combo box that shortens a name too long for it with "…" in its middle (Qt's
-    cuts it mid-letter): see fit_model_name."""
+    cuts it mid-letter): see fit_model_name.
+
+    Signals:
+        popup_closed(): its list closed (a model chosen, or Esc).
+    """
+
+    popup_closed = Signal()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt override
+        super().showPopup()
+        # Its list's window: Qt closes it on Esc or a choice without calling hidePopup.
+        container = self.view().window()
+        if container is not self.window():
+            container.removeEventFilter(self)
+            container.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Hide and watched is self.view().window():
+            self.popup_closed.emit()
+        return super().eventFilter(watched, event)
 
     def shown_text(self) -> str:
         """The current text as painted: whole, or elided to the box's text field."""
@@ -113,6 +132,9 @@ class ModelPicker(QWidget):
         # Room for a model's whole name, but narrower in a narrow window, where the
         # Switch button next to it keeps its full text.
         self.combo.setMinimumWidth(140)  # with a deprecated mark's icon
+        # Reached by Tab, not taken by a click: with the keyboard left on it after a
+        # model was chosen with the mouse, the next words typed chose other models.
+        self.combo.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.combo.activated.connect(self._on_activated)
         self.combo.currentTextChanged.connect(self.combo.setToolTip)
         self.switch = QPushButton()

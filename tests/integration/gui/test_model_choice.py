@@ -247,3 +247,32 @@ async def test_a_new_chat_keeps_its_chosen_model_with_its_draft_until_it_is_sent
 
     gui.window.new_chat()  # sent: the next new chat starts from the default again
     assert picker.model == "mistral-large-2411"
+
+
+@in_loop
+async def test_typing_after_the_model_list_is_closed_never_changes_the_model(gui: Gui) -> None:
+    # Ctrl+Shift+M, then Esc, left the keyboard on the picker: "ok" typed next chose
+    # open-mistral-nemo as the chat's model. Chosen with the mouse, the same.
+    await gui.application.refresh_models()
+    pane, combo = gui.pane, gui.pane.picker.combo
+    pane.focus_composer()
+    chosen = pane.picker.model
+    gui.qtbot.keyClick(
+        pane.composer.edit,
+        Qt.Key.Key_M,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    await gui.until(lambda: combo.view().isVisible())
+    gui.qtbot.keyClick(combo.view(), Qt.Key.Key_Escape)
+    # The window's own focus widget: without a window manager the window may not be
+    # active again once the list's window closed.
+    await gui.until(lambda: gui.window.focusWidget() is pane.composer.edit)
+    gui.qtbot.keyClicks(pane.composer.edit, "ok")
+    assert pane.composer.edit.toPlainText() == "ok"
+    assert pane.picker.model == chosen
+    # A click opens the list without taking the keyboard from the message field.
+    gui.qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+    await gui.until(lambda: combo.view().isVisible())
+    combo.hidePopup()
+    await gui.settle(0.05)
+    assert gui.window.focusWidget() is pane.composer.edit
