@@ -301,6 +301,7 @@ class ChatController(QObject):
             return
         # The branch shown under each version is remembered for this session: coming
         # back to a version shows what was chosen under it, not always its newest.
+        # Not remembered (after a restart), the branch last written to under it is shown.
         current = self._store.get_conversation(message.conversation_id).current_leaf_id
         if current is not None:
             self._left_leaf[message_id] = current
@@ -309,7 +310,7 @@ class ChatController(QObject):
         under_target = remembered in tree.by_id and target in {
             m.id for m in tree.path_to(remembered)
         }
-        leaf = remembered if under_target else tree.deepest_leaf(target)
+        leaf = remembered if under_target else tree.last_active_leaf(target)
         self._store.set_current_leaf(message.conversation_id, leaf)
         self.branch_changed.emit(message.conversation_id)
 

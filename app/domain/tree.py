@@ -70,6 +70,32 @@ class MessageTree(Generic[N]):
             current = children[-1].id
         return current
 
+    def last_active_leaf(self, message_id: str) -> str:
+        """The leaf under ``message_id`` written to most recently: the one whose branch
+        holds the newest message (ties: the newest leaf). It is where the person last was
+        under that message, which the newest child at each level need not lead to (a
+        follow-up asked under an older version of an answer)."""
+        start = self._by_id.get(message_id)
+        if start is None:
+            return message_id
+        best: tuple[datetime, datetime, str] | None = None
+        # Depth first, the newest child first: on a tie the newer branch is met first.
+        stack = [(start, start.created_at)]
+        seen: set[str] = set()
+        while stack:
+            message, newest = stack.pop()
+            if message.id in seen:  # a damaged history's loop
+                continue
+            seen.add(message.id)
+            children = self._children.get(message.id)
+            if not children:
+                key = (newest, message.created_at, message.id)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+                continue
+            stack.extend((child, max(newest, child.created_at)) for child in children)
+        return best[2] if best is not None else message_id
+
     def latest_leaf(self) -> str | None:
         """The leaf of the most recently created message's branch (a default current leaf)."""
         if not self._by_id:
