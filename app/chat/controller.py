@@ -261,6 +261,9 @@ class ChatController(QObject):
         conversation_id = original.conversation_id
         if not text.strip() or self._busy(conversation_id) or not self._client_ready():
             return False
+        leaf = self._store.get_conversation(conversation_id).current_leaf_id
+        if leaf is not None:  # coming back to the original shows the branch left there
+            self._left_leaf[message_id] = leaf
         question = self._store.add_message(
             conversation_id, role=Role.USER, content=text, parent_id=original.parent_id
         )

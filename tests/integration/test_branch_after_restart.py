@@ -115,3 +115,16 @@ def test_within_a_session_the_answer_chosen_is_shown_though_not_written_under(
     chat.controller.switch_branch(q1.id, +1)
     chat.controller.switch_branch(q1b.id, -1)
     assert path(chat, conversation_id) == [q1.id, answer_1.id]
+
+
+def test_the_answer_chosen_shows_again_after_the_question_was_edited(chat: Chat) -> None:
+    # Left by an edit, not by the switcher: answer 1 was chosen, B is newer.
+    conversation_id, answer_1 = chat.answer(None, "Q1")
+    q1 = chat.store.get_message(answer_1.parent_id or "")
+    count = len(chat.finished)
+    chat.controller.regenerate(answer_1.id)
+    answer_b = chat.wait_for_answer(conversation_id, count)
+    chat.controller.switch_branch(answer_b.id, -1)  # answer 1 chosen
+    q1b = edit(chat, q1, "Q1 second")
+    chat.controller.switch_branch(q1b.id, -1)
+    assert path(chat, conversation_id) == [q1.id, answer_1.id]
