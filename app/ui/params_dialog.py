@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -18,9 +19,12 @@ from PySide6.QtWidgets import (
 from app.api.models import Dialect, ModelCard
 from app.domain.messages import ChatParams
 from app.presets import Preset
-from app.ui.settings.form import Card, StatusLine, button, button_row, label
+from app.ui.settings.form import Card, Page, StatusLine, button, button_row, label
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
+from app.ui.theme import cap_minimum_size, keep_on_screen, screen_room
+
+LEAST_WIDTH = 560
 
 ParamsResult = tuple[str | None, ChatParams, str | None]
 
@@ -54,7 +58,6 @@ class ParamsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Parameters — Maestrale")
         self.setModal(True)
-        self.setMinimumWidth(560)
         self._presets = list(presets)
         self._presets_notice = presets_notice  # presets.toml's problems (see problems_notice)
 
@@ -65,15 +68,18 @@ class ParamsDialog(QDialog):
         self.cancel_button = button("Cancel")
         self.apply_button = button("Apply", "primary")
         self.apply_button.setDefault(True)
-        buttons = button_row(self.cancel_button, self.apply_button)
+        self._buttons = button_row(self.cancel_button, self.apply_button)
 
+        # The fields scroll, the buttons stay under them: at 24 pt the dialog was taller
+        # than the screen, Apply and Cancel out of reach below its edge.
+        self.page = Page("Parameters", "Used for the next answers in this conversation only.")
+        self.page.body.addWidget(card)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 22, 24, 20)
-        layout.setSpacing(14)
-        layout.addWidget(label("Parameters", "title"))
-        layout.addWidget(label("Used for the next answers in this conversation only.", "subtitle"))
-        layout.addWidget(card)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(0, 0, 0, 20)
+        layout.setSpacing(0)
+        layout.addWidget(self.page, 1)
+        layout.addLayout(self._buttons)
+        self._follow_page_margins()
 
         self.preset.activated.connect(self.on_preset_chosen)
         self.cancel_button.clicked.connect(self.reject)
@@ -131,6 +137,40 @@ class ParamsDialog(QDialog):
         card.body.addWidget(label("Parameters", "section"))
         card.body.addWidget(self.params)
         return card
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """All of the fields without scrolling, where the screen has room for them: a
+        scroll area asks for less than its contents (for at most 24 lines)."""
+        hint = super().sizeHint()
+        page: Page | None = getattr(self, "page", None)  # asked while it is built too
+        body = page.widget() if page is not None else None
+        if page is None or body is None:
+            return hint
+        frame = 2 * page.frameWidth()
+        wanted = QSize(
+            max(hint.width(), LEAST_WIDTH, body.sizeHint().width() + frame),
+            hint.height() - page.sizeHint().height() + body.sizeHint().height() + frame,
+        )
+        return wanted.boundedTo(screen_room(self))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if not event.spontaneous():
+            cap_minimum_size(self, LEAST_WIDTH, 0)
+            self.resize(self.sizeHint())
+        super().showEvent(event)
+        if not event.spontaneous():
+            keep_on_screen(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._follow_page_margins()
+
+    def _follow_page_margins(self) -> None:
+        """The buttons' right end under the fields' (the page's margins narrow with it)."""
+        side = self.page.side_margin
+        margins = self._buttons.contentsMargins()
+        if (margins.left(), margins.right()) != (side, side):
+            self._buttons.setContentsMargins(side, 0, side, 0)
 
     def on_preset_chosen(self, index: int) -> None:
         number = self.preset.itemData(index)

@@ -55,7 +55,7 @@ from app.ui.settings.quick_page import QuickPage
 from app.ui.settings.shortcuts_page import ShortcutsPage
 from app.ui.settings.templates_page import TemplatesPage
 from app.ui.settings.tools_page import NoTools, ToolSources, ToolsPage
-from app.ui.theme import fit_window, keep_on_screen
+from app.ui.theme import cap_minimum_size, fit_window, keep_on_screen
 
 SAVE_DELAY_MS = 300
 NAV_LEAST = 228  # px: the page list's width at the normal text size
@@ -145,7 +145,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self._side: QWidget | None = None  # the page list's column (see _build_layout)
         self._nav_width = NAV_LEAST  # as wide as its names want (see _fit_to_font)
-        self.setMinimumSize(640, 480)
+        cap_minimum_size(self, 640, 480)
         self._path = settings_path
         self._runner = runner
         self._test_connection = test_connection

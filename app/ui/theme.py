@@ -203,6 +203,22 @@ def fit_window(window: QWidget, width: int, height: int) -> None:
     keep_on_screen(window)
 
 
+def screen_room(window: QWidget) -> QSize:
+    """The free part of the screen ``window`` is on (panels excluded), less its frame
+    once known (0 before it first shows)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    frame = window.frameGeometry().size() - window.geometry().size()
+    return screen.availableGeometry().size() - frame
+
+
+def cap_minimum_size(window: QWidget, width: int, height: int, room: QSize | None = None) -> None:
+    """Give ``window`` a minimum size of ``width`` x ``height``, or less where its screen's
+    free part (``room``, else ``screen_room``) is smaller: a fixed 640 x 480 went past a
+    960 px high screen at scale 2, where the window could not be shrunk back."""
+    room = room if room is not None else screen_room(window)
+    window.setMinimumSize(QSize(width, height).boundedTo(room))
+
+
 def keep_on_screen(window: QWidget) -> None:
     """Shrink ``window`` to the free part of its screen (panels excluded) and, once
     shown, move it so that all of it, title bar included, is on the screen.

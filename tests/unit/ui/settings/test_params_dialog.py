@@ -196,3 +196,28 @@ def test_the_model_page_s_fields_end_at_one_right_edge(
     fields = [page.model, page.system_prompt, *number_fields(page.params)]
     edges = right_edges(page, fields)
     assert max(edges.values()) - min(edges.values()) <= 1, edges
+
+
+def test_at_a_large_text_size_the_fields_scroll_and_the_buttons_stay_on_screen(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path
+) -> None:
+    # At 24 pt the dialog was taller than the screen: Max tokens, Seed, Safe prompt,
+    # Cancel and Apply below its edge, out of reach.
+    sheet, palette, font = qapp.styleSheet(), QPalette(qapp.palette()), qapp.font()
+    apply_theme(qapp, "light", 40, assets_dir=tmp_path / "theme")
+    try:
+        dialog = make(qtbot)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        room = qapp.primaryScreen().availableGeometry()
+        assert room.contains(dialog.frameGeometry()), (dialog.frameGeometry(), room)
+        for button in (dialog.cancel_button, dialog.apply_button):
+            place = button.mapTo(dialog, button.rect().bottomRight())
+            assert dialog.rect().contains(place)
+        assert dialog.page.verticalScrollBar().maximum() > 0  # the fields scroll
+        dialog.page.ensureWidgetVisible(dialog.params.safe_prompt)
+        assert dialog.page.verticalScrollBar().value() > 0
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setPalette(palette)
+        qapp.setFont(font)
