@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QTimer
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 
 from app.state import UiState
 from app.ui.main_window import MainWindow
@@ -39,11 +40,16 @@ class WindowPlace(QObject):
         saved or the record is unusable (the window keeps its default place)."""
         saved: Any = self._state.get(STATE_KEY)
         if not isinstance(saved, dict):
+            self.fit_to_screen()
             return False
         geometry = saved.get("geometry")
         restored = isinstance(geometry, str) and self._window.restoreGeometry(
             QByteArray.fromBase64(geometry.encode("ascii", "replace"))
         )
+        if saved.get("maximized") is True:
+            # Qt refuses a geometry saved at another scale, its maximised state with it.
+            self._window.setWindowState(self._window.windowState() | Qt.WindowState.WindowMaximized)
+        self.fit_to_screen()
         width = saved.get("sidebar_width")
         if isinstance(width, int) and not isinstance(width, bool):
             self._window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
@@ -51,6 +57,28 @@ class WindowPlace(QObject):
         if saved.get("sidebar_visible") is False and not self._window.sidebar.isHidden():
             self._window.toggle_sidebar()  # as the user did: its button shows
         return bool(restored)
+
+    def fit_to_screen(self) -> None:
+        """Keep the (not yet shown) window within the free part of the screen it lands
+        on, or the primary one when on none. Used at scale 1 and restarted at 1.5, it was
+        1770 x 1170 on a 1400 x 900 screen, the message field out of sight."""
+        window = self._window
+        if window.windowState() & (
+            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+        ):
+            return
+        frame = window.frameGeometry()  # as geometry() until it shows
+        borders = frame.size() - window.size()
+        screen = QGuiApplication.screenAt(frame.center()) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        size = window.size().boundedTo(room.size() - borders)
+        outer = size + borders
+        x = max(room.left(), min(frame.x(), room.right() + 1 - outer.width()))
+        y = max(room.top(), min(frame.y(), room.bottom() + 1 - outer.height()))
+        if size != window.size():
+            window.resize(size)
+        if QPoint(x, y) != frame.topLeft():
+            window.move(x, y)  # the frame's place
 
     def save(self) -> None:
         self._timer.stop()
@@ -62,5 +90,6 @@ class WindowPlace(QObject):
                 "geometry": geometry,
                 "sidebar_width": window.sidebar_width,
                 "sidebar_visible": window.sidebar_wanted,
+                "maximized": window.isMaximized(),
             },
         )

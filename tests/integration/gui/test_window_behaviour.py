@@ -1421,8 +1421,10 @@ async def test_an_unusable_saved_place_leaves_the_default(gui: Gui) -> None:
     state_file.write_text('{"window": {"geometry": "not base64 @@", "sidebar_width": "wide"}}')
     window = gui.window
     size = window.size()
+    borders = window.frameGeometry().size() - size
+    room = window.screen().availableGeometry().size() - borders
     assert not WindowPlace(window, UiState(state_file)).restore()
-    assert window.size() == size
+    assert window.size() == size.boundedTo(room)  # the default, kept within the screen
     assert not window.sidebar.isHidden()
 
 
