@@ -46,10 +46,10 @@ class WindowPlace(QObject):
         restored = isinstance(geometry, str) and self._window.restoreGeometry(
             QByteArray.fromBase64(geometry.encode("ascii", "replace"))
         )
+        self.fit_to_screen()  # first: the size it gets back when no longer maximised
         if saved.get("maximized") is True:
             # Qt refuses a geometry saved at another scale, its maximised state with it.
             self._window.setWindowState(self._window.windowState() | Qt.WindowState.WindowMaximized)
-        self.fit_to_screen()
         width = saved.get("sidebar_width")
         if isinstance(width, int) and not isinstance(width, bool):
             self._window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)

@@ -55,6 +55,9 @@ async def test_a_window_saved_maximized_stays_maximized(gui: Gui) -> None:
     window = gui.window
     WindowPlace(window, state).restore()
     assert window.windowState() & Qt.WindowState.WindowMaximized
+    # Its size once no longer maximized is within the screen too.
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    assert window.normalGeometry().width() <= room.width()
 
 
 @in_loop
