@@ -61,9 +61,19 @@ def main() -> None:
         shutil.copy(history, data / "history.sqlite3")
         # As installed by pip: the modules' bytecode is cached, never compiled at start.
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "app")], check=True)
+        platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+        if platform == "offscreen":
+            # A screen of a usual size: the offscreen platform's own is 800 x 800, and
+            # Maestrale keeps its window within the screen while the bare window is
+            # 1180 x 780 regardless. Both paint a window of the same size so.
+            screen = Path(folder) / "screen.json"
+            screen.write_text(
+                '{"screens": [{"name": "bench", "x": 0, "y": 0, "width": 1920, "height": 1080}]}'
+            )
+            platform = f"offscreen:configfile={screen}"
         env = {
             **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-            "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "QT_QPA_PLATFORM": platform,
             "HOME": folder,
             "XDG_CONFIG_HOME": f"{folder}/config",
             "XDG_STATE_HOME": f"{folder}/state",
