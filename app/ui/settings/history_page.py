@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -210,10 +210,25 @@ class HistoryPage(Page):
         self._titles = {}
         for conversation in trashed:
             self._titles[conversation.id] = conversation.title
-            self.list.addItem(self._item(conversation, conversation.id in chosen))
-        if self.list.count() and self.list.currentRow() < 0:
-            self.list.setCurrentRow(0, self.list.selectionCommand(self.list.model().index(0, 0)))
+            self.list.addItem(self._item(conversation))
+        self._choose([row for row, cid in enumerate(self.listed_ids()) if cid in chosen])
         self._sync_buttons()
+
+    def _choose(self, rows: list[int]) -> None:
+        """Select these rows (the first one current), or the first row when none: the
+        keyboard always has one. One selection, so a later setCurrentRow replaces it."""
+        if not self.list.count():
+            return
+        rows = rows or [0]
+        selection = QItemSelection()
+        for row in rows:
+            index = self.list.model().index(row, 0)
+            selection.select(index, index)
+        flags = QItemSelectionModel.SelectionFlag
+        self.list.selectionModel().select(selection, flags.ClearAndSelect)
+        # NoUpdate: making it current must not clear the others (a command picked with no
+        # key or click is ClearAndSelect).
+        self.list.setCurrentRow(rows[0], flags.NoUpdate)
 
     def trash_changed(self) -> None:
         """A chat was deleted or restored elsewhere (the sidebar): shown, the list follows;
@@ -221,7 +236,7 @@ class HistoryPage(Page):
         if self.isVisible():
             self.refresh()
 
-    def _item(self, conversation: Conversation, selected: bool) -> QListWidgetItem:
+    def _item(self, conversation: Conversation) -> QListWidgetItem:
         deleted_at = conversation.deleted_at or self._now()
         line = deleted_line(deleted_at, self._kept_for, self._zone)
         title = conversation.title or "New chat"
@@ -229,7 +244,6 @@ class HistoryPage(Page):
         item.setData(Qt.ItemDataRole.UserRole, conversation.id)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}. {line}")
         item.setToolTip(title)
-        item.setSelected(selected)
         return item
 
     def listed_ids(self) -> list[str]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.messages import to_iso
 from app.store import ConversationStore
 from app.ui.settings.history_page import HistoryPage, deleted_line
+from tests.helpers.history_lock import HistoryLock
 
 TOKYO = timezone(timedelta(hours=9))
 
@@ -85,3 +86,48 @@ def test_restoring_a_chat_another_maestrale_purged_restores_nothing_and_says_so(
         # All or nothing: Taxes was not restored alone, and is still listed.
         assert store.get_conversation(ids[1]).deleted_at is not None
         assert page.listed_ids() == [ids[1]]
+
+
+def _trashed(store: ConversationStore, *titles: str) -> list[str]:
+    ids = [store.create_conversation(title=t, model="m").id for t in titles]
+    for conversation_id in ids:
+        store.trash_conversation(conversation_id)
+    return ids
+
+
+def _chosen_rows(page: HistoryPage) -> list[int]:
+    return [row for row in range(page.list.count()) if page.list.item(row).isSelected()]
+
+
+def test_the_chosen_chats_stay_chosen_when_the_list_is_read_again(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    with ConversationStore.open(path) as store:
+        _trashed(store, "A", "B", "C", "D")
+        page = HistoryPage(store)
+        qtbot.addWidget(page)
+        page.show()
+        listed = page.listed_ids()
+        page.list.clearSelection()
+        page.list.item(1).setSelected(True)
+        page.list.item(3).setSelected(True)
+
+        page.trash_changed()  # a chat deleted elsewhere: the list is read again
+        assert _chosen_rows(page) == [1, 3]
+        assert page.list.currentRow() == 1
+
+        lock = HistoryLock(path).take()
+        try:
+            page.restore_button.click()
+        finally:
+            lock.release()
+        assert "not restored yet" in page.status.message()
+        assert _chosen_rows(page) == [1, 3]
+
+        # Enter, again: the very chats chosen are restored, no other.
+        qtbot.keyClick(page.list, Qt.Key.Key_Return)
+        assert page.listed_ids() == [listed[0], listed[2]]
+        assert {c.id for c in store.list_conversations()} == {listed[1], listed[3]}
+        # None of the chosen is left: the first row is chosen, for the keyboard.
+        assert _chosen_rows(page) == [0]
