@@ -49,6 +49,8 @@ class Trash(Protocol):
 
     def trashed_conversations(self) -> list[Conversation]: ...
 
+    def get_conversation(self, conversation_id: str) -> Conversation: ...
+
     def restore_conversation(self, conversation_id: str) -> Conversation: ...
 
     def purge_trashed(self, conversation_ids: Sequence[str]) -> list[str]: ...
@@ -67,6 +69,9 @@ class NoHistory:
 
     def trashed_conversations(self) -> list[Conversation]:
         return []
+
+    def get_conversation(self, conversation_id: str) -> Conversation:
+        raise ConversationNotFound(conversation_id)
 
     def restore_conversation(self, conversation_id: str) -> Conversation:
         raise StoreError("Nothing to restore.")
@@ -312,7 +317,7 @@ class HistoryPage(Page):
         chosen = self.selected_ids()
         if not chosen:
             return
-        names = [f"“{short_title(self._titles.get(cid, '') or 'New chat')}”" for cid in chosen]
+        names = [self._name(cid) for cid in chosen]
         if len(names) == 1:
             question = f"Delete {names[0]} for good?"
             details = "It is removed from the history file with all its messages."
@@ -330,17 +335,46 @@ class HistoryPage(Page):
         )
 
     def delete_now(self, conversation_ids: Sequence[str]) -> None:
-        """Remove these chats (those still in the trash) for good."""
+        """Remove these chats (those still in the trash) for good; say which were kept."""
+        chosen = list(conversation_ids)
+        names = {cid: self._name(cid) for cid in chosen}
+        deleted: list[str] | None = None
         try:
             with self._trash.waiting_at_most(WAIT_MS):
-                self._trash.purge_trashed(list(conversation_ids))
+                deleted = self._trash.purge_trashed(chosen)
         except DatabaseBusy:
             self._told_locked("nothing was deleted yet")
         except StoreError as error:
             self._tell("error", str(error))
         else:
             self.status.clear()
-        self._after_write()
+        self._after_write()  # the list as it now is
+        if deleted is not None:
+            self._say_deleted(
+                [names[cid] for cid in chosen if cid in deleted],
+                {cid: names[cid] for cid in chosen if cid not in deleted},
+            )
+
+    def _say_deleted(self, deleted: list[str], kept: dict[str, str]) -> None:
+        """Say which chats were kept (restored meanwhile by another program)."""
+        restored = [cid for cid in kept if self._restored_meanwhile(cid)]
+        for conversation_id in restored:
+            self.restored.emit(conversation_id)  # the sidebar lists it again
+        if restored:
+            self._tell("warning", _kept_text([kept[cid] for cid in restored]))
+
+    def _restored_meanwhile(self, conversation_id: str) -> bool:
+        """Out of the trash, not deleted (another program, an import, restored it)."""
+        try:
+            with self._trash.waiting_at_most(WAIT_MS):
+                return self._trash.get_conversation(conversation_id).deleted_at is None
+        except ConversationNotFound:
+            return False  # deleted for good elsewhere: gone, as asked
+        except StoreError:
+            return conversation_id not in self.listed_ids()
+
+    def _name(self, conversation_id: str) -> str:
+        return f"“{short_title(self._titles.get(conversation_id, '') or 'New chat')}”"
 
     def _told_locked(self, what: str) -> None:
         log.warning("The history is locked: %s", what)
@@ -370,3 +404,10 @@ class HistoryPage(Page):
 def _listing(names: list[str]) -> str:
     """“A”, “B” and “C”."""
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _kept_text(names: list[str]) -> str:
+    """“A” was restored meanwhile and is kept. / “A” and “B” were … are kept."""
+    if len(names) == 1:
+        return f"{names[0]} was restored meanwhile and is kept."
+    return f"{_listing(names)} were restored meanwhile and are kept."

@@ -131,3 +131,30 @@ def test_the_chosen_chats_stay_chosen_when_the_list_is_read_again(
         assert {c.id for c in store.list_conversations()} == {listed[1], listed[3]}
         # None of the chosen is left: the first row is chosen, for the keyboard.
         assert _chosen_rows(page) == [0]
+
+
+def test_a_chat_restored_meanwhile_is_kept_and_said_so(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with ConversationStore.open(path) as store:
+        soup, taxes = _trashed(store, "Soup", "Taxes")
+        page = HistoryPage(store)
+        qtbot.addWidget(page)
+        page.show()
+        page.list.selectAll()
+        page.delete_button.click()
+        with ConversationStore.open(path) as other:  # an import of a backup, meanwhile
+            other.restore_conversation(taxes)
+        restored: list[str] = []
+        page.restored.connect(restored.append)
+        box = page.confirmation
+        assert box is not None
+        [delete] = [b for b in box.buttons() if b.text() == "Delete now"]
+        delete.click()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the box goes
+
+        assert "“Taxes” was restored meanwhile and is kept." in page.status.message()
+        assert store.get_conversation(taxes).deleted_at is None
+        assert [c.id for c in store.list_conversations()] == [taxes]
+        assert restored == [taxes]  # the sidebar lists it again
+        assert page.listed_ids() == []  # the list is true: Soup gone, Taxes out
+        assert soup not in {c.id for c in store.trashed_conversations()}
