@@ -401,8 +401,15 @@ class HistoryPage(Page):
             QTimer.singleShot(0, self, self._sync_buttons)  # rows grow with the text
 
 
+NAMED_AT_MOST = 5  # more: "and 12 others", so a box asking about 150 chats fits the screen
+
+
 def _listing(names: list[str]) -> str:
-    """“A”, “B” and “C”."""
+    """“A”, “B” and “C”; past five, “A”, “B”, “C”, “D”, “E” and 12 others."""
+    if len(names) > NAMED_AT_MOST:
+        others = len(names) - NAMED_AT_MOST
+        named = ", ".join(names[:NAMED_AT_MOST])
+        return f"{named} and {others} other{'s' if others > 1 else ''}"
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 

@@ -158,3 +158,26 @@ def test_a_chat_restored_meanwhile_is_kept_and_said_so(qtbot: QtBot, tmp_path: P
         assert restored == [taxes]  # the sidebar lists it again
         assert page.listed_ids() == []  # the list is true: Soup gone, Taxes out
         assert soup not in {c.id for c in store.trashed_conversations()}
+
+
+def test_the_question_about_many_chats_names_five_and_fits_the_screen(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    with ConversationStore.open(tmp_path / "history.sqlite3") as store:
+        _trashed(store, *(f"Conversation about topic number {n}" for n in range(150)))
+        page = HistoryPage(store)
+        qtbot.addWidget(page)
+        page.show()
+        page.list.selectAll()
+        page.delete_button.click()
+        box = page.confirmation
+        assert box is not None
+        assert box.text() == "Delete these 150 chats for good?"
+        details = box.informativeText()
+        assert details.count("“Conversation about") == 5
+        assert " and 145 others are removed from the history file" in details
+        screen = QApplication.primaryScreen().availableGeometry()
+        assert box.sizeHint().height() < screen.height()
+        box.reject()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert len(page.listed_ids()) == 150
