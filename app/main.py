@@ -575,6 +575,9 @@ class Application:
             # Restored there, listed again here at once; deleted or undone here, the
             # page's list follows.
             dialog.history_page.restored.connect(self.sidebar.conversation_changed)
+            # Out of the trash there: Undo (its notice, Ctrl+Z) here no longer offers it.
+            dialog.history_page.restored.connect(self.sidebar.forget_deleted)
+            dialog.history_page.purged.connect(self.sidebar.forget_deleted)
             self.sidebar.conversation_deleted.connect(
                 lambda _id: dialog.history_page.trash_changed()
             )

@@ -123,9 +123,11 @@ class HistoryPage(Page):
 
     Signals:
         restored(str): a conversation is out of the trash (the sidebar lists it again).
+        purged(str): a conversation was deleted for good (the sidebar's Undo forgets it).
     """
 
     restored = Signal(str)
+    purged = Signal(str)
 
     def __init__(
         self,
@@ -350,18 +352,19 @@ class HistoryPage(Page):
             self.status.clear()
         self._after_write()  # the list as it now is
         if deleted is not None:
-            self._say_deleted(
-                [names[cid] for cid in chosen if cid in deleted],
-                {cid: names[cid] for cid in chosen if cid not in deleted},
-            )
+            self._say_deleted(chosen, deleted, names)
 
-    def _say_deleted(self, deleted: list[str], kept: dict[str, str]) -> None:
-        """Say which chats were kept (restored meanwhile by another program)."""
+    def _say_deleted(self, chosen: list[str], deleted: list[str], names: dict[str, str]) -> None:
+        """Tell the sidebar, and say which chats were kept (restored meanwhile)."""
+        kept = [cid for cid in chosen if cid not in deleted]
         restored = [cid for cid in kept if self._restored_meanwhile(cid)]
-        for conversation_id in restored:
-            self.restored.emit(conversation_id)  # the sidebar lists it again
+        for conversation_id in chosen:
+            if conversation_id in restored:
+                self.restored.emit(conversation_id)  # the sidebar lists it again
+            else:
+                self.purged.emit(conversation_id)  # gone, here or elsewhere
         if restored:
-            self._tell("warning", _kept_text([kept[cid] for cid in restored]))
+            self._tell("warning", _kept_text([names[cid] for cid in restored]))
 
     def _restored_meanwhile(self, conversation_id: str) -> bool:
         """Out of the trash, not deleted (another program, an import, restored it)."""

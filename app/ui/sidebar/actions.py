@@ -204,6 +204,14 @@ class ExportAndDelete(_Sidebar):
     def _on_undo_shortcut(self) -> None:
         self.undo_delete()
 
+    def forget_deleted(self, conversation_id: str) -> None:
+        """The chat was restored or deleted for good elsewhere (Settings → History): Undo
+        and Ctrl+Z no longer offer it, and its "Deleted … Undo" notice closes."""
+        if conversation_id in self._deleted:
+            self._deleted.remove(conversation_id)
+        if self._toast_for == conversation_id and self._toast is not None:
+            self._toast.dismiss()
+
     def _focus_near(self, row: int) -> None:
         for candidate in (row, row - 1, row + 1, row - 2):
             if self.model.conversation_at(candidate) is not None:

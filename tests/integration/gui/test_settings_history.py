@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.store import ConversationNotFound
 from app.ui.settings.history_page import EMPTY_TEXT, HistoryPage
+from app.ui.toast import Toast
 from tests.helpers.history_lock import HistoryLock
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_sidebar_in_window import _click_row
@@ -163,3 +164,28 @@ async def test_a_locked_history_is_said_and_nothing_is_lost(gui: Gui) -> None:
     assert page.status.message() == ""
     assert _in_sidebar(gui, soup)
     assert _in_sidebar(gui, taxes)
+
+
+@in_loop
+async def test_what_the_page_restores_or_deletes_leaves_the_sidebars_undo(gui: Gui) -> None:
+    soup, taxes = _listed(gui, "Soup", "Taxes")
+    _delete_in_sidebar(gui, soup)
+    _delete_in_sidebar(gui, taxes)
+    [notice] = [toast for toast in gui.window.findChildren(Toast) if toast.is_open]
+    assert notice.text == "Deleted “Taxes”"
+    page = await _history_page(gui)
+    assert page.listed_ids() == [taxes, soup]
+
+    page.list.setCurrentRow(0)  # Taxes
+    page.restore_button.click()
+    assert _in_sidebar(gui, taxes)
+    assert not notice.is_open  # its Undo would undo nothing
+
+    page.list.setCurrentRow(0)  # Soup
+    page.delete_button.click()
+    _confirm(page, "Delete now")
+    with pytest.raises(ConversationNotFound):
+        gui.store.get_conversation(soup)
+
+    # Ctrl+Z in the sidebar: nothing left to undo (no error about Soup, no Taxes again).
+    assert gui.window.sidebar.undo_delete() is None
