@@ -10,6 +10,7 @@ from app.domain.messages import Conversation, MessageStatus, from_iso, to_iso, u
 from app.store import rows as _rows
 from app.store.base import StoreBase, guarded
 from app.store.ids import new_id
+from app.store.writers import writer_is_alive
 
 
 class TrashAndCopies(StoreBase):
@@ -73,11 +74,15 @@ class TrashAndCopies(StoreBase):
         """Really delete, now, those of ``conversation_ids`` that are in the trash (with
         their messages, drafts and search index rows, as ``purge_trash``), in one
         transaction; return the ids deleted. A conversation not in the trash (restored
-        meanwhile, or never deleted) is kept, as is an unknown or already purged id.
+        meanwhile, or never deleted) is kept, as is an unknown or already purged id, and
+        one with an answer still being written by a live connection (`maestrale ask
+        --conversation` in another process): ``being_written`` tells it from the rest.
         """
         deleted: list[str] = []
         with self._transaction() as db:
             for conversation_id in dict.fromkeys(conversation_ids):
+                if self.being_written(conversation_id):
+                    continue
                 cursor = db.execute(
                     "DELETE FROM conversations WHERE id = ? AND deleted_at IS NOT NULL",
                     (conversation_id,),
@@ -85,6 +90,25 @@ class TrashAndCopies(StoreBase):
                 if cursor.rowcount:
                     deleted.append(conversation_id)
         return deleted
+
+    @guarded
+    def being_written(self, conversation_id: str) -> bool:
+        """Whether a live connection (this one or another, in any process) is still
+        writing an answer in the conversation. One left streaming by a writer that is
+        gone is not: nothing will finish it (the next start marks it interrupted)."""
+        writers = [
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT writer FROM messages"
+                " WHERE conversation_id = ? AND status = 'streaming'",
+                (conversation_id,),
+            )
+        ]
+        return any(
+            writer is not None
+            and (writer == self._db.writer_id or writer_is_alive(self._db.path, writer))
+            for writer in writers
+        )
 
     @guarded
     def duplicate_conversation(

@@ -355,16 +355,27 @@ class HistoryPage(Page):
             self._say_deleted(chosen, deleted, names)
 
     def _say_deleted(self, chosen: list[str], deleted: list[str], names: dict[str, str]) -> None:
-        """Tell the sidebar, and say which chats were kept (restored meanwhile)."""
-        kept = [cid for cid in chosen if cid not in deleted]
-        restored = [cid for cid in kept if self._restored_meanwhile(cid)]
+        """Tell the sidebar, and say which chats were kept: still being answered (still
+        listed), or restored meanwhile by another program."""
+        listed = set(self.listed_ids())
+        answered = [cid for cid in chosen if cid not in deleted and cid in listed]
+        restored = [
+            cid
+            for cid in chosen
+            if cid not in deleted and cid not in listed and self._restored_meanwhile(cid)
+        ]
         for conversation_id in chosen:
             if conversation_id in restored:
                 self.restored.emit(conversation_id)  # the sidebar lists it again
-            else:
+            elif conversation_id not in answered:
                 self.purged.emit(conversation_id)  # gone, here or elsewhere
+        said = []
+        if answered:
+            said.append(_answered_text([names[cid] for cid in answered]))
         if restored:
-            self._tell("warning", _kept_text([names[cid] for cid in restored]))
+            said.append(_kept_text([names[cid] for cid in restored]))
+        if said:
+            self._tell("warning", " ".join(said))
 
     def _restored_meanwhile(self, conversation_id: str) -> bool:
         """Out of the trash, not deleted (another program, an import, restored it)."""
@@ -421,3 +432,15 @@ def _kept_text(names: list[str]) -> str:
     if len(names) == 1:
         return f"{names[0]} was restored meanwhile and is kept."
     return f"{_listing(names)} were restored meanwhile and are kept."
+
+
+def _answered_text(names: list[str]) -> str:
+    if len(names) == 1:
+        return (
+            f"{names[0]} is still being answered (in another window or program), so it is "
+            "kept for now: delete it again once the answer is done."
+        )
+    return (
+        f"{_listing(names)} are still being answered (in another window or program), so "
+        "they are kept for now: delete them again once the answers are done."
+    )

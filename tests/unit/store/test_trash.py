@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.messages import Role, to_iso, utc_now
+from app.domain.messages import MessageStatus, Role, to_iso, utc_now
 from app.store import (
     SCHEMA_VERSION,
     ConversationNotFound,
@@ -299,3 +299,39 @@ def test_purge_trashed_deletes_only_the_given_trashed_conversations(db_path: Pat
         store.restore_conversation(other)
         assert {h.conversation_id for h in store.search("walrus")} == {other, live}
         assert store.purge_trashed([chosen]) == []
+
+
+def test_purge_trashed_keeps_a_chat_whose_answer_is_still_being_written(db_path: Path) -> None:
+    asking = ConversationStore.open(db_path)  # `maestrale ask --conversation`, elsewhere
+    try:
+        conversation_id = _chat(asking, "Asked", "a question")
+        [question] = asking.messages(conversation_id)
+        answer = asking.begin_answer(conversation_id, parent_id=question.id, model="m")
+        asking.save_partial(answer.id, "Half of the answer")
+        with ConversationStore.open(db_path) as window:
+            window.trash_conversation(conversation_id)
+            assert window.being_written(conversation_id)
+
+            assert window.purge_trashed([conversation_id]) == []
+
+            assert [c.id for c in window.trashed_conversations()] == [conversation_id]
+            asking.finish_answer(answer.id, content="Done", status=MessageStatus.COMPLETE)
+            assert not window.being_written(conversation_id)
+            assert window.purge_trashed([conversation_id]) == [conversation_id]
+    finally:
+        asking.close()
+
+
+def test_purge_trashed_deletes_a_chat_left_streaming_by_a_writer_that_is_gone(
+    db_path: Path,
+) -> None:
+    with ConversationStore.open(db_path) as store:
+        conversation_id = _chat(store, "Crashed", "a question")
+        store.trash_conversation(conversation_id)
+        # An answer a killed process left streaming: no live writer will finish it.
+        store.connection.execute(
+            "UPDATE messages SET status = 'streaming', writer = ? WHERE conversation_id = ?",
+            ("ab" * 16, conversation_id),
+        )
+        assert not store.being_written(conversation_id)
+        assert store.purge_trashed([conversation_id]) == [conversation_id]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.domain.messages import to_iso
+from app.domain.messages import Role, to_iso
 from app.store import ConversationStore
 from app.ui.settings.history_page import HistoryPage, deleted_line
 from tests.helpers.history_lock import HistoryLock
@@ -181,3 +181,28 @@ def test_the_question_about_many_chats_names_five_and_fits_the_screen(
         box.reject()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert len(page.listed_ids()) == 150
+
+
+def test_a_chat_still_being_answered_is_kept_for_now_and_said_so(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    with ConversationStore.open(path) as asking, ConversationStore.open(path) as store:
+        soup, taxes = _trashed(store, "Soup", "Taxes")
+        # `maestrale ask --conversation` writing an answer in Taxes, elsewhere.
+        question = asking.add_message(taxes, role=Role.USER, content="Hi", parent_id=None)
+        asking.begin_answer(taxes, parent_id=question.id, model="m")
+        page = HistoryPage(store)
+        qtbot.addWidget(page)
+        page.show()
+        purged: list[str] = []
+        page.purged.connect(purged.append)
+        page.list.selectAll()
+
+        page.delete_now(page.selected_ids())
+
+        assert "“Taxes” is still being answered" in page.status.message()
+        assert "kept for now" in page.status.message()
+        assert page.listed_ids() == [taxes]
+        assert [c.id for c in store.trashed_conversations()] == [taxes]
+        assert purged == [soup]
