@@ -30,7 +30,7 @@ from app.ui.sidebar.grouping import local
 log = logging.getLogger(__name__)
 
 WAIT_MS = 200  # for a history another program holds: a click never freezes the window
-EMPTY_TEXT = "Nothing deleted in the last 30 days."
+EMPTY_TEXT = "Nothing deleted in the last {days}."  # kept_for: "30 days"
 LOCKED_TEXT = (
     "Another program is using the history (an import, a backup), so {what}. Nothing was "
     "changed: try again once that program finishes, or close it."
@@ -165,10 +165,10 @@ class HistoryPage(Page):
 
         deleted = Card(spacing=8)
         deleted.body.addWidget(label("Recently deleted", "section"))
-        days = kept_for.days
+        days = _days(kept_for)
         deleted.body.addWidget(
             label(
-                f"Deleted chats stay here {days} days, then are removed for good. Select "
+                f"Deleted chats stay here {days}, then are removed for good. Select "
                 "some, then Restore (Enter) or Delete now (Delete).",
                 "muted",
             )
@@ -180,7 +180,10 @@ class HistoryPage(Page):
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         deleted.body.addWidget(self.list)
-        self.empty = label(EMPTY_TEXT)
+        self.empty = label(EMPTY_TEXT.format(days=days))
+        # Focusable: after the last chat is restored or deleted, the keyboard stays here.
+        self.empty.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.empty.setAccessibleName(self.empty.text())
         deleted.body.addWidget(self.empty)
         self.status = StatusLine()
         deleted.body.addWidget(self.status)
@@ -291,6 +294,7 @@ class HistoryPage(Page):
         chosen = self.selected_ids()
         if not chosen:
             return
+        names = [self._name(cid) for cid in chosen]
         try:
             # All of them or none: a lock taken halfway left some restored, some not.
             with self._trash.waiting_at_most(WAIT_MS), self._trash.together():
@@ -309,7 +313,7 @@ class HistoryPage(Page):
         except StoreError as error:
             self._tell("error", str(error))
         else:
-            self.status.clear()
+            self.status.show_message("success", f"Restored {_listing(names)}.")
             for conversation_id in chosen:
                 self.restored.emit(conversation_id)
         self._after_write()
@@ -369,13 +373,16 @@ class HistoryPage(Page):
                 self.restored.emit(conversation_id)  # the sidebar lists it again
             elif conversation_id not in answered:
                 self.purged.emit(conversation_id)  # gone, here or elsewhere
-        said = []
+        gone = [names[cid] for cid in chosen if cid in deleted]
+        said = [f"Deleted {_listing(gone)} for good."] if gone else []
         if answered:
             said.append(_answered_text([names[cid] for cid in answered]))
         if restored:
             said.append(_kept_text([names[cid] for cid in restored]))
-        if said:
+        if answered or restored:
             self._tell("warning", " ".join(said))
+        elif said:
+            self.status.show_message("success", said[0])
 
     def _restored_meanwhile(self, conversation_id: str) -> bool:
         """Out of the trash, not deleted (another program, an import, restored it)."""
@@ -399,8 +406,11 @@ class HistoryPage(Page):
         self.reveal(self.status)
 
     def _after_write(self) -> None:
+        """Read the list again; the keyboard stays in it, or on the words saying it is
+        empty (a hidden list would drop the focus out of the page)."""
         self.refresh()
-        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+        where = self.list if self.list.count() else self.empty
+        where.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # Qt
 
@@ -419,7 +429,9 @@ NAMED_AT_MOST = 5  # more: "and 12 others", so a box asking about 150 chats fits
 
 
 def _listing(names: list[str]) -> str:
-    """“A”, “B” and “C”; past five, “A”, “B”, “C”, “D”, “E” and 12 others."""
+    """“A”; “A”, “B” and “C”; past five, “A”, “B”, “C”, “D”, “E” and 12 others."""
+    if len(names) == 1:
+        return names[0]
     if len(names) > NAMED_AT_MOST:
         others = len(names) - NAMED_AT_MOST
         named = ", ".join(names[:NAMED_AT_MOST])
@@ -444,3 +456,8 @@ def _answered_text(names: list[str]) -> str:
         f"{_listing(names)} are still being answered (in another window or program), so "
         "they are kept for now: delete them again once the answers are done."
     )
+
+
+def _days(kept: timedelta) -> str:
+    """ "30 days", "1 day"."""
+    return f"{kept.days} day{'' if kept.days == 1 else 's'}"

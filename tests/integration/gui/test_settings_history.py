@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.store import ConversationNotFound
-from app.ui.settings.history_page import EMPTY_TEXT, HistoryPage
+from app.ui.settings.history_page import HistoryPage
 from app.ui.toast import Toast
 from tests.helpers.history_lock import HistoryLock
 from tests.integration.gui.conftest import Gui, in_loop
@@ -87,7 +87,10 @@ async def test_a_chat_deleted_in_the_sidebar_is_listed_and_restored_from_setting
     assert _in_sidebar(gui, soup)  # listed again at once
     assert page.listed_ids() == []
     assert page.empty.isVisible()
-    assert page.empty.text() == EMPTY_TEXT
+    assert page.empty.text() == "Nothing deleted in the last 30 days."
+    assert page.status.message() == "Restored “Soup”."
+    # The list went with its last chat: the keyboard stays on the page, not lost.
+    assert QApplication.focusWidget() is page.empty
     assert _in_sidebar(gui, taxes)
 
 
@@ -116,6 +119,8 @@ async def test_delete_now_asks_naming_the_chat_then_removes_it_from_the_file(gui
     with pytest.raises(ConversationNotFound):
         gui.store.get_conversation(soup)
     assert page.listed_ids() == [taxes]
+    assert page.status.message() == "Deleted “Soup” for good."
+    assert QApplication.focusWidget() is page.list
     assert gui.store.get_conversation(taxes).deleted_at is not None
     assert not _in_sidebar(gui, soup)
 
@@ -161,7 +166,7 @@ async def test_a_locked_history_is_said_and_nothing_is_lost(gui: Gui) -> None:
         lock.release()
     assert gui.store.get_conversation(soup).deleted_at is not None
     page.restore_button.click()
-    assert page.status.message() == ""
+    assert page.status.message() == "Restored “Soup”."
     assert _in_sidebar(gui, soup)
     assert _in_sidebar(gui, taxes)
 

@@ -206,3 +206,12 @@ def test_a_chat_still_being_answered_is_kept_for_now_and_said_so(
         assert page.listed_ids() == [taxes]
         assert [c.id for c in store.trashed_conversations()] == [taxes]
         assert purged == [soup]
+
+
+def test_the_empty_page_says_how_long_chats_are_kept(qtbot: QtBot, tmp_path: Path) -> None:
+    with ConversationStore.open(tmp_path / "history.sqlite3") as store:
+        page = HistoryPage(store, kept_for=timedelta(days=7))
+        qtbot.addWidget(page)
+        page.show()
+        assert page.empty.isVisible()
+        assert page.empty.text() == "Nothing deleted in the last 7 days."
