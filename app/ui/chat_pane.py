@@ -411,6 +411,22 @@ class ChatPane(ModelInPane, QWidget):
                     messages[message_id] = replace(message, content=live)
         return messages
 
+    def switch_version(self, step: int) -> None:
+        """Alt+Left / Alt+Right: the previous or next version of the message that has the
+        keyboard, or else of the last message shown that has versions (a regenerated
+        answer, an edited question), as its "‹ 2/3 ›" arrows do."""
+        focused = QApplication.focusWidget()
+        items = [self.transcript.item(i) for i in reversed(self.transcript.message_ids)]
+        shown = [item for item in items if item is not None and item.isVisible()]
+        held = next((i for i in shown if focused is not None and i.isAncestorOf(focused)), None)
+        target = (
+            held
+            if held is not None and held.has_versions()
+            else next((item for item in shown if item.has_versions()), None)
+        )
+        if target is not None and target.can_switch(step):
+            self._on_branch_requested(target.message.id, step)
+
     def _on_branch_requested(self, message_id: str, step: int) -> None:
         # The conversation is shown again on its new branch: the switched message keeps
         # its place on screen (it went to the end, and the reader lost the place), or

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
             "copy_last_answer": pane.copy_last_answer,
             "regenerate": pane.regenerate_last,
             "continue_answer": pane.continue_last_answer,
+            "previous_version": lambda: pane.switch_version(-1),
+            "next_version": lambda: pane.switch_version(1),
             "choose_model": pane.choose_model,
             "parameters": pane.open_params,
             "focus_composer": pane.focus_composer,

@@ -165,6 +165,22 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         words="retry again redo ask anew new version",
     ),
     Shortcut(
+        "previous_version",
+        ("Alt+Left",),
+        "Previous version",
+        ANSWERS,
+        note="of the message with the keyboard, or of the last one that has versions",
+        words="branch switch version older regenerated edited",
+    ),
+    Shortcut(
+        "next_version",
+        ("Alt+Right",),
+        "Next version",
+        ANSWERS,
+        note="of the message with the keyboard, or of the last one that has versions",
+        words="branch switch version newer regenerated edited",
+    ),
+    Shortcut(
         "continue_answer",
         ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
         "Continue the answer",

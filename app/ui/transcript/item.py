@@ -504,6 +504,16 @@ class MessageItem(QFrame):
         self._previous.setEnabled(index > 0 and not self._locked)
         self._next.setEnabled(index < count - 1 and not self._locked)
 
+    def has_versions(self) -> bool:
+        """Whether it is one of several versions (its switcher shows)."""
+        return self._switcher is not None and self._switcher.isVisible()
+
+    def can_switch(self, step: int) -> bool:
+        """Whether its switcher shows and may go ``step`` (-1 back, 1 on) now."""
+        if not self.has_versions():
+            return False
+        return (self._previous if step < 0 else self._next).isEnabled()
+
     def switcher_has_focus(self) -> bool:
         """Whether the keyboard is on one of the version switcher's arrows."""
         focused = QApplication.focusWidget()

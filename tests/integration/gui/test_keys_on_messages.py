@@ -126,3 +126,24 @@ async def test_typing_on_a_question_editors_buttons_goes_on_in_its_text(gui: Gui
     assert editor.field.hasFocus()
     assert editor.field.toPlainText() == "A question, again"
     assert gui.pane.composer.edit.toPlainText() == ""
+
+
+@in_loop
+async def test_alt_arrows_switch_versions_without_reaching_the_switcher(gui: Gui) -> None:
+    # From the message field: the last message with versions; about ten Tabs before.
+    await _two_versions(gui)
+    gui.pane.focus_composer()
+    edit = gui.pane.composer.edit
+    QTest.keyClick(edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    await gui.until(lambda: "First answer." in answer_text(gui))
+    assert last_item(gui, Role.ASSISTANT)._branch_label.text() == "1 / 2"
+    QTest.keyClick(edit, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # the first: stays
+    await gui.settle(0.05)
+    assert last_item(gui, Role.ASSISTANT)._branch_label.text() == "1 / 2"
+    QTest.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    await gui.until(lambda: "Second answer." in answer_text(gui))
+    # From a message of one version (the question): the last one with versions.
+    question = last_item(gui, Role.USER)
+    question.setFocus()
+    QTest.keyClick(question, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    await gui.until(lambda: "First answer." in answer_text(gui))
