@@ -28,6 +28,14 @@ def _delete_in_sidebar(gui: Gui, conversation_id: str) -> None:
     assert gui.store.get_conversation(conversation_id).deleted_at is not None
 
 
+def _both_deleted(gui: Gui) -> tuple[str, str]:
+    """Chats "Soup" then "Taxes", deleted in that order from the sidebar; their ids."""
+    soup, taxes = _listed(gui, "Soup", "Taxes")
+    _delete_in_sidebar(gui, soup)
+    _delete_in_sidebar(gui, taxes)
+    return soup, taxes
+
+
 async def _history_page(gui: Gui) -> HistoryPage:
     gui.application.open_settings("history")
     dialog = gui.application._settings_dialog
@@ -96,9 +104,7 @@ async def test_a_chat_deleted_in_the_sidebar_is_listed_and_restored_from_setting
 
 @in_loop
 async def test_delete_now_asks_naming_the_chat_then_removes_it_from_the_file(gui: Gui) -> None:
-    soup, taxes = _listed(gui, "Soup", "Taxes")
-    _delete_in_sidebar(gui, soup)
-    _delete_in_sidebar(gui, taxes)
+    soup, taxes = _both_deleted(gui)
     page = await _history_page(gui)
     assert page.listed_ids() == [taxes, soup]  # the latest delete first
 
@@ -173,9 +179,7 @@ async def test_a_locked_history_is_said_and_nothing_is_lost(gui: Gui) -> None:
 
 @in_loop
 async def test_what_the_page_restores_or_deletes_leaves_the_sidebars_undo(gui: Gui) -> None:
-    soup, taxes = _listed(gui, "Soup", "Taxes")
-    _delete_in_sidebar(gui, soup)
-    _delete_in_sidebar(gui, taxes)
+    soup, taxes = _both_deleted(gui)
     [notice] = [toast for toast in gui.window.findChildren(Toast) if toast.is_open]
     assert notice.text == "Deleted “Taxes”"
     page = await _history_page(gui)

@@ -45,6 +45,17 @@ def _editor(gui: Gui) -> QLineEdit:
     return editor
 
 
+async def _rename_with_f2(gui: Gui, title: str) -> None:
+    """F2 on the current row, ``title`` typed over the old one, Enter; until the editor
+    has closed."""
+    gui.qtbot.keyClick(gui.window.sidebar.list_view, Qt.Key.Key_F2)
+    editor = _editor(gui)
+    editor.selectAll()
+    gui.qtbot.keyClicks(editor, title)
+    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
+    await gui.until(lambda: not _editors(gui))
+
+
 @in_loop
 async def test_a_rename_while_the_history_is_locked_is_saved_once_it_frees(gui: Gui) -> None:
     [soup] = _listed(gui, "Soup")
@@ -52,12 +63,7 @@ async def test_a_rename_while_the_history_is_locked_is_saved_once_it_frees(gui: 
     _click_row(gui, soup)
     lock = HistoryLock(gui.store.path).take()
     try:
-        gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
-        editor = _editor(gui)
-        editor.selectAll()
-        gui.qtbot.keyClicks(editor, "Onion soup")
-        gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
-        await gui.until(lambda: not _editors(gui))
+        await _rename_with_f2(gui, "Onion soup")
         # Told without a modal box, which said nothing of the title typed.
         toast = sidebar.toast
         assert toast is not None
@@ -145,12 +151,7 @@ async def _rename_while_locked(gui: Gui, conversation_id: str, title: str) -> Hi
     sidebar = gui.window.sidebar
     _click_row(gui, conversation_id)
     lock = HistoryLock(gui.store.path).take()
-    gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
-    editor = _editor(gui)
-    editor.selectAll()
-    gui.qtbot.keyClicks(editor, title)
-    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
-    await gui.until(lambda: not _editors(gui))
+    await _rename_with_f2(gui, title)
     assert sidebar.held_writes == [f"the new title “{title}”"]
     return lock
 
@@ -215,12 +216,7 @@ async def test_a_rename_made_after_the_history_frees_is_not_undone_by_the_held_o
     sidebar = gui.window.sidebar
     model = sidebar.model
     (await _rename_while_locked(gui, soup, "Onion soup")).release()
-    gui.qtbot.keyClick(sidebar.list_view, Qt.Key.Key_F2)
-    editor = _editor(gui)
-    editor.selectAll()
-    gui.qtbot.keyClicks(editor, "Leek soup")
-    gui.qtbot.keyClick(editor, Qt.Key.Key_Return)
-    await gui.until(lambda: not _editors(gui))
+    await _rename_with_f2(gui, "Leek soup")
     assert model.data(model.index_of(soup)) == "Leek soup"
     await gui.until(lambda: sidebar.held_writes == [])
     assert gui.store.get_conversation(soup).title == "Leek soup"
