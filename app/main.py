@@ -27,25 +27,19 @@ from app.log import log_uncaught_errors, setup_logging
 from app.model_refresh import ModelRefresh
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
-from app.settings import (
-    LoadedSettings,
-    Settings,
-    endpoint_refusal,
-    save_settings,
-    settings_notice,
-)
+from app.settings import Settings
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
 from app.tasks import TaskRunner, in_own_thread
-from app.text_sizes import zoomed_text_size
 from app.tools.toolbox import Toolbox
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
 from app.ui.open_history import open_store
 from app.ui.params_opening import ParamsOpening
+from app.ui.settings_opening import SettingsOpening
 from app.ui.sidebar import Sidebar
-from app.ui.theme import ThemeController, system_text_size
+from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
 from app.ui.window_place import WindowPlace
 from app.window_start import (
@@ -59,7 +53,6 @@ if TYPE_CHECKING:
     import asyncio
 
     from app.quick.desktop import QuickDesktop
-    from app.tools.registry import Tool
     from app.ui.first_run import FirstRunPanel
     from app.ui.settings_dialog import SettingsDialog
     from app.ui.transcript.view import TranscriptView
@@ -169,7 +162,6 @@ class Application:
             dark=self.theme.is_dark,
         )
         self.chat_tools.set_approver(self.pane.approve_tool)
-        self.pane.always_run_tool.connect(self._always_run_tool)
         self.sidebar = Sidebar(store)
         self.window = MainWindow(
             self.sidebar,
@@ -192,6 +184,27 @@ class Application:
             config=lambda: self.config,
             parent=self.window,
         )
+        self.settings_opening = SettingsOpening(
+            config=lambda: self.config,
+            keep_config=self._keep_config,
+            apply_settings=self.apply_settings,
+            key_changed=self._on_key_changed,
+            keys=self.keys,
+            runner=self.runner,
+            test_connection=self._test_connection,
+            catalog=self.catalog,
+            desktop=lambda: self.desktop,
+            toolbox=self.toolbox,
+            store=store,
+            sidebar=self.sidebar,
+            theme=self.theme,
+            trash_kept=TRASH_KEPT,
+            report=self._report,
+            override_refused=self._override_refused,
+            shutting_down=lambda: self._shut_down,
+            parent=self.window,
+        )
+        self.pane.always_run_tool.connect(self.settings_opening.always_run_tool)
         # One UiState for the whole app: each writes its whole file, so two would undo
         # each other's values.
         self.state = UiState(config.paths.config_dir / "state.json")
@@ -212,7 +225,6 @@ class Application:
         self.theme.changed.connect(self._on_theme)
         self.theme.text_size_changed.connect(self._on_text_size)
         self.window.closing.connect(self.quit)
-        self._settings_dialog: SettingsDialog | None = None
         self._desktop: QuickDesktop | None = None
         return self.window
 
@@ -302,7 +314,7 @@ class Application:
             self.config.settings.dialect,
         )
         panel.key_saved.connect(self._on_key_changed)
-        panel.open_endpoint_settings.connect(self._open_own_server_settings)
+        panel.open_endpoint_settings.connect(self.settings_opening.open_own_server)
         self.first_run = panel
         return panel
 
@@ -315,36 +327,8 @@ class Application:
         """
         if self._desktop is None:
             self._desktop = self._build_desktop()
-            self._announce_file_problems(self._desktop.templates_notice)
+            self.settings_opening.announce_file_problems(self._desktop.templates_notice)
         return self._desktop
-
-    def _announce_file_problems(self, templates_notice: str | None) -> None:
-        """At start, what is wrong with settings.toml and templates.toml, one after the
-        other: a second toast would replace the first at once."""
-        settings_file = self.config.paths.settings_file
-        notices = [settings_notice(settings_file, self.config.loaded), self._override_refused]
-        self._announce([n for n in notices if n], templates_notice)
-
-    def _announce(self, settings_notices: list[str], templates_notice: str | None) -> None:
-        if not settings_notices or not self.window.isVisible():
-            for message in (*settings_notices, templates_notice):
-                if message:
-                    self._report(message)
-            return
-        from app.ui.toast import Toast
-
-        toast = Toast.show_message(
-            self.window,
-            settings_notices[0],
-            "Open Settings",
-            lambda: self.open_settings("endpoint" if self._endpoint_refused() else None),
-            timeout_ms=20000,
-        )
-        rest = settings_notices[1:]
-        if rest or templates_notice:
-            toast.dismissed.connect(
-                lambda: None if self._shut_down else self._announce(rest, templates_notice)
-            )
 
     def start_desktop(self) -> None:
         """Build the tray and the quick prompt and register the global shortcuts."""
@@ -372,16 +356,12 @@ class Application:
             conversation_changed=self.sidebar.conversation_changed,
             report=self._report,
             quit_app=self.quit,
-            open_key_settings=self._open_key_settings,
+            open_key_settings=self.settings_opening.open_for_key,
             dark=self.theme.is_dark,
             tray_available=self._tray_available,
         )
         self.window.close_hides = desktop.keeps_running_in_tray
         return desktop
-
-    def _endpoint_refused(self) -> bool:
-        saved = self.config.loaded.settings.base_url
-        return self._override_refused is not None or endpoint_refusal(saved) is not None
 
     def _report(self, message: str) -> None:
         if self.window.isVisible():
@@ -545,126 +525,24 @@ class Application:
         self.models.start()
 
     def open_settings(self, page: str | None = None) -> None:
-        from app.ui.settings_dialog import SettingsDialog
+        self.settings_opening.open(page)
 
-        if self._settings_dialog is None:
-            dialog = SettingsDialog(
-                settings_path=self.config.paths.settings_file,
-                loaded=self.config.loaded,
-                settings=self.config.settings,
-                keys=self.keys,
-                runner=self.runner,
-                test_connection=self._test_connection,
-                presets_path=self.config.paths.config_dir / "presets.toml",
-                models=self.catalog.chat_models(),
-                tray_available=self.desktop.tray is not None,
-                tools=self.toolbox,
-                history=self.store,
-                trash_kept=TRASH_KEPT,
-                base_url_from=self.config.base_url_from,
-                parent=self.window,
-            )
-            dialog.settings_changed.connect(self.apply_settings)
-            # Its model fields warn about a default model the endpoint does not serve.
-            self.catalog.changed.connect(lambda: dialog.set_models(self.catalog.chat_models()))
-            dialog.key_changed.connect(self._on_key_changed)
-            dialog.templates_changed.connect(self.desktop.set_templates)
-            dialog.recording_shortcut.connect(self.desktop.suspend_hotkeys)
-            # A refusal may come after the window opened, or end with the next keys tried.
-            self.desktop.shortcut_note_changed.connect(dialog.quick_page.set_shortcut_note)
-            # Restored there, listed again here at once; deleted or undone here, the
-            # page's list follows.
-            dialog.history_page.restored.connect(self.sidebar.conversation_changed)
-            # Out of the trash there: Undo (its notice, Ctrl+Z) here no longer offers it.
-            dialog.history_page.restored.connect(self.sidebar.forget_deleted)
-            dialog.history_page.purged.connect(self.sidebar.forget_deleted)
-            self.sidebar.conversation_deleted.connect(
-                lambda _id: dialog.history_page.trash_changed()
-            )
-            self.sidebar.conversation_restored.connect(
-                lambda _id: dialog.history_page.trash_changed()
-            )
-            self._settings_dialog = dialog
-        dialog = self._settings_dialog
-        dialog.quick_page.set_shortcut_note(self.desktop.shortcut_note, self.desktop.shortcut_tone)
-        show_page = getattr(dialog, "show_page", None)
-        if callable(show_page) and page:
-            show_page(page)
-        dialog.show()
-        dialog.activateWindow()
+    def zoom_text(self, step: int) -> None:
+        self.settings_opening.zoom_text(step)
 
-    def _open_own_server_settings(self) -> None:
-        """The first-run panel's "Use a self-hosted server instead…": the Endpoint page,
-        on a server of your own, its address field ready (on Mistral's, the person had
-        to find and choose the other option first)."""
-        self.open_settings("endpoint")
-        if self._settings_dialog is not None:
-            self._settings_dialog.endpoint_page.choose_own_server()
+    @property
+    def _settings_dialog(self) -> SettingsDialog | None:
+        """The Settings window, once first opened."""
+        return self.settings_opening.dialog
+
+    def _keep_config(self, config: RuntimeConfig) -> None:
+        self.config = config
 
     def _on_tools_changed(self) -> None:
-        if self._settings_dialog is not None:
-            self._settings_dialog.tools_page.refresh()
+        self.settings_opening.tools_changed()
         news = self.toolbox.news()
         if news:
             self._report("\n".join(news))
-
-    def _always_run_tool(self, tool: Tool) -> None:
-        """The person chose "Always run": saved at once, as any setting."""
-        if self._settings_dialog is not None:
-            self._settings_dialog.tools_page.add_always_run(tool.key)
-            self._settings_dialog.flush()
-            return
-        settings = self.config.settings
-        if tool.key in settings.always_run_tools:
-            return
-        value = ", ".join(sorted(settings.always_run_tools | {tool.key}))
-        self._save_setting(
-            f"{tool.spec.name} runs without asking until Maestrale closes",
-            tools_always_run=value,
-        )
-
-    def zoom_text(self, step: int) -> None:
-        """Ctrl++, Ctrl+- and Ctrl+0: all of the app's text a size larger (1), smaller
-        (-1) or back to the system's size (0); kept as the text size setting, as if
-        chosen in Settings → Appearance."""
-        size = zoomed_text_size(self.config.settings.font_size, system_text_size(), step)
-        if size == self.config.settings.font_size:
-            return
-        if self._settings_dialog is not None:  # it shows the size and saves it
-            self._settings_dialog.appearance_page.show_font_size(size)
-            self._settings_dialog.flush()
-            return
-        self._save_setting("The text size is used until Maestrale closes", font_size=size)
-        self.theme.apply_settings(self.config.settings)
-
-    def _save_setting(self, until_closed: str, **values: object) -> None:
-        """Settings changed outside the Settings window: in effect at once, and written
-        to the settings file; when it cannot be, the toast starts with
-        ``until_closed`` and says why."""
-        loaded = self.config.loaded
-        in_file = loaded.settings.with_values(**values)
-        self.config = replace(
-            self.config,
-            settings=self.config.settings.with_values(**values),
-            loaded=LoadedSettings(in_file, unknown=loaded.unknown),
-        )
-        try:
-            save_settings(self.config.paths.settings_file, loaded, in_file)
-        except OSError as error:
-            self._report(
-                f"{until_closed}: {self.config.paths.settings_file} could not be saved "
-                f"({error.strerror or error})."
-            )
-
-    def _open_key_settings(self) -> None:
-        """Settings where answers can be asked again: the endpoint's page when it is
-        refused, else its key's."""
-        try:
-            self.config.endpoint()
-        except ApiError:
-            self.open_settings("endpoint")
-        else:
-            self.open_settings("key")
 
     def open_help(self) -> None:
         from app.ui.help_dialog import HelpDialog
