@@ -1643,20 +1643,27 @@ async def test_a_conversation_opens_again_where_the_reader_left_it(gui: Gui) -> 
     first = _exchanges(gui, "Long read", [f"q{n}\n\n{long}" for n in range(16)])
     other = _exchanges(gui, "Other", ["q", "a"])
     transcript = gui.pane.transcript
+
+    async def all_rendered() -> None:
+        # The place is a message rendered in view: under a busy machine, fixed waits
+        # compared a place taken among estimated messages with one among rendered ones.
+        await gui.until(lambda: transcript.rendered_count() == len(transcript.message_ids))
+        await gui.settle(0.05)
+
     gui.window.open_conversation(first)
-    await gui.settle(0.1)
+    await all_rendered()
     transcript.verticalScrollBar().setValue(transcript.verticalScrollBar().maximum() // 3)
-    await gui.settle(0.1)
+    await all_rendered()
     place = transcript.reading_place()
     assert place is not None
     gui.window.open_conversation(other)
     await gui.settle(0.05)
     gui.window.open_conversation(first)  # it opened at its end each time
-    await gui.settle(0.1)
+    await all_rendered()
     assert transcript.reading_place() == place
     gui.window.new_chat()  # leaving by a new chat keeps the place too
     gui.window.open_conversation(first)
-    await gui.settle(0.1)
+    await all_rendered()
     assert transcript.reading_place() == place
     transcript.scroll_to_end()  # read to the end: it opens at the end
     await gui.settle(0.05)
