@@ -366,14 +366,14 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #resultFold:focus {{ border-color: {c.accent}; }}
 #pendingAnswer {{ color: {c.muted}; font-style: italic; }}
 #emptyState {{ color: {c.muted}; font-size: {point_size * 1.7:.1f}pt; font-weight: 600; }}
-/* Over the answers' text: outlined and worded in the accent colour (with a faint grey
-   edge and the text's colour it was lost in the words around it). */
+/* Beside or over the answers' text: outlined, its arrow in the accent colour (with a
+   faint grey edge and the text's colour it was lost in the words around it). Round:
+   its radius is set with its size (see app.ui.transcript.jump_button). */
 #jumpToLatest {{
-    background: {c.surface}; color: {c.accent}; border: 1px solid {c.accent};
-    border-radius: 15px; padding: 6px 16px; font-weight: 600;
+    background: {c.surface}; color: {c.accent}; border: 1px solid {c.accent}; padding: 0;
 }}
 #jumpToLatest:hover {{ background: {c.accent_soft}; }}
-#jumpToLatest:focus {{ border-width: 2px; padding: 5px 15px; }}
+#jumpToLatest:focus {{ border-width: 2px; }}
 #findBar {{ background: {c.sidebar}; border-bottom: 1px solid {c.border}; }}
 #switchModel {{ color: {c.accent}; border-color: {c.accent}; }}
 

@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QScrollArea, QToolButton, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.transcript.entries import IDLE_BUDGET_S, Entry, last_caller, results_after
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
+from app.ui.transcript.jump_button import JumpToLatest
 from app.ui.transcript.layout_in_view import COLUMN_WIDTH, LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
@@ -125,19 +126,11 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self.empty_label.setWordWrap(True)  # large text in a narrow pane: not cut off
         self.empty_label.hide()
 
-        self._jump = self._jump_button()
+        self._jump = JumpToLatest(self)
+        self._jump.clicked.connect(self.scroll_to_end)
+        self._jump.hide()
         self._math.ready.connect(self._on_math_ready)
         self._spares = SpareItems(self._build_spare, lambda: self.rendering, self)
-
-    def _jump_button(self) -> QToolButton:
-        button = QToolButton(self)
-        button.setObjectName("jumpToLatest")
-        button.setText("↓  Jump to latest")
-        button.setAccessibleName("Jump to the latest message")
-        button.setCursor(Qt.CursorShape.PointingHandCursor)
-        button.clicked.connect(self.scroll_to_end)
-        button.hide()
-        return button
 
     # -- what is shown ------------------------------------------------------------------
 
@@ -686,14 +679,14 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         return self._follow
 
     def _place_jump(self) -> None:
-        hint = self._jump.sizeHint()
-        self._jump.setGeometry(
-            (self.width() - hint.width()) // 2,
-            self.height() - hint.height() - 16,
-            hint.width(),
-            hint.height(),
-        )
-        self._jump.raise_()
+        self._jump.place(*self._jump_frame())
+
+    def _jump_frame(self) -> tuple[QRect, QRect]:
+        """The text column's and the viewport's rectangles, in the view's coordinates
+        (the button's parent)."""
+        viewport = self.viewport().geometry()
+        column = QRect(viewport.x() + self._column_x(), viewport.y(), self._column_width(), 1)
+        return column, viewport
 
     def _follow_keyboard(self, message_id: str) -> None:
         """Tab through a message's links (or keys moving its selection): the place is
