@@ -21,12 +21,18 @@ from app.ui.icons import icon
 from app.ui.shortcuts import make_actions
 from app.ui.sidebar import Sidebar
 from app.ui.text_scale import font_scale, room_scale
+from app.ui.theme import keep_on_screen, screen_room
 
 APP_NAME = "Maestrale"
 ROW_SLACK = 8  # pixels between the middles of widgets on one row of the header
 NARROW_WINDOW = 720  # below this width (at the normal text size) the sidebar goes
 SIDEBAR_WIDTH = 270  # the sidebar's width at first (at the normal text size)
 SIDEBAR_MIN_WIDTH = 200
+# The conversation's least width (at the normal text size, grown as the sidebar's):
+# the message field keeps room to type in beside its Send button. At 24 pt a shown
+# sidebar left it a sliver.
+CHAT_MIN_WIDTH = 400
+WINDOW_MIN_WIDTH = 640
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +61,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 780)
-        self.setMinimumSize(640, 420)
+        self.setMinimumSize(WINDOW_MIN_WIDTH, 420)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -176,7 +182,8 @@ class MainWindow(QMainWindow):
         target = view.current_conversation_id() if view.hasFocus() else self.pane.conversation_id
         if not target:
             return
-        self.sidebar.setVisible(True)
+        if self.sidebar.isHidden():
+            self.toggle_sidebar()  # shown as by the user: kept in a narrow window too
         self.sidebar.rename_conversation(target)
 
     def _on_search_result(self, conversation_id: str, message_id: str, query: str) -> None:
@@ -333,6 +340,7 @@ class MainWindow(QMainWindow):
                 # Left to Qt, the keyboard went on to the next field, the model picker,
                 # where the Down meant for the search results changed the model.
                 self.pane.composer.edit.setFocus()
+            self._fit_room()
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 
@@ -340,13 +348,36 @@ class MainWindow(QMainWindow):
         """Give the sidebar its width: as the user left it, grown with the text (a width
         chosen at 10 pt showed "Table of pl…" at 22 pt) but less than it (grown as much,
         it took 420 of 1,180 px at 16 pt: the list's titles shorten instead), never more
-        than two fifths of the window."""
+        than two fifths of the window, nor so wide that the conversation is left less
+        than its least width (see _fit_room)."""
         scale = room_scale(self)
         self.sidebar.setMinimumWidth(round(SIDEBAR_MIN_WIDTH * scale))
+        window = self._fit_room()
         fitted = round(self.sidebar_width * scale)
-        width = max(self.sidebar.minimumWidth(), min(fitted, self.width() * 2 // 5))
-        self.splitter.setSizes([width, max(1, self.width() - width)])
+        beside = window - self.pane.minimumWidth() - self.splitter.handleWidth()
+        width = max(self.sidebar.minimumWidth(), min(fitted, window * 2 // 5, beside))
+        self.splitter.setSizes([width, max(1, window - width)])
         self._sidebar_scale = scale
+
+    def _fit_room(self) -> int:
+        """Give the conversation its least width, the shown sidebar's beside it: the
+        window's least width rises to hold both, and a narrower window grows to it (moved
+        to stay on its screen). A screen too narrow for both keeps the window within
+        it, and the conversation gets what the sidebar's least width leaves. Returns
+        the window's width (as asked for: the window system may report it later)."""
+        chat = round(CHAT_MIN_WIDTH * room_scale(self))
+        sidebar = 0
+        if not self.sidebar.isHidden():
+            sidebar = self.sidebar.minimumWidth() + self.splitter.handleWidth()
+        room = screen_room(self).width() if self.isVisible() else chat + sidebar
+        least = max(WINDOW_MIN_WIDTH, min(chat + sidebar, room))
+        self.pane.setMinimumWidth(min(chat, least - sidebar))
+        self.setMinimumWidth(least)
+        if self.width() >= least or self.isMaximized() or self.isFullScreen():
+            return self.width()
+        self.resize(least, self.height())
+        keep_on_screen(self)
+        return least
 
     def remember_sidebar_width(self) -> None:
         """Keep the shown sidebar's width (at the reference text size) for next time."""
@@ -390,6 +421,8 @@ class MainWindow(QMainWindow):
             # The text size changed: the sidebar keeps its width relative to the text
             # (as the user left it: by then the new style may have moved the splitter).
             self.fit_sidebar_width()
+        elif event.type() == QEvent.Type.FontChange:
+            self._fit_room()  # the conversation's least width grows with the text
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.close_hides is not None and self.close_hides() and not self._quitting:
