@@ -1,16 +1,29 @@
 #!/usr/bin/env sh
 # Adds Maestrale to the desktop's application menu for the current user: the desktop
 # entry, the icon and the AppStream metadata. Run it after `pip install .`, e.g.
-# `.venv/bin/python -m pip install . && packaging/linux/install.sh`: the menu runs the
-# clone's .venv when there is one, else the maestrale-gui found on PATH.
+# `.venv/bin/python -m pip install . && packaging/linux/install.sh`. Usage:
+#   install.sh [VENV | PATH/TO/maestrale-gui]
+# Without an argument the menu runs the active virtual environment's Maestrale, else the
+# clone's .venv, else the maestrale-gui found on PATH.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 data="${XDG_DATA_HOME:-$HOME/.local/share}"
 
-# Run from a clone, its own environment first: another maestrale-gui on PATH (an older
-# install, another clone's) would be what the menu starts.
-if [ -x "$repo/.venv/bin/maestrale-gui" ]; then
+# Which Maestrale the menu runs: the one named (a virtual environment's folder or a
+# maestrale-gui), else the active virtual environment's, else the clone's own .venv
+# (another maestrale-gui on PATH, an older install or another clone's, would be what
+# the menu starts), else the one found on PATH.
+if [ $# -gt 0 ]; then
+    if [ -d "$1" ]; then bin="$1/bin/maestrale-gui"; else bin="$1"; fi
+    if [ ! -x "$bin" ]; then
+        echo "No maestrale-gui at $bin: name a virtual environment Maestrale is installed in (pip install .), or its maestrale-gui" >&2
+        exit 1
+    fi
+    bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+elif [ -n "${VIRTUAL_ENV:-}" ] && [ -x "$VIRTUAL_ENV/bin/maestrale-gui" ]; then
+    bin="$VIRTUAL_ENV/bin/maestrale-gui"
+elif [ -x "$repo/.venv/bin/maestrale-gui" ]; then
     bin="$repo/.venv/bin/maestrale-gui"
 else
     bin=$(command -v maestrale-gui || true)

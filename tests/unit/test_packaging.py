@@ -136,3 +136,40 @@ def test_install_script_uses_the_clone_s_environment_and_says_nothing_needless(
     )
     assert again.returncode == 0, again.stderr
     assert calls.read_text(encoding="utf-8") == f"-q {data / 'icons' / 'hicolor'}\n"
+
+
+def test_install_script_runs_the_environment_named_or_active(tmp_path: Path) -> None:
+    # It always ran the clone's .venv: Maestrale installed into another virtual
+    # environment (active, or named) got a menu entry starting a different, older one.
+    clone = tmp_path / "clone"
+    shutil.copytree(LINUX, clone / "packaging" / "linux")
+    shutil.copytree(ROOT / "resources" / "icons", clone / "resources" / "icons")
+    _stub(clone / ".venv" / "bin" / "maestrale-gui")
+    active, named = tmp_path / "active", tmp_path / "named"
+    for venv in (active, named):
+        _stub(venv / "bin" / "maestrale-gui")
+        _stub(venv / "bin" / "maestrale")
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
+    script = str(clone / "packaging" / "linux" / "install.sh")
+    entry = data / "applications" / "maestrale.desktop"
+
+    def install(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", script, *args],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+
+    assert install(VIRTUAL_ENV=str(active)).returncode == 0
+    assert f"Exec={active / 'bin' / 'maestrale-gui'}\n" in entry.read_text(encoding="utf-8")
+    assert f"Exec={active / 'bin' / 'maestrale'} quick\n" in entry.read_text(encoding="utf-8")
+    assert install(str(named), VIRTUAL_ENV=str(active)).returncode == 0
+    assert f"Exec={named / 'bin' / 'maestrale-gui'}\n" in entry.read_text(encoding="utf-8")
+    missing = install(str(tmp_path / "nowhere"))
+    assert missing.returncode == 1
+    assert "No maestrale-gui at" in missing.stderr
+    assert f"Exec={named / 'bin' / 'maestrale-gui'}\n" in entry.read_text(encoding="utf-8")
