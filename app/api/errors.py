@@ -138,6 +138,15 @@ class ContextTooLong(InvalidRequest):
     """The request is longer than the model's context: asking again cannot help until
     the conversation, or the model, changes."""
 
+    @property
+    def prompt_tokens(self) -> int | None:
+        """The request's length in tokens, as the server counted it, when it said."""
+        for text in self.details:
+            match = _PROMPT_TOKENS.search(text)
+            if match:
+                return int(next(group for group in match.groups() if group))
+        return None
+
 
 # How servers say it: Mistral ("Prompt contains N tokens ... too large for model with
 # M maximum context length"), vLLM and OpenAI's ("This model's maximum context length
@@ -145,6 +154,15 @@ class ContextTooLong(InvalidRequest):
 # the available context size"), others ("context window", "prompt is too long").
 _CONTEXT_WORDS = re.compile(
     r"context (?:length|window|size)|too large for model|too many tokens|prompt is too long",
+    re.IGNORECASE,
+)
+
+
+# The prompt's own count in those words: Mistral's "Prompt contains N tokens", vLLM's
+# "(N in the messages, …)" (its "requested" count adds the completion's), OpenAI's "your
+# messages resulted in N tokens".
+_PROMPT_TOKENS = re.compile(
+    r"prompt contains (\d+) tokens|\((\d+) in the messages|messages resulted in (\d+) tokens",
     re.IGNORECASE,
 )
 

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.api.errors import ApiError, AuthenticationError, EndpointRefused, ModelUnavailable
+from app.api.errors import (
+    ApiError,
+    AuthenticationError,
+    ContextTooLong,
+    EndpointRefused,
+    ModelUnavailable,
+)
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.continues import Continues, told_of
@@ -84,6 +90,9 @@ class ChatController(QObject):
             failed before any new text came (nothing was stored, the answer is as it
             was), or the model had nothing to add (``why`` is then
             ``app.chat.continues.NOTHING_TO_ADD``); said once.
+        context_counted(str, str, str, int): (conversation id, failed answer id, model,
+            tokens) the server refused the conversation as longer than the model's
+            context, and said how long it is.
         needs_key(str): no usable key or endpoint: the reason, for the first-run panel.
         refused(str): an action was not taken, and what to do (another Maestrale is
             still answering in the conversation).
@@ -102,6 +111,7 @@ class ChatController(QObject):
     tool_activity = Signal(object)
     branch_changed = Signal(str)
     continue_failed = Signal(str, str)
+    context_counted = Signal(str, str, str, int)
     needs_key = Signal(str)
     refused = Signal(str)
 
@@ -581,6 +591,10 @@ class ChatController(QObject):
             log.warning(
                 "An answer in %s failed: %s", outcome.message.conversation_id, outcome.error
             )
+        if isinstance(outcome.error, ContextTooLong) and not outcome.added_nothing:
+            counted, answer = outcome.error.prompt_tokens, outcome.message
+            if counted:  # the gauge shows the server's count, not its estimate
+                self.context_counted.emit(answer.conversation_id, answer.id, model, counted)
         if isinstance(outcome.error, ModelUnavailable):
             # New chats then get another model (a retired one's replacement).
             self._catalog.note_refused(outcome.error.model)

@@ -44,13 +44,15 @@ class Sized(Protocol):
 class ContextUse:
     """About ``tokens`` of the model's ``limit``; ``estimated`` when no part of the
     count came from the server; ``earlier``: the conversation has messages (not a new
-    chat); ``draft``: the message being written is counted."""
+    chat); ``draft``: the message being written is counted; ``exact``: the whole count
+    is the server's (a refusal said how long the conversation is)."""
 
     tokens: int
     limit: int
     estimated: bool = False
     earlier: bool = True
     draft: bool = False
+    exact: bool = False
 
     @property
     def fraction(self) -> float:
@@ -71,25 +73,30 @@ def context_use(
     limit: int | None,
     system_size: int = 0,
     draft_size: int = 0,
+    stated: int | None = None,
 ) -> ContextUse | None:
     """The context the next request of ``branch`` (plus the draft) would fill.
 
     ``usage`` holds the server's counts by message id (any branch's: only those on
-    ``branch`` count). None when the model's context length is unknown.
+    ``branch`` count); ``stated`` the server's count of the whole branch, when it
+    refused it as too long. None when the model's context length is unknown.
     """
     if not limit or limit <= 0:
         return None
     tokens = 0
     start = 0
-    for index in range(len(branch) - 1, -1, -1):
-        counted = usage.get(branch[index].id)
-        if counted is not None and counted.total_tokens > 0:
-            tokens = counted.total_tokens  # the system prompt and all before it included
-            start = index + 1
-            break
+    if stated:  # the whole branch, the system prompt included
+        tokens, start = stated, len(branch)
     else:
-        tokens = estimate_tokens(system_size)
-    estimated = start == 0
+        for index in range(len(branch) - 1, -1, -1):
+            counted = usage.get(branch[index].id)
+            if counted is not None and counted.total_tokens > 0:
+                tokens = counted.total_tokens  # the system prompt and all before it included
+                start = index + 1
+                break
+        else:
+            tokens = estimate_tokens(system_size)
+    estimated = not stated and start == 0
     tokens += sum(estimate_tokens(message.length) for message in branch[start:])
     tokens += estimate_tokens(draft_size)
     # Earlier questions: the last one was answered (the draft is the next), or some
@@ -98,7 +105,8 @@ def context_use(
     last_question = max((i for i, m in enumerate(branch) if m.role is Role.USER), default=-1)
     answered = any(m.length > 0 for m in branch[last_question + 1 :])
     earlier = last_question > 0 or answered or (last_question == -1 and bool(branch))
-    return ContextUse(tokens, limit, estimated, earlier=earlier, draft=draft_size > 0)
+    exact = bool(stated) and draft_size <= 0
+    return ContextUse(tokens, limit, estimated, earlier=earlier, draft=draft_size > 0, exact=exact)
 
 
 def short_count(tokens: int) -> str:
@@ -124,24 +132,30 @@ def describe(use: ContextUse | None, model: str) -> ContextNote | None:
     if use is None or use.fraction < SHOWN_FROM:
         return None
     used, limit = short_count(use.tokens), short_count(use.limit)
+    about = "" if use.exact else "about "  # the server's own count of a refusal: exact
+    if use.exact:
+        counted = " (counted by the server when it refused the last question)."
+    else:
+        counted = " (estimated from its length)." if use.estimated else " (counted by the server)."
     detail = (
-        f"About {use.tokens:,} tokens of the {use.limit:,} that {model} reads at once"
+        f"{about.capitalize()}{use.tokens:,} tokens of the {use.limit:,} that {model} "
+        "reads at once"
         + (", your message included" if use.draft else "")
         + ": the whole conversation is sent with each question"
-        + (" (estimated from its length)." if use.estimated else " (counted by the server).")
+        + counted
     )
     with_draft = " with your message" if use.draft and use.earlier else ""
     if use.fraction > 1:
         if not use.earlier:  # a new chat: only the message itself is too long
             return ContextNote(
                 "over",
-                f"This message is too long for {model}: about {used} of the {limit} tokens "
+                f"This message is too long for {model}: {about}{used} of the {limit} tokens "
                 "it reads at once. Shorten it, or choose a model with a longer context.",
                 detail,
             )
         return ContextNote(
             "over",
-            f"Too long for {model}: about {used} of the {limit} tokens it reads at once"
+            f"Too long for {model}: {about}{used} of the {limit} tokens it reads at once"
             f"{with_draft}. Start a new chat, edit an earlier question to branch off "
             "there, or choose a model with a longer context.",
             detail,
@@ -154,7 +168,7 @@ def describe(use: ContextUse | None, model: str) -> ContextNote | None:
         )
         return ContextNote(
             "nearly_full",
-            f"Context nearly full: about {used} of {limit} tokens{with_draft}.{advice}",
+            f"Context nearly full: {about}{used} of {limit} tokens{with_draft}.{advice}",
             detail,
         )
-    return ContextNote("info", f"Context: about {used} of {limit} tokens{with_draft}", detail)
+    return ContextNote("info", f"Context: {about}{used} of {limit} tokens{with_draft}", detail)

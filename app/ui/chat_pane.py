@@ -217,6 +217,7 @@ class ChatPane(ModelInPane, QWidget):
         controller.needs_key.connect(self.show_first_run)
         controller.refused.connect(self._on_refused)
         controller.continue_failed.connect(self._on_continue_failed)
+        controller.context_counted.connect(self.context_gauge.counted)
         self._binding = TranscriptBinding(self.transcript, self._store, controller)
         self._binding.conversation_id = self._conversation_id
         self._binding.busy_changed.connect(self._set_busy)

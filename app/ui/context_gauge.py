@@ -4,6 +4,11 @@ Hidden while the conversation fills less than half of it. The counts come from t
 history (see ``app.domain.context``): read when the conversation, its model or its
 answers change, and only just after, so an opening paints first; the draft is
 weighed as it is typed, a moment after typing pauses.
+
+When the server refuses a conversation as too long and says how long it is, that count
+is shown instead of the estimate, as long as the refused answer ends the branch shown
+and the model is the same (a new question, an edit, another branch or model: estimated
+again).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.context import ContextNote, Sized, context_use, describe
-from app.domain.messages import Usage
+from app.domain.messages import MessageStatus, Usage
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
@@ -57,6 +62,9 @@ class ContextGauge(QLabel):
         self._system_size = 0
         self._branch: Sequence[Sized] = []
         self._usage: dict[str, Usage] = {}
+        # By conversation: (refused answer id, model, tokens) the server counted.
+        self._stated: dict[str, tuple[str, str, int]] = {}
+        self._stated_now: tuple[str, int] | None = None  # (model, tokens) of the branch
         self.note: ContextNote | None = None
         self._reading = QTimer(self)
         self._reading.setSingleShot(True)
@@ -72,35 +80,50 @@ class ContextGauge(QLabel):
         self._conversation_id = conversation_id
         self._reading.start(0)
 
+    def counted(self, conversation_id: str, answer_id: str, model: str, tokens: int) -> None:
+        """The server refused the branch ending at ``answer_id`` as longer than
+        ``model``'s context, and said it has ``tokens``: shown while that stays so."""
+        self._stated[conversation_id] = (answer_id, model, tokens)
+        if conversation_id == self._conversation_id:
+            self._reading.start(0)
+
     def draft_changed(self) -> None:
         """The message field's text changed: weighed once typing pauses."""
         self._weighing.start()
 
     def _read(self) -> None:
         conversation_id = self._conversation_id
-        self._branch, self._usage = [], {}
+        self._branch, self._usage, self._stated_now = [], {}, None
         self._system_size = len((self._new_chat_system() or "").encode())
         if conversation_id is not None:
             try:
                 conversation = self._store.get_conversation(conversation_id)
                 tree = MessageTree(self._store.outline(conversation_id))
-                self._branch = tree.path_to(conversation.current_leaf_id) or tree.path_to(
+                branch = tree.path_to(conversation.current_leaf_id) or tree.path_to(
                     tree.latest_leaf()
                 )
+                self._branch = branch
+                stated = self._stated.get(conversation_id)
+                leaf = branch[-1] if branch else None
+                # Still the refused answer at the end of the branch, not answered since.
+                if stated and leaf and leaf.id == stated[0] and leaf.status is MessageStatus.ERROR:
+                    self._stated_now = stated[1], stated[2]
                 self._usage = self._store.usage_by_message(conversation_id)
                 self._system_size = len((conversation.system_prompt or "").encode())
             except StoreError:  # deleted meanwhile, or the history is busy: no gauge
-                self._branch, self._usage = [], {}
+                self._branch, self._usage, self._stated_now = [], {}, None
         self._show()
 
     def _show(self) -> None:
         model = self._model()
+        stated = self._stated_now
         use = context_use(
             self._branch,
             self._usage,
             limit=self._context_length(model) if model else None,
             system_size=self._system_size,
             draft_size=len(self._draft().encode()),
+            stated=stated[1] if stated and stated[0] == model else None,
         )
         note = describe(use, model)
         self.note = note

@@ -6,6 +6,8 @@ counts from the server's usage and estimates the rest from its size.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 
 from app.domain.messages import MessageStatus, Role
@@ -98,3 +100,68 @@ async def test_an_answer_tells_what_it_cost_in_tokens(gui: Gui) -> None:
     gui.pane.new_chat()
     gui.pane.open_conversation(conversation_id)
     assert last_item(gui, Role.ASSISTANT)._header.toolTip() == expected  # read back
+
+
+def stated_count(error: str) -> int:
+    """The prompt's length the fake server's refusal states (it counts a word a token)."""
+    match = re.search(r"Prompt contains (\d+) tokens", error)
+    assert match, error
+    return int(match.group(1))
+
+
+@in_loop
+async def test_after_a_refusal_for_length_the_gauge_shows_the_servers_count(gui: Gui) -> None:
+    give_context(gui.server, "mistral-large-2411", 400)
+    give_context(gui.server, "mistral-large-2512", 500)
+    await gui.application.refresh_models()
+    gauge, edit = gui.pane.context_gauge, gui.pane.composer.edit
+    gui.server.enqueue(Reply(text="Noted."), Reply(text="Short words"))
+    await gui.ask("hello there")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+
+    # Short words: fewer bytes a token than the estimate allows, so the gauge guesses
+    # about 265 tokens while the server counts one a word (about 450).
+    gui.pane.composer.set_text("a " * 450)
+    await gui.until(lambda: gauge.note is not None)
+    assert gauge.text().startswith("Context: about 2")
+    edit.setFocus()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)
+    await gui.until(
+        lambda: gui.store.current_path(conversation_id)[-1].status is MessageStatus.ERROR
+    )
+    refused = gui.store.current_path(conversation_id)[-1]
+    count = stated_count(refused.error or "")
+    assert count > 400
+
+    # The gauge says the server's count, not its estimate, in its warning look.
+    await gui.until(lambda: gauge.note is not None and gauge.note.level == "over")
+    assert gauge.text().startswith(f"Too long for mistral-large-2411: {count} of the 400 tokens")
+    assert gauge.property("tone") == "error"
+    assert gauge.isVisible()
+    assert gauge.toolTip().startswith(f"{count:,} tokens of the 400 that mistral-large-2411")
+    assert "counted by the server when it refused the last question" in gauge.toolTip()
+
+    # A message being written is estimated on top of that count.
+    gui.qtbot.keyClicks(edit, "more")  # 4 bytes: 2 tokens and the message's 4
+    await gui.until(lambda: gauge.text().startswith("Too long for mistral-large-2411: about"))
+    assert gauge.text().startswith(f"Too long for mistral-large-2411: about {count + 6} of")
+    gui.pane.composer.set_text("")
+    await gui.until(lambda: gauge.text().startswith(f"Too long for mistral-large-2411: {count}"))
+
+    # Another model: its own context, and the count is an estimate again.
+    picker = gui.pane.picker
+    picker.combo.activated.emit(picker.combo.findData("mistral-large-2512", ROLE_MODEL))
+    await gui.until(lambda: gauge.note is not None and gauge.note.level == "info")
+    assert gauge.text().startswith("Context: about 2")
+    assert gauge.text().endswith("of 500 tokens")
+
+    # A new question (the longer model takes it): counted from its answer's usage.
+    gui.server.enqueue(Reply(text="Fine."))
+    await gui.ask("and now")
+    await gui.until(gui.answered)
+    usage = gui.store.current_path(conversation_id)[-1].usage
+    assert usage is not None
+    await gui.until(lambda: f"about {usage.total_tokens} of 500 tokens" in gauge.text())

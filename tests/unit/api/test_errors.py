@@ -197,6 +197,37 @@ def test_a_conversation_longer_than_the_context_is_said_so_with_what_to_do(
     assert "The server said:" in error.message
 
 
+@pytest.mark.parametrize(
+    ("said", "tokens"),
+    [
+        (
+            "Prompt contains 134211 tokens and 0 draft tokens, too large for model with "
+            "131072 maximum context length",
+            134211,
+        ),
+        (  # vLLM: the messages' own count, not the one with the completion's
+            "This model's maximum context length is 131072 tokens. However, you requested "
+            "140500 tokens (140000 in the messages, 500 in the completion).",
+            140000,
+        ),
+        (
+            "This model's maximum context length is 8192 tokens. However, your messages "
+            "resulted in 9000 tokens. Please reduce the length of the messages.",
+            9000,
+        ),
+        ("the request exceeds the available context size", None),
+    ],
+)
+def test_a_refusal_for_length_keeps_the_servers_count_when_it_gave_one(
+    said: str, tokens: int | None
+) -> None:
+    from app.api.errors import ContextTooLong
+
+    error = error_from_response(400, body({"message": said}), {}, model="m")
+    assert isinstance(error, ContextTooLong)
+    assert error.prompt_tokens == tokens
+
+
 def test_other_refusals_are_not_taken_for_a_long_conversation() -> None:
     from app.api.errors import ContextTooLong
 

@@ -146,3 +146,24 @@ def test_a_refused_first_question_is_still_a_new_chat_s_message_too_long() -> No
     use = context_use(answered, {}, limit=100, draft_size=10)
     assert use is not None
     assert use.earlier
+
+
+def test_a_refusal_s_count_replaces_the_estimate_and_is_said_as_it_is() -> None:
+    branch = [Outline("q1", 350), Outline("a1", 700), Outline("q2", 900), Outline("a2", 0)]
+    usage = {"a1": Usage(prompt_tokens=100, completion_tokens=200)}
+    use = context_use(branch, usage, limit=400, system_size=3500, stated=453)
+    assert use is not None
+    assert (use.tokens, use.exact, use.estimated) == (453, True, False)
+    note = describe(use, "m")
+    assert note is not None
+    assert note.level == "over"
+    assert note.text.startswith("Too long for m: 453 of the 400 tokens it reads at once.")
+    assert note.detail.startswith("453 tokens of the 400 that m reads at once")
+    assert note.detail.endswith("(counted by the server when it refused the last question).")
+    # A message being written is estimated on top: the whole is no longer exact.
+    drafted = context_use(branch, usage, limit=400, stated=453, draft_size=35)
+    assert drafted is not None
+    assert (drafted.tokens, drafted.exact) == (453 + estimate_tokens(35), False)
+    note = describe(drafted, "m")
+    assert note is not None
+    assert note.text.startswith("Too long for m: about 467 of the 400 tokens")
