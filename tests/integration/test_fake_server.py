@@ -672,7 +672,9 @@ def test_stop_cuts_a_stalled_stream() -> None:
             server.stop()
             with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
                 list(stream)
-    assert time.monotonic() - start < 3
+    # Cut, not ended by the 30 s stall. The bound leaves room for a busy machine (the
+    # server's shutdown polls every 0.5 s and joins its handlers): 3 s failed under load.
+    assert time.monotonic() - start < 10
 
 
 # -- openai dialect ------------------------------------------------------------------
