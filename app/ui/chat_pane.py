@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Esc in the editor cancels the edit: the Stop button is named instead.
+EDIT_WAITS = "Not sent yet: an answer is being written. Press Stop, then send your edit."
+
 
 def branches_of(
     tree: MessageTree[MessageOutline], path: Sequence[MessageOutline]
@@ -619,6 +622,8 @@ class ChatPane(ModelInPane, QWidget):
     def _on_edit_submitted(self, message_id: str, text: str) -> None:
         if self._controller.edit_and_resend(message_id, text):
             return
+        if self.conversation_id and self._controller.is_streaming(self.conversation_id):
+            self._on_refused(EDIT_WAITS)  # said, as the other reasons are
         # Not asked (another Maestrale still answers here, say): the edited text stays
         # in the question's editor to be sent again, not lost with the closed editor.
         item = self.transcript.item(message_id)

@@ -20,7 +20,8 @@ class ComposerEdit(PlainTextField):
 
     Signals:
         send_requested(): the send key was pressed.
-        edit_last_requested(): Up was pressed while the field is empty.
+        edit_last_requested(): Up was pressed while the field is empty, and
+            ``edits_last`` (not while an answer is written: Up is then the field's own).
         stop_requested(): Esc was pressed (the window stops a running answer).
         focus_changed(bool): the field took (True) or lost the keyboard.
     """
@@ -33,6 +34,7 @@ class ComposerEdit(PlainTextField):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.enter_sends = True
+        self.edits_last = True
         self.setObjectName("composerEdit")
         self.setAccessibleName("Message")
         self.setPlaceholderText("Message Mistral…")
@@ -52,7 +54,7 @@ class ComposerEdit(PlainTextField):
                 return
             self.insertPlainText("\n")
             return
-        if key == Qt.Key.Key_Up and not self.toPlainText():
+        if key == Qt.Key.Key_Up and self.edits_last and not self.toPlainText():
             self.edit_last_requested.emit()
             return
         if key == Qt.Key.Key_Escape:
@@ -150,8 +152,11 @@ class Composer(QFrame):
         self.edit.setToolTip(hint)
 
     def set_busy(self, busy: bool) -> None:
-        """While an answer runs the button stops it; the field stays editable."""
+        """While an answer runs the button stops it; the field stays editable. Up then
+        edits no question, as the questions' Edit buttons wait too (the edit could
+        not be sent)."""
         self._busy = busy
+        self.edit.edits_last = not busy
         self._update_button()
 
     def _update_button(self) -> None:

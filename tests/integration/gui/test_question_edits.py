@@ -1,0 +1,75 @@
+"""A question edited in place while an answer is written, and across chat switches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.domain.messages import Role
+from app.ui.chat_pane import EDIT_WAITS
+from app.ui.toast import Toast
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+
+
+def last_question(gui: Gui):
+    for message_id in reversed(gui.pane.transcript.message_ids):
+        item = gui.pane.transcript.item(message_id)
+        if item is not None and item.message.role is Role.USER:
+            return item
+    raise AssertionError("no question shown")
+
+
+def toasts(gui: Gui) -> list[str]:
+    return [toast.text for toast in gui.window.findChildren(Toast) if toast.isVisible()]
+
+
+def stalled() -> Reply:
+    """An answer that starts and then keeps being written for the whole test."""
+    return Reply(chunks=["Thinking ", "about it"], stall_after=1, stall_seconds=20)
+
+
+@in_loop
+async def test_up_edits_no_question_while_an_answer_is_written(gui: Gui) -> None:
+    # The question's Edit button waits while the answer is written: Up opened its
+    # editor all the same, and that editor's Send then did nothing.
+    gui.server.enqueue(stalled())
+    await gui.ask("Is it raining?")
+    await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
+    question = last_question(gui)
+    assert not question._action.isEnabled()
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert question._editor is None
+    assert QApplication.focusWidget() is edit
+    # Once it is stopped, Up edits the question again.
+    gui.pane.stop()
+    await gui.until(lambda: gui.pane.composer.button.text() == "Send")
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert question._editor is not None
+    assert question._editor.field.toPlainText() == "Is it raining?"
+
+
+@in_loop
+async def test_an_edit_sent_while_an_answer_is_written_says_why_it_waits(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Yes."), Reply(text="title"), stalled())
+    await gui.ask("Is it raining?")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    question = last_question(gui)
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Up)
+    editor = question._editor
+    assert editor is not None
+    # An answer starts while the editor is open: another question sent meanwhile.
+    await gui.ask("And tomorrow?")
+    await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
+    assert question._editor is editor
+    gui.qtbot.keyClicks(editor.field, " In Paris?")
+    editor.send_button.click()
+    await gui.settle(0.05)
+    assert EDIT_WAITS in toasts(gui)
+    # Nothing asked, and the edit is still there to be sent once the answer stops.
+    asked = [r.body["messages"] for r in gui.server.chat_requests if r.body.get("stream")]
+    assert [m[-1]["content"] for m in asked] == ["Is it raining?", "And tomorrow?"]
+    assert question._editor is not None
+    assert question._editor.field.toPlainText() == "Is it raining? In Paris?"
