@@ -659,11 +659,17 @@ class MessageItem(QFrame):
         """The question is open for editing (its editor holds the user's text)."""
         return self._editor is not None
 
+    @property
+    def edited_text(self) -> str | None:
+        """The text in the question's editor (``None``: not being edited)."""
+        return self._editor.field.toPlainText() if self._editor is not None else None
+
     def start_editing(self) -> None:
         self.edit_again(self.message.content)
 
-    def edit_again(self, text: str) -> None:
-        """Open the question's editor on ``text`` (an edit that could not be sent)."""
+    def edit_again(self, text: str, *, focus: bool = True) -> None:
+        """Open the question's editor on ``text`` (an edit that could not be sent, or
+        one left in another conversation: then without the keyboard)."""
         if self.message.role is not Role.USER or self._editor is not None:
             return
         from app.ui.transcript.question_editor import QuestionEditor  # on first edit
@@ -678,7 +684,8 @@ class MessageItem(QFrame):
         self._copy.setVisible(False)
         self._action.setVisible(False)
         self._bubble_layout.addWidget(editor)
-        editor.focus()
+        if focus:
+            editor.focus()
         self.height_changed.emit()
 
     def _submit_edit(self, text: str) -> None:

@@ -23,6 +23,7 @@ from app.ui.transcript.entries import IDLE_BUDGET_S, Entry, last_caller, results
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.jump_button import JumpToLatest
+from app.ui.transcript.kept_edits import KeptEdits
 from app.ui.transcript.layout_in_view import COLUMN_WIDTH, LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
@@ -90,6 +91,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._unanswered: UnansweredBar | None = None
         self._init_finding()
         self._locked = False  # an answer is being written: see set_locked
+        self._kept_edits = KeptEdits()  # questions being edited when their chat was left
         self._retry_offer: RetryWith | None = None
         self._load: Loader | None = None
         self._code_header: PinnedCodeHeader | None = None  # built with the first code
@@ -155,6 +157,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._load = None
         for entry in self._entries:
             if entry.item is not None:
+                self._kept_edits.keep(entry.item)
                 entry.item.deleteLater()
         self._entries.clear()
         self._by_id.clear()
@@ -474,6 +477,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         item.text.keyboard_moved.connect(lambda: self._follow_keyboard(message_id))
         item.fold_toggled.connect(lambda: self._on_fold_toggled(message_id))
         item.set_locked(self._locked)
+        self._kept_edits.reopen(item)
         index = self._entries.index(entry)
         item.set_call_results(results_after(self._entries, index))
         if self._tool_activity is not None:

@@ -62,7 +62,8 @@ async def test_an_edit_sent_while_an_answer_is_written_says_why_it_waits(gui: Gu
     assert editor is not None
     # An answer starts while the editor is open: another question sent meanwhile.
     await gui.ask("And tomorrow?")
-    await gui.until(lambda: gui.pane.composer.button.text() == "Stop")
+    await gui.until(lambda: len([r for r in gui.server.chat_requests if r.body.get("stream")]) == 2)
+    assert gui.pane.composer.button.text() == "Stop"
     assert question._editor is editor
     gui.qtbot.keyClicks(editor.field, " In Paris?")
     editor.send_button.click()
@@ -73,3 +74,50 @@ async def test_an_edit_sent_while_an_answer_is_written_says_why_it_waits(gui: Gu
     assert [m[-1]["content"] for m in asked] == ["Is it raining?", "And tomorrow?"]
     assert question._editor is not None
     assert question._editor.field.toPlainText() == "Is it raining? In Paris?"
+
+
+async def cats_edited_then_left(gui: Gui) -> str:
+    """Ask about cats, edit the question (" and dogs" added), then open a new chat
+    and come back; the conversation's id."""
+    await gui.ask("Tell me about cats")
+    await gui.until(gui.answered)
+    await gui.until_titled()
+    cats = gui.pane.conversation_id
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_Up)
+    gui.qtbot.keyClicks(last_question(gui)._editor.field, " and dogs")
+    gui.pane.new_chat()
+    assert not gui.pane.transcript.editing()
+    gui.window.open_conversation(cats)
+    return cats
+
+
+@in_loop
+async def test_a_question_being_edited_is_still_edited_back_from_another_chat(gui: Gui) -> None:
+    # Left for another chat, the editor went with the transcript and its text was lost.
+    gui.server.enqueue(Reply(text="About cats."), Reply(text="title"), Reply(text="Both."))
+    cats = await cats_edited_then_left(gui)
+    await gui.until(lambda: last_question(gui)._editor is not None)
+    editor = last_question(gui)._editor
+    assert editor.field.toPlainText() == "Tell me about cats and dogs"
+    assert not editor.field.hasFocus()  # the keyboard stays where the chat was opened from
+    # Sent from there as any edit.
+    editor.send_button.click()
+    await gui.until(lambda: len(gui.store.current_path(cats)) == 2 and gui.answered())
+    assert [m.content for m in gui.store.current_path(cats)] == [
+        "Tell me about cats and dogs",
+        "Both.",
+    ]
+
+
+@in_loop
+async def test_an_edit_cancelled_with_esc_is_not_brought_back(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="About cats."), Reply(text="title"))
+    cats = await cats_edited_then_left(gui)
+    await gui.until(lambda: last_question(gui)._editor is not None)
+    gui.qtbot.keyClick(last_question(gui)._editor.field, Qt.Key.Key_Escape)
+    assert last_question(gui)._editor is None
+    gui.pane.new_chat()
+    gui.window.open_conversation(cats)
+    await gui.settle(0.1)
+    assert not gui.pane.transcript.editing()
+    assert last_question(gui).text.toPlainText().strip() == "Tell me about cats"
