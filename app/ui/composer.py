@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.paragraph_layout import align_paragraphs_by_direction
@@ -73,6 +73,13 @@ class ComposerEdit(PlainTextField):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # one line is taller or shorter now
+            self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # Wider or narrower, its text wraps anew: a draft restored at start, while the
+        # field was still narrow, kept the height of its wrapped lines.
+        if event.size().width() != event.oldSize().width():
             self._fit()
 
     def _fit(self) -> None:
