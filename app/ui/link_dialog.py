@@ -9,9 +9,10 @@ default button.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QShowEvent, QTextOption
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +26,7 @@ from app.rendering.links import LinkCheck, check_link, openable
 from app.ui.text_rows import row_pitch
 
 Confirm = Callable[[LinkCheck], bool]
+Opener = Callable[[QUrl], bool]
 MAX_ADDRESS_LINES = 8
 
 
@@ -99,12 +101,44 @@ def ask_before_opening(parent: QWidget) -> Confirm:
     return confirm
 
 
-def open_link(url: QUrl, confirm: Confirm) -> bool:
-    """Open ``url`` if it is http(s) or mailto and ``confirm`` agrees; True if opened."""
+def open_link(
+    url: QUrl,
+    confirm: Confirm,
+    *,
+    tell: Callable[[str], object] | None = None,
+    opener: Opener | None = None,
+) -> bool:
+    """Open ``url`` if it is http(s) or mailto and ``confirm`` agrees; True if opened.
+
+    Without a browser (or mail program) to start, Qt only prints a line to stderr and
+    nothing happened after "Open": the address is then copied, and ``tell`` says so."""
     address = url.toString()
     if not openable(address):
         return False
     check = check_link(address)
     if not confirm(check):
         return False
-    return QDesktopServices.openUrl(QUrl(check.address))
+    if (opener or QDesktopServices.openUrl)(QUrl(check.address)):
+        return True
+    if tell is not None:
+        tell(not_opened(check))
+    return False
+
+
+def not_opened(check: LinkCheck) -> str:
+    """Copies what the person can still use of the link and says so."""
+    clipboard = QGuiApplication.clipboard()
+    if check.mail:
+        recipients = urlsplit(check.address).path
+        clipboard.setText(recipients or check.address)
+        return (
+            "No mail program could be started for this link. "
+            f"The mail address ({recipients}) is copied: paste it into your mail."
+            if recipients
+            else "No mail program could be started for this link. Its address is copied."
+        )
+    clipboard.setText(check.address)
+    return (
+        "No web browser could be started for this link. "
+        "Its address is copied: paste it into your browser's address bar."
+    )

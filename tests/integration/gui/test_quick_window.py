@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain.messages import MessageStatus, Role
 from app.quick.popup import TITLE, QuickWindow
 from app.quick.templates import Template
+from app.ui.transcript.item import MessageItem
 from tests.fake_mistral import Reply
 from tests.helpers.fake_keyrings import MemoryKeyring
 from tests.integration.gui.conftest import Gui, in_loop
@@ -314,6 +315,16 @@ async def test_a_question_edited_in_the_quick_window_is_asked_again(gui: Gui) ->
     assert asked_again[-1].body["messages"] == [{"role": "user", "content": "quick two"}]
 
 
+async def _answer_with_a_link(gui: Gui, window: QuickWindow) -> MessageItem:
+    window.summon()
+    gui.server.enqueue(Reply(text="See [the page](https://example.org/page)."))
+    await type_and_enter(gui, window, "link please")
+    await gui.until(lambda: settled(gui, window))
+    answer = window.transcript.item(window.transcript.message_ids[-1])
+    assert answer is not None
+    return answer
+
+
 @in_loop
 async def test_links_in_a_quick_answer_ask_first_and_esc_hides_from_the_answer(
     gui: Gui,
@@ -321,17 +332,24 @@ async def test_links_in_a_quick_answer_ask_first_and_esc_hides_from_the_answer(
     window = quick(gui)
     asked: list[str] = []
     window._confirm_link = lambda check: asked.append(check.address) or False
-    window.summon()
-    gui.server.enqueue(Reply(text="See [the page](https://example.org/page)."))
-    await type_and_enter(gui, window, "link please")
-    await gui.until(lambda: settled(gui, window))
-    answer = window.transcript.item(window.transcript.message_ids[-1])
-    assert answer is not None
+    answer = await _answer_with_a_link(gui, window)
     answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
     assert asked == ["https://example.org/page"]
     answer.text.setFocus()
     gui.qtbot.keyClick(answer.text, Qt.Key.Key_Escape)  # focus in the answer, not the field
     assert not window.isVisible()
+
+
+@in_loop
+async def test_a_quick_answer_link_no_browser_opens_is_said(gui: Gui, monkeypatch) -> None:
+    # "Open" did nothing: Qt found no browser and only printed to stderr.
+    monkeypatch.setattr("app.ui.link_dialog.QDesktopServices.openUrl", lambda url: False)
+    window = quick(gui)
+    window._confirm_link = lambda check: True
+    answer = await _answer_with_a_link(gui, window)
+    answer.text.anchorClicked.emit(QUrl("https://example.org/page"))
+    assert window.notice.isVisible()
+    assert window.notice.text().startswith("No web browser could be started for this link.")
 
 
 @in_loop
