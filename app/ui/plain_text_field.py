@@ -16,13 +16,18 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 _OBJECT = "\ufffc"  # where an image of the HTML stood in its text
 
 
-def html_text(source: QMimeData, *, tables: bool = False) -> str:
+def html_text(source: QMimeData, *, tables: bool = False, links: bool = False) -> str:
     """The text of the HTML in ``source`` ("" without any). Read by Qt's own parser,
     which loads nothing (no images, no style sheets) and leaves scripts and styles out.
-    With ``tables``, each table is a Markdown table (else a line for each cell)."""
+    With ``tables``, each table is a Markdown table (else a line for each cell); with
+    ``links``, each web or mail link is a Markdown link (else its words only)."""
     if not source.hasHtml():
         return ""
     fragment = QTextDocumentFragment.fromHtml(source.html())
+    if links:
+        from app.ui.html_links import with_markdown_links  # on the first paste of HTML
+
+        fragment = QTextDocumentFragment(with_markdown_links(fragment))
     if tables:
         from app.ui.html_tables import text_with_tables  # on the first paste of HTML
 
@@ -34,7 +39,8 @@ class PlainTextField(QPlainTextEdit):
     """A QPlainTextEdit that pastes (and takes the drop of) HTML without plain text as
     its text: some programs put a copied page on the clipboard only as text/html, which
     a plain text field ignores, so pasting did nothing. Its tables become Markdown tables,
-    which keep their columns for the model. Plain text, when there is some, stays what is
+    which keep their columns for the model, and its links Markdown links, which keep
+    their addresses. Plain text, when there is some, stays what is
     pasted."""
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt override
@@ -45,7 +51,7 @@ class PlainTextField(QPlainTextEdit):
             super().insertFromMimeData(source)
             return
         text = QMimeData()
-        text.setText(html_text(source, tables=True))
+        text.setText(html_text(source, tables=True, links=True))
         super().insertFromMimeData(text)
 
 

@@ -136,6 +136,38 @@ def test_tables_side_by_side_with_spans_and_a_table_in_a_cell(
     )
 
 
+# Links keep their addresses, as Markdown: the words alone told the model nothing.
+
+LINK_PAGE = (
+    '<p>Read <a href="https://example.org/a_(b)?q=1">the <b>whole</b> guide [v2]</a>, '
+    '<a href="https://example.org/">https://example.org/</a> or '
+    '<a href="mailto:me@example.org">me@example.org</a>, '
+    '<a href="mailto:me@example.org?subject=Hi">write</a>.</p>'
+    '<p><a href="javascript:alert(1)">run</a> <a href="/relative/page">here</a> '
+    '<a href="file:///etc/passwd">file</a> '
+    '<a href="https://example.org/pic"><img src="http://127.0.0.1:9/x.png"></a></p>'
+    '<table><tr><th>Site</th></tr><tr><td><a href="http://example.com">Ex</a></td></tr></table>'
+)
+
+
+def test_links_of_html_alone_paste_as_markdown_links(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None]
+) -> None:
+    clipboard(_mime(html=LINK_PAGE))
+    # The question editor and the quick prompt are PlainTextFields too (tested above).
+    _owner, field = _pasted(qtbot, "composer")
+    assert field.toPlainText().splitlines() == [
+        "Read [the whole guide \\[v2\\]](https://example.org/a_%28b%29?q=1), "
+        "https://example.org/ or me@example.org, [write](mailto:me@example.org?subject=Hi).",
+        # Only web and mail addresses: the others keep their words alone.
+        "run here file https://example.org/pic",
+        "",
+        "| Site |",
+        "| --- |",
+        "| [Ex](http://example.com) |",
+    ]
+
+
 # Line fields: QLineEdit pastes only text/plain (Search chats, Find, rename, Settings).
 
 
