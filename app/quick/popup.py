@@ -592,10 +592,11 @@ class QuickWindow(PlaceAndSize, QWidget):
         )
         self._update_copy()  # another branch, maybe another answer (or none)
 
-    def _on_link(self, url: QUrl) -> None:
+    def _on_link(self, url: QUrl, text: str = "") -> None:
         from app.ui.link_dialog import ask_before_opening, open_link
 
-        open_link(url, self._confirm_link or ask_before_opening(self), tell=self._show_notice)
+        confirm = self._confirm_link or ask_before_opening(self)
+        open_link(url, confirm, text=text, tell=self._show_notice)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         # Esc from anywhere in the window (the answer's text, a button), not only the

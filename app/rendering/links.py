@@ -6,20 +6,38 @@ non-Latin letters (``аpple.com`` with a Cyrillic "а") are shown in their ASCII
 (``xn--pple-43d.com``) with a warning; invisible and direction-changing characters
 (a right-to-left override turns ``gpj.exe`` into ``exe.jpg`` on screen) are shown
 percent-encoded; a user name before ``@`` is pointed out; a ``mailto:`` link loses
-the fields that could make a mail program attach a file.
+the fields that could make a mail program attach a file; a link whose text names
+another address (``[https://bank.com](https://evil.example)``) is pointed out.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    quote,
+    unquote,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 OPENABLE_SCHEMES = ("http", "https", "mailto")
 MAIL_FIELDS = frozenset({"to", "cc", "bcc", "subject", "body", "in-reply-to"})
 # Shown percent-encoded: controls, format characters (bidi overrides, zero-width
 # joiners, soft hyphens), line and paragraph separators, and every kind of space.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs"})
+# A link's whole text as a web address: with its scheme or "www.", or a bare site name
+# ("bank.com"); its site name is group 2.
+_NAMED_SITE = re.compile(
+    r"(https?://|www\.)?((?:[^\s/?#@:.]+\.)+[^\s/?#@:.\d]{2,})\.?(?::\d+)?(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
+_NAMED_MAIL = re.compile(r"(?:mailto:)?([^\s@/:]+@[^\s@/]+\.[^\s@/.]{2,})", re.IGNORECASE)
+TIP_WIDTH = 80  # characters of an address on each line of its tooltip
 
 
 @dataclass(frozen=True)
@@ -44,14 +62,16 @@ def reveal(text: str) -> str:
     )
 
 
-def check_link(address: str) -> LinkCheck:
-    """The address to show and open, and what to warn about. Call only for an
-    ``openable`` address."""
+def check_link(address: str, text: str = "") -> LinkCheck:
+    """The address to show and open, and what to warn about (``text``, the link's
+    words, naming another address too). Call only for an ``openable`` address."""
     parts = urlsplit(address.strip())
     scheme = parts.scheme.lower()
+    named = _named_elsewhere(text, parts)
+    shown_as = [f"The link's text shows another address: {reveal(named)}."] if named else []
     if scheme == "mailto":
-        return _check_mail(parts.path, parts.query)
-    warnings: list[str] = []
+        return _check_mail(parts.path, parts.query, shown_as)
+    warnings: list[str] = shown_as
     host = parts.hostname or ""
     shown_host = _ascii_host(host)
     if shown_host != host:
@@ -82,12 +102,37 @@ def _ascii_host(host: str) -> str:
         return quote(host, safe=".-")
 
 
-def _check_mail(path: str, query: str) -> LinkCheck:
+def address_lines(address: str) -> list[str]:
+    """``address`` cut every TIP_WIDTH characters: it has no spaces to wrap at."""
+    return [address[at : at + TIP_WIDTH] for at in range(0, len(address), TIP_WIDTH)]
+
+
+def _named_elsewhere(text: str, parts: SplitResult) -> str:
+    """The address ``text`` names when it is not where the link goes; "" otherwise."""
+    words = text.strip()
+    if not words:
+        return ""
+    mail = parts.scheme.lower() == "mailto"
+    if (named_mail := _NAMED_MAIL.fullmatch(words)) is not None:
+        recipients = {unquote(to).strip().lower() for to in parts.path.split(",")}
+        return "" if mail and named_mail[1].lower() in recipients else named_mail[1]
+    site = _NAMED_SITE.fullmatch(words)
+    if site is None:
+        return ""
+    named = _ascii_host(site[2].lower()).removeprefix("www.")
+    if mail:
+        return site[2]
+    if site[1] is None and words.lower() in f"{parts.path}?{parts.query}#{parts.fragment}".lower():
+        return ""  # a file's name in the address ("README.md"), not a site's
+    real = _ascii_host((parts.hostname or "").rstrip(".")).removeprefix("www.")
+    return "" if real == named or real.endswith("." + named) else site[2]
+
+
+def _check_mail(path: str, query: str, warnings: list[str]) -> LinkCheck:
     fields = parse_qsl(query, keep_blank_values=True)
     kept = [(name, value) for name, value in fields if name.lower() in MAIL_FIELDS]
     dropped = sorted({name for name, _ in fields if name.lower() not in MAIL_FIELDS})
     address = "mailto:" + path + (f"?{urlencode(kept, quote_via=quote)}" if kept else "")
-    warnings: list[str] = []
     if dropped:
         warnings.append(
             f"Left out of the message: {', '.join(reveal(name) for name in dropped)} "

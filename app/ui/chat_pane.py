@@ -738,13 +738,14 @@ class ChatPane(ModelInPane, QWidget):
         if self._open_params is not None:
             self._open_params(self.conversation_id)
 
-    def _on_link(self, url: QUrl) -> None:
+    def _on_link(self, url: QUrl, text: str = "") -> None:
         from app.ui.link_dialog import ask_before_opening, open_link
         from app.ui.toast import Toast
 
         open_link(
             url,
             self._confirm_link or ask_before_opening(self),
+            text=text,
             tell=lambda text: Toast.show_message(self.window(), text, timeout_ms=12000),
         )
 

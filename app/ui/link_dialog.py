@@ -105,17 +105,19 @@ def open_link(
     url: QUrl,
     confirm: Confirm,
     *,
+    text: str = "",
     tell: Callable[[str], object] | None = None,
     opener: Opener | None = None,
 ) -> bool:
     """Open ``url`` if it is http(s) or mailto and ``confirm`` agrees; True if opened.
+    ``text``, the link's words, is told of when it names another address.
 
     Without a browser (or mail program) to start, Qt only prints a line to stderr and
     nothing happened after "Open": the address is then copied, and ``tell`` says so."""
     address = url.toString()
     if not openable(address):
         return False
-    check = check_link(address)
+    check = check_link(address, text)
     if not confirm(check):
         return False
     if (opener or QDesktopServices.openUrl)(QUrl(check.address)):

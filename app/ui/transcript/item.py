@@ -68,7 +68,7 @@ class MessageItem(QFrame):
 
     Signals (each carries the message id first):
         regenerate_requested(str), retry_requested(str), continue_requested(str),
-        edit_submitted(str, str), branch_requested(str, int), link_activated(QUrl),
+        edit_submitted(str, str), branch_requested(str, int), link_activated(QUrl, str),
         height_changed(), edit_closed() (the editor closed while it had the keyboard:
         the pane gives it to the composer), fold_toggled() (a long tool result shown
         whole, or folded again: the transcript keeps its button in view).
@@ -79,7 +79,7 @@ class MessageItem(QFrame):
     continue_requested = Signal(str)
     edit_submitted = Signal(str, str)
     branch_requested = Signal(str, int)
-    link_activated = Signal(QUrl)
+    link_activated = Signal(QUrl, str)  # the link and its words
     height_changed = Signal()
     edit_closed = Signal()
     fold_toggled = Signal()

@@ -6,6 +6,7 @@ A link here is what Qt's keyboard stops on in a text browser: an anchor with an 
 
 from __future__ import annotations
 
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
 
 
@@ -37,3 +38,33 @@ def link_before(document: QTextDocument, position: int) -> bool:
             fragments += 1
         block = block.next()
     return False
+
+
+def link_text_at(document: QTextDocument, position: int, url: QUrl) -> str | None:
+    """The words of the link to ``url`` beside ``position`` (between two characters:
+    the one after it, then the one before); None when neither is on such a link."""
+    for at in (position, position - 1):
+        pieces: list[tuple[str, str]] = []  # each fragment of the block: href, text
+        hit = None
+        block = document.findBlock(at)
+        fragments = block.begin() if block.isValid() else None
+        while fragments is not None and not fragments.atEnd():
+            fragment = fragments.fragment()
+            text_format = fragment.charFormat()
+            if fragment.position() <= at < fragment.position() + fragment.length():
+                hit = len(pieces)
+            pieces.append(
+                (text_format.anchorHref() if _is_link(text_format) else "", fragment.text())
+            )
+            fragments += 1
+        if hit is None or not pieces[hit][0] or QUrl(pieces[hit][0]) != url:
+            continue
+        # A bold word inside a link is a fragment of its own: the run around the hit.
+        href = pieces[hit][0]
+        first, last = hit, hit
+        while first > 0 and pieces[first - 1][0] == href:
+            first -= 1
+        while last + 1 < len(pieces) and pieces[last + 1][0] == href:
+            last += 1
+        return "".join(text for _, text in pieces[first : last + 1])
+    return None

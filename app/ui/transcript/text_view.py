@@ -8,6 +8,7 @@ the user before anything is opened.
 from __future__ import annotations
 
 import functools
+import html
 import math
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QPointF,
+    QRect,
     QRectF,
     QSize,
     Qt,
@@ -34,6 +36,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QHelpEvent,
     QImage,
+    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -63,7 +66,7 @@ from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.fitted_images import FittedImages
 from app.ui.transcript.list_room import fit_list_room
 from app.ui.transcript.table_edges import TableEdges
-from app.ui.transcript.text_links import link_before, on_link
+from app.ui.transcript.text_links import link_before, link_text_at, on_link
 from app.ui.transcript.wide_tables import fit_wide_tables
 
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
@@ -179,13 +182,14 @@ class MessageText(QTextBrowser):
     """A QTextBrowser sized to its whole text, without scroll bars of its own.
 
     Signals:
-        link_activated(QUrl): an ordinary link was clicked (not yet opened).
+        link_activated(QUrl, str): an ordinary link was clicked (not yet opened); its
+            words (for a warning when they name another address).
         copy_code(int): the Copy anchor of code block n was clicked.
         height_changed(): the text's height changed (layout or content).
         keyboard_moved(): Tab or Shift+Tab went to another of its links.
     """
 
-    link_activated = Signal(QUrl)
+    link_activated = Signal(QUrl, str)
     copy_code = Signal(int)
     keyboard_moved = Signal()
     height_changed = Signal()
@@ -197,6 +201,7 @@ class MessageText(QTextBrowser):
         self._clicked_into = False
         self._focus_before: QWidget | None = None
         self._table_edges: TableEdges | None = None  # once the text scrolls sideways
+        self._released_at: QPoint | None = None  # while a click is handled
         super().__init__(parent)
         self._images = images  # MathImages, or anything with image(url) -> QImage | None
         self.setOpenLinks(False)
@@ -271,7 +276,45 @@ class MessageText(QTextBrowser):
             if tex is not None:
                 QToolTip.showText(event.globalPos(), tex, self.viewport())
                 return True
+            if self._show_link_tip(event):
+                return True
+        elif event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            # A click on a link: anchorClicked comes from inside Qt's handling of it.
+            self._released_at = event.position().toPoint()
+            try:
+                return super().viewportEvent(event)
+            finally:
+                self._released_at = None
         return super().viewportEvent(event)
+
+    def _position_at(self, point: QPoint) -> int:
+        """The place of the character drawn at ``point`` of the viewport (-1: none)."""
+        bar = self.horizontalScrollBar()
+        left = bar.maximum() - bar.value() if self.isRightToLeft() else bar.value()
+        place = QPointF(point.x() + left, point.y() + self.verticalScrollBar().value())
+        return self.document().documentLayout().hitTest(place, Qt.HitTestAccuracy.ExactHit)
+
+    def _show_link_tip(self, event: QHelpEvent) -> bool:
+        """A link's whole, true address (and the dialog's warnings) when hovered, as a
+        browser shows it: the link's words may name another."""
+        from app.rendering.links import address_lines, check_link, openable
+
+        url = QUrl(self.anchorAt(event.pos()))
+        address = url.toString()
+        if not address or not openable(address):
+            return False
+        words = link_text_at(self.document(), self._position_at(event.pos()), url) or ""
+        check = check_link(address, words)
+        # Rich text, escaped: an address cannot make itself look like markup. Its lines
+        # as they are, the warnings wrapped; shown while the pointer stays near.
+        shown = "<br>".join(html.escape(line) for line in address_lines(check.address))
+        tip = f"<p style='white-space:pre'>{shown}</p>" + "".join(
+            f"<p>⚠ {html.escape(warning)}</p>" for warning in check.warnings
+        )
+        height = self.fontMetrics().height()
+        near = QRect(event.pos() - QPoint(4 * height, height), QSize(8 * height, 2 * height))
+        QToolTip.showText(event.globalPos(), tip, self.viewport(), near)
+        return True
 
     def formula_at(self, point: QPoint) -> str | None:
         """The TeX of the formula drawn at ``point`` of the viewport, if one is."""
@@ -328,7 +371,12 @@ class MessageText(QTextBrowser):
             # "#fn1": a footnote or its reference, in this message; nothing to open.
             self.go_to_anchor(url.fragment())
             return
-        self.link_activated.emit(url)
+        if self._released_at is not None:  # clicked
+            at = self._position_at(self._released_at)
+        else:  # Enter on the link Tab went to: it is selected
+            cursor = self.textCursor()
+            at = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+        self.link_activated.emit(url, link_text_at(self.document(), at, url) or "")
 
     def go_to_anchor(self, name: str) -> bool:
         """Bring the anchor ``name`` of this text into view; False if there is none.

@@ -52,7 +52,7 @@ Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
 class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
-    edit_closed(), branch_requested(str, int), link_activated(QUrl),
+    edit_closed(), branch_requested(str, int), link_activated(QUrl, str),
     following_changed(bool), answer_requested(str) for a question left without an
     answer, found_changed(tuple) Ctrl+F's (current, count) as an answer's text comes."""
 
@@ -62,7 +62,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     edit_submitted = Signal(str, str)
     edit_closed = Signal()
     branch_requested = Signal(str, int)
-    link_activated = Signal(QUrl)
+    link_activated = Signal(QUrl, str)  # the link and its words
     following_changed = Signal(bool)
     answer_requested = Signal(str)
     found_changed = Signal(tuple)

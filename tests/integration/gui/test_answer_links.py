@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QGuiApplication
+import html
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.domain.messages import Role
+from app.rendering.links import LinkCheck
 from app.ui.toast import Toast
+from app.ui.transcript.text_view import MessageText
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import last_item
@@ -58,3 +63,72 @@ async def test_a_link_opened_or_refused_says_nothing(gui: Gui, monkeypatch) -> N
         answer.text.anchorClicked.emit(QUrl("https://example.org/"))
     assert _notices(gui) == []
     assert QGuiApplication.clipboard().text() == "kept"
+
+
+MISLEADING = (
+    "Log in at [https://bank.com](https://evil.example/login) "
+    "or read [the **whole** guide](https://example.org/guide?a=1)."
+)
+
+
+def _on_words(text: MessageText, words: str) -> QPoint:
+    """A point of the viewport on ``words`` of ``text``."""
+    cursor = text.document().find(words)
+    assert not cursor.isNull()
+    cursor.setPosition(cursor.selectionStart() + 2)
+    rect = text.cursorRect(cursor)
+    return QPoint(rect.x() + 2, rect.center().y())
+
+
+def _hover(text: MessageText, point: QPoint) -> str:
+    QToolTip.hideText()
+    hover = QHelpEvent(QEvent.Type.ToolTip, point, text.viewport().mapToGlobal(point))
+    QApplication.sendEvent(text.viewport(), hover)
+    return QToolTip.text()
+
+
+@in_loop
+async def test_a_hovered_link_shows_its_true_address(gui: Gui) -> None:
+    # Only a click showed where a link went; now the pointer does, as in a browser.
+    gui.server.enqueue(Reply(text=MISLEADING + " See [аpple](https://аpple.com/x)."))
+    await gui.ask("Links please")
+    await gui.until(gui.answered)
+    text = last_item(gui, Role.ASSISTANT).text
+    assert _hover(text, _on_words(text, "Log in")) == ""  # no link, no address
+    tip = _hover(text, _on_words(text, "whole"))  # a bold word inside the link
+    assert "https://example.org/guide?a=1" in html.unescape(tip)
+    assert "⚠" not in tip
+    tip = html.unescape(_hover(text, _on_words(text, "https://bank.com")))
+    assert "https://evil.example/login" in tip
+    assert "⚠ The link's text shows another address: bank.com." in tip
+    # The look-alike name as the browser will use it, as the dialog shows it.
+    assert "https://xn--pple-43d.com/x" in html.unescape(_hover(text, _on_words(text, "аpple")))
+    QToolTip.hideText()
+
+
+@in_loop
+async def test_a_link_whose_words_name_another_address_is_warned_of(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text=MISLEADING))
+    await gui.ask("Links please")
+    await gui.until(gui.answered)
+    text = last_item(gui, Role.ASSISTANT).text
+    asked: list[LinkCheck] = []
+    gui.pane._confirm_link = lambda check: asked.append(check) or False
+    for words in ("https://bank.com", "whole"):
+        gui.qtbot.mouseClick(text.viewport(), Qt.MouseButton.LeftButton, pos=_on_words(text, words))
+    assert [(check.address, check.warnings) for check in asked] == [
+        (
+            "https://evil.example/login",
+            ("The link's text shows another address: bank.com.",),
+        ),
+        ("https://example.org/guide?a=1", ()),
+    ]
+    # The keyboard's way: Tab to the first link, Enter.
+    asked.clear()
+    text.setFocus()
+    text.setTextCursor(QTextCursor(text.document()))
+    gui.qtbot.keyClick(text, Qt.Key.Key_Tab)
+    gui.qtbot.keyClick(text, Qt.Key.Key_Return)
+    assert [check.warnings for check in asked] == [
+        ("The link's text shows another address: bank.com.",)
+    ]

@@ -72,3 +72,43 @@ def test_only_web_and_mail_links_can_be_opened() -> None:
     assert not openable("javascript:alert(1)")
     assert not openable("file:///etc/passwd")
     assert not openable("data:text/html,hi")
+
+
+@pytest.mark.parametrize(
+    ("address", "text", "named"),
+    [
+        ("https://evil.example/login", "https://bank.com", "bank.com"),
+        ("https://evil.example/login", "www.bank.com/login", "bank.com"),
+        ("https://evil.example/", "bank.com", "bank.com"),
+        ("https://bank.com.evil.example/", "bank.com", "bank.com"),
+        ("https://bank.com@evil.example/", "https://bank.com", "bank.com"),
+        ("https://evil.example/", "help@bank.com", "help@bank.com"),
+        ("mailto:thief@evil.example", "help@bank.com", "help@bank.com"),
+        ("mailto:thief@evil.example", "bank.com", "bank.com"),
+    ],
+)
+def test_a_link_whose_text_names_another_address_is_pointed_out(
+    address: str, text: str, named: str
+) -> None:
+    warnings = check_link(address, text).warnings
+    assert warnings[0] == f"The link's text shows another address: {named}."
+
+
+@pytest.mark.parametrize(
+    ("address", "text"),
+    [
+        ("https://bank.com/login", "https://bank.com"),
+        ("https://www.bank.com/login", "bank.com"),
+        ("https://bank.com/", "www.bank.com"),
+        ("https://help.bank.com/", "bank.com"),  # the site's own part
+        ("https://xn--pple-43d.com/", "аpple.com"),  # the same name, as the browser uses it
+        ("https://github.com/x/README.md", "README.md"),  # a file's name, not a site's
+        ("https://example.org/", "the guide"),
+        ("https://example.org/", "version 1.2"),
+        ("https://example.org/", "e.g."),
+        ("mailto:Help@Bank.com,b@example.org", "help@bank.com"),
+        ("https://example.org/", ""),
+    ],
+)
+def test_a_link_whose_text_is_its_address_or_no_address_is_not(address: str, text: str) -> None:
+    assert check_link(address, text).warnings == ()
