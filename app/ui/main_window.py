@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
             "choose_model": pane.choose_model,
             "parameters": pane.open_params,
             "focus_composer": pane.focus_composer,
+            "jump_to_latest": pane.transcript.scroll_to_end,
             "toggle_sidebar": self.toggle_sidebar,
             "quit": self.quit_app,
         }

@@ -87,6 +87,18 @@ SHORTCUTS: tuple[Shortcut, ...] = (
         note="of Find in conversation; opens it if closed",
         words="find again search back",
     ),
+    # Alt+End: End is the end of the conversation, and Alt+End is no text editing key
+    # (Ctrl+End and Ctrl+Shift+End move and select in the message field, and End alone
+    # is the field's; in the conversation itself End does it too: see scroll_keys).
+    # Ctrl+J, "jump", for keyboards without an End key (a laptop's, a Mac's).
+    Shortcut(
+        "jump_to_latest",
+        ("Alt+End", "Ctrl+J"),
+        "Jump to the latest message",
+        CONVERSATIONS,
+        note="and follow the answer being written; End in the conversation too",
+        words="scroll bottom end newest last follow down",
+    ),
     Shortcut(
         "next_conversation",
         (tab_keys()[0], "Ctrl+PgDown"),

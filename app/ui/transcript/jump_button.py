@@ -12,9 +12,10 @@ and a third of the view's width at 24 pt.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPalette
-from PySide6.QtWidgets import QToolButton, QWidget
+from PySide6.QtGui import QColor, QFocusEvent, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from app.ui.icons import icon
 
@@ -27,7 +28,8 @@ _RESTYLED = (QEvent.Type.FontChange, QEvent.Type.PaletteChange, QEvent.Type.Styl
 
 class JumpToLatest(QToolButton):
     """The round arrow, with a tooltip and an accessible name for its words; ``place``
-    puts it."""
+    puts it. A click leaves the keyboard where it was (the message field, mostly):
+    typing goes on there. Tab reaches it, and Space presses it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,10 @@ class JumpToLatest(QToolButton):
         self.setAccessibleName("Jump to the latest message")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        # A click on a button that takes no click focus gives the keyboard to the first
+        # parent that does: the conversation view (its focus frame came on, and typing
+        # went nowhere). Taking it here instead, the button hands it straight back.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._accent: QColor | None = None  # the colour its arrow was drawn in
         self._fit()
 
@@ -46,6 +52,22 @@ class JumpToLatest(QToolButton):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.side(), self.side())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        if event.reason() is Qt.FocusReason.MouseFocusReason:
+            # Who had the keyboard is told right after this, by focusChanged.
+            application = QApplication.instance()
+            assert isinstance(application, QApplication)
+            application.focusChanged.connect(
+                self._give_back, Qt.ConnectionType.SingleShotConnection
+            )
+
+    def _give_back(self, before: QWidget | None, now: QWidget | None) -> None:
+        if now is not self or before is None or not shiboken6.isValid(before):
+            return
+        if before.isVisible() and before.isEnabled():
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
@@ -27,6 +27,7 @@ from app.ui.transcript.kept_edits import KeptEdits
 from app.ui.transcript.layout_in_view import COLUMN_WIDTH, LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
+from app.ui.transcript.scroll_keys import Goal, scroll_goal
 from app.ui.transcript.spares import SpareItems
 
 if TYPE_CHECKING:
@@ -617,6 +618,18 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
         self._set_follow(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Home and End (Ctrl or not): to the top, and to the end, following from there
+        (see scroll_keys); the rest as Qt's scroll area (arrows, Page Up/Down)."""
+        goal = scroll_goal(event)
+        if goal is Goal.END:
+            self.scroll_to_end()
+        elif goal is Goal.TOP:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.minimum())
+        else:
+            super().keyPressEvent(event)
 
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:

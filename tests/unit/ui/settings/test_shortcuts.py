@@ -41,6 +41,7 @@ EXPECTED = {
     "settings": "Ctrl+,",
     "keyboard_shortcuts": "Ctrl+/",
     "focus_composer": "Ctrl+L",
+    "jump_to_latest": "Alt+End",
     "toggle_sidebar": "Ctrl+B",
     "quit": "Ctrl+Q",
     "zoom_in": "Ctrl++",
