@@ -174,6 +174,7 @@ class ChatPane(ModelInPane, QWidget):
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
         self.composer.edit_last.connect(self.edit_last_question)
+        self.composer.paste_refused.connect(self._on_refused)
         # In the history file, so an unsent question survives a crash.
         self._drafts = DraftKeeper(self._store, self)
         self.composer.draft_changed.connect(self._drafts.keep)

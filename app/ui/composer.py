@@ -102,12 +102,14 @@ class Composer(QFrame):
         draft_changed(str, str): the draft of a conversation (key) is now this text ("":
             none), once typing pauses, and at once on switching, sending and
             ``keep_draft()``; for keeping drafts across restarts.
+        paste_refused(str): a paste held nothing to type (a picture): why.
     """
 
     send = Signal(str)
     stop = Signal()
     edit_last = Signal()
     draft_changed = Signal(str, str)
+    paste_refused = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +132,7 @@ class Composer(QFrame):
         self.edit.stop_requested.connect(self._on_escape)
         self.edit.edit_last_requested.connect(self.edit_last)
         self.edit.focus_changed.connect(self._show_focus)
+        self.edit.paste_refused.connect(self.paste_refused)
         self.edit.textChanged.connect(self._update_button)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -3,7 +3,7 @@ page's text too."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QGuiApplication,
@@ -14,6 +14,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 _OBJECT = "\ufffc"  # where an image of the HTML stood in its text
+PICTURE_NOT_PASTED = (
+    "Pictures can't be pasted: Maestrale sends text only. Copy the text you want, "
+    "or describe the picture in words."
+)
 
 
 def html_text(source: QMimeData, *, tables: bool = False, links: bool = False) -> str:
@@ -41,12 +45,22 @@ class PlainTextField(QPlainTextEdit):
     a plain text field ignores, so pasting did nothing. Its tables become Markdown tables,
     which keep their columns for the model, and its links Markdown links, which keep
     their addresses. Plain text, when there is some, stays what is
-    pasted."""
+    pasted.
+
+    Signals:
+        paste_refused(str): what was pasted holds nothing to type (a picture alone): why,
+            for the window to say (the paste did nothing, without a word).
+    """
+
+    paste_refused = Signal(str)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt override
         return super().canInsertFromMimeData(source) or bool(html_text(source))
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt override
+        if source.hasImage() and not source.text() and not source.hasHtml():
+            self.paste_refused.emit(PICTURE_NOT_PASTED)
+            return
         if source.text() or not source.hasHtml():
             super().insertFromMimeData(source)
             return
