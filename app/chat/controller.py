@@ -12,22 +12,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from app.api.errors import (
-    ApiError,
     AuthenticationError,
     ContextTooLong,
     EndpointRefused,
     ModelUnavailable,
 )
+from app.chat.answer_requests import AnswerRequests
+from app.chat.auto_titles import AutoTitles
 from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.continues import Continues, told_of
 from app.chat.retry_waits import RetryWaits
+from app.chat.unsaved import UnsavedAnswers, not_saved_report, shown_unsaved
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
@@ -35,8 +37,8 @@ from app.store.errors import StoreError
 from app.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from app.answering.recorder import AnswerNotSaved, AnswerOutcome
-    from app.api.types import ChatRequest, StreamEvent, ToolSpec
+    from app.answering.recorder import AnswerOutcome
+    from app.api.types import ChatRequest, StreamEvent
     from app.chat.tool_calls import CallActivity, ChatTools
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,6 @@ SEND_WAIT_MS = 200  # as the answer's saves wait (app.answering.recorder.SAVE_WA
 WRITTEN_ELSEWHERE = (
     "An answer is still being written in this conversation by another Maestrale "
     "(maestrale ask). Wait for it to finish, then {what}."
-)
-UNSAVED_ANSWER = (
-    "The text above could not be saved: copy it now, it is lost when you leave this "
-    "conversation (Retry asks the model again)."
 )
 
 
@@ -132,16 +130,21 @@ class ChatController(QObject):
         self._clients = clients
         self._runner = runner
         self._catalog = catalog
-        self._default_model = default_model
-        self._title_model = title_model or catalog.cheap_model
+        self._requests = AnswerRequests(store, default_model=default_model, tools=tools)
+        self._titles = AutoTitles(
+            store,
+            clients,
+            runner,
+            model=title_model or catalog.cheap_model,
+            on_renamed=self.conversation_changed.emit,
+        )
         self._left_leaf: dict[str, str] = {}  # a version's shown leaf when left
         # The text of each answer being written, as handed to the windows so far: the
         # store holds it only as of its last save (up to a second ago).
         self._live: dict[str, list[str]] = {}
         # Answers whose end could not be stored (the history locked, the disk full):
         # saved as soon as the history can be written again, at the latest on quit.
-        self._unsaved: list[AnswerNotSaved] = []
-        self._resaves = 0
+        self._unsaved = UnsavedAnswers(runner, self._saved_later)
         self._continues = Continues(store)
         self._waits = RetryWaits()  # rate-limited answers: until when to hold back
 
@@ -178,7 +181,7 @@ class ChatController(QObject):
     def model_for(self, conversation: Conversation) -> str:
         """The model the next message of ``conversation`` goes to: its own, else (an
         imported chat names none) the one a new chat would get."""
-        return conversation.model or self._default_model()
+        return self._requests.model_for(conversation)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -333,7 +336,7 @@ class ChatController(QObject):
         if self._tools is not None:
             self._tools.close()  # calls cut now are said cut by the closing, not stopped
         await self._runner.cancel_all()
-        self._save_unsaved()
+        self._unsaved.save_now()
         await self._clients.aclose()
 
     # -- inside -------------------------------------------------------------------------
@@ -365,24 +368,7 @@ class ChatController(QObject):
         in_place: bool = False,
         replacing: str | None = None,
     ) -> None:
-        from app.answering.request import build_request  # see send()
-
-        conversation = self._store.get_conversation(conversation_id)
-        # A continuation is asked with the partial answer as the last message.
-        leaf = parent_id if continue_from is None else continue_from.id
-        path = self._store.tree(conversation_id).path_to(leaf)
-        model = self.model_for(conversation)
-        if model != conversation.model:
-            # Kept from now on, as a new chat keeps the model it started with.
-            self._store.update_conversation(conversation_id, model=model)
-        request = build_request(
-            path,
-            model=model,
-            system_prompt=conversation.system_prompt,
-            params=conversation.params,
-            tools=self._tool_specs(conversation),
-            continue_last=continue_from is not None,
-        )
+        request = self._requests.first(conversation_id, parent_id, continue_from)
         if in_place and continue_from is not None:
             self.answer_resuming.emit(conversation_id, continue_from.id)
         else:
@@ -398,12 +384,6 @@ class ChatController(QObject):
             ),
             name=_answer_task(conversation_id),
         )
-
-    def _tool_specs(self, conversation: Conversation) -> tuple[ToolSpec, ...]:
-        # The quick prompt's exchanges have no room to ask before a call: no tools there.
-        if self._tools is None or conversation.kind != "chat":
-            return ()
-        return self._tools.specs()
 
     async def _answer(
         self,
@@ -434,7 +414,7 @@ class ChatController(QObject):
             tools_asked = self._tools is not None and bool(request.tools)
             if message is None or not tools_asked or not _asks_for_tools(outcome):
                 if outcome is not None and outcome.error is None:
-                    self._maybe_title(conversation_id, carried_on)  # on the final answer
+                    self._titles.after_answer(conversation_id, carried_on)  # on the final answer
                 if message is not None and _asks_for_tools(outcome):
                     self._not_run(message)  # calls to tools not offered: why, if known
                 return
@@ -462,7 +442,7 @@ class ChatController(QObject):
                 self.conversation_changed.emit(conversation_id)
                 raise
             parent_id = done.last_id
-            request = self._request_after(
+            request = self._requests.after_round(
                 conversation_id, parent_id, words_only=rounds > MAX_ROUNDS
             )
             continue_from = None
@@ -475,22 +455,6 @@ class ChatController(QObject):
         noted = self._tools.note_not_run(self._store, answer, rounds_used=rounds_used)
         if noted is not None:
             self.message_stored.emit(noted)
-
-    def _request_after(self, conversation_id: str, leaf: str, *, words_only: bool) -> ChatRequest:
-        """The request that follows a round of tool results."""
-        from dataclasses import replace as replaced
-
-        from app.answering.request import build_request
-
-        conversation = self._store.get_conversation(conversation_id)
-        request = build_request(
-            self._store.tree(conversation_id).path_to(leaf),
-            model=self.model_for(conversation),
-            system_prompt=conversation.system_prompt,
-            params=conversation.params,
-            tools=self._tool_specs(conversation),
-        )
-        return replaced(request, tool_choice="none") if words_only and request.tools else request
 
     async def _answer_once(
         self,
@@ -571,7 +535,7 @@ class ChatController(QObject):
             self._end_answer(conversation_id, started, unsaved, unchanged=bool(unchanged))
         if isinstance(unsaved, AnswerNotSaved) and not started and unsaved.unstored is None:
             # Nothing of it is on screen to carry the error: the task's error shows it.
-            raise _not_saved_report(unsaved) from unsaved
+            raise not_saved_report(unsaved) from unsaved
         if unsaved is not None:
             return None
         self._learn_from(outcome, request.model, started=bool(started))
@@ -627,7 +591,7 @@ class ChatController(QObject):
         self.streaming_changed.emit(conversation_id, False)
         final: Message | None = None
         if isinstance(unsaved, AnswerNotSaved):
-            self._save_later(conversation_id, unsaved)
+            self._unsaved.save_later(conversation_id, unsaved)
             if not started and unsaved.unstored is None:
                 # The window still waits for the answer's first word: it shows the
                 # question again as stored, unanswered.
@@ -642,52 +606,15 @@ class ChatController(QObject):
         if final is not None and unsaved is not None:
             # The history could not be written for a minute: the window keeps the whole
             # text, and says it is not saved.
-            failed = getattr(unsaved, "error", None)
-            why = f"{failed.message} " if isinstance(failed, ApiError) else ""
-            error = f"{why}{unsaved} {UNSAVED_ANSWER}"
-            if not started and isinstance(unsaved, AnswerNotSaved):
-                error = str(_not_saved_report(unsaved))  # no text above to copy
-            # A continuation of which nothing came still shows the text it carries on.
-            final = replace(
-                final, content=live or final.content, status=MessageStatus.ERROR, error=error
-            )
+            final = shown_unsaved(final, unsaved, live=live, started=bool(started))
         if final is not None:
             self.answer_finished.emit(final)
         self.conversation_changed.emit(conversation_id)
 
-    def _save_unsaved(self) -> None:
-        """The last try at the ends not saved yet (the disk freed, say); what still
-        fails is marked as cut short by saving, or the next start blames a crash."""
-        for unsaved in self._unsaved:
-            try:
-                unsaved.save_again()
-            except StoreError as error:
-                log.warning("The end of an answer is lost: %s", error)
-                unsaved.give_up()
-        self._unsaved.clear()
-
-    def _save_later(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
-        self._unsaved.append(unsaved)
-        self._resaves += 1
-        self._runner.start(self._resave(conversation_id, unsaved), name=f"resave:{self._resaves}")
-
-    async def _resave(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
-        """Try an answer's final save again until the history can be written."""
-        import asyncio
-
-        from app.answering import recorder
-
-        while True:
-            await asyncio.sleep(recorder.RETRY_SAVE_AFTER)
-            try:
-                message = unsaved.save_again()
-            except StoreError:
-                continue
-            self._unsaved.remove(unsaved)
-            log.info("The end of an answer in %s is saved now", conversation_id)
-            self.answer_finished.emit(message)
-            self.conversation_changed.emit(conversation_id)
-            return
+    def _saved_later(self, conversation_id: str, answer: Message) -> None:
+        """The end of an answer is saved now, after the history refused it."""
+        self.answer_finished.emit(answer)
+        self.conversation_changed.emit(conversation_id)
 
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
         if started:
@@ -700,64 +627,6 @@ class ChatController(QObject):
             return None
         message = self._store.get_message(leaf)
         return message if message.role is Role.ASSISTANT else None
-
-    def _maybe_title(self, conversation_id: str, carried_on: Message | None = None) -> None:
-        """Ask for a title after the first exchange; ``carried_on`` is the answer as it
-        was before a Continue extended it in place."""
-        from app.answering.request import provisional_title  # see send()
-
-        conversation = self._store.get_conversation(conversation_id)
-        path = self._store.current_path(conversation_id)
-        # The first question and its final answer (after any tool calls and results).
-        questions = [m for m in path if m.role is Role.USER]
-        if conversation.title_is_custom or len(questions) != 1 or path[0] is not questions[0]:
-            return
-        question, answer = path[0], path[-1]
-        if answer.role is not Role.ASSISTANT or answer.status is not MessageStatus.COMPLETE:
-            return
-        # Continued in place, an answer makes no new version that would say the
-        # conversation was named: it was, if that answer had ended whole (at the token
-        # limit) or its title is no longer the one made from the question.
-        if carried_on is not None and (
-            carried_on.status is MessageStatus.COMPLETE
-            or conversation.title != provisional_title(question.content)
-        ):
-            return
-        tree = self._store.tree(conversation_id)
-        # A regenerated or continued answer (to the question, or after a tool's result):
-        # the conversation was named already.
-        for answered in (path[1], answer):
-            siblings = tree.siblings(answered.id)
-            if any(o.id != answered.id and o.status is MessageStatus.COMPLETE for o in siblings):
-                return
-        model = self._title_model() or conversation.model
-        if not model:
-            return
-        self._runner.start(
-            self._title(conversation_id, model, question.content, answer.content),
-            name=f"title:{conversation_id}",
-        )
-
-    async def _title(self, conversation_id: str, model: str, question: str, answer: str) -> None:
-        from app.chat.titles import generate_title  # see send()
-
-        try:
-            title = await generate_title(self._clients.client(), model, question, answer)
-        except (ApiError, KeychainUnavailable) as error:
-            # The provisional title stays; a failed nicety is not worth an alert.
-            log.info("No generated title for %s: %s", conversation_id, error)
-            return
-        if title and self._store.rename(conversation_id, title, custom=False):
-            self.conversation_changed.emit(conversation_id)
-
-
-def _not_saved_report(unsaved: AnswerNotSaved) -> StoreError:
-    """What the person is told when an answer, and why it failed, could not be saved."""
-    failed = f"{unsaved.error.message} " if unsaved.error is not None else ""
-    return StoreError(
-        f"{failed}The answer could not be saved: {unsaved.trouble} It is saved as soon as "
-        "the history can be written again."
-    )
 
 
 def _failed_before_text(answer: Message) -> bool:
