@@ -79,6 +79,9 @@ class ChatController(QObject):
         answer_thinking(str, str): (conversation id, new text) more of a reasoning
             model's thinking, before its answer (shown, not stored).
         answer_finished(object): the stored answer (complete, interrupted or error).
+        answer_saved_later(object): the stored answer whose end the history refused
+            when it finished (said then), saved at a later try: maybe after the person
+            asked again (Retry), the conversation moved on meanwhile.
         tool_activity(object): a ``CallActivity``: a call waits for the person or runs,
             or the round of calls is over.
         streaming_changed(str, bool): an answer started or stopped in a conversation.
@@ -105,6 +108,7 @@ class ChatController(QObject):
     answer_waiting = Signal(str, float, str)
     answer_thinking = Signal(str, str)
     answer_finished = Signal(object)
+    answer_saved_later = Signal(object)
     streaming_changed = Signal(str, bool)
     tool_activity = Signal(object)
     branch_changed = Signal(str)
@@ -613,7 +617,7 @@ class ChatController(QObject):
 
     def _saved_later(self, conversation_id: str, answer: Message) -> None:
         """The end of an answer is saved now, after the history refused it."""
-        self.answer_finished.emit(answer)
+        self.answer_saved_later.emit(answer)
         self.conversation_changed.emit(conversation_id)
 
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:

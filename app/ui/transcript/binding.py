@@ -58,6 +58,7 @@ class TranscriptBinding(QObject):
         controller.answer_thinking.connect(self._on_thinking)
         controller.answer_delta.connect(transcript.append_delta)
         controller.answer_finished.connect(self._on_finished)
+        controller.answer_saved_later.connect(self._on_saved_later)
         controller.streaming_changed.connect(self._on_streaming)
         controller.branch_changed.connect(self._on_branch_changed)
         controller.conversation_changed.connect(self._on_conversation_changed)
@@ -132,6 +133,24 @@ class TranscriptBinding(QObject):
             # beside older versions, and its switcher must say so at once (else the
             # exchanges under those versions seemed lost until the chat was reopened).
             self._transcript.add_message(message, self._branch_of(message))
+
+    def _on_saved_later(self, message: Message) -> None:
+        """An answer said not saved is stored now. Shown, it says so; asked again since
+        (Retry), the new version stays shown and its switcher counts the saved one.
+        (Taken for a new answer, it came back in place of the one being written, and
+        the line waiting for that one went.)"""
+        if not self._mine(message.conversation_id):
+            return
+        if self._transcript.shows(message.id):
+            self._transcript.finish_message(message)
+            return
+        tree = MessageTree(self._store.outline(message.conversation_id))
+        if message.id not in tree.by_id:
+            return
+        siblings = tree.siblings(message.id)
+        self._transcript.set_branches(
+            {sibling.id: (index, len(siblings)) for index, sibling in enumerate(siblings)}
+        )
 
     def _on_streaming(self, conversation_id: str, busy: bool) -> None:
         if not busy:

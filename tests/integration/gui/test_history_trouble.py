@@ -70,11 +70,10 @@ async def test_an_answer_goes_on_and_is_saved_once_the_history_frees(gui: Gui) -
     assert answer_text(gui).strip() == "".join(WORDS).strip()
 
 
-@in_loop
-async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
-    gui: Gui, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Before, the answer froze with no word of why, and without Copy or Retry.
+@contextlib.asynccontextmanager
+async def _answered_while_locked(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """An answer streamed, another program taking the history before it ends: inside,
+    the answer has ended unsaved; the history is free again after."""
     monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
     # Two seconds of streaming: the lock must be taken before the answer ends, and a
     # loaded machine shows the first words well after the server sent them.
@@ -86,17 +85,45 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
         await gui.until(
             lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id)
         )
+        yield
+    finally:
+        lock.release()
+
+
+@in_loop
+async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, the answer froze with no word of why, and without Copy or Retry.
+    async with _answered_while_locked(gui, monkeypatch):
         item = last_item(gui, Role.ASSISTANT)
         assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
         assert item._status.isVisible()
         assert "locked by another program or Maestrale process" in item._status_label.text()
         assert "could not be saved: copy it now" in item._status_label.text()
         assert item._copy.isEnabled()
-    finally:
-        lock.release()
     gui.server.enqueue(Reply(text="Saved this time."))
     item._retry.click()
     await gui.until(lambda: "Saved this time." in answer_text(gui))
+
+
+@in_loop
+async def test_an_answer_saved_later_leaves_the_answer_asked_again_shown(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The end of an answer the locked history refused is saved a few seconds later. Asked
+    # again meanwhile (Retry), the saved one came back in place of the answer being
+    # written: the new answer never showed.
+    monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 0.3, raising=False)
+    async with _answered_while_locked(gui, monkeypatch):
+        first = last_item(gui, Role.ASSISTANT).message.id
+    gui.server.enqueue(Reply(chunks=["Saved ", "this ", "time."], delay=1.0))
+    last_item(gui, Role.ASSISTANT)._retry.click()
+    # Saved while the new answer is awaited: its first words come a second after asking.
+    await gui.until(lambda: gui.store.get_message(first).status is MessageStatus.COMPLETE)
+    assert not gui.pane.transcript.shows(first)
+    await gui.until(lambda: "Saved this time." in answer_text(gui), timeout=15)
+    assert last_item(gui, Role.ASSISTANT)._branch_label.text() == "2 / 2"
 
 
 def pending_shown(gui: Gui) -> bool:
