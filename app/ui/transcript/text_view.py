@@ -274,6 +274,10 @@ class MessageText(QTextBrowser):
             # A formula says its TeX: drawn smaller to fit the column, it may be small.
             tex = self.formula_at(event.pos())
             if tex is not None:
+                # TeX with a tag in it (x<b>y is a valid formula) made a rich tooltip:
+                # markup of the answer's, which could load an image from a file.
+                if "<" in tex or "&" in tex:
+                    tex = f"<p style='white-space:pre-wrap'>{html.escape(tex)}</p>"
                 QToolTip.showText(event.globalPos(), tex, self.viewport())
                 return True
             if self._show_link_tip(event):

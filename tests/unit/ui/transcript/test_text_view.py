@@ -213,6 +213,30 @@ def test_a_narrowed_formula_says_its_tex_on_hover(qtbot: QtBot) -> None:
     QToolTip.hideText()
 
 
+def test_a_formula_s_tex_is_never_markup_in_its_tooltip(qtbot: QtBot) -> None:
+    # x<b>y is a valid formula: its TeX, shown as it was, made a rich tooltip (bold y),
+    # and an <img> in it would have been loaded from the file system.
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent, QTextDocument
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    view = _wide_answer(qtbot, "Intro.\n\n$$x<b>y</b> & z$$")
+    rect = view.cursorRect(view.document().find("\ufffc"))
+    point = QPoint(150, rect.center().y())
+    assert view.formula_at(point) == "$$x<b>y</b> & z$$"
+    hover = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), hover)
+    tip = QToolTip.text()
+    QToolTip.hideText()
+    read = QTextDocument()  # as the tooltip's label reads it: rich text when it looks so
+    if GuiQt.mightBeRichText(tip):
+        read.setHtml(tip)
+    else:
+        read.setPlainText(tip)
+    assert read.toPlainText() == "$$x<b>y</b> & z$$"
+
+
 def test_text_scrolls_sideways_only_for_a_wide_table(qtbot: QtBot) -> None:
     # Shifted sideways with no scroll bar, the start of every line was gone with no way
     # back (an answer reopened with the cursor at its end, say).
