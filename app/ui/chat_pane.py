@@ -653,6 +653,7 @@ class ChatPane(ModelInPane, QWidget):
             item = self.transcript.item(message_id)
             if item is not None and item.message.role is Role.USER:
                 item.start_editing()
+                self.transcript.reveal_editor(message_id)
                 return
 
     def copy_last_answer(self) -> None:

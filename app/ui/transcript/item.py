@@ -660,6 +660,11 @@ class MessageItem(QFrame):
         return self._editor is not None
 
     @property
+    def editor(self) -> QWidget | None:
+        """The question's editor while it is open."""
+        return self._editor
+
+    @property
     def edited_text(self) -> str | None:
         """The text in the question's editor (``None``: not being edited)."""
         return self._editor.field.toPlainText() if self._editor is not None else None

@@ -146,6 +146,20 @@ class LayoutInView(_View):
             layout.activate()  # the button's place in the item's new height
             self.ensureWidgetVisible(button, 0, 48)
 
+    def reveal_editor(self, message_id: str) -> None:
+        """A question's editor just opened: laid out now and brought into view (opened
+        by Up under a long answer, it was off-screen above and took the typing unseen)."""
+        entry = self._by_id.get(message_id)
+        if entry is None or entry.item is None or entry.item.editor is None:
+            return
+        self._height_dirty.discard(message_id)
+        self._update_height(entry, follow=False)
+        layout = entry.item.layout()
+        if layout is not None:
+            layout.activate()  # the editor's place in the item's new height
+        self._set_follow(False)
+        self.ensureWidgetVisible(entry.item.editor, 0, 48)
+
     def _fit_to_width(self) -> None:
         """The column's width changed: every message is measured (or estimated) anew,
         and the reader stays at the same place."""

@@ -121,3 +121,29 @@ async def test_an_edit_cancelled_with_esc_is_not_brought_back(gui: Gui) -> None:
     await gui.settle(0.1)
     assert not gui.pane.transcript.editing()
     assert last_question(gui).text.toPlainText().strip() == "Tell me about cats"
+
+
+@in_loop
+async def test_up_under_a_long_answer_brings_the_question_s_editor_into_view(gui: Gui) -> None:
+    # Under an answer taller than the window, Up opened the question's editor off-screen
+    # above: the typing went into it unseen.
+    long = "\n\n".join(f"Paragraph {n} of a long answer that fills the window." for n in range(60))
+    gui.server.enqueue(Reply(text=long))
+    await gui.ask("Tell me at length")
+    await gui.until(gui.answered)
+    transcript = gui.pane.transcript
+    await gui.until(lambda: transcript.following)
+    field = gui.pane.composer.edit
+    field.setFocus()
+    gui.qtbot.keyClick(field, Qt.Key.Key_Up)
+    question = last_question(gui)
+    await gui.until(lambda: question.edited_text is not None and field.hasFocus() is False)
+    await gui.settle(0.05)
+    typing = QApplication.focusWidget()  # the editor's field
+    assert typing is not None
+    assert question.isAncestorOf(typing)
+    viewport = transcript.viewport()
+    top = typing.mapTo(viewport, typing.rect().topLeft()).y()
+    assert 0 <= top < viewport.height()  # in view
+    gui.qtbot.keyClicks(QApplication.focusWidget(), " again")
+    assert question.edited_text == "Tell me at length again"
