@@ -7,11 +7,13 @@ non-Latin letters (``аpple.com`` with a Cyrillic "а") are shown in their ASCII
 (a right-to-left override turns ``gpj.exe`` into ``exe.jpg`` on screen) are shown
 percent-encoded; a user name before ``@`` is pointed out; a ``mailto:`` link loses
 the fields that could make a mail program attach a file; a link whose text names
-another address (``[https://bank.com](https://evil.example)``) is pointed out.
+another address (``[https://bank.com](https://evil.example)``, ``[192.168.0.1](…)``) is
+pointed out.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -36,6 +38,27 @@ _NAMED_SITE = re.compile(
     r"(https?://|www\.)?((?:[^\s/?#@:.]+\.)+[^\s/?#@:.\d]{2,})\.?(?::\d+)?(?:[/?#]\S*)?",
     re.IGNORECASE,
 )
+# A link's whole text as an IP address ("192.168.0.1", "http://[::1]:8080/x"); the
+# address is group 1 (IPv4) or 2 (IPv6, in brackets or bare).
+_NAMED_IP = re.compile(
+    r"(?:https?://)?(?:([\d.]+)|\[([\da-f:.]+)\]|([\da-f:.]*:[\da-f:.]*))(?::\d+)?(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
+# What ends a file's name, not a site's: link words equal to the last part of the
+# address's path with one of these ("README.md") name the file it leads to. Left out:
+# top-level names that well-known sites use (com, org, io, app, dev, ai, and country
+# codes such as rs for docs.rs, sh for bun.sh, cc), and zip, a top-level name too.
+FILE_SUFFIXES = frozenset(
+    {
+        "md", "txt", "rst", "py", "pyi", "ipynb", "js", "mjs", "ts", "tsx", "jsx",
+        "json", "html", "htm", "css", "pdf", "java", "kt", "cpp", "hpp", "rb", "php",
+        "lua", "yaml", "yml", "toml", "ini", "cfg", "conf", "lock", "bash", "ps1",
+        "bat", "csv", "tsv", "xml", "svg", "png", "jpg", "jpeg", "gif", "webp", "ico",
+        "tar", "gz", "tgz", "bz2", "xz", "7z", "whl", "deb", "rpm", "dmg", "exe", "msi",
+        "jar", "sql", "log", "diff", "patch", "tex", "bib", "docx", "xlsx", "pptx",
+        "odt", "mp3", "mp4", "wav",
+    }
+)  # fmt: skip
 _NAMED_MAIL = re.compile(r"(?:mailto:)?([^\s@/:]+@[^\s@/]+\.[^\s@/.]{2,})", re.IGNORECASE)
 TIP_WIDTH = 80  # characters of an address on each line of its tooltip
 
@@ -116,16 +139,41 @@ def _named_elsewhere(text: str, parts: SplitResult) -> str:
     if (named_mail := _NAMED_MAIL.fullmatch(words)) is not None:
         recipients = {unquote(to).strip().lower() for to in parts.path.split(",")}
         return "" if mail and named_mail[1].lower() in recipients else named_mail[1]
+    if (named_ip := _named_ip(words)) is not None:
+        return "" if not mail and _ip(parts.hostname or "") == named_ip else str(named_ip)
     site = _NAMED_SITE.fullmatch(words)
     if site is None:
         return ""
     named = _ascii_host(site[2].lower()).removeprefix("www.")
     if mail:
         return site[2]
-    if site[1] is None and words.lower() in f"{parts.path}?{parts.query}#{parts.fragment}".lower():
-        return ""  # a file's name in the address ("README.md"), not a site's
+    if site[1] is None and _names_its_file(words, parts.path):
+        return ""
     real = _ascii_host((parts.hostname or "").rstrip(".")).removeprefix("www.")
     return "" if real == named or real.endswith("." + named) else site[2]
+
+
+def _names_its_file(words: str, path: str) -> bool:
+    """Whether ``words`` are the name of the file the address leads to ("README.md"
+    for …/x/README.md), not a site's: the last part of its path, ending as files do.
+    Its query and fragment do not count (``evil.example/?r=bank.com``), nor a name
+    ending as sites do (``evil.example/bank.com``)."""
+    last = unquote(path.rpartition("/")[2])
+    suffix = words.rpartition(".")[2].lower()
+    return last.lower() == words.lower() and suffix in FILE_SUFFIXES
+
+
+def _named_ip(words: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a link's whole text is, if it is one."""
+    found = _NAMED_IP.fullmatch(words)
+    return None if found is None else _ip(found[1] or found[2] or found[3])
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
 
 
 def _check_mail(path: str, query: str, warnings: list[str]) -> LinkCheck:

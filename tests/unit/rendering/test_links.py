@@ -85,6 +85,24 @@ def test_only_web_and_mail_links_can_be_opened() -> None:
         ("https://evil.example/", "help@bank.com", "help@bank.com"),
         ("mailto:thief@evil.example", "help@bank.com", "help@bank.com"),
         ("mailto:thief@evil.example", "bank.com", "bank.com"),
+        # A site's name is not a file's, wherever it is in the address.
+        ("https://evil.example/bank.com", "bank.com", "bank.com"),
+        ("https://evil.example/x/PayPal.com", "paypal.com", "paypal.com"),
+        ("https://evil.example/?r=paypal.com", "paypal.com", "paypal.com"),
+        ("https://evil.example/#paypal.com", "paypal.com", "paypal.com"),
+        ("https://evil.example/bank.io", "bank.io", "bank.io"),
+        ("https://evil.example/docs.rs", "docs.rs", "docs.rs"),
+        ("https://evil.example/bun.sh", "bun.sh", "bun.sh"),
+        # A file's name counts only as the very file the address leads to.
+        ("https://evil.example/?f=README.md", "README.md", "README.md"),
+        ("https://evil.example/README.md/x", "README.md", "README.md"),
+        ("https://evil.example/README.md", "docs.README.md", "docs.README.md"),
+        # IP addresses.
+        ("https://evil.example/", "192.168.0.1", "192.168.0.1"),
+        ("https://evil.example/192.168.0.1", "http://192.168.0.1/admin", "192.168.0.1"),
+        ("https://10.0.0.1/", "192.168.0.1", "192.168.0.1"),
+        ("https://evil.example/", "[::1]", "::1"),
+        ("mailto:thief@evil.example", "192.168.0.1", "192.168.0.1"),
     ],
 )
 def test_a_link_whose_text_names_another_address_is_pointed_out(
@@ -103,6 +121,13 @@ def test_a_link_whose_text_names_another_address_is_pointed_out(
         ("https://help.bank.com/", "bank.com"),  # the site's own part
         ("https://xn--pple-43d.com/", "аpple.com"),  # the same name, as the browser uses it
         ("https://github.com/x/README.md", "README.md"),  # a file's name, not a site's
+        ("https://github.com/x/blob/main/readme.MD", "README.md"),
+        ("https://example.org/files/setup.py", "setup.py"),
+        ("https://example.org/a%20b/report.pdf", "report.pdf"),
+        ("http://192.168.0.1/admin", "192.168.0.1"),
+        ("http://192.168.0.1:8080/", "http://192.168.0.1:8080"),
+        ("http://[::1]:8080/x", "[::1]"),
+        ("https://example.org/", "1.2.3"),  # a version, not an address
         ("https://example.org/", "the guide"),
         ("https://example.org/", "version 1.2"),
         ("https://example.org/", "e.g."),
