@@ -125,9 +125,13 @@ def _ascii_host(host: str) -> str:
         return quote(host, safe=".-")
 
 
-def address_lines(address: str) -> list[str]:
-    """``address`` cut every TIP_WIDTH characters: it has no spaces to wrap at."""
-    return [address[at : at + TIP_WIDTH] for at in range(0, len(address), TIP_WIDTH)]
+def address_lines(address: str, most: int | None = None) -> list[str]:
+    """``address`` cut every TIP_WIDTH characters: it has no spaces to wrap at. With
+    ``most``, only that many lines of a longer one, then how long it is in all."""
+    lines = [address[at : at + TIP_WIDTH] for at in range(0, len(address), TIP_WIDTH)]
+    if most is None or len(lines) <= most:
+        return lines
+    return [*lines[:most], f"… ({len(address)} characters in all)"]
 
 
 def _named_elsewhere(text: str, parts: SplitResult) -> str:

@@ -302,6 +302,7 @@ class MessageText(QTextBrowser):
         """A link's whole, true address (and the dialog's warnings) when hovered, as a
         browser shows it: the link's words may name another."""
         from app.rendering.links import address_lines, check_link, openable
+        from app.ui.link_dialog import MAX_ADDRESS_LINES
 
         url = QUrl(self.anchorAt(event.pos()))
         address = url.toString()
@@ -310,8 +311,10 @@ class MessageText(QTextBrowser):
         words = link_text_at(self.document(), self._position_at(event.pos()), url) or ""
         check = check_link(address, words)
         # Rich text, escaped: an address cannot make itself look like markup. Its lines
-        # as they are, the warnings wrapped; shown while the pointer stays near.
-        shown = "<br>".join(html.escape(line) for line in address_lines(check.address))
+        # as they are (as many as the Open-link dialog shows before it scrolls: a long
+        # one filled the screen), the warnings wrapped; shown while the pointer stays near.
+        lines = address_lines(check.address, MAX_ADDRESS_LINES)
+        shown = "<br>".join(html.escape(line) for line in lines)
         tip = f"<p style='white-space:pre'>{shown}</p>" + "".join(
             f"<p>⚠ {html.escape(warning)}</p>" for warning in check.warnings
         )

@@ -9,7 +9,8 @@ from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from app.domain.messages import Role
-from app.rendering.links import LinkCheck
+from app.rendering.links import TIP_WIDTH, LinkCheck
+from app.ui.link_dialog import MAX_ADDRESS_LINES
 from app.ui.toast import Toast
 from app.ui.transcript.text_view import MessageText
 from tests.fake_mistral import Reply
@@ -104,6 +105,22 @@ async def test_a_hovered_link_shows_its_true_address(gui: Gui) -> None:
     # The look-alike name as the browser will use it, as the dialog shows it.
     assert "https://xn--pple-43d.com/x" in html.unescape(_hover(text, _on_words(text, "аpple")))
     QToolTip.hideText()
+
+
+@in_loop
+async def test_a_hovered_long_address_shows_its_start_and_its_length(gui: Gui) -> None:
+    # A 50 kB address made a tooltip of some 600 lines, taller than the screen.
+    address = "https://example.org/x?q=" + "a" * 50_000
+    gui.server.enqueue(Reply(text=f"See [the page]({address})."))
+    await gui.ask("A long link please")
+    await gui.until(gui.answered)
+    text = last_item(gui, Role.ASSISTANT).text
+    tip = _hover(text, _on_words(text, "the page"))
+    QToolTip.hideText()
+    lines = html.unescape(tip.split("</p>")[0].split(">", 1)[1]).split("<br>")
+    assert len(lines) == MAX_ADDRESS_LINES + 1
+    assert "".join(lines[:-1]) == address[: MAX_ADDRESS_LINES * TIP_WIDTH]
+    assert lines[-1] == f"… ({len(address)} characters in all)"
 
 
 @in_loop

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rendering.links import check_link, openable, reveal
+from app.rendering.links import TIP_WIDTH, address_lines, check_link, openable, reveal
 
 
 def test_an_ordinary_address_is_shown_whole_and_unwarned() -> None:
@@ -137,3 +137,14 @@ def test_a_link_whose_text_names_another_address_is_pointed_out(
 )
 def test_a_link_whose_text_is_its_address_or_no_address_is_not(address: str, text: str) -> None:
     assert check_link(address, text).warnings == ()
+
+
+def test_a_long_address_is_cut_into_lines_and_at_most_so_many() -> None:
+    address = "https://example.org/" + "a" * (3 * TIP_WIDTH)
+    assert "".join(address_lines(address)) == address
+    assert address_lines(address, 4) == address_lines(address)  # it has 4
+    assert address_lines(address, 2) == [
+        address[:TIP_WIDTH],
+        address[TIP_WIDTH : 2 * TIP_WIDTH],
+        f"… ({len(address)} characters in all)",
+    ]
