@@ -48,8 +48,9 @@ class PlainTextField(QPlainTextEdit):
     pasted.
 
     Signals:
-        paste_refused(str): what was pasted holds nothing to type (a picture alone): why,
-            for the window to say (the paste did nothing, without a word).
+        paste_refused(str): what was pasted holds nothing to type (a picture, with no
+            words beside it in text or HTML): why, for the window to say (the paste did
+            nothing, without a word).
     """
 
     paste_refused = Signal(str)
@@ -58,7 +59,8 @@ class PlainTextField(QPlainTextEdit):
         return super().canInsertFromMimeData(source) or bool(html_text(source))
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 - Qt override
-        if source.hasImage() and not source.text() and not source.hasHtml():
+        # A browser's "Copy image" gives the picture with HTML of only <img src=…>.
+        if source.hasImage() and not source.text().strip() and not html_text(source).strip():
             self.paste_refused.emit(PICTURE_NOT_PASTED)
             return
         if source.text() or not source.hasHtml():
