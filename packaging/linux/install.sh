@@ -33,11 +33,33 @@ if [ -z "$bin" ]; then
     exit 1
 fi
 cli=$(dirname "$bin")/maestrale
+case $bin in *'
+'*)
+    echo "The path of maestrale-gui has a line break in it, which a menu entry cannot hold: install Maestrale in a folder without one" >&2
+    exit 1
+esac
+
+# A path as the desktop entry's Exec needs it: in double quotes (with \ " ` $ escaped)
+# when it has a space or another character the entry's own quoting rules reserve, with
+# each \ doubled (the rule of all its strings) and each % doubled (%f and such are
+# field codes). Then as sed's replacement needs it: \ & | escaped.
+exec_arg() {
+    case $1 in
+        *[!A-Za-z0-9/._+,:@=-]*) printf '"%s"\n' "$(printf '%s\n' "$1" | sed 's/[\\"`$]/\\&/g')" ;;
+        *) printf '%s\n' "$1" ;;
+    esac | sed -e 's/\\/\\\\/g' -e 's/%/%%/g'
+}
+replacement() {
+    printf '%s\n' "$1" | sed 's/[\\&|]/\\&/g'
+}
+gui_arg=$(replacement "$(exec_arg "$bin")")
+cli_arg=$(replacement "$(exec_arg "$cli")")
+try_exec=$(replacement "$(printf '%s\n' "$bin" | sed 's/\\/\\\\/g')")  # a string: \ doubled
 
 mkdir -p "$data/applications" "$data/icons/hicolor/scalable/apps" \
     "$data/icons/hicolor/16x16/apps" "$data/metainfo"
-sed -e "s|^Exec=maestrale-gui|Exec=$bin|" -e "s|^TryExec=maestrale-gui|TryExec=$bin|" \
-    -e "s|^Exec=maestrale quick|Exec=$cli quick|" \
+sed -e "s|^Exec=maestrale-gui|Exec=$gui_arg|" -e "s|^TryExec=maestrale-gui|TryExec=$try_exec|" \
+    -e "s|^Exec=maestrale quick|Exec=$cli_arg quick|" \
     "$here/maestrale.desktop" > "$data/applications/maestrale.desktop"
 cp "$repo/resources/icons/app.svg" "$data/icons/hicolor/scalable/apps/maestrale.svg"
 # Drawn on the 16 px grid, for the menus and panels that show it at 16 px.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import re
 import shutil
 import subprocess
 import tomllib
@@ -173,3 +174,57 @@ def test_install_script_runs_the_environment_named_or_active(tmp_path: Path) -> 
     assert missing.returncode == 1
     assert "No maestrale-gui at" in missing.stderr
     assert f"Exec={named / 'bin' / 'maestrale-gui'}\n" in entry.read_text(encoding="utf-8")
+
+
+def _exec_args(line: str) -> list[str]:
+    """The arguments of an Exec value as a desktop's launcher reads them: the rule of
+    every string (\\\\ is \\), then quoting ("…" with \\ " ` $ escaped) and %%."""
+    value = re.sub(r"\\(.)", lambda m: {"s": " ", "n": "\n", "t": "\t"}.get(m[1], m[1]), line)
+    args: list[str] = []
+    for quoted, bare in re.findall(r'"((?:[^"\\]|\\.)*)"|(\S+)', value):
+        arg = re.sub(r'\\([\\"`$])', r"\1", quoted) if quoted else bare
+        args.append(arg.replace("%%", "%"))
+    return args
+
+
+@pytest.mark.parametrize("folder", ["my venv & co", 'odd \\ "$HOME" `x` %f |y; (z) #1'])
+def test_install_script_quotes_an_environment_folder_with_spaces_and_signs(
+    tmp_path: Path, folder: str
+) -> None:
+    # The path went into the entry as it was: a space split Exec into two words, and
+    # & | \ in it garbled sed's replacement (& stood for the matched text).
+    clone = tmp_path / "clone"
+    shutil.copytree(LINUX, clone / "packaging" / "linux")
+    shutil.copytree(ROOT / "resources" / "icons", clone / "resources" / "icons")
+    venv = tmp_path / folder
+    _stub(venv / "bin" / "maestrale-gui")
+    _stub(venv / "bin" / "maestrale")
+    data = tmp_path / "data"
+    done = subprocess.run(
+        ["sh", str(clone / "packaging" / "linux" / "install.sh"), str(venv)],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    installed = data / "applications" / "maestrale.desktop"
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # type: ignore[assignment,method-assign]
+    entry.read(installed, encoding="utf-8")
+    gui, cli = str(venv / "bin" / "maestrale-gui"), str(venv / "bin" / "maestrale")
+    main = entry["Desktop Entry"]
+    assert _exec_args(main["Exec"]) == [gui]
+    assert main["TryExec"].replace("\\\\", "\\") == gui
+    assert _exec_args(entry["Desktop Action new-chat"]["Exec"]) == [gui, "--new-chat"]
+    assert _exec_args(entry["Desktop Action quick"]["Exec"]) == [cli, "quick"]
+    if shutil.which("desktop-file-validate") is not None:
+        checked = subprocess.run(
+            ["desktop-file-validate", str(installed)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert checked.stdout + checked.stderr == ""
