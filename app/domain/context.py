@@ -146,6 +146,14 @@ def describe(use: ContextUse | None, model: str) -> ContextNote | None:
     )
     with_draft = " with your message" if use.draft and use.earlier else ""
     if use.fraction > 1:
+        if not use.earlier and not use.draft:  # a new chat's first question, refused
+            return ContextNote(
+                "over",
+                f"This question is too long for {model}: {about}{used} of the {limit} tokens "
+                "it reads at once. Edit it to shorten it (Up in the empty message field), "
+                "or choose a model with a longer context.",
+                detail,
+            )
         if not use.earlier:  # a new chat: only the message itself is too long
             return ContextNote(
                 "over",

@@ -129,15 +129,17 @@ def test_the_draft_is_named_when_it_is_counted_in_a_conversation() -> None:
     assert note.text == "Context: about 60 of 100 tokens with your message"
 
 
-def test_a_refused_first_question_is_still_a_new_chat_s_message_too_long() -> None:
-    # The window then said to edit an earlier question, of which there was none.
+def test_a_refused_first_question_is_said_to_be_too_long_not_the_field() -> None:
+    # The window said to edit an earlier question, of which there was none; then "This
+    # message is too long", with the message field empty (QA): the question is.
     refused = [Outline("q1", 700), Outline("a1", 0, Role.ASSISTANT)]
     use = context_use(refused, {}, limit=100)
     assert use is not None
     assert not use.earlier
     note = describe(use, "m")
     assert note is not None
-    assert note.text.startswith("This message is too long for m")
+    assert note.text.startswith("This question is too long for m: about 204 of the 100")
+    assert "Edit it to shorten it" in note.text
     longer = [Outline("q0", 35), Outline("a0", 35, Role.ASSISTANT), *refused]
     use = context_use(longer, {}, limit=100)
     assert use is not None
