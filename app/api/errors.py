@@ -150,7 +150,8 @@ class ContextTooLong(InvalidRequest):
 
 # How servers say it: Mistral ("Prompt contains N tokens ... too large for model with
 # M maximum context length"), vLLM and OpenAI's ("This model's maximum context length
-# is M tokens. However, you requested N tokens ..."), llama.cpp ("the request exceeds
+# is M tokens. However, you requested N tokens ..." or "... your request has N input
+# tokens ..."), llama.cpp ("the request exceeds
 # the available context size"), others ("context window", "prompt is too long").
 _CONTEXT_WORDS = re.compile(
     r"context (?:length|window|size)|too large for model|too many tokens|prompt is too long",
@@ -159,10 +160,12 @@ _CONTEXT_WORDS = re.compile(
 
 
 # The prompt's own count in those words: Mistral's "Prompt contains N tokens", vLLM's
-# "(N in the messages, …)" (its "requested" count adds the completion's), OpenAI's "your
-# messages resulted in N tokens".
+# "(N in the messages, …)" (its "requested N tokens (…)" adds the completion's), newer
+# vLLM's "you requested N tokens in the messages" and "your request has N input tokens",
+# OpenAI's "your messages resulted in N tokens".
 _PROMPT_TOKENS = re.compile(
-    r"prompt contains (\d+) tokens|\((\d+) in the messages|messages resulted in (\d+) tokens",
+    r"prompt contains (\d+) tokens|\((\d+) in the messages|messages resulted in (\d+) tokens"
+    r"|requested (\d+) tokens in the messages|request has (\d+) input tokens",
     re.IGNORECASE,
 )
 

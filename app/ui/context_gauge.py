@@ -7,8 +7,8 @@ weighed as it is typed, a moment after typing pauses.
 
 When the server refuses a conversation as too long and says how long it is, that count
 is shown instead of the estimate, as long as the refused answer ends the branch shown
-and the model is the same (a new question, an edit, another branch or model: estimated
-again).
+and the model and the system prompt are the same (a new question, an edit, another
+branch, model or system prompt: estimated again).
 """
 
 from __future__ import annotations
@@ -62,8 +62,9 @@ class ContextGauge(QLabel):
         self._system_size = 0
         self._branch: Sequence[Sized] = []
         self._usage: dict[str, Usage] = {}
-        # By conversation: (refused answer id, model, tokens) the server counted.
-        self._stated: dict[str, tuple[str, str, int]] = {}
+        # By conversation: (refused answer id, model, tokens) the server counted, and the
+        # system prompt that request had.
+        self._stated: dict[str, tuple[str, str, int, str]] = {}
         self._stated_now: tuple[str, int] | None = None  # (model, tokens) of the branch
         self.note: ContextNote | None = None
         self._reading = QTimer(self)
@@ -83,7 +84,11 @@ class ContextGauge(QLabel):
     def counted(self, conversation_id: str, answer_id: str, model: str, tokens: int) -> None:
         """The server refused the branch ending at ``answer_id`` as longer than
         ``model``'s context, and said it has ``tokens``: shown while that stays so."""
-        self._stated[conversation_id] = (answer_id, model, tokens)
+        try:
+            system = self._store.get_conversation(conversation_id).system_prompt or ""
+        except StoreError:  # deleted meanwhile, or the history is busy: estimated
+            return
+        self._stated[conversation_id] = (answer_id, model, tokens, system)
         if conversation_id == self._conversation_id:
             self._reading.start(0)
 
@@ -105,11 +110,19 @@ class ContextGauge(QLabel):
                 self._branch = branch
                 stated = self._stated.get(conversation_id)
                 leaf = branch[-1] if branch else None
-                # Still the refused answer at the end of the branch, not answered since.
-                if stated and leaf and leaf.id == stated[0] and leaf.status is MessageStatus.ERROR:
+                system = conversation.system_prompt or ""
+                # Still the refused answer at the end of the branch, not answered since,
+                # and the same system prompt (Parameters change it, and the request's length).
+                if (
+                    stated
+                    and leaf
+                    and leaf.id == stated[0]
+                    and leaf.status is MessageStatus.ERROR
+                    and system == stated[3]
+                ):
                     self._stated_now = stated[1], stated[2]
                 self._usage = self._store.usage_by_message(conversation_id)
-                self._system_size = len((conversation.system_prompt or "").encode())
+                self._system_size = len(system.encode())
             except StoreError:  # deleted meanwhile, or the history is busy: no gauge
                 self._branch, self._usage, self._stated_now = [], {}, None
         self._show()

@@ -109,8 +109,9 @@ def stated_count(error: str) -> int:
     return int(match.group(1))
 
 
-@in_loop
-async def test_after_a_refusal_for_length_the_gauge_shows_the_servers_count(gui: Gui) -> None:
+async def refused_for_length(gui: Gui) -> tuple[str, int]:
+    """A conversation whose last question the server refused as longer than the 400
+    tokens of mistral-large-2411: its id, and the count the server stated."""
     give_context(gui.server, "mistral-large-2411", 400)
     give_context(gui.server, "mistral-large-2512", 500)
     await gui.application.refresh_models()
@@ -135,9 +136,16 @@ async def test_after_a_refusal_for_length_the_gauge_shows_the_servers_count(gui:
     refused = gui.store.current_path(conversation_id)[-1]
     count = stated_count(refused.error or "")
     assert count > 400
+    await gui.until(lambda: gauge.note is not None and gauge.note.level == "over")
+    return conversation_id, count
+
+
+@in_loop
+async def test_after_a_refusal_for_length_the_gauge_shows_the_servers_count(gui: Gui) -> None:
+    conversation_id, count = await refused_for_length(gui)
+    gauge, edit = gui.pane.context_gauge, gui.pane.composer.edit
 
     # The gauge says the server's count, not its estimate, in its warning look.
-    await gui.until(lambda: gauge.note is not None and gauge.note.level == "over")
     assert gauge.text().startswith(f"Too long for mistral-large-2411: {count} of the 400 tokens")
     assert gauge.property("tone") == "error"
     assert gauge.isVisible()
@@ -165,3 +173,34 @@ async def test_after_a_refusal_for_length_the_gauge_shows_the_servers_count(gui:
     usage = gui.store.current_path(conversation_id)[-1].usage
     assert usage is not None
     await gui.until(lambda: f"about {usage.total_tokens} of 500 tokens" in gauge.text())
+
+
+@in_loop
+async def test_a_new_system_prompt_after_a_refusal_for_length_is_estimated_again(
+    gui: Gui,
+) -> None:
+    from app.ui.params_dialog import ParamsDialog
+
+    conversation_id, count = await refused_for_length(gui)
+    gauge = gui.pane.context_gauge
+    assert gauge.text().startswith(f"Too long for mistral-large-2411: {count} of the 400 tokens")
+
+    # The conversation's system prompt changes (Parameters): the next request is longer
+    # than the one refused, so the server's count no longer holds.
+    gui.pane.params_button.click()
+    dialog = next(d for d in gui.window.findChildren(ParamsDialog) if d.isVisible())
+    dialog.system_prompt.setPlainText("Answer in French. " * 20)
+    dialog.apply_button.click()
+    await gui.until(lambda: "when it refused the last question" not in gauge.toolTip())
+    assert gui.store.get_conversation(conversation_id).system_prompt
+    assert " about " in gauge.text()  # estimated again
+    assert f"{count} of the 400" not in gauge.text()
+
+    # Back to none: the same request as refused, the server's count again.
+    gui.pane.params_button.click()
+    dialog = next(d for d in gui.window.findChildren(ParamsDialog) if d.isVisible())
+    dialog.system_prompt.setPlainText("")
+    dialog.apply_button.click()
+    await gui.until(
+        lambda: gauge.text().startswith(f"Too long for mistral-large-2411: {count} of the 400")
+    )

@@ -215,6 +215,16 @@ def test_a_conversation_longer_than_the_context_is_said_so_with_what_to_do(
             "resulted in 9000 tokens. Please reduce the length of the messages.",
             9000,
         ),
+        (  # vLLM 0.6 and later, without max_tokens
+            "This model's maximum context length is 32768 tokens. However, you requested "
+            "33000 tokens in the messages, Please reduce the length of the messages.",
+            33000,
+        ),
+        (  # vLLM 0.10 and later
+            "This model's maximum context length is 32768 tokens. However, your request has "
+            "34000 input tokens. Please reduce the length of the input messages.",
+            34000,
+        ),
         ("the request exceeds the available context size", None),
     ],
 )
