@@ -363,18 +363,27 @@ class MainWindow(QMainWindow):
     def _fit_room(self) -> int:
         """Give the conversation its least width, the shown sidebar's beside it: the
         window's least width rises to hold both, and a narrower window grows to it (moved
-        to stay on its screen). A screen too narrow for both keeps the window within
-        it, and the conversation gets what the sidebar's least width leaves. Returns
-        the window's width (as asked for: the window system may report it later)."""
+        to stay on its screen). A window that cannot grow (maximized, full screen, or a
+        screen too narrow for both) keeps its width: the sidebar gets its least width
+        and the conversation the rest. Returns the window's width (as asked for: the
+        window system may report it later)."""
         chat = round(CHAT_MIN_WIDTH * room_scale(self))
         sidebar = 0
         if not self.sidebar.isHidden():
             sidebar = self.sidebar.minimumWidth() + self.splitter.handleWidth()
-        room = screen_room(self).width() if self.isVisible() else chat + sidebar
+        # Sized by the window manager: a minimum past its width would make Qt resize it
+        # (setMinimumWidth does, before any check here could stop it).
+        placed = self.isMaximized() or self.isFullScreen()
+        if placed:
+            room = self.width()
+        else:
+            room = screen_room(self).width() if self.isVisible() else chat + sidebar
         least = max(WINDOW_MIN_WIDTH, min(chat + sidebar, room))
-        self.pane.setMinimumWidth(min(chat, least - sidebar))
+        if placed:
+            least = min(least, self.width())
+        self.pane.setMinimumWidth(max(0, min(chat, least - sidebar)))
         self.setMinimumWidth(least)
-        if self.width() >= least or self.isMaximized() or self.isFullScreen():
+        if placed or self.width() >= least:
             return self.width()
         self.resize(least, self.height())
         keep_on_screen(self)
@@ -417,6 +426,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() == QEvent.Type.WindowStateChange:
+            # Maximized, its least width was held to the width it had: back to its own.
+            self._fit_room()
             self.place_changed.emit()
         elif event.type() == QEvent.Type.FontChange and not self.sidebar.isHidden():
             # The text size changed: the sidebar keeps its width relative to the text

@@ -61,3 +61,54 @@ async def test_ctrl_b_at_large_text_on_a_narrow_screen_keeps_the_conversation_us
     assert pane.width() >= pane.minimumWidth()
     assert pane.width() == room - sidebar.width() - window.splitter.handleWidth()
     assert pane.composer.edit.width() > pane.composer.width() // 2  # room to type in
+
+
+async def _maximized(gui: Gui, size: int) -> None:
+    gui.application.theme.apply("light", size)
+    gui.window.showMaximized()
+    await gui.until(gui.window.isMaximized)
+    await gui.settle(0.1)
+
+
+@in_loop
+async def test_ctrl_b_in_a_maximized_window_keeps_its_size(gui: Gui) -> None:
+    # At 24 pt the two least widths (620 + 310 px) are more than the maximized window
+    # has: it cannot grow, so the sidebar takes its least width and the conversation the
+    # rest, and the window's minimum is not raised past its width.
+    window, pane, sidebar = gui.window, gui.pane, gui.window.sidebar
+    await _maximized(gui, 24)
+    if not sidebar.isHidden():
+        gui.qtbot.keyClick(pane.composer.edit, Qt.Key.Key_B, CTRL)
+        await gui.until(sidebar.isHidden)
+    geometry = window.geometry()
+    gui.qtbot.keyClick(pane.composer.edit, Qt.Key.Key_B, CTRL)
+    await gui.until(lambda: not sidebar.isHidden())
+    await gui.settle(0.1)
+    assert window.isMaximized()
+    assert window.geometry() == geometry
+    assert window.minimumWidth() <= window.width()
+    assert sidebar.width() == sidebar.minimumWidth()
+    assert pane.width() == window.width() - sidebar.width() - window.splitter.handleWidth()
+
+
+@in_loop
+async def test_a_maximized_window_hidden_keeps_its_size_when_the_text_grows(gui: Gui) -> None:
+    # Kept in the tray while maximized, the text grows (Settings): the least widths were
+    # measured against none of the screen, and Qt widened the hidden window past it.
+    window, pane, sidebar = gui.window, gui.pane, gui.window.sidebar
+    await _maximized(gui, 10)
+    if sidebar.isHidden():
+        gui.qtbot.keyClick(pane.composer.edit, Qt.Key.Key_B, CTRL)
+        await gui.until(lambda: not sidebar.isHidden())
+    geometry = window.geometry()
+    window.hide()
+    gui.application.theme.apply("light", 24)
+    await gui.settle(0.1)
+    assert window.width() == geometry.width()
+    assert window.minimumWidth() <= geometry.width()
+    window.show()
+    await gui.until(window.isVisible)
+    await gui.settle(0.1)
+    assert window.geometry() == geometry
+    assert sidebar.width() >= sidebar.minimumWidth()
+    assert pane.width() >= pane.minimumWidth()
