@@ -34,12 +34,15 @@ def _last_line(item: MessageItem, of: QWidget) -> QRect:
     return _in(item.text.viewport(), rect, of)
 
 
-async def _scrolled_up_while_streaming(gui: Gui, width: int, height: int, size: int = 0) -> None:
+async def _scrolled_up_while_streaming(
+    gui: Gui, width: int, height: int, size: int = 0, lines: int = 300
+) -> None:
+    """An answer of ``lines`` lines streams (a line each 10 ms or more), scrolled up."""
     if size:
         gui.application.theme.apply("light", size)
     gui.window.resize(width, height)
     await gui.settle(0.1)
-    gui.server.enqueue(Reply(chunks=[f"line {n} {WORDS}\n\n" for n in range(300)], delay=0.01))
+    gui.server.enqueue(Reply(chunks=[f"line {n} {WORDS}\n\n" for n in range(lines)], delay=0.01))
     await gui.ask("Many lines")
     bar = gui.pane.transcript.verticalScrollBar()
     await gui.until(lambda: bar.maximum() > 1500)

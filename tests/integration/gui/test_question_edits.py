@@ -20,6 +20,14 @@ def last_question(gui: Gui):
     raise AssertionError("no question shown")
 
 
+def shown_question(gui: Gui) -> str | None:
+    """The last question's text once the transcript shows it, else None."""
+    try:
+        return str(last_question(gui).text.toPlainText().strip())
+    except AssertionError:
+        return None
+
+
 def toasts(gui: Gui) -> list[str]:
     return [toast.text for toast in gui.window.findChildren(Toast) if toast.isVisible()]
 
@@ -118,7 +126,8 @@ async def test_an_edit_cancelled_with_esc_is_not_brought_back(gui: Gui) -> None:
     assert last_question(gui)._editor is None
     gui.pane.new_chat()
     gui.window.open_conversation(cats)
-    await gui.settle(0.1)
+    # Shown: an edit kept for it would have opened with it (as the question is built).
+    await gui.until(lambda: shown_question(gui) == "Tell me about cats")
     assert not gui.pane.transcript.editing()
     assert last_question(gui).text.toPlainText().strip() == "Tell me about cats"
 
