@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         self.splitter.splitterMoved.connect(lambda _pos, _index: self.remember_sidebar_width())
         self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
         self._sidebar_kept = False  # shown by the user in a narrow window
+        # The window's place before it grew to hold the sidebar, and the width it grew
+        # to: hiding the sidebar again gives that room back (see _shrink_back).
+        self._before_growth: tuple[QRect, int] | None = None
         sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
         self.setCentralWidget(self.splitter)
 
@@ -329,8 +332,11 @@ class MainWindow(QMainWindow):
         if shown == (not self.sidebar.isHidden()):
             return
         if shown:
-            self.sidebar.show()
-            self.fit_sidebar_width()
+            before = self.geometry()
+            self.sidebar.show()  # its least width may widen the window at once
+            width = self.fit_sidebar_width()
+            placed = self.isMaximized() or self.isFullScreen()
+            self._before_growth = (before, width) if width > before.width() and not placed else None
         else:
             # Not remembered here: a narrowing window has squeezed it to its minimum
             # by now, and the user's width is the one a drag of the handle left.
@@ -342,15 +348,16 @@ class MainWindow(QMainWindow):
                 # where the Down meant for the search results changed the model.
                 self.pane.composer.edit.setFocus()
             self._fit_room()
+            self._shrink_back()
         self.pane.sidebar_button.setVisible(self.sidebar.isHidden())
         self.place_changed.emit()
 
-    def fit_sidebar_width(self) -> None:
+    def fit_sidebar_width(self) -> int:
         """Give the sidebar its width: as the user left it, grown with the text (a width
         chosen at 10 pt showed "Table of pl…" at 22 pt) but less than it (grown as much,
         it took 420 of 1,180 px at 16 pt: the list's titles shorten instead), never more
         than two fifths of the window, nor so wide that the conversation is left less
-        than its least width (see _fit_room)."""
+        than its least width (see _fit_room). Returns the window's width."""
         scale = room_scale(self)
         self.sidebar.setMinimumWidth(round(SIDEBAR_MIN_WIDTH * scale))
         window = self._fit_room()
@@ -359,6 +366,7 @@ class MainWindow(QMainWindow):
         width = max(self.sidebar.minimumWidth(), min(fitted, window * 2 // 5, beside))
         self.splitter.setSizes([width, max(1, window - width)])
         self._sidebar_scale = scale
+        return window
 
     def _fit_room(self) -> int:
         """Give the conversation its least width, the shown sidebar's beside it: the
@@ -381,13 +389,26 @@ class MainWindow(QMainWindow):
         least = max(WINDOW_MIN_WIDTH, min(chat + sidebar, room))
         if placed:
             least = min(least, self.width())
+        before = self.geometry()
         self.pane.setMinimumWidth(max(0, min(chat, least - sidebar)))
-        self.setMinimumWidth(least)
-        if placed or self.width() >= least:
-            return self.width()
-        self.resize(least, self.height())
-        keep_on_screen(self)
-        return least
+        self.setMinimumWidth(least)  # which itself may widen a narrower window
+        width = self.width()
+        if not placed and width < least:
+            self.resize(least, self.height())
+            width = least
+        if not placed and width > before.width():
+            keep_on_screen(self)
+        return width
+
+    def _shrink_back(self) -> None:
+        """The sidebar hidden again: a window grown to hold it (and not resized since)
+        goes back to where it was; it stayed 300 px wider than the person had it."""
+        before, self._before_growth = self._before_growth, None
+        if before is None or self.isMaximized() or self.isFullScreen():
+            return
+        place, grown = before
+        if self.width() == grown and place.width() >= self.minimumWidth():
+            self.setGeometry(place)
 
     def remember_sidebar_width(self) -> None:
         """Keep the shown sidebar's width (at the reference text size) for next time."""

@@ -112,3 +112,36 @@ async def test_a_maximized_window_hidden_keeps_its_size_when_the_text_grows(gui:
     assert window.geometry() == geometry
     assert sidebar.width() >= sidebar.minimumWidth()
     assert pane.width() >= pane.minimumWidth()
+
+
+@in_loop
+async def test_hiding_the_sidebar_again_gives_the_room_back(gui: Gui) -> None:
+    # Grown 640 -> 934 px for the sidebar at 24 pt, the window stayed 934 px wide once
+    # Ctrl+B hid it again (QA). Here at 16 pt, as the test screen is 800 px wide.
+    window = gui.window
+    gui.application.theme.apply("light", 16)
+    await gui.settle(0.05)
+    if not window.sidebar.isHidden():
+        gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_B, CTRL)
+    window.resize(660, 560)
+    await gui.settle(0.1)
+    assert window.width() == 660
+    before = window.geometry()
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_B, CTRL)
+    await gui.settle(0.1)
+    assert not window.sidebar.isHidden()
+    assert window.width() > before.width()
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_B, CTRL)
+    await gui.settle(0.05)
+    assert window.sidebar.isHidden()
+    assert window.geometry() == before
+    # Widened by the person meanwhile, the window keeps the width they gave it.
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_B, CTRL)
+    await gui.settle(0.05)
+    grown = window.width()
+    window.resize(grown + 10, window.height())
+    await gui.settle(0.05)
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_B, CTRL)
+    await gui.settle(0.05)
+    assert window.sidebar.isHidden()
+    assert window.width() == grown + 10
