@@ -1,12 +1,28 @@
-"""The text of pasted HTML with its tables as Markdown pipe tables, for the fields
-questions are typed in: Qt's plain text of a table is a line for each cell, which lost
-the table's columns."""
+"""The text of pasted HTML with its tables as Markdown pipe tables and its lists as
+Markdown lists, for the fields questions are typed in: Qt's plain text of a table is a
+line for each cell, which lost the table's columns, and of a list its items' lines
+without their bullets or numbers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment, QTextFrame, QTextTable
+from PySide6.QtGui import (
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextFrame,
+    QTextListFormat,
+    QTextTable,
+)
+
+_NUMBERED = {
+    QTextListFormat.Style.ListDecimal,
+    QTextListFormat.Style.ListLowerAlpha,
+    QTextListFormat.Style.ListUpperAlpha,
+    QTextListFormat.Style.ListLowerRoman,
+    QTextListFormat.Style.ListUpperRoman,
+}
 
 
 def text_with_tables(fragment: QTextDocumentFragment) -> str:
@@ -15,6 +31,7 @@ def text_with_tables(fragment: QTextDocumentFragment) -> str:
     copy only, which reads no file and no address (setHtml would: a style's image)."""
     document = QTextDocument()
     QTextCursor(document).insertFragment(fragment)
+    _mark_list_items(document)
     # One character for each place of the document: positions index it.
     text = document.toPlainText()
     parts: list[str] = []
@@ -28,6 +45,21 @@ def text_with_tables(fragment: QTextDocumentFragment) -> str:
         return text
     parts.append(text[start:].strip("\n"))
     return "\n\n".join(part for part in parts if part)
+
+
+def _mark_list_items(document: QTextDocument) -> None:
+    """Begin each list item with its Markdown marker: "- ", or its number ("7. "),
+    indented two spaces a level (nested lists)."""
+    block = document.begin()
+    while block.isValid():
+        items = block.textList()
+        if items is not None:
+            style = items.format().style()
+            number = items.itemText(block) if style in _NUMBERED else ""
+            marker = f"{number} " if number else "- "
+            indent = "  " * max(0, items.format().indent() - 1)
+            QTextCursor(block).insertText(indent + marker)
+        block = block.next()
 
 
 def _tables(frame: QTextFrame) -> Iterator[QTextTable]:

@@ -74,8 +74,9 @@ def test_html_alone_pastes_its_text(
 ) -> None:
     clipboard(_mime(html=PAGE))
     _owner, field = _pasted(qtbot, name)
-    # The words, a line for each paragraph; no style, script or image placeholder.
-    assert field.toPlainText() == "Hello world\none\ntwo"
+    # The words, a line for each paragraph, list items marked; no style, script or
+    # image placeholder.
+    assert field.toPlainText() == "Hello world\n- one\n- two"
     assert field.canPaste()
 
 
@@ -165,6 +166,28 @@ def test_links_of_html_alone_paste_as_markdown_links(
         "| Site |",
         "| --- |",
         "| [Ex](http://example.com) |",
+    ]
+
+
+def test_lists_of_html_alone_paste_as_markdown_lists(
+    qtbot: QtBot, clipboard: Callable[[QMimeData], None]
+) -> None:
+    # Their items came as bare lines: the bullets and numbers were lost (QA).
+    clipboard(
+        _mime(
+            html="<p>Steps</p><ul><li>Item <b>bold</b></li><li>Two<ul><li>Nested</li></ul>"
+            "</li></ul><ol start=7><li>seven</li><li>eight</li></ol><p>End</p>"
+        )
+    )
+    _owner, field = _pasted(qtbot, "composer")
+    assert field.toPlainText().splitlines() == [
+        "Steps",
+        "- Item bold",
+        "- Two",
+        "  - Nested",
+        "7. seven",
+        "8. eight",
+        "End",
     ]
 
 
