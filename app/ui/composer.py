@@ -13,6 +13,7 @@ from app.ui.text_rows import row_pitch
 
 MAX_LINES = 12
 DRAFT_PAUSE_MS = 500  # a draft is kept once typing pauses this long
+PLACEHOLDER = "Message Mistral…"
 
 
 class ComposerEdit(PlainTextField):
@@ -37,7 +38,7 @@ class ComposerEdit(PlainTextField):
         self.edits_last = True
         self.setObjectName("composerEdit")
         self.setAccessibleName("Message")
-        self.setPlaceholderText("Message Mistral…")
+        self.setPlaceholderText(PLACEHOLDER)
         self.setTabChangesFocus(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         align_paragraphs_by_direction(self)
@@ -74,6 +75,14 @@ class ComposerEdit(PlainTextField):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # one line is taller or shorter now
             self._fit()
+            self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        """The placeholder on one line: at a large text size in a narrow field it wrapped,
+        its second line cut by the field's one-line height."""
+        room = self.viewport().width() - 2 * int(self.document().documentMargin()) - 4
+        metrics = self.fontMetrics()
+        self.setPlaceholderText(metrics.elidedText(PLACEHOLDER, Qt.TextElideMode.ElideRight, room))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -81,6 +90,7 @@ class ComposerEdit(PlainTextField):
         # field was still narrow, kept the height of its wrapped lines.
         if event.size().width() != event.oldSize().width():
             self._fit()
+            self._fit_placeholder()
 
     def _fit(self) -> None:
         lines = max(1, min(MAX_LINES, int(self.document().size().height())))

@@ -73,3 +73,23 @@ def test_the_message_field_shows_when_it_has_the_keyboard(
     assert accent_on_its_left_edge() > 0
     other.setFocus()
     assert accent_on_its_left_edge() == 0
+
+
+def test_the_placeholder_stays_on_one_line_in_a_narrow_field(qtbot: QtBot) -> None:
+    # At 24 pt in a narrow conversation "Message Mistral…" wrapped, its second line cut
+    # by the field's one-line height.
+    composer = Composer()
+    qtbot.addWidget(composer)
+    font = QFont(composer.edit.font())
+    font.setPointSize(24)
+    composer.edit.setFont(font)
+    composer.resize(330, 80)
+    composer.show()
+    qtbot.waitExposed(composer)
+    edit = composer.edit
+    shown = edit.placeholderText()
+    assert shown.startswith("Message")
+    assert shown.endswith("…")
+    assert edit.fontMetrics().horizontalAdvance(shown) <= edit.viewport().width()
+    composer.resize(1200, 80)  # room again: whole
+    qtbot.waitUntil(lambda: edit.placeholderText() == "Message Mistral…")
