@@ -742,14 +742,9 @@ class ChatPane(ModelInPane, QWidget):
 
     def _on_link(self, url: QUrl, text: str = "") -> None:
         from app.ui.link_dialog import ask_before_opening, open_link
-        from app.ui.toast import Toast
 
-        open_link(
-            url,
-            self._confirm_link or ask_before_opening(self),
-            text=text,
-            tell=lambda text: Toast.show_message(self.window(), text, timeout_ms=12000),
-        )
+        confirm = self._confirm_link or ask_before_opening(self)
+        open_link(url, confirm, text=text, tell=self._on_refused)  # said as a refusal is
 
     # -- controller signals ---------------------------------------------------------------
 

@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
             before = self.geometry()
             self.sidebar.show()  # its least width may widen the window at once
             width = self.fit_sidebar_width()
-            placed = self.isMaximized() or self.isFullScreen()
+            placed = self._sized_by_window_manager()
             self._before_growth = (before, width) if width > before.width() and not placed else None
         else:
             # Not remembered here: a narrowing window has squeezed it to its minimum
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
             sidebar = self.sidebar.minimumWidth() + self.splitter.handleWidth()
         # Sized by the window manager: a minimum past its width would make Qt resize it
         # (setMinimumWidth does, before any check here could stop it).
-        placed = self.isMaximized() or self.isFullScreen()
+        placed = self._sized_by_window_manager()
         if placed:
             room = self.width()
         else:
@@ -400,11 +400,15 @@ class MainWindow(QMainWindow):
             keep_on_screen(self)
         return width
 
+    def _sized_by_window_manager(self) -> bool:
+        """Maximized or full screen: its width is the window manager's, not ours."""
+        return self.isMaximized() or self.isFullScreen()
+
     def _shrink_back(self) -> None:
         """The sidebar hidden again: a window grown to hold it (and not resized since)
         goes back to where it was; it stayed 300 px wider than the person had it."""
         before, self._before_growth = self._before_growth, None
-        if before is None or self.isMaximized() or self.isFullScreen():
+        if before is None or self._sized_by_window_manager():
             return
         place, grown = before
         if self.width() == grown and place.width() >= self.minimumWidth():
