@@ -13,82 +13,65 @@ reads 20 quick ones and one page of chats. Changes arrive one conversation at a 
 (``conversation_changed``) and move, insert or remove single rows, between "Quick" and
 the dated groups too when a quick exchange becomes a chat: a view keeps its selection
 and scroll position.
+
+This module reads the history and is the model its views see. The rows and their
+changes are ``row_bookkeeping``'s (the base class), what a row shows is ``row_data``'s,
+and which rows another program changed is ``outside_changes``' (for ``refresh``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, tzinfo
-from enum import IntEnum
 from typing import Any, TypeAlias
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QByteArray,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from app.domain.messages import Conversation, from_iso
+from app.domain.messages import Conversation
 from app.store import KIND_CHAT, KIND_QUICK, ConversationNotFound, ConversationStore, StoreError
 from app.store.errors import DatabaseBusy
-from app.ui.sidebar.grouping import QUICK, Group, group_of, local
+from app.ui.sidebar.grouping import QUICK, local
+from app.ui.sidebar.outside_changes import REFRESH_LIMIT, changed_outside
+from app.ui.sidebar.row_bookkeeping import GroupedRowsModel
+from app.ui.sidebar.row_data import (
+    SHOW_MORE_QUICK,
+    ConversationRole,
+    conversation_data,
+    other_data,
+    row_flags,
+)
 from app.ui.sidebar.rows import (
     ConversationRow,
     HeaderRow,
-    Paging,
     Row,
     Section,
     ShowMoreRow,
     header_row,
-    header_slot,
-    last_row_in,
-    order,
     section_of,
-    show_more_row,
-    slot_in_group,
 )
+
+__all__ = [
+    "PAGE_SIZE",
+    "QUICK_PREVIEW",
+    "REFRESH_LIMIT",
+    "SHOW_MORE_QUICK",
+    "ConversationListModel",
+    "ConversationRole",
+]
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 QUICK_PREVIEW = 5  # a few: yesterday's chats stay in the first screen below them
-SHOW_MORE_QUICK = "Show more quick prompts…"
-REFRESH_LIMIT = 100  # past this many outside changes (an import), read everything again
-SECTION_OF_KIND = {KIND_QUICK: Section.QUICK, KIND_CHAT: Section.CHATS}
-WAITING_TEXT = "a tool call waits for your approval"
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
-
-
-class ConversationRole(IntEnum):
-    """Data roles of ``ConversationListModel`` beyond Qt's own."""
-
-    ID = Qt.ItemDataRole.UserRole + 1
-    """The conversation id (``None`` on a heading)."""
-    TITLE = Qt.ItemDataRole.UserRole + 2
-    UPDATED_AT = Qt.ItemDataRole.UserRole + 3
-    """Last activity, a timezone-aware ``datetime``."""
-    PINNED = Qt.ItemDataRole.UserRole + 4
-    IS_HEADER = Qt.ItemDataRole.UserRole + 5
-    GROUP = Qt.ItemDataRole.UserRole + 6
-    """The label of the heading the row is under (or is)."""
-    KIND = Qt.ItemDataRole.UserRole + 7
-    """``"chat"`` or ``"quick"`` on a conversation (``None`` on other rows)."""
-    IS_SHOW_MORE = Qt.ItemDataRole.UserRole + 8
-    """``True`` on the "Show more quick prompts…" row."""
-    WAITING = Qt.ItemDataRole.UserRole + 9
-    """``True`` while a tool call of the conversation waits for the person's approval."""
 
 
 def _system_now() -> datetime:
     return datetime.now().astimezone()
 
 
-class ConversationListModel(QAbstractListModel):
+class ConversationListModel(GroupedRowsModel):
     """Conversations of ``store`` grouped under headings, for ``ConversationListView``.
 
     Args:
@@ -122,19 +105,10 @@ class ConversationListModel(QAbstractListModel):
         quick_preview: int = QUICK_PREVIEW,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(zone=zone, page_size=page_size, quick_preview=quick_preview, parent=parent)
         self._store = store
         self._now = now or _system_now
-        self._zone = zone
-        self._page_size = max(1, page_size)
-        self._quick_preview = max(1, quick_preview)
-        self._rows: list[Row] = []
-        self._paging = {Section.QUICK: Paging(), Section.CHATS: Paging()}
-        # Once the person asks for more quick exchanges, "Quick" keeps all it has read;
-        # until then it shows its newest few, as after a restart (see _fit_quick).
-        self._quick_expanded = False
         self._today = self._current_day()
-        self._row_cache: dict[str, int] | None = None
         self._waiting: set[str] = set()  # see set_waiting
         self._pending_titles: dict[str, str] = {}  # renames waiting for the history
         self.reload()
@@ -143,25 +117,6 @@ class ConversationListModel(QAbstractListModel):
 
     def _current_day(self) -> date:
         return local(self._now(), self._zone).date()
-
-    def _group(self, conversation: Conversation) -> Group:
-        return group_of(
-            conversation.updated_at,
-            pinned=conversation.pinned,
-            today=self._today,
-            zone=self._zone,
-            quick=conversation.kind == KIND_QUICK,
-        )
-
-    def _rows_for(self, conversations: Sequence[Conversation], after: Group | None) -> list[Row]:
-        rows: list[Row] = []
-        for conversation in conversations:
-            group = self._group(conversation)
-            if group != after:
-                rows.append(HeaderRow(group))
-                after = group
-            rows.append(ConversationRow(conversation, group))
-        return rows
 
     def _read(self, section: Section, limit: int, offset: int = 0) -> list[Conversation]:
         kind = KIND_QUICK if section is Section.QUICK else KIND_CHAT
@@ -210,7 +165,7 @@ class ConversationListModel(QAbstractListModel):
         """
         if self._current_day() != self._today:
             return self._reload_if(reload_allowed)
-        changed = self._changed_outside()
+        changed = changed_outside(self._store, self._rows, self._ids(), self._paging)
         if len(changed) > REFRESH_LIMIT:
             return self._reload_if(reload_allowed)
         for conversation_id in changed:
@@ -221,46 +176,6 @@ class ConversationListModel(QAbstractListModel):
         if allowed:
             self.reload()
         return allowed
-
-    def _changed_outside(self) -> list[str]:
-        """Ids whose row differs from the history: changed, new, moved out or gone."""
-        listed = self._ids()
-        unseen = set(listed)
-        stamps = self._store.list_stamps(pinned=True)
-        oldest: dict[Section, datetime | None] = {Section.PINNED: None}
-        for section, kind in ((Section.QUICK, KIND_QUICK), (Section.CHATS, KIND_CHAT)):
-            paging = self._paging[section]
-            oldest[section] = None
-            if paging.has_more:  # the part is read down to its last row shown
-                last = last_row_in(self._rows, section)
-                item = None if last is None else self._rows[last]
-                if not isinstance(item, ConversationRow):
-                    continue  # nothing of it shown: nothing to compare
-                oldest[section] = item.conversation.updated_at
-            limit = paging.loaded + 1 if paging.has_more else None
-            stamps += self._store.list_stamps(pinned=False, kind=kind, limit=limit)
-        changed: list[str] = []
-        for conversation_id, updated_at, title, pinned, kind in stamps:
-            moment = from_iso(updated_at)
-            number = listed.get(conversation_id)
-            if number is None:
-                section = Section.PINNED if pinned else SECTION_OF_KIND[kind]
-                limit_at = oldest[section]
-                if limit_at is None or moment >= limit_at:
-                    changed.append(conversation_id)  # new, or newly listed
-                continue
-            unseen.discard(conversation_id)
-            row = self._rows[number]
-            assert isinstance(row, ConversationRow)
-            conversation = row.conversation
-            if (conversation.updated_at, conversation.title, conversation.pinned) != (
-                moment,
-                title,
-                pinned,
-            ) or conversation.kind != kind:
-                changed.append(conversation_id)
-        changed.extend(unseen)  # listed no more: in the trash, gone, or moved out of reach
-        return changed
 
     def regroup_if_day_changed(self) -> bool:
         """Reload when the local date moved on since the rows were grouped."""
@@ -285,16 +200,6 @@ class ConversationListModel(QAbstractListModel):
             fresh = fresh[len(above) :]
         self._insert_rows(len(self._rows), fresh)
 
-    def _insert_rows(self, at: int, conversations: Sequence[Conversation]) -> None:
-        """Put ``conversations`` (newest first) before row ``at``, under their headings."""
-        if not conversations:
-            return
-        rows = self._rows_for(conversations, self._rows[at - 1].group if at else None)
-        self.beginInsertRows(QModelIndex(), at, at + len(rows) - 1)
-        self._rows[at:at] = rows
-        self._row_cache = None
-        self.endInsertRows()
-
     def can_show_more_quick(self) -> bool:
         """Whether older quick exchanges are not read yet (the "Show more…" row is there)."""
         return self._paging[Section.QUICK].has_more
@@ -309,28 +214,7 @@ class ConversationListModel(QAbstractListModel):
             self._quick_expanded = True
         return self._read_more_quick(self._page_size)
 
-    def _read_more_quick(self, count: int) -> int:
-        more = self._show_more_row()
-        if more is None:
-            return 0
-        fresh = self._next_page(Section.QUICK, count)
-        if fresh:
-            self.beginInsertRows(QModelIndex(), more, more + len(fresh) - 1)
-            self._rows[more:more] = [ConversationRow(conversation, QUICK) for conversation in fresh]
-            self._row_cache = None
-            self.endInsertRows()
-            more += len(fresh)
-        if not self._paging[Section.QUICK].has_more:
-            self.beginRemoveRows(QModelIndex(), more, more)
-            del self._rows[more]
-            self._row_cache = None
-            self.endRemoveRows()
-            self._drop_empty_header(QUICK.key)
-        return len(fresh)
-
     def _next_page(self, section: Section, size: int | None = None) -> list[Conversation]:
-        """The section's next page (of ``size``, else the page size), without the
-        conversations already in the list."""
         size = size or self._page_size
         paging = self._paging[section]
         page = self._read(section, size + 1, paging.loaded)
@@ -380,61 +264,12 @@ class ConversationListModel(QAbstractListModel):
         if row is None:
             return None
         if not isinstance(row, ConversationRow):
-            return self._other_data(row, role)
-        conversation = row.conversation
-        title = self._pending_titles.get(conversation.id, conversation.title)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, ConversationRole.TITLE):
-            return title
-        waiting = conversation.id in self._waiting
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{title}\n{WAITING_TEXT}" if waiting else title
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            pinned = ", pinned" if conversation.pinned else ""
-            return f"{title}{pinned}{', ' + WAITING_TEXT if waiting else ''}"
-        if role == ConversationRole.WAITING:
-            return waiting
-        if role == ConversationRole.ID:
-            return conversation.id
-        if role == ConversationRole.UPDATED_AT:
-            return conversation.updated_at
-        if role == ConversationRole.PINNED:
-            return conversation.pinned
-        if role in (ConversationRole.IS_HEADER, ConversationRole.IS_SHOW_MORE):
-            return False
-        if role == ConversationRole.GROUP:
-            return row.group.label
-        if role == ConversationRole.KIND:
-            return conversation.kind
-        return None
-
-    @staticmethod
-    def _other_data(row: HeaderRow | ShowMoreRow, role: int) -> Any:
-        """Data of a heading or of the "Show more quick prompts…" row."""
-        header = isinstance(row, HeaderRow)
-        if role == ConversationRole.GROUP:
-            return row.group.label
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return row.group.label if header else SHOW_MORE_QUICK
-        if role == ConversationRole.IS_HEADER:
-            return header
-        if role == ConversationRole.IS_SHOW_MORE:
-            return not header
-        if role == ConversationRole.PINNED:
-            return False
-        return None
+            return other_data(row, role)
+        title = self._pending_titles.get(row.conversation.id, row.conversation.title)
+        return conversation_data(row, role, title, self._waiting)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        row = self._row_at(index)
-        if row is None:
-            return Qt.ItemFlag.NoItemFlags
-        if not isinstance(row, ConversationRow):
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return row_flags(self._row_at(index))
 
     def setData(  # noqa: N802 - Qt override
         self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole
@@ -484,15 +319,6 @@ class ConversationListModel(QAbstractListModel):
             return None
         number = index.row()
         return self._rows[number] if 0 <= number < len(self._rows) else None
-
-    def _ids(self) -> dict[str, int]:
-        if self._row_cache is None:
-            self._row_cache = {
-                row.conversation.id: number
-                for number, row in enumerate(self._rows)
-                if isinstance(row, ConversationRow)
-            }
-        return self._row_cache
 
     def set_waiting(self, conversation_id: str, waiting: bool) -> None:
         """Mark the row of a conversation whose tool call waits for the person (or no
@@ -578,11 +404,6 @@ class ConversationListModel(QAbstractListModel):
         """Conversations currently in the model (pinned ones included)."""
         return len(self._ids())
 
-    def _show_more_row(self) -> int | None:
-        if not self._paging[Section.QUICK].has_more:
-            return None
-        return show_more_row(self._rows)
-
     # Changes ---------------------------------------------------------------------------
 
     def conversation_changed(self, conversation_id: str) -> None:
@@ -616,128 +437,3 @@ class ConversationListModel(QAbstractListModel):
         row = self.row_of(conversation_id)
         if row is not None:
             self._remove_row(row)
-
-    def _within_loaded(self, conversation: Conversation) -> bool:
-        """Whether the conversation sorts among the rows of its section read so far.
-
-        Its own row, as it was, counts: activity only moves forward, so a conversation
-        already read (the last one, renamed) never sorts past where it was.
-        """
-        section = section_of(conversation)
-        if section is Section.PINNED or not self._paging[section].has_more:
-            return True
-        last = last_row_in(self._rows, section)
-        if last is None:
-            return False
-        item = self._rows[last]
-        assert isinstance(item, ConversationRow)
-        return order(conversation) <= order(item.conversation)
-
-    def _count(self, conversation: Conversation, step: int) -> None:
-        """Add ``step`` to the rows read of the conversation's section (pinned: none)."""
-        section = section_of(conversation)
-        if section is not Section.PINNED:
-            self._paging[section].loaded += step
-
-    def _insert(self, conversation: Conversation) -> None:
-        group = self._group(conversation)
-        item = ConversationRow(conversation, group)
-        header = header_row(self._rows, group.key)
-        if header is None:
-            at = header_slot(self._rows, group)
-            self.beginInsertRows(QModelIndex(), at, at + 1)
-            self._rows[at:at] = [HeaderRow(group), item]
-        else:
-            at = slot_in_group(self._rows, header, conversation, None)
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._rows.insert(at, item)
-        self._count(conversation, +1)
-        self._row_cache = None
-        self.endInsertRows()
-        if section_of(conversation) is Section.QUICK:
-            self._fit_quick()
-
-    def _move(self, row: int, conversation: Conversation) -> None:
-        old = self._rows[row]
-        assert isinstance(old, ConversationRow)
-        group = self._group(conversation)
-        self._count(old.conversation, -1)
-        self._count(conversation, +1)
-        header = header_row(self._rows, group.key)
-        if header is None:
-            header = header_slot(self._rows, group)
-            self.beginInsertRows(QModelIndex(), header, header)
-            self._rows.insert(header, HeaderRow(group))
-            self._row_cache = None
-            self.endInsertRows()
-            if header <= row:
-                row += 1
-        target = slot_in_group(self._rows, header, conversation, row)
-        if target not in (row, row + 1):
-            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), target)
-            moved = self._rows.pop(row)
-            row = target if target < row else target - 1
-            self._rows.insert(row, moved)
-            self._row_cache = None
-            self.endMoveRows()
-        self._rows[row] = ConversationRow(conversation, group)
-        changed = self.index(row, 0)
-        self.dataChanged.emit(changed, changed)
-        if old.group != group:
-            self._drop_empty_header(old.group.key)
-            self._fit_quick()
-
-    def _remove_row(self, row: int) -> None:
-        item = self._rows[row]
-        assert isinstance(item, ConversationRow)
-        alone = isinstance(self._rows[row - 1], HeaderRow) and (
-            row + 1 == len(self._rows) or isinstance(self._rows[row + 1], HeaderRow)
-        )
-        first = row - 1 if alone else row
-        self.beginRemoveRows(QModelIndex(), first, row)
-        del self._rows[first : row + 1]
-        self._count(item.conversation, -1)
-        self._row_cache = None
-        self.endRemoveRows()
-        self._fit_quick()
-
-    def _drop_empty_header(self, key: str) -> None:
-        header = header_row(self._rows, key)
-        if header is None:
-            return
-        if header + 1 == len(self._rows) or isinstance(self._rows[header + 1], HeaderRow):
-            self.beginRemoveRows(QModelIndex(), header, header)
-            del self._rows[header]
-            self._row_cache = None
-            self.endRemoveRows()
-
-    def _fit_quick(self) -> None:
-        """Keep "Quick" as a restart shows it: its newest ``quick_preview``, then "Show
-        more…" when there are older ones (a session's new quick exchanges push the oldest
-        shown behind it; one that leaves lets the next one in). Once the person asked
-        for more, all that was read stays; the group then reads more only when none is
-        left: never a heading over nothing but "Show more…"."""
-        header = header_row(self._rows, QUICK.key)
-        if header is None:
-            return
-        last = last_row_in(self._rows, Section.QUICK)
-        shown = 0 if last is None else last - header
-        paging = self._paging[Section.QUICK]
-        if self._quick_expanded:
-            if shown == 0:
-                self._read_more_quick(self._page_size)
-        elif shown < self._quick_preview:
-            self._read_more_quick(self._quick_preview - shown)
-        elif shown > self._quick_preview:
-            first = header + 1 + self._quick_preview
-            self.beginRemoveRows(QModelIndex(), first, header + shown)
-            del self._rows[first : header + shown + 1]
-            paging.loaded -= shown - self._quick_preview
-            self._row_cache = None
-            self.endRemoveRows()
-            if not paging.has_more:
-                paging.has_more = True
-                self.beginInsertRows(QModelIndex(), first, first)
-                self._rows.insert(first, ShowMoreRow())
-                self._row_cache = None
-                self.endInsertRows()

@@ -2,8 +2,8 @@
 conversations and the "Show more quick prompts…" row, in the list's order.
 
 Plain data and pure functions of a list of rows (no Qt), like ``grouping``; the model
-(``app.ui.sidebar.model``) reads the history into these rows and tells its views of
-each change.
+(``app.ui.sidebar.model``) reads the history into these rows, and its base class
+(``app.ui.sidebar.row_bookkeeping``) changes them and tells its views of each change.
 """
 
 from __future__ import annotations
