@@ -585,7 +585,7 @@ class QuickWindow(PlaceAndSize, QWidget):
         # A Continue's new version awaited (not stored yet): shown under its question.
         leaf = self._controller.shown_leaf(conversation_id)
         path = tree.path_to(leaf or self._store.get_conversation(conversation_id).current_leaf_id)
-        from app.ui.chat_pane import branches_of
+        from app.ui.branch_switching import branches_of
 
         self.transcript.show_messages(
             path, branches_of(tree, path), load=self._store.messages_by_id

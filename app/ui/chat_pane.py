@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -10,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QStackedLayout,
     QVBoxLayout,
@@ -19,19 +17,27 @@ from PySide6.QtWidgets import (
 
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
-from app.domain.messages import ChatParams, Message, MessageOutline, MessageStatus, Role
+from app.domain.messages import ChatParams, Message, MessageStatus, Role
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
-from app.store.drafts import NEW_CHAT
-from app.store.errors import ConversationNotFound, StoreError
+from app.store.errors import StoreError
+from app.ui.branch_switching import BranchSwitching, branches_of
 from app.ui.chat_header import ChatHeader
 from app.ui.composer import Composer
 from app.ui.context_gauge import ContextGauge
 from app.ui.continued_place import ContinuedPlace
 from app.ui.conversation_find import ConversationFind
-from app.ui.draft_keeper import DraftKeeper
 from app.ui.find_bar import NEXT, PREVIOUS, REFINE, FindBar
+from app.ui.kept_per_conversation import KeptPerConversation
+from app.ui.last_message_actions import (
+    copy_last_answer,
+    edit_last_question,
+    press_last_continue,
+    regenerate_last,
+)
 from app.ui.pane_model import ModelInPane
+from app.ui.pane_outside_changes import OutsideChangesInPane
+from app.ui.picker_keyboard import PickerKeyboard
 from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.keys_on_controls import KeysOnControls
 from app.ui.transcript.math_images import MathImages
@@ -44,27 +50,11 @@ if TYPE_CHECKING:
     from app.tools.registry import Tool
     from app.ui.tool_approval import ToolApprovalBar, ToolApprovals
 
-log = logging.getLogger(__name__)
-
 # Esc in the editor cancels the edit: the Stop button is named instead.
 EDIT_WAITS = "Not sent yet: an answer is being written. Press Stop, then send your edit."
 
 
-def branches_of(
-    tree: MessageTree[MessageOutline], path: Sequence[MessageOutline]
-) -> dict[str, tuple[int, int]]:
-    """For each message on the branch that has alternatives: its place among them and
-    their count (the others have none: the transcript takes them as 1 of 1)."""
-    result: dict[str, tuple[int, int]] = {}
-    for message in path:
-        siblings = tree.siblings(message.id)
-        if len(siblings) > 1:  # most have none: no search, on every opening
-            index = next(i for i, m in enumerate(siblings) if m.id == message.id)
-            result[message.id] = (index, len(siblings))
-    return result
-
-
-class ChatPane(ModelInPane, QWidget):
+class ChatPane(ModelInPane, OutsideChangesInPane, QWidget):
     """Signals: title_changed(str) (for the window title), needs_key(str),
     conversation_adopted(str) (a new chat became this stored conversation),
     sidebar_requested() (the button shown while the sidebar is hidden)."""
@@ -104,11 +94,8 @@ class ChatPane(ModelInPane, QWidget):
         self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
-        self._branch_anchor: tuple[int, int, bool] | None = None  # see _on_branch_requested
         # Another program changed the open conversation while a question was edited.
         self.outside_change_waiting = False
-        # Where the reader was in each conversation left this session (reading_place).
-        self._places: dict[str, tuple[str, int]] = {}
         # System prompt and parameters chosen for the new chat only (Parameters dialog).
         self._draft_setup: tuple[str | None, ChatParams] | None = None
         self._approvals: ToolApprovals | None = None  # built at the first tool call
@@ -134,11 +121,6 @@ class ChatPane(ModelInPane, QWidget):
         self.params_button = self.header.params_button
         self.sidebar_button = self.header.sidebar_button
         self.picker.model_chosen.connect(self._on_model_chosen)
-        self._focus_after_picker: QWidget | None = None  # see choose_model
-        self.picker.combo.popup_closed.connect(self._after_picker_popup)
-        # Used, the Switch button hides: the keyboard would go on to Parameters.
-        # (A lambda: clicked passes a bool, which setFocus would take for a reason.)
-        self.picker.switch.clicked.connect(lambda: self.composer.edit.setFocus())  # noqa: PLW0108
         catalog.changed.connect(self._on_catalog_changed)
         self.params_button.clicked.connect(self._on_params)
         self.sidebar_button.clicked.connect(self.sidebar_requested)
@@ -161,6 +143,10 @@ class ChatPane(ModelInPane, QWidget):
     def _build_conversation(self, math: MathImages, dark: bool, header: QVBoxLayout) -> None:
         controller = self._controller
         self.transcript = TranscriptView(math, dark=dark)
+        self._continued = ContinuedPlace(self.transcript, controller)
+        self._branches = BranchSwitching(
+            self.transcript, self._store, controller, self._continued, self.open_conversation
+        )
         self.transcript.regenerate_requested.connect(controller.regenerate)
         self.transcript.retry_requested.connect(self._retry)
         self.transcript.set_retry_offer(self._retry_offer)
@@ -168,17 +154,15 @@ class ChatPane(ModelInPane, QWidget):
         self.transcript.answer_requested.connect(self._on_answer_requested)
         self.transcript.edit_submitted.connect(self._on_edit_submitted)
         self.transcript.edit_closed.connect(self._focus_composer)
-        self.transcript.branch_requested.connect(self._on_branch_requested)
+        self.transcript.branch_requested.connect(self._branches.switch)
         self.transcript.link_activated.connect(self._on_link)
         self.composer = Composer()
         self.composer.send.connect(self._on_send)
         self.composer.stop.connect(self.stop)
         self.composer.edit_last.connect(self.edit_last_question)
         self.composer.paste_refused.connect(self._on_refused)
-        # In the history file, so an unsent question survives a crash.
-        self._drafts = DraftKeeper(self._store, self)
-        self.composer.draft_changed.connect(self._drafts.keep)
-        self.composer.restore_drafts(self._read_drafts())
+        self._kept = KeptPerConversation(self._store, self.composer, self.transcript, self)
+        self._picker_keys = PickerKeyboard(self.picker, self.composer.edit, self)
         self.composer.setMaximumWidth(COLUMN_WIDTH)  # as wide as the messages above it
         # Typed on a message's buttons or links: into the message field.
         KeysOnControls(self.transcript, self.composer.edit)
@@ -226,8 +210,7 @@ class ChatPane(ModelInPane, QWidget):
         self._binding.conversation_id = self._conversation_id
         self._binding.busy_changed.connect(self._set_busy)
         self._binding.title_changed.connect(self._set_title)
-        self._binding.reload_requested.connect(self._on_reload)
-        self._continued = ContinuedPlace(self.transcript, controller)
+        self._binding.reload_requested.connect(self._branches.reload)
 
     @property
     def conversation_id(self) -> str | None:
@@ -273,27 +256,7 @@ class ChatPane(ModelInPane, QWidget):
         """Ctrl+Shift+M: the model picker's list, open, with the keyboard on it."""
         if self._pages.currentWidget() is not self._conversation_page:
             return  # the first-run panel: no model to choose before a key
-        before = QApplication.focusWidget()
-        self._focus_after_picker = before if before is not None else self.composer.edit
-        self.picker.combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.picker.combo.showPopup()
-
-    def _after_picker_popup(self) -> None:
-        """The list opened by Ctrl+Shift+M closed (a model chosen, or Esc): the keyboard
-        goes back where it was; left on the picker, the next words typed chose models."""
-        back, self._focus_after_picker = self._focus_after_picker, None
-        if back is None or back is self.picker.combo:
-            return  # opened from the picker itself (Tab, then Alt+Down): it stays there
-
-        def give_back() -> None:  # once Qt has given the keyboard back to the picker
-            import shiboken6
-
-            if shiboken6.isValid(back) and back.isVisible():
-                back.setFocus(Qt.FocusReason.PopupFocusReason)
-            else:
-                self.composer.edit.setFocus(Qt.FocusReason.PopupFocusReason)
-
-        QTimer.singleShot(0, self, give_back)
+        self._picker_keys.open_list()
 
     def open_params(self) -> None:
         """Ctrl+Shift+P, as the header's Parameters button."""
@@ -332,8 +295,8 @@ class ChatPane(ModelInPane, QWidget):
         self._openings += 1
         self._find.close()
         if self._conversation_id is not None:
-            self._remember_place(self._conversation_id)
-        self._switch_draft(None)
+            self._kept.remember_place(self._conversation_id)
+        self._kept.switch_draft(None)
         self.conversation_id = None
         self.transcript.clear()
         # The model and setup chosen for the new chat stay with it, as its draft does,
@@ -359,9 +322,9 @@ class ChatPane(ModelInPane, QWidget):
             self._find.close()
         left = self.conversation_id
         if left is not None:
-            self._remember_place(left)
+            self._kept.remember_place(left)
         if conversation_id != left:  # the same: its draft stays as it is
-            self._switch_draft(conversation_id)
+            self._kept.switch_draft(conversation_id)
         self.conversation_id = conversation_id
         # Outlines (no texts): the transcript reads only the texts it renders first.
         tree = MessageTree(self._store.outline(conversation_id))
@@ -371,7 +334,7 @@ class ChatPane(ModelInPane, QWidget):
         if focus is not None and focus not in {m.id for m in path} and focus in tree.by_id:
             # A search hit on another branch: show that branch.
             path = tree.path_to(tree.deepest_leaf(focus))
-        place = self._places.pop(conversation_id, None) if focus is None else None
+        place = self._kept.take_place(conversation_id) if focus is None else None
         if place is not None and place[0] in {m.id for m in path}:
             focus = place[0]  # rendered first, so the place within it is exact
         else:
@@ -397,15 +360,6 @@ class ChatPane(ModelInPane, QWidget):
         if place is not None:
             self.transcript.return_to(place)
 
-    def _remember_place(self, conversation_id: str) -> None:
-        """Where the reader is in the conversation shown, to come back there when it is
-        opened again (it opened at its end each time, and the place was lost)."""
-        place = self.transcript.reading_place()
-        if place is None:
-            self._places.pop(conversation_id, None)  # at the end: it opens there anyway
-        else:
-            self._places[conversation_id] = place
-
     def _messages_by_id(self, message_ids: Sequence[str]) -> dict[str, Message]:
         """Messages to render, an answer being written with all its text so far."""
         messages = self._store.messages_by_id(message_ids)
@@ -420,158 +374,16 @@ class ChatPane(ModelInPane, QWidget):
         """Alt+Left / Alt+Right: the previous or next version of the message that has the
         keyboard, or else of the last message shown that has versions (a regenerated
         answer, an edited question), as its "‹ 2/3 ›" arrows do."""
-        focused = QApplication.focusWidget()
-        items = [self.transcript.item(i) for i in reversed(self.transcript.message_ids)]
-        shown = [item for item in items if item is not None and item.isVisible()]
-        held = next((i for i in shown if focused is not None and i.isAncestorOf(focused)), None)
-        target = (
-            held
-            if held is not None and held.has_versions()
-            else next((item for item in shown if item.has_versions()), None)
-        )
-        if target is not None and target.can_switch(step):
-            self._on_branch_requested(target.message.id, step)
-
-    def _on_branch_requested(self, message_id: str, step: int) -> None:
-        # The conversation is shown again on its new branch: the switched message keeps
-        # its place on screen (it went to the end, and the reader lost the place), or
-        # the view its end if it followed it and the new version is still the last
-        # message (see _on_reload: the switcher stays under the pointer either way).
-        ids = self.transcript.message_ids
-        position = self.transcript.canvas_position(message_id)
-        if message_id in ids and position is not None:
-            offset = position.y() - self.transcript.verticalScrollBar().value()
-            self._branch_anchor = (ids.index(message_id), offset, self.transcript.following)
-        switched = self.transcript.item(message_id)
-        by_keyboard = switched is not None and switched.switcher_has_focus()
-        self._controller.switch_branch(message_id, step)
-        self._branch_anchor = None
-        if by_keyboard and message_id in ids:
-            # The transcript was built again (the composer took the keyboard): the
-            # keyboard stays on the switcher of the version now shown, so that Space
-            # goes on switching instead of typing a space into the message field.
-            depth = ids.index(message_id)
-            shown = self.transcript.message_ids
-            item = self.transcript.item(shown[depth]) if depth < len(shown) else None
-            if item is not None:
-                item.focus_switcher(step)
-
-    def _on_reload(self, conversation_id: str) -> None:
-        anchor = self._branch_anchor
-        # A Continue that added nothing: its answer where it was on screen.
-        place = self._continued.take(conversation_id)
-        if anchor is None and place is None:
-            self.open_conversation(conversation_id)
-            return
-        leaf = self._shown_leaf(
-            conversation_id, self._store.get_conversation(conversation_id).current_leaf_id
-        )
-        path = MessageTree(self._store.outline(conversation_id)).path_to(leaf)
-        if anchor is not None:
-            depth, offset, following = anchor
-            if following and depth == len(path) - 1:
-                self.open_conversation(conversation_id)  # at the end, the new version's end
-                return
-            # Not the last any more: the end is another answer's, and its switcher came
-            # under the pointer (the view followed the end only because the version
-            # shown before was the last).
-            place = (path[depth].id, offset) if depth < len(path) else None
-        if place is None or place[0] not in {m.id for m in path}:
-            self.open_conversation(conversation_id)
-            return
-        focus, offset = place
-        self.open_conversation(conversation_id, focus=focus)
-        position = self.transcript.canvas_position(focus)
-        bar = self.transcript.verticalScrollBar()
-        if position is not None:
-            bar.setValue(max(0, position.y() - offset))
-        if bar.value() >= bar.maximum():  # the end in view too: it follows the end again
-            self.transcript.scroll_to_end()
-
-    def _switch_draft(self, conversation_id: str | None) -> None:
-        self.composer.switch_draft(conversation_id or NEW_CHAT)
-
-    def _read_drafts(self) -> dict[str, str]:
-        try:
-            return self._store.drafts()
-        except StoreError:
-            log.warning("Could not read the drafts", exc_info=True)
-            return {}
+        self._branches.switch_version(step)
 
     def keep_drafts_before_closing(self) -> None:
         """Save the drafts, the one still being typed too, before the history closes."""
-        self.composer.keep_draft()
-        self._drafts.save_before_closing()
+        self._kept.keep_drafts_before_closing()
 
     def refresh_title(self, conversation_id: str) -> None:
         """The conversation was renamed elsewhere (the list): show its new title if open."""
         if conversation_id == self.conversation_id:
             self._set_title(self._store.get_conversation(conversation_id).title)
-
-    def show_outside_changes(self) -> None:
-        """Another program changed the history (`maestrale ask --conversation`, an
-        import, a second window): show the open conversation as stored now, where the
-        reader was, with the draft untouched. Without it, the next question here would
-        follow exchanges the window never showed."""
-        conversation_id = self.conversation_id
-        if conversation_id is None:
-            return
-        if self._controller.is_streaming(conversation_id):
-            # Shown once the answer ends (see Application): dropped, the next question
-            # here followed exchanges the window never showed.
-            self.outside_change_waiting = True
-            return
-        try:
-            conversation = self._store.get_conversation(conversation_id)
-        except ConversationNotFound:
-            return  # deleted there: the list drops it; the text stays readable here
-        if conversation.title != self.title.title():
-            self._set_title(conversation.title)
-        if self._shows(conversation.current_leaf_id):
-            self.outside_change_waiting = False
-            return
-        # Not while a question is edited: its text would go with the old transcript.
-        # Asked again at the next look (see Application), until the editor closes.
-        self.outside_change_waiting = self.transcript.editing()
-        if self.outside_change_waiting:
-            return
-        finding = self._find.in_use
-        # The keyboard stays where it was (opening puts it in the message field: with
-        # the find bar in use, the next Enter meant for the bar sent the draft), unless
-        # it was on a message, which goes with the old transcript.
-        focused = QApplication.focusWidget()
-        if focused is not None and self.transcript.isAncestorOf(focused):
-            focused = None
-        # At the reader's place (see open_conversation), the find bar kept open.
-        self.open_conversation(conversation_id, keep_find=finding)
-        if finding:
-            self._find.refind()
-        if focused is not None:
-            focused.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _shows(self, leaf_id: str | None) -> bool:
-        """Whether the transcript shows the branch ending at ``leaf_id`` as stored."""
-        ids = self.transcript.message_ids
-        if not ids or leaf_id is None:
-            return not ids and leaf_id is None
-        if ids[-1] != leaf_id:
-            return False
-        # The last message, and any answer shown unfinished: another program finishes
-        # it (the branch may have grown past it meanwhile); unrendered items will be
-        # read from the store.
-        shown = {
-            message_id: item.message
-            for message_id in ids
-            if (item := self.transcript.item(message_id)) is not None
-            and (message_id == leaf_id or item.message.status is MessageStatus.STREAMING)
-        }
-        stored = self._store.messages_by_id(list(shown))
-        return all(
-            message_id in stored
-            and (stored[message_id].status, stored[message_id].content)
-            == (message.status, message.content)
-            for message_id, message in shown.items()
-        )
 
     def _set_title(self, title: str) -> None:
         self.title.set_title(title)
@@ -649,19 +461,10 @@ class ChatPane(ModelInPane, QWidget):
             self._controller.stop(conversation_id)
 
     def edit_last_question(self) -> None:
-        for message_id in reversed(self.transcript.message_ids):
-            item = self.transcript.item(message_id)
-            if item is not None and item.message.role is Role.USER:
-                item.start_editing()
-                self.transcript.reveal_editor(message_id)
-                return
+        edit_last_question(self.transcript)
 
     def copy_last_answer(self) -> None:
-        for message_id in reversed(self.transcript.message_ids):
-            item = self.transcript.item(message_id)
-            if item is not None and item.message.role is Role.ASSISTANT:
-                item.copy_markdown()
-                return
+        copy_last_answer(self.transcript)
 
     def _on_answer_requested(self, question_id: str) -> None:
         self._controller.answer(question_id)
@@ -676,26 +479,11 @@ class ChatPane(ModelInPane, QWidget):
         """Ctrl+Shift+Enter: the last answer's Continue, pressed, when it shows one (the
         answer was cut at the token limit, stopped or broke off); nothing otherwise, nor
         while an answer is being written (the button is disabled then)."""
-        if self._pages.currentWidget() is not self._conversation_page:
-            return
-        ids = self.transcript.message_ids
-        last = self.transcript.item(ids[-1]) if ids else None
-        if last is not None:
-            last.press_continue()
+        if self._pages.currentWidget() is self._conversation_page:
+            press_last_continue(self.transcript)
 
     def regenerate_last(self) -> None:
-        ids = self.transcript.message_ids
-        last = self.transcript.item(ids[-1]) if ids else None
-        if last is not None and last.message.role is Role.USER:
-            # A question left without an answer: answering it is what "again" means
-            # (not a new answer to the question before it, on another branch).
-            self._controller.answer(last.message.id)
-            return
-        for message_id in reversed(ids):
-            item = self.transcript.item(message_id)
-            if item is not None and item.message.role is Role.ASSISTANT:
-                self._controller.regenerate(message_id)
-                return
+        regenerate_last(self.transcript, self._controller)
 
     async def approve_tool(self, conversation_id: str, tool: Tool, call: ToolCall) -> bool:
         """Ask the person whether the model's call may run (the controller's approver)."""
@@ -755,20 +543,3 @@ class ChatPane(ModelInPane, QWidget):
         self.composer.set_busy(busy)
         self.transcript.set_locked(busy)
         self.busy_changed.emit(busy)
-
-    def draft_chat(self) -> NewChat:
-        """What the new chat will start with: the defaults, with what was chosen for it."""
-        defaults = self._new_chat_defaults()
-        system, params = self._draft_setup or (defaults.system_prompt, defaults.params)
-        return NewChat(self._draft_model or defaults.model, system, params)
-
-    def set_draft_setup(self, system_prompt: str | None, params: ChatParams) -> None:
-        """System prompt and parameters for the new chat only, not the ones after it."""
-        self._draft_setup = (system_prompt, params)
-        self.context_gauge.track(self.conversation_id)
-
-    def set_draft_model(self, model: str) -> None:
-        """The model the next new chat starts with (from the parameters dialog)."""
-        self._draft_model = model
-        self.picker.set_model(model)
-        self.context_gauge.track(self.conversation_id)

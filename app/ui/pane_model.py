@@ -1,5 +1,6 @@
 """The chat pane's model: the one the next question goes to (the picker, a new
-chat's draft model, the catalog changing under it), the model a failed answer's Retry
+chat's draft model, the catalog changing under it), what a new chat starts with (the
+model, system prompt and parameters chosen for it), the model a failed answer's Retry
 offers, and the context length the gauge measures against.
 
 Part of ChatPane, as a mixin: it works on the pane's store, catalog, controller and
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from app.api.errors import model_now_chosen
 from app.chat.catalog import ModelCatalog
 from app.chat.controller import ChatController, NewChat
-from app.domain.messages import Message, MessageStatus
+from app.domain.messages import ChatParams, Message, MessageStatus
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
 from app.ui.context_gauge import ContextGauge
@@ -36,6 +37,7 @@ class ModelInPane(_Pane):
     _catalog: ModelCatalog
     _controller: ChatController
     _draft_model: str | None
+    _draft_setup: tuple[str | None, ChatParams] | None
     _new_chat_defaults: Callable[[], NewChat]
     picker: ModelPicker
     transcript: TranscriptView
@@ -112,3 +114,20 @@ class ModelInPane(_Pane):
     def _context_length(self, model: str) -> int | None:
         card = self._catalog.card(model)
         return card.max_context_length if card is not None else None
+
+    def draft_chat(self) -> NewChat:
+        """What the new chat will start with: the defaults, with what was chosen for it."""
+        defaults = self._new_chat_defaults()
+        system, params = self._draft_setup or (defaults.system_prompt, defaults.params)
+        return NewChat(self._draft_model or defaults.model, system, params)
+
+    def set_draft_setup(self, system_prompt: str | None, params: ChatParams) -> None:
+        """System prompt and parameters for the new chat only, not the ones after it."""
+        self._draft_setup = (system_prompt, params)
+        self.context_gauge.track(self.conversation_id)
+
+    def set_draft_model(self, model: str) -> None:
+        """The model the next new chat starts with (from the parameters dialog)."""
+        self._draft_model = model
+        self.picker.set_model(model)
+        self.context_gauge.track(self.conversation_id)
