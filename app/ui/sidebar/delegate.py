@@ -36,7 +36,7 @@ from app.ui.sidebar.model import ConversationRole
 PADDING_X = 10
 ROW_PADDING_Y = 7
 RADIUS = 6.0
-PIN_SIZE = 12
+PIN_SIZE = 12  # at the usual text size; larger text, a larger pin (see pin_size)
 # Short, and a question: the conversation waits for the person, not for the model.
 WAITING_MARK = "Approve?"
 
@@ -78,9 +78,16 @@ def header_font(font: QFont) -> QFont:
     return small
 
 
+def pin_size(font: QFont) -> int:
+    """The pin's side for rows in ``font``: 12 px at the usual size, growing with the
+    text (at 16 pt a fixed 12 px pin was a speck beside the titles)."""
+    return max(PIN_SIZE, round(QFontMetrics(font).height() * 0.7))
+
+
 def paint_pin(painter: QPainter, rect: QRect, color: QColor) -> None:
-    """A small push pin: a round head on a short needle, tilted."""
-    size = min(rect.width(), rect.height(), PIN_SIZE)
+    """A small push pin: a round head on a short needle, tilted, as large as ``rect``'s
+    shorter side."""
+    size = min(rect.width(), rect.height())
     center = QPointF(rect.center())
     painter.save()
     painter.translate(center)
@@ -184,7 +191,8 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
         content = rect.adjusted(PADDING_X, 0, -PADDING_X, 0)
         if index.data(ConversationRole.PINNED):
-            pin = QRect(content.right() - PIN_SIZE, content.top(), PIN_SIZE, content.height())
+            side = pin_size(font)
+            pin = QRect(content.right() - side, content.center().y() - side // 2, side, side)
             paint_pin(painter, pin, muted(palette))
             content.setRight(pin.left() - 6)
         if index.data(ConversationRole.WAITING):
