@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -60,6 +61,7 @@ class ParamsDialog(QDialog):
         self.setModal(True)
         self._presets = list(presets)
         self._presets_notice = presets_notice  # presets.toml's problems (see problems_notice)
+        self._default_model = default_model
 
         card = self._build_fields(
             system_prompt, params, model, models, default_model=default_model, dialect=dialect
@@ -84,6 +86,9 @@ class ParamsDialog(QDialog):
         self.preset.activated.connect(self.on_preset_chosen)
         self.cancel_button.clicked.connect(self.reject)
         self.apply_button.clicked.connect(self.accept)
+        self.model.currentTextChanged.connect(lambda _text: self._check_model())
+        self.params.changed.connect(self._update_apply)
+        self._check_model()
 
     def _build_fields(
         self,
@@ -109,6 +114,7 @@ class ParamsDialog(QDialog):
         self.model.setAccessibleName("Model")
         self.model.set_models(models)
         self.model.set_model_id(model)
+        self.model_status = StatusLine()
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setAccessibleName("System prompt")
         self.system_prompt.setPlaceholderText("No system prompt")
@@ -126,6 +132,7 @@ class ParamsDialog(QDialog):
             caption.setBuddy(widget)
             top.addWidget(caption, row, 0)
             top.addWidget(widget, row, 1)
+        top.addWidget(self.model_status, 2, 1)  # under the Model field
         top.setColumnStretch(1, 1)
         card = Card()
         card.body.addLayout(top)
@@ -185,6 +192,32 @@ class ParamsDialog(QDialog):
         self.params.set_params(preset.params)
         if preset.model:
             self.model.set_model_id(preset.model)
+        self._check_model()
+
+    def _model_in_effect(self) -> str | None:
+        return self.model.model_id() or self._default_model
+
+    def _check_model(self) -> None:
+        """The chosen model's state under its field (deprecated, not served), and the
+        max tokens checked against what it reads."""
+        model = self._model_in_effect()
+        card = self.model.card(model) if model else None
+        note = card.deprecation_note(datetime.now(UTC)) if card is not None else None
+        if model and not self.model.lists(model):
+            self.model_status.show_message(
+                "warning", f"This endpoint does not serve {model}: choose another model."
+            )
+        elif note:
+            self.model_status.show_message("warning", f"{model}: {note}.")
+        else:
+            self.model_status.clear()
+        self.params.set_context(model, card.max_context_length if card else None)
+        self._update_apply()
+
+    def _update_apply(self) -> None:
+        """Apply waits while the max tokens is more than the model reads: every question
+        of the conversation would be refused."""
+        self.apply_button.setEnabled(self.params.context_problem() is None)
 
     def result_values(self) -> ParamsResult:
         prompt = self.system_prompt.toPlainText()
@@ -195,5 +228,7 @@ class ParamsDialog(QDialog):
         )
 
     def accept(self) -> None:
+        if self.params.context_problem():  # shown under the field; Apply is disabled
+            return
         self.applied.emit(*self.result_values())
         super().accept()

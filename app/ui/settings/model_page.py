@@ -146,8 +146,11 @@ class ModelPage(Page):
         sampling.body.addWidget(
             label("Unset values use the model's own defaults, which suit most uses.", "muted")
         )
-        self.params = ParamsEditor(dialect=Dialect(settings.dialect))
+        self.params = ParamsEditor(
+            dialect=Dialect(settings.dialect), kept_note="Until then it is not saved."
+        )
         self.params.set_params(settings.chat_params)
+        self._check_context()
         sampling.body.addWidget(self.params)
         self.body.addWidget(sampling)
 
@@ -162,10 +165,18 @@ class ModelPage(Page):
     def set_models(self, cards: Iterable[ModelCard]) -> None:
         self.model.set_models(cards, self.model.model_id() or self._last_model)
         self._show_model_problem(self.model.model_id())
+        self._check_context()
 
     def _on_model_text(self, text: str) -> None:
         self._show_model_problem(text.strip())
+        self._check_context()
         self.changed.emit()
+
+    def _check_context(self) -> None:
+        """Max tokens against what the default model reads (when its card says)."""
+        model = self.model.model_id() or self._last_model
+        card = self.model.card(model)
+        self.params.set_context(model, card.max_context_length if card else None)
 
     def _show_model_problem(self, model: str) -> None:
         card = self.model.card(model) if model else None
@@ -186,8 +197,10 @@ class ModelPage(Page):
             self.model_problem.clear()
 
     def values(self) -> dict[str, Any]:
+        """The page's settings; without max tokens while the model cannot take it (the
+        saved one stays, the field keeps what was typed)."""
         params = self.params.params()
-        return {
+        values = {
             "model": self.model.model_id() or self._last_model,
             "system_prompt": self.system_prompt.toPlainText(),
             "temperature": params.temperature,
@@ -196,3 +209,6 @@ class ModelPage(Page):
             "random_seed": params.random_seed,
             "safe_prompt": params.safe_prompt,
         }
+        if self.params.context_problem():
+            del values["max_tokens"]
+        return values

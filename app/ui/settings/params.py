@@ -1,10 +1,14 @@
 """Editing sampling parameters, each with a "model default" state; no bad value can be typed.
 
 Used by the Model page, the Presets page and the per-conversation parameters dialog.
-Limits come from the settings table, so the widgets and the file always agree.
+Limits come from the settings table, so the widgets and the file always agree. A value
+typed beyond them is changed or refused with a line saying so under its field, and a
+max tokens the model cannot take (its context, once known) is shown as a problem.
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 from PySide6.QtCore import QRegularExpression, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QValidator
@@ -24,6 +28,7 @@ from app.domain.messages import ChatParams
 from app.settings import OPTIONS_BY_NAME
 from app.ui.icons import icon
 from app.ui.settings.fitting import LabelledRows, TwoWays, least_width
+from app.ui.settings.form import StatusLine
 from app.ui.wrapping_buttons import WrappingCheckBox
 
 DEFAULT_TEXT = "Default"
@@ -41,12 +46,25 @@ class _ClampingSpin(QDoubleSpinBox):
     """A spin box where a number typed beyond the range becomes its nearest end.
 
     Qt's own dropped each key that took the text out of range, silently: "2.5" typed
-    for a temperature of at most 1.5 lost its "2" and became 0.50.
+    for a temperature of at most 1.5 lost its "2" and became 0.50. ``lowest`` is the
+    lowest real value: the range's own bottom is the "Default" position, which a typed
+    "-1" must not reach.
+
+    Signals:
+        clamped(str, float): the number typed, and the value it was changed to.
     """
+
+    clamped = Signal(str, float)
+
+    def __init__(self, lowest: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lowest = lowest
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # Qt
         state, text, pos = super().validate(text, pos)
-        if state == QValidator.State.Invalid and self._number(text) is not None:
+        number = self._number(text)
+        # Below ``lowest`` too: a typed top p of 0 became "Default", silently.
+        if number is not None and (state == QValidator.State.Invalid or number < self.lowest):
             state = QValidator.State.Intermediate
         return state, text, pos
 
@@ -54,7 +72,10 @@ class _ClampingSpin(QDoubleSpinBox):
         number = self._number(text)
         if number is None:
             return str(super().fixup(text))
-        return str(self.textFromValue(min(max(number, self.minimum()), self.maximum())))
+        value = min(max(number, self.lowest), self.maximum())
+        if value != number:
+            self.clamped.emit(text.strip(), value)
+        return str(self.textFromValue(value))
 
     def _number(self, text: str) -> float | None:
         try:
@@ -76,9 +97,11 @@ class OptionalNumber(TwoWays):
 
     Signals:
         changed(): the value changed (by the user or by ``set_value``).
+        clamped(str, float): a number typed beyond the range, and the end it became.
     """
 
     changed = Signal()
+    clamped = Signal(str, float)
     SPACING = 10
 
     def __init__(
@@ -95,7 +118,8 @@ class OptionalNumber(TwoWays):
         self._minimum = minimum
         self._scale = 10**decimals
         self._unset_at = round(minimum - step, decimals)
-        self.spin = _ClampingSpin()
+        self.spin = _ClampingSpin(minimum)
+        self.spin.clamped.connect(self.clamped)
         self.spin.setToolTip(f"From {minimum:g} to {maximum:g}")
         self.spin.setDecimals(decimals)
         self.spin.setSingleStep(step)
@@ -193,23 +217,48 @@ class OptionalNumber(TwoWays):
             self.spin.setValue(self.slider.value() / self._scale)
 
 
+class _Digits(QRegularExpressionValidator):
+    """Up to DIGITS digits, the first not a zero where ``minimum`` is 1 or more.
+
+    Signals:
+        refused(str): digits it refused (a leading zero, too many), to say so.
+    """
+
+    DIGITS = 18
+    refused = Signal(str)
+
+    def __init__(self, minimum: int, parent: QWidget) -> None:
+        first = "[1-9]" if minimum >= 1 else "[0-9]"
+        pattern = QRegularExpression(f"^({first}[0-9]{{0,{self.DIGITS - 1}}})?$")
+        super().__init__(pattern, parent)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # Qt
+        checked = cast(tuple[QValidator.State, str, int], super().validate(text, pos))
+        state, text, pos = checked
+        if state == QValidator.State.Invalid and text.strip().isdigit():
+            self.refused.emit(text.strip())
+        return state, text, pos
+
+
 class OptionalInteger(QLineEdit):
     """Digits only; empty means unset (its placeholder says what unset does).
 
     Signals:
         changed(): the value changed.
+        refused(str): digits typed or pasted that it refused (out of its range).
     """
 
     changed = Signal()
+    refused = Signal(str)
 
     def __init__(
         self, placeholder: str, *, minimum: int = 0, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        first = "[1-9]" if minimum >= 1 else "[0-9]"
-        self.setValidator(
-            QRegularExpressionValidator(QRegularExpression(f"^({first}[0-9]{{0,17}})?$"), self)
-        )
+        self.minimum = minimum
+        digits = _Digits(minimum, self)
+        digits.refused.connect(self.refused)
+        self.setValidator(digits)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
         self.textChanged.connect(lambda _text: self.changed.emit())
@@ -225,6 +274,11 @@ class OptionalInteger(QLineEdit):
 class ParamsEditor(QWidget):
     """Temperature, top p, max tokens, seed and safe prompt, laid out as a form.
 
+    Under a field, a line says when a value typed there was changed or refused, and
+    when the max tokens is more than the model reads (``set_context``; its
+    ``context_problem()`` then tells the page not to apply it). ``kept_note`` ends that
+    problem's line: what happens to the value meanwhile.
+
     Signals:
         changed(): any parameter changed.
     """
@@ -232,9 +286,16 @@ class ParamsEditor(QWidget):
     changed = Signal()
 
     def __init__(
-        self, *, dialect: Dialect = Dialect.MISTRAL, parent: QWidget | None = None
+        self,
+        *,
+        dialect: Dialect = Dialect.MISTRAL,
+        kept_note: str = "",
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._kept_note = kept_note
+        self._context: tuple[str, int] | None = None  # the model and what it reads
+        self._refused = ""  # the max tokens line's note on refused digits
         self.temperature = OptionalNumber(
             _limit("temperature", "minimum", 0.0), _limit("temperature", "maximum", 1.5)
         )
@@ -245,6 +306,7 @@ class ParamsEditor(QWidget):
         self.max_tokens = OptionalInteger("Model decides", minimum=1)
         self.seed = OptionalInteger("Random", minimum=0)
         self.safe_prompt = WrappingCheckBox(SAFE_PROMPT_TEXT)
+        self.notes = {name: StatusLine() for name in ("Temperature", "Top P", "Max tokens", "Seed")}
         fields: list[tuple[str, QWidget, str]] = [
             (
                 "Temperature",
@@ -266,17 +328,88 @@ class ParamsEditor(QWidget):
             widget.setToolTip(hint)
             widget.setAccessibleName(text)
             rows.append((name, widget))
+            if text in self.notes:
+                rows.append((None, self.notes[text]))
         # The labels above their fields where both do not fit side by side.
         self.rows = LabelledRows(rows, spacing=12, centre_labels=True)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.rows)
+        for number, text in ((self.temperature, "Temperature"), (self.top_p, "Top P")):
+            self._note_clamps(number, text)
+        self.max_tokens.refused.connect(self._on_max_tokens_refused)
+        self.max_tokens.changed.connect(self._on_max_tokens_text)
+        self.seed.refused.connect(
+            lambda digits: self.notes["Seed"].show_message("warning", _refusal("Seed", 0, digits))
+        )
+        self.seed.changed.connect(self.notes["Seed"].clear)
         self.temperature.changed.connect(self.changed)
         self.top_p.changed.connect(self.changed)
         self.max_tokens.changed.connect(self.changed)
         self.seed.changed.connect(self.changed)
         self.safe_prompt.toggled.connect(lambda _on: self.changed.emit())
         self.set_dialect(dialect)
+
+    def _note_clamps(self, number: OptionalNumber, name: str) -> None:
+        """Say so under ``number`` when a value typed there was changed to an end of its
+        range; the line goes once the value changes again."""
+        note = self.notes[name]
+        shown_for: list[float] = []
+
+        def clamped(typed: str, value: float) -> None:
+            lowest, highest = number.spin.lowest, number.spin.maximum()
+            shown_for[:] = [value]
+            note.show_message(
+                "warning",
+                f"{name} goes from {lowest:g} to {highest:g}: {typed} was changed to {value:g}.",
+            )
+
+        def changed() -> None:
+            if shown_for and number.value() != shown_for[0]:
+                shown_for.clear()
+                note.clear()
+
+        number.clamped.connect(clamped)
+        number.changed.connect(changed)
+
+    def _on_max_tokens_refused(self, digits: str) -> None:
+        self._refused = _refusal("Max tokens", self.max_tokens.minimum, digits)
+        self._show_max_tokens_note()
+
+    def _on_max_tokens_text(self) -> None:
+        self._refused = ""
+        self._show_max_tokens_note()
+
+    def set_context(self, model: str | None, length: int | None) -> None:
+        """The model the parameters are for and how many tokens it reads (its context,
+        question and answer together), when known: a max tokens at or above it is shown
+        as a problem. None for either: no check."""
+        self._context = (model, length) if model and length else None
+        self._show_max_tokens_note()
+
+    def context_problem(self) -> str | None:
+        """Why the max tokens cannot be used with the model, or None."""
+        value = self.max_tokens.value()
+        if self._context is None or value is None:
+            return None
+        model, length = self._context
+        if value < length:
+            return None
+        problem = (
+            f"{model} reads at most {length:,} tokens, question included: "
+            "choose a smaller number or leave it empty."
+        )
+        return f"{problem} {self._kept_note}" if self._kept_note else problem
+
+    def _show_max_tokens_note(self) -> None:
+        note = self.notes["Max tokens"]
+        problem = self.context_problem()
+        if problem:
+            note.show_message("error", problem)
+        elif self._refused:
+            note.show_message("warning", self._refused)
+        else:
+            note.clear()
 
     def set_dialect(self, dialect: Dialect) -> None:
         """Offer the safety prompt only where it is sent: OpenAI-compatible servers
@@ -308,3 +441,15 @@ class ParamsEditor(QWidget):
             self.max_tokens.set_value(params.max_tokens)
             self.seed.set_value(params.random_seed)
             self.safe_prompt.setChecked(params.safe_prompt)
+        for note in self.notes.values():
+            note.clear()
+        self._refused = ""
+        self._show_max_tokens_note()
+
+
+def _refusal(name: str, minimum: int, digits: str) -> str:
+    """Why ``digits`` were not taken in the whole-number field ``name``."""
+    if len(digits) > _Digits.DIGITS:
+        return f"{name} takes at most {_Digits.DIGITS} digits: {digits} was not taken."
+    unset = " (empty lets the model decide)" if name == "Max tokens" else ""
+    return f"{name} starts at {minimum}{unset}: {digits} was not taken."
