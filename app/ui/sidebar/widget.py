@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -301,19 +301,19 @@ class Sidebar(ExportAndDelete, QWidget):
     # Window-facing API -------------------------------------------------------------------
 
     def select_conversation(self, conversation_id: str | None, *, scroll: bool = True) -> None:
-        """Mark ``conversation_id`` as the open one (None: none) without emitting anything,
-        and scroll to it (unless ``scroll`` is False: it was just clicked).
+        """Mark ``conversation_id`` as the open one (None: none) without emitting anything:
+        its row selected and the list's current row (with none, no row is either), and
+        scroll to it (unless ``scroll`` is False: it was just clicked).
 
         Pages further down (of chats, or of "Quick") are read when it is not loaded yet.
         """
         self._open_id = conversation_id
         selection = self.list_view.selectionModel()
-        if not conversation_id:
-            selection.clearSelection()
-            return
-        index = self.model.reveal(conversation_id)
+        index = self.model.reveal(conversation_id) if conversation_id else QModelIndex()
         if not index.isValid():
-            selection.clearSelection()
+            # No row is the keyboard's either: it stayed on the chat left, and the
+            # menu's keys (Delete, Export) acted on a chat no longer shown.
+            selection.clear()
             return
         selection.select(index, selection.SelectionFlag.ClearAndSelect)
         self.list_view.setCurrentIndex(index)
@@ -450,7 +450,7 @@ class Sidebar(ExportAndDelete, QWidget):
 
         def pinned(_: object) -> None:
             self.model.conversation_changed(conversation_id)
-            self._follow(conversation_id)
+            self._mark_open()
 
         self._writes.run(
             f"{'pinning' if pin else 'unpinning'} “{title}”",
@@ -459,22 +459,34 @@ class Sidebar(ExportAndDelete, QWidget):
         )
 
     def duplicate_conversation(self, conversation_id: str) -> str | None:
-        """Copy the conversation; the copy gets the focus frame (it is not opened).
+        """Copy the conversation and open the copy: selected, the list's current row and
+        shown, so F2 renames it at once. Only the focus frame went to it before, the
+        original still open: Delete and Export then acted on the copy, not on the chat
+        on screen.
 
-        The copy's id; None when it failed, or waits for the history to free."""
+        The copy's id; None when it failed, or waits for the history to free (then its
+        row comes when it is made, and the chat on screen stays: it is not opened by
+        surprise later)."""
         copies: list[str] = []
 
         def copied(copy: Conversation) -> None:
             copies.append(copy.id)
             self.model.conversation_changed(copy.id)
-            self._follow(copy.id)
+            self._mark_open()
 
         self._writes.run(
             "the copy of the chat",
             lambda: self._store.duplicate_conversation(conversation_id),
             copied,
         )
-        return copies[0] if copies else None
+        if not copies:
+            return None
+        self.select_conversation(copies[0])
+        self.conversation_activated.emit(copies[0])
+        # Opening it gave the message field the keyboard: it stays in the list, where
+        # the menu was, as after a click (Delete, F2 and the menu act on the copy).
+        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return copies[0]
 
     def _on_rename_held(self, conversation_id: str, title: str) -> None:
         # The row shows the title typed meanwhile (the model keeps it until then).
@@ -507,14 +519,11 @@ class Sidebar(ExportAndDelete, QWidget):
             # message (``typed``). After Enter the field keeps it: typing comes next.
             self.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
 
-    def _follow(self, conversation_id: str) -> None:
-        """Keep the open conversation selected and put the focus frame on this one."""
-        if self._open_id:
-            self.select_conversation(self._open_id)
-        index = self.model.index_of(conversation_id)
-        if index.isValid():
-            self.list_view.setCurrentIndex(index)
-            self.list_view.show_with_heading(index)
+    def _mark_open(self) -> None:
+        """After a row moved or came back: the open conversation's row selected and
+        current again, none with no conversation open (a new chat). The focus frame
+        followed the row acted on, and the next Delete went to a chat not shown."""
+        self.select_conversation(self._open_id)
 
     def _show_error(self, text: str) -> None:
         if self._show_error_callback is not None:

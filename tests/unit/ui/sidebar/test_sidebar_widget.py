@@ -300,7 +300,8 @@ def test_pin_from_the_context_menu_moves_it_into_pinned(
     assert store.get_conversation(chats["Old"]).pinned is True
     assert _titles(sidebar)[:2] == ["# Pinned", "Old question"]
     assert "# September 2026" not in _titles(sidebar)
-    assert sidebar.list_view.current_conversation_id() == chats["Old"]
+    # No chat is open: no row is the keyboard's (Delete went to the pinned one).
+    assert sidebar.list_view.current_conversation_id() is None
 
     _action(sidebar.build_context_menu(chats["Old"]), "Unpin").trigger()
     assert store.get_conversation(chats["Old"]).pinned is False
@@ -439,6 +440,7 @@ def test_duplicate_adds_a_copy_at_the_top(
     assert row is not None
     assert sidebar.model.data(sidebar.model.index(row, 0), ConversationRole.GROUP) == "Today"
     assert sidebar.list_view.current_conversation_id() == copy.id
+    assert sidebar.open_conversation_id == copy.id  # opened, not only focused
     assert store.messages(copy.id) == []  # the original had none either
 
 
