@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
-from app.api.endpoint import Endpoint
 from app.api.errors import ApiError
 from app.api.models import Dialect, ModelCard
 from app.chat.catalog import ModelCatalog
@@ -408,16 +407,16 @@ class Application:
     async def _test_connection(
         self, base_url: str, dialect: str, key: str | None
     ) -> list[ModelCard]:
-        from app.api.client import MistralClient  # httpx: not needed before this
+        from app.api.probe import probe_models  # httpx: not needed before this
 
-        async with MistralClient(
-            Endpoint.parse(base_url),
-            api_key=key,
-            dialect=Dialect(dialect),
+        # One attempt: a test retried silently kept "Testing…" up four times as long.
+        return await probe_models(
+            base_url,
+            dialect,
+            key,
             connect_timeout=self.config.settings.connect_timeout,
             read_timeout=self.config.settings.read_timeout,
-        ) as client:
-            return await client.list_models()
+        )
 
     def start_background(self) -> None:
         """Work that must not delay the first paint: model list, warm caches, tools."""

@@ -34,6 +34,7 @@ from app.api.errors import (
     StreamInterrupted,
     error_from_response,
 )
+from app.api.handshakes import closing_cancelled_handshakes
 from app.api.retry import RetryPolicy, parse_retry_after
 from app.api.sse import EventReader
 from app.api.streaming import AnswerSoFar, MalformedChunk, ServerReportedError
@@ -181,7 +182,11 @@ class MistralClient:
         async def attempt() -> httpx.Response:
             try:
                 response = await self._http.request(
-                    method, path, json=body, headers=self._headers()
+                    method,
+                    path,
+                    json=body,
+                    headers=self._headers(),
+                    extensions=closing_cancelled_handshakes(),
                 )
             except httpx.TimeoutException as error:
                 if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
@@ -295,7 +300,11 @@ class ChatStream:
         body = chat_body(self._request, client.dialect, stream=True)
         try:
             async with client._http.stream(
-                "POST", CHAT_PATH, json=body, headers=client._headers(streaming=True)
+                "POST",
+                CHAT_PATH,
+                json=body,
+                headers=client._headers(streaming=True),
+                extensions=closing_cancelled_handshakes(),
             ) as response:
                 client._note_rate_limits(response)
                 if response.status_code != 200:
@@ -479,7 +488,8 @@ async def _pump_events(response: httpx.Response, channel: _Channel) -> None:
 def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
     tls = _tls_problem(error) if isinstance(error, httpx.ConnectError) else None
     if isinstance(error, httpx.ConnectTimeout):
-        why = "the connection timed out"
+        waited = _connect_timeout(error)
+        why = f"no answer within {waited:g} s" if waited else "the connection timed out"
     elif isinstance(error, httpx.TimeoutException):
         why = "it sent no reply in time"
     elif isinstance(error, httpx.ConnectError):
@@ -490,12 +500,29 @@ def _network_error(endpoint: Endpoint, error: httpx.HTTPError) -> NetworkError:
     if endpoint.is_local and connecting and tls is None:
         # On this machine no network is crossed: the server is down, or elsewhere.
         advice = f"Is the server running? If it is, check its address{ENDPOINT_HINT}."
+        if isinstance(error, httpx.ConnectTimeout):
+            # Something took the connection and said nothing: often a server still
+            # starting, or one speaking plain http asked in https (or the reverse).
+            advice = (
+                "Is the server running and ready? If it is, check its address, http:// "
+                f"or https:// included{ENDPOINT_HINT}."
+            )
     else:
         advice = f"Check your network connection and the endpoint{ENDPOINT_HINT}."
     return NetworkError(
         f"Could not reach {endpoint.base_url}: {why} ({type(error).__name__}). {advice}",
         headline=f"Could not reach {endpoint.base_url}",
     )
+
+
+def _connect_timeout(error: httpx.TimeoutException) -> float | None:
+    """The connect timeout the failed request had, in seconds, when known."""
+    try:
+        timeouts = error.request.extensions.get("timeout", {})
+    except RuntimeError:  # an error raised without its request
+        return None
+    waited = timeouts.get("connect") if isinstance(timeouts, dict) else None
+    return float(waited) if isinstance(waited, int | float) else None
 
 
 def _tls_problem(error: httpx.ConnectError) -> str | None:
