@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -30,6 +32,9 @@ from app.ui.settings.fitting import LabelledRows, ShortCombo, items_as_wide_as_t
 from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel, tab_to_checked
 from app.ui.wording import in_window, sentence
 from app.ui.wrapping_buttons import WrappingRadioButton
+
+if TYPE_CHECKING:
+    import asyncio
 
 TEST_TASK = "settings.test-connection"
 DIALECTS = (
@@ -87,9 +92,6 @@ class EndpointPage(Page):
         self._test_connection = test_connection
         self._endpoint: Endpoint | None = None  # as typed, when acceptable
         self._applied: Endpoint | None = None  # the last one whose editing ended
-        # While a test runs: whether its button had the focus, and where that went.
-        self._return_focus = False
-        self._focus_moved_to: QWidget | None = None
         self._reading_key = False  # a connection test waits for the keychain
         self._override = override
         # The dialect chosen before a Mistral address locked it, given back after.
@@ -250,8 +252,9 @@ class EndpointPage(Page):
             self.validation.keep_room(said)
             self._mark_invalid(False)
         self._lock_dialect(custom and self._endpoint is not None and self._endpoint.speaks_mistral)
-        self.test_button.setEnabled(self._endpoint is not None)
-        self.test_button.setToolTip(self._test_tip())
+        if not self._runner.running(TEST_TASK):  # else it reads Cancel, and stays so
+            self.test_button.setEnabled(self._endpoint is not None)
+            self.test_button.setToolTip(self._test_tip())
 
     def _typed(self) -> tuple[Endpoint | None, str, str]:
         """The address typed, if acceptable, and what to say of it under the field
@@ -339,31 +342,34 @@ class EndpointPage(Page):
     # Connection test
 
     def on_test_clicked(self) -> None:
+        """Test the endpoint; while a test runs, the same button cancels it."""
+        if self._runner.running(TEST_TASK):
+            self.cancel_test()
+            return
         endpoint = self._endpoint
         if endpoint is None:
             return
         self.finish_editing()
-        window = self.test_button.window()
-        had_focus = window.focusWidget() is self.test_button
-        self.test_button.setEnabled(False)  # Qt gives its focus to the next control
-        self._return_focus, self._focus_moved_to = had_focus, window.focusWidget()
-        relabel(self.test_button, "Testing…")
+        # The button stays enabled, as Cancel: disabled, it sent the keyboard to the
+        # page list, and a test that hung could only be waited out.
+        relabel(self.test_button, "Cancel")
+        self.test_button.setToolTip("Stop the connection test.")
         self.models.hide()
         self.result.show_message("info", f"Connecting to {endpoint.base_url}…")
         task = self._runner.start(
             self._test(endpoint.base_url, self.dialect_value()), name=TEST_TASK
         )
         # Even a task cancelled before it ran must give the button back.
-        task.add_done_callback(lambda _task: self._end_test())
+        task.add_done_callback(self._end_test)
 
-    def _end_test(self) -> None:
+    def _end_test(self, task: asyncio.Task[None]) -> None:
+        if not shiboken6.isValid(self.test_button):
+            return  # the window closed under the test
         relabel(self.test_button, "Test connection")
         self.test_button.setEnabled(self._endpoint is not None)
-        # The focus the disabled button lost comes back, unless the user moved it since.
-        window = self.test_button.window()
-        if self._return_focus and window.focusWidget() is self._focus_moved_to:
-            self.test_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._return_focus, self._focus_moved_to = False, None
+        self.test_button.setToolTip(self._test_tip())
+        if task.cancelled():
+            self.result.show_message("info", "Test cancelled.")
 
     async def _test(self, base_url: str, dialect: str) -> None:
         # A locked keychain's unlock prompt may take minutes: "Connecting to…" meanwhile
@@ -419,6 +425,13 @@ class EndpointPage(Page):
 
     def cancel_test(self) -> None:
         self._runner.cancel(TEST_TASK)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        # Another page chosen, or the window closed: the test's answer would land
+        # where nobody reads it. A minimised window (spontaneous) keeps testing.
+        if not event.spontaneous():
+            self.cancel_test()
+        super().hideEvent(event)
 
 
 def _no_models_there(base_url: str) -> str:

@@ -507,7 +507,8 @@ def test_test_connection_lists_the_chat_models_found(
 def test_the_focus_stays_on_test_connection_after_the_test(
     qtbot: QtBot, qloop: qasync.QEventLoop, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
-    # The button, disabled while testing, lost the focus to the page list for good.
+    # The button, disabled while testing, lost the focus to the page list for good;
+    # now it reads Cancel meanwhile, and keeps it.
     dialog = make_dialog()
     dialog.show_page("endpoint")
     dialog.activateWindow()
@@ -517,7 +518,9 @@ def test_the_focus_stays_on_test_connection_after_the_test(
     qtbot.keyClick(page.test_button, Qt.Key.Key_Space)
     task = page._runner.get(TEST_TASK)
     assert task is not None
-    assert not page.test_button.isEnabled()
+    assert page.test_button.isEnabled()
+    assert page.test_button.accessibleName() == "Cancel"
+    assert QApplication.focusWidget() is page.test_button
     qloop.run_until_complete(task)
     assert page.result.tone == "success"
     assert QApplication.focusWidget() is page.test_button
