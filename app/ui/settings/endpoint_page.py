@@ -342,8 +342,12 @@ class EndpointPage(Page):
     # Connection test
 
     def on_test_clicked(self) -> None:
-        """Test the endpoint; while a test runs, the same button cancels it."""
-        if self._runner.running(TEST_TASK):
+        """Test the endpoint; while a test runs, the same button cancels it.
+
+        Return in the address field (the dialog's default button) tests again, the
+        address as it now reads: a second Return there cancelling was a surprise.
+        """
+        if self._runner.running(TEST_TASK) and self.window().focusWidget() is not self.url:
             self.cancel_test()
             return
         endpoint = self._endpoint
@@ -365,6 +369,8 @@ class EndpointPage(Page):
     def _end_test(self, task: asyncio.Task[None]) -> None:
         if not shiboken6.isValid(self.test_button):
             return  # the window closed under the test
+        if self._runner.get(TEST_TASK) not in (None, task):
+            return  # replaced by a test started since (Return in the address field)
         relabel(self.test_button, "Test connection")
         self.test_button.setEnabled(self._endpoint is not None)
         self.test_button.setToolTip(self._test_tip())

@@ -91,6 +91,15 @@ class PageUnderTest:
         page.test_button.setFocus()
         return page
 
+    def press(self, loop: qasync.QEventLoop, page: EndpointPage, connections: int) -> None:
+        """Space on the focused button, then until the server had ``connections``."""
+        self.qtbot.keyClick(page.test_button, Qt.Key.Key_Space)
+        until(loop, lambda: self.server.connections() == connections)
+
+    def cancel(self, loop: qasync.QEventLoop, page: EndpointPage) -> None:
+        page.cancel_test()
+        finish(loop, self.runner, TEST_TASK)
+
 
 @pytest.fixture
 def testing(
@@ -127,8 +136,7 @@ def test_cancel_stops_the_test_at_once_and_the_keyboard_stays_on_the_button(
 ) -> None:
     # A timeout far longer than the test's run: only Cancel can end it in time.
     page = testing.page(connect_timeout=120.0)
-    qtbot.keyClick(page.test_button, Qt.Key.Key_Space)
-    until(qloop, lambda: testing.server.connections() == 1)
+    testing.press(qloop, page, connections=1)
     assert testing.runner.running(TEST_TASK)
     # Disabled while testing, the button sent the keyboard to the page list.
     assert page.test_button.isEnabled()
@@ -146,12 +154,10 @@ def test_cancel_stops_the_test_at_once_and_the_keyboard_stays_on_the_button(
     assert QApplication.focusWidget() is page.test_button
     assert testing.errors == []
 
-    # PageUnderTest again works, and starts a new attempt.
-    qtbot.keyClick(page.test_button, Qt.Key.Key_Space)
-    until(qloop, lambda: testing.server.connections() == 2)
+    # Testing again works, and starts a new attempt.
+    testing.press(qloop, page, connections=2)
     assert page.test_button.accessibleName() == "Cancel"
-    page.cancel_test()
-    finish(qloop, testing.runner, TEST_TASK)
+    testing.cancel(qloop, page)
 
 
 def test_closing_the_window_during_a_test_cancels_it_without_errors(
@@ -165,4 +171,21 @@ def test_closing_the_window_during_a_test_cancels_it_without_errors(
     page.close()
     finish(qloop, testing.runner, TEST_TASK)
     assert task.cancelled()
+    assert testing.errors == []
+
+
+def test_return_in_the_address_field_tests_again_rather_than_cancel(
+    qtbot: QtBot, qloop: qasync.QEventLoop, testing: PageUnderTest
+) -> None:
+    # In the settings window Return in the field presses Test connection (the default
+    # button): pressed twice, it cancelled the test the first Return started.
+    page = testing.page(connect_timeout=120.0)
+    testing.press(qloop, page, connections=1)
+    page.url.setFocus()
+    page.on_test_clicked()  # as the default button does on Return
+    until(qloop, lambda: testing.server.connections() == 2)
+    assert testing.runner.running(TEST_TASK)
+    assert page.test_button.accessibleName() == "Cancel"
+    testing.cancel(qloop, page)
+    assert page.result.message() == "Test cancelled."
     assert testing.errors == []
