@@ -1,31 +1,35 @@
-"""One message in the transcript: its text, its status, its actions and its branches."""
+"""One message in the transcript: its header, its text as it is rendered and streamed
+in, its tool calls, the room Continue waits in, and its height.
+
+Its action row, its status panel, its version switcher and its question editor are
+parts of their own, as mixins: item_actions, item_status, item_versions, item_editing.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QRect, Qt, QUrl, Signal
 from PySide6.QtGui import QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
-    QToolButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.messages import Message, MessageStatus, Role
-from app.ui.icons import icon
+from app.ui.transcript.item_actions import COPIED_MS, ItemActions
+from app.ui.transcript.item_editing import ItemEditing
+from app.ui.transcript.item_status import ItemStatus
+from app.ui.transcript.item_versions import ItemVersions
 from app.ui.transcript.markdown_document import MarkdownDocument
-from app.ui.transcript.retry_button import RetryButton
 from app.ui.transcript.retry_offer import RetryWith
 from app.ui.transcript.text_view import MessageText
-from app.ui.wording import in_window
 
 if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
@@ -33,37 +37,13 @@ if TYPE_CHECKING:
     from app.ui.transcript.tool_calls import ToolCallsPanel
     from app.ui.transcript.tool_result import ResultFold, ResultView
 
-COPIED_MS = 1500  # how long "Copied" shows
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 
 
 _ACCESSIBLE_NAMES = {Role.USER: "Your message", Role.TOOL: "Tool result"}
 
 
-def _tool_button(icon_name: str, tooltip: str, name: str) -> QToolButton:
-    button = QToolButton()
-    button.setIcon(icon(icon_name))
-    button.setIconSize(QSize(16, 16))
-    button.setText(tooltip)
-    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-    button.setToolTip(tooltip)
-    button.setAccessibleName(tooltip)
-    button.setObjectName(name)
-    button.setAutoRaise(True)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    return button
-
-
-def _keep_place(button: QToolButton, keep: bool) -> None:
-    """Hidden, whether the button still takes its room (the footer keeps its height)."""
-    policy = button.sizePolicy()
-    if policy.retainSizeWhenHidden() != keep:
-        policy.setRetainSizeWhenHidden(keep)
-        button.setSizePolicy(policy)
-
-
-class MessageItem(QFrame):
+class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
     """A question or an answer.
 
     Signals (each carries the message id first):
@@ -182,71 +162,6 @@ class MessageItem(QFrame):
         self._bubble_layout.addWidget(self.text)
         self._body.addWidget(self._bubble, 0 if user else 1)
         self._layout.addLayout(self._body)
-
-    def _build_status(self) -> None:
-        """The panel that says why an answer stopped, with Retry and Continue.
-
-        Built only for the answers that need it: most never do, and every widget
-        costs time when a long conversation opens.
-        """
-        self._status = QFrame()
-        self._status.setObjectName("statusPanel")
-        row = QHBoxLayout(self._status)
-        row.setContentsMargins(10, 6, 6, 6)
-        self._status_label = QLabel()
-        self._status_label.setTextFormat(Qt.TextFormat.PlainText)  # a server's words
-        self._status_label.setWordWrap(True)
-        self._status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._retry = RetryButton()
-        self._retry.clicked.connect(lambda: self.retry_requested.emit(self.message.id))
-        # "Retry in 28 s" was wider than "Retry": the text beside it may wrap anew.
-        self._retry.wait_over.connect(self.height_changed)
-        self._continue = QPushButton("Continue")
-        self._continue.setAccessibleName("Continue this answer from where it stopped")
-        self._continue.clicked.connect(lambda: self.continue_requested.emit(self.message.id))
-        row.addWidget(self._status_label, 1)
-        row.addWidget(self._retry)
-        row.addWidget(self._continue)
-        # Between the text and the footer (the footer is the last item of the layout).
-        self._layout.insertWidget(self._layout.count() - 1, self._status)
-
-    def _build_footer(self) -> None:
-        """Branch switcher and actions: icon buttons, each with an accessible name."""
-        user = self.message.role is Role.USER
-        self._footer = QHBoxLayout()
-        self._footer.setContentsMargins(0, 0, 0, 0)
-        self._footer.setSpacing(2)
-        self._copy = _tool_button("copy", "Copy as Markdown", "copyMessage")
-        self._copy.clicked.connect(self.copy_markdown)
-        if user:
-            self._footer.addStretch(1)
-            self._action = _tool_button("edit", "Edit and resend", "editMessage")
-            self._action.clicked.connect(self.start_editing)
-        else:
-            self._action = _tool_button("regenerate", "Regenerate this answer", "regenerate")
-            self._action.clicked.connect(lambda: self.regenerate_requested.emit(self.message.id))
-        for widget in (self._copy, self._action):
-            self._footer.addWidget(widget)
-        if not user:
-            self._footer.addStretch(1)
-        self._layout.addLayout(self._footer)
-
-    def _build_switcher(self) -> None:
-        """The "‹ 2/3 ›" switcher, built for messages that have alternatives."""
-        self._switcher = QWidget()
-        row = QHBoxLayout(self._switcher)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
-        self._previous = _tool_button("chevron-left", "Previous version", "previousBranch")
-        self._previous.clicked.connect(lambda: self.branch_requested.emit(self.message.id, -1))
-        self._branch_label = QLabel()
-        self._branch_label.setObjectName("branchLabel")
-        self._next = _tool_button("chevron-right", "Next version", "nextBranch")
-        self._next.clicked.connect(lambda: self.branch_requested.emit(self.message.id, 1))
-        for widget in (self._previous, self._branch_label, self._next):
-            row.addWidget(widget)
-        # Before Copy: after the stretch of a question, first for an answer.
-        self._footer.insertWidget(self._footer.indexOf(self._copy), self._switcher)
 
     # -- content ------------------------------------------------------------------------
 
@@ -488,59 +403,6 @@ class MessageItem(QFrame):
         self._finishing = not self.document.flush(final=True, budget=budget, skip_ahead=skip_ahead)
         return not self._finishing
 
-    def set_branch(self, branch: tuple[int, int]) -> None:
-        self._branch = branch
-        index, count = branch
-        if count <= 1:
-            if self._switcher is not None:
-                self._switcher.setVisible(False)
-            return
-        if self._switcher is None:
-            self._build_switcher()
-        assert self._switcher is not None
-        self._switcher.setVisible(True)
-        self._branch_label.setText(f"{index + 1} / {count}")
-        self._branch_label.setAccessibleName(f"Version {index + 1} of {count}")
-        self._previous.setEnabled(index > 0 and not self._locked)
-        self._next.setEnabled(index < count - 1 and not self._locked)
-
-    def has_versions(self) -> bool:
-        """Whether it is one of several versions (its switcher shows)."""
-        return self._switcher is not None and self._switcher.isVisible()
-
-    def can_switch(self, step: int) -> bool:
-        """Whether its switcher shows and may go ``step`` (-1 back, 1 on) now."""
-        if not self.has_versions():
-            return False
-        return (self._previous if step < 0 else self._next).isEnabled()
-
-    def switcher_has_focus(self) -> bool:
-        """Whether the keyboard is on one of the version switcher's arrows."""
-        focused = QApplication.focusWidget()
-        return (
-            self._switcher is not None
-            and focused is not None
-            and (self._switcher.isAncestorOf(focused))
-        )
-
-    def focus_switcher(self, step: int) -> None:
-        """The keyboard to the arrow that went ``step`` (-1 back, 1 on) or, at the first
-        or last version, where that one is disabled, to the other arrow."""
-        if self._switcher is None or not self._switcher.isVisible():
-            return
-        arrows = (self._previous, self._next) if step < 0 else (self._next, self._previous)
-        for arrow in arrows:
-            if arrow.isEnabled():
-                arrow.setFocus(Qt.FocusReason.TabFocusReason)
-                return
-
-    def set_retry_offer(self, offer: RetryWith | None) -> None:
-        """Ask ``offer`` which model a failed answer's Retry uses instead of its own,
-        and whether its stored error still holds."""
-        self._retry_offer = offer
-        if self._status is not None and self._status.isVisibleTo(self):
-            self._update_status()
-
     def set_locked(self, locked: bool) -> None:
         """While an answer is written in the conversation, versions cannot be switched
         nor answers asked again: the buttons say so, rather than ignore clicks."""
@@ -559,88 +421,19 @@ class MessageItem(QFrame):
         self._show_room()
         message = self.message
         status = message.status
+        busy = self.streaming
         # Continue asked for more of it: it is going on, not stopped, until it ends again.
         problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED) and not self._awaiting
         # Being written (carried on by Continue), it has not ended, at the limit or not.
-        cut = not self.streaming and message.finish_reason in ("length", "model_length")
-        if message.role is Role.USER or not (problem or cut):
-            if self._status is not None:
-                self._status.setVisible(False)
-                self._retry.stop()
-        else:
-            if self._status is None:
-                self._build_status()
-            assert self._status is not None
-            offer = self._retry_offer(message) if self._retry_offer is not None else None
-            if offer is not None and offer.note:
-                text = offer.note
-            elif status is MessageStatus.INTERRUPTED:
-                text = message.error or "Stopped before the end."
-            elif status is MessageStatus.ERROR:
-                text = message.error or "The answer failed."
-            else:
-                text = "The answer reached the token limit."
-            self._status_label.setText(in_window(text))  # stored as the core said it
-            severity = "error" if status is MessageStatus.ERROR else "note"
-            if self._status.property("severity") != severity:
-                self._status.setProperty("severity", severity)
-                # The style sheet reads the property as the panel is polished: the
-                # panel is reused as an answer goes on (Continue), so polish it again.
-                style = self._status.style()
-                style.unpolish(self._status)
-                style.polish(self._status)
-            self._continue.setVisible(bool(message.content))
-            self._retry.setVisible(status is not MessageStatus.COMPLETE)
-            # Retry alone would ask the retired model again, and fail again; rate
-            # limited, it waits as long as the server asked.
-            self._retry.offer(offer)
-            self._status.setVisible(True)
-        busy = self.streaming
-        self._copy.setEnabled(not busy)
-        # An answer that failed before any text has nothing to copy (Retry is beside it),
-        # nor to show: no empty line between its header and why it failed. While it is
-        # written, its actions wait (their place kept: no jump when they come).
-        _keep_place(self._copy, busy)
-        _keep_place(self._action, busy)
-        self._copy.setVisible(
-            not busy
-            and (bool(message.content or message.tool_calls) or message.role is Role.USER)
-            and message.role is not Role.TOOL  # its code block has a Copy of its own
-        )
+        cut = not busy and message.finish_reason in ("length", "model_length")
+        self._show_why(message.role is not Role.USER and (problem or cut))
+        self._show_actions(problem, busy)
         if message.role is not Role.USER:
+            # An answer that failed before any text has nothing to show: no empty line
+            # between its header and why it failed.
             self.text.setVisible(bool(message.content) or busy)
-        self._action.setEnabled(not busy and not self._locked)
-        # Retry says it already: no second "ask again" icon under a failed answer.
-        retry = message.role is not Role.USER and problem
-        # A tool's result is not the model's to write again: regenerate its answer.
-        self._action.setVisible(not busy and not retry and message.role is not Role.TOOL)
-        if self._status is not None:
-            self._retry.set_locked(self._locked)
-            self._continue.setEnabled(not self._locked)
 
-    # -- actions ------------------------------------------------------------------------
-
-    def press_continue(self) -> bool:
-        """Press Continue (Ctrl+Shift+Enter) if this answer offers it now: shown and
-        enabled. Whether it was pressed."""
-        if self._status is None:  # never stopped early: no Continue was ever built
-            return False
-        button = self._continue
-        if self._status.isHidden() or button.isHidden() or not button.isEnabled():
-            return False
-        button.click()
-        return True
-
-    def copy_markdown(self) -> None:
-        QGuiApplication.clipboard().setText(_as_markdown(self.message))
-        # Seen done: the button shows a check mark for a moment, as chat apps do.
-        self._copy.setIcon(icon("check"))
-        self._copy.setToolTip("Copied")
-        QTimer.singleShot(COPIED_MS, self._copy, self._copy_shown_again)
-
-    def _copy_shown_again(self) -> None:
-        self._copy.setIcon(icon("copy"))
-        self._copy.setToolTip(self._copy.text())
+    # -- code blocks -------------------------------------------------------------------
 
     def copy_code(self, index: int) -> None:
         """Copy code block ``index`` as written (its Copy link, or its pinned header's);
@@ -653,63 +446,6 @@ class MessageItem(QFrame):
             )
             # The Copy link is text in the answer: the word "Copied" shows where it was.
             QToolTip.showText(QCursor.pos(), "Copied", self.text, QRect(), COPIED_MS)
-
-    @property
-    def editing(self) -> bool:
-        """The question is open for editing (its editor holds the user's text)."""
-        return self._editor is not None
-
-    @property
-    def editor(self) -> QWidget | None:
-        """The question's editor while it is open."""
-        return self._editor
-
-    @property
-    def edited_text(self) -> str | None:
-        """The text in the question's editor (``None``: not being edited)."""
-        return self._editor.field.toPlainText() if self._editor is not None else None
-
-    def start_editing(self) -> None:
-        self.edit_again(self.message.content)
-
-    def edit_again(self, text: str, *, focus: bool = True) -> None:
-        """Open the question's editor on ``text`` (an edit that could not be sent, or
-        one left in another conversation: then without the keyboard)."""
-        if self.message.role is not Role.USER or self._editor is not None:
-            return
-        from app.ui.transcript.question_editor import QuestionEditor  # on first edit
-
-        editor = QuestionEditor(text)
-        editor.submitted.connect(self._submit_edit)
-        editor.cancelled.connect(self._cancel_edit)
-        editor.height_changed.connect(self.height_changed)
-        self._editor = editor
-        self.text.setVisible(False)
-        # Copy and Edit meant the text now in the editor: its own buttons act instead.
-        self._copy.setVisible(False)
-        self._action.setVisible(False)
-        self._bubble_layout.addWidget(editor)
-        if focus:
-            editor.focus()
-        self.height_changed.emit()
-
-    def _submit_edit(self, text: str) -> None:
-        self._cancel_edit()
-        if text != self.message.content:  # the same text again: nothing to branch
-            self.edit_submitted.emit(self.message.id, text)
-
-    def _cancel_edit(self) -> None:
-        if self._editor is not None:
-            had_focus = self._editor.isAncestorOf(self.window().focusWidget())
-            self._editor.deleteLater()
-            self._editor = None
-            self.text.setVisible(True)
-            self._copy.setVisible(True)
-            self._action.setVisible(True)
-            self.height_changed.emit()
-            if had_focus:
-                # Deleted with the keyboard in it, the editor would leave it nowhere.
-                self.edit_closed.emit()
 
     # -- size ---------------------------------------------------------------------------
 
@@ -750,17 +486,3 @@ class MessageItem(QFrame):
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)
         return layout.totalSizeHint().height()
-
-
-def _as_markdown(message: Message) -> str:
-    """What Copy as Markdown gives: the text, then its tool calls as the export writes
-    them (they were left out, and an answer of calls alone had no Copy at all)."""
-    if message.role is Role.TOOL:
-        return message.content  # the result as the tool gave it
-    if not message.tool_calls:
-        return message.content
-    from app.store.transfer import tool_call_markdown  # only for answers with calls
-
-    parts = [message.content.rstrip()] if message.content.strip() else []
-    parts += [tool_call_markdown(call) for call in message.tool_calls]
-    return "\n\n".join(parts)

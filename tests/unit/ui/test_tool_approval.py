@@ -19,7 +19,7 @@ from app.domain.messages import ToolCall
 from app.tools.registry import Tool, ToolOutput
 from app.ui.theme import apply_theme
 from app.ui.tool_approval import ToolApprovalBar
-from app.ui.transcript.item import _tool_button
+from app.ui.transcript.item_actions import tool_button as _tool_button
 from app.ui.transcript.question_editor import QuestionEditor
 from tests.helpers.colors import contrast
 from tests.helpers.text_rows import shown_rows
