@@ -244,8 +244,9 @@ class LoadedSettings:
     problems: tuple[str, ...] = ()
     # Keys this version does not know, kept so that saving loses nothing.
     unknown: Mapping[str, Any] = field(default_factory=dict)
-    # The file could not be parsed at all; saving must first keep a copy of it.
-    unreadable: bool = False
+    # Why the file could not be parsed at all ("" when it could); saving must first
+    # keep a copy of it.
+    unreadable: str = ""
 
 
 def settings_from_mapping(data: Mapping[str, Any], origin: str) -> LoadedSettings:
@@ -276,15 +277,13 @@ def load_settings(path: Path) -> LoadedSettings:
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except OSError as error:
-        return LoadedSettings(
-            Settings(), (f"{path}: cannot be read ({error.strerror}); using defaults.",), {}, True
-        )
+        why = str(error.strerror or error)
+        problem = f"{path}: cannot be read ({why}); using defaults."
+        return LoadedSettings(Settings(), (problem,), {}, why)
     except tomllib.TOMLDecodeError as error:
+        why = f"not valid TOML ({error})"
         return LoadedSettings(
-            Settings(),
-            (f"{path}: not valid TOML ({error}); using defaults until it is fixed.",),
-            {},
-            True,
+            Settings(), (f"{path}: {why}; using defaults until it is fixed.",), {}, why
         )
     loaded = settings_from_mapping(data, path.name)
     refusal = endpoint_refusal(loaded.settings.base_url)
@@ -406,12 +405,31 @@ def settings_notice(path: Path, loaded: LoadedSettings) -> str | None:
         return None
     if loaded.unreadable:
         return (
-            f"Your settings file could not be read: {problems[0]} Every setting (model, "
-            "system prompt and the rest) has its default until the file is fixed. "
-            f"The file is {path}; Settings shows the problem."
+            f"Your settings file {path} could not be read: {loaded.unreadable}. Every "
+            "setting (model, system prompt and the rest) has its default until the file "
+            "is fixed; Settings shows the problem."
         )
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return (
-        f"Part of your settings file could not be used: {problems[0]}{more} "
-        f"The file is {path}; Settings shows the problems."
-    )
+    first = problems[0].removeprefix(f"{path.name}: ")
+    if len(problems) == 1:
+        rest = "Settings shows it too."
+    elif len(problems) == 2:
+        rest = "There is 1 more problem; Settings shows them all."
+    else:
+        rest = f"There are {len(problems) - 1} more problems; Settings shows them all."
+    return f"Part of your settings file {path} could not be used: {first} {rest}"
+
+
+def kept_settings_notice(path: Path, kept: Path, saving: str) -> str:
+    """What to tell the user when saving ``saving`` (a setting changed outside the
+    Settings window, "the text size") kept ``path`` aside as ``kept`` first."""
+    if ".unreadable-" in kept.name:
+        what = (
+            f"{path.name} could not be read, so saving {saving} wrote a new one, with "
+            "every other setting at its default."
+        )
+    else:
+        what = (
+            f"{path.name} held values Maestrale could not use or comments of yours, so "
+            f"saving {saving} wrote it without them."
+        )
+    return f"{what} Your file as it was is kept as {kept}; copy from it anything you still want."

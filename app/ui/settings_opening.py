@@ -15,6 +15,7 @@ from app.settings import (
     LoadedSettings,
     Settings,
     endpoint_refusal,
+    kept_settings_notice,
     save_settings,
     settings_notice,
 )
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from app.ui.settings.connection import ConnectionTest
     from app.ui.settings_dialog import SettingsDialog
     from app.ui.sidebar import Sidebar
+    from app.ui.toast import Toast
 
 
 class SettingsOpening:
@@ -85,6 +87,10 @@ class SettingsOpening:
         self._shutting_down = shutting_down
         self._parent = parent
         self.dialog: SettingsDialog | None = None  # once first opened
+        # The file problems' notices still to show, one after the other (a second toast
+        # would replace the first at once), each with whether it offers Settings.
+        self._waiting: list[tuple[str, bool]] = []
+        self._showing: Toast | None = None  # the one of them shown now
 
     def open(self, page: str | None = None) -> None:
         """The Settings window, on ``page`` if given."""
@@ -146,28 +152,46 @@ class SettingsOpening:
             settings_notice(config.paths.settings_file, config.loaded),
             self._override_refused,
         ]
-        self._announce([n for n in notices if n], templates_notice)
+        self._waiting = [(n, True) for n in notices if n]
+        if templates_notice:
+            self._waiting.append((templates_notice, False))
+        self._show_next()
 
-    def _announce(self, settings_notices: list[str], templates_notice: str | None) -> None:
-        if not settings_notices or not self._parent.isVisible():
-            for message in (*settings_notices, templates_notice):
-                if message:
-                    self._report(message)
+    def _show_next(self) -> None:
+        self._showing = None
+        if self._shutting_down() or not self._waiting:
+            return
+        if not self._parent.isVisible():
+            waiting, self._waiting = self._waiting, []
+            for message, _ in waiting:
+                self._report(message)
             return
         from app.ui.toast import Toast
 
-        toast = Toast.show_message(
-            self._parent,
-            settings_notices[0],
-            "Open Settings",
-            lambda: self.open("endpoint" if self._endpoint_refused() else None),
-            timeout_ms=20000,
-        )
-        rest = settings_notices[1:]
-        if rest or templates_notice:
-            toast.dismissed.connect(
-                lambda: None if self._shutting_down() else self._announce(rest, templates_notice)
+        message, offers_settings = self._waiting.pop(0)
+        if offers_settings:
+            toast = Toast.show_message(
+                self._parent,
+                message,
+                "Open Settings",
+                lambda: self.open("endpoint" if self._endpoint_refused() else None),
+                timeout_ms=20000,
             )
+        else:
+            toast = Toast.show_message(self._parent, message, timeout_ms=20000)
+        self._showing = toast
+        toast.dismissed.connect(lambda: self._show_next() if self._showing is toast else None)
+
+    def _replace_settings_notice(self, message: str) -> None:
+        """``message`` in place of the settings file's notice, now wrong: shown at once,
+        and the notices still waiting after it."""
+        showing = self._showing
+        if showing is not None and showing.is_open:
+            self._waiting.insert(0, (message, False))
+            showing.dismiss()  # shows the next: ``message``
+            return
+        self._waiting = [(message, False), *self._waiting]
+        self._show_next()
 
     def _endpoint_refused(self) -> bool:
         saved = self._config().loaded.settings.base_url
@@ -208,6 +232,7 @@ class SettingsOpening:
         value = ", ".join(sorted(settings.always_run_tools | {tool.key}))
         self._save_setting(
             f"{tool.spec.name} runs without asking until Maestrale closes",
+            f"that {tool.spec.name} runs without asking",
             tools_always_run=value,
         )
 
@@ -223,13 +248,16 @@ class SettingsOpening:
             self.dialog.appearance_page.show_font_size(size)
             self.dialog.flush()
             return
-        self._save_setting("The text size is used until Maestrale closes", font_size=size)
+        self._save_setting(
+            "The text size is used until Maestrale closes", "the text size", font_size=size
+        )
         self._theme.apply_settings(self._config().settings)
 
-    def _save_setting(self, until_closed: str, **values: object) -> None:
+    def _save_setting(self, until_closed: str, saving: str, **values: object) -> None:
         """Settings changed outside the Settings window: in effect at once, and written
         to the settings file; when it cannot be, the toast starts with
-        ``until_closed`` and says why."""
+        ``until_closed`` and says why. A file kept aside first (it could not be
+        written back as it was) is announced, ``saving`` saying what was saved."""
         config = self._config()
         loaded = config.loaded
         in_file = loaded.settings.with_values(**values)
@@ -239,10 +267,11 @@ class SettingsOpening:
             loaded=LoadedSettings(in_file, unknown=loaded.unknown),
         )
         self._keep_config(config)
+        path = config.paths.settings_file
         try:
-            save_settings(config.paths.settings_file, loaded, in_file)
+            kept = save_settings(path, loaded, in_file)
         except OSError as error:
-            self._report(
-                f"{until_closed}: {config.paths.settings_file} could not be saved "
-                f"({error.strerror or error})."
-            )
+            self._report(f"{until_closed}: {path} could not be saved ({error.strerror or error}).")
+            return
+        if kept is not None:
+            self._replace_settings_notice(kept_settings_notice(path, kept, saving))

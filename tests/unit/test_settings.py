@@ -15,6 +15,7 @@ from app.settings import (
     load_settings,
     render_settings,
     save_settings,
+    settings_notice,
 )
 
 
@@ -198,3 +199,21 @@ def test_a_run_s_base_url_says_what_set_it(tmp_path: Path) -> None:
         "--base-url",
         "http://127.0.0.1:2",
     )
+
+
+def test_the_start_notice_reads_as_plain_sentences(tmp_path: Path) -> None:
+    # It read "…using the default (0). (and 1 more) The file is …", and an unreadable
+    # file's said "until it is fixed" twice and gave its path twice.
+    path = tmp_path / "settings.toml"
+    path.write_text('font_size = "big"\ntheme = "solarized"\nmodel = 7\n', encoding="utf-8")
+    assert settings_notice(path, load_settings(path)) == (
+        f'Part of your settings file {path} could not be used: font_size = "big" must be '
+        "a whole number; using the default (0). There are 2 more problems; Settings shows "
+        "them all."
+    )
+    path.write_text('theme = "dark\n', encoding="utf-8")
+    notice = settings_notice(path, load_settings(path))
+    assert notice is not None
+    assert notice.startswith(f"Your settings file {path} could not be read: not valid TOML (")
+    assert notice.count("until") == 1
+    assert notice.count(str(path)) == 1

@@ -33,10 +33,11 @@ async def test_an_unreadable_settings_file_is_announced_at_start(gui: Gui) -> No
     toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
     assert len(toasts) == 1
     text = toasts[0].text
-    assert text.startswith("Your settings file could not be read:")
-    assert "not valid TOML" in text
-    assert "has its default until the file is fixed" in text
-    assert f"The file is {path}" in text
+    assert text.startswith(f"Your settings file {path} could not be read: not valid TOML (")
+    assert text.endswith(
+        "Every setting (model, system prompt and the rest) has its default until the "
+        "file is fixed; Settings shows the problem."
+    )
     button = toasts[0].action_button
     assert button is not None
     assert button.text() == "Open Settings"
@@ -60,10 +61,12 @@ def wrong_types(gui_environ: dict[str, str]) -> None:
 async def test_wrong_values_in_the_settings_file_are_announced_at_start(gui: Gui) -> None:
     toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
     assert len(toasts) == 1
-    assert toasts[0].text.startswith(
-        "Part of your settings file could not be used: settings.toml: model = 7 must be text"
+    path = gui.application.config.paths.settings_file
+    assert toasts[0].text == (
+        f"Part of your settings file {path} could not be used: model = 7 must be text; "
+        'using the default ("mistral-large-2411"). There is 1 more problem; Settings '
+        "shows them all."
     )
-    assert "(and 1 more)" in toasts[0].text
 
 
 BAD_PRESETS = '[[preset]]\nname = "Pirate"\ntemperature = "hot"\nsystem_prompt = 42\n'
@@ -127,8 +130,9 @@ async def test_a_plain_http_base_url_to_another_machine_is_refused_at_start(gui:
     toasts = [t for t in gui.window.findChildren(Toast) if t.is_open]
     assert len(toasts) == 1
     text = toasts[0].text
+    path = gui.application.config.paths.settings_file
     assert text.startswith(
-        "Part of your settings file could not be used: settings.toml: base_url: "
+        f"Part of your settings file {path} could not be used: base_url: "
         f"Refusing the plain http:// endpoint '{REMOTE}'"
     )
     assert "Use https://, or a loopback address" in text
@@ -142,7 +146,6 @@ async def test_a_plain_http_base_url_to_another_machine_is_refused_at_start(gui:
     assert dialog.current_page() == "endpoint"
     dialog.appearance_page.theme_buttons["light"].click()
     assert dialog.flush()
-    path = gui.application.config.paths.settings_file
     assert tomllib.loads(path.read_text(encoding="utf-8"))["base_url"] == REMOTE  # kept
     assert list(path.parent.glob("settings.toml.*-*")) == []
 
