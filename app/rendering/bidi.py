@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
+if TYPE_CHECKING:  # the sidebar uses text_direction at start-up, without markdown_it
+    from markdown_it.token import Token
 
 LRI = "\u2066"
 PDI = "\u2069"
@@ -29,12 +31,18 @@ def strong_direction(tokens: Sequence[Token]) -> bool | None:
     """True when the first strong character of these inline tokens is right to left,
     False when it is left to right, None when they have none (digits, punctuation)."""
     for token in tokens:
-        if token.type not in _TEXT:
-            continue
-        for character in token.content:
-            kind = unicodedata.bidirectional(character)
-            if kind == "L":
-                return False
-            if kind in ("R", "AL"):
-                return True
+        if token.type in _TEXT and (direction := text_direction(token.content)) is not None:
+            return direction
+    return None
+
+
+def text_direction(text: str) -> bool | None:
+    """True when the first strong character of ``text`` is right to left (Hebrew,
+    Arabic), False when it is left to right, None when it has none."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
     return None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.plain_text_field import pastes_html
 from app.ui.sidebar.model import ConversationRole
+from app.ui.text_direction import line_option
 
 PADDING_X = 10
 ROW_PADDING_Y = 7
@@ -201,9 +202,9 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setPen(label_color)
         title = " ".join(str(index.data() or "").split()) or "Untitled"
         elided = QFontMetrics(font).elidedText(title, Qt.TextElideMode.ElideRight, content.width())
-        painter.drawText(
-            content, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided
-        )
+        # In its own direction: a Hebrew or Arabic title from the right, its "…" at the
+        # left (at the right, beside the first word, it looked cut at its start).
+        painter.drawText(QRectF(content), elided, line_option(title, Qt.AlignmentFlag.AlignVCenter))
 
     # Rename in place -------------------------------------------------------------------
 

@@ -23,7 +23,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontInfo,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -39,6 +49,7 @@ from app.store.snippet_marks import ELLIPSIS, MATCH_END, MATCH_START
 from app.ui.sidebar.delegate import PADDING_X, RADIUS, blend, muted
 from app.ui.sidebar.line_breaks import segments
 from app.ui.sidebar.search import match_runs, plain_snippet, snippet_html
+from app.ui.text_direction import holds_right_to_left, line_option
 
 _Index: TypeAlias = QModelIndex | QPersistentModelIndex
 SNIPPET_LINES = 2
@@ -131,16 +142,73 @@ def paint_marked(
     """Draw ``marked`` text word-wrapped into ``lines`` lines of ``area``, matches bold.
 
     ``fonts`` and ``colors`` are (other text, matches); text that does not fit ends
-    with "…". A drawText per word costs a small fraction of a millisecond a row; a
-    QTextDocument with the same rich text takes a millisecond or more to lay out.
+    with "…". Text with Hebrew, Arabic or the like is drawn a line at a time, each a
+    QTextLayout in the text's direction: right to left from the right, mixed with Latin
+    words in the order Qt draws them (drawn word by word from the left, it came out
+    mirrored). Other text is drawn a word at a time: a drawText per word costs a small
+    fraction of a millisecond a row; a QTextDocument with the same rich text takes a
+    millisecond or more to lay out.
     """
     metrics = (QFontMetrics(fonts[0]), QFontMetrics(fonts[1]))
     line_height = metrics[0].lineSpacing()
-    for line, x, text, bold in lay_out_marked(marked, metrics, area.width(), lines):
-        painter.setFont(fonts[bold])
-        painter.setPen(colors[bold])
+    placed = lay_out_marked(marked, metrics, area.width(), lines)
+    plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
+    if not holds_right_to_left(plain):  # most text: a word at a time, at half the cost
+        for line, x, text, bold in placed:
+            painter.setFont(fonts[bold])
+            painter.setPen(colors[bold])
+            baseline = area.top() + line * line_height + metrics[0].ascent()
+            painter.drawText(QPointF(area.left() + x, baseline), text)
+        return
+    option = line_option(plain)
+    formats = (_char_format(fonts[0], colors[0]), _char_format(fonts[1], colors[1]))
+    for line, runs in enumerate(line_runs(placed, metrics)):
+        layout = QTextLayout("".join(text for text, _ in runs), fonts[0])
+        layout.setTextOption(option)
+        ranges: list[QTextLayout.FormatRange] = []
+        start = 0
+        for text, bold in runs:
+            piece = QTextLayout.FormatRange()
+            # Qt counts UTF-16 units: an emoji is two (counted as one, the formats
+            # after it slid and split it).
+            length = len(text.encode("utf-16-le")) // 2
+            piece.start, piece.length, piece.format = start, length, formats[bold]
+            ranges.append(piece)
+            start += length
+        layout.setFormats(ranges)
+        layout.beginLayout()
+        text_line = layout.createLine()
+        text_line.setLineWidth(area.width())
+        layout.endLayout()
+        # On the line's baseline in the text's own font (a fallback font's taller
+        # ascent, an emoji's, would move the line down).
         baseline = area.top() + line * line_height + metrics[0].ascent()
-        painter.drawText(QPointF(area.left() + x, baseline), text)
+        layout.draw(painter, QPointF(area.left(), baseline - text_line.ascent()))
+
+
+def _char_format(font: QFont, color: QColor) -> QTextCharFormat:
+    char_format = QTextCharFormat()
+    char_format.setFont(font)
+    char_format.setForeground(color)
+    return char_format
+
+
+def line_runs(
+    placed: list[tuple[int, int, str, bool]], metrics: tuple[QFontMetrics, QFontMetrics]
+) -> list[list[tuple[str, bool]]]:
+    """The lines of ``lay_out_marked``'s pieces, each as its runs in reading order (a
+    space where pieces were apart): to lay out in the text's direction."""
+    lines: list[list[tuple[str, bool]]] = []
+    end = 0
+    for line, x, text, bold in placed:
+        while len(lines) <= line:
+            lines.append([])
+            end = 0
+        if lines[line] and x > end:
+            lines[line].append((" ", False))
+        lines[line].append((text, bold))
+        end = x + metrics[bold].horizontalAdvance(text)
+    return lines
 
 
 def lay_out_marked(
