@@ -20,6 +20,7 @@ from app.ui.chat_pane import ChatPane
 from app.ui.icons import icon
 from app.ui.shortcuts import make_actions
 from app.ui.sidebar import Sidebar
+from app.ui.text_direction import isolated
 from app.ui.text_scale import font_scale, room_scale
 from app.ui.theme import keep_on_screen, screen_room
 
@@ -216,7 +217,8 @@ class MainWindow(QMainWindow):
 
     def _on_title(self, title: str) -> None:
         shown = title if self.pane.conversation_id else ""
-        self.setWindowTitle(f"{shown} — {APP_NAME}" if shown else APP_NAME)
+        # Isolated: an Arabic or Hebrew title took " — Maestrale" into its direction.
+        self.setWindowTitle(f"{isolated(shown)} — {APP_NAME}" if shown else APP_NAME)
 
     def quit_app(self) -> None:
         """Close for good (Ctrl+Q, the session ending): never only hidden in the tray."""
