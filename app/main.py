@@ -175,6 +175,12 @@ class Application:
             enter_sends=config.settings.enter_sends,
         )
         self.pane.set_enter_sends(config.settings.enter_sends)
+        from app.ui.unsaved_notice import UnsavedNotice
+
+        self.unsaved_notice = UnsavedNotice(self.window, self.controller)
+        self.window.ask_before_quitting = lambda: self.unsaved_notice.ask_before_quitting(
+            lambda: self.window.quit_app(ask=False)
+        )
         self.params = ParamsOpening(
             store=store,
             controller=self.controller,

@@ -78,7 +78,7 @@ def close_on_signals(window: MainWindow) -> object:
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         # For good: kept in the tray, a closed window only hides, and a logout's SIGTERM
         # left Maestrale running.
-        signal.signal(number, lambda *_: window.quit_app())
+        signal.signal(number, lambda *_: window.quit_app(ask=False))
     return (reader, writer, notifier)
 
 

@@ -21,7 +21,7 @@ from app.api.errors import ApiError
 from app.api.types import ChatRequest, ContentDelta, StreamEvent, ToolCallDelta
 from app.domain.messages import Message, MessageStatus, Role, utc_now
 from app.store.conversations import ConversationStore
-from app.store.errors import StoreError
+from app.store.errors import DatabaseBusy, StoreError
 from app.store.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ class AnswerRecorder:
         on_wait: Callable[[float, str], None] | None = None,
         replacing: str | None = None,
         on_unchanged: Callable[[], None] | None = None,
+        on_save_trouble: Callable[[StoreError | None], None] | None = None,
     ) -> AnswerOutcome:
         """Stream the answer to ``request`` as a child of ``parent_id``.
 
@@ -146,6 +147,9 @@ class AnswerRecorder:
         model had nothing to add) adds no version and no text either, and tells
         ``on_unchanged``; if the model said it had finished, the answer is marked
         complete where it is (its status only, see ``ConversationStore.mark_finished``).
+
+        ``on_save_trouble`` is told the store's error when saving the answer first
+        fails (it goes on in memory), and ``None`` once it is saved again.
         """
         run = _Run(
             self,
@@ -156,6 +160,7 @@ class AnswerRecorder:
             continue_from=continue_from,
             in_place=in_place,
             replacing=replacing,
+            on_save_trouble=on_save_trouble,
         )
         stream = self._client.stream(request)
         stream.on_wait = on_wait  # before the first token: a retry after a 429, say
@@ -207,8 +212,10 @@ class _Run:
         continue_from: Message | None = None,
         in_place: bool = False,
         replacing: str | None = None,
+        on_save_trouble: Callable[[StoreError | None], None] | None = None,
     ) -> None:
         self._recorder = recorder
+        self._on_save_trouble = on_save_trouble
         self._replacing = replacing
         self._continuation = (
             Continuation(continue_from.content) if continue_from is not None else None
@@ -316,15 +323,21 @@ class _Run:
         return self._trouble is None or self._recorder._clock() >= self._retry_at
 
     def _failed(self, error: StoreError) -> None:
-        if self._trouble is None:
+        first = self._trouble is None
+        if first:
             log.warning("Saving the answer failed; it goes on in memory: %s", error)
         self._trouble = error
         self._retry_at = self._recorder._clock() + self._recorder._retry_save_after
+        if first and self._on_save_trouble is not None:
+            self._on_save_trouble(error)  # the window says so at once, not only the log
 
     def _recovered(self) -> None:
-        if self._trouble is not None:
+        troubled = self._trouble is not None
+        if troubled:
             log.info("The answer is saved again")
         self._trouble = None
+        if troubled and self._on_save_trouble is not None:
+            self._on_save_trouble(None)
         self._dirty = False
         self._last_save = self._recorder._clock()
 
@@ -380,7 +393,12 @@ class _Run:
                 return save_again()
             except StoreError as trouble:
                 self._failed(trouble)
-                if self._recorder._clock() >= deadline:
+                # Another program's lock ends in seconds: worth waiting for, the answer
+                # still shown as being written. A full disk (or an unwritable one) does
+                # not free itself meanwhile: the answer ends at once, said not saved,
+                # and is saved later (app.chat.unsaved), Send back at once rather than
+                # a minute of Stop and "Nothing new: the server may be busy".
+                if self._recorder._clock() >= deadline or not isinstance(trouble, DatabaseBusy):
                     text = self.text(stream)
                     raise AnswerNotSaved(
                         trouble,

@@ -10,6 +10,7 @@ answer stays exactly as it was; ended without any, it is at most marked complete
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,13 @@ from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.continues import Continues, told_of
 from app.chat.retry_waits import RetryWaits
-from app.chat.unsaved import UnsavedAnswers, not_saved_report, shown_unsaved
+from app.chat.unsaved import (
+    UnsavedAnswers,
+    not_saved_report,
+    shown_unsaved,
+    trouble_notice,
+    trouble_reason,
+)
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
@@ -79,6 +86,9 @@ class ChatController(QObject):
         answer_thinking(str, str): (conversation id, new text) more of a reasoning
             model's thinking, before its answer (shown, not stored).
         answer_finished(object): the stored answer (complete, interrupted or error).
+        answer_save_trouble(str, str): (conversation id, notice) saving an answer of the
+            conversation failed, and what to tell the person; an empty notice once it is
+            saved after all.
         answer_saved_later(object): the stored answer whose end the history refused
             when it finished (said then), saved at a later try: maybe after the person
             asked again (Retry), the conversation moved on meanwhile.
@@ -108,6 +118,7 @@ class ChatController(QObject):
     answer_waiting = Signal(str, float, str)
     answer_thinking = Signal(str, str)
     answer_finished = Signal(object)
+    answer_save_trouble = Signal(str, str)
     answer_saved_later = Signal(object)
     streaming_changed = Signal(str, bool)
     tool_activity = Signal(object)
@@ -149,6 +160,9 @@ class ChatController(QObject):
         # Answers whose end could not be stored (the history locked, the disk full):
         # saved as soon as the history can be written again, at the latest on quit.
         self._unsaved = UnsavedAnswers(runner, self._saved_later)
+        # Of each conversation with an answer not saved yet: what the window says of
+        # it, and the answer's whole text (to copy before quitting).
+        self._troubles: dict[str, _Trouble] = {}
         self._continues = Continues(store)
         self._waits = RetryWaits()  # rate-limited answers: until when to hold back
 
@@ -170,6 +184,20 @@ class ChatController(QObject):
         """
         parts = self._live.get(message_id)
         return None if parts is None else "".join(parts)
+
+    def unsaved_answers(self) -> list[str]:
+        """The text of each answer not saved yet (the history could not be written):
+        quitting now loses what of it is not saved, unless the history frees meanwhile."""
+        return [trouble.text() for trouble in self._troubles.values()]
+
+    def unsaved_answer(self, conversation_id: str) -> str:
+        """The text of the conversation's answer not saved yet, or ""."""
+        trouble = self._troubles.get(conversation_id)
+        return "" if trouble is None else trouble.text()
+
+    def save_troubles(self) -> list[str]:
+        """Why each answer not saved yet is not, in a few words ("the disk is full")."""
+        return [trouble.why for trouble in self._troubles.values()]
 
     def shown_leaf(self, conversation_id: str) -> str | None:
         """The message a window shows the conversation up to instead of its stored
@@ -339,8 +367,10 @@ class ChatController(QObject):
         be saved before, and close the clients."""
         if self._tools is not None:
             self._tools.close()  # calls cut now are said cut by the closing, not stopped
+        self._unsaved.closing = True  # no new task of saving later: the loop ends
         await self._runner.cancel_all()
         self._unsaved.save_now()
+        self._troubles.clear()
         await self._clients.aclose()
 
     # -- inside -------------------------------------------------------------------------
@@ -528,6 +558,7 @@ class ChatController(QObject):
                     conversation_id, seconds, why
                 ),
                 on_unchanged=lambda: unchanged.append(True),
+                on_save_trouble=self._trouble_teller(conversation_id, started),
             )
             self._waits.note(outcome)  # before the window shows it (answer_finished)
         except StoreError as error:
@@ -584,6 +615,8 @@ class ChatController(QObject):
         from app.answering.recorder import AnswerNotSaved
 
         live = "".join(self._live.pop(started[0].id, [])) if started else ""
+        if unsaved is None:
+            self._saved_again(conversation_id)  # its end is stored after all
         if self._continues.ended(conversation_id) and unchanged:
             # A new version of which nothing came: none is stored, and the window shows
             # the conversation as stored again (the later exchange under the answer, at
@@ -595,6 +628,7 @@ class ChatController(QObject):
         self.streaming_changed.emit(conversation_id, False)
         final: Message | None = None
         if isinstance(unsaved, AnswerNotSaved):
+            self._troubled(conversation_id, unsaved.trouble, functools.partial(str, unsaved.text))
             self._unsaved.save_later(conversation_id, unsaved)
             if not started and unsaved.unstored is None:
                 # The window still waits for the answer's first word: it shows the
@@ -617,8 +651,38 @@ class ChatController(QObject):
 
     def _saved_later(self, conversation_id: str, answer: Message) -> None:
         """The end of an answer is saved now, after the history refused it."""
+        self._saved_again(conversation_id)
         self.answer_saved_later.emit(answer)
         self.conversation_changed.emit(conversation_id)
+
+    def _saved_again(self, conversation_id: str) -> None:
+        """The conversation's answer is saved after all: its notice goes."""
+        if self._troubles.pop(conversation_id, None) is not None:
+            self.answer_save_trouble.emit(conversation_id, "")
+
+    def _trouble_teller(
+        self, conversation_id: str, started: list[Message]
+    ) -> Callable[[StoreError | None], None]:
+        """What the recorder tells when saving the answer fails (said at once) and
+        when it is saved again (the notice goes)."""
+
+        def told(trouble: StoreError | None) -> None:
+            if trouble is None:
+                self._saved_again(conversation_id)
+                return
+            self._troubled(
+                conversation_id,
+                trouble,
+                lambda: (self.live_text(started[0].id) or "") if started else "",
+            )
+
+        return told
+
+    def _troubled(self, conversation_id: str, trouble: StoreError, text: Callable[[], str]) -> None:
+        """An answer of the conversation could not be saved: said at once."""
+        notice = trouble_notice(trouble)
+        self._troubles[conversation_id] = _Trouble(notice, trouble_reason(trouble), text)
+        self.answer_save_trouble.emit(conversation_id, notice)
 
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
         if started:
@@ -631,6 +695,15 @@ class ChatController(QObject):
             return None
         message = self._store.get_message(leaf)
         return message if message.role is Role.ASSISTANT else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Trouble:
+    """An answer not saved yet: what the window says, why in a few words, its text."""
+
+    notice: str
+    why: str
+    text: Callable[[], str]
 
 
 def _failed_before_text(answer: Message) -> bool:

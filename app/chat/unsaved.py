@@ -34,9 +34,12 @@ class UnsavedAnswers:
         self._on_saved = on_saved
         self._unsaved: list[AnswerNotSaved] = []
         self._resaves = 0
+        self.closing = False  # quitting: ``save_now`` makes the last try, no task
 
     def save_later(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
         self._unsaved.append(unsaved)
+        if self.closing:
+            return
         self._resaves += 1
         self._runner.start(self._resave(conversation_id, unsaved), name=f"resave:{self._resaves}")
 
@@ -67,6 +70,37 @@ class UnsavedAnswers:
             log.info("The end of an answer in %s is saved now", conversation_id)
             self._on_saved(conversation_id, message)
             return
+
+
+def trouble_reason(trouble: StoreError) -> str:
+    """Why the history could not take an answer, in a few words ("the disk is full")."""
+    from app.store.errors import DatabaseBusy
+
+    if isinstance(trouble, DatabaseBusy):
+        return "another program is using the history file"
+    return str(getattr(trouble, "reason", None) or trouble)
+
+
+def trouble_notice(trouble: StoreError) -> str:
+    """What the window says at once when saving an answer fails (it goes on in memory)."""
+    from app.store.errors import DatabaseBusy
+
+    if isinstance(trouble, DatabaseBusy):
+        return (
+            "Maestrale could not save this answer: another program is using the history "
+            "file. It is kept in memory and saved as soon as the file is free: close that "
+            "program, or copy the answer now."
+        )
+    reason = trouble_reason(trouble)
+    if reason == "the disk is full":
+        return (
+            "Maestrale could not save this answer: the disk is full. It is kept in memory "
+            "and saved as soon as there is room: free some space, or copy the answer now."
+        )
+    return (
+        f"Maestrale could not save this answer ({reason}). It is kept in memory "
+        "and saved as soon as the history can be written again: copy the answer now."
+    )
 
 
 def shown_unsaved(final: Message, unsaved: StoreError, *, live: str, started: bool) -> Message:

@@ -58,6 +58,10 @@ class MainWindow(QMainWindow):
         # Asked when the window closes: True keeps the app running in the tray.
         self.close_hides: Callable[[], bool] | None = None
         self._quitting = False
+        # Asked before closing for good: True when it waits for the person (an answer
+        # not saved yet); ``quit_app(ask=False)`` then closes without asking.
+        self.ask_before_quitting: Callable[[], bool] | None = None
+        self._asked = False
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("app"))
         self.setWindowTitle(APP_NAME)
@@ -220,9 +224,12 @@ class MainWindow(QMainWindow):
         # Isolated: an Arabic or Hebrew title took " — Maestrale" into its direction.
         self.setWindowTitle(f"{isolated(shown)} — {APP_NAME}" if shown else APP_NAME)
 
-    def quit_app(self) -> None:
-        """Close for good (Ctrl+Q, the session ending): never only hidden in the tray."""
+    def quit_app(self, *, ask: bool = True) -> None:
+        """Close for good (Ctrl+Q, the session ending): never only hidden in the tray.
+        ``ask=False``: without the question about an answer not saved yet (asked, or a
+        signal from the system, which waits for no one)."""
         self._quitting = True
+        self._asked = self._asked or not ask
         self.close()
 
     def toast_bottom(self) -> int:
@@ -468,6 +475,10 @@ class MainWindow(QMainWindow):
             # Kept in the tray, so the global shortcuts keep working.
             event.ignore()
             self.hide()
+            return
+        asking = not self._asked and self.ask_before_quitting is not None
+        if asking and self.ask_before_quitting is not None and self.ask_before_quitting():
+            event.ignore()  # "Quit anyway" closes again
             return
         self.closing.emit()
         super().closeEvent(event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -262,14 +263,22 @@ class FullDisk:
         return checked
 
 
-async def answer_cut_by_full_disk(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> FullDisk:
-    """An answer whose end meets a full disk; it is not saved again before quitting."""
-    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+async def streamed_into_a_full_disk(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> FullDisk:
+    """An answer whose saves meet a full disk from its third word on (tried again every
+    0.1 s)."""
+    monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 0.1, raising=False)
     disk = FullDisk(gui.store, monkeypatch)
     gui.server.enqueue(Reply(chunks=WORDS, delay=0.02))
     await gui.ask("Count")
     await gui.until(lambda: streamed_words(gui) >= 3)
     disk.full = True
+    return disk
+
+
+async def answer_cut_by_full_disk(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> FullDisk:
+    """An answer whose end meets a full disk; it is not saved again before quitting."""
+    monkeypatch.setattr("app.answering.recorder.FINAL_SAVE_PATIENCE", 0.3, raising=False)
+    disk = await streamed_into_a_full_disk(gui, monkeypatch)
     # The answer's own retries are set; the one after its end waits past quitting.
     monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 600.0, raising=False)
     await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
@@ -287,6 +296,11 @@ async def test_an_answer_the_full_disk_cut_is_saved_whole_on_quitting(
     conversation_id, path = gui.pane.conversation_id, gui.store.path
     disk.full = False  # space was freed
     gui.window.close()
+    await saved_whole_after_shutdown(gui, conversation_id, path)
+
+
+async def saved_whole_after_shutdown(gui: Gui, conversation_id: str | None, path: Path) -> None:
+    """The application shut down, the history holds the whole answer."""
     await gui.application.shutdown()
     with ConversationStore.open(path) as store:
         answer = store.current_path(conversation_id)[-1]

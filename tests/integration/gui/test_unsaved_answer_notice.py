@@ -1,0 +1,112 @@
+"""An answer the full disk refuses while it streams: the window says so at once, ends the
+answer as ended, asks before quitting, and the notice goes once the answer is saved."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from app.domain.messages import MessageStatus, Role
+from app.ui.toast import Toast
+from tests.fake_mistral import Reply
+from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_chat_window import answer_text, last_item
+from tests.integration.gui.test_history_trouble import (
+    WORDS,
+    answer_cut_by_full_disk,
+    pending_shown,
+    saved_whole_after_shutdown,
+    streamed_into_a_full_disk,
+)
+
+DISK_FULL = (
+    "Maestrale could not save this answer: the disk is full. It is kept in memory and "
+    "saved as soon as there is room: free some space, or copy the answer now."
+)
+
+
+def notices(gui: Gui) -> list[Toast]:
+    return [t for t in gui.window.findChildren(Toast) if t.is_open and t.text == DISK_FULL]
+
+
+@in_loop
+async def test_a_full_disk_is_said_at_once_and_the_answer_ends_as_ended(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the whole answer came but the window stayed in Stop for a minute, then
+    # blamed the server ("Nothing new for 17 s"); only the log said the disk was full.
+    disk = await streamed_into_a_full_disk(gui, monkeypatch)
+    await gui.until(lambda: bool(notices(gui)))
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+    await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+    await gui.settle()
+    assert gui.pane.composer.button.text() == "Send"
+    assert not pending_shown(gui)
+    assert answer_text(gui).strip() == "".join(WORDS).strip()
+    assert len(notices(gui)) == 1
+    assert gui.store.current_path(conversation_id)[-1].status is MessageStatus.STREAMING
+    disk.full = False  # space freed
+    await gui.until(
+        lambda: gui.store.current_path(conversation_id)[-1].status is MessageStatus.COMPLETE
+    )
+    assert gui.store.current_path(conversation_id)[-1].content == "".join(WORDS)
+    await gui.until(lambda: not notices(gui))
+    shown = last_item(gui, Role.ASSISTANT)
+    assert shown.message.status is MessageStatus.COMPLETE
+    assert not shown._status.isVisible()
+
+
+def button(box: QMessageBox, text: str) -> QPushButton:
+    found = [b for b in box.buttons() if b.text() == text]
+    assert len(found) == 1, [b.text() for b in box.buttons()]
+    pushed = found[0]
+    assert isinstance(pushed, QPushButton)
+    return pushed
+
+
+async def quit_question(gui: Gui) -> QMessageBox:
+    gui.window.quit_app()  # Ctrl+Q
+    await gui.settle()
+    box = gui.application.unsaved_notice.question
+    assert box is not None
+    assert box.isVisible()
+    assert "Quit without saving the answer?" in box.text()
+    assert "the disk is full" in box.informativeText()
+    assert gui.window.isVisible()
+    assert not gui.application.closed.is_set()
+    return box
+
+
+@in_loop
+async def test_quitting_with_an_answer_not_saved_asks_first(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: Ctrl+Q hid the window at once; the process stayed, windowless, until the
+    # disk had room, and a kill meanwhile lost the answer's end with no word said.
+    disk = await answer_cut_by_full_disk(gui, monkeypatch)  # not saved again meanwhile
+    conversation_id, path = gui.pane.conversation_id, gui.store.path
+    assert conversation_id is not None
+    button(await quit_question(gui), "Copy the answer").click()
+    await gui.settle()
+    assert QGuiApplication.clipboard().text() == "".join(WORDS)
+    assert gui.window.isVisible()
+    button(await quit_question(gui), "Cancel").click()
+    await gui.settle()
+    assert gui.window.isVisible()
+    assert not gui.application.closed.is_set()
+    disk.full = False  # space freed, not tried yet: quitting saves it
+    button(await quit_question(gui), "Quit anyway").click()
+    await gui.until(gui.application.closed.is_set)
+    await saved_whole_after_shutdown(gui, conversation_id, path)
+
+
+@in_loop
+async def test_quitting_with_every_answer_saved_asks_nothing(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Saved."))
+    await gui.ask("Hello?")
+    await gui.until(gui.answered)
+    gui.window.quit_app()
+    await gui.until(gui.application.closed.is_set)
+    assert gui.application.unsaved_notice.question is None
