@@ -72,13 +72,14 @@ class TaskRunner:
         return self._tasks.get(name)
 
     async def cancel_all(self) -> None:
-        """Cancel everything and wait until each task has finished its cleanup."""
-        tasks = [t for t in (*self._tasks.values(), *self._anonymous) if not t.done()]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            import asyncio
+        """Cancel everything and wait until each task has finished its cleanup, the
+        tasks started meanwhile too (an answer whose end was being saved finished after
+        all, and its title task was left pending as the loop ended)."""
+        import asyncio
 
+        while tasks := [t for t in (*self._tasks.values(), *self._anonymous) if not t.done()]:
+            for task in tasks:
+                task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _finished(self, task: asyncio.Task[Any]) -> None:

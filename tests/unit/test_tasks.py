@@ -1,4 +1,5 @@
-"""``in_own_thread``: a blocking call awaited without holding up the program's exit."""
+"""``in_own_thread``: a blocking call awaited without holding up the program's exit;
+``TaskRunner.cancel_all``: nothing left running once it returns."""
 
 from __future__ import annotations
 
@@ -52,3 +53,32 @@ def test_a_call_that_never_returns_does_not_keep_the_program_alive() -> None:
     )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.strip() == "gave up"
+
+
+def test_cancel_all_also_ends_the_tasks_started_while_cancelling() -> None:
+    # An answer whose end was being saved when the window closed finished after all
+    # and started its title task: left pending when the loop ended, it logged
+    # "Task title:… failed … NoEventLoopError" on every such quit.
+    from app.tasks import TaskRunner
+
+    async def main() -> bool:
+        runner = TaskRunner()
+        started: list[asyncio.Task[None]] = []
+
+        async def title() -> None:
+            await asyncio.sleep(3600)
+
+        async def answer() -> None:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                started.append(runner.start(title(), name="title"))
+                raise
+
+        runner.start(answer(), name="answer")
+        await asyncio.sleep(0)
+        await runner.cancel_all()
+        assert len(started) == 1
+        return started[0].cancelled()  # ended before cancel_all returned
+
+    assert asyncio.run(main())
