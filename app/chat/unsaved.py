@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNSAVED_ANSWER = (
-    "The text above could not be saved: copy it now, it is lost when you leave this "
-    "conversation (Retry asks the model again)."
+    "The text above could not be saved yet: Maestrale tries again until you quit, and "
+    "asks before quitting. Copy it now to keep it safe (Retry asks the model again)."
 )
 
 

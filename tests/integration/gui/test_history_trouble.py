@@ -101,7 +101,10 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
         assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
         assert item._status.isVisible()
         assert "locked by another program or Maestrale process" in item._status_label.text()
-        assert "could not be saved: copy it now" in item._status_label.text()
+        assert (
+            "could not be saved yet: Maestrale tries again until you quit"
+            in item._status_label.text()
+        )
         assert item._copy.isEnabled()
     gui.server.enqueue(Reply(text="Saved this time."))
     item._retry.click()
@@ -282,7 +285,10 @@ async def answer_cut_by_full_disk(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> 
     # The answer's own retries are set; the one after its end waits past quitting.
     monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 600.0, raising=False)
     await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
-    assert "could not be saved: copy it now" in last_item(gui, Role.ASSISTANT)._status_label.text()
+    assert (
+        "could not be saved yet: Maestrale tries again until you quit"
+        in last_item(gui, Role.ASSISTANT)._status_label.text()
+    )
     return disk
 
 
