@@ -147,7 +147,8 @@ class ModelPage(Page):
             label("Unset values use the model's own defaults, which suit most uses.", "muted")
         )
         self.params = ParamsEditor(
-            dialect=Dialect(settings.dialect), kept_note="Until then it is not saved."
+            dialect=Dialect(settings.dialect),
+            kept_note="Until then the saved model and max tokens stay as they were.",
         )
         self.params.set_params(settings.chat_params)
         self._check_context()
@@ -197,8 +198,10 @@ class ModelPage(Page):
             self.model_problem.clear()
 
     def values(self) -> dict[str, Any]:
-        """The page's settings; without max tokens while the model cannot take it (the
-        saved one stays, the field keeps what was typed)."""
+        """The page's settings; without max tokens and the model while the model cannot
+        take that max tokens (the saved pair stays, the fields keep what was typed).
+        Both: a new model that reads less than the saved max tokens, saved alone, made
+        every new chat refused."""
         params = self.params.params()
         values = {
             "model": self.model.model_id() or self._last_model,
@@ -210,5 +213,5 @@ class ModelPage(Page):
             "safe_prompt": params.safe_prompt,
         }
         if self.params.context_problem():
-            del values["max_tokens"]
+            del values["max_tokens"], values["model"]
         return values

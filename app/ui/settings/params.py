@@ -233,11 +233,16 @@ class _Digits(QRegularExpressionValidator):
         super().__init__(pattern, parent)
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:  # Qt
-        checked = cast(tuple[QValidator.State, str, int], super().validate(text, pos))
-        state, text, pos = checked
-        if state == QValidator.State.Invalid and text.strip().isdigit():
-            self.refused.emit(text.strip())
-        return state, text, pos
+        # A number pasted with spaces or a line end around it is that number (review:
+        # " 4096" was refused as "below the minimum").
+        stripped = text.strip()
+        if stripped != text:
+            pos = max(0, min(len(stripped), pos - (len(text) - len(text.lstrip()))))
+        checked = cast(tuple[QValidator.State, str, int], super().validate(stripped, pos))
+        state, stripped, pos = checked
+        if state == QValidator.State.Invalid and stripped.isascii() and stripped.isdigit():
+            self.refused.emit(stripped)
+        return state, stripped, pos
 
 
 class OptionalInteger(QLineEdit):
@@ -451,5 +456,7 @@ def _refusal(name: str, minimum: int, digits: str) -> str:
     """Why ``digits`` were not taken in the whole-number field ``name``."""
     if len(digits) > _Digits.DIGITS:
         return f"{name} takes at most {_Digits.DIGITS} digits: {digits} was not taken."
+    if len(digits) > 1 and digits.startswith("0"):
+        return f"{name} is written without a leading zero: {digits} was not taken."
     unset = " (empty lets the model decide)" if name == "Max tokens" else ""
     return f"{name} starts at {minimum}{unset}: {digits} was not taken."

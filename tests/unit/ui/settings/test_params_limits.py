@@ -180,7 +180,9 @@ def test_the_settings_model_page_does_not_save_a_max_tokens_beyond_the_model_s_c
     page = dialog.model_page
     note = page.params.notes["Max tokens"]
     page.params.max_tokens.setText("999999999999999999")
-    assert note.message() == f"{TOO_MANY} Until then it is not saved."
+    assert (
+        note.message() == f"{TOO_MANY} Until then the saved model and max tokens stay as they were."
+    )
     page.params.temperature.set_value(0.4)  # the other changes are saved
     dialog.flush()
     assert load_settings(path).settings.max_tokens == 1000
@@ -192,3 +194,60 @@ def test_the_settings_model_page_does_not_save_a_max_tokens_beyond_the_model_s_c
     assert note.message() == ""
     dialog.flush()
     assert load_settings(path).settings.max_tokens == 200000
+
+
+def test_choosing_a_model_that_reads_less_than_the_saved_max_tokens_keeps_the_saved_pair(
+    qtbot: QtBot, qloop: qasync.QEventLoop, tmp_path: Path, keys: ApiKeys, runner: TaskRunner
+) -> None:
+    """Review: the new model alone was saved, beside a max tokens it cannot take, while
+    the line said nothing was saved; every new chat was then refused."""
+    path = tmp_path / "config" / "settings.toml"
+    saved = Settings(model="mistral-large-2512", max_tokens=200000)
+    dialog = SettingsDialog(
+        settings_path=path,
+        loaded=LoadedSettings(saved),
+        settings=saved,
+        keys=keys,
+        runner=runner,
+        test_connection=FakeEndpoint(MODELS),
+        presets_path=tmp_path / "config" / "presets.toml",
+        models=CARDS,
+    )
+    qtbot.addWidget(dialog)
+    finish(qloop, runner, READ_TASK, "key-page-check")
+    page = dialog.model_page
+    page.model.setEditText("mistral-large-2411")  # reads 131,072
+    assert page.params.notes["Max tokens"].message().startswith(TOO_MANY)
+    page.params.temperature.set_value(0.4)
+    dialog.flush()
+    stored = load_settings(path).settings
+    assert (stored.model, stored.max_tokens, stored.temperature) == (
+        "mistral-large-2512",
+        200000,
+        0.4,
+    )
+    page.params.max_tokens.setText("")  # the model decides: the new model is saved
+    dialog.flush()
+    stored = load_settings(path).settings
+    assert (stored.model, stored.max_tokens) == ("mistral-large-2411", None)
+
+
+def test_a_number_pasted_with_spaces_is_taken_and_a_leading_zero_said_so(qtbot: QtBot) -> None:
+    """Review: " 4096" pasted was refused as "Max tokens starts at 1"."""
+    from PySide6.QtGui import QGuiApplication
+
+    editor = ParamsEditor()
+    qtbot.addWidget(editor)
+    editor.show()
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText(" 4096\n")
+    editor.max_tokens.paste()
+    assert editor.params().max_tokens == 4096
+    assert editor.notes["Max tokens"].message() == ""
+    editor.max_tokens.clear()
+    clipboard.setText("05")
+    editor.max_tokens.paste()
+    assert editor.max_tokens.text() == ""
+    assert editor.notes["Max tokens"].message() == (
+        "Max tokens is written without a leading zero: 05 was not taken."
+    )
