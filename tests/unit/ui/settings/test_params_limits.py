@@ -69,6 +69,31 @@ def type_into(qtbot: QtBot, field: object, text: str) -> None:
     qtbot.keyClicks(field, text)
 
 
+def settings_window(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    *,
+    tmp_path: Path,
+    keys: ApiKeys,
+    runner: TaskRunner,
+    saved: Settings,
+) -> SettingsDialog:
+    """The Settings window over ``saved``, writing to tmp_path/config/settings.toml."""
+    dialog = SettingsDialog(
+        settings_path=tmp_path / "config" / "settings.toml",
+        loaded=LoadedSettings(saved),
+        settings=saved,
+        keys=keys,
+        runner=runner,
+        test_connection=FakeEndpoint(MODELS),
+        presets_path=tmp_path / "config" / "presets.toml",
+        models=CARDS,
+    )
+    qtbot.addWidget(dialog)
+    finish(qloop, runner, READ_TASK, "key-page-check")
+    return dialog
+
+
 def test_a_max_tokens_beyond_the_model_s_context_is_shown_and_not_applied(
     qtbot: QtBot,
 ) -> None:
@@ -165,18 +190,8 @@ def test_the_settings_model_page_does_not_save_a_max_tokens_beyond_the_model_s_c
     qtbot: QtBot, qloop: qasync.QEventLoop, tmp_path: Path, keys: ApiKeys, runner: TaskRunner
 ) -> None:
     path = tmp_path / "config" / "settings.toml"
-    dialog = SettingsDialog(
-        settings_path=path,
-        loaded=LoadedSettings(Settings(model="mistral-large-2411", max_tokens=1000)),
-        settings=Settings(model="mistral-large-2411", max_tokens=1000),
-        keys=keys,
-        runner=runner,
-        test_connection=FakeEndpoint(MODELS),
-        presets_path=tmp_path / "config" / "presets.toml",
-        models=CARDS,
-    )
-    qtbot.addWidget(dialog)
-    finish(qloop, runner, READ_TASK, "key-page-check")
+    saved = Settings(model="mistral-large-2411", max_tokens=1000)
+    dialog = settings_window(qtbot, qloop, tmp_path=tmp_path, keys=keys, runner=runner, saved=saved)
     page = dialog.model_page
     note = page.params.notes["Max tokens"]
     page.params.max_tokens.setText("999999999999999999")
@@ -203,18 +218,7 @@ def test_choosing_a_model_that_reads_less_than_the_saved_max_tokens_keeps_the_sa
     the line said nothing was saved; every new chat was then refused."""
     path = tmp_path / "config" / "settings.toml"
     saved = Settings(model="mistral-large-2512", max_tokens=200000)
-    dialog = SettingsDialog(
-        settings_path=path,
-        loaded=LoadedSettings(saved),
-        settings=saved,
-        keys=keys,
-        runner=runner,
-        test_connection=FakeEndpoint(MODELS),
-        presets_path=tmp_path / "config" / "presets.toml",
-        models=CARDS,
-    )
-    qtbot.addWidget(dialog)
-    finish(qloop, runner, READ_TASK, "key-page-check")
+    dialog = settings_window(qtbot, qloop, tmp_path=tmp_path, keys=keys, runner=runner, saved=saved)
     page = dialog.model_page
     page.model.setEditText("mistral-large-2411")  # reads 131,072
     assert page.params.notes["Max tokens"].message().startswith(TOO_MANY)
