@@ -91,7 +91,7 @@ class ExportAndDelete(_Sidebar):
 
         def _show_error(self, text: str) -> None: ...
 
-        def _mark_open(self) -> None: ...
+        def _mark_open(self, acted_on: str) -> None: ...
 
     def export_conversation(self, conversation_id: str, export_format: ExportFormat) -> Path | None:
         """Ask for a file name, then write the conversation there; the path, or None."""
@@ -197,7 +197,7 @@ class ExportAndDelete(_Sidebar):
         self.model.conversation_changed(conversation_id)
         if self._toast_for == conversation_id and self._toast is not None:
             self._toast.dismiss()
-        self._mark_open()
+        self._mark_open(conversation_id)
         self.conversation_restored.emit(conversation_id)
         return conversation_id
 

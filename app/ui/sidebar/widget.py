@@ -450,7 +450,7 @@ class Sidebar(ExportAndDelete, QWidget):
 
         def pinned(_: object) -> None:
             self.model.conversation_changed(conversation_id)
-            self._mark_open()
+            self._mark_open(conversation_id)
 
         self._writes.run(
             f"{'pinning' if pin else 'unpinning'} “{title}”",
@@ -472,7 +472,7 @@ class Sidebar(ExportAndDelete, QWidget):
         def copied(copy: Conversation) -> None:
             copies.append(copy.id)
             self.model.conversation_changed(copy.id)
-            self._mark_open()
+            self._mark_open(copy.id)
 
         self._writes.run(
             "the copy of the chat",
@@ -519,11 +519,15 @@ class Sidebar(ExportAndDelete, QWidget):
             # message (``typed``). After Enter the field keeps it: typing comes next.
             self.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
 
-    def _mark_open(self) -> None:
+    def _mark_open(self, acted_on: str) -> None:
         """After a row moved or came back: the open conversation's row selected and
         current again, none with no conversation open (a new chat). The focus frame
-        followed the row acted on, and the next Delete went to a chat not shown."""
-        self.select_conversation(self._open_id)
+        followed the row acted on, and the next Delete went to a chat not shown. The
+        list shows the row acted on where it is now (the list jumped to the open chat)."""
+        self.select_conversation(self._open_id, scroll=False)
+        index = self.model.index_of(acted_on)
+        if index.isValid():
+            self.list_view.show_with_heading(index)
 
     def _show_error(self, text: str) -> None:
         if self._show_error_callback is not None:
