@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+
 from app.api.errors import ApiError
 from app.config import RuntimeConfig
 from app.settings import (
@@ -91,6 +93,13 @@ class SettingsOpening:
         # would replace the first at once), each with whether it offers Settings.
         self._waiting: list[tuple[str, bool]] = []
         self._showing: Toast | None = None  # the one of them shown now
+        # The zoom keys' size waiting to be applied: presses that come before it is
+        # (or while a long conversation is restyled) are merged into one restyle.
+        self._zoom_target: int | None = None
+        self._zooming = QTimer(parent)
+        self._zooming.setSingleShot(True)
+        self._zooming.setInterval(0)
+        self._zooming.timeout.connect(self._apply_zoom)
 
     def open(self, page: str | None = None) -> None:
         """The Settings window, on ``page`` if given."""
@@ -239,10 +248,22 @@ class SettingsOpening:
     def zoom_text(self, step: int) -> None:
         """Ctrl++, Ctrl+- and Ctrl+0: all of the app's text a size larger (1), smaller
         (-1) or back to the system's size (0); kept as the text size setting, as if
-        chosen in Settings → Appearance."""
+        chosen in Settings → Appearance.
+
+        Applied on the next turn of the event loop: the presses that come meanwhile (held
+        down, or queued while a long message was restyled) step from the size waiting,
+        and only the last size is applied, once."""
         font_size = self._config().settings.font_size
-        size = zoomed_text_size(font_size, system_text_size(), step)
-        if size == font_size:
+        current = font_size if self._zoom_target is None else self._zoom_target
+        size = zoomed_text_size(current, system_text_size(), step)
+        if size == current:
+            return
+        self._zoom_target = size
+        self._zooming.start()
+
+    def _apply_zoom(self) -> None:
+        size, self._zoom_target = self._zoom_target, None
+        if size is None or size == self._config().settings.font_size:
             return
         if self.dialog is not None:  # it shows the size and saves it
             self.dialog.appearance_page.show_font_size(size)

@@ -401,19 +401,26 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
                 entry.item.set_dark(dark)
                 self._mark_again(entry.item)
         self._relayout(0)
+        self._render_in_view()  # those let go before the restyle (see before_restyle)
 
     def before_restyle(self) -> None:
         """The application's look is about to be set anew (another text size or theme),
         which styles every widget again: the messages out of sight let their widgets go
         first, and are rendered again as they come into view or on idle time. Restyling
         then costs the messages on screen, not every one rendered so far (seconds, in a
-        long conversation, with the window half drawn meanwhile)."""
+        long conversation, with the window half drawn meanwhile).
+
+        A long message on screen goes too, and is rendered anew once the look is set
+        (see text_size_changed, set_dark): restyled in place its text was laid out again
+        for the font, the list indent and the tab stops, then rendered again (a
+        200,000-character line took seconds each time)."""
         self._spares.discard()
         top = self.verticalScrollBar().value()
         bottom = top + self.viewport().height()
         for entry in self._entries:
             item = entry.item
-            if item is None or (entry.y < bottom and entry.y + entry.height > top):
+            in_view = entry.y < bottom and entry.y + entry.height > top
+            if item is None or (in_view and entry.length < RERENDER_LIMIT):
                 continue
             if self._frames.tracks(entry.id) or not item.disposable:
                 continue  # being written or edited, or the keyboard in it

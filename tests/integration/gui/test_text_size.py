@@ -3,6 +3,7 @@ Appearance does."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.config import load_config
@@ -78,6 +79,7 @@ async def test_the_zoom_keys_show_their_size_in_open_settings(gui: Gui) -> None:
     page = dialog.appearance_page
     assert page.font_size.currentData() == 0
     gui.window.actions_by_id["zoom_out"].trigger()
+    await gui.settle(0.01)  # applied on the next turn of the loop, merged with any more
     expected = zoomed_text_size(0, system_text_size(), -1)
     assert page.font_size.currentData() == expected
     assert dialog.settings.font_size == expected
@@ -96,11 +98,12 @@ async def test_the_zoom_keys_stop_at_the_largest_and_smallest_sizes(gui: Gui) ->
     application = gui.application
     for _ in range(20):
         gui.window.actions_by_id["zoom_in"].trigger()
+    await gui.settle(0.01)
     assert application.config.settings.font_size == 24
     for _ in range(30):
         gui.window.actions_by_id["zoom_out"].trigger()
-    assert application.config.settings.font_size == 8
     await gui.settle(0.01)
+    assert application.config.settings.font_size == 8
 
 
 @in_loop
@@ -148,3 +151,83 @@ async def test_at_large_text_the_model_box_gives_the_title_its_spare_room(gui: G
     gui.window.open_conversation(conversation.id)
     await gui.settle(0.1)
     assert pane.title.text() == "Echo: Question"
+
+
+def _long_conversation(gui: Gui) -> str:
+    """A conversation of one 100,000-character line and its echo, opened at its end."""
+    store = gui.store
+    conversation = store.create_conversation(title="Long line", model="mistral-small-2506")
+    line = "x" * 100_000
+    asked = store.add_message(conversation.id, role=Role.USER, content=line, parent_id=None)
+    store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="You said: " + line,
+        parent_id=asked.id,
+        model="mistral-small-2506",
+    )
+    gui.window.open_conversation(conversation.id)
+    return conversation.id
+
+
+@in_loop
+async def test_quick_zoom_presses_apply_the_last_size_once(
+    gui: Gui, gui_environ: dict[str, str]
+) -> None:
+    # With a 200,000-character line open each press froze the window for seconds, and
+    # the presses queued meanwhile were each applied in turn, for minutes.
+    _long_conversation(gui)
+    await gui.settle(0.1)
+    restyles: list[int] = []
+    theme = gui.application.theme
+    theme.restyling.connect(lambda: restyles.append(theme.font_size))
+    edit = gui.pane.composer.edit
+    expected = 0
+    for _ in range(4):
+        gui.qtbot.keyClick(edit, Qt.Key.Key_Equal, CTRL)
+        expected = zoomed_text_size(expected, system_text_size(), 1)
+    await gui.settle(0.1)
+    assert len(restyles) == 1
+    assert theme.font_size == expected
+    assert gui.application.app.font().pointSizeF() == expected
+    assert gui.application.config.settings.font_size == expected
+    assert load_config(gui_environ).settings.font_size == expected
+    # Back to where it was: nothing to apply.
+    for _ in range(4):
+        gui.qtbot.keyClick(edit, Qt.Key.Key_Minus, CTRL)
+    gui.qtbot.keyClick(edit, Qt.Key.Key_0, CTRL)
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Equal, CTRL)
+    await gui.settle(0.1)
+    assert len(restyles) == 2
+    assert gui.application.config.settings.font_size == zoomed_text_size(0, system_text_size(), 1)
+
+
+@in_loop
+async def test_a_long_message_on_screen_is_rendered_anew_not_restyled_in_place(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Restyled in place, a long line was laid out again for the font, the list indent
+    # and the tab stops, and then rendered again: seconds per text size.
+    from app.ui.transcript.text_view import MessageText
+
+    _long_conversation(gui)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    answer = last_item(gui, Role.ASSISTANT)
+    assert transcript.rendered_count() == 2
+    fitted: list[int] = []
+    fit = MessageText._fit_to_font
+
+    def counted(text: MessageText) -> None:
+        if text.document().characterCount() > 50_000:
+            fitted.append(text.document().characterCount())
+        fit(text)
+
+    monkeypatch.setattr(MessageText, "_fit_to_font", counted)
+    gui.application.theme.apply("light", 16)
+    assert fitted == []  # no long text laid out again for the new font
+    shown = last_item(gui, Role.ASSISTANT)
+    assert shown is not answer  # built anew, at once, in the new size
+    assert shown.text.font().pointSizeF() == 16
+    assert shown.isVisible()
+    await gui.until(lambda: transcript.rendered_count() == 2)  # the question, later

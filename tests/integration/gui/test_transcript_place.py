@@ -3,7 +3,8 @@ real heights: a search hit, a switched version."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtGui import QTextCursor
@@ -12,6 +13,8 @@ from app.domain.messages import Role
 from app.ui.transcript.view import TranscriptView
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
+
+T = TypeVar("T")
 
 
 def long_markdown() -> str:
@@ -257,6 +260,16 @@ def _in_view(transcript: TranscriptView) -> list[Any]:
     return [e for e in transcript._entries if e.y < bottom and e.y + e.height > top]
 
 
+async def _zoomed_in(gui: Gui, look: Callable[[], T]) -> T:
+    """Ctrl++ (applied on the next turn of the loop): what ``look`` sees just after the
+    transcripts followed the new text size, before idle time renders more."""
+    seen: list[T] = []
+    gui.application.theme.text_size_changed.connect(lambda: seen.append(look()))
+    gui.window.actions_by_id["zoom_in"].trigger()
+    await gui.until(lambda: bool(seen))
+    return seen[0]
+
+
 @in_loop
 async def test_a_new_text_size_restyles_the_messages_on_screen_first(gui: Gui) -> None:
     # Choosing a text size with a long conversation open took seconds, the window half
@@ -268,11 +281,11 @@ async def test_a_new_text_size_restyles_the_messages_on_screen_first(gui: Gui) -
     await gui.settle(0.1)
     read = transcript.reading_place()
     assert read is not None
-    gui.window.actions_by_id["zoom_in"].trigger()
-    shown = _in_view(transcript)
+    seen = await _zoomed_in(gui, lambda: (_in_view(transcript), transcript.rendered_count()))
+    shown, rendered = seen
     assert shown
     assert all(e.item is not None for e in shown)  # no hole on screen
-    assert transcript.rendered_count() <= len(shown) + 1
+    assert rendered <= len(shown) + 1
     assert (transcript.reading_place() or ("",))[0] == read[0]  # the same message on top
     await gui.until(lambda: settled(transcript))  # the others rendered on idle time
     assert transcript.rendered_count() == 120
@@ -289,10 +302,11 @@ async def test_a_message_with_the_keyboard_in_it_keeps_its_widgets(gui: Gui) -> 
     first.text.setFocus()
     transcript.scroll_to_end()
     assert first not in [e.item for e in _in_view(transcript)]
-    gui.window.actions_by_id["zoom_in"].trigger()
-    assert transcript._entries[1].item is first
+    entries = transcript._entries
+    kept, let_go = await _zoomed_in(gui, lambda: (entries[1].item, entries[3].item))
+    assert kept is first
     assert first.text.hasFocus()
-    assert transcript._entries[3].item is None  # out of sight, nothing in it: let go
+    assert let_go is None  # out of sight, nothing in it: let go
 
 
 @in_loop
