@@ -26,6 +26,10 @@ BYTES_PER_TOKEN = 3.5
 MESSAGE_OVERHEAD = 4  # control tokens around each message ([INST], [/INST], </s>…)
 SHOWN_FROM = 0.5  # below half full, nothing is worth saying
 NEARLY_FULL_FROM = 0.85
+# Past this share of the context a question is not sent: the server would refuse it
+# (and an upload of megabytes takes a while first). Near the limit the estimate may be
+# off either way, so the server decides.
+NOT_SENT_FROM = 2.0
 
 
 class Sized(Protocol):
@@ -180,3 +184,28 @@ def describe(use: ContextUse | None, model: str) -> ContextNote | None:
             detail,
         )
     return ContextNote("info", f"Context: {about}{used} of {limit} tokens{with_draft}", detail)
+
+
+def too_long_to_send(use: ContextUse | None, model: str) -> ContextNote | None:
+    """Why the question cannot be sent, when ``use`` is clearly over ``model``'s
+    context (more than twice it); None when it may be sent."""
+    if use is None or use.fraction <= NOT_SENT_FROM:
+        return None
+    about = "" if use.exact else "about "
+    used, limit = f"{use.tokens / 1000:,.0f}k", short_count(use.limit)
+    detail = (
+        f"{about.capitalize()}{use.tokens:,} tokens; {model} reads {use.limit:,} at most, "
+        "so the server would refuse it. Nothing was sent."
+    )
+    if use.draft and not use.earlier:
+        text = (
+            f"This question is {about}{used} tokens; {model} reads {limit} at most. "
+            "Shorten it, or send it in smaller parts."
+        )
+    else:
+        text = (
+            f"This conversation with your question is {about}{used} tokens; {model} reads "
+            f"{limit} at most. Shorten the question, start a new chat, or edit an earlier "
+            "question to branch off there."
+        )
+    return ContextNote("over", text, detail)

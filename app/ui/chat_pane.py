@@ -393,6 +393,8 @@ class ChatPane(ModelInPane, OutsideChangesInPane, QWidget):
     # -- actions ------------------------------------------------------------------------
 
     def _on_send(self, text: str) -> None:
+        if self.context_gauge.refuses_send():  # it says why; the question stays
+            return
         # Wherever the reader was, the question sent shows and its answer is followed.
         self.transcript.scroll_to_end()
         self._sending = True

@@ -18,7 +18,14 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.domain.context import ContextNote, Sized, context_use, describe
+from app.domain.context import (
+    ContextNote,
+    ContextUse,
+    Sized,
+    context_use,
+    describe,
+    too_long_to_send,
+)
 from app.domain.messages import MessageStatus, Usage
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
@@ -127,10 +134,25 @@ class ContextGauge(QLabel):
                 self._branch, self._usage, self._stated_now = [], {}, None
         self._show()
 
-    def _show(self) -> None:
+    def refuses_send(self) -> bool:
+        """Whether the question in the message field is clearly too long for the model
+        (see ``too_long_to_send``): then this line says so and what to do, and it is
+        not sent. Weighed now, not after the pause in typing."""
+        self._weighing.stop()
+        if self._reading.isActive():  # the conversation shown changed just now
+            self._reading.stop()
+            self._read()
+        else:
+            self._show()
         model = self._model()
+        note = too_long_to_send(self._use(model), model)
+        if note is not None:
+            self._present(note)
+        return note is not None
+
+    def _use(self, model: str) -> ContextUse | None:
         stated = self._stated_now
-        use = context_use(
+        return context_use(
             self._branch,
             self._usage,
             limit=self._context_length(model) if model else None,
@@ -138,11 +160,18 @@ class ContextGauge(QLabel):
             draft_size=len(self._draft().encode()),
             stated=stated[1] if stated and stated[0] == model else None,
         )
-        note = describe(use, model)
+
+    def _show(self) -> None:
+        model = self._model()
+        note = describe(self._use(model), model)
         self.note = note
         if note is None:
             self.hide()
             return
+        self._present(note)
+
+    def _present(self, note: ContextNote) -> None:
+        self.note = note
         self.setText(note.text)
         self.setToolTip(note.detail)
         self.setAccessibleName(note.text)

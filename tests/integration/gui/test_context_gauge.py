@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPlainTextEdit
 
 from app.domain.messages import MessageStatus, Role
+from app.ui.context_gauge import ContextGauge
 from app.ui.model_picker import ROLE_MODEL
 from tests.fake_mistral import FakeMistral, Reply
 from tests.integration.gui.conftest import Gui, in_loop
@@ -23,13 +25,19 @@ def give_context(server: FakeMistral, model: str, tokens: int) -> None:
             card["max_context_length"] = tokens
 
 
+async def large_with_context(gui: Gui, tokens: int) -> tuple[ContextGauge, QPlainTextEdit]:
+    """mistral-large-2411 (the default model) reads ``tokens`` at most: the gauge and
+    the message field."""
+    give_context(gui.server, "mistral-large-2411", tokens)
+    await gui.application.refresh_models()
+    return gui.pane.context_gauge, gui.pane.composer.edit
+
+
 @in_loop
 async def test_the_gauge_fills_and_a_conversation_past_the_context_says_what_to_do(
     gui: Gui,
 ) -> None:
-    give_context(gui.server, "mistral-large-2411", 400)
-    await gui.application.refresh_models()
-    gauge, edit = gui.pane.context_gauge, gui.pane.composer.edit
+    gauge, edit = await large_with_context(gui, 400)
     gui.server.enqueue(Reply(chunks=[f"w{i} " for i in range(10)]), Reply(text="Counting"))
     await gui.ask("one two three four five")
     await gui.until(gui.answered)
@@ -204,3 +212,33 @@ async def test_a_new_system_prompt_after_a_refusal_for_length_is_estimated_again
     await gui.until(
         lambda: gauge.text().startswith(f"Too long for mistral-large-2411: {count} of the 400")
     )
+
+
+@in_loop
+async def test_a_question_far_past_the_context_is_not_sent_and_says_what_to_do(
+    gui: Gui,
+) -> None:
+    # A 5 MB paste was "about 1498k of the 131k tokens", and Enter uploaded it anyway:
+    # the server refused it, and Retry could only fail the same way.
+    gauge, edit = await large_with_context(gui, 400)
+    pasted = " ".join(["word"] * 3000)  # about 4,300 tokens: ten times the context
+    gui.pane.composer.set_text(pasted)
+    edit.setFocus()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)  # at once, before the gauge weighed it
+    await gui.settle(0.1)
+    assert gui.server.chat_requests == []
+    assert gui.pane.conversation_id is None  # no conversation started for it
+    assert edit.toPlainText() == pasted  # kept, to shorten
+    assert gauge.isVisible()
+    assert gauge.property("tone") == "error"
+    assert re.fullmatch(
+        r"This question is about [\d,]+k tokens; mistral-large-2411 reads 400 at most\. "
+        r"Shorten it, or send it in smaller parts\.",
+        gauge.text(),
+    ), gauge.text()
+
+    # Near the limit (under twice it, where the estimate may be off) the server decides.
+    gui.pane.composer.set_text(" ".join(["word"] * 200))
+    gui.server.enqueue(Reply(text="Read."), Reply(text="Title"))
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)
+    await gui.until(lambda: bool(gui.server.chat_requests))
