@@ -13,6 +13,7 @@ from app.domain.context import (
     describe,
     estimate_tokens,
     short_count,
+    too_long_to_send,
 )
 from app.domain.messages import Role, Usage
 
@@ -169,3 +170,22 @@ def test_a_refusal_s_count_replaces_the_estimate_and_is_said_as_it_is() -> None:
     note = describe(drafted, "m")
     assert note is not None
     assert note.text.startswith("Too long for m: about 467 of the 400 tokens")
+
+
+def test_only_a_question_clearly_past_the_context_is_kept_from_sending() -> None:
+    # Near the limit the estimate may be off either way: the server decides.
+    assert too_long_to_send(ContextUse(260_000, 131_072, estimated=True), "m") is None
+    assert too_long_to_send(None, "m") is None
+    pasted = ContextUse(1_498_000, 131_072, estimated=True, earlier=False, draft=True)
+    note = too_long_to_send(pasted, "mistral-small")
+    assert note is not None
+    assert note.level == "over"
+    assert note.text == (
+        "This question is about 1,498k tokens; mistral-small reads 131k at most. "
+        "Shorten it, or send it in smaller parts."
+    )
+    long_chat = ContextUse(300_000, 131_072, draft=True)
+    note = too_long_to_send(long_chat, "m")
+    assert note is not None
+    assert note.text.startswith("This conversation with your question is about 300k tokens")
+    assert "start a new chat" in note.text
