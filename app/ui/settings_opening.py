@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from app.api.errors import ApiError
 from app.config import RuntimeConfig
@@ -177,6 +177,24 @@ class SettingsOpening:
             return
         from app.ui.toast import Toast
 
+        other = next(
+            (
+                toast
+                for toast in self._parent.findChildren(
+                    Toast, options=Qt.FindChildOption.FindDirectChildrenOnly
+                )
+                if toast.is_open
+            ),
+            None,
+        )
+        if other is not None:
+            # Another notice took the place (a deletion's Undo, say): the next of ours
+            # waits for it to go, not shown over it, nor closing it.
+            self._showing = other
+            other.dismissed.connect(
+                lambda: QTimer.singleShot(0, self._show_next) if self._showing is other else None
+            )
+            return
         message, offers_settings = self._waiting.pop(0)
         if offers_settings:
             toast = Toast.show_message(
@@ -189,7 +207,11 @@ class SettingsOpening:
         else:
             toast = Toast.show_message(self._parent, message, timeout_ms=20000)
         self._showing = toast
-        toast.dismissed.connect(lambda: self._show_next() if self._showing is toast else None)
+        # Next once this one went, a turn later: replaced by another notice, that one
+        # is there by then (see above).
+        toast.dismissed.connect(
+            lambda: QTimer.singleShot(0, self._show_next) if self._showing is toast else None
+        )
 
     def _replace_settings_notice(self, message: str) -> None:
         """``message`` in place of the settings file's notice, now wrong: shown at once,

@@ -130,5 +130,23 @@ async def test_the_kept_notice_comes_before_the_notices_still_waiting(gui: Gui) 
     [notice] = [t for t in gui.window.findChildren(Toast) if t.is_open]
     assert notice.text.endswith(f"kept as {kept}; copy from it anything you still want.")
     notice.dismiss()
+    await gui.settle(0.05)
+    [templates] = _open_toasts(gui)
+    assert templates.startswith("Your templates file could not be read")
+
+
+@pytest.mark.parametrize("settings_file", [WRONG_TYPES], indirect=True)
+@pytest.mark.usefixtures("settings_file", "broken_templates")
+@in_loop
+async def test_another_notice_is_not_shown_over_by_the_notices_waiting(gui: Gui) -> None:
+    # Review: another notice (a deletion's Undo) replacing the settings file's brought up
+    # the waiting templates notice at once, the two shown over each other.
+    _path, start = _start(gui)
+    assert start.startswith("Part of your settings file")
+    other = Toast.show_message(gui.window, "Deleted “Zeppelins”.", "Undo", lambda: None)
+    await gui.settle(0.05)
+    assert _open_toasts(gui) == ["Deleted “Zeppelins”."]
+    other.dismiss()
+    await gui.settle(0.05)
     [templates] = _open_toasts(gui)
     assert templates.startswith("Your templates file could not be read")
