@@ -147,6 +147,9 @@ class SettingsDialog(QDialog):
         self._nav_width = NAV_LEAST  # as wide as its names want (see _fit_to_font)
         cap_minimum_size(self, 640, 480)
         self._path = settings_path
+        # Where the last flush kept the file aside, if it did (the window may be closed:
+        # then whoever saved through it says so).
+        self.kept_by_last_flush: Path | None = None
         self._runner = runner
         self._test_connection = test_connection
         self._loaded = loaded
@@ -428,6 +431,7 @@ class SettingsDialog(QDialog):
             for name, value in values.items()
             if name in _SETTING_NAMES and getattr(self._shown(name), name) != value
         }
+        self.kept_by_last_flush = None
         if not changes:
             return lists_saved
         file_settings = self._file_settings.with_values(**changes)
@@ -441,6 +445,7 @@ class SettingsDialog(QDialog):
         if kept is None:
             self.save_status.clear()
         else:
+            self.kept_by_last_flush = kept
             self.save_status.show_message("info", kept_notice(self._path, kept))
             # The problems were the old file's, now kept aside: "not valid TOML … using
             # defaults until it is fixed" stayed above the notice saying where it went.

@@ -255,7 +255,7 @@ class SettingsOpening:
         """The person chose "Always run": saved at once, as any setting."""
         if self.dialog is not None:
             self.dialog.tools_page.add_always_run(tool.key)
-            self.dialog.flush()
+            self._flush_dialog(self.dialog, f"that {tool.spec.name} runs without asking")
             return
         settings = self._config().settings
         if tool.key in settings.always_run_tools:
@@ -289,12 +289,22 @@ class SettingsOpening:
             return
         if self.dialog is not None:  # it shows the size and saves it
             self.dialog.appearance_page.show_font_size(size)
-            self.dialog.flush()
+            self._flush_dialog(self.dialog, "the text size")
             return
         self._save_setting(
             "The text size is used until Maestrale closes", "the text size", font_size=size
         )
         self._theme.apply_settings(self._config().settings)
+
+    def _flush_dialog(self, dialog: SettingsDialog, saving: str) -> None:
+        """Save through the Settings window (it shows the setting); a file it kept aside
+        is said in a notice too when the window is closed (review: said only inside the
+        hidden window, the start notice saying "could not be read" went on)."""
+        dialog.flush()
+        kept = dialog.kept_by_last_flush
+        if kept is not None and not dialog.isVisible():
+            path = self._config().paths.settings_file
+            self._replace_settings_notice(kept_settings_notice(path, kept, saving))
 
     def _save_setting(self, until_closed: str, saving: str, **values: object) -> None:
         """Settings changed outside the Settings window: in effect at once, and written

@@ -94,6 +94,29 @@ async def test_zooming_over_wrong_values_says_where_the_file_went(gui: Gui) -> N
     assert gui.application.app.font().pointSizeF() == expected
 
 
+@pytest.mark.parametrize("settings_file", [WRONG_TYPES], indirect=True)
+@pytest.mark.usefixtures("settings_file")
+@in_loop
+async def test_zooming_after_settings_was_closed_still_says_where_the_file_went(
+    gui: Gui,
+) -> None:
+    # Review: once the Settings window had been opened, the zoom keys saved through it,
+    # and the file kept aside was said only inside the closed window.
+    path, _start_notice = _start(gui)
+    gui.application.open_settings("appearance")
+    dialog = gui.application.settings_opening.dialog
+    assert dialog is not None
+    dialog.close()
+    await gui.settle(0.05)
+    await _zoom_in(gui)
+    kept = _kept(path, "kept", WRONG_TYPES)
+    assert _open_toasts(gui) == [
+        f"{path.name} held values Maestrale could not use or comments of yours, so "
+        f"saving the text size wrote it without them. Your file as it was is kept as "
+        f"{kept}; copy from it anything you still want."
+    ]
+
+
 @in_loop
 async def test_the_first_zoom_from_the_system_size_changes_the_text(
     gui: Gui, gui_environ: dict[str, str]
