@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -108,6 +108,11 @@ class EndpointPage(Page):
         self.mistral.toggled.connect(self._on_choice)
         self.url.textChanged.connect(self._on_edited)
         self.url.editingFinished.connect(self.finish_editing)
+        # Return in the field presses the window's default button, Test connection: it
+        # tests again (see on_test_clicked). Told by the key, not by where the focus is:
+        # on macOS a click on a button leaves the focus in the field.
+        self._return_in_url = False
+        self.url.returnPressed.connect(self._on_return_in_url)
         self.dialect.currentIndexChanged.connect(self._on_edited)
         self.test_button.clicked.connect(self.on_test_clicked)
 
@@ -347,7 +352,8 @@ class EndpointPage(Page):
         Return in the address field (the dialog's default button) tests again, the
         address as it now reads: a second Return there cancelling was a surprise.
         """
-        if self._runner.running(TEST_TASK) and self.window().focusWidget() is not self.url:
+        again, self._return_in_url = self._return_in_url, False
+        if self._runner.running(TEST_TASK) and not again:
             self.cancel_test()
             return
         endpoint = self._endpoint
@@ -365,6 +371,15 @@ class EndpointPage(Page):
         )
         # Even a task cancelled before it ran must give the button back.
         task.add_done_callback(self._end_test)
+
+    def _on_return_in_url(self) -> None:
+        self._return_in_url = True
+        # Where no default button takes the Return (the page alone), the flag must not
+        # wait for a later click: that click cancels.
+        QTimer.singleShot(0, self._forget_return)
+
+    def _forget_return(self) -> None:
+        self._return_in_url = False
 
     def _end_test(self, task: asyncio.Task[None]) -> None:
         if not shiboken6.isValid(self.test_button):

@@ -182,10 +182,26 @@ def test_return_in_the_address_field_tests_again_rather_than_cancel(
     page = testing.page(connect_timeout=120.0)
     testing.press(qloop, page, connections=1)
     page.url.setFocus()
-    page.on_test_clicked()  # as the default button does on Return
+    page.url.returnPressed.emit()  # Return in the field, then the default button:
+    page.on_test_clicked()
     until(qloop, lambda: testing.server.connections() == 2)
     assert testing.runner.running(TEST_TASK)
     assert page.test_button.accessibleName() == "Cancel"
     testing.cancel(qloop, page)
     assert page.result.message() == "Test cancelled."
+    assert testing.errors == []
+
+
+def test_a_click_on_cancel_cancels_even_with_the_focus_in_the_address_field(
+    qtbot: QtBot, qloop: qasync.QEventLoop, testing: PageUnderTest
+) -> None:
+    # Review: the choice went by the focus, and on macOS a click on a button leaves the
+    # focus in the field: Cancel started the test again.
+    page = testing.page(connect_timeout=120.0)
+    testing.press(qloop, page, connections=1)
+    page.url.setFocus()
+    page.test_button.click()
+    until(qloop, lambda: not testing.runner.running(TEST_TASK))
+    assert page.result.message() == "Test cancelled."
+    assert testing.server.connections() == 1
     assert testing.errors == []
