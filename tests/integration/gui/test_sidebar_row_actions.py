@@ -137,7 +137,7 @@ async def test_undoing_a_delete_keeps_the_open_chat_current(gui: Gui) -> None:
     await _choose_in_menu(gui, "Delete")
     assert gui.store.get_conversation(taxes).deleted_at is not None
 
-    # Ctrl+Z: Taxes comes back; the focus frame went to it, Zeppelins still open.
+    # Ctrl+Z: Taxes comes back; the focus frame stays on Zeppelins, the chat still open.
     gui.qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert gui.store.get_conversation(taxes).deleted_at is None
     assert gui.window.sidebar.model.row_of(taxes) is not None
