@@ -326,6 +326,15 @@ class ChatController(QObject):
         conversation_id = partial.conversation_id
         if partial.parent_id is None or self._busy(conversation_id):
             return
+        trouble = self._troubles.get(conversation_id)
+        if trouble is not None:
+            # Its whole text is in memory, only part of it in the history: carried on from
+            # there, the answer showed the part saved and the model's new words (QA).
+            self.refused.emit(
+                f"This answer is not saved yet ({trouble.why}): Continue can carry it on "
+                "once it is. Retry asks the model again."
+            )
+            return
         if not partial.content or not self._client_ready():
             return
         plan = self._continues.plan(partial)

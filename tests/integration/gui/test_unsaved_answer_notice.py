@@ -110,3 +110,27 @@ async def test_quitting_with_every_answer_saved_asks_nothing(gui: Gui) -> None:
     gui.window.quit_app()
     await gui.until(gui.application.closed.is_set)
     assert gui.application.unsaved_notice.question is None
+
+
+@in_loop
+async def test_continue_waits_until_the_answer_is_saved(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: Continue on the answer the full disk kept from the history carried on from the
+    # part saved; the answer showed that part and the new words, its end hidden.
+    await streamed_into_a_full_disk(gui, monkeypatch)
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+    await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+    await gui.settle()
+    asked = len(gui.server.chat_requests)
+    said: list[str] = []
+    gui.application.controller.refused.connect(said.append)
+    gui.application.controller.continue_answer(last_item(gui, Role.ASSISTANT).message.id)
+    await gui.settle()
+    assert said == [
+        "This answer is not saved yet (the disk is full): Continue can carry it on once "
+        "it is. Retry asks the model again."
+    ]
+    assert len(gui.server.chat_requests) == asked
+    assert answer_text(gui).strip() == "".join(WORDS).strip()
