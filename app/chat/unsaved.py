@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UNSAVED_ANSWER = (
-    "The text above could not be saved yet: Maestrale tries again until you quit, and "
-    "asks before quitting. Copy it now to keep it safe (Retry asks the model again)."
+    "The text above could not be saved yet ({reason}): Maestrale tries again until you "
+    "quit, and asks before quitting. Copy it now to keep it safe (Retry asks the model "
+    "again)."
 )
 
 
@@ -111,7 +112,10 @@ def shown_unsaved(final: Message, unsaved: StoreError, *, live: str, started: bo
 
     failed = getattr(unsaved, "error", None)
     why = f"{failed.message} " if isinstance(failed, ApiError) else ""
-    error = f"{why}{unsaved} {UNSAVED_ANSWER}"
+    # In a few words: the notice above the message field says the rest (the history
+    # file's whole sentence made four lines beside Retry, the last one cut).
+    reason = trouble_reason(getattr(unsaved, "trouble", unsaved))
+    error = f"{why}{UNSAVED_ANSWER.format(reason=reason)}"
     if not started and isinstance(unsaved, AnswerNotSaved):
         error = str(not_saved_report(unsaved))  # no text above to copy
     # A continuation of which nothing came still shows the text it carries on.

@@ -100,11 +100,8 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
         item = last_item(gui, Role.ASSISTANT)
         assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
         assert item._status.isVisible()
-        assert "locked by another program or Maestrale process" in item._status_label.text()
-        assert (
-            "could not be saved yet: Maestrale tries again until you quit"
-            in item._status_label.text()
-        )
+        assert "(another program is using the history file)" in item._status_label.text()
+        assert "Maestrale tries again until you quit" in item._status_label.text()
         assert item._copy.isEnabled()
     gui.server.enqueue(Reply(text="Saved this time."))
     item._retry.click()
@@ -286,7 +283,7 @@ async def answer_cut_by_full_disk(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 600.0, raising=False)
     await gui.until(lambda: not gui.application.controller.is_streaming(gui.pane.conversation_id))
     assert (
-        "could not be saved yet: Maestrale tries again until you quit"
+        "Maestrale tries again until you quit"
         in last_item(gui, Role.ASSISTANT)._status_label.text()
     )
     return disk
