@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QHideEvent, QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -113,6 +113,7 @@ class EndpointPage(Page):
         # on macOS a click on a button leaves the focus in the field.
         self._return_in_url = False
         self.url.returnPressed.connect(self._on_return_in_url)
+        self._test_icon: QIcon | None = None  # the button's, put back after a test
         self.dialect.currentIndexChanged.connect(self._on_edited)
         self.test_button.clicked.connect(self.on_test_clicked)
 
@@ -362,10 +363,14 @@ class EndpointPage(Page):
         self.finish_editing()
         # The button stays enabled, as Cancel: disabled, it sent the keyboard to the
         # page list, and a test that hung could only be waited out.
+        # Without the test's link icon: it read as "test" beside the word Cancel (QA).
+        if not self.test_button.icon().isNull():
+            self._test_icon = self.test_button.icon()
+        self.test_button.setIcon(QIcon())
         relabel(self.test_button, "Cancel")
         self.test_button.setToolTip("Stop the connection test.")
         self.models.hide()
-        self.result.show_message("info", f"Connecting to {endpoint.base_url}…")
+        self.result.show_message("info", _asking(endpoint.base_url))
         task = self._runner.start(
             self._test(endpoint.base_url, self.dialect_value()), name=TEST_TASK
         )
@@ -386,6 +391,8 @@ class EndpointPage(Page):
             return  # the window closed under the test
         if self._runner.get(TEST_TASK) not in (None, task):
             return  # replaced by a test started since (Return in the address field)
+        if self._test_icon is not None:
+            self.test_button.setIcon(self._test_icon)
         relabel(self.test_button, "Test connection")
         self.test_button.setEnabled(self._endpoint is not None)
         self.test_button.setToolTip(self._test_tip())
@@ -405,7 +412,7 @@ class EndpointPage(Page):
                 )
             finally:
                 self._reading_key = False
-            self.result.show_message("info", f"Connecting to {base_url}…")
+            self.result.show_message("info", _asking(base_url))
             cards = await self._test_connection(base_url, dialect, key)
         except (ApiError, KeychainUnavailable) as error:
             if key is None and isinstance(error, AuthenticationError):
@@ -486,3 +493,9 @@ def _indented(widget: QWidget) -> QWidget:
     layout.setContentsMargins(26, 0, 0, 0)
     layout.addWidget(widget)
     return box
+
+
+def _asking(base_url: str) -> str:
+    # Not "Connecting to…": a server that accepted the connection and stays silent kept
+    # that line up while the test was waiting for its answer (QA).
+    return f"Asking {base_url} for its models…"

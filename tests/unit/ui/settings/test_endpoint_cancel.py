@@ -141,6 +141,8 @@ def test_cancel_stops_the_test_at_once_and_the_keyboard_stays_on_the_button(
     # Disabled while testing, the button sent the keyboard to the page list.
     assert page.test_button.isEnabled()
     assert page.test_button.accessibleName() == "Cancel"
+    assert page.test_button.icon().isNull()  # not the test's link icon beside "Cancel"
+    assert page.result.message().startswith("Asking https://127.0.0.1:")  # not "Connecting"
     assert QApplication.focusWidget() is page.test_button
 
     qtbot.keyClick(page.test_button, Qt.Key.Key_Space)
@@ -150,6 +152,7 @@ def test_cancel_stops_the_test_at_once_and_the_keyboard_stays_on_the_button(
     assert task.cancelled()
     assert page.result.message() == "Test cancelled."
     assert page.test_button.accessibleName() == "Test connection"
+    assert not page.test_button.icon().isNull()
     assert page.test_button.isEnabled()
     assert QApplication.focusWidget() is page.test_button
     assert testing.errors == []
