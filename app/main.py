@@ -360,7 +360,7 @@ class Application:
             open_conversation=self.window.open_conversation,
             conversation_changed=self.sidebar.conversation_changed,
             report=self._report,
-            quit_app=self.quit,
+            quit_app=self._quit_from_tray,
             open_key_settings=self.settings_opening.open_for_key,
             dark=self.theme.is_dark,
             tray_available=self._tray_available,
@@ -386,8 +386,20 @@ class Application:
         return self._closed
 
     def quit(self) -> None:
-        """End the application (from the tray, or a window closed for good)."""
+        """End the application (a window closed for good)."""
         self.closed.set()
+
+    def _quit_from_tray(self) -> None:
+        """The tray's Quit: as Ctrl+Q, asking first about an answer not saved yet (it
+        quit at once, that answer lost if the history never freed); the window shows
+        for the question."""
+        if not self.controller.unsaved_answers():
+            self.quit()
+            return
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.window.quit_app()
 
     # -- pieces -------------------------------------------------------------------------
 

@@ -134,3 +134,27 @@ async def test_continue_waits_until_the_answer_is_saved(
     ]
     assert len(gui.server.chat_requests) == asked
     assert answer_text(gui).strip() == "".join(WORDS).strip()
+
+
+@pytest.fixture
+def with_tray(gui_options: dict[str, object]) -> None:
+    gui_options["tray_available"] = lambda: True
+
+
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")  # no tray where Xvfb runs
+@pytest.mark.usefixtures("with_tray")
+@in_loop
+async def test_the_tray_s_quit_asks_too(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> None:
+    # QA: Ctrl+Q and closing asked, the tray's Quit quit at once.
+    await streamed_into_a_full_disk(gui, monkeypatch)
+    await gui.until(lambda: bool(notices(gui)))
+    tray = gui.application.desktop.tray
+    assert tray is not None
+    gui.window.hide()
+    tray.quit.emit()
+    await gui.settle()
+    box = gui.application.unsaved_notice.question
+    assert box is not None
+    assert box.isVisible()
+    assert gui.window.isVisible()
+    assert not gui.application.closed.is_set()
