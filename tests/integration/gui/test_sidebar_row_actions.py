@@ -151,3 +151,30 @@ async def test_a_new_chat_leaves_no_row_current(gui: Gui) -> None:
     gui.qtbot.keyClick(gui.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert _agreement(gui) == (None, [], None, None)
     assert not gui.window.sidebar.list_view.currentIndex().isValid()
+
+
+@in_loop
+async def test_bringing_back_a_deleted_chat_far_down_shows_it_where_it_is(gui: Gui) -> None:
+    # Review: the list scrolled to the open chat at its top, away from the chat brought
+    # back at its bottom.
+    now = datetime.now().astimezone()
+    ids = [
+        gui.store.create_conversation(
+            title=f"Chat {n}", model="m", created_at=now - timedelta(hours=n)
+        ).id
+        for n in range(60)
+    ]
+    sidebar = gui.window.sidebar
+    sidebar.reload()
+    newest, oldest = ids[0], ids[-1]
+    gui.window.open_conversation(newest)
+    view = sidebar.list_view
+    view.scrollToBottom()
+    await gui.settle()
+    sidebar.delete_conversation(oldest)
+    await gui.settle()
+    assert sidebar.undo_delete(oldest) == oldest
+    await gui.settle()
+    shown = view.visualRect(sidebar.model.index_of(oldest))
+    assert view.viewport().rect().intersects(shown)
+    assert _agreement(gui) == (newest, [newest], newest, newest)
