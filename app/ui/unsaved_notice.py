@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.chat.controller import ChatController
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from app.ui.toast import Toast
 
 NOTICE_MS = 2_000_000_000  # until the answer is saved (or the person closes it)
@@ -61,6 +63,10 @@ class UnsavedNotice(QObject):
         if self.question is not None:
             self.question.raise_()
             return True
+        # Imported when first asked: built with the window, this module is on the
+        # start-up path, and the message box's type and enums are not needed before.
+        from PySide6.QtWidgets import QMessageBox
+
         why = next(iter(self._controller.save_troubles()), "")
         box = QMessageBox(QMessageBox.Icon.Warning, "Maestrale", QUIT_QUESTION, parent=self._window)
         box.setTextFormat(Qt.TextFormat.PlainText)
