@@ -24,6 +24,7 @@ from app.ui.settings.form import Card, Page, StatusLine, button, button_row, lab
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
 from app.ui.theme import cap_minimum_size, keep_on_screen, screen_room
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 LEAST_WIDTH = 560
 
@@ -116,6 +117,7 @@ class ParamsDialog(QDialog):
         self.model.set_model_id(model)
         self.model_status = StatusLine()
         self.system_prompt = QPlainTextEdit()
+        UnbrokenRunWrapping(self.system_prompt)  # kept by the field: a pasted blob stays fast
         self.system_prompt.setAccessibleName("System prompt")
         self.system_prompt.setPlaceholderText("No system prompt")
         self.system_prompt.setPlainText(system_prompt or "")

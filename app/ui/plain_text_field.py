@@ -9,9 +9,12 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
+    QTextDocument,
     QTextDocumentFragment,
 )
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 _OBJECT = "\ufffc"  # where an image of the HTML stood in its text
 PICTURE_NOT_PASTED = (
@@ -54,6 +57,15 @@ class PlainTextField(QPlainTextEdit):
     """
 
     paste_refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # A pasted blob with no space in it froze the field for seconds (see unbroken_runs).
+        self._wrapping = UnbrokenRunWrapping(self)
+
+    def setDocument(self, document: QTextDocument) -> None:  # noqa: N802 - Qt's name
+        super().setDocument(document)
+        self._wrapping.follow_document()
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 - Qt override
         return super().canInsertFromMimeData(source) or bool(html_text(source))

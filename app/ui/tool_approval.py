@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.text_rows import row_pitch
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 if TYPE_CHECKING:
     from app.domain.messages import ToolCall
@@ -89,6 +90,7 @@ class ToolApprovalBar(QFrame):
         self.question.setTextFormat(Qt.TextFormat.PlainText)  # names come from servers
         self.question.setWordWrap(True)
         self.arguments = QPlainTextEdit()
+        UnbrokenRunWrapping(self.arguments)  # kept by the field: a pasted blob stays fast
         self.arguments.setObjectName("toolApprovalArguments")
         self.arguments.setReadOnly(True)
         self.arguments.setAccessibleName("Arguments of the tool call")

@@ -25,13 +25,14 @@ def answer_view(
     return view, MarkdownDocument(view.document(), math=None, dark=False)
 
 
-def answer_item(qtbot: QtBot, text: str) -> MessageItem:
-    """An answer ``text`` in the transcript's own message widget, 600 px wide."""
+def answer_item(qtbot: QtBot, text: str, role: Role = Role.ASSISTANT) -> MessageItem:
+    """An answer ``text`` (or a message of ``role``) in the transcript's own message
+    widget, 600 px wide."""
     answer = Message(
         id="a",
         conversation_id="c",
         parent_id=None,
-        role=Role.ASSISTANT,
+        role=role,
         content=text,
         created_at=utc_now(),
     )

@@ -21,6 +21,7 @@ from app.settings import Settings
 from app.ui.settings.fitting import LabelledRows, ShortCombo
 from app.ui.settings.form import Card, Page, StatusLine, label
 from app.ui.settings.params import ParamsEditor
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 ROLE_MARK = Qt.ItemDataRole.UserRole + 1  # "deprecated", or none
 
@@ -122,6 +123,7 @@ class ModelPage(Page):
         self.model_problem = StatusLine()
         self._show_model_problem(settings.model)
         self.system_prompt = QPlainTextEdit()
+        UnbrokenRunWrapping(self.system_prompt)  # kept by the field: a pasted blob stays fast
         self.system_prompt.setAccessibleName("System prompt")
         self.system_prompt.setPlaceholderText(
             "Optional instructions given to the model before every conversation"

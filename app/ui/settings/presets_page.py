@@ -31,6 +31,7 @@ from app.ui.settings.form import Card, Page, StatusLine, button, confirm, label
 from app.ui.settings.list_editor import AutoSave, lay_out, list_column, unique_name
 from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 
 class PresetsPage(Page):
@@ -99,6 +100,7 @@ class PresetsPage(Page):
         self.model.setAccessibleName("Preset model")
         self.model.set_models(models)
         self.system_prompt = QPlainTextEdit()
+        UnbrokenRunWrapping(self.system_prompt)  # kept by the field: a pasted blob stays fast
         self.system_prompt.setAccessibleName("Preset system prompt")
         self.system_prompt.setPlaceholderText("Instructions the model gets before the conversation")
         self.system_prompt.setTabChangesFocus(True)

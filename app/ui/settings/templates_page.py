@@ -46,6 +46,7 @@ from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import OptionalNumber
 from app.ui.settings.quick_page import ShortcutEdit
 from app.ui.shortcuts import taken_by_app
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 FILE_FILTER = "Templates (*.toml);;All files (*)"
 EXPORT_NAME = "maestrale-templates.toml"
@@ -253,6 +254,7 @@ class TemplatesPage(Page):
         self.editor.body.addWidget(self.rows)
 
         self.prompt = QPlainTextEdit()
+        UnbrokenRunWrapping(self.prompt)  # kept by the field: a pasted blob stays fast
         self.prompt.setAccessibleName("Template prompt")
         self.prompt.setPlaceholderText("Summarize the text below.\n\n{clipboard}")
         self.prompt.setTabChangesFocus(True)

@@ -68,6 +68,7 @@ from app.ui.transcript.list_room import fit_list_room
 from app.ui.transcript.table_edges import TableEdges
 from app.ui.transcript.text_links import link_before, link_text_at, on_link
 from app.ui.transcript.wide_tables import fit_wide_tables
+from app.ui.unbroken_runs import UnbrokenRunWrapping
 
 WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
 _CLICKS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
@@ -247,6 +248,8 @@ class MessageText(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self._height = 0
         self.horizontalScrollBar().installEventFilter(self)
+        # A message holding a blob with no space in it took seconds to lay out.
+        self._wrapping = UnbrokenRunWrapping(self)
 
     # Nothing is ever loaded: not from the network, not from the disk. An empty value,
     # not None: given nothing, QTextDocument falls back to reading a local file itself.
