@@ -107,6 +107,8 @@ def build_stylesheet(
     check_disabled = _asset(assets, "check", c.faint)
     radio = _radio_dot(assets, c.accent, c.on_accent)
     radio_disabled = _radio_dot(assets, c.border_strong, c.sidebar)
+    # No stock icons on dialog buttons (the X11 look puts a red cross on every Cancel):
+    # old bitmaps, blurred on high-DPI screens, and no other button here has one.
     return f"""
 QAbstractButton {{ qproperty-iconSize: {icon_px}px {icon_px}px; }}
 QListWidget[role="nav"] {{ qproperty-iconSize: {nav_icon_px}px {nav_icon_px}px; }}
@@ -120,6 +122,7 @@ QBalloonTip QPushButton {{
     background: transparent; border: none; padding: 0; min-height: 0; border-radius: 4px;
 }}
 QBalloonTip QPushButton:hover {{ background: {c.hover}; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QPushButton {{
     background: {c.surface}; color: {c.text}; border: 1px solid {c.border_strong};
     border-radius: 8px; padding: 6px 14px; min-height: 18px;
