@@ -33,6 +33,8 @@ from app.ui.settings.model_page import ModelCombo
 from app.ui.settings.params import ParamsEditor
 from app.ui.unbroken_runs import UnbrokenRunWrapping
 
+NAME_MOST = 80  # characters of a preset's name (the list shows about 25)
+
 
 class PresetsPage(Page):
     """Edits ``presets.toml``; every valid change is written shortly after it is made.
@@ -95,7 +97,7 @@ class PresetsPage(Page):
         self.name = QLineEdit()
         pastes_html(self.name)
         self.name.setAccessibleName("Preset name")
-        self.name.setMaxLength(80)
+        self.name.setMaxLength(NAME_MOST)
         self.model = ModelCombo("Keep the conversation's model")
         self.model.setAccessibleName("Preset model")
         self.model.set_models(models)
@@ -175,10 +177,13 @@ class PresetsPage(Page):
         if not 0 <= row < len(self._presets):
             return
         problem = self._name_problem(row, self.name.text().strip())
-        if problem is None:
-            self.validation.clear()
-        else:
+        if problem is not None:
             self.validation.show_message("error", problem)
+        elif len(self.name.text()) >= NAME_MOST:
+            # The field takes no more: said, or the rest of a paste went without a word.
+            self.validation.show_message("info", f"Names are at most {NAME_MOST} characters.")
+        else:
+            self.validation.clear()
 
     def commit_name(self) -> None:
         """Take the name typed, or put the saved one back if it is refused."""

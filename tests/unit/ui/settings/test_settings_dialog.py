@@ -1228,6 +1228,23 @@ def test_presets_page_refuses_duplicate_and_empty_names(
     assert [p.name for p in load_presets(path)[0]] == ["One", "Two"]
 
 
+def test_a_preset_name_cut_at_its_longest_says_so(
+    qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
+) -> None:
+    # Typed or pasted past 80 characters, the rest went without a word (qa23).
+    save_presets(tmp_path / "config" / "presets.toml", [Preset("Pirate")])
+    dialog = make_dialog()
+    dialog.show_page("presets")
+    page = dialog.presets_page
+    page.list.setCurrentRow(0)
+    page.name.setFocus()
+    qtbot.keyClicks(page.name, " " + "x" * 100)
+    assert page.name.text() == "Pirate " + "x" * 73
+    assert page.validation.message() == "Names are at most 80 characters."
+    qtbot.keyClick(page.name, Qt.Key.Key_Backspace)
+    assert page.validation.message() == ""
+
+
 def test_presets_added_to_the_file_while_the_page_is_kept_survive_its_saves(
     qtbot: QtBot, tmp_path: Path, make_dialog: Callable[..., SettingsDialog]
 ) -> None:
