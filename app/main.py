@@ -459,7 +459,7 @@ class Application:
         except StoreError:
             return
         if self._data_version is not None and version != self._data_version:
-            self.sidebar.reload()
+            self.sidebar.catch_up_in_background()  # the list is compared off the GUI thread
             self.pane.show_outside_changes()
         elif self.pane.outside_change_waiting:
             self.pane.show_outside_changes()

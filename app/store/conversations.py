@@ -165,13 +165,7 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         """``(id, updated_at, title, pinned, kind)`` of what ``list_conversations`` would
         return, in its order, ``updated_at`` as stored (ISO text): a cheap look at what a
         list shows, to find what another program changed without reading whole rows."""
-        where, values = _live_where(pinned, kind)
-        rows = self._db.execute(
-            f"SELECT id, updated_at, title, pinned, kind FROM conversations WHERE {where}"  # noqa: S608
-            " ORDER BY updated_at DESC, seq DESC LIMIT ?",
-            (*values, -1 if limit is None else limit),
-        )
-        return [(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows.fetchall()]
+        return read_stamps(self._db, limit=limit, pinned=pinned, kind=kind)
 
     @guarded
     def count_conversations(self, *, pinned: bool | None = None, kind: str | None = None) -> int:
@@ -469,6 +463,24 @@ def _drop_empty_failure(db: sqlite3.Connection, conversation_id: str, message_id
         " AND NOT EXISTS (SELECT 1 FROM messages AS child WHERE child.parent_id = ?)",
         (message_id, conversation_id, message_id),
     )
+
+
+def read_stamps(
+    connection: sqlite3.Connection,
+    *,
+    limit: int | None = None,
+    pinned: bool | None = None,
+    kind: str | None = None,
+) -> list[tuple[str, str, str, bool, str]]:
+    """``ConversationStore.list_stamps`` on any connection: a background thread's own
+    (``open_reader``) finds what another program changed off the GUI thread."""
+    where, values = _live_where(pinned, kind)
+    rows = connection.execute(
+        f"SELECT id, updated_at, title, pinned, kind FROM conversations WHERE {where}"  # noqa: S608
+        " ORDER BY updated_at DESC, seq DESC LIMIT ?",
+        (*values, -1 if limit is None else limit),
+    )
+    return [(row[0], row[1], row[2], bool(row[3]), row[4]) for row in rows.fetchall()]
 
 
 def _live_where(pinned: bool | None, kind: str | None) -> tuple[str, tuple[int | str, ...]]:

@@ -32,7 +32,7 @@ from app.domain.messages import Conversation
 from app.store import KIND_CHAT, KIND_QUICK, ConversationNotFound, ConversationStore, StoreError
 from app.store.errors import DatabaseBusy
 from app.ui.sidebar.grouping import QUICK, local
-from app.ui.sidebar.outside_changes import REFRESH_LIMIT, changed_outside
+from app.ui.sidebar.outside_changes import REFRESH_LIMIT, Snapshot, changed_outside
 from app.ui.sidebar.row_bookkeeping import GroupedRowsModel
 from app.ui.sidebar.row_data import (
     SHOW_MORE_QUICK,
@@ -44,6 +44,7 @@ from app.ui.sidebar.row_data import (
 from app.ui.sidebar.rows import (
     ConversationRow,
     HeaderRow,
+    Paging,
     Row,
     Section,
     ShowMoreRow,
@@ -166,11 +167,30 @@ class ConversationListModel(GroupedRowsModel):
         if self._current_day() != self._today:
             return self._reload_if(reload_allowed)
         changed = changed_outside(self._store, self._rows, self._ids(), self._paging)
-        if len(changed) > REFRESH_LIMIT:
+        return self.apply_outside_changes(changed, reload_allowed=reload_allowed)
+
+    def outside_snapshot(self) -> Snapshot:
+        """A copy of the rows for ``changed_outside`` on another thread (``refresh``'s
+        comparison, the costly part, off the GUI thread); its result goes to
+        ``apply_outside_changes``."""
+        paging = {part: Paging(p.loaded, p.has_more) for part, p in self._paging.items()}
+        return Snapshot(list(self._rows), dict(self._ids()), paging)
+
+    def apply_outside_changes(self, changed: list[str], *, reload_allowed: bool = True) -> bool:
+        """``refresh`` with the ids ``changed_outside`` found: only those are read again.
+
+        The ids may come from a snapshot a little older than the rows: each one is read
+        as it is now, so one changed here meanwhile is only read once more.
+        """
+        if self._current_day() != self._today or len(changed) > REFRESH_LIMIT:
             return self._reload_if(reload_allowed)
         for conversation_id in changed:
             self.conversation_changed(conversation_id)
         return True
+
+    def day_changed(self) -> bool:
+        """Whether the local date moved on since the rows were grouped."""
+        return self._current_day() != self._today
 
     def _reload_if(self, allowed: bool) -> bool:
         if allowed:
@@ -179,7 +199,7 @@ class ConversationListModel(GroupedRowsModel):
 
     def regroup_if_day_changed(self) -> bool:
         """Reload when the local date moved on since the rows were grouped."""
-        if self._current_day() == self._today:
+        if not self.day_changed():
             return False
         self.reload()
         return True

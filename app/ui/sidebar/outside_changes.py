@@ -4,24 +4,47 @@ retitles or removes just those rows.
 
 A few columns of the history (``ConversationStore.list_stamps``), one page past each part
 of the list read so far, are compared with the rows shown: no whole rows are read, and
-no Qt is needed.
+no Qt is needed. With 10,000 rows loaded that look takes 40 to 100 ms, so the window
+takes it on a thread of its own (``outside_reader``), from a copy of the rows
+(``Snapshot``): the GUI thread then reads only the conversations that differ.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from app.domain.messages import from_iso
-from app.store import KIND_CHAT, KIND_QUICK, ConversationStore
+from app.store import KIND_CHAT, KIND_QUICK
 from app.ui.sidebar.rows import ConversationRow, Paging, Row, Section, last_row_in
 
 REFRESH_LIMIT = 100  # past this many outside changes (an import), read everything again
 SECTION_OF_KIND = {KIND_QUICK: Section.QUICK, KIND_CHAT: Section.CHATS}
 
 
+class StampSource(Protocol):
+    """Where the stamps come from: the window's store, or a worker's own connection."""
+
+    def list_stamps(
+        self, *, limit: int | None = None, pinned: bool | None = None, kind: str | None = None
+    ) -> list[tuple[str, str, str, bool, str]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The list's rows as they were, for ``changed_outside`` on another thread: copies
+    (the rows themselves never change, they are replaced), so the GUI thread may go on
+    changing the list meanwhile."""
+
+    rows: list[Row]
+    listed: dict[str, int]
+    paging: dict[Section, Paging]
+
+
 def changed_outside(
-    store: ConversationStore,
+    store: StampSource,
     rows: list[Row],
     listed: Mapping[str, int],
     paging: Mapping[Section, Paging],

@@ -31,6 +31,7 @@ from app.ui.sidebar.actions import ExportAndDelete, SaveFileDialog, qt_save_file
 from app.ui.sidebar.export import ExportFormat
 from app.ui.sidebar.held_writes import HeldWrites
 from app.ui.sidebar.model import PAGE_SIZE, QUICK_PREVIEW, ConversationListModel
+from app.ui.sidebar.outside_reader import OutsideChangeReader
 from app.ui.sidebar.search import RESULT_LIMIT, SearchWorker
 from app.ui.sidebar.view import ConversationListView
 
@@ -162,6 +163,7 @@ class Sidebar(ExportAndDelete, QWidget):
         self._writes = HeldWrites(store, self._show_error, self)
         self._reload_after_edit = False
         self._worker = SearchWorker(store.path, parent=self)
+        self._outside = OutsideChangeReader(store.path, parent=self)
         # Hits asked for the query typed: more after "Show more results", and the row
         # chosen then, kept when they come.
         self._asked = RESULT_LIMIT
@@ -251,6 +253,8 @@ class Sidebar(ExportAndDelete, QWidget):
         self._undo_action.triggered.connect(self._on_undo_shortcut)
         self._worker.results_ready.connect(self._on_results)
         self._worker.failed.connect(self._on_search_failed)
+        self._outside.found.connect(self._on_outside_found)
+        self._outside.failed.connect(self.reload)  # rare: the GUI thread reads it then
         self._debounce.timeout.connect(self._run_search)
         self.search_field.textChanged.connect(self._on_search_text)
         self.search_field.move_requested.connect(self._on_search_move)
@@ -356,8 +360,27 @@ class Sidebar(ExportAndDelete, QWidget):
         A full read (a new day, an import) waits while a title is edited: the model's
         reset destroyed the editor under the delegate (a crash); it runs once the
         editor closes."""
-        editing = self.list_view.state() == QAbstractItemView.State.EditingState
-        if not self.model.refresh(reload_allowed=not editing):
+        self._caught_up(self.model.refresh(reload_allowed=not self._editing()))
+
+    def catch_up_in_background(self) -> None:
+        """``reload``, the comparison with the history on a worker thread: with 10,000
+        conversations loaded it held the GUI thread for up to 100 ms at each outside
+        write. The rows it finds changed are read and moved when it is done (a new day
+        still reads everything, at once)."""
+        if self.model.day_changed():
+            self.reload()
+            return
+        self._outside.request(self.model.outside_snapshot())
+
+    def _on_outside_found(self, changed: list[str]) -> None:
+        done = self.model.apply_outside_changes(changed, reload_allowed=not self._editing())
+        self._caught_up(done)
+
+    def _editing(self) -> bool:
+        return self.list_view.state() == QAbstractItemView.State.EditingState
+
+    def _caught_up(self, done: bool) -> None:
+        if not done:
             self._reload_after_edit = True
             return
         self._reload_after_edit = False
@@ -368,9 +391,10 @@ class Sidebar(ExportAndDelete, QWidget):
 
     def shutdown(self) -> None:
         """Save the changes still waiting for the history, then stop the search thread
-        (the window calls it on close; also on quit)."""
+        and the outside-change one (the window calls it on close; also on quit)."""
         self._writes.save_before_closing()
         self._worker.shutdown()
+        self._outside.shutdown()
 
     @property
     def open_conversation_id(self) -> str | None:

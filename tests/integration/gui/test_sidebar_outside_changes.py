@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QLineEdit, QListView
 
 from app.domain.messages import Role
@@ -99,3 +100,42 @@ async def test_outside_changes_move_only_their_rows(gui: Gui, gui_environ: dict[
     while len(fresh._ids()) < model.loaded_count() and fresh.canFetchMore():
         fresh.fetchMore()
     assert _rows(model) == _rows(fresh)[: model.rowCount()]
+
+
+@in_loop
+async def test_the_window_reads_only_the_rows_changed_outside(
+    gui: Gui, gui_environ: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window compared every row loaded with the history on the GUI thread at each
+    # outside write: with 10,000 conversations loaded it froze for up to 100 ms. The
+    # comparison now runs on a worker thread; the GUI thread reads the two rows changed.
+    now = datetime.now().astimezone()
+    chats = _fill(gui.store, now)
+    model = gui.window.sidebar.model
+    model.reload()
+    while model.canFetchMore():
+        model.fetchMore()
+    reads: list[tuple[str, Any]] = []
+    for name in ("list_stamps", "list_conversations", "get_conversation"):
+        read = getattr(gui.store, name)
+
+        def counted(*args: Any, _name: str = name, _read: Any = read, **kwargs: Any) -> Any:
+            reads.append((_name, args[0] if args else None))
+            return _read(*args, **kwargs)
+
+        monkeypatch.setattr(gui.store, name, counted)
+    gui.application.watch_outside_changes(interval_ms=50)
+    await gui.settle(0.2)
+    assert reads == []  # nothing changed yet: nothing read
+
+    with another_program(gui_environ) as other:
+        other.rename(chats[450], "renamed there", custom=True)
+        other.trash_conversation(chats[30])
+    await gui.until(lambda: not model.index_of(chats[30]).isValid(), timeout=20)
+    await gui.until(
+        lambda: model.index_of(chats[450]).data(ConversationRole.TITLE) == "renamed there"
+    )
+
+    assert sorted(reads) == sorted(
+        [("get_conversation", chats[450]), ("get_conversation", chats[30])]
+    )
