@@ -16,7 +16,15 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from app.domain.messages import Conversation, Message, MessageStatus, Role, ToolCall, to_iso
+from app.domain.messages import (
+    ChatParams,
+    Conversation,
+    Message,
+    MessageStatus,
+    Role,
+    ToolCall,
+    to_iso,
+)
 from app.domain.tree import MessageTree
 from app.store.conversations import ConversationStore
 from app.store.errors import ImportFailed
@@ -121,12 +129,32 @@ def export_markdown(store: ConversationStore, conversation_ids: Sequence[str] | 
     return "\n\n---\n\n".join(parts) + "\n"
 
 
+def _params_line(params: ChatParams) -> str:
+    """The parameters set (not the model's defaults), as a reader would write them."""
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("temperature", params.temperature),
+            ("top_p", params.top_p),
+            ("max tokens", params.max_tokens),
+            ("random seed", params.random_seed),
+        )
+        if value is not None
+    ]
+    if params.safe_prompt:
+        parts.append("safe prompt on")
+    return " · ".join(parts)
+
+
 def _conversation_markdown(conversation: Conversation, tree: MessageTree[Message]) -> str:
     lines = [f"# {_literal(_one_line(conversation.title)) or 'Untitled conversation'}", ""]
     facts = [f"Model: {conversation.model}"] if conversation.model else []
     facts.append(f"Created {conversation.created_at:%Y-%m-%d %H:%M} UTC")
     facts.append(f"last active {conversation.updated_at:%Y-%m-%d %H:%M} UTC")
     lines += [" · ".join(facts), ""]
+    settings = _params_line(conversation.params)
+    if settings:  # what the answers were asked with, to ask again the same way
+        lines += [f"Parameters: {settings}", ""]
     if conversation.system_prompt:
         lines += ["**System prompt**", ""]
         lines += [f"> {line}".rstrip() for line in conversation.system_prompt.splitlines()]

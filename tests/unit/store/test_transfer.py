@@ -892,3 +892,22 @@ def test_missing_file_and_empty_list(store: ConversationStore, tmp_path: Path) -
     report = import_file(store, _write_json(tmp_path / "empty.json", []))
     assert (report.imported, report.skipped) == (0, 0)
     assert report.warnings == ("The file holds no conversations.",)
+
+
+def test_export_markdown_gives_the_parameters_set_and_not_the_defaults(
+    store: ConversationStore,
+) -> None:
+    # The JSON kept them; a reader of the Markdown could not ask again the same way (qa23).
+    params = ChatParams(
+        temperature=0.7, top_p=0.9, max_tokens=123, random_seed=42, safe_prompt=True
+    )
+    store.create_conversation(title="Pirate", model="m", system_prompt="Arr.", params=params)
+    store.create_conversation(title="Plain", model="m")
+    pirate, plain = export_markdown(store).split("\n\n---\n\n")
+    if "# Plain" in pirate:
+        pirate, plain = plain, pirate
+    line = (
+        "Parameters: temperature 0.7 · top_p 0.9 · max tokens 123 · random seed 42 · safe prompt on"
+    )
+    assert f"\n{line}\n" in pirate
+    assert "Parameters" not in plain  # the model's defaults: nothing to say
