@@ -136,7 +136,7 @@ class ModelPicker(QWidget):
         # model was chosen with the mouse, the next words typed chose other models.
         self.combo.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.combo.activated.connect(self._on_activated)
-        self.combo.currentTextChanged.connect(self.combo.setToolTip)
+        self.combo.currentIndexChanged.connect(self._explain_current)
         self.switch = QPushButton()
         self.switch.setObjectName("switchModel")
         self.switch.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -218,12 +218,21 @@ class ModelPicker(QWidget):
                 self.combo.setItemData(self.combo.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
         index = names.index(self._current) if self._current in names else -1
         self.combo.setCurrentIndex(index)
-        # Whole when the box is too narrow for it (an item's own note wins in the list).
-        self.combo.setToolTip(self.combo.currentText())
+        self._explain_current()
         self.combo.blockSignals(False)
         self.combo.updateGeometry()  # its width follows the name (sizeHint)
         self.width_changed.emit()
         self._update_switch()
+
+    def _explain_current(self) -> None:
+        """The closed box's tooltip: the current label whole (a narrow box cuts its note
+        and name short, its warning icon staying) and, for a marked model, why and its
+        replacement, as the list's item says; a screen reader gets the same."""
+        index = self.combo.currentIndex()
+        note = self.combo.itemData(index, Qt.ItemDataRole.ToolTipRole) if index >= 0 else None
+        label = self.combo.currentText()
+        self.combo.setToolTip(f"{label}\n{note}" if note else label)
+        self.combo.setAccessibleDescription(note if note else "")
 
     def set_compact(self, compact: bool) -> None:
         """In a narrow header the Switch button's text is just "Switch", leaving the

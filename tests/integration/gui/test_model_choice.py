@@ -163,6 +163,27 @@ async def test_a_chat_imported_from_chatgpt_continues_on_the_default_model(gui: 
 
 
 @in_loop
+async def test_the_closed_picker_says_why_a_model_is_marked_until_another_is_chosen(
+    gui: Gui,
+) -> None:
+    # Its note can be cut in a narrow box (the icon stays): the tooltip says it whole.
+    conversation = gui.store.create_conversation(title="Old", model="mistral-large-2411")
+    await gui.application.refresh_models()
+    gui.window.open_conversation(conversation.id)
+    picker = gui.pane.picker
+    assert "replacement: mistral-large-2512" in picker.combo.toolTip()
+    picker.switch.click()
+    assert picker.model == "mistral-large-2512"
+    assert picker.combo.toolTip() == "mistral-large-2512"
+    assert picker.combo.accessibleDescription() == ""
+    older = next(i for i in range(picker.combo.count()) if "2411" in picker.combo.itemText(i))
+    picker.combo.setCurrentIndex(older)
+    picker.combo.activated.emit(older)
+    assert picker.model == "mistral-large-2411"
+    assert picker.combo.toolTip().endswith("replacement: mistral-large-2512")
+
+
+@in_loop
 async def test_a_conversation_on_a_model_from_elsewhere_is_marked(gui: Gui) -> None:
     # Imported before ChatGPT's model names were left out, or exported from another server.
     await gui.application.refresh_models()

@@ -328,7 +328,14 @@ async def test_a_narrow_window_keeps_the_header_readable(gui: Gui) -> None:
     assert "mistral-large-2411".startswith(start)
     assert "mistral-large-2411".endswith(end)
     assert end.endswith("11")
-    assert picker.combo.toolTip() == "mistral-large-2411  (deprecated)"
+    # The note is cut, the warning icon stays, and the closed box says why and what to
+    # use instead (it had said only "mistral-large-2411  (deprecated)").
+    assert not picker.combo.itemIcon(picker.combo.currentIndex()).isNull()
+    assert picker.combo.toolTip() == (
+        "mistral-large-2411  (deprecated)\n"
+        "Deprecated since 2026-02-27; replacement: mistral-large-2512"
+    )
+    assert "replacement: mistral-large-2512" in picker.combo.accessibleDescription()
     gui.window.resize(1400, 800)
     await gui.settle(0.1)
     assert picker.switch.text() == "Switch to mistral-large-2512"
