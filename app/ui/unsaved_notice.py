@@ -25,6 +25,11 @@ QUIT_DETAILS = (
     "not saved. Copy it first, or cancel and free some space: it is saved as soon as "
     "the history can be written again."
 )
+COPIED = "Copied to the clipboard ({count:,} characters). You can quit now, or cancel."
+COPIED_SO_FAR = (
+    "Copied to the clipboard: only the part received so far ({count:,} characters), as "
+    "the answer is still coming. Copy again once it has ended, or cancel and wait for it."
+)
 
 
 class UnsavedNotice(QObject):
@@ -35,6 +40,7 @@ class UnsavedNotice(QObject):
         self._window = window
         self._controller = controller
         self._shown: dict[str, Toast] = {}
+        self._unsaved: set[str] = set()  # conversations with an answer not saved yet
         self.question: QMessageBox | None = None  # "Quit without saving…?", while asked
         controller.answer_save_trouble.connect(self._on_trouble)
 
@@ -45,7 +51,9 @@ class UnsavedNotice(QObject):
         if old is not None and old.is_open:
             old.dismiss()
         if not notice:
+            self._unsaved.discard(conversation_id)
             return
+        self._unsaved.add(conversation_id)
         self._shown[conversation_id] = Toast.show_message(
             self._window,
             notice,
@@ -70,21 +78,31 @@ class UnsavedNotice(QObject):
         why = next(iter(self._controller.save_troubles()), "")
         box = QMessageBox(QMessageBox.Icon.Warning, "Maestrale", QUIT_QUESTION, parent=self._window)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(QUIT_DETAILS.format(why=why or "the history cannot be written"))
+        details = QUIT_DETAILS.format(why=why or "the history cannot be written")
+        box.setInformativeText(details)
         quit_button = box.addButton("Quit anyway", QMessageBox.ButtonRole.DestructiveRole)
         copy_button = box.addButton("Copy the answer", QMessageBox.ButtonRole.ActionRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(copy_button)
         box.setEscapeButton(cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Copy leaves the question open, saying what it copied: then Quit or Cancel.
+        copy_button.clicked.disconnect()  # the box's own handler, which would close it
+
+        def on_copy() -> None:
+            text = "\n\n".join(self._controller.unsaved_answers())
+            copy_text(text)
+            still_coming = any(self._controller.is_streaming(c) for c in self._unsaved)
+            copied = COPIED_SO_FAR if still_coming else COPIED
+            box.setInformativeText(f"{details}\n\n{copied.format(count=len(text))}")
+            copy_button.setText("Copy again")
 
         def on_finished(_result: int) -> None:
             self.question = None
-            clicked = box.clickedButton()
-            if clicked is copy_button:
-                copy_text("\n\n".join(self._controller.unsaved_answers()))
-            elif clicked is quit_button:
+            if box.clickedButton() is quit_button:
                 quit_anyway()
+
+        copy_button.clicked.connect(on_copy)
 
         box.finished.connect(on_finished)
         self.question = box

@@ -14,6 +14,7 @@ from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_chat_window import answer_text, last_item
 from tests.integration.gui.test_history_trouble import (
     WORDS,
+    FullDisk,
     answer_cut_by_full_disk,
     pending_shown,
     saved_whole_after_shutdown,
@@ -88,9 +89,16 @@ async def test_quitting_with_an_answer_not_saved_asks_first(
     disk = await answer_cut_by_full_disk(gui, monkeypatch)  # not saved again meanwhile
     conversation_id, path = gui.pane.conversation_id, gui.store.path
     assert conversation_id is not None
-    button(await quit_question(gui), "Copy the answer").click()
+    box = await quit_question(gui)
+    button(box, "Copy the answer").click()
     await gui.settle()
     assert QGuiApplication.clipboard().text() == "".join(WORDS)
+    # Copy said nothing and closed the question: it stays, and says what was copied.
+    assert gui.application.unsaved_notice.question is box
+    assert box.isVisible()
+    copied = f"Copied to the clipboard ({len(''.join(WORDS))} characters)."
+    assert copied in box.informativeText()
+    assert "so far" not in box.informativeText()
     assert gui.window.isVisible()
     button(await quit_question(gui), "Cancel").click()
     await gui.settle()
@@ -100,6 +108,39 @@ async def test_quitting_with_an_answer_not_saved_asks_first(
     button(await quit_question(gui), "Quit anyway").click()
     await gui.until(gui.application.closed.is_set)
     await saved_whole_after_shutdown(gui, conversation_id, path)
+
+
+@in_loop
+async def test_copying_an_answer_still_coming_says_only_its_start_was_copied(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: Copy took what had come so far without a word, and closed the question.
+    FullDisk(gui.store, monkeypatch).full = True
+    gui.server.enqueue(Reply(chunks=WORDS, stall_after=10, stall_seconds=30.0))  # held
+    await gui.ask("Count")
+    await gui.until(lambda: bool(notices(gui)))
+    box = await quit_question(gui)
+    copy = button(box, "Copy the answer")
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+    assert gui.application.controller.is_streaming(conversation_id)
+    copy.click()
+    await gui.settle()
+    so_far = QGuiApplication.clipboard().text()
+    assert so_far
+    assert "".join(WORDS).startswith(so_far)
+    assert gui.application.unsaved_notice.question is box
+    assert box.isVisible()
+    assert (
+        f"only the part received so far ({len(so_far)} characters), as the answer is "
+        "still coming" in box.informativeText()
+    )
+    assert copy.text() == "Copy again"
+    button(box, "Cancel").click()
+    await gui.settle()
+    assert gui.application.unsaved_notice.question is None
+    assert not gui.application.closed.is_set()
+    gui.application.controller.stop(conversation_id)
 
 
 @in_loop
