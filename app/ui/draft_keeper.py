@@ -4,17 +4,18 @@ A draft is saved on the window's thread each time typing pauses. While another p
 holds the history's lock (an import, a backup), the usual five-second wait for it froze
 the window at every pause: here a save waits at most a few milliseconds, and a draft
 that could not be saved stays in memory and is tried again later, and once more, with
-the usual patience, before the history closes.
+the usual patience, before the history closes. A draft the history refuses for another
+reason (the disk full, the file read-only) is said once, while it keeps failing.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.store.conversations import ConversationStore
-from app.store.errors import StoreError
+from app.store.errors import DatabaseBusy, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,31 @@ SAVE_WAIT_MS = 10  # under a frame: typing never waits for another process's loc
 RETRY_AFTER_MS = 2000  # read when a retry is planned: tests shorten it
 
 
+def draft_not_saved(error: StoreError) -> str:
+    """What the person is told when the history refuses a draft, and what to do."""
+    reason = str(getattr(error, "reason", None) or error)
+    if reason == "the disk is full":
+        return (
+            "Maestrale could not save your draft: the disk is full. It stays in the "
+            "message field and is saved as soon as there is room, but it is lost if "
+            "Maestrale is closed before: free some space, or copy the draft now."
+        )
+    return (
+        f"Maestrale could not save your draft ({reason}). It stays in the message field "
+        "and is saved as soon as the history can be written again, but it is lost if "
+        "Maestrale is closed before: copy the draft now to keep it."
+    )
+
+
 class DraftKeeper(QObject):
-    """Saves drafts (key -> text, ``""`` removes) in ``store``, later if it is locked."""
+    """Saves drafts (key -> text, ``""`` removes) in ``store``, later if it is locked.
+
+    Signals:
+        not_saved(str): a draft could not be saved, not for a lock another process
+            holds (that passes): what to tell the person. Once per spell of failures.
+    """
+
+    not_saved = Signal(str)
 
     def __init__(self, store: ConversationStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,23 +78,29 @@ class DraftKeeper(QObject):
         self._closing = True
 
     def _save_soon(self) -> None:
+        failing = self._failing
         with self._store.waiting_at_most(SAVE_WAIT_MS):
-            saved = self._save_pending()
-        if not saved:
-            self._retry.start(RETRY_AFTER_MS)
+            error = self._save_pending()
+        if error is None:
+            return
+        self._retry.start(RETRY_AFTER_MS)
+        # A lock passes (the draft is saved once it does, or on closing): not shown.
+        # Anything else (a full disk) may last until the window closes and the draft,
+        # still in the field, is lost with it: said once.
+        if not failing and not isinstance(error, DatabaseBusy):
+            self.not_saved.emit(draft_not_saved(error))
 
-    def _save_pending(self) -> bool:
+    def _save_pending(self) -> StoreError | None:
+        """Save every pending draft; the error that stopped it, if one did."""
         while self._pending:
             key, text = next(iter(self._pending.items()))
             try:
                 self._store.save_draft(key, text)
-            except StoreError:
-                # Not shown: the draft is still in the field, and sending it works or
-                # says what is wrong.
+            except StoreError as error:
                 if not self._failing:
                     log.warning("Could not keep the draft yet", exc_info=True)
                 self._failing = True
-                return False
+                return error
             del self._pending[key]
         self._failing = False
-        return True
+        return None

@@ -17,6 +17,8 @@ from app.ui.transcript.view import TranscriptView
 
 log = logging.getLogger(__name__)
 
+DRAFT_NOTICE_MS = 30_000  # said once: time to read it and copy the draft
+
 
 class KeptPerConversation:
     """The drafts of ``composer``, restored from ``store`` and saved there as they are
@@ -37,6 +39,7 @@ class KeptPerConversation:
         self._places: dict[str, tuple[str, int]] = {}
         # In the history file, so an unsent question survives a crash.
         self._drafts = DraftKeeper(store, parent)
+        self._drafts.not_saved.connect(self._say_draft_not_saved)
         composer.draft_changed.connect(self._drafts.keep)
         composer.restore_drafts(self._read_drafts())
 
@@ -61,6 +64,19 @@ class KeptPerConversation:
     def take_place(self, conversation_id: str) -> tuple[str, int] | None:
         """The place remembered in ``conversation_id`` (message, offset), once."""
         return self._places.pop(conversation_id, None)
+
+    def _say_draft_not_saved(self, notice: str) -> None:
+        from app.ui.toast import Toast  # not at start-up
+        from app.ui.unsaved_notice import copy_text
+
+        edit = self._composer.edit
+        Toast.show_message(
+            self._composer.window(),
+            notice,
+            "Copy the draft",
+            lambda: copy_text(edit.toPlainText()),
+            timeout_ms=DRAFT_NOTICE_MS,
+        )
 
     def _read_drafts(self) -> dict[str, str]:
         try:

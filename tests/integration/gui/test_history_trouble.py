@@ -222,6 +222,8 @@ async def test_a_draft_typed_while_the_history_is_held_waits_in_memory(
         assert wait <= 16  # a frame at 60 Hz
         assert gui.store.drafts() == {}  # not saved yet: the lock is held
         assert gui.pane.composer.edit.toPlainText() == "a long question, typed meanwhile"
+        # A lock passes: not said (a full disk is, see test_draft_not_saved).
+        assert not [t for t in gui.window.findChildren(Toast) if t.is_open]
     finally:
         lock.release()
     await gui.until(lambda: gui.store.drafts() == {"": "a long question, typed meanwhile"})

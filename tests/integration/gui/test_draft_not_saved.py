@@ -1,0 +1,69 @@
+"""A draft the history cannot take (a full disk): said once, and the text stays typed."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from app.ui.toast import Toast
+from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.test_context_gauge import large_with_context
+
+PASTED = "A log line that goes on and on, pasted whole to be read. " * 6_000  # ~350 kB
+
+
+def draft_notices(gui: Gui) -> list[Toast]:
+    return [
+        t
+        for t in gui.window.findChildren(Toast)
+        if t.is_open and t.text.startswith("Maestrale could not save your draft")
+    ]
+
+
+def fill_the_disk(gui: Gui) -> None:
+    """The history file may grow no more: SQLite's own "database or disk is full"."""
+    db = gui.store.connection
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+
+@in_loop
+async def test_a_pasted_question_refused_as_too_long_says_its_draft_is_not_kept(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: the question refused as far over the context stayed in the field as the draft;
+    # on a nearly full disk its save failed with only a log line, and the person
+    # believed it kept.
+    monkeypatch.setattr("app.ui.draft_keeper.RETRY_AFTER_MS", 50)
+    gauge, edit = await large_with_context(gui, 400)
+    fill_the_disk(gui)
+    edit.setFocus()
+    edit.insertPlainText(PASTED)  # a paste
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert gauge.note is not None
+    assert gauge.note.level == "over"  # refused: it stays in the field
+    assert edit.toPlainText() == PASTED
+    gui.pane.composer.keep_draft()  # what a pause in typing does
+    notices = draft_notices(gui)
+    assert len(notices) == 1
+    assert notices[0].text == (
+        "Maestrale could not save your draft: the disk is full. It stays in the message "
+        "field and is saved as soon as there is room, but it is lost if Maestrale is "
+        "closed before: free some space, or copy the draft now."
+    )
+    assert gui.store.drafts() == {}
+    copy = notices[0].action_button
+    assert copy is not None
+    assert copy.text() == "Copy the draft"
+    copy.click()
+    assert QGuiApplication.clipboard().text() == PASTED
+    # Said once: typing on and the retries meanwhile do not say it again.
+    gui.qtbot.keyClicks(edit, " More.")
+    gui.pane.composer.keep_draft()
+    await gui.settle(0.3)  # several retries
+    assert not draft_notices(gui)
+    assert edit.toPlainText() == PASTED + " More."
+    # Room again: a retry saves it.
+    gui.store.connection.execute("PRAGMA max_page_count = 1073741823")
+    await gui.until(lambda: gui.store.drafts() == {"": PASTED + " More."})
