@@ -10,7 +10,6 @@ answer stays exactly as it was; ended without any, it is at most marked complete
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,13 +29,7 @@ from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.continues import Continues, told_of
 from app.chat.retry_waits import RetryWaits
-from app.chat.unsaved import (
-    UnsavedAnswers,
-    not_saved_report,
-    shown_unsaved,
-    trouble_notice,
-    trouble_reason,
-)
+from app.chat.unsaved import UnsavedAnswers, not_saved_report, shown_unsaved
 from app.domain.messages import ChatParams, Conversation, Message, MessageStatus, Role
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
@@ -157,12 +150,12 @@ class ChatController(QObject):
         # The text of each answer being written, as handed to the windows so far: the
         # store holds it only as of its last save (up to a second ago).
         self._live: dict[str, list[str]] = {}
-        # Answers whose end could not be stored (the history locked, the disk full):
-        # saved as soon as the history can be written again, at the latest on quit.
-        self._unsaved = UnsavedAnswers(runner, self._saved_later)
-        # Of each conversation with an answer not saved yet: what the window says of
-        # it, and the answer's whole text (to copy before quitting).
-        self._troubles: dict[str, _Trouble] = {}
+        # Answers not saved yet (the history locked, the disk full), what the window
+        # says of each; their ends saved as soon as the history can be written again, at
+        # the latest on quit.
+        self._unsaved = UnsavedAnswers(
+            runner, self._saved_later, on_notice=self.answer_save_trouble.emit
+        )
         self._continues = Continues(store)
         self._waits = RetryWaits()  # rate-limited answers: until when to hold back
 
@@ -188,16 +181,15 @@ class ChatController(QObject):
     def unsaved_answers(self) -> list[str]:
         """The text of each answer not saved yet (the history could not be written):
         quitting now loses what of it is not saved, unless the history frees meanwhile."""
-        return [trouble.text() for trouble in self._troubles.values()]
+        return self._unsaved.texts()
 
     def unsaved_answer(self, conversation_id: str) -> str:
         """The text of the conversation's answer not saved yet, or ""."""
-        trouble = self._troubles.get(conversation_id)
-        return "" if trouble is None else trouble.text()
+        return self._unsaved.text(conversation_id)
 
     def save_troubles(self) -> list[str]:
         """Why each answer not saved yet is not, in a few words ("the disk is full")."""
-        return [trouble.why for trouble in self._troubles.values()]
+        return self._unsaved.reasons()
 
     def shown_leaf(self, conversation_id: str) -> str | None:
         """The message a window shows the conversation up to instead of its stored
@@ -326,12 +318,12 @@ class ChatController(QObject):
         conversation_id = partial.conversation_id
         if partial.parent_id is None or self._busy(conversation_id):
             return
-        trouble = self._troubles.get(conversation_id)
-        if trouble is not None:
+        why = self._unsaved.reason(conversation_id)
+        if why is not None:
             # Its whole text is in memory, only part of it in the history: carried on from
             # there, the answer showed the part saved and the model's new words (QA).
             self.refused.emit(
-                f"This answer is not saved yet ({trouble.why}): Continue can carry it on "
+                f"This answer is not saved yet ({why}): Continue can carry it on "
                 "once it is. Retry asks the model again."
             )
             return
@@ -379,7 +371,6 @@ class ChatController(QObject):
         self._unsaved.closing = True  # no new task of saving later: the loop ends
         await self._runner.cancel_all()
         self._unsaved.save_now()
-        self._troubles.clear()
         await self._clients.aclose()
 
     # -- inside -------------------------------------------------------------------------
@@ -567,7 +558,10 @@ class ChatController(QObject):
                     conversation_id, seconds, why
                 ),
                 on_unchanged=lambda: unchanged.append(True),
-                on_save_trouble=self._trouble_teller(conversation_id, started),
+                on_save_trouble=self._unsaved.teller(
+                    conversation_id,
+                    lambda: (self.live_text(started[0].id) or "") if started else "",
+                ),
             )
             self._waits.note(outcome)  # before the window shows it (answer_finished)
         except StoreError as error:
@@ -625,7 +619,7 @@ class ChatController(QObject):
 
         live = "".join(self._live.pop(started[0].id, [])) if started else ""
         if unsaved is None:
-            self._saved_again(conversation_id)  # its end is stored after all
+            self._unsaved.saved(conversation_id)  # its end is stored after all: no notice
         if self._continues.ended(conversation_id) and unchanged:
             # A new version of which nothing came: none is stored, and the window shows
             # the conversation as stored again (the later exchange under the answer, at
@@ -637,8 +631,7 @@ class ChatController(QObject):
         self.streaming_changed.emit(conversation_id, False)
         final: Message | None = None
         if isinstance(unsaved, AnswerNotSaved):
-            self._troubled(conversation_id, unsaved.trouble, functools.partial(str, unsaved.text))
-            self._unsaved.save_later(conversation_id, unsaved)
+            self._unsaved.save_later(conversation_id, unsaved)  # said at once
             if not started and unsaved.unstored is None:
                 # The window still waits for the answer's first word: it shows the
                 # question again as stored, unanswered.
@@ -651,7 +644,7 @@ class ChatController(QObject):
         if final is None:
             final = self._final_message(started, conversation_id)
         if final is not None and unsaved is not None:
-            # The history could not be written for a minute: the window keeps the whole
+            # The history could not take its end: the window keeps the whole
             # text, and says it is not saved.
             final = shown_unsaved(final, unsaved, live=live, started=bool(started))
         if final is not None:
@@ -659,39 +652,10 @@ class ChatController(QObject):
         self.conversation_changed.emit(conversation_id)
 
     def _saved_later(self, conversation_id: str, answer: Message) -> None:
-        """The end of an answer is saved now, after the history refused it."""
-        self._saved_again(conversation_id)
+        """The end of an answer is saved now, after the history refused it (its notice
+        is gone)."""
         self.answer_saved_later.emit(answer)
         self.conversation_changed.emit(conversation_id)
-
-    def _saved_again(self, conversation_id: str) -> None:
-        """The conversation's answer is saved after all: its notice goes."""
-        if self._troubles.pop(conversation_id, None) is not None:
-            self.answer_save_trouble.emit(conversation_id, "")
-
-    def _trouble_teller(
-        self, conversation_id: str, started: list[Message]
-    ) -> Callable[[StoreError | None], None]:
-        """What the recorder tells when saving the answer fails (said at once) and
-        when it is saved again (the notice goes)."""
-
-        def told(trouble: StoreError | None) -> None:
-            if trouble is None:
-                self._saved_again(conversation_id)
-                return
-            self._troubled(
-                conversation_id,
-                trouble,
-                lambda: (self.live_text(started[0].id) or "") if started else "",
-            )
-
-        return told
-
-    def _troubled(self, conversation_id: str, trouble: StoreError, text: Callable[[], str]) -> None:
-        """An answer of the conversation could not be saved: said at once."""
-        notice = trouble_notice(trouble)
-        self._troubles[conversation_id] = _Trouble(notice, trouble_reason(trouble), text)
-        self.answer_save_trouble.emit(conversation_id, notice)
 
     def _final_message(self, started: list[Message], conversation_id: str) -> Message | None:
         if started:
@@ -704,15 +668,6 @@ class ChatController(QObject):
             return None
         message = self._store.get_message(leaf)
         return message if message.role is Role.ASSISTANT else None
-
-
-@dataclass(frozen=True, slots=True)
-class _Trouble:
-    """An answer not saved yet: what the window says, why in a few words, its text."""
-
-    notice: str
-    why: str
-    text: Callable[[], str]
 
 
 def _failed_before_text(answer: Message) -> bool:

@@ -4,9 +4,10 @@ told of them meanwhile."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from app.api.errors import ApiError
@@ -26,18 +27,86 @@ UNSAVED_ANSWER = (
 )
 
 
-class UnsavedAnswers:
-    """The answers whose end is not saved yet, each tried again on ``runner`` until it
-    is; ``on_saved`` is told (conversation id, the stored answer) of each saved later."""
+@dataclass(frozen=True, slots=True)
+class _Trouble:
+    """An answer not saved yet: what the window says, why in a few words, its text."""
 
-    def __init__(self, runner: TaskRunner, on_saved: Callable[[str, Message], None]) -> None:
+    notice: str
+    why: str
+    text: Callable[[], str]
+
+
+class UnsavedAnswers:
+    """The answers not saved yet: of each conversation with one, what the window says of
+    it, why, and its whole text (to copy before quitting); and the answers whose end is
+    to be saved, each tried again on ``runner`` until it is.
+
+    ``on_notice`` is told (conversation id, notice) when an answer of the conversation
+    could not be saved, and (conversation id, "") once it is; ``on_saved`` (conversation
+    id, the stored answer) of each end saved later, after its notice went.
+    """
+
+    def __init__(
+        self,
+        runner: TaskRunner,
+        on_saved: Callable[[str, Message], None],
+        on_notice: Callable[[str, str], None],
+    ) -> None:
         self._runner = runner
         self._on_saved = on_saved
+        self._on_notice = on_notice
+        self._troubles: dict[str, _Trouble] = {}
         self._unsaved: list[AnswerNotSaved] = []
         self._resaves = 0
         self.closing = False  # quitting: ``save_now`` makes the last try, no task
 
+    def texts(self) -> list[str]:
+        """The text of each answer not saved yet."""
+        return [trouble.text() for trouble in self._troubles.values()]
+
+    def text(self, conversation_id: str) -> str:
+        """The text of the conversation's answer not saved yet, or ""."""
+        trouble = self._troubles.get(conversation_id)
+        return "" if trouble is None else trouble.text()
+
+    def reasons(self) -> list[str]:
+        """Why each answer not saved yet is not, in a few words ("the disk is full")."""
+        return [trouble.why for trouble in self._troubles.values()]
+
+    def reason(self, conversation_id: str) -> str | None:
+        """Why the conversation's answer is not saved yet, or None if it has none."""
+        trouble = self._troubles.get(conversation_id)
+        return None if trouble is None else trouble.why
+
+    def troubled(self, conversation_id: str, trouble: StoreError, text: Callable[[], str]) -> None:
+        """An answer of the conversation could not be saved (its text so far from
+        ``text``): said at once."""
+        notice = trouble_notice(trouble)
+        self._troubles[conversation_id] = _Trouble(notice, trouble_reason(trouble), text)
+        self._on_notice(conversation_id, notice)
+
+    def saved(self, conversation_id: str) -> None:
+        """The conversation's answer is saved after all: its notice goes."""
+        if self._troubles.pop(conversation_id, None) is not None:
+            self._on_notice(conversation_id, "")
+
+    def teller(
+        self, conversation_id: str, text: Callable[[], str]
+    ) -> Callable[[StoreError | None], None]:
+        """What the recorder tells when saving an answer fails (said at once) and when
+        it is saved again (the notice goes)."""
+
+        def told(trouble: StoreError | None) -> None:
+            if trouble is None:
+                self.saved(conversation_id)
+            else:
+                self.troubled(conversation_id, trouble, text)
+
+        return told
+
     def save_later(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
+        """An answer's end could not be saved: said, and tried again until it is."""
+        self.troubled(conversation_id, unsaved.trouble, functools.partial(str, unsaved.text))
         self._unsaved.append(unsaved)
         if self.closing:
             return
@@ -54,6 +123,7 @@ class UnsavedAnswers:
                 log.warning("The end of an answer is lost: %s", error)
                 unsaved.give_up()
         self._unsaved.clear()
+        self._troubles.clear()
 
     async def _resave(self, conversation_id: str, unsaved: AnswerNotSaved) -> None:
         """Try an answer's final save again until the history can be written."""
@@ -69,6 +139,7 @@ class UnsavedAnswers:
                 continue
             self._unsaved.remove(unsaved)
             log.info("The end of an answer in %s is saved now", conversation_id)
+            self.saved(conversation_id)
             self._on_saved(conversation_id, message)
             return
 
@@ -105,8 +176,8 @@ def trouble_notice(trouble: StoreError) -> str:
 
 
 def shown_unsaved(final: Message, unsaved: StoreError, *, live: str, started: bool) -> Message:
-    """The answer as the window shows it when the history could not be written for a
-    minute: the whole text it has (``live``), said not saved; ``started``: some of its
+    """The answer as the window shows it when the history could not take its end: the
+    whole text it has (``live``), said not saved; ``started``: some of its
     text arrived."""
     from app.answering.recorder import AnswerNotSaved
 
