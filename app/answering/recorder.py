@@ -29,8 +29,7 @@ log = logging.getLogger(__name__)
 STOPPED_BY_USER = "Stopped before the end; the text so far is kept."
 STOPPED_BEFORE_TEXT = "Stopped before the answer began."
 # While the history cannot be written (another process holds it, the disk is full), the
-# answer goes on in memory and saving is tried again this often; its final save is tried
-# for this long before the recorder gives up and raises.
+# answer goes on in memory and saving is tried again this often.
 RETRY_SAVE_AFTER = 3.0
 # How long each of those saves waits for the other process's lock: they run on the
 # window's thread, which the usual five seconds froze at each try. While an answer
@@ -38,7 +37,10 @@ RETRY_SAVE_AFTER = 3.0
 # comes a few seconds later, and 200 ms every few seconds made the text stutter for as
 # long as an import held the history.
 SAVE_WAIT_MS = 200
-FINAL_SAVE_PATIENCE = 60.0
+# How long an answer's final save is tried while another program holds the history,
+# before the answer ends unsaved (said so) and app.chat.unsaved tries on in the background
+# (a minute of it kept the window in Stop, the whole answer already shown, for nothing).
+FINAL_SAVE_PATIENCE = 3.0
 
 
 class AnswerNotSaved(StoreError):
@@ -393,11 +395,12 @@ class _Run:
                 return save_again()
             except StoreError as trouble:
                 self._failed(trouble)
-                # Another program's lock ends in seconds: worth waiting for, the answer
-                # still shown as being written. A full disk (or an unwritable one) does
-                # not free itself meanwhile: the answer ends at once, said not saved,
-                # and is saved later (app.chat.unsaved), Send back at once rather than
-                # a minute of Stop and "Nothing new: the server may be busy".
+                # Another program's lock often ends in a moment (a write of its own): a
+                # few seconds are worth waiting, the answer still shown as being written;
+                # past them (an import, a backup), the answer ends, said not saved, and is
+                # saved once the file is free (app.chat.unsaved). A full disk (or an
+                # unwritable one) does not free itself meanwhile: the answer ends at once,
+                # Send back rather than Stop and "Nothing new: the server may be busy".
                 if self._recorder._clock() >= deadline or not isinstance(trouble, DatabaseBusy):
                     text = self.text(stream)
                     raise AnswerNotSaved(

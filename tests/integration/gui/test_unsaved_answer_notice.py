@@ -1,7 +1,11 @@
 """An answer the full disk refuses while it streams: the window says so at once, ends the
-answer as ended, asks before quitting, and the notice goes once the answer is saved."""
+answer as ended, asks before quitting, and the notice goes once the answer is saved. An
+answer whose end meets a history another program holds (its write lock taken with BEGIN
+EXCLUSIVE) ends so too, within seconds, and is saved whole once the lock goes."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -19,6 +23,7 @@ from tests.integration.gui.test_history_trouble import (
     pending_shown,
     saved_whole_after_shutdown,
     streamed_into_a_full_disk,
+    streamed_words,
 )
 
 DISK_FULL = (
@@ -27,8 +32,15 @@ DISK_FULL = (
 )
 
 
-def notices(gui: Gui) -> list[Toast]:
-    return [t for t in gui.window.findChildren(Toast) if t.is_open and t.text == DISK_FULL]
+BUSY = (
+    "Maestrale could not save this answer: another program is using the history file. "
+    "It is kept in memory and saved as soon as the file is free: close that program, "
+    "or copy the answer now."
+)
+
+
+def notices(gui: Gui, text: str = DISK_FULL) -> list[Toast]:
+    return [t for t in gui.window.findChildren(Toast) if t.is_open and t.text == text]
 
 
 @in_loop
@@ -199,3 +211,53 @@ async def test_the_tray_s_quit_asks_too(gui: Gui, monkeypatch: pytest.MonkeyPatc
     assert box.isVisible()
     assert gui.window.isVisible()
     assert not gui.application.closed.is_set()
+
+
+@in_loop
+async def test_an_answer_the_locked_history_refuses_ends_and_is_saved_once_it_frees(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: the whole answer came, but the window stayed in Stop for a minute (the end's
+    # save was tried again and again on a history another program held) before it ended.
+    # Any write waiting the usual time for the lock would now wait a minute, longer than
+    # this test waits for the answer to end.
+    monkeypatch.setattr("app.store.db.BUSY_TIMEOUT_MS", 60_000)
+    gui.store.connection.execute("PRAGMA busy_timeout = 60000")
+    monkeypatch.setattr("app.answering.recorder.RETRY_SAVE_AFTER", 0.2, raising=False)
+    gui.server.enqueue(Reply(chunks=WORDS, delay=0.04))
+    await gui.ask("Count")
+    conversation_id = gui.pane.conversation_id
+    assert conversation_id is not None
+    await gui.until(lambda: streamed_words(gui) >= 3)
+    other = sqlite3.connect(gui.store.path, isolation_level=None)  # another program
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        await gui.until(lambda: bool(notices(gui, BUSY)))
+        await gui.until(
+            lambda: not gui.application.controller.is_streaming(conversation_id), timeout=20
+        )
+        await gui.settle()
+        assert gui.pane.composer.button.text() == "Send"
+        assert not pending_shown(gui)
+        assert answer_text(gui).strip() == "".join(WORDS).strip()  # all of it, still shown
+        assert len(notices(gui, BUSY)) == 1
+        assert gui.application.controller.unsaved_answer(conversation_id) == "".join(WORDS)
+        assert gui.store.current_path(conversation_id)[-1].status is MessageStatus.STREAMING
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await gui.until(
+        lambda: gui.store.current_path(conversation_id)[-1].status is MessageStatus.COMPLETE
+    )
+    stored = sqlite3.connect(gui.store.path)
+    try:
+        content, status = stored.execute(
+            "SELECT content, status FROM messages WHERE conversation_id = ? AND role = ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (conversation_id, "assistant"),
+        ).fetchone()
+    finally:
+        stored.close()
+    assert (content, status) == ("".join(WORDS), MessageStatus.COMPLETE.value)
+    await gui.until(lambda: not notices(gui, BUSY))
+    assert gui.application.controller.unsaved_answers() == []
