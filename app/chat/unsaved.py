@@ -144,12 +144,15 @@ class UnsavedAnswers:
             return
 
 
+BUSY_REASON = "another program is using the history file"
+
+
 def trouble_reason(trouble: StoreError) -> str:
     """Why the history could not take an answer, in a few words ("the disk is full")."""
     from app.store.errors import DatabaseBusy
 
     if isinstance(trouble, DatabaseBusy):
-        return "another program is using the history file"
+        return BUSY_REASON
     return str(getattr(trouble, "reason", None) or trouble)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from app.chat.controller import ChatController
+from app.chat.unsaved import BUSY_REASON
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -22,9 +23,11 @@ NOTICE_MS = 2_000_000_000  # until the answer is saved (or the person closes it)
 QUIT_QUESTION = "Quit without saving the answer?"
 QUIT_DETAILS = (
     "Maestrale could not save an answer yet ({why}). Quitting now loses what of it is "
-    "not saved. Copy it first, or cancel and free some space: it is saved as soon as "
+    "not saved. Copy it first, or cancel and {remedy}: it is saved as soon as "
     "the history can be written again."
 )
+FREE_SPACE = "free some space"
+CLOSE_OTHER = "close the other program using the history file"
 COPIED = "Copied to the clipboard ({count:,} characters). You can quit now, or cancel."
 COPIED_SO_FAR = (
     "Copied to the clipboard: only the part received so far ({count:,} characters), as "
@@ -78,7 +81,9 @@ class UnsavedNotice(QObject):
         why = next(iter(self._controller.save_troubles()), "")
         box = QMessageBox(QMessageBox.Icon.Warning, "Maestrale", QUIT_QUESTION, parent=self._window)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        details = QUIT_DETAILS.format(why=why or "the history cannot be written")
+        # A lock is not lifted by freeing space (the other program has to let go).
+        remedy = CLOSE_OTHER if why == BUSY_REASON else FREE_SPACE
+        details = QUIT_DETAILS.format(why=why or "the history cannot be written", remedy=remedy)
         box.setInformativeText(details)
         quit_button = box.addButton("Quit anyway", QMessageBox.ButtonRole.DestructiveRole)
         copy_button = box.addButton("Copy the answer", QMessageBox.ButtonRole.ActionRole)

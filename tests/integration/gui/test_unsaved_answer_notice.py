@@ -79,14 +79,14 @@ def button(box: QMessageBox, text: str) -> QPushButton:
     return pushed
 
 
-async def quit_question(gui: Gui) -> QMessageBox:
+async def quit_question(gui: Gui, why: str = "the disk is full") -> QMessageBox:
     gui.window.quit_app()  # Ctrl+Q
     await gui.settle()
     box = gui.application.unsaved_notice.question
     assert box is not None
     assert box.isVisible()
     assert "Quit without saving the answer?" in box.text()
-    assert "the disk is full" in box.informativeText()
+    assert why in box.informativeText()
     assert gui.window.isVisible()
     assert not gui.application.closed.is_set()
     return box
@@ -243,6 +243,12 @@ async def test_an_answer_the_locked_history_refuses_ends_and_is_saved_once_it_fr
         assert len(notices(gui, BUSY)) == 1
         assert gui.application.controller.unsaved_answer(conversation_id) == "".join(WORDS)
         assert gui.store.current_path(conversation_id)[-1].status is MessageStatus.STREAMING
+        # Quitting meanwhile: the advice is the lock's, not a full disk's.
+        box = await quit_question(gui, why="another program is using the history file")
+        assert "close the other program using the history file" in box.informativeText()
+        assert "free some space" not in box.informativeText()
+        button(box, "Cancel").click()
+        await gui.settle()
     finally:
         other.execute("COMMIT")
         other.close()
