@@ -311,9 +311,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # tests read server.requests; stderr noise helps nobody
 
     def interrupt(self) -> None:
-        """Wake this handler (blocked reading or writing) so the server can stop."""
+        """Wake this handler (blocked reading, or waiting in a stall or a delay) so the
+        server can stop; its connection is then reset, as ``_abort`` resets it.
+
+        Not SHUT_RDWR: that sent the client an orderly FIN, a clean end of a body that
+        ends when the socket closes, when it came before the stalled handler's own reset
+        (the client then saw a stream end normally, now and then under load)."""
         with contextlib.suppress(OSError):
-            self.connection.shutdown(socket.SHUT_RDWR)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.shutdown(socket.SHUT_RD)
 
     def do_GET(self) -> None:
         self._dispatch()
