@@ -362,11 +362,18 @@ class Application:
             report=self._report,
             quit_app=self._quit_from_tray,
             open_key_settings=self.settings_opening.open_for_key,
+            model_note=self._deprecation_note,
             dark=self.theme.is_dark,
             tray_available=self._tray_available,
         )
         self.window.close_hides = desktop.keeps_running_in_tray
         return desktop
+
+    def _deprecation_note(self, model: str) -> str | None:
+        from app.domain.messages import utc_now
+
+        card = self.catalog.card(model)
+        return card.deprecation_note(utc_now()) if card is not None else None
 
     def _report(self, message: str) -> None:
         if self.window.isVisible():

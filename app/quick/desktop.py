@@ -48,6 +48,7 @@ class QuickDesktop(QObject):
         tray_available: whether the desktop has a system tray (asked once, here).
         open_key_settings: opens the settings where a missing key (or a refused
             endpoint) is put right; the quick window offers it when it cannot ask.
+        model_note: a model's deprecation note (None: none), said when asked of it.
 
     Signals:
         shortcut_note_changed(str, str): ``shortcut_note`` and ``shortcut_tone`` changed
@@ -72,6 +73,7 @@ class QuickDesktop(QObject):
         report: Callable[[str], None],
         quit_app: Callable[[], None],
         open_key_settings: Callable[[], None],
+        model_note: Callable[[str], str | None] | None = None,
         dark: bool = False,
         tray_available: Callable[[], bool] = Tray.available,
     ) -> None:
@@ -97,6 +99,7 @@ class QuickDesktop(QObject):
             templates=lambda: self._templates,
             state=state,
             open_key_settings=open_key_settings,
+            model_note=model_note,
             dark=dark,
         )
         self.quick.continue_in_main.connect(self._continue_in_main)

@@ -68,6 +68,9 @@ SAID_MS = 2500  # how long the footer says "Answer copied." before its hint is b
 FOCUS_LOST_MS = 150
 
 
+DEPRECATED_ADVICE = "Choose another default model in Settings → Model, or a template's own."
+
+
 class QuickWindow(PlaceAndSize, QWidget):
     """Signals: continue_in_main(str, str) (open this conversation in the main window,
     with this text to go on typing)."""
@@ -87,9 +90,11 @@ class QuickWindow(PlaceAndSize, QWidget):
         read_selection: Callable[[], str | None] | None = None,
         confirm_link: Callable[[LinkCheck], bool] | None = None,
         open_key_settings: Callable[[], None] | None = None,
+        model_note: Callable[[str], str | None] | None = None,
         dark: bool = False,
     ) -> None:
         super().__init__(None)
+        self._model_note = model_note
         self._confirm_link = confirm_link
         self._open_key_settings = open_key_settings
         self._store = store
@@ -489,12 +494,22 @@ class QuickWindow(PlaceAndSize, QWidget):
         """Ask ``prompt`` (in a new exchange when ``conversation_id`` is None)."""
         self._hide_notice()
         self._sending = True
+        chat = self._chat_for_template()
         try:
-            sent = self._controller.send(conversation_id, prompt, self._chat_for_template())
+            sent = self._controller.send(conversation_id, prompt, chat)
         finally:
             self._sending = False
         self._asked_here = sent is not None
+        if sent is not None and conversation_id is None:
+            self._note_model(chat.model)
         return sent is not None
+
+    def _note_model(self, model: str | None) -> None:
+        """A new exchange asked of a deprecated model is told so: the main window's
+        picker marks it, but nothing here named the model at all (QA)."""
+        note = self._model_note(model) if model and self._model_note is not None else None
+        if note:
+            self._show_notice(f"{model}: {note}. {DEPRECATED_ADVICE}")
 
     def _prompt(self, typed: str | None) -> str | None:
         """The text to send, or None (with a notice) when it cannot be made."""

@@ -781,3 +781,23 @@ async def test_a_continue_of_an_older_answer_that_brings_nothing_leaves_the_exch
         assert "(402)" in window.notice.text()
     else:
         assert not window.notice.isVisible()
+
+
+@in_loop
+async def test_asking_a_deprecated_model_here_says_so_and_names_its_replacement(gui: Gui) -> None:
+    # The main window's picker marks a deprecated model; the quick window named no model
+    # at all, and asked it without a word (QA).
+    await gui.application.refresh_models()
+    window = quick(gui)
+    window.summon()
+    gui.server.enqueue(Reply(text="Short."), Reply(text="t"))
+    await type_and_enter(gui, window, "Hi")
+    await gui.until(lambda: settled(gui, window))
+    # The default model, mistral-large-2411, which the fake server lists as deprecated.
+    assert [r.body["model"] for r in gui.server.chat_requests if r.body.get("stream")] == [
+        "mistral-large-2411"
+    ]
+    assert window.notice.isVisible()
+    assert "deprecated" in window.notice.text().lower()
+    assert "replacement: mistral-large-2512" in window.notice.text()
+    assert "Settings → Model" in window.notice.text()
