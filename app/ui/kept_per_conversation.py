@@ -67,14 +67,15 @@ class KeptPerConversation:
 
     def _say_draft_not_saved(self, notice: str) -> None:
         from app.ui.toast import Toast  # not at start-up
-        from app.ui.unsaved_notice import copy_text
+        from app.ui.unsaved_notice import copy_and_say
 
         edit = self._composer.edit
+        window = self._composer.window()
         Toast.show_message(
-            self._composer.window(),
+            window,
             notice,
             "Copy the draft",
-            lambda: copy_text(edit.toPlainText()),
+            lambda: copy_and_say(window, edit.toPlainText()),
             timeout_ms=DRAFT_NOTICE_MS,
         )
 

@@ -28,7 +28,9 @@ QUIT_DETAILS = (
 )
 FREE_SPACE = "free some space"
 CLOSE_OTHER = "close the other program using the history file"
+COPIED_NOTICE = "Copied to the clipboard ({count:,} characters)."
 COPIED = "Copied to the clipboard ({count:,} characters). You can quit now, or cancel."
+NOTHING_TO_COPY = "There is nothing to copy: no text of the answer has come yet."
 COPIED_SO_FAR = (
     "Copied to the clipboard: only the part received so far ({count:,} characters), as "
     "the answer is still coming. Copy again once it has ended, or cancel and wait for it."
@@ -45,6 +47,7 @@ class UnsavedNotice(QObject):
         self._shown: dict[str, Toast] = {}
         self._unsaved: set[str] = set()  # conversations with an answer not saved yet
         self.question: QMessageBox | None = None  # "Quit without saving…?", while asked
+        self._quit_when_asked = False  # the answer was saved while the question was open
         controller.answer_save_trouble.connect(self._on_trouble)
 
     def _on_trouble(self, conversation_id: str, notice: str) -> None:
@@ -55,13 +58,18 @@ class UnsavedNotice(QObject):
             old.dismiss()
         if not notice:
             self._unsaved.discard(conversation_id)
+            if self.question is not None and not self._controller.unsaved_answers():
+                # Saved while the person was asked: nothing is lost by quitting now, as
+                # they wanted (Ctrl+Q, the tray's Quit). The question said it would be.
+                self._quit_when_asked = True
+                self.question.done(0)
             return
         self._unsaved.add(conversation_id)
         self._shown[conversation_id] = Toast.show_message(
             self._window,
             notice,
             "Copy the answer",
-            lambda: copy_text(self._controller.unsaved_answer(conversation_id)),
+            lambda: copy_and_say(self._window, self._controller.unsaved_answer(conversation_id)),
             timeout_ms=NOTICE_MS,
         )
 
@@ -95,16 +103,23 @@ class UnsavedNotice(QObject):
         copy_button.clicked.disconnect()  # the box's own handler, which would close it
 
         def on_copy() -> None:
-            text = "\n\n".join(self._controller.unsaved_answers())
+            text = "\n\n".join(t for t in self._controller.unsaved_answers() if t)
+            if not text:  # never an empty clipboard in place of what the person had
+                box.setInformativeText(f"{details}\n\n{NOTHING_TO_COPY}")
+                return
             copy_text(text)
             still_coming = any(self._controller.is_streaming(c) for c in self._unsaved)
             copied = COPIED_SO_FAR if still_coming else COPIED
             box.setInformativeText(f"{details}\n\n{copied.format(count=len(text))}")
+            # QA: the shorter name made the box 35 px narrower once laid out again, its
+            # buttons moved under the pointer. The button keeps its width, so the box does.
+            copy_button.setMinimumWidth(copy_button.width())
             copy_button.setText("Copy again")
 
         def on_finished(_result: int) -> None:
             self.question = None
-            if box.clickedButton() is quit_button:
+            saved_meanwhile, self._quit_when_asked = self._quit_when_asked, False
+            if saved_meanwhile or box.clickedButton() is quit_button:
                 quit_anyway()
 
         copy_button.clicked.connect(on_copy)
@@ -117,3 +132,15 @@ class UnsavedNotice(QObject):
 
 def copy_text(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
+
+
+def copy_and_say(parent: QWidget, text: str) -> None:
+    """Copy ``text`` from a notice's button, and say so in a notice over ``parent`` (the
+    notice with the button just went, with no other sign). Never an empty text."""
+    from app.ui.toast import Toast  # not at start-up
+
+    if not text:
+        Toast.show_message(parent, "There is nothing to copy.")
+        return
+    copy_text(text)
+    Toast.show_message(parent, COPIED_NOTICE.format(count=len(text)))

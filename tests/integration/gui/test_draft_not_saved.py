@@ -58,6 +58,9 @@ async def test_a_pasted_question_refused_as_too_long_says_its_draft_is_not_kept(
     assert copy.text() == "Copy the draft"
     copy.click()
     assert QGuiApplication.clipboard().text() == PASTED
+    # QA: the notice just went, with no sign that anything was copied.
+    said = [t.text for t in gui.window.findChildren(Toast) if t.is_open]
+    assert said == [f"Copied to the clipboard ({len(PASTED):,} characters)."]
     # Said once: typing on and the retries meanwhile do not say it again.
     gui.qtbot.keyClicks(edit, " More.")
     gui.pane.composer.keep_draft()
@@ -67,3 +70,24 @@ async def test_a_pasted_question_refused_as_too_long_says_its_draft_is_not_kept(
     # Room again: a retry saves it.
     gui.store.connection.execute("PRAGMA max_page_count = 1073741823")
     await gui.until(lambda: gui.store.drafts() == {"": PASTED + " More."})
+
+
+@in_loop
+async def test_copying_a_draft_emptied_meanwhile_leaves_the_clipboard_alone(gui: Gui) -> None:
+    # The draft notice stays 30 s: the field emptied meanwhile, its Copy wiped what the
+    # person had on the clipboard with an empty text.
+    fill_the_disk(gui)
+    edit = gui.pane.composer.edit
+    edit.setFocus()
+    edit.insertPlainText(PASTED)
+    gui.pane.composer.keep_draft()
+    notices = draft_notices(gui)
+    assert len(notices) == 1
+    copy = notices[0].action_button
+    assert copy is not None
+    edit.clear()
+    QGuiApplication.clipboard().setText("What the person had copied")
+    copy.click()
+    assert QGuiApplication.clipboard().text() == "What the person had copied"
+    said = [t.text for t in gui.window.findChildren(Toast) if t.is_open]
+    assert said == ["There is nothing to copy."]

@@ -8,8 +8,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from app.domain.messages import MessageStatus, Role
 from app.ui.toast import Toast
@@ -71,6 +72,21 @@ async def test_a_full_disk_is_said_at_once_and_the_answer_ends_as_ended(
     assert not shown._status.isVisible()
 
 
+@in_loop
+async def test_the_notice_s_copy_says_what_it_copied(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The notice went at the click, with no sign that anything was copied.
+    await answer_cut_by_full_disk(gui, monkeypatch)
+    (notice,) = notices(gui)
+    copy = notice.action_button
+    assert copy is not None
+    copy.click()
+    assert QGuiApplication.clipboard().text() == "".join(WORDS)
+    said = [t.text for t in gui.window.findChildren(Toast) if t.is_open]
+    assert said == [f"Copied to the clipboard ({len(''.join(WORDS))} characters)."]
+
+
 def button(box: QMessageBox, text: str) -> QPushButton:
     found = [b for b in box.buttons() if b.text() == text]
     assert len(found) == 1, [b.text() for b in box.buttons()]
@@ -119,6 +135,67 @@ async def test_quitting_with_an_answer_not_saved_asks_first(
     disk.full = False  # space freed, not tried yet: quitting saves it
     button(await quit_question(gui), "Quit anyway").click()
     await gui.until(gui.application.closed.is_set)
+    await saved_whole_after_shutdown(gui, conversation_id, path)
+
+
+@in_loop
+async def test_copying_keeps_the_question_s_width_and_its_buttons_in_place(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: the question got about 35 px narrower when it said what was copied, and its
+    # buttons moved under the pointer.
+    await answer_cut_by_full_disk(gui, monkeypatch)
+    box = await quit_question(gui)
+    copy = button(box, "Copy the answer")
+    width = box.width()
+    places = [(b.mapToGlobal(b.rect().topLeft()).x(), b.width()) for b in box.buttons()]
+    copy.click()
+    await gui.settle()
+    assert "Copied to the clipboard" in box.informativeText()
+    assert copy.text() == "Copy again"
+    assert box.width() == width
+    assert [(b.mapToGlobal(b.rect().topLeft()).x(), b.width()) for b in box.buttons()] == places
+    label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+    assert isinstance(label, QLabel)
+    assert label.height() >= label.heightForWidth(label.width())  # all of the text shows
+    button(box, "Cancel").click()
+    await gui.settle()
+
+
+@in_loop
+async def test_the_open_question_closes_and_the_app_quits_once_the_answer_is_saved(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: the question stayed, still saying the answer was not saved, after the space was
+    # freed and the answer saved; its Copy then put an empty text on the clipboard,
+    # wiping what was there, and said "Copied to the clipboard (0 characters)".
+    disk = await streamed_into_a_full_disk(gui, monkeypatch)  # tried again every 0.1 s
+    conversation_id, path = gui.pane.conversation_id, gui.store.path
+    assert conversation_id is not None
+    await gui.until(lambda: not gui.application.controller.is_streaming(conversation_id))
+    await gui.settle()
+    QGuiApplication.clipboard().setText("What the person had copied")
+    box = await quit_question(gui)
+    copy = button(box, "Copy the answer")
+    copied: list[str] = []
+
+    def changed() -> None:
+        copied.append(QGuiApplication.clipboard().text())
+
+    QGuiApplication.clipboard().dataChanged.connect(changed)
+    try:
+        disk.full = False  # space freed: the next try saves the answer
+        await gui.until(lambda: not gui.application.controller.unsaved_answers())
+        await gui.settle()
+        if shiboken6.isValid(copy) and copy.isVisible():
+            copy.click()  # what the person would do, had the question stayed
+            await gui.settle()
+    finally:
+        QGuiApplication.clipboard().dataChanged.disconnect(changed)
+    assert copied == []
+    assert QGuiApplication.clipboard().text() == "What the person had copied"
+    assert gui.application.unsaved_notice.question is None
+    await gui.until(gui.application.closed.is_set)  # quit, as asked
     await saved_whole_after_shutdown(gui, conversation_id, path)
 
 
