@@ -493,9 +493,25 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         entry.item = item
         entry.height = item.height_for_width(width)
         item.setGeometry(self._column_x(), entry.y, width, entry.height)
+        self._stack_in_order(index, item)
         item.show()
         if entry.id in self._highlighted:  # rendered before, with marks, and let go
             self._mark_again(item)
+
+    def _stack_in_order(self, index: int, item: MessageItem) -> None:
+        """Put the item among the canvas's children in the conversation's order: a
+        screen reader reads them in that order, and messages are rendered bottom up (or
+        as they scroll into view), which made the newest come first. The Tab order is
+        the focus chain, which this leaves as it is."""
+        for later in range(index + 1, len(self._entries)):
+            next_item = self._entries[later].item
+            if next_item is not None:
+                item.stackUnder(next_item)
+                return
+        item.raise_()
+        for under in (self._pending, self._unanswered):  # they come after the messages
+            if under is not None:
+                under.raise_()
 
     def _on_fold_toggled(self, message_id: str) -> None:
         """A long tool result shown whole or folded again by its button: the button kept
