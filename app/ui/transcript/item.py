@@ -29,6 +29,7 @@ from app.ui.transcript.item_status import ItemStatus
 from app.ui.transcript.item_versions import ItemVersions
 from app.ui.transcript.markdown_document import MarkdownDocument
 from app.ui.transcript.retry_offer import RetryWith
+from app.ui.transcript.spoken_text import SpokenText
 from app.ui.transcript.text_view import MessageText
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         self.document = MarkdownDocument(
             self.text.document(), math=math, dark=dark, on_math_pending=pending
         )
+        if message.role is not Role.USER:  # a question's own text is already clean
+            SpokenText(self.text, lambda: self.streaming)  # kept by the text, its parent
 
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 6, 0, 6)
