@@ -360,13 +360,13 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #toolApprovalQuestion {{ font-weight: 600; }}
 #toolCallsNote {{ color: {c.muted}; }}
 #toolCallActivity {{ color: {c.accent}; font-weight: 600; }}
-/* "Show all" under a long tool result: a link's look, a button's focus ring. */
-#resultFold {{
+/* "Show all" under a long tool result or question: a link's look, a button's focus ring. */
+#foldButton {{
     background: transparent; color: {c.accent}; border: 1px solid transparent;
     border-radius: 6px; padding: 2px 6px; min-height: 0; text-align: left;
 }}
-#resultFold:hover {{ text-decoration: underline; }}
-#resultFold:focus {{ border-color: {c.accent}; }}
+#foldButton:hover {{ text-decoration: underline; }}
+#foldButton:focus {{ border-color: {c.accent}; }}
 #pendingAnswer {{ color: {c.muted}; font-style: italic; }}
 #emptyState {{ color: {c.muted}; font-size: {point_size * 1.7:.1f}pt; font-weight: 600; }}
 /* Beside or over the answers' text: outlined, its arrow in the accent colour (with a

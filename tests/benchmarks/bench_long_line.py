@@ -4,7 +4,7 @@ Prints how long the message field takes the paste and each key typed after it, a
 event loop's worst stall while a conversation holding such a question (and an answer
 echoing it, both above the last screen) opens and renders, then after a text size step.
 
-Run: python -m tests.benchmarks.bench_long_line [--chars 200000]
+Run: python -m tests.benchmarks.bench_long_line [--chars 200000] [--short-answer]
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ from tests.benchmarks.harness import LagSampler, build_app, close_app
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=200_000)
+    parser.add_argument(
+        "--short-answer",
+        action="store_true",
+        help="answer the question in a few words instead of echoing it: the question's own cost",
+    )
     args = parser.parse_args()
     blob = ("QUJDREVGR0hJSktMTU5PUA" * (args.chars // 22 + 1))[: args.chars]
     with tempfile.TemporaryDirectory() as folder:
@@ -55,7 +60,7 @@ def main() -> None:
         parent = store.add_message(
             conversation.id,
             role=Role.ASSISTANT,
-            content=f"You sent:\n\n{blob}",
+            content="Noted." if args.short_answer else f"You sent:\n\n{blob}",
             parent_id=question.id,
             model="mistral-large-2411",
         ).id

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 else:
     _View = object
 
+# Messages a long text of folds to its first lines (see MessageItem and folding.py).
+_FOLDING = (Role.TOOL, Role.USER)
+
 
 class FindingInView(_View):
     # The view's, or set by _init_finding; declared for the type checker.
@@ -95,10 +98,10 @@ class FindingInView(_View):
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
         if (
-            item.message.role is Role.TOOL
+            item.message.role in _FOLDING
             and hidden_by_fold(item.message.content, item.text.toPlainText(), query)
-            and item.show_whole_result()
-        ):  # the words found are in the part a long result folds away: shown whole
+            and item.show_whole()
+        ):  # the words found are in the part a long text folds away: shown whole
             self._update_height(self._by_id[item.message.id], follow=False)
         count, target = mark(item.text, query, dark=self._dark)
         self._highlighted[item.message.id] = (query, False)
@@ -268,25 +271,25 @@ class FindingInView(_View):
                     return
 
     def _show_hidden(self, entry: Entry, needle: str, start: int) -> None:
-        """The occurrence at ``start`` is in the folded part of a long tool result: the
-        result is shown whole, as a browser opens a collapsed section to show what it
-        found (its "Show less" folds it again)."""
+        """The occurrence at ``start`` is in the folded part of a long tool result or
+        question: it is shown whole, as a browser opens a collapsed section to show what
+        it found (its "Show less" folds it again)."""
         item = entry.item
-        if item is None or entry.role is not Role.TOOL:
+        if item is None or entry.role not in _FOLDING:
             return
         place = shown_places(self._visible(entry), self._shown(entry), [start], len(needle))
-        if place[0] is None and item.show_whole_result():
+        if place[0] is None and item.show_whole():
             self._update_height(entry, follow=False)
 
     def _visible(self, entry: Entry) -> str:
         """The text of a message as shown, folded (see finding.VisibleTexts).
 
-        A tool's result is read whole, from what it holds, folded or not: words in the
-        part a long one keeps out of sight are found too (where they are marked: see
-        _mark_found). Its places are those of the result shown whole.
+        A tool's result or a question is read whole, from what it holds, folded or not:
+        words in the part a long one keeps out of sight are found too (where they are
+        marked: see _mark_found). Its places are those of the text shown whole.
         """
-        message = entry.message
-        if entry.item is not None and entry.role is not Role.TOOL:
+        message = entry.message if entry.item is None else entry.item.message
+        if entry.item is not None and entry.role not in _FOLDING:
             document = entry.item.text.document()
             key: object = (id(document), document.revision(), document.characterCount())
             return self._find_texts.text(entry.id, key, document.toPlainText)
@@ -328,7 +331,7 @@ class FindingInView(_View):
         whole = self._visible(entry)
         starts = occurrences(whole, needle)
         places: list[int | None] = list(starts)
-        if entry.role is Role.TOOL:  # read whole, maybe shown folded: where each one shows
+        if entry.role in _FOLDING:  # read whole, maybe shown folded: where each one shows
             places = shown_places(whole, self._shown(entry), starts, len(needle))
         at = places[starts.index(current)] if current in starts else None
         shown = [place for place in places if place is not None]
@@ -339,8 +342,8 @@ class FindingInView(_View):
             self._scroll_to_text(item, cursor)
 
     def _shown(self, entry: Entry) -> str:
-        """The text a rendered message's document shows, folded: a tool's result may show
-        only its first lines (see _visible)."""
+        """The text a rendered message's document shows, folded: a tool's result or a
+        question may show only its first lines (see _visible)."""
         assert entry.item is not None
         document = entry.item.text.document()
         key = (id(document), document.revision(), document.characterCount())
@@ -360,7 +363,7 @@ def _result_text(content: str) -> str:
     if not content:
         return ""
     from app.rendering.visible import visible_text
-    from app.ui.transcript.tool_result import code_block
+    from app.ui.transcript.folding import code_block
 
     return visible_text(code_block(content))
 

@@ -34,9 +34,9 @@ from app.ui.transcript.text_view import MessageText
 
 if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
+    from app.ui.transcript.folding import FoldButton, FoldedText
     from app.ui.transcript.question_editor import QuestionEditor
     from app.ui.transcript.tool_calls import ToolCallsPanel
-    from app.ui.transcript.tool_result import ResultFold, ResultView
 
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 # Characters of a line enough to fill the widest bubble (780 px) at ~2 px each at least.
@@ -53,8 +53,8 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         regenerate_requested(str), retry_requested(str), continue_requested(str),
         edit_submitted(str, str), branch_requested(str, int), link_activated(QUrl, str),
         height_changed(), edit_closed() (the editor closed while it had the keyboard:
-        the pane gives it to the composer), fold_toggled() (a long tool result shown
-        whole, or folded again: the transcript keeps its button in view).
+        the pane gives it to the composer), fold_toggled() (a long tool result or
+        question shown whole, or folded again: the transcript keeps its button in view).
     """
 
     regenerate_requested = Signal(str)
@@ -113,7 +113,8 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         self._tool_calls: ToolCallsPanel | None = None
         self._call_results = 0  # of its calls, how many got results (see set_call_results)
         self._calls_busy = False  # a call waits for the person or runs
-        self._result: ResultView | None = None  # a tool's result: folded when long
+        # A tool's result or a question: folded when long (built for the first long one).
+        self._folding: FoldedText | None = None
         self._build_body()
         self._build_footer()
         self._editor: QuestionEditor | None = None
@@ -135,8 +136,8 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
             raise ValueError(f"a {self.message.role} item cannot show a {message.role} message")
         self.message = message
         self._awaiting = False
-        if self._result is not None:
-            self._result.fold()
+        if self._folding is not None:
+            self._folding.fold()
         if width is not None:
             # Lay the text out once, at its final width, before it is filled.
             self.text.set_text_width(self._text_width(width))
@@ -199,40 +200,76 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
     def _markdown(self) -> str:
         """The text to render: a tool's result is data, shown as it came (a code block),
         folded to its first lines when it is long."""
-        if self.message.role is Role.TOOL and self.message.content:
-            if self._result is None:
-                from app.ui.transcript.tool_result import ResultView  # only for results
+        if self.message.role is Role.TOOL:
+            shown = self._folded_text("the tool result")
+            if not shown:
+                return ""
+            from app.ui.transcript.folding import code_block
 
-                self._result = ResultView(self._place_fold, self._fold_toggled)
-            return self._result.markdown(self.message.content)
+            return code_block(shown)
         return self.message.content
 
+    def _question_text(self) -> str:
+        """A question's text to show (plain text, not markdown): folded to its first
+        lines when it is long (a pasted document)."""
+        return self._folded_text("the question")
+
+    def _folded_text(self, what: str) -> str:
+        if self._folding is None:
+            if not self.message.content:  # a spare, empty: nothing to fold yet
+                return ""
+            from app.ui.transcript.folding import (
+                PREVIEW_LINES,
+                QUESTION_PREVIEW_LINES,
+                FoldedText,
+            )
+
+            user = self.message.role is Role.USER
+            lines = QUESTION_PREVIEW_LINES if user else PREVIEW_LINES
+            self._folding = FoldedText(self._place_fold, self._fold_toggled, what=what, lines=lines)
+        return self._folding.shown(self.message.content)
+
     def _place_fold(self, fold: QWidget) -> None:
-        self._bubble_layout.addWidget(fold, 0, Qt.AlignmentFlag.AlignLeft)
+        self._bubble_layout.insertWidget(
+            self._bubble_layout.indexOf(self.text) + 1, fold, 0, Qt.AlignmentFlag.AlignLeft
+        )
+        if self.editing:
+            self._hide_fold(True)
 
     @property
-    def fold_button(self) -> ResultFold | None:
-        """ "Show all" / "Show less" under a long tool result (None: none shown)."""
-        return None if self._result is None else self._result.button
+    def fold_button(self) -> FoldButton | None:
+        """ "Show all" / "Show less" under a long tool result or question (None: none
+        shown)."""
+        return None if self._folding is None else self._folding.button
+
+    def _hide_fold(self, hidden: bool) -> None:
+        """The question is being edited (``hidden``), or no longer: its button with it."""
+        if self._folding is not None:
+            self._folding.hide(hidden)
+
+    def _render_folding(self) -> None:
+        if self.message.role is Role.USER:
+            self.text.setPlainText(self._question_text())
+        else:
+            self.document.set_markdown(self._markdown())
+        self.height_changed.emit()
 
     def _fold_toggled(self) -> None:
-        self.document.set_markdown(self._markdown())
-        self.height_changed.emit()
+        self._render_folding()
         self.fold_toggled.emit()
 
-    def show_whole_result(self) -> bool:
-        """A long tool result folded shown whole, as its "Show all" does (Ctrl+F goes to
-        words in its folded part; the transcript places and marks them). False when no
-        result is folded here."""
-        if self._result is None or not self._result.unfold():
+    def show_whole(self) -> bool:
+        """A long tool result or question folded shown whole, as its "Show all" does
+        (Ctrl+F goes to words in its folded part; the transcript places and marks them).
+        False when nothing is folded here."""
+        if self._folding is None or not self._folding.unfold():
             return False
-        self.document.set_markdown(self._markdown())
-        self.height_changed.emit()
+        self._render_folding()
         return True
 
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
-            self.text.setPlainText(self.message.content)
+            self.text.setPlainText(self._question_text())
         elif self.message.status is MessageStatus.STREAMING and self.message.content:
             # Still being written and already begun (a continuation starts from the
             # partial text): the text so far is streamed text, so what arrives next
@@ -471,6 +508,9 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
                 default=0,
             )
             bubble = max(80, min(limit, natural + 28 + 12))
+            fold = self.fold_button  # "Show all" of a long question of short lines
+            if fold is not None:
+                bubble = max(bubble, min(limit, fold.sizeHint().width() + 28))
             if self._editor is not None:
                 bubble = limit  # room to edit, as wide as a question may be
             # A fixed width: the layout would otherwise give the bubble its size hint.

@@ -38,6 +38,7 @@ class ItemEditing(_Item):
         edit_closed = Signal()
 
         def _show_action_row(self, shown: bool) -> None: ...
+        def _hide_fold(self, hidden: bool) -> None: ...
 
     @property
     def editing(self) -> bool:
@@ -70,6 +71,7 @@ class ItemEditing(_Item):
         editor.height_changed.connect(self.height_changed)
         self._editor = editor
         self.text.setVisible(False)
+        self._hide_fold(True)  # "Show all" of a long question: the editor holds it whole
         # Copy and Edit meant the text now in the editor: its own buttons act instead.
         self._show_action_row(False)
         self._bubble_layout.addWidget(editor)
@@ -88,6 +90,7 @@ class ItemEditing(_Item):
             self._editor.deleteLater()
             self._editor = None
             self.text.setVisible(True)
+            self._hide_fold(False)
             self._show_action_row(True)
             self.height_changed.emit()
             if had_focus:

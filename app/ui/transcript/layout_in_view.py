@@ -133,8 +133,8 @@ class LayoutInView(_View):
         return True
 
     def _keep_fold_in_view(self, message_id: str) -> None:
-        """A long tool result was shown whole or folded again: laid out now, and its
-        button kept in view (folded from far down, the view would be left past it)."""
+        """A long tool result or question was shown whole or folded again: laid out now,
+        its button kept in view (folded from far down, the view would be left past it)."""
         entry = self._by_id.get(message_id)
         if entry is None or entry.item is None:
             return

@@ -9,9 +9,10 @@ from PySide6.QtGui import QTextCursor
 
 from app.domain.messages import Role, ToolCall
 from app.ui.transcript.item import MessageItem
-from app.ui.transcript.marks import CURRENT, MARKS
+from app.ui.transcript.marks import CURRENT
 from tests.helpers.chats import tool_round
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.folded import marks_by_line
 
 # Forty lines: folded to ten. "zebra" on line 3 (shown folded) and on line 25 (not).
 RESULT = "\n".join(
@@ -38,17 +39,6 @@ def _result(gui: Gui) -> MessageItem:
     assert item is not None
     assert item.message.role is Role.TOOL
     return item
-
-
-def _marks(item: MessageItem) -> list[tuple[str, bool]]:
-    """A message's marks: the line each is on, and whether it is the current one."""
-    marks = []
-    for selection in item.text.extraSelections():
-        colour = selection.format.background().color()
-        assert colour in (CURRENT[False][0], MARKS[False][0])
-        block = selection.cursor.block().text()
-        marks.append((block.split(":")[0], colour == CURRENT[False][0]))
-    return marks
 
 
 def _in_view(gui: Gui, item: MessageItem) -> bool:
@@ -86,12 +76,12 @@ async def test_find_counts_and_shows_words_in_a_folded_result(gui: Gui) -> None:
     # Line 3, line 25 (folded), then the answer: the conversation's order.
     assert bar.status.text() == "1 of 3"
     assert fold.text() == "Show all (40 lines)"  # shown already: nothing to unfold
-    assert _marks(result) == [("row 3", True)]
+    assert marks_by_line(result) == [("row 3", True)]
     gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
     assert bar.status.text() == "2 of 3"
     # Shown whole to show it, marked as the current one, and in view.
     assert fold.text() == "Show less"
-    assert _marks(result) == [("row 3", False), ("row 25", True)]
+    assert marks_by_line(result) == [("row 3", False), ("row 25", True)]
     assert _in_view(gui, result)
     transcript = gui.pane.transcript
     entry = transcript._by_id[result.message.id]
@@ -102,7 +92,7 @@ async def test_find_counts_and_shows_words_in_a_folded_result(gui: Gui) -> None:
     fold.click()
     await gui.settle(0.05)
     assert fold.text() == "Show all (40 lines)"
-    assert _marks(result) == [("row 3", False)]
+    assert marks_by_line(result) == [("row 3", False)]
     assert bar.status.text() == "2 of 3"
     gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return)
     assert bar.status.text() == "3 of 3"  # on to the answer, not back to the first
@@ -111,12 +101,12 @@ async def test_find_counts_and_shows_words_in_a_folded_result(gui: Gui) -> None:
     gui.qtbot.keyClick(bar.field, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert bar.status.text() == "2 of 3"
     assert fold.text() == "Show less"
-    assert _marks(result) == [("row 3", False), ("row 25", True)]
+    assert marks_by_line(result) == [("row 3", False), ("row 25", True)]
     assert _in_view(gui, result)
     # Typing on stays on it.
     gui.qtbot.keyClicks(bar.field, " here")
     assert bar.status.text() == "2 of 2"
-    assert _marks(result) == [("row 3", False), ("row 25", True)]
+    assert marks_by_line(result) == [("row 3", False), ("row 25", True)]
 
 
 @in_loop
@@ -141,7 +131,7 @@ async def test_find_counts_a_folded_result_not_rendered_yet_the_same(gui: Gui) -
     fold = result.fold_button
     assert fold is not None
     assert fold.text() == "Show less"
-    assert _marks(result) == [("row 25", True)]
+    assert marks_by_line(result) == [("row 25", True)]
 
 
 @in_loop

@@ -19,9 +19,10 @@ from app.api.types import ToolSpec
 from app.chat.tool_calls import CLOSED, RESULT_NOT_SAVED, STOPPED, STOPPED_ASKING, TOOLS_OFF
 from app.domain.messages import Role, ToolCall
 from app.tools.registry import MAX_OUTPUT_CHARS, Tool, ToolOutput, ToolRegistry
-from app.ui.transcript.tool_result import PREVIEW_LINES
+from app.ui.transcript.folding import PREVIEW_LINES
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
+from tests.integration.gui.folded import tab_to
 from tests.integration.gui.test_chat_window import last_item
 from tests.integration.gui.test_tool_calls_window import (
     _bar,
@@ -350,12 +351,7 @@ async def test_a_huge_result_shows_folded_and_unfolds_by_keyboard(gui: Gui) -> N
         for i in gui.pane.transcript.message_ids
         if gui.pane.transcript.item(i).message.tool_calls
     )
-    caller._action.setFocus(Qt.FocusReason.TabFocusReason)
-    for _ in range(6):
-        if fold.hasFocus():
-            break
-        gui.qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert fold.hasFocus()
+    assert tab_to(gui, fold, caller._action)
     gui.qtbot.keyClick(fold, Qt.Key.Key_Return)
     await gui.settle(0.05)
     assert fold.text() == "Show less"
