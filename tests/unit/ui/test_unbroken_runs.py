@@ -60,6 +60,9 @@ def test_a_question_holding_a_blob_is_wrapped_anywhere_and_a_plain_one_as_usual(
     shown = {}
     for text in (f"What is this?\n\n{BLOB}", "What is this? " * 40):
         item = answer_item(qtbot, text, role=Role.USER)
+        # Folded, the blob shows a few hundred characters of it: wrapped as usual.
+        assert (item.fold_button is not None) == (BLOB in text)
+        item.show_whole()  # "Show all"
         item.height_for_width(600)
         shown[text[:20]] = item.text.wordWrapMode()
         assert item.text.document().size().width() <= item.text.width() + 1  # within
