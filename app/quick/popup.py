@@ -493,8 +493,8 @@ class QuickWindow(PlaceAndSize, QWidget):
     def _send(self, conversation_id: str | None, prompt: str) -> bool:
         """Ask ``prompt`` (in a new exchange when ``conversation_id`` is None)."""
         self._hide_notice()
-        self._sending = True
         chat = self._chat_for_template()
+        self._sending = True
         try:
             sent = self._controller.send(conversation_id, prompt, chat)
         finally:

@@ -51,7 +51,7 @@ def test_the_message_field_wraps_a_pasted_blob_anywhere_and_as_usual_once_it_goe
     cursor.movePosition(QTextCursor.MoveOperation.Start)
     cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
     cursor.insertText("A short question")
-    assert field.wordWrapMode() == USUAL
+    qtbot.waitUntil(lambda: field.wordWrapMode() == USUAL)  # once the change is over
 
 
 def test_a_question_holding_a_blob_is_wrapped_anywhere_and_a_plain_one_as_usual(
@@ -78,7 +78,7 @@ def test_an_answer_holding_a_blob_is_wrapped_anywhere_until_rendered_without_it(
     document.set_markdown(f"Here:\n\n```\n{BLOB}\n```")  # in a code block too
     assert view.wordWrapMode() == ANYWHERE
     document.set_markdown("A plain answer, with words.")
-    assert view.wordWrapMode() == USUAL
+    qtbot.waitUntil(lambda: view.wordWrapMode() == USUAL)
 
 
 def test_a_streamed_answer_switches_when_its_run_grows_long(qtbot: QtBot) -> None:
@@ -100,4 +100,51 @@ def test_a_settings_field_given_the_guard_follows_its_text(qtbot: QtBot) -> None
     field.setPlainText(BLOB)
     assert field.wordWrapMode() == ANYWHERE
     field.clear()
-    assert field.wordWrapMode() == USUAL
+    qtbot.waitUntil(lambda: field.wordWrapMode() == USUAL)
+
+
+def test_only_a_run_that_long_counts_however_many_nearly_as_long_words_there_are(
+    qtbot: QtBot,
+) -> None:
+    # "\S{5000,}" tried every place inside each word and read on to its end: 200,000
+    # characters of 4,999-character words took 2 s to look at, and again at each key.
+    words = " ".join(["w" * (LONG_RUN - 1)] * 40)
+    assert not has_long_run(words)
+    field = QPlainTextEdit()
+    qtbot.addWidget(field)
+    UnbrokenRunWrapping(field)
+    field.setPlainText(words)
+    field.moveCursor(QTextCursor.MoveOperation.End)
+    field.insertPlainText("w")  # its last word one longer: now long enough
+    assert field.wordWrapMode() == ANYWHERE
+
+
+def test_a_space_typed_inside_the_run_gives_the_usual_wrapping_back(qtbot: QtBot) -> None:
+    field = QPlainTextEdit()
+    qtbot.addWidget(field)
+    UnbrokenRunWrapping(field)
+    field.setPlainText("x" * (LONG_RUN + 1000))
+    assert field.wordWrapMode() == ANYWHERE
+    cursor = field.textCursor()
+    cursor.setPosition(3000)
+    cursor.insertText(" ")  # two runs of 3,000: neither long
+    qtbot.waitUntil(lambda: field.wordWrapMode() == USUAL)
+
+
+def test_a_streamed_code_block_holding_a_blob_is_not_laid_out_again_at_each_frame(
+    qtbot: QtBot,
+) -> None:
+    # Each frame takes the open code block out and puts it back: the wrapping switched
+    # back and forth twice a frame, each switch a layout of the whole answer.
+    view, document = answer_view(qtbot, 10)
+    switches = []
+    original = view.setWordWrapMode
+    view.setWordWrapMode = lambda mode: (switches.append(mode), original(mode))  # type: ignore[method-assign]
+    document.set_markdown("")
+    document.append("Here:\n\n```\n")
+    for start in range(0, len(BLOB), 500):
+        document.append(BLOB[start : start + 500])
+        document.flush()
+        qtbot.wait(1)  # the frames of a stream come one event-loop turn apart
+    assert view.wordWrapMode() == ANYWHERE
+    assert switches == [ANYWHERE]
