@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QListView
 from app.ui.shortcuts import writes_text
 from app.ui.sidebar.delegate import ConversationDelegate, row_height
 from app.ui.sidebar.model import ConversationListModel, ConversationRole
+from app.ui.sidebar.scroll_anchor import ScrollAnchor
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -77,14 +78,19 @@ class ConversationListView(QListView):
         self.setMinimumHeight(row_height(self.font()) * 3)
         self.clicked.connect(self._on_clicked)
         self.cursor_hidden = False  # the keyboard's row unmarked: see hide_cursor
+        # Rows coming, going or moving above those in sight leave these in place.
+        self._anchor = ScrollAnchor(self)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt override
+        if model is not None:
+            self._anchor.watch_before(model)
         super().setModel(model)
         if model is not None:
             for change in (model.rowsInserted, model.rowsRemoved, model.rowsMoved):
                 change.connect(self.forget_hover)
             model.modelReset.connect(self.forget_hover)
             model.layoutChanged.connect(self.forget_hover)
+            self._anchor.watch_after(model)
 
     def forget_hover(self) -> None:
         """No row lit as hovered until the pointer moves over one again: after rows

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+from pytestqt.qtbot import QtBot
+
 from app.store import ConversationStore
+from app.ui.sidebar import Sidebar
 
 # What the offscreen platform warns about when windows and menus are shown.
 OFFSCREEN_NOISE = (
@@ -35,3 +39,15 @@ def add(
     if pinned:
         store.set_pinned(conversation.id, True)
     return conversation.id
+
+
+def shown_sidebar(qtbot: QtBot, store: ConversationStore) -> Sidebar:
+    """The sidebar on ``store``, 500 pixels high, shown, its list taller than that (the
+    caller calls ``shutdown``)."""
+    widget = Sidebar(store, now=fixed_now, zone=ZONE, show_error=pytest.fail)
+    qtbot.addWidget(widget)
+    widget.resize(320, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.list_view.verticalScrollBar().maximum() > 0)
+    return widget

@@ -4,7 +4,7 @@ same file) are found on a worker thread; the GUI thread reads only the rows that
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,14 +19,6 @@ from app.ui.sidebar.model import ConversationRole
 from tests.unit.ui.sidebar.helpers import NOW, ZONE, add, fixed_now
 
 _READS = ("list_stamps", "list_conversations", "get_conversation")
-
-
-@pytest.fixture
-def other(tmp_path: Path, store: ConversationStore) -> Iterator[ConversationStore]:
-    """The same history through a connection of its own, as `maestrale ask` has."""
-    opened = ConversationStore.open(tmp_path / "history.sqlite3")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

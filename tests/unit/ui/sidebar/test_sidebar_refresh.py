@@ -3,12 +3,9 @@ same file) reach the list as single-row changes, and the list ends as a fresh re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from app.domain.messages import Role
@@ -17,14 +14,6 @@ from app.ui.sidebar.model import REFRESH_LIMIT, ConversationListModel, Conversat
 from tests.unit.ui.sidebar.helpers import NOW, ZONE, add, fixed_now
 
 _ROLES = (ConversationRole.ID, ConversationRole.TITLE, ConversationRole.GROUP)
-
-
-@pytest.fixture
-def other(tmp_path: Path, store: ConversationStore) -> Iterator[ConversationStore]:
-    """The same history through a connection of its own, as `maestrale ask` has."""
-    opened = ConversationStore.open(tmp_path / "history.sqlite3")
-    yield opened
-    opened.close()
 
 
 def _model(store: ConversationStore, **options: Any) -> ConversationListModel:

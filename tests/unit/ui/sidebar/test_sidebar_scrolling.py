@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.messages import Role
 from app.store import ConversationStore
 from app.ui.sidebar import Sidebar
-from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, ZONE, add, fixed_now
+from tests.unit.ui.sidebar.helpers import NOW, OFFSCREEN_NOISE, add, shown_sidebar
 
 pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE)
 
@@ -29,12 +29,7 @@ def ids(store: ConversationStore) -> dict[str, str]:
 
 @pytest.fixture
 def sidebar(qtbot: QtBot, store: ConversationStore, ids: dict[str, str]) -> Iterator[Sidebar]:
-    widget = Sidebar(store, now=fixed_now, zone=ZONE, show_error=pytest.fail)
-    qtbot.addWidget(widget)
-    widget.resize(320, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    qtbot.waitUntil(lambda: widget.list_view.verticalScrollBar().maximum() > 0)
+    widget = shown_sidebar(qtbot, store)
     yield widget
     widget.shutdown()
 
