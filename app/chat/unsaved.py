@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 
 UNSAVED_ANSWER = (
     "The text above could not be saved yet ({reason}): Maestrale tries again until you "
-    "quit, and asks before quitting. Copy it now to keep it safe (Retry asks the model "
-    "again)."
+    "quit, and asks before quitting. To keep it safe, copy it now with its copy button "
+    "(Copy as Markdown); Retry asks the model again."
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cached_property
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.chat_pane import ChatPane
 from app.ui.icons import icon
+from app.ui.notice_room import NoticeRoom
 from app.ui.shortcuts import make_actions
 from app.ui.sidebar import Sidebar
 from app.ui.text_direction import isolated
@@ -232,12 +234,20 @@ class MainWindow(QMainWindow):
         self._asked = self._asked or not ask
         self.close()
 
+    @cached_property
+    def _notices(self) -> NoticeRoom:
+        """Where notices go (made with the first one)."""
+        return NoticeRoom(self, self.pane)
+
     def toast_bottom(self) -> int:
-        """Where notices end (see app.ui.toast.ToastHost): above the message field."""
-        composer = self.pane.composer
-        if not composer.isVisible():
-            return self.height() - 16
-        return composer.mapTo(self, QPoint(0, 0)).y() - 8
+        """Where notices end (see app.ui.toast.ToastHost): above the message field and
+        the context gauge's line."""
+        return self._notices.bottom()
+
+    def toast_placed(self, geometry: QRect | None) -> None:
+        """A notice moved or closed (see app.ui.toast.ToastWatcher): the conversation
+        keeps its end clear of it."""
+        self._notices.placed(geometry)
 
     def ready_to_type(self) -> None:
         """The focus to the message field unless it already is in a text field here."""
@@ -321,8 +331,7 @@ class MainWindow(QMainWindow):
         """Notices go over the message field, as wide as it at most (over the first-run
         panel, the conversation's side): never over the sidebar (see
         app.ui.toast.ToastHost)."""
-        composer = self.pane.composer
-        return composer if composer.isVisible() else self.pane
+        return self._notices.area()
 
     def toggle_sidebar(self) -> None:
         """The user shows or hides the sidebar (Ctrl+B, the header's button)."""

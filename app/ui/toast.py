@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QEnterEvent, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -31,6 +31,14 @@ class ToastHost(Protocol):
     def toast_bottom(self) -> int: ...
 
     def toast_area(self) -> QWidget: ...
+
+
+@runtime_checkable
+class ToastWatcher(Protocol):
+    """A parent told where its notice is (its geometry; None once it closed): the main
+    window keeps the end of the conversation out from under it."""
+
+    def toast_placed(self, geometry: QRect | None) -> None: ...
 
 
 class Toast(QFrame):
@@ -132,7 +140,7 @@ class Toast(QFrame):
 
     def popup(self) -> None:
         """Place, raise and show the notice, announce it, and start the countdown."""
-        self._place()
+        self.place()
         self.show()
         self.raise_()
         QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, self.text))
@@ -149,6 +157,7 @@ class Toast(QFrame):
             parent.removeEventFilter(self)
         self._follow(None)
         self.hide()
+        self._tell_watcher(parent, None)
         self.dismissed.emit()
         self.deleteLater()
 
@@ -159,7 +168,9 @@ class Toast(QFrame):
         if callback is not None:
             callback()
 
-    def _place(self) -> None:
+    def place(self) -> None:
+        """Place the notice at its parent's bottom (a host's: see ToastHost); again
+        when what it must not cover moved (the host calls it then)."""
         parent = self.parentWidget()
         if parent is None:
             return
@@ -177,6 +188,13 @@ class Toast(QFrame):
         middle = (start + end) // 2
         left = max(start + MARGIN, min(middle - width // 2, end - width - MARGIN))
         self.setGeometry(left, bottom - height, width, height)
+        if not self._closed:
+            self._tell_watcher(parent, self.geometry())
+
+    @staticmethod
+    def _tell_watcher(parent: object, geometry: QRect | None) -> None:
+        if isinstance(parent, ToastWatcher):
+            parent.toast_placed(geometry)
 
     def _natural_width(self) -> int:
         """The width showing the text on one line (a word-wrapped label's size hint
@@ -207,7 +225,7 @@ class Toast(QFrame):
         if (watched is self.parentWidget() and event.type() == QEvent.Type.Resize) or (
             watched is self._area and event.type() in _MOVED
         ):
-            self._place()
+            self.place()
         return False
 
     def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt override

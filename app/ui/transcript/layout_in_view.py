@@ -53,6 +53,7 @@ class LayoutInView(_View):
     empty_label: QLabel
     _height_dirty: set[str]  # messages whose height signal waits to be answered
     _heights: QTimer
+    _bottom_room: int  # kept free under the last message: see keep_room_below
 
     if TYPE_CHECKING:
 
@@ -67,6 +68,16 @@ class LayoutInView(_View):
         self._heights.setSingleShot(True)
         self._heights.setInterval(0)
         self._heights.timeout.connect(self._apply_heights)
+        self._bottom_room = 0
+
+    def keep_room_below(self, height: int) -> None:
+        """Keep ``height`` pixels free under the last message (0: none): a notice over
+        the conversation's bottom covered the last answer's buttons (Copy, Retry),
+        and at the end the view scrolls on to show them above it."""
+        height = max(0, height)
+        if height != self._bottom_room:
+            self._bottom_room = height
+            self._relayout(len(self._entries))
 
     def _text_scale(self) -> float:
         """How large the text is, against the reference size the estimates were made for."""
@@ -224,7 +235,7 @@ class LayoutInView(_View):
             height = self._unanswered.heightForWidth(width)
             self._unanswered.setGeometry(x, y, width, height)
             y += height + GAP
-        self._canvas.resize(self.viewport().width(), y + 2 * GAP)
+        self._canvas.resize(self.viewport().width(), y + 2 * GAP + self._bottom_room)
         # An empty chat shows a welcome line instead of an empty page.
         empty = not self._entries and pending is None
         self.empty_label.setVisible(empty)

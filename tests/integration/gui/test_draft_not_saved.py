@@ -9,6 +9,7 @@ from PySide6.QtGui import QGuiApplication
 from app.ui.toast import Toast
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_context_gauge import large_with_context
+from tests.integration.gui.test_notice_room import in_window
 
 PASTED = "A log line that goes on and on, pasted whole to be read. " * 6_000  # ~350 kB
 
@@ -53,6 +54,11 @@ async def test_a_pasted_question_refused_as_too_long_says_its_draft_is_not_kept(
         "closed before: free some space, or copy the draft now."
     )
     assert gui.store.drafts() == {}
+    # The notice stands above the gauge's red line, which says why: it covered it.
+    await gui.settle()
+    assert gauge.isVisible()
+    assert not in_window(gauge, gui.window).intersects(notices[0].geometry())
+    assert not in_window(gui.pane.composer, gui.window).intersects(notices[0].geometry())
     copy = notices[0].action_button
     assert copy is not None
     assert copy.text() == "Copy the draft"

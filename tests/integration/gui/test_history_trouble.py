@@ -103,6 +103,9 @@ async def test_an_answer_that_cannot_be_saved_keeps_its_text_on_screen(
         assert "(another program is using the history file)" in item._status_label.text()
         assert "Maestrale tries again until you quit" in item._status_label.text()
         assert item._copy.isEnabled()
+        # The copy it advises is a button there (it named none: only Retry and
+        # Continue have words).
+        assert f"copy button ({item._copy.toolTip()})" in item._status_label.text()
     gui.server.enqueue(Reply(text="Saved this time."))
     item._retry.click()
     await gui.until(lambda: "Saved this time." in answer_text(gui))
