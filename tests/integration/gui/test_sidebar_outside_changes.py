@@ -136,6 +136,8 @@ async def test_the_window_reads_only_the_rows_changed_outside(
         lambda: model.index_of(chats[450]).data(ConversationRole.TITLE) == "renamed there"
     )
 
-    assert sorted(reads) == sorted(
-        [("get_conversation", chats[450]), ("get_conversation", chats[30])]
-    )
+    # The rename and the trashing are two commits and the watcher looks every 50 ms: a
+    # row may be read twice (found by two comparisons). What matters: only the rows
+    # changed are read on the GUI thread, never the whole list.
+    assert {name for name, _ in reads} == {"get_conversation"}
+    assert {conversation for _, conversation in reads} == {chats[450], chats[30]}
