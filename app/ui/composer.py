@@ -250,6 +250,12 @@ class Composer(QFrame):
         self.edit.setFocus()
         self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
 
+    def draft_of(self, key: str) -> str:
+        """The draft of the conversation ``key`` as it is now (typed, or kept aside)."""
+        if key == self._key:
+            return self.edit.toPlainText()
+        return self._drafts.get(key, "")
+
     def drafts(self) -> dict[str, str]:
         current = self.edit.toPlainText()
         drafts = dict(self._drafts)

@@ -5,7 +5,8 @@ holds the history's lock (an import, a backup), the usual five-second wait for i
 the window at every pause: here a save waits at most a few milliseconds, and a draft
 that could not be saved stays in memory and is tried again later, and once more, with
 the usual patience, before the history closes. A draft the history refuses for another
-reason (the disk full, the file read-only) is said once, while it keeps failing.
+reason (the disk full, the file read-only) is said once, while it keeps failing, even
+when the spell began with a lock; once the drafts are saved again, that is said too.
 """
 
 from __future__ import annotations
@@ -43,17 +44,24 @@ class DraftKeeper(QObject):
     """Saves drafts (key -> text, ``""`` removes) in ``store``, later if it is locked.
 
     Signals:
-        not_saved(str): a draft could not be saved, not for a lock another process
-            holds (that passes): what to tell the person. Once per spell of failures.
+        not_saved(str, str): the draft of a conversation (key) could not be saved, not
+            for a lock another process holds (that passes): what to tell the person.
+            Once per spell of failures.
+        saved_again(): every draft is saved after ``not_saved`` was said.
     """
 
-    not_saved = Signal(str)
+    not_saved = Signal(str, str)
+    saved_again = Signal()
 
     def __init__(self, store: ConversationStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._pending: dict[str, str] = {}
+        self._failed_key = ""  # the draft the last failure was on
         self._failing = False  # logged once per spell of failures, not at every retry
+        # not_saved was emitted in this spell: a spell begun by a lock (not said) may
+        # go on with a full disk, which must be said all the same.
+        self._said = False
         self._closing = False
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
@@ -78,17 +86,20 @@ class DraftKeeper(QObject):
         self._closing = True
 
     def _save_soon(self) -> None:
-        failing = self._failing
         with self._store.waiting_at_most(SAVE_WAIT_MS):
             error = self._save_pending()
         if error is None:
+            if self._said:
+                self._said = False
+                self.saved_again.emit()
             return
         self._retry.start(RETRY_AFTER_MS)
         # A lock passes (the draft is saved once it does, or on closing): not shown.
         # Anything else (a full disk) may last until the window closes and the draft,
         # still in the field, is lost with it: said once.
-        if not failing and not isinstance(error, DatabaseBusy):
-            self.not_saved.emit(draft_not_saved(error))
+        if not self._said and not isinstance(error, DatabaseBusy):
+            self._said = True
+            self.not_saved.emit(self._failed_key, draft_not_saved(error))
 
     def _save_pending(self) -> StoreError | None:
         """Save every pending draft; the error that stopped it, if one did."""
@@ -97,6 +108,7 @@ class DraftKeeper(QObject):
             try:
                 self._store.save_draft(key, text)
             except StoreError as error:
+                self._failed_key = key
                 if not self._failing:
                     log.warning("Could not keep the draft yet", exc_info=True)
                 self._failing = True

@@ -5,6 +5,7 @@ where the reader was in it."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
@@ -14,6 +15,9 @@ from app.store.errors import StoreError
 from app.ui.composer import Composer
 from app.ui.draft_keeper import DraftKeeper
 from app.ui.transcript.view import TranscriptView
+
+if TYPE_CHECKING:
+    from app.ui.toast import Toast
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,8 @@ class KeptPerConversation:
         # In the history file, so an unsent question survives a crash.
         self._drafts = DraftKeeper(store, parent)
         self._drafts.not_saved.connect(self._say_draft_not_saved)
+        self._drafts.saved_again.connect(self._draft_saved_again)
+        self._draft_notice: Toast | None = None  # "could not save your draft", while up
         composer.draft_changed.connect(self._drafts.keep)
         composer.restore_drafts(self._read_drafts())
 
@@ -65,19 +71,29 @@ class KeptPerConversation:
         """The place remembered in ``conversation_id`` (message, offset), once."""
         return self._places.pop(conversation_id, None)
 
-    def _say_draft_not_saved(self, notice: str) -> None:
+    def _say_draft_not_saved(self, key: str, notice: str) -> None:
         from app.ui.toast import Toast  # not at start-up
         from app.ui.unsaved_notice import copy_and_say
 
-        edit = self._composer.edit
-        window = self._composer.window()
-        Toast.show_message(
+        self._draft_saved_again()
+        composer = self._composer
+        window = composer.window()
+        # The draft that was not saved, even once another conversation is shown (its
+        # Copy took the field's text: another conversation's draft).
+        self._draft_notice = Toast.show_message(
             window,
             notice,
             "Copy the draft",
-            lambda: copy_and_say(window, edit.toPlainText()),
+            lambda: copy_and_say(window, composer.draft_of(key)),
             timeout_ms=DRAFT_NOTICE_MS,
         )
+
+    def _draft_saved_again(self) -> None:
+        """The drafts are saved: the notice saying they were not goes (it stayed up to
+        30 s, telling of a loss that would no longer happen)."""
+        notice, self._draft_notice = self._draft_notice, None
+        if notice is not None and notice.is_open:
+            notice.dismiss()
 
     def _read_drafts(self) -> dict[str, str]:
         try:

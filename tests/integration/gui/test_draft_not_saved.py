@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.ui.toast import Toast
+from tests.helpers.history_lock import HistoryLock
 from tests.integration.gui.conftest import Gui, in_loop
 from tests.integration.gui.test_context_gauge import large_with_context
 from tests.integration.gui.test_notice_room import in_window
@@ -78,18 +79,25 @@ async def test_a_pasted_question_refused_as_too_long_says_its_draft_is_not_kept(
     await gui.until(lambda: gui.store.drafts() == {"": PASTED + " More."})
 
 
-@in_loop
-async def test_copying_a_draft_emptied_meanwhile_leaves_the_clipboard_alone(gui: Gui) -> None:
-    # The draft notice stays 30 s: the field emptied meanwhile, its Copy wiped what the
-    # person had on the clipboard with an empty text.
+def pasted_on_a_full_disk(gui: Gui) -> Toast:
+    """Paste PASTED as the draft while the disk is full; the one notice saying so."""
     fill_the_disk(gui)
     edit = gui.pane.composer.edit
     edit.setFocus()
     edit.insertPlainText(PASTED)
-    gui.pane.composer.keep_draft()
+    gui.pane.composer.keep_draft()  # what a pause in typing does
     notices = draft_notices(gui)
     assert len(notices) == 1
-    copy = notices[0].action_button
+    return notices[0]
+
+
+@in_loop
+async def test_copying_a_draft_emptied_meanwhile_leaves_the_clipboard_alone(gui: Gui) -> None:
+    # The draft notice stays 30 s: the field emptied meanwhile, its Copy wiped what the
+    # person had on the clipboard with an empty text.
+    edit = gui.pane.composer.edit
+    notice = pasted_on_a_full_disk(gui)
+    copy = notice.action_button
     assert copy is not None
     edit.clear()
     QGuiApplication.clipboard().setText("What the person had copied")
@@ -97,3 +105,58 @@ async def test_copying_a_draft_emptied_meanwhile_leaves_the_clipboard_alone(gui:
     assert QGuiApplication.clipboard().text() == "What the person had copied"
     said = [t.text for t in gui.window.findChildren(Toast) if t.is_open]
     assert said == ["There is nothing to copy."]
+
+
+def room_again(gui: Gui) -> None:
+    gui.store.connection.execute("PRAGMA max_page_count = 1073741823")
+
+
+@in_loop
+async def test_a_full_disk_after_a_lock_is_said(gui: Gui, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Review: a spell of failures begun by a lock (not said: it passes) never said the
+    # full disk that came next, and the draft was lost on closing without a word.
+    monkeypatch.setattr("app.ui.draft_keeper.RETRY_AFTER_MS", 50)
+    edit = gui.pane.composer.edit
+    lock = HistoryLock(gui.store.path).take()
+    try:
+        edit.setFocus()
+        edit.insertPlainText(PASTED)
+        gui.pane.composer.keep_draft()
+        assert not draft_notices(gui)  # a lock: not said
+        fill_the_disk(gui)
+    finally:
+        lock.release()
+    await gui.until(lambda: bool(draft_notices(gui)))
+    notices = draft_notices(gui)
+    assert len(notices) == 1
+    assert "the disk is full" in notices[0].text
+    assert gui.store.drafts() == {}
+
+
+@in_loop
+async def test_the_draft_notice_goes_once_the_draft_is_saved(
+    gui: Gui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Review: "could not save your draft" stayed up to 30 s after the draft was saved.
+    monkeypatch.setattr("app.ui.draft_keeper.RETRY_AFTER_MS", 50)
+    notice = pasted_on_a_full_disk(gui)
+    room_again(gui)
+    await gui.until(lambda: gui.store.drafts() == {"": PASTED})
+    assert not notice.is_open
+    assert not draft_notices(gui)
+
+
+@in_loop
+async def test_copy_the_draft_copies_the_one_not_saved_after_switching(gui: Gui) -> None:
+    # Review: the notice's Copy took the message field's text: once another
+    # conversation was opened, that one's draft, not the draft that was not saved.
+    other = gui.store.create_conversation(title="Another chat", model="mistral-large-2411")
+    edit = gui.pane.composer.edit
+    notice = pasted_on_a_full_disk(gui)
+    gui.window.open_conversation(other.id)
+    gui.qtbot.keyClicks(edit, "typed there")
+    assert edit.toPlainText() == "typed there"
+    copy = notice.action_button
+    assert copy is not None
+    copy.click()
+    assert QGuiApplication.clipboard().text() == PASTED
