@@ -5,7 +5,10 @@ with 10,000 conversations loaded that took 40 to 100 ms, the window frozen meanw
 at each outside write (`maestrale ask`, a second window). Here it runs on one worker
 thread with its own read-only connection, from a ``Snapshot`` of the rows; the ids
 found come back to the GUI thread (``found``), which reads and moves just those rows.
-Only the newest request matters: one that waits is replaced by the next.
+Only the newest request matters: one that waits is replaced by the next. Closing
+interrupts a comparison under way, a wait for another program's lock too: SQLite's
+own wait is deaf to ``interrupt()``, so the worker waits in short turns and gives up
+at the first one after closing began (the window waited up to five seconds to close).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
+
+LOCK_TURN_MS = 50  # one turn of waiting for another program's lock, between checks
 
 
 class _Stamps:
@@ -89,11 +95,13 @@ class OutsideChangeReader(QObject):
             self._executor.submit(self._take_pending)
 
     def shutdown(self) -> None:
-        """Drop what waits, let a comparison under way end, and close the connection."""
+        """Drop what waits, interrupt a comparison under way, close the connection."""
         with self._lock:
             self._stopping = True
             self._pending = None
             executor, self._executor = self._executor, None  # twice: on close, on quit
+            if self._connection is not None:
+                self._connection.interrupt()  # thread-safe; a running statement only
         if executor is not None:
             executor.submit(self._close)
             executor.shutdown(wait=True)
@@ -105,16 +113,51 @@ class OutsideChangeReader(QObject):
             self._compare(snapshot)
 
     def _close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def _stopped(self) -> bool:
+        with self._lock:
+            return self._stopping
+
+    def _open(self) -> sqlite3.Connection:
+        """The worker's connection, waiting for locks one turn at a time (see
+        ``_compare_in_turns``)."""
+        if self._connection is None:
+            connection = self._connect(self._path)
+            try:
+                connection.execute(f"PRAGMA busy_timeout = {LOCK_TURN_MS}")
+            except sqlite3.Error:
+                connection.close()
+                raise
+            with self._lock:
+                self._connection = connection  # shutdown() may interrupt it from now
+        return self._connection
+
+    def _compare_in_turns(self, snapshot: Snapshot) -> list[str] | None:
+        """``changed_outside``, waiting for a lock as long as any read does but in short
+        turns: None once closing began (shutdown does not wait out the lock)."""
+        from app.store import db  # BUSY_TIMEOUT_MS read at call time: tests change it
+
+        deadline = time.monotonic() + db.BUSY_TIMEOUT_MS / 1000
+        while True:
+            stamps = _Stamps(self._open())
+            try:
+                return changed_outside(stamps, snapshot.rows, snapshot.listed, snapshot.paging)
+            except sqlite3.OperationalError as error:
+                if self._stopped():
+                    return None  # interrupted, or a lock: closing
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() >= deadline:
+                    raise
 
     def _compare(self, snapshot: Snapshot) -> None:
         try:
-            if self._connection is None:
-                self._connection = self._connect(self._path)
-            stamps = _Stamps(self._connection)
-            changed = changed_outside(stamps, snapshot.rows, snapshot.listed, snapshot.paging)
+            changed = self._compare_in_turns(snapshot)
+            if changed is None:
+                return
         except (sqlite3.Error, StoreError) as error:
             reason = (
                 translate_error(error, self._path) if isinstance(error, sqlite3.Error) else error
