@@ -32,7 +32,7 @@ class ConversationFind:
             self._bar = FindBar()
             self._bar.find_requested.connect(self._find)
             self._transcript.found_changed.connect(self._on_found_changed)
-            self._bar.closed.connect(self._transcript.clear_highlights)
+            self._bar.closed.connect(self._transcript.end_find)
             self._bar.closed.connect(self._on_closed)
             self._page.insertWidget(self._page.indexOf(self._transcript), self._bar)
         return self._bar

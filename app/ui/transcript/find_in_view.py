@@ -51,7 +51,9 @@ class FindingInView(_View):
     _highlighted: dict[str, tuple[str, bool]]  # marked messages: query, by Ctrl+F?
     _find_reading: QTimer
     _find_query: str | None  # Ctrl+F's text while its occurrences are marked
+    _unfolded_by_find: set[str]  # long texts Ctrl+F showed whole, to fold again
     _frames: StreamFrames
+    _follow: bool
     _clock: Callable[[], float]
 
     if TYPE_CHECKING:
@@ -60,6 +62,7 @@ class FindingInView(_View):
         def _materialise(self, entry: Entry) -> None: ...
         def _relayout(self, start: int) -> None: ...
         def _set_follow(self, follow: bool) -> None: ...
+        def scroll_to_end(self) -> None: ...
         def _ensure_loaded(self, entries: Sequence[Entry]) -> None: ...
 
     def _init_finding(self) -> None:
@@ -68,6 +71,9 @@ class FindingInView(_View):
         self._found = None
         self._find_texts = VisibleTexts()
         self._find_query = None
+        # Long questions and tool results Ctrl+F showed whole (not the person, nor a
+        # search hit): folded again when its query no longer needs them, or it closes.
+        self._unfolded_by_find = set()
         # Messages with marks of Ctrl+F or a search: what was marked, and by Ctrl+F?
         self._highlighted = {}
         self._find_reading = QTimer(self)
@@ -97,6 +103,7 @@ class FindingInView(_View):
 
         self.clear_highlights()  # one message's marks at a time
         item.document.fill_gaps()
+        self._unfolded_by_find.discard(item.message.id)  # gone to on purpose: kept whole
         if (
             item.message.role in _FOLDING
             and hidden_by_fold(item.message.content, item.text.toPlainText(), query)
@@ -170,6 +177,7 @@ class FindingInView(_View):
         needle = fold(query)
         if not needle or not self._entries:
             self._found = None
+            self._fold_back(needle)
             self.clear_highlights()
             return 0, 0
         # The text skipped behind a flood is text of the conversation too.
@@ -179,8 +187,10 @@ class FindingInView(_View):
         counts = [self._visible(entry).count(needle) for entry in self._entries]
         if not any(counts):
             self._found = None
+            self._fold_back(needle)
             self.clear_highlights()
             return 0, 0
+        self._fold_back(needle)  # before the places of this query are read
         current: tuple[int, int] | None = None
         starts: list[int] = []
         found = self._by_id.get(self._found[0]) if self._found is not None else None
@@ -279,7 +289,71 @@ class FindingInView(_View):
             return
         place = shown_places(self._visible(entry), self._shown(entry), [start], len(needle))
         if place[0] is None and item.show_whole():
+            self._unfolded_by_find.add(entry.id)
             self._update_height(entry, follow=False)
+
+    def _fold_back(self, needle: str) -> None:
+        """Fold again each long text Ctrl+F showed whole for an earlier query (typed a
+        letter at a time, "b" was in its folded part, "batch 7" is not) whose folded
+        part does not hold ``needle`` ("": the bar closed, fold them all)."""
+        for message_id in list(self._unfolded_by_find):
+            entry = self._by_id.get(message_id)
+            rendered = entry is not None and entry.item is not None
+            if needle and rendered and self._in_folded_part(self._by_id[message_id], needle):
+                continue
+            self._unfolded_by_find.discard(message_id)
+            if entry is not None and entry.item is not None and entry.item.fold_again():
+                self._update_height(entry, follow=False)
+
+    def _in_folded_part(self, entry: Entry, needle: str) -> bool:
+        """Whether ``needle`` occurs in the part of a long text its fold hides."""
+        assert entry.item is not None
+        start = entry.item.folded_preview()
+        if start is None:
+            return False
+        shown = fold(start if entry.role is Role.USER else _result_text(start))
+        whole = self._visible(entry)
+        return None in shown_places(whole, shown, occurrences(whole, needle), len(needle))
+
+    def end_find(self) -> None:
+        """The find bar closed: the long texts it showed whole (and the person did not
+        unfold by hand) fold again, the view kept on what it showed, the current
+        occurrence's message if it is in view, and the marks go."""
+        if self._unfolded_by_find:
+            anchor = self._find_anchor()
+            folded = set(self._unfolded_by_find)
+            self._fold_back("")
+            if anchor is not None:
+                self._keep_place(anchor, folded)
+            elif self._follow:
+                self.scroll_to_end()
+        self.clear_highlights()
+
+    def _find_anchor(self) -> tuple[str, int] | None:
+        """The message to keep in place as the texts Ctrl+F unfolded fold again, and
+        where it is in the view: the current occurrence's if it is on screen, else the
+        first one the view's top shows (None: the view follows the end)."""
+        if self._follow or not self._entries:
+            return None
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        found = self._by_id.get(self._found[0]) if self._found is not None else None
+        on_screen = found is not None and found.y < bottom and found.y + found.height > top
+        if found is not None and on_screen and found.id not in self._unfolded_by_find:
+            return found.id, found.y - top
+        entry = self._entries[self._top_index()]
+        return entry.id, entry.y - top
+
+    def _keep_place(self, anchor: tuple[str, int], folded: set[str]) -> None:
+        """Put the message of ``anchor`` back where it was in the view; one folded
+        again that the view was inside keeps its end (and its button) in sight."""
+        message_id, offset = anchor
+        entry = self._by_id.get(message_id)
+        if entry is None:
+            return
+        if message_id in folded:  # offset < 0: the view's top was inside it
+            offset = max(offset, min(0, self.viewport().height() // 2 - entry.height))
+        self.verticalScrollBar().setValue(max(0, entry.y - offset))
 
     def _visible(self, entry: Entry) -> str:
         """The text of a message as shown, folded (see finding.VisibleTexts).

@@ -125,6 +125,19 @@ class FoldedText:
         fold.expanded = True
         return True
 
+    def refold(self) -> bool:
+        """Fold the text again, as "Show less" does (what Ctrl+F unfolded, its bar
+        closed); False when it is not shown whole. The item renders it anew."""
+        fold = self.button
+        if fold is None or not fold.expanded:
+            return False
+        fold.expanded = False
+        return True
+
+    def folded(self, content: str) -> str | None:
+        """What the text shows folded (None: it is short, shown whole)."""
+        return preview(content, self._lines)
+
     def hide(self, hidden: bool) -> None:
         """The text is out of sight (``hidden``: a question being edited), or back: its
         button with it."""

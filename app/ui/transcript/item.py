@@ -267,6 +267,21 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         self._render_folding()
         return True
 
+    def fold_again(self) -> bool:
+        """A long tool result or question shown whole by Ctrl+F folded again, as its
+        "Show less" does; False when it is not shown whole."""
+        if self._folding is None or not self._folding.refold():
+            return False
+        self._render_folding()
+        return True
+
+    def folded_preview(self) -> str | None:
+        """The first lines a long tool result or question shows folded (its text, not
+        yet a code block); None when it is not long enough to fold."""
+        if self._folding is None:
+            return None
+        return self._folding.folded(self.message.content)
+
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
             self.text.setPlainText(self._question_text())

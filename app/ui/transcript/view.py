@@ -166,6 +166,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._hide_pending()
         self._follow = True
         self._found = None
+        self._unfolded_by_find.clear()
         self._find_texts.clear()
         self._highlighted.clear()
         self._jump.hide()
@@ -515,7 +516,9 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
 
     def _on_fold_toggled(self, message_id: str) -> None:
         """A long tool result shown whole or folded again by its button: the button kept
-        in view, and the marks of Ctrl+F or a search back on the text it shows now."""
+        in view, and the marks of Ctrl+F or a search back on the text it shows now.
+        The person's choice: closing the find bar leaves it as it is."""
+        self._unfolded_by_find.discard(message_id)
         self._keep_fold_in_view(message_id)
         item = self.item(message_id)
         if item is not None:
