@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
         self.setCentralWidget(self.splitter)
 
-        sidebar.conversation_activated.connect(self.open_conversation)
+        sidebar.conversation_activated.connect(self._open_from_sidebar)
         sidebar.new_chat_requested.connect(self.new_chat)
         sidebar.typed.connect(self._type_in_composer)
         sidebar.search_result_activated.connect(self._on_search_result)
@@ -158,6 +158,21 @@ class MainWindow(QMainWindow):
         if self.sidebar.open_conversation_id != conversation_id:  # not chosen in the list
             self.sidebar.select_conversation(conversation_id)
 
+    def _open_from_sidebar(self, conversation_id: str) -> None:
+        self.open_conversation(conversation_id)
+        self._sidebar_done()
+
+    def _sidebar_done(self) -> None:
+        """A conversation was opened from the sidebar: in a narrow window it goes, as
+        it came for the choice (Ctrl+K, the header's button), giving the conversation
+        its room back; the keyboard stays where the opening put it."""
+        if self.sidebar.isHidden() or not self._sidebar_over_narrow():
+            return
+        self._show_sidebar(False)
+        self._sidebar_kept = False
+        # Still wanted for a wide window, unless this one stayed wide enough to keep it.
+        self._sidebar_auto_hidden = self._narrow()
+
     def open_beside(self, step: int) -> None:
         """Ctrl+Tab / Ctrl+Shift+Tab (or Ctrl+PgDown / Ctrl+PgUp): open the conversation
         below (``step`` 1) or above (-1) the open one in the sidebar's list, as Enter on
@@ -200,6 +215,7 @@ class MainWindow(QMainWindow):
     def _on_search_result(self, conversation_id: str, message_id: str, query: str) -> None:
         self.pane.open_conversation(conversation_id, focus=message_id or None, highlight=query)
         self.sidebar.select_conversation(conversation_id)
+        self._sidebar_done()
 
     def _on_deleted(self, conversation_id: str) -> None:
         # An answer being written there stops (open or not): it went on into the trash
@@ -437,10 +453,20 @@ class MainWindow(QMainWindow):
         if not self.sidebar.isHidden() and self.splitter.sizes()[0]:
             self.sidebar_width = round(self.splitter.sizes()[0] / self._sidebar_scale)
 
-    def _narrow(self) -> bool:
+    def _narrow(self, width: int | None = None) -> bool:
+        """Whether the window (or one ``width`` wide) is too narrow for the sidebar."""
         # With larger text the threshold grows, but not past 16 pt's: at 22 pt the
         # sidebar otherwise stepped aside in any window narrower than 1,584 px.
-        return self.width() < NARROW_WINDOW * min(font_scale(self), 1.6)
+        width = self.width() if width is None else width
+        return width < NARROW_WINDOW * min(font_scale(self), 1.6)
+
+    def _sidebar_over_narrow(self) -> bool:
+        """Whether the sidebar shows in a narrow window: narrow still, or grown from a
+        narrow width to hold it (and not resized since)."""
+        grown = self._before_growth
+        if grown is not None and self.width() == grown[1]:
+            return self._narrow(grown[0].width())
+        return self._narrow()
 
     def _fit_sidebar(self) -> None:
         """A narrow window gives the conversation the room: the sidebar goes, and comes

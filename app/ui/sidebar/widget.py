@@ -537,10 +537,11 @@ class Sidebar(ExportAndDelete, QWidget):
         # A clicked row is in view: scrolled, the list would move under the pointer.
         self.select_conversation(conversation_id, scroll=not clicked)
         self.conversation_activated.emit(conversation_id)
-        if clicked:
+        if clicked and self.list_view.isVisible():
             # Opening gave the message field the keyboard; after a click it stays here,
             # where the menu's keys (Delete, F2) act on the row. Typing still writes the
             # message (``typed``). After Enter the field keeps it: typing comes next.
+            # (In a narrow window the sidebar went with the opening: the field keeps it.)
             self.list_view.setFocus(Qt.FocusReason.MouseFocusReason)
 
     def _mark_open(self, acted_on: str) -> None:
