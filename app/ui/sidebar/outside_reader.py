@@ -143,6 +143,7 @@ class OutsideChangeReader(QObject):
 
         deadline = time.monotonic() + db.BUSY_TIMEOUT_MS / 1000
         while True:
+            began = time.monotonic()
             stamps = _Stamps(self._open())
             try:
                 return changed_outside(stamps, snapshot.rows, snapshot.listed, snapshot.paging)
@@ -152,6 +153,9 @@ class OutsideChangeReader(QObject):
                 busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
                 if not busy or time.monotonic() >= deadline:
                     raise
+                # Some refusals come at once, without SQLite's wait (a WAL snapshot gone
+                # stale, a recovery under way): a turn lasts LOCK_TURN_MS anyway, not a spin.
+                time.sleep(max(0.0, LOCK_TURN_MS / 1000 - (time.monotonic() - began)))
 
     def _compare(self, snapshot: Snapshot) -> None:
         try:

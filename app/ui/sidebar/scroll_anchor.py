@@ -65,8 +65,9 @@ class ScrollAnchor(QObject):
         if not top.isValid() or first > top.row():
             self._keep(QModelIndex())
         elif top.row() <= last:
-            # The row in sight goes: the one after those removed takes its place.
-            self._keep(top.sibling(last + 1, 0))
+            # The row in sight goes: the one after those removed stays where it is (the
+            # one before them when they were the last).
+            self._keep(self._neighbour(top, first, last))
         else:
             self._keep(top)
 
@@ -78,9 +79,14 @@ class ScrollAnchor(QObject):
             self._keep(QModelIndex())
         elif first <= top.row() <= last:
             # The row in sight leaves (to the top, at a new message): the next one stays.
-            self._keep(top.sibling(last + 1, 0))
+            self._keep(self._neighbour(top, first, last))
         else:
             self._keep(top)
+
+    @staticmethod
+    def _neighbour(top: QModelIndex, first: int, last: int) -> QModelIndex:
+        after = top.sibling(last + 1, 0)
+        return after if after.isValid() else top.sibling(first - 1, 0)
 
     def _before_layout(self) -> None:
         self._keep(self._top_row())

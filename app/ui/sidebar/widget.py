@@ -508,8 +508,11 @@ class Sidebar(ExportAndDelete, QWidget):
         self.select_conversation(copies[0])
         self.conversation_activated.emit(copies[0])
         # Opening it gave the message field the keyboard: it stays in the list, where
-        # the menu was, as after a click (Delete, F2 and the menu act on the copy).
-        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        # the menu was, as after a click (Delete, F2 and the menu act on the copy); not
+        # when a narrow window closed the list on opening it (F2 and Delete would act on
+        # rows out of sight).
+        if self.list_view.isVisible():
+            self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
         return copies[0]
 
     def _on_rename_held(self, conversation_id: str, title: str) -> None:

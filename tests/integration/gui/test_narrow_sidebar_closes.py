@@ -96,3 +96,19 @@ async def test_a_search_hit_chosen_in_a_wide_window_leaves_the_sidebar(gui: Gui)
     await _chosen_by_ctrl_k(gui, conversation_id, question_id)
     assert not sidebar.isHidden()
     assert QApplication.focusWidget() is gui.pane.composer.edit
+
+
+@in_loop
+async def test_a_copy_made_in_a_narrow_window_leaves_the_keyboard_in_sight(gui: Gui) -> None:
+    # Duplicate opens the copy, which closes the narrow window's sidebar: the keyboard
+    # was then given to the hidden list, where F2 and Delete act on rows out of sight.
+    conversation_id, _ = await _sized(gui, 700)
+    sidebar, edit = gui.window.sidebar, gui.pane.composer.edit
+    gui.qtbot.keyClick(edit, Qt.Key.Key_B, CTRL)
+    await gui.settle(0.1)
+    copy = sidebar.duplicate_conversation(conversation_id)
+    await gui.settle(0.05)
+    assert copy is not None
+    assert gui.pane.conversation_id == copy
+    assert sidebar.isHidden()
+    assert QApplication.focusWidget() is edit
