@@ -63,6 +63,7 @@ class UnbrokenRunWrapping(QObject):
         self._edit = edit
         self._usual = edit.wordWrapMode()
         self._document: QTextDocument | None = None
+        self._held = False  # wrapped anywhere whatever the text (see hold_anywhere)
         self._recheck = QTimer(self)
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(0)
@@ -77,13 +78,20 @@ class UnbrokenRunWrapping(QObject):
         self._document.contentsChange.connect(self._on_change)
         self._check_all()
 
+    def hold_anywhere(self, held: bool) -> None:
+        """Wrap anywhere whatever the text while ``held``: a part of a text holding a
+        long run (a folded question's first lines) wraps as the whole text does."""
+        if held != self._held:
+            self._held = held
+            self._check_all()
+
     @property
     def anywhere(self) -> bool:
         """Whether the text is wrapped anywhere now (it holds a long run)."""
         return self._usual != _ANYWHERE and self._edit.wordWrapMode() == _ANYWHERE
 
     def _on_change(self, position: int, removed: int, added: int) -> None:
-        if self._usual == _ANYWHERE:
+        if self._usual == _ANYWHERE or self._held:
             return
         assert self._document is not None
         if self.anywhere:
@@ -120,6 +128,10 @@ class UnbrokenRunWrapping(QObject):
         if self._usual == _ANYWHERE or self._document is None:
             return
         anywhere = self.anywhere
+        if self._held:
+            if not anywhere:
+                self._edit.setWordWrapMode(_ANYWHERE)
+            return
         length, run = (SHORT_AGAIN, _STILL_LONG) if anywhere else (LONG_RUN, _LONG)
         block = self._document.begin()
         while block.isValid():

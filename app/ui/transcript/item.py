@@ -31,6 +31,7 @@ from app.ui.transcript.markdown_document import MarkdownDocument
 from app.ui.transcript.retry_offer import RetryWith
 from app.ui.transcript.spoken_text import SpokenText
 from app.ui.transcript.text_view import MessageText
+from app.ui.unbroken_runs import has_long_run
 
 if TYPE_CHECKING:
     from app.rendering.markdown import MathSource
@@ -249,7 +250,7 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
 
     def _render_folding(self) -> None:
         if self.message.role is Role.USER:
-            self.text.setPlainText(self._question_text())
+            self._show_question()
         else:
             self.document.set_markdown(self._markdown())
         self.height_changed.emit()
@@ -282,9 +283,17 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
             return None
         return self._folding.folded(self.message.content)
 
+    def _show_question(self) -> None:
+        shown = self._question_text()
+        # A blob's first lines, folded, wrap as the whole blob does (anywhere): at Qt's
+        # breaks they were cut at each "/" of the base64, leaving lines of a few signs.
+        content = self.message.content
+        self.text.hold_wrap_anywhere(shown != content and has_long_run(content))
+        self.text.setPlainText(shown)
+
     def _show_content(self) -> None:
         if self.message.role is Role.USER:
-            self.text.setPlainText(self._question_text())
+            self._show_question()
         elif self.message.status is MessageStatus.STREAMING and self.message.content:
             # Still being written and already begun (a continuation starts from the
             # partial text): the text so far is streamed text, so what arrives next

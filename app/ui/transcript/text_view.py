@@ -251,6 +251,10 @@ class MessageText(QTextBrowser):
         # A message holding a blob with no space in it took seconds to lay out.
         self._wrapping = UnbrokenRunWrapping(self)
 
+    def hold_wrap_anywhere(self, held: bool) -> None:
+        """Wrap anywhere whatever the text while ``held`` (see UnbrokenRunWrapping)."""
+        self._wrapping.hold_anywhere(held)
+
     # Nothing is ever loaded: not from the network, not from the disk. An empty value,
     # not None: given nothing, QTextDocument falls back to reading a local file itself.
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802 - Qt override

@@ -3,6 +3,8 @@ there: wrapped at word boundaries its layout took seconds (see app/ui/unbroken_r
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit
@@ -60,13 +62,32 @@ def test_a_question_holding_a_blob_is_wrapped_anywhere_and_a_plain_one_as_usual(
     shown = {}
     for text in (f"What is this?\n\n{BLOB}", "What is this? " * 40):
         item = answer_item(qtbot, text, role=Role.USER)
-        # Folded, the blob shows a few hundred characters of it: wrapped as usual.
+        # Folded, the blob shows a few hundred characters of it, wrapped as the whole
+        # (anywhere): at Qt's breaks each "/" of base64 cut a line short (qa25).
         assert (item.fold_button is not None) == (BLOB in text)
+        if BLOB in text:
+            assert item.text.wordWrapMode() == ANYWHERE
         item.show_whole()  # "Show all"
         item.height_for_width(600)
         shown[text[:20]] = item.text.wordWrapMode()
         assert item.text.document().size().width() <= item.text.width() + 1  # within
     assert list(shown.values()) == [ANYWHERE, USUAL]
+
+
+def test_a_folded_blob_wraps_anywhere_folded_and_whole_and_a_short_text_again_as_usual(
+    qtbot: QtBot,
+) -> None:
+    blob = "QUJD/REVG+R0hJ/" * 1000  # base64's signs: Qt breaks a line after each "/"
+    item = answer_item(qtbot, f"What is this?\n{blob}", role=Role.USER)
+    assert item.fold_button is not None
+    assert item.text.wordWrapMode() == ANYWHERE  # folded: its first 300 signs
+    item.show_whole()
+    assert item.text.wordWrapMode() == ANYWHERE  # whole: a run of 15,000
+    item.fold_again()
+    assert item.text.wordWrapMode() == ANYWHERE
+    # The widget taken again for another question (the transcript reuses them).
+    item.bind(replace(item.message, content="What is this? A short question."), (0, 1))
+    qtbot.waitUntil(lambda: item.text.wordWrapMode() == USUAL)
 
 
 def test_an_answer_holding_a_blob_is_wrapped_anywhere_until_rendered_without_it(
