@@ -72,8 +72,8 @@ class KeptPerConversation:
         return self._places.pop(conversation_id, None)
 
     def _say_draft_not_saved(self, key: str, notice: str) -> None:
+        from app.ui.clipboard import copy_and_say
         from app.ui.toast import Toast  # not at start-up
-        from app.ui.unsaved_notice import copy_and_say
 
         self._draft_saved_again()
         composer = self._composer

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from app.chat.controller import ChatController
 from app.chat.unsaved import BUSY_REASON
+from app.ui.clipboard import copy_and_say, copy_text
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
@@ -28,7 +28,6 @@ QUIT_DETAILS = (
 )
 FREE_SPACE = "free some space"
 CLOSE_OTHER = "close the other program using the history file"
-COPIED_NOTICE = "Copied to the clipboard ({count:,} characters)."
 COPIED = "Copied to the clipboard ({count:,} characters). You can quit now, or cancel."
 NOTHING_TO_COPY = "There is nothing to copy: no text of the answer has come yet."
 COPIED_SO_FAR = (
@@ -128,19 +127,3 @@ class UnsavedNotice(QObject):
         self.question = box
         box.open()
         return True
-
-
-def copy_text(text: str) -> None:
-    QGuiApplication.clipboard().setText(text)
-
-
-def copy_and_say(parent: QWidget, text: str) -> None:
-    """Copy ``text`` from a notice's button, and say so in a notice over ``parent`` (the
-    notice with the button just went, with no other sign). Never an empty text."""
-    from app.ui.toast import Toast  # not at start-up
-
-    if not text:
-        Toast.show_message(parent, "There is nothing to copy.")
-        return
-    copy_text(text)
-    Toast.show_message(parent, COPIED_NOTICE.format(count=len(text)))
