@@ -280,7 +280,7 @@ def _open_window(args: argparse.Namespace) -> int:
     from app.ui.qt_import import import_qt
 
     import_qt()  # before the window's modules: see there
-    from app.main import run_window
+    from app.window_start import run_window
 
     return run_window(args, dict(os.environ))
 

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
 from app.api.errors import RUN_KEY_SET_HINT, AuthenticationError
 from app.api.models import Dialect
-from app.api.retry import RetryPolicy
 from app.paths import AppPaths, resolve_paths
-from app.secrets import ApiKeys, KeychainUnavailable
 from app.settings import LoadedSettings, Settings, endpoint_refusal, load_settings
 
 if TYPE_CHECKING:
     from app.api.client import MistralClient
+    from app.secrets import ApiKeys
 
 BASE_URL_VARIABLE = "MAESTRALE_BASE_URL"
 
@@ -110,6 +109,11 @@ def load_config(
 
 def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:
     """A client for the configured endpoint with its key (optional off Mistral's API)."""
+    # Here, not at the top: the window's start frame loads the configuration, and
+    # these are not worth its first paint.
+    from app.api.retry import RetryPolicy
+    from app.secrets import KeychainUnavailable
+
     endpoint = config.endpoint()
     try:
         api_key = keys.lookup(endpoint.base_url)

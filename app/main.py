@@ -3,8 +3,6 @@ objects are wired together: nothing else looks anything up globally)."""
 
 from __future__ import annotations
 
-import argparse
-import gc
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -21,8 +19,8 @@ from app.chat.catalog import ModelCatalog
 from app.chat.clients import ClientSource
 from app.chat.controller import ChatController, NewChat
 from app.chat.tool_calls import ChatTools
-from app.config import RuntimeConfig, load_config
-from app.log import log_uncaught_errors, setup_logging
+from app.config import RuntimeConfig
+from app.log import setup_logging
 from app.model_refresh import ModelRefresh
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
@@ -34,19 +32,12 @@ from app.tasks import TaskRunner, in_own_thread
 from app.tools.toolbox import Toolbox
 from app.ui.chat_pane import ChatPane
 from app.ui.main_window import MainWindow
-from app.ui.open_history import open_store
 from app.ui.params_opening import ParamsOpening
 from app.ui.settings_opening import SettingsOpening
 from app.ui.sidebar import Sidebar
 from app.ui.theme import ThemeController
 from app.ui.transcript.math_images import MathImages
 from app.ui.window_place import WindowPlace
-from app.window_start import (
-    become_the_instance,
-    close_on_signals,
-    qt_application,
-    until_painted,
-)
 
 if TYPE_CHECKING:
     import asyncio
@@ -91,7 +82,9 @@ class Application:
         environ: Mapping[str, str],
         *,
         tray_available: Callable[[], bool] | None = None,
+        theme: ThemeController | None = None,
     ) -> None:
+        """``theme``: the app's look, when already applied (to the start frame)."""
         self.app = app
         self._tray_available = tray_available or _system_tray_available
         # The app ends when its window says so (after storing any answer in progress),
@@ -103,7 +96,7 @@ class Application:
         redactor = setup_logging(config.paths.log_file)
         self.keys = ApiKeys(environ, on_key_seen=redactor.add)
         self.runner = TaskRunner(on_error=self._on_task_error)
-        self.theme = ThemeController(app, config.settings.theme, config.settings.font_size)
+        self.theme = theme or ThemeController(app, config.settings.theme, config.settings.font_size)
         self._closed: asyncio.Event | None = None
         self._key_check: asyncio.Task[None] | None = None
         self._shut_down = False
@@ -115,7 +108,15 @@ class Application:
             self._on_tools_changed, Qt.ConnectionType.QueuedConnection
         )
 
-    def build(self, store: ConversationStore) -> MainWindow:
+    def build(
+        self,
+        store: ConversationStore,
+        *,
+        frame: MainWindow | None = None,
+        state: UiState | None = None,
+    ) -> MainWindow:
+        """The window, its parts put into ``frame`` when it shows already (placed from
+        ``state``: see app.window_start.run_window)."""
         config = self.config
         self.store = store
         self.clients = ClientSource(lambda: self.config, self.keys)
@@ -162,18 +163,23 @@ class Application:
         )
         self.chat_tools.set_approver(self.pane.approve_tool)
         self.sidebar = Sidebar(store)
-        self.window = MainWindow(
-            self.sidebar,
-            self.pane,
-            extra_handlers={
-                "settings": self.open_settings,
-                "keyboard_shortcuts": self.open_help,
-                "zoom_in": lambda: self.zoom_text(1),
-                "zoom_out": lambda: self.zoom_text(-1),
-                "zoom_reset": lambda: self.zoom_text(0),
-            },
-            enter_sends=config.settings.enter_sends,
-        )
+        extra_handlers: dict[str, Callable[[], None]] = {
+            "settings": self.open_settings,
+            "keyboard_shortcuts": self.open_help,
+            "zoom_in": lambda: self.zoom_text(1),
+            "zoom_out": lambda: self.zoom_text(-1),
+            "zoom_reset": lambda: self.zoom_text(0),
+        }
+        enter_sends = config.settings.enter_sends
+        if frame is None:
+            self.window = MainWindow(
+                self.sidebar, self.pane, extra_handlers=extra_handlers, enter_sends=enter_sends
+            )
+        else:
+            self.window = frame
+            frame.install(
+                self.sidebar, self.pane, extra_handlers=extra_handlers, enter_sends=enter_sends
+            )
         self.pane.set_enter_sends(config.settings.enter_sends)
         from app.ui.unsaved_notice import UnsavedNotice
 
@@ -212,9 +218,9 @@ class Application:
         self.pane.always_run_tool.connect(self.settings_opening.always_run_tool)
         # One UiState for the whole app: each writes its whole file, so two would undo
         # each other's values.
-        self.state = UiState(config.paths.config_dir / "state.json")
+        self.state = state or UiState(config.paths.config_dir / "state.json")
         self.window_place = WindowPlace(self.window, self.state)
-        self.window_place.restore()
+        self.window_place.restore(placed=frame is not None)
         # Read before anything is shown: the window starts on a new chat, which is not
         # worth remembering over the conversation of the last run.
         last = self.state.get(LAST_CONVERSATION_KEY)
@@ -598,72 +604,4 @@ class Application:
         self.store.close()
 
 
-def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
-    """Open the window; returns the exit status once it is closed."""
-    app = qt_application()
-    config = load_config(
-        environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
-    )
-    start_quick = getattr(args, "start_quick", None)
-    new_chat = bool(getattr(args, "new_chat", False))
-    instance, status = become_the_instance(config, start_quick, new_chat=new_chat)
-    if status is not None:
-        return status
-    application = Application(app, config, environ)
-    log_uncaught_errors()  # into the log file Application set up
-    store = open_store(config, before_waiting=instance.listen)
-    if store is None:
-        instance.close()
-        return 8
-    try:
-        store.purge_trash(older_than=TRASH_KEPT)
-    except StoreError:
-        log.warning("Could not empty the trash", exc_info=True)
-    window = application.build(store)
-    instance.on_command(application.on_command)
-    for problem in (*config.problems, config.override_refused):
-        if problem:
-            log.warning("%s", problem)
-    if start_quick is None:
-        window.show()
-        application.pane.focus_composer()  # type at once, as in every chat app
-        until_painted(window)
-    instance.listen()  # once painted: see Instance
-    # asyncio and its event loop only now: they take a tenth of the start-up, and
-    # nothing before the first paint needs them.
-    import asyncio
-
-    import qasync  # type: ignore[import-untyped]
-
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    application.start_key_check()
-    if not new_chat:  # else it stays on the new chat the window opens with
-        QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
-    if start_quick is not None:
-        # Started by `maestrale quick`: only the quick prompt shows.
-        application.desktop.summon(start_quick or None, run=True)
-    # After the first paint: the model list, warm-up and global shortcuts are not worth
-    # a slower start.
-    QTimer.singleShot(300, application.start_background)
-    QTimer.singleShot(300, application.start_desktop)
-    # Everything built so far lives as long as the window: keep it out of the garbage
-    # collector's full passes, which would otherwise stall streaming now and then.
-    # The collector was off while starting (see app.cli): its garbage goes first.
-    gc.collect()
-    gc.freeze()
-    from app.collector import GuiThreadCollector  # its collections: this thread's only
-
-    collector = GuiThreadCollector(app)
-    keep = close_on_signals(window)
-    with loop:
-        loop.run_until_complete(application.closed.wait())
-        loop.run_until_complete(application.shutdown())
-        loop.run_until_complete(loop.shutdown_asyncgens())
-    instance.close()
-    collector.stop()
-    del keep
-    return 0
-
-
-__all__ = ["Application", "QUrl", "run_window"]
+__all__ = ["Application", "QUrl"]

@@ -16,12 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
 from app.api.errors import EndpointRefused
-from app.domain.messages import ChatParams
 from app.toml_files import drops_comments, move_aside, write_atomically
+
+if TYPE_CHECKING:
+    from app.domain.messages import ChatParams
 
 DEFAULT_MODEL = "mistral-large-2411"
 THEMES = ("system", "light", "dark")
@@ -154,6 +156,10 @@ class Settings:
 
     @property
     def chat_params(self) -> ChatParams:
+        # Here, not at the top: the window's start frame reads the settings, and the
+        # messages' module is not worth its first paint.
+        from app.domain.messages import ChatParams
+
         return ChatParams(
             temperature=self.temperature,
             top_p=self.top_p,

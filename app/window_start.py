@@ -1,19 +1,28 @@
-"""What run_window needs around the window: Qt's application object, one Maestrale per
-history, the first paint, and the signals that close the window the normal way."""
+"""Opening the window (run_window), and what it needs around it: Qt's application
+object, one Maestrale per history, the first paint, and the signals that close the
+window the normal way.
+
+The window shows its frame first (see app.ui.start_frame): only what that frame needs
+is imported before it is painted, the rest (app.main and the window's parts) after.
+"""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import gc
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.config import RuntimeConfig
+from app.config import RuntimeConfig, load_config
+from app.log import log_uncaught_errors
 from app.quick.single_instance import (
     InstanceClaim,
     InstanceServer,
@@ -22,9 +31,18 @@ from app.quick.single_instance import (
     instance_name,
     send_to_running,
 )
+from app.state import UiState
 from app.ui.main_window import MainWindow
+from app.ui.theme import ThemeController
+from app.ui.window_place import place_window
+
+if TYPE_CHECKING:
+    from app.main import Application
 
 log = logging.getLogger(__name__)
+# The app's style (see app.ui.theme.apply_theme), given as Qt's -style argument: set
+# from Python, the QStyle object PySide returns costs ~10 ms of its enums at start.
+FUSION = "Fusion"
 
 
 def until_painted(window: MainWindow, timeout_ms: int = 250) -> None:
@@ -158,7 +176,7 @@ def qt_application() -> QApplication:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", FUSION])
     assert isinstance(app, QApplication)
     app.setApplicationName("Maestrale")
     app.setApplicationDisplayName("Maestrale")
@@ -166,3 +184,119 @@ def qt_application() -> QApplication:
     app.setOrganizationName("Maestrale")
     app.setDesktopFileName("maestrale")
     return app
+
+
+def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
+    """Open the window; returns the exit status once it is closed."""
+    fusion_set = QApplication.instance() is None  # qt_application makes it with Fusion
+    app = qt_application()
+    config = load_config(
+        environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
+    )
+    start_quick = getattr(args, "start_quick", None)
+    new_chat = bool(getattr(args, "new_chat", False))
+    instance, status = become_the_instance(config, start_quick, new_chat=new_chat)
+    if status is not None:
+        return status
+    theme = ThemeController(
+        app, config.settings.theme, config.settings.font_size, fusion_set=fusion_set
+    )
+    # One UiState for the whole app: each writes its whole file, so two would undo
+    # each other's values.
+    state = UiState(config.paths.config_dir / "state.json")
+    # The window at once, as it was left, with its frame in it; its parts come once it
+    # is painted (a quick prompt started alone shows no window).
+    frame = None if start_quick is not None else show_frame(state)
+    from app.main import Application
+
+    application = Application(app, config, environ, theme=theme)
+    log_uncaught_errors()  # into the log file Application set up
+    window = _build_window(application, instance, frame, state)
+    if window is None:
+        instance.close()
+        return 8
+    if start_quick is None:
+        application.pane.focus_composer()  # type at once, as in every chat app
+        until_painted(window)  # the whole window, before the event loop's modules
+    instance.listen()  # once painted: see Instance
+    return _run(application, instance, window, start_quick=start_quick, new_chat=new_chat)
+
+
+def show_frame(state: UiState) -> MainWindow:
+    """The window in its place, showing its start frame, once painted."""
+    frame = MainWindow()
+    place_window(frame, state)
+    frame.show()
+    until_painted(frame)
+    return frame
+
+
+def _build_window(
+    application: Application, instance: Instance, frame: MainWindow | None, state: UiState
+) -> MainWindow | None:
+    """The window, with its parts (None: the history could not be opened)."""
+    from app.main import TRASH_KEPT
+    from app.store.errors import StoreError
+    from app.ui.open_history import open_store
+
+    config = application.config
+    store = open_store(config, before_waiting=instance.listen)
+    if store is None:
+        return None
+    try:
+        store.purge_trash(older_than=TRASH_KEPT)
+    except StoreError:
+        log.warning("Could not empty the trash", exc_info=True)
+    window = application.build(store, frame=frame, state=state)
+    instance.on_command(application.on_command)
+    for problem in (*config.problems, config.override_refused):
+        if problem:
+            log.warning("%s", problem)
+    return window
+
+
+def _run(
+    application: Application,
+    instance: Instance,
+    window: MainWindow,
+    *,
+    start_quick: str | None,
+    new_chat: bool,
+) -> int:
+    """Run the event loop until the app ends; returns the exit status."""
+    # asyncio and its event loop only now: they take a tenth of the start-up, and
+    # nothing before the first paint needs them.
+    import asyncio
+
+    import qasync  # type: ignore[import-untyped]
+
+    app = application.app
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    application.start_key_check()
+    if not new_chat:  # else it stays on the new chat the window opens with
+        QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
+    if start_quick is not None:
+        # Started by `maestrale quick`: only the quick prompt shows.
+        application.desktop.summon(start_quick or None, run=True)
+    # After the first paint: the model list, warm-up and global shortcuts are not worth
+    # a slower start.
+    QTimer.singleShot(300, application.start_background)
+    QTimer.singleShot(300, application.start_desktop)
+    # Everything built so far lives as long as the window: keep it out of the garbage
+    # collector's full passes, which would otherwise stall streaming now and then.
+    # The collector was off while starting (see app.cli): its garbage goes first.
+    gc.collect()
+    gc.freeze()
+    from app.collector import GuiThreadCollector  # its collections: this thread's only
+
+    collector = GuiThreadCollector(app)
+    keep = close_on_signals(window)
+    with loop:
+        loop.run_until_complete(application.closed.wait())
+        loop.run_until_complete(application.shutdown())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    instance.close()
+    collector.stop()
+    del keep
+    return 0

@@ -23,9 +23,10 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.domain.messages import ToolCall
+if TYPE_CHECKING:
+    from app.domain.messages import ToolCall
 
 # Where to fix a problem, as the command line says it; the windows word these
 # differently (``app.ui.wording.in_window``), so messages use the constants.

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QLineEdit,
     QMainWindow,
-    QPlainTextEdit,
     QSplitter,
-    QTextEdit,
     QWidget,
 )
 
-from app.ui.chat_pane import ChatPane
 from app.ui.icons import icon
-from app.ui.notice_room import NoticeRoom
-from app.ui.shortcuts import make_actions
-from app.ui.sidebar import Sidebar
-from app.ui.text_direction import isolated
 from app.ui.text_scale import font_scale, room_scale
 from app.ui.theme import keep_on_screen, screen_room
+
+if TYPE_CHECKING:
+    # Not imported here: the window shows its frame before its parts load (see
+    # app.ui.start_frame), and this module is on the way to that first paint.
+    from app.ui.chat_pane import ChatPane
+    from app.ui.notice_room import NoticeRoom
+    from app.ui.sidebar import Sidebar
+    from app.ui.start_frame import StartFrame
 
 APP_NAME = "Maestrale"
 ROW_SLACK = 8  # pixels between the middles of widgets on one row of the header
@@ -45,18 +46,23 @@ class MainWindow(QMainWindow):
     closing = Signal()
     place_changed = Signal()
 
+    sidebar: Sidebar
+    pane: ChatPane
+    # Set on the class: Qt sends events (a font or an icon change) while __init__ runs.
+    _frame: StartFrame | None = None
+
     def __init__(
         self,
-        sidebar: Sidebar,
-        pane: ChatPane,
+        sidebar: Sidebar | None = None,
+        pane: ChatPane | None = None,
         *,
         extra_handlers: Mapping[str, Callable[[], None]] | None = None,
         enter_sends: bool = True,
         parent: QWidget | None = None,
     ) -> None:
+        """The window with its ``sidebar`` and ``pane``; without them, its frame only
+        (see app.ui.start_frame), until ``install`` gives them."""
         super().__init__(parent)
-        self.sidebar = sidebar
-        self.pane = pane
         # Asked when the window closes: True keeps the app running in the tray.
         self.close_hides: Callable[[], bool] | None = None
         self._quitting = False
@@ -69,7 +75,56 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 780)
         self.setMinimumSize(WINDOW_MIN_WIDTH, 420)
+        # Given back when a hidden sidebar shows again; in pixels at the reference text
+        # size, so the sidebar grows and shrinks with the text.
+        self.sidebar_width = SIDEBAR_WIDTH
+        self._sidebar_scale = 1.0  # the text scale the sidebar's width was fitted for
+        self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
+        self._sidebar_kept = False  # shown by the user in a narrow window
+        # The window's place before it grew to hold the sidebar, and the width it grew
+        # to: hiding the sidebar again gives that room back (see _shrink_back).
+        self._before_growth: tuple[QRect, int] | None = None
+        # The open conversation a delete closed, and the pane's opening of the new chat
+        # that took its place.
+        self._closed_by_delete: tuple[str, int] | None = None
+        self._close_asked = False  # closed while only the frame showed
+        if sidebar is not None and pane is not None:
+            self.install(sidebar, pane, extra_handlers=extra_handlers, enter_sends=enter_sends)
+        else:
+            from app.ui.start_frame import StartFrame
 
+            self._frame = StartFrame()
+            self.setCentralWidget(self._frame)
+
+    @property
+    def installed(self) -> bool:
+        """Whether the window has its parts (not only its start frame)."""
+        return self._frame is None and hasattr(self, "pane")
+
+    def place_frame(self, *, sidebar_shown: bool) -> None:
+        """Fit the start frame's sidebar as ``fit_sidebar_width`` will fit the real one
+        (call once the window has its place, before it shows)."""
+        if self._frame is None:
+            return
+        scale = room_scale(self)
+        least = round(SIDEBAR_MIN_WIDTH * scale)
+        window = self.width()
+        shown = sidebar_shown and not self._narrow()
+        beside = window - round(CHAT_MIN_WIDTH * scale) - self._frame.handleWidth()
+        width = max(least, min(round(self.sidebar_width * scale), window * 2 // 5, beside))
+        self._frame.place(width, sidebar_shown=shown)
+
+    def install(
+        self,
+        sidebar: Sidebar,
+        pane: ChatPane,
+        *,
+        extra_handlers: Mapping[str, Callable[[], None]] | None = None,
+        enter_sends: bool = True,
+    ) -> None:
+        """Put the ``sidebar`` and ``pane`` in (once), in place of the start frame."""
+        self.sidebar = sidebar
+        self.pane = pane
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -77,21 +132,13 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        # Given back when a hidden sidebar shows again; in pixels at the reference text
-        # size, so the sidebar grows and shrinks with the text.
-        self.sidebar_width = SIDEBAR_WIDTH
-        self._sidebar_scale = 1.0  # the text scale the sidebar's width was fitted for
         self.fit_sidebar_width()
         # The user's width is what a drag of the handle leaves (not what a narrower
         # window or another text size squeezes it to).
         self.splitter.splitterMoved.connect(lambda _pos, _index: self.remember_sidebar_width())
-        self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
-        self._sidebar_kept = False  # shown by the user in a narrow window
-        # The window's place before it grew to hold the sidebar, and the width it grew
-        # to: hiding the sidebar again gives that room back (see _shrink_back).
-        self._before_growth: tuple[QRect, int] | None = None
         sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)
-        self.setCentralWidget(self.splitter)
+        self.setCentralWidget(self.splitter)  # the frame, if any, goes with it
+        self._frame = None
 
         sidebar.conversation_activated.connect(self._open_from_sidebar)
         sidebar.new_chat_requested.connect(self.new_chat)
@@ -99,9 +146,6 @@ class MainWindow(QMainWindow):
         sidebar.search_result_activated.connect(self._on_search_result)
         sidebar.conversation_deleted.connect(self._on_deleted)
         sidebar.conversation_restored.connect(self._on_restored)
-        # The open conversation a delete closed, and the pane's opening of the new chat
-        # that took its place.
-        self._closed_by_delete: tuple[str, int] | None = None
         sidebar.conversation_renamed.connect(pane.refresh_title)
         sidebar.search_cleared.connect(pane.transcript.clear_highlights)
         # Other words searched: the open chat's marks of the words before go.
@@ -112,7 +156,16 @@ class MainWindow(QMainWindow):
         pane.sidebar_requested.connect(self.toggle_sidebar)
         pane.approval_waiting.connect(sidebar.set_waiting)
         pane._controller.conversation_changed.connect(sidebar.conversation_changed)
+        self._make_actions(extra_handlers, enter_sends)
+        if self._close_asked:  # closed while it started: closes now, the normal way
+            QTimer.singleShot(0, self.close)
 
+    def _make_actions(
+        self, extra_handlers: Mapping[str, Callable[[], None]] | None, enter_sends: bool
+    ) -> None:
+        from app.ui.shortcuts import make_actions
+
+        pane = self.pane
         handlers: dict[str, Callable[[], None]] = {
             "new_chat": self.new_chat,
             "search_chats": self.search_chats,
@@ -240,6 +293,8 @@ class MainWindow(QMainWindow):
     def _on_title(self, title: str) -> None:
         shown = title if self.pane.conversation_id else ""
         # Isolated: an Arabic or Hebrew title took " — Maestrale" into its direction.
+        from app.ui.text_direction import isolated  # loaded by then: not worth the start
+
         self.setWindowTitle(f"{isolated(shown)} — {APP_NAME}" if shown else APP_NAME)
 
     def quit_app(self, *, ask: bool = True) -> None:
@@ -253,6 +308,8 @@ class MainWindow(QMainWindow):
     @cached_property
     def _notices(self) -> NoticeRoom:
         """Where notices go (made with the first one)."""
+        from app.ui.notice_room import NoticeRoom
+
         return NoticeRoom(self, self.pane)
 
     def toast_bottom(self) -> int:
@@ -267,6 +324,8 @@ class MainWindow(QMainWindow):
 
     def ready_to_type(self) -> None:
         """The focus to the message field unless it already is in a text field here."""
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit  # see TYPE_CHECKING
+
         focus = QApplication.focusWidget()
         if (
             isinstance(focus, QLineEdit | QPlainTextEdit | QTextEdit)
@@ -283,6 +342,8 @@ class MainWindow(QMainWindow):
         Qt's own order is the order widgets were made in, and a conversation's messages
         are made from its end upwards, and more as one scrolls.
         """
+        if not self.installed:
+            return super().focusNextPrevChild(next)
         focus = QApplication.focusWidget()
         stops = self._tab_stops()
         if focus not in stops:
@@ -468,7 +529,7 @@ class MainWindow(QMainWindow):
             return self._narrow(grown[0].width())
         return self._narrow()
 
-    def _fit_sidebar(self) -> None:
+    def fit_sidebar(self) -> None:
         """A narrow window gives the conversation the room: the sidebar goes, and comes
         back once the window is wide again (250 px of list starved a 700 px window)."""
         if self._narrow():
@@ -489,11 +550,14 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._fit_sidebar()
+        if self.installed:
+            self.fit_sidebar()
         self.place_changed.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
+        if not self.installed:
+            return  # the frame only: install fits the parts to the window
         if event.type() == QEvent.Type.WindowStateChange:
             # Maximized, its least width was held to the width it had: back to its own.
             self._fit_room()
@@ -506,6 +570,12 @@ class MainWindow(QMainWindow):
             self._fit_room()  # the conversation's least width grows with the text
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.installed:
+            # Closed while it starts: nothing can be kept or asked yet; it closes once
+            # its parts are in, the normal way.
+            self._close_asked = True
+            event.ignore()
+            return
         if self.close_hides is not None and self.close_hides() and not self._quitting:
             # Kept in the tray, so the global shortcuts keep working.
             event.ignore()

@@ -265,6 +265,7 @@ def apply_theme(
     *,
     system_scheme: Qt.ColorScheme | None = None,
     assets_dir: Path | None = None,
+    fusion_set: bool = False,
 ) -> bool:
     """Give ``app`` the look of ``mode`` at ``font_size`` points (0: the system's size).
 
@@ -272,6 +273,8 @@ def apply_theme(
         system_scheme: the desktop's scheme when known (from ``colorSchemeChanged``);
             read from the style hints otherwise.
         assets_dir: where tinted arrow and check marks are written for the stylesheet.
+        fusion_set: the app was made with the Fusion style already (see
+            app.window_start.qt_application).
     Return:
         True when the result is dark.
     """
@@ -283,7 +286,7 @@ def apply_theme(
     if mode != "system":
         _set_color_scheme(Qt.ColorScheme.Dark if is_dark else Qt.ColorScheme.Light)
     colors = colors_for(is_dark)
-    if not app.styleSheet():
+    if not app.styleSheet() and not fusion_set:
         # Once, before the first style sheet: setting a style again restyles every
         # widget (half a second with a long conversation open), for the same style.
         fusion = QStyleFactory.create("Fusion")
@@ -326,15 +329,19 @@ class ThemeController(QObject):
         font_size: int = 0,
         *,
         assets_dir: Path | None = None,
+        fusion_set: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """``fusion_set``: see ``apply_theme``."""
         super().__init__(parent)
         self._app = app
         self._mode = mode
         self._font_size = font_size
         self._assets_dir = assets_dir
         self._applying = False
-        self._is_dark = apply_theme(app, mode, font_size, assets_dir=assets_dir)
+        self._is_dark = apply_theme(
+            app, mode, font_size, assets_dir=assets_dir, fusion_set=fusion_set
+        )
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
 
     @property

@@ -7,13 +7,16 @@ kill the window still comes back where it was.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 from app.state import UiState
-from app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 STATE_KEY = "window"
 SAVE_DELAY_MS = 1000  # a drag or a resize sends many events: one write once it ends
@@ -35,50 +38,32 @@ class WindowPlace(QObject):
         window.splitter.splitterMoved.connect(lambda _pos, _index: self._timer.start())
         window.closing.connect(self.save)
 
-    def restore(self) -> bool:
+    def restore(self, *, placed: bool = False) -> bool:
         """Put the window back as saved, before it shows; ``False`` when nothing was
-        saved or the record is unusable (the window keeps its default place)."""
+        saved or the record is unusable (the window keeps its default place).
+        ``placed``: ``place_window`` has put it in its place already (its start frame
+        showed there): only the sidebar is left to restore."""
         saved: Any = self._state.get(STATE_KEY)
+        restored = placed or place_window(self._window, self._state)
         if not isinstance(saved, dict):
-            self.fit_to_screen()
+            if placed:
+                self._window.fit_sidebar()  # see below
             return False
-        geometry = saved.get("geometry")
-        restored = isinstance(geometry, str) and self._window.restoreGeometry(
-            QByteArray.fromBase64(geometry.encode("ascii", "replace"))
-        )
-        self.fit_to_screen()  # first: the size it gets back when no longer maximised
-        if saved.get("maximized") is True:
-            # Qt refuses a geometry saved at another scale, its maximised state with it.
-            self._window.setWindowState(self._window.windowState() | Qt.WindowState.WindowMaximized)
         width = saved.get("sidebar_width")
         if isinstance(width, int) and not isinstance(width, bool):
             self._window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
             self._window.fit_sidebar_width()
         if saved.get("sidebar_visible") is False and not self._window.sidebar.isHidden():
             self._window.toggle_sidebar()  # as the user did: its button shows
-        return bool(restored)
+        if placed:
+            # Shown already (its start frame was): no resize is to come that would fit
+            # the sidebar to the window, hidden if it is narrow.
+            self._window.fit_sidebar()
+        return restored
 
     def fit_to_screen(self) -> None:
-        """Keep the (not yet shown) window within the free part of the screen it lands
-        on, or the primary one when on none. Used at scale 1 and restarted at 1.5, it was
-        1770 x 1170 on a 1400 x 900 screen, the message field out of sight."""
-        window = self._window
-        if window.windowState() & (
-            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
-        ):
-            return
-        frame = window.frameGeometry()  # as geometry() until it shows
-        borders = frame.size() - window.size()
-        screen = QGuiApplication.screenAt(frame.center()) or QGuiApplication.primaryScreen()
-        room = screen.availableGeometry()
-        size = window.size().boundedTo(room.size() - borders)
-        outer = size + borders
-        x = max(room.left(), min(frame.x(), room.right() + 1 - outer.width()))
-        y = max(room.top(), min(frame.y(), room.bottom() + 1 - outer.height()))
-        if size != window.size():
-            window.resize(size)
-        if QPoint(x, y) != frame.topLeft():
-            window.move(x, y)  # the frame's place
+        """See ``fit_to_screen``."""
+        fit_to_screen(self._window)
 
     def save(self) -> None:
         self._timer.stop()
@@ -93,3 +78,47 @@ class WindowPlace(QObject):
                 "maximized": window.isMaximized(),
             },
         )
+
+
+def place_window(window: MainWindow, state: UiState) -> bool:
+    """Put the (not yet shown) window back where it was left: its place and size,
+    maximised or not, and the sidebar's width (the start frame's too); ``False`` when
+    nothing usable was saved (it keeps its default place)."""
+    saved: Any = state.get(STATE_KEY)
+    if not isinstance(saved, dict):
+        fit_to_screen(window)
+        window.place_frame(sidebar_shown=True)
+        return False
+    geometry = saved.get("geometry")
+    restored = isinstance(geometry, str) and window.restoreGeometry(
+        QByteArray.fromBase64(geometry.encode("ascii", "replace"))
+    )
+    fit_to_screen(window)  # first: the size it gets back when no longer maximised
+    if saved.get("maximized") is True:
+        # Qt refuses a geometry saved at another scale, its maximised state with it.
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    width = saved.get("sidebar_width")
+    if isinstance(width, int) and not isinstance(width, bool):
+        window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
+    window.place_frame(sidebar_shown=saved.get("sidebar_visible") is not False)
+    return bool(restored)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Keep the (not yet shown) window within the free part of the screen it lands
+    on, or the primary one when on none. Used at scale 1 and restarted at 1.5, it was
+    1770 x 1170 on a 1400 x 900 screen, the message field out of sight."""
+    if window.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+        return
+    frame = window.frameGeometry()  # as geometry() until it shows
+    borders = frame.size() - window.size()
+    screen = QGuiApplication.screenAt(frame.center()) or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry()
+    size = window.size().boundedTo(room.size() - borders)
+    outer = size + borders
+    x = max(room.left(), min(frame.x(), room.right() + 1 - outer.width()))
+    y = max(room.top(), min(frame.y(), room.bottom() + 1 - outer.height()))
+    if size != window.size():
+        window.resize(size)
+    if QPoint(x, y) != frame.topLeft():
+        window.move(x, y)  # the frame's place

@@ -179,20 +179,20 @@ def build_app(base_url: str, data_dir: Path) -> Any:
     window = application.build(store)
     window.resize(1200, 850)
     window.show()
-    application.start_background()  # as main.run_window does: model list, warm-up
+    application.start_background()  # as window_start.run_window does: model list, warm-up
     loop.run_until_complete(asyncio.sleep(1.5))
     import gc
 
-    gc.freeze()  # as main.run_window does
+    gc.freeze()  # as window_start.run_window does
     if os.environ.get("BENCH_AUTOMATIC_GC") != "1":  # to compare with Python's own
         from app.collector import GuiThreadCollector
 
-        application.collector = GuiThreadCollector(qapp)  # as main.run_window does
+        application.collector = GuiThreadCollector(qapp)  # as window_start.run_window does
     return application, window, loop
 
 
 def close_app(application: Any, loop: Any) -> None:
-    """Shut down as main.run_window does, closing the loop: its worker threads (qasync's
+    """Shut down as window_start.run_window does, closing the loop: its worker threads (qasync's
     default executor) must end before the process does, or Qt aborts it at exit."""
     loop.run_until_complete(application.shutdown())
     loop.close()

@@ -1,0 +1,172 @@
+"""What the window shows while its parts load at start: its frame.
+
+The window's parts (the conversation list, the transcript and everything behind them)
+take more time to import and build than Qt takes to show a window at all. Rather than
+leave the screen empty meanwhile, the window shows at once with this frame in it: the
+sidebar's New chat button and search field, the header, the welcome line and the
+message field, where the real ones will be, in the same style (the style sheet styles
+them by the same object names). The real parts replace it before any input is handled
+(see ``MainWindow.install``), so what is typed meanwhile goes to the real message field.
+
+Only Qt and the light modules the frame needs are imported here: this module is on the
+way to the first paint.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.icons import icon
+from app.ui.text_rows import row_pitch
+
+# As the real parts have them (app.ui.composer, app.ui.transcript.layout_in_view,
+# app.ui.chat_header): the frame must stand where they will.
+MESSAGE_PLACEHOLDER = "Message Mistral…"
+WELCOME = "How can I help you today?"
+COLUMN_WIDTH = 780
+
+
+class StartFrame(QSplitter):
+    """The sidebar beside the conversation's page, as the window shows them at start,
+    without their content."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("mainSplitter")
+        self.setChildrenCollapsible(False)
+        self.setAccessibleName("Maestrale is starting")
+        self.sidebar = _sidebar()
+        # Shown in the header while the sidebar is hidden, as the pane's own.
+        self.sidebar_button = QToolButton()
+        self.sidebar_button.setObjectName("sidebarButton")
+        self.sidebar_button.setIcon(icon("sidebar"))
+        self.sidebar_button.setAutoRaise(True)
+        self.sidebar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.sidebar_button.hide()
+        self.pane = _pane(self.sidebar_button)
+        self.addWidget(self.sidebar)
+        self.addWidget(self.pane)
+        self.setStretchFactor(0, 0)
+        self.setStretchFactor(1, 1)
+
+    def place(self, sidebar_width: int | None, *, sidebar_shown: bool) -> None:
+        """The sidebar as wide as the window will give it (``None``: its own width)."""
+        self.sidebar.setVisible(sidebar_shown)
+        self.sidebar_button.setVisible(not sidebar_shown)
+        if sidebar_shown and sidebar_width is not None:
+            self.setSizes([sidebar_width, max(1, self.width() - sidebar_width)])
+
+
+def _sidebar() -> QWidget:
+    sidebar = QWidget()
+    sidebar.setObjectName("sidebar")
+    sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    new_chat = QPushButton("New chat")
+    new_chat.setObjectName("newChatButton")
+    search = QLineEdit()
+    search.setObjectName("searchField")
+    search.setPlaceholderText("Search chats  Ctrl+K")
+    layout = QVBoxLayout(sidebar)
+    layout.setContentsMargins(8, 8, 8, 8)
+    layout.setSpacing(6)
+    layout.addWidget(new_chat)
+    layout.addWidget(search)
+    layout.addStretch(1)  # the list's place
+    for widget in (new_chat, search):
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do here yet
+    return sidebar
+
+
+def _pane(sidebar_button: QToolButton) -> QWidget:
+    pane = QWidget()
+    pane.setObjectName("chatPane")
+    page = QVBoxLayout(pane)
+    page.setContentsMargins(0, 0, 0, 0)
+    page.setSpacing(0)
+    page.addLayout(_header(sidebar_button))
+    welcome = QLabel(WELCOME)
+    welcome.setObjectName("emptyState")
+    welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    welcome.setWordWrap(True)
+    # As the transcript's frame: its border takes a pixel on each side.
+    welcome.setContentsMargins(1, 1, 1, 1)
+    page.addWidget(welcome, 1)
+    row = QHBoxLayout()
+    row.setContentsMargins(24, 4, 24, 16)
+    row.addStretch(1)
+    row.addWidget(_composer(), 20)
+    row.addStretch(1)
+    page.addLayout(row)
+    return pane
+
+
+def _header(sidebar_button: QToolButton) -> QVBoxLayout:
+    title = QLabel("New chat")
+    title.setObjectName("chatTitle")
+    # The model picker and Parameters are fitted to the window and to the model's name
+    # (app.ui.chat_header): they come with the pane. Their room is kept, so the row is
+    # as high as it will be.
+    picker = QComboBox()
+    picker.setObjectName("modelPicker")
+    picker.setMinimumContentsLength(24)
+    picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    params = QToolButton()
+    params.setObjectName("paramsButton")
+    params.setIcon(icon("sliders"))
+    params.setText("Parameters")
+    params.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for widget in (picker, params):
+        policy = widget.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        widget.setSizePolicy(policy)
+        widget.hide()
+    header = QVBoxLayout()
+    header.setContentsMargins(16, 8, 12, 8)
+    header.setSpacing(6)
+    top = QHBoxLayout()
+    top.setSpacing(8)
+    top.addWidget(sidebar_button)
+    top.addWidget(title, 1)
+    top.addWidget(picker)
+    top.addWidget(params)
+    header.addLayout(top)
+    return header
+
+
+def _composer() -> QWidget:
+    composer = QFrame()
+    composer.setObjectName("composer")
+    composer.setMaximumWidth(COLUMN_WIDTH)
+    edit = QPlainTextEdit()
+    edit.setObjectName("composerEdit")
+    edit.setPlaceholderText(MESSAGE_PLACEHOLDER)
+    edit.setFrameShape(QFrame.Shape.NoFrame)
+    edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    # One row high, as the empty message field (see ComposerEdit._fit).
+    margins = edit.contentsMargins()
+    height = row_pitch(edit.font()) + 2 * int(edit.document().documentMargin())
+    edit.setFixedHeight(height + margins.top() + margins.bottom() + 4)
+    send = QPushButton("Send")
+    send.setObjectName("sendButton")
+    send.setEnabled(False)
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    row.addWidget(send, 0, Qt.AlignmentFlag.AlignBottom)
+    layout = QVBoxLayout(composer)
+    layout.setContentsMargins(12, 8, 8, 8)
+    layout.addLayout(row)
+    return composer

@@ -1,0 +1,224 @@
+"""The window shows its frame first, then its parts take the frame's place.
+
+At start the window paints a frame (app.ui.start_frame) before the modules of its parts
+are imported; the parts must then stand exactly where the frame drew them, or the
+window would jump as it fills in.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QEvent, QPoint, QRect
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.config import load_config
+from app.main import Application
+from app.state import UiState
+from app.store.conversations import ConversationStore
+from app.ui.main_window import MainWindow
+from app.ui.text_scale import room_scale
+from app.ui.window_place import STATE_KEY, place_window
+from tests.integration.gui.conftest import close_application, forget_application
+
+
+def _in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def _frame_part(window: MainWindow, name: str) -> QWidget:
+    part = window.centralWidget().findChild(QWidget, name)
+    assert part is not None, name
+    return part
+
+
+class Started:
+    """A window started as run_window starts it: the frame shown, then the parts."""
+
+    def __init__(self, qapp: QApplication, environ: dict[str, str], qtbot: QtBot) -> None:
+        self.config = load_config(environ)
+        self.application = Application(qapp, self.config, environ)
+        self.state = UiState(self.config.paths.config_dir / "state.json")
+        self.window = MainWindow()
+        self.qtbot = qtbot
+
+    def show_frame(self) -> MainWindow:
+        place_window(self.window, self.state)
+        self.window.show()
+        self.qtbot.waitExposed(self.window)
+        return self.window
+
+    def install(self) -> MainWindow:
+        store = ConversationStore.open(self.config.paths.database)
+        return self.application.build(store, frame=self.window, state=self.state)
+
+
+@pytest.fixture
+def started(
+    qapp: QApplication,
+    qloop: qasync.QEventLoop,
+    qtbot: QtBot,
+    gui_environ: dict[str, str],
+) -> Iterator[Started]:
+    harness = Started(qapp, gui_environ, qtbot)
+    try:
+        yield harness
+    finally:
+        if harness.window.installed:
+            close_application(qloop, harness.application)
+        else:
+            harness.window.deleteLater()
+        del harness
+        forget_application(qapp)
+
+
+def test_the_parts_stand_where_the_frame_drew_them(started: Started, qtbot: QtBot) -> None:
+    window = started.show_frame()
+    assert not window.installed
+    names = (
+        "sidebar",
+        "newChatButton",
+        "searchField",
+        "chatTitle",
+        "composer",
+        "composerEdit",
+        "sendButton",
+    )
+    drawn = {name: _in_window(_frame_part(window, name), window) for name in names}
+    welcome = _in_window(_frame_part(window, "emptyState"), window)
+
+    started.install()
+    assert window.installed
+    pane, sidebar = window.pane, window.sidebar
+    qtbot.waitUntil(pane.transcript.empty_label.isVisible)
+    real = {
+        "sidebar": sidebar,
+        "newChatButton": sidebar.new_chat_button,
+        "searchField": sidebar.search_field,
+        "chatTitle": pane.title,
+        "composer": pane.composer,
+        "composerEdit": pane.composer.edit,
+        "sendButton": pane.composer.button,
+    }
+    placed = {name: _in_window(widget, window) for name, widget in real.items()}
+    # The title starts where it was drawn (the model picker beside it, which comes with
+    # the pane, may leave it less room).
+    assert placed["chatTitle"].topLeft() == drawn["chatTitle"].topLeft()
+    assert placed["chatTitle"].height() == drawn["chatTitle"].height()
+    for name in set(names) - {"chatTitle"}:
+        assert placed[name] == drawn[name], name
+    # The welcome line in the middle of the conversation's place, as the frame had it.
+    empty = pane.transcript.empty_label
+    assert _in_window(empty, window).center() == welcome.center()
+    # The frame is gone with its widgets.
+    assert window.centralWidget() is window.splitter
+    assert window.findChild(QWidget, "composer") is pane.composer
+
+
+def test_the_frame_keeps_the_sidebar_hidden_as_it_was_left(started: Started, qtbot: QtBot) -> None:
+    started.state.set(STATE_KEY, {"sidebar_visible": False, "sidebar_width": 300})
+    window = started.show_frame()
+    assert _frame_part(window, "sidebar").isHidden()
+    button = _in_window(_frame_part(window, "sidebarButton"), window)
+    title = _in_window(_frame_part(window, "chatTitle"), window)
+    started.install()
+    assert window.sidebar.isHidden()
+    assert not window.sidebar_wanted  # hidden by the person, not for a narrow window
+    # The header's button that shows it again, where the frame drew it.
+    qtbot.waitUntil(lambda: _in_window(window.pane.sidebar_button, window) == button)
+    assert _in_window(window.pane.title, window).topLeft() == title.topLeft()
+
+
+def test_the_frame_of_a_narrow_window_shows_no_sidebar(started: Started) -> None:
+    started.state.set(STATE_KEY, {"sidebar_visible": True})
+    window = started.window
+    window.resize(660, 600)
+    window = started.show_frame()
+    assert _frame_part(window, "sidebar").isHidden()
+    started.install()
+    assert window.sidebar.isHidden()
+    assert window.sidebar_wanted  # back once the window is wide again
+
+
+def test_the_frame_gives_the_sidebar_its_saved_width(started: Started) -> None:
+    started.state.set(STATE_KEY, {"sidebar_width": 230, "sidebar_visible": True})
+    window = started.show_frame()
+    drawn = _frame_part(window, "sidebar").width()
+    assert drawn == round(230 * room_scale(window))  # as saved, grown with the text
+    started.install()
+    assert window.sidebar.width() == drawn
+
+
+def test_closing_while_it_starts_closes_once_the_parts_are_in(
+    started: Started, qtbot: QtBot
+) -> None:
+    window = started.show_frame()
+    closing: list[bool] = []
+    window.closing.connect(lambda: closing.append(True))
+    window.close()  # as the window manager's close button
+    assert window.isVisible()  # nothing can be kept or asked yet
+    # Events a frame gets meanwhile find no parts to fit (nothing raises).
+    QApplication.sendEvent(window, QResizeEvent(window.size(), window.size()))
+    QApplication.sendEvent(window, QEvent(QEvent.Type.FontChange))
+    started.install()
+    qtbot.waitUntil(lambda: bool(closing))
+
+
+PAINT_PROBE = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+PARTS = ("app.main", "app.ui.chat_pane", "app.ui.sidebar", "app.chat.controller")
+
+class Probe(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
+            if not watched.installed:
+                loaded = sorted(m for m in PARTS if m in sys.modules)
+                print("at first paint:", type(watched.centralWidget()).__name__, loaded)
+            else:
+                rows = watched.sidebar.model.rowCount()
+                print("then:", type(watched.centralWidget()).__name__, rows, flush=True)
+                os._exit(0)
+        return False
+
+probe = Probe()
+app.installEventFilter(probe)
+from app.cli import main
+main([])
+"""
+
+
+def test_the_window_paints_its_frame_before_its_parts_are_imported(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with ConversationStore.open(data / "history.sqlite3") as store:
+        store.create_conversation(title="A kept chat", model=None)
+    environ = {k: v for k, v in os.environ.items() if k != "MISTRAL_API_KEY"}
+    environ.update(
+        QT_QPA_PLATFORM="offscreen",
+        MAESTRALE_DATA_DIR=str(data),
+        MAESTRALE_BASE_URL="http://127.0.0.1:9",
+        MISTRAL_API_KEY="test-key",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", PAINT_PROBE],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "at first paint: StartFrame []" in result.stdout, result.stderr[-2000:]
+    assert "then: QSplitter 2" in result.stdout  # "Today" and the chat
