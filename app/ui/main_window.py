@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.icons import icon
 from app.ui.text_scale import font_scale, room_scale
 from app.ui.theme import keep_on_screen, screen_room
 
@@ -71,7 +70,6 @@ class MainWindow(QMainWindow):
         self.ask_before_quitting: Callable[[], bool] | None = None
         self._asked = False
         self.setObjectName("mainWindow")
-        self.setWindowIcon(icon("app"))
         self.setWindowTitle(APP_NAME)
         self.resize(1180, 780)
         self.setMinimumSize(WINDOW_MIN_WIDTH, 420)
@@ -123,6 +121,9 @@ class MainWindow(QMainWindow):
         enter_sends: bool = True,
     ) -> None:
         """Put the ``sidebar`` and ``pane`` in (once), in place of the start frame."""
+        from app.ui.icons import app_icon  # Qt's icon classes: not worth the frame's paint
+
+        self.setWindowIcon(app_icon())
         self.sidebar = sidebar
         self.pane = pane
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

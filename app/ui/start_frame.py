@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.icons import icon
 from app.ui.text_rows import row_pitch
 
 # As the real parts have them (app.ui.composer, app.ui.transcript.layout_in_view,
@@ -52,7 +51,6 @@ class StartFrame(QSplitter):
         # Shown in the header while the sidebar is hidden, as the pane's own.
         self.sidebar_button = QToolButton()
         self.sidebar_button.setObjectName("sidebarButton")
-        self.sidebar_button.setIcon(icon("sidebar"))
         self.sidebar_button.setAutoRaise(True)
         self.sidebar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sidebar_button.hide()
@@ -65,6 +63,12 @@ class StartFrame(QSplitter):
     def place(self, sidebar_width: int | None, *, sidebar_shown: bool) -> None:
         """The sidebar as wide as the window will give it (``None``: its own width)."""
         self.sidebar.setVisible(sidebar_shown)
+        if not sidebar_shown:
+            # Only then: most starts show the sidebar, and Qt's icon classes are not
+            # worth their first paint.
+            from app.ui.icons import icon
+
+            self.sidebar_button.setIcon(icon("sidebar"))
         self.sidebar_button.setVisible(not sidebar_shown)
         if sidebar_shown and sidebar_width is not None:
             self.setSizes([sidebar_width, max(1, self.width() - sidebar_width)])
@@ -117,22 +121,16 @@ def _header(sidebar_button: QToolButton) -> QVBoxLayout:
     title = QLabel("New chat")
     title.setObjectName("chatTitle")
     # The model picker and Parameters are fitted to the window and to the model's name
-    # (app.ui.chat_header): they come with the pane. Their room is kept, so the row is
-    # as high as it will be.
+    # (app.ui.chat_header): they come with the pane. The picker's room is kept, so the
+    # row is as high as it will be (Parameters is no higher).
     picker = QComboBox()
     picker.setObjectName("modelPicker")
     picker.setMinimumContentsLength(24)
     picker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    params = QToolButton()
-    params.setObjectName("paramsButton")
-    params.setIcon(icon("sliders"))
-    params.setText("Parameters")
-    params.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for widget in (picker, params):
-        policy = widget.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        widget.setSizePolicy(policy)
-        widget.hide()
+    policy = picker.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    picker.setSizePolicy(policy)
+    picker.hide()
     header = QVBoxLayout()
     header.setContentsMargins(16, 8, 12, 8)
     header.setSpacing(6)
@@ -141,7 +139,6 @@ def _header(sidebar_button: QToolButton) -> QVBoxLayout:
     top.addWidget(sidebar_button)
     top.addWidget(title, 1)
     top.addWidget(picker)
-    top.addWidget(params)
     header.addLayout(top)
     return header
 

@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.ui.icons import svg_source
+from app.ui.icon_files import svg_source
 from app.ui.text_scale import icon_size
 
 if TYPE_CHECKING:
