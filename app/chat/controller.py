@@ -563,7 +563,7 @@ class ChatController(QObject):
                     lambda: (self.live_text(started[0].id) or "") if started else "",
                 ),
             )
-            self._waits.note(outcome)  # before the window shows it (answer_finished)
+            await self._before_showing(outcome)
         except StoreError as error:
             if not started and not isinstance(error, AnswerNotSaved):
                 raise  # nothing on screen to keep: the task's error says why
@@ -606,6 +606,13 @@ class ChatController(QObject):
             # The key may have been replaced meanwhile (`maestrale key set`, as the error
             # itself suggests): Retry reads it from the keychain again.
             self._clients.invalidate()
+
+    async def _before_showing(self, outcome: AnswerOutcome) -> None:
+        """What comes between the history storing an answer's end and the window showing
+        it (answer_finished): the outcome noted for later retries, and a turn of the event
+        loop (the two in one stretch held the window for 15-25 ms after a long answer)."""
+        self._waits.note(outcome)
+        await _turn_for_the_window()
 
     def _end_answer(
         self,
@@ -695,3 +702,16 @@ def _asks_for_tools(outcome: AnswerOutcome | None) -> bool:
 
 def _answer_task(conversation_id: str) -> str:
     return f"answer:{conversation_id}"
+
+
+async def _turn_for_the_window() -> None:
+    """Let the event loop run once (see ChatController._before_showing)."""
+    import asyncio  # loaded by then (not at start: see app.window_start)
+
+    try:
+        await asyncio.sleep(0)
+    except asyncio.CancelledError:
+        # Stopped just as it ended: it is stored whole, and shown so.
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()

@@ -4,9 +4,10 @@ and Continue carrying an answer on in place."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import qasync
@@ -244,3 +245,40 @@ def test_a_continued_answer_that_never_ended_whole_is_titled(chat: Chat) -> None
     chat.server.enqueue(Reply(text="Counting to four"))  # the title, now
     chat.continue_answer(cut)
     assert chat.wait_for_title(conversation_id) == "Counting to four"
+
+
+def _after_the_final_save(chat: Chat, then: Callable[[], None]) -> None:
+    """Have ``then`` scheduled on the event loop as the history stores an answer's end."""
+    finish_answer = chat.store.finish_answer
+
+    def finishing(*args: Any, **kwargs: Any) -> Any:
+        stored = finish_answer(*args, **kwargs)
+        chat.loop.call_soon(then)
+        return stored
+
+    chat.store.finish_answer = finishing  # type: ignore[method-assign]
+
+
+def test_the_window_is_told_of_an_answers_end_a_loop_turn_after_it_is_stored(
+    chat: Chat,
+) -> None:
+    # Storing a long answer and showing its end in one stretch held the window 15-25 ms.
+    order: list[str] = []
+    _after_the_final_save(chat, lambda: order.append("the loop's turn"))
+    chat.controller.answer_finished.connect(lambda _message: order.append("told"))
+    chat.server.enqueue(Reply(text="A whole answer."))
+    chat.answer(None, "Hello")
+    assert order == ["the loop's turn", "told"]
+
+
+def test_a_stop_as_the_answer_ends_keeps_it_ended_whole(chat: Chat) -> None:
+    # Too late to cut it: stored whole, it is shown so and named as any answer is.
+    conversation_ids: list[str] = []
+    _after_the_final_save(chat, lambda: chat.controller.stop(conversation_ids[0]))
+    chat.controller.conversation_created.connect(conversation_ids.append)
+    chat.server.enqueue(Reply(text="Counting to four."))
+    chat.server.enqueue(Reply(text="Counting"))  # the title
+    conversation_id, answer = chat.answer(None, "Count")
+    assert answer.status is MessageStatus.COMPLETE
+    assert answer.content == "Counting to four."
+    assert chat.wait_for_title(conversation_id) == "Counting"
