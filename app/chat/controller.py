@@ -150,6 +150,9 @@ class ChatController(QObject):
         # The text of each answer being written, as handed to the windows so far: the
         # store holds it only as of its last save (up to a second ago).
         self._live: dict[str, list[str]] = {}
+        # Conversations whose answer was stopped just as it ended (see _before_showing):
+        # the tool calls it asks for are not run.
+        self._stopped_as_ended: set[str] = set()
         # Answers not saved yet (the history locked, the disk full), what the window
         # says of each; their ends saved as soon as the history can be written again, at
         # the latest on quit.
@@ -443,14 +446,17 @@ class ChatController(QObject):
             )
             replacing, in_place = None, False
             message = None if outcome is None else outcome.message
+            stopped = conversation_id in self._stopped_as_ended
+            self._stopped_as_ended.discard(conversation_id)
             # Only calls to tools this request offered are run (a server may have tools
             # of its own, and tools may be off).
             tools_asked = self._tools is not None and bool(request.tools)
-            if message is None or not tools_asked or not _asks_for_tools(outcome):
+            if message is None or not tools_asked or not _asks_for_tools(outcome) or stopped:
                 if outcome is not None and outcome.error is None:
                     self._titles.after_answer(conversation_id, carried_on)  # on the final answer
                 if message is not None and _asks_for_tools(outcome):
-                    self._not_run(message)  # calls to tools not offered: why, if known
+                    # Calls to tools not offered, or stopped before they ran: why.
+                    self._not_run(message, stopped=stopped)
                 return
             assert self._tools is not None
             from app.chat.tool_calls import MAX_ROUNDS
@@ -482,11 +488,15 @@ class ChatController(QObject):
             continue_from = None
             self.answer_pending.emit(conversation_id, parent_id)
 
-    def _not_run(self, answer: Message, *, rounds_used: bool = False) -> None:
+    def _not_run(
+        self, answer: Message, *, rounds_used: bool = False, stopped: bool = False
+    ) -> None:
         """Keep why the answer's calls are shown, not run, and show it so."""
         if self._tools is None:
             return
-        noted = self._tools.note_not_run(self._store, answer, rounds_used=rounds_used)
+        noted = self._tools.note_not_run(
+            self._store, answer, rounds_used=rounds_used, stopped=stopped
+        )
         if noted is not None:
             self.message_stored.emit(noted)
 
@@ -612,7 +622,8 @@ class ChatController(QObject):
         it (answer_finished): the outcome noted for later retries, and a turn of the event
         loop (the two in one stretch held the window for 15-25 ms after a long answer)."""
         self._waits.note(outcome)
-        await _turn_for_the_window()
+        if await _turn_for_the_window():
+            self._stopped_as_ended.add(outcome.message.conversation_id)
 
     def _end_answer(
         self,
@@ -704,14 +715,18 @@ def _answer_task(conversation_id: str) -> str:
     return f"answer:{conversation_id}"
 
 
-async def _turn_for_the_window() -> None:
-    """Let the event loop run once (see ChatController._before_showing)."""
+async def _turn_for_the_window() -> bool:
+    """Let the event loop run once (see ChatController._before_showing); True when the
+    answer was stopped meanwhile."""
     import asyncio  # loaded by then (not at start: see app.window_start)
 
     try:
         await asyncio.sleep(0)
     except asyncio.CancelledError:
-        # Stopped just as it ended: it is stored whole, and shown so.
+        # Stopped just as it ended: it is stored whole, and shown so; what it asked for
+        # next (its tool calls) is not done.
         task = asyncio.current_task()
         if task is not None:
             task.uncancel()
+        return True
+    return False

@@ -182,10 +182,18 @@ class ChatTools:
         return Round(parent, tuple(stored))
 
     def note_not_run(
-        self, store: ConversationStore, answer: Message, *, rounds_used: bool = False
+        self,
+        store: ConversationStore,
+        answer: Message,
+        *,
+        rounds_used: bool = False,
+        stopped: bool = False,
     ) -> Message | None:
-        """The answer's calls are shown, not run: keep why, when it is known (tools
-        off, or the question's rounds used up). The answer as stored then, or None."""
+        """The answer's calls are shown, not run: keep why, when it is known (stopped
+        as the answer ended, tools off, or the question's rounds used up). The answer as
+        stored then, or None."""
+        if stopped:
+            return self._reasons.keep(store, answer, STOPPED_ASKING)
         if rounds_used:
             return self._reasons.keep(store, answer, ROUNDS_USED)
         return None if self._enabled() else self._reasons.keep(store, answer, TOOLS_OFF)

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         # that took its place.
         self._closed_by_delete: tuple[str, int] | None = None
         self._close_asked = False  # closed while only the frame showed
+        self._frame_sidebar_shown = True  # as place_frame was last asked
         if sidebar is not None and pane is not None:
             self.install(sidebar, pane, extra_handlers=extra_handlers, enter_sends=enter_sends)
         else:
@@ -101,9 +102,11 @@ class MainWindow(QMainWindow):
 
     def place_frame(self, *, sidebar_shown: bool) -> None:
         """Fit the start frame's sidebar as ``fit_sidebar_width`` will fit the real one
-        (call once the window has its place, before it shows)."""
+        (call once the window has its place, before it shows; fitted again as the window
+        system sizes the window: maximised, or tiled)."""
         if self._frame is None:
             return
+        self._frame_sidebar_shown = sidebar_shown
         scale = room_scale(self)
         least = round(SIDEBAR_MIN_WIDTH * scale)
         window = self.width()
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
         enter_sends: bool = True,
     ) -> None:
         """Put the ``sidebar`` and ``pane`` in (once), in place of the start frame."""
+        if self.installed:
+            raise RuntimeError("the window has its parts already")
         from app.ui.icons import app_icon  # Qt's icon classes: not worth the frame's paint
 
         self.setWindowIcon(app_icon())
@@ -553,6 +558,8 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         if self.installed:
             self.fit_sidebar()
+        elif self._frame is not None:
+            self.place_frame(sidebar_shown=self._frame_sidebar_shown)
         self.place_changed.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override

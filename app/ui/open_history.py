@@ -86,7 +86,7 @@ def _open_with_notice(path: Path) -> ConversationStore:
     would take the app for hung and end it, and the conversion would start over)."""
     import threading
 
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtWidgets import QProgressDialog
 
     outcome: list[ConversationStore | BaseException] = []
@@ -107,6 +107,9 @@ def _open_with_notice(path: Path) -> ConversationStore:
     notice.setWindowTitle("Maestrale")
     notice.setAccessibleName("Updating the history")
     notice.setMinimumDuration(0)
+    # Modal: the window's start frame shows behind it, its parts not built yet; what is
+    # typed or clicked there meanwhile would go nowhere.
+    notice.setWindowModality(Qt.WindowModality.ApplicationModal)
     notice.show()
     worker = threading.Thread(target=convert, name="history-upgrade", daemon=True)
     worker.start()

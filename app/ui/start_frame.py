@@ -6,7 +6,8 @@ leave the screen empty meanwhile, the window shows at once with this frame in it
 sidebar's New chat button and search field, the header, the welcome line and the
 message field, where the real ones will be, in the same style (the style sheet styles
 them by the same object names). The real parts replace it before any input is handled
-(see ``MainWindow.install``), so what is typed meanwhile goes to the real message field.
+(see ``MainWindow.install``), so what is typed meanwhile goes to the real message field
+(while a history is upgraded first, a modal notice takes the input: app.ui.open_history).
 
 Only Qt and the light modules the frame needs are imported here: this module is on the
 way to the first paint.

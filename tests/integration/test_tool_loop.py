@@ -206,6 +206,30 @@ def test_stop_while_a_call_waits_ends_the_answer_and_runs_nothing(chat: Chat) ->
     assert "erase" in sent[1]["content"]
 
 
+def test_stop_as_the_calling_answer_ends_runs_nothing(chat: Chat) -> None:
+    # The window gets a turn of the event loop between the answer's final save and its
+    # showing: a Stop made then comes too late to cut the answer, not to stop its calls.
+    conversation_ids: list[str] = []
+    chat.controller.conversation_created.connect(conversation_ids.append)
+    finish_answer = chat.store.finish_answer
+
+    def finishing(*args: Any, **kwargs: Any) -> Any:
+        stored = finish_answer(*args, **kwargs)
+        chat.loop.call_soon(chat.controller.stop, conversation_ids[0])
+        return stored
+
+    chat.store.finish_answer = finishing  # type: ignore[method-assign]
+    chat.server.enqueue(_calls(("add", {"a": 2, "b": 40})))
+    chat.server.enqueue(Reply(text="It makes 42."))
+    conversation = chat.ask("What is 2 + 40?")
+    chat.wait(lambda: not chat.controller.is_streaming(conversation))
+    path = chat.path(conversation)
+    assert [m.role for m in path] == [Role.USER, Role.ASSISTANT]
+    assert path[1].status is MessageStatus.COMPLETE
+    assert path[1].error == STOPPED_ASKING  # said under the call
+    assert len(chat.sent()) == 1  # no second request
+
+
 def test_a_model_that_keeps_calling_is_made_to_answer_in_words(chat: Chat) -> None:
     for _ in range(MAX_ROUNDS + 1):
         chat.server.enqueue(_calls(("add", {"a": 1, "b": 1})))

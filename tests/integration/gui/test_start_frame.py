@@ -157,6 +157,24 @@ def test_the_frame_gives_the_sidebar_its_saved_width(started: Started) -> None:
     assert window.sidebar.width() == drawn
 
 
+def test_the_frame_of_a_maximised_window_is_fitted_to_its_maximised_width(
+    started: Started, qtbot: QtBot
+) -> None:
+    # Left maximised, with a normal size too narrow for the sidebar: the frame is laid out
+    # for the width the window system gives it, not the normal one.
+    started.state.set(STATE_KEY, {"maximized": True, "sidebar_visible": True})
+    window = started.window
+    window.resize(660, 500)
+    window = started.show_frame()
+    qtbot.waitUntil(lambda: window.width() > 660)
+    sidebar = _frame_part(window, "sidebar")
+    drawn = (sidebar.isVisible(), sidebar.width())
+    assert drawn[0]  # as it will be
+    started.install()
+    qtbot.waitUntil(window.sidebar.isVisible)  # shown once the loop runs
+    assert window.sidebar.width() == drawn[1]
+
+
 def test_closing_while_it_starts_closes_once_the_parts_are_in(
     started: Started, qtbot: QtBot
 ) -> None:
@@ -185,7 +203,7 @@ class Probe(QObject):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
             if not watched.installed:
                 loaded = sorted(m for m in PARTS if m in sys.modules)
-                print("at first paint:", type(watched.centralWidget()).__name__, loaded)
+                print("at first paint:", type(watched.centralWidget()).__name__, loaded, flush=True)
             else:
                 rows = watched.sidebar.model.rowCount()
                 print("then:", type(watched.centralWidget()).__name__, rows, flush=True)

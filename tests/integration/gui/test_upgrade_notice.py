@@ -45,6 +45,10 @@ def test_an_older_history_is_converted_behind_a_notice(
     monkeypatch.setattr(ConversationStore, "open", classmethod(slow_open))
     seen: list[str] = []
     QTimer.singleShot(250, lambda: seen.extend(_notices()))
+    # The window's start frame shows behind it: what is typed meanwhile goes to the
+    # notice, not to a frame that has no parts yet.
+    modal: list[bool] = []
+    QTimer.singleShot(250, lambda: modal.append(QApplication.activeModalWidget() is not None))
     config = load_config({"MAESTRALE_DATA_DIR": str(data), "MISTRAL_API_KEY": "k"})
 
     store = open_history.open_store(config)
@@ -56,6 +60,7 @@ def test_an_older_history_is_converted_behind_a_notice(
     finally:
         store.close()
     assert seen == [open_history.UPGRADE_NOTICE]  # on screen while it worked
+    assert modal == [True]
     assert opened_on == ["history-upgrade"]  # not on the GUI thread
     QApplication.processEvents()
     assert _notices() == []
