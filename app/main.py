@@ -25,7 +25,7 @@ from app.model_refresh import ModelRefresh
 from app.rendering.math import MathRenderer
 from app.secrets import ApiKeys
 from app.settings import Settings
-from app.state import UiState
+from app.state import LAST_CONVERSATION_KEY, UiState
 from app.store.conversations import ConversationStore
 from app.store.errors import StoreError
 from app.tasks import TaskRunner, in_own_thread
@@ -53,7 +53,6 @@ TRASH_KEPT = timedelta(days=30)
 OUTSIDE_CHECK_MS = 2000  # how soon the list shows what another program wrote
 # After the endpoint could not be reached for the model list (no network, a server not
 # up yet): asked again after these waits, the last one repeated, until it answers.
-LAST_CONVERSATION_KEY = "last_conversation"  # in state.json: reopened at the next start
 
 
 def _system_tray_available() -> bool:
@@ -255,8 +254,9 @@ class Application:
 
     def reopen_last_conversation(self) -> None:
         """The conversation open when the app last ended, if it is still there and the
-        window still shows the untouched new chat. Called after the first paint: a long
-        conversation takes a while to show."""
+        window still shows the untouched new chat. Called once the parts are in, before
+        they are first painted (the start frame showed meanwhile, without the welcome
+        line: see app.window_start.show_frame)."""
         wanted, self._last_conversation = self._last_conversation, None
         if wanted is None or self.pane.conversation_id is not None:
             return
@@ -604,4 +604,4 @@ class Application:
         self.store.close()
 
 
-__all__ = ["Application", "QUrl"]
+__all__ = ["LAST_CONVERSATION_KEY", "Application", "QUrl"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
+LAST_CONVERSATION_KEY = "last_conversation"  # reopened at the next start
 
 
 class UiState:

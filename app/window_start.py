@@ -31,7 +31,7 @@ from app.quick.single_instance import (
     instance_name,
     send_to_running,
 )
-from app.state import UiState
+from app.state import LAST_CONVERSATION_KEY, UiState
 from app.ui.main_window import MainWindow
 from app.ui.theme import ThemeController
 from app.ui.window_place import place_window
@@ -206,7 +206,10 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     state = UiState(config.paths.config_dir / "state.json")
     # The window at once, as it was left, with its frame in it; its parts come once it
     # is painted (a quick prompt started alone shows no window).
-    frame = None if start_quick is not None else show_frame(state)
+    reopening = not new_chat and isinstance(state.get(LAST_CONVERSATION_KEY), str)
+    frame = None if start_quick is not None else show_frame(state, reopening=reopening)
+    # A signal meanwhile closes the frame, which closes once the parts are in.
+    signals = None if frame is None else close_on_signals(frame)
     from app.main import Application
 
     application = Application(app, config, environ, theme=theme)
@@ -216,18 +219,27 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         instance.close()
         return 8
     if start_quick is None:
+        if reopening:  # shown with the parts' first paint, not after the new chat's
+            application.reopen_last_conversation()
         application.pane.focus_composer()  # type at once, as in every chat app
         until_painted(window)  # the whole window, before the event loop's modules
     instance.listen()  # once painted: see Instance
-    return _run(application, instance, window, start_quick=start_quick, new_chat=new_chat)
+    return _run(application, instance, window, start_quick=start_quick, signals=signals)
 
 
-def show_frame(state: UiState) -> MainWindow:
-    """The window in its place, showing its start frame, once painted."""
+def show_frame(state: UiState, *, reopening: bool = False) -> MainWindow:
+    """The window in its place, showing its start frame, once painted; ``reopening``
+    the last conversation, without the new chat's welcome line and title."""
     frame = MainWindow()
+    if reopening:
+        frame.frame_for_a_conversation()
     place_window(frame, state)
     frame.show()
     until_painted(frame)
+    # Its icon at once, not with the parts: the taskbar showed a placeholder meanwhile.
+    from app.ui.icons import app_icon  # Qt's icon classes: not worth the frame's paint
+
+    frame.setWindowIcon(app_icon())
     return frame
 
 
@@ -261,9 +273,10 @@ def _run(
     window: MainWindow,
     *,
     start_quick: str | None,
-    new_chat: bool,
+    signals: object,
 ) -> int:
-    """Run the event loop until the app ends; returns the exit status."""
+    """Run the event loop until the app ends; returns the exit status. ``signals``: the
+    signal handling close_on_signals set up already, if it did."""
     # asyncio and its event loop only now: they take a tenth of the start-up, and
     # nothing before the first paint needs them.
     import asyncio
@@ -274,10 +287,10 @@ def _run(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     application.start_key_check()
-    if not new_chat:  # else it stays on the new chat the window opens with
-        QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
     if start_quick is not None:
-        # Started by `maestrale quick`: only the quick prompt shows.
+        # Started by `maestrale quick`: only the quick prompt shows (the window, shown
+        # later, on the conversation open when the app last ended).
+        QTimer.singleShot(0, application.reopen_last_conversation)  # once the loop runs
         application.desktop.summon(start_quick or None, run=True)
     # After the first paint: the model list, warm-up and global shortcuts are not worth
     # a slower start.
@@ -291,7 +304,7 @@ def _run(
     from app.collector import GuiThreadCollector  # its collections: this thread's only
 
     collector = GuiThreadCollector(app)
-    keep = close_on_signals(window)
+    keep = signals if signals is not None else close_on_signals(window)
     with loop:
         loop.run_until_complete(application.closed.wait())
         loop.run_until_complete(application.shutdown())

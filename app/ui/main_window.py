@@ -115,6 +115,12 @@ class MainWindow(QMainWindow):
         width = max(least, min(round(self.sidebar_width * scale), window * 2 // 5, beside))
         self._frame.place(width, sidebar_shown=shown)
 
+    def frame_for_a_conversation(self) -> None:
+        """The start frame of a window about to reopen a conversation: no new chat's
+        welcome line or title to replace."""
+        if self._frame is not None:
+            self._frame.for_a_conversation()
+
     def install(
         self,
         sidebar: Sidebar,

@@ -61,6 +61,17 @@ class StartFrame(QSplitter):
         self.setStretchFactor(0, 0)
         self.setStretchFactor(1, 1)
 
+    def for_a_conversation(self) -> None:
+        """No welcome line or title: a conversation will show (its room is kept)."""
+        for label in self.pane.findChildren(QLabel):
+            if label.objectName() == "emptyState":
+                policy = label.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)
+                label.setSizePolicy(policy)
+                label.hide()
+            elif label.objectName() == "chatTitle":
+                label.setText(" ")  # as high as a title
+
     def place(self, sidebar_width: int | None, *, sidebar_shown: bool) -> None:
         """The sidebar as wide as the window will give it (``None``: its own width)."""
         self.sidebar.setVisible(sidebar_shown)

@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from app.config import load_config
 from app.main import Application
-from app.state import UiState
+from app.state import LAST_CONVERSATION_KEY, UiState
 from app.store.conversations import ConversationStore
 from app.ui.main_window import MainWindow
 from app.ui.text_scale import room_scale
@@ -193,7 +193,7 @@ def test_closing_while_it_starts_closes_once_the_parts_are_in(
 PAINT_PROBE = """
 import os, sys
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 app = QApplication(sys.argv[:1])
 PARTS = ("app.main", "app.ui.chat_pane", "app.ui.sidebar", "app.chat.controller")
@@ -203,10 +203,13 @@ class Probe(QObject):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
             if not watched.installed:
                 loaded = sorted(m for m in PARTS if m in sys.modules)
-                print("at first paint:", type(watched.centralWidget()).__name__, loaded, flush=True)
+                welcome = watched.centralWidget().findChild(QLabel, "emptyState")
+                print("at first paint:", type(watched.centralWidget()).__name__, loaded,
+                      "welcome" if welcome.isVisible() else "no welcome", flush=True)
             else:
                 rows = watched.sidebar.model.rowCount()
-                print("then:", type(watched.centralWidget()).__name__, rows, flush=True)
+                title = watched.pane.title.text()
+                print("then:", type(watched.centralWidget()).__name__, rows, title, flush=True)
                 os._exit(0)
         return False
 
@@ -217,10 +220,14 @@ main([])
 """
 
 
-def test_the_window_paints_its_frame_before_its_parts_are_imported(tmp_path: Path) -> None:
+def _start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> subprocess.CompletedProcess[str]:
+    """``maestrale`` (app.cli.main) started by ``code`` on a history holding one chat,
+    "A kept chat", that was open when the app last ended."""
     data = tmp_path / "data"
     with ConversationStore.open(data / "history.sqlite3") as store:
-        store.create_conversation(title="A kept chat", model=None)
+        kept = store.create_conversation(title="A kept chat", model=None)
     environ = {k: v for k, v in os.environ.items() if k != "MISTRAL_API_KEY"}
     environ.update(
         QT_QPA_PLATFORM="offscreen",
@@ -230,13 +237,53 @@ def test_the_window_paints_its_frame_before_its_parts_are_imported(tmp_path: Pat
         XDG_CONFIG_HOME=str(tmp_path / "config"),
         XDG_STATE_HOME=str(tmp_path / "state"),
     )
-    result = subprocess.run(
-        [sys.executable, "-c", PAINT_PROBE],
+    monkeypatch.setenv("XDG_CONFIG_HOME", environ["XDG_CONFIG_HOME"])  # where it looks
+    state = UiState(load_config(environ).paths.config_dir / "state.json")
+    state.set(LAST_CONVERSATION_KEY, kept.id)
+    return subprocess.run(
+        [sys.executable, "-c", code],
         env=environ,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def test_the_window_paints_its_frame_before_its_parts_are_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _start(tmp_path, monkeypatch, PAINT_PROBE)
     assert "at first paint: StartFrame []" in result.stdout, result.stderr[-2000:]
-    assert "then: QSplitter 2" in result.stdout  # "Today" and the chat
+    # The conversation open when it last ended shows with the parts' first paint: the
+    # frame had no new chat's welcome line to replace.
+    assert "no welcome" in result.stdout
+    assert "then: QSplitter 2 A kept chat" in result.stdout  # "Today" and the chat
+
+
+SIGNAL_PROBE = """
+import os, signal
+import app.window_start as start
+
+handled = start.close_on_signals
+
+def close_on_signals(window):
+    kept = handled(window)
+    print("signalled while starting:", not window.installed, flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)  # a logout, say, as the parts load
+    return kept
+
+start.close_on_signals = close_on_signals
+from app.cli import main
+raise SystemExit(main([]))
+"""
+
+
+def test_a_signal_while_it_starts_ends_it_the_normal_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It ended at once (killed, status 143); now the frame closes once the parts are in,
+    # and the app quits as from Ctrl+Q.
+    result = _start(tmp_path, monkeypatch, SIGNAL_PROBE)
+    assert "signalled while starting: True" in result.stdout, result.stderr[-2000:]
+    assert result.returncode == 0, result.stderr[-2000:]
