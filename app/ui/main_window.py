@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self._closed_by_delete: tuple[str, int] | None = None
         self._close_asked = False  # closed while only the frame showed
         self._frame_sidebar_shown = True  # as place_frame was last asked
+        self._frame_header_height: int | None = None
         if sidebar is not None and pane is not None:
             self.install(sidebar, pane, extra_handlers=extra_handlers, enter_sends=enter_sends)
         else:
@@ -96,24 +97,30 @@ class MainWindow(QMainWindow):
             self.setCentralWidget(self._frame)
 
     @property
+    def header_height(self) -> int | None:
+        """How high the conversation's header is now (None before the parts are in)."""
+        return self.pane.header.layout.geometry().height() if self.installed else None
+
+    @property
     def installed(self) -> bool:
         """Whether the window has its parts (not only its start frame)."""
         return self._frame is None and hasattr(self, "pane")
 
-    def place_frame(self, *, sidebar_shown: bool) -> None:
+    def place_frame(self, *, sidebar_shown: bool, header_height: int | None = None) -> None:
         """Fit the start frame's sidebar as ``fit_sidebar_width`` will fit the real one
         (call once the window has its place, before it shows; fitted again as the window
         system sizes the window: maximised, or tiled)."""
         if self._frame is None:
             return
         self._frame_sidebar_shown = sidebar_shown
+        self._frame_header_height = header_height
         scale = room_scale(self)
         least = round(SIDEBAR_MIN_WIDTH * scale)
         window = self.width()
         shown = sidebar_shown and not self._narrow()
         beside = window - round(CHAT_MIN_WIDTH * scale) - self._frame.handleWidth()
         width = max(least, min(round(self.sidebar_width * scale), window * 2 // 5, beside))
-        self._frame.place(width, sidebar_shown=shown)
+        self._frame.place(width, sidebar_shown=shown, header_height=header_height)
 
     def frame_for_a_conversation(self) -> None:
         """The start frame of a window about to reopen a conversation: no new chat's
@@ -565,7 +572,9 @@ class MainWindow(QMainWindow):
         if self.installed:
             self.fit_sidebar()
         elif self._frame is not None:
-            self.place_frame(sidebar_shown=self._frame_sidebar_shown)
+            self.place_frame(
+                sidebar_shown=self._frame_sidebar_shown, header_height=self._frame_header_height
+            )
         self.place_changed.emit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override

@@ -55,7 +55,7 @@ class StartFrame(QSplitter):
         self.sidebar_button.setAutoRaise(True)
         self.sidebar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sidebar_button.hide()
-        self.pane = _pane(self.sidebar_button)
+        self.pane, self._header = _pane(self.sidebar_button)
         self.addWidget(self.sidebar)
         self.addWidget(self.pane)
         self.setStretchFactor(0, 0)
@@ -72,8 +72,14 @@ class StartFrame(QSplitter):
             elif label.objectName() == "chatTitle":
                 label.setText(" ")  # as high as a title
 
-    def place(self, sidebar_width: int | None, *, sidebar_shown: bool) -> None:
-        """The sidebar as wide as the window will give it (``None``: its own width)."""
+    def place(
+        self, sidebar_width: int | None, *, sidebar_shown: bool, header_height: int | None = None
+    ) -> None:
+        """The sidebar as wide as the window will give it (``None``: its own width); the
+        header as high as the pane's was when the window was left (its picker and
+        Parameters go to a second row at a large text size in a narrow window), when
+        known."""
+        self._header.setMinimumHeight(header_height or 0)
         self.sidebar.setVisible(sidebar_shown)
         if not sidebar_shown:
             # Only then: most starts show the sidebar, and Qt's icon classes are not
@@ -106,13 +112,16 @@ def _sidebar() -> QWidget:
     return sidebar
 
 
-def _pane(sidebar_button: QToolButton) -> QWidget:
+def _pane(sidebar_button: QToolButton) -> tuple[QWidget, QWidget]:
+    """The conversation's page, and its header."""
     pane = QWidget()
     pane.setObjectName("chatPane")
     page = QVBoxLayout(pane)
     page.setContentsMargins(0, 0, 0, 0)
     page.setSpacing(0)
-    page.addLayout(_header(sidebar_button))
+    header = QWidget()
+    header.setLayout(_header(sidebar_button))
+    page.addWidget(header)
     welcome = QLabel(WELCOME)
     welcome.setObjectName("emptyState")
     welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -126,7 +135,7 @@ def _pane(sidebar_button: QToolButton) -> QWidget:
     row.addWidget(_composer(), 20)
     row.addStretch(1)
     page.addLayout(row)
-    return pane
+    return pane, header
 
 
 def _header(sidebar_button: QToolButton) -> QVBoxLayout:
@@ -152,6 +161,7 @@ def _header(sidebar_button: QToolButton) -> QVBoxLayout:
     top.addWidget(title, 1)
     top.addWidget(picker)
     header.addLayout(top)
+    header.addStretch(1)  # a header kept higher: its row stays at the top
     return header
 
 

@@ -76,6 +76,7 @@ class WindowPlace(QObject):
                 "sidebar_width": window.sidebar_width,
                 "sidebar_visible": window.sidebar_wanted,
                 "maximized": window.isMaximized(),
+                "header_height": window.header_height,
             },
         )
 
@@ -100,7 +101,11 @@ def place_window(window: MainWindow, state: UiState) -> bool:
     width = saved.get("sidebar_width")
     if isinstance(width, int) and not isinstance(width, bool):
         window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
-    window.place_frame(sidebar_shown=saved.get("sidebar_visible") is not False)
+    header = saved.get("header_height")
+    window.place_frame(
+        sidebar_shown=saved.get("sidebar_visible") is not False,
+        header_height=header if isinstance(header, int) and not isinstance(header, bool) else None,
+    )
     return bool(restored)
 
 

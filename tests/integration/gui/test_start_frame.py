@@ -175,6 +175,32 @@ def test_the_frame_of_a_maximised_window_is_fitted_to_its_maximised_width(
     assert window.sidebar.width() == drawn[1]
 
 
+def test_the_frame_keeps_the_header_as_high_as_it_was_left(started: Started, qtbot: QtBot) -> None:
+    # At a large text size in a narrow window the header's picker and Parameters go to a
+    # second row: the frame, which has neither, did not know, and the welcome line and
+    # everything under the header moved down as the parts came.
+    window = started.show_frame()
+    natural = _in_window(_frame_part(window, "emptyState"), window).top()
+    started.install()
+    qtbot.waitUntil(window.pane.transcript.empty_label.isVisible)
+    left = window.header_height
+    assert left is not None
+    assert left > 0
+    started.application.window_place.save()
+    saved = started.state.get(STATE_KEY)
+    assert saved["header_height"] == left  # kept with the window's place
+    # Started again after a header two rows high: the frame's is as high.
+    started.state.set(STATE_KEY, {**saved, "header_height": left + 40})
+    again = MainWindow()
+    place_window(again, started.state)
+    again.show()
+    qtbot.waitExposed(again)
+    try:
+        assert _in_window(_frame_part(again, "emptyState"), again).top() == natural + 40
+    finally:
+        again.deleteLater()
+
+
 def test_closing_while_it_starts_closes_once_the_parts_are_in(
     started: Started, qtbot: QtBot
 ) -> None:
