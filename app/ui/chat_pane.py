@@ -35,6 +35,7 @@ from app.ui.last_message_actions import (
     press_last_continue,
     regenerate_last,
 )
+from app.ui.new_chat_page import COLUMN_WIDTH
 from app.ui.pane_model import ModelInPane
 from app.ui.pane_outside_changes import OutsideChangesInPane
 from app.ui.picker_keyboard import PickerKeyboard
@@ -42,7 +43,7 @@ from app.ui.transcript.binding import TranscriptBinding
 from app.ui.transcript.keys_on_controls import KeysOnControls
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.send_keys import set_enter_sends
-from app.ui.transcript.view import COLUMN_WIDTH, TranscriptView
+from app.ui.transcript.view import TranscriptView
 
 if TYPE_CHECKING:
     from app.domain.messages import ToolCall

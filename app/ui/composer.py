@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from app.ui.new_chat_page import MESSAGE_PLACEHOLDER
 from app.ui.paragraph_layout import align_paragraphs_by_direction
 from app.ui.plain_text_field import PlainTextField
 from app.ui.shortcuts import sends_message
@@ -13,7 +14,7 @@ from app.ui.text_rows import row_pitch
 
 MAX_LINES = 12
 DRAFT_PAUSE_MS = 500  # a draft is kept once typing pauses this long
-PLACEHOLDER = "Message Mistral…"
+PLACEHOLDER = MESSAGE_PLACEHOLDER
 
 
 class ComposerEdit(PlainTextField):

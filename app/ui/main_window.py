@@ -139,9 +139,10 @@ class MainWindow(QMainWindow):
         """Put the ``sidebar`` and ``pane`` in (once), in place of the start frame."""
         if self.installed:
             raise RuntimeError("the window has its parts already")
-        from app.ui.icons import app_icon  # Qt's icon classes: not worth the frame's paint
+        if self.windowIcon().isNull():  # else given as the frame painted (window_start)
+            from app.ui.icons import app_icon  # Qt's icon classes: not for the frame's paint
 
-        self.setWindowIcon(app_icon())
+            self.setWindowIcon(app_icon())
         self.sidebar = sidebar
         self.pane = pane
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

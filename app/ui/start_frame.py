@@ -30,13 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.new_chat_page import COLUMN_WIDTH, MESSAGE_PLACEHOLDER, WELCOME
 from app.ui.text_rows import row_pitch
-
-# As the real parts have them (app.ui.composer, app.ui.transcript.layout_in_view,
-# app.ui.chat_header): the frame must stand where they will.
-MESSAGE_PLACEHOLDER = "Message Mistral…"
-WELCOME = "How can I help you today?"
-COLUMN_WIDTH = 780
 
 
 class StartFrame(QSplitter):

@@ -43,27 +43,19 @@ class WindowPlace(QObject):
         saved or the record is unusable (the window keeps its default place).
         ``placed``: ``place_window`` has put it in its place already (its start frame
         showed there): only the sidebar is left to restore."""
+        window = self._window
+        restored = placed or place_window(window, self._state)
         saved: Any = self._state.get(STATE_KEY)
-        restored = placed or place_window(self._window, self._state)
-        if not isinstance(saved, dict):
-            if placed:
-                self._window.fit_sidebar()  # see below
-            return False
-        width = saved.get("sidebar_width")
-        if isinstance(width, int) and not isinstance(width, bool):
-            self._window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
-            self._window.fit_sidebar_width()
-        if saved.get("sidebar_visible") is False and not self._window.sidebar.isHidden():
-            self._window.toggle_sidebar()  # as the user did: its button shows
+        if isinstance(saved, dict):
+            if _saved_int(saved, "sidebar_width") is not None:
+                window.fit_sidebar_width()  # to the width place_window gave it back
+            if saved.get("sidebar_visible") is False and not window.sidebar.isHidden():
+                window.toggle_sidebar()  # as the user did: its button shows
         if placed:
             # Shown already (its start frame was): no resize is to come that would fit
             # the sidebar to the window, hidden if it is narrow.
-            self._window.fit_sidebar()
+            window.fit_sidebar()
         return restored
-
-    def fit_to_screen(self) -> None:
-        """See ``fit_to_screen``."""
-        fit_to_screen(self._window)
 
     def save(self) -> None:
         self._timer.stop()
@@ -98,15 +90,21 @@ def place_window(window: MainWindow, state: UiState) -> bool:
     if saved.get("maximized") is True:
         # Qt refuses a geometry saved at another scale, its maximised state with it.
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
-    width = saved.get("sidebar_width")
-    if isinstance(width, int) and not isinstance(width, bool):
+    width = _saved_int(saved, "sidebar_width")
+    if width is not None:
         window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
-    header = saved.get("header_height")
     window.place_frame(
         sidebar_shown=saved.get("sidebar_visible") is not False,
-        header_height=header if isinstance(header, int) and not isinstance(header, bool) else None,
+        header_height=_saved_int(saved, "header_height"),
     )
     return bool(restored)
+
+
+def _saved_int(saved: dict[str, Any], key: str) -> int | None:
+    """A whole number kept under ``key`` (None when missing or not one: a hand-edited
+    or damaged file)."""
+    value = saved.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def fit_to_screen(window: QWidget) -> None:

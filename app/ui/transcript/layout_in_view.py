@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
+from app.ui.new_chat_page import COLUMN_WIDTH
 from app.ui.text_scale import REFERENCE_POINT_SIZE
 from app.ui.transcript.entries import Entry
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 else:
     _View = object
 
-COLUMN_WIDTH = 780  # the text column, like the reading width of the best chat apps
 SIDE_MARGIN = 24
 GAP = 8
 

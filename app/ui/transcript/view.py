@@ -19,12 +19,13 @@ from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
+from app.ui.new_chat_page import WELCOME
 from app.ui.transcript.entries import IDLE_BUDGET_S, Entry, last_caller, results_after
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.jump_button import JumpToLatest
 from app.ui.transcript.kept_edits import KeptEdits
-from app.ui.transcript.layout_in_view import COLUMN_WIDTH, LayoutInView, estimate_height
+from app.ui.transcript.layout_in_view import LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.scroll_keys import Goal, scroll_goal
@@ -45,8 +46,7 @@ SILENCE_NOTICE_MS = 15_000
 FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
 
 
-# COLUMN_WIDTH: the chat pane sizes the message field as the column.
-__all__ = ["COLUMN_WIDTH", "Loader", "TranscriptView"]
+__all__ = ["Loader", "TranscriptView"]
 
 Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
@@ -123,7 +123,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._render_some)
 
-        self.empty_label = QLabel("How can I help you today?", self.viewport())
+        self.empty_label = QLabel(WELCOME, self.viewport())
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)  # large text in a narrow pane: not cut off
