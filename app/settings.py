@@ -20,15 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from app.api.endpoint import MISTRAL_BASE_URL, Endpoint
 from app.api.errors import EndpointRefused
+from app.appearance import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES
 from app.toml_files import drops_comments, move_aside, write_atomically
 
 if TYPE_CHECKING:
     from app.domain.messages import ChatParams
 
 DEFAULT_MODEL = "mistral-large-2411"
-THEMES = ("system", "light", "dark")
-MIN_FONT_SIZE = 6
-MAX_FONT_SIZE = 32
 
 
 def _option(

@@ -16,13 +16,13 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.config import RuntimeConfig, load_config
+from app.appearance import read_appearance
 from app.log import log_uncaught_errors
+from app.paths import AppPaths, resolve_paths
 from app.quick.single_instance import (
     InstanceClaim,
     InstanceServer,
@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 # The app's style (see app.ui.theme.apply_theme), given as Qt's -style argument: set
 # from Python, the QStyle object PySide returns costs ~10 ms of its enums at start.
 FUSION = "Fusion"
+# In state.json: whether the desktop was dark when last seen (see ThemeController).
+SYSTEM_DARK_KEY = "desktop_dark"
 
 
 def until_painted(window: MainWindow, timeout_ms: int = 250) -> None:
@@ -145,14 +147,14 @@ class Instance:
 
 
 def become_the_instance(
-    config: RuntimeConfig, start_quick: str | None, *, new_chat: bool = False
+    paths: AppPaths, start_quick: str | None, *, new_chat: bool = False
 ) -> tuple[Instance, int | None]:
     """Claim to be the one Maestrale of this history, or hand over to the one that runs.
 
     Returns this process's ``Instance`` (with nothing to listen on when hand-over is
     impossible here) and, when this process must end at once, its exit status.
     """
-    name = instance_name(config.paths.data_dir)
+    name = instance_name(paths.data_dir)
     claim = claim_instance(name)
     if claim is not None:
         return Instance(claim), None
@@ -172,10 +174,11 @@ def become_the_instance(
 
 
 def qt_application() -> QApplication:
-    """Qt's application object, named as the desktop knows the app."""
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    """Qt's application object, named as the desktop knows the app.
+
+    Fractional screen scales are passed through as they are (Qt 6's default rounding
+    policy): 150% is drawn at 1.5, not rounded to 2.
+    """
     app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", FUSION])
     assert isinstance(app, QApplication)
     app.setApplicationName("Maestrale")
@@ -190,28 +193,43 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
     """Open the window; returns the exit status once it is closed."""
     fusion_set = QApplication.instance() is None  # qt_application makes it with Fusion
     app = qt_application()
-    config = load_config(
-        environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
-    )
+    paths = resolve_paths(environ, args.data_dir)
     start_quick = getattr(args, "start_quick", None)
     new_chat = bool(getattr(args, "new_chat", False))
-    instance, status = become_the_instance(config, start_quick, new_chat=new_chat)
+    instance, status = become_the_instance(paths, start_quick, new_chat=new_chat)
     if status is not None:
         return status
-    theme = ThemeController(
-        app, config.settings.theme, config.settings.font_size, fusion_set=fusion_set
-    )
     # One UiState for the whole app: each writes its whole file, so two would undo
     # each other's values.
-    state = UiState(config.paths.config_dir / "state.json")
+    state = UiState(paths.config_dir / "state.json")
+    # The frame's look from its two settings (the settings are all read once it has
+    # painted: see app.appearance), and the desktop's scheme as last seen (see
+    # ThemeController.follow_desktop).
+    appearance = read_appearance(paths.settings_file)
+    system_dark = state.get(SYSTEM_DARK_KEY)
+    theme = ThemeController(
+        app,
+        appearance.theme,
+        appearance.font_size,
+        fusion_set=fusion_set,
+        system_dark=system_dark if isinstance(system_dark, bool) else None,
+    )
     # The window at once, as it was left, with its frame in it; its parts come once it
     # is painted (a quick prompt started alone shows no window).
     reopening = not new_chat and isinstance(state.get(LAST_CONVERSATION_KEY), str)
     frame = None if start_quick is not None else show_frame(state, reopening=reopening)
     # A signal meanwhile closes the frame, which closes once the parts are in.
     signals = None if frame is None else close_on_signals(frame)
+    desktop_dark = theme.follow_desktop()
+    if desktop_dark is not None:
+        state.set(SYSTEM_DARK_KEY, desktop_dark)
+    from app.config import load_config
     from app.main import Application
 
+    config = load_config(
+        environ, data_dir=args.data_dir, base_url=args.base_url, model=getattr(args, "model", None)
+    )
+    theme.apply_settings(config.settings)  # as the frame has it, but for a change meanwhile
     application = Application(app, config, environ, theme=theme)
     log_uncaught_errors()  # into the log file Application set up
     window = _build_window(application, instance, frame, state)

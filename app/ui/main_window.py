@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.qt_import import qt_namespace
 from app.ui.text_scale import font_scale, room_scale
 from app.ui.theme import keep_on_screen, screen_room
 
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(app_icon())
         self.sidebar = sidebar
         self.pane = pane
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # side by side
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(sidebar)
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
         if self.pane.conversation_id == conversation_id:
             self.pane.new_chat(focus=False)
             self._closed_by_delete = (conversation_id, self.pane.openings)
-        self.sidebar.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.sidebar.list_view.setFocus(qt_namespace().FocusReason.OtherFocusReason)
 
     def _on_restored(self, conversation_id: str) -> None:
         if self._closed_by_delete is None or self._closed_by_delete[0] != conversation_id:
@@ -374,7 +375,8 @@ class MainWindow(QMainWindow):
             # order, that of making, went to another message or out of the conversation.
             stops = self._tab_stops(focus)
         target = stops[(stops.index(focus) + (1 if next else -1)) % len(stops)]
-        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        reasons = qt_namespace().FocusReason
+        reason = reasons.TabFocusReason if next else reasons.BacktabFocusReason
         target.setFocus(reason)
         transcript = self.pane.transcript
         if transcript.canvas.isAncestorOf(target):
@@ -407,7 +409,7 @@ class MainWindow(QMainWindow):
                 widget.window() is self
                 and widget.isVisible()
                 and widget.isEnabled()
-                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and widget.focusPolicy() & qt_namespace().FocusPolicy.TabFocus
                 and widget.focusProxy() is None
             )
         ]

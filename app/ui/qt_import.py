@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 
 def import_qt() -> None:
@@ -38,3 +42,16 @@ def mentions_pyside(module: ModuleType) -> bool:
             return b"PySide6" in source.read()
     except OSError:
         return False
+
+
+def qt_namespace() -> type[Qt]:
+    """Qt's namespace (``Qt.AlignmentFlag``...), for the modules on the way to the
+    window's first paint (see app.ui.start_frame), which import it only where they use it.
+
+    PySide makes the namespace's hundred Python enums at its first use, some 25 ms, a
+    sixth of that way to the screen: the frame's paint does without them, and they come
+    with the window's parts.
+    """
+    from PySide6.QtCore import Qt
+
+    return Qt

@@ -10,12 +10,13 @@ them by the same object names). The real parts replace it before any input is ha
 (while a history is upgraded first, a modal notice takes the input: app.ui.open_history).
 
 Only Qt and the light modules the frame needs are imported here: this module is on the
-way to the first paint.
+way to the first paint. That way does without PySide's ``Qt`` namespace (see
+app.ui.qt_import.qt_namespace): the two values the frame takes from it are given through
+Qt's properties, as numbers.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -33,13 +34,22 @@ from PySide6.QtWidgets import (
 from app.ui.new_chat_page import COLUMN_WIDTH, MESSAGE_PLACEHOLDER, WELCOME
 from app.ui.text_rows import row_pitch
 
+NO_FOCUS = 0  # Qt.FocusPolicy.NoFocus: nothing in the frame takes the keyboard
+CENTERED = 0x84  # Qt.AlignmentFlag.AlignCenter
+
+
+def _no_focus(widget: QWidget) -> None:
+    widget.setProperty("focusPolicy", NO_FOCUS)
+
 
 class StartFrame(QSplitter):
     """The sidebar beside the conversation's page, as the window shows them at start,
     without their content."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
+        # Side by side, as a splitter is made. The parent by name: given by place, PySide
+        # tells it from an orientation, making the Qt namespace (see the module doc).
+        super().__init__(parent=parent)
         self.setObjectName("mainSplitter")
         self.setChildrenCollapsible(False)
         self.setAccessibleName("Maestrale is starting")
@@ -48,7 +58,7 @@ class StartFrame(QSplitter):
         self.sidebar_button = QToolButton()
         self.sidebar_button.setObjectName("sidebarButton")
         self.sidebar_button.setAutoRaise(True)
-        self.sidebar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        _no_focus(self.sidebar_button)
         self.sidebar_button.hide()
         self.pane, self._header = _pane(self.sidebar_button)
         self.addWidget(self.sidebar)
@@ -89,8 +99,7 @@ class StartFrame(QSplitter):
 
 def _sidebar() -> QWidget:
     sidebar = QWidget()
-    sidebar.setObjectName("sidebar")
-    sidebar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+    sidebar.setObjectName("sidebar")  # a plain QWidget: Qt paints its styled background
     new_chat = QPushButton("New chat")
     new_chat.setObjectName("newChatButton")
     search = QLineEdit()
@@ -103,7 +112,7 @@ def _sidebar() -> QWidget:
     layout.addWidget(search)
     layout.addStretch(1)  # the list's place
     for widget in (new_chat, search):
-        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do here yet
+        _no_focus(widget)  # nothing to do here yet
     return sidebar
 
 
@@ -119,7 +128,7 @@ def _pane(sidebar_button: QToolButton) -> tuple[QWidget, QWidget]:
     page.addWidget(header)
     welcome = QLabel(WELCOME)
     welcome.setObjectName("emptyState")
-    welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    welcome.setProperty("alignment", CENTERED)
     welcome.setWordWrap(True)
     # As the transcript's frame: its border takes a pixel on each side.
     welcome.setContentsMargins(1, 1, 1, 1)
@@ -168,7 +177,7 @@ def _composer() -> QWidget:
     edit.setObjectName("composerEdit")
     edit.setPlaceholderText(MESSAGE_PLACEHOLDER)
     edit.setFrameShape(QFrame.Shape.NoFrame)
-    edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    _no_focus(edit)
     # One row high, as the empty message field (see ComposerEdit._fit).
     margins = edit.contentsMargins()
     height = row_pitch(edit.font()) + 2 * int(edit.document().documentMargin())
@@ -179,7 +188,10 @@ def _composer() -> QWidget:
     row = QHBoxLayout()
     row.setContentsMargins(0, 0, 0, 0)
     row.addWidget(edit, 1)
-    row.addWidget(send, 0, Qt.AlignmentFlag.AlignBottom)
+    at_bottom = QVBoxLayout()  # as the composer's Send, at the bottom of the field
+    at_bottom.addStretch(1)
+    at_bottom.addWidget(send)
+    row.addLayout(at_bottom)
     layout = QVBoxLayout(composer)
     layout.setContentsMargins(12, 8, 8, 8)
     layout.addLayout(row)

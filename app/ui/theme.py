@@ -9,15 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
-from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES, Settings
+from app.appearance import MAX_FONT_SIZE, MIN_FONT_SIZE, THEMES
+from app.ui.qt_import import qt_namespace
 from app.ui.stylesheet import bubble_radius, build_stylesheet
 from app.ui.text_scale import REFERENCE_POINT_SIZE, room_scale
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
+    # Not imported here: the start frame's theme comes before the settings load (see
+    # app.appearance).
+    from app.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,16 +184,28 @@ def _set_color_scheme(scheme: Qt.ColorScheme | None) -> None:
         setter(scheme)
 
 
-def resolve_dark(mode: str, system_scheme: Qt.ColorScheme | None = None) -> bool:
-    """Whether ``mode`` ("system", "light", "dark") means dark right now."""
+def resolve_dark(
+    mode: str, system_scheme: Qt.ColorScheme | None = None, *, system_dark: bool | None = None
+) -> bool:
+    """Whether ``mode`` ("system", "light", "dark") means dark right now; in "system"
+    mode, the desktop's ``system_scheme`` or, not given, whether ``system_dark`` (as
+    last seen) or, neither given, as Qt says."""
     if mode == "dark":
         return True
     if mode == "light":
         return False
-    scheme = system_scheme
-    if scheme is None:
-        scheme = QGuiApplication.styleHints().colorScheme()
-    return scheme == Qt.ColorScheme.Dark
+    if system_scheme is None and system_dark is not None:
+        return system_dark
+    return desktop_is_dark() if system_scheme is None else _is_dark(system_scheme)
+
+
+def desktop_is_dark() -> bool:
+    """Whether the desktop's colour scheme is dark now (as Qt knows it)."""
+    return _is_dark(QGuiApplication.styleHints().colorScheme())
+
+
+def _is_dark(scheme: Qt.ColorScheme) -> bool:
+    return scheme == qt_namespace().ColorScheme.Dark
 
 
 def fit_window(window: QWidget, width: int, height: int) -> None:
@@ -264,6 +285,7 @@ def apply_theme(
     font_size: int,
     *,
     system_scheme: Qt.ColorScheme | None = None,
+    system_dark: bool | None = None,
     assets_dir: Path | None = None,
     fusion_set: bool = False,
 ) -> bool:
@@ -272,6 +294,8 @@ def apply_theme(
     Args:
         system_scheme: the desktop's scheme when known (from ``colorSchemeChanged``);
             read from the style hints otherwise.
+        system_dark: whether the desktop was dark when last seen: taken for "system"
+            instead of asking Qt (see ThemeController).
         assets_dir: where tinted arrow and check marks are written for the stylesheet.
         fusion_set: the app was made with the Fusion style already (see
             app.window_start.qt_application).
@@ -282,9 +306,10 @@ def apply_theme(
         raise ValueError(f"unknown theme {mode!r}: use one of {', '.join(THEMES)}")
     if mode == "system":
         _set_color_scheme(None)  # first: our own earlier choice would hide the desktop's
-    is_dark = resolve_dark(mode, system_scheme)
+    is_dark = resolve_dark(mode, system_scheme, system_dark=system_dark)
     if mode != "system":
-        _set_color_scheme(Qt.ColorScheme.Dark if is_dark else Qt.ColorScheme.Light)
+        schemes = qt_namespace().ColorScheme
+        _set_color_scheme(schemes.Dark if is_dark else schemes.Light)
     colors = colors_for(is_dark)
     if not app.styleSheet() and not fusion_set:
         # Once, before the first style sheet: setting a style again restyles every
@@ -330,19 +355,46 @@ class ThemeController(QObject):
         *,
         assets_dir: Path | None = None,
         fusion_set: bool = False,
+        system_dark: bool | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """``fusion_set``: see ``apply_theme``."""
+        """``fusion_set``: see ``apply_theme``. ``system_dark``: whether the desktop was
+        dark when last seen (see ``follow_desktop``), for the first look in "system"
+        mode; without it, the desktop is asked and followed at once."""
         super().__init__(parent)
         self._app = app
         self._mode = mode
         self._font_size = font_size
         self._assets_dir = assets_dir
         self._applying = False
+        self._following = False
         self._is_dark = apply_theme(
-            app, mode, font_size, assets_dir=assets_dir, fusion_set=fusion_set
+            app,
+            mode,
+            font_size,
+            assets_dir=assets_dir,
+            fusion_set=fusion_set,
+            system_dark=system_dark,
         )
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
+        if system_dark is None:
+            self.follow_desktop()
+
+    def follow_desktop(self) -> bool | None:
+        """Follow the desktop's colour scheme from now on, restyling at once if it is not
+        as ``system_dark`` said; returns whether the desktop is dark (None outside
+        "system" mode, where Qt answers with the app's own scheme).
+
+        The window's first look takes the scheme last seen: asking Qt makes PySide's
+        ``Qt`` namespace (app.ui.qt_import.qt_namespace), 25 ms before the first paint.
+        The window asks right after it (a desktop switched meanwhile shows for that
+        moment in its old colours).
+        """
+        if not self._following:
+            self._following = True
+            QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
+            if self._mode == "system" and desktop_is_dark() != self._is_dark:
+                self.apply(self._mode, self._font_size)
+        return desktop_is_dark() if self._mode == "system" else None
 
     @property
     def is_dark(self) -> bool:

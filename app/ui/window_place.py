@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QObject, QPoint, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from app.state import UiState
+from app.ui.qt_import import qt_namespace
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -89,7 +90,7 @@ def place_window(window: MainWindow, state: UiState) -> bool:
     fit_to_screen(window)  # first: the size it gets back when no longer maximised
     if saved.get("maximized") is True:
         # Qt refuses a geometry saved at another scale, its maximised state with it.
-        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+        window.setWindowState(window.windowState() | qt_namespace().WindowState.WindowMaximized)
     width = _saved_int(saved, "sidebar_width")
     if width is not None:
         window.sidebar_width = max(MIN_SIDEBAR_WIDTH, width)
@@ -111,7 +112,7 @@ def fit_to_screen(window: QWidget) -> None:
     """Keep the (not yet shown) window within the free part of the screen it lands
     on, or the primary one when on none. Used at scale 1 and restarted at 1.5, it was
     1770 x 1170 on a 1400 x 900 screen, the message field out of sight."""
-    if window.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+    if window.isMaximized() or window.isFullScreen():
         return
     frame = window.frameGeometry()  # as geometry() until it shows
     borders = frame.size() - window.size()

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.settings import MAX_FONT_SIZE, MIN_FONT_SIZE, Settings
+from app.appearance import MAX_FONT_SIZE, MIN_FONT_SIZE
+from app.settings import Settings
 from app.text_sizes import TEXT_SIZES
 from app.ui.flow_layout import FlowLayout
 from app.ui.icons import icon

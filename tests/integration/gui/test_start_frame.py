@@ -201,6 +201,20 @@ def test_the_frame_keeps_the_header_as_high_as_it_was_left(started: Started, qtb
         again.deleteLater()
 
 
+def test_nothing_in_the_frame_takes_the_keyboard(started: Started) -> None:
+    # Given through Qt's properties as numbers (the frame does without the Qt namespace).
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    window = started.show_frame()
+    for name in ("newChatButton", "searchField", "sidebarButton", "composerEdit"):
+        assert _frame_part(window, name).focusPolicy() == Qt.FocusPolicy.NoFocus, name
+    welcome = _frame_part(window, "emptyState")
+    assert isinstance(welcome, QLabel)
+    assert welcome.alignment() == Qt.AlignmentFlag.AlignCenter
+    assert window.centralWidget().orientation() == Qt.Orientation.Horizontal
+
+
 def test_closing_while_it_starts_closes_once_the_parts_are_in(
     started: Started, qtbot: QtBot
 ) -> None:
@@ -285,6 +299,67 @@ def test_the_window_paints_its_frame_before_its_parts_are_imported(
     # frame had no new chat's welcome line to replace.
     assert "no welcome" in result.stdout
     assert "then: QSplitter 2 A kept chat" in result.stdout  # "Today" and the chat
+
+
+NAMESPACE_PROBE = """
+import enum, json, os, sys
+
+made = []
+create = enum.EnumMeta._create_
+
+def noted(cls, name, *args, **kwargs):  # every Python enum PySide makes, by name
+    made.append(name)
+    return create(cls, name, *args, **kwargs)
+
+enum.EnumMeta._create_ = noted
+made_at_paint = []
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMainWindow
+
+class Probe(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if not watched.installed:
+            if not made_at_paint:
+                # Qt.Key and Qt.ColorScheme: two of the namespace's hundred.
+                made_at_paint.append("Key" in made or "ColorScheme" in made)
+                print("namespace at first paint:", made_at_paint[0], flush=True)
+            return False
+        state = os.path.join(os.environ["XDG_CONFIG_HOME"], "maestrale", "state.json")
+        with open(state, encoding="utf-8") as file:
+            print("kept:", json.load(file).get("desktop_dark"), flush=True)
+        os._exit(0)
+
+probe = Probe()
+show = QMainWindow.show
+
+def watched_show(window):  # the window only: a filter on the app would make enums
+    window.installEventFilter(probe)
+    show(window)
+
+QMainWindow.show = watched_show
+from app.cli import main
+main([])
+"""
+
+
+@pytest.mark.parametrize("seen", [True, False])
+def test_the_frame_paints_without_the_qt_namespace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seen: bool
+) -> None:
+    # PySide makes the Qt namespace's hundred enums at its first use, a sixth of the
+    # frame's way to the screen. The desktop's scheme, which only the namespace tells,
+    # is taken as last seen; a first start must ask (and keeps the answer).
+    from app.window_start import SYSTEM_DARK_KEY
+
+    state = UiState(tmp_path / "config" / "maestrale" / "state.json")
+    if seen:
+        state.set(SYSTEM_DARK_KEY, True)  # a dark desktop, last time
+    result = _start(tmp_path, monkeypatch, NAMESPACE_PROBE)
+    assert f"namespace at first paint: {not seen}" in result.stdout, result.stderr[-2000:]
+    # Offscreen, the desktop tells no scheme: light, asked once the frame painted.
+    assert "kept: False" in result.stdout
 
 
 SIGNAL_PROBE = """

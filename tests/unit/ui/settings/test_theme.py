@@ -136,6 +136,33 @@ def test_controller_in_system_mode_follows_scheme_changes(
     assert window_color(qapp) == QColor(LIGHT.window)
 
 
+def test_the_first_look_takes_the_desktops_scheme_as_last_seen_then_follows_it(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    # Offscreen, the desktop reports no scheme: light. Dark when last seen, the first
+    # look is dark, as the window's frame paints before Qt is asked.
+    controller = ThemeController(qapp, "system", 0, assets_dir=tmp_path, system_dark=True)
+    assert controller.is_dark
+    assert window_color(qapp) == QColor(DARK.window)
+    seen: list[bool] = []
+    controller.changed.connect(seen.append)
+    assert controller.follow_desktop() is False  # asked now: what the window keeps
+    assert seen == [False]
+    assert window_color(qapp) == QColor(LIGHT.window)
+    controller.on_color_scheme_changed(Qt.ColorScheme.Dark)  # and followed from then on
+    assert seen == [False, True]
+
+
+def test_the_desktops_scheme_is_not_told_in_a_chosen_look(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    # In "dark", Qt answers with the scheme the app asked for: not the desktop's.
+    controller = ThemeController(qapp, "dark", 0, assets_dir=tmp_path, system_dark=False)
+    assert controller.is_dark
+    assert controller.follow_desktop() is None
+    assert controller.is_dark
+
+
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_a_focused_slider_shows_it(
     qapp: QApplication, qtbot: QtBot, tmp_path: Path, mode: str

@@ -106,7 +106,9 @@ def test_the_lead_in_of_a_cjk_snippet_keeps_the_characters_that_fit(qapp: object
     # Its context was one word: cut, all of it went ("…熊猫"), though half a line
     # holds several characters.
     metrics = _metrics()[0]
-    before = "这是一个测试句子，包含很多中文字符，然后是一个特别的词："
+    # Longer than two lines with any font's glyphs for these characters (a machine
+    # without a Chinese font draws narrower boxes, and the whole of a shorter one fit).
+    before = "这是一个测试句子，包含很多中文字符，" * 3 + "然后是一个特别的词："
     marked = f"…{before}{MATCH_START}熊猫{MATCH_END}，后面还有很多很多很多很多很多文字。"
     width = 240
     shown = lead_in(marked, metrics, width // 2, room_in(marked, metrics, width, SNIPPET_LINES))
