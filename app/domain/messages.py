@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Role(StrEnum):
@@ -153,9 +153,12 @@ class Message:
     finish_reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MessageOutline:
-    """A message without its text: enough to build the tree and lay a transcript out."""
+class MessageOutline(NamedTuple):
+    """A message without its text: enough to build the tree and lay a transcript out.
+
+    A named tuple: opening a conversation makes one per message, and a frozen dataclass
+    took four times as long to make (0.5 ms of a 300-message conversation's opening).
+    """
 
     id: str
     conversation_id: str

@@ -209,12 +209,12 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             self._by_id[message.id] = entry
             if message.status is MessageStatus.STREAMING:
                 self._frames.track(message.id)
-        self._relayout(0)
         if focus is not None and focus in self._by_id:
+            self._relayout(0)
             self._follow = False
             self._reveal(focus, highlight)
         else:
-            self._render_visible_from_end()
+            self._render_visible_from_end()  # laid out once its messages are in
             self.scroll_to_end()
         self._idle.start()
 
