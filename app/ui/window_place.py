@@ -88,8 +88,10 @@ def place_window(window: MainWindow, state: UiState) -> bool:
         QByteArray.fromBase64(geometry.encode("ascii", "replace"))
     )
     fit_to_screen(window)  # first: the size it gets back when no longer maximised
-    if saved.get("maximized") is True:
+    if saved.get("maximized") is True and not window.isMaximized():
         # Qt refuses a geometry saved at another scale, its maximised state with it.
+        # (Restored, the geometry maximises the window itself: the Qt namespace this
+        # takes is not worth the frame's paint, see app.ui.qt_import.)
         window.setWindowState(window.windowState() | qt_namespace().WindowState.WindowMaximized)
     width = _saved_int(saved, "sidebar_width")
     if width is not None:

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.state import UiState
-from app.ui.window_place import WindowPlace
+from app.ui.main_window import MainWindow
+from app.ui.window_place import WindowPlace, place_window
 from tests.integration.gui.conftest import Gui, in_loop
 
 SCREEN_WIDTH_AT = 46  # in Qt's saved geometry: magic, version, two rects, screen, flags
@@ -68,3 +69,26 @@ async def test_a_window_left_off_every_screen_comes_back_onto_one(gui: Gui) -> N
     WindowPlace(window, UiState(gui.application.config.paths.config_dir / "none.json")).restore()
     room = QGuiApplication.primaryScreen().availableGeometry()
     assert room.contains(window.geometry()), (window.geometry(), room)
+
+
+@in_loop
+async def test_a_window_left_maximized_comes_back_maximized_from_its_geometry(gui: Gui) -> None:
+    # Qt's saved geometry holds the maximised state: restored, it maximises the window
+    # itself, before it shows (place_window then leaves the window state alone).
+    window = gui.window
+    window.showMaximized()
+    await gui.until(window.isMaximized)
+    state_file = gui.application.config.paths.config_dir / "state.json"
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "geometry": base64.b64encode(bytes(window.saveGeometry().data())).decode("ascii"),
+        "sidebar_visible": True,
+        "maximized": True,
+    }
+    state_file.write_text(json.dumps({"window": record}))
+    again = MainWindow()  # its start frame, as run_window makes it
+    try:
+        assert place_window(again, UiState(state_file))
+        assert again.isMaximized()
+    finally:
+        again.deleteLater()
