@@ -213,6 +213,7 @@ def run_window(args: argparse.Namespace, environ: Mapping[str, str]) -> int:
         appearance.font_size,
         fusion_set=fusion_set,
         system_dark=system_dark if isinstance(system_dark, bool) else None,
+        later=True,  # see follow_desktop below
     )
     # The window at once, as it was left, with its frame in it; its parts come once it
     # is painted (a quick prompt started alone shows no window).

@@ -184,6 +184,16 @@ def _set_color_scheme(scheme: Qt.ColorScheme | None) -> None:
         setter(scheme)
 
 
+def tell_qt_the_scheme(mode: str, is_dark: bool) -> None:
+    """Ask Qt for the app's colour scheme (native dialogs, title bars): the desktop's in
+    "system" mode, else the look's."""
+    if mode == "system":
+        _set_color_scheme(None)
+    else:
+        schemes = qt_namespace().ColorScheme
+        _set_color_scheme(schemes.Dark if is_dark else schemes.Light)
+
+
 def resolve_dark(
     mode: str, system_scheme: Qt.ColorScheme | None = None, *, system_dark: bool | None = None
 ) -> bool:
@@ -286,6 +296,7 @@ def apply_theme(
     *,
     system_scheme: Qt.ColorScheme | None = None,
     system_dark: bool | None = None,
+    tell_qt: bool = True,
     assets_dir: Path | None = None,
     fusion_set: bool = False,
 ) -> bool:
@@ -296,6 +307,8 @@ def apply_theme(
             read from the style hints otherwise.
         system_dark: whether the desktop was dark when last seen: taken for "system"
             instead of asking Qt (see ThemeController).
+        tell_qt: ask Qt for the look's colour scheme (see ``tell_qt_the_scheme``);
+            False leaves that to ThemeController.follow_desktop.
         assets_dir: where tinted arrow and check marks are written for the stylesheet.
         fusion_set: the app was made with the Fusion style already (see
             app.window_start.qt_application).
@@ -304,12 +317,11 @@ def apply_theme(
     """
     if mode not in THEMES:
         raise ValueError(f"unknown theme {mode!r}: use one of {', '.join(THEMES)}")
-    if mode == "system":
+    if mode == "system" and tell_qt:
         _set_color_scheme(None)  # first: our own earlier choice would hide the desktop's
     is_dark = resolve_dark(mode, system_scheme, system_dark=system_dark)
-    if mode != "system":
-        schemes = qt_namespace().ColorScheme
-        _set_color_scheme(schemes.Dark if is_dark else schemes.Light)
+    if mode != "system" and tell_qt:
+        tell_qt_the_scheme(mode, is_dark)
     colors = colors_for(is_dark)
     if not app.styleSheet() and not fusion_set:
         # Once, before the first style sheet: setting a style again restyles every
@@ -356,11 +368,13 @@ class ThemeController(QObject):
         assets_dir: Path | None = None,
         fusion_set: bool = False,
         system_dark: bool | None = None,
+        later: bool = False,
         parent: QObject | None = None,
     ) -> None:
-        """``fusion_set``: see ``apply_theme``. ``system_dark``: whether the desktop was
-        dark when last seen (see ``follow_desktop``), for the first look in "system"
-        mode; without it, the desktop is asked and followed at once."""
+        """``fusion_set``: see ``apply_theme``. ``later``: Qt is neither asked nor told
+        about colour schemes until ``follow_desktop`` (the window's frame paints first),
+        "system" taking ``system_dark``, whether the desktop was dark when last seen;
+        without it (or without that), they are asked and followed at once."""
         super().__init__(parent)
         self._app = app
         self._mode = mode
@@ -368,21 +382,25 @@ class ThemeController(QObject):
         self._assets_dir = assets_dir
         self._applying = False
         self._following = False
+        later = later and (mode != "system" or system_dark is not None)
+        self._told_qt = not later
         self._is_dark = apply_theme(
             app,
             mode,
             font_size,
             assets_dir=assets_dir,
             fusion_set=fusion_set,
-            system_dark=system_dark,
+            system_dark=system_dark if later else None,
+            tell_qt=not later,
         )
-        if system_dark is None:
+        if not later:
             self.follow_desktop()
 
     def follow_desktop(self) -> bool | None:
-        """Follow the desktop's colour scheme from now on, restyling at once if it is not
-        as ``system_dark`` said; returns whether the desktop is dark (None outside
-        "system" mode, where Qt answers with the app's own scheme).
+        """Tell Qt the look's colour scheme, and follow the desktop's from now on,
+        restyling at once if it is not as ``system_dark`` said; returns whether the
+        desktop is dark (None outside "system" mode, where Qt answers with the app's own
+        scheme).
 
         The window's first look takes the scheme last seen: asking Qt makes PySide's
         ``Qt`` namespace (app.ui.qt_import.qt_namespace), 25 ms before the first paint.
@@ -391,6 +409,9 @@ class ThemeController(QObject):
         """
         if not self._following:
             self._following = True
+            if not self._told_qt:
+                self._told_qt = True
+                tell_qt_the_scheme(self._mode, self._is_dark)
             QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
             if self._mode == "system" and desktop_is_dark() != self._is_dark:
                 self.apply(self._mode, self._font_size)

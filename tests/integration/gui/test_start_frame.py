@@ -344,22 +344,37 @@ main([])
 """
 
 
-@pytest.mark.parametrize("seen", [True, False])
+@pytest.mark.parametrize(
+    ("look", "seen", "made", "kept"),
+    [
+        ("system", True, False, False),
+        ("system", False, True, False),  # a first start asks, and keeps the answer
+        ("dark", False, False, None),  # a chosen look needs no desktop's scheme
+    ],
+)
 def test_the_frame_paints_without_the_qt_namespace(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seen: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    look: str,
+    seen: bool,
+    made: bool,
+    kept: bool | None,
 ) -> None:
     # PySide makes the Qt namespace's hundred enums at its first use, a sixth of the
     # frame's way to the screen. The desktop's scheme, which only the namespace tells,
-    # is taken as last seen; a first start must ask (and keeps the answer).
+    # is taken as last seen; Qt is asked and told once the frame has painted.
     from app.window_start import SYSTEM_DARK_KEY
 
-    state = UiState(tmp_path / "config" / "maestrale" / "state.json")
+    config = tmp_path / "config" / "maestrale"
+    config.mkdir(parents=True)
+    (config / "settings.toml").write_text(f'theme = "{look}"\n', encoding="utf-8")
     if seen:
-        state.set(SYSTEM_DARK_KEY, True)  # a dark desktop, last time
+        UiState(config / "state.json").set(SYSTEM_DARK_KEY, True)  # a dark desktop
     result = _start(tmp_path, monkeypatch, NAMESPACE_PROBE)
-    assert f"namespace at first paint: {not seen}" in result.stdout, result.stderr[-2000:]
+    assert f"namespace at first paint: {made}" in result.stdout, result.stderr[-2000:]
     # Offscreen, the desktop tells no scheme: light, asked once the frame painted.
-    assert "kept: False" in result.stdout
+    assert f"kept: {kept}" in result.stdout
 
 
 SIGNAL_PROBE = """

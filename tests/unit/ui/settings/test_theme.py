@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
+from app.ui import theme
 from app.ui.settings.form import StatusLine
 from app.ui.theme import DARK, LIGHT, ThemeController, apply_theme, current_colors
 from tests.helpers.colors import contrast
@@ -141,7 +142,9 @@ def test_the_first_look_takes_the_desktops_scheme_as_last_seen_then_follows_it(
 ) -> None:
     # Offscreen, the desktop reports no scheme: light. Dark when last seen, the first
     # look is dark, as the window's frame paints before Qt is asked.
-    controller = ThemeController(qapp, "system", 0, assets_dir=tmp_path, system_dark=True)
+    controller = ThemeController(
+        qapp, "system", 0, assets_dir=tmp_path, system_dark=True, later=True
+    )
     assert controller.is_dark
     assert window_color(qapp) == QColor(DARK.window)
     seen: list[bool] = []
@@ -153,14 +156,19 @@ def test_the_first_look_takes_the_desktops_scheme_as_last_seen_then_follows_it(
     assert seen == [False, True]
 
 
-def test_the_desktops_scheme_is_not_told_in_a_chosen_look(
-    qapp: QApplication, tmp_path: Path
+def test_a_chosen_look_tells_qt_its_scheme_once_the_window_follows(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # In "dark", Qt answers with the scheme the app asked for: not the desktop's.
-    controller = ThemeController(qapp, "dark", 0, assets_dir=tmp_path, system_dark=False)
+    told: list[Qt.ColorScheme | None] = []
+    monkeypatch.setattr(theme, "_set_color_scheme", told.append)
+    controller = ThemeController(qapp, "dark", 0, assets_dir=tmp_path, later=True)
     assert controller.is_dark
-    assert controller.follow_desktop() is None
+    assert told == []  # not yet: the window's frame paints first
+    assert controller.follow_desktop() is None  # Qt would answer with the app's own
+    assert told == [Qt.ColorScheme.Dark]
     assert controller.is_dark
+    ThemeController(qapp, "light", 0, assets_dir=tmp_path)  # not later: told at once
+    assert told == [Qt.ColorScheme.Dark, Qt.ColorScheme.Light]
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
