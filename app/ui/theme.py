@@ -413,9 +413,12 @@ class ThemeController(QObject):
                 self._told_qt = True
                 tell_qt_the_scheme(self._mode, self._is_dark)
             QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_color_scheme_changed)
-            if self._mode == "system" and desktop_is_dark() != self._is_dark:
-                self.apply(self._mode, self._font_size)
-        return desktop_is_dark() if self._mode == "system" else None
+        if self._mode != "system":
+            return None
+        dark = desktop_is_dark()
+        if dark != self._is_dark:  # switched since last seen
+            self.apply(self._mode, self._font_size)
+        return dark
 
     @property
     def is_dark(self) -> bool:
