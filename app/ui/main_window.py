@@ -401,6 +401,7 @@ class MainWindow(QMainWindow):
             # The header, then the field: by rows (their middles), left to right.
             return (1, 0 if at.y() < top else 2, at.y() + widget.height() // 2, at.x())
 
+        tab_focus = qt_namespace().FocusPolicy.TabFocus
         stops = [
             widget
             for widget in self.findChildren(QWidget)
@@ -409,7 +410,7 @@ class MainWindow(QMainWindow):
                 widget.window() is self
                 and widget.isVisible()
                 and widget.isEnabled()
-                and widget.focusPolicy() & qt_namespace().FocusPolicy.TabFocus
+                and widget.focusPolicy() & tab_focus
                 and widget.focusProxy() is None
             )
         ]
