@@ -92,6 +92,7 @@ class ChatPane(ModelInPane, OutsideChangesInPane, QWidget):
         self._open_params = open_params
         self._conversation_id: str | None = None
         self._openings = 0  # see openings
+        self._title_shown: tuple[str | None, str] | None = None  # (conversation, title)
         self._binding: TranscriptBinding | None = None
         self._sending = False
         self._draft_model: str | None = None
@@ -387,6 +388,12 @@ class ChatPane(ModelInPane, OutsideChangesInPane, QWidget):
             self._set_title(self._store.get_conversation(conversation_id).title)
 
     def _set_title(self, title: str) -> None:
+        shown = (self.conversation_id, title)
+        if shown == self._title_shown:
+            # Told again (every change of the conversation says its title): the header
+            # was fitted anew for nothing, twice per question sent.
+            return
+        self._title_shown = shown
         self.title.set_title(title)
         self.header.fit(self.width())  # the title's least width is its own
         self.title_changed.emit(title)

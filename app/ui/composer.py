@@ -206,7 +206,11 @@ class Composer(QFrame):
             self.stop.emit()
 
     def clear_sent(self) -> None:
-        self.edit.clear()
+        document = self.edit.document()
+        # A new chat's first question clears the field twice (when its conversation is
+        # made, and once sent): clearing an empty field again cost a reset and a paint.
+        if not document.isEmpty() or document.isUndoAvailable():
+            self.edit.clear()
         self._drafts.pop(self._key, None)
         self._hand_over_draft()
 

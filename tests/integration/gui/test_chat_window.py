@@ -59,6 +59,30 @@ async def test_enter_sends_and_the_answer_streams_in(gui: Gui) -> None:
 
 
 @in_loop
+async def test_sending_a_new_chats_first_question_clears_and_titles_it_once(gui: Gui) -> None:
+    gui.server.enqueue(Reply(text="Soup is warm."), Reply(text="Warm soup"))
+    edit = gui.pane.composer.edit
+    gui.qtbot.keyClicks(edit, "Is soup warm?")
+    cleared: list[str] = []
+    titles: list[str] = []
+    edit.textChanged.connect(lambda: cleared.append(edit.toPlainText()))
+    gui.pane.title_changed.connect(titles.append)
+    gui.qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert cleared == [""]  # once, not again once sent
+    assert titles == ["Is soup warm?"]  # not again for the question stored
+    await gui.until(gui.answered)
+    await gui.until(lambda: titles[-1] == "Warm soup")
+    assert titles == ["Is soup warm?", "Warm soup"]  # the answer's end told nothing new
+    # Another conversation of the same title is still told (the window remembers the
+    # conversation open last by it).
+    twin = gui.store.create_conversation(title="Warm soup", model="m")
+    first = gui.pane.conversation_id
+    gui.window.open_conversation(twin.id)
+    gui.window.open_conversation(first)
+    assert titles[-2:] == ["Warm soup", "Warm soup"]
+
+
+@in_loop
 async def test_text_wraps_again_when_the_window_gets_narrower(gui: Gui) -> None:
     long_line = " ".join(f"word{i}" for i in range(400))
     gui.server.enqueue(Reply(text=long_line), Reply(text="Words"))
