@@ -231,10 +231,13 @@ class MarkdownDocument:
             end = stable
             if budget is not None and stable - self._stable_rendered > budget:
                 window = text[self._stable_rendered : self._stable_rendered + budget]
-                # A block boundary inside the budget; a single longer block goes whole.
-                end = self._stable_rendered + (
-                    stable_prefix_length(window) or (stable - self._stable_rendered)
-                )
+                # A block boundary inside the budget; a single longer block goes whole
+                # (it alone: all the stable text went with it, a stall in a flood).
+                end = self._stable_rendered + stable_prefix_length(window)
+                if end == self._stable_rendered:
+                    cut = self._splitter.cut_after(end + 1)
+                    # None yet: the final tail, stable now, is that block.
+                    end = cut if end < cut < stable else stable
             self._remove_tail()
             self._insert(text[self._stable_rendered : end])
             self._stable_rendered = end
@@ -282,7 +285,14 @@ class MarkdownDocument:
         if stable - self._stable_rendered <= SKIP_AHEAD_BUDGETS * budget:
             return
         if self._document.isEmpty():
-            return  # a gap needs a block before it (see _Gap): the first piece renders
+            # A gap needs a block before it (see _Gap): the first block renders, then
+            # the newest text. (The first budget's worth rendered instead showed the
+            # beginning for one frame, and the next, at once, jumped to the end.)
+            first = self._splitter.cut_after(self._stable_rendered + 1)
+            if first - self._stable_rendered > budget:
+                return  # a long first block: it renders as the first piece
+            self._insert(self.text[self._stable_rendered : first])
+            self._stable_rendered = first
         cut = self._splitter.cut_after(stable - budget)
         if cut <= self._stable_rendered:
             return
@@ -311,7 +321,9 @@ class MarkdownDocument:
             end = gap.end
             if budget is not None and end - gap.start > budget:
                 window = self.text[gap.start : gap.start + budget]
-                end = gap.start + (stable_prefix_length(window) or end - gap.start)
+                end = gap.start + stable_prefix_length(window)
+                if end == gap.start:  # a single longer block: it alone
+                    end = min(self._splitter.cut_after(gap.start + 1), gap.end)
             before = self._document.characterCount()
             self._insert(self.text[gap.start : end], at=gap.position)
             gap.position += self._document.characterCount() - before

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from app.ui.transcript.markdown_document import MarkdownDocument
@@ -78,17 +78,94 @@ def test_text_streaming_on_after_a_gap_is_filled_goes_at_the_end(qapp: QApplicat
     while not markdown.flush(final=True, budget=BUDGET):
         pass
     reference = QTextDocument()
-    MarkdownDocument(reference, math=None, dark=False).set_markdown(TEXT)
-    assert shown(document) == shown(reference)
+    whole = MarkdownDocument(reference, math=None, dark=False)
+    whole.set_markdown(TEXT)
+    assert seen(document) == seen(reference)  # code blocks numbered as rendered
+    assert copied_code(document, markdown) == copied_code(reference, whole)
 
 
-def test_no_gap_in_an_empty_document_nor_without_skip_ahead(qapp: QApplication) -> None:
+def test_a_flood_from_the_start_shows_its_first_block_then_the_newest_text(
+    qapp: QApplication,
+) -> None:
     document = QTextDocument()
     markdown = MarkdownDocument(document, math=None, dark=False)
     markdown.append(TEXT)
     markdown.flush(budget=BUDGET, skip_ahead=True)
-    assert not markdown.has_gaps  # the first piece renders from the start
-    cursor = QTextCursor(document)
-    assert cursor.block().text() == document.firstBlock().text() != ""
+    # A gap needs a block before it: the first block, and no more of the beginning
+    # (a budget of it showed for a frame, then the next frame jumped to the end).
+    assert markdown.has_gaps
+    first_block = QTextDocument()
+    MarkdownDocument(first_block, math=None, dark=False).set_markdown(TEXT.split("\n\n")[0])
+    assert document.firstBlock().text() == first_block.firstBlock().text() != ""
+    assert len(document.toPlainText()) < BUDGET * 3
+    whole = QTextDocument()
+    MarkdownDocument(whole, math=None, dark=False).set_markdown(TEXT)
+    assert document.toPlainText().endswith(whole.toPlainText()[-BUDGET // 2 :])
+    while not markdown.fill_gaps(BUDGET):
+        pass
+    while not markdown.flush(final=True, budget=BUDGET, skip_ahead=True):
+        pass
+    assert seen(document) == seen(whole)
+
+
+def test_no_gap_after_a_long_first_block_nor_without_skip_ahead(qapp: QApplication) -> None:
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    long_first = " ".join(["word"] * BUDGET) + "\n\n" + TEXT  # longer than a budget
+    markdown.append(long_first)
+    markdown.flush(budget=BUDGET, skip_ahead=True)
+    assert not markdown.has_gaps  # the first piece renders from the start: that block
+    assert document.toPlainText().strip() == " ".join(["word"] * BUDGET)  # alone
     markdown.flush(budget=BUDGET, skip_ahead=True)
     assert markdown.has_gaps
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    markdown.append(TEXT)
+    markdown.flush(budget=BUDGET, skip_ahead=False)
+    assert not markdown.has_gaps
+
+
+def test_a_block_longer_than_the_budget_fills_its_gap_alone(qapp: QApplication) -> None:
+    long_block = " ".join(["long"] * (BUDGET * 2))
+    text = f"{TEXT}\n\n{long_block}\n\n{TEXT}\n\n{TEXT}"
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    for start in range(0, len(text), 2_000):
+        markdown.append(text[start : start + 2_000])
+        markdown.flush(budget=BUDGET, skip_ahead=True)
+    while not markdown.flush(final=True, budget=BUDGET, skip_ahead=True):
+        pass
+    assert markdown.has_gaps
+    grown: list[int] = []
+    filled = False
+    while not filled:
+        before = len(document.toPlainText())
+        filled = markdown.fill_gaps(BUDGET)
+        grown.append(len(document.toPlainText()) - before)
+    # The long block came in a piece of its own, not with the rest of its gap.
+    assert max(grown) < len(long_block) + BUDGET
+    reference = QTextDocument()
+    MarkdownDocument(reference, math=None, dark=False).set_markdown(text)
+    assert seen(document) == seen(reference)
+
+
+@pytest.mark.parametrize("skip_ahead", [False, True])
+def test_a_last_block_longer_than_the_budget_renders_when_the_answer_ends(
+    qapp: QApplication, skip_ahead: bool
+) -> None:
+    text = TEXT + "\n\n" + " ".join(["end"] * BUDGET)  # still the tail until the end
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    markdown.append(text)
+    for _ in range(100):
+        if markdown.flush(budget=BUDGET, skip_ahead=skip_ahead):
+            break
+    for _ in range(100):
+        if markdown.flush(final=True, budget=BUDGET, skip_ahead=skip_ahead):
+            break
+    else:
+        raise AssertionError("the end never rendered")
+    markdown.fill_gaps()
+    reference = QTextDocument()
+    MarkdownDocument(reference, math=None, dark=False).set_markdown(text)
+    assert seen(document) == seen(reference)
