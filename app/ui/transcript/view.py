@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
@@ -27,6 +27,7 @@ from app.ui.transcript.jump_button import JumpToLatest
 from app.ui.transcript.kept_edits import KeptEdits
 from app.ui.transcript.layout_in_view import LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
+from app.ui.transcript.own_background import OwnBackground
 from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.scroll_keys import Goal, scroll_goal
 from app.ui.transcript.spares import SpareItems
@@ -100,10 +101,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         # A viewport of our own making: Qt's default one is an object PySide has not
         # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
         # type among every class of QtWidgets, creating each class's enums).
-        viewport = QWidget()
-        viewport.setBackgroundRole(QPalette.ColorRole.Base)  # as Qt's own viewport
-        viewport.setAutoFillBackground(True)
-        self.setViewport(viewport)
+        self.setViewport(QWidget())
+        self._own_background = OwnBackground(self)
         self.setObjectName("transcript")
         self.setAccessibleName("Conversation")
         self.setWidgetResizable(False)
