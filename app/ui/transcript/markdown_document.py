@@ -15,7 +15,8 @@ skipped, leaving a gap that ``fill_gaps`` renders afterwards, piece by piece.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,19 @@ class _Gap:
     start: int
     end: int
     position: int
+
+
+@contextmanager
+def laid_out_once(document: QTextDocument) -> Iterator[None]:
+    """Changes made in the block are laid out once, when it ends: a frame's removal of
+    the tail, its pieces and the tail again were each laid out in turn (the end of a
+    20,000-token answer: 11.1 ms of rendering, 8.8 in one edit block)."""
+    cursor = QTextCursor(document)
+    cursor.beginEditBlock()
+    try:
+        yield
+    finally:
+        cursor.endEditBlock()
 
 
 def _appends_plainly(before: str, extra: str, *, shown_as_typed: bool) -> bool:
@@ -215,18 +229,25 @@ class MarkdownDocument:
         SKIP_AHEAD_BUDGETS budgets behind is left in a gap for ``fill_gaps``.
         """
         text = self.text
+        if (
+            final
+            and self._in_pieces
+            and len(text) <= WHOLE_RENDER_LIMIT
+            and _FOOTNOTE_DEFINITION.search(text)
+        ):
+            self.set_markdown(text)
+            return True
+        with laid_out_once(self._document):
+            return self._bring_up_to_date(text, final=final, budget=budget, skip_ahead=skip_ahead)
+
+    def _bring_up_to_date(
+        self, text: str, *, final: bool, budget: int | None, skip_ahead: bool
+    ) -> bool:
         stable = self._splitter.feed(text)
         if skip_ahead and budget is not None:
             self._skip_ahead(stable, budget)
         if final:
             stable = len(text)
-            if (
-                self._in_pieces
-                and len(text) <= WHOLE_RENDER_LIMIT
-                and _FOOTNOTE_DEFINITION.search(text)
-            ):
-                self.set_markdown(text)
-                return True
         if stable > self._stable_rendered:
             end = stable
             if budget is not None and stable - self._stable_rendered > budget:
@@ -312,6 +333,10 @@ class MarkdownDocument:
         with a ``budget``, about that much. True when no gap is left."""
         if not self._gaps:
             return True
+        with laid_out_once(self._document):
+            return self._fill_gaps(budget)
+
+    def _fill_gaps(self, budget: int | None) -> bool:
         # The tail's code blocks are provisional and last in code_blocks: it goes, and
         # comes back once the gap's piece is in.
         had_tail = self._tail_position is not None
