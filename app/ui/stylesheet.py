@@ -331,7 +331,10 @@ QListWidget[role="list"]::item:selected {{ background: {c.accent_soft}; color: {
 #sendButton:focus {{ border: 2px solid {ring_on_accent}; padding: 4px 12px; }}
 #sendButton:disabled {{ background: {c.pressed}; color: {c.faint}; }}
 
-#chatPane, #transcript, #transcriptCanvas {{ background: {c.window}; border: none; }}
+/* The transcript's canvas shows its background: the viewport paints it (see
+   app.ui.transcript.own_background), and a background of its own was painted again
+   over the whole view at every paint of the conversation. */
+#chatPane, #transcript {{ background: {c.window}; border: none; }}
 /* Tab stops on the conversation itself (arrows and Page Up scroll it): it shows so.
    The border is always there, clear when unfocused: its width never changes the width
    the messages are laid out at. */

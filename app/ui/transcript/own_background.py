@@ -16,33 +16,31 @@ reach into the viewport, and an opaque viewport cut them off.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractScrollArea
 
-# Polish and StyleChange: the style sheet style has just turned the viewport's
-# background off (first shown, and whenever the style sheet changes: a theme, a text
-# size). The focus events come once the focus has moved.
-_WATCHED = frozenset(
+# Handled by the scroll area: the style sheet style turns the viewport's background
+# off while it polishes the scroll area (first shown, and again after each change of
+# the style sheet: a theme, a text size), and the focus ring shows or goes.
+_AFTER = frozenset(
     {QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FocusIn, QEvent.Type.FocusOut}
 )
 
 
-class OwnBackground(QObject):
+class OwnBackground:
     """Keeps ``area``'s viewport opaque, in the colour the style sheet gives ``area``,
-    while its focus ring does not show."""
+    while its focus ring does not show. ``area`` tells it each event it handled."""
 
     def __init__(self, area: QAbstractScrollArea) -> None:
-        super().__init__(area)
         self._area = area
         area.viewport().setBackgroundRole(QPalette.ColorRole.Window)
-        area.installEventFilter(self)
         self._fit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() in _WATCHED:
+    def handled(self, event: QEvent) -> None:
+        """``area`` has just handled ``event``."""
+        if event.type() in _AFTER:
             self._fit()
-        return False
 
     def _fit(self) -> None:
         viewport = self._area.viewport()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
@@ -67,6 +67,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     link_activated = Signal(QUrl, str)  # the link and its words
     following_changed = Signal(bool)
     answer_requested = Signal(str)
+    _own_background: OwnBackground | None = None  # made once its viewport is
     found_changed = Signal(tuple)
 
     def __init__(
@@ -372,6 +373,12 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._spares.schedule()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if self._own_background is not None:
+            self._own_background.handled(event)  # after Qt's style sheet style (see it)
+        return handled
 
     def set_locked(self, locked: bool) -> None:
         """While an answer is written: no switching versions, no asking again."""

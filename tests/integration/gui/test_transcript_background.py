@@ -25,6 +25,9 @@ async def test_the_viewport_is_opaque_and_the_window_looks_the_same(gui: Gui) ->
     await gui.until(gui.answered)
     transcript = gui.pane.transcript
     viewport = transcript.viewport()
+    gui.pane.composer.edit.setFocus()
+    await gui.settle(0.05)
+    assert viewport.autoFillBackground()  # from the first polish on
     size = gui.application.theme.font_size
     for theme, focused in (("dark", False), ("dark", True), ("light", True), ("light", False)):
         # Each style sheet made anew turns the viewport's background off again.
