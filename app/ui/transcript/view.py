@@ -67,8 +67,9 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     link_activated = Signal(QUrl, str)  # the link and its words
     following_changed = Signal(bool)
     answer_requested = Signal(str)
-    _own_background: OwnBackground | None = None  # made once its viewport is
     found_changed = Signal(tuple)
+    # Set once the viewport is (Qt sends the view events before: see event).
+    _own_background: OwnBackground | None = None
 
     def __init__(
         self,
