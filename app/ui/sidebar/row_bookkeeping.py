@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject
 from app.domain.messages import Conversation
 from app.store import KIND_QUICK
 from app.ui.sidebar.grouping import QUICK, Group, group_of
+from app.ui.sidebar.row_data import ConversationRole
 from app.ui.sidebar.rows import (
     ConversationRow,
     HeaderRow,
@@ -197,7 +198,12 @@ class GroupedRowsModel(QAbstractListModel):
             self.endMoveRows()
         self._rows[row] = ConversationRow(conversation, group)
         changed = self.index(row, 0)
-        self.dataChanged.emit(changed, changed)
+        if _shows_alike(old.conversation, conversation) and old.group == group:
+            # A new activity time alone (every answer's end): said as such, so that the
+            # list need not lay out and repaint all its rows for it (no row shows it).
+            self.dataChanged.emit(changed, changed, [int(ConversationRole.UPDATED_AT)])
+        else:
+            self.dataChanged.emit(changed, changed)
         if old.group != group:
             self._drop_empty_header(old.group.key)
             self._fit_quick()
@@ -256,3 +262,8 @@ class GroupedRowsModel(QAbstractListModel):
                 self._rows.insert(first, ShowMoreRow())
                 self._row_cache = None
                 self.endInsertRows()
+
+
+def _shows_alike(old: Conversation, new: Conversation) -> bool:
+    """Whether a conversation's row shows the same for both (see row_data)."""
+    return (old.title, old.pinned, old.kind) == (new.title, new.pinned, new.kind)

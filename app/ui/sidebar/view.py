@@ -8,6 +8,8 @@ quick prompts…" reads the next quick exchanges and puts the focus frame on the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
@@ -91,6 +93,15 @@ class ConversationListView(QListView):
             model.modelReset.connect(self.forget_hover)
             model.layoutChanged.connect(self.forget_hover)
             self._anchor.watch_after(model)
+
+    def dataChanged(  # noqa: N802 - Qt override
+        self, top_left: _Index, bottom_right: _Index, roles: Sequence[int] = ()
+    ) -> None:
+        if list(roles) == [ConversationRole.UPDATED_AT]:
+            # A conversation's new activity time, which no row shows: Qt's list laid all
+            # its rows out again and repainted them (at every answer's end).
+            return
+        super().dataChanged(top_left, bottom_right, roles)
 
     def forget_hover(self) -> None:
         """No row lit as hovered until the pointer moves over one again: after rows

@@ -654,3 +654,40 @@ def test_search_and_rename_paste_a_clipboard_holding_only_html(
         assert editor.text() == "Onion soup"  # in place of the selected title
     finally:
         board.clear()
+
+
+def test_new_activity_in_the_open_chat_repaints_no_row(
+    sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
+) -> None:
+    from PySide6.QtCore import QEvent, QObject
+
+    lyon = chats["Lyon"]  # the newest: new activity leaves it where it is
+    sidebar.select_conversation(lyon)
+    viewport = sidebar.list_view.viewport()
+    roles: list[list[int]] = []
+    sidebar.model.dataChanged.connect(lambda _first, _last, changed: roles.append(list(changed)))
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    viewport.installEventFilter(paints)
+    qtbot.wait(50)
+    paints.count = 0
+    store.add_message(lyon, role=Role.USER, content="And the trains?", parent_id=None)
+    sidebar.conversation_changed(lyon)  # an answer's end in the open chat does this
+    qtbot.wait(50)
+    # Said as a new activity time alone, which no row shows: the list lays out and
+    # repaints none of its rows (it did all of them).
+    assert roles == [[ConversationRole.UPDATED_AT]]
+    assert paints.count == 0
+    store.rename(lyon, "Trip to Lyon and back")
+    sidebar.conversation_changed(lyon)
+    qtbot.waitUntil(lambda: paints.count > 0)
+    assert roles[-1] == []  # everything its row shows may have changed
+    assert _titles(sidebar)[1] == "Trip to Lyon and back"
