@@ -206,10 +206,9 @@ class Composer(QFrame):
             self.stop.emit()
 
     def clear_sent(self) -> None:
-        document = self.edit.document()
         # A new chat's first question clears the field twice (when its conversation is
         # made, and once sent): clearing an empty field again cost a reset and a paint.
-        if not document.isEmpty() or document.isUndoAvailable():
+        if not self._blank():
             self.edit.clear()
         self._drafts.pop(self._key, None)
         self._hand_over_draft()
@@ -237,14 +236,18 @@ class Composer(QFrame):
 
     def _show_draft(self) -> None:
         text = self._drafts.get(self._key, "")
-        document = self.edit.document()
         # An empty field stays as it is for another empty draft: setting it again
-        # repainted it, a share of opening a conversation. Not with undo steps, which
-        # belong to the conversation left (setPlainText forgets them).
-        if text or not document.isEmpty() or document.isUndoAvailable():
+        # repainted it, a share of opening a conversation.
+        if text or not self._blank():
             self.edit.setPlainText(text)
             self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
         self._draft_pause.stop()  # nothing typed: nothing to hand over
+
+    def _blank(self) -> bool:
+        """The field is empty and has no undo steps (those belong to the conversation
+        they were typed in: clearing or setting the text forgets them)."""
+        document = self.edit.document()
+        return document.isEmpty() and not document.isUndoAvailable()
 
     def _hand_over_draft(self) -> None:
         self._draft_pause.stop()
