@@ -153,6 +153,8 @@ class ChatController(QObject):
         # Conversations whose answer was stopped just as it ended (see _before_showing):
         # the tool calls it asks for are not run.
         self._stopped_as_ended: set[str] = set()
+        # Answers said busy as they were asked, their tasks not ended (see _start_answer).
+        self._starts: dict[str, _SaidBusy] = {}
         # Answers not saved yet (the history locked, the disk full), what the window
         # says of each; their ends saved as soon as the history can be written again, at
         # the latest on quit.
@@ -341,7 +343,16 @@ class ChatController(QObject):
 
     def stop(self, conversation_id: str) -> bool:
         """Stop the answer being written; what arrived is kept as interrupted."""
-        return self._runner.cancel(_answer_task(conversation_id))
+        name = _answer_task(conversation_id)
+        start = self._starts.get(conversation_id)
+        if start is not None and not start.begun and self._runner.running(name):
+            # Asked, its task not run yet (Stop shows with the question): stopped once
+            # under way, as while its request is out, and its answer says so.
+            import asyncio
+
+            asyncio.get_event_loop().call_soon(self._runner.cancel, name)
+            return True
+        return self._runner.cancel(name)
 
     def switch_branch(self, message_id: str, step: int) -> None:
         """Show the previous (-1) or next (+1) alternative of a message."""
@@ -410,7 +421,8 @@ class ChatController(QObject):
             self.answer_resuming.emit(conversation_id, continue_from.id)
         else:
             self.answer_pending.emit(conversation_id, parent_id)
-        self._runner.start(
+        said = self._starts[conversation_id] = _SaidBusy()
+        task = self._runner.start(
             self._answer(
                 conversation_id,
                 parent_id,
@@ -418,9 +430,35 @@ class ChatController(QObject):
                 continue_from,
                 in_place=in_place,
                 replacing=replacing,
+                said_busy=said,
             ),
             name=_answer_task(conversation_id),
         )
+        # Busy at once, so that Stop shows in the same paint as the question: the task's
+        # first step comes after the window's next paint, and Stop then took a paint of
+        # its own before the request went out.
+        self.streaming_changed.emit(conversation_id, True)
+        task.add_done_callback(lambda _task: self._unsay_busy(conversation_id, said))
+
+    def _unsay_busy(self, conversation_id: str, said: _SaidBusy) -> None:
+        """An answer's task ended. Before the answer's own bookkeeping began (cancelled
+        before its first step as the app closed, or no client could be made), the
+        question shows again as stored, unanswered, and the conversation is no longer
+        busy (unless a newer answer runs there already)."""
+        if self._starts.get(conversation_id) is said:
+            del self._starts[conversation_id]
+        if said.settled or self.is_streaming(conversation_id):
+            return
+        self.branch_changed.emit(conversation_id)
+        self.streaming_changed.emit(conversation_id, False)
+        self.conversation_changed.emit(conversation_id)
+
+    def _say_busy(self, conversation_id: str, said: _SaidBusy | None) -> None:
+        """At an answer's start: busy, unless said already (see _start_answer)."""
+        if said is None:
+            self.streaming_changed.emit(conversation_id, True)
+        else:
+            said.settled = True  # the answer's end (_end_answer) says when it is over
 
     async def _answer(
         self,
@@ -431,8 +469,11 @@ class ChatController(QObject):
         *,
         in_place: bool = False,
         replacing: str | None = None,
+        said_busy: _SaidBusy | None = None,
     ) -> None:
         """Stream an answer; while it ends in tool calls, run them and answer again."""
+        if said_busy is not None:
+            said_busy.begun = True
         rounds = 0
         carried_on = continue_from if in_place else None
         while True:
@@ -443,8 +484,9 @@ class ChatController(QObject):
                 continue_from,
                 in_place=in_place,
                 replacing=replacing,
+                said_busy=said_busy,
             )
-            replacing, in_place = None, False
+            replacing, in_place, said_busy = None, False, None
             message = None if outcome is None else outcome.message
             stopped = conversation_id in self._stopped_as_ended
             self._stopped_as_ended.discard(conversation_id)
@@ -509,8 +551,12 @@ class ChatController(QObject):
         *,
         in_place: bool,
         replacing: str | None,
+        said_busy: _SaidBusy | None = None,
     ) -> AnswerOutcome | None:
-        """One streamed answer; its outcome, or None when it could not be saved."""
+        """One streamed answer; its outcome, or None when it could not be saved.
+
+        ``said_busy``: streaming_changed said the conversation busy already.
+        """
         import asyncio  # not at start-up: see app.tasks
 
         # httpx: not at start-up
@@ -551,7 +597,7 @@ class ChatController(QObject):
                     loop.call_soon(flush)
                 thoughts.append(event.text)
 
-        self.streaming_changed.emit(conversation_id, True)
+        self._say_busy(conversation_id, said_busy)
         unsaved: StoreError | None = None
         unchanged: list[bool] = []  # a Continue that stored nothing (see the recorder)
         try:
@@ -709,6 +755,15 @@ def _asks_for_tools(outcome: AnswerOutcome | None) -> bool:
         and outcome.message.status is MessageStatus.COMPLETE
         and bool(outcome.message.tool_calls)
     )
+
+
+@dataclass(slots=True)
+class _SaidBusy:
+    """An answer said busy (streaming_changed) before its task ran: ``begun`` once the
+    task runs, ``settled`` once the answer's own end is sure to say it is over."""
+
+    begun: bool = False
+    settled: bool = False
 
 
 def _answer_task(conversation_id: str) -> str:

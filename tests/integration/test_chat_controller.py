@@ -282,3 +282,62 @@ def test_a_stop_as_the_answer_ends_keeps_it_ended_whole(chat: Chat) -> None:
     assert answer.status is MessageStatus.COMPLETE
     assert answer.content == "Counting to four."
     assert chat.wait_for_title(conversation_id) == "Counting"
+
+
+def _busy_told(chat: Chat) -> list[tuple[str, bool]]:
+    told: list[tuple[str, bool]] = []
+    chat.controller.streaming_changed.connect(lambda c, busy: told.append((c, busy)))
+    return told
+
+
+def test_a_question_is_said_busy_before_its_request_goes_out(chat: Chat) -> None:
+    # Stop shows in the same paint as the question, not in one of its own after it.
+    told = _busy_told(chat)
+    chat.server.enqueue(Reply(text="An answer."))
+    conversation_id = chat.controller.send(None, "Hello", NewChat(chat.new_chat_model()))
+    assert conversation_id is not None
+    assert told == [(conversation_id, True)]
+    assert chat.server.chat_requests == []  # said before the event loop ran the request
+    chat.wait_for_answer(conversation_id, 0)
+    assert told == [(conversation_id, True), (conversation_id, False)]  # once each
+
+
+def test_a_stop_before_the_request_went_out_stops_it_as_any_stop(chat: Chat) -> None:
+    # Stop shows with the question, before its task has run: pressed then, the answer
+    # is stopped once under way, and says so as when its request was out.
+    told = _busy_told(chat)
+    chat.server.enqueue(Reply(text="Never seen."))
+    conversation_id = chat.controller.send(None, "Hello", NewChat(chat.new_chat_model()))
+    assert conversation_id is not None
+    assert chat.controller.stop(conversation_id)
+    answer = chat.wait_for_answer(conversation_id, 0)
+    assert answer.status is MessageStatus.INTERRUPTED
+    assert answer.content == ""
+    assert told == [(conversation_id, True), (conversation_id, False)]
+    stored = chat.store.messages(conversation_id)
+    assert [(m.role, m.status) for m in stored] == [
+        (Role.USER, MessageStatus.COMPLETE),
+        (Role.ASSISTANT, MessageStatus.INTERRUPTED),
+    ]
+
+
+def test_an_answer_cancelled_before_it_ran_leaves_the_question_unanswered(chat: Chat) -> None:
+    # As when the app closes just after a question: its task never runs.
+    told = _busy_told(chat)
+    branches: list[str] = []
+    chat.controller.branch_changed.connect(branches.append)
+    conversation_id = chat.controller.send(None, "Hello", NewChat(chat.new_chat_model()))
+    assert conversation_id is not None
+    task = chat.runner.get(f"answer:{conversation_id}")
+    assert task is not None
+    task.cancel()
+    chat.loop.run_until_complete(asyncio.sleep(0.05))
+    assert told == [(conversation_id, True), (conversation_id, False)]
+    assert branches == [conversation_id]  # shown again as stored: the question alone
+    assert not chat.controller.is_streaming(conversation_id)
+    assert [m.role for m in chat.store.messages(conversation_id)] == [Role.USER]
+    assert chat.server.chat_requests == []
+    # Nothing holds the conversation: it is asked again at once.
+    chat.server.enqueue(Reply(text="An answer."))
+    _, answer = chat.answer(conversation_id, "Hello again")
+    assert answer.content == "An answer."
