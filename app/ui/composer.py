@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.ui.new_chat_page import MESSAGE_PLACEHOLDER
 from app.ui.paragraph_layout import align_paragraphs_by_direction
 from app.ui.plain_text_field import PlainTextField
+from app.ui.send_button import SendButton
 from app.ui.shortcuts import sends_message
 from app.ui.text_rows import row_pitch
 
@@ -134,7 +135,7 @@ class Composer(QFrame):
         self._draft_pause.setInterval(DRAFT_PAUSE_MS)
         self._draft_pause.timeout.connect(self._hand_over_draft)
         self.edit.textChanged.connect(self._draft_pause.start)
-        self.button = QPushButton("Send")
+        self.button = SendButton("Send")
         self.button.setObjectName("sendButton")
         self.button.setAccessibleName("Send")
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)

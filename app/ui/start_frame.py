@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.new_chat_page import COLUMN_WIDTH, MESSAGE_PLACEHOLDER, WELCOME
+from app.ui.send_button import SendButton
 from app.ui.text_rows import row_pitch
 
 NO_FOCUS = 0  # Qt.FocusPolicy.NoFocus: nothing in the frame takes the keyboard
@@ -182,7 +183,7 @@ def _composer() -> QWidget:
     margins = edit.contentsMargins()
     height = row_pitch(edit.font()) + 2 * int(edit.document().documentMargin())
     edit.setFixedHeight(height + margins.top() + margins.bottom() + 4)
-    send = QPushButton("Send")
+    send = SendButton("Send")
     send.setObjectName("sendButton")
     send.setEnabled(False)
     row = QHBoxLayout()

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -93,3 +94,37 @@ def test_the_placeholder_stays_on_one_line_in_a_narrow_field(qtbot: QtBot) -> No
     assert edit.fontMetrics().horizontalAdvance(shown) <= edit.viewport().width()
     composer.resize(1200, 80)  # room again: whole
     qtbot.waitUntil(lambda: edit.placeholderText() == "Message Mistral…")
+
+
+@pytest.mark.usefixtures("restore_look")
+def test_the_field_keeps_its_width_when_send_becomes_stop(
+    qapp: QApplication, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # The two labels differ in width: the field narrowed and widened by a few pixels
+    # at every answer's start and end, its lines wrapped anew.
+    apply_theme(qapp, "light", 0, assets_dir=tmp_path)
+    composer = Composer()
+    qtbot.addWidget(composer)
+    composer.resize(600, 80)
+    composer.show()
+    qtbot.waitExposed(composer)
+    layout = composer.layout()
+    assert layout is not None
+
+    def places() -> tuple[QRect, QRect]:
+        layout.activate()
+        return composer.button.geometry(), composer.edit.geometry()
+
+    sending = places()
+    composer.set_busy(True)
+    assert composer.button.text() == "Stop"
+    assert places() == sending
+    composer.set_busy(False)
+    assert places() == sending
+    # Room for either label, in the button's own (bold) font.
+    button = composer.button
+    room = button.width() - (
+        button.sizeHint().width() - button.fontMetrics().size(0, "Send").width()
+    )
+    for label in ("Send", "Stop"):
+        assert button.fontMetrics().size(0, label).width() <= room
