@@ -9,6 +9,7 @@ from collections.abc import Callable
 from app.api.errors import ApiError
 from app.chat.clients import ClientSource
 from app.domain.messages import Message, MessageStatus, Role
+from app.domain.tree import MessageTree
 from app.secrets import KeychainUnavailable
 from app.store.conversations import ConversationStore
 from app.tasks import TaskRunner
@@ -42,34 +43,40 @@ class AutoTitles:
         from app.answering.request import provisional_title
 
         conversation = self._store.get_conversation(conversation_id)
-        path = self._store.current_path(conversation_id)
+        if conversation.title_is_custom:
+            return
+        # The conversation's shape without its texts: read whole, a long one cost
+        # milliseconds at every answer's end, before the window showed that end.
+        tree = MessageTree(self._store.outline(conversation_id))
+        path = tree.path_to(conversation.current_leaf_id) or tree.path_to(tree.latest_leaf())
         # The first question and its final answer (after any tool calls and results).
         questions = [m for m in path if m.role is Role.USER]
-        if conversation.title_is_custom or len(questions) != 1 or path[0] is not questions[0]:
+        if len(questions) != 1 or path[0] is not questions[0]:
             return
-        question, answer = path[0], path[-1]
-        if answer.role is not Role.ASSISTANT or answer.status is not MessageStatus.COMPLETE:
+        first, last = path[0], path[-1]
+        if last.role is not Role.ASSISTANT or last.status is not MessageStatus.COMPLETE:
             return
+        question = self._store.get_message(first.id).content
         # Continued in place, an answer makes no new version that would say the
         # conversation was named: it was, if that answer had ended whole (at the token
         # limit) or its title is no longer the one made from the question.
         if carried_on is not None and (
             carried_on.status is MessageStatus.COMPLETE
-            or conversation.title != provisional_title(question.content)
+            or conversation.title != provisional_title(question)
         ):
             return
-        tree = self._store.tree(conversation_id)
         # A regenerated or continued answer (to the question, or after a tool's result):
         # the conversation was named already.
-        for answered in (path[1], answer):
+        for answered in (path[1], last):
             siblings = tree.siblings(answered.id)
             if any(o.id != answered.id and o.status is MessageStatus.COMPLETE for o in siblings):
                 return
         model = self._model() or conversation.model
         if not model:
             return
+        answer = self._store.get_message(last.id).content
         self._runner.start(
-            self._title(conversation_id, model, question.content, answer.content),
+            self._title(conversation_id, model, question, answer),
             name=f"title:{conversation_id}",
         )
 

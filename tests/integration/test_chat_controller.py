@@ -341,3 +341,30 @@ def test_an_answer_cancelled_before_it_ran_leaves_the_question_unanswered(chat: 
     chat.server.enqueue(Reply(text="An answer."))
     _, answer = chat.answer(conversation_id, "Hello again")
     assert answer.content == "An answer."
+
+
+def test_a_later_answers_end_reads_none_of_the_conversations_texts(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whether to name the conversation was decided on its every text, read at every
+    # answer's end (a long conversation: milliseconds before the window showed it).
+    chat.server.enqueue(Reply(text="First answer."))
+    chat.server.enqueue(Reply(text="Named"))  # the title
+    conversation_id, _ = chat.answer(None, "Hello")
+    assert chat.wait_for_title(conversation_id) == "Named"
+    ended: list[Message] = []
+    chat.controller.answer_finished.connect(ended.append)
+    read_after_the_end: list[str] = []
+    messages = chat.store.messages
+
+    def spied(conversation: str) -> list[Message]:
+        if ended:
+            read_after_the_end.append(conversation)
+        return messages(conversation)
+
+    monkeypatch.setattr(chat.store, "messages", spied)
+    chat.server.enqueue(Reply(text="Second answer."))
+    _, answer = chat.answer(conversation_id, "And then?")
+    assert ended == [answer]
+    assert read_after_the_end == []
+    assert chat.wait_for_title(conversation_id) == "Named"  # not asked again
