@@ -656,6 +656,42 @@ def test_search_and_rename_paste_a_clipboard_holding_only_html(
         board.clear()
 
 
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the conversation list lays its rows out (the views made after)."""
+    from PySide6.QtWidgets import QListView
+
+    from app.ui.sidebar.view import ConversationListView
+
+    done: list[int] = []
+
+    def counted(view: QListView) -> None:
+        done.append(1)
+        QListView.doItemsLayout(view)
+
+    monkeypatch.setattr(ConversationListView, "doItemsLayout", counted, raising=False)
+    return done
+
+
+def test_a_rename_lays_out_no_row_again(
+    layouts: list[int],
+    sidebar: Sidebar,
+    store: ConversationStore,
+    chats: dict[str, str],
+    qtbot: QtBot,
+) -> None:
+    # All rows are as high: Qt's list laid every row out again at any change of a row
+    # (30 ms with 10,000 rows loaded), in case its size had changed.
+    qtbot.wait(20)
+    assert layouts  # the count sees the list's layouts
+    layouts.clear()
+    store.rename(chats["Soup"], "French onion soup")
+    sidebar.conversation_changed(chats["Soup"])
+    qtbot.waitUntil(lambda: "French onion soup" in _titles(sidebar))
+    qtbot.wait(20)
+    assert layouts == []
+
+
 def test_new_activity_in_the_open_chat_repaints_no_row(
     sidebar: Sidebar, store: ConversationStore, chats: dict[str, str], qtbot: QtBot
 ) -> None:
