@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"maestrale/{__version__}"
 CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
+# Seconds an idle connection is kept for the next request: under the 60 s after which
+# common load balancers close idle connections themselves (see MistralClient).
+KEEPALIVE_S = 50.0
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -97,6 +100,11 @@ class MistralClient:
                 connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
             ),
             headers={"User-Agent": USER_AGENT},
+            # A connection kept through the pause while the person reads and writes:
+            # httpx's 5 s let nearly every question open a new one, its TCP and TLS
+            # handshakes (a round trip or two) before the first word. One the server
+            # closed meanwhile is seen as closed and replaced, not used.
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_S),
             transport=transport,
             trust_env=True,
         )

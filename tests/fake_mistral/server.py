@@ -48,6 +48,7 @@ class RecordedRequest:
     headers: dict[str, str]  # lower-cased names; repeated headers joined with ", "
     body: Any  # parsed JSON, or None when absent or not JSON
     raw_body: bytes
+    client_port: int = 0  # the connection's: the same for requests on one connection
 
     def to_json(self) -> dict[str, Any]:
         """The JSON form served by ``GET /_fake/requests``."""
@@ -137,6 +138,14 @@ class FakeMistral:
             handler_thread.join(timeout=2)
         self._httpd = self._thread = None
 
+    def drop_connections(self) -> None:
+        """Cut the open connections, kept-alive idle ones included, and keep serving: as a
+        server or load balancer does with connections idle too long."""
+        with self._lock:
+            active = list(self._active)
+        for handler in active:
+            handler.interrupt()
+
     def __enter__(self) -> Self:
         return self.start()
 
@@ -197,7 +206,12 @@ class FakeMistral:
     # -- used by the handler ---------------------------------------------------
 
     def _record(
-        self, method: str, target: str, headers: Iterable[tuple[str, str]], raw: bytes
+        self,
+        method: str,
+        target: str,
+        headers: Iterable[tuple[str, str]],
+        raw: bytes,
+        client_port: int = 0,
     ) -> RecordedRequest:
         merged: dict[str, str] = {}
         for name, value in headers:
@@ -219,6 +233,7 @@ class FakeMistral:
                 headers=merged,
                 body=body,
                 raw_body=raw,
+                client_port=client_port,
             )
             self.requests.append(record)
         return record
@@ -344,7 +359,9 @@ class _Handler(BaseHTTPRequestHandler):
             if path.startswith("/_fake/"):
                 self._control(path, raw)
                 return
-            record = self.fake._record(self.command, self.path, self.headers.items(), raw)
+            record = self.fake._record(
+                self.command, self.path, self.headers.items(), raw, self.client_address[1]
+            )
             if path == "/v1/chat/completions" and self.command == "POST":
                 self._chat(record)
             elif path == "/v1/models" and self.command == "GET":

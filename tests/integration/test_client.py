@@ -521,3 +521,36 @@ async def test_questions_after_a_failed_answer_reach_both_dialects_as_one(
         ("user", "unauth\n\non vllm"),
     ]
     assert server.schema_violations == []
+
+
+async def test_a_request_after_a_pause_goes_on_the_same_connection(
+    fake_mistral: FakeMistral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # httpx drops an idle connection after 5 s: nearly every question, asked after
+    # reading the last answer, paid a new connection's handshakes before its first word.
+    # (The fake server closes each stream's connection: plain JSON replies show it.)
+    from httpcore._async import http11
+
+    for text in ("First.", "Second.", "Third."):
+        fake_mistral.enqueue(Reply(text=text))
+    async with client_for(fake_mistral) as client:
+        await client.complete(QUESTION)
+        first = fake_mistral.last_request.client_port
+        assert first
+
+        class Later:
+            """The clock of httpcore's connections, 30 s on: the person read meanwhile."""
+
+            @staticmethod
+            def monotonic() -> float:
+                return time.monotonic() + 30
+
+        monkeypatch.setattr(http11, "time", Later)
+        await client.complete(QUESTION)
+        assert fake_mistral.last_request.client_port == first
+        # One the server closed meanwhile is replaced, not used: no error.
+        fake_mistral.drop_connections()
+        await asyncio.sleep(0.05)
+        completion = await client.complete(QUESTION)
+    assert completion.text == "Third."
+    assert fake_mistral.last_request.client_port != first
