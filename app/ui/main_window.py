@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         self._sidebar_scale = 1.0  # the text scale the sidebar's width was fitted for
         self._sidebar_auto_hidden = False  # hidden for a narrow window, not by the user
         self._sidebar_kept = False  # shown by the user in a narrow window
+        # Shown by Ctrl+K in a narrow window over a sidebar the user had hidden: hidden
+        # again for a wide window too once the choice is made (see _sidebar_done).
+        self._shown_to_search = False
         # The window's place before it grew to hold the sidebar, and the width it grew
         # to: hiding the sidebar again gives that room back (see _shrink_back).
         self._before_growth: tuple[QRect, int] | None = None
@@ -244,8 +247,10 @@ class MainWindow(QMainWindow):
             return
         self._show_sidebar(False)
         self._sidebar_kept = False
-        # Still wanted for a wide window, unless this one stayed wide enough to keep it.
-        self._sidebar_auto_hidden = self._narrow()
+        # Still wanted for a wide window (unless this one stayed wide enough to keep
+        # it), if it was before the search showed it: the user's Ctrl+B stands.
+        self._sidebar_auto_hidden = self._narrow() and not self._shown_to_search
+        self._shown_to_search = False
 
     def open_beside(self, step: int) -> None:
         """Ctrl+Tab / Ctrl+Shift+Tab (or Ctrl+PgDown / Ctrl+PgUp): open the conversation
@@ -270,7 +275,9 @@ class MainWindow(QMainWindow):
         """Ctrl+K: the sidebar's search field, the sidebar shown if it was hidden (the
         keys went to the hidden field)."""
         if self.sidebar.isHidden():
+            hidden_by_user = not self._sidebar_auto_hidden
             self.toggle_sidebar()
+            self._shown_to_search = hidden_by_user
         self.sidebar.focus_search()
 
     def rename_conversation(self) -> None:
@@ -437,6 +444,7 @@ class MainWindow(QMainWindow):
         """The user shows or hides the sidebar (Ctrl+B, the header's button)."""
         showing = self.sidebar.isHidden()
         self._sidebar_auto_hidden = False
+        self._shown_to_search = False
         # Shown in a narrow window: it stays, until the window is wide again.
         self._sidebar_kept = showing and self._narrow()
         self._show_sidebar(showing)
@@ -561,6 +569,7 @@ class MainWindow(QMainWindow):
                 self._sidebar_auto_hidden = True
         else:
             self._sidebar_kept = False
+            self._shown_to_search = False  # a wide window keeps it (as Ctrl+K there)
             if self._sidebar_auto_hidden:
                 self._sidebar_auto_hidden = False
                 self._show_sidebar(True)

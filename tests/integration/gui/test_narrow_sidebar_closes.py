@@ -112,3 +112,28 @@ async def test_a_copy_made_in_a_narrow_window_leaves_the_keyboard_in_sight(gui: 
     assert gui.pane.conversation_id == copy
     assert sidebar.isHidden()
     assert QApplication.focusWidget() is edit
+
+
+@in_loop
+async def test_a_search_in_a_narrow_window_keeps_a_sidebar_hidden_by_the_user_hidden(
+    gui: Gui,
+) -> None:
+    # Hidden by the user (Ctrl+B), shown by Ctrl+K in a narrow window for a search:
+    # it counted as wanted again, and came back as soon as the window was wide.
+    window, sidebar, edit = gui.window, gui.window.sidebar, gui.pane.composer.edit
+    conversation_id, question_id = await _sized(gui, 1100)
+    assert not sidebar.isHidden()
+    gui.qtbot.keyClick(edit, Qt.Key.Key_B, CTRL)
+    await gui.settle(0.1)
+    assert sidebar.isHidden()
+    window.resize(700, 560)
+    await gui.settle(0.1)
+    await _chosen_by_ctrl_k(gui, conversation_id, question_id)
+    assert sidebar.isHidden()
+    window.resize(1100, 760)
+    await gui.settle(0.1)
+    assert sidebar.isHidden()
+    assert not window.sidebar_wanted  # as the next start shows it
+    gui.qtbot.keyClick(gui.pane.composer.edit, Qt.Key.Key_B, CTRL)  # wanted again
+    await gui.settle(0.1)
+    assert not sidebar.isHidden()
