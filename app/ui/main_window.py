@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         if self.sidebar.isHidden():
             hidden_by_user = not self._sidebar_auto_hidden
             self.toggle_sidebar()
-            self._shown_to_search = hidden_by_user
+            self._shown_to_search = hidden_by_user and self._narrow()
         self.sidebar.focus_search()
 
     def rename_conversation(self) -> None:

@@ -11,7 +11,8 @@ LABELS = ("Send", "Stop")
 class SendButton(QPushButton):
     """As wide with either label: the message field beside it keeps its width as one
     becomes the other (it narrowed and widened by a few pixels at every answer's start
-    and end, its lines wrapped anew each time)."""
+    and end, its lines wrapped anew each time). QPushButton's least size is its hint:
+    the same."""
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().sizeHint()
@@ -20,6 +21,3 @@ class SendButton(QPushButton):
         metrics = self.fontMetrics()
         widest = max(metrics.size(0, label).width() for label in LABELS)
         return QSize(hint.width() + widest - metrics.size(0, self.text()).width(), hint.height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return self.sizeHint()
