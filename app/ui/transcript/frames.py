@@ -123,14 +123,31 @@ class StreamFrames(QObject):
             self.timer.start()
         return done
 
+    def render_later(self, message_id: str, item: MessageItem) -> None:
+        """A finished answer shown in part (a long one, opened: see MessageItem.bind):
+        the rest of its text renders over the next frames, the first at once."""
+        if item.finishing:
+            self._finishing.add(message_id)
+        if item.document.has_gaps:
+            self._gapped.add(message_id)
+        self.timer.setInterval(0)
+        self.timer.start()
+
     def reader_left_end(self) -> None:
         """The reader scrolled away from the end: skipped text may be what they look at."""
         if self._gapped and not self.timer.isActive():
             self.timer.start()
 
     def fill_all_gaps(self) -> list[str]:
-        """Render every skipped block now (before searching the text); returns whose."""
+        """Render every skipped block now, and the rest of every finished answer still
+        rendering (before searching the text); returns whose."""
         filled = []
+        for message_id in self._finishing:
+            item = self._host.item(message_id)
+            if item is not None:
+                item.flush_final()
+                filled.append(message_id)
+        self._finishing.clear()
         for message_id in self._gapped:
             item = self._host.item(message_id)
             if item is not None:

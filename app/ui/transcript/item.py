@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.messages import Message, MessageStatus, Role
+from app.ui.transcript.frames import FRAME_BUDGET_CHARS
 from app.ui.transcript.item_actions import COPIED_MS, ItemActions
 from app.ui.transcript.item_editing import ItemEditing
 from app.ui.transcript.item_status import ItemStatus
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
 USER_BUBBLE_SHARE = 0.78  # a question's bubble takes at most this share of the width
 # Characters of a line enough to fill the widest bubble (780 px) at ~2 px each at least.
 NATURAL_WIDTH_CHARS = 1000
+# A finished answer longer than this (characters) opens in pieces, its end first (see
+# MessageItem._show_in_pieces): whole, it took more than a frame to render.
+PIECES_FROM = 4 * FRAME_BUDGET_CHARS
+PIECES_AT_ONCE = 3  # pieces rendered as it opens: its first block and its end, mostly
 
 
 _ACCESSIBLE_NAMES = {Role.USER: "Your message", Role.TOOL: "Tool result"}
@@ -77,6 +82,7 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         dark: bool,
         on_math_pending: object = None,
         width: int | None = None,
+        in_pieces: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -124,15 +130,23 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         # Room under the text for the transcript's waiting line meanwhile (see
         # set_waiting_room): built for the answers that are continued.
         self._room: QWidget | None = None
-        self.bind(message, branch, width)
+        self.bind(message, branch, width, in_pieces=in_pieces)
 
     @property
     def dark(self) -> bool:
         return self._dark
 
-    def bind(self, message: Message, branch: tuple[int, int], width: int | None = None) -> None:
+    def bind(
+        self,
+        message: Message,
+        branch: tuple[int, int],
+        width: int | None = None,
+        *,
+        in_pieces: bool = False,
+    ) -> None:
         """Show ``message`` (of this item's role): at construction, or in a spare item
-        built ahead of need with an empty message (see TranscriptView)."""
+        built ahead of need with an empty message (see TranscriptView). ``in_pieces``:
+        a long answer shows its end first (see _show_in_pieces)."""
         if message.role is not self.message.role:
             raise ValueError(f"a {self.message.role} item cannot show a {message.role} message")
         self.message = message
@@ -144,7 +158,7 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
             self.text.set_text_width(self._text_width(width))
         self._show_header()
         self.set_branch(branch)
-        self._show_content()
+        self._show_content(in_pieces=in_pieces)
         self.show_tool_activity("")
         self._show_tool_calls()
         self._update_status()
@@ -291,7 +305,8 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         self.text.hold_wrap_anywhere(shown != content and has_long_run(content))
         self.text.setPlainText(shown)
 
-    def _show_content(self) -> None:
+    def _show_content(self, *, in_pieces: bool = False) -> None:
+        self._finishing = False
         if self.message.role is Role.USER:
             self._show_question()
         elif self.message.status is MessageStatus.STREAMING and self.message.content:
@@ -301,8 +316,33 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
             self.document.set_markdown("")
             self.document.append(self.message.content)
             self.document.flush()
+        elif (
+            in_pieces
+            and self.message.role is Role.ASSISTANT
+            and len(self.message.content) > PIECES_FROM
+        ):
+            self._show_in_pieces(self.message.content)
         else:
             self.document.set_markdown(self._markdown())
+
+    def _show_in_pieces(self, text: str) -> None:
+        """A long finished answer, its end first (where its conversation opens), the rest
+        over the next frames, as an answer that streamed faster than it rendered: the
+        transcript's frames go on with it (``finishing``, and the document's gaps).
+        Rendered whole, 20,000 tokens held the window 140 ms, 100,000 some 0.6 s."""
+        self.document.set_markdown("")
+        self.document.append(text)
+        done = False
+        for _ in range(PIECES_AT_ONCE):  # its very end, most often
+            done = self.document.flush(final=True, budget=FRAME_BUDGET_CHARS, skip_ahead=True)
+            if done:
+                break
+        self._finishing = not done
+
+    @property
+    def finishing(self) -> bool:
+        """Finished, its text still being rendered (see StreamFrames)."""
+        return self._finishing
 
     def _show_tool_calls(self) -> None:
         """The answer's tool calls under its text (an answer of calls alone showed as
@@ -487,7 +527,9 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         self._show_room()
         message = self.message
         status = message.status
-        busy = self.streaming
+        # Being written (or carried on): a finished answer whose text is still being
+        # rendered is not, and shows its actions (copied whole, as stored).
+        busy = status is MessageStatus.STREAMING or self._awaiting
         # Continue asked for more of it: it is going on, not stopped, until it ends again.
         problem = status in (MessageStatus.ERROR, MessageStatus.INTERRUPTED) and not self._awaiting
         # Being written (carried on by Continue), it has not ended, at the limit or not.

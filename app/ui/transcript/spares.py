@@ -44,12 +44,15 @@ class SpareItems(QObject):
         self._timer.setInterval(DELAY_MS)
         self._timer.timeout.connect(self._fill)
 
-    def take(self, message: Message, branch: tuple[int, int], width: int) -> MessageItem | None:
-        """The spare for the message's role showing ``message``, or None if none is ready."""
+    def take(
+        self, message: Message, branch: tuple[int, int], width: int, *, in_pieces: bool = False
+    ) -> MessageItem | None:
+        """The spare for the message's role showing ``message``, or None if none is ready
+        (``in_pieces``: see MessageItem.bind)."""
         item = self._items.pop(message.role, None)
         self.schedule()
         if item is not None:
-            item.bind(message, branch, width)
+            item.bind(message, branch, width, in_pieces=in_pieces)
         return item
 
     def schedule(self) -> None:

@@ -471,15 +471,17 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             if entry.message is None:
                 entry.message = found[entry.id]
 
-    def _materialise(self, entry: Entry) -> None:
+    def _materialise(self, entry: Entry, *, in_pieces: bool = False) -> None:
+        """Show the entry's message in an item (``in_pieces``: a long answer's end first,
+        the rest over the next frames; see MessageItem.bind)."""
         if entry.item is not None:
             return
         self._ensure_loaded([entry])
         assert entry.message is not None
         width = self._column_width()
-        item = self._spares.take(entry.message, entry.branch, width) or self._new_item(
-            entry.message, entry.branch, width
-        )
+        item = self._spares.take(
+            entry.message, entry.branch, width, in_pieces=in_pieces
+        ) or self._new_item(entry.message, entry.branch, width, in_pieces=in_pieces)
         message_id = entry.id
         item.set_retry_offer(self._retry_offer)
         item.regenerate_requested.connect(self.regenerate_requested)
@@ -505,6 +507,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         item.show()
         if entry.id in self._highlighted:  # rendered before, with marks, and let go
             self._mark_again(item)
+        if item.finishing or item.document.has_gaps:
+            self._frames.render_later(entry.id, item)
 
     def _stack_in_order(self, index: int, item: MessageItem) -> None:
         """Put the item among the canvas's children in the conversation's order: a
@@ -531,7 +535,9 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         if item is not None:
             self._mark_again(item)
 
-    def _new_item(self, message: Message, branch: tuple[int, int], width: int) -> MessageItem:
+    def _new_item(
+        self, message: Message, branch: tuple[int, int], width: int, *, in_pieces: bool = False
+    ) -> MessageItem:
         # Imported with the first message, not at start-up: the window opens on an
         # empty chat, and the message widgets pull in the markdown renderer.
         from app.ui.transcript.item import MessageItem
@@ -543,6 +549,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             dark=self._dark,
             on_math_pending=self._math.request,
             width=width,
+            in_pieces=in_pieces,
             parent=self._canvas,
         )
 
@@ -574,7 +581,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         budget = self.viewport().height()
         covered = 0
         for entry in reversed(self._entries):
-            self._materialise(entry)
+            # The last answer, when long, shows its end (in sight) first.
+            self._materialise(entry, in_pieces=entry is self._entries[-1])
             covered += entry.height
             if covered > budget:
                 break

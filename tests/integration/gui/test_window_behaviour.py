@@ -880,6 +880,38 @@ async def test_drafts_survive_a_restart_and_sending_clears_them(
 
 
 @in_loop
+async def test_a_long_last_answer_opens_at_its_end_and_renders_the_rest_after(gui: Gui) -> None:
+    # Rendered whole as its conversation opened, an answer of 20,000 tokens held the
+    # window 140 ms, one of 100,000 some 0.6 s: its end shows first now, the rest after.
+    answer = "\n\n".join(f"Paragraph {n} says " + "more words " * 30 for n in range(600))
+    conversation_id = _exchanges(gui, "Long answer", ["Explain at length", answer])
+    transcript = gui.pane.transcript
+    gui.window.open_conversation(conversation_id)
+    answer_id = transcript.message_ids[-1]
+    item = transcript.item(answer_id)
+    assert item is not None
+    shown = item.text.toPlainText()
+    assert "Paragraph 599 says" in shown  # its end, in sight
+    assert "Paragraph 300 says" not in shown  # its middle, rendered next
+    bar = transcript.verticalScrollBar()
+    assert bar.value() == bar.maximum()
+    assert item._copy.isVisible()  # a finished answer: its actions show at once
+    await gui.until(lambda: not transcript.rendering and not transcript.filling_gaps, timeout=20)
+    assert bar.value() == bar.maximum()  # the reader kept at its end meanwhile
+    rendered = item.text.toPlainText()
+    assert "Paragraph 300 says" in rendered
+    item.rerender()  # whole, at once
+    assert item.text.toPlainText() == rendered
+    # Ctrl+F just after such an opening reads the whole answer.
+    again = _exchanges(gui, "Long again", ["Explain once more", answer])
+    gui.window.open_conversation(again)
+    second = transcript.item(transcript.message_ids[-1])
+    assert second is not None
+    assert "Paragraph 300 says" not in second.text.toPlainText()
+    assert transcript.find_text("Paragraph 300 says") == (1, 1)
+
+
+@in_loop
 async def test_a_long_conversation_opens_at_its_end_and_renders_the_rest_later(gui: Gui) -> None:
     conversation_id = _exchanges(
         gui, "Big", [f"## Part {n}\n\n" + "words " * 300 for n in range(200)]
