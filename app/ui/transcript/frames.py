@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from app.domain.messages import Message
     from app.ui.transcript.item import MessageItem
+    from app.ui.transcript.text_place import TextPlace
 
 FRAME_MS = 16  # at most one repaint of a streaming answer per frame
 BUSY_FRAME_MS = 40  # when text arrives far faster than reading speed
@@ -42,6 +43,12 @@ class FrameHost(Protocol):
     def viewport(self) -> QWidget: ...
     def frame_rendered(self, message_ids: Iterable[str]) -> None:
         """Text of these messages changed: measure them again (and follow the end)."""
+
+    def text_place(self) -> TextPlace | None:
+        """The text at the view's top (None while it follows the end)."""
+
+    def keep_text_place(self, place: TextPlace) -> None:
+        """Scroll back to that text, where text came above it in its message."""
 
 
 class StreamFrames(QObject):
@@ -166,6 +173,13 @@ class StreamFrames(QObject):
         changed = False
         behind = True
         self._skipped = False
+        # A reader who scrolled up keeps the text they look at where it is, also when
+        # a gap above it in the same message fills (see app.ui.transcript.text_place).
+        place = self._host.text_place()
+        # Measured again after the frame, those done in it too (its last gap filled, its
+        # rest rendered): left to their height signals, the view met their new height
+        # only later, and a place kept meanwhile was past the end of the list.
+        were = self._streaming | self._behind | self._finishing | self._gapped
         piece = 0.0  # how long the last piece took: the next one likely takes as long
         while behind and self._clock() - started + piece < FRAME_SLICE_S:
             before = self._clock()
@@ -174,8 +188,10 @@ class StreamFrames(QObject):
             changed = changed or pieces_changed
         if changed:
             self._host.frame_rendered(
-                self._streaming | self._behind | self._finishing | self._gapped
+                were | self._streaming | self._behind | self._finishing | self._gapped
             )
+            if place is not None:
+                self._host.keep_text_place(place)
         # Behind a flood (a server far faster than rendering), a repaint after every
         # slice would cost a third of the time: the text is painted a few times a
         # second meanwhile, and at once when rendering has caught up.

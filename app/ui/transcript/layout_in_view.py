@@ -12,12 +12,13 @@ import bisect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.ui.new_chat_page import COLUMN_WIDTH
 from app.ui.text_scale import REFERENCE_POINT_SIZE
 from app.ui.transcript.entries import Entry
+from app.ui.transcript.text_place import TextPlace, place_at, y_of
 
 if TYPE_CHECKING:
     from app.ui.transcript.item import MessageItem
@@ -278,6 +279,35 @@ class LayoutInView(_View):
     def _first_below(self, top: int) -> int:
         """The first message that ends below ``top`` (positions are in order)."""
         return bisect.bisect_right(self._entries, top, key=lambda entry: entry.y + entry.height)
+
+    def text_place(self) -> TextPlace | None:
+        """The text at the view's top, to keep there while a frame renders text above it
+        in the same message (see app.ui.transcript.text_place); None while the view
+        follows the end, or when its top is not in a message's text."""
+        if self._follow or not self._entries:
+            return None
+        top = self.verticalScrollBar().value()
+        index = self._first_below(top)
+        if index == len(self._entries):
+            return None
+        entry = self._entries[index]
+        if entry.item is None or entry.y > top:
+            return None
+        text = entry.item.text
+        y = top - text.mapTo(self._canvas, QPoint(0, 0)).y()
+        if not 0 <= y < text.height():
+            return None
+        return place_at(entry.id, text.document(), y)
+
+    def keep_text_place(self, place: TextPlace) -> None:
+        """Scroll back to the text at the view's top (see ``text_place``)."""
+        entry = self._by_id.get(place.message_id)
+        if self._follow or entry is None or entry.item is None:
+            return
+        text = entry.item.text
+        y = y_of(place, text.document())
+        if y is not None:
+            self.verticalScrollBar().setValue(text.mapTo(self._canvas, QPoint(0, 0)).y() + y)
 
     def reading_place(self) -> tuple[str, int] | None:
         """A message in view and how far the view's top is from its top (see _anchor),

@@ -912,6 +912,35 @@ async def test_a_long_last_answer_opens_at_its_end_and_renders_the_rest_after(gu
 
 
 @in_loop
+async def test_text_coming_above_what_the_reader_looks_at_leaves_it_in_place(gui: Gui) -> None:
+    # A long answer opened in pieces fills the gap between its first block and its end:
+    # a reader who scrolled up into its end saw that end slide down thousands of pixels
+    # (the view was kept on the message's top) as the text above it came.
+    answer = "\n\n".join(f"Paragraph {n} says " + "more words " * 30 for n in range(1500))
+    conversation_id = _exchanges(gui, "Long answer", ["Explain at length", answer])
+    gui.window.resize(900, 460)
+    await gui.settle(0.1)
+    transcript = gui.pane.transcript
+    gui.window.open_conversation(conversation_id)
+    item = transcript.item(transcript.message_ids[-1])
+    assert item is not None
+    bar = transcript.verticalScrollBar()
+    bar.setValue(bar.value() - 120)  # up a few lines, into the answer's end
+    assert not transcript.following
+
+    def at_the_top() -> str:
+        point = item.text.mapFrom(transcript.viewport(), QPoint(12, 0))
+        return item.text.cursorForPosition(point).block().text()
+
+    seen = at_the_top()
+    assert seen.startswith("Paragraph 14")  # its end part, under the gap
+    await gui.until(lambda: not transcript.rendering and not transcript.filling_gaps, timeout=20)
+    assert "Paragraph 700 says" in item.text.toPlainText()  # the gap is filled
+    assert at_the_top() == seen
+    assert not transcript.following
+
+
+@in_loop
 async def test_a_long_conversation_opens_at_its_end_and_renders_the_rest_later(gui: Gui) -> None:
     conversation_id = _exchanges(
         gui, "Big", [f"## Part {n}\n\n" + "words " * 300 for n in range(200)]
