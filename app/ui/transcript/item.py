@@ -443,8 +443,7 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
                 final=True, budget=budget, skip_ahead=skip_ahead
             )
         else:
-            self._finishing = False
-            self._show_content()
+            self._show_content()  # rendered whole: nothing left to finish
         self.height_changed.emit()
         return not self._finishing
 
