@@ -109,9 +109,12 @@ def load_config(
 
 def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:
     """A client for the configured endpoint with its key (optional off Mistral's API)."""
-    # Here, not at the top: the window's start frame loads the configuration, and
-    # these are not worth its first paint.
-    from app.api.retry import RetryPolicy
+    return build_client(config, lookup_key(config, keys))
+
+
+def lookup_key(config: RuntimeConfig, keys: ApiKeys) -> str | None:
+    """The endpoint's key; raises AuthenticationError where Mistral's API needs one and
+    there is none, KeychainUnavailable where the keychain cannot say."""
     from app.secrets import KeychainUnavailable
 
     endpoint = config.endpoint()
@@ -126,11 +129,20 @@ def open_client(config: RuntimeConfig, keys: ApiKeys) -> MistralClient:
             f"No API key for {endpoint.base_url}: {RUN_KEY_SET_HINT}, "
             "or set MISTRAL_API_KEY for this session."
         )
+    return api_key
+
+
+def build_client(config: RuntimeConfig, api_key: str | None) -> MistralClient:
+    """A client for the configured endpoint with ``api_key`` (see lookup_key)."""
+    # Here, not at the top: the window's start frame loads the configuration, and
+    # these are not worth its first paint.
+    from app.api.retry import RetryPolicy
+
     settings = config.settings
     from app.api.client import MistralClient  # httpx: loaded when first needed
 
     return MistralClient(
-        endpoint,
+        config.endpoint(),
         api_key=api_key,
         dialect=config.dialect,
         connect_timeout=settings.connect_timeout,

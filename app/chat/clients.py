@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from app.config import RuntimeConfig, open_client
+from app.config import RuntimeConfig, build_client, lookup_key, open_client
 from app.secrets import ApiKeys
 from app.tasks import in_own_thread
 
@@ -38,10 +38,17 @@ class ClientSource:
 
         The keychain may wait for the person (a password prompt); the window must not.
         """
+        import asyncio  # not at start-up: see app.tasks
+
         while self._client is None:
             generation = self._generation
-            opening = functools.partial(open_client, self._config(), self._keys)
-            client = await in_own_thread(opening, "client")
+            config = self._config()
+            key = await in_own_thread(functools.partial(lookup_key, config, self._keys), "key")
+            # The client's TLS set-up (reading the system's certificates, tens of
+            # milliseconds) in a thread the loop joins as it closes, not in the key's
+            # daemon thread: the process ending under OpenSSL's feet crashed it (a
+            # SIGTERM a second after the start, its exit then a segmentation fault).
+            client = await asyncio.to_thread(build_client, config, key)
             if self._client is None and generation == self._generation:
                 self._client = client
             else:  # invalidated meanwhile: built for the old settings or key
