@@ -75,6 +75,34 @@ class MathSource(Protocol):
         ...
 
 
+# Characters counted as wider than one width unit (see TableSize): past ASCII (CJK,
+# emoji, digraphs such as U+01C4: up to about an em and a half), and the widest
+# (ligatures such as U+FDFD, cuneiform, and the rest outside the Basic Multilingual
+# Plane).
+_WIDE = re.compile(r"[^\x00-\x7f]")
+_WIDEST = re.compile(r"[\ufb50-\ufdff\U00010000-\U0010ffff]")
+
+
+def width_units(text: str) -> int:
+    """How wide ``text`` is at most, in units no narrower than any ASCII character:
+    3 for another one, 12 for the widest."""
+    return len(text) + 2 * len(_WIDE.findall(text)) + 9 * len(_WIDEST.findall(text))
+
+
+@dataclass(frozen=True)
+class TableSize:
+    """A markdown table's text: enough to tell it fits a width without laying it out.
+
+    Attributes:
+        depth: the lists and quotes it is in.
+        columns: for each column, its widest cell's source in width units (see
+            width_units); the source is never narrower than what shows of it.
+    """
+
+    depth: int
+    columns: tuple[int, ...]
+
+
 @dataclass(frozen=True)
 class Rendered:
     """One markdown text as HTML, and what the transcript needs to act on it.
@@ -87,6 +115,7 @@ class Rendered:
         list_room: a list numbers past 99, or an item holds a box (a code block, a
             quote, a table): the room these take depends on the text's size, and the
             transcript fits it (app/ui/transcript/list_room.py).
+        tables: the size of each table's text, in the order written.
     """
 
     html: str
@@ -94,6 +123,7 @@ class Rendered:
     math_pending: tuple[MathRequest, ...]
     links: tuple[str, ...]
     list_room: bool = False
+    tables: tuple[TableSize, ...] = ()
 
 
 def render_markdown(
@@ -135,6 +165,7 @@ def render_markdown(
         math_pending=tuple(writer.math_pending),
         links=tuple(writer.links),
         list_room=writer.list_room,
+        tables=tuple(TableSize(depth, tuple(columns)) for depth, columns in writer.tables),
     )
 
 
@@ -193,6 +224,10 @@ class _HtmlWriter:
         self._task_lists: list[bool] = []
         self._numbers: list[int | None] = []  # for each open list: its next item's number
         self.list_room = False  # see Rendered
+        # For each table: its depth and its columns' widths (see TableSize).
+        self.tables: list[tuple[int, list[int]]] = []
+        self._column = 0  # the next cell's column in the row being written
+        self._cell_column: int | None = None  # the column whose text comes next
         self._bullet_due = False
         self._right_to_left = False  # the paragraph being written reads right to left
         c = colors
@@ -237,7 +272,6 @@ class _HtmlWriter:
         self._tags: dict[str, str] = {
             "list_item_close": "</li>",
             "table_close": "</table>",
-            "tr_open": "<tr>",
             "tr_close": "</tr>",
             "th_close": "</th>",
             "td_close": "</td>",
@@ -272,6 +306,7 @@ class _HtmlWriter:
             "bullet_list_close": self._list_close,
             "list_item_open": self._list_item,
             "ordered_list_close": self._list_close,
+            "tr_open": self._row,
             "th_open": self._cell,
             "td_open": self._cell,
             "fence": self._code_block,
@@ -353,7 +388,12 @@ class _HtmlWriter:
     def _box(self, token: Token) -> None:
         """A table: in a list item, its place depends on the text's size (a quote's too)."""
         self.list_room = self.list_room or self._list_depth > 0
+        self.tables.append((self._list_depth + len(self._quotes), []))
         self.out.append(self._boxes[token.type])
+
+    def _row(self, _token: Token) -> None:
+        self._column = 0
+        self.out.append("<tr>")
 
     def _quote_open(self, _token: Token) -> None:
         self.list_room = self.list_room or self._list_depth > 0  # see _box
@@ -369,6 +409,7 @@ class _HtmlWriter:
         self.out.append(closing)
 
     def _cell(self, token: Token) -> None:
+        self._cell_column, self._column = self._column, self._column + 1
         align = _ALIGN.get(str(token.attrs.get("style", "")), "left")
         if token.type == "th_open":
             self.out.append(
@@ -477,6 +518,12 @@ class _HtmlWriter:
         self._bullet_due = tasks and not task
 
     def _inline(self, token: Token) -> None:
+        column = self._cell_column
+        if column is not None and self.tables:
+            columns = self.tables[-1][1]
+            columns.extend([0] * (column + 1 - len(columns)))
+            columns[column] = max(columns[column], width_units(token.content))
+            self._cell_column = None
         if self._bullet_due:
             self._bullet_due = False
             self.out.append("\u2022 ")  # • as wide as ☐ and ☑, near enough

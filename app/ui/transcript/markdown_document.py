@@ -25,10 +25,10 @@ from PySide6.QtGui import QTextCursor, QTextDocument, QTextDocumentFragment
 from app.rendering.blocks import StreamSplitter, stable_prefix_length
 from app.ui.transcript.code_wrap import code_hang, fit_wrap_indents
 from app.ui.transcript.list_room import fit_list_room
-from app.ui.transcript.wide_tables import fit_wide_tables
+from app.ui.transcript.wide_tables import fit_wide_tables, surely_fit
 
 if TYPE_CHECKING:
-    from app.rendering.markdown import CodeBlock, MathRequest, MathSource
+    from app.rendering.markdown import CodeBlock, MathRequest, MathSource, Rendered
 
 
 def render_markdown(text: str, **options: Any) -> Any:
@@ -43,11 +43,6 @@ def render_markdown(text: str, **options: Any) -> Any:
 # paragraph into the block at the cursor; starting each piece with this one makes the
 # merge harmless, so the real first block keeps its own format.
 _SEPARATOR = '<p style="-qt-paragraph-type:empty; margin:0px;"><br /></p>'
-
-
-# How a markdown table's HTML begins (see app/rendering/markdown.py): a rendering
-# without one has no table to fit (see wide_tables).
-_TABLE = '<table border="1"'
 
 
 # Characters that can change how the text before them renders (or start a construct):
@@ -191,17 +186,25 @@ class MarkdownDocument:
             math=self._math,
             code_hang=code_hang(self._document.defaultFont()),
         )
-        self._document.setHtml(rendered.html)
-        if rendered.code_blocks or rendered.list_room:
-            cursor = QTextCursor(self._document)
-            cursor.beginEditBlock()  # laid out once more at most, not line by line
+        cursor = QTextCursor(self._document)
+        if rendered.list_room:
+            # The room lists need is measured on the text laid out.
+            self._document.setHtml(rendered.html)
             end = self._document.characterCount()
-            if rendered.code_blocks:
-                self._fit_wrap_indents(0, end, cursor)
-            if rendered.list_room:
+            with laid_out_once(self._document):
+                if rendered.code_blocks:
+                    self._fit_wrap_indents(0, end, cursor)
                 fit_list_room(self._document, 0, end, self._document.defaultFont(), cursor)
-            cursor.endEditBlock()
-        self._fit_tables(rendered.html)  # in the room its list item leaves it
+            self._fit_tables(rendered)  # in the room its list item leaves it
+        else:
+            # Laid out once with its code lines' indents: laid out, then again with them,
+            # it took a long conversation a tenth longer to open. (Its tables are among
+            # its frames only once the edit block ends: they are fitted after.)
+            with laid_out_once(self._document):
+                self._document.setHtml(rendered.html)
+                if rendered.code_blocks:
+                    self._fit_wrap_indents(0, self._document.characterCount(), cursor)
+            self._fit_tables(rendered)
         self._text = text
         self._stable_rendered = len(text)
         self.code_blocks = list(rendered.code_blocks)
@@ -410,15 +413,20 @@ class MarkdownDocument:
             cursor.endEditBlock()
         else:
             cursor.insertFragment(fragment)
-        self._fit_tables(rendered.html)
+        self._fit_tables(rendered)
         self.code_blocks.extend(rendered.code_blocks)
         if not is_tail:
             self._stable_codes = len(self.code_blocks)
         self._note_math(rendered.math_pending)
 
-    def _fit_tables(self, html: str) -> None:
+    def _fit_tables(self, rendered: Rendered) -> None:
+        """Fit the document's tables to its width, unless those ``rendered`` just now
+        surely fit (the others were fitted when they came)."""
         width = self._document.textWidth()
-        if width > 0 and _TABLE in html:
+        if width <= 0 or not rendered.tables:
+            return
+        page = width - 2 * self._document.documentMargin()
+        if not surely_fit(rendered.tables, page, self._document.defaultFont()):
             fit_wide_tables(self._document, width)
 
     def _fit_wrap_indents(self, start: int, end: int, cursor: QTextCursor) -> None:

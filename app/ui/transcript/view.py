@@ -99,6 +99,9 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._retry_offer: RetryWith | None = None
         self._load: Loader | None = None
         self._code_header: PinnedCodeHeader | None = None  # built with the first code
+        # A conversation being put in (show_messages): the code header is pinned once,
+        # when it is in, not at each step of its layout and scrolling.
+        self._opening = False
         self._tool_activity: ToolActivity | None = None  # built with the first tool call
         # A viewport of our own making: Qt's default one is an object PySide has not
         # seen, and the first of those costs ~10 ms at start-up (PySide looks for its
@@ -192,6 +195,23 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         messages about to be rendered, so a long conversation opens without reading
         all of it first.
         """
+        self._opening = True
+        try:
+            self._show_messages(messages, branches, load, focus=focus, highlight=highlight)
+        finally:
+            self._opening = False
+        self._pin_code_header()
+        self._idle.start()
+
+    def _show_messages(
+        self,
+        messages: Sequence[Message | MessageOutline],
+        branches: dict[str, tuple[int, int]],
+        load: Loader | None,
+        *,
+        focus: str | None,
+        highlight: str | None,
+    ) -> None:
         self.clear()
         self._load = load
         width, scale = self._column_width(), self._text_scale()
@@ -217,7 +237,6 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         else:
             self._render_visible_from_end()  # laid out once its messages are in
             self.scroll_to_end()
-        self._idle.start()
 
     def add_message(self, message: Message, branch: tuple[int, int] = (0, 1)) -> None:
         self._hide_pending()
@@ -682,7 +701,9 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         bar = self.verticalScrollBar()
         at_end = value >= bar.maximum() - FOLLOW_SLACK
         self._set_follow(at_end)
-        if self._near_view_unrendered() and not self._idle.isActive():
+        if self._opening:
+            pass  # its rendering on idle time starts once it is in
+        elif self._near_view_unrendered() and not self._idle.isActive():
             self._idle.start()
         if self._find_query:
             self.mark_in_view()
@@ -691,6 +712,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
     def _pin_code_header(self) -> None:
         """Keep the header of a code block whose top is scrolled away at the view's top
         (see PinnedCodeHeader): a lookup among the message's code blocks, at each step."""
+        if self._opening:
+            return  # once the conversation is in
         top = self.verticalScrollBar().value()
         index = self._first_below(top)
         entry = self._entries[index] if index < len(self._entries) else None
