@@ -6,7 +6,11 @@ the time until the opened conversation is painted, then how long the rest of the
 answer takes to render after it (in pieces, on the following frames) and the event
 loop's lag meanwhile. Not a target of the issue: a figure to keep an eye on.
 
+With ``--followed``, the long answer is followed by a short question and answer: it is
+then an older answer in the last screen.
+
 Run: python -m tests.benchmarks.bench_open_long_answer [--tokens 2000 20000 100000]
+[--followed]
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, nargs="+", default=[2_000, 20_000, 100_000])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--followed",
+        action="store_true",
+        help="the long answer followed by a short question and answer (an older answer)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         application, window, loop = build_app("http://127.0.0.1:9", Path(folder))
@@ -41,20 +50,32 @@ def main() -> None:
             while transcript.rendering or transcript.filling_gaps:
                 await asyncio.sleep(0.005)
 
-        print("opening a conversation whose last answer is long (median of runs)")
+        which = "a long answer then a short exchange" if args.followed else "a long last answer"
+        print(f"opening a conversation of {which} (median of runs)")
         for tokens in args.tokens:
             conversation = store.create_conversation(title="Long", model="mistral-large-2411")
             question = store.add_message(
                 conversation.id, role=Role.USER, content="Explain", parent_id=None
             )
             text = "".join(token_chunks(tokens))
-            store.add_message(
+            answer = store.add_message(
                 conversation.id,
                 role=Role.ASSISTANT,
                 content=text,
                 parent_id=question.id,
                 model="mistral-large-2411",
             )
+            if args.followed:
+                thanks = store.add_message(
+                    conversation.id, role=Role.USER, content="Thanks!", parent_id=answer.id
+                )
+                store.add_message(
+                    conversation.id,
+                    role=Role.ASSISTANT,
+                    content="You're welcome.",
+                    parent_id=thanks.id,
+                    model="mistral-large-2411",
+                )
             painted: list[float] = []
             rest: list[float] = []
             lags: list[float] = []
@@ -73,7 +94,7 @@ def main() -> None:
                 sampler.stop()
                 lags.extend(sampler.lags_ms)
             print(
-                f"   last answer of {tokens:,} tokens ({len(text):,} characters): painted after "
+                f"   answer of {tokens:,} tokens ({len(text):,} characters): painted after "
                 f"{statistics.median(painted) * 1000:.0f} ms, the rest rendered "
                 f"{statistics.median(rest) * 1000:.0f} ms later; lag meanwhile: "
                 + (summary(lags) if lags else "none (rendered whole)")

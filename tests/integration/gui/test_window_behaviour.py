@@ -912,6 +912,30 @@ async def test_a_long_last_answer_opens_at_its_end_and_renders_the_rest_after(gu
 
 
 @in_loop
+async def test_a_long_answer_before_a_short_exchange_opens_in_pieces_too(gui: Gui) -> None:
+    # Followed by a short question and answer, a long answer is in the last screen
+    # too: rendered whole, 100,000 tokens held the opening 0.8 s. Its end shows first,
+    # as the last answer's does, and the rest comes over the next frames.
+    answer = "\n\n".join(f"Paragraph {n} says " + "more words " * 30 for n in range(1500))
+    conversation_id = _exchanges(
+        gui, "Long, then short", ["Explain at length", answer, "Thanks!", "You're welcome."]
+    )
+    transcript = gui.pane.transcript
+    gui.window.open_conversation(conversation_id)
+    item = transcript.item(transcript.message_ids[1])
+    assert item is not None  # in the last screen, rendered before the first paint
+    shown = item.text.toPlainText()
+    assert "Paragraph 1499 says" in shown  # its end, in sight
+    assert "Paragraph 700 says" not in shown  # not yet
+    bar = transcript.verticalScrollBar()
+    assert bar.value() == bar.maximum()
+    await gui.until(lambda: not transcript.rendering and not transcript.filling_gaps, timeout=20)
+    assert "Paragraph 700 says" in item.text.toPlainText()
+    assert "Paragraph 0 says" in item.text.toPlainText()
+    assert bar.value() == bar.maximum()  # the reader kept at the end meanwhile
+
+
+@in_loop
 async def test_text_coming_above_what_the_reader_looks_at_leaves_it_in_place(gui: Gui) -> None:
     # A long answer opened in pieces fills the gap between its first block and its end:
     # a reader who scrolled up into its end saw that end slide down thousands of pixels
