@@ -195,7 +195,6 @@ class MarkdownDocument:
                 if rendered.code_blocks:
                     self._fit_wrap_indents(0, end, cursor)
                 fit_list_room(self._document, 0, end, self._document.defaultFont(), cursor)
-            self._fit_tables(rendered)  # in the room its list item leaves it
         else:
             # Laid out once with its code lines' indents: laid out, then again with them,
             # it took a long conversation a tenth longer to open. (Its tables are among
@@ -204,7 +203,7 @@ class MarkdownDocument:
                 self._document.setHtml(rendered.html)
                 if rendered.code_blocks:
                     self._fit_wrap_indents(0, self._document.characterCount(), cursor)
-            self._fit_tables(rendered)
+        self._fit_tables(rendered)  # in the room its list item leaves it
         self._text = text
         self._stable_rendered = len(text)
         self.code_blocks = list(rendered.code_blocks)

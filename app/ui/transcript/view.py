@@ -197,46 +197,35 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         """
         self._opening = True
         try:
-            self._show_messages(messages, branches, load, focus=focus, highlight=highlight)
+            self.clear()
+            self._load = load
+            width, scale = self._column_width(), self._text_scale()
+            for message in messages:
+                full = message if isinstance(message, Message) else None
+                length = len(full.content) if full is not None else getattr(message, "length", 0)
+                entry = Entry(
+                    message.id,
+                    length,
+                    branches.get(message.id, (0, 1)),
+                    estimate_height(length, width, scale),
+                    full,
+                    role=message.role,
+                )
+                self._entries.append(entry)
+                self._by_id[message.id] = entry
+                if message.status is MessageStatus.STREAMING:
+                    self._frames.track(message.id)
+            if focus is not None and focus in self._by_id:
+                self._relayout(0)
+                self._follow = False
+                self._reveal(focus, highlight)
+            else:
+                self._render_visible_from_end()  # laid out once its messages are in
+                self.scroll_to_end()
         finally:
             self._opening = False
         self._pin_code_header()
         self._idle.start()
-
-    def _show_messages(
-        self,
-        messages: Sequence[Message | MessageOutline],
-        branches: dict[str, tuple[int, int]],
-        load: Loader | None,
-        *,
-        focus: str | None,
-        highlight: str | None,
-    ) -> None:
-        self.clear()
-        self._load = load
-        width, scale = self._column_width(), self._text_scale()
-        for message in messages:
-            full = message if isinstance(message, Message) else None
-            length = len(full.content) if full is not None else getattr(message, "length", 0)
-            entry = Entry(
-                message.id,
-                length,
-                branches.get(message.id, (0, 1)),
-                estimate_height(length, width, scale),
-                full,
-                role=message.role,
-            )
-            self._entries.append(entry)
-            self._by_id[message.id] = entry
-            if message.status is MessageStatus.STREAMING:
-                self._frames.track(message.id)
-        if focus is not None and focus in self._by_id:
-            self._relayout(0)
-            self._follow = False
-            self._reveal(focus, highlight)
-        else:
-            self._render_visible_from_end()  # laid out once its messages are in
-            self.scroll_to_end()
 
     def add_message(self, message: Message, branch: tuple[int, int] = (0, 1)) -> None:
         self._hide_pending()
@@ -704,9 +693,8 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         bar = self.verticalScrollBar()
         at_end = value >= bar.maximum() - FOLLOW_SLACK
         self._set_follow(at_end)
-        if self._opening:
-            pass  # its rendering on idle time starts once it is in
-        elif self._near_view_unrendered() and not self._idle.isActive():
+        # Opening: its rendering on idle time starts once it is in.
+        if not self._opening and self._near_view_unrendered() and not self._idle.isActive():
             self._idle.start()
         if self._find_query:
             self.mark_in_view()
