@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 from typing import Any, cast
 
 import shiboken6
@@ -40,8 +39,6 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
-    QPixmap,
-    QTextBlock,
     QTextCursor,
     QTextDocument,
     QTextFormat,
@@ -68,9 +65,9 @@ from app.ui.transcript.list_room import fit_list_room
 from app.ui.transcript.table_edges import TableEdges
 from app.ui.transcript.text_links import link_before, link_text_at, on_link
 from app.ui.transcript.wide_tables import fit_wide_tables
+from app.ui.transcript.wrapped_code_marks import paint_wrap_marks
 from app.ui.unbroken_runs import UnbrokenRunWrapping
 
-WRAP_MARK = "\u21aa"  # ↪ before each row a long code line wraps onto
 _CLICKS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
 
@@ -109,22 +106,6 @@ def list_indent(metrics: QFontMetrics) -> float:
     numbers ("2023.") gets the room they need on top (see list_room).
     """
     return float(metrics.horizontalAdvance("000. "))
-
-
-@functools.lru_cache(maxsize=8)  # a few sizes and colours in use at once
-def _wrap_mark(font: str, width: int, height: int, rgba: int, ratio: float) -> QPixmap:
-    # Drawn once: drawing the glyph each time cost 50 µs a row, at every frame.
-    pixmap = QPixmap(QSize(math.ceil(width * ratio), math.ceil(height * ratio)))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    mark_font = QFont()
-    mark_font.fromString(font)
-    painter.setFont(mark_font)
-    painter.setPen(QColor.fromRgba(rgba))
-    painter.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, WRAP_MARK)
-    painter.end()
-    return pixmap
 
 
 def _sideways(event: QWheelEvent) -> QWheelEvent | None:
@@ -235,7 +216,6 @@ class MessageText(QTextBrowser):
         document = self.document()
         document.setDocumentMargin(2)
         self._code_hang = 0  # of the code lines in the text (see _fit_to_font)
-        self._marks_painter: QPainter | None = None  # while marks are drawn
         # Rendered markdown (an answer), not plain text (a question): a copy of its
         # selection is made by plain_copy.
         self.markdown = True
@@ -526,7 +506,14 @@ class MessageText(QTextBrowser):
         super().paintEvent(event)
         if self.markdown:
             self._paint_over_qt(QRectF(event.rect()))
-            self._mark_wrapped_code(QRectF(event.rect()))
+            paint_wrap_marks(
+                self.viewport(),
+                self.document(),
+                QRectF(event.rect()),
+                QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value()),
+                hang=self._code_hang,
+                text_color=self.palette().color(QPalette.ColorRole.Text),
+            )
             if self._table_edges is None and self.horizontalScrollBar().maximum() > 0:
                 self._table_edges = TableEdges(self, self._keyboard_back)
             if self._table_edges is not None:
@@ -546,75 +533,6 @@ class MessageText(QTextBrowser):
             painter.translate(-offset)
             paint_bullets(painter, found, self.palette().text())
             painter.end()
-
-    def _mark_wrapped_code(self, shown: QRectF) -> None:
-        """A mark in the hanging indent of each row a long code line wraps onto: without
-        one, a wrapped line reads as two lines of code (the indent alone could be the
-        code's own). Drawn, not written: copies and searches see the code as it is."""
-        document = self.document()
-        # Code blocks are tables: only the frames in sight are looked into, not every
-        # paragraph (this runs at every paint of the answer being written).
-        frames = document.rootFrame().childFrames()
-        if not frames:
-            return
-        layout = document.documentLayout()
-        offset = QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
-        shown = shown.translated(offset)
-        while frames:
-            frame = frames.pop()
-            area = layout.frameBoundingRect(frame)
-            if area.bottom() < shown.top() or area.top() > shown.bottom():
-                continue
-            inner = frame.childFrames()
-            if inner:  # a quote or a list item holding a code block
-                frames.extend(inner)
-                continue
-            start = frame.firstPosition()
-            if area.top() < shown.top():  # a long block: from its first line in sight
-                hit = layout.hitTest(
-                    QPointF(area.left() + 1, shown.top()), Qt.HitTestAccuracy.FuzzyHit
-                )
-                start = max(start, hit)
-            block = document.findBlock(start)
-            if block.previous().isValid() and block.previous().position() >= frame.firstPosition():
-                block = block.previous()  # the hit may be just past a row still in sight
-            self._mark_blocks(block, frame.lastPosition(), shown, offset)
-        if self._marks_painter is not None:
-            self._marks_painter.end()
-            self._marks_painter = None
-
-    def _mark_blocks(self, block: QTextBlock, end: int, shown: QRectF, offset: QPointF) -> None:
-        layout = self.document().documentLayout()
-        marks: dict[tuple[int, int], QPixmap] = {}
-        while block.isValid() and block.position() <= end:
-            area = layout.blockBoundingRect(block)
-            if area.top() > shown.bottom():
-                return
-            # A code line: its wrapped rows start past its leading whitespace, then
-            # the hang, where the mark goes.
-            code = block.blockFormat().textIndent() < 0
-            text_layout = block.layout() if code else None
-            rows = text_layout.lineCount() if text_layout is not None else 0
-            if text_layout is not None and rows > 1:
-                hang = self._code_hang
-                painter = self._marks_painter
-                if painter is None:
-                    painter = self._marks_painter = QPainter(self.viewport())
-                    painter.translate(-offset)
-                second = text_layout.lineAt(1)  # the rows after the first are alike
-                size = (round(hang), round(second.height()))
-                mark = marks.get(size)
-                if mark is None:
-                    color = self.palette().color(QPalette.ColorRole.Text)
-                    color.setAlphaF(0.45)
-                    font = block.charFormat().font().toString()
-                    mark = marks[size] = _wrap_mark(
-                        font, *size, color.rgba(), self.devicePixelRatioF()
-                    )
-                left, top = area.left() + second.x() - hang, area.top()
-                for index in range(1, rows):
-                    painter.drawPixmap(QPointF(left, top + text_layout.lineAt(index).y()), mark)
-            block = block.next()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(self.width(), self.text_height())

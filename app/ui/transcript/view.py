@@ -10,7 +10,7 @@ The view stays pinned to the end while an answer streams, unless the user scroll
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.new_chat_page import WELCOME
-from app.ui.transcript.entries import IDLE_BUDGET_S, Entry, last_caller, results_after
+from app.ui.transcript.entries import Entry, last_caller, results_after
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.jump_button import JumpToLatest
@@ -29,6 +29,7 @@ from app.ui.transcript.layout_in_view import LayoutInView, estimate_height
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.own_background import OwnBackground
 from app.ui.transcript.pending import PendingLine
+from app.ui.transcript.rendering_on_demand import Loader, RenderingOnDemand
 from app.ui.transcript.scroll_keys import Goal, scroll_goal
 from app.ui.transcript.spares import SpareItems
 
@@ -49,10 +50,8 @@ FOLLOW_SLACK = 48  # pixels from the end that still count as "at the end"
 
 __all__ = ["Loader", "TranscriptView"]
 
-Loader = Callable[[Sequence[str]], Mapping[str, Message]]
 
-
-class TranscriptView(FindingInView, LayoutInView, QScrollArea):
+class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea):
     """Signals: regenerate/retry/continue_requested(str), edit_submitted(str, str),
     edit_closed(), branch_requested(str, int), link_activated(QUrl, str),
     following_changed(bool), answer_requested(str) for a question left without an
@@ -97,7 +96,6 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._locked = False  # an answer is being written: see set_locked
         self._kept_edits = KeptEdits()  # questions being edited when their chat was left
         self._retry_offer: RetryWith | None = None
-        self._load: Loader | None = None
         self._code_header: PinnedCodeHeader | None = None  # built with the first code
         # A conversation being put in (show_messages): the code header is pinned once,
         # when it is in, not at each step of its layout and scrolling.
@@ -122,10 +120,7 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
         self._frames = StreamFrames(self, clock=clock, parent=self)
         self._init_layout()
 
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.setInterval(0)
-        self._idle.timeout.connect(self._render_some)
+        self._init_rendering()
 
         self.empty_label = QLabel(WELCOME, self.viewport())
         self.empty_label.setObjectName("emptyState")
@@ -468,17 +463,6 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
 
     # -- message widgets ----------------------------------------------------------------
 
-    def _ensure_loaded(self, entries: Sequence[Entry]) -> None:
-        missing = [entry.id for entry in entries if entry.message is None]
-        if not missing:
-            return
-        if self._load is None:
-            raise RuntimeError("outlines shown without a loader")
-        found = self._load(missing)
-        for entry in entries:
-            if entry.message is None:
-                entry.message = found[entry.id]
-
     def _materialise(self, entry: Entry, *, in_pieces: bool = False) -> None:
         """Show the entry's message in an item (``in_pieces``: a long answer's end first,
         the rest over the next frames; see MessageItem.bind)."""
@@ -580,71 +564,6 @@ class TranscriptView(FindingInView, LayoutInView, QScrollArea):
             self._fit_to_width()
         self._place_jump()
         self._pin_code_header()
-
-    # -- rendering older messages -------------------------------------------------------
-
-    def _render_visible_from_end(self) -> None:
-        """Render the messages of the last screen (real heights), no more: the rest
-        comes on idle time, after the first paint."""
-        budget = self.viewport().height()
-        covered = 0
-        for entry in reversed(self._entries):
-            # A long answer shows its end (in sight) first, an older one too: a
-            # 100,000-token answer followed by a short exchange held the opening 0.8 s.
-            self._materialise(entry, in_pieces=True)
-            covered += entry.height
-            if covered > budget:
-                break
-        self._relayout(0)
-
-    def _render_some(self) -> None:
-        """Render not-yet-rendered messages: those near the view first, then bottom up."""
-        started = self._clock()
-        anchor = self._anchor()
-        todo = self._near_view_unrendered() or [
-            e for e in reversed(self._entries) if e.item is None
-        ]
-        first_changed: int | None = None
-        for entry in todo:
-            # A long answer in pieces, its end (nearest the reader below) first:
-            # rendered whole, 100,000 tokens held the window 0.6 s.
-            self._materialise(entry, in_pieces=True)
-            index = self._entries.index(entry)
-            first_changed = index if first_changed is None else min(first_changed, index)
-            if self._clock() - started > IDLE_BUDGET_S:
-                break
-        if first_changed is not None:
-            self._relayout(first_changed)
-            self._restore(anchor)
-        if any(entry.item is None for entry in self._entries):
-            self._idle.start()
-
-    def _render_in_view(self) -> None:
-        """Render the messages in view not rendered yet, the reader kept in place: each
-        one rendered may leave room in view for the next."""
-        anchor = self._anchor()
-        for _ in range(len(self._entries)):
-            top = self.verticalScrollBar().value()
-            bottom = top + self.viewport().height()
-            missing = None
-            for entry in self._entries[self._first_below(top) :]:
-                if entry.y >= bottom:
-                    break
-                if entry.item is None:
-                    missing = entry
-                    break
-            if missing is None:
-                return
-            self._materialise(missing)
-            self._relayout(self._entries.index(missing))
-            self._restore(anchor)
-
-    def _near_view_unrendered(self) -> list[Entry]:
-        top = self.verticalScrollBar().value() - self.viewport().height()
-        bottom = top + 3 * self.viewport().height()
-        return [
-            e for e in self._entries if e.item is None and e.y + e.height > top and e.y < bottom
-        ]
 
     def _complete_math(self, entry: Entry) -> None:
         """Formulas that became ready while the answer streamed: show them now."""

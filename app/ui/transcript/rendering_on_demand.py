@@ -1,0 +1,126 @@
+"""Which of the transcript's messages are rendered, and when: the last screen as a
+conversation opens, those in view after a restyle, the rest near the reader and then
+bottom up on idle time; each message's text read from the history only when it is
+about to be rendered (a long conversation opens from outlines).
+
+Part of TranscriptView, as a mixin: it works on the view's entries; making a message's
+item (``_materialise``) and the layout are the view's (declared below for the type
+checker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+
+from app.domain.messages import Message
+from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QScrollArea
+
+    _View = QScrollArea
+else:
+    _View = object
+
+Loader = Callable[[Sequence[str]], Mapping[str, Message]]
+
+
+class RenderingOnDemand(_View):
+    # The view's, or set by _init_rendering; declared for the type checker.
+    _entries: list[Entry]
+    _clock: Callable[[], float]
+    _load: Loader | None  # reads the texts of messages shown as outlines
+    _idle: QTimer  # renders some of the rest at each turn of the event loop
+
+    if TYPE_CHECKING:
+
+        def _materialise(self, entry: Entry, *, in_pieces: bool = False) -> None: ...
+        def _relayout(self, start: int) -> None: ...
+        def _anchor(self) -> tuple[int, int] | None: ...
+        def _restore(self, anchor: tuple[int, int] | None) -> None: ...
+        def _first_below(self, top: int) -> int: ...
+
+    def _init_rendering(self) -> None:
+        """The view's rendering state (its __init__ calls this)."""
+        self._load = None
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(0)
+        self._idle.timeout.connect(self._render_some)
+
+    def _ensure_loaded(self, entries: Sequence[Entry]) -> None:
+        missing = [entry.id for entry in entries if entry.message is None]
+        if not missing:
+            return
+        if self._load is None:
+            raise RuntimeError("outlines shown without a loader")
+        found = self._load(missing)
+        for entry in entries:
+            if entry.message is None:
+                entry.message = found[entry.id]
+
+    def _render_visible_from_end(self) -> None:
+        """Render the messages of the last screen (real heights), no more: the rest
+        comes on idle time, after the first paint."""
+        budget = self.viewport().height()
+        covered = 0
+        for entry in reversed(self._entries):
+            # A long answer shows its end (in sight) first, an older one too: a
+            # 100,000-token answer followed by a short exchange held the opening 0.8 s.
+            self._materialise(entry, in_pieces=True)
+            covered += entry.height
+            if covered > budget:
+                break
+        self._relayout(0)
+
+    def _render_some(self) -> None:
+        """Render not-yet-rendered messages: those near the view first, then bottom up."""
+        started = self._clock()
+        anchor = self._anchor()
+        todo = self._near_view_unrendered() or [
+            e for e in reversed(self._entries) if e.item is None
+        ]
+        first_changed: int | None = None
+        for entry in todo:
+            # A long answer in pieces, its end (nearest the reader below) first:
+            # rendered whole, 100,000 tokens held the window 0.6 s.
+            self._materialise(entry, in_pieces=True)
+            index = self._entries.index(entry)
+            first_changed = index if first_changed is None else min(first_changed, index)
+            if self._clock() - started > IDLE_BUDGET_S:
+                break
+        if first_changed is not None:
+            self._relayout(first_changed)
+            self._restore(anchor)
+        if any(entry.item is None for entry in self._entries):
+            self._idle.start()
+
+    def _render_in_view(self) -> None:
+        """Render the messages in view not rendered yet, the reader kept in place: each
+        one rendered may leave room in view for the next."""
+        anchor = self._anchor()
+        for _ in range(len(self._entries)):
+            top = self.verticalScrollBar().value()
+            bottom = top + self.viewport().height()
+            missing = None
+            for entry in self._entries[self._first_below(top) :]:
+                if entry.y >= bottom:
+                    break
+                if entry.item is None:
+                    missing = entry
+                    break
+            if missing is None:
+                return
+            self._materialise(missing)
+            self._relayout(self._entries.index(missing))
+            self._restore(anchor)
+
+    def _near_view_unrendered(self) -> list[Entry]:
+        top = self.verticalScrollBar().value() - self.viewport().height()
+        bottom = top + 3 * self.viewport().height()
+        return [
+            e for e in self._entries if e.item is None and e.y + e.height > top and e.y < bottom
+        ]
