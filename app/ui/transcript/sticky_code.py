@@ -3,17 +3,16 @@ top of the transcript while the block's top is scrolled away and part of it stil
 
 A code block is a table in its message's document (see app/rendering/markdown.py): a
 header row (the language, a "Copy" link) over the code. Where each block is, and how its
-header looks (fonts, colours, where its words are), is read from the document once per
-layout of a message and cached; a scroll step costs a lookup, not a walk of the text.
+header looks (fonts, colours, where its words are), is read from the document: the block
+at the view's top is found by a hit test, and kept while its message's text is laid out
+as it was; a scroll step costs a lookup, not a walk of the text.
 """
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-import shiboken6
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QFont,
@@ -21,7 +20,6 @@ from PySide6.QtGui import (
     QTextBlock,
     QTextCursor,
     QTextDocument,
-    QTextFrame,
     QTextTable,
 )
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QPushButton, QWidget
@@ -32,7 +30,6 @@ if TYPE_CHECKING:
     from app.ui.transcript.item import MessageItem
 
 _COPY_PAD = 6  # pixels of the pinned Copy's target on each side of the word
-_CACHED_ITEMS = 8  # messages whose code geometry is kept (the ones scrolled through)
 
 
 @dataclass(frozen=True)
@@ -62,30 +59,6 @@ class HeaderLook:
     label_color: str
     copy_color: str
     background: str
-
-
-def code_boxes(document: QTextDocument, start: int = 0) -> list[CodeBox]:
-    """The code blocks of ``document`` (in quotes and list items too) that begin at
-    ``start`` or after, top to bottom."""
-    boxes: list[CodeBox] = []
-    _frame_boxes(document, document.rootFrame(), start, boxes)
-    boxes.sort(key=lambda box: box.top)
-    return boxes
-
-
-def _frame_boxes(
-    document: QTextDocument, frame: QTextFrame, start: int, boxes: list[CodeBox]
-) -> None:
-    # Frames only (tables, quotes): a message's frames are few, its blocks many.
-    for child in frame.childFrames():
-        if child.lastPosition() < start:
-            continue
-        box = _code_box(document, child) if isinstance(child, QTextTable) else None
-        if box is not None:
-            if child.firstPosition() >= start:
-                boxes.append(box)
-        else:
-            _frame_boxes(document, child, start, boxes)
 
 
 def _copy_number(block: QTextBlock) -> int | None:
@@ -167,75 +140,57 @@ def _text_rect(block: QTextBlock, at: QRectF, font: QFont) -> QRectF:
     return QRectF(at.left() + text.left(), at.top() + text.top(), text.width(), text.height())
 
 
-class _Known:
-    """A message's code boxes as last found, and the first place its text changed
-    since (boxes before it are where they were: what follows cannot move them)."""
-
-    def __init__(self, item: MessageItem, document: QTextDocument) -> None:
-        self.item = item
-        self.document = document
-        self.layout: tuple[int, float, float] | None = None  # revision, width, height
-        self.boxes: list[CodeBox] = []
-        self.bottoms: list[float] = []
-        self.changed_from: int | None = 0
-        document.contentsChange.connect(self._on_change)
-
-    def _on_change(self, position: int, _removed: int, _added: int) -> None:
-        if self.changed_from is None or position < self.changed_from:
-            self.changed_from = position
-
-    def stop(self) -> None:
-        if shiboken6.isValid(self.document):
-            self.document.contentsChange.disconnect(self._on_change)
-
-    def update(self, layout: tuple[int, float, float]) -> None:
-        """Find the boxes again for the text as it is now laid out."""
-        kept: list[CodeBox] = []
-        changed = self.changed_from
-        if self.layout is not None and self.layout[1] == layout[1] and changed is not None:
-            # A stream's new text, a gap filled: only what comes after is found again.
-            kept = [box for box in self.boxes if box.end < changed]
-        start = kept[-1].end + 1 if kept else 0
-        self.boxes = kept + code_boxes(self.document, start)
-        self.bottoms = [box.bottom for box in self.boxes]
-        self.layout = layout
-        self.changed_from = None
+def code_table_at(document: QTextDocument, y: float) -> QTextTable | None:
+    """The code block's table at height ``y`` of ``document``, if one is there: a hit
+    test, not a walk of the text (a long answer has hundreds of blocks, and the view
+    looks at every scroll step, at every frame of a stream that it follows)."""
+    layout = document.documentLayout()
+    # The middle of the text column: a code block spans its column, in a list item or
+    # a quote too (in from the left, or the right in a right-to-left answer).
+    middle = document.textWidth() / 2 if document.textWidth() > 0 else 1.0
+    position = layout.hitTest(QPointF(middle, y), Qt.HitTestAccuracy.FuzzyHit)
+    if position < 0:
+        return None
+    cursor = QTextCursor(document)
+    cursor.setPosition(position)
+    # The innermost table: code holds no table of its own, so it is the block's or none.
+    return cursor.currentTable()
 
 
 class _Geometry:
-    """The code boxes of the last few messages scrolled through, each kept until its
-    text changes or is laid out anew, with their bottoms (for a binary search)."""
+    """The code box at a place of the message the view's top is in: found by a hit test,
+    and kept while that message's text is laid out as it was, so that the scroll steps
+    through one block look it up once."""
 
     def __init__(self) -> None:
-        self._known: dict[str, _Known] = {}
+        self._layout: tuple[str, QTextDocument, int, float, float] | None = None
+        self._boxes: dict[int, CodeBox | None] = {}  # by their table's first position
 
-    def boxes(self, message_id: str, item: MessageItem) -> tuple[list[CodeBox], list[float]]:
+    def box_at(self, message_id: str, item: MessageItem, y: float) -> CodeBox | None:
         document = item.text.document()
         # Its text (the revision), its width, and its height (formulas, a theme or a
         # text size lay it out anew, and change its revision or its size).
         layout = (
+            message_id,
+            document,
             document.revision(),
             document.textWidth(),
             document.documentLayout().documentSize().height(),
         )
-        known = self._known.get(message_id)
-        if known is not None and (known.item is not item or known.document is not document):
-            self._forget(message_id)
-            known = None
-        if known is None:
-            while len(self._known) >= _CACHED_ITEMS:
-                self._forget(next(iter(self._known)))  # the oldest
-            known = self._known[message_id] = _Known(item, document)
-        if known.layout != layout:
-            known.update(layout)
-        return known.boxes, known.bottoms
-
-    def _forget(self, message_id: str) -> None:
-        self._known.pop(message_id).stop()
+        if layout != self._layout:
+            self._layout = layout
+            self._boxes.clear()
+        table = code_table_at(document, y)
+        if table is None:
+            return None
+        first = table.firstPosition()
+        if first not in self._boxes:
+            self._boxes[first] = _code_box(document, table)
+        return self._boxes[first]
 
     def clear(self) -> None:
-        for message_id in list(self._known):
-            self._forget(message_id)
+        self._layout = None
+        self._boxes.clear()
 
 
 class PinnedCodeHeader(QFrame):
@@ -267,6 +222,7 @@ class PinnedCodeHeader(QFrame):
         self._geometry = _Geometry()
         self._item: MessageItem | None = None
         self._box: CodeBox | None = None
+        self._look: HeaderLook | None = None
         self._style = ""
         self.hide()
 
@@ -326,13 +282,16 @@ class PinnedCodeHeader(QFrame):
             return
         item, box, origin = found
         self._item = item
-        if box is not self._box:
+        if box is not self._box:  # found again: the text changed or was laid out anew
             look = header_look(item.text.document(), box)
             if look is None:
                 self.hide()
                 return
-            self._box = box
-            self._show_box(box, look)
+            # Shown again only when it looks different (a theme, a text size): a stream
+            # changes the text at every frame, mostly not this block.
+            if box != self._box or look != self._look:
+                self._show_box(box, look)
+            self._box, self._look = box, look
         # Down with the view's top; up with the block's end, never over what follows.
         top = min(view_top, origin.y() + round(box.bottom) - self.height())
         x = origin.x() + round(box.left)
@@ -352,16 +311,12 @@ class PinnedCodeHeader(QFrame):
         text = item.text
         if not text.markdown or not text.isVisible() or item.editing:
             return None
-        boxes, bottoms = self._geometry.boxes(message_id, item)
-        if not boxes:
-            return None
         # The document's origin on the canvas (a wide table scrolls the text sideways).
         origin = text.viewport().mapTo(canvas, QPoint(-text.horizontalScrollBar().value(), 0))
         y = view_top - origin.y()
-        index = bisect.bisect_right(bottoms, y)
-        if index == len(boxes):
+        box = self._geometry.box_at(message_id, item, y)
+        if box is None:
             return None
-        box = boxes[index]
         # Pinned once the block's own header starts to go out of sight, while some of
         # the block is still in view below the pinned one.
         if not box.top < y < box.bottom:

@@ -1,9 +1,11 @@
-"""Where a message's code blocks are, for the pinned code header: found once per layout,
-found again only after the place the text changed (a stream's new text), and the look
-of a block's header read from the block itself."""
+"""Where a message's code blocks are, for the pinned code header: the one at a place
+found by a hit test and kept while the text is laid out as it was (never every block,
+at every frame of a stream), and the look of a block's header read from the block
+itself."""
 
 from __future__ import annotations
 
+import itertools
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from app.rendering.palette import palette
 from app.ui.transcript import sticky_code
 from app.ui.transcript.markdown_document import MarkdownDocument
-from app.ui.transcript.sticky_code import CodeBox, code_boxes, header_look
+from app.ui.transcript.sticky_code import CodeBox, header_look
 from app.ui.transcript.text_view import MessageText
 
 
@@ -32,71 +34,88 @@ def _text(markdown: str = "", *, dark: bool = False) -> tuple[MessageText, Markd
     return text, document
 
 
-def _where(boxes: list[CodeBox]) -> list[tuple[int, float, float, float, float]]:
-    return [(box.number, box.top, box.bottom, box.left, box.right) for box in boxes]
+def _boxes_down(text: MessageText) -> list[CodeBox]:
+    """The code boxes met going down the text a pixel at a time, each once."""
+    geometry = sticky_code._Geometry()
+    item: Any = SimpleNamespace(text=text)
+    found: list[CodeBox] = []
+    height = int(text.document().documentLayout().documentSize().height())
+    for y in range(height):
+        box = geometry.box_at("answer", item, y)
+        if box is not None and box.top < y < box.bottom and box not in found:
+            found.append(box)
+    return found
 
 
 def test_each_code_block_is_found_with_its_place(qapp: QApplication) -> None:
     quoted = _block("sql", 2).replace("\n", "\n> ")
+    listed = _block("go", 2).replace("\n", "\n     ")
     text, _ = _text(
         f"Intro\n\n{_block('python', 5)}\n\n> quoted\n>\n> {quoted}\n\n"
-        f"| a | b |\n|---|---|\n| 1 | 2 |\n\n{_block('rust', 3)}\n"
+        f"| a | b |\n|---|---|\n| 1 | 2 |\n\n{_block('rust', 3)}\n\n"
+        f"- item\n  1. nested\n\n     {listed}\n"
     )
-    boxes = code_boxes(text.document())
-    assert [box.number for box in boxes] == [0, 1, 2]  # the quote's too, not the table
+    boxes = _boxes_down(text)
+    # The quote's and the list item's too, not the table.
+    assert [box.number for box in boxes] == [0, 1, 2, 3]
     assert [header_look(text.document(), box).label for box in boxes] == [  # type: ignore[union-attr]
         "python",
         "sql",
         "rust",
+        "go",
     ]
-    tops = [box.top for box in boxes]
-    assert tops == sorted(tops)
+    for box, after in itertools.pairwise(boxes):
+        assert box.bottom < after.top
     for box in boxes:
         assert box.top < box.top + box.header < box.bottom
+        assert 0 <= box.left < box.right <= 600
+    # Nested ones begin further in.
+    assert boxes[1].left > boxes[0].left
+    assert boxes[3].left > boxes[0].left
 
 
-def test_while_an_answer_streams_only_the_new_text_is_searched(
+def test_a_block_is_looked_up_where_the_view_is_not_every_block(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A long answer of many blocks, followed at every frame of its stream: finding
+    # every block's box at each change of its text cost 1 ms a frame, 44 ms in all for
+    # 20,000 tokens.
     text, markdown = _text()
     item: Any = SimpleNamespace(text=text)
+    measured: list[int] = []
+    real = sticky_code._code_box
+
+    def counted(document: Any, table: Any) -> CodeBox | None:
+        measured.append(table.firstPosition())
+        return real(document, table)
+
+    monkeypatch.setattr(sticky_code, "_code_box", counted)
     geometry = sticky_code._Geometry()
-    markdown.append(f"Start\n\n{_block('python', 30)}\n\nMiddle\n\n{_block('bash', 10)}\n\n")
-    markdown.flush()
-    # The next block begins: the two before it are done (stable: never rendered again).
-    markdown.append("More\n\n```go\n")
-    markdown.flush()
-    first, _ = geometry.boxes("answer", item)
-    kept = first[:2]
-    assert [box.number for box in first] == [0, 1, 2]
-    searched_from: list[int] = []
-    real = sticky_code.code_boxes
-
-    def counted(document: Any, start: int = 0) -> list[CodeBox]:
-        searched_from.append(start)
-        return real(document, start)
-
-    monkeypatch.setattr(sticky_code, "code_boxes", counted)
-    # A scroll step with nothing new: nothing is searched.
-    assert geometry.boxes("answer", item)[0] is first
-    assert searched_from == []
-    # The code block being written at the end, line by line.
-    for i in range(20):
-        markdown.append(f"line_{i} := {i}\n")
-        markdown.flush()
-        boxes, bottoms = geometry.boxes("answer", item)
-        assert _where(boxes) == _where(real(text.document()))
-        assert bottoms == [box.bottom for box in boxes]
-        assert boxes[:2] == kept  # the blocks before it were not searched again
-        assert boxes[0] is kept[0]
-        assert boxes[1] is kept[1]
-    assert searched_from
-    assert all(start > kept[1].end for start in searched_from)
-    # A new width lays everything out anew: all is searched again.
+    markdown.append("\n\n".join(f"Step {i}\n\n{_block('python', 4)}" for i in range(60)))
+    markdown.flush(final=True)
+    layout = text.document().documentLayout()
+    boxes = _boxes_down(text)
+    assert len(boxes) == 60
+    last = boxes[-1]
+    measured.clear()
+    # Scroll steps through the last block: it is measured once, no other block is.
+    for y in range(int(last.top) + 1, int(last.bottom), 3):
+        assert geometry.box_at("answer", item, y) == last
+    assert len(measured) == 1
+    # The text goes on under it: the block is measured again (it may have moved), alone.
+    markdown.append("\n\nMore words after it.")
+    markdown.flush(final=True)
+    middle = (last.top + last.bottom) / 2
+    assert geometry.box_at("answer", item, middle) == last
+    assert len(measured) == 2
+    # Between blocks there is none.
+    assert geometry.box_at("answer", item, (boxes[0].bottom + boxes[1].top) / 2) is None
+    # A new width lays everything out anew: the box is where the block is now.
     text.set_text_width(400)
-    boxes, _ = geometry.boxes("answer", item)
-    assert _where(boxes) == _where(real(text.document()))
-    assert searched_from[-1] == 0
+    narrow = geometry.box_at("answer", item, layout.documentSize().height() - 60)
+    assert narrow is not None
+    assert narrow.number == last.number
+    assert narrow.right - narrow.left < last.right - last.left
     geometry.clear()
 
 
@@ -104,7 +123,7 @@ def test_while_an_answer_streams_only_the_new_text_is_searched(
 def test_the_header_looks_as_the_blocks_own(qapp: QApplication, dark: bool) -> None:
     text, _ = _text(f"{_block('python', 3)}\n", dark=dark)
     document = text.document()
-    (box,) = code_boxes(document)
+    (box,) = _boxes_down(text)
     look = header_look(document, box)
     assert look is not None
     colors = palette(dark=dark)
