@@ -9,7 +9,7 @@ below them (declared below for the type checker; the view defines them).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QTimer
@@ -34,13 +34,20 @@ GAP = 8
 
 
 def estimate_height(length: int, width: int, scale: float = 1.0) -> int:
-    """A cheap guess of a message's height before it is rendered: it runs for every
-    message of a conversation when it opens, from the text's length alone (and the
-    text's size, ``scale`` times the reference size: larger text has fewer characters
-    on a line and taller lines)."""
+    """A cheap guess of a message's height before it is rendered, from the text's length
+    alone (and the text's size, ``scale`` times the reference size: larger text has
+    fewer characters on a line and taller lines)."""
+    return estimate_heights([length], width, scale)[0]
+
+
+def estimate_heights(lengths: Sequence[int], width: int, scale: float = 1.0) -> list[int]:
+    """``estimate_height`` of each length: a conversation's every message, when it opens
+    (in one go: a call per message cost 0.4 ms of a 300-message conversation's opening)."""
     per_line = max(20, int(width / (8 * scale)))
-    lines = 1 + length // per_line + length // 400  # wrapped lines, and paragraph breaks
-    return round((64 + lines * 21) * scale)
+    # Wrapped lines, and paragraph breaks.
+    return [
+        round((64 + (1 + length // per_line + length // 400) * 21) * scale) for length in lengths
+    ]
 
 
 class LayoutInView(_View):

@@ -25,7 +25,7 @@ from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.jump_button import JumpToLatest
 from app.ui.transcript.kept_edits import KeptEdits
-from app.ui.transcript.layout_in_view import LayoutInView, estimate_height
+from app.ui.transcript.layout_in_view import LayoutInView, estimate_height, estimate_heights
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.own_background import OwnBackground
 from app.ui.transcript.pending import PendingLine
@@ -194,21 +194,26 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
         try:
             self.clear()
             self._load = load
-            width, scale = self._column_width(), self._text_scale()
-            for message in messages:
+            lengths = [
+                m.length if isinstance(m, MessageOutline) else len(m.content) for m in messages
+            ]
+            heights = estimate_heights(lengths, self._column_width(), self._text_scale())
+            alone = (0, 1)  # the only version of its message (most are)
+            # Locals: the view's attributes are looked up through PySide, slowly.
+            entries, by_id, streaming = self._entries, self._by_id, MessageStatus.STREAMING
+            for message, length, height in zip(messages, lengths, heights, strict=True):
                 full = message if isinstance(message, Message) else None
-                length = len(full.content) if full is not None else getattr(message, "length", 0)
                 entry = Entry(
                     message.id,
                     length,
-                    branches.get(message.id, (0, 1)),
-                    estimate_height(length, width, scale),
+                    branches.get(message.id, alone),
+                    height,
                     full,
                     role=message.role,
                 )
-                self._entries.append(entry)
-                self._by_id[message.id] = entry
-                if message.status is MessageStatus.STREAMING:
+                entries.append(entry)
+                by_id[message.id] = entry
+                if message.status is streaming:
                     self._frames.track(message.id)
             if focus is not None and focus in self._by_id:
                 self._relayout(0)
