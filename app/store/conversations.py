@@ -315,6 +315,33 @@ class ConversationStore(TrashAndCopies, AnswerWrites, BulkImport, Drafts):
         ]
 
     @guarded
+    def version_of(self, message_id: str) -> tuple[int, int] | None:
+        """The message's place among its versions (the messages under the same parent,
+        itself included, oldest first, as MessageTree.siblings orders them) and their
+        count; None for a message not stored. Its parent's children alone are read:
+        each question and answer stored asks, and the whole conversation's outline
+        took 1.5 ms of each in a conversation of 300 messages."""
+        row = self._db.execute(
+            "SELECT conversation_id, parent_id FROM messages WHERE id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        conversation_id, parent_id = row
+        if parent_id is None:
+            rows = self._db.execute(
+                "SELECT id FROM messages WHERE conversation_id = ? AND parent_id IS NULL"
+                " ORDER BY created_at, seq",
+                (conversation_id,),
+            ).fetchall()
+        else:
+            rows = self._db.execute(
+                "SELECT id FROM messages WHERE parent_id = ? ORDER BY created_at, seq",
+                (parent_id,),
+            ).fetchall()
+        ids = [found for (found,) in rows]
+        return ids.index(message_id), len(ids)
+
+    @guarded
     def usage_by_message(self, conversation_id: str) -> dict[str, Usage]:
         """The server's token counts of the conversation's answers that have them (any
         branch), by message id: what the context gauge counts from."""

@@ -95,12 +95,7 @@ class TranscriptBinding(QObject):
         A message not stored (an answer whose end the history could not take yet) is
         shown alone, as the one version there is so far.
         """
-        tree = MessageTree(self._store.outline(message.conversation_id))
-        if message.id not in tree.by_id:
-            return 0, 1
-        siblings = tree.siblings(message.id)
-        index = next(i for i, m in enumerate(siblings) if m.id == message.id)
-        return index, len(siblings)
+        return self._store.version_of(message.id) or (0, 1)
 
     def _on_pending(self, conversation_id: str, _parent_id: str) -> None:
         self._awaited[conversation_id] = _Awaited()

@@ -35,3 +35,29 @@ def test_outline_matches_the_messages_without_their_text(tmp_path: Path) -> None
     assert set(found) == {second.id, question.id}
     assert found[second.id].content == "Another"
     store.close()
+
+
+def test_a_messages_version_is_its_place_among_its_parents_children(tmp_path: Path) -> None:
+    store = ConversationStore.open(tmp_path / "history.sqlite3")
+    conversation = store.create_conversation(title="t", model="m")
+    add = store.add_message
+    first = add(conversation.id, role=Role.USER, content="Q", parent_id=None)
+    edited = add(conversation.id, role=Role.USER, content="Q, edited", parent_id=None)
+    answers = [
+        add(conversation.id, role=Role.ASSISTANT, content=f"A{i}", parent_id=first.id)
+        for i in range(3)
+    ]
+    follow_up = add(conversation.id, role=Role.USER, content="More?", parent_id=answers[1].id)
+    other = store.create_conversation(title="other", model="m")
+    elsewhere = add(other.id, role=Role.USER, content="Q", parent_id=None)
+
+    tree = MessageTree(store.outline(conversation.id))
+    for message in (first, edited, *answers, follow_up):
+        siblings = [m.id for m in tree.siblings(message.id)]
+        assert store.version_of(message.id) == (siblings.index(message.id), len(siblings))
+    assert store.version_of(edited.id) == (1, 2)  # the other conversation's root apart
+    assert store.version_of(answers[2].id) == (2, 3)
+    assert store.version_of(follow_up.id) == (0, 1)
+    assert store.version_of(elsewhere.id) == (0, 1)
+    assert store.version_of("missing") is None
+    store.close()
