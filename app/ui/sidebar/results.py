@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import Any, TypeAlias
 
@@ -149,9 +149,10 @@ def paint_marked(
     fraction of a millisecond a row; a QTextDocument with the same rich text takes a
     millisecond or more to lay out.
     """
-    metrics = (QFontMetrics(fonts[0]), QFontMetrics(fonts[1]))
+    keys = (fonts[0].toString(), fonts[1].toString())
+    metrics = (_metrics(keys[0])[1], _metrics(keys[1])[1])
     line_height = metrics[0].lineSpacing()
-    placed = lay_out_marked(marked, metrics, area.width(), lines)
+    placed = _placed(marked, *keys, area.width(), lines)
     plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
     if not holds_right_to_left(plain):  # most text: a word at a time, at half the cost
         for line, x, text, bold in placed:
@@ -207,7 +208,7 @@ def line_runs(
         if lines[line] and x > end:
             lines[line].append((" ", False))
         lines[line].append((text, bold))
-        end = x + metrics[bold].horizontalAdvance(text)
+        end = x + _word_width(metrics[bold], text)
     return lines
 
 
@@ -225,7 +226,7 @@ def lay_out_marked(
     placed: list[tuple[int, int, str, bool]] = []
     x = line = 0
     for unit in _units(match_runs(marked)):
-        advance = sum(metrics[bold].horizontalAdvance(text) for text, bold in unit)
+        advance = sum(_word_width(metrics[bold], text) for text, bold in unit)
         if all(text.isspace() for text, _ in unit):
             x += advance if x else 0  # no space at the start of a line
             continue
@@ -235,7 +236,7 @@ def lay_out_marked(
             line, x = line + 1, 0
         for text, bold in unit:
             shown = text
-            advance = metrics[bold].horizontalAdvance(text)
+            advance = _word_width(metrics[bold], text)
             if x + advance > width:  # one word wider than the line
                 shown = metrics[bold].elidedText(text, Qt.TextElideMode.ElideRight, width - x)
                 advance = metrics[bold].horizontalAdvance(shown)
@@ -272,11 +273,11 @@ def _end_with_ellipsis(
     width: int,
     line: int,
 ) -> list[tuple[int, int, str, bool]]:
-    ellipsis = metrics[0].horizontalAdvance(ELLIPSIS)
+    ellipsis = _word_width(metrics[0], ELLIPSIS)
     at = 0  # the ellipsis's place: after the last word it fits after
     while placed and placed[-1][0] == line:
         _, x, text, bold = placed[-1]
-        end = x + metrics[bold].horizontalAdvance(text)
+        end = x + _word_width(metrics[bold], text)
         if end + ellipsis <= width:
             at = end
             break
@@ -320,16 +321,22 @@ def room_in(marked: str, metrics: QFontMetrics, width: int, lines: int) -> int:
     that word's width (and a space) short."""
     plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
     widest = max(
-        (metrics.horizontalAdvance(piece) for piece in segments(plain) if not piece.isspace()),
+        (_word_width(metrics, piece) for piece in segments(plain) if not piece.isspace()),
         default=0,
     )
-    return lines * width - (lines - 1) * (widest + metrics.horizontalAdvance(" "))
+    return lines * width - (lines - 1) * (widest + _word_width(metrics, " "))
 
 
 def title_font_for(font: QFont) -> QFont:
     """A hit's title: semi-bold where the font has such a face; else regular, as a
     bold face for both left the title's matching words (bold) unmarked (DejaVu Sans,
     Linux's usual font, has no semi-bold)."""
+    return QFont(_title_font(font.toString()))  # a copy: the cached one stays as it is
+
+
+@lru_cache(maxsize=8)
+def _title_font(font_key: str) -> QFont:
+    font = _metrics(font_key)[0]
     title = QFont(font)
     title.setWeight(QFont.Weight.DemiBold)
     bold = QFont(font)
@@ -342,28 +349,72 @@ def title_font_for(font: QFont) -> QFont:
 def shown_snippet(snippet: str, font: QFont, width: int) -> str:
     """The snippet as painted in ``width`` pixels: the match on the first line, after at
     most half a line of context, unless the snippet fits whole in its lines."""
-    metrics = QFontMetrics(font)
+    return _shown_snippet(snippet, font.toString(), width)
+
+
+# Remembered, as the rows' layouts below: a row's height asks for its snippet, its paint
+# again, and every repaint (a hover, a scroll step, the keyboard's row moving) once more;
+# measured word by word, a row took a millisecond each time.
+@lru_cache(maxsize=512)
+def _shown_snippet(snippet: str, font_key: str, width: int) -> str:
+    metrics = _metrics(font_key)[1]
     return lead_in(snippet, metrics, width // 2, room_in(snippet, metrics, width, SNIPPET_LINES))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=512)
+def _title_shown(title: str, font_key: str, width: int) -> str:
+    # A long title's match shows too, as the snippet's does.
+    return lead_in(title, _metrics(font_key)[1], width // 2, width)
+
+
+@lru_cache(maxsize=512)
+def _placed(
+    marked: str, font_key: str, bold_key: str, width: int, lines: int
+) -> list[tuple[int, int, str, bool]]:
+    metrics = (_metrics(font_key)[1], _metrics(bold_key)[1])
+    return lay_out_marked(marked, metrics, width, lines)
+
+
+@cache  # kept: their words' widths are remembered by them (see _word_width)
 def _metrics(font_key: str) -> tuple[QFont, QFontMetrics, QFontMetrics]:
     font = QFont()
     font.fromString(font_key)
     bold = QFont(font)
     bold.setWeight(QFont.Weight.Bold)
-    return font, QFontMetrics(font), QFontMetrics(bold)
+    metrics, bold_metrics = QFontMetrics(font), QFontMetrics(bold)
+    for kept in (metrics, bold_metrics):
+        _WORD_WIDTHS[id(kept)] = {}
+    return font, metrics, bold_metrics
+
+
+# Words' widths by font, for the fonts _metrics keeps (by their metrics' id): the same
+# words come back snippet after snippet, and a row's are measured for its height, then
+# again to lay it out. Measuring a word shapes it anew, 5 µs each, 40 words a snippet.
+_WORD_WIDTHS: dict[int, dict[str, int]] = {}
+_WORDS_KEPT = 20_000  # per font: then forgotten all at once
+
+
+def _word_width(metrics: QFontMetrics, word: str) -> int:
+    widths = _WORD_WIDTHS.get(id(metrics))
+    if widths is None:
+        return metrics.horizontalAdvance(word)  # a caller's own metrics: not remembered
+    width = widths.get(word)
+    if width is None:
+        if len(widths) >= _WORDS_KEPT:
+            widths.clear()
+        width = widths[word] = metrics.horizontalAdvance(word)
+    return width
 
 
 @lru_cache(maxsize=2048)
 def _snippet_lines(snippet: str, font_key: str, width: int) -> int:
-    font, metrics, bold = _metrics(font_key)
+    _, metrics, bold = _metrics(font_key)
     plain = snippet.replace(MATCH_START, "").replace(MATCH_END, "")
     if metrics.horizontalAdvance(plain) * 1.1 <= width:
         return 1  # most short snippets: no layout needed
     # One line or more is all there is to know: a run's width, not each word's (a
     # pixel or two spare for the words' own rounding).
-    shown = shown_snippet(snippet, font, width).strip()
+    shown = _shown_snippet(snippet, font_key, width).strip()
     both = (metrics, bold)
     wide = sum(both[is_match].horizontalAdvance(run) for run, is_match in match_runs(shown))
     return 1 if wide + 2 <= width else SNIPPET_LINES
@@ -420,11 +471,9 @@ class SearchResultDelegate(QStyledItemDelegate):
         paint_marked(
             painter,
             title_area,
-            # A long title's match shows too, as the snippet's does.
-            lead_in(
+            _title_shown(
                 str(index.data(SearchRole.TITLE_MARKED) or ""),
-                QFontMetrics(title_font),
-                title_area.width() // 2,
+                title_font.toString(),
                 title_area.width(),
             ),
             fonts=(title_font, bold),

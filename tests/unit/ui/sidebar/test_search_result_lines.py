@@ -3,6 +3,8 @@ between characters, as those languages do, instead of dropping a run that does n
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
 
@@ -117,3 +119,23 @@ def test_the_lead_in_of_a_cjk_snippet_keeps_the_characters_that_fit(qapp: object
     assert before.endswith(kept)
     assert metrics.horizontalAdvance(f"…{kept}") <= width // 2
     assert metrics.horizontalAdvance(f"…{before[-len(kept) - 2 :]}") > width // 2
+
+
+def test_text_passed_over_as_having_no_wide_character_has_none() -> None:
+    # Text without a character of the quick check's ranges breaks at whitespace alone,
+    # unlooked at: every wide character of this Python's Unicode must be in them.
+    from app.ui.sidebar import line_breaks
+
+    missed = [
+        hex(code)
+        for code in range(0x80, 0x40000)
+        if line_breaks._wide(chr(code))
+        and unicodedata.category(chr(code)) != "Cn"  # unassigned: in no text
+        and not line_breaks._MAYBE_WIDE.match(chr(code))
+    ]
+    assert missed == []
+    # The same pieces either way, in Latin text with an ellipsis and in mixed text.
+    latin = "…the café's crème brûlée — “naïve” résumé…"
+    assert segments(latin) == latin.replace(" ", "\0 \0").split("\0")
+    mixed = ["Voir", " ", "会", "話", "223", " ", "—", " ", "fin…"]
+    assert segments("Voir 会話223 — fin…") == mixed

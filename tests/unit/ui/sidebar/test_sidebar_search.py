@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -559,3 +560,46 @@ def test_a_long_title_keeps_its_start_while_its_match_shows(qapp: object) -> Non
     no_match = lay_out_marked(lead_in(plain, metrics, width // 2, width), both, 60, 1)
     assert no_match[0][2] == "Plan"
     assert no_match[-1][2] == "…"
+
+
+def test_a_row_painted_again_is_not_laid_out_again(
+    qapp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hovering, scrolling or moving the keyboard's row paints rows again: each was laid
+    # out word by word again, a millisecond a row.
+    laid_out: list[str] = []
+    real = results_module.lay_out_marked
+
+    def counted(marked: str, *args: Any) -> Any:
+        laid_out.append(marked)
+        return real(marked, *args)
+
+    monkeypatch.setattr(results_module, "lay_out_marked", counted)
+    results_module._placed.cache_clear()
+    font = QFont()
+    font.setPixelSize(14)
+    snippet = f"the café's {MATCH_START}needle{MATCH_END} and the rest, " + "word " * 30
+    model = QStandardItemModel()
+    item = QStandardItem()
+    item.setData(f"A {MATCH_START}needle{MATCH_END} title", SearchRole.TITLE_MARKED)
+    item.setData(snippet, SearchRole.SNIPPET_MARKED)
+    model.appendRow(item)
+    option = QStyleOptionViewItem()
+    option.font = font
+    option.rect = QRect(0, 0, 300, 80)
+    images = []
+    for _ in range(2):
+        image = QImage(300, 80, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        SearchResultDelegate().paint(painter, option, model.index(0, 0))
+        painter.end()
+        images.append(image)
+    assert len(laid_out) == 2  # the title and the snippet, the first time only
+    assert images[0] == images[1]
+    # Another width is laid out anew.
+    option.rect = QRect(0, 0, 200, 80)
+    painter = QPainter(images[1])
+    SearchResultDelegate().paint(painter, option, model.index(0, 0))
+    painter.end()
+    assert len(laid_out) == 4
