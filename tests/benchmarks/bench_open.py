@@ -4,12 +4,18 @@ A conversation of 300 messages, about 128,000 tokens of markdown (prose, lists, 
 tables): time from the click until its last screen is painted, against the time Qt's
 own QTextDocument.setMarkdown takes on the same text (target: at most half).
 
-Run: python -m tests.benchmarks.bench_open
+Run: python -m tests.benchmarks.bench_open [--cpu N]
+
+With ``--cpu N`` the process (both sides of the comparison) runs on CPU N alone. On a
+small VM the scheduler moves the process between CPUs while it sleeps between runs, and
+an opening that then starts on cold caches takes half as long again as one on warm
+caches: the median then depends on how many runs were moved.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -87,7 +93,10 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--tokens", type=int, default=128_000)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--cpu", type=int, default=None, help="run on this CPU alone")
     args = parser.parse_args()
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     with tempfile.TemporaryDirectory() as folder:
         application, window, loop = build_app("http://127.0.0.1:9", Path(folder))
         from PySide6.QtCore import QEvent
@@ -126,6 +135,7 @@ def main() -> None:
         print(
             f"3. conversation of {args.messages} messages, {len(markdown):,} characters, "
             f"~{int(words * TOKENS_PER_WORD):,} tokens"
+            + (f" (on CPU {args.cpu} alone)" if args.cpu is not None else "")
         )
         print(
             f"   QTextDocument.setMarkdown on the same text: {base * 1000:.0f} ms (runs: "
