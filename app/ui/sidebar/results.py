@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, TypeAlias
 
@@ -208,7 +208,7 @@ def line_runs(
         if lines[line] and x > end:
             lines[line].append((" ", False))
         lines[line].append((text, bold))
-        end = x + _word_width(metrics[bold], text)
+        end = x + metrics[bold].horizontalAdvance(text)
     return lines
 
 
@@ -226,7 +226,7 @@ def lay_out_marked(
     placed: list[tuple[int, int, str, bool]] = []
     x = line = 0
     for unit in _units(match_runs(marked)):
-        advance = sum(_word_width(metrics[bold], text) for text, bold in unit)
+        advance = sum(metrics[bold].horizontalAdvance(text) for text, bold in unit)
         if all(text.isspace() for text, _ in unit):
             x += advance if x else 0  # no space at the start of a line
             continue
@@ -236,7 +236,7 @@ def lay_out_marked(
             line, x = line + 1, 0
         for text, bold in unit:
             shown = text
-            advance = _word_width(metrics[bold], text)
+            advance = metrics[bold].horizontalAdvance(text)
             if x + advance > width:  # one word wider than the line
                 shown = metrics[bold].elidedText(text, Qt.TextElideMode.ElideRight, width - x)
                 advance = metrics[bold].horizontalAdvance(shown)
@@ -273,11 +273,11 @@ def _end_with_ellipsis(
     width: int,
     line: int,
 ) -> list[tuple[int, int, str, bool]]:
-    ellipsis = _word_width(metrics[0], ELLIPSIS)
+    ellipsis = metrics[0].horizontalAdvance(ELLIPSIS)
     at = 0  # the ellipsis's place: after the last word it fits after
     while placed and placed[-1][0] == line:
         _, x, text, bold = placed[-1]
-        end = x + _word_width(metrics[bold], text)
+        end = x + metrics[bold].horizontalAdvance(text)
         if end + ellipsis <= width:
             at = end
             break
@@ -321,10 +321,10 @@ def room_in(marked: str, metrics: QFontMetrics, width: int, lines: int) -> int:
     that word's width (and a space) short."""
     plain = marked.replace(MATCH_START, "").replace(MATCH_END, "")
     widest = max(
-        (_word_width(metrics, piece) for piece in segments(plain) if not piece.isspace()),
+        (metrics.horizontalAdvance(piece) for piece in segments(plain) if not piece.isspace()),
         default=0,
     )
-    return lines * width - (lines - 1) * (widest + _word_width(metrics, " "))
+    return lines * width - (lines - 1) * (widest + metrics.horizontalAdvance(" "))
 
 
 def title_font_for(font: QFont) -> QFont:
@@ -375,35 +375,13 @@ def _placed(
     return lay_out_marked(marked, metrics, width, lines)
 
 
-@cache  # kept: their words' widths are remembered by them (see _word_width)
+@lru_cache(maxsize=8)
 def _metrics(font_key: str) -> tuple[QFont, QFontMetrics, QFontMetrics]:
     font = QFont()
     font.fromString(font_key)
     bold = QFont(font)
     bold.setWeight(QFont.Weight.Bold)
-    metrics, bold_metrics = QFontMetrics(font), QFontMetrics(bold)
-    for kept in (metrics, bold_metrics):
-        _WORD_WIDTHS[id(kept)] = {}
-    return font, metrics, bold_metrics
-
-
-# Words' widths by font, for the fonts _metrics keeps (by their metrics' id): the same
-# words come back snippet after snippet, and a row's are measured for its height, then
-# again to lay it out. Measuring a word shapes it anew, 5 µs each, 40 words a snippet.
-_WORD_WIDTHS: dict[int, dict[str, int]] = {}
-_WORDS_KEPT = 20_000  # per font: then forgotten all at once
-
-
-def _word_width(metrics: QFontMetrics, word: str) -> int:
-    widths = _WORD_WIDTHS.get(id(metrics))
-    if widths is None:
-        return metrics.horizontalAdvance(word)  # a caller's own metrics: not remembered
-    width = widths.get(word)
-    if width is None:
-        if len(widths) >= _WORDS_KEPT:
-            widths.clear()
-        width = widths[word] = metrics.horizontalAdvance(word)
-    return width
+    return font, QFontMetrics(font), QFontMetrics(bold)
 
 
 @lru_cache(maxsize=2048)
