@@ -104,6 +104,12 @@ class StreamSplitter:
         index = bisect.bisect_left(self._cuts, offset)
         return self._cuts[index] if index < len(self._cuts) else self._stable
 
+    def cut_before(self, offset: int) -> int:
+        """The last place to cut found so far at or before ``offset`` (else 0): where
+        the block holding ``offset`` starts."""
+        index = bisect.bisect_right(self._cuts, offset)
+        return self._cuts[index - 1] if index else 0
+
     def _cut(self, offset: int) -> None:
         if offset > self._stable:
             self._cuts.append(offset)

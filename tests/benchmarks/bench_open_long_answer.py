@@ -16,14 +16,12 @@ Run: python -m tests.benchmarks.bench_open_long_answer [--tokens 2000 20000 1000
 from __future__ import annotations
 
 import argparse
-import asyncio
-import statistics
 import tempfile
-import time
+from functools import partial
 from pathlib import Path
 
 from tests.benchmarks.bench_open import _idle
-from tests.benchmarks.harness import LagSampler, build_app, close_app, summary, token_chunks
+from tests.benchmarks.harness import PaintedThenRendered, add_long_answer, build_app, close_app
 
 
 def main() -> None:
@@ -38,66 +36,33 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         application, window, loop = build_app("http://127.0.0.1:9", Path(folder))
-        from PySide6.QtCore import QEvent
-        from PySide6.QtWidgets import QApplication
-
         from app.domain.messages import Role
 
         store, pane = application.store, window.pane
-        transcript = pane.transcript
-
-        async def rest_rendered() -> None:
-            while transcript.rendering or transcript.filling_gaps:
-                await asyncio.sleep(0.005)
-
         which = "a long answer then a short exchange" if args.followed else "a long last answer"
         print(f"opening a conversation of {which} (median of runs)")
         for tokens in args.tokens:
-            conversation = store.create_conversation(title="Long", model="mistral-large-2411")
-            question = store.add_message(
-                conversation.id, role=Role.USER, content="Explain", parent_id=None
-            )
-            text = "".join(token_chunks(tokens))
-            answer = store.add_message(
-                conversation.id,
-                role=Role.ASSISTANT,
-                content=text,
-                parent_id=question.id,
-                model="mistral-large-2411",
-            )
+            answer = add_long_answer(store, tokens)
+            conversation_id = answer.conversation_id
             if args.followed:
                 thanks = store.add_message(
-                    conversation.id, role=Role.USER, content="Thanks!", parent_id=answer.id
+                    conversation_id, role=Role.USER, content="Thanks!", parent_id=answer.id
                 )
                 store.add_message(
-                    conversation.id,
+                    conversation_id,
                     role=Role.ASSISTANT,
                     content="You're welcome.",
                     parent_id=thanks.id,
                     model="mistral-large-2411",
                 )
-            painted: list[float] = []
-            rest: list[float] = []
-            lags: list[float] = []
+            times = PaintedThenRendered(window, loop)
             for _ in range(args.repeat):
                 pane.new_chat()
                 loop.run_until_complete(_idle(0.5))
-                sampler = LagSampler()
-                started = time.perf_counter()
-                pane.open_conversation(conversation.id)
-                QApplication.sendPostedEvents(window, QEvent.Type.UpdateRequest)
-                shown = time.perf_counter()
-                painted.append(shown - started)
-                sampler.start()
-                loop.run_until_complete(rest_rendered())
-                rest.append(time.perf_counter() - shown)
-                sampler.stop()
-                lags.extend(sampler.lags_ms)
+                times.measure(partial(pane.open_conversation, conversation_id))
             print(
-                f"   answer of {tokens:,} tokens ({len(text):,} characters): painted after "
-                f"{statistics.median(painted) * 1000:.0f} ms, the rest rendered "
-                f"{statistics.median(rest) * 1000:.0f} ms later; lag meanwhile: "
-                + (summary(lags) if lags else "none (rendered whole)")
+                f"   answer of {tokens:,} tokens ({len(answer.content):,} characters): "
+                + times.report()
             )
         close_app(application, loop)
 

@@ -196,3 +196,61 @@ def close_app(application: Any, loop: Any) -> None:
     default executor) must end before the process does, or Qt aborts it at exit."""
     loop.run_until_complete(application.shutdown())
     loop.close()
+
+
+def add_long_answer(store: Any, tokens: int) -> Any:
+    """A new conversation of a question and an answer of ``tokens`` tokens of realistic
+    markdown (see token_chunks); the answer."""
+    from app.domain.messages import Role
+
+    conversation = store.create_conversation(title="Long", model="mistral-large-2411")
+    question = store.add_message(conversation.id, role=Role.USER, content="Explain", parent_id=None)
+    return store.add_message(
+        conversation.id,
+        role=Role.ASSISTANT,
+        content="".join(token_chunks(tokens)),
+        parent_id=question.id,
+        model="mistral-large-2411",
+    )
+
+
+class PaintedThenRendered:
+    """Times of a change to the window: until it is painted, then until the transcript
+    rendered the rest (on the following frames), with the event loop's lag meanwhile."""
+
+    def __init__(self, window: Any, loop: Any) -> None:
+        self._window = window
+        self._loop = loop
+        self.painted: list[float] = []
+        self.rest: list[float] = []
+        self.lags: list[float] = []
+
+    def measure(self, change: Any) -> None:
+        from PySide6.QtCore import QEvent
+        from PySide6.QtWidgets import QApplication
+
+        transcript = self._window.pane.transcript
+
+        async def rest_rendered() -> None:
+            while transcript.rendering or transcript.filling_gaps:
+                await asyncio.sleep(0.005)
+
+        sampler = LagSampler()
+        started = time.perf_counter()
+        change()
+        QApplication.sendPostedEvents(self._window, QEvent.Type.UpdateRequest)
+        shown = time.perf_counter()
+        self.painted.append(shown - started)
+        sampler.start()
+        self._loop.run_until_complete(rest_rendered())
+        self.rest.append(time.perf_counter() - shown)
+        sampler.stop()
+        self.lags.extend(sampler.lags_ms)
+
+    def report(self) -> str:
+        return (
+            f"painted after {statistics.median(self.painted) * 1000:.0f} ms (worst "
+            f"{max(self.painted) * 1000:.0f}), the rest rendered "
+            f"{statistics.median(self.rest) * 1000:.0f} ms later; lag meanwhile: "
+            + (summary(self.lags) if self.lags else "none (rendered whole)")
+        )

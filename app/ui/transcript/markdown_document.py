@@ -326,9 +326,37 @@ class MarkdownDocument:
         self.gaps_made += 1
         self._stable_rendered = cut
 
+    def skip_to(self, offset: int, budget: int) -> bool:
+        """Render the first block of the text appended, and leave the stable text from
+        there to the block holding ``offset`` in a gap: what ``flush`` renders next is
+        the text where a reader is (a long answer rendered anew for another look), and
+        ``fill_gaps`` the rest above it. False, skipping nothing, when nothing is
+        rendered yet and that block is the first, or the first block is longer than
+        ``budget`` (it would be a stall of its own)."""
+        if self._stable_rendered or not self._document.isEmpty():
+            return False
+        text = self.text
+        self._splitter.feed(text)
+        first = self._splitter.cut_after(1)
+        start = self._splitter.cut_before(offset)
+        if start <= first or first > budget:
+            return False
+        self._insert(text[:first])
+        end = QTextCursor(self._document)
+        end.movePosition(QTextCursor.MoveOperation.End)
+        self._gaps.append(_Gap(first, start, end.position()))
+        self.gaps_made += 1
+        self._stable_rendered = start
+        return True
+
     @property
     def has_gaps(self) -> bool:
         return bool(self._gaps)
+
+    @property
+    def first_gap_position(self) -> int | None:
+        """Where in the document the first gap's text is due, if there is a gap."""
+        return self._gaps[0].position if self._gaps else None
 
     def fill_gaps(self, budget: int | None = None) -> bool:
         """Render skipped text, the last gap first (filling it moves no earlier gap);

@@ -45,14 +45,20 @@ class SpareItems(QObject):
         self._timer.timeout.connect(self._fill)
 
     def take(
-        self, message: Message, branch: tuple[int, int], width: int, *, in_pieces: bool = False
+        self,
+        message: Message,
+        branch: tuple[int, int],
+        width: int,
+        *,
+        in_pieces: bool = False,
+        reading_at: int | None = None,
     ) -> MessageItem | None:
         """The spare for the message's role showing ``message``, or None if none is ready
-        (``in_pieces``: see MessageItem.bind)."""
+        (``in_pieces``, ``reading_at``: see MessageItem.bind)."""
         item = self._items.pop(message.role, None)
         self.schedule()
         if item is not None:
-            item.bind(message, branch, width, in_pieces=in_pieces)
+            item.bind(message, branch, width, in_pieces=in_pieces, reading_at=reading_at)
         return item
 
     def schedule(self) -> None:

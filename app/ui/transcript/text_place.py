@@ -11,6 +11,7 @@ its edits) and the view is scrolled back to it afterwards.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, Qt
@@ -56,3 +57,78 @@ def line_top(document: QTextDocument, cursor: QTextCursor) -> int:
         if line.isValid():
             top += line.y()
     return int(top)
+
+
+@dataclass(frozen=True)
+class ReadingSpot:
+    """A ``TextPlace`` that outlives its document: where the reader was in a message
+    rendered anew (another look makes it a new document), found again by its text."""
+
+    message_id: str
+    share: float  # how far into the document's characters it was
+    block_text: str
+    column: int  # its position in its block
+    offset: int
+
+
+def spot_of(place: TextPlace) -> ReadingSpot:
+    cursor = place.cursor
+    share = cursor.position() / max(1, cursor.document().characterCount())
+    column = cursor.position() - cursor.block().position()
+    return ReadingSpot(place.message_id, share, place.block_text, column, place.offset)
+
+
+# Words of the block looked for in the markdown: enough to tell one paragraph from the
+# next; fewer, when markup that shows no text (a link's address) stands between them.
+_PROBE_WORDS = (8, 5, 3)
+
+
+def source_offset(markdown: str, spot: ReadingSpot) -> int:
+    """Where in the markdown its message was rendered from the spot likely is: its
+    block's first words, with anything but words between them (the markup that
+    rendering drops, as ``**`` or ``[``), found nearest the same share of the way in;
+    else just that share."""
+    estimate = round(spot.share * len(markdown))
+    words = re.findall(r"\w+", spot.block_text)
+    if not words:
+        return estimate
+    for count in _PROBE_WORDS:
+        if len(words) < count and count != _PROBE_WORDS[-1]:
+            continue
+        pattern = re.compile(r"\W+".join(re.escape(word) for word in words[:count]))
+        best: int | None = None
+        for match in pattern.finditer(markdown):
+            found = match.start()
+            if best is None or abs(found - estimate) < abs(best - estimate):
+                best = found
+            elif found > estimate:
+                break  # further on, only further away
+        if best is not None:
+            return best
+    return estimate
+
+
+def place_again(
+    spot: ReadingSpot, document: QTextDocument, *, after: int | None = None
+) -> TextPlace | None:
+    """The spot in ``document``, its message rendered anew: the first block with its
+    text after position ``after`` (where the text rendered first begins, see
+    MarkdownDocument.skip_to), else the one nearest the same share of the way in."""
+    target = spot.share * document.characterCount()
+    block = document.begin() if after is None else document.findBlock(after).next()
+    best = None
+    while block.isValid():
+        if block.text() == spot.block_text:
+            if after is not None:
+                best = block
+                break
+            if best is None or abs(block.position() - target) < abs(best.position() - target):
+                best = block
+            elif block.position() > target:
+                break
+        block = block.next()
+    if best is None:
+        return None
+    cursor = QTextCursor(document)
+    cursor.setPosition(best.position() + min(spot.column, best.length() - 1))
+    return TextPlace(spot.message_id, cursor, spot.block_text, spot.offset)

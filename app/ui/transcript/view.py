@@ -32,6 +32,7 @@ from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.rendering_on_demand import Loader, RenderingOnDemand
 from app.ui.transcript.scroll_keys import Goal, scroll_goal
 from app.ui.transcript.spares import SpareItems
+from app.ui.transcript.text_place import spot_of
 
 if TYPE_CHECKING:
     from app.chat.tool_calls import CallActivity
@@ -168,6 +169,7 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
         self._unfolded_by_find.clear()
         self._find_texts.clear()
         self._highlighted.clear()
+        self._spot = None
         self._jump.hide()
         if self._code_header is not None:
             self._code_header.forget()
@@ -433,6 +435,7 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
         self._spares.discard()
         top = self.verticalScrollBar().value()
         bottom = top + self.viewport().height()
+        place, self._spot = self.text_place(), None
         for entry in self._entries:
             item = entry.item
             in_view = entry.y < bottom and entry.y + entry.height > top
@@ -440,6 +443,8 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
                 continue
             if self._frames.tracks(entry.id) or not item.disposable:
                 continue  # being written or edited, or the keyboard in it
+            if place is not None and place.message_id == entry.id:
+                self._spot = spot_of(place)  # rendered anew from there (_render_in_view)
             entry.item = None  # its height stays, the best guess until it is rendered
             shiboken6.delete(item)  # now: one deleted later would be restyled first
         if any(entry.item is None for entry in self._entries):
@@ -468,17 +473,22 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
 
     # -- message widgets ----------------------------------------------------------------
 
-    def _materialise(self, entry: Entry, *, in_pieces: bool = False) -> None:
+    def _materialise(
+        self, entry: Entry, *, in_pieces: bool = False, reading_at: int | None = None
+    ) -> None:
         """Show the entry's message in an item (``in_pieces``: a long answer's end first,
-        the rest over the next frames; see MessageItem.bind)."""
+        the rest over the next frames; ``reading_at``: from that offset of its markdown
+        first; see MessageItem.bind)."""
         if entry.item is not None:
             return
         self._ensure_loaded([entry])
         assert entry.message is not None
         width = self._column_width()
         item = self._spares.take(
-            entry.message, entry.branch, width, in_pieces=in_pieces
-        ) or self._new_item(entry.message, entry.branch, width, in_pieces=in_pieces)
+            entry.message, entry.branch, width, in_pieces=in_pieces, reading_at=reading_at
+        ) or self._new_item(
+            entry.message, entry.branch, width, in_pieces=in_pieces, reading_at=reading_at
+        )
         message_id = entry.id
         item.set_retry_offer(self._retry_offer)
         item.regenerate_requested.connect(self.regenerate_requested)
@@ -533,7 +543,13 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
             self._mark_again(item)
 
     def _new_item(
-        self, message: Message, branch: tuple[int, int], width: int, *, in_pieces: bool = False
+        self,
+        message: Message,
+        branch: tuple[int, int],
+        width: int,
+        *,
+        in_pieces: bool = False,
+        reading_at: int | None = None,
     ) -> MessageItem:
         # Imported with the first message, not at start-up: the window opens on an
         # empty chat, and the message widgets pull in the markdown renderer.
@@ -547,6 +563,7 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
             on_math_pending=self._math.request,
             width=width,
             in_pieces=in_pieces,
+            reading_at=reading_at,
             parent=self._canvas,
         )
 

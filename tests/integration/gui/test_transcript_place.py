@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 
 from app.domain.messages import Role
-from app.ui.transcript.view import TranscriptView
+from app.ui.transcript.view import RERENDER_LIMIT, TranscriptView
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
@@ -333,3 +333,77 @@ async def test_the_column_stays_put_when_the_transcript_starts_to_scroll(gui: Gu
     # Over the message field, which is centred in the whole pane.
     field = gui.pane.composer
     assert abs(field.mapTo(gui.pane, field.rect().topLeft()).x() - before) <= 1
+
+
+def _numbered_paragraph_at_top(gui: Gui, message_id: str) -> int:
+    """The number the paragraph of ``message_id`` at the top of the view starts with."""
+    from PySide6.QtCore import QPoint
+
+    transcript = gui.pane.transcript
+    text = transcript.item(message_id).text
+    viewport = transcript.viewport()
+    at = viewport.mapToGlobal(QPoint(viewport.width() // 2, 2))
+    block = text.cursorForPosition(text.viewport().mapFromGlobal(at)).block().text()
+    assert block.startswith("Paragraph "), block
+    return int(block.split()[1].rstrip(":"))
+
+
+@pytest.mark.parametrize("change", ["zoom", "theme"])
+@in_loop
+async def test_a_long_answer_read_in_its_middle_renders_from_there_for_another_look(
+    gui: Gui, change: str
+) -> None:
+    # A long answer in view is rendered anew for another text size or theme (restyled in
+    # place took seconds). Rendered whole, 100,000 tokens held the window 0.6 s: now
+    # the text read comes first, there, and the rest over the next frames.
+    store = gui.store
+    created = store.create_conversation(title="Lake", model="mistral-large-2411")
+    question = store.add_message(created.id, role=Role.USER, content="Tell me", parent_id=None)
+    paragraphs = "\n\n".join(
+        f"Paragraph {n}: the lake, its boats and piers, and the path around it."
+        for n in range(1200)
+    )
+    answer = store.add_message(
+        created.id, role=Role.ASSISTANT, content=paragraphs, parent_id=question.id
+    )
+    assert len(paragraphs) > RERENDER_LIMIT
+    transcript = gui.pane.transcript
+    fast_machine(transcript)
+    gui.window.open_conversation(created.id)
+
+    def whole() -> bool:
+        item = transcript.item(answer.id)
+        return (
+            settled(transcript)
+            and item is not None
+            and not item.finishing
+            and not item.document.has_gaps
+        )
+
+    await gui.until(whole)
+    entry = transcript._by_id[answer.id]
+    transcript.verticalScrollBar().setValue(entry.y + entry.height * 3 // 5)
+    await gui.settle(0.1)
+    read = _numbered_paragraph_at_top(gui, answer.id)
+    assert 600 < read < 800
+    full = transcript.item(answer.id).text.document().characterCount()
+
+    def look() -> tuple[int, int]:
+        shown = transcript.item(answer.id).text.document().characterCount()
+        return _numbered_paragraph_at_top(gui, answer.id), shown
+
+    theme = gui.application.theme
+    seen: list[tuple[int, int]] = []
+    if change == "zoom":
+        theme.text_size_changed.connect(lambda: seen.append(look()))
+        gui.window.actions_by_id["zoom_in"].trigger()
+    else:
+        theme.changed.connect(lambda dark: seen.append(look()))
+        theme.apply("dark", theme.font_size)
+    await gui.until(lambda: bool(seen))
+    at_once, shown = seen[0]
+    assert at_once == read  # the same paragraph on top, at once
+    assert shown < full // 4  # and little else rendered yet
+    await gui.until(whole)
+    assert abs(_numbered_paragraph_at_top(gui, answer.id) - read) <= 1
+    assert transcript.item(answer.id).text.document().characterCount() == full

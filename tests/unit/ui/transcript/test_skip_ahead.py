@@ -169,3 +169,48 @@ def test_a_last_block_longer_than_the_budget_renders_when_the_answer_ends(
     reference = QTextDocument()
     MarkdownDocument(reference, math=None, dark=False).set_markdown(text)
     assert seen(document) == seen(reference)
+
+
+@pytest.mark.parametrize("share", [0.3, 0.6, 0.95])
+def test_a_text_rendered_from_a_readers_place_first_ends_as_rendered_in_order(
+    qapp: QApplication, share: float
+) -> None:
+    # A long answer rendered anew for another look: the first block, then the text from
+    # the block the reader is in, then what follows, and what was skipped last.
+    document = QTextDocument()
+    markdown = MarkdownDocument(document, math=None, dark=False)
+    markdown.append(TEXT)
+    offset = int(len(TEXT) * share)
+    assert markdown.skip_to(offset, BUDGET)
+    markdown.flush(final=True, budget=BUDGET)
+    reference = QTextDocument()
+    in_order = MarkdownDocument(reference, math=None, dark=False)
+    in_order.set_markdown(TEXT)
+    from_there = QTextDocument()
+    block_start = TEXT.rfind("\n\n", 0, offset) + 2
+    MarkdownDocument(from_there, math=None, dark=False).set_markdown(TEXT[block_start:])
+    first = document.firstBlock().text()
+    assert first == reference.firstBlock().text()
+    after_first = document.toPlainText()[len(first) :].lstrip("\n")
+    assert after_first.startswith(from_there.toPlainText()[:60].rstrip())  # its place's block
+    assert len(document.toPlainText()) < len(reference.toPlainText()) * (1 - share) + BUDGET * 2
+    while not markdown.flush(final=True, budget=BUDGET):
+        pass
+    assert markdown.has_gaps
+    while not markdown.fill_gaps(BUDGET):
+        pass
+    assert seen(document) == seen(reference)
+    assert copied_code(document, markdown) == copied_code(reference, in_order)
+
+
+def test_nothing_is_skipped_for_a_place_in_the_first_block_or_after_a_long_one(
+    qapp: QApplication,
+) -> None:
+    markdown = MarkdownDocument(QTextDocument(), math=None, dark=False)
+    markdown.append(TEXT)
+    assert not markdown.skip_to(5, BUDGET)  # in the first block: rendered in order
+    long_first = " ".join(["word"] * BUDGET) + "\n\n" + TEXT
+    markdown = MarkdownDocument(QTextDocument(), math=None, dark=False)
+    markdown.append(long_first)
+    assert not markdown.skip_to(len(long_first) // 2, BUDGET)  # a stall of its own
+    assert not markdown.has_gaps

@@ -1,0 +1,94 @@
+"""Where a reader was in a long answer, found again once it is rendered anew for another
+look (a new document): in its markdown, to render from there first, and in the new
+document, to show that text at the view's top."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from app.ui.transcript.markdown_document import MarkdownDocument
+from app.ui.transcript.text_place import TextPlace, place_again, source_offset, spot_of
+
+# Paragraphs alike but for their number and their inline markup, which the document
+# shows otherwise than the markdown has it; the first ones with long addresses, not
+# shown: a share of the way through the document is far from the same share of the
+# markdown.
+ADDRESSES = ["https://example.org/" + ("x" * 300 if n < 100 else str(n)) for n in range(300)]
+MARKDOWN = "\n\n".join(
+    f"Step {n}: run **`make check`** in [the tree]({address}) and wait."
+    for n, address in enumerate(ADDRESSES)
+)
+
+
+def rendered(markdown: str) -> QTextDocument:
+    document = QTextDocument()
+    document.setTextWidth(600)
+    MarkdownDocument(document, math=None, dark=False).set_markdown(markdown)
+    return document
+
+
+def place_in(document: QTextDocument, block_number: int, column: int) -> TextPlace:
+    block = document.findBlockByNumber(block_number)
+    cursor = QTextCursor(document)
+    cursor.setPosition(block.position() + column)
+    return TextPlace("answer", cursor, block.text(), 5)
+
+
+@pytest.mark.parametrize("step", [3, 150, 297])
+def test_the_spot_is_found_in_the_markdown_at_its_own_paragraph(
+    qapp: QApplication, step: int
+) -> None:
+    document = rendered(MARKDOWN)
+    spot = spot_of(place_in(document, step, 4))
+    assert spot.block_text.startswith(f"Step {step}: run make check")
+    offset = source_offset(MARKDOWN, spot)
+    paragraph_start = MARKDOWN.index(f"Step {step}:")
+    assert paragraph_start <= offset < MARKDOWN.index("\n\n", paragraph_start)
+
+
+def test_repeated_text_is_taken_nearest_the_same_share_of_the_way(qapp: QApplication) -> None:
+    markdown = "\n\n".join(["The same sentence again, word for word."] * 200)
+    document = rendered(markdown)
+    spot = spot_of(place_in(document, 120, 0))
+    offset = source_offset(markdown, spot)
+    assert abs(markdown.count("\n\n", 0, offset) - 120) <= 2
+
+
+def test_text_not_found_falls_back_to_the_share(qapp: QApplication) -> None:
+    document = rendered(MARKDOWN)
+    spot = spot_of(place_in(document, 150, 0))
+    other = "x" * 10_000
+    assert source_offset(other, spot) == round(spot.share * len(other))
+
+
+def test_the_spot_is_placed_again_in_a_document_rendered_anew(qapp: QApplication) -> None:
+    before = rendered(MARKDOWN)
+    spot = spot_of(place_in(before, 150, 7))
+    whole = rendered(MARKDOWN)
+    again = place_again(spot, whole)
+    assert again is not None
+    assert again.cursor.blockNumber() == 150
+    assert again.cursor.position() - again.cursor.block().position() == 7
+    assert again.offset == 5
+
+
+def test_after_a_skip_the_spot_is_the_first_block_rendered_from_there(
+    qapp: QApplication,
+) -> None:
+    markdown = "\n\n".join(["Step one.", *["The same sentence again, word for word."] * 200])
+    before = rendered(markdown)
+    spot = spot_of(place_in(before, 150, 0))
+    document = QTextDocument()
+    parts = MarkdownDocument(document, math=None, dark=False)
+    parts.append(markdown)
+    assert parts.skip_to(source_offset(markdown, spot), 500)
+    parts.flush(final=True, budget=500)
+    gap = parts.first_gap_position
+    assert gap is not None
+    again = place_again(spot, document, after=gap)
+    assert again is not None
+    assert again.cursor.blockNumber() == 1  # not the first block: what follows the gap
+    other = rendered("Other text.")
+    assert place_again(spot_of(place_in(other, 0, 0)), document) is None
