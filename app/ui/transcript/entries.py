@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from app.domain.messages import Message, Role
 
 IDLE_BUDGET_S = 0.006  # background work (rendering older messages, reading), per slice
+RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
 
 if TYPE_CHECKING:
     from app.ui.transcript.item import MessageItem

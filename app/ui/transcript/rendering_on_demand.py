@@ -1,7 +1,9 @@
 """Which of the transcript's messages are rendered, and when: the last screen as a
 conversation opens, those in view after a restyle, the rest near the reader and then
 bottom up on idle time; each message's text read from the history only when it is
-about to be rendered (a long conversation opens from outlines).
+about to be rendered (a long conversation opens from outlines). For another look
+(theme, text size), the messages out of sight let their widgets go first, and a long
+answer the reader is in renders anew from where they are.
 
 Part of TranscriptView, as a mixin: it works on the view's entries; making a message's
 item (``_materialise``) and the layout are the view's (declared below for the type
@@ -13,14 +15,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QTimer
 
 from app.domain.messages import Message
-from app.ui.transcript.entries import IDLE_BUDGET_S, Entry
-from app.ui.transcript.text_place import ReadingSpot, TextPlace, place_again, source_offset
+from app.ui.transcript.entries import IDLE_BUDGET_S, RERENDER_LIMIT, Entry
+from app.ui.transcript.layout_in_view import estimate_height
+from app.ui.transcript.text_place import (
+    ReadingSpot,
+    TextPlace,
+    place_again,
+    source_offset,
+    spot_of,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QScrollArea
+
+    from app.ui.transcript.frames import StreamFrames
+    from app.ui.transcript.item import MessageItem
+    from app.ui.transcript.spares import SpareItems
 
     _View = QScrollArea
 else:
@@ -36,8 +50,11 @@ class RenderingOnDemand(_View):
     _load: Loader | None  # reads the texts of messages shown as outlines
     _idle: QTimer  # renders some of the rest at each turn of the event loop
     # Where the reader was in a long answer let go for another look (see
-    # TranscriptView.before_restyle), until _render_in_view renders it from there.
+    # before_restyle), until _render_in_view renders it from there.
     _spot: ReadingSpot | None
+    _dark: bool
+    _spares: SpareItems
+    _frames: StreamFrames
 
     if TYPE_CHECKING:
 
@@ -49,7 +66,15 @@ class RenderingOnDemand(_View):
         def _restore(self, anchor: tuple[int, int] | None) -> None: ...
         def _first_below(self, top: int) -> int: ...
         def keep_text_place(self, place: TextPlace) -> None: ...
+        def text_place(self) -> TextPlace | None: ...
         def _set_follow(self, follow: bool) -> None: ...
+        def _mark_again(self, item: MessageItem) -> None: ...
+        def _anchor_height(self, anchor: tuple[int, int] | None) -> int: ...
+        def _rescaled(
+            self, anchor: tuple[int, int] | None, before: int
+        ) -> tuple[int, int] | None: ...
+        def _column_width(self) -> int: ...
+        def _text_scale(self) -> float: ...
 
     def _init_rendering(self) -> None:
         """The view's rendering state (its __init__ calls this)."""
@@ -59,6 +84,70 @@ class RenderingOnDemand(_View):
         self._idle.setSingleShot(True)
         self._idle.setInterval(0)
         self._idle.timeout.connect(self._render_some)
+
+    @property
+    def dark(self) -> bool:
+        return self._dark
+
+    def set_dark(self, dark: bool) -> None:
+        self._dark = dark
+        self._spares.discard()
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.set_dark(dark)
+                self._mark_again(entry.item)
+        self._relayout(0)
+        self._render_in_view()  # those let go before the restyle (see before_restyle)
+
+    def before_restyle(self) -> None:
+        """The application's look is about to be set anew (another text size or theme),
+        which styles every widget again: the messages out of sight let their widgets go
+        first, and are rendered again as they come into view or on idle time. Restyling
+        then costs the messages on screen, not every one rendered so far (seconds, in a
+        long conversation, with the window half drawn meanwhile).
+
+        A long message on screen goes too, and is rendered anew once the look is set
+        (see text_size_changed, set_dark): restyled in place its text was laid out again
+        for the font, the list indent and the tab stops, then rendered again (a
+        200,000-character line took seconds each time)."""
+        self._spares.discard()
+        top = self.verticalScrollBar().value()
+        bottom = top + self.viewport().height()
+        place, self._spot = self.text_place(), None
+        for entry in self._entries:
+            item = entry.item
+            in_view = entry.y < bottom and entry.y + entry.height > top
+            if item is None or (in_view and entry.length < RERENDER_LIMIT):
+                continue
+            if self._frames.tracks(entry.id) or not item.disposable:
+                continue  # being written or edited, or the keyboard in it
+            if place is not None and place.message_id == entry.id:
+                self._spot = spot_of(place)  # rendered anew from there (_render_in_view)
+            entry.item = None  # its height stays, the best guess until it is rendered
+            shiboken6.delete(item)  # now: one deleted later would be restyled first
+        if any(entry.item is None for entry in self._entries):
+            self._idle.start()
+
+    def text_size_changed(self) -> None:
+        """The text got larger or smaller: the messages on screen are rendered again
+        and measured now, the others' heights guessed anew (they are rendered later, see
+        before_restyle), and the reader stays on the same place."""
+        self._spares.discard()
+        anchor = self._anchor()
+        before = self._anchor_height(anchor)
+        width, scale = self._column_width(), self._text_scale()
+        for entry in self._entries:
+            if entry.item is not None:
+                entry.item.rerender()
+                self._mark_again(entry.item)
+                entry.height = entry.item.height_for_width(width)
+            else:
+                entry.height = estimate_height(entry.length, width, scale)
+        self._relayout(0)
+        self._restore(self._rescaled(anchor, before))
+        self._render_in_view()
+        if any(entry.item is None for entry in self._entries):
+            self._idle.start()
 
     def _ensure_loaded(self, entries: Sequence[Entry]) -> None:
         missing = [entry.id for entry in entries if entry.message is None]

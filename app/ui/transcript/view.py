@@ -13,26 +13,24 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from app.domain.messages import Message, MessageOutline, MessageStatus, Role, utc_now
 from app.ui.new_chat_page import WELCOME
-from app.ui.transcript.entries import Entry, last_caller, results_after
+from app.ui.transcript.entries import RERENDER_LIMIT, Entry, last_caller, results_after
 from app.ui.transcript.find_in_view import FindingInView
 from app.ui.transcript.frames import StreamFrames
 from app.ui.transcript.jump_button import JumpToLatest
 from app.ui.transcript.kept_edits import KeptEdits
-from app.ui.transcript.layout_in_view import LayoutInView, estimate_height, estimate_heights
+from app.ui.transcript.layout_in_view import LayoutInView, estimate_heights
 from app.ui.transcript.math_images import MathImages
 from app.ui.transcript.own_background import OwnBackground
 from app.ui.transcript.pending import PendingLine
 from app.ui.transcript.rendering_on_demand import Loader, RenderingOnDemand
 from app.ui.transcript.scroll_keys import Goal, scroll_goal
 from app.ui.transcript.spares import SpareItems
-from app.ui.transcript.text_place import spot_of
 
 if TYPE_CHECKING:
     from app.chat.tool_calls import CallActivity
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
     from app.ui.transcript.tool_activity import ToolActivity
     from app.ui.transcript.unanswered import UnansweredBar
 
-RERENDER_LIMIT = 60_000  # characters: above, a full re-render would stall the window
 # Seconds of an answer's silence before it is said (the client gives up after 90: see
 # app.api.client); the longest pauses between a healthy stream's pieces are a few.
 SILENCE_NOTICE_MS = 15_000
@@ -406,70 +403,6 @@ class TranscriptView(FindingInView, RenderingOnDemand, LayoutInView, QScrollArea
         for entry in self._entries:
             if entry.item is not None:
                 entry.item.set_retry_offer(offer)
-
-    @property
-    def dark(self) -> bool:
-        return self._dark
-
-    def set_dark(self, dark: bool) -> None:
-        self._dark = dark
-        self._spares.discard()
-        for entry in self._entries:
-            if entry.item is not None:
-                entry.item.set_dark(dark)
-                self._mark_again(entry.item)
-        self._relayout(0)
-        self._render_in_view()  # those let go before the restyle (see before_restyle)
-
-    def before_restyle(self) -> None:
-        """The application's look is about to be set anew (another text size or theme),
-        which styles every widget again: the messages out of sight let their widgets go
-        first, and are rendered again as they come into view or on idle time. Restyling
-        then costs the messages on screen, not every one rendered so far (seconds, in a
-        long conversation, with the window half drawn meanwhile).
-
-        A long message on screen goes too, and is rendered anew once the look is set
-        (see text_size_changed, set_dark): restyled in place its text was laid out again
-        for the font, the list indent and the tab stops, then rendered again (a
-        200,000-character line took seconds each time)."""
-        self._spares.discard()
-        top = self.verticalScrollBar().value()
-        bottom = top + self.viewport().height()
-        place, self._spot = self.text_place(), None
-        for entry in self._entries:
-            item = entry.item
-            in_view = entry.y < bottom and entry.y + entry.height > top
-            if item is None or (in_view and entry.length < RERENDER_LIMIT):
-                continue
-            if self._frames.tracks(entry.id) or not item.disposable:
-                continue  # being written or edited, or the keyboard in it
-            if place is not None and place.message_id == entry.id:
-                self._spot = spot_of(place)  # rendered anew from there (_render_in_view)
-            entry.item = None  # its height stays, the best guess until it is rendered
-            shiboken6.delete(item)  # now: one deleted later would be restyled first
-        if any(entry.item is None for entry in self._entries):
-            self._idle.start()
-
-    def text_size_changed(self) -> None:
-        """The text got larger or smaller: the messages on screen are rendered again
-        and measured now, the others' heights guessed anew (they are rendered later, see
-        before_restyle), and the reader stays on the same place."""
-        self._spares.discard()
-        anchor = self._anchor()
-        before = self._anchor_height(anchor)
-        width, scale = self._column_width(), self._text_scale()
-        for entry in self._entries:
-            if entry.item is not None:
-                entry.item.rerender()
-                self._mark_again(entry.item)
-                entry.height = entry.item.height_for_width(width)
-            else:
-                entry.height = estimate_height(entry.length, width, scale)
-        self._relayout(0)
-        self._restore(self._rescaled(anchor, before))
-        self._render_in_view()
-        if any(entry.item is None for entry in self._entries):
-            self._idle.start()
 
     # -- message widgets ----------------------------------------------------------------
 

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtGui import QTextCursor
 
 from app.domain.messages import Role
-from app.ui.transcript.view import RERENDER_LIMIT, TranscriptView
+from app.ui.transcript.entries import RERENDER_LIMIT
+from app.ui.transcript.view import TranscriptView
 from tests.fake_mistral import Reply
 from tests.integration.gui.conftest import Gui, in_loop
 
