@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument
 
 
 @dataclass(frozen=True)
@@ -62,43 +62,60 @@ def line_top(document: QTextDocument, cursor: QTextCursor) -> int:
 @dataclass(frozen=True)
 class ReadingSpot:
     """A ``TextPlace`` that outlives its document: where the reader was in a message
-    rendered anew (another look makes it a new document), found again by its text."""
+    rendered anew (another look makes it a new document), found again by its text and
+    the text after it (a line of code such as "}" is found all over)."""
 
     message_id: str
     share: float  # how far into the document's characters it was
     block_text: str
     column: int  # its position in its block
     offset: int
+    following: tuple[str, ...] = ()  # the texts of the blocks after it
+
+
+# The text after a spot that it keeps: enough words to find a line of code by.
+_FOLLOWING_CHARS = 200
+_FOLLOWING_BLOCKS = 8
 
 
 def spot_of(place: TextPlace) -> ReadingSpot:
     cursor = place.cursor
     share = cursor.position() / max(1, cursor.document().characterCount())
     column = cursor.position() - cursor.block().position()
-    return ReadingSpot(place.message_id, share, place.block_text, column, place.offset)
+    following: list[str] = []
+    block, kept = cursor.block().next(), 0
+    while block.isValid() and kept < _FOLLOWING_CHARS and len(following) < _FOLLOWING_BLOCKS:
+        following.append(block.text())
+        kept += len(following[-1])
+        block = block.next()
+    return ReadingSpot(
+        place.message_id, share, place.block_text, column, place.offset, tuple(following)
+    )
 
 
-# Words of the block looked for in the markdown: enough to tell one paragraph from the
+# Words of the text looked for in the markdown: enough to tell one paragraph from the
 # next; fewer, when markup that shows no text (a link's address) stands between them.
 _PROBE_WORDS = (8, 5, 3)
 
 
 def source_offset(markdown: str, spot: ReadingSpot) -> int:
-    """Where in the markdown its message was rendered from the spot likely is: its
-    block's first words, with anything but words between them (the markup that
-    rendering drops, as ``**`` or ``[``), found nearest the same share of the way in;
-    else just that share."""
+    """Where in the markdown its message was rendered from the spot likely is: the
+    first words of its text (and of the text after it, for a block with few or none),
+    with anything but words between them (the markup that rendering drops, as ``**``
+    or ``[``), found nearest the same share of the way in; else just that share."""
     estimate = round(spot.share * len(markdown))
-    words = re.findall(r"\w+", spot.block_text)
+    text = "\n".join((spot.block_text, *spot.following))
+    words = re.findall(r"\w+", text)
     if not words:
         return estimate
+    lead = text.index(words[0])  # shown before the first word: as many in the source
     for count in _PROBE_WORDS:
         if len(words) < count and count != _PROBE_WORDS[-1]:
             continue
         pattern = re.compile(r"\W+".join(re.escape(word) for word in words[:count]))
         best: int | None = None
         for match in pattern.finditer(markdown):
-            found = match.start()
+            found = max(0, match.start() - lead)
             if best is None or abs(found - estimate) < abs(best - estimate):
                 best = found
             elif found > estimate:
@@ -112,13 +129,14 @@ def place_again(
     spot: ReadingSpot, document: QTextDocument, *, after: int | None = None
 ) -> TextPlace | None:
     """The spot in ``document``, its message rendered anew: the first block with its
-    text after position ``after`` (where the text rendered first begins, see
-    MarkdownDocument.skip_to), else the one nearest the same share of the way in."""
+    text, and the text after it as far as it is rendered, after position ``after``
+    (where the text rendered first begins, see MarkdownDocument.skip_to), else the
+    one nearest the same share of the way in."""
     target = spot.share * document.characterCount()
     block = document.begin() if after is None else document.findBlock(after).next()
     best = None
     while block.isValid():
-        if block.text() == spot.block_text:
+        if _found_at(block, spot):
             if after is not None:
                 best = block
                 break
@@ -132,3 +150,16 @@ def place_again(
     cursor = QTextCursor(document)
     cursor.setPosition(best.position() + min(spot.column, best.length() - 1))
     return TextPlace(spot.message_id, cursor, spot.block_text, spot.offset)
+
+
+def _found_at(block: QTextBlock, spot: ReadingSpot) -> bool:
+    if block.text() != spot.block_text:
+        return False
+    block = block.next()
+    for text in spot.following:
+        if not block.isValid():
+            return True  # not rendered yet, as far as it goes
+        if block.text() != text:
+            return False
+        block = block.next()
+    return True

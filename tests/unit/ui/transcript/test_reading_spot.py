@@ -92,3 +92,46 @@ def test_after_a_skip_the_spot_is_the_first_block_rendered_from_there(
     assert again.cursor.blockNumber() == 1  # not the first block: what follows the gap
     other = rendered("Other text.")
     assert place_again(spot_of(place_in(other, 0, 0)), document) is None
+
+
+# A long code block: its closing lines alike, told apart by the lines after them.
+CODE = (
+    "Some steps.\n\nFirst, what they are for.\n\nThen, in code:\n\n```rust\n"
+    + "".join(f"fn step_{n}() {{\n    run({n});\n}}\n" for n in range(300))
+    + "```\n\nThat is all."
+)
+
+
+def closing_line(document: QTextDocument, step: int) -> int:
+    """The block number of the closing "}" of ``step_{step}``."""
+    found = document.find(f"fn step_{step}() {{")
+    assert not found.isNull()
+    number = found.blockNumber() + 2
+    assert document.findBlockByNumber(number).text() == "}"
+    return number
+
+
+def test_a_line_of_code_found_all_over_is_found_by_the_lines_after_it(
+    qapp: QApplication,
+) -> None:
+    before = rendered(CODE)
+    spot = spot_of(place_in(before, closing_line(before, 150), 0))
+    assert spot.block_text == "}"
+    offset = source_offset(CODE, spot)
+    assert CODE[offset:].startswith("}\nfn step_151() {")
+    whole = rendered(CODE)
+    again = place_again(spot, whole)
+    assert again is not None
+    assert again.cursor.blockNumber() == closing_line(whole, 150)
+    # Rendered from there: the code block is one block, rendered whole after the gap,
+    # and the line is found in it, not the first "}" after the gap.
+    document = QTextDocument()
+    parts = MarkdownDocument(document, math=None, dark=False)
+    parts.append(CODE)
+    assert parts.skip_to(offset, 500)
+    parts.flush(final=True, budget=500)
+    gap = parts.first_gap_position
+    assert gap is not None
+    again = place_again(spot, document, after=gap)
+    assert again is not None
+    assert again.cursor.blockNumber() == closing_line(document, 150)
