@@ -352,9 +352,8 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         held the window 0.6 s at each text size."""
         self.document.set_markdown("")
         self.document.append(text)
-        if not self.document.skip_to(offset, FRAME_BUDGET_CHARS):
-            self.document.set_markdown(text)
-            return
+        # Nothing skipped (the offset in its first block): from the start, in pieces.
+        self.document.skip_to(offset, FRAME_BUDGET_CHARS)
         done = False
         for _ in range(PIECES_AT_ONCE):
             done = self.document.flush(final=True, budget=FRAME_BUDGET_CHARS)

@@ -200,7 +200,8 @@ class RenderingOnDemand(_View):
         """Render the messages in view not rendered yet, the reader kept in place: each
         one rendered may leave room in view for the next. A long answer the reader was
         in renders from there, the rest over the next frames, and the view goes back to
-        the text they read (rendered whole, 100,000 tokens held the window 0.6 s)."""
+        the text they read; one whose start is in view renders from its start (rendered
+        whole, 100,000 tokens held the window 0.6 s)."""
         spot, self._spot = self._spot, None
         anchor = self._anchor()
         for _ in range(len(self._entries)):
@@ -226,9 +227,12 @@ class RenderingOnDemand(_View):
                     anchor = self._anchor()
                     continue
             else:
-                self._materialise(missing)
+                # Its start in view: from there (a long answer: in pieces), else whole.
+                self._materialise(missing, reading_at=0 if missing.y >= top else None)
                 self._relayout(self._entries.index(missing))
             self._restore(anchor)
+            if anchor is not None:
+                self._set_follow(False)  # a message rendered in part: the view at the end
 
     def _render_at(self, entry: Entry, spot: ReadingSpot) -> TextPlace | None:
         """Render the entry's message from the spot on; the spot's place in it."""

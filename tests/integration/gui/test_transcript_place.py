@@ -408,3 +408,65 @@ async def test_a_long_answer_read_in_its_middle_renders_from_there_for_another_l
     await gui.until(whole)
     assert abs(_numbered_paragraph_at_top(gui, answer.id) - read) <= 1
     assert transcript.item(answer.id).text.document().characterCount() == full
+
+
+@in_loop
+async def test_a_long_answer_whose_start_is_in_view_renders_from_its_start(gui: Gui) -> None:
+    # The reader sees a question and the start of its long answer, and changes the text
+    # size: the answer's start comes first, the rest over the next frames (rendered
+    # whole, it held the window), and the view stays on the question, not sent to the
+    # end as the answer grows.
+    store = gui.store
+    created = store.create_conversation(title="Lake", model="mistral-large-2411")
+    parent = None
+    for role, text in [
+        (Role.USER, "Tell me"),
+        (Role.ASSISTANT, "Short."),
+        (Role.USER, "And the lake?"),
+        (
+            Role.ASSISTANT,
+            "\n\n".join(f"Paragraph {n}: the lake and its boats." for n in range(2500)),
+        ),
+        (Role.USER, "Thanks"),
+        (Role.ASSISTANT, "You're welcome."),
+    ]:
+        parent = store.add_message(created.id, role=role, content=text, parent_id=parent).id
+    transcript = gui.pane.transcript
+    fast_machine(transcript)
+    gui.window.open_conversation(created.id)
+    ids = transcript.message_ids
+
+    def whole() -> bool:
+        item = transcript.item(ids[3])
+        return settled(transcript) and not item.finishing and not item.document.has_gaps
+
+    await gui.until(whole)
+    question = transcript._by_id[ids[2]]
+    transcript.verticalScrollBar().setValue(question.y)
+    await gui.settle(0.1)
+    assert not transcript.following
+    full = transcript.item(ids[3]).text.document().characterCount()
+    assert full > RERENDER_LIMIT
+    seen = await _zoomed_in(
+        gui,
+        lambda: (
+            transcript.reading_place(),
+            transcript.item(ids[3]).text.document().characterCount(),
+            _numbered_paragraph_at_top_of(gui, ids[3]),
+        ),
+    )
+    place, shown, first_shown = seen
+    assert place is not None
+    assert place[0] == ids[2]  # the question still on top
+    assert shown < full // 4  # the answer in part
+    assert first_shown == 0  # from its start
+    await gui.until(whole)
+    assert transcript.reading_place()[0] == ids[2]
+    assert not transcript.following
+    assert transcript.item(ids[3]).text.document().characterCount() == full
+
+
+def _numbered_paragraph_at_top_of(gui: Gui, message_id: str) -> int:
+    """The number of the first paragraph of ``message_id``'s text (rendered)."""
+    block = gui.pane.transcript.item(message_id).text.document().firstBlock().text()
+    return int(block.split()[1].rstrip(":"))
