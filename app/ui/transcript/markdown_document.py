@@ -330,9 +330,9 @@ class MarkdownDocument:
         """Render the first block of the text appended, and leave the stable text from
         there to the block holding ``offset`` in a gap: what ``flush`` renders next is
         the text where a reader is (a long answer rendered anew for another look), and
-        ``fill_gaps`` the rest above it. False, skipping nothing, when nothing is
-        rendered yet and that block is the first, or the first block is longer than
-        ``budget`` (it would be a stall of its own)."""
+        ``fill_gaps`` the rest above it. False, skipping nothing, when some text is
+        rendered already, when that block is the first, or when the first block is
+        longer than ``budget`` (it would be a stall of its own)."""
         if self._stable_rendered or not self._document.isEmpty():
             return False
         text = self.text

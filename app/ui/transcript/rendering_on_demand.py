@@ -53,6 +53,7 @@ class RenderingOnDemand(_View):
     # before_restyle), until _render_in_view renders it from there.
     _spot: ReadingSpot | None
     _dark: bool
+    _follow: bool  # the view follows the end
     _spares: SpareItems
     _frames: StreamFrames
 
@@ -200,8 +201,9 @@ class RenderingOnDemand(_View):
         """Render the messages in view not rendered yet, the reader kept in place: each
         one rendered may leave room in view for the next. A long answer the reader was
         in renders from there, the rest over the next frames, and the view goes back to
-        the text they read; one whose start is in view renders from its start (rendered
-        whole, 100,000 tokens held the window 0.6 s)."""
+        the text they read; one whose start is in view renders from its start, or from
+        its end while the view follows the end (rendered whole, 100,000 tokens held the
+        window 0.6 s)."""
         spot, self._spot = self._spot, None
         anchor = self._anchor()
         for _ in range(len(self._entries)):
@@ -226,6 +228,9 @@ class RenderingOnDemand(_View):
                     self.keep_text_place(place)
                     anchor = self._anchor()
                     continue
+            elif self._follow:
+                self._materialise(missing, in_pieces=True)  # a long answer: its end first
+                self._relayout(self._entries.index(missing))
             else:
                 # Its start in view: from there (a long answer: in pieces), else whole.
                 self._materialise(missing, reading_at=0 if missing.y >= top else None)

@@ -470,3 +470,49 @@ def _numbered_paragraph_at_top_of(gui: Gui, message_id: str) -> int:
     """The number of the first paragraph of ``message_id``'s text (rendered)."""
     block = gui.pane.transcript.item(message_id).text.document().firstBlock().text()
     return int(block.split()[1].rstrip(":"))
+
+
+@in_loop
+async def test_a_long_last_answer_followed_to_its_end_renders_from_its_end(gui: Gui) -> None:
+    # At the end of a long answer, another text size: its end comes first (from its
+    # start, the end would have shown what follows it as it came, and rendered whole it
+    # held the window), and the view still follows the end.
+    store = gui.store
+    created = store.create_conversation(title="Lake", model="mistral-large-2411")
+    question = store.add_message(created.id, role=Role.USER, content="Tell me", parent_id=None)
+    answer = store.add_message(
+        created.id,
+        role=Role.ASSISTANT,
+        content="\n\n".join(f"Paragraph {n}: the lake and its boats." for n in range(2500)),
+        parent_id=question.id,
+    )
+    transcript = gui.pane.transcript
+    fast_machine(transcript)
+    gui.window.open_conversation(created.id)
+
+    def whole() -> bool:
+        item = transcript.item(answer.id)
+        return settled(transcript) and not item.finishing and not item.document.has_gaps
+
+    await gui.until(whole)
+    assert transcript.following
+    full = transcript.item(answer.id).text.document().characterCount()
+
+    def last_paragraph() -> str:
+        return transcript.item(answer.id).text.document().lastBlock().text()
+
+    seen = await _zoomed_in(
+        gui,
+        lambda: (
+            transcript.following,
+            transcript.item(answer.id).text.document().characterCount(),
+            last_paragraph(),
+        ),
+    )
+    following, shown, last = seen
+    assert following
+    assert shown < full // 4
+    assert last.startswith("Paragraph 2499:")
+    await gui.until(whole)
+    assert transcript.following
+    assert transcript.item(answer.id).text.document().characterCount() == full
