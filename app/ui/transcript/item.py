@@ -149,7 +149,7 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
         """Show ``message`` (of this item's role): at construction, or in a spare item
         built ahead of need with an empty message (see TranscriptView). ``in_pieces``:
         a long answer shows its end first (see _show_in_pieces); ``reading_at``: the
-        text from that offset of its markdown first (see _show_from)."""
+        text from that offset of its markdown first (see _show_in_pieces)."""
         if message.role is not self.message.role:
             raise ValueError(f"a {self.message.role} item cannot show a {message.role} message")
         self.message = message
@@ -324,39 +324,28 @@ class MessageItem(ItemActions, ItemStatus, ItemVersions, ItemEditing, QFrame):
             and self.message.role is Role.ASSISTANT
             and len(self.message.content) > PIECES_FROM
         ):
-            if reading_at is None:
-                self._show_in_pieces(self.message.content)
-            else:
-                self._show_from(self.message.content, reading_at)
+            self._show_in_pieces(self.message.content, reading_at)
         else:
             self.document.set_markdown(self._markdown())
 
-    def _show_in_pieces(self, text: str) -> None:
-        """A long finished answer, its end first (where its conversation opens), the rest
-        over the next frames, as an answer that streamed faster than it rendered: the
-        transcript's frames go on with it (``finishing``, and the document's gaps).
-        Rendered whole, 20,000 tokens held the window 140 ms, 100,000 some 0.6 s."""
+    def _show_in_pieces(self, text: str, reading_at: int | None = None) -> None:
+        """A long finished answer, its end first (where its conversation opens), or with
+        ``reading_at`` the text from that offset of its markdown first (where its reader
+        is, as it is rendered anew for another look: what follows, then what comes
+        before). The rest comes over the next frames, as for an answer that streamed
+        faster than it rendered: the transcript's frames go on with it (``finishing``,
+        and the document's gaps). Rendered whole, 20,000 tokens held the window 140 ms,
+        100,000 some 0.6 s."""
         self.document.set_markdown("")
         self.document.append(text)
+        if reading_at is not None:
+            # Nothing skipped (the offset in its first block): from the start, in pieces.
+            self.document.skip_to(reading_at, FRAME_BUDGET_CHARS)
         done = False
         for _ in range(PIECES_AT_ONCE):  # its very end, most often
-            done = self.document.flush(final=True, budget=FRAME_BUDGET_CHARS, skip_ahead=True)
-            if done:
-                break
-        self._finishing = not done
-
-    def _show_from(self, text: str, offset: int) -> None:
-        """A long finished answer, the text from ``offset`` of its markdown first (where
-        its reader is, as it is rendered anew for another look), the rest over the next
-        frames: what follows, then what comes before. Rendered whole, 100,000 tokens
-        held the window 0.6 s at each text size."""
-        self.document.set_markdown("")
-        self.document.append(text)
-        # Nothing skipped (the offset in its first block): from the start, in pieces.
-        self.document.skip_to(offset, FRAME_BUDGET_CHARS)
-        done = False
-        for _ in range(PIECES_AT_ONCE):
-            done = self.document.flush(final=True, budget=FRAME_BUDGET_CHARS)
+            done = self.document.flush(
+                final=True, budget=FRAME_BUDGET_CHARS, skip_ahead=reading_at is None
+            )
             if done:
                 break
         self._finishing = not done
