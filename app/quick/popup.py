@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSizeGrip,
     QSizePolicy,
@@ -42,12 +41,8 @@ from app.chat.controller import ChatController, NewChat
 from app.domain.messages import Role
 from app.domain.tree import MessageTree
 from app.quick.place_and_size import WIDTH, PlaceAndSize
-from app.quick.quick_input import (
-    PLACEHOLDER,
-    PLACEHOLDER_INPUT,
-    PLACEHOLDER_RUN,
-    QuickInput,
-)
+from app.quick.quick_input import QuickInput
+from app.quick.template_choice import TemplateChoice, clipboard_text, selection_text
 from app.state import UiState
 from app.store.conversations import ConversationStore
 from app.ui.icons import icon
@@ -71,7 +66,7 @@ FOCUS_LOST_MS = 150
 DEPRECATED_ADVICE = "Choose another default model in Settings → Model, or a template's own."
 
 
-class QuickWindow(PlaceAndSize, QWidget):
+class QuickWindow(TemplateChoice, PlaceAndSize, QWidget):
     """Signals: continue_in_main(str, str) (open this conversation in the main window,
     with this text to go on typing)."""
 
@@ -102,8 +97,8 @@ class QuickWindow(PlaceAndSize, QWidget):
         self._new_chat = new_chat
         self._templates = templates
         self._state = state
-        self._read_clipboard = read_clipboard or _clipboard_text
-        self._read_selection = read_selection or _selection_text
+        self._read_clipboard = read_clipboard or clipboard_text
+        self._read_selection = read_selection or selection_text
         self._template: Template | None = None
         self._conversation_id: str | None = None
         self._sending = False
@@ -265,7 +260,7 @@ class QuickWindow(PlaceAndSize, QWidget):
         if template_name is None and self._unseen:
             self.reveal()
             return
-        template = _find(self._templates(), template_name) if template_name else None
+        template = self._template_named(template_name) if template_name else None
         if template is None:
             self._reset()
             if template_name:
@@ -383,88 +378,6 @@ class QuickWindow(PlaceAndSize, QWidget):
 
     # -- asking -------------------------------------------------------------------------
 
-    def _on_text_changed(self) -> None:
-        text = self.input.toPlainText()
-        if self._template is None and text.startswith("/") and "\n" not in text:
-            self._fill_completions(text[1:])
-        else:
-            self._close_completions()
-
-    def _fill_completions(self, typed: str) -> None:
-        from app.quick.templates import complete
-
-        self.completions.clear()
-        for template in complete(self._templates(), typed.strip()):
-            item = QListWidgetItem(f"{template.name}    {template.description}".rstrip())
-            item.setData(Qt.ItemDataRole.UserRole, template.name)
-            self.completions.addItem(item)
-        if self.completions.count():
-            if self.completions.isHidden() and self.transcript.isVisible():
-                # Taken before showing the list: that grows the window at once.
-                self._list_room = (self.height(), self.height())
-            self.completions.setCurrentRow(0)
-            self.completions.show()
-            self.input.completing = True
-            self._fit_height()
-        else:
-            self._close_completions()
-
-    def _close_completions(self) -> None:
-        self.completions.hide()
-        self.input.completing = False
-        self._fit_height()
-
-    def _move_completion(self, step: int) -> None:
-        row = (self.completions.currentRow() + step) % max(1, self.completions.count())
-        self.completions.setCurrentRow(row)
-
-    def _choose_item(self, item: QListWidgetItem) -> None:
-        template = _find(self._templates(), str(item.data(Qt.ItemDataRole.UserRole)))
-        if template is not None:
-            self._set_template(template)
-            self.input.clear()
-            self.input.setFocus()
-
-    def _set_template(self, template: Template) -> None:
-        from app.quick.template_chip import chip_accessible_name, chip_label
-        from app.quick.templates import waits_for_input
-
-        self._template = template
-        self.chip.setText(chip_label(template))
-        self.chip.setAccessibleName(chip_accessible_name(template))
-        self._show_chip_sources()
-        self.chip.show()
-        self.input.setPlaceholderText(
-            PLACEHOLDER_INPUT if waits_for_input(template) else PLACEHOLDER_RUN
-        )
-        self._close_completions()
-
-    def _show_chip_sources(self) -> None:
-        """The chip's tooltip quotes the text the template will use, as it is now."""
-        from app.quick.template_chip import chip_tooltip, sources
-
-        if self._template is None:
-            return
-        used = sources(self._template)
-        texts = {
-            "clipboard": self._read_clipboard() if "clipboard" in used else None,
-            "selection": self._read_selection() if "selection" in used else None,
-        }
-        tip = chip_tooltip(self._template, texts)
-        self.chip.setToolTip(tip)
-        self.chip.setAccessibleDescription(tip)  # the quote, read out too
-
-    def _on_clipboard_changed(self) -> None:
-        # Copied or selected anew while the window shows (Copy answer, say): the quote
-        # follows; hidden, the next summon reads it again.
-        if self._template is not None and self.isVisible():
-            self._show_chip_sources()
-
-    def clear_template(self) -> None:
-        self._template = None
-        self.chip.hide()
-        self.input.setPlaceholderText(PLACEHOLDER)
-
     def _on_submit(self) -> None:
         if self.input.completing and self.completions.currentItem() is not None:
             self._choose_item(self.completions.currentItem())
@@ -510,36 +423,6 @@ class QuickWindow(PlaceAndSize, QWidget):
         note = self._model_note(model) if model and self._model_note is not None else None
         if note:
             self._show_notice(f"{model}: {note}. {DEPRECATED_ADVICE}")
-
-    def _prompt(self, typed: str | None) -> str | None:
-        """The text to send, or None (with a notice) when it cannot be made."""
-        typed = typed if typed is not None and typed.strip() else None
-        if self._template is None:
-            return typed
-        from app.quick.templates import EmptyPlaceholder, expand
-
-        try:
-            return expand(
-                self._template.prompt,
-                clipboard=self._read_clipboard(),
-                selection=self._read_selection(),
-                input=typed,
-            )
-        except EmptyPlaceholder as empty:
-            self._show_notice(str(empty))
-            return None
-
-    def _chat_for_template(self) -> NewChat:
-        base = self._new_chat()
-        template = self._template
-        if template is None:
-            return NewChat(base.model, base.system_prompt, base.params, kind="quick")
-        params = base.params
-        if template.temperature is not None:
-            from dataclasses import replace
-
-            params = replace(params, temperature=template.temperature)
-        return NewChat(template.model or base.model, base.system_prompt, params, kind="quick")
 
     def _show_notice(self, text: str, *, settings: bool = False) -> None:
         """Say ``text`` above the answer; with ``settings``, offer to open them."""
@@ -670,22 +553,3 @@ class QuickWindow(PlaceAndSize, QWidget):
             self._start_exchange()
             self.continue_in_main.emit(conversation_id, typed)
             self.hide()
-
-
-def _find(templates: Sequence[Template], name: str) -> Template | None:
-    from app.quick.templates import find_template
-
-    return find_template(templates, name)
-
-
-def _clipboard_text() -> str | None:
-    return QGuiApplication.clipboard().text() or None
-
-
-def _selection_text() -> str | None:
-    clipboard = QGuiApplication.clipboard()
-    if not clipboard.supportsSelection():
-        return None
-    from PySide6.QtGui import QClipboard
-
-    return clipboard.text(QClipboard.Mode.Selection) or None
