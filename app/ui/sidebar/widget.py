@@ -1,5 +1,6 @@
-"""The sidebar: "New chat", search as you type, and the list of conversations with their
-actions (rename, pin, duplicate, export, delete with undo: see actions.py).
+"""The sidebar: "New chat", search as you type (see search_page.py), and the list of
+conversations with their actions (rename, pin, duplicate, export, delete with undo: see
+actions.py).
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QStackedWidget,
@@ -33,11 +33,11 @@ from app.ui.sidebar.held_writes import HeldWrites
 from app.ui.sidebar.model import PAGE_SIZE, QUICK_PREVIEW, ConversationListModel
 from app.ui.sidebar.outside_reader import OutsideChangeReader
 from app.ui.sidebar.search import RESULT_LIMIT, SearchWorker
+from app.ui.sidebar.search_page import SearchField, SearchPage
 from app.ui.sidebar.view import ConversationListView
 
 if TYPE_CHECKING:
     from app.domain.messages import Conversation
-    from app.store import SearchHit
     from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
     from app.ui.toast import Toast
 
@@ -49,36 +49,7 @@ DAY_CHECK_MS = 60_000
 ShowError = Callable[[str], None]
 
 
-class SearchField(QLineEdit):
-    """The search box; Up/Down/Enter/Esc drive the results while typing continues.
-
-    Signals:
-        move_requested(int): Up (-1) or Down (+1).
-        accept_requested(): Enter.
-        cancel_requested(): Esc.
-    """
-
-    move_requested = Signal(int)
-    accept_requested = Signal()
-    cancel_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        key = event.key()
-        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
-        elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
-            self.move_requested.emit(-5 if key == Qt.Key.Key_PageUp else 5)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.accept_requested.emit()
-        elif key == Qt.Key.Key_Escape:
-            self.cancel_requested.emit()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-
-class Sidebar(ExportAndDelete, QWidget):
+class Sidebar(SearchPage, ExportAndDelete, QWidget):
     """The conversation list on the left of the main window.
 
     Args:
@@ -265,43 +236,6 @@ class Sidebar(ExportAndDelete, QWidget):
         # exit of the application's loop, which emits it; the search thread stopped
         # for good whenever a loop ran to completion. The owner calls shutdown().
 
-    @property
-    def results_model(self) -> SearchResultsModel:
-        return self._search_results()[0]
-
-    @property
-    def results_view(self) -> SearchResultsView:
-        return self._search_results()[1]
-
-    def _search_results(self) -> tuple[SearchResultsModel, SearchResultsView]:
-        """The search results' list, built with the first search: not worth a slower start."""
-        if self._results is None:
-            from app.ui.sidebar.results import SearchResultsModel, SearchResultsView
-
-            model = SearchResultsModel(self)
-            view = SearchResultsView(self)
-            view.setModel(model)
-            view.result_chosen.connect(self._on_result_chosen)
-            self._search_layout.addWidget(view, 1)
-            # A common word matched more chats than one page shows, and the rest could
-            # not be reached but by typing more.
-            self.more_results = QPushButton("Show more results", self)
-            self.more_results.setObjectName("moreResults")
-            self.more_results.setAccessibleName("Show more results")
-            self.more_results.hide()
-            self.more_results.clicked.connect(self._show_more_results)
-            self._search_layout.addWidget(self.more_results)
-            self._results = (model, view)
-        return self._results
-
-    def _show_more_results(self) -> None:
-        text = self.search_field.text()
-        if text.strip():
-            self._asked *= 4
-            self._keep_row = max(0, self.results_view.currentIndex().row())
-            self._first_new = self.results_model.rowCount()
-            self._worker.request(text, self._asked)
-
     # Window-facing API -------------------------------------------------------------------
 
     def select_conversation(self, conversation_id: str | None, *, scroll: bool = True) -> None:
@@ -328,15 +262,6 @@ class Sidebar(ExportAndDelete, QWidget):
         """The conversation below (``step`` 1) or above (-1) the open one in the list, as
         it shows (pinned, then by day); None at the list's ends. See the model's."""
         return self.model.conversation_beside(self._open_id, step)
-
-    def focus_search(self) -> None:
-        """Put the keyboard in the search field (the window binds Ctrl+K to this)."""
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
-
-    def clear_search(self) -> None:
-        """Empty the search field and show the list again."""
-        self.search_field.clear()
 
     def conversation_changed(self, conversation_id: str) -> None:
         """Tell the list that a conversation was created or changed (title, new message)."""
@@ -575,92 +500,3 @@ class Sidebar(ExportAndDelete, QWidget):
     def _on_day_check(self) -> None:
         if self.model.regroup_if_day_changed() and self._open_id:
             self.select_conversation(self._open_id)
-
-    # Search ------------------------------------------------------------------------------
-
-    def _on_search_text(self, text: str) -> None:
-        self.search_edited.emit()
-        if text.strip():
-            self._debounce.start()
-            return
-        self._debounce.stop()
-        self._worker.cancel()
-        if self._results is not None:
-            self.results_model.clear()
-        self.search_status.hide()
-        self.pages.setCurrentIndex(self.LIST_PAGE)
-        self.search_cleared.emit()
-
-    def _run_search(self) -> None:
-        text = self.search_field.text()
-        if text.strip():
-            self._asked, self._keep_row, self._first_new = RESULT_LIMIT, None, None
-            self._worker.request(text, self._asked)
-
-    def _on_results(self, number: int, query: str, hits: list[SearchHit]) -> None:
-        if not self._worker.is_current(number) or not self.search_field.text().strip():
-            return  # a newer request is on its way, or the field was cleared
-        self.results_model.set_results(query, hits)
-        self.more_results.setVisible(len(hits) >= self._asked)
-        if hits:
-            self.search_status.hide()
-            row, self._keep_row = min(self._keep_row or 0, len(hits) - 1), None
-            self.results_view.setCurrentIndex(self.results_model.index(row, 0))
-            first_new, self._first_new = self._first_new, None
-            if first_new is not None and first_new < len(hits):
-                # The new hits come into sight (the list went back to the reader's row,
-                # up the list, and "Show more results" seemed to do nothing); the
-                # keyboard's row stays where it was.
-                index = QPersistentModelIndex(self.results_model.index(first_new, 0))
-                QTimer.singleShot(0, lambda: self._scroll_results_to(index))
-        else:
-            self.search_status.setText(f"No chats match “{query.strip()}”.")
-            self.search_status.show()
-        self.pages.setCurrentIndex(self.SEARCH_PAGE)
-
-    def _scroll_results_to(self, index: QPersistentModelIndex, tries: int = 50) -> None:
-        if not index.isValid():  # a newer query's results meanwhile
-            return
-        row = self.results_model.index(index.row(), 0)
-        if not self.results_view.visualRect(row).isValid() and tries > 0:
-            # Not laid out yet: the view lays rows out in batches, a turn each.
-            QTimer.singleShot(0, lambda: self._scroll_results_to(index, tries - 1))
-            return
-        self.results_view.scrollTo(row, QAbstractItemView.ScrollHint.PositionAtTop)
-
-    def _on_search_failed(self, number: int, query: str, message: str) -> None:
-        if not self._worker.is_current(number):
-            return
-        self.results_model.clear()
-        self.more_results.hide()
-        self.search_status.setText(message)
-        self.search_status.show()
-        self.pages.setCurrentIndex(self.SEARCH_PAGE)
-
-    def _on_search_move(self, step: int) -> None:
-        if self.pages.currentIndex() == self.SEARCH_PAGE:
-            self.results_view.move_current(step)
-        elif step > 0:  # Down from an empty field: into the list
-            self.list_view.setFocus(Qt.FocusReason.TabFocusReason)
-            if not self.list_view.currentIndex().isValid():
-                first = self.list_view.moveCursor(
-                    QAbstractItemView.CursorAction.MoveHome, Qt.KeyboardModifier.NoModifier
-                )
-                self.list_view.setCurrentIndex(first)
-
-    def _on_search_accepted(self) -> None:
-        if self._results is not None:
-            self.results_view.choose_current()
-
-    def _on_search_cancelled(self) -> None:
-        self.clear_search()
-        self.list_view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _on_result_chosen(self, row: int) -> None:
-        hit = self.results_model.hit_at(row)
-        if hit is None:
-            return
-        self.select_conversation(hit.conversation_id)
-        self.search_result_activated.emit(
-            hit.conversation_id, hit.message_id or "", self.results_model.query
-        )
