@@ -123,7 +123,9 @@ class RenderingOnDemand(_View):
             if self._frames.tracks(entry.id) or not item.disposable:
                 continue  # being written or edited, or the keyboard in it
             if place is not None and place.message_id == entry.id:
-                self._spot = spot_of(place)  # rendered anew from there (_render_in_view)
+                # Rendered anew from there (_render_in_view).
+                whole = not item.document.has_gaps and not item.finishing
+                self._spot = spot_of(place, whole=whole)
             entry.item = None  # its height stays, the best guess until it is rendered
             shiboken6.delete(item)  # now: one deleted later would be restyled first
         if any(entry.item is None for entry in self._entries):

@@ -4,6 +4,8 @@ document, to show that text at the view's top."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication
@@ -119,6 +121,10 @@ def test_a_line_of_code_found_all_over_is_found_by_the_lines_after_it(
     assert spot.block_text == "}"
     offset = source_offset(CODE, spot)
     assert CODE[offset:].startswith("}\nfn step_151() {")
+    # Told apart by their number, too: the "}" before the line with the first words.
+    counted = spot_of(place_in(before, closing_line(before, 150), 0), whole=True)
+    assert counted.shown
+    assert source_offset(CODE, counted) == offset
     whole = rendered(CODE)
     again = place_again(spot, whole)
     assert again is not None
@@ -135,3 +141,56 @@ def test_a_line_of_code_found_all_over_is_found_by_the_lines_after_it(
     again = place_again(spot, document, after=gap)
     assert again is not None
     assert again.cursor.blockNumber() == closing_line(document, 150)
+
+
+# Paragraphs shown word for word alike, the first third with long addresses, not shown:
+# the share of the way through the document is many copies off in the markdown.
+ALIKE = "\n\n".join(
+    f"Run **`make check`** in [the tree]({address}) and wait." for address in ADDRESSES
+)
+
+
+def paragraph_at(markdown: str, offset: int) -> int:
+    """The number of the paragraph that begins at ``offset`` (it must begin there)."""
+    assert offset == 0 or markdown[offset - 2 : offset] == "\n\n"
+    return markdown.count("\n\n", 0, offset)
+
+
+@pytest.mark.parametrize("number", [0, 40, 150, 299])
+def test_a_paragraph_among_copies_alike_is_found_as_the_same_copy(
+    qapp: QApplication, number: int
+) -> None:
+    document = rendered(ALIKE)
+    block = document.findBlockByNumber(number)
+    assert block.text() == "Run make check in the tree and wait."
+    spot = spot_of(place_in(document, number, 4), whole=True)
+    assert spot.shown_at == block.position()
+    assert paragraph_at(ALIKE, source_offset(ALIKE, spot)) == number
+    whole = rendered(ALIKE)
+    again = place_again(spot, whole)
+    assert again is not None
+    assert again.cursor.blockNumber() == number
+    assert again.cursor.position() - again.cursor.block().position() == 4
+
+
+def test_text_shown_once_or_part_of_a_message_is_not_counted(qapp: QApplication) -> None:
+    # Its text alone finds it (no copy to tell apart), or the document holds part of
+    # its message (rendered from a place on, with a gap before it): not all its copies.
+    assert not spot_of(place_in(rendered(MARKDOWN), 150, 0), whole=True).shown
+    assert not spot_of(place_in(rendered(ALIKE), 150, 0)).shown
+
+
+def test_copies_that_differ_from_the_markdown_fall_back_to_the_share(
+    qapp: QApplication,
+) -> None:
+    # The markdown has one more paragraph alike than the document had copies: the
+    # copy's number means nothing in it. The same sentence again within a paragraph is
+    # no copy of a paragraph: the copies are those of the document.
+    document = rendered(ALIKE)
+    spot = spot_of(place_in(document, 150, 0), whole=True)
+    assert spot.shown
+    longer = ALIKE + "\n\n" + "Run make check in the tree and wait. " * 3
+    uncounted = replace(spot, shown="", shown_at=-1)
+    assert source_offset(longer, spot) == source_offset(longer, uncounted)  # the share
+    inline = ALIKE.replace("and wait.", "and wait. Run make check in the tree and wait.")
+    assert paragraph_at(inline, source_offset(inline, spot)) == 150
