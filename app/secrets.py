@@ -50,12 +50,16 @@ class KeyStatus:
     backend: str | None = None
 
 
-def _keychain_name() -> str:
+def _keychain_name(*, capital: bool = False) -> str:
+    """Its name in a sentence, or at the start of one (str.capitalize also lowered the
+    rest: "(secret service)")."""
     if sys.platform == "darwin":
-        return "the macOS Keychain"
-    if sys.platform == "win32":
-        return "Windows Credential Manager"
-    return "the system keychain (Secret Service)"
+        name = "the macOS Keychain"
+    elif sys.platform == "win32":
+        name = "Windows Credential Manager"
+    else:
+        name = "the system keychain (Secret Service)"
+    return name[:1].upper() + name[1:] if capital else name
 
 
 def _install_hint() -> str:
@@ -100,6 +104,32 @@ def _is_usable(backend: keyring.backend.KeyringBackend) -> bool:
     return not module.startswith("keyrings.alt")
 
 
+def _may_hold(backend: keyring.backend.KeyringBackend, service: str, account: str) -> bool:
+    """False when ``backend`` is the Secret Service and holds no item for the key in any
+    keyring, locked or not (asked without unlocking any). Read through keyring anyway,
+    a keychain with no keyring yet made one, with a password prompt, and one locked
+    asked for its password: twice at a first start, for a key never stored (and where
+    no prompt can show, reading failed and the window said the keychain was broken)."""
+    if type(backend).__module__ != "keyring.backends.SecretService" or hasattr(
+        backend, "preferred_collection"
+    ):
+        return True
+    from contextlib import closing
+
+    import secretstorage
+
+    scheme = getattr(backend, "schemes", {}).get(getattr(backend, "scheme", ""), {})
+    attributes = {
+        scheme.get("username", "username"): account,
+        scheme.get("service", "service"): service,
+    }
+    try:
+        with closing(secretstorage.dbus_init()) as bus:
+            return next(iter(secretstorage.search_items(bus, attributes)), None) is not None
+    except Exception:  # noqa: BLE001 - keyring's own call then says what is wrong
+        return True
+
+
 KEYCHAIN_PATIENCE = 120.0  # seconds a keychain may take to answer (a password prompt)
 _NOTICE_AFTER = 2.0  # seconds of silence before on_wait says the keychain is awaited
 
@@ -128,7 +158,12 @@ class _PatientKeychain:
         return type(self._backend).__module__ + "." + type(self._backend).__name__
 
     def get_password(self, service: str, account: str) -> str | None:
-        return self._wait(lambda: self._backend.get_password(service, account))
+        def read() -> str | None:
+            if not _may_hold(self._backend, service, account):
+                return None
+            return self._backend.get_password(service, account)
+
+        return self._wait(read)
 
     def set_password(self, service: str, account: str, key: str) -> None:
         self._wait(lambda: self._backend.set_password(service, account, key))
@@ -155,7 +190,7 @@ class _PatientKeychain:
         worker.join(max(0.0, self._patience - _NOTICE_AFTER))
         if not outcome:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} did not answer within "
+                f"{_keychain_name(capital=True)} did not answer within "
                 f"{self._patience:g} s: it may be locked, with no way to ask for its "
                 "password here. Unlock it (log in to the desktop, or open its password "
                 "manager), then try again.",
@@ -246,12 +281,12 @@ class ApiKeys:
             key = self._keychain(on_wait).get_password(SERVICE, account)
         except keyring.errors.KeyringLocked as error:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} is locked: unlock it and try again.",
+                f"{_keychain_name(capital=True)} is locked: unlock it and try again.",
                 workaround=_WORKAROUND,
             ) from error
         except keyring.errors.KeyringError as error:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} failed ({type(error).__name__}).",
+                f"{_keychain_name(capital=True)} failed ({type(error).__name__}).",
                 workaround=_WORKAROUND,
             ) from error
         if key:
@@ -285,9 +320,19 @@ class ApiKeys:
             self._keychain().set_password(SERVICE, account, key)
         except keyring.errors.KeyringLocked as error:
             raise KeychainUnavailable(
-                f"{_keychain_name().capitalize()} is locked: unlock it and try again.",
+                f"{_keychain_name(capital=True)} is locked: unlock it and try again.",
                 workaround=_WORKAROUND,
             ) from error
+        except keyring.errors.InitError as error:
+            problem = f"Could not save the key in {_keychain_name()} (InitError)."
+            if "create the collection" in str(error):  # keyring's Secret Service words
+                problem = (
+                    f"{_keychain_name(capital=True)} has no keyring yet, and making one "
+                    "needs a password it could not ask for (its prompt was closed, or "
+                    "cannot show here). Make one in your desktop's password manager (for "
+                    'example Seahorse, "Passwords and Keys"), then save the key again.'
+                )
+            raise KeychainUnavailable(problem, workaround=_WORKAROUND) from error
         except keyring.errors.KeyringError as error:
             raise KeychainUnavailable(
                 f"Could not save the key in {_keychain_name()} ({type(error).__name__}).",

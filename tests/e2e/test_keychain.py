@@ -10,7 +10,7 @@ import pytest
 
 from tests.fake_mistral import FakeMistral, Reply
 from tests.helpers.cli import make_cli
-from tests.helpers.keychain import grep_tree, secret_tool_lookup
+from tests.helpers.keychain import grep_tree, keyrings, secret_tool_lookup
 
 pytestmark = [pytest.mark.e2e, pytest.mark.keychain]
 
@@ -88,3 +88,28 @@ def test_no_keychain_explains_what_to_do(tmp_path: Path, fake_mistral: FakeMistr
     assert result.returncode == 3
     assert "MISTRAL_API_KEY" in result.stderr
     assert grep_tree(tmp_path, "some-key-123") == []
+
+
+def test_a_keychain_with_no_keyring_yet_holds_no_key_and_is_left_as_it_is(
+    tmp_path: Path, fake_mistral: FakeMistral, keychain_without_keyring: dict[str, str]
+) -> None:
+    # A first start where the keychain has no keyring yet (a fresh account, a desktop
+    # that makes none at login): reading the key made one, behind a password prompt
+    # (twice, as the window asked again), and where no prompt can show, the keychain
+    # was said to have failed. Nothing is stored: that is all there is to say.
+    before = keyrings(keychain_without_keyring)
+    cli = make_cli(tmp_path, fake_mistral.base_url, key=None)
+    status = cli.run("key", "status")
+    assert status.returncode == 3, status.stderr
+    assert "none is set" in status.stdout
+    assert "failed" not in status.stdout + status.stderr
+    assert cli.run("key", "clear").stdout.startswith("No key was stored")
+    assert keyrings(keychain_without_keyring) == before
+    # Saving one makes a keyring, behind a prompt for its password, which cannot show
+    # here: what to do instead.
+    fake_mistral.api_key = "mk-first-key-0123"
+    saved = cli.run("key", "set", stdin="mk-first-key-0123\n")
+    assert saved.returncode != 0
+    assert "The system keychain (Secret Service) has no keyring yet" in saved.stderr
+    assert "password manager" in saved.stderr
+    assert "mk-first-key-0123" not in saved.stdout + saved.stderr

@@ -5,26 +5,43 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-_SCRIPT = (
-    'echo "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; '
-    "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
-    "gnome-keyring-daemon --start --components=secrets >/dev/null; "
-    "echo READY; exec cat"
+_START = 'echo "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; '
+_SERVE = "gnome-keyring-daemon --start --components=secrets >/dev/null; echo READY; exec cat"
+# With a login keyring, unlocked (as a desktop session has it); or with none at all (a
+# fresh account, or a desktop that does not make one at login).
+_WITH_KEYRING = (
+    _START + "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; " + _SERVE
 )
+_WITHOUT_KEYRING = _START + _SERVE
 
 
 @pytest.fixture(scope="session")
 def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Starts gnome-keyring inside ``dbus-run-session``; yields the bus environment.
+    """Starts gnome-keyring inside ``dbus-run-session``, its login keyring unlocked;
+    yields the bus environment.
 
     The daemon runs with its own HOME, so it never sees the developer's keyrings, and
     stops when the fixture closes the session's stdin.
     """
+    yield from _secret_service(tmp_path_factory.mktemp("keyring-home"), _WITH_KEYRING)
+
+
+@pytest.fixture(scope="session")
+def secret_service_without_keyring(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, str]]:
+    """gnome-keyring as ``secret_service`` starts it, but with no keyring yet: making
+    one (storing a key) asks for its password in a prompt, which cannot show here."""
+    yield from _secret_service(tmp_path_factory.mktemp("empty-keyring-home"), _WITHOUT_KEYRING)
+
+
+def _secret_service(home: Path, script: str) -> Iterator[dict[str, str]]:
     missing = [
         tool for tool in ("dbus-run-session", "gnome-keyring-daemon") if shutil.which(tool) is None
     ]
@@ -33,7 +50,6 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             f"no real keychain to test with ({', '.join(missing)} not installed): "
             "apt-get install dbus gnome-keyring (.ci/run does)"
         )
-    home = tmp_path_factory.mktemp("keyring-home")
     runtime = home / "run"
     runtime.mkdir(mode=0o700)
     env = {
@@ -44,7 +60,7 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         "LANG": "C.UTF-8",
     }
     session = subprocess.Popen(
-        ["dbus-run-session", "--", "sh", "-c", _SCRIPT],
+        ["dbus-run-session", "--", "sh", "-c", script],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -82,10 +98,39 @@ def real_keychain(
     secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
     """This test (and the processes it starts) use the real Secret Service."""
+    return _used(secret_service, monkeypatch)
+
+
+@pytest.fixture
+def keychain_without_keyring(
+    secret_service_without_keyring: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """This test (and the processes it starts) use a real Secret Service with no keyring."""
+    return _used(secret_service_without_keyring, monkeypatch)
+
+
+def _used(bus: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
-    for name, value in secret_service.items():
+    for name, value in bus.items():
         monkeypatch.setenv(name, value)
-    return secret_service
+    return bus
+
+
+def keyrings(bus: dict[str, str]) -> list[str]:
+    """The D-Bus paths of the keyrings (collections) of the Secret Service on ``bus``."""
+    script = (
+        "import secretstorage; "
+        "print(*sorted(c.collection_path for c in "
+        "secretstorage.get_all_collections(secretstorage.dbus_init())))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, **bus},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
 
 
 def secret_tool_lookup(bus: dict[str, str], account: str) -> str | None:
