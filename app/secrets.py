@@ -9,6 +9,7 @@ window also offers to keep a key in memory until it closes: ``use_for_session``)
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -131,6 +132,12 @@ def _may_hold(backend: keyring.backend.KeyringBackend, service: str, account: st
 
 
 KEYCHAIN_PATIENCE = 120.0  # seconds a keychain may take to answer (a password prompt)
+# Seconds a keychain that could not be read (its unlock prompt closed, or no answer) is
+# not asked again for the same key: the window asks twice as it starts (is there a key;
+# can one be kept), and the person who closed the prompt saw it open again at once, or
+# waited the keychain's patience twice. Asked later, as on opening the settings, it is
+# asked anew.
+REFUSAL_MEMORY = 10.0
 _NOTICE_AFTER = 2.0  # seconds of silence before on_wait says the keychain is awaited
 
 T = TypeVar("T")
@@ -227,13 +234,17 @@ class ApiKeys:
         on_key_seen: Callable[[str], None] | None = None,
         on_wait: Callable[[], None] | None = None,
         patience: float = KEYCHAIN_PATIENCE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._environ = environ
         self._backend = backend
         self._on_key_seen = on_key_seen or (lambda key: None)
         self._on_wait = on_wait
         self._patience = patience
+        self._clock = clock
         self._session: dict[str, str] = {}  # account -> key, for this process only
+        # account -> when its key could not be read, and why (see REFUSAL_MEMORY)
+        self._refused: dict[str, tuple[float, KeychainUnavailable]] = {}
 
     def _keychain(self, on_wait: Callable[[], None] | None = None) -> _PatientKeychain:
         import keyring
@@ -275,10 +286,24 @@ class ApiKeys:
             return key
         if (key := self._session.get(account)) is not None:
             return key
+        refused = self._refused.get(account)
+        if refused is not None and self._clock() - refused[0] < REFUSAL_MEMORY:
+            raise refused[1]
+        try:
+            key = self._read(account, on_wait)
+        except KeychainUnavailable as error:
+            self._refused[account] = (self._clock(), error)
+            raise
+        self._refused.pop(account, None)
+        if key:
+            self._on_key_seen(key)
+        return key or None
+
+    def _read(self, account: str, on_wait: Callable[[], None] | None) -> str | None:
         import keyring.errors
 
         try:
-            key = self._keychain(on_wait).get_password(SERVICE, account)
+            return self._keychain(on_wait).get_password(SERVICE, account)
         except keyring.errors.KeyringLocked as error:
             raise KeychainUnavailable(
                 f"{_keychain_name(capital=True)} is locked: unlock it and try again.",
@@ -289,9 +314,6 @@ class ApiKeys:
                 f"{_keychain_name(capital=True)} failed ({type(error).__name__}).",
                 workaround=_WORKAROUND,
             ) from error
-        if key:
-            self._on_key_seen(key)
-        return key or None
 
     def status(self, account: str) -> KeyStatus:
         if self._environment_key() is not None:
@@ -339,6 +361,7 @@ class ApiKeys:
                 workaround=_WORKAROUND,
             ) from error
         self._session.pop(account, None)  # the stored one takes its place
+        self._refused.pop(account, None)  # it answers now
 
     def has_stored_key(self, account: str) -> bool:
         """Whether the keychain holds a key for ``account`` (False without a keychain),

@@ -21,7 +21,10 @@ class MemoryKeyring(SharedMemoryKeyring):
         super().__init__()
         self.locked = False
 
+        self.reads = 0
+
     def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
         if self.locked:
             raise keyring.errors.KeyringLocked("locked")
         return super().get_password(service, username)
@@ -117,6 +120,36 @@ def test_locked_keychain_is_reported() -> None:
     backend.locked = True
     with pytest.raises(KeychainUnavailable, match="locked"):
         ApiKeys({}, backend=backend).lookup(ACCOUNT)
+
+
+def test_a_keychain_that_could_not_be_read_is_not_asked_again_at_once() -> None:
+    # The window asks twice as it starts (is there a key; can one be kept): the person
+    # who closed the unlock prompt saw it open again at once.
+    backend = MemoryKeyring()
+    backend.items[("maestrale", ACCOUNT)] = "sk-stored-0123"
+    backend.locked = True
+    now = [100.0]
+    keys = ApiKeys({}, backend=backend, clock=lambda: now[0])
+    for _ in range(2):
+        with pytest.raises(KeychainUnavailable, match="locked"):
+            keys.lookup(ACCOUNT)
+    assert keys.status(ACCOUNT).source is KeySource.NONE
+    assert backend.reads == 1
+    with pytest.raises(KeychainUnavailable):
+        keys.lookup("https://other.example")  # another key: asked
+    assert backend.reads == 2
+    # Asked again later (the settings opened), it is asked anew, and answers now.
+    now[0] += 30
+    backend.locked = False
+    assert keys.lookup(ACCOUNT) == "sk-stored-0123"
+    # Saving a key makes it answer again at once, too.
+    backend.locked = True
+    now[0] += 30
+    with pytest.raises(KeychainUnavailable):
+        keys.lookup(ACCOUNT)
+    backend.locked = False
+    keys.store(ACCOUNT, "sk-new-0123")
+    assert keys.lookup(ACCOUNT) == "sk-new-0123"
 
 
 def test_plaintext_backends_are_refused() -> None:
