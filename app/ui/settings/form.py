@@ -222,12 +222,20 @@ class StatusLine(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.text, 1)
+        self._column = QVBoxLayout()  # the text, and under it what acts on it (add_below)
+        self._column.setSpacing(4)
+        self._column.addWidget(self.text)
+        row.addLayout(self._column, 1)
         for part in (self._icon, self.text):  # hidden, they may still hold their room
             policy = part.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
             part.setSizePolicy(policy)
         self.hide()
+
+    def add_below(self, widget: QWidget) -> None:
+        """Put ``widget`` (a link that acts on what the line says) under the text, in
+        line with it; shown and hidden by its owner, and with the line."""
+        self._column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
 
     @property
     def tone(self) -> str:

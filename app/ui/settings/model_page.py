@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.api.models import Dialect, ModelCard
 from app.settings import Settings
 from app.ui.settings.fitting import LabelledRows, ShortCombo
-from app.ui.settings.form import Card, Page, StatusLine, label
+from app.ui.settings.form import Card, Page, StatusLine, button, label, relabel
 from app.ui.settings.params import ParamsEditor
 from app.ui.unbroken_runs import UnbrokenRunWrapping
 
@@ -121,6 +121,12 @@ class ModelPage(Page):
         self.model.set_models(models, settings.model)
         self.model.set_model_id(settings.model)
         self.model_problem = StatusLine()
+        # A deprecated model's replacement, as the chat header offers it: one click.
+        self.switch_model = button("", "link")
+        self.switch_model.clicked.connect(self._switch_to_replacement)
+        self.switch_model.hide()
+        self._replacement: str | None = None
+        self.model_problem.add_below(self.switch_model)
         self._show_model_problem(settings.model)
         self.system_prompt = QPlainTextEdit()
         UnbrokenRunWrapping(self.system_prompt)  # kept by the field: a pasted blob stays fast
@@ -198,6 +204,17 @@ class ModelPage(Page):
             self.model_problem.show_message("warning", f"{model}: {note}.")
         else:
             self.model_problem.clear()
+        replacement = card.replacement if card is not None and note else None
+        self._replacement = replacement if replacement and self.model.lists(replacement) else None
+        if self._replacement is not None:
+            relabel(self.switch_model, f"Use {self._replacement} instead")
+            self.switch_model.setAccessibleName(f"Use {self._replacement} as the default model")
+        self.switch_model.setVisible(self._replacement is not None)
+
+    def _switch_to_replacement(self) -> None:
+        if self._replacement is not None:
+            self.model.set_model_id(self._replacement)  # saved as typed (see _on_model_text)
+            self.model.setFocus()  # not on to the next field as the link hides
 
     def values(self) -> dict[str, Any]:
         """The page's settings; without max tokens and the model while the model cannot

@@ -65,6 +65,33 @@ async def test_a_new_chat_follows_a_switch_to_a_server_with_other_models(
 
 
 @in_loop
+async def test_a_deprecated_default_model_is_replaced_in_one_click_in_the_settings(
+    gui: Gui,
+) -> None:
+    # As the chat header offers it: the settings said the default model was deprecated
+    # and named its replacement, with nothing to click but the list, searched by hand.
+    application = gui.application
+    await application.refresh_models()
+    application.open_settings("model")
+    dialog = application._settings_dialog
+    assert dialog is not None
+    page = dialog.model_page
+    assert page.model_problem.message().startswith("mistral-large-2411: Deprecated")
+    switch = page.switch_model
+    assert switch.isVisibleTo(dialog)
+    assert switch.text() == "Use mistral-large-2512 instead"
+    gui.qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+    assert page.model.model_id() == "mistral-large-2512"
+    assert not page.model_problem.message()
+    assert not switch.isVisibleTo(dialog)
+    await gui.until(lambda: application.config.settings.model == "mistral-large-2512")
+    dialog.close()
+    await gui.ask("Hello")
+    await gui.until(gui.answered)
+    assert sent_models(gui.server) == ["mistral-large-2512"]
+
+
+@in_loop
 async def test_new_chats_leave_a_retired_default_for_its_replacement(gui: Gui) -> None:
     picker = gui.pane.picker
     await gui.application.refresh_models()
