@@ -299,6 +299,11 @@ class ApiKeys:
             self._on_key_seen(key)
         return key or None
 
+    def ask_again(self, account: str) -> None:
+        """The next lookup of ``account``'s key asks the keychain even if it could not
+        be read just now (see REFUSAL_MEMORY): the person asked to try again."""
+        self._refused.pop(account, None)
+
     def _read(self, account: str, on_wait: Callable[[], None] | None) -> str | None:
         import keyring.errors
 

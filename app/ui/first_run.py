@@ -131,6 +131,7 @@ class FirstRunPanel(QWidget):
         self.submit.clicked.connect(self.on_submit_clicked)
         self.save_untested.clicked.connect(self.on_save_untested_clicked)
         self.use_for_session.clicked.connect(self.on_use_for_session_clicked)
+        self.retry_keychain.clicked.connect(self.on_retry_keychain_clicked)
         self.console_link.clicked.connect(lambda: self._open_url(QUrl(CONSOLE_URL)))
         self.self_hosted.clicked.connect(self.open_endpoint_settings)
         self._show_endpoint()
@@ -147,6 +148,9 @@ class FirstRunPanel(QWidget):
         self.field = SecretField("Paste your API key")
         self.field.setAccessibleName("API key")
         self.status = StatusLine()
+        # Under a keychain that could not be read (its unlock prompt closed): once it is
+        # unlocked, read again, with no restart.
+        self.retry_keychain = button("Try the keychain again", "link")
         self.save_untested = button("Save without testing", "subtle")
         self.save_untested.hide()
         # Offered when the keychain cannot keep the key: the app is usable all the same.
@@ -278,15 +282,19 @@ class FirstRunPanel(QWidget):
         self.status.show_message("info", CHECKING)
         self._runner.start(self._check_keychain(self._base_url), name=KEYCHAIN_TASK)
 
-    async def _check_keychain(self, base_url: str) -> None:
-        def problem() -> str | None:
-            try:
-                self._keys.lookup(base_url)
-            except KeychainUnavailable as error:
-                return error.problem
-            return None
+    def on_retry_keychain_clicked(self) -> None:
+        self._keys.ask_again(self._base_url)  # asked now, as the person wants
+        self.status.show_message("info", CHECKING)
+        self._runner.start(self._check_keychain(self._base_url, retried=True), name=KEYCHAIN_TASK)
 
-        found = await from_keychain(self, problem)
+    async def _check_keychain(self, base_url: str, *, retried: bool = False) -> None:
+        def problem() -> tuple[str | None, bool]:
+            try:
+                return None, self._keys.lookup(base_url) is not None
+            except KeychainUnavailable as error:
+                return error.problem, False
+
+        found, has_key = await from_keychain(self, problem)
         if self.status.message() != CHECKING:
             return  # a newer message took its place (a test began, a reason came)
         self._explain(keychain=found is None)
@@ -295,9 +303,12 @@ class FirstRunPanel(QWidget):
                 "warning",
                 f"{found} You can still paste a key here: once it works, it can be used "
                 "for this session only.",
+                action=self.retry_keychain,
             )
         else:
             self.status.clear()
+            if retried and has_key:  # unlocked since, its key there: none to paste
+                self.key_saved.emit()
 
     def _on_typed(self, text: str) -> None:
         self.submit.setEnabled(bool(text.strip()) and not self._runner.running(TEST_TASK))

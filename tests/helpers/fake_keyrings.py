@@ -10,15 +10,21 @@ from PySide6.QtCore import QTimer
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keychain that lives in a dict."""
+    """A keychain that lives in a dict, and can be locked (reading then fails, as when
+    its unlock prompt is closed); ``reads`` counts the reads asked of it."""
 
     priority = 1  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()
         self.items: dict[tuple[str, str], str] = {}
+        self.locked = False
+        self.reads = 0
 
     def get_password(self, service: str, username: str) -> str | None:
+        self.reads += 1
+        if self.locked:
+            raise keyring.errors.KeyringLocked("locked")
         return self.items.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:

@@ -8,26 +8,9 @@ import keyring.errors
 import pytest
 
 from app.secrets import ApiKeys, KeychainUnavailable, KeySource, validate_key
-from tests.helpers.fake_keyrings import BlockingKeyring
-from tests.helpers.fake_keyrings import MemoryKeyring as SharedMemoryKeyring
+from tests.helpers.fake_keyrings import BlockingKeyring, MemoryKeyring
 
 ACCOUNT = "https://api.mistral.ai"
-
-
-class MemoryKeyring(SharedMemoryKeyring):
-    """The tests' keychain, which can also be locked (reading then fails)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.locked = False
-
-        self.reads = 0
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.reads += 1
-        if self.locked:
-            raise keyring.errors.KeyringLocked("locked")
-        return super().get_password(service, username)
 
 
 def test_store_lookup_remove() -> None:

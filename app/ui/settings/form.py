@@ -222,20 +222,16 @@ class StatusLine(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        self._column = QVBoxLayout()  # the text, and under it what acts on it (add_below)
+        self._column = QVBoxLayout()  # the text, and under it what acts on it
         self._column.setSpacing(4)
         self._column.addWidget(self.text)
+        self._actions: list[QWidget] = []  # see show_message
         row.addLayout(self._column, 1)
         for part in (self._icon, self.text):  # hidden, they may still hold their room
             policy = part.sizePolicy()
             policy.setRetainSizeWhenHidden(True)
             part.setSizePolicy(policy)
         self.hide()
-
-    def add_below(self, widget: QWidget) -> None:
-        """Put ``widget`` (a link that acts on what the line says) under the text, in
-        line with it; shown and hidden by its owner, and with the line."""
-        self._column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
 
     @property
     def tone(self) -> str:
@@ -245,8 +241,10 @@ class StatusLine(QWidget):
         """The text shown, or "" when the line is cleared."""
         return self.text.text() if self._tone else ""
 
-    def show_message(self, tone: str, text: str) -> None:
-        """Show ``text``; ``tone`` is "error", "warning", "success" or "info".
+    def show_message(self, tone: str, text: str, *, action: QWidget | None = None) -> None:
+        """Show ``text``; ``tone`` is "error", "warning", "success" or "info". An
+        ``action`` (a link that acts on what the line says: "Try again") shows under
+        the text, in line with it, until the line says something else.
 
         The line must be in a layout first: a widget without a parent would be shown
         as a window of its own.
@@ -254,6 +252,7 @@ class StatusLine(QWidget):
         if tone not in TONE_ICONS:
             raise ValueError(f"unknown tone {tone!r}")
         self._tone = tone
+        self._show_action(action)
         self.text.setText(text)
         self.text.setProperty("tone", tone)
         self.text.style().unpolish(self.text)
@@ -265,7 +264,15 @@ class StatusLine(QWidget):
     def clear(self) -> None:
         self._tone = ""
         self.text.clear()
+        self._show_action(None)
         self.hide()
+
+    def _show_action(self, action: QWidget | None) -> None:
+        if action is not None and action not in self._actions:
+            self._actions.append(action)
+            self._column.addWidget(action, 0, Qt.AlignmentFlag.AlignLeft)
+        for each in self._actions:
+            each.setVisible(each is action)
 
     def keep_room(self, text: str) -> None:
         """Show nothing, in the room ``text`` would take: a line that comes and goes
@@ -273,6 +280,7 @@ class StatusLine(QWidget):
         nothing under it."""
         self._tone = ""
         self.text.setText(text)
+        self._show_action(None)
         self._paint_icon()
         self._show_parts(False)
         self.show()

@@ -124,9 +124,7 @@ class ModelPage(Page):
         # A deprecated model's replacement, as the chat header offers it: one click.
         self.switch_model = button("", "link")
         self.switch_model.clicked.connect(self._switch_to_replacement)
-        self.switch_model.hide()
         self._replacement: str | None = None
-        self.model_problem.add_below(self.switch_model)
         self._show_model_problem(settings.model)
         self.system_prompt = QPlainTextEdit()
         UnbrokenRunWrapping(self.system_prompt)  # kept by the field: a pasted blob stays fast
@@ -190,6 +188,8 @@ class ModelPage(Page):
     def _show_model_problem(self, model: str) -> None:
         card = self.model.card(model) if model else None
         note = card.deprecation_note(datetime.now(UTC)) if card is not None else None
+        replacement = card.replacement if card is not None and note else None
+        self._replacement = replacement if replacement and self.model.lists(replacement) else None
         if not model:
             self.model_problem.show_message(
                 "warning", f"Choose a model; new conversations keep using {self._last_model}."
@@ -201,15 +201,13 @@ class ModelPage(Page):
                 "Until then new chats use another of them.",
             )
         elif note:
-            self.model_problem.show_message("warning", f"{model}: {note}.")
+            if self._replacement is not None:
+                relabel(self.switch_model, f"Use {self._replacement} instead")
+                self.switch_model.setAccessibleName(f"Use {self._replacement} as the default model")
+            switch = self.switch_model if self._replacement is not None else None
+            self.model_problem.show_message("warning", f"{model}: {note}.", action=switch)
         else:
             self.model_problem.clear()
-        replacement = card.replacement if card is not None and note else None
-        self._replacement = replacement if replacement and self.model.lists(replacement) else None
-        if self._replacement is not None:
-            relabel(self.switch_model, f"Use {self._replacement} instead")
-            self.switch_model.setAccessibleName(f"Use {self._replacement} as the default model")
-        self.switch_model.setVisible(self._replacement is not None)
 
     def _switch_to_replacement(self) -> None:
         if self._replacement is not None:

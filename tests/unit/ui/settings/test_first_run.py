@@ -535,3 +535,40 @@ def test_large_text_in_a_low_window_scrolls_the_panel_rather_than_cut_it(
     scroll.ensureWidgetVisible(panel.submit)
     top = panel.submit.mapTo(scroll.viewport(), panel.submit.rect().topLeft()).y()
     assert 0 <= top <= scroll.viewport().height() - panel.submit.height()
+
+
+def test_a_locked_keychain_is_read_again_on_request_and_its_key_closes_the_panel(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    backend: MemoryKeyring,
+    runner: TaskRunner,
+    task_errors: list[BaseException],
+) -> None:
+    # Its unlock prompt was closed as the window started: the panel said to unlock it
+    # and try again, with nothing to try again with but a restart.
+    backend.items[("maestrale", MISTRAL)] = "sk-stored-0123"
+    backend.locked = True
+    panel, _ = make_panel(qtbot, ApiKeys({}, backend=backend), runner, FakeEndpoint(MODELS), qloop)
+    assert "is locked: unlock it and try again" in panel.status.message()
+    assert panel.retry_keychain.isVisibleTo(panel)
+    saved: list[bool] = []
+    panel.key_saved.connect(lambda: saved.append(True))
+
+    # Still locked (the prompt closed again): asked all the same, and said again.
+    reads = backend.reads
+    qtbot.mouseClick(panel.retry_keychain, Qt.MouseButton.LeftButton)
+    assert panel.status.message() == CHECKING
+    assert not panel.retry_keychain.isVisibleTo(panel)
+    finish(qloop, runner, KEYCHAIN_TASK)
+    assert backend.reads == reads + 1
+    assert "is locked" in panel.status.message()
+    assert panel.retry_keychain.isVisibleTo(panel)
+    assert saved == []
+
+    # Unlocked: its key is there, the panel has nothing to ask.
+    backend.locked = False
+    qtbot.mouseClick(panel.retry_keychain, Qt.MouseButton.LeftButton)
+    finish(qloop, runner, KEYCHAIN_TASK)
+    assert saved == [True]
+    assert panel.status.message() == ""
+    assert task_errors == []

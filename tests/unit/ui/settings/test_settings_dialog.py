@@ -693,18 +693,6 @@ def shown_key_page(dialog: SettingsDialog, loop: qasync.QEventLoop) -> KeyPage:
     return dialog.key_page
 
 
-class CountingKeyring(MemoryKeyring):
-    """Counts the keychain's reads: each may ask the person for its password."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.reads = 0
-
-    def get_password(self, service: str, username: str) -> str | None:
-        self.reads += 1
-        return super().get_password(service, username)
-
-
 class LateFirstReadKeyring(MemoryKeyring):
     """Once ``hold`` is set, the next read answers what it found only when ``let_go`` is."""
 
@@ -851,7 +839,7 @@ def test_key_page_reads_the_keychain_only_when_shown(
 ) -> None:
     # Each read may ask for the keychain's password: none for a hidden page (as the
     # endpoint's address is typed), one per showing.
-    backend = CountingKeyring()
+    backend = MemoryKeyring()  # it counts its reads
     dialog = make_dialog(api_keys=ApiKeys({}, backend=backend))
     dialog.show_page("endpoint")
     dialog.endpoint_page.custom.setChecked(True)
