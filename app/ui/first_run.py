@@ -277,15 +277,15 @@ class FirstRunPanel(QWidget):
         else:
             self._show_keychain_problem()
 
-    def _show_keychain_problem(self) -> None:
+    def _show_keychain_problem(self, *, retried: bool = False) -> None:
         """Say when keys cannot be stored, before anyone pastes one."""
         self.status.show_message("info", CHECKING)
-        self._runner.start(self._check_keychain(self._base_url), name=KEYCHAIN_TASK)
+        check = self._check_keychain(self._base_url, retried=retried)
+        self._runner.start(check, name=KEYCHAIN_TASK)
 
     def on_retry_keychain_clicked(self) -> None:
         self._keys.ask_again(self._base_url)  # asked now, as the person wants
-        self.status.show_message("info", CHECKING)
-        self._runner.start(self._check_keychain(self._base_url, retried=True), name=KEYCHAIN_TASK)
+        self._show_keychain_problem(retried=True)
 
     async def _check_keychain(self, base_url: str, *, retried: bool = False) -> None:
         def problem() -> tuple[str | None, bool]:

@@ -201,10 +201,11 @@ class ModelPage(Page):
                 "Until then new chats use another of them.",
             )
         elif note:
+            switch = None
             if self._replacement is not None:
-                relabel(self.switch_model, f"Use {self._replacement} instead")
-                self.switch_model.setAccessibleName(f"Use {self._replacement} as the default model")
-            switch = self.switch_model if self._replacement is not None else None
+                switch = self.switch_model
+                relabel(switch, f"Use {self._replacement} instead")
+                switch.setAccessibleName(f"Use {self._replacement} as the default model")
             self.model_problem.show_message("warning", f"{model}: {note}.", action=switch)
         else:
             self.model_problem.clear()
